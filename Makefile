@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: ISC
+#
+# casesync build.  `make` builds the three programs into $(BUILD);
+# see README.md for the other targets.
+
+BUILD		?= build
+PREFIX		?= /usr/local
+DESTDIR		?=
+WERROR		?= 1
+SANITIZE	?=
+CC		?= cc
+FUZZ_TIME	?= 60
+DEPS		?= scripts/deps.sh
+
+WARN	= -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+	  -Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+	  -Wformat=2 -Wimplicit-fallthrough -Wvla
+ifneq ($(WERROR),)
+WARN	+= -Werror
+endif
+HARDEN	= -fstack-protector-strong -fstack-clash-protection -fPIE \
+	  -ftrivial-auto-var-init=zero
+ifeq ($(shell uname -m),x86_64)
+HARDEN	+= -fcf-protection
+endif
+ifeq ($(SANITIZE),)
+HARDEN	+= -D_FORTIFY_SOURCE=3
+OPT	?= -O2
+else
+HARDEN	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=all
+OPT	?= -O1
+endif
+
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient -Iserver
+CFLAGS		+= -std=c11 $(OPT) -g $(WARN) $(HARDEN) -MMD -MP
+LDFLAGS		+= -pie -Wl,-z,relro,-z,now,-z,noexecstack
+ifneq ($(SANITIZE),)
+LDFLAGS		+= -fsanitize=$(SANITIZE)
+endif
+LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lpthread
+
+ifeq ($(V),)
+Q	= @
+E	= @echo
+else
+Q	=
+E	= @true
+endif
+
+GEN_C	= $(BUILD)/gen/casesync.pb-c.c
+GEN_H	= $(BUILD)/gen/casesync.pb-c.h
+
+COMMON_SRC	= $(wildcard common/*.c) $(wildcard proto/*.c)
+SERVER_SRC	= $(filter-out server/main.c,$(wildcard server/*.c))
+CTL_SRC		= $(wildcard server/ctl/*.c)
+CLIENT_SRC	= $(filter-out client/main.c,$(wildcard client/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+COMMON_OBJ	= $(call obj,$(COMMON_SRC)) $(BUILD)/obj/gen/casesync.pb-c.o
+SERVER_OBJ	= $(call obj,$(SERVER_SRC))
+CTL_OBJ		= $(call obj,$(CTL_SRC))
+CLIENT_OBJ	= $(call obj,$(CLIENT_SRC))
+
+LIBCOMMON	= $(BUILD)/libcommon.a
+LIBSERVER	= $(BUILD)/libserver.a
+LIBCLIENT	= $(BUILD)/libclient.a
+
+PROGS	= $(BUILD)/casesyncd $(BUILD)/casesync $(BUILD)/casesyncctl
+
+UNIT_SRC	= $(wildcard tests/unit/test_*.c)
+UNIT_BIN	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_SRC	= $(wildcard tests/tools/*.c)
+TOOL_BIN	= $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
+BENCH_SRC	= $(wildcard tests/bench/bench_*.c)
+BENCH_BIN	= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
+
+ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
+
+.PHONY: all deps test check demo bench fuzz lint install clean testbins
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+deps:
+	$(Q)sh $(DEPS)
+
+$(GEN_C) $(GEN_H): proto/casesync.proto
+	$(E) "  PROTOC  $<"
+	$(Q)mkdir -p $(BUILD)/gen
+	$(Q)protoc-c --c_out=$(BUILD)/gen --proto_path=proto $<
+
+# Every object may include the generated header.
+$(BUILD)/obj/%.o: %.c $(GEN_H)
+	$(E) "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	$(E) "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(filter-out -Wcast-qual,$(CFLAGS)) -c $< -o $@
+
+$(LIBCOMMON): $(COMMON_OBJ)
+$(LIBSERVER): $(SERVER_OBJ)
+$(LIBCLIENT): $(CLIENT_OBJ)
+$(BUILD)/%.a:
+	$(E) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+$(PROGS):
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
+	$(E) "  LD      $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o $(ALL_LIBS)
+	$(E) "  LD      $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(ALL_LIBS)
+	$(E) "  LD      $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+testbins: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory testbins
+	$(Q)BUILD=$(BUILD) sh tests/run.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
+	    SANITIZE=address,undefined testbins
+	$(Q)BUILD=build-san ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    sh tests/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) sh scripts/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-bench $(PROGS) \
+	    $(patsubst $(BUILD)/%,build-bench/%,$(BENCH_BIN))
+	$(Q)BUILD=build-bench sh scripts/bench.sh
+
+fuzz: deps
+	$(Q)BUILD=build-fuzz FUZZ_TIME=$(FUZZ_TIME) sh scripts/fuzz.sh
+
+lint:
+	$(Q)sh scripts/lint.sh
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 $(BUILD)/casesync $(DESTDIR)$(PREFIX)/bin/casesync
+	install -m 755 $(BUILD)/casesyncd $(DESTDIR)$(PREFIX)/sbin/casesyncd
+	install -m 755 $(BUILD)/casesyncctl \
+	    $(DESTDIR)$(PREFIX)/sbin/casesyncctl
+
+clean:
+	rm -rf build build-san build-bench build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

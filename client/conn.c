@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conn.c - blocking TLS connection to the server (see conn.h).
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "tlsio.h"
+#include "util.h"
+
+struct conn {
+	int		 fd;
+	SSL_CTX		*ctx;
+	SSL		*ssl;
+	X509		*ca;		/* the pinned CA, owned */
+	struct buf	*in;
+	struct buf	*out;
+	uint32_t	 next_id;
+	size_t		 max_frame;
+};
+
+int
+conn_split(const char *server, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	const char	*colon, *h = server;
+	size_t		 hl;
+	uint64_t	 p;
+
+	if (server[0] == '[') {
+		if ((colon = strstr(server, "]:")) == NULL)
+			return CS_ERR_FORMAT;
+		h = server + 1;
+		hl = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(server, ':')) == NULL)
+			return CS_ERR_FORMAT;
+		hl = (size_t)(colon - server);
+	}
+	if (hl == 0 || hl >= hostlen ||
+	    parse_u64(colon + 1, 1, 65535, &p) != 0)
+		return CS_ERR_FORMAT;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	return str_fmt(port, portlen, "%u", (unsigned)p);
+}
+
+/* TCP connect to any address of host:port within "ms". */
+static int
+conn_tcp(const char *host, const char *port, int ms)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	struct pollfd	 pfd;
+	struct timeval	 tv;
+	socklen_t	 elen;
+	int		 fd = -1, e, one = 1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
+		log_warnx("%s: %s", host, gai_strerror(e));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			elen = sizeof(e);
+			if (poll(&pfd, 1, ms) == 1 &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
+			    &elen) == 0 && e == 0)
+				break;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		log_warnx("cannot connect to %s port %s", host, port);
+		return -1;
+	}
+	/* blocking from here on, each step bounded by the timeout */
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	if (fcntl(fd, F_SETFL, 0) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
+	    -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+conn_open(const struct conn_opts *o, struct conn **out)
+{
+	struct conn	*c;
+	char		 host[256], port[16];
+	const char	*name;
+	int		 r, ms = o->timeout_ms > 0 ? o->timeout_ms :
+			     CONN_TIMEOUT_MS;
+
+	*out = NULL;
+	if (conn_split(o->server, host, sizeof(host), port,
+	    sizeof(port)) != 0) {
+		log_warnx("server must be HOST:PORT");
+		return CS_ERR_USAGE;
+	}
+	name = o->server_name != NULL ? o->server_name : host;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return CS_ERR_ALLOC;
+	c->fd = -1;
+	c->next_id = 1;
+	c->max_frame = FRAME_MAX_DEFAULT;
+	if ((c->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL ||
+	    (c->out = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto fail;
+	}
+	if ((c->fd = conn_tcp(host, port, ms)) == -1) {
+		r = CS_ERR_SYSTEM;
+		goto fail;
+	}
+	r = CS_ERR_TLS;
+	if ((c->ctx = tlsio_client_ctx(o->ca, o->cert, o->key)) == NULL ||
+	    (c->ssl = SSL_new(c->ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    SSL_set_tlsext_host_name(c->ssl, name) != 1 ||
+	    (o->ca != NULL && SSL_set1_host(c->ssl, name) != 1))
+		goto fail;
+	if (SSL_connect(c->ssl) != 1) {
+		log_ssl("TLS handshake");
+		if (o->ca != NULL &&
+		    SSL_get_verify_result(c->ssl) != X509_V_OK) {
+			log_warnx("server certificate: %s",
+			    X509_verify_cert_error_string(
+			    SSL_get_verify_result(c->ssl)));
+			r = CS_ERR_AUTH;
+		}
+		goto fail;
+	}
+	if (o->ca == NULL &&
+	    (r = tlsio_check_pinned(c->ssl, o->pin, name, &c->ca)) != 0)
+		goto fail;
+	if (!tlsio_alpn_ok(c->ssl)) {
+		log_warnx("server did not agree on %s", WIRE_ALPN);
+		r = CS_ERR_PROTOCOL;
+		goto fail;
+	}
+	*out = c;
+	return 0;
+ fail:
+	conn_close(c);
+	return r;
+}
+
+X509 *
+conn_ca(struct conn *c)
+{
+	return c->ca;
+}
+
+static int
+conn_flush(struct conn *c)
+{
+	int	n;
+
+	while (buf_len(c->out) > 0) {
+		n = SSL_write(c->ssl, buf_ptr(c->out),
+		    buf_len(c->out) > INT32_MAX ? INT32_MAX :
+		    (int)buf_len(c->out));
+		if (n <= 0) {
+			log_ssl("write");
+			return CS_ERR_CLOSED;
+		}
+		buf_consume(c->out, (size_t)n);
+	}
+	return 0;
+}
+
+int
+conn_send_raw(struct conn *c, const void *p, size_t len)
+{
+	int	r;
+
+	if ((r = buf_put(c->out, p, len)) != 0)
+		return r;
+	return conn_flush(c);
+}
+
+/* Read one frame and decode it. */
+int
+conn_recv(struct conn *c, wire_env **env)
+{
+	const uint8_t	*p;
+	uint8_t		*dst;
+	size_t		 len, room;
+	int		 n, r, e;
+
+	*env = NULL;
+	for (;;) {
+		r = frame_get(c->in, c->max_frame, &p, &len);
+		if (r == 0)
+			return wire_decode(p, len, env);
+		if (r != CS_ERR_INCOMPLETE)
+			return r;
+		if ((room = buf_space(c->in, 64 * 1024, &dst)) == 0)
+			return CS_ERR_TOO_LARGE;
+		if ((n = SSL_read(c->ssl, dst, (int)room)) <= 0) {
+			e = SSL_get_error(c->ssl, n);
+			if (e == SSL_ERROR_SYSCALL &&
+			    (errno == EAGAIN || errno == EWOULDBLOCK))
+				return CS_ERR_TIMEOUT;
+			log_ssl("read");
+			return CS_ERR_CLOSED;
+		}
+		buf_commit(c->in, (size_t)n);
+	}
+}
+
+int
+conn_call(struct conn *c, wire_env *req, wire_env **reply)
+{
+	wire_env	*env = NULL;
+	int		 r;
+
+	*reply = NULL;
+	req->id = c->next_id++;
+	if ((r = wire_encode(req, c->max_frame, c->out)) != 0 ||
+	    (r = conn_flush(c)) != 0)
+		return r;
+	for (;;) {
+		if ((r = conn_recv(c, &env)) != 0)
+			return r;
+		/* id 0: unsolicited (e.g. revocation notice) */
+		if (env->id == req->id || env->id == 0)
+			break;
+		wire_free(env);
+		env = NULL;
+	}
+	*reply = env;
+	return env->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR ?
+	    CS_ERR_PEER : 0;
+}
+
+int
+conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
+{
+	wire_env		env;
+	Casesync__V1__Hello	h;
+	int			r;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__hello__init(&h);
+	h.protocol_version = WIRE_PROTOCOL_VERSION;
+	h.client_version = (char *)(uintptr_t)CONN_CLIENT_VERSION;
+	h.device_id = (char *)(uintptr_t)(device_id != NULL ? device_id : "");
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
+	env.hello = &h;
+	if ((r = conn_call(c, &env, welcome)) != 0)
+		return r;
+	if ((*welcome)->msg_case != CASESYNC__V1__ENVELOPE__MSG_WELCOME) {
+		wire_free(*welcome);
+		*welcome = NULL;
+		return CS_ERR_PROTOCOL;
+	}
+	if ((*welcome)->welcome->limits != NULL &&
+	    (*welcome)->welcome->limits->max_frame >= FRAME_MAX_PREAUTH &&
+	    (*welcome)->welcome->limits->max_frame <= FRAME_MAX_LIMIT)
+		c->max_frame = (*welcome)->welcome->limits->max_frame;
+	return 0;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->ssl != NULL) {
+		(void)SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	ERR_clear_error();
+	SSL_CTX_free(c->ctx);
+	X509_free(c->ca);
+	if (c->fd != -1)
+		close(c->fd);
+	buf_free(c->in);
+	buf_free(c->out);
+	free(c);
+}

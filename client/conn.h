@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conn.h - the client's connection to casesyncd: TCP, TLS 1.3 with the
+ * pinned deployment CA, and request/reply exchange of Envelopes.
+ * Blocking, with a timeout on every step.
+ */
+#ifndef CONN_H
+#define CONN_H
+
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "pki.h"
+#include "wire.h"
+
+#define CONN_TIMEOUT_MS		15000
+#define CONN_CLIENT_VERSION	"casesync 0.1.0"
+
+struct conn;
+
+struct conn_opts {
+	const char	*server;	/* "host:port" or "[v6]:port" */
+	const char	*server_name;	/* name to verify; NULL: the host */
+	X509		*ca;		/* trust only this CA, or NULL and: */
+	const uint8_t	*pin;		/* SHA-256 fingerprint of the CA */
+	X509		*cert;		/* device certificate, or NULL */
+	EVP_PKEY	*key;
+	int		 timeout_ms;	/* 0: CONN_TIMEOUT_MS */
+};
+
+/*
+ * Connect and complete the TLS handshake with the server's identity
+ * checked (CA and name).  CS_ERR_AUTH: the server is not who the pin
+ * or CA says; CS_ERR_TLS: the handshake failed (e.g. refused our
+ * certificate); CS_ERR_SYSTEM: no TCP connection.
+ */
+int	conn_open(const struct conn_opts *, struct conn **out);
+/* After a pinned handshake: the CA that matched (borrowed). */
+X509	*conn_ca(struct conn *);
+/*
+ * Send "req" (its id is assigned here) and wait for the reply with the
+ * same id.  0: *reply is the answer; CS_ERR_PEER: *reply is an Error;
+ * other codes: no reply (*reply NULL).  Free *reply with wire_free().
+ */
+int	conn_call(struct conn *, wire_env *req, wire_env **reply);
+/* Hello/Welcome.  *welcome as for conn_call. */
+int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
+/*
+ * For tests of the server's defences: write raw bytes, and read the
+ * next Envelope whatever its id (CS_ERR_CLOSED when the server hung up).
+ */
+int	conn_send_raw(struct conn *, const void *, size_t);
+int	conn_recv(struct conn *, wire_env **);
+void	conn_close(struct conn *);		/* NULL is a no-op */
+
+/* Split "host:port"; 0 or CS_ERR_FORMAT. */
+int	conn_split(const char *server, char *host, size_t hostlen,
+	    char *port, size_t portlen);
+
+#endif /* CONN_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * buf.c - bounded, lazily grown byte buffers (see buf.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "errors.h"
+
+#define BUF_MIN_ALLOC	256
+
+struct buf {
+	uint8_t	*data;
+	size_t	 cap;	/* allocated */
+	size_t	 off;	/* read position */
+	size_t	 len;	/* write position */
+	size_t	 max;	/* hard limit on len */
+};
+
+struct buf *
+buf_new(size_t max)
+{
+	struct buf	*b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->max = max;
+	return b;
+}
+
+void
+buf_free(struct buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	free(b);
+}
+
+void
+buf_free_wipe(struct buf *b)
+{
+	if (b == NULL)
+		return;
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
+	buf_free(b);
+}
+
+size_t
+buf_len(const struct buf *b)
+{
+	return b->len - b->off;
+}
+
+size_t
+buf_max(const struct buf *b)
+{
+	return b->max;
+}
+
+const uint8_t *
+buf_ptr(const struct buf *b)
+{
+	return b->data + b->off;
+}
+
+/* Ensure room for n more bytes after compaction; 0 or CS_ERR_*. */
+static int
+buf_grow(struct buf *b, size_t n)
+{
+	uint8_t	*p;
+	size_t	 cap;
+
+	if (b->off > 0) {
+		memmove(b->data, b->data + b->off, b->len - b->off);
+		b->len -= b->off;
+		b->off = 0;
+	}
+	if (n > b->max - b->len)
+		return CS_ERR_TOO_LARGE;
+	if (n <= b->cap - b->len)
+		return 0;
+	cap = b->cap < BUF_MIN_ALLOC ? BUF_MIN_ALLOC : b->cap;
+	while (cap - b->len < n)
+		cap = cap > b->max / 2 ? b->max : cap * 2;
+	if ((p = realloc(b->data, cap)) == NULL)
+		return CS_ERR_ALLOC;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	int	r;
+
+	if (n == 0)
+		return 0;
+	if ((r = buf_grow(b, n)) != 0)
+		return r;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+size_t
+buf_space(struct buf *b, size_t want, uint8_t **p)
+{
+	*p = NULL;
+	if (want > b->max - (b->len - b->off))
+		want = b->max - (b->len - b->off);
+	if (want == 0 || buf_grow(b, want) != 0)
+		return 0;
+	*p = b->data + b->len;
+	return want;
+}
+
+void
+buf_commit(struct buf *b, size_t n)
+{
+	if (n > b->cap - b->len)
+		abort();
+	b->len += n;
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	if (n > b->len - b->off)
+		abort();
+	b->off += n;
+	if (b->off == b->len)
+		b->off = b->len = 0;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->off = b->len = 0;
+}

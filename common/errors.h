@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * errors.h - error codes shared by every casesync module.
+ *
+ * Functions return 0 (CS_OK) or one of the negative CS_ERR_* codes
+ * below; cs_err() maps a code to a short English text for logs and
+ * for the person at the terminal.  The numbers are internal: the wire
+ * protocol has its own ErrorCode enum (proto/casesync.proto).
+ */
+#ifndef ERRORS_H
+#define ERRORS_H
+
+#define CS_OK			  0
+#define CS_ERR_INTERNAL		 -1	/* our bug */
+#define CS_ERR_ALLOC		 -2
+#define CS_ERR_INCOMPLETE	 -3	/* need more input; not an error */
+#define CS_ERR_FORMAT		 -4	/* malformed input */
+#define CS_ERR_TOO_LARGE	 -5
+#define CS_ERR_SYSTEM		 -6	/* see errno */
+#define CS_ERR_DB		 -7
+#define CS_ERR_TLS		 -8
+#define CS_ERR_CRYPTO		 -9
+#define CS_ERR_AUTH		-10	/* not authenticated / not allowed */
+#define CS_ERR_NOT_FOUND	-11
+#define CS_ERR_EXISTS		-12
+#define CS_ERR_EXPIRED		-13
+#define CS_ERR_USED		-14	/* one-time secret already used */
+#define CS_ERR_RATE		-15	/* rate limited */
+#define CS_ERR_REVOKED		-16
+#define CS_ERR_PROTOCOL		-17	/* valid message, wrong state */
+#define CS_ERR_CLOSED		-18	/* peer closed the connection */
+#define CS_ERR_TIMEOUT		-19
+#define CS_ERR_CONFIG		-20
+#define CS_ERR_PASSPHRASE	-21	/* wrong passphrase */
+#define CS_ERR_TAMPERED		-22	/* authentication of stored data failed */
+#define CS_ERR_USAGE		-23	/* bad command-line usage */
+#define CS_ERR_PEER		-24	/* the peer answered with an Error */
+#define CS_ERR_MIN		-24
+
+/* Never returns NULL; unknown codes give "unknown error". */
+const char	*cs_err(int);
+
+#endif /* ERRORS_H */

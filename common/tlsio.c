@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tlsio.c - OpenSSL context setup shared by server and client.
+ */
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "tlsio.h"
+#include "wire.h"
+
+/* ALPN wire form: length-prefixed protocol names. */
+static const unsigned char	tlsio_alpn[] = "\x0a" WIRE_ALPN;
+
+static int
+tlsio_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int inlen, void *arg)
+{
+	unsigned char	*sel;
+
+	(void)ssl;
+	(void)arg;
+	if (SSL_select_next_proto(&sel, outlen, tlsio_alpn,
+	    sizeof(tlsio_alpn) - 1, in, inlen) != OPENSSL_NPN_NEGOTIATED)
+		return SSL_TLSEXT_ERR_ALERT_FATAL;	/* no casesync/1 */
+	*out = sel;
+	return SSL_TLSEXT_ERR_OK;
+}
+
+/* Settings both sides share. */
+static int
+tlsio_common(SSL_CTX *ctx)
+{
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
+		return -1;
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if (SSL_CTX_set_num_tickets(ctx, 0) != 1)
+		return -1;
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	return 0;
+}
+
+SSL_CTX *
+tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
+{
+	SSL_CTX		*ctx;
+	X509_STORE	*st;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+		goto fail;
+	if (tlsio_common(ctx) != 0 ||
+	    SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1 ||
+	    SSL_CTX_add1_chain_cert(ctx, ca) != 1)
+		goto fail;
+	if ((st = SSL_CTX_get_cert_store(ctx)) == NULL ||
+	    X509_STORE_add_cert(st, ca) != 1 ||
+	    SSL_CTX_add_client_CA(ctx, ca) != 1)
+		goto fail;
+	/* device certificates are issued directly by the CA */
+	SSL_CTX_set_verify_depth(ctx, 1);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+	    NULL);
+	SSL_CTX_set_alpn_select_cb(ctx, tlsio_alpn_select, NULL);
+	return ctx;
+ fail:
+	log_ssl("tlsio_server_ctx");
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+SSL_CTX *
+tlsio_client_ctx(X509 *ca, X509 *cert, EVP_PKEY *key)
+{
+	SSL_CTX		*ctx;
+	X509_STORE	*st;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		goto fail;
+	if (tlsio_common(ctx) != 0 ||
+	    SSL_CTX_set_alpn_protos(ctx, tlsio_alpn,
+	    sizeof(tlsio_alpn) - 1) != 0)
+		goto fail;
+	if (ca != NULL) {
+		if ((st = SSL_CTX_get_cert_store(ctx)) == NULL ||
+		    X509_STORE_add_cert(st, ca) != 1)
+			goto fail;
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		SSL_CTX_set_verify_depth(ctx, 1);
+	} else
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (cert != NULL && key != NULL &&
+	    (SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1))
+		goto fail;
+	return ctx;
+ fail:
+	log_ssl("tlsio_client_ctx");
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+int
+tlsio_check_pinned(SSL *ssl, const uint8_t fp[PKI_HASH_LEN],
+    const char *name, X509 **cap)
+{
+	STACK_OF(X509)	*chain;
+	X509_STORE	*st = NULL;
+	X509_STORE_CTX	*vctx = NULL;
+	X509		*leaf, *ca = NULL, *c;
+	uint8_t		 h[PKI_HASH_LEN];
+	int		 i, r = CS_ERR_AUTH;
+
+	*cap = NULL;
+	if ((leaf = SSL_get0_peer_certificate(ssl)) == NULL ||
+	    (chain = SSL_get_peer_cert_chain(ssl)) == NULL)
+		return CS_ERR_AUTH;
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		c = sk_X509_value(chain, i);
+		if (pki_cert_fingerprint(c, h) == 0 &&
+		    CRYPTO_memcmp(h, fp, PKI_HASH_LEN) == 0 &&
+		    X509_check_ca(c) != 0) {
+			ca = c;
+			break;
+		}
+	}
+	if (ca == NULL) {
+		log_warnx("server CA does not match the pinned fingerprint");
+		return CS_ERR_AUTH;
+	}
+	if ((st = X509_STORE_new()) == NULL ||
+	    X509_STORE_add_cert(st, ca) != 1 ||
+	    (vctx = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(vctx, st, leaf, NULL) != 1 ||
+	    X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(vctx),
+	    name, 0) != 1) {
+		r = CS_ERR_TLS;
+		goto out;
+	}
+	X509_STORE_CTX_set_purpose(vctx, X509_PURPOSE_SSL_SERVER);
+	if (X509_verify_cert(vctx) != 1) {
+		log_warnx("server certificate: %s", X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(vctx)));
+		goto out;
+	}
+	if (X509_up_ref(ca) != 1) {
+		r = CS_ERR_TLS;
+		goto out;
+	}
+	*cap = ca;
+	r = 0;
+ out:
+	if (r != 0)
+		log_ssl("tlsio_check_pinned");
+	X509_STORE_CTX_free(vctx);
+	X509_STORE_free(st);
+	return r;
+}
+
+int
+tlsio_alpn_ok(SSL *ssl)
+{
+	const unsigned char	*p;
+	unsigned int		 len;
+
+	SSL_get0_alpn_selected(ssl, &p, &len);
+	return len == sizeof(tlsio_alpn) - 2 &&
+	    memcmp(p, tlsio_alpn + 1, len) == 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tlsio.h - OpenSSL contexts for casesync: TLS 1.3 only, ALPN
+ * "casesync/1", no session tickets or resumption (a resumed session
+ * would skip the certificate checks a revoked device must fail).
+ */
+#ifndef TLSIO_H
+#define TLSIO_H
+
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "pki.h"
+
+/*
+ * Server context: presents "cert" (with "ca" in the chain) and "key";
+ * asks for a client certificate and verifies it against "ca" only,
+ * but lets a client without one through (enrollment).  NULL on error.
+ */
+SSL_CTX	*tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca);
+
+/*
+ * Client context.  With "ca", the server must chain to it (and nothing
+ * else: the system store is never loaded).  Without "ca" the caller
+ * must pin with tlsio_check_pinned() after the handshake.  "cert" and
+ * "key" may be NULL (enrollment).  NULL on error.
+ */
+SSL_CTX	*tlsio_client_ctx(X509 *ca, X509 *cert, EVP_PKEY *key);
+
+/*
+ * Enrollment pinning: after a completed handshake, find in the peer's
+ * chain the CA whose SHA-256 fingerprint is "fp", and verify the
+ * server's certificate against it alone, for host "name".  On success
+ * *ca is a new reference to that CA.  CS_ERR_AUTH otherwise.
+ */
+int	tlsio_check_pinned(SSL *ssl, const uint8_t fp[PKI_HASH_LEN],
+	    const char *name, X509 **ca);
+
+/* 1 if the negotiated ALPN protocol is casesync/1. */
+int	tlsio_alpn_ok(SSL *ssl);
+
+#endif /* TLSIO_H */

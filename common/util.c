@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * util.c - see util.h.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "util.h"
+
+int
+parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t	v = 0;
+	const char	*p;
+
+	*out = 0;
+	if (s == NULL || *s == '\0' || strlen(s) > 20)
+		return CS_ERR_FORMAT;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return CS_ERR_FORMAT;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return CS_ERR_FORMAT;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
+		return CS_ERR_FORMAT;
+	*out = v;
+	return 0;
+}
+
+int
+parse_duration(const char *s, uint64_t max_seconds, uint64_t *out)
+{
+	char		 num[24];
+	size_t		 n;
+	uint64_t	 v, mul = 1;
+
+	*out = 0;
+	if (s == NULL || (n = strlen(s)) == 0 || n >= sizeof(num))
+		return CS_ERR_FORMAT;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 's':
+		break;
+	case 'm':
+		mul = 60;
+		break;
+	case 'h':
+		mul = 3600;
+		break;
+	case 'd':
+		mul = 86400;
+		break;
+	default:
+		n++;		/* no unit: keep the last digit */
+		break;
+	}
+	num[n - 1] = '\0';
+	if (parse_u64(num, 1, max_seconds / mul, &v) != 0)
+		return CS_ERR_FORMAT;
+	*out = v * mul;
+	return 0;
+}
+
+char *
+str_vis(char *dst, size_t dstlen, const char *s, size_t len)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i, o = 0;
+	unsigned char		c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (dstlen - o < 2 + 3)
+				goto trunc;
+			dst[o++] = (char)c;
+		} else {
+			if (dstlen - o < 5 + 3)
+				goto trunc;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+ trunc:
+	if (dstlen >= 4) {
+		if (o > dstlen - 4)
+			o = dstlen - 4;
+		memcpy(dst + o, "...", 4);
+	} else
+		dst[0] = '\0';
+	return dst;
+}
+
+void
+hex_encode(char *dst, const uint8_t *src, size_t len)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < len; i++) {
+		dst[2 * i] = hex[src[i] >> 4];
+		dst[2 * i + 1] = hex[src[i] & 15];
+	}
+	dst[2 * len] = '\0';
+}
+
+static int
+hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+hex_decode(uint8_t *dst, size_t len, const char *s)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(s) != 2 * len)
+		return CS_ERR_FORMAT;
+	for (i = 0; i < len; i++) {
+		if ((hi = hex_val(s[2 * i])) < 0 ||
+		    (lo = hex_val(s[2 * i + 1])) < 0)
+			return CS_ERR_FORMAT;
+		dst[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int
+file_read(const char *path, size_t max, struct buf **out)
+{
+	struct buf	*b = NULL;
+	struct stat	 st;
+	uint8_t		*p;
+	ssize_t		 n;
+	size_t		 room;
+	int		 fd, r = CS_ERR_SYSTEM;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? CS_ERR_NOT_FOUND : CS_ERR_SYSTEM;
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		r = CS_ERR_TOO_LARGE;
+		goto out;
+	}
+	if ((b = buf_new(max)) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	for (;;) {
+		if ((room = buf_space(b, 4096, &p)) == 0) {
+			r = CS_ERR_TOO_LARGE;	/* grew while we read */
+			goto out;
+		}
+		if ((n = read(fd, p, room)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		buf_commit(b, (size_t)n);
+	}
+	*out = b;
+	b = NULL;	/* transferred */
+	r = 0;
+ out:
+	buf_free(b);
+	close(fd);
+	return r;
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char	dir[4096];
+	int	fd, r = 0;
+
+	if (str_fmt(dir, sizeof(dir), "%s", path) != 0)
+		return CS_ERR_TOO_LARGE;
+	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		return CS_ERR_SYSTEM;
+	if (fsync(fd) == -1)
+		r = CS_ERR_SYSTEM;
+	close(fd);
+	return r;
+}
+
+int
+file_write_atomic(const char *path, const void *p, size_t len, int mode,
+    int excl)
+{
+	char		 tmp[4096];
+	const uint8_t	*c = p;
+	ssize_t		 n;
+	int		 fd, r = CS_ERR_SYSTEM;
+
+	if (str_fmt(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) !=
+	    0)
+		return CS_ERR_TOO_LARGE;
+	if (excl && access(path, F_OK) == 0)
+		return CS_ERR_EXISTS;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) == -1)
+		return CS_ERR_SYSTEM;
+	while (len > 0) {
+		if ((n = write(fd, c, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		c += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (excl) {
+		/* link() fails if "path" appeared meanwhile: no overwrite */
+		if (link(tmp, path) == -1) {
+			r = errno == EEXIST ? CS_ERR_EXISTS : CS_ERR_SYSTEM;
+			goto fail;
+		}
+		unlink(tmp);
+	} else if (rename(tmp, path) == -1)
+		goto fail;
+	return fsync_dir_of(path);
+ fail:
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+int
+str_fmt(char *dst, size_t dstlen, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, dstlen, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= dstlen)
+		return CS_ERR_TOO_LARGE;
+	return 0;
+}
+
+int64_t
+time_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t
+time_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n, k;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((p[i] & 0xe0) == 0xc0) {
+			n = 1;
+			cp = p[i] & 0x1f;
+		} else if ((p[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = p[i] & 0x0f;
+		} else if ((p[i] & 0xf8) == 0xf0) {
+			n = 3;
+			cp = p[i] & 0x07;
+		} else
+			return 0;
+		if (len - i - 1 < n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}

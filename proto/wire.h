@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * wire.h - protobuf encoding and validation of protocol messages.
+ *
+ * wire.c is the only code that calls protobuf-c.  wire_decode() unpacks
+ * one Envelope and validates every field (presence, lengths, enum
+ * ranges, UTF-8) before any other code sees it, so the rest of the
+ * program may trust the structure it gets.
+ */
+#ifndef WIRE_H
+#define WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "casesync.pb-c.h"
+
+struct buf;
+
+#define WIRE_PROTOCOL_VERSION	1
+#define WIRE_ALPN		"casesync/1"
+#define WIRE_STR_MAX		128	/* names, ids, versions */
+#define WIRE_MSG_MAX		1024	/* Error.message */
+#define WIRE_PING_MAX		64
+#define WIRE_TOKEN_MAX		128
+
+typedef Casesync__V1__Envelope		wire_env;	/* shorthand */
+
+/*
+ * Unpack and validate "len" bytes.  On success *out must be released
+ * with wire_free().  An Envelope that parses but carries no message we
+ * know has msg_case == CASESYNC__V1__ENVELOPE__MSG__NOT_SET.
+ * Returns 0, CS_ERR_FORMAT (malformed: drop the connection) or
+ * CS_ERR_ALLOC.
+ */
+int	wire_decode(const uint8_t *p, size_t len, wire_env **out);
+void	wire_free(wire_env *);			/* NULL is a no-op */
+
+/*
+ * Append "env" to "out" as one frame.  CS_ERR_TOO_LARGE if the
+ * encoding would exceed "max" payload bytes or the room in "out".
+ */
+int	wire_encode(const wire_env *env, size_t max, struct buf *out);
+
+/* Append an Error reply for request "id". */
+int	wire_error(struct buf *out, uint32_t id,
+	    Casesync__V1__ErrorCode code, const char *msg,
+	    uint32_t retry_after_ms);
+
+/* The enum name without its prefix, e.g. "TOKEN_USED". */
+const char	*wire_error_name(int code);
+
+#endif /* WIRE_H */

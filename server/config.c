@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config.c - parse casesyncd.conf (see docs/CONFIG.md).
+ *
+ * The format is deliberately small: one "key = value" per line, '#'
+ * starts a comment line, blank lines are ignored, no quoting, no
+ * includes.  Unknown keys and out-of-range values are errors: a typo
+ * must not silently leave a default in force.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "errors.h"
+#include "frame.h"
+#include "util.h"
+
+#define CONFIG_LINE_MAX	1024
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->listen_host, "127.0.0.1", sizeof("127.0.0.1"));
+	memcpy(c->listen_port, "4433", sizeof("4433"));
+	c->workers = 0;
+	c->max_connections = 4096;
+	c->handshake_timeout_ms = 10 * 1000;
+	c->idle_timeout_ms = 300 * 1000;
+	c->max_frame = FRAME_MAX_DEFAULT;
+	c->device_cert_lifetime = 30 * 86400;
+	c->enroll_fail_limit = 5;
+	c->enroll_fail_window = 600;
+}
+
+static int
+config_str(char *dst, size_t dstlen, const char *v)
+{
+	size_t	len = strlen(v);
+
+	if (len == 0 || len >= dstlen)
+		return CS_ERR_CONFIG;
+	memcpy(dst, v, len + 1);
+	return 0;
+}
+
+/* "host:port" or "[v6]:port". */
+static int
+config_listen(struct config *c, const char *v)
+{
+	const char	*colon;
+	uint64_t	 port;
+	size_t		 hlen;
+
+	if (v[0] == '[') {
+		if ((colon = strstr(v, "]:")) == NULL)
+			return CS_ERR_CONFIG;
+		hlen = (size_t)(colon - v - 1);
+		v++;
+		colon++;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return CS_ERR_CONFIG;
+		hlen = (size_t)(colon - v);
+	}
+	if (hlen == 0 || hlen >= sizeof(c->listen_host) ||
+	    parse_u64(colon + 1, 0, 65535, &port) != 0)
+		return CS_ERR_CONFIG;
+	memcpy(c->listen_host, v, hlen);
+	c->listen_host[hlen] = '\0';
+	return str_fmt(c->listen_port, sizeof(c->listen_port), "%u",
+	    (unsigned)port);
+}
+
+static int
+config_ms(unsigned *dst, const char *v, uint64_t max_secs)
+{
+	uint64_t	s;
+
+	if (parse_duration(v, max_secs, &s) != 0)
+		return CS_ERR_CONFIG;
+	*dst = (unsigned)(s * 1000);
+	return 0;
+}
+
+int
+config_set(struct config *c, const char *key, const char *v, char *err,
+    size_t errlen)
+{
+	uint64_t	n;
+	int		r = CS_ERR_CONFIG;
+
+	if (strcmp(key, "listen") == 0)
+		r = config_listen(c, v);
+	else if (strcmp(key, "server_name") == 0)
+		r = config_str(c->server_name, sizeof(c->server_name), v);
+	else if (strcmp(key, "data_dir") == 0) {
+		if (v[0] == '/')
+			r = config_str(c->data_dir, sizeof(c->data_dir), v);
+	} else if (strcmp(key, "workers") == 0) {
+		if ((r = parse_u64(v, 0, 64, &n)) == 0)
+			c->workers = (unsigned)n;
+	} else if (strcmp(key, "max_connections") == 0) {
+		if ((r = parse_u64(v, 1, 1000000, &n)) == 0)
+			c->max_connections = (unsigned)n;
+	} else if (strcmp(key, "handshake_timeout") == 0)
+		r = config_ms(&c->handshake_timeout_ms, v, 600);
+	else if (strcmp(key, "idle_timeout") == 0)
+		r = config_ms(&c->idle_timeout_ms, v, 86400);
+	else if (strcmp(key, "max_frame") == 0) {
+		if ((r = parse_u64(v, FRAME_MAX_PREAUTH, FRAME_MAX_LIMIT,
+		    &n)) == 0)
+			c->max_frame = (uint32_t)n;
+	} else if (strcmp(key, "device_cert_lifetime") == 0) {
+		if ((r = parse_duration(v, 365 * 86400, &n)) == 0)
+			c->device_cert_lifetime = (int64_t)n;
+	} else if (strcmp(key, "enroll_fail_limit") == 0) {
+		if ((r = parse_u64(v, 1, 1000, &n)) == 0)
+			c->enroll_fail_limit = (unsigned)n;
+	} else if (strcmp(key, "enroll_fail_window") == 0) {
+		if ((r = parse_duration(v, 86400, &n)) == 0)
+			c->enroll_fail_window = (int64_t)n;
+	} else if (strcmp(key, "user") == 0)
+		r = config_str(c->user, sizeof(c->user), v);
+	else {
+		str_fmt(err, errlen, "unknown key \"%s\"", key);
+		return CS_ERR_CONFIG;
+	}
+	if (r != 0) {
+		str_fmt(err, errlen, "bad value for \"%s\"", key);
+		return CS_ERR_CONFIG;
+	}
+	return 0;
+}
+
+/* Trim spaces and tabs at both ends, in place. */
+static char *
+config_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_parse(struct config *c, const char *text, size_t len, char *err,
+    size_t errlen)
+{
+	char		 line[CONFIG_LINE_MAX + 1], why[256], vis[64];
+	char		*key, *val, *eq;
+	const char	*p = text, *end = text + len, *nl;
+	size_t		 n;
+	unsigned	 lineno = 0;
+
+	err[0] = '\0';
+	if (memchr(text, '\0', len) != NULL) {
+		str_fmt(err, errlen, "NUL byte in configuration");
+		return CS_ERR_CONFIG;
+	}
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n > CONFIG_LINE_MAX) {
+			str_fmt(err, errlen, "line %u: too long", lineno);
+			return CS_ERR_CONFIG;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl < end ? nl + 1 : end;
+
+		key = config_trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			str_fmt(err, errlen, "line %u: expected key = value: %s",
+			    lineno, str_vis(vis, sizeof(vis), key,
+			    strlen(key)));
+			return CS_ERR_CONFIG;
+		}
+		*eq = '\0';
+		key = config_trim(key);
+		val = config_trim(eq + 1);
+		if (config_set(c, key, val, why, sizeof(why)) != 0) {
+			str_fmt(err, errlen, "line %u: %s", lineno, why);
+			return CS_ERR_CONFIG;
+		}
+	}
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	struct buf	*b = NULL;
+	int		 r;
+
+	if ((r = file_read(path, CONFIG_FILE_MAX, &b)) != 0) {
+		str_fmt(err, errlen, "%s: %s", path, cs_err(r));
+		return CS_ERR_CONFIG;
+	}
+	r = config_parse(c, (const char *)buf_ptr(b), buf_len(b), err, errlen);
+	buf_free(b);
+	return r;
+}
+
+int
+config_check(const struct config *c, char *err, size_t errlen)
+{
+	if (c->server_name[0] == '\0') {
+		str_fmt(err, errlen, "server_name is not set");
+		return CS_ERR_CONFIG;
+	}
+	if (c->data_dir[0] == '\0') {
+		str_fmt(err, errlen, "data_dir is not set");
+		return CS_ERR_CONFIG;
+	}
+	return 0;
+}
+
+int
+config_path(const struct config *c, const char *name, char *dst,
+    size_t dstlen)
+{
+	return str_fmt(dst, dstlen, "%s/%s", c->data_dir, name);
+}

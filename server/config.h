@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config.h - casesyncd configuration: a file of "key = value" lines
+ * (docs/CONFIG.md), then command-line overrides.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_PATH_MAX		1024
+#define CONFIG_FILE_MAX		(64 * 1024)
+
+struct config {
+	char		listen_host[256];
+	char		listen_port[16];
+	char		server_name[256];
+	char		data_dir[CONFIG_PATH_MAX];
+	unsigned	workers;		/* 0: one per core */
+	unsigned	max_connections;
+	unsigned	handshake_timeout_ms;
+	unsigned	idle_timeout_ms;
+	uint32_t	max_frame;
+	int64_t		device_cert_lifetime;	/* seconds */
+	unsigned	enroll_fail_limit;
+	int64_t		enroll_fail_window;	/* seconds */
+	char		user[64];		/* drop privileges to; "" = stay */
+};
+
+/* Defaults for everything that has one. */
+void	config_defaults(struct config *);
+
+/*
+ * Parse "len" bytes of configuration text into "c" (on top of what is
+ * there).  On error returns CS_ERR_CONFIG and writes a message naming
+ * the line into "err".
+ */
+int	config_parse(struct config *c, const char *text, size_t len,
+	    char *err, size_t errlen);
+
+/* Read and parse the file at "path". */
+int	config_load(struct config *c, const char *path, char *err,
+	    size_t errlen);
+
+/* Set one key; the same rules as a line in the file. */
+int	config_set(struct config *c, const char *key, const char *value,
+	    char *err, size_t errlen);
+
+/* Final checks (required keys present). */
+int	config_check(const struct config *c, char *err, size_t errlen);
+
+/* "data_dir/name" into dst. */
+int	config_path(const struct config *c, const char *name, char *dst,
+	    size_t dstlen);
+
+#endif /* CONFIG_H */

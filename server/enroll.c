@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * enroll.c - turn a token and a CSR into a device certificate.
+ *
+ * Order of checks: rate limit by address first (cheap, before any
+ * work an attacker could make us do), then the token's syntax, then
+ * the CSR, then the token against the database in one transaction
+ * that also registers the device, so a token can never be spent twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509.h>
+
+#include "enroll.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "pki.h"
+#include "server.h"
+#include "store.h"
+#include "token.h"
+#include "util.h"
+#include "wire.h"
+
+static int
+enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
+    struct buf *out)
+{
+	Casesync__V1__ErrorCode	 code;
+	const char		*msg;
+	uint32_t		 retry = 0;
+
+	switch (why) {
+	case CS_ERR_RATE:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_RATE_LIMITED;
+		msg = "too many failed enrollments from this address";
+		retry = (uint32_t)w->srv->cfg.enroll_fail_window * 1000;
+		break;
+	case CS_ERR_EXPIRED:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_EXPIRED;
+		msg = "enrollment token expired";
+		break;
+	case CS_ERR_USED:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_USED;
+		msg = "enrollment token already used";
+		break;
+	case CS_ERR_NOT_FOUND:
+	case CS_ERR_AUTH:
+	case CS_ERR_FORMAT:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_INVALID;
+		msg = "enrollment token not valid";
+		break;
+	case CS_ERR_EXISTS:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		msg = "this device key is already enrolled";
+		break;
+	case CS_ERR_PROTOCOL:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		msg = "certificate request not acceptable";
+		break;
+	default:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+		msg = "internal error";
+		break;
+	}
+	log_warnx("%s: enrollment refused: %s", peer, msg);
+	if (why != CS_ERR_RATE && why != CS_ERR_INTERNAL && why != CS_ERR_DB)
+		(void)store_enroll_fail(w->st, peer, time_now());
+	(void)wire_error(out, id, code, msg, retry);
+	return why;
+}
+
+static int
+enroll_reply(struct worker *w, uint32_t id, X509 *cert,
+    const struct store_device *dev, struct buf *out)
+{
+	wire_env			 env;
+	Casesync__V1__EnrollResponse	 resp;
+	Casesync__V1__Identity		 ident;
+	uint8_t				*der = NULL, *cader = NULL;
+	size_t				 derlen, cadlen;
+	char				 devid[24], uid[24];
+	int				 r;
+
+	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0 ||
+	    (r = pki_cert_to_der(w->srv->ca, &cader, &cadlen)) != 0)
+		goto out;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__enroll_response__init(&resp);
+	casesync__v1__identity__init(&ident);
+	str_fmt(devid, sizeof(devid), "%lld", (long long)dev->id);
+	str_fmt(uid, sizeof(uid), "%lld", (long long)dev->user.id);
+	ident.device_id = devid;
+	ident.device_name = (char *)(uintptr_t)dev->name;
+	ident.user_id = uid;
+	ident.user_name = (char *)(uintptr_t)dev->user.name;
+	ident.role = (char *)(uintptr_t)dev->user.role;
+	ident.office = (char *)(uintptr_t)dev->user.office;
+	ident.cert_not_after = dev->cert_not_after;
+	resp.cert_der.data = der;
+	resp.cert_der.len = derlen;
+	resp.ca_cert_der.data = cader;
+	resp.ca_cert_der.len = cadlen;
+	resp.identity = &ident;
+	env.id = id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE;
+	env.enroll_response = &resp;
+	r = wire_encode(&env, FRAME_MAX_LIMIT, out);
+ out:
+	free(der);
+	free(cader);
+	return r;
+}
+
+int
+enroll_handle(struct worker *w, const char *peer, uint32_t id,
+    const Casesync__V1__EnrollRequest *req, struct buf *out)
+{
+	struct server		*srv = w->srv;
+	struct store_device	 dev;
+	struct token		 tok;
+	EVP_PKEY		*pub = NULL;
+	X509			*cert = NULL;
+	uint8_t			 keyhash[PKI_HASH_LEN];
+	int64_t			 fails, now = time_now(), not_after;
+	int			 r;
+
+	if ((r = store_enroll_fail_count(w->st, peer,
+	    now - srv->cfg.enroll_fail_window, &fails)) != 0)
+		return enroll_refuse(w, peer, id, CS_ERR_DB, out);
+	if (fails >= (int64_t)srv->cfg.enroll_fail_limit)
+		return enroll_refuse(w, peer, id, CS_ERR_RATE, out);
+	if (token_parse(req->token, strlen(req->token), &tok) != 0)
+		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, out);
+	if (pki_csr_parse(req->csr_der.data, req->csr_der.len, &pub) != 0 ||
+	    pki_pubkey_hash(pub, keyhash) != 0) {
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	/* sign first (cheap); the certificate is dropped if the token fails */
+	pthread_mutex_lock(&srv->sign_lock);
+	r = pki_cert_issue(srv->ca, srv->ca_key, pub, "casesync device", NULL,
+	    srv->cfg.device_cert_lifetime, &cert);
+	pthread_mutex_unlock(&srv->sign_lock);
+	if (r != 0 || (r = pki_cert_not_after(cert, &not_after)) != 0) {
+		r = CS_ERR_INTERNAL;
+		goto out;
+	}
+	if ((r = store_enroll(w->st, &tok, keyhash, now, not_after,
+	    &dev)) != 0)
+		goto out;
+	if ((r = enroll_reply(w, id, cert, &dev, out)) != 0) {
+		r = CS_ERR_INTERNAL;
+		goto out;
+	}
+	log_info("%s: enrolled device %lld (%s) for %s", peer,
+	    (long long)dev.id, dev.name, dev.user.name);
+ out:
+	token_clear(&tok);
+	EVP_PKEY_free(pub);
+	X509_free(cert);
+	if (r != 0)
+		return enroll_refuse(w, peer, id, r, out);
+	return 0;
+}

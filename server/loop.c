@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * loop.c - the worker threads: each has its own epoll loop, its own
+ * SO_REUSEPORT listener (the kernel spreads connections) and its own
+ * SQLite connection, so workers share nothing on the hot path.
+ */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "server.h"
+#include "session.h"
+#include "store.h"
+#include "util.h"
+
+#define LOOP_MAX_EVENTS		128
+#define LOOP_TICK_MS		250
+#define LOOP_REVOKE_CHECK_MS	1000
+
+char	worker_tag_listen;
+char	worker_tag_event;
+
+static int
+loop_listen(const struct config *c, const char *port, unsigned *bound)
+{
+	struct addrinfo		 hints, *res = NULL;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	int			 fd = -1, one = 1, e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((e = getaddrinfo(c->listen_host, port, &hints, &res)) != 0) {
+		log_warnx("listen %s: %s", c->listen_host, gai_strerror(e));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
+	    -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ==
+	    -1 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(fd, 1024) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		log_warn("listen %s:%s", c->listen_host, port);
+		if (fd != -1)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	*bound = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+static int
+loop_add(int epfd, int fd, void *tag)
+{
+	struct epoll_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = tag;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int
+workers_init(struct server *srv, struct worker **wsp, unsigned n,
+    unsigned *port)
+{
+	struct worker	*ws;
+	char		 portstr[16];
+	unsigned	 i, p;
+
+	*wsp = NULL;
+	if ((ws = calloc(n, sizeof(*ws))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < n; i++) {
+		ws[i].lfd = ws[i].epfd = ws[i].evfd = -1;
+		ws[i].srv = srv;
+		ws[i].idx = i;
+	}
+	memcpy(portstr, srv->cfg.listen_port, sizeof(portstr));
+	for (i = 0; i < n; i++) {
+		/* the first socket picks the port; the others share it */
+		if ((ws[i].lfd = loop_listen(&srv->cfg, portstr, &p)) == -1)
+			goto fail;
+		if (i == 0) {
+			*port = p;
+			if (str_fmt(portstr, sizeof(portstr), "%u", p) != 0)
+				goto fail;
+		}
+		if ((ws[i].epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+		    (ws[i].evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) ==
+		    -1 ||
+		    loop_add(ws[i].epfd, ws[i].lfd, &worker_tag_listen) == -1 ||
+		    loop_add(ws[i].epfd, ws[i].evfd, &worker_tag_event) == -1) {
+			log_warn("worker %u", i);
+			goto fail;
+		}
+		if (store_open(srv->db_path, 0, &ws[i].st) != 0 ||
+		    store_revocation_gen(ws[i].st, &ws[i].rev_gen) != 0)
+			goto fail;
+	}
+	*wsp = ws;
+	return 0;
+ fail:
+	for (i = 0; i < n; i++) {
+		if (ws[i].lfd != -1)
+			close(ws[i].lfd);
+		if (ws[i].epfd != -1)
+			close(ws[i].epfd);
+		if (ws[i].evfd != -1)
+			close(ws[i].evfd);
+		store_close(ws[i].st);
+	}
+	free(ws);
+	return CS_ERR_SYSTEM;
+}
+
+static void
+loop_accept(struct worker *w)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 host[INET6_ADDRSTRLEN], peer[80];
+	int			 fd, one = 1;
+	unsigned		 n;
+
+	for (;;) {
+		sslen = sizeof(ss);
+		fd = accept4(w->lfd, (struct sockaddr *)&ss, &sslen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("accept");
+			return;
+		}
+		n = atomic_fetch_add(&w->srv->nconns, 1);
+		if (n >= w->srv->cfg.max_connections ||
+		    atomic_load(&w->srv->stopping)) {
+			atomic_fetch_sub(&w->srv->nconns, 1);
+			close(fd);
+			log_warnx("connection refused: limit of %u reached",
+			    w->srv->cfg.max_connections);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (getnameinfo((struct sockaddr *)&ss, sslen, host,
+		    sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+			memcpy(host, "?", 2);
+		str_fmt(peer, sizeof(peer), "%s", host);
+		/* session_new closes fd and releases the count on failure */
+		(void)session_new(w, fd, peer);
+	}
+}
+
+/* Close sessions of devices revoked since we last looked. */
+static void
+loop_revocations(struct worker *w)
+{
+	struct session	*s, *next;
+	int64_t		 gen;
+
+	if (store_revocation_gen(w->st, &gen) != 0 || gen == w->rev_gen)
+		return;
+	w->rev_gen = gen;
+	for (s = w->sessions; s != NULL; s = next) {
+		next = session_next(s);
+		session_recheck(s);
+	}
+}
+
+static void
+loop_tick(struct worker *w, int64_t now)
+{
+	struct session	*s, *next;
+	static const int64_t	check = LOOP_REVOKE_CHECK_MS;
+
+	for (s = w->sessions; s != NULL; s = next) {
+		next = session_next(s);
+		session_tick(s, now);
+	}
+	if (now >= w->next_tick_ms) {
+		loop_revocations(w);
+		w->next_tick_ms = now + check;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker		*w = arg;
+	struct epoll_event	 evs[LOOP_MAX_EVENTS];
+	int			 i, n;
+
+	while (!atomic_load(&w->srv->stopping)) {
+		n = epoll_wait(w->epfd, evs, LOOP_MAX_EVENTS, LOOP_TICK_MS);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &worker_tag_listen)
+				loop_accept(w);
+			else if (evs[i].data.ptr == &worker_tag_event)
+				break;	/* stop requested; loop re-checks */
+			else
+				session_event(evs[i].data.ptr,
+				    evs[i].events);
+		}
+		loop_tick(w, time_mono_ms());
+	}
+	while (w->sessions != NULL)
+		session_free(w->sessions);
+	return NULL;
+}
+
+int
+workers_start(struct worker *ws, unsigned n)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&ws[i].thread, NULL, worker_main,
+		    &ws[i]) != 0) {
+			log_warnx("pthread_create failed");
+			return CS_ERR_SYSTEM;
+		}
+	}
+	return 0;
+}
+
+void
+workers_stop(struct worker *ws, unsigned n)
+{
+	uint64_t	one = 1;
+	unsigned	i;
+
+	if (ws == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (write(ws[i].evfd, &one, sizeof(one)) == -1)
+			log_warn("eventfd");
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(ws[i].thread, NULL);
+		close(ws[i].lfd);
+		close(ws[i].epfd);
+		close(ws[i].evfd);
+		store_close(ws[i].st);
+	}
+	free(ws);
+}

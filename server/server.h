@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * server.h - state shared by the casesyncd modules: the server (read
+ * only once the workers run) and the per-thread worker.
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+
+#define CASESYNC_VERSION	"0.1.0"
+
+struct session;
+struct store;
+
+struct server {
+	struct config	 cfg;
+	SSL_CTX		*ssl_ctx;
+	X509		*ca;
+	EVP_PKEY	*ca_key;
+	char		 db_path[CONFIG_PATH_MAX + 32];
+	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
+	atomic_uint	 nconns;	/* open connections, all workers */
+	atomic_int	 stopping;
+};
+
+struct worker {
+	struct server	*srv;
+	unsigned	 idx;
+	pthread_t	 thread;
+	int		 epfd;
+	int		 lfd;		/* this worker's SO_REUSEPORT socket */
+	int		 evfd;		/* eventfd: wake up to stop */
+	struct store	*st;
+	struct session	*sessions;	/* doubly linked */
+	int64_t		 rev_gen;	/* last revocation generation seen */
+	int64_t		 next_tick_ms;
+};
+
+/* Epoll tags for the two non-session descriptors of a worker. */
+extern char	worker_tag_listen;
+extern char	worker_tag_event;
+
+/*
+ * Bind listeners (one per worker, SO_REUSEPORT; the first decides the
+ * port when the configured one is 0) and open each worker's store.
+ * *port gets the bound port.  0 or CS_ERR_*.
+ */
+int	workers_init(struct server *, struct worker **ws, unsigned n,
+	    unsigned *port);
+int	workers_start(struct worker *ws, unsigned n);
+/* Wake every worker, wait for it to finish its connections, free. */
+void	workers_stop(struct worker *ws, unsigned n);
+
+#endif /* SERVER_H */

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * session.c - per-connection state machine of casesyncd.
+ *
+ *   HANDSHAKE --TLS done--> HELLO --Hello ok--> READY --...--> closed
+ *
+ * Reading stops while the peer has more than SESSION_OUT_HIGH bytes of
+ * replies waiting (it must read what it asked for).  A frame that does
+ * not parse closes the connection; a well-formed request that is not
+ * allowed gets a typed Error reply.  Nothing a peer sends can reach
+ * fatal(): every failure ends in session_free() of this session alone.
+ */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "buf.h"
+#include "enroll.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "pki.h"
+#include "server.h"
+#include "session.h"
+#include "store.h"
+#include "tlsio.h"
+#include "util.h"
+#include "wire.h"
+
+#define SESSION_READ_CHUNK	(16 * 1024)
+#define SESSION_OUT_HIGH	(1024 * 1024)
+#define SESSION_OUT_MAX		(FRAME_MAX_LIMIT + 64 * 1024)
+#define SESSION_LINGER_MS	2000	/* to flush a final Error */
+
+enum session_state {
+	SESSION_HANDSHAKE,
+	SESSION_HELLO,
+	SESSION_READY,
+	SESSION_CLOSING,	/* flush "out", then free */
+};
+
+struct session {
+	struct worker		*w;
+	struct session		*prev, *next;
+	int			 fd;
+	SSL			*ssl;
+	enum session_state	 state;
+	char			 peer[80];
+	uint32_t		 events;	/* registered with epoll */
+	int			 want_write;	/* SSL wants the socket writable */
+	int			 counted;	/* holds one of srv->nconns */
+	int			 has_cert;
+	int			 authed;	/* registered, not revoked */
+	int			 dev_error;	/* ErrorCode to refuse Hello */
+	struct store_device	 dev;
+	struct buf		*in;
+	struct buf		*out;
+	int64_t			 deadline_ms;
+};
+
+static void	session_io(struct session *);
+
+struct session *
+session_next(struct session *s)
+{
+	return s->next;
+}
+
+static void
+session_link(struct session *s)
+{
+	s->next = s->w->sessions;
+	if (s->next != NULL)
+		s->next->prev = s;
+	s->w->sessions = s;
+}
+
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else if (s->w->sessions == s)
+		s->w->sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	if (s->ssl != NULL) {
+		if (s->state != SESSION_HANDSHAKE)
+			(void)SSL_shutdown(s->ssl);	/* best effort */
+		SSL_free(s->ssl);
+	}
+	ERR_clear_error();
+	if (s->fd != -1)
+		close(s->fd);	/* also removes it from epoll */
+	if (s->counted)
+		atomic_fetch_sub(&s->w->srv->nconns, 1);
+	buf_free(s->in);
+	buf_free(s->out);
+	free(s);
+}
+
+struct session *
+session_new(struct worker *w, int fd, const char *peer)
+{
+	struct session		*s;
+	struct epoll_event	 ev;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		close(fd);
+		atomic_fetch_sub(&w->srv->nconns, 1);
+		return NULL;
+	}
+	s->w = w;
+	s->fd = fd;
+	s->counted = 1;
+	s->state = SESSION_HANDSHAKE;
+	str_fmt(s->peer, sizeof(s->peer), "%s", peer);
+	s->deadline_ms = time_mono_ms() + w->srv->cfg.handshake_timeout_ms;
+	session_link(s);
+	/* the input limit grows with authentication (session_set_auth) */
+	if ((s->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_PREAUTH)) == NULL ||
+	    (s->out = buf_new(SESSION_OUT_MAX)) == NULL ||
+	    (s->ssl = SSL_new(w->srv->ssl_ctx)) == NULL ||
+	    SSL_set_fd(s->ssl, fd) != 1) {
+		log_ssl("session_new");
+		session_free(s);
+		return NULL;
+	}
+	SSL_set_accept_state(s->ssl);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = s->events = EPOLLIN;
+	ev.data.ptr = s;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("epoll_ctl");
+		session_free(s);
+		return NULL;
+	}
+	log_debug("%s: connected", s->peer);
+	return s;
+}
+
+/* Register interest in what the session needs next. */
+static int
+session_rearm(struct session *s)
+{
+	struct epoll_event	ev;
+	uint32_t		want = 0;
+
+	if (s->state != SESSION_CLOSING && buf_len(s->out) < SESSION_OUT_HIGH)
+		want |= EPOLLIN;
+	if (buf_len(s->out) > 0 || s->want_write)
+		want |= EPOLLOUT;
+	if (want == s->events)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = want;
+	ev.data.ptr = s;
+	if (epoll_ctl(s->w->epfd, EPOLL_CTL_MOD, s->fd, &ev) == -1) {
+		log_warn("epoll_ctl");
+		return -1;
+	}
+	s->events = want;
+	return 0;
+}
+
+/* Queue a final Error and close once it has been written. */
+static void
+session_refuse(struct session *s, uint32_t id, Casesync__V1__ErrorCode code,
+    const char *msg)
+{
+	log_info("%s: refused: %s (%s)", s->peer, wire_error_name((int)code),
+	    msg);
+	(void)wire_error(s->out, id, code, msg, 0);
+	s->state = SESSION_CLOSING;
+	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+}
+
+static int
+session_send(struct session *s, wire_env *env)
+{
+	int	r;
+
+	if ((r = wire_encode(env, s->w->srv->cfg.max_frame, s->out)) != 0)
+		log_warnx("%s: reply: %s", s->peer, cs_err(r));
+	return r;
+}
+
+/* After the handshake: who is this?  The answer waits for Hello. */
+static int
+session_identify(struct session *s)
+{
+	EVP_PKEY	*pub;
+	X509		*cert;
+	uint8_t		 h[PKI_HASH_LEN];
+	int		 r;
+
+	if (!tlsio_alpn_ok(s->ssl)) {
+		log_warnx("%s: no ALPN %s", s->peer, WIRE_ALPN);
+		return CS_ERR_PROTOCOL;
+	}
+	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)
+		return 0;	/* enrollment only */
+	s->has_cert = 1;
+	if ((pub = X509_get0_pubkey(cert)) == NULL ||
+	    pki_pubkey_hash(pub, h) != 0)
+		return CS_ERR_TLS;
+	r = store_device_by_key(s->w->st, h, &s->dev);
+	if (r == CS_ERR_NOT_FOUND)
+		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_UNKNOWN;
+	else if (r != 0)
+		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+	else if (s->dev.revoked)
+		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED;
+	else {
+		s->authed = 1;
+		log_info("%s: device %lld (%s) of %s", s->peer,
+		    (long long)s->dev.id, s->dev.name, s->dev.user.name);
+	}
+	return 0;
+}
+
+static void
+session_identity(struct session *s, Casesync__V1__Identity *id,
+    char *devid, size_t devidlen, char *uid, size_t uidlen)
+{
+	casesync__v1__identity__init(id);
+	str_fmt(devid, devidlen, "%lld", (long long)s->dev.id);
+	str_fmt(uid, uidlen, "%lld", (long long)s->dev.user.id);
+	id->device_id = devid;
+	id->device_name = s->dev.name;
+	id->user_id = uid;
+	id->user_name = s->dev.user.name;
+	id->role = s->dev.user.role;
+	id->office = s->dev.user.office;
+	id->cert_not_after = s->dev.cert_not_after;
+}
+
+static int
+session_hello(struct session *s, const wire_env *req)
+{
+	const Casesync__V1__Hello	*h = req->hello;
+	wire_env			 env;
+	Casesync__V1__Welcome		 wel;
+	Casesync__V1__Limits		 lim;
+	Casesync__V1__Identity		 id;
+	char				 devid[24], uid[24];
+	struct buf			*in;
+
+	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
+		session_refuse(s, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_UNSUPPORTED_VERSION,
+		    "this server speaks protocol version 1");
+		return 0;
+	}
+	if (s->dev_error != 0) {
+		session_refuse(s, req->id, s->dev_error,
+		    s->dev_error == CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED
+		    ? "this device has been revoked" :
+		    "this device is not enrolled");
+		return 0;
+	}
+	if (s->authed) {
+		/* room for full-size frames from now on */
+		if ((in = buf_new(FRAME_HDR_LEN +
+		    (size_t)s->w->srv->cfg.max_frame)) == NULL ||
+		    buf_put(in, buf_ptr(s->in), buf_len(s->in)) != 0) {
+			buf_free(in);
+			return CS_ERR_ALLOC;
+		}
+		buf_free(s->in);
+		s->in = in;
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__welcome__init(&wel);
+	casesync__v1__limits__init(&lim);
+	lim.max_frame = s->authed ? s->w->srv->cfg.max_frame :
+	    FRAME_MAX_PREAUTH;
+	lim.idle_timeout_ms = s->w->srv->cfg.idle_timeout_ms;
+	wel.server_version = (char *)(uintptr_t)CASESYNC_VERSION;
+	wel.server_time = time_now();
+	wel.limits = &lim;
+	if (s->authed) {
+		session_identity(s, &id, devid, sizeof(devid), uid,
+		    sizeof(uid));
+		wel.identity = &id;
+	}
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
+	env.welcome = &wel;
+	s->state = SESSION_READY;
+	return session_send(s, &env);
+}
+
+static int
+session_ping(struct session *s, const wire_env *req)
+{
+	wire_env		env;
+	Casesync__V1__Pong	pong;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__pong__init(&pong);
+	pong.data = req->ping->data;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PONG;
+	env.pong = &pong;
+	return session_send(s, &env);
+}
+
+static int
+session_dispatch(struct session *s, const uint8_t *p, size_t len)
+{
+	wire_env	*req = NULL;
+	int		 r;
+
+	if ((r = wire_decode(p, len, &req)) != 0)
+		return r;
+	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
+	if (s->state == SESSION_HELLO) {
+		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)
+			r = session_hello(s, req);
+		else
+			session_refuse(s, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_STATE,
+			    "the first message must be Hello");
+		goto out;
+	}
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST:
+		if (s->has_cert) {
+			session_refuse(s, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_STATE,
+			    "already enrolled: connect without a certificate");
+			break;
+		}
+		/* one attempt per connection: a failure closes */
+		if (enroll_handle(s->w, s->peer, req->id,
+		    req->enroll_request, s->out) != 0) {
+			s->state = SESSION_CLOSING;
+			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+		}
+		break;
+	case CASESYNC__V1__ENVELOPE__MSG_HELLO:
+		session_refuse(s, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_STATE, "Hello sent twice");
+		break;
+	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
+		r = wire_error(s->out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_UNKNOWN_MESSAGE,
+		    "unknown message", 0);
+		break;
+	default:
+		if (!s->authed) {
+			session_refuse(s, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_UNAUTHENTICATED,
+			    "an enrolled device certificate is required");
+			break;
+		}
+		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
+			r = session_ping(s, req);
+		else
+			session_refuse(s, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+			    "not a request");
+		break;
+	}
+ out:
+	wire_free(req);
+	return r;
+}
+
+/* Handshake step; 0 to go on, CS_ERR_INCOMPLETE to wait, else close. */
+static int
+session_handshake(struct session *s)
+{
+	int	n, e, r;
+
+	s->want_write = 0;
+	if ((n = SSL_do_handshake(s->ssl)) != 1) {
+		e = SSL_get_error(s->ssl, n);
+		if (e == SSL_ERROR_WANT_READ)
+			return CS_ERR_INCOMPLETE;
+		if (e == SSL_ERROR_WANT_WRITE) {
+			s->want_write = 1;
+			return CS_ERR_INCOMPLETE;
+		}
+		log_info("%s: TLS handshake failed", s->peer);
+		log_ssl(s->peer);
+		return CS_ERR_TLS;
+	}
+	if ((r = session_identify(s)) != 0)
+		return r;
+	s->state = SESSION_HELLO;
+	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
+	return 0;
+}
+
+/* Read what TLS has and dispatch whole frames; 0 or close. */
+static int
+session_read(struct session *s)
+{
+	const uint8_t	*p;
+	uint8_t		*dst;
+	size_t		 len, room, max;
+	int		 n, e, r;
+
+	for (;;) {
+		if (s->state == SESSION_CLOSING ||
+		    buf_len(s->out) >= SESSION_OUT_HIGH)
+			return 0;
+		max = s->authed ? s->w->srv->cfg.max_frame : FRAME_MAX_PREAUTH;
+		while ((r = frame_get(s->in, max, &p, &len)) == 0) {
+			if ((r = session_dispatch(s, p, len)) != 0)
+				return r;
+			if (s->state == SESSION_CLOSING ||
+			    buf_len(s->out) >= SESSION_OUT_HIGH)
+				return 0;
+		}
+		if (r != CS_ERR_INCOMPLETE)
+			return r;
+		if ((room = buf_space(s->in, SESSION_READ_CHUNK, &dst)) == 0)
+			return CS_ERR_TOO_LARGE;
+		if ((n = SSL_read(s->ssl, dst, (int)room)) <= 0) {
+			e = SSL_get_error(s->ssl, n);
+			if (e == SSL_ERROR_WANT_READ)
+				return 0;
+			if (e == SSL_ERROR_WANT_WRITE) {
+				s->want_write = 1;
+				return 0;
+			}
+			return e == SSL_ERROR_ZERO_RETURN ? CS_ERR_CLOSED :
+			    CS_ERR_TLS;
+		}
+		buf_commit(s->in, (size_t)n);
+	}
+}
+
+static int
+session_write(struct session *s)
+{
+	int	n, e;
+
+	s->want_write = 0;
+	while (buf_len(s->out) > 0) {
+		n = SSL_write(s->ssl, buf_ptr(s->out),
+		    buf_len(s->out) > INT32_MAX ? INT32_MAX :
+		    (int)buf_len(s->out));
+		if (n <= 0) {
+			e = SSL_get_error(s->ssl, n);
+			if (e == SSL_ERROR_WANT_WRITE) {
+				s->want_write = 1;
+				return 0;
+			}
+			if (e == SSL_ERROR_WANT_READ)
+				return 0;
+			return CS_ERR_TLS;
+		}
+		buf_consume(s->out, (size_t)n);
+	}
+	return 0;
+}
+
+static void
+session_io(struct session *s)
+{
+	int	r;
+
+	if (s->state == SESSION_HANDSHAKE &&
+	    (r = session_handshake(s)) != 0) {
+		if (r == CS_ERR_INCOMPLETE)
+			goto rearm;
+		goto close;
+	}
+	if ((r = session_read(s)) != 0)
+		goto close;
+	if ((r = session_write(s)) != 0)
+		goto close;
+	/* replies written may have unblocked reading */
+	if (buf_len(s->out) == 0 && s->state != SESSION_CLOSING &&
+	    (buf_len(s->in) >= FRAME_HDR_LEN || SSL_has_pending(s->ssl))) {
+		if ((r = session_read(s)) != 0 || (r = session_write(s)) != 0)
+			goto close;
+	}
+	if (s->state == SESSION_CLOSING && buf_len(s->out) == 0) {
+		r = 0;
+		goto close;
+	}
+ rearm:
+	if (session_rearm(s) == 0)
+		return;
+	r = CS_ERR_SYSTEM;
+ close:
+	if (r == CS_ERR_FORMAT || r == CS_ERR_TOO_LARGE)
+		log_warnx("%s: closing: %s", s->peer, cs_err(r));
+	else if (r != 0 && r != CS_ERR_CLOSED)
+		log_info("%s: closing: %s", s->peer, cs_err(r));
+	session_free(s);
+}
+
+void
+session_event(struct session *s, uint32_t events)
+{
+	(void)events;	/* every step is retried; SSL knows what it needs */
+	session_io(s);
+}
+
+void
+session_tick(struct session *s, int64_t now)
+{
+	if (now < s->deadline_ms)
+		return;
+	log_info("%s: %s timeout", s->peer,
+	    s->state == SESSION_HANDSHAKE ? "handshake" :
+	    s->state == SESSION_CLOSING ? "linger" : "idle");
+	session_free(s);
+}
+
+void
+session_recheck(struct session *s)
+{
+	struct store_device	d;
+
+	if (!s->authed || s->state == SESSION_CLOSING)
+		return;
+	if (store_device_get(s->w->st, s->dev.id, &d) != 0 || !d.revoked)
+		return;
+	s->authed = 0;
+	session_refuse(s, 0, CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+	    "this device has been revoked");
+	session_io(s);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * session.h - one client connection: a non-blocking TLS state machine
+ * that reads frames, dispatches requests and writes replies.  Any
+ * protocol error closes this session only.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdint.h>
+
+struct worker;
+struct session;
+
+/* Take ownership of accepted socket "fd"; NULL (fd closed) on failure. */
+struct session	*session_new(struct worker *, int fd, const char *peer);
+/* Handle epoll "events"; may free the session. */
+void		 session_event(struct session *, uint32_t events);
+/* Enforce deadlines at "now_ms"; may free the session. */
+void		 session_tick(struct session *, int64_t now_ms);
+/* If the device of this session has been revoked, refuse and close. */
+void		 session_recheck(struct session *);
+/* Tear down immediately (no reply); NULL is a no-op. */
+void		 session_free(struct session *);
+struct session	*session_next(struct session *);
+
+#endif /* SESSION_H */
