@@ -28,7 +28,12 @@ int	pki_key_new(EVP_PKEY **out);
 /* Unencrypted PKCS#8 PEM of a private key; *out is sodium_malloc'd. */
 int	pki_key_to_pem(EVP_PKEY *key, char **out, size_t *lenp);
 void	pki_pem_free(char *);		/* wipes; NULL is a no-op */
-/* Parse a PEM private key from memory (not NUL-terminated). */
+/*
+ * Parse an unencrypted PEM private key from memory (not NUL-terminated,
+ * len <= PKI_PEM_MAX).  Only P-256 and Ed25519 keys are accepted;
+ * CS_ERR_FORMAT for anything else (an encrypted key is never prompted
+ * for).
+ */
 int	pki_key_from_pem(const char *pem, size_t len, EVP_PKEY **out);
 
 /* Certificates to and from PEM / DER; *outs are malloc'd. */
@@ -38,7 +43,12 @@ int	pki_cert_to_der(X509 *cert, uint8_t **out, size_t *lenp);
 /* Exactly "len" bytes of DER (trailing bytes are an error). */
 int	pki_cert_from_der(const uint8_t *der, size_t len, X509 **out);
 
-/* A self-signed CA certificate valid for "days" days. */
+/*
+ * A self-signed CA certificate valid for "days" days (1..36600):
+ * basicConstraints critical CA:TRUE, keyUsage keyCertSign+cRLSign,
+ * subject and authority key identifiers.  "cn" is 1..64 bytes of UTF-8
+ * (the X.509 upper bound), else CS_ERR_FORMAT.
+ */
 int	pki_ca_create(EVP_PKEY *key, const char *cn, int days, X509 **out);
 
 /*
@@ -46,12 +56,20 @@ int	pki_ca_create(EVP_PKEY *key, const char *cn, int days, X509 **out);
  * it is a TLS server certificate for that name (subjectAltName,
  * serverAuth); without, a device (clientAuth) certificate.  Valid
  * from now - 5 minutes to now + lifetime_secs; random 128-bit serial.
+ * "pub" must be P-256 or Ed25519; "cn" 1..64 bytes; "dns_name" a host
+ * name (letters, digits, '-', '.') or an IP literal, which also gets an
+ * iPAddress entry.  notAfter is clamped to the CA's notAfter
+ * (CS_ERR_EXPIRED if the CA has expired).  CS_ERR_FORMAT for bad
+ * arguments, CS_ERR_CRYPTO if "cakey" does not belong to "ca".
  */
 int	pki_cert_issue(X509 *ca, EVP_PKEY *cakey, EVP_PKEY *pub,
 	    const char *cn, const char *dns_name, int64_t lifetime_secs,
 	    X509 **out);
 
-/* A PKCS#10 request for "key", DER-encoded, *der malloc'd. */
+/*
+ * A PKCS#10 request for "key" (P-256 or Ed25519) with subject CN "cn"
+ * (1..64 bytes), DER-encoded, *der malloc'd.
+ */
 int	pki_csr_new(EVP_PKEY *key, const char *cn, uint8_t **der,
 	    size_t *lenp);
 /*

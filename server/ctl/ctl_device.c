@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ctl_device.c - `casesyncctl enroll-token` and `casesyncctl device
+ * ...`: issue one-time enrollment tokens for a user's new laptop, list
+ * enrolled devices and revoke them.  The token's secret exists only in
+ * sodium_malloc'd memory, reaches the terminal through one write(2)
+ * (not through stdio's buffer) and is wiped right after; the database
+ * keeps only its keyed hash.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include <openssl/x509.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "errors.h"
+#include "pki.h"
+#include "store.h"
+#include "token.h"
+#include "util.h"
+
+#define CTL_TTL_DEFAULT		((uint64_t)24 * 3600)
+#define CTL_TTL_MAX		((uint64_t)30 * 86400)
+
+/* Secret material, kept together in guarded memory. */
+struct ctl_secret {
+	struct token	tok;
+	char		line[sizeof("token ") + TOKEN_STR_LEN + 1];
+	char		str[TOKEN_STR_LEN + 1];
+};
+
+/* SHA-256 of ca.crt's DER, as the client pins it, in lowercase hex. */
+static int
+ctl_ca_fingerprint(const char *dir, char hex[2 * PKI_HASH_LEN + 1])
+{
+	struct buf	*b = NULL;
+	X509		*ca = NULL;
+	uint8_t		 fp[PKI_HASH_LEN];
+	char		 path[CTL_PATH_MAX];
+	int		 r, rv = CTL_EXIT_FAIL;
+
+	hex[0] = '\0';
+	if (ctl_path(path, sizeof(path), dir, CTL_FILE_CA_CRT) != 0)
+		goto out;
+	if ((r = file_read(path, PKI_PEM_MAX, &b)) != 0) {
+		ctl_errx("%s: %s", path, cs_err(r));
+		goto out;
+	}
+	if (pki_cert_from_pem((const char *)buf_ptr(b), buf_len(b),
+	    &ca) != 0 || pki_cert_fingerprint(ca, fp) != 0) {
+		ctl_errx("%s: not a valid certificate", path);
+		goto out;
+	}
+	hex_encode(hex, fp, sizeof(fp));
+	rv = CTL_EXIT_OK;
+ out:
+	X509_free(ca);
+	buf_free(b);
+	return rv;
+}
+
+/* All of "len" bytes to stdout, bypassing stdio. */
+static int
+ctl_write_all(const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(STDOUT_FILENO, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+ctl_enroll_token(struct ctl *c, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "user",	required_argument,	NULL, 'u' },
+		{ "device",	required_argument,	NULL, 'd' },
+		{ "ttl",	required_argument,	NULL, 't' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct store		*st = NULL;
+	struct store_user	 u;
+	struct ctl_secret	*sec = NULL;
+	const char		*user = NULL, *device = NULL, *ttlarg = NULL;
+	uint8_t			 hash[TOKEN_HASH_LEN];
+	char			 fphex[2 * PKI_HASH_LEN + 1], when[32];
+	uint64_t		 ttl = CTL_TTL_DEFAULT;
+	int64_t			 expires;
+	int			 ch, r, rv = CTL_EXIT_USAGE;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			user = optarg;
+			break;
+		case 'd':
+			device = optarg;
+			break;
+		case 't':
+			ttlarg = optarg;
+			break;
+		case 'h':
+			ctl_usage("enroll-token", 0);
+			return CTL_EXIT_OK;
+		default:
+			ctl_usage("enroll-token", 1);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		ctl_errx("enroll-token: unexpected argument: %s",
+		    argv[optind]);
+		goto out;
+	}
+	if (user == NULL || device == NULL) {
+		ctl_errx("enroll-token: --user and --device are required");
+		goto out;
+	}
+	if (!store_name_valid(device)) {
+		ctl_errx("enroll-token: device names are 1..%d bytes of "
+		    "UTF-8 without control characters", STORE_NAME_MAX);
+		goto out;
+	}
+	if (ttlarg != NULL && parse_duration(ttlarg, CTL_TTL_MAX,
+	    &ttl) != 0) {
+		ctl_errx("enroll-token: invalid --ttl (e.g. 30m, 24h, 7d; at "
+		    "most 30d)");
+		goto out;
+	}
+	if ((rv = ctl_store_open(c, &st)) != 0)
+		goto out;
+	rv = CTL_EXIT_FAIL;
+	if ((r = store_user_get(st, user, &u)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)
+			ctl_errx("no user \"%s\" (see casesyncctl user list)",
+			    user);
+		else
+			ctl_errx("enroll-token: %s", cs_err(r));
+		goto out;
+	}
+	if (ctl_ca_fingerprint(c->dir, fphex) != 0)
+		goto out;
+
+	if ((sec = sodium_malloc(sizeof(*sec))) == NULL) {
+		ctl_errx("enroll-token: out of memory");
+		goto out;
+	}
+	token_new(&sec->tok, sec->str);
+	token_hash(&sec->tok, hash);
+	expires = time_now() + (int64_t)ttl;
+	if ((r = store_token_add(st, sec->tok.id, hash, u.id, device,
+	    expires)) != 0) {
+		ctl_errx("enroll-token: %s", cs_err(r));
+		goto out;
+	}
+	ctl_time_iso(when, sizeof(when), expires);
+	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
+	    sec->str) != 0 || fflush(stdout) == EOF ||
+	    ctl_write_all(sec->line, strlen(sec->line)) != 0) {
+		ctl_errx("enroll-token: cannot write the token: %s",
+		    strerror(errno));
+		goto out;
+	}
+	printf("ca-fingerprint %s\n", fphex);
+	printf("expires %s\n", when);
+	rv = CTL_EXIT_OK;
+ out:
+	if (sec != NULL)
+		sodium_free(sec);	/* wipes the token */
+	sodium_memzero(hash, sizeof(hash));
+	store_close(st);
+	return rv;
+}
+
+static int
+ctl_device_print(const struct store_device *d, void *arg)
+{
+	char	when[32];
+
+	(void)arg;
+	ctl_time_iso(when, sizeof(when), d->cert_not_after);
+	printf("%-6lld %-24s %-24s %-24s %-8s %s\n", (long long)d->id,
+	    d->name, d->user.name, d->user.office,
+	    d->revoked ? "revoked" : "active", when);
+	return 0;
+}
+
+static int
+ctl_device_revoke(struct store *st, const char *arg)
+{
+	struct store_device	dev;
+	uint64_t		id;
+	int			r;
+
+	if (parse_u64(arg, 1, INT64_MAX, &id) != 0) {
+		ctl_errx("device revoke: invalid device id: %s", arg);
+		return CTL_EXIT_USAGE;
+	}
+	if ((r = store_device_get(st, (int64_t)id, &dev)) == 0 &&
+	    dev.revoked) {
+		printf("device %llu revoked\n", (unsigned long long)id);
+		return CTL_EXIT_OK;
+	}
+	if (r == 0)
+		r = store_device_revoke(st, (int64_t)id, time_now());
+	if (r == CS_ERR_NOT_FOUND) {
+		ctl_errx("device revoke: no device with id %llu",
+		    (unsigned long long)id);
+		return CTL_EXIT_FAIL;
+	}
+	if (r != 0) {
+		ctl_errx("device revoke: %s", cs_err(r));
+		return CTL_EXIT_FAIL;
+	}
+	printf("device %llu revoked\n", (unsigned long long)id);
+	return CTL_EXIT_OK;
+}
+
+int
+ctl_device(struct ctl *c, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct store	*st = NULL;
+	const char	*sub;
+	int		 ch, r, nargs, rv = CTL_EXIT_USAGE;
+
+	if (argc < 2) {
+		ctl_errx("device: missing subcommand");
+		ctl_usage("device", 1);
+		return CTL_EXIT_USAGE;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			ctl_usage("device", 0);
+			return CTL_EXIT_OK;
+		}
+		ctl_usage("device", 1);
+		return CTL_EXIT_USAGE;
+	}
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		ctl_usage("device", 0);
+		return CTL_EXIT_OK;
+	}
+	nargs = argc - optind;
+	if (strcmp(sub, "list") == 0 && nargs == 0) {
+		if ((rv = ctl_store_open(c, &st)) != 0)
+			goto out;
+		printf("%-6s %-24s %-24s %-24s %-8s %s\n", "ID", "NAME",
+		    "USER", "OFFICE", "STATE", "CERT-EXPIRES");
+		if ((r = store_device_list(st, ctl_device_print, NULL)) != 0) {
+			ctl_errx("device list: %s", cs_err(r));
+			rv = CTL_EXIT_FAIL;
+		}
+	} else if (strcmp(sub, "revoke") == 0 && nargs == 1) {
+		if ((rv = ctl_store_open(c, &st)) != 0)
+			goto out;
+		rv = ctl_device_revoke(st, argv[optind]);
+	} else {
+		ctl_errx("device: expected \"list\" or \"revoke ID\"");
+		ctl_usage("device", 1);
+	}
+ out:
+	store_close(st);
+	return rv;
+}

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_store.c - unit tests for server/store.c on a real SQLite file
+ * in a mkdtemp directory: creation and file modes, name and role
+ * validation, offices and users, the enrollment transaction with each
+ * of its outcomes, revocation, the enroll-failure window, and several
+ * threads writing through their own connections at once.
+ */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "store.h"
+#include "token.h"
+#include "util.h"
+#include "test.h"
+
+#define NOW		((int64_t)1700000000)
+
+static char	 tmpdir[PATH_MAX];
+static char	 dbpath[PATH_MAX];
+
+static void
+keyhash_of(uint8_t kh[PKI_HASH_LEN], int n)
+{
+	memset(kh, 0, PKI_HASH_LEN);
+	kh[0] = (uint8_t)n;
+	kh[1] = (uint8_t)(n >> 8);
+	kh[31] = 0xaa;
+}
+
+/* A token for "user_id" stored with expiry "exp"; *t gets the secret. */
+static void
+new_token(struct store *st, int64_t user_id, const char *dev, int64_t exp,
+    struct token *t)
+{
+	char	s[TOKEN_STR_LEN + 1];
+	uint8_t	h[TOKEN_HASH_LEN];
+
+	token_new(t, s);
+	token_hash(t, h);
+	ASSERT_INT_EQ(store_token_add(st, t->id, h, user_id, dev, exp), 0);
+}
+
+static int64_t
+token_failures(const struct token *t)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	int64_t		 n;
+
+	ASSERT_INT_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT failures FROM "
+	    "enroll_tokens WHERE id = ?1", -1, &stmt, NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_bind_blob(stmt, 1, t->id, TOKEN_ID_LEN,
+	    SQLITE_STATIC), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+test_open(void)
+{
+	struct store	*st = NULL;
+	struct stat	 sb;
+	char		 wal[PATH_MAX + 8];
+
+	TEST_START("store_open: create, create again, open, missing");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), CS_ERR_NOT_FOUND);
+	ASSERT_PTR_EQ(st, NULL);
+	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_PTR_NE(st, NULL);
+	ASSERT_INT_EQ(stat(dbpath, &sb), 0);
+	ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+	/* a write makes the WAL exist; it must be private too */
+	ASSERT_INT_EQ(store_office_add(st, "Probe", NULL, NULL), 0);
+	ASSERT_INT_EQ(str_fmt(wal, sizeof(wal), "%s-wal", dbpath), 0);
+	ASSERT_INT_EQ(stat(wal, &sb), 0);
+	ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+	store_close(st);
+	st = NULL;
+	ASSERT_INT_EQ(store_open(dbpath, 1, &st), CS_ERR_EXISTS);
+	ASSERT_PTR_EQ(st, NULL);
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	store_close(st);
+	store_close(NULL);
+	TEST_DONE();
+}
+
+static void
+test_names(void)
+{
+	char	n[STORE_NAME_MAX + 2];
+
+	TEST_START("store_name_valid and store_role_valid");
+	ASSERT_INT_EQ(store_name_valid("Utrecht"), 1);
+	ASSERT_INT_EQ(store_name_valid("Zo\xc3\xab de Vries"), 1);
+	ASSERT_INT_EQ(store_name_valid("\xe2\x82\xac \xf0\x9f\x98\x80"), 1);
+	ASSERT_INT_EQ(store_name_valid(""), 0);
+	ASSERT_INT_EQ(store_name_valid(NULL), 0);
+	ASSERT_INT_EQ(store_name_valid("a\tb"), 0);
+	ASSERT_INT_EQ(store_name_valid("a\nb"), 0);
+	ASSERT_INT_EQ(store_name_valid("a\x1b[31m"), 0);
+	ASSERT_INT_EQ(store_name_valid("a\x7f"), 0);
+	ASSERT_INT_EQ(store_name_valid("a\xc2\x85"), 0);	/* C1 NEL */
+	ASSERT_INT_EQ(store_name_valid("\xc0\xaf"), 0);		/* overlong */
+	ASSERT_INT_EQ(store_name_valid("\xe0\x80\xaf"), 0);	/* overlong */
+	ASSERT_INT_EQ(store_name_valid("\xed\xa0\x80"), 0);	/* surrogate */
+	ASSERT_INT_EQ(store_name_valid("\xf4\x90\x80\x80"), 0); /* >10FFFF */
+	ASSERT_INT_EQ(store_name_valid("abc\xc3"), 0);		/* truncated */
+	ASSERT_INT_EQ(store_name_valid("\xff"), 0);
+	ASSERT_INT_EQ(store_name_valid("\x80"), 0);
+	memset(n, 'x', sizeof(n));
+	n[STORE_NAME_MAX] = '\0';
+	ASSERT_INT_EQ(store_name_valid(n), 1);			/* 128 */
+	n[STORE_NAME_MAX] = 'x';
+	n[STORE_NAME_MAX + 1] = '\0';
+	ASSERT_INT_EQ(store_name_valid(n), 0);			/* 129 */
+
+	ASSERT_INT_EQ(store_role_valid("jeugdbeschermer"), 1);
+	ASSERT_INT_EQ(store_role_valid("gedragswetenschapper"), 1);
+	ASSERT_INT_EQ(store_role_valid("teamleider"), 1);
+	ASSERT_INT_EQ(store_role_valid("auditor"), 1);
+	ASSERT_INT_EQ(store_role_valid("beheerder"), 1);
+	ASSERT_INT_EQ(store_role_valid("Beheerder"), 0);
+	ASSERT_INT_EQ(store_role_valid("admin"), 0);
+	ASSERT_INT_EQ(store_role_valid(""), 0);
+	ASSERT_INT_EQ(store_role_valid(NULL), 0);
+	TEST_DONE();
+}
+
+static int
+count_office(int64_t id, const char *name, const char *region, void *arg)
+{
+	(void)id;
+	(void)region;
+	(void)name;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+stop_office(int64_t id, const char *name, const char *region, void *arg)
+{
+	(void)id;
+	(void)name;
+	(void)region;
+	(void)arg;
+	return CS_ERR_INTERNAL;
+}
+
+static int
+find_user(const struct store_user *u, void *arg)
+{
+	struct store_user	*want = arg;
+
+	if (strcmp(u->name, want->name) == 0) {
+		*want = *u;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+test_office_user(void)
+{
+	struct store		*st = NULL;
+	struct store_user	 u, w;
+	int64_t			 id, uid;
+	int			 n = 0;
+
+	TEST_START("offices and users: add, list, duplicates, bad role");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Utrecht", "Utrecht stad", &id),
+	    0);
+	ASSERT_TRUE(id > 0);
+	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, NULL), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id),
+	    CS_ERR_EXISTS);
+	ASSERT_INT_EQ(store_office_add(st, "bad\nname", NULL, &id),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_office_add(st, "Ok", "bad\x01", &id),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_office_list(st, count_office, &n), 0);
+	ASSERT_INT_EQ(n, 3);				/* Probe too */
+	ASSERT_INT_EQ(store_office_list(st, stop_office, NULL),
+	    CS_ERR_INTERNAL);
+
+	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer",
+	    "Utrecht", &uid), 0);
+	ASSERT_TRUE(uid > 0);
+	ASSERT_INT_EQ(store_user_add(st, "bert", "teamleider", "Zwolle",
+	    NULL), 0);
+	ASSERT_INT_EQ(store_user_add(st, "anna", "auditor", "Zwolle", NULL),
+	    CS_ERR_EXISTS);
+	ASSERT_INT_EQ(store_user_add(st, "carl", "admin", "Zwolle", NULL),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_user_add(st, "carl", "auditor", "Nowhere", NULL),
+	    CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_user_get(st, "carl", &u), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_user_get(st, "anna", &u), 0);
+	ASSERT_INT_EQ(u.id, uid);
+	ASSERT_STR_EQ(u.role, "jeugdbeschermer");
+	ASSERT_STR_EQ(u.office, "Utrecht");
+
+	memset(&w, 0, sizeof(w));
+	ASSERT_INT_EQ(str_fmt(w.name, sizeof(w.name), "bert"), 0);
+	ASSERT_INT_EQ(store_user_list(st, find_user, &w), 1);
+	ASSERT_STR_EQ(w.office, "Zwolle");
+	ASSERT_STR_EQ(w.role, "teamleider");
+	store_close(st);
+	TEST_DONE();
+}
+
+static void
+test_enroll(void)
+{
+	struct store		*st = NULL;
+	struct store_user	 u;
+	struct store_device	 dev, d2;
+	struct token		 t, t2, bad;
+	uint8_t			 kh[PKI_HASH_LEN], kh2[PKI_HASH_LEN];
+	uint8_t			 h[TOKEN_HASH_LEN];
+
+	TEST_START("store_enroll: success, reuse, expiry, wrong secret");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_user_get(st, "anna", &u), 0);
+
+	/* unknown user */
+	token_new(&bad, (char [TOKEN_STR_LEN + 1]){ 0 });
+	token_hash(&bad, h);
+	ASSERT_INT_EQ(store_token_add(st, bad.id, h, 9999, "x", NOW + 60),
+	    CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_token_add(st, bad.id, h, u.id, "bad\nname",
+	    NOW + 60), CS_ERR_FORMAT);
+
+	new_token(st, u.id, "laptop-anna", NOW + 3600, &t);
+	keyhash_of(kh, 1);
+	ASSERT_INT_EQ(store_enroll(st, &t, kh, NOW, NOW + 86400, &dev), 0);
+	ASSERT_TRUE(dev.id > 0);
+	ASSERT_STR_EQ(dev.name, "laptop-anna");
+	ASSERT_STR_EQ(dev.user.name, "anna");
+	ASSERT_STR_EQ(dev.user.role, "jeugdbeschermer");
+	ASSERT_STR_EQ(dev.user.office, "Utrecht");
+	ASSERT_INT_EQ(dev.user.id, u.id);
+	ASSERT_MEM_EQ(dev.keyhash, kh, PKI_HASH_LEN);
+	ASSERT_INT_EQ(dev.enrolled_at, NOW);
+	ASSERT_INT_EQ(dev.cert_not_after, NOW + 86400);
+	ASSERT_INT_EQ(dev.revoked, 0);
+
+	/* the same token again, even with another key */
+	keyhash_of(kh2, 2);
+	ASSERT_INT_EQ(store_enroll(st, &t, kh2, NOW + 1, NOW + 86400, &d2),
+	    CS_ERR_USED);
+	ASSERT_INT_EQ(d2.id, 0);
+
+	/* expired: at and after expires_at */
+	new_token(st, u.id, "laptop-2", NOW + 100, &t2);
+	ASSERT_INT_EQ(store_enroll(st, &t2, kh2, NOW + 100, NOW + 86400,
+	    &d2), CS_ERR_EXPIRED);
+	ASSERT_INT_EQ(store_enroll(st, &t2, kh2, NOW + 5000, NOW + 86400,
+	    &d2), CS_ERR_EXPIRED);
+
+	/* unknown id */
+	ASSERT_INT_EQ(store_enroll(st, &bad, kh2, NOW, NOW + 86400, &d2),
+	    CS_ERR_NOT_FOUND);
+
+	/* wrong secret: refused and counted, the token still works after */
+	new_token(st, u.id, "laptop-3", NOW + 3600, &t2);
+	bad = t2;
+	bad.secret[0] ^= 1;
+	ASSERT_INT_EQ(token_failures(&t2), 0);
+	ASSERT_INT_EQ(store_enroll(st, &bad, kh2, NOW, NOW + 86400, &d2),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_enroll(st, &bad, kh2, NOW, NOW + 86400, &d2),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(token_failures(&t2), 2);
+	/* a wrong secret learns nothing, even of a used token */
+	bad = t;
+	bad.secret[5] ^= 0x80;
+	ASSERT_INT_EQ(store_enroll(st, &bad, kh2, NOW, NOW + 86400, &d2),
+	    CS_ERR_AUTH);
+
+	/* same key twice: refused, and the token stays unused */
+	ASSERT_INT_EQ(store_enroll(st, &t2, kh, NOW, NOW + 86400, &d2),
+	    CS_ERR_EXISTS);
+	ASSERT_INT_EQ(store_enroll(st, &t2, kh2, NOW, NOW + 86400, &d2), 0);
+	ASSERT_STR_EQ(d2.name, "laptop-3");
+	ASSERT_INT_NE(d2.id, dev.id);
+
+	token_clear(&t);
+	token_clear(&t2);
+	token_clear(&bad);
+	store_close(st);
+	TEST_DONE();
+}
+
+static int
+count_dev(const struct store_device *d, void *arg)
+{
+	(void)d;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_revoke(void)
+{
+	struct store		*st = NULL;
+	struct store_device	 dev;
+	uint8_t			 kh[PKI_HASH_LEN];
+	int64_t			 g0, g1, g2;
+	int			 n = 0;
+
+	TEST_START("store_device_revoke bumps the generation");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_device_list(st, count_dev, &n), 0);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT_INT_EQ(store_revocation_gen(st, &g0), 0);
+	keyhash_of(kh, 1);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), 0);
+	ASSERT_INT_EQ(dev.revoked, 0);
+	ASSERT_INT_EQ(store_device_revoke(st, dev.id, NOW + 10), 0);
+	ASSERT_INT_EQ(store_revocation_gen(st, &g1), 0);
+	ASSERT_TRUE(g1 > g0);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), 0);
+	ASSERT_INT_EQ(dev.revoked, 1);
+	ASSERT_INT_EQ(dev.revoked_at, NOW + 10);
+	/* again: still revoked at the first time */
+	ASSERT_INT_EQ(store_device_revoke(st, dev.id, NOW + 20), 0);
+	ASSERT_INT_EQ(store_device_get(st, dev.id, &dev), 0);
+	ASSERT_INT_EQ(dev.revoked_at, NOW + 10);
+	ASSERT_INT_EQ(store_device_revoke(st, 424242, NOW), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_revocation_gen(st, &g2), 0);
+	ASSERT_TRUE(g2 >= g1);
+	ASSERT_INT_EQ(store_device_get(st, 424242, &dev), CS_ERR_NOT_FOUND);
+	keyhash_of(kh, 77);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), CS_ERR_NOT_FOUND);
+	store_close(st);
+	TEST_DONE();
+}
+
+static void
+test_enroll_fail(void)
+{
+	struct store	*st = NULL;
+	int64_t		 n;
+
+	TEST_START("enroll failures: counting windows and pruning");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", 0, &n), 0);
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(store_enroll_fail(st, "192.0.2.1", NOW), 0);
+	ASSERT_INT_EQ(store_enroll_fail(st, "192.0.2.1", NOW + 100), 0);
+	ASSERT_INT_EQ(store_enroll_fail(st, "192.0.2.1", NOW + 200), 0);
+	ASSERT_INT_EQ(store_enroll_fail(st, "2001:db8::1", NOW + 200), 0);
+	ASSERT_INT_EQ(store_enroll_fail(st, "", NOW), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", 0, &n), 0);
+	ASSERT_INT_EQ(n, 3);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", NOW + 100,
+	    &n), 0);
+	ASSERT_INT_EQ(n, 2);				/* since is inclusive */
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", NOW + 201,
+	    &n), 0);
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "2001:db8::1", 0, &n), 0);
+	ASSERT_INT_EQ(n, 1);
+	/* a day later, the old ones are pruned on insert */
+	ASSERT_INT_EQ(store_enroll_fail(st, "192.0.2.1", NOW + 86400 + 150),
+	    0);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", 0, &n), 0);
+	ASSERT_INT_EQ(n, 2);				/* NOW+200 and new */
+	store_close(st);
+	TEST_DONE();
+}
+
+#define NTHREADS	4
+#define NPER		25
+
+struct worker {
+	pthread_t	th;
+	int		n;
+	int		failures;
+};
+
+/* Each thread: its own connection; tokens and enrollments, revokes. */
+static void *
+worker_main(void *arg)
+{
+	struct worker		*w = arg;
+	struct store		*st = NULL;
+	struct store_user	 u;
+	struct store_device	 dev;
+	struct token		 t;
+	uint8_t			 kh[PKI_HASH_LEN];
+	char			 name[32];
+	int			 i;
+
+	if (store_open(dbpath, 0, &st) != 0 ||
+	    store_user_get(st, "bert", &u) != 0) {
+		w->failures++;
+		goto out;
+	}
+	for (i = 0; i < NPER; i++) {
+		char	s[TOKEN_STR_LEN + 1];
+		uint8_t	h[TOKEN_HASH_LEN];
+
+		(void)str_fmt(name, sizeof(name), "office-%d-%d", w->n, i);
+		if (store_office_add(st, name, NULL, NULL) != 0)
+			w->failures++;
+		token_new(&t, s);
+		token_hash(&t, h);
+		if (store_token_add(st, t.id, h, u.id, name, NOW + 60) != 0) {
+			w->failures++;
+			continue;
+		}
+		keyhash_of(kh, 1000 + w->n * NPER + i);
+		if (store_enroll(st, &t, kh, NOW, NOW + 60, &dev) != 0) {
+			w->failures++;
+			continue;
+		}
+		if (i % 5 == 0 && store_device_revoke(st, dev.id, NOW) != 0)
+			w->failures++;
+		if (store_enroll_fail(st, "198.51.100.7", NOW) != 0)
+			w->failures++;
+	}
+ out:
+	store_close(st);
+	return NULL;
+}
+
+static void
+test_concurrent(void)
+{
+	struct worker	w[NTHREADS];
+	struct store	*st = NULL;
+	int64_t		 g0, g1, n;
+	int		 i, devs = 0;
+
+	TEST_START("several connections write concurrently (WAL, busy)");
+	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_revocation_gen(st, &g0), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].n = i;
+		ASSERT_INT_EQ(pthread_create(&w[i].th, NULL, worker_main,
+		    &w[i]), 0);
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		ASSERT_INT_EQ(pthread_join(w[i].th, NULL), 0);
+		ASSERT_INT_EQ(w[i].failures, 0);
+	}
+	ASSERT_INT_EQ(store_revocation_gen(st, &g1), 0);
+	ASSERT_INT_EQ(g1 - g0, NTHREADS * ((NPER + 4) / 5));
+	ASSERT_INT_EQ(store_device_list(st, count_dev, &devs), 0);
+	ASSERT_INT_EQ(devs, 2 + NTHREADS * NPER);
+	ASSERT_INT_EQ(store_enroll_fail_count(st, "198.51.100.7", 0, &n), 0);
+	ASSERT_INT_EQ(n, NTHREADS * NPER);
+	store_close(st);
+	TEST_DONE();
+}
+
+static void
+cleanup(void)
+{
+	char	p[PATH_MAX + 16];
+
+	(void)unlink(dbpath);
+	if (str_fmt(p, sizeof(p), "%s-wal", dbpath) == 0)
+		(void)unlink(p);
+	if (str_fmt(p, sizeof(p), "%s-shm", dbpath) == 0)
+		(void)unlink(p);
+	(void)rmdir(tmpdir);
+}
+
+int
+main(void)
+{
+	const char	*tmp;
+
+	if (sodium_init() < 0)
+		return 1;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	ASSERT_INT_EQ(str_fmt(tmpdir, sizeof(tmpdir), "%s/test_store.XXXXXX",
+	    tmp), 0);
+	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
+	ASSERT_INT_EQ(str_fmt(dbpath, sizeof(dbpath), "%s/server.db", tmpdir),
+	    0);
+	test_open();
+	test_names();
+	test_office_user();
+	test_enroll();
+	test_revoke();
+	test_enroll_fail();
+	test_concurrent();
+	cleanup();
+	return 0;
+}
