@@ -36,6 +36,7 @@ struct conn {
 	struct buf	*out;
 	uint32_t	 next_id;
 	size_t		 max_frame;
+	int		 notified;	/* a Notify arrived during a call */
 };
 
 int
@@ -237,9 +238,12 @@ conn_recv(struct conn *c, wire_env **env)
 			return CS_ERR_TOO_LARGE;
 		if ((n = SSL_read(c->ssl, dst, (int)room)) <= 0) {
 			e = SSL_get_error(c->ssl, n);
-			if (e == SSL_ERROR_SYSCALL &&
-			    (errno == EAGAIN || errno == EWOULDBLOCK))
+			/* SO_RCVTIMEO ran out: OpenSSL reports a retry */
+			if (e == SSL_ERROR_WANT_READ || (e == SSL_ERROR_SYSCALL &&
+			    (errno == EAGAIN || errno == EWOULDBLOCK))) {
+				ERR_clear_error();
 				return CS_ERR_TIMEOUT;
+			}
 			log_ssl("read");
 			return CS_ERR_CLOSED;
 		}
@@ -261,9 +265,15 @@ conn_call(struct conn *c, wire_env *req, wire_env **reply)
 	for (;;) {
 		if ((r = conn_recv(c, &env)) != 0)
 			return r;
-		/* id 0: unsolicited (e.g. revocation notice) */
-		if (env->id == req->id || env->id == 0)
+		if (env->id == req->id)
 			break;
+		/* id 0: unsolicited; an Error ends the call, a Notify waits */
+		if (env->id == 0 &&
+		    env->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+			break;
+		if (env->id == 0 &&
+		    env->msg_case == CASESYNC__V1__ENVELOPE__MSG_NOTIFY)
+			c->notified = 1;
 		wire_free(env);
 		env = NULL;
 	}
@@ -298,6 +308,33 @@ conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
 	    (*welcome)->welcome->limits->max_frame <= FRAME_MAX_LIMIT)
 		c->max_frame = (*welcome)->welcome->limits->max_frame;
 	return 0;
+}
+
+int
+conn_set_timeout(struct conn *c, int ms)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+		return CS_ERR_SYSTEM;
+	return 0;
+}
+
+int
+conn_take_notified(struct conn *c)
+{
+	int	n = c->notified;
+
+	c->notified = 0;
+	return n;
+}
+
+int
+conn_pending(struct conn *c)
+{
+	return buf_len(c->in) > 0 || SSL_pending(c->ssl) > 0;
 }
 
 void

@@ -52,6 +52,12 @@ int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
  */
 int	conn_send_raw(struct conn *, const void *, size_t);
 int	conn_recv(struct conn *, wire_env **);
+/* Receive timeout from now on (for watch mode's polling). */
+int	conn_set_timeout(struct conn *, int ms);
+/* 1 if a Notify arrived (and was skipped) during a call; resets. */
+int	conn_take_notified(struct conn *);
+/* 1 if received bytes wait to be decoded. */
+int	conn_pending(struct conn *);
 void	conn_close(struct conn *);		/* NULL is a no-op */
 
 /* Split "host:port"; 0 or CS_ERR_FORMAT. */

@@ -55,7 +55,7 @@ pki_no_pass(char *buf, int size, int rwflag, void *u)
 static int
 pki_key_type_ok(EVP_PKEY *key)
 {
-	char	group[64];
+	char	group[64], enc[32];
 	size_t	glen = 0;
 	int	nid;
 
@@ -69,7 +69,18 @@ pki_key_type_ok(EVP_PKEY *key)
 	}
 	if ((nid = OBJ_sn2nid(group)) == NID_undef)
 		nid = EC_curve_nist2nid(group);
-	return nid == NID_X9_62_prime256v1;
+	if (nid != NID_X9_62_prime256v1)
+		return 0;
+	/*
+	 * Explicit curve parameters that happen to equal P-256 also report
+	 * "prime256v1", but hash differently: one key, two identities.
+	 */
+	if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_ENCODING,
+	    enc, sizeof(enc), &glen) != 1) {
+		ERR_clear_error();
+		return 0;
+	}
+	return strcmp(enc, OSSL_PKEY_EC_ENCODING_GROUP) == 0;
 }
 
 /* Ed25519 signs the message itself: no separate digest. */

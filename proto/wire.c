@@ -41,6 +41,103 @@ wire_identity_ok(const Casesync__V1__Identity *id)
 	    wire_str_ok(id->office, WIRE_STR_MAX));
 }
 
+int
+wire_uuid_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strlen(s) != WIRE_UUID_LEN)
+		return 0;
+	for (i = 0; i < WIRE_UUID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+int
+wire_kind_ok(const char *s)
+{
+	size_t	i, len;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len > WIRE_KIND_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+int
+wire_frame_ok(const char *s)
+{
+	return s != NULL && (strcmp(s, "DRANG") == 0 ||
+	    strcmp(s, "VOTS") == 0 || strcmp(s, "OTS") == 0 ||
+	    strcmp(s, "VOOGDIJ") == 0);
+}
+
+/* author_device is set by the server; from a client it must be empty. */
+static int
+wire_record_ok(const Casesync__V1__Record *r)
+{
+	return r != NULL && wire_uuid_ok(r->record_id) &&
+	    wire_uuid_ok(r->case_id) && wire_kind_ok(r->kind) &&
+	    wire_bytes_ok(&r->body, 0, WIRE_BODY_MAX) &&
+	    wire_str_ok(r->author_device, WIRE_STR_MAX);
+}
+
+static int
+wire_push_ok(const Casesync__V1__PushRequest *p)
+{
+	size_t	i;
+
+	if (p->n_changes == 0 || p->n_changes > WIRE_PUSH_MAX)
+		return 0;
+	for (i = 0; i < p->n_changes; i++)
+		if (p->changes[i] == NULL ||
+		    !wire_uuid_ok(p->changes[i]->change_id) ||
+		    !wire_record_ok(p->changes[i]->record))
+			return 0;
+	return 1;
+}
+
+static int
+wire_push_resp_ok(const Casesync__V1__PushResponse *p)
+{
+	size_t	i;
+
+	if (p->n_results > WIRE_PUSH_MAX)
+		return 0;
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i] == NULL ||
+		    !wire_uuid_ok(p->results[i]->change_id) ||
+		    (p->results[i]->current != NULL &&
+		    !wire_record_ok(p->results[i]->current)))
+			return 0;
+	return 1;
+}
+
+static int
+wire_pull_resp_ok(const Casesync__V1__PullResponse *p)
+{
+	size_t	i;
+
+	if (p->n_purge_case_ids > WIRE_PURGES_MAX)
+		return 0;
+	for (i = 0; i < p->n_records; i++)
+		if (!wire_record_ok(p->records[i]))
+			return 0;
+	for (i = 0; i < p->n_purge_case_ids; i++)
+		if (!wire_uuid_ok(p->purge_case_ids[i]))
+			return 0;
+	return 1;
+}
+
 static int
 wire_validate(const wire_env *e)
 {
@@ -67,12 +164,74 @@ wire_validate(const wire_env *e)
 		    4096) &&
 		    wire_bytes_ok(&e->enroll_response->ca_cert_der, 1, 4096) &&
 		    wire_identity_ok(e->enroll_response->identity);
+	case CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST:
+		return wire_push_ok(e->push_request);
+	case CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE:
+		return wire_push_resp_ok(e->push_response);
+	case CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST:
+		return 1;
+	case CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE:
+		return wire_pull_resp_ok(e->pull_response);
+	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
+		return wire_uuid_ok(e->purge_receipt->case_id);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
+		return wire_uuid_ok(e->case_create->case_id) &&
+		    wire_frame_ok(e->case_create->frame);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
+		return wire_uuid_ok(e->case_member->case_id) &&
+		    wire_str_ok(e->case_member->user_name, WIRE_STR_MAX) &&
+		    e->case_member->user_name[0] != '\0';
+	case CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK:
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
+	case CASESYNC__V1__ENVELOPE__MSG_WATCH:
+	case CASESYNC__V1__ENVELOPE__MSG_NOTIFY:
 	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
 		return 1;
 	default:
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}
+}
+
+/*
+ * protobuf-c 1.4 keeps an unknown field whose two-byte tag encodes
+ * field number 0, which is invalid protobuf: refuse it at any depth.
+ */
+static int
+wire_no_tag0(const ProtobufCMessage *m, int depth)
+{
+	const ProtobufCMessageDescriptor	*d = m->descriptor;
+	const ProtobufCFieldDescriptor		*f;
+	const ProtobufCMessage			*sub;
+	const char				*base = (const char *)m;
+	size_t					 i, k, n;
+
+	if (depth > 8)
+		return 0;
+	for (i = 0; i < m->n_unknown_fields; i++)
+		if (m->unknown_fields[i].tag == 0)
+			return 0;
+	for (i = 0; i < d->n_fields; i++) {
+		f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			n = *(const size_t *)(const void *)(base +
+			    f->quantifier_offset);
+			for (k = 0; k < n; k++) {
+				sub = (*(ProtobufCMessage *const *const *)
+				    (const void *)(base + f->offset))[k];
+				if (sub != NULL && !wire_no_tag0(sub, depth + 1))
+					return 0;
+			}
+			continue;
+		}
+		sub = *(ProtobufCMessage *const *)(const void *)(base +
+		    f->offset);
+		if (sub != NULL && !wire_no_tag0(sub, depth + 1))
+			return 0;
+	}
+	return 1;
 }
 
 int
@@ -85,7 +244,14 @@ wire_decode(const uint8_t *p, size_t len, wire_env **out)
 		return CS_ERR_FORMAT;
 	if ((e = casesync__v1__envelope__unpack(NULL, len, p)) == NULL)
 		return CS_ERR_FORMAT;
-	if (!wire_validate(e)) {
+	/*
+	 * Canonical encodings only: what we decoded must re-encode to the
+	 * same length.  This refuses strings cut short by an embedded NUL,
+	 * overlong varints and explicitly encoded default values (an
+	 * Envelope "08 00" would otherwise decode to nothing at all).
+	 */
+	if (casesync__v1__envelope__get_packed_size(e) != len ||
+	    !wire_no_tag0(&e->base, 0) || !wire_validate(e)) {
 		wire_free(e);
 		return CS_ERR_FORMAT;
 	}

@@ -23,6 +23,11 @@ struct buf;
 #define WIRE_MSG_MAX		1024	/* Error.message */
 #define WIRE_PING_MAX		64
 #define WIRE_TOKEN_MAX		128
+#define WIRE_UUID_LEN		36
+#define WIRE_KIND_MAX		32
+#define WIRE_BODY_MAX		(1024 * 1024)
+#define WIRE_PUSH_MAX		1000	/* changes per PushRequest */
+#define WIRE_PURGES_MAX		10000
 
 typedef Casesync__V1__Envelope		wire_env;	/* shorthand */
 
@@ -46,6 +51,13 @@ int	wire_encode(const wire_env *env, size_t max, struct buf *out);
 int	wire_error(struct buf *out, uint32_t id,
 	    Casesync__V1__ErrorCode code, const char *msg,
 	    uint32_t retry_after_ms);
+
+/* 1 if "s" is a lower-case UUID in its 36-character text form. */
+int	wire_uuid_ok(const char *s);
+/* 1 if "s" is a record kind: 1..32 of [a-z0-9_]. */
+int	wire_kind_ok(const char *s);
+/* One of DRANG, VOTS, OTS, VOOGDIJ. */
+int	wire_frame_ok(const char *s);
 
 /* The enum name without its prefix, e.g. "TOKEN_USED". */
 const char	*wire_error_name(int code);

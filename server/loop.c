@@ -87,6 +87,7 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 {
 	struct worker	*ws;
 	char		 portstr[16];
+	int64_t		 seq;
 	unsigned	 i, p;
 
 	*wsp = NULL;
@@ -116,8 +117,10 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 			goto fail;
 		}
 		if (store_open(srv->db_path, 0, &ws[i].st) != 0 ||
-		    store_revocation_gen(ws[i].st, &ws[i].rev_gen) != 0)
+		    store_revocation_gen(ws[i].st, &ws[i].rev_gen) != 0 ||
+		    store_seq(ws[i].st, &seq) != 0)
 			goto fail;
+		server_note_seq(srv, seq);
 	}
 	*wsp = ws;
 	return 0;

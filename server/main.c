@@ -90,7 +90,8 @@ main(int argc, char *argv[])
 	sigset_t	 set;
 	const char	*conf = "/etc/casesync/casesyncd.conf";
 	const char	*listen_arg = NULL, *workers_arg = NULL;
-	const char	*port_file = NULL;
+	const char	*port_file = NULL, *fault;
+	uint64_t	 nfault;
 	char		 err[512];
 	unsigned	 nworkers, port;
 	int		 ch, debug = 0, verbose = 0, sig;
@@ -153,6 +154,13 @@ main(int argc, char *argv[])
 		fatalx("cannot set up TLS");
 	X509_free(cert);
 	EVP_PKEY_free(key);
+	if ((fault = getenv("CASESYNC_FAULT_PUSH_EXIT")) != NULL) {
+		if (parse_u64(fault, 1, 1000000, &nfault) != 0)
+			fatalx("CASESYNC_FAULT_PUSH_EXIT: not a count");
+		atomic_store(&srv.fault_push_exit, (int)nfault);
+		log_warnx("fault injection armed: exit after push %llu",
+		    (unsigned long long)nfault);
+	}
 	if (pthread_mutex_init(&srv.sign_lock, NULL) != 0)
 		fatalx("pthread_mutex_init");
 

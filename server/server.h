@@ -28,7 +28,24 @@ struct server {
 	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
 	atomic_uint	 nconns;	/* open connections, all workers */
 	atomic_int	 stopping;
+	_Atomic int64_t	 latest_seq;	/* newest committed change (watch) */
+	/*
+	 * Fault injection for the tests (docs/TESTING.md): exit without a
+	 * reply right after the Nth durable push, as a crash would.
+	 */
+	atomic_int	 fault_push_exit;
 };
+
+/* Note that "seq" was committed, for the watchers of every worker. */
+static inline void
+server_note_seq(struct server *srv, int64_t seq)
+{
+	int64_t	cur = atomic_load(&srv->latest_seq);
+
+	while (cur < seq &&
+	    !atomic_compare_exchange_weak(&srv->latest_seq, &cur, seq))
+		;
+}
 
 struct worker {
 	struct server	*srv;

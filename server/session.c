@@ -28,6 +28,7 @@
 #include "server.h"
 #include "session.h"
 #include "store.h"
+#include "sync.h"
 #include "tlsio.h"
 #include "util.h"
 #include "wire.h"
@@ -58,6 +59,8 @@ struct session {
 	int			 authed;	/* registered, not revoked */
 	int			 dev_error;	/* ErrorCode to refuse Hello */
 	struct store_device	 dev;
+	int			 watching;
+	int64_t			 watch_seq;	/* notified up to here */
 	struct buf		*in;
 	struct buf		*out;
 	int64_t			 deadline_ms;
@@ -314,6 +317,30 @@ session_ping(struct session *s, const wire_env *req)
 }
 
 static int
+session_notify(struct session *s, uint32_t id, int64_t seq)
+{
+	wire_env		env;
+	Casesync__V1__Notify	n;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__notify__init(&n);
+	n.seq = (uint64_t)seq;
+	env.id = id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_NOTIFY;
+	env.notify = &n;
+	return session_send(s, &env);
+}
+
+static int
+session_watch(struct session *s, uint32_t id)
+{
+	s->watching = 1;
+	s->watch_seq = atomic_load(&s->w->srv->latest_seq);
+	/* the reply acknowledges; later Notify messages come with id 0 */
+	return session_notify(s, id, s->watch_seq);
+}
+
+static int
 session_dispatch(struct session *s, const uint8_t *p, size_t len)
 {
 	wire_env	*req = NULL;
@@ -364,10 +391,11 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 		}
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
 			r = session_ping(s, req);
+		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
+			r = session_watch(s, req->id);
 		else
-			session_refuse(s, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
-			    "not a request");
+			r = sync_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
 		break;
 	}
  out:
@@ -510,9 +538,37 @@ session_event(struct session *s, uint32_t events)
 	session_io(s);
 }
 
+/* Tell a watching client that something it can see has changed. */
+static void
+session_watch_tick(struct session *s)
+{
+	int64_t	latest = atomic_load(&s->w->srv->latest_seq);
+	int	yes = 0;
+
+	if (latest <= s->watch_seq || s->state != SESSION_READY)
+		return;
+	if (store_has_changes(s->w->st, s->dev.user.id, s->watch_seq,
+	    &yes) != 0)
+		return;
+	s->watch_seq = latest;
+	if (yes) {
+		if (session_notify(s, 0, latest) != 0) {
+			session_free(s);
+			return;
+		}
+		session_io(s);
+	}
+}
+
 void
 session_tick(struct session *s, int64_t now)
 {
+	if (s->watching && now < s->deadline_ms) {
+		/* a watcher is idle by design; keep it alive */
+		s->deadline_ms = now + s->w->srv->cfg.idle_timeout_ms;
+		session_watch_tick(s);
+		return;
+	}
 	if (now < s->deadline_ms)
 		return;
 	log_info("%s: %s timeout", s->peer,

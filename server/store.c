@@ -25,18 +25,14 @@
 #include "errors.h"
 #include "log.h"
 #include "store.h"
+#include "store_int.h"
 #include "token.h"
 #include "util.h"
 
 #define STORE_SCHEMA_VERSION	1
-#define STORE_BUSY_MS		5000
-#define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_ADDR_MAX		128
 #define STORE_FAIL_KEEP		86400	/* enroll failures kept one day */
 
-struct store {
-	sqlite3	*db;
-};
 
 static const char *const store_roles[] = {
 	"jeugdbeschermer",
@@ -81,8 +77,9 @@ static const char store_schema[] =
     " addr TEXT NOT NULL,"
     " at INTEGER NOT NULL);"
     "CREATE INDEX enroll_failures_addr_at ON enroll_failures(addr, at);"
+    STORE_SYNC_SCHEMA
     "INSERT INTO meta(key, value) VALUES ('schema_version', 1),"
-    " ('revocation_gen', 0);";
+    " ('revocation_gen', 0), ('seq', 0);";
 
 /* The columns store_device_row() reads, in order. */
 #define STORE_DEVICE_SELECT						\
@@ -91,14 +88,14 @@ static const char store_schema[] =
 	" FROM devices d JOIN users u ON u.id = d.user_id"		\
 	" JOIN offices o ON o.id = u.office_id "
 
-static void
+void
 store_log(struct store *st, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
 /* Map a failed write to EXISTS / NOT_FOUND where a constraint says so. */
-static int
+int
 store_errcode(struct store *st)
 {
 	int	ext = sqlite3_extended_errcode(st->db);
@@ -113,7 +110,7 @@ store_errcode(struct store *st)
 	return CS_ERR_DB;
 }
 
-static int
+int
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK) {
@@ -125,7 +122,7 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 }
 
 /* Run a statement without parameters or rows (BEGIN, COMMIT, ...). */
-static int
+int
 store_exec(struct store *st, const char *sql)
 {
 	int	i, rc = SQLITE_ERROR;
@@ -142,20 +139,20 @@ store_exec(struct store *st, const char *sql)
 	return 0;
 }
 
-static int
+int
 store_begin(struct store *st)
 {
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
-static int
+int
 store_commit(struct store *st)
 {
 	return store_exec(st, "COMMIT");
 }
 
 /* Safe to call when no transaction is open. */
-static void
+void
 store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
@@ -163,7 +160,7 @@ store_rollback(struct store *st)
 }
 
 /* Copy a TEXT column into a fixed buffer; NULL gives "". */
-static int
+int
 store_col_text(sqlite3_stmt *stmt, int col, char *dst, size_t dstlen)
 {
 	const unsigned char	*s;
@@ -216,7 +213,7 @@ store_setup(struct store *st)
 	return r;
 }
 
-static int
+int
 store_meta_get(struct store *st, const char *key, int64_t *value)
 {
 	sqlite3_stmt	*stmt = NULL;
@@ -327,8 +324,12 @@ store_open(const char *path, int create, struct store **out)
 void
 store_close(struct store *st)
 {
+	size_t	i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < STORE_STMT_MAX; i++)
+		sqlite3_finalize(st->stmts[i]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
 	free(st);

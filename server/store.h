@@ -106,4 +106,115 @@ int	store_device_revoke(struct store *, int64_t id, int64_t now);
 /* A counter that changes whenever any device is revoked. */
 int	store_revocation_gen(struct store *, int64_t *gen);
 
+/* ---- Sync (store_sync.c, DESIGN §5) ---- */
+
+#define STORE_UUID_LEN		36
+#define STORE_KIND_MAX		32
+
+enum store_change_status {
+	STORE_CHANGE_APPLIED = 1,
+	STORE_CHANGE_CONFLICT = 2,
+	STORE_CHANGE_FORBIDDEN = 3,
+	STORE_CHANGE_INVALID = 4,
+};
+
+struct store_record {
+	char		 record_id[STORE_UUID_LEN + 1];
+	char		 case_id[STORE_UUID_LEN + 1];
+	char		 kind[STORE_KIND_MAX + 1];
+	int64_t		 version;
+	int		 deleted;
+	uint32_t	 key_epoch;
+	const uint8_t	*body;		/* see the function's contract */
+	size_t		 body_len;
+	int64_t		 author_device;
+	uint64_t	 hlc;
+};
+
+struct store_change {
+	const char		*change_id;	/* validated UUID */
+	struct store_record	 rec;		/* body borrowed */
+	int64_t			 base_version;
+};
+
+struct store_change_result {
+	int			 status;	/* enum store_change_status */
+	int64_t			 version;	/* APPLIED: the record's seq */
+	int			 has_current;	/* CONFLICT: current record */
+	struct store_record	 current;	/* body malloc'd, see below */
+};
+
+/*
+ * Apply "n" changes by device "device_id" of user "user_id" in one
+ * transaction, committed durably before returning 0.  res[i] gets the
+ * result of chs[i].  A change_id seen before returns its original
+ * APPLIED result without applying again.  Records of append-only kinds
+ * ("journal", "audit") cannot be changed once written.  Release the
+ * results with store_results_clear().  *last_seq: the newest seq.
+ */
+int	store_push(struct store *, int64_t user_id, int64_t device_id,
+	    const struct store_change *chs, size_t n,
+	    struct store_change_result *res, int64_t *last_seq);
+void	store_results_clear(struct store_change_result *res, size_t n);
+
+/*
+ * Called per record in cursor order; "r->body" is valid only during
+ * the call.  Return 0 to go on, 1 to stop before this record (batch
+ * full: it is not consumed), or a negative CS_ERR_* to abort.
+ */
+typedef int (*store_record_cb)(const struct store_record *r, int64_t eff,
+    int64_t tie, void *arg);
+
+/*
+ * Records visible to "user_id" after cursor (since, tie), in cursor
+ * order, at most "max" of them: changes of records with version > since
+ * in cases the user is a member of, and (backfill) every live record of
+ * a case the user became a member of after "since".  *more is set when
+ * records remain after the batch.
+ */
+int	store_pull(struct store *, int64_t user_id, int64_t since, int64_t tie,
+	    size_t max, store_record_cb cb, void *arg, int *more);
+
+/* Cases device "device_id" must purge (no receipt yet). */
+int	store_purges_pending(struct store *, int64_t device_id,
+	    int (*cb)(const char *case_id, void *), void *arg);
+/* Record a receipt; CS_ERR_NOT_FOUND if no purge was pending. */
+int	store_purge_receipt(struct store *, int64_t device_id,
+	    const char *case_id, uint32_t records_deleted, int64_t now);
+
+/*
+ * Register case "case_id" (frame DRANG/VOTS/OTS/VOOGDIJ) owned by the
+ * user's office, with the user as regisseur and member.  EXISTS if the
+ * id is taken; AUTH if the role may not create cases.
+ */
+int	store_case_create(struct store *, const struct store_user *u,
+	    const char *case_id, const char *frame, int64_t now, int64_t *seq);
+
+/*
+ * Add (or with "remove", take away) "user_name"'s access to a case.
+ * Allowed for the case's regisseur and the teamleiders of its office
+ * (CS_ERR_AUTH otherwise).  Removal queues a purge for each of the
+ * user's devices.  NOT_FOUND: no such case or user.
+ */
+int	store_case_member(struct store *, const struct store_user *actor,
+	    const char *case_id, const char *user_name, int remove,
+	    int read_only, int64_t *seq);
+
+/* The newest seq. */
+int	store_seq(struct store *, int64_t *seq);
+/* *yes = 1 if "user_id" can see a change newer than "since". */
+int	store_has_changes(struct store *, int64_t user_id, int64_t since,
+	    int *yes);
+
+/*
+ * Number of live records and a SHA-256 over (record_id, version, body)
+ * in record_id order: the same layout as the client's db_digest(), so
+ * tests can compare a laptop with the server.
+ */
+int	store_digest(struct store *, int64_t *count, uint8_t hash[32]);
+/* Every purge instruction, pending (receipt_at 0) or done. */
+int	store_purge_list(struct store *,
+	    int (*cb)(int64_t device_id, const char *case_id,
+	    int64_t receipt_at, int64_t records_deleted, void *), void *arg);
+
 #endif /* STORE_H */

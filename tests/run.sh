@@ -50,5 +50,5 @@ done
 
 [ -n "$failed" ] && echo "failed:$failed (logs in $logdir)"
 [ -z "$failed" ] && rm -rf "$logdir"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed" | tee "$BUILD/test-summary"
 [ "$fail" -eq 0 ]

@@ -42,6 +42,7 @@ int	ctl_office(struct ctl *, int argc, char **argv);
 int	ctl_user(struct ctl *, int argc, char **argv);
 int	ctl_enroll_token(struct ctl *, int argc, char **argv);
 int	ctl_device(struct ctl *, int argc, char **argv);
+int	ctl_records(struct ctl *, int argc, char **argv);
 
 /* "casesyncctl: <message>" on stderr. */
 void	ctl_errx(const char *, ...)

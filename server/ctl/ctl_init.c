@@ -75,7 +75,7 @@ ctl_server_name_valid(const char *s)
 	return 1;
 }
 
-/* HOST:PORT or [V6]:PORT with a port in 1..65535. */
+/* HOST:PORT or [V6]:PORT; port 0 lets the kernel choose (tests). */
 static int
 ctl_listen_valid(const char *s)
 {
@@ -86,7 +86,7 @@ ctl_listen_valid(const char *s)
 	if ((len = strlen(s)) == 0 || len > CTL_LISTEN_MAX ||
 	    (colon = strrchr(s, ':')) == NULL)
 		return 0;
-	if (parse_u64(colon + 1, 1, 65535, &port) != 0)
+	if (parse_u64(colon + 1, 0, 65535, &port) != 0)
 		return 0;
 	if ((hlen = (size_t)(colon - s)) == 0)
 		return 0;

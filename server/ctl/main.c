@@ -42,6 +42,9 @@ static const struct {
 	{ "device", ctl_device,
 	    "device list\n"
 	    "device revoke ID" },
+	{ "records", ctl_records,
+	    "records digest\n"
+	    "records purges" },
 };
 
 #define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))

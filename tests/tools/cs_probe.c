@@ -5,10 +5,14 @@
  * client never would, and prints one word saying how the server
  * answered ("welcome", "pong", "error CODE", "closed", "tls-failed").
  */
+#include <sys/socket.h>
+
 #include <getopt.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <sodium.h>
@@ -25,8 +29,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: cs_probe -s host:port [-n name] "
 	    "(-P fingerprint | -C ca.pem) [-c cert.pem -k key.pem] mode [n]\n"
-	    "modes: hello ping unauth-ping before-hello bigframe N random N "
-	    "unknown-msg\n");
+	    "modes: hello ping unauth-ping before-hello bigframe N random N\n"
+	    "       unknown-msg bad-version hold SECS plain-garbage N\n"
+	    "       enroll TOKEN CERT-OUT (with -k KEY)\n");
 	exit(2);
 }
 
@@ -77,6 +82,96 @@ read_key(const char *path)
 	if (k == NULL)
 		fatalx("%s: not a key", path);
 	return k;
+}
+
+static int
+send_hello(struct conn *c, uint32_t version, wire_env **rep)
+{
+	wire_env		env;
+	Casesync__V1__Hello	h;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__hello__init(&h);
+	h.protocol_version = version;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
+	env.hello = &h;
+	return conn_call(c, &env, rep);
+}
+
+/* Enroll with the key given by -k; write the certificate as PEM. */
+static int
+probe_enroll(struct conn *c, EVP_PKEY *key, const char *token,
+    const char *certout, wire_env **rep)
+{
+	wire_env			 env;
+	Casesync__V1__EnrollRequest	 req;
+	X509				*x = NULL;
+	uint8_t				*csr = NULL;
+	size_t				 csrlen;
+	FILE				*f;
+	int				 r;
+
+	if (key == NULL)
+		usage();
+	if ((r = conn_hello(c, NULL, rep)) != 0)
+		return r;
+	wire_free(*rep);
+	*rep = NULL;
+	if ((r = pki_csr_new(key, "probe", &csr, &csrlen)) != 0)
+		return r;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__enroll_request__init(&req);
+	req.token = (char *)(uintptr_t)token;
+	req.csr_der.data = csr;
+	req.csr_der.len = csrlen;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
+	env.enroll_request = &req;
+	r = conn_call(c, &env, rep);
+	free(csr);
+	if (r != 0)
+		return r;
+	if ((r = pki_cert_from_der((*rep)->enroll_response->cert_der.data,
+	    (*rep)->enroll_response->cert_der.len, &x)) != 0)
+		return r;
+	if ((f = fopen(certout, "w")) == NULL || PEM_write_X509(f, x) != 1)
+		fatal("%s", certout);
+	fclose(f);
+	X509_free(x);
+	printf("enrolled %s\n", (*rep)->enroll_response->identity->device_id);
+	return 0;
+}
+
+/* Raw TCP: garbage where a TLS ClientHello should be. */
+static void
+plain_garbage(const char *server, uint64_t n)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[256], port[16], rd[256];
+	uint8_t		*rnd;
+	int		 fd;
+	ssize_t		 k;
+
+	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
+		usage();
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		fatalx("getaddrinfo");
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+		fatal("connect");
+	freeaddrinfo(res);
+	if ((rnd = malloc(n + 1)) == NULL)
+		fatal("malloc");
+	randombytes_buf(rnd, n + 1);
+	/* the server may hang up before all of it is written */
+	if (write(fd, rnd, n) == -1)
+		log_debug("write: server hung up early");
+	free(rnd);
+	while ((k = read(fd, rd, sizeof(rd))) > 0)
+		;
+	printf("closed\n");
+	close(fd);
 }
 
 static int
@@ -139,9 +234,16 @@ main(int argc, char *argv[])
 	if (o.server == NULL || (o.ca == NULL && o.pin == NULL) || argc < 1)
 		usage();
 	mode = argv[0];
-	if (argc > 1 && parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
+	if (argc > 1 && strcmp(mode, "enroll") != 0 &&
+	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
+	if (strcmp(mode, "hold") == 0)
+		o.timeout_ms = (int)n * 1000;
 
+	if (strcmp(mode, "plain-garbage") == 0) {
+		plain_garbage(o.server, n);
+		return 0;
+	}
 	if ((r = conn_open(&o, &c)) != 0) {
 		printf("tls-failed %s\n", cs_err(r));
 		return 0;
@@ -159,6 +261,28 @@ main(int argc, char *argv[])
 		if ((r = conn_send_raw(c, rnd, n)) == 0)
 			r = conn_recv(c, &e);
 		free(rnd);
+	} else if (strcmp(mode, "bad-version") == 0)
+		r = send_hello(c, 2, &e);
+	else if (strcmp(mode, "enroll") == 0) {
+		if (argc != 3)
+			usage();
+		if ((r = probe_enroll(c, o.key, argv[1], argv[2], &e)) == 0) {
+			wire_free(e);
+			conn_close(c);
+			return 0;
+		}
+	} else if (strcmp(mode, "hold") == 0) {
+		if ((r = conn_hello(c, NULL, &e)) != 0)
+			goto done;
+		wire_free(e);
+		e = NULL;
+		/* wait for the server to say something on its own */
+		r = conn_recv(c, &e);
+		if (r == CS_ERR_TIMEOUT) {
+			printf("timeout\n");
+			conn_close(c);
+			return 0;
+		}
 	} else {
 		if ((r = conn_hello(c, NULL, &e)) != 0 ||
 		    strcmp(mode, "hello") == 0)

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cli.c - helpers shared by the casesync subcommands (see client.h).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "conn.h"
+#include "errors.h"
+#include "identity.h"
+#include "passphrase.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"
+
+void
+cli_errx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("casesync: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_exit(int r)
+{
+	switch (r) {
+	case 0:
+		return EXIT_OK;
+	case CS_ERR_USAGE:
+		return EXIT_USAGE;
+	case CS_ERR_PASSPHRASE:
+		return EXIT_PASSPHRASE;
+	case CS_ERR_TAMPERED:
+		return EXIT_TAMPERED;
+	case CS_ERR_PEER:
+		return EXIT_REFUSED;
+	case CS_ERR_TLS:
+	case CS_ERR_AUTH:
+	case CS_ERR_CLOSED:
+	case CS_ERR_TIMEOUT:
+	case CS_ERR_SYSTEM:
+		return EXIT_NETWORK;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+void
+cli_json_str(FILE *f, const char *s)
+{
+	const unsigned char	*p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+int
+cli_vault_open(struct cli *cli, int create, struct vault **vp)
+{
+	struct stat	 st;
+	char		*pass = NULL;
+	size_t		 len = 0;
+	int		 r, exists;
+
+	*vp = NULL;
+	exists = vault_exists(cli->dir);
+	if (!exists && !create) {
+		cli_errx("no vault in %s: enroll this laptop first", cli->dir);
+		return CS_ERR_NOT_FOUND;
+	}
+	if (!exists && stat(cli->dir, &st) == -1) {
+		if (errno != ENOENT || mkdir(cli->dir, 0700) == -1) {
+			cli_errx("%s: %s", cli->dir, strerror(errno));
+			return CS_ERR_SYSTEM;
+		}
+	}
+	if ((r = passphrase_get(cli->passfile, !exists, &pass, &len)) != 0) {
+		cli_errx("cannot read the passphrase: %s", cs_err(r));
+		return r;
+	}
+	if (exists)
+		r = vault_open(cli->dir, pass, len, vp);
+	else
+		r = vault_create(cli->dir, pass, len, vp);
+	passphrase_free(pass, len);
+	if (r == CS_ERR_PASSPHRASE)
+		cli_errx("wrong passphrase");
+	else if (r != 0)
+		cli_errx("cannot open the vault in %s: %s", cli->dir,
+		    cs_err(r));
+	return r;
+}
+
+int
+cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
+    struct conn **cp)
+{
+	struct conn_opts	 o;
+	wire_env		*rep = NULL;
+	int			 r;
+
+	*vp = NULL;
+	*cp = NULL;
+	memset(id, 0, sizeof(*id));
+	if ((r = cli_vault_open(cli, 0, vp)) != 0)
+		return r;
+	if ((r = identity_load(*vp, id)) != 0) {
+		cli_errx("this laptop is not enrolled");
+		vault_close(*vp);
+		*vp = NULL;
+		return CS_ERR_NOT_FOUND;
+	}
+	memset(&o, 0, sizeof(o));
+	o.server = id->server;
+	o.server_name = id->server_name;
+	o.ca = id->ca;
+	o.cert = id->cert;
+	o.key = id->key;
+	if ((r = conn_open(&o, cp)) != 0) {
+		cli_errx("cannot connect securely to %s: %s", id->server,
+		    cs_err(r));
+		goto fail;
+	}
+	if ((r = conn_hello(*cp, id->device_id, &rep)) != 0) {
+		cli_report(id->server, r, rep);
+		wire_free(rep);
+		goto fail;
+	}
+	wire_free(rep);
+	return 0;
+ fail:
+	cli_disconnect(*vp, id, *cp);
+	*vp = NULL;
+	*cp = NULL;
+	return r;
+}
+
+void
+cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
+{
+	conn_close(c);
+	identity_clear(id);
+	vault_close(v);
+}
+
+void
+cli_report(const char *what, int r, const void *reply)
+{
+	const wire_env	*e = reply;
+	char		 vis[256];
+
+	if (r == CS_ERR_PEER && e != NULL &&
+	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		cli_errx("%s: refused by the server: %s: %s", what,
+		    wire_error_name(e->error->code),
+		    str_vis(vis, sizeof(vis), e->error->message,
+		    strlen(e->error->message)));
+	else
+		cli_errx("%s: %s", what, cs_err(r));
+}

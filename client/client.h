@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * client.h - what the casesync subcommands share: global options,
+ * opening the vault with the user's passphrase, exit codes.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <stdio.h>
+
+struct vault;
+
+/* Exit codes of casesync (documented in docs/CLIENT.md). */
+#define EXIT_OK			0
+#define EXIT_FAIL		1
+#define EXIT_USAGE		2
+#define EXIT_PASSPHRASE		3	/* wrong passphrase */
+#define EXIT_TAMPERED		4	/* local database damaged/tampered */
+#define EXIT_REFUSED		5	/* the server answered with an Error */
+#define EXIT_NETWORK		6	/* no connection, TLS or server identity */
+#define EXIT_NOT_ENROLLED	7
+
+struct cli {
+	const char	*dir;		/* the client's data directory */
+	const char	*passfile;	/* --passphrase-file */
+	int		 json;		/* --json */
+	char		 dirbuf[4096];
+};
+
+/*
+ * Open the vault in cli->dir, asking for the passphrase.  With
+ * "create", make a new vault if there is none (asking twice).
+ */
+int	cli_vault_open(struct cli *, int create, struct vault **);
+struct conn;
+struct identity;
+
+/*
+ * Open the vault, load the identity, connect and say Hello; on
+ * failure the error has been reported.  Release with cli_disconnect.
+ */
+int	cli_connect(struct cli *, struct vault **, struct identity *,
+	    struct conn **);
+void	cli_disconnect(struct vault *, struct identity *, struct conn *);
+/* Report a failed exchange with the server (Error reply or other). */
+void	cli_report(const char *what, int r, const void *reply_env);
+
+/* Map a CS_ERR_* to one of the exit codes above. */
+int	cli_exit(int r);
+/* "casesync: <message>" on stderr. */
+void	cli_errx(const char *fmt, ...)
+	    __attribute__((__format__(printf, 1, 2)));
+/* Print a JSON string literal (quotes and escapes) to "f". */
+void	cli_json_str(FILE *f, const char *s);
+
+int	cmd_enroll(struct cli *, int argc, char *argv[]);
+int	cmd_status(struct cli *, int argc, char *argv[]);
+int	cmd_passwd(struct cli *, int argc, char *argv[]);
+int	cmd_sync(struct cli *, int argc, char *argv[]);
+int	cmd_record(struct cli *, int argc, char *argv[]);
+int	cmd_case(struct cli *, int argc, char *argv[]);
+int	cmd_conflicts(struct cli *, int argc, char *argv[]);
+int	cmd_resolve(struct cli *, int argc, char *argv[]);
+int	cmd_digest(struct cli *, int argc, char *argv[]);
+
+#endif /* CLIENT_H */

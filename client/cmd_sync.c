@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_sync.c - "casesync sync", and the low-level record commands the
+ * case commands are built on: record put|get|list, case create|member,
+ * conflicts, resolve, digest.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "body.h"
+#include "client.h"
+#include "conn.h"
+#include "db.h"
+#include "errors.h"
+#include "identity.h"
+#include "merge.h"
+#include "sync.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"
+
+static volatile sig_atomic_t	cmd_stop;
+
+static void
+cmd_on_signal(int sig)
+{
+	(void)sig;
+	cmd_stop = 1;
+}
+
+/* Print a value for people: printable as is, the rest escaped. */
+static void
+print_value(const uint8_t *v, size_t len)
+{
+	char	vis[512];
+
+	fputs(str_vis(vis, sizeof(vis), (const char *)v, len), stdout);
+}
+
+static void
+json_value(const uint8_t *v, size_t len)
+{
+	char	*s;
+
+	if ((s = malloc(len + 1)) == NULL)
+		return;
+	memcpy(s, v, len);
+	s[len] = '\0';
+	if (memchr(v, '\0', len) == NULL && utf8_valid(s, len))
+		cli_json_str(stdout, s);
+	else
+		fputs("null", stdout);
+	free(s);
+}
+
+static int
+open_db(struct cli *cli, struct vault **v, sqlite3 **db)
+{
+	int	r;
+
+	*db = NULL;
+	if ((r = cli_vault_open(cli, 0, v)) != 0)
+		return r;
+	*db = vault_db(*v);
+	if ((r = db_init(*db)) != 0) {
+		cli_errx("cannot prepare the local database: %s", cs_err(r));
+		vault_close(*v);
+		*v = NULL;
+	}
+	return r;
+}
+
+int
+cmd_sync(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "watch", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct identity		 id;
+	struct sync_stats	 st;
+	struct vault		*v = NULL;
+	struct conn		*c = NULL;
+	sqlite3			*db;
+	int			 ch, r, watch = 0, progress;
+
+	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			watch = 1;
+			break;
+		case 'h':
+			printf("usage: casesync sync [--watch]\n");
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "usage: casesync sync [--watch]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: casesync sync [--watch]\n");
+		return EXIT_USAGE;
+	}
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	db = vault_db(v);
+	memset(&st, 0, sizeof(st));
+	progress = !cli->json && isatty(STDERR_FILENO);
+	if ((r = db_init(db)) != 0)
+		goto out;
+	if (watch) {
+		signal(SIGINT, cmd_on_signal);
+		signal(SIGTERM, cmd_on_signal);
+		r = sync_watch(c, db, progress, &st, &cmd_stop);
+	} else
+		r = sync_run(c, db, progress, &st);
+	if (r != 0) {
+		cli_errx("sync failed: %s (what was done is kept; run sync "
+		    "again)", cs_err(r));
+		goto out;
+	}
+	if (cli->json)
+		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
+		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
+		    "\"round_trips\":%llu}\n",
+		    (unsigned long long)st.pushed,
+		    (unsigned long long)st.pulled,
+		    (unsigned long long)st.bytes,
+		    (unsigned long long)st.conflicts,
+		    (unsigned long long)st.rejected,
+		    (unsigned long long)st.purged,
+		    (unsigned long long)st.round_trips);
+	else
+		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
+		    "%llu conflicts, %llu refused, %llu cases purged\n",
+		    (unsigned long long)st.pushed,
+		    (unsigned long long)st.pulled,
+		    (unsigned long long)st.bytes,
+		    (unsigned long long)st.conflicts,
+		    (unsigned long long)st.rejected,
+		    (unsigned long long)st.purged);
+ out:
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
+static void
+record_usage(FILE *f)
+{
+	fprintf(f, "usage: casesync record put --case ID --kind KIND "
+	    "[--id ID] [--delete] [--unset NAME]... [NAME=VALUE]...\n"
+	    "       casesync record bulk --case ID --kind KIND --count N "
+	    "[--size BYTES]\n"
+	    "       casesync record get ID\n"
+	    "       casesync record list [--case ID]\n");
+}
+
+static int
+record_put(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "delete", no_argument, NULL, 'd' },
+		{ "unset", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct db_record	 rec, cur;
+	struct body		 b;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	const char		*case_id = NULL, *kind = NULL, *rid = NULL;
+	char			*eq, newid[DB_UUID_LEN + 1];
+	char			*unset[64];
+	size_t			 nunset = 0, i;
+	int			 ch, r, del = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&cur, 0, sizeof(cur));
+	body_init(&b);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			case_id = optarg;
+			break;
+		case 'k':
+			kind = optarg;
+			break;
+		case 'i':
+			rid = optarg;
+			break;
+		case 'd':
+			del = 1;
+			break;
+		case 'u':
+			if (nunset == sizeof(unset) / sizeof(unset[0]))
+				return EXIT_USAGE;
+			unset[nunset++] = optarg;
+			break;
+		default:
+			record_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (case_id == NULL || kind == NULL || !wire_uuid_ok(case_id) ||
+	    !wire_kind_ok(kind) || (rid != NULL && !wire_uuid_ok(rid))) {
+		cli_errx("need --case UUID and --kind [a-z0-9_]; ids are "
+		    "lower-case UUIDs");
+		return EXIT_USAGE;
+	}
+	if (rid == NULL) {
+		db_uuid(newid);
+		rid = newid;
+	}
+	if ((r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	/* start from what the laptop holds, change only what is named */
+	if ((r = db_record_get(db, rid, &cur)) == 0)
+		r = body_decode(cur.body, cur.body_len, &b);
+	else if (r == CS_ERR_NOT_FOUND)
+		r = 0;
+	if (r != 0) {
+		cli_errx("record %s: %s", rid, cs_err(r));
+		goto out;
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL) {
+			cli_errx("expected NAME=VALUE: %s", argv[i]);
+			r = CS_ERR_USAGE;
+			goto out;
+		}
+		*eq = '\0';
+		if ((r = body_set(&b, argv[i], (const uint8_t *)eq + 1,
+		    strlen(eq + 1))) != 0) {
+			cli_errx("field %s: %s", argv[i], r == CS_ERR_FORMAT ?
+			    "bad name (use [a-z0-9_], at most 55 bytes)" :
+			    cs_err(r));
+			r = CS_ERR_USAGE;
+			goto out;
+		}
+	}
+	for (i = 0; i < nunset; i++)
+		(void)body_unset(&b, unset[i]);
+	memcpy(rec.record_id, rid, DB_UUID_LEN + 1);
+	memcpy(rec.case_id, case_id, DB_UUID_LEN + 1);
+	memcpy(rec.kind, kind, strlen(kind) + 1);
+	rec.deleted = del;
+	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0)
+		goto out;
+	if ((r = db_local_write(db, &rec)) != 0) {
+		cli_errx("record %s: %s", rid, r == CS_ERR_EXISTS ?
+		    "exists with another case or kind, or is append-only" :
+		    cs_err(r));
+		goto out;
+	}
+	printf("%s\n", rid);
+ out:
+	db_record_clear(&rec);
+	db_record_clear(&cur);
+	body_free(&b);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+/*
+ * "record bulk": N records with one field "text" of SIZE random
+ * letters, in one transaction.  For tests and benchmarks.
+ */
+static int
+record_bulk(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct db_record	 rec;
+	struct body		 b;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	const char		*case_id = NULL, *kind = NULL;
+	uint64_t		 count = 0, size = 100, i, k;
+	uint8_t			*text = NULL;
+	int			 ch, r;
+
+	memset(&rec, 0, sizeof(rec));
+	body_init(&b);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			case_id = optarg;
+			break;
+		case 'k':
+			kind = optarg;
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1, 10000000, &count) != 0)
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_u64(optarg, 1, BODY_VALUE_MAX, &size) != 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			record_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (case_id == NULL || kind == NULL || count == 0 ||
+	    !wire_uuid_ok(case_id) || !wire_kind_ok(kind)) {
+		record_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((text = malloc(size)) == NULL)
+		return EXIT_FAIL;
+	if ((r = open_db(cli, &v, &db)) != 0)
+		goto out;
+	if ((r = db_begin(db)) != 0)
+		goto out;
+	memcpy(rec.case_id, case_id, DB_UUID_LEN + 1);
+	memcpy(rec.kind, kind, strlen(kind) + 1);
+	for (i = 0; i < count; i++) {
+		randombytes_buf(text, size);
+		for (k = 0; k < size; k++)
+			text[k] = (uint8_t)('a' + text[k] % 26);
+		db_uuid(rec.record_id);
+		if ((r = body_set(&b, "text", text, size)) != 0 ||
+		    (r = body_encode(&b, &rec.body, &rec.body_len)) != 0 ||
+		    (r = db_local_write_tx(db, &rec)) != 0) {
+			db_rollback(db);
+			goto out;
+		}
+		free(rec.body);
+		rec.body = NULL;
+	}
+	if ((r = db_commit(db)) == 0)
+		printf("%llu records\n", (unsigned long long)count);
+ out:
+	if (r != 0)
+		cli_errx("record bulk: %s", cs_err(r));
+	free(rec.body);
+	free(text);
+	body_free(&b);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+static int
+record_get(struct cli *cli, const char *rid)
+{
+	struct db_record	 rec;
+	struct body		 b;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	size_t			 i;
+	int			 r;
+
+	body_init(&b);
+	memset(&rec, 0, sizeof(rec));
+	if ((r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	if ((r = db_record_get(db, rid, &rec)) != 0 ||
+	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
+		cli_errx("record %s: %s", rid, cs_err(r));
+		goto out;
+	}
+	if (cli->json) {
+		printf("{\"record_id\":\"%s\",\"case_id\":\"%s\","
+		    "\"kind\":\"%s\",\"version\":%lld,\"deleted\":%s,"
+		    "\"fields\":{", rec.record_id, rec.case_id, rec.kind,
+		    (long long)rec.version, rec.deleted ? "true" : "false");
+		for (i = 0; i < b.n; i++) {
+			printf("%s", i > 0 ? "," : "");
+			cli_json_str(stdout, b.f[i].name);
+			putchar(':');
+			json_value(b.f[i].value, b.f[i].len);
+		}
+		printf("}}\n");
+	} else {
+		printf("record %s\ncase %s\nkind %s\nversion %lld%s\n",
+		    rec.record_id, rec.case_id, rec.kind,
+		    (long long)rec.version, rec.deleted ? " (deleted)" : "");
+		for (i = 0; i < b.n; i++) {
+			printf("  %s: ", b.f[i].name);
+			print_value(b.f[i].value, b.f[i].len);
+			putchar('\n');
+		}
+	}
+ out:
+	db_record_clear(&rec);
+	body_free(&b);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+static int
+record_list_cb(const struct db_record *r, void *arg)
+{
+	(void)arg;
+	printf("%s %s %-12s %lld%s\n", r->record_id, r->case_id, r->kind,
+	    (long long)r->version, r->deleted ? " deleted" : "");
+	return 0;
+}
+
+int
+cmd_record(struct cli *cli, int argc, char *argv[])
+{
+	struct vault	*v = NULL;
+	sqlite3		*db;
+	int		 r;
+
+	if (argc < 2) {
+		record_usage(stderr);
+		return EXIT_USAGE;
+	}
+	optind = 1;
+	if (strcmp(argv[1], "put") == 0)
+		return record_put(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "bulk") == 0)
+		return record_bulk(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "get") == 0 && argc == 3)
+		return record_get(cli, argv[2]);
+	if (strcmp(argv[1], "list") == 0 && (argc == 2 ||
+	    (argc == 4 && strcmp(argv[2], "--case") == 0))) {
+		if ((r = open_db(cli, &v, &db)) != 0)
+			return cli_exit(r);
+		r = db_record_list(db, argc == 4 ? argv[3] : NULL,
+		    record_list_cb, NULL);
+		vault_close(v);
+		return cli_exit(r);
+	}
+	record_usage(strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+	return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+static void
+case_usage(FILE *f)
+{
+	fprintf(f, "usage: casesync case create --frame DRANG|VOTS|OTS|VOOGDIJ "
+	    "[--id UUID]\n"
+	    "       casesync case member --case UUID --user NAME [--remove] "
+	    "[--read-only]\n");
+}
+
+int
+cmd_case(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "frame", required_argument, NULL, 'f' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "case", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "remove", no_argument, NULL, 'r' },
+		{ "read-only", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	Casesync__V1__CaseCreate	 cc;
+	Casesync__V1__CaseMember	 cm;
+	struct identity			 id;
+	struct vault			*v = NULL;
+	struct conn			*c = NULL;
+	wire_env			 env, *rep = NULL;
+	const char			*frame = NULL, *cid = NULL;
+	const char			*user = NULL;
+	char				 newid[DB_UUID_LEN + 1];
+	int				 ch, r, create, rm = 0, ro = 0;
+
+	if (argc < 2 || (strcmp(argv[1], "create") != 0 &&
+	    strcmp(argv[1], "member") != 0)) {
+		case_usage(argc >= 2 && strcmp(argv[1], "--help") == 0 ?
+		    stdout : stderr);
+		return argc >= 2 && strcmp(argv[1], "--help") == 0 ?
+		    EXIT_OK : EXIT_USAGE;
+	}
+	create = strcmp(argv[1], "create") == 0;
+	optind = 1;
+	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			frame = optarg;
+			break;
+		case 'i':
+		case 'c':
+			cid = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'r':
+			rm = 1;
+			break;
+		case 'o':
+			ro = 1;
+			break;
+		default:
+			case_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (create && cid == NULL) {
+		db_uuid(newid);
+		cid = newid;
+	}
+	if ((create && !wire_frame_ok(frame)) || cid == NULL ||
+	    !wire_uuid_ok(cid) || (!create && (user == NULL ||
+	    !utf8_valid(user, strlen(user))))) {
+		case_usage(stderr);
+		return EXIT_USAGE;
+	}
+	casesync__v1__envelope__init(&env);
+	if (create) {
+		casesync__v1__case_create__init(&cc);
+		cc.case_id = (char *)(uintptr_t)cid;
+		cc.frame = (char *)(uintptr_t)frame;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE;
+		env.case_create = &cc;
+	} else {
+		casesync__v1__case_member__init(&cm);
+		cm.case_id = (char *)(uintptr_t)cid;
+		cm.user_name = (char *)(uintptr_t)user;
+		cm.remove = rm;
+		cm.read_only = ro;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
+		env.case_member = &cm;
+	}
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if ((r = conn_call(c, &env, &rep)) != 0)
+		cli_report(create ? "case create" : "case member", r, rep);
+	else if (create)
+		printf("%s\n", cid);
+	else
+		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
+		    cid);
+	wire_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
+struct conflicts_ctx {
+	struct cli	*cli;
+	const char	*record_id;
+	size_t		 n;
+};
+
+static int
+conflicts_field_cb(const char *name, int mine_present, const uint8_t *mine,
+    size_t minelen, const struct body_field *theirs, void *arg)
+{
+	struct conflicts_ctx	*cx = arg;
+
+	cx->n++;
+	if (cx->cli->json) {
+		printf("%s{\"record_id\":\"%s\",\"field\":", cx->n > 1 ? "," :
+		    "", cx->record_id);
+		cli_json_str(stdout, name);
+		printf(",\"mine\":");
+		if (mine_present)
+			json_value(mine, minelen);
+		else
+			fputs("null", stdout);
+		printf(",\"theirs\":");
+		if (theirs != NULL)
+			json_value(theirs->value, theirs->len);
+		else
+			fputs("null", stdout);
+		putchar('}');
+		return 0;
+	}
+	printf("%s %s\n  mine:   ", cx->record_id, name);
+	if (mine_present)
+		print_value(mine, minelen);
+	else
+		fputs("(removed)", stdout);
+	printf("\n  theirs: ");
+	if (theirs != NULL)
+		print_value(theirs->value, theirs->len);
+	else
+		fputs("(removed)", stdout);
+	putchar('\n');
+	return 0;
+}
+
+static int
+conflicts_record_cb(const struct db_record *r, void *arg)
+{
+	struct conflicts_ctx	*cx = arg;
+	struct body		 b;
+	int			 ret;
+
+	body_init(&b);
+	if (body_decode(r->body, r->body_len, &b) != 0)
+		return 0;	/* not ours to judge here */
+	cx->record_id = r->record_id;
+	ret = merge_conflicts(&b, conflicts_field_cb, cx);
+	body_free(&b);
+	return ret;
+}
+
+int
+cmd_conflicts(struct cli *cli, int argc, char *argv[])
+{
+	struct conflicts_ctx	 cx;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	int			 r;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: casesync conflicts\n");
+		return EXIT_USAGE;
+	}
+	if ((r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	memset(&cx, 0, sizeof(cx));
+	cx.cli = cli;
+	if (cli->json)
+		putchar('[');
+	r = db_record_list(db, NULL, conflicts_record_cb, &cx);
+	if (cli->json)
+		printf("]\n");
+	else if (r == 0 && cx.n == 0)
+		printf("no conflicts\n");
+	vault_close(v);
+	return cli_exit(r);
+}
+
+int
+cmd_resolve(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "record", required_argument, NULL, 'r' },
+		{ "field", required_argument, NULL, 'f' },
+		{ "mine", no_argument, NULL, 'm' },
+		{ "theirs", no_argument, NULL, 't' },
+		{ "value", required_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct db_record	 rec;
+	struct body		 b;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	const char		*rid = NULL, *field = NULL, *value = NULL;
+	enum merge_choice	 choice = MERGE_THEIRS;
+	int			 ch, r, nchoice = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	body_init(&b);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			rid = optarg;
+			break;
+		case 'f':
+			field = optarg;
+			break;
+		case 'm':
+			choice = MERGE_MINE;
+			nchoice++;
+			break;
+		case 't':
+			choice = MERGE_THEIRS;
+			nchoice++;
+			break;
+		case 'v':
+			choice = MERGE_VALUE;
+			value = optarg;
+			nchoice++;
+			break;
+		default:
+			nchoice = -1;
+			break;
+		}
+	}
+	if (rid == NULL || field == NULL || nchoice != 1 || optind != argc) {
+		fprintf(stderr, "usage: casesync resolve --record ID --field "
+		    "NAME (--mine | --theirs | --value VALUE)\n");
+		return EXIT_USAGE;
+	}
+	if ((r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	if ((r = db_record_get(db, rid, &rec)) != 0 ||
+	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
+		cli_errx("record %s: %s", rid, cs_err(r));
+		goto out;
+	}
+	if ((r = merge_resolve(&b, field, choice, (const uint8_t *)value,
+	    value != NULL ? strlen(value) : 0)) != 0) {
+		cli_errx("%s: %s", field, r == CS_ERR_NOT_FOUND ?
+		    "no conflict on that field" : cs_err(r));
+		goto out;
+	}
+	db_record_clear(&rec);
+	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0 ||
+	    (r = db_local_write(db, &rec)) != 0)
+		goto out;
+	printf("resolved %s %s\n", rid, field);
+ out:
+	db_record_clear(&rec);
+	body_free(&b);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+int
+cmd_digest(struct cli *cli, int argc, char *argv[])
+{
+	struct vault	*v = NULL;
+	sqlite3		*db;
+	uint8_t		 h[32];
+	char		 hex[65];
+	int64_t		 n;
+	int		 r;
+
+	(void)argv;
+	if (argc != 1)
+		return EXIT_USAGE;
+	if ((r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	if ((r = db_digest(db, &n, h)) == 0) {
+		hex_encode(hex, h, sizeof(h));
+		printf("%lld %s\n", (long long)n, hex);
+	}
+	vault_close(v);
+	return cli_exit(r);
+}

@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * db.c - local records, merge base, outbox and cursor (see db.h).
+ *
+ * The invariants that make sync lose nothing:
+ *  - a record with rows in the outbox is "dirty"; a pull never simply
+ *    overwrites a dirty record, it merges (merge.c) with the mirror row
+ *    as the base;
+ *  - the mirror row exists exactly while the record is dirty and holds
+ *    the server's body at records.version;
+ *  - an outbox row that may have reached the server ("sent") keeps its
+ *    change_id and content, so a retry is idempotent; a later edit goes
+ *    into a new row.
+ * Everything a sync step changes is written in one transaction together
+ * with the cursor, so a kill at any point resumes cleanly.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "body.h"
+#include "db.h"
+#include "errors.h"
+#include "log.h"
+#include "merge.h"
+
+static const char db_schema[] =
+    "PRAGMA secure_delete = ON;"
+    "CREATE TABLE IF NOT EXISTS records ("
+    " rid INTEGER PRIMARY KEY,"
+    " record_id TEXT NOT NULL UNIQUE,"
+    " case_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL,"
+    " key_epoch INTEGER NOT NULL,"
+    " body BLOB NOT NULL,"
+    " hlc INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS records_case ON records(case_id);"
+    "CREATE TABLE IF NOT EXISTS mirror ("
+    " record_id TEXT PRIMARY KEY NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL,"
+    " body BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " change_id TEXT NOT NULL UNIQUE,"
+    " record_id TEXT NOT NULL,"
+    " case_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " base_version INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL,"
+    " key_epoch INTEGER NOT NULL,"
+    " body BLOB NOT NULL,"
+    " hlc INTEGER NOT NULL,"
+    " sent INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS outbox_record ON outbox(record_id);"
+    "CREATE INDEX IF NOT EXISTS outbox_case ON outbox(case_id);"
+    "CREATE TABLE IF NOT EXISTS sync_state ("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " value INTEGER NOT NULL);";
+
+static int
+db_exec(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("db: %s", sqlite3_errmsg(db));
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+int
+db_init(sqlite3 *db)
+{
+	return db_exec(db, db_schema);
+}
+
+int
+db_begin(sqlite3 *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(sqlite3 *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+db_uuid(char out[DB_UUID_LEN + 1])
+{
+	static const char	hex[] = "0123456789abcdef";
+	uint8_t			u[16];
+	size_t			i, o = 0;
+
+	randombytes_buf(u, sizeof(u));
+	u[6] = (u[6] & 0x0f) | 0x40;	/* version 4 */
+	u[8] = (u[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[u[i] >> 4];
+		out[o++] = hex[u[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+/* Prepare with the one error path every caller wants. */
+static int
+db_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
+		log_warnx("db: %s", sqlite3_errmsg(db));
+		*s = NULL;
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+static int
+db_text(sqlite3_stmt *s, int col, char *dst, size_t dstlen)
+{
+	const unsigned char	*p = sqlite3_column_text(s, col);
+	int			 n = sqlite3_column_bytes(s, col);
+
+	if (p == NULL || n < 0 || (size_t)n >= dstlen)
+		return CS_ERR_DB;
+	memcpy(dst, p, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+/* Copy a BLOB column into malloc'd memory (NULL for empty). */
+static int
+db_blob(sqlite3_stmt *s, int col, uint8_t **p, size_t *lenp)
+{
+	const void	*b = sqlite3_column_blob(s, col);
+	int		 n = sqlite3_column_bytes(s, col);
+
+	*p = NULL;
+	*lenp = 0;
+	if (n < 0)
+		return CS_ERR_DB;
+	if (n == 0)
+		return 0;
+	if ((*p = malloc((size_t)n)) == NULL)
+		return CS_ERR_ALLOC;
+	memcpy(*p, b, (size_t)n);
+	*lenp = (size_t)n;
+	return 0;
+}
+
+void
+db_record_clear(struct db_record *r)
+{
+	if (r->body != NULL) {
+		sodium_memzero(r->body, r->body_len);
+		free(r->body);
+	}
+	r->body = NULL;
+	r->body_len = 0;
+}
+
+/* Columns: record_id case_id kind version deleted key_epoch body hlc */
+#define DB_RECORD_COLS \
+	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"
+
+static int
+db_record_row(sqlite3_stmt *s, struct db_record *r, int copy)
+{
+	int	n;
+
+	if (db_text(s, 0, r->record_id, sizeof(r->record_id)) != 0 ||
+	    db_text(s, 1, r->case_id, sizeof(r->case_id)) != 0 ||
+	    db_text(s, 2, r->kind, sizeof(r->kind)) != 0)
+		return CS_ERR_DB;
+	r->version = sqlite3_column_int64(s, 3);
+	r->deleted = sqlite3_column_int(s, 4) != 0;
+	r->key_epoch = (uint32_t)sqlite3_column_int64(s, 5);
+	r->hlc = (uint64_t)sqlite3_column_int64(s, 7);
+	if (copy)
+		return db_blob(s, 6, &r->body, &r->body_len);
+	r->body = (uint8_t *)(uintptr_t)sqlite3_column_blob(s, 6);
+	if ((n = sqlite3_column_bytes(s, 6)) < 0)
+		return CS_ERR_DB;
+	r->body_len = (size_t)n;
+	return 0;
+}
+
+int
+db_record_get(sqlite3 *db, const char *record_id, struct db_record *r)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = db_prep(db, "SELECT " DB_RECORD_COLS " FROM records"
+	    " WHERE record_id = ?1", &s)) != 0)
+		return ret;
+	ret = CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		ret = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW)
+		goto out;
+	ret = db_record_row(s, r, 1);
+ out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+db_record_list(sqlite3 *db, const char *case_id,
+    int (*cb)(const struct db_record *, void *), void *arg)
+{
+	sqlite3_stmt		*s = NULL;
+	struct db_record	 r;
+	int			 rc, ret;
+
+	if ((ret = db_prep(db, case_id != NULL ?
+	    "SELECT " DB_RECORD_COLS " FROM records WHERE case_id = ?1"
+	    " ORDER BY case_id, kind, hlc" :
+	    "SELECT " DB_RECORD_COLS " FROM records"
+	    " ORDER BY case_id, kind, hlc", &s)) != 0)
+		return ret;
+	if (case_id != NULL &&
+	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return CS_ERR_DB;
+	}
+	ret = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		if ((ret = db_record_row(s, &r, 0)) != 0 ||
+		    (ret = cb(&r, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int
+db_state_get(sqlite3 *db, const char *key, int64_t *v)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*v = 0;
+	if ((ret = db_prep(db, "SELECT value FROM sync_state WHERE key = ?1",
+	    &s)) != 0)
+		return ret;
+	ret = CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		goto out;
+	ret = 0;
+ out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int
+db_state_set(sqlite3 *db, const char *key, int64_t v)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	if ((ret = db_prep(db, "INSERT INTO sync_state(key, value)"
+	    " VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+	    &s)) != 0)
+		return ret;
+	ret = CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(s, 2, v) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_DONE)
+		ret = 0;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+db_cursor_get(sqlite3 *db, int64_t *since, int64_t *tie)
+{
+	int	r;
+
+	if ((r = db_state_get(db, "cursor", since)) != 0)
+		return r;
+	return db_state_get(db, "cursor_tie", tie);
+}
+
+int
+db_cursor_set(sqlite3 *db, int64_t since, int64_t tie)
+{
+	int	r;
+
+	if ((r = db_state_set(db, "cursor", since)) != 0)
+		return r;
+	return db_state_set(db, "cursor_tie", tie);
+}
+
+/* Next hybrid logical clock value: milliseconds << 16 | counter. */
+static int
+db_hlc_next(sqlite3 *db, uint64_t *out)
+{
+	struct timespec	ts;
+	int64_t		last;
+	uint64_t	now;
+	int		r;
+
+	if ((r = db_state_get(db, "hlc", &last)) != 0)
+		return r;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000)
+	    << 16;
+	if (now <= (uint64_t)last)
+		now = (uint64_t)last + 1;
+	*out = now;
+	return db_state_set(db, "hlc", (int64_t)now);
+}
+
+static int
+db_is_append_only(const char *kind)
+{
+	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
+}
+
+/* Bind the record columns in DB_RECORD_COLS order at ?1..?8. */
+static int
+db_bind_record(sqlite3_stmt *s, const struct db_record *r)
+{
+	return sqlite3_bind_text(s, 1, r->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, r->case_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, r->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, r->version) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 5, r->deleted != 0) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 6, r->key_epoch) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, r->body_len > 0 ? (const void *)r->body :
+	    (const void *)"", (int)r->body_len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, (int64_t)r->hlc) != SQLITE_OK ?
+	    CS_ERR_DB : 0;
+}
+
+/* Run "sql" with the record bound at ?1..?8. */
+static int
+db_run_record(sqlite3 *db, const char *sql, const struct db_record *r)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	if ((ret = db_prep(db, sql, &s)) != 0)
+		return ret;
+	if ((ret = db_bind_record(s, r)) == 0 &&
+	    sqlite3_step(s) != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	if (ret != 0)
+		log_warnx("db: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* Run "sql" with text ?1 and optional int64 ?2. */
+static int
+db_run(sqlite3 *db, const char *sql, const char *t1, int64_t i2)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	if ((ret = db_prep(db, sql, &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (sqlite3_bind_parameter_count(s) >= 2 &&
+	    sqlite3_bind_int64(s, 2, i2) != SQLITE_OK) ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		log_warnx("db: %s", sqlite3_errmsg(db));
+		ret = CS_ERR_DB;
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static const char db_upsert_record[] =
+    "INSERT INTO records(" DB_RECORD_COLS ") VALUES (?1, ?2, ?3, ?4, ?5,"
+    " ?6, ?7, ?8) ON CONFLICT(record_id) DO UPDATE SET version = ?4,"
+    " deleted = ?5, key_epoch = ?6, body = ?7, hlc = ?8";
+
+static const char db_mirror_put[] =
+    "INSERT OR REPLACE INTO mirror(record_id, version, deleted, body)"
+    " VALUES (?1, ?4, ?5, ?7)";
+
+/* Queue "r" (r->version = base) unless an unsent row can absorb it. */
+static int
+db_queue(sqlite3 *db, const struct db_record *r)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 cid[DB_UUID_LEN + 1];
+	int		 ret;
+
+	/* an unsent row is not on the server: it may still change */
+	if ((ret = db_prep(db, "UPDATE outbox SET deleted = ?5,"
+	    " key_epoch = ?6, body = ?7, hlc = ?8 WHERE seq = (SELECT"
+	    " max(seq) FROM outbox WHERE record_id = ?1) AND sent = 0"
+	    " AND case_id = ?2 AND kind = ?3 AND ?4 = ?4", &s)) != 0)
+		return ret;
+	if ((ret = db_bind_record(s, r)) != 0 ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	if (ret != 0 || sqlite3_changes(db) > 0)
+		return ret;
+	db_uuid(cid);
+	if ((ret = db_prep(db, "INSERT INTO outbox(change_id, record_id,"
+	    " case_id, kind, base_version, deleted, key_epoch, body, hlc)"
+	    " VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s)) != 0)
+		return ret;
+	if ((ret = db_bind_record(s, r)) != 0 ||
+	    sqlite3_bind_text(s, 9, cid, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int
+db_is_dirty(sqlite3 *db, const char *record_id, int *dirty)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*dirty = 0;
+	if ((ret = db_prep(db, "SELECT 1 FROM outbox WHERE record_id = ?1"
+	    " LIMIT 1", &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || ((rc = sqlite3_step(s)) != SQLITE_ROW &&
+	    rc != SQLITE_DONE))
+		ret = CS_ERR_DB;
+	else
+		*dirty = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+db_local_write_tx(sqlite3 *db, struct db_record *r)
+{
+	struct db_record	cur;
+	int			ret, exists, dirty;
+
+	ret = db_record_get(db, r->record_id, &cur);
+	if (ret != 0 && ret != CS_ERR_NOT_FOUND)
+		return ret;
+	exists = ret == 0;
+	if (exists && (strcmp(cur.case_id, r->case_id) != 0 ||
+	    strcmp(cur.kind, r->kind) != 0 || db_is_append_only(r->kind))) {
+		ret = CS_ERR_EXISTS;
+		goto out;
+	}
+	r->version = exists ? cur.version : 0;
+	if ((ret = db_hlc_next(db, &r->hlc)) != 0 ||
+	    (ret = db_is_dirty(db, r->record_id, &dirty)) != 0)
+		goto out;
+	/* first local edit of a synced record: keep the merge base */
+	if (exists && !dirty && cur.version > 0 &&
+	    (ret = db_run_record(db, db_mirror_put, &cur)) != 0)
+		goto out;
+	if ((ret = db_run_record(db, db_upsert_record, r)) != 0 ||
+	    (ret = db_queue(db, r)) != 0)
+		goto out;
+ out:
+	db_record_clear(&cur);
+	return ret;
+}
+
+int
+db_local_write(sqlite3 *db, struct db_record *r)
+{
+	int	ret;
+
+	if ((ret = db_begin(db)) != 0)
+		return ret;
+	if ((ret = db_local_write_tx(db, r)) != 0 ||
+	    (ret = db_commit(db)) != 0) {
+		db_rollback(db);
+		return ret;
+	}
+	return 0;
+}
+
+int
+db_outbox_count(sqlite3 *db, int64_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT count(*) FROM outbox", &s)) != 0)
+		return ret;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+void
+db_changes_free(struct db_change *c, size_t n)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		db_record_clear(&c[i].rec);
+	free(c);
+}
+
+int
+db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
+    struct db_change **out, size_t *np)
+{
+	sqlite3_stmt		*s = NULL;
+	struct db_change	*c = NULL;
+	size_t			 n = 0, bytes = 0;
+	int			 rc, ret;
+
+	*out = NULL;
+	*np = 0;
+	if ((c = calloc(max, sizeof(*c))) == NULL)
+		return CS_ERR_ALLOC;
+	/* the oldest row of each record only: later ones wait their turn */
+	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
+	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
+	    " o.change_id FROM outbox o WHERE o.seq = (SELECT min(seq) FROM"
+	    " outbox WHERE record_id = o.record_id) ORDER BY o.seq", &s)) != 0)
+		goto fail;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n > 0 && bytes + (size_t)sqlite3_column_bytes(s, 6) >
+		    max_bytes)
+			break;
+		if ((ret = db_record_row(s, &c[n].rec, 1)) != 0 ||
+		    (ret = db_text(s, 9, c[n].change_id,
+		    sizeof(c[n].change_id))) != 0)
+			goto fail;
+		c[n].seq = sqlite3_column_int64(s, 8);
+		bytes += c[n].rec.body_len + 200;
+		n++;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (n > 0 && (ret = db_exec(db, "UPDATE outbox SET sent = 1 WHERE"
+	    " seq IN (SELECT min(seq) FROM outbox GROUP BY record_id)")) != 0)
+		goto fail;
+	*out = c;
+	*np = n;
+	return 0;
+ fail:
+	sqlite3_finalize(s);
+	db_changes_free(c, n + 1 <= max ? n + 1 : n);
+	return ret != 0 ? ret : CS_ERR_DB;
+}
+
+int
+db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
+{
+	struct db_record	m;
+	int			ret, dirty;
+
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
+	    c->change_id, 0)) != 0 ||
+	    (ret = db_is_dirty(db, c->rec.record_id, &dirty)) != 0)
+		return ret;
+	if (!dirty) {
+		/* local state is what we pushed: clean again */
+		if ((ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
+		    " record_id = ?1", c->rec.record_id, version)) != 0)
+			return ret;
+		return db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
+		    c->rec.record_id, 0);
+	}
+	/* later edits wait: they now build on what the server holds */
+	m = c->rec;
+	m.version = version;
+	if ((ret = db_run(db, "UPDATE outbox SET base_version = ?2 WHERE"
+	    " record_id = ?1", c->rec.record_id, version)) != 0 ||
+	    (ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
+	    " record_id = ?1", c->rec.record_id, version)) != 0)
+		return ret;
+	return db_run_record(db, db_mirror_put, &m);
+}
+
+/* The merge base of a dirty record: the mirror body, else empty. */
+static int
+db_mirror_get(sqlite3 *db, const char *record_id, int64_t *version,
+    uint8_t **body, size_t *len)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*version = 0;
+	*body = NULL;
+	*len = 0;
+	if ((ret = db_prep(db, "SELECT version, body FROM mirror WHERE"
+	    " record_id = ?1", &s)) != 0)
+		return ret;
+	ret = CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*version = sqlite3_column_int64(s, 0);
+		ret = db_blob(s, 1, body, len);
+	} else if (rc == SQLITE_DONE)
+		ret = 0;
+ out:
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* merge3(base = mirror, mine, theirs), encoded into *out. */
+static int
+db_merge(sqlite3 *db, const char *record_id, const uint8_t *mine,
+    size_t minelen, const uint8_t *theirs, size_t theirslen, uint8_t **out,
+    size_t *outlen, size_t *nconf)
+{
+	struct body	 b, m, t, res;
+	uint8_t		*base = NULL;
+	size_t		 baselen;
+	int64_t		 v;
+	int		 ret;
+
+	*out = NULL;
+	*outlen = 0;
+	body_init(&b);
+	body_init(&m);
+	body_init(&t);
+	body_init(&res);
+	if ((ret = db_mirror_get(db, record_id, &v, &base, &baselen)) != 0)
+		goto out;
+	/* a body we cannot read is never silently replaced */
+	if ((ret = body_decode(base, baselen, &b)) != 0 ||
+	    (ret = body_decode(mine, minelen, &m)) != 0 ||
+	    (ret = body_decode(theirs, theirslen, &t)) != 0 ||
+	    (ret = merge3(&b, &m, &t, &res, nconf)) != 0 ||
+	    (ret = body_encode(&res, out, outlen)) != 0)
+		goto out;
+ out:
+	if (ret != 0)
+		log_warnx("record %s: cannot merge: %s", record_id,
+		    cs_err(ret));
+	free(base);
+	body_free(&b);
+	body_free(&m);
+	body_free(&t);
+	body_free(&res);
+	return ret;
+}
+
+/*
+ * Make "merged" the local state of "local" on top of server record
+ * "srv": records row, mirror = srv, and one fresh outbox row unless
+ * the merge equals what the server has.
+ */
+static int
+db_rebase(sqlite3 *db, struct db_record *local, const struct db_record *srv,
+    uint8_t *merged, size_t mergedlen)
+{
+	struct db_record	r = *local;
+	int			ret;
+
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1 AND"
+	    " sent = 0", local->record_id, 0)) != 0)
+		return ret;
+	r.version = srv->version;
+	r.deleted = 0;
+	r.body = merged;
+	r.body_len = mergedlen;
+	r.key_epoch = srv->key_epoch > local->key_epoch ? srv->key_epoch :
+	    local->key_epoch;
+	if ((ret = db_run_record(db, db_upsert_record, &r)) != 0)
+		return ret;
+	if (mergedlen == srv->body_len && !srv->deleted &&
+	    (mergedlen == 0 || memcmp(merged, srv->body, mergedlen) == 0)) {
+		/* nothing of ours left to push */
+		if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1"
+		    " AND sent = 0", local->record_id, 0)) != 0)
+			return ret;
+		return db_run(db, "DELETE FROM mirror WHERE record_id = ?1 AND"
+		    " NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?1)",
+		    local->record_id, 0);
+	}
+	if ((ret = db_run_record(db, db_mirror_put, srv)) != 0)
+		return ret;
+	return db_queue(db, &r);
+}
+
+/* The server's record replaces ours entirely (ours was a deletion). */
+static int
+db_take_theirs(sqlite3 *db, const struct db_record *srv)
+{
+	int	ret;
+
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1",
+	    srv->record_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
+	    srv->record_id, 0)) != 0)
+		return ret;
+	if (srv->deleted)
+		return db_run(db, "DELETE FROM records WHERE record_id = ?1",
+		    srv->record_id, 0);
+	return db_run_record(db, db_upsert_record, srv);
+}
+
+/*
+ * Our unpushed edits meet a newer server record.  Deletion against
+ * modification: the modification wins on either side, so nothing that
+ * someone wrote is lost.
+ */
+static int
+db_meet(sqlite3 *db, const struct db_record *srv, size_t *nconf)
+{
+	struct db_record	 local;
+	uint8_t			*merged = NULL;
+	size_t			 mergedlen;
+	int			 ret;
+
+	*nconf = 0;
+	if ((ret = db_record_get(db, srv->record_id, &local)) != 0)
+		return ret == CS_ERR_NOT_FOUND ? db_take_theirs(db, srv) : ret;
+	if (local.deleted && srv->deleted)
+		ret = db_take_theirs(db, srv);
+	else if (local.deleted)
+		ret = db_take_theirs(db, srv);
+	else if (srv->deleted || db_is_append_only(srv->kind))
+		ret = db_rebase(db, &local, srv, local.body, local.body_len);
+	else if ((ret = db_merge(db, srv->record_id, local.body,
+	    local.body_len, srv->body, srv->body_len, &merged, &mergedlen,
+	    nconf)) == 0)
+		ret = db_rebase(db, &local, srv, merged, mergedlen);
+	if (merged != NULL) {
+		sodium_memzero(merged, mergedlen);
+		free(merged);
+	}
+	db_record_clear(&local);
+	return ret;
+}
+
+int
+db_conflict(sqlite3 *db, const struct db_change *c,
+    const struct db_record *cur, size_t *nconflicts)
+{
+	int	ret;
+
+	/* the row that conflicted is settled by the rebase below */
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
+	    c->change_id, 0)) != 0)
+		return ret;
+	return db_meet(db, cur, nconflicts);
+}
+
+int
+db_rejected(sqlite3 *db, const struct db_change *c)
+{
+	int	ret;
+
+	log_warnx("record %s: change refused by the server; kept locally",
+	    c->rec.record_id);
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1",
+	    c->rec.record_id, 0)) != 0)
+		return ret;
+	return db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
+	    c->rec.record_id, 0);
+}
+
+int
+db_pulled(sqlite3 *db, const struct db_record *r, size_t *nconflicts)
+{
+	uint8_t	*base = NULL;
+	size_t	 baselen;
+	int64_t	 mv;
+	int	 ret, dirty;
+
+	*nconflicts = 0;
+	if ((ret = db_is_dirty(db, r->record_id, &dirty)) != 0)
+		return ret;
+	if (!dirty) {
+		if (r->deleted)
+			return db_run(db, "DELETE FROM records WHERE"
+			    " record_id = ?1", r->record_id, 0);
+		return db_run_record(db, db_upsert_record, r);
+	}
+	if ((ret = db_mirror_get(db, r->record_id, &mv, &base, &baselen)) != 0)
+		return ret;
+	free(base);
+	if (mv >= r->version)
+		return 0;	/* merged with this version already */
+	return db_meet(db, r, nconflicts);
+}
+
+int
+db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT count(*) FROM records WHERE"
+	    " case_id = ?1", &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW)
+		ret = CS_ERR_DB;
+	else
+		*n = (uint32_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (ret != 0 ||
+	    (ret = db_run(db, "DELETE FROM mirror WHERE record_id IN (SELECT"
+	    " record_id FROM records WHERE case_id = ?1)", case_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM outbox WHERE case_id = ?1",
+	    case_id, 0)) != 0)
+		return ret;
+	return db_run(db, "DELETE FROM records WHERE case_id = ?1", case_id,
+	    0);
+}
+
+int
+db_digest(sqlite3 *db, int64_t *count, uint8_t hash[32])
+{
+	crypto_hash_sha256_state	 st;
+	sqlite3_stmt			*s = NULL;
+	uint8_t				 hdr[12];
+	int64_t				 v;
+	int				 n, rc, ret;
+
+	*count = 0;
+	crypto_hash_sha256_init(&st);
+	if ((ret = db_prep(db, "SELECT record_id, version, body FROM records"
+	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
+		return ret;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = sqlite3_column_int64(s, 1);
+		n = sqlite3_column_bytes(s, 2);
+		for (int i = 0; i < 8; i++)
+			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
+		hdr[8] = (uint8_t)(n >> 24);
+		hdr[9] = (uint8_t)(n >> 16);
+		hdr[10] = (uint8_t)(n >> 8);
+		hdr[11] = (uint8_t)n;
+		crypto_hash_sha256_update(&st, sqlite3_column_text(s, 0),
+		    (unsigned long long)sqlite3_column_bytes(s, 0));
+		crypto_hash_sha256_update(&st, hdr, sizeof(hdr));
+		if (n > 0)
+			crypto_hash_sha256_update(&st,
+			    sqlite3_column_blob(s, 2), (unsigned long long)n);
+		(*count)++;
+	}
+	if (rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	crypto_hash_sha256_final(&st, hash);
+	return ret;
+}

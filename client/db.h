@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * db.h - the laptop's local tables, inside the encrypted vault:
+ *
+ *   records    the current local state of every record this laptop holds
+ *   mirror     for records with unpushed edits only: the server's state
+ *              those edits started from (the merge base)
+ *   outbox     pending changes, in order, each with its idempotency key
+ *   sync_state the pull cursor and the hybrid logical clock
+ *
+ * db.c is the only client file with SQL for these tables.  Functions
+ * return 0 or a negative CS_ERR_*.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define DB_UUID_LEN	36
+#define DB_KIND_MAX	32
+
+struct db_record {
+	char		 record_id[DB_UUID_LEN + 1];
+	char		 case_id[DB_UUID_LEN + 1];
+	char		 kind[DB_KIND_MAX + 1];
+	int64_t		 version;	/* server version this state is based on */
+	int		 deleted;
+	uint32_t	 key_epoch;
+	uint8_t		*body;		/* malloc'd by db_record_get */
+	size_t		 body_len;
+	uint64_t	 hlc;
+};
+
+/* Create the tables if they are missing. */
+int	db_init(sqlite3 *);
+
+/* A random (version 4) UUID in text form. */
+void	db_uuid(char out[DB_UUID_LEN + 1]);
+
+/* CS_ERR_NOT_FOUND if this laptop does not hold the record. */
+int	db_record_get(sqlite3 *, const char *record_id, struct db_record *);
+void	db_record_clear(struct db_record *);	/* frees body */
+
+/* Call cb for every record (of "case_id" if not NULL), body borrowed. */
+int	db_record_list(sqlite3 *, const char *case_id,
+	    int (*cb)(const struct db_record *, void *), void *arg);
+
+/*
+ * A local edit: store "r" as the new local state (hlc assigned here)
+ * and queue it for push, keeping the merge base.  Append-only kinds
+ * ("journal", "audit") may be written once only (CS_ERR_EXISTS).
+ */
+int	db_local_write(sqlite3 *, struct db_record *r);
+/* The same inside a transaction the caller holds (db_begin). */
+int	db_local_write_tx(sqlite3 *, struct db_record *r);
+
+/* Pending changes. */
+struct db_change {
+	int64_t			 seq;		/* outbox order */
+	char			 change_id[DB_UUID_LEN + 1];
+	struct db_record	 rec;		/* rec.version = base_version */
+};
+
+/*
+ * Up to "max" pending changes (at most one per record: a later edit of
+ * the same record waits for the earlier one's result), marked as sent.
+ * *n gets the count; free with db_changes_free().
+ */
+int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
+	    struct db_change **out, size_t *n);
+void	db_changes_free(struct db_change *, size_t);
+int	db_outbox_count(sqlite3 *, int64_t *n);
+
+/* Results of a push, applied in one transaction by the caller. */
+int	db_begin(sqlite3 *);
+int	db_commit(sqlite3 *);
+void	db_rollback(sqlite3 *);
+int	db_pushed(sqlite3 *, const struct db_change *, int64_t version);
+/*
+ * The server had a newer version "cur": merge our edits into it and
+ * queue the result again.  *nconflicts: fields now in conflict.
+ */
+int	db_conflict(sqlite3 *, const struct db_change *,
+	    const struct db_record *cur, size_t *nconflicts);
+/* The server refused the change for good (forbidden, invalid). */
+int	db_rejected(sqlite3 *, const struct db_change *);
+
+/*
+ * A record from a pull: store it, or merge it with unpushed local
+ * edits.  *nconflicts as above.
+ */
+int	db_pulled(sqlite3 *, const struct db_record *, size_t *nconflicts);
+
+/* Delete every trace of a case; *n gets the number of records. */
+int	db_purge_case(sqlite3 *, const char *case_id, uint32_t *n);
+
+int	db_cursor_get(sqlite3 *, int64_t *since, int64_t *tie);
+int	db_cursor_set(sqlite3 *, int64_t since, int64_t tie);
+
+/* Count records and a content hash over (record_id, version, body). */
+int	db_digest(sqlite3 *, int64_t *count, uint8_t hash[32]);
+
+#endif /* DB_H */

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * device.c - "casesync enroll", "casesync status", "casesync passwd":
+ * the device's identity and its connection to the server.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "client.h"
+#include "conn.h"
+#include "errors.h"
+#include "identity.h"
+#include "passphrase.h"
+#include "pki.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"
+
+static void
+print_time(FILE *f, int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+	char		s[32];
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		fprintf(f, "%lld", (long long)t);
+	else
+		fputs(s, f);
+}
+
+/* Report an Error reply on stderr. */
+static void
+print_refusal(const wire_env *e)
+{
+	char	vis[256];
+
+	cli_errx("server refused: %s: %s", wire_error_name(e->error->code),
+	    str_vis(vis, sizeof(vis), e->error->message,
+	    strlen(e->error->message)));
+}
+
+static int
+enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
+    size_t csrlen, wire_env **rep)
+{
+	wire_env			 env;
+	Casesync__V1__EnrollRequest	 req;
+	int				 r;
+
+	if ((r = conn_hello(c, NULL, rep)) != 0)
+		return r;
+	wire_free(*rep);
+	*rep = NULL;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__enroll_request__init(&req);
+	req.token = (char *)(uintptr_t)token;
+	req.csr_der.data = (uint8_t *)(uintptr_t)csr;
+	req.csr_der.len = csrlen;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
+	env.enroll_request = &req;
+	if ((r = conn_call(c, &env, rep)) != 0)
+		return r;
+	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE)
+		return CS_ERR_PROTOCOL;
+	return 0;
+}
+
+static void
+enroll_usage(FILE *f)
+{
+	fprintf(f, "usage: casesync enroll --server HOST:PORT "
+	    "--ca-fingerprint HEX --token TOKEN [--server-name NAME]\n");
+}
+
+int
+cmd_enroll(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "server-name", required_argument, NULL, 'n' },
+		{ "ca-fingerprint", required_argument, NULL, 'f' },
+		{ "token", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct conn_opts	 o;
+	struct identity		 id;
+	struct conn		*c = NULL;
+	struct vault		*v = NULL;
+	wire_env		*rep = NULL;
+	const char		*token = NULL, *fp = NULL;
+	uint8_t			 pin[PKI_HASH_LEN], *csr = NULL;
+	size_t			 csrlen = 0;
+	char			 host[256], port[16];
+	int			 ch, r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&id, 0, sizeof(id));
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o.server = optarg;
+			break;
+		case 'n':
+			o.server_name = optarg;
+			break;
+		case 'f':
+			fp = optarg;
+			break;
+		case 't':
+			token = optarg;
+			break;
+		case 'h':
+			enroll_usage(stdout);
+			return EXIT_OK;
+		default:
+			enroll_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || o.server == NULL || fp == NULL ||
+	    token == NULL) {
+		enroll_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (hex_decode(pin, sizeof(pin), fp) != 0) {
+		cli_errx("--ca-fingerprint must be 64 hex digits");
+		return EXIT_USAGE;
+	}
+	if (conn_split(o.server, host, sizeof(host), port,
+	    sizeof(port)) != 0) {
+		cli_errx("--server must be HOST:PORT");
+		return EXIT_USAGE;
+	}
+	o.pin = pin;
+	if ((r = cli_vault_open(cli, 1, &v)) != 0)
+		return cli_exit(r);
+	if (identity_exists(v)) {
+		cli_errx("this laptop is already enrolled (%s)", cli->dir);
+		r = CS_ERR_EXISTS;
+		goto out;
+	}
+	/* the key is made here and never leaves this laptop */
+	if ((r = pki_key_new(&id.key)) != 0 ||
+	    (r = pki_csr_new(id.key, "casesync device", &csr, &csrlen)) != 0)
+		goto out;
+	if ((r = conn_open(&o, &c)) != 0) {
+		cli_errx("cannot connect securely to %s: %s", o.server,
+		    cs_err(r));
+		goto out;
+	}
+	if ((r = enroll_exchange(c, token, csr, csrlen, &rep)) != 0) {
+		if (r == CS_ERR_PEER)
+			print_refusal(rep);
+		else
+			cli_errx("enrollment failed: %s", cs_err(r));
+		goto out;
+	}
+	if ((r = pki_cert_from_der(rep->enroll_response->cert_der.data,
+	    rep->enroll_response->cert_der.len, &id.cert)) != 0 ||
+	    X509_check_private_key(id.cert, id.key) != 1 ||
+	    X509_verify(id.cert, X509_get0_pubkey(conn_ca(c))) != 1) {
+		cli_errx("the server returned a certificate that does not "
+		    "match our key or CA");
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	if (X509_up_ref(conn_ca(c)) != 1) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	id.ca = conn_ca(c);
+	if (str_fmt(id.server, sizeof(id.server), "%s", o.server) != 0 ||
+	    str_fmt(id.server_name, sizeof(id.server_name), "%s",
+	    o.server_name != NULL ? o.server_name : host) != 0 ||
+	    str_fmt(id.device_id, sizeof(id.device_id), "%s",
+	    rep->enroll_response->identity != NULL ?
+	    rep->enroll_response->identity->device_id : "") != 0) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	if ((r = identity_save(v, &id)) != 0) {
+		cli_errx("cannot store the identity: %s", cs_err(r));
+		goto out;
+	}
+	if (cli->json)
+		printf("{\"enrolled\":true,\"device_id\":\"%s\"}\n",
+		    id.device_id);
+	else
+		printf("enrolled as device %s\n", id.device_id);
+ out:
+	free(csr);
+	wire_free(rep);
+	conn_close(c);
+	identity_clear(&id);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+static void
+status_print(const struct cli *cli, const struct identity *id,
+    const Casesync__V1__Welcome *w)
+{
+	const Casesync__V1__Identity	*i = w->identity;
+
+	if (cli->json) {
+		printf("{\"server\":");
+		cli_json_str(stdout, id->server);
+		printf(",\"server_version\":");
+		cli_json_str(stdout, w->server_version);
+		printf(",\"server_time\":%lld", (long long)w->server_time);
+		if (i != NULL) {
+			printf(",\"device_id\":");
+			cli_json_str(stdout, i->device_id);
+			printf(",\"device_name\":");
+			cli_json_str(stdout, i->device_name);
+			printf(",\"user\":");
+			cli_json_str(stdout, i->user_name);
+			printf(",\"role\":");
+			cli_json_str(stdout, i->role);
+			printf(",\"office\":");
+			cli_json_str(stdout, i->office);
+			printf(",\"cert_not_after\":%lld",
+			    (long long)i->cert_not_after);
+		}
+		printf("}\n");
+		return;
+	}
+	printf("server:      %s (casesyncd %s)\n", id->server,
+	    w->server_version);
+	if (i == NULL)
+		return;
+	printf("device:      %s (%s)\n", i->device_id, i->device_name);
+	printf("user:        %s, %s\n", i->user_name, i->role);
+	printf("office:      %s\n", i->office);
+	printf("certificate: valid until ");
+	print_time(stdout, i->cert_not_after);
+	printf("\n");
+}
+
+int
+cmd_status(struct cli *cli, int argc, char *argv[])
+{
+	struct conn_opts	 o;
+	struct identity		 id;
+	struct conn		*c = NULL;
+	struct vault		*v = NULL;
+	wire_env		*rep = NULL;
+	int			 r;
+
+	memset(&id, 0, sizeof(id));
+	if (argc != 1) {
+		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ?
+		    stdout : stderr, "usage: casesync status\n");
+		return argc == 2 && strcmp(argv[1], "--help") == 0 ?
+		    EXIT_OK : EXIT_USAGE;
+	}
+	if ((r = cli_vault_open(cli, 0, &v)) != 0)
+		return cli_exit(r);
+	if ((r = identity_load(v, &id)) != 0) {
+		cli_errx("this laptop is not enrolled");
+		vault_close(v);
+		return EXIT_NOT_ENROLLED;
+	}
+	memset(&o, 0, sizeof(o));
+	o.server = id.server;
+	o.server_name = id.server_name;
+	o.ca = id.ca;
+	o.cert = id.cert;
+	o.key = id.key;
+	if ((r = conn_open(&o, &c)) != 0) {
+		cli_errx("cannot connect securely to %s: %s", id.server,
+		    cs_err(r));
+		goto out;
+	}
+	if ((r = conn_hello(c, id.device_id, &rep)) != 0) {
+		if (r == CS_ERR_PEER)
+			print_refusal(rep);
+		else
+			cli_errx("%s: %s", id.server, cs_err(r));
+		goto out;
+	}
+	status_print(cli, &id, rep->welcome);
+ out:
+	wire_free(rep);
+	conn_close(c);
+	identity_clear(&id);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+int
+cmd_passwd(struct cli *cli, int argc, char *argv[])
+{
+	char	*old = NULL, *new = NULL;
+	size_t	 oldlen = 0, newlen = 0;
+	int	 r;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: casesync passwd "
+		    "(old passphrase as usual; the new one from the terminal "
+		    "or CASESYNC_NEW_PASSPHRASE)\n");
+		return EXIT_USAGE;
+	}
+	if ((r = passphrase_get(cli->passfile, 0, &old, &oldlen)) != 0 ||
+	    (r = passphrase_get_new(&new, &newlen)) != 0) {
+		cli_errx("cannot read the passphrase: %s", cs_err(r));
+		goto out;
+	}
+	if ((r = vault_passwd(cli->dir, old, oldlen, new, newlen)) != 0)
+		cli_errx("%s", r == CS_ERR_PASSPHRASE ? "wrong passphrase" :
+		    cs_err(r));
+	else
+		printf("passphrase changed\n");
+ out:
+	passphrase_free(old, oldlen);
+	passphrase_free(new, newlen);
+	return cli_exit(r);
+}

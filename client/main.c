@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * main.c - casesync, the laptop client: global options and the
+ * subcommand table.  Core dumps are disabled before anything secret
+ * is read.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "client.h"
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char *[]);
+	const char	*help;
+} commands[] = {
+	{ "enroll", cmd_enroll, "enroll this laptop with a one-time token" },
+	{ "status", cmd_status, "connect and show who and where this is" },
+	{ "passwd", cmd_passwd, "change the vault passphrase" },
+	{ "sync", cmd_sync, "push local changes, pull the server's [--watch]" },
+	{ "record", cmd_record, "put, get or list raw records" },
+	{ "case", cmd_case, "create a case, add or remove members" },
+	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
+	{ "resolve", cmd_resolve, "settle a conflict" },
+	{ "digest", cmd_digest, "count and hash of the local records" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: casesync [--dir DIR] [--passphrase-file FILE] "
+	    "[--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nDIR defaults to $CASESYNC_DIR, else ~/.casesync.  "
+	    "'casesync COMMAND --help' describes a command.\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "dir", required_argument, NULL, 'D' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli	 cli;
+	const char	*home;
+	size_t		 i;
+	int		 ch;
+
+	log_init(1, "casesync");
+	if (vault_harden_process() != 0)
+		cli_errx("warning: could not disable core dumps");
+	if (sodium_init() < 0) {
+		cli_errx("libsodium failed to initialise");
+		return EXIT_FAIL;
+	}
+	memset(&cli, 0, sizeof(cli));
+	/* "+": options after the command belong to the command */
+	while ((ch = getopt_long(argc, argv, "+hjv", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			cli.dir = optarg;
+			break;
+		case 'P':
+			cli.passfile = optarg;
+			break;
+		case 'j':
+			cli.json = 1;
+			break;
+		case 'v':
+			log_setverbose(1);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli.dir == NULL && (cli.dir = getenv("CASESYNC_DIR")) == NULL) {
+		if ((home = getenv("HOME")) == NULL ||
+		    str_fmt(cli.dirbuf, sizeof(cli.dirbuf), "%s/.casesync",
+		    home) != 0) {
+			cli_errx("no --dir given and no HOME");
+			return EXIT_USAGE;
+		}
+		cli.dir = cli.dirbuf;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			optind = 1;	/* each command parses its own options */
+			return commands[i].fn(&cli, argc, argv);
+		}
+	}
+	cli_errx("unknown command \"%s\"", argv[0]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

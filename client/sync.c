@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sync.c - push, pull, purge over one connection (see sync.h).
+ *
+ * Each server reply is applied to the local database in one
+ * transaction, together with the pull cursor, before the next request
+ * goes out; killed at any point, the next sync resumes from the last
+ * committed state.  Pushes are idempotent by change_id, so a change
+ * whose reply was lost is simply sent again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "db.h"
+#include "errors.h"
+#include "log.h"
+#include "sync.h"
+#include "wire.h"
+
+#define SYNC_MAX_ROUNDS		8	/* push/pull rounds per sync */
+#define SYNC_WATCH_POLL_MS	1000
+
+static void
+sync_progress(int on, const struct sync_stats *st, const char *what)
+{
+	if (!on)
+		return;
+	fprintf(stderr, "\r%-8s pushed %llu, pulled %llu records "
+	    "(%.1f MiB)   ", what, (unsigned long long)st->pushed,
+	    (unsigned long long)st->pulled,
+	    (double)st->bytes / (1024.0 * 1024.0));
+	fflush(stderr);
+}
+
+static void
+sync_rec_in(struct db_record *d, const Casesync__V1__Record *r)
+{
+	memset(d, 0, sizeof(*d));
+	/* wire.c checked the lengths: these fit */
+	memcpy(d->record_id, r->record_id, DB_UUID_LEN + 1);
+	memcpy(d->case_id, r->case_id, DB_UUID_LEN + 1);
+	memcpy(d->kind, r->kind, strlen(r->kind) + 1);
+	d->version = r->version > INT64_MAX ? INT64_MAX : (int64_t)r->version;
+	d->deleted = r->deleted;
+	d->key_epoch = r->key_epoch;
+	d->body = r->body.data;
+	d->body_len = r->body.len;
+	d->hlc = r->hlc;
+}
+
+static void
+sync_rec_out(Casesync__V1__Record *o, const struct db_record *d)
+{
+	casesync__v1__record__init(o);
+	o->record_id = (char *)(uintptr_t)d->record_id;
+	o->case_id = (char *)(uintptr_t)d->case_id;
+	o->kind = (char *)(uintptr_t)d->kind;
+	o->deleted = d->deleted;
+	o->key_epoch = d->key_epoch;
+	o->body.data = d->body;
+	o->body.len = d->body_len;
+	o->hlc = d->hlc;
+}
+
+static int
+sync_apply_push(sqlite3 *db, const struct db_change *chs, size_t n,
+    const Casesync__V1__PushResponse *resp, struct sync_stats *st)
+{
+	const Casesync__V1__ChangeResult	*cr;
+	struct db_record			 cur;
+	size_t					 i, nc;
+	int					 r;
+
+	if (resp->n_results != n)
+		return CS_ERR_PROTOCOL;
+	if ((r = db_begin(db)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		cr = resp->results[i];
+		if (strcmp(cr->change_id, chs[i].change_id) != 0) {
+			r = CS_ERR_PROTOCOL;
+			goto fail;
+		}
+		switch (cr->status) {
+		case CASESYNC__V1__CHANGE_STATUS__CHANGE_APPLIED:
+			if (cr->version == 0 || cr->version > INT64_MAX) {
+				r = CS_ERR_PROTOCOL;
+				goto fail;
+			}
+			r = db_pushed(db, &chs[i], (int64_t)cr->version);
+			st->pushed++;
+			break;
+		case CASESYNC__V1__CHANGE_STATUS__CHANGE_CONFLICT:
+			if (cr->current == NULL ||
+			    strcmp(cr->current->record_id,
+			    chs[i].rec.record_id) != 0) {
+				r = CS_ERR_PROTOCOL;
+				goto fail;
+			}
+			sync_rec_in(&cur, cr->current);
+			r = db_conflict(db, &chs[i], &cur, &nc);
+			st->conflicts += nc;
+			break;
+		default:
+			r = db_rejected(db, &chs[i]);
+			st->rejected++;
+			break;
+		}
+		if (r != 0)
+			goto fail;
+	}
+	return db_commit(db);
+ fail:
+	db_rollback(db);
+	return r;
+}
+
+/* Push one batch; *more = 1 when the outbox was not emptied. */
+static int
+sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
+    int *more)
+{
+	struct db_change		 *chs = NULL;
+	Casesync__V1__Change		 *cv = NULL, **cp = NULL;
+	Casesync__V1__Record		 *rv = NULL;
+	Casesync__V1__PushRequest	  req;
+	wire_env			  env, *rep = NULL;
+	size_t				  i, n = 0;
+	int				  r;
+
+	*more = 0;
+	if ((r = db_outbox_take(db, SYNC_PUSH_BATCH, SYNC_PUSH_BYTES, &chs,
+	    &n)) != 0 || n == 0)
+		goto out;
+	r = CS_ERR_ALLOC;
+	if ((cv = calloc(n, sizeof(*cv))) == NULL ||
+	    (cp = calloc(n, sizeof(*cp))) == NULL ||
+	    (rv = calloc(n, sizeof(*rv))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		casesync__v1__change__init(&cv[i]);
+		sync_rec_out(&rv[i], &chs[i].rec);
+		cv[i].change_id = chs[i].change_id;
+		cv[i].record = &rv[i];
+		cv[i].base_version = (uint64_t)chs[i].rec.version;
+		cp[i] = &cv[i];
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_request__init(&req);
+	req.changes = cp;
+	req.n_changes = n;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &req;
+	st->round_trips++;
+	if ((r = conn_call(c, &env, &rep)) != 0)
+		goto out;
+	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE) {
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	if ((r = sync_apply_push(db, chs, n, rep->push_response, st)) != 0)
+		goto out;
+	*more = 1;	/* conflicts may have queued new rows: look again */
+ out:
+	wire_free(rep);
+	free(cv);
+	free(cp);
+	free(rv);
+	db_changes_free(chs, n);
+	return r;
+}
+
+static int
+sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
+    struct sync_stats *st)
+{
+	Casesync__V1__PurgeReceipt	 pr;
+	wire_env			 env, *rep = NULL;
+	int				 r;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__purge_receipt__init(&pr);
+	pr.case_id = (char *)(uintptr_t)case_id;
+	pr.records_deleted = n;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT;
+	env.purge_receipt = &pr;
+	st->round_trips++;
+	r = conn_call(c, &env, &rep);
+	if (r == 0 && rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK)
+		r = CS_ERR_PROTOCOL;
+	wire_free(rep);
+	return r;
+}
+
+/* Apply one PullResponse (records, cursor, purges) in one transaction. */
+static int
+sync_apply_pull(sqlite3 *db, const Casesync__V1__PullResponse *pr,
+    uint32_t *purged_counts, struct sync_stats *st)
+{
+	struct db_record	rec;
+	size_t			i, nc;
+	int			r;
+
+	if (pr->cursor > INT64_MAX || pr->cursor_tie > INT64_MAX)
+		return CS_ERR_PROTOCOL;
+	if ((r = db_begin(db)) != 0)
+		return r;
+	for (i = 0; i < pr->n_records; i++) {
+		sync_rec_in(&rec, pr->records[i]);
+		if ((r = db_pulled(db, &rec, &nc)) != 0)
+			goto fail;
+		st->conflicts += nc;
+		st->bytes += rec.body_len;
+	}
+	for (i = 0; i < pr->n_purge_case_ids; i++)
+		if ((r = db_purge_case(db, pr->purge_case_ids[i],
+		    &purged_counts[i])) != 0)
+			goto fail;
+	if ((r = db_cursor_set(db, (int64_t)pr->cursor,
+	    (int64_t)pr->cursor_tie)) != 0)
+		goto fail;
+	st->pulled += pr->n_records;
+	return db_commit(db);
+ fail:
+	db_rollback(db);
+	return r;
+}
+
+static int
+sync_pull(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
+{
+	Casesync__V1__PullRequest	 req;
+	wire_env			 env, *rep = NULL;
+	uint32_t			*counts = NULL;
+	int64_t				 since, tie;
+	size_t				 i;
+	int				 r, more = 1;
+
+	while (more) {
+		if ((r = db_cursor_get(db, &since, &tie)) != 0)
+			return r;
+		casesync__v1__envelope__init(&env);
+		casesync__v1__pull_request__init(&req);
+		req.since = (uint64_t)since;
+		req.since_tie = (uint64_t)tie;
+		req.max_records = SYNC_PULL_BATCH;
+		req.max_bytes = SYNC_PULL_BYTES;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST;
+		env.pull_request = &req;
+		st->round_trips++;
+		if ((r = conn_call(c, &env, &rep)) != 0)
+			return r;
+		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE) {
+			r = CS_ERR_PROTOCOL;
+			goto out;
+		}
+		if ((counts = calloc(rep->pull_response->n_purge_case_ids + 1,
+		    sizeof(*counts))) == NULL) {
+			r = CS_ERR_ALLOC;
+			goto out;
+		}
+		if ((r = sync_apply_pull(db, rep->pull_response, counts,
+		    st)) != 0)
+			goto out;
+		/* receipts only after the deletion is durable */
+		for (i = 0; i < rep->pull_response->n_purge_case_ids; i++) {
+			if ((r = sync_purge_receipt(c,
+			    rep->pull_response->purge_case_ids[i], counts[i],
+			    st)) != 0)
+				goto out;
+			st->purged++;
+		}
+		more = rep->pull_response->more;
+		sync_progress(progress, st, "pulling");
+		free(counts);
+		counts = NULL;
+		wire_free(rep);
+		rep = NULL;
+	}
+	return 0;
+ out:
+	free(counts);
+	wire_free(rep);
+	return r;
+}
+
+int
+sync_run(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
+{
+	int64_t	pending;
+	int	r, more, round;
+
+	for (round = 0; round < SYNC_MAX_ROUNDS; round++) {
+		do {
+			if ((r = sync_push_once(c, db, st, &more)) != 0)
+				return r;
+			sync_progress(progress && more, st, "pushing");
+		} while (more);
+		if ((r = sync_pull(c, db, progress, st)) != 0)
+			return r;
+		/* merges during the pull may have queued changes */
+		if ((r = db_outbox_count(db, &pending)) != 0)
+			return r;
+		if (pending == 0)
+			break;
+	}
+	if (progress)
+		fputc('\n', stderr);
+	return 0;
+}
+
+int
+sync_watch(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st,
+    volatile sig_atomic_t *stop)
+{
+	wire_env	 env, *rep = NULL;
+	Casesync__V1__Watch w;
+	int64_t		 pending;
+	int		 r, again;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__watch__init(&w);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WATCH;
+	env.watch = &w;
+	if ((r = conn_call(c, &env, &rep)) != 0)
+		return r;
+	wire_free(rep);
+	rep = NULL;
+	if ((r = sync_run(c, db, 0, st)) != 0 ||
+	    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
+		return r;
+	while (!*stop) {
+		again = conn_take_notified(c);
+		if (!again) {
+			r = conn_recv(c, &rep);
+			if (r == CS_ERR_TIMEOUT)
+				r = 0;
+			else if (r != 0)
+				return r;
+			else if (rep->msg_case ==
+			    CASESYNC__V1__ENVELOPE__MSG_ERROR) {
+				log_warnx("server: %s",
+				    wire_error_name(rep->error->code));
+				wire_free(rep);
+				return CS_ERR_PEER;
+			} else
+				again = rep->msg_case ==
+				    CASESYNC__V1__ENVELOPE__MSG_NOTIFY;
+			wire_free(rep);
+			rep = NULL;
+		}
+		if (!again) {
+			if ((r = db_outbox_count(db, &pending)) != 0)
+				return r;
+			if (pending == 0)
+				continue;
+		}
+		if ((r = conn_set_timeout(c, CONN_TIMEOUT_MS)) != 0 ||
+		    (r = sync_run(c, db, 0, st)) != 0 ||
+		    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
+			return r;
+		sync_progress(progress, st, "watching");
+	}
+	return 0;
+}

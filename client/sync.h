@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sync.h - the client side of sync: push the outbox, pull changes,
+ * apply purges and send receipts (DESIGN §5).
+ */
+#ifndef CLIENT_SYNC_H
+#define CLIENT_SYNC_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct conn;
+
+#define SYNC_PUSH_BATCH		500
+#define SYNC_PUSH_BYTES		(8 * 1024 * 1024)
+#define SYNC_PULL_BATCH		2000
+#define SYNC_PULL_BYTES		(8 * 1024 * 1024)
+
+struct sync_stats {
+	uint64_t	pushed;		/* changes the server applied */
+	uint64_t	pulled;		/* records received */
+	uint64_t	bytes;		/* body bytes received */
+	uint64_t	conflicts;	/* fields now in conflict */
+	uint64_t	rejected;	/* changes the server refused */
+	uint64_t	purged;		/* cases deleted on instruction */
+	uint64_t	round_trips;
+};
+
+/*
+ * One full sync over an open, authenticated connection: push until the
+ * outbox is empty (merging conflicts), pull until up to date, purge.
+ * With "progress", a progress line is drawn on stderr.
+ */
+int	sync_run(struct conn *, sqlite3 *, int progress, struct sync_stats *);
+
+/*
+ * Keep the connection and sync again whenever the server says a case
+ * changed or the local outbox has something, until *stop is set.
+ */
+int	sync_watch(struct conn *, sqlite3 *, int progress,
+	    struct sync_stats *, volatile sig_atomic_t *stop);
+
+#endif /* CLIENT_SYNC_H */

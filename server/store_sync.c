@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_sync.c - records, the global change sequence, case membership
+ * and purges (DESIGN §5).  See store.h for the contracts.
+ *
+ * Every accepted change takes the next value of the sequence kept in
+ * meta('seq'); a record's version is the seq of its last change, so
+ * versions are unique.  A membership grant takes a seq as well, which
+ * is what makes backfill work with a single cursor: a record becomes
+ * visible to a new member at the grant's seq ("eff"), tie-broken by
+ * the record's rowid, and no record version can equal a grant's seq.
+ *
+ * Pull merges two queries that each come out in cursor order without a
+ * sort: changes by version (index on version), and backfill by grant
+ * then rowid (index on case_members(user_id, granted_seq), records by
+ * case).  An already-in-sync pull touches only index ends.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+
+enum {
+	Q_SEQ_GET,
+	Q_SEQ_SET,
+	Q_CHANGE_GET,
+	Q_CHANGE_PUT,
+	Q_MEMBER_GET,
+	Q_RECORD_GET,
+	Q_RECORD_PUT,
+	Q_PULL_CHANGES,
+	Q_PULL_BACKFILL,
+	Q_PURGES,
+	Q_MAX
+};
+
+static const char *const store_sql[Q_MAX] = {
+	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
+	[Q_SEQ_SET] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	[Q_CHANGE_GET] = "SELECT version FROM changes WHERE change_id = ?1",
+	[Q_CHANGE_PUT] = "INSERT INTO changes(change_id, device_id,"
+	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4,"
+	    " strftime('%s','now'))",
+	[Q_MEMBER_GET] = "SELECT read_only FROM case_members"
+	    " WHERE user_id = ?1 AND case_id = ?2",
+	[Q_RECORD_GET] = "SELECT record_id, case_id, kind, version, deleted,"
+	    " key_epoch, body, author_device, hlc FROM records"
+	    " WHERE record_id = ?1",
+	[Q_RECORD_PUT] = "INSERT INTO records(record_id, case_id, kind,"
+	    " version, deleted, key_epoch, body, author_device, hlc)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " ON CONFLICT(record_id) DO UPDATE SET version = ?4,"
+	    " deleted = ?5, key_epoch = ?6, body = ?7, author_device = ?8,"
+	    " hlc = ?9",
+	[Q_PULL_CHANGES] = "SELECT r.record_id, r.case_id, r.kind, r.version,"
+	    " r.deleted, r.key_epoch, r.body, r.author_device, r.hlc,"
+	    " r.version, 0 FROM records r"
+	    " JOIN case_members m ON m.user_id = ?1 AND m.case_id = r.case_id"
+	    " WHERE r.version > ?2 AND r.version > m.granted_seq"
+	    " ORDER BY r.version LIMIT ?3",
+	[Q_PULL_BACKFILL] = "SELECT r.record_id, r.case_id, r.kind,"
+	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
+	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
+	    " JOIN records r ON r.case_id = m.case_id"
+	    " WHERE m.user_id = ?1 AND m.granted_seq >= ?2"
+	    " AND r.version < m.granted_seq AND r.deleted = 0"
+	    " AND (m.granted_seq > ?2 OR r.rid > ?3)"
+	    " ORDER BY m.granted_seq, r.rid LIMIT ?4",
+	[Q_PURGES] = "SELECT case_id FROM purges WHERE device_id = ?1"
+	    " AND receipt_at IS NULL ORDER BY created_seq",
+};
+
+/* A cached, reset statement for query "q". */
+static sqlite3_stmt *
+store_stmt(struct store *st, int q)
+{
+	sqlite3_stmt	*s = st->stmts[q];
+
+	if (s == NULL) {
+		if (store_prepare(st, store_sql[q], &s) != 0)
+			return NULL;
+		st->stmts[q] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static int
+store_is_append_only(const char *kind)
+{
+	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
+}
+
+/* Read a record row starting at column 0 into *r; body borrowed. */
+static int
+store_record_row(sqlite3_stmt *s, struct store_record *r)
+{
+	int	n;
+
+	if (store_col_text(s, 0, r->record_id, sizeof(r->record_id)) != 0 ||
+	    store_col_text(s, 1, r->case_id, sizeof(r->case_id)) != 0 ||
+	    store_col_text(s, 2, r->kind, sizeof(r->kind)) != 0)
+		return CS_ERR_DB;
+	r->version = sqlite3_column_int64(s, 3);
+	r->deleted = sqlite3_column_int(s, 4) != 0;
+	r->key_epoch = (uint32_t)sqlite3_column_int64(s, 5);
+	r->body = sqlite3_column_blob(s, 6);
+	if ((n = sqlite3_column_bytes(s, 6)) < 0)
+		return CS_ERR_DB;
+	r->body_len = (size_t)n;
+	r->author_device = sqlite3_column_int64(s, 7);
+	r->hlc = (uint64_t)sqlite3_column_int64(s, 8);
+	return 0;
+}
+
+int
+store_seq(struct store *st, int64_t *seq)
+{
+	sqlite3_stmt	*s;
+
+	*seq = 0;
+	if ((s = store_stmt(st, Q_SEQ_GET)) == NULL ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		store_log(st, __func__);
+		return CS_ERR_DB;
+	}
+	*seq = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+static int
+store_seq_set(struct store *st, int64_t seq)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, Q_SEQ_SET)) == NULL ||
+	    sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		store_log(st, __func__);
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+/* 1: member with write access, 2: read-only member, 0: none, <0 err. */
+static int
+store_member(struct store *st, int64_t user_id, const char *case_id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, Q_MEMBER_GET)) == NULL ||
+	    sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return CS_ERR_DB;
+	rc = sqlite3_column_int(s, 0) ? 2 : 1;
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Copy the current row into res->current, body malloc'd. */
+static int
+store_result_current(sqlite3_stmt *s, struct store_change_result *res)
+{
+	struct store_record	 r;
+	uint8_t			*body = NULL;
+
+	if (store_record_row(s, &r) != 0)
+		return CS_ERR_DB;
+	if (r.body_len > 0) {
+		if ((body = malloc(r.body_len)) == NULL)
+			return CS_ERR_ALLOC;
+		memcpy(body, r.body, r.body_len);
+	}
+	res->current = r;
+	res->current.body = body;
+	res->has_current = 1;
+	return 0;
+}
+
+static int
+store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
+    const struct store_change *c, struct store_change_result *res,
+    int64_t *seq)
+{
+	const struct store_record	*in = &c->rec;
+	sqlite3_stmt			*s;
+	int64_t				 cur_version = 0;
+	char				 cur_case[STORE_UUID_LEN + 1];
+	char				 cur_kind[STORE_KIND_MAX + 1];
+	int				 rc, m, exists = 0;
+
+	memset(res, 0, sizeof(*res));
+	/* a retry of something already applied: its original result */
+	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		res->status = STORE_CHANGE_APPLIED;
+		res->version = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return CS_ERR_DB;
+
+	if ((m = store_member(st, user_id, in->case_id)) < 0)
+		return m;
+	if (m != 1) {
+		res->status = STORE_CHANGE_FORBIDDEN;
+		return 0;
+	}
+	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
+	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		exists = 1;
+		cur_version = sqlite3_column_int64(s, 3);
+		if (store_col_text(s, 1, cur_case, sizeof(cur_case)) != 0 ||
+		    store_col_text(s, 2, cur_kind, sizeof(cur_kind)) != 0)
+			return CS_ERR_DB;
+	} else if (rc != SQLITE_DONE)
+		return CS_ERR_DB;
+
+	if (exists && (strcmp(cur_case, in->case_id) != 0 ||
+	    strcmp(cur_kind, in->kind) != 0 ||
+	    store_is_append_only(in->kind))) {
+		/* a record never moves case or kind; append-only is final */
+		res->status = STORE_CHANGE_INVALID;
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (!exists && c->base_version != 0) {
+		res->status = STORE_CHANGE_INVALID;
+		return 0;
+	}
+	if (exists && cur_version != c->base_version) {
+		res->status = STORE_CHANGE_CONFLICT;
+		res->version = cur_version;
+		rc = store_result_current(s, res);
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+
+	(*seq)++;
+	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
+	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, in->case_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, in->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 5, in->deleted != 0) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 6, in->key_epoch) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"",
+	    (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, device_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 9, (int64_t)in->hlc) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, in->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	res->status = STORE_CHANGE_APPLIED;
+	res->version = *seq;
+	return 0;
+}
+
+int
+store_push(struct store *st, int64_t user_id, int64_t device_id,
+    const struct store_change *chs, size_t n,
+    struct store_change_result *res, int64_t *last_seq)
+{
+	int64_t	seq, seq0;
+	size_t	i;
+	int	r;
+
+	*last_seq = 0;
+	memset(res, 0, n * sizeof(*res));
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_seq(st, &seq)) != 0)
+		goto fail;
+	seq0 = seq;
+	for (i = 0; i < n; i++) {
+		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
+		    &res[i], &seq)) != 0) {
+			store_log(st, "push");
+			goto fail;
+		}
+	}
+	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
+		goto fail;
+	/* synchronous=FULL: durable once COMMIT returns */
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	*last_seq = seq;
+	return 0;
+ fail:
+	store_rollback(st);
+	store_results_clear(res, n);
+	return r == CS_ERR_ALLOC ? r : CS_ERR_DB;
+}
+
+void
+store_results_clear(struct store_change_result *res, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (res[i].has_current)
+			free((void *)(uintptr_t)res[i].current.body);
+		memset(&res[i], 0, sizeof(res[i]));
+	}
+}
+
+/* Step "s"; 1 with a row, 0 at the end, <0 on error. */
+static int
+store_next(sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+}
+
+int
+store_pull(struct store *st, int64_t user_id, int64_t since, int64_t tie,
+    size_t max, store_record_cb cb, void *arg, int *more)
+{
+	sqlite3_stmt		*a, *b;
+	struct store_record	 r;
+	int64_t			 ea, ta, eb, tb;
+	size_t			 n = 0;
+	int			 ha, hb, take_a, rc, ret = 0;
+
+	*more = 0;
+	/* two statements are live at once: both must be distinct cached */
+	if ((a = store_stmt(st, Q_PULL_CHANGES)) == NULL ||
+	    (b = store_stmt(st, Q_PULL_BACKFILL)) == NULL)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(a, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(a, 2, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(a, 3, (int64_t)max + 1) != SQLITE_OK ||
+	    sqlite3_bind_int64(b, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(b, 2, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(b, 3, tie) != SQLITE_OK ||
+	    sqlite3_bind_int64(b, 4, (int64_t)max + 1) != SQLITE_OK)
+		return CS_ERR_DB;
+	if ((ha = store_next(a)) < 0 || (hb = store_next(b)) < 0) {
+		ret = CS_ERR_DB;
+		goto out;
+	}
+	while (ha || hb) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		ea = ha ? sqlite3_column_int64(a, 9) : 0;
+		ta = ha ? sqlite3_column_int64(a, 10) : 0;
+		eb = hb ? sqlite3_column_int64(b, 9) : 0;
+		tb = hb ? sqlite3_column_int64(b, 10) : 0;
+		take_a = ha && (!hb || ea < eb || (ea == eb && ta < tb));
+		if (store_record_row(take_a ? a : b, &r) != 0) {
+			ret = CS_ERR_DB;
+			goto out;
+		}
+		if ((rc = cb(&r, take_a ? ea : eb, take_a ? ta : tb,
+		    arg)) != 0) {
+			if (rc > 0)
+				*more = 1;
+			else
+				ret = rc;
+			goto out;
+		}
+		n++;
+		if (take_a)
+			ha = store_next(a);
+		else
+			hb = store_next(b);
+		if (ha < 0 || hb < 0) {
+			ret = CS_ERR_DB;
+			goto out;
+		}
+	}
+ out:
+	if (ret == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_reset(a);
+	sqlite3_reset(b);
+	return ret;
+}
+
+int
+store_purges_pending(struct store *st, int64_t device_id,
+    int (*cb)(const char *, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	char		 id[STORE_UUID_LEN + 1];
+	int		 rc, r = 0;
+
+	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
+	    sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_col_text(s, 0, id, sizeof(id)) != 0) {
+			r = CS_ERR_DB;
+			break;
+		}
+		if ((r = cb(id, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	sqlite3_reset(s);
+	return r;
+}
+
+int
+store_purge_receipt(struct store *st, int64_t device_id, const char *case_id,
+    uint32_t n, int64_t now)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (store_prepare(st, "UPDATE purges SET receipt_at = ?3,"
+	    " records_deleted = ?4 WHERE device_id = ?1 AND case_id = ?2"
+	    " AND receipt_at IS NULL", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, n) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/*
+ * Prepare "sql", bind parameters by "fmt" ('i': the next of "ints",
+ * 't': the next of "texts"), step once.  With "want_row", *out gets
+ * column 0 (CS_ERR_NOT_FOUND without a row).
+ */
+static int
+store_do(struct store *st, const char *sql, int want_row, int64_t *out,
+    const char *fmt, const int64_t *ints, const char *const *texts)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 i, ni = 0, nt = 0, rc, r = CS_ERR_DB;
+
+	if (store_prepare(st, sql, &s) != 0)
+		return CS_ERR_DB;
+	for (i = 0; fmt[i] != '\0'; i++) {
+		rc = fmt[i] == 'i' ? sqlite3_bind_int64(s, i + 1, ints[ni++]) :
+		    sqlite3_bind_text(s, i + 1, texts[nt++], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK)
+			goto out;
+	}
+	rc = sqlite3_step(s);
+	if (want_row) {
+		if (rc == SQLITE_DONE) {
+			r = CS_ERR_NOT_FOUND;
+			goto out;
+		}
+		if (rc != SQLITE_ROW)
+			goto out;
+		if (out != NULL)
+			*out = sqlite3_column_int64(s, 0);
+	} else if (rc != SQLITE_DONE) {
+		r = store_errcode(st);
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, "store_do");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_case_create(struct store *st, const struct store_user *u,
+    const char *case_id, const char *frame, int64_t now, int64_t *seqp)
+{
+	const char	*t[3];
+	int64_t		 iv[3], seq;
+	int		 r;
+
+	*seqp = 0;
+	if (strcmp(u->role, "jeugdbeschermer") != 0 &&
+	    strcmp(u->role, "teamleider") != 0)
+		return CS_ERR_AUTH;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_seq(st, &seq)) != 0)
+		goto fail;
+	seq++;
+	/* office by name of the user's office; regisseur is the creator */
+	t[0] = case_id;
+	t[1] = u->office;
+	t[2] = frame;
+	iv[0] = u->id;
+	iv[1] = now;
+	iv[2] = seq;
+	if ((r = store_do(st, "INSERT INTO cases(id, office_id, frame,"
+	    " regisseur_id, created_at, created_seq) SELECT ?1, o.id, ?3,"
+	    " ?4, ?5, ?6 FROM offices o WHERE o.name = ?2", 0, NULL,
+	    "tttiii", iv, t)) != 0)
+		goto fail;
+	if (sqlite3_changes(st->db) != 1) {
+		r = CS_ERR_NOT_FOUND;
+		goto fail;
+	}
+	if ((r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
+	    " granted_seq) VALUES (?1, ?2, ?3)", 0, NULL, "iti",
+	    (const int64_t[]){ u->id, seq }, t)) != 0 ||
+	    (r = store_seq_set(st, seq)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_case_member(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *user_name, int remove, int read_only,
+    int64_t *seqp)
+{
+	const char	*t[2];
+	int64_t		 seq, regisseur, office_ok = 0, target;
+	int		 r;
+
+	*seqp = 0;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	t[0] = case_id;
+	t[1] = actor->office;
+	if ((r = store_do(st, "SELECT regisseur_id FROM cases WHERE id = ?1",
+	    1, &regisseur, "t", NULL, t)) != 0)
+		goto fail;
+	if (strcmp(actor->role, "teamleider") == 0 &&
+	    (r = store_do(st, "SELECT count(*) FROM cases c JOIN offices o"
+	    " ON o.id = c.office_id WHERE c.id = ?1 AND o.name = ?2", 1,
+	    &office_ok, "tt", NULL, t)) != 0)
+		goto fail;
+	if (regisseur != actor->id && office_ok == 0) {
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	t[0] = user_name;
+	/* auditors and beheerders never hold case content */
+	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	    " role NOT IN ('auditor', 'beheerder')", 1, &target, "t", NULL,
+	    t)) != 0)
+		goto fail;
+	if ((r = store_seq(st, &seq)) != 0)
+		goto fail;
+	seq++;
+	t[0] = case_id;
+	if (remove) {
+		if ((r = store_do(st, "DELETE FROM case_members WHERE"
+		    " user_id = ?1 AND case_id = ?2", 0, NULL, "it",
+		    (const int64_t[]){ target }, t)) != 0)
+			goto fail;
+		if (sqlite3_changes(st->db) == 0) {
+			r = CS_ERR_NOT_FOUND;
+			goto fail;
+		}
+		/* every device of that user must delete the case */
+		if ((r = store_do(st, "INSERT INTO purges(device_id, case_id,"
+		    " created_seq) SELECT id, ?2, ?3 FROM devices WHERE"
+		    " user_id = ?1 AND revoked_at IS NULL ON CONFLICT DO"
+		    " UPDATE SET created_seq = ?3, receipt_at = NULL,"
+		    " records_deleted = NULL", 0, NULL, "iti",
+		    (const int64_t[]){ target, seq }, t)) != 0)
+			goto fail;
+	} else {
+		if ((r = store_do(st, "INSERT INTO case_members(user_id,"
+		    " case_id, granted_seq, read_only) VALUES (?1, ?2, ?3, ?4)"
+		    " ON CONFLICT DO UPDATE SET read_only = ?4", 0, NULL,
+		    "itii", (const int64_t[]){ target, seq, read_only != 0 },
+		    t)) != 0)
+			goto fail;
+		/* a pending purge is moot once access is back */
+		if ((r = store_do(st, "DELETE FROM purges WHERE case_id = ?2"
+		    " AND receipt_at IS NULL AND device_id IN (SELECT id FROM"
+		    " devices WHERE user_id = ?1)", 0, NULL, "it",
+		    (const int64_t[]){ target }, t)) != 0)
+			goto fail;
+	}
+	if ((r = store_seq_set(st, seq)) != 0 || (r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
+{
+	int64_t	n = 0;
+	int	r;
+
+	*yes = 0;
+	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM records r JOIN"
+	    " case_members m ON m.user_id = ?1 AND m.case_id = r.case_id"
+	    " WHERE r.version > ?2) OR EXISTS (SELECT 1 FROM case_members"
+	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
+	    " FROM purges p JOIN devices d ON d.id = p.device_id WHERE"
+	    " d.user_id = ?1 AND p.created_seq > ?2)", 1, &n, "ii",
+	    (const int64_t[]){ user_id, since }, NULL);
+	if (r == 0)
+		*yes = n != 0;
+	return r;
+}
+
+int
+store_digest(struct store *st, int64_t *count, uint8_t hash[32])
+{
+	crypto_hash_sha256_state	 h;
+	sqlite3_stmt			*s = NULL;
+	uint8_t				 hdr[12];
+	int64_t				 v;
+	int				 i, n, rc, r;
+
+	*count = 0;
+	crypto_hash_sha256_init(&h);
+	/* the same layout as the client's db_digest() */
+	if ((r = store_prepare(st, "SELECT record_id, version, body FROM"
+	    " records WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = sqlite3_column_int64(s, 1);
+		n = sqlite3_column_bytes(s, 2);
+		for (i = 0; i < 8; i++)
+			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
+		hdr[8] = (uint8_t)(n >> 24);
+		hdr[9] = (uint8_t)(n >> 16);
+		hdr[10] = (uint8_t)(n >> 8);
+		hdr[11] = (uint8_t)n;
+		crypto_hash_sha256_update(&h, sqlite3_column_text(s, 0),
+		    (unsigned long long)sqlite3_column_bytes(s, 0));
+		crypto_hash_sha256_update(&h, hdr, sizeof(hdr));
+		if (n > 0)
+			crypto_hash_sha256_update(&h, sqlite3_column_blob(s, 2),
+			    (unsigned long long)n);
+		(*count)++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_log(st, __func__);
+		r = CS_ERR_DB;
+	}
+	sqlite3_finalize(s);
+	crypto_hash_sha256_final(&h, hash);
+	return r;
+}
+
+int
+store_purge_list(struct store *st,
+    int (*cb)(int64_t device_id, const char *case_id, int64_t receipt_at,
+    int64_t records_deleted, void *), void *arg)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 id[STORE_UUID_LEN + 1];
+	int		 rc, r;
+
+	if ((r = store_prepare(st, "SELECT device_id, case_id,"
+	    " coalesce(receipt_at, 0), coalesce(records_deleted, -1)"
+	    " FROM purges ORDER BY created_seq", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_col_text(s, 1, id, sizeof(id)) != 0) {
+			r = CS_ERR_DB;
+			break;
+		}
+		if ((r = cb(sqlite3_column_int64(s, 0), id,
+		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		    arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return r;
+}

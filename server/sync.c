@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sync.c - push, pull, purge receipts, case creation and membership
+ * (see sync.h).  Converts between validated protobuf messages and the
+ * store's structs; all rules live in store_sync.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "sync.h"
+#include "util.h"
+#include "wire.h"
+
+/* Framing overhead allowance per record in a PullResponse. */
+#define SYNC_RECORD_OVERHEAD	192
+
+struct pull_item {
+	Casesync__V1__Record	 rec;
+	char			 record_id[STORE_UUID_LEN + 1];
+	char			 case_id[STORE_UUID_LEN + 1];
+	char			 kind[STORE_KIND_MAX + 1];
+	char			 author[24];
+};
+
+struct pull_ctx {
+	struct pull_item	*items;
+	Casesync__V1__Record	**ptrs;
+	size_t			 n, max;
+	uint8_t			*arena;		/* bodies, back to back */
+	size_t			 used, budget;
+	int64_t			 eff, tie;	/* cursor of the last item */
+	char			**purges;
+	size_t			 npurges, maxpurges;
+};
+
+static int
+sync_refuse(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
+    const char *msg)
+{
+	return wire_error(out, id, code, msg, 0);
+}
+
+static void
+sync_record_out(Casesync__V1__Record *o, const struct store_record *r,
+    char *rid, char *cid, char *kind, char *author, size_t authorlen)
+{
+	casesync__v1__record__init(o);
+	memcpy(rid, r->record_id, sizeof(r->record_id));
+	memcpy(cid, r->case_id, sizeof(r->case_id));
+	memcpy(kind, r->kind, sizeof(r->kind));
+	str_fmt(author, authorlen, "%lld", (long long)r->author_device);
+	o->record_id = rid;
+	o->case_id = cid;
+	o->kind = kind;
+	o->version = (uint64_t)r->version;
+	o->deleted = r->deleted;
+	o->key_epoch = r->key_epoch;
+	o->author_device = author;
+	o->hlc = r->hlc;
+}
+
+static int
+sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
+    void *arg)
+{
+	struct pull_ctx		*c = arg;
+	struct pull_item	*it;
+
+	/* always take one record, however large: it fits in a frame */
+	if (c->n > 0 && c->budget - c->used < r->body_len +
+	    SYNC_RECORD_OVERHEAD)
+		return 1;
+	if (c->n == c->max || c->budget - c->used < r->body_len)
+		return 1;
+	it = &c->items[c->n];
+	sync_record_out(&it->rec, r, it->record_id, it->case_id, it->kind,
+	    it->author, sizeof(it->author));
+	if (r->body_len > 0)
+		memcpy(c->arena + c->used, r->body, r->body_len);
+	it->rec.body.data = c->arena + c->used;
+	it->rec.body.len = r->body_len;
+	c->used += r->body_len + SYNC_RECORD_OVERHEAD;
+	if (c->used > c->budget)
+		c->used = c->budget;
+	c->ptrs[c->n++] = &it->rec;
+	c->eff = eff;
+	c->tie = tie;
+	return 0;
+}
+
+static int
+sync_purge_cb(const char *case_id, void *arg)
+{
+	struct pull_ctx	*c = arg;
+	char		**p;
+
+	if (c->npurges == WIRE_PURGES_MAX)
+		return 0;
+	if (c->npurges == c->maxpurges) {
+		if ((p = reallocarray(c->purges, c->maxpurges * 2 + 8,
+		    sizeof(*p))) == NULL)
+			return CS_ERR_ALLOC;
+		c->purges = p;
+		c->maxpurges = c->maxpurges * 2 + 8;
+	}
+	if ((c->purges[c->npurges] = strdup(case_id)) == NULL)
+		return CS_ERR_ALLOC;
+	c->npurges++;
+	return 0;
+}
+
+static int
+sync_pull(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__PullRequest	*pr = req->pull_request;
+	struct pull_ctx			 c;
+	wire_env			 env;
+	Casesync__V1__PullResponse	 resp;
+	int64_t				 seq;
+	size_t				 i;
+	int				 more = 0, r;
+
+	memset(&c, 0, sizeof(c));
+	c.max = pr->max_records == 0 ? SYNC_PULL_RECORDS_DEFAULT :
+	    pr->max_records > SYNC_PULL_RECORDS_MAX ? SYNC_PULL_RECORDS_MAX :
+	    pr->max_records;
+	c.budget = pr->max_bytes == 0 ? SYNC_PULL_BYTES_DEFAULT :
+	    pr->max_bytes;
+	/* leave room for the rest of the frame */
+	if (c.budget > max_frame - 64 * 1024)
+		c.budget = max_frame - 64 * 1024;
+	if (c.budget < WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD)
+		c.budget = WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD;
+	c.eff = (int64_t)pr->since;
+	c.tie = (int64_t)pr->since_tie;
+	if (pr->since > INT64_MAX || pr->since_tie > INT64_MAX)
+		return sync_refuse(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "cursor out of range");
+	r = CS_ERR_ALLOC;
+	if ((c.items = calloc(c.max, sizeof(*c.items))) == NULL ||
+	    (c.ptrs = calloc(c.max, sizeof(*c.ptrs))) == NULL ||
+	    (c.arena = malloc(c.budget)) == NULL)
+		goto out;
+	/* read the seq first: a change racing the pull is seen next time */
+	if ((r = store_seq(w->st, &seq)) != 0 ||
+	    (r = store_pull(w->st, dev->user.id, c.eff, c.tie, c.max,
+	    sync_pull_cb, &c, &more)) != 0 ||
+	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
+	    &c)) != 0) {
+		if (r != CS_ERR_ALLOC)
+			r = sync_refuse(out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+			    "pull failed");
+		goto out;
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__pull_response__init(&resp);
+	resp.records = c.ptrs;
+	resp.n_records = c.n;
+	resp.cursor = (uint64_t)c.eff;
+	resp.cursor_tie = (uint64_t)c.tie;
+	resp.more = more;
+	resp.purge_case_ids = c.purges;
+	resp.n_purge_case_ids = c.npurges;
+	resp.server_seq = (uint64_t)seq;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
+	env.pull_response = &resp;
+	r = wire_encode(&env, max_frame, out);
+ out:
+	for (i = 0; i < c.npurges; i++)
+		free(c.purges[i]);
+	free(c.purges);
+	free(c.items);
+	free(c.ptrs);
+	free(c.arena);
+	return r;
+}
+
+static int
+sync_push(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__PushRequest	 *pr = req->push_request;
+	const Casesync__V1__Record	 *in;
+	struct store_change		 *chs = NULL;
+	struct store_change_result	 *res = NULL;
+	struct pull_item		 *cur = NULL;
+	Casesync__V1__ChangeResult	 *cr = NULL, **crp = NULL;
+	Casesync__V1__PushResponse	  resp;
+	wire_env			  env;
+	int64_t				  seq;
+	size_t				  i, n = pr->n_changes;
+	int				  r = CS_ERR_ALLOC, have = 0;
+
+	if ((chs = calloc(n, sizeof(*chs))) == NULL ||
+	    (res = calloc(n, sizeof(*res))) == NULL ||
+	    (cr = calloc(n, sizeof(*cr))) == NULL ||
+	    (crp = calloc(n, sizeof(*crp))) == NULL ||
+	    (cur = calloc(n, sizeof(*cur))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		in = pr->changes[i]->record;
+		chs[i].change_id = pr->changes[i]->change_id;
+		/* lengths were checked by wire.c: these copies fit */
+		memcpy(chs[i].rec.record_id, in->record_id, STORE_UUID_LEN + 1);
+		memcpy(chs[i].rec.case_id, in->case_id, STORE_UUID_LEN + 1);
+		memcpy(chs[i].rec.kind, in->kind, strlen(in->kind) + 1);
+		chs[i].rec.deleted = in->deleted;
+		chs[i].rec.key_epoch = in->key_epoch;
+		chs[i].rec.body = in->body.data;
+		chs[i].rec.body_len = in->body.len;
+		chs[i].rec.hlc = in->hlc;
+		if (pr->changes[i]->base_version > INT64_MAX) {
+			r = sync_refuse(out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+			    "base_version out of range");
+			goto out;
+		}
+		chs[i].base_version = (int64_t)pr->changes[i]->base_version;
+	}
+	if ((r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
+	    &seq)) != 0) {
+		r = sync_refuse(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    "push not applied; retry");
+		goto out;
+	}
+	have = 1;
+	if (atomic_load(&w->srv->fault_push_exit) > 0 &&
+	    atomic_fetch_sub(&w->srv->fault_push_exit, 1) == 1) {
+		log_warnx("fault injection: exiting after a committed push");
+		_exit(3);
+	}
+	server_note_seq(w->srv, seq);
+	for (i = 0; i < n; i++) {
+		casesync__v1__change_result__init(&cr[i]);
+		cr[i].change_id = pr->changes[i]->change_id;
+		cr[i].status = (Casesync__V1__ChangeStatus)res[i].status;
+		cr[i].version = (uint64_t)res[i].version;
+		if (res[i].has_current) {
+			sync_record_out(&cur[i].rec, &res[i].current,
+			    cur[i].record_id, cur[i].case_id, cur[i].kind,
+			    cur[i].author, sizeof(cur[i].author));
+			cur[i].rec.body.data = (uint8_t *)(uintptr_t)
+			    res[i].current.body;
+			cur[i].rec.body.len = res[i].current.body_len;
+			cr[i].current = &cur[i].rec;
+		}
+		crp[i] = &cr[i];
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_response__init(&resp);
+	resp.results = crp;
+	resp.n_results = n;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE;
+	env.push_response = &resp;
+	r = wire_encode(&env, max_frame, out);
+ out:
+	if (have)
+		store_results_clear(res, n);
+	free(chs);
+	free(res);
+	free(cr);
+	free(crp);
+	free(cur);
+	return r;
+}
+
+static int
+sync_ack(const wire_env *req, int64_t seq, struct buf *out,
+    size_t max_frame)
+{
+	wire_env		env;
+	Casesync__V1__CaseAck	ack;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__case_ack__init(&ack);
+	ack.seq = (uint64_t)seq;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_ACK;
+	env.case_ack = &ack;
+	return wire_encode(&env, max_frame, out);
+}
+
+static int
+sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
+{
+	char	msg[128];
+
+	switch (r) {
+	case CS_ERR_AUTH:
+		str_fmt(msg, sizeof(msg), "%s: not allowed", what);
+		return sync_refuse(out, id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN, msg);
+	case CS_ERR_NOT_FOUND:
+		str_fmt(msg, sizeof(msg), "%s: no such case or user", what);
+		break;
+	case CS_ERR_EXISTS:
+		str_fmt(msg, sizeof(msg), "%s: already exists", what);
+		break;
+	default:
+		return sync_refuse(out, id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL, what);
+	}
+	return sync_refuse(out, id, CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+	    msg);
+}
+
+int
+sync_handle(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__PurgeReceipt	*pr;
+	wire_env				 env;
+	Casesync__V1__PurgeAck			 ack;
+	int64_t					 seq;
+	int					 r;
+
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST:
+		return sync_pull(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST:
+		return sync_push(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
+		pr = req->purge_receipt;
+		r = store_purge_receipt(w->st, dev->id, pr->case_id,
+		    pr->records_deleted, time_now());
+		if (r != 0 && r != CS_ERR_NOT_FOUND)
+			return sync_store_refusal(out, req->id, r,
+			    "purge receipt");
+		if (r == 0)
+			log_info("device %lld purged case %s (%u records)",
+			    (long long)dev->id, pr->case_id,
+			    pr->records_deleted);
+		casesync__v1__envelope__init(&env);
+		casesync__v1__purge_ack__init(&ack);
+		env.id = req->id;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK;
+		env.purge_ack = &ack;
+		return wire_encode(&env, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
+		if ((r = store_case_create(w->st, &dev->user,
+		    req->case_create->case_id, req->case_create->frame,
+		    time_now(), &seq)) != 0)
+			return sync_store_refusal(out, req->id, r,
+			    "case create");
+		server_note_seq(w->srv, seq);
+		return sync_ack(req, seq, out, max_frame);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
+		if ((r = store_case_member(w->st, &dev->user,
+		    req->case_member->case_id, req->case_member->user_name,
+		    req->case_member->remove, req->case_member->read_only,
+		    &seq)) != 0)
+			return sync_store_refusal(out, req->id, r,
+			    "case member");
+		server_note_seq(w->srv, seq);
+		return sync_ack(req, seq, out, max_frame);
+	default:
+		return sync_refuse(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "not a request");
+	}
+}

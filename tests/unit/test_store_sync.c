@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_store_sync.c - server-side sync rules on a real SQLite file:
+ * case creation, push with idempotent retries, conflicts, append-only
+ * kinds, forbidden writes, pull order and batching, backfill of a case
+ * granted later, purge instructions and receipts, and the digest.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "errors.h"
+#include "store.h"
+#include "test.h"
+
+#define NOW	((int64_t)1700000000)
+
+static char		tmpdir[64], dbpath[PATH_MAX];
+static struct store	*st;
+static struct store_user anna, bert, femke;
+static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
+static const char	CASE2[] = "22222222-2222-4222-8222-222222222222";
+
+static void
+uuid_n(char out[STORE_UUID_LEN + 1], unsigned n)
+{
+	snprintf(out, STORE_UUID_LEN + 1,
+	    "%08x-0000-4000-8000-000000000000", n);
+}
+
+static void
+setup(void)
+{
+	int64_t	id;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_sync.XXXXXX");
+	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
+	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
+	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "audrey", "auditor", "Zwolle", &id),
+	    0);
+	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
+	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
+	ASSERT_INT_EQ(store_user_get(st, "femke", &femke), 0);
+}
+
+static void
+change(struct store_change *c, char *cid, const char *rid, const char *kase,
+    const char *kind, const char *body, int64_t base)
+{
+	memset(c, 0, sizeof(*c));
+	c->change_id = cid;
+	memcpy(c->rec.record_id, rid, STORE_UUID_LEN + 1);
+	memcpy(c->rec.case_id, kase, STORE_UUID_LEN + 1);
+	snprintf(c->rec.kind, sizeof(c->rec.kind), "%s", kind);
+	c->rec.body = (const uint8_t *)body;
+	c->rec.body_len = strlen(body);
+	c->base_version = base;
+}
+
+struct collect {
+	size_t	n;
+	int64_t	eff[64], tie[64];
+	char	rid[64][STORE_UUID_LEN + 1];
+	size_t	stop_after;
+};
+
+static int
+collect_cb(const struct store_record *r, int64_t eff, int64_t tie, void *arg)
+{
+	struct collect	*c = arg;
+
+	if (c->stop_after > 0 && c->n == c->stop_after)
+		return 1;
+	ASSERT_TRUE(c->n < 64);
+	c->eff[c->n] = eff;
+	c->tie[c->n] = tie;
+	memcpy(c->rid[c->n], r->record_id, sizeof(c->rid[0]));
+	c->n++;
+	return 0;
+}
+
+static size_t
+pull_all(const struct store_user *u, int64_t since, int64_t tie,
+    struct collect *c)
+{
+	int	more;
+
+	memset(c, 0, sizeof(*c));
+	ASSERT_INT_EQ(store_pull(st, u->id, since, tie, 64, collect_cb, c,
+	    &more), 0);
+	ASSERT_INT_EQ(more, 0);
+	return c->n;
+}
+
+static void
+test_push(void)
+{
+	struct store_change		c[3];
+	struct store_change_result	res[3];
+	char				cid[3][STORE_UUID_LEN + 1];
+	char				rid[2][STORE_UUID_LEN + 1];
+	int64_t				seq, last;
+
+	TEST_START("push: apply, idempotent retry, conflict, append-only, "
+	    "forbidden");
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
+	    0);
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
+	    CS_ERR_EXISTS);
+	uuid_n(cid[0], 1);
+	uuid_n(cid[1], 2);
+	uuid_n(cid[2], 3);
+	uuid_n(rid[0], 100);
+	uuid_n(rid[1], 101);
+	change(&c[0], cid[0], rid[0], CASE1, "person", "v1", 0);
+	change(&c[1], cid[1], rid[1], CASE1, "journal", "note", 0);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, c, 2, res, &last), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(res[1].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(res[1].version, res[0].version + 1);
+	ASSERT_INT_EQ(last, res[1].version);
+
+	/* the same batch again: original results, nothing new */
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, c, 2, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(res[1].version, last);
+	ASSERT_INT_EQ(seq, last);
+
+	/* a stale base gets the current record back */
+	change(&c[2], cid[2], rid[0], CASE1, "person", "v2", 0);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_CONFLICT);	/* base 0 */
+	store_results_clear(res, 1);
+	c[2].base_version = 1;
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_CONFLICT);
+	ASSERT_INT_EQ(res[0].has_current, 1);
+	ASSERT_INT_EQ(res[0].current.body_len, 2);
+	ASSERT_MEM_EQ(res[0].current.body, "v1", 2);
+	c[2].base_version = res[0].current.version;
+	store_results_clear(res, 1);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
+
+	/* journal entries are final; another kind for a record is invalid */
+	uuid_n(cid[2], 4);
+	change(&c[2], cid[2], rid[1], CASE1, "journal", "edited", last);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_INVALID);
+	uuid_n(cid[2], 5);
+	change(&c[2], cid[2], rid[0], CASE1, "plan", "x", seq);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_INVALID);
+
+	/* bert is no member */
+	uuid_n(cid[2], 6);
+	change(&c[2], cid[2], rid[0], CASE1, "person", "hack", seq);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_FORBIDDEN);
+	TEST_DONE();
+}
+
+static void
+test_pull_backfill_purge(void)
+{
+	struct collect			 c;
+	struct store_change		 ch;
+	struct store_change_result	 res;
+	char				 cid[STORE_UUID_LEN + 1];
+	char				 rid[STORE_UUID_LEN + 1];
+	int64_t				 seq, grant, last;
+	int				 more, yes;
+
+	TEST_START("pull: order, batches, backfill on grant, purge on removal");
+	ASSERT_INT_EQ(pull_all(&anna, 0, 0, &c), 2);
+	ASSERT_INT_EQ(pull_all(&bert, 0, 0, &c), 0);
+	ASSERT_INT_EQ(store_seq(st, &last), 0);
+	ASSERT_INT_EQ(pull_all(&anna, last, 0, &c), 0);
+	ASSERT_INT_EQ(store_has_changes(st, anna.id, last, &yes), 0);
+	ASSERT_INT_EQ(yes, 0);
+
+	/* bert (not the regisseur, not a lead) cannot add himself */
+	ASSERT_INT_EQ(store_case_member(st, &bert, CASE1, "bert", 0, 0,
+	    &seq), CS_ERR_AUTH);
+	/* auditors never become members */
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "audrey", 0, 0,
+	    &seq), CS_ERR_NOT_FOUND);
+	/* the team lead of the office may */
+	ASSERT_INT_EQ(store_case_member(st, &femke, CASE1, "bert", 0, 0,
+	    &grant), 0);
+	ASSERT_INT_EQ(store_has_changes(st, bert.id, last, &yes), 0);
+	ASSERT_INT_EQ(yes, 1);
+	/* bert's cursor is already past the records: backfill delivers */
+	ASSERT_INT_EQ(pull_all(&bert, last, 0, &c), 2);
+	ASSERT_INT_EQ(c.eff[0], grant);
+	ASSERT_INT_EQ(c.eff[1], grant);
+	ASSERT_TRUE(c.tie[0] < c.tie[1]);
+	/* resuming inside the backfill group with the tie */
+	ASSERT_INT_EQ(pull_all(&bert, c.eff[0], c.tie[0], &c), 1);
+	ASSERT_INT_EQ(pull_all(&bert, grant, c.tie[0], &c), 0);
+
+	/* a new change after the grant comes in version order */
+	uuid_n(cid, 50);
+	uuid_n(rid, 150);
+	change(&ch, cid, rid, CASE1, "note", "later", 0);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &ch, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(pull_all(&bert, grant, 1u << 30, &c), 1);
+	ASSERT_INT_EQ(c.eff[0], seq);
+	ASSERT_INT_EQ(c.tie[0], 0);
+
+	/* batching: stop after one, more is set */
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 1;
+	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 64, collect_cb, &c,
+	    &more), 0);
+	ASSERT_INT_EQ(c.n, 1);
+	ASSERT_INT_EQ(more, 1);
+	memset(&c, 0, sizeof(c));
+	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 2, collect_cb, &c,
+	    &more), 0);
+	ASSERT_INT_EQ(c.n, 2);
+	ASSERT_INT_EQ(more, 1);
+
+	/* removal queues a purge for bert's devices only */
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "bert", 1, 0,
+	    &seq), 0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "bert", 1, 0,
+	    &seq), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(pull_all(&bert, 0, 0, &c), 0);
+	ASSERT_INT_EQ(store_purge_receipt(st, 99, CASE1, 3, NOW),
+	    CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_case_create(st, &bert, CASE2, "OTS", NOW, &seq),
+	    0);
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE2, "BOGUS", NOW,
+	    &seq), CS_ERR_EXISTS);
+	TEST_DONE();
+}
+
+static void
+test_digest(void)
+{
+	uint8_t	h1[32], h2[32];
+	int64_t	n1, n2;
+
+	TEST_START("digest: stable, counts live records");
+	ASSERT_INT_EQ(store_digest(st, &n1, h1), 0);
+	ASSERT_INT_EQ(store_digest(st, &n2, h2), 0);
+	ASSERT_INT_EQ(n1, 3);
+	ASSERT_INT_EQ(n1, n2);
+	ASSERT_MEM_EQ(h1, h2, 32);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	char	cmd[128];
+
+	if (sodium_init() < 0)
+		return 1;
+	setup();
+	test_push();
+	test_pull_backfill_purge();
+	test_digest();
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "%s/server.db", tmpdir);
+	unlink(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/server.db-wal", tmpdir);
+	unlink(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/server.db-shm", tmpdir);
+	unlink(cmd);
+	rmdir(tmpdir);
+	return 0;
+}
