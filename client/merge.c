@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * merge.c - three-way field merge of record bodies (see merge.h).
+ * merge3() walks the three sorted field arrays once, deciding each name
+ * in the union; the conflict markers it creates are collected in a
+ * second sorted list ("conflict." + name keeps the order of the names)
+ * and merged into the result in one more linear pass, so the whole
+ * merge is O(n).  Works on struct body only, never on protobuf.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "body.h"
+#include "errors.h"
+#include "merge.h"
+
+enum merge_kind {
+	MERGE_COPY,		/* the field "src" as it is */
+	MERGE_MARK_MINE,	/* marker for src->name: 0x01 + src's value */
+	MERGE_MARK_ABSENT	/* marker for "name": 0x00 */
+};
+
+/* One output field: "name" is its name, or the user name of a marker. */
+struct merge_slot {
+	const char		*name;
+	const struct body_field	*src;
+	enum merge_kind		 kind;
+};
+
+/* 1 if both absent, or both present with the same bytes. */
+static int
+merge_same(const struct body_field *a, const struct body_field *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->len == b->len &&
+	    (a->len == 0 || memcmp(a->value, b->value, a->len) == 0);
+}
+
+/* strcmp("name", BODY_CONFLICT_PREFIX + "user") without building it. */
+static int
+merge_cmp_marker(const char *name, const char *user)
+{
+	int	c;
+
+	if ((c = strncmp(name, BODY_CONFLICT_PREFIX,
+	    BODY_CONFLICT_PREFIX_LEN)) != 0)
+		return c;
+	return strcmp(name + BODY_CONFLICT_PREFIX_LEN, user);
+}
+
+/* The field of "b" at *i if it is called "name" (then advance *i). */
+static const struct body_field *
+merge_take(const struct body *b, size_t *i, const char *name)
+{
+	if (*i < b->n && strcmp(b->f[*i].name, name) == 0)
+		return &b->f[(*i)++];
+	return NULL;
+}
+
+/* The smallest name at the heads of the three walks. */
+static const char *
+merge_min(const char *a, const char *b)
+{
+	if (a == NULL)
+		return b;
+	if (b == NULL)
+		return a;
+	return strcmp(a, b) <= 0 ? a : b;
+}
+
+/* Materialise one output slot into "f" (zeroed). */
+static int
+merge_fill(struct body_field *f, const struct merge_slot *s)
+{
+	size_t	nlen;
+
+	if (s->kind == MERGE_COPY) {
+		nlen = strlen(s->src->name);
+		f->len = s->src->len;
+	} else {
+		nlen = BODY_CONFLICT_PREFIX_LEN + strlen(s->name);
+		f->len = s->kind == MERGE_MARK_MINE ? 1 + s->src->len : 1;
+	}
+	if ((f->name = malloc(nlen + 1)) == NULL ||
+	    (f->value = malloc(f->len > 0 ? f->len : 1)) == NULL)
+		return CS_ERR_ALLOC;
+	switch (s->kind) {
+	case MERGE_COPY:
+		memcpy(f->name, s->src->name, nlen + 1);
+		if (f->len > 0)
+			memcpy(f->value, s->src->value, f->len);
+		else
+			f->value[0] = 0;
+		break;
+	case MERGE_MARK_MINE:
+		memcpy(f->name, BODY_CONFLICT_PREFIX, BODY_CONFLICT_PREFIX_LEN);
+		memcpy(f->name + BODY_CONFLICT_PREFIX_LEN, s->name,
+		    nlen - BODY_CONFLICT_PREFIX_LEN + 1);
+		f->value[0] = BODY_MARKER_MINE;
+		if (s->src->len > 0)
+			memcpy(f->value + 1, s->src->value, s->src->len);
+		break;
+	case MERGE_MARK_ABSENT:
+		memcpy(f->name, BODY_CONFLICT_PREFIX, BODY_CONFLICT_PREFIX_LEN);
+		memcpy(f->name + BODY_CONFLICT_PREFIX_LEN, s->name,
+		    nlen - BODY_CONFLICT_PREFIX_LEN + 1);
+		f->value[0] = BODY_MARKER_ABSENT;
+		break;
+	}
+	return 0;
+}
+
+int
+merge3(const struct body *base, const struct body *mine,
+    const struct body *theirs, struct body *out, size_t *nconflicts)
+{
+	const struct body_field	*b, *m, *t, *keep;
+	struct merge_slot	*a = NULL, *g = NULL, *s;
+	struct body		 tmp;
+	const char		*name;
+	size_t			 i = 0, j = 0, k = 0, na = 0, ng = 0, max;
+	size_t			 x, y, nout, nconf = 0;
+	int			 r, c;
+
+	body_init(&tmp);
+	if (nconflicts != NULL)
+		*nconflicts = 0;
+	if (!body_valid(base) || !body_valid(mine) || !body_valid(theirs)) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	/* each n is <= BODY_FIELDS_MAX: no overflow; +1: never calloc(0) */
+	max = base->n + mine->n + theirs->n + 1;
+	if ((a = calloc(max, sizeof(*a))) == NULL ||
+	    (g = calloc(max, sizeof(*g))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+
+	/* pass 1: decide every name in the union, in order */
+	while (i < base->n || j < mine->n || k < theirs->n) {
+		name = merge_min(i < base->n ? base->f[i].name : NULL,
+		    merge_min(j < mine->n ? mine->f[j].name : NULL,
+		    k < theirs->n ? theirs->f[k].name : NULL));
+		b = merge_take(base, &i, name);
+		m = merge_take(mine, &j, name);
+		t = merge_take(theirs, &k, name);
+		if (merge_same(m, t))
+			keep = m;
+		else if (merge_same(m, b))
+			keep = t;		/* only theirs changed */
+		else if (merge_same(t, b))
+			keep = m;		/* only mine changed */
+		else if (body_name_is_marker(name))
+			keep = m != NULL ? m : t;	/* see merge.h */
+		else {
+			keep = t;
+			g[ng].name = name;
+			g[ng].src = m;
+			g[ng].kind = m != NULL ? MERGE_MARK_MINE :
+			    MERGE_MARK_ABSENT;
+			ng++;
+			nconf++;
+		}
+		if (keep != NULL) {
+			a[na].name = keep->name;
+			a[na].src = keep;
+			a[na].kind = MERGE_COPY;
+			na++;
+		}
+	}
+
+	/*
+	 * pass 2: count the union of "a" and the new markers "g" (both
+	 * sorted); a new marker replaces a merged one of the same name.
+	 */
+	nout = 0;
+	for (x = y = 0; x < na || y < ng; nout++) {
+		if (x == na)
+			y++;
+		else if (y == ng)
+			x++;
+		else if ((c = merge_cmp_marker(a[x].name, g[y].name)) < 0)
+			x++;
+		else {
+			if (c == 0)
+				x++;
+			y++;
+		}
+	}
+	if (nout > BODY_FIELDS_MAX) {
+		r = CS_ERR_TOO_LARGE;
+		goto out;
+	}
+	if (nout > 0 && (tmp.f = calloc(nout, sizeof(*tmp.f))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	for (x = y = 0; x < na || y < ng; ) {
+		if (x == na)
+			s = &g[y++];
+		else if (y == ng)
+			s = &a[x++];
+		else if ((c = merge_cmp_marker(a[x].name, g[y].name)) < 0)
+			s = &a[x++];
+		else {
+			if (c == 0)
+				x++;
+			s = &g[y++];
+		}
+		tmp.n++;	/* body_free() sees the partial result */
+		if ((r = merge_fill(&tmp.f[tmp.n - 1], s)) != 0)
+			goto out;
+	}
+	body_free(out);
+	*out = tmp;
+	body_init(&tmp);		/* transferred */
+	if (nconflicts != NULL)
+		*nconflicts = nconf;
+	r = 0;
+ out:
+	body_free(&tmp);
+	free(a);			/* pointers into the inputs only */
+	free(g);
+	return r;
+}
+
+int
+merge_conflicts(const struct body *b, merge_conflict_cb cb, void *arg)
+{
+	const struct body_field	*f;
+	const char		*name;
+	size_t			 i;
+	int			 r = 0;
+
+	for (i = 0; i < b->n && r == 0; i++) {
+		f = &b->f[i];
+		if (!body_name_is_marker(f->name))
+			continue;
+		name = f->name + BODY_CONFLICT_PREFIX_LEN;
+		if (f->len == 1 && f->value[0] == BODY_MARKER_ABSENT)
+			r = cb(name, 0, NULL, 0, body_get(b, name), arg);
+		else if (f->len >= 1 && f->value[0] == BODY_MARKER_MINE)
+			r = cb(name, 1, f->len > 1 ? f->value + 1 : NULL,
+			    f->len - 1, body_get(b, name), arg);
+		else
+			r = CS_ERR_FORMAT;
+	}
+	return r;
+}
+
+int
+merge_resolve(struct body *b, const char *name, enum merge_choice choice,
+    const uint8_t *value, size_t len)
+{
+	const struct body_field	*mk;
+	char			 mname[BODY_NAME_MAX + 1];
+	size_t			 nlen;
+	int			 r;
+
+	if (choice != MERGE_THEIRS && choice != MERGE_MINE &&
+	    choice != MERGE_VALUE) {
+		r = CS_ERR_INTERNAL;
+		goto out;
+	}
+	if (!body_name_valid(name) || body_name_is_marker(name)) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	/* a valid user name is <= BODY_USER_NAME_MAX: the marker fits */
+	nlen = strlen(name);
+	memcpy(mname, BODY_CONFLICT_PREFIX, BODY_CONFLICT_PREFIX_LEN);
+	memcpy(mname + BODY_CONFLICT_PREFIX_LEN, name, nlen + 1);
+	if ((mk = body_get(b, mname)) == NULL) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (choice == MERGE_MINE) {
+		/* body_set() copies the value before it changes "b" */
+		if (mk->len >= 1 && mk->value[0] == BODY_MARKER_MINE)
+			r = body_set(b, name, mk->value + 1, mk->len - 1);
+		else if (mk->len == 1 && mk->value[0] == BODY_MARKER_ABSENT) {
+			r = body_unset(b, name);
+			if (r == CS_ERR_NOT_FOUND)
+				r = 0;	/* already absent */
+		} else
+			r = CS_ERR_FORMAT;
+		if (r != 0)
+			goto out;
+	} else if (choice == MERGE_VALUE) {
+		if ((r = body_set(b, name, value, len)) != 0)
+			goto out;
+	}
+	/* "mk" may be stale now: look the marker up again */
+	r = body_unset(b, mname);
+ out:
+	return r;
+}

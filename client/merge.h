@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * merge.h - three-way merge of record bodies (DESIGN §5, "Merge
+ * (client)"), and listing and resolving the conflicts it records.
+ *
+ * Three-way merge of record bodies, field by field: base (the last
+ * version both sides agreed on), mine (local edit), theirs (server).
+ * For each field name in the union: equal on both sides -> that value;
+ * changed on one side only (other equals base) -> the changed side
+ * (absence counts as a value: a field removed on one side and untouched
+ * on the other is removed); changed differently on both -> a conflict:
+ * the result takes theirs' value (or absence) for the field and keeps
+ * mine in an extra field "conflict.<name>" (a marker) whose value is
+ * 0x01 followed by mine's bytes, or the single byte 0x00 if mine had
+ * removed the field.
+ *
+ * Markers merge by the same rules, so resolving a conflict on one side
+ * (removing the marker) propagates.  When both sides changed a marker
+ * differently the result keeps mine's marker; if mine had removed it
+ * (resolved) while theirs holds a different one (a newer conflict made
+ * elsewhere), the result keeps theirs, so a resolution never hides a
+ * conflict it did not see.  A marker is never itself marked: there is
+ * no "conflict.conflict.*" (body_name_valid() refuses such names).
+ *
+ * A field has at most one marker.  If this merge makes a new conflict
+ * on "x" while the merged "conflict.x" still holds an older unresolved
+ * one, the new marker (mine's current value) replaces the old one; the
+ * old marker held only a copy of a value that had already lost.  This
+ * is the one case in which a merge forgets bytes, and it needs two
+ * unresolved conflicts on the same field in a row.
+ *
+ * User field names are at most BODY_USER_NAME_MAX (55) bytes, so
+ * "conflict." + name always fits in BODY_NAME_MAX (see body.h).
+ */
+#ifndef CLIENT_MERGE_H
+#define CLIENT_MERGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "body.h"
+
+/*
+ * Merge "mine" and "theirs", both derived from "base", into "out"
+ * (initialised; it may be any of the inputs).  On success the old
+ * contents of "out" are freed and replaced, and *nconflicts (if not
+ * NULL) is the number of markers this merge created; on error "out" is
+ * unchanged and *nconflicts is 0.  O(total number of fields).
+ * Returns 0; CS_ERR_FORMAT if an input breaks the body.h invariants;
+ * CS_ERR_TOO_LARGE if the result would have more than BODY_FIELDS_MAX
+ * fields (nothing is dropped to make it fit); CS_ERR_ALLOC.
+ */
+int	merge3(const struct body *base, const struct body *mine,
+	    const struct body *theirs, struct body *out, size_t *nconflicts);
+
+/*
+ * The callback for merge_conflicts(): "name" is the conflicting field,
+ * "mine_present" 1 with mine's value in mine_value/mine_len (mine_value
+ * is NULL when mine_len is 0), or 0 if mine had removed the field;
+ * "theirs" is the field's current value in the body (theirs' side of
+ * the conflict, or a later edit), NULL if absent.  All pointers are
+ * valid only during the call, and the callback must not modify the
+ * body.  A non-zero return stops the listing.
+ */
+typedef int	(*merge_conflict_cb)(const char *name, int mine_present,
+		    const uint8_t *mine_value, size_t mine_len,
+		    const struct body_field *theirs, void *arg);
+
+/*
+ * Call "cb" for each marker in "b", in name order.  Returns 0, the
+ * first non-zero return of "cb", or CS_ERR_FORMAT if a marker is not
+ * well formed (a body not built with body.h).
+ */
+int	merge_conflicts(const struct body *b, merge_conflict_cb cb,
+	    void *arg);
+
+enum merge_choice {
+	MERGE_THEIRS,	/* keep the field as it is: drop the marker */
+	MERGE_MINE,	/* restore mine's value or absence, drop the marker */
+	MERGE_VALUE	/* set the field to "value", drop the marker */
+};
+
+/*
+ * Resolve the conflict on user field "name" in "b".  "value"/"len" are
+ * used only with MERGE_VALUE ("value" may be NULL when len is 0).
+ * On error "b" is unchanged.
+ * Returns 0; CS_ERR_NOT_FOUND if "b" has no marker for "name";
+ * CS_ERR_FORMAT if "name" is not a valid user field name, "value" is
+ * too long, or the marker is not well formed; CS_ERR_INTERNAL for an
+ * unknown choice; CS_ERR_ALLOC.
+ */
+int	merge_resolve(struct body *b, const char *name,
+	    enum merge_choice choice, const uint8_t *value, size_t len);
+
+#endif /* CLIENT_MERGE_H */
