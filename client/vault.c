@@ -1,0 +1,934 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vault.c - the encrypting SQLite VFS "casesync-vault".
+ *
+ * The VFS is a shim over the default VFS.  Every page image SQLite
+ * stores is sealed with XChaCha20-Poly1305 (IETF): the first
+ * pgsz - 40 bytes are encrypted in place and the last 40 bytes, which
+ * SQLite leaves to us as "reserved space", hold the random 24-byte
+ * nonce and the 16-byte tag.  The associated data binds the page to the
+ * database id, the kind of file (main, WAL, journal) and the page
+ * number; in the WAL also to the frame's commit size and salts.  SQLite's
+ * own structures (WAL header and frame headers, journal headers, page
+ * numbers and checksums in journal records) stay as SQLite wrote them,
+ * so its crash recovery keeps working: its checksums are over the
+ * plaintext, and we decrypt before SQLite looks.  The keys of an open
+ * vault are found through a random token in the URI ("?vault=").
+ * docs/VAULT.md has the formats and the reasoning.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+#define VF_MAIN		1
+#define VF_WAL		2
+#define VF_JOURNAL	3
+
+#define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 12)
+#define WAL_HDR_LEN	32
+#define WAL_FHDR_LEN	24
+#define TOKEN_LEN	((VAULT_TOKEN_LEN - 1) / 2)
+#define VREG_MAX	64
+
+/* What sqlite3_file points at for one of our files; the real file
+ * follows the struct in the same allocation. */
+struct vfile {
+	sqlite3_file		 base;
+	sqlite3_file		*real;
+	const struct vault_keys	*keys;
+	uint8_t			*pg;		/* one page, reused */
+	sqlite3_int64		 fh_off;	/* WAL: last frame header */
+	sqlite3_int64		 w4_off;	/* journal: last 4-byte write */
+	sqlite3_int64		 r4_off;	/* journal: last 4-byte read */
+	uint32_t		 pgsz;
+	uint32_t		 w4, r4;
+	int			 type;
+	uint8_t			 fh[WAL_FHDR_LEN];
+};
+
+/* Open vaults: token -> keys. */
+struct vreg {
+	char			 token[2 * TOKEN_LEN + 1];
+	const struct vault_keys	*keys;
+};
+
+static const uint8_t	 jrn_magic[8] = {
+	0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7
+};
+static struct vreg	 vreg[VREG_MAX];
+static pthread_mutex_t	 vreg_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t	 vfs_once = PTHREAD_ONCE_INIT;
+static int		 vfs_rc = CS_ERR_DB;
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static int
+all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t	acc = 0;
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+static const char *
+vf_kind(int type)
+{
+	return type == VF_MAIN ? "database" : type == VF_WAL ? "WAL" :
+	    "journal";
+}
+
+static int
+vf_tampered(const struct vfile *f, uint32_t pgno)
+{
+	log_warnx("vault: %s page %u failed authentication: "
+	    "database damaged or tampered", vf_kind(f->type), pgno);
+	return SQLITE_IOERR_DATA;
+}
+
+static void
+vf_ad(const struct vfile *f, uint8_t ad[AD_LEN], uint32_t pgno,
+    const uint8_t *extra)
+{
+	memcpy(ad, f->keys->dbid, VAULT_DBID_LEN);
+	ad[VAULT_DBID_LEN] = (uint8_t)f->type;
+	ad[VAULT_DBID_LEN + 1] = (uint8_t)(pgno >> 24);
+	ad[VAULT_DBID_LEN + 2] = (uint8_t)(pgno >> 16);
+	ad[VAULT_DBID_LEN + 3] = (uint8_t)(pgno >> 8);
+	ad[VAULT_DBID_LEN + 4] = (uint8_t)pgno;
+	if (extra != NULL)
+		memcpy(ad + VAULT_DBID_LEN + 5, extra, 12);
+	else
+		memset(ad + VAULT_DBID_LEN + 5, 0, 12);
+}
+
+/*
+ * Check a plaintext page SQLite hands us: the reserved bytes must be
+ * zero (we overwrite them and give zeros back, and WAL checksums cover
+ * them), and page 1 must declare our page size and reserve.
+ */
+static int
+vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
+{
+	uint32_t	ps;
+
+	if (!all_zero(p + f->pgsz - VAULT_RESERVE, VAULT_RESERVE)) {
+		log_warnx("vault: refusing a page with data in its reserve");
+		return 0;
+	}
+	if (pgno == 1) {
+		ps = (uint32_t)p[16] << 8 | p[17];
+		if (ps == 1)
+			ps = 65536;
+		if (p[20] != VAULT_RESERVE || ps != f->pgsz) {
+			log_warnx("vault: refusing a page 1 without the "
+			    "%d-byte reserve", VAULT_RESERVE);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Seal the plaintext page "p" (pgsz bytes) in place. */
+static int
+vf_seal(const struct vfile *f, uint8_t *p, uint32_t pgno,
+    const uint8_t *extra)
+{
+	uint8_t			ad[AD_LEN];
+	size_t			n = f->pgsz - VAULT_RESERVE;
+	unsigned long long	taglen;
+
+	vf_ad(f, ad, pgno, extra);
+	randombytes_buf(p + n, NONCE_LEN);
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt_detached(p,
+	    p + n + NONCE_LEN, &taglen, p, n, ad, sizeof(ad), NULL, p + n,
+	    f->keys->pagekey) != 0 || taglen != TAG_LEN)
+		return SQLITE_IOERR_WRITE;
+	return SQLITE_OK;
+}
+
+/* Open the sealed page "p" in place: 0, or -1 (then "p" is zeroed). */
+static int
+vf_open_page(const struct vfile *f, uint8_t *p, uint32_t pgno,
+    const uint8_t *extra)
+{
+	uint8_t	ad[AD_LEN], nonce[NONCE_LEN], tag[TAG_LEN];
+	size_t	n = f->pgsz - VAULT_RESERVE;
+	int	r;
+
+	vf_ad(f, ad, pgno, extra);
+	memcpy(nonce, p + n, NONCE_LEN);
+	memcpy(tag, p + n + NONCE_LEN, TAG_LEN);
+	r = crypto_aead_xchacha20poly1305_ietf_decrypt_detached(p, NULL, p, n,
+	    tag, ad, sizeof(ad), nonce, f->keys->pagekey);
+	if (r != 0)
+		memset(p, 0, f->pgsz);
+	else
+		memset(p + n, 0, VAULT_RESERVE);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+vf_real_read(const struct vfile *f, void *p, int n, sqlite3_int64 off)
+{
+	return f->real->pMethods->xRead(f->real, p, n, off);
+}
+
+static int
+vf_real_write(const struct vfile *f, const void *p, int n, sqlite3_int64 off)
+{
+	return f->real->pMethods->xWrite(f->real, p, n, off);
+}
+
+/* ---- main database ---- */
+
+/*
+ * The page count in the header of the main file's page 1, 0 if the
+ * file has no page 1, or -1 if page 1 does not authenticate.
+ */
+static int64_t
+main_hdr_pages(struct vfile *f)
+{
+	uint8_t	*p;
+	int64_t	 n = -1;
+	int	 rc;
+
+	if ((p = malloc(f->pgsz)) == NULL)
+		return -1;
+	rc = vf_real_read(f, p, (int)f->pgsz, 0);
+	if (rc == SQLITE_IOERR_SHORT_READ && all_zero(p, f->pgsz))
+		n = 0;
+	else if (rc == SQLITE_OK && vf_open_page(f, p, 1, NULL) == 0)
+		n = be32(p + 28);
+	free(p);
+	return n;
+}
+
+/* Finish reading page "pgno" of the main file into "p". */
+static int
+main_finish(struct vfile *f, uint8_t *p, uint32_t pgno, int rc)
+{
+	int64_t	n;
+
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		/*
+		 * Past the end: SQLite expects zeros.  But a partial page,
+		 * or a page that page 1 says exists, means someone cut the
+		 * file short.
+		 */
+		if (!all_zero(p, f->pgsz))
+			return vf_tampered(f, pgno);
+		if (pgno != 1 && ((n = main_hdr_pages(f)) < 0 ||
+		    pgno <= (uint64_t)n))
+			return vf_tampered(f, pgno);
+		return rc;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	if (vf_open_page(f, p, pgno, NULL) != 0)
+		return vf_tampered(f, pgno);
+	return SQLITE_OK;
+}
+
+static int
+main_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	sqlite3_int64	in;
+	uint32_t	pgno;
+	int		rc;
+
+	in = off % f->pgsz;
+	if (off < 0 || amt <= 0 || (uint64_t)in + (uint64_t)amt > f->pgsz ||
+	    off / f->pgsz >= UINT32_MAX)
+		return SQLITE_IOERR_READ;
+	pgno = (uint32_t)(off / f->pgsz) + 1;
+	if ((uint32_t)amt == f->pgsz) {
+		rc = vf_real_read(f, buf, amt, off);
+		return main_finish(f, buf, pgno, rc);
+	}
+	/* Part of a page (the 100-byte header): decrypt all of it. */
+	rc = vf_real_read(f, f->pg, (int)f->pgsz, off - in);
+	rc = main_finish(f, f->pg, pgno, rc);
+	if (rc == SQLITE_OK || rc == SQLITE_IOERR_SHORT_READ)
+		memcpy(buf, f->pg + in, (size_t)amt);
+	return rc;
+}
+
+static int
+main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint32_t	pgno;
+	int		rc;
+
+	if ((uint32_t)amt != f->pgsz || off < 0 || off % f->pgsz != 0 ||
+	    off / f->pgsz >= UINT32_MAX) {
+		log_warnx("vault: unexpected database write (%d at %lld)",
+		    amt, (long long)off);
+		return SQLITE_IOERR_WRITE;
+	}
+	pgno = (uint32_t)(off / f->pgsz) + 1;
+	if (!vf_plain_ok(f, buf, pgno))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, pgno, NULL)) != SQLITE_OK)
+		return rc;
+	return vf_real_write(f, f->pg, amt, off);
+}
+
+/* ---- WAL ---- */
+
+static sqlite3_int64
+wal_frame_off(const struct vfile *f, sqlite3_int64 i)
+{
+	return WAL_HDR_LEN + i * (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+}
+
+/*
+ * Frame "i" failed authentication on a read that SQLite's recovery
+ * makes (whole frames, header included).  A frame after the last
+ * commit may have been torn by a crash: SQLite will drop it because its
+ * checksum fails, and that is right, since its transaction never
+ * committed.  But if a later frame of this WAL generation is a valid
+ * commit, the frame was part of committed history: tampering.  (That
+ * covers frame headers with changed salts too: SQLite would take such
+ * a frame for a left-over of an earlier WAL generation.)
+ * Returns 1 for tampered, 0 for torn tail, -1 on error.
+ */
+static int
+wal_committed_after(struct vfile *f, sqlite3_int64 i,
+    const uint8_t *salts)
+{
+	uint8_t		 h[WAL_FHDR_LEN], *p;
+	sqlite3_int64	 j;
+	int		 rc, found = 0;
+
+	if ((p = malloc(f->pgsz)) == NULL)
+		return -1;
+	for (j = i + 1; !found; j++) {
+		if (vf_real_read(f, h, sizeof(h), wal_frame_off(f, j)) !=
+		    SQLITE_OK)
+			break;
+		if (memcmp(h + 8, salts, 8) != 0 || be32(h + 4) == 0)
+			continue;
+		rc = vf_real_read(f, p, (int)f->pgsz,
+		    wal_frame_off(f, j) + WAL_FHDR_LEN);
+		if (rc != SQLITE_OK)
+			break;
+		if (vf_open_page(f, p, be32(h), h + 4) == 0)
+			found = 1;
+	}
+	free(p);
+	return found;
+}
+
+/*
+ * Decrypt the page of frame "i" in "p" with frame header "h".  With
+ * "recovery", SQLite is scanning whole frames and will stop at the
+ * first one whose checksum fails; see wal_committed_after().
+ */
+static int
+wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
+    sqlite3_int64 i, int recovery)
+{
+	uint8_t	whdr[WAL_HDR_LEN];
+	int	r;
+
+	if (vf_open_page(f, p, be32(h), h + 4) == 0)
+		return SQLITE_OK;
+	if (all_zero(h, WAL_FHDR_LEN))
+		return SQLITE_OK;	/* never written: zeros, as SQLite wants */
+	/* SQLite validated this frame when it read the log: changed since. */
+	if (!recovery)
+		return vf_tampered(f, be32(h));
+	if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
+		return vf_tampered(f, be32(h));
+	if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
+		return SQLITE_IOERR_NOMEM;
+	if (r > 0)
+		return vf_tampered(f, be32(h));
+	log_info("vault: dropping a torn WAL frame after the last commit");
+	return SQLITE_OK;	/* zeros: SQLite's checksum ends the log here */
+}
+
+static int
+wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint8_t		 h[WAL_FHDR_LEN];
+	const uint8_t	*hp;
+	sqlite3_int64	 end, i, fs, ps, pe, lo, hi;
+	int		 rc, r;
+
+	if (off < 0 || amt <= 0)
+		return SQLITE_IOERR_READ;
+	rc = vf_real_read(f, buf, amt, off);
+	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
+		return rc;
+	end = off + amt;
+	i = off < WAL_HDR_LEN ? 0 : (off - WAL_HDR_LEN) /
+	    (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+	for (;; i++) {
+		fs = wal_frame_off(f, i);
+		ps = fs + WAL_FHDR_LEN;
+		pe = ps + f->pgsz;
+		if (ps >= end)
+			break;
+		if (pe <= off)
+			continue;
+		if (fs >= off) {
+			hp = buf + (fs - off);
+		} else {
+			r = vf_real_read(f, h, sizeof(h), fs);
+			if (r == SQLITE_IOERR_SHORT_READ)
+				memset(h, 0, sizeof(h));
+			else if (r != SQLITE_OK)
+				return r;
+			hp = h;
+		}
+		if (ps >= off && pe <= end) {
+			r = wal_open_frame(f, buf + (ps - off), hp, i,
+			    fs >= off);
+		} else {
+			/* Part of a frame's page: decrypt all of it. */
+			r = vf_real_read(f, f->pg, (int)f->pgsz, ps);
+			if (r != SQLITE_OK && r != SQLITE_IOERR_SHORT_READ)
+				return r;
+			r = wal_open_frame(f, f->pg, hp, i, 0);
+			lo = ps > off ? ps : off;
+			hi = pe < end ? pe : end;
+			memcpy(buf + (lo - off), f->pg + (lo - ps),
+			    (size_t)(hi - lo));
+		}
+		if (r != SQLITE_OK)
+			return r;
+	}
+	return rc;
+}
+
+static int
+wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	sqlite3_int64	 rel;
+	uint8_t		 h[WAL_FHDR_LEN];
+	const uint8_t	*hp;
+	int		 rc;
+
+	if (off == 0 && amt == WAL_HDR_LEN) {
+		if (be32(buf + 8) != f->pgsz) {
+			log_warnx("vault: WAL page size is not ours");
+			return SQLITE_IOERR_WRITE;
+		}
+		f->fh_off = -1;
+		return vf_real_write(f, buf, amt, off);
+	}
+	if (off < WAL_HDR_LEN)
+		goto bad;
+	rel = (off - WAL_HDR_LEN) % (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+	if (rel == 0 && amt == WAL_FHDR_LEN) {
+		memcpy(f->fh, buf, WAL_FHDR_LEN);
+		f->fh_off = off;
+		return vf_real_write(f, buf, amt, off);
+	}
+	if (rel != WAL_FHDR_LEN || (uint32_t)amt != f->pgsz)
+		goto bad;
+	/* A page: its header was just written, or (a page rewritten in
+	 * place by the same transaction) is already in the file. */
+	if (f->fh_off == off - WAL_FHDR_LEN)
+		hp = f->fh;
+	else {
+		if ((rc = vf_real_read(f, h, sizeof(h), off - WAL_FHDR_LEN)) !=
+		    SQLITE_OK)
+			return rc == SQLITE_IOERR_SHORT_READ ?
+			    SQLITE_IOERR_WRITE : rc;
+		hp = h;
+	}
+	if (be32(hp) == 0 || !vf_plain_ok(f, buf, be32(hp)))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, be32(hp), hp + 4)) != SQLITE_OK)
+		return rc;
+	return vf_real_write(f, f->pg, amt, off);
+ bad:
+	log_warnx("vault: unexpected WAL write (%d at %lld)", amt,
+	    (long long)off);
+	return SQLITE_IOERR_WRITE;
+}
+
+/* ---- rollback journal ---- */
+
+/*
+ * A journal record is a 4-byte page number, the page image, a 4-byte
+ * checksum, each written and read with its own call.  A page-sized
+ * write right after a 4-byte write that ends where it starts is a page
+ * image; journal headers start with the journal magic, which no page
+ * image SQLite journals can start with (b-tree flags, or an overflow
+ * page number far above max_page_count).
+ */
+static int
+jrn_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	int	rc;
+
+	if (amt == 4) {
+		f->w4_off = off;
+		f->w4 = be32(buf);
+		return vf_real_write(f, buf, amt, off);
+	}
+	if ((uint32_t)amt != f->pgsz || f->w4_off < 0 ||
+	    f->w4_off != off - 4 || memcmp(buf, jrn_magic, 8) == 0)
+		return vf_real_write(f, buf, amt, off);
+	if (f->w4 == 0 || !vf_plain_ok(f, buf, f->w4))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, f->w4, NULL)) != SQLITE_OK)
+		return rc;
+	return vf_real_write(f, f->pg, amt, off);
+}
+
+static int
+jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint8_t		b4[4];
+	uint32_t	pgno;
+	int		rc;
+
+	rc = vf_real_read(f, buf, amt, off);
+	if (amt == 4 && rc == SQLITE_OK) {
+		f->r4_off = off;
+		f->r4 = be32(buf);
+	}
+	if ((uint32_t)amt != f->pgsz || off < 4 || rc != SQLITE_OK)
+		return rc;	/* a short read ends playback: zeros are fine */
+	if (f->r4_off == off - 4)
+		pgno = f->r4;
+	else {
+		if ((rc = vf_real_read(f, b4, 4, off - 4)) != SQLITE_OK)
+			return rc;
+		pgno = be32(b4);
+	}
+	/* Records within nRec were synced before the database was
+	 * touched (synchronous=FULL), so a bad one is not a torn write. */
+	if (vf_open_page(f, buf, pgno, NULL) != 0)
+		return vf_tampered(f, pgno);
+	return SQLITE_OK;
+}
+
+/* ---- sqlite3_io_methods ---- */
+
+static int
+vf_close(sqlite3_file *file)
+{
+	struct vfile	*f = (struct vfile *)file;
+	int		 rc;
+
+	rc = f->real->pMethods->xClose(f->real);
+	if (f->pg != NULL) {
+		sodium_memzero(f->pg, f->pgsz);
+		free(f->pg);
+		f->pg = NULL;
+	}
+	return rc;
+}
+
+static int
+vf_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	switch (f->type) {
+	case VF_MAIN:
+		return main_read(f, buf, amt, off);
+	case VF_WAL:
+		return wal_read(f, buf, amt, off);
+	default:
+		return jrn_read(f, buf, amt, off);
+	}
+}
+
+static int
+vf_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	switch (f->type) {
+	case VF_MAIN:
+		return main_write(f, buf, amt, off);
+	case VF_WAL:
+		return wal_write(f, buf, amt, off);
+	default:
+		return jrn_write(f, buf, amt, off);
+	}
+}
+
+static int
+vf_truncate(sqlite3_file *file, sqlite3_int64 size)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xTruncate(f->real, size);
+}
+
+static int
+vf_sync(sqlite3_file *file, int flags)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xSync(f->real, flags);
+}
+
+static int
+vf_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xFileSize(f->real, size);
+}
+
+static int
+vf_lock(sqlite3_file *file, int lock)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xLock(f->real, lock);
+}
+
+static int
+vf_unlock(sqlite3_file *file, int lock)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xUnlock(f->real, lock);
+}
+
+static int
+vf_check_lock(sqlite3_file *file, int *out)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xCheckReservedLock(f->real, out);
+}
+
+static int
+vf_fcntl(sqlite3_file *file, int op, void *arg)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	/* No memory map: SQLite must always go through xRead. */
+	if (op == SQLITE_FCNTL_MMAP_SIZE)
+		*(sqlite3_int64 *)arg = 0;
+	return f->real->pMethods->xFileControl(f->real, op, arg);
+}
+
+static int
+vf_sector(sqlite3_file *file)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xSectorSize(f->real);
+}
+
+static int
+vf_devchar(sqlite3_file *file)
+{
+	struct vfile	*f = (struct vfile *)file;
+	int		 c;
+
+	/*
+	 * Powersafe overwrite (the unix default) keeps SQLite from
+	 * padding and splitting WAL writes, so that every page reaches
+	 * us whole; no atomic-write or safe-append shortcuts, so the
+	 * journal is always written and synced as reasoned above.
+	 */
+	c = f->real->pMethods->xDeviceCharacteristics(f->real);
+	return (c & SQLITE_IOCAP_UNDELETABLE_WHEN_OPEN) |
+	    SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+}
+
+static int
+vf_shm_map(sqlite3_file *file, int pg, int pgsz, int extend,
+    void volatile **pp)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xShmMap(f->real, pg, pgsz, extend, pp);
+}
+
+static int
+vf_shm_lock(sqlite3_file *file, int offset, int n, int flags)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+}
+
+static void
+vf_shm_barrier(sqlite3_file *file)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	f->real->pMethods->xShmBarrier(f->real);
+}
+
+static int
+vf_shm_unmap(sqlite3_file *file, int del)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	return f->real->pMethods->xShmUnmap(f->real, del);
+}
+
+/* Version 2: shared memory for WAL, but no xFetch (no mmap). */
+static const sqlite3_io_methods vf_methods = {
+	2, vf_close, vf_read, vf_write, vf_truncate, vf_sync, vf_size,
+	vf_lock, vf_unlock, vf_check_lock, vf_fcntl, vf_sector, vf_devchar,
+	vf_shm_map, vf_shm_lock, vf_shm_barrier, vf_shm_unmap, NULL, NULL
+};
+
+/* ---- registry of open vaults ---- */
+
+int
+vault_vfs_attach(const struct vault_keys *keys, char token[VAULT_TOKEN_LEN])
+{
+	uint8_t	t[TOKEN_LEN];
+	int	i, r = CS_ERR_TOO_LARGE;
+
+	randombytes_buf(t, sizeof(t));
+	hex_encode(token, t, sizeof(t));
+	if (pthread_mutex_lock(&vreg_mtx) != 0)
+		return CS_ERR_SYSTEM;
+	for (i = 0; i < VREG_MAX; i++) {
+		if (vreg[i].keys == NULL) {
+			memcpy(vreg[i].token, token, 2 * TOKEN_LEN + 1);
+			vreg[i].keys = keys;
+			r = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&vreg_mtx);
+	return r;
+}
+
+static const struct vault_keys *
+vreg_find(const char *token)
+{
+	const struct vault_keys	*k = NULL;
+	int			 i;
+
+	if (token == NULL || strlen(token) != 2 * TOKEN_LEN ||
+	    pthread_mutex_lock(&vreg_mtx) != 0)
+		return NULL;
+	for (i = 0; i < VREG_MAX; i++) {
+		if (vreg[i].keys != NULL &&
+		    sodium_memcmp(vreg[i].token, token, 2 * TOKEN_LEN) == 0) {
+			k = vreg[i].keys;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&vreg_mtx);
+	return k;
+}
+
+void
+vault_vfs_detach(const char *token)
+{
+	int	i;
+
+	if (pthread_mutex_lock(&vreg_mtx) != 0)
+		return;
+	for (i = 0; i < VREG_MAX; i++) {
+		if (vreg[i].keys != NULL &&
+		    strcmp(vreg[i].token, token) == 0) {
+			vreg[i].keys = NULL;
+			memset(vreg[i].token, 0, sizeof(vreg[i].token));
+		}
+	}
+	pthread_mutex_unlock(&vreg_mtx);
+}
+
+/* ---- sqlite3_vfs ---- */
+
+static sqlite3_vfs *
+vfs_orig(sqlite3_vfs *vfs)
+{
+	return vfs->pAppData;
+}
+
+static int
+vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
+    int *outflags)
+{
+	struct vfile		*f = (struct vfile *)file;
+	sqlite3_vfs		*orig = vfs_orig(vfs);
+	const struct vault_keys	*keys;
+	int			 rc, type;
+
+	memset(f, 0, sizeof(*f));		/* pMethods = NULL */
+	if (flags & SQLITE_OPEN_MAIN_DB)
+		type = VF_MAIN;
+	else if (flags & SQLITE_OPEN_WAL)
+		type = VF_WAL;
+	else if (flags & SQLITE_OPEN_MAIN_JOURNAL)
+		type = VF_JOURNAL;
+	else {
+		/* Temp databases, statement and super journals: never. */
+		log_warnx("vault: refusing to open a temporary file");
+		return SQLITE_CANTOPEN;
+	}
+	if (name == NULL ||
+	    (keys = vreg_find(sqlite3_uri_parameter(name, "vault"))) ==
+	    NULL) {
+		log_warnx("vault: refusing to open a file without a key");
+		return SQLITE_CANTOPEN;
+	}
+	f->real = (sqlite3_file *)(f + 1);
+	f->keys = keys;
+	f->pgsz = keys->pgsz;
+	f->type = type;
+	f->fh_off = f->w4_off = f->r4_off = -1;
+	if ((f->pg = malloc(f->pgsz)) == NULL)
+		return SQLITE_NOMEM;
+	rc = orig->xOpen(orig, name, f->real, flags, outflags);
+	if (rc != SQLITE_OK) {
+		free(f->pg);
+		f->pg = NULL;
+		return rc;
+	}
+	f->base.pMethods = &vf_methods;
+	return SQLITE_OK;
+}
+
+static int
+vfs_delete(sqlite3_vfs *vfs, const char *name, int syncdir)
+{
+	return vfs_orig(vfs)->xDelete(vfs_orig(vfs), name, syncdir);
+}
+
+static int
+vfs_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+	return vfs_orig(vfs)->xAccess(vfs_orig(vfs), name, flags, out);
+}
+
+static int
+vfs_fullpath(sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+	return vfs_orig(vfs)->xFullPathname(vfs_orig(vfs), name, n, out);
+}
+
+static void *
+vfs_dlopen(sqlite3_vfs *vfs, const char *name)
+{
+	(void)vfs;
+	(void)name;
+	return NULL;		/* no extensions in the vault */
+}
+
+static void
+vfs_dlerror(sqlite3_vfs *vfs, int n, char *msg)
+{
+	(void)vfs;
+	if (n > 0)
+		(void)str_fmt(msg, (size_t)n, "extensions are disabled");
+}
+
+static void
+(*vfs_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void)
+{
+	(void)vfs;
+	(void)h;
+	(void)sym;
+	return NULL;
+}
+
+static void
+vfs_dlclose(sqlite3_vfs *vfs, void *h)
+{
+	(void)vfs;
+	(void)h;
+}
+
+static int
+vfs_random(sqlite3_vfs *vfs, int n, char *out)
+{
+	return vfs_orig(vfs)->xRandomness(vfs_orig(vfs), n, out);
+}
+
+static int
+vfs_sleep(sqlite3_vfs *vfs, int us)
+{
+	return vfs_orig(vfs)->xSleep(vfs_orig(vfs), us);
+}
+
+static int
+vfs_time(sqlite3_vfs *vfs, double *t)
+{
+	return vfs_orig(vfs)->xCurrentTime(vfs_orig(vfs), t);
+}
+
+static int
+vfs_lasterr(sqlite3_vfs *vfs, int n, char *msg)
+{
+	return vfs_orig(vfs)->xGetLastError(vfs_orig(vfs), n, msg);
+}
+
+static int
+vfs_time64(sqlite3_vfs *vfs, sqlite3_int64 *t)
+{
+	sqlite3_vfs	*o = vfs_orig(vfs);
+	double		 d;
+	int		 rc;
+
+	if (o->iVersion >= 2 && o->xCurrentTimeInt64 != NULL)
+		return o->xCurrentTimeInt64(o, t);
+	rc = o->xCurrentTime(o, &d);
+	*t = (sqlite3_int64)(d * 86400000.0);
+	return rc;
+}
+
+static sqlite3_vfs vault_vfs = {
+	2, 0, 0, NULL, VAULT_VFS_NAME, NULL, vfs_open, vfs_delete,
+	vfs_access, vfs_fullpath, vfs_dlopen, vfs_dlerror, vfs_dlsym,
+	vfs_dlclose, vfs_random, vfs_sleep, vfs_time, vfs_lasterr,
+	vfs_time64, NULL, NULL, NULL
+};
+
+static void
+vfs_init(void)
+{
+	sqlite3_vfs	*orig;
+
+	if (sqlite3_initialize() != SQLITE_OK ||
+	    (orig = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	vault_vfs.szOsFile = (int)sizeof(struct vfile) + orig->szOsFile;
+	vault_vfs.mxPathname = orig->mxPathname;
+	vault_vfs.pAppData = orig;
+	if (sqlite3_vfs_register(&vault_vfs, 0) == SQLITE_OK)
+		vfs_rc = 0;
+}
+
+int
+vault_vfs_register(void)
+{
+	if (pthread_once(&vfs_once, vfs_init) != 0)
+		return CS_ERR_DB;
+	return vfs_rc;
+}
+

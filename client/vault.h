@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vault.h - the laptop's encrypted local database.
+ *
+ * A vault is a directory holding "vault.key" (the database key wrapped
+ * with a key derived from the passphrase by Argon2id) and "vault.db"
+ * (a SQLite database whose every page, WAL frame and journal page is
+ * encrypted and authenticated by the "casesync-vault" VFS).  The file
+ * formats and the reasoning are in docs/VAULT.md.
+ *
+ * All functions return 0 or a negative CS_ERR_*.  The ones that matter
+ * to a caller: CS_ERR_PASSPHRASE (wrong passphrase; nothing changed),
+ * CS_ERR_TAMPERED (a page failed authentication: "database damaged or
+ * tampered"), CS_ERR_NOT_FOUND (no vault), CS_ERR_EXISTS, CS_ERR_FORMAT
+ * (the key file is not a vault key file).  sodium_init() must have
+ * been called.  CASESYNC_KDF=fast in the environment makes new key
+ * files use the cheapest Argon2id parameters: for tests only.
+ */
+#ifndef VAULT_H
+#define VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct vault;
+
+#define VAULT_VFS_NAME		"casesync-vault"
+#define VAULT_KEY_FILE		"vault.key"
+#define VAULT_DB_FILE		"vault.db"
+#define VAULT_PAGE_SIZE		4096	/* page size of new vaults */
+#define VAULT_RESERVE		40	/* nonce + tag at the end of each page */
+#define VAULT_PASS_MAX		1024	/* longest passphrase accepted */
+#define VAULT_SECRET_MAX	(1024 * 1024)	/* largest secret value */
+
+/* 1 if "dir" holds a vault key file, else 0. */
+int	vault_exists(const char *dir);
+
+/*
+ * Create a new vault in the existing directory "dir": a new random
+ * database key, wrapped with "pass" ("passlen" bytes, 1..VAULT_PASS_MAX)
+ * in dir/vault.key (mode 0600), and an empty encrypted dir/vault.db.
+ * CS_ERR_EXISTS if either file (or a -wal/-journal) is already there;
+ * on failure nothing is left behind.  On success *out is the open
+ * vault (see vault_open).
+ */
+int	vault_create(const char *dir, const char *pass, size_t passlen,
+	    struct vault **out);
+
+/*
+ * Unlock and open the vault in "dir".  CS_ERR_NOT_FOUND (no key file or
+ * no database), CS_ERR_FORMAT (the key file is damaged),
+ * CS_ERR_PASSPHRASE (wrong passphrase, or the key file was altered:
+ * the two cannot be told apart), CS_ERR_TAMPERED (the database failed
+ * authentication while it was opened).  Crash recovery (WAL, hot
+ * journal) happens here.  Release with vault_close().
+ */
+int	vault_open(const char *dir, const char *pass, size_t passlen,
+	    struct vault **out);
+
+/* Close the database and wipe the keys.  NULL is a no-op. */
+void	vault_close(struct vault *);
+
+/*
+ * The open connection (borrowed; valid until vault_close): WAL mode,
+ * synchronous=FULL, temp_store=MEMORY, mmap off, 16 MiB page cache.
+ * Every database it opens goes through the encrypting VFS; attaching
+ * another file fails.
+ */
+sqlite3	*vault_db(struct vault *);
+
+/*
+ * Map a SQLite result code of the vault connection to a CS_ERR_*:
+ * SQLITE_IOERR_DATA, SQLITE_CORRUPT and SQLITE_NOTADB (a page failed
+ * authentication, or decrypted to something SQLite finds inconsistent)
+ * give CS_ERR_TAMPERED, SQLITE_OK/ROW/DONE give 0, everything else
+ * CS_ERR_DB.  Use sqlite3_extended_errcode() for "rc".
+ */
+int	vault_sqlite_err(int rc);
+
+/*
+ * Read every page of the database (PRAGMA integrity_check) and report
+ * 0, CS_ERR_TAMPERED, or CS_ERR_DB.
+ */
+int	vault_check(struct vault *);
+
+/*
+ * Change the passphrase of the (closed or open) vault in "dir": unwrap
+ * the database key with "old", wrap it with "new" under a new salt and
+ * replace vault.key atomically.  The database is not touched.
+ * CS_ERR_PASSPHRASE if "old" is wrong (nothing changed).
+ */
+int	vault_passwd(const char *dir, const char *old, size_t oldlen,
+	    const char *new, size_t newlen);
+
+/*
+ * Store "len" bytes (at most VAULT_SECRET_MAX) under "name" (1..255
+ * bytes of text) in the vault's secret table, replacing any old value.
+ * Does not open a transaction of its own: it joins the caller's.
+ */
+int	vault_secret_put(struct vault *, const char *name, const uint8_t *p,
+	    size_t len);
+
+/*
+ * Fetch the secret "name": *p gets a sodium_malloc'd copy (never NULL
+ * on success, even for 0 bytes), *len its length.  Release with
+ * vault_secret_free(*p, *len).  CS_ERR_NOT_FOUND if there is none.
+ */
+int	vault_secret_get(struct vault *, const char *name, uint8_t **p,
+	    size_t *len);
+/* Wipe and free a value from vault_secret_get.  NULL is a no-op. */
+void	vault_secret_free(uint8_t *p, size_t len);
+/* Remove "name"; 0 also if it was not there. */
+int	vault_secret_del(struct vault *, const char *name);
+
+/*
+ * For the client's main(), before anything secret is in memory: no
+ * core dumps (RLIMIT_CORE 0) and not dumpable/ptrace-able by the same
+ * user (PR_SET_DUMPABLE 0).  0 or CS_ERR_SYSTEM.
+ */
+int	vault_harden_process(void);
+
+/*
+ * Register the "casesync-vault" VFS with SQLite (not as the default).
+ * vault_create/vault_open do this; it is idempotent and thread-safe.
+ * 0 or CS_ERR_DB.
+ */
+int	vault_vfs_register(void);
+
+/*
+ * Internal to vault.c and vaultkey.c (not for other callers): the keys
+ * the VFS needs, in read-only sodium_malloc memory.
+ */
+#define VAULT_DBID_LEN		16
+struct vault_keys {
+	uint8_t		pagekey[32];
+	uint8_t		dbid[VAULT_DBID_LEN];
+	uint32_t	pgsz;
+};
+/* Unwrap dir/vault.key with "pass"; errors as for vault_open. */
+int	vaultkey_load(const char *dir, const char *pass, size_t passlen,
+	    struct vault_keys **);
+/* New database key and dir/vault.key (CS_ERR_EXISTS if present). */
+int	vaultkey_create(const char *dir, const char *pass, size_t passlen,
+	    struct vault_keys **);
+void	vaultkey_free(struct vault_keys *);
+/*
+ * Make "keys" findable by the VFS under a new random token (written to
+ * "token"), used as the "vault" URI parameter; undo with detach once
+ * the database is closed.  0 or CS_ERR_TOO_LARGE (too many open).
+ */
+#define VAULT_TOKEN_LEN		33	/* 32 hex digits and NUL */
+int	vault_vfs_attach(const struct vault_keys *keys,
+	    char token[VAULT_TOKEN_LEN]);
+void	vault_vfs_detach(const char *token);
+
+#endif /* VAULT_H */

@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vaultkey.c - the vault's key file and key hierarchy.
+ *
+ * passphrase --Argon2id(salt, opslimit, memlimit)--> key-encryption key
+ * (KEK), which wraps (XChaCha20-Poly1305, AD = the whole file header)
+ * a random 32-byte database key.  The page key used by the VFS is
+ * derived from the database key with crypto_kdf (context "csvault1").
+ * The key file "vault.key" is 136 bytes, big-endian:
+ *
+ *	  0  8	magic "csvault\0"
+ *	  8  2	version (1)
+ *	 10  2	KDF algorithm (crypto_pwhash_ALG_ARGON2ID13)
+ *	 12  4	database page size
+ *	 16  8	Argon2id opslimit
+ *	 24  8	Argon2id memlimit (bytes)
+ *	 32 16	salt
+ *	 48 16	database id (part of every page's AD)
+ *	 64 24	nonce
+ *	 88 48	wrapped database key (32) + tag (16)
+ *
+ * A passphrase change re-wraps the same database key under a new salt,
+ * so the database is never rewritten.  Every secret lives in
+ * sodium_malloc memory and is wiped when released.
+ *
+ * Also the vault's life cycle on top of that: create, open (through
+ * the "casesync-vault" VFS of vault.c), close, and the secret table.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+#define KF_MAGIC	"csvault"	/* 7 chars + NUL = 8 bytes */
+#define KF_MAGIC_LEN	8
+#define KF_VERSION	1
+#define KF_OFF_VERSION	8
+#define KF_OFF_ALG	10
+#define KF_OFF_PGSZ	12
+#define KF_OFF_OPS	16
+#define KF_OFF_MEM	24
+#define KF_OFF_SALT	32
+#define KF_OFF_DBID	48
+#define KF_OFF_NONCE	64
+#define KF_OFF_WRAP	88
+#define KF_AD_LEN	KF_OFF_NONCE
+#define KF_DBKEY_LEN	32
+#define KF_WRAP_LEN	(KF_DBKEY_LEN + \
+	crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define KF_LEN		(KF_OFF_WRAP + KF_WRAP_LEN)
+#define KF_KDF_CTX	"csvault1"
+#define KF_KDF_PAGEKEY	1
+#define CACHE_KIB	16384
+
+/* Upper bounds for parameters read from the file: a forged file must
+ * not make us spend minutes or gigabytes before we can say no. */
+#define KF_OPS_MAX	(4 * (uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE)
+#define KF_MEM_MAX	((uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE)
+
+static void
+put_be(uint8_t *p, uint64_t v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static uint64_t
+get_be(const uint8_t *p, size_t n)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int
+kf_path(char *dst, size_t len, const char *dir, const char *name)
+{
+	return str_fmt(dst, len, "%s/%s", dir, name);
+}
+
+int
+vault_exists(const char *dir)
+{
+	char		path[PATH_MAX];
+	struct stat	st;
+
+	if (kf_path(path, sizeof(path), dir, VAULT_KEY_FILE) != 0)
+		return 0;
+	return stat(path, &st) == 0;
+}
+
+/* The Argon2id parameters for a new key file. */
+static void
+kf_params(uint64_t *ops, uint64_t *mem)
+{
+	const char	*s = getenv("CASESYNC_KDF");
+
+	if (s != NULL && strcmp(s, "fast") == 0) {
+		*ops = crypto_pwhash_OPSLIMIT_MIN;
+		*mem = crypto_pwhash_MEMLIMIT_MIN;
+	} else {
+		*ops = crypto_pwhash_OPSLIMIT_MODERATE;
+		*mem = crypto_pwhash_MEMLIMIT_MODERATE;
+	}
+}
+
+static int
+kf_check_pass(size_t passlen)
+{
+	if (passlen == 0 || passlen > VAULT_PASS_MAX) {
+		log_warnx("vault: passphrase must be 1 to %d bytes",
+		    VAULT_PASS_MAX);
+		return CS_ERR_FORMAT;
+	}
+	return 0;
+}
+
+/* KEK = Argon2id(pass, salt, ops, mem) into sodium_malloc'd *kek. */
+static int
+kf_kek(const char *pass, size_t passlen, const uint8_t *salt, uint64_t ops,
+    uint64_t mem, uint8_t **kek)
+{
+	uint8_t	*k;
+
+	*kek = NULL;
+	if ((k = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES)) ==
+	    NULL)
+		return CS_ERR_ALLOC;
+	if (crypto_pwhash(k, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+	    pass, passlen, salt, (unsigned long long)ops, (size_t)mem,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		log_warnx("vault: Argon2id failed (out of memory?)");
+		sodium_free(k);
+		return CS_ERR_CRYPTO;
+	}
+	*kek = k;
+	return 0;
+}
+
+/*
+ * Fill "kf" (KF_LEN bytes) for "dbkey" under "pass" with a new salt and
+ * nonce; "dbid" and "pgsz" are kept.
+ */
+static int
+kf_wrap(uint8_t *kf, const uint8_t *dbkey, const uint8_t *dbid,
+    uint32_t pgsz, const char *pass, size_t passlen)
+{
+	uint8_t			*kek = NULL;
+	uint64_t		 ops, mem;
+	unsigned long long	 clen;
+	int			 r;
+
+	kf_params(&ops, &mem);
+	memset(kf, 0, KF_LEN);
+	memcpy(kf, KF_MAGIC, KF_MAGIC_LEN);
+	put_be(kf + KF_OFF_VERSION, KF_VERSION, 2);
+	put_be(kf + KF_OFF_ALG, crypto_pwhash_ALG_ARGON2ID13, 2);
+	put_be(kf + KF_OFF_PGSZ, pgsz, 4);
+	put_be(kf + KF_OFF_OPS, ops, 8);
+	put_be(kf + KF_OFF_MEM, mem, 8);
+	randombytes_buf(kf + KF_OFF_SALT, crypto_pwhash_SALTBYTES);
+	memcpy(kf + KF_OFF_DBID, dbid, VAULT_DBID_LEN);
+	randombytes_buf(kf + KF_OFF_NONCE,
+	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	if ((r = kf_kek(pass, passlen, kf + KF_OFF_SALT, ops, mem, &kek)) != 0)
+		goto out;
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt(kf + KF_OFF_WRAP, &clen,
+	    dbkey, KF_DBKEY_LEN, kf, KF_AD_LEN, NULL, kf + KF_OFF_NONCE,
+	    kek) != 0 || clen != KF_WRAP_LEN) {
+		r = CS_ERR_CRYPTO;
+		goto out;
+	}
+	r = 0;
+ out:
+	if (kek != NULL)
+		sodium_free(kek);
+	return r;
+}
+
+/*
+ * Parse the key file bytes "p" and unwrap the database key with "pass"
+ * into sodium_malloc'd *dbkey; *pgsz and dbid are filled in.
+ */
+static int
+kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
+    uint8_t **dbkey, uint8_t *dbid, uint32_t *pgsz)
+{
+	uint8_t			*kek = NULL, *k = NULL;
+	uint64_t		 ops, mem, ps;
+	unsigned long long	 mlen;
+	int			 r;
+
+	*dbkey = NULL;
+	if (len != KF_LEN || memcmp(p, KF_MAGIC, KF_MAGIC_LEN) != 0) {
+		log_warnx("vault: %s is not a casesync vault key file (%s)",
+		    VAULT_KEY_FILE, len != KF_LEN ? "wrong size" :
+		    "bad magic");
+		return CS_ERR_FORMAT;
+	}
+	ops = get_be(p + KF_OFF_OPS, 8);
+	mem = get_be(p + KF_OFF_MEM, 8);
+	ps = get_be(p + KF_OFF_PGSZ, 4);
+	if (get_be(p + KF_OFF_VERSION, 2) != KF_VERSION ||
+	    get_be(p + KF_OFF_ALG, 2) != crypto_pwhash_ALG_ARGON2ID13 ||
+	    ops < crypto_pwhash_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
+	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > KF_MEM_MAX ||
+	    ps < 1024 || ps > 65536 || (ps & (ps - 1)) != 0) {
+		log_warnx("vault: %s: unsupported version or parameters",
+		    VAULT_KEY_FILE);
+		return CS_ERR_FORMAT;
+	}
+	if ((r = kf_kek(pass, passlen, p + KF_OFF_SALT, ops, mem, &kek)) != 0)
+		goto out;
+	if ((k = sodium_malloc(KF_DBKEY_LEN)) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(k, &mlen, NULL,
+	    p + KF_OFF_WRAP, KF_WRAP_LEN, p, KF_AD_LEN, p + KF_OFF_NONCE,
+	    kek) != 0 || mlen != KF_DBKEY_LEN) {
+		r = CS_ERR_PASSPHRASE;
+		goto out;
+	}
+	memcpy(dbid, p + KF_OFF_DBID, VAULT_DBID_LEN);
+	*pgsz = (uint32_t)ps;
+	*dbkey = k;
+	k = NULL;			/* transferred */
+	r = 0;
+ out:
+	if (kek != NULL)
+		sodium_free(kek);
+	if (k != NULL)
+		sodium_free(k);
+	return r;
+}
+
+/* The VFS's view of the keys, derived from the database key. */
+static int
+kf_keys(const uint8_t *dbkey, const uint8_t *dbid, uint32_t pgsz,
+    struct vault_keys **out)
+{
+	struct vault_keys	*vk;
+
+	*out = NULL;
+	if ((vk = sodium_malloc(sizeof(*vk))) == NULL)
+		return CS_ERR_ALLOC;
+	memset(vk, 0, sizeof(*vk));
+	if (crypto_kdf_derive_from_key(vk->pagekey, sizeof(vk->pagekey),
+	    KF_KDF_PAGEKEY, KF_KDF_CTX, dbkey) != 0) {
+		sodium_free(vk);
+		return CS_ERR_CRYPTO;
+	}
+	memcpy(vk->dbid, dbid, VAULT_DBID_LEN);
+	vk->pgsz = pgsz;
+	if (sodium_mprotect_readonly(vk) != 0) {
+		sodium_free(vk);
+		return CS_ERR_SYSTEM;
+	}
+	*out = vk;
+	return 0;
+}
+
+static int
+kf_read(const char *dir, struct buf **b)
+{
+	char	path[PATH_MAX];
+	int	r;
+
+	*b = NULL;
+	if ((r = kf_path(path, sizeof(path), dir, VAULT_KEY_FILE)) != 0)
+		return r;
+	/* A little more than KF_LEN, so that a longer file is FORMAT. */
+	r = file_read(path, KF_LEN + 1, b);
+	if (r == CS_ERR_TOO_LARGE) {
+		log_warnx("vault: %s is not a casesync vault key file "
+		    "(wrong size)", VAULT_KEY_FILE);
+		r = CS_ERR_FORMAT;
+	}
+	return r;
+}
+
+int
+vaultkey_load(const char *dir, const char *pass, size_t passlen,
+    struct vault_keys **out)
+{
+	struct buf	*b = NULL;
+	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN];
+	uint32_t	 pgsz = 0;
+	int		 r;
+
+	*out = NULL;
+	if ((r = kf_check_pass(passlen)) != 0 ||
+	    (r = kf_read(dir, &b)) != 0 ||
+	    (r = kf_unwrap(buf_ptr(b), buf_len(b), pass, passlen, &dbkey,
+	    dbid, &pgsz)) != 0 ||
+	    (r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
+		goto out;
+	r = 0;
+ out:
+	buf_free(b);
+	if (dbkey != NULL)
+		sodium_free(dbkey);
+	return r;
+}
+
+int
+vaultkey_create(const char *dir, const char *pass, size_t passlen,
+    struct vault_keys **out)
+{
+	char	 path[PATH_MAX];
+	uint8_t	*dbkey = NULL, dbid[VAULT_DBID_LEN], kf[KF_LEN];
+	int	 r;
+
+	*out = NULL;
+	if ((r = kf_check_pass(passlen)) != 0 ||
+	    (r = kf_path(path, sizeof(path), dir, VAULT_KEY_FILE)) != 0)
+		return r;
+	if ((dbkey = sodium_malloc(KF_DBKEY_LEN)) == NULL)
+		return CS_ERR_ALLOC;
+	randombytes_buf(dbkey, KF_DBKEY_LEN);
+	randombytes_buf(dbid, sizeof(dbid));
+	if ((r = kf_wrap(kf, dbkey, dbid, VAULT_PAGE_SIZE, pass,
+	    passlen)) != 0 ||
+	    (r = kf_keys(dbkey, dbid, VAULT_PAGE_SIZE, out)) != 0)
+		goto out;
+	if ((r = file_write_atomic(path, kf, sizeof(kf), 0600, 1)) != 0) {
+		vaultkey_free(*out);
+		*out = NULL;
+		goto out;
+	}
+	r = 0;
+ out:
+	sodium_free(dbkey);
+	return r;
+}
+
+void
+vaultkey_free(struct vault_keys *vk)
+{
+	if (vk != NULL)
+		sodium_free(vk);	/* zeroes, then unmaps */
+}
+
+int
+vault_passwd(const char *dir, const char *old, size_t oldlen,
+    const char *new, size_t newlen)
+{
+	char		 path[PATH_MAX];
+	struct buf	*b = NULL;
+	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN], kf[KF_LEN];
+	uint32_t	 pgsz = 0;
+	int		 r;
+
+	if ((r = kf_check_pass(oldlen)) != 0 ||
+	    (r = kf_check_pass(newlen)) != 0 ||
+	    (r = kf_path(path, sizeof(path), dir, VAULT_KEY_FILE)) != 0 ||
+	    (r = kf_read(dir, &b)) != 0 ||
+	    (r = kf_unwrap(buf_ptr(b), buf_len(b), old, oldlen, &dbkey,
+	    dbid, &pgsz)) != 0 ||
+	    (r = kf_wrap(kf, dbkey, dbid, pgsz, new, newlen)) != 0 ||
+	    (r = file_write_atomic(path, kf, sizeof(kf), 0600, 0)) != 0)
+		goto out;
+	r = 0;
+ out:
+	buf_free(b);
+	if (dbkey != NULL)
+		sodium_free(dbkey);
+	return r;
+}
+
+/* ---- the vault: open, create, close, secrets ---- */
+
+struct vault {
+	sqlite3			*db;
+	struct vault_keys	*keys;
+	char			 token[VAULT_TOKEN_LEN];
+};
+
+
+int
+vault_sqlite_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return CS_ERR_TAMPERED;
+	case SQLITE_IOERR:
+		return rc == SQLITE_IOERR_DATA ? CS_ERR_TAMPERED : CS_ERR_DB;
+	default:
+		return CS_ERR_DB;
+	}
+}
+
+/* The CS_ERR_* for the last error on "db"; never 0. */
+static int
+vault_dberr(sqlite3 *db)
+{
+	int	r;
+
+	r = vault_sqlite_err(sqlite3_extended_errcode(db));
+	return r != 0 ? r : CS_ERR_DB;
+}
+
+static int
+vault_exec(sqlite3 *db, const char *sql)
+{
+	int	r;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	r = vault_dberr(db);
+	if (r != CS_ERR_TAMPERED)
+		log_warnx("vault: %s: %s", sql, sqlite3_errmsg(db));
+	return r;
+}
+
+/* "file:" URI for dir/vault.db with every unusual byte %-escaped. */
+static int
+vault_uri(char *dst, size_t len, const char *dir, const char *token)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 path[PATH_MAX];
+	const unsigned char	*s;
+	size_t			 n;
+	int			 r;
+
+	if ((r = str_fmt(path, sizeof(path), "%s/%s", dir,
+	    VAULT_DB_FILE)) != 0)
+		return r;
+	if ((r = str_fmt(dst, len, "file:%s", path[0] == '/' ? "//" : "")) !=
+	    0)
+		return r;
+	n = strlen(dst);
+	for (s = (const unsigned char *)path; *s != '\0'; s++) {
+		if (len - n < 4)
+			return CS_ERR_TOO_LARGE;
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("/._-~", *s) != NULL)
+			dst[n++] = (char)*s;
+		else {
+			dst[n++] = '%';
+			dst[n++] = hex[*s >> 4];
+			dst[n++] = hex[*s & 0xf];
+		}
+	}
+	dst[n] = '\0';
+	return str_fmt(dst + n, len - n, "?vault=%s", token);
+}
+
+static int
+vault_pragmas(sqlite3 *db, int create)
+{
+	char	sql[128];
+	int	r, n = VAULT_RESERVE;
+
+	if ((r = vault_exec(db, "PRAGMA temp_store=MEMORY;"
+	    "PRAGMA mmap_size=0; PRAGMA trusted_schema=OFF")) != 0 ||
+	    (r = str_fmt(sql, sizeof(sql), "PRAGMA cache_size=-%d",
+	    CACHE_KIB)) != 0 ||
+	    (r = vault_exec(db, sql)) != 0)
+		return r;
+	if (create) {
+		/* Before the first write: the reserve is fixed forever. */
+		if ((r = str_fmt(sql, sizeof(sql), "PRAGMA page_size=%d",
+		    VAULT_PAGE_SIZE)) != 0 ||
+		    (r = vault_exec(db, sql)) != 0)
+			return r;
+		if (sqlite3_file_control(db, "main",
+		    SQLITE_FCNTL_RESERVE_BYTES, &n) != SQLITE_OK)
+			return CS_ERR_DB;
+	}
+	if ((r = vault_exec(db, "PRAGMA journal_mode=WAL")) != 0 ||
+	    (r = vault_exec(db, "PRAGMA synchronous=FULL")) != 0)
+		return r;
+	return vault_exec(db, "CREATE TABLE IF NOT EXISTS vault_secret ("
+	    "name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)");
+}
+
+/*
+ * Open dir/vault.db through the VFS with the keys in "v".  An existing
+ * database must be a non-empty whole number of pages: an empty file
+ * would otherwise silently become a new, empty vault.
+ */
+static int
+vault_db_open(struct vault *v, const char *dir, int create)
+{
+	char		 uri[PATH_MAX * 3 + 64], path[PATH_MAX];
+	struct stat	 st;
+	int		 r, flags;
+
+	if ((r = vault_vfs_register()) != 0 ||
+	    (r = str_fmt(path, sizeof(path), "%s/%s", dir,
+	    VAULT_DB_FILE)) != 0)
+		return r;
+	if (!create) {
+		if (stat(path, &st) == -1) {
+			log_warnx("vault: %s is missing", path);
+			return CS_ERR_NOT_FOUND;
+		}
+		if (st.st_size == 0 || st.st_size % v->keys->pgsz != 0) {
+			log_warnx("vault: %s has a wrong size: database "
+			    "damaged or tampered", path);
+			return CS_ERR_TAMPERED;
+		}
+	}
+	if ((r = vault_vfs_attach(v->keys, v->token)) != 0 ||
+	    (r = vault_uri(uri, sizeof(uri), dir, v->token)) != 0)
+		return r;
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI |
+	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(uri, &v->db, flags, VAULT_VFS_NAME) !=
+	    SQLITE_OK) {
+		if (v->db == NULL)
+			return CS_ERR_ALLOC;
+		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED)
+			log_warnx("vault: %s: %s", path,
+			    sqlite3_errmsg(v->db));
+		return r;
+	}
+	if (sqlite3_extended_result_codes(v->db, 1) != SQLITE_OK)
+		return CS_ERR_DB;
+	return vault_pragmas(v->db, create);
+}
+
+void
+vault_close(struct vault *v)
+{
+	if (v == NULL)
+		return;
+	if (v->db != NULL && sqlite3_close(v->db) != SQLITE_OK) {
+		/* Statements left open: the files stay open, and so must
+		 * their keys.  A leak, not a use after free. */
+		log_warnx("vault: close: %s", sqlite3_errmsg(v->db));
+		free(v);
+		return;
+	}
+	if (v->token[0] != '\0')
+		vault_vfs_detach(v->token);
+	vaultkey_free(v->keys);
+	free(v);
+}
+
+static int
+vault_new(struct vault **out)
+{
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return CS_ERR_ALLOC;
+	return 0;
+}
+
+static int
+vault_path_exists(const char *dir, const char *name, const char *suffix)
+{
+	char		path[PATH_MAX];
+	struct stat	st;
+
+	if (str_fmt(path, sizeof(path), "%s/%s%s", dir, name, suffix) != 0)
+		return 1;	/* cannot be ours: refuse */
+	return lstat(path, &st) == 0;
+}
+
+static void
+vault_unlink(const char *dir, const char *name, const char *suffix)
+{
+	char	path[PATH_MAX];
+
+	if (str_fmt(path, sizeof(path), "%s/%s%s", dir, name, suffix) == 0)
+		(void)unlink(path);
+}
+
+int
+vault_create(const char *dir, const char *pass, size_t passlen,
+    struct vault **out)
+{
+	static const char	*sfx[] = { "", "-wal", "-journal", "-shm" };
+	struct vault		*v = NULL;
+	size_t			 i;
+	int			 r, made = 0;
+
+	*out = NULL;
+	if (vault_path_exists(dir, VAULT_KEY_FILE, ""))
+		return CS_ERR_EXISTS;
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (vault_path_exists(dir, VAULT_DB_FILE, sfx[i]))
+			return CS_ERR_EXISTS;
+	if ((r = vault_new(&v)) != 0)
+		goto out;
+	if ((r = vaultkey_create(dir, pass, passlen, &v->keys)) != 0)
+		goto out;
+	made = 1;
+	if ((r = vault_db_open(v, dir, 1)) != 0)
+		goto out;
+	*out = v;
+	v = NULL;			/* transferred */
+	r = 0;
+ out:
+	vault_close(v);
+	if (r != 0 && made) {
+		for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+			vault_unlink(dir, VAULT_DB_FILE, sfx[i]);
+		vault_unlink(dir, VAULT_KEY_FILE, "");
+	}
+	return r;
+}
+
+int
+vault_open(const char *dir, const char *pass, size_t passlen,
+    struct vault **out)
+{
+	struct vault	*v = NULL;
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	*out = NULL;
+	if ((r = vault_new(&v)) != 0 ||
+	    (r = vaultkey_load(dir, pass, passlen, &v->keys)) != 0 ||
+	    (r = vault_db_open(v, dir, 0)) != 0)
+		goto out;
+	/* Our table must be there: anything else is not our database. */
+	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = 'vault_secret'", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		r = r == SQLITE_DONE ? CS_ERR_TAMPERED :
+		    vault_dberr(v->db);
+		goto out;
+	}
+	*out = v;
+	v = NULL;			/* transferred */
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	vault_close(v);
+	return r;
+}
+
+sqlite3 *
+vault_db(struct vault *v)
+{
+	return v->db;
+}
+
+int
+vault_check(struct vault *v)
+{
+	sqlite3_stmt		*st = NULL;
+	const unsigned char	*s;
+	int			 r;
+
+	if (sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st,
+	    NULL) != SQLITE_OK) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	s = sqlite3_column_text(st, 0);
+	if (s == NULL || strcmp((const char *)s, "ok") != 0) {
+		log_warnx("vault: integrity check: %s", s != NULL ?
+		    (const char *)s : "(null)");
+		r = CS_ERR_TAMPERED;
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int
+vault_name_ok(const char *name)
+{
+	size_t	n;
+
+	return name != NULL && (n = strlen(name)) > 0 && n <= 255;
+}
+
+int
+vault_secret_put(struct vault *v, const char *name, const uint8_t *p,
+    size_t len)
+{
+	static const char	 sql[] = "INSERT INTO vault_secret(name, value) "
+	    "VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2";
+	static const uint8_t	 empty[1];
+	sqlite3_stmt		*st = NULL;
+	int			 r;
+
+	if (!vault_name_ok(name) || len > VAULT_SECRET_MAX)
+		return CS_ERR_TOO_LARGE;
+	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 2, len == 0 ? empty : p, (int)len,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+vault_secret_get(struct vault *v, const char *name, uint8_t **p,
+    size_t *len)
+{
+	static const char	 sql[] = "SELECT value FROM vault_secret "
+	    "WHERE name = ?1";
+	sqlite3_stmt		*st = NULL;
+	const void		*b;
+	uint8_t			*q;
+	int			 r, n;
+
+	*p = NULL;
+	*len = 0;
+	if (!vault_name_ok(name))
+		return CS_ERR_NOT_FOUND;
+	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	if ((r = sqlite3_step(st)) == SQLITE_DONE) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (r != SQLITE_ROW) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	b = sqlite3_column_blob(st, 0);
+	n = sqlite3_column_bytes(st, 0);
+	if (n < 0 || (size_t)n > VAULT_SECRET_MAX) {
+		r = CS_ERR_TOO_LARGE;
+		goto out;
+	}
+	if ((q = sodium_malloc(n > 0 ? (size_t)n : 1)) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	if (n > 0)
+		memcpy(q, b, (size_t)n);
+	*p = q;
+	*len = (size_t)n;
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+void
+vault_secret_free(uint8_t *p, size_t len)
+{
+	(void)len;		/* sodium_free knows the size and wipes it */
+	if (p != NULL)
+		sodium_free(p);
+}
+
+int
+vault_secret_del(struct vault *v, const char *name)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM vault_secret WHERE "
+	    "name = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		r = vault_dberr(v->db);
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+vault_harden_process(void)
+{
+	struct rlimit	rl = { 0, 0 };
+	int		r = 0;
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		r = CS_ERR_SYSTEM;
+#if defined(__SANITIZE_ADDRESS__)
+	/* LeakSanitizer needs to ptrace us at exit: sanitizer builds only. */
+#else
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		r = CS_ERR_SYSTEM;
+#endif
+	return r;
+}
