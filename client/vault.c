@@ -47,7 +47,7 @@ struct vfile {
 	sqlite3_file		 base;
 	sqlite3_file		*real;
 	const struct vault_keys	*keys;
-	uint8_t			*pg;		/* one page, reused */
+	uint8_t			*pg;		/* one frame, reused */
 	sqlite3_int64		 fh_off;	/* WAL: last frame header */
 	sqlite3_int64		 w4_off;	/* journal: last 4-byte write */
 	sqlite3_int64		 r4_off;	/* journal: last 4-byte read */
@@ -55,6 +55,8 @@ struct vfile {
 	uint32_t		 w4, r4;
 	int			 type;
 	uint8_t			 fh[WAL_FHDR_LEN];
+	size_t			 npool;		/* unused bytes in pool */
+	uint8_t			 pool[NONCE_LEN * 128];
 };
 
 /* Open vaults: token -> keys. */
@@ -149,7 +151,7 @@ vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
 
 /* Seal the plaintext page "p" (pgsz bytes) in place. */
 static int
-vf_seal(const struct vfile *f, uint8_t *p, uint32_t pgno,
+vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno,
     const uint8_t *extra)
 {
 	uint8_t			ad[AD_LEN];
@@ -157,7 +159,14 @@ vf_seal(const struct vfile *f, uint8_t *p, uint32_t pgno,
 	unsigned long long	taglen;
 
 	vf_ad(f, ad, pgno, extra);
-	randombytes_buf(p + n, NONCE_LEN);
+	/* Random nonces, fetched 128 at a time: one getrandom(), not one
+	 * per page. */
+	if (f->npool < NONCE_LEN) {
+		randombytes_buf(f->pool, sizeof(f->pool));
+		f->npool = sizeof(f->pool);
+	}
+	memcpy(p + n, f->pool + sizeof(f->pool) - f->npool, NONCE_LEN);
+	f->npool -= NONCE_LEN;
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt_detached(p,
 	    p + n + NONCE_LEN, &taglen, p, n, ad, sizeof(ad), NULL, p + n,
 	    f->keys->pagekey) != 0 || taglen != TAG_LEN)
@@ -378,6 +387,21 @@ wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 
 	if (off < 0 || amt <= 0)
 		return SQLITE_IOERR_READ;
+	/*
+	 * The common case, a page of a frame SQLite has validated (reads
+	 * and checkpoints): header and page in one read.
+	 */
+	if ((uint32_t)amt == f->pgsz && off >= WAL_HDR_LEN + WAL_FHDR_LEN &&
+	    (off - WAL_HDR_LEN) % (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz) ==
+	    WAL_FHDR_LEN && vf_real_read(f, f->pg, WAL_FHDR_LEN + amt,
+	    off - WAL_FHDR_LEN) == SQLITE_OK) {
+		i = (off - WAL_HDR_LEN) / (WAL_FHDR_LEN +
+		    (sqlite3_int64)f->pgsz);
+		if ((r = wal_open_frame(f, f->pg + WAL_FHDR_LEN, f->pg, i,
+		    0)) == SQLITE_OK)
+			memcpy(buf, f->pg + WAL_FHDR_LEN, f->pgsz);
+		return r;
+	}
 	rc = vf_real_read(f, buf, amt, off);
 	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
 		return rc;
@@ -539,8 +563,10 @@ vf_close(sqlite3_file *file)
 	int		 rc;
 
 	rc = f->real->pMethods->xClose(f->real);
+	sodium_memzero(f->pool, sizeof(f->pool));
+	f->npool = 0;
 	if (f->pg != NULL) {
-		sodium_memzero(f->pg, f->pgsz);
+		sodium_memzero(f->pg, WAL_FHDR_LEN + f->pgsz);
 		free(f->pg);
 		f->pg = NULL;
 	}
@@ -802,7 +828,8 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 	f->pgsz = keys->pgsz;
 	f->type = type;
 	f->fh_off = f->w4_off = f->r4_off = -1;
-	if ((f->pg = malloc(f->pgsz)) == NULL)
+	/* a page, or (WAL) a frame header and its page */
+	if ((f->pg = malloc(WAL_FHDR_LEN + f->pgsz)) == NULL)
 		return SQLITE_NOMEM;
 	rc = orig->xOpen(orig, name, f->real, flags, outflags);
 	if (rc != SQLITE_OK) {

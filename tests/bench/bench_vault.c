@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * bench_vault.c - the cost of the encrypted vault against plain SQLite
+ * on the same machine in the same run.
+ *
+ * Both databases get the same settings: page size 4096, WAL,
+ * synchronous=FULL, temp_store=MEMORY, mmap off, 16 MiB cache.  The
+ * plain one uses the default VFS; the encrypted one is a vault
+ * (vault_create/vault_open, cheap Argon2id: key derivation is not what
+ * is measured).  Figures, each the median of BENCH_ROUNDS (default 5)
+ * rounds, plain and encrypted rounds alternating:
+ *
+ *   insert     BENCH_ROWS (default 100000) rows of 100-200 bytes in one
+ *              transaction, COMMIT (and its automatic checkpoint) included
+ *   scan       close, reopen, then SELECT over every row.  "Cold" means
+ *              SQLite's page cache is empty, so every page is read and
+ *              (for the vault) decrypted; the operating system's cache
+ *              stays warm (dropping it needs root)
+ *   lookup     close, reopen, then BENCH_ROWS point lookups by primary key
+ *              in random order
+ *
+ * Output: a markdown table on stdout.  The directory is mkdtemp'd in
+ * $TMPDIR (default /tmp) and removed.
+ */
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+#define PASS		"bench passphrase"
+#define MAX_ROUNDS	15
+
+struct conn {
+	sqlite3		*db;
+	struct vault	*v;
+};
+
+enum { F_INSERT, F_SCAN, F_LOOKUP, F_N };
+
+static const char	*fig_name[F_N] = {
+	"insert rows, one transaction (ms)",
+	"cold full scan (ms)",
+	"point lookups by primary key (ms)",
+};
+
+static int	nrows = 100000;
+static char	top[PATH_MAX];
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bench_vault: %s\n", what);
+	exit(1);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static uint64_t
+next(uint64_t *s)
+{
+	/* xorshift64*: repeatable rows, no libc rand */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static void
+exec(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench_vault: %s: %s\n", sql,
+		    sqlite3_errmsg(db));
+		exit(1);
+	}
+}
+
+static void
+conn_open(struct conn *c, const char *dir, int enc, int create)
+{
+	char	path[PATH_MAX];
+
+	memset(c, 0, sizeof(*c));
+	if (enc) {
+		if ((create ? vault_create(dir, PASS, strlen(PASS), &c->v) :
+		    vault_open(dir, PASS, strlen(PASS), &c->v)) != 0)
+			die("cannot open the vault");
+		c->db = vault_db(c->v);
+		return;
+	}
+	if (str_fmt(path, sizeof(path), "%s/plain.db", dir) != 0 ||
+	    sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		die("cannot open the plain database");
+	/* the vault's settings (see vault.h), minus the encryption */
+	exec(c->db, "PRAGMA page_size=4096; PRAGMA temp_store=MEMORY; "
+	    "PRAGMA mmap_size=0; PRAGMA cache_size=-16384; "
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
+}
+
+static void
+conn_close(struct conn *c)
+{
+	if (c->v != NULL)
+		vault_close(c->v);
+	else if (sqlite3_close(c->db) != SQLITE_OK)
+		die("close");
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+rm_dir(const char *dir)
+{
+	static const char	*names[] = { "vault.key", "vault.db",
+	    "vault.db-wal", "vault.db-shm", "plain.db", "plain.db-wal",
+	    "plain.db-shm" };
+	char			 p[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (str_fmt(p, sizeof(p), "%s/%s", dir, names[i]) == 0)
+			unlink(p);
+	rmdir(dir);
+}
+
+/* One round for plain (enc 0) or vault (enc 1): fills t[F_N]. */
+static void
+round_run(int enc, int round, double t[F_N], long long *size)
+{
+	struct conn	 c;
+	sqlite3_stmt	*st;
+	char		 dir[PATH_MAX], body[256], p[PATH_MAX];
+	uint64_t	 seed = 0x9e3779b97f4a7c15ULL, x;
+	struct stat	 sb;
+	double		 t0;
+	int64_t		 sum = 0;
+	int		 i, j, len;
+
+	if (str_fmt(dir, sizeof(dir), "%s/%s%d", top, enc ? "enc" : "plain",
+	    round) != 0 || mkdir(dir, 0700) == -1)
+		die("mkdir");
+	conn_open(&c, dir, enc, 1);
+	exec(c.db, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
+	if (sqlite3_prepare_v2(c.db, "INSERT INTO t VALUES (?1, ?2)", -1,
+	    &st, NULL) != SQLITE_OK)
+		die("prepare");
+	t0 = now_ms();
+	exec(c.db, "BEGIN");
+	for (i = 0; i < nrows; i++) {
+		len = 100 + (int)(next(&seed) % 101);
+		for (j = 0; j < len; j++)
+			body[j] = (char)('a' + next(&seed) % 26);
+		if (sqlite3_bind_int(st, 1, i) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 2, body, len, SQLITE_STATIC) !=
+		    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE ||
+		    sqlite3_reset(st) != SQLITE_OK)
+			die("insert");
+	}
+	exec(c.db, "COMMIT");
+	t[F_INSERT] = now_ms() - t0;
+	sqlite3_finalize(st);
+	conn_close(&c);
+
+	conn_open(&c, dir, enc, 0);
+	if (sqlite3_prepare_v2(c.db, "SELECT body FROM t", -1, &st, NULL) !=
+	    SQLITE_OK)
+		die("prepare");
+	t0 = now_ms();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		sum += sqlite3_column_bytes(st, 0);
+	t[F_SCAN] = now_ms() - t0;
+	sqlite3_finalize(st);
+	if (sum < (int64_t)nrows * 100)
+		die("scan: rows missing");
+	conn_close(&c);
+
+	conn_open(&c, dir, enc, 0);
+	if (sqlite3_prepare_v2(c.db, "SELECT body FROM t WHERE id = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		die("prepare");
+	x = 12345;
+	t0 = now_ms();
+	for (i = 0; i < nrows; i++) {
+		if (sqlite3_bind_int(st, 1, (int)(next(&x) % (uint64_t)nrows))
+		    != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+		    sqlite3_reset(st) != SQLITE_OK)
+			die("lookup");
+	}
+	t[F_LOOKUP] = now_ms() - t0;
+	sqlite3_finalize(st);
+	conn_close(&c);
+
+	if (str_fmt(p, sizeof(p), "%s/%s", dir, enc ? "vault.db" :
+	    "plain.db") != 0 || stat(p, &sb) == -1)
+		die("stat");
+	*size = (long long)sb.st_size;
+	rm_dir(dir);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char *
+fs_name(const char *dir)
+{
+	struct statfs	s;
+
+	if (statfs(dir, &s) == -1)
+		return "unknown";
+	switch ((unsigned long)s.f_type) {
+	case 0xef53UL:
+		return "ext4";
+	case 0x01021994UL:
+		return "tmpfs";
+	case 0x9123683eUL:
+		return "btrfs";
+	case 0x58465342UL:
+		return "xfs";
+	case 0x794c7630UL:
+		return "overlayfs";
+	default:
+		return "other";
+	}
+}
+
+int
+main(void)
+{
+	double		 t[2][F_N][MAX_ROUNDS], r[F_N], med[2][F_N];
+	long long	 size[2] = { 0, 0 };
+	const char	*tmp, *s;
+	uint64_t	 u;
+	int		 rounds = 5, i, f, e;
+
+	log_init(1, "bench_vault");
+	if (sodium_init() < 0)
+		die("sodium_init");
+	if (setenv("CASESYNC_KDF", "fast", 1) != 0)
+		die("setenv");
+	if ((s = getenv("BENCH_ROWS")) != NULL) {
+		if (parse_u64(s, 1000, 10000000, &u) != 0)
+			die("BENCH_ROWS: 1000..10000000");
+		nrows = (int)u;
+	}
+	if ((s = getenv("BENCH_ROUNDS")) != NULL) {
+		if (parse_u64(s, 1, MAX_ROUNDS, &u) != 0)
+			die("BENCH_ROUNDS: 1..15");
+		rounds = (int)u;
+	}
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (str_fmt(top, sizeof(top), "%s/bench_vault.XXXXXX", tmp) != 0 ||
+	    mkdtemp(top) == NULL)
+		die("mkdtemp");
+	for (i = 0; i < rounds; i++)
+		for (e = 0; e < 2; e++) {
+			double	x[F_N];
+
+			round_run(e, i, x, &size[e]);
+			for (f = 0; f < F_N; f++)
+				t[e][f][i] = x[f];
+		}
+	for (e = 0; e < 2; e++)
+		for (f = 0; f < F_N; f++)
+			med[e][f] = median(t[e][f], rounds);
+	for (f = 0; f < F_N; f++)
+		r[f] = med[0][f] > 0 ? med[1][f] / med[0][f] : 0;
+
+	printf("### Vault: encrypted vs plain SQLite\n\n");
+	printf("%d rows of 100-200 bytes; page size %d, WAL, "
+	    "synchronous=FULL, 16 MiB cache, mmap off; median of %d rounds; "
+	    "files on %s (%s).  \"Cold\" = after close and reopen (SQLite's "
+	    "cache empty, the OS cache warm).\n\n", nrows, VAULT_PAGE_SIZE,
+	    rounds, tmp, fs_name(top));
+	printf("| figure | plain | encrypted | ratio |\n");
+	printf("|---|---:|---:|---:|\n");
+	for (f = 0; f < F_N; f++)
+		printf("| %s | %.1f | %.1f | %.2f |\n", fig_name[f],
+		    med[0][f], med[1][f], r[f]);
+	printf("| database size (KiB) | %lld | %lld | %.2f |\n",
+	    size[0] / 1024, size[1] / 1024,
+	    size[0] > 0 ? (double)size[1] / (double)size[0] : 0);
+	printf("\nGoals: insert ratio <= 1.3 (%s), scan ratio <= 1.6 (%s).\n",
+	    r[F_INSERT] <= 1.3 ? "met" : "NOT met",
+	    r[F_SCAN] <= 1.6 ? "met" : "NOT met");
+	rmdir(top);
+	return 0;
+}
