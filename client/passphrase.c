@@ -177,7 +177,8 @@ pass_tty_line(int fd, const char *prompt, char **pass, size_t *len)
 	}
 	c = 0;
 	(void)tcsetattr(fd, TCSAFLUSH, &saved);
-	(void)write(fd, "\n", 1);
+	if (write(fd, "\n", 1) == -1)
+		got = got == 1 ? got : -1;	/* the terminal went away */
 	for (i = 0; i < 4; i++)
 		(void)sigaction(sigs[i], &old[i], NULL);
 	if (pass_sig != 0) {
