@@ -8,7 +8,7 @@
  * SQLite leaves to us as "reserved space", hold the random 24-byte
  * nonce and the 16-byte tag.  The associated data binds the page to the
  * database id, the kind of file (main, WAL, journal) and the page
- * number; in the WAL also to the frame's commit size and salts.  SQLite's
+ * number; in the WAL also to the frame's commit size.  SQLite's
  * own structures (WAL header and frame headers, journal headers, page
  * numbers and checksums in journal records) stay as SQLite wrote them,
  * so its crash recovery keeps working: its checksums are over the
@@ -35,7 +35,7 @@
 
 #define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 12)
+#define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 4)
 #define WAL_HDR_LEN	32
 #define WAL_FHDR_LEN	24
 #define TOKEN_LEN	((VAULT_TOKEN_LEN - 1) / 2)
@@ -107,19 +107,28 @@ vf_tampered(const struct vfile *f, uint32_t pgno)
 }
 
 static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/*
+ * AD = database id, file type, page number, and for a WAL frame its
+ * commit size ("ntrunc", 0 elsewhere).  Not the frame's salts: SQLite
+ * writes frames with zero salts while it will rewrite their checksums
+ * (a page changed twice in one transaction) and fills them in later.
+ */
+static void
 vf_ad(const struct vfile *f, uint8_t ad[AD_LEN], uint32_t pgno,
-    const uint8_t *extra)
+    uint32_t ntrunc)
 {
 	memcpy(ad, f->keys->dbid, VAULT_DBID_LEN);
 	ad[VAULT_DBID_LEN] = (uint8_t)f->type;
-	ad[VAULT_DBID_LEN + 1] = (uint8_t)(pgno >> 24);
-	ad[VAULT_DBID_LEN + 2] = (uint8_t)(pgno >> 16);
-	ad[VAULT_DBID_LEN + 3] = (uint8_t)(pgno >> 8);
-	ad[VAULT_DBID_LEN + 4] = (uint8_t)pgno;
-	if (extra != NULL)
-		memcpy(ad + VAULT_DBID_LEN + 5, extra, 12);
-	else
-		memset(ad + VAULT_DBID_LEN + 5, 0, 12);
+	put32(ad + VAULT_DBID_LEN + 1, pgno);
+	put32(ad + VAULT_DBID_LEN + 5, ntrunc);
 }
 
 /*
@@ -151,14 +160,13 @@ vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
 
 /* Seal the plaintext page "p" (pgsz bytes) in place. */
 static int
-vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno,
-    const uint8_t *extra)
+vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
 {
 	uint8_t			ad[AD_LEN];
 	size_t			n = f->pgsz - VAULT_RESERVE;
 	unsigned long long	taglen;
 
-	vf_ad(f, ad, pgno, extra);
+	vf_ad(f, ad, pgno, ntrunc);
 	/* Random nonces, fetched 128 at a time: one getrandom(), not one
 	 * per page. */
 	if (f->npool < NONCE_LEN) {
@@ -177,13 +185,13 @@ vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno,
 /* Open the sealed page "p" in place: 0, or -1 (then "p" is zeroed). */
 static int
 vf_open_page(const struct vfile *f, uint8_t *p, uint32_t pgno,
-    const uint8_t *extra)
+    uint32_t ntrunc)
 {
 	uint8_t	ad[AD_LEN], nonce[NONCE_LEN], tag[TAG_LEN];
 	size_t	n = f->pgsz - VAULT_RESERVE;
 	int	r;
 
-	vf_ad(f, ad, pgno, extra);
+	vf_ad(f, ad, pgno, ntrunc);
 	memcpy(nonce, p + n, NONCE_LEN);
 	memcpy(tag, p + n + NONCE_LEN, TAG_LEN);
 	r = crypto_aead_xchacha20poly1305_ietf_decrypt_detached(p, NULL, p, n,
@@ -225,7 +233,7 @@ main_hdr_pages(struct vfile *f)
 	rc = vf_real_read(f, p, (int)f->pgsz, 0);
 	if (rc == SQLITE_IOERR_SHORT_READ && all_zero(p, f->pgsz))
 		n = 0;
-	else if (rc == SQLITE_OK && vf_open_page(f, p, 1, NULL) == 0)
+	else if (rc == SQLITE_OK && vf_open_page(f, p, 1, 0) == 0)
 		n = be32(p + 28);
 	free(p);
 	return n;
@@ -252,7 +260,7 @@ main_finish(struct vfile *f, uint8_t *p, uint32_t pgno, int rc)
 	}
 	if (rc != SQLITE_OK)
 		return rc;
-	if (vf_open_page(f, p, pgno, NULL) != 0)
+	if (vf_open_page(f, p, pgno, 0) != 0)
 		return vf_tampered(f, pgno);
 	return SQLITE_OK;
 }
@@ -297,7 +305,7 @@ main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	if (!vf_plain_ok(f, buf, pgno))
 		return SQLITE_IOERR_WRITE;
 	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, pgno, NULL)) != SQLITE_OK)
+	if ((rc = vf_seal(f, f->pg, pgno, 0)) != SQLITE_OK)
 		return rc;
 	return vf_real_write(f, f->pg, amt, off);
 }
@@ -316,9 +324,9 @@ wal_frame_off(const struct vfile *f, sqlite3_int64 i)
  * commit may have been torn by a crash: SQLite will drop it because its
  * checksum fails, and that is right, since its transaction never
  * committed.  But if a later frame of this WAL generation is a valid
- * commit, the frame was part of committed history: tampering.  (That
- * covers frame headers with changed salts too: SQLite would take such
- * a frame for a left-over of an earlier WAL generation.)
+ * commit, the frame was part of committed history: tampering.  The
+ * same holds for a frame whose salts were changed: SQLite would take it
+ * for a left-over of an earlier WAL generation and end the log there.
  * Returns 1 for tampered, 0 for torn tail, -1 on error.
  */
 static int
@@ -341,7 +349,7 @@ wal_committed_after(struct vfile *f, sqlite3_int64 i,
 		    wal_frame_off(f, j) + WAL_FHDR_LEN);
 		if (rc != SQLITE_OK)
 			break;
-		if (vf_open_page(f, p, be32(h), h + 4) == 0)
+		if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0)
 			found = 1;
 	}
 	free(p);
@@ -360,8 +368,23 @@ wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
 	uint8_t	whdr[WAL_HDR_LEN];
 	int	r;
 
-	if (vf_open_page(f, p, be32(h), h + 4) == 0)
-		return SQLITE_OK;
+	if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0) {
+		/*
+		 * Salts are not in the AD.  In recovery, a frame with other
+		 * salts than the WAL header's ends the log; fine after the
+		 * last commit, tampering before it.  (Zero salts: a frame
+		 * whose header SQLite has yet to rewrite, never committed.)
+		 */
+		if (!recovery || all_zero(h + 8, 8))
+			return SQLITE_OK;
+		if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
+			return vf_tampered(f, be32(h));
+		if (memcmp(whdr + 16, h + 8, 8) == 0)
+			return SQLITE_OK;
+		if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
+			return SQLITE_IOERR_NOMEM;
+		return r > 0 ? vf_tampered(f, be32(h)) : SQLITE_OK;
+	}
 	if (all_zero(h, WAL_FHDR_LEN))
 		return SQLITE_OK;	/* never written: zeros, as SQLite wants */
 	/* SQLite validated this frame when it read the log: changed since. */
@@ -486,7 +509,7 @@ wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	if (be32(hp) == 0 || !vf_plain_ok(f, buf, be32(hp)))
 		return SQLITE_IOERR_WRITE;
 	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, be32(hp), hp + 4)) != SQLITE_OK)
+	if ((rc = vf_seal(f, f->pg, be32(hp), be32(hp + 4))) != SQLITE_OK)
 		return rc;
 	return vf_real_write(f, f->pg, amt, off);
  bad:
@@ -521,7 +544,7 @@ jrn_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	if (f->w4 == 0 || !vf_plain_ok(f, buf, f->w4))
 		return SQLITE_IOERR_WRITE;
 	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, f->w4, NULL)) != SQLITE_OK)
+	if ((rc = vf_seal(f, f->pg, f->w4, 0)) != SQLITE_OK)
 		return rc;
 	return vf_real_write(f, f->pg, amt, off);
 }
@@ -549,7 +572,7 @@ jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	}
 	/* Records within nRec were synced before the database was
 	 * touched (synchronous=FULL), so a bad one is not a torn write. */
-	if (vf_open_page(f, buf, pgno, NULL) != 0)
+	if (vf_open_page(f, buf, pgno, 0) != 0)
 		return vf_tampered(f, pgno);
 	return SQLITE_OK;
 }

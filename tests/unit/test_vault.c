@@ -567,6 +567,50 @@ test_tamper_wal(void)
 }
 
 static void
+test_wal_spill(void)
+{
+	struct vault	*v;
+	sqlite3_stmt	*st;
+	char		 d[PATH_MAX], key[33];
+	uint8_t		 r[16];
+	int		 i, n;
+
+	TEST_START("WAL: a transaction bigger than the cache, rewriting "
+	    "its own frames, commits and reopens intact");
+	newdir(d, sizeof(d));
+	ASSERT_INT_EQ(vault_create(d, PASS, PASSLEN, &v), 0);
+	fill(vault_db(v), 0, 1000);
+	exec_ok(vault_db(v), "CREATE TABLE u (k TEXT UNIQUE, b BLOB)");
+	/* Random keys touch index pages again and again: SQLite then
+	 * overwrites frames of this transaction in place and rewrites
+	 * the frame headers' salts and checksums before the commit. */
+	exec_ok(vault_db(v), "PRAGMA cache_size=10");
+	exec_ok(vault_db(v), "BEGIN");
+	ASSERT_INT_EQ(sqlite3_prepare_v2(vault_db(v), "INSERT INTO u VALUES "
+	    "(?1, randomblob(300))", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < 4000; i++) {
+		randombytes_buf(r, sizeof(r));
+		hex_encode(key, r, sizeof(r));
+		ASSERT_INT_EQ(sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC),
+		    SQLITE_OK);
+		ASSERT_INT_EQ(sqlite3_step(st), SQLITE_DONE);
+		ASSERT_INT_EQ(sqlite3_reset(st), SQLITE_OK);
+	}
+	sqlite3_finalize(st);
+	exec_ok(vault_db(v), "UPDATE t SET body = body WHERE id % 7 = 0");
+	exec_ok(vault_db(v), "COMMIT");
+	ASSERT_INT_EQ(vault_check(v), 0);
+	/* a second connection reads the frames the first one wrote */
+	ASSERT_INT_EQ(open_and_read(d, &n), 0);
+	ASSERT_INT_EQ(n, 1000);
+	vault_close(v);
+	ASSERT_INT_EQ(open_and_read(d, &n), 0);
+	ASSERT_INT_EQ(n, 1000);
+	rm_rf(d);
+	TEST_DONE();
+}
+
+static void
 test_vacuum(void)
 {
 	struct vault	*v;
@@ -911,6 +955,7 @@ main(void)
 	test_tamper_main();
 	test_swap_truncate();
 	test_tamper_wal();
+	test_wal_spill();
 	test_vacuum();
 	test_journal_mode();
 	test_passwd();
