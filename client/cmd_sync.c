@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -59,6 +60,15 @@ json_value(const uint8_t *v, size_t len)
 	free(s);
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int
 open_db(struct cli *cli, struct vault **v, sqlite3 **db)
 {
@@ -89,6 +99,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	sqlite3			*db;
+	int64_t			 t0, us;
 	int			 ch, r, watch = 0, progress;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
@@ -115,12 +126,14 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	progress = !cli->json && isatty(STDERR_FILENO);
 	if ((r = db_init(db)) != 0)
 		goto out;
+	t0 = mono_us();
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
 		r = sync_watch(c, db, progress, &st, &cmd_stop);
 	} else
 		r = sync_run(c, db, progress, &st);
+	us = mono_us() - t0;
 	if (r != 0) {
 		cli_errx("sync failed: %s (what was done is kept; run sync "
 		    "again)", cs_err(r));
@@ -129,14 +142,14 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
-		    "\"round_trips\":%llu}\n",
+		    "\"round_trips\":%llu,\"us\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
 		    (unsigned long long)st.bytes,
 		    (unsigned long long)st.conflicts,
 		    (unsigned long long)st.rejected,
 		    (unsigned long long)st.purged,
-		    (unsigned long long)st.round_trips);
+		    (unsigned long long)st.round_trips, (long long)us);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
 		    "%llu conflicts, %llu refused, %llu cases purged\n",

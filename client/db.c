@@ -344,22 +344,34 @@ db_is_append_only(const char *kind)
 	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
 }
 
-/* Bind the record columns in DB_RECORD_COLS order at ?1..?8. */
+/*
+ * Bind the record columns in DB_RECORD_COLS order at ?1..?8; a
+ * statement that uses fewer (the mirror) gets only those it has.
+ */
 static int
 db_bind_record(sqlite3_stmt *s, const struct db_record *r)
 {
-	return sqlite3_bind_text(s, 1, r->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, r->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, r->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, r->version) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, r->deleted != 0) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 6, r->key_epoch) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 7, r->body_len > 0 ? (const void *)r->body :
-	    (const void *)"", (int)r->body_len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, (int64_t)r->hlc) != SQLITE_OK ?
-	    CS_ERR_DB : 0;
+	int	n = sqlite3_bind_parameter_count(s), rc = SQLITE_OK;
+
+	if (rc == SQLITE_OK && n >= 1)
+		rc = sqlite3_bind_text(s, 1, r->record_id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && n >= 2)
+		rc = sqlite3_bind_text(s, 2, r->case_id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && n >= 3)
+		rc = sqlite3_bind_text(s, 3, r->kind, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && n >= 4)
+		rc = sqlite3_bind_int64(s, 4, r->version);
+	if (rc == SQLITE_OK && n >= 5)
+		rc = sqlite3_bind_int(s, 5, r->deleted != 0);
+	if (rc == SQLITE_OK && n >= 6)
+		rc = sqlite3_bind_int64(s, 6, r->key_epoch);
+	if (rc == SQLITE_OK && n >= 7)
+		rc = sqlite3_bind_blob(s, 7, r->body_len > 0 ?
+		    (const void *)r->body : (const void *)"", (int)r->body_len,
+		    SQLITE_STATIC);
+	if (rc == SQLITE_OK && n >= 8)
+		rc = sqlite3_bind_int64(s, 8, (int64_t)r->hlc);
+	return rc == SQLITE_OK ? 0 : CS_ERR_DB;
 }
 
 /* Run "sql" with the record bound at ?1..?8. */

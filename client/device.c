@@ -304,10 +304,12 @@ cmd_passwd(struct cli *cli, int argc, char *argv[])
 	int	 r;
 
 	if (argc != 1) {
-		fprintf(stderr, "usage: casesync passwd "
+		int help = argc == 2 && strcmp(argv[1], "--help") == 0;
+
+		fprintf(help ? stdout : stderr, "usage: casesync passwd "
 		    "(old passphrase as usual; the new one from the terminal "
 		    "or CASESYNC_NEW_PASSPHRASE)\n");
-		return EXIT_USAGE;
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	if ((r = passphrase_get(cli->passfile, 0, &old, &oldlen)) != 0 ||
 	    (r = passphrase_get_new(&new, &newlen)) != 0) {

@@ -5,6 +5,7 @@
  * is read.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ main(int argc, char *argv[])
 	int		 ch;
 
 	log_init(1, "casesync");
+	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	if (vault_harden_process() != 0)
 		cli_errx("warning: could not disable core dumps");
 	if (sodium_init() < 0) {

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #define LOOP_MAX_EVENTS		128
 #define LOOP_TICK_MS		250
 #define LOOP_REVOKE_CHECK_MS	1000
+#define LOOP_TRIM_DROP		64	/* sessions gone before malloc_trim */
 
 char	worker_tag_listen;
 char	worker_tag_event;
@@ -196,15 +198,23 @@ static void
 loop_tick(struct worker *w, int64_t now)
 {
 	struct session	*s, *next;
-	static const int64_t	check = LOOP_REVOKE_CHECK_MS;
 
 	for (s = w->sessions; s != NULL; s = next) {
 		next = session_next(s);
 		session_tick(s, now);
 	}
-	if (now >= w->next_tick_ms) {
-		loop_revocations(w);
-		w->next_tick_ms = now + check;
+	if (now < w->next_tick_ms)
+		return;
+	w->next_tick_ms = now + LOOP_REVOKE_CHECK_MS;
+	loop_revocations(w);
+	/*
+	 * After a burst of connections has gone, give the freed memory back
+	 * to the system: glibc keeps it in this thread's arena otherwise,
+	 * and a flood would leave the server looking bloated for good.
+	 */
+	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions) {
+		malloc_trim(0);
+		w->peak_sessions = w->nsessions;
 	}
 }
 

@@ -132,6 +132,12 @@ main(int argc, char *argv[])
 	rl.rlim_cur = rl.rlim_max = 0;
 	if (setrlimit(RLIMIT_CORE, &rl) == -1)
 		fatal("setrlimit");
+	/* one descriptor per connection: allow what the hard limit allows */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("setrlimit");
 
 	memset(&srv, 0, sizeof(srv));
 	config_defaults(&srv.cfg);

@@ -58,6 +58,8 @@ struct worker {
 	struct session	*sessions;	/* doubly linked */
 	int64_t		 rev_gen;	/* last revocation generation seen */
 	int64_t		 next_tick_ms;
+	unsigned	 nsessions;
+	unsigned	 peak_sessions;	/* since the last malloc_trim */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

@@ -77,6 +77,8 @@ session_next(struct session *s)
 static void
 session_link(struct session *s)
 {
+	if (++s->w->nsessions > s->w->peak_sessions)
+		s->w->peak_sessions = s->w->nsessions;
 	s->next = s->w->sessions;
 	if (s->next != NULL)
 		s->next->prev = s;
@@ -88,12 +90,14 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	/* session_new() links before anything can fail */
 	if (s->prev != NULL)
 		s->prev->next = s->next;
-	else if (s->w->sessions == s)
+	else
 		s->w->sessions = s->next;
 	if (s->next != NULL)
 		s->next->prev = s->prev;
+	s->w->nsessions--;
 	if (s->ssl != NULL) {
 		if (s->state != SESSION_HANDSHAKE)
 			(void)SSL_shutdown(s->ssl);	/* best effort */

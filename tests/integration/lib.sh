@@ -11,6 +11,9 @@ B="$top/$BUILD"
 T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-it.XXXXXX")
 SRV="$T/srv"
 SERVER_PID=""
+# sanitizer builds keep freed memory in quarantine and run slower
+SANITIZED=""
+case "$BUILD" in *san*) SANITIZED=1 ;; esac
 export CASESYNC_KDF=fast		# cheap Argon2id for tests only
 export CASESYNC_PASSPHRASE="correct horse battery staple"
 
@@ -67,6 +70,22 @@ start_server() {
 	done
 	PORT=$(cat "$T/port")
 	ADDR="localhost:$PORT"
+	# a restarted server must come back where the laptops look for it
+	sed "s/^listen = 127.0.0.1:0\$/listen = 127.0.0.1:$PORT/" \
+	    "$SRV/casesyncd.conf" >"$SRV/conf.tmp" &&
+	    mv "$SRV/conf.tmp" "$SRV/casesyncd.conf"
+}
+
+# server_exited SECONDS: wait (bounded) for the server to exit by itself.
+server_exited() {
+	i=0
+	while kill -0 "$SERVER_PID" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $(($1 * 10)) ] && fail "server still running after $1 s"
+		sleep 0.1
+	done
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
 }
 
 stop_server() {

@@ -114,7 +114,7 @@ ok "a change to a case one lost is refused"
 # in sync: one round trip
 sync_ok a1
 laptop a1 --json sync >"$T/out" || fail "sync"
-grep -q '"round_trips":1}' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
+grep -q '"round_trips":1,' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
 ok "an in-sync client makes one round trip"
 
 # digests agree
@@ -128,8 +128,7 @@ stop_server
 CASESYNC_FAULT_PUSH_EXIT=1 start_server
 J=$(laptop a1 record put --case "$C" --kind journal text="na crash")
 laptop a1 sync >"$T/out" 2>&1 && fail "sync should have failed"
-wait "$SERVER_PID" 2>/dev/null
-SERVER_PID=""
+server_exited 10
 start_server
 laptop a1 --json sync >"$T/out" || fail "retry: $(cat "$T/out")"
 grep -q '"rejected":0' "$T/out" || fail "retry was not idempotent: $(cat "$T/out")"

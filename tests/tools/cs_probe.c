@@ -9,9 +9,11 @@
 
 #include <getopt.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
@@ -24,6 +26,8 @@
 #include "util.h"
 #include "wire.h"
 
+static int	tcp_connect(const char *);
+
 static void
 usage(void)
 {
@@ -31,6 +35,7 @@ usage(void)
 	    "(-P fingerprint | -C ca.pem) [-c cert.pem -k key.pem] mode [n]\n"
 	    "modes: hello ping unauth-ping before-hello bigframe N random N\n"
 	    "       unknown-msg bad-version hold SECS plain-garbage N\n"
+	    "       flood N, slowloris\n"
 	    "       enroll TOKEN CERT-OUT (with -k KEY)\n");
 	exit(2);
 }
@@ -145,22 +150,12 @@ probe_enroll(struct conn *c, EVP_PKEY *key, const char *token,
 static void
 plain_garbage(const char *server, uint64_t n)
 {
-	struct addrinfo	 hints, *res;
-	char		 host[256], port[16], rd[256];
+	char		 rd[256];
 	uint8_t		*rnd;
 	int		 fd;
 	ssize_t		 k;
 
-	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
-		usage();
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		fatalx("getaddrinfo");
-	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
-		fatal("connect");
-	freeaddrinfo(res);
+	fd = tcp_connect(server);
 	if ((rnd = malloc(n + 1)) == NULL)
 		fatal("malloc");
 	randombytes_buf(rnd, n + 1);
@@ -172,6 +167,84 @@ plain_garbage(const char *server, uint64_t n)
 		;
 	printf("closed\n");
 	close(fd);
+}
+
+/* TCP connect to "server"; exits on failure. */
+static int
+tcp_connect(const char *server)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[256], port[16];
+	int		 fd;
+
+	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
+		usage();
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		fatalx("getaddrinfo");
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+		fatal("connect");
+	freeaddrinfo(res);
+	return fd;
+}
+
+/*
+ * "flood N": N connections that start and never finish a TLS
+ * handshake (a few bytes of a ClientHello), held until the server
+ * closes them; prints how many it closed and the seconds that took.
+ */
+static void
+flood(const char *server, uint64_t n)
+{
+	static const uint8_t	 partial[] = { 0x16, 0x03, 0x01, 0x02, 0x00 };
+	struct timespec		 t0, t1;
+	char			 b[64];
+	int			*fds;
+	uint64_t		 i, closed = 0;
+
+	if ((fds = calloc(n, sizeof(*fds))) == NULL)
+		fatal("calloc");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		fds[i] = tcp_connect(server);
+		if (write(fds[i], partial, sizeof(partial)) == -1)
+			log_debug("write: closed early");
+	}
+	/* the server must close every one of them on its own */
+	for (i = 0; i < n; i++) {
+		while (read(fds[i], b, sizeof(b)) > 0)
+			;
+		closed++;
+		close(fds[i]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("closed %llu after %lld s\n", (unsigned long long)closed,
+	    (long long)(t1.tv_sec - t0.tv_sec));
+	free(fds);
+}
+
+/*
+ * "slowloris": after Hello, send a Ping frame one byte every 500 ms;
+ * the server must hang up (idle timeout) before it is complete.
+ */
+static int
+slowloris(struct conn *c)
+{
+	static const uint8_t	 ping[] = { 0, 0, 0, 40, 0x08, 0x02, 0x2a,
+	    0x24, 0x0a, 0x22, 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+	    'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+	    'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x' };
+	size_t			 i;
+	int			 r;
+
+	for (i = 0; i < sizeof(ping); i++) {
+		if ((r = conn_send_raw(c, &ping[i], 1)) != 0)
+			return r;
+		usleep(500 * 1000);
+	}
+	return 0;
 }
 
 static int
@@ -199,6 +272,7 @@ main(int argc, char *argv[])
 	int			 ch, r;
 
 	log_init(1, "cs_probe");
+	signal(SIGPIPE, SIG_IGN);	/* a hang-up is a result, not a crash */
 	if (sodium_init() < 0)
 		return 1;
 	memset(&o, 0, sizeof(o));
@@ -240,6 +314,10 @@ main(int argc, char *argv[])
 	if (strcmp(mode, "hold") == 0)
 		o.timeout_ms = (int)n * 1000;
 
+	if (strcmp(mode, "flood") == 0) {
+		flood(o.server, n);
+		return 0;
+	}
 	if (strcmp(mode, "plain-garbage") == 0) {
 		plain_garbage(o.server, n);
 		return 0;
@@ -271,6 +349,13 @@ main(int argc, char *argv[])
 			conn_close(c);
 			return 0;
 		}
+	} else if (strcmp(mode, "slowloris") == 0) {
+		if ((r = conn_hello(c, NULL, &e)) != 0)
+			goto done;
+		wire_free(e);
+		e = NULL;
+		if ((r = slowloris(c)) == 0)
+			r = conn_recv(c, &e);
 	} else if (strcmp(mode, "hold") == 0) {
 		if ((r = conn_hello(c, NULL, &e)) != 0)
 			goto done;

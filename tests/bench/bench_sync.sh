@@ -1,0 +1,82 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Sync benchmark with the real programs on 127.0.0.1: initial sync of
+# N records (1 KiB bodies) into a fresh encrypted laptop, incremental
+# sync of one change at 10k and at N records, and the already-in-sync
+# round trip.  Times are measured inside "casesync sync" (connection
+# already open, vault already unlocked).  Prints a markdown table.
+# Environment: BUILD (build directory), BENCH_RECORDS (default 100000).
+set -eu
+BUILD=${BUILD:-build-bench}
+N=${BENCH_RECORDS:-100000}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B="$top/$BUILD"
+T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
+PID=""
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+export CASESYNC_KDF=fast CASESYNC_PASSPHRASE="bench"
+ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
+lap() { n=$1; shift; "$B/casesync" --dir "$T/$n" "$@"; }
+
+ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
+    >/dev/null
+ctl office add Zwolle >/dev/null
+ctl user add --name w --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name r --role jeugdbeschermer --office Zwolle >/dev/null
+"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
+    >"$T/server.log" 2>&1 &
+PID=$!
+while [ ! -s "$T/port" ]; do sleep 0.05; done
+ADDR="localhost:$(cat "$T/port")"
+FP=$(openssl x509 -in "$T/srv/ca.crt" -outform DER | sha256sum | cut -d' ' -f1)
+for u in w r; do
+	tok=$(ctl enroll-token --user $u --device $u | awk '$1=="token"{print $2}')
+	lap $u enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
+	    >/dev/null
+done
+C=$(lap w case create --frame DRANG)
+lap w case member --case "$C" --user r >/dev/null
+
+ms() { sed -n 's/.*"us":\([0-9]*\).*/\1/p'; }	# microseconds
+# incremental: one new record on w, then time r's sync of it (median of 5)
+incr() {
+	for i in 1 2 3 4 5; do
+		lap w record put --case "$C" --kind note text=one >/dev/null
+		lap w sync >/dev/null
+		lap r --json sync | ms
+	done | sort -n | sed -n 3p
+}
+
+# 10k first
+lap w record bulk --case "$C" --kind note --count 10000 --size 1000 >/dev/null
+push10=$(lap w --json sync | ms)
+lap r --json sync >/dev/null
+i10=$(incr)
+rest=$((N - 10000))
+lap w record bulk --case "$C" --kind note --count $rest --size 1000 >/dev/null
+pushn=$(lap w --json sync | ms)
+# the initial sync of everything into a fresh encrypted laptop
+tok=$(ctl enroll-token --user r --device fresh | awk '$1=="token"{print $2}')
+lap fresh enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
+    >/dev/null
+init_ms=$(lap fresh --json sync | ms)
+lap r --json sync >/dev/null
+iN=$(incr)
+rt=$(for i in 1 2 3 4 5; do lap r --json sync | ms; done | sort -n | sed -n 3p)
+count=$(lap fresh digest | cut -d' ' -f1)
+
+awk -v n="$count" -v ims="$init_ms" -v p10="$push10" -v pn="$pushn" \
+    -v rest="$rest" -v i10="$i10" -v iN="$iN" -v rt="$rt" 'BEGIN {
+	printf "| figure | time | rate | note |\n|---|---|---|---|\n"
+	printf "| initial sync of %d records (1 KiB) into a fresh encrypted laptop | %.0f ms | %.0f records/s | %.1f MB/s |\n", n, ims / 1000, n * 1e6 / ims, n * 1.05e3 / ims
+	printf "| push of 10,000 records from one laptop | %.0f ms | %.0f records/s | |\n", p10 / 1000, 1e10 / p10
+	printf "| push of %d more records | %.0f ms | %.0f records/s | |\n", rest, pn / 1000, rest * 1e6 / pn
+	printf "| incremental sync of 1 change, 10k records held | %.2f ms | | |\n", i10 / 1000
+	printf "| incremental sync of 1 change, %d records held | %.2f ms | | ratio %.2f vs 10k |\n", n, iN / 1000, iN / i10
+	printf "| already in sync: one round trip | %.2f ms | | |\n", rt / 1000
+}'

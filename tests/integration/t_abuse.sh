@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Resource abuse: 2,000 connections that never finish the TLS
+# handshake, and a slow-loris client trickling one byte every 500 ms.
+# The server closes them on its own (handshake and idle timeouts), a
+# good client is served meanwhile, and memory returns to its baseline.
+. "$(dirname "$0")/lib.sh"
+
+rss_kb() {
+	awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status"
+}
+
+deploy
+ctl office add Zwolle >/dev/null || fail "office"
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
+start_server "handshake_timeout = 2s" "idle_timeout = 3s"
+enroll a anna
+laptop a status >/dev/null || fail "status"
+base=$(rss_kb)
+
+probe flood 2000 >"$T/flood.out" &
+fpid=$!
+sleep 0.5
+laptop a status >/dev/null 2>&1 || fail "good client during the flood"
+ok "a good client is served during a flood of half-open handshakes"
+wait $fpid
+out=$(cat "$T/flood.out")
+case "$out" in
+"closed 2000 after "[0-9]" s") ok "2,000 half-open handshakes closed: $out" ;;
+*) fail "flood: $out" ;;
+esac
+
+start=$(date +%s)
+expect_eq "slow-loris client" "$(probe slowloris)" closed
+el=$(( $(date +%s) - start ))
+[ $el -le 8 ] || fail "slow-loris held for $el s"
+ok "slow-loris closed by the idle timeout after ${el}s"
+
+sleep 1.5	# a worker tick returns freed memory
+after=$(rss_kb)
+if [ -z "$SANITIZED" ]; then
+	[ "$after" -le $((base + 16384)) ] ||
+	    fail "memory did not return: $base kB before, $after kB after"
+	ok "server memory back near baseline ($base kB -> $after kB)"
+fi
+laptop a status >/dev/null || fail "status after the abuse"
+server_alive
