@@ -79,7 +79,8 @@ FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 
 ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
 
-.PHONY: all deps test check demo bench fuzz lint install clean testbins
+.PHONY: all deps test check demo bench benchbins fuzz lint install clean \
+	testbins
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -150,10 +151,14 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) sh scripts/demo.sh
 
+# The sub-make sees BUILD=build-bench, so $(PROGS) and the others name
+# build-bench/...; optimised, never sanitized, whatever the caller set.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build-bench $(PROGS) \
-	    $(patsubst $(BUILD)/%,build-bench/%,$(BENCH_BIN))
+	$(Q)$(MAKE) --no-print-directory BUILD=build-bench SANITIZE= OPT=-O2 \
+	    benchbins
 	$(Q)BUILD=build-bench sh scripts/bench.sh
+
+benchbins: $(PROGS) $(BENCH_BIN) $(TOOL_BIN)
 
 fuzz: deps
 	$(Q)BUILD=build-fuzz FUZZ_TIME=$(FUZZ_TIME) sh scripts/fuzz.sh
