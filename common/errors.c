@@ -30,6 +30,9 @@ static const char *const cs_err_text[] = {
 	"database damaged or tampered",
 	"usage error",
 	"refused by peer",
+	"transition not allowed in the case lifecycle",
+	"legal time limit exceeded",
+	"needs a reason and a team lead's approval",
 };
 
 const char *

@@ -35,7 +35,10 @@
 #define CS_ERR_TAMPERED		-22	/* authentication of stored data failed */
 #define CS_ERR_USAGE		-23	/* bad command-line usage */
 #define CS_ERR_PEER		-24	/* the peer answered with an Error */
-#define CS_ERR_MIN		-24
+#define CS_ERR_STATE		-25	/* not a transition of the case lifecycle */
+#define CS_ERR_LIMIT		-26	/* a legal time limit would be broken */
+#define CS_ERR_APPROVAL		-27	/* needs a reason and a teamleider */
+#define CS_ERR_MIN		-27
 
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);
