@@ -37,6 +37,7 @@ srcs() {
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
 	vault)		echo "$BASE client/vault.c" ;;
+	merkle)		echo "$BASE common/merkle.c" ;;
 	*)		echo "$BASE common/frame.c proto/wire.c $GEN" ;;
 	esac
 }
