@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Server scale with the real casesyncd and the load generator
+# tests/tools/cs_load on 127.0.0.1 (both on this machine's cores):
+# 1,000 devices (two per user, so pulls carry the other laptop's
+# changes) enrolled through the real protocol; authenticated
+# connections per second (full mutual-auth TLS 1.3 handshake, Hello ->
+# Welcome); 100 and 1,000 concurrent clients doing sync sessions (new
+# connection, handshake, Hello, push one 256-byte change, pull, close),
+# back to back and paced at 500 sessions/s; server RSS per idle
+# connection and with 1,000 idle clients connected.  Prints markdown.
+# Environment: BUILD (build directory), BENCH_LOAD_SECS (seconds per
+# run, default 4), BENCH_LOAD_CLIENTS (the big run, default 1000).
+set -eu
+BUILD=${BUILD:-build-bench}
+SECS=${BENCH_LOAD_SECS:-4}
+BIG=${BENCH_LOAD_CLIENTS:-1000}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B="$top/$BUILD"
+T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
+PID=""
+LPID=""
+cleanup() {
+	[ -n "$LPID" ] && kill "$LPID" 2>/dev/null && wait "$LPID" 2>/dev/null
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
+die() { echo "bench_load: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
+
+ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
+    >/dev/null
+# casesyncd refuses to keep root: as root, drop to nobody
+[ "$(id -u)" -eq 0 ] && echo "user = nobody" >>"$T/srv/casesyncd.conf"
+ctl office add Zwolle >/dev/null
+i=0
+while [ $i -lt $((BIG / 2)) ]; do
+	ctl user add --name "w$i" --role jeugdbeschermer --office Zwolle \
+	    >/dev/null
+	for d in a b; do
+		ctl enroll-token --user "w$i" --device "w$i-$d" |
+		    awk '$1 == "token" { print $2 }' >>"$T/tokens"
+	done
+	i=$((i + 1))
+done
+"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
+    >"$T/server.log" 2>&1 &
+PID=$!
+while [ ! -s "$T/port" ]; do sleep 0.05; done
+ADDR="localhost:$(cat "$T/port")"
+mkdir "$T/ids"
+
+load() {
+	"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
+	    2>>"$T/load.log"
+}
+# f NAME: the value after NAME in the last report ($T/out)
+f() {
+	tail -n 1 "$T/out" |
+	    awk -v k="$1" '{ for (i = 1; i < NF; i += 2) if ($i == k) print $(i + 1) }'
+}
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$PID/status"; }
+
+load -r 500 enroll "$T/tokens" >"$T/out" || die "enroll: $(cat "$T/out")"
+enrolled=$(f sessions)
+enroll_rate=$(f rate)
+
+load -c 16 -t "$SECS" connect >"$T/out" || die "connect: $(cat "$T/out")"
+hs="$(f rate) $(f p50_ms) $(f p99_ms) $(f errors)"
+
+# row LABEL CLIENTS [cs_load options]: one run, one table row
+rows=""
+row() {
+	label=$1
+	n=$2
+	shift 2
+	load -c "$n" -t "$SECS" "$@" run >"$T/out" || true
+	rows="$rows$label|$n|$(f sessions)|$(f rate)|$(f p50_ms)|$(f p99_ms)|$(f errors)
+"
+}
+row "new connection per session, back to back" 100
+row "new connection per session, paced at 500/s" 100 -r 500
+row "kept connections, back to back" 100 -k
+row "kept connections, paced at 500/s" 100 -k -r 500
+row "new connection per session, back to back" "$BIG"
+row "new connection per session, paced at 500/s" "$BIG" -r 500
+paced100=$(echo "$rows" | sed -n 2p)
+
+# idle N: server RSS before and with N idle connections (kB)
+idle() {
+	sleep 1.5	# a worker tick gives memory freed by the runs back
+	before=$(rss_kb)
+	"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" \
+	    -c "$1" -t 60 idle >"$T/out" 2>>"$T/load.log" &
+	LPID=$!
+	i=0
+	until grep -q '^held' "$T/out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && die "idle $1: not all connections held"
+		kill -0 "$LPID" 2>/dev/null || die "idle $1: $(cat "$T/out")"
+		sleep 0.1
+	done
+	sleep 1.5
+	with=$(rss_kb)
+	kill "$LPID"
+	wait "$LPID" || die "idle $1: $(cat "$T/out")"
+	LPID=""
+	echo "$before $with"
+}
+i100=$(idle 100)
+iBIG=$(idle "$BIG")
+
+echo "### Server scale: casesyncd and cs_load on 127.0.0.1"
+echo
+echo "$enrolled devices enrolled through the protocol at $enroll_rate/s," \
+    "two per user; each device has its own case and the other device" \
+    "of its user sees it, so a pull returns the other laptop's changes." \
+    "A session is what \`casesync sync\` does with one change queued:" \
+    "TCP connect, full TLS 1.3 handshake with the device certificate," \
+    "Hello, push of one 256-byte record (durable commit), pull, close." \
+    "Latency is from the scheduled start when paced. Server and load" \
+    "generator share the machine's cores; each run lasts $SECS s."
+echo
+echo "| figure | value | note |"
+echo "|---|---:|---|"
+echo "$hs" | awk '{ printf "| authenticated connections (handshake + Hello/Welcome), 16 at a time | %.0f /s | p50 %.2f ms, p99 %.2f ms, %d errors |\n", $1, $2, $3, $4 }'
+echo
+echo "| clients | sessions | sessions/s | p50 ms | p99 ms | errors |"
+echo "|---|---:|---:|---:|---:|---:|"
+echo "$rows" | awk -F'|' 'NF >= 7 { printf "| %d, %s | %d | %.0f | %.2f | %.2f | %d |\n", $2, $1, $3, $4, $5, $6, $7 }'
+echo
+echo "| server memory (VmRSS) | before | with the clients | per connection |"
+echo "|---|---:|---:|---:|"
+for x in "100 $i100" "$BIG $iBIG"; do
+	echo "$x" | awk '{ printf "| %d idle clients connected | %.1f MiB | %.1f MiB | %.1f KiB |\n", $1, $2 / 1024, $3 / 1024, ($3 - $2) / $1 }'
+done
+echo
+echo "$iBIG" | awk -v n="$BIG" '{ printf "Goal: %d connected clients held with server RSS under 100 MiB: %.1f MiB, %s.\n", n, $2 / 1024, $2 < 102400 ? "met" : "NOT met" }'
+echo "$paced100" | awk -F'|' -v want=$((500 * SECS)) '{ printf "Goal: >= 500 sync sessions/s at p99 < 50 ms with 100 clients: %d of the %d sessions scheduled at 500/s done, p99 %.2f ms, %d errors: %s.\n", $3, want, $6, $7, ($3 >= want && $6 < 50 && $7 == 0) ? "met" : "NOT met" }'
