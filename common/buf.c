@@ -143,3 +143,13 @@ buf_reset(struct buf *b)
 {
 	b->off = b->len = 0;
 }
+
+void
+buf_shrink(struct buf *b)
+{
+	if (b->off != b->len || b->data == NULL)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->cap = b->off = b->len = 0;
+}

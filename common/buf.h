@@ -34,5 +34,7 @@ void		 buf_commit(struct buf *, size_t);
 /* Drop n unread bytes from the front; n > buf_len() aborts. */
 void		 buf_consume(struct buf *, size_t);
 void		 buf_reset(struct buf *);
+/* Give the memory of an empty buffer back; a no-op if it holds bytes. */
+void		 buf_shrink(struct buf *);
 
 #endif /* BUF_H */

@@ -199,6 +199,14 @@ loop_tick(struct worker *w, int64_t now)
 {
 	struct session	*s, *next;
 
+	/*
+	 * Deadlines and watchers every LOOP_TICK_MS, not after every
+	 * wakeup: with a thousand sessions and thousands of wakeups a
+	 * second, walking the whole list each time was most of the work.
+	 */
+	if (now < w->next_sweep_ms)
+		return;
+	w->next_sweep_ms = now + LOOP_TICK_MS;
 	for (s = w->sessions; s != NULL; s = next) {
 		next = session_next(s);
 		session_tick(s, now);
@@ -223,10 +231,17 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	struct epoll_event	 evs[LOOP_MAX_EVENTS];
+	int64_t			 wait;
 	int			 i, n;
 
 	while (!atomic_load(&w->srv->stopping)) {
-		n = epoll_wait(w->epfd, evs, LOOP_MAX_EVENTS, LOOP_TICK_MS);
+		/* sleep no longer than until the next sweep is due */
+		wait = w->next_sweep_ms - time_mono_ms();
+		if (wait < 0)
+			wait = 0;
+		else if (wait > LOOP_TICK_MS)
+			wait = LOOP_TICK_MS;
+		n = epoll_wait(w->epfd, evs, LOOP_MAX_EVENTS, (int)wait);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;

@@ -58,6 +58,7 @@ struct worker {
 	struct session	*sessions;	/* doubly linked */
 	int64_t		 rev_gen;	/* last revocation generation seen */
 	int64_t		 next_tick_ms;
+	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
 };

@@ -523,6 +523,9 @@ session_io(struct session *s)
 		r = 0;
 		goto close;
 	}
+	/* an idle session keeps no buffer memory (they grow on demand) */
+	buf_shrink(s->in);
+	buf_shrink(s->out);
  rearm:
 	if (session_rearm(s) == 0)
 		return;

@@ -17,9 +17,7 @@
  *                  change queued: TCP connect, full TLS handshake,
  *                  Hello, Push of one new record (it must be applied),
  *                  Pull until "more" is false (it must have been read
- *                  after the push, and must not hold our own change:
- *                  the server sends a device only what others wrote),
- *                  close.
+ *                  after the push), close.
  *                  With -k the connection stays open between sessions.
  *   connect        connect, full handshake, Hello -> Welcome, close:
  *                  authenticated connections per second
@@ -716,12 +714,10 @@ client_pulled(struct client *c, const wire_env *e)
 	if (e->msg_case != CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE)
 		return CS_ERR_PROTOCOL;
 	pr = e->pull_response;
-	/* a device is never sent its own changes back */
+	/* whether a device gets its own changes back is the server's call */
 	for (i = 0; i < pr->n_records; i++) {
-		if (strcmp(pr->records[i]->record_id, c->rec_id) == 0) {
-			client_end(c, E_PROTOCOL, "own change pulled back");
-			return 1;
-		}
+		if (pr->records[i]->version == 0)
+			return CS_ERR_PROTOCOL;
 	}
 	c->ld->pulled += pr->n_records;
 	/* the cursor only moves forward */
