@@ -148,7 +148,7 @@ struct load {
 	int		 keep;
 	int		 timeout_ms;
 	const char	*dir;
-	const char	*server_name;
+	char		 server_name[256];	/* to verify */
 	struct sockaddr_storage sa;
 	socklen_t	 salen;
 	SSL_CTX		*ctx;
@@ -377,9 +377,8 @@ load_resolve(struct load *ld, const char *server)
 
 	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
 		return CS_ERR_USAGE;
-	if (ld->server_name == NULL &&
-	    (ld->server_name = strdup(host)) == NULL)
-		return CS_ERR_ALLOC;
+	if (ld->server_name[0] == '\0')
+		memcpy(ld->server_name, host, sizeof(ld->server_name));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
@@ -1212,7 +1211,9 @@ main(int argc, char *argv[])
 			ld.keep = 1;
 			break;
 		case 'n':
-			ld.server_name = optarg;
+			if (str_fmt(ld.server_name, sizeof(ld.server_name),
+			    "%s", optarg) != 0)
+				usage();
 			break;
 		case 'r':
 			if (parse_u64(optarg, 0, 1000000, &v) != 0)
