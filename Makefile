@@ -38,7 +38,7 @@ LDFLAGS		+= -pie -Wl,-z,relro,-z,now,-z,noexecstack
 ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
 endif
-LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lpthread
+LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lseccomp -lpthread
 
 ifeq ($(V),)
 Q	= @

@@ -38,6 +38,8 @@ run ctl user add --name "Bert Visser" --role jeugdbeschermer --office Lelystad
 run ctl user list
 
 say "casesyncd starts on an ephemeral port of 127.0.0.1"
+# casesyncd will not keep root (docs/CONFIG.md): drop to nobody
+if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$D/srv/casesyncd.conf"; fi
 "$B/casesyncd" -d -f "$D/srv/casesyncd.conf" -p "$D/port" \
     >"$D/server.log" 2>&1 &
 PID=$!

@@ -32,6 +32,7 @@ config_defaults(struct config *c)
 	c->device_cert_lifetime = 30 * 86400;
 	c->enroll_fail_limit = 5;
 	c->enroll_fail_window = 600;
+	c->sandbox = 1;
 }
 
 static int
@@ -121,9 +122,14 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 	} else if (strcmp(key, "enroll_fail_window") == 0) {
 		if ((r = parse_duration(v, 86400, &n)) == 0)
 			c->enroll_fail_window = (int64_t)n;
-	} else if (strcmp(key, "user") == 0)
+	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
-	else {
+	} else if (strcmp(key, "sandbox") == 0) {
+		if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) {
+			c->sandbox = strcmp(v, "on") == 0;
+			r = 0;
+		}
+	} else {
 		str_fmt(err, errlen, "unknown key \"%s\"", key);
 		return CS_ERR_CONFIG;
 	}

@@ -26,6 +26,7 @@ struct config {
 	unsigned	enroll_fail_limit;
 	int64_t		enroll_fail_window;	/* seconds */
 	char		user[64];		/* drop privileges to; "" = stay */
+	int		sandbox;		/* seccomp allow-list on/off */
 };
 
 /* Defaults for everything that has one. */

@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "log.h"
 #include "pki.h"
+#include "sandbox.h"
 #include "server.h"
 #include "tlsio.h"
 #include "util.h"
@@ -124,6 +125,7 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
+	sandbox_early();
 	log_init(debug, "casesyncd");
 	log_setverbose(verbose);
 	if (sodium_init() < 0)
@@ -187,10 +189,12 @@ main(int argc, char *argv[])
 
 	if (workers_init(&srv, &ws, nworkers, &port) != 0)
 		fatalx("cannot start listeners");
-	if (workers_start(ws, nworkers) != 0)
-		fatalx("cannot start workers");
 	if (port_file != NULL)
 		write_port_file(port_file, port);
+	/* everything is open: drop root, then confine (one thread yet) */
+	sandbox_enter(&srv.cfg);
+	if (workers_start(ws, nworkers) != 0)
+		fatalx("cannot start workers");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
 

@@ -28,6 +28,8 @@ ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
 ctl office add Zwolle >/dev/null
 ctl user add --name w --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name r --role jeugdbeschermer --office Zwolle >/dev/null
+# casesyncd will not keep root (docs/CONFIG.md): drop to nobody
+if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$T/srv/casesyncd.conf"; fi
 "$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
     >"$T/server.log" 2>&1 &
 PID=$!

@@ -57,6 +57,11 @@ start_server() {
 	for line in "$@"; do
 		echo "$line" >>"$SRV/casesyncd.conf"
 	done
+	# casesyncd refuses to keep root: as root, drop to nobody
+	if [ "$(id -u)" -eq 0 ] && ! grep -q '^user *=' "$SRV/casesyncd.conf"
+	then
+		echo "user = nobody" >>"$SRV/casesyncd.conf"
+	fi
 	rm -f "$T/port"
 	"$B/casesyncd" -d -v -f "$SRV/casesyncd.conf" -p "$T/port" \
 	    >>"$T/server.log" 2>&1 &

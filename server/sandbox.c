@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sandbox.c - privilege drop and the seccomp allow-list of casesyncd
+ * (Linux, libseccomp).  The allow-list is what the worker threads, the
+ * main thread's sigwait(), SQLite (unix VFS, WAL), OpenSSL and
+ * libsodium were seen to call under the whole test suite, plus what
+ * glibc needs to start a thread, sleep and exit.  Anything else traps:
+ * the SIGSYS handler writes the system call number to stderr and the
+ * process dies of SIGSYS.  The handler cannot be replaced afterwards
+ * (rt_sigaction on SIGSYS is itself forbidden), so a compromised worker
+ * cannot catch the trap and probe the filter at leisure.
+ */
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "config.h"
+#include "log.h"
+#include "sandbox.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_SANITIZER	1	/* see sandbox_enter */
+#else
+#define SANDBOX_SANITIZER	0
+#endif
+
+/* System calls allowed with any arguments. */
+static const int sandbox_allow[] = {
+	/* descriptors, files (SQLite: pread/pwrite, locks, WAL, temp) */
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(close),
+	SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(statx),
+	SCMP_SYS(fcntl), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
+	SCMP_SYS(ftruncate), SCMP_SYS(fallocate), SCMP_SYS(open),
+	SCMP_SYS(openat), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
+	SCMP_SYS(readlink), SCMP_SYS(getcwd),
+	/* sockets: accept, TCP_NODELAY, TLS records, syslog */
+	SCMP_SYS(accept4), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
+	SCMP_SYS(shutdown), SCMP_SYS(connect),
+	/* event loops */
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_pwait2),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	/* memory (executable mappings: see sandbox_filter) */
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(madvise),
+	/* threads, time, randomness, signals, exit */
+	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
+	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(getuid),
+	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
+	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
+	SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigtimedwait), SCMP_SYS(sigaltstack),
+	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+/*
+ * SIGSYS from the filter: say which call it was, then die of SIGSYS
+ * (SA_RESETHAND has put back the default action).  Only
+ * async-signal-safe calls, and only allowed ones.
+ */
+static void
+sandbox_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+	static const char	 pre[] = "casesyncd: sandbox: forbidden system "
+	    "call ";
+	static const char	 post[] = " (scmp_sys_resolver names it); "
+	    "killing the process\n";
+	char			 msg[sizeof(pre) + 16 + sizeof(post)];
+	char			 num[16];
+	size_t			 n = 0, k = 0;
+	unsigned		 v;
+
+	(void)ctx;
+	v = si->si_syscall < 0 ? 0 : (unsigned)si->si_syscall;
+	do {
+		num[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && k < sizeof(num));
+	memcpy(msg, pre, sizeof(pre) - 1);
+	n = sizeof(pre) - 1;
+	while (k > 0)
+		msg[n++] = num[--k];
+	memcpy(msg + n, post, sizeof(post) - 1);
+	n += sizeof(post) - 1;
+	if (write(STDERR_FILENO, msg, n) == -1) {
+		/* nothing else to tell */
+	}
+	raise(sig);
+	_exit(SANDBOX_EXIT_SIGSYS);
+}
+
+void
+sandbox_early(void)
+{
+	int	fd;
+
+	/* 0, 1 and 2 open, so no later descriptor lands on them */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			fatal("/dev/null");
+	}
+	/* the server never reads its standard input */
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+	    dup2(fd, STDIN_FILENO) == -1)
+		fatal("/dev/null");
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (close_range(3, ~0U, 0) == -1) {
+		/* kernels before 5.9 */
+		for (fd = 3; fd < 65536; fd++)
+			(void)close(fd);
+	}
+}
+
+/* Become "user" (from root) and prove that root is gone for good. */
+static void
+sandbox_drop(const struct config *c)
+{
+	struct passwd	*pw;
+	uid_t		 ru, eu, su, uid;
+	gid_t		 rg, eg, sg, gid, groups[2];
+	int		 n;
+
+	if (c->user[0] == '\0') {
+		if (geteuid() == 0)
+			fatalx("refusing to run as root: set \"user\" in the "
+			    "configuration (docs/CONFIG.md)");
+		log_info("running as uid %u (no \"user\" configured)",
+		    (unsigned)geteuid());
+		return;
+	}
+	errno = 0;
+	if ((pw = getpwnam(c->user)) == NULL)
+		fatalx("user \"%s\": no such user", c->user);
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (uid == 0)
+		fatalx("user \"%s\" is root: name an unprivileged user",
+		    c->user);
+	if (geteuid() != 0) {
+		if (geteuid() != uid || getuid() != uid)
+			fatalx("started as uid %u: cannot become \"%s\"",
+			    (unsigned)geteuid(), c->user);
+	} else if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) ==
+	    -1 || setresuid(uid, uid, uid) == -1)
+		fatal("cannot become \"%s\"", c->user);
+
+	/* check that it stuck, and that it cannot be undone */
+	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) ==
+	    -1 || ru != uid || eu != uid || su != uid || rg != gid ||
+	    eg != gid || sg != gid)
+		fatalx("privilege drop did not stick");
+	if ((n = getgroups(2, groups)) == -1 || n > 1 ||
+	    (n == 1 && groups[0] != gid))
+		fatalx("supplementary groups remain after the drop");
+	if (setresuid(0, 0, 0) != -1 || setresgid(0, 0, 0) != -1 ||
+	    setgroups(0, NULL) != -1)
+		fatalx("root could be regained after the drop");
+	log_info("running as %s (uid %u, gid %u)", c->user, (unsigned)uid,
+	    (unsigned)gid);
+}
+
+static void
+sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
+    struct scmp_arg_cmp *cmp)
+{
+	int	r;
+
+	/* a call this architecture does not have is a pseudo number < 0 */
+	if ((r = seccomp_rule_add_array(ctx, action, nr, n, cmp)) != 0 &&
+	    nr >= 0)
+		fatalx("seccomp rule for system call %d: %s", nr,
+		    strerror(-r));
+}
+
+static void
+sandbox_filter(void)
+{
+	scmp_filter_ctx		ctx;
+	struct scmp_arg_cmp	cmp[1];
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sandbox_sigsys;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) == -1)
+		fatal("sigaction SIGSYS");
+
+	if ((ctx = seccomp_init(SCMP_ACT_TRAP)) == NULL)
+		fatalx("seccomp_init failed");
+	for (i = 0; i < sizeof(sandbox_allow) / sizeof(sandbox_allow[0]); i++)
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, sandbox_allow[i], 0, NULL);
+	/* no new executable memory: W^X for an attacker's code */
+	cmp[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, cmp);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, cmp);
+	/* threads only: no fork(), so no exec() of anything either */
+	cmp[0] = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, cmp);
+	/* raise() from our SIGSYS handler and abort(): this process only */
+	cmp[0] = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, cmp);
+	/* the SIGSYS handler stays ours */
+	cmp[0] = SCMP_A0(SCMP_CMP_NE, SIGSYS);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1, cmp);
+	/* syslog() reconnecting to /dev/log */
+	cmp[0] = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, cmp);
+	/* clone3's flags are out of the filter's reach: glibc falls back */
+	sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
+	if (seccomp_load(ctx) != 0)
+		fatalx("seccomp_load failed");
+	seccomp_release(ctx);
+}
+
+/*
+ * Make the directory entries root just created (server.db-wal, -shm)
+ * durable now: once we are "user", SQLite may no longer be able to
+ * open data_dir to fsync it, and ignores that.
+ */
+static void
+sandbox_sync_dir(const struct config *c)
+{
+	int	fd;
+
+	if ((fd = open(c->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || fsync(fd) == -1)
+		fatal("%s", c->data_dir);
+	close(fd);
+}
+
+void
+sandbox_enter(const struct config *c)
+{
+	sandbox_sync_dir(c);
+	sandbox_drop(c);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+	/* what syslog() would otherwise read on its first line */
+	tzset();
+	if (!c->sandbox) {
+		log_warnx("sandbox = off: no system call filter (development "
+		    "only)");
+		return;
+	}
+	if (SANDBOX_SANITIZER) {
+		/*
+		 * LeakSanitizer stops the world at exit with a clone()d
+		 * tracer that ptrace()s our threads: that needs a dumpable
+		 * process and system calls no allow-list should have.
+		 */
+		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+			fatal("PR_SET_DUMPABLE");
+		log_warnx("sandbox: no system call filter in a sanitizer "
+		    "build");
+		return;
+	}
+	sandbox_filter();
+	log_info("sandbox: no-new-privileges, seccomp allow-list");
+	/* tests/integration/t_sandbox.sh: show that a stray call kills */
+	if (getenv("CASESYNC_SANDBOX_SELFTEST") != NULL)
+		(void)syscall(SYS_getppid);
+}
