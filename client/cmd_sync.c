@@ -15,7 +15,9 @@
 #include <sodium.h>
 
 #include "body.h"
+#include "case_meta.h"
 #include "client.h"
+#include "cmd_case.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -462,7 +464,8 @@ case_usage(FILE *f)
 	fprintf(f, "usage: casesync case create --frame DRANG|VOTS|OTS|VOOGDIJ "
 	    "[--id UUID]\n"
 	    "       casesync case member --case UUID --user NAME [--remove] "
-	    "[--read-only]\n");
+	    "[--read-only]\n"
+	    "       casesync case state|info|list ... (case state --help)\n");
 }
 
 int
@@ -488,6 +491,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	char				 newid[DB_UUID_LEN + 1];
 	int				 ch, r, create, rm = 0, ro = 0;
 
+	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
+		return cmd_case_lifecycle(cli, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "create") != 0 &&
 	    strcmp(argv[1], "member") != 0)) {
 		case_usage(argc >= 2 && strcmp(argv[1], "--help") == 0 ?
@@ -550,8 +555,13 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		return cli_exit(r);
 	if ((r = conn_call(c, &env, &rep)) != 0)
 		cli_report(create ? "case create" : "case member", r, rep);
-	else if (create)
+	else if (create) {
 		printf("%s\n", cid);
+		/* the server has it; `case info` can fetch it again */
+		if (case_meta_created(v, cid, frame) != 0)
+			cli_errx("warning: case not in the local lifecycle "
+			    "data; run casesync case info --case %s", cid);
+	}
 	else
 		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
 		    cid);

@@ -252,20 +252,30 @@ conn_recv(struct conn *c, wire_env **env)
 }
 
 int
-conn_call(struct conn *c, wire_env *req, wire_env **reply)
+conn_send(struct conn *c, wire_env *req, uint32_t *id)
+{
+	int	r;
+
+	req->id = c->next_id++;
+	if (c->next_id == 0)	/* id 0 is for unsolicited messages */
+		c->next_id = 1;
+	*id = req->id;
+	if ((r = wire_encode(req, c->max_frame, c->out)) != 0)
+		return r;
+	return conn_flush(c);
+}
+
+int
+conn_wait(struct conn *c, uint32_t id, wire_env **reply)
 {
 	wire_env	*env = NULL;
 	int		 r;
 
 	*reply = NULL;
-	req->id = c->next_id++;
-	if ((r = wire_encode(req, c->max_frame, c->out)) != 0 ||
-	    (r = conn_flush(c)) != 0)
-		return r;
 	for (;;) {
 		if ((r = conn_recv(c, &env)) != 0)
 			return r;
-		if (env->id == req->id)
+		if (env->id == id)
 			break;
 		/* id 0: unsolicited; an Error ends the call, a Notify waits */
 		if (env->id == 0 &&
@@ -280,6 +290,18 @@ conn_call(struct conn *c, wire_env *req, wire_env **reply)
 	*reply = env;
 	return env->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR ?
 	    CS_ERR_PEER : 0;
+}
+
+int
+conn_call(struct conn *c, wire_env *req, wire_env **reply)
+{
+	uint32_t	id;
+	int		r;
+
+	*reply = NULL;
+	if ((r = conn_send(c, req, &id)) != 0)
+		return r;
+	return conn_wait(c, id, reply);
 }
 
 int

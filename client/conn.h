@@ -44,6 +44,14 @@ X509	*conn_ca(struct conn *);
  * other codes: no reply (*reply NULL).  Free *reply with wire_free().
  */
 int	conn_call(struct conn *, wire_env *req, wire_env **reply);
+/*
+ * conn_call in two halves, for pipelining: conn_send writes "req" and
+ * sets *id; conn_wait reads up to the reply with that id (replies to
+ * other ids are dropped, so at most one request may be in flight when
+ * another conn_call is made).  Results as for conn_call.
+ */
+int	conn_send(struct conn *, wire_env *req, uint32_t *id);
+int	conn_wait(struct conn *, uint32_t id, wire_env **reply);
 /* Hello/Welcome.  *welcome as for conn_call. */
 int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
 /*

@@ -61,7 +61,13 @@ static const char db_schema[] =
     "CREATE INDEX IF NOT EXISTS outbox_case ON outbox(case_id);"
     "CREATE TABLE IF NOT EXISTS sync_state ("
     " key TEXT PRIMARY KEY NOT NULL,"
-    " value INTEGER NOT NULL);";
+    " value INTEGER NOT NULL);"
+    /* lifecycle metadata of cases (client/case_meta.c), days or NULL */
+    "CREATE TABLE IF NOT EXISTS case_meta ("
+    " case_id TEXT PRIMARY KEY NOT NULL, frame TEXT NOT NULL,"
+    " state TEXT NOT NULL, state_since INTEGER, drang_start INTEGER,"
+    " measure_start INTEGER, end_date INTEGER, extended INTEGER NOT NULL,"
+    " approved_by TEXT NOT NULL, updated_at INTEGER NOT NULL);";
 
 static int
 db_exec(sqlite3 *db, const char *sql)
@@ -850,6 +856,8 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 	    (ret = db_run(db, "DELETE FROM mirror WHERE record_id IN (SELECT"
 	    " record_id FROM records WHERE case_id = ?1)", case_id, 0)) != 0 ||
 	    (ret = db_run(db, "DELETE FROM outbox WHERE case_id = ?1",
+	    case_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM case_meta WHERE case_id = ?1",
 	    case_id, 0)) != 0)
 		return ret;
 	return db_run(db, "DELETE FROM records WHERE case_id = ?1", case_id,

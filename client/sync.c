@@ -229,51 +229,86 @@ sync_apply_pull(sqlite3 *db, const Casesync__V1__PullResponse *pr,
 	return r;
 }
 
+/* Ask for the batch after cursor (since, tie); *id is the request's. */
+static int
+sync_pull_ask(struct conn *c, int64_t since, int64_t tie,
+    struct sync_stats *st, uint32_t *id)
+{
+	Casesync__V1__PullRequest	req;
+	wire_env			env;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__pull_request__init(&req);
+	req.since = (uint64_t)since;
+	req.since_tie = (uint64_t)tie;
+	req.max_records = SYNC_PULL_BATCH;
+	req.max_bytes = SYNC_PULL_BYTES;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST;
+	env.pull_request = &req;
+	st->round_trips++;
+	return conn_send(c, &env, id);
+}
+
+/*
+ * Pull until the server has nothing more.  While one batch is applied
+ * (a transaction with the new cursor), the request for the next is
+ * already on its way: the server reads the next batch while the laptop
+ * writes this one.  The local cursor still moves only on commit, so a
+ * kill resumes from the last applied batch.  Purge receipts are plain
+ * calls, so a batch that carries purges is not pipelined.
+ */
 static int
 sync_pull(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
 {
-	Casesync__V1__PullRequest	 req;
-	wire_env			 env, *rep = NULL;
-	uint32_t			*counts = NULL;
+	const Casesync__V1__PullResponse *pr;
+	wire_env			*rep = NULL;
+	uint32_t			*counts = NULL, id;
 	int64_t				 since, tie;
 	size_t				 i;
-	int				 r, more = 1;
+	int				 r, asked;
 
-	while (more) {
-		if ((r = db_cursor_get(db, &since, &tie)) != 0)
-			return r;
-		casesync__v1__envelope__init(&env);
-		casesync__v1__pull_request__init(&req);
-		req.since = (uint64_t)since;
-		req.since_tie = (uint64_t)tie;
-		req.max_records = SYNC_PULL_BATCH;
-		req.max_bytes = SYNC_PULL_BYTES;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST;
-		env.pull_request = &req;
-		st->round_trips++;
-		if ((r = conn_call(c, &env, &rep)) != 0)
-			return r;
+	if ((r = db_cursor_get(db, &since, &tie)) != 0 ||
+	    (r = sync_pull_ask(c, since, tie, st, &id)) != 0)
+		return r;
+	for (asked = 1; asked; ) {
+		asked = 0;
+		if ((r = conn_wait(c, id, &rep)) != 0)
+			goto out;
 		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE) {
 			r = CS_ERR_PROTOCOL;
 			goto out;
 		}
-		if ((counts = calloc(rep->pull_response->n_purge_case_ids + 1,
+		pr = rep->pull_response;
+		if (pr->cursor > INT64_MAX || pr->cursor_tie > INT64_MAX) {
+			r = CS_ERR_PROTOCOL;
+			goto out;
+		}
+		if (pr->more && pr->n_purge_case_ids == 0) {
+			if ((r = sync_pull_ask(c, (int64_t)pr->cursor,
+			    (int64_t)pr->cursor_tie, st, &id)) != 0)
+				goto out;
+			asked = 1;
+		}
+		if ((counts = calloc(pr->n_purge_case_ids + 1,
 		    sizeof(*counts))) == NULL) {
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = sync_apply_pull(db, rep->pull_response, counts,
-		    st)) != 0)
+		if ((r = sync_apply_pull(db, pr, counts, st)) != 0)
 			goto out;
 		/* receipts only after the deletion is durable */
-		for (i = 0; i < rep->pull_response->n_purge_case_ids; i++) {
-			if ((r = sync_purge_receipt(c,
-			    rep->pull_response->purge_case_ids[i], counts[i],
-			    st)) != 0)
+		for (i = 0; i < pr->n_purge_case_ids; i++) {
+			if ((r = sync_purge_receipt(c, pr->purge_case_ids[i],
+			    counts[i], st)) != 0)
 				goto out;
 			st->purged++;
 		}
-		more = rep->pull_response->more;
+		if (pr->more && !asked) {
+			if ((r = sync_pull_ask(c, (int64_t)pr->cursor,
+			    (int64_t)pr->cursor_tie, st, &id)) != 0)
+				goto out;
+			asked = 1;
+		}
 		sync_progress(progress, st, "pulling");
 		free(counts);
 		counts = NULL;

@@ -64,7 +64,8 @@ void	vault_close(struct vault *);
 
 /*
  * The open connection (borrowed; valid until vault_close): WAL mode,
- * synchronous=FULL, temp_store=MEMORY, mmap off, 16 MiB page cache.
+ * synchronous=FULL, temp_store=MEMORY, mmap off, 64 MiB page cache,
+ * checkpoint every 32 MiB of WAL.
  * Every database it opens goes through the encrypting VFS; attaching
  * another file fails.
  */

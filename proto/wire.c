@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
+#include "lifecycle.h"
 #include "util.h"
 #include "wire.h"
 
@@ -138,6 +139,54 @@ wire_pull_resp_ok(const Casesync__V1__PullResponse *p)
 	return 1;
 }
 
+/* "" or a real YYYY-MM-DD date (lifecycle.h). */
+static int
+wire_date_ok(const char *s)
+{
+	int64_t	d;
+
+	return s != NULL && (s[0] == '\0' || lc_date_parse(s, &d) == 0);
+}
+
+static int
+wire_state_ok(const char *s)
+{
+	enum lc_state	st;
+
+	return lc_state_parse(s, &st) == 0;
+}
+
+static int
+wire_case_state_ok(const Casesync__V1__CaseState *m)
+{
+	return wire_uuid_ok(m->case_id) && wire_state_ok(m->to_state) &&
+	    wire_date_ok(m->effective_date) && wire_date_ok(m->end_date) &&
+	    wire_str_ok(m->reason, LC_REASON_MAX) &&
+	    wire_str_ok(m->approved_by, WIRE_STR_MAX);
+}
+
+static int
+wire_case_info_ok(const Casesync__V1__CaseInfo *m)
+{
+	size_t	i;
+
+	if (!wire_uuid_ok(m->case_id) || !wire_frame_ok(m->frame) ||
+	    !wire_state_ok(m->state) || !wire_date_ok(m->state_since) ||
+	    !wire_date_ok(m->drang_start) || !wire_date_ok(m->measure_start) ||
+	    !wire_date_ok(m->end_date) ||
+	    !wire_str_ok(m->approved_by, WIRE_STR_MAX) ||
+	    m->n_deadlines > LC_DEADLINES_MAX)
+		return 0;
+	for (i = 0; i < m->n_deadlines; i++)
+		if (m->deadlines[i] == NULL ||
+		    !wire_kind_ok(m->deadlines[i]->kind) ||
+		    m->deadlines[i]->due == NULL ||
+		    m->deadlines[i]->due[0] == '\0' ||
+		    !wire_date_ok(m->deadlines[i]->due))
+			return 0;
+	return 1;
+}
+
 static int
 wire_validate(const wire_env *e)
 {
@@ -181,6 +230,12 @@ wire_validate(const wire_env *e)
 		return wire_uuid_ok(e->case_member->case_id) &&
 		    wire_str_ok(e->case_member->user_name, WIRE_STR_MAX) &&
 		    e->case_member->user_name[0] != '\0';
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
+		return wire_case_state_ok(e->case_state);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:
+		return wire_uuid_ok(e->case_info_request->case_id);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO:
+		return wire_case_info_ok(e->case_info);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_WATCH:

@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 
 #include "buf.h"
+#include "cases.h"
 #include "enroll.h"
 #include "errors.h"
 #include "frame.h"
@@ -397,6 +398,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			r = session_ping(s, req);
 		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
 			r = session_watch(s, req->id);
+		else if (cases_wants(req))
+			r = cases_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
 		else
 			r = sync_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);

@@ -73,6 +73,7 @@ static const char store_schema[] =
     " enrolled_at INTEGER NOT NULL,"
     " cert_not_after INTEGER NOT NULL,"
     " revoked_at INTEGER);"
+    "CREATE INDEX devices_user ON devices(user_id);"
     "CREATE TABLE enroll_failures ("
     " addr TEXT NOT NULL,"
     " at INTEGER NOT NULL);"
@@ -177,6 +178,14 @@ store_col_text(sqlite3_stmt *stmt, int col, char *dst, size_t dstlen)
 	return 0;
 }
 
+/*
+ * Page cache per connection (one per worker): the indexes on random
+ * UUIDs (records, changes) are touched all over on every push, and a
+ * miss is a pread.  Allocated as pages are used, so an idle server stays
+ * small.
+ */
+#define STORE_CACHE_PRAGMA	"PRAGMA cache_size = -32768"	/* KiB */
+
 /* Pragmas every connection needs; the busy timeout comes first. */
 static int
 store_setup(struct store *st)
@@ -203,7 +212,8 @@ store_setup(struct store *st)
 	}
 	if ((r = store_exec(st, "PRAGMA synchronous = FULL")) != 0 ||
 	    (r = store_exec(st, "PRAGMA foreign_keys = ON")) != 0 ||
-	    (r = store_exec(st, "PRAGMA secure_delete = ON")) != 0)
+	    (r = store_exec(st, "PRAGMA secure_delete = ON")) != 0 ||
+	    (r = store_exec(st, STORE_CACHE_PRAGMA)) != 0)
 		goto out;
 	r = 0;
  out:

@@ -169,10 +169,13 @@ typedef int (*store_record_cb)(const struct store_record *r, int64_t eff,
  * Records visible to "user_id" after cursor (since, tie), in cursor
  * order, at most "max" of them: changes of records with version > since
  * in cases the user is a member of, and (backfill) every live record of
- * a case the user became a member of after "since".  *more is set when
- * records remain after the batch.
+ * a case the user became a member of after "since".  Changes whose
+ * last author is "device_id" are skipped (that device holds them: its
+ * push reply set their version); backfill is never skipped.  *more is
+ * set when records remain after the batch.
  */
-int	store_pull(struct store *, int64_t user_id, int64_t since, int64_t tie,
+int	store_pull(struct store *, int64_t user_id, int64_t device_id,
+    int64_t since, int64_t tie,
 	    size_t max, store_record_cb cb, void *arg, int *more);
 
 /* Cases device "device_id" must purge (no receipt yet). */

@@ -17,6 +17,16 @@ struct store {
 	sqlite3_stmt	*stmts[STORE_STMT_MAX];
 };
 
+/*
+ * Lifecycle columns of cases (store_cases.c): dates in days since
+ * 1970-01-01 (lifecycle.h), NULL for none; state_since NULL means the
+ * day of created_at.
+ */
+#define STORE_CASES_COLUMNS						\
+    " state_since INTEGER, drang_start INTEGER, measure_start INTEGER,"	\
+    " end_date INTEGER, extended INTEGER NOT NULL DEFAULT 0,"		\
+    " approved_by INTEGER REFERENCES users(id)"
+
 /* Sync tables (store_sync.c), created with the rest of the schema. */
 #define STORE_SYNC_SCHEMA						\
     "CREATE TABLE cases ("						\
@@ -26,7 +36,8 @@ struct store {
     " state TEXT NOT NULL DEFAULT 'AANMELDING',"			\
     " regisseur_id INTEGER REFERENCES users(id),"			\
     " created_at INTEGER NOT NULL,"					\
-    " created_seq INTEGER NOT NULL) WITHOUT ROWID;"			\
+    " created_seq INTEGER NOT NULL,"					\
+    STORE_CASES_COLUMNS ") WITHOUT ROWID;"				\
     "CREATE TABLE case_members ("					\
     " user_id INTEGER NOT NULL REFERENCES users(id),"			\
     " case_id TEXT NOT NULL REFERENCES cases(id),"			\

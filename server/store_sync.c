@@ -10,10 +10,14 @@
  * visible to a new member at the grant's seq ("eff"), tie-broken by
  * the record's rowid, and no record version can equal a grant's seq.
  *
- * Pull merges two queries that each come out in cursor order without a
- * sort: changes by version (index on version), and backfill by grant
- * then rowid (index on case_members(user_id, granted_seq), records by
- * case).  An already-in-sync pull touches only index ends.
+ * Pull merges two streams that each come out in cursor order without a
+ * sort: changes by version (the version index drives the loop, so the
+ * work is proportional to the changes since the cursor, never to the
+ * size of the user's cases), and backfill by grant then rowid (unique
+ * index on case_members(user_id, granted_seq), records by case, which
+ * is rowid order).  The backfill stream is two queries in turn: the
+ * rest of the grant the cursor is in (rowid > tie), then later grants.
+ * An already-in-sync pull touches only index ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,7 @@ enum {
 	Q_RECORD_GET,
 	Q_RECORD_PUT,
 	Q_PULL_CHANGES,
+	Q_PULL_BACKFILL_TIE,
 	Q_PULL_BACKFILL,
 	Q_PURGES,
 	Q_MAX
@@ -61,17 +66,25 @@ static const char *const store_sql[Q_MAX] = {
 	[Q_PULL_CHANGES] = "SELECT r.record_id, r.case_id, r.kind, r.version,"
 	    " r.deleted, r.key_epoch, r.body, r.author_device, r.hlc,"
 	    " r.version, 0 FROM records r"
-	    " JOIN case_members m ON m.user_id = ?1 AND m.case_id = r.case_id"
+	    " CROSS JOIN case_members m ON m.user_id = ?1"
+	    " AND m.case_id = r.case_id"
 	    " WHERE r.version > ?2 AND r.version > m.granted_seq"
+	    " AND r.author_device != ?4"
 	    " ORDER BY r.version LIMIT ?3",
+	[Q_PULL_BACKFILL_TIE] = "SELECT r.record_id, r.case_id, r.kind,"
+	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
+	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
+	    " JOIN records r ON r.case_id = m.case_id"
+	    " WHERE m.user_id = ?1 AND m.granted_seq = ?2 AND r.rid > ?3"
+	    " AND r.version < m.granted_seq AND r.deleted = 0"
+	    " ORDER BY r.rid LIMIT ?4",
 	[Q_PULL_BACKFILL] = "SELECT r.record_id, r.case_id, r.kind,"
 	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
 	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
 	    " JOIN records r ON r.case_id = m.case_id"
-	    " WHERE m.user_id = ?1 AND m.granted_seq >= ?2"
+	    " WHERE m.user_id = ?1 AND m.granted_seq > ?2"
 	    " AND r.version < m.granted_seq AND r.deleted = 0"
-	    " AND (m.granted_seq > ?2 OR r.rid > ?3)"
-	    " ORDER BY m.granted_seq, r.rid LIMIT ?4",
+	    " ORDER BY m.granted_seq, r.rid LIMIT ?3",
 	[Q_PURGES] = "SELECT case_id FROM purges WHERE device_id = ?1"
 	    " AND receipt_at IS NULL ORDER BY created_seq",
 };
@@ -347,31 +360,44 @@ store_next(sqlite3_stmt *s)
 }
 
 int
-store_pull(struct store *st, int64_t user_id, int64_t since, int64_t tie,
-    size_t max, store_record_cb cb, void *arg, int *more)
+store_pull(struct store *st, int64_t user_id, int64_t device_id,
+    int64_t since, int64_t tie, size_t max, store_record_cb cb, void *arg,
+    int *more)
 {
-	sqlite3_stmt		*a, *b;
+	sqlite3_stmt		*a, *b, *b2;
 	struct store_record	 r;
 	int64_t			 ea, ta, eb, tb;
 	size_t			 n = 0;
 	int			 ha, hb, take_a, rc, ret = 0;
 
 	*more = 0;
-	/* two statements are live at once: both must be distinct cached */
+	/* three statements are live at once: distinct cached ones */
 	if ((a = store_stmt(st, Q_PULL_CHANGES)) == NULL ||
-	    (b = store_stmt(st, Q_PULL_BACKFILL)) == NULL)
+	    (b = store_stmt(st, Q_PULL_BACKFILL_TIE)) == NULL ||
+	    (b2 = store_stmt(st, Q_PULL_BACKFILL)) == NULL)
 		return CS_ERR_DB;
 	if (sqlite3_bind_int64(a, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(a, 2, since) != SQLITE_OK ||
 	    sqlite3_bind_int64(a, 3, (int64_t)max + 1) != SQLITE_OK ||
+	    sqlite3_bind_int64(a, 4, device_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 2, since) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 3, tie) != SQLITE_OK ||
-	    sqlite3_bind_int64(b, 4, (int64_t)max + 1) != SQLITE_OK)
+	    sqlite3_bind_int64(b, 4, (int64_t)max + 1) != SQLITE_OK ||
+	    sqlite3_bind_int64(b2, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(b2, 2, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(b2, 3, (int64_t)max + 1) != SQLITE_OK)
 		return CS_ERR_DB;
 	if ((ha = store_next(a)) < 0 || (hb = store_next(b)) < 0) {
 		ret = CS_ERR_DB;
 		goto out;
+	}
+	if (hb == 0) {		/* the cursor's grant is done: later ones */
+		b = b2;
+		if ((hb = store_next(b)) < 0) {
+			ret = CS_ERR_DB;
+			goto out;
+		}
 	}
 	while (ha || hb) {
 		if (n == max) {
@@ -398,8 +424,10 @@ store_pull(struct store *st, int64_t user_id, int64_t since, int64_t tie,
 		n++;
 		if (take_a)
 			ha = store_next(a);
-		else
+		else if ((hb = store_next(b)) == 0 && b != b2) {
+			b = b2;
 			hb = store_next(b);
+		}
 		if (ha < 0 || hb < 0) {
 			ret = CS_ERR_DB;
 			goto out;
@@ -409,7 +437,8 @@ store_pull(struct store *st, int64_t user_id, int64_t since, int64_t tie,
 	if (ret == CS_ERR_DB)
 		store_log(st, __func__);
 	sqlite3_reset(a);
-	sqlite3_reset(b);
+	sqlite3_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
+	sqlite3_reset(b2);
 	return ret;
 }
 
@@ -634,11 +663,12 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 	int	r;
 
 	*yes = 0;
-	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM records r JOIN"
+	/* each part driven by an index on what is new since the cursor */
+	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM records r CROSS JOIN"
 	    " case_members m ON m.user_id = ?1 AND m.case_id = r.case_id"
 	    " WHERE r.version > ?2) OR EXISTS (SELECT 1 FROM case_members"
 	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
-	    " FROM purges p JOIN devices d ON d.id = p.device_id WHERE"
+	    " FROM devices d CROSS JOIN purges p ON p.device_id = d.id WHERE"
 	    " d.user_id = ?1 AND p.created_seq > ?2)", 1, &n, "ii",
 	    (const int64_t[]){ user_id, since }, NULL);
 	if (r == 0)

@@ -151,8 +151,8 @@ sync_pull(struct worker *w, const struct store_device *dev,
 		goto out;
 	/* read the seq first: a change racing the pull is seen next time */
 	if ((r = store_seq(w->st, &seq)) != 0 ||
-	    (r = store_pull(w->st, dev->user.id, c.eff, c.tie, c.max,
-	    sync_pull_cb, &c, &more)) != 0 ||
+	    (r = store_pull(w->st, dev->user.id, dev->id, c.eff, c.tie,
+	    c.max, sync_pull_cb, &c, &more)) != 0 ||
 	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
 	    &c)) != 0) {
 		if (r != CS_ERR_ALLOC)
@@ -160,6 +160,16 @@ sync_pull(struct worker *w, const struct store_device *dev,
 			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
 			    "pull failed");
 		goto out;
+	}
+	/*
+	 * Nothing left: every visible item up to the seq read before the
+	 * pull was delivered or skipped as the device's own, so the cursor
+	 * may move past them all (tie: past any grant at that seq too) and
+	 * the next pull does not walk the skipped ones again.
+	 */
+	if (!more && seq >= c.eff) {
+		c.eff = seq;
+		c.tie = INT64_MAX;
 	}
 	casesync__v1__envelope__init(&env);
 	casesync__v1__pull_response__init(&resp);

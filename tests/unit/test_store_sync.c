@@ -92,17 +92,26 @@ collect_cb(const struct store_record *r, int64_t eff, int64_t tie, void *arg)
 	return 0;
 }
 
+/* Everything after (since, tie) for "u" pulling from device "dev". */
 static size_t
-pull_all(const struct store_user *u, int64_t since, int64_t tie,
+pull_dev(const struct store_user *u, int64_t dev, int64_t since, int64_t tie,
     struct collect *c)
 {
 	int	more;
 
 	memset(c, 0, sizeof(*c));
-	ASSERT_INT_EQ(store_pull(st, u->id, since, tie, 64, collect_cb, c,
-	    &more), 0);
+	ASSERT_INT_EQ(store_pull(st, u->id, dev, since, tie, 64, collect_cb,
+	    c, &more), 0);
 	ASSERT_INT_EQ(more, 0);
 	return c->n;
+}
+
+/* As pull_dev from a device that authored nothing. */
+static size_t
+pull_all(const struct store_user *u, int64_t since, int64_t tie,
+    struct collect *c)
+{
+	return pull_dev(u, 0, since, tie, c);
 }
 
 static void
@@ -186,6 +195,8 @@ test_pull_backfill_purge(void)
 
 	TEST_START("pull: order, batches, backfill on grant, purge on removal");
 	ASSERT_INT_EQ(pull_all(&anna, 0, 0, &c), 2);
+	/* the device that pushed them already holds them */
+	ASSERT_INT_EQ(pull_dev(&anna, 7, 0, 0, &c), 0);
 	ASSERT_INT_EQ(pull_all(&bert, 0, 0, &c), 0);
 	ASSERT_INT_EQ(store_seq(st, &last), 0);
 	ASSERT_INT_EQ(pull_all(&anna, last, 0, &c), 0);
@@ -205,6 +216,8 @@ test_pull_backfill_purge(void)
 	ASSERT_INT_EQ(yes, 1);
 	/* bert's cursor is already past the records: backfill delivers */
 	ASSERT_INT_EQ(pull_all(&bert, last, 0, &c), 2);
+	/* backfill is never skipped for the author: a purge deleted it */
+	ASSERT_INT_EQ(pull_dev(&bert, 7, last, 0, &c), 2);
 	ASSERT_INT_EQ(c.eff[0], grant);
 	ASSERT_INT_EQ(c.eff[1], grant);
 	ASSERT_TRUE(c.tie[0] < c.tie[1]);
@@ -224,12 +237,12 @@ test_pull_backfill_purge(void)
 	/* batching: stop after one, more is set */
 	memset(&c, 0, sizeof(c));
 	c.stop_after = 1;
-	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 64, collect_cb, &c,
+	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 0, 64, collect_cb, &c,
 	    &more), 0);
 	ASSERT_INT_EQ(c.n, 1);
 	ASSERT_INT_EQ(more, 1);
 	memset(&c, 0, sizeof(c));
-	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 2, collect_cb, &c,
+	ASSERT_INT_EQ(store_pull(st, bert.id, 0, 0, 0, 2, collect_cb, &c,
 	    &more), 0);
 	ASSERT_INT_EQ(c.n, 2);
 	ASSERT_INT_EQ(more, 1);

@@ -358,7 +358,8 @@ test_pragmas(void)
 		{ "PRAGMA synchronous", "2" },
 		{ "PRAGMA temp_store", "2" },
 		{ "PRAGMA page_size", "4096" },
-		{ "PRAGMA cache_size", "-16384" },
+		{ "PRAGMA cache_size", "-65536" },
+		{ "PRAGMA wal_autocheckpoint", "8192" },
 	};
 	size_t		 i;
 	int		 n;

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * case_meta.c - the laptop's lifecycle metadata of cases (see
+ * case_meta.h).  Server-visible metadata only: no names, no content.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "case_meta.h"
+#include "db.h"
+#include "errors.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+
+#define CASE_META_SELECT						\
+	"SELECT case_id, frame, state, state_since, drang_start,"	\
+	" measure_start, end_date, extended, approved_by, updated_at"	\
+	" FROM case_meta "
+
+static int64_t
+case_meta_col_date(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return LC_NODATE;
+	return sqlite3_column_int64(s, col);
+}
+
+static int
+case_meta_bind_date(sqlite3_stmt *s, int i, int64_t d)
+{
+	return d == LC_NODATE ? sqlite3_bind_null(s, i) :
+	    sqlite3_bind_int64(s, i, d);
+}
+
+static int
+case_meta_text(sqlite3_stmt *s, int col, char *dst, size_t dstlen)
+{
+	const unsigned char	*p = sqlite3_column_text(s, col);
+	int			 n = sqlite3_column_bytes(s, col);
+
+	if (p == NULL || n < 0 || (size_t)n >= dstlen)
+		return CS_ERR_DB;
+	memcpy(dst, p, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int
+case_meta_row(sqlite3_stmt *s, struct case_meta *m)
+{
+	char	frame[16], state[32];
+
+	memset(m, 0, sizeof(*m));
+	if (case_meta_text(s, 0, m->case_id, sizeof(m->case_id)) != 0 ||
+	    case_meta_text(s, 1, frame, sizeof(frame)) != 0 ||
+	    case_meta_text(s, 2, state, sizeof(state)) != 0 ||
+	    case_meta_text(s, 8, m->approved_by,
+	    sizeof(m->approved_by)) != 0 ||
+	    lc_frame_parse(frame, &m->lc.frame) != 0 ||
+	    lc_state_parse(state, &m->lc.state) != 0)
+		return CS_ERR_DB;
+	m->lc.state_since = case_meta_col_date(s, 3);
+	m->lc.drang_start = case_meta_col_date(s, 4);
+	m->lc.measure_start = case_meta_col_date(s, 5);
+	m->lc.end_date = case_meta_col_date(s, 6);
+	m->lc.extended = sqlite3_column_int(s, 7) != 0;
+	m->updated_at = sqlite3_column_int64(s, 9);
+	return 0;
+}
+
+int
+case_meta_get(sqlite3 *db, const char *case_id, struct case_meta *m)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = CS_ERR_DB;
+
+	memset(m, 0, sizeof(*m));
+	if (sqlite3_prepare_v2(db, CASE_META_SELECT "WHERE case_id = ?1", -1,
+	    &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW)
+		goto out;
+	r = case_meta_row(s, m);
+ out:
+	if (r == CS_ERR_DB)
+		log_warnx("case_meta: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+case_meta_put(sqlite3 *db, const struct case_meta *m)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO case_meta(case_id,"
+	    " frame, state, state_since, drang_start, measure_start,"
+	    " end_date, extended, approved_by, updated_at) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, lc_frame_name(m->lc.frame), -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, lc_state_name(m->lc.state), -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    case_meta_bind_date(s, 4, m->lc.state_since) != SQLITE_OK ||
+	    case_meta_bind_date(s, 5, m->lc.drang_start) != SQLITE_OK ||
+	    case_meta_bind_date(s, 6, m->lc.measure_start) != SQLITE_OK ||
+	    case_meta_bind_date(s, 7, m->lc.end_date) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 8, m->lc.extended != 0) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 9, m->approved_by, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 10, m->updated_at) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		log_warnx("case_meta: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+case_meta_list(sqlite3 *db, int (*cb)(const struct case_meta *, void *),
+    void *arg)
+{
+	struct case_meta	 m;
+	sqlite3_stmt		*s = NULL;
+	int			 rc, r = CS_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, CASE_META_SELECT "ORDER BY case_id", -1,
+	    &s, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((r = case_meta_row(s, &m)) != 0)
+			goto out;
+		if ((r = cb(&m, arg)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	if (r == CS_ERR_DB)
+		log_warnx("case_meta: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* "" is no date; anything else must parse (wire.c checked it). */
+static int
+case_meta_date(const char *s, int64_t *d)
+{
+	*d = LC_NODATE;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	return lc_date_parse(s, d);
+}
+
+int
+case_meta_from_info(const Casesync__V1__CaseInfo *ci, struct case_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (ci->case_id == NULL || strlen(ci->case_id) != DB_UUID_LEN ||
+	    lc_frame_parse(ci->frame, &m->lc.frame) != 0 ||
+	    lc_state_parse(ci->state, &m->lc.state) != 0 ||
+	    case_meta_date(ci->state_since, &m->lc.state_since) != 0 ||
+	    case_meta_date(ci->drang_start, &m->lc.drang_start) != 0 ||
+	    case_meta_date(ci->measure_start, &m->lc.measure_start) != 0 ||
+	    case_meta_date(ci->end_date, &m->lc.end_date) != 0 ||
+	    ci->approved_by == NULL ||
+	    str_fmt(m->approved_by, sizeof(m->approved_by), "%s",
+	    ci->approved_by) != 0)
+		return CS_ERR_FORMAT;
+	memcpy(m->case_id, ci->case_id, DB_UUID_LEN + 1);
+	m->lc.extended = ci->extended;
+	m->updated_at = time_now();
+	return 0;
+}
+
+int
+case_meta_created(struct vault *v, const char *case_id, const char *frame)
+{
+	struct case_meta	m;
+	enum lc_frame		f;
+	sqlite3			*db = vault_db(v);
+	int			r;
+
+	if ((r = lc_frame_parse(frame, &f)) != 0 ||
+	    strlen(case_id) != DB_UUID_LEN)
+		return CS_ERR_FORMAT;
+	if ((r = db_init(db)) != 0)
+		return r;
+	memset(&m, 0, sizeof(m));
+	memcpy(m.case_id, case_id, DB_UUID_LEN + 1);
+	m.updated_at = time_now();
+	lc_case_init(&m.lc, f, lc_date_from_time(m.updated_at));
+	return case_meta_put(db, &m);
+}

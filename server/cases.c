@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cases.c - CaseState and CaseInfoRequest (see cases.h).  Converts
+ * between validated protobuf messages and lifecycle.h; the rules live
+ * in lifecycle.c, the roles and the transaction in store_cases.c.
+ *
+ * The reason of a drang extension is checked for presence and form but
+ * neither stored nor logged: it may describe the family.
+ */
+#include <string.h>
+
+#include "buf.h"
+#include "cases.h"
+#include "errors.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "store_cases.h"
+#include "util.h"
+#include "validate.h"
+#include "wire.h"
+
+/* Strings of one CaseInfo reply. */
+struct cases_reply {
+	Casesync__V1__CaseInfo		 info;
+	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX];
+	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX];
+	char				 due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
+	char				 kind[LC_DEADLINES_MAX][32];
+	char				 since[LC_DATE_LEN + 1];
+	char				 drang[LC_DATE_LEN + 1];
+	char				 measure[LC_DATE_LEN + 1];
+	char				 end[LC_DATE_LEN + 1];
+	char				 frame[16];
+	char				 state[32];
+};
+
+int
+cases_wants(const wire_env *req)
+{
+	return req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_STATE ||
+	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
+}
+
+/* A date for the wire: "" for none. */
+static void
+cases_date(int64_t d, char *dst, size_t dstlen)
+{
+	if (d == LC_NODATE)
+		dst[0] = '\0';
+	else
+		lc_date_format(d, dst, dstlen);
+}
+
+static int
+cases_reply(const wire_env *req, const struct store_case_meta *m,
+    int64_t today, size_t max_frame, struct buf *out)
+{
+	struct cases_reply	 c;
+	struct lc_deadline	 dl[LC_DEADLINES_MAX];
+	wire_env		 env;
+	size_t			 i, n;
+
+	memset(&c, 0, sizeof(c));
+	casesync__v1__case_info__init(&c.info);
+	(void)str_fmt(c.frame, sizeof(c.frame), "%s",
+	    lc_frame_name(m->lc.frame));
+	(void)str_fmt(c.state, sizeof(c.state), "%s",
+	    lc_state_name(m->lc.state));
+	cases_date(m->lc.state_since, c.since, sizeof(c.since));
+	cases_date(m->lc.drang_start, c.drang, sizeof(c.drang));
+	cases_date(m->lc.measure_start, c.measure, sizeof(c.measure));
+	cases_date(m->lc.end_date, c.end, sizeof(c.end));
+	c.info.case_id = (char *)(uintptr_t)m->case_id;
+	c.info.frame = c.frame;
+	c.info.state = c.state;
+	c.info.state_since = c.since;
+	c.info.drang_start = c.drang;
+	c.info.measure_start = c.measure;
+	c.info.end_date = c.end;
+	c.info.extended = m->lc.extended != 0;
+	c.info.approved_by = (char *)(uintptr_t)m->approved_by;
+	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
+	for (i = 0; i < n; i++) {
+		casesync__v1__case_deadline__init(&c.dl[i]);
+		(void)str_fmt(c.kind[i], sizeof(c.kind[i]), "%s",
+		    lc_deadline_name(dl[i].kind));
+		lc_date_format(dl[i].due, c.due[i], sizeof(c.due[i]));
+		c.dl[i].kind = c.kind[i];
+		c.dl[i].due = c.due[i];
+		c.dl[i].days_left = (int32_t)dl[i].days_left;
+		c.dlp[i] = &c.dl[i];
+	}
+	c.info.deadlines = c.dlp;
+	c.info.n_deadlines = n;
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
+	env.case_info = &c.info;
+	return wire_encode(&env, max_frame, out);
+}
+
+/* A typed refusal with "what: why". */
+static int
+cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
+    const char *why)
+{
+	Casesync__V1__ErrorCode	code;
+	char			msg[256];
+
+	switch (r) {
+	case CS_ERR_AUTH:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+		break;
+	case CS_ERR_STATE:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_INVALID_STATE;
+		break;
+	case CS_ERR_LIMIT:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_TIME_LIMIT;
+		break;
+	case CS_ERR_APPROVAL:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_APPROVAL_REQUIRED;
+		break;
+	case CS_ERR_FORMAT:
+	case CS_ERR_NOT_FOUND:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		break;
+	default:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+		why = "server error; retry later";
+		break;
+	}
+	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
+	    why != NULL ? why : cs_err(r)) != 0)
+		(void)str_fmt(msg, sizeof(msg), "%s", what);
+	return wire_error(out, id, code, msg, 0);
+}
+
+static int
+cases_state(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__CaseState	*cs = req->case_state;
+	struct store_case_meta		 m;
+	struct lc_change		 q;
+	const char			*why = NULL;
+	char				 what[96];
+	int64_t				 today;
+	int				 r;
+
+	memset(&q, 0, sizeof(q));
+	today = lc_date_from_time(time_now());
+	/* wire.c checked the names and dates; parse them for real */
+	if (lc_state_parse(cs->to_state, &q.to) != 0)
+		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case state",
+		    "unknown state");
+	(void)str_fmt(what, sizeof(what), "-> %s", lc_state_name(q.to));
+	q.effective = q.end = LC_NODATE;
+	if ((cs->effective_date[0] != '\0' &&
+	    lc_date_parse(cs->effective_date, &q.effective) != 0) ||
+	    (cs->end_date[0] != '\0' &&
+	    lc_date_parse(cs->end_date, &q.end) != 0))
+		return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
+		    "a date is written YYYY-MM-DD");
+	if (cs->reason[0] != '\0') {
+		if (validate_name(cs->reason, LC_REASON_MAX, &why) != 0)
+			return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
+			    "the reason must be printable text");
+		q.has_reason = 1;
+	}
+	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
+	    cs->approved_by, today, &m, &why);
+	if (r != 0) {
+		log_info("case %s: %s by user %lld refused: %s", cs->case_id,
+		    what, (long long)dev->user.id, cs_err(r));
+		return cases_refuse(out, req->id, r, what, why);
+	}
+	log_info("case %s: now %s (by user %lld)", cs->case_id,
+	    lc_state_name(m.lc.state), (long long)dev->user.id);
+	return cases_reply(req, &m, today, max_frame, out);
+}
+
+int
+cases_handle(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	struct store_case_meta	m;
+	int			r;
+
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
+		return cases_state(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:
+		if ((r = store_case_meta_get(w->st, &dev->user,
+		    req->case_info_request->case_id, &m)) != 0)
+			return cases_refuse(out, req->id, r, "case info",
+			    r == CS_ERR_NOT_FOUND ? "no such case" :
+			    r == CS_ERR_AUTH ? "not a member of the case" :
+			    NULL);
+		return cases_reply(req, &m, lc_date_from_time(time_now()),
+		    max_frame, out);
+	default:
+		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case",
+		    "not a lifecycle request");
+	}
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_cases.c - lifecycle metadata of cases (see store_cases.h).
+ *
+ * A state change reads the case, checks the actor and the approver,
+ * lets lifecycle.c decide, and writes the result, all inside one
+ * BEGIN IMMEDIATE transaction: two devices changing the same case at
+ * once are serialised, and the second sees the first one's state.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "store.h"
+#include "store_cases.h"
+#include "store_int.h"
+
+/* The columns store_case_row() reads, in order. */
+#define STORE_CASE_SELECT						\
+	"SELECT c.frame, c.state, c.state_since, c.created_at,"		\
+	" c.drang_start, c.measure_start, c.end_date, c.extended,"	\
+	" c.office_id, c.regisseur_id, u.name, c.approved_by FROM cases c" \
+	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
+
+static int64_t
+store_col_date(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return LC_NODATE;
+	return sqlite3_column_int64(s, col);
+}
+
+static int
+store_bind_date(sqlite3_stmt *s, int i, int64_t d)
+{
+	return d == LC_NODATE ? sqlite3_bind_null(s, i) :
+	    sqlite3_bind_int64(s, i, d);
+}
+
+/* Load case "case_id" into *m.  NOT_FOUND or DB. */
+static int
+store_case_load(struct store *st, const char *case_id,
+    struct store_case_meta *m)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 frame[16], state[32];
+	int		 rc, r = CS_ERR_DB;
+
+	memset(m, 0, sizeof(*m));
+	if (strlen(case_id) != STORE_UUID_LEN)
+		return CS_ERR_NOT_FOUND;
+	memcpy(m->case_id, case_id, STORE_UUID_LEN + 1);
+	if (store_prepare(st, STORE_CASE_SELECT, &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW ||
+	    store_col_text(s, 0, frame, sizeof(frame)) != 0 ||
+	    store_col_text(s, 1, state, sizeof(state)) != 0 ||
+	    store_col_text(s, 10, m->approved_by,
+	    sizeof(m->approved_by)) != 0)
+		goto out;
+	if (lc_frame_parse(frame, &m->lc.frame) != 0 ||
+	    lc_state_parse(state, &m->lc.state) != 0) {
+		log_warnx("store: case %s: bad frame or state in the database",
+		    case_id);
+		goto out;
+	}
+	m->lc.state_since = store_col_date(s, 2);
+	if (m->lc.state_since == LC_NODATE)
+		m->lc.state_since = lc_date_from_time(
+		    sqlite3_column_int64(s, 3));
+	m->lc.drang_start = store_col_date(s, 4);
+	m->lc.measure_start = store_col_date(s, 5);
+	m->lc.end_date = store_col_date(s, 6);
+	m->lc.extended = sqlite3_column_int(s, 7) != 0;
+	m->office_id = sqlite3_column_int64(s, 8);
+	m->regisseur_id = sqlite3_column_int64(s, 9);
+	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/*
+ * Step a one-row query with an int64 and a text parameter; *found is
+ * set when it yields a row, *val to column 0.
+ */
+static int
+store_case_query(struct store *st, const char *sql, int64_t i1,
+    const char *t2, int *found, int64_t *val)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = CS_ERR_DB;
+
+	*found = 0;
+	if (val != NULL)
+		*val = 0;
+	if (store_prepare(st, sql, &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, i1) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, t2, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*found = 1;
+		if (val != NULL)
+			*val = sqlite3_column_int64(s, 0);
+	} else if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* *yes = 1 if "u" is a teamleider of office "office_id". */
+static int
+store_case_is_lead(struct store *st, const struct store_user *u,
+    int64_t office_id, int *yes)
+{
+	*yes = 0;
+	if (strcmp(u->role, "teamleider") != 0)
+		return 0;
+	return store_case_query(st, "SELECT 1 FROM offices WHERE id = ?1"
+	    " AND name = ?2", office_id, u->office, yes, NULL);
+}
+
+int
+store_case_meta_get(struct store *st, const struct store_user *actor,
+    const char *case_id, struct store_case_meta *out)
+{
+	int	r, ok = 0;
+
+	if ((r = store_case_load(st, case_id, out)) != 0)
+		return r;
+	if ((r = store_case_is_lead(st, actor, out->office_id, &ok)) != 0)
+		return r;
+	if (!ok && (r = store_case_query(st, "SELECT 1 FROM case_members"
+	    " WHERE user_id = ?1 AND case_id = ?2", actor->id, case_id, &ok,
+	    NULL)) != 0)
+		return r;
+	return ok ? 0 : CS_ERR_AUTH;
+}
+
+static int
+store_case_write(struct store *st, const struct store_case_meta *m,
+    int64_t approver)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (store_prepare(st, "UPDATE cases SET frame = ?2, state = ?3,"
+	    " state_since = ?4, drang_start = ?5, measure_start = ?6,"
+	    " end_date = ?7, extended = ?8, approved_by = ?9 WHERE id = ?1",
+	    &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, lc_frame_name(m->lc.frame), -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, lc_state_name(m->lc.state), -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    store_bind_date(s, 4, m->lc.state_since) != SQLITE_OK ||
+	    store_bind_date(s, 5, m->lc.drang_start) != SQLITE_OK ||
+	    store_bind_date(s, 6, m->lc.measure_start) != SQLITE_OK ||
+	    store_bind_date(s, 7, m->lc.end_date) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 8, m->lc.extended != 0) != SQLITE_OK ||
+	    (approver > 0 ? sqlite3_bind_int64(s, 9, approver) :
+	    sqlite3_bind_null(s, 9)) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_case_change(struct store *st, const struct store_user *actor,
+    const char *case_id, const struct lc_change *req,
+    const char *approved_by, int64_t today, struct store_case_meta *out,
+    const char **why)
+{
+	struct store_case_meta	m;
+	struct lc_change	q = *req;
+	struct lc_case		next;
+	int64_t			approver = 0, keep = 0;
+	int			r, lead = 0, found = 0;
+
+	*why = NULL;
+	memset(out, 0, sizeof(*out));
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_case_load(st, case_id, &m)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)
+			*why = "no such case";
+		goto fail;
+	}
+	if ((r = store_case_is_lead(st, actor, m.office_id, &lead)) != 0)
+		goto fail;
+	if (m.regisseur_id != actor->id && !lead) {
+		*why = "only the case's regisseur or a teamleider of its "
+		    "office may change its state";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	if (approved_by != NULL && approved_by[0] != '\0') {
+		if ((r = store_case_query(st, "SELECT id FROM users WHERE"
+		    " office_id = ?1 AND name = ?2 AND role = 'teamleider'",
+		    m.office_id, approved_by, &found, &approver)) != 0)
+			goto fail;
+		if (!found) {
+			*why = "the approver must be a teamleider of the "
+			    "case's office";
+			r = CS_ERR_APPROVAL;
+			goto fail;
+		}
+	} else if (lead)
+		approver = actor->id;	/* a team lead approves by acting */
+	q.approved = approver != 0;
+	if ((r = lc_apply(&m.lc, &q, today, &next, why)) != 0)
+		goto fail;
+	/*
+	 * Record who approved the drang end the case now has: a new
+	 * extension names its approver, an unchanged one keeps it.
+	 */
+	if (next.extended)
+		keep = q.end != LC_NODATE || !m.lc.extended ? approver :
+		    m.approver_id;
+	m.lc = next;
+	if ((r = store_case_write(st, &m, keep)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	return store_case_load(st, case_id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}

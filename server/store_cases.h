@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_cases.h - the lifecycle metadata of cases in the server
+ * database (store_cases.c): reading it, and changing a case's state in
+ * one transaction under the rules of lifecycle.h and the roles of
+ * DESIGN §2.  Server-visible metadata only: states, frames, dates.
+ */
+#ifndef STORE_CASES_H
+#define STORE_CASES_H
+
+#include <stdint.h>
+
+#include "lifecycle.h"
+#include "store.h"
+
+struct store_case_meta {
+	char		case_id[STORE_UUID_LEN + 1];
+	struct lc_case	lc;
+	int64_t		office_id;
+	int64_t		regisseur_id;
+	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
+	int64_t		approver_id;				/* 0 if none */
+};
+
+/*
+ * The metadata of "case_id" for "actor", who must be a member of the
+ * case or a teamleider of its office (CS_ERR_AUTH otherwise).
+ * CS_ERR_NOT_FOUND if there is no such case.
+ */
+int	store_case_meta_get(struct store *, const struct store_user *actor,
+	    const char *case_id, struct store_case_meta *out);
+
+/*
+ * Apply "req" to case "case_id" on day "today", in one transaction.
+ * Only the case's regisseur or a teamleider of its office may ask
+ * (CS_ERR_AUTH).  "approved_by" ("" or NULL: none) must name a
+ * teamleider of the case's office (CS_ERR_APPROVAL otherwise); a
+ * teamleider of the office asking for the change approves it
+ * implicitly.  req->approved is ignored: it is decided here.  Then
+ * lc_apply() decides (CS_ERR_STATE, CS_ERR_LIMIT, CS_ERR_APPROVAL,
+ * CS_ERR_FORMAT).  On a refusal *why is a sentence for the user and
+ * nothing has changed; on success *out holds the case after the change.
+ */
+int	store_case_change(struct store *, const struct store_user *actor,
+	    const char *case_id, const struct lc_change *req,
+	    const char *approved_by, int64_t today,
+	    struct store_case_meta *out, const char **why);
+
+#endif /* STORE_CASES_H */

@@ -1,0 +1,198 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The case lifecycle (DESIGN §2, issue 5) through the CLI: a worker
+# moves a DRANG case through its states; an illegal transition is
+# refused (on the laptop, and by the server for a laptop that cannot
+# check) and changes nothing; a worker who is not the regisseur and a
+# team lead of another office are refused, the team lead of the office
+# is not; a drang end past 3 months is refused without a team lead's
+# approval and accepted with it, past 6 months always refused;
+# `case list --due --json` shows the 6-week toetsing deadline.
+. "$(dirname "$0")/lib.sh"
+
+command -v jq >/dev/null 2>&1 || fail "jq is needed to parse --json output"
+
+deploy
+ctl office add Zwolle >/dev/null || fail "office"
+ctl office add Lelystad >/dev/null || fail "office"
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name femke --role teamleider --office Zwolle >/dev/null
+ctl user add --name lars --role teamleider --office Lelystad >/dev/null
+start_server
+enroll a anna
+enroll a2 anna
+enroll b bert
+enroll f femke
+enroll l lars
+
+TODAY=$(date -u +%F)
+day() {		# day N: today + N days, UTC
+	date -u -d "$TODAY + $1 days" +%F
+}
+
+# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...: fails with EXIT and
+# an error message matching PATTERN
+expect_refused() {
+	what=$1 want=$2 pat=$3
+	shift 3
+	laptop "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq "$want" ] ||
+	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
+	grep -q -- "$pat" "$T/err" ||
+	    fail "$what: message does not say '$pat': $(cat "$T/err")"
+	ok "$what"
+}
+
+# state LAPTOP: the case's state as the server has it (via case info)
+server_state() {
+	laptop "$1" --json case info --case "$C" >"$T/info" 2>"$T/err" ||
+	    fail "case info on $1: $(cat "$T/err")"
+	jq -r .state "$T/info"
+}
+local_state() {
+	laptop "$1" --json case list >"$T/list" || fail "case list on $1"
+	jq -r --arg c "$C" '.cases[] | select(.case_id == $c) | .state' \
+	    "$T/list"
+}
+move() {	# move LAPTOP STATE [ARGS...]
+	l=$1 s=$2
+	shift 2
+	laptop "$l" --json case state --case "$C" --to "$s" "$@" \
+	    >"$T/move" 2>"$T/err" || fail "$l -> $s: $(cat "$T/err")"
+	expect_eq "$l moved the case to $s" "$(jq -r .state "$T/move")" "$s"
+}
+
+C=$(laptop a case create --frame DRANG) || fail "case create"
+laptop a case member --case "$C" --user bert >/dev/null || fail "member"
+expect_eq "a new case starts in AANMELDING" "$(local_state a)" AANMELDING
+
+# bad input: nothing is sent
+expect_refused "unknown state is a usage error" 2 "not a state" \
+    a case state --case "$C" --to DRANG
+expect_refused "impossible date is a usage error" 2 "no such day" \
+    a case state --case "$C" --to DRANG_INTENSIEF --date 2027-02-29
+expect_refused "date in the wrong format" 2 "YYYY-MM-DD" \
+    a case state --case "$C" --to DRANG_INTENSIEF --date 30-11-2026
+
+move a DRANG_INTENSIEF
+expect_eq "drang start recorded" "$(jq -r .drang_start "$T/move")" "$TODAY"
+
+# the 6-week toetsing as a deadline, offline, parsed from JSON
+laptop a --json case list --due >"$T/due" || fail "case list --due"
+expect_eq "toetsing due start + 6 weeks" \
+    "$(jq -r --arg c "$C" '.deadlines[] | select(.case_id == $c and
+    .kind == "toetsing") | .due' "$T/due")" "$(day 42)"
+expect_eq "toetsing days left" \
+    "$(jq -r '.deadlines[] | select(.kind == "toetsing") | .days_left' \
+    "$T/due")" 42
+laptop a --json case list --due --within 14d >"$T/due14" ||
+    fail "case list --due --within 14d"
+expect_eq "no toetsing within 14 days" \
+    "$(jq '[.deadlines[] | select(.kind == "toetsing")] | length' \
+    "$T/due14")" 0
+laptop a --json case list --due --within 42d >"$T/due42" || fail "--within 42d"
+expect_eq "toetsing within 42 days" \
+    "$(jq '[.deadlines[] | select(.kind == "toetsing")] | length' \
+    "$T/due42")" 1
+laptop a case list --due | grep -q "toetsing.*$C" ||
+    fail "human-readable list lacks the toetsing"
+ok "case list --due readable output"
+
+# illegal transitions: refused on the laptop, and by the server for a
+# laptop without local lifecycle data; nothing changes
+expect_refused "skipping the toetsing refused on the laptop" 5 \
+    "checked on this laptop" a case state --case "$C" --to DRANG_VERVOLG
+expect_refused "a measure without the Raad refused on the laptop" 5 \
+    "not in the case lifecycle" a case state --case "$C" \
+    --to MAATREGEL_OTS
+expect_refused "the server refuses an illegal transition" 5 \
+    "INVALID_STATE" a2 case state --case "$C" --to GESLOTEN
+expect_eq "state unchanged on the server" "$(server_state a)" \
+    DRANG_INTENSIEF
+expect_eq "state unchanged on the laptop" "$(local_state a)" \
+    DRANG_INTENSIEF
+
+# roles: bert is a member but not the regisseur; lars leads another office
+expect_eq "a member may read the lifecycle" "$(server_state b)" \
+    DRANG_INTENSIEF
+expect_refused "a non-regisseur worker is refused" 5 "FORBIDDEN" \
+    b case state --case "$C" --to DRANG_TOETSING
+expect_refused "a team lead of another office is refused" 5 "FORBIDDEN" \
+    l case state --case "$C" --to DRANG_TOETSING
+expect_eq "state unchanged after refusals" "$(server_state a)" \
+    DRANG_INTENSIEF
+
+# offline: the laptop still refuses an illegal change by itself
+stop_server
+expect_refused "illegal transition refused offline" 5 \
+    "checked on this laptop" a case state --case "$C" --to NAZORG
+expect_refused "a legal change needs the server" 6 "cannot connect" \
+    a case state --case "$C" --to DRANG_TOETSING
+start_server
+expect_eq "nothing changed while offline" "$(server_state a)" \
+    DRANG_INTENSIEF
+
+move a DRANG_TOETSING
+move a DRANG_VERVOLG
+expect_eq "drang not extended" "$(jq -r .extended "$T/move")" false
+
+# extension past 3 months: reason and a teamleider's approval
+EXT=$(day 120)
+expect_refused "extension without approval refused on the laptop" 5 \
+    "teamleider's approval" a case state --case "$C" --to DRANG_VERVOLG \
+    --end "$EXT" --reason "gezin werkt mee, meer tijd nodig"
+expect_refused "extension without approval refused by the server" 5 \
+    "APPROVAL_REQUIRED" a2 case state --case "$C" --to DRANG_VERVOLG \
+    --end "$EXT" --reason "gezin werkt mee"
+expect_refused "extension approved by a worker refused" 5 \
+    "APPROVAL_REQUIRED" a case state --case "$C" --to DRANG_VERVOLG \
+    --end "$EXT" --reason "gezin werkt mee" --approved-by bert
+expect_refused "extension approved by another office's lead refused" 5 \
+    "APPROVAL_REQUIRED" a case state --case "$C" --to DRANG_VERVOLG \
+    --end "$EXT" --reason "gezin werkt mee" --approved-by lars
+expect_refused "extension without a reason refused" 5 "reason" \
+    a case state --case "$C" --to DRANG_VERVOLG --end "$EXT" \
+    --approved-by femke
+expect_refused "drang past 6 months refused on the laptop" 5 \
+    "at the latest 6 months" a case state --case "$C" \
+    --to DRANG_VERVOLG --end "$(day 200)" --reason "x" --approved-by femke
+expect_refused "drang past 6 months refused by the server" 5 \
+    "TIME_LIMIT" a2 case state --case "$C" --to DRANG_VERVOLG \
+    --end "$(day 200)" --reason "x" --approved-by femke
+laptop a --json case info --case "$C" >"$T/info" || fail "case info"
+expect_eq "refused extensions changed nothing" \
+    "$(jq -r .extended "$T/info")" false
+move a DRANG_VERVOLG --end "$EXT" --reason "gezin werkt mee" \
+    --approved-by femke
+expect_eq "extension recorded" "$(jq -r .extended "$T/move")" true
+expect_eq "extension end" "$(jq -r .end_date "$T/move")" "$EXT"
+expect_eq "approver recorded" "$(jq -r .approved_by "$T/move")" femke
+laptop a --json case list --due >"$T/due" || fail "case list --due"
+expect_eq "drang end deadline follows the extension" \
+    "$(jq -r '.deadlines[] | select(.kind == "drang_end") | .due' \
+    "$T/due")" "$EXT"
+
+# the team lead of the office may change the state
+move f RAAD_MELDING
+expect_eq "a2 learns the state from the server" "$(server_state a2)" \
+    RAAD_MELDING
+move a MAATREGEL_OTS
+expect_eq "frame follows the measure" "$(jq -r .frame "$T/move")" OTS
+laptop a --json case list --due >"$T/due" || fail "case list --due"
+expect_eq "OTS extension request deadline" \
+    "$(jq -r '.deadlines[] | select(.kind == "ots_extension_request") |
+    .days_left' "$T/due")" \
+    "$(( $(jq -r '.deadlines[] | select(.kind == "ots_end") |
+    .days_left' "$T/due") - 56 ))"
+move a AFSLUITING
+expect_refused "closed cases skip no step" 5 "not in the case lifecycle" \
+    a case state --case "$C" --to GESLOTEN
+move a NAZORG
+move a GESLOTEN
+laptop a --json case list --due >"$T/due" || fail "case list --due"
+expect_eq "a closed case has no deadlines" \
+    "$(jq '.deadlines | length' "$T/due")" 0
+server_alive
