@@ -4,6 +4,8 @@
  * subcommand table.  Core dumps are disabled before anything secret
  * is read.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +67,7 @@ main(int argc, char *argv[])
 
 	log_init(1, "casesync");
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
+	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)
 		cli_errx("warning: could not disable core dumps");
 	if (sodium_init() < 0) {

@@ -34,6 +34,8 @@ R=$(laptop a1 record put --case "$C" --kind person name=Jansen city=Zwolle) ||
 sync_ok a1
 sync_ok a2
 expect_eq "record reached the second laptop" "$(field a2 "$R" name)" Jansen
+expect_eq "laptop files readable by others" \
+    "$(find "$T/a1" "$T/a2" -perm /077 | wc -l)" 0
 
 # offline edits of different fields merge
 laptop a1 record put --case "$C" --kind person --id "$R" name=Janssen >/dev/null
