@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_store_cases.c - the server's lifecycle store on a real SQLite
+ * file: who may change a case's state, who may approve a drang
+ * extension, that every refusal leaves the row as it was, that the
+ * approver is recorded and kept, and who may read the metadata.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "lifecycle.h"
+#include "store.h"
+#include "store_cases.h"
+#include "test.h"
+
+#define NOW	((int64_t)1798588800)	/* 2026-12-30 */
+
+static char		tmpdir[64], dbpath[PATH_MAX];
+static struct store	*st;
+static struct store_user anna, bert, femke, lars, audrey;
+static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
+static const char	NOCASE[] = "99999999-9999-4999-8999-999999999999";
+
+static void
+setup(void)
+{
+	int64_t	id, seq;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_cases.XXXXXX");
+	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
+	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
+	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "lars", "teamleider", "Lelystad",
+	    &id), 0);
+	ASSERT_INT_EQ(store_user_add(st, "audrey", "auditor", "Zwolle", &id),
+	    0);
+	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
+	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
+	ASSERT_INT_EQ(store_user_get(st, "femke", &femke), 0);
+	ASSERT_INT_EQ(store_user_get(st, "lars", &lars), 0);
+	ASSERT_INT_EQ(store_user_get(st, "audrey", &audrey), 0);
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
+	    0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "bert", 0, 0, &seq),
+	    0);
+}
+
+static int
+change(const struct store_user *u, enum lc_state to, const char *end,
+    const char *reason, const char *approver, struct store_case_meta *m)
+{
+	struct lc_change	 q;
+	const char		*why = NULL;
+	int			 r;
+
+	memset(&q, 0, sizeof(q));
+	q.to = to;
+	q.effective = LC_NODATE;
+	q.end = LC_NODATE;
+	if (end != NULL)
+		ASSERT_INT_EQ(lc_date_parse(end, &q.end), 0);
+	q.has_reason = reason != NULL;
+	q.approved = 1;		/* must be ignored: the store decides */
+	r = store_case_change(st, u, CASE1, &q, approver,
+	    lc_date_from_time(NOW), m, &why);
+	if (r != 0 && r != CS_ERR_DB)
+		ASSERT_PTR_NE(why, NULL);
+	return r;
+}
+
+static void
+same_row(const struct store_case_meta *a, const struct store_case_meta *b)
+{
+	ASSERT_INT_EQ(a->lc.state, b->lc.state);
+	ASSERT_INT_EQ(a->lc.frame, b->lc.frame);
+	ASSERT_INT_EQ(a->lc.state_since, b->lc.state_since);
+	ASSERT_INT_EQ(a->lc.drang_start, b->lc.drang_start);
+	ASSERT_INT_EQ(a->lc.end_date, b->lc.end_date);
+	ASSERT_INT_EQ(a->lc.extended, b->lc.extended);
+	ASSERT_STR_EQ(a->approved_by, b->approved_by);
+}
+
+static void
+test_roles(void)
+{
+	struct store_case_meta	m, before;
+
+	TEST_START("only the regisseur or the office's team lead changes state");
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &before), 0);
+	ASSERT_INT_EQ(before.lc.state, LC_AANMELDING);
+	ASSERT_INT_EQ(before.lc.state_since, lc_date_from_time(NOW));
+	ASSERT_INT_EQ(change(&bert, LC_DRANG_INTENSIEF, NULL, NULL, NULL, &m),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(change(&lars, LC_DRANG_INTENSIEF, NULL, NULL, NULL, &m),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(change(&audrey, LC_DRANG_INTENSIEF, NULL, NULL, NULL,
+	    &m), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
+	same_row(&m, &before);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_INTENSIEF, NULL, NULL, NULL, &m),
+	    0);
+	ASSERT_INT_EQ(m.lc.state, LC_DRANG_INTENSIEF);
+	ASSERT_INT_EQ(m.lc.drang_start, lc_date_from_time(NOW));
+	ASSERT_INT_EQ(change(&femke, LC_DRANG_TOETSING, NULL, NULL, NULL, &m),
+	    0);
+	/* reading: members and the office's team leads */
+	ASSERT_INT_EQ(store_case_meta_get(st, &bert, CASE1, &m), 0);
+	ASSERT_INT_EQ(m.lc.state, LC_DRANG_TOETSING);
+	ASSERT_INT_EQ(store_case_meta_get(st, &femke, CASE1, &m), 0);
+	ASSERT_INT_EQ(store_case_meta_get(st, &lars, CASE1, &m), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_case_meta_get(st, &audrey, CASE1, &m),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, NOCASE, &m),
+	    CS_ERR_NOT_FOUND);
+	TEST_DONE();
+}
+
+static void
+test_rules_refused(void)
+{
+	struct store_case_meta	m, before;
+	struct lc_change	q;
+	const char		*why;
+
+	TEST_START("illegal transitions refused, nothing changes");
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &before), 0);
+	ASSERT_INT_EQ(change(&anna, LC_MAATREGEL_OTS, NULL, NULL, NULL, &m),
+	    CS_ERR_STATE);
+	ASSERT_INT_EQ(change(&anna, LC_GESLOTEN, NULL, NULL, NULL, &m),
+	    CS_ERR_STATE);
+	ASSERT_INT_EQ(change(&anna, LC_AFSLUITING, "2027-01-01", NULL, NULL,
+	    &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
+	same_row(&m, &before);
+	memset(&q, 0, sizeof(q));
+	q.to = LC_DRANG_VERVOLG;
+	q.effective = q.end = LC_NODATE;
+	ASSERT_INT_EQ(store_case_change(st, &anna, NOCASE, &q, NULL,
+	    lc_date_from_time(NOW), &m, &why), CS_ERR_NOT_FOUND);
+	TEST_DONE();
+}
+
+static void
+test_approval(void)
+{
+	struct store_case_meta	m, before;
+
+	TEST_START("drang extension: approver must lead the case's office");
+	/* 30 Dec 2026 + 3 months = 30 Mar 2027, + 6 = 30 Jun 2027 */
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, NULL, NULL, NULL, &m),
+	    0);
+	ASSERT_INT_EQ(m.lc.end_date, lc_add_months(lc_date_from_time(NOW),
+	    3));
+	before = m;
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
+	    NULL, &m), CS_ERR_APPROVAL);	/* q.approved = 1 ignored */
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
+	    "bert", &m), CS_ERR_APPROVAL);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
+	    "lars", &m), CS_ERR_APPROVAL);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
+	    "nobody-such", &m), CS_ERR_APPROVAL);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", NULL,
+	    "femke", &m), CS_ERR_APPROVAL);	/* no reason */
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-07-01", "r",
+	    "femke", &m), CS_ERR_LIMIT);	/* past 6 months */
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
+	same_row(&m, &before);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-06-30", "r",
+	    "femke", &m), 0);
+	ASSERT_INT_EQ(m.lc.extended, 1);
+	ASSERT_STR_EQ(m.approved_by, "femke");
+	/* the approver stays with the case through the Raad report */
+	ASSERT_INT_EQ(change(&anna, LC_RAAD_MELDING, NULL, NULL, NULL, &m), 0);
+	ASSERT_STR_EQ(m.approved_by, "femke");
+	/* a team lead extending approves by acting */
+	ASSERT_INT_EQ(change(&femke, LC_DRANG_VERVOLG, "2027-05-01", "r",
+	    NULL, &m), 0);
+	ASSERT_STR_EQ(m.approved_by, "femke");
+	/* a measure: frame follows, the extension is over */
+	ASSERT_INT_EQ(change(&anna, LC_RAAD_MELDING, NULL, NULL, NULL, &m), 0);
+	ASSERT_INT_EQ(change(&anna, LC_MAATREGEL_OTS, NULL, NULL, NULL, &m), 0);
+	ASSERT_INT_EQ(m.lc.frame, LC_FRAME_OTS);
+	ASSERT_INT_EQ(m.lc.extended, 0);
+	ASSERT_STR_EQ(m.approved_by, "");
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	char	path[PATH_MAX + 8];
+
+	setup();
+	test_roles();
+	test_rules_refused();
+	test_approval();
+	store_close(st);
+	unlink(dbpath);
+	snprintf(path, sizeof(path), "%s-wal", dbpath);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", dbpath);
+	unlink(path);
+	rmdir(tmpdir);
+	return 0;
+}
