@@ -694,6 +694,32 @@ pki_pubkey_hash(EVP_PKEY *key, uint8_t out[PKI_HASH_LEN])
 }
 
 int
+pki_cert_pubkey_hash(X509 *cert, uint8_t out[PKI_HASH_LEN])
+{
+	X509_PUBKEY	*xpk;
+	uint8_t		*der = NULL;
+	unsigned int	 mdlen = 0;
+	int		 n, r = CS_ERR_CRYPTO;
+
+	memset(out, 0, PKI_HASH_LEN);
+	/* i2d of the X509_PUBKEY re-emits the parsed fields as they were */
+	if ((xpk = X509_get_X509_PUBKEY(cert)) == NULL ||
+	    (n = i2d_X509_PUBKEY(xpk, &der)) <= 0)
+		goto out;
+	if (EVP_Digest(der, (size_t)n, out, &mdlen, EVP_sha256(), NULL) !=
+	    1 || mdlen != PKI_HASH_LEN) {
+		memset(out, 0, PKI_HASH_LEN);
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r != 0)
+		log_ssl(__func__);
+	OPENSSL_free(der);
+	return r;
+}
+
+int
 pki_cert_fingerprint(X509 *cert, uint8_t out[PKI_HASH_LEN])
 {
 	unsigned int	mdlen = 0;

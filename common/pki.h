@@ -81,6 +81,13 @@ int	pki_csr_parse(const uint8_t *der, size_t len, EVP_PKEY **pub);
 
 /* SHA-256 of the DER SubjectPublicKeyInfo: the device identity. */
 int	pki_pubkey_hash(EVP_PKEY *key, uint8_t out[PKI_HASH_LEN]);
+/*
+ * The same hash for the key of a certificate issued by pki_cert_issue(),
+ * taken from the SubjectPublicKeyInfo bytes the CA signed, without
+ * re-encoding the key (OpenSSL 3 re-encodes through its encoder lookup,
+ * a tenth of the server's cost of a handshake).
+ */
+int	pki_cert_pubkey_hash(X509 *cert, uint8_t out[PKI_HASH_LEN]);
 /* SHA-256 of the certificate's DER: the CA fingerprint. */
 int	pki_cert_fingerprint(X509 *cert, uint8_t out[PKI_HASH_LEN]);
 /* notAfter as seconds since the epoch. */

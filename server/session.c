@@ -204,7 +204,6 @@ session_send(struct session *s, wire_env *env)
 static int
 session_identify(struct session *s)
 {
-	EVP_PKEY	*pub;
 	X509		*cert;
 	uint8_t		 h[PKI_HASH_LEN];
 	int		 r;
@@ -216,8 +215,7 @@ session_identify(struct session *s)
 	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)
 		return 0;	/* enrollment only */
 	s->has_cert = 1;
-	if ((pub = X509_get0_pubkey(cert)) == NULL ||
-	    pki_pubkey_hash(pub, h) != 0)
+	if (pki_cert_pubkey_hash(cert, h) != 0)
 		return CS_ERR_TLS;
 	r = store_device_by_key(s->w->st, h, &s->dev);
 	if (r == CS_ERR_NOT_FOUND)

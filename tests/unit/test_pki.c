@@ -150,6 +150,10 @@ test_device_cert(void)
 	ASSERT_INT_EQ(pki_pubkey_hash(key, h1), 0);
 	ASSERT_INT_EQ(pki_pubkey_hash(X509_get0_pubkey(x), h2), 0);
 	ASSERT_MEM_EQ(h1, h2, PKI_HASH_LEN);
+	/* and from the certificate's own bytes, as the server hashes it */
+	memset(h2, 0, sizeof(h2));
+	ASSERT_INT_EQ(pki_cert_pubkey_hash(x, h2), 0);
+	ASSERT_MEM_EQ(h1, h2, PKI_HASH_LEN);
 	X509_free(x);
 	x = NULL;
 
@@ -158,6 +162,9 @@ test_device_cert(void)
 	ASSERT_INT_EQ(pki_cert_issue(ca_cert, ca_key, ed, "laptop-2", NULL,
 	    86400, &x), 0);
 	ASSERT_INT_EQ(verify(x, X509_PURPOSE_SSL_CLIENT, NULL), 1);
+	ASSERT_INT_EQ(pki_pubkey_hash(ed, h1), 0);
+	ASSERT_INT_EQ(pki_cert_pubkey_hash(x, h2), 0);
+	ASSERT_MEM_EQ(h1, h2, PKI_HASH_LEN);
 	X509_free(x);
 	x = NULL;
 
