@@ -18,6 +18,7 @@
 #include "case_meta.h"
 #include "client.h"
 #include "cmd_case.h"
+#include "cmd_dossier.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -465,7 +466,8 @@ case_usage(FILE *f)
 	    "[--id UUID]\n"
 	    "       casesync case member --case UUID --user NAME [--remove] "
 	    "[--read-only]\n"
-	    "       casesync case state|info|list ... (case state --help)\n");
+	    "       casesync case state|info|list ... (case state --help)\n"
+	    "       casesync case new|show|edit ... (case new --help)\n");
 }
 
 int
@@ -493,6 +495,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
+	if (argc >= 2 && cmd_dossier_case_sub(argv[1]))
+		return cmd_dossier_case(cli, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "create") != 0 &&
 	    strcmp(argv[1], "member") != 0)) {
 		case_usage(argc >= 2 && strcmp(argv[1], "--help") == 0 ?

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "client.h"
+#include "cmd_dossier.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
@@ -31,6 +32,15 @@ static const struct {
 	{ "sync", cmd_sync, "push local changes, pull the server's [--watch]" },
 	{ "record", cmd_record, "put, get or list raw records" },
 	{ "case", cmd_case, "create a case, add or remove members" },
+	{ "person", cmd_person, "add, edit or list the people of a case" },
+	{ "measure", cmd_measure, "add, edit or list court measures" },
+	{ "plan", cmd_plan, "show or edit the plan van aanpak; its goals" },
+	{ "note", cmd_note, "add or list journal notes (append-only)" },
+	{ "assess", cmd_assess, "add or list safety assessments" },
+	{ "partner", cmd_partner, "add, edit or list partners" },
+	{ "escalate", cmd_escalate, "report to the Raad, Veilig Thuis, ..." },
+	{ "search", cmd_search, "find text in the caseload on this laptop" },
+	{ "reads", cmd_reads, "this laptop's log of reads of case files" },
 	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
 	{ "resolve", cmd_resolve, "settle a conflict" },
 	{ "digest", cmd_digest, "count and hash of the local records" },

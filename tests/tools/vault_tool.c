@@ -14,6 +14,10 @@
  *	integrity check; exactly the N rows of transaction 1, unchanged,
  *	and none of transaction 2.
  *
+ *   vault_tool [-P passfile] sql DIR STATEMENT
+ *	run one SQL statement inside the vault (tests that tamper with
+ *	what the client keeps there, e.g. its read log).
+ *
  * The passphrase comes as for casesync (passphrase_get).  Exit codes
  * as for casesync: 0 ok, 1 failure, 2 usage, 3 wrong passphrase,
  * 4 database damaged or tampered.
@@ -208,7 +212,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: vault_tool [-P passfile] create DIR\n"
 	    "       vault_tool [-P passfile] fill DIR wal|delete N\n"
-	    "       vault_tool [-P passfile] check DIR N\n");
+	    "       vault_tool [-P passfile] check DIR N\n"
+	    "       vault_tool [-P passfile] sql DIR STATEMENT\n");
 	exit(2);
 }
 
@@ -233,7 +238,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 2 || sodium_init() < 0)
 		usage();
-	if (strcmp(argv[0], "create") != 0 && (argc < 3 ||
+	if (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "sql") != 0 &&
+	    (argc < 3 ||
 	    parse_u64(argv[argc - 1], 0, 1000000000, &n) != 0))
 		usage();
 	if ((r = passphrase_get(passfile, 0, &pass, &len)) != 0)
@@ -246,6 +252,9 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "check") == 0 && argc == 3) {
 		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
 			r = check(v, (int64_t)n);
+	} else if (strcmp(argv[0], "sql") == 0 && argc == 3) {
+		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
+			r = exec(v, argv[2]);
 	} else
 		usage();
  out:

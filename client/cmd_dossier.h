@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_dossier.h - the case-file commands (cmd_dossier.c).
+ */
+#ifndef CMD_DOSSIER_H
+#define CMD_DOSSIER_H
+
+struct cli;
+
+int	cmd_person(struct cli *, int argc, char *argv[]);
+int	cmd_measure(struct cli *, int argc, char *argv[]);
+int	cmd_note(struct cli *, int argc, char *argv[]);
+int	cmd_assess(struct cli *, int argc, char *argv[]);
+int	cmd_partner(struct cli *, int argc, char *argv[]);
+int	cmd_escalate(struct cli *, int argc, char *argv[]);
+int	cmd_plan(struct cli *, int argc, char *argv[]);
+int	cmd_search(struct cli *, int argc, char *argv[]);
+int	cmd_reads(struct cli *, int argc, char *argv[]);
+/* `case new|show|edit`: 1 if "sub" is one of these. */
+int	cmd_dossier_case_sub(const char *sub);
+int	cmd_dossier_case(struct cli *, int argc, char *argv[]);
+
+#endif /* CMD_DOSSIER_H */

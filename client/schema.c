@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * schema.c - the kinds of record in a case file and their fields (see
+ * schema.h).  Field names are body names ([a-z0-9_]); the commands
+ * accept them as --flags with '-' for '_'.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "body.h"
+#include "errors.h"
+#include "schema.h"
+#include "validate.h"
+#include "wire.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct schema_field casefile_fields[] = {
+	{ "title", SCHEMA_TEXT, 1, NULL },
+	{ "municipality", SCHEMA_GEMEENTE, 0, NULL },
+	{ "jeugdregio", SCHEMA_TEXT, 0, NULL },
+	{ "legal_basis", SCHEMA_TEXT, 0, NULL },
+	{ "consent_date", SCHEMA_DATE, 0, NULL },
+};
+
+static const struct schema_field person_fields[] = {
+	{ "name", SCHEMA_NAME, 1, NULL },
+	{ "role", SCHEMA_CHOICE, 1, "child|parent|carer|network" },
+	{ "birth_date", SCHEMA_DATE, 0, NULL },
+	{ "bsn", SCHEMA_BSN, 0, NULL },
+	{ "address", SCHEMA_TEXT, 0, NULL },
+	{ "municipality", SCHEMA_GEMEENTE, 0, NULL },
+	{ "has_gezag", SCHEMA_CHOICE, 0, "yes|no" },
+	{ "child", SCHEMA_REF, 0, NULL },	/* relation: to this child */
+};
+
+static const struct schema_field measure_fields[] = {
+	{ "type", SCHEMA_CHOICE, 1, "VOTS|OTS|VOOGDIJ" },
+	{ "child", SCHEMA_REF, 1, NULL },
+	{ "court", SCHEMA_TEXT, 1, NULL },
+	{ "decision_date", SCHEMA_DATE, 1, NULL },
+	{ "start", SCHEMA_DATE, 1, NULL },
+	{ "end", SCHEMA_DATE, 0, NULL },
+	{ "extension_until", SCHEMA_DATE, 0, NULL },
+};
+
+static const struct schema_field plan_fields[] = {
+	{ "summary", SCHEMA_LONG, 1, NULL },
+	{ "agreed_with", SCHEMA_TEXT, 0, NULL },
+	{ "agreed_on", SCHEMA_DATE, 0, NULL },
+};
+
+static const struct schema_field goal_fields[] = {
+	{ "text", SCHEMA_TEXT, 1, NULL },
+	{ "owner", SCHEMA_NAME, 0, NULL },
+	{ "due", SCHEMA_DATE, 0, NULL },
+	{ "status", SCHEMA_CHOICE, 0, "open|achieved|dropped" },
+};
+
+static const struct schema_field assessment_fields[] = {
+	{ "instrument", SCHEMA_CHOICE, 1, "LIRIK|ARIJ|Delta|other" },
+	{ "instrument_version", SCHEMA_TEXT, 0, NULL },
+	{ "outcome", SCHEMA_TEXT, 1, NULL },
+	{ "assessor", SCHEMA_NAME, 0, NULL },
+	{ "date", SCHEMA_DATE, 1, NULL },
+	{ "next_due", SCHEMA_DATE, 0, NULL },
+	{ "cosigned_by", SCHEMA_NAME, 0, NULL },
+};
+
+static const struct schema_field journal_fields[] = {
+	{ "text", SCHEMA_LONG, 1, NULL },
+	{ "type", SCHEMA_CHOICE, 0, "home_visit|call|meeting|other" },
+	{ "date", SCHEMA_DATE, 0, NULL },
+};
+
+static const struct schema_field partner_fields[] = {
+	{ "name", SCHEMA_TEXT, 1, NULL },
+	{ "type", SCHEMA_CHOICE, 1,
+	    "wijkteam|school|jeugdhulp|woningcorporatie|other" },
+	{ "contact", SCHEMA_TEXT, 0, NULL },
+	{ "basis", SCHEMA_TEXT, 1, NULL },	/* basis for sharing */
+};
+
+static const struct schema_field escalation_fields[] = {
+	{ "to", SCHEMA_CHOICE, 1, "raad|veilig_thuis|leerplicht|benefit_cut" },
+	{ "reason", SCHEMA_LONG, 1, NULL },
+	{ "date", SCHEMA_DATE, 0, NULL },
+};
+
+static const struct schema_kind kinds[] = {
+	{ "casefile", "case file", 0, casefile_fields, N(casefile_fields),
+	    { "title", "municipality", "jeugdregio" } },
+	{ "person", "person", 0, person_fields, N(person_fields),
+	    { "name", "role", "birth_date" } },
+	{ "measure", "measure", 0, measure_fields, N(measure_fields),
+	    { "type", "start", "end" } },
+	{ "plan", "plan", 0, plan_fields, N(plan_fields),
+	    { "agreed_on", "summary", NULL } },
+	{ "goal", "goal", 0, goal_fields, N(goal_fields),
+	    { "status", "due", "text" } },
+	{ "assessment", "assessment", 0, assessment_fields,
+	    N(assessment_fields), { "date", "instrument", "outcome" } },
+	{ "journal", "note", 1, journal_fields, N(journal_fields),
+	    { "date", "type", "text" } },
+	{ "partner", "partner", 0, partner_fields, N(partner_fields),
+	    { "type", "name", "contact" } },
+	{ "escalation", "escalation", 1, escalation_fields,
+	    N(escalation_fields), { "date", "to", "reason" } },
+};
+
+const struct schema_kind *
+schema_kind(const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; i < N(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const struct schema_field *
+schema_field(const struct schema_kind *k, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, name) == 0)
+			return &k->fields[i];
+	return NULL;
+}
+
+/* "v" is one of the '|'-separated words of "choices". */
+static int
+schema_choice(const char *choices, const char *v)
+{
+	const char	*p = choices, *e;
+	size_t		 n = strlen(v);
+
+	for (;;) {
+		e = strchr(p, '|');
+		if ((size_t)(e != NULL ? e - p : (ptrdiff_t)strlen(p)) == n &&
+		    strncmp(p, v, n) == 0)
+			return 1;
+		if (e == NULL)
+			return 0;
+		p = e + 1;
+	}
+}
+
+/* Long text: strict UTF-8, no control characters but tab and newline. */
+static int
+schema_long(const char *v, const char **why)
+{
+	size_t	n = strlen(v), i;
+
+	if (n == 0 || n > SCHEMA_LONG_MAX) {
+		*why = "text is empty or longer than 32 KiB";
+		return CS_ERR_FORMAT;
+	}
+	if (validate_utf8(v, n, why) != 0)
+		return CS_ERR_FORMAT;
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)v[i] < 0x20 && v[i] != '\n' &&
+		    v[i] != '\t') || v[i] == 0x7f) {
+			*why = "text holds control characters";
+			return CS_ERR_FORMAT;
+		}
+	}
+	return 0;
+}
+
+int
+schema_check(const struct schema_field *f, const char *v, const char **why)
+{
+	const char	*dummy;
+	int64_t		 days;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	switch (f->type) {
+	case SCHEMA_TEXT:
+		return validate_name(v, VALIDATE_TEXT_MAX, why);
+	case SCHEMA_NAME:
+		return validate_name(v, VALIDATE_NAME_MAX, why);
+	case SCHEMA_LONG:
+		return schema_long(v, why);
+	case SCHEMA_DATE:
+		return validate_date(v, &days, why);
+	case SCHEMA_BSN:
+		return validate_bsn(v, why);
+	case SCHEMA_GEMEENTE:
+		return validate_gemeente(v, why);
+	case SCHEMA_CHOICE:
+		if (schema_choice(f->choices, v))
+			return 0;
+		*why = "not one of the allowed values";
+		return CS_ERR_FORMAT;
+	case SCHEMA_REF:
+		if (wire_uuid_ok(v))
+			return 0;
+		*why = "not a record id (a lower-case UUID)";
+		return CS_ERR_FORMAT;
+	}
+	*why = "unknown field type";
+	return CS_ERR_FORMAT;
+}
+
+int
+schema_complete(const struct schema_kind *k, const struct body *b,
+    const char **missing)
+{
+	size_t	i;
+
+	*missing = NULL;
+	for (i = 0; i < k->nfields; i++) {
+		if (k->fields[i].required &&
+		    body_get(b, k->fields[i].name) == NULL) {
+			*missing = k->fields[i].name;
+			return CS_ERR_FORMAT;
+		}
+	}
+	return 0;
+}
