@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_wire_cases.c - wire_decode of the lifecycle messages (Envelope
+ * fields 60..62): CaseState, CaseInfoRequest and CaseInfo round trip;
+ * unknown states, impossible dates, oversize or invalid reasons and
+ * malformed deadlines are refused before the server looks at them.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "lifecycle.h"
+#include "test.h"
+#include "wire.h"
+
+static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
+
+static int
+roundtrip(wire_env *env, wire_env **out)
+{
+	struct buf	*b;
+	const uint8_t	*p;
+	size_t		 len;
+	int		 r;
+
+	b = buf_new(FRAME_MAX_DEFAULT);
+	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
+	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
+	*out = NULL;
+	r = wire_decode(p, len, out);
+	buf_free(b);
+	return r;
+}
+
+static void
+state_init(wire_env *env, Casesync__V1__CaseState *cs)
+{
+	casesync__v1__envelope__init(env);
+	casesync__v1__case_state__init(cs);
+	cs->case_id = (char *)(uintptr_t)CASE1;
+	cs->to_state = (char *)(uintptr_t)"DRANG_VERVOLG";
+	cs->effective_date = (char *)(uintptr_t)"2028-02-29";
+	cs->end_date = (char *)(uintptr_t)"2028-05-29";
+	cs->reason = (char *)(uintptr_t)"gezin werkt mee";
+	cs->approved_by = (char *)(uintptr_t)"femke";
+	env->id = 7;
+	env->msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_STATE;
+	env->case_state = cs;
+}
+
+static void
+test_case_state(void)
+{
+	Casesync__V1__CaseState	 cs;
+	wire_env		 env, *out = NULL;
+	char			 reason[LC_REASON_MAX + 2];
+
+	TEST_START("CaseState: round trip; bad state, date, reason refused");
+	state_init(&env, &cs);
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->msg_case, CASESYNC__V1__ENVELOPE__MSG_CASE_STATE);
+	ASSERT_STR_EQ(out->case_state->to_state, "DRANG_VERVOLG");
+	ASSERT_STR_EQ(out->case_state->end_date, "2028-05-29");
+	wire_free(out);
+	cs.effective_date = (char *)(uintptr_t)"";	/* "": today */
+	cs.end_date = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+
+	state_init(&env, &cs);
+	cs.to_state = (char *)(uintptr_t)"drang_vervolg";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cs.to_state = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	state_init(&env, &cs);
+	cs.effective_date = (char *)(uintptr_t)"2027-02-29";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cs.effective_date = (char *)(uintptr_t)"2027-2-28";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	state_init(&env, &cs);
+	cs.end_date = (char *)(uintptr_t)"2100-02-29";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	state_init(&env, &cs);
+	cs.case_id = (char *)(uintptr_t)"not-a-uuid";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+
+	state_init(&env, &cs);
+	memset(reason, 'r', LC_REASON_MAX);
+	reason[LC_REASON_MAX] = '\0';
+	cs.reason = reason;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);	/* 512 bytes */
+	wire_free(out);
+	reason[LC_REASON_MAX] = 'r';
+	reason[LC_REASON_MAX + 1] = '\0';
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);	/* 513 */
+	cs.reason = (char *)(uintptr_t)"bad \xed\xa0\x80 surrogate";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(out, NULL);
+	TEST_DONE();
+}
+
+static void
+test_case_info(void)
+{
+	Casesync__V1__CaseInfoRequest	 rq;
+	Casesync__V1__CaseInfo		 ci;
+	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX + 1];
+	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX + 1];
+	wire_env			 env, *out = NULL;
+	size_t				 i;
+
+	TEST_START("CaseInfoRequest and CaseInfo; malformed deadlines refused");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__case_info_request__init(&rq);
+	rq.case_id = (char *)(uintptr_t)CASE1;
+	env.id = 8;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
+	env.case_info_request = &rq;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	rq.case_id = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+
+	casesync__v1__case_info__init(&ci);
+	ci.case_id = (char *)(uintptr_t)CASE1;
+	ci.frame = (char *)(uintptr_t)"DRANG";
+	ci.state = (char *)(uintptr_t)"DRANG_INTENSIEF";
+	ci.state_since = (char *)(uintptr_t)"2026-11-30";
+	ci.drang_start = (char *)(uintptr_t)"2026-11-30";
+	for (i = 0; i < LC_DEADLINES_MAX + 1; i++) {
+		casesync__v1__case_deadline__init(&dl[i]);
+		dl[i].kind = (char *)(uintptr_t)"toetsing";
+		dl[i].due = (char *)(uintptr_t)"2027-01-11";
+		dl[i].days_left = 42;
+		dlp[i] = &dl[i];
+	}
+	ci.deadlines = dlp;
+	ci.n_deadlines = 1;
+	casesync__v1__envelope__init(&env);
+	env.id = 8;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
+	env.case_info = &ci;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_STR_EQ(out->case_info->deadlines[0]->due, "2027-01-11");
+	ASSERT_INT_EQ(out->case_info->deadlines[0]->days_left, 42);
+	wire_free(out);
+	ci.n_deadlines = LC_DEADLINES_MAX;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	ci.n_deadlines = LC_DEADLINES_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ci.n_deadlines = 1;
+	dl[0].due = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	dl[0].due = (char *)(uintptr_t)"2027-01-11";
+	dl[0].kind = (char *)(uintptr_t)"Toetsing!";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	dl[0].kind = (char *)(uintptr_t)"toetsing";
+	ci.frame = (char *)(uintptr_t)"JR";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ci.frame = (char *)(uintptr_t)"DRANG";
+	ci.state_since = (char *)(uintptr_t)"2026-11-31";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_case_state();
+	test_case_info();
+	return 0;
+}
