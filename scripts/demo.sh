@@ -54,7 +54,8 @@ FP=$(openssl x509 -in "$D/srv/ca.crt" -outform DER | sha256sum |
     cut -d' ' -f1)
 echo "listening at $ADDR"
 
-for who in "Anna Jansen:anna-laptop" "Bert Visser:bert-laptop"; do
+for who in "Anna Jansen:anna-laptop" "Femke de Vries:femke-laptop" \
+    "Bert Visser:bert-laptop"; do
 	user=${who%%:*}
 	dev=${who#*:}
 	say "The beheerder issues a one-time token for $user's laptop"
@@ -65,9 +66,95 @@ for who in "Anna Jansen:anna-laptop" "Bert Visser:bert-laptop"; do
 	say "$user enrolls the laptop (the key is made on the laptop)"
 	run "$B/casesync" --dir "$D/$dev" enroll --server "$ADDR" \
 	    --ca-fingerprint "$FP" --token "$tok"
-	run "$B/casesync" --dir "$D/$dev" status
 done
+run "$B/casesync" --dir "$D/anna-laptop" status
 
+anna() { printf '$ [anna] casesync %s\n' "$*"; "$B/casesync" --dir "$D/anna-laptop" "$@"; }
+femke() { printf '$ [femke] casesync %s\n' "$*"; "$B/casesync" --dir "$D/femke-laptop" "$@"; }
+today=$(date -u +%F)
+in_days() { date -u -d "$today + $1 days" +%F; }
+
+say "Intake (aanmelding): the wijkteam reports worries about a family in Zwolle"
+printf '$ [anna] casesync case new --frame DRANG --title "Gezin Bakker" ...\n'
+C=$("$B/casesync" --dir "$D/anna-laptop" case new --frame DRANG \
+    --title "Gezin Bakker" --municipality GM0193 --jeugdregio IJsselland \
+    --legal-basis "toestemming ouders")
+echo "$C"
+K=$(anna person add --case "$C" --name "Noor Bakker" --role child \
+    --birth-date 2016-02-29 --bsn 111222333 --municipality GM0193 | tail -1)
+anna person add --case "$C" --name "Sandra Bakker" --role parent \
+    --has-gezag yes --child "$K" --address "Voorbeeldstraat 1, Zwolle"
+anna partner add --case "$C" --name "Wijkteam Zwolle-Zuid" --type wijkteam \
+    --basis "toestemming ouders"
+say "A wrong BSN is caught on the laptop (elfproef), nothing is saved"
+anna person add --case "$C" --name "Tim Bakker" --role child \
+    --bsn 123456789 || echo "(refused, as it should be)"
+
+say "Drang begins: the six-week toetsing is now due"
+anna case state --case "$C" --to DRANG_INTENSIEF --date "$today"
+anna case member --case "$C" --user "Femke de Vries"
+
+say "The plan van aanpak, agreed with the wijkteam"
+anna plan edit --case "$C" --summary "Noor gaat elke dag naar school; \
+moeder krijgt steun bij opvoeding" --agreed-with wijkteam --agreed-on "$today"
+anna plan goal add --case "$C" --text "Noor dagelijks naar school" \
+    --owner "Sandra Bakker" --due "$(in_days 42)" --status open
+anna plan goal add --case "$C" --text "Opvoedondersteuning gestart" \
+    --owner "Wijkteam" --due "$(in_days 28)" --status open
+anna sync
+
+say "Home visit without network: the server is down, Anna writes notes offline"
+kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+anna note add --case "$C" --type home_visit --date "$today" \
+    --text "Huisbezoek: Noor was thuis, moeder open over de zorgen."
+anna assess add --case "$C" --instrument LIRIK --instrument-version 2 \
+    --outcome "verhoogd risico, geen acuut gevaar" --date "$today" \
+    --next-due "$(in_days 42)"
+anna sync || echo "(no connection: the notes wait in the outbox)"
+# the server comes back where the laptops know it
+sed "s/^listen = 127.0.0.1:0\$/listen = 127.0.0.1:${ADDR#localhost:}/" \
+    "$D/srv/casesyncd.conf" >"$D/conf.tmp" && mv "$D/conf.tmp" "$D/srv/casesyncd.conf"
+"$B/casesyncd" -d -f "$D/srv/casesyncd.conf" -p "$D/port2" \
+    >>"$D/server.log" 2>&1 &
+PID=$!
+i=0
+while [ ! -s "$D/port2" ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { cat "$D/server.log"; exit 1; }
+	sleep 0.1
+done
+say "Back online: the notes go to the server; the team lead receives the case"
+anna sync
+femke sync
+femke case show --case "$C"
+
+say "The six-week toetsing, and the deadlines ahead"
+anna case state --case "$C" --to DRANG_TOETSING
+anna case state --case "$C" --to DRANG_VERVOLG
+anna case list --due
+
+say "More time needed: an extension past 3 months needs a reason and the team lead"
+anna case state --case "$C" --to DRANG_VERVOLG --end "$(in_days 150)" \
+    --reason "moeder werkt mee; school nog niet stabiel" ||
+    echo "(refused without a team lead's approval)"
+anna case state --case "$C" --to DRANG_VERVOLG --end "$(in_days 150)" \
+    --reason "moeder werkt mee; school nog niet stabiel" \
+    --approved-by "Femke de Vries"
+
+say "Femke and Anna both edit a goal offline; sync merges field by field"
+G=$("$B/casesync" --dir "$D/anna-laptop" --json plan show --case "$C" |
+    sed -n 's/.*"id":"\([^"]*\)","case":"[^"]*","kind":"goal".*"Noor dagelijks.*/\1/p' | head -1)
+femke sync >/dev/null
+femke plan goal edit --id "$G" --due "$(in_days 56)" >/dev/null
+anna plan goal edit --id "$G" --status achieved >/dev/null
+anna sync >/dev/null; femke sync >/dev/null; anna sync >/dev/null
+anna plan show --case "$C"
+
+say "Search the caseload; every read on the laptop is in its read log"
+anna search school
+anna reads
+
+say "A transfer to the Lelystad office (issue 6) is not built yet: not shown"
 say "The same token cannot be used twice"
 if "$B/casesync" --dir "$D/stolen" enroll --server "$ADDR" \
     --ca-fingerprint "$FP" --token "$tok"; then
@@ -86,9 +173,10 @@ fi
 echo "(refused, as it should be)"
 run "$B/casesync" --dir "$D/anna-laptop" status
 
-say "The laptop's files hold no readable key or name"
+say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"
-if grep -rl "PRIVATE KEY\|Anna Jansen" "$D/anna-laptop"; then
+if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Huisbezoek\|111222333" \
+    "$D/anna-laptop"; then
 	echo "unexpected: plain secrets on the laptop"
 	exit 1
 fi
