@@ -155,7 +155,7 @@ cases_state(struct worker *w, const struct store_device *dev,
 	if (lc_state_parse(cs->to_state, &q.to) != 0)
 		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case state",
 		    "unknown state");
-	(void)str_fmt(what, sizeof(what), "-> %s", lc_state_name(q.to));
+	(void)str_fmt(what, sizeof(what), "to %s", lc_state_name(q.to));
 	q.effective = q.end = LC_NODATE;
 	if ((cs->effective_date[0] != '\0' &&
 	    lc_date_parse(cs->effective_date, &q.effective) != 0) ||
