@@ -12,6 +12,7 @@
 
 #include <openssl/x509.h>
 
+#include "audit.h"
 #include "enroll.h"
 #include "errors.h"
 #include "frame.h"
@@ -67,6 +68,7 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
 	log_warnx("%s: enrollment refused: %s", peer, msg);
 	if (why != CS_ERR_RATE && why != CS_ERR_INTERNAL && why != CS_ERR_DB)
 		(void)store_enroll_fail(w->st, peer, time_now());
+	audit_enroll(w, peer, NULL, why);
 	(void)wire_error(out, id, code, msg, retry);
 	return why;
 }
@@ -156,6 +158,7 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	}
 	log_info("%s: enrolled device %lld (%s) for %s", peer,
 	    (long long)dev.id, dev.name, dev.user.name);
+	audit_enroll(w, peer, &dev, 0);
  out:
 	token_clear(&tok);
 	EVP_PKEY_free(pub);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "errors.h"
 #include "log.h"
 #include "server.h"
@@ -215,6 +216,7 @@ loop_tick(struct worker *w, int64_t now)
 		return;
 	w->next_tick_ms = now + LOOP_REVOKE_CHECK_MS;
 	loop_revocations(w);
+	audit_tick(w);		/* the hourly checkpoint */
 	/*
 	 * After a burst of connections has gone, give the freed memory back
 	 * to the system: glibc keeps it in this thread's arena otherwise,

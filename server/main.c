@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "audit.h"
 #include "config.h"
 #include "errors.h"
 #include "log.h"
@@ -156,6 +157,9 @@ main(int argc, char *argv[])
 		fatalx("data_dir too long");
 	srv.ca = load_cert(&srv.cfg, "ca.crt");
 	srv.ca_key = load_key(&srv.cfg, "ca.key");
+	if (audit_key_open(srv.cfg.data_dir, &srv.audit_key) != 0)
+		fatalx("%s: cannot load or create the audit key",
+		    srv.cfg.data_dir);
 	cert = load_cert(&srv.cfg, "server.crt");
 	key = load_key(&srv.cfg, "server.key");
 	if ((srv.ssl_ctx = tlsio_server_ctx(cert, key, srv.ca)) == NULL)
@@ -213,6 +217,7 @@ main(int argc, char *argv[])
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
 	EVP_PKEY_free(srv.ca_key);
+	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */
 	pthread_mutex_destroy(&srv.sign_lock);
 	log_info("stopped");
 	return 0;

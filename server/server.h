@@ -16,6 +16,7 @@
 
 #define CASESYNC_VERSION	"0.1.0"
 
+struct audit_key;
 struct session;
 struct store;
 
@@ -24,6 +25,7 @@ struct server {
 	SSL_CTX		*ssl_ctx;
 	X509		*ca;
 	EVP_PKEY	*ca_key;
+	struct audit_key *audit_key;	/* signs audit checkpoints */
 	char		 db_path[CONFIG_PATH_MAX + 32];
 	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
 	atomic_uint	 nconns;	/* open connections, all workers */
@@ -61,6 +63,7 @@ struct worker {
 	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
+	const char	*peer;		/* of the request in hand (audit) */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

@@ -19,6 +19,7 @@
 
 #include <openssl/err.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "cases.h"
 #include "enroll.h"
@@ -270,9 +271,13 @@ session_hello(struct session *s, const wire_env *req)
 		    s->dev_error == CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED
 		    ? "this device has been revoked" :
 		    "this device is not enrolled");
+		audit_login(s->w, s->peer, &s->dev, s->dev_error ==
+		    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED ?
+		    "device revoked" : "device not enrolled");
 		return 0;
 	}
 	if (s->authed) {
+		audit_login(s->w, s->peer, &s->dev, NULL);
 		/* room for full-size frames from now on */
 		if ((in = buf_new(FRAME_HDR_LEN +
 		    (size_t)s->w->srv->cfg.max_frame)) == NULL ||
@@ -351,6 +356,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 
 	if ((r = wire_decode(p, len, &req)) != 0)
 		return r;
+	s->w->peer = s->peer;	/* for the audit entries of this request */
 	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
 	if (s->state == SESSION_HELLO) {
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)

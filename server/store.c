@@ -312,6 +312,8 @@ store_open(const char *path, int create, struct store **out)
 		r = CS_ERR_DB;
 		goto out;
 	}
+	if ((r = store_audit_schema(st)) != 0)	/* store_audit.c */
+		goto out;
 	*out = st;
 	st = NULL;	/* transferred */
 	r = 0;

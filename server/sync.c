@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "errors.h"
 #include "log.h"
@@ -185,6 +186,7 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
 	env.pull_response = &resp;
 	r = wire_encode(&env, max_frame, out);
+	audit_pull(w, dev, c.ptrs, c.n, r);
  out:
 	for (i = 0; i < c.npurges; i++)
 		free(c.purges[i]);
@@ -245,6 +247,7 @@ sync_push(struct worker *w, const struct store_device *dev,
 		goto out;
 	}
 	have = 1;
+	audit_push(w, dev, chs, res, n);
 	if (atomic_load(&w->srv->fault_push_exit) > 0 &&
 	    atomic_fetch_sub(&w->srv->fault_push_exit, 1) == 1) {
 		log_warnx("fault injection: exiting after a committed push");
@@ -352,6 +355,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 			log_info("device %lld purged case %s (%u records)",
 			    (long long)dev->id, pr->case_id,
 			    pr->records_deleted);
+		audit_request(w, dev, req, r);
 		casesync__v1__envelope__init(&env);
 		casesync__v1__purge_ack__init(&ack);
 		env.id = req->id;
@@ -365,6 +369,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 			return sync_store_refusal(out, req->id, r,
 			    "case create");
 		server_note_seq(w->srv, seq);
+		audit_request(w, dev, req, 0);
 		return sync_ack(req, seq, out, max_frame);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
 		if ((r = store_case_member(w->st, &dev->user,
@@ -374,6 +379,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 			return sync_store_refusal(out, req->id, r,
 			    "case member");
 		server_note_seq(w->srv, seq);
+		audit_request(w, dev, req, 0);
 		return sync_ack(req, seq, out, max_frame);
 	default:
 		return sync_refuse(out, req->id,

@@ -43,6 +43,18 @@ int	ctl_user(struct ctl *, int argc, char **argv);
 int	ctl_enroll_token(struct ctl *, int argc, char **argv);
 int	ctl_device(struct ctl *, int argc, char **argv);
 int	ctl_records(struct ctl *, int argc, char **argv);
+int	ctl_audit(struct ctl *, int argc, char **argv);
+
+struct audit_entry;
+/*
+ * Append "e" to the audit log as done by the account running
+ * casesyncctl; with "sign", also sign a checkpoint (the audit key is
+ * created if the deployment has none yet).  Prints why not.
+ */
+int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
+	    int sign);
+/* Audit the revocation of device "id" (a decimal string). */
+int	ctl_audit_revoke(struct ctl *, struct store *, const char *id);
 
 /* "casesyncctl: <message>" on stderr. */
 void	ctl_errx(const char *, ...)

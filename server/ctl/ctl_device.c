@@ -277,6 +277,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 		if ((rv = ctl_store_open(c, &st)) != 0)
 			goto out;
 		rv = ctl_device_revoke(st, argv[optind]);
+		if (rv == CTL_EXIT_OK)
+			rv = ctl_audit_revoke(c, st, argv[optind]);
 	} else {
 		ctl_errx("device: expected \"list\" or \"revoke ID\"");
 		ctl_usage("device", 1);

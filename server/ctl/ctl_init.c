@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "audit.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -38,6 +39,7 @@
 static const char *const ctl_deploy_files[] = {
 	CTL_FILE_CONF, CTL_FILE_CA_KEY, CTL_FILE_CA_CRT,
 	CTL_FILE_SRV_KEY, CTL_FILE_SRV_CRT, CTL_FILE_DB,
+	AUDIT_KEY_FILE, AUDIT_PUB_FILE,
 };
 #define CTL_NFILES	\
 	(sizeof(ctl_deploy_files) / sizeof(ctl_deploy_files[0]))
@@ -264,6 +266,24 @@ ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
 	return ctl_init_write(in, idx, conf, strlen(conf), 0644);
 }
 
+static size_t	ctl_file_index(const char *);
+
+/* The audit key pair (audit.key 0600, audit.pub 0644). */
+static int
+ctl_init_write_audit_key(struct ctl_init *in)
+{
+	int	r;
+
+	if ((r = audit_key_create(in->absdir)) != 0) {
+		ctl_errx("%s: cannot create the audit key: %s", in->absdir,
+		    cs_err(r));
+		return CTL_EXIT_FAIL;
+	}
+	in->made[ctl_file_index(AUDIT_KEY_FILE)] = 1;
+	in->made[ctl_file_index(AUDIT_PUB_FILE)] = 1;
+	return CTL_EXIT_OK;
+}
+
 /* Undo a failed run: remove what it wrote, and the directory it made. */
 static void
 ctl_init_undo(struct ctl_init *in)
@@ -314,7 +334,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	EVP_PKEY	*cakey = NULL, *srvkey = NULL;
 	X509		*ca = NULL, *srv = NULL;
 	const char	*name = NULL, *listen = CTL_LISTEN_DEFAULT;
-	uint8_t		 fp[PKI_HASH_LEN];
+	uint8_t		 fp[PKI_HASH_LEN], pk[AUDIT_PK_LEN];
 	char		 hex[2 * PKI_HASH_LEN + 1];
 	int		 ch, rv = CTL_EXIT_USAGE;
 
@@ -383,6 +403,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	    ctl_init_write_cert(&in, ctl_file_index(CTL_FILE_SRV_CRT),
 	    srv) != 0 ||
 	    ctl_init_write_db(&in, ctl_file_index(CTL_FILE_DB)) != 0 ||
+	    ctl_init_write_audit_key(&in) != 0 ||
 	    ctl_init_write_conf(&in, ctl_file_index(CTL_FILE_CONF), name,
 	    listen) != 0)
 		goto out;
@@ -390,6 +411,10 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	hex_encode(hex, fp, sizeof(fp));
 	printf("deployment created in %s\n", in.absdir);
 	printf("ca-fingerprint %s\n", hex);
+	if (audit_pub_load(in.absdir, pk) == 0) {
+		hex_encode(hex, pk, sizeof(pk));
+		printf("audit-public-key %s\n", hex);
+	}
 	rv = CTL_EXIT_OK;
  out:
 	if (rv == CTL_EXIT_FAIL)

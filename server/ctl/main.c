@@ -45,6 +45,11 @@ static const struct {
 	{ "records", ctl_records,
 	    "records digest\n"
 	    "records purges" },
+	{ "audit", ctl_audit,
+	    "audit verify\n"
+	    "audit query [--case ID] [--user NAME] [--device ID] [--type T] "
+	    "[--since TIME] [--until TIME] [--format table|csv|json]\n"
+	    "audit export" },
 };
 
 #define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * audit.c - audit entries (see audit.h): their canonical encoding and
+ * leaf hash, appending with or without a signed checkpoint, and the
+ * hooks through which casesyncd records enrollments, logins, pushes,
+ * reads delivered by pulls, case creation, membership changes and
+ * purge receipts.
+ *
+ * What goes into an entry is chosen here and only here: ids, names of
+ * employees, roles, offices, record kinds and counts.  Never a record
+ * body, a client's name or a BSN: the client is the case id.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "errors.h"
+#include "log.h"
+#include "merkle.h"
+#include "server.h"
+#include "store.h"
+#include "store_audit.h"
+#include "util.h"
+#include "wire.h"
+
+/* Seconds since the epoch of the last hourly checkpoint check. */
+static _Atomic int64_t	audit_next_check;
+
+void
+audit_set(char dst[AUDIT_STR_MAX + 1], const char *s)
+{
+	size_t	len;
+
+	dst[0] = '\0';
+	if (s == NULL)
+		return;
+	if ((len = strnlen(s, AUDIT_STR_MAX + 1)) > AUDIT_STR_MAX) {
+		len = AUDIT_STR_MAX;
+		/* do not cut a UTF-8 sequence in two */
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+void
+audit_entry_init(struct audit_entry *e, const char *type, char action,
+    int ok)
+{
+	memset(e, 0, sizeof(*e));
+	e->server_time = time_now();
+	e->action = action;
+	audit_set(e->type, type);
+	audit_set(e->outcome, ok ? "success" : "failure");
+}
+
+void
+audit_entry_device(struct audit_entry *e, const struct store_device *dev,
+    const char *addr)
+{
+	if (dev != NULL && dev->id != 0) {
+		e->user_id = dev->user.id;
+		audit_set(e->user, dev->user.name);
+		audit_set(e->role, dev->user.role);
+		audit_set(e->office, dev->user.office);
+		e->device_id = dev->id;
+	}
+	audit_set(e->addr, addr);
+}
+
+static void
+audit_put_u64(uint8_t *p, uint64_t v)
+{
+	int	i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* Append one text field; CS_ERR_FORMAT if unterminated or too long. */
+static int
+audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
+{
+	size_t	len = strnlen(s, AUDIT_STR_MAX + 1);
+
+	if (len > AUDIT_STR_MAX)
+		return CS_ERR_FORMAT;
+	if (dstlen - *off < 2 + len)
+		return CS_ERR_TOO_LARGE;
+	dst[(*off)++] = (uint8_t)(len >> 8);
+	dst[(*off)++] = (uint8_t)len;
+	memcpy(dst + *off, s, len);
+	*off += len;
+	return 0;
+}
+
+static int
+audit_put_int(uint8_t *dst, size_t dstlen, size_t *off, int64_t v)
+{
+	if (dstlen - *off < 8)
+		return CS_ERR_TOO_LARGE;
+	audit_put_u64(dst + *off, (uint64_t)v);
+	*off += 8;
+	return 0;
+}
+
+int
+audit_entry_encode(const struct audit_entry *e, uint8_t *dst, size_t dstlen,
+    size_t *len)
+{
+	size_t	off = 0;
+	int	r;
+
+	*len = 0;
+	if (dstlen < 2)
+		return CS_ERR_TOO_LARGE;
+	dst[off++] = AUDIT_ENC_VERSION;
+	if ((r = audit_put_int(dst, dstlen, &off, e->idx)) != 0 ||
+	    (r = audit_put_int(dst, dstlen, &off, e->server_time)) != 0 ||
+	    (r = audit_put_int(dst, dstlen, &off, e->device_time)) != 0)
+		return r;
+	if (dstlen - off < 1)
+		return CS_ERR_TOO_LARGE;
+	dst[off++] = (uint8_t)e->action;
+	if ((r = audit_put_str(dst, dstlen, &off, e->type)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->outcome)) != 0 ||
+	    (r = audit_put_int(dst, dstlen, &off, e->user_id)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->user)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->role)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->office)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->on_behalf_of)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->purpose)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->basis)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->legal_basis)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->client_ref)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->object_type)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->object_id)) != 0 ||
+	    (r = audit_put_int(dst, dstlen, &off, e->device_id)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->addr)) != 0 ||
+	    (r = audit_put_str(dst, dstlen, &off, e->detail)) != 0)
+		return r;
+	*len = off;
+	return 0;
+}
+
+int
+audit_entry_leaf(const struct audit_entry *e, uint8_t leaf[MERKLE_HASH_LEN])
+{
+	uint8_t	enc[AUDIT_ENC_MAX];
+	size_t	len;
+	int	r;
+
+	if ((r = audit_entry_encode(e, enc, sizeof(enc), &len)) != 0)
+		return r;
+	merkle_leaf_hash(enc, len, leaf);
+	return 0;
+}
+
+static int
+audit_sign_cb(struct audit_checkpoint *cp, void *arg)
+{
+	return audit_checkpoint_sign(arg, cp);
+}
+
+int
+audit_append(struct store *st, struct audit_entry *e,
+    const struct audit_key *key)
+{
+	return store_audit_append(st, e, 1, e->server_time,
+	    key != NULL ? audit_sign_cb : NULL, (void *)(uintptr_t)key);
+}
+
+int
+audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
+    int64_t max_age, int *made)
+{
+	return store_audit_checkpoint(st, now, max_age, audit_sign_cb,
+	    (void *)(uintptr_t)key, made);
+}
+
+/* Append, and say so in the server log if that fails. */
+static void
+audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
+{
+	int	r;
+
+	if (n == 0)
+		return;
+	if ((r = store_audit_append(w->st, e, n, e[0].server_time,
+	    sign && w->srv->audit_key != NULL ? audit_sign_cb : NULL,
+	    w->srv->audit_key)) != 0)
+		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,
+		    n == 1 ? "y" : "ies", cs_err(r));
+}
+
+void
+audit_enroll(struct worker *w, const char *peer,
+    const struct store_device *dev, int why)
+{
+	struct audit_entry	e;
+	char			id[24];
+
+	/* rate-limited attempts are not counted: they cannot grow the log */
+	if (why == CS_ERR_RATE)
+		return;
+	audit_entry_init(&e, why == 0 ? "enroll" : "enroll_failed",
+	    AUDIT_EXECUTE, why == 0);
+	audit_entry_device(&e, dev, peer);
+	audit_set(e.basis, "enrollment token");
+	audit_set(e.object_type, "device");
+	if (dev != NULL) {
+		(void)str_fmt(id, sizeof(id), "%lld", (long long)dev->id);
+		audit_set(e.object_id, id);
+	} else
+		audit_set(e.detail, cs_err(why));
+	audit_add(w, &e, 1, 0);
+}
+
+void
+audit_login(struct worker *w, const char *peer,
+    const struct store_device *dev, const char *refused)
+{
+	struct audit_entry	e;
+
+	audit_entry_init(&e, "login", AUDIT_EXECUTE, refused == NULL);
+	audit_entry_device(&e, dev, peer);
+	audit_set(e.basis, "device certificate");
+	audit_set(e.detail, refused);
+	audit_add(w, &e, 1, 0);
+}
+
+/* Milliseconds << 16 of a client's hybrid logical clock, to seconds. */
+static int64_t
+audit_hlc_seconds(uint64_t hlc)
+{
+	return (int64_t)((hlc >> 16) / 1000);
+}
+
+void
+audit_push(struct worker *w, const struct store_device *dev,
+    const struct store_change *chs, const struct store_change_result *res,
+    size_t n)
+{
+	struct audit_entry	*e = NULL;
+	const struct store_record *in;
+	size_t			 i, k = 0;
+	int			 ok;
+
+	if (n == 0)
+		return;
+	if ((e = calloc(n, sizeof(*e))) == NULL) {
+		log_warnx("audit: %zu push entries NOT recorded: %s", n,
+		    cs_err(CS_ERR_ALLOC));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (res[i].status != STORE_CHANGE_APPLIED &&
+		    res[i].status != STORE_CHANGE_FORBIDDEN)
+			continue;	/* conflicts and invalid changes: no effect */
+		in = &chs[i].rec;
+		ok = res[i].status == STORE_CHANGE_APPLIED;
+		audit_entry_init(&e[k], "update", in->deleted ? AUDIT_DELETE :
+		    chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE, ok);
+		audit_entry_device(&e[k], dev, w->peer);
+		e[k].device_time = audit_hlc_seconds(in->hlc);
+		audit_set(e[k].basis, "member");
+		audit_set(e[k].purpose, "sync");
+		audit_set(e[k].client_ref, in->case_id);
+		audit_set(e[k].object_type, in->kind);
+		audit_set(e[k].object_id, in->record_id);
+		if (ok)
+			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
+			    "version=%lld", (long long)res[i].version);
+		else
+			audit_set(e[k].detail, "not a member with write access");
+		k++;
+	}
+	audit_add(w, e, k, 0);
+	free(e);
+}
+
+void
+audit_pull(struct worker *w, const struct store_device *dev,
+    struct Casesync__V1__Record *const *recs, size_t n, int r)
+{
+	struct audit_entry	*e = NULL;
+	size_t			*count = NULL;
+	size_t			 i, j, k = 0;
+
+	if (r != 0 || n == 0)
+		return;
+	if ((e = calloc(n, sizeof(*e))) == NULL ||
+	    (count = calloc(n, sizeof(*count))) == NULL) {
+		log_warnx("audit: pull read entries NOT recorded: %s",
+		    cs_err(CS_ERR_ALLOC));
+		goto out;
+	}
+	/* one "read" entry per case delivered, with the number of records */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k; j++)
+			if (strcmp(e[j].client_ref, recs[i]->case_id) == 0)
+				break;
+		if (j == k) {
+			audit_entry_init(&e[k], "read", AUDIT_READ, 1);
+			audit_entry_device(&e[k], dev, w->peer);
+			audit_set(e[k].basis, "member");
+			audit_set(e[k].purpose, "sync");
+			audit_set(e[k].client_ref, recs[i]->case_id);
+			audit_set(e[k].object_type, "case");
+			audit_set(e[k].object_id, recs[i]->case_id);
+			k++;
+		}
+		count[j]++;
+	}
+	for (j = 0; j < k; j++)
+		(void)str_fmt(e[j].detail, sizeof(e[j].detail),
+		    "records=%zu delivered to device", count[j]);
+	audit_add(w, e, k, 0);
+ out:
+	free(count);
+	free(e);
+}
+
+void
+audit_request(struct worker *w, const struct store_device *dev,
+    const wire_env *req, int r)
+{
+	struct audit_entry	 e;
+	const char		*lead;
+	int			 sign = 0;
+
+	lead = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	    "regisseur";
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
+		audit_entry_init(&e, "case_create", AUDIT_CREATE, r == 0);
+		audit_set(e.client_ref, req->case_create->case_id);
+		audit_set(e.object_type, "case");
+		audit_set(e.object_id, req->case_create->case_id);
+		audit_set(e.basis, "regisseur");
+		(void)str_fmt(e.detail, sizeof(e.detail), "frame=%s",
+		    req->case_create->frame);
+		break;
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
+		audit_entry_init(&e, req->case_member->remove ?
+		    "member_remove" : "member_add", AUDIT_UPDATE, r == 0);
+		audit_set(e.client_ref, req->case_member->case_id);
+		audit_set(e.object_type, "user");
+		audit_set(e.object_id, req->case_member->user_name);
+		audit_set(e.basis, lead);
+		if (!req->case_member->remove)
+			audit_set(e.detail, req->case_member->read_only ?
+			    "read_only=1" : "read_only=0");
+		sign = 1;
+		break;
+	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
+		audit_entry_init(&e, "purge_receipt", AUDIT_DELETE, r == 0);
+		audit_set(e.client_ref, req->purge_receipt->case_id);
+		audit_set(e.object_type, "case");
+		audit_set(e.object_id, req->purge_receipt->case_id);
+		audit_set(e.basis, "purge instruction");
+		if (r == 0)
+			(void)str_fmt(e.detail, sizeof(e.detail),
+			    "records_deleted=%u",
+			    req->purge_receipt->records_deleted);
+		else
+			audit_set(e.detail, "no purge was pending");
+		sign = 1;
+		break;
+	default:
+		return;
+	}
+	audit_entry_device(&e, dev, w->peer);
+	audit_add(w, &e, 1, sign);
+}
+
+void
+audit_tick(struct worker *w)
+{
+	int64_t	now = time_now(), next = atomic_load(&audit_next_check);
+	int	made = 0, r;
+
+	if (w->srv->audit_key == NULL || now < next ||
+	    !atomic_compare_exchange_strong(&audit_next_check, &next,
+	    now + 60))
+		return;		/* another worker checks this minute */
+	if ((r = audit_checkpoint(w->st, w->srv->audit_key, now,
+	    AUDIT_CHECKPOINT_EVERY, &made)) != 0)
+		log_warnx("audit: hourly checkpoint NOT signed: %s", cs_err(r));
+	else if (made)
+		log_info("audit: checkpoint signed");
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * audit.h - the NEN 7513 audit log of a casesync deployment (DESIGN §3,
+ * docs/AUDIT.md).
+ *
+ * Every security-relevant event becomes one entry; its canonical byte
+ * encoding (audit_entry_encode) is a leaf of an RFC 6962 Merkle tree
+ * (merkle.h) whose leaf index is the entry's event id.  The log is
+ * append-only; the server signs checkpoints (tree size, root, time)
+ * with its Ed25519 audit key, at least hourly and after every
+ * membership and purge event.  Entries never hold case content,
+ * client names or BSNs: the client is referred to by the case id.
+ *
+ * The event hooks (audit_enroll ... audit_tick) are called by the
+ * server after the event they record has been committed; they log a
+ * failure to append and return nothing, since the event stands.
+ */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "merkle.h"
+
+#define AUDIT_STR_MAX		128	/* bytes of each text field */
+#define AUDIT_ENC_MAX		2400	/* an encoded entry fits */
+#define AUDIT_ENC_VERSION	1
+#define AUDIT_KEY_FILE		"audit.key"	/* Ed25519 seed, 0600 */
+#define AUDIT_PUB_FILE		"audit.pub"	/* public key, hex */
+#define AUDIT_PK_LEN		32
+#define AUDIT_SIG_LEN		64
+#define AUDIT_CHECKPOINT_EVERY	3600	/* seconds, at the most */
+
+/* NEN 7513 action codes. */
+#define AUDIT_CREATE	'C'
+#define AUDIT_READ	'R'
+#define AUDIT_UPDATE	'U'
+#define AUDIT_DELETE	'D'
+#define AUDIT_EXECUTE	'E'
+
+struct audit_entry {
+	int64_t	idx;		/* event id = leaf index; set on append */
+	int64_t	server_time;
+	int64_t	device_time;	/* 0: not known */
+	char	action;		/* AUDIT_CREATE ... */
+	char	type[AUDIT_STR_MAX + 1];	/* "enroll", "read", ... */
+	char	outcome[AUDIT_STR_MAX + 1];	/* "success", "failure" */
+	int64_t	user_id;	/* 0: not known */
+	char	user[AUDIT_STR_MAX + 1];
+	char	role[AUDIT_STR_MAX + 1];
+	char	office[AUDIT_STR_MAX + 1];
+	char	on_behalf_of[AUDIT_STR_MAX + 1];
+	char	purpose[AUDIT_STR_MAX + 1];
+	char	basis[AUDIT_STR_MAX + 1];	/* regisseur, member, ... */
+	char	legal_basis[AUDIT_STR_MAX + 1];
+	char	client_ref[AUDIT_STR_MAX + 1];	/* pseudonymous: case id */
+	char	object_type[AUDIT_STR_MAX + 1];
+	char	object_id[AUDIT_STR_MAX + 1];
+	int64_t	device_id;	/* 0: none */
+	char	addr[AUDIT_STR_MAX + 1];
+	char	detail[AUDIT_STR_MAX + 1];	/* counts, reasons; no content */
+};
+
+struct audit_checkpoint {
+	int64_t	id;
+	int64_t	size;
+	uint8_t	root[MERKLE_HASH_LEN];
+	int64_t	time;
+	uint8_t	pk[AUDIT_PK_LEN];
+	uint8_t	sig[AUDIT_SIG_LEN];
+};
+
+/* What "casesyncctl audit query" selects; NULL / has_* 0: any. */
+struct audit_filter {
+	const char	*client_ref;
+	const char	*user;
+	const char	*type;
+	int64_t		 device_id;	/* 0: any */
+	int		 has_since, has_until;
+	int64_t		 since, until;	/* server time, inclusive */
+};
+
+struct audit_key;
+struct store;
+struct store_device;
+struct store_change;
+struct store_change_result;
+struct worker;
+struct Casesync__V1__Envelope;
+struct Casesync__V1__Record;
+
+/*
+ * Canonical encoding: version byte, then the fields in the order of
+ * struct audit_entry, integers as 8 bytes big-endian, the action as
+ * one byte, texts as a 2-byte big-endian length and the bytes.  *len
+ * gets the length.  CS_ERR_FORMAT if a text is too long or not
+ * terminated within its field.
+ */
+int	audit_entry_encode(const struct audit_entry *, uint8_t *dst,
+	    size_t dstlen, size_t *len);
+/* Leaf hash of the encoding; CS_ERR_FORMAT as above. */
+int	audit_entry_leaf(const struct audit_entry *,
+	    uint8_t leaf[MERKLE_HASH_LEN]);
+/* Zero "e" and set the fields every entry has. */
+void	audit_entry_init(struct audit_entry *e, const char *type,
+	    char action, int ok);
+/* Fill user, role and office from a device. */
+void	audit_entry_device(struct audit_entry *e,
+	    const struct store_device *dev, const char *addr);
+/* Copy "s" into field "dst" (truncated to AUDIT_STR_MAX, UTF-8 safe). */
+void	audit_set(char dst[AUDIT_STR_MAX + 1], const char *s);
+
+/*
+ * The audit key in deployment directory "dir": load it, or create it
+ * (audit.key 0600, audit.pub 0644) when neither file exists yet.
+ * CS_ERR_FORMAT for a key file with the wrong size or mode.
+ */
+int	audit_key_open(const char *dir, struct audit_key **out);
+/* Create both files; CS_ERR_EXISTS if either exists. */
+int	audit_key_create(const char *dir);
+void	audit_key_free(struct audit_key *);	/* NULL is a no-op */
+/*
+ * Zero the key in place without unmapping it: for a process about to
+ * exit inside the seccomp sandbox, which forbids the munlock(2) that
+ * audit_key_free() makes.  NULL is a no-op.
+ */
+void	audit_key_wipe(struct audit_key *);
+void	audit_key_public(const struct audit_key *, uint8_t pk[AUDIT_PK_LEN]);
+/* Read audit.pub of "dir". */
+int	audit_pub_load(const char *dir, uint8_t pk[AUDIT_PK_LEN]);
+
+/* The bytes a checkpoint signature covers. */
+#define AUDIT_CP_MSG_LEN	(32 + 8 + MERKLE_HASH_LEN + 8)
+void	audit_checkpoint_message(const struct audit_checkpoint *,
+	    uint8_t msg[AUDIT_CP_MSG_LEN]);
+/* Set cp->pk and cp->sig for cp->size, root and time. */
+int	audit_checkpoint_sign(const struct audit_key *,
+	    struct audit_checkpoint *cp);
+/* 0 if the signature is good under "pk", else CS_ERR_TAMPERED. */
+int	audit_checkpoint_verify(const struct audit_checkpoint *,
+	    const uint8_t pk[AUDIT_PK_LEN]);
+
+/*
+ * Append "e" (e->idx is set) in its own transaction.  With "key",
+ * also sign a checkpoint of the tree that includes it.
+ */
+int	audit_append(struct store *, struct audit_entry *e,
+	    const struct audit_key *key);
+/*
+ * Sign a checkpoint of the current tree unless one no older than
+ * "max_age" seconds exists (0: always).  *signed_ set if one was made.
+ */
+int	audit_checkpoint(struct store *, const struct audit_key *,
+	    int64_t now, int64_t max_age, int *signed_);
+
+/* ---- event hooks of casesyncd ---- */
+
+/* Enrollment by "peer": dev on success, else NULL and "why". */
+void	audit_enroll(struct worker *, const char *peer,
+	    const struct store_device *dev, int why);
+/* A Hello from a device: accepted (refused NULL) or refused, why. */
+void	audit_login(struct worker *, const char *peer,
+	    const struct store_device *dev, const char *refused);
+/* The results of a push. */
+void	audit_push(struct worker *, const struct store_device *,
+	    const struct store_change *chs,
+	    const struct store_change_result *res, size_t n);
+/* Records delivered by a pull (r != 0: none were). */
+void	audit_pull(struct worker *, const struct store_device *,
+	    struct Casesync__V1__Record *const *recs, size_t n, int r);
+/* Case create, member add/remove, purge receipt: "r" from the store. */
+void	audit_request(struct worker *, const struct store_device *,
+	    const struct Casesync__V1__Envelope *req, int r);
+/* Called by every worker now and then: the hourly checkpoint. */
+void	audit_tick(struct worker *);
+
+#endif /* AUDIT_H */

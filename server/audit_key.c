@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * audit_key.c - the deployment's Ed25519 audit key and checkpoint
+ * signatures (see audit.h).
+ *
+ * audit.key holds the 32-byte seed, raw, mode 0600, and is refused if
+ * anyone but the owner may read it; audit.pub holds the public key in
+ * hex for auditors and clients.  The key lives in sodium_malloc'd
+ * memory, read-only once loaded.  A checkpoint signature covers a
+ * fixed-length message: a 32-byte domain string, the tree size, the
+ * root and the time (docs/AUDIT.md).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+
+#define AUDIT_SEED_LEN		32
+#define AUDIT_PATH_MAX		4096
+#define AUDIT_DOMAIN		"casesync audit checkpoint v1"
+
+struct audit_key {
+	uint8_t	sk[crypto_sign_SECRETKEYBYTES];
+	uint8_t	pk[crypto_sign_PUBLICKEYBYTES];
+};
+
+static int
+audit_path(char *dst, size_t len, const char *dir, const char *file)
+{
+	return str_fmt(dst, len, "%s/%s", dir, file);
+}
+
+static int
+audit_pub_write(const char *dir, const uint8_t pk[AUDIT_PK_LEN], int excl)
+{
+	char	path[AUDIT_PATH_MAX], hex[2 * AUDIT_PK_LEN + 2];
+
+	if (audit_path(path, sizeof(path), dir, AUDIT_PUB_FILE) != 0)
+		return CS_ERR_TOO_LARGE;
+	hex_encode(hex, pk, AUDIT_PK_LEN);
+	hex[2 * AUDIT_PK_LEN] = '\n';
+	hex[2 * AUDIT_PK_LEN + 1] = '\0';
+	return file_write_atomic(path, hex, sizeof(hex) - 1, 0644, excl);
+}
+
+int
+audit_key_create(const char *dir)
+{
+	uint8_t		*seed = NULL;
+	uint8_t		 pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t		 sk[crypto_sign_SECRETKEYBYTES];
+	char		 path[AUDIT_PATH_MAX];
+	struct stat	 sb;
+	int		 r;
+
+	if (audit_path(path, sizeof(path), dir, AUDIT_PUB_FILE) != 0)
+		return CS_ERR_TOO_LARGE;
+	if (lstat(path, &sb) == 0)
+		return CS_ERR_EXISTS;
+	if (audit_path(path, sizeof(path), dir, AUDIT_KEY_FILE) != 0)
+		return CS_ERR_TOO_LARGE;
+	if ((seed = sodium_malloc(AUDIT_SEED_LEN)) == NULL)
+		return CS_ERR_ALLOC;
+	randombytes_buf(seed, AUDIT_SEED_LEN);
+	if (crypto_sign_seed_keypair(pk, sk, seed) != 0) {
+		r = CS_ERR_CRYPTO;
+		goto out;
+	}
+	if ((r = file_write_atomic(path, seed, AUDIT_SEED_LEN, 0600, 1)) != 0)
+		goto out;
+	if ((r = audit_pub_write(dir, pk, 1)) != 0) {
+		(void)unlink(path);
+		goto out;
+	}
+	r = 0;
+ out:
+	sodium_memzero(sk, sizeof(sk));
+	sodium_free(seed);
+	return r;
+}
+
+/* Read the seed from an owner-only regular file of exactly 32 bytes. */
+static int
+audit_seed_read(const char *path, uint8_t seed[AUDIT_SEED_LEN])
+{
+	struct stat	st;
+	ssize_t		n;
+	int		fd, r = CS_ERR_SYSTEM;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? CS_ERR_NOT_FOUND : CS_ERR_SYSTEM;
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 ||
+	    st.st_size != AUDIT_SEED_LEN) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	if ((n = read(fd, seed, AUDIT_SEED_LEN)) != AUDIT_SEED_LEN)
+		goto out;
+	r = 0;
+ out:
+	close(fd);
+	return r;
+}
+
+int
+audit_key_open(const char *dir, struct audit_key **out)
+{
+	struct audit_key	*k = NULL;
+	uint8_t			*seed = NULL;
+	uint8_t			 pub[AUDIT_PK_LEN];
+	char			 path[AUDIT_PATH_MAX];
+	int			 r;
+
+	*out = NULL;
+	if (audit_path(path, sizeof(path), dir, AUDIT_KEY_FILE) != 0)
+		return CS_ERR_TOO_LARGE;
+	if ((seed = sodium_malloc(AUDIT_SEED_LEN)) == NULL ||
+	    (k = sodium_malloc(sizeof(*k))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	r = audit_seed_read(path, seed);
+	if (r == CS_ERR_NOT_FOUND) {
+		/* an older deployment: its first audit key */
+		if ((r = audit_key_create(dir)) != 0)
+			goto out;
+		log_info("audit: created %s and %s in %s", AUDIT_KEY_FILE,
+		    AUDIT_PUB_FILE, dir);
+		r = audit_seed_read(path, seed);
+	}
+	if (r != 0)
+		goto out;
+	if (crypto_sign_seed_keypair(k->pk, k->sk, seed) != 0) {
+		r = CS_ERR_CRYPTO;
+		goto out;
+	}
+	/* audit.pub is derived; put it back if it went missing */
+	r = audit_pub_load(dir, pub);
+	if (r == CS_ERR_NOT_FOUND)
+		r = audit_pub_write(dir, k->pk, 1);
+	else if (r == 0 && sodium_memcmp(pub, k->pk, AUDIT_PK_LEN) != 0) {
+		log_warnx("audit: %s/%s does not match %s", dir,
+		    AUDIT_PUB_FILE, AUDIT_KEY_FILE);
+		r = CS_ERR_FORMAT;
+	}
+	if (r != 0)
+		goto out;
+	if (sodium_mprotect_readonly(k) != 0) {
+		r = CS_ERR_SYSTEM;
+		goto out;
+	}
+	*out = k;
+	k = NULL;	/* transferred */
+	r = 0;
+ out:
+	if (r != 0)
+		log_warnx("audit: key in %s: %s", dir, cs_err(r));
+	sodium_free(seed);
+	audit_key_free(k);
+	return r;
+}
+
+void
+audit_key_free(struct audit_key *k)
+{
+	if (k != NULL)
+		sodium_free(k);
+}
+
+void
+audit_key_wipe(struct audit_key *k)
+{
+	if (k != NULL && sodium_mprotect_readwrite(k) == 0)
+		sodium_memzero(k, sizeof(*k));
+}
+
+void
+audit_key_public(const struct audit_key *k, uint8_t pk[AUDIT_PK_LEN])
+{
+	memcpy(pk, k->pk, AUDIT_PK_LEN);
+}
+
+int
+audit_pub_load(const char *dir, uint8_t pk[AUDIT_PK_LEN])
+{
+	struct buf	*b = NULL;
+	char		 path[AUDIT_PATH_MAX], hex[2 * AUDIT_PK_LEN + 1];
+	size_t		 len;
+	int		 r;
+
+	if (audit_path(path, sizeof(path), dir, AUDIT_PUB_FILE) != 0)
+		return CS_ERR_TOO_LARGE;
+	if ((r = file_read(path, 2 * AUDIT_PK_LEN + 2, &b)) != 0)
+		return r;
+	len = buf_len(b);
+	if (len > 0 && buf_ptr(b)[len - 1] == '\n')
+		len--;
+	if (len != 2 * AUDIT_PK_LEN) {
+		r = CS_ERR_FORMAT;
+		goto out;
+	}
+	memcpy(hex, buf_ptr(b), len);
+	hex[len] = '\0';
+	r = hex_decode(pk, AUDIT_PK_LEN, hex);
+ out:
+	buf_free(b);
+	return r;
+}
+
+void
+audit_checkpoint_message(const struct audit_checkpoint *cp,
+    uint8_t msg[AUDIT_CP_MSG_LEN])
+{
+	uint64_t	v;
+	size_t		off = 32;
+	int		i;
+
+	memset(msg, 0, 32);
+	memcpy(msg, AUDIT_DOMAIN, sizeof(AUDIT_DOMAIN) - 1);
+	v = (uint64_t)cp->size;
+	for (i = 0; i < 8; i++)
+		msg[off++] = (uint8_t)(v >> (56 - 8 * i));
+	memcpy(msg + off, cp->root, MERKLE_HASH_LEN);
+	off += MERKLE_HASH_LEN;
+	v = (uint64_t)cp->time;
+	for (i = 0; i < 8; i++)
+		msg[off++] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+int
+audit_checkpoint_sign(const struct audit_key *k, struct audit_checkpoint *cp)
+{
+	uint8_t	msg[AUDIT_CP_MSG_LEN];
+
+	audit_checkpoint_message(cp, msg);
+	memcpy(cp->pk, k->pk, AUDIT_PK_LEN);
+	if (crypto_sign_detached(cp->sig, NULL, msg, sizeof(msg),
+	    k->sk) != 0)
+		return CS_ERR_CRYPTO;
+	return 0;
+}
+
+int
+audit_checkpoint_verify(const struct audit_checkpoint *cp,
+    const uint8_t pk[AUDIT_PK_LEN])
+{
+	uint8_t	msg[AUDIT_CP_MSG_LEN];
+
+	audit_checkpoint_message(cp, msg);
+	if (crypto_sign_verify_detached(cp->sig, msg, sizeof(msg), pk) != 0)
+		return CS_ERR_TAMPERED;
+	return 0;
+}

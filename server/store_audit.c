@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_audit.c - the audit tables (see store_audit.h).  The schema is
+ * created with IF NOT EXISTS on every open, so databases made before
+ * the audit log existed get it too.  Appends and checkpoints run in
+ * BEGIN IMMEDIATE transactions: the next leaf index and the frontier
+ * are read and written under the write lock, so concurrent workers
+ * and casesyncctl never give two entries the same index.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "errors.h"
+#include "log.h"
+#include "merkle.h"
+#include "store.h"
+#include "store_audit.h"
+#include "store_int.h"
+
+static const char store_audit_sql[] =
+    "CREATE TABLE IF NOT EXISTS audit_log ("
+    " idx INTEGER PRIMARY KEY,"
+    " server_time INTEGER NOT NULL,"
+    " device_time INTEGER NOT NULL,"
+    " action TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " user TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " office TEXT NOT NULL,"
+    " on_behalf_of TEXT NOT NULL,"
+    " purpose TEXT NOT NULL,"
+    " basis TEXT NOT NULL,"
+    " legal_basis TEXT NOT NULL,"
+    " client_ref TEXT NOT NULL,"
+    " object_type TEXT NOT NULL,"
+    " object_id TEXT NOT NULL,"
+    " device_id INTEGER NOT NULL,"
+    " addr TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " leaf BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS audit_log_client ON audit_log(client_ref);"
+    "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user);"
+    "CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(server_time);"
+    "CREATE TABLE IF NOT EXISTS audit_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " size INTEGER NOT NULL,"
+    " frontier BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
+    " id INTEGER PRIMARY KEY,"
+    " size INTEGER NOT NULL,"
+    " root BLOB NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " pk BLOB NOT NULL,"
+    " sig BLOB NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;";
+
+/* The columns store_audit_row() reads, in order. */
+#define STORE_AUDIT_COLS						\
+	"idx, server_time, device_time, action, type, outcome, user_id,"  \
+	" user, role, office, on_behalf_of, purpose, basis, legal_basis," \
+	" client_ref, object_type, object_id, device_id, addr, detail, leaf"
+
+int
+store_audit_schema(struct store *st)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, n = 0, r;
+
+	/* most opens find it there: look before taking the write lock */
+	if ((r = store_prepare(st, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " name IN ('audit_log', 'audit_state', 'audit_checkpoints',"
+	    " 'audit_log_no_update', 'audit_log_no_delete',"
+	    " 'audit_cp_no_update', 'audit_cp_no_delete')", &s)) != 0)
+		return r;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		store_log(st, __func__);
+		return CS_ERR_DB;
+	}
+	if (n == 7)
+		return 0;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_exec(st, store_audit_sql)) != 0 ||
+	    (r = store_exec(st, "INSERT OR IGNORE INTO audit_state(id, size,"
+	    " frontier) VALUES (1, 0, x'')")) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		store_rollback(st);
+		return r;
+	}
+	return 0;
+}
+
+/* Within a transaction: the tree's size and frontier. */
+static int
+store_audit_state_get(struct store *st, struct merkle_frontier *f)
+{
+	sqlite3_stmt	*s = NULL;
+	const void	*p;
+	int64_t		 size;
+	int		 n, r;
+
+	merkle_frontier_init(f);
+	if ((r = store_prepare(st, "SELECT size, frontier FROM audit_state"
+	    " WHERE id = 1", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	size = sqlite3_column_int64(s, 0);
+	p = sqlite3_column_blob(s, 1);
+	n = sqlite3_column_bytes(s, 1);
+	if (size < 0 || n < 0 || merkle_frontier_decode(f, (uint64_t)size,
+	    p, (size_t)n) != 0) {
+		log_warnx("store: audit_state is damaged");
+		r = CS_ERR_TAMPERED;
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+store_audit_state_put(struct store *st, const struct merkle_frontier *f)
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
+	int		 r;
+
+	merkle_frontier_encode(f, enc);
+	if ((r = store_prepare(st, "UPDATE audit_state SET size = ?1,"
+	    " frontier = ?2 WHERE id = 1", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, (int64_t)f->size) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, enc, (int)merkle_frontier_len(f),
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e, const uint8_t leaf[MERKLE_HASH_LEN])
+{
+	const char *const	 texts[] = {
+		e->type, e->outcome, e->user, e->role, e->office,
+		e->on_behalf_of, e->purpose, e->basis, e->legal_basis,
+		e->client_ref, e->object_type, e->object_id,
+	};
+	char			 action[2] = { e->action, '\0' };
+	size_t			 i;
+
+	sqlite3_reset(s);
+	if (sqlite3_bind_int64(s, 1, e->idx) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, e->server_time) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, e->device_time) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 4, action, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 7, e->user_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 18, e->device_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 19, e->addr, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 20, e->detail, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 21, leaf, MERKLE_HASH_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		return CS_ERR_DB;
+	/* columns 5, 6 and 8..17 are the texts, in order */
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (sqlite3_bind_text(s, (int)(i < 2 ? 5 + i : 6 + i),
+		    texts[i], -1, SQLITE_STATIC) != SQLITE_OK)
+			return CS_ERR_DB;
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	return 0;
+}
+
+/* Within a transaction: sign and store a checkpoint of "f". */
+static int
+store_audit_cp_put(struct store *st, const struct merkle_frontier *f,
+    int64_t now, store_audit_sign_fn sign, void *arg)
+{
+	struct audit_checkpoint	 cp;
+	sqlite3_stmt		*s = NULL;
+	int			 r;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.size = (int64_t)f->size;
+	cp.time = now;
+	merkle_frontier_root(f, cp.root);
+	if ((r = sign(&cp, arg)) != 0)
+		return r;
+	if ((r = store_prepare(st, "INSERT INTO audit_checkpoints(size, root,"
+	    " at, pk, sig) VALUES (?1, ?2, ?3, ?4, ?5)", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, cp.size) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, cp.root, MERKLE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, cp.time) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 4, cp.pk, AUDIT_PK_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 5, cp.sig, AUDIT_SIG_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_append(struct store *st, struct audit_entry *e, size_t n,
+    int64_t now, store_audit_sign_fn sign, void *arg)
+{
+	struct merkle_frontier	 f;
+	sqlite3_stmt		*s = NULL;
+	uint8_t			 leaf[MERKLE_HASH_LEN];
+	size_t			 i;
+	int			 r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_audit_state_get(st, &f)) != 0 ||
+	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		e[i].idx = (int64_t)f.size;
+		if ((r = audit_entry_leaf(&e[i], leaf)) != 0 ||
+		    (r = merkle_frontier_add(&f, leaf)) != 0)
+			goto out;
+		if ((r = store_audit_insert(s, &e[i], leaf)) != 0) {
+			store_log(st, "audit insert");
+			goto out;
+		}
+	}
+	if ((r = store_audit_state_put(st, &f)) != 0 ||
+	    (sign != NULL && (r = store_audit_cp_put(st, &f, now, sign,
+	    arg)) != 0) ||
+	    (r = store_commit(st)) != 0)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	store_rollback(st);
+	return r;
+}
+
+int
+store_audit_checkpoint(struct store *st, int64_t now, int64_t max_age,
+    store_audit_sign_fn sign, void *arg, int *made)
+{
+	struct merkle_frontier	 f;
+	sqlite3_stmt		*s = NULL;
+	int64_t			 last = 0;
+	int			 rc, have = 0, r;
+
+	*made = 0;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_prepare(st, "SELECT max(at) FROM audit_checkpoints",
+	    &s)) != 0)
+		goto out;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		r = CS_ERR_DB;
+		store_log(st, __func__);
+		goto out;
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		have = 1;
+		last = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (max_age > 0 && have && now - last < max_age) {
+		r = 0;
+		goto out;
+	}
+	if ((r = store_audit_state_get(st, &f)) != 0 ||
+	    (r = store_audit_cp_put(st, &f, now, sign, arg)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto out;
+	*made = 1;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	store_rollback(st);
+	return r;
+}
+
+static int
+store_audit_text(sqlite3_stmt *s, int col, char dst[AUDIT_STR_MAX + 1])
+{
+	return store_col_text(s, col, dst, AUDIT_STR_MAX + 1);
+}
+
+/* Read a row of STORE_AUDIT_COLS. */
+static int
+store_audit_row(sqlite3_stmt *s, struct audit_entry *e,
+    uint8_t leaf[MERKLE_HASH_LEN])
+{
+	char		action[AUDIT_STR_MAX + 1];
+	const void	*p;
+
+	memset(e, 0, sizeof(*e));
+	memset(leaf, 0, MERKLE_HASH_LEN);
+	e->idx = sqlite3_column_int64(s, 0);
+	e->server_time = sqlite3_column_int64(s, 1);
+	e->device_time = sqlite3_column_int64(s, 2);
+	e->user_id = sqlite3_column_int64(s, 6);
+	e->device_id = sqlite3_column_int64(s, 17);
+	/* a changed column is for verify to report: read what is there */
+	if (store_audit_text(s, 3, action) != 0 ||
+	    store_audit_text(s, 4, e->type) != 0 ||
+	    store_audit_text(s, 5, e->outcome) != 0 ||
+	    store_audit_text(s, 7, e->user) != 0 ||
+	    store_audit_text(s, 8, e->role) != 0 ||
+	    store_audit_text(s, 9, e->office) != 0 ||
+	    store_audit_text(s, 10, e->on_behalf_of) != 0 ||
+	    store_audit_text(s, 11, e->purpose) != 0 ||
+	    store_audit_text(s, 12, e->basis) != 0 ||
+	    store_audit_text(s, 13, e->legal_basis) != 0 ||
+	    store_audit_text(s, 14, e->client_ref) != 0 ||
+	    store_audit_text(s, 15, e->object_type) != 0 ||
+	    store_audit_text(s, 16, e->object_id) != 0 ||
+	    store_audit_text(s, 18, e->addr) != 0 ||
+	    store_audit_text(s, 19, e->detail) != 0)
+		return CS_ERR_TAMPERED;
+	e->action = action[0];
+	if (action[0] == '\0' || action[1] != '\0')
+		e->action = '?';
+	if ((p = sqlite3_column_blob(s, 20)) != NULL &&
+	    sqlite3_column_bytes(s, 20) == MERKLE_HASH_LEN)
+		memcpy(leaf, p, MERKLE_HASH_LEN);
+	return 0;
+}
+
+int
+store_audit_rows(struct store *st, const struct audit_filter *f,
+    int (*cb)(const struct audit_entry *, const uint8_t *, void *),
+    void *arg)
+{
+	static const char	 sql[] = "SELECT " STORE_AUDIT_COLS
+	    " FROM audit_log WHERE (?1 IS NULL OR client_ref = ?1)"
+	    " AND (?2 IS NULL OR user = ?2) AND (?3 IS NULL OR type = ?3)"
+	    " AND (?4 IS NULL OR device_id = ?4)"
+	    " AND (?5 IS NULL OR server_time >= ?5)"
+	    " AND (?6 IS NULL OR server_time <= ?6) ORDER BY idx";
+	struct audit_entry	*e = NULL;
+	sqlite3_stmt		*s = NULL;
+	uint8_t			 leaf[MERKLE_HASH_LEN];
+	int			 rc, r;
+
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = store_prepare(st, sql, &s)) != 0)
+		goto out;
+	r = CS_ERR_DB;
+	if (f != NULL && ((f->client_ref != NULL && sqlite3_bind_text(s, 1,
+	    f->client_ref, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    (f->user != NULL && sqlite3_bind_text(s, 2, f->user, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    (f->type != NULL && sqlite3_bind_text(s, 3, f->type, -1,
+	    SQLITE_STATIC) != SQLITE_OK) ||
+	    (f->device_id != 0 && sqlite3_bind_int64(s, 4, f->device_id) !=
+	    SQLITE_OK) ||
+	    (f->has_since && sqlite3_bind_int64(s, 5, f->since) !=
+	    SQLITE_OK) ||
+	    (f->has_until && sqlite3_bind_int64(s, 6, f->until) !=
+	    SQLITE_OK)))
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((r = store_audit_row(s, e, leaf)) != 0 ||
+		    (r = cb(e, leaf, arg)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	free(e);
+	return r;
+}
+
+/* Copy a blob column of exactly "len" bytes; zeroes if it is not. */
+static void
+store_audit_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
+{
+	const void	*p = sqlite3_column_blob(s, col);
+
+	memset(dst, 0, len);
+	if (p != NULL && sqlite3_column_bytes(s, col) == (int)len)
+		memcpy(dst, p, len);
+}
+
+int
+store_audit_checkpoints(struct store *st,
+    int (*cb)(const struct audit_checkpoint *, void *), void *arg)
+{
+	struct audit_checkpoint	 cp;
+	sqlite3_stmt		*s = NULL;
+	int			 rc, r;
+
+	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
+	    " audit_checkpoints ORDER BY size, id", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&cp, 0, sizeof(cp));
+		cp.id = sqlite3_column_int64(s, 0);
+		cp.size = sqlite3_column_int64(s, 1);
+		store_audit_blob(s, 2, cp.root, MERKLE_HASH_LEN);
+		cp.time = sqlite3_column_int64(s, 3);
+		store_audit_blob(s, 4, cp.pk, AUDIT_PK_LEN);
+		store_audit_blob(s, 5, cp.sig, AUDIT_SIG_LEN);
+		if ((r = cb(&cp, arg)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_state(struct store *st, struct merkle_frontier *f)
+{
+	return store_audit_state_get(st, f);
+}

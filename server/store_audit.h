@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_audit.h - the audit tables of the server database (SQL in
+ * store_audit.c; the entry format and the rules in audit.c).
+ *
+ * audit_log holds one row per entry with its leaf hash; audit_state
+ * the tree's size and frontier, so that appending and signing take
+ * O(log n); audit_checkpoints the signed checkpoints.  Triggers refuse
+ * UPDATE and DELETE on audit_log.  Functions return 0 or CS_ERR_*.
+ */
+#ifndef STORE_AUDIT_H
+#define STORE_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit.h"
+
+struct store;
+
+/*
+ * Fill cp->pk and cp->sig for cp->size, cp->root and cp->time.
+ * Called inside the transaction that stores the checkpoint.
+ */
+typedef int (*store_audit_sign_fn)(struct audit_checkpoint *cp, void *arg);
+
+/*
+ * In one transaction: append entries e[0..n) (each gets its idx) and,
+ * with "sign", a checkpoint of the tree that includes them at "now".
+ */
+int	store_audit_append(struct store *, struct audit_entry *e, size_t n,
+	    int64_t now, store_audit_sign_fn sign, void *arg);
+
+/*
+ * Sign a checkpoint at "now" unless the newest is younger than
+ * "max_age" seconds (max_age 0: always).  *made tells which.
+ */
+int	store_audit_checkpoint(struct store *, int64_t now, int64_t max_age,
+	    store_audit_sign_fn sign, void *arg, int *made);
+
+/*
+ * Entries matching "f" (NULL: all) in idx order, each with the leaf
+ * hash stored beside it.  cb returns 0 to go on; else that is returned.
+ */
+int	store_audit_rows(struct store *, const struct audit_filter *f,
+	    int (*cb)(const struct audit_entry *,
+	    const uint8_t leaf[MERKLE_HASH_LEN], void *), void *arg);
+
+/* Every checkpoint in order of size, then id. */
+int	store_audit_checkpoints(struct store *,
+	    int (*cb)(const struct audit_checkpoint *, void *), void *arg);
+
+/* The stored size and frontier of the tree. */
+int	store_audit_state(struct store *, struct merkle_frontier *f);
+
+#endif /* STORE_AUDIT_H */

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_audit.c - unit tests for audit.c, audit_key.c and
+ * store_audit.c: the canonical entry encoding against bytes computed
+ * independently (Python struct + hashlib, from docs/AUDIT.md), field
+ * limits, the audit key file (mode, size, created once), checkpoint
+ * signatures, and the store: appended entries get consecutive indices,
+ * the stored frontier gives the root recomputed from the rows, a
+ * checkpoint signs that root, filters select.  (The append-only
+ * triggers are tested with sqlite3 in tests/integration/t_audit.sh.)
+ */
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "errors.h"
+#include "log.h"
+#include "merkle.h"
+#include "store.h"
+#include "store_audit.h"
+#include "util.h"
+#include "test.h"
+
+static const char golden_hex[] =
+    "010000000000000007000000006553f100000000006553f0f65200047265616400"
+    "0773756363657373000000000000002a0004616e6e61000f6a6575676462657363"
+    "6865726d657200065a776f6c6c650000000473796e6300066d656d626572000000"
+    "2430643363316636652d386237612d346332652d396631612d3262336334643565"
+    "36663730000463617365002430643363316636652d386237612d346332652d3966"
+    "31612d326233633464356536663730000000000000000300093132372e302e302e"
+    "3100097265636f7264733d32";
+static const char golden_leaf[] =
+    "6268b283c55f5ca23191e1a76ae9f860a0c63f634758130b77ee0bdcc9f129ec";
+
+static void
+golden_entry(struct audit_entry *e)
+{
+	audit_entry_init(e, "read", AUDIT_READ, 1);
+	e->idx = 7;
+	e->server_time = 1700000000;
+	e->device_time = 1699999990;
+	e->user_id = 42;
+	audit_set(e->user, "anna");
+	audit_set(e->role, "jeugdbeschermer");
+	audit_set(e->office, "Zwolle");
+	audit_set(e->purpose, "sync");
+	audit_set(e->basis, "member");
+	audit_set(e->client_ref, "0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70");
+	audit_set(e->object_type, "case");
+	audit_set(e->object_id, "0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70");
+	e->device_id = 3;
+	audit_set(e->addr, "127.0.0.1");
+	audit_set(e->detail, "records=2");
+}
+
+static void
+test_encoding(void)
+{
+	struct audit_entry	e;
+	uint8_t			enc[AUDIT_ENC_MAX], want[sizeof(golden_hex) / 2];
+	uint8_t			leaf[MERKLE_HASH_LEN], wleaf[MERKLE_HASH_LEN];
+	size_t			len;
+	char			big[300];
+
+	TEST_START("canonical entry encoding matches the documented bytes");
+	golden_entry(&e);
+	ASSERT_INT_EQ(hex_decode(want, sizeof(want), golden_hex), 0);
+	ASSERT_INT_EQ(audit_entry_encode(&e, enc, sizeof(enc), &len), 0);
+	ASSERT_INT_EQ(len, sizeof(want));
+	ASSERT_MEM_EQ(enc, want, len);
+	ASSERT_INT_EQ(hex_decode(wleaf, sizeof(wleaf), golden_leaf), 0);
+	ASSERT_INT_EQ(audit_entry_leaf(&e, leaf), 0);
+	ASSERT_MEM_EQ(leaf, wleaf, sizeof(leaf));
+	/* one byte of any field changes the leaf */
+	e.server_time++;
+	ASSERT_INT_EQ(audit_entry_leaf(&e, leaf), 0);
+	ASSERT_TRUE(memcmp(leaf, wleaf, sizeof(leaf)) != 0);
+	/* too small a buffer, an unterminated field */
+	ASSERT_INT_EQ(audit_entry_encode(&e, enc, len - 1, &len),
+	    CS_ERR_TOO_LARGE);
+	ASSERT_INT_EQ(len, 0);
+	memset(e.detail, 'x', sizeof(e.detail));
+	ASSERT_INT_EQ(audit_entry_leaf(&e, leaf), CS_ERR_FORMAT);
+	/* audit_set truncates to the limit, never inside a UTF-8 sequence */
+	memset(big, 'a', sizeof(big));
+	big[sizeof(big) - 1] = '\0';
+	audit_set(e.detail, big);
+	ASSERT_INT_EQ(strlen(e.detail), AUDIT_STR_MAX);
+	memcpy(big + AUDIT_STR_MAX - 1, "\xc3\xa9", 2);	/* e-acute */
+	audit_set(e.detail, big);
+	ASSERT_INT_EQ(strlen(e.detail), AUDIT_STR_MAX - 1);
+	audit_set(e.detail, NULL);
+	ASSERT_STR_EQ(e.detail, "");
+	TEST_DONE();
+}
+
+static char	dir[] = "/tmp/test_audit.XXXXXX";
+
+static void
+path(char *dst, size_t len, const char *file)
+{
+	ASSERT_INT_EQ(str_fmt(dst, len, "%s/%s", dir, file), 0);
+}
+
+static void
+test_key(void)
+{
+	struct audit_key	*k = NULL, *k2 = NULL;
+	struct audit_checkpoint	 cp;
+	struct stat		 sb;
+	uint8_t			 pk[AUDIT_PK_LEN], pk2[AUDIT_PK_LEN];
+	char			 p[256];
+
+	TEST_START("audit key: created 0600 on first use, loaded, signs");
+	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
+	path(p, sizeof(p), AUDIT_KEY_FILE);
+	ASSERT_INT_EQ(stat(p, &sb), 0);
+	ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+	ASSERT_INT_EQ(sb.st_size, 32);
+	ASSERT_INT_EQ(audit_key_create(dir), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(audit_key_open(dir, &k2), 0);
+	audit_key_public(k, pk);
+	audit_key_public(k2, pk2);
+	ASSERT_MEM_EQ(pk, pk2, sizeof(pk));
+	ASSERT_INT_EQ(audit_pub_load(dir, pk2), 0);
+	ASSERT_MEM_EQ(pk, pk2, sizeof(pk));
+	audit_key_free(k2);
+	k2 = NULL;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.size = 5;
+	cp.time = 1700000000;
+	randombytes_buf(cp.root, sizeof(cp.root));
+	ASSERT_INT_EQ(audit_checkpoint_sign(k, &cp), 0);
+	ASSERT_MEM_EQ(cp.pk, pk, sizeof(pk));
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), 0);
+	cp.size = 6;
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), CS_ERR_TAMPERED);
+	cp.size = 5;
+	cp.root[31] ^= 1;
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), CS_ERR_TAMPERED);
+	cp.root[31] ^= 1;
+	cp.time++;
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), CS_ERR_TAMPERED);
+	cp.time--;
+	cp.sig[0] ^= 0x80;
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), CS_ERR_TAMPERED);
+
+	/* a key others may read is refused */
+	ASSERT_INT_EQ(chmod(p, 0640), 0);
+	ASSERT_INT_EQ(audit_key_open(dir, &k2), CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(k2, NULL);
+	ASSERT_INT_EQ(chmod(p, 0600), 0);
+	audit_key_free(k);
+	TEST_DONE();
+}
+
+struct collect {
+	uint8_t		leaves[16][MERKLE_HASH_LEN];
+	uint64_t	n;
+	int		bad;
+};
+
+static int
+collect_cb(const struct audit_entry *e, const uint8_t *leaf, void *arg)
+{
+	struct collect	*c = arg;
+	uint8_t		 l[MERKLE_HASH_LEN];
+
+	if ((uint64_t)e->idx != c->n || c->n == 16 ||
+	    audit_entry_leaf(e, l) != 0 || memcmp(l, leaf, sizeof(l)) != 0)
+		c->bad = 1;
+	else
+		memcpy(c->leaves[c->n++], leaf, MERKLE_HASH_LEN);
+	return 0;
+}
+
+static int
+last_cp_cb(const struct audit_checkpoint *cp, void *arg)
+{
+	*(struct audit_checkpoint *)arg = *cp;
+	return 0;
+}
+
+static void
+test_store(void)
+{
+	struct store		*st = NULL;
+	struct audit_key	*k = NULL;
+	struct audit_entry	 e[3];
+	struct audit_checkpoint	 cp;
+	struct audit_filter	 f;
+	struct merkle_frontier	 fr;
+	struct collect		 c;
+	struct merkle_array	 a;
+	uint8_t			 root[MERKLE_HASH_LEN], pk[AUDIT_PK_LEN];
+	uint8_t			 r2[MERKLE_HASH_LEN];
+	char			 p[256];
+	int			 i, made;
+
+	TEST_START("store: append, frontier, checkpoint, filters");
+	path(p, sizeof(p), "server.db");
+	ASSERT_INT_EQ(store_open(p, 1, &st), 0);
+	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
+	audit_key_public(k, pk);
+	for (i = 0; i < 3; i++) {
+		golden_entry(&e[i]);
+		audit_set(e[i].user, i == 1 ? "bert" : "anna");
+	}
+	ASSERT_INT_EQ(audit_append(st, &e[0], NULL), 0);
+	ASSERT_INT_EQ(e[0].idx, 0);
+	ASSERT_INT_EQ(store_audit_append(st, &e[1], 2, 1700000000, NULL,
+	    NULL), 0);
+	ASSERT_INT_EQ(e[1].idx, 1);
+	ASSERT_INT_EQ(e[2].idx, 2);
+	ASSERT_INT_EQ(audit_checkpoint(st, k, 1700000000, 3600, &made), 0);
+	ASSERT_INT_EQ(made, 1);
+	/* younger than an hour: no second one */
+	ASSERT_INT_EQ(audit_checkpoint(st, k, 1700000100, 3600, &made), 0);
+	ASSERT_INT_EQ(made, 0);
+
+	memset(&c, 0, sizeof(c));
+	ASSERT_INT_EQ(store_audit_rows(st, NULL, collect_cb, &c), 0);
+	ASSERT_INT_EQ(c.bad, 0);
+	ASSERT_INT_EQ(c.n, 3);
+	a.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])c.leaves;
+	a.n = c.n;
+	ASSERT_INT_EQ(merkle_root(3, merkle_array_leaf, &a, root), 0);
+	ASSERT_INT_EQ(store_audit_state(st, &fr), 0);
+	ASSERT_INT_EQ(fr.size, 3);
+	merkle_frontier_root(&fr, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+	memset(&cp, 0, sizeof(cp));
+	ASSERT_INT_EQ(store_audit_checkpoints(st, last_cp_cb, &cp), 0);
+	ASSERT_INT_EQ(cp.size, 3);
+	ASSERT_MEM_EQ(cp.root, root, sizeof(root));
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.user = "bert";
+	memset(&c, 0, sizeof(c));
+	c.n = 1;	/* the only match is entry 1 */
+	ASSERT_INT_EQ(store_audit_rows(st, &f, collect_cb, &c), 0);
+	ASSERT_INT_EQ(c.bad, 0);
+	ASSERT_INT_EQ(c.n, 2);
+	f.user = NULL;
+	f.has_since = 1;
+	f.since = 1700000001;
+	memset(&c, 0, sizeof(c));
+	ASSERT_INT_EQ(store_audit_rows(st, &f, collect_cb, &c), 0);
+	ASSERT_INT_EQ(c.n, 0);
+	ASSERT_INT_EQ(c.bad, 0);
+	audit_key_free(k);
+	store_close(st);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	char	p[256];
+
+	log_init(1, "test_audit");
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return 1;
+	test_encoding();
+	test_key();
+	test_store();
+	path(p, sizeof(p), "server.db");
+	(void)unlink(p);
+	path(p, sizeof(p), "server.db-wal");
+	(void)unlink(p);
+	path(p, sizeof(p), "server.db-shm");
+	(void)unlink(p);
+	path(p, sizeof(p), AUDIT_KEY_FILE);
+	(void)unlink(p);
+	path(p, sizeof(p), AUDIT_PUB_FILE);
+	(void)unlink(p);
+	(void)rmdir(dir);
+	return 0;
+}
