@@ -9,7 +9,8 @@
  * would give, and nothing changes.  The server checks again (it alone
  * knows roles and the regisseur) and answers with the case as it now
  * is, which is stored locally.  `case list --due` works offline from
- * the stored metadata.  Dates are UTC days, like the server's.
+ * the stored metadata (`--server` refreshes it first).  Dates are UTC
+ * days, like the server's.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ case_lc_usage(FILE *f)
 	    "           [--end YYYY-MM-DD] [--reason TEXT] "
 	    "[--approved-by TEAMLEIDER]\n"
 	    "       casesync case info --case UUID\n"
-	    "       casesync case list [--due [--within DAYS[d]]]\n"
+	    "       casesync case list [--server] [--due [--within DAYS[d]]]\n"
 	    "\nSTATE: AANMELDING DRANG_INTENSIEF DRANG_TOETSING "
 	    "DRANG_VERVOLG RAAD_MELDING\n"
 	    "       MAATREGEL_VOTS MAATREGEL_OTS MAATREGEL_VOOGDIJ AFSLUITING "
@@ -58,7 +59,10 @@ case_lc_usage(FILE *f)
 	    "--end: drang end (DRANG_VERVOLG) or measure end; a drang end "
 	    "more than 3 months\n"
 	    "       after the drang start needs --reason and --approved-by "
-	    "(a teamleider)\n");
+	    "(a teamleider)\n"
+	    "--server: first fetch the cases the server lists for you (a "
+	    "teamleider: all\n"
+	    "       open cases of the office) into the local copy\n");
 }
 
 int
@@ -369,6 +373,71 @@ case_info(struct cli *cli, const char *cid)
 	return cli_exit(r);
 }
 
+/*
+ * Fetch every case the server lists for this user, page by page, into
+ * the local table.  Ids must grow from page to page (a server that
+ * repeats itself cannot keep us looping).
+ */
+static int
+case_fetch_all(struct vault *v, size_t *count)
+{
+	Casesync__V1__CaseListRequest	 lr;
+	struct identity			 id;
+	struct case_meta		 m;
+	struct conn			*c = NULL;
+	wire_env			 env, *rep = NULL;
+	char				 after[DB_UUID_LEN + 1] = "";
+	size_t				 i;
+	int				 r, more = 1;
+
+	*count = 0;
+	memset(&id, 0, sizeof(id));
+	if ((r = case_connect(v, &id, &c)) != 0)
+		goto out;
+	while (more) {
+		casesync__v1__case_list_request__init(&lr);
+		lr.after = after;
+		casesync__v1__envelope__init(&env);
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
+		env.case_list_request = &lr;
+		wire_free(rep);
+		rep = NULL;
+		if ((r = conn_call(c, &env, &rep)) != 0) {
+			cli_report("case list", r, rep);
+			goto out;
+		}
+		r = CS_ERR_PROTOCOL;
+		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_CASE_LIST ||
+		    (rep->case_list->more && rep->case_list->n_cases == 0)) {
+			cli_errx("case list: unexpected reply from the server");
+			goto out;
+		}
+		for (i = 0; i < rep->case_list->n_cases; i++) {
+			if (case_meta_from_info(rep->case_list->cases[i],
+			    &m) != 0 || strcmp(m.case_id, after) <= 0) {
+				cli_errx("case list: unexpected reply from "
+				    "the server");
+				goto out;
+			}
+			if ((r = case_meta_put(vault_db(v), &m)) != 0) {
+				cli_errx("case list: local database: %s",
+				    cs_err(r));
+				goto out;
+			}
+			r = CS_ERR_PROTOCOL;
+			memcpy(after, m.case_id, sizeof(after));
+			(*count)++;
+		}
+		more = rep->case_list->more;
+	}
+	r = 0;
+ out:
+	wire_free(rep);
+	conn_close(c);
+	identity_clear(&id);
+	return r;
+}
+
 static int
 case_list_cb(const struct case_meta *m, void *arg)
 {
@@ -416,13 +485,13 @@ case_list_cb(const struct case_meta *m, void *arg)
 }
 
 static int
-case_list(struct cli *cli, int due, const char *within)
+case_list(struct cli *cli, int due, const char *within, int server)
 {
 	struct case_list_ctx	 x;
 	struct vault		*v = NULL;
 	char			 num[16], today[LC_DATE_LEN + 1];
 	uint64_t		 days;
-	size_t			 len;
+	size_t			 len, fetched = 0;
 	int			 r;
 
 	memset(&x, 0, sizeof(x));
@@ -447,6 +516,12 @@ case_list(struct cli *cli, int due, const char *within)
 	}
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
+	if (server && (r = case_fetch_all(v, &fetched)) != 0) {
+		vault_close(v);
+		return cli_exit(r);
+	}
+	if (server)
+		log_debug("%zu cases from the server", fetched);
 	lc_date_format(x.today, today, sizeof(today));
 	if (cli->json)
 		printf("{\"today\":\"%s\",\"%s\":[", today,
@@ -479,13 +554,14 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		{ "approved-by", required_argument, NULL, 'a' },
 		{ "due", no_argument, NULL, 'u' },
 		{ "within", required_argument, NULL, 'w' },
+		{ "server", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*sub = argv[1], *cid = NULL, *to = NULL, *date = NULL;
 	const char	*end = NULL, *reason = NULL, *approver = NULL;
 	const char	*within = NULL;
-	int		 ch, due = 0;
+	int		 ch, due = 0, server = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -514,6 +590,9 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		case 'w':
 			within = optarg;
 			break;
+		case 's':
+			server = 1;
+			break;
 		case 'h':
 			case_lc_usage(stdout);
 			return EXIT_OK;
@@ -533,10 +612,10 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		case_lc_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(sub, "info") == 0 && !due && within == NULL)
+	if (strcmp(sub, "info") == 0 && !due && within == NULL && !server)
 		return case_info(cli, cid);
 	if (strcmp(sub, "list") == 0 && cid == NULL)
-		return case_list(cli, due, within);
+		return case_list(cli, due, within, server);
 	case_lc_usage(stderr);
 	return EXIT_USAGE;
 }

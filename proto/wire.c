@@ -188,6 +188,19 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 }
 
 static int
+wire_case_list_ok(const Casesync__V1__CaseList *m)
+{
+	size_t	i;
+
+	if (m->n_cases > WIRE_CASES_MAX)
+		return 0;
+	for (i = 0; i < m->n_cases; i++)
+		if (m->cases[i] == NULL || !wire_case_info_ok(m->cases[i]))
+			return 0;
+	return 1;
+}
+
+static int
 wire_validate(const wire_env *e)
 {
 	switch (e->msg_case) {
@@ -236,6 +249,11 @@ wire_validate(const wire_env *e)
 		return wire_uuid_ok(e->case_info_request->case_id);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO:
 		return wire_case_info_ok(e->case_info);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST:
+		return e->case_list_request->after[0] == '\0' ||
+		    wire_uuid_ok(e->case_list_request->after);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST:
+		return wire_case_list_ok(e->case_list);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_WATCH:

@@ -7,6 +7,7 @@
  * The reason of a drang extension is checked for presence and form but
  * neither stored nor logged: it may describe the family.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -34,13 +35,23 @@ struct cases_reply {
 	char				 end[LC_DATE_LEN + 1];
 	char				 frame[16];
 	char				 state[32];
+	char				 case_id[STORE_UUID_LEN + 1];
+	char				 approved_by[STORE_NAME_MAX + 1];
+};
+
+struct cases_list {
+	struct cases_reply		*items;
+	Casesync__V1__CaseInfo		**ptrs;
+	size_t				 n, max;
+	int64_t				 today;
 };
 
 int
 cases_wants(const wire_env *req)
 {
 	return req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_STATE ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
+	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST ||
+	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
 }
 
 /* A date for the wire: "" for none. */
@@ -53,47 +64,58 @@ cases_date(int64_t d, char *dst, size_t dstlen)
 		lc_date_format(d, dst, dstlen);
 }
 
+/* Fill "c" with "m" as seen on "today"; "c" must stay put while used. */
+static void
+cases_fill(struct cases_reply *c, const struct store_case_meta *m,
+    int64_t today)
+{
+	struct lc_deadline	 dl[LC_DEADLINES_MAX];
+	size_t			 i, n;
+
+	memset(c, 0, sizeof(*c));
+	casesync__v1__case_info__init(&c->info);
+	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
+	memcpy(c->approved_by, m->approved_by, sizeof(c->approved_by));
+	(void)str_fmt(c->frame, sizeof(c->frame), "%s",
+	    lc_frame_name(m->lc.frame));
+	(void)str_fmt(c->state, sizeof(c->state), "%s",
+	    lc_state_name(m->lc.state));
+	cases_date(m->lc.state_since, c->since, sizeof(c->since));
+	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
+	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
+	cases_date(m->lc.end_date, c->end, sizeof(c->end));
+	c->info.case_id = c->case_id;
+	c->info.frame = c->frame;
+	c->info.state = c->state;
+	c->info.state_since = c->since;
+	c->info.drang_start = c->drang;
+	c->info.measure_start = c->measure;
+	c->info.end_date = c->end;
+	c->info.extended = m->lc.extended != 0;
+	c->info.approved_by = c->approved_by;
+	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
+	for (i = 0; i < n; i++) {
+		casesync__v1__case_deadline__init(&c->dl[i]);
+		(void)str_fmt(c->kind[i], sizeof(c->kind[i]), "%s",
+		    lc_deadline_name(dl[i].kind));
+		lc_date_format(dl[i].due, c->due[i], sizeof(c->due[i]));
+		c->dl[i].kind = c->kind[i];
+		c->dl[i].due = c->due[i];
+		c->dl[i].days_left = (int32_t)dl[i].days_left;
+		c->dlp[i] = &c->dl[i];
+	}
+	c->info.deadlines = c->dlp;
+	c->info.n_deadlines = n;
+}
+
 static int
 cases_reply(const wire_env *req, const struct store_case_meta *m,
     int64_t today, size_t max_frame, struct buf *out)
 {
 	struct cases_reply	 c;
-	struct lc_deadline	 dl[LC_DEADLINES_MAX];
 	wire_env		 env;
-	size_t			 i, n;
 
-	memset(&c, 0, sizeof(c));
-	casesync__v1__case_info__init(&c.info);
-	(void)str_fmt(c.frame, sizeof(c.frame), "%s",
-	    lc_frame_name(m->lc.frame));
-	(void)str_fmt(c.state, sizeof(c.state), "%s",
-	    lc_state_name(m->lc.state));
-	cases_date(m->lc.state_since, c.since, sizeof(c.since));
-	cases_date(m->lc.drang_start, c.drang, sizeof(c.drang));
-	cases_date(m->lc.measure_start, c.measure, sizeof(c.measure));
-	cases_date(m->lc.end_date, c.end, sizeof(c.end));
-	c.info.case_id = (char *)(uintptr_t)m->case_id;
-	c.info.frame = c.frame;
-	c.info.state = c.state;
-	c.info.state_since = c.since;
-	c.info.drang_start = c.drang;
-	c.info.measure_start = c.measure;
-	c.info.end_date = c.end;
-	c.info.extended = m->lc.extended != 0;
-	c.info.approved_by = (char *)(uintptr_t)m->approved_by;
-	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
-		casesync__v1__case_deadline__init(&c.dl[i]);
-		(void)str_fmt(c.kind[i], sizeof(c.kind[i]), "%s",
-		    lc_deadline_name(dl[i].kind));
-		lc_date_format(dl[i].due, c.due[i], sizeof(c.due[i]));
-		c.dl[i].kind = c.kind[i];
-		c.dl[i].due = c.due[i];
-		c.dl[i].days_left = (int32_t)dl[i].days_left;
-		c.dlp[i] = &c.dl[i];
-	}
-	c.info.deadlines = c.dlp;
-	c.info.n_deadlines = n;
+	cases_fill(&c, m, today);
 	casesync__v1__envelope__init(&env);
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
@@ -181,6 +203,58 @@ cases_state(struct worker *w, const struct store_device *dev,
 	return cases_reply(req, &m, today, max_frame, out);
 }
 
+static int
+cases_list_cb(const struct store_case_meta *m, void *arg)
+{
+	struct cases_list	*l = arg;
+
+	if (l->n == l->max)
+		return CS_ERR_INTERNAL;
+	cases_fill(&l->items[l->n], m, l->today);
+	l->ptrs[l->n] = &l->items[l->n].info;
+	l->n++;
+	return 0;
+}
+
+static int
+cases_list(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	struct cases_list	 l;
+	Casesync__V1__CaseList	 cl;
+	wire_env		 env;
+	int			 r, more = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.max = WIRE_CASES_MAX;
+	l.today = lc_date_from_time(time_now());
+	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
+	    (l.ptrs = calloc(l.max, sizeof(*l.ptrs))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = store_case_list(w->st, &dev->user,
+	    req->case_list_request->after, l.max, cases_list_cb, &l,
+	    &more)) != 0) {
+		r = r == CS_ERR_ALLOC ? r : cases_refuse(out, req->id, r,
+		    "case list", NULL);
+		goto out;
+	}
+	casesync__v1__case_list__init(&cl);
+	cl.cases = l.ptrs;
+	cl.n_cases = l.n;
+	cl.more = more;
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
+	env.case_list = &cl;
+	r = wire_encode(&env, max_frame, out);
+ out:
+	free(l.items);
+	free(l.ptrs);
+	return r;
+}
+
 int
 cases_handle(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
@@ -191,6 +265,8 @@ cases_handle(struct worker *w, const struct store_device *dev,
 	switch (req->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
 		return cases_state(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST:
+		return cases_list(w, dev, req, max_frame, out);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:
 		if ((r = store_case_meta_get(w->st, &dev->user,
 		    req->case_info_request->case_id, &m)) != 0)

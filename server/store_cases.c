@@ -7,6 +7,7 @@
  * BEGIN IMMEDIATE transaction: two devices changing the same case at
  * once are serialised, and the second sees the first one's state.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -249,5 +250,63 @@ store_case_change(struct store *st, const struct store_user *actor,
 	return store_case_load(st, case_id, out);
  fail:
 	store_rollback(st);
+	return r;
+}
+
+int
+store_case_list(struct store *st, const struct store_user *actor,
+    const char *after, size_t max,
+    int (*cb)(const struct store_case_meta *, void *), void *arg, int *more)
+{
+	struct store_case_meta	 m;
+	sqlite3_stmt		*s = NULL;
+	char			(*ids)[STORE_UUID_LEN + 1] = NULL;
+	size_t			 i, n = 0;
+	int			 rc, r = CS_ERR_DB;
+
+	*more = 0;
+	if (max == 0)
+		return CS_ERR_INTERNAL;
+	if ((ids = calloc(max, sizeof(*ids))) == NULL)
+		return CS_ERR_ALLOC;
+	/* ids first: each case is then read with the one loader */
+	if (store_prepare(st, "SELECT c.id FROM cases c WHERE c.id > ?1 AND"
+	    " ((?2 = 'teamleider' AND c.state != 'GESLOTEN' AND c.office_id ="
+	    " (SELECT id FROM offices WHERE name = ?3)) OR c.id IN (SELECT"
+	    " case_id FROM case_members WHERE user_id = ?4))"
+	    " ORDER BY c.id LIMIT ?5", &s) != 0)
+		goto out;
+	if (sqlite3_bind_text(s, 1, after, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, actor->role, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, actor->office, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, actor->id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 5, (int64_t)max + 1) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		if (store_col_text(s, 0, ids[n], sizeof(ids[n])) != 0)
+			goto out;
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	for (i = 0; i < n; i++) {
+		if ((r = store_case_load(st, ids[i], &m)) != 0 ||
+		    (r = cb(&m, arg)) != 0)
+			goto out;
+	}
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	free(ids);
 	return r;
 }

@@ -46,4 +46,16 @@ int	store_case_change(struct store *, const struct store_user *actor,
 	    const char *approved_by, int64_t today,
 	    struct store_case_meta *out, const char **why);
 
+/*
+ * Cases visible to "actor" with id > "after" ("" for the start), by id,
+ * at most "max": for a teamleider every case of the office that is not
+ * GESLOTEN, for everyone the cases they are a member of.  cb gets each
+ * case's metadata (valid during the call) and returns 0 to go on, else
+ * that value is returned.  *more is set when cases remain after these.
+ */
+int	store_case_list(struct store *, const struct store_user *actor,
+	    const char *after, size_t max,
+	    int (*cb)(const struct store_case_meta *, void *), void *arg,
+	    int *more);
+
 #endif /* STORE_CASES_H */

@@ -8,7 +8,8 @@
 # team lead of another office are refused, the team lead of the office
 # is not; a drang end past 3 months is refused without a team lead's
 # approval and accepted with it, past 6 months always refused;
-# `case list --due --json` shows the 6-week toetsing deadline.
+# `case list --due --json` shows the 6-week toetsing deadline, and
+# `case list --server` gives a team lead the office's open cases.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null 2>&1 || fail "jq is needed to parse --json output"
@@ -195,4 +196,20 @@ move a GESLOTEN
 laptop a --json case list --due >"$T/due" || fail "case list --due"
 expect_eq "a closed case has no deadlines" \
     "$(jq '.deadlines | length' "$T/due")" 0
+
+# the managers' view: a team lead fetches every open case of the office
+C2=$(laptop a case create --frame DRANG) || fail "second case"
+laptop a case state --case "$C2" --to DRANG_INTENSIEF >/dev/null ||
+    fail "second case to DRANG_INTENSIEF"
+laptop f --json case list --due --server >"$T/due" ||
+    fail "case list --server on the team lead's laptop"
+expect_eq "team lead sees the toetsing of a case she is no member of" \
+    "$(jq -r --arg c "$C2" '.deadlines[] | select(.case_id == $c and
+    .kind == "toetsing") | .due' "$T/due")" "$(day 42)"
+laptop l --json case list --server >"$T/list" || fail "case list on l"
+expect_eq "another office's team lead sees none of them" \
+    "$(jq '.cases | length' "$T/list")" 0
+laptop b --json case list --server >"$T/list" || fail "case list on b"
+expect_eq "a member sees his case, not the other" \
+    "$(jq -r '[.cases[].case_id] | join(" ")' "$T/list")" "$C"
 server_alive

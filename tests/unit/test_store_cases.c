@@ -3,7 +3,8 @@
  * test_store_cases.c - the server's lifecycle store on a real SQLite
  * file: who may change a case's state, who may approve a drang
  * extension, that every refusal leaves the row as it was, that the
- * approver is recorded and kept, and who may read the metadata.
+ * approver is recorded and kept, who may read the metadata, and who
+ * gets which cases in a case list.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -198,6 +199,86 @@ test_approval(void)
 	TEST_DONE();
 }
 
+struct listed {
+	size_t	n;
+	char	ids[4][STORE_UUID_LEN + 1];
+};
+
+static int
+listed_cb(const struct store_case_meta *m, void *arg)
+{
+	struct listed	*l = arg;
+
+	if (l->n < 4)
+		memcpy(l->ids[l->n], m->case_id, STORE_UUID_LEN + 1);
+	l->n++;
+	return 0;
+}
+
+static void
+test_list(void)
+{
+	static const char	CASE2[] = "22222222-2222-4222-8222-222222222222";
+	static const char	CASE3[] = "33333333-3333-4333-8333-333333333333";
+	struct store_case_meta	m;
+	struct store_user	u;
+	struct listed		l;
+	int64_t			seq, id;
+	int			more;
+
+	TEST_START("case list: members, and a team lead's whole office");
+	ASSERT_INT_EQ(store_case_create(st, &bert, CASE2, "DRANG", NOW, &seq),
+	    0);
+	ASSERT_INT_EQ(store_user_add(st, "lotte", "jeugdbeschermer",
+	    "Lelystad", &id), 0);
+	ASSERT_INT_EQ(store_user_get(st, "lotte", &u), 0);
+	ASSERT_INT_EQ(store_case_create(st, &u, CASE3, "OTS", NOW, &seq), 0);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &anna, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 1);
+	ASSERT_STR_EQ(l.ids[0], CASE1);
+	ASSERT_INT_EQ(more, 0);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &femke, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 2);			/* CASE1, CASE2; not Lelystad */
+	ASSERT_STR_EQ(l.ids[1], CASE2);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &femke, "", 1, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 1);			/* paging */
+	ASSERT_INT_EQ(more, 1);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &femke, CASE1, 1, listed_cb, &l,
+	    &more), 0);
+	ASSERT_STR_EQ(l.ids[0], CASE2);
+	ASSERT_INT_EQ(more, 0);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &lars, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 1);
+	ASSERT_STR_EQ(l.ids[0], CASE3);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &audrey, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 0);
+	/* closed cases leave the team lead's list, not the members' */
+	ASSERT_INT_EQ(change(&anna, LC_AFSLUITING, NULL, NULL, NULL, &m), 0);
+	ASSERT_INT_EQ(change(&anna, LC_NAZORG, NULL, NULL, NULL, &m), 0);
+	ASSERT_INT_EQ(change(&anna, LC_GESLOTEN, NULL, NULL, NULL, &m), 0);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &femke, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 1);
+	ASSERT_STR_EQ(l.ids[0], CASE2);
+	memset(&l, 0, sizeof(l));
+	ASSERT_INT_EQ(store_case_list(st, &anna, "", 10, listed_cb, &l,
+	    &more), 0);
+	ASSERT_INT_EQ(l.n, 1);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -207,6 +288,7 @@ main(void)
 	test_roles();
 	test_rules_refused();
 	test_approval();
+	test_list();
 	store_close(st);
 	unlink(dbpath);
 	snprintf(path, sizeof(path), "%s-wal", dbpath);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_wire_cases.c - wire_decode of the lifecycle messages (Envelope
- * fields 60..62): CaseState, CaseInfoRequest and CaseInfo round trip;
+ * fields 60..64): CaseState, CaseInfoRequest and CaseInfo round trip;
  * unknown states, impossible dates, oversize or invalid reasons and
  * malformed deadlines are refused before the server looks at them.
  */
@@ -166,10 +166,59 @@ test_case_info(void)
 	TEST_DONE();
 }
 
+static void
+test_case_list(void)
+{
+	Casesync__V1__CaseListRequest	 lr;
+	Casesync__V1__CaseList		 cl;
+	Casesync__V1__CaseInfo		 ci, *cip[WIRE_CASES_MAX + 1];
+	wire_env			 env, *out = NULL;
+	size_t				 i;
+
+	TEST_START("CaseListRequest and CaseList: 500 cases, not 501");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__case_list_request__init(&lr);
+	env.id = 9;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
+	env.case_list_request = &lr;
+	lr.after = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	lr.after = (char *)(uintptr_t)CASE1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	lr.after = (char *)(uintptr_t)"11111111";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+
+	casesync__v1__case_info__init(&ci);
+	ci.case_id = (char *)(uintptr_t)CASE1;
+	ci.frame = (char *)(uintptr_t)"OTS";
+	ci.state = (char *)(uintptr_t)"MAATREGEL_OTS";
+	for (i = 0; i < WIRE_CASES_MAX + 1; i++)
+		cip[i] = &ci;
+	casesync__v1__case_list__init(&cl);
+	cl.cases = cip;
+	cl.n_cases = WIRE_CASES_MAX;
+	casesync__v1__envelope__init(&env);
+	env.id = 9;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
+	env.case_list = &cl;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->case_list->n_cases, WIRE_CASES_MAX);
+	wire_free(out);
+	cl.n_cases = WIRE_CASES_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cl.n_cases = 1;
+	ci.state = (char *)(uintptr_t)"OPEN";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_case_state();
 	test_case_info();
+	test_case_list();
 	return 0;
 }
