@@ -64,6 +64,7 @@
 #define KF_KDF_CTX	"csvault1"
 #define KF_KDF_PAGEKEY	1
 #define CACHE_KIB	65536
+#define VAULT_BUSY_MS	10000	/* wait this long for another writer */
 
 /* Upper bounds for parameters read from the file: a forged file must
  * not make us spend minutes or gigabytes before we can say no. */
@@ -547,7 +548,9 @@ vault_db_open(struct vault *v, const char *dir, int create)
 			    sqlite3_errmsg(v->db));
 		return r;
 	}
-	if (sqlite3_extended_result_codes(v->db, 1) != SQLITE_OK)
+	/* another casesync (sync --watch, say) may hold the write lock */
+	if (sqlite3_extended_result_codes(v->db, 1) != SQLITE_OK ||
+	    sqlite3_busy_timeout(v->db, VAULT_BUSY_MS) != SQLITE_OK)
 		return CS_ERR_DB;
 	return vault_pragmas(v->db, create);
 }
