@@ -40,15 +40,20 @@ run ctl user list
 say "casesyncd starts on an ephemeral port of 127.0.0.1"
 # casesyncd will not keep root (docs/CONFIG.md): drop to nobody
 if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$D/srv/casesyncd.conf"; fi
-"$B/casesyncd" -d -f "$D/srv/casesyncd.conf" -p "$D/port" \
-    >"$D/server.log" 2>&1 &
-PID=$!
-i=0
-while [ ! -s "$D/port" ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { cat "$D/server.log"; exit 1; }
-	sleep 0.1
-done
+# start_server: casesyncd in the background, back once it listens
+start_server() {
+	rm -f "$D/port"
+	"$B/casesyncd" -d -f "$D/srv/casesyncd.conf" -p "$D/port" \
+	    >>"$D/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while [ ! -s "$D/port" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { cat "$D/server.log"; exit 1; }
+		sleep 0.1
+	done
+}
+start_server
 ADDR="localhost:$(cat "$D/port")"
 FP=$(openssl x509 -in "$D/srv/ca.crt" -outform DER | sha256sum |
     cut -d' ' -f1)
@@ -114,15 +119,7 @@ anna sync || echo "(no connection: the notes wait in the outbox)"
 # the server comes back where the laptops know it
 sed "s/^listen = 127.0.0.1:0\$/listen = 127.0.0.1:${ADDR#localhost:}/" \
     "$D/srv/casesyncd.conf" >"$D/conf.tmp" && mv "$D/conf.tmp" "$D/srv/casesyncd.conf"
-"$B/casesyncd" -d -f "$D/srv/casesyncd.conf" -p "$D/port2" \
-    >>"$D/server.log" 2>&1 &
-PID=$!
-i=0
-while [ ! -s "$D/port2" ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { cat "$D/server.log"; exit 1; }
-	sleep 0.1
-done
+start_server
 say "Back online: the notes go to the server; the team lead receives the case"
 anna sync
 femke sync
