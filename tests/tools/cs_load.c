@@ -25,6 +25,10 @@
  *                  for -t seconds or until SIGTERM; prints "held N"
  *                  once all are up (to measure the server's memory)
  *
+ * Each device's pull cursor is kept in DIR/dev-NNNNN.cursor from one run
+ * to the next, as a laptop keeps it, so a run does not pull the history
+ * of the runs before it.
+ *
  * Latency is measured from the session's scheduled start (with -r, so
  * a server that falls behind shows it) or its actual start.  One line
  * of "name value" pairs on stdout reports the run; errors are counted
@@ -116,6 +120,7 @@ struct ident {
 	X509		*cert;		/* NULL until enrolled */
 	char		 case_id[WIRE_UUID_LEN + 1];
 	char		 token[WIRE_TOKEN_MAX + 1];	/* enroll mode */
+	uint64_t	 since, since_tie;	/* pull cursor from the last run */
 };
 
 struct client {
@@ -341,6 +346,59 @@ load_tokens(struct load *ld, const char *path)
 	return r;
 }
 
+/*
+ * The pull cursor a device reached in the last run ("SINCE TIE" in
+ * DIR/dev-NNNNN.cursor), so that, like a laptop, it does not pull its
+ * history again; none yet is (0, 0).
+ */
+static int
+cursor_load(const struct load *ld, unsigned i, struct ident *id)
+{
+	char	 path[1100], line[64], *sp;
+	FILE	*f;
+	int	 r = CS_ERR_FORMAT;
+
+	if (str_fmt(path, sizeof(path), "%s/dev-%05u.cursor", ld->dir,
+	    i) != 0)
+		return CS_ERR_FORMAT;
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : CS_ERR_SYSTEM;
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    (sp = strchr(line, ' ')) != NULL) {
+		*sp++ = '\0';
+		sp[strcspn(sp, "\n")] = '\0';
+		if (parse_u64(line, 0, INT64_MAX, &id->since) == 0 &&
+		    parse_u64(sp, 0, INT64_MAX, &id->since_tie) == 0)
+			r = 0;
+	}
+	fclose(f);
+	if (r != 0)
+		log_warnx("%s: not a cursor", path);
+	return r;
+}
+
+static int
+cursor_save(const struct load *ld, unsigned i, const struct client *c)
+{
+	char	 path[1100];
+	FILE	*f;
+	int	 r = 0;
+
+	if (str_fmt(path, sizeof(path), "%s/dev-%05u.cursor", ld->dir,
+	    i) != 0)
+		return CS_ERR_FORMAT;
+	if ((f = fopen(path, "w")) == NULL) {
+		log_warn("%s", path);
+		return CS_ERR_SYSTEM;
+	}
+	if (fprintf(f, "%llu %llu\n", (unsigned long long)c->since,
+	    (unsigned long long)c->since_tie) < 0)
+		r = CS_ERR_SYSTEM;
+	if (fclose(f) != 0)
+		r = CS_ERR_SYSTEM;
+	return r;
+}
+
 static int
 load_idents(struct load *ld)
 {
@@ -354,7 +412,8 @@ load_idents(struct load *ld)
 			return r;
 		if (stat(path, &st) == -1)
 			break;
-		if ((r = ident_load(ld, i, &ld->ids[i])) != 0)
+		if ((r = ident_load(ld, i, &ld->ids[i])) != 0 ||
+		    (r = cursor_load(ld, i, &ld->ids[i])) != 0)
 			return r;
 		ld->nids++;
 	}
@@ -1153,6 +1212,8 @@ load_setup(struct load *ld)
 		c->fd = -1;
 		c->next_id = 1;
 		c->id = &ld->ids[i % ld->nids];
+		c->since = c->id->since;
+		c->since_tie = c->id->since_tie;
 		c->state = CL_WAIT;
 		/* spread the starts over one period (or over a second) */
 		c->sched_us = ld->t0_us + (ld->rate > 0 ?
@@ -1263,6 +1324,10 @@ main(int argc, char *argv[])
 	load_setup(&ld);
 	r = load_loop(&ld);
 	load_report(&ld);
+	/* the first connection of each identity speaks for its cursor */
+	for (i = 0; ld.mode == MODE_RUN && i < ld.conns && i < ld.nids; i++)
+		if (cursor_save(&ld, i, &ld.cl[i]) != 0 && r == 0)
+			r = CS_ERR_SYSTEM;
 	for (i = 0; i < ld.conns; i++) {
 		client_close(&ld.cl[i]);
 		buf_free(ld.cl[i].in);
