@@ -120,7 +120,7 @@ struct ident {
 	X509		*cert;		/* NULL until enrolled */
 	char		 case_id[WIRE_UUID_LEN + 1];
 	char		 token[WIRE_TOKEN_MAX + 1];	/* enroll mode */
-	uint64_t	 since, since_tie;	/* pull cursor from the last run */
+	uint64_t	 since, since_tie;	/* cursor of the last run */
 };
 
 struct client {
@@ -132,7 +132,7 @@ struct client {
 	enum cl_state	 state;
 	uint32_t	 events;	/* registered with epoll */
 	int		 want_write;
-	int		 ready;		/* Welcome received on this connection */
+	int		 ready;		/* Welcome received */
 	struct buf	*in;
 	struct buf	*out;
 	uint32_t	 next_id;
