@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "cases.h"
 #include "errors.h"
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_cases.h"
 #include "util.h"
 #include "validate.h"
@@ -159,6 +161,41 @@ cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
 	return wire_error(out, id, code, msg, 0);
 }
 
+/*
+ * NEN 7513: every state change asked for, done or refused, goes into the
+ * audit log (who, from which device, the case as a pseudonymous id, the
+ * target state, end date and approver; never the reason).
+ */
+static void
+cases_audit(struct worker *w, const struct store_device *dev,
+    const Casesync__V1__CaseState *cs, const struct lc_change *q, int r,
+    int lead)
+{
+	struct audit_entry	e;
+	char			end[LC_DATE_LEN + 1];
+	char			detail[2 * AUDIT_STR_MAX + 128];
+	int			ar;
+
+	audit_entry_init(&e, "case_state", AUDIT_UPDATE, r == 0);
+	audit_entry_device(&e, dev, w->peer);
+	audit_set(e.client_ref, cs->case_id);
+	audit_set(e.object_type, "case");
+	audit_set(e.object_id, cs->case_id);
+	audit_set(e.basis, lead ? "lead" : "regisseur");
+	cases_date(q->end, end, sizeof(end));
+	/* a long approver name is cut UTF-8-safely by audit_set() */
+	(void)str_fmt(detail, sizeof(detail), "to=%s%s%s%s%s%s%s",
+	    lc_state_name(q->to), end[0] != '\0' ? " end=" : "", end,
+	    cs->approved_by[0] != '\0' ? " approved_by=" : "",
+	    cs->approved_by, r != 0 ? " refused: " : "",
+	    r != 0 ? cs_err(r) : "");
+	audit_set(e.detail, detail);
+	if ((ar = store_audit_append(w->st, &e, 1, e.server_time, NULL,
+	    NULL)) != 0)
+		log_warnx("audit: case_state entry NOT recorded: %s",
+		    cs_err(ar));
+}
+
 static int
 cases_state(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
@@ -193,6 +230,8 @@ cases_state(struct worker *w, const struct store_device *dev,
 	}
 	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
 	    cs->approved_by, today, &m, &why);
+	cases_audit(w, dev, cs, &q, r,
+	    strcmp(dev->user.role, "teamleider") == 0);
 	if (r != 0) {
 		log_info("case %s: %s by user %lld refused: %s", cs->case_id,
 		    what, (long long)dev->user.id, cs_err(r));

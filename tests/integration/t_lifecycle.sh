@@ -197,6 +197,19 @@ laptop a --json case list --due >"$T/due" || fail "case list --due"
 expect_eq "a closed case has no deadlines" \
     "$(jq '.deadlines | length' "$T/due")" 0
 
+# every change asked for is in the audit log, refusals too; no reason
+ctl audit query --case "$C" --type case_state --format json \
+    >"$T/audit.json" || fail "audit query"
+expect_eq "state changes audited" "$(jq -s '[.[] | select(.outcome ==
+    "success")] | length' "$T/audit.json")" 9
+[ "$(jq -s '[.[] | select(.outcome == "failure")] | length' \
+    "$T/audit.json")" -ge 6 ] || fail "refusals not audited"
+ok "refused state changes audited"
+grep -q "gezin werkt mee" "$T/audit.json" && fail "reason in the audit log"
+jq -s -e '.[] | select(.detail | test("approved_by=femke"))' \
+    "$T/audit.json" >/dev/null || fail "approver not in the audit log"
+ok "audit names the approver, not the reason"
+
 # the managers' view: a team lead fetches every open case of the office
 C2=$(laptop a case create --frame DRANG) || fail "second case"
 laptop a case state --case "$C2" --to DRANG_INTENSIEF >/dev/null ||
