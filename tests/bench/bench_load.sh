@@ -105,9 +105,12 @@ row() {
 	n=$2
 	shift 2
 	c0=$(cpu_ticks)
-	load -c "$n" -t "$SECS" "$@" run >"$T/out" || true
+	load -c "$n" -t "$SECS" "$@" run >"$T/out" &
+	sleep $((SECS / 2))
+	mid=$(rss_kb)
+	wait $! || true
 	c1=$(cpu_ticks)
-	rows="$rows$label|$n|$(f sessions)|$(f rate)|$(f p50_ms)|$(f p99_ms)|$(f errors)|$(((c1 - c0) * 1000 / HZ))|$(f err_timeout)
+	rows="$rows$label|$n|$(f sessions)|$(f rate)|$(f p50_ms)|$(f p99_ms)|$(f errors)|$(((c1 - c0) * 1000 / HZ))|$(f err_timeout)|$mid
 "
 }
 row "new connection per session, back to back" 100
@@ -137,9 +140,9 @@ echo "| figure | value | note |"
 echo "|---|---:|---|"
 echo "$hs" | awk '{ printf "| authenticated connections (handshake + Hello/Welcome), 16 at a time | %.0f /s | p50 %.2f ms, p99 %.2f ms, %d errors |\n", $1, $2, $3, $4 }'
 echo
-echo "| clients | sessions | sessions/s | p50 ms | p99 ms | errors (timeouts) | server CPU per session |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-echo "$rows" | awk -F'|' 'NF >= 9 { printf "| %d, %s | %d | %.0f | %.2f | %.2f | %d (%d) | %.2f ms |\n", $2, $1, $3, $4, $5, $6, $7, $9, ($3 > 0 ? $8 / $3 : 0) }'
+echo "| clients | sessions | sessions/s | p50 ms | p99 ms | errors (timeouts) | server CPU per session | server RSS mid-run |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "$rows" | awk -F'|' 'NF >= 10 { printf "| %d, %s | %d | %.0f | %.2f | %.2f | %d (%d) | %.2f ms | %.1f MiB |\n", $2, $1, $3, $4, $5, $6, $7, $9, ($3 > 0 ? $8 / $3 : 0), $10 / 1024 }'
 echo
 echo "| server memory (VmRSS) | before | with the clients | per connection |"
 echo "|---|---:|---:|---:|"
