@@ -346,8 +346,7 @@ main(int argc, char *argv[])
 			usage();
 		if ((r = probe_enroll(c, o.key, argv[1], argv[2], &e)) == 0) {
 			wire_free(e);
-			conn_close(c);
-			return 0;
+			goto out;
 		}
 	} else if (strcmp(mode, "slowloris") == 0) {
 		if ((r = conn_hello(c, NULL, &e)) != 0)
@@ -391,6 +390,7 @@ main(int argc, char *argv[])
 	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
 		r = CS_ERR_PEER;
 	report(r, e);
+ out:
 	conn_close(c);
 	X509_free(o.ca);
 	X509_free(o.cert);
