@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "cmd_dossier.h"
+#include "cmd_transfer.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
@@ -44,6 +45,9 @@ static const struct {
 	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
 	{ "resolve", cmd_resolve, "settle a conflict" },
 	{ "digest", cmd_digest, "count and hash of the local records" },
+	{ "transfer", cmd_transfer, "move a case to another office" },
+	{ "team", cmd_team, "assign a case's regisseur (team leads)" },
+	{ "glass", cmd_glass, "break the glass: brief read-only access" },
 };
 
 static void

@@ -33,6 +33,7 @@ static const char *const cs_err_text[] = {
 	"transition not allowed in the case lifecycle",
 	"legal time limit exceeded",
 	"needs a reason and a team lead's approval",
+	"the sending side cannot decide its own request",
 };
 
 const char *

@@ -38,7 +38,8 @@
 #define CS_ERR_STATE		-25	/* not a transition of the case lifecycle */
 #define CS_ERR_LIMIT		-26	/* a legal time limit would be broken */
 #define CS_ERR_APPROVAL		-27	/* needs a reason and a teamleider */
-#define CS_ERR_MIN		-27
+#define CS_ERR_SELF		-28	/* a request decided by its own sender */
+#define CS_ERR_MIN		-28
 
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);

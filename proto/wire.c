@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_transfer.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
 static int
@@ -261,6 +262,9 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
 		return 1;
 	default:
+		/* transfers, team, glass (70..79): wire_transfer.c */
+		if (wire_transfer_msg(e))
+			return wire_transfer_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

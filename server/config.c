@@ -33,6 +33,8 @@ config_defaults(struct config *c)
 	c->enroll_fail_limit = 5;
 	c->enroll_fail_window = 600;
 	c->sandbox = 1;
+	c->handover_window = 14 * 86400;
+	c->glass_duration = 3 * 3600;
 }
 
 static int
@@ -122,6 +124,14 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 	} else if (strcmp(key, "enroll_fail_window") == 0) {
 		if ((r = parse_duration(v, 86400, &n)) == 0)
 			c->enroll_fail_window = (int64_t)n;
+	} else if (strcmp(key, "handover_window") == 0) {
+		if ((r = parse_duration(v, 365 * 86400, &n)) == 0 &&
+		    (r = n == 0 ? CS_ERR_CONFIG : 0) == 0)
+			c->handover_window = (int64_t)n;
+	} else if (strcmp(key, "glass_duration") == 0) {
+		if ((r = parse_duration(v, 7 * 86400, &n)) == 0 &&
+		    (r = n == 0 ? CS_ERR_CONFIG : 0) == 0)
+			c->glass_duration = (int64_t)n;
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {

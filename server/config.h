@@ -27,6 +27,8 @@ struct config {
 	int64_t		enroll_fail_window;	/* seconds */
 	char		user[64];		/* drop privileges to; "" = stay */
 	int		sandbox;		/* seccomp allow-list on/off */
+	int64_t		handover_window;	/* seconds (transfer.c) */
+	int64_t		glass_duration;		/* seconds (transfer.c) */
 };
 
 /* Defaults for everything that has one. */

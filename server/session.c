@@ -32,6 +32,7 @@
 #include "store.h"
 #include "sync.h"
 #include "tlsio.h"
+#include "transfer.h"
 #include "util.h"
 #include "wire.h"
 
@@ -398,10 +399,14 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			    "an enrolled device certificate is required");
 			break;
 		}
+		transfer_tick(s->w);	/* ends expired access first */
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
 			r = session_ping(s, req);
 		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
 			r = session_watch(s, req->id);
+		else if (transfer_wants(req))
+			r = transfer_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
 		else if (cases_wants(req))
 			r = cases_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);

@@ -314,6 +314,8 @@ store_open(const char *path, int create, struct store **out)
 	}
 	if ((r = store_audit_schema(st)) != 0)	/* store_audit.c */
 		goto out;
+	if ((r = store_transfer_schema(st)) != 0)	/* store_transfer.c */
+		goto out;
 	*out = st;
 	st = NULL;	/* transferred */
 	r = 0;

@@ -84,5 +84,7 @@ int	store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
 int	store_meta_get(struct store *, const char *key, int64_t *value);
 /* Create the audit tables if missing (store_audit.c). */
 int	store_audit_schema(struct store *);
+/* Create the transfer and glass tables if missing (store_transfer.c). */
+int	store_transfer_schema(struct store *);
 
 #endif /* STORE_INT_H */

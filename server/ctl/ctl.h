@@ -44,6 +44,8 @@ int	ctl_enroll_token(struct ctl *, int argc, char **argv);
 int	ctl_device(struct ctl *, int argc, char **argv);
 int	ctl_records(struct ctl *, int argc, char **argv);
 int	ctl_audit(struct ctl *, int argc, char **argv);
+int	ctl_transfer(struct ctl *, int argc, char **argv);
+int	ctl_glass(struct ctl *, int argc, char **argv);
 
 struct audit_entry;
 /*

@@ -50,6 +50,11 @@ static const struct {
 	    "audit query [--case ID] [--user NAME] [--device ID] [--type T] "
 	    "[--since TIME] [--until TIME] [--format table|csv|json]\n"
 	    "audit export" },
+	{ "transfer", ctl_transfer,
+	    "transfer list\n"
+	    "transfer pending" },
+	{ "glass", ctl_glass,
+	    "glass list" },
 };
 
 #define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))

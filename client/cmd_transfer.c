@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_transfer.c - `casesync transfer request|list|accept|reject|revoke`,
+ * `casesync team assign` and `casesync glass` (see cmd_transfer.h).
+ *
+ * Nothing here is decided on the laptop: roles, offices and the state
+ * of a transfer are known to the server only.  The laptop checks the
+ * form of what it sends (ids, reason codes, text lengths) so that a
+ * typo is a usage error without a connection, and shows every refusal
+ * by its error name.  After an accepted transfer or a glass grant the
+ * case arrives with the next `casesync sync`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cmd_transfer.h"
+#include "conn.h"
+#include "errors.h"
+#include "identity.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"
+#include "wire_transfer.h"
+
+static void
+transfer_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: casesync transfer request --case UUID --to OFFICE "
+	    "--reason moved|capacity|expertise|other\n"
+	    "           [--note TEXT]\n"
+	    "       casesync transfer list\n"
+	    "       casesync transfer accept --id ID --regisseur NAME\n"
+	    "       casesync transfer reject --id ID --reason TEXT\n"
+	    "       casesync transfer revoke --id ID\n"
+	    "\nThe case's regisseur or a teamleider of its office requests; "
+	    "a teamleider of the\ntarget office accepts (naming a "
+	    "jeugdbeschermer of that office as the new\nregisseur) or "
+	    "rejects; the requester revokes.  --note and the rejection "
+	    "reason\nare read by colleagues: do not identify the family "
+	    "in them.\n");
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", or "-" for 0. */
+static void
+transfer_time(char *dst, size_t dstlen, int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)str_fmt(dst, dstlen, "-");
+}
+
+static void
+transfer_json_kv(const char *key, const char *val, int first)
+{
+	printf("%s\"%s\":", first ? "" : ",", key);
+	cli_json_str(stdout, val);
+}
+
+static void
+transfer_json(const Casesync__V1__TransferInfo *t)
+{
+	printf("{\"transfer_id\":%llu", (unsigned long long)t->transfer_id);
+	transfer_json_kv("case_id", t->case_id, 0);
+	transfer_json_kv("state", t->state, 0);
+	transfer_json_kv("reason", t->reason, 0);
+	transfer_json_kv("note", t->note, 0);
+	transfer_json_kv("from_office", t->from_office, 0);
+	transfer_json_kv("to_office", t->to_office, 0);
+	transfer_json_kv("requested_by", t->requested_by, 0);
+	printf(",\"requested_at\":%lld", (long long)t->requested_at);
+	transfer_json_kv("decided_by", t->decided_by, 0);
+	printf(",\"decided_at\":%lld", (long long)t->decided_at);
+	transfer_json_kv("rejection", t->rejection, 0);
+	transfer_json_kv("new_regisseur", t->new_regisseur, 0);
+	printf(",\"window_end\":%lld,\"completed_at\":%lld,"
+	    "\"purges_pending\":%u}", (long long)t->window_end,
+	    (long long)t->completed_at, t->purges_pending);
+}
+
+static void
+transfer_print(const Casesync__V1__TransferInfo *t)
+{
+	char	a[256], b[256], c[256], when[32];
+
+	transfer_time(when, sizeof(when), t->requested_at);
+	printf("%llu %-9s %s %s -> %s reason=%s by=%s at=%s",
+	    (unsigned long long)t->transfer_id, t->state, t->case_id,
+	    str_vis(a, sizeof(a), t->from_office, strlen(t->from_office)),
+	    str_vis(b, sizeof(b), t->to_office, strlen(t->to_office)),
+	    t->reason, str_vis(c, sizeof(c), t->requested_by,
+	    strlen(t->requested_by)), when);
+	if (t->new_regisseur[0] != '\0')
+		printf(" regisseur=%s", str_vis(a, sizeof(a),
+		    t->new_regisseur, strlen(t->new_regisseur)));
+	if (t->window_end > 0 && strcmp(t->state, "ACCEPTED") == 0) {
+		transfer_time(when, sizeof(when), t->window_end);
+		printf(" handover_until=%s pending_purges=%u", when,
+		    t->purges_pending);
+	}
+	if (t->rejection[0] != '\0')
+		printf(" rejected: %s", str_vis(a, sizeof(a), t->rejection,
+		    strlen(t->rejection)));
+	if (t->note[0] != '\0')
+		printf(" note: %s", str_vis(a, sizeof(a), t->note,
+		    strlen(t->note)));
+	putchar('\n');
+}
+
+/* Connect, send "env", show the reply; EXIT_* */
+static int
+transfer_call(struct cli *cli, const char *what, wire_env *env)
+{
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	wire_env	*rep = NULL;
+	int		 r;
+
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if ((r = conn_call(c, env, &rep)) != 0) {
+		cli_report(what, r, rep);
+		goto out;
+	}
+	switch (rep->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO:
+		if (cli->json) {
+			transfer_json(rep->transfer_info);
+			putchar('\n');
+		} else
+			transfer_print(rep->transfer_info);
+		break;
+	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
+		if (cli->json)
+			printf("{\"seq\":%llu}\n",
+			    (unsigned long long)rep->case_ack->seq);
+		else
+			printf("%s: done; the regisseur receives the case at "
+			    "the next sync\n", what);
+		break;
+	default:
+		cli_errx("%s: unexpected reply from the server", what);
+		r = CS_ERR_PROTOCOL;
+		break;
+	}
+ out:
+	wire_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
+static int
+transfer_list(struct cli *cli)
+{
+	Casesync__V1__TransferListRequest	 lr;
+	struct identity				 id;
+	struct vault				*v = NULL;
+	struct conn				*c = NULL;
+	wire_env				 env, *rep = NULL;
+	uint64_t				 after = 0;
+	size_t					 i, n = 0;
+	int					 r, more = 1;
+
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if (cli->json)
+		printf("{\"transfers\":[");
+	while (more) {
+		casesync__v1__transfer_list_request__init(&lr);
+		lr.after = after;
+		casesync__v1__envelope__init(&env);
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
+		env.transfer_list_request = &lr;
+		if ((r = conn_call(c, &env, &rep)) != 0) {
+			cli_report("transfer list", r, rep);
+			break;
+		}
+		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST) {
+			cli_errx("transfer list: unexpected reply");
+			r = CS_ERR_PROTOCOL;
+			break;
+		}
+		for (i = 0; i < rep->transfer_list->n_transfers; i++) {
+			if (cli->json) {
+				if (n > 0)
+					putchar(',');
+				transfer_json(rep->transfer_list->transfers[i]);
+			} else
+				transfer_print(rep->transfer_list->transfers[i]);
+			after = rep->transfer_list->transfers[i]->transfer_id;
+			n++;
+		}
+		/* a page that ends without progress would loop forever */
+		more = rep->transfer_list->more &&
+		    rep->transfer_list->n_transfers > 0;
+		wire_free(rep);
+		rep = NULL;
+	}
+	if (cli->json)
+		printf("]}\n");
+	else if (r == 0 && n == 0)
+		printf("no transfers\n");
+	wire_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
+int
+cmd_transfer(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "to", required_argument, NULL, 't' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "regisseur", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 }
+	};
+	Casesync__V1__TransferRequest	 tr;
+	Casesync__V1__TransferDecision	 td;
+	wire_env			 env;
+	const char			*sub, *cid = NULL, *to = NULL;
+	const char			*reason = NULL, *note = "", *reg = NULL;
+	const char			*idstr = NULL;
+	uint64_t			 tid = 0;
+	int				 ch;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+		transfer_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	sub = argv[1];
+	optind = 1;
+	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cid = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'i':
+			idstr = optarg;
+			break;
+		case 'g':
+			reg = optarg;
+			break;
+		default:
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		transfer_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (idstr != NULL && parse_u64(idstr, 1, INT64_MAX, &tid) != 0) {
+		cli_errx("--id: not a transfer id: use the number shown by "
+		    "casesync transfer list");
+		return EXIT_USAGE;
+	}
+	casesync__v1__envelope__init(&env);
+	if (strcmp(sub, "list") == 0) {
+		if (cid != NULL || to != NULL || reason != NULL ||
+		    idstr != NULL || reg != NULL) {
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+		return transfer_list(cli);
+	}
+	if (strcmp(sub, "request") == 0) {
+		if (cid == NULL || !wire_uuid_ok(cid) || to == NULL ||
+		    to[0] == '\0' || strlen(to) > WIRE_STR_MAX ||
+		    !utf8_valid(to, strlen(to)) || idstr != NULL ||
+		    reg != NULL) {
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (!wire_transfer_reason_ok(reason)) {
+			cli_errx("--reason: one of moved, capacity, expertise, "
+			    "other");
+			return EXIT_USAGE;
+		}
+		if (note[0] != '\0' && !wire_text_ok(note)) {
+			cli_errx("--note: at most %d bytes of printable text",
+			    WIRE_TEXT_MAX);
+			return EXIT_USAGE;
+		}
+		casesync__v1__transfer_request__init(&tr);
+		tr.case_id = (char *)(uintptr_t)cid;
+		tr.to_office = (char *)(uintptr_t)to;
+		tr.reason = (char *)(uintptr_t)reason;
+		tr.note = (char *)(uintptr_t)note;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST;
+		env.transfer_request = &tr;
+		return transfer_call(cli, "transfer request", &env);
+	}
+	casesync__v1__transfer_decision__init(&td);
+	td.transfer_id = tid;
+	if (idstr == NULL || cid != NULL || to != NULL || note[0] != '\0') {
+		transfer_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "accept") == 0) {
+		if (reg == NULL || reg[0] == '\0' || reason != NULL ||
+		    strlen(reg) > WIRE_STR_MAX || !utf8_valid(reg, strlen(reg))) {
+			cli_errx("transfer accept: --regisseur NAME is needed: "
+			    "a jeugdbeschermer of your office");
+			return EXIT_USAGE;
+		}
+		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT;
+		td.regisseur = (char *)(uintptr_t)reg;
+	} else if (strcmp(sub, "reject") == 0) {
+		if (reg != NULL || reason == NULL || !wire_text_ok(reason)) {
+			cli_errx("transfer reject: --reason TEXT is needed (at "
+			    "most %d bytes of printable text)", WIRE_TEXT_MAX);
+			return EXIT_USAGE;
+		}
+		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT;
+		td.reason = (char *)(uintptr_t)reason;
+	} else if (strcmp(sub, "revoke") == 0) {
+		if (reg != NULL || reason != NULL) {
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
+	} else {
+		transfer_usage(stderr);
+		return EXIT_USAGE;
+	}
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION;
+	env.transfer_decision = &td;
+	return transfer_call(cli, sub[2] == 'c' ? "transfer accept" :
+	    sub[2] == 'j' ? "transfer reject" : "transfer revoke", &env);
+}
+
+int
+cmd_team(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "regisseur", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char		usage[] =
+	    "usage: casesync team assign --case UUID --regisseur NAME\n"
+	    "       (members: casesync case member --case UUID --user NAME "
+	    "[--remove] [--read-only])\n";
+	Casesync__V1__TeamAssign	ta;
+	wire_env			env;
+	const char			*cid = NULL, *reg = NULL;
+	int				ch;
+
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "assign") != 0) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	optind = 1;
+	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cid = optarg;
+			break;
+		case 'g':
+			reg = optarg;
+			break;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || cid == NULL || !wire_uuid_ok(cid) ||
+	    reg == NULL || reg[0] == '\0' || strlen(reg) > WIRE_STR_MAX ||
+	    !utf8_valid(reg, strlen(reg))) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	casesync__v1__team_assign__init(&ta);
+	ta.case_id = (char *)(uintptr_t)cid;
+	ta.regisseur = (char *)(uintptr_t)reg;
+	casesync__v1__envelope__init(&env);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN;
+	env.team_assign = &ta;
+	return transfer_call(cli, "team assign", &env);
+}
+
+int
+cmd_glass(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	opts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char		usage[] =
+	    "usage: casesync glass --case UUID --reason TEXT\n"
+	    "Break the glass: read-only access to a case of another office "
+	    "in an emergency,\nfor a few hours, granted at once, always "
+	    "audited and reviewed.\n";
+	Casesync__V1__GlassRequest	 gr;
+	struct identity			 id;
+	struct vault			*v = NULL;
+	struct conn			*c = NULL;
+	wire_env			 env, *rep = NULL;
+	const char			*cid = NULL, *reason = NULL;
+	char				 when[32];
+	int				 ch, r;
+
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cid = optarg;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || cid == NULL || !wire_uuid_ok(cid)) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (reason == NULL || !wire_text_ok(reason)) {
+		cli_errx("glass: --reason TEXT is needed (at most %d bytes of "
+		    "printable text)", WIRE_TEXT_MAX);
+		return EXIT_USAGE;
+	}
+	casesync__v1__glass_request__init(&gr);
+	gr.case_id = (char *)(uintptr_t)cid;
+	gr.reason = (char *)(uintptr_t)reason;
+	casesync__v1__envelope__init(&env);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST;
+	env.glass_request = &gr;
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if ((r = conn_call(c, &env, &rep)) != 0)
+		cli_report("glass", r, rep);
+	else if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT) {
+		cli_errx("glass: unexpected reply from the server");
+		r = CS_ERR_PROTOCOL;
+	} else {
+		transfer_time(when, sizeof(when), rep->glass_grant->expires_at);
+		if (cli->json)
+			printf("{\"case_id\":\"%s\",\"expires_at\":%lld,"
+			    "\"seq\":%llu}\n", rep->glass_grant->case_id,
+			    (long long)rep->glass_grant->expires_at,
+			    (unsigned long long)rep->glass_grant->seq);
+		else
+			printf("read-only access to %s until %s (audited); "
+			    "run casesync sync to receive it\n",
+			    rep->glass_grant->case_id, when);
+	}
+	wire_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}

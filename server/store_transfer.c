@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_transfer.c - transfers, team assignment and break-the-glass in
+ * the server database (see store_transfer.h).
+ *
+ * Access that ends at a time (the old office's read-only handover
+ * window, a glass access) is a row of access_expiry next to the
+ * case_members row it limits.  store_transfer_tick() turns the rows
+ * that are due into removed memberships and purge instructions (the
+ * purges table of store_sync.c, the same mechanism as `case member
+ * --remove`), and remembers which devices a transfer is waiting for in
+ * transfer_purges; a transfer is COMPLETED once each of those devices
+ * has returned a receipt or been revoked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_transfer.h"
+
+static const char store_transfer_sql[] =
+    "CREATE TABLE IF NOT EXISTS transfers ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " state TEXT NOT NULL CHECK (state IN ('REQUESTED', 'ACCEPTED',"
+    "  'REJECTED', 'REVOKED', 'COMPLETED')),"
+    " reason TEXT NOT NULL CHECK (reason IN ('moved', 'capacity',"
+    "  'expertise', 'other')),"
+    " note TEXT NOT NULL,"
+    " from_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " to_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " requested_by INTEGER NOT NULL REFERENCES users(id),"
+    " requested_at INTEGER NOT NULL,"
+    " decided_by INTEGER REFERENCES users(id),"
+    " decided_at INTEGER,"
+    " rejection TEXT,"
+    " new_regisseur_id INTEGER REFERENCES users(id),"
+    " window_end INTEGER,"
+    " expired_at INTEGER,"
+    " completed_at INTEGER);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS transfers_open ON transfers(case_id)"
+    " WHERE state = 'REQUESTED';"
+    "CREATE INDEX IF NOT EXISTS transfers_accepted ON"
+    " transfers(window_end) WHERE state = 'ACCEPTED';"
+    "CREATE TABLE IF NOT EXISTS transfer_purges ("
+    " transfer_id INTEGER NOT NULL REFERENCES transfers(id),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " PRIMARY KEY (transfer_id, device_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS glass ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " case_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " reason TEXT NOT NULL,"
+    " granted_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " ended_at INTEGER);"
+    "CREATE TABLE IF NOT EXISTS access_expiry ("
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " expires_at INTEGER NOT NULL,"
+    " transfer_id INTEGER REFERENCES transfers(id),"
+    " glass_id INTEGER REFERENCES glass(id),"
+    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS access_expiry_at ON"
+    " access_expiry(expires_at);";
+
+/* The columns store_transfer_row() reads, in order. */
+#define XFER_SELECT							\
+	"SELECT t.id, t.case_id, t.state, t.reason, t.note, fo.name,"	\
+	" tof.name, ru.name, t.requested_at, coalesce(du.name, ''),"	\
+	" coalesce(t.decided_at, 0), coalesce(t.rejection, ''),"	\
+	" coalesce(nu.name, ''), coalesce(t.window_end, 0),"		\
+	" coalesce(t.completed_at, 0),"					\
+	" (SELECT count(*) FROM transfer_purges tp JOIN purges p ON"	\
+	"  p.device_id = tp.device_id AND p.case_id = t.case_id"	\
+	"  JOIN devices d ON d.id = tp.device_id WHERE"			\
+	"  tp.transfer_id = t.id AND p.receipt_at IS NULL AND"		\
+	"  d.revoked_at IS NULL) + (SELECT count(*) FROM access_expiry a" \
+	"  JOIN devices d ON d.user_id = a.user_id WHERE"		\
+	"  a.transfer_id = t.id AND d.revoked_at IS NULL)"		\
+	" FROM transfers t JOIN offices fo ON fo.id = t.from_office_id"	\
+	" JOIN offices tof ON tof.id = t.to_office_id"			\
+	" JOIN users ru ON ru.id = t.requested_by"			\
+	" LEFT JOIN users du ON du.id = t.decided_by"			\
+	" LEFT JOIN users nu ON nu.id = t.new_regisseur_id"
+
+/* The devices of the users whose read-only access ended (?1: now). */
+#define XFER_DUE							\
+	" FROM access_expiry a JOIN case_members m ON"			\
+	" m.user_id = a.user_id AND m.case_id = a.case_id"		\
+	" JOIN devices d ON d.user_id = a.user_id"			\
+	" WHERE a.expires_at <= ?1 AND m.read_only = 1"		\
+	" AND d.revoked_at IS NULL"
+
+int
+store_transfer_schema(struct store *st)
+{
+	int	r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_exec(st, store_transfer_sql)) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		store_rollback(st);
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
+ * of "texts"), step once.  With "out", a row is required (NOT_FOUND
+ * without) and *out gets column 0.
+ */
+static int
+xfer_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
+    const int64_t *ints, const char *const *texts)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 i, ni = 0, nt = 0, rc, r = CS_ERR_DB;
+
+	if (out != NULL)
+		*out = 0;
+	if (store_prepare(st, sql, &s) != 0)
+		return CS_ERR_DB;
+	for (i = 0; fmt[i] != '\0'; i++) {
+		rc = fmt[i] == 'i' ? sqlite3_bind_int64(s, i + 1, ints[ni++]) :
+		    sqlite3_bind_text(s, i + 1, texts[nt++], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK)
+			goto out;
+	}
+	rc = sqlite3_step(s);
+	if (out != NULL) {
+		if (rc == SQLITE_DONE) {
+			r = CS_ERR_NOT_FOUND;
+			goto out;
+		}
+		if (rc != SQLITE_ROW)
+			goto out;
+		*out = sqlite3_column_int64(s, 0);
+	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		r = store_errcode(st);
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, "store_transfer");
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+xfer_seq_next(struct store *st, int64_t *seq)
+{
+	int	r;
+
+	if ((r = store_seq(st, seq)) != 0)
+		return r;
+	(*seq)++;
+	return xfer_do(st, "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	    NULL, "i", seq, NULL);
+}
+
+static int
+xfer_row(sqlite3_stmt *s, struct store_transfer *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(s, 0);
+	if (store_col_text(s, 1, t->case_id, sizeof(t->case_id)) != 0 ||
+	    store_col_text(s, 2, t->state, sizeof(t->state)) != 0 ||
+	    store_col_text(s, 3, t->reason, sizeof(t->reason)) != 0 ||
+	    store_col_text(s, 4, t->note, sizeof(t->note)) != 0 ||
+	    store_col_text(s, 5, t->from_office, sizeof(t->from_office)) != 0 ||
+	    store_col_text(s, 6, t->to_office, sizeof(t->to_office)) != 0 ||
+	    store_col_text(s, 7, t->requested_by,
+	    sizeof(t->requested_by)) != 0 ||
+	    store_col_text(s, 9, t->decided_by, sizeof(t->decided_by)) != 0 ||
+	    store_col_text(s, 11, t->rejection, sizeof(t->rejection)) != 0 ||
+	    store_col_text(s, 12, t->new_regisseur,
+	    sizeof(t->new_regisseur)) != 0)
+		return CS_ERR_DB;
+	t->requested_at = sqlite3_column_int64(s, 8);
+	t->decided_at = sqlite3_column_int64(s, 10);
+	t->window_end = sqlite3_column_int64(s, 13);
+	t->completed_at = sqlite3_column_int64(s, 14);
+	t->purges_pending = sqlite3_column_int64(s, 15);
+	return 0;
+}
+
+int
+store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = CS_ERR_DB;
+
+	memset(out, 0, sizeof(*out));
+	if (store_prepare(st, XFER_SELECT " WHERE t.id = ?1", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW || xfer_row(s, out) != 0)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The case's office and regisseur.  NOT_FOUND or DB. */
+static int
+xfer_case(struct store *st, const char *case_id, int64_t *office,
+    int64_t *regisseur)
+{
+	const char	*t[1] = { case_id };
+	int		 r;
+
+	*regisseur = 0;
+	if ((r = xfer_do(st, "SELECT office_id FROM cases WHERE id = ?1",
+	    office, "t", NULL, t)) != 0)
+		return r;
+	return xfer_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
+	    " WHERE id = ?1", regisseur, "t", NULL, t);
+}
+
+/* The id of the office called "name" (NOT_FOUND). */
+static int
+xfer_office(struct store *st, const char *name, int64_t *id)
+{
+	const char	*t[1] = { name };
+
+	return xfer_do(st, "SELECT id FROM offices WHERE name = ?1", id, "t",
+	    NULL, t);
+}
+
+static int
+xfer_is_lead_of(struct store *st, const struct store_user *u,
+    int64_t office, int *yes)
+{
+	int64_t	mine;
+	int	r;
+
+	*yes = 0;
+	if (strcmp(u->role, "teamleider") != 0)
+		return 0;
+	if ((r = xfer_office(st, u->office, &mine)) != 0)
+		return r;
+	*yes = mine == office;
+	return 0;
+}
+
+/*
+ * Give "user" write access to the case from grant "seq" on (keeping an
+ * earlier grant), and forget any end of access or pending purge.
+ */
+static int
+xfer_member_full(struct store *st, int64_t user, const char *case_id,
+    int64_t seq)
+{
+	const char	*t[1] = { case_id };
+	int		 r;
+
+	if ((r = xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 0) ON CONFLICT DO"
+	    " UPDATE SET read_only = 0", NULL, "iti",
+	    (const int64_t[]){ user, seq }, t)) != 0 ||
+	    (r = xfer_do(st, "DELETE FROM access_expiry WHERE user_id = ?1"
+	    " AND case_id = ?2", NULL, "it", &user, t)) != 0)
+		return r;
+	/* a purge not yet done is moot once access is back */
+	return xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
+	    " WHERE user_id = ?1)", NULL, "it", &user, t);
+}
+
+int
+store_transfer_request(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *to_office, const char *reason,
+    const char *note, int64_t now, struct store_transfer *out,
+    const char **why)
+{
+	const char	*t[4];
+	int64_t		 office, regisseur, to, id;
+	int		 r, lead;
+
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_case(st, case_id, &office, &regisseur)) != 0) {
+		*why = "no such case";
+		goto fail;
+	}
+	if ((r = xfer_is_lead_of(st, actor, office, &lead)) != 0)
+		goto fail;
+	if (regisseur != actor->id && !lead) {
+		*why = "only the case's regisseur or a teamleider of the "
+		    "owning office may ask";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	if ((r = xfer_office(st, to_office, &to)) != 0) {
+		*why = "no such office";
+		goto fail;
+	}
+	if (to == office) {
+		*why = "the case is already with that office";
+		r = CS_ERR_FORMAT;
+		goto fail;
+	}
+	t[0] = case_id;
+	t[1] = reason;
+	t[2] = note;
+	r = xfer_do(st, "INSERT INTO transfers(case_id, state, reason, note,"
+	    " from_office_id, to_office_id, requested_by, requested_at)"
+	    " VALUES (?1, 'REQUESTED', ?2, ?3, ?4, ?5, ?6, ?7)", NULL,
+	    "tttiiii", (const int64_t[]){ office, to, actor->id, now }, t);
+	if (r == CS_ERR_EXISTS)
+		*why = "the case already has an open transfer";
+	if (r != 0)
+		goto fail;
+	id = sqlite3_last_insert_rowid(st->db);
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	return store_transfer_get(st, id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+/*
+ * Load transfer "id" for a decision inside the open transaction;
+ * CS_ERR_STATE if it is no longer REQUESTED.  *from, *to: offices.
+ */
+static int
+xfer_open(struct store *st, int64_t id, struct store_transfer *t,
+    int64_t *from, int64_t *to, int64_t *requester, const char **why)
+{
+	int	r;
+
+	if ((r = store_transfer_get(st, id, t)) != 0) {
+		*why = "no such transfer";
+		return r;
+	}
+	if ((r = xfer_office(st, t->from_office, from)) != 0 ||
+	    (r = xfer_office(st, t->to_office, to)) != 0 ||
+	    (r = xfer_do(st, "SELECT requested_by FROM transfers WHERE"
+	    " id = ?1", requester, "i", &id, NULL)) != 0)
+		return r;
+	return 0;
+}
+
+static int
+xfer_decided(const struct store_transfer *t, const char **why)
+{
+	if (strcmp(t->state, "REQUESTED") == 0)
+		return 0;
+	*why = strcmp(t->state, "ACCEPTED") == 0 ||
+	    strcmp(t->state, "COMPLETED") == 0 ? "already accepted" :
+	    strcmp(t->state, "REJECTED") == 0 ? "already rejected" :
+	    "already revoked";
+	return CS_ERR_STATE;
+}
+
+/* The receiving side decides: a teamleider of the target office. */
+static int
+xfer_receiver(struct store *st, const struct store_user *actor,
+    int64_t from, int64_t to, int64_t requester, const char **why)
+{
+	int	r, lead;
+
+	if (actor->id == requester) {
+		*why = "the sender cannot accept or reject its own transfer";
+		return CS_ERR_SELF;
+	}
+	if ((r = xfer_is_lead_of(st, actor, from, &lead)) != 0)
+		return r;
+	if (lead) {
+		*why = "the sending office cannot accept or reject its own "
+		    "transfer";
+		return CS_ERR_SELF;
+	}
+	if ((r = xfer_is_lead_of(st, actor, to, &lead)) != 0)
+		return r;
+	if (!lead) {
+		*why = "only a teamleider of the target office decides";
+		return CS_ERR_AUTH;
+	}
+	return 0;
+}
+
+int
+store_transfer_accept(struct store *st, const struct store_user *actor,
+    int64_t id, const char *regisseur, int64_t now, int64_t window,
+    struct store_transfer *out, int64_t *seqp, const char **why)
+{
+	struct store_transfer	 t;
+	const char		*tx[2];
+	int64_t			 from, to, requester, newreg, office, cur, seq;
+	int64_t			 end = now + window;
+	int			 r;
+
+	memset(out, 0, sizeof(*out));
+	*seqp = 0;
+	*why = NULL;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
+	    (r = xfer_receiver(st, actor, from, to, requester, why)) != 0 ||
+	    (r = xfer_decided(&t, why)) != 0)
+		goto fail;
+	if ((r = xfer_case(st, t.case_id, &office, &cur)) != 0)
+		goto fail;
+	if (office != from) {
+		*why = "the case is no longer with the sending office";
+		r = CS_ERR_STATE;
+		goto fail;
+	}
+	tx[0] = regisseur;
+	if ((r = xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    &to, tx)) != 0) {
+		if (r == CS_ERR_NOT_FOUND) {
+			*why = "the new regisseur must be a jeugdbeschermer "
+			    "of the target office";
+			r = CS_ERR_FORMAT;
+		}
+		goto fail;
+	}
+	if ((r = xfer_seq_next(st, &seq)) != 0)
+		goto fail;
+	tx[0] = t.case_id;
+	/* the old office reads until the window ends, then loses the case */
+	if ((r = xfer_do(st, "UPDATE case_members SET read_only = 1 WHERE"
+	    " case_id = ?2 AND user_id IN (SELECT id FROM users WHERE"
+	    " office_id = ?1)", NULL, "it", &from, tx)) != 0 ||
+	    (r = xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	    " expires_at, transfer_id) SELECT m.user_id, m.case_id, ?1, ?2"
+	    " FROM case_members m JOIN users u ON u.id = m.user_id WHERE"
+	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT DO UPDATE SET"
+	    " expires_at = ?1, transfer_id = ?2, glass_id = NULL", NULL,
+	    "iiit", (const int64_t[]){ end, id, from }, tx)) != 0 ||
+	    (r = xfer_do(st, "UPDATE cases SET office_id = ?1,"
+	    " regisseur_id = ?2 WHERE id = ?3", NULL, "iit",
+	    (const int64_t[]){ to, newreg }, tx)) != 0 ||
+	    (r = xfer_member_full(st, newreg, t.case_id, seq)) != 0 ||
+	    (r = xfer_member_full(st, actor->id, t.case_id, seq)) != 0 ||
+	    (r = xfer_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
+	    " decided_by = ?1, decided_at = ?2, new_regisseur_id = ?3,"
+	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
+	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return store_transfer_get(st, id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_transfer_reject(struct store *st, const struct store_user *actor,
+    int64_t id, const char *reason, int64_t now, struct store_transfer *out,
+    const char **why)
+{
+	struct store_transfer	 t;
+	const char		*tx[1] = { reason };
+	int64_t			 from, to, requester;
+	int			 r;
+
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
+	    (r = xfer_receiver(st, actor, from, to, requester, why)) != 0 ||
+	    (r = xfer_decided(&t, why)) != 0 ||
+	    (r = xfer_do(st, "UPDATE transfers SET state = 'REJECTED',"
+	    " decided_by = ?1, decided_at = ?2, rejection = ?3 WHERE"
+	    " id = ?4", NULL, "iiti", (const int64_t[]){ actor->id, now,
+	    id }, tx)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	return store_transfer_get(st, id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_transfer_revoke(struct store *st, const struct store_user *actor,
+    int64_t id, int64_t now, struct store_transfer *out, const char **why)
+{
+	struct store_transfer	 t;
+	int64_t			 from, to, requester;
+	int			 r, lead;
+
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
+	    (r = xfer_is_lead_of(st, actor, from, &lead)) != 0)
+		goto fail;
+	if (actor->id != requester && !lead) {
+		*why = "only the requester or a teamleider of the sending "
+		    "office may revoke";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	if ((r = xfer_decided(&t, why)) != 0 ||
+	    (r = xfer_do(st, "UPDATE transfers SET state = 'REVOKED',"
+	    " decided_by = ?1, decided_at = ?2 WHERE id = ?3", NULL, "iii",
+	    (const int64_t[]){ actor->id, now, id }, NULL)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	return store_transfer_get(st, id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_transfer_list(struct store *st, const struct store_user *actor,
+    int64_t after, size_t max,
+    int (*cb)(const struct store_transfer *, void *), void *arg, int *more)
+{
+	sqlite3_stmt		*s = NULL;
+	struct store_transfer	 t;
+	size_t			 n = 0;
+	int			 rc, r = CS_ERR_DB;
+
+	*more = 0;
+	if (store_prepare(st, XFER_SELECT " WHERE t.id > ?1 AND (?2 OR"
+	    " (?3 AND (fo.name = ?5 OR tof.name = ?5)) OR"
+	    " t.requested_by = ?4 OR EXISTS (SELECT 1 FROM case_members m"
+	    " WHERE m.case_id = t.case_id AND m.user_id = ?4))"
+	    " ORDER BY t.id LIMIT ?6", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, actor == NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 3, actor != NULL &&
+	    strcmp(actor->role, "teamleider") == 0) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, actor != NULL ? actor->id : 0) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 5, actor != NULL ? actor->office : "", -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 6, (int64_t)max + 1) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		if (xfer_row(s, &t) != 0)
+			goto out;
+		if ((r = cb(&t, arg)) != 0)
+			goto out;
+		r = CS_ERR_DB;
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_transfer_pending(struct store *st,
+    int (*cb)(const struct store_transfer_device *, void *), void *arg)
+{
+	sqlite3_stmt			*s = NULL;
+	struct store_transfer_device	 d;
+	int				 rc, r = CS_ERR_DB;
+
+	/* window open: the devices of the members it will end for */
+	if (store_prepare(st, "SELECT t.id, t.case_id, d.id, d.name, u.name,"
+	    " 0, t.window_end FROM transfers t JOIN access_expiry a ON"
+	    " a.transfer_id = t.id JOIN users u ON u.id = a.user_id"
+	    " JOIN devices d ON d.user_id = a.user_id WHERE"
+	    " t.state = 'ACCEPTED' AND d.revoked_at IS NULL"
+	    " UNION ALL SELECT t.id, t.case_id, d.id, d.name, u.name, 1,"
+	    " t.window_end FROM transfers t JOIN transfer_purges tp ON"
+	    " tp.transfer_id = t.id JOIN purges p ON p.device_id ="
+	    " tp.device_id AND p.case_id = t.case_id JOIN devices d ON"
+	    " d.id = tp.device_id JOIN users u ON u.id = d.user_id WHERE"
+	    " t.state = 'ACCEPTED' AND p.receipt_at IS NULL AND"
+	    " d.revoked_at IS NULL ORDER BY 1, 3", &s) != 0)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&d, 0, sizeof(d));
+		d.transfer_id = sqlite3_column_int64(s, 0);
+		d.device_id = sqlite3_column_int64(s, 2);
+		d.queued = sqlite3_column_int(s, 5);
+		d.window_end = sqlite3_column_int64(s, 6);
+		if (store_col_text(s, 1, d.case_id, sizeof(d.case_id)) != 0 ||
+		    store_col_text(s, 3, d.device, sizeof(d.device)) != 0 ||
+		    store_col_text(s, 4, d.user, sizeof(d.user)) != 0)
+			goto out;
+		if ((r = cb(&d, arg)) != 0)
+			goto out;
+		r = CS_ERR_DB;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_team_assign(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *regisseur, int64_t *seqp,
+    const char **why)
+{
+	const char	*tx[1];
+	int64_t		 office, cur, newreg, seq;
+	int		 r, lead;
+
+	*seqp = 0;
+	*why = NULL;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_case(st, case_id, &office, &cur)) != 0) {
+		*why = "no such case";
+		goto fail;
+	}
+	if ((r = xfer_is_lead_of(st, actor, office, &lead)) != 0)
+		goto fail;
+	if (!lead) {
+		*why = "only a teamleider of the owning office assigns";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	tx[0] = regisseur;
+	if ((r = xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    &office, tx)) != 0) {
+		if (r == CS_ERR_NOT_FOUND) {
+			*why = "the regisseur must be a jeugdbeschermer of "
+			    "the owning office";
+			r = CS_ERR_FORMAT;
+		}
+		goto fail;
+	}
+	tx[0] = case_id;
+	if ((r = xfer_seq_next(st, &seq)) != 0 ||
+	    (r = xfer_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
+	    " id = ?2", NULL, "it", &newreg, tx)) != 0 ||
+	    (r = xfer_member_full(st, newreg, case_id, seq)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	store_rollback(st);
+	return r;
+}
+
+static int
+glass_row(sqlite3_stmt *s, struct store_glass *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->id = sqlite3_column_int64(s, 0);
+	if (store_col_text(s, 1, g->case_id, sizeof(g->case_id)) != 0 ||
+	    store_col_text(s, 2, g->user, sizeof(g->user)) != 0 ||
+	    store_col_text(s, 3, g->user_office, sizeof(g->user_office)) != 0 ||
+	    store_col_text(s, 4, g->case_office, sizeof(g->case_office)) != 0 ||
+	    store_col_text(s, 5, g->reason, sizeof(g->reason)) != 0)
+		return CS_ERR_DB;
+	g->granted_at = sqlite3_column_int64(s, 6);
+	g->expires_at = sqlite3_column_int64(s, 7);
+	g->ended_at = sqlite3_column_int64(s, 8);
+	return 0;
+}
+
+#define GLASS_SELECT							\
+	"SELECT g.id, g.case_id, u.name, uo.name, co.name, g.reason,"	\
+	" g.granted_at, g.expires_at, coalesce(g.ended_at, 0) FROM glass g" \
+	" JOIN users u ON u.id = g.user_id JOIN offices uo ON"		\
+	" uo.id = u.office_id JOIN offices co ON co.id = g.case_office_id"
+
+int
+store_glass_list(struct store *st,
+    int (*cb)(const struct store_glass *, void *), void *arg)
+{
+	sqlite3_stmt		*s = NULL;
+	struct store_glass	 g;
+	int			 rc, r = CS_ERR_DB;
+
+	if (store_prepare(st, GLASS_SELECT " ORDER BY g.id DESC", &s) != 0)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (glass_row(s, &g) != 0)
+			goto out;
+		if ((r = cb(&g, arg)) != 0)
+			goto out;
+		r = CS_ERR_DB;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_glass(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *reason, int64_t now, int64_t duration,
+    struct store_glass *out, int64_t *seqp, const char **why)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*tx[2];
+	int64_t		 office, cur, mine, seq, member, gid;
+	int		 rc, r;
+
+	memset(out, 0, sizeof(*out));
+	*seqp = 0;
+	*why = NULL;
+	if (strcmp(actor->role, "jeugdbeschermer") != 0 &&
+	    strcmp(actor->role, "gedragswetenschapper") != 0 &&
+	    strcmp(actor->role, "teamleider") != 0) {
+		*why = "this role never reads case files";
+		return CS_ERR_AUTH;
+	}
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_case(st, case_id, &office, &cur)) != 0) {
+		*why = "no such case";
+		goto fail;
+	}
+	if ((r = xfer_office(st, actor->office, &mine)) != 0)
+		goto fail;
+	if (mine == office) {
+		*why = "a case of your own office: ask its teamleider for "
+		    "access";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	tx[0] = case_id;
+	tx[1] = reason;
+	if ((r = xfer_do(st, "SELECT count(*) FROM case_members WHERE"
+	    " user_id = ?1 AND case_id = ?2", &member, "it", &actor->id,
+	    tx)) != 0)
+		goto fail;
+	if (member != 0) {
+		*why = "you have access to this case already";
+		r = CS_ERR_EXISTS;
+		goto fail;
+	}
+	if ((r = xfer_seq_next(st, &seq)) != 0 ||
+	    (r = xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 1)", NULL, "iti",
+	    (const int64_t[]){ actor->id, seq }, tx)) != 0 ||
+	    (r = xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
+	    " WHERE user_id = ?1)", NULL, "it", &actor->id, tx)) != 0 ||
+	    (r = xfer_do(st, "INSERT INTO glass(case_id, user_id,"
+	    " case_office_id, reason, granted_at, expires_at) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii", (const int64_t[]){
+	    actor->id, office, now, now + duration }, tx)) != 0)
+		goto fail;
+	gid = sqlite3_last_insert_rowid(st->db);
+	if ((r = xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
+	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
+		goto fail;
+	r = CS_ERR_DB;
+	if (store_prepare(st, GLASS_SELECT " WHERE g.id = ?1", &s) != 0 ||
+	    sqlite3_bind_int64(s, 1, gid) != SQLITE_OK ||
+	    (rc = sqlite3_step(s)) != SQLITE_ROW || glass_row(s, out) != 0)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	if (s != NULL) {
+		store_log(st, __func__);
+		sqlite3_finalize(s);
+	}
+	store_rollback(st);
+	return r;
+}
+
+int
+store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
+{
+	int64_t	due = 0, seq;
+	int	r;
+
+	*seqp = 0;
+	/* both parts are index probes when nothing is due */
+	if ((r = xfer_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
+	    " WHERE expires_at <= ?1) OR EXISTS (SELECT 1 FROM transfers t"
+	    " WHERE t.state = 'ACCEPTED' AND t.window_end <= ?1 AND NOT"
+	    " EXISTS (SELECT 1 FROM transfer_purges tp JOIN purges p ON"
+	    " p.device_id = tp.device_id AND p.case_id = t.case_id JOIN"
+	    " devices d ON d.id = tp.device_id WHERE tp.transfer_id = t.id"
+	    " AND p.receipt_at IS NULL AND d.revoked_at IS NULL))", &due,
+	    "i", &now, NULL)) != 0 || due == 0)
+		return r;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = xfer_seq_next(st, &seq)) != 0)
+		goto fail;
+	/*
+	 * Every device of a user whose read-only access ended deletes the
+	 * case (a membership made writable again is not ended: someone
+	 * gave it back on purpose).  A transfer remembers its devices.
+	 */
+	if ((r = xfer_do(st, "INSERT INTO purges(device_id, case_id,"
+	    " created_seq) SELECT d.id, a.case_id, ?2" XFER_DUE
+	    " ON CONFLICT DO UPDATE SET created_seq = ?2, receipt_at = NULL,"
+	    " records_deleted = NULL", NULL, "ii",
+	    (const int64_t[]){ now, seq }, NULL)) != 0 ||
+	    (r = xfer_do(st, "INSERT OR IGNORE INTO transfer_purges("
+	    "transfer_id, device_id) SELECT a.transfer_id, d.id" XFER_DUE
+	    " AND a.transfer_id IS NOT NULL", NULL, "i", &now, NULL)) != 0 ||
+	    (r = xfer_do(st, "UPDATE glass SET ended_at = ?1 WHERE ended_at"
+	    " IS NULL AND id IN (SELECT glass_id FROM access_expiry WHERE"
+	    " expires_at <= ?1 AND glass_id IS NOT NULL)", NULL, "i", &now,
+	    NULL)) != 0 ||
+	    (r = xfer_do(st, "DELETE FROM case_members WHERE read_only = 1"
+	    " AND EXISTS (SELECT 1 FROM access_expiry a WHERE a.user_id ="
+	    " case_members.user_id AND a.case_id = case_members.case_id AND"
+	    " a.expires_at <= ?1)", NULL, "i", &now, NULL)) != 0 ||
+	    (r = xfer_do(st, "DELETE FROM access_expiry WHERE expires_at <="
+	    " ?1", NULL, "i", &now, NULL)) != 0 ||
+	    (r = xfer_do(st, "UPDATE transfers SET state = 'COMPLETED',"
+	    " completed_at = ?1 WHERE state = 'ACCEPTED' AND window_end <= ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM access_expiry a WHERE"
+	    " a.transfer_id = transfers.id) AND NOT EXISTS (SELECT 1 FROM"
+	    " transfer_purges tp JOIN purges p ON p.device_id = tp.device_id"
+	    " AND p.case_id = transfers.case_id JOIN devices d ON d.id ="
+	    " tp.device_id WHERE tp.transfer_id = transfers.id AND"
+	    " p.receipt_at IS NULL AND d.revoked_at IS NULL)", NULL, "i",
+	    &now, NULL)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	store_rollback(st);
+	return r;
+}

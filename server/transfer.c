@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * transfer.c - TransferRequest, TransferDecision, TransferListRequest,
+ * TeamAssign and GlassRequest (see transfer.h).  Converts between
+ * validated protobuf messages and store_transfer.h, maps refusals to
+ * typed Errors, and writes an audit entry for every decision, granted
+ * or refused.
+ *
+ * Notes, rejection reasons and glass reasons are never written to the
+ * server log: colleagues are asked not to identify the family in them,
+ * but they are free text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "errors.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "store_transfer.h"
+#include "transfer.h"
+#include "util.h"
+#include "wire.h"
+#include "wire_transfer.h"
+
+struct transfer_list {
+	struct store_transfer		*items;
+	Casesync__V1__TransferInfo	*infos;
+	Casesync__V1__TransferInfo	**ptrs;
+	size_t				 n, max;
+};
+
+int
+transfer_wants(const wire_env *req)
+{
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST:
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION:
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST:
+	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* "info" points into "t", which must stay put while it is used. */
+static void
+transfer_fill(Casesync__V1__TransferInfo *info, struct store_transfer *t)
+{
+	casesync__v1__transfer_info__init(info);
+	info->transfer_id = (uint64_t)t->id;
+	info->case_id = t->case_id;
+	info->state = t->state;
+	info->reason = t->reason;
+	info->note = t->note;
+	info->from_office = t->from_office;
+	info->to_office = t->to_office;
+	info->requested_by = t->requested_by;
+	info->requested_at = t->requested_at;
+	info->decided_by = t->decided_by;
+	info->decided_at = t->decided_at;
+	info->rejection = t->rejection;
+	info->new_regisseur = t->new_regisseur;
+	info->window_end = t->window_end;
+	info->completed_at = t->completed_at;
+	info->purges_pending = t->purges_pending > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)t->purges_pending;
+}
+
+/* A typed refusal with "what: why". */
+static int
+transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
+    const char *why)
+{
+	Casesync__V1__ErrorCode	code;
+	char			msg[256];
+
+	switch (r) {
+	case CS_ERR_AUTH:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+		break;
+	case CS_ERR_SELF:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER;
+		break;
+	case CS_ERR_STATE:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_DECIDED;
+		break;
+	case CS_ERR_EXISTS:
+		code = strcmp(what, "transfer request") == 0 ?
+		    CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_OPEN :
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		break;
+	case CS_ERR_FORMAT:
+	case CS_ERR_NOT_FOUND:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		break;
+	default:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+		why = "server error; retry later";
+		break;
+	}
+	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
+	    why != NULL ? why : cs_err(r)) != 0)
+		(void)str_fmt(msg, sizeof(msg), "%s", what);
+	return wire_error(out, id, code, msg, 0);
+}
+
+/* One audit entry for a decision about "case_id"; r: the store's. */
+static void
+transfer_audit(struct worker *w, const struct store_device *dev,
+    const char *type, char action, int r, const char *case_id,
+    const char *object_type, const char *object_id, const char *basis,
+    const char *purpose, const char *detail)
+{
+	struct audit_entry	e;
+	int			rc;
+
+	audit_entry_init(&e, type, action, r == 0);
+	audit_entry_device(&e, dev, w->peer);
+	audit_set(e.client_ref, case_id);
+	audit_set(e.object_type, object_type);
+	audit_set(e.object_id, object_id);
+	audit_set(e.basis, basis);
+	if (purpose != NULL)
+		audit_set(e.purpose, purpose);
+	if (r != 0)
+		audit_set(e.detail, cs_err(r));
+	else if (detail != NULL)
+		audit_set(e.detail, detail);
+	if ((rc = audit_append(w->st, &e, w->srv->audit_key)) != 0)
+		log_warnx("audit: %s entry NOT recorded: %s", type, cs_err(rc));
+}
+
+static int
+transfer_reply(const wire_env *req, struct store_transfer *t,
+    size_t max_frame, struct buf *out)
+{
+	Casesync__V1__TransferInfo	info;
+	wire_env			env;
+
+	transfer_fill(&info, t);
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
+	env.transfer_info = &info;
+	return wire_encode(&env, max_frame, out);
+}
+
+static int
+transfer_request(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__TransferRequest	*m = req->transfer_request;
+	struct store_transfer			 t;
+	const char				*why = NULL;
+	char					 id[24], detail[160];
+	int					 r;
+
+	r = store_transfer_request(w->st, &dev->user, m->case_id,
+	    m->to_office, m->reason, m->note, time_now(), &t, &why);
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
+	(void)str_fmt(detail, sizeof(detail), "to=%s reason=%s",
+	    m->to_office, m->reason);
+	transfer_audit(w, dev, "transfer_request", AUDIT_CREATE, r,
+	    m->case_id, "transfer", id, strcmp(dev->user.role,
+	    "teamleider") == 0 ? "lead" : "regisseur", NULL, detail);
+	if (r != 0) {
+		log_info("case %s: transfer request by user %lld refused: %s",
+		    m->case_id, (long long)dev->user.id, cs_err(r));
+		return transfer_refuse(out, req->id, r, "transfer request",
+		    why);
+	}
+	log_info("case %s: transfer %lld requested by user %lld",
+	    m->case_id, (long long)t.id, (long long)dev->user.id);
+	return transfer_reply(req, &t, max_frame, out);
+}
+
+static int
+transfer_decision(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__TransferDecision	*m = req->transfer_decision;
+	struct store_transfer			 t, before;
+	const char				*why = NULL, *what, *type;
+	char					 id[24], detail[160];
+	int64_t					 seq = 0, tid;
+	int					 r;
+
+	tid = (int64_t)m->transfer_id;	/* wire.c: 1..INT64_MAX */
+	if (store_transfer_get(w->st, tid, &before) != 0)
+		memset(&before, 0, sizeof(before));
+	switch (m->action) {
+	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
+		what = "transfer accept";
+		type = "transfer_accept";
+		r = store_transfer_accept(w->st, &dev->user, tid,
+		    m->regisseur, time_now(), w->srv->cfg.handover_window, &t,
+		    &seq, &why);
+		(void)str_fmt(detail, sizeof(detail), "regisseur=%s",
+		    m->regisseur);
+		break;
+	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT:
+		what = "transfer reject";
+		type = "transfer_reject";
+		r = store_transfer_reject(w->st, &dev->user, tid, m->reason,
+		    time_now(), &t, &why);
+		detail[0] = '\0';
+		break;
+	default:
+		what = "transfer revoke";
+		type = "transfer_revoke";
+		r = store_transfer_revoke(w->st, &dev->user, tid, time_now(),
+		    &t, &why);
+		detail[0] = '\0';
+		break;
+	}
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)tid);
+	transfer_audit(w, dev, type, AUDIT_UPDATE, r, before.case_id,
+	    "transfer", id, "lead", NULL, detail);
+	if (r != 0) {
+		log_info("transfer %lld: %s by user %lld refused: %s",
+		    (long long)tid, what, (long long)dev->user.id, cs_err(r));
+		return transfer_refuse(out, req->id, r, what, why);
+	}
+	log_info("transfer %lld of case %s: now %s (by user %lld)",
+	    (long long)tid, t.case_id, t.state, (long long)dev->user.id);
+	if (seq != 0)
+		server_note_seq(w->srv, seq);
+	return transfer_reply(req, &t, max_frame, out);
+}
+
+static int
+transfer_list_cb(const struct store_transfer *t, void *arg)
+{
+	struct transfer_list	*l = arg;
+
+	if (l->n == l->max)
+		return CS_ERR_INTERNAL;
+	l->items[l->n] = *t;
+	l->n++;
+	return 0;
+}
+
+static int
+transfer_list(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	struct transfer_list		 l;
+	Casesync__V1__TransferList	 tl;
+	wire_env			 env;
+	size_t				 i;
+	int				 r, more = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.max = WIRE_TRANSFERS_MAX;
+	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
+	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL ||
+	    (l.ptrs = calloc(l.max, sizeof(*l.ptrs))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = store_transfer_list(w->st, &dev->user,
+	    (int64_t)req->transfer_list_request->after, l.max,
+	    transfer_list_cb, &l, &more)) != 0) {
+		r = r == CS_ERR_ALLOC ? r : transfer_refuse(out, req->id, r,
+		    "transfer list", NULL);
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		transfer_fill(&l.infos[i], &l.items[i]);
+		l.ptrs[i] = &l.infos[i];
+	}
+	casesync__v1__transfer_list__init(&tl);
+	tl.transfers = l.ptrs;
+	tl.n_transfers = l.n;
+	tl.more = more;
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST;
+	env.transfer_list = &tl;
+	r = wire_encode(&env, max_frame, out);
+ out:
+	free(l.items);
+	free(l.infos);
+	free(l.ptrs);
+	return r;
+}
+
+static int
+transfer_team_assign(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__TeamAssign	*m = req->team_assign;
+	Casesync__V1__CaseAck		 ack;
+	wire_env			 env;
+	const char			*why = NULL;
+	int64_t				 seq;
+	int				 r;
+
+	r = store_team_assign(w->st, &dev->user, m->case_id, m->regisseur,
+	    &seq, &why);
+	transfer_audit(w, dev, "team_assign", AUDIT_UPDATE, r, m->case_id,
+	    "user", m->regisseur, "lead", NULL, "regisseur");
+	if (r != 0) {
+		log_info("case %s: team assign by user %lld refused: %s",
+		    m->case_id, (long long)dev->user.id, cs_err(r));
+		return transfer_refuse(out, req->id, r, "team assign", why);
+	}
+	log_info("case %s: new regisseur (by user %lld)", m->case_id,
+	    (long long)dev->user.id);
+	server_note_seq(w->srv, seq);
+	casesync__v1__case_ack__init(&ack);
+	ack.seq = (uint64_t)seq;
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_ACK;
+	env.case_ack = &ack;
+	return wire_encode(&env, max_frame, out);
+}
+
+static int
+transfer_glass(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__GlassRequest	*m = req->glass_request;
+	Casesync__V1__GlassGrant		 gg;
+	struct store_glass			 g;
+	wire_env				 env;
+	const char				*why = NULL;
+	char					 detail[64];
+	int64_t					 seq;
+	int					 r;
+
+	r = store_glass(w->st, &dev->user, m->case_id, m->reason, time_now(),
+	    w->srv->cfg.glass_duration, &g, &seq, &why);
+	(void)str_fmt(detail, sizeof(detail), "read_only=1 until=%lld",
+	    (long long)g.expires_at);
+	/* the reason is the basis of the access: kept for the review */
+	transfer_audit(w, dev, "break_glass", AUDIT_READ, r, m->case_id,
+	    "case", m->case_id, "break the glass", m->reason, detail);
+	if (r != 0) {
+		log_info("case %s: break the glass by user %lld refused: %s",
+		    m->case_id, (long long)dev->user.id, cs_err(r));
+		return transfer_refuse(out, req->id, r, "break the glass",
+		    why);
+	}
+	log_warnx("case %s: BREAK THE GLASS by user %lld until %lld",
+	    m->case_id, (long long)dev->user.id, (long long)g.expires_at);
+	server_note_seq(w->srv, seq);
+	casesync__v1__glass_grant__init(&gg);
+	gg.case_id = g.case_id;
+	gg.expires_at = g.expires_at;
+	gg.seq = (uint64_t)seq;
+	casesync__v1__envelope__init(&env);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT;
+	env.glass_grant = &gg;
+	return wire_encode(&env, max_frame, out);
+}
+
+int
+transfer_handle(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	switch (req->msg_case) {
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST:
+		return transfer_request(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION:
+		return transfer_decision(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST:
+		return transfer_list(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
+		return transfer_team_assign(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
+		return transfer_glass(w, dev, req, max_frame, out);
+	default:
+		return transfer_refuse(out, req->id, CS_ERR_FORMAT, "transfer",
+		    "not a transfer request");
+	}
+}
+
+void
+transfer_tick(struct worker *w)
+{
+	int64_t	seq;
+	int	r;
+
+	if ((r = store_transfer_tick(w->st, time_now(), &seq)) != 0) {
+		log_warnx("transfer: ending expired access failed: %s",
+		    cs_err(r));
+		return;
+	}
+	if (seq != 0) {
+		log_info("transfer: expired access ended (seq %lld)",
+		    (long long)seq);
+		server_note_seq(w->srv, seq);
+	}
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * transfer.h - the server side of transfers between regional offices
+ * (overdracht), team assignment and break-the-glass access (DESIGN §2,
+ * §3): TransferRequest, TransferDecision, TransferListRequest,
+ * TeamAssign and GlassRequest, answered with TransferInfo,
+ * TransferList, CaseAck, GlassGrant or a typed Error.  Requests arrive
+ * validated by wire.c from an authenticated, non-revoked device; the
+ * rules and the transactions live in store_transfer.c.
+ */
+#ifndef TRANSFER_H
+#define TRANSFER_H
+
+#include <stddef.h>
+
+#include "wire.h"
+
+struct buf;
+struct store_device;
+struct worker;
+
+/* 1 if "req" is a message transfer_handle() answers. */
+int	transfer_wants(const wire_env *req);
+
+/*
+ * Handle one request and append the reply (or a typed Error) to "out".
+ * Returns 0, or a CS_ERR_* after which the connection must be closed
+ * (allocation failure, reply too large).
+ */
+int	transfer_handle(struct worker *w, const struct store_device *dev,
+	    const wire_env *req, size_t max_frame, struct buf *out);
+
+/*
+ * End the accesses whose handover window or glass time has run out and
+ * complete the transfers whose old devices have all purged
+ * (store_transfer_tick).  Called before every request of an
+ * authenticated device, so a laptop's next pull already carries the
+ * purge; cheap when nothing is due.  Failures are logged: the request
+ * goes on, and the next one tries again.
+ */
+void	transfer_tick(struct worker *w);
+
+#endif /* TRANSFER_H */
