@@ -28,17 +28,19 @@ CPPFLAGS="-D_GNU_SOURCE -Icommon -Iproto -I$BUILD/gen -Iserver -Iclient"
 LIBS="-lssl -lcrypto -lsodium -lprotobuf-c -lsqlite3 -lpthread"
 GEN=$BUILD/gen/casesync.pb-c.c
 BASE="common/buf.c common/errors.c common/log.c common/util.c"
+WIRE="common/frame.c proto/wire.c common/lifecycle.c $GEN"
 
 # The sources each target links besides its own file.
 srcs() {
 	case $1 in
-	frame|wire)	echo "$BASE common/frame.c proto/wire.c $GEN" ;;
+	frame|wire)	echo "$BASE $WIRE" ;;
+	body)		echo "$BASE proto/body.c client/merge.c $WIRE" ;;
 	config)		echo "$BASE common/frame.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
 	vault)		echo "$BASE client/vault.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
-	*)		echo "$BASE common/frame.c proto/wire.c $GEN" ;;
+	*)		echo "$BASE $WIRE" ;;
 	esac
 }
 
