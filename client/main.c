@@ -32,7 +32,7 @@ static const struct {
 	{ "passwd", cmd_passwd, "change the vault passphrase" },
 	{ "sync", cmd_sync, "push local changes, pull the server's [--watch]" },
 	{ "record", cmd_record, "put, get or list raw records" },
-	{ "case", cmd_case, "create a case, add or remove members" },
+	{ "case", cmd_case, "create, members, lifecycle state, deadlines" },
 	{ "person", cmd_person, "add, edit or list the people of a case" },
 	{ "measure", cmd_measure, "add, edit or list court measures" },
 	{ "plan", cmd_plan, "show or edit the plan van aanpak; its goals" },
