@@ -91,15 +91,21 @@ db_begin(sqlite3 *db)
 	return db_exec(db, "BEGIN IMMEDIATE");
 }
 
+static void	db_tx_end(sqlite3 *);
+
 int
 db_commit(sqlite3 *db)
 {
-	return db_exec(db, "COMMIT");
+	int	r = db_exec(db, "COMMIT");
+
+	db_tx_end(db);
+	return r;
 }
 
 void
 db_rollback(sqlite3 *db)
 {
+	db_tx_end(db);
 	if (!sqlite3_get_autocommit(db))
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -133,6 +139,77 @@ db_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
 		return CS_ERR_DB;
 	}
 	return 0;
+}
+
+/*
+ * Statements used inside a transaction are prepared once per
+ * transaction: a pull batch applies thousands of records with the same
+ * few statements.  db_get() hands out a reset statement for "sql" (a
+ * string with static storage: the pointer is the key), db_put() takes
+ * it back; db_commit() and db_rollback() finalize them.  Outside a
+ * transaction db_get() simply prepares and db_put() finalizes.
+ */
+#define DB_TX_STMTS	16
+
+static struct db_tx_stmt {
+	sqlite3		*db;
+	const char	*sql;
+	sqlite3_stmt	*s;
+} db_tx[DB_TX_STMTS];
+static size_t	db_ntx;
+
+static int
+db_get(sqlite3 *db, const char *sql, sqlite3_stmt **s)
+{
+	size_t	i;
+	int	ret;
+
+	if (!sqlite3_get_autocommit(db)) {
+		for (i = 0; i < db_ntx; i++) {
+			if (db_tx[i].db == db && db_tx[i].sql == sql) {
+				*s = db_tx[i].s;
+				return 0;
+			}
+		}
+	}
+	if ((ret = db_prep(db, sql, s)) != 0)
+		return ret;
+	if (!sqlite3_get_autocommit(db) && db_ntx < DB_TX_STMTS) {
+		db_tx[db_ntx].db = db;
+		db_tx[db_ntx].sql = sql;
+		db_tx[db_ntx].s = *s;
+		db_ntx++;
+	}
+	return 0;
+}
+
+static void
+db_put(sqlite3_stmt *s)
+{
+	size_t	i;
+
+	for (i = 0; i < db_ntx; i++) {
+		if (db_tx[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return;
+		}
+	}
+	sqlite3_finalize(s);
+}
+
+static void
+db_tx_end(sqlite3 *db)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < db_ntx; i++) {
+		if (db_tx[i].db == db)
+			sqlite3_finalize(db_tx[i].s);
+		else
+			db_tx[o++] = db_tx[i];
+	}
+	db_ntx = o;
 }
 
 static int
@@ -269,7 +346,7 @@ db_state_get(sqlite3 *db, const char *key, int64_t *v)
 	int		 rc, ret;
 
 	*v = 0;
-	if ((ret = db_prep(db, "SELECT value FROM sync_state WHERE key = ?1",
+	if ((ret = db_get(db, "SELECT value FROM sync_state WHERE key = ?1",
 	    &s)) != 0)
 		return ret;
 	ret = CS_ERR_DB;
@@ -281,7 +358,7 @@ db_state_get(sqlite3 *db, const char *key, int64_t *v)
 		goto out;
 	ret = 0;
  out:
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
@@ -291,7 +368,7 @@ db_state_set(sqlite3 *db, const char *key, int64_t v)
 	sqlite3_stmt	*s = NULL;
 	int		 ret;
 
-	if ((ret = db_prep(db, "INSERT INTO sync_state(key, value)"
+	if ((ret = db_get(db, "INSERT INTO sync_state(key, value)"
 	    " VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
 	    &s)) != 0)
 		return ret;
@@ -300,7 +377,7 @@ db_state_set(sqlite3 *db, const char *key, int64_t v)
 	    sqlite3_bind_int64(s, 2, v) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_DONE)
 		ret = 0;
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
@@ -387,14 +464,14 @@ db_run_record(sqlite3 *db, const char *sql, const struct db_record *r)
 	sqlite3_stmt	*s = NULL;
 	int		 ret;
 
-	if ((ret = db_prep(db, sql, &s)) != 0)
+	if ((ret = db_get(db, sql, &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) == 0 &&
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
 	if (ret != 0)
 		log_warnx("db: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
@@ -405,7 +482,7 @@ db_run(sqlite3 *db, const char *sql, const char *t1, int64_t i2)
 	sqlite3_stmt	*s = NULL;
 	int		 ret;
 
-	if ((ret = db_prep(db, sql, &s)) != 0)
+	if ((ret = db_get(db, sql, &s)) != 0)
 		return ret;
 	if (sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    (sqlite3_bind_parameter_count(s) >= 2 &&
@@ -414,7 +491,7 @@ db_run(sqlite3 *db, const char *sql, const char *t1, int64_t i2)
 		log_warnx("db: %s", sqlite3_errmsg(db));
 		ret = CS_ERR_DB;
 	}
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
@@ -467,7 +544,7 @@ db_is_dirty(sqlite3 *db, const char *record_id, int *dirty)
 	int		 rc, ret;
 
 	*dirty = 0;
-	if ((ret = db_prep(db, "SELECT 1 FROM outbox WHERE record_id = ?1"
+	if ((ret = db_get(db, "SELECT 1 FROM outbox WHERE record_id = ?1"
 	    " LIMIT 1", &s)) != 0)
 		return ret;
 	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
@@ -476,7 +553,7 @@ db_is_dirty(sqlite3 *db, const char *record_id, int *dirty)
 		ret = CS_ERR_DB;
 	else
 		*dirty = rc == SQLITE_ROW;
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
@@ -640,7 +717,7 @@ db_mirror_get(sqlite3 *db, const char *record_id, int64_t *version,
 	*version = 0;
 	*body = NULL;
 	*len = 0;
-	if ((ret = db_prep(db, "SELECT version, body FROM mirror WHERE"
+	if ((ret = db_get(db, "SELECT version, body FROM mirror WHERE"
 	    " record_id = ?1", &s)) != 0)
 		return ret;
 	ret = CS_ERR_DB;
@@ -652,7 +729,7 @@ db_mirror_get(sqlite3 *db, const char *record_id, int64_t *version,
 	} else if (rc == SQLITE_DONE)
 		ret = 0;
  out:
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 

@@ -44,7 +44,7 @@ struct store {
     " granted_seq INTEGER NOT NULL,"					\
     " read_only INTEGER NOT NULL DEFAULT 0,"				\
     " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"			\
-    "CREATE INDEX case_members_granted ON case_members(user_id,"	\
+    "CREATE UNIQUE INDEX case_members_granted ON case_members(user_id," \
     " granted_seq);"							\
     "CREATE INDEX case_members_case ON case_members(case_id);"		\
     "CREATE TABLE records ("						\
