@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "auditcp.h"
 #include "body.h"
 #include "case_meta.h"
 #include "client.h"
@@ -134,8 +135,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
 		r = sync_watch(c, db, progress, &st, &cmd_stop);
-	} else
-		r = sync_run(c, db, progress, &st);
+	} else if ((r = sync_run(c, db, progress, &st)) == 0)
+		r = auditcp_check(c, db);	/* the server's audit log */
 	us = mono_us() - t0;
 	if (r != 0) {
 		cli_errx("sync failed: %s (what was done is kept; run sync "

@@ -202,6 +202,24 @@ wire_case_list_ok(const Casesync__V1__CaseList *m)
 }
 
 static int
+wire_checkpoint_ok(const Casesync__V1__CheckpointResponse *m)
+{
+	const Casesync__V1__Checkpoint	*cp = m->checkpoint;
+	size_t				 i;
+
+	if (cp == NULL || cp->size > INT64_MAX ||
+	    !wire_bytes_ok(&cp->root, 32, 32) ||
+	    !wire_bytes_ok(&cp->signature, 64, 64) ||
+	    !wire_bytes_ok(&cp->public_key, 32, 32) ||
+	    m->n_consistency > WIRE_PROOF_MAX)
+		return 0;
+	for (i = 0; i < m->n_consistency; i++)
+		if (!wire_bytes_ok(&m->consistency[i], 32, 32))
+			return 0;
+	return 1;
+}
+
+static int
 wire_validate(const wire_env *e)
 {
 	switch (e->msg_case) {
@@ -255,6 +273,10 @@ wire_validate(const wire_env *e)
 		    wire_uuid_ok(e->case_list_request->after);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST:
 		return wire_case_list_ok(e->case_list);
+	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST:
+		return e->checkpoint_request->old_size <= INT64_MAX;
+	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE:
+		return wire_checkpoint_ok(e->checkpoint_response);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_WATCH:

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "merkle.h"
 
 #define AUDIT_STR_MAX		128	/* bytes of each text field */
@@ -82,6 +83,7 @@ struct audit_filter {
 };
 
 struct audit_key;
+struct buf;
 struct store;
 struct store_device;
 struct store_change;
@@ -131,7 +133,7 @@ void	audit_key_public(const struct audit_key *, uint8_t pk[AUDIT_PK_LEN]);
 int	audit_pub_load(const char *dir, uint8_t pk[AUDIT_PK_LEN]);
 
 /* The bytes a checkpoint signature covers. */
-#define AUDIT_CP_MSG_LEN	(32 + 8 + MERKLE_HASH_LEN + 8)
+#define AUDIT_CP_MSG_LEN	CHECKPOINT_MSG_LEN
 void	audit_checkpoint_message(const struct audit_checkpoint *,
 	    uint8_t msg[AUDIT_CP_MSG_LEN]);
 /* Set cp->pk and cp->sig for cp->size, root and time. */
@@ -174,5 +176,17 @@ void	audit_request(struct worker *, const struct store_device *,
 	    const struct Casesync__V1__Envelope *req, int r);
 /* Called by every worker now and then: the hourly checkpoint. */
 void	audit_tick(struct worker *);
+
+/* ---- protocol (audit_sync.c) ---- */
+
+/* True for the audit messages a device may send (Envelope 40..49). */
+int	audit_wants(const struct Casesync__V1__Envelope *req);
+/*
+ * Answer a CheckpointRequest: the newest checkpoint and a consistency
+ * proof from the client's size.  0, or a CS_ERR_* that closes.
+ */
+int	audit_handle(struct worker *, const struct store_device *,
+	    const struct Casesync__V1__Envelope *req, size_t max_frame,
+	    struct buf *out);
 
 #endif /* AUDIT_H */

@@ -6,9 +6,8 @@
  * audit.key holds the 32-byte seed, raw, mode 0600, and is refused if
  * anyone but the owner may read it; audit.pub holds the public key in
  * hex for auditors and clients.  The key lives in sodium_malloc'd
- * memory, read-only once loaded.  A checkpoint signature covers a
- * fixed-length message: a 32-byte domain string, the tree size, the
- * root and the time (docs/AUDIT.md).
+ * memory, read-only once loaded.  A checkpoint signature covers the
+ * fixed-length message of checkpoint.c (docs/AUDIT.md).
  */
 #include <sys/stat.h>
 
@@ -21,13 +20,13 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "checkpoint.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
 
 #define AUDIT_SEED_LEN		32
 #define AUDIT_PATH_MAX		4096
-#define AUDIT_DOMAIN		"casesync audit checkpoint v1"
 
 struct audit_key {
 	uint8_t	sk[crypto_sign_SECRETKEYBYTES];
@@ -223,20 +222,7 @@ void
 audit_checkpoint_message(const struct audit_checkpoint *cp,
     uint8_t msg[AUDIT_CP_MSG_LEN])
 {
-	uint64_t	v;
-	size_t		off = 32;
-	int		i;
-
-	memset(msg, 0, 32);
-	memcpy(msg, AUDIT_DOMAIN, sizeof(AUDIT_DOMAIN) - 1);
-	v = (uint64_t)cp->size;
-	for (i = 0; i < 8; i++)
-		msg[off++] = (uint8_t)(v >> (56 - 8 * i));
-	memcpy(msg + off, cp->root, MERKLE_HASH_LEN);
-	off += MERKLE_HASH_LEN;
-	v = (uint64_t)cp->time;
-	for (i = 0; i < 8; i++)
-		msg[off++] = (uint8_t)(v >> (56 - 8 * i));
+	checkpoint_message((uint64_t)cp->size, cp->root, cp->time, msg);
 }
 
 int
@@ -256,10 +242,6 @@ int
 audit_checkpoint_verify(const struct audit_checkpoint *cp,
     const uint8_t pk[AUDIT_PK_LEN])
 {
-	uint8_t	msg[AUDIT_CP_MSG_LEN];
-
-	audit_checkpoint_message(cp, msg);
-	if (crypto_sign_verify_detached(cp->sig, msg, sizeof(msg), pk) != 0)
-		return CS_ERR_TAMPERED;
-	return 0;
+	return checkpoint_verify((uint64_t)cp->size, cp->root, cp->time,
+	    cp->sig, pk);
 }

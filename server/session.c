@@ -404,6 +404,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			r = session_ping(s, req);
 		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
 			r = session_watch(s, req->id);
+		else if (audit_wants(req))
+			r = audit_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
 		else if (transfer_wants(req))
 			r = transfer_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);

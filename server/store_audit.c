@@ -452,6 +452,71 @@ store_audit_checkpoints(struct store *st,
 }
 
 int
+store_audit_latest(struct store *st, struct audit_checkpoint *cp)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r;
+
+	memset(cp, 0, sizeof(*cp));
+	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
+	    " audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1",
+	    &s)) != 0)
+		return r;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		cp->id = sqlite3_column_int64(s, 0);
+		cp->size = sqlite3_column_int64(s, 1);
+		store_audit_blob(s, 2, cp->root, MERKLE_HASH_LEN);
+		cp->time = sqlite3_column_int64(s, 3);
+		store_audit_blob(s, 4, cp->pk, AUDIT_PK_LEN);
+		store_audit_blob(s, 5, cp->sig, AUDIT_SIG_LEN);
+		r = 0;
+	} else if (rc == SQLITE_DONE)
+		r = CS_ERR_NOT_FOUND;
+	else {
+		store_log(st, __func__);
+		r = CS_ERR_DB;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_leaves(struct store *st, uint64_t n,
+    uint8_t (*leaves)[MERKLE_HASH_LEN])
+{
+	sqlite3_stmt	*s = NULL;
+	const void	*p;
+	uint64_t	 i = 0;
+	int		 rc, r;
+
+	if (n > INT64_MAX)
+		return CS_ERR_FORMAT;
+	if ((r = store_prepare(st, "SELECT idx, leaf FROM audit_log"
+	    " WHERE idx < ?1 ORDER BY idx", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, (int64_t)n) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 0) != (int64_t)i ||
+		    (p = sqlite3_column_blob(s, 1)) == NULL ||
+		    sqlite3_column_bytes(s, 1) != MERKLE_HASH_LEN) {
+			r = CS_ERR_TAMPERED;
+			goto out;
+		}
+		memcpy(leaves[i++], p, MERKLE_HASH_LEN);
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = i == n ? 0 : CS_ERR_TAMPERED;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
 store_audit_state(struct store *st, struct merkle_frontier *f)
 {
 	return store_audit_state_get(st, f);

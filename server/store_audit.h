@@ -50,6 +50,16 @@ int	store_audit_rows(struct store *, const struct audit_filter *f,
 int	store_audit_checkpoints(struct store *,
 	    int (*cb)(const struct audit_checkpoint *, void *), void *arg);
 
+/* The newest checkpoint (largest size, then id): CS_ERR_NOT_FOUND if none. */
+int	store_audit_latest(struct store *, struct audit_checkpoint *cp);
+
+/*
+ * The stored leaf hashes of entries 0..n-1 into leaves[0..n-1];
+ * CS_ERR_TAMPERED if one is missing or malformed.
+ */
+int	store_audit_leaves(struct store *, uint64_t n,
+	    uint8_t (*leaves)[MERKLE_HASH_LEN]);
+
 /* The stored size and frontier of the tree. */
 int	store_audit_state(struct store *, struct merkle_frontier *f);
 

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * auditcp.c - keep the server's audit log honest from the laptop (see
+ * auditcp.h).  The last verified checkpoint lives in its own table of
+ * the vault, audit_checkpoint, one row.  The audit public key is pinned
+ * by the first checkpoint the laptop sees (trust on first use, right
+ * after enrollment); a different key later is reported like a fork.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auditcp.h"
+#include "client.h"
+#include "conn.h"
+#include "errors.h"
+#include "merkle.h"
+#include "util.h"
+#include "wire.h"
+
+static const char auditcp_schema[] =
+    "CREATE TABLE IF NOT EXISTS audit_checkpoint ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " size INTEGER NOT NULL,"
+    " root BLOB NOT NULL,"
+    " time INTEGER NOT NULL,"
+    " pk BLOB NOT NULL)";
+
+int
+auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
+    const uint8_t sig[CHECKPOINT_SIG_LEN], const uint8_t *proof, size_t len,
+    const char **why)
+{
+	*why = NULL;
+	if (old != NULL &&
+	    sodium_memcmp(old->pk, cur->pk, CHECKPOINT_PK_LEN) != 0) {
+		*why = "the checkpoint is signed with a different audit key";
+		return CS_ERR_TAMPERED;
+	}
+	if (checkpoint_verify(cur->size, cur->root, cur->time, sig,
+	    cur->pk) != 0) {
+		*why = "the checkpoint's signature is not valid";
+		return CS_ERR_TAMPERED;
+	}
+	if (old == NULL)
+		return 0;
+	if (cur->size < old->size) {
+		*why = "the log is shorter than before (rolled back)";
+		return CS_ERR_TAMPERED;
+	}
+	if (merkle_consistency_verify(old->size, cur->size, old->root,
+	    cur->root, proof, len) != 0) {
+		*why = old->size == cur->size ?
+		    "the same size has a different root" :
+		    "the consistency proof fails (history rewritten)";
+		return CS_ERR_TAMPERED;
+	}
+	return 0;
+}
+
+/* *have = 0 if this laptop has not verified a checkpoint yet. */
+static int
+auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
+{
+	sqlite3_stmt	*s = NULL;
+	const void	*root, *pk;
+	int		 rc, r = CS_ERR_DB;
+
+	*have = 0;
+	memset(cp, 0, sizeof(*cp));
+	if (sqlite3_exec(db, auditcp_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT size, root, time, pk FROM"
+	    " audit_checkpoint WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = 0;
+		goto out;
+	}
+	if (rc != SQLITE_ROW)
+		goto out;
+	root = sqlite3_column_blob(s, 1);
+	pk = sqlite3_column_blob(s, 3);
+	if (sqlite3_column_int64(s, 0) < 0 || root == NULL || pk == NULL ||
+	    sqlite3_column_bytes(s, 1) != MERKLE_HASH_LEN ||
+	    sqlite3_column_bytes(s, 3) != CHECKPOINT_PK_LEN) {
+		r = CS_ERR_TAMPERED;
+		goto out;
+	}
+	cp->size = (uint64_t)sqlite3_column_int64(s, 0);
+	memcpy(cp->root, root, MERKLE_HASH_LEN);
+	cp->time = sqlite3_column_int64(s, 2);
+	memcpy(cp->pk, pk, CHECKPOINT_PK_LEN);
+	*have = 1;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+auditcp_store(sqlite3 *db, const struct auditcp *cp)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit_checkpoint(id, size,"
+	    " root, time, pk) VALUES (1, ?1, ?2, ?3, ?4) ON CONFLICT(id) DO"
+	    " UPDATE SET size = ?1, root = ?2, time = ?3, pk = ?4", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_bind_int64(s, 1, (int64_t)cp->size) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, cp->root, MERKLE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, cp->time) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 4, cp->pk, CHECKPOINT_PK_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static void
+auditcp_describe(const char *who, const struct auditcp *cp)
+{
+	char	root[2 * MERKLE_HASH_LEN + 1];
+
+	hex_encode(root, cp->root, sizeof(cp->root));
+	cli_errx("  %s size %llu, root %s, signed at %lld", who,
+	    (unsigned long long)cp->size, root, (long long)cp->time);
+}
+
+static void
+auditcp_fork_report(const struct auditcp *old, const struct auditcp *cur,
+    const char *why)
+{
+	cli_errx("*** AUDIT LOG FORK DETECTED ***");
+	cli_errx("the server's audit log is not an extension of the one this "
+	    "laptop verified before: %s", why);
+	auditcp_describe("verified:", old);
+	auditcp_describe("server:  ", cur);
+	cli_errx("the server may have rewritten or rolled back its history; "
+	    "tell your security officer and keep this laptop as it is");
+}
+
+int
+auditcp_check(struct conn *c, sqlite3 *db)
+{
+	Casesync__V1__CheckpointRequest		 req;
+	const Casesync__V1__CheckpointResponse	*resp;
+	const Casesync__V1__Checkpoint		*m;
+	struct auditcp				 old, cur;
+	wire_env				 env, *rep = NULL;
+	uint8_t					 proof[WIRE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+	const char				*why;
+	size_t					 i;
+	int					 have, r;
+
+	if ((r = auditcp_load(db, &old, &have)) != 0)
+		return r;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__checkpoint_request__init(&req);
+	req.old_size = have ? old.size : 0;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
+	env.checkpoint_request = &req;
+	if ((r = conn_call(c, &env, &rep)) != 0)
+		goto out;
+	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE) {
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	/* wire.c checked the lengths: 32, 64, 32, and 32 per proof hash */
+	resp = rep->checkpoint_response;
+	m = resp->checkpoint;
+	memset(&cur, 0, sizeof(cur));
+	cur.size = m->size;
+	memcpy(cur.root, m->root.data, MERKLE_HASH_LEN);
+	cur.time = m->time;
+	memcpy(cur.pk, m->public_key.data, CHECKPOINT_PK_LEN);
+	for (i = 0; i < resp->n_consistency; i++)
+		memcpy(proof[i], resp->consistency[i].data, MERKLE_HASH_LEN);
+	if ((r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
+	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN,
+	    &why)) != 0) {
+		if (have)
+			auditcp_fork_report(&old, &cur, why);
+		else
+			cli_errx("audit checkpoint refused: %s", why);
+		goto out;
+	}
+	r = auditcp_store(db, &cur);
+ out:
+	wire_free(rep);
+	return r;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * auditcp.h - the laptop's view of the server's audit log: after each
+ * sync it fetches the newest signed checkpoint with a consistency proof
+ * from the checkpoint it verified last, checks both, and keeps the new
+ * one in its vault (docs/AUDIT.md, "What a laptop checks").  A server
+ * that rewrote or rolled back its log is reported loudly.
+ */
+#ifndef AUDITCP_H
+#define AUDITCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "checkpoint.h"
+#include "merkle.h"
+
+struct conn;
+
+struct auditcp {
+	uint64_t	size;
+	uint8_t		root[MERKLE_HASH_LEN];
+	int64_t		time;
+	uint8_t		pk[CHECKPOINT_PK_LEN];
+};
+
+/*
+ * May "cur" (signed with "sig", proven consistent by "proof" of "len"
+ * bytes) follow "old" (NULL: none verified yet, trust on first use)?
+ * 0, or CS_ERR_TAMPERED with *why set to a static English reason.
+ */
+int	auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
+	    const uint8_t sig[CHECKPOINT_SIG_LEN], const uint8_t *proof,
+	    size_t len, const char **why);
+
+/*
+ * Ask the server over "c", check, and store the new checkpoint in "db".
+ * CS_ERR_TAMPERED (after printing the fork report on stderr) when the
+ * server's log does not extend the one verified before; the stored
+ * checkpoint is then left as it was.
+ */
+int	auditcp_check(struct conn *c, sqlite3 *db);
+
+#endif /* AUDITCP_H */
