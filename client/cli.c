@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "passphrase.h"
+#include "synccount.h"
 #include "util.h"
 #include "vault.h"
 #include "wire.h"
@@ -115,7 +116,7 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 {
 	struct conn_opts	 o;
 	wire_env		*rep = NULL;
-	int			 r;
+	int			 r, lock = -1;
 
 	*vp = NULL;
 	*cp = NULL;
@@ -129,6 +130,12 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		return CS_ERR_NOT_FOUND;
 	}
 	memset(&o, 0, sizeof(o));
+	/* rollback detection: raise the vault's counter before sending it */
+	if ((r = synccount_next(*vp, cli->dir, &o.sync_counter,
+	    &lock)) != 0) {
+		cli_errx("cannot update the sync counter: %s", cs_err(r));
+		goto fail;
+	}
 	o.server = id->server;
 	o.server_name = id->server_name;
 	o.ca = id->ca;
@@ -139,7 +146,10 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		    cs_err(r));
 		goto fail;
 	}
-	if ((r = conn_hello(*cp, id->device_id, &rep)) != 0) {
+	r = conn_hello(*cp, id->device_id, &rep);
+	synccount_done(lock);	/* the server has seen the counter, or not */
+	lock = -1;
+	if (r != 0) {
 		cli_report(id->server, r, rep);
 		wire_free(rep);
 		goto fail;
@@ -147,6 +157,7 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 	wire_free(rep);
 	return 0;
  fail:
+	synccount_done(lock);
 	cli_disconnect(*vp, id, *cp);
 	*vp = NULL;
 	*cp = NULL;

@@ -37,6 +37,7 @@ struct conn {
 	uint32_t	 next_id;
 	size_t		 max_frame;
 	int		 notified;	/* a Notify arrived during a call */
+	uint64_t	 sync_counter;	/* for Hello (synccount.h) */
 };
 
 int
@@ -142,6 +143,7 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	c->fd = -1;
 	c->next_id = 1;
 	c->max_frame = FRAME_MAX_DEFAULT;
+	c->sync_counter = o->sync_counter;
 	if ((c->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL ||
 	    (c->out = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL) {
 		r = CS_ERR_ALLOC;
@@ -316,6 +318,7 @@ conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
 	h.protocol_version = WIRE_PROTOCOL_VERSION;
 	h.client_version = (char *)(uintptr_t)CONN_CLIENT_VERSION;
 	h.device_id = (char *)(uintptr_t)(device_id != NULL ? device_id : "");
+	h.sync_counter = c->sync_counter;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
 	env.hello = &h;
 	if ((r = conn_call(c, &env, welcome)) != 0)

@@ -27,6 +27,7 @@ struct conn_opts {
 	X509		*cert;		/* device certificate, or NULL */
 	EVP_PKEY	*key;
 	int		 timeout_ms;	/* 0: CONN_TIMEOUT_MS */
+	uint64_t	 sync_counter;	/* Hello.sync_counter; 0: none */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -155,8 +156,10 @@ sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &req;
 	st->round_trips++;
-	if ((r = conn_call(c, &env, &rep)) != 0)
+	if ((r = conn_call(c, &env, &rep)) != 0) {
+		cli_report("push", r, rep);	/* e.g. the server's disk full */
 		goto out;
+	}
 	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE) {
 		r = CS_ERR_PROTOCOL;
 		goto out;

@@ -134,6 +134,13 @@ sandbox_early(void)
 		for (fd = 3; fd < 65536; fd++)
 			(void)close(fd);
 	}
+	/*
+	 * A file size limit (RLIMIT_FSIZE, a quota-like setup) must fail
+	 * the write with EFBIG, which SQLite reports as an I/O error and
+	 * the request gets an Error reply; the default action of SIGXFSZ
+	 * would kill the server.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /* Become "user" (from root) and prove that root is gone for good. */

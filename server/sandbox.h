@@ -21,7 +21,9 @@ struct config;
 /*
  * Close every inherited descriptor above 2 and point 0, 1 and 2 at
  * /dev/null if they are not open, so no stray descriptor (a parent's
- * socket, a test harness's file) survives into the server.  Calls
+ * socket, a test harness's file) survives into the server.  Also
+ * ignores SIGXFSZ: a write past RLIMIT_FSIZE fails with EFBIG (the
+ * request fails with an Error reply) instead of killing the server.  Calls
  * fatal() if that is impossible.
  */
 void	sandbox_early(void);

@@ -27,6 +27,7 @@
 #include "frame.h"
 #include "log.h"
 #include "pki.h"
+#include "rollback.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -258,8 +259,9 @@ session_hello(struct session *s, const wire_env *req)
 	Casesync__V1__Welcome		 wel;
 	Casesync__V1__Limits		 lim;
 	Casesync__V1__Identity		 id;
-	char				 devid[24], uid[24];
+	char				 devid[24], uid[24], msg[256];
 	struct buf			*in;
+	int				 r;
 
 	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
 		session_refuse(s, req->id,
@@ -275,6 +277,15 @@ session_hello(struct session *s, const wire_env *req)
 		audit_login(s->w, s->peer, &s->dev, s->dev_error ==
 		    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED ?
 		    "device revoked" : "device not enrolled");
+		return 0;
+	}
+	/* a laptop database copied back to an older version (rollback.c) */
+	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
+	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
+		session_refuse(s, req->id, r == CS_ERR_TAMPERED ?
+		    CASESYNC__V1__ERROR_CODE__ERROR_ROLLBACK :
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST, msg);
+		audit_login(s->w, s->peer, &s->dev, "rollback detected");
 		return 0;
 	}
 	if (s->authed) {

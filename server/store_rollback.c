@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_rollback.c - SQL for the per-device sync counters (see
+ * store_rollback.h).  One statement raises the counter only upwards
+ * and only while the device is not locked, so two connections of the
+ * same device racing on two workers cannot lower it, and "not raised"
+ * is known from sqlite3_changes().  A lock is sticky: the laptop
+ * raises its counter before every attempt, so without it a restored
+ * copy would simply retry until its counter passed the server's.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_rollback.h"
+
+static atomic_int	store_rollback_ready;
+
+/* The table is new with rollback detection: add it to older databases. */
+static int
+store_rollback_schema(struct store *st)
+{
+	if (atomic_load(&store_rollback_ready))
+		return 0;
+	if (store_exec(st, "CREATE TABLE IF NOT EXISTS device_counters ("
+	    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
+	    " counter INTEGER NOT NULL CHECK (counter > 0),"
+	    " rollback_at INTEGER)") != 0)
+		return CS_ERR_DB;
+	atomic_store(&store_rollback_ready, 1);
+	return 0;
+}
+
+/* Lock "device_id" (first detection wins) and read the row back. */
+static int
+store_counter_lock(struct store *st, int64_t device_id, int64_t now,
+    int64_t *stored, int64_t *locked_at)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (store_prepare(st, "UPDATE device_counters SET rollback_at = ?2 "
+	    "WHERE device_id = ?1 AND rollback_at IS NULL "
+	    "RETURNING counter, rollback_at", &stmt) != 0)
+		goto out;
+	if (sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, now) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*stored = sqlite3_column_int64(stmt, 0);
+		*locked_at = sqlite3_column_int64(stmt, 1);
+		if (sqlite3_step(stmt) == SQLITE_DONE)
+			r = CS_ERR_EXISTS;
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	/* already locked */
+	if (store_prepare(st, "SELECT counter, rollback_at FROM "
+	    "device_counters WHERE device_id = ?1", &stmt) != 0 ||
+	    sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*stored = sqlite3_column_int64(stmt, 0);
+		*locked_at = sqlite3_column_int64(stmt, 1);
+		r = CS_ERR_REVOKED;
+	}
+ out:
+	if (r != CS_ERR_EXISTS && r != CS_ERR_REVOKED)
+		store_log(st, "counter lock");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+store_counter_advance(struct store *st, int64_t device_id, int64_t counter,
+    int64_t now, int64_t *stored, int64_t *locked_at)
+{
+	static const char	 sql[] =
+	    "INSERT INTO device_counters(device_id, counter) VALUES (?1, ?2) "
+	    "ON CONFLICT(device_id) DO UPDATE SET counter = excluded.counter "
+	    "WHERE excluded.counter > device_counters.counter "
+	    "AND device_counters.rollback_at IS NULL";
+	sqlite3_stmt		*stmt = NULL;
+	int			 r = CS_ERR_DB, rc;
+
+	*stored = *locked_at = 0;
+	if (counter <= 0)
+		return CS_ERR_INTERNAL;
+	if (store_rollback_schema(st) != 0 ||
+	    store_prepare(st, sql, &stmt) != 0)
+		goto out;
+	if (sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, counter) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		store_log(st, "counter advance");
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 1) {
+		*stored = counter;
+		r = 0;
+		goto out;
+	}
+	r = store_counter_lock(st, device_id, now, stored, locked_at);
+ out:
+	sqlite3_finalize(stmt);
+	return r;
+}
