@@ -88,7 +88,7 @@ transfer_json(const Casesync__V1__TransferInfo *t)
 static void
 transfer_print(const Casesync__V1__TransferInfo *t)
 {
-	char	a[256], b[256], c[256], when[32];
+	char	a[256], b[256], c[256], when[32], text[4 * WIRE_TEXT_MAX + 1];
 
 	transfer_time(when, sizeof(when), t->requested_at);
 	printf("%llu %-9s %s %s -> %s reason=%s by=%s at=%s",
@@ -106,10 +106,10 @@ transfer_print(const Casesync__V1__TransferInfo *t)
 		    t->purges_pending);
 	}
 	if (t->rejection[0] != '\0')
-		printf(" rejected: %s", str_vis(a, sizeof(a), t->rejection,
+		printf(" rejected: %s", str_vis(text, sizeof(text), t->rejection,
 		    strlen(t->rejection)));
 	if (t->note[0] != '\0')
-		printf(" note: %s", str_vis(a, sizeof(a), t->note,
+		printf(" note: %s", str_vis(text, sizeof(text), t->note,
 		    strlen(t->note)));
 	putchar('\n');
 }

@@ -40,6 +40,9 @@ run ctl user list
 say "casesyncd starts on an ephemeral port of 127.0.0.1"
 # casesyncd will not keep root (docs/CONFIG.md): drop to nobody
 if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$D/srv/casesyncd.conf"; fi
+# the old office's read-only handover after a transfer: 14 days by
+# default, seconds here so that the demo can show its end
+echo "handover_window = 4s" >>"$D/srv/casesyncd.conf"
 # start_server: casesyncd in the background, back once it listens
 start_server() {
 	rm -f "$D/port"
@@ -60,7 +63,7 @@ FP=$(openssl x509 -in "$D/srv/ca.crt" -outform DER | sha256sum |
 echo "listening at $ADDR"
 
 for who in "Anna Jansen:anna-laptop" "Femke de Vries:femke-laptop" \
-    "Bert Visser:bert-laptop"; do
+    "Bert Visser:bert-laptop" "Karim El Amrani:karim-laptop"; do
 	user=${who%%:*}
 	dev=${who#*:}
 	say "The beheerder issues a one-time token for $user's laptop"
@@ -151,7 +154,42 @@ say "Search the caseload; every read on the laptop is in its read log"
 anna search school
 anna reads
 
-say "A transfer to the Lelystad office (issue 6) is not built yet: not shown"
+say "The family moves to Lelystad: Anna asks to transfer the case there"
+karim() { printf '$ [karim] casesync %s\n' "$*"; "$B/casesync" --dir "$D/karim-laptop" "$@"; }
+bert() { printf '$ [bert] casesync %s\n' "$*"; "$B/casesync" --dir "$D/bert-laptop" "$@"; }
+anna transfer request --case "$C" --to Lelystad --reason moved \
+    --note "gezin verhuisd, nieuwe gemeente Lelystad"
+TR=$("$B/casesync" --dir "$D/karim-laptop" --json transfer list |
+    sed -n 's/.*"transfer_id":\([0-9]*\),"case_id":"'"$C"'".*/\1/p')
+say "Karim, team lead in Lelystad, sees the request"
+karim transfer list
+say "The sending side can never accept its own transfer"
+anna transfer accept --id "$TR" --regisseur "Bert Visser" ||
+    echo "(refused, as it should be)"
+say "Karim accepts and makes Bert the regisseur: the case is Lelystad's now"
+karim transfer accept --id "$TR" --regisseur "Bert Visser"
+say "Bert's laptop receives the whole dossier, from the intake on"
+bert sync
+bert case show --case "$C"
+bert note add --case "$C" --type call --date "$today" \
+    --text "Kennismaking met moeder, afspraak huisbezoek gemaakt."
+bert sync
+say "During the handover window Anna still reads, but can no longer write"
+anna sync
+anna note list --case "$C"
+anna note add --case "$C" --type call --date "$today" \
+    --text "Nog een telefoontje met school." >/dev/null
+anna sync
+say "The beheerder sees which laptops still hold the case"
+run ctl transfer pending
+say "The window ends (4 s in this demo, 14 days by default): Zwolle's laptops delete the case"
+sleep 5
+anna sync
+femke sync
+echo "records of the case left on Anna's laptop:" \
+    "$("$B/casesync" --dir "$D/anna-laptop" record list --case "$C" | wc -l)"
+run ctl transfer list
+run ctl records purges
 say "The same token cannot be used twice"
 if "$B/casesync" --dir "$D/stolen" enroll --server "$ADDR" \
     --ca-fingerprint "$FP" --token "$tok"; then

@@ -20,7 +20,8 @@
 static int
 ctl_transfer_cb(const struct store_transfer *t, void *arg)
 {
-	char	req[32], dec[32], end[32], a[256], b[256], c[256];
+	char	req[32], dec[32], end[32], a[256], b[256], c[256], d[256];
+	char	r[4 * STORE_TEXT_MAX + 1];
 
 	(void)arg;
 	ctl_time_iso(req, sizeof(req), t->requested_at);
@@ -38,7 +39,7 @@ ctl_transfer_cb(const struct store_transfer *t, void *arg)
 	    str_vis(b, sizeof(b), t->to_office, strlen(t->to_office)),
 	    t->reason, str_vis(c, sizeof(c), t->requested_by,
 	    strlen(t->requested_by)), req, dec, t->decided_by[0] != '\0' ?
-	    str_vis(a, sizeof(a), t->decided_by, strlen(t->decided_by)) :
+	    str_vis(d, sizeof(d), t->decided_by, strlen(t->decided_by)) :
 	    "-", end);
 	if (t->new_regisseur[0] != '\0')
 		printf(" regisseur %s", str_vis(a, sizeof(a),
@@ -46,7 +47,7 @@ ctl_transfer_cb(const struct store_transfer *t, void *arg)
 	if (strcmp(t->state, "ACCEPTED") == 0)
 		printf(" pending %lld", (long long)t->purges_pending);
 	if (t->rejection[0] != '\0')
-		printf(" rejected: %s", str_vis(a, sizeof(a), t->rejection,
+		printf(" rejected: %s", str_vis(r, sizeof(r), t->rejection,
 		    strlen(t->rejection)));
 	putchar('\n');
 	return 0;
@@ -72,7 +73,8 @@ ctl_pending_cb(const struct store_transfer_device *d, void *arg)
 static int
 ctl_glass_cb(const struct store_glass *g, void *arg)
 {
-	char	at[32], until[32], a[256], b[256], c[256], d[1024];
+	char	at[32], until[32], a[256], b[256], c[256];
+	char	d[4 * STORE_TEXT_MAX + 1];
 
 	(void)arg;
 	ctl_time_iso(at, sizeof(at), g->granted_at);

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_store_transfer.c - the transfer, team and glass rules of the
+ * server store on a real SQLite file: who may request, accept, reject,
+ * revoke; that every refusal leaves the transfer as it was; what
+ * acceptance changes in one go (office, regisseur, grants, the old
+ * office read-only); the end of the handover window (membership gone,
+ * purges queued) and COMPLETED after the receipt; glass access and its
+ * end.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "errors.h"
+#include "store.h"
+#include "store_transfer.h"
+#include "test.h"
+#include "token.h"
+
+#define NOW	((int64_t)1798588800)	/* 2026-12-30 */
+#define WINDOW	((int64_t)14 * 86400)
+
+static char		tmpdir[64], dbpath[PATH_MAX];
+static struct store	*st;
+static struct store_user anna, femke, lars, bram, eva;
+static int64_t		 anna_dev;
+static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
+
+static void
+user(const char *name, const char *role, const char *office,
+    struct store_user *u)
+{
+	int64_t	id;
+
+	ASSERT_INT_EQ(store_user_add(st, name, role, office, &id), 0);
+	ASSERT_INT_EQ(store_user_get(st, name, u), 0);
+}
+
+static int64_t
+device(const struct store_user *u)
+{
+	struct store_device	d;
+	struct token		t;
+	char			str[TOKEN_STR_LEN + 1];
+	uint8_t			h[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
+
+	token_new(&t, str);
+	token_hash(&t, h);
+	randombytes_buf(key, sizeof(key));
+	ASSERT_INT_EQ(store_token_add(st, t.id, h, u->id, "laptop",
+	    NOW + 3600), 0);
+	ASSERT_INT_EQ(store_enroll(st, &t, key, NOW, NOW + 86400, &d), 0);
+	return d.id;
+}
+
+static void
+setup(void)
+{
+	int64_t	id, seq;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_transfer.XXXXXX");
+	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
+	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
+	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
+	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id), 0);
+	user("anna", "jeugdbeschermer", "Zwolle", &anna);
+	user("femke", "teamleider", "Zwolle", &femke);
+	user("lars", "teamleider", "Lelystad", &lars);
+	user("bram", "jeugdbeschermer", "Lelystad", &bram);
+	user("eva", "jeugdbeschermer", "Utrecht", &eva);
+	anna_dev = device(&anna);
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
+	    0);
+}
+
+static int
+count_cb(const struct store_transfer *t, void *arg)
+{
+	(void)t;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+purge_cb(const char *case_id, void *arg)
+{
+	ASSERT_STR_EQ(case_id, CASE1);
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_request_and_refusals(int64_t *idp)
+{
+	struct store_transfer	 t, u;
+	const char		*why;
+	int64_t			 seq;
+	int			 n = 0, more;
+
+	TEST_START("transfer: who may request and decide; refusals change "
+	    "nothing");
+	ASSERT_INT_EQ(store_transfer_request(st, &bram, CASE1, "Lelystad",
+	    "moved", "", NOW, &t, &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_request(st, &lars, CASE1, "Lelystad",
+	    "moved", "", NOW, &t, &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_request(st, &anna, CASE1, "Zwolle",
+	    "moved", "", NOW, &t, &why), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_transfer_request(st, &anna, CASE1, "Nergens",
+	    "moved", "", NOW, &t, &why), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_transfer_request(st, &anna, CASE1, "Lelystad",
+	    "moved", "verhuisd", NOW, &t, &why), 0);
+	ASSERT_STR_EQ(t.state, "REQUESTED");
+	ASSERT_STR_EQ(t.requested_by, "anna");
+	ASSERT_INT_EQ(store_transfer_request(st, &femke, CASE1, "Utrecht",
+	    "capacity", "", NOW, &u, &why), CS_ERR_EXISTS);
+
+	ASSERT_INT_EQ(store_transfer_accept(st, &anna, t.id, "bram", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_SELF);
+	ASSERT_INT_EQ(store_transfer_accept(st, &femke, t.id, "bram", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_SELF);
+	ASSERT_INT_EQ(store_transfer_accept(st, &bram, t.id, "bram", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_accept(st, &eva, t.id, "bram", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_accept(st, &lars, t.id, "anna", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_transfer_accept(st, &lars, t.id, "lars", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(store_transfer_reject(st, &bram, t.id, "nee", NOW, &u,
+	    &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_revoke(st, &lars, t.id, NOW, &u, &why),
+	    CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_transfer_accept(st, &lars, 999, "bram", NOW,
+	    WINDOW, &u, &seq, &why), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(store_transfer_get(st, t.id, &u), 0);
+	ASSERT_STR_EQ(u.state, "REQUESTED");
+	ASSERT_STR_EQ(u.decided_by, "");
+	/* who sees it */
+	ASSERT_INT_EQ(store_transfer_list(st, &lars, 0, 10, count_cb, &n,
+	    &more), 0);
+	ASSERT_INT_EQ(n, 1);
+	n = 0;
+	ASSERT_INT_EQ(store_transfer_list(st, &eva, 0, 10, count_cb, &n,
+	    &more), 0);
+	ASSERT_INT_EQ(n, 0);
+	*idp = t.id;
+	TEST_DONE();
+}
+
+static void
+test_accept_window_complete(int64_t id)
+{
+	struct store_transfer	 t;
+	const char		*why;
+	int64_t			 seq, tick;
+	int			 n = 0;
+
+	TEST_START("transfer: accept, handover window, purge, COMPLETED");
+	ASSERT_INT_EQ(store_transfer_accept(st, &lars, id, "bram", NOW,
+	    WINDOW, &t, &seq, &why), 0);
+	ASSERT_STR_EQ(t.state, "ACCEPTED");
+	ASSERT_STR_EQ(t.new_regisseur, "bram");
+	ASSERT_INT_EQ(t.window_end, NOW + WINDOW);
+	ASSERT_INT_EQ(t.purges_pending, 1);	/* anna's laptop */
+	ASSERT_INT_GE(seq, 1);
+	ASSERT_INT_EQ(store_transfer_accept(st, &lars, id, "bram", NOW,
+	    WINDOW, &t, &seq, &why), CS_ERR_STATE);
+	ASSERT_INT_EQ(store_transfer_reject(st, &lars, id, "x", NOW, &t,
+	    &why), CS_ERR_STATE);
+	/* the new office's lead now assigns; the old one cannot */
+	ASSERT_INT_EQ(store_team_assign(st, &femke, CASE1, "anna", &seq,
+	    &why), CS_ERR_AUTH);
+	ASSERT_INT_EQ(store_team_assign(st, &lars, CASE1, "anna", &seq,
+	    &why), CS_ERR_FORMAT);
+	/* during the window: nothing due */
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW - 1, &tick), 0);
+	ASSERT_INT_EQ(tick, 0);
+	ASSERT_INT_EQ(store_purges_pending(st, anna_dev, purge_cb, &n), 0);
+	ASSERT_INT_EQ(n, 0);
+	/* the window ends: anna's laptop must purge */
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW, &tick), 0);
+	ASSERT_INT_GE(tick, 1);
+	ASSERT_INT_EQ(store_purges_pending(st, anna_dev, purge_cb, &n), 0);
+	ASSERT_INT_EQ(n, 1);
+	ASSERT_INT_EQ(store_transfer_get(st, id, &t), 0);
+	ASSERT_STR_EQ(t.state, "ACCEPTED");
+	ASSERT_INT_EQ(t.purges_pending, 1);
+	ASSERT_INT_EQ(store_purge_receipt(st, anna_dev, CASE1, 5,
+	    NOW + WINDOW + 1), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 2, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_get(st, id, &t), 0);
+	ASSERT_STR_EQ(t.state, "COMPLETED");
+	ASSERT_INT_EQ(t.completed_at, NOW + WINDOW + 2);
+	ASSERT_INT_EQ(t.purges_pending, 0);
+	/* nothing more to do */
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 3, &tick), 0);
+	ASSERT_INT_EQ(tick, 0);
+	TEST_DONE();
+}
+
+static void
+test_glass(void)
+{
+	struct store_glass	 g;
+	const char		*why;
+	int64_t			 seq, tick;
+
+	TEST_START("glass: another office only, once, ends in time");
+	ASSERT_INT_EQ(store_glass(st, &bram, CASE1, "spoed", NOW, 3600, &g,
+	    &seq, &why), CS_ERR_AUTH);		/* own office now */
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW, 3600, &g,
+	    &seq, &why), 0);
+	ASSERT_INT_EQ(g.expires_at, NOW + 3600);
+	ASSERT_STR_EQ(g.user, "eva");
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW, 3600, &g,
+	    &seq, &why), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + 3600, &tick), 0);
+	ASSERT_INT_GE(tick, 1);
+	/* access is gone: a new glass is possible again */
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "weer", NOW + 3601, 60,
+	    &g, &seq, &why), 0);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	char	path[PATH_MAX + 8];
+	int64_t	id = 0;
+
+	if (sodium_init() < 0)
+		return 1;
+	setup();
+	test_request_and_refusals(&id);
+	test_accept_window_complete(id);
+	test_glass();
+	store_close(st);
+	unlink(dbpath);
+	snprintf(path, sizeof(path), "%s-wal", dbpath);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", dbpath);
+	unlink(path);
+	rmdir(tmpdir);
+	return 0;
+}
