@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_wire_transfer.c - wire_decode of the transfer, team and glass
+ * messages (Envelope fields 70..77): each round trips; unknown reasons
+ * and actions, missing or extra fields of a decision, empty, 513-byte,
+ * non-UTF-8 or control-character texts, id 0, bad UUIDs, unknown
+ * states and too many list entries are refused before the server (or
+ * the laptop) looks at them.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "test.h"
+#include "wire.h"
+#include "wire_transfer.h"
+
+static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
+
+static int
+roundtrip(wire_env *env, wire_env **out)
+{
+	struct buf	*b;
+	const uint8_t	*p;
+	size_t		 len;
+	int		 r;
+
+	b = buf_new(FRAME_MAX_DEFAULT);
+	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
+	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
+	*out = NULL;
+	r = wire_decode(p, len, out);
+	buf_free(b);
+	return r;
+}
+
+/* Decodes (1) or is refused as malformed (0). */
+static int
+ok(wire_env *env)
+{
+	wire_env	*out = NULL;
+	int		 r;
+
+	r = roundtrip(env, &out);
+	if (r == 0) {
+		ASSERT_INT_EQ(out->msg_case, env->msg_case);
+		wire_free(out);
+		return 1;
+	}
+	ASSERT_INT_EQ(r, CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(out, NULL);
+	return 0;
+}
+
+static void
+test_request(void)
+{
+	Casesync__V1__TransferRequest	 m;
+	wire_env			 env;
+	char				 note[WIRE_TEXT_MAX + 2];
+
+	TEST_START("TransferRequest: reasons, office, note");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__transfer_request__init(&m);
+	env.id = 3;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST;
+	env.transfer_request = &m;
+	m.case_id = (char *)(uintptr_t)CASE1;
+	m.to_office = (char *)(uintptr_t)"Lelystad";
+	m.reason = (char *)(uintptr_t)"moved";
+	ASSERT_INT_EQ(ok(&env), 1);		/* note "" is allowed */
+	m.reason = (char *)(uintptr_t)"expertise";
+	m.note = (char *)(uintptr_t)"gezin verhuisd";
+	ASSERT_INT_EQ(ok(&env), 1);
+	m.reason = (char *)(uintptr_t)"Moved";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.reason = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.reason = (char *)(uintptr_t)"other";
+	m.to_office = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.to_office = (char *)(uintptr_t)"Lelystad";
+	m.case_id = (char *)(uintptr_t)"11111111-1111-4111-8111-11111111111";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.case_id = (char *)(uintptr_t)CASE1;
+	memset(note, 'a', sizeof(note));
+	note[WIRE_TEXT_MAX] = '\0';
+	m.note = note;
+	ASSERT_INT_EQ(ok(&env), 1);		/* 512 bytes */
+	note[WIRE_TEXT_MAX] = 'a';
+	note[WIRE_TEXT_MAX + 1] = '\0';
+	ASSERT_INT_EQ(ok(&env), 0);		/* 513 */
+	m.note = (char *)(uintptr_t)"regel\nregel";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.note = (char *)(uintptr_t)"\xc3\x28";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.note = (char *)(uintptr_t)"   ";
+	ASSERT_INT_EQ(ok(&env), 0);
+	TEST_DONE();
+}
+
+static void
+test_decision(void)
+{
+	Casesync__V1__TransferDecision	 m;
+	wire_env			 env;
+
+	TEST_START("TransferDecision: each action with exactly its fields");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__transfer_decision__init(&m);
+	env.id = 4;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION;
+	env.transfer_decision = &m;
+	m.transfer_id = 1;
+	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT;
+	m.regisseur = (char *)(uintptr_t)"bram";
+	ASSERT_INT_EQ(ok(&env), 1);
+	m.reason = (char *)(uintptr_t)"ok";
+	ASSERT_INT_EQ(ok(&env), 0);		/* accept has no reason */
+	m.reason = (char *)(uintptr_t)"";
+	m.regisseur = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);		/* accept names one */
+	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT;
+	ASSERT_INT_EQ(ok(&env), 0);		/* reject needs a reason */
+	m.reason = (char *)(uintptr_t)"geen plek";
+	ASSERT_INT_EQ(ok(&env), 1);
+	m.regisseur = (char *)(uintptr_t)"bram";
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.regisseur = (char *)(uintptr_t)"";
+	m.reason = (char *)(uintptr_t)"";
+	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
+	ASSERT_INT_EQ(ok(&env), 1);
+	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACTION_UNSPECIFIED;
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.action = (Casesync__V1__TransferAction)9;
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
+	m.transfer_id = 0;
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.transfer_id = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(ok(&env), 0);
+	m.transfer_id = (uint64_t)INT64_MAX;
+	ASSERT_INT_EQ(ok(&env), 1);
+	TEST_DONE();
+}
+
+static void
+info_init(Casesync__V1__TransferInfo *t)
+{
+	casesync__v1__transfer_info__init(t);
+	t->transfer_id = 2;
+	t->case_id = (char *)(uintptr_t)CASE1;
+	t->state = (char *)(uintptr_t)"ACCEPTED";
+	t->reason = (char *)(uintptr_t)"capacity";
+	t->from_office = (char *)(uintptr_t)"Zwolle";
+	t->to_office = (char *)(uintptr_t)"Lelystad";
+	t->requested_by = (char *)(uintptr_t)"anna";
+	t->requested_at = 1798588800;
+	t->decided_by = (char *)(uintptr_t)"lars";
+	t->new_regisseur = (char *)(uintptr_t)"bram";
+	t->window_end = 1798588800 + 14 * 86400;
+	t->purges_pending = 2;
+}
+
+static void
+test_info_list(void)
+{
+	Casesync__V1__TransferInfo	 t, *many[WIRE_TRANSFERS_MAX + 1];
+	Casesync__V1__TransferList	 l;
+	Casesync__V1__TransferListRequest lr;
+	wire_env			 env;
+	size_t				 i;
+
+	TEST_START("TransferInfo and TransferList: states, sizes");
+	casesync__v1__envelope__init(&env);
+	info_init(&t);
+	env.id = 5;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
+	env.transfer_info = &t;
+	ASSERT_INT_EQ(ok(&env), 1);
+	t.state = (char *)(uintptr_t)"DONE";
+	ASSERT_INT_EQ(ok(&env), 0);
+	t.state = (char *)(uintptr_t)"COMPLETED";
+	t.requested_by = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+	t.requested_by = (char *)(uintptr_t)"anna";
+	t.window_end = -1;
+	ASSERT_INT_EQ(ok(&env), 0);
+	info_init(&t);
+	t.transfer_id = 0;
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	info_init(&t);
+	for (i = 0; i < WIRE_TRANSFERS_MAX + 1; i++)
+		many[i] = &t;
+	casesync__v1__transfer_list__init(&l);
+	l.transfers = many;
+	l.n_transfers = WIRE_TRANSFERS_MAX;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST;
+	env.transfer_list = &l;
+	ASSERT_INT_EQ(ok(&env), 1);
+	l.n_transfers = WIRE_TRANSFERS_MAX + 1;
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	casesync__v1__transfer_list_request__init(&lr);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
+	env.transfer_list_request = &lr;
+	lr.after = 7;
+	ASSERT_INT_EQ(ok(&env), 1);
+	lr.after = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(ok(&env), 0);
+	TEST_DONE();
+}
+
+static void
+test_team_glass(void)
+{
+	Casesync__V1__TeamAssign	ta;
+	Casesync__V1__GlassRequest	gr;
+	Casesync__V1__GlassGrant	gg;
+	wire_env			env;
+
+	TEST_START("TeamAssign, GlassRequest, GlassGrant");
+	casesync__v1__envelope__init(&env);
+	env.id = 6;
+	casesync__v1__team_assign__init(&ta);
+	ta.case_id = (char *)(uintptr_t)CASE1;
+	ta.regisseur = (char *)(uintptr_t)"dirk";
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN;
+	env.team_assign = &ta;
+	ASSERT_INT_EQ(ok(&env), 1);
+	ta.regisseur = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	casesync__v1__glass_request__init(&gr);
+	gr.case_id = (char *)(uintptr_t)CASE1;
+	gr.reason = (char *)(uintptr_t)"spoedmelding politie";
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST;
+	env.glass_request = &gr;
+	ASSERT_INT_EQ(ok(&env), 1);
+	gr.reason = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);		/* a reason is required */
+	gr.reason = (char *)(uintptr_t)"x\x1b[2J";
+	ASSERT_INT_EQ(ok(&env), 0);
+	gr.reason = (char *)(uintptr_t)"spoed";
+	gr.case_id = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	casesync__v1__glass_grant__init(&gg);
+	gg.case_id = (char *)(uintptr_t)CASE1;
+	gg.expires_at = 1798588800;
+	gg.seq = 9;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT;
+	env.glass_grant = &gg;
+	ASSERT_INT_EQ(ok(&env), 1);
+	gg.expires_at = 0;
+	ASSERT_INT_EQ(ok(&env), 0);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_request();
+	test_decision();
+	test_info_list();
+	test_team_glass();
+	ASSERT_STR_EQ(wire_error_name(
+	    CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER), "OWN_TRANSFER");
+	return 0;
+}
