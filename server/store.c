@@ -365,6 +365,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STORE_STMT_MAX; i++)
 		sqlite3_finalize(st->stmts[i]);
+	for (i = 0; i < 2; i++)
+		sqlite3_finalize(st->devq[i]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
 	free(st);
@@ -676,14 +678,16 @@ static int
 store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
     struct store_device *dev)
 {
-	sqlite3_stmt	*stmt = NULL;
-	int		 rc, r;
+	sqlite3_stmt	**cached = &st->devq[keyhash != NULL], *stmt;
+	int		  rc, r;
 
+	/* on every handshake: prepared once per connection */
 	memset(dev, 0, sizeof(*dev));
-	if ((r = store_prepare(st, keyhash != NULL ?
+	if (*cached == NULL && (r = store_prepare(st, keyhash != NULL ?
 	    STORE_DEVICE_SELECT "WHERE d.keyhash = ?1" :
-	    STORE_DEVICE_SELECT "WHERE d.id = ?1", &stmt)) != 0)
-		goto out;
+	    STORE_DEVICE_SELECT "WHERE d.id = ?1", cached)) != 0)
+		return r;
+	stmt = *cached;
 	r = CS_ERR_DB;
 	if ((keyhash != NULL ? sqlite3_bind_blob(stmt, 1, keyhash,
 	    PKI_HASH_LEN, SQLITE_STATIC) : sqlite3_bind_int64(stmt, 1, id)) !=
@@ -701,7 +705,8 @@ store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
 		store_log(st, __func__);
 	if (r != 0)
 		memset(dev, 0, sizeof(*dev));
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	return r;
 }
 
