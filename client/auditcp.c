@@ -7,6 +7,7 @@
  * after enrollment); a different key later is reported like a fork.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -146,6 +147,174 @@ auditcp_fork_report(const struct auditcp *old, const struct auditcp *cur,
 	    "tell your security officer and keep this laptop as it is");
 }
 
+/*
+ * The read log (client/readlog.c, table read_log) is uploaded from the
+ * entry after the last one the server acknowledged, kept in the table
+ * audit_reads_sent; entries are read here by their documented columns.
+ */
+static const char auditcp_sent_schema[] =
+    "CREATE TABLE IF NOT EXISTS audit_reads_sent ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " n INTEGER NOT NULL)";
+
+static int
+auditcp_sent_get(sqlite3 *db, int64_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = CS_ERR_DB;
+
+	*n = 0;
+	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT n FROM"
+	    " audit_reads_sent WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+auditcp_sent_put(sqlite3 *db, int64_t n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit_reads_sent(id, n)"
+	    " VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET n = ?1", -1, &s,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+struct auditcp_batch {
+	Casesync__V1__ReadEvent	 ev[WIRE_READS_MAX];
+	Casesync__V1__ReadEvent	*ptrs[WIRE_READS_MAX];
+	char			 action[WIRE_READS_MAX][17];
+	char			 case_id[WIRE_READS_MAX][37];
+	uint8_t			 hash[WIRE_READS_MAX][MERKLE_HASH_LEN];
+	uint8_t			 prev[MERKLE_HASH_LEN];
+	size_t			 n;
+};
+
+/* Up to WIRE_READS_MAX entries after "after"; b->n = 0 if none. */
+static int
+auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
+{
+	sqlite3_stmt		*s = NULL;
+	const unsigned char	*action, *case_id;
+	int			 rc, r = CS_ERR_DB;
+
+	b->n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash"
+	    " FROM read_log WHERE n > ?1 ORDER BY n LIMIT ?2", -1, &s,
+	    NULL) != SQLITE_OK) {
+		/* no read log table yet: nothing was read on this laptop */
+		r = 0;
+		goto out;
+	}
+	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, WIRE_READS_MAX) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		action = sqlite3_column_text(s, 2);
+		case_id = sqlite3_column_text(s, 3);
+		if (sqlite3_column_int64(s, 0) != after + 1 + (int64_t)b->n ||
+		    action == NULL || case_id == NULL ||
+		    sqlite3_column_bytes(s, 2) > 16 ||
+		    sqlite3_column_bytes(s, 3) > 36 ||
+		    sqlite3_column_bytes(s, 4) != MERKLE_HASH_LEN ||
+		    sqlite3_column_bytes(s, 5) != MERKLE_HASH_LEN) {
+			r = CS_ERR_TAMPERED;	/* "casesync reads" tells more */
+			goto out;
+		}
+		if (b->n == 0)
+			memcpy(b->prev, sqlite3_column_blob(s, 4),
+			    MERKLE_HASH_LEN);
+		casesync__v1__read_event__init(&b->ev[b->n]);
+		memcpy(b->action[b->n], action,
+		    (size_t)sqlite3_column_bytes(s, 2) + 1);
+		memcpy(b->case_id[b->n], case_id,
+		    (size_t)sqlite3_column_bytes(s, 3) + 1);
+		memcpy(b->hash[b->n], sqlite3_column_blob(s, 5),
+		    MERKLE_HASH_LEN);
+		b->ev[b->n].n = (uint64_t)sqlite3_column_int64(s, 0);
+		b->ev[b->n].at = sqlite3_column_int64(s, 1);
+		b->ev[b->n].action = b->action[b->n];
+		b->ev[b->n].case_id = b->case_id[b->n];
+		b->ev[b->n].hash.data = b->hash[b->n];
+		b->ev[b->n].hash.len = MERKLE_HASH_LEN;
+		b->ptrs[b->n] = &b->ev[b->n];
+		b->n++;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Upload the read log entries the server does not have yet. */
+static int
+auditcp_upload_reads(struct conn *c, sqlite3 *db)
+{
+	Casesync__V1__ReadLogUpload	 up;
+	struct auditcp_batch		*b = NULL;
+	wire_env			 env, *rep = NULL;
+	int64_t				 sent;
+	int				 r;
+
+	if ((b = malloc(sizeof(*b))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = auditcp_sent_get(db, &sent)) != 0)
+		goto out;
+	for (;;) {
+		if ((r = auditcp_batch_read(db, sent, b)) != 0 || b->n == 0)
+			goto out;
+		casesync__v1__envelope__init(&env);
+		casesync__v1__read_log_upload__init(&up);
+		up.prev.data = b->prev;
+		up.prev.len = MERKLE_HASH_LEN;
+		up.events = b->ptrs;
+		up.n_events = b->n;
+		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
+		env.read_log_upload = &up;
+		if ((r = conn_call(c, &env, &rep)) != 0) {
+			if (r == CS_ERR_PEER)
+				cli_errx("the server did not accept this laptop's "
+				    "read log: it does not continue what the "
+				    "server holds (restored or changed vault?)");
+			goto out;
+		}
+		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK ||
+		    rep->read_log_ack->last_n < (uint64_t)sent) {
+			r = CS_ERR_PROTOCOL;
+			goto out;
+		}
+		sent = (int64_t)rep->read_log_ack->last_n;
+		wire_free(rep);
+		rep = NULL;
+		if ((r = auditcp_sent_put(db, sent)) != 0)
+			goto out;
+		if (b->n < WIRE_READS_MAX)
+			break;
+	}
+ out:
+	wire_free(rep);
+	free(b);
+	return r;
+}
+
 int
 auditcp_check(struct conn *c, sqlite3 *db)
 {
@@ -160,7 +329,9 @@ auditcp_check(struct conn *c, sqlite3 *db)
 	size_t					 i;
 	int					 have, r;
 
-	if ((r = auditcp_load(db, &old, &have)) != 0)
+	/* first the reads, so that the checkpoint covers them */
+	if ((r = auditcp_upload_reads(c, db)) != 0 ||
+	    (r = auditcp_load(db, &old, &have)) != 0)
 		return r;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__checkpoint_request__init(&req);

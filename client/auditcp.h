@@ -4,7 +4,8 @@
  * sync it fetches the newest signed checkpoint with a consistency proof
  * from the checkpoint it verified last, checks both, and keeps the new
  * one in its vault (docs/AUDIT.md, "What a laptop checks").  A server
- * that rewrote or rolled back its log is reported loudly.
+ * that rewrote or rolled back its log is reported loudly.  Before that
+ * it uploads the laptop's read log, so offline reads are audited.
  */
 #ifndef AUDITCP_H
 #define AUDITCP_H
@@ -36,10 +37,12 @@ int	auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
 	    size_t len, const char **why);
 
 /*
- * Ask the server over "c", check, and store the new checkpoint in "db".
- * CS_ERR_TAMPERED (after printing the fork report on stderr) when the
- * server's log does not extend the one verified before; the stored
- * checkpoint is then left as it was.
+ * Upload the entries of the local read log (readlog.h) the server has
+ * not acknowledged yet; then ask the server over "c" for its newest
+ * checkpoint, check it, and store it in "db".  CS_ERR_TAMPERED (after
+ * printing the fork report on stderr) when the server's log does not
+ * extend the one verified before; the stored checkpoint is then left
+ * as it was.  CS_ERR_PEER if the server refused the read log.
  */
 int	auditcp_check(struct conn *c, sqlite3 *db);
 

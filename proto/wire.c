@@ -220,6 +220,28 @@ wire_checkpoint_ok(const Casesync__V1__CheckpointResponse *m)
 }
 
 static int
+wire_read_log_ok(const Casesync__V1__ReadLogUpload *m)
+{
+	const Casesync__V1__ReadEvent	*ev;
+	size_t				 i;
+
+	if (!wire_bytes_ok(&m->prev, 32, 32) || m->n_events == 0 ||
+	    m->n_events > WIRE_READS_MAX)
+		return 0;
+	for (i = 0; i < m->n_events; i++) {
+		ev = m->events[i];
+		/* consecutive counters, so n + i cannot wrap */
+		if (ev->n == 0 || ev->n > INT64_MAX / 2 ||
+		    ev->n != m->events[0]->n + i ||
+		    !wire_str_ok(ev->action, 16) || ev->action[0] == '\0' ||
+		    !wire_str_ok(ev->case_id, 36) ||
+		    !wire_bytes_ok(&ev->hash, 32, 32))
+			return 0;
+	}
+	return 1;
+}
+
+static int
 wire_validate(const wire_env *e)
 {
 	switch (e->msg_case) {
@@ -277,6 +299,10 @@ wire_validate(const wire_env *e)
 		return e->checkpoint_request->old_size <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE:
 		return wire_checkpoint_ok(e->checkpoint_response);
+	case CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD:
+		return wire_read_log_ok(e->read_log_upload);
+	case CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK:
+		return e->read_log_ack->last_n <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
 	case CASESYNC__V1__ENVELOPE__MSG_WATCH:

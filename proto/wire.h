@@ -29,6 +29,7 @@ struct buf;
 #define WIRE_PUSH_MAX		1000	/* changes per PushRequest */
 #define WIRE_PURGES_MAX		10000
 #define WIRE_PROOF_MAX		128	/* hashes of a consistency proof */
+#define WIRE_READS_MAX		1000	/* ReadEvents per ReadLogUpload */
 #define WIRE_CASES_MAX		500	/* CaseInfo per CaseList */
 
 typedef Casesync__V1__Envelope		wire_env;	/* shorthand */

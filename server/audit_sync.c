@@ -8,9 +8,16 @@
  *
  * The proof is computed from the leaf hashes stored with the rows,
  * read in one pass (32 bytes per entry, at most AUDIT_SYNC_LEAVES_MAX).
+ *
+ * A device also uploads its read log here: the hash-chained entries of
+ * client/readlog.c, checked link by link against the chain the server
+ * holds for that device and merged into the audit log as "read"
+ * entries with the device's time.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "audit.h"
 #include "buf.h"
@@ -29,7 +36,145 @@ int
 audit_wants(const wire_env *req)
 {
 	return req->msg_case ==
-	    CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
+	    CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST ||
+	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
+}
+
+/*
+ * The chain hash of one read-log entry, as client/readlog.c makes it:
+ * SHA-256(prev || n || at || action || 0x00 || case_id), n and at as
+ * 8-byte big-endian numbers.
+ */
+static void
+audit_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n, int64_t at,
+    const char *action, const char *case_id, uint8_t out[MERKLE_HASH_LEN])
+{
+	crypto_hash_sha256_state	h;
+	uint8_t				num[16], zero = 0;
+	int				i;
+
+	for (i = 0; i < 8; i++) {
+		num[i] = (uint8_t)(n >> (56 - 8 * i));
+		num[8 + i] = (uint8_t)((uint64_t)at >> (56 - 8 * i));
+	}
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, prev, MERKLE_HASH_LEN);
+	crypto_hash_sha256_update(&h, num, sizeof(num));
+	crypto_hash_sha256_update(&h, (const uint8_t *)action,
+	    strlen(action));
+	crypto_hash_sha256_update(&h, &zero, 1);
+	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
+	    strlen(case_id));
+	crypto_hash_sha256_final(&h, out);
+}
+
+/* An alert entry for a read log that does not continue the chain. */
+static void
+audit_read_alert(struct worker *w, const struct store_device *dev,
+    const char *what, uint64_t n)
+{
+	struct audit_entry	e;
+
+	audit_entry_init(&e, "read_log_alert", AUDIT_EXECUTE, 0);
+	audit_entry_device(&e, dev, w->peer);
+	audit_set(e.basis, "device read log");
+	audit_set(e.object_type, "read log");
+	(void)str_fmt(e.detail, sizeof(e.detail), "%s at n=%llu", what,
+	    (unsigned long long)n);
+	if (audit_append(w->st, &e, w->srv->audit_key) != 0)
+		log_warnx("audit: read log alert NOT recorded");
+	log_warnx("audit: device %lld: read log %s at n=%llu",
+	    (long long)dev->id, what, (unsigned long long)n);
+}
+
+/*
+ * Check an uploaded piece of a device's read log against the chain the
+ * server holds, and append the new entries as "read" entries with the
+ * device's time.  Entries the server already has (a retried upload)
+ * must match it; a gap, a rewritten entry or a restarted counter is an
+ * alert entry and an error reply.
+ */
+static int
+audit_read_upload(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__ReadLogUpload	*m = req->read_log_upload;
+	const Casesync__V1__ReadEvent		*ev;
+	struct audit_entry			*e = NULL;
+	Casesync__V1__ReadLogAck		 ack;
+	wire_env				 env;
+	uint8_t					 last[MERKLE_HASH_LEN];
+	uint8_t					 h[MERKLE_HASH_LEN];
+	uint8_t					 prev[MERKLE_HASH_LEN];
+	const char				*bad = NULL;
+	int64_t					 last_n;
+	size_t					 i, k = 0;
+	int					 r;
+
+	if ((r = store_audit_readlog_get(w->st, dev->id, &last_n, last)) != 0)
+		goto fail;
+	if (m->events[0]->n > (uint64_t)last_n + 1) {
+		bad = "gap";
+		audit_read_alert(w, dev, bad, (uint64_t)last_n + 1);
+		goto refuse;
+	}
+	if ((e = calloc(m->n_events, sizeof(*e))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto fail;
+	}
+	memcpy(prev, m->prev.data, MERKLE_HASH_LEN);
+	for (i = 0; i < m->n_events; i++) {
+		ev = m->events[i];
+		audit_read_hash(prev, ev->n, ev->at, ev->action, ev->case_id, h);
+		if (sodium_memcmp(h, ev->hash.data, MERKLE_HASH_LEN) != 0 ||
+		    (ev->n == (uint64_t)last_n &&
+		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||
+		    (ev->n == (uint64_t)last_n + 1 && i == 0 &&
+		    sodium_memcmp(prev, last, MERKLE_HASH_LEN) != 0)) {
+			bad = "chain broken (rewritten or rolled back)";
+			audit_read_alert(w, dev, bad, ev->n);
+			goto refuse;
+		}
+		memcpy(prev, h, MERKLE_HASH_LEN);
+		if (ev->n <= (uint64_t)last_n)
+			continue;	/* the server has this one */
+		audit_entry_init(&e[k], "read", AUDIT_READ, 1);
+		audit_entry_device(&e[k], dev, w->peer);
+		e[k].device_time = ev->at;
+		audit_set(e[k].basis, "device read log");
+		audit_set(e[k].purpose, "case work");
+		audit_set(e[k].client_ref, ev->case_id);
+		audit_set(e[k].object_type, ev->case_id[0] != '\0' ? "case" :
+		    "caseload");
+		audit_set(e[k].object_id, ev->case_id);
+		(void)str_fmt(e[k].detail, sizeof(e[k].detail),
+		    "on the laptop: %s (read log n=%llu)", ev->action,
+		    (unsigned long long)ev->n);
+		k++;
+	}
+	ev = m->events[m->n_events - 1];
+	if (k > 0 && (r = store_audit_readlog_put(w->st, dev->id, last_n,
+	    (int64_t)ev->n, h, e, k)) != 0)
+		goto fail;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__read_log_ack__init(&ack);
+	ack.last_n = k > 0 ? ev->n : (uint64_t)last_n;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK;
+	env.read_log_ack = &ack;
+	r = wire_encode(&env, max_frame, out);
+	free(e);
+	return r;
+ refuse:
+	free(e);
+	return wire_error(out, req->id,
+	    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+	    "read log does not continue the chain the server holds", 0);
+ fail:
+	free(e);
+	log_warnx("audit: read log upload: %s", cs_err(r));
+	return wire_error(out, req->id, CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+	    "read log not recorded; sync again", 0);
 }
 
 /*
@@ -105,7 +250,9 @@ audit_handle(struct worker *w, const struct store_device *dev,
 	size_t					 i, count;
 	int					 r;
 
-	(void)dev;	/* any enrolled device may check the log's integrity */
+	if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD)
+		return audit_read_upload(w, dev, req, max_frame, out);
+	/* any enrolled device may check the log's integrity */
 	if ((r = audit_sync_latest(w, &cp)) != 0 ||
 	    (r = audit_sync_proof(w, req->checkpoint_request->old_size, &cp,
 	    proof, &count)) != 0) {

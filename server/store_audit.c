@@ -57,6 +57,10 @@ static const char store_audit_sql[] =
     " at INTEGER NOT NULL,"
     " pk BLOB NOT NULL,"
     " sig BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit_readlog ("
+    " device_id INTEGER PRIMARY KEY,"
+    " last_n INTEGER NOT NULL,"
+    " last_hash BLOB NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
     " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
@@ -81,7 +85,7 @@ store_audit_schema(struct store *st)
 	/* most opens find it there: look before taking the write lock */
 	if ((r = store_prepare(st, "SELECT count(*) FROM sqlite_schema WHERE"
 	    " name IN ('audit_log', 'audit_state', 'audit_checkpoints',"
-	    " 'audit_log_no_update', 'audit_log_no_delete',"
+	    " 'audit_readlog', 'audit_log_no_update', 'audit_log_no_delete',"
 	    " 'audit_cp_no_update', 'audit_cp_no_delete')", &s)) != 0)
 		return r;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -91,7 +95,7 @@ store_audit_schema(struct store *st)
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
-	if (n == 7)
+	if (n == 8)
 		return 0;
 	if ((r = store_begin(st)) != 0)
 		return r;
@@ -164,7 +168,8 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 }
 
 static int
-store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e, const uint8_t leaf[MERKLE_HASH_LEN])
+store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
+    const uint8_t leaf[MERKLE_HASH_LEN])
 {
 	const char *const	 texts[] = {
 		e->type, e->outcome, e->user, e->role, e->office,
@@ -234,37 +239,129 @@ store_audit_cp_put(struct store *st, const struct merkle_frontier *f,
 	return r;
 }
 
-int
-store_audit_append(struct store *st, struct audit_entry *e, size_t n,
-    int64_t now, store_audit_sign_fn sign, void *arg)
+/* Within a transaction: append e[0..n) and update the frontier. */
+static int
+store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
+    struct merkle_frontier *f)
 {
-	struct merkle_frontier	 f;
-	sqlite3_stmt		*s = NULL;
-	uint8_t			 leaf[MERKLE_HASH_LEN];
-	size_t			 i;
-	int			 r;
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 leaf[MERKLE_HASH_LEN];
+	size_t		 i;
+	int		 r;
 
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_audit_state_get(st, &f)) != 0 ||
+	if ((r = store_audit_state_get(st, f)) != 0 ||
 	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		e[i].idx = (int64_t)f.size;
+		e[i].idx = (int64_t)f->size;
 		if ((r = audit_entry_leaf(&e[i], leaf)) != 0 ||
-		    (r = merkle_frontier_add(&f, leaf)) != 0)
+		    (r = merkle_frontier_add(f, leaf)) != 0)
 			goto out;
 		if ((r = store_audit_insert(s, &e[i], leaf)) != 0) {
 			store_log(st, "audit insert");
 			goto out;
 		}
 	}
-	if ((r = store_audit_state_put(st, &f)) != 0 ||
+	r = store_audit_state_put(st, f);
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_append(struct store *st, struct audit_entry *e, size_t n,
+    int64_t now, store_audit_sign_fn sign, void *arg)
+{
+	struct merkle_frontier	f;
+	int			r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
 	    (sign != NULL && (r = store_audit_cp_put(st, &f, now, sign,
 	    arg)) != 0) ||
 	    (r = store_commit(st)) != 0)
+		goto out;
+	r = 0;
+ out:
+	store_rollback(st);
+	return r;
+}
+
+int
+store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
+    uint8_t last_hash[MERKLE_HASH_LEN])
+{
+	sqlite3_stmt	*s = NULL;
+	const void	*p;
+	int		 rc, r;
+
+	*last_n = 0;
+	memset(last_hash, 0, MERKLE_HASH_LEN);
+	if ((r = store_prepare(st, "SELECT last_n, last_hash FROM"
+	    " audit_readlog WHERE device_id = ?1", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = 0;
+		goto out;
+	}
+	if (rc != SQLITE_ROW)
+		goto out;
+	if ((p = sqlite3_column_blob(s, 1)) == NULL ||
+	    sqlite3_column_bytes(s, 1) != MERKLE_HASH_LEN) {
+		r = CS_ERR_TAMPERED;
+		goto out;
+	}
+	*last_n = sqlite3_column_int64(s, 0);
+	memcpy(last_hash, p, MERKLE_HASH_LEN);
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
+    int64_t new_n, const uint8_t new_hash[MERKLE_HASH_LEN],
+    struct audit_entry *e, size_t n)
+{
+	struct merkle_frontier	 f;
+	sqlite3_stmt		*s = NULL;
+	uint8_t			 h[MERKLE_HASH_LEN];
+	int64_t			 cur;
+	int			 r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	/* another connection of the same device got there first */
+	if ((r = store_audit_readlog_get(st, device_id, &cur, h)) != 0)
+		goto out;
+	if (cur != old_n) {
+		r = CS_ERR_EXISTS;
+		goto out;
+	}
+	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
+	    (r = store_prepare(st, "INSERT INTO audit_readlog(device_id,"
+	    " last_n, last_hash) VALUES (?1, ?2, ?3) ON CONFLICT(device_id)"
+	    " DO UPDATE SET last_n = ?2, last_hash = ?3", &s)) != 0)
+		goto out;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, new_n) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 3, new_hash, MERKLE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		store_log(st, __func__);
+		goto out;
+	}
+	if ((r = store_commit(st)) != 0)
 		goto out;
 	r = 0;
  out:

@@ -5,7 +5,8 @@
  *
  * audit_log holds one row per entry with its leaf hash; audit_state
  * the tree's size and frontier, so that appending and signing take
- * O(log n); audit_checkpoints the signed checkpoints.  Triggers refuse
+ * O(log n); audit_checkpoints the signed checkpoints; audit_readlog how
+ * far each device's read log has been received.  Triggers refuse
  * UPDATE and DELETE on audit_log.  Functions return 0 or CS_ERR_*.
  */
 #ifndef STORE_AUDIT_H
@@ -49,6 +50,21 @@ int	store_audit_rows(struct store *, const struct audit_filter *f,
 /* Every checkpoint in order of size, then id. */
 int	store_audit_checkpoints(struct store *,
 	    int (*cb)(const struct audit_checkpoint *, void *), void *arg);
+
+/*
+ * How far the read log of device "device_id" has been received: the
+ * last counter and its chain hash (0 and zeros if nothing yet).
+ */
+int	store_audit_readlog_get(struct store *, int64_t device_id,
+	    int64_t *last_n, uint8_t last_hash[MERKLE_HASH_LEN]);
+/*
+ * In one transaction: if the device's last counter is still "old_n"
+ * (else CS_ERR_EXISTS), append e[0..n) and record new_n / new_hash.
+ */
+int	store_audit_readlog_put(struct store *, int64_t device_id,
+	    int64_t old_n, int64_t new_n,
+	    const uint8_t new_hash[MERKLE_HASH_LEN], struct audit_entry *e,
+	    size_t n);
 
 /* The newest checkpoint (largest size, then id): CS_ERR_NOT_FOUND if none. */
 int	store_audit_latest(struct store *, struct audit_checkpoint *cp);

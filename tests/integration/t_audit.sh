@@ -62,6 +62,26 @@ cp1=$(q "SELECT count(*) FROM audit_checkpoints")
 ok "a membership change is followed by a signed checkpoint"
 laptop b sync >"$T/sync.b" 2>&1 || fail "sync b: $(cat "$T/sync.b")"
 
+# bert reads the case while the server is down; the next sync uploads it
+stop_server
+laptop b case show --case "$C" >/dev/null 2>&1 || fail "offline case show"
+t_read=$(date +%s)
+sleep 2
+start_server
+laptop b sync >"$T/sync.b" 2>&1 || fail "sync b: $(cat "$T/sync.b")"
+ctl audit query --case "$C" --user bert --format json >"$T/q.offline"
+line=$(grep '"detail":"on the laptop: show' "$T/q.offline") ||
+    fail "the offline read is not in the log: $(cat "$T/q.offline")"
+dt=$(echo "$line" | sed 's/.*"device_time":\([0-9]*\).*/\1/')
+st=$(echo "$line" | sed 's/.*"server_time":\([0-9]*\).*/\1/')
+[ "$dt" -ge $((t_read - 1)) ] && [ "$dt" -le "$t_read" ] ||
+    fail "device time $dt, read at $t_read"
+[ "$st" -ge $((dt + 2)) ] || fail "server (sync) time $st, device time $dt"
+laptop b sync >/dev/null 2>&1 || fail "second sync b"
+[ "$(ctl audit query --case "$C" --user bert --format json |
+    grep -c 'on the laptop: show')" -eq 1 ] || fail "read uploaded twice"
+ok "an offline read on the laptop reaches the log with device and sync time"
+
 ctl audit query --case "$C" >"$T/q.case" || fail "audit query --case"
 for t in case_create update member_add read; do
 	grep -q " $t " "$T/q.case" || fail "no $t for the case: $(cat "$T/q.case")"

@@ -6,8 +6,11 @@
  * limits, the audit key file (mode, size, created once), checkpoint
  * signatures, and the store: appended entries get consecutive indices,
  * the stored frontier gives the root recomputed from the rows, a
- * checkpoint signs that root, filters select.  (The append-only
- * triggers are tested with sqlite3 in tests/integration/t_audit.sh.)
+ * checkpoint signs that root, filters select; and the protocol side
+ * (audit_sync.c): a device's read log is merged once, a gap or a broken
+ * chain is refused with an alert entry, and a checkpoint request gets a
+ * signed checkpoint with a consistency proof that verifies.  (The
+ * append-only triggers are tested with sqlite3 in t_audit.sh.)
  */
 #include <sys/stat.h>
 
@@ -20,12 +23,16 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "buf.h"
+#include "frame.h"
+#include "server.h"
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
 #include "store.h"
 #include "store_audit.h"
 #include "util.h"
+#include "wire.h"
 #include "test.h"
 
 static const char golden_hex[] =
@@ -262,6 +269,219 @@ test_store(void)
 	TEST_DONE();
 }
 
+/* The read-log chain hash, written from docs/CLIENT.md independently. */
+static void
+chain(const uint8_t prev[32], uint64_t n, int64_t at, const char *action,
+    const char *case_id, uint8_t out[32])
+{
+	uint8_t	buf[32 + 16 + 64 + 1 + 64];
+	size_t	len = 0, i;
+
+	memcpy(buf, prev, 32);
+	len = 32;
+	for (i = 0; i < 8; i++)
+		buf[len++] = (uint8_t)(n >> (56 - 8 * i));
+	for (i = 0; i < 8; i++)
+		buf[len++] = (uint8_t)((uint64_t)at >> (56 - 8 * i));
+	memcpy(buf + len, action, strlen(action));
+	len += strlen(action);
+	buf[len++] = 0;
+	memcpy(buf + len, case_id, strlen(case_id));
+	len += strlen(case_id);
+	crypto_hash_sha256(out, buf, len);
+}
+
+#define NREADS	5
+
+struct reads {
+	Casesync__V1__ReadEvent	 ev[NREADS], *p[NREADS];
+	uint8_t			 h[NREADS + 1][32];	/* h[0]: zeros */
+	char			 action[NREADS][8];
+};
+
+static void
+reads_make(struct reads *r)
+{
+	int	i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < NREADS; i++) {
+		casesync__v1__read_event__init(&r->ev[i]);
+		(void)str_fmt(r->action[i], sizeof(r->action[i]), "%s",
+		    i % 2 ? "search" : "show");
+		r->ev[i].n = (uint64_t)i + 1;
+		r->ev[i].at = 1700000000 + i;
+		r->ev[i].action = r->action[i];
+		r->ev[i].case_id = i % 2 ? (char *)"" :
+		    (char *)"0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
+		chain(r->h[i], r->ev[i].n, r->ev[i].at, r->ev[i].action,
+		    r->ev[i].case_id, r->h[i + 1]);
+		r->ev[i].hash.data = r->h[i + 1];
+		r->ev[i].hash.len = 32;
+		r->p[i] = &r->ev[i];
+	}
+}
+
+/* Send events [from, to) of "r" as a ReadLogUpload; the reply's type. */
+static int
+upload(struct worker *w, const struct store_device *dev, struct reads *r,
+    size_t from, size_t to, uint64_t *last_n)
+{
+	Casesync__V1__ReadLogUpload	 up;
+	wire_env			 env, *rep = NULL;
+	struct buf			*out;
+	const uint8_t			*p;
+	size_t				 len;
+	int				 mc;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__read_log_upload__init(&up);
+	up.prev.data = r->h[from];
+	up.prev.len = 32;
+	up.events = &r->p[from];
+	up.n_events = to - from;
+	env.id = 9;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
+	env.read_log_upload = &up;
+	ASSERT_TRUE(audit_wants(&env));
+	out = buf_new(FRAME_HDR_LEN + FRAME_MAX_DEFAULT);
+	ASSERT_PTR_NE(out, NULL);
+	ASSERT_INT_EQ(audit_handle(w, dev, &env, FRAME_MAX_DEFAULT, out), 0);
+	ASSERT_INT_EQ(frame_get(out, FRAME_MAX_DEFAULT, &p, &len), 0);
+	ASSERT_INT_EQ(wire_decode(p, len, &rep), 0);
+	ASSERT_INT_EQ(rep->id, 9);
+	mc = (int)rep->msg_case;
+	if (mc == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK)
+		*last_n = rep->read_log_ack->last_n;
+	wire_free(rep);
+	buf_free(out);
+	return mc;
+}
+
+static int
+count_cb(const struct audit_entry *e, const uint8_t *leaf, void *arg)
+{
+	(void)e;
+	(void)leaf;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+count(struct store *st, const char *type)
+{
+	struct audit_filter	f;
+	int			n = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.type = type;
+	ASSERT_INT_EQ(store_audit_rows(st, &f, count_cb, &n), 0);
+	return n;
+}
+
+static void
+test_protocol(void)
+{
+	static struct server	 srv;
+	struct worker		 w;
+	struct store_device	 dev;
+	struct reads		 r;
+	struct merkle_array	 a;
+	Casesync__V1__CheckpointRequest req;
+	wire_env		 env, *rep = NULL;
+	struct buf		*out;
+	const uint8_t		*p;
+	const Casesync__V1__CheckpointResponse *cr;
+	uint8_t			 proof[WIRE_PROOF_MAX * 32], old_root[32];
+	uint64_t		 last = 0, old_size;
+	size_t			 len, i;
+	char			 path[256];
+	int			 base;
+
+	TEST_START("protocol: read log upload and checkpoint requests");
+	memset(&w, 0, sizeof(w));
+	memset(&dev, 0, sizeof(dev));
+	w.srv = &srv;
+	w.peer = "192.0.2.7";
+	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
+	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
+	ASSERT_INT_EQ(audit_key_open(dir, &srv.audit_key), 0);
+	dev.id = 4;
+	dev.user.id = 2;
+	(void)str_fmt(dev.user.name, sizeof(dev.user.name), "bert");
+	reads_make(&r);
+	base = count(w.st, "read");	/* test_store's entries */
+
+	/* 1..3, then a retry of 2..3 with 4..5: each read once */
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 0, 3, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK);
+	ASSERT_INT_EQ(last, 3);
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 1, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK);
+	ASSERT_INT_EQ(last, 5);
+	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK);
+	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 0);
+
+	/* a gap: entry 7 after 5 */
+	r.ev[4].n = 7;
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
+	r.ev[4].n = 5;
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 1);
+	/* entry 5 rewritten (another time): the chain breaks */
+	r.ev[4].at++;
+	chain(r.h[4], 5, r.ev[4].at, r.ev[4].action, r.ev[4].case_id,
+	    r.h[5]);
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 2);
+	/* a hash that is not the chain's */
+	reads_make(&r);
+	r.h[5][0] ^= 1;
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
+	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
+
+	/* checkpoint from size 3: a proof that verifies */
+	ASSERT_INT_EQ(store_audit_leaves(w.st, 3,
+	    (uint8_t (*)[32])proof), 0);
+	a.hashes = (const uint8_t (*)[32])proof;
+	a.n = 3;
+	ASSERT_INT_EQ(merkle_root(3, merkle_array_leaf, &a, old_root), 0);
+	old_size = 3;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__checkpoint_request__init(&req);
+	req.old_size = old_size;
+	env.id = 10;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
+	env.checkpoint_request = &req;
+	out = buf_new(FRAME_HDR_LEN + FRAME_MAX_DEFAULT);
+	ASSERT_INT_EQ(audit_handle(&w, &dev, &env, FRAME_MAX_DEFAULT, out), 0);
+	ASSERT_INT_EQ(frame_get(out, FRAME_MAX_DEFAULT, &p, &len), 0);
+	ASSERT_INT_EQ(wire_decode(p, len, &rep), 0);
+	ASSERT_INT_EQ(rep->msg_case,
+	    CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE);
+	cr = rep->checkpoint_response;
+	ASSERT_INT_GE(cr->checkpoint->size, 8);
+	for (i = 0; i < cr->n_consistency; i++)
+		memcpy(proof + 32 * i, cr->consistency[i].data, 32);
+	ASSERT_INT_EQ(merkle_consistency_verify(old_size,
+	    cr->checkpoint->size, old_root, cr->checkpoint->root.data, proof,
+	    32 * cr->n_consistency), 0);
+	ASSERT_INT_EQ(checkpoint_verify(cr->checkpoint->size,
+	    cr->checkpoint->root.data, cr->checkpoint->time,
+	    cr->checkpoint->signature.data, cr->checkpoint->public_key.data),
+	    0);
+	wire_free(rep);
+	buf_free(out);
+	audit_key_free(srv.audit_key);
+	store_close(w.st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -273,6 +493,7 @@ main(void)
 	test_encoding();
 	test_key();
 	test_store();
+	test_protocol();
 	path(p, sizeof(p), "server.db");
 	(void)unlink(p);
 	path(p, sizeof(p), "server.db-wal");
