@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +33,8 @@
 #include "config.h"
 #include "log.h"
 #include "sandbox.h"
+
+#define SANDBOX_MMAP_THRESHOLD	(256 * 1024)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANDBOX_SANITIZER	1	/* see sandbox_enter */
@@ -141,6 +144,14 @@ sandbox_early(void)
 	 * would kill the server.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
+	/*
+	 * A fixed mmap threshold: glibc otherwise raises it to the size of
+	 * the largest block freed (up to 32 MiB), and a peer that sent one
+	 * 16 MiB frame would leave that much in the worker's heap for good.
+	 * Blocks this large are then mapped and unmapped on their own.
+	 */
+	if (mallopt(M_MMAP_THRESHOLD, SANDBOX_MMAP_THRESHOLD) != 1)
+		fatalx("mallopt M_MMAP_THRESHOLD failed");
 }
 
 /* Become "user" (from root) and prove that root is gone for good. */

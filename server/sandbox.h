@@ -23,8 +23,10 @@ struct config;
  * /dev/null if they are not open, so no stray descriptor (a parent's
  * socket, a test harness's file) survives into the server.  Also
  * ignores SIGXFSZ: a write past RLIMIT_FSIZE fails with EFBIG (the
- * request fails with an Error reply) instead of killing the server.  Calls
- * fatal() if that is impossible.
+ * request fails with an Error reply) instead of killing the server, and
+ * fixes malloc's mmap threshold so that memory a large frame took goes
+ * back to the system when it is freed.  Calls fatal() if that is
+ * impossible.
  */
 void	sandbox_early(void);
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 #
 # Resource abuse: 2,000 connections that never finish the TLS
-# handshake, and a slow-loris client trickling one byte every 500 ms.
+# handshake, a slow-loris client trickling one byte every 500 ms, and
+# frames that stop short and are held open.
 # The server closes them on its own (handshake and idle timeouts), a
 # good client is served meanwhile, and memory returns to its baseline.
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +37,19 @@ expect_eq "slow-loris client" "$(probe slowloris)" closed
 el=$(( $(date +%s) - start ))
 [ $el -le 8 ] || fail "slow-loris held for $el s"
 ok "slow-loris closed by the idle timeout after ${el}s"
+
+# a frame that never completes (64 bytes announced, 2 sent) is closed by
+# the idle timeout too, and so is one that stops inside its header
+start=$(date +%s)
+probe raw-prehello 0000 >"$T/trunc2.out" &
+tpid=$!
+expect_eq "truncated frame held open" "$(probe raw-prehello 000000400801)" \
+    closed
+wait $tpid
+expect_eq "truncated frame header held open" "$(cat "$T/trunc2.out")" closed
+el=$(( $(date +%s) - start ))
+[ $el -le 10 ] || fail "truncated frames held for $el s"
+ok "truncated frames closed by the idle timeout after ${el}s"
 
 sleep 1.5	# a worker tick returns freed memory
 after=$(rss_kb)

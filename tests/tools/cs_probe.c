@@ -5,6 +5,7 @@
  * client never would, and prints one word saying how the server
  * answered ("welcome", "pong", "error CODE", "closed", "tls-failed").
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <getopt.h>
@@ -36,7 +37,9 @@ usage(void)
 	    "modes: hello ping unauth-ping before-hello bigframe N random N\n"
 	    "       unknown-msg bad-version hold SECS plain-garbage N\n"
 	    "       flood N, slowloris\n"
-	    "       enroll TOKEN CERT-OUT (with -k KEY)\n");
+	    "       enroll TOKEN CERT-OUT (with -k KEY)\n"
+	    "       raw HEX, raw-prehello HEX, raw-close HEX (bytes as sent,\n"
+	    "       frame headers included), deep N, huge N, hello-twice\n");
 	exit(2);
 }
 
@@ -260,21 +263,114 @@ send_ping(struct conn *c, wire_env **rep)
 	return conn_call(c, &env, rep);
 }
 
+/* Append "v" as a protobuf varint at "off"; returns the new offset. */
+static size_t
+put_varint(uint8_t *p, size_t off, uint64_t v)
+{
+	while (v >= 0x80) {
+		p[off++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[off++] = (uint8_t)v;
+	return off;
+}
+
+/* "raw HEX": the bytes (frame header included) from a hex string. */
+static uint8_t *
+raw_bytes(const char *hex, size_t *len)
+{
+	uint8_t	*p;
+	size_t	 n = strlen(hex);
+
+	if (n == 0 || n % 2 != 0 || (p = malloc(n / 2)) == NULL ||
+	    hex_decode(p, n / 2, hex) != 0)
+		usage();
+	*len = n / 2;
+	return p;
+}
+
+/*
+ * "deep N": Envelope{id 1, push_request: N nested length-delimited
+ * field-1 levels}; "huge N": Envelope{id 1, ping{data: N bytes}}.
+ * Either way a frame the server must refuse without harm.
+ */
+static uint8_t *
+gen_frame(const char *mode, uint64_t n, size_t *lenp)
+{
+	uint8_t	*buf, *inner;
+	size_t	 cap, len = 0, k, i;
+
+	if (n > 64 * 1024 * 1024)
+		usage();
+	cap = (strcmp(mode, "deep") == 0 ? n * 12 : n) + 64;
+	if ((buf = calloc(1, cap)) == NULL ||
+	    (inner = calloc(1, cap)) == NULL)
+		fatal("calloc");
+	if (strcmp(mode, "deep") == 0) {
+		/* built inside out: each level wraps what is there */
+		for (i = 0; i < n; i++) {
+			buf[0] = 0x0a;
+			k = put_varint(buf, 1, len);
+			memcpy(buf + k, inner, len);
+			len += k;
+			memcpy(inner, buf, len);
+		}
+		k = put_varint(buf, 0, 0x08);
+		k = put_varint(buf, k, 1);
+		k = put_varint(buf, k, 20 << 3 | 2);	/* push_request */
+	} else {
+		k = put_varint(inner, 0, 0x0a);		/* Ping.data */
+		k = put_varint(inner, k, n);
+		memset(inner + k, 'x', n);
+		len = k + n;
+		k = put_varint(buf, 0, 0x08);
+		k = put_varint(buf, k, 1);
+		k = put_varint(buf, k, 5 << 3 | 2);	/* ping */
+	}
+	k = put_varint(buf, k, len);
+	memmove(buf + FRAME_HDR_LEN, buf, k);
+	memcpy(buf + FRAME_HDR_LEN + k, inner, len);
+	len += k;
+	frame_hdr(buf, (uint32_t)len);
+	free(inner);
+	*lenp = len + FRAME_HDR_LEN;
+	return buf;
+}
+
+/* Send "p" as is and read what comes back (or the hang-up). */
+static int
+send_raw(struct conn *c, const uint8_t *p, size_t len, wire_env **e)
+{
+	int	r;
+
+	if ((r = conn_send_raw(c, p, len)) != 0)
+		return r;
+	return conn_recv(c, e);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conn_opts	 o;
 	struct conn		*c = NULL;
 	wire_env		*e = NULL;
+	struct rlimit		 rl;
 	uint8_t			 pin[PKI_HASH_LEN], hdr[FRAME_HDR_LEN], *rnd;
+	uint8_t			*raw = NULL;
 	const char		*mode;
 	uint64_t		 n = 0;
+	size_t			 rawlen = 0;
 	int			 ch, r;
 
 	log_init(1, "cs_probe");
 	signal(SIGPIPE, SIG_IGN);	/* a hang-up is a result, not a crash */
 	if (sodium_init() < 0)
 		return 1;
+	/* "flood" holds thousands of sockets: take what the hard limit allows */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = 5000;
 	while ((ch = getopt(argc, argv, "C:P:c:k:n:s:")) != -1) {
@@ -308,9 +404,15 @@ main(int argc, char *argv[])
 	if (o.server == NULL || (o.ca == NULL && o.pin == NULL) || argc < 1)
 		usage();
 	mode = argv[0];
-	if (argc > 1 && strcmp(mode, "enroll") != 0 &&
+	if (strncmp(mode, "raw", 3) == 0) {
+		if (argc != 2)
+			usage();
+		raw = raw_bytes(argv[1], &rawlen);
+	} else if (argc > 1 && strcmp(mode, "enroll") != 0 &&
 	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
+	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0)
+		raw = gen_frame(mode, n, &rawlen);
 	if (strcmp(mode, "hold") == 0)
 		o.timeout_ms = (int)n * 1000;
 
@@ -324,10 +426,12 @@ main(int argc, char *argv[])
 	}
 	if ((r = conn_open(&o, &c)) != 0) {
 		printf("tls-failed %s\n", cs_err(r));
-		return 0;
+		goto out;
 	}
 	if (strcmp(mode, "before-hello") == 0)
 		r = send_ping(c, &e);
+	else if (strcmp(mode, "raw-prehello") == 0)
+		r = send_raw(c, raw, rawlen, &e);
 	else if (strcmp(mode, "bigframe") == 0) {
 		frame_hdr(hdr, (uint32_t)n);
 		if ((r = conn_send_raw(c, hdr, sizeof(hdr))) == 0)
@@ -364,8 +468,7 @@ main(int argc, char *argv[])
 		r = conn_recv(c, &e);
 		if (r == CS_ERR_TIMEOUT) {
 			printf("timeout\n");
-			conn_close(c);
-			return 0;
+			goto out;
 		}
 	} else {
 		if ((r = conn_hello(c, NULL, &e)) != 0 ||
@@ -376,6 +479,16 @@ main(int argc, char *argv[])
 		if (strcmp(mode, "ping") == 0 ||
 		    strcmp(mode, "unauth-ping") == 0)
 			r = send_ping(c, &e);
+		else if (strcmp(mode, "raw") == 0 ||
+		    strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0)
+			r = send_raw(c, raw, rawlen, &e);
+		else if (strcmp(mode, "raw-close") == 0) {
+			/* hang up in the middle of whatever that was */
+			r = conn_send_raw(c, raw, rawlen);
+			printf("%s\n", r == 0 ? "sent" : cs_err(r));
+			goto out;
+		} else if (strcmp(mode, "hello-twice") == 0)
+			r = send_hello(c, WIRE_PROTOCOL_VERSION, &e);
 		else if (strcmp(mode, "unknown-msg") == 0) {
 			/* field 99, varint 1: a message from the future */
 			static const uint8_t fut[] = { 0, 0, 0, 5,
@@ -391,6 +504,8 @@ main(int argc, char *argv[])
 		r = CS_ERR_PEER;
 	report(r, e);
  out:
+	fflush(stdout);		/* a sanitizer report at exit must not eat it */
+	free(raw);
 	conn_close(c);
 	X509_free(o.ca);
 	X509_free(o.cert);
