@@ -106,8 +106,8 @@ transfer_print(const Casesync__V1__TransferInfo *t)
 		    t->purges_pending);
 	}
 	if (t->rejection[0] != '\0')
-		printf(" rejected: %s", str_vis(text, sizeof(text), t->rejection,
-		    strlen(t->rejection)));
+		printf(" rejected: %s", str_vis(text, sizeof(text),
+		    t->rejection, strlen(t->rejection)));
 	if (t->note[0] != '\0')
 		printf(" note: %s", str_vis(text, sizeof(text), t->note,
 		    strlen(t->note)));
@@ -177,13 +177,15 @@ transfer_list(struct cli *cli)
 		casesync__v1__transfer_list_request__init(&lr);
 		lr.after = after;
 		casesync__v1__envelope__init(&env);
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
+		env.msg_case =
+		    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
 		env.transfer_list_request = &lr;
 		if ((r = conn_call(c, &env, &rep)) != 0) {
 			cli_report("transfer list", r, rep);
 			break;
 		}
-		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST) {
+		if (rep->msg_case !=
+		    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST) {
 			cli_errx("transfer list: unexpected reply");
 			r = CS_ERR_PROTOCOL;
 			break;
@@ -194,7 +196,8 @@ transfer_list(struct cli *cli)
 					putchar(',');
 				transfer_json(rep->transfer_list->transfers[i]);
 			} else
-				transfer_print(rep->transfer_list->transfers[i]);
+				transfer_print(
+				    rep->transfer_list->transfers[i]);
 			after = rep->transfer_list->transfers[i]->transfer_id;
 			n++;
 		}
@@ -318,7 +321,8 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 	}
 	if (strcmp(sub, "accept") == 0) {
 		if (reg == NULL || reg[0] == '\0' || reason != NULL ||
-		    strlen(reg) > WIRE_STR_MAX || !utf8_valid(reg, strlen(reg))) {
+		    strlen(reg) > WIRE_STR_MAX ||
+		    !utf8_valid(reg, strlen(reg))) {
 			cli_errx("transfer accept: --regisseur NAME is needed: "
 			    "a jeugdbeschermer of your office");
 			return EXIT_USAGE;

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_transfer.h"
+#include "store_transfer_int.h"
 
 static const char store_transfer_sql[] =
     "CREATE TABLE IF NOT EXISTS transfers ("
@@ -118,8 +119,8 @@ store_transfer_schema(struct store *st)
  * of "texts"), step once.  With "out", a row is required (NOT_FOUND
  * without) and *out gets column 0.
  */
-static int
-xfer_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
+int
+store_xfer_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
     const int64_t *ints, const char *const *texts)
 {
 	sqlite3_stmt	*s = NULL;
@@ -156,15 +157,15 @@ xfer_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
 	return r;
 }
 
-static int
-xfer_seq_next(struct store *st, int64_t *seq)
+int
+store_xfer_seq_next(struct store *st, int64_t *seq)
 {
 	int	r;
 
 	if ((r = store_seq(st, seq)) != 0)
 		return r;
 	(*seq)++;
-	return xfer_do(st, "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	return store_xfer_do(st, "UPDATE meta SET value = ?1 WHERE key = 'seq'",
 	    NULL, "i", seq, NULL);
 }
 
@@ -220,33 +221,33 @@ store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
 }
 
 /* The case's office and regisseur.  NOT_FOUND or DB. */
-static int
-xfer_case(struct store *st, const char *case_id, int64_t *office,
+int
+store_xfer_case(struct store *st, const char *case_id, int64_t *office,
     int64_t *regisseur)
 {
 	const char	*t[1] = { case_id };
 	int		 r;
 
 	*regisseur = 0;
-	if ((r = xfer_do(st, "SELECT office_id FROM cases WHERE id = ?1",
+	if ((r = store_xfer_do(st, "SELECT office_id FROM cases WHERE id = ?1",
 	    office, "t", NULL, t)) != 0)
 		return r;
-	return xfer_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
+	return store_xfer_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
 	    " WHERE id = ?1", regisseur, "t", NULL, t);
 }
 
 /* The id of the office called "name" (NOT_FOUND). */
-static int
-xfer_office(struct store *st, const char *name, int64_t *id)
+int
+store_xfer_office(struct store *st, const char *name, int64_t *id)
 {
 	const char	*t[1] = { name };
 
-	return xfer_do(st, "SELECT id FROM offices WHERE name = ?1", id, "t",
-	    NULL, t);
+	return store_xfer_do(st, "SELECT id FROM offices WHERE name = ?1", id,
+	    "t", NULL, t);
 }
 
-static int
-xfer_is_lead_of(struct store *st, const struct store_user *u,
+int
+store_xfer_is_lead_of(struct store *st, const struct store_user *u,
     int64_t office, int *yes)
 {
 	int64_t	mine;
@@ -255,7 +256,7 @@ xfer_is_lead_of(struct store *st, const struct store_user *u,
 	*yes = 0;
 	if (strcmp(u->role, "teamleider") != 0)
 		return 0;
-	if ((r = xfer_office(st, u->office, &mine)) != 0)
+	if ((r = store_xfer_office(st, u->office, &mine)) != 0)
 		return r;
 	*yes = mine == office;
 	return 0;
@@ -265,22 +266,22 @@ xfer_is_lead_of(struct store *st, const struct store_user *u,
  * Give "user" write access to the case from grant "seq" on (keeping an
  * earlier grant), and forget any end of access or pending purge.
  */
-static int
-xfer_member_full(struct store *st, int64_t user, const char *case_id,
+int
+store_xfer_member_full(struct store *st, int64_t user, const char *case_id,
     int64_t seq)
 {
 	const char	*t[1] = { case_id };
 	int		 r;
 
-	if ((r = xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	if ((r = store_xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
 	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 0) ON CONFLICT DO"
 	    " UPDATE SET read_only = 0", NULL, "iti",
 	    (const int64_t[]){ user, seq }, t)) != 0 ||
-	    (r = xfer_do(st, "DELETE FROM access_expiry WHERE user_id = ?1"
-	    " AND case_id = ?2", NULL, "it", &user, t)) != 0)
+	    (r = store_xfer_do(st, "DELETE FROM access_expiry WHERE"
+	    " user_id = ?1 AND case_id = ?2", NULL, "it", &user, t)) != 0)
 		return r;
 	/* a purge not yet done is moot once access is back */
-	return xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	return store_xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
 	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
 	    " WHERE user_id = ?1)", NULL, "it", &user, t);
 }
@@ -299,11 +300,11 @@ store_transfer_request(struct store *st, const struct store_user *actor,
 	*why = NULL;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = xfer_case(st, case_id, &office, &regisseur)) != 0) {
+	if ((r = store_xfer_case(st, case_id, &office, &regisseur)) != 0) {
 		*why = "no such case";
 		goto fail;
 	}
-	if ((r = xfer_is_lead_of(st, actor, office, &lead)) != 0)
+	if ((r = store_xfer_is_lead_of(st, actor, office, &lead)) != 0)
 		goto fail;
 	if (regisseur != actor->id && !lead) {
 		*why = "only the case's regisseur or a teamleider of the "
@@ -311,7 +312,7 @@ store_transfer_request(struct store *st, const struct store_user *actor,
 		r = CS_ERR_AUTH;
 		goto fail;
 	}
-	if ((r = xfer_office(st, to_office, &to)) != 0) {
+	if ((r = store_xfer_office(st, to_office, &to)) != 0) {
 		*why = "no such office";
 		goto fail;
 	}
@@ -323,8 +324,8 @@ store_transfer_request(struct store *st, const struct store_user *actor,
 	t[0] = case_id;
 	t[1] = reason;
 	t[2] = note;
-	r = xfer_do(st, "INSERT INTO transfers(case_id, state, reason, note,"
-	    " from_office_id, to_office_id, requested_by, requested_at)"
+	r = store_xfer_do(st, "INSERT INTO transfers(case_id, state, reason,"
+	    " note, from_office_id, to_office_id, requested_by, requested_at)"
 	    " VALUES (?1, 'REQUESTED', ?2, ?3, ?4, ?5, ?6, ?7)", NULL,
 	    "tttiiii", (const int64_t[]){ office, to, actor->id, now }, t);
 	if (r == CS_ERR_EXISTS)
@@ -354,9 +355,9 @@ xfer_open(struct store *st, int64_t id, struct store_transfer *t,
 		*why = "no such transfer";
 		return r;
 	}
-	if ((r = xfer_office(st, t->from_office, from)) != 0 ||
-	    (r = xfer_office(st, t->to_office, to)) != 0 ||
-	    (r = xfer_do(st, "SELECT requested_by FROM transfers WHERE"
+	if ((r = store_xfer_office(st, t->from_office, from)) != 0 ||
+	    (r = store_xfer_office(st, t->to_office, to)) != 0 ||
+	    (r = store_xfer_do(st, "SELECT requested_by FROM transfers WHERE"
 	    " id = ?1", requester, "i", &id, NULL)) != 0)
 		return r;
 	return 0;
@@ -385,14 +386,14 @@ xfer_receiver(struct store *st, const struct store_user *actor,
 		*why = "the sender cannot accept or reject its own transfer";
 		return CS_ERR_SELF;
 	}
-	if ((r = xfer_is_lead_of(st, actor, from, &lead)) != 0)
+	if ((r = store_xfer_is_lead_of(st, actor, from, &lead)) != 0)
 		return r;
 	if (lead) {
 		*why = "the sending office cannot accept or reject its own "
 		    "transfer";
 		return CS_ERR_SELF;
 	}
-	if ((r = xfer_is_lead_of(st, actor, to, &lead)) != 0)
+	if ((r = store_xfer_is_lead_of(st, actor, to, &lead)) != 0)
 		return r;
 	if (!lead) {
 		*why = "only a teamleider of the target office decides";
@@ -421,7 +422,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    (r = xfer_receiver(st, actor, from, to, requester, why)) != 0 ||
 	    (r = xfer_decided(&t, why)) != 0)
 		goto fail;
-	if ((r = xfer_case(st, t.case_id, &office, &cur)) != 0)
+	if ((r = store_xfer_case(st, t.case_id, &office, &cur)) != 0)
 		goto fail;
 	if (office != from) {
 		*why = "the case is no longer with the sending office";
@@ -429,7 +430,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = regisseur;
-	if ((r = xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	if ((r = store_xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
 	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
 	    &to, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
@@ -439,25 +440,25 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 		}
 		goto fail;
 	}
-	if ((r = xfer_seq_next(st, &seq)) != 0)
+	if ((r = store_xfer_seq_next(st, &seq)) != 0)
 		goto fail;
 	tx[0] = t.case_id;
 	/* the old office reads until the window ends, then loses the case */
-	if ((r = xfer_do(st, "UPDATE case_members SET read_only = 1 WHERE"
+	if ((r = store_xfer_do(st, "UPDATE case_members SET read_only = 1 WHERE"
 	    " case_id = ?2 AND user_id IN (SELECT id FROM users WHERE"
 	    " office_id = ?1)", NULL, "it", &from, tx)) != 0 ||
-	    (r = xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	    (r = store_xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, transfer_id) SELECT m.user_id, m.case_id, ?1, ?2"
 	    " FROM case_members m JOIN users u ON u.id = m.user_id WHERE"
 	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT DO UPDATE SET"
 	    " expires_at = ?1, transfer_id = ?2, glass_id = NULL", NULL,
 	    "iiit", (const int64_t[]){ end, id, from }, tx)) != 0 ||
-	    (r = xfer_do(st, "UPDATE cases SET office_id = ?1,"
+	    (r = store_xfer_do(st, "UPDATE cases SET office_id = ?1,"
 	    " regisseur_id = ?2 WHERE id = ?3", NULL, "iit",
 	    (const int64_t[]){ to, newreg }, tx)) != 0 ||
-	    (r = xfer_member_full(st, newreg, t.case_id, seq)) != 0 ||
-	    (r = xfer_member_full(st, actor->id, t.case_id, seq)) != 0 ||
-	    (r = xfer_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
+	    (r = store_xfer_member_full(st, newreg, t.case_id, seq)) != 0 ||
+	    (r = store_xfer_member_full(st, actor->id, t.case_id, seq)) != 0 ||
+	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
 	    " decided_by = ?1, decided_at = ?2, new_regisseur_id = ?3,"
 	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
 	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0 ||
@@ -487,7 +488,7 @@ store_transfer_reject(struct store *st, const struct store_user *actor,
 	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
 	    (r = xfer_receiver(st, actor, from, to, requester, why)) != 0 ||
 	    (r = xfer_decided(&t, why)) != 0 ||
-	    (r = xfer_do(st, "UPDATE transfers SET state = 'REJECTED',"
+	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'REJECTED',"
 	    " decided_by = ?1, decided_at = ?2, rejection = ?3 WHERE"
 	    " id = ?4", NULL, "iiti", (const int64_t[]){ actor->id, now,
 	    id }, tx)) != 0 ||
@@ -512,7 +513,7 @@ store_transfer_revoke(struct store *st, const struct store_user *actor,
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
-	    (r = xfer_is_lead_of(st, actor, from, &lead)) != 0)
+	    (r = store_xfer_is_lead_of(st, actor, from, &lead)) != 0)
 		goto fail;
 	if (actor->id != requester && !lead) {
 		*why = "only the requester or a teamleider of the sending "
@@ -521,7 +522,7 @@ store_transfer_revoke(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	if ((r = xfer_decided(&t, why)) != 0 ||
-	    (r = xfer_do(st, "UPDATE transfers SET state = 'REVOKED',"
+	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'REVOKED',"
 	    " decided_by = ?1, decided_at = ?2 WHERE id = ?3", NULL, "iii",
 	    (const int64_t[]){ actor->id, now, id }, NULL)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -640,11 +641,11 @@ store_team_assign(struct store *st, const struct store_user *actor,
 	*why = NULL;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = xfer_case(st, case_id, &office, &cur)) != 0) {
+	if ((r = store_xfer_case(st, case_id, &office, &cur)) != 0) {
 		*why = "no such case";
 		goto fail;
 	}
-	if ((r = xfer_is_lead_of(st, actor, office, &lead)) != 0)
+	if ((r = store_xfer_is_lead_of(st, actor, office, &lead)) != 0)
 		goto fail;
 	if (!lead) {
 		*why = "only a teamleider of the owning office assigns";
@@ -652,7 +653,7 @@ store_team_assign(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = regisseur;
-	if ((r = xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	if ((r = store_xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
 	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
 	    &office, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
@@ -663,146 +664,15 @@ store_team_assign(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = case_id;
-	if ((r = xfer_seq_next(st, &seq)) != 0 ||
-	    (r = xfer_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
+	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
+	    (r = store_xfer_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
 	    " id = ?2", NULL, "it", &newreg, tx)) != 0 ||
-	    (r = xfer_member_full(st, newreg, case_id, seq)) != 0 ||
+	    (r = store_xfer_member_full(st, newreg, case_id, seq)) != 0 ||
 	    (r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;
 	return 0;
  fail:
-	store_rollback(st);
-	return r;
-}
-
-static int
-glass_row(sqlite3_stmt *s, struct store_glass *g)
-{
-	memset(g, 0, sizeof(*g));
-	g->id = sqlite3_column_int64(s, 0);
-	if (store_col_text(s, 1, g->case_id, sizeof(g->case_id)) != 0 ||
-	    store_col_text(s, 2, g->user, sizeof(g->user)) != 0 ||
-	    store_col_text(s, 3, g->user_office, sizeof(g->user_office)) != 0 ||
-	    store_col_text(s, 4, g->case_office, sizeof(g->case_office)) != 0 ||
-	    store_col_text(s, 5, g->reason, sizeof(g->reason)) != 0)
-		return CS_ERR_DB;
-	g->granted_at = sqlite3_column_int64(s, 6);
-	g->expires_at = sqlite3_column_int64(s, 7);
-	g->ended_at = sqlite3_column_int64(s, 8);
-	return 0;
-}
-
-#define GLASS_SELECT							\
-	"SELECT g.id, g.case_id, u.name, uo.name, co.name, g.reason,"	\
-	" g.granted_at, g.expires_at, coalesce(g.ended_at, 0) FROM glass g" \
-	" JOIN users u ON u.id = g.user_id JOIN offices uo ON"		\
-	" uo.id = u.office_id JOIN offices co ON co.id = g.case_office_id"
-
-int
-store_glass_list(struct store *st,
-    int (*cb)(const struct store_glass *, void *), void *arg)
-{
-	sqlite3_stmt		*s = NULL;
-	struct store_glass	 g;
-	int			 rc, r = CS_ERR_DB;
-
-	if (store_prepare(st, GLASS_SELECT " ORDER BY g.id DESC", &s) != 0)
-		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (glass_row(s, &g) != 0)
-			goto out;
-		if ((r = cb(&g, arg)) != 0)
-			goto out;
-		r = CS_ERR_DB;
-	}
-	if (rc != SQLITE_DONE)
-		goto out;
-	r = 0;
- out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
-}
-
-int
-store_glass(struct store *st, const struct store_user *actor,
-    const char *case_id, const char *reason, int64_t now, int64_t duration,
-    struct store_glass *out, int64_t *seqp, const char **why)
-{
-	sqlite3_stmt	*s = NULL;
-	const char	*tx[2];
-	int64_t		 office, cur, mine, seq, member, gid;
-	int		 rc, r;
-
-	memset(out, 0, sizeof(*out));
-	*seqp = 0;
-	*why = NULL;
-	if (strcmp(actor->role, "jeugdbeschermer") != 0 &&
-	    strcmp(actor->role, "gedragswetenschapper") != 0 &&
-	    strcmp(actor->role, "teamleider") != 0) {
-		*why = "this role never reads case files";
-		return CS_ERR_AUTH;
-	}
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = xfer_case(st, case_id, &office, &cur)) != 0) {
-		*why = "no such case";
-		goto fail;
-	}
-	if ((r = xfer_office(st, actor->office, &mine)) != 0)
-		goto fail;
-	if (mine == office) {
-		*why = "a case of your own office: ask its teamleider for "
-		    "access";
-		r = CS_ERR_AUTH;
-		goto fail;
-	}
-	tx[0] = case_id;
-	tx[1] = reason;
-	if ((r = xfer_do(st, "SELECT count(*) FROM case_members WHERE"
-	    " user_id = ?1 AND case_id = ?2", &member, "it", &actor->id,
-	    tx)) != 0)
-		goto fail;
-	if (member != 0) {
-		*why = "you have access to this case already";
-		r = CS_ERR_EXISTS;
-		goto fail;
-	}
-	if ((r = xfer_seq_next(st, &seq)) != 0 ||
-	    (r = xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
-	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 1)", NULL, "iti",
-	    (const int64_t[]){ actor->id, seq }, tx)) != 0 ||
-	    (r = xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
-	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
-	    " WHERE user_id = ?1)", NULL, "it", &actor->id, tx)) != 0 ||
-	    (r = xfer_do(st, "INSERT INTO glass(case_id, user_id,"
-	    " case_office_id, reason, granted_at, expires_at) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii", (const int64_t[]){
-	    actor->id, office, now, now + duration }, tx)) != 0)
-		goto fail;
-	gid = sqlite3_last_insert_rowid(st->db);
-	if ((r = xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
-	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
-	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
-		goto fail;
-	r = CS_ERR_DB;
-	if (store_prepare(st, GLASS_SELECT " WHERE g.id = ?1", &s) != 0 ||
-	    sqlite3_bind_int64(s, 1, gid) != SQLITE_OK ||
-	    (rc = sqlite3_step(s)) != SQLITE_ROW || glass_row(s, out) != 0)
-		goto fail;
-	sqlite3_finalize(s);
-	s = NULL;
-	if ((r = store_commit(st)) != 0)
-		goto fail;
-	*seqp = seq;
-	return 0;
- fail:
-	if (s != NULL) {
-		store_log(st, __func__);
-		sqlite3_finalize(s);
-	}
 	store_rollback(st);
 	return r;
 }
@@ -815,7 +685,7 @@ store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
 
 	*seqp = 0;
 	/* both parts are index probes when nothing is due */
-	if ((r = xfer_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
+	if ((r = store_xfer_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
 	    " WHERE expires_at <= ?1) OR EXISTS (SELECT 1 FROM transfers t"
 	    " WHERE t.state = 'ACCEPTED' AND t.window_end <= ?1 AND NOT"
 	    " EXISTS (SELECT 1 FROM transfer_purges tp JOIN purges p ON"
@@ -826,32 +696,33 @@ store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
 		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = xfer_seq_next(st, &seq)) != 0)
+	if ((r = store_xfer_seq_next(st, &seq)) != 0)
 		goto fail;
 	/*
 	 * Every device of a user whose read-only access ended deletes the
 	 * case (a membership made writable again is not ended: someone
 	 * gave it back on purpose).  A transfer remembers its devices.
 	 */
-	if ((r = xfer_do(st, "INSERT INTO purges(device_id, case_id,"
+	if ((r = store_xfer_do(st, "INSERT INTO purges(device_id, case_id,"
 	    " created_seq) SELECT d.id, a.case_id, ?2" XFER_DUE
 	    " ON CONFLICT DO UPDATE SET created_seq = ?2, receipt_at = NULL,"
 	    " records_deleted = NULL", NULL, "ii",
 	    (const int64_t[]){ now, seq }, NULL)) != 0 ||
-	    (r = xfer_do(st, "INSERT OR IGNORE INTO transfer_purges("
+	    (r = store_xfer_do(st, "INSERT OR IGNORE INTO transfer_purges("
 	    "transfer_id, device_id) SELECT a.transfer_id, d.id" XFER_DUE
 	    " AND a.transfer_id IS NOT NULL", NULL, "i", &now, NULL)) != 0 ||
-	    (r = xfer_do(st, "UPDATE glass SET ended_at = ?1 WHERE ended_at"
-	    " IS NULL AND id IN (SELECT glass_id FROM access_expiry WHERE"
-	    " expires_at <= ?1 AND glass_id IS NOT NULL)", NULL, "i", &now,
-	    NULL)) != 0 ||
-	    (r = xfer_do(st, "DELETE FROM case_members WHERE read_only = 1"
-	    " AND EXISTS (SELECT 1 FROM access_expiry a WHERE a.user_id ="
-	    " case_members.user_id AND a.case_id = case_members.case_id AND"
-	    " a.expires_at <= ?1)", NULL, "i", &now, NULL)) != 0 ||
-	    (r = xfer_do(st, "DELETE FROM access_expiry WHERE expires_at <="
-	    " ?1", NULL, "i", &now, NULL)) != 0 ||
-	    (r = xfer_do(st, "UPDATE transfers SET state = 'COMPLETED',"
+	    (r = store_xfer_do(st, "UPDATE glass SET ended_at = ?1 WHERE"
+	    " ended_at IS NULL AND id IN (SELECT glass_id FROM access_expiry"
+	    " WHERE expires_at <= ?1 AND glass_id IS NOT NULL)", NULL, "i",
+	    &now, NULL)) != 0 ||
+	    (r = store_xfer_do(st, "DELETE FROM case_members WHERE"
+	    " read_only = 1 AND EXISTS (SELECT 1 FROM access_expiry a WHERE"
+	    " a.user_id = case_members.user_id AND"
+	    " a.case_id = case_members.case_id AND a.expires_at <= ?1)", NULL,
+	    "i", &now, NULL)) != 0 ||
+	    (r = store_xfer_do(st, "DELETE FROM access_expiry WHERE"
+	    " expires_at <= ?1", NULL, "i", &now, NULL)) != 0 ||
+	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'COMPLETED',"
 	    " completed_at = ?1 WHERE state = 'ACCEPTED' AND window_end <= ?1"
 	    " AND NOT EXISTS (SELECT 1 FROM access_expiry a WHERE"
 	    " a.transfer_id = transfers.id) AND NOT EXISTS (SELECT 1 FROM"

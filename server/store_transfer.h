@@ -30,7 +30,8 @@
 struct store_transfer {
 	int64_t	id;
 	char	case_id[STORE_UUID_LEN + 1];
-	char	state[16];	/* REQUESTED ACCEPTED REJECTED REVOKED COMPLETED */
+	char	state[16];	/* REQUESTED ACCEPTED REJECTED REVOKED */
+				/* COMPLETED */
 	char	reason[16];	/* moved capacity expertise other */
 	char	note[STORE_TEXT_MAX + 1];
 	char	from_office[STORE_NAME_MAX + 1];

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_glass.c - break-the-glass access in the server database (see
+ * store_transfer.h): read-only membership of a case of another office,
+ * granted at once for a fixed time, with a row in "glass" for the
+ * review and one in "access_expiry" that store_transfer_tick() turns
+ * into the end of the access and a purge, as for a handover window.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_transfer.h"
+#include "store_transfer_int.h"
+
+static int
+glass_row(sqlite3_stmt *s, struct store_glass *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->id = sqlite3_column_int64(s, 0);
+	if (store_col_text(s, 1, g->case_id, sizeof(g->case_id)) != 0 ||
+	    store_col_text(s, 2, g->user, sizeof(g->user)) != 0 ||
+	    store_col_text(s, 3, g->user_office, sizeof(g->user_office)) != 0 ||
+	    store_col_text(s, 4, g->case_office, sizeof(g->case_office)) != 0 ||
+	    store_col_text(s, 5, g->reason, sizeof(g->reason)) != 0)
+		return CS_ERR_DB;
+	g->granted_at = sqlite3_column_int64(s, 6);
+	g->expires_at = sqlite3_column_int64(s, 7);
+	g->ended_at = sqlite3_column_int64(s, 8);
+	return 0;
+}
+
+#define GLASS_SELECT							\
+	"SELECT g.id, g.case_id, u.name, uo.name, co.name, g.reason,"	\
+	" g.granted_at, g.expires_at, coalesce(g.ended_at, 0) FROM glass g" \
+	" JOIN users u ON u.id = g.user_id JOIN offices uo ON"		\
+	" uo.id = u.office_id JOIN offices co ON co.id = g.case_office_id"
+
+int
+store_glass_list(struct store *st,
+    int (*cb)(const struct store_glass *, void *), void *arg)
+{
+	sqlite3_stmt		*s = NULL;
+	struct store_glass	 g;
+	int			 rc, r = CS_ERR_DB;
+
+	if (store_prepare(st, GLASS_SELECT " ORDER BY g.id DESC", &s) != 0)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (glass_row(s, &g) != 0)
+			goto out;
+		if ((r = cb(&g, arg)) != 0)
+			goto out;
+		r = CS_ERR_DB;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_glass(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *reason, int64_t now, int64_t duration,
+    struct store_glass *out, int64_t *seqp, const char **why)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*tx[2];
+	int64_t		 office, cur, mine, seq, member, gid;
+	int		 rc, r;
+
+	memset(out, 0, sizeof(*out));
+	*seqp = 0;
+	*why = NULL;
+	if (strcmp(actor->role, "jeugdbeschermer") != 0 &&
+	    strcmp(actor->role, "gedragswetenschapper") != 0 &&
+	    strcmp(actor->role, "teamleider") != 0) {
+		*why = "this role never reads case files";
+		return CS_ERR_AUTH;
+	}
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_xfer_case(st, case_id, &office, &cur)) != 0) {
+		*why = "no such case";
+		goto fail;
+	}
+	if ((r = store_xfer_office(st, actor->office, &mine)) != 0)
+		goto fail;
+	if (mine == office) {
+		*why = "a case of your own office: ask its teamleider for "
+		    "access";
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
+	tx[0] = case_id;
+	tx[1] = reason;
+	if ((r = store_xfer_do(st, "SELECT count(*) FROM case_members WHERE"
+	    " user_id = ?1 AND case_id = ?2", &member, "it", &actor->id,
+	    tx)) != 0)
+		goto fail;
+	if (member != 0) {
+		*why = "you have access to this case already";
+		r = CS_ERR_EXISTS;
+		goto fail;
+	}
+	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
+	    (r = store_xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 1)", NULL, "iti",
+	    (const int64_t[]){ actor->id, seq }, tx)) != 0 ||
+	    (r = store_xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
+	    " WHERE user_id = ?1)", NULL, "it", &actor->id, tx)) != 0 ||
+	    (r = store_xfer_do(st, "INSERT INTO glass(case_id, user_id,"
+	    " case_office_id, reason, granted_at, expires_at) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii", (const int64_t[]){
+	    actor->id, office, now, now + duration }, tx)) != 0)
+		goto fail;
+	gid = sqlite3_last_insert_rowid(st->db);
+	if ((r = store_xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
+	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
+		goto fail;
+	r = CS_ERR_DB;
+	if (store_prepare(st, GLASS_SELECT " WHERE g.id = ?1", &s) != 0 ||
+	    sqlite3_bind_int64(s, 1, gid) != SQLITE_OK ||
+	    (rc = sqlite3_step(s)) != SQLITE_ROW || glass_row(s, out) != 0)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	*seqp = seq;
+	return 0;
+ fail:
+	if (s != NULL) {
+		store_log(st, __func__);
+		sqlite3_finalize(s);
+	}
+	store_rollback(st);
+	return r;
+}

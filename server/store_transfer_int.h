@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_transfer_int.h - helpers shared by store_transfer.c and
+ * store_glass.c, inside an open transaction unless said otherwise.
+ * Not for other modules.
+ */
+#ifndef STORE_TRANSFER_INT_H
+#define STORE_TRANSFER_INT_H
+
+#include <stdint.h>
+
+struct store;
+
+/*
+ * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
+ * of "texts"), step once.  With "out", a row is required (NOT_FOUND
+ * without) and *out gets column 0.  A constraint failure maps through
+ * store_errcode() (EXISTS for a unique index).
+ */
+int	store_xfer_do(struct store *, const char *sql, int64_t *out,
+	    const char *fmt, const int64_t *ints, const char *const *texts);
+/* Take the next seq (meta 'seq'); *seq gets it. */
+int	store_xfer_seq_next(struct store *, int64_t *seq);
+/* The case's owning office and regisseur (0: none).  NOT_FOUND. */
+int	store_xfer_case(struct store *, const char *case_id, int64_t *office,
+	    int64_t *regisseur);
+/* The id of the office called "name".  NOT_FOUND. */
+int	store_xfer_office(struct store *, const char *name, int64_t *id);
+/* *yes = 1 if "u" is a teamleider of office "office". */
+int	store_xfer_is_lead_of(struct store *, const struct store_user *u,
+	    int64_t office, int *yes);
+/*
+ * Give "user" write access to the case from grant "seq" on (keeping an
+ * earlier grant), and forget any end of access or pending purge.
+ */
+int	store_xfer_member_full(struct store *, int64_t user,
+	    const char *case_id, int64_t seq);
+
+#endif /* STORE_TRANSFER_INT_H */
