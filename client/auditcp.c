@@ -20,6 +20,8 @@
 #include "util.h"
 #include "wire.h"
 
+#define AUDITCP_SIG_MAX		128	/* a DER ECDSA P-256 signature fits */
+
 static const char auditcp_schema[] =
     "CREATE TABLE IF NOT EXISTS audit_checkpoint ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -264,13 +266,37 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 	return r;
 }
 
+/* Sign the head (last n and hash) of a batch with the device key. */
+static int
+auditcp_sign_head(EVP_PKEY *key, uint64_t n, const uint8_t hash[32],
+    uint8_t *sig, size_t *siglen)
+{
+	EVP_MD_CTX	*ctx = NULL;
+	uint8_t		 msg[CHECKPOINT_READ_HEAD_LEN];
+	int		 r = CS_ERR_CRYPTO;
+
+	checkpoint_read_head(n, hash, msg);
+	/* Ed25519 hashes by itself; ECDSA P-256 over SHA-256 */
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, EVP_PKEY_get_id(key) ==
+	    EVP_PKEY_ED25519 ? NULL : EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(ctx, sig, siglen, msg, sizeof(msg)) != 1)
+		goto out;
+	r = 0;
+ out:
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
 /* Upload the read log entries the server does not have yet. */
 static int
-auditcp_upload_reads(struct conn *c, sqlite3 *db)
+auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 {
 	Casesync__V1__ReadLogUpload	 up;
 	struct auditcp_batch		*b = NULL;
 	wire_env			 env, *rep = NULL;
+	uint8_t				 sig[AUDITCP_SIG_MAX];
+	size_t				 siglen;
 	int64_t				 sent;
 	int				 r;
 
@@ -281,8 +307,14 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db)
 	for (;;) {
 		if ((r = auditcp_batch_read(db, sent, b)) != 0 || b->n == 0)
 			goto out;
+		siglen = sizeof(sig);
+		if ((r = auditcp_sign_head(key, b->ev[b->n - 1].n,
+		    b->hash[b->n - 1], sig, &siglen)) != 0)
+			goto out;
 		casesync__v1__envelope__init(&env);
 		casesync__v1__read_log_upload__init(&up);
+		up.signature.data = sig;
+		up.signature.len = siglen;
 		up.prev.data = b->prev;
 		up.prev.len = MERKLE_HASH_LEN;
 		up.events = b->ptrs;
@@ -316,7 +348,7 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db)
 }
 
 int
-auditcp_check(struct conn *c, sqlite3 *db)
+auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 {
 	Casesync__V1__CheckpointRequest		 req;
 	const Casesync__V1__CheckpointResponse	*resp;
@@ -330,7 +362,7 @@ auditcp_check(struct conn *c, sqlite3 *db)
 	int					 have, r;
 
 	/* first the reads, so that the checkpoint covers them */
-	if ((r = auditcp_upload_reads(c, db)) != 0 ||
+	if ((r = auditcp_upload_reads(c, db, device_key)) != 0 ||
 	    (r = auditcp_load(db, &old, &have)) != 0)
 		return r;
 	casesync__v1__envelope__init(&env);

@@ -15,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include <openssl/evp.h>
+
 #include "checkpoint.h"
 #include "merkle.h"
 
@@ -38,12 +40,12 @@ int	auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
 
 /*
  * Upload the entries of the local read log (readlog.h) the server has
- * not acknowledged yet; then ask the server over "c" for its newest
+ * not acknowledged yet, each batch's head signed with "device_key"; then ask the server over "c" for its newest
  * checkpoint, check it, and store it in "db".  CS_ERR_TAMPERED (after
  * printing the fork report on stderr) when the server's log does not
  * extend the one verified before; the stored checkpoint is then left
  * as it was.  CS_ERR_PEER if the server refused the read log.
  */
-int	auditcp_check(struct conn *c, sqlite3 *db);
+int	auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key);
 
 #endif /* AUDITCP_H */

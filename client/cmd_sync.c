@@ -136,7 +136,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		signal(SIGTERM, cmd_on_signal);
 		r = sync_watch(c, db, progress, &st, &cmd_stop);
 	} else if ((r = sync_run(c, db, progress, &st)) == 0)
-		r = auditcp_check(c, db);	/* the server's audit log */
+		r = auditcp_check(c, db, id.key);	/* the audit log */
 	us = mono_us() - t0;
 	if (r != 0) {
 		cli_errx("sync failed: %s (what was done is kept; run sync "

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * checkpoint.c - the message an audit checkpoint signature covers, and
- * its verification (see checkpoint.h, docs/AUDIT.md).
+ * its verification; and the read-log head a device signs (see
+ * checkpoint.h, docs/AUDIT.md).
  */
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "errors.h"
 
 #define CHECKPOINT_DOMAIN	"casesync audit checkpoint v1"
+#define CHECKPOINT_READ_DOMAIN	"casesync read log head v1"
 
 static void
 checkpoint_put_u64(uint8_t *p, uint64_t v)
@@ -30,6 +32,16 @@ checkpoint_message(uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
 	checkpoint_put_u64(msg + 32, size);
 	memcpy(msg + 40, root, MERKLE_HASH_LEN);
 	checkpoint_put_u64(msg + 40 + MERKLE_HASH_LEN, (uint64_t)time);
+}
+
+void
+checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
+    uint8_t msg[CHECKPOINT_READ_HEAD_LEN])
+{
+	memset(msg, 0, 32);
+	memcpy(msg, CHECKPOINT_READ_DOMAIN, sizeof(CHECKPOINT_READ_DOMAIN) - 1);
+	checkpoint_put_u64(msg + 32, n);
+	memcpy(msg + 40, hash, MERKLE_HASH_LEN);
 }
 
 int

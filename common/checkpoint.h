@@ -27,4 +27,13 @@ int	checkpoint_verify(uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
 	    int64_t time, const uint8_t sig[CHECKPOINT_SIG_LEN],
 	    const uint8_t pk[CHECKPOINT_PK_LEN]);
 
+/*
+ * The head of a laptop's read log, as its device key signs it when the
+ * log is uploaded: a 32-byte domain string, the last counter and that
+ * entry's chain hash (docs/AUDIT.md).
+ */
+#define CHECKPOINT_READ_HEAD_LEN	(32 + 8 + MERKLE_HASH_LEN)
+void	checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
+	    uint8_t msg[CHECKPOINT_READ_HEAD_LEN]);
+
 #endif /* CHECKPOINT_H */

@@ -225,7 +225,8 @@ wire_read_log_ok(const Casesync__V1__ReadLogUpload *m)
 	const Casesync__V1__ReadEvent	*ev;
 	size_t				 i;
 
-	if (!wire_bytes_ok(&m->prev, 32, 32) || m->n_events == 0 ||
+	if (!wire_bytes_ok(&m->prev, 32, 32) ||
+	    !wire_bytes_ok(&m->signature, 1, 128) || m->n_events == 0 ||
 	    m->n_events > WIRE_READS_MAX)
 		return 0;
 	for (i = 0; i < m->n_events; i++) {

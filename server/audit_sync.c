@@ -11,13 +11,18 @@
  *
  * A device also uploads its read log here: the hash-chained entries of
  * client/readlog.c, checked link by link against the chain the server
- * holds for that device and merged into the audit log as "read"
- * entries with the device's time.
+ * holds for that device and against the device key's signature of the
+ * batch's head (the key of the certificate of this connection), and
+ * merged into the audit log as "read" entries with the device's time.
+ * The newest head and its signature are kept in audit_readlog.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "audit.h"
 #include "buf.h"
@@ -66,6 +71,28 @@ audit_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n, int64_t at,
 	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
 	    strlen(case_id));
 	crypto_hash_sha256_final(&h, out);
+}
+
+/* Is "sig" the device key's signature of the head (n, hash)? */
+static int
+audit_read_sig_ok(EVP_PKEY *key, uint64_t n, const uint8_t *hash,
+    const uint8_t *sig, size_t siglen)
+{
+	EVP_MD_CTX	*ctx = NULL;
+	uint8_t		 msg[CHECKPOINT_READ_HEAD_LEN];
+	int		 ok = 0;
+
+	if (key == NULL)
+		return 0;
+	checkpoint_read_head(n, hash, msg);
+	if ((ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_PKEY_get_id(key) ==
+	    EVP_PKEY_ED25519 ? NULL : EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, siglen, msg, sizeof(msg)) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();	/* a bad signature is the peer's, not ours */
+	return ok;
 }
 
 /* An alert entry for a read log that does not continue the chain. */
@@ -153,8 +180,16 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
 		k++;
 	}
 	ev = m->events[m->n_events - 1];
+	/* the chain checked out up to "h": is it the device's own? */
+	if (!audit_read_sig_ok(w->peer_key, ev->n, h, m->signature.data,
+	    m->signature.len)) {
+		bad = "bad device signature";
+		audit_read_alert(w, dev, bad, ev->n);
+		goto refuse;
+	}
 	if (k > 0 && (r = store_audit_readlog_put(w->st, dev->id, last_n,
-	    (int64_t)ev->n, h, e, k)) != 0)
+	    (int64_t)ev->n, h, m->signature.data, m->signature.len, e,
+	    k)) != 0)
 		goto fail;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__read_log_ack__init(&ack);

@@ -64,6 +64,7 @@ struct worker {
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
 	const char	*peer;		/* of the request in hand (audit) */
+	EVP_PKEY	*peer_key;	/* its certificate's key; borrowed */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

@@ -369,6 +369,8 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	if ((r = wire_decode(p, len, &req)) != 0)
 		return r;
 	s->w->peer = s->peer;	/* for the audit entries of this request */
+	s->w->peer_key = s->has_cert ?
+	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
 	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
 	if (s->state == SESSION_HELLO) {
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)

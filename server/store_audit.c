@@ -60,7 +60,8 @@ static const char store_audit_sql[] =
     "CREATE TABLE IF NOT EXISTS audit_readlog ("
     " device_id INTEGER PRIMARY KEY,"
     " last_n INTEGER NOT NULL,"
-    " last_hash BLOB NOT NULL);"
+    " last_hash BLOB NOT NULL,"
+    " last_sig BLOB NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
     " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
@@ -330,7 +331,7 @@ store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
 int
 store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
     int64_t new_n, const uint8_t new_hash[MERKLE_HASH_LEN],
-    struct audit_entry *e, size_t n)
+    const uint8_t *sig, size_t siglen, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	 f;
 	sqlite3_stmt		*s = NULL;
@@ -349,14 +350,18 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 	}
 	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
 	    (r = store_prepare(st, "INSERT INTO audit_readlog(device_id,"
-	    " last_n, last_hash) VALUES (?1, ?2, ?3) ON CONFLICT(device_id)"
-	    " DO UPDATE SET last_n = ?2, last_hash = ?3", &s)) != 0)
+	    " last_n, last_hash, last_sig) VALUES (?1, ?2, ?3, ?4)"
+	    " ON CONFLICT(device_id) DO UPDATE SET last_n = ?2,"
+	    " last_hash = ?3, last_sig = ?4", &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
 	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, new_n) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 3, new_hash, MERKLE_HASH_LEN,
 	    SQLITE_STATIC) != SQLITE_OK ||
+	    siglen > INT32_MAX ||
+	    sqlite3_bind_blob(s, 4, sig, (int)siglen, SQLITE_STATIC) !=
+	    SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE) {
 		store_log(st, __func__);
 		goto out;

@@ -59,12 +59,13 @@ int	store_audit_readlog_get(struct store *, int64_t device_id,
 	    int64_t *last_n, uint8_t last_hash[MERKLE_HASH_LEN]);
 /*
  * In one transaction: if the device's last counter is still "old_n"
- * (else CS_ERR_EXISTS), append e[0..n) and record new_n / new_hash.
+ * (else CS_ERR_EXISTS), append e[0..n) and record new_n / new_hash
+ * with the device's signature of that head.
  */
 int	store_audit_readlog_put(struct store *, int64_t device_id,
 	    int64_t old_n, int64_t new_n,
-	    const uint8_t new_hash[MERKLE_HASH_LEN], struct audit_entry *e,
-	    size_t n);
+	    const uint8_t new_hash[MERKLE_HASH_LEN], const uint8_t *sig,
+	    size_t siglen, struct audit_entry *e, size_t n);
 
 /* The newest checkpoint (largest size, then id): CS_ERR_NOT_FOUND if none. */
 int	store_audit_latest(struct store *, struct audit_checkpoint *cp);

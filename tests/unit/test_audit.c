@@ -29,6 +29,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "pki.h"
 #include "store.h"
 #include "store_audit.h"
 #include "util.h"
@@ -322,11 +323,17 @@ reads_make(struct reads *r)
 	}
 }
 
+static EVP_PKEY	*devkey;	/* the device's key (P-256) */
+
 /* Send events [from, to) of "r" as a ReadLogUpload; the reply's type. */
 static int
 upload(struct worker *w, const struct store_device *dev, struct reads *r,
     size_t from, size_t to, uint64_t *last_n)
 {
+	EVP_MD_CTX			*ctx;
+	uint8_t				 msg[CHECKPOINT_READ_HEAD_LEN];
+	uint8_t				 sig[128];
+	size_t				 siglen = sizeof(sig);
 	Casesync__V1__ReadLogUpload	 up;
 	wire_env			 env, *rep = NULL;
 	struct buf			*out;
@@ -334,8 +341,16 @@ upload(struct worker *w, const struct store_device *dev, struct reads *r,
 	size_t				 len;
 	int				 mc;
 
+	checkpoint_read_head(r->ev[to - 1].n, r->h[to], msg);
+	ASSERT_PTR_NE((ctx = EVP_MD_CTX_new()), NULL);
+	ASSERT_INT_EQ(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL,
+	    devkey), 1);
+	ASSERT_INT_EQ(EVP_DigestSign(ctx, sig, &siglen, msg, sizeof(msg)), 1);
+	EVP_MD_CTX_free(ctx);
 	casesync__v1__envelope__init(&env);
 	casesync__v1__read_log_upload__init(&up);
+	up.signature.data = sig;
+	up.signature.len = siglen;
 	up.prev.data = r->h[from];
 	up.prev.len = 32;
 	up.events = &r->p[from];
@@ -387,6 +402,7 @@ test_protocol(void)
 	struct store_device	 dev;
 	struct reads		 r;
 	struct merkle_array	 a;
+	EVP_PKEY		*other = NULL;
 	Casesync__V1__CheckpointRequest req;
 	wire_env		 env, *rep = NULL;
 	struct buf		*out;
@@ -406,6 +422,9 @@ test_protocol(void)
 	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
 	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
 	ASSERT_INT_EQ(audit_key_open(dir, &srv.audit_key), 0);
+	ASSERT_INT_EQ(pki_key_new(&devkey), 0);
+	ASSERT_INT_EQ(pki_key_new(&other), 0);
+	w.peer_key = devkey;
 	dev.id = 4;
 	dev.user.id = 2;
 	(void)str_fmt(dev.user.name, sizeof(dev.user.name), "bert");
@@ -425,25 +444,35 @@ test_protocol(void)
 	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
 	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 0);
 
+	/* signed by a key that is not this connection's device key */
+	w.peer_key = other;
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 1);
+	w.peer_key = devkey;
+	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
+	    CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK);
+
 	/* a gap: entry 7 after 5 */
 	r.ev[4].n = 7;
 	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
 	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
 	r.ev[4].n = 5;
-	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 1);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 2);
 	/* entry 5 rewritten (another time): the chain breaks */
 	r.ev[4].at++;
 	chain(r.h[4], 5, r.ev[4].at, r.ev[4].action, r.ev[4].case_id,
 	    r.h[5]);
 	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
 	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
-	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 2);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 3);
 	/* a hash that is not the chain's */
 	reads_make(&r);
 	r.h[5][0] ^= 1;
 	ASSERT_INT_EQ(upload(&w, &dev, &r, 4, 5, &last),
 	    CASESYNC__V1__ENVELOPE__MSG_ERROR);
 	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
+	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 4);
 
 	/* checkpoint from size 3: a proof that verifies */
 	ASSERT_INT_EQ(store_audit_leaves(w.st, 3,
@@ -478,6 +507,8 @@ test_protocol(void)
 	wire_free(rep);
 	buf_free(out);
 	audit_key_free(srv.audit_key);
+	EVP_PKEY_free(devkey);
+	EVP_PKEY_free(other);
 	store_close(w.st);
 	TEST_DONE();
 }
