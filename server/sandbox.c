@@ -149,8 +149,10 @@ sandbox_early(void)
 	 * the largest block freed (up to 32 MiB), and a peer that sent one
 	 * 16 MiB frame would leave that much in the worker's heap for good.
 	 * Blocks this large are then mapped and unmapped on their own.
+	 * (Sanitizer runtimes bring their own allocator and refuse it.)
 	 */
-	if (mallopt(M_MMAP_THRESHOLD, SANDBOX_MMAP_THRESHOLD) != 1)
+	if (mallopt(M_MMAP_THRESHOLD, SANDBOX_MMAP_THRESHOLD) != 1 &&
+	    !SANDBOX_SANITIZER)
 		fatalx("mallopt M_MMAP_THRESHOLD failed");
 }
 
