@@ -236,7 +236,7 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 		    sqlite3_column_bytes(s, 3) > 36 ||
 		    sqlite3_column_bytes(s, 4) != MERKLE_HASH_LEN ||
 		    sqlite3_column_bytes(s, 5) != MERKLE_HASH_LEN) {
-			r = CS_ERR_TAMPERED;	/* "casesync reads" tells more */
+			r = CS_ERR_TAMPERED;	/* see "casesync reads" */
 			goto out;
 		}
 		if (b->n == 0)
@@ -323,9 +323,10 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 		env.read_log_upload = &up;
 		if ((r = conn_call(c, &env, &rep)) != 0) {
 			if (r == CS_ERR_PEER)
-				cli_errx("the server did not accept this laptop's "
-				    "read log: it does not continue what the "
-				    "server holds (restored or changed vault?)");
+				cli_errx("the server did not accept this "
+				    "laptop's read log: it does not continue "
+				    "what the server holds (restored or "
+				    "changed vault?)");
 			goto out;
 		}
 		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK ||

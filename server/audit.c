@@ -258,7 +258,7 @@ audit_push(struct worker *w, const struct store_device *dev,
 	for (i = 0; i < n; i++) {
 		if (res[i].status != STORE_CHANGE_APPLIED &&
 		    res[i].status != STORE_CHANGE_FORBIDDEN)
-			continue;	/* conflicts and invalid changes: no effect */
+			continue;	/* conflict, invalid: no change */
 		in = &chs[i].rec;
 		ok = res[i].status == STORE_CHANGE_APPLIED;
 		audit_entry_init(&e[k], "update", in->deleted ? AUDIT_DELETE :
@@ -274,7 +274,8 @@ audit_push(struct worker *w, const struct store_device *dev,
 			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
 			    "version=%lld", (long long)res[i].version);
 		else
-			audit_set(e[k].detail, "not a member with write access");
+			audit_set(e[k].detail,
+			    "not a member with write access");
 		k++;
 	}
 	audit_add(w, e, k, 0);

@@ -60,7 +60,7 @@ struct audit_entry {
 	char	object_id[AUDIT_STR_MAX + 1];
 	int64_t	device_id;	/* 0: none */
 	char	addr[AUDIT_STR_MAX + 1];
-	char	detail[AUDIT_STR_MAX + 1];	/* counts, reasons; no content */
+	char	detail[AUDIT_STR_MAX + 1];	/* counts, reasons; no data */
 };
 
 struct audit_checkpoint {

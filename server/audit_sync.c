@@ -152,7 +152,8 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
 	memcpy(prev, m->prev.data, MERKLE_HASH_LEN);
 	for (i = 0; i < m->n_events; i++) {
 		ev = m->events[i];
-		audit_read_hash(prev, ev->n, ev->at, ev->action, ev->case_id, h);
+		audit_read_hash(prev, ev->n, ev->at, ev->action, ev->case_id,
+		    h);
 		if (sodium_memcmp(h, ev->hash.data, MERKLE_HASH_LEN) != 0 ||
 		    (ev->n == (uint64_t)last_n &&
 		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||
@@ -208,7 +209,8 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
  fail:
 	free(e);
 	log_warnx("audit: read log upload: %s", cs_err(r));
-	return wire_error(out, req->id, CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+	return wire_error(out, req->id,
+	    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
 	    "read log not recorded; sync again", 0);
 }
 

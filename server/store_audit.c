@@ -184,7 +184,8 @@ store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
 	if (sqlite3_bind_int64(s, 1, e->idx) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, e->server_time) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 3, e->device_time) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, action, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 4, action, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK ||
 	    sqlite3_bind_int64(s, 7, e->user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 18, e->device_id) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 19, e->addr, -1, SQLITE_STATIC) != SQLITE_OK ||

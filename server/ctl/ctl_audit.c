@@ -351,8 +351,8 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 		case 'U':
 			if (ctl_parse_time(optarg, ch == 's' ? &f.since :
 			    &f.until) != 0) {
-				ctl_errx("audit query: invalid time %s (seconds "
-				    "since 1970, YYYY-MM-DD or "
+				ctl_errx("audit query: invalid time %s "
+				    "(seconds since 1970, YYYY-MM-DD or "
 				    "YYYY-MM-DDTHH:MM:SSZ)", optarg);
 				return CTL_EXIT_USAGE;
 			}
@@ -391,9 +391,9 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 	if (o.fmt == FMT_CSV)
 		fputs(ctl_csv_head, stdout);
 	else if (o.fmt == FMT_TABLE)
-		printf("%-6s %-20s %-20s %-14s %s %-7s %-16s %-36s %-6s %s %s\n",
-		    "ID", "SERVER-TIME", "DEVICE-TIME", "TYPE", "A", "OUTCOME",
-		    "USER", "CASE", "DEVICE", "OBJECT", "DETAIL");
+		printf("%-6s %-20s %-20s %-14s %s %-7s %-16s %-36s %-6s "
+		    "%s %s\n", "ID", "SERVER-TIME", "DEVICE-TIME", "TYPE", "A",
+		    "OUTCOME", "USER", "CASE", "DEVICE", "OBJECT", "DETAIL");
 	if ((r = store_audit_rows(st, &f, ctl_print_cb, &o)) != 0) {
 		ctl_errx("audit query: %s", cs_err(r));
 		rv = CTL_EXIT_FAIL;
@@ -562,8 +562,9 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		printf("ok: %llu entries, %zu checkpoints verified; root %s\n",
 		    (unsigned long long)v.f.size, v.ncps, hex);
 		if (v.ncps == 0 || (uint64_t)v.cps[v.ncps - 1].size < v.f.size)
-			printf("note: entries after %lld are not yet covered by "
-			    "a signed checkpoint\n", v.ncps == 0 ? 0LL :
+			printf("note: entries after %lld are not yet "
+			    "covered by a signed checkpoint\n",
+			    v.ncps == 0 ? 0LL :
 			    (long long)v.cps[v.ncps - 1].size);
 		rv = CTL_EXIT_OK;
 	} else {

@@ -72,7 +72,8 @@ static void
 test_encoding(void)
 {
 	struct audit_entry	e;
-	uint8_t			enc[AUDIT_ENC_MAX], want[sizeof(golden_hex) / 2];
+	uint8_t			enc[AUDIT_ENC_MAX];
+	uint8_t			want[sizeof(golden_hex) / 2];
 	uint8_t			leaf[MERKLE_HASH_LEN], wleaf[MERKLE_HASH_LEN];
 	size_t			len;
 	char			big[300];

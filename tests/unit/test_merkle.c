@@ -84,7 +84,8 @@ static const struct vec cons_vecs[] = {
 	    "0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
 	    "07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7",
 	    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-	    "837dbb152e9b079010717e84e865da4ebc0fa198a806d59d31bf15accef22d0e" } },
+	    "837dbb152e9b079010717e84e865da4ebc0fa198a806d59d31bf15accef22d0e"
+	    } },
 	{ 4, 7, {
 	    "837dbb152e9b079010717e84e865da4ebc0fa198a806d59d31bf15accef22d0e",
 	    NULL } },
