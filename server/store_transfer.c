@@ -677,11 +677,75 @@ store_team_assign(struct store *st, const struct store_user *actor,
 	return r;
 }
 
-int
-store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
+/* The accesses due to end at "now", into a malloc'd *ends. */
+static int
+store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
+    size_t *nends)
 {
-	int64_t	due = 0, seq;
-	int	r;
+	sqlite3_stmt		*s = NULL;
+	struct store_access_end	*e, *p;
+	size_t			 max = 0;
+	int			 rc, r = CS_ERR_DB;
+
+	*ends = NULL;
+	*nends = 0;
+	if (store_prepare(st, "SELECT a.user_id, u.name, u.role, o.name,"
+	    " a.case_id, coalesce(a.transfer_id, 0), coalesce(a.glass_id, 0),"
+	    " (SELECT count(*) FROM devices d WHERE d.user_id = a.user_id AND"
+	    " d.revoked_at IS NULL) FROM access_expiry a JOIN case_members m"
+	    " ON m.user_id = a.user_id AND m.case_id = a.case_id JOIN users u"
+	    " ON u.id = a.user_id JOIN offices o ON o.id = u.office_id WHERE"
+	    " a.expires_at <= ?1 AND m.read_only = 1", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*nends == max) {
+			if ((p = reallocarray(*ends, max * 2 + 4,
+			    sizeof(*p))) == NULL) {
+				r = CS_ERR_ALLOC;
+				goto out;
+			}
+			*ends = p;
+			max = max * 2 + 4;
+		}
+		e = &(*ends)[*nends];
+		memset(e, 0, sizeof(*e));
+		e->user_id = sqlite3_column_int64(s, 0);
+		if (store_col_text(s, 1, e->user, sizeof(e->user)) != 0 ||
+		    store_col_text(s, 2, e->role, sizeof(e->role)) != 0 ||
+		    store_col_text(s, 3, e->office, sizeof(e->office)) != 0 ||
+		    store_col_text(s, 4, e->case_id, sizeof(e->case_id)) != 0)
+			goto out;
+		e->transfer_id = sqlite3_column_int64(s, 5);
+		e->glass_id = sqlite3_column_int64(s, 6);
+		e->devices = sqlite3_column_int64(s, 7);
+		(*nends)++;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	if (r != 0) {
+		free(*ends);
+		*ends = NULL;
+		*nends = 0;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_transfer_tick(struct store *st, int64_t now,
+    void (*cb)(const struct store_access_end *, void *), void *arg,
+    int64_t *seqp)
+{
+	struct store_access_end	*ends = NULL;
+	size_t			 nends = 0, i;
+	int64_t			 due = 0, seq;
+	int			 r;
 
 	*seqp = 0;
 	/* both parts are index probes when nothing is due */
@@ -696,7 +760,8 @@ store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
 		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_xfer_seq_next(st, &seq)) != 0)
+	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
+	    (r = store_xfer_ends(st, now, &ends, &nends)) != 0)
 		goto fail;
 	/*
 	 * Every device of a user whose read-only access ended deletes the
@@ -734,8 +799,12 @@ store_transfer_tick(struct store *st, int64_t now, int64_t *seqp)
 	    (r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;
+	for (i = 0; cb != NULL && i < nends; i++)
+		cb(&ends[i], arg);
+	free(ends);
 	return 0;
  fail:
 	store_rollback(st);
+	free(ends);
 	return r;
 }

@@ -154,14 +154,29 @@ int	store_glass(struct store *, const struct store_user *actor,
 int	store_glass_list(struct store *,
 	    int (*cb)(const struct store_glass *, void *), void *arg);
 
+/* An access that store_transfer_tick() ended. */
+struct store_access_end {
+	int64_t	user_id;
+	char	user[STORE_NAME_MAX + 1];
+	char	role[STORE_ROLE_MAX + 1];
+	char	office[STORE_NAME_MAX + 1];
+	char	case_id[STORE_UUID_LEN + 1];
+	int64_t	transfer_id;	/* the handover window of this transfer, */
+	int64_t	glass_id;	/* or this glass access (the other is 0) */
+	int64_t	devices;	/* purges queued */
+};
+
 /*
  * Apply what time has decided at "now": end the accesses whose window
  * or glass has run out (membership removed, a purge queued for each of
  * the user's devices), and mark COMPLETED every accepted transfer whose
  * window has ended and whose old devices have all returned a receipt
  * (or were revoked).  Cheap when nothing is due (two index probes).
- * *seq is the newest seq when something changed, else 0.
+ * After the commit, "cb" (may be NULL) gets each access that ended, for
+ * the audit log.  *seq is the newest seq when something changed, else 0.
  */
-int	store_transfer_tick(struct store *, int64_t now, int64_t *seq);
+int	store_transfer_tick(struct store *, int64_t now,
+	    void (*cb)(const struct store_access_end *, void *), void *arg,
+	    int64_t *seq);
 
 #endif /* STORE_TRANSFER_H */

@@ -384,12 +384,51 @@ transfer_handle(struct worker *w, const struct store_device *dev,
 }
 
 void
+transfer_audit_end(struct store *st, const struct audit_key *key,
+    const struct store_access_end *end)
+{
+	struct audit_entry	e;
+	char			id[24];
+	int			r;
+
+	audit_entry_init(&e, "access_end", AUDIT_DELETE, 1);
+	e.user_id = end->user_id;
+	audit_set(e.user, end->user);
+	audit_set(e.role, end->role);
+	audit_set(e.office, end->office);
+	audit_set(e.client_ref, end->case_id);
+	audit_set(e.object_type, "case");
+	audit_set(e.object_id, end->case_id);
+	audit_set(e.basis, end->transfer_id != 0 ? "handover window ended" :
+	    "glass access ended");
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)(end->transfer_id !=
+	    0 ? end->transfer_id : end->glass_id));
+	(void)str_fmt(e.detail, sizeof(e.detail), "%s=%s purges=%lld",
+	    end->transfer_id != 0 ? "transfer" : "glass", id,
+	    (long long)end->devices);
+	if ((r = audit_append(st, &e, key)) != 0)
+		log_warnx("audit: access_end entry NOT recorded: %s", cs_err(r));
+}
+
+static void
+transfer_end_cb(const struct store_access_end *end, void *arg)
+{
+	struct worker	*w = arg;
+
+	log_info("case %s: access of user %lld ended (%s)", end->case_id,
+	    (long long)end->user_id, end->transfer_id != 0 ?
+	    "handover window" : "glass");
+	transfer_audit_end(w->st, w->srv->audit_key, end);
+}
+
+void
 transfer_tick(struct worker *w)
 {
 	int64_t	seq;
 	int	r;
 
-	if ((r = store_transfer_tick(w->st, time_now(), &seq)) != 0) {
+	if ((r = store_transfer_tick(w->st, time_now(), transfer_end_cb, w,
+	    &seq)) != 0) {
 		log_warnx("transfer: ending expired access failed: %s",
 		    cs_err(r));
 		return;

@@ -15,7 +15,10 @@
 
 #include "wire.h"
 
+struct audit_key;
 struct buf;
+struct store;
+struct store_access_end;
 struct store_device;
 struct worker;
 
@@ -39,5 +42,13 @@ int	transfer_handle(struct worker *w, const struct store_device *dev,
  * goes on, and the next one tries again.
  */
 void	transfer_tick(struct worker *w);
+
+/*
+ * Append the end of an access (a handover window or a glass access ran
+ * out) to the audit log, signed with "key" when not NULL; failures are
+ * logged.  For transfer_tick() and casesyncctl.
+ */
+void	transfer_audit_end(struct store *st, const struct audit_key *key,
+	    const struct store_access_end *end);
 
 #endif /* TRANSFER_H */

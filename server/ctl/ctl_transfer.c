@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "store.h"
 #include "store_transfer.h"
+#include "transfer.h"
 #include "util.h"
 
 static int
@@ -90,6 +91,13 @@ ctl_glass_cb(const struct store_glass *g, void *arg)
 	return 0;
 }
 
+/* Audit each access that ended (unsigned: the key stays with casesyncd). */
+static void
+ctl_end_cb(const struct store_access_end *end, void *arg)
+{
+	transfer_audit_end(arg, NULL, end);
+}
+
 /* Apply expiries first, so the listing is current. */
 static int
 ctl_transfer_open(struct ctl *c, struct store **st)
@@ -99,7 +107,8 @@ ctl_transfer_open(struct ctl *c, struct store **st)
 
 	if ((rv = ctl_store_open(c, st)) != CTL_EXIT_OK)
 		return rv;
-	if ((r = store_transfer_tick(*st, time_now(), &seq)) != 0) {
+	if ((r = store_transfer_tick(*st, time_now(), ctl_end_cb, *st,
+	    &seq)) != 0) {
 		ctl_errx("ending expired access: %s", cs_err(r));
 		store_close(*st);
 		*st = NULL;

@@ -258,4 +258,11 @@ ok "the glass access shows as ended"
 ctl audit query --type break_glass 2>/dev/null | grep -q eva ||
     fail "glass not in the audit log"
 ok "the glass access is audited"
+ctl audit query --type access_end >"$T/ends" 2>/dev/null ||
+    fail "audit query"
+grep -q anna "$T/ends" && grep -q eva "$T/ends" ||
+    fail "the ends of access are not audited: $(cat "$T/ends")"
+ok "the end of the handover window and of the glass access are audited"
+ctl audit verify >"$T/verify" 2>&1 || fail "audit verify: $(cat "$T/verify")"
+ok "the audit log verifies"
 server_alive

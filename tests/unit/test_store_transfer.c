@@ -88,6 +88,15 @@ count_cb(const struct store_transfer *t, void *arg)
 	return 0;
 }
 
+static struct store_access_end	last_end;
+
+static void
+end_cb(const struct store_access_end *e, void *arg)
+{
+	(*(int *)arg)++;
+	last_end = *e;
+}
+
 static int
 purge_cb(const char *case_id, void *arg)
 {
@@ -160,7 +169,7 @@ test_accept_window_complete(int64_t id)
 	struct store_transfer	 t;
 	const char		*why;
 	int64_t			 seq, tick;
-	int			 n = 0;
+	int			 n = 0, ends = 0;
 
 	TEST_START("transfer: accept, handover window, purge, COMPLETED");
 	ASSERT_INT_EQ(store_transfer_accept(st, &lars, id, "bram", NOW,
@@ -180,13 +189,20 @@ test_accept_window_complete(int64_t id)
 	ASSERT_INT_EQ(store_team_assign(st, &lars, CASE1, "anna", &seq,
 	    &why), CS_ERR_FORMAT);
 	/* during the window: nothing due */
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW - 1, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW - 1, NULL, NULL,
+	    &tick), 0);
 	ASSERT_INT_EQ(tick, 0);
 	ASSERT_INT_EQ(store_purges_pending(st, anna_dev, purge_cb, &n), 0);
 	ASSERT_INT_EQ(n, 0);
 	/* the window ends: anna's laptop must purge */
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW, end_cb, &ends,
+	    &tick), 0);
 	ASSERT_INT_GE(tick, 1);
+	ASSERT_INT_EQ(ends, 1);			/* reported for the audit */
+	ASSERT_STR_EQ(last_end.user, "anna");
+	ASSERT_STR_EQ(last_end.case_id, CASE1);
+	ASSERT_INT_EQ(last_end.transfer_id, id);
+	ASSERT_INT_EQ(last_end.devices, 1);
 	ASSERT_INT_EQ(store_purges_pending(st, anna_dev, purge_cb, &n), 0);
 	ASSERT_INT_EQ(n, 1);
 	ASSERT_INT_EQ(store_transfer_get(st, id, &t), 0);
@@ -194,13 +210,15 @@ test_accept_window_complete(int64_t id)
 	ASSERT_INT_EQ(t.purges_pending, 1);
 	ASSERT_INT_EQ(store_purge_receipt(st, anna_dev, CASE1, 5,
 	    NOW + WINDOW + 1), 0);
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 2, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 2, NULL, NULL,
+	    &tick), 0);
 	ASSERT_INT_EQ(store_transfer_get(st, id, &t), 0);
 	ASSERT_STR_EQ(t.state, "COMPLETED");
 	ASSERT_INT_EQ(t.completed_at, NOW + WINDOW + 2);
 	ASSERT_INT_EQ(t.purges_pending, 0);
 	/* nothing more to do */
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 3, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW + 3, NULL, NULL,
+	    &tick), 0);
 	ASSERT_INT_EQ(tick, 0);
 	TEST_DONE();
 }
@@ -211,6 +229,7 @@ test_glass(void)
 	struct store_glass	 g;
 	const char		*why;
 	int64_t			 seq, tick;
+	int			 ends = 0;
 
 	TEST_START("glass: another office only, once, ends in time");
 	ASSERT_INT_EQ(store_glass(st, &bram, CASE1, "spoed", NOW, 3600, &g,
@@ -221,8 +240,13 @@ test_glass(void)
 	ASSERT_STR_EQ(g.user, "eva");
 	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW, 3600, &g,
 	    &seq, &why), CS_ERR_EXISTS);
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + 3600, &tick), 0);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW + 3600, end_cb, &ends,
+	    &tick), 0);
 	ASSERT_INT_GE(tick, 1);
+	ASSERT_INT_EQ(ends, 1);
+	ASSERT_STR_EQ(last_end.user, "eva");
+	ASSERT_INT_EQ(last_end.transfer_id, 0);
+	ASSERT_INT_NE(last_end.glass_id, 0);
 	/* access is gone: a new glass is possible again */
 	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "weer", NOW + 3601, 60,
 	    &g, &seq, &why), 0);
