@@ -81,6 +81,10 @@ sync_json a
 NA=$(laptop a record list --case "$C" | wc -l)
 expect_eq "anna's laptop holds the case" "$NA" 5
 EMPTY=$(laptop e digest) || fail "digest"
+laptop a --json case list >"$T/cases" || fail "case list on a"
+expect_eq "anna's laptop has the case's lifecycle data" \
+    "$(jq --arg c "$C" '[.cases[] | select(.case_id == $c)] | length' \
+    "$T/cases")" 1
 
 # ---- request
 expect_refused "a transfer of a case one does not own" 5 FORBIDDEN \
@@ -182,6 +186,10 @@ expect_eq "nothing of the case on anna's laptop" \
     "$(laptop a record list --case "$C" | wc -l)" 0
 expect_eq "anna's digest is that of an empty laptop" \
     "$(laptop a digest)" "$EMPTY"
+laptop a --json case list >"$T/cases" || fail "case list on a"
+expect_eq "nor its lifecycle data" \
+    "$(jq --arg c "$C" '[.cases[] | select(.case_id == $c)] | length' \
+    "$T/cases")" 0
 ctl records purges | grep "$C" | grep -q purged ||
     fail "no purge receipt on the server"
 ok "the purge receipt is recorded"
