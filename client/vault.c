@@ -203,6 +203,49 @@ vf_open_page(const struct vfile *f, uint8_t *p, uint32_t pgno,
 	return r == 0 ? 0 : -1;
 }
 
+/* The page codec alone, for tests/fuzz/fuzz_vault.c (see vault.h). */
+static int
+vault_page_file(struct vfile *f, const struct vault_keys *keys, int type,
+    uint32_t pgsz)
+{
+	if ((type != VF_MAIN && type != VF_WAL && type != VF_JOURNAL) ||
+	    pgsz < 512 || pgsz > 65536 || (pgsz & (pgsz - 1)) != 0)
+		return CS_ERR_FORMAT;
+	memset(f, 0, sizeof(*f));
+	f->keys = keys;
+	f->type = type;
+	f->pgsz = pgsz;
+	return 0;
+}
+
+int
+vault_page_seal(const struct vault_keys *keys, int type, uint8_t *p,
+    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc)
+{
+	struct vfile	f;
+	int		r;
+
+	if ((r = vault_page_file(&f, keys, type, pgsz)) != 0)
+		return r;
+	if (!vf_plain_ok(&f, p, pgno))
+		return CS_ERR_FORMAT;
+	r = vf_seal(&f, p, pgno, ntrunc) == SQLITE_OK ? 0 : CS_ERR_CRYPTO;
+	sodium_memzero(&f, sizeof(f));
+	return r;
+}
+
+int
+vault_page_open(const struct vault_keys *keys, int type, uint8_t *p,
+    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc)
+{
+	struct vfile	f;
+	int		r;
+
+	if ((r = vault_page_file(&f, keys, type, pgsz)) != 0)
+		return r;
+	return vf_open_page(&f, p, pgno, ntrunc) == 0 ? 0 : CS_ERR_TAMPERED;
+}
+
 static int
 vf_real_read(const struct vfile *f, void *p, int n, sqlite3_int64 off)
 {

@@ -155,5 +155,20 @@ void	vaultkey_free(struct vault_keys *);
 int	vault_vfs_attach(const struct vault_keys *keys,
 	    char token[VAULT_TOKEN_LEN]);
 void	vault_vfs_detach(const char *token);
+/*
+ * The page codec on its own (tests/fuzz/fuzz_vault.c): seal or open one
+ * page "p" of "pgsz" bytes (a power of two, 512..65536; the last
+ * VAULT_RESERVE bytes hold nonce and tag) as the VFS does for file type
+ * "type" (1 database, 2 WAL, 3 journal), page "pgno" and, for a WAL
+ * frame, its commit size "ntrunc".  vault_page_seal: 0, CS_ERR_FORMAT
+ * (a plaintext the VFS would refuse: data in the reserve, or a page 1
+ * without our page size and reserve) or CS_ERR_CRYPTO.
+ * vault_page_open: 0 (the reserve is zeroed) or CS_ERR_TAMPERED (the
+ * whole page is zeroed); CS_ERR_FORMAT for a bad type or size.
+ */
+int	vault_page_seal(const struct vault_keys *keys, int type, uint8_t *p,
+	    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc);
+int	vault_page_open(const struct vault_keys *keys, int type, uint8_t *p,
+	    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc);
 
 #endif /* VAULT_H */

@@ -5,11 +5,10 @@
 # clang (ASan + UBSan, UBSan fatal), then run each for FUZZ_TIME seconds
 # on a copy of its seed corpus under $BUILD, so the committed corpus is
 # not flooded.  FUZZ_TARGETS="frame wire" runs a subset.  FUZZ_CFLAGS
-# goes to the targets' own files (-DFUZZ_STRICT: no exemptions for
-# known findings).  FUZZ_MERGE=1 afterwards merges inputs that add
-# coverage back into tests/fuzz/corpus when that leaves at most
-# FUZZ_MERGE_MAX (50) files per target.  Prints one summary line per
-# target and exits non-zero if any target crashed or failed to build;
+# goes to the targets' own files.  FUZZ_MERGE=1 afterwards merges
+# inputs that add coverage back into tests/fuzz/corpus when that leaves
+# at most FUZZ_MERGE_MAX (50) files per target.  Prints one summary
+# line per target and exits non-zero if any target crashed or failed to build;
 # crash inputs are kept in $BUILD/fuzz/<target>/crashes/.
 set -u
 cd "$(dirname "$0")/.." || exit 1

@@ -18,12 +18,6 @@
 #include "log.h"
 #include "wire.h"
 
-#ifdef FUZZ_STRICT
-#define FUZZ_EXEMPT	0	/* the known findings below fail too */
-#else
-#define FUZZ_EXEMPT	1
-#endif
-
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -43,58 +37,6 @@ fuzz_fail(const char *what, int r)
 	abort();
 }
 
-/*
- * Known finding (tests/fuzz/crashes/wire-empty-envelope): "08 00", an
- * Envelope with id 0 spelled out and nothing else, decodes, but packs
- * to zero bytes and wire_encode() refuses it with CS_ERR_INTERNAL.
- * Exempt exactly that case until wire.c settles it, so the target
- * keeps looking for anything else; -DFUZZ_STRICT drops the exemptions.
- */
-static int
-fuzz_empty(const wire_env *e, int r)
-{
-	return r == CS_ERR_INTERNAL && e->id == 0 &&
-	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG__NOT_SET &&
-	    e->base.n_unknown_fields == 0;
-}
-
-/*
- * Known finding (tests/fuzz/crashes/wire-tag0-overlong): protobuf-c
- * rejects field number 0 only in a one-byte tag, so "80 00 00" (tag 0
- * spelled in two bytes, then a varint) is kept as an unknown field;
- * packed again it is "00 00", which unpack refuses.  True if "m" or a
- * message inside it holds such a field.
- */
-static int
-fuzz_tag0(const ProtobufCMessage *m)
-{
-	const ProtobufCMessageDescriptor	*d = m->descriptor;
-	const ProtobufCFieldDescriptor		*f;
-	const ProtobufCMessage			*sub;
-	const char				*base = (const char *)m;
-	unsigned				 i;
-
-	for (i = 0; i < m->n_unknown_fields; i++)
-		if (m->unknown_fields[i].tag == 0)
-			return 1;
-	for (i = 0; i < d->n_fields; i++) {
-		f = &d->fields[i];
-		if (f->type != PROTOBUF_C_TYPE_MESSAGE ||
-		    f->label == PROTOBUF_C_LABEL_REPEATED)
-			continue;
-		/* oneof members share storage: look at the chosen one only */
-		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(const void *)(base +
-		    f->quantifier_offset) != f->id)
-			continue;
-		sub = *(const ProtobufCMessage *const *)(const void *)(base +
-		    f->offset);
-		if (sub != NULL && fuzz_tag0(sub))
-			return 1;
-	}
-	return 0;
-}
-
 /* Encode "e" into a fresh buffer and return it with the header gone. */
 static struct buf *
 fuzz_encode(const wire_env *e, const uint8_t **p, size_t *len)
@@ -104,13 +46,8 @@ fuzz_encode(const wire_env *e, const uint8_t **p, size_t *len)
 
 	if ((b = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL)
 		abort();
-	if ((r = wire_encode(e, FRAME_MAX_LIMIT, b)) != 0) {
-		if (FUZZ_EXEMPT && fuzz_empty(e, r)) {
-			buf_free(b);
-			return NULL;
-		}
+	if ((r = wire_encode(e, FRAME_MAX_LIMIT, b)) != 0)
 		fuzz_fail("wire_encode of a decoded envelope", r);
-	}
 	if ((r = frame_get(b, FRAME_MAX_LIMIT, p, len)) != 0)
 		fuzz_fail("frame_get of wire_encode output", r);
 	if (buf_len(b) != 0)
@@ -136,23 +73,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    wire_error_name(e->error->code) == NULL)
 		abort();
 
-	if ((b1 = fuzz_encode(e, &p1, &len1)) == NULL) {
-		wire_free(e);
-		return 0;
-	}
-	if ((r = wire_decode(p1, len1, &e2)) != 0) {
-		if (FUZZ_EXEMPT && r == CS_ERR_FORMAT &&
-		    fuzz_tag0(&e->base)) {
-			buf_free(b1);
-			wire_free(e);
-			return 0;
-		}
+	b1 = fuzz_encode(e, &p1, &len1);
+	if ((r = wire_decode(p1, len1, &e2)) != 0)
 		fuzz_fail("wire_decode of wire_encode output", r);
-	}
 	if (e2->id != e->id || e2->msg_case != e->msg_case)
 		fuzz_fail("round trip changed id or message type", 0);
-	if ((b2 = fuzz_encode(e2, &p2, &len2)) == NULL)
-		fuzz_fail("re-decoded envelope became empty", 0);
+	b2 = fuzz_encode(e2, &p2, &len2);
 	if (len2 != len1 || memcmp(p1, p2, len1) != 0)
 		fuzz_fail("second encoding differs from the first", 0);
 

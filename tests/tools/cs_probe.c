@@ -366,7 +366,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);	/* a hang-up is a result, not a crash */
 	if (sodium_init() < 0)
 		return 1;
-	/* "flood" holds thousands of sockets: take what the hard limit allows */
+	/* "flood" holds thousands of sockets: raise the soft limit */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
