@@ -29,7 +29,9 @@ struct vault;
 #define VAULT_VFS_NAME		"casesync-vault"
 #define VAULT_KEY_FILE		"vault.key"
 #define VAULT_DB_FILE		"vault.db"
-#define VAULT_PAGE_SIZE		4096	/* page size of new vaults */
+#define VAULT_PAGE_SIZE		16384	/* page size of new vaults */
+/* checkpoint after 32 MiB of WAL */
+#define VAULT_WAL_CHECKPOINT_PAGES	(32 * 1024 * 1024 / VAULT_PAGE_SIZE)
 #define VAULT_RESERVE		40	/* nonce + tag at the end of each page */
 #define VAULT_PASS_MAX		1024	/* longest passphrase accepted */
 #define VAULT_SECRET_MAX	(1024 * 1024)	/* largest secret value */

@@ -500,7 +500,9 @@ vault_pragmas(sqlite3 *db, int create)
 	 */
 	if ((r = vault_exec(db, "PRAGMA journal_mode=WAL")) != 0 ||
 	    (r = vault_exec(db, "PRAGMA synchronous=FULL")) != 0 ||
-	    (r = vault_exec(db, "PRAGMA wal_autocheckpoint=8192")) != 0 ||
+	    (r = str_fmt(sql, sizeof(sql), "PRAGMA wal_autocheckpoint=%d",
+	    VAULT_WAL_CHECKPOINT_PAGES)) != 0 ||
+	    (r = vault_exec(db, sql)) != 0 ||
 	    (r = vault_exec(db, "PRAGMA journal_size_limit=8388608")) != 0)
 		return r;
 	return vault_exec(db, "CREATE TABLE IF NOT EXISTS vault_secret ("

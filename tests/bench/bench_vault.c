@@ -3,7 +3,7 @@
  * bench_vault.c - the cost of the encrypted vault against plain SQLite
  * on the same machine in the same run.
  *
- * Both databases get the same settings: page size 4096, WAL,
+ * Both databases get the same settings: the vault's page size, WAL,
  * synchronous=FULL, temp_store=MEMORY, mmap off, 16 MiB cache.  The
  * plain one uses the default VFS; the encrypted one is a vault
  * (vault_create/vault_open, cheap Argon2id: key derivation is not what
@@ -117,9 +117,13 @@ conn_open(struct conn *c, const char *dir, int enc, int create)
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		die("cannot open the plain database");
 	/* the vault's settings (see vault.h), minus the encryption */
-	exec(c->db, "PRAGMA page_size=4096; PRAGMA temp_store=MEMORY; "
-	    "PRAGMA mmap_size=0; PRAGMA cache_size=-16384; "
-	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
+	if (str_fmt(path, sizeof(path), "PRAGMA page_size=%d; "
+	    "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; "
+	    "PRAGMA cache_size=-65536; PRAGMA journal_mode=WAL; "
+	    "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=%d",
+	    VAULT_PAGE_SIZE, VAULT_WAL_CHECKPOINT_PAGES) != 0)
+		die("pragmas");
+	exec(c->db, path);
 }
 
 static void

@@ -357,9 +357,9 @@ test_pragmas(void)
 		{ "PRAGMA journal_mode", "wal" },
 		{ "PRAGMA synchronous", "2" },
 		{ "PRAGMA temp_store", "2" },
-		{ "PRAGMA page_size", "4096" },
+		{ "PRAGMA page_size", "16384" },
 		{ "PRAGMA cache_size", "-65536" },
-		{ "PRAGMA wal_autocheckpoint", "8192" },
+		{ "PRAGMA wal_autocheckpoint", "2048" },
 	};
 	size_t		 i;
 	int		 n;
@@ -497,8 +497,8 @@ test_swap_truncate(void)
 }
 
 /*
- * A vault whose WAL holds two committed transactions (rows 0..2000 and
- * 2000..2100), copied while the connection is still open.
+ * A vault whose WAL holds two committed transactions (rows 0..8000 and
+ * 8000..8100), copied while the connection is still open.
  */
 static void
 make_wal_copy(char *d, size_t len)
@@ -511,8 +511,8 @@ make_wal_copy(char *d, size_t len)
 	newdir(src, sizeof(src));
 	ASSERT_INT_EQ(vault_create(src, PASS, PASSLEN, &v), 0);
 	exec_ok(vault_db(v), "PRAGMA wal_autocheckpoint=0");
-	fill(vault_db(v), 0, 2000);
-	fill(vault_db(v), 2000, 2100);
+	fill(vault_db(v), 0, 8000);
+	fill(vault_db(v), 8000, 8100);
 	newdir(d, len);
 	copy_files(src, d, names);
 	vault_close(v);
@@ -534,7 +534,7 @@ test_tamper_wal(void)
 	nframes = (size - 32) / fsz;
 	ASSERT_INT_GE(nframes, 40);
 	ASSERT_INT_EQ(open_and_read(w, &n), 0);		/* sound test */
-	ASSERT_INT_EQ(n, 2100);
+	ASSERT_INT_EQ(n, 8100);
 	rm_rf(w);
 	/* page data, nonce, tag, and the header's page number, commit
 	 * size and salts, in frames before the last commit */
@@ -562,7 +562,7 @@ test_tamper_wal(void)
 	ASSERT_INT_EQ(file_size(d, VAULT_DB_FILE "-wal"), size);
 	flip(d, VAULT_DB_FILE "-wal", 32 + fsz * (nframes - 1) + 24 + 50);
 	ASSERT_INT_EQ(open_and_read(d, &n), 0);
-	ASSERT_INT_EQ(n, 2000);
+	ASSERT_INT_EQ(n, 8000);
 	rm_rf(d);
 	TEST_DONE();
 }
@@ -826,7 +826,7 @@ test_marker(void)
 	newdir(d, sizeof(d));
 	ASSERT_INT_EQ(vault_create(d, PASS, PASSLEN, &v), 0);
 	exec_ok(vault_db(v), "PRAGMA wal_autocheckpoint=0");
-	fill(vault_db(v), 0, 3000);
+	fill(vault_db(v), 0, 12000);
 	ASSERT_INT_EQ(vault_secret_put(v, "device.key",
 	    (const uint8_t *)"secret " MARKER, strlen(MARKER) + 7), 0);
 	/* while open: the WAL and -shm are there */
