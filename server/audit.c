@@ -238,32 +238,29 @@ audit_hlc_seconds(uint64_t hlc)
 	return (int64_t)((hlc >> 16) / 1000);
 }
 
-void
-audit_push(struct worker *w, const struct store_device *dev,
-    const struct store_change *chs, const struct store_change_result *res,
-    size_t n)
+int
+audit_push_in_tx(struct store *st, void *arg)
 {
-	struct audit_entry	*e = NULL;
-	const struct store_record *in;
-	size_t			 i, k = 0;
-	int			 ok;
+	const struct audit_push		*p = arg;
+	const struct store_record	*in;
+	struct audit_entry		*e = NULL;
+	size_t				 i, k = 0;
+	int				 ok, r;
 
-	if (n == 0)
-		return;
-	if ((e = calloc(n, sizeof(*e))) == NULL) {
-		log_warnx("audit: %zu push entries NOT recorded: %s", n,
-		    cs_err(CS_ERR_ALLOC));
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (res[i].status != STORE_CHANGE_APPLIED &&
-		    res[i].status != STORE_CHANGE_FORBIDDEN)
+	if (p->n == 0)
+		return 0;
+	if ((e = calloc(p->n, sizeof(*e))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < p->n; i++) {
+		if (p->res[i].status != STORE_CHANGE_APPLIED &&
+		    p->res[i].status != STORE_CHANGE_FORBIDDEN)
 			continue;	/* conflict, invalid: no change */
-		in = &chs[i].rec;
-		ok = res[i].status == STORE_CHANGE_APPLIED;
+		in = &p->chs[i].rec;
+		ok = p->res[i].status == STORE_CHANGE_APPLIED;
 		audit_entry_init(&e[k], "update", in->deleted ? AUDIT_DELETE :
-		    chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE, ok);
-		audit_entry_device(&e[k], dev, w->peer);
+		    p->chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE,
+		    ok);
+		audit_entry_device(&e[k], p->dev, p->w->peer);
 		e[k].device_time = audit_hlc_seconds(in->hlc);
 		audit_set(e[k].basis, "member");
 		audit_set(e[k].purpose, "sync");
@@ -272,14 +269,17 @@ audit_push(struct worker *w, const struct store_device *dev,
 		audit_set(e[k].object_id, in->record_id);
 		if (ok)
 			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
-			    "version=%lld", (long long)res[i].version);
+			    "version=%lld", (long long)p->res[i].version);
 		else
 			audit_set(e[k].detail,
 			    "not a member with write access");
 		k++;
 	}
-	audit_add(w, e, k, 0);
+	if ((r = store_audit_append_in(st, e, k)) != 0)
+		log_warnx("audit: %zu push entries not recorded, push refused:"
+		    " %s", k, cs_err(r));
 	free(e);
+	return r;
 }
 
 void

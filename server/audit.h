@@ -164,10 +164,20 @@ void	audit_enroll(struct worker *, const char *peer,
 /* A Hello from a device: accepted (refused NULL) or refused, why. */
 void	audit_login(struct worker *, const char *peer,
 	    const struct store_device *dev, const char *refused);
-/* The results of a push. */
-void	audit_push(struct worker *, const struct store_device *,
-	    const struct store_change *chs,
-	    const struct store_change_result *res, size_t n);
+/* A push and its results, for audit_push_in_tx. */
+struct audit_push {
+	struct worker			*w;
+	const struct store_device	*dev;
+	const struct store_change	*chs;
+	const struct store_change_result *res;
+	size_t				 n;
+};
+/*
+ * The entries of a push, appended inside the push's own transaction
+ * (store_push_with): a change is never committed without its entry.
+ * "arg" is a struct audit_push.
+ */
+int	audit_push_in_tx(struct store *, void *arg);
 /* Records delivered by a pull (r != 0: none were). */
 void	audit_pull(struct worker *, const struct store_device *,
 	    struct Casesync__V1__Record *const *recs, size_t n, int r);

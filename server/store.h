@@ -155,6 +155,16 @@ struct store_change_result {
 int	store_push(struct store *, int64_t user_id, int64_t device_id,
 	    const struct store_change *chs, size_t n,
 	    struct store_change_result *res, int64_t *last_seq);
+/*
+ * store_push, and before the commit "in_tx" (if not NULL) is called in
+ * the same transaction, with res[] filled: a non-zero return rolls the
+ * whole push back and is returned.  The audit entries of a push go in
+ * this way, so a change is never committed without them.
+ */
+int	store_push_with(struct store *, int64_t user_id, int64_t device_id,
+	    const struct store_change *chs, size_t n,
+	    struct store_change_result *res, int64_t *last_seq,
+	    int (*in_tx)(struct store *, void *), void *arg);
 void	store_results_clear(struct store_change_result *res, size_t n);
 
 /*

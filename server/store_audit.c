@@ -273,6 +273,14 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 }
 
 int
+store_audit_append_in(struct store *st, struct audit_entry *e, size_t n)
+{
+	struct merkle_frontier	f;
+
+	return n == 0 ? 0 : store_audit_append_tx(st, e, n, &f);
+}
+
+int
 store_audit_append(struct store *st, struct audit_entry *e, size_t n,
     int64_t now, store_audit_sign_fn sign, void *arg)
 {

@@ -31,6 +31,9 @@ typedef int (*store_audit_sign_fn)(struct audit_checkpoint *cp, void *arg);
  */
 int	store_audit_append(struct store *, struct audit_entry *e, size_t n,
 	    int64_t now, store_audit_sign_fn sign, void *arg);
+/* The same inside the caller's open transaction, without a checkpoint. */
+int	store_audit_append_in(struct store *, struct audit_entry *e,
+	    size_t n);
 
 /*
  * Sign a checkpoint at "now" unless the newest is younger than

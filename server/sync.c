@@ -208,6 +208,7 @@ sync_push(struct worker *w, const struct store_device *dev,
 	struct pull_item		 *cur = NULL;
 	Casesync__V1__ChangeResult	 *cr = NULL, **crp = NULL;
 	Casesync__V1__PushResponse	  resp;
+	struct audit_push		  ap;
 	wire_env			  env;
 	int64_t				  seq;
 	size_t				  i, n = pr->n_changes;
@@ -239,15 +240,19 @@ sync_push(struct worker *w, const struct store_device *dev,
 		}
 		chs[i].base_version = (int64_t)pr->changes[i]->base_version;
 	}
-	if ((r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
-	    &seq)) != 0) {
+	ap.w = w;
+	ap.dev = dev;
+	ap.chs = chs;
+	ap.res = res;
+	ap.n = n;
+	if ((r = store_push_with(w->st, dev->user.id, dev->id, chs, n, res,
+	    &seq, audit_push_in_tx, &ap)) != 0) {
 		r = sync_refuse(out, req->id,
 		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
 		    "push not applied; retry");
 		goto out;
 	}
 	have = 1;
-	audit_push(w, dev, chs, res, n);
 	if (atomic_load(&w->srv->fault_push_exit) > 0 &&
 	    atomic_fetch_sub(&w->srv->fault_push_exit, 1) == 1) {
 		log_warnx("fault injection: exiting after a committed push");

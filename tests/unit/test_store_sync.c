@@ -114,6 +114,21 @@ pull_all(const struct store_user *u, int64_t since, int64_t tie,
 	return pull_dev(u, 0, since, tie, c);
 }
 
+static int	hook_calls;
+
+/* Fails the push; with "arg", checks the results were filled first. */
+static int
+failing_hook(struct store *s, void *arg)
+{
+	const struct store_change_result	*res = arg;
+
+	(void)s;
+	if (res != NULL)
+		ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
+	hook_calls++;
+	return CS_ERR_DB;
+}
+
 static void
 test_push(void)
 {
@@ -179,6 +194,20 @@ test_push(void)
 	change(&c[2], cid[2], rid[0], CASE1, "person", "hack", seq);
 	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c[2], 1, res, &seq), 0);
 	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_FORBIDDEN);
+
+	/* the in-transaction hook sees the results; its failure undoes all */
+	uuid_n(cid[2], 7);
+	uuid_n(rid[1], 102);
+	change(&c[2], cid[2], rid[1], CASE1, "note", "undone", 0);
+	hook_calls = 0;
+	ASSERT_INT_EQ(store_push_with(st, anna.id, 7, &c[2], 1, res, &seq,
+	    failing_hook, res), CS_ERR_DB);
+	ASSERT_INT_EQ(hook_calls, 1);
+	ASSERT_INT_EQ(store_seq(st, &last), 0);
+	ASSERT_INT_EQ(store_push_with(st, anna.id, 7, &c[2], 1, res, &seq,
+	    failing_hook, NULL), CS_ERR_DB);
+	ASSERT_INT_EQ(store_seq(st, &seq), 0);
+	ASSERT_INT_EQ(seq, last);	/* nothing applied */
 	TEST_DONE();
 }
 
