@@ -71,9 +71,21 @@ merkle_split(uint64_t n)
 	return k;
 }
 
-/* MTH(D[a : a + n]), n >= 1. */
+/* Where the generators get hashes: leaves, and stored subtrees. */
+struct merkle_src {
+	merkle_leaf_fn	 leaf;
+	merkle_node_fn	 node;		/* may be NULL */
+	void		*arg;
+};
+
+/*
+ * MTH(D[a : a + n]), n >= 1.  A perfect subtree (n a power of two, a a
+ * multiple of n) comes from src->node when it has it; every subtree the
+ * recursion reaches from the root starts at a multiple of its split, so
+ * with all perfect subtrees stored this costs O(log n) lookups.
+ */
 static int
-merkle_subtree(uint64_t a, uint64_t n, merkle_leaf_fn leaf, void *arg,
+merkle_subtree(uint64_t a, uint64_t n, const struct merkle_src *src,
     uint8_t out[MERKLE_HASH_LEN])
 {
 	uint8_t		l[MERKLE_HASH_LEN], r[MERKLE_HASH_LEN];
@@ -81,10 +93,13 @@ merkle_subtree(uint64_t a, uint64_t n, merkle_leaf_fn leaf, void *arg,
 	int		rv;
 
 	if (n == 1)
-		return leaf(a, out, arg);
+		return src->leaf(a, out, src->arg);
+	if (src->node != NULL && (n & (n - 1)) == 0 && a % n == 0 &&
+	    (rv = src->node(a, n, out, src->arg)) != CS_ERR_NOT_FOUND)
+		return rv;
 	k = merkle_split(n);
-	if ((rv = merkle_subtree(a, k, leaf, arg, l)) != 0 ||
-	    (rv = merkle_subtree(a + k, n - k, leaf, arg, r)) != 0)
+	if ((rv = merkle_subtree(a, k, src, l)) != 0 ||
+	    (rv = merkle_subtree(a + k, n - k, src, r)) != 0)
 		return rv;
 	merkle_node_hash(l, r, out);
 	return 0;
@@ -96,27 +111,29 @@ merkle_root(uint64_t n, merkle_leaf_fn leaf, void *arg,
 {
 	if (n > MERKLE_SIZE_MAX)
 		return CS_ERR_FORMAT;
+	struct merkle_src	src = { leaf, NULL, arg };
+
 	if (n == 0) {
 		merkle_empty_root(root);
 		return 0;
 	}
-	return merkle_subtree(0, n, leaf, arg, root);
+	return merkle_subtree(0, n, &src, root);
 }
 
 /* Append MTH(D[a : a + n]) to the proof. */
 static int
-merkle_proof_add(uint64_t a, uint64_t n, merkle_leaf_fn leaf, void *arg,
+merkle_proof_add(uint64_t a, uint64_t n, const struct merkle_src *src,
     uint8_t proof[][MERKLE_HASH_LEN], size_t *count)
 {
 	if (*count == MERKLE_PROOF_MAX)
 		return CS_ERR_INTERNAL;
-	return merkle_subtree(a, n, leaf, arg, proof[(*count)++]);
+	return merkle_subtree(a, n, src, proof[(*count)++]);
 }
 
 /* RFC 6962 §2.1.1 PATH(m, D[a : a + n]). */
 static int
-merkle_path(uint64_t m, uint64_t a, uint64_t n, merkle_leaf_fn leaf,
-    void *arg, uint8_t proof[][MERKLE_HASH_LEN], size_t *count)
+merkle_path(uint64_t m, uint64_t a, uint64_t n, const struct merkle_src *src,
+    uint8_t proof[][MERKLE_HASH_LEN], size_t *count)
 {
 	uint64_t	k;
 	int		rv;
@@ -125,27 +142,27 @@ merkle_path(uint64_t m, uint64_t a, uint64_t n, merkle_leaf_fn leaf,
 		return 0;
 	k = merkle_split(n);
 	if (m < k) {
-		if ((rv = merkle_path(m, a, k, leaf, arg, proof, count)) != 0)
+		if ((rv = merkle_path(m, a, k, src, proof, count)) != 0)
 			return rv;
-		return merkle_proof_add(a + k, n - k, leaf, arg, proof, count);
+		return merkle_proof_add(a + k, n - k, src, proof, count);
 	}
-	if ((rv = merkle_path(m - k, a + k, n - k, leaf, arg, proof,
-	    count)) != 0)
+	if ((rv = merkle_path(m - k, a + k, n - k, src, proof, count)) != 0)
 		return rv;
-	return merkle_proof_add(a, k, leaf, arg, proof, count);
+	return merkle_proof_add(a, k, src, proof, count);
 }
 
 int
 merkle_inclusion_proof(uint64_t index, uint64_t n, merkle_leaf_fn leaf,
     void *arg, uint8_t proof[][MERKLE_HASH_LEN], size_t *len)
 {
-	size_t	count = 0;
-	int	rv;
+	struct merkle_src	src = { leaf, NULL, arg };
+	size_t			count = 0;
+	int			rv;
 
 	*len = 0;
 	if (n > MERKLE_SIZE_MAX || index >= n)
 		return CS_ERR_FORMAT;
-	if ((rv = merkle_path(index, 0, n, leaf, arg, proof, &count)) != 0)
+	if ((rv = merkle_path(index, 0, n, &src, proof, &count)) != 0)
 		return rv;
 	*len = count * MERKLE_HASH_LEN;
 	return 0;
@@ -154,39 +171,47 @@ merkle_inclusion_proof(uint64_t index, uint64_t n, merkle_leaf_fn leaf,
 /* RFC 6962 §2.1.2 SUBPROOF(m, D[a : a + n], b). */
 static int
 merkle_subproof(uint64_t m, uint64_t a, uint64_t n, int b,
-    merkle_leaf_fn leaf, void *arg, uint8_t proof[][MERKLE_HASH_LEN],
+    const struct merkle_src *src, uint8_t proof[][MERKLE_HASH_LEN],
     size_t *count)
 {
 	uint64_t	k;
 	int		rv;
 
 	if (m == n)
-		return b ? 0 : merkle_proof_add(a, n, leaf, arg, proof, count);
+		return b ? 0 : merkle_proof_add(a, n, src, proof, count);
 	k = merkle_split(n);
 	if (m <= k) {
-		if ((rv = merkle_subproof(m, a, k, b, leaf, arg, proof,
-		    count)) != 0)
+		if ((rv = merkle_subproof(m, a, k, b, src, proof, count)) != 0)
 			return rv;
-		return merkle_proof_add(a + k, n - k, leaf, arg, proof, count);
+		return merkle_proof_add(a + k, n - k, src, proof, count);
 	}
-	if ((rv = merkle_subproof(m - k, a + k, n - k, 0, leaf, arg, proof,
+	if ((rv = merkle_subproof(m - k, a + k, n - k, 0, src, proof,
 	    count)) != 0)
 		return rv;
-	return merkle_proof_add(a, k, leaf, arg, proof, count);
+	return merkle_proof_add(a, k, src, proof, count);
 }
 
 int
 merkle_consistency_proof(uint64_t m, uint64_t n, merkle_leaf_fn leaf,
     void *arg, uint8_t proof[][MERKLE_HASH_LEN], size_t *len)
 {
-	size_t	count = 0;
-	int	rv;
+	return merkle_consistency_proof_nodes(m, n, leaf, NULL, arg, proof,
+	    len);
+}
+
+int
+merkle_consistency_proof_nodes(uint64_t m, uint64_t n, merkle_leaf_fn leaf,
+    merkle_node_fn node, void *arg, uint8_t proof[][MERKLE_HASH_LEN],
+    size_t *len)
+{
+	struct merkle_src	src = { leaf, node, arg };
+	size_t			count = 0;
+	int			rv;
 
 	*len = 0;
 	if (n > MERKLE_SIZE_MAX || m == 0 || m > n)
 		return CS_ERR_FORMAT;
-	if ((rv = merkle_subproof(m, 0, n, 1, leaf, arg, proof,
-	    &count)) != 0)
+	if ((rv = merkle_subproof(m, 0, n, 1, &src, proof, &count)) != 0)
 		return rv;
 	*len = count * MERKLE_HASH_LEN;
 	return 0;
@@ -325,17 +350,30 @@ int
 merkle_frontier_add(struct merkle_frontier *f,
     const uint8_t leaf[MERKLE_HASH_LEN])
 {
+	return merkle_frontier_push(f, leaf, NULL, NULL);
+}
+
+int
+merkle_frontier_push(struct merkle_frontier *f,
+    const uint8_t leaf[MERKLE_HASH_LEN], merkle_done_fn done, void *arg)
+{
 	uint8_t		h[MERKLE_HASH_LEN];
-	uint64_t	s;
+	uint64_t	s, i = f->size, n = 1;
 	size_t		count;
+	int		rv;
 
 	if (f->size >= MERKLE_SIZE_MAX)
 		return CS_ERR_TOO_LARGE;
 	count = merkle_popcount(f->size);
 	memcpy(h, leaf, MERKLE_HASH_LEN);
 	/* each trailing one bit is a subtree of the new leaf's size */
-	for (s = f->size; s & 1; s >>= 1)
+	for (s = f->size; s & 1; s >>= 1) {
 		merkle_node_hash(f->hashes[--count], h, h);
+		n <<= 1;
+		/* D[i + 1 - n : i + 1] is complete now */
+		if (done != NULL && (rv = done(i + 1 - n, n, h, arg)) != 0)
+			return rv;
+	}
 	memcpy(f->hashes[count], h, MERKLE_HASH_LEN);
 	f->size++;
 	return 0;

@@ -74,6 +74,23 @@ int	merkle_consistency_proof(uint64_t m, uint64_t n, merkle_leaf_fn leaf,
 	    void *arg, uint8_t proof[][MERKLE_HASH_LEN], size_t *len);
 
 /*
+ * Put MTH(D[a : a + n]) of a perfect subtree (n a power of two >= 2,
+ * a a multiple of n) into "out": 0, CS_ERR_NOT_FOUND if it is not
+ * stored (the generator then computes it from below), or another
+ * negative CS_ERR_*, returned unchanged.
+ */
+typedef int (*merkle_node_fn)(uint64_t a, uint64_t n,
+    uint8_t out[MERKLE_HASH_LEN], void *arg);
+/*
+ * merkle_consistency_proof with stored subtrees: with every perfect
+ * subtree available from "node", O(log^2 n) lookups instead of reading
+ * all n leaves.  Both callbacks get "arg".
+ */
+int	merkle_consistency_proof_nodes(uint64_t m, uint64_t n,
+	    merkle_leaf_fn leaf, merkle_node_fn node, void *arg,
+	    uint8_t proof[][MERKLE_HASH_LEN], size_t *len);
+
+/*
  * RFC 9162 §2.1.3.2: 0 if "proof" (len bytes) shows that "leaf" is
  * leaf "index" of the tree of "n" leaves with "root"; CS_ERR_FORMAT
  * for a malformed proof or out-of-range index/size, CS_ERR_TAMPERED
@@ -109,6 +126,16 @@ void	merkle_frontier_init(struct merkle_frontier *);
 /* CS_ERR_TOO_LARGE once MERKLE_SIZE_MAX leaves are in. */
 int	merkle_frontier_add(struct merkle_frontier *,
 	    const uint8_t leaf[MERKLE_HASH_LEN]);
+/*
+ * The subtree D[a : a + n] (n >= 2, a power of two) that an append
+ * completed, with its hash; a non-zero return stops the append.
+ */
+typedef int (*merkle_done_fn)(uint64_t a, uint64_t n,
+    const uint8_t hash[MERKLE_HASH_LEN], void *arg);
+/* merkle_frontier_add, calling "done" (if not NULL) for each. */
+int	merkle_frontier_push(struct merkle_frontier *,
+	    const uint8_t leaf[MERKLE_HASH_LEN], merkle_done_fn done,
+	    void *arg);
 void	merkle_frontier_root(const struct merkle_frontier *,
 	    uint8_t root[MERKLE_HASH_LEN]);
 /* Bytes merkle_frontier_encode() writes: 32 per set bit of the size. */

@@ -6,8 +6,8 @@
  * checkpoint it verified last, so that a server that rewrites or rolls
  * back its history is caught by every laptop holding an older one.
  *
- * The proof is computed from the leaf hashes stored with the rows,
- * read in one pass (32 bytes per entry, at most AUDIT_SYNC_LEAVES_MAX).
+ * The proof is computed from the perfect subtrees stored as the log
+ * grows (audit_nodes): O(log^2 n) reads, never the whole log.
  *
  * A device also uploads its read log here: the hash-chained entries of
  * client/readlog.c, checked link by link against the chain the server
@@ -35,7 +35,6 @@
 #include "util.h"
 #include "wire.h"
 
-#define AUDIT_SYNC_LEAVES_MAX	((uint64_t)1 << 24)	/* 512 MiB of hashes */
 
 int
 audit_wants(const wire_env *req)
@@ -241,36 +240,27 @@ audit_sync_latest(struct worker *w, struct audit_checkpoint *cp)
 	return store_audit_latest(w->st, cp);
 }
 
-/* Consistency proof old -> cp->size into proof; *count hashes. */
+/*
+ * Consistency proof old -> cp->size into proof; *count hashes.  From
+ * the stored subtrees (store_audit_proof): a few dozen reads, whatever
+ * the size of the log.
+ */
 static int
 audit_sync_proof(struct worker *w, uint64_t old,
     const struct audit_checkpoint *cp, uint8_t proof[][MERKLE_HASH_LEN],
     size_t *count)
 {
-	struct merkle_array	  a;
-	uint8_t			(*leaves)[MERKLE_HASH_LEN] = NULL;
-	uint64_t		  n = (uint64_t)cp->size;
-	size_t			  len = 0;
-	int			  r;
+	size_t	len = 0;
+	int	r;
 
 	*count = 0;
-	if (old == 0 || old >= n)
+	if (old == 0 || old >= (uint64_t)cp->size)
 		return 0;	/* nothing to prove; the client decides */
-	if (n > AUDIT_SYNC_LEAVES_MAX)
-		return CS_ERR_TOO_LARGE;
-	if ((leaves = calloc((size_t)n, sizeof(*leaves))) == NULL)
-		return CS_ERR_ALLOC;
-	if ((r = store_audit_leaves(w->st, n, leaves)) != 0)
-		goto out;
-	a.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])leaves;
-	a.n = n;
-	if ((r = merkle_consistency_proof(old, n, merkle_array_leaf, &a,
-	    proof, &len)) != 0)
-		goto out;
+	if ((r = store_audit_proof(w->st, old, (uint64_t)cp->size, proof,
+	    &len)) != 0)
+		return r;
 	*count = len / MERKLE_HASH_LEN;
- out:
-	free(leaves);
-	return r;
+	return 0;
 }
 
 int

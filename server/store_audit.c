@@ -46,6 +46,11 @@ static const char store_audit_sql[] =
     "CREATE INDEX IF NOT EXISTS audit_log_client ON audit_log(client_ref);"
     "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user);"
     "CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(server_time);"
+    /* every perfect subtree of the tree, for proofs in O(log n) */
+    "CREATE TABLE IF NOT EXISTS audit_nodes ("
+    " a INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    " PRIMARY KEY (n, a)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS audit_state ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " size INTEGER NOT NULL,"
@@ -87,7 +92,8 @@ store_audit_schema(struct store *st)
 	if ((r = store_prepare(st, "SELECT count(*) FROM sqlite_schema WHERE"
 	    " name IN ('audit_log', 'audit_state', 'audit_checkpoints',"
 	    " 'audit_readlog', 'audit_log_no_update', 'audit_log_no_delete',"
-	    " 'audit_cp_no_update', 'audit_cp_no_delete')", &s)) != 0)
+	    " 'audit_cp_no_update', 'audit_cp_no_delete', 'audit_nodes')",
+	    &s)) != 0)
 		return r;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
@@ -96,7 +102,7 @@ store_audit_schema(struct store *st)
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
-	if (n == 8)
+	if (n == 9)
 		return 0;
 	if ((r = store_begin(st)) != 0)
 		return r;
@@ -241,12 +247,29 @@ store_audit_cp_put(struct store *st, const struct merkle_frontier *f,
 	return r;
 }
 
+/* Store the perfect subtree D[a : a + n] an append completed. */
+static int
+store_audit_node_put(uint64_t a, uint64_t n,
+    const uint8_t hash[MERKLE_HASH_LEN], void *arg)
+{
+	sqlite3_stmt	*s = arg;
+
+	if (a > INT64_MAX || n > INT64_MAX ||
+	    sqlite3_reset(s) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, (int64_t)a) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, (int64_t)n) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 3, hash, MERKLE_HASH_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	return 0;
+}
+
 /* Within a transaction: append e[0..n) and update the frontier. */
 static int
 store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
     struct merkle_frontier *f)
 {
-	sqlite3_stmt	*s = NULL;
+	sqlite3_stmt	*s = NULL, *ns = NULL;
 	uint8_t		 leaf[MERKLE_HASH_LEN];
 	size_t		 i;
 	int		 r;
@@ -254,13 +277,19 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	if ((r = store_audit_state_get(st, f)) != 0 ||
 	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0)
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0 ||
+	    (r = store_prepare(st, "INSERT OR REPLACE INTO audit_nodes(a, n,"
+	    " hash) VALUES (?1, ?2, ?3)", &ns)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
 		if ((r = audit_entry_leaf(&e[i], leaf)) != 0 ||
-		    (r = merkle_frontier_add(f, leaf)) != 0)
+		    (r = merkle_frontier_push(f, leaf, store_audit_node_put,
+		    ns)) != 0) {
+			if (r == CS_ERR_DB)
+				store_log(st, "audit node");
 			goto out;
+		}
 		if ((r = store_audit_insert(s, &e[i], leaf)) != 0) {
 			store_log(st, "audit insert");
 			goto out;
@@ -269,6 +298,7 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	r = store_audit_state_put(st, f);
  out:
 	sqlite3_finalize(s);
+	sqlite3_finalize(ns);
 	return r;
 }
 
@@ -624,6 +654,82 @@ store_audit_leaves(struct store *st, uint64_t n,
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
 	sqlite3_finalize(s);
+	return r;
+}
+
+/* The two statements proofs read through (store_audit_proof). */
+struct store_audit_src {
+	struct store	*st;
+	sqlite3_stmt	*leaf, *node;
+};
+
+static int
+store_audit_get(sqlite3_stmt *s, int64_t a, int64_t n,
+    uint8_t out[MERKLE_HASH_LEN])
+{
+	const void	*p;
+	int		 rc;
+
+	if (sqlite3_reset(s) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, a) != SQLITE_OK ||
+	    (n > 0 && sqlite3_bind_int64(s, 2, n) != SQLITE_OK))
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+		return CS_ERR_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return CS_ERR_DB;
+	if ((p = sqlite3_column_blob(s, 0)) == NULL ||
+	    sqlite3_column_bytes(s, 0) != MERKLE_HASH_LEN)
+		return CS_ERR_TAMPERED;
+	memcpy(out, p, MERKLE_HASH_LEN);
+	return 0;
+}
+
+static int
+store_audit_leaf_cb(uint64_t index, uint8_t out[MERKLE_HASH_LEN], void *arg)
+{
+	const struct store_audit_src	*src = arg;
+	int				 r;
+
+	if (index > INT64_MAX)
+		return CS_ERR_FORMAT;
+	r = store_audit_get(src->leaf, (int64_t)index, 0, out);
+	return r == CS_ERR_NOT_FOUND ? CS_ERR_TAMPERED : r;
+}
+
+static int
+store_audit_node_cb(uint64_t a, uint64_t n, uint8_t out[MERKLE_HASH_LEN],
+    void *arg)
+{
+	const struct store_audit_src	*src = arg;
+
+	if (a > INT64_MAX || n > INT64_MAX)
+		return CS_ERR_FORMAT;
+	return store_audit_get(src->node, (int64_t)a, (int64_t)n, out);
+}
+
+int
+store_audit_proof(struct store *st, uint64_t m, uint64_t n,
+    uint8_t proof[][MERKLE_HASH_LEN], size_t *len)
+{
+	struct store_audit_src	src;
+	int			r;
+
+	*len = 0;
+	memset(&src, 0, sizeof(src));
+	src.st = st;
+	if ((r = store_prepare(st, "SELECT leaf FROM audit_log WHERE idx = ?1",
+	    &src.leaf)) != 0 ||
+	    (r = store_prepare(st, "SELECT hash FROM audit_nodes WHERE"
+	    " a = ?1 AND n = ?2", &src.node)) != 0)
+		goto out;
+	r = merkle_consistency_proof_nodes(m, n, store_audit_leaf_cb,
+	    store_audit_node_cb, &src, proof, len);
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+ out:
+	sqlite3_finalize(src.leaf);
+	sqlite3_finalize(src.node);
 	return r;
 }
 

@@ -82,5 +82,12 @@ int	store_audit_leaves(struct store *, uint64_t n,
 
 /* The stored size and frontier of the tree. */
 int	store_audit_state(struct store *, struct merkle_frontier *f);
+/*
+ * Consistency proof from the tree of "m" entries to that of "n" (as
+ * merkle_consistency_proof), from the stored subtrees: O(log^2 n) reads
+ * (a log written before audit_nodes existed falls back to its leaves).
+ */
+int	store_audit_proof(struct store *, uint64_t m, uint64_t n,
+	    uint8_t proof[][MERKLE_HASH_LEN], size_t *len);
 
 #endif /* STORE_AUDIT_H */

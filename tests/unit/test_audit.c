@@ -475,6 +475,32 @@ test_protocol(void)
 	ASSERT_INT_EQ(count(w.st, "read"), base + 5);
 	ASSERT_INT_EQ(count(w.st, "read_log_alert"), 4);
 
+	/* proofs from the stored subtrees equal those from all leaves */
+	{
+		static uint8_t		lv[64][32], p1[MERKLE_PROOF_MAX][32];
+		static uint8_t		p2[MERKLE_PROOF_MAX][32];
+		struct merkle_frontier	f;
+		struct merkle_array	all;
+		uint64_t		m, n;
+		size_t			l1, l2;
+
+		ASSERT_INT_EQ(store_audit_state(w.st, &f), 0);
+		ASSERT_TRUE(f.size >= 8 && f.size <= 64);
+		ASSERT_INT_EQ(store_audit_leaves(w.st, f.size, lv), 0);
+		all.hashes = (const uint8_t (*)[32])lv;
+		all.n = f.size;
+		for (n = 2; n <= f.size; n++) {
+			for (m = 1; m < n; m++) {
+				ASSERT_INT_EQ(merkle_consistency_proof(m, n,
+				    merkle_array_leaf, &all, p1, &l1), 0);
+				ASSERT_INT_EQ(store_audit_proof(w.st, m, n, p2,
+				    &l2), 0);
+				ASSERT_INT_EQ(l1, l2);
+				ASSERT_MEM_EQ(p1, p2, l1);
+			}
+		}
+	}
+
 	/* checkpoint from size 3: a proof that verifies */
 	ASSERT_INT_EQ(store_audit_leaves(w.st, 3,
 	    (uint8_t (*)[32])proof), 0);

@@ -401,6 +401,109 @@ test_all_small_trees(void)
 	TEST_DONE();
 }
 
+/* Stored perfect subtrees of up to 64 leaves, by merkle_frontier_push. */
+struct node_store {
+	uint8_t		 h[7][64][H];	/* by level (n = 2^level), a / n */
+	int		 have[7][64];
+	struct merkle_array *a;
+};
+
+static int *
+node_have(struct node_store *ns, uint64_t a, uint64_t n, uint8_t **h)
+{
+	size_t	level = 0;
+
+	while ((1ULL << level) < n)
+		level++;
+	ASSERT_TRUE(level < 7 && a / n < 64);
+	*h = ns->h[level][a / n];
+	return &ns->have[level][a / n];
+}
+
+static int
+node_done(uint64_t a, uint64_t n, const uint8_t hash[H], void *arg)
+{
+	uint8_t	*h;
+	int	*have = node_have(arg, a, n, &h);
+
+	ASSERT_TRUE(!*have);
+	memcpy(h, hash, H);
+	*have = 1;
+	return 0;
+}
+
+static int
+node_get(uint64_t a, uint64_t n, uint8_t out[H], void *arg)
+{
+	uint8_t	*h;
+	int	*have = node_have(arg, a, n, &h);
+
+	if (!*have)
+		return CS_ERR_NOT_FOUND;
+	memcpy(out, h, H);
+	return 0;
+}
+
+static int
+node_leaf(uint64_t index, uint8_t out[H], void *arg)
+{
+	struct node_store	*ns = arg;
+
+	return merkle_array_leaf(index, out, ns->a);
+}
+
+static void
+test_stored_subtrees(void)
+{
+	static uint8_t		 lh[BIG][H];
+	static struct node_store ns;
+	struct merkle_array	 a = { lh, BIG };
+	struct merkle_frontier	 f;
+	uint8_t			 p1[MERKLE_PROOF_MAX][H];
+	uint8_t			 p2[MERKLE_PROOF_MAX][H], r[H];
+	uint64_t		 n, m, i;
+	size_t			 l1, l2;
+
+	TEST_START("consistency proofs from stored subtrees equal those "
+	    "from the leaves, for every tree of 1..64 leaves");
+	ASSERT_TRUE(BIG >= 64);
+	memset(&ns, 0, sizeof(ns));
+	ns.a = &a;
+	merkle_frontier_init(&f);
+	for (i = 0; i < 64; i++) {
+		randombytes_buf(r, sizeof(r));
+		merkle_leaf_hash(r, sizeof(r), lh[i]);
+		ASSERT_INT_EQ(merkle_frontier_push(&f, lh[i], node_done, &ns),
+		    0);
+	}
+	for (n = 1; n <= 64; n++) {
+		for (m = 1; m <= n; m++) {
+			ASSERT_INT_EQ(merkle_consistency_proof(m, n,
+			    merkle_array_leaf, &a, p1, &l1), 0);
+			ASSERT_INT_EQ(merkle_consistency_proof_nodes(m, n,
+			    node_leaf, node_get, &ns, p2, &l2), 0);
+			ASSERT_INT_EQ(l1, l2);
+			ASSERT_MEM_EQ(p1, p2, l1);
+		}
+	}
+	/* the stored hashes are really used: a wrong one shows */
+	ns.h[5][1][0] ^= 1;			/* D[32:64] */
+	ASSERT_INT_EQ(merkle_consistency_proof_nodes(1, 64, node_leaf,
+	    node_get, &ns, p2, &l2), 0);
+	ASSERT_INT_EQ(merkle_consistency_proof(1, 64, merkle_array_leaf, &a,
+	    p1, &l1), 0);
+	ASSERT_TRUE(memcmp(p1, p2, l1) != 0);
+	/* a perfect subtree that is not stored is computed from below */
+	memset(ns.have, 0, sizeof(ns.have));
+	ASSERT_INT_EQ(merkle_consistency_proof_nodes(5, 64, node_leaf,
+	    node_get, &ns, p2, &l2), 0);
+	ASSERT_INT_EQ(merkle_consistency_proof(5, 64, merkle_array_leaf, &a,
+	    p1, &l1), 0);
+	ASSERT_INT_EQ(l1, l2);
+	ASSERT_MEM_EQ(p1, p2, l1);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -412,5 +515,6 @@ main(void)
 	test_size_binding();
 	test_consistency_vectors();
 	test_all_small_trees();
+	test_stored_subtrees();
 	return 0;
 }
