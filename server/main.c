@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "config.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "pki.h"
 #include "sandbox.h"
@@ -166,6 +167,7 @@ main(int argc, char *argv[])
 		fatalx("cannot set up TLS");
 	X509_free(cert);
 	EVP_PKEY_free(key);
+	fault_init();
 	if ((fault = getenv("CASESYNC_FAULT_PUSH_EXIT")) != NULL) {
 		if (parse_u64(fault, 1, 1000000, &nfault) != 0)
 			fatalx("CASESYNC_FAULT_PUSH_EXIT: not a count");

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
@@ -461,9 +462,12 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
 	    " decided_by = ?1, decided_at = ?2, new_regisseur_id = ?3,"
 	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
-	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0 ||
-	    (r = store_commit(st)) != 0)
+	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0)
 		goto fail;
+	fault_point("transfer-accept-uncommitted");
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	fault_point("transfer-accept-committed");
 	*seqp = seq;
 	return store_transfer_get(st, id, out);
  fail:
