@@ -371,8 +371,11 @@ test_all_small_trees(void)
 	merkle_frontier_init(&f);
 	merkle_empty_root(rt[0]);
 	for (i = 0; i < BIG; i++) {
+		/* distinct entries: a 1-byte random entry repeats 1 in 256 */
 		randombytes_buf(r, sizeof(r));
-		merkle_leaf_hash(r, 1 + (size_t)i % (sizeof(r) - 1), lh[i]);
+		memcpy(r, &i, sizeof(i));
+		merkle_leaf_hash(r, sizeof(i) + (size_t)i % (sizeof(r) -
+		    sizeof(i)), lh[i]);
 		ASSERT_INT_EQ(merkle_frontier_add(&f, lh[i]), 0);
 		merkle_frontier_root(&f, rt[i + 1]);
 		ASSERT_INT_EQ(merkle_root(i + 1, merkle_array_leaf, &a, r), 0);
