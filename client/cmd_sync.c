@@ -25,6 +25,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "merge.h"
+#include "readlog.h"
 #include "sync.h"
 #include "util.h"
 #include "vault.h"
@@ -391,6 +392,12 @@ record_get(struct cli *cli, const char *rid)
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
+	/* content is shown: the read is logged first (readlog.h) */
+	if ((r = readlog_init(db)) != 0 ||
+	    (r = readlog_add(db, "show", rec.case_id)) != 0) {
+		cli_errx("cannot log the read: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json) {
 		printf("{\"record_id\":\"%s\",\"case_id\":\"%s\","
 		    "\"kind\":\"%s\",\"version\":%lld,\"deleted\":%s,"
@@ -652,6 +659,12 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 		return cli_exit(r);
 	memset(&cx, 0, sizeof(cx));
 	cx.cli = cli;
+	if ((r = readlog_init(db)) != 0 ||
+	    (r = readlog_add(db, "list", "")) != 0) {
+		cli_errx("cannot log the read: %s", cs_err(r));
+		vault_close(v);
+		return cli_exit(r);
+	}
 	if (cli->json)
 		putchar('[');
 	r = db_record_list(db, NULL, conflicts_record_cb, &cx);

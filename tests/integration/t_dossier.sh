@@ -116,6 +116,10 @@ grep -q "chain intact" "$T/reads" || fail "read log: $(cat "$T/reads")"
 grep -q "search" "$T/reads" || fail "search not logged"
 grep -qi "zwartmarker\|sfeer" "$T/reads" && fail "search words logged"
 laptop a reads | grep -q "show.*$C" || fail "case show not logged"
+n0=$(laptop a reads | grep -c "show")
+laptop a record get "$CHILD" >/dev/null || fail "record get"
+expect_eq "the low-level record get is logged too" \
+    "$(laptop a reads | grep -c "show")" $((n0 + 1))
 ok "reads logged in a hash chain, without content"
 
 # a changed log entry breaks the chain (edit it inside the vault)
