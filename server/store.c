@@ -141,6 +141,44 @@ store_exec(struct store *st, const char *sql)
 }
 
 int
+store_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
+    const int64_t *ints, const char *const *texts)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 i, ni = 0, nt = 0, rc, r = CS_ERR_DB;
+
+	if (out != NULL)
+		*out = 0;
+	if (store_prepare(st, sql, &s) != 0)
+		return CS_ERR_DB;
+	for (i = 0; fmt[i] != '\0'; i++) {
+		rc = fmt[i] == 'i' ? sqlite3_bind_int64(s, i + 1, ints[ni++]) :
+		    sqlite3_bind_text(s, i + 1, texts[nt++], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK)
+			goto out;
+	}
+	rc = sqlite3_step(s);
+	if (out != NULL) {
+		if (rc == SQLITE_DONE) {
+			r = CS_ERR_NOT_FOUND;
+			goto out;
+		}
+		if (rc != SQLITE_ROW)
+			goto out;
+		*out = sqlite3_column_int64(s, 0);
+	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		r = store_errcode(st);
+		goto out;
+	}
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, "store_do");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
 store_begin(struct store *st)
 {
 	return store_exec(st, "BEGIN IMMEDIATE");

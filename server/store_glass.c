@@ -102,7 +102,7 @@ store_glass(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = case_id;
 	tx[1] = reason;
-	if ((r = store_xfer_do(st, "SELECT count(*) FROM case_members WHERE"
+	if ((r = store_do(st, "SELECT count(*) FROM case_members WHERE"
 	    " user_id = ?1 AND case_id = ?2", &member, "it", &actor->id,
 	    tx)) != 0)
 		goto fail;
@@ -111,20 +111,20 @@ store_glass(struct store *st, const struct store_user *actor,
 		r = CS_ERR_EXISTS;
 		goto fail;
 	}
-	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
-	    (r = store_xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	if ((r = store_seq_next(st, &seq)) != 0 ||
+	    (r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
 	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 1)", NULL, "iti",
 	    (const int64_t[]){ actor->id, seq }, tx)) != 0 ||
-	    (r = store_xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	    (r = store_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
 	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
 	    " WHERE user_id = ?1)", NULL, "it", &actor->id, tx)) != 0 ||
-	    (r = store_xfer_do(st, "INSERT INTO glass(case_id, user_id,"
+	    (r = store_do(st, "INSERT INTO glass(case_id, user_id,"
 	    " case_office_id, reason, granted_at, expires_at) VALUES (?1,"
 	    " ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii", (const int64_t[]){
 	    actor->id, office, now, now + duration }, tx)) != 0)
 		goto fail;
 	gid = sqlite3_last_insert_rowid(st->db);
-	if ((r = store_xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	if ((r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
 	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
 		goto fail;

@@ -76,6 +76,16 @@ struct store {
 
 void	store_log(struct store *, const char *what);
 int	store_errcode(struct store *);
+/*
+ * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
+ * of "texts"), step once.  With "out", a row is required (NOT_FOUND
+ * without) and *out gets column 0.  A constraint failure maps through
+ * store_errcode() (EXISTS for a unique index).
+ */
+int	store_do(struct store *, const char *sql, int64_t *out,
+	    const char *fmt, const int64_t *ints, const char *const *texts);
+/* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
+int	store_seq_next(struct store *, int64_t *seq);
 int	store_prepare(struct store *, const char *sql, sqlite3_stmt **);
 int	store_exec(struct store *, const char *sql);
 int	store_begin(struct store *);

@@ -149,6 +149,19 @@ store_seq(struct store *st, int64_t *seq)
 	return 0;
 }
 
+static int	store_seq_set(struct store *, int64_t);
+
+int
+store_seq_next(struct store *st, int64_t *seq)
+{
+	int	r;
+
+	if ((r = store_seq(st, seq)) != 0)
+		return r;
+	(*seq)++;
+	return store_seq_set(st, *seq);
+}
+
 static int
 store_seq_set(struct store *st, int64_t seq)
 {
@@ -504,48 +517,6 @@ store_purge_receipt(struct store *st, int64_t device_id, const char *case_id,
 	return r;
 }
 
-/*
- * Prepare "sql", bind parameters by "fmt" ('i': the next of "ints",
- * 't': the next of "texts"), step once.  With "want_row", *out gets
- * column 0 (CS_ERR_NOT_FOUND without a row).
- */
-static int
-store_do(struct store *st, const char *sql, int want_row, int64_t *out,
-    const char *fmt, const int64_t *ints, const char *const *texts)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 i, ni = 0, nt = 0, rc, r = CS_ERR_DB;
-
-	if (store_prepare(st, sql, &s) != 0)
-		return CS_ERR_DB;
-	for (i = 0; fmt[i] != '\0'; i++) {
-		rc = fmt[i] == 'i' ? sqlite3_bind_int64(s, i + 1, ints[ni++]) :
-		    sqlite3_bind_text(s, i + 1, texts[nt++], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK)
-			goto out;
-	}
-	rc = sqlite3_step(s);
-	if (want_row) {
-		if (rc == SQLITE_DONE) {
-			r = CS_ERR_NOT_FOUND;
-			goto out;
-		}
-		if (rc != SQLITE_ROW)
-			goto out;
-		if (out != NULL)
-			*out = sqlite3_column_int64(s, 0);
-	} else if (rc != SQLITE_DONE) {
-		r = store_errcode(st);
-		goto out;
-	}
-	r = 0;
- out:
-	if (r == CS_ERR_DB)
-		store_log(st, "store_do");
-	sqlite3_finalize(s);
-	return r;
-}
-
 int
 store_case_create(struct store *st, const struct store_user *u,
     const char *case_id, const char *frame, int64_t now, int64_t *seqp)
@@ -572,7 +543,7 @@ store_case_create(struct store *st, const struct store_user *u,
 	iv[2] = seq;
 	if ((r = store_do(st, "INSERT INTO cases(id, office_id, frame,"
 	    " regisseur_id, created_at, created_seq) SELECT ?1, o.id, ?3,"
-	    " ?4, ?5, ?6 FROM offices o WHERE o.name = ?2", 0, NULL,
+	    " ?4, ?5, ?6 FROM offices o WHERE o.name = ?2", NULL,
 	    "tttiii", iv, t)) != 0)
 		goto fail;
 	if (sqlite3_changes(st->db) != 1) {
@@ -580,7 +551,7 @@ store_case_create(struct store *st, const struct store_user *u,
 		goto fail;
 	}
 	if ((r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
-	    " granted_seq) VALUES (?1, ?2, ?3)", 0, NULL, "iti",
+	    " granted_seq) VALUES (?1, ?2, ?3)", NULL, "iti",
 	    (const int64_t[]){ u->id, seq }, t)) != 0 ||
 	    (r = store_seq_set(st, seq)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -607,11 +578,11 @@ store_case_member(struct store *st, const struct store_user *actor,
 	t[0] = case_id;
 	t[1] = actor->office;
 	if ((r = store_do(st, "SELECT regisseur_id FROM cases WHERE id = ?1",
-	    1, &regisseur, "t", NULL, t)) != 0)
+	    &regisseur, "t", NULL, t)) != 0)
 		goto fail;
 	if (strcmp(actor->role, "teamleider") == 0 &&
 	    (r = store_do(st, "SELECT count(*) FROM cases c JOIN offices o"
-	    " ON o.id = c.office_id WHERE c.id = ?1 AND o.name = ?2", 1,
+	    " ON o.id = c.office_id WHERE c.id = ?1 AND o.name = ?2",
 	    &office_ok, "tt", NULL, t)) != 0)
 		goto fail;
 	if (regisseur != actor->id && office_ok == 0) {
@@ -621,7 +592,7 @@ store_case_member(struct store *st, const struct store_user *actor,
 	t[0] = user_name;
 	/* auditors and beheerders never hold case content */
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role NOT IN ('auditor', 'beheerder')", 1, &target, "t", NULL,
+	    " role NOT IN ('auditor', 'beheerder')", &target, "t", NULL,
 	    t)) != 0)
 		goto fail;
 	if ((r = store_seq(st, &seq)) != 0)
@@ -630,7 +601,7 @@ store_case_member(struct store *st, const struct store_user *actor,
 	t[0] = case_id;
 	if (remove) {
 		if ((r = store_do(st, "DELETE FROM case_members WHERE"
-		    " user_id = ?1 AND case_id = ?2", 0, NULL, "it",
+		    " user_id = ?1 AND case_id = ?2", NULL, "it",
 		    (const int64_t[]){ target }, t)) != 0)
 			goto fail;
 		if (sqlite3_changes(st->db) == 0) {
@@ -642,20 +613,20 @@ store_case_member(struct store *st, const struct store_user *actor,
 		    " created_seq) SELECT id, ?2, ?3 FROM devices WHERE"
 		    " user_id = ?1 AND revoked_at IS NULL ON CONFLICT DO"
 		    " UPDATE SET created_seq = ?3, receipt_at = NULL,"
-		    " records_deleted = NULL", 0, NULL, "iti",
+		    " records_deleted = NULL", NULL, "iti",
 		    (const int64_t[]){ target, seq }, t)) != 0)
 			goto fail;
 	} else {
 		if ((r = store_do(st, "INSERT INTO case_members(user_id,"
 		    " case_id, granted_seq, read_only) VALUES (?1, ?2, ?3, ?4)"
-		    " ON CONFLICT DO UPDATE SET read_only = ?4", 0, NULL,
+		    " ON CONFLICT DO UPDATE SET read_only = ?4", NULL,
 		    "itii", (const int64_t[]){ target, seq, read_only != 0 },
 		    t)) != 0)
 			goto fail;
 		/* a pending purge is moot once access is back */
 		if ((r = store_do(st, "DELETE FROM purges WHERE case_id = ?2"
 		    " AND receipt_at IS NULL AND device_id IN (SELECT id FROM"
-		    " devices WHERE user_id = ?1)", 0, NULL, "it",
+		    " devices WHERE user_id = ?1)", NULL, "it",
 		    (const int64_t[]){ target }, t)) != 0)
 			goto fail;
 	}
@@ -681,7 +652,7 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 	    " WHERE r.version > ?2) OR EXISTS (SELECT 1 FROM case_members"
 	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
 	    " FROM devices d CROSS JOIN purges p ON p.device_id = d.id WHERE"
-	    " d.user_id = ?1 AND p.created_seq > ?2)", 1, &n, "ii",
+	    " d.user_id = ?1 AND p.created_seq > ?2)", &n, "ii",
 	    (const int64_t[]){ user_id, since }, NULL);
 	if (r == 0)
 		*yes = n != 0;

@@ -115,61 +115,6 @@ store_transfer_schema(struct store *st)
 	return 0;
 }
 
-/*
- * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
- * of "texts"), step once.  With "out", a row is required (NOT_FOUND
- * without) and *out gets column 0.
- */
-int
-store_xfer_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
-    const int64_t *ints, const char *const *texts)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 i, ni = 0, nt = 0, rc, r = CS_ERR_DB;
-
-	if (out != NULL)
-		*out = 0;
-	if (store_prepare(st, sql, &s) != 0)
-		return CS_ERR_DB;
-	for (i = 0; fmt[i] != '\0'; i++) {
-		rc = fmt[i] == 'i' ? sqlite3_bind_int64(s, i + 1, ints[ni++]) :
-		    sqlite3_bind_text(s, i + 1, texts[nt++], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK)
-			goto out;
-	}
-	rc = sqlite3_step(s);
-	if (out != NULL) {
-		if (rc == SQLITE_DONE) {
-			r = CS_ERR_NOT_FOUND;
-			goto out;
-		}
-		if (rc != SQLITE_ROW)
-			goto out;
-		*out = sqlite3_column_int64(s, 0);
-	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		r = store_errcode(st);
-		goto out;
-	}
-	r = 0;
- out:
-	if (r == CS_ERR_DB)
-		store_log(st, "store_transfer");
-	sqlite3_finalize(s);
-	return r;
-}
-
-int
-store_xfer_seq_next(struct store *st, int64_t *seq)
-{
-	int	r;
-
-	if ((r = store_seq(st, seq)) != 0)
-		return r;
-	(*seq)++;
-	return store_xfer_do(st, "UPDATE meta SET value = ?1 WHERE key = 'seq'",
-	    NULL, "i", seq, NULL);
-}
-
 static int
 xfer_row(sqlite3_stmt *s, struct store_transfer *t)
 {
@@ -230,10 +175,10 @@ store_xfer_case(struct store *st, const char *case_id, int64_t *office,
 	int		 r;
 
 	*regisseur = 0;
-	if ((r = store_xfer_do(st, "SELECT office_id FROM cases WHERE id = ?1",
+	if ((r = store_do(st, "SELECT office_id FROM cases WHERE id = ?1",
 	    office, "t", NULL, t)) != 0)
 		return r;
-	return store_xfer_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
+	return store_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
 	    " WHERE id = ?1", regisseur, "t", NULL, t);
 }
 
@@ -243,7 +188,7 @@ store_xfer_office(struct store *st, const char *name, int64_t *id)
 {
 	const char	*t[1] = { name };
 
-	return store_xfer_do(st, "SELECT id FROM offices WHERE name = ?1", id,
+	return store_do(st, "SELECT id FROM offices WHERE name = ?1", id,
 	    "t", NULL, t);
 }
 
@@ -274,15 +219,15 @@ store_xfer_member_full(struct store *st, int64_t user, const char *case_id,
 	const char	*t[1] = { case_id };
 	int		 r;
 
-	if ((r = store_xfer_do(st, "INSERT INTO case_members(user_id, case_id,"
+	if ((r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
 	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 0) ON CONFLICT DO"
 	    " UPDATE SET read_only = 0", NULL, "iti",
 	    (const int64_t[]){ user, seq }, t)) != 0 ||
-	    (r = store_xfer_do(st, "DELETE FROM access_expiry WHERE"
+	    (r = store_do(st, "DELETE FROM access_expiry WHERE"
 	    " user_id = ?1 AND case_id = ?2", NULL, "it", &user, t)) != 0)
 		return r;
 	/* a purge not yet done is moot once access is back */
-	return store_xfer_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
+	return store_do(st, "DELETE FROM purges WHERE case_id = ?2 AND"
 	    " receipt_at IS NULL AND device_id IN (SELECT id FROM devices"
 	    " WHERE user_id = ?1)", NULL, "it", &user, t);
 }
@@ -325,7 +270,7 @@ store_transfer_request(struct store *st, const struct store_user *actor,
 	t[0] = case_id;
 	t[1] = reason;
 	t[2] = note;
-	r = store_xfer_do(st, "INSERT INTO transfers(case_id, state, reason,"
+	r = store_do(st, "INSERT INTO transfers(case_id, state, reason,"
 	    " note, from_office_id, to_office_id, requested_by, requested_at)"
 	    " VALUES (?1, 'REQUESTED', ?2, ?3, ?4, ?5, ?6, ?7)", NULL,
 	    "tttiiii", (const int64_t[]){ office, to, actor->id, now }, t);
@@ -358,7 +303,7 @@ xfer_open(struct store *st, int64_t id, struct store_transfer *t,
 	}
 	if ((r = store_xfer_office(st, t->from_office, from)) != 0 ||
 	    (r = store_xfer_office(st, t->to_office, to)) != 0 ||
-	    (r = store_xfer_do(st, "SELECT requested_by FROM transfers WHERE"
+	    (r = store_do(st, "SELECT requested_by FROM transfers WHERE"
 	    " id = ?1", requester, "i", &id, NULL)) != 0)
 		return r;
 	return 0;
@@ -431,7 +376,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = regisseur;
-	if ((r = store_xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
 	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
 	    &to, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
@@ -441,25 +386,25 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 		}
 		goto fail;
 	}
-	if ((r = store_xfer_seq_next(st, &seq)) != 0)
+	if ((r = store_seq_next(st, &seq)) != 0)
 		goto fail;
 	tx[0] = t.case_id;
 	/* the old office reads until the window ends, then loses the case */
-	if ((r = store_xfer_do(st, "UPDATE case_members SET read_only = 1 WHERE"
+	if ((r = store_do(st, "UPDATE case_members SET read_only = 1 WHERE"
 	    " case_id = ?2 AND user_id IN (SELECT id FROM users WHERE"
 	    " office_id = ?1)", NULL, "it", &from, tx)) != 0 ||
-	    (r = store_xfer_do(st, "INSERT INTO access_expiry(user_id, case_id,"
+	    (r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, transfer_id) SELECT m.user_id, m.case_id, ?1, ?2"
 	    " FROM case_members m JOIN users u ON u.id = m.user_id WHERE"
 	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT DO UPDATE SET"
 	    " expires_at = ?1, transfer_id = ?2, glass_id = NULL", NULL,
 	    "iiit", (const int64_t[]){ end, id, from }, tx)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE cases SET office_id = ?1,"
+	    (r = store_do(st, "UPDATE cases SET office_id = ?1,"
 	    " regisseur_id = ?2 WHERE id = ?3", NULL, "iit",
 	    (const int64_t[]){ to, newreg }, tx)) != 0 ||
 	    (r = store_xfer_member_full(st, newreg, t.case_id, seq)) != 0 ||
 	    (r = store_xfer_member_full(st, actor->id, t.case_id, seq)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
+	    (r = store_do(st, "UPDATE transfers SET state = 'ACCEPTED',"
 	    " decided_by = ?1, decided_at = ?2, new_regisseur_id = ?3,"
 	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
 	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0)
@@ -492,7 +437,7 @@ store_transfer_reject(struct store *st, const struct store_user *actor,
 	if ((r = xfer_open(st, id, &t, &from, &to, &requester, why)) != 0 ||
 	    (r = xfer_receiver(st, actor, from, to, requester, why)) != 0 ||
 	    (r = xfer_decided(&t, why)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'REJECTED',"
+	    (r = store_do(st, "UPDATE transfers SET state = 'REJECTED',"
 	    " decided_by = ?1, decided_at = ?2, rejection = ?3 WHERE"
 	    " id = ?4", NULL, "iiti", (const int64_t[]){ actor->id, now,
 	    id }, tx)) != 0 ||
@@ -526,7 +471,7 @@ store_transfer_revoke(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	if ((r = xfer_decided(&t, why)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'REVOKED',"
+	    (r = store_do(st, "UPDATE transfers SET state = 'REVOKED',"
 	    " decided_by = ?1, decided_at = ?2 WHERE id = ?3", NULL, "iii",
 	    (const int64_t[]){ actor->id, now, id }, NULL)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -657,7 +602,7 @@ store_team_assign(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = regisseur;
-	if ((r = store_xfer_do(st, "SELECT id FROM users WHERE name = ?1 AND"
+	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
 	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
 	    &office, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
@@ -668,8 +613,8 @@ store_team_assign(struct store *st, const struct store_user *actor,
 		goto fail;
 	}
 	tx[0] = case_id;
-	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
+	if ((r = store_seq_next(st, &seq)) != 0 ||
+	    (r = store_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
 	    " id = ?2", NULL, "it", &newreg, tx)) != 0 ||
 	    (r = store_xfer_member_full(st, newreg, case_id, seq)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -753,7 +698,7 @@ store_transfer_tick(struct store *st, int64_t now,
 
 	*seqp = 0;
 	/* both parts are index probes when nothing is due */
-	if ((r = store_xfer_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
+	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
 	    " WHERE expires_at <= ?1) OR EXISTS (SELECT 1 FROM transfers t"
 	    " WHERE t.state = 'ACCEPTED' AND t.window_end <= ?1 AND NOT"
 	    " EXISTS (SELECT 1 FROM transfer_purges tp JOIN purges p ON"
@@ -764,7 +709,7 @@ store_transfer_tick(struct store *st, int64_t now,
 		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_xfer_seq_next(st, &seq)) != 0 ||
+	if ((r = store_seq_next(st, &seq)) != 0 ||
 	    (r = store_xfer_ends(st, now, &ends, &nends)) != 0)
 		goto fail;
 	/*
@@ -772,26 +717,26 @@ store_transfer_tick(struct store *st, int64_t now,
 	 * case (a membership made writable again is not ended: someone
 	 * gave it back on purpose).  A transfer remembers its devices.
 	 */
-	if ((r = store_xfer_do(st, "INSERT INTO purges(device_id, case_id,"
+	if ((r = store_do(st, "INSERT INTO purges(device_id, case_id,"
 	    " created_seq) SELECT d.id, a.case_id, ?2" XFER_DUE
 	    " ON CONFLICT DO UPDATE SET created_seq = ?2, receipt_at = NULL,"
 	    " records_deleted = NULL", NULL, "ii",
 	    (const int64_t[]){ now, seq }, NULL)) != 0 ||
-	    (r = store_xfer_do(st, "INSERT OR IGNORE INTO transfer_purges("
+	    (r = store_do(st, "INSERT OR IGNORE INTO transfer_purges("
 	    "transfer_id, device_id) SELECT a.transfer_id, d.id" XFER_DUE
 	    " AND a.transfer_id IS NOT NULL", NULL, "i", &now, NULL)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE glass SET ended_at = ?1 WHERE"
+	    (r = store_do(st, "UPDATE glass SET ended_at = ?1 WHERE"
 	    " ended_at IS NULL AND id IN (SELECT glass_id FROM access_expiry"
 	    " WHERE expires_at <= ?1 AND glass_id IS NOT NULL)", NULL, "i",
 	    &now, NULL)) != 0 ||
-	    (r = store_xfer_do(st, "DELETE FROM case_members WHERE"
+	    (r = store_do(st, "DELETE FROM case_members WHERE"
 	    " read_only = 1 AND EXISTS (SELECT 1 FROM access_expiry a WHERE"
 	    " a.user_id = case_members.user_id AND"
 	    " a.case_id = case_members.case_id AND a.expires_at <= ?1)", NULL,
 	    "i", &now, NULL)) != 0 ||
-	    (r = store_xfer_do(st, "DELETE FROM access_expiry WHERE"
+	    (r = store_do(st, "DELETE FROM access_expiry WHERE"
 	    " expires_at <= ?1", NULL, "i", &now, NULL)) != 0 ||
-	    (r = store_xfer_do(st, "UPDATE transfers SET state = 'COMPLETED',"
+	    (r = store_do(st, "UPDATE transfers SET state = 'COMPLETED',"
 	    " completed_at = ?1 WHERE state = 'ACCEPTED' AND window_end <= ?1"
 	    " AND NOT EXISTS (SELECT 1 FROM access_expiry a WHERE"
 	    " a.transfer_id = transfers.id) AND NOT EXISTS (SELECT 1 FROM"

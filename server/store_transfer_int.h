@@ -11,16 +11,6 @@
 
 struct store;
 
-/*
- * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
- * of "texts"), step once.  With "out", a row is required (NOT_FOUND
- * without) and *out gets column 0.  A constraint failure maps through
- * store_errcode() (EXISTS for a unique index).
- */
-int	store_xfer_do(struct store *, const char *sql, int64_t *out,
-	    const char *fmt, const int64_t *ints, const char *const *texts);
-/* Take the next seq (meta 'seq'); *seq gets it. */
-int	store_xfer_seq_next(struct store *, int64_t *seq);
 /* The case's owning office and regisseur (0: none).  NOT_FOUND. */
 int	store_xfer_case(struct store *, const char *case_id, int64_t *office,
 	    int64_t *regisseur);
