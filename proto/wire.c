@@ -436,6 +436,34 @@ wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
 	return wire_encode(&env, FRAME_MAX_LIMIT, out);
 }
 
+int
+wire_refuse(struct buf *out, uint32_t id, int r,
+    Casesync__V1__ErrorCode code, const char *what, const char *why)
+{
+	char	msg[256];
+
+	if (code == CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED) {
+		switch (r) {
+		case CS_ERR_AUTH:
+			code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+			break;
+		case CS_ERR_FORMAT:
+		case CS_ERR_NOT_FOUND:
+			code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+			break;
+		default:
+			/* nothing internal goes to the peer */
+			code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+			why = "server error; retry later";
+			break;
+		}
+	}
+	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
+	    why != NULL ? why : cs_err(r)) != 0)
+		(void)str_fmt(msg, sizeof(msg), "%s", what);
+	return wire_error(out, id, code, msg, 0);
+}
+
 const char *
 wire_error_name(int code)
 {

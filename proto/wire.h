@@ -54,6 +54,15 @@ int	wire_encode(const wire_env *env, size_t max, struct buf *out);
 int	wire_error(struct buf *out, uint32_t id,
 	    Casesync__V1__ErrorCode code, const char *msg,
 	    uint32_t retry_after_ms);
+/*
+ * An Error reply "what: why" (why NULL: the text of "r") for a request
+ * refused with CS_ERR_* "r".  "code" is the caller's code for "r", or
+ * ERROR_UNSPECIFIED for the common ones: AUTH is FORBIDDEN, FORMAT and
+ * NOT_FOUND are BAD_REQUEST, anything else INTERNAL with a generic
+ * message (no internal detail to the peer).
+ */
+int	wire_refuse(struct buf *out, uint32_t id, int r,
+	    Casesync__V1__ErrorCode code, const char *what, const char *why);
 
 /* 1 if "s" is a lower-case UUID in its 36-character text form. */
 int	wire_uuid_ok(const char *s);

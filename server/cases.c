@@ -125,40 +125,21 @@ cases_reply(const wire_env *req, const struct store_case_meta *m,
 	return wire_encode(&env, max_frame, out);
 }
 
-/* A typed refusal with "what: why". */
+/* A typed refusal with "what: why": the lifecycle's own codes. */
 static int
 cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
     const char *why)
 {
 	Casesync__V1__ErrorCode	code;
-	char			msg[256];
 
-	switch (r) {
-	case CS_ERR_AUTH:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
-		break;
-	case CS_ERR_STATE:
+	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	if (r == CS_ERR_STATE)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_INVALID_STATE;
-		break;
-	case CS_ERR_LIMIT:
+	else if (r == CS_ERR_LIMIT)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TIME_LIMIT;
-		break;
-	case CS_ERR_APPROVAL:
+	else if (r == CS_ERR_APPROVAL)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_APPROVAL_REQUIRED;
-		break;
-	case CS_ERR_FORMAT:
-	case CS_ERR_NOT_FOUND:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
-		break;
-	default:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
-		why = "server error; retry later";
-		break;
-	}
-	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
-	    why != NULL ? why : cs_err(r)) != 0)
-		(void)str_fmt(msg, sizeof(msg), "%s", what);
-	return wire_error(out, id, code, msg, 0);
+	return wire_refuse(out, id, r, code, what, why);
 }
 
 /*

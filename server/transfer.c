@@ -71,42 +71,23 @@ transfer_fill(Casesync__V1__TransferInfo *info, struct store_transfer *t)
 	    (uint32_t)t->purges_pending;
 }
 
-/* A typed refusal with "what: why". */
+/* A typed refusal with "what: why": the transfer family's own codes. */
 static int
 transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
     const char *why)
 {
 	Casesync__V1__ErrorCode	code;
-	char			msg[256];
 
-	switch (r) {
-	case CS_ERR_AUTH:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
-		break;
-	case CS_ERR_SELF:
+	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	if (r == CS_ERR_SELF)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER;
-		break;
-	case CS_ERR_STATE:
+	else if (r == CS_ERR_STATE)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_DECIDED;
-		break;
-	case CS_ERR_EXISTS:
+	else if (r == CS_ERR_EXISTS)
 		code = strcmp(what, "transfer request") == 0 ?
 		    CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_OPEN :
 		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
-		break;
-	case CS_ERR_FORMAT:
-	case CS_ERR_NOT_FOUND:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
-		break;
-	default:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
-		why = "server error; retry later";
-		break;
-	}
-	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
-	    why != NULL ? why : cs_err(r)) != 0)
-		(void)str_fmt(msg, sizeof(msg), "%s", what);
-	return wire_error(out, id, code, msg, 0);
+	return wire_refuse(out, id, r, code, what, why);
 }
 
 /* One audit entry for a decision about "case_id"; r: the store's. */
