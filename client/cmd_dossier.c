@@ -452,40 +452,38 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 	return cli_exit(r);
 }
 
-/* A value for people: control characters escaped, long text cut. */
+/*
+ * A value for people, at most "max" bytes.  Text from other devices is
+ * printed as is only if it is UTF-8 without control characters (C0,
+ * DEL, C1: a terminal may act on them), newlines shown as " / ";
+ * anything else is escaped by str_vis().
+ */
 static void
 dossier_print_value(const uint8_t *p, size_t len, size_t max)
 {
-	size_t	i;
+	char	vis[4 * 128 + 4];
+	size_t	i, n = len > max ? max : len;
 
-	for (i = 0; i < len && i < max; i++) {
+	/* cut on a character boundary */
+	while (n > 0 && n < len && (p[n] & 0xc0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f ||
+		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] < 0xa0))
+			break;
+	if (i < n || !utf8_valid((const char *)p, n)) {
+		fputs(str_vis(vis, sizeof(vis), (const char *)p,
+		    n > 128 ? 128 : n), stdout);
+		return;
+	}
+	for (i = 0; i < n; i++) {
 		if (p[i] == '\n')
 			fputs(" / ", stdout);
-		else if (p[i] < 0x20 || p[i] == 0x7f)
-			printf("\\x%02x", p[i]);
 		else
 			putchar(p[i]);
 	}
-	if (len > max)
+	if (n < len)
 		fputs("...", stdout);
-}
-
-/* A value as a JSON string (bytes that are not UTF-8 escaped). */
-static void
-dossier_json_value(const uint8_t *p, size_t len)
-{
-	size_t	i;
-
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			printf("\\%c", p[i]);
-		else if (p[i] < 0x20 || p[i] == 0x7f)
-			printf("\\u%04x", p[i]);
-		else
-			putchar(p[i]);
-	}
-	putchar('"');
 }
 
 struct dossier_list {
@@ -516,7 +514,7 @@ dossier_print_record(const struct dossier_list *l, const struct db_record *r,
 			printf("%s", i > 0 ? "," : "");
 			cli_json_str(stdout, b->f[i].name);
 			putchar(':');
-			dossier_json_value(b->f[i].value, b->f[i].len);
+			cli_json_bytes(stdout, b->f[i].value, b->f[i].len);
 		}
 		printf("}}");
 		return;
@@ -892,7 +890,7 @@ dossier_search_cb(const struct db_record *r, void *arg)
 			printf(",\"field\":");
 			cli_json_str(stdout, b.f[i].name);
 			printf(",\"value\":");
-			dossier_json_value(b.f[i].value, b.f[i].len);
+			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
 			printf("}");
 		} else {
 			printf("%.8s %-10s %.8s %s: ", r->case_id,

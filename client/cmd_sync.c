@@ -49,21 +49,6 @@ print_value(const uint8_t *v, size_t len)
 	fputs(str_vis(vis, sizeof(vis), (const char *)v, len), stdout);
 }
 
-static void
-json_value(const uint8_t *v, size_t len)
-{
-	char	*s;
-
-	if ((s = malloc(len + 1)) == NULL)
-		return;
-	memcpy(s, v, len);
-	s[len] = '\0';
-	if (memchr(v, '\0', len) == NULL && utf8_valid(s, len))
-		cli_json_str(stdout, s);
-	else
-		fputs("null", stdout);
-	free(s);
-}
 
 static int64_t
 mono_us(void)
@@ -407,7 +392,7 @@ record_get(struct cli *cli, const char *rid)
 			printf("%s", i > 0 ? "," : "");
 			cli_json_str(stdout, b.f[i].name);
 			putchar(':');
-			json_value(b.f[i].value, b.f[i].len);
+			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
 		}
 		printf("}}\n");
 	} else {
@@ -601,12 +586,12 @@ conflicts_field_cb(const char *name, int mine_present, const uint8_t *mine,
 		cli_json_str(stdout, name);
 		printf(",\"mine\":");
 		if (mine_present)
-			json_value(mine, minelen);
+			cli_json_bytes(stdout, mine, minelen);
 		else
 			fputs("null", stdout);
 		printf(",\"theirs\":");
 		if (theirs != NULL)
-			json_value(theirs->value, theirs->len);
+			cli_json_bytes(stdout, theirs->value, theirs->len);
 		else
 			fputs("null", stdout);
 		putchar('}');

@@ -104,6 +104,20 @@ expect_eq "notes after sync" "$(laptop a --json note list --case "$C" |
     jq length)" 3
 expect_eq "a and b hold the same" "$(laptop a digest)" "$(laptop b digest)"
 
+# a value from elsewhere with a terminal escape or broken UTF-8 is shown
+# escaped, and --json stays valid JSON
+X=$(laptop a record put --case "$C" --kind person role=network \
+    "name=$(printf 'Evil\033[2J')" "address=$(printf 'Stra\377t')") ||
+    fail "record put"
+laptop a person list --case "$C" >"$T/pl" || fail "person list"
+grep -q 'Evil\\x1b\[2J' "$T/pl" || fail "escape not escaped: $(cat -v "$T/pl")"
+laptop a --json person list --case "$C" | jq -e --arg x "$X" \
+    '.[] | select(.id == $x) | .fields.address == null' >/dev/null ||
+    fail "broken UTF-8 in --json"
+ok "hostile values are escaped for people and kept out of JSON"
+laptop a record put --case "$C" --kind person --id "$X" --delete \
+    >/dev/null || fail "record delete"
+
 # search over the caseload
 laptop b search zwartMARKER >"$T/s.out" || fail "search"
 expect_eq "search hits" "$(grep -c Zwartmarker "$T/s.out")" 2
