@@ -46,6 +46,16 @@ void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 /* Report a failed exchange with the server (Error reply or other). */
 void	cli_report(const char *what, int r, const void *reply_env);
 
+struct vault;
+/*
+ * The user's keys on this laptop (cmd_keys.c): new ones on the user's
+ * first device, else the key backup opened; reported on failure.
+ */
+int	cli_keys_setup(struct cli *, struct vault *, struct identity *,
+	    struct conn *);
+/* A key round after a change of holders; failures only warn. */
+void	cli_key_round(struct vault *, struct identity *, struct conn *);
+
 /* Map a CS_ERR_* to one of the exit codes above. */
 int	cli_exit(int r);
 /* "casesync: <message>" on stderr. */
@@ -63,6 +73,7 @@ int	cmd_enroll(struct cli *, int argc, char *argv[]);
 int	cmd_status(struct cli *, int argc, char *argv[]);
 int	cmd_passwd(struct cli *, int argc, char *argv[]);
 int	cmd_sync(struct cli *, int argc, char *argv[]);
+int	cmd_keys(struct cli *, int argc, char *argv[]);
 int	cmd_record(struct cli *, int argc, char *argv[]);
 int	cmd_case(struct cli *, int argc, char *argv[]);
 int	cmd_conflicts(struct cli *, int argc, char *argv[]);

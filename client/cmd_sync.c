@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
+#include "keys.h"
 #include "identity.h"
 #include "merge.h"
 #include "readlog.h"
@@ -120,10 +121,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
-		r = sync_watch(c, db, progress, &st, &cmd_stop);
-	} else if ((r = sync_run(c, db, progress, &st)) == 0)
+		r = sync_watch(c, db, id.ca, progress, &st, &cmd_stop);
+	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
 		r = auditcp_check(c, db, id.key);	/* the audit log */
 	us = mono_us() - t0;
+	if (r != 0 && !keys_have_self(db))
+		cli_errx("this laptop has no user keys: run casesync keys "
+		    "setup");
 	if (r != 0) {
 		cli_errx("sync failed: %s (what was done is kept; run sync "
 		    "again)", cs_err(r));
@@ -132,6 +136,11 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
+		    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
+		    "\"unsent_no_key\":%llu,\"grants_received\":%llu,"
+		    "\"grants_rejected\":%llu,\"grants_made\":%llu,"
+		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
+		    "\"new_case_keys\":%llu,"
 		    "\"round_trips\":%llu,\"us\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
@@ -139,6 +148,15 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.conflicts,
 		    (unsigned long long)st.rejected,
 		    (unsigned long long)st.purged,
+		    (unsigned long long)st.tampered,
+		    (unsigned long long)st.waiting,
+		    (unsigned long long)st.keyless,
+		    (unsigned long long)st.keys.received,
+		    (unsigned long long)st.keys.rejected,
+		    (unsigned long long)st.keys.made,
+		    (unsigned long long)st.keys.refused,
+		    (unsigned long long)st.keys.uncertified,
+		    (unsigned long long)st.keys.epochs,
 		    (unsigned long long)st.round_trips, (long long)us);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
@@ -149,6 +167,24 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.conflicts,
 		    (unsigned long long)st.rejected,
 		    (unsigned long long)st.purged);
+	if (!cli->json && (st.tampered > 0 || st.keys.rejected > 0 ||
+	    st.keys.uncertified > 0))
+		printf("WARNING: %llu records with bodies that do not open, "
+		    "%llu key grants rejected, %llu users not granted "
+		    "(key not certified); see the messages above\n",
+		    (unsigned long long)st.tampered,
+		    (unsigned long long)st.keys.rejected,
+		    (unsigned long long)st.keys.uncertified);
+	if (!cli->json && (st.waiting > 0 || st.keyless > 0))
+		printf("waiting for case keys: %llu records received, %llu "
+		    "local changes not sent; a colleague who holds the case "
+		    "grants the key at their next sync\n",
+		    (unsigned long long)st.waiting,
+		    (unsigned long long)st.keyless);
+	/* what the server sent failed an end-to-end check: exit 4 */
+	if (st.tampered > 0 || st.keys.rejected > 0 ||
+	    st.keys.uncertified > 0)
+		r = CS_ERR_TAMPERED;
  out:
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -558,10 +594,15 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		if (case_meta_created(v, cid, frame) != 0)
 			cli_errx("warning: case not in the local lifecycle "
 			    "data; run casesync case info --case %s", cid);
-	}
-	else
+		if (keys_case_new(vault_db(v), cid) != 0)
+			cli_errx("warning: no case key made; run casesync "
+			    "sync");
+	} else
 		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
 		    cid);
+	/* the case key goes to its (new) holders at once */
+	if (r == 0)
+		cli_key_round(v, &id, c);
 	wire_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);

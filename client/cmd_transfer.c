@@ -130,6 +130,8 @@ transfer_call(struct cli *cli, const char *what, wire_env *env)
 		cli_report(what, r, rep);
 		goto out;
 	}
+	/* new holders get the case key now, not at someone's next sync */
+	cli_key_round(v, &id, c);
 	switch (rep->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO:
 		if (cli->json) {

@@ -946,30 +946,22 @@ db_digest(sqlite3 *db, int64_t *count, uint8_t hash[32])
 {
 	crypto_hash_sha256_state	 st;
 	sqlite3_stmt			*s = NULL;
-	uint8_t				 hdr[12];
+	uint8_t				 hdr[8];
 	int64_t				 v;
-	int				 n, rc, ret;
+	int				 rc, ret;
 
 	*count = 0;
 	crypto_hash_sha256_init(&st);
-	if ((ret = db_prep(db, "SELECT record_id, version, body FROM records"
+	if ((ret = db_prep(db, "SELECT record_id, version FROM records"
 	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		v = sqlite3_column_int64(s, 1);
-		n = sqlite3_column_bytes(s, 2);
 		for (int i = 0; i < 8; i++)
 			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
-		hdr[8] = (uint8_t)(n >> 24);
-		hdr[9] = (uint8_t)(n >> 16);
-		hdr[10] = (uint8_t)(n >> 8);
-		hdr[11] = (uint8_t)n;
 		crypto_hash_sha256_update(&st, sqlite3_column_text(s, 0),
 		    (unsigned long long)sqlite3_column_bytes(s, 0));
 		crypto_hash_sha256_update(&st, hdr, sizeof(hdr));
-		if (n > 0)
-			crypto_hash_sha256_update(&st,
-			    sqlite3_column_blob(s, 2), (unsigned long long)n);
 		(*count)++;
 	}
 	if (rc != SQLITE_DONE)

@@ -100,7 +100,8 @@ int	db_purge_case(sqlite3 *, const char *case_id, uint32_t *n);
 int	db_cursor_get(sqlite3 *, int64_t *since, int64_t *tie);
 int	db_cursor_set(sqlite3 *, int64_t since, int64_t tie);
 
-/* Count records and a content hash over (record_id, version, body). */
+/* Count live records and a SHA-256 over (record_id, version): the
+ * layout of the server's store_digest(). */
 int	db_digest(sqlite3 *, int64_t *count, uint8_t hash[32]);
 
 #endif /* DB_H */

@@ -72,6 +72,35 @@ enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
 	return 0;
 }
 
+/* Connect as the new device and set up the user's keys. */
+static int
+enroll_keys(struct cli *cli, struct vault *v, struct identity *id,
+    const struct conn_opts *eo, struct conn **cp)
+{
+	struct conn_opts	 o;
+	wire_env		*rep = NULL;
+	int			 r;
+
+	memset(&o, 0, sizeof(o));
+	o.server = eo->server;
+	o.server_name = id->server_name;
+	o.ca = id->ca;
+	o.cert = id->cert;
+	o.key = id->key;
+	if ((r = conn_open(&o, cp)) != 0) {
+		cli_errx("enrolled, but cannot connect as this device: %s; "
+		    "run casesync keys setup", cs_err(r));
+		return r;
+	}
+	if ((r = conn_hello(*cp, id->device_id, &rep)) != 0) {
+		cli_report("enrolled, but hello", r, rep);
+		wire_free(rep);
+		return r;
+	}
+	wire_free(rep);
+	return cli_keys_setup(cli, v, id, *cp);
+}
+
 static void
 enroll_usage(FILE *f)
 {
@@ -190,6 +219,11 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		cli_errx("cannot store the identity: %s", cs_err(r));
 		goto out;
 	}
+	/* the user's end-to-end keys, over a connection as this device */
+	conn_close(c);
+	c = NULL;
+	if ((r = enroll_keys(cli, v, &id, &o, &c)) != 0)
+		goto out;
 	if (cli->json)
 		printf("{\"enrolled\":true,\"device_id\":\"%s\"}\n",
 		    id.device_id);

@@ -31,6 +31,7 @@ static const struct {
 	{ "status", cmd_status, "connect and show who and where this is" },
 	{ "passwd", cmd_passwd, "change the vault passphrase" },
 	{ "sync", cmd_sync, "push local changes, pull the server's [--watch]" },
+	{ "keys", cmd_keys, "set up or show this user's end-to-end keys" },
 	{ "record", cmd_record, "put, get or list raw records" },
 	{ "case", cmd_case, "create, members, lifecycle state, deadlines" },
 	{ "person", cmd_person, "add, edit or list the people of a case" },

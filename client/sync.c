@@ -16,13 +16,21 @@
 #include "client.h"
 #include "conn.h"
 #include "db.h"
+#include "e2e.h"
 #include "errors.h"
+#include "keys.h"
 #include "log.h"
 #include "sync.h"
 #include "wire.h"
 
 #define SYNC_MAX_ROUNDS		8	/* push/pull rounds per sync */
 #define SYNC_WATCH_POLL_MS	1000
+
+struct sync_pend {
+	sqlite3			*db;
+	const struct keyring	*kr;
+	struct sync_stats	*st;
+};
 
 static void
 sync_progress(int on, const struct sync_stats *st, const char *what)
@@ -66,10 +74,78 @@ sync_rec_out(Casesync__V1__Record *o, const struct db_record *d)
 	o->hlc = d->hlc;
 }
 
+/*
+ * Open a record's sealed body in place of it: d->body points into a
+ * new malloc'd buffer (*plain) on success.  CS_ERR_NOT_FOUND if the
+ * key of its epoch is not here (yet), CS_ERR_TAMPERED if it does not
+ * open (changed, or moved from another record or case).
+ */
 static int
-sync_apply_push(sqlite3 *db, const struct db_change *chs, size_t n,
+sync_open(const struct keyring *kr, struct db_record *d, uint8_t **plain)
+{
+	const uint8_t	*key;
+	size_t		 len;
+	int		 r;
+
+	*plain = NULL;
+	if ((key = keyring_get(kr, d->case_id, d->key_epoch)) == NULL)
+		return CS_ERR_NOT_FOUND;
+	if (d->body_len < E2E_BODY_OVERHEAD)
+		return CS_ERR_TAMPERED;
+	if ((*plain = malloc(d->body_len - E2E_BODY_OVERHEAD + 1)) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = e2e_body_open(key, d->case_id, d->record_id, d->kind,
+	    d->key_epoch, d->body, d->body_len, *plain,
+	    d->body_len - E2E_BODY_OVERHEAD + 1, &len)) != 0) {
+		free(*plain);
+		*plain = NULL;
+		return r == CS_ERR_FORMAT ? CS_ERR_TAMPERED : r;
+	}
+	d->body = *plain;
+	d->body_len = len;
+	return 0;
+}
+
+/* Seal "d" with the newest key of its case into *sealed (malloc'd). */
+static int
+sync_seal(const struct keyring *kr, struct db_record *d, uint8_t **sealed,
+    size_t *len)
+{
+	const uint8_t	*key;
+	uint32_t	 epoch;
+	int		 r;
+
+	*sealed = NULL;
+	if ((key = keyring_newest(kr, d->case_id, &epoch)) == NULL)
+		return CS_ERR_NOT_FOUND;
+	if ((*sealed = malloc(d->body_len + E2E_BODY_OVERHEAD)) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = e2e_body_seal(key, d->case_id, d->record_id, d->kind, epoch,
+	    d->body, d->body_len, *sealed, d->body_len + E2E_BODY_OVERHEAD,
+	    len)) != 0) {
+		free(*sealed);
+		*sealed = NULL;
+		return r;
+	}
+	d->key_epoch = epoch;
+	return 0;
+}
+
+static void
+sync_tampered(const struct db_record *d, struct sync_stats *st)
+{
+	st->tampered++;
+	log_warnx("record %s of case %s: its sealed body does not open "
+	    "(changed, or moved from another record or case): NOT applied",
+	    d->record_id, d->case_id);
+}
+
+static int
+sync_apply_push(sqlite3 *db, const struct keyring *kr,
+    const struct db_change *chs, size_t n,
     const Casesync__V1__PushResponse *resp, struct sync_stats *st)
 {
+	uint8_t					*plain = NULL;
 	const Casesync__V1__ChangeResult	*cr;
 	struct db_record			 cur;
 	size_t					 i, nc;
@@ -102,7 +178,14 @@ sync_apply_push(sqlite3 *db, const struct db_change *chs, size_t n,
 				goto fail;
 			}
 			sync_rec_in(&cur, cr->current);
+			if ((r = sync_open(kr, &cur, &plain)) != 0) {
+				if (r == CS_ERR_TAMPERED)
+					sync_tampered(&cur, st);
+				goto fail;
+			}
 			r = db_conflict(db, &chs[i], &cur, &nc);
+			free(plain);
+			plain = NULL;
 			st->conflicts += nc;
 			break;
 		default:
@@ -119,17 +202,22 @@ sync_apply_push(sqlite3 *db, const struct db_change *chs, size_t n,
 	return r;
 }
 
-/* Push one batch; *more = 1 when the outbox was not emptied. */
+/*
+ * Push one batch; *more = 1 when the outbox was not emptied.  A change
+ * to a case whose key this laptop does not hold yet stays in the
+ * outbox (counted in "keyless").
+ */
 static int
-sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
-    int *more)
+sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    struct sync_stats *st, int *more)
 {
-	struct db_change		 *chs = NULL;
+	struct db_change		 *chs = NULL, tmp;
 	Casesync__V1__Change		 *cv = NULL, **cp = NULL;
 	Casesync__V1__Record		 *rv = NULL;
 	Casesync__V1__PushRequest	  req;
 	wire_env			  env, *rep = NULL;
-	size_t				  i, n = 0;
+	uint8_t				**sealed = NULL;
+	size_t				  i, n = 0, ns = 0, len;
 	int				  r;
 
 	*more = 0;
@@ -139,11 +227,33 @@ sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
 	r = CS_ERR_ALLOC;
 	if ((cv = calloc(n, sizeof(*cv))) == NULL ||
 	    (cp = calloc(n, sizeof(*cp))) == NULL ||
-	    (rv = calloc(n, sizeof(*rv))) == NULL)
+	    (rv = calloc(n, sizeof(*rv))) == NULL ||
+	    (sealed = calloc(n, sizeof(*sealed))) == NULL)
 		goto out;
+	/* the sendable changes first, in order; the others wait */
 	for (i = 0; i < n; i++) {
+		if (keyring_newest(kr, chs[i].rec.case_id, &(uint32_t){ 0 }) ==
+		    NULL)
+			continue;
+		if (i != ns) {
+			tmp = chs[ns];
+			chs[ns] = chs[i];
+			chs[i] = tmp;
+		}
+		ns++;
+	}
+	st->keyless = n - ns;
+	if (ns == 0) {
+		r = 0;
+		goto out;
+	}
+	for (i = 0; i < ns; i++) {
+		if ((r = sync_seal(kr, &chs[i].rec, &sealed[i], &len)) != 0)
+			goto out;
 		casesync__v1__change__init(&cv[i]);
 		sync_rec_out(&rv[i], &chs[i].rec);
+		rv[i].body.data = sealed[i];
+		rv[i].body.len = len;
 		cv[i].change_id = chs[i].change_id;
 		cv[i].record = &rv[i];
 		cv[i].base_version = (uint64_t)chs[i].rec.version;
@@ -152,7 +262,7 @@ sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
 	casesync__v1__envelope__init(&env);
 	casesync__v1__push_request__init(&req);
 	req.changes = cp;
-	req.n_changes = n;
+	req.n_changes = ns;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &req;
 	st->round_trips++;
@@ -164,10 +274,14 @@ sync_push_once(struct conn *c, sqlite3 *db, struct sync_stats *st,
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
-	if ((r = sync_apply_push(db, chs, n, rep->push_response, st)) != 0)
+	if ((r = sync_apply_push(db, kr, chs, ns, rep->push_response,
+	    st)) != 0)
 		goto out;
 	*more = 1;	/* conflicts may have queued new rows: look again */
  out:
+	for (i = 0; sealed != NULL && i < n; i++)
+		free(sealed[i]);
+	free(sealed);
 	wire_free(rep);
 	free(cv);
 	free(cp);
@@ -200,10 +314,12 @@ sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
 
 /* Apply one PullResponse (records, cursor, purges) in one transaction. */
 static int
-sync_apply_pull(sqlite3 *db, const Casesync__V1__PullResponse *pr,
-    uint32_t *purged_counts, struct sync_stats *st)
+sync_apply_pull(sqlite3 *db, const struct keyring *kr,
+    const Casesync__V1__PullResponse *pr, uint32_t *purged_counts,
+    struct sync_stats *st)
 {
 	struct db_record	rec;
+	uint8_t			*plain = NULL;
 	size_t			i, nc;
 	int			r;
 
@@ -213,14 +329,30 @@ sync_apply_pull(sqlite3 *db, const Casesync__V1__PullResponse *pr,
 		return r;
 	for (i = 0; i < pr->n_records; i++) {
 		sync_rec_in(&rec, pr->records[i]);
-		if ((r = db_pulled(db, &rec, &nc)) != 0)
+		st->bytes += rec.body_len;
+		if ((r = sync_open(kr, &rec, &plain)) == CS_ERR_NOT_FOUND) {
+			if ((r = keys_pending_put(db, &rec)) != 0)
+				goto fail;
+			st->waiting++;
+			continue;
+		}
+		if (r == CS_ERR_TAMPERED) {
+			sync_tampered(&rec, st);
+			continue;
+		}
+		if (r != 0)
+			goto fail;
+		r = db_pulled(db, &rec, &nc);
+		free(plain);
+		plain = NULL;
+		if (r != 0)
 			goto fail;
 		st->conflicts += nc;
-		st->bytes += rec.body_len;
 	}
 	for (i = 0; i < pr->n_purge_case_ids; i++)
 		if ((r = db_purge_case(db, pr->purge_case_ids[i],
-		    &purged_counts[i])) != 0)
+		    &purged_counts[i])) != 0 ||
+		    (r = keys_case_forget(db, pr->purge_case_ids[i])) != 0)
 			goto fail;
 	if ((r = db_cursor_set(db, (int64_t)pr->cursor,
 	    (int64_t)pr->cursor_tie)) != 0)
@@ -261,7 +393,8 @@ sync_pull_ask(struct conn *c, int64_t since, int64_t tie,
  * calls, so a batch that carries purges is not pipelined.
  */
 static int
-sync_pull(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
+sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    int progress, struct sync_stats *st)
 {
 	const Casesync__V1__PullResponse *pr;
 	wire_env			*rep = NULL;
@@ -297,7 +430,7 @@ sync_pull(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = sync_apply_pull(db, pr, counts, st)) != 0)
+		if ((r = sync_apply_pull(db, kr, pr, counts, st)) != 0)
 			goto out;
 		/* receipts only after the deletion is durable */
 		for (i = 0; i < pr->n_purge_case_ids; i++) {
@@ -325,34 +458,82 @@ sync_pull(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
 	return r;
 }
 
-int
-sync_run(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st)
+/* A record that waited for its key, now that the key is here. */
+static int
+sync_pending_cb(const struct db_record *sealed, void *arg)
 {
-	int64_t	pending;
-	int	r, more, round;
+	struct sync_pend	*p = arg;
+	struct db_record	 rec = *sealed;
+	uint8_t			*plain = NULL;
+	size_t			 nc;
+	int			 r;
 
+	if ((r = sync_open(p->kr, &rec, &plain)) == CS_ERR_TAMPERED) {
+		sync_tampered(&rec, p->st);
+		return 0;
+	}
+	if (r != 0)
+		return r;
+	r = db_pulled(p->db, &rec, &nc);
+	free(plain);
+	p->st->conflicts += nc;
+	return r;
+}
+
+static int
+sync_pending(sqlite3 *db, const struct keyring *kr, struct sync_stats *st)
+{
+	struct sync_pend	p = { db, kr, st };
+	int			r;
+
+	if ((r = db_begin(db)) != 0)
+		return r;
+	if ((r = keys_pending_take(db, kr, sync_pending_cb, &p)) != 0) {
+		db_rollback(db);
+		return r;
+	}
+	return db_commit(db);
+}
+
+int
+sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
+    struct sync_stats *st)
+{
+	struct keyring	*kr = NULL;
+	uint64_t	 before;
+	int64_t		 pending;
+	int		 r, more, round;
+
+	before = st->keys.round_trips;
+	r = keys_round(c, db, ca, &st->keys);
+	st->round_trips += st->keys.round_trips - before;
+	if (r != 0 || (r = keyring_load(db, &kr)) != 0 ||
+	    (r = sync_pending(db, kr, st)) != 0)
+		goto out;
 	for (round = 0; round < SYNC_MAX_ROUNDS; round++) {
 		do {
-			if ((r = sync_push_once(c, db, st, &more)) != 0)
-				return r;
+			if ((r = sync_push_once(c, db, kr, st, &more)) != 0)
+				goto out;
 			sync_progress(progress && more, st, "pushing");
 		} while (more);
-		if ((r = sync_pull(c, db, progress, st)) != 0)
-			return r;
+		if ((r = sync_pull(c, db, kr, progress, st)) != 0)
+			goto out;
 		/* merges during the pull may have queued changes */
 		if ((r = db_outbox_count(db, &pending)) != 0)
-			return r;
-		if (pending == 0)
+			goto out;
+		if (pending == 0 || st->keyless > 0)
 			break;
 	}
 	if (progress)
 		fputc('\n', stderr);
-	return 0;
+ out:
+	keyring_free(kr);
+	return r;
 }
 
 int
-sync_watch(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st,
-    volatile sig_atomic_t *stop)
+sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
+    struct sync_stats *st, volatile sig_atomic_t *stop)
 {
 	wire_env	 env, *rep = NULL;
 	Casesync__V1__Watch w;
@@ -367,7 +548,7 @@ sync_watch(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st,
 		return r;
 	wire_free(rep);
 	rep = NULL;
-	if ((r = sync_run(c, db, 0, st)) != 0 ||
+	if ((r = sync_run(c, db, ca, 0, st)) != 0 ||
 	    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
 		return r;
 	while (!*stop) {
@@ -397,7 +578,7 @@ sync_watch(struct conn *c, sqlite3 *db, int progress, struct sync_stats *st,
 				continue;
 		}
 		if ((r = conn_set_timeout(c, CONN_TIMEOUT_MS)) != 0 ||
-		    (r = sync_run(c, db, 0, st)) != 0 ||
+		    (r = sync_run(c, db, ca, 0, st)) != 0 ||
 		    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
 			return r;
 		sync_progress(progress, st, "watching");

@@ -9,7 +9,10 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include <openssl/x509.h>
 #include <sqlite3.h>
+
+#include "keys.h"
 
 struct conn;
 
@@ -26,20 +29,29 @@ struct sync_stats {
 	uint64_t	rejected;	/* changes the server refused */
 	uint64_t	purged;		/* cases deleted on instruction */
 	uint64_t	round_trips;
+	uint64_t	tampered;	/* sealed bodies that failed to open */
+	uint64_t	waiting;	/* records waiting for their key */
+	uint64_t	keyless;	/* local changes waiting for a key */
+	struct keys_stats keys;		/* the key round */
 };
 
 /*
- * One full sync over an open, authenticated connection: push until the
- * outbox is empty (merging conflicts), pull until up to date, purge.
- * With "progress", a progress line is drawn on stderr.
+ * One full sync over an open, authenticated connection: the key round
+ * (keys.h), then push until the outbox is empty (merging conflicts),
+ * pull until up to date, purge.  Bodies are sealed with the newest key
+ * of their case before they leave and opened when they arrive; a body
+ * that does not open is counted in "tampered" and not applied, one
+ * whose key has not arrived waits in the vault.  "ca" is the pinned
+ * deployment CA.  With "progress", a progress line is drawn on stderr.
  */
-int	sync_run(struct conn *, sqlite3 *, int progress, struct sync_stats *);
+int	sync_run(struct conn *, sqlite3 *, X509 *ca, int progress,
+	    struct sync_stats *);
 
 /*
  * Keep the connection and sync again whenever the server says a case
  * changed or the local outbox has something, until *stop is set.
  */
-int	sync_watch(struct conn *, sqlite3 *, int progress,
+int	sync_watch(struct conn *, sqlite3 *, X509 *ca, int progress,
 	    struct sync_stats *, volatile sig_atomic_t *stop);
 
 #endif /* CLIENT_SYNC_H */

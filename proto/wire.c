@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_keys.h"
 #include "wire_transfer.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
@@ -314,6 +315,9 @@ wire_validate(const wire_env *e)
 		/* transfers, team, glass (70..79): wire_transfer.c */
 		if (wire_transfer_msg(e))
 			return wire_transfer_ok(e);
+		/* end-to-end encryption (80..89): wire_keys.c */
+		if (wire_keys_msg(e))
+			return wire_keys_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

@@ -180,8 +180,7 @@ audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
 	    (void *)(uintptr_t)key, made);
 }
 
-/* Append, and say so in the server log if that fails. */
-static void
+void
 audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 {
 	int	r;

@@ -182,6 +182,10 @@ int	audit_push_in_tx(struct store *, void *arg);
 void	audit_pull(struct worker *, const struct store_device *,
 	    struct Casesync__V1__Record *const *recs, size_t n, int r);
 /* Case create, member add/remove, purge receipt: "r" from the store. */
+/* Append "n" entries (signed: a checkpoint follows), and say so in the
+ * server log if that fails. */
+void	audit_add(struct worker *, struct audit_entry *e, size_t n,
+	    int sign);
 void	audit_request(struct worker *, const struct store_device *,
 	    const struct Casesync__V1__Envelope *req, int r);
 /* Called by every worker now and then: the hourly checkpoint. */

@@ -25,6 +25,7 @@
 #include "enroll.h"
 #include "errors.h"
 #include "frame.h"
+#include "keys.h"
 #include "log.h"
 #include "pki.h"
 #include "rollback.h"
@@ -422,6 +423,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			    s->w->srv->cfg.max_frame, s->out);
 		else if (transfer_wants(req))
 			r = transfer_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
+		else if (keys_wants(req))
+			r = keys_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);
 		else if (cases_wants(req))
 			r = cases_handle(s->w, &s->dev, req,

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_keys.h"
 #include "token.h"
 #include "util.h"
 
@@ -374,6 +375,8 @@ store_open(const char *path, int create, struct store **out)
 	if ((r = store_audit_schema(st)) != 0)	/* store_audit.c */
 		goto out;
 	if ((r = store_transfer_schema(st)) != 0)	/* store_transfer.c */
+		goto out;
+	if ((r = store_keys_schema(st)) != 0)	/* store_keys.c */
 		goto out;
 	*out = st;
 	st = NULL;	/* transferred */

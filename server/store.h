@@ -220,9 +220,10 @@ int	store_has_changes(struct store *, int64_t user_id, int64_t since,
 	    int *yes);
 
 /*
- * Number of live records and a SHA-256 over (record_id, version, body)
- * in record_id order: the same layout as the client's db_digest(), so
- * tests can compare a laptop with the server.
+ * Number of live records and a SHA-256 over (record_id, version) in
+ * record_id order: the same layout as the client's db_digest(), so
+ * tests can compare a laptop with the server.  Bodies are left out:
+ * the server holds them sealed, the laptop opened (docs/E2E.md).
  */
 int	store_digest(struct store *, int64_t *count, uint8_t hash[32]);
 /* Every purge instruction, pending (receipt_at 0) or done. */

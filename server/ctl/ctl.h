@@ -46,6 +46,7 @@ int	ctl_records(struct ctl *, int argc, char **argv);
 int	ctl_audit(struct ctl *, int argc, char **argv);
 int	ctl_transfer(struct ctl *, int argc, char **argv);
 int	ctl_glass(struct ctl *, int argc, char **argv);
+int	ctl_recovery(struct ctl *, int argc, char **argv);
 
 struct audit_entry;
 /*

@@ -55,6 +55,10 @@ static const struct {
 	    "transfer pending" },
 	{ "glass", ctl_glass,
 	    "glass list" },
+	{ "recovery", ctl_recovery,
+	    "recovery init --shares N --threshold K --out DIR\n"
+	    "recovery grant --case ID --to USER [--read-only] "
+	    "--shares FILE [--shares FILE ...]" },
 };
 
 #define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))

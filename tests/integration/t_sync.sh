@@ -110,14 +110,16 @@ ctl records purges | grep -q "purged" || fail "no purge receipt on the server"
 ok "purge receipt recorded"
 laptop b record put --case "$C" --kind note text=late >/dev/null
 laptop b --json sync >"$T/out" || fail "sync of a forbidden change"
-grep -q '"rejected":1' "$T/out" || fail "forbidden change: $(cat "$T/out")"
-ok "a change to a case one lost is refused"
+# the purge took the case keys too: the change cannot even be sealed
+grep -q '"unsent_no_key":1' "$T/out" || fail "forbidden change: $(cat "$T/out")"
+ok "a change to a case one lost is not sent (no case key left)"
 
-# in sync: one round trip
+# in sync: two round trips, the key round and the pull
 sync_ok a1
 laptop a1 --json sync >"$T/out" || fail "sync"
-grep -q '"round_trips":1,' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
-ok "an in-sync client makes one round trip"
+# one for the key round (grants), one for the pull
+grep -q '"round_trips":2,' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
+ok "an in-sync client makes two round trips"
 
 # digests agree
 sync_ok a2

@@ -70,6 +70,9 @@ laptop l transfer accept --id "$ID" --regisseur bram >"$T/out" 2>"$T/err" &&
     fail "a retried accept was applied again"
 grep -q TRANSFER_DECIDED "$T/err" || fail "retry: $(cat "$T/err")"
 ok "a retried accept is answered TRANSFER_DECIDED"
+# the accept's reply was lost, and with it lars's key round: the case
+# key reaches bram when a holder syncs (docs/E2E.md)
+laptop l sync >/dev/null || fail "sync l"
 laptop b sync >/dev/null || fail "sync b"
 expect_eq "bram received the whole dossier" \
     "$(laptop b record list --case "$C" | wc -l)" 6

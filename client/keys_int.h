@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * keys_int.h - the vault tables of keys.c, for keyround.c only.
+ */
+#ifndef CLIENT_KEYS_INT_H
+#define CLIENT_KEYS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "e2e.h"
+
+/* The user's keys and name; CS_ERR_NOT_FOUND before keys_setup(). */
+int	keys_self_load(sqlite3 *, struct e2e_userkeys **out, char *user,
+	    size_t userlen);
+int	keys_self_save(sqlite3 *, const struct e2e_userkeys *, const char *user);
+/* Store a case key; "confirmed" replaces what was there. */
+int	keys_case_put(sqlite3 *, const char *case_id, uint32_t epoch,
+	    const uint8_t key[E2E_KEY_LEN], int confirmed);
+/* The key of (case, epoch), confirmed only if "confirmed"; *found. */
+int	keys_case_get(sqlite3 *, const char *case_id, uint32_t epoch,
+	    int confirmed, uint8_t key[E2E_KEY_LEN], int *found);
+/* Confirm a key ("ok") or drop it if unconfirmed. */
+int	keys_case_settle(sqlite3 *, const char *case_id, uint32_t epoch,
+	    int ok);
+
+#endif /* CLIENT_KEYS_INT_H */

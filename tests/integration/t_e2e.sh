@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# End-to-end encryption (issue 8, docs/E2E.md), with real processes.
+# Cases with distinctive names, BSNs, addresses and notes are written on
+# laptops, synced to a second laptop of the same user (key backup),
+# transferred to another office, and restored to a new user with the
+# recovery key; then the server's whole data directory and its log are
+# searched for every marker: nothing.  Each check of the client is
+# driven by a breached server (sqlite3 on its database): a body moved
+# to another record or case, a grant signed by a non-member, a grant
+# for a substituted public key.  Removing a member rotates the case key
+# and new writes use the new epoch.  Recovery with k shares works, with
+# k - 1 it does not.
+. "$(dirname "$0")/lib.sh"
+
+command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is needed"
+DB="$SRV/server.db"
+
+deploy
+for o in Zwolle Lelystad; do
+	ctl office add "$o" >/dev/null || fail "office $o"
+done
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name femke --role teamleider --office Zwolle >/dev/null
+ctl user add --name xavier --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name dirk --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name nina --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name lars --role teamleider --office Lelystad >/dev/null
+ctl user add --name bram --role jeugdbeschermer --office Lelystad >/dev/null
+
+# the recovery key first, so that every case key is also granted to it
+ctl recovery init --shares 3 --threshold 2 --out "$T" >"$T/rec" ||
+    fail "recovery init"
+[ "$(ls "$T"/recovery-share-*.txt | wc -l)" -eq 3 ] || fail "3 share files"
+ok "recovery init wrote 3 share files"
+
+start_server
+enroll a anna
+enroll a2 anna
+enroll f femke
+enroll x xavier
+enroll d dirk
+enroll n nina
+enroll l lars
+enroll b bram
+
+sync_ok() {
+	laptop "$1" sync >"$T/sync.$1" 2>&1 || fail "sync $1: $(cat "$T/sync.$1")"
+}
+# sync_bad LAPTOP: a sync that must exit 4 (an end-to-end check failed)
+sync_bad() {
+	laptop "$1" --json sync >"$T/sync.$1" 2>"$T/err.$1"
+	rc=$?
+	[ "$rc" -eq 4 ] || fail "sync $1: exit $rc, want 4: $(cat "$T/err.$1" "$T/sync.$1")"
+}
+# sync_any LAPTOP: after the breaches above, exit 4 is expected too
+sync_any() {
+	laptop "$1" sync >"$T/sync.$1" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 4 ] ||
+	    fail "sync $1: exit $rc: $(cat "$T/sync.$1")"
+}
+jfield() {	# jfield FILE NAME -> number from a --json summary
+	sed -n "s/.*\"$2\":\\([0-9]*\\).*/\\1/p" "$1"
+}
+field() {	# field LAPTOP RECORD NAME -> value
+	laptop "$1" --json record get "$2" |
+	    sed -n "s/.*\"$3\":\"\\([^\"]*\\)\".*/\\1/p"
+}
+
+# ---- cases with distinctive content
+NAME="Zwaantje-Markerdottir"
+BSN=111222333
+ADDR="Markerstraat-77-Qx"
+NOTE="MARKNOTE-7f3a-huisbezoek"
+NAME2="Ysbrand-Tracerveld"
+C=$(laptop a case create --frame DRANG) || fail "case create"
+D=$(laptop a case create --frame OTS) || fail "case create D"
+R1=$(laptop a record put --case "$C" --kind person name="$NAME" bsn=$BSN \
+    address="$ADDR") || fail "record put"
+R2=$(laptop a record put --case "$C" --kind journal text="$NOTE") ||
+    fail "note"
+R3=$(laptop a record put --case "$D" --kind person name="$NAME2") ||
+    fail "record put D"
+sync_ok a
+expect_eq "the owner reads the name" "$(field a "$R1" name)" "$NAME"
+
+# ---- the user's second laptop: keys from the backup
+sync_ok a2
+expect_eq "anna's second laptop opens the case (key backup)" \
+    "$(field a2 "$R1" name)" "$NAME"
+expect_eq "and the note" "$(field a2 "$R2" text)" "$NOTE"
+
+# ---- merge and conflicts with sealed bodies
+laptop a record put --case "$C" --kind person --id "$R1" name="Anna-versie" \
+    >/dev/null || fail "edit on a"
+laptop a2 record put --case "$C" --kind person --id "$R1" name="A2-versie" \
+    >/dev/null || fail "edit on a2"
+sync_ok a
+sync_ok a2
+sync_ok a
+laptop a conflicts >"$T/conf" 2>&1 || fail "conflicts"
+grep -q "Anna-versie" "$T/conf" && grep -q "A2-versie" "$T/conf" ||
+    fail "both values kept: $(cat "$T/conf")"
+ok "a same-field conflict on sealed bodies keeps both values"
+laptop a resolve --record "$R1" --field name --value "$NAME" >/dev/null ||
+    fail "resolve"
+sync_ok a
+sync_ok a2
+expect_eq "the resolution reaches the other laptop" \
+    "$(field a2 "$R1" name)" "$NAME"
+
+# ---- transfer to Lelystad: the target office gets the key
+laptop a --json transfer request --case "$C" --to Lelystad \
+    --reason moved >"$T/req" 2>"$T/err" || fail "request: $(cat "$T/err")"
+ID=$(sed -n 's/.*"transfer_id":\([0-9]*\).*/\1/p' "$T/req")
+laptop l transfer accept --id "$ID" --regisseur bram >/dev/null 2>"$T/err" ||
+    fail "accept: $(cat "$T/err")"
+sync_ok b
+expect_eq "the new regisseur reads the dossier" "$(field b "$R1" name)" \
+    "$NAME"
+expect_eq "and its notes" "$(field b "$R2" text)" "$NOTE"
+
+# ---- the server holds no case content
+sync_ok f
+sync_ok l
+for m in "$NAME" "$BSN" "$ADDR" "$NOTE" "$NAME2" Anna-versie A2-versie; do
+	# the control: the marker is on a laptop, in the clear, after opening
+	if grep -rqa -- "$m" "$SRV" "$T/server.log"; then
+		fail "marker '$m' found on the server: $(grep -rla -- "$m" \
+		    "$SRV" "$T/server.log")"
+	fi
+done
+[ -s "$DB" ] && [ "$(sqlite3 "$DB" 'SELECT count(*) FROM records')" -ge 3 ] ||
+    fail "the server holds the records"
+ok "no name, BSN, address or note in the server's DB, WAL or log"
+
+# ---- a body moved to another record (same case): rejected
+seq_next() {
+	sqlite3 "$DB" "UPDATE meta SET value = value + 1 WHERE key = 'seq';
+	    SELECT value FROM meta WHERE key = 'seq';"
+}
+V=$(seq_next)
+sqlite3 "$DB" "UPDATE records SET body = (SELECT body FROM records WHERE
+    record_id = '$R1'), version = $V WHERE record_id = '$R2'" ||
+    fail "tamper"
+sync_bad b
+expect_eq "a body moved to another record is rejected" \
+    "$(jfield "$T/sync.b" tampered)" 1
+expect_eq "and not applied" "$(field b "$R2" text)" "$NOTE"
+
+# ---- a body moved to another case: rejected
+V=$(seq_next)
+sqlite3 "$DB" "UPDATE records SET case_id = '$D', version = $V WHERE
+    record_id = '$R2'" || fail "tamper"
+# a real change, so that the server's in-memory newest seq passes V
+laptop a record put --case "$D" --kind journal text=bump >/dev/null ||
+    fail "bump"
+sync_bad a2
+expect_eq "a body moved to another case is rejected" \
+    "$(jfield "$T/sync.a2" tampered)" 1
+
+# ---- a grant signed by a non-member: rejected
+BRAM_PK=$(sqlite3 "$DB" "SELECT hex(k.box_pk) FROM user_keys k JOIN users u
+    ON u.id = k.user_id WHERE u.name = 'bram'")
+EP=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$C'")
+set -- $("$B/tests/cs_grant" "$T/x" "$C" $((EP + 1)) bram "$BRAM_PK") ||
+    fail "cs_grant"
+[ "$1" = xavier ] || fail "cs_grant signer: $1"
+sqlite3 "$DB" "INSERT INTO key_grants(case_id, epoch, to_user, from_user,
+    sealed, sig, at) SELECT '$C', $((EP + 1)), id, 'xavier', X'$2', X'$3', 0
+    FROM users WHERE name = 'bram';
+    UPDATE key_state SET epoch = $((EP + 1)) WHERE case_id = '$C'" ||
+    fail "plant grant"
+sync_bad b
+expect_eq "a grant signed by a non-member is rejected" \
+    "$(jfield "$T/sync.b" grants_rejected)" 1
+grep -q "does not hold this case" "$T/err.b" || fail "why: $(cat "$T/err.b")"
+laptop b --json keys status >"$T/ks" || fail "keys status"
+expect_eq "bram holds no key of the planted epoch" \
+    "$(jfield "$T/ks" case_keys)" 1
+
+# ---- a substituted public key: nothing is sealed to it
+sqlite3 "$DB" "UPDATE user_keys SET box_pk = randomblob(32) WHERE user_id =
+    (SELECT id FROM users WHERE name = 'dirk')" || fail "substitute"
+laptop a case member --case "$D" --user dirk >/dev/null 2>"$T/err" ||
+    fail "member add: $(cat "$T/err")"
+grep -q "not certified" "$T/err" || fail "warning: $(cat "$T/err")"
+expect_eq "no grant for a substituted key" "$(sqlite3 "$DB" "SELECT count(*)
+    FROM key_grants g JOIN users u ON u.id = g.to_user WHERE
+    u.name = 'dirk'")" 0
+ok "a key the CA did not certify gets no case key"
+
+# ---- removing a member rotates the key; new writes use the new epoch
+laptop a case member --case "$D" --user xavier >/dev/null || fail "add x"
+sync_any x
+expect_eq "xavier reads case D" "$(field x "$R3" name)" "$NAME2"
+E1=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$D'")
+laptop a case member --case "$D" --user xavier --remove >/dev/null ||
+    fail "remove x"
+R4=$(laptop a record put --case "$D" --kind journal text=after-removal) ||
+    fail "note after removal"
+sync_any a
+E2=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$D'")
+expect_eq "the case key rotated" "$E2" $((E1 + 1))
+expect_eq "the new write uses the new epoch" "$(sqlite3 "$DB" "SELECT
+    key_epoch FROM records WHERE record_id = '$R4'")" "$E2"
+expect_eq "the removed member got no key of it" "$(sqlite3 "$DB" "SELECT
+    count(*) FROM key_grants g JOIN users u ON u.id = g.to_user WHERE
+    u.name = 'xavier' AND g.case_id = '$D' AND g.epoch = $E2")" 0
+sync_any a2
+expect_eq "the other holders read the new write" "$(field a2 "$R4" text)" \
+    after-removal
+
+# ---- recovery: k - 1 shares fail, k shares restore one case
+ctl recovery grant --case "$D" --to nina --shares "$T/recovery-share-1.txt" \
+    >"$T/out" 2>&1 && fail "recovery with one share of two worked"
+grep -q "1 share given, 2 needed" "$T/out" || fail "why: $(cat "$T/out")"
+sync_any n
+expect_eq "nina holds nothing after the refused recovery" \
+    "$(laptop n record list --case "$D" | wc -l)" 0
+ok "recovery with k - 1 shares fails"
+ctl recovery grant --case "$D" --to nina --shares "$T/recovery-share-3.txt" \
+    --shares "$T/recovery-share-1.txt" >"$T/out" 2>&1 ||
+    fail "recovery grant: $(cat "$T/out")"
+sync_any n
+expect_eq "with k shares nina reads the case" "$(field n "$R3" name)" \
+    "$NAME2"
+expect_eq "including the write after the rotation" \
+    "$(field n "$R4" text)" after-removal
+ctl audit query --type recovery_grant --format csv >"$T/audit" ||
+    fail "audit query"
+grep -q nina "$T/audit" || fail "recovery grant not audited"
+ok "the recovery grant is audited"
+ctl audit verify >/dev/null || fail "audit log verifies"
+ok "audit log verifies"
