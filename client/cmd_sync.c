@@ -140,7 +140,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "\"unsent_no_key\":%llu,\"grants_received\":%llu,"
 		    "\"grants_rejected\":%llu,\"grants_made\":%llu,"
 		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
-		    "\"new_case_keys\":%llu,"
+		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
 		    "\"round_trips\":%llu,\"us\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
@@ -157,6 +157,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.keys.refused,
 		    (unsigned long long)st.keys.uncertified,
 		    (unsigned long long)st.keys.epochs,
+		    (unsigned long long)(st.e2e_ns / 1000),
 		    (unsigned long long)st.round_trips, (long long)us);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
