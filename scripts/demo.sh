@@ -217,4 +217,14 @@ if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Huisbezoek\|111222333" \
 fi
 echo "(nothing found)"
 
+say "The server's database, WAL and log hold no name, BSN or note either"
+ls -l "$D/srv"
+# "Anna Jansen" is a user name (server metadata); the family is not
+if grep -rl "Bakker\|Huisbezoek\|111222333" "$D/srv" "$D"/*.log \
+    2>/dev/null; then
+	echo "unexpected: case content on the server"
+	exit 1
+fi
+echo "(nothing found: record bodies are sealed on the laptops, docs/E2E.md)"
+
 say "Demo finished; everything is removed again"
