@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
+#include "wire_keys.h"
 #include "token.h"
 #include "util.h"
 
@@ -552,8 +553,9 @@ store_user_add(struct store *st, const char *name, const char *role,
 
 	if (idp != NULL)
 		*idp = 0;
+	/* "recovery" names the recovery key in grants (docs/E2E.md) */
 	if (!store_name_valid(name) || !store_role_valid(role) ||
-	    !store_name_valid(office))
+	    !store_name_valid(office) || strcmp(name, WIRE_RECOVERY_USER) == 0)
 		goto out;
 	if ((r = store_prepare(st, sql, &stmt)) != 0)
 		goto out;

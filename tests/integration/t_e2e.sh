@@ -29,6 +29,10 @@ ctl user add --name nina --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name lars --role teamleider --office Lelystad >/dev/null
 ctl user add --name bram --role jeugdbeschermer --office Lelystad >/dev/null
 
+ctl user add --name recovery --role jeugdbeschermer --office Zwolle \
+    >/dev/null 2>&1 && fail "a user named like the recovery key"
+ok "no user may be called recovery (the recovery key's name in grants)"
+
 # the recovery key first, so that every case key is also granted to it
 ctl recovery init --shares 3 --threshold 2 --out "$T" >"$T/rec" ||
     fail "recovery init"
