@@ -492,60 +492,143 @@ keys_send_grants(struct conn *c, sqlite3 *db, const char *user,
 	return r;
 }
 
-int
-keys_round(struct conn *c, sqlite3 *db, X509 *ca, struct keys_stats *stp)
-{
-	const Casesync__V1__KeySyncResponse	*ks;
-	struct keys_stats			 st0;
-	struct keys_stats			*st = stp != NULL ? stp : &st0;
-	struct e2e_userkeys			*me = NULL;
-	struct keys_out				 o;
-	wire_env				*rep = NULL;
-	char					 user[256];
-	int64_t					 cursor;
-	int					 r, round, again;
+/* A key round in progress (keys.h: keys_round_start). */
+struct keys_round {
+	struct conn		*c;
+	sqlite3			*db;
+	X509			*ca;
+	struct keys_stats	*st;
+	struct e2e_userkeys	*me;
+	char			 user[256];
+	struct keys_out		 o;
+	wire_env		*rep;		/* the KeySyncResponse in hand */
+	uint32_t		 id;		/* of the request on its way */
+};
 
-	memset(&st0, 0, sizeof(st0));
-	memset(&o, 0, sizeof(o));
+void
+keys_round_free(struct keys_round *k)
+{
+	if (k == NULL)
+		return;
+	wire_free(k->rep);
+	if (k->o.g != NULL) {
+		sodium_memzero(k->o.g, WIRE_GRANTS_MAX * sizeof(*k->o.g));
+		free(k->o.g);
+	}
+	e2e_userkeys_free(k->me);
+	free(k);
+}
+
+/* Send a KeySyncRequest from the stored cursor. */
+static int
+keys_round_ask(struct keys_round *k)
+{
+	Casesync__V1__KeySyncRequest	req;
+	wire_env			env;
+	int64_t				cursor;
+	int				r;
+
+	if ((r = keys_cursor(k->db, &cursor, 0)) != 0)
+		return r;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__key_sync_request__init(&req);
+	req.since = (uint64_t)cursor;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
+	env.key_sync_request = &req;
+	k->st->round_trips++;
+	return conn_send(k->c, &env, &k->id);
+}
+
+int
+keys_round_start(struct conn *c, sqlite3 *db, X509 *ca,
+    struct keys_stats *st, struct keys_round **out)
+{
+	struct keys_round	*k;
+	int			 r;
+
+	*out = NULL;
 	if ((r = keys_init(db)) != 0)
 		return r;
-	if ((r = keys_self_load(db, &me, user, sizeof(user))) != 0) {
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return CS_ERR_ALLOC;
+	k->c = c;
+	k->db = db;
+	k->ca = ca;
+	k->st = st;
+	if ((r = keys_self_load(db, &k->me, k->user, sizeof(k->user))) != 0) {
 		if (r == CS_ERR_NOT_FOUND)
 			log_warnx("keys: this laptop has no user keys yet: "
 			    "run casesync keys setup");
-		return r;
+		goto fail;
 	}
-	if ((o.g = calloc(WIRE_GRANTS_MAX, sizeof(*o.g))) == NULL) {
+	if ((k->o.g = calloc(WIRE_GRANTS_MAX, sizeof(*k->o.g))) == NULL) {
 		r = CS_ERR_ALLOC;
-		goto out;
+		goto fail;
 	}
-	for (round = 0, again = 1; again && round < KEYS_ROUNDS_MAX; round++) {
-		st->round_trips++;
-		if ((r = keys_cursor(db, &cursor, 0)) != 0 ||
-		    (r = keys_sync_call(c, (uint64_t)cursor, &rep)) != 0)
-			goto out;
-		ks = rep->key_sync_response;
-		if (ks->mine == NULL) {
-			r = CS_ERR_NOT_FOUND;
-			log_warnx("keys: the server has no keys of this user");
-			goto out;
-		}
-		if ((r = keys_mine_ok(ca, ks, me, user)) != 0 ||
-		    (r = keys_take_grants(db, ca, ks, me, user, st)) != 0 ||
-		    (r = keys_make_grants(db, ca, ks, me, user, &o, st)) != 0 ||
-		    (r = keys_send_grants(c, db, user, &o, st)) != 0)
-			goto out;
+	if ((r = keys_round_ask(k)) != 0)
+		goto fail;
+	*out = k;
+	return 0;
+ fail:
+	keys_round_free(k);
+	return r;
+}
+
+int
+keys_round_grants(struct keys_round *k)
+{
+	const Casesync__V1__KeySyncResponse	*ks;
+	int					 r;
+
+	wire_free(k->rep);
+	k->rep = NULL;
+	if ((r = conn_wait(k->c, k->id, &k->rep)) != 0)
+		return r;
+	if (k->rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE)
+		return CS_ERR_PROTOCOL;
+	ks = k->rep->key_sync_response;
+	if (ks->mine == NULL) {
+		log_warnx("keys: the server has no keys of this user");
+		return CS_ERR_NOT_FOUND;
+	}
+	if ((r = keys_mine_ok(k->ca, ks, k->me, k->user)) != 0)
+		return r;
+	return keys_take_grants(k->db, k->ca, ks, k->me, k->user, k->st);
+}
+
+int
+keys_round_finish(struct keys_round *k)
+{
+	const Casesync__V1__KeySyncResponse	*ks;
+	int					 r, round;
+
+	for (round = 1; ; round++) {
+		ks = k->rep->key_sync_response;
+		if ((r = keys_make_grants(k->db, k->ca, ks, k->me, k->user,
+		    &k->o, k->st)) != 0 ||
+		    (r = keys_send_grants(k->c, k->db, k->user, &k->o,
+		    k->st)) != 0)
+			return r;
 		/* new grants may open new needs; more grants may wait */
-		again = ks->more || o.n > 0;
-		wire_free(rep);
-		rep = NULL;
+		if ((!ks->more && k->o.n == 0) || round == KEYS_ROUNDS_MAX)
+			return 0;
+		if ((r = keys_round_ask(k)) != 0 ||
+		    (r = keys_round_grants(k)) != 0)
+			return r;
 	}
- out:
-	wire_free(rep);
-	if (o.g != NULL) {
-		sodium_memzero(o.g, WIRE_GRANTS_MAX * sizeof(*o.g));
-		free(o.g);
-	}
-	e2e_userkeys_free(me);
+}
+
+int
+keys_round(struct conn *c, sqlite3 *db, X509 *ca, struct keys_stats *stp)
+{
+	struct keys_stats	 st0;
+	struct keys_round	*k = NULL;
+	int			 r;
+
+	memset(&st0, 0, sizeof(st0));
+	if ((r = keys_round_start(c, db, ca, stp != NULL ? stp : &st0,
+	    &k)) == 0 && (r = keys_round_grants(k)) == 0)
+		r = keys_round_finish(k);
+	keys_round_free(k);
 	return r;
 }

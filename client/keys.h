@@ -56,6 +56,20 @@ int	keys_setup(struct conn *, sqlite3 *, X509 *ca, const char *pass,
 /* The key round (see above); "ks" may be NULL. */
 int	keys_round(struct conn *, sqlite3 *, X509 *ca, struct keys_stats *ks);
 
+/*
+ * The same in three steps, so that a pull can travel with the first
+ * request (one round trip when in sync): start sends the request;
+ * grants waits for the reply and keeps the grants to this user; finish
+ * makes the grants asked for and goes on while there is more.  Nothing
+ * else may be awaited on the connection between start and grants.
+ */
+struct keys_round;
+int	keys_round_start(struct conn *, sqlite3 *, X509 *ca,
+	    struct keys_stats *ks, struct keys_round **out);
+int	keys_round_grants(struct keys_round *);
+int	keys_round_finish(struct keys_round *);
+void	keys_round_free(struct keys_round *);	/* NULL is a no-op */
+
 /* A new case's first key (epoch 1); confirmed by the next key round. */
 int	keys_case_new(sqlite3 *, const char *case_id);
 /* Forget every key of a case (purge). */

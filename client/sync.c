@@ -428,17 +428,18 @@ sync_pull_ask(struct conn *c, int64_t since, int64_t tie,
  */
 static int
 sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
-    int progress, struct sync_stats *st)
+    int progress, struct sync_stats *st, uint32_t sent)
 {
 	const Casesync__V1__PullResponse *pr;
 	wire_env			*rep = NULL;
-	uint32_t			*counts = NULL, id;
+	uint32_t			*counts = NULL, id = sent;
 	int64_t				 since, tie;
 	size_t				 i;
 	int				 r, asked;
 
-	if ((r = db_cursor_get(db, &since, &tie)) != 0 ||
-	    (r = sync_pull_ask(c, since, tie, st, &id)) != 0)
+	/* "sent": the first request went out already (with the key round) */
+	if (sent == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
+	    (r = sync_pull_ask(c, since, tie, st, &id)) != 0))
 		return r;
 	for (asked = 1; asked; ) {
 		asked = 0;
@@ -533,24 +534,58 @@ int
 sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
     struct sync_stats *st)
 {
-	struct keyring	*kr = NULL;
-	uint64_t	 before;
-	int64_t		 pending;
-	int		 r, more, round;
+	struct keys_round	*k = NULL;
+	struct keyring		*kr = NULL;
+	uint64_t		 before = st->keys.round_trips, got;
+	int64_t			 pending, since, tie;
+	uint32_t		 piped = 0;
+	int			 r, more, round;
 
-	before = st->keys.round_trips;
-	r = keys_round(c, db, ca, &st->keys);
-	st->round_trips += st->keys.round_trips - before;
-	if (r != 0 || (r = keyring_load(db, &kr)) != 0 ||
+	/*
+	 * With nothing to push, the first pull travels with the key round:
+	 * an in-sync laptop makes one round trip.  Grants to this user are
+	 * kept before the pull's records are opened; the grants this user
+	 * makes follow the pull.
+	 */
+	if ((r = db_outbox_count(db, &pending)) != 0 ||
+	    (r = keys_round_start(c, db, ca, &st->keys, &k)) != 0)
+		goto out;
+	if (pending == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
+	    (r = sync_pull_ask(c, since, tie, st, &piped)) != 0))
+		goto out;
+	if (piped != 0)
+		st->round_trips--;	/* it shares the key round's */
+	if ((r = keys_round_grants(k)) != 0 ||
+	    (r = keyring_load(db, &kr)) != 0 ||
 	    (r = sync_pending(db, kr, st)) != 0)
 		goto out;
+	if (piped != 0 && (r = sync_pull(c, db, kr, progress, st,
+	    piped)) != 0)
+		goto out;
+	got = st->keys.received;
+	if ((r = keys_round_finish(k)) != 0)
+		goto out;
+	if (st->keys.received != got) {
+		/* more grants came: records may be waiting for them */
+		keyring_free(kr);
+		kr = NULL;
+		if ((r = keyring_load(db, &kr)) != 0 ||
+		    (r = sync_pending(db, kr, st)) != 0)
+			goto out;
+	}
 	for (round = 0; round < SYNC_MAX_ROUNDS; round++) {
+		if (piped != 0 && round == 0) {
+			if ((r = db_outbox_count(db, &pending)) != 0)
+				goto out;
+			if (pending == 0)
+				break;		/* pulled already */
+		}
 		do {
 			if ((r = sync_push_once(c, db, kr, st, &more)) != 0)
 				goto out;
 			sync_progress(progress && more, st, "pushing");
 		} while (more);
-		if ((r = sync_pull(c, db, kr, progress, st)) != 0)
+		if ((r = sync_pull(c, db, kr, progress, st, 0)) != 0)
 			goto out;
 		/* merges during the pull may have queued changes */
 		if ((r = db_outbox_count(db, &pending)) != 0)
@@ -561,6 +596,8 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	if (progress)
 		fputc('\n', stderr);
  out:
+	st->round_trips += st->keys.round_trips - before;
+	keys_round_free(k);
 	keyring_free(kr);
 	return r;
 }

@@ -82,7 +82,7 @@ awk -v n="$count" -v ims="$init_ms" -v p10="$push10" -v pn="$pushn" \
 	printf "| push of %d more records | %.0f ms | %.0f records/s | |\n", rest, pn / 1000, rest * 1e6 / pn
 	printf "| incremental sync of 1 change, 10k records held | %.2f ms | | |\n", i10 / 1000
 	printf "| incremental sync of 1 change, %d records held | %.2f ms | | ratio %.2f vs 10k |\n", n, iN / 1000, iN / i10
-	printf "| already in sync: the key round and the pull (two round trips) | %.2f ms | | |\n", rt / 1000
+	printf "| already in sync: the key round with the pull, one round trip | %.2f ms | | |\n", rt / 1000
 }'
 awk -v n="$count" -v ims="$init_ms" -v e="$e2e_us" 'BEGIN {
 	printf "| of the initial sync: opening the %d sealed bodies (XChaCha20-Poly1305, end-to-end) | %.0f ms | | without it: %.0f records/s; throughput ratio with/without body encryption %.2f |\n", n, e / 1000, n * 1e6 / (ims - e), (ims - e) / ims

@@ -114,12 +114,11 @@ laptop b --json sync >"$T/out" || fail "sync of a forbidden change"
 grep -q '"unsent_no_key":1' "$T/out" || fail "forbidden change: $(cat "$T/out")"
 ok "a change to a case one lost is not sent (no case key left)"
 
-# in sync: two round trips, the key round and the pull
+# in sync: one round trip (the pull travels with the key round)
 sync_ok a1
 laptop a1 --json sync >"$T/out" || fail "sync"
-# one for the key round (grants), one for the pull
-grep -q '"round_trips":2,' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
-ok "an in-sync client makes two round trips"
+grep -q '"round_trips":1,' "$T/out" || fail "in-sync cost: $(cat "$T/out")"
+ok "an in-sync client makes one round trip"
 
 # digests agree
 sync_ok a2
