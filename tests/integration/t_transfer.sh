@@ -200,6 +200,20 @@ ok "no device is pending"
 sync_json b
 expect_eq "bram keeps the case" \
     "$(laptop b record list --case "$C" | wc -l)" $((NA + 1))
+# completing the transfer rotated the case key (docs/E2E.md) at bram's
+# sync above: epoch 1 since creation, now 2, which the old office never
+# received; the new office's writes use it
+q() { sqlite3 "$SRV/server.db" "$1"; }
+RN=$(laptop b record put --case "$C" --kind journal text="na overdracht") ||
+    fail "note after completion"
+sync_json b
+EP2=$(q "SELECT epoch FROM key_state WHERE case_id = '$C'")
+expect_eq "completing the transfer rotated the case key" "$EP2" 2
+expect_eq "the new write uses the new epoch" \
+    "$(q "SELECT key_epoch FROM records WHERE record_id = '$RN'")" "$EP2"
+expect_eq "the old office holds no key of it" "$(q "SELECT count(*) FROM
+    key_grants g JOIN users u ON u.id = g.to_user WHERE g.case_id = '$C'
+    AND g.epoch = $EP2 AND u.name IN ('anna', 'femke')")" 0
 
 # ---- team membership: the lead assigns a regisseur
 expect_refused "a worker cannot assign the regisseur" 5 FORBIDDEN \
@@ -209,9 +223,9 @@ expect_refused "the old office's lead cannot either" 5 FORBIDDEN \
 laptop l team assign --case "$C" --regisseur dirk >/dev/null 2>"$T/err" ||
     fail "team assign: $(cat "$T/err")"
 ok "lead B assigns dirk"
-sync_json d
+sync_json d	# bram's two notes included, one of each epoch
 expect_eq "dirk receives the whole case" \
-    "$(laptop d record list --case "$C" | wc -l)" $((NA + 1))
+    "$(laptop d record list --case "$C" | wc -l)" $((NA + 2))
 
 # ---- reject and revoke
 C2=$(laptop a case create --frame DRANG) || fail "case create 2"
@@ -244,7 +258,7 @@ ok "eva breaks the glass"
 sync_json b
 sync_json e
 expect_eq "eva reads the case" \
-    "$(laptop e record list --case "$C" | wc -l)" $((NA + 1))
+    "$(laptop e record list --case "$C" | wc -l)" $((NA + 2))
 laptop e record put --case "$C" --kind journal text="x" >/dev/null
 sync_json e
 expect_eq "glass access is read-only" "$(jq .rejected "$T/sync")" 1
