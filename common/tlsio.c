@@ -42,9 +42,49 @@ tlsio_common(SSL_CTX *ctx)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	if (SSL_CTX_set_num_tickets(ctx, 0) != 1)
 		return -1;
+	/*
+	 * NO_AUTO_CHAIN: a context without an explicit chain (every
+	 * client's) would otherwise rebuild its own chain from the verify
+	 * store on every handshake, verifying its own certificate, and
+	 * send the CA along for the peer to parse and ignore: casesyncd
+	 * trusts its own copy alone.  The server sets its chain itself.
+	 */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS |
+	    SSL_MODE_NO_AUTO_CHAIN);
 	return 0;
+}
+
+/*
+ * Before the server's Certificate goes out: a client that names our CA
+ * in certificate_authorities (RFC 8446 4.2.4; tlsio_client_ctx() with a
+ * CA does) verifies against its own copy and never uses the one in the
+ * chain, so it gets the server certificate alone.  That spares it the
+ * parse of a second certificate, which in OpenSSL 3.0 costs about two
+ * ECDSA verifications (the key goes through the provider decoders).
+ * Verification does not depend on this: a client with a CA trusts
+ * only that one.  A client that names no CA, or another one, gets the
+ * chain as before; enrollment pins the CA from it (tlsio_check_pinned).
+ */
+static int
+tlsio_cert_cb(SSL *ssl, void *arg)
+{
+	const STACK_OF(X509_NAME)	*names;
+	STACK_OF(X509)			*chain = NULL;
+	X509_NAME			*ca;
+	int				 i;
+
+	(void)arg;
+	if ((names = SSL_get0_peer_CA_list(ssl)) == NULL ||
+	    SSL_get0_chain_certs(ssl, &chain) != 1 ||
+	    sk_X509_num(chain) != 1 ||
+	    (ca = X509_get_subject_name(sk_X509_value(chain, 0))) == NULL)
+		return 1;
+	for (i = 0; i < sk_X509_NAME_num(names); i++) {
+		if (X509_NAME_cmp(sk_X509_NAME_value(names, i), ca) == 0)
+			return SSL_clear_chain_certs(ssl) == 1;
+	}
+	return 1;
 }
 
 SSL_CTX *
@@ -70,6 +110,7 @@ tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
 	    NULL);
 	SSL_CTX_set_alpn_select_cb(ctx, tlsio_alpn_select, NULL);
+	SSL_CTX_set_cert_cb(ctx, tlsio_cert_cb, NULL);
 	return ctx;
  fail:
 	log_ssl("tlsio_server_ctx");
@@ -90,8 +131,10 @@ tlsio_client_ctx(X509 *ca, X509 *cert, EVP_PKEY *key)
 	    sizeof(tlsio_alpn) - 1) != 0)
 		goto fail;
 	if (ca != NULL) {
+		/* named in the ClientHello: see tlsio_cert_cb() */
 		if ((st = SSL_CTX_get_cert_store(ctx)) == NULL ||
-		    X509_STORE_add_cert(st, ca) != 1)
+		    X509_STORE_add_cert(st, ca) != 1 ||
+		    SSL_CTX_add1_to_CA_list(ctx, ca) != 1)
 			goto fail;
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 		SSL_CTX_set_verify_depth(ctx, 1);

@@ -14,7 +14,8 @@
 #include "pki.h"
 
 /*
- * Server context: presents "cert" (with "ca" in the chain) and "key";
+ * Server context: presents "cert" and "key", with "ca" in the chain
+ * unless the client names "ca" in certificate_authorities (it has it);
  * asks for a client certificate and verifies it against "ca" only,
  * but lets a client without one through (enrollment).  NULL on error.
  */
@@ -22,9 +23,11 @@ SSL_CTX	*tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca);
 
 /*
  * Client context.  With "ca", the server must chain to it (and nothing
- * else: the system store is never loaded).  Without "ca" the caller
- * must pin with tlsio_check_pinned() after the handshake.  "cert" and
- * "key" may be NULL (enrollment).  NULL on error.
+ * else: the system store is never loaded), and the ClientHello names
+ * it in certificate_authorities, so casesyncd leaves it out of its
+ * chain.  Without "ca" the caller must pin with tlsio_check_pinned()
+ * after the handshake.  "cert" and "key" may be NULL (enrollment); the
+ * certificate goes out without a chain.  NULL on error.
  */
 SSL_CTX	*tlsio_client_ctx(X509 *ca, X509 *cert, EVP_PKEY *key);
 

@@ -110,7 +110,7 @@ row() {
 	mid=$(rss_kb)
 	wait $! || true
 	c1=$(cpu_ticks)
-	rows="$rows$label|$n|$(f sessions)|$(f rate)|$(f p50_ms)|$(f p99_ms)|$(f errors)|$(((c1 - c0) * 1000 / HZ))|$(f err_timeout)|$mid
+	rows="$rows$label|$n|$(f sessions)|$(f rate)|$(f p50_ms)|$(f p99_ms)|$(f errors)|$(((c1 - c0) * 1000 / HZ))|$(f err_timeout)|$mid|$(f cpu_ms)
 "
 }
 row "new connection per session, back to back" 100
@@ -134,15 +134,17 @@ echo "$enrolled devices enrolled through the protocol at $enroll_rate/s," \
     "Latency is from the scheduled start when paced. Server and load" \
     "generator share the machine's cores (and whatever else runs on it);" \
     "each run lasts $SECS s. Server CPU per session is casesyncd's user" \
-    "and system time during the run (/proc) over the sessions done."
+    "and system time during the run (/proc) over the sessions done;" \
+    "load generator CPU per session is cs_load's own, likewise: the two" \
+    "together are what a session costs the machine's two cores."
 echo
 echo "| figure | value | note |"
 echo "|---|---:|---|"
 echo "$hs" | awk '{ printf "| authenticated connections (handshake + Hello/Welcome), 16 at a time | %.0f /s | p50 %.2f ms, p99 %.2f ms, %d errors |\n", $1, $2, $3, $4 }'
 echo
-echo "| clients | sessions | sessions/s | p50 ms | p99 ms | errors (timeouts) | server CPU per session | server RSS mid-run |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-echo "$rows" | awk -F'|' 'NF >= 10 { printf "| %d, %s | %d | %.0f | %.2f | %.2f | %d (%d) | %.2f ms | %.1f MiB |\n", $2, $1, $3, $4, $5, $6, $7, $9, ($3 > 0 ? $8 / $3 : 0), $10 / 1024 }'
+echo "| clients | sessions | sessions/s | p50 ms | p99 ms | errors (timeouts) | server CPU per session | load generator CPU per session | server RSS mid-run |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "$rows" | awk -F'|' 'NF >= 11 { printf "| %d, %s | %d | %.0f | %.2f | %.2f | %d (%d) | %.2f ms | %.2f ms | %.1f MiB |\n", $2, $1, $3, $4, $5, $6, $7, $9, ($3 > 0 ? $8 / $3 : 0), ($3 > 0 ? $11 / $3 : 0), $10 / 1024 }'
 echo
 echo "| server memory (VmRSS) | before | with the clients | per connection |"
 echo "|---|---:|---:|---:|"

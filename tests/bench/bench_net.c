@@ -9,7 +9,11 @@
  *               127.0.0.1, client and server each in their own thread
  *               (so both cores work, as with casesyncd and a client);
  *               a handshake counts once the server has verified the
- *               client's certificate and said so with one byte
+ *               client's certificate and said so with one byte; and
+ *               the CPU time each side's thread spent per handshake
+ *   parts       what the public-key steps of one side of a handshake
+ *               cost when timed alone: parsing the peer's certificate,
+ *               verifying a signature, signing, an X25519 exchange
  *   transfer    raw TLS 1.3 loopback transfer of BYTES (default the
  *               bytes of bench_sync's initial sync: BENCH_RECORDS,
  *               default 100000, times 1050), written in 16 KiB records
@@ -34,6 +38,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <sodium.h>
 
@@ -46,6 +51,7 @@
 #define NET_CHUNK		(16 * 1024)
 #define NET_ROUNDS		3
 #define NET_BYTES_PER_RECORD	1050	/* as bench_sync.sh counts them */
+#define NET_PART_ROUNDS		400	/* each part of a handshake */
 
 enum net_job {
 	JOB_HANDSHAKE,
@@ -55,11 +61,14 @@ enum net_job {
 
 struct net {
 	SSL_CTX		*sctx, *cctx;
+	EVP_PKEY	*cakey, *dkey;
+	X509		*ca, *dcert;
 	int		 lfd;
 	struct sockaddr_in sa;
 	uint64_t	 bytes;
 	unsigned	 hs_seconds;
 	pthread_t	 server;
+	double		 srv_hs_cpu;	/* server thread, 'h' connections */
 };
 
 static void
@@ -71,12 +80,26 @@ die(const char *what)
 }
 
 static double
-now_s(void)
+clock_s(clockid_t id)
 {
 	struct timespec	ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(id, &ts) == -1)
+		die("clock_gettime");
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* CPU time of the calling thread. */
+static double
+cpu_s(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int
@@ -121,6 +144,7 @@ net_server(void *arg)
 	struct net	*n = arg;
 	uint8_t		*chunk, job = 0;
 	uint64_t	 left;
+	double		 c0;
 	SSL		*ssl;
 	int		 fd;
 
@@ -130,6 +154,7 @@ net_server(void *arg)
 	while (job != 'q') {
 		if ((fd = accept(n->lfd, NULL, NULL)) == -1)
 			die("accept");
+		c0 = cpu_s();
 		if ((ssl = SSL_new(n->sctx)) == NULL ||
 		    SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1 ||
 		    SSL_get0_peer_certificate(ssl) == NULL ||
@@ -148,6 +173,8 @@ net_server(void *arg)
 		(void)SSL_shutdown(ssl);
 		SSL_free(ssl);
 		close(fd);
+		if (job == 'h')
+			n->srv_hs_cpu += cpu_s() - c0;
 	}
 	free(chunk);
 	return NULL;
@@ -176,24 +203,33 @@ net_client(struct net *n, uint8_t job)
 	return got;
 }
 
+/* End the server thread. */
+static void
+net_stop(struct net *n)
+{
+	net_client(n, 'q');
+	if (pthread_join(n->server, NULL) != 0)
+		die("pthread_join");
+}
+
 static void
 net_setup(struct net *n)
 {
-	EVP_PKEY	*cakey = NULL, *skey = NULL, *dkey = NULL;
-	X509		*ca = NULL, *scert = NULL, *dcert = NULL;
+	EVP_PKEY	*skey = NULL;
+	X509		*scert = NULL;
 	socklen_t	 slen = sizeof(n->sa);
 	int		 one = 1;
 
-	if (pki_key_new(&cakey) != 0 || pki_key_new(&skey) != 0 ||
-	    pki_key_new(&dkey) != 0 ||
-	    pki_ca_create(cakey, "bench CA", 1, &ca) != 0 ||
-	    pki_cert_issue(ca, cakey, skey, "localhost", "localhost", 3600,
-	    &scert) != 0 ||
-	    pki_cert_issue(ca, cakey, dkey, "bench device", NULL, 3600,
-	    &dcert) != 0)
+	if (pki_key_new(&n->cakey) != 0 || pki_key_new(&skey) != 0 ||
+	    pki_key_new(&n->dkey) != 0 ||
+	    pki_ca_create(n->cakey, "bench CA", 1, &n->ca) != 0 ||
+	    pki_cert_issue(n->ca, n->cakey, skey, "localhost", "localhost",
+	    3600, &scert) != 0 ||
+	    pki_cert_issue(n->ca, n->cakey, n->dkey, "bench device", NULL,
+	    3600, &n->dcert) != 0)
 		die("certificates");
-	if ((n->sctx = tlsio_server_ctx(scert, skey, ca)) == NULL ||
-	    (n->cctx = tlsio_client_ctx(ca, dcert, dkey)) == NULL)
+	if ((n->sctx = tlsio_server_ctx(scert, skey, n->ca)) == NULL ||
+	    (n->cctx = tlsio_client_ctx(n->ca, n->dcert, n->dkey)) == NULL)
 		die("TLS contexts");
 	memset(&n->sa, 0, sizeof(n->sa));
 	n->sa.sin_family = AF_INET;
@@ -205,14 +241,84 @@ net_setup(struct net *n)
 	    listen(n->lfd, 128) == -1 ||
 	    getsockname(n->lfd, (struct sockaddr *)&n->sa, &slen) == -1)
 		die("listen");
-	EVP_PKEY_free(cakey);
 	EVP_PKEY_free(skey);
-	EVP_PKEY_free(dkey);
-	X509_free(ca);
 	X509_free(scert);
-	X509_free(dcert);
 	if (pthread_create(&n->server, NULL, net_server, n) != 0)
 		die("pthread_create");
+}
+
+/*
+ * What one side of a handshake does with public keys, each step timed
+ * alone in this thread, in microseconds of CPU per call.
+ */
+struct net_parts {
+	double	parse;		/* the peer's certificate from DER */
+	double	verify;		/* one ECDSA P-256 signature */
+	double	sign;		/* one ECDSA P-256 signature made */
+	double	x25519;		/* key share: key pair, shared secret */
+};
+
+static void
+net_parts(const struct net *n, struct net_parts *p)
+{
+	static const uint8_t	 msg[130];	/* as CertificateVerify */
+	uint8_t			*der = NULL, sig[128], secret[32];
+	const uint8_t		*q;
+	EVP_MD_CTX		*md;
+	EVP_PKEY_CTX		*dctx;
+	EVP_PKEY		*mine, *peer;
+	X509			*x;
+	size_t			 len;
+	double			 t0;
+	int			 derlen, i;
+
+	if ((derlen = i2d_X509(n->dcert, &der)) <= 0)
+		die("i2d_X509");
+	t0 = cpu_s();
+	for (i = 0; i < NET_PART_ROUNDS; i++) {
+		q = der;
+		if ((x = d2i_X509(NULL, &q, derlen)) == NULL)
+			die("d2i_X509");
+		X509_free(x);
+	}
+	p->parse = (cpu_s() - t0) * 1e6 / NET_PART_ROUNDS;
+	OPENSSL_free(der);
+
+	t0 = cpu_s();
+	for (i = 0; i < NET_PART_ROUNDS; i++) {
+		if (X509_verify(n->dcert, n->cakey) != 1)
+			die("X509_verify");
+	}
+	p->verify = (cpu_s() - t0) * 1e6 / NET_PART_ROUNDS;
+
+	t0 = cpu_s();
+	for (i = 0; i < NET_PART_ROUNDS; i++) {
+		len = sizeof(sig);
+		if ((md = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL,
+		    n->dkey) != 1 ||
+		    EVP_DigestSign(md, sig, &len, msg, sizeof(msg)) != 1)
+			die("EVP_DigestSign");
+		EVP_MD_CTX_free(md);
+	}
+	p->sign = (cpu_s() - t0) * 1e6 / NET_PART_ROUNDS;
+
+	if ((peer = EVP_PKEY_Q_keygen(NULL, NULL, "X25519")) == NULL)
+		die("X25519");
+	t0 = cpu_s();
+	for (i = 0; i < NET_PART_ROUNDS; i++) {
+		len = sizeof(secret);
+		if ((mine = EVP_PKEY_Q_keygen(NULL, NULL, "X25519")) == NULL ||
+		    (dctx = EVP_PKEY_CTX_new(mine, NULL)) == NULL ||
+		    EVP_PKEY_derive_init(dctx) != 1 ||
+		    EVP_PKEY_derive_set_peer(dctx, peer) != 1 ||
+		    EVP_PKEY_derive(dctx, secret, &len) != 1)
+			die("X25519");
+		EVP_PKEY_CTX_free(dctx);
+		EVP_PKEY_free(mine);
+	}
+	p->x25519 = (cpu_s() - t0) * 1e6 / NET_PART_ROUNDS;
+	EVP_PKEY_free(peer);
 }
 
 static uint64_t
@@ -235,7 +341,8 @@ int
 main(int argc, char *argv[])
 {
 	struct net	n;
-	double		t0, hs_s, best = 0, s;
+	struct net_parts parts;
+	double		t0, c0, hs_s, hs_cpu, best = 0, s, sum;
 	uint64_t	hs = 0, v;
 	int		ch, quiet = 0, i;
 
@@ -280,14 +387,20 @@ main(int argc, char *argv[])
 	}
 	if (quiet) {
 		printf("%.1f\n", best);
+		net_stop(&n);
 		goto done;
 	}
 	t0 = now_s();
+	c0 = cpu_s();
 	do {
 		if (net_client(&n, 'h') != 1)
 			die("handshake reply");
 		hs++;
 	} while ((hs_s = now_s() - t0) < n.hs_seconds);
+	hs_cpu = cpu_s() - c0;
+	net_stop(&n);		/* the server's CPU time is final */
+	net_parts(&n, &parts);
+	sum = parts.parse + 2 * parts.verify + parts.sign + parts.x25519;
 
 	printf("### TLS 1.3 alone (tlsio.c settings, P-256 certificates "
 	    "from pki.c)\n\n");
@@ -297,15 +410,40 @@ main(int argc, char *argv[])
 	printf("| full handshakes, mutual auth, no resumption | %.0f /s | "
 	    "%.2f ms each, %llu in %.1f s |\n", (double)hs / hs_s,
 	    hs_s * 1e3 / (double)hs, (unsigned long long)hs, hs_s);
+	printf("| server CPU per handshake | %.3f ms | the server thread's "
+	    "CPU time over the handshakes |\n",
+	    n.srv_hs_cpu * 1e3 / (double)hs);
+	printf("| client CPU per handshake | %.3f ms | the client thread's "
+	    "(the casesync settings: it names the CA, so the server sends "
+	    "its certificate alone) |\n", hs_cpu * 1e3 / (double)hs);
 	printf("| raw TLS 1.3 loopback transfer of %.1f MB | %.1f MB/s | "
 	    "best of %d; the ceiling for bench_sync's initial sync |\n",
 	    (double)n.bytes / 1e6, best, NET_ROUNDS);
+	printf("\nThe public-key steps of one side of a handshake, each timed "
+	    "alone (OpenSSL %s, %d calls each):\n\n", OpenSSL_version(
+	    OPENSSL_VERSION_STRING), NET_PART_ROUNDS);
+	printf("| step | CPU per call | calls per handshake, each side |\n"
+	    "|---|---:|---|\n");
+	printf("| parse the peer's certificate (d2i_X509: OpenSSL 3.0 decodes "
+	    "its key through the provider decoders) | %.0f us | 1 |\n",
+	    parts.parse);
+	printf("| verify an ECDSA P-256 signature | %.0f us | 2: the peer's "
+	    "certificate, its CertificateVerify |\n", parts.verify);
+	printf("| sign with ECDSA P-256 | %.0f us | 1: CertificateVerify |\n",
+	    parts.sign);
+	printf("| X25519 key pair and shared secret | %.0f us | 1: the key "
+	    "share |\n", parts.x25519);
+	printf("| sum | %.0f us | the rest of a side's CPU per handshake is "
+	    "TLS itself (hashing, key schedule, records), allocation and "
+	    "system calls |\n", sum);
  done:
-	net_client(&n, 'q');
-	pthread_join(n.server, NULL);
 	close(n.lfd);
 	SSL_CTX_free(n.sctx);
 	SSL_CTX_free(n.cctx);
+	EVP_PKEY_free(n.cakey);
+	EVP_PKEY_free(n.dkey);
+	X509_free(n.ca);
+	X509_free(n.dcert);
 	return 0;
  usage:
 	fprintf(stderr, "usage: bench_net [-q] [-b bytes] [-t seconds]\n");

@@ -29,6 +29,10 @@
  * to the next, as a laptop keeps it, so a run does not pull the history
  * of the runs before it.
  *
+ * The report's cpu_ms is this process's own CPU time (user + system)
+ * from the start of the run: the load generator shares the machine
+ * with the server, and what it spends is not there for the server.
+ *
  * Latency is measured from the session's scheduled start (with -r, so
  * a server that falls behind shows it) or its actual start.  One line
  * of "name value" pairs on stdout reports the run; errors are counted
@@ -164,6 +168,7 @@ struct load {
 	uint8_t		*body;
 	size_t		 body_len;
 	int64_t		 t0_us, end_us, last_us, next_scan_us;
+	int64_t		 cpu0_us;	/* our CPU time at t0_us */
 	unsigned	 held;
 	int		 held_said;
 	uint64_t	 sessions, pushed, pulled, late, lost;
@@ -1133,6 +1138,18 @@ lat_ms(const struct load *ld, double q)
 	return ld->lat[i] / 1000.0;
 }
 
+/* This process's user + system CPU time so far. */
+static int64_t
+cpu_us(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void
 load_report(struct load *ld)
 {
@@ -1164,7 +1181,7 @@ load_report(struct load *ld)
 	for (i = 0; i < E_N; i++)
 		printf(" %s %llu", load_err_name[i],
 		    (unsigned long long)ld->err[i]);
-	printf("\n");
+	printf(" cpu_ms %.1f\n", (double)(cpu_us() - ld->cpu0_us) / 1e3);
 	fflush(stdout);
 }
 
@@ -1204,6 +1221,7 @@ load_setup(struct load *ld)
 		fatal("calloc");
 	randombytes_buf(ld->body, ld->body_len);
 	ld->t0_us = now_us();
+	ld->cpu0_us = cpu_us();
 	ld->end_us = ld->t0_us + (int64_t)ld->seconds * 1000000;
 	for (i = 0; i < ld->conns; i++) {
 		c = &ld->cl[i];
