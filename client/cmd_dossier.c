@@ -423,7 +423,7 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 	memcpy(rec.kind, k->kind, strlen(k->kind) + 1);
 	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0)
 		goto out;
-	if (rec.body_len > WIRE_BODY_MAX) {
+	if (rec.body_len > DB_BODY_MAX) {
 		cli_errx("the %s is too large to sync (over 1 MiB)", k->noun);
 		r = CS_ERR_TOO_LARGE;
 		goto out;

@@ -563,6 +563,8 @@ db_local_write_tx(sqlite3 *db, struct db_record *r)
 	struct db_record	cur;
 	int			ret, exists, dirty;
 
+	if (r->body_len > DB_BODY_MAX)
+		return CS_ERR_TOO_LARGE;
 	ret = db_record_get(db, r->record_id, &cur);
 	if (ret != 0 && ret != CS_ERR_NOT_FOUND)
 		return ret;

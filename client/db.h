@@ -21,6 +21,8 @@
 
 #define DB_UUID_LEN	36
 #define DB_KIND_MAX	32
+/* a body that, sealed (nonce and tag: 40 bytes), fits the wire's 1 MiB */
+#define DB_BODY_MAX	(1024 * 1024 - 40)
 
 struct db_record {
 	char		 record_id[DB_UUID_LEN + 1];
@@ -51,7 +53,8 @@ int	db_record_list(sqlite3 *, const char *case_id,
 /*
  * A local edit: store "r" as the new local state (hlc assigned here)
  * and queue it for push, keeping the merge base.  Append-only kinds
- * ("journal", "audit") may be written once only (CS_ERR_EXISTS).
+ * ("journal", "audit") may be written once only (CS_ERR_EXISTS); a
+ * body over DB_BODY_MAX is CS_ERR_TOO_LARGE.
  */
 int	db_local_write(sqlite3 *, struct db_record *r);
 /* The same inside a transaction the caller holds (db_begin). */

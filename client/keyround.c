@@ -58,6 +58,26 @@ keys_cert_ok(X509 *ca, const Casesync__V1__UserKey *m, const char *name,
 	return e2e_usercert_verify(ca, c);
 }
 
+/*
+ * Another user's (or the recovery key's) keys: certified by the CA and
+ * the same as the first time this laptop saw them.  A CA on a breached
+ * server could certify new ones; a laptop that knew the old ones does
+ * not take them.
+ */
+static int
+keys_cert_trusted(sqlite3 *db, X509 *ca, const Casesync__V1__UserKey *m,
+    const char *name, struct e2e_usercert *c)
+{
+	int	r;
+
+	if ((r = keys_cert_ok(ca, m, name, c)) != 0)
+		return r;
+	if ((r = keys_pin_check(db, c)) == CS_ERR_TAMPERED)
+		log_warnx("keys: the public keys of %s CHANGED since this "
+		    "laptop first saw them: not trusted", c->user);
+	return r;
+}
+
 static int
 keys_sync_call(struct conn *c, uint64_t since, wire_env **rep)
 {
@@ -263,7 +283,8 @@ keys_is_holder(const Casesync__V1__KeySyncResponse *ks, const char *case_id,
  * it is refused.
  */
 static int
-keys_grant_check(X509 *ca, const Casesync__V1__KeySyncResponse *ks,
+keys_grant_check(sqlite3 *db, X509 *ca,
+    const Casesync__V1__KeySyncResponse *ks,
     const Casesync__V1__KeyGrant *m, const struct e2e_userkeys *me,
     const char *user, struct e2e_grant *g, uint8_t key[E2E_KEY_LEN],
     const char **why)
@@ -283,9 +304,10 @@ keys_grant_check(X509 *ca, const Casesync__V1__KeySyncResponse *ks,
 		*why = "not addressed to this user";
 		return CS_ERR_TAMPERED;
 	}
-	if (keys_cert_ok(ca, keys_find(ks, g->from_user), g->from_user,
-	    &signer) != 0) {
-		*why = "the signer's key is not certified by the CA";
+	if (keys_cert_trusted(db, ca, keys_find(ks, g->from_user),
+	    g->from_user, &signer) != 0) {
+		*why = "the signer's key is not certified by the CA, or "
+		    "changed";
 		return CS_ERR_TAMPERED;
 	}
 	if (!recovery && !keys_is_holder(ks, g->case_id, g->from_user)) {
@@ -317,15 +339,23 @@ keys_take_grants(sqlite3 *db, X509 *ca,
 	if ((r = db_begin(db)) != 0)
 		goto out;
 	for (i = 0; i < ks->n_grants; i++) {
-		if (keys_grant_check(ca, ks, ks->grants[i], me, user, &g, key,
-		    &why) != 0) {
+		if (keys_grant_check(db, ca, ks, ks->grants[i], me, user, &g,
+		    key, &why) != 0) {
 			log_warnx("keys: grant of case %s epoch %u from %s "
 			    "REJECTED: %s", g.case_id, g.epoch, g.from_user,
 			    why);
 			st->rejected++;
 			continue;
 		}
-		if ((r = keys_case_put(db, g.case_id, g.epoch, key, 1)) != 0)
+		if ((r = keys_case_put(db, g.case_id, g.epoch, key, 1)) ==
+		    CS_ERR_EXISTS) {
+			log_warnx("keys: grant of case %s epoch %u from %s "
+			    "REJECTED: another key of that epoch is held "
+			    "already", g.case_id, g.epoch, g.from_user);
+			st->rejected++;
+			continue;
+		}
+		if (r != 0)
 			goto fail;
 		st->received++;
 	}
@@ -355,10 +385,10 @@ keys_need_key(sqlite3 *db, const Casesync__V1__KeyNeed *n,
 	if ((r = keys_case_get(db, n->case_id, n->epoch, !n->new_epoch, key,
 	    found)) != 0 || *found || !n->new_epoch)
 		return r;
-	/* a new epoch follows one we hold (or is the first) */
-	if (n->epoch > 1 && ((r = keys_case_get(db, n->case_id, n->epoch - 1,
-	    1, key, found)) != 0 || !*found))
-		return r;
+	/*
+	 * Any holder may open the next epoch, also one without the current
+	 * key (its holders may all have left); the server keeps the first.
+	 */
 	e2e_case_key_new(key);
 	if ((r = keys_case_put(db, n->case_id, n->epoch, key, 0)) != 0)
 		return r;
@@ -390,11 +420,11 @@ keys_make_grants(sqlite3 *db, X509 *ca,
 		if (!found)
 			continue;
 		for (j = 0; j < n->n_users && o->n < WIRE_GRANTS_MAX; j++) {
-			if (keys_cert_ok(ca, keys_find(ks, n->users[j]),
-			    n->users[j], &to) != 0) {
+			if (keys_cert_trusted(db, ca, keys_find(ks,
+			    n->users[j]), n->users[j], &to) != 0) {
 				log_warnx("keys: NOT granting case %s to %s: "
-				    "that key is not certified by the CA",
-				    n->case_id, n->users[j]);
+				    "that key is not certified by the CA, "
+				    "or changed", n->case_id, n->users[j]);
 				st->uncertified++;
 				continue;
 			}

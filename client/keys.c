@@ -33,6 +33,10 @@ static const char keys_schema[] =
     " key BLOB NOT NULL CHECK (length(key) = 32),"
     " confirmed INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY (case_id, epoch)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS e2e_pins ("
+    " user TEXT PRIMARY KEY NOT NULL,"
+    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
+    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS sealed_pending ("
     " record_id TEXT PRIMARY KEY NOT NULL,"
     " case_id TEXT NOT NULL,"
@@ -156,15 +160,70 @@ keys_self_save(sqlite3 *db, const struct e2e_userkeys *k, const char *user)
 	return keys_done(db, s);
 }
 
+/* ---- pinned public keys ------------------------------------------------ */
+
+int
+keys_pin_check(sqlite3 *db, const struct e2e_usercert *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc, r = CS_ERR_DB;
+
+	if (keys_prep(db, "SELECT box_pk, sign_pk FROM e2e_pins WHERE"
+	    " user = ?1", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r = sqlite3_column_bytes(s, 0) == E2E_PK_LEN &&
+		    sqlite3_column_bytes(s, 1) == E2E_PK_LEN &&
+		    memcmp(sqlite3_column_blob(s, 0), c->box_pk,
+		    E2E_PK_LEN) == 0 &&
+		    memcmp(sqlite3_column_blob(s, 1), c->sign_pk,
+		    E2E_PK_LEN) == 0 ? 0 : CS_ERR_TAMPERED;
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	if (keys_prep(db, "INSERT INTO e2e_pins(user, box_pk, sign_pk)"
+	    " VALUES (?1, ?2, ?3)", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, c->box_pk, E2E_PK_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(s, 3, c->sign_pk, E2E_PK_LEN, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		goto out;
+	return keys_done(db, s);
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
 /* ---- case keys ------------------------------------------------------- */
 
-/* Store a key; with "confirmed", replace whatever was there. */
+/*
+ * Store a key; with "confirmed", replace an unconfirmed one (ours, made
+ * for an epoch someone else opened first) but never a confirmed key:
+ * CS_ERR_EXISTS if a different key of that epoch is held already.
+ */
 int
 keys_case_put(sqlite3 *db, const char *case_id, uint32_t epoch,
     const uint8_t key[E2E_KEY_LEN], int confirmed)
 {
 	sqlite3_stmt	*s;
+	uint8_t		 old[E2E_KEY_LEN];
+	int		 found, r, same;
 
+	if (confirmed) {
+		if ((r = keys_case_get(db, case_id, epoch, 1, old,
+		    &found)) != 0)
+			return r;
+		same = found && sodium_memcmp(old, key, E2E_KEY_LEN) == 0;
+		sodium_memzero(old, sizeof(old));
+		if (found)
+			return same ? 0 : CS_ERR_EXISTS;
+	}
 	if (keys_prep(db, confirmed ?
 	    "INSERT OR REPLACE INTO case_keys(case_id, epoch, key, confirmed)"
 	    " VALUES (?1, ?2, ?3, 1)" :
@@ -448,6 +507,14 @@ keys_pending_take(sqlite3 *db, const struct keyring *kr,
 	const char		*t;
 	int			 rc, r;
 
+	/* a newer version arrived (opened) meanwhile: the old one is moot */
+	if (sqlite3_exec(db, "DELETE FROM sealed_pending WHERE EXISTS (SELECT"
+	    " 1 FROM records r WHERE r.record_id = sealed_pending.record_id"
+	    " AND r.version >= sealed_pending.version)", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		r = CS_ERR_DB;
+		goto out;
+	}
 	if ((r = keys_prep(db, "SELECT record_id, case_id, kind, version,"
 	    " deleted, key_epoch, body, hlc FROM sealed_pending ORDER BY"
 	    " version", &s)) != 0 ||

@@ -16,6 +16,12 @@
 int	keys_self_load(sqlite3 *, struct e2e_userkeys **out, char *user,
 	    size_t userlen);
 int	keys_self_save(sqlite3 *, const struct e2e_userkeys *, const char *user);
+/*
+ * Key continuity: the first CA-certified public keys seen for a user
+ * (or the recovery key) are pinned; 0 if "c" matches the pin or is
+ * pinned now, CS_ERR_TAMPERED if the user's keys changed.
+ */
+int	keys_pin_check(sqlite3 *, const struct e2e_usercert *c);
 /* Store a case key; "confirmed" replaces what was there. */
 int	keys_case_put(sqlite3 *, const char *case_id, uint32_t epoch,
 	    const uint8_t key[E2E_KEY_LEN], int confirmed);

@@ -177,19 +177,21 @@ sync_tampered(const struct db_record *d, struct sync_stats *st)
 static int
 sync_apply_push(sqlite3 *db, const struct keyring *kr,
     const struct db_change *chs, size_t n,
-    const Casesync__V1__PushResponse *resp, struct sync_stats *st)
+    const Casesync__V1__PushResponse *resp, struct sync_stats *st,
+    size_t *done)
 {
 	uint8_t					*plain = NULL;
 	const Casesync__V1__ChangeResult	*cr;
 	struct db_record			 cur;
 	size_t					 i, nc;
-	int					 r;
+	int					 r, moved;
 
 	if (resp->n_results != n)
 		return CS_ERR_PROTOCOL;
 	if ((r = db_begin(db)) != 0)
 		return r;
 	for (i = 0; i < n; i++) {
+		moved = 1;
 		cr = resp->results[i];
 		if (strcmp(cr->change_id, chs[i].change_id) != 0) {
 			r = CS_ERR_PROTOCOL;
@@ -212,11 +214,27 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 				goto fail;
 			}
 			sync_rec_in(&cur, cr->current);
-			if ((r = sync_open(kr, &cur, &plain, st)) != 0) {
-				if (r == CS_ERR_TAMPERED)
-					sync_tampered(&cur, st);
-				goto fail;
+			/*
+			 * Without the key (or with a body that does not
+			 * open) nothing can be merged: the change stays in
+			 * the outbox, the server's version waits for its key
+			 * like a pulled one, the rest of the batch goes on.
+			 */
+			if ((r = sync_open(kr, &cur, &plain, st)) ==
+			    CS_ERR_NOT_FOUND) {
+				r = keys_pending_put(db, &cur);
+				st->waiting++;
+				moved = 0;
+				break;
 			}
+			if (r == CS_ERR_TAMPERED) {
+				sync_tampered(&cur, st);
+				r = 0;
+				moved = 0;
+				break;
+			}
+			if (r != 0)
+				goto fail;
 			r = db_conflict(db, &chs[i], &cur, &nc);
 			free(plain);
 			plain = NULL;
@@ -229,6 +247,8 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 		}
 		if (r != 0)
 			goto fail;
+		if (moved)
+			(*done)++;
 	}
 	return db_commit(db);
  fail:
@@ -251,7 +271,7 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	Casesync__V1__PushRequest	  req;
 	wire_env			  env, *rep = NULL;
 	uint8_t				**sealed = NULL;
-	size_t				  i, n = 0, ns = 0, len;
+	size_t				  i, n = 0, ns = 0, len, done = 0;
 	int				  r;
 
 	*more = 0;
@@ -269,6 +289,14 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		if (keyring_newest(kr, chs[i].rec.case_id, &(uint32_t){ 0 }) ==
 		    NULL)
 			continue;
+		/* a merge can make a body too large to seal for the wire */
+		if (chs[i].rec.body_len > DB_BODY_MAX) {
+			log_warnx("record %s: %zu bytes, more than %d: not "
+			    "sent; edit it to make it smaller",
+			    chs[i].rec.record_id, chs[i].rec.body_len,
+			    DB_BODY_MAX);
+			continue;
+		}
 		if (i != ns) {
 			tmp = chs[ns];
 			chs[ns] = chs[i];
@@ -309,9 +337,10 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		goto out;
 	}
 	if ((r = sync_apply_push(db, kr, chs, ns, rep->push_response,
-	    st)) != 0)
+	    st, &done)) != 0)
 		goto out;
-	*more = 1;	/* conflicts may have queued new rows: look again */
+	/* conflicts may have queued new rows: look again, if anything moved */
+	*more = done > 0;
  out:
 	for (i = 0; sealed != NULL && i < n; i++)
 		free(sealed[i]);

@@ -337,9 +337,12 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	int		 rc, r = CS_ERR_DB;
 
 	/*
-	 * Gaps: an epoch this user holds that a holder with keys lacks.
+	 * Gaps: an epoch this user holds that a holder with keys lacks, or
+	 * holds only from someone who is no holder any more (a laptop
+	 * that syncs after the granter left refuses such a grant).
 	 * New epochs: a case without a key yet (members only), or one
-	 * marked for rotation whose current key this user holds.
+	 * marked for rotation (any holder: the holders of the current key
+	 * may all have left).
 	 */
 	if (store_prepare(st, "WITH me AS (SELECT id, role, office_id FROM"
 	    " users WHERE id = ?1),"
@@ -358,15 +361,16 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  JOIN keyed k ON k.case_id = g.case_id WHERE g.to_user = ?1"
 	    "  AND NOT EXISTS (SELECT 1 FROM key_grants x WHERE"
 	    "  x.case_id = g.case_id AND x.epoch = g.epoch AND"
-	    "  x.to_user = k.user_id)"
+	    "  x.to_user = k.user_id AND (k.user_id = 0 OR"
+	    "  x.from_user = '" WIRE_RECOVERY_USER "' OR x.from_user IN"
+	    "  (SELECT u.name FROM hold h JOIN users u ON u.id = h.user_id"
+	    "  WHERE h.case_id = x.case_id)))"
 	    " UNION ALL"
 	    " SELECT k.case_id, coalesce(s.epoch, 0) + 1, 1, k.user_id"
 	    "  FROM keyed k LEFT JOIN key_state s ON s.case_id = k.case_id"
 	    "  WHERE (s.case_id IS NULL AND EXISTS (SELECT 1 FROM"
 	    "  case_members m WHERE m.case_id = k.case_id AND"
-	    "  m.user_id = ?1)) OR (s.rotate = 1 AND EXISTS (SELECT 1 FROM"
-	    "  key_grants x WHERE x.case_id = k.case_id AND"
-	    "  x.epoch = s.epoch AND x.to_user = ?1))"
+	    "  m.user_id = ?1)) OR s.rotate = 1"
 	    " ORDER BY 1, 2, 3, 4 LIMIT ?2", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
@@ -482,7 +486,19 @@ store_keys_one(struct store *st, const struct store_user *u,
 		r = 0;
 	if (r != 0)
 		return r;
-	if (g->epoch == cur + 1 && to_id == u->id && (cur == 0 || rotate)) {
+	if (to_id == u->id) {
+		/* a grant to oneself only opens an epoch: the first (a
+		 * member), or the next one of a case that must rotate */
+		if (g->epoch != cur + 1 || (cur > 0 && !rotate))
+			return CS_ERR_STATE;
+		if (cur == 0) {
+			if ((r = store_do(st, "SELECT count(*) FROM"
+			    " case_members WHERE case_id = ?1 AND"
+			    " user_id = ?2", &one, "ti", &u->id, t)) != 0)
+				return r;
+			if (one == 0)
+				return CS_ERR_AUTH;
+		}
 		if ((r = store_do(st, "INSERT INTO key_state(case_id, epoch,"
 		    " rotate) VALUES (?1, ?2, 0) ON CONFLICT DO UPDATE SET"
 		    " epoch = ?2, rotate = 0", NULL, "ti",
@@ -490,6 +506,15 @@ store_keys_one(struct store *st, const struct store_user *u,
 			return r;
 	} else if (g->epoch > cur)
 		return CS_ERR_STATE;
+	/* a grant from someone who is no holder any more gives way */
+	if (to_id != STORE_RECOVERY_ID &&
+	    (r = store_do(st, "DELETE FROM key_grants WHERE case_id = ?1"
+	    " AND epoch = ?2 AND to_user = ?3 AND from_user <> '"
+	    WIRE_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id)"
+	    " AS (SELECT ?1)," STORE_KEYS_HOLD "SELECT u.name FROM hold h"
+	    " JOIN users u ON u.id = h.user_id)", NULL, "tii",
+	    (const int64_t[]){ g->epoch, to_id }, t)) != 0)
+		return r;
 	return store_keys_insert(st, g, to_id, now);
 }
 
@@ -548,6 +573,15 @@ store_grants_recovery(struct store *st, const char *case_id,
 
 	if ((r = store_begin(st)) != 0)
 		return r;
+	/* auditors and beheerders never hold case content */
+	if ((r = store_do(st, "SELECT count(*) FROM users WHERE id = ?1 AND"
+	    " role NOT IN ('auditor', 'beheerder')", &seq, "i", &to_user,
+	    NULL)) != 0)
+		goto fail;
+	if (seq == 0) {
+		r = CS_ERR_AUTH;
+		goto fail;
+	}
 	if ((r = store_seq_next(st, &seq)) != 0 ||
 	    (r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
 	    " granted_seq, read_only) VALUES (?1, ?2, ?3, ?4) ON CONFLICT"

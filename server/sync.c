@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "e2e.h"
 #include "errors.h"
 #include "log.h"
 #include "server.h"
@@ -232,6 +233,14 @@ sync_push(struct worker *w, const struct store_device *dev,
 		chs[i].rec.body = in->body.data;
 		chs[i].rec.body_len = in->body.len;
 		chs[i].rec.hlc = in->hlc;
+		/* bodies come sealed (docs/E2E.md): refuse a client that
+		 * would send case content in the clear */
+		if (in->key_epoch == 0 || in->body.len < E2E_BODY_OVERHEAD) {
+			r = sync_refuse(out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+			    "record bodies must be sealed (key_epoch >= 1)");
+			goto out;
+		}
 		if (pr->changes[i]->base_version > INT64_MAX) {
 			r = sync_refuse(out, req->id,
 			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,

@@ -123,7 +123,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 	struct e2e_userkeys	*rk = NULL;
 	struct e2e_usercert	 cert;
 	struct audit_entry	 e;
-	struct rec_share	 s;
+	struct rec_share	 s = { 0 };
 	struct store		*st = NULL;
 	EVP_PKEY		*cakey = NULL;
 	X509			*ca = NULL;
@@ -199,7 +199,6 @@ rec_init(struct ctl *c, int argc, char **argv)
 		if (rec_write_share(out, i + 1, &s) != CTL_EXIT_OK)
 			goto out;
 	}
-	sodium_memzero(&s, sizeof(s));
 	if (store_recovery_set(st, &cert, (unsigned)k, (unsigned)n) != 0) {
 		ctl_errx("recovery init: cannot store the public key");
 		goto out;
@@ -215,6 +214,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 	    "access; keep them apart and offline\n", (unsigned long long)k,
 	    (unsigned long long)n);
  out:
+	sodium_memzero(&s, sizeof(s));
 	if (shares != NULL)
 		sodium_free(shares);
 	if (seed != NULL)
@@ -375,7 +375,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 	int64_t			 to_id, from_id;
 	size_t			 i, n = 0;
 	unsigned		 nfiles = 0;
-	int			 ch, ro = 0, rv = CTL_EXIT_FAIL;
+	int			 ch, r, ro = 0, rv = CTL_EXIT_FAIL;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -431,10 +431,15 @@ rec_grant(struct ctl *c, int argc, char **argv)
 		ctl_errx("out of memory");
 		goto out;
 	}
-	if (store_grants_of_recovery(st, cid, g, REC_EPOCHS_MAX, &n) != 0) {
-		ctl_errx("recovery grant: the recovery key holds no key of "
-		    "case %s (no such case, or no member has synced since "
-		    "recovery init)", cid);
+	if ((r = store_grants_of_recovery(st, cid, g, REC_EPOCHS_MAX,
+	    &n)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)
+			ctl_errx("recovery grant: the recovery key holds no "
+			    "key of case %s (no such case, or no holder has "
+			    "synced since recovery init)", cid);
+		else
+			ctl_errx("recovery grant: case %s: %s", cid,
+			    cs_err(r));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -239,3 +239,17 @@ grep -q nina "$T/audit" || fail "recovery grant not audited"
 ok "the recovery grant is audited"
 ctl audit verify >/dev/null || fail "audit log verifies"
 ok "audit log verifies"
+
+# ---- a breached server swaps the recovery key (its CA certifies the
+# new one): the laptops pinned the first and grant nothing to the new
+sqlite3 "$DB" "DELETE FROM key_grants WHERE to_user = 0;
+    DELETE FROM recovery_key" || fail "drop recovery key"
+mkdir -p "$T/evil"
+ctl recovery init --shares 2 --threshold 2 --out "$T/evil" >/dev/null ||
+    fail "second recovery init"
+laptop a --json sync >"$T/sync.a" 2>"$T/err.a"
+[ $? -eq 4 ] || fail "sync after the swap: $(cat "$T/err.a")"
+grep -q "recovery CHANGED" "$T/err.a" || fail "why: $(cat "$T/err.a")"
+expect_eq "no case key for the swapped recovery key" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM key_grants WHERE to_user = 0")" 0
+ok "laptops keep the recovery key they first saw"

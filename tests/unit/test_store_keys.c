@@ -212,11 +212,48 @@ main(void)
 	grant(&g[0], k1, 2, "anna", ka, "femke", kf);
 	grant(&g[1], k1, 2, "anna", ka, "anna", ka);
 	ASSERT_INT_EQ(store_grants_put(st, &anna, g, 2, NOW, res), 0);
-	ASSERT_INT_EQ(res[1], CS_ERR_EXISTS);	/* its own: refused */
+	ASSERT_INT_EQ(res[1], CS_ERR_STATE);	/* its own: epoch open */
 	ASSERT_INT_EQ(res[0], CS_ERR_STATE);	/* and so the rest */
 	memset(&nd, 0, sizeof(nd));
 	ASSERT_INT_EQ(store_key_needs(st, anna.id, 100, needs_cb, &nd), 0);
 	ASSERT_INT_EQ(nd.n, 0);
+	TEST_DONE();
+
+	TEST_START("a grant to oneself of an open epoch is refused");
+	grant(&g[0], k2, 1, "anna", ka, "anna", ka);
+	ASSERT_INT_EQ(store_grants_put(st, &anna, g, 1, NOW, res), 0);
+	ASSERT_INT_EQ(res[0], CS_ERR_STATE);
+	TEST_DONE();
+
+	TEST_START("a grant from a former holder gives way to a holder's");
+	/* bram and xavier members; xavier gets epoch 2 from anna */
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "bram", 0, 0,
+	    &seq), 0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "xavier", 0, 0,
+	    &seq), 0);
+	grant(&g[0], k2, 2, "anna", ka, "xavier", kx);
+	ASSERT_INT_EQ(store_grants_put(st, &anna, g, 1, NOW, res), 0);
+	ASSERT_INT_EQ(res[0], 0);
+	/* xavier grants bram, then leaves: bram's laptop refuses it */
+	grant(&g[0], k2, 2, "xavier", kx, "bram", kb);
+	ASSERT_INT_EQ(store_grants_put(st, &xavier, g, 1, NOW, res), 0);
+	ASSERT_INT_EQ(res[0], 0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "xavier", 1, 0,
+	    &seq), 0);
+	memset(&nd, 0, sizeof(nd));
+	ASSERT_INT_EQ(store_key_needs(st, femke.id, 100, needs_cb, &nd), 0);
+	ASSERT_INT_EQ(has(&nd, bram.id), 1);	/* epoch 2 again */
+	grant(&g[0], k2, 2, "femke", kf, "bram", kb);
+	ASSERT_INT_EQ(store_grants_put(st, &femke, g, 1, NOW, res), 0);
+	ASSERT_INT_EQ(res[0], 0);		/* replaced xavier's */
+	TEST_DONE();
+
+	TEST_START("a case to rotate asks every holder, key or not");
+	memset(&nd, 0, sizeof(nd));
+	ASSERT_INT_EQ(store_key_needs(st, bram.id, 100, needs_cb, &nd), 0);
+	ASSERT_INT_EQ(nd.new_epoch, 1);
+	ASSERT_INT_EQ(nd.epoch, 3);
+	ASSERT_INT_EQ(has(&nd, xavier.id), 0);
 	TEST_DONE();
 
 	store_close(st);
