@@ -409,6 +409,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmts[i]);
 	for (i = 0; i < 2; i++)
 		sqlite3_finalize(st->devq[i]);
+	sqlite3_finalize(st->tickq);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
 	free(st);

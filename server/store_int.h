@@ -16,6 +16,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmts[STORE_STMT_MAX];
 	sqlite3_stmt	*devq[2];	/* device by id, by key (store.c) */
+	sqlite3_stmt	*tickq;		/* anything due? (store_transfer.c) */
 };
 
 /*

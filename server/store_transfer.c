@@ -697,16 +697,30 @@ store_transfer_tick(struct store *st, int64_t now,
 	int			 r;
 
 	*seqp = 0;
-	/* both parts are index probes when nothing is due */
-	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM access_expiry"
-	    " WHERE expires_at <= ?1) OR EXISTS (SELECT 1 FROM transfers t"
-	    " WHERE t.state = 'ACCEPTED' AND t.window_end <= ?1 AND NOT"
-	    " EXISTS (SELECT 1 FROM transfer_purges tp JOIN purges p ON"
-	    " p.device_id = tp.device_id AND p.case_id = t.case_id JOIN"
-	    " devices d ON d.id = tp.device_id WHERE tp.transfer_id = t.id"
-	    " AND p.receipt_at IS NULL AND d.revoked_at IS NULL))", &due,
-	    "i", &now, NULL)) != 0 || due == 0)
-		return r;
+	/*
+	 * Asked before every request: both parts are index probes when
+	 * nothing is due, and the statement stays prepared.
+	 */
+	if (st->tickq == NULL && store_prepare(st, "SELECT EXISTS (SELECT 1"
+	    " FROM access_expiry WHERE expires_at <= ?1) OR EXISTS (SELECT 1"
+	    " FROM transfers t WHERE t.state = 'ACCEPTED' AND"
+	    " t.window_end <= ?1 AND NOT EXISTS (SELECT 1 FROM"
+	    " transfer_purges tp JOIN purges p ON p.device_id = tp.device_id"
+	    " AND p.case_id = t.case_id JOIN devices d ON"
+	    " d.id = tp.device_id WHERE tp.transfer_id = t.id AND"
+	    " p.receipt_at IS NULL AND d.revoked_at IS NULL))",
+	    &st->tickq) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(st->tickq, 1, now) != SQLITE_OK ||
+	    sqlite3_step(st->tickq) != SQLITE_ROW) {
+		store_log(st, __func__);
+		sqlite3_reset(st->tickq);
+		return CS_ERR_DB;
+	}
+	due = sqlite3_column_int64(st->tickq, 0);
+	sqlite3_reset(st->tickq);
+	if (due == 0)
+		return 0;
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_seq_next(st, &seq)) != 0 ||
