@@ -172,5 +172,11 @@ int	vault_page_seal(const struct vault_keys *keys, int type, uint8_t *p,
 	    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc);
 int	vault_page_open(const struct vault_keys *keys, int type, uint8_t *p,
 	    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc);
+/*
+ * How many main-file pages the read-ahead of sequential scans has
+ * served so far in this process (each one authenticated by the worker
+ * thread before it was handed to SQLite): for tests and the benchmark.
+ */
+unsigned long long	vault_readahead_pages(void);
 
 #endif /* VAULT_H */

@@ -5,16 +5,20 @@
 # mode and in rollback-journal mode: on reopen the integrity check
 # passes, the last committed transaction is all there and the killed
 # one is absent.  Also: a wrong passphrase (environment or file) exits
-# 3 and changes no file; a flipped byte in the database exits 4.
-# Uses $BUILD/tests/vault_tool.
+# 3 and changes no file; a flipped byte in the database exits 4; full
+# scans (decrypted ahead on a second thread) stay exact and are never
+# taken for tampering while another process rewrites the table under
+# them and checkpoints.  Uses $BUILD/tests/vault_tool.
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 TOOL="$top/$BUILD/tests/vault_tool"
 D=$(mktemp -d "${TMPDIR:-/tmp}/t_vault.XXXXXX")
 PID=""
+WPID=""
 cleanup() {
 	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
 	rm -rf "$D"
 }
 trap cleanup EXIT
@@ -73,6 +77,50 @@ kill_case wal 0
 kill_case wal 0.7
 kill_case delete 0
 kill_case delete 0.7
+
+# --- scans while another process writes and checkpoints -------------
+# M rows of "transaction 1" with even ids, as vault_tool fill writes
+# them; another process keeps inserting, replacing and deleting rows
+# of a transaction 3 with odd ids between them (pages split, merge and
+# move), and checkpoints.  Every check meanwhile (integrity check, and
+# full scans that verify each row of transaction 1) must pass.
+M=20000
+dir="$D/scan"
+mkdir "$dir" || fail "mkdir"
+"$TOOL" create "$dir" || fail "scan: create"
+"$TOOL" sql "$dir" "CREATE TABLE t (id INTEGER PRIMARY KEY,
+    txn INTEGER NOT NULL, body BLOB NOT NULL);
+    WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c
+    WHERE i < $((M - 1)))
+    INSERT INTO t SELECT 2 * i, 1, CAST(replace(hex(zeroblob(75)), '0',
+    char(97 + (2 * i) % 26)) AS BLOB) FROM c" || fail "scan: fill"
+"$TOOL" check "$dir" "$M" >/dev/null || fail "scan: check before"
+(
+	while [ ! -e "$D/stop" ]; do
+		"$TOOL" sql "$dir" "BEGIN;
+		    INSERT OR REPLACE INTO t SELECT
+		    2 * (abs(random()) % $M) + 1, 3,
+		    randomblob(100 + abs(random()) % 400) FROM t LIMIT 300;
+		    DELETE FROM t WHERE txn = 3 AND abs(random()) % 4 = 0;
+		    COMMIT; PRAGMA wal_checkpoint(PASSIVE)" ||
+		    { touch "$D/writer-failed"; exit 1; }
+		echo x >>"$D/writes"
+	done
+) 2>"$D/writer.err" &
+WPID=$!
+i=0
+while [ "$i" -lt 12 ]; do
+	"$TOOL" check "$dir" "$M" >"$D/check.out" 2>&1 ||
+	    fail "scan: check $i during writes: $(cat "$D/check.out")"
+	i=$((i + 1))
+done
+touch "$D/stop"
+wait "$WPID"
+WPID=""
+[ -e "$D/writer-failed" ] && fail "scan: writer: $(cat "$D/writer.err")"
+[ "$(wc -l <"$D/writes")" -ge 3 ] || fail "scan: too few writes"
+"$TOOL" check "$dir" "$M" >/dev/null || fail "scan: check after"
+echo "ok - scans while another process writes and checkpoints"
 
 # --- wrong passphrase: exit 3, nothing changed -----------------------
 dir="$D/wal-0"
