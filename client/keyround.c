@@ -334,6 +334,11 @@ keys_take_grants(sqlite3 *db, X509 *ca,
 	size_t			 i;
 	int			 r = 0;
 
+	/* nothing new: no write, no fsync (the in-sync round trip) */
+	if ((r = keys_cursor(db, &cursor, 0)) != 0)
+		return r;
+	if (ks->n_grants == 0 && cursor == (int64_t)ks->cursor)
+		return 0;
 	if ((key = sodium_malloc(E2E_KEY_LEN)) == NULL)
 		return CS_ERR_ALLOC;
 	if ((r = db_begin(db)) != 0)
@@ -591,10 +596,6 @@ keys_round_start(struct conn *c, sqlite3 *db, X509 *ca,
 			    "run casesync keys setup");
 		goto fail;
 	}
-	if ((k->o.g = calloc(WIRE_GRANTS_MAX, sizeof(*k->o.g))) == NULL) {
-		r = CS_ERR_ALLOC;
-		goto fail;
-	}
 	if ((r = keys_round_ask(k)) != 0)
 		goto fail;
 	*out = k;
@@ -634,8 +635,14 @@ keys_round_finish(struct keys_round *k)
 
 	for (round = 1; ; round++) {
 		ks = k->rep->key_sync_response;
-		if ((r = keys_make_grants(k->db, k->ca, ks, k->me, k->user,
-		    &k->o, k->st)) != 0 ||
+		/* room for the grants, once there is something to grant */
+		if (ks->n_needs > 0 && k->o.g == NULL &&
+		    (k->o.g = calloc(WIRE_GRANTS_MAX, sizeof(*k->o.g))) ==
+		    NULL)
+			return CS_ERR_ALLOC;
+		k->o.n = 0;
+		if ((ks->n_needs > 0 && (r = keys_make_grants(k->db, k->ca,
+		    ks, k->me, k->user, &k->o, k->st)) != 0) ||
 		    (r = keys_send_grants(k->c, k->db, k->user, &k->o,
 		    k->st)) != 0)
 			return r;

@@ -99,18 +99,42 @@ keys_reply_free(struct keys_reply *k)
 	free(k->np);
 }
 
+/*
+ * The arrays, on first use: an in-sync laptop's reply has no grants
+ * and no needs, and costs no allocation.
+ */
 static int
-keys_reply_alloc(struct keys_reply *k)
+keys_reply_grants(struct keys_reply *k)
 {
+	if (k->g != NULL)
+		return 0;
 	if ((k->g = calloc(KEYS_GRANTS_MAX, sizeof(*k->g))) == NULL ||
 	    (k->gm = calloc(KEYS_GRANTS_MAX, sizeof(*k->gm))) == NULL ||
 	    (k->gp = calloc(KEYS_GRANTS_MAX, sizeof(*k->gp))) == NULL ||
-	    (k->kc = calloc(KEYS_USERS_MAX, sizeof(*k->kc))) == NULL ||
-	    (k->km = calloc(KEYS_USERS_MAX, sizeof(*k->km))) == NULL ||
-	    (k->kp = calloc(KEYS_USERS_MAX, sizeof(*k->kp))) == NULL ||
 	    (k->hm = calloc(KEYS_GRANTS_MAX, sizeof(*k->hm))) == NULL ||
-	    (k->hp = calloc(KEYS_GRANTS_MAX, sizeof(*k->hp))) == NULL ||
-	    (k->nm = calloc(KEYS_NEEDS_MAX, sizeof(*k->nm))) == NULL ||
+	    (k->hp = calloc(KEYS_GRANTS_MAX, sizeof(*k->hp))) == NULL)
+		return CS_ERR_ALLOC;
+	return 0;
+}
+
+static int
+keys_reply_users(struct keys_reply *k)
+{
+	if (k->kc != NULL)
+		return 0;
+	if ((k->kc = calloc(KEYS_USERS_MAX, sizeof(*k->kc))) == NULL ||
+	    (k->km = calloc(KEYS_USERS_MAX, sizeof(*k->km))) == NULL ||
+	    (k->kp = calloc(KEYS_USERS_MAX, sizeof(*k->kp))) == NULL)
+		return CS_ERR_ALLOC;
+	return 0;
+}
+
+static int
+keys_reply_needs(struct keys_reply *k)
+{
+	if (k->nm != NULL)
+		return 0;
+	if ((k->nm = calloc(KEYS_NEEDS_MAX, sizeof(*k->nm))) == NULL ||
 	    (k->np = calloc(KEYS_NEEDS_MAX, sizeof(*k->np))) == NULL)
 		return CS_ERR_ALLOC;
 	return 0;
@@ -124,6 +148,8 @@ keys_add_user(struct keys_reply *k, int64_t user_id, const char *name,
 	size_t	i;
 	int	r;
 
+	if ((r = keys_reply_users(k)) != 0)
+		return r;
 	for (i = 0; name != NULL && i < k->nk; i++)
 		if (strcmp(k->kc[i].user, name) == 0)
 			goto found;
@@ -175,6 +201,8 @@ keys_grant_cb(const struct e2e_grant *g, int64_t id, void *arg)
 	size_t				 i;
 	int				 r;
 
+	if ((r = keys_reply_grants(k)) != 0)
+		return r;
 	if (k->ng == KEYS_GRANTS_MAX)
 		return CS_ERR_TOO_LARGE;
 	k->g[k->ng] = *g;
@@ -219,6 +247,8 @@ keys_need_cb(const char *case_id, uint32_t epoch, int new_epoch,
 
 	if (k->nusers == KEYS_NEEDS_MAX)
 		return 0;
+	if ((r = keys_reply_needs(k)) != 0)
+		return r;
 	if (k->nn > 0) {
 		n = &k->nm[k->nn - 1];
 		if (strcmp(n->case_id, case_id) != 0 || n->epoch != epoch ||
@@ -257,8 +287,6 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 	memset(&k, 0, sizeof(k));
 	k.st = w->st;
 	casesync__v1__key_sync_response__init(&k.resp);
-	if ((r = keys_reply_alloc(&k)) != 0)
-		goto out;
 	if ((r = store_key_get(w->st, dev->user.id, &k.mine_c, k.backup)) ==
 	    0) {
 		keys_userkey(&k.mine, &k.mine_c);
