@@ -634,6 +634,28 @@ db_changes_free(struct db_change *c, size_t n)
 	free(c);
 }
 
+/* Outbox row "o" of a case with a confirmed key (keys.c's case_keys). */
+#define DB_KEYED							\
+    "o.case_id IN (SELECT case_id FROM case_keys WHERE confirmed = 1)"
+
+int
+db_outbox_keyless(sqlite3 *db, int64_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT count(*) FROM outbox o WHERE NOT "
+	    DB_KEYED, &s)) != 0)
+		return ret;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}
+
 /* Run "sql" with two integer parameters. */
 static int
 db_run2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
@@ -666,11 +688,16 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	*np = 0;
 	if ((c = calloc(max, sizeof(*c))) == NULL)
 		return CS_ERR_ALLOC;
-	/* the oldest row of each record only: later ones wait their turn */
+	/*
+	 * The oldest row of each record only: later ones wait their turn.
+	 * Only cases this laptop holds a confirmed key of (client/keys.c):
+	 * the others wait for their key without holding back the rest.
+	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
 	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
 	    " o.change_id FROM outbox o WHERE o.seq = (SELECT min(seq) FROM"
-	    " outbox WHERE record_id = o.record_id) ORDER BY o.seq", &s)) != 0)
+	    " outbox WHERE record_id = o.record_id) AND " DB_KEYED
+	    " ORDER BY o.seq", &s)) != 0)
 		goto fail;
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n > 0 && bytes + (size_t)sqlite3_column_bytes(s, 6) >
@@ -692,10 +719,10 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	 * exactly those (a statement over the whole outbox cost a full
 	 * scan per batch: pushing 90,000 changes ran at 3,000/s).
 	 */
-	if (n > 0 && (ret = db_run2(db, "UPDATE outbox SET sent = 1 WHERE"
-	    " seq BETWEEN ?1 AND ?2 AND sent = 0 AND seq = (SELECT min(seq)"
-	    " FROM outbox x WHERE x.record_id = outbox.record_id)",
-	    c[0].seq, c[n - 1].seq)) != 0)
+	if (n > 0 && (ret = db_run2(db, "UPDATE outbox AS o SET sent = 1"
+	    " WHERE o.seq BETWEEN ?1 AND ?2 AND o.sent = 0 AND o.seq ="
+	    " (SELECT min(seq) FROM outbox x WHERE x.record_id = o.record_id)"
+	    " AND " DB_KEYED, c[0].seq, c[n - 1].seq)) != 0)
 		goto fail;
 	*out = c;
 	*np = n;

@@ -69,13 +69,16 @@ struct db_change {
 
 /*
  * Up to "max" pending changes (at most one per record: a later edit of
- * the same record waits for the earlier one's result), marked as sent.
- * *n gets the count; free with db_changes_free().
+ * the same record waits for the earlier one's result) of cases whose
+ * key this laptop holds (keys.h; keys_init() must have run), marked as
+ * sent.  *n gets the count; free with db_changes_free().
  */
 int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
+/* Pending changes of cases without a key here (they wait for it). */
+int	db_outbox_keyless(sqlite3 *, int64_t *n);
 
 /* Results of a push, applied in one transaction by the caller. */
 int	db_begin(sqlite3 *);

@@ -304,7 +304,6 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		}
 		ns++;
 	}
-	st->keyless = n - ns;
 	if (ns == 0) {
 		r = 0;
 		goto out;
@@ -566,7 +565,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	struct keys_round	*k = NULL;
 	struct keyring		*kr = NULL;
 	uint64_t		 before = st->keys.round_trips, got;
-	int64_t			 pending, since, tie;
+	int64_t			 pending, keyless, since, tie;
 	uint32_t		 piped = 0;
 	int			 r, more, round;
 
@@ -604,9 +603,10 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	}
 	for (round = 0; round < SYNC_MAX_ROUNDS; round++) {
 		if (piped != 0 && round == 0) {
-			if ((r = db_outbox_count(db, &pending)) != 0)
+			if ((r = db_outbox_count(db, &pending)) != 0 ||
+			    (r = db_outbox_keyless(db, &keyless)) != 0)
 				goto out;
-			if (pending == 0)
+			if (pending <= keyless)
 				break;		/* pulled already */
 		}
 		do {
@@ -617,11 +617,15 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 		if ((r = sync_pull(c, db, kr, progress, st, 0)) != 0)
 			goto out;
 		/* merges during the pull may have queued changes */
-		if ((r = db_outbox_count(db, &pending)) != 0)
+		if ((r = db_outbox_count(db, &pending)) != 0 ||
+		    (r = db_outbox_keyless(db, &keyless)) != 0)
 			goto out;
-		if (pending == 0 || st->keyless > 0)
+		if (pending <= keyless)
 			break;
 	}
+	if ((r = db_outbox_keyless(db, &keyless)) != 0)
+		goto out;
+	st->keyless = (uint64_t)keyless;
 	if (progress)
 		fputc('\n', stderr);
  out:
@@ -637,7 +641,7 @@ sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 {
 	wire_env	 env, *rep = NULL;
 	Casesync__V1__Watch w;
-	int64_t		 pending;
+	int64_t		 pending, keyless;
 	int		 r, again;
 
 	casesync__v1__envelope__init(&env);
@@ -672,9 +676,11 @@ sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 			rep = NULL;
 		}
 		if (!again) {
-			if ((r = db_outbox_count(db, &pending)) != 0)
+			/* changes waiting for a key wake nobody up */
+			if ((r = db_outbox_count(db, &pending)) != 0 ||
+			    (r = db_outbox_keyless(db, &keyless)) != 0)
 				return r;
-			if (pending == 0)
+			if (pending <= keyless)
 				continue;
 		}
 		if ((r = conn_set_timeout(c, CONN_TIMEOUT_MS)) != 0 ||

@@ -217,6 +217,17 @@ sync_any a2
 expect_eq "the other holders read the new write" "$(field a2 "$R4" text)" \
     after-removal
 
+# ---- a change without a key waits, and holds back nothing else
+sync_any x			# the purge: xavier's keys of D are gone
+X2=$(laptop x case create --frame DRANG) || fail "case create on x"
+laptop x record put --case "$D" --kind journal text=keyless >/dev/null ||
+    fail "keyless note"
+laptop x record put --case "$X2" --kind journal text=keyed >/dev/null ||
+    fail "keyed note"
+laptop x --json sync >"$T/sync.x" 2>"$T/err.x"
+expect_eq "the change with a key is pushed" "$(jfield "$T/sync.x" pushed)" 1
+expect_eq "the one without waits" "$(jfield "$T/sync.x" unsent_no_key)" 1
+
 # ---- recovery: k - 1 shares fail, k shares restore one case
 ctl recovery grant --case "$D" --to nina --shares "$T/recovery-share-1.txt" \
     >"$T/out" 2>&1 && fail "recovery with one share of two worked"
