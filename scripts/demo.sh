@@ -37,6 +37,10 @@ run ctl user add --name "Karim El Amrani" --role teamleider --office Lelystad
 run ctl user add --name "Bert Visser" --role jeugdbeschermer --office Lelystad
 run ctl user list
 
+say "The recovery key, before any case: 3 shares, any 2 restore a case"
+mkdir -m 700 "$D/recovery"
+run ctl recovery init --shares 3 --threshold 2 --out "$D/recovery"
+
 say "casesyncd starts on an ephemeral port of 127.0.0.1"
 # casesyncd will not keep root (docs/CONFIG.md): drop to nobody
 if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$D/srv/casesyncd.conf"; fi
@@ -207,6 +211,26 @@ if "$B/casesync" --dir "$D/bert-laptop" status; then
 fi
 echo "(refused, as it should be)"
 run "$B/casesync" --dir "$D/anna-laptop" status
+
+say "Bert's case goes to a new colleague, Sanne; one share is not enough"
+run ctl user add --name "Sanne Bos" --role jeugdbeschermer --office Lelystad
+ctl enroll-token --user "Sanne Bos" --device sanne-laptop --ttl 1h >"$D/tok"
+tok=$(awk '$1 == "token" { print $2 }' "$D/tok")
+"$B/casesync" --dir "$D/sanne-laptop" enroll --server "$ADDR" \
+    --ca-fingerprint "$FP" --token "$tok" || exit 1
+if ctl recovery grant --case "$C" --to "Sanne Bos" \
+    --shares "$D/recovery/recovery-share-1.txt"; then
+	echo "unexpected: one share restored a case"
+	exit 1
+fi
+echo "(refused, as it should be)"
+say "Two share holders together restore the case for Sanne (audited)"
+run ctl recovery grant --case "$C" --to "Sanne Bos" \
+    --shares "$D/recovery/recovery-share-1.txt" \
+    --shares "$D/recovery/recovery-share-3.txt"
+run "$B/casesync" --dir "$D/sanne-laptop" sync
+run "$B/casesync" --dir "$D/sanne-laptop" person list --case "$C"
+run ctl audit query --type recovery_grant
 
 say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"
