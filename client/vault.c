@@ -15,14 +15,11 @@
  * plaintext, and we decrypt before SQLite looks.  The keys of an open
  * vault are found through a random token in the URI ("?vault=").
  * Sequential scans of the main file are decrypted ahead on a second
- * thread (see "read-ahead" below).  docs/VAULT.md has the formats and
- * the reasoning.
+ * thread (vault_ahead.c).  docs/VAULT.md has the formats and the
+ * reasoning.
  */
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +30,7 @@
 #include "log.h"
 #include "util.h"
 #include "vault.h"
+#include "vault_int.h"
 
 #define VF_MAIN		1
 #define VF_WAL		2
@@ -62,15 +60,9 @@ struct vfile {
 	uint8_t			 fh[WAL_FHDR_LEN];
 	size_t			 npool;		/* unused bytes in pool */
 	uint8_t			 pool[NONCE_LEN * 128];
-	/* Read-ahead (main file only; see "read-ahead" below).  These
-	 * fields belong to the thread SQLite calls us on. */
-	struct vring		*ring;		/* NULL until first needed */
-	uint64_t		 ra_seq;	/* the page we expect next */
-	uint64_t		 ra_next;	/* next page to queue, or 0 */
-	uint64_t		 ra_last;	/* last page queued at most */
-	int			 ra_run;	/* consecutive pages so far */
-	int			 ra_used;	/* slots not RS_EMPTY */
-	int			 ra_off;	/* no worker for this file */
+	/* Read-ahead (main file only; vault_ahead.c).  It belongs to
+	 * the thread SQLite calls us on. */
+	struct vault_ahead	 ahead;
 };
 
 /* Open vaults: token -> keys. */
@@ -199,7 +191,8 @@ vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
 /*
  * Open the sealed page "p" (pgsz bytes) of a file of type "type" in
  * place: 0, or -1 (then "p" is zeroed).  Touches nothing but its
- * arguments: the read-ahead worker calls it too.
+ * arguments: the read-ahead worker calls it too, through
+ * vault_open_main_page().
  */
 static int
 page_open(const struct vault_keys *keys, int type, uint32_t pgsz,
@@ -227,6 +220,13 @@ vf_open_page(const struct vfile *f, uint8_t *p, uint32_t pgno,
     uint32_t ntrunc)
 {
 	return page_open(f->keys, f->type, f->pgsz, p, pgno, ntrunc);
+}
+
+int
+vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
+    uint8_t *p, uint32_t pgno)
+{
+	return page_open(keys, VF_MAIN, pgsz, p, pgno, 0);
 }
 
 /* The page codec alone, for tests/fuzz/fuzz_vault.c (see vault.h). */
@@ -282,383 +282,6 @@ static int
 vf_real_write(const struct vfile *f, const void *p, int n, sqlite3_int64 off)
 {
 	return f->real->pMethods->xWrite(f->real, p, n, off);
-}
-
-/* ---- read-ahead for sequential scans of the main file ----
- *
- * A full scan reads the main file's pages in order, and decrypting a
- * page costs about two thirds of what SQLite spends on it.  Once
- * RA_START consecutive pages have been read, we read the following
- * pages' ciphertext (on SQLite's thread, through the real file, as a
- * normal read would) into a ring of RA_SLOTS slots, and a worker thread
- * opens them while SQLite works on the current page.  A read of the
- * page we expect next, found in the ring and authenticated, is copied
- * out; anything else (a page that failed authentication included)
- * goes the normal way, which reads and checks it again and reports
- * exactly what it would have without the ring.
- *
- * Why a page from the ring is never stale: it was read during the
- * current transaction, and the ring is emptied on every call that can
- * begin or end one or change the file (xWrite, xTruncate, xSync, xLock,
- * xUnlock, xFileControl, xShmLock, xShmBarrier, xShmUnmap, xClose) and
- * on every read that is not of the next page.  Within one transaction,
- * SQLite's locks keep every page it reads from the main file unchanged:
- * in rollback mode no one else writes while we hold SHARED; in WAL mode
- * a checkpointer (another connection or process) copies only frames
- * that every reader's snapshot already has, and a reader takes such
- * pages from the WAL, never from the main file.  Pages SQLite does not
- * ask for in this transaction are never served: the ring is emptied
- * before the next one.  The worker touches only the ring: no file, no
- * SQLite, no struct vfile.
- *
- * Slot states move RS_EMPTY -> RS_QUEUED (SQLite's thread, ciphertext
- * in the slot) -> RS_BUSY -> RS_READY or RS_BAD (worker) -> RS_EMPTY
- * (SQLite's thread); "state" and "pgno" change only with "mtx" held.
- * An RS_EMPTY slot's buffer belongs to SQLite's thread, an RS_BUSY one
- * to the worker.  The slot of page n is n % RA_SLOTS; the queued pages
- * are always ra_seq .. ra_next - 1, so ra_used == ra_next - ra_seq.
- */
-#define RA_SLOTS	16	/* pages decrypted ahead */
-#define RA_START	4	/* consecutive pages before we start */
-#define RA_READ_MAX	65536	/* bytes per read, as SQLite's own */
-
-enum { RS_EMPTY, RS_QUEUED, RS_BUSY, RS_READY, RS_BAD };
-
-struct vring {
-	pthread_mutex_t		 mtx;
-	pthread_cond_t		 work;		/* to the worker */
-	pthread_cond_t		 done;		/* from the worker */
-	pthread_t		 thread;
-	unsigned int		 gen;		/* ra_gen when started */
-	const struct vault_keys	*keys;
-	uint32_t		 pgsz;
-	int			 quit;
-	int			 state[RA_SLOTS];
-	uint32_t		 pgno[RA_SLOTS];
-	uint8_t			*buf;		/* RA_SLOTS pages */
-};
-
-/* Pages served from the ring, for tests and the benchmark. */
-static atomic_ullong	ra_served;
-/*
- * Bumped in the child of a fork(), which has no worker threads: a ring
- * of an older generation is left alone (its mutex may even be held).
- * Written only there, while the child has a single thread.
- */
-static unsigned int	ra_gen;
-static int		ra_forksafe;	/* ra_atfork_child is registered */
-
-static void
-ra_atfork_child(void)
-{
-	ra_gen++;
-}
-
-static void
-ra_lock(struct vring *q)
-{
-	if (pthread_mutex_lock(&q->mtx) != 0)
-		fatalx("vault: read-ahead mutex");
-}
-
-static void
-ra_unlock(struct vring *q)
-{
-	if (pthread_mutex_unlock(&q->mtx) != 0)
-		fatalx("vault: read-ahead mutex");
-}
-
-static void
-ra_wait(pthread_cond_t *c, struct vring *q)
-{
-	if (pthread_cond_wait(c, &q->mtx) != 0)
-		fatalx("vault: read-ahead condition");
-}
-
-static void *
-ra_worker(void *arg)
-{
-	struct vring	*q = arg;
-	uint32_t	 pgno;
-	int		 i, s, r;
-
-	ra_lock(q);
-	for (;;) {
-		for (s = -1, i = 0; i < RA_SLOTS; i++)
-			if (q->state[i] == RS_QUEUED &&
-			    (s < 0 || q->pgno[i] < q->pgno[s]))
-				s = i;
-		if (s < 0) {
-			if (q->quit)
-				break;
-			ra_wait(&q->work, q);
-			continue;
-		}
-		q->state[s] = RS_BUSY;
-		pgno = q->pgno[s];
-		ra_unlock(q);
-		r = page_open(q->keys, VF_MAIN, q->pgsz,
-		    q->buf + (size_t)s * q->pgsz, pgno, 0);
-		ra_lock(q);
-		q->state[s] = r == 0 ? RS_READY : RS_BAD;
-		(void)pthread_cond_signal(&q->done);
-	}
-	ra_unlock(q);
-	return NULL;
-}
-
-/*
- * Forget the ring and the sequence.  Waits for a page the worker is
- * opening (a few microseconds): after this the worker is idle and every
- * slot is RS_EMPTY.  Costs nothing when the ring is empty.
- */
-static void
-ra_reset(struct vfile *f)
-{
-	struct vring	*q = f->ring;
-	int		 i, busy;
-
-	f->ra_seq = f->ra_next = f->ra_last = 0;
-	f->ra_run = 0;
-	if (f->ra_used == 0)
-		return;
-	f->ra_used = 0;
-	if (q->gen != ra_gen) {
-		f->ra_off = 1;
-		return;
-	}
-	ra_lock(q);
-	do {
-		for (busy = 0, i = 0; i < RA_SLOTS; i++) {
-			if (q->state[i] == RS_BUSY)
-				busy = 1;
-			else
-				q->state[i] = RS_EMPTY;
-			q->pgno[i] = 0;
-		}
-		if (busy)
-			ra_wait(&q->done, q);
-	} while (busy);
-	ra_unlock(q);
-}
-
-/*
- * The ring and its worker, made on first use: 0, or -1 (none; then
- * ra_off is set and this file reads the normal way until closed).
- */
-static int
-ra_start(struct vfile *f)
-{
-	struct vring	*q = NULL;
-	cpu_set_t	 cpus;
-	sigset_t	 all, old;
-	int		 made = 0, r = -1;
-
-	if (f->ring != NULL) {
-		if (f->ring->gen == ra_gen)
-			return 0;
-		f->ra_off = 1;	/* after fork(): the worker is not here */
-		return -1;
-	}
-	f->ra_off = 1;		/* unless all goes well */
-	/* On one CPU a second thread only adds switches and copies. */
-	if (!ra_forksafe || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
-	    CPU_COUNT(&cpus) < 2)
-		return -1;
-	if ((q = calloc(1, sizeof(*q))) == NULL ||
-	    (q->buf = calloc(RA_SLOTS, f->pgsz)) == NULL)
-		goto out;
-	q->keys = f->keys;
-	q->pgsz = f->pgsz;
-	q->gen = ra_gen;
-	if (pthread_mutex_init(&q->mtx, NULL) != 0)
-		goto out;
-	made++;
-	if (pthread_cond_init(&q->work, NULL) != 0)
-		goto out;
-	made++;
-	if (pthread_cond_init(&q->done, NULL) != 0)
-		goto out;
-	made++;
-	/* The worker takes no signals: they are the caller's business. */
-	if (sigfillset(&all) != 0 ||
-	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
-		goto out;
-	r = pthread_create(&q->thread, NULL, ra_worker, q) == 0 ? 0 : -1;
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0)
-		goto out;
-	f->ring = q;
-	q = NULL;			/* transferred */
-	f->ra_off = 0;
- out:
-	if (q != NULL) {
-		log_debug("vault: no read-ahead thread");
-		if (made > 2)
-			(void)pthread_cond_destroy(&q->done);
-		if (made > 1)
-			(void)pthread_cond_destroy(&q->work);
-		if (made > 0)
-			(void)pthread_mutex_destroy(&q->mtx);
-		free(q->buf);
-		free(q);
-	}
-	return r;
-}
-
-/* Stop the worker and free the ring (xClose). */
-static void
-ra_stop(struct vfile *f)
-{
-	struct vring	*q = f->ring;
-
-	if (q == NULL)
-		return;
-	if (q->gen == ra_gen) {
-		ra_reset(f);
-		ra_lock(q);
-		q->quit = 1;
-		(void)pthread_cond_signal(&q->work);
-		ra_unlock(q);
-		if (pthread_join(q->thread, NULL) != 0)
-			fatalx("vault: read-ahead thread");
-		(void)pthread_cond_destroy(&q->done);
-		(void)pthread_cond_destroy(&q->work);
-		(void)pthread_mutex_destroy(&q->mtx);
-	}
-	sodium_memzero(q->buf, (size_t)RA_SLOTS * q->pgsz);
-	free(q->buf);
-	free(q);
-	f->ring = NULL;
-	f->ra_used = 0;
-}
-
-/*
- * Page "n" has just been given to SQLite: queue the pages after it, up
- * to RA_SLOTS ahead and no further than the end of the file, in reads
- * of at most RA_READ_MAX bytes (only once that many slots are free).
- * A read that fails or comes up short ends the window: those pages
- * will be read the normal way, which says why.
- */
-static void
-ra_fill(struct vfile *f, uint64_t n)
-{
-	struct vring	*q;
-	sqlite3_int64	 size;
-	uint64_t	 end, k, i, batch;
-	size_t		 s;
-
-	if (f->ra_off)
-		return;
-	if (f->ra_next == 0) {
-		if (ra_start(f) != 0 ||
-		    f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK ||
-		    size < 0)
-			return;
-		/* page numbers have 32 bits */
-		f->ra_last = (uint64_t)size / f->pgsz;
-		if (f->ra_last >= UINT32_MAX)
-			f->ra_last = UINT32_MAX - 1;
-		f->ra_next = n + 1;
-	}
-	q = f->ring;
-	batch = RA_READ_MAX / f->pgsz > 0 ? RA_READ_MAX / f->pgsz : 1;
-	if (batch > RA_SLOTS / 2)
-		batch = RA_SLOTS / 2;
-	end = n + 1 + RA_SLOTS;
-	if (end > f->ra_last + 1)
-		end = f->ra_last + 1;
-	if (f->ra_next >= end ||
-	    (end - f->ra_next < batch && end <= f->ra_last))
-		return;
-	while (f->ra_next < end) {
-		s = (size_t)(f->ra_next % RA_SLOTS);
-		k = end - f->ra_next;
-		if (k > RA_SLOTS - s)
-			k = RA_SLOTS - s;
-		if (k > batch)
-			k = batch;
-		if (vf_real_read(f, q->buf + s * f->pgsz, (int)(k * f->pgsz),
-		    (sqlite3_int64)(f->ra_next - 1) * f->pgsz) != SQLITE_OK) {
-			f->ra_last = 0;
-			return;
-		}
-		ra_lock(q);
-		for (i = 0; i < k; i++) {
-			q->pgno[s + i] = (uint32_t)(f->ra_next + i);
-			q->state[s + i] = RS_QUEUED;
-		}
-		(void)pthread_cond_signal(&q->work);
-		ra_unlock(q);
-		f->ra_used += (int)k;
-		f->ra_next += k;
-	}
-}
-
-/*
- * Page "pgno" (full) was read the normal way with result "rc": count
- * the sequence, and start or extend the window.
- */
-static void
-ra_note(struct vfile *f, uint32_t pgno, int rc)
-{
-	if (rc != SQLITE_OK || pgno == UINT32_MAX) {
-		ra_reset(f);
-		return;
-	}
-	f->ra_seq = (uint64_t)pgno + 1;
-	if (f->ra_run < RA_START)
-		f->ra_run++;
-	if (f->ra_run >= RA_START)
-		ra_fill(f, pgno);
-}
-
-/*
- * Serve page "pgno", the one expected next, from the ring into "buf":
- * 0, or -1 (not there, or it failed authentication: the ring is reset
- * and the caller reads the page the normal way).
- */
-static int
-ra_take(struct vfile *f, uint32_t pgno, uint8_t *buf)
-{
-	struct vring	*q = f->ring;
-	size_t		 s = pgno % RA_SLOTS;
-	int		 st;
-
-	if (f->ra_used == 0 || q->gen != ra_gen || q->pgno[s] != pgno) {
-		ra_reset(f);
-		return -1;
-	}
-	ra_lock(q);
-	while (q->state[s] == RS_BUSY)
-		ra_wait(&q->done, q);
-	st = q->state[s];
-	q->state[s] = RS_EMPTY;
-	ra_unlock(q);
-	f->ra_used--;
-	/*
-	 * Not started by the worker (busy, or no CPU for it): open it
-	 * here rather than wait.  Either way it is opened exactly once,
-	 * with the same AD as a normal read.
-	 */
-	if (st == RS_QUEUED)
-		st = vf_open_page(f, q->buf + s * f->pgsz, pgno, 0) == 0 ?
-		    RS_READY : RS_BAD;
-	if (st != RS_READY) {
-		ra_reset(f);
-		return -1;
-	}
-	memcpy(buf, q->buf + s * f->pgsz, f->pgsz);
-	atomic_fetch_add_explicit(&ra_served, 1, memory_order_relaxed);
-	f->ra_seq = (uint64_t)pgno + 1;
-	ra_fill(f, pgno);
-	return 0;
-}
-
-unsigned long long
-vault_readahead_pages(void)
-{
-	return atomic_load_explicit(&ra_served, memory_order_relaxed);
 }
 
 /* ---- main database ---- */
@@ -724,16 +347,17 @@ main_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 		return SQLITE_IOERR_READ;
 	pgno = (uint32_t)(off / f->pgsz) + 1;
 	if ((uint32_t)amt == f->pgsz) {
-		if (pgno != f->ra_seq)
-			ra_reset(f);
-		else if (f->ra_used > 0 && ra_take(f, pgno, buf) == 0)
+		if (pgno != f->ahead.ra_seq)
+			vault_ahead_reset(&f->ahead);
+		else if (f->ahead.ra_used > 0 &&
+		    vault_ahead_take(&f->ahead, pgno, buf) == 0)
 			return SQLITE_OK;
 		rc = vf_real_read(f, buf, amt, off);
 		rc = main_finish(f, buf, pgno, rc);
-		ra_note(f, pgno, rc);
+		vault_ahead_note(&f->ahead, pgno, rc);
 		return rc;
 	}
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	/* Part of a page (the 100-byte header): decrypt all of it. */
 	rc = vf_real_read(f, f->pg, (int)f->pgsz, off - in);
 	rc = main_finish(f, f->pg, pgno, rc);
@@ -1030,7 +654,12 @@ jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	return SQLITE_OK;
 }
 
-/* ---- sqlite3_io_methods ---- */
+/* ---- sqlite3_io_methods ----
+ *
+ * Every method that can begin or end a transaction or change the file
+ * empties the read-ahead first: with SQLite's locks, that is what keeps
+ * it from ever serving a stale page (vault_int.h, vault_ahead.c).
+ */
 
 static int
 vf_close(sqlite3_file *file)
@@ -1038,7 +667,7 @@ vf_close(sqlite3_file *file)
 	struct vfile	*f = (struct vfile *)file;
 	int		 rc;
 
-	ra_stop(f);
+	vault_ahead_stop(&f->ahead);
 	rc = f->real->pMethods->xClose(f->real);
 	sodium_memzero(f->pool, sizeof(f->pool));
 	f->npool = 0;
@@ -1070,7 +699,7 @@ vf_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	switch (f->type) {
 	case VF_MAIN:
 		return main_write(f, buf, amt, off);
@@ -1086,7 +715,7 @@ vf_truncate(sqlite3_file *file, sqlite3_int64 size)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xTruncate(f->real, size);
 }
 
@@ -1095,7 +724,7 @@ vf_sync(sqlite3_file *file, int flags)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -1112,7 +741,7 @@ vf_lock(sqlite3_file *file, int lock)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xLock(f->real, lock);
 }
 
@@ -1121,7 +750,7 @@ vf_unlock(sqlite3_file *file, int lock)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xUnlock(f->real, lock);
 }
 
@@ -1138,7 +767,7 @@ vf_fcntl(sqlite3_file *file, int op, void *arg)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	/* No memory map: SQLite must always go through xRead. */
 	if (op == SQLITE_FCNTL_MMAP_SIZE)
 		*(sqlite3_int64 *)arg = 0;
@@ -1184,7 +813,7 @@ vf_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
 }
 
@@ -1193,7 +822,7 @@ vf_shm_barrier(sqlite3_file *file)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	f->real->pMethods->xShmBarrier(f->real);
 }
 
@@ -1202,7 +831,7 @@ vf_shm_unmap(sqlite3_file *file, int del)
 {
 	struct vfile	*f = (struct vfile *)file;
 
-	ra_reset(f);
+	vault_ahead_reset(&f->ahead);
 	return f->real->pMethods->xShmUnmap(f->real, del);
 }
 
@@ -1314,6 +943,9 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 	f->pgsz = keys->pgsz;
 	f->type = type;
 	f->fh_off = f->w4_off = f->r4_off = -1;
+	f->ahead.ra_real = f->real;	/* for vault_ahead.c */
+	f->ahead.ra_keys = keys;
+	f->ahead.ra_pgsz = f->pgsz;
 	/* a page, or (WAL) a frame header and its page */
 	if ((f->pg = malloc(WAL_FHDR_LEN + f->pgsz)) == NULL)
 		return SQLITE_NOMEM;
@@ -1433,8 +1065,7 @@ vfs_init(void)
 	vault_vfs.szOsFile = (int)sizeof(struct vfile) + orig->szOsFile;
 	vault_vfs.mxPathname = orig->mxPathname;
 	vault_vfs.pAppData = orig;
-	/* Without it no read-ahead thread is started. */
-	ra_forksafe = pthread_atfork(NULL, NULL, ra_atfork_child) == 0;
+	vault_ahead_setup();
 	if (sqlite3_vfs_register(&vault_vfs, 0) == SQLITE_OK)
 		vfs_rc = 0;
 }

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vault_int.h - internals shared by vault.c (the encrypting VFS) and
+ * vault_ahead.c (its read-ahead of sequential scans of the main file),
+ * for vault.c and vault_ahead.c only.  Not for other modules.
+ */
+#ifndef CLIENT_VAULT_INT_H
+#define CLIENT_VAULT_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct vault_keys;
+struct vault_ring;
+
+/*
+ * The read-ahead state of one open file, embedded in vault.c's struct
+ * vfile and zeroed with it when the file is opened; only the main file
+ * ever gets a ring.  All of it belongs to the thread SQLite calls the
+ * VFS on: the worker thread sees only the ring.  ra_real, ra_keys and
+ * ra_pgsz are the file's (set by vault.c when it opens the file); the
+ * other fields are vault_ahead.c's.
+ */
+struct vault_ahead {
+	sqlite3_file		*ra_real;	/* the real file (borrowed) */
+	const struct vault_keys	*ra_keys;	/* borrowed */
+	uint32_t		 ra_pgsz;
+	struct vault_ring	*ra_ring;	/* NULL until first needed */
+	uint64_t		 ra_seq;	/* the page we expect next */
+	uint64_t		 ra_next;	/* next page to queue, or 0 */
+	uint64_t		 ra_last;	/* last page queued at most */
+	int			 ra_run;	/* consecutive pages so far */
+	int			 ra_used;	/* slots not RS_EMPTY */
+	int			 ra_off;	/* no worker for this file */
+};
+
+/*
+ * vault_ahead.c.  Once per process, before the VFS is registered:
+ * register the fork handler.  Without it no read-ahead thread is ever
+ * started.
+ */
+void	vault_ahead_setup(void);
+
+/*
+ * Forget the ring and the sequence; afterwards no page is served from
+ * the ring until a new sequence has begun.  The VFS must call this from
+ * every method that can begin or end a transaction or change the file
+ * (xWrite, xTruncate, xSync, xLock, xUnlock, xFileControl, xShmLock,
+ * xShmBarrier, xShmUnmap) and before every read of the main file that
+ * is not a full-page read of page ra_seq: that, and SQLite's locks, is
+ * why the ring never serves a stale page (vault_ahead.c says how).
+ * Cheap when the ring is empty.
+ */
+void	vault_ahead_reset(struct vault_ahead *);
+
+/* Stop the worker and free the ring (xClose).  No ring is a no-op. */
+void	vault_ahead_stop(struct vault_ahead *);
+
+/*
+ * Full page "pgno" of the main file was read the normal way with
+ * result "rc": count the sequence, and start or extend the window.
+ */
+void	vault_ahead_note(struct vault_ahead *, uint32_t pgno, int rc);
+
+/*
+ * Serve page "pgno" (== ra_seq, with ra_used > 0) from the ring into
+ * "buf" (ra_pgsz bytes): 0, or -1 (not there, or it failed
+ * authentication: the ring is reset and the caller reads the page the
+ * normal way, which reports what it would have without the ring).
+ */
+int	vault_ahead_take(struct vault_ahead *, uint32_t pgno, uint8_t *buf);
+
+/*
+ * vault.c, for vault_ahead.c: open the sealed page "p" ("pgsz" bytes)
+ * of the main file in place, with the same key and AD as a normal
+ * read: 0, or -1 (then "p" is zeroed).  Touches nothing but its
+ * arguments: the read-ahead worker calls it on its own thread.
+ */
+int	vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
+	    uint8_t *p, uint32_t pgno);
+
+#endif /* CLIENT_VAULT_INT_H */
