@@ -27,6 +27,9 @@
 /* Seconds since the epoch of the last hourly checkpoint check. */
 static _Atomic int64_t	audit_next_check;
 
+/* A batch that grew beyond this is freed after its commit. */
+#define AUDIT_BATCH_KEEP	16
+
 void
 audit_set(char dst[AUDIT_STR_MAX + 1], const char *s)
 {
@@ -194,6 +197,73 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 		    n == 1 ? "y" : "ies", cs_err(r));
 }
 
+/* Copy e[0..n) into the batch; CS_ERR_* if it cannot take them. */
+static int
+audit_queue(struct worker *w, const struct audit_entry *e, size_t n)
+{
+	struct audit_entry	*q;
+	size_t			 max;
+
+	if (n > AUDIT_BATCH_MAX)
+		return CS_ERR_TOO_LARGE;
+	if (AUDIT_BATCH_MAX - w->naq < n)
+		audit_flush(w);		/* the held sessions wait on */
+	if (w->maxaq - w->naq < n) {
+		max = w->naq + n < AUDIT_BATCH_KEEP ? AUDIT_BATCH_KEEP :
+		    w->naq + n < AUDIT_BATCH_MAX / 2 ? 2 * (w->naq + n) :
+		    AUDIT_BATCH_MAX;
+		if ((q = reallocarray(w->aq, max, sizeof(*q))) == NULL)
+			return CS_ERR_ALLOC;
+		w->aq = q;
+		w->maxaq = max;
+	}
+	memcpy(w->aq + w->naq, e, n * sizeof(*e));
+	w->naq += n;
+	return 0;
+}
+
+void
+audit_defer(struct worker *w, struct audit_entry *e, size_t n)
+{
+	if (n == 0)
+		return;
+	if (w->audit_batching && audit_queue(w, e, n) == 0) {
+		w->audit_held = 1;
+		return;
+	}
+	/* now, before the reply, at the cost of a commit of its own */
+	audit_add(w, e, n, 0);
+}
+
+void
+audit_flush(struct worker *w)
+{
+	int	r;
+
+	if (w->naq == 0)
+		return;
+	if ((r = store_audit_append(w->st, w->aq, w->naq, time_now(), NULL,
+	    NULL)) != 0)
+		log_warnx("audit: %zu login and read entr%s NOT recorded: %s",
+		    w->naq, w->naq == 1 ? "y" : "ies", cs_err(r));
+	w->naq = 0;
+	/* a burst made it large: do not keep that for good */
+	if (w->maxaq > AUDIT_BATCH_KEEP) {
+		free(w->aq);
+		w->aq = NULL;
+		w->maxaq = 0;
+	}
+}
+
+void
+audit_batch_free(struct worker *w)
+{
+	audit_flush(w);
+	free(w->aq);
+	w->aq = NULL;
+	w->maxaq = 0;
+}
+
 void
 audit_enroll(struct worker *w, const char *peer,
     const struct store_device *dev, int why)
@@ -227,7 +297,7 @@ audit_login(struct worker *w, const char *peer,
 	audit_entry_device(&e, dev, peer);
 	audit_set(e.basis, "device certificate");
 	audit_set(e.detail, refused);
-	audit_add(w, &e, 1, 0);
+	audit_defer(w, &e, 1);
 }
 
 /* Milliseconds << 16 of a client's hybrid logical clock, to seconds. */
@@ -317,7 +387,7 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	for (j = 0; j < k; j++)
 		(void)str_fmt(e[j].detail, sizeof(e[j].detail),
 		    "records=%zu delivered to device", count[j]);
-	audit_add(w, e, k, 0);
+	audit_defer(w, e, k);
  out:
 	free(count);
 	free(e);

@@ -14,6 +14,8 @@
  * The event hooks (audit_enroll ... audit_tick) are called by the
  * server after the event they record has been committed; they log a
  * failure to append and return nothing, since the event stands.
+ * Login and pull entries are group-committed (audit_defer): the reply
+ * that shows the outcome waits until they are durable.
  */
 #ifndef AUDIT_H
 #define AUDIT_H
@@ -32,6 +34,7 @@
 #define AUDIT_PK_LEN		32
 #define AUDIT_SIG_LEN		64
 #define AUDIT_CHECKPOINT_EVERY	3600	/* seconds, at the most */
+#define AUDIT_BATCH_MAX		128	/* entries queued per group commit */
 
 /* NEN 7513 action codes. */
 #define AUDIT_CREATE	'C'
@@ -161,7 +164,10 @@ int	audit_checkpoint(struct store *, const struct audit_key *,
 /* Enrollment by "peer": dev on success, else NULL and "why". */
 void	audit_enroll(struct worker *, const char *peer,
 	    const struct store_device *dev, int why);
-/* A Hello from a device: accepted (refused NULL) or refused, why. */
+/*
+ * A Hello from a device: accepted (refused NULL) or refused, why.
+ * Deferred (audit_defer): the Welcome or Error waits for the commit.
+ */
 void	audit_login(struct worker *, const char *peer,
 	    const struct store_device *dev, const char *refused);
 /* A push and its results, for audit_push_in_tx. */
@@ -178,7 +184,11 @@ struct audit_push {
  * "arg" is a struct audit_push.
  */
 int	audit_push_in_tx(struct store *, void *arg);
-/* Records delivered by a pull (r != 0: none were). */
+/*
+ * Records delivered by a pull (r != 0: none were); one "read" entry
+ * per case.  Deferred (audit_defer): the PullResponse already in the
+ * session's output waits for the commit.
+ */
 void	audit_pull(struct worker *, const struct store_device *,
 	    struct Casesync__V1__Record *const *recs, size_t n, int r);
 /* Case create, member add/remove, purge receipt: "r" from the store. */
@@ -188,6 +198,28 @@ void	audit_add(struct worker *, struct audit_entry *e, size_t n,
 	    int sign);
 void	audit_request(struct worker *, const struct store_device *,
 	    const struct Casesync__V1__Envelope *req, int r);
+/*
+ * Group commit (docs/AUDIT.md, "Group commit").  While a session's
+ * request is handled (w->audit_batching set by session.c), queue a
+ * copy of e[0..n) in the worker's batch and set w->audit_held: the
+ * session then neither writes nor reads another request until
+ * audit_flush() has committed the batch, so the peer never sees the
+ * outcome before the entries are durable.  Outside a request, or if
+ * the batch cannot take them, the entries are appended at once, as
+ * audit_add() does.  A full batch (AUDIT_BATCH_MAX) is committed
+ * first.
+ */
+void	audit_defer(struct worker *, struct audit_entry *e, size_t n);
+/*
+ * Append the worker's queued entries in one transaction (one fsync),
+ * in the order they were queued; a failure is logged, as audit_add()
+ * logs one.  The batch is empty afterwards.  The caller then lets the
+ * held sessions go on (session_release).
+ */
+void	audit_flush(struct worker *);
+/* Flush, then free the batch's memory (worker exit). */
+void	audit_batch_free(struct worker *);
+
 /* Called by every worker now and then: the hourly checkpoint. */
 void	audit_tick(struct worker *);
 

@@ -3,6 +3,11 @@
  * loop.c - the worker threads: each has its own epoll loop, its own
  * SO_REUSEPORT listener (the kernel spreads connections) and its own
  * SQLite connection, so workers share nothing on the hot path.
+ *
+ * The login and read audit entries of one pass over the ready
+ * descriptors are appended in one transaction at its end (group
+ * commit, docs/AUDIT.md), and only then are the replies that wait for
+ * them written: one fsync for a pass instead of one per request.
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -237,9 +242,12 @@ worker_main(void *arg)
 	int			 i, n;
 
 	while (!atomic_load(&w->srv->stopping)) {
-		/* sleep no longer than until the next sweep is due */
+		/*
+		 * Sleep no longer than until the next sweep is due, and
+		 * not at all while sessions wait for an audit commit.
+		 */
 		wait = w->next_sweep_ms - time_mono_ms();
-		if (wait < 0)
+		if (wait < 0 || w->held != NULL)
 			wait = 0;
 		else if (wait > LOOP_TICK_MS)
 			wait = LOOP_TICK_MS;
@@ -259,7 +267,15 @@ worker_main(void *arg)
 				    evs[i].events);
 		}
 		loop_tick(w, time_mono_ms());
+		/*
+		 * The audit entries the requests of this pass queued, in
+		 * one commit; then their replies.  Sessions held again by
+		 * their next request wait for the next pass (wait 0).
+		 */
+		audit_flush(w);
+		session_release(w);
 	}
+	audit_batch_free(w);	/* replies never sent: entries kept anyway */
 	while (w->sessions != NULL)
 		session_free(w->sessions);
 	return NULL;

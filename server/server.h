@@ -16,6 +16,7 @@
 
 #define CASESYNC_VERSION	"0.1.0"
 
+struct audit_entry;
 struct audit_key;
 struct session;
 struct store;
@@ -65,6 +66,16 @@ struct worker {
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
 	const char	*peer;		/* of the request in hand (audit) */
 	EVP_PKEY	*peer_key;	/* its certificate's key; borrowed */
+	/*
+	 * Group commit of audit entries (audit_defer, audit_flush): the
+	 * login and read entries queued during this loop pass, and the
+	 * sessions whose replies wait until those are durable.
+	 */
+	struct audit_entry *aq;
+	size_t		 naq, maxaq;
+	int		 audit_batching; /* the request in hand can wait */
+	int		 audit_held;	/* ... and queued entries */
+	struct session	*held;		/* session.c: waiting for the flush */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

@@ -9,6 +9,11 @@
  * not parse closes the connection; a well-formed request that is not
  * allowed gets a typed Error reply.  Nothing a peer sends can reach
  * fatal(): every failure ends in session_free() of this session alone.
+ *
+ * A request whose audit entries were queued for the worker's group
+ * commit (audit_defer) holds the session: nothing more is written to
+ * or read from the peer until the worker has committed the batch at
+ * the end of its loop pass and called session_release().
  */
 #include <sys/epoll.h>
 
@@ -66,6 +71,8 @@ struct session {
 	struct store_device	 dev;
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
+	int			 held;		/* on w->held: see above */
+	struct session		*hnext;
 	struct buf		*in;
 	struct buf		*out;
 	int64_t			 deadline_ms;
@@ -93,6 +100,8 @@ session_link(struct session *s)
 void
 session_free(struct session *s)
 {
+	struct session	**pp;
+
 	if (s == NULL)
 		return;
 	/* session_new() links before anything can fail */
@@ -103,6 +112,12 @@ session_free(struct session *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	s->w->nsessions--;
+	if (s->held) {
+		/* its entries stay queued: they are committed regardless */
+		for (pp = &s->w->held; *pp != s; pp = &(*pp)->hnext)
+			;
+		*pp = s->hnext;
+	}
 	if (s->ssl != NULL) {
 		if (s->state != SESSION_HANDSHAKE)
 			(void)SSL_shutdown(s->ssl);	/* best effort */
@@ -440,6 +455,28 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	return r;
 }
 
+/*
+ * One request.  If it queued audit entries (login, read), its reply
+ * must not reach the peer before they are durable: hold the session
+ * until session_release().
+ */
+static int
+session_request(struct session *s, const uint8_t *p, size_t len)
+{
+	int	r;
+
+	s->w->audit_batching = 1;
+	s->w->audit_held = 0;
+	r = session_dispatch(s, p, len);
+	s->w->audit_batching = 0;
+	if (s->w->audit_held && !s->held) {
+		s->held = 1;
+		s->hnext = s->w->held;
+		s->w->held = s;
+	}
+	return r;
+}
+
 /* Handshake step; 0 to go on, CS_ERR_INCOMPLETE to wait, else close. */
 static int
 session_handshake(struct session *s)
@@ -476,14 +513,14 @@ session_read(struct session *s)
 	int		 n, e, r;
 
 	for (;;) {
-		if (s->state == SESSION_CLOSING ||
+		if (s->state == SESSION_CLOSING || s->held ||
 		    buf_len(s->out) >= SESSION_OUT_HIGH)
 			return 0;
 		max = s->authed ? s->w->srv->cfg.max_frame : FRAME_MAX_PREAUTH;
 		while ((r = frame_get(s->in, max, &p, &len)) == 0) {
-			if ((r = session_dispatch(s, p, len)) != 0)
+			if ((r = session_request(s, p, len)) != 0)
 				return r;
-			if (s->state == SESSION_CLOSING ||
+			if (s->state == SESSION_CLOSING || s->held ||
 			    buf_len(s->out) >= SESSION_OUT_HIGH)
 				return 0;
 		}
@@ -544,12 +581,18 @@ session_io(struct session *s)
 	}
 	if ((r = session_read(s)) != 0)
 		goto close;
+	if (s->held)
+		return;		/* session_release() goes on from here */
 	if ((r = session_write(s)) != 0)
 		goto close;
 	/* replies written may have unblocked reading */
 	if (buf_len(s->out) == 0 && s->state != SESSION_CLOSING &&
 	    (buf_len(s->in) >= FRAME_HDR_LEN || SSL_has_pending(s->ssl))) {
-		if ((r = session_read(s)) != 0 || (r = session_write(s)) != 0)
+		if ((r = session_read(s)) != 0)
+			goto close;
+		if (s->held)
+			return;
+		if ((r = session_write(s)) != 0)
 			goto close;
 	}
 	if (s->state == SESSION_CLOSING && buf_len(s->out) == 0) {
@@ -576,6 +619,21 @@ session_event(struct session *s, uint32_t events)
 {
 	(void)events;	/* every step is retried; SSL knows what it needs */
 	session_io(s);
+}
+
+void
+session_release(struct worker *w)
+{
+	struct session	*s, *list = w->held;
+
+	/* a session may be held again (next request): on a new list */
+	w->held = NULL;
+	while ((s = list) != NULL) {
+		list = s->hnext;
+		s->held = 0;
+		s->hnext = NULL;
+		session_io(s);
+	}
 }
 
 /* Tell a watching client that something it can see has changed. */

@@ -16,6 +16,13 @@ struct session;
 struct session	*session_new(struct worker *, int fd, const char *peer);
 /* Handle epoll "events"; may free the session. */
 void		 session_event(struct session *, uint32_t events);
+/*
+ * The worker's audit batch has just been committed (audit_flush):
+ * write the replies of the sessions that waited for it and go on
+ * with their next requests (which may hold them again).  May free
+ * those sessions.
+ */
+void		 session_release(struct worker *);
 /* Enforce deadlines at "now_ms"; may free the session. */
 void		 session_tick(struct session *, int64_t now_ms);
 /* If the device of this session has been revoked, refuse and close. */

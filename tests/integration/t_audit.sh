@@ -144,6 +144,41 @@ ctl audit query --type device_revoke --format json | grep -q "owner=bert" ||
     fail "no device_revoke entry"
 ok "device revocation is logged"
 
+# group commit (docs/AUDIT.md): login and read entries of sessions
+# handled together are appended together; none is lost or reordered
+# within its session, and the tree stays whole (verified below)
+enroll a2 anna
+enroll a3 anna
+n0=$(q "SELECT count(*) FROM audit_log WHERE type = 'login'")
+laptop a1 sync >/dev/null 2>&1 || fail "sync a1"
+per=$(($(q "SELECT count(*) FROM audit_log WHERE type = 'login'") - n0))
+[ "$per" -ge 1 ] || fail "a sync logged no login"
+n0=$((n0 + per))
+pids=""
+for l in a1 a2 a3; do
+	(for i in 1 2 3; do
+		laptop $l sync >"$T/par.$l.$i" 2>&1 ||
+		    echo "$l $i" >>"$T/par.fail"
+	done) &
+	pids="$pids $!"
+done
+wait $pids	# not the server
+[ -s "$T/par.fail" ] && fail "parallel syncs: $(cat "$T/par.fail")"
+expect_eq "logins of 9 concurrent syncs" \
+    "$(($(q "SELECT count(*) FROM audit_log WHERE type = 'login'") - n0))" \
+    $((9 * per))
+for l in a2 a3; do
+	d=$(ctl device list | awk -v n="$l" '$2 == n { print $1 }')
+	[ -n "$d" ] || fail "no device $l: $(ctl device list)"
+	[ "$(q "SELECT type FROM audit_log WHERE device_id = $d AND
+	    type IN ('login', 'read') ORDER BY idx LIMIT 1")" = login ] ||
+	    fail "$l: a read before its first login"
+	[ "$(q "SELECT count(*) FROM audit_log WHERE device_id = $d AND
+	    type = 'read' AND client_ref = '$C'")" -ge 1 ] ||
+	    fail "$l: the records it pulled are not logged as read"
+done
+ok "concurrent sessions: every login and read entry is in the log"
+
 ctl audit verify >"$T/verify" || fail "verify of an intact log: $(cat "$T/verify")"
 grep -q "^ok: " "$T/verify" || fail "verify output: $(cat "$T/verify")"
 ok "audit verify passes on an intact log"

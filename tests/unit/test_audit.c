@@ -9,7 +9,11 @@
  * checkpoint signs that root, filters select; and the protocol side
  * (audit_sync.c): a device's read log is merged once, a gap or a broken
  * chain is refused with an alert entry, and a checkpoint request gets a
- * signed checkpoint with a consistency proof that verifies.  (The
+ * signed checkpoint with a consistency proof that verifies; group
+ * commit: login and read entries queued by requests are appended
+ * only at audit_flush, in one transaction, in the order queued, after
+ * entries appended meanwhile by others, and the tree, its stored
+ * frontier and a checkpoint still agree with the rows.  (The
  * append-only triggers are tested with sqlite3 in t_audit.sh.)
  */
 #include <sys/stat.h>
@@ -540,6 +544,162 @@ test_protocol(void)
 	TEST_DONE();
 }
 
+/* The types of the entries from index "from" on, in index order. */
+struct tail {
+	int64_t	from;
+	char	types[8][AUDIT_STR_MAX + 1];
+	char	outcome[8][AUDIT_STR_MAX + 1];
+	size_t	n;
+};
+
+static int
+tail_cb(const struct audit_entry *e, const uint8_t *leaf, void *arg)
+{
+	struct tail	*t = arg;
+
+	(void)leaf;
+	if (e->idx < t->from)
+		return 0;
+	if (t->n == 8 || e->idx != t->from + (int64_t)t->n)
+		return CS_ERR_INTERNAL;
+	memcpy(t->types[t->n], e->type, sizeof(e->type));
+	memcpy(t->outcome[t->n++], e->outcome, sizeof(e->outcome));
+	return 0;
+}
+
+/* Rows, stored leaves, frontier and the newest checkpoint agree. */
+static void
+check_tree(struct store *st, const uint8_t pk[AUDIT_PK_LEN])
+{
+	struct merkle_frontier	  f;
+	struct merkle_array	  a;
+	struct audit_checkpoint	  cp;
+	uint8_t			(*lv)[MERKLE_HASH_LEN];
+	uint8_t			  root[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
+
+	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
+	ASSERT_PTR_NE((lv = calloc(f.size, sizeof(*lv))), NULL);
+	ASSERT_INT_EQ(store_audit_leaves(st, f.size, lv), 0);
+	a.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])lv;
+	a.n = f.size;
+	ASSERT_INT_EQ(merkle_root(f.size, merkle_array_leaf, &a, root), 0);
+	merkle_frontier_root(&f, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+	free(lv);
+	ASSERT_INT_EQ(store_audit_latest(st, &cp), 0);
+	ASSERT_INT_EQ(cp.size, (int64_t)f.size);
+	ASSERT_MEM_EQ(cp.root, root, sizeof(root));
+	ASSERT_INT_EQ(audit_checkpoint_verify(&cp, pk), 0);
+}
+
+static void
+test_batch(void)
+{
+	static struct server	 srv;
+	struct worker		 w;
+	struct store_device	 dev;
+	struct audit_entry	 e;
+	struct merkle_frontier	 f;
+	struct audit_key	*k = NULL;
+	struct tail		 t;
+	Casesync__V1__Record	 rec[3], *recs[3];
+	uint8_t			 pk[AUDIT_PK_LEN];
+	char			 path[256];
+	int			 login, read, i, made;
+
+	TEST_START("group commit: queued login and read entries, one append");
+	memset(&w, 0, sizeof(w));
+	memset(&dev, 0, sizeof(dev));
+	w.srv = &srv;
+	w.peer = "192.0.2.8";
+	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
+	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
+	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
+	audit_key_public(k, pk);
+	dev.id = 5;
+	dev.user.id = 3;
+	(void)str_fmt(dev.user.name, sizeof(dev.user.name), "carla");
+	for (i = 0; i < 3; i++) {
+		casesync__v1__record__init(&rec[i]);
+		rec[i].case_id = i == 1 ?
+		    (char *)"1d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70" :
+		    (char *)"0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
+		recs[i] = &rec[i];
+	}
+	login = count(w.st, "login");
+	read = count(w.st, "read");
+
+	/* a request in hand: queued, nothing written yet */
+	w.audit_batching = 1;
+	audit_login(&w, w.peer, &dev, NULL);
+	ASSERT_INT_EQ(w.audit_held, 1);
+	audit_pull(&w, &dev, recs, 3, 0);	/* two cases: two entries */
+	audit_pull(&w, &dev, recs, 3, CS_ERR_TOO_LARGE);	/* none sent */
+	audit_login(&w, w.peer, &dev, "device revoked");
+	ASSERT_INT_EQ(w.naq, 4);
+	ASSERT_INT_EQ(count(w.st, "login"), login);
+	ASSERT_INT_EQ(count(w.st, "read"), read);
+
+	/* another worker (or casesyncctl) appends before the flush */
+	audit_entry_init(&e, "enroll", AUDIT_EXECUTE, 1);
+	ASSERT_INT_EQ(audit_append(w.st, &e, NULL), 0);
+	ASSERT_INT_EQ(store_audit_state(w.st, &f), 0);
+	ASSERT_INT_EQ((uint64_t)e.idx + 1, f.size);
+
+	audit_flush(&w);
+	ASSERT_INT_EQ(w.naq, 0);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
+	ASSERT_INT_EQ(count(w.st, "read"), read + 2);
+	memset(&t, 0, sizeof(t));
+	t.from = e.idx + 1;
+	ASSERT_INT_EQ(store_audit_rows(w.st, NULL, tail_cb, &t), 0);
+	ASSERT_INT_EQ(t.n, 4);
+	ASSERT_STR_EQ(t.types[0], "login");
+	ASSERT_STR_EQ(t.outcome[0], "success");
+	ASSERT_STR_EQ(t.types[1], "read");
+	ASSERT_STR_EQ(t.types[2], "read");
+	ASSERT_STR_EQ(t.types[3], "login");
+	ASSERT_STR_EQ(t.outcome[3], "failure");
+	audit_flush(&w);		/* nothing queued: nothing written */
+	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
+	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
+	check_tree(w.st, pk);
+
+	/* a full batch is committed before the next entry is queued */
+	for (i = 0; i < AUDIT_BATCH_MAX; i++)
+		audit_login(&w, w.peer, &dev, NULL);
+	ASSERT_INT_EQ(w.naq, AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
+	audit_login(&w, w.peer, &dev, NULL);
+	ASSERT_INT_EQ(w.naq, 1);
+	ASSERT_TRUE(w.maxaq < AUDIT_BATCH_MAX);	/* the large one is freed */
+	ASSERT_INT_EQ(count(w.st, "login"), login + 2 + AUDIT_BATCH_MAX);
+	audit_flush(&w);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 3 + AUDIT_BATCH_MAX);
+
+	/* outside a request: appended at once, nothing held */
+	w.audit_batching = 0;
+	w.audit_held = 0;
+	audit_login(&w, w.peer, &dev, NULL);
+	audit_pull(&w, &dev, recs, 1, 0);
+	ASSERT_INT_EQ(w.audit_held, 0);
+	ASSERT_INT_EQ(w.naq, 0);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 4 + AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(count(w.st, "read"), read + 3);
+
+	/* what is still queued when a worker stops is kept */
+	w.audit_batching = 1;
+	audit_login(&w, w.peer, &dev, NULL);
+	audit_batch_free(&w);
+	ASSERT_PTR_EQ(w.aq, NULL);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
+	check_tree(w.st, pk);
+	audit_key_free(k);
+	store_close(w.st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -552,6 +712,7 @@ main(void)
 	test_key();
 	test_store();
 	test_protocol();
+	test_batch();
 	path(p, sizeof(p), "server.db");
 	(void)unlink(p);
 	path(p, sizeof(p), "server.db-wal");
