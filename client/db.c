@@ -634,9 +634,13 @@ db_changes_free(struct db_change *c, size_t n)
 	free(c);
 }
 
-/* Outbox row "o" of a case with a confirmed key (keys.c's case_keys). */
+/*
+ * Outbox row "o" of a case with a confirmed key (keys.c's case_keys).
+ * The unary + keeps SQLite from using outbox_case for it: the take must
+ * walk the outbox in seq order and stop after a batch, not sort it all.
+ */
 #define DB_KEYED							\
-    "o.case_id IN (SELECT case_id FROM case_keys WHERE confirmed = 1)"
+    "+o.case_id IN (SELECT case_id FROM case_keys WHERE confirmed = 1)"
 
 int
 db_outbox_keyless(sqlite3 *db, int64_t *n)
