@@ -114,9 +114,11 @@ session_free(struct session *s)
 	s->w->nsessions--;
 	if (s->held) {
 		/* its entries stay queued: they are committed regardless */
-		for (pp = &s->w->held; *pp != s; pp = &(*pp)->hnext)
+		for (pp = &s->w->held; *pp != NULL && *pp != s;
+		    pp = &(*pp)->hnext)
 			;
-		*pp = s->hnext;
+		if (*pp != NULL)
+			*pp = s->hnext;
 	}
 	if (s->ssl != NULL) {
 		if (s->state != SESSION_HANDSHAKE)
@@ -632,6 +634,17 @@ session_release(struct worker *w)
 		list = s->hnext;
 		s->held = 0;
 		s->hnext = NULL;
+		/*
+		 * The committed reply goes out first: a pipelined next
+		 * request that queues entries must not hold it back for
+		 * another pass.
+		 */
+		if (s->state != SESSION_HANDSHAKE && session_write(s) != 0) {
+			log_info("%s: closing: %s", s->peer,
+			    cs_err(CS_ERR_TLS));
+			session_free(s);
+			continue;
+		}
 		session_io(s);
 	}
 }
