@@ -129,8 +129,7 @@ db_uuid(char out[DB_UUID_LEN + 1])
 	out[o] = '\0';
 }
 
-/* Prepare with the one error path every caller wants. */
-static int
+int
 db_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {

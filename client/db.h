@@ -39,6 +39,9 @@ struct db_record {
 /* Create the tables if they are missing. */
 int	db_init(sqlite3 *);
 
+/* Prepare "sql"; on failure the error is logged, *s is NULL, CS_ERR_DB. */
+int	db_prep(sqlite3 *, const char *sql, sqlite3_stmt **s);
+
 /* A random (version 4) UUID in text form. */
 void	db_uuid(char out[DB_UUID_LEN + 1]);
 

@@ -78,6 +78,18 @@ keys_cert_trusted(sqlite3 *db, X509 *ca, const Casesync__V1__UserKey *m,
 	return r;
 }
 
+/* A KeySyncRequest from "since" in "env" (which points to "req"). */
+static void
+keys_sync_env(wire_env *env, Casesync__V1__KeySyncRequest *req,
+    uint64_t since)
+{
+	casesync__v1__envelope__init(env);
+	casesync__v1__key_sync_request__init(req);
+	req->since = since;
+	env->msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
+	env->key_sync_request = req;
+}
+
 static int
 keys_sync_call(struct conn *c, uint64_t since, wire_env **rep)
 {
@@ -85,11 +97,7 @@ keys_sync_call(struct conn *c, uint64_t since, wire_env **rep)
 	wire_env			env;
 	int				r;
 
-	casesync__v1__envelope__init(&env);
-	casesync__v1__key_sync_request__init(&req);
-	req.since = since;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
-	env.key_sync_request = &req;
+	keys_sync_env(&env, &req, since);
 	if ((r = conn_call(c, &env, rep)) != 0)
 		return r;
 	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE) {
@@ -229,10 +237,9 @@ keys_cursor(sqlite3 *db, int64_t *v, int set)
 	sqlite3_stmt	*s;
 	int		 rc, r = CS_ERR_DB;
 
-	if (sqlite3_prepare_v2(db, set ? "INSERT OR REPLACE INTO"
-	    " sync_state(key, value) VALUES ('grant_cursor', ?1)" :
-	    "SELECT value FROM sync_state WHERE key = 'grant_cursor'", -1, &s,
-	    NULL) != SQLITE_OK)
+	if (db_prep(db, set ? "INSERT OR REPLACE INTO sync_state(key, value)"
+	    " VALUES ('grant_cursor', ?1)" : "SELECT value FROM sync_state"
+	    " WHERE key = 'grant_cursor'", &s) != 0)
 		return CS_ERR_DB;
 	if (set && sqlite3_bind_int64(s, 1, *v) != SQLITE_OK)
 		goto out;
@@ -565,11 +572,7 @@ keys_round_ask(struct keys_round *k)
 
 	if ((r = keys_cursor(k->db, &cursor, 0)) != 0)
 		return r;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__key_sync_request__init(&req);
-	req.since = (uint64_t)cursor;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
-	env.key_sync_request = &req;
+	keys_sync_env(&env, &req, (uint64_t)cursor);
 	k->st->round_trips++;
 	return conn_send(k->c, &env, &k->id);
 }

@@ -50,17 +50,6 @@ static const char keys_schema[] =
 /* ---- SQL helpers ----------------------------------------------------- */
 
 static int
-keys_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
-{
-	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
-		log_warnx("keys: %s", sqlite3_errmsg(db));
-		*s = NULL;
-		return CS_ERR_DB;
-	}
-	return 0;
-}
-
-static int
 keys_done(sqlite3 *db, sqlite3_stmt *s)
 {
 	int	rc = sqlite3_step(s);
@@ -94,7 +83,7 @@ keys_have_self(sqlite3 *db)
 	sqlite3_stmt	*s;
 	int		 yes;
 
-	if (keys_prep(db, "SELECT 1 FROM e2e_self", &s) != 0)
+	if (db_prep(db, "SELECT 1 FROM e2e_self", &s) != 0)
 		return 0;
 	yes = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
@@ -111,7 +100,7 @@ keys_self_load(sqlite3 *db, struct e2e_userkeys **out, char *user,
 	int			 rc, r = CS_ERR_DB;
 
 	*out = NULL;
-	if (keys_prep(db, "SELECT user, box_sk, sign_sk FROM e2e_self", &s) !=
+	if (db_prep(db, "SELECT user, box_sk, sign_sk FROM e2e_self", &s) !=
 	    0)
 		return CS_ERR_DB;
 	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
@@ -146,7 +135,7 @@ keys_self_save(sqlite3 *db, const struct e2e_userkeys *k, const char *user)
 {
 	sqlite3_stmt	*s;
 
-	if (keys_prep(db, "INSERT OR REPLACE INTO e2e_self(id, user, box_sk,"
+	if (db_prep(db, "INSERT OR REPLACE INTO e2e_self(id, user, box_sk,"
 	    " sign_sk) VALUES (1, ?1, ?2, ?3)", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -168,7 +157,7 @@ keys_pin_check(sqlite3 *db, const struct e2e_usercert *c)
 	sqlite3_stmt	*s;
 	int		 rc, r = CS_ERR_DB;
 
-	if (keys_prep(db, "SELECT box_pk, sign_pk FROM e2e_pins WHERE"
+	if (db_prep(db, "SELECT box_pk, sign_pk FROM e2e_pins WHERE"
 	    " user = ?1", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC) != SQLITE_OK)
@@ -185,7 +174,7 @@ keys_pin_check(sqlite3 *db, const struct e2e_usercert *c)
 	if (rc != SQLITE_DONE)
 		goto out;
 	sqlite3_finalize(s);
-	if (keys_prep(db, "INSERT INTO e2e_pins(user, box_pk, sign_pk)"
+	if (db_prep(db, "INSERT INTO e2e_pins(user, box_pk, sign_pk)"
 	    " VALUES (?1, ?2, ?3)", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, c->user, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -224,7 +213,7 @@ keys_case_put(sqlite3 *db, const char *case_id, uint32_t epoch,
 		if (found)
 			return same ? 0 : CS_ERR_EXISTS;
 	}
-	if (keys_prep(db, confirmed ?
+	if (db_prep(db, confirmed ?
 	    "INSERT OR REPLACE INTO case_keys(case_id, epoch, key, confirmed)"
 	    " VALUES (?1, ?2, ?3, 1)" :
 	    "INSERT OR IGNORE INTO case_keys(case_id, epoch, key, confirmed)"
@@ -252,7 +241,7 @@ keys_case_get(sqlite3 *db, const char *case_id, uint32_t epoch,
 	int		 rc, r = CS_ERR_DB;
 
 	*found = 0;
-	if (keys_prep(db, "SELECT key FROM case_keys WHERE case_id = ?1 AND"
+	if (db_prep(db, "SELECT key FROM case_keys WHERE case_id = ?1 AND"
 	    " epoch = ?2 AND confirmed >= ?3", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -277,7 +266,7 @@ keys_case_settle(sqlite3 *db, const char *case_id, uint32_t epoch, int ok)
 {
 	sqlite3_stmt	*s;
 
-	if (keys_prep(db, ok ? "UPDATE case_keys SET confirmed = 1 WHERE"
+	if (db_prep(db, ok ? "UPDATE case_keys SET confirmed = 1 WHERE"
 	    " case_id = ?1 AND epoch = ?2" : "DELETE FROM case_keys WHERE"
 	    " case_id = ?1 AND epoch = ?2 AND confirmed = 0", &s) != 0)
 		return CS_ERR_DB;
@@ -311,7 +300,7 @@ keys_case_forget(sqlite3 *db, const char *case_id)
 	sqlite3_stmt	*s;
 	int		 r;
 
-	if ((r = keys_prep(db, "DELETE FROM case_keys WHERE case_id = ?1",
+	if ((r = db_prep(db, "DELETE FROM case_keys WHERE case_id = ?1",
 	    &s)) != 0)
 		return r;
 	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK) {
@@ -320,7 +309,7 @@ keys_case_forget(sqlite3 *db, const char *case_id)
 	}
 	if ((r = keys_done(db, s)) != 0)
 		return r;
-	if ((r = keys_prep(db, "DELETE FROM sealed_pending WHERE case_id = ?1",
+	if ((r = db_prep(db, "DELETE FROM sealed_pending WHERE case_id = ?1",
 	    &s)) != 0)
 		return r;
 	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK) {
@@ -352,8 +341,7 @@ keyring_load(sqlite3 *db, struct keyring **out)
 	int		 rc, r;
 
 	*out = NULL;
-	if ((r = keys_init(db)) != 0 ||
-	    (r = keys_prep(db, "SELECT count(*) FROM case_keys WHERE"
+	if ((r = db_prep(db, "SELECT count(*) FROM case_keys WHERE"
 	    " confirmed = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
@@ -367,7 +355,7 @@ keyring_load(sqlite3 *db, struct keyring **out)
 	    (kr->e = sodium_allocarray(n > 0 ? (size_t)n : 1,
 	    sizeof(*kr->e))) == NULL)
 		goto out;
-	if ((r = keys_prep(db, "SELECT case_id, epoch, key FROM case_keys"
+	if ((r = db_prep(db, "SELECT case_id, epoch, key FROM case_keys"
 	    " WHERE confirmed = 1 ORDER BY case_id, epoch", &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
@@ -456,7 +444,7 @@ keys_pending_put(sqlite3 *db, const struct db_record *r)
 {
 	sqlite3_stmt	*s;
 
-	if (keys_prep(db, "INSERT INTO sealed_pending(record_id, case_id,"
+	if (db_prep(db, "INSERT INTO sealed_pending(record_id, case_id,"
 	    " kind, version, deleted, key_epoch, body, hlc) VALUES (?1, ?2,"
 	    " ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO UPDATE SET"
 	    " case_id = ?2, kind = ?3, version = ?4, deleted = ?5,"
@@ -488,7 +476,7 @@ keys_pending_count(sqlite3 *db, int64_t *n)
 
 	*n = 0;
 	if (keys_init(db) != 0 ||
-	    keys_prep(db, "SELECT count(*) FROM sealed_pending", &s) != 0)
+	    db_prep(db, "SELECT count(*) FROM sealed_pending", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		*n = sqlite3_column_int64(s, 0);
@@ -515,10 +503,10 @@ keys_pending_take(sqlite3 *db, const struct keyring *kr,
 		r = CS_ERR_DB;
 		goto out;
 	}
-	if ((r = keys_prep(db, "SELECT record_id, case_id, kind, version,"
+	if ((r = db_prep(db, "SELECT record_id, case_id, kind, version,"
 	    " deleted, key_epoch, body, hlc FROM sealed_pending ORDER BY"
 	    " version", &s)) != 0 ||
-	    (r = keys_prep(db, "DELETE FROM sealed_pending WHERE"
+	    (r = db_prep(db, "DELETE FROM sealed_pending WHERE"
 	    " record_id = ?1", &d)) != 0)
 		goto out;
 	r = CS_ERR_DB;

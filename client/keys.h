@@ -75,7 +75,7 @@ int	keys_case_new(sqlite3 *, const char *case_id);
 /* Forget every key of a case (purge). */
 int	keys_case_forget(sqlite3 *, const char *case_id);
 
-/* The confirmed case keys, in sodium_malloc memory. */
+/* The confirmed case keys, in sodium_malloc memory (after keys_init). */
 int	keyring_load(sqlite3 *, struct keyring **out);
 void	keyring_free(struct keyring *);		/* NULL is a no-op */
 /* The key of (case, epoch), or NULL. */

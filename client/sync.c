@@ -590,11 +590,14 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	if (piped != 0 && (r = sync_pull(c, db, kr, progress, st,
 	    piped)) != 0)
 		goto out;
-	got = st->keys.received;
+	got = st->keys.received + st->keys.made;
 	if ((r = keys_round_finish(k)) != 0)
 		goto out;
-	if (st->keys.received != got) {
-		/* more grants came: records may be waiting for them */
+	if (st->keys.received + st->keys.made != got) {
+		/*
+		 * More grants came (records may wait for them), or ours were
+		 * stored (a new case's key is confirmed: its changes can go).
+		 */
 		keyring_free(kr);
 		kr = NULL;
 		if ((r = keyring_load(db, &kr)) != 0 ||

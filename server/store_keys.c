@@ -477,15 +477,13 @@ store_keys_one(struct store *st, const struct store_user *u,
 		return CS_ERR_AUTH;
 	if (e2e_grant_verify(g, to.box_pk, mine->sign_pk) != 0)
 		return CS_ERR_TAMPERED;
-	r = store_do(st, "SELECT epoch FROM key_state WHERE case_id = ?1",
-	    &cur, "t", NULL, t);
-	if (r == 0)
-		r = store_do(st, "SELECT rotate FROM key_state WHERE"
-		    " case_id = ?1", &rotate, "t", NULL, t);
-	else if (r == CS_ERR_NOT_FOUND)
-		r = 0;
-	if (r != 0)
+	/* epoch and the rotate flag in one probe: 2 * epoch + rotate */
+	r = store_do(st, "SELECT 2 * epoch + (rotate <> 0) FROM key_state"
+	    " WHERE case_id = ?1", &cur, "t", NULL, t);
+	if (r != 0 && r != CS_ERR_NOT_FOUND)
 		return r;
+	rotate = cur & 1;
+	cur >>= 1;
 	if (to_id == u->id) {
 		/* a grant to oneself only opens an epoch: the first (a
 		 * member), or the next one of a case that must rotate */
