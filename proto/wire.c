@@ -345,6 +345,11 @@ wire_no_tag0(const ProtobufCMessage *m, int depth)
 		f = &d->fields[i];
 		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
 			continue;
+		/* the members of a oneof share one pointer: visit it once */
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)(base +
+		    f->quantifier_offset) != f->id)
+			continue;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			n = *(const size_t *)(const void *)(base +
 			    f->quantifier_offset);

@@ -104,6 +104,11 @@ test_wire_unknown(void)
 	static const uint8_t	tag0[] = { 0x80, 0x00, 0x00, 0x08, 0x09 };
 	/* Hello.client_version "a\0b": the string would be cut at the NUL */
 	static const uint8_t	nul[] = { 0x12, 0x05, 0x12, 0x03, 'a', 0, 'b' };
+	/* id 42, Hello {1, "test"}; then the same with tag 0 inside Hello */
+	static const uint8_t	hello[] = { 0x08, 0x2a, 0x12, 0x08, 0x08, 0x01,
+	    0x12, 0x04, 't', 'e', 's', 't' };
+	static const uint8_t	deep0[] = { 0x08, 0x2a, 0x12, 0x0b, 0x08, 0x01,
+	    0x12, 0x04, 't', 'e', 's', 't', 0x80, 0x00, 0x00 };
 	wire_env		*out = NULL;
 	uint8_t			 junk[512];
 	int			 i, r;
@@ -118,6 +123,10 @@ test_wire_unknown(void)
 	ASSERT_INT_EQ(wire_decode(empty, sizeof(empty), &out), CS_ERR_FORMAT);
 	ASSERT_INT_EQ(wire_decode(tag0, sizeof(tag0), &out), CS_ERR_FORMAT);
 	ASSERT_INT_EQ(wire_decode(nul, sizeof(nul), &out), CS_ERR_FORMAT);
+	/* field number 0 inside the message of the Envelope's oneof */
+	ASSERT_INT_EQ(wire_decode(hello, sizeof(hello), &out), 0);
+	wire_free(out);
+	ASSERT_INT_EQ(wire_decode(deep0, sizeof(deep0), &out), CS_ERR_FORMAT);
 	ASSERT_INT_EQ(wire_decode(lie, 0, &out), CS_ERR_FORMAT);
 	for (i = 0; i < 2000; i++) {
 		randombytes_buf(junk, sizeof(junk));
