@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * vault_int.h - internals shared by vault.c (the encrypting VFS) and
+ * vault_int.h - internals shared by vault.c (the encrypting VFS),
  * vault_ahead.c (its read-ahead of sequential scans of the main file),
- * for vault.c and vault_ahead.c only.  Not for other modules.
+ * vaultkey.c (the vault and its connection) and vault_ckpt.c (WAL
+ * checkpoints on a second thread).  Not for other modules.
  */
 #ifndef CLIENT_VAULT_INT_H
 #define CLIENT_VAULT_INT_H
@@ -79,5 +80,17 @@ int	vault_ahead_take(struct vault_ahead *, uint32_t pgno, uint8_t *buf);
  */
 int	vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
 	    uint8_t *p, uint32_t pgno);
+
+/*
+ * vault_ckpt.c.  Take over the WAL checkpoints of "db" (the vault's
+ * connection to "uri", which must stay valid: the worker opens its own
+ * connection to it) from SQLite's autocheckpoint.  0 or CS_ERR_ALLOC.
+ */
+struct vault_ckpt;
+int	vault_ckpt_new(sqlite3 *db, const char *uri, struct vault_ckpt **);
+/* Stop the worker and close its connection; before "db" is closed. */
+void	vault_ckpt_free(sqlite3 *db, struct vault_ckpt *);
+/* Passes the worker has run (0 without one). */
+unsigned long long	vault_ckpt_passes(struct vault_ckpt *);
 
 #endif /* CLIENT_VAULT_INT_H */

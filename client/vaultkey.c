@@ -43,6 +43,7 @@
 #include "log.h"
 #include "util.h"
 #include "vault.h"
+#include "vault_int.h"
 
 #define KF_MAGIC	"csvault"	/* 7 chars + NUL = 8 bytes */
 #define KF_MAGIC_LEN	8
@@ -392,6 +393,7 @@ vault_passwd(const char *dir, const char *old, size_t oldlen,
 struct vault {
 	sqlite3			*db;
 	struct vault_keys	*keys;
+	struct vault_ckpt	*ckpt;
 	char			 token[VAULT_TOKEN_LEN];
 };
 
@@ -493,16 +495,14 @@ vault_pragmas(sqlite3 *db, int create)
 			return CS_ERR_DB;
 	}
 	/*
-	 * Checkpoint every 32 MiB of WAL rather than 4: a page rewritten by
-	 * several transactions in between (the leaves of an index on random
-	 * ids, during a pull) is decrypted and re-encrypted into the main
-	 * file once instead of each time.  The WAL is cut back afterwards.
+	 * Checkpoints (vault_ckpt.c, set up by the caller) come every
+	 * 32 MiB of WAL rather than 4: a page rewritten by several
+	 * transactions in between is decrypted and re-encrypted into the
+	 * main file once instead of each time.  The WAL is cut back
+	 * afterwards.
 	 */
 	if ((r = vault_exec(db, "PRAGMA journal_mode=WAL")) != 0 ||
 	    (r = vault_exec(db, "PRAGMA synchronous=FULL")) != 0 ||
-	    (r = str_fmt(sql, sizeof(sql), "PRAGMA wal_autocheckpoint=%d",
-	    VAULT_WAL_CHECKPOINT_PAGES)) != 0 ||
-	    (r = vault_exec(db, sql)) != 0 ||
 	    (r = vault_exec(db, "PRAGMA journal_size_limit=8388608")) != 0)
 		return r;
 	return vault_exec(db, "CREATE TABLE IF NOT EXISTS vault_secret ("
@@ -554,7 +554,15 @@ vault_db_open(struct vault *v, const char *dir, int create)
 	if (sqlite3_extended_result_codes(v->db, 1) != SQLITE_OK ||
 	    sqlite3_busy_timeout(v->db, VAULT_BUSY_MS) != SQLITE_OK)
 		return CS_ERR_DB;
-	return vault_pragmas(v->db, create);
+	if ((r = vault_pragmas(v->db, create)) != 0)
+		return r;
+	return vault_ckpt_new(v->db, uri, &v->ckpt);
+}
+
+unsigned long long
+vault_checkpoints(struct vault *v)
+{
+	return vault_ckpt_passes(v->ckpt);
 }
 
 void
@@ -562,6 +570,8 @@ vault_close(struct vault *v)
 {
 	if (v == NULL)
 		return;
+	vault_ckpt_free(v->db, v->ckpt);
+	v->ckpt = NULL;
 	if (v->db != NULL && sqlite3_close(v->db) != SQLITE_OK) {
 		/* Statements left open: the files stay open, and so must
 		 * their keys.  A leak, not a use after free. */

@@ -364,7 +364,8 @@ test_pragmas(void)
 		{ "PRAGMA temp_store", "2" },
 		{ "PRAGMA page_size", "16384" },
 		{ "PRAGMA cache_size", "-65536" },
-		{ "PRAGMA wal_autocheckpoint", "2048" },
+		/* SQLite's own is off: vault_ckpt.c checkpoints */
+		{ "PRAGMA wal_autocheckpoint", "0" },
 	};
 	size_t		 i;
 	int		 n;
@@ -876,10 +877,6 @@ test_two_connections(void)
 	TEST_DONE();
 }
 
-/* ---- read-ahead of sequential scans ---- */
-
-typedef void	(*want_fn)(char *, size_t, int);
-
 /* 1 if this process may run on two CPUs: only then is there a worker. */
 static int
 ra_possible(void)
@@ -889,6 +886,69 @@ ra_possible(void)
 	return sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
 	    CPU_COUNT(&cpus) >= 2;
 }
+
+/*
+ * 100 MiB in 25 transactions: the checkpoint thread copies the WAL
+ * while the writer goes on, the WAL starts over (it stays under the
+ * 64 MiB lag plus one transaction), a second connection reading in
+ * between sees every commit, and all of it is there after a reopen.
+ */
+#define CK_TX		25
+#define CK_ROWS		1000	/* of 4000 bytes, per transaction */
+static void
+test_checkpoint_thread(void)
+{
+	struct vault	*v, *r;
+	char		 d[PATH_MAX], sql[256];
+	long long	 wal, max = 0;
+	sqlite3_stmt	*st;
+	int		 i;
+
+	TEST_START("checkpoint thread: WAL bounded, commits seen, all kept");
+	newdir(d, sizeof(d));
+	ASSERT_INT_EQ(vault_create(d, PASS, PASSLEN, &v), 0);
+	exec_ok(vault_db(v), "CREATE TABLE b (id INTEGER PRIMARY KEY,"
+	    " body BLOB NOT NULL)");
+	r = open_ok(d);
+	ASSERT_INT_EQ(str_fmt(sql, sizeof(sql), "WITH RECURSIVE c(i) AS"
+	    " (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %d)"
+	    " INSERT INTO b(body) SELECT randomblob(4000) FROM c", CK_ROWS),
+	    0);
+	for (i = 0; i < CK_TX; i++) {
+		exec_ok(vault_db(v), sql);
+		if ((wal = file_size(d, VAULT_DB_FILE "-wal")) > max)
+			max = wal;
+		ASSERT_INT_EQ(sqlite3_prepare_v2(vault_db(r),
+		    "SELECT max(id) FROM b", -1, &st, NULL), SQLITE_OK);
+		ASSERT_INT_EQ(sqlite3_step(st), SQLITE_ROW);
+		ASSERT_INT_EQ(sqlite3_column_int(st, 0), (i + 1) * CK_ROWS);
+		sqlite3_finalize(st);
+	}
+	/* 2 x 32 MiB, one transaction (about 4.3 MiB) and headers */
+	if (max > 72LL * 1024 * 1024)
+		TEST_FAIL_("WAL grew to %lld bytes", max);
+	if (ra_possible() && vault_checkpoints(v) == 0)
+		TEST_FAIL_("%s", "no checkpoint on the thread");
+	if (!ra_possible())
+		ASSERT_INT_EQ(vault_checkpoints(v), 0);
+	vault_close(r);
+	vault_close(v);
+	v = open_ok(d);
+	ASSERT_INT_EQ(sqlite3_prepare_v2(vault_db(v), "SELECT count(*),"
+	    " sum(length(body)) FROM b", -1, &st, NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_step(st), SQLITE_ROW);
+	ASSERT_INT_EQ(sqlite3_column_int(st, 0), CK_TX * CK_ROWS);
+	ASSERT_INT_EQ(sqlite3_column_int64(st, 1), 4000LL * CK_TX * CK_ROWS);
+	sqlite3_finalize(st);
+	ASSERT_INT_EQ(vault_check(v), 0);
+	vault_close(v);
+	rm_rf(d);
+	TEST_DONE();
+}
+
+/* ---- read-ahead of sequential scans ---- */
+
+typedef void	(*want_fn)(char *, size_t, int);
 
 /* Read-ahead must have served at least "min" pages since "before". */
 static void
@@ -1667,6 +1727,7 @@ main(void)
 	test_secrets();
 	test_marker();
 	test_two_connections();
+	test_checkpoint_thread();
 	test_readahead_scan();
 	test_readahead_boundaries();
 	test_readahead_tamper();

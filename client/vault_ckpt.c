@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vault_ckpt.c - WAL checkpoints of the vault's connection on a second
+ * thread, with a connection of its own.  docs/VAULT.md, "Checkpoints",
+ * has the measurements.
+ *
+ * A checkpoint copies committed WAL frames into the main file: each
+ * frame is read and authenticated, then sealed again for its place in
+ * the main file.  Done by the connection that committed (SQLite's
+ * autocheckpoint), that was a fifth of the laptop's time in a large
+ * pull, while the second core waited.  Here the WAL hook of the vault's
+ * connection only asks, and a worker copies while the writer goes on.
+ *
+ *  - A commit that leaves VAULT_WAL_CHECKPOINT_PAGES or more frames in
+ *    the WAL asks for a pass, unless one is already waiting to start.
+ *    A pass is PASSIVE: it takes no lock that stops the writer or a
+ *    reader, and copies only frames every reader already has.
+ *  - The WAL starts over from its beginning only when a write
+ *    transaction begins with every frame copied.  The writer, when it
+ *    is fast, never sees that moment, so a commit that leaves
+ *    CKPT_LAG_PAGES or more frames waits for a pass that started after
+ *    it (that pass copies everything); the next transaction then starts
+ *    the WAL over.  The WAL stays under CKPT_LAG_PAGES plus one
+ *    transaction.
+ *  - The worker is started on the first commit that asks for a pass.
+ *    Without a second CPU, or when the thread or its connection cannot
+ *    be made, the hook checkpoints inline, as SQLite's own would.
+ *  - Errors of a pass are dropped as SQLite drops those of its
+ *    autocheckpoint: the frames stay in the WAL, readers find them
+ *    there, and the next pass or the close tries again.  A frame that
+ *    fails authentication is the VFS's to report; the pass ends.
+ *
+ * "asked", "started", "finished", "quit" and "dead" change only with
+ * "mtx" held.  The worker's connection belongs to the worker; the
+ * struct is the vault's, and vault_ckpt_free() joins the worker before
+ * the vault's own connection is closed.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "vault.h"
+#include "vault_int.h"
+
+/* frames in the WAL at which a commit waits for the worker */
+#define CKPT_LAG_PAGES	(2 * VAULT_WAL_CHECKPOINT_PAGES)
+
+enum { CK_IDLE, CK_RUNNING, CK_INLINE };
+
+struct vault_ckpt {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 work;		/* to the worker */
+	pthread_cond_t	 done;		/* from the worker */
+	pthread_t	 thread;
+	char		*uri;		/* the database, for the worker */
+	uint64_t	 asked;		/* passes asked for */
+	uint64_t	 started;	/* the ask the last pass started on */
+	uint64_t	 finished;	/* the ask the last finished pass had */
+	uint64_t	 passes;	/* passes run by the worker */
+	int		 state;		/* CK_* */
+	int		 quit;
+	int		 dead;		/* the worker could not open */
+};
+
+static void
+ck_lock(struct vault_ckpt *ck)
+{
+	if (pthread_mutex_lock(&ck->mtx) != 0)
+		fatalx("vault: checkpoint lock");
+}
+
+static void
+ck_unlock(struct vault_ckpt *ck)
+{
+	if (pthread_mutex_unlock(&ck->mtx) != 0)
+		fatalx("vault: checkpoint unlock");
+}
+
+/* The worker's connection: the same file, VFS and keys (by the URI). */
+static sqlite3 *
+ck_open(const char *uri)
+{
+	sqlite3	*db = NULL;
+
+	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, VAULT_VFS_NAME) !=
+	    SQLITE_OK ||
+	    sqlite3_extended_result_codes(db, 1) != SQLITE_OK ||
+	    /* a read opens the WAL, which the first pass needs */
+	    sqlite3_exec(db, "PRAGMA mmap_size=0; PRAGMA cache_size=-256;"
+	    "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		if (db != NULL)
+			log_debug("vault: checkpoint connection: %s",
+			    sqlite3_errmsg(db));
+		(void)sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void *
+ck_worker(void *arg)
+{
+	struct vault_ckpt	*ck = arg;
+	sqlite3			*db;
+	uint64_t		 n;
+
+	db = ck_open(ck->uri);
+	ck_lock(ck);
+	if (db == NULL) {
+		ck->dead = 1;
+		ck->finished = ck->asked;
+		(void)pthread_cond_broadcast(&ck->done);
+	}
+	while (db != NULL) {
+		while (ck->started == ck->asked && !ck->quit)
+			if (pthread_cond_wait(&ck->work, &ck->mtx) != 0)
+				fatalx("vault: checkpoint wait");
+		if (ck->quit)
+			break;
+		n = ck->started = ck->asked;
+		ck_unlock(ck);
+		(void)sqlite3_wal_checkpoint_v2(db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		ck_lock(ck);
+		ck->finished = n;
+		ck->passes++;
+		(void)pthread_cond_broadcast(&ck->done);
+	}
+	ck_unlock(ck);
+	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
+		log_warnx("vault: checkpoint connection: %s",
+		    sqlite3_errmsg(db));
+	return NULL;
+}
+
+/* Start the worker; CK_INLINE from now on if we cannot or should not. */
+static void
+ck_start(struct vault_ckpt *ck)
+{
+	cpu_set_t	cpus;
+	sigset_t	all, old;
+	int		r;
+
+	ck->state = CK_INLINE;
+	/* On one CPU the copy costs the same and only adds switches. */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
+	    CPU_COUNT(&cpus) < 2)
+		return;
+	/* The worker takes no signals: they are the caller's business. */
+	if (sigfillset(&all) != 0 ||
+	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return;
+	r = pthread_create(&ck->thread, NULL, ck_worker, ck);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0)
+		ck->state = CK_RUNNING;
+	else
+		log_debug("vault: no checkpoint thread");
+}
+
+/* The WAL hook of the vault's connection (after each commit). */
+static int
+ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
+{
+	struct vault_ckpt	*ck = arg;
+	uint64_t		 want;
+	int			 inline_ = 0;
+
+	if (nframes < VAULT_WAL_CHECKPOINT_PAGES)
+		return SQLITE_OK;
+	if (ck->state == CK_IDLE)
+		ck_start(ck);
+	if (ck->state == CK_RUNNING) {
+		ck_lock(ck);
+		if (ck->dead)
+			inline_ = 1;
+		else {
+			if (ck->asked == ck->started) {
+				ck->asked++;
+				(void)pthread_cond_signal(&ck->work);
+			}
+			/* the pass asked for starts after this commit */
+			want = ck->asked;
+			while (nframes >= CKPT_LAG_PAGES &&
+			    ck->finished < want && !ck->dead)
+				if (pthread_cond_wait(&ck->done, &ck->mtx) != 0)
+					fatalx("vault: checkpoint wait");
+		}
+		ck_unlock(ck);
+	} else
+		inline_ = 1;
+	if (inline_)
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+int
+vault_ckpt_new(sqlite3 *db, const char *uri, struct vault_ckpt **out)
+{
+	struct vault_ckpt	*ck;
+	int			 made = 0;
+
+	*out = NULL;
+	if ((ck = calloc(1, sizeof(*ck))) == NULL ||
+	    (ck->uri = strdup(uri)) == NULL)
+		goto fail;
+	if (pthread_mutex_init(&ck->mtx, NULL) != 0)
+		goto fail;
+	made++;
+	if (pthread_cond_init(&ck->work, NULL) != 0)
+		goto fail;
+	made++;
+	if (pthread_cond_init(&ck->done, NULL) != 0)
+		goto fail;
+	/* replaces SQLite's autocheckpoint */
+	(void)sqlite3_wal_hook(db, ck_hook, ck);
+	*out = ck;
+	return 0;
+ fail:
+	if (made > 1)
+		(void)pthread_cond_destroy(&ck->work);
+	if (made > 0)
+		(void)pthread_mutex_destroy(&ck->mtx);
+	if (ck != NULL)
+		free(ck->uri);
+	free(ck);
+	return CS_ERR_ALLOC;
+}
+
+void
+vault_ckpt_free(sqlite3 *db, struct vault_ckpt *ck)
+{
+	if (ck == NULL)
+		return;
+	if (db != NULL)
+		(void)sqlite3_wal_hook(db, NULL, NULL);
+	if (ck->state == CK_RUNNING) {
+		ck_lock(ck);
+		ck->quit = 1;
+		(void)pthread_cond_signal(&ck->work);
+		ck_unlock(ck);
+		if (pthread_join(ck->thread, NULL) != 0)
+			fatalx("vault: checkpoint thread");
+	}
+	(void)pthread_cond_destroy(&ck->done);
+	(void)pthread_cond_destroy(&ck->work);
+	(void)pthread_mutex_destroy(&ck->mtx);
+	free(ck->uri);
+	free(ck);
+}
+
+unsigned long long
+vault_ckpt_passes(struct vault_ckpt *ck)
+{
+	unsigned long long	n;
+
+	if (ck == NULL || ck->state != CK_RUNNING)
+		return 0;
+	ck_lock(ck);
+	n = ck->passes;
+	ck_unlock(ck);
+	return n;
+}
