@@ -66,7 +66,15 @@ pushn=$(lap w --json sync | ms)
 tok=$(ctl enroll-token --user r --device fresh | awk '$1=="token"{print $2}')
 lap fresh enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
     >/dev/null
-lap fresh --json sync >"$T/init.json"
+# CPU time of the server (from /proc) and of the laptop (the shell's
+# "times" for its children) for the initial sync alone
+tck=$(getconf CLK_TCK)
+srv_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+s0=$(srv_ticks)
+lap_cpu=$(sh -c '"$@" >"$0"; times' "$T/init.json" "$B/casesync" \
+    --dir "$T/fresh" --json sync | sed -n 2p |
+    awk '{ gsub(/[ms]/, " "); print ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }')
+srv_cpu=$(( ($(srv_ticks) - s0) * 1000 / tck ))
 init_ms=$(ms <"$T/init.json")
 e2e_us=$(sed -n 's/.*"e2e_us":\([0-9]*\).*/\1/p' "$T/init.json")
 lap r --json sync >/dev/null
@@ -94,4 +102,19 @@ raw=$("$B/bench/bench_net" -q -b $((count * 1050)))
 awk -v n="$count" -v ims="$init_ms" -v raw="$raw" 'BEGIN {
 	pct = 100 * (n * 1.05e3 / ims) / raw
 	printf "| raw TLS 1.3 loopback transfer of the same %.1f MB (bench_net): the ceiling | %.0f ms | | %.1f MB/s; the initial sync reaches %.1f %% of it (goal >= 30 %%: %s) |\n", n * 1050 / 1e6, n * 1050 / raw / 1e3, raw, pct, (pct >= 30 ? "met" : "NOT met")
+}'
+# Why: the CPU time the initial sync takes, against the 2 x (30 % time)
+# of CPU that two cores give in the time 30 % of the ceiling allows; and
+# the part of it no implementation of the design can skip: every record
+# byte through XChaCha20-Poly1305 four times on the laptop (body open,
+# WAL seal, checkpoint open and seal), at this machine's per-core rates.
+rates=$("$B/bench/bench_aead" -q)
+awk -v n="$count" -v raw="$raw" -v lc="$lap_cpu" -v sc="$srv_cpu" \
+    -v rates="$rates" -v ncpu="$(nproc)" 'BEGIN {
+	split(rates, r, " ")
+	mb = n * 1050 / 1e6
+	budget = mb / (raw * 0.3) * 1e3		# ms for 30 % of the ceiling
+	aead = mb / r[1] * 1e3 + 3 * mb / r[2] * 1e3
+	printf "| CPU time of the initial sync: laptop (all threads) + server | %.0f ms + %.0f ms = %.0f ms | | %d CPUs in the %.0f ms that 30 %% of the ceiling allows give %.0f ms: %.1f times too little |\n", lc, sc, lc + sc, ncpu, budget, ncpu * budget, (lc + sc) / (ncpu * budget)
+	printf "| of which no implementation of the design can skip: the record bytes through XChaCha20-Poly1305 four times on the laptop (bench_aead: %.0f MB/s per core for bodies, %.0f for pages) | %.0f ms of one core | | %.0f %% of the CPU that 30 %% of the ceiling allows |\n", r[1], r[2], aead, 100 * aead / (ncpu * budget)
 }'
