@@ -42,7 +42,10 @@ int	db_init(sqlite3 *);
 /* Prepare "sql"; on failure the error is logged, *s is NULL, CS_ERR_DB. */
 int	db_prep(sqlite3 *, const char *sql, sqlite3_stmt **s);
 
-/* A new id: a time-ordered (version 7) UUID in text form, increasing. */
+/*
+ * A new id: a time-ordered (version 7) UUID in text form, increasing
+ * within this process.  Not thread-safe (one thread makes ids).
+ */
 void	db_uuid(char out[DB_UUID_LEN + 1]);
 
 /* CS_ERR_NOT_FOUND if this laptop does not hold the record. */

@@ -23,8 +23,16 @@
  *    the WAL over.  The WAL stays under CKPT_LAG_PAGES plus one
  *    transaction.
  *  - The worker is started on the first commit that asks for a pass.
- *    Without a second CPU, or when the thread or its connection cannot
- *    be made, the hook checkpoints inline, as SQLite's own would.
+ *    Without a second CPU or a thread-safe SQLite, when the thread or
+ *    its connection cannot be made, and in the child of a fork(), the
+ *    hook checkpoints inline, as SQLite's own would.
+ *  - A reader on an older snapshot (another process, or a statement
+ *    left open) keeps a pass from copying everything: then the WAL
+ *    grows and each commit past CKPT_LAG_PAGES waits for a pass, as
+ *    SQLite's own checkpoint would run on each commit.
+ *  - While the worker's connection is open, the vault's connection
+ *    cannot leave WAL mode, and a manual checkpoint may find a pass
+ *    running and report "busy".  Nothing in casesync does either.
  *  - Errors of a pass are dropped as SQLite drops those of its
  *    autocheckpoint: the frames stay in the WAL, readers find them
  *    there, and the next pass or the close tries again.  A frame that
@@ -41,6 +49,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -51,6 +60,7 @@
 
 /* frames in the WAL at which a commit waits for the worker */
 #define CKPT_LAG_PAGES	(2 * VAULT_WAL_CHECKPOINT_PAGES)
+#define CKPT_BUSY_MS	2000	/* the worker's open, if the WAL is busy */
 
 enum { CK_IDLE, CK_RUNNING, CK_INLINE };
 
@@ -65,6 +75,7 @@ struct vault_ckpt {
 	uint64_t	 finished;	/* the ask the last finished pass had */
 	uint64_t	 passes;	/* passes run by the worker */
 	int		 state;		/* CK_* */
+	pid_t		 pid;		/* the process that has the worker */
 	int		 quit;
 	int		 dead;		/* the worker could not open */
 };
@@ -93,9 +104,11 @@ ck_open(const char *uri)
 	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, VAULT_VFS_NAME) !=
 	    SQLITE_OK ||
 	    sqlite3_extended_result_codes(db, 1) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, CKPT_BUSY_MS) != SQLITE_OK ||
 	    /* a read opens the WAL, which the first pass needs */
 	    sqlite3_exec(db, "PRAGMA mmap_size=0; PRAGMA cache_size=-256;"
-	    "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+	    "PRAGMA synchronous=FULL; SELECT count(*) FROM sqlite_schema",
+	    NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		if (db != NULL)
 			log_debug("vault: checkpoint connection: %s",
@@ -152,7 +165,8 @@ ck_start(struct vault_ckpt *ck)
 
 	ck->state = CK_INLINE;
 	/* On one CPU the copy costs the same and only adds switches. */
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
+	if (!sqlite3_threadsafe() ||
+	    sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
 	    CPU_COUNT(&cpus) < 2)
 		return;
 	/* The worker takes no signals: they are the caller's business. */
@@ -161,8 +175,10 @@ ck_start(struct vault_ckpt *ck)
 		return;
 	r = pthread_create(&ck->thread, NULL, ck_worker, ck);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r == 0)
+	if (r == 0) {
 		ck->state = CK_RUNNING;
+		ck->pid = getpid();
+	}
 	else
 		log_debug("vault: no checkpoint thread");
 }
@@ -179,7 +195,8 @@ ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 		return SQLITE_OK;
 	if (ck->state == CK_IDLE)
 		ck_start(ck);
-	if (ck->state == CK_RUNNING) {
+	/* in the child of a fork() the worker is not there */
+	if (ck->state == CK_RUNNING && ck->pid == getpid()) {
 		ck_lock(ck);
 		if (ck->dead)
 			inline_ = 1;
@@ -244,6 +261,12 @@ vault_ckpt_free(sqlite3 *db, struct vault_ckpt *ck)
 		return;
 	if (db != NULL)
 		(void)sqlite3_wal_hook(db, NULL, NULL);
+	if (ck->state == CK_RUNNING && ck->pid != getpid()) {
+		/* a fork()'s child: no worker here, and its lock may be held */
+		free(ck->uri);
+		free(ck);
+		return;
+	}
 	if (ck->state == CK_RUNNING) {
 		ck_lock(ck);
 		ck->quit = 1;
@@ -264,7 +287,7 @@ vault_ckpt_passes(struct vault_ckpt *ck)
 {
 	unsigned long long	n;
 
-	if (ck == NULL || ck->state != CK_RUNNING)
+	if (ck == NULL || ck->state != CK_RUNNING || ck->pid != getpid())
 		return 0;
 	ck_lock(ck);
 	n = ck->passes;

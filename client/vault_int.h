@@ -83,7 +83,7 @@ int	vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
 
 /*
  * vault_ckpt.c.  Take over the WAL checkpoints of "db" (the vault's
- * connection to "uri", which must stay valid: the worker opens its own
+ * connection to "uri", which is copied: the worker opens its own
  * connection to it) from SQLite's autocheckpoint.  0 or CS_ERR_ALLOC.
  */
 struct vault_ckpt;
