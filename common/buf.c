@@ -153,3 +153,27 @@ buf_shrink(struct buf *b)
 	b->data = NULL;
 	b->cap = b->off = b->len = 0;
 }
+
+size_t
+buf_cap(const struct buf *b)
+{
+	return b->cap;
+}
+
+void
+buf_swap_mem(struct buf *a, struct buf *b)
+{
+	uint8_t	*p;
+	size_t	 cap;
+
+	if (a->off != a->len || b->off != b->len || a->cap > b->max ||
+	    b->cap > a->max)
+		return;
+	p = a->data;
+	cap = a->cap;
+	a->data = b->data;
+	a->cap = b->cap;
+	b->data = p;
+	b->cap = cap;
+	a->off = a->len = b->off = b->len = 0;
+}

@@ -36,5 +36,11 @@ void		 buf_consume(struct buf *, size_t);
 void		 buf_reset(struct buf *);
 /* Give the memory of an empty buffer back; a no-op if it holds bytes. */
 void		 buf_shrink(struct buf *);
+size_t		 buf_cap(const struct buf *);	/* bytes allocated */
+/*
+ * Exchange the memory of two empty buffers; each keeps its own limit.
+ * A no-op unless both are empty and each memory fits the other's limit.
+ */
+void		 buf_swap_mem(struct buf *, struct buf *);
 
 #endif /* BUF_H */

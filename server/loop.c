@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "server.h"
@@ -314,6 +315,7 @@ workers_stop(struct worker *ws, unsigned n)
 		close(ws[i].epfd);
 		close(ws[i].evfd);
 		store_close(ws[i].st);
+		buf_free(ws[i].spare);
 	}
 	free(ws);
 }

@@ -18,6 +18,7 @@
 
 struct audit_entry;
 struct audit_key;
+struct buf;
 struct session;
 struct store;
 
@@ -76,6 +77,7 @@ struct worker {
 	int		 audit_batching; /* the request in hand can wait */
 	int		 audit_held;	/* ... and queued entries */
 	struct session	*held;		/* session.c: waiting for the flush */
+	struct buf	*spare;		/* session.c: a large reply buffer */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

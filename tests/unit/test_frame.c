@@ -170,6 +170,44 @@ test_buf_space(void)
 	TEST_DONE();
 }
 
+static void
+test_buf_swap_mem(void)
+{
+	struct buf	*a, *b, *small;
+	uint8_t		*p;
+	const uint8_t	*mem;
+
+	TEST_START("buf_swap_mem moves memory between empty buffers only");
+	a = buf_new(1 << 20);
+	b = buf_new(1 << 20);
+	small = buf_new(100);
+	ASSERT_INT_EQ(buf_space(a, 5000, &p) >= 5000, 1);
+	buf_commit(a, 3);
+	/* a holds bytes: nothing moves */
+	buf_swap_mem(a, b);
+	ASSERT_INT_EQ(buf_len(a), 3);
+	ASSERT_INT_EQ(buf_cap(b), 0);
+	buf_consume(a, 3);
+	mem = buf_ptr(a);
+	buf_swap_mem(a, b);
+	ASSERT_INT_EQ(buf_cap(a), 0);
+	ASSERT_INT_EQ(buf_cap(b) >= 5000, 1);
+	ASSERT_PTR_EQ(buf_ptr(b), mem);
+	ASSERT_INT_EQ(buf_len(b), 0);
+	/* more memory than the other's limit: nothing moves */
+	buf_swap_mem(b, small);
+	ASSERT_INT_EQ(buf_cap(small), 0);
+	ASSERT_PTR_EQ(buf_ptr(b), mem);
+	/* and the limit stays each buffer's own */
+	buf_swap_mem(b, a);
+	ASSERT_INT_EQ(buf_max(a), 1 << 20);
+	ASSERT_INT_EQ(buf_put(small, mem, 101), CS_ERR_TOO_LARGE);
+	buf_free(a);
+	buf_free(b);
+	buf_free(small);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -179,5 +217,6 @@ main(void)
 	test_frame_many();
 	test_frame_put();
 	test_buf_space();
+	test_buf_swap_mem();
 	return 0;
 }
