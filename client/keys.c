@@ -19,7 +19,6 @@
 #include "wire.h"
 #include "wire_keys.h"
 
-#define KEYS_ROUNDS_MAX		8
 
 static const char keys_schema[] =
     "CREATE TABLE IF NOT EXISTS e2e_self ("
