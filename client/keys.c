@@ -19,7 +19,6 @@
 #include "wire.h"
 #include "wire_keys.h"
 
-
 static const char keys_schema[] =
     "CREATE TABLE IF NOT EXISTS e2e_self ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
