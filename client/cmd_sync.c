@@ -137,7 +137,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
 		    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
-		    "\"unsent_no_key\":%llu,\"grants_received\":%llu,"
+		    "\"unsent_no_key\":%llu,\"queued\":%llu,"
+		    "\"grants_received\":%llu,"
 		    "\"grants_rejected\":%llu,\"grants_made\":%llu,"
 		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
 		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
@@ -151,6 +152,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.tampered,
 		    (unsigned long long)st.waiting,
 		    (unsigned long long)st.keyless,
+		    (unsigned long long)st.queued,
 		    (unsigned long long)st.keys.received,
 		    (unsigned long long)st.keys.rejected,
 		    (unsigned long long)st.keys.made,
@@ -182,6 +184,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "grants the key at their next sync\n",
 		    (unsigned long long)st.waiting,
 		    (unsigned long long)st.keyless);
+	if (!cli->json && st.queued > 0)
+		printf("%llu local changes still queued (merged again after "
+		    "newer versions came from the server); run sync again\n",
+		    (unsigned long long)st.queued);
 	/* what the server sent failed an end-to-end check: exit 4 */
 	if (st.tampered > 0 || st.keys.rejected > 0 ||
 	    st.keys.uncertified > 0)

@@ -32,6 +32,7 @@ struct sync_stats {
 	uint64_t	tampered;	/* sealed bodies that failed to open */
 	uint64_t	waiting;	/* records waiting for their key */
 	uint64_t	keyless;	/* local changes waiting for a key */
+	uint64_t	queued;		/* local changes left to send anyway */
 	uint64_t	e2e_ns;		/* time spent sealing and opening */
 	struct keys_stats keys;		/* the key round */
 };

@@ -112,6 +112,8 @@ laptop b record put --case "$C" --kind note text=late >/dev/null
 laptop b --json sync >"$T/out" || fail "sync of a forbidden change"
 # the purge took the case keys too: the change cannot even be sealed
 grep -q '"unsent_no_key":1' "$T/out" || fail "forbidden change: $(cat "$T/out")"
+# it waits for a key; it is not "queued" to be sent
+grep -q '"queued":0' "$T/out" || fail "queued: $(cat "$T/out")"
 ok "a change to a case one lost is not sent (no case key left)"
 
 # in sync: one round trip (the pull travels with the key round)
