@@ -98,26 +98,93 @@ vault_ahead_setup(void)
 	ra_forksafe = pthread_atfork(NULL, NULL, ra_atfork_child) == 0;
 }
 
-static void
-ra_lock(struct vault_ring *q)
+/* ---- for the vault's worker threads (vault_int.h) ---- */
+
+void
+vault_lock(pthread_mutex_t *m)
 {
-	if (pthread_mutex_lock(&q->mtx) != 0)
-		fatalx("vault: read-ahead mutex");
+	if (pthread_mutex_lock(m) != 0)
+		fatalx("vault: thread mutex");
 }
 
-static void
-ra_unlock(struct vault_ring *q)
+void
+vault_unlock(pthread_mutex_t *m)
 {
-	if (pthread_mutex_unlock(&q->mtx) != 0)
-		fatalx("vault: read-ahead mutex");
+	if (pthread_mutex_unlock(m) != 0)
+		fatalx("vault: thread mutex");
 }
 
-static void
-ra_wait(pthread_cond_t *c, struct vault_ring *q)
+void
+vault_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
-	if (pthread_cond_wait(c, &q->mtx) != 0)
-		fatalx("vault: read-ahead condition");
+	if (pthread_cond_wait(c, m) != 0)
+		fatalx("vault: thread condition");
 }
+
+int
+vault_two_cpus(void)
+{
+	cpu_set_t	cpus;
+
+	return sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+	    CPU_COUNT(&cpus) >= 2;
+}
+
+int
+vault_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t	all, old;
+	int		r;
+
+	/* The worker takes no signals: they are the caller's business. */
+	if (sigfillset(&all) != 0 ||
+	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return -1;
+	r = pthread_create(t, NULL, fn, arg) == 0 ? 0 : -1;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+int
+vault_sync_init(pthread_mutex_t *m, pthread_cond_t *work,
+    pthread_cond_t *done)
+{
+	if (pthread_mutex_init(m, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(work, NULL) != 0) {
+		(void)pthread_mutex_destroy(m);
+		return -1;
+	}
+	if (pthread_cond_init(done, NULL) != 0) {
+		(void)pthread_cond_destroy(work);
+		(void)pthread_mutex_destroy(m);
+		return -1;
+	}
+	return 0;
+}
+
+void
+vault_sync_destroy(pthread_mutex_t *m, pthread_cond_t *work,
+    pthread_cond_t *done)
+{
+	(void)pthread_cond_destroy(done);
+	(void)pthread_cond_destroy(work);
+	(void)pthread_mutex_destroy(m);
+}
+
+void
+vault_thread_stop(pthread_t t, pthread_mutex_t *m, pthread_cond_t *work,
+    int *quit)
+{
+	vault_lock(m);
+	*quit = 1;
+	(void)pthread_cond_signal(work);
+	vault_unlock(m);
+	if (pthread_join(t, NULL) != 0)
+		fatalx("vault: thread join");
+}
+
+/* ---- the read-ahead ---- */
 
 static void *
 ra_worker(void *arg)
@@ -126,7 +193,7 @@ ra_worker(void *arg)
 	uint32_t		 pgno;
 	int			 i, s, r;
 
-	ra_lock(q);
+	vault_lock(&q->mtx);
 	for (;;) {
 		for (s = -1, i = 0; i < RA_SLOTS; i++)
 			if (q->state[i] == RS_QUEUED &&
@@ -135,19 +202,19 @@ ra_worker(void *arg)
 		if (s < 0) {
 			if (q->quit)
 				break;
-			ra_wait(&q->work, q);
+			vault_wait(&q->work, &q->mtx);
 			continue;
 		}
 		q->state[s] = RS_BUSY;
 		pgno = q->pgno[s];
-		ra_unlock(q);
+		vault_unlock(&q->mtx);
 		r = vault_open_main_page(q->keys, q->pgsz,
 		    q->buf + (size_t)s * q->pgsz, pgno);
-		ra_lock(q);
+		vault_lock(&q->mtx);
 		q->state[s] = r == 0 ? RS_READY : RS_BAD;
 		(void)pthread_cond_signal(&q->done);
 	}
-	ra_unlock(q);
+	vault_unlock(&q->mtx);
 	return NULL;
 }
 
@@ -171,7 +238,7 @@ vault_ahead_reset(struct vault_ahead *a)
 		a->ra_off = 1;
 		return;
 	}
-	ra_lock(q);
+	vault_lock(&q->mtx);
 	do {
 		for (busy = 0, i = 0; i < RA_SLOTS; i++) {
 			if (q->state[i] == RS_BUSY)
@@ -181,9 +248,9 @@ vault_ahead_reset(struct vault_ahead *a)
 			q->pgno[i] = 0;
 		}
 		if (busy)
-			ra_wait(&q->done, q);
+			vault_wait(&q->done, &q->mtx);
 	} while (busy);
-	ra_unlock(q);
+	vault_unlock(&q->mtx);
 }
 
 /*
@@ -194,8 +261,6 @@ static int
 ra_start(struct vault_ahead *a)
 {
 	struct vault_ring	*q = NULL;
-	cpu_set_t		 cpus;
-	sigset_t		 all, old;
 	int			 made = 0, r = -1;
 
 	if (a->ra_ring != NULL) {
@@ -206,8 +271,7 @@ ra_start(struct vault_ahead *a)
 	}
 	a->ra_off = 1;		/* unless all goes well */
 	/* On one CPU a second thread only adds switches and copies. */
-	if (!ra_forksafe || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
-	    CPU_COUNT(&cpus) < 2)
+	if (!ra_forksafe || !vault_two_cpus())
 		return -1;
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
 	    (q->buf = calloc(RA_SLOTS, a->ra_pgsz)) == NULL)
@@ -215,22 +279,10 @@ ra_start(struct vault_ahead *a)
 	q->keys = a->ra_keys;
 	q->pgsz = a->ra_pgsz;
 	q->gen = ra_gen;
-	if (pthread_mutex_init(&q->mtx, NULL) != 0)
+	if (vault_sync_init(&q->mtx, &q->work, &q->done) != 0)
 		goto out;
-	made++;
-	if (pthread_cond_init(&q->work, NULL) != 0)
-		goto out;
-	made++;
-	if (pthread_cond_init(&q->done, NULL) != 0)
-		goto out;
-	made++;
-	/* The worker takes no signals: they are the caller's business. */
-	if (sigfillset(&all) != 0 ||
-	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
-		goto out;
-	r = pthread_create(&q->thread, NULL, ra_worker, q) == 0 ? 0 : -1;
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0)
+	made = 1;
+	if ((r = vault_thread_start(&q->thread, ra_worker, q)) != 0)
 		goto out;
 	a->ra_ring = q;
 	q = NULL;			/* transferred */
@@ -238,12 +290,8 @@ ra_start(struct vault_ahead *a)
  out:
 	if (q != NULL) {
 		log_debug("vault: no read-ahead thread");
-		if (made > 2)
-			(void)pthread_cond_destroy(&q->done);
-		if (made > 1)
-			(void)pthread_cond_destroy(&q->work);
-		if (made > 0)
-			(void)pthread_mutex_destroy(&q->mtx);
+		if (made)
+			vault_sync_destroy(&q->mtx, &q->work, &q->done);
 		free(q->buf);
 		free(q);
 	}
@@ -260,15 +308,8 @@ vault_ahead_stop(struct vault_ahead *a)
 		return;
 	if (q->gen == ra_gen) {
 		vault_ahead_reset(a);
-		ra_lock(q);
-		q->quit = 1;
-		(void)pthread_cond_signal(&q->work);
-		ra_unlock(q);
-		if (pthread_join(q->thread, NULL) != 0)
-			fatalx("vault: read-ahead thread");
-		(void)pthread_cond_destroy(&q->done);
-		(void)pthread_cond_destroy(&q->work);
-		(void)pthread_mutex_destroy(&q->mtx);
+		vault_thread_stop(q->thread, &q->mtx, &q->work, &q->quit);
+		vault_sync_destroy(&q->mtx, &q->work, &q->done);
 	}
 	sodium_memzero(q->buf, (size_t)RA_SLOTS * q->pgsz);
 	free(q->buf);
@@ -330,13 +371,13 @@ ra_fill(struct vault_ahead *a, uint64_t n)
 			a->ra_last = 0;
 			return;
 		}
-		ra_lock(q);
+		vault_lock(&q->mtx);
 		for (i = 0; i < k; i++) {
 			q->pgno[s + i] = (uint32_t)(a->ra_next + i);
 			q->state[s + i] = RS_QUEUED;
 		}
 		(void)pthread_cond_signal(&q->work);
-		ra_unlock(q);
+		vault_unlock(&q->mtx);
 		a->ra_used += (int)k;
 		a->ra_next += k;
 	}
@@ -376,12 +417,12 @@ vault_ahead_take(struct vault_ahead *a, uint32_t pgno, uint8_t *buf)
 		vault_ahead_reset(a);
 		return -1;
 	}
-	ra_lock(q);
+	vault_lock(&q->mtx);
 	while (q->state[s] == RS_BUSY)
-		ra_wait(&q->done, q);
+		vault_wait(&q->done, &q->mtx);
 	st = q->state[s];
 	q->state[s] = RS_EMPTY;
-	ra_unlock(q);
+	vault_unlock(&q->mtx);
 	a->ra_used--;
 	/*
 	 * Not started by the worker (busy, or no CPU for it): open it

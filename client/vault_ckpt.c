@@ -44,8 +44,6 @@
  * the vault's own connection is closed.
  */
 #include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,20 +78,6 @@ struct vault_ckpt {
 	int		 dead;		/* the worker could not open */
 };
 
-static void
-ck_lock(struct vault_ckpt *ck)
-{
-	if (pthread_mutex_lock(&ck->mtx) != 0)
-		fatalx("vault: checkpoint lock");
-}
-
-static void
-ck_unlock(struct vault_ckpt *ck)
-{
-	if (pthread_mutex_unlock(&ck->mtx) != 0)
-		fatalx("vault: checkpoint unlock");
-}
-
 /* The worker's connection: the same file, VFS and keys (by the URI). */
 static sqlite3 *
 ck_open(const char *uri)
@@ -127,7 +111,7 @@ ck_worker(void *arg)
 	uint64_t		 n;
 
 	db = ck_open(ck->uri);
-	ck_lock(ck);
+	vault_lock(&ck->mtx);
 	if (db == NULL) {
 		ck->dead = 1;
 		ck->finished = ck->asked;
@@ -135,20 +119,19 @@ ck_worker(void *arg)
 	}
 	while (db != NULL) {
 		while (ck->started == ck->asked && !ck->quit)
-			if (pthread_cond_wait(&ck->work, &ck->mtx) != 0)
-				fatalx("vault: checkpoint wait");
+			vault_wait(&ck->work, &ck->mtx);
 		if (ck->quit)
 			break;
 		n = ck->started = ck->asked;
-		ck_unlock(ck);
+		vault_unlock(&ck->mtx);
 		(void)sqlite3_wal_checkpoint_v2(db, "main",
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		ck_lock(ck);
+		vault_lock(&ck->mtx);
 		ck->finished = n;
 		ck->passes++;
 		(void)pthread_cond_broadcast(&ck->done);
 	}
-	ck_unlock(ck);
+	vault_unlock(&ck->mtx);
 	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
 		log_warnx("vault: checkpoint connection: %s",
 		    sqlite3_errmsg(db));
@@ -159,27 +142,14 @@ ck_worker(void *arg)
 static void
 ck_start(struct vault_ckpt *ck)
 {
-	cpu_set_t	cpus;
-	sigset_t	all, old;
-	int		r;
-
 	ck->state = CK_INLINE;
 	/* On one CPU the copy costs the same and only adds switches. */
-	if (!sqlite3_threadsafe() ||
-	    sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
-	    CPU_COUNT(&cpus) < 2)
+	if (!sqlite3_threadsafe() || !vault_two_cpus())
 		return;
-	/* The worker takes no signals: they are the caller's business. */
-	if (sigfillset(&all) != 0 ||
-	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
-		return;
-	r = pthread_create(&ck->thread, NULL, ck_worker, ck);
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r == 0) {
+	if (vault_thread_start(&ck->thread, ck_worker, ck) == 0) {
 		ck->state = CK_RUNNING;
 		ck->pid = getpid();
-	}
-	else
+	} else
 		log_debug("vault: no checkpoint thread");
 }
 
@@ -197,7 +167,7 @@ ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 		ck_start(ck);
 	/* in the child of a fork() the worker is not there */
 	if (ck->state == CK_RUNNING && ck->pid == getpid()) {
-		ck_lock(ck);
+		vault_lock(&ck->mtx);
 		if (ck->dead)
 			inline_ = 1;
 		else {
@@ -209,10 +179,9 @@ ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 			want = ck->asked;
 			while (nframes >= CKPT_LAG_PAGES &&
 			    ck->finished < want && !ck->dead)
-				if (pthread_cond_wait(&ck->done, &ck->mtx) != 0)
-					fatalx("vault: checkpoint wait");
+				vault_wait(&ck->done, &ck->mtx);
 		}
-		ck_unlock(ck);
+		vault_unlock(&ck->mtx);
 	} else
 		inline_ = 1;
 	if (inline_)
@@ -225,29 +194,18 @@ int
 vault_ckpt_new(sqlite3 *db, const char *uri, struct vault_ckpt **out)
 {
 	struct vault_ckpt	*ck;
-	int			 made = 0;
 
 	*out = NULL;
 	if ((ck = calloc(1, sizeof(*ck))) == NULL ||
 	    (ck->uri = strdup(uri)) == NULL)
 		goto fail;
-	if (pthread_mutex_init(&ck->mtx, NULL) != 0)
-		goto fail;
-	made++;
-	if (pthread_cond_init(&ck->work, NULL) != 0)
-		goto fail;
-	made++;
-	if (pthread_cond_init(&ck->done, NULL) != 0)
+	if (vault_sync_init(&ck->mtx, &ck->work, &ck->done) != 0)
 		goto fail;
 	/* replaces SQLite's autocheckpoint */
 	(void)sqlite3_wal_hook(db, ck_hook, ck);
 	*out = ck;
 	return 0;
  fail:
-	if (made > 1)
-		(void)pthread_cond_destroy(&ck->work);
-	if (made > 0)
-		(void)pthread_mutex_destroy(&ck->mtx);
 	if (ck != NULL)
 		free(ck->uri);
 	free(ck);
@@ -267,17 +225,9 @@ vault_ckpt_free(sqlite3 *db, struct vault_ckpt *ck)
 		free(ck);
 		return;
 	}
-	if (ck->state == CK_RUNNING) {
-		ck_lock(ck);
-		ck->quit = 1;
-		(void)pthread_cond_signal(&ck->work);
-		ck_unlock(ck);
-		if (pthread_join(ck->thread, NULL) != 0)
-			fatalx("vault: checkpoint thread");
-	}
-	(void)pthread_cond_destroy(&ck->done);
-	(void)pthread_cond_destroy(&ck->work);
-	(void)pthread_mutex_destroy(&ck->mtx);
+	if (ck->state == CK_RUNNING)
+		vault_thread_stop(ck->thread, &ck->mtx, &ck->work, &ck->quit);
+	vault_sync_destroy(&ck->mtx, &ck->work, &ck->done);
 	free(ck->uri);
 	free(ck);
 }
@@ -289,8 +239,8 @@ vault_ckpt_passes(struct vault_ckpt *ck)
 
 	if (ck == NULL || ck->state != CK_RUNNING || ck->pid != getpid())
 		return 0;
-	ck_lock(ck);
+	vault_lock(&ck->mtx);
 	n = ck->passes;
-	ck_unlock(ck);
+	vault_unlock(&ck->mtx);
 	return n;
 }

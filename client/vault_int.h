@@ -8,6 +8,7 @@
 #ifndef CLIENT_VAULT_INT_H
 #define CLIENT_VAULT_INT_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -80,6 +81,28 @@ int	vault_ahead_take(struct vault_ahead *, uint32_t pgno, uint8_t *buf);
  */
 int	vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
 	    uint8_t *p, uint32_t pgno);
+
+/*
+ * vault_ahead.c, for the vault's worker threads (read-ahead and
+ * checkpoints).  Lock, unlock and wait abort the program on failure (a
+ * broken invariant).  vault_two_cpus: 1 if this process may run on two
+ * CPUs (else a second thread only adds switches).  vault_thread_start:
+ * 0 and "fn(arg)" running on a new thread with every signal blocked
+ * (signals are the caller's business), or -1.
+ */
+void	vault_lock(pthread_mutex_t *);
+void	vault_unlock(pthread_mutex_t *);
+void	vault_wait(pthread_cond_t *, pthread_mutex_t *);
+int	vault_two_cpus(void);
+int	vault_thread_start(pthread_t *, void *(*fn)(void *), void *arg);
+/* A worker's mutex and two conditions: 0, or -1 with none made. */
+int	vault_sync_init(pthread_mutex_t *, pthread_cond_t *work,
+	    pthread_cond_t *done);
+void	vault_sync_destroy(pthread_mutex_t *, pthread_cond_t *work,
+	    pthread_cond_t *done);
+/* Set *quit under "m", signal "work" and join the thread. */
+void	vault_thread_stop(pthread_t, pthread_mutex_t *m, pthread_cond_t *work,
+	    int *quit);
 
 /*
  * vault_ckpt.c.  Take over the WAL checkpoints of "db" (the vault's
