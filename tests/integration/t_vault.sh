@@ -4,7 +4,7 @@
 # The vault survives kill -9 in the middle of a big transaction, in WAL
 # mode and in rollback-journal mode: on reopen the integrity check
 # passes, the last committed transaction is all there and the killed
-# one is absent.  Also: a wrong passphrase (environment or file) exits
+# one is absent; and kill -9 while its checkpoint thread copies.  Also: a wrong passphrase (environment or file) exits
 # 3 and changes no file; a flipped byte in the database exits 4; full
 # scans (decrypted ahead on a second thread) stay exact and are never
 # taken for tampering while another process rewrites the table under
@@ -77,6 +77,41 @@ kill_case wal 0
 kill_case wal 0.7
 kill_case delete 0
 kill_case delete 0.7
+
+# --- kill -9 while the checkpoint thread copies -------------------------
+# 4 MB transactions one after the other; once the checkpoint thread has
+# run a pass (it starts at 32 MiB of WAL), kill -9.  Every transaction
+# reported committed is there and whole, nothing half, the integrity
+# check passes.
+kill_stream() {
+	delay=$1
+	dir="$D/stream-$delay"
+	mkdir "$dir" || fail "mkdir"
+	"$TOOL" create "$dir" || fail "stream: create"
+	"$TOOL" stream "$dir" 200 >"$dir.out" 2>&1 &
+	PID=$!
+	i=0
+	while ! grep -q 'passes [1-9]' "$dir.out"; do
+		kill -0 "$PID" 2>/dev/null ||
+		    fail "stream: the tool ended early: $(cat "$dir.out")"
+		i=$((i + 1))
+		[ "$i" -gt 1200 ] && fail "stream: no checkpoint pass"
+		sleep 0.05
+	done
+	sleep "$delay"
+	kill -9 "$PID"
+	wait "$PID" 2>/dev/null
+	PID=""
+	k=$(sed -n 's/^committed \([0-9]*\) .*/\1/p' "$dir.out" | tail -n 1)
+	[ "$k" -lt 200 ] || fail "stream: not killed in time"
+	"$TOOL" streamcheck "$dir" "$k" >"$dir.chk" 2>&1 ||
+	    fail "stream: after kill -9 at $k: $(cat "$dir.chk")"
+	echo "ok - kill -9 while the checkpoint thread copies" \
+	    "(+${delay}s, $k committed, $(cat "$dir.chk"))"
+}
+
+kill_stream 0
+kill_stream 0.2
 
 # --- scans while another process writes and checkpoints -------------
 # M rows of "transaction 1" with even ids, as vault_tool fill writes

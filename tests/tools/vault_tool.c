@@ -14,6 +14,15 @@
  *	integrity check; exactly the N rows of transaction 1, unchanged,
  *	and none of transaction 2.
  *
+ *   vault_tool [-P passfile] stream DIR N
+ *	N transactions of STREAM_ROWS rows of STREAM_LEN bytes (4 MB
+ *	each, enough for the checkpoint thread), printing "committed K
+ *	passes P" after transaction K commits, P being the passes the
+ *	checkpoint thread has run: to be killed.
+ *   vault_tool [-P passfile] streamcheck DIR K
+ *	integrity check; transactions 1 .. k all there and whole, for
+ *	some k >= K, and nothing else; prints "transactions k".
+ *
  *   vault_tool [-P passfile] sql DIR STATEMENT
  *	run one SQL statement inside the vault (tests that tamper with
  *	what the client keeps there, e.g. its read log).
@@ -39,6 +48,8 @@
 #define ROW_LEN		150
 #define FILL_MARK	20000		/* rows of txn 2 before "inserting" */
 #define FILL_MAX	50000000	/* give up: nobody killed us */
+#define STREAM_ROWS	1000
+#define STREAM_LEN	4000
 
 static int
 exit_code(int r)
@@ -207,12 +218,100 @@ check(struct vault *v, int64_t want)
 	return n1 == want && n2 == 0 ? 0 : CS_ERR_INTERNAL;
 }
 
+/* Row "id" of a stream transaction: its bytes depend on the id. */
+static void
+stream_body(uint8_t *b, int64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < STREAM_LEN; i++)
+		b[i] = (uint8_t)(id * 31 + (int64_t)i);
+}
+
+static int
+stream(struct vault *v, int64_t n)
+{
+	sqlite3		*db = vault_db(v);
+	sqlite3_stmt	*st = NULL;
+	uint8_t		 body[STREAM_LEN];
+	int64_t		 k, i, id;
+	int		 r;
+
+	if ((r = exec(v, "CREATE TABLE s (id INTEGER PRIMARY KEY,"
+	    " k INTEGER NOT NULL, body BLOB NOT NULL)")) != 0)
+		return r;
+	if (sqlite3_prepare_v2(db, "INSERT INTO s VALUES (?1, ?2, ?3)", -1,
+	    &st, NULL) != SQLITE_OK)
+		return CS_ERR_DB;
+	for (k = 1; k <= n; k++) {
+		if ((r = exec(v, "BEGIN")) != 0)
+			goto out;
+		for (i = 0; i < STREAM_ROWS; i++) {
+			id = (k - 1) * STREAM_ROWS + i;
+			stream_body(body, id);
+			if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+			    sqlite3_bind_int64(st, 2, k) != SQLITE_OK ||
+			    sqlite3_bind_blob(st, 3, body, sizeof(body),
+			    SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_step(st) != SQLITE_DONE ||
+			    sqlite3_reset(st) != SQLITE_OK) {
+				r = CS_ERR_DB;
+				goto out;
+			}
+		}
+		if ((r = exec(v, "COMMIT")) != 0)
+			goto out;
+		printf("committed %lld passes %llu\n", (long long)k,
+		    vault_checkpoints(v));
+		fflush(stdout);
+	}
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int
+streamcheck(struct vault *v, int64_t want)
+{
+	sqlite3_stmt	*st = NULL;
+	uint8_t		 body[STREAM_LEN];
+	int64_t		 id, next = 0;
+	int		 rc, r;
+
+	if ((r = vault_check(v)) != 0)
+		return r;
+	if (sqlite3_prepare_v2(vault_db(v), "SELECT id, k, body FROM s"
+	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		stream_body(body, id);
+		if (id != next || sqlite3_column_int64(st, 1) !=
+		    id / STREAM_ROWS + 1 ||
+		    sqlite3_column_bytes(st, 2) != STREAM_LEN ||
+		    memcmp(sqlite3_column_blob(st, 2), body, STREAM_LEN) != 0) {
+			printf("row %lld wrong or missing\n", (long long)next);
+			sqlite3_finalize(st);
+			return CS_ERR_INTERNAL;
+		}
+		next++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return vault_sqlite_err(sqlite3_extended_errcode(vault_db(v)));
+	printf("transactions %lld\n", (long long)(next / STREAM_ROWS));
+	return next % STREAM_ROWS == 0 && next / STREAM_ROWS >= want ? 0 :
+	    CS_ERR_INTERNAL;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: vault_tool [-P passfile] create DIR\n"
 	    "       vault_tool [-P passfile] fill DIR wal|delete N\n"
 	    "       vault_tool [-P passfile] check DIR N\n"
+	    "       vault_tool [-P passfile] stream DIR N\n"
+	    "       vault_tool [-P passfile] streamcheck DIR K\n"
 	    "       vault_tool [-P passfile] sql DIR STATEMENT\n");
 	exit(2);
 }
@@ -252,6 +351,12 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "check") == 0 && argc == 3) {
 		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
 			r = check(v, (int64_t)n);
+	} else if (strcmp(argv[0], "stream") == 0 && argc == 3) {
+		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
+			r = stream(v, (int64_t)n);
+	} else if (strcmp(argv[0], "streamcheck") == 0 && argc == 3) {
+		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
+			r = streamcheck(v, (int64_t)n);
 	} else if (strcmp(argv[0], "sql") == 0 && argc == 3) {
 		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
 			r = exec(v, argv[2]);
