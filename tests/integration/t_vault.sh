@@ -39,6 +39,24 @@ snapshot() {
 	(cd "$1" && for f in *; do cksum "$f"; done)
 }
 
+# kill_after PATTERN OUT DELAY WHAT: once the tool $PID has written a
+# line matching PATTERN to OUT (within 60 s), wait DELAY seconds and
+# kill -9 it.
+kill_after() {
+	i=0
+	while ! grep -q "$1" "$2"; do
+		kill -0 "$PID" 2>/dev/null ||
+		    fail "$4: the tool ended early: $(cat "$2")"
+		i=$((i + 1))
+		[ "$i" -gt 1200 ] && fail "$4: timeout waiting for '$1'"
+		sleep 0.05
+	done
+	sleep "$3"
+	kill -9 "$PID"
+	wait "$PID" 2>/dev/null
+	PID=""
+}
+
 # kill_case MODE DELAY: fill, kill -9 DELAY seconds after "inserting".
 kill_case() {
 	mode=$1
@@ -48,18 +66,7 @@ kill_case() {
 	"$TOOL" create "$dir" || fail "$mode: create"
 	"$TOOL" fill "$dir" "$mode" "$N" >"$dir.out" 2>&1 &
 	PID=$!
-	i=0
-	while ! grep -q '^inserting' "$dir.out"; do
-		kill -0 "$PID" 2>/dev/null ||
-		    fail "$mode: the tool ended early: $(cat "$dir.out")"
-		i=$((i + 1))
-		[ "$i" -gt 1200 ] && fail "$mode: timeout"
-		sleep 0.1
-	done
-	sleep "$delay"
-	kill -9 "$PID"
-	wait "$PID" 2>/dev/null
-	PID=""
+	kill_after '^inserting' "$dir.out" "$delay" "$mode"
 	grep -q '^committed' "$dir.out" || fail "$mode: nothing committed"
 	# the crash left work for recovery
 	case $mode in
@@ -90,18 +97,7 @@ kill_stream() {
 	"$TOOL" create "$dir" || fail "stream: create"
 	"$TOOL" stream "$dir" 200 >"$dir.out" 2>&1 &
 	PID=$!
-	i=0
-	while ! grep -q 'passes [1-9]' "$dir.out"; do
-		kill -0 "$PID" 2>/dev/null ||
-		    fail "stream: the tool ended early: $(cat "$dir.out")"
-		i=$((i + 1))
-		[ "$i" -gt 1200 ] && fail "stream: no checkpoint pass"
-		sleep 0.05
-	done
-	sleep "$delay"
-	kill -9 "$PID"
-	wait "$PID" 2>/dev/null
-	PID=""
+	kill_after 'passes [1-9]' "$dir.out" "$delay" stream
 	k=$(sed -n 's/^committed \([0-9]*\) .*/\1/p' "$dir.out" | tail -n 1)
 	[ "$k" -lt 200 ] || fail "stream: not killed in time"
 	"$TOOL" streamcheck "$dir" "$k" >"$dir.chk" 2>&1 ||
