@@ -120,7 +120,7 @@ db_rollback(sqlite3 *db)
  * number of records held.  The counter keeps the ids of one process
  * strictly increasing; it starts below 2048 each millisecond and, once
  * used up, moves the time on by one.  The time it shows is no secret
- * from the server, which stamps every change with its own.
+ * from the server: each change's hybrid clock (hlc) shows it too.
  */
 void
 db_uuid(char out[DB_UUID_LEN + 1])
