@@ -28,6 +28,7 @@
 #include "merge.h"
 #include "readlog.h"
 #include "sync.h"
+#include "synclock.h"
 #include "util.h"
 #include "vault.h"
 #include "wire.h"
@@ -91,7 +92,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us;
-	int			 ch, r, watch = 0, progress;
+	int			 ch, r, watch = 0, progress, lock;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
@@ -121,9 +122,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
-		r = sync_watch(c, db, id.ca, progress, &st, &cmd_stop);
-	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
-		r = auditcp_check(c, db, id.key);	/* the audit log */
+		r = sync_watch(c, db, id.ca, cli->dir, progress, &st,
+		    &cmd_stop);
+	} else if ((r = synclock_take(cli->dir, &lock)) == 0) {
+		if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
+			r = auditcp_check(c, db, id.key); /* the audit log */
+		synclock_release(lock);
+	}
 	us = mono_us() - t0;
 	if (r != 0 && !keys_have_self(db))
 		cli_errx("this laptop has no user keys: run casesync keys "

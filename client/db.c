@@ -720,6 +720,18 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	if ((c = calloc(max, sizeof(*c))) == NULL)
 		return CS_ERR_ALLOC;
 	/*
+	 * Read and mark in one write transaction.  An edit commits either
+	 * before it (and its content is what is read) or after it (and finds
+	 * the row sent, so db_queue() gives it a row of its own).  Between
+	 * two separate statements an edit could land in a row that was then
+	 * marked sent with the old content pushed, and db_pushed() deleted
+	 * it: the edit never reached the server.
+	 */
+	if ((ret = db_begin(db)) != 0) {
+		free(c);
+		return ret;
+	}
+	/*
 	 * The oldest row of each record only: later ones wait their turn.
 	 * Only cases this laptop holds a confirmed key of (client/keys.c):
 	 * the others wait for their key without holding back the rest.
@@ -755,11 +767,14 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	    " (SELECT min(seq) FROM outbox x WHERE x.record_id = o.record_id)"
 	    " AND " DB_KEYED, c[0].seq, c[n - 1].seq)) != 0)
 		goto fail;
+	if ((ret = db_commit(db)) != 0)
+		goto fail;
 	*out = c;
 	*np = n;
 	return 0;
  fail:
 	sqlite3_finalize(s);
+	db_rollback(db);
 	db_changes_free(c, n + 1 <= max ? n + 1 : n);
 	return ret != 0 ? ret : CS_ERR_DB;
 }

@@ -77,7 +77,9 @@ struct db_change {
  * Up to "max" pending changes (at most one per record: a later edit of
  * the same record waits for the earlier one's result) of cases whose
  * key this laptop holds (keys.h; keys_init() must have run), marked as
- * sent.  *n gets the count; free with db_changes_free().
+ * sent in the same write transaction (no edit can slip in between; an
+ * edit after it gets a row of its own).  Must be called outside a
+ * transaction.  *n gets the count; free with db_changes_free().
  */
 int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);

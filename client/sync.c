@@ -22,6 +22,7 @@
 #include "keys.h"
 #include "log.h"
 #include "sync.h"
+#include "synclock.h"
 #include "wire.h"
 
 #define SYNC_MAX_ROUNDS		8	/* push/pull rounds per sync */
@@ -639,9 +640,23 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	return r;
 }
 
+/* sync_run() under the vault's sync lock */
+static int
+sync_locked(struct conn *c, sqlite3 *db, X509 *ca, const char *dir,
+    struct sync_stats *st)
+{
+	int	r, lock;
+
+	if ((r = synclock_take(dir, &lock)) != 0)
+		return r;
+	r = sync_run(c, db, ca, 0, st);
+	synclock_release(lock);
+	return r;
+}
+
 int
-sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
-    struct sync_stats *st, volatile sig_atomic_t *stop)
+sync_watch(struct conn *c, sqlite3 *db, X509 *ca, const char *dir,
+    int progress, struct sync_stats *st, volatile sig_atomic_t *stop)
 {
 	wire_env	 env, *rep = NULL;
 	Casesync__V1__Watch w;
@@ -656,7 +671,7 @@ sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 		return r;
 	wire_free(rep);
 	rep = NULL;
-	if ((r = sync_run(c, db, ca, 0, st)) != 0 ||
+	if ((r = sync_locked(c, db, ca, dir, st)) != 0 ||
 	    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
 		return r;
 	while (!*stop) {
@@ -688,7 +703,7 @@ sync_watch(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 				continue;
 		}
 		if ((r = conn_set_timeout(c, CONN_TIMEOUT_MS)) != 0 ||
-		    (r = sync_run(c, db, ca, 0, st)) != 0 ||
+		    (r = sync_locked(c, db, ca, dir, st)) != 0 ||
 		    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
 			return r;
 		sync_progress(progress, st, "watching");

@@ -51,9 +51,11 @@ int	sync_run(struct conn *, sqlite3 *, X509 *ca, int progress,
 
 /*
  * Keep the connection and sync again whenever the server says a case
- * changed or the local outbox has something, until *stop is set.
+ * changed or the local outbox has something, until *stop is set.  Each
+ * sync holds the sync lock of the vault directory "dir" (synclock.h);
+ * waiting does not.
  */
-int	sync_watch(struct conn *, sqlite3 *, X509 *ca, int progress,
-	    struct sync_stats *, volatile sig_atomic_t *stop);
+int	sync_watch(struct conn *, sqlite3 *, X509 *ca, const char *dir,
+	    int progress, struct sync_stats *, volatile sig_atomic_t *stop);
 
 #endif /* CLIENT_SYNC_H */
