@@ -322,7 +322,14 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
 		env.read_log_upload = &up;
 		if ((r = conn_call(c, &env, &rep)) != 0) {
-			if (r == CS_ERR_PEER)
+			/*
+			 * Only a refusal says the chain does not continue; a
+			 * server that could not store it (full disk) gets the
+			 * same entries again at the next sync.
+			 */
+			if (r == CS_ERR_RETRY)
+				cli_report("read log upload", r, rep);
+			else if (r == CS_ERR_PEER)
 				cli_errx("the server did not accept this "
 				    "laptop's read log: it does not continue "
 				    "what the server holds (restored or "

@@ -45,6 +45,8 @@ cli_exit(int r)
 		return EXIT_TAMPERED;
 	case CS_ERR_PEER:
 		return EXIT_REFUSED;
+	case CS_ERR_RETRY:
+		return EXIT_RETRY;
 	case CS_ERR_TLS:
 	case CS_ERR_AUTH:
 	case CS_ERR_CLOSED:
@@ -197,6 +199,13 @@ cli_report(const char *what, int r, const void *reply)
 	if (r == CS_ERR_PEER && e != NULL &&
 	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
 		cli_errx("%s: refused by the server: %s: %s", what,
+		    wire_error_name(e->error->code),
+		    str_vis(vis, sizeof(vis), e->error->message,
+		    strlen(e->error->message)));
+	else if (r == CS_ERR_RETRY && e != NULL &&
+	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		cli_errx("%s: the server could not do this now (%s: %s); "
+		    "nothing was lost: try again later", what,
 		    wire_error_name(e->error->code),
 		    str_vis(vis, sizeof(vis), e->error->message,
 		    strlen(e->error->message)));

@@ -267,6 +267,24 @@ conn_send(struct conn *c, wire_env *req, uint32_t *id)
 	return conn_flush(c);
 }
 
+/*
+ * Codes that say the server could not do it now, not that it will not:
+ * its store failed (a full disk), it is shutting down or full, or the
+ * device asked too often.  The same request may succeed later.
+ */
+int
+conn_retryable(uint32_t code)
+{
+	switch (code) {
+	case CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL:
+	case CASESYNC__V1__ERROR_CODE__ERROR_UNAVAILABLE:
+	case CASESYNC__V1__ERROR_CODE__ERROR_RATE_LIMITED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 conn_wait(struct conn *c, uint32_t id, wire_env **reply)
 {
@@ -290,8 +308,9 @@ conn_wait(struct conn *c, uint32_t id, wire_env **reply)
 		env = NULL;
 	}
 	*reply = env;
-	return env->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR ?
-	    CS_ERR_PEER : 0;
+	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		return 0;
+	return conn_retryable(env->error->code) ? CS_ERR_RETRY : CS_ERR_PEER;
 }
 
 int

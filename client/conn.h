@@ -42,9 +42,13 @@ X509	*conn_ca(struct conn *);
 /*
  * Send "req" (its id is assigned here) and wait for the reply with the
  * same id.  0: *reply is the answer; CS_ERR_PEER: *reply is an Error;
- * other codes: no reply (*reply NULL).  Free *reply with wire_free().
+ * CS_ERR_RETRY: *reply is an Error whose code conn_retryable() calls
+ * retryable; other codes: no reply (*reply NULL).  Free *reply with
+ * wire_free().
  */
 int	conn_call(struct conn *, wire_env *req, wire_env **reply);
+/* 1 if an Error of this code may succeed when sent again later. */
+int	conn_retryable(uint32_t code);
 /*
  * conn_call in two halves, for pipelining: conn_send writes "req" and
  * sets *id; conn_wait reads up to the reply with that id (replies to

@@ -186,7 +186,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		goto out;
 	}
 	if ((r = enroll_exchange(c, token, csr, csrlen, &rep)) != 0) {
-		if (r == CS_ERR_PEER)
+		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else
 			cli_errx("enrollment failed: %s", cs_err(r));
@@ -315,7 +315,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 		goto out;
 	}
 	if ((r = conn_hello(c, id.device_id, &rep)) != 0) {
-		if (r == CS_ERR_PEER)
+		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else
 			cli_errx("%s: %s", id.server, cs_err(r));

@@ -34,6 +34,7 @@ static const char *const cs_err_text[] = {
 	"legal time limit exceeded",
 	"needs a reason and a team lead's approval",
 	"the sending side cannot decide its own request",
+	"the server could not do this now; nothing was lost, try again later",
 };
 
 const char *

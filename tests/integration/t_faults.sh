@@ -48,11 +48,10 @@ laptop a record bulk --case "$C" --kind note --count 600 --size 2000 \
     >/dev/null || fail "bulk"
 limit=$(( $(db_size) + 16384 ))
 set_fsize "$limit" || fail "cannot limit the server's file size"
-if laptop a sync >"$T/full.out" 2>&1; then
-	fail "sync succeeded on a full disk: $(cat "$T/full.out")"
-fi
-grep -q "refused by the server" "$T/full.out" ||
-    fail "no error reply on a full disk: $(cat "$T/full.out")"
+laptop a sync >"$T/full.out" 2>&1
+expect_eq "exit code of a push on a full disk (try again later)" $? 8
+grep -q "could not do this now (INTERNAL" "$T/full.out" ||
+    fail "no retryable error reply on a full disk: $(cat "$T/full.out")"
 ok "push on a full disk: error reply ($(grep -o 'INTERNAL.*' \
     "$T/full.out" | head -1))"
 grep -qi "disk I/O error\|full" "$T/server.log" ||
@@ -64,11 +63,29 @@ expect_eq "database integrity on a full disk" \
     "$(sqlite3 "$SRV/server.db" 'PRAGMA integrity_check')" ok
 laptop b sync >/dev/null 2>&1 || fail "another laptop pulls on a full disk"
 ok "the server keeps serving on a full disk"
+# reads on laptop b go into its read log; the server cannot store the
+# upload: a retryable error, said as one, never the discontinuity alarm
+R=$(laptop b record list --case "$C" | awk 'NR == 1 { print $1 }')
+laptop b record list --case "$C" >/dev/null || fail "list on b"
+n=0
+while [ $n -lt 30 ]; do
+	laptop b --json record get "$R" >/dev/null 2>&1
+	n=$((n + 1))
+done
+set_fsize "$(( $(db_size) + 4096 ))" || fail "cannot tighten the limit"
+laptop b sync >"$T/rl.out" 2>&1
+expect_eq "exit code of a read-log upload on a full disk" $? 8
+grep -q "read log upload: the server could not do this now" "$T/rl.out" ||
+    fail "read log upload on a full disk: $(cat "$T/rl.out")"
+grep -q "restored or changed vault" "$T/rl.out" &&
+    fail "a full disk raised the read-log alarm: $(cat "$T/rl.out")"
+ok "read-log upload on a full disk: retryable, no alarm"
 
 set_fsize unlimited || fail "cannot lift the limit"
 laptop a sync >"$T/after.out" 2>&1 || fail "sync after the limit was \
 lifted: $(cat "$T/after.out")"
-laptop b sync >/dev/null 2>&1 || fail "b after the limit was lifted"
+laptop b sync >"$T/rl.after" 2>&1 ||
+    fail "b after the limit was lifted: $(cat "$T/rl.after")"
 want=$(ctl records digest)
 expect_eq "server record count after the disk was freed" "${want%% *}" 620
 expect_eq "laptop a matches the server" "$(laptop a digest)" "$want"
