@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "errors.h"
+#include "keys.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -418,5 +419,6 @@ transfer_tick(struct worker *w)
 		log_info("transfer: expired access ended (seq %lld)",
 		    (long long)seq);
 		server_note_seq(w->srv, seq);
+		keys_audit_dropped(w);
 	}
 }
