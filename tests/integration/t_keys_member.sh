@@ -113,7 +113,9 @@ ok "a re-added member reads every record on every laptop"
 
 # ---- a transfer: the old office's team lead does not sync during the
 # handover window
-D=$(laptop a case create --frame OTS) || fail "case create D"
+D=$(laptop a case create --frame DRANG) || fail "case create D"
+laptop a case state --case "$D" --to DRANG_INTENSIEF >/dev/null 2>"$T/err" ||
+    fail "case state: $(cat "$T/err")"
 laptop a record put --case "$D" --kind person name=Tweede >/dev/null ||
     fail "record put D"
 laptop a record put --case "$D" --kind journal text=zwolle >/dev/null
@@ -123,8 +125,35 @@ sync_ok a
 laptop a --json transfer request --case "$D" --to Lelystad \
     --reason moved >"$T/req" 2>"$T/err" || fail "request: $(cat "$T/err")"
 ID=$(jq -r .transfer_id "$T/req")
+# the receiving lead sees, before deciding, what the server may show
+laptop l --json transfer show --id "$ID" >"$T/show" 2>"$T/err" ||
+    fail "transfer show: $(cat "$T/err")"
+expect_eq "the preview: office, reason, frame, state, records, regisseur" \
+    "$(jq -r '[.from_office, .reason, .preview.frame,
+    .preview.case_state, .preview.records, .preview.person_records,
+    .preview.measure_records, .preview.regisseur] | join(" ")' \
+    "$T/show")" "Zwolle moved DRANG DRANG_INTENSIEF 2 1 0 anna"
+expect_eq "and the deadlines" \
+    "$(jq -r '.preview.deadlines[0].kind' "$T/show")" toetsing
+laptop l --json transfer list >"$T/list" || fail "transfer list on l"
+expect_eq "transfer list carries the same preview" \
+    "$(jq -c --argjson i "$ID" '.transfers[] | select(.transfer_id == $i) |
+    .preview' "$T/list")" "$(jq -c .preview "$T/show")"
+laptop l transfer show --id "$ID" >"$T/show.txt" 2>"$T/err" ||
+    fail "transfer show: $(cat "$T/err")"
+grep -q "^frame: *DRANG" "$T/show.txt" && grep -q "^deadline: *toetsing" \
+    "$T/show.txt" && grep -q "^records: *2 (persons 1" "$T/show.txt" ||
+    fail "transfer show: $(cat "$T/show.txt")"
+ok "transfer show prints the preview"
 laptop l transfer accept --id "$ID" --regisseur bram >/dev/null \
     2>"$T/err" || fail "accept: $(cat "$T/err")"
+laptop a --json transfer show --id "$ID" >"$T/show" 2>"$T/err" ||
+    fail "transfer show on a: $(cat "$T/err")"
+expect_eq "once decided, no preview" "$(jq -r '.state + " " +
+    (has("preview") | tostring)' "$T/show")" "ACCEPTED false"
+laptop a transfer show --id 999 >/dev/null 2>&1 &&
+    fail "transfer show of an unknown transfer"
+ok "transfer show of an unknown transfer fails"
 reads_all b "$D" 2
 i=0
 while :; do
