@@ -41,7 +41,8 @@ keys_drop_cb(const struct store_grant_drop *d, size_t n, void *arg)
 		audit_set(e[i].client_ref, d[i].case_id);
 		audit_set(e[i].object_type, "case_key");
 		audit_set(e[i].object_id, d[i].case_id);
-		audit_set(e[i].basis, "no longer holds the case");
+		audit_set(e[i].basis, d[i].purged ? "a device purged the case" :
+		    "no longer holds the case");
 		(void)str_fmt(e[i].detail, sizeof(e[i].detail),
 		    "epochs=%lld first=%lld last=%lld", (long long)d[i].epochs,
 		    (long long)d[i].first, (long long)d[i].last);

@@ -38,10 +38,12 @@ struct store_grant_drop {
 	char	office[STORE_NAME_MAX + 1];
 	int64_t	epochs;			/* how many */
 	int64_t	first, last;		/* lowest and highest epoch */
+	int	purged;			/* a device of hers purged the case
+					   (else: she holds it no more) */
 };
 
 /*
- * The forgotten grants not yet audited, grouped by (case, user), at
+ * The forgotten grants not yet audited, grouped by (case, user, why), at
  * most STORE_GRANT_DROPS_MAX: cb(d, n, arg) is called inside the
  * transaction that marks them audited (it appends the entries there:
  * store_audit_append_in); a cb error rolls both back.  A cheap probe

@@ -12,7 +12,8 @@
  * stay in key_grants and tell every key holder she still has those
  * epochs, so that she would never get them again once she is back.
  * Triggers move those grants, in the transaction that ends the
- * holding, to key_forgotten: the grants are gone, the fact that she
+ * holding (or that records a purge receipt: a device deleted the case
+ * and its keys), to key_forgotten: the grants are gone, the fact that she
  * held those epochs stays (a grant she signed is from a former holder,
  * not a forgery), and casesyncd writes a grant_dropped audit entry for
  * each (case, user) (store_keys_dropped).
@@ -34,12 +35,15 @@
     " WHERE " cond " AND key_grants.to_user <> 0 AND NOT "		\
     STORE_KEYS_IS_HOLDER("key_grants.case_id", "key_grants.to_user")
 
-#define FORGET(cond)							\
-    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user, at)" \
-    " SELECT case_id, epoch, to_user, from_user,"			\
-    " CAST(strftime('%s', 'now') AS INTEGER) FROM key_grants"		\
-    FORGET_WHERE(cond) ";"						\
-    " DELETE FROM key_grants" FORGET_WHERE(cond) ";"
+#define FORGET_MOVE(why, where)						\
+    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user, at,"	\
+    " why) SELECT case_id, epoch, to_user, from_user,"			\
+    " CAST(strftime('%s', 'now') AS INTEGER), '" why "' FROM key_grants"	\
+    where ";"								\
+    " DELETE FROM key_grants" where ";"
+
+/* Forget the grants matching "cond" of users who hold no more. */
+#define FORGET(cond)	FORGET_MOVE("holder", FORGET_WHERE(cond))
 
 static const char store_forget_sql[] =
     "CREATE TABLE IF NOT EXISTS key_forgotten ("
@@ -49,6 +53,7 @@ static const char store_forget_sql[] =
     " user_id INTEGER NOT NULL,"
     " from_user TEXT NOT NULL,"
     " at INTEGER NOT NULL,"
+    " why TEXT NOT NULL CHECK (why IN ('holder', 'purge')),"
     " audited INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS key_forgotten_held ON"
     " key_forgotten(case_id, user_id, epoch);"
@@ -66,6 +71,19 @@ static const char store_forget_sql[] =
     "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
     " state ON transfers WHEN new.state <> old.state BEGIN"
     FORGET("key_grants.case_id = new.case_id")
+    " END;"
+    /*
+     * A device deleted the case, keys included, while its user may
+     * still hold it (a teamleider of the office removed as a member):
+     * her grants go, and a holder grants them again.  With several
+     * devices each receipt does so once more; the last one settles it.
+     */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
+    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
+    " old.receipt_at IS NULL BEGIN"
+    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
+    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
+    " id = new.device_id)")
     " END;"
     "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
     " role, office_id ON users BEGIN"
@@ -98,11 +116,12 @@ store_keys_dropped(struct store *st,
 		goto out;
 	r = CS_ERR_DB;
 	if (store_prepare(st, "SELECT f.case_id, f.user_id,"
-	    " coalesce(u.name, ''), coalesce(u.role, ''), coalesce(o.name, ''),"
-	    " count(*), min(f.epoch), max(f.epoch), max(f.id) FROM key_forgotten f"
-	    " LEFT JOIN users u ON u.id = f.user_id LEFT JOIN offices o ON"
+	    " coalesce(u.name, ''), coalesce(u.role, ''),"
+	    " coalesce(o.name, ''), count(*), min(f.epoch), max(f.epoch),"
+	    " max(f.id), f.why = 'purge' FROM key_forgotten f LEFT JOIN"
+	    " users u ON u.id = f.user_id LEFT JOIN offices o ON"
 	    " o.id = u.office_id WHERE f.audited = 0 GROUP BY f.case_id,"
-	    " f.user_id ORDER BY max(f.id) LIMIT ?1", &s) != 0)
+	    " f.user_id, f.why ORDER BY max(f.id) LIMIT ?1", &s) != 0)
 		goto fail;
 	if (sqlite3_bind_int(s, 1, STORE_GRANT_DROPS_MAX) != SQLITE_OK)
 		goto fail;
@@ -117,6 +136,7 @@ store_keys_dropped(struct store *st,
 		d[n].epochs = sqlite3_column_int64(s, 5);
 		d[n].first = sqlite3_column_int64(s, 6);
 		d[n].last = sqlite3_column_int64(s, 7);
+		d[n].purged = sqlite3_column_int(s, 9) != 0;
 		if (sqlite3_column_int64(s, 8) > top)
 			top = sqlite3_column_int64(s, 8);
 		n++;
@@ -131,9 +151,10 @@ store_keys_dropped(struct store *st,
 	 */
 	if (n > 0 && ((r = cb(d, n, arg)) != 0 ||
 	    (r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
-	    " audited = 0 AND (case_id, user_id) IN (SELECT case_id, user_id"
-	    " FROM key_forgotten WHERE audited = 0 GROUP BY case_id, user_id"
-	    " HAVING max(id) <= ?1)", NULL, "i", &top, NULL)) != 0))
+	    " audited = 0 AND (case_id, user_id, why) IN (SELECT case_id,"
+	    " user_id, why FROM key_forgotten WHERE audited = 0 GROUP BY"
+	    " case_id, user_id, why HAVING max(id) <= ?1)", NULL, "i", &top,
+	    NULL)) != 0))
 		goto fail;
 	if ((r = store_commit(st)) != 0)
 		goto fail;

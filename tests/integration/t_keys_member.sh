@@ -209,6 +209,32 @@ expect_eq "the former member reads the record of the new office" \
     "$(field a "$RB" text)" lelystad
 ok "a transfer to a former member: she reads every record"
 
+# ---- a team lead removed as a member stays a holder (her office's
+# case), but her laptops purged the case, keys included: the purge
+# receipt makes the server forget her grants, and she gets them again
+E=$(laptop a case create --frame DRANG) || fail "case create E"
+laptop a record put --case "$E" --kind person name=Derde >/dev/null ||
+    fail "record put E"
+sync_ok a
+laptop a case member --case "$E" --user femke >/dev/null 2>"$T/err" ||
+    fail "member add femke: $(cat "$T/err")"
+reads_all f "$E" 1
+laptop a case member --case "$E" --user femke --remove >/dev/null \
+    2>"$T/err" || fail "member remove femke: $(cat "$T/err")"
+laptop a record put --case "$E" --kind journal text=na >/dev/null
+sync_ok a
+sync_ok f
+expect_eq "f purged E" "$(jq .purged "$T/sync.f")" 1
+laptop a case member --case "$E" --user femke >/dev/null 2>"$T/err" ||
+    fail "member re-add femke: $(cat "$T/err")"
+reads_all f "$E" 2
+ok "a lead removed as a member and re-added reads every record"
+ctl audit query --type grant_dropped --format csv >"$T/audit" ||
+    fail "audit query"
+grep "$E" "$T/audit" | grep femke | grep -q "a device purged the case" ||
+    fail "the purge's dropped grants are not audited: $(cat "$T/audit")"
+ok "and the grants her purge dropped are audited"
+
 # ---- a grant of a case the user holds no more, delivered anyway (as a
 # laptop offline since before the server forgot it would see it): bram,
 # a holder of D, signs one to xavier, who never held D
