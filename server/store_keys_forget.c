@@ -36,10 +36,10 @@
     STORE_KEYS_IS_HOLDER("key_grants.case_id", "key_grants.to_user")
 
 #define FORGET_MOVE(why, where)						\
-    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user, at,"	\
-    " why) SELECT case_id, epoch, to_user, from_user,"			\
-    " CAST(strftime('%s', 'now') AS INTEGER), '" why "' FROM key_grants"	\
-    where ";"								\
+    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user,"	\
+    " at, why) SELECT case_id, epoch, to_user, from_user,"		\
+    " CAST(strftime('%s', 'now') AS INTEGER), '" why "'"		\
+    " FROM key_grants" where ";"					\
     " DELETE FROM key_grants" where ";"
 
 /* Forget the grants matching "cond" of users who hold no more. */
