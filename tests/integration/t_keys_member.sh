@@ -14,8 +14,12 @@
 # A grant for a case the user no longer holds never stops a sync: the
 # old office's team lead whose laptop did not sync during the handover
 # window, and her second laptop enrolled later, sync with exit 0; the
-# server records grant_dropped.  A forged grant (a signer who never
-# held the case) is still refused with exit 4.
+# server records grant_dropped; a team lead removed as a member (still
+# a holder) whose laptop purged gets the keys again; a laptop that is
+# sent a grant of a case its user does not hold drops it (exit 0).  A
+# forged grant (a signer who never held the case) is still refused with
+# exit 4.  Before accepting, the receiving lead sees the preview of the
+# transfer (frame, state, deadlines, records by kind, regisseur).
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null 2>&1 || fail "jq is needed to parse --json output"
