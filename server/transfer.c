@@ -161,7 +161,8 @@ transfer_reply(struct worker *w, const wire_env *req,
 	wire_env			 env;
 	int				 r;
 
-	if ((pv = calloc(1, sizeof(*pv))) == NULL)
+	if (strcmp(t->state, "REQUESTED") == 0 &&
+	    (pv = calloc(1, sizeof(*pv))) == NULL)
 		return CS_ERR_ALLOC;
 	if ((r = transfer_fill(w->st, &info, t, pv)) != 0) {
 		free(pv);
