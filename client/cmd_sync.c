@@ -144,7 +144,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
 		    "\"unsent_no_key\":%llu,\"queued\":%llu,"
 		    "\"grants_received\":%llu,"
-		    "\"grants_rejected\":%llu,\"grants_made\":%llu,"
+		    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
+		    "\"grants_made\":%llu,"
 		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
 		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
 		    "\"round_trips\":%llu,\"us\":%lld}\n",
@@ -160,6 +161,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.queued,
 		    (unsigned long long)st.keys.received,
 		    (unsigned long long)st.keys.rejected,
+		    (unsigned long long)st.keys.dropped,
 		    (unsigned long long)st.keys.made,
 		    (unsigned long long)st.keys.refused,
 		    (unsigned long long)st.keys.uncertified,
@@ -183,6 +185,9 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.tampered,
 		    (unsigned long long)st.keys.rejected,
 		    (unsigned long long)st.keys.uncertified);
+	if (!cli->json && st.keys.dropped > 0)
+		printf("%llu key grants of cases you no longer hold were "
+		    "dropped\n", (unsigned long long)st.keys.dropped);
 	if (!cli->json && (st.waiting > 0 || st.keyless > 0))
 		printf("waiting for case keys: %llu records received, %llu "
 		    "local changes not sent; a colleague who holds the case "

@@ -34,10 +34,14 @@ transfer_usage(FILE *f)
 	    "--reason moved|capacity|expertise|other\n"
 	    "           [--note TEXT]\n"
 	    "       casesync transfer list\n"
+	    "       casesync transfer show --id ID\n"
 	    "       casesync transfer accept --id ID --regisseur NAME\n"
 	    "       casesync transfer reject --id ID --reason TEXT\n"
 	    "       casesync transfer revoke --id ID\n"
-	    "\nThe case's regisseur or a teamleider of its office requests; "
+	    "\nWhile a transfer is REQUESTED, list and show include what the "
+	    "server knows of\nthe case: frame, state, dates, deadlines, "
+	    "records by kind, the regisseur.\n"
+	    "The case's regisseur or a teamleider of its office requests; "
 	    "a teamleider of the\ntarget office accepts (naming a "
 	    "jeugdbeschermer of that office as the new\nregisseur) or "
 	    "rejects; the requester revokes.  --note and the rejection "
@@ -64,6 +68,37 @@ transfer_json_kv(const char *key, const char *val, int first)
 	cli_json_str(stdout, val);
 }
 
+/* The preview of a REQUESTED transfer, as JSON members (",..."). */
+static void
+transfer_json_preview(const Casesync__V1__TransferInfo *t)
+{
+	const Casesync__V1__CaseInfo	*ci = t->case_info;
+	size_t				 i;
+
+	if (ci == NULL)
+		return;
+	printf(",\"preview\":{");
+	transfer_json_kv("frame", ci->frame, 1);
+	transfer_json_kv("case_state", ci->state, 0);
+	transfer_json_kv("state_since", ci->state_since, 0);
+	transfer_json_kv("drang_start", ci->drang_start, 0);
+	transfer_json_kv("measure_start", ci->measure_start, 0);
+	transfer_json_kv("end_date", ci->end_date, 0);
+	printf(",\"extended\":%s,\"deadlines\":[",
+	    ci->extended ? "true" : "false");
+	for (i = 0; i < ci->n_deadlines; i++) {
+		printf("%s{", i > 0 ? "," : "");
+		transfer_json_kv("kind", ci->deadlines[i]->kind, 1);
+		transfer_json_kv("due", ci->deadlines[i]->due, 0);
+		printf(",\"days_left\":%d}", ci->deadlines[i]->days_left);
+	}
+	printf("],\"records\":%u,\"person_records\":%u,"
+	    "\"measure_records\":%u", t->records, t->person_records,
+	    t->measure_records);
+	transfer_json_kv("regisseur", t->regisseur, 0);
+	putchar('}');
+}
+
 static void
 transfer_json(const Casesync__V1__TransferInfo *t)
 {
@@ -81,8 +116,10 @@ transfer_json(const Casesync__V1__TransferInfo *t)
 	transfer_json_kv("rejection", t->rejection, 0);
 	transfer_json_kv("new_regisseur", t->new_regisseur, 0);
 	printf(",\"window_end\":%lld,\"completed_at\":%lld,"
-	    "\"purges_pending\":%u}", (long long)t->window_end,
+	    "\"purges_pending\":%u", (long long)t->window_end,
 	    (long long)t->completed_at, t->purges_pending);
+	transfer_json_preview(t);
+	putchar('}');
 }
 
 static void
@@ -108,10 +145,73 @@ transfer_print(const Casesync__V1__TransferInfo *t)
 	if (t->rejection[0] != '\0')
 		printf(" rejected: %s", str_vis(text, sizeof(text),
 		    t->rejection, strlen(t->rejection)));
+	if (t->case_info != NULL)
+		printf(" frame=%s case_state=%s records=%u persons=%u "
+		    "measures=%u", t->case_info->frame, t->case_info->state,
+		    t->records, t->person_records, t->measure_records);
 	if (t->note[0] != '\0')
 		printf(" note: %s", str_vis(text, sizeof(text), t->note,
 		    strlen(t->note)));
 	putchar('\n');
+}
+
+/* One transfer in full, for `transfer show`. */
+static void
+transfer_print_long(const Casesync__V1__TransferInfo *t)
+{
+	const Casesync__V1__CaseInfo	*ci = t->case_info;
+	char				 a[256], when[32];
+	char				 text[4 * WIRE_TEXT_MAX + 1];
+	size_t				 i;
+
+	printf("transfer %llu: %s\n", (unsigned long long)t->transfer_id,
+	    t->state);
+	printf("case:          %s\n", t->case_id);
+	printf("from office:   %s\n", str_vis(a, sizeof(a), t->from_office,
+	    strlen(t->from_office)));
+	printf("to office:     %s\n", str_vis(a, sizeof(a), t->to_office,
+	    strlen(t->to_office)));
+	transfer_time(when, sizeof(when), t->requested_at);
+	printf("requested by:  %s at %s\n", str_vis(a, sizeof(a),
+	    t->requested_by, strlen(t->requested_by)), when);
+	printf("reason:        %s\n", t->reason);
+	if (t->note[0] != '\0')
+		printf("note:          %s\n", str_vis(text, sizeof(text),
+		    t->note, strlen(t->note)));
+	if (t->decided_by[0] != '\0') {
+		transfer_time(when, sizeof(when), t->decided_at);
+		printf("decided by:    %s at %s\n", str_vis(a, sizeof(a),
+		    t->decided_by, strlen(t->decided_by)), when);
+	}
+	if (t->new_regisseur[0] != '\0')
+		printf("new regisseur: %s\n", str_vis(a, sizeof(a),
+		    t->new_regisseur, strlen(t->new_regisseur)));
+	if (t->rejection[0] != '\0')
+		printf("rejected:      %s\n", str_vis(text, sizeof(text),
+		    t->rejection, strlen(t->rejection)));
+	if (ci == NULL)
+		return;
+	printf("-- the case, as the server sees it (before you decide)\n");
+	printf("frame:         %s\n", ci->frame);
+	printf("state:         %s since %s\n", ci->state,
+	    ci->state_since[0] != '\0' ? ci->state_since : "-");
+	if (ci->drang_start[0] != '\0')
+		printf("drang start:   %s\n", ci->drang_start);
+	if (ci->measure_start[0] != '\0')
+		printf("measure start: %s\n", ci->measure_start);
+	if (ci->end_date[0] != '\0')
+		printf("end date:      %s%s\n", ci->end_date,
+		    ci->extended ? " (extended)" : "");
+	for (i = 0; i < ci->n_deadlines; i++)
+		printf("deadline:      %s %s (%d days left)\n",
+		    ci->deadlines[i]->kind, ci->deadlines[i]->due,
+		    ci->deadlines[i]->days_left);
+	printf("regisseur:     %s\n", t->regisseur[0] != '\0' ?
+	    str_vis(a, sizeof(a), t->regisseur, strlen(t->regisseur)) : "-");
+	printf("records:       %u (persons %u, measures %u; the server "
+	    "cannot tell children\n               from parents: roles are "
+	    "encrypted)\n", t->records, t->person_records,
+	    t->measure_records);
 }
 
 /* Connect, send "env", show the reply; EXIT_* */
@@ -159,8 +259,9 @@ transfer_call(struct cli *cli, const char *what, wire_env *env)
 	return cli_exit(r);
 }
 
+/* All transfers the user may see; with "show" only that one, in full. */
 static int
-transfer_list(struct cli *cli)
+transfer_list(struct cli *cli, uint64_t show)
 {
 	Casesync__V1__TransferListRequest	 lr;
 	struct identity				 id;
@@ -173,7 +274,7 @@ transfer_list(struct cli *cli)
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if (cli->json)
+	if (cli->json && show == 0)
 		printf("{\"transfers\":[");
 	while (more) {
 		casesync__v1__transfer_list_request__init(&lr);
@@ -193,6 +294,21 @@ transfer_list(struct cli *cli)
 			break;
 		}
 		for (i = 0; i < rep->transfer_list->n_transfers; i++) {
+			if (show != 0) {
+				if (rep->transfer_list->transfers[i]->
+				    transfer_id != show)
+					continue;
+				if (cli->json) {
+					transfer_json(
+					    rep->transfer_list->transfers[i]);
+					putchar('\n');
+				} else
+					transfer_print_long(
+					    rep->transfer_list->transfers[i]);
+				n++;
+				more = 0;
+				break;
+			}
 			if (cli->json) {
 				if (n > 0)
 					putchar(',');
@@ -204,15 +320,20 @@ transfer_list(struct cli *cli)
 			n++;
 		}
 		/* a page that ends without progress would loop forever */
-		more = rep->transfer_list->more &&
+		more = more && rep->transfer_list->more &&
 		    rep->transfer_list->n_transfers > 0;
 		wire_free(rep);
 		rep = NULL;
 	}
-	if (cli->json)
+	if (cli->json && show == 0)
 		printf("]}\n");
-	else if (r == 0 && n == 0)
+	else if (r == 0 && n == 0 && show == 0)
 		printf("no transfers\n");
+	if (r == 0 && n == 0 && show != 0) {
+		cli_errx("transfer show: no transfer %llu that you may see",
+		    (unsigned long long)show);
+		r = CS_ERR_NOT_FOUND;
+	}
 	wire_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -286,7 +407,15 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			transfer_usage(stderr);
 			return EXIT_USAGE;
 		}
-		return transfer_list(cli);
+		return transfer_list(cli, 0);
+	}
+	if (strcmp(sub, "show") == 0) {
+		if (idstr == NULL || cid != NULL || to != NULL ||
+		    reason != NULL || reg != NULL || note[0] != '\0') {
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+		return transfer_list(cli, tid);
 	}
 	if (strcmp(sub, "request") == 0) {
 		if (cid == NULL || !wire_uuid_ok(cid) || to == NULL ||

@@ -287,7 +287,8 @@ keys_is_holder(const Casesync__V1__KeySyncResponse *ks, const char *case_id,
 
 /*
  * Check one grant to this user and return its key in "key": 0, or why
- * it is refused.
+ * it is refused.  CS_ERR_NOT_FOUND: the user holds the case no more
+ * (the grant is moot: dropped, not an alarm; nothing is kept).
  */
 static int
 keys_grant_check(sqlite3 *db, X509 *ca,
@@ -316,6 +317,16 @@ keys_grant_check(sqlite3 *db, X509 *ca,
 		*why = "the signer's key is not certified by the CA, or "
 		    "changed";
 		return CS_ERR_TAMPERED;
+	}
+	/*
+	 * A grant made while this user held the case, delivered after she
+	 * left it (her laptop was offline meanwhile): no key is needed,
+	 * whoever signed it.  Keeping nothing is the safe side; the server
+	 * names the holders, as for every other check here.
+	 */
+	if (!keys_is_holder(ks, g->case_id, user)) {
+		*why = "this user does not hold the case (any more)";
+		return CS_ERR_NOT_FOUND;
 	}
 	if (!recovery && !keys_is_holder(ks, g->case_id, g->from_user)) {
 		*why = "the signer does not hold this case";
@@ -351,8 +362,17 @@ keys_take_grants(sqlite3 *db, X509 *ca,
 	if ((r = db_begin(db)) != 0)
 		goto out;
 	for (i = 0; i < ks->n_grants; i++) {
-		if (keys_grant_check(db, ca, ks, ks->grants[i], me, user, &g,
-		    key, &why) != 0) {
+		if ((r = keys_grant_check(db, ca, ks, ks->grants[i], me, user,
+		    &g, key, &why)) == CS_ERR_NOT_FOUND) {
+			log_info("keys: grant of case %s epoch %u from %s "
+			    "dropped: %s", g.case_id, g.epoch, g.from_user,
+			    why);
+			st->dropped++;
+			r = 0;
+			continue;
+		}
+		if (r != 0) {
+			r = 0;
 			log_warnx("keys: grant of case %s epoch %u from %s "
 			    "REJECTED: %s", g.case_id, g.epoch, g.from_user,
 			    why);

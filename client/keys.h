@@ -32,6 +32,8 @@ struct keyring;
 struct keys_stats {
 	uint64_t	received;	/* grants verified and kept */
 	uint64_t	rejected;	/* grants that failed a check */
+	uint64_t	dropped;	/* grants of cases this user holds
+					   no more: not kept, no alarm */
 	uint64_t	made;		/* grants this laptop made */
 	uint64_t	refused;	/* made, but refused by the server */
 	uint64_t	uncertified;	/* recipients whose key the CA did

@@ -167,7 +167,7 @@ wire_case_state_ok(const Casesync__V1__CaseState *m)
 	    wire_str_ok(m->approved_by, WIRE_STR_MAX);
 }
 
-static int
+int
 wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 {
 	size_t	i;

@@ -70,6 +70,8 @@ int	wire_uuid_ok(const char *s);
 int	wire_kind_ok(const char *s);
 /* One of DRANG, VOTS, OTS, VOOGDIJ. */
 int	wire_frame_ok(const char *s);
+/* A CaseInfo's fields (in replies and in a TransferInfo's preview). */
+int	wire_case_info_ok(const Casesync__V1__CaseInfo *m);
 
 /* The enum name without its prefix, e.g. "TOKEN_USED". */
 const char	*wire_error_name(int code);

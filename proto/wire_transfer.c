@@ -84,7 +84,11 @@ wire_transfer_info_ok(const Casesync__V1__TransferInfo *m)
 	    wire_text_opt_ok(m->rejection) &&
 	    wire_name_opt_ok(m->new_regisseur) && m->requested_at >= 0 &&
 	    m->decided_at >= 0 && m->window_end >= 0 &&
-	    m->completed_at >= 0;
+	    m->completed_at >= 0 && wire_name_opt_ok(m->regisseur) &&
+	    (m->case_info == NULL || (wire_case_info_ok(m->case_info) &&
+	    strcmp(m->case_info->case_id, m->case_id) == 0)) &&
+	    m->person_records <= m->records &&
+	    m->measure_records <= m->records - m->person_records;
 }
 
 static int

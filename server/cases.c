@@ -24,23 +24,6 @@
 #include "validate.h"
 #include "wire.h"
 
-/* Strings of one CaseInfo reply. */
-struct cases_reply {
-	Casesync__V1__CaseInfo		 info;
-	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX];
-	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX];
-	char				 due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
-	char				 kind[LC_DEADLINES_MAX][32];
-	char				 since[LC_DATE_LEN + 1];
-	char				 drang[LC_DATE_LEN + 1];
-	char				 measure[LC_DATE_LEN + 1];
-	char				 end[LC_DATE_LEN + 1];
-	char				 frame[16];
-	char				 state[32];
-	char				 case_id[STORE_UUID_LEN + 1];
-	char				 approved_by[STORE_NAME_MAX + 1];
-};
-
 struct cases_list {
 	struct cases_reply		*items;
 	Casesync__V1__CaseInfo		**ptrs;
@@ -66,9 +49,8 @@ cases_date(int64_t d, char *dst, size_t dstlen)
 		lc_date_format(d, dst, dstlen);
 }
 
-/* Fill "c" with "m" as seen on "today"; "c" must stay put while used. */
-static void
-cases_fill(struct cases_reply *c, const struct store_case_meta *m,
+void
+cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
     int64_t today)
 {
 	struct lc_deadline	 dl[LC_DEADLINES_MAX];
@@ -117,7 +99,7 @@ cases_reply(const wire_env *req, const struct store_case_meta *m,
 	struct cases_reply	 c;
 	wire_env		 env;
 
-	cases_fill(&c, m, today);
+	cases_info_fill(&c, m, today);
 	casesync__v1__envelope__init(&env);
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
@@ -230,7 +212,7 @@ cases_list_cb(const struct store_case_meta *m, void *arg)
 
 	if (l->n == l->max)
 		return CS_ERR_INTERNAL;
-	cases_fill(&l->items[l->n], m, l->today);
+	cases_info_fill(&l->items[l->n], m, l->today);
 	l->ptrs[l->n] = &l->items[l->n].info;
 	l->n++;
 	return 0;

@@ -10,11 +10,38 @@
 
 #include <stddef.h>
 
+#include "lifecycle.h"
+#include "store.h"
 #include "wire.h"
 
 struct buf;
+struct store_case_meta;
 struct store_device;
 struct worker;
+
+/* Strings of one CaseInfo reply. */
+struct cases_reply {
+	Casesync__V1__CaseInfo		 info;
+	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX];
+	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX];
+	char				 due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
+	char				 kind[LC_DEADLINES_MAX][32];
+	char				 since[LC_DATE_LEN + 1];
+	char				 drang[LC_DATE_LEN + 1];
+	char				 measure[LC_DATE_LEN + 1];
+	char				 end[LC_DATE_LEN + 1];
+	char				 frame[16];
+	char				 state[32];
+	char				 case_id[STORE_UUID_LEN + 1];
+	char				 approved_by[STORE_NAME_MAX + 1];
+};
+
+/*
+ * Fill "c" (c->info points into it: it must stay put while used) with
+ * "m" as seen on "today" (days since 1970-01-01).
+ */
+void	cases_info_fill(struct cases_reply *c,
+	    const struct store_case_meta *m, int64_t today);
 
 /* 1 if "req" is a message cases_handle() answers. */
 int	cases_wants(const wire_env *req);

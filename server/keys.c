@@ -284,6 +284,8 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 	wire_env		 env;
 	int			 more, r;
 
+	/* grants forgotten since (a membership ended): in the audit log */
+	keys_audit_dropped(w);
 	memset(&k, 0, sizeof(k));
 	k.st = w->st;
 	casesync__v1__key_sync_response__init(&k.resp);

@@ -31,4 +31,11 @@ int	keys_wants(const wire_env *req);
 int	keys_handle(struct worker *w, const struct store_device *dev,
 	    const wire_env *req, size_t max_frame, struct buf *out);
 
+/*
+ * Append a grant_dropped audit entry for each (case, user) whose grants
+ * the store forgot since the last call (keys_drop.c).  Failures are
+ * logged; the rows wait for the next call.
+ */
+void	keys_audit_dropped(struct worker *w);
+
 #endif /* KEYS_H */

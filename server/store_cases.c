@@ -41,8 +41,7 @@ store_bind_date(sqlite3_stmt *s, int i, int64_t d)
 	    sqlite3_bind_int64(s, i, d);
 }
 
-/* Load case "case_id" into *m.  NOT_FOUND or DB. */
-static int
+int
 store_case_load(struct store *st, const char *case_id,
     struct store_case_meta *m)
 {

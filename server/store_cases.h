@@ -22,6 +22,27 @@ struct store_case_meta {
 	int64_t		approver_id;				/* 0 if none */
 };
 
+/* Load case "case_id" into *m, for no one in particular.  NOT_FOUND or DB. */
+int	store_case_load(struct store *, const char *case_id,
+	    struct store_case_meta *m);
+
+/* What a transfer's receiving office may see before it decides. */
+struct store_transfer_preview {
+	struct store_case_meta	meta;
+	int64_t			records;	/* not deleted */
+	int64_t			persons;	/* of kind "person" */
+	int64_t			measures;	/* of kind "measure" */
+	char			regisseur[STORE_NAME_MAX + 1];	/* "" */
+};
+
+/*
+ * The preview of case "case_id" (store_transfer_preview.c): its
+ * lifecycle metadata, its records counted by kind, its regisseur's name.
+ * NOT_FOUND or DB.  The caller decides who may see it.
+ */
+int	store_transfer_preview(struct store *, const char *case_id,
+	    struct store_transfer_preview *out);
+
 /*
  * The metadata of "case_id" for "actor", who must be a member of the
  * case or a teamleider of its office (CS_ERR_AUTH otherwise).

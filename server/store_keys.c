@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
+#include "store_keys_int.h"
 #include "wire_keys.h"
 
 static const char store_keys_sql[] =
@@ -87,6 +88,7 @@ store_keys_schema(struct store *st)
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_exec(st, store_keys_sql)) != 0 ||
+	    (r = store_keys_forget_schema(st)) != 0 ||
 	    (r = store_commit(st)) != 0) {
 		store_rollback(st);
 		return r;
@@ -266,9 +268,25 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	int			 rc, r = CS_ERR_DB;
 
 	*more = 0;
+	/*
+	 * Not a grant from a former holder of that epoch who holds the case
+	 * no more: the laptop could not verify it, a holder replaces it
+	 * (store_key_needs), and the new one comes with a new id.  A grant
+	 * from someone who never held the epoch is sent: the laptop
+	 * refuses it and says so.
+	 */
 	if (store_prepare(st, "SELECT " STORE_KEYS_GRANT_COLS ", g.id FROM"
-	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 ORDER BY g.id"
-	    " LIMIT ?3", &s) != 0)
+	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 AND NOT"
+	    " (g.from_user <> '" WIRE_RECOVERY_USER "' AND"
+	    " (EXISTS (SELECT 1 FROM key_grants h JOIN users su ON"
+	    " su.id = h.to_user WHERE h.case_id = g.case_id AND"
+	    " h.epoch = g.epoch AND su.name = g.from_user) OR EXISTS (SELECT 1"
+	    " FROM key_forgotten f JOIN users su ON su.id = f.user_id WHERE"
+	    " f.case_id = g.case_id AND f.user_id = su.id AND"
+	    " f.epoch = g.epoch AND su.name = g.from_user)) AND NOT"
+	    " coalesce((SELECT " STORE_KEYS_IS_HOLDER("g.case_id", "su.id")
+	    " FROM users su WHERE su.name = g.from_user), 0))"
+	    " ORDER BY g.id LIMIT ?3", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, since) != SQLITE_OK ||

@@ -13,14 +13,45 @@
 #include <stdint.h>
 
 #include "e2e.h"
-
-struct store;
-struct store_user;
+#include "store.h"
 
 #define STORE_RECOVERY_ID	0	/* to_user of grants to the recovery key */
 
 /* Create the tables and triggers if missing (store_open() calls it). */
 int	store_keys_schema(struct store *);
+
+/*
+ * store_keys_forget.c: the triggers that move a user's grants of a case
+ * to key_forgotten once she holds it no more (called by
+ * store_keys_schema inside its transaction).
+ */
+int	store_keys_forget_schema(struct store *);
+
+#define STORE_GRANT_DROPS_MAX	64	/* (case, user) per call */
+
+/* The forgotten grants of one user and case, for the audit log. */
+struct store_grant_drop {
+	char	case_id[STORE_UUID_LEN + 1];
+	int64_t	user_id;
+	char	user[STORE_NAME_MAX + 1];
+	char	role[STORE_ROLE_MAX + 1];
+	char	office[STORE_NAME_MAX + 1];
+	int64_t	epochs;			/* how many */
+	int64_t	first, last;		/* lowest and highest epoch */
+	int	purged;			/* a device of hers purged the case
+					   (else: she holds it no more) */
+};
+
+/*
+ * The forgotten grants not yet audited, grouped by (case, user, why), at
+ * most STORE_GRANT_DROPS_MAX: cb(d, n, arg) is called inside the
+ * transaction that marks them audited (it appends the entries there:
+ * store_audit_append_in); a cb error rolls both back.  A cheap probe
+ * when there are none.
+ */
+int	store_keys_dropped(struct store *,
+	    int (*cb)(const struct store_grant_drop *, size_t, void *),
+	    void *arg);
 
 /*
  * The published key of user "user_id" ("recovery" key for

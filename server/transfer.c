@@ -15,10 +15,13 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "cases.h"
 #include "errors.h"
+#include "keys.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_cases.h"
 #include "store_transfer.h"
 #include "transfer.h"
 #include "util.h"
@@ -29,6 +32,7 @@ struct transfer_list {
 	struct store_transfer		*items;
 	Casesync__V1__TransferInfo	*infos;
 	Casesync__V1__TransferInfo	**ptrs;
+	struct transfer_preview		*prev;	/* of REQUESTED ones */
 	size_t				 n, max;
 };
 
@@ -47,10 +51,30 @@ transfer_wants(const wire_env *req)
 	}
 }
 
-/* "info" points into "t", which must stay put while it is used. */
-static void
-transfer_fill(Casesync__V1__TransferInfo *info, struct store_transfer *t)
+/* A REQUESTED transfer's preview for the receiving office. */
+struct transfer_preview {
+	struct store_transfer_preview	p;
+	struct cases_reply		c;
+};
+
+static uint32_t
+transfer_u32(int64_t v)
 {
+	return v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/*
+ * "info" points into "t" and "pv", which must stay put while it is
+ * used.  "pv" (NULL: none) is filled for a REQUESTED transfer: what the
+ * receiving office sees before it decides.  Once decided, the other
+ * side has no business with the case's state: no preview.
+ */
+static int
+transfer_fill(struct store *st, Casesync__V1__TransferInfo *info,
+    struct store_transfer *t, struct transfer_preview *pv)
+{
+	int	r;
+
 	casesync__v1__transfer_info__init(info);
 	info->transfer_id = (uint64_t)t->id;
 	info->case_id = t->case_id;
@@ -69,6 +93,18 @@ transfer_fill(Casesync__V1__TransferInfo *info, struct store_transfer *t)
 	info->completed_at = t->completed_at;
 	info->purges_pending = t->purges_pending > UINT32_MAX ? UINT32_MAX :
 	    (uint32_t)t->purges_pending;
+	info->regisseur = (char *)(uintptr_t)"";
+	if (pv == NULL || strcmp(t->state, "REQUESTED") != 0)
+		return 0;
+	if ((r = store_transfer_preview(st, t->case_id, &pv->p)) != 0)
+		return r;
+	cases_info_fill(&pv->c, &pv->p.meta, lc_date_from_time(time_now()));
+	info->case_info = &pv->c.info;
+	info->records = transfer_u32(pv->p.records);
+	info->person_records = transfer_u32(pv->p.persons);
+	info->measure_records = transfer_u32(pv->p.measures);
+	info->regisseur = pv->p.regisseur;
+	return 0;
 }
 
 /* A typed refusal with "what: why": the transfer family's own codes. */
@@ -117,18 +153,30 @@ transfer_audit(struct worker *w, const struct store_device *dev,
 }
 
 static int
-transfer_reply(const wire_env *req, struct store_transfer *t,
-    size_t max_frame, struct buf *out)
+transfer_reply(struct worker *w, const wire_env *req,
+    struct store_transfer *t, size_t max_frame, struct buf *out)
 {
-	Casesync__V1__TransferInfo	info;
-	wire_env			env;
+	Casesync__V1__TransferInfo	 info;
+	struct transfer_preview		*pv = NULL;
+	wire_env			 env;
+	int				 r;
 
-	transfer_fill(&info, t);
+	if (strcmp(t->state, "REQUESTED") == 0 &&
+	    (pv = calloc(1, sizeof(*pv))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = transfer_fill(w->st, &info, t, pv)) != 0) {
+		free(pv);
+		return wire_refuse(out, req->id, r,
+		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "transfer",
+		    NULL);
+	}
 	casesync__v1__envelope__init(&env);
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
 	env.transfer_info = &info;
-	return wire_encode(&env, max_frame, out);
+	r = wire_encode(&env, max_frame, out);
+	free(pv);
+	return r;
 }
 
 static int
@@ -157,7 +205,7 @@ transfer_request(struct worker *w, const struct store_device *dev,
 	}
 	log_info("case %s: transfer %lld requested by user %lld",
 	    m->case_id, (long long)t.id, (long long)dev->user.id);
-	return transfer_reply(req, &t, max_frame, out);
+	return transfer_reply(w, req, &t, max_frame, out);
 }
 
 static int
@@ -211,7 +259,7 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 	    (long long)tid, t.case_id, t.state, (long long)dev->user.id);
 	if (seq != 0)
 		server_note_seq(w->srv, seq);
-	return transfer_reply(req, &t, max_frame, out);
+	return transfer_reply(w, req, &t, max_frame, out);
 }
 
 static int
@@ -252,7 +300,18 @@ transfer_list(struct worker *w, const struct store_device *dev,
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
-		transfer_fill(&l.infos[i], &l.items[i]);
+		if (strcmp(l.items[i].state, "REQUESTED") == 0 &&
+		    l.prev == NULL && (l.prev = calloc(l.max,
+		    sizeof(*l.prev))) == NULL) {
+			r = CS_ERR_ALLOC;
+			goto out;
+		}
+		if ((r = transfer_fill(w->st, &l.infos[i], &l.items[i],
+		    l.prev != NULL ? &l.prev[i] : NULL)) != 0) {
+			r = transfer_refuse(out, req->id, r, "transfer list",
+			    NULL);
+			goto out;
+		}
 		l.ptrs[i] = &l.infos[i];
 	}
 	casesync__v1__transfer_list__init(&tl);
@@ -268,6 +327,7 @@ transfer_list(struct worker *w, const struct store_device *dev,
 	free(l.items);
 	free(l.infos);
 	free(l.ptrs);
+	free(l.prev);
 	return r;
 }
 
@@ -418,5 +478,6 @@ transfer_tick(struct worker *w)
 		log_info("transfer: expired access ended (seq %lld)",
 		    (long long)seq);
 		server_note_seq(w->srv, seq);
+		keys_audit_dropped(w);
 	}
 }

@@ -89,6 +89,57 @@ needs_cb(const char *case_id, uint32_t epoch, int new_epoch, int64_t to,
 	return 0;
 }
 
+/* Counts the grants delivered, and those signed by "from". */
+struct got {
+	const char	*from;
+	int		 n, from_n;
+	uint32_t	 epochs;	/* bit e: epoch e delivered */
+};
+
+static int
+got_cb(const struct e2e_grant *g, int64_t id, void *arg)
+{
+	struct got	*o = arg;
+
+	ASSERT_INT_GE(id, 1);
+	o->n++;
+	if (o->from != NULL && strcmp(g->from_user, o->from) == 0)
+		o->from_n++;
+	if (g->epoch < 32)
+		o->epochs |= 1u << g->epoch;
+	return 0;
+}
+
+static void
+got(int64_t user, const char *from, struct got *o)
+{
+	int	more;
+
+	memset(o, 0, sizeof(*o));
+	o->from = from;
+	ASSERT_INT_EQ(store_grants_to(st, user, 0, 100, got_cb, o, &more), 0);
+	ASSERT_INT_EQ(more, 0);
+}
+
+struct drops {
+	int				n;
+	struct store_grant_drop		d[4];
+};
+
+static int
+drops_cb(const struct store_grant_drop *d, size_t n, void *arg)
+{
+	struct drops	*o = arg;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (o->n < 4)
+			o->d[o->n] = d[i];
+		o->n++;
+	}
+	return 0;
+}
+
 static int
 has(const struct needs *n, int64_t id)
 {
@@ -105,6 +156,8 @@ main(void)
 {
 	struct e2e_grant	g[4];
 	struct needs		nd;
+	struct got		gt;
+	struct drops		dr;
 	uint8_t			k1[E2E_KEY_LEN], k2[E2E_KEY_LEN];
 	int64_t			id, seq;
 	int			res[4];
@@ -240,12 +293,35 @@ main(void)
 	ASSERT_INT_EQ(res[0], 0);
 	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "xavier", 1, 0,
 	    &seq), 0);
+	/* not sent meanwhile: it cannot be verified any more */
+	got(bram.id, "xavier", &gt);
+	ASSERT_INT_EQ(gt.from_n, 0);
 	memset(&nd, 0, sizeof(nd));
 	ASSERT_INT_EQ(store_key_needs(st, femke.id, 100, needs_cb, &nd), 0);
 	ASSERT_INT_EQ(has(&nd, bram.id), 1);	/* epoch 2 again */
 	grant(&g[0], k2, 2, "femke", kf, "bram", kb);
 	ASSERT_INT_EQ(store_grants_put(st, &femke, g, 1, NOW, res), 0);
 	ASSERT_INT_EQ(res[0], 0);		/* replaced xavier's */
+	got(bram.id, "femke", &gt);
+	ASSERT_INT_EQ(gt.from_n, 1);
+	TEST_DONE();
+
+	TEST_START("a removed member's grants are forgotten, and audited once");
+	got(xavier.id, NULL, &gt);
+	ASSERT_INT_EQ(gt.n, 0);
+	memset(&dr, 0, sizeof(dr));
+	ASSERT_INT_EQ(store_keys_dropped(st, drops_cb, &dr), 0);
+	ASSERT_INT_EQ(dr.n, 2);		/* bram earlier (epoch 1), xavier */
+	ASSERT_STR_EQ(dr.d[0].user, "bram");
+	ASSERT_INT_EQ(dr.d[0].first, 1);
+	ASSERT_STR_EQ(dr.d[1].user, "xavier");
+	ASSERT_STR_EQ(dr.d[1].case_id, CASE1);
+	ASSERT_INT_EQ(dr.d[1].epochs, 1);
+	ASSERT_INT_EQ(dr.d[1].last, 2);
+	ASSERT_INT_EQ(dr.d[1].purged, 0);
+	memset(&dr, 0, sizeof(dr));
+	ASSERT_INT_EQ(store_keys_dropped(st, drops_cb, &dr), 0);
+	ASSERT_INT_EQ(dr.n, 0);
 	TEST_DONE();
 
 	TEST_START("a case to rotate asks every holder, key or not");
@@ -254,6 +330,21 @@ main(void)
 	ASSERT_INT_EQ(nd.new_epoch, 1);
 	ASSERT_INT_EQ(nd.epoch, 3);
 	ASSERT_INT_EQ(has(&nd, xavier.id), 0);
+	TEST_DONE();
+
+	TEST_START("a re-added member lacks every epoch again");
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "xavier", 0, 0,
+	    &seq), 0);
+	memset(&nd, 0, sizeof(nd));
+	ASSERT_INT_EQ(store_key_needs(st, anna.id, 100, needs_cb, &nd), 0);
+	ASSERT_INT_EQ(has(&nd, xavier.id), 1);
+	grant(&g[0], k1, 1, "anna", ka, "xavier", kx);
+	grant(&g[1], k1, 2, "anna", ka, "xavier", kx);
+	ASSERT_INT_EQ(store_grants_put(st, &anna, g, 2, NOW, res), 0);
+	ASSERT_INT_EQ(res[0], 0);
+	ASSERT_INT_EQ(res[1], 0);	/* epoch 2: his old one was forgotten */
+	got(xavier.id, NULL, &gt);
+	ASSERT_INT_EQ(gt.epochs, (1u << 1) | (1u << 2));
 	TEST_DONE();
 
 	store_close(st);

@@ -216,6 +216,60 @@ test_info_list(void)
 }
 
 static void
+test_info_preview(void)
+{
+	Casesync__V1__TransferInfo	 t;
+	Casesync__V1__CaseInfo		 ci;
+	Casesync__V1__CaseDeadline	 dl, *dlp[1] = { &dl };
+	wire_env			 env;
+
+	TEST_START("TransferInfo preview: case info of the case, counts");
+	casesync__v1__envelope__init(&env);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
+	env.transfer_info = &t;
+	info_init(&t);
+	t.state = (char *)(uintptr_t)"REQUESTED";
+	casesync__v1__case_info__init(&ci);
+	ci.case_id = (char *)(uintptr_t)CASE1;
+	ci.frame = (char *)(uintptr_t)"DRANG";
+	ci.state = (char *)(uintptr_t)"DRANG_INTENSIEF";
+	ci.state_since = (char *)(uintptr_t)"2026-11-02";
+	ci.drang_start = (char *)(uintptr_t)"2026-11-02";
+	casesync__v1__case_deadline__init(&dl);
+	dl.kind = (char *)(uintptr_t)"toetsing";
+	dl.due = (char *)(uintptr_t)"2026-12-14";
+	dl.days_left = 14;
+	ci.deadlines = dlp;
+	ci.n_deadlines = 1;
+	t.case_info = &ci;
+	t.records = 14;
+	t.person_records = 4;
+	t.measure_records = 10;
+	t.regisseur = (char *)(uintptr_t)"anna";
+	ASSERT_INT_EQ(ok(&env), 1);
+	t.measure_records = 11;		/* 4 + 11 > 14 */
+	ASSERT_INT_EQ(ok(&env), 0);
+	t.measure_records = 0;
+	t.person_records = 15;
+	ASSERT_INT_EQ(ok(&env), 0);
+	t.person_records = 4;
+	t.regisseur = (char *)(uintptr_t)"\xff";
+	ASSERT_INT_EQ(ok(&env), 0);
+	t.regisseur = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 1);
+	/* the case info of another case */
+	ci.case_id = (char *)(uintptr_t)"22222222-2222-4222-8222-222222222222";
+	ASSERT_INT_EQ(ok(&env), 0);
+	ci.case_id = (char *)(uintptr_t)CASE1;
+	ci.state = (char *)(uintptr_t)"SLAPEND";
+	ASSERT_INT_EQ(ok(&env), 0);
+	ci.state = (char *)(uintptr_t)"DRANG_INTENSIEF";
+	dl.due = (char *)(uintptr_t)"14-12-2026";
+	ASSERT_INT_EQ(ok(&env), 0);
+	TEST_DONE();
+}
+
+static void
 test_team_glass(void)
 {
 	Casesync__V1__TeamAssign	ta;
@@ -267,6 +321,7 @@ main(void)
 	test_request();
 	test_decision();
 	test_info_list();
+	test_info_preview();
 	test_team_glass();
 	ASSERT_STR_EQ(wire_error_name(
 	    CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER), "OWN_TRANSFER");

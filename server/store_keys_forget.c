@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_keys_forget.c - the server forgets the case keys a user lost
+ * (see store_keys.h, docs/E2E.md "Membership and the epochs a user
+ * holds").
+ *
+ * A user who stops being a holder of a case (her membership ends: a
+ * removal, the end of a handover window or of a glass access; a
+ * teamleider whose office gives the case away, or whose office's
+ * transfer is rejected or revoked; a change of role or office) has her
+ * devices purge the case, keys included.  Her grants would otherwise
+ * stay in key_grants and tell every key holder she still has those
+ * epochs, so that she would never get them again once she is back.
+ * Triggers move those grants, in the transaction that ends the
+ * holding (or that records a purge receipt: a device deleted the case
+ * and its keys), to key_forgotten: the grants are gone, the fact that she
+ * held those epochs stays (a grant she signed is from a former holder,
+ * not a forgery), and casesyncd writes a grant_dropped audit entry for
+ * each (case, user) (store_keys_dropped).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_keys.h"
+#include "store_keys_int.h"
+
+/* The grants of key_grants matching "cond" whose user holds no more. */
+#define FORGET_WHERE(cond)						\
+    " WHERE " cond " AND key_grants.to_user <> 0 AND NOT "		\
+    STORE_KEYS_IS_HOLDER("key_grants.case_id", "key_grants.to_user")
+
+#define FORGET_MOVE(why, where)						\
+    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user,"	\
+    " at, why) SELECT case_id, epoch, to_user, from_user,"		\
+    " CAST(strftime('%s', 'now') AS INTEGER), '" why "'"		\
+    " FROM key_grants" where ";"					\
+    " DELETE FROM key_grants" where ";"
+
+/* Forget the grants matching "cond" of users who hold no more. */
+#define FORGET(cond)	FORGET_MOVE("holder", FORGET_WHERE(cond))
+
+static const char store_forget_sql[] =
+    "CREATE TABLE IF NOT EXISTS key_forgotten ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " from_user TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " why TEXT NOT NULL CHECK (why IN ('holder', 'purge')),"
+    " audited INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS key_forgotten_held ON"
+    " key_forgotten(case_id, user_id, epoch);"
+    "CREATE INDEX IF NOT EXISTS key_forgotten_unaudited ON"
+    " key_forgotten(id) WHERE audited = 0;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_member AFTER DELETE ON"
+    " case_members BEGIN"
+    FORGET("key_grants.case_id = old.case_id AND"
+    " key_grants.to_user = old.user_id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_office AFTER UPDATE OF"
+    " office_id ON cases WHEN new.office_id <> old.office_id BEGIN"
+    FORGET("key_grants.case_id = new.id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
+    " state ON transfers WHEN new.state <> old.state BEGIN"
+    FORGET("key_grants.case_id = new.case_id")
+    " END;"
+    /*
+     * A device deleted the case, keys included, while its user may
+     * still hold it (a teamleider of the office removed as a member):
+     * her grants go, and a holder grants them again.  With several
+     * devices each receipt does so once more; the last one settles it.
+     */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
+    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
+    " old.receipt_at IS NULL BEGIN"
+    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
+    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
+    " id = new.device_id)")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
+    " role, office_id ON users BEGIN"
+    FORGET("key_grants.to_user = new.id")
+    " END;";
+
+int
+store_keys_forget_schema(struct store *st)
+{
+	return store_exec(st, store_forget_sql);
+}
+
+int
+store_keys_dropped(struct store *st,
+    int (*cb)(const struct store_grant_drop *, size_t, void *), void *arg)
+{
+	sqlite3_stmt		*s = NULL;
+	struct store_grant_drop	*d = NULL;
+	int64_t			 top = 0, any = 0;
+	size_t			 n = 0;
+	int			 rc, r;
+
+	/* an index probe when there is nothing to record */
+	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM key_forgotten"
+	    " WHERE audited = 0)", &any, "", NULL, NULL)) != 0 || any == 0)
+		return r;
+	if ((d = calloc(STORE_GRANT_DROPS_MAX, sizeof(*d))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = store_begin(st)) != 0)
+		goto out;
+	r = CS_ERR_DB;
+	if (store_prepare(st, "SELECT f.case_id, f.user_id,"
+	    " coalesce(u.name, ''), coalesce(u.role, ''),"
+	    " coalesce(o.name, ''), count(*), min(f.epoch), max(f.epoch),"
+	    " max(f.id), f.why = 'purge' FROM key_forgotten f LEFT JOIN"
+	    " users u ON u.id = f.user_id LEFT JOIN offices o ON"
+	    " o.id = u.office_id WHERE f.audited = 0 GROUP BY f.case_id,"
+	    " f.user_id, f.why ORDER BY max(f.id) LIMIT ?1", &s) != 0)
+		goto fail;
+	if (sqlite3_bind_int(s, 1, STORE_GRANT_DROPS_MAX) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_col_text(s, 0, d[n].case_id,
+		    sizeof(d[n].case_id)) != 0 ||
+		    store_col_text(s, 2, d[n].user, sizeof(d[n].user)) != 0 ||
+		    store_col_text(s, 3, d[n].role, sizeof(d[n].role)) != 0 ||
+		    store_col_text(s, 4, d[n].office, sizeof(d[n].office)) != 0)
+			goto fail;
+		d[n].user_id = sqlite3_column_int64(s, 1);
+		d[n].epochs = sqlite3_column_int64(s, 5);
+		d[n].first = sqlite3_column_int64(s, 6);
+		d[n].last = sqlite3_column_int64(s, 7);
+		d[n].purged = sqlite3_column_int(s, 9) != 0;
+		if (sqlite3_column_int64(s, 8) > top)
+			top = sqlite3_column_int64(s, 8);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	/*
+	 * The groups taken are those whose newest row is at most "top"
+	 * (by max(id), in order); the others wait for the next call.
+	 */
+	if (n > 0 && ((r = cb(d, n, arg)) != 0 ||
+	    (r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
+	    " audited = 0 AND (case_id, user_id, why) IN (SELECT case_id,"
+	    " user_id, why FROM key_forgotten WHERE audited = 0 GROUP BY"
+	    " case_id, user_id, why HAVING max(id) <= ?1)", NULL, "i", &top,
+	    NULL)) != 0))
+		goto fail;
+	if ((r = store_commit(st)) != 0)
+		goto fail;
+	goto out;
+ fail:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	s = NULL;
+	store_rollback(st);
+ out:
+	free(d);
+	return r;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_transfer_preview.c - what the receiving office of a transfer may
+ * see of the case before it decides (see store_cases.h): the lifecycle
+ * metadata, the number of records by kind and the regisseur's name.
+ * The server cannot count children: a person's role is in the sealed
+ * body, so persons of every role are counted together.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_cases.h"
+#include "store_int.h"
+
+int
+store_transfer_preview(struct store *st, const char *case_id,
+    struct store_transfer_preview *out)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = store_case_load(st, case_id, &out->meta)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	/* one pass over the case's records (records_case index) */
+	if (store_prepare(st, "SELECT count(*), coalesce(sum(kind ="
+	    " 'person'), 0), coalesce(sum(kind = 'measure'), 0), coalesce("
+	    "(SELECT u.name FROM cases c JOIN users u ON u.id ="
+	    " c.regisseur_id WHERE c.id = ?1), '') FROM records WHERE"
+	    " case_id = ?1 AND deleted = 0", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW ||
+	    store_col_text(s, 3, out->regisseur,
+	    sizeof(out->regisseur)) != 0)
+		goto out;
+	out->records = sqlite3_column_int64(s, 0);
+	out->persons = sqlite3_column_int64(s, 1);
+	out->measures = sqlite3_column_int64(s, 2);
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
