@@ -444,7 +444,12 @@ record_get(struct cli *cli, const char *rid)
 		    (long long)rec.version, rec.deleted ? " (deleted)" : "");
 		for (i = 0; i < b.n; i++) {
 			printf("  %s: ", b.f[i].name);
-			print_value(b.f[i].value, b.f[i].len);
+			/* a marker is binary: casesync conflicts shows it */
+			if (body_name_is_marker(b.f[i].name))
+				fputs("(values in conflict: see casesync "
+				    "conflicts)", stdout);
+			else
+				print_value(b.f[i].value, b.f[i].len);
 			putchar('\n');
 		}
 	}
