@@ -38,7 +38,7 @@ struct pull_item {
  * The users of the author devices of one reply, looked up once per
  * device (a reply seldom has more than a few authors).
  */
-#define SYNC_AUTHORS_CACHE	16
+#define SYNC_AUTHORS_CACHE	64
 
 struct sync_authors {
 	struct {

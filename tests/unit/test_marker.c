@@ -119,12 +119,12 @@ test_roundtrip(void)
 	/* more values than the caller has room for */
 	ASSERT_INT_EQ(marker_decode(p, len, out, 1, &n, &legacy),
 	    CS_ERR_FORMAT);
+	free(q);
+	q = NULL;
 	/* two equal values cannot be encoded */
 	memcpy(&out[0], &in[0], sizeof(in[0]));
 	memcpy(&out[1], &in[0], sizeof(in[0]));
 	ASSERT_INT_EQ(marker_encode(out, 2, &q, &len2), CS_ERR_FORMAT);
-	free(q);
-	q = NULL;
 	ASSERT_PTR_EQ(q, NULL);
 	ASSERT_INT_EQ(marker_encode(in, 1, &q, &len2), CS_ERR_FORMAT);
 	val(&out[0], 0, "x", 1, "1", "a");	/* removed, with a value */

@@ -141,7 +141,8 @@ assert_marker(const struct body *b, const char *name, const char *mine)
 		ASSERT_INT_EQ(v[0].present, mine != NULL);
 		if (mine != NULL) {
 			ASSERT_INT_EQ(v[0].len, strlen(mine));
-			ASSERT_MEM_EQ(v[0].value, mine, v[0].len);
+			if (v[0].len > 0)
+				ASSERT_MEM_EQ(v[0].value, mine, v[0].len);
 		}
 		return;
 	}
@@ -149,15 +150,17 @@ assert_marker(const struct body *b, const char *name, const char *mine)
 	cur = body_get(b, name);
 	for (i = 0; i < 2; i++) {
 		if (v[i].present != (mine != NULL) || (mine != NULL &&
-		    (v[i].len != strlen(mine) ||
-		    memcmp(v[i].value, mine, v[i].len) != 0)))
+		    (v[i].len != strlen(mine) || (v[i].len > 0 &&
+		    memcmp(v[i].value, mine, v[i].len) != 0))))
 			continue;
 		hit++;
 		/* the other value is the field's current one */
 		ASSERT_INT_EQ(v[1 - i].present, cur != NULL);
-		if (cur != NULL) {
+		if (cur != NULL && cur->len > 0) {
 			ASSERT_INT_EQ(v[1 - i].len, cur->len);
 			ASSERT_MEM_EQ(v[1 - i].value, cur->value, cur->len);
+		} else if (cur != NULL) {
+			ASSERT_INT_EQ(v[1 - i].len, 0);
 		}
 	}
 	ASSERT_INT_EQ(hit, 1);
