@@ -410,6 +410,7 @@ struct resolve_ctx {
 	int			 found;		/* the field has a marker */
 	int			 ok;		/* one choice: "pick" */
 	size_t			 pick;
+	char			 author[MARKER_NAME_MAX + 1];	/* of it */
 	const char		*why;		/* no choice: why not */
 };
 
@@ -482,11 +483,17 @@ resolve_field_cb(const char *name, const struct marker_value *v, size_t n,
 	if (nmatch > 0 && !differ) {
 		rc->ok = 1;
 		rc->pick = first;
+		memcpy(rc->author, v[first].user_name, sizeof(rc->author));
 		return 1;
 	}
 	rc->why = nmatch == 0 ? "no value matches that choice" :
 	    "that choice matches more than one value";
  refuse:
+	/* the list shows case content: the read is logged first */
+	if (readlog_add(rc->cx.db, "show", rc->cx.rec->case_id) != 0) {
+		cli_errx("%s: %s", name, rc->why);
+		return 1;
+	}
 	cli_errx("%s: %s; the values are:", name, rc->why);
 	for (i = 0; i < n; i++)
 		conflict_print_value(stderr, &rc->cx, &v[i], i, cur);
@@ -584,6 +591,7 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
+	rc.cx.rec = &rec;
 	if ((r = merge_conflicts(&b, resolve_field_cb, &rc)) < 0)
 		goto out;
 	if (!rc.found) {
@@ -611,8 +619,9 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	if (rc.by == RESOLVE_NEW)
 		printf("resolved %s %s: a new value\n", rid, rc.field);
 	else
-		printf("resolved %s %s: value %zu\n", rid, rc.field,
-		    rc.pick + 1);
+		printf("resolved %s %s: value %zu, by %s\n", rid, rc.field,
+		    rc.pick + 1, rc.author[0] != '\0' ? rc.author :
+		    "an unknown author");
  out:
 	db_record_clear(&rec);
 	body_free(&b);

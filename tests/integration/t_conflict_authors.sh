@@ -107,6 +107,7 @@ expect_eq "nothing changed" "$(labels b)" "$(labels a)"
 # bert resolves for anna's value; everyone gets it
 laptop b resolve --record "$R" --field phone --author anna >"$T/out" ||
     fail "resolve --author: $(cat "$T/out")"
+grep -q "value 1, by anna" "$T/out" || fail "resolve says: $(cat "$T/out")"
 expect_eq "bert's laptop took anna's value" "$(field b "$R" phone)" 111
 sync_ok b
 sync_ok a
