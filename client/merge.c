@@ -26,14 +26,27 @@ enum merge_kind {
 /*
  * One output field: "name" is its name, or the user name of a marker;
  * a marker records "src" (mine, NULL if absent) and "theirs" (NULL if
- * absent).
+ * absent), with the authors the markers "mk_mine" and "mk_theirs" of
+ * the inputs name for those values, and keeps the values of "old", the
+ * merged marker it replaces (NULL if none).
  */
 struct merge_slot {
 	const char		*name;
 	const struct body_field	*src;
 	const struct body_field	*theirs;
+	const struct body_field	*mk_mine;
+	const struct body_field	*mk_theirs;
+	const struct body_field	*old;
 	enum merge_kind		 kind;
 };
+
+/* 1 if "a" and "b" hold the same value (or are both a removal). */
+static int
+merge_same_value(const struct marker_value *a, const struct marker_value *b)
+{
+	return a->present == b->present && a->len == b->len &&
+	    (a->len == 0 || memcmp(a->value, b->value, a->len) == 0);
+}
 
 /* One side of a conflict as a marker value; bad author strings: "". */
 static void
@@ -54,6 +67,76 @@ merge_side(struct marker_value *v, const struct body_field *f,
 	if (by->user_name != NULL && marker_user_name_ok(by->user_name))
 		memcpy(v->user_name, by->user_name,
 		    strlen(by->user_name) + 1);
+}
+
+/*
+ * A side's value may be one an earlier conflict already recorded, with
+ * its author: a laptop that merged pushed a record whose field holds a
+ * colleague's value, and the server names the merging laptop's user as
+ * the author of that version.  Take the author and time the marker
+ * "mk" (NULL, or a legacy one: no authors) gives for the same value.
+ * Returns 1 if it did.
+ */
+static int
+merge_attrib(struct marker_value *v, const struct body_field *mk)
+{
+	struct marker_value	e[MARKER_VALUES_MAX];
+	size_t			n, i;
+	int			legacy;
+
+	if (mk == NULL || marker_decode(mk->value, mk->len, e,
+	    MARKER_VALUES_MAX, &n, &legacy) != 0 || legacy)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!merge_same_value(v, &e[i]) || e[i].user_name[0] == '\0')
+			continue;
+		v->hlc = e[i].hlc;
+		memcpy(v->user_id, e[i].user_id, sizeof(v->user_id));
+		memcpy(v->user_name, e[i].user_name, sizeof(v->user_name));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The values of the marker "s" makes into v[0..*n-1]: the two sides,
+ * then the values of the marker it replaces that neither side holds,
+ * the newest first while there is room (MARKER_VALUES_MAX).
+ */
+static void
+merge_mark_values(const struct merge_slot *s,
+    const struct merge_author *mine_by, const struct merge_author *theirs_by,
+    struct marker_value *v, size_t *n)
+{
+	struct marker_value	e[MARKER_VALUES_MAX];
+	size_t			ne, i, j, best;
+	int			legacy, taken[MARKER_VALUES_MAX] = { 0 };
+
+	merge_side(&v[0], s->src, mine_by);
+	if (!merge_attrib(&v[0], s->mk_mine))
+		(void)merge_attrib(&v[0], s->mk_theirs);
+	merge_side(&v[1], s->theirs, theirs_by);
+	if (!merge_attrib(&v[1], s->mk_theirs))
+		(void)merge_attrib(&v[1], s->mk_mine);
+	*n = 2;
+	if (s->old == NULL || marker_decode(s->old->value, s->old->len, e,
+	    MARKER_VALUES_MAX, &ne, &legacy) != 0)
+		return;
+	/* values already listed are not kept twice */
+	for (i = 0; i < ne; i++)
+		for (j = 0; j < i + 2 && !taken[i]; j++)
+			taken[i] = j < 2 ? merge_same_value(&e[i], &v[j]) :
+			    merge_same_value(&e[i], &e[j - 2]);
+	while (*n < MARKER_VALUES_MAX) {
+		best = ne;
+		for (i = 0; i < ne; i++)
+			if (!taken[i] && (best == ne || e[i].hlc >= e[best].hlc))
+				best = i;
+		if (best == ne)
+			break;
+		taken[best] = 1;
+		v[(*n)++] = e[best];
+	}
 }
 
 /* 1 if both absent, or both present with the same bytes. */
@@ -98,13 +181,26 @@ merge_min(const char *a, const char *b)
 	return strcmp(a, b) <= 0 ? a : b;
 }
 
+/* The marker of user field "name" in "b", or NULL. */
+static const struct body_field *
+merge_marker_of(const struct body *b, const char *name)
+{
+	char	mname[BODY_NAME_MAX + 1];
+	size_t	nlen = strlen(name);
+
+	/* pass 1 only marks user fields: the marker name fits */
+	memcpy(mname, BODY_CONFLICT_PREFIX, BODY_CONFLICT_PREFIX_LEN);
+	memcpy(mname + BODY_CONFLICT_PREFIX_LEN, name, nlen + 1);
+	return body_get(b, mname);
+}
+
 /* Materialise one output slot into "f" (zeroed). */
 static int
 merge_fill(struct body_field *f, const struct merge_slot *s,
     const struct merge_author *mine_by, const struct merge_author *theirs_by)
 {
-	struct marker_value	v[2];
-	size_t			nlen;
+	struct marker_value	v[MARKER_VALUES_MAX];
+	size_t			nlen, n;
 	int			r;
 
 	if (s->kind == MERGE_COPY) {
@@ -127,10 +223,9 @@ merge_fill(struct body_field *f, const struct merge_slot *s,
 	memcpy(f->name, BODY_CONFLICT_PREFIX, BODY_CONFLICT_PREFIX_LEN);
 	memcpy(f->name + BODY_CONFLICT_PREFIX_LEN, s->name,
 	    nlen - BODY_CONFLICT_PREFIX_LEN + 1);
-	merge_side(&v[0], s->src, mine_by);
-	merge_side(&v[1], s->theirs, theirs_by);
-	/* the two sides differ in their values: never two equal entries */
-	if ((r = marker_encode(v, 2, &f->value, &f->len)) != 0)
+	merge_mark_values(s, mine_by, theirs_by, v, &n);
+	/* the values differ pairwise: never two equal entries */
+	if ((r = marker_encode(v, n, &f->value, &f->len)) != 0)
 		return r;
 	return 0;
 }
@@ -185,6 +280,9 @@ merge3(const struct body *base, const struct body *mine,
 			g[ng].name = name;
 			g[ng].src = m;
 			g[ng].theirs = t;
+			g[ng].mk_mine = merge_marker_of(mine, name);
+			g[ng].mk_theirs = merge_marker_of(theirs, name);
+			g[ng].old = NULL;
 			g[ng].kind = MERGE_MARK;
 			ng++;
 			nconf++;
@@ -232,7 +330,7 @@ merge3(const struct body *base, const struct body *mine,
 			s = &a[x++];
 		else {
 			if (c == 0)
-				x++;
+				g[y].old = a[x++].src;
 			s = &g[y++];
 		}
 		tmp.n++;	/* body_free() sees the partial result */

@@ -25,10 +25,18 @@
  *
  * A field has at most one marker.  If this merge makes a new conflict
  * on "x" while the merged "conflict.x" still holds an older unresolved
- * one, the new marker (the two current values) replaces the old one;
- * the old marker held only copies of values that had since changed.
- * This is the one case in which a merge forgets bytes, and it needs two
- * unresolved conflicts on the same field in a row.
+ * one, the new marker holds the two current values and keeps the older
+ * marker's values that neither side holds, the newest first, up to
+ * MARKER_VALUES_MAX in all; only beyond that are the oldest forgotten
+ * (it needs that many unresolved conflicts on one field in a row).
+ *
+ * Authors.  A side's value that one of the input markers for the field
+ * already records, with an author, keeps that author and time: a laptop
+ * that merged pushes a record whose field may hold a colleague's value,
+ * and the server names the merging laptop's user as the author of that
+ * version.  Otherwise the side's author is the one the caller gives
+ * (for the server's side: the user who last changed the record, so a
+ * value is attributed to a later editor of another field of the record).
  *
  * User field names are at most BODY_USER_NAME_MAX (55) bytes, so
  * "conflict." + name always fits in BODY_NAME_MAX (see body.h).

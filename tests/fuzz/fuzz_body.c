@@ -10,7 +10,7 @@
  * field changed differently on each side: each must become a conflict
  * (theirs' value in the field, both values with their authors in the
  * marker), merge_conflicts() must list them all, and resolving each to
- * mine's author's value must give mine's values back.
+ * mine's value must give mine's values back.
  *
  * Build: clang -fsanitize=fuzzer,address,undefined with proto/body.c,
  * proto/marker.c, client/merge.c, common/errors.c, common/log.c and the generated
@@ -105,7 +105,7 @@ check_conflicts(const struct body *b)
 	char		 mname[BODY_NAME_MAX + 1];
 	struct marker_value mv[MARKER_VALUES_MAX];
 	struct merge_author mby = { "1", "m", 2 }, tby = { "2", "t", 1 };
-	size_t		 nv;
+	size_t		 nv, j, hit;
 	int		 r, legacy;
 
 	body_init(&m);
@@ -142,14 +142,15 @@ check_conflicts(const struct body *b)
 		memcpy(mname + BODY_CONFLICT_PREFIX_LEN, m.f[i].name,
 		    strlen(m.f[i].name) + 1);
 		f = body_get(&out, mname);
-		/* theirs is older (hlc 1): mine's value comes second */
+		/* mine's value is one of the marker's, exactly once */
 		CHECK(f != NULL && marker_decode(f->value, f->len, mv,
 		    MARKER_VALUES_MAX, &nv, &legacy) == 0 && !legacy &&
-		    nv == 2 && mv[1].present && mv[1].len == m.f[i].len &&
-		    strcmp(mv[1].user_name, "m") == 0 &&
-		    strcmp(mv[0].user_name, "t") == 0 &&
-		    (mv[1].len == 0 || memcmp(mv[1].value, m.f[i].value,
-		    mv[1].len) == 0));
+		    nv >= 2);
+		for (j = 0, hit = 0; j < nv; j++)
+			hit += mv[j].present && mv[j].len == m.f[i].len &&
+			    (mv[j].len == 0 || memcmp(mv[j].value,
+			    m.f[i].value, mv[j].len) == 0);
+		CHECK(hit == 1);
 	}
 	s.b = &out;
 	s.n = 0;
@@ -159,7 +160,8 @@ check_conflicts(const struct body *b)
 	for (i = 0; i < m.n; i++) {
 		if (body_name_is_marker(m.f[i].name))
 			continue;
-		r = merge_resolve(&out, m.f[i].name, MERGE_PICK, 1, NULL, 0);
+		r = merge_resolve(&out, m.f[i].name, MERGE_VALUE, 0,
+		    m.f[i].value, m.f[i].len);
 		if (r == CS_ERR_ALLOC)
 			goto out;
 		CHECK(r == 0);

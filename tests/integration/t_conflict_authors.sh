@@ -120,6 +120,36 @@ for l in a b c a2; do
 done
 ok "the resolution by author reaches every laptop"
 
+# three users: bert's laptop merged and pushed anna's value; carla's
+# conflict with that still names anna (not bert) and keeps bert's value
+laptop a record put --case "$C" --kind person --id "$R" role=parent \
+    >/dev/null || fail "edit a"
+sleep 1.1
+laptop b record put --case "$C" --kind person --id "$R" role=carer \
+    >/dev/null || fail "edit b"
+laptop c record put --case "$C" --kind person --id "$R" role=network \
+    >/dev/null || fail "edit c"
+sync_ok a
+sync_ok b		# bert merges: role=parent (anna's), marker
+sync_ok c		# carla's push meets bert's merged version
+for l in a b; do sync_ok $l; done
+laptop c --json conflicts >"$T/j4" || fail "conflicts on c"
+tr '{' '\n' <"$T/j4" | grep '"author":"anna"' | grep -q '"value":"parent"' ||
+    fail "parent is not anna's: $(cat "$T/j4")"
+tr '{' '\n' <"$T/j4" | grep '"author":"bert"' | grep -q '"value":"carer"' ||
+    fail "carer is not bert's: $(cat "$T/j4")"
+tr '{' '\n' <"$T/j4" | grep '"author":"carla"' |
+    grep -q '"value":"network"' || fail "network: $(cat "$T/j4")"
+expect_eq "three values, the same labels on anna's laptop" \
+    "$(labels a)" "$(labels c)"
+expect_eq "and on bert's" "$(labels b)" "$(labels c)"
+laptop a resolve --record "$R" --field role --author carla >/dev/null ||
+    fail "resolve role"
+for l in a b c; do sync_ok $l; done
+expect_eq "carla's role chosen on anna's laptop reaches bert" \
+    "$(field b "$R" role)" network
+ok "a value merged and pushed by a colleague keeps its author"
+
 # --mine / --theirs: by this user, by the other user
 laptop a record put --case "$C" --kind person --id "$R" address=Dorpsstraat \
     >/dev/null || fail "edit a"

@@ -118,18 +118,28 @@ assert_field(const struct body *b, const char *name, const char *v)
 	ASSERT_MEM_EQ(f->value, v, f->len);
 }
 
+/* 1 if marker value "v" is "s" (NULL: a removal). */
+static int
+value_is(const struct marker_value *v, const char *s)
+{
+	if (s == NULL)
+		return !v->present;
+	return v->present && v->len == strlen(s) &&
+	    (v->len == 0 || memcmp(v->value, s, v->len) == 0);
+}
+
 /*
  * The marker for "name" holds "mine" (NULL: removed) as one value and
- * the field's current value as the other; a legacy marker holds 0x01 +
- * "mine", or 0x00 if mine is NULL.
+ * the field's current value as another (and may keep older ones); a
+ * legacy marker holds 0x01 + "mine", or 0x00 if mine is NULL.
  */
 static void
 assert_marker(const struct body *b, const char *name, const char *mine)
 {
 	struct marker_value	 v[MARKER_VALUES_MAX];
 	const struct body_field	*f, *cur;
-	char			 mname[BODY_NAME_MAX + 1];
-	size_t			 n, i, hit = 0;
+	char			 mname[BODY_NAME_MAX + 1], cbuf[64];
+	size_t			 n, i, hit = 0, hitcur = 0;
 	int			 legacy;
 
 	snprintf(mname, sizeof(mname), "%s%s", BODY_CONFLICT_PREFIX, name);
@@ -138,32 +148,41 @@ assert_marker(const struct body *b, const char *name, const char *mine)
 	    &n, &legacy), 0);
 	if (legacy) {
 		ASSERT_INT_EQ(n, 1);
-		ASSERT_INT_EQ(v[0].present, mine != NULL);
-		if (mine != NULL) {
-			ASSERT_INT_EQ(v[0].len, strlen(mine));
-			if (v[0].len > 0)
-				ASSERT_MEM_EQ(v[0].value, mine, v[0].len);
-		}
+		ASSERT_TRUE(value_is(&v[0], mine));
 		return;
 	}
-	ASSERT_INT_EQ(n, 2);
+	ASSERT_INT_GE(n, 2);
 	cur = body_get(b, name);
-	for (i = 0; i < 2; i++) {
-		if (v[i].present != (mine != NULL) || (mine != NULL &&
-		    (v[i].len != strlen(mine) || (v[i].len > 0 &&
-		    memcmp(v[i].value, mine, v[i].len) != 0))))
-			continue;
-		hit++;
-		/* the other value is the field's current one */
-		ASSERT_INT_EQ(v[1 - i].present, cur != NULL);
-		if (cur != NULL && cur->len > 0) {
-			ASSERT_INT_EQ(v[1 - i].len, cur->len);
-			ASSERT_MEM_EQ(v[1 - i].value, cur->value, cur->len);
-		} else if (cur != NULL) {
-			ASSERT_INT_EQ(v[1 - i].len, 0);
-		}
+	if (cur != NULL) {
+		ASSERT_TRUE(cur->len < sizeof(cbuf));
+		memcpy(cbuf, cur->value, cur->len);
+		cbuf[cur->len] = '\0';
+	}
+	for (i = 0; i < n; i++) {
+		hit += value_is(&v[i], mine);
+		hitcur += value_is(&v[i], cur != NULL ? cbuf : NULL);
 	}
 	ASSERT_INT_EQ(hit, 1);
+	ASSERT_INT_EQ(hitcur, 1);
+}
+
+/* Value number "i" of the marker for "name" is "s" (NULL: removed). */
+static void
+assert_marker_value(const struct body *b, const char *name, size_t i,
+    const char *s)
+{
+	struct marker_value	 v[MARKER_VALUES_MAX];
+	const struct body_field	*f;
+	char			 mname[BODY_NAME_MAX + 1];
+	size_t			 n;
+	int			 legacy;
+
+	snprintf(mname, sizeof(mname), "%s%s", BODY_CONFLICT_PREFIX, name);
+	ASSERT_PTR_NE(f = body_get(b, mname), NULL);
+	ASSERT_INT_EQ(marker_decode(f->value, f->len, v, MARKER_VALUES_MAX,
+	    &n, &legacy), 0);
+	ASSERT_TRUE(i < n);
+	ASSERT_TRUE(value_is(&v[i], s));
 }
 
 static void
@@ -784,7 +803,7 @@ test_merge_markers(void)
 	free3(&base, &mine, &theirs, &out);
 	TEST_DONE();
 
-	TEST_START("merge3: a new conflict replaces an older marker");
+	TEST_START("merge3: a new conflict keeps the older marker's values");
 	mk(&base, "a=1", "conflict.a=\x01old", NULL);
 	mk(&mine, "a=2", "conflict.a=\x01old", NULL);
 	mk(&theirs, "a=3", "conflict.a=\x01old", NULL);
@@ -794,6 +813,10 @@ test_merge_markers(void)
 	ASSERT_INT_EQ(out.n, 2);
 	assert_field(&out, "a", "3");
 	assert_marker(&out, "a", "2");
+	/* no times: by value; the old marker's value is still there */
+	assert_marker_value(&out, "a", 0, "2");
+	assert_marker_value(&out, "a", 1, "3");
+	assert_marker_value(&out, "a", 2, "old");
 	assert_roundtrip(&out);
 	free3(&base, &mine, &theirs, &out);
 	TEST_DONE();
@@ -1091,6 +1114,89 @@ test_merge_authors(void)
 	ASSERT_PTR_EQ(body_get(&out1, "conflict.phone"), NULL);
 	free3(&base, &a, &b, &out1);
 	body_free(&out2);
+	TEST_DONE();
+
+	TEST_START("merge3: a value a merge pushed keeps its first author; "
+	    "a third side adds to the marker");
+	{
+		struct merge_author carla = { "5", "carla", 300 << 16 };
+		/* bert's merging laptop pushed this; the server says bert */
+		struct merge_author bert_push = { "4", "bert", 250 << 16 };
+		struct body c3;
+
+		mk(&base, "phone=0", NULL);
+		mk(&a, "phone=111", NULL);
+		mk(&b, "phone=222", NULL);
+		mk(&c3, "phone=333", NULL);
+		body_init(&out1);
+		body_init(&out2);
+		/* bert's push conflicts with anna's: his laptop merges */
+		ASSERT_INT_EQ(merge3(&base, &b, &a, &bert, &anna, &out1, &nc),
+		    0);
+		assert_field(&out1, "phone", "111");
+		/* carla's push conflicts with what bert's laptop pushed */
+		ASSERT_INT_EQ(merge3(&base, &c3, &out1, &carla, &bert_push,
+		    &out2, &nc), 0);
+		ASSERT_INT_EQ(nc, 1);
+		memset(&l, 0, sizeof(l));
+		ASSERT_INT_EQ(merge_conflicts(&out2, list_cb, &l), 0);
+		ASSERT_INT_EQ(l.nvals[0], 3);
+		/* 111 is anna's (the marker says so), not bert's */
+		ASSERT_STR_EQ(l.who[0][0], "bert");
+		ASSERT_STR_EQ(l.vals[0][0], "222");
+		ASSERT_STR_EQ(l.who[0][1], "anna");
+		ASSERT_STR_EQ(l.vals[0][1], "111");
+		ASSERT_INT_EQ(l.hlc[0][1], (uint64_t)200 << 16);
+		ASSERT_STR_EQ(l.who[0][2], "carla");
+		ASSERT_STR_EQ(l.vals[0][2], "333");
+		ASSERT_STR_EQ(l.cur[0], "111");
+		free3(&base, &a, &b, &c3);
+		body_free(&out1);
+		body_free(&out2);
+	}
+	TEST_DONE();
+
+	TEST_START("merge3: at most MARKER_VALUES_MAX values: the sides and "
+	    "the newest older ones");
+	{
+		struct marker_value	 ov[MARKER_VALUES_MAX];
+		struct merge_author	 m5 = { "1", "m", 9000 };
+		struct merge_author	 t5 = { "2", "t", 10 };
+		uint8_t			*enc = NULL;
+		size_t			 elen, i;
+		char			 vals[MARKER_VALUES_MAX][8];
+
+		for (i = 0; i < MARKER_VALUES_MAX; i++) {
+			memset(&ov[i], 0, sizeof(ov[i]));
+			snprintf(vals[i], sizeof(vals[i]), "o%zu", i);
+			ov[i].present = 1;
+			ov[i].value = (const uint8_t *)vals[i];
+			ov[i].len = strlen(vals[i]);
+			ov[i].hlc = 100 * (i + 1);
+			snprintf(ov[i].user_name, sizeof(ov[i].user_name), "u%zu",
+			    i);
+		}
+		ASSERT_INT_EQ(marker_encode(ov, MARKER_VALUES_MAX, &enc, &elen),
+		    0);
+		mk(&base, "x=0", NULL);
+		ASSERT_INT_EQ(body_set(&base, "conflict.x", enc, elen), 0);
+		free(enc);
+		ASSERT_INT_EQ(body_copy(&base, &a), 0);
+		ASSERT_INT_EQ(body_copy(&base, &b), 0);
+		set_str(&a, "x", "mine");
+		set_str(&b, "x", "theirs");
+		body_init(&out1);
+		ASSERT_INT_EQ(merge3(&base, &a, &b, &m5, &t5, &out1, &nc), 0);
+		memset(&l, 0, sizeof(l));
+		ASSERT_INT_EQ(merge_conflicts(&out1, list_cb, &l), 0);
+		ASSERT_INT_EQ(l.nvals[0], MARKER_VALUES_MAX);
+		/* t (10), then the two newest old ones, then m (9000) */
+		ASSERT_STR_EQ(l.vals[0][0], "theirs");
+		ASSERT_STR_EQ(l.vals[0][1], "o2");
+		ASSERT_STR_EQ(l.vals[0][2], "o3");
+		ASSERT_STR_EQ(l.vals[0][3], "mine");
+		free3(&base, &a, &b, &out1);
+	}
 	TEST_DONE();
 
 	TEST_START("merge_conflicts: a legacy marker lists the field too");
