@@ -25,7 +25,7 @@
 #include "util.h"
 #include "vault.h"
 
-#define CONFLICT_TITLE_MAX	80	/* bytes of a case or record title */
+#define CONFLICT_TITLE_MAX	80	/* bytes of a case, record title */
 #define CONFLICT_SHOW_MAX	200	/* bytes of a value shown */
 
 struct conflict_ctx {
@@ -33,7 +33,7 @@ struct conflict_ctx {
 	sqlite3			*db;
 	const struct db_record	*rec;
 	char			 self[MARKER_NAME_MAX + 1];
-	char			 case_id[DB_UUID_LEN + 1];	/* cached */
+	char			 case_id[DB_UUID_LEN + 1]; /* cached */
 	char			 case_title[CONFLICT_TITLE_MAX + 1];
 	int			 has_case_title;
 	char			 rec_title[CONFLICT_TITLE_MAX * 2 + 3];
@@ -407,10 +407,10 @@ struct resolve_ctx {
 	const char		*field;
 	enum resolve_by		 by;
 	const char		*arg;
-	int			 found;		/* the field has a marker */
+	int			 found;	/* the field is marked */
 	int			 ok;		/* one choice: "pick" */
 	size_t			 pick;
-	char			 author[MARKER_NAME_MAX + 1];	/* of it */
+	char			 author[MARKER_NAME_MAX + 1]; /* its */
 	const char		*why;		/* no choice: why not */
 };
 
