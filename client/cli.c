@@ -11,8 +11,11 @@
 
 #include "client.h"
 #include "conn.h"
+#include "db.h"
 #include "errors.h"
 #include "identity.h"
+#include "log.h"
+#include "marker.h"
 #include "passphrase.h"
 #include "synccount.h"
 #include "util.h"
@@ -128,6 +131,25 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	return r;
 }
 
+/*
+ * Keep this laptop's user as Welcome names it: the author of local
+ * edits in conflicts (db_self_get).  Not fatal: a conflict without it
+ * names an unknown author.
+ */
+static void
+cli_self_note(struct vault *v, const wire_env *welcome)
+{
+	const Casesync__V1__Identity	*i = welcome->welcome->identity;
+	int				 r;
+
+	if (i == NULL || !marker_user_id_ok(i->user_id) ||
+	    !marker_user_name_ok(i->user_name))
+		return;
+	if ((r = db_init(vault_db(v))) != 0 ||
+	    (r = db_self_set(vault_db(v), i->user_id, i->user_name)) != 0)
+		log_warnx("cannot keep this laptop's user: %s", cs_err(r));
+}
+
 int
 cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
     struct conn **cp)
@@ -172,6 +194,7 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		wire_free(rep);
 		goto fail;
 	}
+	cli_self_note(*vp, rep);
 	wire_free(rep);
 	return 0;
  fail:

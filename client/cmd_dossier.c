@@ -524,7 +524,13 @@ dossier_print_record(const struct dossier_list *l, const struct db_record *r,
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
 			printf("    %-18s ", b->f[i].name);
-			dossier_print_value(b->f[i].value, b->f[i].len, 400);
+			/* a marker is binary: casesync conflicts shows it */
+			if (body_name_is_marker(b->f[i].name))
+				fputs("(values in conflict: see casesync "
+				    "conflicts)", stdout);
+			else
+				dossier_print_value(b->f[i].value,
+				    b->f[i].len, 400);
 			putchar('\n');
 		}
 		return;

@@ -454,7 +454,12 @@ record_get(struct cli *cli, const char *rid)
 		    (long long)rec.version, rec.deleted ? " (deleted)" : "");
 		for (i = 0; i < b.n; i++) {
 			printf("  %s: ", b.f[i].name);
-			print_value(b.f[i].value, b.f[i].len);
+			/* a marker is binary: casesync conflicts shows it */
+			if (body_name_is_marker(b.f[i].name))
+				fputs("(values in conflict: see casesync "
+				    "conflicts)", stdout);
+			else
+				print_value(b.f[i].value, b.f[i].len);
 			putchar('\n');
 		}
 	}
@@ -622,177 +627,6 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		cli_key_round(v, &id, c);
 	wire_free(rep);
 	cli_disconnect(v, &id, c);
-	return cli_exit(r);
-}
-
-struct conflicts_ctx {
-	struct cli	*cli;
-	const char	*record_id;
-	size_t		 n;
-};
-
-static int
-conflicts_field_cb(const char *name, int mine_present, const uint8_t *mine,
-    size_t minelen, const struct body_field *theirs, void *arg)
-{
-	struct conflicts_ctx	*cx = arg;
-
-	cx->n++;
-	if (cx->cli->json) {
-		printf("%s{\"record_id\":\"%s\",\"field\":", cx->n > 1 ? "," :
-		    "", cx->record_id);
-		cli_json_str(stdout, name);
-		printf(",\"mine\":");
-		if (mine_present)
-			cli_json_bytes(stdout, mine, minelen);
-		else
-			fputs("null", stdout);
-		printf(",\"theirs\":");
-		if (theirs != NULL)
-			cli_json_bytes(stdout, theirs->value, theirs->len);
-		else
-			fputs("null", stdout);
-		putchar('}');
-		return 0;
-	}
-	printf("%s %s\n  mine:   ", cx->record_id, name);
-	if (mine_present)
-		print_value(mine, minelen);
-	else
-		fputs("(removed)", stdout);
-	printf("\n  theirs: ");
-	if (theirs != NULL)
-		print_value(theirs->value, theirs->len);
-	else
-		fputs("(removed)", stdout);
-	putchar('\n');
-	return 0;
-}
-
-static int
-conflicts_record_cb(const struct db_record *r, void *arg)
-{
-	struct conflicts_ctx	*cx = arg;
-	struct body		 b;
-	int			 ret;
-
-	body_init(&b);
-	if (body_decode(r->body, r->body_len, &b) != 0)
-		return 0;	/* not ours to judge here */
-	cx->record_id = r->record_id;
-	ret = merge_conflicts(&b, conflicts_field_cb, cx);
-	body_free(&b);
-	return ret;
-}
-
-int
-cmd_conflicts(struct cli *cli, int argc, char *argv[])
-{
-	struct conflicts_ctx	 cx;
-	struct vault		*v = NULL;
-	sqlite3			*db;
-	int			 r;
-
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: casesync conflicts\n");
-		return EXIT_USAGE;
-	}
-	if ((r = open_db(cli, &v, &db)) != 0)
-		return cli_exit(r);
-	memset(&cx, 0, sizeof(cx));
-	cx.cli = cli;
-	if ((r = readlog_init(db)) != 0 ||
-	    (r = readlog_add(db, "list", "")) != 0) {
-		cli_errx("cannot log the read: %s", cs_err(r));
-		vault_close(v);
-		return cli_exit(r);
-	}
-	if (cli->json)
-		putchar('[');
-	r = db_record_list(db, NULL, conflicts_record_cb, &cx);
-	if (cli->json)
-		printf("]\n");
-	else if (r == 0 && cx.n == 0)
-		printf("no conflicts\n");
-	vault_close(v);
-	return cli_exit(r);
-}
-
-int
-cmd_resolve(struct cli *cli, int argc, char *argv[])
-{
-	static const struct option	opts[] = {
-		{ "record", required_argument, NULL, 'r' },
-		{ "field", required_argument, NULL, 'f' },
-		{ "mine", no_argument, NULL, 'm' },
-		{ "theirs", no_argument, NULL, 't' },
-		{ "value", required_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct db_record	 rec;
-	struct body		 b;
-	struct vault		*v = NULL;
-	sqlite3			*db;
-	const char		*rid = NULL, *field = NULL, *value = NULL;
-	enum merge_choice	 choice = MERGE_THEIRS;
-	int			 ch, r, nchoice = 0;
-
-	memset(&rec, 0, sizeof(rec));
-	body_init(&b);
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			rid = optarg;
-			break;
-		case 'f':
-			field = optarg;
-			break;
-		case 'm':
-			choice = MERGE_MINE;
-			nchoice++;
-			break;
-		case 't':
-			choice = MERGE_THEIRS;
-			nchoice++;
-			break;
-		case 'v':
-			choice = MERGE_VALUE;
-			value = optarg;
-			nchoice++;
-			break;
-		default:
-			nchoice = -1;
-			break;
-		}
-	}
-	if (rid == NULL || field == NULL || nchoice != 1 || optind != argc) {
-		fprintf(stderr, "usage: casesync resolve --record ID --field "
-		    "NAME (--mine | --theirs | --value VALUE)\n");
-		return EXIT_USAGE;
-	}
-	if ((r = open_db(cli, &v, &db)) != 0)
-		return cli_exit(r);
-	if ((r = db_record_get(db, rid, &rec)) != 0 ||
-	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
-		cli_errx("record %s: %s", rid, cs_err(r));
-		goto out;
-	}
-	if ((r = merge_resolve(&b, field, choice, (const uint8_t *)value,
-	    value != NULL ? strlen(value) : 0)) != 0) {
-		cli_errx("%s: %s", field, r == CS_ERR_NOT_FOUND ?
-		    "no conflict on that field" : cs_err(r));
-		goto out;
-	}
-	db_record_clear(&rec);
-	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0 ||
-	    (r = db_local_write(db, &rec)) != 0)
-		goto out;
-	printf("resolved %s %s\n", rid, field);
- out:
-	db_record_clear(&rec);
-	body_free(&b);
-	vault_close(v);
 	return cli_exit(r);
 }
 

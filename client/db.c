@@ -67,7 +67,15 @@ static const char db_schema[] =
     " case_id TEXT PRIMARY KEY NOT NULL, frame TEXT NOT NULL,"
     " state TEXT NOT NULL, state_since INTEGER, drang_start INTEGER,"
     " measure_start INTEGER, end_date INTEGER, extended INTEGER NOT NULL,"
-    " approved_by TEXT NOT NULL, updated_at INTEGER NOT NULL);";
+    " approved_by TEXT NOT NULL, updated_at INTEGER NOT NULL);"
+    /* this laptop's user, for the authors of conflicts (db_self_get) */
+    "CREATE TABLE IF NOT EXISTS self_user ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL,"
+    " user_name TEXT NOT NULL);"
+    /* authors of records in keys.c's sealed_pending (client/author.c) */
+    "CREATE TABLE IF NOT EXISTS pending_author ("
+    " record_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,"
+    " user_id TEXT NOT NULL, user_name TEXT NOT NULL) WITHOUT ROWID;";
 
 static int
 db_exec(sqlite3 *db, const char *sql)
@@ -835,17 +843,74 @@ db_mirror_get(sqlite3 *db, const char *record_id, int64_t *version,
 	return ret;
 }
 
-/* merge3(base = mirror, mine, theirs), encoded into *out. */
-static int
-db_merge(sqlite3 *db, const char *record_id, const uint8_t *mine,
-    size_t minelen, const uint8_t *theirs, size_t theirslen, uint8_t **out,
-    size_t *outlen, size_t *nconf)
+int
+db_self_set(sqlite3 *db, const char *user_id, const char *user_name)
 {
-	struct body	 b, m, t, res;
-	uint8_t		*base = NULL;
-	size_t		 baselen;
-	int64_t		 v;
+	sqlite3_stmt	*s = NULL;
 	int		 ret;
+
+	if (!marker_user_id_ok(user_id) || !marker_user_name_ok(user_name))
+		return CS_ERR_FORMAT;
+	if ((ret = db_prep(db, "INSERT INTO self_user(id, user_id, user_name)"
+	    " VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET user_id = ?1,"
+	    " user_name = ?2 WHERE user_id != ?1 OR user_name != ?2",
+	    &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, user_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, user_name, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
+		log_warnx("db: %s", sqlite3_errmsg(db));
+		ret = CS_ERR_DB;
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+db_self_get(sqlite3 *db, char id[MARKER_ID_MAX + 1],
+    char name[MARKER_NAME_MAX + 1])
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	id[0] = '\0';
+	name[0] = '\0';
+	if ((ret = db_get(db, "SELECT user_id, user_name FROM self_user"
+	    " WHERE id = 1", &s)) != 0)
+		return ret;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (db_text(s, 0, id, MARKER_ID_MAX + 1) != 0 ||
+		    db_text(s, 1, name, MARKER_NAME_MAX + 1) != 0) {
+			id[0] = '\0';
+			name[0] = '\0';
+			ret = CS_ERR_DB;
+		}
+	} else if (rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	db_put(s);
+	return ret;
+}
+
+/*
+ * merge3(base = mirror, mine = local, theirs = srv), encoded into *out.
+ * Mine's side was written here, by this laptop's user, at the time of
+ * the last local edit; theirs' by the user the server names as the
+ * author of its version, at that version's time.
+ */
+static int
+db_merge(sqlite3 *db, const struct db_record *local,
+    const struct db_record *srv, uint8_t **out, size_t *outlen,
+    size_t *nconf)
+{
+	struct body		 b, m, t, res;
+	struct merge_author	 mby, tby;
+	char			 sid[MARKER_ID_MAX + 1];
+	char			 sname[MARKER_NAME_MAX + 1];
+	const char		*record_id = srv->record_id;
+	uint8_t			*base = NULL;
+	size_t			 baselen;
+	int64_t			 v;
+	int			 ret;
 
 	*out = NULL;
 	*outlen = 0;
@@ -853,13 +918,20 @@ db_merge(sqlite3 *db, const char *record_id, const uint8_t *mine,
 	body_init(&m);
 	body_init(&t);
 	body_init(&res);
-	if ((ret = db_mirror_get(db, record_id, &v, &base, &baselen)) != 0)
+	if ((ret = db_mirror_get(db, record_id, &v, &base, &baselen)) != 0 ||
+	    (ret = db_self_get(db, sid, sname)) != 0)
 		goto out;
+	mby.user_id = sid;
+	mby.user_name = sname;
+	mby.hlc = local->hlc;
+	tby.user_id = srv->author_id;
+	tby.user_name = srv->author_name;
+	tby.hlc = srv->hlc;
 	/* a body we cannot read is never silently replaced */
 	if ((ret = body_decode(base, baselen, &b)) != 0 ||
-	    (ret = body_decode(mine, minelen, &m)) != 0 ||
-	    (ret = body_decode(theirs, theirslen, &t)) != 0 ||
-	    (ret = merge3(&b, &m, &t, &res, nconf)) != 0 ||
+	    (ret = body_decode(local->body, local->body_len, &m)) != 0 ||
+	    (ret = body_decode(srv->body, srv->body_len, &t)) != 0 ||
+	    (ret = merge3(&b, &m, &t, &mby, &tby, &res, nconf)) != 0 ||
 	    (ret = body_encode(&res, out, outlen)) != 0)
 		goto out;
  out:
@@ -951,8 +1023,7 @@ db_meet(sqlite3 *db, const struct db_record *srv, size_t *nconf)
 		ret = db_take_theirs(db, srv);
 	else if (srv->deleted || db_is_append_only(srv->kind))
 		ret = db_rebase(db, &local, srv, local.body, local.body_len);
-	else if ((ret = db_merge(db, srv->record_id, local.body,
-	    local.body_len, srv->body, srv->body_len, &merged, &mergedlen,
+	else if ((ret = db_merge(db, &local, srv, &merged, &mergedlen,
 	    nconf)) == 0)
 		ret = db_rebase(db, &local, srv, merged, mergedlen);
 	if (merged != NULL) {

@@ -19,6 +19,8 @@
 
 #include <sqlite3.h>
 
+#include "marker.h"
+
 #define DB_UUID_LEN	36
 #define DB_KIND_MAX	32
 /* a body that, sealed (nonce and tag: 40 bytes), fits the wire's 1 MiB */
@@ -34,6 +36,14 @@ struct db_record {
 	uint8_t		*body;		/* malloc'd by db_record_get */
 	size_t		 body_len;
 	uint64_t	 hlc;
+	/*
+	 * Records from the server only (never stored in "records"): the
+	 * user whose device wrote this version, as the server verified
+	 * it ("" if not said).  A merge records it as the author of the
+	 * server's side of a conflict (merge.h).
+	 */
+	char		 author_id[MARKER_ID_MAX + 1];
+	char		 author_name[MARKER_NAME_MAX + 1];
 };
 
 /* Create the tables if they are missing. */
@@ -107,6 +117,15 @@ int	db_rejected(sqlite3 *, const struct db_change *);
  * edits.  *nconflicts as above.
  */
 int	db_pulled(sqlite3 *, const struct db_record *, size_t *nconflicts);
+
+/*
+ * The user of this laptop as the server last said in Welcome: the
+ * author of local edits in the conflicts a merge records.  db_self_get
+ * gives "" for both when it was never said.
+ */
+int	db_self_set(sqlite3 *, const char *user_id, const char *user_name);
+int	db_self_get(sqlite3 *, char id[MARKER_ID_MAX + 1],
+	    char name[MARKER_NAME_MAX + 1]);
 
 /* Delete every trace of a case; *n gets the number of records. */
 int	db_purge_case(sqlite3 *, const char *case_id, uint32_t *n);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "author.h"
 #include "client.h"
 #include "conn.h"
 #include "db.h"
@@ -60,6 +61,11 @@ sync_rec_in(struct db_record *d, const Casesync__V1__Record *r)
 	d->body = r->body.data;
 	d->body_len = r->body.len;
 	d->hlc = r->hlc;
+	/* wire.c checked them (marker_user_*_ok): they fit */
+	memcpy(d->author_id, r->author_user_id,
+	    strlen(r->author_user_id) + 1);
+	memcpy(d->author_name, r->author_user_name,
+	    strlen(r->author_user_name) + 1);
 }
 
 static void
@@ -223,7 +229,8 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			 */
 			if ((r = sync_open(kr, &cur, &plain, st)) ==
 			    CS_ERR_NOT_FOUND) {
-				r = keys_pending_put(db, &cur);
+				if ((r = keys_pending_put(db, &cur)) == 0)
+					r = author_pending_put(db, &cur);
 				st->waiting++;
 				moved = 0;
 				break;
@@ -394,7 +401,8 @@ sync_apply_pull(sqlite3 *db, const struct keyring *kr,
 		sync_rec_in(&rec, pr->records[i]);
 		st->bytes += rec.body_len;
 		if ((r = sync_open(kr, &rec, &plain, st)) == CS_ERR_NOT_FOUND) {
-			if ((r = keys_pending_put(db, &rec)) != 0)
+			if ((r = keys_pending_put(db, &rec)) != 0 ||
+			    (r = author_pending_put(db, &rec)) != 0)
 				goto fail;
 			st->waiting++;
 			continue;
@@ -538,7 +546,8 @@ sync_pending_cb(const struct db_record *sealed, void *arg)
 	}
 	if (r != 0)
 		return r;
-	r = db_pulled(p->db, &rec, &nc);
+	if ((r = author_pending_take(p->db, &rec)) == 0)
+		r = db_pulled(p->db, &rec, &nc);
 	free(plain);
 	p->st->conflicts += nc;
 	return r;

@@ -17,6 +17,7 @@
 #include "body.h"
 #include "casesync.pb-c.h"
 #include "errors.h"
+#include "marker.h"
 
 /* Allocation header for the wiping allocator: keeps the size. */
 union body_hdr {
@@ -142,13 +143,14 @@ body_name_valid(const char *name)
 static int
 body_value_valid(const char *name, const uint8_t *v, size_t len)
 {
+	struct marker_value	mv[MARKER_VALUES_MAX];
+	size_t			n;
+	int			legacy;
+
 	if (!body_name_is_marker(name))
 		return len <= BODY_VALUE_MAX;
-	if (len == 0 || len - 1 > BODY_VALUE_MAX)
-		return 0;
-	if (v[0] == BODY_MARKER_ABSENT)
-		return len == 1;
-	return v[0] == BODY_MARKER_MINE;
+	return marker_decode(v, len, mv, MARKER_VALUES_MAX, &n,
+	    &legacy) == 0;
 }
 
 int

@@ -13,9 +13,9 @@
  * marker, and there is never a "conflict.conflict.*".
  *
  * Values.  A user field value is 0..BODY_VALUE_MAX bytes.  A marker
- * value is either the single byte 0x00 (mine had removed the field) or
- * 0x01 followed by 0..BODY_VALUE_MAX bytes (mine's value), so at most
- * BODY_VALUE_MAX + 1 bytes.
+ * value is a well-formed marker (proto/marker.h: the values in conflict,
+ * each with its author and time, or the one value of a marker written
+ * by an earlier version), so at most MARKER_ENCODED_MAX bytes.
  *
  * Invariants of every struct body that these functions produce or
  * accept: at most BODY_FIELDS_MAX fields, names valid and strictly
@@ -30,23 +30,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "marker.h"
+
 #define BODY_NAME_MAX		64	/* bytes, [a-z0-9_.], see above */
 #define BODY_VALUE_MAX		(64 * 1024)
 #define BODY_FIELDS_MAX		512
 #define BODY_CONFLICT_PREFIX	"conflict."	/* "conflict.<name>" */
 #define BODY_CONFLICT_PREFIX_LEN	(sizeof(BODY_CONFLICT_PREFIX) - 1)
 #define BODY_USER_NAME_MAX	(BODY_NAME_MAX - BODY_CONFLICT_PREFIX_LEN)
-#define BODY_MARKER_MINE	0x01	/* marker value: 0x01 + mine's bytes */
-#define BODY_MARKER_ABSENT	0x00	/* marker value: mine had removed it */
 
 /*
- * Upper bound on the encoding of a valid body (about 33 MiB): per
+ * Upper bound on the encoding of a valid body (about 130 MiB): per
  * field a 1-byte tag, a 3-byte length, the name (2 + 64) and the value
- * (1 + 3 + BODY_VALUE_MAX + 1).  body_decode() refuses longer input
- * before it allocates anything.  Note that a record body on the wire is
+ * (1 + 3 + MARKER_ENCODED_MAX, the longer of a value and a marker).
+ * body_decode() refuses longer input before it allocates anything.  Note that a record body on the wire is
  * limited to WIRE_BODY_MAX after sealing; that check is the caller's.
  */
-#define BODY_FIELD_ENC_MAX	(2 + BODY_NAME_MAX + 4 + BODY_VALUE_MAX + 1)
+#define BODY_FIELD_ENC_MAX	(2 + BODY_NAME_MAX + 4 + MARKER_ENCODED_MAX)
 #define BODY_ENCODED_MAX	\
 	((size_t)BODY_FIELDS_MAX * (4 + BODY_FIELD_ENC_MAX))
 

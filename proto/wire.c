@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "lifecycle.h"
+#include "marker.h"
 #include "util.h"
 #include "wire.h"
 #include "wire_keys.h"
@@ -84,14 +85,16 @@ wire_frame_ok(const char *s)
 	    strcmp(s, "VOOGDIJ") == 0);
 }
 
-/* author_device is set by the server; from a client it must be empty. */
+/* The author fields are set by the server; wire_push_ok() checks. */
 static int
 wire_record_ok(const Casesync__V1__Record *r)
 {
 	return r != NULL && wire_uuid_ok(r->record_id) &&
 	    wire_uuid_ok(r->case_id) && wire_kind_ok(r->kind) &&
 	    wire_bytes_ok(&r->body, 0, WIRE_BODY_MAX) &&
-	    wire_str_ok(r->author_device, WIRE_STR_MAX);
+	    wire_str_ok(r->author_device, WIRE_STR_MAX) &&
+	    marker_user_id_ok(r->author_user_id) &&
+	    marker_user_name_ok(r->author_user_name);
 }
 
 static int
@@ -104,7 +107,9 @@ wire_push_ok(const Casesync__V1__PushRequest *p)
 	for (i = 0; i < p->n_changes; i++)
 		if (p->changes[i] == NULL ||
 		    !wire_uuid_ok(p->changes[i]->change_id) ||
-		    !wire_record_ok(p->changes[i]->record))
+		    !wire_record_ok(p->changes[i]->record) ||
+		    p->changes[i]->record->author_user_id[0] != '\0' ||
+		    p->changes[i]->record->author_user_name[0] != '\0')
 			return 0;
 	return 1;
 }

@@ -13,6 +13,7 @@
 #include "e2e.h"
 #include "errors.h"
 #include "log.h"
+#include "marker.h"
 #include "server.h"
 #include "store.h"
 #include "sync.h"
@@ -28,6 +29,24 @@ struct pull_item {
 	char			 case_id[STORE_UUID_LEN + 1];
 	char			 kind[STORE_KIND_MAX + 1];
 	char			 author[24];
+	int64_t			 author_dev;
+	char			 author_uid[24];
+	char			 author_name[STORE_NAME_MAX + 1];
+};
+
+/*
+ * The users of the author devices of one reply, looked up once per
+ * device (a reply seldom has more than a few authors).
+ */
+#define SYNC_AUTHORS_CACHE	64
+
+struct sync_authors {
+	struct {
+		int64_t	dev;
+		char	uid[24];
+		char	name[STORE_NAME_MAX + 1];
+	}		e[SYNC_AUTHORS_CACHE];
+	size_t		n, next;
 };
 
 struct pull_ctx {
@@ -67,6 +86,40 @@ sync_record_out(Casesync__V1__Record *o, const struct store_record *r,
 	o->hlc = r->hlc;
 }
 
+/*
+ * Name the user of author device "dev" in "it" (for laptops to record
+ * who wrote a value in conflict).  A device the store cannot find (or
+ * an error) leaves the author unnamed: the record still goes out.
+ */
+static void
+sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
+    struct pull_item *it)
+{
+	struct store_device	d;
+	size_t			i;
+
+	for (i = 0; i < ac->n && ac->e[i].dev != dev; i++)
+		;
+	if (i == ac->n) {
+		i = ac->n < SYNC_AUTHORS_CACHE ? ac->n++ :
+		    ac->next++ % SYNC_AUTHORS_CACHE;
+		ac->e[i].dev = dev;
+		ac->e[i].uid[0] = '\0';
+		ac->e[i].name[0] = '\0';
+		if (store_device_get(w->st, dev, &d) == 0 &&
+		    marker_user_name_ok(d.user.name)) {
+			str_fmt(ac->e[i].uid, sizeof(ac->e[i].uid), "%lld",
+			    (long long)d.user.id);
+			memcpy(ac->e[i].name, d.user.name,
+			    strlen(d.user.name) + 1);
+		}
+	}
+	memcpy(it->author_uid, ac->e[i].uid, sizeof(it->author_uid));
+	memcpy(it->author_name, ac->e[i].name, sizeof(it->author_name));
+	it->rec.author_user_id = it->author_uid;
+	it->rec.author_user_name = it->author_name;
+}
+
 static int
 sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
     void *arg)
@@ -83,6 +136,7 @@ sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
 	it = &c->items[c->n];
 	sync_record_out(&it->rec, r, it->record_id, it->case_id, it->kind,
 	    it->author, sizeof(it->author));
+	it->author_dev = r->author_device;
 	if (r->body_len > 0)
 		memcpy(c->arena + c->used, r->body, r->body_len);
 	it->rec.body.data = c->arena + c->used;
@@ -125,11 +179,13 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	struct pull_ctx			 c;
 	wire_env			 env;
 	Casesync__V1__PullResponse	 resp;
+	struct sync_authors		 ac;
 	int64_t				 seq;
 	size_t				 i;
 	int				 more = 0, r;
 
 	memset(&c, 0, sizeof(c));
+	memset(&ac, 0, sizeof(ac));
 	c.max = pr->max_records == 0 ? SYNC_PULL_RECORDS_DEFAULT :
 	    pr->max_records > SYNC_PULL_RECORDS_MAX ? SYNC_PULL_RECORDS_MAX :
 	    pr->max_records;
@@ -173,6 +229,8 @@ sync_pull(struct worker *w, const struct store_device *dev,
 		c.eff = seq;
 		c.tie = INT64_MAX;
 	}
+	for (i = 0; i < c.n; i++)
+		sync_author(w, &ac, c.items[i].author_dev, &c.items[i]);
 	casesync__v1__envelope__init(&env);
 	casesync__v1__pull_response__init(&resp);
 	resp.records = c.ptrs;
@@ -210,11 +268,13 @@ sync_push(struct worker *w, const struct store_device *dev,
 	Casesync__V1__ChangeResult	 *cr = NULL, **crp = NULL;
 	Casesync__V1__PushResponse	  resp;
 	struct audit_push		  ap;
+	struct sync_authors		  ac;
 	wire_env			  env;
 	int64_t				  seq;
 	size_t				  i, n = pr->n_changes;
 	int				  r = CS_ERR_ALLOC, have = 0;
 
+	memset(&ac, 0, sizeof(ac));
 	if ((chs = calloc(n, sizeof(*chs))) == NULL ||
 	    (res = calloc(n, sizeof(*res))) == NULL ||
 	    (cr = calloc(n, sizeof(*cr))) == NULL ||
@@ -277,6 +337,8 @@ sync_push(struct worker *w, const struct store_device *dev,
 			sync_record_out(&cur[i].rec, &res[i].current,
 			    cur[i].record_id, cur[i].case_id, cur[i].kind,
 			    cur[i].author, sizeof(cur[i].author));
+			sync_author(w, &ac, res[i].current.author_device,
+			    &cur[i]);
 			cur[i].rec.body.data = (uint8_t *)(uintptr_t)
 			    res[i].current.body;
 			cur[i].rec.body.len = res[i].current.body_len;

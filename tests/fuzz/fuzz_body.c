@@ -8,11 +8,12 @@
  * itself and with an empty body e, where every identity of a three-way
  * merge must hold, and with two edits of itself in which every user
  * field changed differently on each side: each must become a conflict
- * (theirs' value, mine's in the marker), merge_conflicts() must list
- * them all, and resolving each to mine must give mine's values back.
+ * (theirs' value in the field, both values with their authors in the
+ * marker), merge_conflicts() must list them all, and resolving each to
+ * mine's value must give mine's values back.
  *
  * Build: clang -fsanitize=fuzzer,address,undefined with proto/body.c,
- * client/merge.c, common/errors.c, common/log.c and the generated
+ * proto/marker.c, client/merge.c, common/errors.c, common/log.c and the generated
  * casesync.pb-c.c (see tests/fuzz/README.md).
  */
 #include <stddef.h>
@@ -22,6 +23,7 @@
 
 #include "body.h"
 #include "errors.h"
+#include "marker.h"
 #include "merge.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -37,7 +39,7 @@ check_merge(const struct body *base, const struct body *mine,
 	size_t		nc = 1;
 
 	body_init(&out);
-	CHECK(merge3(base, mine, theirs, &out, &nc) == 0);
+	CHECK(merge3(base, mine, theirs, NULL, NULL, &out, &nc) == 0);
 	CHECK(nc == 0);
 	CHECK(body_equal(&out, want));
 	body_free(&out);
@@ -75,15 +77,20 @@ struct seen {
 };
 
 static int
-conflict_cb(const char *name, int mine_present, const uint8_t *v,
-    size_t len, const struct body_field *theirs, void *arg)
+conflict_cb(const char *name, const struct marker_value *v, size_t n,
+    int legacy, const struct body_field *cur, void *arg)
 {
 	struct seen	*s = arg;
+	size_t		 i;
 
 	CHECK(body_name_valid(name) && !body_name_is_marker(name));
-	CHECK(theirs == body_get(s->b, name));
-	CHECK(mine_present || (v == NULL && len == 0));
-	CHECK(len == 0 || v != NULL);
+	CHECK(cur == body_get(s->b, name));
+	CHECK(n >= 2 && n <= MERGE_VALUES_MAX);
+	CHECK(!legacy || n == 2);
+	for (i = 0; i < n; i++) {
+		CHECK(v[i].present || (v[i].value == NULL && v[i].len == 0));
+		CHECK(v[i].len == 0 || v[i].value != NULL);
+	}
 	s->n++;
 	return 0;
 }
@@ -96,7 +103,10 @@ check_conflicts(const struct body *b)
 	const struct body_field	*f;
 	size_t		 i, nuser = 0, norphan = 0, nc = 0;
 	char		 mname[BODY_NAME_MAX + 1];
-	int		 r;
+	struct marker_value mv[MARKER_VALUES_MAX];
+	struct merge_author mby = { "1", "m", 2 }, tby = { "2", "t", 1 };
+	size_t		 nv, j, hit;
+	int		 r, legacy;
 
 	body_init(&m);
 	body_init(&t);
@@ -111,7 +121,7 @@ check_conflicts(const struct body *b)
 			norphan++;
 	}
 	/* every user field conflicts; its new marker replaces an old one */
-	r = merge3(b, &m, &t, &out, &nc);
+	r = merge3(b, &m, &t, &mby, &tby, &out, &nc);
 	if (2 * nuser + norphan > BODY_FIELDS_MAX) {
 		CHECK(r == CS_ERR_TOO_LARGE && nc == 0);
 		goto out;
@@ -132,9 +142,15 @@ check_conflicts(const struct body *b)
 		memcpy(mname + BODY_CONFLICT_PREFIX_LEN, m.f[i].name,
 		    strlen(m.f[i].name) + 1);
 		f = body_get(&out, mname);
-		CHECK(f != NULL && f->len == 1 + m.f[i].len &&
-		    f->value[0] == BODY_MARKER_MINE &&
-		    memcmp(f->value + 1, m.f[i].value, m.f[i].len) == 0);
+		/* mine's value is one of the marker's, exactly once */
+		CHECK(f != NULL && marker_decode(f->value, f->len, mv,
+		    MARKER_VALUES_MAX, &nv, &legacy) == 0 && !legacy &&
+		    nv >= 2);
+		for (j = 0, hit = 0; j < nv; j++)
+			hit += mv[j].present && mv[j].len == m.f[i].len &&
+			    (mv[j].len == 0 || memcmp(mv[j].value,
+			    m.f[i].value, mv[j].len) == 0);
+		CHECK(hit == 1);
 	}
 	s.b = &out;
 	s.n = 0;
@@ -144,7 +160,8 @@ check_conflicts(const struct body *b)
 	for (i = 0; i < m.n; i++) {
 		if (body_name_is_marker(m.f[i].name))
 			continue;
-		r = merge_resolve(&out, m.f[i].name, MERGE_MINE, NULL, 0);
+		r = merge_resolve(&out, m.f[i].name, MERGE_VALUE, 0,
+		    m.f[i].value, m.f[i].len);
 		if (r == CS_ERR_ALLOC)
 			goto out;
 		CHECK(r == 0);

@@ -108,7 +108,7 @@ laptop a conflicts >"$T/conf" 2>&1 || fail "conflicts"
 grep -q "Anna-versie" "$T/conf" && grep -q "A2-versie" "$T/conf" ||
     fail "both values kept: $(cat "$T/conf")"
 ok "a same-field conflict on sealed bodies keeps both values"
-laptop a resolve --record "$R1" --field name --value "$NAME" >/dev/null ||
+laptop a resolve --record "$R1" --field name --new "$NAME" >/dev/null ||
     fail "resolve"
 sync_ok a
 sync_ok a2

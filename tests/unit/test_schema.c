@@ -186,14 +186,14 @@ test_required(void)
 }
 
 static int
-count_cb(const char *name, int mine_present, const uint8_t *mine,
-    size_t mine_len, const struct body_field *theirs, void *arg)
+count_cb(const char *name, const struct marker_value *v, size_t n,
+    int legacy, const struct body_field *cur, void *arg)
 {
 	(void)name;
-	(void)mine_present;
-	(void)mine;
-	(void)mine_len;
-	(void)theirs;
+	(void)v;
+	(void)n;
+	(void)legacy;
+	(void)cur;
 	(*(size_t *)arg)++;
 	return 0;
 }
@@ -226,7 +226,7 @@ test_merge_rules(void)
 				else
 					set(&theirs, f2->name, sample(f2, 1));
 				ASSERT_INT_EQ(merge3(&base, &mine, &theirs,
-				    &out, &nc), 0);
+				    NULL, NULL, &out, &nc), 0);
 				listed = 0;
 				ASSERT_INT_EQ(merge_conflicts(&out, count_cb,
 				    &listed), 0);
@@ -255,7 +255,8 @@ test_merge_rules(void)
 		body_init(&out);
 		set(&mine, f1->name, sample(f1, 1));
 		set(&theirs, f1->name, "X");
-		ASSERT_INT_EQ(merge3(&base, &mine, &theirs, &out, &nc), 0);
+		ASSERT_INT_EQ(merge3(&base, &mine, &theirs, NULL, NULL, &out,
+		    &nc), 0);
 		ASSERT_INT_EQ(nc, 1);
 		ASSERT_TRUE(has(&out, f1->name, "X"));
 		listed = 0;

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
+#include "marker.h"
 #include "test.h"
 #include "util.h"
 #include "wire.h"
@@ -196,6 +197,84 @@ test_util(void)
 	TEST_DONE();
 }
 
+static void
+test_wire_record_author(void)
+{
+	wire_env			 env, *out = NULL;
+	Casesync__V1__PullResponse	 pr;
+	Casesync__V1__PushRequest	 push;
+	Casesync__V1__Change		 ch;
+	Casesync__V1__Record		 rec, *recs[1] = { &rec };
+	Casesync__V1__Change		*chs[1] = { &ch };
+	char				 name[MARKER_NAME_MAX + 2];
+	char				 id[MARKER_ID_MAX + 2];
+
+	TEST_START("Record author: user id digits <= 20, name <= 128 bytes "
+	    "without controls; never in a push");
+	casesync__v1__record__init(&rec);
+	rec.record_id = (char *)(uintptr_t)
+	    "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
+	rec.case_id = (char *)(uintptr_t)
+	    "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2c";
+	rec.kind = (char *)(uintptr_t)"person";
+	rec.author_user_id = (char *)(uintptr_t)"17";
+	rec.author_user_name = (char *)(uintptr_t)"Anna de Vries";
+	casesync__v1__pull_response__init(&pr);
+	pr.records = recs;
+	pr.n_records = 1;
+	casesync__v1__envelope__init(&env);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
+	env.pull_response = &pr;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_STR_EQ(out->pull_response->records[0]->author_user_name,
+	    "Anna de Vries");
+	ASSERT_STR_EQ(out->pull_response->records[0]->author_user_id, "17");
+	wire_free(out);
+	memset(id, '9', MARKER_ID_MAX);
+	id[MARKER_ID_MAX] = '\0';
+	rec.author_user_id = id;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	id[MARKER_ID_MAX] = '9';
+	id[MARKER_ID_MAX + 1] = '\0';
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_id = (char *)(uintptr_t)"1a";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_id = (char *)(uintptr_t)"";
+	memset(name, 'n', MARKER_NAME_MAX);
+	name[MARKER_NAME_MAX] = '\0';
+	rec.author_user_name = name;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	name[MARKER_NAME_MAX] = 'n';
+	name[MARKER_NAME_MAX + 1] = '\0';
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_name = (char *)(uintptr_t)"anna\x1b[2J";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_name = (char *)(uintptr_t)"anna\xc2\x85";	/* C1 */
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+
+	/* a laptop cannot say who wrote its own change */
+	rec.author_user_name = (char *)(uintptr_t)"bert";
+	casesync__v1__change__init(&ch);
+	ch.change_id = (char *)(uintptr_t)
+	    "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2d";
+	ch.record = &rec;
+	casesync__v1__push_request__init(&push);
+	push.changes = chs;
+	push.n_changes = 1;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &push;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_name = (char *)(uintptr_t)"";
+	rec.author_user_id = (char *)(uintptr_t)"3";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.author_user_id = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -205,6 +284,7 @@ main(void)
 	test_wire_enroll();
 	test_wire_unknown();
 	test_wire_error();
+	test_wire_record_author();
 	test_util();
 	return 0;
 }
