@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merge.h"
+#include "nolost.h"
 
 static const char db_schema[] =
     "PRAGMA secure_delete = ON;"
@@ -82,7 +83,11 @@ db_exec(sqlite3 *db, const char *sql)
 int
 db_init(sqlite3 *db)
 {
-	return db_exec(db, db_schema);
+	int	r;
+
+	if ((r = db_exec(db, db_schema)) != 0)
+		return r;
+	return nolost_init(db);		/* read-only cases, held changes */
 }
 
 int
@@ -588,10 +593,14 @@ int
 db_local_write_tx(sqlite3 *db, struct db_record *r)
 {
 	struct db_record	cur;
+	struct nolost_access	ro;
 	int			ret, exists, dirty;
 
 	if (r->body_len > DB_BODY_MAX)
 		return CS_ERR_TOO_LARGE;
+	/* a case read-only for this user takes no new write (nolost.h) */
+	if ((ret = nolost_writable(db, r->case_id, &ro)) != 0)
+		return ret;
 	ret = db_record_get(db, r->record_id, &cur);
 	if (ret != 0 && ret != CS_ERR_NOT_FOUND)
 		return ret;
