@@ -32,7 +32,7 @@
 
 static const char store_late_sql[] =
     "CREATE TABLE IF NOT EXISTS device_pushes ("
-    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
+    " device_id INTEGER PRIMARY KEY,"
     " at_ms INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS late_window ("
     " device_id INTEGER NOT NULL REFERENCES devices(id),"
@@ -80,6 +80,14 @@ store_now_ms(void)
 
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+store_late_ms(int64_t now)
+{
+	int64_t	ms = store_now_ms();
+
+	return ms / 1000 == now ? ms : now * 1000;
 }
 
 int

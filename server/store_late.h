@@ -33,6 +33,8 @@
 
 /* The wall clock in milliseconds since the epoch. */
 int64_t	store_now_ms(void);
+/* "now" (seconds) in milliseconds: the clock's, if it is in that second. */
+int64_t	store_late_ms(int64_t now);
 
 /* Create the tables (idempotent). */
 int	store_late_schema(struct store *);

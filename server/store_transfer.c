@@ -392,7 +392,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	tx[0] = t.case_id;
 	/* the old office reads until the window ends, then loses the case;
 	 * what it wrote before this moment may still come (store_late.h) */
-	if ((r = store_late_open(st, t.case_id, from, id, store_now_ms(),
+	if ((r = store_late_open(st, t.case_id, from, id, store_late_ms(now),
 	    end)) != 0 ||
 	    (r = store_do(st, "UPDATE case_members SET read_only = 1 WHERE"
 	    " case_id = ?2 AND user_id IN (SELECT id FROM users WHERE"
