@@ -272,6 +272,38 @@ nolost_purge_hold(sqlite3 *db, const char *case_id, int64_t n)
 }
 
 int
+nolost_purge_moot(sqlite3 *db, char *const *ids, size_t n)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 id[DB_UUID_LEN + 1];
+	size_t		 i;
+	int		 rc, r;
+
+	if ((r = db_prep(db, "SELECT case_id FROM purge_held", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (str_fmt(id, sizeof(id), "%s",
+		    (const char *)sqlite3_column_text(s, 0)) != 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcmp(ids[i], id) == 0)
+				break;
+		if (i == n) {
+			/* a statement may run while another is stepped */
+			if ((r = nolost_run(db, "DELETE FROM purge_held WHERE"
+			    " case_id = ?1", id, 0)) != 0)
+				break;
+			log_info("case %s: no longer to be purged here",
+			    id);
+		}
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
 nolost_purged(sqlite3 *db, const char *case_id)
 {
 	int	r;

@@ -67,6 +67,13 @@ int	nolost_unsent(sqlite3 *, const char *case_id, int64_t *n);
 /* In a transaction: the purge of "case_id" waits for "n" changes. */
 int	nolost_purge_hold(sqlite3 *, const char *case_id, int64_t n);
 
+/*
+ * In a pull's transaction: "ids" is every purge the server still asks
+ * of this laptop; a held purge not among them is moot (access given
+ * back) and forgotten.
+ */
+int	nolost_purge_moot(sqlite3 *, char *const *ids, size_t n);
+
 /* In the purge's transaction: forget everything about "case_id". */
 int	nolost_purged(sqlite3 *, const char *case_id);
 

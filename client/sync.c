@@ -579,6 +579,11 @@ sync_apply_pull(sqlite3 *db, const struct keyring *kr,
 	if ((r = nolost_access_set(db, pr->case_access,
 	    pr->n_case_access)) != 0)
 		goto fail;
+	/* the list is complete unless it reached the limit */
+	if (pr->n_purge_case_ids < WIRE_PURGES_MAX &&
+	    (r = nolost_purge_moot(db, pr->purge_case_ids,
+	    pr->n_purge_case_ids)) != 0)
+		goto fail;
 	if ((r = db_cursor_set(db, (int64_t)pr->cursor,
 	    (int64_t)pr->cursor_tie)) != 0)
 		goto fail;

@@ -428,8 +428,15 @@ store_held_list(struct store *st,
 		" t WHERE t.case_id = p.case_id AND t.state = 'ACCEPTED'), 0),"
 		" 'held', 0 FROM purge_holds p JOIN devices d ON"
 		" d.id = p.device_id JOIN users u ON u.id = d.user_id"
+		/* a purge made moot (access given back) holds nothing */
+		" WHERE EXISTS (SELECT 1 FROM purges x WHERE"
+		" x.device_id = p.device_id AND x.case_id = p.case_id AND"
+		" x.receipt_at IS NULL) AND d.revoked_at IS NULL"
 		" ORDER BY p.case_id, p.device_id",
-		HELD_SELECT " WHERE h.state = 'held' ORDER BY h.id",
+		/* applied meanwhile (the author could write again): done */
+		HELD_SELECT " WHERE h.state = 'held' AND NOT EXISTS (SELECT 1"
+		" FROM changes c WHERE c.change_id = h.change_id)"
+		" ORDER BY h.id",
 	};
 	sqlite3_stmt		*s = NULL;
 	struct store_held	 h;
@@ -542,7 +549,7 @@ store_held_decide(struct store *st, const char *change_id, int accept,
     int64_t *seqp, const char **why)
 {
 	const char	*t[4];
-	int64_t		 seq = 0;
+	int64_t		 seq = 0, applied = 0;
 	int		 r;
 
 	memset(out, 0, sizeof(*out));
@@ -554,8 +561,13 @@ store_held_decide(struct store *st, const char *change_id, int accept,
 		*why = "no such held change";
 		goto fail;
 	}
-	if (strcmp(out->state, "held") != 0) {
-		*why = "decided already";
+	t[0] = change_id;
+	if ((r = store_do(st, "SELECT count(*) FROM changes WHERE"
+	    " change_id = ?1", &applied, "t", NULL, t)) != 0)
+		goto fail;
+	if (strcmp(out->state, "held") != 0 || applied != 0) {
+		*why = applied != 0 ? "applied already: its author could "
+		    "write the case again" : "decided already";
 		r = CS_ERR_STATE;
 		goto fail;
 	}
