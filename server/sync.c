@@ -43,7 +43,7 @@ struct pull_ctx {
 	size_t			 npurges, maxpurges;
 	struct store_access	*access;	/* read-only cases */
 	Casesync__V1__CaseAccess *ainfo, **aptrs;
-	size_t			 naccess;
+	size_t			 naccess, maxaccess;
 };
 
 static int
@@ -127,9 +127,33 @@ sync_access_cb(const struct store_access *a, void *arg)
 {
 	struct pull_ctx			*c = arg;
 	Casesync__V1__CaseAccess	*o;
+	size_t				 i;
+	void				*p;
 
 	if (c->naccess == WIRE_ACCESS_MAX)
 		return 0;
+	/* grown on demand: most pulls have none, and pay nothing */
+	if (c->naccess == c->maxaccess) {
+		c->maxaccess = c->maxaccess * 2 + 8;
+		if ((p = reallocarray(c->access, c->maxaccess,
+		    sizeof(*c->access))) == NULL)
+			return CS_ERR_ALLOC;
+		c->access = p;
+		if ((p = reallocarray(c->ainfo, c->maxaccess,
+		    sizeof(*c->ainfo))) == NULL)
+			return CS_ERR_ALLOC;
+		c->ainfo = p;
+		if ((p = reallocarray(c->aptrs, c->maxaccess,
+		    sizeof(*c->aptrs))) == NULL)
+			return CS_ERR_ALLOC;
+		c->aptrs = p;
+		/* the strings point into "access", which may have moved */
+		for (i = 0; i < c->naccess; i++) {
+			c->ainfo[i].case_id = c->access[i].case_id;
+			c->ainfo[i].mode = c->access[i].mode;
+			c->aptrs[i] = &c->ainfo[i];
+		}
+	}
 	c->access[c->naccess] = *a;
 	o = &c->ainfo[c->naccess];
 	casesync__v1__case_access__init(o);
@@ -174,10 +198,7 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	r = CS_ERR_ALLOC;
 	if ((c.items = calloc(c.max, sizeof(*c.items))) == NULL ||
 	    (c.ptrs = calloc(c.max, sizeof(*c.ptrs))) == NULL ||
-	    (c.arena = malloc(c.budget)) == NULL ||
-	    (c.access = calloc(WIRE_ACCESS_MAX, sizeof(*c.access))) == NULL ||
-	    (c.ainfo = calloc(WIRE_ACCESS_MAX, sizeof(*c.ainfo))) == NULL ||
-	    (c.aptrs = calloc(WIRE_ACCESS_MAX, sizeof(*c.aptrs))) == NULL)
+	    (c.arena = malloc(c.budget)) == NULL)
 		goto out;
 	/* read the seq first: a change racing the pull is seen next time */
 	if ((r = store_seq(w->st, &seq)) != 0 ||
