@@ -243,6 +243,17 @@ nolost_hold(sqlite3 *db, const struct db_change *c, int server_held)
 }
 
 int
+nolost_hold_rest(sqlite3 *db, const char *record_id)
+{
+	return nolost_run(db, "INSERT OR IGNORE INTO held(change_id,"
+	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
+	    " body, hlc, refused_at, server_held) SELECT change_id,"
+	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
+	    " body, hlc, ?2, 0 FROM outbox WHERE record_id = ?1 ORDER BY seq",
+	    record_id, time_now());
+}
+
+int
 nolost_unsent(sqlite3 *db, const char *case_id, int64_t *n)
 {
 	return nolost_int(db, "SELECT (SELECT count(*) FROM outbox WHERE"

@@ -61,6 +61,14 @@ void	nolost_explain(const struct nolost_access *a, char *buf, size_t len);
  */
 int	nolost_hold(sqlite3 *, const struct db_change *c, int server_held);
 
+/*
+ * In the same transaction, after nolost_hold(): the later edits of the
+ * same record still in the outbox are kept as held changes too (the
+ * refusal takes them out of the outbox; they go to the server as held
+ * changes at the next sync).
+ */
+int	nolost_hold_rest(sqlite3 *, const char *record_id);
+
 /* Unsent changes of "case_id": outbox rows and held changes. */
 int	nolost_unsent(sqlite3 *, const char *case_id, int64_t *n);
 

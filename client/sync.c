@@ -246,7 +246,9 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			break;
 		case CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN:
 			/* kept until someone decides: never dropped unseen */
-			if ((r = nolost_hold(db, &chs[i], cr->held)) == 0)
+			if ((r = nolost_hold(db, &chs[i], cr->held)) == 0 &&
+			    (r = nolost_hold_rest(db,
+			    chs[i].rec.record_id)) == 0)
 				r = db_rejected(db, &chs[i]);
 			st->rejected++;
 			st->held++;

@@ -142,14 +142,14 @@ ctl_held_decide(struct ctl *c, struct store *st, int argc, char **argv)
 		    change);
 	if ((r = ctl_audit_record(c, st, &e, 1)) != CTL_EXIT_OK)
 		return r;
-	printf("change %s of %s (%s): %s%s\n", change,
-	    str_vis(v, sizeof(v), h.user, strlen(h.user)), h.case_id,
-	    accept ? "accepted into the case, version " : "discarded",
-	    accept ? "" : "");
+	(void)str_vis(v, sizeof(v), h.user, strlen(h.user));
 	if (accept)
-		printf("version %lld; the laptop purges at its next sync\n",
-		    (long long)seq);
+		printf("change %s of %s (case %s): accepted into the case as "
+		    "version %lld; the laptop purges at its next sync\n",
+		    change, v, h.case_id, (long long)seq);
 	else
-		printf("the laptop drops it and purges at its next sync\n");
+		printf("change %s of %s (case %s): discarded; the laptop "
+		    "drops it and purges at its next sync\n", change, v,
+		    h.case_id);
 	return CTL_EXIT_OK;
 }
