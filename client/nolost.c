@@ -421,6 +421,49 @@ nolost_counts(sqlite3 *db, int64_t *held, int64_t *purges, int64_t *ro)
 	return nolost_int(db, "SELECT count(*) FROM case_access", NULL, ro);
 }
 
+/*
+ * Row "n" of list "i" of nolost_status(): a held purge (0), a held
+ * change (1) or a read-only case (2).  Ids, kinds and modes were
+ * checked on their way in; "x" is the kind and record, or the mode.
+ */
+static void
+nolost_status_row(FILE *f, int json, size_t i, size_t n, const char *id,
+    int64_t at, int64_t v, const char *x)
+{
+	static const char *const vname[3] = {
+		"changes", "server_held", "until"
+	};
+	struct nolost_access	a;
+	char			t[32], line[512];
+
+	if (json) {
+		fprintf(f, "%s{\"case\":\"%s\",\"since\":%lld,\"%s\":%lld,"
+		    "\"what\":\"%s\"}", n > 0 ? "," : "", id, (long long)at,
+		    vname[i], (long long)v, x);
+		return;
+	}
+	nolost_time(t, sizeof(t), at);
+	if (i == 0) {
+		fprintf(f, "purge HELD: case %s kept since %s: %lld change%s "
+		    "written here wait%s for a decision (casesyncctl transfer "
+		    "pending)\n", id, t, (long long)v, v == 1 ? "" : "s",
+		    v == 1 ? "s" : "");
+		return;
+	}
+	if (i == 1) {
+		fprintf(f, "held change: case %s %s, refused at %s%s\n", id, x,
+		    t, v ? "; the server keeps it for a decision" : "");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	(void)str_fmt(a.case_id, sizeof(a.case_id), "%s", id);
+	(void)str_fmt(a.mode, sizeof(a.mode), "%s", x);
+	a.since = at;
+	a.until = v;
+	nolost_explain(&a, line, sizeof(line));
+	fprintf(f, "read-only: %s\n", line);
+}
+
 int
 nolost_status(sqlite3 *db, FILE *f, int json)
 {
@@ -435,11 +478,10 @@ nolost_status(sqlite3 *db, FILE *f, int json)
 	static const char *const name[3] = {
 		"held_purges", "held_changes", "read_only"
 	};
-	struct nolost_access	 a;
-	sqlite3_stmt		*s = NULL;
-	char			 t[32], line[512];
-	size_t			 i, n;
-	int			 rc, r = 0;
+	sqlite3_stmt	*s = NULL;
+	const char	*id, *x;
+	size_t		 i, n;
+	int		 rc = SQLITE_DONE, r = 0;
 
 	if (json)
 		fputc('{', f);
@@ -449,43 +491,13 @@ nolost_status(sqlite3 *db, FILE *f, int json)
 		if (json)
 			fprintf(f, "%s\"%s\":[", i > 0 ? "," : "", name[i]);
 		for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW; n++) {
-			/* ids, kinds and modes were checked on the way in */
-			const char *id = (const char *)sqlite3_column_text(s,
-			    0), *x = (const char *)sqlite3_column_text(s, 3);
-			int64_t	 at = sqlite3_column_int64(s, 1);
-			int64_t	 v = sqlite3_column_int64(s, 2);
-
+			id = (const char *)sqlite3_column_text(s, 0);
+			x = (const char *)sqlite3_column_text(s, 3);
 			if (id == NULL || x == NULL)
 				continue;
-			if (json) {
-				fprintf(f, "%s{\"case\":\"%s\",\"since\":%lld,"
-				    "\"%s\":%lld,\"what\":\"%s\"}",
-				    n > 0 ? "," : "", id, (long long)at,
-				    i == 0 ? "changes" : i == 1 ? "server_held" :
-				    "until", (long long)v, x);
-				continue;
-			}
-			nolost_time(t, sizeof(t), at);
-			if (i == 0) {
-				fprintf(f, "purge HELD: case %s kept since %s: "
-				    "%lld change%s written here wait%s for a "
-				    "decision (casesyncctl transfer pending)\n",
-				    id, t, (long long)v, v == 1 ? "" : "s",
-				    v == 1 ? "s" : "");
-			} else if (i == 1) {
-				fprintf(f, "held change: case %s %s, refused "
-				    "at %s%s\n", id, x, t, v ? "; the server "
-				    "keeps it for a decision" : "");
-			} else {
-				memset(&a, 0, sizeof(a));
-				(void)str_fmt(a.case_id, sizeof(a.case_id),
-				    "%s", id);
-				(void)str_fmt(a.mode, sizeof(a.mode), "%s", x);
-				a.since = at;
-				a.until = v;
-				nolost_explain(&a, line, sizeof(line));
-				fprintf(f, "read-only: %s\n", line);
-			}
+			nolost_status_row(f, json, i, n, id,
+			    sqlite3_column_int64(s, 1),
+			    sqlite3_column_int64(s, 2), x);
 		}
 		if (json)
 			fputc(']', f);
@@ -495,6 +507,6 @@ nolost_status(sqlite3 *db, FILE *f, int json)
 		s = NULL;
 	}
 	if (json)
-		fputs("}", f);
+		fputc('}', f);
 	return r;
 }
