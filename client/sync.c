@@ -365,10 +365,6 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	return r;
 }
 
-/*
- * The receipt of a purge, or (held > 0) the news that it was not done
- * because "held" changes written here hold it.
- */
 /* The server's answer to held change "c": what was decided. */
 static int
 sync_held_result(sqlite3 *db, const struct db_change *c,
@@ -489,6 +485,10 @@ sync_push_held(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	return r;
 }
 
+/*
+ * The receipt of a purge, or (held > 0) the news that it was not done
+ * because "held" changes written here hold it.
+ */
 static int
 sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
     uint32_t held, struct sync_stats *st)
