@@ -413,6 +413,7 @@ store_close(struct store *st)
 	for (i = 0; i < 2; i++)
 		sqlite3_finalize(st->devq[i]);
 	sqlite3_finalize(st->tickq);
+	sqlite3_finalize(st->accessq);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
 	free(st);

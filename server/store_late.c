@@ -350,20 +350,24 @@ int
 store_case_access(struct store *st, int64_t user_id, size_t max,
     int (*cb)(const struct store_access *, void *), void *arg)
 {
-	sqlite3_stmt		*s = NULL;
+	sqlite3_stmt		*s;
 	struct store_access	 a;
 	int			 rc, r = CS_ERR_DB;
 
-	if (store_prepare(st, "SELECT m.case_id, CASE WHEN a.transfer_id IS"
-	    " NOT NULL THEN 'handover' WHEN a.glass_id IS NOT NULL THEN"
-	    " 'glass' ELSE 'read_only' END, coalesce((SELECT t.decided_at"
+	/* asked at every pull: the statement stays prepared */
+	if (st->accessq == NULL && store_prepare(st, "SELECT m.case_id,"
+	    " CASE WHEN a.transfer_id IS NOT NULL THEN 'handover' WHEN"
+	    " a.glass_id IS NOT NULL THEN 'glass' ELSE 'read_only' END,"
+	    " coalesce((SELECT t.decided_at"
 	    " FROM transfers t WHERE t.id = a.transfer_id), (SELECT"
 	    " g.granted_at FROM glass g WHERE g.id = a.glass_id), 0),"
 	    " coalesce(a.expires_at, 0) FROM case_members m LEFT JOIN"
 	    " access_expiry a ON a.user_id = m.user_id AND"
 	    " a.case_id = m.case_id WHERE m.user_id = ?1 AND"
-	    " m.read_only = 1 ORDER BY m.case_id LIMIT ?2", &s) != 0)
+	    " m.read_only = 1 ORDER BY m.case_id LIMIT ?2",
+	    &st->accessq) != 0)
 		return CS_ERR_DB;
+	s = st->accessq;
 	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, (int64_t)max) != SQLITE_OK)
 		goto out;
@@ -384,7 +388,8 @@ store_case_access(struct store *st, int64_t user_id, size_t max,
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return r;
 }
 
