@@ -838,7 +838,7 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	db_record_clear(&rec);
 	body_free(&b);
 	vault_close(v);
-	return cli_exit(r);
+	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
 }
 
 int

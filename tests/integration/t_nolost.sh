@@ -21,7 +21,8 @@
 #    before anything is written.
 #  - A removed member's unsent note holds the purge, is listed by
 #    `transfer pending`, and is discarded by decision (audited); only
-#    then does the laptop purge.
+#    then does the laptop purge.  A member removed and then given the
+#    case back: the hold ends by itself, the held note is accepted.
 # The audit log verifies at the end.
 . "$(dirname "$0")/lib.sh"
 
@@ -160,6 +161,10 @@ laptop a status >"$T/status" 2>&1 || fail "status"
 grep -q "purge HELD: case $C" "$T/status" ||
     fail "status does not show the held purge: $(cat "$T/status")"
 ok "status shows the held purge"
+laptop a --json status >"$T/status.json" 2>"$T/err" || fail "status --json"
+expect_eq "status --json lists the held purge and the held note" \
+    "$(jq -r '.nothing_lost | "\(.held_purges[0].case) \(.held_purges |
+    length) \(.held_changes | length)"' "$T/status.json")" "$C 1 1"
 laptop a note add --case "$C" --text "nog iets" >/dev/null 2>"$T/err"
 expect_eq "a note on the kept case is refused" "$?" 5
 grep -q "no longer yours" "$T/err" || fail "why: $(cat "$T/err")"
@@ -260,6 +265,41 @@ expect_eq "then dirk's laptop purged the case" \
     "$(laptop d record list --case "$C" | wc -l)" 0
 expect_eq "the discarded note never reached the server's records" \
     "$(q "SELECT count(*) FROM records WHERE record_id = '$N3'")" 0
+
+# ---- removed, then given the case back: the hold ends by itself
+C4=$(laptop b case create --frame DRANG) || fail "case create C4"
+laptop b note add --case "$C4" --text "start" >/dev/null || fail "C4 note"
+laptop b case member --case "$C4" --user dirk >/dev/null || fail "member"
+sync_json b
+sync_json d
+sync_json b	# the key round for dirk
+sync_json d
+N4=$(laptop d note add --case "$C4" --text "dirk, offline") ||
+    fail "dirk's offline note"
+laptop b case member --case "$C4" --user dirk --remove >/dev/null ||
+    fail "member remove"
+sync_json d
+expect_eq "removed: dirk's note and the purge are held" \
+    "$(field held) $(field purges_held)" "1 1"
+laptop b case member --case "$C4" --user dirk >/dev/null ||
+    fail "member re-add"
+sync_json d
+expect_eq "given back: the held note is accepted, nothing purged" \
+    "$(field held_accepted) $(field purged)" "1 0"
+laptop d note add --case "$C4" --text "weer lid" >/dev/null 2>"$T/err" ||
+    fail "dirk cannot write the case he got back: $(cat "$T/err")"
+ok "dirk writes the case he got back"
+ctl transfer pending >"$T/pending" || fail "transfer pending"
+grep -q "$C4" "$T/pending" &&
+    fail "a moot hold is still listed: $(cat "$T/pending")"
+ok "transfer pending no longer lists it"
+sync_json d
+sync_json b
+has b "$C4" "dirk, offline" || fail "dirk's held note did not reach bram"
+has b "$C4" "weer lid" || fail "dirk's new note did not reach bram"
+ok "both of dirk's notes reach bram"
+expect_eq "the held note is on the server once" \
+    "$(q "SELECT count(*) FROM records WHERE record_id = '$N4'")" 1
 
 ctl audit verify >"$T/verify" 2>&1 || fail "audit verify: $(cat "$T/verify")"
 ok "the audit log verifies"
