@@ -20,7 +20,6 @@
 #include "store.h"
 #include "store_late.h"
 #include "util.h"
-#include "validate.h"
 #include "wire.h"
 #include "wire_transfer.h"
 
