@@ -10,7 +10,10 @@
  *    the server's body at records.version;
  *  - an outbox row that may have reached the server ("sent") keeps its
  *    change_id and content, so a retry is idempotent; a later edit goes
- *    into a new row.
+ *    into a new row;
+ *  - a row leaves the outbox only when the server applied it, when it
+ *    is merged into a newer version, or, refused, into the "held" table
+ *    of nolost.c (with its change_id), which a purge never deletes.
  * Everything a sync step changes is written in one transaction together
  * with the cursor, so a kill at any point resumes cleanly.
  */
