@@ -11,9 +11,9 @@
  *  - an outbox row that may have reached the server ("sent") keeps its
  *    change_id and content, so a retry is idempotent; a later edit goes
  *    into a new row;
- *  - a row leaves the outbox only when the server applied it, when it
- *    is merged into a newer version, or, refused, into the "held" table
- *    of nolost.c (with its change_id), which a purge never deletes.
+ *  - a change the server refuses for want of write access leaves the
+ *    outbox only into the "held" table of nolost.c (with its change_id);
+ *    a purge deletes a case only when neither table has a change of it.
  * Everything a sync step changes is written in one transaction together
  * with the cursor, so a kill at any point resumes cleanly.
  */
