@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "log.h"
 #include "marker.h"
+#include "nolost.h"
 #include "passphrase.h"
 #include "synccount.h"
 #include "util.h"
@@ -234,4 +235,18 @@ cli_report(const char *what, int r, const void *reply)
 		    strlen(e->error->message)));
 	else
 		cli_errx("%s: %s", what, cs_err(r));
+}
+
+/* Say why "case_id" takes no write here (nolost.h). */
+void
+cli_readonly(sqlite3 *db, const char *case_id)
+{
+	struct nolost_access	a;
+	char			why[512];
+
+	if (nolost_writable(db, case_id, &a) == CS_ERR_AUTH) {
+		nolost_explain(&a, why, sizeof(why));
+		cli_errx("%s; nothing was written", why);
+	} else
+		cli_errx("case %s: %s", case_id, cs_err(CS_ERR_AUTH));
 }

@@ -36,6 +36,7 @@ struct cli {
 int	cli_vault_open(struct cli *, int create, struct vault **);
 struct conn;
 struct identity;
+struct sqlite3;
 
 /*
  * Open the vault, load the identity, connect and say Hello; on
@@ -59,6 +60,11 @@ void	cli_key_round(struct vault *, struct identity *, struct conn *);
 
 /* Map a CS_ERR_* to one of the exit codes above. */
 int	cli_exit(int r);
+/*
+ * Say on stderr why a write to "case_id" was refused with CS_ERR_AUTH
+ * (read-only for this user: nolost.h).  Exit with EXIT_REFUSED.
+ */
+void	cli_readonly(struct sqlite3 *db, const char *case_id);
 /* "casesync: <message>" on stderr. */
 void	cli_errx(const char *fmt, ...)
 	    __attribute__((__format__(printf, 1, 2)));

@@ -614,8 +614,11 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	}
 	db_record_clear(&rec);
 	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0 ||
-	    (r = db_local_write(db, &rec)) != 0)
+	    (r = db_local_write(db, &rec)) != 0) {
+		if (r == CS_ERR_AUTH)
+			cli_readonly(db, rec.case_id);
 		goto out;
+	}
 	if (rc.by == RESOLVE_NEW)
 		printf("resolved %s %s: a new value\n", rid, rc.field);
 	else
@@ -626,5 +629,5 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	db_record_clear(&rec);
 	body_free(&b);
 	vault_close(v);
-	return cli_exit(r);
+	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
 }

@@ -29,6 +29,7 @@
 #include "cmd_dossier.h"
 #include "db.h"
 #include "errors.h"
+#include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
@@ -326,10 +327,12 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
     struct dossier_args *a, const char *edit_id, char *idout)
 {
 	struct db_record	 rec, cur;
+	struct nolost_access	 ro;
 	struct body		 b;
 	struct vault		*v = NULL;
 	sqlite3			*db = NULL;
 	const char		*why, *missing, *rid;
+	char			 why_ro[512];
 	char			*text[DOSSIER_FIELDS_MAX] = { NULL };
 	char			 newid[DB_UUID_LEN + 1];
 	size_t			 i;
@@ -344,33 +347,6 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 		cli_errx("a new %s needs --case ID (or --id ID to change one)",
 		    k->noun);
 		return EXIT_USAGE;
-	}
-	/* long texts: '-' is stdin, a missing required one the editor */
-	for (i = 0; i < k->nfields; i++) {
-		if (k->fields[i].type != SCHEMA_LONG)
-			continue;
-		if (a->val[i] != NULL && strcmp(a->val[i], "-") == 0)
-			r = dossier_read_fd(STDIN_FILENO, &text[i]);
-		else if (a->val[i] == NULL && creating && k->fields[i].required)
-			r = dossier_editor(k->fields[i].name, &text[i]);
-		else
-			continue;
-		if (r != 0) {
-			if (r != CS_ERR_USAGE)
-				cli_errx("%s: %s", k->fields[i].name,
-				    cs_err(r));
-			goto out;
-		}
-		a->val[i] = text[i];
-	}
-	for (i = 0; i < k->nfields; i++) {
-		if (a->val[i] != NULL &&
-		    schema_check(&k->fields[i], a->val[i], &why) != 0) {
-			cli_errx("%s %s: %s; nothing changed", k->noun,
-			    k->fields[i].name, why);
-			r = CS_ERR_USAGE;
-			goto out;
-		}
 	}
 	if ((r = dossier_open(cli, &v, &db)) != 0)
 		goto out;
@@ -405,6 +381,41 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 		db_uuid(newid);
 		rid = newid;
 		memcpy(rec.case_id, a->case_id, sizeof(rec.case_id));
+	}
+	/* a read-only case says so before anything is typed (nolost.h) */
+	if ((r = nolost_writable(db, rec.case_id, &ro)) != 0) {
+		if (r == CS_ERR_AUTH) {
+			nolost_explain(&ro, why_ro, sizeof(why_ro));
+			cli_errx("%s; nothing was written", why_ro);
+		}
+		goto out;
+	}
+	/* long texts: '-' is stdin, a missing required one the editor */
+	for (i = 0; i < k->nfields; i++) {
+		if (k->fields[i].type != SCHEMA_LONG)
+			continue;
+		if (a->val[i] != NULL && strcmp(a->val[i], "-") == 0)
+			r = dossier_read_fd(STDIN_FILENO, &text[i]);
+		else if (a->val[i] == NULL && creating && k->fields[i].required)
+			r = dossier_editor(k->fields[i].name, &text[i]);
+		else
+			continue;
+		if (r != 0) {
+			if (r != CS_ERR_USAGE)
+				cli_errx("%s: %s", k->fields[i].name,
+				    cs_err(r));
+			goto out;
+		}
+		a->val[i] = text[i];
+	}
+	for (i = 0; i < k->nfields; i++) {
+		if (a->val[i] != NULL &&
+		    schema_check(&k->fields[i], a->val[i], &why) != 0) {
+			cli_errx("%s %s: %s; nothing changed", k->noun,
+			    k->fields[i].name, why);
+			r = CS_ERR_USAGE;
+			goto out;
+		}
 	}
 	for (i = 0; i < k->nfields; i++) {
 		if (a->val[i] != NULL &&
@@ -449,7 +460,8 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 	db_record_clear(&cur);
 	body_free(&b);
 	vault_close(v);
-	return cli_exit(r);
+	/* refused by this laptop for the server: "refused" (exit 5) */
+	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
 }
 
 /*

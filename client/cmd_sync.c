@@ -26,6 +26,7 @@
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
+#include "nolost.h"
 #include "readlog.h"
 #include "sync.h"
 #include "synclock.h"
@@ -76,6 +77,31 @@ open_db(struct cli *cli, struct vault **v, sqlite3 **db)
 		*v = NULL;
 	}
 	return r;
+}
+
+/* Late, held and discarded changes, and held purges, for people. */
+static void
+cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
+{
+	if (st->late > 0)
+		printf("%llu change%s written before you lost write access "
+		    "accepted late; the case's new office receives them\n",
+		    (unsigned long long)st->late, st->late == 1 ? "" : "s");
+	if (st->held > 0)
+		printf("%llu change%s refused by the server: kept on this "
+		    "laptop until someone decides (casesync status)\n",
+		    (unsigned long long)st->held, st->held == 1 ? "" : "s");
+	if (st->held_accepted > 0)
+		printf("%llu held change%s accepted into the case\n",
+		    (unsigned long long)st->held_accepted,
+		    st->held_accepted == 1 ? "" : "s");
+	if (st->held_discarded > 0)
+		printf("%llu held change%s discarded by decision (see the "
+		    "messages above)\n",
+		    (unsigned long long)st->held_discarded,
+		    st->held_discarded == 1 ? "" : "s");
+	/* what stays held is shown at every sync, not only once */
+	(void)nolost_status(db, stdout, 0);
 }
 
 int
@@ -148,6 +174,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "\"grants_made\":%llu,"
 		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
 		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
+		    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
+		    "\"held_discarded\":%llu,\"purges_held\":%llu,"
 		    "\"round_trips\":%llu,\"us\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
@@ -167,6 +195,11 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.keys.uncertified,
 		    (unsigned long long)st.keys.epochs,
 		    (unsigned long long)(st.e2e_ns / 1000),
+		    (unsigned long long)st.late,
+		    (unsigned long long)st.held,
+		    (unsigned long long)st.held_accepted,
+		    (unsigned long long)st.held_discarded,
+		    (unsigned long long)st.purges_held,
 		    (unsigned long long)st.round_trips, (long long)us);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
@@ -194,6 +227,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "grants the key at their next sync\n",
 		    (unsigned long long)st.waiting,
 		    (unsigned long long)st.keyless);
+	if (!cli->json)
+		cmd_sync_nolost(db, &st);
 	if (!cli->json && st.queued > 0)
 		printf("%llu local changes still queued (merged again after "
 		    "newer versions came from the server); run sync again\n",
@@ -312,9 +347,12 @@ record_put(struct cli *cli, int argc, char *argv[])
 	if ((r = body_encode(&b, &rec.body, &rec.body_len)) != 0)
 		goto out;
 	if ((r = db_local_write(db, &rec)) != 0) {
-		cli_errx("record %s: %s", rid, r == CS_ERR_EXISTS ?
-		    "exists with another case or kind, or is append-only" :
-		    cs_err(r));
+		if (r == CS_ERR_AUTH)
+			cli_readonly(db, rec.case_id);
+		else
+			cli_errx("record %s: %s", rid, r == CS_ERR_EXISTS ?
+			    "exists with another case or kind, or is "
+			    "append-only" : cs_err(r));
 		goto out;
 	}
 	printf("%s\n", rid);
@@ -323,7 +361,7 @@ record_put(struct cli *cli, int argc, char *argv[])
 	db_record_clear(&cur);
 	body_free(&b);
 	vault_close(v);
-	return cli_exit(r);
+	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
 }
 
 /*

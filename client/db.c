@@ -10,7 +10,10 @@
  *    the server's body at records.version;
  *  - an outbox row that may have reached the server ("sent") keeps its
  *    change_id and content, so a retry is idempotent; a later edit goes
- *    into a new row.
+ *    into a new row;
+ *  - a change the server refuses for want of write access leaves the
+ *    outbox only into the "held" table of nolost.c (with its change_id);
+ *    a purge deletes a case only when neither table has a change of it.
  * Everything a sync step changes is written in one transaction together
  * with the cursor, so a kill at any point resumes cleanly.
  */
@@ -26,6 +29,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merge.h"
+#include "nolost.h"
 
 static const char db_schema[] =
     "PRAGMA secure_delete = ON;"
@@ -90,7 +94,11 @@ db_exec(sqlite3 *db, const char *sql)
 int
 db_init(sqlite3 *db)
 {
-	return db_exec(db, db_schema);
+	int	r;
+
+	if ((r = db_exec(db, db_schema)) != 0)
+		return r;
+	return nolost_init(db);		/* read-only cases, held changes */
 }
 
 int
@@ -596,10 +604,14 @@ int
 db_local_write_tx(sqlite3 *db, struct db_record *r)
 {
 	struct db_record	cur;
+	struct nolost_access	ro;
 	int			ret, exists, dirty;
 
 	if (r->body_len > DB_BODY_MAX)
 		return CS_ERR_TOO_LARGE;
+	/* a case read-only for this user takes no new write (nolost.h) */
+	if ((ret = nolost_writable(db, r->case_id, &ro)) != 0)
+		return ret;
 	ret = db_record_get(db, r->record_id, &cur);
 	if (ret != 0 && ret != CS_ERR_NOT_FOUND)
 		return ret;

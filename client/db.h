@@ -70,7 +70,8 @@ int	db_record_list(sqlite3 *, const char *case_id,
  * A local edit: store "r" as the new local state (hlc assigned here)
  * and queue it for push, keeping the merge base.  Append-only kinds
  * ("journal", "audit") may be written once only (CS_ERR_EXISTS); a
- * body over DB_BODY_MAX is CS_ERR_TOO_LARGE.
+ * body over DB_BODY_MAX is CS_ERR_TOO_LARGE; a case that is read-only
+ * for this user (nolost.h: nolost_writable) is CS_ERR_AUTH.
  */
 int	db_local_write(sqlite3 *, struct db_record *r);
 /* The same inside a transaction the caller holds (db_begin). */

@@ -14,6 +14,7 @@
 #include "client.h"
 #include "conn.h"
 #include "errors.h"
+#include "nolost.h"
 #include "identity.h"
 #include "passphrase.h"
 #include "pki.h"
@@ -240,7 +241,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 
 static void
 status_print(const struct cli *cli, const struct identity *id,
-    const Casesync__V1__Welcome *w)
+    const Casesync__V1__Welcome *w, sqlite3 *db)
 {
 	const Casesync__V1__Identity	*i = w->identity;
 
@@ -264,6 +265,10 @@ status_print(const struct cli *cli, const struct identity *id,
 			printf(",\"cert_not_after\":%lld",
 			    (long long)i->cert_not_after);
 		}
+		/* held purges and changes, read-only cases (nolost.h) */
+		printf(",\"nothing_lost\":");
+		if (nolost_init(db) != 0 || nolost_status(db, stdout, 1) != 0)
+			printf("null");
 		printf("}\n");
 		return;
 	}
@@ -277,6 +282,8 @@ status_print(const struct cli *cli, const struct identity *id,
 	printf("certificate: valid until ");
 	print_time(stdout, i->cert_not_after);
 	printf("\n");
+	if (nolost_init(db) != 0 || nolost_status(db, stdout, 0) != 0)
+		printf("(cannot read the held changes of this laptop)\n");
 }
 
 int
@@ -321,7 +328,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 			cli_errx("%s: %s", id.server, cs_err(r));
 		goto out;
 	}
-	status_print(cli, &id, rep->welcome);
+	status_print(cli, &id, rep->welcome, vault_db(v));
  out:
 	wire_free(rep);
 	conn_close(c);

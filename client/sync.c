@@ -22,9 +22,12 @@
 #include "errors.h"
 #include "keys.h"
 #include "log.h"
+#include "nolost.h"
 #include "sync.h"
 #include "synclock.h"
+#include "util.h"
 #include "wire.h"
+#include "wire_nolost.h"
 
 #define SYNC_MAX_ROUNDS		8	/* push/pull rounds per sync */
 #define SYNC_WATCH_POLL_MS	1000
@@ -212,6 +215,7 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			}
 			r = db_pushed(db, &chs[i], (int64_t)cr->version);
 			st->pushed++;
+			st->late += cr->late != 0;
 			break;
 		case CASESYNC__V1__CHANGE_STATUS__CHANGE_CONFLICT:
 			if (cr->current == NULL ||
@@ -247,6 +251,15 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			free(plain);
 			plain = NULL;
 			st->conflicts += nc;
+			break;
+		case CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN:
+			/* kept until someone decides: never dropped unseen */
+			if ((r = nolost_hold(db, &chs[i], cr->held)) == 0 &&
+			    (r = nolost_hold_rest(db,
+			    chs[i].rec.record_id)) == 0)
+				r = db_rejected(db, &chs[i]);
+			st->rejected++;
+			st->held++;
 			break;
 		default:
 			r = db_rejected(db, &chs[i]);
@@ -360,9 +373,133 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	return r;
 }
 
+/* The server's answer to held change "c": what was decided. */
+static int
+sync_held_result(sqlite3 *db, const struct db_change *c,
+    const Casesync__V1__ChangeResult *cr, struct sync_stats *st)
+{
+	char	who[4 * WIRE_STR_MAX + 1];
+
+	if (strcmp(cr->change_id, c->change_id) != 0)
+		return CS_ERR_PROTOCOL;
+	if (cr->status == CASESYNC__V1__CHANGE_STATUS__CHANGE_APPLIED) {
+		/* accepted into the case (by a decision, or access is back) */
+		st->held_accepted++;
+		return nolost_held_done(db, c->change_id);
+	}
+	if (cr->status == CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN &&
+	    cr->discarded) {
+		log_warnx("record %s of case %s: the change held here was "
+		    "discarded by %s", c->rec.record_id, c->rec.case_id,
+		    str_vis(who, sizeof(who), cr->decided_by,
+		    strlen(cr->decided_by)));
+		st->held_discarded++;
+		return nolost_held_done(db, c->change_id);
+	}
+	if (cr->status == CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN &&
+	    cr->held)
+		return nolost_held_mark(db, c->change_id);
+	return 0;	/* still refused: kept, and shown */
+}
+
+/*
+ * Offer the held changes again (same change_id, so the server answers
+ * with what was decided) before anything else: a decision lets the
+ * purge it held go through in this same sync.
+ */
+static int
+sync_push_held(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    struct sync_stats *st)
+{
+	struct db_change		 *chs = NULL;
+	Casesync__V1__Change		 *cv = NULL, **cp = NULL;
+	Casesync__V1__Record		 *rv = NULL;
+	Casesync__V1__PushRequest	  req;
+	wire_env			  env, *rep = NULL;
+	uint8_t				**sealed = NULL;
+	size_t				  i, n = 0, ns = 0, len;
+	int				  r;
+
+	if ((r = nolost_held_take(db, SYNC_PUSH_BATCH, &chs, &n)) != 0 ||
+	    n == 0)
+		goto out;
+	r = CS_ERR_ALLOC;
+	if ((cv = calloc(n, sizeof(*cv))) == NULL ||
+	    (cp = calloc(n, sizeof(*cp))) == NULL ||
+	    (rv = calloc(n, sizeof(*rv))) == NULL ||
+	    (sealed = calloc(n, sizeof(*sealed))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* without a key of its case it cannot go: kept, shown */
+		if (keyring_newest(kr, chs[i].rec.case_id,
+		    &(uint32_t){ 0 }) == NULL)
+			continue;
+		if ((r = sync_seal(kr, &chs[i].rec, &sealed[ns], &len,
+		    st)) != 0)
+			goto out;
+		if (ns != i) {
+			struct db_change tmp = chs[ns];
+
+			chs[ns] = chs[i];
+			chs[i] = tmp;
+		}
+		casesync__v1__change__init(&cv[ns]);
+		sync_rec_out(&rv[ns], &chs[ns].rec);
+		rv[ns].body.data = sealed[ns];
+		rv[ns].body.len = len;
+		cv[ns].change_id = chs[ns].change_id;
+		cv[ns].record = &rv[ns];
+		cv[ns].base_version = (uint64_t)chs[ns].rec.version;
+		cp[ns] = &cv[ns];
+		ns++;
+	}
+	r = 0;
+	if (ns == 0)
+		goto out;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_request__init(&req);
+	req.changes = cp;
+	req.n_changes = ns;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &req;
+	st->round_trips++;
+	if ((r = conn_call(c, &env, &rep)) != 0) {
+		cli_report("push", r, rep);
+		goto out;
+	}
+	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE ||
+	    rep->push_response->n_results != ns) {
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	if ((r = db_begin(db)) != 0)
+		goto out;
+	for (i = 0; i < ns && r == 0; i++)
+		r = sync_held_result(db, &chs[i],
+		    rep->push_response->results[i], st);
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+ out:
+	for (i = 0; sealed != NULL && i < n; i++)
+		free(sealed[i]);
+	free(sealed);
+	wire_free(rep);
+	free(cv);
+	free(cp);
+	free(rv);
+	db_changes_free(chs, n);
+	return r;
+}
+
+/*
+ * The receipt of a purge, or (held > 0) the news that it was not done
+ * because "held" changes written here hold it.
+ */
 static int
 sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
-    struct sync_stats *st)
+    uint32_t held, struct sync_stats *st)
 {
 	Casesync__V1__PurgeReceipt	 pr;
 	wire_env			 env, *rep = NULL;
@@ -371,7 +508,9 @@ sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
 	casesync__v1__envelope__init(&env);
 	casesync__v1__purge_receipt__init(&pr);
 	pr.case_id = (char *)(uintptr_t)case_id;
-	pr.records_deleted = n;
+	pr.records_deleted = held > 0 ? 0 : n;
+	pr.held = held > 0;
+	pr.held_changes = held;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT;
 	env.purge_receipt = &pr;
 	st->round_trips++;
@@ -386,11 +525,12 @@ sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
 static int
 sync_apply_pull(sqlite3 *db, const struct keyring *kr,
     const Casesync__V1__PullResponse *pr, uint32_t *purged_counts,
-    struct sync_stats *st)
+    uint32_t *held_counts, struct sync_stats *st)
 {
 	struct db_record	rec;
 	uint8_t			*plain = NULL;
 	size_t			i, nc;
+	int64_t			unsent;
 	int			r;
 
 	if (pr->cursor > INT64_MAX || pr->cursor_tie > INT64_MAX)
@@ -420,11 +560,41 @@ sync_apply_pull(sqlite3 *db, const struct keyring *kr,
 			goto fail;
 		st->conflicts += nc;
 	}
-	for (i = 0; i < pr->n_purge_case_ids; i++)
+	/*
+	 * A purge never deletes an unsent change: the outbox was pushed
+	 * before this pull, so what is left (refused and held, or never
+	 * sendable) holds the purge of its case, and the server is told.
+	 */
+	for (i = 0; i < pr->n_purge_case_ids; i++) {
+		if ((r = nolost_unsent(db, pr->purge_case_ids[i],
+		    &unsent)) != 0)
+			goto fail;
+		if (unsent > 0) {
+			held_counts[i] = unsent > WIRE_HELD_MAX ?
+			    WIRE_HELD_MAX : (uint32_t)unsent;
+			if ((r = nolost_purge_hold(db, pr->purge_case_ids[i],
+			    unsent)) != 0)
+				goto fail;
+			log_warnx("case %s: NOT purged: %lld change%s written "
+			    "here the server has not accepted; kept until "
+			    "someone decides", pr->purge_case_ids[i],
+			    (long long)unsent, unsent == 1 ? "" : "s");
+			continue;
+		}
 		if ((r = db_purge_case(db, pr->purge_case_ids[i],
 		    &purged_counts[i])) != 0 ||
-		    (r = keys_case_forget(db, pr->purge_case_ids[i])) != 0)
+		    (r = keys_case_forget(db, pr->purge_case_ids[i])) != 0 ||
+		    (r = nolost_purged(db, pr->purge_case_ids[i])) != 0)
 			goto fail;
+	}
+	if ((r = nolost_access_set(db, pr->case_access,
+	    pr->n_case_access)) != 0)
+		goto fail;
+	/* the list is complete unless it reached the limit */
+	if (pr->n_purge_case_ids < WIRE_PURGES_MAX &&
+	    (r = nolost_purge_moot(db, pr->purge_case_ids,
+	    pr->n_purge_case_ids)) != 0)
+		goto fail;
 	if ((r = db_cursor_set(db, (int64_t)pr->cursor,
 	    (int64_t)pr->cursor_tie)) != 0)
 		goto fail;
@@ -469,7 +639,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 {
 	const Casesync__V1__PullResponse *pr;
 	wire_env			*rep = NULL;
-	uint32_t			*counts = NULL, id = sent;
+	uint32_t			*counts = NULL, *held = NULL, id = sent;
 	int64_t				 since, tie;
 	size_t				 i;
 	int				 r, asked;
@@ -498,18 +668,23 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 			asked = 1;
 		}
 		if ((counts = calloc(pr->n_purge_case_ids + 1,
-		    sizeof(*counts))) == NULL) {
+		    sizeof(*counts))) == NULL ||
+		    (held = calloc(pr->n_purge_case_ids + 1,
+		    sizeof(*held))) == NULL) {
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = sync_apply_pull(db, kr, pr, counts, st)) != 0)
+		if ((r = sync_apply_pull(db, kr, pr, counts, held, st)) != 0)
 			goto out;
 		/* receipts only after the deletion is durable */
 		for (i = 0; i < pr->n_purge_case_ids; i++) {
 			if ((r = sync_purge_receipt(c, pr->purge_case_ids[i],
-			    counts[i], st)) != 0)
+			    counts[i], held[i], st)) != 0)
 				goto out;
-			st->purged++;
+			if (held[i] > 0)
+				st->purges_held++;
+			else
+				st->purged++;
 		}
 		if (pr->more && !asked) {
 			if ((r = sync_pull_ask(c, (int64_t)pr->cursor,
@@ -519,13 +694,16 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		}
 		sync_progress(progress, st, "pulling");
 		free(counts);
+		free(held);
 		counts = NULL;
+		held = NULL;
 		wire_free(rep);
 		rep = NULL;
 	}
 	return 0;
  out:
 	free(counts);
+	free(held);
 	wire_free(rep);
 	return r;
 }
@@ -576,6 +754,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	struct keyring		*kr = NULL;
 	uint64_t		 before = st->keys.round_trips, got;
 	int64_t			 pending, keyless, since, tie;
+	int64_t			 held, hpurges, ro;
 	uint32_t		 piped = 0;
 	int			 r, more, round;
 
@@ -586,9 +765,12 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	 * makes follow the pull.
 	 */
 	if ((r = db_outbox_count(db, &pending)) != 0 ||
+	    (r = nolost_counts(db, &held, &hpurges, &ro)) != 0 ||
 	    (r = keys_round_start(c, db, ca, &st->keys, &k)) != 0)
 		goto out;
-	if (pending == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
+	/* held changes go first: a decision may let a purge through */
+	if (pending == 0 && held == 0 &&
+	    ((r = db_cursor_get(db, &since, &tie)) != 0 ||
 	    (r = sync_pull_ask(c, since, tie, st, &piped)) != 0))
 		goto out;
 	if (piped != 0)
@@ -614,6 +796,8 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 		    (r = sync_pending(db, kr, st)) != 0)
 			goto out;
 	}
+	if (held > 0 && (r = sync_push_held(c, db, kr, st)) != 0)
+		goto out;
 	for (round = 0; round < SYNC_MAX_ROUNDS; round++) {
 		if (piped != 0 && round == 0) {
 			if ((r = db_outbox_count(db, &pending)) != 0 ||

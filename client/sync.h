@@ -34,6 +34,12 @@ struct sync_stats {
 	uint64_t	keyless;	/* local changes waiting for a key */
 	uint64_t	queued;		/* local changes left to send anyway */
 	uint64_t	e2e_ns;		/* time spent sealing and opening */
+	/* nothing written is lost (nolost.h) */
+	uint64_t	late;		/* applied although written late */
+	uint64_t	held;		/* refused, kept here for a decision */
+	uint64_t	held_accepted;	/* held, then accepted into the case */
+	uint64_t	held_discarded;	/* held, then discarded by someone */
+	uint64_t	purges_held;	/* purges not done: changes hold them */
 	struct keys_stats keys;		/* the key round */
 };
 

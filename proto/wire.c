@@ -14,6 +14,7 @@
 #include "wire.h"
 #include "wire_keys.h"
 #include "wire_transfer.h"
+#include "wire_nolost.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
 static int
@@ -124,6 +125,7 @@ wire_push_resp_ok(const Casesync__V1__PushResponse *p)
 	for (i = 0; i < p->n_results; i++)
 		if (p->results[i] == NULL ||
 		    !wire_uuid_ok(p->results[i]->change_id) ||
+		    !wire_nolost_result_ok(p->results[i]) ||
 		    (p->results[i]->current != NULL &&
 		    !wire_record_ok(p->results[i]->current)))
 			return 0;
@@ -135,7 +137,8 @@ wire_pull_resp_ok(const Casesync__V1__PullResponse *p)
 {
 	size_t	i;
 
-	if (p->n_purge_case_ids > WIRE_PURGES_MAX)
+	if (p->n_purge_case_ids > WIRE_PURGES_MAX ||
+	    !wire_nolost_pull_ok(p))
 		return 0;
 	for (i = 0; i < p->n_records; i++)
 		if (!wire_record_ok(p->records[i]))
@@ -283,7 +286,7 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE:
 		return wire_pull_resp_ok(e->pull_response);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
-		return wire_uuid_ok(e->purge_receipt->case_id);
+		return wire_nolost_receipt_ok(e->purge_receipt);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
 		return wire_uuid_ok(e->case_create->case_id) &&
 		    wire_frame_ok(e->case_create->frame);

@@ -324,24 +324,32 @@ audit_push_in_tx(struct store *st, void *arg)
 		if (p->res[i].status != STORE_CHANGE_APPLIED &&
 		    p->res[i].status != STORE_CHANGE_FORBIDDEN)
 			continue;	/* conflict, invalid: no change */
+		/* a held change sent again, or a decided one: said before */
+		if (p->res[i].held == 2 || p->res[i].discarded)
+			continue;
 		in = &p->chs[i].rec;
 		ok = p->res[i].status == STORE_CHANGE_APPLIED;
-		audit_entry_init(&e[k], "update", in->deleted ? AUDIT_DELETE :
+		/* written before write access was lost (store_late.h) */
+		audit_entry_init(&e[k], p->res[i].late ? "late_change" :
+		    "update", in->deleted ? AUDIT_DELETE :
 		    p->chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE,
 		    ok);
 		audit_entry_device(&e[k], p->dev, p->w->peer);
 		e[k].device_time = audit_hlc_seconds(in->hlc);
-		audit_set(e[k].basis, "member");
+		audit_set(e[k].basis, p->res[i].late ? "written before the "
+		    "handover" : "member");
 		audit_set(e[k].purpose, "sync");
 		audit_set(e[k].client_ref, in->case_id);
 		audit_set(e[k].object_type, in->kind);
 		audit_set(e[k].object_id, in->record_id);
 		if (ok)
 			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
-			    "version=%lld", (long long)p->res[i].version);
+			    "version=%lld%s", (long long)p->res[i].version,
+			    p->res[i].late ? " late=1" : "");
 		else
-			audit_set(e[k].detail,
-			    "not a member with write access");
+			audit_set(e[k].detail, p->res[i].held ?
+			    "not a member with write access; held for a "
+			    "decision" : "not a member with write access");
 		k++;
 	}
 	if ((r = store_audit_append_in(st, e, k)) != 0)
@@ -426,6 +434,23 @@ audit_request(struct worker *w, const struct store_device *dev,
 		sign = 1;
 		break;
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
+		if (req->purge_receipt->held) {
+			/* not purged: unsent changes hold it (store_late.h) */
+			audit_entry_init(&e, "purge_held", AUDIT_EXECUTE,
+			    r == 0);
+			audit_set(e.client_ref, req->purge_receipt->case_id);
+			audit_set(e.object_type, "case");
+			audit_set(e.object_id, req->purge_receipt->case_id);
+			audit_set(e.basis, "purge instruction");
+			if (r == 0)
+				(void)str_fmt(e.detail, sizeof(e.detail),
+				    "held_changes=%u",
+				    req->purge_receipt->held_changes);
+			else
+				audit_set(e.detail, "no purge was pending");
+			sign = 1;
+			break;
+		}
 		audit_entry_init(&e, "purge_receipt", AUDIT_DELETE, r == 0);
 		audit_set(e.client_ref, req->purge_receipt->case_id);
 		audit_set(e.object_type, "case");

@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
+#include "store_late.h"
 #include "wire_keys.h"
 #include "token.h"
 #include "util.h"
@@ -379,6 +380,8 @@ store_open(const char *path, int create, struct store **out)
 		goto out;
 	if ((r = store_keys_schema(st)) != 0)	/* store_keys.c */
 		goto out;
+	if ((r = store_late_schema(st)) != 0)	/* store_late.c */
+		goto out;
 	*out = st;
 	st = NULL;	/* transferred */
 	r = 0;
@@ -410,6 +413,7 @@ store_close(struct store *st)
 	for (i = 0; i < 2; i++)
 		sqlite3_finalize(st->devq[i]);
 	sqlite3_finalize(st->tickq);
+	sqlite3_finalize(st->accessq);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
 	free(st);

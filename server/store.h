@@ -142,6 +142,12 @@ struct store_change_result {
 	int64_t			 version;	/* APPLIED: the record's seq */
 	int			 has_current;	/* CONFLICT: current record */
 	struct store_record	 current;	/* body malloc'd, see below */
+	/* store_late.h: written before write access was lost, or kept */
+	int			 late;		/* APPLIED as a late change */
+	int			 held;		/* FORBIDDEN: 1 newly held, */
+						/* 2 held before */
+	int			 discarded;	/* FORBIDDEN: decided so */
+	char			 decided_by[STORE_NAME_MAX + 1];
 };
 
 /*

@@ -17,6 +17,7 @@ struct store {
 	sqlite3_stmt	*stmts[STORE_STMT_MAX];
 	sqlite3_stmt	*devq[2];	/* device by id, by key (store.c) */
 	sqlite3_stmt	*tickq;		/* anything due? (store_transfer.c) */
+	sqlite3_stmt	*accessq;	/* read-only cases (store_late.c) */
 };
 
 /*

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_late.h"
 
 enum {
 	Q_SEQ_GET,
@@ -226,7 +227,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	int64_t				 cur_version = 0;
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
-	int				 rc, m, exists = 0;
+	int				 rc, m, exists = 0, late = 0;
 
 	memset(res, 0, sizeof(*res));
 	/* a retry of something already applied: its original result */
@@ -245,10 +246,10 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 
 	if ((m = store_member(st, user_id, in->case_id)) < 0)
 		return m;
-	if (m != 1) {
-		res->status = STORE_CHANGE_FORBIDDEN;
-		return 0;
-	}
+	/* without write access: a late change, kept for a decision, or no */
+	if (m != 1 && ((rc = store_late_judge(st, user_id, device_id, c, m,
+	    store_now_ms(), &late, res)) != 0 || !late))
+		return rc;
 	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
 	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
 	    SQLITE_OK)
@@ -310,6 +311,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return CS_ERR_DB;
 	res->status = STORE_CHANGE_APPLIED;
 	res->version = *seq;
+	res->late = late;
 	return 0;
 }
 
@@ -347,6 +349,8 @@ store_push_with(struct store *st, int64_t user_id, int64_t device_id,
 		}
 	}
 	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
+		goto fail;
+	if ((r = store_late_pushed(st, device_id, store_now_ms())) != 0)
 		goto fail;
 	if (in_tx != NULL && (r = in_tx(st, arg)) != 0)
 		goto fail;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_late.h"
 #include "store_transfer.h"
 #include "store_transfer_int.h"
 
@@ -389,8 +390,11 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	if ((r = store_seq_next(st, &seq)) != 0)
 		goto fail;
 	tx[0] = t.case_id;
-	/* the old office reads until the window ends, then loses the case */
-	if ((r = store_do(st, "UPDATE case_members SET read_only = 1 WHERE"
+	/* the old office reads until the window ends, then loses the case;
+	 * what it wrote before this moment may still come (store_late.h) */
+	if ((r = store_late_open(st, t.case_id, from, id, store_late_ms(now),
+	    end)) != 0 ||
+	    (r = store_do(st, "UPDATE case_members SET read_only = 1 WHERE"
 	    " case_id = ?2 AND user_id IN (SELECT id FROM users WHERE"
 	    " office_id = ?1)", NULL, "it", &from, tx)) != 0 ||
 	    (r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
@@ -750,6 +754,7 @@ store_transfer_tick(struct store *st, int64_t now,
 	    "i", &now, NULL)) != 0 ||
 	    (r = store_do(st, "DELETE FROM access_expiry WHERE"
 	    " expires_at <= ?1", NULL, "i", &now, NULL)) != 0 ||
+	    (r = store_late_expire(st, now)) != 0 ||
 	    (r = store_do(st, "UPDATE transfers SET state = 'COMPLETED',"
 	    " completed_at = ?1 WHERE state = 'ACCEPTED' AND window_end <= ?1"
 	    " AND NOT EXISTS (SELECT 1 FROM access_expiry a WHERE"

@@ -16,9 +16,11 @@
 #include "marker.h"
 #include "server.h"
 #include "store.h"
+#include "store_late.h"
 #include "sync.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_nolost.h"
 
 /* Framing overhead allowance per record in a PullResponse. */
 #define SYNC_RECORD_OVERHEAD	192
@@ -58,6 +60,9 @@ struct pull_ctx {
 	int64_t			 eff, tie;	/* cursor of the last item */
 	char			**purges;
 	size_t			 npurges, maxpurges;
+	struct store_access	*access;	/* read-only cases */
+	Casesync__V1__CaseAccess *ainfo, **aptrs;
+	size_t			 naccess, maxaccess;
 };
 
 static int
@@ -172,6 +177,50 @@ sync_purge_cb(const char *case_id, void *arg)
 }
 
 static int
+sync_access_cb(const struct store_access *a, void *arg)
+{
+	struct pull_ctx			*c = arg;
+	Casesync__V1__CaseAccess	*o;
+	size_t				 i;
+	void				*p;
+
+	if (c->naccess == WIRE_ACCESS_MAX)
+		return 0;
+	/* grown on demand: most pulls have none, and pay nothing */
+	if (c->naccess == c->maxaccess) {
+		c->maxaccess = c->maxaccess * 2 + 8;
+		if ((p = reallocarray(c->access, c->maxaccess,
+		    sizeof(*c->access))) == NULL)
+			return CS_ERR_ALLOC;
+		c->access = p;
+		if ((p = reallocarray(c->ainfo, c->maxaccess,
+		    sizeof(*c->ainfo))) == NULL)
+			return CS_ERR_ALLOC;
+		c->ainfo = p;
+		if ((p = reallocarray(c->aptrs, c->maxaccess,
+		    sizeof(*c->aptrs))) == NULL)
+			return CS_ERR_ALLOC;
+		c->aptrs = p;
+		/* the strings point into "access", which may have moved */
+		for (i = 0; i < c->naccess; i++) {
+			c->ainfo[i].case_id = c->access[i].case_id;
+			c->ainfo[i].mode = c->access[i].mode;
+			c->aptrs[i] = &c->ainfo[i];
+		}
+	}
+	c->access[c->naccess] = *a;
+	o = &c->ainfo[c->naccess];
+	casesync__v1__case_access__init(o);
+	o->case_id = c->access[c->naccess].case_id;
+	o->mode = c->access[c->naccess].mode;
+	o->since = a->since;
+	o->until = a->until;
+	c->aptrs[c->naccess] = o;
+	c->naccess++;
+	return 0;
+}
+
+static int
 sync_pull(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
 {
@@ -212,7 +261,9 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	    (r = store_pull(w->st, dev->user.id, dev->id, c.eff, c.tie,
 	    c.max, sync_pull_cb, &c, &more)) != 0 ||
 	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
-	    &c)) != 0) {
+	    &c)) != 0 ||
+	    (r = store_case_access(w->st, dev->user.id, WIRE_ACCESS_MAX,
+	    sync_access_cb, &c)) != 0) {
 		if (r != CS_ERR_ALLOC)
 			r = sync_refuse(out, req->id,
 			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
@@ -241,6 +292,8 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	resp.purge_case_ids = c.purges;
 	resp.n_purge_case_ids = c.npurges;
 	resp.server_seq = (uint64_t)seq;
+	resp.case_access = c.aptrs;
+	resp.n_case_access = c.naccess;
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
 	env.pull_response = &resp;
@@ -253,6 +306,9 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	free(c.items);
 	free(c.ptrs);
 	free(c.arena);
+	free(c.access);
+	free(c.ainfo);
+	free(c.aptrs);
 	return r;
 }
 
@@ -333,6 +389,11 @@ sync_push(struct worker *w, const struct store_device *dev,
 		cr[i].change_id = pr->changes[i]->change_id;
 		cr[i].status = (Casesync__V1__ChangeStatus)res[i].status;
 		cr[i].version = (uint64_t)res[i].version;
+		cr[i].late = res[i].late != 0;
+		cr[i].held = res[i].held != 0;
+		cr[i].discarded = res[i].discarded != 0;
+		if (res[i].discarded)
+			cr[i].decided_by = res[i].decided_by;
 		if (res[i].has_current) {
 			sync_record_out(&cur[i].rec, &res[i].current,
 			    cur[i].record_id, cur[i].case_id, cur[i].kind,
@@ -405,6 +466,46 @@ sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
 	    msg);
 }
 
+static int
+sync_purge_ack(const wire_env *req, struct buf *out, size_t max_frame)
+{
+	wire_env		env;
+	Casesync__V1__PurgeAck	ack;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__purge_ack__init(&ack);
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK;
+	env.purge_ack = &ack;
+	return wire_encode(&env, max_frame, out);
+}
+
+/*
+ * The laptop did not purge: changes the server has not accepted hold
+ * it (store_late.h).  The purge stays pending; the hold is recorded
+ * and audited once (again when the number of changes moves).
+ */
+static int
+sync_purge_held(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__PurgeReceipt	*pr = req->purge_receipt;
+	int					 r, news = 0;
+
+	r = store_purge_hold(w->st, dev->id, pr->case_id, pr->held_changes,
+	    time_now(), &news);
+	if (r != 0 && r != CS_ERR_NOT_FOUND)
+		return sync_store_refusal(out, req->id, r, "purge hold");
+	if (r == 0 && news) {
+		log_warnx("device %lld holds the purge of case %s: %u "
+		    "unsent changes", (long long)dev->id, pr->case_id,
+		    pr->held_changes);
+		audit_request(w, dev, req, r);
+	} else if (r != 0)
+		audit_request(w, dev, req, r);
+	return sync_purge_ack(req, out, max_frame);
+}
+
 int
 sync_handle(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
@@ -422,8 +523,12 @@ sync_handle(struct worker *w, const struct store_device *dev,
 		return sync_push(w, dev, req, max_frame, out);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
 		pr = req->purge_receipt;
+		if (pr->held)
+			return sync_purge_held(w, dev, req, max_frame, out);
 		r = store_purge_receipt(w->st, dev->id, pr->case_id,
 		    pr->records_deleted, time_now());
+		if (r == 0)
+			r = store_purge_unhold(w->st, dev->id, pr->case_id);
 		if (r != 0 && r != CS_ERR_NOT_FOUND)
 			return sync_store_refusal(out, req->id, r,
 			    "purge receipt");

@@ -48,6 +48,11 @@ int	ctl_transfer(struct ctl *, int argc, char **argv);
 int	ctl_glass(struct ctl *, int argc, char **argv);
 int	ctl_recovery(struct ctl *, int argc, char **argv);
 
+/* ctl_held.c: held purges and changes (part of transfer pending) */
+int	ctl_held_pending(struct store *, int *n);
+/* ctl_held.c: "transfer decide"; argv[0] is "decide" */
+int	ctl_held_decide(struct ctl *, struct store *, int argc, char **argv);
+
 struct audit_entry;
 /*
  * Append "e" to the audit log as done by the account running

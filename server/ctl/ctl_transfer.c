@@ -124,6 +124,13 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 	int64_t		 after = 0;
 	int		 rv, r, more = 0, n = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "decide") == 0) {
+		if ((rv = ctl_transfer_open(c, &st)) != CTL_EXIT_OK)
+			return rv;
+		rv = ctl_held_decide(c, st, argc - 1, argv + 1);
+		store_close(st);
+		return rv;
+	}
 	if (argc != 2 || (strcmp(argv[1], "list") != 0 &&
 	    strcmp(argv[1], "pending") != 0)) {
 		ctl_usage("transfer", 1);
@@ -142,6 +149,10 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 		r = store_transfer_pending(st, ctl_pending_cb, &n);
 		if (r == 0 && n == 0)
 			printf("no accepted transfer waits for a device\n");
+		/* changes kept for a decision, and the purges they hold */
+		n = 0;
+		if (r == 0)
+			r = ctl_held_pending(st, &n);
 	}
 	store_close(st);
 	if (r != 0) {

@@ -52,7 +52,9 @@ static const struct {
 	    "audit export" },
 	{ "transfer", ctl_transfer,
 	    "transfer list\n"
-	    "transfer pending" },
+	    "transfer pending\n"
+	    "transfer decide --change ID --accept|--discard [--for NAME] "
+	    "[--reason TEXT]" },
 	{ "glass", ctl_glass,
 	    "glass list" },
 	{ "recovery", ctl_recovery,
