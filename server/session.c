@@ -33,10 +33,12 @@
 #include "keys.h"
 #include "log.h"
 #include "pki.h"
+#include "renew.h"
 #include "rollback.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
+#include "store_renew.h"
 #include "sync.h"
 #include "tlsio.h"
 #include "transfer.h"
@@ -70,6 +72,8 @@ struct session {
 	int			 authed;	/* registered, not revoked */
 	int			 dev_error;	/* ErrorCode to refuse Hello */
 	struct store_device	 dev;
+	int			 pending_key;	/* authed by a renewal's key */
+	uint8_t			 keyhash[PKI_HASH_LEN];	/* of that key */
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
@@ -240,6 +244,12 @@ session_identify(struct session *s)
 	if (pki_cert_pubkey_hash(cert, h) != 0)
 		return CS_ERR_TLS;
 	r = store_device_by_key(s->w->st, h, &s->dev);
+	/* a key issued by a renewal the laptop has not confirmed (renew.c) */
+	if (r == CS_ERR_NOT_FOUND &&
+	    (r = store_renew_by_pending(s->w->st, h, &s->dev)) == 0) {
+		s->pending_key = 1;
+		memcpy(s->keyhash, h, sizeof(s->keyhash));
+	}
 	if (r == CS_ERR_NOT_FOUND)
 		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_UNKNOWN;
 	else if (r != 0)
@@ -305,6 +315,15 @@ session_hello(struct session *s, const wire_env *req)
 		    CASESYNC__V1__ERROR_CODE__ERROR_ROLLBACK :
 		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST, msg);
 		audit_login(s->w, s->peer, &s->dev, "rollback detected");
+		return 0;
+	}
+	/* connecting with the renewal's key confirms it (renew.c) */
+	if (s->authed && s->pending_key && renew_confirm_by_key(s->w, s->peer,
+	    &s->dev, s->keyhash) != 0) {
+		session_refuse(s, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    "the new device key could not be confirmed; retry later");
+		audit_login(s->w, s->peer, &s->dev, "pending key not confirmed");
 		return 0;
 	}
 	if (s->authed) {
@@ -447,6 +466,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			    s->w->srv->cfg.max_frame, s->out);
 		else if (cases_wants(req))
 			r = cases_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
+		else if (renew_wants(req))
+			r = renew_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);
 		else
 			r = sync_handle(s->w, &s->dev, req,
