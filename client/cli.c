@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "passphrase.h"
+#include "renewal.h"
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
@@ -45,6 +46,8 @@ cli_exit(int r)
 		return EXIT_TAMPERED;
 	case CS_ERR_PEER:
 		return EXIT_REFUSED;
+	case CS_ERR_EXPIRED:
+		return EXIT_CERT_EXPIRED;
 	case CS_ERR_TLS:
 	case CS_ERR_AUTH:
 	case CS_ERR_CLOSED:
@@ -145,6 +148,9 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		*vp = NULL;
 		return CS_ERR_NOT_FOUND;
 	}
+	/* an expired certificate: say so, rather than a failed handshake */
+	if ((r = renewal_check(id)) != 0)
+		goto fail;
 	memset(&o, 0, sizeof(o));
 	/* rollback detection: raise the vault's counter before sending it */
 	if ((r = synccount_next(*vp, cli->dir, &o.sync_counter,
@@ -165,8 +171,11 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 	r = conn_hello(*cp, id->device_id, &rep);
 	synccount_done(lock);	/* the server has seen the counter, or not */
 	lock = -1;
-	if (r != 0) {
+	if (r == CS_ERR_EXPIRED)
+		renewal_explain_refused(id);
+	else if (r != 0)
 		cli_report(id->server, r, rep);
+	if (r != 0) {
 		wire_free(rep);
 		goto fail;
 	}

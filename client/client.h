@@ -20,6 +20,7 @@ struct vault;
 #define EXIT_REFUSED		5	/* the server answered with an Error */
 #define EXIT_NETWORK		6	/* no connection, TLS or server identity */
 #define EXIT_NOT_ENROLLED	7
+#define EXIT_CERT_EXPIRED	9	/* device certificate expired: renew */
 
 struct cli {
 	const char	*dir;		/* the client's data directory */

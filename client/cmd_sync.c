@@ -27,6 +27,7 @@
 #include "identity.h"
 #include "merge.h"
 #include "readlog.h"
+#include "renewal.h"
 #include "sync.h"
 #include "util.h"
 #include "vault.h"
@@ -121,6 +122,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
+		renewal_at_sync(cli, v, &id, c);	/* before a long watch */
 		r = sync_watch(c, db, id.ca, progress, &st, &cmd_stop);
 	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
 		r = auditcp_check(c, db, id.key);	/* the audit log */
@@ -133,6 +135,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "again)", cs_err(r));
 		goto out;
 	}
+	if (!watch)	/* the certificate, past half its lifetime */
+		renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
