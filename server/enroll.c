@@ -48,17 +48,20 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
 		break;
 	case CS_ERR_EXPIRED:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_EXPIRED;
-		msg = "enrollment token expired";
+		msg = renew ? "renewal token expired" :
+		    "enrollment token expired";
 		break;
 	case CS_ERR_USED:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_USED;
-		msg = "enrollment token already used";
+		msg = renew ? "renewal token already used" :
+		    "enrollment token already used";
 		break;
 	case CS_ERR_NOT_FOUND:
 	case CS_ERR_AUTH:
 	case CS_ERR_FORMAT:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_INVALID;
-		msg = "enrollment token not valid";
+		msg = renew ? "renewal token not valid" :
+		    "enrollment token not valid";
 		break;
 	case CS_ERR_EXISTS:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;

@@ -16,6 +16,7 @@
  * the end of its loop pass and called session_release().
  */
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -504,6 +505,25 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 	return r;
 }
 
+/*
+ * Before closing a failed handshake: read and drop what the peer has
+ * sent.  In TLS 1.3 a client sends its first request right after its
+ * Finished; closing with those bytes unread makes the kernel send a
+ * reset, which can destroy the alert OpenSSL just wrote (e.g.
+ * certificate_expired), and the laptop could not say why it failed.
+ */
+static void
+session_drain(struct session *s)
+{
+	uint8_t	junk[4096];
+	int	i;
+
+	for (i = 0; i < 16; i++)	/* the socket is non-blocking */
+		if (read(s->fd, junk, sizeof(junk)) <= 0)
+			break;
+	(void)shutdown(s->fd, SHUT_WR);
+}
+
 /* Handshake step; 0 to go on, CS_ERR_INCOMPLETE to wait, else close. */
 static int
 session_handshake(struct session *s)
@@ -521,6 +541,7 @@ session_handshake(struct session *s)
 		}
 		log_info("%s: TLS handshake failed", s->peer);
 		log_ssl(s->peer);
+		session_drain(s);
 		return CS_ERR_TLS;
 	}
 	if ((r = session_identify(s)) != 0)

@@ -120,11 +120,19 @@ ctl_renew_token(struct ctl *c, int argc, char **argv)
 	if ((rv = ctl_renew_device(st, device, "renew-token", &dev)) != 0)
 		goto out;
 	rv = CTL_EXIT_FAIL;
+	audit_entry_init(&e, "renew_token", AUDIT_EXECUTE, !dev.revoked);
+	audit_set(e.object_type, "device");
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)dev.id);
+	audit_set(e.object_id, id);
+	e.device_id = dev.id;
 	/* a revoked device stays revoked: it is enrolled anew, or not */
 	if (dev.revoked) {
 		ctl_errx("renew-token: device %lld has been revoked and cannot "
 		    "renew; enroll the laptop again (casesyncctl enroll-token)",
 		    (long long)dev.id);
+		(void)str_fmt(e.detail, sizeof(e.detail), "owner=%s refused: "
+		    "device revoked", dev.user.name);
+		(void)ctl_audit_record(c, st, &e, 0);
 		goto out;
 	}
 	a.device_id = dev.id;
@@ -136,11 +144,6 @@ ctl_renew_token(struct ctl *c, int argc, char **argv)
 	    dev.user.name);
 	printf("expires %s\n", when);
 	printf("on the laptop: casesync enroll --renew --token TOKEN\n");
-	audit_entry_init(&e, "renew_token", AUDIT_EXECUTE, 1);
-	audit_set(e.object_type, "device");
-	(void)str_fmt(id, sizeof(id), "%lld", (long long)dev.id);
-	audit_set(e.object_id, id);
-	e.device_id = dev.id;
 	(void)str_fmt(e.detail, sizeof(e.detail), "owner=%s expires=%s",
 	    dev.user.name, when);
 	rv = ctl_audit_record(c, st, &e, 1);
