@@ -89,17 +89,19 @@ static int
 renew_request(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
 {
-	const Casesync__V1__CertRenewRequest	*m = req->cert_renew_request;
+	const Casesync__V1__CertRenewRequest	*m;
 	wire_env				 env;
 	Casesync__V1__CertRenewResponse		 resp;
 	EVP_PKEY				*pub = NULL;
 	X509					*cert = NULL;
-	uint8_t					 kh[PKI_HASH_LEN], *der = NULL;
+	uint8_t					 kh[PKI_HASH_LEN];
+	uint8_t					*der = NULL;
 	size_t					 derlen;
 	char					 detail[64];
 	int64_t					 not_after;
 	int					 r;
 
+	m = req->cert_renew_request;
 	if (pki_csr_parse(m->csr_der.data, m->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, kh) != 0) {
 		r = wire_error(out, req->id,
@@ -160,13 +162,14 @@ static int
 renew_confirm(struct worker *w, struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
 {
-	const Casesync__V1__CertRenewConfirm	*m = req->cert_renew_confirm;
+	const Casesync__V1__CertRenewConfirm	*m;
 	struct store_device			 nd;
 	wire_env				 env;
 	Casesync__V1__CertRenewConfirmed	 ack;
 	char					 detail[64];
 	int					 promoted, r;
 
+	m = req->cert_renew_confirm;
 	r = store_renew_promote(w->st, dev->id, m->key_hash.data, &nd,
 	    &promoted);
 	if (r == CS_ERR_NOT_FOUND) {
@@ -326,7 +329,7 @@ renew_server_cert_check(const struct server *srv, int64_t now)
 void
 renew_tick(struct worker *w, int64_t now_ms)
 {
-	static int64_t	next_ms;	/* worker 0 only: no other thread */
+	static int64_t	next_ms;	/* worker 0 only: one thread */
 
 	if (w->idx != 0 || now_ms < next_ms)
 		return;

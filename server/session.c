@@ -74,7 +74,7 @@ struct session {
 	int			 dev_error;	/* ErrorCode to refuse Hello */
 	struct store_device	 dev;
 	int			 pending_key;	/* authed by a renewal's key */
-	uint8_t			 keyhash[PKI_HASH_LEN];	/* of that key */
+	uint8_t			 keyhash[PKI_HASH_LEN];	/* that key */
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
@@ -324,7 +324,8 @@ session_hello(struct session *s, const wire_env *req)
 		session_refuse(s, req->id,
 		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
 		    "the new device key could not be confirmed; retry later");
-		audit_login(s->w, s->peer, &s->dev, "pending key not confirmed");
+		audit_login(s->w, s->peer, &s->dev,
+		    "pending key not confirmed");
 		return 0;
 	}
 	if (s->authed) {

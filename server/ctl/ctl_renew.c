@@ -310,7 +310,8 @@ ctl_server_cert_renew(struct ctl *c, uint64_t days)
 	struct audit_entry	 e;
 	EVP_PKEY		*cakey = NULL, *key = NULL;
 	X509			*ca = NULL, *old = NULL, *srv = NULL;
-	char			*kpem = NULL, *cpem = NULL, name[128], when[32];
+	char			*kpem = NULL, *cpem = NULL;
+	char			 name[128], when[32];
 	size_t			 klen, clen;
 	int64_t			 t;
 	int			 rv;

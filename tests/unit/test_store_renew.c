@@ -72,8 +72,10 @@ test_pending(struct store *st)
 {
 	struct store_device		d;
 	struct store_renew_pending	p;
-	uint8_t				k1[PKI_HASH_LEN], k2[PKI_HASH_LEN];
-	uint8_t				k3[PKI_HASH_LEN], k9[PKI_HASH_LEN];
+	uint8_t				k1[PKI_HASH_LEN];
+	uint8_t				k2[PKI_HASH_LEN];
+	uint8_t				k3[PKI_HASH_LEN];
+	uint8_t				k9[PKI_HASH_LEN];
 	int64_t				a, b;
 	int				promoted;
 

@@ -158,7 +158,8 @@ test_device_id(void)
 	static const char *const bad[] = {
 		"0", "01", "+1", "-1", " 1", "1 ", "12a", "0x10",
 		"9223372036854775808", "18446744073709551616",
-		"10000000000000000000", "\xd9\xa1",	/* Arabic-Indic one */
+		"10000000000000000000",
+		"\xd9\xa1",		/* an Arabic-Indic one */
 	};
 	size_t				i;
 
