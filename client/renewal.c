@@ -164,7 +164,6 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	wire_env			 env, *rep = NULL;
 	Casesync__V1__CertRenewRequest	 req;
 	Casesync__V1__CertRenewConfirm	 conf;
-	struct identity			 nid;
 	EVP_PKEY			*key = NULL;
 	X509				*cert = NULL;
 	uint8_t				*csr = NULL, kh[PKI_HASH_LEN];
@@ -204,13 +203,17 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	wire_free(rep);
 	rep = NULL;
 	fault_point("renew-before-store");
-	/* key and certificate together, in one vault transaction */
-	nid = *id;
-	nid.key = key;
-	nid.cert = cert;
-	if ((r = identity_save(v, &nid)) != 0) {
-		cli_errx("certificate renewal: cannot store the new "
-		    "certificate: %s (the old one still works)", cs_err(r));
+	/*
+	 * Key and certificate together, in one vault transaction, unless
+	 * another casesync process on this vault renewed meanwhile: then
+	 * its key is the one to keep, and this one is never confirmed
+	 * (the server keeps both pending until one is).
+	 */
+	if ((r = identity_replace_key(v, id->key, key, cert)) != 0) {
+		cli_errx("certificate renewal: %s", r == CS_ERR_EXISTS ?
+		    "another casesync process renewed it meanwhile" :
+		    "cannot store the new certificate (the old one still "
+		    "works)");
 		goto out;
 	}
 	EVP_PKEY_free(id->key);

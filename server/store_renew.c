@@ -3,9 +3,12 @@
  * store_renew.c - pending device keys and renewal tokens (see
  * store_renew.h).
  *
- * The two phases of a renewal are two rows: device_renewals holds the
- * key the server has issued a certificate for and the laptop has not
- * confirmed; devices.keyhash the key it has.  A lookup by key tries
+ * The two phases of a renewal are two tables: device_renewals holds
+ * the keys the server has issued certificates for and the laptop has
+ * not confirmed (the newest STORE_RENEW_PENDING_MAX of a device: two
+ * casesync processes on one vault may each ask, and only the one that
+ * wins the vault stores its key; the other's must not push it out);
+ * devices.keyhash the key it has.  A lookup by key tries
  * devices first (the handshake path, store.c) and this table only when
  * that fails, so the common case costs nothing more.  Every write that
  * touches both tables runs in one BEGIN IMMEDIATE transaction: a crash
@@ -26,10 +29,13 @@
 
 static const char store_renew_sql[] =
     "CREATE TABLE IF NOT EXISTS device_renewals ("
-    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
+    " id INTEGER PRIMARY KEY,"
     " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
     " cert_not_after INTEGER NOT NULL,"
     " issued_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS device_renewals_device"
+    " ON device_renewals(device_id);"
     "CREATE TABLE IF NOT EXISTS renew_tokens ("
     " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
     " hash BLOB NOT NULL CHECK (length(hash) = 32),"
@@ -102,8 +108,12 @@ store_renew_pending(struct store *st, int64_t device_id,
 {
 	static const char ins[] =
 	    "INSERT INTO device_renewals(device_id, keyhash, cert_not_after,"
-	    " issued_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(device_id) DO"
-	    " UPDATE SET keyhash = ?2, cert_not_after = ?3, issued_at = ?4";
+	    " issued_at) VALUES (?1, ?2, ?3, ?4)";
+	/* the newest ones stay (ids grow) */
+	static const char trim[] =
+	    "DELETE FROM device_renewals WHERE device_id = ?1 AND id NOT IN"
+	    " (SELECT id FROM device_renewals WHERE device_id = ?1"
+	    " ORDER BY id DESC LIMIT ?2)";
 	struct store_device	 dev;
 	sqlite3_stmt		*stmt = NULL;
 	int			 used, r;
@@ -133,6 +143,14 @@ store_renew_pending(struct store *st, int64_t device_id,
 		r = store_errcode(st);
 		goto out;
 	}
+	sqlite3_finalize(stmt);
+	if ((r = store_renew_stmt(st, trim, 1, device_id, NULL, 0,
+	    &stmt)) != 0)
+		goto out;
+	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(stmt, 2, STORE_RENEW_PENDING_MAX) !=
+	    SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE)
+		goto out;
 	r = store_commit(st);
  out:
 	if (r == CS_ERR_DB)
@@ -142,33 +160,64 @@ store_renew_pending(struct store *st, int64_t device_id,
 	return r;
 }
 
+/* Row of "SELECT keyhash, cert_not_after, issued_at". */
+static int
+store_renew_row(sqlite3_stmt *stmt, struct store_renew_pending *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (sqlite3_column_bytes(stmt, 0) != PKI_HASH_LEN ||
+	    sqlite3_column_blob(stmt, 0) == NULL)
+		return CS_ERR_DB;
+	memcpy(p->keyhash, sqlite3_column_blob(stmt, 0), PKI_HASH_LEN);
+	p->cert_not_after = sqlite3_column_int64(stmt, 1);
+	p->issued_at = sqlite3_column_int64(stmt, 2);
+	return 0;
+}
+
 int
+store_renew_pending_list(struct store *st, int64_t device_id,
+    int (*cb)(const struct store_renew_pending *, void *), void *arg)
+{
+	struct store_renew_pending	 p;
+	sqlite3_stmt			*stmt = NULL;
+	int				 rc, r;
+
+	if ((r = store_renew_stmt(st, "SELECT keyhash, cert_not_after, "
+	    "issued_at FROM device_renewals WHERE device_id = ?1 ORDER BY id",
+	    1, device_id, NULL, 0, &stmt)) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if ((r = store_renew_row(stmt, &p)) != 0 ||
+		    (r = cb(&p, arg)) != 0)
+			goto out;
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* The pending key "keyhash" of "device_id"; NOT_FOUND if not. */
+static int
 store_renew_pending_get(struct store *st, int64_t device_id,
-    struct store_renew_pending *p)
+    const uint8_t keyhash[PKI_HASH_LEN], struct store_renew_pending *p)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int		 rc, r;
 
 	memset(p, 0, sizeof(*p));
 	if ((r = store_renew_stmt(st, "SELECT keyhash, cert_not_after, "
-	    "issued_at FROM device_renewals WHERE device_id = ?1", 1,
-	    device_id, NULL, 0, &stmt)) != 0)
+	    "issued_at FROM device_renewals WHERE device_id = ?1 AND "
+	    "keyhash = ?2", 1, device_id, keyhash, PKI_HASH_LEN,
+	    &stmt)) != 0)
 		return r;
-	r = CS_ERR_DB;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE) {
+	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE)
 		r = CS_ERR_NOT_FOUND;
-		goto out;
-	}
-	if (rc != SQLITE_ROW || sqlite3_column_bytes(stmt, 0) !=
-	    PKI_HASH_LEN || sqlite3_column_blob(stmt, 0) == NULL)
-		goto out;
-	memcpy(p->keyhash, sqlite3_column_blob(stmt, 0), PKI_HASH_LEN);
-	p->cert_not_after = sqlite3_column_int64(stmt, 1);
-	p->issued_at = sqlite3_column_int64(stmt, 2);
-	r = 0;
- out:
-	if (r == CS_ERR_DB)
+	else if (rc != SQLITE_ROW || store_renew_row(stmt, p) != 0) {
 		store_log(st, __func__);
+		r = CS_ERR_DB;
+	}
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -205,7 +254,7 @@ store_renew_set_key(struct store *st, int64_t device_id,
 	sqlite3_stmt	*stmt = NULL;
 	int		 r;
 
-	/* the pending row first: the key moves, it is never in both */
+	/* the pending rows first: the key moves, it is never in both */
 	if ((r = store_renew_stmt(st, "DELETE FROM device_renewals WHERE "
 	    "device_id = ?1", 1, device_id, NULL, 0, &stmt)) != 0)
 		return r;
@@ -251,8 +300,8 @@ store_renew_promote(struct store *st, int64_t device_id,
 		r = CS_ERR_REVOKED;
 		goto out;
 	}
-	r = store_renew_pending_get(st, device_id, &p);
-	if (r == 0 && sodium_memcmp(p.keyhash, keyhash, PKI_HASH_LEN) == 0) {
+	r = store_renew_pending_get(st, device_id, keyhash, &p);
+	if (r == 0) {
 		if ((r = store_renew_set_key(st, device_id, keyhash,
 		    p.cert_not_after)) != 0 ||
 		    (r = store_device_get(st, device_id, dev)) != 0 ||

@@ -5,10 +5,11 @@
  * device that asked for a new certificate and has not confirmed it yet,
  * and the renewal tokens of casesyncctl renew-token.
  *
- * A device has one registered key (devices.keyhash) and at most one
- * pending key.  While a key is pending both are accepted; confirming
- * (store_renew_promote) makes the pending key the device's key and
- * forgets the old one, in one transaction.  No key is ever both a
+ * A device has one registered key (devices.keyhash) and at most
+ * STORE_RENEW_PENDING_MAX pending keys (the newest).  While a key is
+ * pending it is accepted as well as the registered one; confirming
+ * (store_renew_promote) makes it the device's key and forgets the old
+ * one and every other pending key, in one transaction.  No key is ever both a
  * device's key and a pending key.  Functions return 0 or a negative
  * CS_ERR_*.
  */
@@ -19,6 +20,8 @@
 
 #include "pki.h"
 #include "token.h"
+
+#define STORE_RENEW_PENDING_MAX	4
 
 struct store;
 struct store_device;
@@ -34,16 +37,17 @@ int	store_renew_schema(struct store *);
 
 /*
  * Record "keyhash" (with the notAfter of the certificate issued for
- * it) as the pending key of device "device_id", replacing an earlier
- * pending key.  NOT_FOUND: no such device; REVOKED: revoked; EXISTS:
- * the key is already some device's key or pending key.
+ * it) as a pending key of device "device_id"; beyond the newest
+ * STORE_RENEW_PENDING_MAX the oldest are forgotten.  NOT_FOUND: no
+ * such device; REVOKED: revoked; EXISTS: the key is already some
+ * device's key or pending key.
  */
 int	store_renew_pending(struct store *, int64_t device_id,
 	    const uint8_t keyhash[PKI_HASH_LEN], int64_t cert_not_after,
 	    int64_t now);
-/* The pending key of a device; NOT_FOUND if it has none. */
-int	store_renew_pending_get(struct store *, int64_t device_id,
-	    struct store_renew_pending *);
+/* The pending keys of a device, oldest first; cb as store_device_list. */
+int	store_renew_pending_list(struct store *, int64_t device_id,
+	    int (*cb)(const struct store_renew_pending *, void *), void *arg);
 /*
  * The device whose pending key is "keyhash" (revoked ones are found);
  * NOT_FOUND if none.
@@ -51,9 +55,9 @@ int	store_renew_pending_get(struct store *, int64_t device_id,
 int	store_renew_by_pending(struct store *,
 	    const uint8_t keyhash[PKI_HASH_LEN], struct store_device *);
 /*
- * Confirm: if "keyhash" is the pending key of "device_id", make it the
+ * Confirm: if "keyhash" is a pending key of "device_id", make it the
  * device's key (and its certificate's notAfter the device's), drop the
- * old key and the pending row, *promoted = 1.  If it already is the
+ * old key and every pending key, *promoted = 1.  If it already is the
  * device's key (confirmed before): 0 and *promoted = 0.  NOT_FOUND:
  * neither; REVOKED: the device is revoked.  *dev gets the device as it
  * is afterwards.

@@ -152,13 +152,26 @@ ctl_renew_token(struct ctl *c, int argc, char **argv)
 	return rv;
 }
 
+static int
+ctl_pending_print(const struct store_renew_pending *p, void *arg)
+{
+	char	hex[2 * PKI_HASH_LEN + 1], when[32];
+	int	*n = arg;
+
+	hex_encode(hex, p->keyhash, sizeof(p->keyhash));
+	ctl_time_iso(when, sizeof(when), p->cert_not_after);
+	printf("pending-key  sha256 %s (certificate until %s, not "
+	    "confirmed yet)\n", hex, when);
+	(*n)++;
+	return 0;
+}
+
 int
 ctl_device_show(struct store *st, const char *arg)
 {
 	struct store_device		dev;
-	struct store_renew_pending	p;
 	char				hex[2 * PKI_HASH_LEN + 1], when[32];
-	int				r, rv;
+	int				r, rv, n = 0;
 
 	if ((rv = ctl_renew_device(st, arg, "device show", &dev)) != 0)
 		return rv;
@@ -171,17 +184,13 @@ ctl_device_show(struct store *st, const char *arg)
 	printf("cert-expires %s\n", when);
 	hex_encode(hex, dev.keyhash, sizeof(dev.keyhash));
 	printf("key          sha256 %s\n", hex);
-	if ((r = store_renew_pending_get(st, dev.id, &p)) == 0) {
-		hex_encode(hex, p.keyhash, sizeof(p.keyhash));
-		ctl_time_iso(when, sizeof(when), p.cert_not_after);
-		printf("pending-key  sha256 %s (certificate until %s, not "
-		    "confirmed yet)\n", hex, when);
-	} else if (r == CS_ERR_NOT_FOUND)
-		printf("pending-key  none\n");
-	else {
+	if ((r = store_renew_pending_list(st, dev.id, ctl_pending_print,
+	    &n)) != 0) {
 		ctl_errx("device show: %s", cs_err(r));
 		return CTL_EXIT_FAIL;
 	}
+	if (n == 0)
+		printf("pending-key  none\n");
 	return CTL_EXIT_OK;
 }
 

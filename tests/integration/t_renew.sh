@@ -13,7 +13,7 @@
 #    renews), killed after storing (the pending key is accepted and
 #    connecting confirms it; the old key is accepted until then),
 #    casesyncd killed after recording the pending key, and after
-#    confirming;
+#    confirming; two syncs renewing one vault at once;
 #  - every step is in the audit log (cert_renew, renew_token,
 #    server_cert_renew), which still verifies;
 #  - a laptop offline past expiry: sync and status name the date and
@@ -104,7 +104,7 @@ stop_server
 # --- the renewing laptops (LIFE s certificates) ---------------------------
 set_lifetime "${LIFE}s"
 start_server
-for l in a1 a2 a3 a4 a6 a7; do
+for l in a1 a2 a3 a4 a6 a8 a7; do
 	enroll $l anna
 done
 T_LAST=$(date +%s)
@@ -212,6 +212,22 @@ start_server
 expect_eq "the server holds the stored key" "$(skey "$A6")" "$(lkey a6)"
 sync_ok a6
 ok "server killed after confirming: the laptop goes on with its new key"
+
+# two casesync processes renewing one vault at once: the one that
+# stores its key wins; the other's key stays pending and is never used
+A8=$(devid a8)
+laptop a8 sync >"$T/sync.a8.1" 2>&1 &
+p1=$!
+laptop a8 sync >"$T/sync.a8.2" 2>&1 &
+p2=$!
+wait $p1 || fail "sync a8 (1): $(cat "$T/sync.a8.1")"
+wait $p2 || fail "sync a8 (2): $(cat "$T/sync.a8.2")"
+cat "$T/sync.a8.1" "$T/sync.a8.2" >"$T/sync.a8"
+renewed a8 || fail "no renewal: $(cat "$T/sync.a8")"
+sync_ok a8
+expect_eq "after two renewals at once the server holds the vault's key" \
+    "$(skey "$A8")" "$(lkey a8)"
+ok "two syncs renewing one vault at once leave a working laptop"
 
 ctl audit query --type cert_renew >"$T/audit" || fail "audit query"
 for d in "issued, pending" "confirmed; old key dropped" \

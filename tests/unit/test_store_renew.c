@@ -2,8 +2,11 @@
 /*
  * test_store_renew.c - unit tests for server/store_renew.c on a real
  * SQLite file: a pending key is found by its hash and promoted only by
- * its own device; a repeated confirm is harmless, an unknown one
- * refused; no key can be pending twice or be another device's; a
+ * its own device; a second request keeps the first pending (either may
+ * be the one the laptop stored), up to STORE_RENEW_PENDING_MAX; a
+ * promotion drops every other; a repeated confirm is harmless, an
+ * unknown one refused; no key can be pending twice or be another
+ * device's; a
  * revoked device gets no pending key, no promotion and no renewal by
  * token; a renewal token works once, for its own device only, not
  * after its expiry, and counts wrong secrets.
@@ -67,17 +70,33 @@ renew_token(struct store *st, int64_t dev, int64_t exp, struct token *t)
 	ASSERT_INT_EQ(store_renew_token_add(st, t->id, h, dev, exp), 0);
 }
 
+static int
+count_cb(const struct store_renew_pending *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+npending(struct store *st, int64_t dev)
+{
+	int	n = 0;
+
+	ASSERT_INT_EQ(store_renew_pending_list(st, dev, count_cb, &n), 0);
+	return n;
+}
+
 static void
 test_pending(struct store *st)
 {
 	struct store_device		d;
-	struct store_renew_pending	p;
 	uint8_t				k1[PKI_HASH_LEN];
 	uint8_t				k2[PKI_HASH_LEN];
 	uint8_t				k3[PKI_HASH_LEN];
 	uint8_t				k9[PKI_HASH_LEN];
 	int64_t				a, b;
-	int				promoted;
+	int				i, promoted;
 
 	TEST_START("pending key: lookup, replace, promote, repeat, refuse");
 	a = device(st, 1);
@@ -86,7 +105,7 @@ test_pending(struct store *st)
 	kh_of(k2, 2);
 	kh_of(k3, 3);
 	kh_of(k9, 9);
-	ASSERT_INT_EQ(store_renew_pending_get(st, a, &p), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(npending(st, a), 0);
 	ASSERT_INT_EQ(store_renew_by_pending(st, k3, &d), CS_ERR_NOT_FOUND);
 	/* a's own key, b's key: already registered */
 	ASSERT_INT_EQ(store_renew_pending(st, a, k1, NOW + 200, NOW),
@@ -96,9 +115,11 @@ test_pending(struct store *st)
 	ASSERT_INT_EQ(store_renew_pending(st, 9999, k3, NOW + 200, NOW),
 	    CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(store_renew_pending(st, a, k9, NOW + 150, NOW), 0);
-	/* a second request replaces the first */
+	/* a second request keeps the first: both accepted */
 	ASSERT_INT_EQ(store_renew_pending(st, a, k3, NOW + 200, NOW), 0);
-	ASSERT_INT_EQ(store_renew_by_pending(st, k9, &d), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(npending(st, a), 2);
+	ASSERT_INT_EQ(store_renew_by_pending(st, k9, &d), 0);
+	ASSERT_INT_EQ(d.id, a);
 	ASSERT_INT_EQ(store_renew_by_pending(st, k3, &d), 0);
 	ASSERT_INT_EQ(d.id, a);
 	ASSERT_MEM_EQ(d.keyhash, k1, PKI_HASH_LEN);	/* still the old */
@@ -110,7 +131,7 @@ test_pending(struct store *st)
 	ASSERT_INT_EQ(store_renew_promote(st, b, k3, &d, &promoted),
 	    CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(promoted, 0);
-	ASSERT_INT_EQ(store_renew_promote(st, a, k9, &d, &promoted),
+	ASSERT_INT_EQ(store_renew_promote(st, a, k2, &d, &promoted),
 	    CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(store_renew_promote(st, a, k3, &d, &promoted), 0);
 	ASSERT_INT_EQ(promoted, 1);
@@ -119,13 +140,26 @@ test_pending(struct store *st)
 	ASSERT_INT_EQ(store_device_by_key(st, k1, &d), CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(store_device_by_key(st, k3, &d), 0);
 	ASSERT_INT_EQ(d.id, a);
-	ASSERT_INT_EQ(store_renew_pending_get(st, a, &p), CS_ERR_NOT_FOUND);
+	/* the other pending key went with the old one */
+	ASSERT_INT_EQ(npending(st, a), 0);
+	ASSERT_INT_EQ(store_renew_by_pending(st, k9, &d), CS_ERR_NOT_FOUND);
 	/* the confirm again, its reply lost: no change, no error */
 	ASSERT_INT_EQ(store_renew_promote(st, a, k3, &d, &promoted), 0);
 	ASSERT_INT_EQ(promoted, 0);
 	/* the old key, now free, is nobody's */
 	ASSERT_INT_EQ(store_renew_promote(st, a, k1, &d, &promoted),
 	    CS_ERR_NOT_FOUND);
+	/* only the newest STORE_RENEW_PENDING_MAX stay */
+	for (i = 0; i < STORE_RENEW_PENDING_MAX + 2; i++) {
+		kh_of(k9, 40 + i);
+		ASSERT_INT_EQ(store_renew_pending(st, a, k9, NOW + 200, NOW),
+		    0);
+	}
+	ASSERT_INT_EQ(npending(st, a), STORE_RENEW_PENDING_MAX);
+	kh_of(k9, 40);
+	ASSERT_INT_EQ(store_renew_by_pending(st, k9, &d), CS_ERR_NOT_FOUND);
+	kh_of(k9, 40 + STORE_RENEW_PENDING_MAX + 1);
+	ASSERT_INT_EQ(store_renew_by_pending(st, k9, &d), 0);
 	/* revoked: no pending key, no promotion */
 	kh_of(k9, 10);
 	ASSERT_INT_EQ(store_renew_pending(st, b, k9, NOW + 200, NOW), 0);
