@@ -28,9 +28,9 @@
 #include "wire.h"
 
 /*
- * Refuse; "renew": a renewal by token, audited by renew.c (its refusals
- * are cert_renew entries, not enroll_failed), "wrong_device": its token
- * is bound to another device.
+ * Refuse; "renew": a renewal by token, whose refusals renew.c audits as
+ * cert_renew entries (not enroll_failed); "wrong_device": its token is
+ * bound to another device.
  */
 static int
 enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
@@ -151,25 +151,33 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	X509			*cert = NULL;
 	uint8_t			 keyhash[PKI_HASH_LEN];
 	int64_t			 fails, now = time_now(), not_after;
-	int			 r, wrong_device = 0;
+	int			 r, wrong_device = 0, renew_audited = 0;
 	int			 renew = req->renew_device_id[0] != '\0';
 
 	if ((r = store_enroll_fail_count(w->st, peer,
 	    now - srv->cfg.enroll_fail_window, &fails)) != 0)
 		return enroll_refuse(w, peer, id, CS_ERR_DB, renew, 0, out);
+	/* rate-limited attempts are not audited (as for enrollment) */
 	if (fails >= (int64_t)srv->cfg.enroll_fail_limit)
 		return enroll_refuse(w, peer, id, CS_ERR_RATE, renew, 0, out);
-	if (token_parse(req->token, strlen(req->token), &tok) != 0)
+	if (token_parse(req->token, strlen(req->token), &tok) != 0) {
+		if (renew)
+			renew_refused(w, peer, req->renew_device_id,
+			    "malformed token");
 		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, renew, 0,
 		    out);
+	}
 	if (pki_csr_parse(req->csr_der.data, req->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, keyhash) != 0) {
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
 	if (renew) {
+		/* renew_by_token audits its refusals itself */
 		if ((r = renew_by_token(w, peer, &tok, req->renew_device_id,
 		    pub, &dev, &cert, &wrong_device)) != 0)
+			renew_audited = 1;
+		if (r != 0)
 			goto out;
 		if ((r = enroll_reply(w, id, cert, &dev, out)) != 0)
 			r = CS_ERR_INTERNAL;
@@ -198,6 +206,8 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	token_clear(&tok);
 	EVP_PKEY_free(pub);
 	X509_free(cert);
+	if (r != 0 && renew && !renew_audited)
+		renew_refused(w, peer, req->renew_device_id, cs_err(r));
 	if (r != 0)
 		return enroll_refuse(w, peer, id, r, renew, wrong_device, out);
 	return 0;

@@ -97,7 +97,7 @@ renew_request(struct worker *w, const struct store_device *dev,
 	uint8_t					 kh[PKI_HASH_LEN];
 	uint8_t					*der = NULL;
 	size_t					 derlen;
-	char					 detail[64];
+	char					 detail[AUDIT_STR_MAX + 1];
 	int64_t					 not_after;
 	int					 r;
 
@@ -166,7 +166,7 @@ renew_confirm(struct worker *w, struct store_device *dev,
 	struct store_device			 nd;
 	wire_env				 env;
 	Casesync__V1__CertRenewConfirmed	 ack;
-	char					 detail[64];
+	char					 detail[AUDIT_STR_MAX + 1];
 	int					 promoted, r;
 
 	m = req->cert_renew_confirm;
@@ -221,7 +221,7 @@ renew_confirm_by_key(struct worker *w, const char *peer,
     struct store_device *dev, const uint8_t keyhash[PKI_HASH_LEN])
 {
 	struct store_device	nd;
-	char			detail[80];
+	char			detail[AUDIT_STR_MAX + 1];
 	int			promoted, r;
 
 	if ((r = store_renew_promote(w->st, dev->id, keyhash, &nd,
@@ -248,17 +248,15 @@ renew_by_token(struct worker *w, const char *peer, const struct token *tok,
     const char *device_id, EVP_PKEY *pub, struct store_device *dev,
     X509 **cert, int *wrong_device)
 {
-	struct store_device	 who;
 	uint8_t			 kh[PKI_HASH_LEN];
 	uint64_t		 id;
 	int64_t			 not_after, bound = 0;
-	char			 detail[80];
+	char			 detail[AUDIT_STR_MAX + 1];
 	int			 r;
 
 	*cert = NULL;
 	*wrong_device = 0;
 	memset(dev, 0, sizeof(*dev));
-	memset(&who, 0, sizeof(who));
 	/* wire.c checked the syntax; the range is checked again here */
 	if (parse_u64(device_id, 1, INT64_MAX, &id) != 0)
 		return CS_ERR_FORMAT;
@@ -283,15 +281,27 @@ renew_by_token(struct worker *w, const char *peer, const struct token *tok,
 	}
 	X509_free(*cert);
 	*cert = NULL;
+	renew_refused(w, peer, device_id, *wrong_device ?
+	    "bound to another device" : cs_err(r));
+	return r;
+}
+
+void
+renew_refused(struct worker *w, const char *peer, const char *device_id,
+    const char *why)
+{
+	struct store_device	who;
+	uint64_t		id;
+	char			detail[AUDIT_STR_MAX + 1];
+
 	/* the device named, when it exists: whose renewal was refused */
-	if (r != CS_ERR_NOT_FOUND && r != CS_ERR_FORMAT)
+	memset(&who, 0, sizeof(who));
+	if (parse_u64(device_id, 1, INT64_MAX, &id) == 0)
 		(void)store_device_get(w->st, (int64_t)id, &who);
 	(void)str_fmt(detail, sizeof(detail), "renewal token for device %s "
-	    "refused: %s", device_id, *wrong_device ?
-	    "bound to another device" : cs_err(r));
+	    "refused: %s", device_id, why);
 	renew_audit(w, peer, who.id != 0 ? &who : NULL, 0, "renewal token",
 	    detail, 0);
-	return r;
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or the number if the time does not convert. */

@@ -48,6 +48,12 @@ int	renew_by_token(struct worker *, const char *peer,
 	    const struct token *tok, const char *device_id, EVP_PKEY *pub,
 	    struct store_device *dev, X509 **cert, int *wrong_device);
 /*
+ * Audit a renewal by token refused before renew_by_token() ran (a
+ * malformed token or CSR, the rate limit): "why" says what.
+ */
+void	renew_refused(struct worker *, const char *peer,
+	    const char *device_id, const char *why);
+/*
  * Log a warning if the server's certificate expires within
  * RENEW_SERVER_WARN seconds of "now" (or has expired).  At startup,
  * then once a day from worker 0.

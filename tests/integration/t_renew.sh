@@ -75,6 +75,8 @@ grep -q "^device-certificate-lifetime 30d" "$T/init.out" &&
     grep -q "^ca-valid-until .* (10 years" "$T/init.out" ||
     fail "init output: $(cat "$T/init.out")"
 ok "init states the CA, server and device certificate lifetimes"
+# the refusals below come from one address: not a rate-limit test
+echo "enroll_fail_limit = 50" >>"$SRV/casesyncd.conf"
 ctl office add Zwolle >/dev/null || fail "office"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
     fail "user"
@@ -253,6 +255,9 @@ ok "an expired laptop names the date and what to do, exit 9"
 expect_eq "the TLS alert of an expired certificate is recognised" \
     "$(oldprobe a5)" "failed expired"
 
+laptop a5 enroll --renew --token cst1-garbage >"$T/out" 2>&1
+expect_eq "a malformed renewal token" $? 5
+grep -q TOKEN_INVALID "$T/out" || fail "malformed token: $(cat "$T/out")"
 tok=$(ctl renew-token --device "$A1" | awk '$1 == "token" { print $2 }')
 [ -n "$tok" ] || fail "renew-token"
 laptop a5 enroll --renew --token "$tok" >"$T/out" 2>&1
@@ -294,7 +299,8 @@ ok "enroll --renew keeps records, keys and outbox; the next sync pushes it"
 ctl audit query --type cert_renew >"$T/audit" || fail "audit query"
 grep -q "renewed with a renewal token" "$T/audit" &&
     grep -q "bound to another device" "$T/audit" &&
-    grep -q "failure.*refused: revoked" "$T/audit" ||
+    grep -q "failure.*refused: revoked" "$T/audit" &&
+    grep -q "failure.*refused: malformed token" "$T/audit" ||
     fail "token renewals not audited: $(cat "$T/audit")"
 ctl audit query --type renew_token >"$T/audit" || fail "audit query"
 expect_eq "renew-token audited" "$(grep -c ' success ' "$T/audit")" 3
