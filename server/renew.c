@@ -319,12 +319,17 @@ renew_time(char *dst, size_t len, int64_t t)
 void
 renew_server_cert_check(const struct server *srv, int64_t now)
 {
-	char	when[32];
+	/*
+	 * Formatted once, at startup (main() calls first, before the
+	 * sandbox): the certificate does not change while we run.
+	 */
+	static char	when[32];
 
+	if (when[0] == '\0')
+		renew_time(when, sizeof(when), srv->cert_not_after);
 	if (srv->cert_not_after == 0 ||
 	    now < srv->cert_not_after - RENEW_SERVER_WARN)
 		return;
-	renew_time(when, sizeof(when), srv->cert_not_after);
 	if (now >= srv->cert_not_after)
 		log_warnx("the server certificate EXPIRED on %s: laptops "
 		    "cannot connect; run casesyncctl server-cert renew and "
