@@ -13,7 +13,7 @@
 #    renews), killed after storing (the pending key is accepted and
 #    connecting confirms it; the old key is accepted until then),
 #    casesyncd killed after recording the pending key, and after
-#    confirming; two syncs renewing one vault at once;
+#    confirming; two syncs renewing one vault at once; sync --watch;
 #  - every step is in the audit log (cert_renew, renew_token,
 #    server_cert_renew), which still verifies;
 #  - a laptop offline past expiry: sync and status name the date and
@@ -106,7 +106,7 @@ stop_server
 # --- the renewing laptops (LIFE s certificates) ---------------------------
 set_lifetime "${LIFE}s"
 start_server
-for l in a1 a2 a3 a4 a6 a8 a7; do
+for l in a1 a2 a3 a4 a6 a8 a9 a7; do
 	enroll $l anna
 done
 T_LAST=$(date +%s)
@@ -230,6 +230,25 @@ sync_ok a8
 expect_eq "after two renewals at once the server holds the vault's key" \
     "$(skey "$A8")" "$(lkey a8)"
 ok "two syncs renewing one vault at once leave a working laptop"
+
+# sync --watch renews before it starts watching
+A9=$(devid a9)
+k9=$(lkey a9)
+# the binary itself, not the laptop function: SIGTERM must reach it
+"$B/casesync" --dir "$T/a9" sync --watch >"$T/sync.a9" 2>&1 &
+wpid=$!
+i=0
+while [ "$(skey "$A9")" = "$k9" ]; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && { kill $wpid; fail "sync --watch did not renew"; }
+	sleep 0.1
+done
+kill -TERM $wpid
+wait $wpid || fail "sync --watch: $(cat "$T/sync.a9")"
+renewed a9 || fail "sync --watch output: $(cat "$T/sync.a9")"
+expect_eq "sync --watch renewed to the vault's key" "$(skey "$A9")" \
+    "$(lkey a9)"
+ok "sync --watch renews before watching"
 
 ctl audit query --type cert_renew >"$T/audit" || fail "audit query"
 for d in "issued, pending" "confirmed; old key dropped" \
