@@ -18,6 +18,7 @@
 #include "marker.h"
 #include "nolost.h"
 #include "passphrase.h"
+#include "renewal.h"
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
@@ -51,6 +52,8 @@ cli_exit(int r)
 		return EXIT_REFUSED;
 	case CS_ERR_RETRY:
 		return EXIT_RETRY;
+	case CS_ERR_EXPIRED:
+		return EXIT_CERT_EXPIRED;
 	case CS_ERR_TLS:
 	case CS_ERR_AUTH:
 	case CS_ERR_CLOSED:
@@ -170,6 +173,9 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		*vp = NULL;
 		return CS_ERR_NOT_FOUND;
 	}
+	/* an expired certificate: say so, rather than a failed handshake */
+	if ((r = renewal_check(id)) != 0)
+		goto fail;
 	memset(&o, 0, sizeof(o));
 	/* rollback detection: raise the vault's counter before sending it */
 	if ((r = synccount_next(*vp, cli->dir, &o.sync_counter,
@@ -190,8 +196,11 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 	r = conn_hello(*cp, id->device_id, &rep);
 	synccount_done(lock);	/* the server has seen the counter, or not */
 	lock = -1;
-	if (r != 0) {
+	if (r == CS_ERR_EXPIRED)
+		renewal_explain_refused(id);
+	else if (r != 0)
 		cli_report(id->server, r, rep);
+	if (r != 0) {
 		wire_free(rep);
 		goto fail;
 	}

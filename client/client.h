@@ -21,6 +21,7 @@ struct vault;
 #define EXIT_NETWORK		6	/* no connection, TLS or server identity */
 #define EXIT_NOT_ENROLLED	7
 #define EXIT_RETRY		8	/* the server could not now: try later */
+#define EXIT_CERT_EXPIRED	9	/* device certificate expired: renew */
 
 struct cli {
 	const char	*dir;		/* the client's data directory */

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "errors.h"
 #include "identity.h"
+#include "renewal.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "util.h"
@@ -166,6 +167,8 @@ case_connect(struct vault *v, struct identity *id, struct conn **c)
 		cli_errx("this laptop is not enrolled");
 		return CS_ERR_NOT_FOUND;
 	}
+	if ((r = renewal_check(id)) != 0)
+		return r;
 	memset(&o, 0, sizeof(o));
 	o.server = id->server;
 	o.server_name = id->server_name;
@@ -178,7 +181,10 @@ case_connect(struct vault *v, struct identity *id, struct conn **c)
 		return r;
 	}
 	if ((r = conn_hello(*c, id->device_id, &rep)) != 0) {
-		cli_report(id->server, r, rep);
+		if (r == CS_ERR_EXPIRED)
+			renewal_explain_refused(id);
+		else
+			cli_report(id->server, r, rep);
 		conn_close(*c);
 		*c = NULL;
 	}

@@ -28,6 +28,7 @@
 #include "merge.h"
 #include "nolost.h"
 #include "readlog.h"
+#include "renewal.h"
 #include "sync.h"
 #include "synclock.h"
 #include "util.h"
@@ -148,6 +149,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
+		renewal_at_sync(cli, v, &id, c);	/* before a long watch */
 		r = sync_watch(c, db, id.ca, cli->dir, progress, &st,
 		    &cmd_stop);
 	} else if ((r = synclock_take(cli->dir, &lock)) == 0) {
@@ -164,6 +166,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "again)", cs_err(r));
 		goto out;
 	}
+	if (!watch)	/* the certificate, past half its lifetime */
+		renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"

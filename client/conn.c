@@ -40,6 +40,8 @@ struct conn {
 	uint64_t	 sync_counter;	/* for Hello (synccount.h) */
 };
 
+static int	conn_ssl_failure(const char *, int);
+
 int
 conn_split(const char *server, char *host, size_t hostlen, char *port,
     size_t portlen)
@@ -161,8 +163,8 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	    (o->ca != NULL && SSL_set1_host(c->ssl, name) != 1))
 		goto fail;
 	if (SSL_connect(c->ssl) != 1) {
-		log_ssl("TLS handshake");
-		if (o->ca != NULL &&
+		r = conn_ssl_failure("TLS handshake", CS_ERR_TLS);
+		if (r != CS_ERR_EXPIRED && o->ca != NULL &&
 		    SSL_get_verify_result(c->ssl) != X509_V_OK) {
 			log_warnx("server certificate: %s",
 			    X509_verify_cert_error_string(
@@ -186,6 +188,34 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	return r;
 }
 
+/*
+ * After a failed read or handshake: CS_ERR_EXPIRED if the server
+ * refused our certificate as expired (TLS alert certificate_expired;
+ * in TLS 1.3 it arrives with the first read after the handshake, not
+ * from SSL_connect), else "other".  The error queue is drained.
+ */
+static int
+conn_ssl_failure(const char *what, int other)
+{
+	unsigned long	e[2];
+	int		i, r = other;
+
+	e[0] = ERR_peek_error();
+	e[1] = ERR_peek_last_error();
+	for (i = 0; i < 2; i++)
+		if (e[i] != 0 && ERR_GET_LIB(e[i]) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(e[i]) ==
+		    SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED)
+			r = CS_ERR_EXPIRED;
+	if (r != CS_ERR_EXPIRED) {
+		log_ssl(what);
+		return r;
+	}
+	ERR_clear_error();
+	log_debug("%s: the server refused our certificate as expired", what);
+	return r;
+}
+
 X509 *
 conn_ca(struct conn *c)
 {
@@ -201,10 +231,8 @@ conn_flush(struct conn *c)
 		n = SSL_write(c->ssl, buf_ptr(c->out),
 		    buf_len(c->out) > INT32_MAX ? INT32_MAX :
 		    (int)buf_len(c->out));
-		if (n <= 0) {
-			log_ssl("write");
-			return CS_ERR_CLOSED;
-		}
+		if (n <= 0)
+			return conn_ssl_failure("write", CS_ERR_CLOSED);
 		buf_consume(c->out, (size_t)n);
 	}
 	return 0;
@@ -246,8 +274,7 @@ conn_recv(struct conn *c, wire_env **env)
 				ERR_clear_error();
 				return CS_ERR_TIMEOUT;
 			}
-			log_ssl("read");
-			return CS_ERR_CLOSED;
+			return conn_ssl_failure("read", CS_ERR_CLOSED);
 		}
 		buf_commit(c->in, (size_t)n);
 	}

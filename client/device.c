@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "passphrase.h"
 #include "pki.h"
+#include "renewal.h"
 #include "util.h"
 #include "vault.h"
 #include "wire.h"
@@ -47,9 +48,10 @@ print_refusal(const wire_env *e)
 	    strlen(e->error->message)));
 }
 
+/* "renew_id": the device a renewal token is for, or NULL to enroll. */
 static int
 enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
-    size_t csrlen, wire_env **rep)
+    size_t csrlen, const char *renew_id, wire_env **rep)
 {
 	wire_env			 env;
 	Casesync__V1__EnrollRequest	 req;
@@ -64,6 +66,8 @@ enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
 	req.token = (char *)(uintptr_t)token;
 	req.csr_der.data = (uint8_t *)(uintptr_t)csr;
 	req.csr_der.len = csrlen;
+	if (renew_id != NULL)
+		req.renew_device_id = (char *)(uintptr_t)renew_id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
 	env.enroll_request = &req;
 	if ((r = conn_call(c, &env, rep)) != 0)
@@ -106,7 +110,97 @@ static void
 enroll_usage(FILE *f)
 {
 	fprintf(f, "usage: casesync enroll --server HOST:PORT "
-	    "--ca-fingerprint HEX --token TOKEN [--server-name NAME]\n");
+	    "--ca-fingerprint HEX --token TOKEN [--server-name NAME]\n"
+	    "       casesync enroll --renew --token TOKEN\n");
+}
+
+/*
+ * "enroll --renew": a renewal token (casesyncctl renew-token) for this
+ * laptop's device gets a new key and certificate into the same vault,
+ * whose records, keys and outbox stay as they are.  The server and its
+ * CA are the ones in the vault: no fingerprint to type.
+ */
+static int
+enroll_renew(struct cli *cli, const char *token)
+{
+	struct conn_opts	 o;
+	struct identity		 id, nid;
+	struct conn		*c = NULL;
+	struct vault		*v = NULL;
+	wire_env		*rep = NULL;
+	EVP_PKEY		*key = NULL;
+	X509			*cert = NULL;
+	uint8_t			*csr = NULL;
+	size_t			 csrlen = 0;
+	int64_t			 na = 0;
+	char			 when[32];
+	int			 r;
+
+	memset(&id, 0, sizeof(id));
+	if ((r = cli_vault_open(cli, 0, &v)) != 0)
+		return cli_exit(r);
+	if ((r = identity_load(v, &id)) != 0) {
+		cli_errx("this laptop is not enrolled: use casesync enroll "
+		    "with an enrollment token");
+		vault_close(v);
+		return EXIT_NOT_ENROLLED;
+	}
+	if ((r = pki_key_new(&key)) != 0 ||
+	    (r = pki_csr_new(key, "casesync device", &csr, &csrlen)) != 0)
+		goto out;
+	/* no client certificate: the old one may have expired */
+	memset(&o, 0, sizeof(o));
+	o.server = id.server;
+	o.server_name = id.server_name;
+	o.ca = id.ca;
+	if ((r = conn_open(&o, &c)) != 0) {
+		cli_errx("cannot connect securely to %s: %s", o.server,
+		    cs_err(r));
+		goto out;
+	}
+	if ((r = enroll_exchange(c, token, csr, csrlen, id.device_id,
+	    &rep)) != 0) {
+		if (r == CS_ERR_PEER)
+			print_refusal(rep);
+		else
+			cli_errx("renewal failed: %s", cs_err(r));
+		goto out;
+	}
+	if ((r = pki_cert_from_der(rep->enroll_response->cert_der.data,
+	    rep->enroll_response->cert_der.len, &cert)) != 0 ||
+	    X509_check_private_key(cert, key) != 1 ||
+	    X509_verify(cert, X509_get0_pubkey(id.ca)) != 1 ||
+	    rep->enroll_response->identity == NULL ||
+	    strcmp(rep->enroll_response->identity->device_id,
+	    id.device_id) != 0 || pki_cert_not_after(cert, &na) != 0) {
+		cli_errx("the server returned a certificate that does not "
+		    "match our key, CA or device");
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	nid = id;
+	nid.key = key;
+	nid.cert = cert;
+	if ((r = identity_save(v, &nid)) != 0) {
+		cli_errx("cannot store the new certificate: %s", cs_err(r));
+		goto out;
+	}
+	renewal_time(when, sizeof(when), na);
+	if (cli->json)
+		printf("{\"renewed\":true,\"device_id\":\"%s\","
+		    "\"cert_not_after\":%lld}\n", id.device_id, (long long)na);
+	else
+		printf("renewed device %s: certificate valid until %s; run "
+		    "casesync sync to send what waited\n", id.device_id, when);
+ out:
+	free(csr);
+	wire_free(rep);
+	conn_close(c);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	identity_clear(&id);
+	vault_close(v);
+	return cli_exit(r);
 }
 
 int
@@ -117,6 +211,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		{ "server-name", required_argument, NULL, 'n' },
 		{ "ca-fingerprint", required_argument, NULL, 'f' },
 		{ "token", required_argument, NULL, 't' },
+		{ "renew", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -129,12 +224,15 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 	uint8_t			 pin[PKI_HASH_LEN], *csr = NULL;
 	size_t			 csrlen = 0;
 	char			 host[256], port[16];
-	int			 ch, r;
+	int			 ch, r, renew = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&id, 0, sizeof(id));
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'r':
+			renew = 1;
+			break;
 		case 's':
 			o.server = optarg;
 			break;
@@ -155,6 +253,14 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
+	if (renew) {
+		if (optind != argc || token == NULL || o.server != NULL ||
+		    fp != NULL || o.server_name != NULL) {
+			enroll_usage(stderr);
+			return EXIT_USAGE;
+		}
+		return enroll_renew(cli, token);
+	}
 	if (optind != argc || o.server == NULL || fp == NULL ||
 	    token == NULL) {
 		enroll_usage(stderr);
@@ -173,7 +279,9 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 	if ((r = cli_vault_open(cli, 1, &v)) != 0)
 		return cli_exit(r);
 	if (identity_exists(v)) {
-		cli_errx("this laptop is already enrolled (%s)", cli->dir);
+		cli_errx("this laptop is already enrolled (%s); to renew its "
+		    "certificate use casesync enroll --renew --token TOKEN "
+		    "with a token of casesyncctl renew-token", cli->dir);
 		r = CS_ERR_EXISTS;
 		goto out;
 	}
@@ -186,7 +294,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		goto out;
 	}
-	if ((r = enroll_exchange(c, token, csr, csrlen, &rep)) != 0) {
+	if ((r = enroll_exchange(c, token, csr, csrlen, NULL, &rep)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else
@@ -244,6 +352,16 @@ status_print(const struct cli *cli, const struct identity *id,
     const Casesync__V1__Welcome *w, sqlite3 *db)
 {
 	const Casesync__V1__Identity	*i = w->identity;
+	uint8_t				 kh[PKI_HASH_LEN];
+	char				 khex[2 * PKI_HASH_LEN + 1];
+	/* the server's clock: the one that decides */
+	int				 warn = renewal_warn_due(id,
+					     w->server_time);
+
+	if (pki_pubkey_hash(id->key, kh) == 0)
+		hex_encode(khex, kh, sizeof(kh));
+	else
+		khex[0] = '\0';
 
 	if (cli->json) {
 		printf("{\"server\":");
@@ -269,6 +387,8 @@ status_print(const struct cli *cli, const struct identity *id,
 		printf(",\"nothing_lost\":");
 		if (nolost_init(db) != 0 || nolost_status(db, stdout, 1) != 0)
 			printf("null");
+		printf(",\"key_sha256\":\"%s\",\"cert_expiring\":%s", khex,
+		    warn ? "true" : "false");
 		printf("}\n");
 		return;
 	}
@@ -284,6 +404,9 @@ status_print(const struct cli *cli, const struct identity *id,
 	printf("\n");
 	if (nolost_init(db) != 0 || nolost_status(db, stdout, 0) != 0)
 		printf("(cannot read the held changes of this laptop)\n");
+	printf("device key:  sha256 %s\n", khex);
+	if (warn)
+		renewal_warn(stdout, id, w->server_time);
 }
 
 int
@@ -310,6 +433,8 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 		vault_close(v);
 		return EXIT_NOT_ENROLLED;
 	}
+	if ((r = renewal_check(&id)) != 0)
+		goto out;
 	memset(&o, 0, sizeof(o));
 	o.server = id.server;
 	o.server_name = id.server_name;
@@ -324,6 +449,8 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	if ((r = conn_hello(c, id.device_id, &rep)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
+		else if (r == CS_ERR_EXPIRED)
+			renewal_explain_refused(&id);
 		else
 			cli_errx("%s: %s", id.server, cs_err(r));
 		goto out;

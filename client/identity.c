@@ -72,6 +72,42 @@ identity_save(struct vault *v, const struct identity *id)
 	return r;
 }
 
+int
+identity_replace_key(struct vault *v, EVP_PKEY *old, EVP_PKEY *key,
+    X509 *cert)
+{
+	char	*oldpem = NULL, *pem = NULL;
+	uint8_t	*cur = NULL;
+	size_t	 oldlen, len, curlen = 0;
+	int	 r;
+
+	if ((r = pki_key_to_pem(old, &oldpem, &oldlen)) != 0 ||
+	    (r = pki_key_to_pem(key, &pem, &len)) != 0)
+		goto out;
+	if ((r = identity_exec(v, "BEGIN IMMEDIATE")) != 0)
+		goto out;
+	/* the write lock is ours: nobody changes the key under us now */
+	if ((r = vault_secret_get(v, "device.key", &cur, &curlen)) != 0)
+		goto rollback;
+	if (curlen != oldlen || sodium_memcmp(cur, oldpem, oldlen) != 0) {
+		r = CS_ERR_EXISTS;
+		goto rollback;
+	}
+	if ((r = vault_secret_put(v, "device.key", (const uint8_t *)pem,
+	    len)) != 0 ||
+	    (r = identity_put_cert(v, "device.crt", cert)) != 0)
+		goto rollback;
+	r = identity_exec(v, "COMMIT");
+	goto out;
+ rollback:
+	(void)identity_exec(v, "ROLLBACK");
+ out:
+	vault_secret_free(cur, curlen);
+	pki_pem_free(oldpem);
+	pki_pem_free(pem);
+	return r;
+}
+
 static int
 identity_get_str(struct vault *v, const char *name, char *dst, size_t dstlen)
 {

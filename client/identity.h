@@ -22,6 +22,13 @@ struct identity {
 
 /* Store all of it (in one transaction); 0 or CS_ERR_*. */
 int	identity_save(struct vault *, const struct identity *);
+/*
+ * A renewal: in one transaction, if the vault's key is still "old"
+ * (CS_ERR_EXISTS if another process renewed meanwhile), store "key"
+ * and "cert" in its place.
+ */
+int	identity_replace_key(struct vault *, EVP_PKEY *old, EVP_PKEY *key,
+	    X509 *cert);
 /* CS_ERR_NOT_FOUND when the device has not been enrolled yet. */
 int	identity_load(struct vault *, struct identity *);
 /* 1 if an identity is stored. */

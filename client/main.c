@@ -18,6 +18,7 @@
 #include "cmd_dossier.h"
 #include "cmd_transfer.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
@@ -89,6 +90,7 @@ main(int argc, char *argv[])
 		cli_errx("libsodium failed to initialise");
 		return EXIT_FAIL;
 	}
+	fault_init();		/* tests only: CASESYNC_FAULT (fault.h) */
 	memset(&cli, 0, sizeof(cli));
 	/* "+": options after the command belong to the command */
 	while ((ch = getopt_long(argc, argv, "+hjv", opts, NULL)) != -1) {

@@ -737,25 +737,47 @@ pki_cert_fingerprint(X509 *cert, uint8_t out[PKI_HASH_LEN])
 	return r;
 }
 
-int
-pki_cert_not_after(X509 *cert, int64_t *out)
+/* An ASN1_TIME as seconds since the epoch. */
+static int
+pki_asn1_time(const ASN1_TIME *t, int64_t *out)
 {
-	const ASN1_TIME	*t;
 	struct tm	 tm;
 	time_t		 secs;
-	int		 r = CS_ERR_FORMAT;
 
 	*out = 0;
 	memset(&tm, 0, sizeof(tm));
-	if ((t = X509_get0_notAfter(cert)) == NULL ||
-	    ASN1_TIME_to_tm(t, &tm) != 1)
-		goto out;
-	if ((secs = timegm(&tm)) == (time_t)-1)
-		goto out;
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    (secs = timegm(&tm)) == (time_t)-1)
+		return CS_ERR_FORMAT;
 	*out = (int64_t)secs;
-	r = 0;
- out:
-	if (r != 0)
+	return 0;
+}
+
+int
+pki_cert_not_after(X509 *cert, int64_t *out)
+{
+	int	r;
+
+	if ((r = pki_asn1_time(X509_get0_notAfter(cert), out)) != 0)
 		log_ssl(__func__);
 	return r;
+}
+
+int
+pki_cert_lifetime(X509 *cert, int64_t *out)
+{
+	int64_t	nb, na;
+	int	r;
+
+	*out = 0;
+	if ((r = pki_asn1_time(X509_get0_notBefore(cert), &nb)) != 0 ||
+	    (r = pki_asn1_time(X509_get0_notAfter(cert), &na)) != 0) {
+		log_ssl(__func__);
+		return r;
+	}
+	/* pki_cert_issue() dates notBefore back by PKI_BACKDATE */
+	if (na - nb > PKI_BACKDATE)
+		nb += PKI_BACKDATE;
+	*out = na > nb ? na - nb : 0;
+	return 0;
 }

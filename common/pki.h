@@ -92,5 +92,10 @@ int	pki_cert_pubkey_hash(X509 *cert, uint8_t out[PKI_HASH_LEN]);
 int	pki_cert_fingerprint(X509 *cert, uint8_t out[PKI_HASH_LEN]);
 /* notAfter as seconds since the epoch. */
 int	pki_cert_not_after(X509 *cert, int64_t *out);
+/*
+ * The lifetime it was issued for: notAfter - notBefore, less the
+ * 5 minutes pki_cert_issue() dates notBefore back (when longer).
+ */
+int	pki_cert_lifetime(X509 *cert, int64_t *out);
 
 #endif /* PKI_H */

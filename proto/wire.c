@@ -13,6 +13,7 @@
 #include "util.h"
 #include "wire.h"
 #include "wire_keys.h"
+#include "wire_renew.h"
 #include "wire_transfer.h"
 #include "wire_nolost.h"
 
@@ -269,9 +270,13 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_PONG:
 		return wire_bytes_ok(&e->pong->data, 0, WIRE_PING_MAX);
 	case CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST:
+		/* renew_device_id: "" (first enrollment) or a device id */
 		return wire_str_ok(e->enroll_request->token,
 		    WIRE_TOKEN_MAX) &&
-		    wire_bytes_ok(&e->enroll_request->csr_der, 1, 2048);
+		    wire_bytes_ok(&e->enroll_request->csr_der, 1, 2048) &&
+		    e->enroll_request->renew_device_id != NULL &&
+		    (e->enroll_request->renew_device_id[0] == '\0' ||
+		    wire_device_id_ok(e->enroll_request->renew_device_id));
 	case CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE:
 		return wire_bytes_ok(&e->enroll_response->cert_der, 1,
 		    4096) &&
@@ -320,6 +325,9 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
 		return 1;
 	default:
+		/* certificate renewal (12..15): wire_renew.c */
+		if (wire_renew_msg(e))
+			return wire_renew_ok(e);
 		/* transfers, team, glass (70..79): wire_transfer.c */
 		if (wire_transfer_msg(e))
 			return wire_transfer_ok(e);

@@ -232,6 +232,22 @@ run "$B/casesync" --dir "$D/sanne-laptop" sync
 run "$B/casesync" --dir "$D/sanne-laptop" person list --case "$C"
 run ctl audit query --type recovery_grant
 
+say "Certificates: a laptop renews its own at a sync past half its 30 days"
+say "Femke's laptop was away past the end: a renewal token, bound to that device"
+fem=$(ctl device list | awk '/femke-laptop/ { print $1 }')
+ctl renew-token --device "$fem" --ttl 1h >"$D/tok"
+sed 's/^token .*/token cst1-… (shown once, given to the user)/' "$D/tok"
+printf '$ [femke] casesync enroll --renew --token cst1-…\n'
+"$B/casesync" --dir "$D/femke-laptop" enroll --renew \
+    --token "$(awk '$1 == "token" { print $2 }' "$D/tok")"
+femke sync
+say "The server certificate: a new key from the same CA; laptops need nothing"
+run ctl server-cert renew
+kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+start_server
+anna sync
+run ctl audit query --type cert_renew
+
 say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"
 if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Huisbezoek\|111222333" \

@@ -6,6 +6,8 @@
  * work an attacker could make us do), then the token's syntax, then
  * the CSR, then the token against the database in one transaction
  * that also registers the device, so a token can never be spent twice.
+ * A request naming renew_device_id is a renewal (casesync enroll
+ * --renew): the same checks, then renew.c with the renewal token.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +20,21 @@
 #include "frame.h"
 #include "log.h"
 #include "pki.h"
+#include "renew.h"
 #include "server.h"
 #include "store.h"
 #include "token.h"
 #include "util.h"
 #include "wire.h"
 
+/*
+ * Refuse; "renew": a renewal by token, whose refusals renew.c audits as
+ * cert_renew entries (not enroll_failed); "wrong_device": its token is
+ * bound to another device.
+ */
 static int
 enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
-    struct buf *out)
+    int renew, int wrong_device, struct buf *out)
 {
 	Casesync__V1__ErrorCode	 code;
 	const char		*msg;
@@ -40,17 +48,20 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
 		break;
 	case CS_ERR_EXPIRED:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_EXPIRED;
-		msg = "enrollment token expired";
+		msg = renew ? "renewal token expired" :
+		    "enrollment token expired";
 		break;
 	case CS_ERR_USED:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_USED;
-		msg = "enrollment token already used";
+		msg = renew ? "renewal token already used" :
+		    "enrollment token already used";
 		break;
 	case CS_ERR_NOT_FOUND:
 	case CS_ERR_AUTH:
 	case CS_ERR_FORMAT:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_INVALID;
-		msg = "enrollment token not valid";
+		msg = renew ? "renewal token not valid" :
+		    "enrollment token not valid";
 		break;
 	case CS_ERR_EXISTS:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
@@ -60,15 +71,29 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
 		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
 		msg = "certificate request not acceptable";
 		break;
+	case CS_ERR_REVOKED:
+		code = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED;
+		msg = "this device has been revoked: it cannot renew";
+		break;
 	default:
 		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
 		msg = "internal error";
 		break;
 	}
-	log_warnx("%s: enrollment refused: %s", peer, msg);
+	if (renew && why == CS_ERR_EXISTS) {
+		code = CASESYNC__V1__ERROR_CODE__ERROR_RENEW_KEY_IN_USE;
+		msg = "this key is already registered";
+	}
+	if (wrong_device) {
+		code = CASESYNC__V1__ERROR_CODE__ERROR_RENEW_WRONG_DEVICE;
+		msg = "this renewal token is for another device";
+	}
+	log_warnx("%s: %s refused: %s", peer, renew ? "renewal" :
+	    "enrollment", msg);
 	if (why != CS_ERR_RATE && why != CS_ERR_INTERNAL && why != CS_ERR_DB)
 		(void)store_enroll_fail(w->st, peer, time_now());
-	audit_enroll(w, peer, NULL, why);
+	if (!renew)
+		audit_enroll(w, peer, NULL, why);
 	(void)wire_error(out, id, code, msg, retry);
 	return why;
 }
@@ -126,18 +151,36 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	X509			*cert = NULL;
 	uint8_t			 keyhash[PKI_HASH_LEN];
 	int64_t			 fails, now = time_now(), not_after;
-	int			 r;
+	int			 r, wrong_device = 0, renew_audited = 0;
+	int			 renew = req->renew_device_id[0] != '\0';
 
 	if ((r = store_enroll_fail_count(w->st, peer,
 	    now - srv->cfg.enroll_fail_window, &fails)) != 0)
-		return enroll_refuse(w, peer, id, CS_ERR_DB, out);
+		return enroll_refuse(w, peer, id, CS_ERR_DB, renew, 0, out);
+	/* rate-limited attempts are not audited (as for enrollment) */
 	if (fails >= (int64_t)srv->cfg.enroll_fail_limit)
-		return enroll_refuse(w, peer, id, CS_ERR_RATE, out);
-	if (token_parse(req->token, strlen(req->token), &tok) != 0)
-		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, out);
+		return enroll_refuse(w, peer, id, CS_ERR_RATE, renew, 0, out);
+	if (token_parse(req->token, strlen(req->token), &tok) != 0) {
+		if (renew)
+			renew_refused(w, peer, req->renew_device_id,
+			    "malformed token");
+		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, renew, 0,
+		    out);
+	}
 	if (pki_csr_parse(req->csr_der.data, req->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, keyhash) != 0) {
 		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	if (renew) {
+		/* renew_by_token audits its refusals itself */
+		if ((r = renew_by_token(w, peer, &tok, req->renew_device_id,
+		    pub, &dev, &cert, &wrong_device)) != 0)
+			renew_audited = 1;
+		if (r != 0)
+			goto out;
+		if ((r = enroll_reply(w, id, cert, &dev, out)) != 0)
+			r = CS_ERR_INTERNAL;
 		goto out;
 	}
 	/* sign first (cheap); the certificate is dropped if the token fails */
@@ -163,7 +206,9 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	token_clear(&tok);
 	EVP_PKEY_free(pub);
 	X509_free(cert);
+	if (r != 0 && renew && !renew_audited)
+		renew_refused(w, peer, req->renew_device_id, cs_err(r));
 	if (r != 0)
-		return enroll_refuse(w, peer, id, r, out);
+		return enroll_refuse(w, peer, id, r, renew, wrong_device, out);
 	return 0;
 }

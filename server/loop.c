@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "log.h"
+#include "renew.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -223,6 +224,7 @@ loop_tick(struct worker *w, int64_t now)
 	w->next_tick_ms = now + LOOP_REVOKE_CHECK_MS;
 	loop_revocations(w);
 	audit_tick(w);		/* the hourly checkpoint */
+	renew_tick(w, now);	/* the server certificate's expiry */
 	/*
 	 * After a burst of connections has gone, give the freed memory back
 	 * to the system: glibc keeps it in this thread's arena otherwise,

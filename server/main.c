@@ -21,6 +21,7 @@
 #include "fault.h"
 #include "log.h"
 #include "pki.h"
+#include "renew.h"
 #include "sandbox.h"
 #include "server.h"
 #include "tlsio.h"
@@ -163,6 +164,9 @@ main(int argc, char *argv[])
 		    srv.cfg.data_dir);
 	cert = load_cert(&srv.cfg, "server.crt");
 	key = load_key(&srv.cfg, "server.key");
+	if (pki_cert_not_after(cert, &srv.cert_not_after) != 0)
+		fatalx("server.crt: no notAfter");
+	renew_server_cert_check(&srv, time_now());
 	if ((srv.ssl_ctx = tlsio_server_ctx(cert, key, srv.ca)) == NULL)
 		fatalx("cannot set up TLS");
 	X509_free(cert);

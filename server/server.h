@@ -28,6 +28,7 @@ struct server {
 	X509		*ca;
 	EVP_PKEY	*ca_key;
 	struct audit_key *audit_key;	/* signs audit checkpoints */
+	int64_t		 cert_not_after;	/* of server.crt (renew.c) */
 	char		 db_path[CONFIG_PATH_MAX + 32];
 	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
 	atomic_uint	 nconns;	/* open connections, all workers */

@@ -16,6 +16,7 @@
  * the end of its loop pass and called session_release().
  */
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,10 +34,12 @@
 #include "keys.h"
 #include "log.h"
 #include "pki.h"
+#include "renew.h"
 #include "rollback.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
+#include "store_renew.h"
 #include "sync.h"
 #include "tlsio.h"
 #include "transfer.h"
@@ -70,6 +73,8 @@ struct session {
 	int			 authed;	/* registered, not revoked */
 	int			 dev_error;	/* ErrorCode to refuse Hello */
 	struct store_device	 dev;
+	int			 pending_key;	/* authed by a renewal's key */
+	uint8_t			 keyhash[PKI_HASH_LEN];	/* that key */
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
@@ -240,6 +245,12 @@ session_identify(struct session *s)
 	if (pki_cert_pubkey_hash(cert, h) != 0)
 		return CS_ERR_TLS;
 	r = store_device_by_key(s->w->st, h, &s->dev);
+	/* a key issued by a renewal the laptop has not confirmed (renew.c) */
+	if (r == CS_ERR_NOT_FOUND &&
+	    (r = store_renew_by_pending(s->w->st, h, &s->dev)) == 0) {
+		s->pending_key = 1;
+		memcpy(s->keyhash, h, sizeof(s->keyhash));
+	}
 	if (r == CS_ERR_NOT_FOUND)
 		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_UNKNOWN;
 	else if (r != 0)
@@ -305,6 +316,16 @@ session_hello(struct session *s, const wire_env *req)
 		    CASESYNC__V1__ERROR_CODE__ERROR_ROLLBACK :
 		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST, msg);
 		audit_login(s->w, s->peer, &s->dev, "rollback detected");
+		return 0;
+	}
+	/* connecting with the renewal's key confirms it (renew.c) */
+	if (s->authed && s->pending_key && renew_confirm_by_key(s->w, s->peer,
+	    &s->dev, s->keyhash) != 0) {
+		session_refuse(s, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    "the new device key could not be confirmed; retry later");
+		audit_login(s->w, s->peer, &s->dev,
+		    "pending key not confirmed");
 		return 0;
 	}
 	if (s->authed) {
@@ -448,6 +469,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 		else if (cases_wants(req))
 			r = cases_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);
+		else if (renew_wants(req))
+			r = renew_handle(s->w, &s->dev, req,
+			    s->w->srv->cfg.max_frame, s->out);
 		else
 			r = sync_handle(s->w, &s->dev, req,
 			    s->w->srv->cfg.max_frame, s->out);
@@ -482,6 +506,25 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 	return r;
 }
 
+/*
+ * Before closing a failed handshake: read and drop what the peer has
+ * sent.  In TLS 1.3 a client sends its first request right after its
+ * Finished; closing with those bytes unread makes the kernel send a
+ * reset, which can destroy the alert OpenSSL just wrote (e.g.
+ * certificate_expired), and the laptop could not say why it failed.
+ */
+static void
+session_drain(struct session *s)
+{
+	uint8_t	junk[4096];
+	int	i;
+
+	for (i = 0; i < 16; i++)	/* the socket is non-blocking */
+		if (read(s->fd, junk, sizeof(junk)) <= 0)
+			break;
+	(void)shutdown(s->fd, SHUT_WR);
+}
+
 /* Handshake step; 0 to go on, CS_ERR_INCOMPLETE to wait, else close. */
 static int
 session_handshake(struct session *s)
@@ -499,6 +542,7 @@ session_handshake(struct session *s)
 		}
 		log_info("%s: TLS handshake failed", s->peer);
 		log_ssl(s->peer);
+		session_drain(s);
 		return CS_ERR_TLS;
 	}
 	if ((r = session_identify(s)) != 0)

@@ -28,6 +28,7 @@
 #include "store_int.h"
 #include "store_keys.h"
 #include "store_late.h"
+#include "store_renew.h"
 #include "wire_keys.h"
 #include "token.h"
 #include "util.h"
@@ -381,6 +382,8 @@ store_open(const char *path, int create, struct store **out)
 	if ((r = store_keys_schema(st)) != 0)	/* store_keys.c */
 		goto out;
 	if ((r = store_late_schema(st)) != 0)	/* store_late.c */
+		goto out;
+	if ((r = store_renew_schema(st)) != 0)	/* store_renew.c */
 		goto out;
 	*out = st;
 	st = NULL;	/* transferred */

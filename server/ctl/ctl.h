@@ -47,6 +47,26 @@ int	ctl_audit(struct ctl *, int argc, char **argv);
 int	ctl_transfer(struct ctl *, int argc, char **argv);
 int	ctl_glass(struct ctl *, int argc, char **argv);
 int	ctl_recovery(struct ctl *, int argc, char **argv);
+int	ctl_renew_token(struct ctl *, int argc, char **argv);
+int	ctl_server_cert(struct ctl *, int argc, char **argv);
+
+/* Lifetimes of what casesyncctl init makes (docs/ADMIN.md). */
+#define CTL_CA_DAYS		3650		/* 10 years */
+#define CTL_SRV_DAYS		365
+#define CTL_SRV_LIFETIME	((int64_t)CTL_SRV_DAYS * 86400)
+
+/*
+ * A one-time token (enroll-token, renew-token): made in guarded memory,
+ * "add" stores its id and keyed hash (0 or CS_ERR_*), then "token T" is
+ * written to stdout through write(2) and the secret wiped.  Prints why
+ * not ("what: ...").  CTL_EXIT_OK or CTL_EXIT_FAIL.
+ */
+typedef int (*ctl_token_add_fn)(struct store *, const uint8_t *id,
+    const uint8_t *hash, void *arg);
+int	ctl_token_issue(struct store *, ctl_token_add_fn add, void *arg,
+	    const char *what);
+/* `casesyncctl device show ID` (ctl_renew.c): keys and certificate. */
+int	ctl_device_show(struct store *, const char *id);
 
 /* ctl_held.c: held purges and changes (part of transfer pending) */
 int	ctl_held_pending(struct store *, int *n);

@@ -85,6 +85,56 @@ ctl_write_all(const char *p, size_t len)
 }
 
 int
+ctl_token_issue(struct store *st, ctl_token_add_fn add, void *arg,
+    const char *what)
+{
+	struct ctl_secret	*sec = NULL;
+	uint8_t			 hash[TOKEN_HASH_LEN];
+	int			 r, rv = CTL_EXIT_FAIL;
+
+	if ((sec = sodium_malloc(sizeof(*sec))) == NULL) {
+		ctl_errx("%s: out of memory", what);
+		goto out;
+	}
+	token_new(&sec->tok, sec->str);
+	token_hash(&sec->tok, hash);
+	if ((r = add(st, sec->tok.id, hash, arg)) != 0) {
+		ctl_errx("%s: %s", what, cs_err(r));
+		goto out;
+	}
+	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
+	    sec->str) != 0 || fflush(stdout) == EOF ||
+	    ctl_write_all(sec->line, strlen(sec->line)) != 0) {
+		ctl_errx("%s: cannot write the token: %s", what,
+		    strerror(errno));
+		goto out;
+	}
+	rv = CTL_EXIT_OK;
+ out:
+	if (sec != NULL)
+		sodium_free(sec);	/* wipes the token */
+	sodium_memzero(hash, sizeof(hash));
+	return rv;
+}
+
+/* What store_token_add needs besides the token. */
+struct ctl_enroll_arg {
+	int64_t		 user_id;
+	const char	*device;
+	int64_t		 expires;
+};
+
+static int
+ctl_enroll_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
+    const uint8_t hash[TOKEN_HASH_LEN], void *arg)
+{
+	const struct ctl_enroll_arg	*a = arg;
+
+	return store_token_add(st, id, hash, a->user_id, a->device,
+	    a->expires);
+}
+
+int
 ctl_enroll_token(struct ctl *c, int argc, char **argv)
 {
 	static const struct option	 opts[] = {
@@ -96,12 +146,10 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 	};
 	struct store		*st = NULL;
 	struct store_user	 u;
-	struct ctl_secret	*sec = NULL;
+	struct ctl_enroll_arg	 a;
 	const char		*user = NULL, *device = NULL, *ttlarg = NULL;
-	uint8_t			 hash[TOKEN_HASH_LEN];
 	char			 fphex[2 * PKI_HASH_LEN + 1], when[32];
 	uint64_t		 ttl = CTL_TTL_DEFAULT;
-	int64_t			 expires;
 	int			 ch, r, rv = CTL_EXIT_USAGE;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -156,34 +204,16 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_ca_fingerprint(c->dir, fphex) != 0)
 		goto out;
-
-	if ((sec = sodium_malloc(sizeof(*sec))) == NULL) {
-		ctl_errx("enroll-token: out of memory");
+	a.user_id = u.id;
+	a.device = device;
+	a.expires = time_now() + (int64_t)ttl;
+	if (ctl_token_issue(st, ctl_enroll_add, &a, "enroll-token") != 0)
 		goto out;
-	}
-	token_new(&sec->tok, sec->str);
-	token_hash(&sec->tok, hash);
-	expires = time_now() + (int64_t)ttl;
-	if ((r = store_token_add(st, sec->tok.id, hash, u.id, device,
-	    expires)) != 0) {
-		ctl_errx("enroll-token: %s", cs_err(r));
-		goto out;
-	}
-	ctl_time_iso(when, sizeof(when), expires);
-	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
-	    sec->str) != 0 || fflush(stdout) == EOF ||
-	    ctl_write_all(sec->line, strlen(sec->line)) != 0) {
-		ctl_errx("enroll-token: cannot write the token: %s",
-		    strerror(errno));
-		goto out;
-	}
+	ctl_time_iso(when, sizeof(when), a.expires);
 	printf("ca-fingerprint %s\n", fphex);
 	printf("expires %s\n", when);
 	rv = CTL_EXIT_OK;
  out:
-	if (sec != NULL)
-		sodium_free(sec);	/* wipes the token */
-	sodium_memzero(hash, sizeof(hash));
 	store_close(st);
 	return rv;
 }
@@ -273,6 +303,10 @@ ctl_device(struct ctl *c, int argc, char **argv)
 			ctl_errx("device list: %s", cs_err(r));
 			rv = CTL_EXIT_FAIL;
 		}
+	} else if (strcmp(sub, "show") == 0 && nargs == 1) {
+		if ((rv = ctl_store_open(c, &st)) != 0)
+			goto out;
+		rv = ctl_device_show(st, argv[optind]);
 	} else if (strcmp(sub, "revoke") == 0 && nargs == 1) {
 		if ((rv = ctl_store_open(c, &st)) != 0)
 			goto out;
@@ -280,7 +314,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 		if (rv == CTL_EXIT_OK)
 			rv = ctl_audit_revoke(c, st, argv[optind]);
 	} else {
-		ctl_errx("device: expected \"list\" or \"revoke ID\"");
+		ctl_errx("device: expected \"list\", \"show ID\" or "
+		    "\"revoke ID\"");
 		ctl_usage("device", 1);
 	}
  out:

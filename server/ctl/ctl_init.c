@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "audit.h"
+#include "config.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -30,8 +31,6 @@
 #include "util.h"
 
 #define CTL_CA_CN		"casesync deployment CA"
-#define CTL_CA_DAYS		3650		/* 10 years */
-#define CTL_SRV_LIFETIME	((int64_t)365 * 86400)
 #define CTL_LISTEN_DEFAULT	"127.0.0.1:4433"
 #define CTL_SERVER_NAME_MAX	64		/* it is also the CN */
 #define CTL_LISTEN_MAX		128
@@ -309,6 +308,31 @@ ctl_init_undo(struct ctl_init *in)
 		(void)rmdir(in->dir);
 }
 
+/* The three lifetimes an administrator has to plan for (docs/ADMIN.md). */
+static void
+ctl_init_lifetimes(X509 *ca, X509 *srv)
+{
+	struct config	cfg;
+	int64_t		t;
+	char		when[32];
+
+	if (pki_cert_not_after(ca, &t) == 0) {
+		ctl_time_iso(when, sizeof(when), t);
+		printf("ca-valid-until %s (%d years; the laptops pin this "
+		    "CA)\n", when, CTL_CA_DAYS / 365);
+	}
+	if (pki_cert_not_after(srv, &t) == 0) {
+		ctl_time_iso(when, sizeof(when), t);
+		printf("server-certificate-valid-until %s (%d days; renew "
+		    "with casesyncctl server-cert renew)\n", when,
+		    CTL_SRV_DAYS);
+	}
+	config_defaults(&cfg);
+	printf("device-certificate-lifetime %lldd (device_cert_lifetime in "
+	    "casesyncd.conf; laptops renew after half of it at a sync)\n",
+	    (long long)(cfg.device_cert_lifetime / 86400));
+}
+
 static size_t
 ctl_file_index(const char *name)
 {
@@ -415,6 +439,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 		hex_encode(hex, pk, sizeof(pk));
 		printf("audit-public-key %s\n", hex);
 	}
+	ctl_init_lifetimes(ca, srv);
 	rv = CTL_EXIT_OK;
  out:
 	if (rv == CTL_EXIT_FAIL)

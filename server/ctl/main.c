@@ -39,9 +39,15 @@ static const struct {
 	    "user list" },
 	{ "enroll-token", ctl_enroll_token,
 	    "enroll-token --user USER --device NAME [--ttl DURATION]" },
+	{ "renew-token", ctl_renew_token,
+	    "renew-token --device ID [--ttl DURATION]" },
 	{ "device", ctl_device,
 	    "device list\n"
+	    "device show ID\n"
 	    "device revoke ID" },
+	{ "server-cert", ctl_server_cert,
+	    "server-cert renew [--days N]\n"
+	    "server-cert show" },
 	{ "records", ctl_records,
 	    "records digest\n"
 	    "records purges" },

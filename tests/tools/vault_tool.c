@@ -26,6 +26,10 @@
  *   vault_tool [-P passfile] sql DIR STATEMENT
  *	run one SQL statement inside the vault (tests that tamper with
  *	what the client keeps there, e.g. its read log).
+ *   vault_tool [-P passfile] secret DIR NAME
+ *	write the vault secret NAME to stdout as stored (device.key is
+ *	PEM, device.crt DER): t_renew.sh keeps a laptop's old key and
+ *	certificate to show the server refuses them after a renewal.
  *
  * The passphrase comes as for casesync (passphrase_get).  Exit codes
  * as for casesync: 0 ok, 1 failure, 2 usage, 3 wrong passphrase,
@@ -304,6 +308,21 @@ streamcheck(struct vault *v, int64_t want)
 	    CS_ERR_INTERNAL;
 }
 
+static int
+secret(struct vault *v, const char *name)
+{
+	uint8_t	*p = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if ((r = vault_secret_get(v, name, &p, &len)) != 0)
+		return r;
+	if (fwrite(p, 1, len, stdout) != len || fflush(stdout) != 0)
+		r = CS_ERR_SYSTEM;
+	vault_secret_free(p, len);
+	return r;
+}
+
 static void
 usage(void)
 {
@@ -312,7 +331,8 @@ usage(void)
 	    "       vault_tool [-P passfile] check DIR N\n"
 	    "       vault_tool [-P passfile] stream DIR N\n"
 	    "       vault_tool [-P passfile] streamcheck DIR K\n"
-	    "       vault_tool [-P passfile] sql DIR STATEMENT\n");
+	    "       vault_tool [-P passfile] sql DIR STATEMENT\n"
+	    "       vault_tool [-P passfile] secret DIR NAME\n");
 	exit(2);
 }
 
@@ -338,6 +358,7 @@ main(int argc, char *argv[])
 	if (argc < 2 || sodium_init() < 0)
 		usage();
 	if (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "sql") != 0 &&
+	    strcmp(argv[0], "secret") != 0 &&
 	    (argc < 3 ||
 	    parse_u64(argv[argc - 1], 0, 1000000000, &n) != 0))
 		usage();
@@ -360,6 +381,9 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "sql") == 0 && argc == 3) {
 		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
 			r = exec(v, argv[2]);
+	} else if (strcmp(argv[0], "secret") == 0 && argc == 3) {
+		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
+			r = secret(v, argv[2]);
 	} else
 		usage();
  out:

@@ -7,6 +7,9 @@
  * set in production.  Points: "transfer-accept-uncommitted" (every
  * change of an acceptance written, not committed), and
  * "transfer-accept-committed" (committed, no reply sent).
+ * Renewal (t_renew): "renew-pending-committed", "renew-confirm-committed"
+ * in casesyncd; casesync reads CASESYNC_FAULT too (main), with the
+ * points "renew-before-store" and "renew-before-confirm".
  */
 #ifndef FAULT_H
 #define FAULT_H

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * renewal.c - see renewal.h.
+ *
+ * The order of renewal_run() is what keeps a crash harmless: the server
+ * records the new key as pending before it answers, so from then on it
+ * accepts either key; the vault gets the new key and certificate in one
+ * transaction; only then does the laptop confirm, after which the
+ * server refuses the old key.  Killed before the vault commit: the old
+ * key is in the vault and still accepted.  Killed after it: the new key
+ * is, and connecting with it confirms it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "client.h"
+#include "conn.h"
+#include "errors.h"
+#include "fault.h"
+#include "identity.h"
+#include "pki.h"
+#include "renewal.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"
+
+#define RENEWAL_CN	"casesync device"
+
+void
+renewal_time(char *dst, size_t len, int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)str_fmt(dst, len, "%lld", (long long)t);
+}
+
+/* notAfter and lifetime of the laptop's certificate; 0 or CS_ERR_*. */
+static int
+renewal_times(const struct identity *id, int64_t *not_after,
+    int64_t *lifetime)
+{
+	int	r;
+
+	if ((r = pki_cert_not_after(id->cert, not_after)) != 0 ||
+	    (r = pki_cert_lifetime(id->cert, lifetime)) != 0)
+		return r;
+	return 0;
+}
+
+int
+renewal_due(const struct identity *id, int64_t now)
+{
+	int64_t	na, life;
+
+	if (renewal_times(id, &na, &life) != 0)
+		return 0;
+	/* na - life / 2 cannot overflow: both are times of one certificate */
+	return now >= na - life / 2;
+}
+
+int
+renewal_warn_due(const struct identity *id, int64_t now)
+{
+	int64_t	na, life, margin;
+
+	if (renewal_times(id, &na, &life) != 0)
+		return 0;
+	margin = life / RENEWAL_WARN_PART;
+	if (margin < (int64_t)RENEWAL_WARN_DAYS * 86400)
+		margin = (int64_t)RENEWAL_WARN_DAYS * 86400;
+	return now >= na - margin;
+}
+
+void
+renewal_warn(FILE *f, const struct identity *id, int64_t now)
+{
+	int64_t	na;
+	char	when[32];
+
+	if (!renewal_warn_due(id, now) || pki_cert_not_after(id->cert,
+	    &na) != 0)
+		return;
+	renewal_time(when, sizeof(when), na);
+	if (now >= na) {
+		fprintf(f, "WARNING: this laptop's certificate expired on %s\n",
+		    when);
+		return;
+	}
+	fprintf(f, "WARNING: this laptop's certificate expires on %s (in "
+	    "%lld %s); it renews itself at a sync: run casesync sync while "
+	    "the server can be reached\n", when,
+	    (long long)(na - now >= 86400 ? (na - now) / 86400 : na - now),
+	    na - now >= 86400 ? "days" : "seconds");
+}
+
+/* What an administrator and the user do about an expired certificate. */
+static void
+renewal_advice(const struct identity *id)
+{
+	cli_errx("to go on: an administrator runs casesyncctl renew-token "
+	    "--device %s and gives you the token; then run casesync enroll "
+	    "--renew --token TOKEN (this laptop's records and unsent "
+	    "changes are kept and sent at the next sync)", id->device_id);
+}
+
+int
+renewal_check(const struct identity *id)
+{
+	int64_t	na;
+	char	when[32];
+
+	if (pki_cert_not_after(id->cert, &na) != 0 || time_now() < na)
+		return 0;
+	renewal_time(when, sizeof(when), na);
+	cli_errx("this laptop's certificate (device %s) expired on %s, by "
+	    "this laptop's clock: the server will not accept it",
+	    id->device_id, when);
+	renewal_advice(id);
+	return CS_ERR_EXPIRED;
+}
+
+void
+renewal_explain_refused(const struct identity *id)
+{
+	int64_t	na = 0;
+	char	when[32];
+
+	(void)pki_cert_not_after(id->cert, &na);
+	renewal_time(when, sizeof(when), na);
+	cli_errx("the server refused this laptop's certificate (device %s) "
+	    "as expired; it is valid until %s (if that is still ahead, "
+	    "check the clocks of this laptop and the server)",
+	    id->device_id, when);
+	renewal_advice(id);
+}
+
+/* One request and its reply of type "want"; errors reported. */
+static int
+renewal_call(struct conn *c, wire_env *req, int want, wire_env **rep)
+{
+	int	r;
+
+	if ((r = conn_call(c, req, rep)) != 0) {
+		cli_report("certificate renewal", r, *rep);
+		return r;
+	}
+	if ((int)(*rep)->msg_case != want) {
+		cli_errx("certificate renewal: unexpected reply");
+		return CS_ERR_PROTOCOL;
+	}
+	return 0;
+}
+
+int
+renewal_run(struct vault *v, struct identity *id, struct conn *c,
+    int64_t *not_after)
+{
+	wire_env			 env, *rep = NULL;
+	Casesync__V1__CertRenewRequest	 req;
+	Casesync__V1__CertRenewConfirm	 conf;
+	EVP_PKEY			*key = NULL;
+	X509				*cert = NULL;
+	uint8_t				*csr = NULL, kh[PKI_HASH_LEN];
+	size_t				 csrlen = 0;
+	int64_t				 na = 0;
+	int				 r;
+
+	*not_after = 0;
+	/* the key is made here and never leaves this laptop */
+	if ((r = pki_key_new(&key)) != 0 ||
+	    (r = pki_csr_new(key, RENEWAL_CN, &csr, &csrlen)) != 0 ||
+	    (r = pki_pubkey_hash(key, kh)) != 0) {
+		cli_errx("certificate renewal: cannot make a key: %s",
+		    cs_err(r));
+		goto out;
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__cert_renew_request__init(&req);
+	req.csr_der.data = csr;
+	req.csr_der.len = csrlen;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST;
+	env.cert_renew_request = &req;
+	if ((r = renewal_call(c, &env,
+	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_RESPONSE, &rep)) != 0)
+		goto out;
+	/* for our key, from our CA, and not already over */
+	if (pki_cert_from_der(rep->cert_renew_response->cert_der.data,
+	    rep->cert_renew_response->cert_der.len, &cert) != 0 ||
+	    X509_check_private_key(cert, key) != 1 ||
+	    X509_verify(cert, X509_get0_pubkey(id->ca)) != 1 ||
+	    pki_cert_not_after(cert, &na) != 0 || na <= time_now()) {
+		cli_errx("certificate renewal: the server returned a "
+		    "certificate that does not match our key or CA");
+		r = CS_ERR_PROTOCOL;
+		goto out;
+	}
+	wire_free(rep);
+	rep = NULL;
+	fault_point("renew-before-store");
+	/*
+	 * Key and certificate together, in one vault transaction, unless
+	 * another casesync process on this vault renewed meanwhile: then
+	 * its key is the one to keep, and this one is never confirmed
+	 * (the server keeps both pending until one is).
+	 */
+	if ((r = identity_replace_key(v, id->key, key, cert)) != 0) {
+		cli_errx("certificate renewal: %s", r == CS_ERR_EXISTS ?
+		    "another casesync process renewed it meanwhile" :
+		    "cannot store the new certificate (the old one still "
+		    "works)");
+		goto out;
+	}
+	EVP_PKEY_free(id->key);
+	X509_free(id->cert);
+	id->key = key;
+	id->cert = cert;
+	key = NULL;		/* transferred */
+	cert = NULL;
+	fault_point("renew-before-confirm");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__cert_renew_confirm__init(&conf);
+	conf.key_hash.data = kh;
+	conf.key_hash.len = sizeof(kh);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRM;
+	env.cert_renew_confirm = &conf;
+	if ((r = renewal_call(c, &env,
+	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRMED, &rep)) != 0) {
+		cli_errx("certificate renewal: the new certificate is stored; "
+		    "the next connection confirms it");
+		goto out;
+	}
+	*not_after = na;
+ out:
+	wire_free(rep);
+	free(csr);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	return r;
+}
+
+void
+renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
+    struct conn *c)
+{
+	int64_t	na;
+	char	when[32];
+
+	if (renewal_due(id, time_now())) {
+		if (renewal_run(v, id, c, &na) == 0) {
+			renewal_time(when, sizeof(when), na);
+			if (!cli->json)
+				printf("certificate renewed: valid until %s\n",
+				    when);
+		} else
+			cli_errx("certificate renewal failed; the current "
+			    "certificate still works and the next sync "
+			    "tries again");
+	}
+	if (!cli->json)
+		renewal_warn(stdout, id, time_now());
+}

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * renew.c - device certificate renewal (see renew.h).
+ *
+ * Two phases, so that a crash anywhere leaves a laptop that can still
+ * connect.  CertRenewRequest: the laptop's new key arrives in a CSR over
+ * the session its current key authenticated; the server issues a
+ * certificate for the same device and records the key as pending
+ * (store_renew.c), and from then on accepts either key.  The laptop
+ * stores key and certificate in its vault in one transaction, then
+ * sends CertRenewConfirm; or, if it crashed before confirming, simply
+ * connects with the new key, which confirms it just as well.  Only then
+ * is the old key dropped.  A laptop that crashed before storing still
+ * has its old key, which still works; the unused pending key is
+ * replaced by its next request.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "errors.h"
+#include "fault.h"
+#include "log.h"
+#include "pki.h"
+#include "renew.h"
+#include "server.h"
+#include "store.h"
+#include "store_renew.h"
+#include "util.h"
+#include "wire.h"
+#include "wire_renew.h"
+
+#define RENEW_DEVICE_CN		"casesync device"
+#define RENEW_TICK_MS		((int64_t)86400 * 1000)
+
+int
+renew_wants(const wire_env *req)
+{
+	return req->msg_case ==
+	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST ||
+	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRM;
+}
+
+/* One cert_renew entry: "step" issued / confirmed / by token, or why not. */
+static void
+renew_audit(struct worker *w, const char *peer, const struct store_device *dev,
+    int ok, const char *basis, const char *detail, int sign)
+{
+	struct audit_entry	e;
+	char			id[24];
+
+	audit_entry_init(&e, "cert_renew", AUDIT_EXECUTE, ok);
+	audit_entry_device(&e, dev, peer);
+	audit_set(e.basis, basis);
+	audit_set(e.object_type, "device");
+	if (dev != NULL && dev->id != 0) {
+		(void)str_fmt(id, sizeof(id), "%lld", (long long)dev->id);
+		audit_set(e.object_id, id);
+	}
+	audit_set(e.detail, detail);
+	audit_add(w, &e, 1, sign);
+}
+
+/* A device certificate for "pub", as enrollment issues them. */
+static int
+renew_issue(struct worker *w, EVP_PKEY *pub, X509 **cert, int64_t *not_after)
+{
+	struct server	*srv = w->srv;
+	int		 r;
+
+	*not_after = 0;
+	pthread_mutex_lock(&srv->sign_lock);
+	r = pki_cert_issue(srv->ca, srv->ca_key, pub, RENEW_DEVICE_CN, NULL,
+	    srv->cfg.device_cert_lifetime, cert);
+	pthread_mutex_unlock(&srv->sign_lock);
+	if (r != 0 || (r = pki_cert_not_after(*cert, not_after)) != 0) {
+		X509_free(*cert);
+		*cert = NULL;
+		return CS_ERR_INTERNAL;
+	}
+	return 0;
+}
+
+static int
+renew_request(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__CertRenewRequest	*m;
+	wire_env				 env;
+	Casesync__V1__CertRenewResponse		 resp;
+	EVP_PKEY				*pub = NULL;
+	X509					*cert = NULL;
+	uint8_t					 kh[PKI_HASH_LEN];
+	uint8_t					*der = NULL;
+	size_t					 derlen;
+	char					 detail[AUDIT_STR_MAX + 1];
+	int64_t					 not_after;
+	int					 r;
+
+	m = req->cert_renew_request;
+	if (pki_csr_parse(m->csr_der.data, m->csr_der.len, &pub) != 0 ||
+	    pki_pubkey_hash(pub, kh) != 0) {
+		r = wire_error(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "certificate request not acceptable", 0);
+		renew_audit(w, w->peer, dev, 0, "device certificate",
+		    "request not acceptable", 0);
+		goto out;
+	}
+	if ((r = renew_issue(w, pub, &cert, &not_after)) == 0)
+		r = store_renew_pending(w->st, dev->id, kh, not_after,
+		    time_now());
+	if (r != 0) {
+		(void)str_fmt(detail, sizeof(detail), "issue refused: %s",
+		    cs_err(r));
+		renew_audit(w, w->peer, dev, 0, "device certificate", detail,
+		    0);
+		if (r == CS_ERR_EXISTS)
+			r = wire_error(out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_RENEW_KEY_IN_USE,
+			    "this key is already registered", 0);
+		else if (r == CS_ERR_REVOKED)
+			r = wire_error(out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+			    "this device has been revoked", 0);
+		else
+			r = wire_refuse(out, req->id, r,
+			    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED,
+			    "certificate renewal", NULL);
+		goto out;
+	}
+	/* the pending key is durable; the laptop has not heard of it */
+	fault_point("renew-pending-committed");
+	log_info("%s: device %lld: certificate issued for a new key, "
+	    "pending confirmation", w->peer, (long long)dev->id);
+	(void)str_fmt(detail, sizeof(detail), "issued, pending; not_after=%lld",
+	    (long long)not_after);
+	renew_audit(w, w->peer, dev, 1, "device certificate", detail, 0);
+	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0)
+		goto out;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__cert_renew_response__init(&resp);
+	resp.cert_der.data = der;
+	resp.cert_der.len = derlen;
+	resp.not_after = not_after;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_RESPONSE;
+	env.cert_renew_response = &resp;
+	r = wire_encode(&env, max_frame, out);
+ out:
+	free(der);
+	X509_free(cert);
+	EVP_PKEY_free(pub);
+	return r;
+}
+
+static int
+renew_confirm(struct worker *w, struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__CertRenewConfirm	*m;
+	struct store_device			 nd;
+	wire_env				 env;
+	Casesync__V1__CertRenewConfirmed	 ack;
+	char					 detail[AUDIT_STR_MAX + 1];
+	int					 promoted, r;
+
+	m = req->cert_renew_confirm;
+	r = store_renew_promote(w->st, dev->id, m->key_hash.data, &nd,
+	    &promoted);
+	if (r == CS_ERR_NOT_FOUND) {
+		renew_audit(w, w->peer, dev, 0, "device certificate",
+		    "confirm of a key not issued", 0);
+		return wire_error(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_RENEW_NOT_PENDING,
+		    "no certificate was issued for this key", 0);
+	}
+	if (r == CS_ERR_REVOKED)
+		return wire_error(out, req->id,
+		    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+		    "this device has been revoked", 0);
+	if (r != 0)
+		return wire_refuse(out, req->id, r,
+		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED,
+		    "certificate renewal", NULL);
+	if (promoted) {
+		/* the old key is gone; the laptop has no reply yet */
+		fault_point("renew-confirm-committed");
+		log_info("%s: device %lld: new key confirmed, old key "
+		    "dropped", w->peer, (long long)dev->id);
+		(void)str_fmt(detail, sizeof(detail), "confirmed; old key "
+		    "dropped; not_after=%lld", (long long)nd.cert_not_after);
+		renew_audit(w, w->peer, &nd, 1, "device certificate", detail,
+		    1);
+	}
+	*dev = nd;
+	casesync__v1__envelope__init(&env);
+	casesync__v1__cert_renew_confirmed__init(&ack);
+	ack.not_after = nd.cert_not_after;
+	env.id = req->id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRMED;
+	env.cert_renew_confirmed = &ack;
+	return wire_encode(&env, max_frame, out);
+}
+
+int
+renew_handle(struct worker *w, struct store_device *dev, const wire_env *req,
+    size_t max_frame, struct buf *out)
+{
+	if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST)
+		return renew_request(w, dev, req, max_frame, out);
+	return renew_confirm(w, dev, req, max_frame, out);
+}
+
+int
+renew_confirm_by_key(struct worker *w, const char *peer,
+    struct store_device *dev, const uint8_t keyhash[PKI_HASH_LEN])
+{
+	struct store_device	nd;
+	char			detail[AUDIT_STR_MAX + 1];
+	int			promoted, r;
+
+	if ((r = store_renew_promote(w->st, dev->id, keyhash, &nd,
+	    &promoted)) != 0) {
+		log_warnx("%s: device %lld: pending key not confirmed: %s",
+		    peer, (long long)dev->id, cs_err(r));
+		return r;
+	}
+	if (promoted) {
+		fault_point("renew-confirm-committed");
+		log_info("%s: device %lld: connected with its new key; old "
+		    "key dropped", peer, (long long)dev->id);
+		(void)str_fmt(detail, sizeof(detail), "confirmed by "
+		    "connecting with the new key; old key dropped; "
+		    "not_after=%lld", (long long)nd.cert_not_after);
+		renew_audit(w, peer, &nd, 1, "device certificate", detail, 1);
+	}
+	*dev = nd;
+	return 0;
+}
+
+int
+renew_by_token(struct worker *w, const char *peer, const struct token *tok,
+    const char *device_id, EVP_PKEY *pub, struct store_device *dev,
+    X509 **cert, int *wrong_device)
+{
+	uint8_t			 kh[PKI_HASH_LEN];
+	uint64_t		 id;
+	int64_t			 not_after, bound = 0;
+	char			 detail[AUDIT_STR_MAX + 1];
+	int			 r;
+
+	*cert = NULL;
+	*wrong_device = 0;
+	memset(dev, 0, sizeof(*dev));
+	/* wire.c checked the syntax; the range is checked again here */
+	if (parse_u64(device_id, 1, INT64_MAX, &id) != 0)
+		return CS_ERR_FORMAT;
+	if (pki_pubkey_hash(pub, kh) != 0)
+		return CS_ERR_PROTOCOL;
+	if ((r = renew_issue(w, pub, cert, &not_after)) != 0)
+		goto out;
+	r = store_renew_by_token(w->st, tok, (int64_t)id, kh, time_now(),
+	    not_after, dev, &bound);
+	if (r == CS_ERR_AUTH && bound != 0 && bound != (int64_t)id)
+		*wrong_device = 1;
+ out:
+	if (r == 0) {
+		log_info("%s: device %lld (%s) of %s renewed with a renewal "
+		    "token", peer, (long long)dev->id, dev->name,
+		    dev->user.name);
+		(void)str_fmt(detail, sizeof(detail), "renewed with a renewal "
+		    "token; old key dropped; not_after=%lld",
+		    (long long)dev->cert_not_after);
+		renew_audit(w, peer, dev, 1, "renewal token", detail, 1);
+		return 0;
+	}
+	X509_free(*cert);
+	*cert = NULL;
+	renew_refused(w, peer, device_id, *wrong_device ?
+	    "bound to another device" : cs_err(r));
+	return r;
+}
+
+void
+renew_refused(struct worker *w, const char *peer, const char *device_id,
+    const char *why)
+{
+	struct store_device	who;
+	uint64_t		id;
+	char			detail[AUDIT_STR_MAX + 1];
+
+	/* the device named, when it exists: whose renewal was refused */
+	memset(&who, 0, sizeof(who));
+	if (parse_u64(device_id, 1, INT64_MAX, &id) == 0)
+		(void)store_device_get(w->st, (int64_t)id, &who);
+	(void)str_fmt(detail, sizeof(detail), "renewal token for device %s "
+	    "refused: %s", device_id, why);
+	renew_audit(w, peer, who.id != 0 ? &who : NULL, 0, "renewal token",
+	    detail, 0);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", or the number if the time does not convert. */
+static void
+renew_time(char *dst, size_t len, int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)str_fmt(dst, len, "%lld", (long long)t);
+}
+
+void
+renew_server_cert_check(const struct server *srv, int64_t now)
+{
+	/*
+	 * Formatted once, at startup (main() calls first, before the
+	 * sandbox): the certificate does not change while we run.
+	 */
+	static char	when[32];
+
+	if (when[0] == '\0')
+		renew_time(when, sizeof(when), srv->cert_not_after);
+	if (srv->cert_not_after == 0 ||
+	    now < srv->cert_not_after - RENEW_SERVER_WARN)
+		return;
+	if (now >= srv->cert_not_after)
+		log_warnx("the server certificate EXPIRED on %s: laptops "
+		    "cannot connect; run casesyncctl server-cert renew and "
+		    "restart casesyncd", when);
+	else
+		log_warnx("the server certificate expires on %s (in %lld "
+		    "days): run casesyncctl server-cert renew and restart "
+		    "casesyncd", when,
+		    (long long)((srv->cert_not_after - now) / 86400));
+}
+
+void
+renew_tick(struct worker *w, int64_t now_ms)
+{
+	static int64_t	next_ms;	/* worker 0 only: one thread */
+
+	if (w->idx != 0 || now_ms < next_ms)
+		return;
+	if (next_ms != 0)	/* main() has checked at startup */
+		renew_server_cert_check(w->srv, time_now());
+	next_ms = now_ms + RENEW_TICK_MS;
+}
