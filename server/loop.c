@@ -100,8 +100,13 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 	unsigned	 i, p;
 
 	*wsp = NULL;
-	if ((ws = calloc(n, sizeof(*ws))) == NULL)
+	if (peerlimit_init(&srv->pending, srv->cfg.max_pending_per_address,
+	    srv->cfg.max_connections) != 0)
 		return CS_ERR_ALLOC;
+	if ((ws = calloc(n, sizeof(*ws))) == NULL) {
+		peerlimit_clear(&srv->pending);
+		return CS_ERR_ALLOC;
+	}
 	for (i = 0; i < n; i++) {
 		ws[i].lfd = ws[i].epfd = ws[i].evfd = -1;
 		ws[i].srv = srv;
@@ -144,6 +149,7 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 		store_close(ws[i].st);
 	}
 	free(ws);
+	peerlimit_clear(&srv->pending);
 	return CS_ERR_SYSTEM;
 }
 
@@ -151,9 +157,11 @@ static void
 loop_accept(struct worker *w)
 {
 	struct sockaddr_storage	 ss;
+	struct peerlimit_key	 key;
+	struct session		*s;
 	socklen_t		 sslen;
 	char			 host[INET6_ADDRSTRLEN], peer[80];
-	int			 fd, one = 1;
+	int			 fd, one = 1, r;
 	unsigned		 n;
 
 	for (;;) {
@@ -175,13 +183,34 @@ loop_accept(struct worker *w)
 			    w->srv->cfg.max_connections);
 			continue;
 		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (getnameinfo((struct sockaddr *)&ss, sslen, host,
 		    sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
 			memcpy(host, "?", 2);
+		/*
+		 * Connections that have not said Hello, per address: one
+		 * address must not take every slot (peerlimit.h).
+		 */
+		peerlimit_key((struct sockaddr *)&ss, &key);
+		if ((r = peerlimit_take(&w->srv->pending, &key)) != 0) {
+			atomic_fetch_sub(&w->srv->nconns, 1);
+			close(fd);
+			if (r == CS_ERR_RATE)
+				log_warnx("%s: connection refused: %u "
+				    "connections without Hello from this "
+				    "address", host,
+				    w->srv->cfg.max_pending_per_address);
+			else
+				log_warnx("%s: connection refused: %s", host,
+				    cs_err(r));
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		str_fmt(peer, sizeof(peer), "%s", host);
 		/* session_new closes fd and releases the count on failure */
-		(void)session_new(w, fd, peer);
+		if ((s = session_new(w, fd, peer)) == NULL)
+			peerlimit_give(&w->srv->pending, &key);
+		else
+			session_set_pending(s, &key);
 	}
 }
 
@@ -224,13 +253,16 @@ loop_tick(struct worker *w, int64_t now)
 	loop_revocations(w);
 	audit_tick(w);		/* the hourly checkpoint */
 	/*
-	 * After a burst of connections has gone, give the freed memory back
-	 * to the system: glibc keeps it in this thread's arena otherwise,
-	 * and a flood would leave the server looking bloated for good.
+	 * After a burst of connections has gone, or a large frame was
+	 * unpacked, give the freed memory back to the system: glibc keeps
+	 * it in this thread's arena otherwise, and a flood would leave the
+	 * server looking bloated for good (SECURITY.md).
 	 */
-	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions) {
+	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions ||
+	    w->trim_due) {
 		malloc_trim(0);
 		w->peak_sessions = w->nsessions;
+		w->trim_due = 0;
 	}
 }
 
@@ -300,11 +332,13 @@ workers_start(struct worker *ws, unsigned n)
 void
 workers_stop(struct worker *ws, unsigned n)
 {
-	uint64_t	one = 1;
-	unsigned	i;
+	struct server	*srv;
+	uint64_t	 one = 1;
+	unsigned	 i;
 
 	if (ws == NULL)
 		return;
+	srv = ws[0].srv;
 	for (i = 0; i < n; i++) {
 		if (write(ws[i].evfd, &one, sizeof(one)) == -1)
 			log_warn("eventfd");
@@ -318,4 +352,5 @@ workers_stop(struct worker *ws, unsigned n)
 		buf_free(ws[i].spare);
 	}
 	free(ws);
+	peerlimit_clear(&srv->pending);
 }
