@@ -43,7 +43,7 @@ struct buf;
  * empty repeated message costs 2 bytes on the wire and 72 unpacked.
  */
 #define WIRE_DECODE_FACTOR	4
-#define WIRE_DECODE_SLACK	(256 * 1024)
+#define WIRE_DECODE_SLACK	(1024 * 1024)
 
 typedef Casesync__V1__Envelope		wire_env;	/* shorthand */
 

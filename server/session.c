@@ -108,6 +108,19 @@ session_set_pending(struct session *s, const struct peerlimit_key *k)
 	s->pending = 1;
 }
 
+/*
+ * The time a connection that has not said who it is gets for its next
+ * request: the Hello deadline, or the idle timeout if that is shorter.
+ */
+static unsigned
+session_hello_ms(const struct session *s)
+{
+	const struct config	*c = &s->w->srv->cfg;
+
+	return c->hello_timeout_ms < c->idle_timeout_ms ?
+	    c->hello_timeout_ms : c->idle_timeout_ms;
+}
+
 /* Hello done (or the session gone): no longer counted before Hello. */
 static void
 session_pending_done(struct session *s)
@@ -422,7 +435,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	s->w->peer_key = s->has_cert ?
 	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
 	s->deadline_ms = time_mono_ms() + (s->authed ?
-	    s->w->srv->cfg.idle_timeout_ms : s->w->srv->cfg.hello_timeout_ms);
+	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s));
 	if (s->state == SESSION_HELLO) {
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)
 			r = session_hello(s, req);
@@ -539,7 +552,7 @@ session_handshake(struct session *s)
 		return r;
 	/* a short deadline for Hello (PROTOCOL.md, "Connections") */
 	s->state = SESSION_HELLO;
-	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.hello_timeout_ms;
+	s->deadline_ms = time_mono_ms() + session_hello_ms(s);
 	return 0;
 }
 

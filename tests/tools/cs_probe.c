@@ -8,6 +8,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
@@ -28,13 +31,14 @@
 #include "wire.h"
 
 static int	tcp_connect(const char *);
+static const char	*source_addr;	/* -b: for the raw TCP modes */
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: cs_probe -s host:port [-n name] "
 	    "(-P fingerprint | -C ca.pem) [-c cert.pem -k key.pem]\n"
-	    "    [-S sync-counter] mode [n]\n"
+	    "    [-S sync-counter] [-b source-addr] mode [n]\n"
 	    "modes: hello ping unauth-ping before-hello bigframe N random N\n"
 	    "       unknown-msg bad-version hold SECS plain-garbage N\n"
 	    "       flood N, slowloris\n"
@@ -178,9 +182,10 @@ plain_garbage(const char *server, uint64_t n)
 static int
 tcp_connect(const char *server)
 {
-	struct addrinfo	 hints, *res;
-	char		 host[256], port[16];
-	int		 fd;
+	struct addrinfo		 hints, *res;
+	struct sockaddr_in	 src;
+	char			 host[256], port[16];
+	int			 fd;
 
 	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
 		usage();
@@ -188,8 +193,18 @@ tcp_connect(const char *server)
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(host, port, &hints, &res) != 0)
 		fatalx("getaddrinfo");
-	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1)
+		fatal("socket");
+	if (source_addr != NULL) {
+		/* e.g. 127.0.0.2: another client address on loopback */
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		if (res->ai_family != AF_INET ||
+		    inet_pton(AF_INET, source_addr, &src.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1)
+			fatal("bind %s", source_addr);
+	}
+	if (connect(fd, res->ai_addr, res->ai_addrlen) == -1)
 		fatal("connect");
 	freeaddrinfo(res);
 	return fd;
@@ -386,10 +401,13 @@ main(int argc, char *argv[])
 	}
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = 5000;
-	while ((ch = getopt(argc, argv, "C:P:S:c:k:n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:P:S:b:c:k:n:s:")) != -1) {
 		switch (ch) {
 		case 'C':
 			o.ca = read_cert(optarg);
+			break;
+		case 'b':
+			source_addr = optarg;
 			break;
 		case 'S':
 			if (parse_u64(optarg, 0, UINT64_MAX, &o.sync_counter) !=
