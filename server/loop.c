@@ -153,6 +153,31 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 	return CS_ERR_SYSTEM;
 }
 
+/*
+ * Log a connection refused by the per-address limit: at most one line
+ * a second per worker, saying how many went unlogged, so that a flood
+ * does not become a flood of log lines too.
+ */
+static void
+loop_refused(struct worker *w, const char *host, int r)
+{
+	int64_t	now = time_mono_ms();
+
+	if (now < w->refused_log_ms) {
+		w->refused_quiet++;
+		return;
+	}
+	if (r == CS_ERR_RATE)
+		log_warnx("%s: connection refused: %u connections without "
+		    "Hello from this address (%u more refusals since the "
+		    "last line)", host, w->srv->cfg.max_pending_per_address,
+		    w->refused_quiet);
+	else
+		log_warnx("%s: connection refused: %s", host, cs_err(r));
+	w->refused_log_ms = now + 1000;
+	w->refused_quiet = 0;
+}
+
 static void
 loop_accept(struct worker *w)
 {
@@ -194,14 +219,7 @@ loop_accept(struct worker *w)
 		if ((r = peerlimit_take(&w->srv->pending, &key)) != 0) {
 			atomic_fetch_sub(&w->srv->nconns, 1);
 			close(fd);
-			if (r == CS_ERR_RATE)
-				log_warnx("%s: connection refused: %u "
-				    "connections without Hello from this "
-				    "address", host,
-				    w->srv->cfg.max_pending_per_address);
-			else
-				log_warnx("%s: connection refused: %s", host,
-				    cs_err(r));
+			loop_refused(w, host, r);
 			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

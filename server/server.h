@@ -68,6 +68,8 @@ struct worker {
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
 	int		 trim_due;	/* a large frame was handled */
+	int64_t		 refused_log_ms; /* loop.c: next refusal logged */
+	unsigned	 refused_quiet;	/* ... refusals since the last one */
 	const char	*peer;		/* of the request in hand (audit) */
 	EVP_PKEY	*peer_key;	/* its certificate's key; borrowed */
 	/*
