@@ -39,7 +39,7 @@ tlsio_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
  * protocols), so the handshake would complete and the server would
  * have sent its certificate to a client that cannot speak casesync.
  * Refuse it here, before anything is sent, with the alert a wrong
- * protocol gets (RFC 7301 3.2; docs/PROTOCOL.md).
+ * protocol is refused with (RFC 7301 3.2; docs/PROTOCOL.md).
  */
 static int
 tlsio_client_hello(SSL *ssl, int *alert, void *arg)
