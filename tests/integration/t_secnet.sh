@@ -125,8 +125,9 @@ if part frame; then
 	server_alive
 	peak=$(status_kb VmHWM)
 	grow=$(( (peak - base) * 1024 ))
-	# the frame itself is buffered once; its unpacking may cost 4x
-	bound=$((5 * frame + 16 * 1024 * 1024))
+	# the frame itself is buffered (with a doubling buffer, up to 1.5x)
+	# and its unpacking may cost 4x: measured 79 MiB; 850 MiB before
+	bound=$((6 * frame + 16 * 1024 * 1024))
 	[ -n "$SANITIZED" ] && bound=$((bound * 3))
 	[ "$grow" -le "$bound" ] ||
 	    fail "peak memory grew by $((grow >> 20)) MiB for a $((frame >> 20)) MiB frame (bound $((bound >> 20)) MiB)"
