@@ -12,6 +12,9 @@
 #include "tlsio.h"
 #include "wire.h"
 
+/* Key exchange groups, both sides, in order of preference. */
+#define TLSIO_GROUPS	"X25519:P-256"
+
 /* ALPN wire form: length-prefixed protocol names. */
 static const unsigned char	tlsio_alpn[] = "\x0a" WIRE_ALPN;
 
@@ -30,12 +33,44 @@ tlsio_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 	return SSL_TLSEXT_ERR_OK;
 }
 
+/*
+ * A ClientHello without the ALPN extension never reaches
+ * tlsio_alpn_select() (OpenSSL calls it only when the client offers
+ * protocols), so the handshake would complete and the server would
+ * have sent its certificate to a client that cannot speak casesync.
+ * Refuse it here, before anything is sent, with the alert a wrong
+ * protocol is refused with (RFC 7301 3.2; docs/PROTOCOL.md).
+ */
+static int
+tlsio_client_hello(SSL *ssl, int *alert, void *arg)
+{
+	const unsigned char	*p;
+	size_t			 len;
+
+	(void)arg;
+	if (SSL_client_hello_get0_ext(ssl,
+	    TLSEXT_TYPE_application_layer_protocol_negotiation, &p,
+	    &len) != 1) {
+		*alert = SSL_AD_NO_APPLICATION_PROTOCOL;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 /* Settings both sides share. */
 static int
 tlsio_common(SSL_CTX *ctx)
 {
 	if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
+		return -1;
+	/*
+	 * Key exchange with X25519 or P-256 only.  The finite-field
+	 * groups OpenSSL also offers cost the server 90-115 ms of CPU per
+	 * ffdhe8192 handshake, which a few clients sending a fixed key
+	 * share turn into a denial of service; nothing of ours uses them.
+	 */
+	if (SSL_CTX_set1_groups_list(ctx, TLSIO_GROUPS) != 1)
 		return -1;
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_NO_COMPRESSION);
@@ -109,6 +144,7 @@ tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 	SSL_CTX_set_verify_depth(ctx, 1);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
 	    NULL);
+	SSL_CTX_set_client_hello_cb(ctx, tlsio_client_hello, NULL);
 	SSL_CTX_set_alpn_select_cb(ctx, tlsio_alpn_select, NULL);
 	SSL_CTX_set_cert_cb(ctx, tlsio_cert_cb, NULL);
 	return ctx;

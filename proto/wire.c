@@ -385,16 +385,67 @@ wire_no_tag0(const ProtobufCMessage *m, int depth)
 	return 1;
 }
 
+/*
+ * The allocator of wire_decode(): malloc within a budget (wire.h).  A
+ * frame of 8 million empty repeated messages is 16 MiB on the wire and
+ * would be 850 MiB of structs unpacked; with the budget protobuf-c's
+ * first allocation beyond it fails and the unpack stops there.  What
+ * it returns is plain malloc memory: wire_free() releases it with the
+ * default allocator.  The count only grows (frees during a failed
+ * unpack are not credited back), so it bounds the peak.
+ */
+struct wire_budget {
+	size_t	left;
+	int	exceeded;
+};
+
+static void *
+wire_budget_alloc(void *arg, size_t size)
+{
+	struct wire_budget	*b = arg;
+	size_t			 chunk;
+
+	/* glibc's chunk: the request and an 8-byte header, in 16s */
+	if (size > SIZE_MAX - 32)
+		chunk = SIZE_MAX;
+	else if ((chunk = (size + 8 + 15) & ~(size_t)15) < 32)
+		chunk = 32;
+	if (chunk > b->left) {
+		b->exceeded = 1;
+		b->left = 0;
+		return NULL;
+	}
+	b->left -= chunk;
+	return malloc(size);
+}
+
+static void
+wire_budget_free(void *arg, void *p)
+{
+	(void)arg;
+	free(p);
+}
+
 int
 wire_decode(const uint8_t *p, size_t len, wire_env **out)
 {
-	wire_env	*e;
+	struct wire_budget	 b;
+	ProtobufCAllocator	 a;
+	wire_env		*e;
 
 	*out = NULL;
 	if (len == 0)
 		return CS_ERR_FORMAT;
-	if ((e = casesync__v1__envelope__unpack(NULL, len, p)) == NULL)
-		return CS_ERR_FORMAT;
+	/* frames are at most FRAME_MAX_LIMIT: this cannot wrap */
+	if (len > FRAME_MAX_LIMIT)
+		return CS_ERR_TOO_LARGE;
+	b.left = WIRE_DECODE_FACTOR * len + WIRE_DECODE_SLACK;
+	b.exceeded = 0;
+	a.alloc = wire_budget_alloc;
+	a.free = wire_budget_free;
+	a.allocator_data = &b;
+	if ((e = casesync__v1__envelope__unpack(&a, len, p)) == NULL)
+		return b.exceeded ? CS_ERR_TOO_LARGE : CS_ERR_FORMAT;
 	/*
 	 * Canonical encodings only: what we decoded must re-encode to the
 	 * same length.  This refuses strings cut short by an embedded NUL,

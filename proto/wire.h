@@ -32,13 +32,28 @@ struct buf;
 #define WIRE_READS_MAX		1000	/* ReadEvents per ReadLogUpload */
 #define WIRE_CASES_MAX		500	/* CaseInfo per CaseList */
 
+/*
+ * Memory bound of wire_decode(): unpacking "len" bytes may take at most
+ * WIRE_DECODE_FACTOR * len + WIRE_DECODE_SLACK bytes of heap, counted
+ * as malloc chunks (request + header, rounded to 16, at least 32).
+ * The smallest valid messages cost about 3x their encoding (a change
+ * of three UUIDs and a kind: 121 bytes on the wire, 360 unpacked); the
+ * slack covers the fixed part and the short repeated items whose
+ * number the validators limit (e.g. 500 user names).  Without it an
+ * empty repeated message costs 2 bytes on the wire and 72 unpacked.
+ */
+#define WIRE_DECODE_FACTOR	4
+#define WIRE_DECODE_SLACK	(1024 * 1024)
+
 typedef Casesync__V1__Envelope		wire_env;	/* shorthand */
 
 /*
  * Unpack and validate "len" bytes.  On success *out must be released
  * with wire_free().  An Envelope that parses but carries no message we
  * know has msg_case == CASESYNC__V1__ENVELOPE__MSG__NOT_SET.
- * Returns 0, CS_ERR_FORMAT (malformed: drop the connection) or
+ * Returns 0, CS_ERR_FORMAT (malformed: drop the connection),
+ * CS_ERR_TOO_LARGE (unpacking would exceed the memory bound above:
+ * drop the connection; nothing more than the bound was allocated) or
  * CS_ERR_ALLOC.
  */
 int	wire_decode(const uint8_t *p, size_t len, wire_env **out);

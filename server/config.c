@@ -28,6 +28,8 @@ config_defaults(struct config *c)
 	c->max_connections = 4096;
 	c->handshake_timeout_ms = 10 * 1000;
 	c->idle_timeout_ms = 300 * 1000;
+	c->hello_timeout_ms = 10 * 1000;
+	c->max_pending_per_address = 32;
 	c->max_frame = FRAME_MAX_DEFAULT;
 	c->device_cert_lifetime = 30 * 86400;
 	c->enroll_fail_limit = 5;
@@ -111,10 +113,27 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		r = config_ms(&c->handshake_timeout_ms, v, 600);
 	else if (strcmp(key, "idle_timeout") == 0)
 		r = config_ms(&c->idle_timeout_ms, v, 86400);
-	else if (strcmp(key, "max_frame") == 0) {
-		if ((r = parse_u64(v, FRAME_MAX_PREAUTH, FRAME_MAX_LIMIT,
-		    &n)) == 0)
-			c->max_frame = (uint32_t)n;
+	else if (strcmp(key, "hello_timeout") == 0) {
+		if ((r = config_ms(&c->hello_timeout_ms, v,
+		    CONFIG_HELLO_TIMEOUT_MAX)) != 0) {
+			str_fmt(err, errlen, "hello_timeout must be 1s..%us",
+			    CONFIG_HELLO_TIMEOUT_MAX);
+			return CS_ERR_CONFIG;
+		}
+	} else if (strcmp(key, "max_pending_per_address") == 0) {
+		if ((r = parse_u64(v, 1, 1000000, &n)) == 0)
+			c->max_pending_per_address = (unsigned)n;
+	} else if (strcmp(key, "max_frame") == 0) {
+		if (parse_u64(v, CONFIG_MAX_FRAME_MIN, FRAME_MAX_LIMIT,
+		    &n) != 0) {
+			str_fmt(err, errlen, "max_frame must be %u..%u bytes "
+			    "(room for one largest record and its reply)",
+			    (unsigned)CONFIG_MAX_FRAME_MIN,
+			    (unsigned)FRAME_MAX_LIMIT);
+			return CS_ERR_CONFIG;
+		}
+		c->max_frame = (uint32_t)n;
+		r = 0;
 	} else if (strcmp(key, "device_cert_lifetime") == 0) {
 		if ((r = parse_duration(v, 365 * 86400, &n)) == 0)
 			c->device_cert_lifetime = (int64_t)n;

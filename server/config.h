@@ -11,6 +11,15 @@
 
 #define CONFIG_PATH_MAX		1024
 #define CONFIG_FILE_MAX		(64 * 1024)
+/*
+ * The smallest max_frame: one record of the largest body (WIRE_BODY_MAX,
+ * 1 MiB) with its envelope, plus the 64 KiB a pull reply keeps for the
+ * rest of its frame (server/sync.c asserts this).  Below it a pull
+ * budget of "max_frame - 64 KiB" would wrap, and a large record could
+ * neither be pushed nor pulled.
+ */
+#define CONFIG_MAX_FRAME_MIN	(2 * 1024 * 1024)
+#define CONFIG_HELLO_TIMEOUT_MAX	60	/* seconds */
 
 struct config {
 	char		listen_host[256];
@@ -21,6 +30,8 @@ struct config {
 	unsigned	max_connections;
 	unsigned	handshake_timeout_ms;
 	unsigned	idle_timeout_ms;
+	unsigned	hello_timeout_ms;	/* handshake done, no Hello */
+	unsigned	max_pending_per_address; /* connections before Hello */
 	uint32_t	max_frame;
 	int64_t		device_cert_lifetime;	/* seconds */
 	unsigned	enroll_fail_limit;

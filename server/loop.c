@@ -101,8 +101,13 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 	unsigned	 i, p;
 
 	*wsp = NULL;
-	if ((ws = calloc(n, sizeof(*ws))) == NULL)
+	if (peerlimit_init(&srv->pending, srv->cfg.max_pending_per_address,
+	    srv->cfg.max_connections) != 0)
 		return CS_ERR_ALLOC;
+	if ((ws = calloc(n, sizeof(*ws))) == NULL) {
+		peerlimit_clear(&srv->pending);
+		return CS_ERR_ALLOC;
+	}
 	for (i = 0; i < n; i++) {
 		ws[i].lfd = ws[i].epfd = ws[i].evfd = -1;
 		ws[i].srv = srv;
@@ -145,16 +150,44 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 		store_close(ws[i].st);
 	}
 	free(ws);
+	peerlimit_clear(&srv->pending);
 	return CS_ERR_SYSTEM;
+}
+
+/*
+ * Log a connection refused by the per-address limit: at most one line
+ * a second per worker, saying how many went unlogged, so that a flood
+ * does not become a flood of log lines too.
+ */
+static void
+loop_refused(struct worker *w, const char *host, int r)
+{
+	int64_t	now = time_mono_ms();
+
+	if (now < w->refused_log_ms) {
+		w->refused_quiet++;
+		return;
+	}
+	if (r == CS_ERR_RATE)
+		log_warnx("%s: connection refused: %u connections without "
+		    "Hello from this address (%u more refusals since the "
+		    "last line)", host, w->srv->cfg.max_pending_per_address,
+		    w->refused_quiet);
+	else
+		log_warnx("%s: connection refused: %s", host, cs_err(r));
+	w->refused_log_ms = now + 1000;
+	w->refused_quiet = 0;
 }
 
 static void
 loop_accept(struct worker *w)
 {
 	struct sockaddr_storage	 ss;
+	struct peerlimit_key	 key;
+	struct session		*s;
 	socklen_t		 sslen;
 	char			 host[INET6_ADDRSTRLEN], peer[80];
-	int			 fd, one = 1;
+	int			 fd, one = 1, r;
 	unsigned		 n;
 
 	for (;;) {
@@ -176,13 +209,27 @@ loop_accept(struct worker *w)
 			    w->srv->cfg.max_connections);
 			continue;
 		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (getnameinfo((struct sockaddr *)&ss, sslen, host,
 		    sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
 			memcpy(host, "?", 2);
+		/*
+		 * Connections that have not said Hello, per address: one
+		 * address must not take every slot (peerlimit.h).
+		 */
+		peerlimit_key((struct sockaddr *)&ss, &key);
+		if ((r = peerlimit_take(&w->srv->pending, &key)) != 0) {
+			atomic_fetch_sub(&w->srv->nconns, 1);
+			close(fd);
+			loop_refused(w, host, r);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		str_fmt(peer, sizeof(peer), "%s", host);
 		/* session_new closes fd and releases the count on failure */
-		(void)session_new(w, fd, peer);
+		if ((s = session_new(w, fd, peer)) == NULL)
+			peerlimit_give(&w->srv->pending, &key);
+		else
+			session_set_pending(s, &key);
 	}
 }
 
@@ -226,13 +273,16 @@ loop_tick(struct worker *w, int64_t now)
 	audit_tick(w);		/* the hourly checkpoint */
 	renew_tick(w, now);	/* the server certificate's expiry */
 	/*
-	 * After a burst of connections has gone, give the freed memory back
-	 * to the system: glibc keeps it in this thread's arena otherwise,
-	 * and a flood would leave the server looking bloated for good.
+	 * After a burst of connections has gone, or a large frame was
+	 * unpacked, give the freed memory back to the system: glibc keeps
+	 * it in this thread's arena otherwise, and a flood would leave the
+	 * server looking bloated for good (SECURITY.md).
 	 */
-	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions) {
+	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions ||
+	    w->trim_due) {
 		malloc_trim(0);
 		w->peak_sessions = w->nsessions;
+		w->trim_due = 0;
 	}
 }
 
@@ -302,11 +352,13 @@ workers_start(struct worker *ws, unsigned n)
 void
 workers_stop(struct worker *ws, unsigned n)
 {
-	uint64_t	one = 1;
-	unsigned	i;
+	struct server	*srv;
+	uint64_t	 one = 1;
+	unsigned	 i;
 
 	if (ws == NULL)
 		return;
+	srv = ws[0].srv;
 	for (i = 0; i < n; i++) {
 		if (write(ws[i].evfd, &one, sizeof(one)) == -1)
 			log_warn("eventfd");
@@ -320,4 +372,5 @@ workers_stop(struct worker *ws, unsigned n)
 		buf_free(ws[i].spare);
 	}
 	free(ws);
+	peerlimit_clear(&srv->pending);
 }

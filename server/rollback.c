@@ -22,17 +22,30 @@ rollback_check(struct store *st, const struct store_device *dev,
 	int	r;
 
 	msg[0] = '\0';
-	if (counter == 0) {
-		log_debug("%s: device %lld states no sync counter", peer,
-		    (long long)dev->id);
-		return 0;
-	}
 	if (counter > INT64_MAX) {
 		str_fmt(msg, msglen, "sync counter out of range");
 		return CS_ERR_FORMAT;
 	}
-	r = store_counter_advance(st, dev->id, (int64_t)counter, now, &stored,
-	    &locked_at);
+	if (counter == 0) {
+		/*
+		 * Nothing to record, but a locked device stays locked
+		 * whatever it states: a restored copy that leaves its
+		 * counter out must not get past the lock.  If the lock
+		 * cannot be read, refuse (fail closed); the laptop may
+		 * try again.
+		 */
+		log_debug("%s: device %lld states no sync counter", peer,
+		    (long long)dev->id);
+		r = store_counter_locked(st, dev->id, &stored, &locked_at);
+		if (r == 0)
+			return 0;
+		if (r != CS_ERR_REVOKED) {
+			str_fmt(msg, msglen, "server error; try again later");
+			return CS_ERR_DB;
+		}
+	} else
+		r = store_counter_advance(st, dev->id, (int64_t)counter, now,
+		    &stored, &locked_at);
 	if (r == 0)
 		return 0;
 	if (r != CS_ERR_EXISTS && r != CS_ERR_REVOKED) {

@@ -23,11 +23,13 @@ struct store_device;
 /*
  * Check and record "counter" from the Hello of authenticated device
  * "dev" (connecting from "peer").  0: go on (the counter was above the
- * last one, or 0: a client that does not state one; or the database
- * could not record it, which is logged and not held against the
- * laptop).  CS_ERR_TAMPERED: a rollback now or earlier (the device is
- * locked); it has been logged loudly and "msg" holds the text for the
- * Error reply.  CS_ERR_FORMAT: a counter out of range.
+ * last one, or 0: a client that does not state one, for a device that
+ * is not locked; or the database could not record it, which is logged
+ * and not held against the laptop).  CS_ERR_TAMPERED: a rollback now
+ * or earlier (the device is locked, whatever "counter" is, 0
+ * included); it has been logged loudly and "msg" holds the text for
+ * the Error reply.  CS_ERR_FORMAT: a counter out of range.  CS_ERR_DB:
+ * counter 0 and the lock could not be read (refuse; retryable).
  */
 int	rollback_check(struct store *st, const struct store_device *dev,
 	    uint64_t counter, const char *peer, char *msg, size_t msglen);

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "config.h"
+#include "peerlimit.h"
 
 #define CASESYNC_VERSION	"0.1.0"
 
@@ -32,6 +33,7 @@ struct server {
 	char		 db_path[CONFIG_PATH_MAX + 32];
 	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
 	atomic_uint	 nconns;	/* open connections, all workers */
+	struct peerlimit pending;	/* per address, before Hello */
 	atomic_int	 stopping;
 	_Atomic int64_t	 latest_seq;	/* newest committed change (watch) */
 	/*
@@ -66,6 +68,9 @@ struct worker {
 	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
+	int		 trim_due;	/* a large frame was handled */
+	int64_t		 refused_log_ms; /* loop.c: next refusal logged */
+	unsigned	 refused_quiet;	/* ... refusals since the last one */
 	const char	*peer;		/* of the request in hand (audit) */
 	EVP_PKEY	*peer_key;	/* its certificate's key; borrowed */
 	/*

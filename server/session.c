@@ -51,6 +51,7 @@
 #define SESSION_OUT_MAX		(FRAME_MAX_LIMIT + 64 * 1024)
 #define SESSION_SPARE_MIN	(1024 * 1024)	/* kept by the worker */
 #define SESSION_LINGER_MS	2000	/* to flush a final Error */
+#define SESSION_TRIM_FRAME	(1024 * 1024)	/* then malloc_trim (loop.c) */
 
 enum session_state {
 	SESSION_HANDSHAKE,
@@ -78,6 +79,8 @@ struct session {
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
+	int			 pending;	/* counted in srv->pending */
+	struct peerlimit_key	 pkey;		/* ... under this address */
 	struct session		*hnext;
 	struct buf		*in;
 	struct buf		*out;
@@ -101,6 +104,36 @@ session_link(struct session *s)
 	if (s->next != NULL)
 		s->next->prev = s;
 	s->w->sessions = s;
+}
+
+void
+session_set_pending(struct session *s, const struct peerlimit_key *k)
+{
+	s->pkey = *k;
+	s->pending = 1;
+}
+
+/*
+ * The time a connection that has not said who it is gets for its next
+ * request: the Hello deadline, or the idle timeout if that is shorter.
+ */
+static unsigned
+session_hello_ms(const struct session *s)
+{
+	const struct config	*c = &s->w->srv->cfg;
+
+	return c->hello_timeout_ms < c->idle_timeout_ms ?
+	    c->hello_timeout_ms : c->idle_timeout_ms;
+}
+
+/* Hello done (or the session gone): no longer counted before Hello. */
+static void
+session_pending_done(struct session *s)
+{
+	if (!s->pending)
+		return;
+	peerlimit_give(&s->w->srv->pending, &s->pkey);
+	s->pending = 0;
 }
 
 void
@@ -136,6 +169,7 @@ session_free(struct session *s)
 		close(s->fd);	/* also removes it from epoll */
 	if (s->counted)
 		atomic_fetch_sub(&s->w->srv->nconns, 1);
+	session_pending_done(s);
 	buf_free(s->in);
 	buf_free(s->out);
 	free(s);
@@ -314,8 +348,11 @@ session_hello(struct session *s, const wire_env *req)
 	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
 		session_refuse(s, req->id, r == CS_ERR_TAMPERED ?
 		    CASESYNC__V1__ERROR_CODE__ERROR_ROLLBACK :
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST, msg);
-		audit_login(s->w, s->peer, &s->dev, "rollback detected");
+		    r == CS_ERR_FORMAT ?
+		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST :
+		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL, msg);
+		audit_login(s->w, s->peer, &s->dev, r == CS_ERR_TAMPERED ?
+		    "rollback detected" : "sync counter not checked");
 		return 0;
 	}
 	/* connecting with the renewal's key confirms it (renew.c) */
@@ -358,6 +395,13 @@ session_hello(struct session *s, const wire_env *req)
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
 	env.welcome = &wel;
 	s->state = SESSION_READY;
+	/*
+	 * A device has said who it is.  A connection without one (only
+	 * enrollment: Hello, then one EnrollRequest) stays counted to
+	 * its address until it ends (session_dispatch keeps it short).
+	 */
+	if (s->authed)
+		session_pending_done(s);
 	return session_send(s, &env);
 }
 
@@ -411,7 +455,8 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	s->w->peer = s->peer;	/* for the audit entries of this request */
 	s->w->peer_key = s->has_cert ?
 	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
-	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
+	s->deadline_ms = time_mono_ms() + (s->authed ?
+	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s));
 	if (s->state == SESSION_HELLO) {
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)
 			r = session_hello(s, req);
@@ -494,6 +539,8 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 
 	if (s->w->spare != NULL && buf_cap(s->w->spare) > buf_cap(s->out))
 		buf_swap_mem(s->out, s->w->spare);
+	if (len >= SESSION_TRIM_FRAME)
+		s->w->trim_due = 1;	/* what it unpacks goes back */
 	s->w->audit_batching = 1;
 	s->w->audit_held = 0;
 	r = session_dispatch(s, p, len);
@@ -547,8 +594,9 @@ session_handshake(struct session *s)
 	}
 	if ((r = session_identify(s)) != 0)
 		return r;
+	/* a short deadline for Hello (PROTOCOL.md, "Connections") */
 	s->state = SESSION_HELLO;
-	s->deadline_ms = time_mono_ms() + s->w->srv->cfg.idle_timeout_ms;
+	s->deadline_ms = time_mono_ms() + session_hello_ms(s);
 	return 0;
 }
 
@@ -742,6 +790,7 @@ session_tick(struct session *s, int64_t now)
 		return;
 	log_info("%s: %s timeout", s->peer,
 	    s->state == SESSION_HANDSHAKE ? "handshake" :
+	    s->state == SESSION_HELLO ? "hello" :
 	    s->state == SESSION_CLOSING ? "linger" : "idle");
 	session_free(s);
 }

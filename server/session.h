@@ -9,11 +9,19 @@
 
 #include <stdint.h>
 
+struct peerlimit_key;
 struct worker;
 struct session;
 
 /* Take ownership of accepted socket "fd"; NULL (fd closed) on failure. */
 struct session	*session_new(struct worker *, int fd, const char *peer);
+/*
+ * The session holds one count of address "k" in the server's table of
+ * connections before Hello (peerlimit.h), taken by the caller; it is
+ * given back at Hello or when the session is freed.
+ */
+void		 session_set_pending(struct session *,
+		    const struct peerlimit_key *k);
 /* Handle epoll "events"; may free the session. */
 void		 session_event(struct session *, uint32_t events);
 /*

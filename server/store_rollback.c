@@ -109,3 +109,34 @@ store_counter_advance(struct store *st, int64_t device_id, int64_t counter,
 	sqlite3_finalize(stmt);
 	return r;
 }
+
+int
+store_counter_locked(struct store *st, int64_t device_id, int64_t *stored,
+    int64_t *locked_at)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r = CS_ERR_DB, rc;
+
+	*stored = *locked_at = 0;
+	if (store_rollback_schema(st) != 0 ||
+	    store_prepare(st, "SELECT counter, rollback_at FROM "
+	    "device_counters WHERE device_id = ?1", &stmt) != 0 ||
+	    sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE)
+		r = 0;				/* never stated a counter */
+	else if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+			r = 0;
+		else {
+			*stored = sqlite3_column_int64(stmt, 0);
+			*locked_at = sqlite3_column_int64(stmt, 1);
+			r = CS_ERR_REVOKED;
+		}
+	}
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, "counter locked");
+	sqlite3_finalize(stmt);
+	return r;
+}

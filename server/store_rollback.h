@@ -25,4 +25,13 @@ int	store_counter_advance(struct store *, int64_t device_id,
 	    int64_t counter, int64_t now, int64_t *stored,
 	    int64_t *locked_at);
 
+/*
+ * Whether "device_id" is locked, without changing anything (a Hello
+ * that states no counter).  0: not locked (or no counter stored yet).
+ * CS_ERR_REVOKED: locked; *stored and *locked_at as above.  CS_ERR_DB:
+ * the database could not be read.
+ */
+int	store_counter_locked(struct store *, int64_t device_id,
+	    int64_t *stored, int64_t *locked_at);
+
 #endif /* STORE_ROLLBACK_H */

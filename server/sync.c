@@ -24,6 +24,9 @@
 
 /* Framing overhead allowance per record in a PullResponse. */
 #define SYNC_RECORD_OVERHEAD	192
+/* a pull reply of one largest record fits every allowed max_frame */
+_Static_assert(CONFIG_MAX_FRAME_MIN >= WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD +
+    64 * 1024, "CONFIG_MAX_FRAME_MIN below a pull budget");
 
 struct pull_item {
 	Casesync__V1__Record	 rec;
@@ -240,7 +243,7 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	    pr->max_records;
 	c.budget = pr->max_bytes == 0 ? SYNC_PULL_BYTES_DEFAULT :
 	    pr->max_bytes;
-	/* leave room for the rest of the frame */
+	/* leave room for the rest of the frame (config.c: it cannot wrap) */
 	if (c.budget > max_frame - 64 * 1024)
 		c.budget = max_frame - 64 * 1024;
 	if (c.budget < WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD)

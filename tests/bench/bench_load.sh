@@ -35,6 +35,9 @@ ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
     >/dev/null
 # casesyncd refuses to keep root: as root, drop to nobody
 [ "$(id -u)" -eq 0 ] && echo "user = nobody" >>"$T/srv/casesyncd.conf"
+# every simulated laptop connects from 127.0.0.1: lift the per-address
+# limit on connections before Hello, meant for one real client
+echo "max_pending_per_address = 1000000" >>"$T/srv/casesyncd.conf"
 ctl office add Zwolle >/dev/null
 i=0
 while [ $i -lt $((BIG / 2)) ]; do

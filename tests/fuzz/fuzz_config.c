@@ -72,7 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    c.handshake_timeout_ms < 1000 ||
 	    c.handshake_timeout_ms > 600 * 1000 ||
 	    c.idle_timeout_ms < 1000 || c.idle_timeout_ms > 86400 * 1000 ||
-	    c.max_frame < FRAME_MAX_PREAUTH || c.max_frame > FRAME_MAX_LIMIT ||
+	    c.hello_timeout_ms < 1000 ||
+	    c.hello_timeout_ms > CONFIG_HELLO_TIMEOUT_MAX * 1000 ||
+	    c.max_pending_per_address < 1 ||
+	    c.max_pending_per_address > 1000000 ||
+	    c.max_frame < CONFIG_MAX_FRAME_MIN ||
+	    c.max_frame > FRAME_MAX_LIMIT ||
 	    c.device_cert_lifetime < 1 ||
 	    c.device_cert_lifetime > 365 * 86400 ||
 	    c.enroll_fail_limit < 1 || c.enroll_fail_limit > 1000 ||

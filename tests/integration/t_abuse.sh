@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# Resource abuse: 2,000 connections that never finish the TLS
-# handshake, a slow-loris client trickling one byte every 500 ms, and
-# frames that stop short and are held open.
-# The server closes them on its own (handshake and idle timeouts), a
-# good client is served meanwhile, and memory returns to its baseline.
+# Resource abuse: 2,000 connections from one address (127.0.0.2) that
+# never finish the TLS handshake, a slow-loris client trickling one
+# byte every 500 ms, and frames that stop short and are held open.
+# The server refuses the flood beyond max_pending_per_address at
+# accept and closes the rest on its own (handshake and idle timeouts),
+# a good client (127.0.0.1) is served meanwhile, and memory returns to
+# its baseline.
 . "$(dirname "$0")/lib.sh"
 
 rss_kb() {
@@ -20,7 +22,7 @@ enroll a anna
 laptop a status >/dev/null || fail "status"
 base=$(rss_kb)
 
-probe flood 2000 >"$T/flood.out" &
+probe -b 127.0.0.2 flood 2000 >"$T/flood.out" &
 fpid=$!
 sleep 0.5
 laptop a status >/dev/null 2>&1 || fail "good client during the flood"
@@ -31,6 +33,9 @@ case "$out" in
 "closed 2000 after "[0-9]" s") ok "2,000 half-open handshakes closed: $out" ;;
 *) fail "flood: $out" ;;
 esac
+grep -q "127.0.0.2: connection refused: 32 connections without Hello" \
+    "$T/server.log" || fail "the flood was not limited per address"
+ok "the flood beyond 32 half-open handshakes refused at accept"
 
 start=$(date +%s)
 expect_eq "slow-loris client" "$(probe slowloris)" closed

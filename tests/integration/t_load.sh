@@ -37,7 +37,9 @@ while [ $i -lt $((N / 2)) ]; do
 	done
 	i=$((i + 1))
 done
-start_server
+# all the laptops come from 127.0.0.1, 50 handshakes at once: lift the
+# limit of connections before Hello per address (t_secnet tests it)
+start_server "max_pending_per_address = 1000"
 mkdir "$T/ids" || fail "mkdir"
 
 load enroll "$T/tokens" >"$T/enroll.out" ||

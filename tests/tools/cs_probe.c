@@ -8,6 +8,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
@@ -28,18 +31,21 @@
 #include "wire.h"
 
 static int	tcp_connect(const char *);
+static const char	*source_addr;	/* -b: for the raw TCP modes */
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: cs_probe -s host:port [-n name] "
-	    "(-P fingerprint | -C ca.pem) [-c cert.pem -k key.pem] mode [n]\n"
+	    "(-P fingerprint | -C ca.pem) [-c cert.pem -k key.pem]\n"
+	    "    [-S sync-counter] [-b source-addr] mode [n]\n"
 	    "modes: hello ping unauth-ping before-hello bigframe N random N\n"
 	    "       unknown-msg bad-version hold SECS plain-garbage N\n"
 	    "       flood N, slowloris\n"
 	    "       enroll TOKEN CERT-OUT (with -k KEY)\n"
 	    "       raw HEX, raw-prehello HEX, raw-close HEX (bytes as sent,\n"
-	    "       frame headers included), deep N, huge N, hello-twice\n");
+	    "       frame headers included), deep N, huge N, hello-twice,\n"
+	    "       empty-changes N\n");
 	exit(2);
 }
 
@@ -176,9 +182,10 @@ plain_garbage(const char *server, uint64_t n)
 static int
 tcp_connect(const char *server)
 {
-	struct addrinfo	 hints, *res;
-	char		 host[256], port[16];
-	int		 fd;
+	struct addrinfo		 hints, *res;
+	struct sockaddr_in	 src;
+	char			 host[256], port[16];
+	int			 fd;
 
 	if (conn_split(server, host, sizeof(host), port, sizeof(port)) != 0)
 		usage();
@@ -186,8 +193,18 @@ tcp_connect(const char *server)
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(host, port, &hints, &res) != 0)
 		fatalx("getaddrinfo");
-	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1)
+		fatal("socket");
+	if (source_addr != NULL) {
+		/* e.g. 127.0.0.2: another client address on loopback */
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		if (res->ai_family != AF_INET ||
+		    inet_pton(AF_INET, source_addr, &src.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1)
+			fatal("bind %s", source_addr);
+	}
+	if (connect(fd, res->ai_addr, res->ai_addrlen) == -1)
 		fatal("connect");
 	freeaddrinfo(res);
 	return fd;
@@ -291,8 +308,10 @@ raw_bytes(const char *hex, size_t *len)
 
 /*
  * "deep N": Envelope{id 1, push_request: N nested length-delimited
- * field-1 levels}; "huge N": Envelope{id 1, ping{data: N bytes}}.
- * Either way a frame the server must refuse without harm.
+ * field-1 levels}; "huge N": Envelope{id 1, ping{data: N bytes}};
+ * "empty-changes N": Envelope{id 1, push_request: N empty changes},
+ * two bytes each on the wire, a struct each once unpacked.  Either way
+ * a frame the server must refuse without harm.
  */
 static uint8_t *
 gen_frame(const char *mode, uint64_t n, size_t *lenp)
@@ -302,7 +321,8 @@ gen_frame(const char *mode, uint64_t n, size_t *lenp)
 
 	if (n > 64 * 1024 * 1024)
 		usage();
-	cap = (strcmp(mode, "deep") == 0 ? n * 12 : n) + 64;
+	cap = (strcmp(mode, "deep") == 0 ? n * 12 :
+	    strcmp(mode, "empty-changes") == 0 ? n * 2 : n) + 64;
 	if ((buf = calloc(1, cap)) == NULL ||
 	    (inner = calloc(1, cap)) == NULL)
 		fatal("calloc");
@@ -314,6 +334,14 @@ gen_frame(const char *mode, uint64_t n, size_t *lenp)
 			memcpy(buf + k, inner, len);
 			len += k;
 			memcpy(inner, buf, len);
+		}
+		k = put_varint(buf, 0, 0x08);
+		k = put_varint(buf, k, 1);
+		k = put_varint(buf, k, 20 << 3 | 2);	/* push_request */
+	} else if (strcmp(mode, "empty-changes") == 0) {
+		for (i = 0; i < n; i++) {
+			inner[len++] = 0x0a;		/* changes, */
+			inner[len++] = 0x00;		/* empty */
 		}
 		k = put_varint(buf, 0, 0x08);
 		k = put_varint(buf, k, 1);
@@ -373,10 +401,18 @@ main(int argc, char *argv[])
 	}
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = 5000;
-	while ((ch = getopt(argc, argv, "C:P:c:k:n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:P:S:b:c:k:n:s:")) != -1) {
 		switch (ch) {
 		case 'C':
 			o.ca = read_cert(optarg);
+			break;
+		case 'b':
+			source_addr = optarg;
+			break;
+		case 'S':
+			if (parse_u64(optarg, 0, UINT64_MAX, &o.sync_counter) !=
+			    0)
+				usage();
 			break;
 		case 'P':
 			if (hex_decode(pin, sizeof(pin), optarg) != 0)
@@ -411,7 +447,8 @@ main(int argc, char *argv[])
 	} else if (argc > 1 && strcmp(mode, "enroll") != 0 &&
 	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
-	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0)
+	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
+	    strcmp(mode, "empty-changes") == 0)
 		raw = gen_frame(mode, n, &rawlen);
 	if (strcmp(mode, "hold") == 0)
 		o.timeout_ms = (int)n * 1000;
@@ -480,7 +517,8 @@ main(int argc, char *argv[])
 		    strcmp(mode, "unauth-ping") == 0)
 			r = send_ping(c, &e);
 		else if (strcmp(mode, "raw") == 0 ||
-		    strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0)
+		    strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
+		    strcmp(mode, "empty-changes") == 0)
 			r = send_raw(c, raw, rawlen, &e);
 		else if (strcmp(mode, "raw-close") == 0) {
 			/* hang up in the middle of whatever that was */

@@ -29,7 +29,9 @@ test_config_good(void)
 	    "workers = 4\n"
 	    "idle_timeout = 5m\n"
 	    "handshake_timeout = 7\n"
-	    "max_frame = 1048576\n"
+	    "max_frame = 2097152\n"
+	    "hello_timeout = 3s\n"
+	    "max_pending_per_address = 8\n"
 	    "device_cert_lifetime = 14d\n"
 	    "enroll_fail_limit = 3\n"
 	    "enroll_fail_window = 1h";
@@ -44,7 +46,9 @@ test_config_good(void)
 	ASSERT_INT_EQ(c.workers, 4);
 	ASSERT_INT_EQ(c.idle_timeout_ms, 300000);
 	ASSERT_INT_EQ(c.handshake_timeout_ms, 7000);
-	ASSERT_INT_EQ(c.max_frame, 1048576);
+	ASSERT_INT_EQ(c.max_frame, 2097152);
+	ASSERT_INT_EQ(c.hello_timeout_ms, 3000);
+	ASSERT_INT_EQ(c.max_pending_per_address, 8);
 	ASSERT_INT_EQ(c.device_cert_lifetime, 14 * 86400);
 	ASSERT_INT_EQ(c.enroll_fail_limit, 3);
 	ASSERT_INT_EQ(c.enroll_fail_window, 3600);
@@ -68,6 +72,14 @@ test_config_bad(void)
 		"workers = 65\n",
 		"workers = 4x\n",
 		"max_frame = 4095\n",
+		"max_frame = 8192\n",
+		"max_frame = 65536\n",
+		"max_frame = 1048576\n",
+		"max_frame = 2097151\n",
+		"hello_timeout = 0\n",
+		"hello_timeout = 61s\n",
+		"max_pending_per_address = 0\n",
+		"max_pending_per_address = 1000001\n",
 		"max_frame = 67108865\n",
 		"idle_timeout = 0\n",
 		"idle_timeout = 2d\n",
@@ -108,10 +120,22 @@ test_config_edges(void)
 	ASSERT_INT_EQ(parse(&c, "listen = [::1]:0\n", err, sizeof(err)), 0);
 	ASSERT_STR_EQ(c.listen_host, "::1");
 	ASSERT_STR_EQ(c.listen_port, "0");
-	ASSERT_INT_EQ(parse(&c, "max_frame = 8192\n", err, sizeof(err)), 0);
-	ASSERT_INT_EQ(c.max_frame, FRAME_MAX_PREAUTH);
+	ASSERT_INT_EQ(parse(&c, "max_frame = 2097152\n", err, sizeof(err)), 0);
+	ASSERT_INT_EQ(c.max_frame, CONFIG_MAX_FRAME_MIN);
+	ASSERT_INT_EQ(parse(&c, "max_frame = 67108864\n", err, sizeof(err)),
+	    0);
+	ASSERT_INT_EQ(c.max_frame, FRAME_MAX_LIMIT);
 	ASSERT_INT_EQ(parse(&c, "", err, sizeof(err)), 0);
 	ASSERT_INT_EQ(config_check(&c, err, sizeof(err)), CS_ERR_CONFIG);
+	TEST_DONE();
+
+	TEST_START("config_parse: a max_frame out of range names the range");
+	ASSERT_INT_EQ(parse(&c, "max_frame = 65536\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_TRUE(strstr(err, "2097152..67108864") != NULL);
+	config_defaults(&c);
+	ASSERT_INT_EQ(c.hello_timeout_ms, 10000);
+	ASSERT_INT_EQ(c.max_pending_per_address, 32);
 	TEST_DONE();
 }
 

@@ -4,6 +4,8 @@
  * round trips, oversize fields, bad UTF-8, unknown messages, garbage.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -275,6 +277,105 @@ test_wire_record_author(void)
 	TEST_DONE();
 }
 
+/* This process's peak resident memory (VmHWM), in bytes. */
+static size_t
+hwm_bytes(void)
+{
+	FILE		*f;
+	char		 line[128];
+	unsigned long	 kb = 0;
+
+	ASSERT_TRUE((f = fopen("/proc/self/status", "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	ASSERT_TRUE(kb > 0);
+	return (size_t)kb * 1024;
+}
+
+/*
+ * Envelope{id 1, push_request{changes: "n" empty}}: two bytes a change
+ * on the wire, a pointer and a struct each once unpacked.
+ */
+static uint8_t *
+empty_changes(size_t n, size_t *lenp)
+{
+	uint8_t	*p;
+	size_t	 inner = 2 * n, len = 0, i, v;
+
+	ASSERT_TRUE((p = malloc(inner + 16)) != NULL);
+	p[len++] = 0x08;
+	p[len++] = 0x01;
+	p[len++] = 0xa2;		/* push_request: field 20, */
+	p[len++] = 0x01;		/* length-delimited */
+	for (v = inner; v >= 0x80; v >>= 7)
+		p[len++] = (uint8_t)(v | 0x80);
+	p[len++] = (uint8_t)v;
+	for (i = 0; i < n; i++) {
+		p[len++] = 0x0a;
+		p[len++] = 0x00;
+	}
+	*lenp = len;
+	return p;
+}
+
+static void
+test_wire_budget(void)
+{
+	wire_env			 env, *out = NULL;
+	Casesync__V1__PushRequest	 push;
+	Casesync__V1__Change		*ch[WIRE_PUSH_MAX], chs[WIRE_PUSH_MAX];
+	Casesync__V1__Record		 recs[WIRE_PUSH_MAX];
+	static char			 ids[WIRE_PUSH_MAX][3][WIRE_UUID_LEN + 1];
+	uint8_t				*p;
+	size_t				 len, before, i, k;
+	int				 r;
+
+	TEST_START("wire_decode: 4 MiB of empty changes cost a few frames");
+	p = empty_changes(2 * 1024 * 1024, &len);
+	before = hwm_bytes();
+	r = wire_decode(p, len, &out);
+	/*
+	 * Unpacked without a budget these cost 50 bytes each: 100 MiB.
+	 * The bound leaves room for a sanitizer's redzones.
+	 */
+	if (hwm_bytes() - before > 2 * WIRE_DECODE_FACTOR * len +
+	    WIRE_DECODE_SLACK)
+		TEST_FAIL_("peak grew by %zu bytes for a %zu-byte frame",
+		    hwm_bytes() - before, len);
+	ASSERT_INT_EQ(r, CS_ERR_TOO_LARGE);
+	ASSERT_PTR_EQ(out, NULL);
+	free(p);
+	TEST_DONE();
+
+	TEST_START("wire_decode: the smallest valid changes fit the budget");
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_request__init(&push);
+	for (i = 0; i < WIRE_PUSH_MAX; i++) {
+		for (k = 0; k < 3; k++)
+			snprintf(ids[i][k], sizeof(ids[i][k]),
+			    "%08zx-0000-4000-8000-%012zx", k, i);
+		casesync__v1__change__init(&chs[i]);
+		casesync__v1__record__init(&recs[i]);
+		recs[i].record_id = ids[i][1];
+		recs[i].case_id = ids[i][2];
+		recs[i].kind = (char *)(uintptr_t)"n";
+		chs[i].change_id = ids[i][0];
+		chs[i].record = &recs[i];
+		ch[i] = &chs[i];
+	}
+	push.n_changes = WIRE_PUSH_MAX;
+	push.changes = ch;
+	env.id = 1;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &push;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->push_request->n_changes, WIRE_PUSH_MAX);
+	wire_free(out);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -286,5 +387,6 @@ main(void)
 	test_wire_error();
 	test_wire_record_author();
 	test_util();
+	test_wire_budget();
 	return 0;
 }
