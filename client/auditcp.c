@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -186,7 +187,8 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
 	sqlite3_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit_reads_sent(id, n)"
+	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO audit_reads_sent(id, n)"
 	    " VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET n = ?1", -1, &s,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||
@@ -196,6 +198,12 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
  out:
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+auditcp_reads_restart(sqlite3 *db)
+{
+	return auditcp_sent_put(db, 0);
 }
 
 struct auditcp_batch {
@@ -321,14 +329,8 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 		up.n_events = b->n;
 		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
 		env.read_log_upload = &up;
-		if ((r = conn_call(c, &env, &rep)) != 0) {
-			if (r == CS_ERR_PEER)
-				cli_errx("the server did not accept this "
-				    "laptop's read log: it does not continue "
-				    "what the server holds (restored or "
-				    "changed vault?)");
+		if ((r = conn_call(c, &env, &rep)) != 0)
 			goto out;
-		}
 		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK ||
 		    rep->read_log_ack->last_n < (uint64_t)sent) {
 			r = CS_ERR_PROTOCOL;
@@ -348,8 +350,125 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 	return r;
 }
 
+/* A proof of "n" wire hashes (32 bytes each, wire.c) into "out". */
+static void
+auditcp_proof(ProtobufCBinaryData *items, size_t n,
+    uint8_t out[][MERKLE_HASH_LEN])
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		memcpy(out[i], items[i].data, MERKLE_HASH_LEN);
+}
+
+/*
+ * "cur" does not extend "old": does a restore explain it (docs/AUDIT.md,
+ * "Restore")?  The restore must be signed with the pinned audit key and
+ * made after "old" was signed; "cur" must extend the backup's log, which
+ * must be shorter than "old"; and "old" must be a prefix of the head of
+ * the log the restore replaced, when the restore names it.  0 (with
+ * *unknown = 1 if it names no old head), else CS_ERR_TAMPERED and *why.
+ */
+static int
+auditcp_restore_ok(const struct auditcp *old, const struct auditcp *cur,
+    const Casesync__V1__CheckpointResponse *resp,
+    struct checkpoint_restore *cr, int *unknown, const char **why)
+{
+	const Casesync__V1__AuditRestore	*m = resp->restore;
+	uint8_t					 proof[WIRE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+
+	*unknown = 0;
+	memset(cr, 0, sizeof(*cr));
+	/* wire.c checked the lengths and ranges */
+	cr->generation = m->generation;
+	cr->backup_time = m->backup_time;
+	cr->backup_size = m->backup_size;
+	memcpy(cr->backup_root, m->backup_root.data, MERKLE_HASH_LEN);
+	cr->old_size = m->old_size;
+	memcpy(cr->old_root, m->old_root.data, MERKLE_HASH_LEN);
+	cr->restored_at = m->restored_at;
+	cr->restore_seq = m->restore_seq;
+	*why = "the restore statement is not signed by this deployment's "
+	    "audit key";
+	if (checkpoint_restore_verify(cr, m->signature.data, old->pk) != 0)
+		return CS_ERR_TAMPERED;
+	*why = "the restore does not cut the log before what this laptop saw";
+	if (cr->backup_size >= old->size || cr->backup_size > cur->size)
+		return CS_ERR_TAMPERED;
+	*why = "the restore is older than the checkpoint this laptop verified";
+	if (cr->restored_at < old->time)
+		return CS_ERR_TAMPERED;
+	*why = "the log does not continue the backup's log";
+	auditcp_proof(resp->restore_consistency,
+	    resp->n_restore_consistency, proof);
+	if (merkle_consistency_verify(cr->backup_size, cur->size,
+	    cr->backup_root, cur->root, &proof[0][0],
+	    resp->n_restore_consistency * MERKLE_HASH_LEN) != 0)
+		return CS_ERR_TAMPERED;
+	if (cr->old_size == 0) {
+		*unknown = 1;	/* the old log was lost with the server */
+		*why = NULL;
+		return 0;
+	}
+	*why = "what this laptop verified is not in the log the restore "
+	    "replaced";
+	auditcp_proof(resp->old_consistency, resp->n_old_consistency, proof);
+	if (old->size > cr->old_size ||
+	    merkle_consistency_verify(old->size, cr->old_size, old->root,
+	    cr->old_root, &proof[0][0],
+	    resp->n_old_consistency * MERKLE_HASH_LEN) != 0)
+		return CS_ERR_TAMPERED;
+	*why = NULL;
+	return 0;
+}
+
+static void
+auditcp_restore_report(const struct auditcp *old,
+    const struct checkpoint_restore *cr, int unknown)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)cr->backup_time;
+	char		when[40];
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		(void)snprintf(when, sizeof(when), "%lld",
+		    (long long)cr->backup_time);
+	cli_errx("audit: server restored from a backup of %s (signed "
+	    "restore, generation %016llx): its log goes on from the "
+	    "backup's %llu entries; the %llu entries this laptop verified "
+	    "after them %s", when, (unsigned long long)cr->generation,
+	    (unsigned long long)cr->backup_size,
+	    (unsigned long long)(old->size - cr->backup_size), unknown ?
+	    "could not be shown (the replaced log was lost)" :
+	    "are in the replaced log the restore names");
+}
+
 int
 auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
+{
+	int	r;
+
+	/* first the reads, so that the checkpoint covers them */
+	if ((r = auditcp_upload_reads(c, db, device_key)) == CS_ERR_PEER) {
+		/*
+		 * A server whose history was cut (its database put back)
+		 * refuses the chain as well: then the fork is the news.
+		 */
+		if (auditcp_verify(c, db) == CS_ERR_TAMPERED)
+			return CS_ERR_TAMPERED;
+		cli_errx("the server did not accept this laptop's read log: "
+		    "it does not continue what the server holds (restored "
+		    "or changed vault?)");
+	}
+	if (r != 0)
+		return r;
+	return auditcp_verify(c, db);
+}
+
+int
+auditcp_verify(struct conn *c, sqlite3 *db)
 {
 	Casesync__V1__CheckpointRequest		 req;
 	const Casesync__V1__CheckpointResponse	*resp;
@@ -358,13 +477,12 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 	wire_env				 env, *rep = NULL;
 	uint8_t					 proof[WIRE_PROOF_MAX]
 						    [MERKLE_HASH_LEN];
-	const char				*why;
+	struct checkpoint_restore		 cr;
+	const char				*why, *rwhy;
 	size_t					 i;
-	int					 have, r;
+	int					 have, r, unknown;
 
-	/* first the reads, so that the checkpoint covers them */
-	if ((r = auditcp_upload_reads(c, db, device_key)) != 0 ||
-	    (r = auditcp_load(db, &old, &have)) != 0)
+	if ((r = auditcp_load(db, &old, &have)) != 0)
 		return r;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__checkpoint_request__init(&req);
@@ -387,9 +505,20 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 	memcpy(cur.pk, m->public_key.data, CHECKPOINT_PK_LEN);
 	for (i = 0; i < resp->n_consistency; i++)
 		memcpy(proof[i], resp->consistency[i].data, MERKLE_HASH_LEN);
-	if ((r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
-	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN,
-	    &why)) != 0) {
+	r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
+	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN, &why);
+	/* only a good checkpoint under the pinned key can be explained */
+	if (r != 0 && have && resp->restore != NULL &&
+	    sodium_memcmp(old.pk, cur.pk, CHECKPOINT_PK_LEN) == 0 &&
+	    checkpoint_verify(cur.size, cur.root, cur.time, m->signature.data,
+	    cur.pk) == 0) {
+		if ((r = auditcp_restore_ok(&old, &cur, resp, &cr, &unknown,
+		    &rwhy)) == 0)
+			auditcp_restore_report(&old, &cr, unknown);
+		else
+			why = rwhy;
+	}
+	if (r != 0) {
 		if (have)
 			auditcp_fork_report(&old, &cur, why);
 		else

@@ -48,5 +48,14 @@ int	auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
  * as it was.  CS_ERR_PEER if the server refused the read log.
  */
 int	auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key);
+/* auditcp_check without the read log: the checkpoint only. */
+int	auditcp_verify(struct conn *c, sqlite3 *db);
+
+/*
+ * Upload the read log again from its first entry at the next check
+ * (after a server restore the server may lack its tail; what it has is
+ * checked entry by entry, so nothing is recorded twice).
+ */
+int	auditcp_reads_restart(sqlite3 *db);
 
 #endif /* AUDITCP_H */

@@ -27,6 +27,7 @@
 #include "identity.h"
 #include "merge.h"
 #include "readlog.h"
+#include "restore.h"
 #include "sync.h"
 #include "util.h"
 #include "vault.h"
@@ -115,7 +116,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
-	if ((r = db_init(db)) != 0)
+	if ((r = db_init(db)) != 0 ||
+	    (r = restore_check(c, db)) != 0)	/* restore.h */
 		goto out;
 	t0 = mono_us();
 	if (watch) {

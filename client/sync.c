@@ -235,7 +235,8 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			}
 			if (r != 0)
 				goto fail;
-			r = db_conflict(db, &chs[i], &cur, &nc);
+			r = db_conflict(db, &chs[i], &cur,
+			    cr->no_common_base, &nc);
 			free(plain);
 			plain = NULL;
 			st->conflicts += nc;
@@ -318,6 +319,7 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		cv[i].change_id = chs[i].change_id;
 		cv[i].record = &rv[i];
 		cv[i].base_version = (uint64_t)chs[i].rec.version;
+		cv[i].lost_version = (uint64_t)chs[i].lost_version;
 		cp[i] = &cv[i];
 	}
 	casesync__v1__envelope__init(&env);

@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
+#include "store_restore.h"
 #include "wire_keys.h"
 #include "token.h"
 #include "util.h"
@@ -378,6 +379,8 @@ store_open(const char *path, int create, struct store **out)
 	if ((r = store_transfer_schema(st)) != 0)	/* store_transfer.c */
 		goto out;
 	if ((r = store_keys_schema(st)) != 0)	/* store_keys.c */
+		goto out;
+	if ((r = store_restore_schema(st)) != 0)	/* store_restore.c */
 		goto out;
 	*out = st;
 	st = NULL;	/* transferred */

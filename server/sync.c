@@ -248,6 +248,8 @@ sync_push(struct worker *w, const struct store_device *dev,
 			goto out;
 		}
 		chs[i].base_version = (int64_t)pr->changes[i]->base_version;
+		/* wire.c checked it fits */
+		chs[i].lost_version = (int64_t)pr->changes[i]->lost_version;
 	}
 	ap.w = w;
 	ap.dev = dev;
@@ -273,6 +275,7 @@ sync_push(struct worker *w, const struct store_device *dev,
 		cr[i].change_id = pr->changes[i]->change_id;
 		cr[i].status = (Casesync__V1__ChangeStatus)res[i].status;
 		cr[i].version = (uint64_t)res[i].version;
+		cr[i].no_common_base = res[i].no_common_base;
 		if (res[i].has_current) {
 			sync_record_out(&cur[i].rec, &res[i].current,
 			    cur[i].record_id, cur[i].case_id, cur[i].kind,

@@ -25,6 +25,7 @@ struct store;
 #define CTL_FILE_SRV_KEY	"server.key"
 #define CTL_FILE_SRV_CRT	"server.crt"
 #define CTL_FILE_DB		"server.db"
+#define CTL_FILE_LOCK		"casesyncd.lock"	/* held while it runs */
 
 #define CTL_PATH_MAX		4096
 
@@ -47,6 +48,8 @@ int	ctl_audit(struct ctl *, int argc, char **argv);
 int	ctl_transfer(struct ctl *, int argc, char **argv);
 int	ctl_glass(struct ctl *, int argc, char **argv);
 int	ctl_recovery(struct ctl *, int argc, char **argv);
+int	ctl_backup(struct ctl *, int argc, char **argv);
+int	ctl_restore(struct ctl *, int argc, char **argv);
 
 struct audit_entry;
 /*
@@ -56,6 +59,15 @@ struct audit_entry;
  */
 int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
 	    int sign);
+/* Fill in who ran casesyncctl (the account on the server host). */
+void	ctl_audit_actor(struct audit_entry *e);
+/*
+ * "casesyncctl audit verify" of the log in "st" against audit key "pk",
+ * reported on stdout, without recording the reading: CTL_EXIT_OK with
+ * the verified *size and root, else CTL_EXIT_FAIL.
+ */
+int	ctl_audit_check(struct store *, const uint8_t pk[32], uint64_t *size,
+	    uint8_t root[32]);
 /* Audit the revocation of device "id" (a decimal string). */
 int	ctl_audit_revoke(struct ctl *, struct store *, const char *id);
 
