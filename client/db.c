@@ -74,7 +74,8 @@ static const char db_schema[] =
      */
     "CREATE TABLE IF NOT EXISTS reoffer ("
     " record_id TEXT PRIMARY KEY NOT NULL,"
-    " lost_version INTEGER NOT NULL);";
+    " lost_version INTEGER NOT NULL,"
+    " held INTEGER NOT NULL DEFAULT 0);";
 
 static int
 db_exec(sqlite3 *db, const char *sql)
@@ -684,7 +685,8 @@ db_outbox_keyless(sqlite3 *db, int64_t *n)
 
 	*n = 0;
 	if ((ret = db_prep(db, "SELECT count(*) FROM outbox o WHERE NOT "
-	    DB_KEYED, &s)) != 0)
+	    DB_KEYED " OR o.record_id IN (SELECT record_id FROM reoffer"
+	    " WHERE held = 1)", &s)) != 0)
 		return ret;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		*n = sqlite3_column_int64(s, 0);
@@ -733,8 +735,9 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
 	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
-	    " o.change_id, (SELECT lost_version FROM reoffer x WHERE"
-	    " x.record_id = o.record_id) FROM outbox o WHERE o.seq ="
+	    " o.change_id, (SELECT CASE WHEN held THEN -1 ELSE lost_version"
+	    " END FROM reoffer x WHERE x.record_id = o.record_id)"
+	    " FROM outbox o WHERE o.seq ="
 	    " (SELECT min(seq) FROM outbox WHERE record_id = o.record_id)"
 	    " AND " DB_KEYED " ORDER BY o.seq", &s)) != 0)
 		goto fail;
@@ -742,6 +745,9 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 		if (n > 0 && bytes + (size_t)sqlite3_column_bytes(s, 6) >
 		    max_bytes)
 			break;
+		/* a re-offer the server refused this sync (db_reoffer_hold) */
+		if (sqlite3_column_int64(s, 10) < 0)
+			continue;
 		if ((ret = db_record_row(s, &c[n].rec, 1)) != 0 ||
 		    (ret = db_text(s, 9, c[n].change_id,
 		    sizeof(c[n].change_id))) != 0)
@@ -1226,4 +1232,17 @@ db_restore(sqlite3 *db, int64_t generation, int64_t restore_seq,
  out:
 	free(ids);
 	return ret;
+}
+
+int
+db_reoffer_hold(sqlite3 *db, const struct db_change *c)
+{
+	return db_run(db, "UPDATE reoffer SET held = 1 WHERE record_id = ?1",
+	    c->rec.record_id, 0);
+}
+
+int
+db_reoffer_retry(sqlite3 *db)
+{
+	return db_exec(db, "UPDATE reoffer SET held = 0 WHERE held = 1");
 }

@@ -117,6 +117,14 @@ int	db_pulled(sqlite3 *, const struct db_record *, size_t *nconflicts);
  */
 int	db_restore(sqlite3 *, int64_t generation, int64_t restore_seq,
 	    size_t *reoffered);
+/*
+ * The server refused re-offer "c" (not a member of its case now: the
+ * case or the membership came after the backup): it stays, is not
+ * offered again in this sync and counts with the keyless ones, and
+ * db_reoffer_retry() (at the next sync) offers it again.
+ */
+int	db_reoffer_hold(sqlite3 *, const struct db_change *c);
+int	db_reoffer_retry(sqlite3 *);
 /* The server generation this laptop last synced with (0: none). */
 int	db_generation_get(sqlite3 *, int64_t *gen);
 

@@ -64,7 +64,8 @@ restore_check(struct conn *c, sqlite3 *db)
 	int			r;
 
 	conn_server(c, &sv);
-	if ((r = db_generation_get(db, &gen)) != 0 ||
+	if ((r = db_reoffer_retry(db)) != 0 ||
+	    (r = db_generation_get(db, &gen)) != 0 ||
 	    (r = db_cursor_get(db, &since, &tie)) != 0)
 		return r;
 	if (sv.generation != 0 && sv.generation != gen) {

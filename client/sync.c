@@ -241,6 +241,21 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			plain = NULL;
 			st->conflicts += nc;
 			break;
+		case CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN:
+			if (chs[i].lost_version == 0) {
+				r = db_rejected(db, &chs[i]);
+				st->rejected++;
+				break;
+			}
+			/* the case or membership may be made again: keep it */
+			log_warnx("record %s of case %s: the restored server "
+			    "does not let this user write the case (made "
+			    "after its backup?): kept, and offered again at "
+			    "every sync", chs[i].rec.record_id,
+			    chs[i].rec.case_id);
+			r = db_reoffer_hold(db, &chs[i]);
+			moved = 0;
+			break;
 		default:
 			r = db_rejected(db, &chs[i]);
 			st->rejected++;

@@ -75,23 +75,41 @@ laptop b record put --case "$C" --kind note --id "$R2" text=tweede \
 R3=$(laptop b record put --case "$C" --kind note text="van bert") || fail "R3"
 sync_ok b
 sync_ok a
+# a case made after the backup, with bert in it
+C2=$(laptop a case create --frame VOTS) || fail "case 2"
+laptop a case member --case "$C2" --user bert >/dev/null || fail "member 2"
+R5=$(laptop a record put --case "$C2" --kind note text=nieuw) || fail "R5"
+sync_ok a
+sync_ok b
+R6=$(laptop b record put --case "$C2" --kind note text="ook nieuw") || fail "R6"
+sync_ok b
+sync_ok a
 # the server is busy with a bulk push while backups are taken
-laptop a record bulk --case "$C" --kind note --count 400 --size 300 \
+laptop a record bulk --case "$C" --kind note --count 1500 --size 300 \
     >/dev/null || fail "bulk"
 laptop a sync >"$T/sync.bulk" 2>&1 &
 bulk=$!
-for i in 1 2 3; do
+i=0
+during=0
+while kill -0 $bulk 2>/dev/null || [ $i -lt 2 ]; do
+	i=$((i + 1))
+	[ $i -gt 40 ] && break
 	ctl backup --out "$T/busy$i.db" >"$T/busy$i.out" 2>&1 ||
 	    fail "backup while busy: $(cat "$T/busy$i.out")"
+	kill -0 $bulk 2>/dev/null && during=$((during + 1))
 done
 wait $bulk || fail "bulk sync: $(cat "$T/sync.bulk")"
+[ $during -ge 1 ] || fail "no backup finished while the push ran"
 if command -v sqlite3 >/dev/null 2>&1; then
-	for i in 1 2 3; do
-		expect_eq "busy backup $i integrity (sqlite3)" \
-		    "$(sqlite3 "$T/busy$i.db" 'PRAGMA integrity_check')" ok
+	for f in "$T"/busy*.db; do
+		expect_eq "busy backup $(basename "$f") integrity (sqlite3)" \
+		    "$(sqlite3 "$f" 'PRAGMA integrity_check')" ok
+		[ "$(sqlite3 "$f" "SELECT value >= (SELECT max(version) FROM
+		    records) FROM meta WHERE key = 'seq'")" = 1 ] ||
+		    fail "$f: a record beyond the sequence (torn copy)"
 	done
 fi
-ok "backups taken during a bulk push are consistent"
+ok "$i backups, $during of them during a bulk push, are consistent"
 sync_ok b
 sync_ok a
 # b: an edit and a read that never reach the server before the restore
@@ -132,6 +150,21 @@ for l in a b; do
 	    fail "$l raised an alarm: $(cat "$T/sync.all.$l")"
 done
 ok "both laptops report the restore and raise no alarm"
+
+# the case made after the backup: its records wait, kept, until the
+# regisseur makes the case again under its id and adds bert again
+grep -q "does not let this user write the case" "$T/sync.all.a" ||
+    fail "a does not say why case 2 waits: $(cat "$T/sync.all.a")"
+expect_eq "R5 kept on a while case 2 waits" "$(field a "$R5" text)" nieuw
+laptop a case create --frame VOTS --id "$C2" >/dev/null 2>"$T/c2.err" ||
+    fail "case 2 again: $(cat "$T/c2.err")"
+laptop a case member --case "$C2" --user bert >/dev/null || fail "member again"
+for l in a b a b; do
+	sync_ok $l
+done
+expect_eq "R6 (b's record in case 2) on a" "$(field a "$R6" text)" "ook nieuw"
+expect_eq "R5 on b" "$(field b "$R5" text)" nieuw
+ok "a case made after the backup comes back once made again"
 
 expect_eq "R1 name (a, after the backup)" "$(field b "$R1" name)" Janssen
 expect_eq "R1 city (b, never sent before)" "$(field a "$R1" city)" Kampen
