@@ -402,3 +402,32 @@ store_backup_seal(struct store *st)
 	/* a backup is one self-contained file, also after store_open() */
 	return store_exec(st, "PRAGMA journal_mode = DELETE");
 }
+
+int
+store_restore_members(struct store *st,
+    int (*cb)(const char *user, const char *case_id, void *), void *arg)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 user[STORE_NAME_MAX + 1], kase[STORE_UUID_LEN + 1];
+	int		 rc, r;
+
+	if ((r = store_prepare(st, "SELECT u.name, m.case_id FROM"
+	    " case_members m JOIN users u ON u.id = m.user_id"
+	    " ORDER BY u.name, m.case_id", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_col_text(s, 0, user, sizeof(user)) != 0 ||
+		    store_col_text(s, 1, kase, sizeof(kase)) != 0) {
+			r = CS_ERR_DB;
+			break;
+		}
+		if ((r = cb(user, kase, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}

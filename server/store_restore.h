@@ -83,6 +83,11 @@ int	store_restore_latest(struct store *, struct store_restore *rs);
 int	store_restore_old_leaf(struct store *, int64_t generation,
 	    int64_t backup_size, uint64_t idx, uint8_t out[MERKLE_HASH_LEN]);
 
+/* Every case membership, by user name then case id. */
+int	store_restore_members(struct store *,
+	    int (*cb)(const char *user, const char *case_id, void *),
+	    void *arg);
+
 /*
  * The push rule of a re-offer (store_sync.c): "c" carries lost_version
  * above restore_seq.  *apply = 1: write it like a change on the current

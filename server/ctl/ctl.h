@@ -59,6 +59,12 @@ struct audit_entry;
  */
 int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
 	    int sign);
+/*
+ * After a restore: revoke again in "st" the devices "old" (the replaced
+ * database) has revoked, and list the memberships "old" no longer has
+ * (ctl_restore_carry.c).
+ */
+int	ctl_restore_carry(struct ctl *, struct store *old, struct store *st);
 /* Fill in who ran casesyncctl (the account on the server host). */
 void	ctl_audit_actor(struct audit_entry *e);
 /*

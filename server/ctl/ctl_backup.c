@@ -208,24 +208,20 @@ ctl_copy_file(const char *from, const char *to)
  * the backup is not of this deployment, or the log was rewritten.
  */
 static int
-ctl_restore_old(const char *path, struct store_restore *rs,
-    uint8_t (**lost)[MERKLE_HASH_LEN], uint64_t *nlost)
+ctl_restore_old(struct store *old, const char *path,
+    struct store_restore *rs, uint8_t (**lost)[MERKLE_HASH_LEN],
+    uint64_t *nlost)
 {
 	struct merkle_frontier	 f;
 	struct merkle_array	 a;
-	struct store		*old = NULL;
 	uint8_t			 (*leaves)[MERKLE_HASH_LEN] = NULL;
 	uint8_t			 root[MERKLE_HASH_LEN];
 	int			 r, rv = CTL_EXIT_FAIL;
 
 	*lost = NULL;
 	*nlost = 0;
-	if ((r = store_open(path, 0, &old)) != 0) {
-		printf("warning: %s: %s: the head of the log it held is not "
-		    "known; laptops that saw it are told so\n", path,
-		    r == CS_ERR_NOT_FOUND ? "no database" : cs_err(r));
+	if (old == NULL)
 		return CTL_EXIT_OK;
-	}
 	if ((r = store_audit_state(old, &f)) != 0) {
 		ctl_errx("%s: %s", path, cs_err(r));
 		goto out;
@@ -271,7 +267,6 @@ ctl_restore_old(const char *path, struct store_restore *rs,
 	rv = CTL_EXIT_OK;
  out:
 	free(leaves);
-	store_close(old);
 	return rv;
 }
 
@@ -359,7 +354,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	struct store_restore	 rs;
 	struct audit_entry	 e;
 	struct audit_key	*key = NULL;
-	struct store		*st = NULL;
+	struct store		*st = NULL, *old = NULL;
 	uint8_t			 (*lost)[MERKLE_HASH_LEN] = NULL;
 	uint8_t			 pk[AUDIT_PK_LEN], root[MERKLE_HASH_LEN];
 	uint64_t		 nlost = 0, size;
@@ -400,9 +395,15 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		ctl_errx("%s: %s", from, cs_err(r));
 		goto out;
 	}
+	if ((r = store_open(db, 0, &old)) != 0)
+		printf("warning: %s: %s: the head of the log it held is not "
+		    "known (laptops that saw it are told so), and decisions "
+		    "made after the backup (revoked devices, removed "
+		    "members) are undone: make them again\n", db,
+		    r == CS_ERR_NOT_FOUND ? "no database" : cs_err(r));
 	if (ctl_backup_check(st, from, pk, &size, root) != CTL_EXIT_OK ||
 	    ctl_restore_sign(c, st, &rs, &key) != CTL_EXIT_OK ||
-	    ctl_restore_old(db, &rs, &lost, &nlost) != CTL_EXIT_OK)
+	    ctl_restore_old(old, db, &rs, &lost, &nlost) != CTL_EXIT_OK)
 		goto out;
 	if ((r = audit_restore_sign(key, &rs.r, rs.sig)) != 0) {
 		ctl_errx("audit key: %s", cs_err(r));
@@ -416,6 +417,10 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		ctl_errx("restore: %s", cs_err(r));
 		goto out;
 	}
+	if (old != NULL && ctl_restore_carry(c, old, st) != CTL_EXIT_OK)
+		goto out;
+	store_close(old);
+	old = NULL;
 	store_close(st);
 	st = NULL;
 	/*
@@ -444,6 +449,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    "at their next sync\n");
 	rv = CTL_EXIT_OK;
  out:
+	store_close(old);
 	store_close(st);
 	if (made)
 		(void)unlink(tmp);

@@ -5,7 +5,8 @@
 #  - "casesyncctl backup" copies the database while casesyncd runs and
 #    busy with pushes: every copy passes the integrity check and the
 #    audit verification, has mode 0600, and never overwrites a file;
-#  - "casesyncctl restore" refuses while casesyncd runs;
+#  - "casesyncctl restore" refuses while casesyncd runs, revokes again a
+#    device revoked after the backup and lists memberships removed after it;
 #  - after a restore, work done since the backup on two laptops (new
 #    records, edits on top of edits, an unsent edit, a read) comes back:
 #    every record either laptop held is on the server and on both
@@ -22,9 +23,11 @@ deploy
 ctl office add Zwolle >/dev/null || fail "office"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name carla --role jeugdbeschermer --office Zwolle >/dev/null
 start_server
 enroll a anna
 enroll b bert
+enroll c carla
 
 field() {	# field LAPTOP RECORD NAME -> value
 	laptop "$1" --json record get "$2" |
@@ -37,6 +40,7 @@ sync_ok() {
 
 C=$(laptop a case create --frame DRANG) || fail "case create"
 laptop a case member --case "$C" --user bert >/dev/null || fail "member add"
+laptop a case member --case "$C" --user carla >/dev/null || fail "member carla"
 R1=$(laptop a record put --case "$C" --kind person name=Jansen city=Zwolle) ||
     fail "record put"
 J1=$(laptop a record put --case "$C" --kind journal text="intake") ||
@@ -60,6 +64,12 @@ grep -q "never overwrites" "$T/backup2.out" ||
     fail "overwrite refusal: $(cat "$T/backup2.out")"
 ctl audit query --type backup | grep -q backup || fail "backup not audited"
 ok "a backup of the running server is checked, 0600, audited, never overwrites"
+
+# --- after the backup: carla leaves the case, her laptop is revoked
+laptop a case member --case "$C" --user carla --remove >/dev/null ||
+    fail "remove carla"
+cdev=$(ctl device list | awk '$3 == "carla" { print $1 }')
+ctl device revoke "$cdev" >/dev/null || fail "revoke"
 
 # --- more work after the backup, on both laptops
 laptop b case show --case "$C" >/dev/null 2>&1 || fail "read after backup"
@@ -132,8 +142,14 @@ grep -q "restored .* from a backup of" "$T/restore.out" ||
     fail "restore output: $(cat "$T/restore.out")"
 ls "$SRV"/server.db.before-restore-* >/dev/null 2>&1 ||
     fail "the replaced database is not kept"
+grep -q "device $cdev .*revoked again" "$T/restore.out" ||
+    fail "revocation not carried over: $(cat "$T/restore.out")"
+grep -q "carla in case $C" "$T/restore.out" ||
+    fail "removed membership not listed: $(cat "$T/restore.out")"
 ok "restore refuses a running server, then restores and keeps the old file"
 start_server
+laptop c sync >"$T/sync.c" 2>&1 && fail "a device revoked after the backup syncs"
+ok "a revocation made after the backup holds; a removal made after it is listed"
 ctl audit verify >"$T/verify0" 2>&1 || fail "verify: $(cat "$T/verify0")"
 ctl audit query --type restore --format json >"$T/q.restore"
 grep -q '"type":"restore"' "$T/q.restore" ||
