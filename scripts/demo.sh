@@ -232,6 +232,12 @@ run "$B/casesync" --dir "$D/sanne-laptop" sync
 run "$B/casesync" --dir "$D/sanne-laptop" person list --case "$C"
 run ctl audit query --type recovery_grant
 
+say "The beheerder backs the server up while it runs (checked, 0600)"
+run ctl backup --out "$D/backup.db"
+ls -l "$D/backup.db"
+echo "(casesyncctl restore --from FILE puts it back with casesyncd stopped;"
+echo " laptops then re-offer what it lacks: docs/ADMIN.md)"
+
 say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"
 if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Huisbezoek\|111222333" \
