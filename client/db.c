@@ -974,11 +974,33 @@ db_meet(sqlite3 *db, const struct db_record *srv, size_t *nconf)
 	return ret;
 }
 
+/* *same = 1 if the record is as its mirror holds it (no local edit). */
+static int
+db_unedited(sqlite3 *db, const char *record_id, int *same)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*same = 0;
+	if ((ret = db_prep(db, "SELECT r.deleted = m.deleted AND r.body ="
+	    " m.body FROM records r JOIN mirror m USING (record_id) WHERE"
+	    " r.record_id = ?1", &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || ((rc = sqlite3_step(s)) != SQLITE_ROW &&
+	    rc != SQLITE_DONE))
+		ret = CS_ERR_DB;
+	else if (rc == SQLITE_ROW)
+		*same = sqlite3_column_int(s, 0) == 1;
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int
 db_conflict(sqlite3 *db, const struct db_change *c,
     const struct db_record *cur, int no_base, size_t *nconflicts)
 {
-	int	ret;
+	int	ret, same;
 
 	/* the row that conflicted is settled by the rebase below */
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
@@ -994,6 +1016,19 @@ db_conflict(sqlite3 *db, const struct db_change *c,
 	    (ret = db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
 	    c->rec.record_id, 0)) != 0)
 		return ret;
+	/*
+	 * Otherwise the server's record descends from the re-offered
+	 * version; with no local edit on top of that version, it simply
+	 * is the newer state (a deletion included).
+	 */
+	if (!no_base && c->lost_version > 0) {
+		if ((ret = db_unedited(db, c->rec.record_id, &same)) != 0)
+			return ret;
+		if (same) {
+			*nconflicts = 0;
+			return db_take_theirs(db, cur);
+		}
+	}
 	return db_meet(db, cur, nconflicts);
 }
 

@@ -45,6 +45,7 @@ R1=$(laptop a record put --case "$C" --kind person name=Jansen city=Zwolle) ||
     fail "record put"
 J1=$(laptop a record put --case "$C" --kind journal text="intake") ||
     fail "journal"
+R7=$(laptop a record put --case "$C" --kind note text=weg) || fail "R7"
 sync_ok a
 sync_ok b
 sync_ok a
@@ -122,6 +123,10 @@ fi
 ok "$i backups, $during of them during a bulk push, are consistent"
 sync_ok b
 sync_ok a
+# a deletes a record the backup holds; b never pulls the deletion
+laptop a record put --case "$C" --kind note --id "$R7" --delete >/dev/null ||
+    fail "delete R7"
+sync_ok a
 # b: an edit and a read that never reach the server before the restore
 laptop b record put --case "$C" --kind person --id "$R1" city=Kampen \
     >/dev/null || fail "unsent edit"
@@ -189,6 +194,8 @@ expect_eq "R2 extra" "$(field a "$R2" extra)" bert
 expect_eq "R3 (b's new record) on a" "$(field a "$R3" text)" "van bert"
 expect_eq "J2 (journal) on b" "$(field b "$J2" text)" huisbezoek
 expect_eq "J1 on b" "$(field b "$J1" text)" intake
+laptop b record get "$R7" >/dev/null 2>&1 &&
+    fail "the deletion made after the backup was lost"
 da=$(laptop a digest)
 db=$(laptop b digest)
 ds=$(ctl records digest)
