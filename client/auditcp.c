@@ -188,9 +188,9 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
 	int		 r = CS_ERR_DB;
 
 	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO audit_reads_sent(id, n)"
-	    " VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET n = ?1", -1, &s,
-	    NULL) != SQLITE_OK ||
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO"
+	    " audit_reads_sent(id, n) VALUES (1, ?1) ON CONFLICT(id) DO"
+	    " UPDATE SET n = ?1", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;

@@ -217,24 +217,6 @@ store_result_current(sqlite3_stmt *s, struct store_change_result *res)
 	return 0;
 }
 
-/* The record as it is now into res->current (a re-offer's conflict). */
-static int
-store_reoffer_current(struct store *st, const char *record_id,
-    struct store_change_result *res)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
-	    sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) != SQLITE_OK)
-		return CS_ERR_DB;
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return CS_ERR_DB;
-	rc = store_result_current(s, res);
-	sqlite3_reset(s);
-	return rc;
-}
-
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
     const struct store_change *c, int64_t restore_seq,
@@ -282,22 +264,17 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return CS_ERR_DB;
 
 	/* a re-offer after a restore (store_restore.h) */
-	reoffer = restore_seq > 0 && c->lost_version > restore_seq;
-	if (reoffer && (!exists || (strcmp(cur_case, in->case_id) == 0 &&
-	    strcmp(cur_kind, in->kind) == 0))) {
+	reoffer = restore_seq > 0 && c->lost_version > restore_seq &&
+	    (!exists || (strcmp(cur_case, in->case_id) == 0 &&
+	    strcmp(cur_kind, in->kind) == 0));
+	apply = 1;
+	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
+	    store_is_append_only(in->kind), restore_seq, &apply,
+	    &res->no_common_base)) != 0) {
 		sqlite3_reset(s);
-		if ((rc = store_reoffer_rule(st, c, exists, cur_version,
-		    store_is_append_only(in->kind), restore_seq, &apply,
-		    &res->no_common_base)) != 0)
-			return rc;
-		if (!apply) {
-			res->status = STORE_CHANGE_CONFLICT;
-			res->version = cur_version;
-			return store_reoffer_current(st, in->record_id, res);
-		}
-		goto write;
+		return rc;
 	}
-	if (exists && (strcmp(cur_case, in->case_id) != 0 ||
+	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
 	    strcmp(cur_kind, in->kind) != 0 ||
 	    store_is_append_only(in->kind))) {
 		/* a record never moves case or kind; append-only is final */
@@ -305,11 +282,12 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		sqlite3_reset(s);
 		return 0;
 	}
-	if (!exists && c->base_version != 0) {
+	if (!reoffer && !exists && c->base_version != 0) {
 		res->status = STORE_CHANGE_INVALID;
 		return 0;
 	}
-	if (exists && cur_version != c->base_version) {
+	if ((reoffer && !apply) ||
+	    (!reoffer && exists && cur_version != c->base_version)) {
 		res->status = STORE_CHANGE_CONFLICT;
 		res->version = cur_version;
 		rc = store_result_current(s, res);
@@ -317,7 +295,6 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return rc;
 	}
 	sqlite3_reset(s);
- write:
 	(*seq)++;
 	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
 	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
