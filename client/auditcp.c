@@ -29,7 +29,11 @@ static const char auditcp_schema[] =
     " size INTEGER NOT NULL,"
     " root BLOB NOT NULL,"
     " time INTEGER NOT NULL,"
-    " pk BLOB NOT NULL)";
+    " pk BLOB NOT NULL);"
+    /* the server generation (restore.h) the checkpoint was taken in */
+    "CREATE TABLE IF NOT EXISTS audit_checkpoint_gen ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " generation INTEGER NOT NULL)";
 
 int
 auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
@@ -95,6 +99,15 @@ auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
 	memcpy(cp->root, root, MERKLE_HASH_LEN);
 	cp->time = sqlite3_column_int64(s, 2);
 	memcpy(cp->pk, pk, CHECKPOINT_PK_LEN);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT generation FROM"
+	    " audit_checkpoint_gen WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cp->generation = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		goto out;
 	*have = 1;
 	r = 0;
  out:
@@ -119,6 +132,14 @@ auditcp_store(sqlite3 *db, const struct auditcp *cp)
 	    sqlite3_bind_int64(s, 3, cp->time) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 4, cp->pk, CHECKPOINT_PK_LEN,
 	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit_checkpoint_gen(id,"
+	    " generation) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET"
+	    " generation = ?1", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, cp->generation) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	r = 0;
@@ -361,24 +382,54 @@ auditcp_proof(ProtobufCBinaryData *items, size_t n,
 		memcpy(out[i], items[i].data, MERKLE_HASH_LEN);
 }
 
-/*
- * "cur" does not extend "old": does a restore explain it (docs/AUDIT.md,
- * "Restore")?  The restore must be signed with the pinned audit key and
- * made after "old" was signed; "cur" must extend the backup's log, which
- * must be shorter than "old"; and "old" must be a prefix of the head of
- * the log the restore replaced, when the restore names it.  0 (with
- * *unknown = 1 if it names no old head), else CS_ERR_TAMPERED and *why.
- */
+int
+auditcp_restore_accept(const struct auditcp *old, const struct auditcp *cur,
+    const struct checkpoint_restore *cr, const uint8_t sig[CHECKPOINT_SIG_LEN],
+    const uint8_t *bproof, size_t blen, const uint8_t *oproof, size_t olen,
+    int *unknown, const char **why)
+{
+	*unknown = 0;
+	*why = "the restore statement is not signed by this deployment's "
+	    "audit key";
+	if (checkpoint_restore_verify(cr, sig, old->pk) != 0)
+		return CS_ERR_TAMPERED;
+	*why = "the restore does not cut the log before what this laptop saw";
+	if (cr->backup_size >= old->size || cr->backup_size > cur->size)
+		return CS_ERR_TAMPERED;
+	*why = "the restore is older than the checkpoint this laptop verified";
+	if (cr->restored_at < old->time)
+		return CS_ERR_TAMPERED;
+	*why = "the log does not continue the backup's log";
+	if (merkle_consistency_verify(cr->backup_size, cur->size,
+	    cr->backup_root, cur->root, bproof, blen) != 0)
+		return CS_ERR_TAMPERED;
+	if (cr->old_size == 0) {
+		*unknown = 1;	/* the old log was lost with the server */
+		*why = NULL;
+		return 0;
+	}
+	*why = "what this laptop verified is not in the log the restore "
+	    "replaced";
+	if (old->size > cr->old_size ||
+	    merkle_consistency_verify(old->size, cr->old_size, old->root,
+	    cr->old_root, oproof, olen) != 0)
+		return CS_ERR_TAMPERED;
+	*why = NULL;
+	return 0;
+}
+
+/* The restore of "resp", if it explains "cur" after "old" (auditcp.h). */
 static int
 auditcp_restore_ok(const struct auditcp *old, const struct auditcp *cur,
     const Casesync__V1__CheckpointResponse *resp,
     struct checkpoint_restore *cr, int *unknown, const char **why)
 {
 	const Casesync__V1__AuditRestore	*m = resp->restore;
-	uint8_t					 proof[WIRE_PROOF_MAX]
+	uint8_t					 bproof[WIRE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+	uint8_t					 oproof[WIRE_PROOF_MAX]
 						    [MERKLE_HASH_LEN];
 
-	*unknown = 0;
 	memset(cr, 0, sizeof(*cr));
 	/* wire.c checked the lengths and ranges */
 	cr->generation = m->generation;
@@ -389,38 +440,13 @@ auditcp_restore_ok(const struct auditcp *old, const struct auditcp *cur,
 	memcpy(cr->old_root, m->old_root.data, MERKLE_HASH_LEN);
 	cr->restored_at = m->restored_at;
 	cr->restore_seq = m->restore_seq;
-	*why = "the restore statement is not signed by this deployment's "
-	    "audit key";
-	if (checkpoint_restore_verify(cr, m->signature.data, old->pk) != 0)
-		return CS_ERR_TAMPERED;
-	*why = "the restore does not cut the log before what this laptop saw";
-	if (cr->backup_size >= old->size || cr->backup_size > cur->size)
-		return CS_ERR_TAMPERED;
-	*why = "the restore is older than the checkpoint this laptop verified";
-	if (cr->restored_at < old->time)
-		return CS_ERR_TAMPERED;
-	*why = "the log does not continue the backup's log";
 	auditcp_proof(resp->restore_consistency,
-	    resp->n_restore_consistency, proof);
-	if (merkle_consistency_verify(cr->backup_size, cur->size,
-	    cr->backup_root, cur->root, &proof[0][0],
-	    resp->n_restore_consistency * MERKLE_HASH_LEN) != 0)
-		return CS_ERR_TAMPERED;
-	if (cr->old_size == 0) {
-		*unknown = 1;	/* the old log was lost with the server */
-		*why = NULL;
-		return 0;
-	}
-	*why = "what this laptop verified is not in the log the restore "
-	    "replaced";
-	auditcp_proof(resp->old_consistency, resp->n_old_consistency, proof);
-	if (old->size > cr->old_size ||
-	    merkle_consistency_verify(old->size, cr->old_size, old->root,
-	    cr->old_root, &proof[0][0],
-	    resp->n_old_consistency * MERKLE_HASH_LEN) != 0)
-		return CS_ERR_TAMPERED;
-	*why = NULL;
-	return 0;
+	    resp->n_restore_consistency, bproof);
+	auditcp_proof(resp->old_consistency, resp->n_old_consistency, oproof);
+	return auditcp_restore_accept(old, cur, cr, m->signature.data,
+	    &bproof[0][0], resp->n_restore_consistency * MERKLE_HASH_LEN,
+	    &oproof[0][0], resp->n_old_consistency * MERKLE_HASH_LEN,
+	    unknown, why);
 }
 
 static void
@@ -478,6 +504,7 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 	uint8_t					 proof[WIRE_PROOF_MAX]
 						    [MERKLE_HASH_LEN];
 	struct checkpoint_restore		 cr;
+	struct conn_server			 sv;
 	const char				*why, *rwhy;
 	size_t					 i;
 	int					 have, r, unknown;
@@ -487,6 +514,7 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 	casesync__v1__envelope__init(&env);
 	casesync__v1__checkpoint_request__init(&req);
 	req.old_size = have ? old.size : 0;
+	req.generation = have ? (uint64_t)old.generation : 0;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
 	env.checkpoint_request = &req;
 	if ((r = conn_call(c, &env, &rep)) != 0)
@@ -503,6 +531,8 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 	memcpy(cur.root, m->root.data, MERKLE_HASH_LEN);
 	cur.time = m->time;
 	memcpy(cur.pk, m->public_key.data, CHECKPOINT_PK_LEN);
+	conn_server(c, &sv);
+	cur.generation = sv.generation;
 	for (i = 0; i < resp->n_consistency; i++)
 		memcpy(proof[i], resp->consistency[i].data, MERKLE_HASH_LEN);
 	r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
@@ -513,7 +543,11 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 	    checkpoint_verify(cur.size, cur.root, cur.time, m->signature.data,
 	    cur.pk) == 0) {
 		if ((r = auditcp_restore_ok(&old, &cur, resp, &cr, &unknown,
-		    &rwhy)) == 0)
+		    &rwhy)) == 0 && cr.generation != (uint64_t)sv.generation) {
+			rwhy = "the restore is not the one the server announced";
+			r = CS_ERR_TAMPERED;
+		}
+		if (r == 0)
 			auditcp_restore_report(&old, &cr, unknown);
 		else
 			why = rwhy;

@@ -91,7 +91,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	sqlite3			*db;
-	int64_t			 t0, us;
+	int64_t			 t0, us, held = 0;
 	int			 ch, r, watch = 0, progress;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
@@ -135,6 +135,11 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "again)", cs_err(r));
 		goto out;
 	}
+	/* re-offers held by the server count with the keyless (db.h) */
+	if ((r = db_reoffer_held(db, &held)) != 0)
+		goto out;
+	st.keyless -= (uint64_t)held <= st.keyless ? (uint64_t)held :
+	    st.keyless;
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
@@ -144,7 +149,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "\"grants_rejected\":%llu,\"grants_made\":%llu,"
 		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
 		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
-		    "\"round_trips\":%llu,\"us\":%lld}\n",
+		    "\"round_trips\":%llu,\"us\":%lld,"
+		    "\"reoffers_held\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
 		    (unsigned long long)st.bytes,
@@ -162,7 +168,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.keys.uncertified,
 		    (unsigned long long)st.keys.epochs,
 		    (unsigned long long)(st.e2e_ns / 1000),
-		    (unsigned long long)st.round_trips, (long long)us);
+		    (unsigned long long)st.round_trips, (long long)us,
+		    (long long)held);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
 		    "%llu conflicts, %llu refused, %llu cases purged\n",
@@ -186,6 +193,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "grants the key at their next sync\n",
 		    (unsigned long long)st.waiting,
 		    (unsigned long long)st.keyless);
+	if (!cli->json && held > 0)
+		printf("%lld records offered again after the server's "
+		    "restore wait for their case or membership to be made "
+		    "again on the server\n", (long long)held);
 	if (!cli->json && st.queued > 0)
 		printf("%llu local changes still queued (merged again after "
 		    "newer versions came from the server); run sync again\n",

@@ -1281,3 +1281,21 @@ db_reoffer_retry(sqlite3 *db)
 {
 	return db_exec(db, "UPDATE reoffer SET held = 0 WHERE held = 1");
 }
+
+int
+db_reoffer_held(sqlite3 *db, int64_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT count(*) FROM reoffer WHERE held = 1",
+	    &s)) != 0)
+		return ret;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}

@@ -125,6 +125,8 @@ int	db_restore(sqlite3 *, int64_t generation, int64_t restore_seq,
  */
 int	db_reoffer_hold(sqlite3 *, const struct db_change *c);
 int	db_reoffer_retry(sqlite3 *);
+/* How many re-offers are held now. */
+int	db_reoffer_held(sqlite3 *, int64_t *n);
 /* The server generation this laptop last synced with (0: none). */
 int	db_generation_get(sqlite3 *, int64_t *gen);
 

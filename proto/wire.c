@@ -330,7 +330,8 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST:
 		return wire_case_list_ok(e->case_list);
 	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST:
-		return e->checkpoint_request->old_size <= INT64_MAX;
+		return e->checkpoint_request->old_size <= INT64_MAX &&
+		    e->checkpoint_request->generation <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE:
 		return wire_checkpoint_ok(e->checkpoint_response);
 	case CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD:

@@ -264,42 +264,34 @@ audit_sync_proof(struct worker *w, uint64_t old,
 	return 0;
 }
 
-/* The old log's leaves, for a proof against a restore's old head. */
-struct audit_old_src {
-	struct store			*st;
-	const struct store_restore	*rs;
-};
-
-static int
-audit_old_leaf(uint64_t idx, uint8_t out[MERKLE_HASH_LEN], void *arg)
-{
-	const struct audit_old_src	*o = arg;
-
-	return store_restore_old_leaf(o->st, (int64_t)o->rs->r.generation,
-	    (int64_t)o->rs->r.backup_size, idx, out);
-}
-
 /*
- * A laptop whose checkpoint is beyond the backup's log cannot be shown
- * a consistency proof to this log: show it the newest restore instead
+ * A laptop whose checkpoint, of an earlier generation, is beyond the
+ * backup's log cannot be shown a consistency proof to this log: show
+ * it the newest restore instead
  * (docs/AUDIT.md, "Restore"), with a proof that this log extends the
  * backup's, and one that its checkpoint was a prefix of the old head
  * the restore names, when the old log's leaves were kept.  *have = 0:
  * nothing to show.
  */
 static int
-audit_sync_restore(struct worker *w, uint64_t old,
+audit_sync_restore(struct worker *w, const Casesync__V1__CheckpointRequest *q,
     const struct audit_checkpoint *cp, struct store_restore *rs,
     uint8_t bproof[][MERKLE_HASH_LEN], size_t *nb,
     uint8_t oproof[][MERKLE_HASH_LEN], size_t *no, int *have)
 {
-	struct audit_old_src	o;
+	struct store_gen	g;
+	uint64_t		old = q->old_size;
 	size_t			len = 0;
 	int			r;
 
 	*nb = *no = 0;
 	*have = 0;
 	if (old == 0)
+		return 0;
+	/* a checkpoint of this generation needs no restore explained */
+	if ((r = store_generation(w->st, &g)) != 0)
+		return r;
+	if (g.generation == 0 || q->generation == (uint64_t)g.generation)
 		return 0;
 	if ((r = store_restore_latest(w->st, rs)) != 0)
 		return r == CS_ERR_NOT_FOUND ? 0 : r;
@@ -313,11 +305,7 @@ audit_sync_restore(struct worker *w, uint64_t old,
 		*nb = len / MERKLE_HASH_LEN;
 	}
 	if (rs->r.old_size > 0 && old < rs->r.old_size) {
-		o.st = w->st;
-		o.rs = rs;
-		len = 0;
-		r = merkle_consistency_proof(old, rs->r.old_size,
-		    audit_old_leaf, &o, oproof, &len);
+		r = store_restore_old_proof(w->st, rs, old, oproof, &len);
 		if (r != 0 && r != CS_ERR_TAMPERED)
 			return r;
 		/* without the old leaves the laptop decides without it */
@@ -355,8 +343,8 @@ audit_handle(struct worker *w, const struct store_device *dev,
 	if ((r = audit_sync_latest(w, &cp)) != 0 ||
 	    (r = audit_sync_proof(w, req->checkpoint_request->old_size, &cp,
 	    proof, &count)) != 0 ||
-	    (r = audit_sync_restore(w, req->checkpoint_request->old_size,
-	    &cp, &rs, bproof, &nb, oproof, &no, &restored)) != 0) {
+	    (r = audit_sync_restore(w, req->checkpoint_request, &cp, &rs,
+	    bproof, &nb, oproof, &no, &restored)) != 0) {
 		log_warnx("audit: checkpoint request: %s", cs_err(r));
 		return wire_error(out, req->id,
 		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,

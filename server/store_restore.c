@@ -312,36 +312,63 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 	return r;
 }
 
-int
-store_restore_old_leaf(struct store *st, int64_t generation,
-    int64_t backup_size, uint64_t idx, uint8_t out[MERKLE_HASH_LEN])
+/* The two statements the old log's leaves are read through. */
+struct store_old_src {
+	sqlite3_stmt	*bak;		/* this log, below backup_size */
+	sqlite3_stmt	*lost;		/* audit_lost, from backup_size on */
+	uint64_t	 backup_size;
+};
+
+static int
+store_old_leaf(uint64_t idx, uint8_t out[MERKLE_HASH_LEN], void *arg)
 {
-	sqlite3_stmt	*s = NULL;
-	int		 rc, r;
+	const struct store_old_src	*o = arg;
+	sqlite3_stmt			*s;
+	int				 rc;
 
 	if (idx > INT64_MAX)
 		return CS_ERR_FORMAT;
-	if ((r = store_prepare(st, (int64_t)idx < backup_size ?
-	    "SELECT leaf FROM audit_log WHERE idx = ?2" :
-	    "SELECT leaf FROM audit_lost WHERE generation = ?1 AND idx = ?2",
-	    &s)) != 0)
-		return r;
-	r = CS_ERR_DB;
-	if (((int64_t)idx >= backup_size && sqlite3_bind_int64(s, 1,
-	    generation) != SQLITE_OK) ||
-	    sqlite3_bind_int64(s, 2, (int64_t)idx) != SQLITE_OK)
+	s = idx < o->backup_size ? o->bak : o->lost;
+	if (sqlite3_reset(s) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, (int64_t)idx) != SQLITE_OK)
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+		return CS_ERR_TAMPERED;	/* a leaf of the old log is missing */
+	if (rc != SQLITE_ROW)
+		return CS_ERR_DB;
+	return store_blob(s, 0, out, MERKLE_HASH_LEN);
+}
+
+int
+store_restore_old_proof(struct store *st, const struct store_restore *rs,
+    uint64_t m, uint8_t proof[][MERKLE_HASH_LEN], size_t *len)
+{
+	struct store_old_src	o;
+	int			r;
+
+	*len = 0;
+	memset(&o, 0, sizeof(o));
+	o.backup_size = rs->r.backup_size;
+	if (m == 0 || m > rs->r.old_size || rs->r.generation > INT64_MAX)
+		return CS_ERR_FORMAT;
+	if ((r = store_prepare(st, "SELECT leaf FROM audit_log WHERE"
+	    " idx = ?1", &o.bak)) != 0 ||
+	    (r = store_prepare(st, "SELECT leaf FROM audit_lost WHERE"
+	    " generation = ?2 AND idx = ?1", &o.lost)) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
-		r = CS_ERR_TAMPERED;	/* a leaf of the old log is missing */
+	if (sqlite3_bind_int64(o.lost, 2, (int64_t)rs->r.generation) !=
+	    SQLITE_OK) {
+		r = CS_ERR_DB;
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
-		goto out;
-	r = store_blob(s, 0, out, MERKLE_HASH_LEN);
+	/* sqlite3_reset() keeps the generation bound */
+	r = merkle_consistency_proof(m, rs->r.old_size, store_old_leaf, &o,
+	    proof, len);
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sqlite3_finalize(o.bak);
+	sqlite3_finalize(o.lost);
 	return r;
 }
 

@@ -77,11 +77,14 @@ int	store_restore_apply(struct store *, const struct store_restore *rs,
 /* The newest restore: CS_ERR_NOT_FOUND if there was none. */
 int	store_restore_latest(struct store *, struct store_restore *rs);
 /*
- * Leaf "idx" of the log restore "generation" replaced: from this log
- * below its backup_size, else from audit_lost.
+ * Consistency proof from the tree of "m" entries of the log restore
+ * "rs" replaced to its head (rs->r.old_size), as
+ * merkle_consistency_proof(): its leaves are this log's below the
+ * backup's size and audit_lost's after it.  CS_ERR_TAMPERED if one of
+ * them is not kept.
  */
-int	store_restore_old_leaf(struct store *, int64_t generation,
-	    int64_t backup_size, uint64_t idx, uint8_t out[MERKLE_HASH_LEN]);
+int	store_restore_old_proof(struct store *, const struct store_restore *rs,
+	    uint64_t m, uint8_t proof[][MERKLE_HASH_LEN], size_t *len);
 
 /* Every case membership, by user name then case id. */
 int	store_restore_members(struct store *,

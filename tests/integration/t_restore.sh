@@ -176,6 +176,12 @@ ok "both laptops report the restore and raise no alarm"
 # regisseur makes the case again under its id and adds bert again
 grep -q "does not let this user write the case" "$T/sync.all.a" ||
     fail "a does not say why case 2 waits: $(cat "$T/sync.all.a")"
+grep -q "^2 records offered again .* wait for their case" "$T/sync.a" ||
+    fail "a does not count what waits: $(cat "$T/sync.a")"
+grep -q "waiting for case keys" "$T/sync.a" &&
+    fail "held re-offers reported as waiting for keys: $(cat "$T/sync.a")"
+grep -q "audit: server restored from a backup of .* are in the replaced" \
+    "$T/sync.all.a" || fail "the old head was not shown: $(cat "$T/sync.all.a")"
 expect_eq "R5 kept on a while case 2 waits" "$(field a "$R5" text)" nieuw
 laptop a case create --frame VOTS --id "$C2" >/dev/null 2>"$T/c2.err" ||
     fail "case 2 again: $(cat "$T/c2.err")"
