@@ -332,6 +332,19 @@ ctl_restore_entry(const struct store_restore *rs, struct audit_entry *e)
 	    (unsigned long long)rs->r.old_size);
 }
 
+/* Make the renames in "dir" durable; -1 on failure. */
+static int
+ctl_fsync_dir(const char *dir)
+{
+	int	fd, r;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
 /* Rename db+suffix to keep+suffix if it exists; -1 on failure. */
 static int
 ctl_restore_move(const char *db, const char *keep, const char *suffix)
@@ -424,13 +437,17 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	store_close(st);
 	st = NULL;
 	/*
-	 * The replaced database stays, for the record, with any WAL of
-	 * it: left beside the new file, SQLite would apply it to that.
+	 * The replaced database stays, for the record: a second name for
+	 * it first, then its WAL (left beside the new file, SQLite would
+	 * apply it to that; the database was closed cleanly above, so there
+	 * is none unless it did not open), then the new file takes the name
+	 * in one rename.  Stopped at any point, server.db is the old
+	 * database or the new one.
 	 */
-	if (ctl_restore_move(db, keep, "") != 0 ||
+	if ((link(db, keep) == -1 && errno != ENOENT) ||
 	    ctl_restore_move(db, keep, "-wal") != 0 ||
 	    ctl_restore_move(db, keep, "-shm") != 0 ||
-	    rename(tmp, db) == -1) {
+	    rename(tmp, db) == -1 || ctl_fsync_dir(c->dir) != 0) {
 		ctl_errx("%s: %s", db, strerror(errno));
 		goto out;
 	}
