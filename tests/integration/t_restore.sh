@@ -15,6 +15,8 @@
 #  - the audit log verifies, holds a signed "restore" entry, the
 #    laptops say "server restored from a backup of" and raise no alarm,
 #    and the read logs the server lost are uploaded again;
+#  - a server that dies between committing re-offers and replying gets
+#    them again, applied once;
 #  - a database copied back over server.db without a restore still
 #    raises the alarm and stops the sync (exit 4).
 . "$(dirname "$0")/lib.sh"
@@ -160,6 +162,13 @@ ctl audit query --type restore --format json >"$T/q.restore"
 grep -q '"type":"restore"' "$T/q.restore" ||
     fail "no restore entry: $(cat "$T/q.restore")"
 
+# the server dies between committing a's first re-offers and replying:
+# the re-offers stay queued under their change ids and go again
+stop_server
+CASESYNC_FAULT_PUSH_EXIT=1 start_server
+laptop a sync >"$T/sync.all.a" 2>&1 && fail "sync should have failed"
+server_exited 10
+start_server
 for l in a b a b; do
 	sync_ok $l
 	cat "$T/sync.$l" >>"$T/sync.all.$l"
