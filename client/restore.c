@@ -75,9 +75,12 @@ restore_check(struct conn *c, sqlite3 *db)
 			    cs_err(r));
 			return r;
 		}
-		cli_errx("server restored from a backup of %s: %zu record%s "
-		    "this laptop holds from after it %s offered again", when,
-		    n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		/* a laptop that never pulled has nothing to tell */
+		if (gen != 0 || since != 0)
+			cli_errx("server restored from a backup of %s: %zu "
+			    "record%s this laptop holds from after it %s "
+			    "offered again", when, n, n == 1 ? "" : "s",
+			    n == 1 ? "is" : "are");
 		return 0;
 	}
 	if (sv.generation == gen && since <= sv.server_seq)

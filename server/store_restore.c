@@ -31,6 +31,12 @@ static const char store_restore_sql[] =
     " record_id TEXT PRIMARY KEY NOT NULL,"
     " version INTEGER NOT NULL,"
     " lost_version INTEGER NOT NULL) WITHOUT ROWID;"
+    /* key epochs the re-offers of a user use beyond the server's */
+    "CREATE TABLE IF NOT EXISTS restore_epochs ("
+    " case_id TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " PRIMARY KEY (case_id, epoch, user_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS audit_restores ("
     " generation INTEGER PRIMARY KEY,"
     " backup_time INTEGER NOT NULL,"
@@ -55,10 +61,10 @@ store_restore_schema(struct store *st)
 
 	/* most opens find them there: look before taking the write lock */
 	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE name"
-	    " IN ('restore_records', 'audit_restores', 'audit_lost')", &n, "",
-	    NULL, NULL)) != 0)
+	    " IN ('restore_records', 'restore_epochs', 'audit_restores',"
+	    " 'audit_lost')", &n, "", NULL, NULL)) != 0)
 		return r;
-	if (n == 3)
+	if (n == 4)
 		return 0;
 	if ((r = store_begin(st)) != 0)
 		return r;
@@ -412,15 +418,44 @@ store_reoffer_rule(struct store *st, const struct store_change *c,
 }
 
 int
-store_reoffer_note(struct store *st, const char *record_id, int64_t version,
-    int64_t lost_version)
+store_reoffer_note(struct store *st, const struct store_change *c,
+    int64_t version, int64_t device_id)
 {
-	const char	*t[1] = { record_id };
+	const char	*t[2] = { c->rec.record_id, c->rec.case_id };
+	int		 r;
 
-	return store_do(st, "INSERT INTO restore_records(record_id, version,"
-	    " lost_version) VALUES (?1, ?2, ?3) ON CONFLICT(record_id) DO"
-	    " UPDATE SET version = ?2, lost_version = ?3", NULL, "tii",
-	    (const int64_t[]){ version, lost_version }, t);
+	if ((r = store_do(st, "INSERT INTO restore_records(record_id,"
+	    " version, lost_version) VALUES (?1, ?2, ?3) ON CONFLICT"
+	    " (record_id) DO UPDATE SET version = ?2, lost_version = ?3",
+	    NULL, "tii", (const int64_t[]){ version, c->lost_version },
+	    t)) != 0)
+		return r;
+	/*
+	 * Sealed with an epoch the server does not know (opened after the
+	 * backup): its author holds that key and may open it again.
+	 */
+	return store_do(st, "INSERT OR IGNORE INTO restore_epochs(case_id,"
+	    " epoch, user_id) SELECT ?1, ?2, d.user_id FROM devices d WHERE"
+	    " d.id = ?3 AND ?2 > coalesce((SELECT epoch FROM key_state WHERE"
+	    " case_id = ?1), 0)", NULL, "tii",
+	    (const int64_t[]){ c->rec.key_epoch, device_id }, t + 1);
+}
+
+int
+store_restore_epoch_lost(struct store *st, const char *case_id,
+    int64_t user_id, uint32_t epoch, int64_t *yes)
+{
+	const char	*t[1] = { case_id };
+	int64_t		 n = 0;
+	int		 r;
+
+	*yes = 0;
+	if ((r = store_do(st, "SELECT count(*) FROM restore_epochs WHERE"
+	    " case_id = ?1 AND user_id = ?2 AND epoch >= ?3", &n, "tii",
+	    (const int64_t[]){ user_id, epoch }, t)) != 0)
+		return r;
+	*yes = n > 0;
+	return 0;
 }
 
 int

@@ -100,8 +100,19 @@ int	store_restore_members(struct store *,
 int	store_reoffer_rule(struct store *, const struct store_change *c,
 	    int exists, int64_t cur_version, int append_only,
 	    int64_t restore_seq, int *apply, int *no_base);
-/* After a re-offer was applied at "version". */
-int	store_reoffer_note(struct store *, const char *record_id,
-	    int64_t version, int64_t lost_version);
+/*
+ * After re-offer "c" by device "device_id" was applied at "version";
+ * a key epoch beyond the case's (opened after the backup) is noted
+ * for the author's user (restore_epochs).
+ */
+int	store_reoffer_note(struct store *, const struct store_change *c,
+	    int64_t version, int64_t device_id);
+/*
+ * *yes = 1 if "user_id" re-offered records of "case_id" sealed with
+ * "epoch" or a later one: it may open that epoch again by a grant to
+ * itself (store_keys.c), and is asked to (store_key_needs).
+ */
+int	store_restore_epoch_lost(struct store *, const char *case_id,
+	    int64_t user_id, uint32_t epoch, int64_t *yes);
 
 #endif /* STORE_RESTORE_H */

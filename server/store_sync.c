@@ -320,8 +320,8 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		return CS_ERR_DB;
-	if (reoffer && (rc = store_reoffer_note(st, in->record_id, *seq,
-	    c->lost_version)) != 0)
+	if (reoffer && (rc = store_reoffer_note(st, c, *seq,
+	    device_id)) != 0)
 		return rc;
 	res->status = STORE_CHANGE_APPLIED;
 	res->version = *seq;

@@ -220,6 +220,12 @@ expect_eq "no record lost (count as before)" "${da%% *}" "${before_a%% *}"
 laptop a conflicts | grep -q "no conflicts" || fail "conflicts on a"
 ok "every record either laptop held is back, digests equal"
 
+# a laptop enrolled after the restore: nothing to tell, everything there
+enroll d anna
+sync_ok d
+grep -q "restored" "$T/sync.d" && fail "a new laptop told of a restore"
+expect_eq "anna's new laptop holds what a holds" "$(laptop d digest)" "$da"
+
 # new work after the restore is seen by both (no seq skipped)
 R4=$(laptop b record put --case "$C" --kind note text=na) || fail "R4"
 sync_ok b
