@@ -372,10 +372,13 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  WHERE (s.case_id IS NULL AND EXISTS (SELECT 1 FROM"
 	    "  case_members m WHERE m.case_id = k.case_id AND"
 	    "  m.user_id = ?1)) OR s.rotate = 1"
-	    /* epochs a restore lost, that this user's re-offers use */
-	    "  OR (s.rotate = 0 AND EXISTS (SELECT 1 FROM restore_epochs e"
-	    "  WHERE e.case_id = k.case_id AND e.user_id = ?1 AND"
-	    "  e.epoch > s.epoch))"
+	    /* epochs a restore lost, that this user's re-offers use: 2 */
+	    " UNION ALL"
+	    " SELECT k.case_id, s.epoch + 1, 2, k.user_id FROM keyed k"
+	    "  JOIN key_state s ON s.case_id = k.case_id WHERE s.rotate = 0"
+	    "  AND EXISTS (SELECT 1 FROM restore_epochs e WHERE"
+	    "  e.case_id = k.case_id AND e.user_id = ?1 AND"
+	    "  e.epoch > s.epoch)"
 	    " ORDER BY 1, 2, 3, 4 LIMIT ?2", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
