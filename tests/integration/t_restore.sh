@@ -8,10 +8,14 @@
 #  - "casesyncctl restore" refuses while casesyncd runs, revokes again a
 #    device revoked after the backup and lists memberships removed after it;
 #  - after a restore, work done since the backup on two laptops (new
-#    records, edits on top of edits, an unsent edit, a read) comes back:
+#    records, edits on top of edits, an unsent edit, a deletion, 1500
+#    bulk records, a read, a new case, a key rotation) comes back:
 #    every record either laptop held is on the server and on both
 #    laptops, under the same ids, digests equal; the seq values the
 #    restored server hands out again are not skipped by either laptop;
+#    the records of a case made after the backup wait, kept, until the
+#    case is made again; a laptop enrolled after the restore can read
+#    everything (the key epoch opened after the backup is opened again);
 #  - the audit log verifies, holds a signed "restore" entry, the
 #    laptops say "server restored from a backup of" and raise no alarm,
 #    and the read logs the server lost are uploaded again;
