@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -28,7 +29,11 @@ static const char auditcp_schema[] =
     " size INTEGER NOT NULL,"
     " root BLOB NOT NULL,"
     " time INTEGER NOT NULL,"
-    " pk BLOB NOT NULL)";
+    " pk BLOB NOT NULL);"
+    /* the server generation (restore.h) the checkpoint was taken in */
+    "CREATE TABLE IF NOT EXISTS audit_checkpoint_gen ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " generation INTEGER NOT NULL)";
 
 int
 auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
@@ -94,6 +99,15 @@ auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
 	memcpy(cp->root, root, MERKLE_HASH_LEN);
 	cp->time = sqlite3_column_int64(s, 2);
 	memcpy(cp->pk, pk, CHECKPOINT_PK_LEN);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT generation FROM"
+	    " audit_checkpoint_gen WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cp->generation = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		goto out;
 	*have = 1;
 	r = 0;
  out:
@@ -118,6 +132,14 @@ auditcp_store(sqlite3 *db, const struct auditcp *cp)
 	    sqlite3_bind_int64(s, 3, cp->time) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 4, cp->pk, CHECKPOINT_PK_LEN,
 	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit_checkpoint_gen(id,"
+	    " generation) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET"
+	    " generation = ?1", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, cp->generation) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	r = 0;
@@ -186,9 +208,10 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
 	sqlite3_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit_reads_sent(id, n)"
-	    " VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET n = ?1", -1, &s,
-	    NULL) != SQLITE_OK ||
+	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO"
+	    " audit_reads_sent(id, n) VALUES (1, ?1) ON CONFLICT(id) DO"
+	    " UPDATE SET n = ?1", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
@@ -196,6 +219,12 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
  out:
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+auditcp_reads_restart(sqlite3 *db)
+{
+	return auditcp_sent_put(db, 0);
 }
 
 struct auditcp_batch {
@@ -321,21 +350,8 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 		up.n_events = b->n;
 		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
 		env.read_log_upload = &up;
-		if ((r = conn_call(c, &env, &rep)) != 0) {
-			/*
-			 * Only a refusal says the chain does not continue; a
-			 * server that could not store it (full disk) gets the
-			 * same entries again at the next sync.
-			 */
-			if (r == CS_ERR_RETRY)
-				cli_report("read log upload", r, rep);
-			else if (r == CS_ERR_PEER)
-				cli_errx("the server did not accept this "
-				    "laptop's read log: it does not continue "
-				    "what the server holds (restored or "
-				    "changed vault?)");
+		if ((r = conn_call(c, &env, &rep)) != 0)
 			goto out;
-		}
 		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK ||
 		    rep->read_log_ack->last_n < (uint64_t)sent) {
 			r = CS_ERR_PROTOCOL;
@@ -355,8 +371,132 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 	return r;
 }
 
+/* A proof of "n" wire hashes (32 bytes each, wire.c) into "out". */
+static void
+auditcp_proof(ProtobufCBinaryData *items, size_t n,
+    uint8_t out[][MERKLE_HASH_LEN])
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		memcpy(out[i], items[i].data, MERKLE_HASH_LEN);
+}
+
+int
+auditcp_restore_accept(const struct auditcp *old, const struct auditcp *cur,
+    const struct checkpoint_restore *cr, const uint8_t sig[CHECKPOINT_SIG_LEN],
+    const uint8_t *bproof, size_t blen, const uint8_t *oproof, size_t olen,
+    int *unknown, const char **why)
+{
+	*unknown = 0;
+	*why = "the restore statement is not signed by this deployment's "
+	    "audit key";
+	if (checkpoint_restore_verify(cr, sig, old->pk) != 0)
+		return CS_ERR_TAMPERED;
+	*why = "the restore does not cut the log before what this laptop saw";
+	if (cr->backup_size >= old->size || cr->backup_size > cur->size)
+		return CS_ERR_TAMPERED;
+	*why = "the restore is older than the checkpoint this laptop verified";
+	if (cr->restored_at < old->time)
+		return CS_ERR_TAMPERED;
+	*why = "the log does not continue the backup's log";
+	if (merkle_consistency_verify(cr->backup_size, cur->size,
+	    cr->backup_root, cur->root, bproof, blen) != 0)
+		return CS_ERR_TAMPERED;
+	if (cr->old_size == 0) {
+		*unknown = 1;	/* the old log was lost with the server */
+		*why = NULL;
+		return 0;
+	}
+	*why = "what this laptop verified is not in the log the restore "
+	    "replaced";
+	if (old->size > cr->old_size ||
+	    merkle_consistency_verify(old->size, cr->old_size, old->root,
+	    cr->old_root, oproof, olen) != 0)
+		return CS_ERR_TAMPERED;
+	*why = NULL;
+	return 0;
+}
+
+/* The restore of "resp", if it explains "cur" after "old" (auditcp.h). */
+static int
+auditcp_restore_ok(const struct auditcp *old, const struct auditcp *cur,
+    const Casesync__V1__CheckpointResponse *resp,
+    struct checkpoint_restore *cr, int *unknown, const char **why)
+{
+	const Casesync__V1__AuditRestore	*m = resp->restore;
+	uint8_t					 bproof[WIRE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+	uint8_t					 oproof[WIRE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+
+	memset(cr, 0, sizeof(*cr));
+	/* wire.c checked the lengths and ranges */
+	cr->generation = m->generation;
+	cr->backup_time = m->backup_time;
+	cr->backup_size = m->backup_size;
+	memcpy(cr->backup_root, m->backup_root.data, MERKLE_HASH_LEN);
+	cr->old_size = m->old_size;
+	memcpy(cr->old_root, m->old_root.data, MERKLE_HASH_LEN);
+	cr->restored_at = m->restored_at;
+	cr->restore_seq = m->restore_seq;
+	auditcp_proof(resp->restore_consistency,
+	    resp->n_restore_consistency, bproof);
+	auditcp_proof(resp->old_consistency, resp->n_old_consistency, oproof);
+	return auditcp_restore_accept(old, cur, cr, m->signature.data,
+	    &bproof[0][0], resp->n_restore_consistency * MERKLE_HASH_LEN,
+	    &oproof[0][0], resp->n_old_consistency * MERKLE_HASH_LEN,
+	    unknown, why);
+}
+
+static void
+auditcp_restore_report(const struct auditcp *old,
+    const struct checkpoint_restore *cr, int unknown)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)cr->backup_time;
+	char		when[40];
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		(void)snprintf(when, sizeof(when), "%lld",
+		    (long long)cr->backup_time);
+	cli_errx("audit: server restored from a backup of %s (signed "
+	    "restore, generation %016llx): its log goes on from the "
+	    "backup's %llu entries; the %llu entries this laptop verified "
+	    "after them %s", when, (unsigned long long)cr->generation,
+	    (unsigned long long)cr->backup_size,
+	    (unsigned long long)(old->size - cr->backup_size), unknown ?
+	    "could not be shown (the replaced log was lost)" :
+	    "are in the replaced log the restore names");
+}
+
 int
 auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
+{
+	int	r;
+
+	/* first the reads, so that the checkpoint covers them */
+	if ((r = auditcp_upload_reads(c, db, device_key)) == CS_ERR_PEER) {
+		/*
+		 * A server whose history was cut (its database put back)
+		 * refuses the chain as well: then the fork is the news.
+		 */
+		if (auditcp_verify(c, db) == CS_ERR_TAMPERED)
+			return CS_ERR_TAMPERED;
+		cli_errx("the server did not accept this laptop's read log: "
+		    "it does not continue what the server holds (restored "
+		    "or changed vault?)");
+	} else if (r == CS_ERR_RETRY)	/* e.g. its disk is full: no alarm */
+		cli_errx("read log upload: the server could not do this now; "
+		    "nothing was lost: the entries go with the next sync");
+	if (r != 0)
+		return r;
+	return auditcp_verify(c, db);
+}
+
+int
+auditcp_verify(struct conn *c, sqlite3 *db)
 {
 	Casesync__V1__CheckpointRequest		 req;
 	const Casesync__V1__CheckpointResponse	*resp;
@@ -365,17 +505,18 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 	wire_env				 env, *rep = NULL;
 	uint8_t					 proof[WIRE_PROOF_MAX]
 						    [MERKLE_HASH_LEN];
-	const char				*why;
+	struct checkpoint_restore		 cr;
+	struct conn_server			 sv;
+	const char				*why, *rwhy;
 	size_t					 i;
-	int					 have, r;
+	int					 have, r, unknown;
 
-	/* first the reads, so that the checkpoint covers them */
-	if ((r = auditcp_upload_reads(c, db, device_key)) != 0 ||
-	    (r = auditcp_load(db, &old, &have)) != 0)
+	if ((r = auditcp_load(db, &old, &have)) != 0)
 		return r;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__checkpoint_request__init(&req);
 	req.old_size = have ? old.size : 0;
+	req.generation = have ? (uint64_t)old.generation : 0;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
 	env.checkpoint_request = &req;
 	if ((r = conn_call(c, &env, &rep)) != 0)
@@ -392,11 +533,28 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 	memcpy(cur.root, m->root.data, MERKLE_HASH_LEN);
 	cur.time = m->time;
 	memcpy(cur.pk, m->public_key.data, CHECKPOINT_PK_LEN);
+	conn_server(c, &sv);
+	cur.generation = sv.generation;
 	for (i = 0; i < resp->n_consistency; i++)
 		memcpy(proof[i], resp->consistency[i].data, MERKLE_HASH_LEN);
-	if ((r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
-	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN,
-	    &why)) != 0) {
+	r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
+	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN, &why);
+	/* only a good checkpoint under the pinned key can be explained */
+	if (r != 0 && have && resp->restore != NULL &&
+	    sodium_memcmp(old.pk, cur.pk, CHECKPOINT_PK_LEN) == 0 &&
+	    checkpoint_verify(cur.size, cur.root, cur.time, m->signature.data,
+	    cur.pk) == 0) {
+		if ((r = auditcp_restore_ok(&old, &cur, resp, &cr, &unknown,
+		    &rwhy)) == 0 && cr.generation != (uint64_t)sv.generation) {
+			rwhy = "the restore is not the one the server announced";
+			r = CS_ERR_TAMPERED;
+		}
+		if (r == 0)
+			auditcp_restore_report(&old, &cr, unknown);
+		else
+			why = rwhy;
+	}
+	if (r != 0) {
 		if (have)
 			auditcp_fork_report(&old, &cur, why);
 		else

@@ -29,6 +29,7 @@
 #include "nolost.h"
 #include "readlog.h"
 #include "renewal.h"
+#include "restore.h"
 #include "sync.h"
 #include "synclock.h"
 #include "util.h"
@@ -118,7 +119,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	sqlite3			*db;
-	int64_t			 t0, us;
+	int64_t			 t0, us, held = 0;
 	int			 ch, r, watch = 0, progress, lock;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
@@ -143,7 +144,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
-	if ((r = db_init(db)) != 0)
+	if ((r = db_init(db)) != 0 ||
+	    (r = restore_check(c, db)) != 0)	/* restore.h */
 		goto out;
 	t0 = mono_us();
 	if (watch) {
@@ -166,6 +168,11 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "again)", cs_err(r));
 		goto out;
 	}
+	/* re-offers held by the server count with the keyless (db.h) */
+	if ((r = db_reoffer_held(db, &held)) != 0)
+		goto out;
+	st.keyless -= (uint64_t)held <= st.keyless ? (uint64_t)held :
+	    st.keyless;
 	if (!watch)	/* the certificate, past half its lifetime */
 		renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
@@ -180,7 +187,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
 		    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
 		    "\"held_discarded\":%llu,\"purges_held\":%llu,"
-		    "\"round_trips\":%llu,\"us\":%lld}\n",
+		    "\"round_trips\":%llu,\"us\":%lld,"
+		    "\"reoffers_held\":%lld}\n",
 		    (unsigned long long)st.pushed,
 		    (unsigned long long)st.pulled,
 		    (unsigned long long)st.bytes,
@@ -204,7 +212,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.held_accepted,
 		    (unsigned long long)st.held_discarded,
 		    (unsigned long long)st.purges_held,
-		    (unsigned long long)st.round_trips, (long long)us);
+		    (unsigned long long)st.round_trips, (long long)us,
+		    (long long)held);
 	else
 		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
 		    "%llu conflicts, %llu refused, %llu cases purged\n",
@@ -233,6 +242,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    (unsigned long long)st.keyless);
 	if (!cli->json)
 		cmd_sync_nolost(db, &st);
+	if (!cli->json && held > 0)
+		printf("%lld records offered again after the server's "
+		    "restore wait for their case or membership to be made "
+		    "again on the server\n", (long long)held);
 	if (!cli->json && st.queued > 0)
 		printf("%llu local changes still queued (merged again after "
 		    "newer versions came from the server); run sync again\n",

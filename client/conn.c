@@ -38,6 +38,7 @@ struct conn {
 	size_t		 max_frame;
 	int		 notified;	/* a Notify arrived during a call */
 	uint64_t	 sync_counter;	/* for Hello (synccount.h) */
+	struct conn_server srv;		/* from Welcome */
 };
 
 static int	conn_ssl_failure(const char *, int);
@@ -352,6 +353,12 @@ conn_call(struct conn *c, wire_env *req, wire_env **reply)
 	return conn_wait(c, id, reply);
 }
 
+void
+conn_server(const struct conn *c, struct conn_server *out)
+{
+	*out = c->srv;
+}
+
 int
 conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
 {
@@ -374,6 +381,11 @@ conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
 		*welcome = NULL;
 		return CS_ERR_PROTOCOL;
 	}
+	/* wire.c checked that these fit */
+	c->srv.generation = (int64_t)(*welcome)->welcome->generation;
+	c->srv.restore_seq = (int64_t)(*welcome)->welcome->restore_seq;
+	c->srv.backup_time = (*welcome)->welcome->backup_time;
+	c->srv.server_seq = (int64_t)(*welcome)->welcome->server_seq;
 	if ((*welcome)->welcome->limits != NULL &&
 	    (*welcome)->welcome->limits->max_frame >= FRAME_MAX_PREAUTH &&
 	    (*welcome)->welcome->limits->max_frame <= FRAME_MAX_LIMIT)

@@ -57,6 +57,19 @@ int	conn_retryable(uint32_t code);
  */
 int	conn_send(struct conn *, wire_env *req, uint32_t *id);
 int	conn_wait(struct conn *, uint32_t id, wire_env **reply);
+/*
+ * Which run of the server this connection reached, from its Welcome
+ * (docs/PROTOCOL.md, "Restore"): all 0 before the server's first
+ * restore, and before conn_hello().
+ */
+struct conn_server {
+	int64_t	generation;
+	int64_t	restore_seq;	/* versions above it before were lost */
+	int64_t	backup_time;
+	int64_t	server_seq;	/* the newest seq at Welcome */
+};
+void	conn_server(const struct conn *, struct conn_server *);
+
 /* Hello/Welcome.  *welcome as for conn_call. */
 int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
 /*

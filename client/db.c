@@ -79,7 +79,15 @@ static const char db_schema[] =
     /* authors of records in keys.c's sealed_pending (client/author.c) */
     "CREATE TABLE IF NOT EXISTS pending_author ("
     " record_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,"
-    " user_id TEXT NOT NULL, user_name TEXT NOT NULL) WITHOUT ROWID;";
+    " user_id TEXT NOT NULL, user_name TEXT NOT NULL) WITHOUT ROWID;"
+    /*
+     * records this laptop re-offers after a server restore (db_restore):
+     * the version it held from before, which the server lost
+     */
+    "CREATE TABLE IF NOT EXISTS reoffer ("
+    " record_id TEXT PRIMARY KEY NOT NULL,"
+    " lost_version INTEGER NOT NULL,"
+    " held INTEGER NOT NULL DEFAULT 0);";
 
 static int
 db_exec(sqlite3 *db, const char *sql)
@@ -697,7 +705,8 @@ db_outbox_keyless(sqlite3 *db, int64_t *n)
 
 	*n = 0;
 	if ((ret = db_prep(db, "SELECT count(*) FROM outbox o WHERE NOT "
-	    DB_KEYED, &s)) != 0)
+	    DB_KEYED " OR o.record_id IN (SELECT record_id FROM reoffer"
+	    " WHERE held = 1)", &s)) != 0)
 		return ret;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		*n = sqlite3_column_int64(s, 0);
@@ -758,19 +767,25 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
 	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
-	    " o.change_id FROM outbox o WHERE o.seq = (SELECT min(seq) FROM"
-	    " outbox WHERE record_id = o.record_id) AND " DB_KEYED
-	    " ORDER BY o.seq", &s)) != 0)
+	    " o.change_id, (SELECT CASE WHEN held THEN -1 ELSE lost_version"
+	    " END FROM reoffer x WHERE x.record_id = o.record_id)"
+	    " FROM outbox o WHERE o.seq ="
+	    " (SELECT min(seq) FROM outbox WHERE record_id = o.record_id)"
+	    " AND " DB_KEYED " ORDER BY o.seq", &s)) != 0)
 		goto fail;
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n > 0 && bytes + (size_t)sqlite3_column_bytes(s, 6) >
 		    max_bytes)
 			break;
+		/* a re-offer the server refused this sync (db_reoffer_hold) */
+		if (sqlite3_column_int64(s, 10) < 0)
+			continue;
 		if ((ret = db_record_row(s, &c[n].rec, 1)) != 0 ||
 		    (ret = db_text(s, 9, c[n].change_id,
 		    sizeof(c[n].change_id))) != 0)
 			goto fail;
 		c[n].seq = sqlite3_column_int64(s, 8);
+		c[n].lost_version = sqlite3_column_int64(s, 10);
 		bytes += c[n].rec.body_len + 200;
 		n++;
 	}
@@ -799,6 +814,16 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	return ret != 0 ? ret : CS_ERR_DB;
 }
 
+/* A re-offer has its answer: from now on the record syncs as usual. */
+static int
+db_reoffer_done(sqlite3 *db, const struct db_change *c)
+{
+	if (c->lost_version == 0)
+		return 0;
+	return db_run(db, "DELETE FROM reoffer WHERE record_id = ?1",
+	    c->rec.record_id, 0);
+}
+
 int
 db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 {
@@ -807,6 +832,7 @@ db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
 	    c->change_id, 0)) != 0 ||
+	    (ret = db_reoffer_done(db, c)) != 0 ||
 	    (ret = db_is_dirty(db, c->rec.record_id, &dirty)) != 0)
 		return ret;
 	if (!dirty) {
@@ -1046,16 +1072,61 @@ db_meet(sqlite3 *db, const struct db_record *srv, size_t *nconf)
 	return ret;
 }
 
+/* *same = 1 if the record is as its mirror holds it (no local edit). */
+static int
+db_unedited(sqlite3 *db, const char *record_id, int *same)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*same = 0;
+	if ((ret = db_prep(db, "SELECT r.deleted = m.deleted AND r.body ="
+	    " m.body FROM records r JOIN mirror m USING (record_id) WHERE"
+	    " r.record_id = ?1", &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || ((rc = sqlite3_step(s)) != SQLITE_ROW &&
+	    rc != SQLITE_DONE))
+		ret = CS_ERR_DB;
+	else if (rc == SQLITE_ROW)
+		*same = sqlite3_column_int(s, 0) == 1;
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int
 db_conflict(sqlite3 *db, const struct db_change *c,
-    const struct db_record *cur, size_t *nconflicts)
+    const struct db_record *cur, int no_base, size_t *nconflicts)
 {
-	int	ret;
+	int	ret, same;
 
 	/* the row that conflicted is settled by the rebase below */
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
-	    c->change_id, 0)) != 0)
+	    c->change_id, 0)) != 0 ||
+	    (ret = db_reoffer_done(db, c)) != 0)
 		return ret;
+	/*
+	 * A re-offer that met a record changed after the restore by
+	 * someone without it: no common base is known, so every field the
+	 * two differ in is kept as a conflict rather than one side lost.
+	 */
+	if (no_base && c->lost_version > 0 &&
+	    (ret = db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
+	    c->rec.record_id, 0)) != 0)
+		return ret;
+	/*
+	 * Otherwise the server's record descends from the re-offered
+	 * version; with no local edit on top of that version, it simply
+	 * is the newer state (a deletion included).
+	 */
+	if (!no_base && c->lost_version > 0) {
+		if ((ret = db_unedited(db, c->rec.record_id, &same)) != 0)
+			return ret;
+		if (same) {
+			*nconflicts = 0;
+			return db_take_theirs(db, cur);
+		}
+	}
 	return db_meet(db, cur, nconflicts);
 }
 
@@ -1067,10 +1138,31 @@ db_rejected(sqlite3 *db, const struct db_change *c)
 	log_warnx("record %s: change refused by the server; kept locally",
 	    c->rec.record_id);
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1",
-	    c->rec.record_id, 0)) != 0)
+	    c->rec.record_id, 0)) != 0 ||
+	    (ret = db_reoffer_done(db, c)) != 0)
 		return ret;
 	return db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
 	    c->rec.record_id, 0);
+}
+
+static int
+db_is_reoffered(sqlite3 *db, const char *record_id, int *yes)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*yes = 0;
+	if ((ret = db_get(db, "SELECT 1 FROM reoffer WHERE record_id = ?1",
+	    &s)) != 0)
+		return ret;
+	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || ((rc = sqlite3_step(s)) != SQLITE_ROW &&
+	    rc != SQLITE_DONE))
+		ret = CS_ERR_DB;
+	else
+		*yes = rc == SQLITE_ROW;
+	db_put(s);
+	return ret;
 }
 
 int
@@ -1090,6 +1182,12 @@ db_pulled(sqlite3 *db, const struct db_record *r, size_t *nconflicts)
 			    " record_id = ?1", r->record_id, 0);
 		return db_run_record(db, db_upsert_record, r);
 	}
+	/*
+	 * A record being re-offered after a restore: its version numbers
+	 * from before say nothing now; the push's answer settles it.
+	 */
+	if ((ret = db_is_reoffered(db, r->record_id, &dirty)) != 0 || dirty)
+		return ret;
 	if ((ret = db_mirror_get(db, r->record_id, &mv, &base, &baselen)) != 0)
 		return ret;
 	free(base);
@@ -1119,6 +1217,9 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 	    " record_id FROM records WHERE case_id = ?1)", case_id, 0)) != 0 ||
 	    (ret = db_run(db, "DELETE FROM outbox WHERE case_id = ?1",
 	    case_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM reoffer WHERE record_id IN"
+	    " (SELECT record_id FROM records WHERE case_id = ?1)", case_id,
+	    0)) != 0 ||
 	    (ret = db_run(db, "DELETE FROM case_meta WHERE case_id = ?1",
 	    case_id, 0)) != 0)
 		return ret;
@@ -1153,5 +1254,146 @@ db_digest(sqlite3 *db, int64_t *count, uint8_t hash[32])
 		ret = CS_ERR_DB;
 	sqlite3_finalize(s);
 	crypto_hash_sha256_final(&st, hash);
+	return ret;
+}
+
+int
+db_generation_get(sqlite3 *db, int64_t *gen)
+{
+	return db_state_get(db, "generation", gen);
+}
+
+/* Ids of the records held at a version above "seq", malloc'd. */
+static int
+db_records_above(sqlite3 *db, int64_t seq, char (**ids)[DB_UUID_LEN + 1],
+    size_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	char		(*v)[DB_UUID_LEN + 1] = NULL, (*nv)[DB_UUID_LEN + 1];
+	size_t		 cap = 0;
+	int		 rc, ret;
+
+	*ids = NULL;
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT record_id FROM records WHERE"
+	    " version > ?1 ORDER BY rid", &s)) != 0)
+		return ret;
+	if (sqlite3_bind_int64(s, 1, seq) != SQLITE_OK) {
+		ret = CS_ERR_DB;
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap * 2 + 64;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				ret = CS_ERR_ALLOC;
+				goto out;
+			}
+			v = nv;
+		}
+		if ((ret = db_text(s, 0, v[*n], sizeof(v[*n]))) != 0)
+			goto out;
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = CS_ERR_DB;
+		goto out;
+	}
+	*ids = v;
+	v = NULL;	/* transferred */
+ out:
+	if (ret != 0)
+		*n = 0;
+	free(v);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/*
+ * Re-offer one record held at a version the server lost: its pending
+ * rows become one unsent row with the current state (the sent ones may
+ * have reached the server before the restore, and the server forgot
+ * them with the rest), on the mirror of that version as the merge base.
+ */
+static int
+db_reoffer_one(sqlite3 *db, const char *record_id)
+{
+	struct db_record	r;
+	int			 ret;
+
+	if ((ret = db_record_get(db, record_id, &r)) != 0)
+		return ret;
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1",
+	    record_id, 0)) != 0 ||
+	    /* a dirty record has its mirror; a clean one is its own base */
+	    (ret = db_run_record(db, "INSERT OR IGNORE INTO mirror(record_id,"
+	    " version, deleted, body) VALUES (?1, ?4, ?5, ?7)", &r)) != 0 ||
+	    (ret = db_queue(db, &r)) != 0 ||
+	    (ret = db_run(db, "INSERT OR REPLACE INTO reoffer(record_id,"
+	    " lost_version) VALUES (?1, ?2)", record_id, r.version)) != 0)
+		goto out;
+ out:
+	db_record_clear(&r);
+	return ret;
+}
+
+int
+db_restore(sqlite3 *db, int64_t generation, int64_t restore_seq,
+    size_t *reoffered)
+{
+	char	(*ids)[DB_UUID_LEN + 1] = NULL;
+	size_t	 i, n = 0;
+	int	 ret;
+
+	*reoffered = 0;
+	if ((ret = db_records_above(db, restore_seq, &ids, &n)) != 0)
+		return ret;
+	for (i = 0; i < n; i++)
+		if ((ret = db_reoffer_one(db, ids[i])) != 0)
+			goto out;
+	/*
+	 * Everything again from the start: the server hands out the seq
+	 * values above restore_seq once more, and records it holds from
+	 * before the backup may be back (a deletion it lost).  The grant
+	 * cursor counts in the same seq.
+	 */
+	if ((ret = db_cursor_set(db, 0, 0)) != 0 ||
+	    (ret = db_state_set(db, "grant_cursor", 0)) != 0 ||
+	    (ret = db_state_set(db, "generation", generation)) != 0)
+		goto out;
+	*reoffered = n;
+ out:
+	free(ids);
+	return ret;
+}
+
+int
+db_reoffer_hold(sqlite3 *db, const struct db_change *c)
+{
+	return db_run(db, "UPDATE reoffer SET held = 1 WHERE record_id = ?1",
+	    c->rec.record_id, 0);
+}
+
+int
+db_reoffer_retry(sqlite3 *db)
+{
+	return db_exec(db, "UPDATE reoffer SET held = 0 WHERE held = 1");
+}
+
+int
+db_reoffer_held(sqlite3 *db, int64_t *n)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 ret;
+
+	*n = 0;
+	if ((ret = db_prep(db, "SELECT count(*) FROM reoffer WHERE held = 1",
+	    &s)) != 0)
+		return ret;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
 	return ret;
 }

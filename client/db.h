@@ -82,6 +82,7 @@ struct db_change {
 	int64_t			 seq;		/* outbox order */
 	char			 change_id[DB_UUID_LEN + 1];
 	struct db_record	 rec;		/* rec.version = base_version */
+	int64_t			 lost_version;	/* a re-offer: db_restore() */
 };
 
 /*
@@ -109,7 +110,7 @@ int	db_pushed(sqlite3 *, const struct db_change *, int64_t version);
  * queue the result again.  *nconflicts: fields now in conflict.
  */
 int	db_conflict(sqlite3 *, const struct db_change *,
-	    const struct db_record *cur, size_t *nconflicts);
+	    const struct db_record *cur, int no_base, size_t *nconflicts);
 /* The server refused the change for good (forbidden, invalid). */
 int	db_rejected(sqlite3 *, const struct db_change *);
 
@@ -127,6 +128,28 @@ int	db_pulled(sqlite3 *, const struct db_record *, size_t *nconflicts);
 int	db_self_set(sqlite3 *, const char *user_id, const char *user_name);
 int	db_self_get(sqlite3 *, char id[MARKER_ID_MAX + 1],
 	    char name[MARKER_NAME_MAX + 1]);
+/*
+ * After the server was restored from a backup (docs/PROTOCOL.md,
+ * "Restore"), in the caller's transaction: every record held at a
+ * version above "restore_seq" is queued again as a re-offer
+ * (db_change.lost_version: the version held), with its other pending
+ * rows folded into it; the pull and grant cursors go back to 0 and
+ * "generation" is remembered.  *reoffered: how many records.
+ */
+int	db_restore(sqlite3 *, int64_t generation, int64_t restore_seq,
+	    size_t *reoffered);
+/*
+ * The server refused re-offer "c" (not a member of its case now: the
+ * case or the membership came after the backup): it stays, is not
+ * offered again in this sync and counts with the keyless ones, and
+ * db_reoffer_retry() (at the next sync) offers it again.
+ */
+int	db_reoffer_hold(sqlite3 *, const struct db_change *c);
+int	db_reoffer_retry(sqlite3 *);
+/* How many re-offers are held now. */
+int	db_reoffer_held(sqlite3 *, int64_t *n);
+/* The server generation this laptop last synced with (0: none). */
+int	db_generation_get(sqlite3 *, int64_t *gen);
 
 /* Delete every trace of a case; *n gets the number of records. */
 int	db_purge_case(sqlite3 *, const char *case_id, uint32_t *n);

@@ -414,8 +414,9 @@ keys_need_key(sqlite3 *db, const Casesync__V1__KeyNeed *n,
 {
 	int	r;
 
+	/* an epoch a server restore lost opens again with its own key */
 	if ((r = keys_case_get(db, n->case_id, n->epoch, !n->new_epoch, key,
-	    found)) != 0 || *found || !n->new_epoch)
+	    found)) != 0 || *found || !n->new_epoch || n->reopen)
 		return r;
 	/*
 	 * Any holder may open the next epoch, also one without the current

@@ -467,6 +467,16 @@ keys_pending_put(sqlite3 *db, const struct db_record *r)
 }
 
 int
+keys_pending_reset(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+
+	if (db_prep(db, "DELETE FROM sealed_pending", &s) != 0)
+		return CS_ERR_DB;
+	return keys_done(db, s);
+}
+
+int
 keys_pending_count(sqlite3 *db, int64_t *n)
 {
 	sqlite3_stmt	*s;

@@ -97,5 +97,11 @@ int	keys_pending_take(sqlite3 *, const struct keyring *kr,
 	    int (*cb)(const struct db_record *sealed, void *), void *arg);
 /* Pending records (waiting for a key). */
 int	keys_pending_count(sqlite3 *, int64_t *n);
+/*
+ * Forget every record waiting for its key (after a server restore:
+ * their versions may be gone; the pull from the start brings back what
+ * the server holds).
+ */
+int	keys_pending_reset(sqlite3 *);
 
 #endif /* CLIENT_KEYS_H */

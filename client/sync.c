@@ -247,12 +247,24 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 			}
 			if (r != 0)
 				goto fail;
-			r = db_conflict(db, &chs[i], &cur, &nc);
+			r = db_conflict(db, &chs[i], &cur,
+			    cr->no_common_base, &nc);
 			free(plain);
 			plain = NULL;
 			st->conflicts += nc;
 			break;
 		case CASESYNC__V1__CHANGE_STATUS__CHANGE_FORBIDDEN:
+			if (chs[i].lost_version != 0) {
+				/* the case or membership may be made again */
+				log_warnx("record %s of case %s: the restored "
+				    "server does not let this user write the "
+				    "case (made after its backup?): kept, and "
+				    "offered again at every sync",
+				    chs[i].rec.record_id, chs[i].rec.case_id);
+				r = db_reoffer_hold(db, &chs[i]);
+				moved = 0;
+				break;
+			}
 			/* kept until someone decides: never dropped unseen */
 			if ((r = nolost_hold(db, &chs[i], cr->held)) == 0 &&
 			    (r = nolost_hold_rest(db,
@@ -339,6 +351,7 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		cv[i].change_id = chs[i].change_id;
 		cv[i].record = &rv[i];
 		cv[i].base_version = (uint64_t)chs[i].rec.version;
+		cv[i].lost_version = (uint64_t)chs[i].lost_version;
 		cp[i] = &cv[i];
 	}
 	casesync__v1__envelope__init(&env);

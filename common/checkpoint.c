@@ -13,6 +13,10 @@
 
 #define CHECKPOINT_DOMAIN	"casesync audit checkpoint v1"
 #define CHECKPOINT_READ_DOMAIN	"casesync read log head v1"
+#define CHECKPOINT_RESTORE_DOMAIN	"casesync audit restore v1"
+
+_Static_assert(sizeof(CHECKPOINT_RESTORE_DOMAIN) - 1 <= 32,
+    "the restore domain fits its 32 bytes");
 
 static void
 checkpoint_put_u64(uint8_t *p, uint64_t v)
@@ -52,6 +56,42 @@ checkpoint_verify(uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
 	uint8_t	msg[CHECKPOINT_MSG_LEN];
 
 	checkpoint_message(size, root, time, msg);
+	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), pk) != 0)
+		return CS_ERR_TAMPERED;
+	return 0;
+}
+
+void
+checkpoint_restore_message(const struct checkpoint_restore *r,
+    uint8_t msg[CHECKPOINT_RESTORE_LEN])
+{
+	uint8_t	*p = msg;
+
+	memset(p, 0, 32);
+	memcpy(p, CHECKPOINT_RESTORE_DOMAIN,
+	    sizeof(CHECKPOINT_RESTORE_DOMAIN) - 1);
+	p += 32;
+	checkpoint_put_u64(p, r->generation);
+	checkpoint_put_u64(p + 8, (uint64_t)r->backup_time);
+	checkpoint_put_u64(p + 16, r->backup_size);
+	p += 24;
+	memcpy(p, r->backup_root, MERKLE_HASH_LEN);
+	p += MERKLE_HASH_LEN;
+	checkpoint_put_u64(p, r->old_size);
+	p += 8;
+	memcpy(p, r->old_root, MERKLE_HASH_LEN);
+	p += MERKLE_HASH_LEN;
+	checkpoint_put_u64(p, (uint64_t)r->restored_at);
+	checkpoint_put_u64(p + 8, r->restore_seq);
+}
+
+int
+checkpoint_restore_verify(const struct checkpoint_restore *r,
+    const uint8_t sig[CHECKPOINT_SIG_LEN], const uint8_t pk[CHECKPOINT_PK_LEN])
+{
+	uint8_t	msg[CHECKPOINT_RESTORE_LEN];
+
+	checkpoint_restore_message(r, msg);
 	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), pk) != 0)
 		return CS_ERR_TAMPERED;
 	return 0;

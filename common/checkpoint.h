@@ -36,4 +36,30 @@ int	checkpoint_verify(uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
 void	checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 	    uint8_t msg[CHECKPOINT_READ_HEAD_LEN]);
 
+/*
+ * A server restore (docs/AUDIT.md, "Restore"), as the audit key signs
+ * it: the restored run's generation, the backup (when taken, its log's
+ * size and root), the log it replaced (size and root; 0 and zeros when
+ * that log was lost too), when the restore was made and the backup's
+ * change sequence.  The message is a 32-byte domain string, then each
+ * field in this order, numbers as 8-byte big-endian.
+ */
+struct checkpoint_restore {
+	uint64_t	generation;
+	int64_t		backup_time;
+	uint64_t	backup_size;
+	uint8_t		backup_root[MERKLE_HASH_LEN];
+	uint64_t	old_size;
+	uint8_t		old_root[MERKLE_HASH_LEN];
+	int64_t		restored_at;
+	uint64_t	restore_seq;
+};
+#define CHECKPOINT_RESTORE_LEN	(32 + 8 * 6 + 2 * MERKLE_HASH_LEN)
+void	checkpoint_restore_message(const struct checkpoint_restore *,
+	    uint8_t msg[CHECKPOINT_RESTORE_LEN]);
+/* 0 if "sig" is "pk"'s signature of the restore, else CS_ERR_TAMPERED. */
+int	checkpoint_restore_verify(const struct checkpoint_restore *,
+	    const uint8_t sig[CHECKPOINT_SIG_LEN],
+	    const uint8_t pk[CHECKPOINT_PK_LEN]);
+
 #endif /* CHECKPOINT_H */

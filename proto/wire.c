@@ -109,6 +109,7 @@ wire_push_ok(const Casesync__V1__PushRequest *p)
 	for (i = 0; i < p->n_changes; i++)
 		if (p->changes[i] == NULL ||
 		    !wire_uuid_ok(p->changes[i]->change_id) ||
+		    p->changes[i]->lost_version > INT64_MAX ||
 		    !wire_record_ok(p->changes[i]->record) ||
 		    p->changes[i]->record->author_user_id[0] != '\0' ||
 		    p->changes[i]->record->author_user_name[0] != '\0')
@@ -211,6 +212,34 @@ wire_case_list_ok(const Casesync__V1__CaseList *m)
 	return 1;
 }
 
+/* The restore statement and its two proofs (docs/AUDIT.md, "Restore"). */
+static int
+wire_restore_ok(const Casesync__V1__CheckpointResponse *m)
+{
+	const Casesync__V1__AuditRestore	*r = m->restore;
+	size_t					 i;
+
+	if (r == NULL)
+		return m->n_restore_consistency == 0 &&
+		    m->n_old_consistency == 0;
+	if (r->generation == 0 || r->generation > INT64_MAX ||
+	    r->backup_size > INT64_MAX || r->old_size > INT64_MAX ||
+	    r->restore_seq > INT64_MAX ||
+	    !wire_bytes_ok(&r->backup_root, 32, 32) ||
+	    !wire_bytes_ok(&r->old_root, 32, 32) ||
+	    !wire_bytes_ok(&r->signature, 64, 64) ||
+	    m->n_restore_consistency > WIRE_PROOF_MAX ||
+	    m->n_old_consistency > WIRE_PROOF_MAX)
+		return 0;
+	for (i = 0; i < m->n_restore_consistency; i++)
+		if (!wire_bytes_ok(&m->restore_consistency[i], 32, 32))
+			return 0;
+	for (i = 0; i < m->n_old_consistency; i++)
+		if (!wire_bytes_ok(&m->old_consistency[i], 32, 32))
+			return 0;
+	return 1;
+}
+
 static int
 wire_checkpoint_ok(const Casesync__V1__CheckpointResponse *m)
 {
@@ -226,7 +255,7 @@ wire_checkpoint_ok(const Casesync__V1__CheckpointResponse *m)
 	for (i = 0; i < m->n_consistency; i++)
 		if (!wire_bytes_ok(&m->consistency[i], 32, 32))
 			return 0;
-	return 1;
+	return wire_restore_ok(m);
 }
 
 static int
@@ -261,7 +290,10 @@ wire_validate(const wire_env *e)
 		    wire_str_ok(e->hello->device_id, WIRE_STR_MAX);
 	case CASESYNC__V1__ENVELOPE__MSG_WELCOME:
 		return wire_str_ok(e->welcome->server_version,
-		    WIRE_STR_MAX) && wire_identity_ok(e->welcome->identity);
+		    WIRE_STR_MAX) && wire_identity_ok(e->welcome->identity) &&
+		    e->welcome->generation <= INT64_MAX &&
+		    e->welcome->restore_seq <= INT64_MAX &&
+		    e->welcome->server_seq <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);
@@ -311,7 +343,8 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST:
 		return wire_case_list_ok(e->case_list);
 	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST:
-		return e->checkpoint_request->old_size <= INT64_MAX;
+		return e->checkpoint_request->old_size <= INT64_MAX &&
+		    e->checkpoint_request->generation <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE:
 		return wire_checkpoint_ok(e->checkpoint_response);
 	case CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD:

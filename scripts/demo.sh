@@ -247,6 +247,11 @@ kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 start_server
 anna sync
 run ctl audit query --type cert_renew
+say "The beheerder backs the server up while it runs (checked, 0600)"
+run ctl backup --out "$D/backup.db"
+ls -l "$D/backup.db"
+echo "(casesyncctl restore --from FILE puts it back with casesyncd stopped;"
+echo " laptops then re-offer what it lacks: docs/ADMIN.md)"
 
 say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"

@@ -142,6 +142,9 @@ void	audit_checkpoint_message(const struct audit_checkpoint *,
 /* Set cp->pk and cp->sig for cp->size, root and time. */
 int	audit_checkpoint_sign(const struct audit_key *,
 	    struct audit_checkpoint *cp);
+/* Sign a server restore (checkpoint.h) with the audit key. */
+int	audit_restore_sign(const struct audit_key *,
+	    const struct checkpoint_restore *, uint8_t sig[AUDIT_SIG_LEN]);
 /* 0 if the signature is good under "pk", else CS_ERR_TAMPERED. */
 int	audit_checkpoint_verify(const struct audit_checkpoint *,
 	    const uint8_t pk[AUDIT_PK_LEN]);

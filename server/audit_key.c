@@ -245,3 +245,15 @@ audit_checkpoint_verify(const struct audit_checkpoint *cp,
 	return checkpoint_verify((uint64_t)cp->size, cp->root, cp->time,
 	    cp->sig, pk);
 }
+
+int
+audit_restore_sign(const struct audit_key *k,
+    const struct checkpoint_restore *r, uint8_t sig[AUDIT_SIG_LEN])
+{
+	uint8_t	msg[CHECKPOINT_RESTORE_LEN];
+
+	checkpoint_restore_message(r, msg);
+	if (crypto_sign_detached(sig, NULL, msg, sizeof(msg), k->sk) != 0)
+		return CS_ERR_CRYPTO;
+	return 0;
+}

@@ -32,6 +32,7 @@
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_restore.h"
 #include "util.h"
 #include "wire.h"
 
@@ -263,26 +264,87 @@ audit_sync_proof(struct worker *w, uint64_t old,
 	return 0;
 }
 
+/*
+ * A laptop whose checkpoint, of an earlier generation, is beyond the
+ * backup's log cannot be shown a consistency proof to this log: show
+ * it the newest restore instead
+ * (docs/AUDIT.md, "Restore"), with a proof that this log extends the
+ * backup's, and one that its checkpoint was a prefix of the old head
+ * the restore names, when the old log's leaves were kept.  *have = 0:
+ * nothing to show.
+ */
+static int
+audit_sync_restore(struct worker *w, const Casesync__V1__CheckpointRequest *q,
+    const struct audit_checkpoint *cp, struct store_restore *rs,
+    uint8_t bproof[][MERKLE_HASH_LEN], size_t *nb,
+    uint8_t oproof[][MERKLE_HASH_LEN], size_t *no, int *have)
+{
+	struct store_gen	g;
+	uint64_t		old = q->old_size;
+	size_t			len = 0;
+	int			r;
+
+	*nb = *no = 0;
+	*have = 0;
+	if (old == 0)
+		return 0;
+	/* a checkpoint of this generation needs no restore explained */
+	if ((r = store_generation(w->st, &g)) != 0)
+		return r;
+	if (g.generation == 0 || q->generation == (uint64_t)g.generation)
+		return 0;
+	if ((r = store_restore_latest(w->st, rs)) != 0)
+		return r == CS_ERR_NOT_FOUND ? 0 : r;
+	if (old <= rs->r.backup_size ||
+	    rs->r.backup_size > (uint64_t)cp->size)
+		return 0;
+	if (rs->r.backup_size > 0 && rs->r.backup_size < (uint64_t)cp->size) {
+		if ((r = store_audit_proof(w->st, rs->r.backup_size,
+		    (uint64_t)cp->size, bproof, &len)) != 0)
+			return r;
+		*nb = len / MERKLE_HASH_LEN;
+	}
+	if (rs->r.old_size > 0 && old < rs->r.old_size) {
+		r = store_restore_old_proof(w->st, rs, old, oproof, &len);
+		if (r != 0 && r != CS_ERR_TAMPERED)
+			return r;
+		/* without the old leaves the laptop decides without it */
+		*no = r == 0 ? len / MERKLE_HASH_LEN : 0;
+	}
+	*have = 1;
+	return 0;
+}
+
 int
 audit_handle(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
 {
 	Casesync__V1__CheckpointResponse	 resp;
 	Casesync__V1__Checkpoint		 c;
+	Casesync__V1__AuditRestore		 ar;
 	ProtobufCBinaryData			 items[MERKLE_PROOF_MAX];
+	ProtobufCBinaryData			 bitems[MERKLE_PROOF_MAX];
+	ProtobufCBinaryData			 oitems[MERKLE_PROOF_MAX];
 	struct audit_checkpoint			 cp;
+	struct store_restore			 rs;
 	uint8_t					 proof[MERKLE_PROOF_MAX]
 						    [MERKLE_HASH_LEN];
+	uint8_t					 bproof[MERKLE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
+	uint8_t					 oproof[MERKLE_PROOF_MAX]
+						    [MERKLE_HASH_LEN];
 	wire_env				 env;
-	size_t					 i, count;
-	int					 r;
+	size_t					 i, count, nb, no;
+	int					 r, restored;
 
 	if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD)
 		return audit_read_upload(w, dev, req, max_frame, out);
 	/* any enrolled device may check the log's integrity */
 	if ((r = audit_sync_latest(w, &cp)) != 0 ||
 	    (r = audit_sync_proof(w, req->checkpoint_request->old_size, &cp,
-	    proof, &count)) != 0) {
+	    proof, &count)) != 0 ||
+	    (r = audit_sync_restore(w, req->checkpoint_request, &cp, &rs,
+	    bproof, &nb, oproof, &no, &restored)) != 0) {
 		log_warnx("audit: checkpoint request: %s", cs_err(r));
 		return wire_error(out, req->id,
 		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
@@ -306,6 +368,34 @@ audit_handle(struct worker *w, const struct store_device *dev,
 	resp.checkpoint = &c;
 	resp.consistency = items;
 	resp.n_consistency = count;
+	if (restored) {
+		casesync__v1__audit_restore__init(&ar);
+		ar.generation = rs.r.generation;
+		ar.backup_time = rs.r.backup_time;
+		ar.backup_size = rs.r.backup_size;
+		ar.backup_root.data = rs.r.backup_root;
+		ar.backup_root.len = MERKLE_HASH_LEN;
+		ar.old_size = rs.r.old_size;
+		ar.old_root.data = rs.r.old_root;
+		ar.old_root.len = MERKLE_HASH_LEN;
+		ar.restored_at = rs.r.restored_at;
+		ar.restore_seq = rs.r.restore_seq;
+		ar.signature.data = rs.sig;
+		ar.signature.len = AUDIT_SIG_LEN;
+		for (i = 0; i < nb; i++) {
+			bitems[i].data = bproof[i];
+			bitems[i].len = MERKLE_HASH_LEN;
+		}
+		for (i = 0; i < no; i++) {
+			oitems[i].data = oproof[i];
+			oitems[i].len = MERKLE_HASH_LEN;
+		}
+		resp.restore = &ar;
+		resp.restore_consistency = bitems;
+		resp.n_restore_consistency = nb;
+		resp.old_consistency = oitems;
+		resp.n_old_consistency = no;
+	}
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE;
 	env.checkpoint_response = &resp;

@@ -252,7 +252,8 @@ keys_need_cb(const char *case_id, uint32_t epoch, int new_epoch,
 	if (k->nn > 0) {
 		n = &k->nm[k->nn - 1];
 		if (strcmp(n->case_id, case_id) != 0 || n->epoch != epoch ||
-		    n->new_epoch != (new_epoch != 0))
+		    n->new_epoch != (new_epoch != 0) ||
+		    n->reopen != (new_epoch == 2))
 			n = NULL;
 	}
 	if (n == NULL) {
@@ -262,6 +263,8 @@ keys_need_cb(const char *case_id, uint32_t epoch, int new_epoch,
 			return CS_ERR_ALLOC;
 		n->epoch = epoch;
 		n->new_epoch = new_epoch != 0;
+		/* an epoch a restore lost (store_key_needs) */
+		n->reopen = new_epoch == 2;
 		k->np[k->nn++] = n;
 	}
 	if ((r = keys_add_user(k, to_user, NULL, &name)) != 0)

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pki.h"
 #include "renew.h"
+#include "runlock.h"
 #include "sandbox.h"
 #include "server.h"
 #include "tlsio.h"
@@ -98,7 +99,7 @@ main(int argc, char *argv[])
 	uint64_t	 nfault;
 	char		 err[512];
 	unsigned	 nworkers, port;
-	int		 ch, debug = 0, verbose = 0, sig;
+	int		 ch, debug = 0, verbose = 0, sig, r, runlock;
 	long		 ncpu;
 
 	while ((ch = getopt(argc, argv, "df:l:p:vw:")) != -1) {
@@ -157,6 +158,11 @@ main(int argc, char *argv[])
 	if (config_path(&srv.cfg, "server.db", srv.db_path,
 	    sizeof(srv.db_path)) != 0)
 		fatalx("data_dir too long");
+	/* held until exit: casesyncctl restore waits for it (runlock.h) */
+	if ((r = runlock_take(srv.cfg.data_dir, &runlock)) != 0)
+		fatalx("%s: %s", srv.cfg.data_dir, r == CS_ERR_EXISTS ?
+		    "casesyncd already runs here, or casesyncctl restore does" :
+		    "cannot take the run lock");
 	srv.ca = load_cert(&srv.cfg, "ca.crt");
 	srv.ca_key = load_key(&srv.cfg, "ca.key");
 	if (audit_key_open(srv.cfg.data_dir, &srv.audit_key) != 0)

@@ -40,6 +40,7 @@
 #include "session.h"
 #include "store.h"
 #include "store_renew.h"
+#include "store_restore.h"
 #include "sync.h"
 #include "tlsio.h"
 #include "transfer.h"
@@ -324,7 +325,9 @@ session_hello(struct session *s, const wire_env *req)
 	Casesync__V1__Limits		 lim;
 	Casesync__V1__Identity		 id;
 	char				 devid[24], uid[24], msg[256];
+	struct store_gen		 g;
 	struct buf			*in;
+	int64_t				 seq;
 	int				 r;
 
 	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
@@ -390,6 +393,14 @@ session_hello(struct session *s, const wire_env *req)
 		session_identity(s, &id, devid, sizeof(devid), uid,
 		    sizeof(uid));
 		wel.identity = &id;
+		/* which run of the server this is (store_restore.h) */
+		if ((r = store_generation(s->w->st, &g)) != 0 ||
+		    (r = store_seq(s->w->st, &seq)) != 0)
+			return r;
+		wel.generation = (uint64_t)g.generation;
+		wel.restore_seq = (uint64_t)g.restore_seq;
+		wel.backup_time = g.backup_time;
+		wel.server_seq = (uint64_t)seq;
 	}
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;

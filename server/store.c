@@ -29,6 +29,7 @@
 #include "store_keys.h"
 #include "store_late.h"
 #include "store_renew.h"
+#include "store_restore.h"
 #include "wire_keys.h"
 #include "token.h"
 #include "util.h"
@@ -384,6 +385,8 @@ store_open(const char *path, int create, struct store **out)
 	if ((r = store_late_schema(st)) != 0)	/* store_late.c */
 		goto out;
 	if ((r = store_renew_schema(st)) != 0)	/* store_renew.c */
+		goto out;
+	if ((r = store_restore_schema(st)) != 0)	/* store_restore.c */
 		goto out;
 	*out = st;
 	st = NULL;	/* transferred */

@@ -135,12 +135,14 @@ struct store_change {
 	const char		*change_id;	/* validated UUID */
 	struct store_record	 rec;		/* body borrowed */
 	int64_t			 base_version;
+	int64_t			 lost_version;	/* a re-offer, store_restore.h */
 };
 
 struct store_change_result {
 	int			 status;	/* enum store_change_status */
 	int64_t			 version;	/* APPLIED: the record's seq */
 	int			 has_current;	/* CONFLICT: current record */
+	int			 no_common_base;	/* CONFLICT of a re-offer */
 	struct store_record	 current;	/* body malloc'd, see below */
 	/* store_late.h: written before write access was lost, or kept */
 	int			 late;		/* APPLIED as a late change */

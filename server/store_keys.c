@@ -21,6 +21,7 @@
 #include "store_int.h"
 #include "store_keys.h"
 #include "store_keys_int.h"
+#include "store_restore.h"
 #include "wire_keys.h"
 
 static const char store_keys_sql[] =
@@ -389,6 +390,13 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  WHERE (s.case_id IS NULL AND EXISTS (SELECT 1 FROM"
 	    "  case_members m WHERE m.case_id = k.case_id AND"
 	    "  m.user_id = ?1)) OR s.rotate = 1"
+	    /* epochs a restore lost, that this user's re-offers use: 2 */
+	    " UNION ALL"
+	    " SELECT k.case_id, s.epoch + 1, 2, k.user_id FROM keyed k"
+	    "  JOIN key_state s ON s.case_id = k.case_id WHERE s.rotate = 0"
+	    "  AND EXISTS (SELECT 1 FROM restore_epochs e WHERE"
+	    "  e.case_id = k.case_id AND e.user_id = ?1 AND"
+	    "  e.epoch > s.epoch)"
 	    " ORDER BY 1, 2, 3, 4 LIMIT ?2", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
@@ -504,7 +512,12 @@ store_keys_one(struct store *st, const struct store_user *u,
 	cur >>= 1;
 	if (to_id == u->id) {
 		/* a grant to oneself only opens an epoch: the first (a
-		 * member), or the next one of a case that must rotate */
+		 * member), or the next one of a case that must rotate, or
+		 * one a restore lost (store_restore.h) */
+		if (cur > 0 && !rotate && g->epoch == cur + 1 &&
+		    (r = store_restore_epoch_lost(st, g->case_id, u->id,
+		    g->epoch, &rotate)) != 0)
+			return r;
 		if (g->epoch != cur + 1 || (cur > 0 && !rotate))
 			return CS_ERR_STATE;
 		if (cur == 0) {

@@ -81,7 +81,9 @@ int	store_case_holders(struct store *, const char *case_id,
 	    int (*cb)(const char *name, void *), void *arg);
 /*
  * What "u" should grant: cb(case_id, epoch, new_epoch, user_id, arg)
- * for at most "max" (case, epoch, user) in case and epoch order.
+ * for at most "max" (case, epoch, user) in case and epoch order;
+ * new_epoch is 2 for an epoch a restore lost (store_restore.h), to be
+ * opened again with the key "u" holds.
  */
 int	store_key_needs(struct store *, int64_t user_id, size_t max,
 	    int (*cb)(const char *case_id, uint32_t epoch, int new_epoch,

@@ -30,6 +30,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_late.h"
+#include "store_restore.h"
 
 enum {
 	Q_SEQ_GET,
@@ -219,15 +220,15 @@ store_result_current(sqlite3_stmt *s, struct store_change_result *res)
 
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *c, struct store_change_result *res,
-    int64_t *seq)
+    const struct store_change *c, int64_t restore_seq,
+    struct store_change_result *res, int64_t *seq)
 {
 	const struct store_record	*in = &c->rec;
 	sqlite3_stmt			*s;
 	int64_t				 cur_version = 0;
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
-	int				 rc, m, exists = 0, late = 0;
+	int				 rc, m, exists = 0, late = 0, reoffer, apply;
 
 	memset(res, 0, sizeof(*res));
 	/* a retry of something already applied: its original result */
@@ -263,7 +264,18 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	} else if (rc != SQLITE_DONE)
 		return CS_ERR_DB;
 
-	if (exists && (strcmp(cur_case, in->case_id) != 0 ||
+	/* a re-offer after a restore (store_restore.h) */
+	reoffer = restore_seq > 0 && c->lost_version > restore_seq &&
+	    (!exists || (strcmp(cur_case, in->case_id) == 0 &&
+	    strcmp(cur_kind, in->kind) == 0));
+	apply = 1;
+	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
+	    store_is_append_only(in->kind), restore_seq, &apply,
+	    &res->no_common_base)) != 0) {
+		sqlite3_reset(s);
+		return rc;
+	}
+	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
 	    strcmp(cur_kind, in->kind) != 0 ||
 	    store_is_append_only(in->kind))) {
 		/* a record never moves case or kind; append-only is final */
@@ -271,11 +283,12 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		sqlite3_reset(s);
 		return 0;
 	}
-	if (!exists && c->base_version != 0) {
+	if (!reoffer && !exists && c->base_version != 0) {
 		res->status = STORE_CHANGE_INVALID;
 		return 0;
 	}
-	if (exists && cur_version != c->base_version) {
+	if ((reoffer && !apply) ||
+	    (!reoffer && exists && cur_version != c->base_version)) {
 		res->status = STORE_CHANGE_CONFLICT;
 		res->version = cur_version;
 		rc = store_result_current(s, res);
@@ -283,7 +296,6 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return rc;
 	}
 	sqlite3_reset(s);
-
 	(*seq)++;
 	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
 	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
@@ -309,6 +321,9 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		return CS_ERR_DB;
+	if (reoffer && (rc = store_reoffer_note(st, c, *seq,
+	    device_id)) != 0)
+		return rc;
 	res->status = STORE_CHANGE_APPLIED;
 	res->version = *seq;
 	res->late = late;
@@ -330,20 +345,28 @@ store_push_with(struct store *st, int64_t user_id, int64_t device_id,
     struct store_change_result *res, int64_t *last_seq,
     int (*in_tx)(struct store *, void *), void *arg)
 {
-	int64_t	seq, seq0;
-	size_t	i;
-	int	r;
+	struct store_gen	g;
+	int64_t			seq, seq0;
+	size_t			i;
+	int			r;
 
 	*last_seq = 0;
 	memset(res, 0, n * sizeof(*res));
+	memset(&g, 0, sizeof(g));
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_seq(st, &seq)) != 0)
 		goto fail;
+	/* re-offers are rare: the generation is read only for them */
+	for (i = 0; i < n; i++)
+		if (chs[i].lost_version > 0)
+			break;
+	if (i < n && (r = store_generation(st, &g)) != 0)
+		goto fail;
 	seq0 = seq;
 	for (i = 0; i < n; i++) {
 		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
-		    &res[i], &seq)) != 0) {
+		    g.restore_seq, &res[i], &seq)) != 0) {
 			store_log(st, "push");
 			goto fail;
 		}

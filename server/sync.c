@@ -367,6 +367,8 @@ sync_push(struct worker *w, const struct store_device *dev,
 			goto out;
 		}
 		chs[i].base_version = (int64_t)pr->changes[i]->base_version;
+		/* wire.c checked it fits */
+		chs[i].lost_version = (int64_t)pr->changes[i]->lost_version;
 	}
 	ap.w = w;
 	ap.dev = dev;
@@ -397,6 +399,7 @@ sync_push(struct worker *w, const struct store_device *dev,
 		cr[i].discarded = res[i].discarded != 0;
 		if (res[i].discarded)
 			cr[i].decided_by = res[i].decided_by;
+		cr[i].no_common_base = res[i].no_common_base;
 		if (res[i].has_current) {
 			sync_record_out(&cur[i].rec, &res[i].current,
 			    cur[i].record_id, cur[i].case_id, cur[i].kind,

@@ -25,6 +25,7 @@ struct store;
 #define CTL_FILE_SRV_KEY	"server.key"
 #define CTL_FILE_SRV_CRT	"server.crt"
 #define CTL_FILE_DB		"server.db"
+#define CTL_FILE_LOCK		"casesyncd.lock"	/* held while it runs */
 
 #define CTL_PATH_MAX		4096
 
@@ -72,6 +73,8 @@ int	ctl_device_show(struct store *, const char *id);
 int	ctl_held_pending(struct store *, int *n);
 /* ctl_held.c: "transfer decide"; argv[0] is "decide" */
 int	ctl_held_decide(struct ctl *, struct store *, int argc, char **argv);
+int	ctl_backup(struct ctl *, int argc, char **argv);
+int	ctl_restore(struct ctl *, int argc, char **argv);
 
 struct audit_entry;
 /*
@@ -81,6 +84,21 @@ struct audit_entry;
  */
 int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
 	    int sign);
+/*
+ * After a restore: revoke again in "st" the devices "old" (the replaced
+ * database) has revoked, and list the memberships "old" no longer has
+ * (ctl_restore_carry.c).
+ */
+int	ctl_restore_carry(struct ctl *, struct store *old, struct store *st);
+/* Fill in who ran casesyncctl (the account on the server host). */
+void	ctl_audit_actor(struct audit_entry *e);
+/*
+ * "casesyncctl audit verify" of the log in "st" against audit key "pk",
+ * reported on stdout, without recording the reading: CTL_EXIT_OK with
+ * the verified *size and root, else CTL_EXIT_FAIL.
+ */
+int	ctl_audit_check(struct store *, const uint8_t pk[32], uint64_t *size,
+	    uint8_t root[32]);
 /* Audit the revocation of device "id" (a decimal string). */
 int	ctl_audit_revoke(struct ctl *, struct store *, const char *id);
 

@@ -37,7 +37,7 @@
 enum ctl_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 /* Fill in who ran casesyncctl: the account on the server host. */
-static void
+void
 ctl_audit_actor(struct audit_entry *e)
 {
 	struct passwd	*pw;
@@ -510,29 +510,19 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 	return 0;
 }
 
-static int
-ctl_audit_verify(struct ctl *c, int argc, char **argv)
+int
+ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
+    uint64_t *size, uint8_t root[MERKLE_HASH_LEN])
 {
 	struct ctl_verify	 v;
 	struct merkle_frontier	 stf;
-	struct store		*st = NULL;
 	uint8_t			 r1[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
-	char			 hex[2 * MERKLE_HASH_LEN + 1], detail[64];
+	char			 hex[2 * MERKLE_HASH_LEN + 1];
 	int			 r, rv = CTL_EXIT_FAIL;
 
 	memset(&v, 0, sizeof(v));
-	if (argc != 1) {
-		ctl_errx("audit %s: unexpected argument: %s", argv[0],
-		    argv[1]);
-		return CTL_EXIT_USAGE;
-	}
-	if ((rv = ctl_store_open(c, &st)) != 0)
-		goto out;
-	rv = CTL_EXIT_FAIL;
-	if ((r = audit_pub_load(c->dir, v.pk)) != 0) {
-		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
-		goto out;
-	}
+	*size = 0;
+	memcpy(v.pk, pk, AUDIT_PK_LEN);
 	merkle_frontier_init(&v.f);
 	if ((r = store_audit_checkpoints(st, ctl_verify_cp_add, &v)) != 0 ||
 	    (r = store_audit_state(st, &stf)) != 0) {
@@ -566,19 +556,46 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 			    "covered by a signed checkpoint\n",
 			    v.ncps == 0 ? 0LL :
 			    (long long)v.cps[v.ncps - 1].size);
+		*size = v.f.size;
+		memcpy(root, r1, MERKLE_HASH_LEN);
 		rv = CTL_EXIT_OK;
-	} else {
+	} else
 		printf("audit log verification FAILED: %zu problem%s; "
 		    "checkpoints verified up to size %lld\n", v.problems,
 		    v.problems == 1 ? "" : "s", (long long)v.good_size);
-		ctl_errx("audit verify: the audit log has been tampered with");
+ out:
+	free(v.cps);
+	return rv;
+}
+
+static int
+ctl_audit_verify(struct ctl *c, int argc, char **argv)
+{
+	struct store	*st = NULL;
+	uint8_t		 pk[AUDIT_PK_LEN], root[MERKLE_HASH_LEN];
+	uint64_t	 size;
+	char		 detail[64];
+	int		 r, rv = CTL_EXIT_FAIL;
+
+	if (argc != 1) {
+		ctl_errx("audit %s: unexpected argument: %s", argv[0],
+		    argv[1]);
+		return CTL_EXIT_USAGE;
 	}
+	if ((rv = ctl_store_open(c, &st)) != 0)
+		goto out;
+	rv = CTL_EXIT_FAIL;
+	if ((r = audit_pub_load(c->dir, pk)) != 0) {
+		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
+		goto out;
+	}
+	if ((rv = ctl_audit_check(st, pk, &size, root)) != CTL_EXIT_OK)
+		ctl_errx("audit verify: the audit log has been tampered with");
 	(void)str_fmt(detail, sizeof(detail), "verify: %s",
 	    rv == CTL_EXIT_OK ? "ok" : "FAILED");
 	if (ctl_audit_read(c, st, "verify", NULL, detail) != 0)
 		rv = CTL_EXIT_FAIL;
  out:
-	free(v.cps);
 	store_close(st);
 	return rv;
 }

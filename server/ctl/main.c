@@ -63,6 +63,10 @@ static const struct {
 	    "[--reason TEXT]" },
 	{ "glass", ctl_glass,
 	    "glass list" },
+	{ "backup", ctl_backup,
+	    "backup --out FILE" },
+	{ "restore", ctl_restore,
+	    "restore --from FILE   (casesyncd stopped)" },
 	{ "recovery", ctl_recovery,
 	    "recovery init --shares N --threshold K --out DIR\n"
 	    "recovery grant --case ID --to USER [--read-only] "

@@ -95,6 +95,93 @@ test_wire_enroll(void)
 }
 
 static void
+test_wire_restore(void)
+{
+	wire_env				 env, *out = NULL;
+	Casesync__V1__CheckpointResponse	 resp;
+	Casesync__V1__Checkpoint		 cp;
+	Casesync__V1__AuditRestore		 ar;
+	Casesync__V1__Welcome			 wel;
+	ProtobufCBinaryData			 items[WIRE_PROOF_MAX + 1];
+	uint8_t					 h[32], sig[64];
+	size_t					 i;
+
+	TEST_START("restore: Welcome generation and AuditRestore validated");
+	memset(h, 7, sizeof(h));
+	memset(sig, 9, sizeof(sig));
+	for (i = 0; i <= WIRE_PROOF_MAX; i++) {
+		items[i].data = h;
+		items[i].len = sizeof(h);
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__welcome__init(&wel);
+	wel.server_version = (char *)(uintptr_t)"0.1";
+	wel.generation = INT64_MAX;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
+	env.welcome = &wel;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->welcome->generation, INT64_MAX);
+	wire_free(out);
+	wel.generation = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	wel.generation = 1;
+	wel.server_seq = UINT64_MAX;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+
+	casesync__v1__checkpoint_response__init(&resp);
+	casesync__v1__checkpoint__init(&cp);
+	casesync__v1__audit_restore__init(&ar);
+	cp.size = 3;
+	cp.root.data = h;
+	cp.root.len = 32;
+	cp.signature.data = sig;
+	cp.signature.len = 64;
+	cp.public_key.data = h;
+	cp.public_key.len = 32;
+	resp.checkpoint = &cp;
+	ar.generation = 5;
+	ar.backup_size = 2;
+	ar.backup_root.data = h;
+	ar.backup_root.len = 32;
+	ar.old_root.data = h;
+	ar.old_root.len = 32;
+	ar.signature.data = sig;
+	ar.signature.len = 64;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE;
+	env.checkpoint_response = &resp;
+	/* proofs without a restore */
+	resp.restore_consistency = items;
+	resp.n_restore_consistency = 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	resp.restore = &ar;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->checkpoint_response->restore->generation, 5);
+	wire_free(out);
+	resp.n_restore_consistency = WIRE_PROOF_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	resp.n_restore_consistency = 0;
+	resp.old_consistency = items;
+	resp.n_old_consistency = WIRE_PROOF_MAX;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	items[3].len = 31;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	items[3].len = 32;
+	ar.backup_root.len = 31;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ar.backup_root.len = 32;
+	ar.signature.len = 63;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ar.signature.len = 64;
+	ar.generation = 0;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ar.generation = 5;
+	ar.old_size = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	TEST_DONE();
+}
+
+static void
 test_wire_unknown(void)
 {
 	/* id = 7, then field 99 (varint 1): from a newer client */
@@ -383,6 +470,7 @@ main(void)
 		return 1;
 	test_wire_hello();
 	test_wire_enroll();
+	test_wire_restore();
 	test_wire_unknown();
 	test_wire_error();
 	test_wire_record_author();

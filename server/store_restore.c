@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_restore.c - SQL of backups, restores and re-offers (see
+ * store_restore.h).  The tables are created with IF NOT EXISTS on every
+ * open, like the audit tables, so a database from before restores were
+ * possible gets them on its first open.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_audit.h"
+#include "store_int.h"
+#include "store_restore.h"
+
+#define STORE_BACKUP_BUSY_MS	60000	/* a copy waits this long at most */
+
+static const char store_restore_sql[] =
+    "CREATE TABLE IF NOT EXISTS restore_records ("
+    " record_id TEXT PRIMARY KEY NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " lost_version INTEGER NOT NULL) WITHOUT ROWID;"
+    /* key epochs the re-offers of a user use beyond the server's */
+    "CREATE TABLE IF NOT EXISTS restore_epochs ("
+    " case_id TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " PRIMARY KEY (case_id, epoch, user_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS audit_restores ("
+    " generation INTEGER PRIMARY KEY,"
+    " backup_time INTEGER NOT NULL,"
+    " backup_size INTEGER NOT NULL,"
+    " backup_root BLOB NOT NULL CHECK (length(backup_root) = 32),"
+    " old_size INTEGER NOT NULL,"
+    " old_root BLOB NOT NULL CHECK (length(old_root) = 32),"
+    " restored_at INTEGER NOT NULL,"
+    " restore_seq INTEGER NOT NULL,"
+    " sig BLOB NOT NULL CHECK (length(sig) = 64));"
+    "CREATE TABLE IF NOT EXISTS audit_lost ("
+    " generation INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " leaf BLOB NOT NULL CHECK (length(leaf) = 32),"
+    " PRIMARY KEY (generation, idx)) WITHOUT ROWID;";
+
+int
+store_restore_schema(struct store *st)
+{
+	int64_t	n = 0;
+	int	r;
+
+	/* most opens find them there: look before taking the write lock */
+	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE name"
+	    " IN ('restore_records', 'restore_epochs', 'audit_restores',"
+	    " 'audit_lost')", &n, "", NULL, NULL)) != 0)
+		return r;
+	if (n == 4)
+		return 0;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_exec(st, store_restore_sql)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		store_rollback(st);
+	return r;
+}
+
+/* meta(key), 0 when the key is not there. */
+static int
+store_meta0(struct store *st, const char *key, int64_t *v)
+{
+	int	r = store_meta_get(st, key, v);
+
+	return r == CS_ERR_NOT_FOUND ? 0 : r;
+}
+
+static int
+store_meta_put(struct store *st, const char *key, int64_t v)
+{
+	const char	*t[1] = { key };
+
+	return store_do(st, "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+	    " ON CONFLICT(key) DO UPDATE SET value = ?2", NULL, "ti",
+	    (const int64_t[]){ v }, t);
+}
+
+int
+store_generation(struct store *st, struct store_gen *g)
+{
+	int	r;
+
+	memset(g, 0, sizeof(*g));
+	if ((r = store_meta0(st, "generation", &g->generation)) != 0 ||
+	    (r = store_meta0(st, "restore_seq", &g->restore_seq)) != 0 ||
+	    (r = store_meta0(st, "restored_backup_at", &g->backup_time)) != 0)
+		memset(g, 0, sizeof(*g));
+	return r;
+}
+
+int
+store_backup_copy(struct store *st, const char *path)
+{
+	const struct timespec	 step = { 0, 10 * 1000000L };
+	sqlite3			*dst = NULL;
+	sqlite3_backup		*b = NULL;
+	unsigned		 waited = 0;
+	int			 fd, rc, r = CS_ERR_DB, made = 0;
+
+	/* the file exists before SQLite sees it: ours, mode 0600 */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
+		r = errno == EEXIST ? CS_ERR_EXISTS : CS_ERR_SYSTEM;
+		if (r == CS_ERR_SYSTEM)
+			log_warn("backup: %s", path);
+		return r;
+	}
+	close(fd);
+	made = 1;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+		goto out;
+	if ((b = sqlite3_backup_init(dst, "main", st->db, "main")) == NULL)
+		goto out;
+	/*
+	 * All pages in one step: one read transaction on the source, so the
+	 * copy is the database at one instant.  In WAL mode the server's
+	 * writers go on meanwhile; only a checkpoint in progress can make
+	 * the step busy, and then it is tried again.
+	 */
+	for (;;) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_DONE)
+			break;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= STORE_BACKUP_BUSY_MS)
+			goto out;
+		nanosleep(&step, NULL);
+		waited += 10;
+	}
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK)
+		goto out;
+	/* one self-contained file */
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto out;
+	r = 0;
+ out:
+	if (r != 0 && dst != NULL)
+		log_warnx("backup: %s: %s", path, sqlite3_errmsg(dst));
+	if (b != NULL)
+		(void)sqlite3_backup_finish(b);
+	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && r == 0)
+		r = CS_ERR_DB;
+	if (r != 0 && made)
+		(void)unlink(path);
+	return r;
+}
+
+int
+store_backup_stamp(struct store *st, int64_t now)
+{
+	return store_meta_put(st, "backup_at", now);
+}
+
+int
+store_backup_time(struct store *st, int64_t *at)
+{
+	return store_meta0(st, "backup_at", at);
+}
+
+int
+store_integrity(struct store *st, char *msg, size_t msglen)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r;
+
+	msg[0] = '\0';
+	if ((r = store_prepare(st, "PRAGMA integrity_check", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    store_col_text(s, 0, msg, msglen) == 0 && strcmp(msg, "ok") == 0)
+		r = 0;
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_restore_apply(struct store *st, const struct store_restore *rs,
+    const uint8_t (*lost)[MERKLE_HASH_LEN], uint64_t nlost,
+    struct audit_entry *e)
+{
+	const struct checkpoint_restore	*c = &rs->r;
+	sqlite3_stmt			*s = NULL;
+	uint64_t			 i;
+	int				 r;
+
+	if (c->generation > INT64_MAX || c->backup_size > INT64_MAX ||
+	    c->old_size > INT64_MAX || c->restore_seq > INT64_MAX ||
+	    nlost > INT64_MAX - c->backup_size)
+		return CS_ERR_FORMAT;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_meta_put(st, "generation",
+	    (int64_t)c->generation)) != 0 ||
+	    (r = store_meta_put(st, "restore_seq",
+	    (int64_t)c->restore_seq)) != 0 ||
+	    (r = store_meta_put(st, "restored_backup_at",
+	    c->backup_time)) != 0)
+		goto fail;
+	r = CS_ERR_DB;
+	if (store_prepare(st, "INSERT INTO audit_restores(generation,"
+	    " backup_time, backup_size, backup_root, old_size, old_root,"
+	    " restored_at, restore_seq, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9)", &s) != 0)
+		goto fail;
+	if (sqlite3_bind_int64(s, 1, (int64_t)c->generation) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, c->backup_time) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (int64_t)c->backup_size) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 4, c->backup_root, MERKLE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 5, (int64_t)c->old_size) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 6, c->old_root, MERKLE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 7, c->restored_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, (int64_t)c->restore_seq) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 9, rs->sig, CHECKPOINT_SIG_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (store_prepare(st, "INSERT INTO audit_lost(generation, idx, leaf)"
+	    " VALUES (?1, ?2, ?3)", &s) != 0)
+		goto fail;
+	for (i = 0; i < nlost; i++) {
+		if (sqlite3_reset(s) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 1, (int64_t)c->generation) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_int64(s, 2, (int64_t)(c->backup_size + i)) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_blob(s, 3, lost[i], MERKLE_HASH_LEN,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_DONE)
+			goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((r = store_audit_append_in(st, e, 1)) != 0 ||
+	    (r = store_commit(st)) != 0)
+		goto fail;
+	return 0;
+ fail:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	store_rollback(st);
+	return r;
+}
+
+static int
+store_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
+{
+	const void	*p = sqlite3_column_blob(s, col);
+
+	if (p == NULL || sqlite3_column_bytes(s, col) != (int)len)
+		return CS_ERR_TAMPERED;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+int
+store_restore_latest(struct store *st, struct store_restore *rs)
+{
+	struct checkpoint_restore	*c = &rs->r;
+	sqlite3_stmt			*s = NULL;
+	int				 rc, r;
+
+	memset(rs, 0, sizeof(*rs));
+	if ((r = store_prepare(st, "SELECT generation, backup_time,"
+	    " backup_size, backup_root, old_size, old_root, restored_at,"
+	    " restore_seq, sig FROM audit_restores ORDER BY restored_at DESC,"
+	    " rowid DESC LIMIT 1", &s)) != 0)
+		return r;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	r = CS_ERR_DB;
+	if (rc != SQLITE_ROW)
+		goto out;
+	c->generation = (uint64_t)sqlite3_column_int64(s, 0);
+	c->backup_time = sqlite3_column_int64(s, 1);
+	c->backup_size = (uint64_t)sqlite3_column_int64(s, 2);
+	c->old_size = (uint64_t)sqlite3_column_int64(s, 4);
+	c->restored_at = sqlite3_column_int64(s, 6);
+	c->restore_seq = (uint64_t)sqlite3_column_int64(s, 7);
+	if ((r = store_blob(s, 3, c->backup_root, MERKLE_HASH_LEN)) != 0 ||
+	    (r = store_blob(s, 5, c->old_root, MERKLE_HASH_LEN)) != 0 ||
+	    (r = store_blob(s, 8, rs->sig, CHECKPOINT_SIG_LEN)) != 0)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The two statements the old log's leaves are read through. */
+struct store_old_src {
+	sqlite3_stmt	*bak;		/* this log, below backup_size */
+	sqlite3_stmt	*lost;		/* audit_lost, from backup_size on */
+	uint64_t	 backup_size;
+};
+
+static int
+store_old_leaf(uint64_t idx, uint8_t out[MERKLE_HASH_LEN], void *arg)
+{
+	const struct store_old_src	*o = arg;
+	sqlite3_stmt			*s;
+	int				 rc;
+
+	if (idx > INT64_MAX)
+		return CS_ERR_FORMAT;
+	s = idx < o->backup_size ? o->bak : o->lost;
+	if (sqlite3_reset(s) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 1, (int64_t)idx) != SQLITE_OK)
+		return CS_ERR_DB;
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+		return CS_ERR_TAMPERED;	/* a leaf of the old log is missing */
+	if (rc != SQLITE_ROW)
+		return CS_ERR_DB;
+	return store_blob(s, 0, out, MERKLE_HASH_LEN);
+}
+
+int
+store_restore_old_proof(struct store *st, const struct store_restore *rs,
+    uint64_t m, uint8_t proof[][MERKLE_HASH_LEN], size_t *len)
+{
+	struct store_old_src	o;
+	int			r;
+
+	*len = 0;
+	memset(&o, 0, sizeof(o));
+	o.backup_size = rs->r.backup_size;
+	if (m == 0 || m > rs->r.old_size || rs->r.generation > INT64_MAX)
+		return CS_ERR_FORMAT;
+	if ((r = store_prepare(st, "SELECT leaf FROM audit_log WHERE"
+	    " idx = ?1", &o.bak)) != 0 ||
+	    (r = store_prepare(st, "SELECT leaf FROM audit_lost WHERE"
+	    " generation = ?2 AND idx = ?1", &o.lost)) != 0)
+		goto out;
+	if (sqlite3_bind_int64(o.lost, 2, (int64_t)rs->r.generation) !=
+	    SQLITE_OK) {
+		r = CS_ERR_DB;
+		goto out;
+	}
+	/* sqlite3_reset() keeps the generation bound */
+	r = merkle_consistency_proof(m, rs->r.old_size, store_old_leaf, &o,
+	    proof, len);
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(o.bak);
+	sqlite3_finalize(o.lost);
+	return r;
+}
+
+int
+store_reoffer_rule(struct store *st, const struct store_change *c,
+    int exists, int64_t cur_version, int append_only, int64_t restore_seq,
+    int *apply, int *no_base)
+{
+	const char	*t[1] = { c->rec.record_id };
+	int64_t		 lost = 0;
+	int		 r;
+
+	*apply = 0;
+	*no_base = 0;
+	if (!exists) {
+		*apply = 1;	/* the server lost it altogether */
+		return 0;
+	}
+	if (cur_version <= restore_seq) {
+		/*
+		 * Unchanged since the backup: the re-offered version was made
+		 * on top of this one before the restore.  An append-only
+		 * record cannot have changed: the conflict shows it as is.
+		 */
+		*apply = !append_only;
+		return 0;
+	}
+	/* changed since the restore: by a re-offer of a lost version? */
+	r = store_do(st, "SELECT lost_version FROM restore_records WHERE"
+	    " record_id = ?1 AND version = ?2", &lost, "ti",
+	    (const int64_t[]){ cur_version }, t);
+	if (r == CS_ERR_NOT_FOUND) {
+		*no_base = 1;	/* by a new change: no common base known */
+		return 0;
+	}
+	if (r != 0)
+		return r;
+	/* one record's versions before the restore were in a line */
+	*apply = c->lost_version > lost && !append_only;
+	return 0;
+}
+
+int
+store_reoffer_note(struct store *st, const struct store_change *c,
+    int64_t version, int64_t device_id)
+{
+	const char	*t[2] = { c->rec.record_id, c->rec.case_id };
+	int		 r;
+
+	if ((r = store_do(st, "INSERT INTO restore_records(record_id,"
+	    " version, lost_version) VALUES (?1, ?2, ?3) ON CONFLICT"
+	    " (record_id) DO UPDATE SET version = ?2, lost_version = ?3",
+	    NULL, "tii", (const int64_t[]){ version, c->lost_version },
+	    t)) != 0)
+		return r;
+	/*
+	 * Sealed with an epoch the server does not know (opened after the
+	 * backup): its author holds that key and may open it again.
+	 */
+	return store_do(st, "INSERT OR IGNORE INTO restore_epochs(case_id,"
+	    " epoch, user_id) SELECT ?1, ?2, d.user_id FROM devices d WHERE"
+	    " d.id = ?3 AND ?2 > coalesce((SELECT epoch FROM key_state WHERE"
+	    " case_id = ?1), 0)", NULL, "tii",
+	    (const int64_t[]){ c->rec.key_epoch, device_id }, t + 1);
+}
+
+int
+store_restore_epoch_lost(struct store *st, const char *case_id,
+    int64_t user_id, uint32_t epoch, int64_t *yes)
+{
+	const char	*t[1] = { case_id };
+	int64_t		 n = 0;
+	int		 r;
+
+	*yes = 0;
+	if ((r = store_do(st, "SELECT count(*) FROM restore_epochs WHERE"
+	    " case_id = ?1 AND user_id = ?2 AND epoch >= ?3", &n, "tii",
+	    (const int64_t[]){ user_id, epoch }, t)) != 0)
+		return r;
+	*yes = n > 0;
+	return 0;
+}
+
+int
+store_backup_seal(struct store *st)
+{
+	/* a backup is one self-contained file, also after store_open() */
+	return store_exec(st, "PRAGMA journal_mode = DELETE");
+}
+
+int
+store_restore_members(struct store *st,
+    int (*cb)(const char *user, const char *case_id, void *), void *arg)
+{
+	sqlite3_stmt	*s = NULL;
+	char		 user[STORE_NAME_MAX + 1], kase[STORE_UUID_LEN + 1];
+	int		 rc, r;
+
+	if ((r = store_prepare(st, "SELECT u.name, m.case_id FROM"
+	    " case_members m JOIN users u ON u.id = m.user_id"
+	    " ORDER BY u.name, m.case_id", &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_col_text(s, 0, user, sizeof(user)) != 0 ||
+		    store_col_text(s, 1, kase, sizeof(kase)) != 0) {
+			r = CS_ERR_DB;
+			break;
+		}
+		if ((r = cb(user, kase, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
