@@ -113,6 +113,8 @@ $(BUILD)/%.a:
 	$(Q)ar rcs $@ $^
 
 $(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
+# sd_notify(3): READY=1, RELOADING=1, STOPPING=1 for Type=notify
+$(BUILD)/casesyncd: LDLIBS += -lsystemd
 $(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 $(PROGS):

@@ -136,6 +136,18 @@ session_free(struct session *s)
 	free(s);
 }
 
+/* An SSL of the current context (main.c's reload() may swap it). */
+static SSL *
+session_ssl_new(struct server *srv)
+{
+	SSL	*ssl;
+
+	pthread_mutex_lock(&srv->ctx_lock);
+	ssl = SSL_new(srv->ssl_ctx);
+	pthread_mutex_unlock(&srv->ctx_lock);
+	return ssl;
+}
+
 struct session *
 session_new(struct worker *w, int fd, const char *peer)
 {
@@ -157,7 +169,7 @@ session_new(struct worker *w, int fd, const char *peer)
 	/* the input limit grows with authentication (session_set_auth) */
 	if ((s->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_PREAUTH)) == NULL ||
 	    (s->out = buf_new(SESSION_OUT_MAX)) == NULL ||
-	    (s->ssl = SSL_new(w->srv->ssl_ctx)) == NULL ||
+	    (s->ssl = session_ssl_new(w->srv)) == NULL ||
 	    SSL_set_fd(s->ssl, fd) != 1) {
 		log_ssl("session_new");
 		session_free(s);
