@@ -80,7 +80,7 @@ FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
 
 .PHONY: all deps test check demo bench benchbins fuzz lint install clean \
-	testbins
+	testbins uninstall
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -168,12 +168,61 @@ fuzz: deps
 lint:
 	$(Q)sh scripts/lint.sh
 
+# Where `make install` puts things; Debian's own layout with PREFIX=/usr.
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/casesync
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+
+MAN1	= casesync.1
+MAN5	= casesyncd.conf.5
+MAN8	= casesyncctl.8 casesyncd.8
+
+# The unit names the installed casesyncd, wherever PREFIX put it.
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 755 $(BUILD)/casesync $(DESTDIR)$(PREFIX)/bin/casesync
-	install -m 755 $(BUILD)/casesyncd $(DESTDIR)$(PREFIX)/sbin/casesyncd
-	install -m 755 $(BUILD)/casesyncctl \
-	    $(DESTDIR)$(PREFIX)/sbin/casesyncctl
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/casesync $(DESTDIR)$(BINDIR)/casesync
+	install -m 755 $(BUILD)/casesyncd $(DESTDIR)$(SBINDIR)/casesyncd
+	install -m 755 $(BUILD)/casesyncctl $(DESTDIR)$(SBINDIR)/casesyncctl
+	install -m 644 $(addprefix docs/man/,$(MAN1)) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(addprefix docs/man/,$(MAN5)) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(addprefix docs/man/,$(MAN8)) $(DESTDIR)$(MANDIR)/man8
+	sed 's|/usr/sbin/casesyncd|$(SBINDIR)/casesyncd|g' \
+	    contrib/casesyncd.service >$(DESTDIR)$(UNITDIR)/casesyncd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/casesyncd.service
+	install -m 644 contrib/casesync.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/casesync.conf
+	install -m 644 contrib/casesync.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/casesync.conf
+	install -m 644 contrib/casesyncd.conf.sample \
+	    $(DESTDIR)$(DOCDIR)/examples/casesyncd.conf
+	install -m 644 contrib/casesync.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesync
+	ln -sf casesync $(DESTDIR)$(BASHCOMPDIR)/casesyncctl
+	ln -sf casesync $(DESTDIR)$(BASHCOMPDIR)/casesyncd
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/casesync $(DESTDIR)$(SBINDIR)/casesyncd \
+	    $(DESTDIR)$(SBINDIR)/casesyncctl \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MAN1)) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(MAN5)) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN8)) \
+	    $(DESTDIR)$(UNITDIR)/casesyncd.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/casesync.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/casesync.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/casesyncd.conf \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesync \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesyncctl \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesyncd
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san build-bench build-fuzz
