@@ -33,7 +33,11 @@ OPT	?= -O1
 endif
 
 CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient -Iserver
-CFLAGS		+= -std=c11 $(OPT) -g $(WARN) $(HARDEN) -MMD -MP
+# Reproducible: no build directory in the binaries (debug info, __FILE__),
+# so two builds of one tree in different places are byte-identical
+# (`make repro`).  Nothing uses __DATE__ or __TIME__.
+REPRO	= -ffile-prefix-map=$(CURDIR)=.
+CFLAGS		+= -std=c11 $(OPT) -g $(WARN) $(HARDEN) $(REPRO) -MMD -MP
 LDFLAGS		+= -pie -Wl,-z,relro,-z,now,-z,noexecstack
 ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
@@ -80,7 +84,7 @@ FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
 
 .PHONY: all deps test check demo bench benchbins fuzz lint install clean \
-	testbins uninstall
+	testbins uninstall repro
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -167,6 +171,11 @@ fuzz: deps
 
 lint:
 	$(Q)sh scripts/lint.sh
+
+# Build the tree twice, in two different directories, and compare the
+# three programs byte for byte (scripts/repro.sh).
+repro:
+	$(Q)sh scripts/repro.sh
 
 # Where `make install` puts things; Debian's own layout with PREFIX=/usr.
 BINDIR		?= $(PREFIX)/bin
