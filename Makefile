@@ -84,7 +84,7 @@ FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
 
 .PHONY: all deps test check demo bench benchbins fuzz lint install clean \
-	testbins uninstall repro
+	testbins uninstall repro deb
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -177,6 +177,11 @@ lint:
 repro:
 	$(Q)sh scripts/repro.sh
 
+# Build the Debian packages from a copy of the tree and check them
+# (scripts/debtest.sh; needs debhelper).
+deb:
+	$(Q)sh scripts/debtest.sh
+
 # Where `make install` puts things; Debian's own layout with PREFIX=/usr.
 BINDIR		?= $(PREFIX)/bin
 SBINDIR		?= $(PREFIX)/sbin
@@ -213,10 +218,9 @@ install: $(PROGS)
 	    $(DESTDIR)$(TMPFILESDIR)/casesync.conf
 	install -m 644 contrib/casesyncd.conf.sample \
 	    $(DESTDIR)$(DOCDIR)/examples/casesyncd.conf
-	install -m 644 contrib/casesync.bash-completion \
-	    $(DESTDIR)$(BASHCOMPDIR)/casesync
-	ln -sf casesync $(DESTDIR)$(BASHCOMPDIR)/casesyncctl
-	ln -sf casesync $(DESTDIR)$(BASHCOMPDIR)/casesyncd
+	for p in casesync casesyncctl casesyncd; do \
+	    install -m 644 contrib/casesync.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/casesync $(DESTDIR)$(SBINDIR)/casesyncd \
