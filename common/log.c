@@ -128,6 +128,9 @@ log_level_name(int pri)
 {
 	if (pri <= LOG_ERR)
 		return pri == LOG_ERR ? "error" : "fatal";
+	if (pri >= (int)(sizeof(log_level_names) /
+	    sizeof(log_level_names[0])) || log_level_names[pri] == NULL)
+		return "notice";
 	return log_level_names[pri];
 }
 

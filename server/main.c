@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
@@ -193,8 +194,11 @@ main(int argc, char *argv[])
 		    "(casesyncd -h for usage)\n", argv[optind]);
 		return 2;
 	}
-	if (test)
+	if (test) {
+		/* the check names each problem; not the helpers' warnings */
+		log_setlevel(LOG_ERR);
 		return check_config(conf, listen_arg, workers_arg) == 0 ? 0 : 1;
+	}
 
 	sandbox_early();
 	log_init_daemon(debug, "casesyncd");
