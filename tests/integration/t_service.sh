@@ -85,6 +85,28 @@ chmod 0755 "$SRV"
 check "$CONF"; rc=$?
 expect_problem "a data_dir others can enter" "data_dir $SRV: mode 0755"
 chmod 0700 "$SRV"
+# server certificates from the deployment's CA for server.key: one
+# expired yesterday, one expiring in 10 days
+cp "$SRV/server.crt" "$T/server.crt"
+openssl req -new -key "$SRV/server.key" -subj /CN=localhost \
+    -out "$T/srv.csr" || fail "csr"
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' \
+    >"$T/ext"
+for days in -1 10; do
+	openssl x509 -req -in "$T/srv.csr" -CA "$SRV/ca.crt" \
+	    -CAkey "$SRV/ca.key" -days $days -extfile "$T/ext" \
+	    -out "$T/srv$days.crt" 2>/dev/null || fail "sign $days"
+done
+cp "$T/srv-1.crt" "$SRV/server.crt"
+check "$CONF"; rc=$?
+expect_problem "an expired certificate" "server.crt: expired"
+cp "$T/srv10.crt" "$SRV/server.crt"
+check "$CONF"
+expect_eq "-t: expiring soon is not a problem" $? 0
+grep -q 'warning: server.crt: expires within 30 days' "$T/t.err" ||
+    fail "no expiry warning: $(cat "$T/t.err")"
+ok "-t: a certificate expiring within 30 days is a warning"
+cp "$T/server.crt" "$SRV/server.crt"
 
 # all at once: every problem, not only the first
 variant many "workers = 99
@@ -107,6 +129,19 @@ expect_eq "journal: exit status" $? 1
 grep -q '^<2>user "cs-no-such-user": no such user$' "$T/journal.err" ||
     fail "journal: $(cat "$T/journal.err")"
 ok "JOURNAL_STREAM: fatal error with priority <2> on stderr"
+: >"$T/journal.out"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/journal.out") \
+    "$D" -f "$CONF" -l 127.0.0.1:0 -p "$T/pj" 2>>"$T/journal.out" &
+PJ=$!
+i=0
+while [ ! -s "$T/pj" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "journal start"; sleep 0.1
+done
+kill "$PJ"; wait "$PJ"
+grep -q '^<6>casesyncd 0.1.0 listening on 127.0.0.1 port' "$T/journal.out" ||
+    fail "journal: $(cat "$T/journal.out")"
+grep -q '^<6>stopped$' "$T/journal.out" || fail "journal: no <6>stopped"
+ok "JOURNAL_STREAM: a running server's lines carry <6>"
 
 # --- no syslog socket, or a terminal: the fatal error still shows
 if [ ! -S /dev/log ]; then
