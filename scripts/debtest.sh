@@ -12,11 +12,21 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/casesync-deb.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "debtest: FAIL: $*" >&2; exit 1; }
 
+# The source tree as a tar stream: what git knows (committed or not, and
+# new files it does not ignore), else everything but the build output.
+tree_tar() {
+	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z --cached --others \
+		    --exclude-standard | xargs -0 tar cf -)
+	else
+		(cd "$top" && tar cf - --exclude='./build*' --exclude=./.git .)
+	fi
+}
+
 command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null ||
     fail "needs dpkg-dev and debhelper (apt-get install debhelper)"
 mkdir "$tmp/src"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-    xargs -0 tar cf - 2>/dev/null) | (cd "$tmp/src" && tar xf -)
+tree_tar | (cd "$tmp/src" && tar xf -)
 (cd "$tmp/src" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2}" \
     dpkg-buildpackage -us -uc -b >"$tmp/build.log" 2>&1) ||
     { tail -30 "$tmp/build.log"; fail "dpkg-buildpackage"; }

@@ -11,10 +11,20 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/casesync-repro.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 JOBS=${JOBS:-2}
 
+# The source tree as a tar stream: what git knows (committed or not, and
+# new files it does not ignore), else everything but the build output.
+tree_tar() {
+	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z --cached --others \
+		    --exclude-standard | xargs -0 tar cf -)
+	else
+		(cd "$top" && tar cf - --exclude='./build*' --exclude=./.git .)
+	fi
+}
+
 copy() {
 	mkdir -p "$1"
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	    xargs -0 tar cf - 2>/dev/null) | (cd "$1" && tar xf -)
+	tree_tar | (cd "$1" && tar xf -)
 }
 a="$tmp/a"
 b="$tmp/second/tree-b"
