@@ -20,18 +20,18 @@
 
 #include "buf.h"
 #include "audit.h"
+#include "check.h"
 #include "config.h"
 #include "errors.h"
 #include "fault.h"
+#include "lockfile.h"
 #include "log.h"
 #include "pki.h"
 #include "sandbox.h"
 #include "server.h"
+#include "srvfiles.h"
 #include "tlsio.h"
 #include "util.h"
-#include "check.h"
-#include "lockfile.h"
-#include "srvfiles.h"
 
 #define MAIN_CONF_DEFAULT	"/etc/casesync/casesyncd.conf"
 
