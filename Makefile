@@ -33,7 +33,11 @@ OPT	?= -O1
 endif
 
 CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient -Iserver
-CFLAGS		+= -std=c11 $(OPT) -g $(WARN) $(HARDEN) -MMD -MP
+# Reproducible: no build directory in the binaries (debug info, __FILE__),
+# so two builds of one tree in different places are byte-identical
+# (`make repro`).  Nothing uses __DATE__ or __TIME__.
+REPRO	= -ffile-prefix-map=$(CURDIR)=.
+CFLAGS		+= -std=c11 $(OPT) -g $(WARN) $(HARDEN) $(REPRO) -MMD -MP
 LDFLAGS		+= -pie -Wl,-z,relro,-z,now,-z,noexecstack
 ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
@@ -80,7 +84,7 @@ FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 ALL_LIBS	= $(LIBCLIENT) $(LIBSERVER) $(LIBCOMMON)
 
 .PHONY: all deps test check demo bench benchbins fuzz lint install clean \
-	testbins
+	testbins uninstall repro deb
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -113,6 +117,8 @@ $(BUILD)/%.a:
 	$(Q)ar rcs $@ $^
 
 $(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
+# sd_notify(3): READY=1, RELOADING=1, STOPPING=1 for Type=notify
+$(BUILD)/casesyncd: LDLIBS += -lsystemd
 $(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 $(PROGS):
@@ -166,12 +172,70 @@ fuzz: deps
 lint:
 	$(Q)sh scripts/lint.sh
 
+# Build the tree twice, in two different directories, and compare the
+# three programs byte for byte (scripts/repro.sh).
+repro:
+	$(Q)sh scripts/repro.sh
+
+# Build the Debian packages from a copy of the tree and check them
+# (scripts/debtest.sh; needs debhelper).
+deb:
+	$(Q)sh scripts/debtest.sh
+
+# Where `make install` puts things; Debian's own layout with PREFIX=/usr.
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/casesync
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+
+MAN1	= casesync.1
+MAN5	= casesyncd.conf.5
+MAN8	= casesyncctl.8 casesyncd.8
+
+# The unit names the installed casesyncd, wherever PREFIX put it.
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 755 $(BUILD)/casesync $(DESTDIR)$(PREFIX)/bin/casesync
-	install -m 755 $(BUILD)/casesyncd $(DESTDIR)$(PREFIX)/sbin/casesyncd
-	install -m 755 $(BUILD)/casesyncctl \
-	    $(DESTDIR)$(PREFIX)/sbin/casesyncctl
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/casesync $(DESTDIR)$(BINDIR)/casesync
+	install -m 755 $(BUILD)/casesyncd $(DESTDIR)$(SBINDIR)/casesyncd
+	install -m 755 $(BUILD)/casesyncctl $(DESTDIR)$(SBINDIR)/casesyncctl
+	install -m 644 $(addprefix docs/man/,$(MAN1)) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(addprefix docs/man/,$(MAN5)) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(addprefix docs/man/,$(MAN8)) $(DESTDIR)$(MANDIR)/man8
+	sed 's|/usr/sbin/casesyncd|$(SBINDIR)/casesyncd|g' \
+	    contrib/casesyncd.service >$(DESTDIR)$(UNITDIR)/casesyncd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/casesyncd.service
+	install -m 644 contrib/casesync.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/casesync.conf
+	install -m 644 contrib/casesync.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/casesync.conf
+	install -m 644 contrib/casesyncd.conf.sample \
+	    $(DESTDIR)$(DOCDIR)/examples/casesyncd.conf
+	for p in casesync casesyncctl casesyncd; do \
+	    install -m 644 contrib/casesync.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/casesync $(DESTDIR)$(SBINDIR)/casesyncd \
+	    $(DESTDIR)$(SBINDIR)/casesyncctl \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MAN1)) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(MAN5)) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN8)) \
+	    $(DESTDIR)$(UNITDIR)/casesyncd.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/casesync.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/casesync.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/casesyncd.conf \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesync \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesyncctl \
+	    $(DESTDIR)$(BASHCOMPDIR)/casesyncd
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san build-bench build-fuzz

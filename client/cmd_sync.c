@@ -120,7 +120,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
-	int			 ch, r, watch = 0, progress, lock;
+	int			 ch, r, watch = 0, progress, lock = -1;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
@@ -139,8 +139,20 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		fprintf(stderr, "usage: casesync sync [--watch]\n");
 		return EXIT_USAGE;
 	}
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+	/*
+	 * One sync at a time per vault (synclock.h), taken before the
+	 * identity is loaded: a sync that renews the certificate ends the
+	 * old key, so another must not connect with it meanwhile.
+	 */
+	if ((r = synclock_take(cli->dir, &lock)) != 0) {
+		cli_errx("%s: cannot take the sync lock: %s", cli->dir,
+		    cs_err(r));
 		return cli_exit(r);
+	}
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0) {
+		synclock_release(lock);
+		return cli_exit(r);
+	}
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
@@ -152,13 +164,12 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
 		renewal_at_sync(cli, v, &id, c);	/* before a long watch */
+		synclock_release(lock);	/* sync_watch takes it per sync */
+		lock = -1;
 		r = sync_watch(c, db, id.ca, cli->dir, progress, &st,
 		    &cmd_stop);
-	} else if ((r = synclock_take(cli->dir, &lock)) == 0) {
-		if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
-			r = auditcp_check(c, db, id.key); /* the audit log */
-		synclock_release(lock);
-	}
+	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
+		r = auditcp_check(c, db, id.key);	/* the audit log */
 	us = mono_us() - t0;
 	if (r != 0 && !keys_have_self(db))
 		cli_errx("this laptop has no user keys: run casesync keys "
@@ -256,6 +267,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		r = CS_ERR_TAMPERED;
  out:
 	cli_disconnect(v, &id, c);
+	synclock_release(lock);
 	return cli_exit(r);
 }
 

@@ -9,11 +9,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "buf.h"
 #include "config.h"
 #include "errors.h"
 #include "frame.h"
+#include "log.h"
 #include "util.h"
 
 #define CONFIG_LINE_MAX	1024
@@ -37,6 +39,7 @@ config_defaults(struct config *c)
 	c->sandbox = 1;
 	c->handover_window = 14 * 86400;
 	c->glass_duration = 3 * 3600;
+	c->log_level = LOG_INFO;
 }
 
 static int
@@ -151,6 +154,8 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		if ((r = parse_duration(v, 7 * 86400, &n)) == 0 &&
 		    (r = n == 0 ? CS_ERR_CONFIG : 0) == 0)
 			c->glass_duration = (int64_t)n;
+	} else if (strcmp(key, "log_level") == 0) {
+		r = log_level_parse(v, &c->log_level) == 0 ? 0 : CS_ERR_CONFIG;
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {

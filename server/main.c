@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * main.c - casesyncd: read the configuration, load the keys, bind,
- * start the workers, and wait for SIGTERM/SIGINT to shut down.
+ * main.c - casesyncd: read the configuration, lock the data directory,
+ * load the keys, bind, start the workers, tell systemd, and wait for
+ * SIGTERM/SIGINT to shut down or SIGHUP to reload the TLS certificate.
  */
 #include <sys/resource.h>
 
@@ -10,68 +11,139 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "buf.h"
 #include "audit.h"
+#include "check.h"
 #include "config.h"
 #include "errors.h"
 #include "fault.h"
+#include "lockfile.h"
 #include "log.h"
 #include "pki.h"
 #include "renew.h"
-#include "runlock.h"
 #include "sandbox.h"
 #include "server.h"
+#include "srvfiles.h"
 #include "tlsio.h"
 #include "util.h"
 
+#define MAIN_CONF_DEFAULT	"/etc/casesync/casesyncd.conf"
+
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: casesyncd [-dv] [-f config] [-l host:port] "
-	    "[-w workers] [-p port-file]\n");
+	fprintf(f, "usage: casesyncd [-dtv] [-f config] [-l host:port] "
+	    "[-w workers] [-p port-file]\n"
+	    "       casesyncd -h | -V\n"
+	    "  -f config     configuration file (default %s)\n"
+	    "  -t            check the configuration, keys and certificates,"
+	    " then exit\n"
+	    "  -d            foreground, log to stderr with timestamps\n"
+	    "  -v            debug logging (log_level = debug)\n"
+	    "  -l host:port  override listen\n"
+	    "  -w workers    override workers\n"
+	    "  -p port-file  write the bound port to port-file\n"
+	    "  -h            this help\n"
+	    "  -V            print the version\n"
+	    "See casesyncd(8) and casesyncd.conf(5).\n", MAIN_CONF_DEFAULT);
+}
+
+/* One line and a hint, exit 2 (as the CLIs do). */
+static void __attribute__((__noreturn__))
+usage_error(const char *what, int opt)
+{
+	fprintf(stderr, "casesyncd: %s -%c (casesyncd -h for usage)\n", what,
+	    opt);
 	exit(2);
 }
 
 static EVP_PKEY *
 load_key(const struct config *c, const char *name)
 {
-	struct buf	*b = NULL;
 	EVP_PKEY	*k = NULL;
-	char		 path[CONFIG_PATH_MAX + 32];
-	int		 r;
+	char		 err[CONFIG_PATH_MAX + 128];
 
-	if (config_path(c, name, path, sizeof(path)) != 0)
-		fatalx("%s: path too long", name);
-	if ((r = file_read(path, PKI_PEM_MAX, &b)) != 0)
-		fatalx("%s: %s", path, cs_err(r));
-	r = pki_key_from_pem((const char *)buf_ptr(b), buf_len(b), &k);
-	buf_free_wipe(b);
-	if (r != 0)
-		fatalx("%s: not a private key", path);
+	if (srvfiles_key(c, name, &k, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	return k;
 }
 
 static X509 *
 load_cert(const struct config *c, const char *name)
 {
-	struct buf	*b = NULL;
-	X509		*x = NULL;
-	char		 path[CONFIG_PATH_MAX + 32];
-	int		 r;
+	X509	*x = NULL;
+	char	 err[CONFIG_PATH_MAX + 128];
 
-	if (config_path(c, name, path, sizeof(path)) != 0)
-		fatalx("%s: path too long", name);
-	if ((r = file_read(path, PKI_PEM_MAX, &b)) != 0)
-		fatalx("%s: %s", path, cs_err(r));
-	r = pki_cert_from_pem((const char *)buf_ptr(b), buf_len(b), &x);
-	buf_free(b);
-	if (r != 0)
-		fatalx("%s: not a certificate", path);
+	if (srvfiles_cert(c, name, &x, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	return x;
+}
+
+/*
+ * The end of the server certificate in use, for the expiry warning
+ * (renew.c), which this also gives now when it is due.
+ */
+static void
+server_cert_end(struct server *srv)
+{
+	X509	*cert;
+	int64_t	 end;
+
+	if ((cert = SSL_CTX_get0_certificate(srv->ssl_ctx)) == NULL ||
+	    pki_cert_not_after(cert, &end) != 0)
+		fatalx("server.crt: no notAfter");
+	__atomic_store_n(&srv->cert_not_after, end, __ATOMIC_RELAXED);
+	renew_server_cert_check(srv, time_now());
+}
+
+/*
+ * SIGHUP: read server.crt and server.key again into a new SSL_CTX for
+ * the connections accepted from now on; open ones keep the context
+ * they were made with (SSL_new took a reference).  On any failure the
+ * old context stays.  The files must be readable by the user the
+ * server runs as (the systemd unit runs it as casesync throughout).
+ */
+static void
+reload(struct server *srv)
+{
+	SSL_CTX		*ctx = NULL, *old;
+	X509		*cert;
+	char		 err[CONFIG_PATH_MAX + 128];
+	char		 serial[80];
+	ASN1_INTEGER	*sn;
+	BIGNUM		*bn = NULL;
+	char		*hex = NULL;
+
+	(void)sd_notify(0, "RELOADING=1");
+	if (srvfiles_tls_ctx(&srv->cfg, srv->ca, &ctx, err,
+	    sizeof(err)) != 0) {
+		log_warnx("SIGHUP: %s: keeping the certificate in use", err);
+		goto out;
+	}
+	serial[0] = '\0';
+	if ((cert = SSL_CTX_get0_certificate(ctx)) != NULL &&
+	    (sn = X509_get_serialNumber(cert)) != NULL &&
+	    (bn = ASN1_INTEGER_to_BN(sn, NULL)) != NULL &&
+	    (hex = BN_bn2hex(bn)) != NULL)
+		(void)str_fmt(serial, sizeof(serial), " (serial %s)", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	pthread_mutex_lock(&srv->ctx_lock);
+	old = srv->ssl_ctx;
+	srv->ssl_ctx = ctx;
+	pthread_mutex_unlock(&srv->ctx_lock);
+	SSL_CTX_free(old);
+	log_info("SIGHUP: reloaded server.crt and server.key%s", serial);
+	server_cert_end(srv);
+ out:
+	(void)sd_notify(0, "READY=1");
 }
 
 static void
@@ -90,19 +162,18 @@ main(int argc, char *argv[])
 	struct server	 srv;
 	struct worker	*ws = NULL;
 	struct rlimit	 rl;
-	X509		*cert;
-	EVP_PKEY	*key;
 	sigset_t	 set;
-	const char	*conf = "/etc/casesync/casesyncd.conf";
+	const char	*conf = MAIN_CONF_DEFAULT;
 	const char	*listen_arg = NULL, *workers_arg = NULL;
 	const char	*port_file = NULL, *fault;
 	uint64_t	 nfault;
 	char		 err[512];
 	unsigned	 nworkers, port;
-	int		 ch, debug = 0, verbose = 0, sig, r, runlock;
+	int		 ch, debug = 0, verbose = 0, test = 0, sig, lockfd;
 	long		 ncpu;
 
-	while ((ch = getopt(argc, argv, "df:l:p:vw:")) != -1) {
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":df:hl:p:tvVw:")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -122,15 +193,34 @@ main(int argc, char *argv[])
 		case 'w':
 			workers_arg = optarg;
 			break;
+		case 't':
+			test = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("casesyncd %s\n", CASESYNC_VERSION);
+			return 0;
+		case ':':
+			usage_error("missing argument for", optopt);
 		default:
-			usage();
+			usage_error("unknown option", optopt);
 		}
 	}
-	if (optind != argc)
-		usage();
+	if (optind != argc) {
+		fprintf(stderr, "casesyncd: unexpected argument \"%s\" "
+		    "(casesyncd -h for usage)\n", argv[optind]);
+		return 2;
+	}
+	if (test) {
+		/* the check names each problem; not the helpers' warnings */
+		log_setlevel(LOG_ERR);
+		return check_config(conf, listen_arg, workers_arg) == 0 ? 0 : 1;
+	}
 
 	sandbox_early();
-	log_init(debug, "casesyncd");
+	log_init_daemon(debug, "casesyncd");
 	log_setverbose(verbose);
 	if (sodium_init() < 0)
 		fatalx("sodium_init failed");
@@ -154,29 +244,23 @@ main(int argc, char *argv[])
 	    workers_arg, err, sizeof(err)) != 0) ||
 	    config_check(&srv.cfg, err, sizeof(err)) != 0)
 		fatalx("%s: %s", conf, err);
+	if (!verbose)
+		log_setlevel(srv.cfg.log_level);
+	if ((lockfd = lockfile_take(srv.cfg.data_dir, err, sizeof(err))) == -1)
+		fatalx("%s", err);
 
 	if (config_path(&srv.cfg, "server.db", srv.db_path,
 	    sizeof(srv.db_path)) != 0)
 		fatalx("data_dir too long");
-	/* held until exit: casesyncctl restore waits for it (runlock.h) */
-	if ((r = runlock_take(srv.cfg.data_dir, &runlock)) != 0)
-		fatalx("%s: %s", srv.cfg.data_dir, r == CS_ERR_EXISTS ?
-		    "casesyncd already runs here, or casesyncctl restore does" :
-		    "cannot take the run lock");
 	srv.ca = load_cert(&srv.cfg, "ca.crt");
 	srv.ca_key = load_key(&srv.cfg, "ca.key");
 	if (audit_key_open(srv.cfg.data_dir, &srv.audit_key) != 0)
 		fatalx("%s: cannot load or create the audit key",
 		    srv.cfg.data_dir);
-	cert = load_cert(&srv.cfg, "server.crt");
-	key = load_key(&srv.cfg, "server.key");
-	if (pki_cert_not_after(cert, &srv.cert_not_after) != 0)
-		fatalx("server.crt: no notAfter");
-	renew_server_cert_check(&srv, time_now());
-	if ((srv.ssl_ctx = tlsio_server_ctx(cert, key, srv.ca)) == NULL)
-		fatalx("cannot set up TLS");
-	X509_free(cert);
-	EVP_PKEY_free(key);
+	if (srvfiles_tls_ctx(&srv.cfg, srv.ca, &srv.ssl_ctx, err,
+	    sizeof(err)) != 0)
+		fatalx("%s", err);
+	server_cert_end(&srv);
 	fault_init();
 	if ((fault = getenv("CASESYNC_FAULT_PUSH_EXIT")) != NULL) {
 		if (parse_u64(fault, 1, 1000000, &nfault) != 0)
@@ -185,7 +269,8 @@ main(int argc, char *argv[])
 		log_warnx("fault injection armed: exit after push %llu",
 		    (unsigned long long)nfault);
 	}
-	if (pthread_mutex_init(&srv.sign_lock, NULL) != 0)
+	if (pthread_mutex_init(&srv.sign_lock, NULL) != 0 ||
+	    pthread_mutex_init(&srv.ctx_lock, NULL) != 0)
 		fatalx("pthread_mutex_init");
 
 	nworkers = srv.cfg.workers;
@@ -213,16 +298,20 @@ main(int argc, char *argv[])
 		fatalx("cannot start workers");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
+	/* systemd (Type=notify): bound, keys loaded, serving */
+	(void)sd_notifyf(0, "READY=1\nSTATUS=listening on %s port %u",
+	    srv.cfg.listen_host, port);
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			fatalx("sigwait");
 		if (sig == SIGHUP) {
-			log_info("SIGHUP ignored: restart to reload");
+			reload(&srv);
 			continue;
 		}
 		break;
 	}
+	(void)sd_notify(0, "STOPPING=1");
 	log_info("shutting down on signal %d", sig);
 	atomic_store(&srv.stopping, 1);
 	workers_stop(ws, nworkers);
@@ -231,6 +320,8 @@ main(int argc, char *argv[])
 	EVP_PKEY_free(srv.ca_key);
 	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */
 	pthread_mutex_destroy(&srv.sign_lock);
+	pthread_mutex_destroy(&srv.ctx_lock);
 	log_info("stopped");
+	close(lockfd);
 	return 0;
 }

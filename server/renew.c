@@ -304,7 +304,11 @@ renew_refused(struct worker *w, const char *peer, const char *device_id,
 	    detail, 0);
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ", or the number if the time does not convert. */
+/*
+ * "YYYY-MM-DDTHH:MM:SSZ", or the number if the time does not convert.
+ * gmtime_r and snprintf only: no time zone files, so it may run in the
+ * sandbox (strftime may look for them).
+ */
 static void
 renew_time(char *dst, size_t len, int64_t t)
 {
@@ -312,33 +316,30 @@ renew_time(char *dst, size_t len, int64_t t)
 	time_t		tt = (time_t)t;
 
 	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	    str_fmt(dst, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec) != 0)
 		(void)str_fmt(dst, len, "%lld", (long long)t);
 }
 
 void
 renew_server_cert_check(const struct server *srv, int64_t now)
 {
-	/*
-	 * Formatted once, at startup (main() calls first, before the
-	 * sandbox): the certificate does not change while we run.
-	 */
-	static char	when[32];
+	/* main() sets it at the start and at a SIGHUP reload */
+	int64_t	end = __atomic_load_n(&srv->cert_not_after, __ATOMIC_RELAXED);
+	char	when[32];
 
-	if (when[0] == '\0')
-		renew_time(when, sizeof(when), srv->cert_not_after);
-	if (srv->cert_not_after == 0 ||
-	    now < srv->cert_not_after - RENEW_SERVER_WARN)
+	if (end == 0 || now < end - RENEW_SERVER_WARN)
 		return;
-	if (now >= srv->cert_not_after)
+	renew_time(when, sizeof(when), end);
+	if (now >= end)
 		log_warnx("the server certificate EXPIRED on %s: laptops "
 		    "cannot connect; run casesyncctl server-cert renew and "
 		    "restart casesyncd", when);
 	else
 		log_warnx("the server certificate expires on %s (in %lld "
 		    "days): run casesyncctl server-cert renew and restart "
-		    "casesyncd", when,
-		    (long long)((srv->cert_not_after - now) / 86400));
+		    "casesyncd", when, (long long)((end - now) / 86400));
 }
 
 void

@@ -25,7 +25,8 @@ struct store;
 
 struct server {
 	struct config	 cfg;
-	SSL_CTX		*ssl_ctx;
+	SSL_CTX		*ssl_ctx;	/* under ctx_lock: SIGHUP swaps it */
+	pthread_mutex_t	 ctx_lock;
 	X509		*ca;
 	EVP_PKEY	*ca_key;
 	struct audit_key *audit_key;	/* signs audit checkpoints */

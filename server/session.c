@@ -67,7 +67,9 @@ struct session {
 	int			 fd;
 	SSL			*ssl;
 	enum session_state	 state;
-	char			 peer[80];
+	char			 peer[80];	/* address: audit, limits */
+	char			 tag[128];	/* for the log: see session_tag */
+	uint64_t		 conn_id;
 	uint32_t		 events;	/* registered with epoll */
 	int			 want_write;	/* SSL wants the socket writable */
 	int			 counted;	/* holds one of srv->nconns */
@@ -176,6 +178,38 @@ session_free(struct session *s)
 	free(s);
 }
 
+/* Connection ids for the log, unique over all workers. */
+static atomic_ullong	session_next_id;
+
+/*
+ * The prefix of every log line about this connection: "c17 10.0.0.5",
+ * then "c17 10.0.0.5 dev 42" once the device is known, so that one grep
+ * finds a connection's whole story.
+ */
+static void
+session_tag(struct session *s)
+{
+	if (s->authed)
+		(void)str_fmt(s->tag, sizeof(s->tag), "c%llu %s dev %lld",
+		    (unsigned long long)s->conn_id, s->peer,
+		    (long long)s->dev.id);
+	else
+		(void)str_fmt(s->tag, sizeof(s->tag), "c%llu %s",
+		    (unsigned long long)s->conn_id, s->peer);
+}
+
+/* An SSL of the current context (main.c's reload() may swap it). */
+static SSL *
+session_ssl_new(struct server *srv)
+{
+	SSL	*ssl;
+
+	pthread_mutex_lock(&srv->ctx_lock);
+	ssl = SSL_new(srv->ssl_ctx);
+	pthread_mutex_unlock(&srv->ctx_lock);
+	return ssl;
+}
+
 struct session *
 session_new(struct worker *w, int fd, const char *peer)
 {
@@ -192,12 +226,14 @@ session_new(struct worker *w, int fd, const char *peer)
 	s->counted = 1;
 	s->state = SESSION_HANDSHAKE;
 	str_fmt(s->peer, sizeof(s->peer), "%s", peer);
+	s->conn_id = atomic_fetch_add(&session_next_id, 1) + 1;
+	session_tag(s);
 	s->deadline_ms = time_mono_ms() + w->srv->cfg.handshake_timeout_ms;
 	session_link(s);
 	/* the input limit grows with authentication (session_set_auth) */
 	if ((s->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_PREAUTH)) == NULL ||
 	    (s->out = buf_new(SESSION_OUT_MAX)) == NULL ||
-	    (s->ssl = SSL_new(w->srv->ssl_ctx)) == NULL ||
+	    (s->ssl = session_ssl_new(w->srv)) == NULL ||
 	    SSL_set_fd(s->ssl, fd) != 1) {
 		log_ssl("session_new");
 		session_free(s);
@@ -212,7 +248,7 @@ session_new(struct worker *w, int fd, const char *peer)
 		session_free(s);
 		return NULL;
 	}
-	log_debug("%s: connected", s->peer);
+	log_debug("%s: connected", s->tag);
 	return s;
 }
 
@@ -245,7 +281,7 @@ static void
 session_refuse(struct session *s, uint32_t id, Casesync__V1__ErrorCode code,
     const char *msg)
 {
-	log_info("%s: refused: %s (%s)", s->peer, wire_error_name((int)code),
+	log_info("%s: refused: %s (%s)", s->tag, wire_error_name((int)code),
 	    msg);
 	(void)wire_error(s->out, id, code, msg, 0);
 	s->state = SESSION_CLOSING;
@@ -258,7 +294,7 @@ session_send(struct session *s, wire_env *env)
 	int	r;
 
 	if ((r = wire_encode(env, s->w->srv->cfg.max_frame, s->out)) != 0)
-		log_warnx("%s: reply: %s", s->peer, cs_err(r));
+		log_warnx("%s: reply: %s", s->tag, cs_err(r));
 	return r;
 }
 
@@ -271,7 +307,7 @@ session_identify(struct session *s)
 	int		 r;
 
 	if (!tlsio_alpn_ok(s->ssl)) {
-		log_warnx("%s: no ALPN %s", s->peer, WIRE_ALPN);
+		log_warnx("%s: no ALPN %s", s->tag, WIRE_ALPN);
 		return CS_ERR_PROTOCOL;
 	}
 	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)
@@ -294,7 +330,8 @@ session_identify(struct session *s)
 		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED;
 	else {
 		s->authed = 1;
-		log_info("%s: device %lld (%s) of %s", s->peer,
+		session_tag(s);
+		log_info("%s: device %lld (%s) of %s", s->tag,
 		    (long long)s->dev.id, s->dev.name, s->dev.user.name);
 	}
 	return 0;
@@ -598,8 +635,8 @@ session_handshake(struct session *s)
 			s->want_write = 1;
 			return CS_ERR_INCOMPLETE;
 		}
-		log_info("%s: TLS handshake failed", s->peer);
-		log_ssl(s->peer);
+		log_info("%s: TLS handshake failed", s->tag);
+		log_ssl(s->tag);
 		session_drain(s);
 		return CS_ERR_TLS;
 	}
@@ -727,9 +764,9 @@ session_io(struct session *s)
 	r = CS_ERR_SYSTEM;
  close:
 	if (r == CS_ERR_FORMAT || r == CS_ERR_TOO_LARGE)
-		log_warnx("%s: closing: %s", s->peer, cs_err(r));
+		log_warnx("%s: closing: %s", s->tag, cs_err(r));
 	else if (r != 0 && r != CS_ERR_CLOSED)
-		log_info("%s: closing: %s", s->peer, cs_err(r));
+		log_info("%s: closing: %s", s->tag, cs_err(r));
 	session_free(s);
 }
 
@@ -757,7 +794,7 @@ session_release(struct worker *w)
 		 * another pass.
 		 */
 		if (s->state != SESSION_HANDSHAKE && session_write(s) != 0) {
-			log_info("%s: closing: %s", s->peer,
+			log_info("%s: closing: %s", s->tag,
 			    cs_err(CS_ERR_TLS));
 			session_free(s);
 			continue;
@@ -799,7 +836,7 @@ session_tick(struct session *s, int64_t now)
 	}
 	if (now < s->deadline_ms)
 		return;
-	log_info("%s: %s timeout", s->peer,
+	log_info("%s: %s timeout", s->tag,
 	    s->state == SESSION_HANDSHAKE ? "handshake" :
 	    s->state == SESSION_HELLO ? "hello" :
 	    s->state == SESSION_CLOSING ? "linger" : "idle");

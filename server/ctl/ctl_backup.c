@@ -9,7 +9,7 @@
  * integrity check and the whole audit verification.  The backup itself
  * is an audit entry of the running log.
  *
- * restore needs casesyncd stopped (runlock.h) and leaves the database
+ * restore needs casesyncd stopped (lockfile.h) and leaves the database
  * it replaces beside the new one.  It starts a new generation
  * (store_restore.h): a random id, the backup's change sequence and a
  * statement signed with the audit key that names the backup's log and
@@ -35,7 +35,7 @@
 #include "ctl.h"
 #include "errors.h"
 #include "merkle.h"
-#include "runlock.h"
+#include "lockfile.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_restore.h"
@@ -374,6 +374,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	const char		*from;
 	char			 db[CTL_PATH_MAX], tmp[CTL_PATH_MAX];
 	char			 keep[CTL_PATH_MAX], when[32], stamp[32];
+	char			 why[CTL_PATH_MAX + 128];
 	int			 r, lock = -1, made = 0, made_signed, rv;
 
 	memset(&rs, 0, sizeof(rs));
@@ -385,10 +386,8 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	rv = CTL_EXIT_FAIL;
-	if ((r = runlock_take(c->dir, &lock)) != 0) {
-		ctl_errx("%s: %s", c->dir, r == CS_ERR_EXISTS ?
-		    "casesyncd is running (it holds " CTL_FILE_LOCK "): "
-		    "stop it first; NOT restored" : cs_err(r));
+	if ((lock = lockfile_take(c->dir, why, sizeof(why))) == -1) {
+		ctl_errx("%s; stop casesyncd first: NOT restored", why);
 		return CTL_EXIT_FAIL;
 	}
 	ctl_time_iso(stamp, sizeof(stamp), time(NULL));

@@ -144,7 +144,7 @@ nreads_before=$(ctl audit query --user bert --type read --format json |
 # --- restore
 ctl restore --from "$T/backup.db" >"$T/restore.run" 2>&1 &&
     fail "restore while casesyncd runs"
-grep -q "casesyncd is running" "$T/restore.run" ||
+grep -q "is in use: process .* holds" "$T/restore.run" ||
     fail "running refusal: $(cat "$T/restore.run")"
 stop_server
 ctl restore --from "$T/backup.db" >"$T/restore.out" 2>&1 ||
