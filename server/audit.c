@@ -324,6 +324,8 @@ audit_push_in_tx(struct store *st, void *arg)
 		if (p->res[i].status != STORE_CHANGE_APPLIED &&
 		    p->res[i].status != STORE_CHANGE_FORBIDDEN)
 			continue;	/* conflict, invalid: no change */
+		if (p->res[i].replayed)
+			continue;	/* a retry: logged when it was applied */
 		in = &p->chs[i].rec;
 		ok = p->res[i].status == STORE_CHANGE_APPLIED;
 		audit_entry_init(&e[k], "update", in->deleted ? AUDIT_DELETE :

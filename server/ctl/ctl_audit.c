@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_text.h"
 #include "ctl.h"
 #include "errors.h"
 #include "merkle.h"
@@ -108,27 +109,27 @@ ctl_json_str(const char *s)
 			printf("\\%c", *p);
 		else if (*p < 0x20 || *p == 0x7f)
 			printf("\\u%04x", *p);
-		else
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			printf("\\u%04x", p[1]);	/* C1 */
+			p++;
+		} else
 			putchar(*p);
 	}
 	putchar('"');
 }
 
-/* RFC 4180, and no leading =+-@ a spreadsheet would run as a formula. */
+/*
+ * RFC 4180, control characters escaped, and no leading = + - @ TAB CR
+ * a spreadsheet would run as a formula (audit_text.c).
+ */
 static void
 ctl_csv_str(const char *s)
 {
-	const char	*p;
+	char	f[5 * AUDIT_STR_MAX + 8];
 
-	putchar('"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		putchar('\'');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	putchar('"');
+	if (audit_csv_field(f, sizeof(f), s) != 0)
+		(void)str_fmt(f, sizeof(f), "\"(too long)\"");
+	fputs(f, stdout);
 }
 
 static const char *
