@@ -51,11 +51,19 @@ int	ctl_recovery(struct ctl *, int argc, char **argv);
 struct audit_entry;
 /*
  * Append "e" to the audit log as done by the account running
- * casesyncctl; with "sign", also sign a checkpoint (the audit key is
+ * casesyncctl; with "sign" (every caller: then verify finds no
+ * entry of casesyncctl's uncovered), also sign a checkpoint (the audit key is
  * created if the deployment has none yet).  Prints why not.
  */
 int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
 	    int sign);
+/*
+ * Audit an administrator's action (docs/AUDIT.md, "admin_*"): an entry
+ * of "type" by the host account, with a checkpoint.  Prints why not.
+ */
+int	ctl_audit_admin(struct ctl *, struct store *, const char *type,
+	    char action, const char *object_type, const char *object_id,
+	    const char *detail);
 /* Audit the revocation of device "id" (a decimal string). */
 int	ctl_audit_revoke(struct ctl *, struct store *, const char *id);
 

@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "audit_text.h"
 #include "ctl.h"
+#include "ctl_audit_int.h"
 #include "errors.h"
 #include "merkle.h"
 #include "store.h"
@@ -37,23 +38,6 @@
 
 enum ctl_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
-/* Fill in who ran casesyncctl: the account on the server host. */
-static void
-ctl_audit_actor(struct audit_entry *e)
-{
-	struct passwd	*pw;
-	char		 name[AUDIT_STR_MAX + 1];
-
-	if ((pw = getpwuid(geteuid())) != NULL && pw->pw_name != NULL)
-		(void)str_fmt(name, sizeof(name), "host:%s", pw->pw_name);
-	else
-		(void)str_fmt(name, sizeof(name), "host:uid %lu",
-		    (unsigned long)geteuid());
-	audit_set(e->user, name);
-	audit_set(e->basis, "casesyncctl on the server host");
-	audit_set(e->addr, "local");
-}
-
 int
 ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
     int sign)
@@ -61,7 +45,7 @@ ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
 	struct audit_key	*key = NULL;
 	int			 r;
 
-	ctl_audit_actor(e);
+	audit_entry_host(e, "casesyncctl on the server host");
 	if (sign && (r = audit_key_open(c->dir, &key)) != 0) {
 		ctl_errx("audit key: %s", cs_err(r));
 		return CTL_EXIT_FAIL;
@@ -73,6 +57,20 @@ ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
+}
+
+int
+ctl_audit_admin(struct ctl *c, struct store *st, const char *type,
+    char action, const char *object_type, const char *object_id,
+    const char *detail)
+{
+	struct audit_entry	e;
+
+	audit_entry_init(&e, type, action, 1);
+	audit_set(e.object_type, object_type);
+	audit_set(e.object_id, object_id);
+	audit_set(e.detail, detail);
+	return ctl_audit_record(c, st, &e, 1);
 }
 
 int
@@ -292,7 +290,7 @@ ctl_parse_time(const char *s, int64_t *out)
 }
 
 /* Log that the log was read; the reading has already happened. */
-static int
+int
 ctl_audit_read(struct ctl *c, struct store *st, const char *what,
     const char *client_ref, const char *detail)
 {
@@ -304,7 +302,7 @@ ctl_audit_read(struct ctl *c, struct store *st, const char *what,
 	audit_set(e.client_ref, client_ref);
 	audit_set(e.detail, detail);
 	audit_set(e.purpose, what);
-	return ctl_audit_record(c, st, &e, 0);
+	return ctl_audit_record(c, st, &e, 1);
 }
 
 static int
@@ -409,15 +407,6 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 	return rv;
 }
 
-struct ctl_verify {
-	struct merkle_frontier	 f;
-	struct audit_checkpoint	*cps;
-	size_t			 ncps, maxcps, next;
-	uint8_t			 pk[AUDIT_PK_LEN];
-	int64_t			 good_size;	/* all checks passed up to */
-	size_t			 problems;
-};
-
 static int
 ctl_verify_cp_add(const struct audit_checkpoint *cp, void *arg)
 {
@@ -438,10 +427,7 @@ ctl_verify_cp_add(const struct audit_checkpoint *cp, void *arg)
 	return 0;
 }
 
-static void	ctl_verify_problem(struct ctl_verify *, const char *, ...)
-		    __attribute__((__format__(printf, 2, 3)));
-
-static void
+void
 ctl_verify_problem(struct ctl_verify *v, const char *fmt, ...)
 {
 	va_list	ap;
@@ -463,6 +449,7 @@ ctl_verify_cps(struct ctl_verify *v)
 	char				 when[32];
 
 	merkle_frontier_root(&v->f, root);
+	ctl_verify_witness_at(v, root);
 	for (; v->next < v->ncps &&
 	    (uint64_t)v->cps[v->next].size == v->f.size; v->next++) {
 		cp = &v->cps[v->next];
@@ -493,6 +480,12 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 	int			 r;
 
 	ctl_verify_cps(v);
+	/* the first entry the newest checkpoint of the database misses */
+	if (!v->has_tail && e->idx == (v->ncps == 0 ? 0 :
+	    v->cps[v->ncps - 1].size)) {
+		v->has_tail = 1;
+		v->tail_time = e->server_time;
+	}
 	if ((uint64_t)e->idx != v->f.size) {
 		ctl_verify_problem(v, "entry %lld: expected entry %lld here "
 		    "(entries missing)", (long long)e->idx,
@@ -514,17 +507,36 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 static int
 ctl_audit_verify(struct ctl *c, int argc, char **argv)
 {
+	static const struct option	 opts[] = {
+		{ "against",	required_argument,	NULL, 'a' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	const char		*against = NULL;
 	struct ctl_verify	 v;
 	struct merkle_frontier	 stf;
 	struct store		*st = NULL;
 	uint8_t			 r1[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
 	char			 hex[2 * MERKLE_HASH_LEN + 1], detail[64];
-	int			 r, rv = CTL_EXIT_FAIL;
+	int			 ch, r, rv = CTL_EXIT_FAIL;
 
 	memset(&v, 0, sizeof(v));
-	if (argc != 1) {
-		ctl_errx("audit %s: unexpected argument: %s", argv[0],
-		    argv[1]);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			against = optarg;
+			break;
+		case 'h':
+			ctl_usage("audit", 0);
+			return CTL_EXIT_OK;
+		default:
+			ctl_usage("audit", 1);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		ctl_errx("audit verify: unexpected argument: %s",
+		    argv[optind]);
 		return CTL_EXIT_USAGE;
 	}
 	if ((rv = ctl_store_open(c, &st)) != 0)
@@ -540,6 +552,9 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		ctl_errx("audit verify: %s", cs_err(r));
 		goto out;
 	}
+	if ((rv = ctl_verify_witness_load(c, &v, against)) != CTL_EXIT_OK)
+		goto out;
+	rv = CTL_EXIT_FAIL;
 	r = store_audit_rows(st, NULL, ctl_verify_row, &v);
 	if (r != 0 && r != CS_ERR_TAMPERED) {
 		ctl_errx("audit verify: %s", cs_err(r));
@@ -553,6 +568,8 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		    (long long)v.cps[v.next].id, (long long)v.cps[v.next].size);
 	merkle_frontier_root(&v.f, r1);
 	merkle_frontier_root(&stf, r2);
+	if (r == 0)
+		ctl_verify_witness_end(&v, st, r1);
 	if (r == 0 && (stf.size != v.f.size ||
 	    sodium_memcmp(r1, r2, MERKLE_HASH_LEN) != 0))
 		ctl_verify_problem(&v, "the stored tree state (size %lld) "
@@ -567,6 +584,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 			    "covered by a signed checkpoint\n",
 			    v.ncps == 0 ? 0LL :
 			    (long long)v.cps[v.ncps - 1].size);
+		ctl_verify_witness_ok(&v, against);
 		rv = CTL_EXIT_OK;
 	} else {
 		printf("audit log verification FAILED: %zu problem%s; "
@@ -580,6 +598,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		rv = CTL_EXIT_FAIL;
  out:
 	free(v.cps);
+	free(v.w);
 	store_close(st);
 	return rv;
 }
@@ -661,7 +680,9 @@ ctl_audit(struct ctl *c, int argc, char **argv)
 		return ctl_audit_query(c, argc - 1, argv + 1);
 	if (strcmp(sub, "export") == 0)
 		return ctl_audit_export(c, argc - 1, argv + 1);
-	ctl_errx("audit: expected verify, query or export");
+	if (strcmp(sub, "checkpoint") == 0)
+		return ctl_audit_checkpoint(c, argc - 1, argv + 1);
+	ctl_errx("audit: expected verify, query, export or checkpoint");
 	ctl_usage("audit", 1);
 	return CTL_EXIT_USAGE;
 }

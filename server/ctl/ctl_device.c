@@ -18,6 +18,7 @@
 
 #include <openssl/x509.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "ctl.h"
 #include "errors.h"
@@ -100,6 +101,8 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 	const char		*user = NULL, *device = NULL, *ttlarg = NULL;
 	uint8_t			 hash[TOKEN_HASH_LEN];
 	char			 fphex[2 * PKI_HASH_LEN + 1], when[32];
+	char			 idhex[2 * TOKEN_ID_LEN + 1];
+	char			 detail[AUDIT_STR_MAX + 1];
 	uint64_t		 ttl = CTL_TTL_DEFAULT;
 	int64_t			 expires;
 	int			 ch, r, rv = CTL_EXIT_USAGE;
@@ -170,6 +173,16 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	ctl_time_iso(when, sizeof(when), expires);
+	/* durable before the token is shown: no token without its entry */
+	hex_encode(idhex, sec->tok.id, TOKEN_ID_LEN);
+	(void)str_fmt(detail, sizeof(detail), "user=%s device=%s expires=%s",
+	    u.name, device, when);
+	if ((rv = ctl_audit_admin(c, st, "admin_token_issue", AUDIT_CREATE,
+	    "enrollment token", idhex, detail)) != CTL_EXIT_OK) {
+		ctl_errx("enroll-token: no token issued");
+		goto out;
+	}
+	rv = CTL_EXIT_FAIL;
 	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
 	    sec->str) != 0 || fflush(stdout) == EOF ||
 	    ctl_write_all(sec->line, strlen(sec->line)) != 0) {
