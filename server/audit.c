@@ -228,6 +228,69 @@ audit_signed(const struct audit_signer *s, int r)
 		    (long long)s->cp.size, AUDIT_CP_FILE);
 }
 
+/* 0 if the stored tree extends checkpoint "cp" (RFC 9162 §2.1.4.2). */
+static int
+audit_extends_one(struct store *st, const struct merkle_frontier *f,
+    const uint8_t root[MERKLE_HASH_LEN], const struct audit_checkpoint *cp)
+{
+	uint8_t	proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t	len = 0;
+	int	r;
+
+	if (cp->size < 0 || (uint64_t)cp->size > f->size)
+		return CS_ERR_TAMPERED;		/* entries deleted */
+	if ((uint64_t)cp->size == f->size)
+		return sodium_memcmp(cp->root, root, MERKLE_HASH_LEN) == 0 ?
+		    0 : CS_ERR_TAMPERED;
+	if (cp->size == 0)
+		return 0;
+	if ((r = store_audit_proof(st, (uint64_t)cp->size, f->size, proof,
+	    &len)) != 0)
+		return r == CS_ERR_DB || r == CS_ERR_ALLOC ? r :
+		    CS_ERR_TAMPERED;
+	return merkle_consistency_verify((uint64_t)cp->size, f->size,
+	    cp->root, root, &proof[0][0], len) == 0 ? 0 : CS_ERR_TAMPERED;
+}
+
+/*
+ * Before signing: does the stored log extend the last checkpoint this
+ * key signed (the file's last line) and the newest of the database?
+ * A log rewritten through the database alone must not get a fresh
+ * signature that hides the rewrite.  Entries appended meanwhile only
+ * extend the tree, so checking before the signing transaction is
+ * enough.
+ */
+static int
+audit_extends(struct store *st, const struct audit_key *key)
+{
+	struct audit_checkpoint	last, db;
+	struct merkle_frontier	f;
+	uint8_t			root[MERKLE_HASH_LEN];
+	int			r;
+
+	if ((r = store_audit_state(st, &f)) != 0)
+		return r;
+	merkle_frontier_root(&f, root);
+	r = audit_key_last(key, &last);
+	if (r == 0)
+		r = audit_extends_one(st, &f, root, &last);
+	else if (r == CS_ERR_NOT_FOUND)
+		r = 0;		/* a file that starts now */
+	if (r != 0)
+		goto out;
+	r = store_audit_latest(st, &db);
+	if (r == 0)
+		r = audit_extends_one(st, &f, root, &db);
+	else if (r == CS_ERR_NOT_FOUND)
+		r = 0;
+ out:
+	if (r == CS_ERR_TAMPERED)
+		log_warnx("audit: the stored log does not extend the last "
+		    "signed checkpoint: NOT signing one (run casesyncctl "
+		    "audit verify)");
+	return r;
+}
+
 int
 audit_append(struct store *st, struct audit_entry *e,
     const struct audit_key *key)
@@ -235,8 +298,11 @@ audit_append(struct store *st, struct audit_entry *e,
 	struct audit_signer	s = { .key = key };
 	int			r;
 
+	/* a log that fails the check still gets the entry, unsigned */
+	if (key != NULL && audit_extends(st, key) != 0)
+		s.key = NULL;
 	r = store_audit_append(st, e, 1, e->server_time,
-	    key != NULL ? audit_sign_cb : NULL, &s);
+	    s.key != NULL ? audit_sign_cb : NULL, &s);
 	audit_signed(&s, r);
 	return r;
 }
@@ -248,6 +314,9 @@ audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
 	struct audit_signer	s = { .key = key };
 	int			r;
 
+	*made = 0;
+	if ((r = audit_extends(st, key)) != 0)
+		return r;
 	r = store_audit_checkpoint(st, now, max_age, audit_sign_cb, &s, made);
 	audit_signed(&s, r);
 	return r;
@@ -261,8 +330,10 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 
 	if (n == 0)
 		return;
+	if (!sign || (s.key != NULL && audit_extends(w->st, s.key) != 0))
+		s.key = NULL;
 	r = store_audit_append(w->st, e, n, e[0].server_time,
-	    sign && s.key != NULL ? audit_sign_cb : NULL, &s);
+	    s.key != NULL ? audit_sign_cb : NULL, &s);
 	audit_signed(&s, r);
 	if (r != 0)
 		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,

@@ -144,6 +144,8 @@ void	audit_key_public(const struct audit_key *, uint8_t pk[AUDIT_PK_LEN]);
  */
 int	audit_key_witness(const struct audit_key *,
 	    const struct audit_checkpoint *cp);
+/* The last checkpoint of that file; CS_ERR_NOT_FOUND if none yet. */
+int	audit_key_last(const struct audit_key *, struct audit_checkpoint *cp);
 /* Read audit.pub of "dir". */
 int	audit_pub_load(const char *dir, uint8_t pk[AUDIT_PK_LEN]);
 

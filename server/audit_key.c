@@ -191,6 +191,12 @@ audit_key_free(struct audit_key *k)
 }
 
 int
+audit_key_last(const struct audit_key *k, struct audit_checkpoint *cp)
+{
+	return audit_cpfile_last(k->cpfd, cp);
+}
+
+int
 audit_key_witness(const struct audit_key *k,
     const struct audit_checkpoint *cp)
 {

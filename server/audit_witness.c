@@ -115,7 +115,8 @@ audit_cpfile_open(const char *dir, int *fd)
 	*fd = -1;
 	if (str_fmt(path, sizeof(path), "%s/%s", dir, AUDIT_CP_FILE) != 0)
 		return CS_ERR_TOO_LARGE;
-	if ((f = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	/* read too: the signer compares with the last line it wrote */
+	if ((f = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1)
 		return CS_ERR_SYSTEM;
 	*fd = f;
@@ -142,6 +143,40 @@ audit_cpfile_append(int fd, const struct audit_checkpoint *cp)
 	if (n != (ssize_t)len || fdatasync(fd) == -1)
 		return CS_ERR_SYSTEM;
 	return 0;
+}
+
+int
+audit_cpfile_last(int fd, struct audit_checkpoint *cp)
+{
+	char		 tail[2 * AUDIT_CP_LINE_MAX];
+	struct stat	 sb;
+	const char	*end, *start;
+	size_t		 len;
+	ssize_t		 n;
+	off_t		 off;
+
+	memset(cp, 0, sizeof(*cp));
+	if (fd < 0 || fstat(fd, &sb) == -1)
+		return CS_ERR_SYSTEM;
+	if (sb.st_size == 0)
+		return CS_ERR_NOT_FOUND;
+	len = sb.st_size < (off_t)sizeof(tail) ? (size_t)sb.st_size :
+	    sizeof(tail);
+	off = sb.st_size - (off_t)len;
+	if ((n = pread(fd, tail, len, off)) != (ssize_t)len)
+		return CS_ERR_SYSTEM;
+	/* the last complete line: a torn one after a crash is skipped */
+	end = tail + len;
+	while (end > tail && end[-1] != '\n')
+		end--;
+	if (end == tail)
+		return CS_ERR_FORMAT;
+	end--;			/* at its '\n' */
+	for (start = end; start > tail && start[-1] != '\n'; start--)
+		;
+	if (start == tail && off > 0)
+		return CS_ERR_FORMAT;	/* longer than any line */
+	return audit_cpline_parse(start, (size_t)(end - start), cp);
 }
 
 int

@@ -46,6 +46,13 @@ int	audit_cpfile_open(const char *dir, int *fd);
 int	audit_cpfile_append(int fd, const struct audit_checkpoint *cp);
 
 /*
+ * The checkpoint of the last complete line of "fd" (opened by
+ * audit_cpfile_open): CS_ERR_NOT_FOUND if the file is empty,
+ * CS_ERR_FORMAT if that line is not a checkpoint.
+ */
+int	audit_cpfile_last(int fd, struct audit_checkpoint *cp);
+
+/*
  * Read the checkpoint lines of "path" (at most AUDIT_CP_FILE_MAX
  * bytes): cb gets each checkpoint with its line number, or NULL for a
  * malformed line; a non-zero return from cb stops and is returned.

@@ -292,7 +292,7 @@ ctl_parse_time(const char *s, int64_t *out)
 /* Log that the log was read; the reading has already happened. */
 int
 ctl_audit_read(struct ctl *c, struct store *st, const char *what,
-    const char *client_ref, const char *detail)
+    const char *client_ref, const char *detail, int sign)
 {
 	struct audit_entry	e;
 
@@ -302,7 +302,7 @@ ctl_audit_read(struct ctl *c, struct store *st, const char *what,
 	audit_set(e.client_ref, client_ref);
 	audit_set(e.detail, detail);
 	audit_set(e.purpose, what);
-	return ctl_audit_record(c, st, &e, 1);
+	return ctl_audit_record(c, st, &e, sign);
 }
 
 static int
@@ -401,7 +401,7 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 	(void)str_fmt(detail, sizeof(detail), "query: %zu entries%s%s%s%s",
 	    o.n, f.user != NULL ? " user=" : "", f.user != NULL ? f.user : "",
 	    f.type != NULL ? " type=" : "", f.type != NULL ? f.type : "");
-	rv = ctl_audit_read(c, st, "query", f.client_ref, detail);
+	rv = ctl_audit_read(c, st, "query", f.client_ref, detail, 1);
  out:
 	store_close(st);
 	return rv;
@@ -594,7 +594,9 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 	}
 	(void)str_fmt(detail, sizeof(detail), "verify: %s",
 	    rv == CTL_EXIT_OK ? "ok" : "FAILED");
-	if (ctl_audit_read(c, st, "verify", NULL, detail) != 0)
+	/* a log that failed is not signed over: the next verify fails too */
+	if (ctl_audit_read(c, st, "verify", NULL, detail,
+	    rv == CTL_EXIT_OK) != 0)
 		rv = CTL_EXIT_FAIL;
  out:
 	free(v.cps);
@@ -653,7 +655,7 @@ ctl_audit_export(struct ctl *c, int argc, char **argv)
 	hex_encode(hex, pk, AUDIT_PK_LEN);
 	printf("{\"audit_public_key\":\"%s\"}\n", hex);
 	(void)str_fmt(detail, sizeof(detail), "export: %zu entries", o.n);
-	rv = ctl_audit_read(c, st, "export", NULL, detail);
+	rv = ctl_audit_read(c, st, "export", NULL, detail, 1);
  out:
 	store_close(st);
 	return rv;

@@ -70,8 +70,8 @@ void	ctl_verify_witness_ok(const struct ctl_verify *, const char *against);
 
 /* "audit checkpoint --export [--out FILE]". */
 int	ctl_audit_checkpoint(struct ctl *, int argc, char **argv);
-/* Log that the log was read ("audit_read"); signs a checkpoint. */
+/* Log that the log was read ("audit_read"); with "sign", a checkpoint. */
 int	ctl_audit_read(struct ctl *, struct store *, const char *what,
-	    const char *client_ref, const char *detail);
+	    const char *client_ref, const char *detail, int sign);
 
 #endif /* CTL_AUDIT_INT_H */

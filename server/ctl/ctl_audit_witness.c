@@ -351,7 +351,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 	}
 	(void)str_fmt(detail, sizeof(detail), "checkpoint export: size %lld",
 	    (long long)cp.size);
-	rv = ctl_audit_read(c, st, "checkpoint export", NULL, detail);
+	rv = ctl_audit_read(c, st, "checkpoint export", NULL, detail, 1);
  out:
 	store_close(st);
 	return rv;
