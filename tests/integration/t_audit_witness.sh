@@ -71,17 +71,39 @@ expect_eq "the stop signed the head" \
 ctl audit verify >"$T/verify" || fail "verify after restart: $(cat "$T/verify")"
 ok "casesyncd signs at start and at stop, in the database and the file"
 
+# checkpoints deleted from the end, the entries after them older than
+# an hour: the head is not covered (without the file, which would tell)
+cp "$DB" "$T/db.saved"
+from=$(q "SELECT min(size) FROM audit_checkpoints WHERE size > 3")
+"$B/tests/audit_forge" "$DB" age "$from" 7200 || fail "forge age"
+mv "$CPF" "$T/cpf.moved"
+ctl audit verify >"$T/verify" 2>&1 && fail "verify passed: $(cat "$T/verify")"
+grep -q "^FAIL the newest checkpoint (size [0-9]*) does not cover the head" \
+    "$T/verify" || fail "head: $(cat "$T/verify")"
+grep -c "^FAIL" "$T/verify" | grep -qx 1 || fail "other problems: $(cat "$T/verify")"
+cp "$T/db.saved" "$DB"
+mv "$T/cpf.moved" "$CPF"
+ctl audit verify >"$T/verify" || fail "verify of the saved log: $(cat "$T/verify")"
+ok "an old head that the newest checkpoint does not cover fails verify"
+
 # the attack: an entry before the witness's size rewritten with its
 # leaf, subtrees and tree state; every checkpoint deleted
 cp "$CPF" "$T/cpf.saved"
 idx=$(q "SELECT min(idx) FROM audit_log WHERE type = 'update'")
 [ -n "$idx" ] && [ "$idx" -lt "$wsize" ] || fail "no update entry: $idx"
-"$B/tests/audit_forge" "$DB" "$idx" "version=999" || fail "forge"
+"$B/tests/audit_forge" "$DB" rewrite "$idx" "version=999" || fail "forge"
 expect_eq "checkpoints left in the database" \
     "$(q "SELECT count(*) FROM audit_checkpoints")" 0
 # no signer signs over it: the log does not extend its last checkpoint
 ctl office add Kampen >/dev/null || fail "office add on a forged log"
 expect_eq "checkpoints signed over the forged log" \
+    "$(q "SELECT count(*) FROM audit_checkpoints")" 0
+start_server
+sleep 0.5
+stop_server
+grep -q "does not extend the last signed checkpoint: NOT signing" \
+    "$T/server.log" || fail "casesyncd signed over the forged log"
+expect_eq "checkpoints signed over the forged log by casesyncd" \
     "$(q "SELECT count(*) FROM audit_checkpoints")" 0
 ctl audit verify >"$T/verify" 2>&1 && fail "verify passed: $(cat "$T/verify")"
 grep -q "^FAIL .*audit-checkpoints.log line 1 is not in the database" \

@@ -3,15 +3,21 @@
  * audit_forge.c - the attacker of tests/integration/t_audit_witness.sh:
  * someone who can write server.db but does not hold audit.key.
  *
- *   audit_forge DB IDX DETAIL
+ *   audit_forge DB rewrite IDX DETAIL
  *	rewrite the "detail" of entry IDX, and everything the database
  *	holds that would betray it: the row's leaf hash, every stored
  *	subtree (audit_nodes), the tree state (size and frontier); then
  *	delete every checkpoint (after dropping the append-only
  *	triggers).  The rows then hash into a consistent tree; only a
  *	signature, which cannot be forged, still disagrees.
+ *   audit_forge DB age FROM SECONDS
+ *	make entries FROM.. SECONDS older (rows, leaves, subtrees and
+ *	state as above) and delete the checkpoints that cover any of
+ *	them: the checkpoints left still verify, and the head is left
+ *	uncovered by old entries, as if checkpoints had been deleted.
  *
- * Exit 0 when done, 1 on failure, 2 usage.
+ * Exit 0 when done, 1 on failure, 2 usage.  Run it with casesyncd
+ * stopped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,13 +94,18 @@ main(int argc, char *argv[])
 	sqlite3_stmt		*up = NULL, *ns = NULL, *ss = NULL;
 	uint8_t			 leaf[MERKLE_HASH_LEN];
 	uint8_t			 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
-	uint64_t		 idx;
+	char			 del[128];
+	uint64_t		 idx, from = 0, age = 0;
 	size_t			 i;
-	int			 rv = 1;
+	int			 rv = 1, rewrite;
 
 	memset(&f, 0, sizeof(f));
-	if (argc != 4 || parse_u64(argv[2], 0, INT64_MAX, &idx) != 0) {
-		fprintf(stderr, "usage: audit_forge DB IDX DETAIL\n");
+	rewrite = argc == 5 && strcmp(argv[2], "rewrite") == 0;
+	if ((!rewrite && (argc != 5 || strcmp(argv[2], "age") != 0 ||
+	    parse_u64(argv[4], 1, INT32_MAX, &age) != 0)) ||
+	    parse_u64(argv[3], 0, INT64_MAX, &idx) != 0) {
+		fprintf(stderr, "usage: audit_forge DB rewrite IDX DETAIL\n"
+		    "       audit_forge DB age FROM SECONDS\n");
 		return 2;
 	}
 	if (sodium_init() < 0 || store_open(argv[1], 0, &st) != 0 ||
@@ -102,21 +113,38 @@ main(int argc, char *argv[])
 		goto out;
 	store_close(st);
 	st = NULL;
-	audit_set(f.e[idx].detail, argv[3]);
-	if (audit_entry_leaf(&f.e[idx], leaf) != 0)
-		goto out;
+	if (rewrite) {
+		audit_set(f.e[idx].detail, argv[4]);
+		from = idx;
+		(void)str_fmt(del, sizeof(del), "DELETE FROM audit_checkpoints");
+	} else {
+		from = idx;
+		(void)str_fmt(del, sizeof(del), "DELETE FROM audit_checkpoints"
+		    " WHERE size > %llu", (unsigned long long)from);
+		for (i = from; i < f.n; i++)
+			f.e[i].server_time -= (int64_t)age;
+	}
 	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK ||
 	    forge_sql(db, "DROP TRIGGER IF EXISTS audit_log_no_update;"
 	    "DROP TRIGGER IF EXISTS audit_cp_no_delete; BEGIN") != 0 ||
 	    sqlite3_prepare_v2(db, "UPDATE audit_log SET detail = ?1,"
-	    " leaf = ?2 WHERE idx = ?3", -1, &up, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(up, 1, f.e[idx].detail, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(up, 2, leaf, MERKLE_HASH_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(up, 3, (int64_t)idx) != SQLITE_OK ||
-	    sqlite3_step(up) != SQLITE_DONE ||
-	    forge_sql(db, "DELETE FROM audit_nodes") != 0 ||
+	    " server_time = ?2, leaf = ?3 WHERE idx = ?4", -1, &up, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	for (i = from; i < (rewrite ? from + 1 : f.n); i++) {
+		if (audit_entry_leaf(&f.e[i], leaf) != 0 ||
+		    sqlite3_reset(up) != SQLITE_OK ||
+		    sqlite3_bind_text(up, 1, f.e[i].detail, -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(up, 2, f.e[i].server_time) != SQLITE_OK ||
+		    sqlite3_bind_blob(up, 3, leaf, MERKLE_HASH_LEN,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_bind_int64(up, 4, (int64_t)i) != SQLITE_OK ||
+		    sqlite3_step(up) != SQLITE_DONE)
+			goto out;
+	}
+	if (forge_sql(db, "DELETE FROM audit_nodes") != 0 ||
 	    sqlite3_prepare_v2(db, "INSERT INTO audit_nodes(a, n, hash)"
 	    " VALUES (?1, ?2, ?3)", -1, &ns, NULL) != SQLITE_OK)
 		goto out;
@@ -132,7 +160,7 @@ main(int argc, char *argv[])
 	    sqlite3_bind_int64(ss, 1, (int64_t)fr.size) != SQLITE_OK ||
 	    sqlite3_bind_blob(ss, 2, enc, (int)merkle_frontier_len(&fr),
 	    SQLITE_STATIC) != SQLITE_OK || sqlite3_step(ss) != SQLITE_DONE ||
-	    forge_sql(db, "DELETE FROM audit_checkpoints; COMMIT") != 0)
+	    forge_sql(db, del) != 0 || forge_sql(db, "COMMIT") != 0)
 		goto out;
 	rv = 0;
  out:
