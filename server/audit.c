@@ -266,23 +266,26 @@ audit_extends(struct store *st, const struct audit_key *key)
 	struct audit_checkpoint	last, db;
 	struct merkle_frontier	f;
 	uint8_t			root[MERKLE_HASH_LEN];
-	int			r;
+	int			rf, rd, r;
 
+	/*
+	 * The checkpoints first, then the tree: a checkpoint another
+	 * process commits (and then writes to the file) meanwhile is never
+	 * larger than the tree read after it.
+	 */
+	if ((rf = audit_key_last(key, &last)) != 0 &&
+	    rf != CS_ERR_NOT_FOUND)	/* not found: a file that starts now */
+		return rf == CS_ERR_FORMAT ? CS_ERR_TAMPERED : rf;
+	if ((rd = store_audit_latest(st, &db)) != 0 && rd != CS_ERR_NOT_FOUND)
+		return rd;
 	if ((r = store_audit_state(st, &f)) != 0)
 		return r;
 	merkle_frontier_root(&f, root);
-	r = audit_key_last(key, &last);
-	if (r == 0)
-		r = audit_extends_one(st, &f, root, &last);
-	else if (r == CS_ERR_NOT_FOUND)
-		r = 0;		/* a file that starts now */
-	if (r != 0)
+	if (rf == 0 && (r = audit_extends_one(st, &f, root, &last)) != 0)
 		goto out;
-	r = store_audit_latest(st, &db);
-	if (r == 0)
-		r = audit_extends_one(st, &f, root, &db);
-	else if (r == CS_ERR_NOT_FOUND)
-		r = 0;
+	if (rd == 0 && (r = audit_extends_one(st, &f, root, &db)) != 0)
+		goto out;
+	r = 0;
  out:
 	if (r == CS_ERR_TAMPERED)
 		log_warnx("audit: the stored log does not extend the last "
