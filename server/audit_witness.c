@@ -85,16 +85,16 @@ int
 audit_cpline_parse(const char *line, size_t len, struct audit_checkpoint *cp)
 {
 	const char	*p = line, *end;
-	size_t		 tag = strlen(AUDIT_CP_TAG);
+	size_t		 hdr = strlen(AUDIT_CP_TAG);
 
 	memset(cp, 0, sizeof(*cp));
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	end = line + len;
-	if (len < tag + 1 || memcmp(p, AUDIT_CP_TAG, tag) != 0 ||
-	    p[tag] != ' ')
+	if (len < hdr + 1 || memcmp(p, AUDIT_CP_TAG, hdr) != 0 ||
+	    p[hdr] != ' ')
 		return CS_ERR_FORMAT;
-	p += tag + 1;
+	p += hdr + 1;
 	if (audit_cpline_num(&p, end, &cp->size) != 0 ||
 	    audit_cpline_hex(&p, end, cp->root, MERKLE_HASH_LEN, ' ') != 0 ||
 	    audit_cpline_num(&p, end, &cp->time) != 0 ||
