@@ -60,12 +60,18 @@ static void
 audit_text_clean(char dst[AUDIT_STR_MAX + 1])
 {
 	char	vis[4 * AUDIT_STR_MAX + 4];
+	size_t	len;
 
 	dst[AUDIT_STR_MAX] = '\0';
 	if (audit_text_ok(dst))
 		return;
+
 	(void)str_vis(vis, sizeof(vis), dst, strlen(dst));
-	audit_set(dst, vis);	/* str_vis output is ASCII: cut anywhere */
+	/* str_vis output is ASCII: cut anywhere */
+	if ((len = strlen(vis)) > AUDIT_STR_MAX)
+		len = AUDIT_STR_MAX;
+	memcpy(dst, vis, len);
+	dst[len] = '\0';
 }
 
 void

@@ -49,6 +49,8 @@ audit_cpline_num(const char **p, const char *end, int64_t *out)
 		return CS_ERR_FORMAT;
 	memcpy(num, *p, n);
 	num[n] = '\0';
+	if (strspn(num, "0123456789") != n)
+		return CS_ERR_FORMAT;	/* digits only: no sign, no NUL */
 	if (num[0] == '0' && n > 1)
 		return CS_ERR_FORMAT;	/* one spelling per value */
 	if (parse_u64(num, 0, INT64_MAX, &v) != 0)

@@ -75,6 +75,15 @@ test_line(void)
 	ASSERT_INT_EQ(audit_cpline_parse(bad, strlen(bad), &back),
 	    CS_ERR_FORMAT);
 	ASSERT_INT_EQ(audit_cpline_parse("", 0, &back), CS_ERR_FORMAT);
+	/* a NUL or a sign inside a number (found by fuzz_audit_text) */
+	memcpy(bad, line, sizeof(line));
+	bad[24] = '\0';		/* "42" -> "4\0" */
+	ASSERT_INT_EQ(audit_cpline_parse(bad, strlen(line), &back),
+	    CS_ERR_FORMAT);
+	bad[23] = '+';
+	bad[24] = '2';
+	ASSERT_INT_EQ(audit_cpline_parse(bad, strlen(line), &back),
+	    CS_ERR_FORMAT);
 	/* sizes beyond INT64_MAX */
 	(void)snprintf(bad, sizeof(bad), "casesync-checkpoint-v1 "
 	    "9223372036854775808%s", line + 25);
