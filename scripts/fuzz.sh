@@ -41,6 +41,7 @@ srcs() {
 	csr)		echo "$BASE common/pki.c" ;;
 	vault)		echo "$BASE client/vault.c client/vault_ahead.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
+	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	*)		echo "$BASE $WIRE" ;;
 	esac
 }

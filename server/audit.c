@@ -10,11 +10,20 @@
  * employees, roles, offices, record kinds and counts.  Never a record
  * body, a client's name or a BSN: the client is the case id.
  */
+#include <sys/types.h>
+
+#include <pwd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "audit.h"
+#include "audit_text.h"
+#include "audit_witness.h"
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
@@ -71,6 +80,31 @@ audit_entry_device(struct audit_entry *e, const struct store_device *dev,
 		e->device_id = dev->id;
 	}
 	audit_set(e->addr, addr);
+}
+
+void
+audit_entry_host(struct audit_entry *e, const char *basis)
+{
+	struct passwd	*pw;
+	const char	*sudo = getenv("SUDO_USER");
+	char		 name[AUDIT_STR_MAX + 1];
+	int		 r;
+
+	/* the real uid: who ran the program, whatever it runs as */
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL)
+		r = str_fmt(name, sizeof(name), "host:%s", pw->pw_name);
+	else
+		r = str_fmt(name, sizeof(name), "host:uid %lu",
+		    (unsigned long)getuid());
+	/* sudo says who asked; names only (audit_text_ok), never text */
+	if (r == 0 && sudo != NULL && sudo[0] != '\0' &&
+	    strlen(sudo) <= 64 && audit_text_ok(sudo) &&
+	    strchr(sudo, ' ') == NULL)
+		(void)str_fmt(name + strlen(name), sizeof(name) - strlen(name),
+		    " sudo:%s", sudo);
+	audit_set(e->user, name);
+	audit_set(e->basis, basis);
+	audit_set(e->addr, "local");
 }
 
 static void
@@ -161,38 +195,150 @@ audit_entry_leaf(const struct audit_entry *e, uint8_t leaf[MERKLE_HASH_LEN])
 	return 0;
 }
 
+/* What signing inside a store transaction made, for the file after it. */
+struct audit_signer {
+	const struct audit_key	*key;
+	struct audit_checkpoint	 cp;
+	int			 made;
+};
+
 static int
 audit_sign_cb(struct audit_checkpoint *cp, void *arg)
 {
-	return audit_checkpoint_sign(arg, cp);
+	struct audit_signer	*s = arg;
+	int			 r;
+
+	if ((r = audit_checkpoint_sign(s->key, cp)) != 0)
+		return r;
+	s->cp = *cp;
+	s->made = 1;
+	return 0;
+}
+
+/*
+ * The transaction that stored the checkpoint has committed: copy it to
+ * the checkpoint file.  A copy lost here (full disk) leaves the file a
+ * subset of the database, which verify accepts; the reverse would not.
+ */
+static void
+audit_signed(const struct audit_signer *s, int r)
+{
+	if (r == 0 && s->made && audit_key_witness(s->key, &s->cp) != 0)
+		log_warnx("audit: checkpoint of size %lld NOT written to %s",
+		    (long long)s->cp.size, AUDIT_CP_FILE);
+}
+
+/* 0 if the stored tree extends checkpoint "cp" (RFC 9162 §2.1.4.2). */
+static int
+audit_extends_one(struct store *st, const struct merkle_frontier *f,
+    const uint8_t root[MERKLE_HASH_LEN], const struct audit_checkpoint *cp)
+{
+	uint8_t	proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t	len = 0;
+	int	r;
+
+	if (cp->size < 0 || (uint64_t)cp->size > f->size)
+		return CS_ERR_TAMPERED;		/* entries deleted */
+	if ((uint64_t)cp->size == f->size)
+		return sodium_memcmp(cp->root, root, MERKLE_HASH_LEN) == 0 ?
+		    0 : CS_ERR_TAMPERED;
+	if (cp->size == 0)
+		return 0;
+	if ((r = store_audit_proof(st, (uint64_t)cp->size, f->size, proof,
+	    &len)) != 0)
+		return r == CS_ERR_DB || r == CS_ERR_ALLOC ? r :
+		    CS_ERR_TAMPERED;
+	return merkle_consistency_verify((uint64_t)cp->size, f->size,
+	    cp->root, root, &proof[0][0], len) == 0 ? 0 : CS_ERR_TAMPERED;
+}
+
+/*
+ * Before signing: does the stored log extend the last checkpoint this
+ * key signed (the file's last line) and the newest of the database?
+ * A log rewritten through the database alone must not get a fresh
+ * signature that hides the rewrite.  Entries appended meanwhile only
+ * extend the tree, so checking before the signing transaction is
+ * enough.
+ */
+static int
+audit_extends(struct store *st, const struct audit_key *key)
+{
+	struct audit_checkpoint	last, db;
+	struct merkle_frontier	f;
+	uint8_t			root[MERKLE_HASH_LEN];
+	int			rf, rd, r;
+
+	/*
+	 * The checkpoints first, then the tree: a checkpoint another
+	 * process commits (and then writes to the file) meanwhile is never
+	 * larger than the tree read after it.
+	 */
+	if ((rf = audit_key_last(key, &last)) != 0 &&
+	    rf != CS_ERR_NOT_FOUND)	/* not found: a file that starts now */
+		return rf == CS_ERR_FORMAT ? CS_ERR_TAMPERED : rf;
+	if ((rd = store_audit_latest(st, &db)) != 0 && rd != CS_ERR_NOT_FOUND)
+		return rd;
+	if ((r = store_audit_state(st, &f)) != 0)
+		return r;
+	merkle_frontier_root(&f, root);
+	if (rf == 0 && (r = audit_extends_one(st, &f, root, &last)) != 0)
+		goto out;
+	if (rd == 0 && (r = audit_extends_one(st, &f, root, &db)) != 0)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_TAMPERED)
+		log_warnx("audit: the stored log does not extend the last "
+		    "signed checkpoint: NOT signing one (run casesyncctl "
+		    "audit verify)");
+	return r;
 }
 
 int
 audit_append(struct store *st, struct audit_entry *e,
     const struct audit_key *key)
 {
-	return store_audit_append(st, e, 1, e->server_time,
-	    key != NULL ? audit_sign_cb : NULL, (void *)(uintptr_t)key);
+	struct audit_signer	s = { .key = key };
+	int			r;
+
+	/* a log that fails the check still gets the entry, unsigned */
+	if (key != NULL && audit_extends(st, key) != 0)
+		s.key = NULL;
+	r = store_audit_append(st, e, 1, e->server_time,
+	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	audit_signed(&s, r);
+	return r;
 }
 
 int
 audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
     int64_t max_age, int *made)
 {
-	return store_audit_checkpoint(st, now, max_age, audit_sign_cb,
-	    (void *)(uintptr_t)key, made);
+	struct audit_signer	s = { .key = key };
+	int			r;
+
+	*made = 0;
+	if ((r = audit_extends(st, key)) != 0)
+		return r;
+	r = store_audit_checkpoint(st, now, max_age, audit_sign_cb, &s, made);
+	audit_signed(&s, r);
+	return r;
 }
 
 void
 audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 {
-	int	r;
+	struct audit_signer	s = { .key = w->srv->audit_key };
+	int			r;
 
 	if (n == 0)
 		return;
-	if ((r = store_audit_append(w->st, e, n, e[0].server_time,
-	    sign && w->srv->audit_key != NULL ? audit_sign_cb : NULL,
-	    w->srv->audit_key)) != 0)
+	if (!sign || (s.key != NULL && audit_extends(w->st, s.key) != 0))
+		s.key = NULL;
+	r = store_audit_append(w->st, e, n, e[0].server_time,
+	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	audit_signed(&s, r);
+	if (r != 0)
 		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,
 		    n == 1 ? "y" : "ies", cs_err(r));
 }
@@ -324,8 +470,10 @@ audit_push_in_tx(struct store *st, void *arg)
 		if (p->res[i].status != STORE_CHANGE_APPLIED &&
 		    p->res[i].status != STORE_CHANGE_FORBIDDEN)
 			continue;	/* conflict, invalid: no change */
-		/* a held change sent again, or a decided one: said before */
-		if (p->res[i].held == 2 || p->res[i].discarded)
+		/* a retry: logged when it was applied (replayed); a held
+		 * change sent again, or a decided one: said before */
+		if (p->res[i].replayed || p->res[i].held == 2 ||
+		    p->res[i].discarded)
 			continue;
 		in = &p->chs[i].rec;
 		ok = p->res[i].status == STORE_CHANGE_APPLIED;
@@ -486,4 +634,46 @@ audit_tick(struct worker *w)
 		log_warnx("audit: hourly checkpoint NOT signed: %s", cs_err(r));
 	else if (made)
 		log_info("audit: checkpoint signed");
+}
+
+void
+audit_stop(struct worker *w)
+{
+	int	made = 0, r;
+
+	/* the next verify finds the head covered, however long we are down */
+	if (w->srv->audit_key != NULL && (r = audit_checkpoint(w->st,
+	    w->srv->audit_key, time_now(), 0, &made)) != 0)
+		log_warnx("audit: checkpoint at stop NOT signed: %s",
+		    cs_err(r));
+}
+
+int
+audit_server_start(const char *db_path, const struct audit_key *key,
+    const char *conf, const char *version)
+{
+	struct audit_entry	 e;
+	struct store		*st = NULL;
+	struct buf		*b = NULL;
+	uint8_t			 h[crypto_hash_sha256_BYTES];
+	char			 hex[2 * sizeof(h) + 1];
+	int			 r;
+
+	if ((r = file_read(conf, AUDIT_CONF_MAX, &b)) != 0)
+		goto out;
+	crypto_hash_sha256(h, buf_ptr(b), buf_len(b));
+	hex_encode(hex, h, sizeof(h));
+	audit_entry_init(&e, "server_start", AUDIT_EXECUTE, 1);
+	audit_entry_host(&e, "started casesyncd on the server host");
+	audit_set(e.object_type, "server");
+	audit_set(e.object_id, version);
+	(void)str_fmt(e.detail, sizeof(e.detail), "config_sha256=%s", hex);
+	if ((r = store_open(db_path, 0, &st)) != 0 ||
+	    (r = audit_append(st, &e, key)) != 0)
+		goto out;
+	r = 0;
+ out:
+	store_close(st);
+	buf_free(b);
+	return r;
 }

@@ -113,6 +113,12 @@ void	audit_entry_init(struct audit_entry *e, const char *type,
 /* Fill user, role and office from a device. */
 void	audit_entry_device(struct audit_entry *e,
 	    const struct store_device *dev, const char *addr);
+/*
+ * Fill user, basis and addr for an action taken on the server host:
+ * user "host:NAME" with the name of the real uid, and " sudo:NAME"
+ * after it when SUDO_USER names the account that ran sudo.
+ */
+void	audit_entry_host(struct audit_entry *e, const char *basis);
 /* Copy "s" into field "dst" (truncated to AUDIT_STR_MAX, UTF-8 safe). */
 void	audit_set(char dst[AUDIT_STR_MAX + 1], const char *s);
 
@@ -132,6 +138,14 @@ void	audit_key_free(struct audit_key *);	/* NULL is a no-op */
  */
 void	audit_key_wipe(struct audit_key *);
 void	audit_key_public(const struct audit_key *, uint8_t pk[AUDIT_PK_LEN]);
+/*
+ * Append "cp" (signed with this key and committed) to the deployment's
+ * checkpoint file, audit-checkpoints.log (audit_witness.h).
+ */
+int	audit_key_witness(const struct audit_key *,
+	    const struct audit_checkpoint *cp);
+/* The last checkpoint of that file; CS_ERR_NOT_FOUND if none yet. */
+int	audit_key_last(const struct audit_key *, struct audit_checkpoint *cp);
 /* Read audit.pub of "dir". */
 int	audit_pub_load(const char *dir, uint8_t pk[AUDIT_PK_LEN]);
 
@@ -225,6 +239,16 @@ void	audit_batch_free(struct worker *);
 
 /* Called by every worker now and then: the hourly checkpoint. */
 void	audit_tick(struct worker *);
+/*
+ * casesyncd starts: a "server_start" entry with the SHA-256 of the
+ * configuration file "conf" (at most AUDIT_CONF_MAX bytes) and the
+ * host account, and a checkpoint, in the database at "db_path".
+ */
+#define AUDIT_CONF_MAX	(1u << 20)
+int	audit_server_start(const char *db_path, const struct audit_key *,
+	    const char *conf, const char *version);
+/* When the server stops, after its workers: a checkpoint of the head. */
+void	audit_stop(struct worker *);
 
 /* ---- protocol (audit_sync.c) ---- */
 

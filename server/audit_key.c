@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_witness.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "errors.h"
@@ -31,6 +32,7 @@
 struct audit_key {
 	uint8_t	sk[crypto_sign_SECRETKEYBYTES];
 	uint8_t	pk[crypto_sign_PUBLICKEYBYTES];
+	int	cpfd;		/* audit-checkpoints.log, for appending */
 };
 
 static int
@@ -130,6 +132,7 @@ audit_key_open(const char *dir, struct audit_key **out)
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
+	k->cpfd = -1;
 	r = audit_seed_read(path, seed);
 	if (r == CS_ERR_NOT_FOUND) {
 		/* an older deployment: its first audit key */
@@ -156,6 +159,12 @@ audit_key_open(const char *dir, struct audit_key **out)
 	}
 	if (r != 0)
 		goto out;
+	/* whoever signs a checkpoint also writes it outside the database */
+	if ((r = audit_cpfile_open(dir, &k->cpfd)) != 0) {
+		log_warnx("audit: %s/%s: %s", dir, AUDIT_CP_FILE,
+		    strerror(errno));
+		goto out;
+	}
 	if (sodium_mprotect_readonly(k) != 0) {
 		r = CS_ERR_SYSTEM;
 		goto out;
@@ -174,15 +183,33 @@ audit_key_open(const char *dir, struct audit_key **out)
 void
 audit_key_free(struct audit_key *k)
 {
-	if (k != NULL)
+	if (k != NULL) {
+		if (k->cpfd >= 0)
+			(void)close(k->cpfd);
 		sodium_free(k);
+	}
+}
+
+int
+audit_key_last(const struct audit_key *k, struct audit_checkpoint *cp)
+{
+	return audit_cpfile_last(k->cpfd, cp);
+}
+
+int
+audit_key_witness(const struct audit_key *k,
+    const struct audit_checkpoint *cp)
+{
+	return audit_cpfile_append(k->cpfd, cp);
 }
 
 void
 audit_key_wipe(struct audit_key *k)
 {
-	if (k != NULL && sodium_mprotect_readwrite(k) == 0)
-		sodium_memzero(k, sizeof(*k));
+	if (k != NULL && sodium_mprotect_readwrite(k) == 0) {
+		sodium_memzero(k->sk, sizeof(k->sk));
+		sodium_memzero(k->pk, sizeof(k->pk));
+	}
 }
 
 void

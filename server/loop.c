@@ -363,8 +363,11 @@ workers_stop(struct worker *ws, unsigned n)
 		if (write(ws[i].evfd, &one, sizeof(one)) == -1)
 			log_warn("eventfd");
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		pthread_join(ws[i].thread, NULL);
+	if (n > 0)
+		audit_stop(&ws[0]);	/* every batch is committed now */
+	for (i = 0; i < n; i++) {
 		close(ws[i].lfd);
 		close(ws[i].epfd);
 		close(ws[i].evfd);

@@ -257,6 +257,10 @@ main(int argc, char *argv[])
 	if (audit_key_open(srv.cfg.data_dir, &srv.audit_key) != 0)
 		fatalx("%s: cannot load or create the audit key",
 		    srv.cfg.data_dir);
+	/* NEN 7513: who started the server, with which configuration */
+	if (audit_server_start(srv.db_path, srv.audit_key, conf,
+	    CASESYNC_VERSION) != 0)
+		fatalx("audit: the server start cannot be recorded");
 	if (srvfiles_tls_ctx(&srv.cfg, srv.ca, &srv.ssl_ctx, err,
 	    sizeof(err)) != 0)
 		fatalx("%s", err);

@@ -141,6 +141,7 @@ struct store_change {
 struct store_change_result {
 	int			 status;	/* enum store_change_status */
 	int64_t			 version;	/* APPLIED: the record's seq */
+	int			 replayed;	/* APPLIED by an earlier push */
 	int			 has_current;	/* CONFLICT: current record */
 	int			 no_common_base;	/* CONFLICT of a re-offer */
 	struct store_record	 current;	/* body malloc'd, see below */
@@ -156,7 +157,7 @@ struct store_change_result {
  * Apply "n" changes by device "device_id" of user "user_id" in one
  * transaction, committed durably before returning 0.  res[i] gets the
  * result of chs[i].  A change_id seen before returns its original
- * APPLIED result without applying again.  Records of append-only kinds
+ * APPLIED result without applying again, with "replayed" set.  Records of append-only kinds
  * ("journal", "audit") cannot be changed once written.  Release the
  * results with store_results_clear().  *last_seq: the newest seq.
  */

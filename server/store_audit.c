@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "audit_text.h"
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
@@ -283,6 +284,7 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
+		audit_entry_clean(&e[i]);	/* no control characters */
 		if ((r = audit_entry_leaf(&e[i], leaf)) != 0 ||
 		    (r = merkle_frontier_push(f, leaf, store_audit_node_put,
 		    ns)) != 0) {

@@ -239,6 +239,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		res->status = STORE_CHANGE_APPLIED;
 		res->version = sqlite3_column_int64(s, 0);
+		res->replayed = 1;
 		sqlite3_reset(s);
 		return 0;
 	}

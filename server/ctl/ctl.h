@@ -79,8 +79,9 @@ int	ctl_restore(struct ctl *, int argc, char **argv);
 struct audit_entry;
 /*
  * Append "e" to the audit log as done by the account running
- * casesyncctl; with "sign", also sign a checkpoint (the audit key is
- * created if the deployment has none yet).  Prints why not.
+ * casesyncctl; with "sign" (every caller: then verify finds no
+ * entry of casesyncctl's uncovered), also sign a checkpoint (the audit
+ * key is created if the deployment has none yet).  Prints why not.
  */
 int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
 	    int sign);
@@ -90,15 +91,23 @@ int	ctl_audit_record(struct ctl *, struct store *, struct audit_entry *e,
  * (ctl_restore_carry.c).
  */
 int	ctl_restore_carry(struct ctl *, struct store *old, struct store *st);
-/* Fill in who ran casesyncctl (the account on the server host). */
-void	ctl_audit_actor(struct audit_entry *e);
 /*
  * "casesyncctl audit verify" of the log in "st" against audit key "pk",
  * reported on stdout, without recording the reading: CTL_EXIT_OK with
- * the verified *size and root, else CTL_EXIT_FAIL.
+ * the verified *size and root, else CTL_EXIT_FAIL.  With "c", also the
+ * checkpoint file of c->dir and the witness file "against" (NULL:
+ * none); without, only the database (a copy: the file is the live
+ * database's).
  */
-int	ctl_audit_check(struct store *, const uint8_t pk[32], uint64_t *size,
-	    uint8_t root[32]);
+int	ctl_audit_check(struct ctl *c, const char *against, struct store *,
+	    const uint8_t pk[32], uint64_t *size, uint8_t root[32]);
+/*
+ * Audit an administrator's action (docs/AUDIT.md, "admin_*"): an entry
+ * of "type" by the host account, with a checkpoint.  Prints why not.
+ */
+int	ctl_audit_admin(struct ctl *, struct store *, const char *type,
+	    char action, const char *object_type, const char *object_id,
+	    const char *detail);
 /* Audit the revocation of device "id" (a decimal string). */
 int	ctl_audit_revoke(struct ctl *, struct store *, const char *id);
 

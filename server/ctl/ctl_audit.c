@@ -25,7 +25,9 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_text.h"
 #include "ctl.h"
+#include "ctl_audit_int.h"
 #include "errors.h"
 #include "merkle.h"
 #include "store.h"
@@ -36,23 +38,6 @@
 
 enum ctl_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
-/* Fill in who ran casesyncctl: the account on the server host. */
-void
-ctl_audit_actor(struct audit_entry *e)
-{
-	struct passwd	*pw;
-	char		 name[AUDIT_STR_MAX + 1];
-
-	if ((pw = getpwuid(geteuid())) != NULL && pw->pw_name != NULL)
-		(void)str_fmt(name, sizeof(name), "host:%s", pw->pw_name);
-	else
-		(void)str_fmt(name, sizeof(name), "host:uid %lu",
-		    (unsigned long)geteuid());
-	audit_set(e->user, name);
-	audit_set(e->basis, "casesyncctl on the server host");
-	audit_set(e->addr, "local");
-}
-
 int
 ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
     int sign)
@@ -60,7 +45,7 @@ ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
 	struct audit_key	*key = NULL;
 	int			 r;
 
-	ctl_audit_actor(e);
+	audit_entry_host(e, "casesyncctl on the server host");
 	if (sign && (r = audit_key_open(c->dir, &key)) != 0) {
 		ctl_errx("audit key: %s", cs_err(r));
 		return CTL_EXIT_FAIL;
@@ -72,6 +57,20 @@ ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
+}
+
+int
+ctl_audit_admin(struct ctl *c, struct store *st, const char *type,
+    char action, const char *object_type, const char *object_id,
+    const char *detail)
+{
+	struct audit_entry	e;
+
+	audit_entry_init(&e, type, action, 1);
+	audit_set(e.object_type, object_type);
+	audit_set(e.object_id, object_id);
+	audit_set(e.detail, detail);
+	return ctl_audit_record(c, st, &e, 1);
 }
 
 int
@@ -108,27 +107,27 @@ ctl_json_str(const char *s)
 			printf("\\%c", *p);
 		else if (*p < 0x20 || *p == 0x7f)
 			printf("\\u%04x", *p);
-		else
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			printf("\\u%04x", p[1]);	/* C1 */
+			p++;
+		} else
 			putchar(*p);
 	}
 	putchar('"');
 }
 
-/* RFC 4180, and no leading =+-@ a spreadsheet would run as a formula. */
+/*
+ * RFC 4180, control characters escaped, and no leading = + - @ TAB CR
+ * a spreadsheet would run as a formula (audit_text.c).
+ */
 static void
 ctl_csv_str(const char *s)
 {
-	const char	*p;
+	char	f[5 * AUDIT_STR_MAX + 8];
 
-	putchar('"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		putchar('\'');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	putchar('"');
+	if (audit_csv_field(f, sizeof(f), s) != 0)
+		(void)str_fmt(f, sizeof(f), "\"(too long)\"");
+	fputs(f, stdout);
 }
 
 static const char *
@@ -291,9 +290,9 @@ ctl_parse_time(const char *s, int64_t *out)
 }
 
 /* Log that the log was read; the reading has already happened. */
-static int
+int
 ctl_audit_read(struct ctl *c, struct store *st, const char *what,
-    const char *client_ref, const char *detail)
+    const char *client_ref, const char *detail, int sign)
 {
 	struct audit_entry	e;
 
@@ -303,7 +302,7 @@ ctl_audit_read(struct ctl *c, struct store *st, const char *what,
 	audit_set(e.client_ref, client_ref);
 	audit_set(e.detail, detail);
 	audit_set(e.purpose, what);
-	return ctl_audit_record(c, st, &e, 0);
+	return ctl_audit_record(c, st, &e, sign);
 }
 
 static int
@@ -402,20 +401,11 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 	(void)str_fmt(detail, sizeof(detail), "query: %zu entries%s%s%s%s",
 	    o.n, f.user != NULL ? " user=" : "", f.user != NULL ? f.user : "",
 	    f.type != NULL ? " type=" : "", f.type != NULL ? f.type : "");
-	rv = ctl_audit_read(c, st, "query", f.client_ref, detail);
+	rv = ctl_audit_read(c, st, "query", f.client_ref, detail, 1);
  out:
 	store_close(st);
 	return rv;
 }
-
-struct ctl_verify {
-	struct merkle_frontier	 f;
-	struct audit_checkpoint	*cps;
-	size_t			 ncps, maxcps, next;
-	uint8_t			 pk[AUDIT_PK_LEN];
-	int64_t			 good_size;	/* all checks passed up to */
-	size_t			 problems;
-};
 
 static int
 ctl_verify_cp_add(const struct audit_checkpoint *cp, void *arg)
@@ -437,10 +427,7 @@ ctl_verify_cp_add(const struct audit_checkpoint *cp, void *arg)
 	return 0;
 }
 
-static void	ctl_verify_problem(struct ctl_verify *, const char *, ...)
-		    __attribute__((__format__(printf, 2, 3)));
-
-static void
+void
 ctl_verify_problem(struct ctl_verify *v, const char *fmt, ...)
 {
 	va_list	ap;
@@ -462,6 +449,7 @@ ctl_verify_cps(struct ctl_verify *v)
 	char				 when[32];
 
 	merkle_frontier_root(&v->f, root);
+	ctl_verify_witness_at(v, root);
 	for (; v->next < v->ncps &&
 	    (uint64_t)v->cps[v->next].size == v->f.size; v->next++) {
 		cp = &v->cps[v->next];
@@ -492,6 +480,12 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 	int			 r;
 
 	ctl_verify_cps(v);
+	/* the first entry the newest checkpoint of the database misses */
+	if (!v->has_tail && e->idx == (v->ncps == 0 ? 0 :
+	    v->cps[v->ncps - 1].size)) {
+		v->has_tail = 1;
+		v->tail_time = e->server_time;
+	}
 	if ((uint64_t)e->idx != v->f.size) {
 		ctl_verify_problem(v, "entry %lld: expected entry %lld here "
 		    "(entries missing)", (long long)e->idx,
@@ -511,8 +505,9 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 }
 
 int
-ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
-    uint64_t *size, uint8_t root[MERKLE_HASH_LEN])
+ctl_audit_check(struct ctl *c, const char *against, struct store *st,
+    const uint8_t pk[AUDIT_PK_LEN], uint64_t *size,
+    uint8_t root[MERKLE_HASH_LEN])
 {
 	struct ctl_verify	 v;
 	struct merkle_frontier	 stf;
@@ -529,6 +524,11 @@ ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
 		ctl_errx("audit verify: %s", cs_err(r));
 		goto out;
 	}
+	/* the checkpoint file belongs to the live database, not a copy */
+	if (c != NULL &&
+	    (rv = ctl_verify_witness_load(c, &v, against)) != CTL_EXIT_OK)
+		goto out;
+	rv = CTL_EXIT_FAIL;
 	r = store_audit_rows(st, NULL, ctl_verify_row, &v);
 	if (r != 0 && r != CS_ERR_TAMPERED) {
 		ctl_errx("audit verify: %s", cs_err(r));
@@ -542,6 +542,8 @@ ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
 		    (long long)v.cps[v.next].id, (long long)v.cps[v.next].size);
 	merkle_frontier_root(&v.f, r1);
 	merkle_frontier_root(&stf, r2);
+	if (r == 0)
+		ctl_verify_witness_end(&v, st, r1);
 	if (r == 0 && (stf.size != v.f.size ||
 	    sodium_memcmp(r1, r2, MERKLE_HASH_LEN) != 0))
 		ctl_verify_problem(&v, "the stored tree state (size %lld) "
@@ -556,6 +558,7 @@ ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
 			    "covered by a signed checkpoint\n",
 			    v.ncps == 0 ? 0LL :
 			    (long long)v.cps[v.ncps - 1].size);
+		ctl_verify_witness_ok(&v, against);
 		*size = v.f.size;
 		memcpy(root, r1, MERKLE_HASH_LEN);
 		rv = CTL_EXIT_OK;
@@ -565,21 +568,41 @@ ctl_audit_check(struct store *st, const uint8_t pk[AUDIT_PK_LEN],
 		    v.problems == 1 ? "" : "s", (long long)v.good_size);
  out:
 	free(v.cps);
+	free(v.w);
 	return rv;
 }
 
 static int
 ctl_audit_verify(struct ctl *c, int argc, char **argv)
 {
+	static const struct option	 opts[] = {
+		{ "against",	required_argument,	NULL, 'a' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	const char	*against = NULL;
 	struct store	*st = NULL;
 	uint8_t		 pk[AUDIT_PK_LEN], root[MERKLE_HASH_LEN];
 	uint64_t	 size;
 	char		 detail[64];
-	int		 r, rv = CTL_EXIT_FAIL;
+	int		 ch, r, rv = CTL_EXIT_FAIL;
 
-	if (argc != 1) {
-		ctl_errx("audit %s: unexpected argument: %s", argv[0],
-		    argv[1]);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			against = optarg;
+			break;
+		case 'h':
+			ctl_usage("audit", 0);
+			return CTL_EXIT_OK;
+		default:
+			ctl_usage("audit", 1);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		ctl_errx("audit verify: unexpected argument: %s",
+		    argv[optind]);
 		return CTL_EXIT_USAGE;
 	}
 	if ((rv = ctl_store_open(c, &st)) != 0)
@@ -589,11 +612,14 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
 		goto out;
 	}
-	if ((rv = ctl_audit_check(st, pk, &size, root)) != CTL_EXIT_OK)
+	if ((rv = ctl_audit_check(c, against, st, pk, &size, root)) !=
+	    CTL_EXIT_OK)
 		ctl_errx("audit verify: the audit log has been tampered with");
 	(void)str_fmt(detail, sizeof(detail), "verify: %s",
 	    rv == CTL_EXIT_OK ? "ok" : "FAILED");
-	if (ctl_audit_read(c, st, "verify", NULL, detail) != 0)
+	/* a log that failed is not signed over: the next verify fails too */
+	if (ctl_audit_read(c, st, "verify", NULL, detail,
+	    rv == CTL_EXIT_OK) != 0)
 		rv = CTL_EXIT_FAIL;
  out:
 	store_close(st);
@@ -650,7 +676,7 @@ ctl_audit_export(struct ctl *c, int argc, char **argv)
 	hex_encode(hex, pk, AUDIT_PK_LEN);
 	printf("{\"audit_public_key\":\"%s\"}\n", hex);
 	(void)str_fmt(detail, sizeof(detail), "export: %zu entries", o.n);
-	rv = ctl_audit_read(c, st, "export", NULL, detail);
+	rv = ctl_audit_read(c, st, "export", NULL, detail, 1);
  out:
 	store_close(st);
 	return rv;
@@ -677,7 +703,9 @@ ctl_audit(struct ctl *c, int argc, char **argv)
 		return ctl_audit_query(c, argc - 1, argv + 1);
 	if (strcmp(sub, "export") == 0)
 		return ctl_audit_export(c, argc - 1, argv + 1);
-	ctl_errx("audit: expected verify, query or export");
+	if (strcmp(sub, "checkpoint") == 0)
+		return ctl_audit_checkpoint(c, argc - 1, argv + 1);
+	ctl_errx("audit: expected verify, query, export or checkpoint");
 	ctl_usage("audit", 1);
 	return CTL_EXIT_USAGE;
 }

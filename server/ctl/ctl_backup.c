@@ -35,6 +35,7 @@
 #include "ctl.h"
 #include "errors.h"
 #include "merkle.h"
+#include "audit_witness.h"
 #include "lockfile.h"
 #include "store.h"
 #include "store_audit.h"
@@ -84,7 +85,7 @@ ctl_backup_check(struct store *st, const char *what,
 		return CTL_EXIT_FAIL;
 	}
 	printf("%s: integrity check ok\n", what);
-	if (ctl_audit_check(st, pk, size, root) != CTL_EXIT_OK) {
+	if (ctl_audit_check(NULL, NULL, st, pk, size, root) != CTL_EXIT_OK) {
 		ctl_errx("%s: audit verification FAILED", what);
 		return CTL_EXIT_FAIL;
 	}
@@ -316,7 +317,7 @@ ctl_restore_entry(const struct store_restore *rs, struct audit_entry *e)
 	char	when[32], hex[2 * MERKLE_HASH_LEN + 1];
 
 	audit_entry_init(e, "restore", AUDIT_EXECUTE, 1);
-	ctl_audit_actor(e);
+	audit_entry_host(e, "casesyncctl on the server host");
 	ctl_time_iso(when, sizeof(when), rs->r.backup_time);
 	audit_set(e->object_type, "audit log");
 	if (rs->r.old_size > 0) {
@@ -375,7 +376,9 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	char			 db[CTL_PATH_MAX], tmp[CTL_PATH_MAX];
 	char			 keep[CTL_PATH_MAX], when[32], stamp[32];
 	char			 why[CTL_PATH_MAX + 128];
+	char			 cpfile[CTL_PATH_MAX], cpkeep[CTL_PATH_MAX + 64];
 	int			 r, lock = -1, made = 0, made_signed, rv;
+	int			 cpmoved = 0;
 
 	memset(&rs, 0, sizeof(rs));
 	if ((rv = ctl_backup_args(argc, argv, "from", &from)) != 0)
@@ -413,8 +416,26 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		    "made after the backup (revoked devices, removed "
 		    "members) are undone: make them again\n", db,
 		    r == CS_ERR_NOT_FOUND ? "no database" : cs_err(r));
-	if (ctl_backup_check(st, from, pk, &size, root) != CTL_EXIT_OK ||
-	    ctl_restore_sign(c, st, &rs, &key) != CTL_EXIT_OK ||
+	if (ctl_backup_check(st, from, pk, &size, root) != CTL_EXIT_OK)
+		goto out;
+	/*
+	 * The checkpoint file (audit_witness.h) holds the replaced log's
+	 * checkpoints, past the backup's head: a signer would refuse the
+	 * restored log.  It goes beside the replaced database, and a new
+	 * one starts with the restore's checkpoint; put back if the
+	 * restore fails.
+	 */
+	if (ctl_path(cpfile, sizeof(cpfile), c->dir, AUDIT_CP_FILE) != 0 ||
+	    str_fmt(cpkeep, sizeof(cpkeep), "%s.before-restore-%s", cpfile,
+	    stamp) != 0)
+		goto out;
+	if (rename(cpfile, cpkeep) == 0)
+		cpmoved = 1;
+	else if (errno != ENOENT) {
+		ctl_errx("%s: %s", cpfile, strerror(errno));
+		goto out;
+	}
+	if (ctl_restore_sign(c, st, &rs, &key) != CTL_EXIT_OK ||
 	    ctl_restore_old(old, db, &rs, &lost, &nlost) != CTL_EXIT_OK)
 		goto out;
 	if ((r = audit_restore_sign(key, &rs.r, rs.sig)) != 0) {
@@ -451,6 +472,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	made = 0;
+	cpmoved = 0;
 	ctl_time_iso(when, sizeof(when), rs.r.backup_time);
 	printf("restored %s from a backup of %s: generation %016llx, "
 	    "change sequence back to %llu, audit log %llu entries (the "
@@ -461,6 +483,8 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    (unsigned long long)rs.r.old_size);
 	if (access(keep, F_OK) == 0)
 		printf("the replaced database is kept as %s\n", keep);
+	if (access(cpkeep, F_OK) == 0)
+		printf("its checkpoint file is kept as %s\n", cpkeep);
 	printf("start casesyncd: laptops re-offer what the backup lacks "
 	    "at their next sync\n");
 	rv = CTL_EXIT_OK;
@@ -469,6 +493,8 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	store_close(st);
 	if (made)
 		(void)unlink(tmp);
+	if (cpmoved)
+		(void)rename(cpkeep, cpfile);
 	audit_key_free(key);
 	free(lost);
 	if (lock != -1)

@@ -18,6 +18,7 @@
 
 #include <openssl/x509.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "ctl.h"
 #include "errors.h"
@@ -119,19 +120,37 @@ ctl_token_issue(struct store *st, ctl_token_add_fn add, void *arg,
 
 /* What store_token_add needs besides the token. */
 struct ctl_enroll_arg {
+	struct ctl	*c;
 	int64_t		 user_id;
+	const char	*user;
 	const char	*device;
 	int64_t		 expires;
 };
 
+/*
+ * Store the token, then audit its issue (admin_token_issue): durable
+ * before the token is shown, so there is no token without its entry.
+ */
 static int
 ctl_enroll_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
     const uint8_t hash[TOKEN_HASH_LEN], void *arg)
 {
 	const struct ctl_enroll_arg	*a = arg;
+	char				 idhex[2 * TOKEN_ID_LEN + 1];
+	char				 when[32], detail[AUDIT_STR_MAX + 1];
+	int				 r;
 
-	return store_token_add(st, id, hash, a->user_id, a->device,
-	    a->expires);
+	if ((r = store_token_add(st, id, hash, a->user_id, a->device,
+	    a->expires)) != 0)
+		return r;
+	hex_encode(idhex, id, TOKEN_ID_LEN);
+	ctl_time_iso(when, sizeof(when), a->expires);
+	(void)str_fmt(detail, sizeof(detail), "user=%s device=%s expires=%s",
+	    a->user, a->device, when);
+	if (ctl_audit_admin(a->c, st, "admin_token_issue", AUDIT_CREATE,
+	    "enrollment token", idhex, detail) != CTL_EXIT_OK)
+		return CS_ERR_DB;
+	return 0;
 }
 
 int
@@ -204,7 +223,9 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_ca_fingerprint(c->dir, fphex) != 0)
 		goto out;
+	a.c = c;
 	a.user_id = u.id;
+	a.user = u.name;
 	a.device = device;
 	a.expires = time_now() + (int64_t)ttl;
 	if (ctl_token_issue(st, ctl_enroll_add, &a, "enroll-token") != 0)

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
+#include "util.h"
 
 /* A sub-subcommand ("add", "list") with its own options after it. */
 static int
@@ -50,6 +52,7 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 	};
 	struct store	*st = NULL;
 	const char	*region = NULL, *name;
+	char		 detail[AUDIT_STR_MAX + 1];
 	int64_t		 id;
 	int		 ch, r, rv = CTL_EXIT_USAGE;
 
@@ -88,7 +91,10 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	printf("office %lld added: %s\n", (long long)id, name);
-	rv = CTL_EXIT_OK;
+	(void)str_fmt(detail, sizeof(detail), "id=%lld region=%s",
+	    (long long)id, region != NULL ? region : "");
+	rv = ctl_audit_admin(c, st, "admin_office_add", AUDIT_CREATE,
+	    "office", name, detail);
  out:
 	store_close(st);
 	return rv;
@@ -169,6 +175,7 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 	};
 	struct store	*st = NULL;
 	const char	*name = NULL, *role = NULL, *office = NULL;
+	char		 detail[AUDIT_STR_MAX + 1];
 	int64_t		 id;
 	int		 ch, r, rv = CTL_EXIT_USAGE;
 
@@ -225,7 +232,10 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 	}
 	printf("user %lld added: %s (%s, %s)\n", (long long)id, name, role,
 	    office);
-	rv = CTL_EXIT_OK;
+	(void)str_fmt(detail, sizeof(detail), "id=%lld role=%s office=%s",
+	    (long long)id, role, office);
+	rv = ctl_audit_admin(c, st, "admin_user_add", AUDIT_CREATE, "user",
+	    name, detail);
  out:
 	store_close(st);
 	return rv;

@@ -52,10 +52,11 @@ static const struct {
 	    "records digest\n"
 	    "records purges" },
 	{ "audit", ctl_audit,
-	    "audit verify\n"
+	    "audit verify [--against FILE]\n"
 	    "audit query [--case ID] [--user NAME] [--device ID] [--type T] "
 	    "[--since TIME] [--until TIME] [--format table|csv|json]\n"
-	    "audit export" },
+	    "audit export\n"
+	    "audit checkpoint --export [--out FILE]" },
 	{ "transfer", ctl_transfer,
 	    "transfer list\n"
 	    "transfer pending\n"

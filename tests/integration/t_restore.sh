@@ -153,6 +153,10 @@ grep -q "restored .* from a backup of" "$T/restore.out" ||
     fail "restore output: $(cat "$T/restore.out")"
 ls "$SRV"/server.db.before-restore-* >/dev/null 2>&1 ||
     fail "the replaced database is not kept"
+ls "$SRV"/audit-checkpoints.log.before-restore-* >/dev/null 2>&1 ||
+    fail "the replaced checkpoint file is not kept"
+ctl audit verify >"$T/verify.restored" 2>&1 ||
+    fail "verify right after the restore: $(cat "$T/verify.restored")"
 grep -q "device $cdev .*revoked again" "$T/restore.out" ||
     fail "revocation not carried over: $(cat "$T/restore.out")"
 grep -q "carla in case $C" "$T/restore.out" ||

@@ -143,6 +143,9 @@ grep -q '"rejected":0' "$T/out" || fail "retry was not idempotent: $(cat "$T/out
 sync_ok a2
 expect_eq "journal entries after the retried push" \
     "$(laptop a2 record list --case "$C" | grep -c journal)" 3
+# ... and audited once: the replay appends no second "update" entry
+expect_eq "update entries of the retried record" \
+    "$(ctl audit query --type update --format csv | grep -c "$J")" 1
 ok "a retried push is applied exactly once"
 
 # watch: a change arrives without asking
