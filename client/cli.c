@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "client.h"
@@ -19,11 +20,34 @@
 #include "vault.h"
 #include "wire.h"
 
+/* Said once: what every message after a failed page would have hidden. */
+static int	cli_tamper_said;
+
+static void
+cli_tamper_say(void)
+{
+	if (cli_tamper_said)
+		return;
+	cli_tamper_said = 1;
+	fputs("casesync: database damaged or tampered: a page of this "
+	    "laptop's vault failed authentication; nothing from it is shown "
+	    "(docs/CLIENT.md, exit code 4)\n", stderr);
+}
+
 void
 cli_errx(const char *fmt, ...)
 {
 	va_list	ap;
 
+	/*
+	 * After a failed page, messages derived from it mislead ("not
+	 * enrolled", "run keys setup"): the one true message replaces
+	 * them.
+	 */
+	if (vault_tamper_seen()) {
+		cli_tamper_say();
+		return;
+	}
 	fputs("casesync: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -32,8 +56,21 @@ cli_errx(const char *fmt, ...)
 }
 
 int
+cli_finish(int code)
+{
+	if (!vault_tamper_seen())
+		return code;
+	/* Whatever was printed before or after the failure is dropped. */
+	__fpurge(stdout);
+	cli_tamper_say();
+	return EXIT_TAMPERED;
+}
+
+int
 cli_exit(int r)
 {
+	if (r != 0 && vault_tamper_seen())
+		return EXIT_TAMPERED;
 	switch (r) {
 	case 0:
 		return EXIT_OK;

@@ -59,6 +59,16 @@ void	cli_key_round(struct vault *, struct identity *, struct conn *);
 
 /* Map a CS_ERR_* to one of the exit codes above. */
 int	cli_exit(int r);
+/*
+ * main(), with a command's exit code: if a page of the vault failed
+ * authentication at any point (vault_tamper_seen), the command's
+ * buffered output is discarded, "database damaged or tampered" is said
+ * (once) and EXIT_TAMPERED returned, whatever the command returned:
+ * no command prints a partial or empty result after such an error.
+ */
+int	cli_finish(int code);
+/* Size of stdout's buffer (main.c): output up to this is all or none. */
+#define CLI_OUTBUF		(4 * 1024 * 1024)
 /* "casesync: <message>" on stderr. */
 void	cli_errx(const char *fmt, ...)
 	    __attribute__((__format__(printf, 1, 2)));

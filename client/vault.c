@@ -20,6 +20,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ struct vfile {
 	sqlite3_file		 base;
 	sqlite3_file		*real;
 	const struct vault_keys	*keys;
+	atomic_int		*tampered;	/* the vault's flag (vreg) */
 	uint8_t			*pg;		/* one frame, reused */
 	sqlite3_int64		 fh_off;	/* WAL: last frame header */
 	sqlite3_int64		 w4_off;	/* journal: last 4-byte write */
@@ -69,6 +71,7 @@ struct vfile {
 struct vreg {
 	char			 token[2 * TOKEN_LEN + 1];
 	const struct vault_keys	*keys;
+	atomic_int		 tampered;	/* a page failed: sticky */
 };
 
 static const uint8_t	 jrn_magic[8] = {
@@ -78,6 +81,8 @@ static struct vreg	 vreg[VREG_MAX];
 static pthread_mutex_t	 vreg_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	 vfs_once = PTHREAD_ONCE_INIT;
 static int		 vfs_rc = CS_ERR_DB;
+/* Any vault of this process failed authentication (vault_tamper_seen). */
+static atomic_int	 tamper_seen;
 
 static uint32_t
 be32(const uint8_t *p)
@@ -104,12 +109,29 @@ vf_kind(int type)
 	    "journal";
 }
 
+/*
+ * Every authentication failure the VFS reports goes through here (a
+ * torn, uncommitted WAL tail does not: that is a crash, not tampering).
+ * The flags are sticky: SQLite turns our SQLITE_IOERR_DATA into
+ * whatever its caller gets (SQLITE_CORRUPT, a failed prepare, a
+ * statement that merely ends early), so the vault and the process
+ * remember it for the callers' error paths (vault_tampered).
+ */
 static int
 vf_tampered(const struct vfile *f, uint32_t pgno)
 {
 	log_warnx("vault: %s page %u failed authentication: "
 	    "database damaged or tampered", vf_kind(f->type), pgno);
+	if (f->tampered != NULL)
+		atomic_store(f->tampered, 1);
+	atomic_store(&tamper_seen, 1);
 	return SQLITE_IOERR_DATA;
+}
+
+int
+vault_tamper_seen(void)
+{
+	return atomic_load(&tamper_seen);
 }
 
 static void
@@ -858,6 +880,7 @@ vault_vfs_attach(const struct vault_keys *keys, char token[VAULT_TOKEN_LEN])
 		if (vreg[i].keys == NULL) {
 			memcpy(vreg[i].token, token, 2 * TOKEN_LEN + 1);
 			vreg[i].keys = keys;
+			atomic_store(&vreg[i].tampered, 0);
 			r = 0;
 			break;
 		}
@@ -866,12 +889,15 @@ vault_vfs_attach(const struct vault_keys *keys, char token[VAULT_TOKEN_LEN])
 	return r;
 }
 
+/* The keys (NULL: none) and, if "flag" is not NULL, the tamper flag. */
 static const struct vault_keys *
-vreg_find(const char *token)
+vreg_find(const char *token, atomic_int **flag)
 {
 	const struct vault_keys	*k = NULL;
 	int			 i;
 
+	if (flag != NULL)
+		*flag = NULL;
 	if (token == NULL || strlen(token) != 2 * TOKEN_LEN ||
 	    pthread_mutex_lock(&vreg_mtx) != 0)
 		return NULL;
@@ -879,11 +905,23 @@ vreg_find(const char *token)
 		if (vreg[i].keys != NULL &&
 		    sodium_memcmp(vreg[i].token, token, 2 * TOKEN_LEN) == 0) {
 			k = vreg[i].keys;
+			if (flag != NULL)
+				*flag = &vreg[i].tampered;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&vreg_mtx);
 	return k;
+}
+
+int
+vault_vfs_tampered(const char *token)
+{
+	atomic_int	*flag;
+
+	if (vreg_find(token, &flag) == NULL)
+		return 0;
+	return atomic_load(flag);
 }
 
 void
@@ -918,6 +956,7 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 	struct vfile		*f = (struct vfile *)file;
 	sqlite3_vfs		*orig = vfs_orig(vfs);
 	const struct vault_keys	*keys;
+	atomic_int		*flag;
 	int			 rc, type;
 
 	memset(f, 0, sizeof(*f));		/* pMethods = NULL */
@@ -933,13 +972,14 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 		return SQLITE_CANTOPEN;
 	}
 	if (name == NULL ||
-	    (keys = vreg_find(sqlite3_uri_parameter(name, "vault"))) ==
-	    NULL) {
+	    (keys = vreg_find(sqlite3_uri_parameter(name, "vault"),
+	    &flag)) == NULL) {
 		log_warnx("vault: refusing to open a file without a key");
 		return SQLITE_CANTOPEN;
 	}
 	f->real = (sqlite3_file *)(f + 1);
 	f->keys = keys;
+	f->tampered = flag;
 	f->pgsz = keys->pgsz;
 	f->type = type;
 	f->fh_off = f->w4_off = f->r4_off = -1;
@@ -1054,11 +1094,27 @@ static sqlite3_vfs vault_vfs = {
 	vfs_time64, NULL, NULL, NULL
 };
 
+/*
+ * SQLite's error log: it reports SQLITE_CORRUPT (and NOTADB) where it
+ * finds a page that authenticated but is inconsistent, which only
+ * someone with the key can make.  Tampering too (vault_tamper_seen).
+ */
+static void
+vfs_sqlite_log(void *arg, int code, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+	if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+		atomic_store(&tamper_seen, 1);
+}
+
 static void
 vfs_init(void)
 {
 	sqlite3_vfs	*orig;
 
+	/* fails (harmless) if SQLite was initialised before */
+	(void)sqlite3_config(SQLITE_CONFIG_LOG, vfs_sqlite_log, NULL);
 	if (sqlite3_initialize() != SQLITE_OK ||
 	    (orig = sqlite3_vfs_find(NULL)) == NULL)
 		return;

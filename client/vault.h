@@ -90,6 +90,24 @@ int	vault_sqlite_err(int rc);
 int	vault_check(struct vault *);
 
 /*
+ * 1 once a page of "v" (main file, WAL or journal; on any of its
+ * connections, the checkpoint thread's too) has failed authentication,
+ * else 0.  Sticky until vault_close: SQLite does not always pass our
+ * error on as such (a failed prepare, SQLITE_CORRUPT, a statement that
+ * just ends), so a caller that gets any error, or none, after this is
+ * set must report CS_ERR_TAMPERED ("database damaged or tampered").
+ */
+int	vault_tampered(struct vault *v);
+/*
+ * 1 once any vault of this process failed authentication, or SQLite
+ * reported corruption on any connection (casesync's main(): after
+ * that no command reports success or prints a result).
+ */
+int	vault_tamper_seen(void);
+/* "r", or CS_ERR_TAMPERED if r != 0 and vault_tampered(v). */
+int	vault_err(struct vault *v, int r);
+
+/*
  * Change the passphrase of the (closed or open) vault in "dir": unwrap
  * the database key with "old", wrap it with "new" under a new salt and
  * replace vault.key atomically.  The database is not touched.
@@ -158,6 +176,8 @@ void	vaultkey_free(struct vault_keys *);
 int	vault_vfs_attach(const struct vault_keys *keys,
 	    char token[VAULT_TOKEN_LEN]);
 void	vault_vfs_detach(const char *token);
+/* The tamper flag of the vault attached under "token" (0: none). */
+int	vault_vfs_tampered(const char *token);
 /*
  * The page codec on its own (tests/fuzz/fuzz_vault.c): seal or open one
  * page "p" of "pgsz" bytes (a power of two, 512..65536; the last

@@ -416,6 +416,19 @@ vault_sqlite_err(int rc)
 	}
 }
 
+int
+vault_tampered(struct vault *v)
+{
+	return v != NULL && v->token[0] != '\0' &&
+	    vault_vfs_tampered(v->token);
+}
+
+int
+vault_err(struct vault *v, int r)
+{
+	return r != 0 && vault_tampered(v) ? CS_ERR_TAMPERED : r;
+}
+
 /* The CS_ERR_* for the last error on "db"; never 0. */
 static int
 vault_dberr(sqlite3 *db)
@@ -665,12 +678,12 @@ vault_open(const char *dir, const char *pass, size_t passlen,
 	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM sqlite_schema WHERE "
 	    "type = 'table' AND name = 'vault_secret'", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
 		r = r == SQLITE_DONE ? CS_ERR_TAMPERED :
-		    vault_dberr(v->db);
+		    vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	*out = v;
@@ -697,11 +710,11 @@ vault_check(struct vault *v)
 
 	if (sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st,
 	    NULL) != SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	s = sqlite3_column_text(st, 0);
@@ -742,7 +755,7 @@ vault_secret_put(struct vault *v, const char *name, const uint8_t *p,
 	    sqlite3_bind_blob(st, 2, len == 0 ? empty : p, (int)len,
 	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	r = 0;
@@ -768,7 +781,7 @@ vault_secret_get(struct vault *v, const char *name, uint8_t **p,
 		return CS_ERR_NOT_FOUND;
 	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) == SQLITE_DONE) {
@@ -776,7 +789,7 @@ vault_secret_get(struct vault *v, const char *name, uint8_t **p,
 		goto out;
 	}
 	if (r != SQLITE_ROW) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	b = sqlite3_column_blob(st, 0);
@@ -817,7 +830,7 @@ vault_secret_del(struct vault *v, const char *name)
 	    "name = ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	r = 0;

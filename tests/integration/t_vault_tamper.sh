@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# One error, everywhere (issue 21, item 10): a byte flipped in a page of
+# any of the laptop's important tables (records, case_meta, mirror,
+# outbox, read_log, case_keys, vault_secret, sync_state, the records
+# index) makes every read command that touches that page exit 4 with
+# "database damaged or tampered", print nothing on stdout (no partial
+# case, no "(none)", no "no deadlines") and no misleading message ("not
+# enrolled", "keys setup"); a command that does not touch the page
+# either does the same or prints exactly what it printed before the
+# flip.  The byte is flipped back after each table, so the vault (and
+# its sync counter on the server) carries on.
+. "$(dirname "$0")/lib.sh"
+
+TOOL="$B/tests/vault_tool"
+PG=16384
+
+deploy
+ctl office add Zwolle >/dev/null || fail "office"
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
+start_server
+enroll a anna
+
+C=$(laptop a case new --frame DRANG --title "Gezin Marker" \
+    --municipality GM0193 --jeugdregio IJsselland | head -1) ||
+    fail "case new"
+CHILD=$(laptop a person add --case "$C" --name "Sanne Marker" \
+    --role child --birth-date 2016-02-29) || fail "person add"
+laptop a note add --case "$C" --type home_visit --date 2026-11-30 \
+    --text "Huisbezoek" >/dev/null || fail "note add"
+laptop a sync >/dev/null 2>&1 || fail "sync"
+# something in the outbox: an edit not yet pushed
+laptop a note add --case "$C" --type call --date 2026-12-01 \
+    --text "Telefoon" >/dev/null || fail "note add 2"
+[ -e "$T/a/vault.db-wal" ] && fail "the WAL outlived the last command"
+
+# the commands that read, each as one line of arguments
+cmds="case list
+case list --due
+case show --case $C
+note list --case $C
+person list --case $C
+record list --case $C
+record get $CHILD
+conflicts
+keys status
+status
+sync"
+
+run() {	# run TAG ARGS...: stdout, stderr and exit code in $T/TAG.*
+	tag=$1
+	shift
+	# shellcheck disable=SC2086
+	laptop a "$@" >"$T/$tag.out" 2>"$T/$tag.err"
+	echo $? >"$T/$tag.rc"
+}
+
+# flip OFFSET: add one to the byte at OFFSET of vault.db
+flip() {
+	b=$(dd if="$T/a/vault.db" bs=1 skip="$1" count=1 2>/dev/null |
+	    od -An -tu1)
+	# shellcheck disable=SC2059
+	printf "$(printf '\\%03o' $(( (b + $2 + 256) % 256 )))" |
+	    dd of="$T/a/vault.db" bs=1 seek="$1" conv=notrunc 2>/dev/null
+}
+
+for tbl in records case_meta mirror outbox read_log case_keys \
+    vault_secret sync_state records_case; do
+	# reference output of every command on the intact vault
+	i=0
+	echo "$cmds" | while read -r line; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		run "ref$i" $line
+		[ "$(cat "$T/ref$i.rc")" -eq 0 ] ||
+		    fail "$line on the intact vault: $(cat "$T/ref$i.err")"
+	done || exit 1
+	pg=$("$TOOL" query "$T/a" "SELECT pageno FROM dbstat WHERE name = \
+	    '$tbl' ORDER BY pageno DESC LIMIT 1") || fail "pages of $tbl"
+	[ -n "$pg" ] || fail "no page for $tbl"
+	[ -e "$T/a/vault.db-wal" ] && fail "$tbl: a WAL is left"
+	off=$(( (pg - 1) * PG + 200 ))
+	flip "$off" 1
+	hit=0
+	i=0
+	echo "$cmds" | while read -r line; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		run "t$i" $line
+		rc=$(cat "$T/t$i.rc")
+		if [ "$rc" -eq 4 ]; then
+			[ -s "$T/t$i.out" ] &&
+			    fail "$tbl: $line exit 4 but printed: $(cat \
+			    "$T/t$i.out")"
+			grep -q "damaged or tampered" "$T/t$i.err" ||
+			    fail "$tbl: $line: no 'damaged or tampered'"
+			grep -qi "not enrolled\|keys setup" "$T/t$i.err" &&
+			    fail "$tbl: $line: misleading: $(cat "$T/t$i.err")"
+			echo "$line" >>"$T/hit.$tbl"
+		elif [ "$rc" -eq 0 ]; then
+			# untouched page: the same output as before
+			case $line in
+			sync|status) ;;	# counts and times differ
+			*) cmp -s "$T/ref$i.out" "$T/t$i.out" ||
+			    fail "$tbl: $line exit 0 with other output" ;;
+			esac
+		else
+			fail "$tbl: $line: exit $rc, expected 4: $(cat \
+			    "$T/t$i.err")"
+		fi
+	done || exit 1
+	flip "$off" -1
+	[ -e "$T/a/vault.db-wal" ] && fail "$tbl: a WAL is left after"
+	ok "page $pg of $tbl flipped: exit 4, nothing shown: $(tr '\n' ',' \
+	    <"$T/hit.$tbl" 2>/dev/null)"
+done
+
+# the reads most likely to show an empty result: they must not
+for tbl in records case_meta; do
+	grep -q "^note list\|^case list --due" "$T/hit.$tbl" ||
+	    fail "$tbl: note list / case list --due did not exit 4"
+done
+grep -q "^case show" "$T/hit.records" || fail "case show not exit 4"
+ok "note list, case list --due and case show exit 4 on their pages"
+
+# everything back as it was: the vault still works
+laptop a case show --case "$C" >/dev/null || fail "the vault after"
+laptop a sync >/dev/null 2>&1 || fail "sync after"
+ok "with the byte back, the vault and its sync carry on"
+exit 0
