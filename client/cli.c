@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "passphrase.h"
+#include "readlog.h"
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
@@ -162,6 +163,18 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	else if (r != 0)
 		cli_errx("cannot open the vault in %s: %s", cli->dir,
 		    cs_err(r));
+	/* entries of the read log removed before their upload: refused */
+	if (r == 0 && (r = vault_err(*vp, readlog_verify(vault_db(*vp)))) !=
+	    0) {
+		if (r == CS_ERR_TAMPERED)
+			cli_errx("the read log of this laptop was changed "
+			    "(see above): the vault has been tampered with; "
+			    "tell your administrator");
+		else
+			cli_errx("cannot check the read log: %s", cs_err(r));
+		vault_close(*vp);
+		*vp = NULL;
+	}
 	return r;
 }
 

@@ -128,4 +128,44 @@ ok "note list, case list --due and case show exit 4 on their pages"
 laptop a case show --case "$C" >/dev/null || fail "the vault after"
 laptop a sync >/dev/null 2>&1 || fail "sync after"
 ok "with the byte back, the vault and its sync carry on"
+
+# --- read-log entries removed before their upload (item 13) ---------
+# Someone with the passphrase (vault_tool opens the vault with it)
+# removes the last three reads, which the server has not seen yet.
+for i in 1 2 3; do
+	laptop a case show --case "$C" >/dev/null || fail "read $i"
+done
+last=$("$TOOL" query "$T/a" "SELECT max(n) FROM read_log") ||
+    fail "read log size"
+sent=$("$TOOL" query "$T/a" "SELECT n FROM audit_reads_sent") ||
+    fail "read log sent"
+[ "${sent:-0}" -lt $((last - 2)) ] || fail "the reads were uploaded already"
+"$TOOL" sql "$T/a" "DELETE FROM read_log WHERE n > $((last - 3))" \
+    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
+laptop a case list >"$T/rl.out" 2>"$T/rl.err"
+rc=$?
+[ "$rc" -eq 4 ] || fail "read log cut: case list exit $rc, expected 4"
+[ -s "$T/rl.out" ] && fail "read log cut: case list printed a result"
+grep -q "entries $((last - 2)) to $last are missing" "$T/rl.err" ||
+    fail "read log cut: $(cat "$T/rl.err")"
+laptop a sync >"$T/rl.out" 2>"$T/rl.err"
+rc=$?
+[ "$rc" -eq 4 ] || fail "read log cut: sync exit $rc, expected 4"
+grep -q "read log of this laptop was changed" "$T/rl.err" ||
+    fail "read log cut, sync: $(cat "$T/rl.err")"
+ok "read-log entries removed before upload: exit 4 at the next command \
+and at sync, with the missing entries named"
+
+# as many other entries put in their place: the head's hash differs
+"$TOOL" sql "$T/a" "INSERT INTO read_log SELECT n + 3, at, action, \
+    case_id, prev, hash FROM read_log WHERE n > $((last - 6))" \
+    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
+expect_eq "entries put back up to the old head" \
+    "$("$TOOL" query "$T/a" "SELECT max(n) FROM read_log")" "$last"
+laptop a case list >/dev/null 2>"$T/rl.err"
+rc=$?
+[ "$rc" -eq 4 ] || fail "read log replaced: exit $rc, expected 4"
+grep -q "is not the one this vault recorded" "$T/rl.err" ||
+    fail "read log replaced: $(cat "$T/rl.err")"
+ok "read-log entries replaced up to the old head: exit 4"
 exit 0
