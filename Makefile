@@ -39,6 +39,8 @@ ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
 endif
 LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lseccomp -lpthread
+# the client's passphrase rules (client/pwcheck.c); not the server's
+CLIENT_LDLIBS	= -lpwquality
 
 ifeq ($(V),)
 Q	= @
@@ -115,6 +117,8 @@ $(BUILD)/%.a:
 $(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+$(BUILD)/casesync $(BUILD)/tests/% $(BUILD)/bench/%: \
+	LDLIBS += $(CLIENT_LDLIBS)
 $(PROGS):
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

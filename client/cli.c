@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "passphrase.h"
+#include "pwcheck.h"
 #include "readlog.h"
 #include "synccount.h"
 #include "util.h"
@@ -133,7 +134,7 @@ int
 cli_vault_open(struct cli *cli, int create, struct vault **vp)
 {
 	struct stat	 st;
-	char		*pass = NULL;
+	char		*pass = NULL, why[512];
 	size_t		 len = 0;
 	int		 r, exists;
 
@@ -151,6 +152,13 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	}
 	if ((r = passphrase_get(cli->passfile, !exists, &pass, &len)) != 0) {
 		cli_errx("cannot read the passphrase: %s", cs_err(r));
+		return r;
+	}
+	/* a new passphrase (enrollment) must be strong: pwcheck.h */
+	if (!exists && (r = pwcheck(pass, len, NULL, why,
+	    sizeof(why))) != 0) {
+		cli_errx("passphrase refused: %s", why);
+		passphrase_free(pass, len);
 		return r;
 	}
 	if (exists)
@@ -179,28 +187,29 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 }
 
 int
-cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
+cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
     struct conn **cp)
 {
 	struct conn_opts	 o;
 	wire_env		*rep = NULL;
 	int			 r, lock = -1;
 
-	*vp = NULL;
 	*cp = NULL;
-	memset(id, 0, sizeof(*id));
-	if ((r = cli_vault_open(cli, 0, vp)) != 0)
+	memset(id, 0, sizeof(id[0]));
+	if ((r = identity_load(v, id)) != 0) {
+		r = vault_err(v, r);
+		if (r == CS_ERR_NOT_FOUND)
+			cli_errx("this laptop is not enrolled");
+		else
+			cli_errx("cannot read this laptop's identity: %s",
+			    cs_err(r));
 		return r;
-	if ((r = identity_load(*vp, id)) != 0) {
-		cli_errx("this laptop is not enrolled");
-		vault_close(*vp);
-		*vp = NULL;
-		return CS_ERR_NOT_FOUND;
 	}
 	memset(&o, 0, sizeof(o));
 	/* rollback detection: raise the vault's counter before sending it */
-	if ((r = synccount_next(*vp, cli->dir, &o.sync_counter,
+	if ((r = synccount_next(v, cli->dir, &o.sync_counter,
 	    &lock)) != 0) {
+		r = vault_err(v, r);
 		cli_errx("cannot update the sync counter: %s", cs_err(r));
 		goto fail;
 	}
@@ -226,9 +235,27 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 	return 0;
  fail:
 	synccount_done(lock);
-	cli_disconnect(*vp, id, *cp);
+	conn_close(*cp);
+	*cp = NULL;
+	identity_clear(id);
+	return r;
+}
+
+int
+cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
+    struct conn **cp)
+{
+	int	r;
+
 	*vp = NULL;
 	*cp = NULL;
+	memset(id, 0, sizeof(*id));
+	if ((r = cli_vault_open(cli, 0, vp)) != 0)
+		return r;
+	if ((r = cli_connect_open(cli, *vp, id, cp)) != 0) {
+		vault_close(*vp);
+		*vp = NULL;
+	}
 	return r;
 }
 

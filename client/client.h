@@ -43,6 +43,12 @@ struct identity;
  */
 int	cli_connect(struct cli *, struct vault **, struct identity *,
 	    struct conn **);
+/*
+ * The same with a vault the caller has opened (and keeps: it is not
+ * closed on failure; release the rest with cli_disconnect(NULL, ...)).
+ */
+int	cli_connect_open(struct cli *, struct vault *, struct identity *,
+	    struct conn **);
 void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 /* Report a failed exchange with the server (Error reply or other). */
 void	cli_report(const char *what, int r, const void *reply_env);

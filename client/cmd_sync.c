@@ -26,6 +26,7 @@
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
+#include "keybackup.h"
 #include "readlog.h"
 #include "sync.h"
 #include "synclock.h"
@@ -118,6 +119,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	progress = !cli->json && isatty(STDERR_FILENO);
 	if ((r = db_init(db)) != 0)
 		goto out;
+	/* a key backup re-wrapped by passwd while off line (keybackup.h) */
+	if (keybackup_upload(v, c) != 0)
+		cli_errx("warning: the key backup on the server still opens "
+		    "with the old passphrase");
 	t0 = mono_us();
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);

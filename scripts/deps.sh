@@ -7,7 +7,7 @@ set -eu
 
 PKGS="gcc make clang libssl-dev openssl libsodium-dev libsqlite3-dev
 libprotobuf-c-dev protobuf-c-compiler libclang-rt-14-dev sqlite3 procps
-iproute2 xxd libseccomp-dev jq"
+iproute2 xxd libseccomp-dev jq libpwquality-dev cracklib-runtime"
 
 missing=""
 for p in $PKGS; do
