@@ -93,7 +93,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us;
-	int			 ch, r, watch = 0, progress, lock;
+	int			 ch, r, watch = 0, progress, lock, checked;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
@@ -119,6 +119,11 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	progress = !cli->json && isatty(STDERR_FILENO);
 	if ((r = db_init(db)) != 0)
 		goto out;
+	/* every page, not only those read, once a day (cmd_check.c) */
+	if ((r = cli_check_due(v, &checked)) != 0) {
+		cli_errx("vault check: %s", cs_err(r));
+		goto out;
+	}
 	/* a key backup re-wrapped by passwd while off line (keybackup.h) */
 	if (keybackup_upload(v, c) != 0)
 		cli_errx("warning: the key backup on the server still opens "

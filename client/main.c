@@ -46,6 +46,7 @@ static const struct {
 	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
 	{ "resolve", cmd_resolve, "settle a conflict" },
 	{ "digest", cmd_digest, "count and hash of the local records" },
+	{ "check", cmd_check, "authenticate every page of the vault" },
 	{ "transfer", cmd_transfer, "move a case to another office" },
 	{ "team", cmd_team, "assign a case's regisseur (team leads)" },
 	{ "glass", cmd_glass, "break the glass: brief read-only access" },

@@ -914,6 +914,36 @@ vreg_find(const char *token, atomic_int **flag)
 	return k;
 }
 
+void
+vault_vfs_mark(const char *token)
+{
+	atomic_int	*flag;
+
+	if (vreg_find(token, &flag) != NULL)
+		atomic_store(flag, 1);
+	atomic_store(&tamper_seen, 1);
+}
+
+int
+vault_raw_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	if (file == NULL || file->pMethods != &vf_methods)
+		return SQLITE_MISUSE;
+	return vf_real_read(f, p, n, off);
+}
+
+int
+vault_raw_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	if (file == NULL || file->pMethods != &vf_methods)
+		return SQLITE_MISUSE;
+	return f->real->pMethods->xFileSize(f->real, size);
+}
+
 int
 vault_vfs_tampered(const char *token)
 {

@@ -106,6 +106,22 @@ int	vault_tampered(struct vault *v);
 int	vault_tamper_seen(void);
 /* "r", or CS_ERR_TAMPERED if r != 0 and vault_tampered(v). */
 int	vault_err(struct vault *v, int r);
+/* Set the flags of vault_tampered and vault_tamper_seen. */
+void	vault_mark_tampered(struct vault *v);
+
+/*
+ * Authenticate every page of the main file and every committed WAL
+ * frame, reading the files beside SQLite (vault_scan.c; docs/VAULT.md
+ * "Checking every page").  0 with the counts in *out, CS_ERR_TAMPERED
+ * (logged: which page; the vault is marked tampered), CS_ERR_RETRY
+ * (the WAL kept changing under concurrent writers), or another error.
+ */
+struct vault_scan {
+	unsigned long long	pages;	/* main-file pages authenticated */
+	unsigned long long	frames;	/* committed WAL frames authenticated */
+	unsigned long long	tail;	/* WAL frames after the last commit */
+};
+int	vault_scan(struct vault *v, struct vault_scan *out);
 
 /*
  * Change the passphrase of the (closed or open) vault in "dir": unwrap
@@ -178,6 +194,8 @@ int	vault_vfs_attach(const struct vault_keys *keys,
 void	vault_vfs_detach(const char *token);
 /* The tamper flag of the vault attached under "token" (0: none). */
 int	vault_vfs_tampered(const char *token);
+/* Set it (and the process's). */
+void	vault_vfs_mark(const char *token);
 /*
  * The page codec on its own (tests/fuzz/fuzz_vault.c): seal or open one
  * page "p" of "pgsz" bytes (a power of two, 512..65536; the last

@@ -105,6 +105,22 @@ void	vault_thread_stop(pthread_t, pthread_mutex_t *m, pthread_cond_t *work,
 	    int *quit);
 
 /*
+ * vault.c, for vault_scan.c: read the file under one of our open files
+ * (from SQLITE_FCNTL_FILE_POINTER / JOURNAL_POINTER) as it is, sealed,
+ * through the handle SQLite holds.  Never open and close the vault's
+ * files separately: closing any descriptor of a file drops the
+ * process's POSIX locks on it, and SQLite's with them (another process
+ * could then checkpoint and delete a WAL this connection still reads).
+ * SQLite result codes; SQLITE_MISUSE if "file" is not ours.
+ */
+int	vault_raw_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off);
+int	vault_raw_size(sqlite3_file *file, sqlite3_int64 *size);
+
+/* vaultkey.c, for vault_scan.c: the keys of an open vault (borrowed). */
+struct vault;
+const struct vault_keys	*vault_keys_of(struct vault *);
+
+/*
  * vault_ckpt.c.  Take over the WAL checkpoints of "db" (the vault's
  * connection to "uri", which is copied: the worker opens its own
  * connection to it) from SQLite's autocheckpoint.  0 or CS_ERR_ALLOC.

@@ -423,6 +423,19 @@ vault_tampered(struct vault *v)
 	    vault_vfs_tampered(v->token);
 }
 
+void
+vault_mark_tampered(struct vault *v)
+{
+	if (v != NULL && v->token[0] != '\0')
+		vault_vfs_mark(v->token);
+}
+
+const struct vault_keys *
+vault_keys_of(struct vault *v)
+{
+	return v->keys;
+}
+
 int
 vault_err(struct vault *v, int r)
 {

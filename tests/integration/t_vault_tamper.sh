@@ -46,7 +46,8 @@ record get $CHILD
 conflicts
 keys status
 status
-sync"
+sync
+check"
 
 run() {	# run TAG ARGS...: stdout, stderr and exit code in $T/TAG.*
 	tag=$1
@@ -101,7 +102,7 @@ for tbl in records case_meta mirror outbox read_log case_keys \
 		elif [ "$rc" -eq 0 ]; then
 			# untouched page: the same output as before
 			case $line in
-			sync|status) ;;	# counts and times differ
+			sync|status|check) ;;	# counts and times differ
 			*) cmp -s "$T/ref$i.out" "$T/t$i.out" ||
 			    fail "$tbl: $line exit 0 with other output" ;;
 			esac
@@ -110,6 +111,8 @@ for tbl in records case_meta mirror outbox read_log case_keys \
 			    "$T/t$i.err")"
 		fi
 	done || exit 1
+	# casesync check reads every page: it finds every flip (item 11)
+	grep -q "^check" "$T/hit.$tbl" || fail "$tbl: check did not find it"
 	flip "$off" -1
 	[ -e "$T/a/vault.db-wal" ] && fail "$tbl: a WAL is left after"
 	ok "page $pg of $tbl flipped: exit 4, nothing shown: $(tr '\n' ',' \
@@ -123,6 +126,33 @@ for tbl in records case_meta; do
 done
 grep -q "^case show" "$T/hit.records" || fail "case show not exit 4"
 ok "note list, case list --due and case show exit 4 on their pages"
+
+# --- sync runs the check once a day (item 11) ------------------------
+# A flip in the mirror, which a sync with nothing to pull does not read:
+# sync within a day of the last check succeeds; with the last check
+# older than a day (its time put back in the vault), sync runs it, finds
+# the page and exits 4.
+laptop a sync >/dev/null 2>&1 || fail "sync before the mirror flip"
+pg=$("$TOOL" query "$T/a" "SELECT pageno FROM dbstat WHERE name = \
+    'mirror' ORDER BY pageno DESC LIMIT 1") || fail "pages of mirror"
+flip $(( (pg - 1) * PG + 200 )) 1
+laptop a sync >"$T/s.out" 2>"$T/s.err" ||
+    fail "sync within a day of a check: $(cat "$T/s.err")"
+flip $(( (pg - 1) * PG + 200 )) -1
+"$TOOL" sql "$T/a" "UPDATE vault_secret SET value = \
+    x'0000000000000001' WHERE name = 'vault_checked_at'" >"$T/vt" 2>&1 ||
+    fail "vault_tool: $(cat "$T/vt")"
+flip $(( (pg - 1) * PG + 200 )) 1
+laptop a sync >"$T/s.out" 2>"$T/s.err"
+rc=$?
+[ "$rc" -eq 4 ] || fail "sync with a check due: exit $rc: $(cat "$T/s.err")"
+grep -q "database page $pg failed authentication" "$T/s.err" ||
+    fail "sync with a check due: $(cat "$T/s.err")"
+[ -s "$T/s.out" ] && fail "sync printed a result: $(cat "$T/s.out")"
+flip $(( (pg - 1) * PG + 200 )) -1
+laptop a sync >/dev/null 2>&1 || fail "sync after the mirror flip"
+ok "sync runs the full check when the last is a day old: a page no \
+sync reads is found (exit 4)"
 
 # everything back as it was: the vault still works
 laptop a case show --case "$C" >/dev/null || fail "the vault after"
