@@ -46,7 +46,8 @@ pwcheck(const char *pass, size_t len, const char *old, char *why,
 		    " the new passphrase is not checked against one");
 		if (pwquality_set_int_value(s, PWQ_SETTING_DICT_CHECK, 0) !=
 		    0) {
-			(void)str_fmt(why, whylen, "cannot set up libpwquality");
+			(void)str_fmt(why, whylen,
+			    "cannot set up libpwquality");
 			r = CS_ERR_INTERNAL;
 			goto out;
 		}

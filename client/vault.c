@@ -113,7 +113,7 @@ vf_kind(int type)
  * Every authentication failure the VFS reports goes through here (a
  * torn, uncommitted WAL tail does not: that is a crash, not tampering).
  * The flags are sticky: SQLite turns our SQLITE_IOERR_DATA into
- * whatever its caller gets (SQLITE_CORRUPT, a failed prepare, a
+ * whatever its caller sees (SQLITE_CORRUPT, a failed prepare, a
  * statement that merely ends early), so the vault and the process
  * remember it for the callers' error paths (vault_tampered).
  */

@@ -217,7 +217,8 @@ vault_scan(struct vault *v, struct vault_scan *out)
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
 	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		r = vault_err(v, vault_sqlite_err(sqlite3_extended_errcode(db)));
+		r = vault_err(v,
+		    vault_sqlite_err(sqlite3_extended_errcode(db)));
 		if (r == 0)
 			r = CS_ERR_DB;
 		goto out;

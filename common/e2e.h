@@ -167,6 +167,7 @@ int	e2e_backup_open(const uint8_t *blob, size_t len, const char *user,
 void	e2e_backup_sign(const struct e2e_userkeys *k,
 	    const uint8_t backup[E2E_BACKUP_LEN], uint8_t sig[E2E_SIG_LEN]);
 int	e2e_backup_verify(const uint8_t sign_pk[E2E_PK_LEN],
-	    const uint8_t backup[E2E_BACKUP_LEN], const uint8_t sig[E2E_SIG_LEN]);
+	    const uint8_t backup[E2E_BACKUP_LEN],
+	    const uint8_t sig[E2E_SIG_LEN]);
 
 #endif /* E2E_H */
