@@ -131,14 +131,17 @@ keybackup_passwd(struct cli *cli, const char *pass, size_t passlen)
 		return r;
 	}
 	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
-		if (r == CS_ERR_PEER || cli_exit(r) != EXIT_NETWORK) {
-			cli_disconnect(v, &id, c);
-			return r;
-		}
-		printf("off line: the key backup on the server still opens "
-		    "with the old passphrase; the next sync replaces it\n");
 		cli_disconnect(v, &id, c);
-		return 0;
+		/* no server now: the sealed backup waits in the vault */
+		if (cli_exit(r) == EXIT_NETWORK) {
+			printf("off line: the key backup on the server still "
+			    "opens with the old passphrase; the next sync "
+			    "replaces it\n");
+			return 0;
+		}
+		cli_errx("the key backup on the server still opens with the "
+		    "old passphrase; the next sync replaces it");
+		return r;
 	}
 	if ((r = keybackup_upload(v, c)) == 0)
 		printf("key backup on the server re-wrapped: a new laptop "
