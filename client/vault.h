@@ -110,6 +110,18 @@ int	vault_err(struct vault *v, int r);
 void	vault_mark_tampered(struct vault *v);
 
 /*
+ * Partial rollback (docs/VAULT.md): compare the tag of every page of
+ * vault.db with the list the vault keeps in vault.db-head, under the
+ * checkpoint lock of a checkpoint of its own.  vault_open does it;
+ * vault_scan too.  0, or CS_ERR_TAMPERED (logged: how many pages, the
+ * first; the vault is marked), or another error.  A vault without the
+ * list and without the secret VAULT_HEAD_SECRET (made before there
+ * was one) gets one now.
+ */
+#define VAULT_HEAD_SECRET	"vault_head"
+int	vault_head_check(struct vault *v);
+
+/*
  * Authenticate every page of the main file and every committed WAL
  * frame, reading the files beside SQLite (vault_scan.c; docs/VAULT.md
  * "Checking every page").  0 with the counts in *out, CS_ERR_TAMPERED

@@ -240,6 +240,9 @@ vault_scan(struct vault *v, struct vault_scan *out)
 	sqlite3_finalize(st);
 	if (!sqlite3_get_autocommit(db))
 		(void)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	/* and every page the version this vault last wrote */
+	if (r == 0)
+		r = vault_head_check(v);
 	if (p != NULL) {
 		sodium_memzero(p, WAL_FHDR_LEN + k->pgsz);
 		free(p);
