@@ -38,7 +38,8 @@ srcs() {
 	config)		echo "$BASE common/frame.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
-	vault)		echo "$BASE client/vault.c client/vault_ahead.c" ;;
+	vault)		echo "$BASE client/vault.c client/vault_ahead.c" \
+			    "client/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	*)		echo "$BASE $WIRE" ;;
 	esac
