@@ -43,6 +43,8 @@ ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
 endif
 LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lseccomp -lpthread
+# the client's passphrase rules (client/pwcheck.c); not the server's
+CLIENT_LDLIBS	= -lpwquality
 
 ifeq ($(V),)
 Q	= @
@@ -121,6 +123,8 @@ $(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesyncd: LDLIBS += -lsystemd
 $(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
 $(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+$(BUILD)/casesync $(BUILD)/tests/% $(BUILD)/bench/%: \
+	LDLIBS += $(CLIENT_LDLIBS)
 $(PROGS):
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

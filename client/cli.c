@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "client.h"
@@ -19,16 +20,41 @@
 #include "nolost.h"
 #include "passphrase.h"
 #include "renewal.h"
+#include "pwcheck.h"
+#include "readlog.h"
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
 #include "wire.h"
+
+/* Said once: what every message after a failed page would have hidden. */
+static int	cli_tamper_said;
+
+static void
+cli_tamper_say(void)
+{
+	if (cli_tamper_said)
+		return;
+	cli_tamper_said = 1;
+	fputs("casesync: database damaged or tampered: a page of this "
+	    "laptop's vault failed authentication; nothing from it is shown "
+	    "(docs/CLIENT.md, exit code 4)\n", stderr);
+}
 
 void
 cli_errx(const char *fmt, ...)
 {
 	va_list	ap;
 
+	/*
+	 * After a failed page, messages derived from it mislead ("not
+	 * enrolled", "run keys setup"): the one true message replaces
+	 * them.
+	 */
+	if (vault_tamper_seen()) {
+		cli_tamper_say();
+		return;
+	}
 	fputs("casesync: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -37,8 +63,21 @@ cli_errx(const char *fmt, ...)
 }
 
 int
+cli_finish(int code)
+{
+	if (!vault_tamper_seen())
+		return code;
+	/* Whatever was printed before or after the failure is dropped. */
+	__fpurge(stdout);
+	cli_tamper_say();
+	return EXIT_TAMPERED;
+}
+
+int
 cli_exit(int r)
 {
+	if (r != 0 && vault_tamper_seen())
+		return EXIT_TAMPERED;
 	switch (r) {
 	case 0:
 		return EXIT_OK;
@@ -102,7 +141,7 @@ int
 cli_vault_open(struct cli *cli, int create, struct vault **vp)
 {
 	struct stat	 st;
-	char		*pass = NULL;
+	char		*pass = NULL, why[512];
 	size_t		 len = 0;
 	int		 r, exists;
 
@@ -122,6 +161,13 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 		cli_errx("cannot read the passphrase: %s", cs_err(r));
 		return r;
 	}
+	/* a new passphrase (enrollment) must be strong: pwcheck.h */
+	if (!exists && (r = pwcheck(pass, len, NULL, why,
+	    sizeof(why))) != 0) {
+		cli_errx("passphrase refused: %s", why);
+		passphrase_free(pass, len);
+		return r;
+	}
 	if (exists)
 		r = vault_open(cli->dir, pass, len, vp);
 	else
@@ -132,6 +178,18 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	else if (r != 0)
 		cli_errx("cannot open the vault in %s: %s", cli->dir,
 		    cs_err(r));
+	/* entries of the read log removed before their upload: refused */
+	if (r == 0 && (r = vault_err(*vp, readlog_verify(vault_db(*vp)))) !=
+	    0) {
+		if (r == CS_ERR_TAMPERED)
+			cli_errx("the read log of this laptop was changed "
+			    "(see above): the vault has been tampered with; "
+			    "tell your administrator");
+		else
+			cli_errx("cannot check the read log: %s", cs_err(r));
+		vault_close(*vp);
+		*vp = NULL;
+	}
 	return r;
 }
 
@@ -155,31 +213,32 @@ cli_self_note(struct vault *v, const wire_env *welcome)
 }
 
 int
-cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
+cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
     struct conn **cp)
 {
 	struct conn_opts	 o;
 	wire_env		*rep = NULL;
 	int			 r, lock = -1;
 
-	*vp = NULL;
 	*cp = NULL;
-	memset(id, 0, sizeof(*id));
-	if ((r = cli_vault_open(cli, 0, vp)) != 0)
+	memset(id, 0, sizeof(id[0]));
+	if ((r = identity_load(v, id)) != 0) {
+		r = vault_err(v, r);
+		if (r == CS_ERR_NOT_FOUND)
+			cli_errx("this laptop is not enrolled");
+		else
+			cli_errx("cannot read this laptop's identity: %s",
+			    cs_err(r));
 		return r;
-	if ((r = identity_load(*vp, id)) != 0) {
-		cli_errx("this laptop is not enrolled");
-		vault_close(*vp);
-		*vp = NULL;
-		return CS_ERR_NOT_FOUND;
 	}
 	/* an expired certificate: say so, rather than a failed handshake */
 	if ((r = renewal_check(id)) != 0)
 		goto fail;
 	memset(&o, 0, sizeof(o));
 	/* rollback detection: raise the vault's counter before sending it */
-	if ((r = synccount_next(*vp, cli->dir, &o.sync_counter,
+	if ((r = synccount_next(v, cli->dir, &o.sync_counter,
 	    &lock)) != 0) {
+		r = vault_err(v, r);
 		cli_errx("cannot update the sync counter: %s", cs_err(r));
 		goto fail;
 	}
@@ -204,14 +263,32 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 		wire_free(rep);
 		goto fail;
 	}
-	cli_self_note(*vp, rep);
+	cli_self_note(v, rep);
 	wire_free(rep);
 	return 0;
  fail:
 	synccount_done(lock);
-	cli_disconnect(*vp, id, *cp);
+	conn_close(*cp);
+	*cp = NULL;
+	identity_clear(id);
+	return r;
+}
+
+int
+cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
+    struct conn **cp)
+{
+	int	r;
+
 	*vp = NULL;
 	*cp = NULL;
+	memset(id, 0, sizeof(*id));
+	if ((r = cli_vault_open(cli, 0, vp)) != 0)
+		return r;
+	if ((r = cli_connect_open(cli, *vp, id, cp)) != 0) {
+		vault_close(*vp);
+		*vp = NULL;
+	}
 	return r;
 }
 

@@ -45,6 +45,12 @@ struct sqlite3;
  */
 int	cli_connect(struct cli *, struct vault **, struct identity *,
 	    struct conn **);
+/*
+ * The same with a vault the caller has opened (and keeps: it is not
+ * closed on failure; release the rest with cli_disconnect(NULL, ...)).
+ */
+int	cli_connect_open(struct cli *, struct vault *, struct identity *,
+	    struct conn **);
 void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 /* Report a failed exchange with the server (Error reply or other). */
 void	cli_report(const char *what, int r, const void *reply_env);
@@ -66,6 +72,16 @@ int	cli_exit(int r);
  * (read-only for this user: nolost.h).  Exit with EXIT_REFUSED.
  */
 void	cli_readonly(struct sqlite3 *db, const char *case_id);
+/*
+ * main(), with a command's exit code: if a page of the vault failed
+ * authentication at any point (vault_tamper_seen), the command's
+ * buffered output is discarded, "database damaged or tampered" is said
+ * (once) and EXIT_TAMPERED returned, whatever the command returned:
+ * no command prints a partial or empty result after such an error.
+ */
+int	cli_finish(int code);
+/* Size of stdout's buffer (main.c): output up to this is all or none. */
+#define CLI_OUTBUF		(4 * 1024 * 1024)
 /* "casesync: <message>" on stderr. */
 void	cli_errx(const char *fmt, ...)
 	    __attribute__((__format__(printf, 1, 2)));
@@ -87,5 +103,12 @@ int	cmd_case(struct cli *, int argc, char *argv[]);
 int	cmd_conflicts(struct cli *, int argc, char *argv[]);
 int	cmd_resolve(struct cli *, int argc, char *argv[]);
 int	cmd_digest(struct cli *, int argc, char *argv[]);
+int	cmd_check(struct cli *, int argc, char *argv[]);
+/*
+ * For sync (cmd_check.c): if the last full check of "v" is older than
+ * a day (CASESYNC_CHECK_INTERVAL seconds, 0: every time), run it now
+ * (*ran = 1).  0, or its error (CS_ERR_TAMPERED: the vault is marked).
+ */
+int	cli_check_due(struct vault *v, int *ran);
 
 #endif /* CLIENT_H */

@@ -538,7 +538,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 	r = case_meta_list(vault_db(v), case_list_cb, &x);
 	if (cli->json)
 		printf("]}\n");
-	else if (x.n == 0 && due)
+	else if (x.n == 0 && due && r == 0)	/* not after an error */
 		printf("no deadlines%s\n", within != NULL ? " in that period" :
 		    "");
 	if (r != 0)

@@ -612,7 +612,7 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	r = db_record_list(db, case_id, dossier_list_cb, &l);
 	if (cli->json)
 		printf("]\n");
-	else if (l.n == 0)
+	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
 		printf("(none)\n");
  out:
 	vault_close(v);

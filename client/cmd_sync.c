@@ -27,6 +27,7 @@
 #include "identity.h"
 #include "merge.h"
 #include "nolost.h"
+#include "keybackup.h"
 #include "readlog.h"
 #include "renewal.h"
 #include "restore.h"
@@ -120,7 +121,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
-	int			 ch, r, watch = 0, progress, lock = -1;
+	int			 ch, r, watch = 0, progress, lock = -1, checked;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
@@ -159,6 +160,15 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if ((r = db_init(db)) != 0 ||
 	    (r = restore_check(c, db)) != 0)	/* restore.h */
 		goto out;
+	/* every page, not only those read, once a day (cmd_check.c) */
+	if ((r = cli_check_due(v, &checked)) != 0) {
+		cli_errx("vault check: %s", cs_err(r));
+		goto out;
+	}
+	/* a key backup re-wrapped by passwd while off line (keybackup.h) */
+	if (keybackup_upload(v, c) != 0)
+		cli_errx("warning: the key backup on the server still opens "
+		    "with the old passphrase");
 	t0 = mono_us();
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);

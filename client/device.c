@@ -16,9 +16,11 @@
 #include "errors.h"
 #include "nolost.h"
 #include "identity.h"
+#include "keybackup.h"
 #include "passphrase.h"
 #include "pki.h"
 #include "renewal.h"
+#include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
 #include "wire.h"
@@ -467,7 +469,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 int
 cmd_passwd(struct cli *cli, int argc, char *argv[])
 {
-	char	*old = NULL, *new = NULL;
+	char	*old = NULL, *new = NULL, why[512];
 	size_t	 oldlen = 0, newlen = 0;
 	int	 r;
 
@@ -484,11 +486,18 @@ cmd_passwd(struct cli *cli, int argc, char *argv[])
 		cli_errx("cannot read the passphrase: %s", cs_err(r));
 		goto out;
 	}
+	if ((r = pwcheck(new, newlen, old, why, sizeof(why))) != 0) {
+		cli_errx("new passphrase refused: %s", why);
+		goto out;
+	}
 	if ((r = vault_passwd(cli->dir, old, oldlen, new, newlen)) != 0)
 		cli_errx("%s", r == CS_ERR_PASSPHRASE ? "wrong passphrase" :
 		    cs_err(r));
-	else
+	else {
 		printf("passphrase changed\n");
+		/* the backup a new laptop opens: keybackup.h */
+		r = keybackup_passwd(cli, new, newlen);
+	}
  out:
 	passphrase_free(old, oldlen);
 	passphrase_free(new, newlen);

@@ -26,11 +26,6 @@
 #include "wire_keys.h"
 
 #define KEYS_ROUNDS_MAX		8
-/*
- * What the key backup's associated data names: the backup is made
- * before the server has certified (and so named) the keys.
- */
-#define KEYS_BACKUP_AD		"casesync user keys"
 
 static void
 keys_cert_in(struct e2e_usercert *c, const Casesync__V1__UserKey *m)
@@ -154,8 +149,7 @@ keys_publish(struct conn *c, const struct e2e_userkeys *k,
 	return 0;
 }
 
-/* Argon2id cost of a new key backup: high; CASESYNC_KDF=fast for tests. */
-static void
+void
 keys_backup_cost(uint64_t *ops, size_t *mem)
 {
 	const char	*s = getenv("CASESYNC_KDF");

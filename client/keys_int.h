@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * keys_int.h - the vault tables of keys.c, for keyround.c only.
+ * keys_int.h - the vault tables of keys.c, for keyround.c and
+ * keybackup.c only.
  */
 #ifndef CLIENT_KEYS_INT_H
 #define CLIENT_KEYS_INT_H
@@ -11,6 +12,14 @@
 #include <sqlite3.h>
 
 #include "e2e.h"
+
+/*
+ * What the key backup's associated data names: the backup is made
+ * before the server has certified (and so named) the keys.
+ */
+#define KEYS_BACKUP_AD		"casesync user keys"
+/* Argon2id cost of a new key backup: high; CASESYNC_KDF=fast for tests. */
+void	keys_backup_cost(uint64_t *ops, size_t *mem);
 
 /* The user's keys and name; CS_ERR_NOT_FOUND before keys_setup(). */
 int	keys_self_load(sqlite3 *, struct e2e_userkeys **out, char *user,

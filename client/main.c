@@ -47,6 +47,7 @@ static const struct {
 	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
 	{ "resolve", cmd_resolve, "settle a conflict" },
 	{ "digest", cmd_digest, "count and hash of the local records" },
+	{ "check", cmd_check, "authenticate every page of the vault" },
 	{ "transfer", cmd_transfer, "move a case to another office" },
 	{ "team", cmd_team, "assign a case's regisseur (team leads)" },
 	{ "glass", cmd_glass, "break the glass: brief read-only access" },
@@ -76,6 +77,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static char	 outbuf[CLI_OUTBUF];
 	struct cli	 cli;
 	const char	*home;
 	size_t		 i;
@@ -130,10 +132,19 @@ main(int argc, char *argv[])
 		}
 		cli.dir = cli.dirbuf;
 	}
+	/*
+	 * A command's output stays in memory until it ends, so that
+	 * cli_finish() can drop all of it if the vault fails
+	 * authentication half-way.  Not for sync: "sync --watch" reports
+	 * as it goes (it prints counts, never case content).
+	 */
+	if (strcmp(argv[0], "sync") != 0 &&
+	    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
+		cli_errx("warning: cannot buffer the output");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[0], commands[i].name) == 0) {
 			optind = 1;	/* each command parses its own options */
-			return commands[i].fn(&cli, argc, argv);
+			return cli_finish(commands[i].fn(&cli, argc, argv));
 		}
 	}
 	cli_errx("unknown command \"%s\"", argv[0]);

@@ -6,7 +6,11 @@
  *
  * with n and at as 8-byte big-endian numbers and hash(0) all zeros.
  * Each row keeps its own hash and the previous one, so the checker
- * needs nothing but the rows.
+ * needs nothing but the rows.  Removing rows from the end keeps the
+ * chain whole, so the head (last n and hash) is also kept in the vault
+ * secret READLOG_HEAD_SECRET, written in the entry's transaction (it
+ * is the vault's own table, reached here through the same connection
+ * so that the two commit together).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@
 
 #define READLOG_ACTION_MAX	16
 #define READLOG_CASE_MAX	36
+#define READLOG_HEAD_LEN	40	/* n (8, big-endian) || hash (32) */
 
 static const char readlog_schema[] =
     "CREATE TABLE IF NOT EXISTS read_log ("
@@ -70,6 +75,160 @@ readlog_hash(const uint8_t prev[32], int64_t n, int64_t at,
 	crypto_hash_sha256_final(&h, out);
 }
 
+/* The last entry: *n = 0 if there is none (or no table yet). */
+static int
+readlog_last(sqlite3 *db, int64_t *n, uint8_t hash[32])
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, r = CS_ERR_DB;
+
+	*n = 0;
+	memset(hash, 0, 32);
+	if (sqlite3_prepare_v2(db, "SELECT n, hash FROM read_log ORDER BY n"
+	    " DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK) {
+		/* no table: nothing was ever read (else the head says so) */
+		if (sqlite3_errcode(db) == SQLITE_ERROR &&
+		    strstr(sqlite3_errmsg(db), "no such table") != NULL)
+			r = 0;
+		goto out;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 1) != 32 ||
+		    sqlite3_column_int64(s, 0) < 1) {
+			r = CS_ERR_TAMPERED;
+			goto out;
+		}
+		*n = sqlite3_column_int64(s, 0);
+		memcpy(hash, sqlite3_column_blob(s, 1), 32);
+	} else if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The head secret: *have = 0 if there is none. */
+static int
+readlog_head_get(sqlite3 *db, int *have, int64_t *n, uint8_t hash[32])
+{
+	sqlite3_stmt	*s = NULL;
+	const uint8_t	*p;
+	uint64_t	 v = 0;
+	int		 i, rc, r = CS_ERR_DB;
+
+	*have = 0;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM vault_secret WHERE"
+	    " name = ?1", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 1, READLOG_HEAD_SECRET, -1,
+	    SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != READLOG_HEAD_LEN ||
+		    (p = sqlite3_column_blob(s, 0)) == NULL) {
+			r = CS_ERR_TAMPERED;
+			goto out;
+		}
+		for (i = 0; i < 8; i++)
+			v = v << 8 | p[i];
+		if (v > INT64_MAX) {
+			r = CS_ERR_TAMPERED;
+			goto out;
+		}
+		*n = (int64_t)v;
+		memcpy(hash, p + 8, 32);
+		*have = 1;
+	} else if (rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+readlog_head_put(sqlite3 *db, int64_t n, const uint8_t hash[32])
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 v[READLOG_HEAD_LEN];
+	int		 r = CS_ERR_DB;
+
+	readlog_put64(v, (uint64_t)n);
+	memcpy(v + 8, hash, 32);
+	if (sqlite3_prepare_v2(db, "INSERT INTO vault_secret(name, value)"
+	    " VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2", -1,
+	    &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 1, READLOG_HEAD_SECRET, -1,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, v, sizeof(v), SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/*
+ * The table's last entry against the head, inside the caller's
+ * transaction: 0, CS_ERR_TAMPERED or CS_ERR_DB.  No head but entries:
+ * a vault from before the head was kept; with "adopt" it gets one from
+ * its last entry (a write), else the answer is 1.
+ */
+static int
+readlog_match(sqlite3 *db, int adopt)
+{
+	uint8_t	hash[32], head[32];
+	int64_t	n, hn;
+	int	have, r;
+
+	if ((r = readlog_last(db, &n, hash)) != 0 ||
+	    (r = readlog_head_get(db, &have, &hn, head)) != 0)
+		return r;
+	if (!have && n > 0)
+		return adopt ? readlog_head_put(db, n, hash) : 1;
+	if (!have)
+		return 0;
+	if (n == hn && (n == 0 || sodium_memcmp(hash, head, 32) == 0))
+		return 0;
+	if (n < hn)
+		log_warnx("read log: entries %lld to %lld are missing: removed "
+		    "before they were uploaded, or the log was put back from "
+		    "an older copy of the vault", (long long)n + 1,
+		    (long long)hn);
+	else
+		log_warnx("read log: its last entry (%lld) is not the one this "
+		    "vault recorded (%lld): entries were removed or replaced",
+		    (long long)n, (long long)hn);
+	return CS_ERR_TAMPERED;
+}
+
+int
+readlog_verify(sqlite3 *db)
+{
+	int	r, pass;
+
+	/*
+	 * A read transaction (no wait for a writer such as "sync
+	 * --watch"); only a vault from before the head was kept takes
+	 * the write lock, once, to record its first head.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		if (sqlite3_exec(db, pass == 0 ? "BEGIN" : "BEGIN IMMEDIATE",
+		    NULL, NULL, NULL) != SQLITE_OK)
+			return CS_ERR_DB;
+		if ((r = readlog_match(db, pass)) == 0 &&
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			r = CS_ERR_DB;
+		if (r != 0 && !sqlite3_get_autocommit(db))
+			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (r != 1)
+			return r;
+	}
+	return CS_ERR_INTERNAL;
+}
+
 int
 readlog_add(sqlite3 *db, const char *action, const char *case_id)
 {
@@ -84,6 +243,10 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 	memset(prev, 0, sizeof(prev));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
+	if ((rc = readlog_match(db, 1)) != 0) {
+		r = rc;
+		goto out;
+	}
 	if (sqlite3_prepare_v2(db, "SELECT n, hash FROM read_log ORDER BY n"
 	    " DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		goto out;
@@ -110,12 +273,14 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 		goto out;
 	sqlite3_finalize(s);
 	s = NULL;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (readlog_head_put(db, n, hash) != 0 ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	r = 0;
  out:
 	if (r != 0) {
-		log_warnx("readlog: %s", sqlite3_errmsg(db));
+		if (r == CS_ERR_DB)
+			log_warnx("readlog: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		if (!sqlite3_get_autocommit(db))
 			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

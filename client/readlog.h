@@ -12,9 +12,31 @@
 
 #include <sqlite3.h>
 
+/*
+ * The head of the log (the last entry's n and hash, 40 bytes: n as 8
+ * bytes big-endian, then the hash) is also kept as this vault secret,
+ * written in the same transaction as the entry.  An entry removed
+ * from the end of the table (before it was uploaded: the server could
+ * not notice), or the table put back from an older copy while the
+ * secret was not, leaves the two apart.
+ */
+#define READLOG_HEAD_SECRET	"readlog_head"
+
 /* Create the table if it is missing. */
 int	readlog_init(sqlite3 *);
-/* Append "action" (show, list, plan, search) on "case_id" ("" for all). */
+/*
+ * Compare the last entry with the head kept outside the table: 0, or
+ * CS_ERR_TAMPERED (logged: which entries are missing) if they differ,
+ * or CS_ERR_DB.  A vault from before the head was kept (entries but no
+ * head) gets one from its last entry.  Run at every vault open
+ * (cli_vault_open), so the next command after such a change is refused.
+ */
+int	readlog_verify(sqlite3 *);
+/*
+ * Append "action" (show, list, plan, search) on "case_id" ("" for all)
+ * and move the head; CS_ERR_TAMPERED (nothing appended) if the head
+ * does not match the last entry.
+ */
 int	readlog_add(sqlite3 *, const char *action, const char *case_id);
 /*
  * Print every entry (a table, or JSON lines with --json) and check the

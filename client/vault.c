@@ -20,6 +20,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,10 @@ struct vfile {
 	sqlite3_file		 base;
 	sqlite3_file		*real;
 	const struct vault_keys	*keys;
+	atomic_int		*tampered;	/* the vault's flag (vreg) */
+	struct vault_head	*head;		/* main file: its tag list */
+	int			 hold_excl;	/* main: EXCLUSIVE */
+	int			 hold_ckpt;	/* main: the ckpt lock */
 	uint8_t			*pg;		/* one frame, reused */
 	sqlite3_int64		 fh_off;	/* WAL: last frame header */
 	sqlite3_int64		 w4_off;	/* journal: last 4-byte write */
@@ -69,6 +74,8 @@ struct vfile {
 struct vreg {
 	char			 token[2 * TOKEN_LEN + 1];
 	const struct vault_keys	*keys;
+	atomic_int		 tampered;	/* a page failed: sticky */
+	struct vault_head	*head;		/* vault_head.c */
 };
 
 static const uint8_t	 jrn_magic[8] = {
@@ -78,6 +85,8 @@ static struct vreg	 vreg[VREG_MAX];
 static pthread_mutex_t	 vreg_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	 vfs_once = PTHREAD_ONCE_INIT;
 static int		 vfs_rc = CS_ERR_DB;
+/* Any vault of this process failed authentication (vault_tamper_seen). */
+static atomic_int	 tamper_seen;
 
 static uint32_t
 be32(const uint8_t *p)
@@ -104,12 +113,29 @@ vf_kind(int type)
 	    "journal";
 }
 
+/*
+ * Every authentication failure the VFS reports goes through here (a
+ * torn, uncommitted WAL tail does not: that is a crash, not tampering).
+ * The flags are sticky: SQLite turns our SQLITE_IOERR_DATA into
+ * whatever its caller sees (SQLITE_CORRUPT, a failed prepare, a
+ * statement that merely ends early), so the vault and the process
+ * remember it for the callers' error paths (vault_tampered).
+ */
 static int
 vf_tampered(const struct vfile *f, uint32_t pgno)
 {
 	log_warnx("vault: %s page %u failed authentication: "
 	    "database damaged or tampered", vf_kind(f->type), pgno);
+	if (f->tampered != NULL)
+		atomic_store(f->tampered, 1);
+	atomic_store(&tamper_seen, 1);
 	return SQLITE_IOERR_DATA;
+}
+
+int
+vault_tamper_seen(void)
+{
+	return atomic_load(&tamper_seen);
 }
 
 static void
@@ -384,7 +410,11 @@ main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	memcpy(f->pg, buf, f->pgsz);
 	if ((rc = vf_seal(f, f->pg, pgno, 0)) != SQLITE_OK)
 		return rc;
-	return vf_real_write(f, f->pg, amt, off);
+	if ((rc = vf_real_write(f, f->pg, amt, off)) == SQLITE_OK &&
+	    f->head != NULL)
+		vault_head_page(f->head, f->keys, f->real, pgno,
+		    f->pg + f->pgsz - TAG_LEN);
+	return rc;
 }
 
 /* ---- WAL ---- */
@@ -668,6 +698,12 @@ vf_close(sqlite3_file *file)
 	int		 rc;
 
 	vault_ahead_stop(&f->ahead);
+	/* a lock that ends with the file (SQLite unlocks first anyway) */
+	if (f->hold_excl || f->hold_ckpt)
+		vault_head_end(f->head, f->keys, f->real);
+	f->hold_excl = f->hold_ckpt = 0;
+	if (f->head != NULL)	/* pages written outside SQLite's locks */
+		(void)vault_head_sync(f->head, f->keys);
 	rc = f->real->pMethods->xClose(f->real);
 	sodium_memzero(f->pool, sizeof(f->pool));
 	f->npool = 0;
@@ -714,9 +750,13 @@ static int
 vf_truncate(sqlite3_file *file, sqlite3_int64 size)
 {
 	struct vfile	*f = (struct vfile *)file;
+	int		 rc;
 
 	vault_ahead_reset(&f->ahead);
-	return f->real->pMethods->xTruncate(f->real, size);
+	rc = f->real->pMethods->xTruncate(f->real, size);
+	if (rc == SQLITE_OK && f->head != NULL)
+		vault_head_truncate(f->head, size, f->pgsz);
+	return rc;
 }
 
 static int
@@ -725,6 +765,13 @@ vf_sync(sqlite3_file *file, int flags)
 	struct vfile	*f = (struct vfile *)file;
 
 	vault_ahead_reset(&f->ahead);
+	/*
+	 * The page list is durable before the pages are: a crash in
+	 * between leaves their WAL frames or journal images, which
+	 * recovery writes again (vault_head.c).
+	 */
+	if (f->head != NULL && vault_head_sync(f->head, f->keys) != 0)
+		return SQLITE_IOERR_FSYNC;
 	return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -736,13 +783,25 @@ vf_size(sqlite3_file *file, sqlite3_int64 *size)
 	return f->real->pMethods->xFileSize(f->real, size);
 }
 
+/*
+ * The main file is written only under the EXCLUSIVE lock (rollback
+ * journal) or the WAL checkpoint lock: the page list is read again when
+ * one is taken and written out when it is let go (vault_head.c).
+ */
 static int
 vf_lock(sqlite3_file *file, int lock)
 {
 	struct vfile	*f = (struct vfile *)file;
+	int		 rc;
 
 	vault_ahead_reset(&f->ahead);
-	return f->real->pMethods->xLock(f->real, lock);
+	rc = f->real->pMethods->xLock(f->real, lock);
+	if (rc == SQLITE_OK && f->head != NULL &&
+	    lock == SQLITE_LOCK_EXCLUSIVE && !f->hold_excl) {
+		vault_head_begin(f->head, f->keys, f->real);
+		f->hold_excl = 1;
+	}
+	return rc;
 }
 
 static int
@@ -751,6 +810,10 @@ vf_unlock(sqlite3_file *file, int lock)
 	struct vfile	*f = (struct vfile *)file;
 
 	vault_ahead_reset(&f->ahead);
+	if (f->hold_excl && lock < SQLITE_LOCK_EXCLUSIVE) {
+		vault_head_end(f->head, f->keys, f->real);
+		f->hold_excl = 0;
+	}
 	return f->real->pMethods->xUnlock(f->real, lock);
 }
 
@@ -812,9 +875,23 @@ static int
 vf_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 {
 	struct vfile	*f = (struct vfile *)file;
+	int		 rc, ckpt;
 
 	vault_ahead_reset(&f->ahead);
-	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+	/* slot 1 alone, exclusive: SQLite's WAL_CKPT_LOCK, a checkpoint */
+	ckpt = f->head != NULL && offset == 1 && n == 1 &&
+	    (flags & SQLITE_SHM_EXCLUSIVE) != 0;
+	if (ckpt && (flags & SQLITE_SHM_UNLOCK) != 0 && f->hold_ckpt) {
+		vault_head_end(f->head, f->keys, f->real);
+		f->hold_ckpt = 0;
+	}
+	rc = f->real->pMethods->xShmLock(f->real, offset, n, flags);
+	if (ckpt && rc == SQLITE_OK && (flags & SQLITE_SHM_LOCK) != 0 &&
+	    !f->hold_ckpt) {
+		vault_head_begin(f->head, f->keys, f->real);
+		f->hold_ckpt = 1;
+	}
+	return rc;
 }
 
 static void
@@ -847,31 +924,48 @@ static const sqlite3_io_methods vf_methods = {
 int
 vault_vfs_attach(const struct vault_keys *keys, char token[VAULT_TOKEN_LEN])
 {
-	uint8_t	t[TOKEN_LEN];
-	int	i, r = CS_ERR_TOO_LARGE;
+	struct vault_head	*h;
+	uint8_t			 t[TOKEN_LEN];
+	int			 i, r = CS_ERR_TOO_LARGE;
 
 	randombytes_buf(t, sizeof(t));
 	hex_encode(token, t, sizeof(t));
-	if (pthread_mutex_lock(&vreg_mtx) != 0)
+	if ((h = vault_head_new()) == NULL)
+		return CS_ERR_ALLOC;
+	if (pthread_mutex_lock(&vreg_mtx) != 0) {
+		vault_head_free(h);
 		return CS_ERR_SYSTEM;
+	}
 	for (i = 0; i < VREG_MAX; i++) {
 		if (vreg[i].keys == NULL) {
 			memcpy(vreg[i].token, token, 2 * TOKEN_LEN + 1);
 			vreg[i].keys = keys;
+			vreg[i].head = h;
+			h = NULL;	/* transferred */
+			atomic_store(&vreg[i].tampered, 0);
 			r = 0;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&vreg_mtx);
+	vault_head_free(h);
 	return r;
 }
 
+/*
+ * The keys (NULL: none) and, if "flag" / "head" are not NULL, the
+ * tamper flag and the page list.
+ */
 static const struct vault_keys *
-vreg_find(const char *token)
+vreg_find2(const char *token, atomic_int **flag, struct vault_head **head)
 {
 	const struct vault_keys	*k = NULL;
 	int			 i;
 
+	if (flag != NULL)
+		*flag = NULL;
+	if (head != NULL)
+		*head = NULL;
 	if (token == NULL || strlen(token) != 2 * TOKEN_LEN ||
 	    pthread_mutex_lock(&vreg_mtx) != 0)
 		return NULL;
@@ -879,11 +973,69 @@ vreg_find(const char *token)
 		if (vreg[i].keys != NULL &&
 		    sodium_memcmp(vreg[i].token, token, 2 * TOKEN_LEN) == 0) {
 			k = vreg[i].keys;
+			if (flag != NULL)
+				*flag = &vreg[i].tampered;
+			if (head != NULL)
+				*head = vreg[i].head;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&vreg_mtx);
 	return k;
+}
+
+static const struct vault_keys *
+vreg_find(const char *token, atomic_int **flag)
+{
+	return vreg_find2(token, flag, NULL);
+}
+
+struct vault_head *
+vault_vfs_head(const char *token)
+{
+	struct vault_head	*h;
+
+	return vreg_find2(token, NULL, &h) != NULL ? h : NULL;
+}
+
+void
+vault_vfs_mark(const char *token)
+{
+	atomic_int	*flag;
+
+	if (vreg_find(token, &flag) != NULL)
+		atomic_store(flag, 1);
+	atomic_store(&tamper_seen, 1);
+}
+
+int
+vault_raw_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	if (file == NULL || file->pMethods != &vf_methods)
+		return SQLITE_MISUSE;
+	return vf_real_read(f, p, n, off);
+}
+
+int
+vault_raw_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	struct vfile	*f = (struct vfile *)file;
+
+	if (file == NULL || file->pMethods != &vf_methods)
+		return SQLITE_MISUSE;
+	return f->real->pMethods->xFileSize(f->real, size);
+}
+
+int
+vault_vfs_tampered(const char *token)
+{
+	atomic_int	*flag;
+
+	if (vreg_find(token, &flag) == NULL)
+		return 0;
+	return atomic_load(flag);
 }
 
 void
@@ -896,6 +1048,8 @@ vault_vfs_detach(const char *token)
 	for (i = 0; i < VREG_MAX; i++) {
 		if (vreg[i].keys != NULL &&
 		    strcmp(vreg[i].token, token) == 0) {
+			vault_head_free(vreg[i].head);
+			vreg[i].head = NULL;
 			vreg[i].keys = NULL;
 			memset(vreg[i].token, 0, sizeof(vreg[i].token));
 		}
@@ -918,6 +1072,8 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 	struct vfile		*f = (struct vfile *)file;
 	sqlite3_vfs		*orig = vfs_orig(vfs);
 	const struct vault_keys	*keys;
+	struct vault_head	*head;
+	atomic_int		*flag;
 	int			 rc, type;
 
 	memset(f, 0, sizeof(*f));		/* pMethods = NULL */
@@ -933,13 +1089,18 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 		return SQLITE_CANTOPEN;
 	}
 	if (name == NULL ||
-	    (keys = vreg_find(sqlite3_uri_parameter(name, "vault"))) ==
-	    NULL) {
+	    (keys = vreg_find2(sqlite3_uri_parameter(name, "vault"),
+	    &flag, &head)) == NULL) {
 		log_warnx("vault: refusing to open a file without a key");
 		return SQLITE_CANTOPEN;
 	}
 	f->real = (sqlite3_file *)(f + 1);
 	f->keys = keys;
+	f->tampered = flag;
+	if (type == VF_MAIN) {
+		f->head = head;
+		vault_head_path(head, name);
+	}
 	f->pgsz = keys->pgsz;
 	f->type = type;
 	f->fh_off = f->w4_off = f->r4_off = -1;
@@ -1054,11 +1215,27 @@ static sqlite3_vfs vault_vfs = {
 	vfs_time64, NULL, NULL, NULL
 };
 
+/*
+ * SQLite's error log: it reports SQLITE_CORRUPT (and NOTADB) where it
+ * finds a page that authenticated but is inconsistent, which only
+ * someone with the key can make.  Tampering too (vault_tamper_seen).
+ */
+static void
+vfs_sqlite_log(void *arg, int code, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+	if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+		atomic_store(&tamper_seen, 1);
+}
+
 static void
 vfs_init(void)
 {
 	sqlite3_vfs	*orig;
 
+	/* fails (harmless) if SQLite was initialised before */
+	(void)sqlite3_config(SQLITE_CONFIG_LOG, vfs_sqlite_log, NULL);
 	if (sqlite3_initialize() != SQLITE_OK ||
 	    (orig = sqlite3_vfs_find(NULL)) == NULL)
 		return;

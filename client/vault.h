@@ -90,6 +90,52 @@ int	vault_sqlite_err(int rc);
 int	vault_check(struct vault *);
 
 /*
+ * 1 once a page of "v" (main file, WAL or journal; on any of its
+ * connections, the checkpoint thread's too) has failed authentication,
+ * else 0.  Sticky until vault_close: SQLite does not always pass our
+ * error on as such (a failed prepare, SQLITE_CORRUPT, a statement that
+ * just ends), so a caller that gets any error, or none, after this is
+ * set must report CS_ERR_TAMPERED ("database damaged or tampered").
+ */
+int	vault_tampered(struct vault *v);
+/*
+ * 1 once any vault of this process failed authentication, or SQLite
+ * reported corruption on any connection (casesync's main(): after
+ * that no command reports success or prints a result).
+ */
+int	vault_tamper_seen(void);
+/* "r", or CS_ERR_TAMPERED if r != 0 and vault_tampered(v). */
+int	vault_err(struct vault *v, int r);
+/* Set the flags of vault_tampered and vault_tamper_seen. */
+void	vault_mark_tampered(struct vault *v);
+
+/*
+ * Partial rollback (docs/VAULT.md): compare the tag of every page of
+ * vault.db with the list the vault keeps in vault.db-head, under the
+ * checkpoint lock of a checkpoint of its own.  vault_open does it;
+ * vault_scan too.  0, or CS_ERR_TAMPERED (logged: how many pages, the
+ * first; the vault is marked), or another error.  A vault without the
+ * list and without the secret VAULT_HEAD_SECRET (made before there
+ * was one) gets one now.
+ */
+#define VAULT_HEAD_SECRET	"vault_head"
+int	vault_head_check(struct vault *v);
+
+/*
+ * Authenticate every page of the main file and every committed WAL
+ * frame, reading the files beside SQLite (vault_scan.c; docs/VAULT.md
+ * "Checking every page").  0 with the counts in *out, CS_ERR_TAMPERED
+ * (logged: which page; the vault is marked tampered), CS_ERR_RETRY
+ * (the WAL kept changing under concurrent writers), or another error.
+ */
+struct vault_scan {
+	unsigned long long	pages;	/* main-file pages authenticated */
+	unsigned long long	frames;	/* committed WAL frames authenticated */
+	unsigned long long	tail;	/* WAL frames after the last commit */
+};
+int	vault_scan(struct vault *v, struct vault_scan *out);
+
+/*
  * Change the passphrase of the (closed or open) vault in "dir": unwrap
  * the database key with "old", wrap it with "new" under a new salt and
  * replace vault.key atomically.  The database is not touched.
@@ -158,6 +204,10 @@ void	vaultkey_free(struct vault_keys *);
 int	vault_vfs_attach(const struct vault_keys *keys,
 	    char token[VAULT_TOKEN_LEN]);
 void	vault_vfs_detach(const char *token);
+/* The tamper flag of the vault attached under "token" (0: none). */
+int	vault_vfs_tampered(const char *token);
+/* Set it (and the process's). */
+void	vault_vfs_mark(const char *token);
 /*
  * The page codec on its own (tests/fuzz/fuzz_vault.c): seal or open one
  * page "p" of "pgsz" bytes (a power of two, 512..65536; the last

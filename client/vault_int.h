@@ -105,6 +105,57 @@ void	vault_thread_stop(pthread_t, pthread_mutex_t *m, pthread_cond_t *work,
 	    int *quit);
 
 /*
+ * vault.c, for vault_scan.c: read the file under one of our open files
+ * (from SQLITE_FCNTL_FILE_POINTER / JOURNAL_POINTER) as it is, sealed,
+ * through the handle SQLite holds.  Never open and close the vault's
+ * files separately: closing any descriptor of a file drops the
+ * process's POSIX locks on it, and SQLite's with them (another process
+ * could then checkpoint and delete a WAL this connection still reads).
+ * SQLite result codes; SQLITE_MISUSE if "file" is not ours.
+ */
+int	vault_raw_read(sqlite3_file *file, void *p, int n, sqlite3_int64 off);
+int	vault_raw_size(sqlite3_file *file, sqlite3_int64 *size);
+
+/*
+ * vault_head.c: the tag of every page of vault.db, kept in
+ * "vault.db-head" (docs/VAULT.md, "Partial rollback").  One per open
+ * vault (in the VFS registry, shared by its connections).  vault.c
+ * calls begin when a connection takes a lock under which the main file
+ * is written (the checkpoint lock, or EXCLUSIVE) and end when it lets
+ * it go; page for every main-file page it writes (its tag), truncate
+ * when the file is cut, sync before the main file is synced.  begin
+ * reads the list again (or, without a file, takes it from vault.db:
+ * "missing"); end compares every page's tag with it if want_verify was
+ * called, and writes it out if it changed.  vault_head_sync: 0 or -1
+ * (the list could not be written).
+ */
+struct vault_head;
+struct vault_head	*vault_head_new(void);
+void	vault_head_free(struct vault_head *);
+void	vault_head_path(struct vault_head *, const char *dbpath);
+void	vault_head_begin(struct vault_head *, const struct vault_keys *,
+	    sqlite3_file *real);
+void	vault_head_end(struct vault_head *, const struct vault_keys *,
+	    sqlite3_file *real);
+void	vault_head_page(struct vault_head *, const struct vault_keys *,
+	    sqlite3_file *real, uint32_t pgno, const uint8_t tag[16]);
+void	vault_head_truncate(struct vault_head *, sqlite3_int64 size,
+	    uint32_t pgsz);
+int	vault_head_sync(struct vault_head *, const struct vault_keys *);
+void	vault_head_want_verify(struct vault_head *);
+/* After an end that verified: *verified 1, the first bad page, count. */
+int	vault_head_result(struct vault_head *, int *verified, int *missing,
+	    uint32_t *badpg, uint64_t *nbad);
+/* Keep the list taken from vault.db (no file before): write it now. */
+int	vault_head_adopt(struct vault_head *, const struct vault_keys *);
+/* vault.c: the head of the vault attached under "token" (or NULL). */
+struct vault_head	*vault_vfs_head(const char *token);
+
+/* vaultkey.c, for vault_scan.c: the keys of an open vault (borrowed). */
+struct vault;
+const struct vault_keys	*vault_keys_of(struct vault *);
+
+/*
  * vault_ckpt.c.  Take over the WAL checkpoints of "db" (the vault's
  * connection to "uri", which is copied: the worker opens its own
  * connection to it) from SQLite's autocheckpoint.  0 or CS_ERR_ALLOC.

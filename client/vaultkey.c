@@ -30,6 +30,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -416,6 +417,101 @@ vault_sqlite_err(int rc)
 	}
 }
 
+#define HEAD_BUSY_TRIES	100	/* 20 ms apart: another checkpoint */
+
+static int	vault_dberr(sqlite3 *);
+
+int
+vault_head_check(struct vault *v)
+{
+	const struct timespec	 ts = { 0, 20 * 1000000L };
+	struct vault_head	*h = vault_vfs_head(v->token);
+	uint8_t			*p = NULL;
+	uint64_t		 nbad;
+	uint32_t		 badpg;
+	size_t			 len = 0;
+	int			 i, rc, verified, missing, r;
+
+	if (h == NULL)
+		return CS_ERR_INTERNAL;
+	/*
+	 * A checkpoint of our own: under its lock no other process writes
+	 * the main file, recovery has rewritten what a crash left half
+	 * done, and its end compares every page (vault_head.c).
+	 */
+	vault_head_want_verify(h);
+	for (i = 0; i < HEAD_BUSY_TRIES; i++) {
+		rc = sqlite3_wal_checkpoint_v2(v->db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_BUSY)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	(void)vault_head_result(h, &verified, &missing, &badpg, &nbad);
+	if (rc != SQLITE_OK) {
+		r = vault_err(v, vault_dberr(v->db));
+		log_warnx("vault: checkpoint before the page check: %s",
+		    sqlite3_errmsg(v->db));
+		return r;
+	}
+	if (!verified) {
+		log_warnx("vault: the page list was not checked");
+		return 0;
+	}
+	if (missing) {
+		if ((r = vault_secret_get(v, VAULT_HEAD_SECRET, &p,
+		    &len)) == 0) {
+			vault_secret_free(p, len);
+			log_warnx("vault: %s-head is missing: database damaged "
+			    "or tampered", VAULT_DB_FILE);
+			vault_mark_tampered(v);
+			return CS_ERR_TAMPERED;
+		}
+		if (r != CS_ERR_NOT_FOUND)
+			return vault_err(v, r);
+		/* a vault from before the list: this one is the first */
+		if (vault_head_adopt(h, v->keys) != 0)
+			return CS_ERR_SYSTEM;
+		return vault_err(v, vault_secret_put(v, VAULT_HEAD_SECRET,
+		    (const uint8_t *)"1", 1));
+	}
+	if (nbad > 0) {
+		log_warnx("vault: %llu page(s) of the database, the first page "
+		    "%u, are not the versions this vault last wrote (put back "
+		    "from an older copy?): database damaged or tampered",
+		    (unsigned long long)nbad, badpg);
+		vault_mark_tampered(v);
+		return CS_ERR_TAMPERED;
+	}
+	return 0;
+}
+
+int
+vault_tampered(struct vault *v)
+{
+	return v != NULL && v->token[0] != '\0' &&
+	    vault_vfs_tampered(v->token);
+}
+
+void
+vault_mark_tampered(struct vault *v)
+{
+	if (v != NULL && v->token[0] != '\0')
+		vault_vfs_mark(v->token);
+}
+
+const struct vault_keys *
+vault_keys_of(struct vault *v)
+{
+	return v->keys;
+}
+
+int
+vault_err(struct vault *v, int r)
+{
+	return r != 0 && vault_tampered(v) ? CS_ERR_TAMPERED : r;
+}
+
 /* The CS_ERR_* for the last error on "db"; never 0. */
 static int
 vault_dberr(sqlite3 *db)
@@ -617,7 +713,8 @@ int
 vault_create(const char *dir, const char *pass, size_t passlen,
     struct vault **out)
 {
-	static const char	*sfx[] = { "", "-wal", "-journal", "-shm" };
+	static const char	*sfx[] = { "", "-wal", "-journal", "-shm",
+	    "-head" };
 	struct vault		*v = NULL;
 	size_t			 i;
 	int			 r, made = 0;
@@ -633,7 +730,9 @@ vault_create(const char *dir, const char *pass, size_t passlen,
 	if ((r = vaultkey_create(dir, pass, passlen, &v->keys)) != 0)
 		goto out;
 	made = 1;
-	if ((r = vault_db_open(v, dir, 1)) != 0)
+	if ((r = vault_db_open(v, dir, 1)) != 0 ||
+	    (r = vault_secret_put(v, VAULT_HEAD_SECRET, (const uint8_t *)"1",
+	    1)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;			/* transferred */
@@ -665,14 +764,19 @@ vault_open(const char *dir, const char *pass, size_t passlen,
 	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM sqlite_schema WHERE "
 	    "type = 'table' AND name = 'vault_secret'", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
 		r = r == SQLITE_DONE ? CS_ERR_TAMPERED :
-		    vault_dberr(v->db);
+		    vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* pages put back from an older copy (vault_head.c) */
+	if ((r = vault_head_check(v)) != 0)
+		goto out;
 	*out = v;
 	v = NULL;			/* transferred */
 	r = 0;
@@ -697,11 +801,11 @@ vault_check(struct vault *v)
 
 	if (sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st,
 	    NULL) != SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	s = sqlite3_column_text(st, 0);
@@ -742,7 +846,7 @@ vault_secret_put(struct vault *v, const char *name, const uint8_t *p,
 	    sqlite3_bind_blob(st, 2, len == 0 ? empty : p, (int)len,
 	    SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	r = 0;
@@ -768,7 +872,7 @@ vault_secret_get(struct vault *v, const char *name, uint8_t **p,
 		return CS_ERR_NOT_FOUND;
 	if (sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	if ((r = sqlite3_step(st)) == SQLITE_DONE) {
@@ -776,7 +880,7 @@ vault_secret_get(struct vault *v, const char *name, uint8_t **p,
 		goto out;
 	}
 	if (r != SQLITE_ROW) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	b = sqlite3_column_blob(st, 0);
@@ -817,7 +921,7 @@ vault_secret_del(struct vault *v, const char *name)
 	    "name = ?1", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		r = vault_dberr(v->db);
+		r = vault_err(v, vault_dberr(v->db));
 		goto out;
 	}
 	r = 0;

@@ -158,4 +158,16 @@ int	e2e_backup_seal(const struct e2e_userkeys *k, const char *user,
 int	e2e_backup_open(const uint8_t *blob, size_t len, const char *user,
 	    const char *pass, size_t passlen, struct e2e_userkeys **out);
 
+/*
+ * A replacement key backup (KeyBackupUpdate, e2e_kb.c) is signed by
+ * the user's Ed25519 key over "casesync key backup v1" || backup, so
+ * that only a holder of the private keys can replace it.
+ * e2e_backup_verify: 0 or CS_ERR_CRYPTO.
+ */
+void	e2e_backup_sign(const struct e2e_userkeys *k,
+	    const uint8_t backup[E2E_BACKUP_LEN], uint8_t sig[E2E_SIG_LEN]);
+int	e2e_backup_verify(const uint8_t sign_pk[E2E_PK_LEN],
+	    const uint8_t backup[E2E_BACKUP_LEN],
+	    const uint8_t sig[E2E_SIG_LEN]);
+
 #endif /* E2E_H */

@@ -113,6 +113,7 @@ wire_keys_msg(const wire_env *e)
 {
 	switch (e->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_PUBLISH:
+	case CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE:
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST:
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE:
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_GRANTS:
@@ -135,6 +136,11 @@ wire_keys_ok(const wire_env *e)
 		    wire_keys_exact(&e->key_publish->sign_pk, E2E_PK_LEN) &&
 		    wire_keys_exact(&e->key_publish->key_backup,
 		    E2E_BACKUP_LEN);
+	case CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE:
+		return wire_keys_exact(&e->key_backup_update->key_backup,
+		    E2E_BACKUP_LEN) &&
+		    wire_keys_exact(&e->key_backup_update->signature,
+		    E2E_SIG_LEN);
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST:
 		return e->key_sync_request->since <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE:

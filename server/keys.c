@@ -398,6 +398,51 @@ keys_publish(struct worker *w, const struct store_device *dev,
 	return keys_sync(w, dev, req->id, INT64_MAX, max_frame, out);
 }
 
+/*
+ * KeyBackupUpdate: the user's key backup sealed under a new passphrase
+ * (casesync passwd).  The server cannot open it; the signature by the
+ * user's registered sign key shows that the sender holds the private
+ * keys, so a device of the user that has none (or anyone else) cannot
+ * replace the backup with one that does not open.
+ */
+static int
+keys_backup_update(struct worker *w, const struct store_device *dev,
+    const wire_env *req, size_t max_frame, struct buf *out)
+{
+	const Casesync__V1__KeyBackupUpdate	*u = req->key_backup_update;
+	struct audit_entry			 e;
+	struct e2e_usercert			 c;
+	const char				*why = NULL;
+	int					 r, code;
+
+	/* wire_keys.c checked both lengths */
+	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	if ((r = store_key_get(w->st, dev->user.id, &c, NULL)) ==
+	    CS_ERR_NOT_FOUND) {
+		code = CASESYNC__V1__ERROR_CODE__ERROR_STATE;
+		why = "this user has no keys to back up";
+	} else if (r == 0 && (r = e2e_backup_verify(c.sign_pk,
+	    u->key_backup.data, u->signature.data)) != 0) {
+		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+		why = "not signed by this user's key";
+	} else if (r == 0)
+		r = store_key_backup_set(w->st, dev->user.id,
+		    u->key_backup.data);
+	audit_entry_init(&e, "user_key_backup", AUDIT_UPDATE, r == 0);
+	audit_entry_device(&e, dev, w->peer);
+	audit_set(e.object_type, "user_key");
+	audit_set(e.object_id, dev->user.name);
+	audit_set(e.basis, "own keys");
+	if (why != NULL)
+		(void)str_fmt(e.detail, sizeof(e.detail), "%s", why);
+	audit_add(w, &e, 1, 1);
+	if (r != 0)
+		return wire_refuse(out, req->id, r, code, "key backup", why);
+	log_info("keys: user %lld replaced the key backup (device %lld)",
+	    (long long)dev->user.id, (long long)dev->id);
+	return keys_sync(w, dev, req->id, INT64_MAX, max_frame, out);
+}
+
 static int
 keys_grants(struct worker *w, const struct store_device *dev,
     const wire_env *req, size_t max_frame, struct buf *out)
@@ -479,6 +524,8 @@ keys_handle(struct worker *w, const struct store_device *dev,
 	switch (req->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_PUBLISH:
 		return keys_publish(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE:
+		return keys_backup_update(w, dev, req, max_frame, out);
 	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST:
 		return keys_sync(w, dev, req->id,
 		    req->key_sync_request->since, max_frame, out);

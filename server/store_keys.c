@@ -208,6 +208,32 @@ store_key_publish(struct store *st, int64_t user_id,
 }
 
 int
+store_key_backup_set(struct store *st, int64_t user_id,
+    const uint8_t backup[E2E_BACKUP_LEN])
+{
+	sqlite3_stmt	*s = NULL;
+	int		 r = CS_ERR_DB;
+
+	if (store_prepare(st, "UPDATE user_keys SET backup = ?2 WHERE"
+	    " user_id = ?1", &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 2, backup, E2E_BACKUP_LEN,
+	    SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		r = store_errcode(st);
+		goto out;
+	}
+	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
 store_recovery_set(struct store *st, const struct e2e_usercert *c,
     unsigned k, unsigned n)
 {

@@ -65,6 +65,12 @@ int	store_key_get_name(struct store *, const char *name, int64_t *user_id,
 /* Publish a user's keys: CS_ERR_EXISTS if the user has keys. */
 int	store_key_publish(struct store *, int64_t user_id,
 	    const struct e2e_usercert *c, const uint8_t backup[E2E_BACKUP_LEN]);
+/*
+ * Replace the key backup of "user_id" (KeyBackupUpdate): 0, or
+ * CS_ERR_NOT_FOUND if the user has no keys.
+ */
+int	store_key_backup_set(struct store *, int64_t user_id,
+	    const uint8_t backup[E2E_BACKUP_LEN]);
 /* Set the recovery key, with its k-of-n: CS_ERR_EXISTS if set. */
 int	store_recovery_set(struct store *, const struct e2e_usercert *c,
 	    unsigned k, unsigned n);

@@ -30,6 +30,9 @@
  *	write the vault secret NAME to stdout as stored (device.key is
  *	PEM, device.crt DER): t_renew.sh keeps a laptop's old key and
  *	certificate to show the server refuses them after a renewal.
+ *   vault_tool [-P passfile] query DIR SELECT
+ *	print the first column of every row of SELECT, one a line (tests
+ *	that find a table's pages with dbstat, to flip a byte in one).
  *
  * The passphrase comes as for casesync (passphrase_get).  Exit codes
  * as for casesync: 0 ok, 1 failure, 2 usage, 3 wrong passphrase,
@@ -81,6 +84,27 @@ exec(struct vault *v, const char *sql)
 	    sqlite3_errmsg(vault_db(v)));
 	r = vault_sqlite_err(sqlite3_extended_errcode(vault_db(v)));
 	return r != 0 ? r : CS_ERR_DB;
+}
+
+static int
+query(struct vault *v, const char *sql)
+{
+	sqlite3_stmt		*st = NULL;
+	const unsigned char	*t;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(vault_db(v), sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "vault_tool: %s: %s\n", sql,
+		    sqlite3_errmsg(vault_db(v)));
+		return CS_ERR_DB;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("%s\n", (t = sqlite3_column_text(st, 0)) != NULL ?
+		    (const char *)t : "NULL");
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return vault_sqlite_err(sqlite3_extended_errcode(vault_db(v)));
+	return 0;
 }
 
 static int
@@ -332,7 +356,8 @@ usage(void)
 	    "       vault_tool [-P passfile] stream DIR N\n"
 	    "       vault_tool [-P passfile] streamcheck DIR K\n"
 	    "       vault_tool [-P passfile] sql DIR STATEMENT\n"
-	    "       vault_tool [-P passfile] secret DIR NAME\n");
+	    "       vault_tool [-P passfile] secret DIR NAME\n"
+	    "       vault_tool [-P passfile] query DIR SELECT\n");
 	exit(2);
 }
 
@@ -358,7 +383,7 @@ main(int argc, char *argv[])
 	if (argc < 2 || sodium_init() < 0)
 		usage();
 	if (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "sql") != 0 &&
-	    strcmp(argv[0], "secret") != 0 &&
+	    strcmp(argv[0], "secret") != 0 && strcmp(argv[0], "query") != 0 &&
 	    (argc < 3 ||
 	    parse_u64(argv[argc - 1], 0, 1000000000, &n) != 0))
 		usage();
@@ -384,6 +409,9 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "secret") == 0 && argc == 3) {
 		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
 			r = secret(v, argv[2]);
+	} else if (strcmp(argv[0], "query") == 0 && argc == 3) {
+		if ((r = vault_open(argv[1], pass, len, &v)) == 0)
+			r = query(v, argv[2]);
 	} else
 		usage();
  out:

@@ -494,6 +494,39 @@ test_usercert(void)
 }
 
 static void
+test_backup_sig(void)
+{
+	struct e2e_userkeys	*k, *o;
+	uint8_t			 b[E2E_BACKUP_LEN], sig[E2E_SIG_LEN];
+	size_t			 i;
+
+	TEST_START("e2e_backup_sign/verify: the user's key only, every byte");
+	ASSERT_INT_EQ(e2e_userkeys_new(&k), 0);
+	ASSERT_INT_EQ(e2e_userkeys_new(&o), 0);
+	randombytes_buf(b, sizeof(b));
+	e2e_backup_sign(k, b, sig);
+	ASSERT_INT_EQ(e2e_backup_verify(k->sign_pk, b, sig), 0);
+	ASSERT_INT_EQ(e2e_backup_verify(o->sign_pk, b, sig), CS_ERR_CRYPTO);
+	/* every byte of the backup and of the signature counts */
+	for (i = 0; i < sizeof(b); i++) {
+		b[i] ^= 0x80;
+		ASSERT_INT_EQ(e2e_backup_verify(k->sign_pk, b, sig),
+		    CS_ERR_CRYPTO);
+		b[i] ^= 0x80;
+	}
+	for (i = 0; i < sizeof(sig); i++) {
+		sig[i] ^= 0x01;
+		ASSERT_INT_EQ(e2e_backup_verify(k->sign_pk, b, sig),
+		    CS_ERR_CRYPTO);
+		sig[i] ^= 0x01;
+	}
+	ASSERT_INT_EQ(e2e_backup_verify(k->sign_pk, b, sig), 0);
+	e2e_userkeys_free(k);
+	e2e_userkeys_free(o);
+	TEST_DONE();
+}
+
+static void
 test_backup(void)
 {
 	struct e2e_userkeys	*k, *o = NULL;
@@ -715,6 +748,7 @@ main(void)
 	test_grant();
 	test_usercert();
 	test_backup();
+	test_backup_sig();
 	test_backup_format();
 	test_seed();
 	sodium_free(case_key);

@@ -178,6 +178,24 @@ main(void)
 	e2e_case_key_new(k1);
 	e2e_case_key_new(k2);
 
+	TEST_START("store_key_backup_set: replaces a user's backup; none: "
+	    "NOT_FOUND");
+	{
+		struct e2e_usercert	c;
+		uint8_t			nb[E2E_BACKUP_LEN], got[E2E_BACKUP_LEN];
+		int64_t			nid;
+
+		randombytes_buf(nb, sizeof(nb));
+		ASSERT_INT_EQ(store_key_backup_set(st, anna.id, nb), 0);
+		ASSERT_INT_EQ(store_key_get(st, anna.id, &c, got), 0);
+		ASSERT_MEM_EQ(got, nb, sizeof(nb));
+		ASSERT_INT_EQ(store_user_add(st, "nokeys", "jeugdbeschermer",
+		    "Zwolle", &nid), 0);
+		ASSERT_INT_EQ(store_key_backup_set(st, nid, nb),
+		    CS_ERR_NOT_FOUND);
+	}
+	TEST_DONE();
+
 	TEST_START("a new case asks its creator for epoch 1, for every holder");
 	memset(&nd, 0, sizeof(nd));
 	ASSERT_INT_EQ(store_key_needs(st, anna.id, 100, needs_cb, &nd), 0);

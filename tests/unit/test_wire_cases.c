@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "e2e.h"
 #include "errors.h"
 #include "frame.h"
 #include "lifecycle.h"
@@ -214,11 +215,53 @@ test_case_list(void)
 	TEST_DONE();
 }
 
+static void
+test_key_backup_update(void)
+{
+	Casesync__V1__KeyBackupUpdate	 u;
+	wire_env			 env, *out = NULL;
+	uint8_t				 kb[E2E_BACKUP_LEN + 1], sig[E2E_SIG_LEN + 1];
+
+	TEST_START("KeyBackupUpdate: a 173-byte backup and a 64-byte "
+	    "signature exactly");
+	memset(kb, 0x4b, sizeof(kb));
+	memset(sig, 0x53, sizeof(sig));
+	casesync__v1__envelope__init(&env);
+	casesync__v1__key_backup_update__init(&u);
+	u.key_backup.data = kb;
+	u.key_backup.len = E2E_BACKUP_LEN;
+	u.signature.data = sig;
+	u.signature.len = E2E_SIG_LEN;
+	env.id = 9;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE;
+	env.key_backup_update = &u;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->msg_case,
+	    CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE);
+	ASSERT_MEM_EQ(out->key_backup_update->key_backup.data, kb,
+	    E2E_BACKUP_LEN);
+	wire_free(out);
+	u.key_backup.len = E2E_BACKUP_LEN - 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	u.key_backup.len = E2E_BACKUP_LEN + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	u.key_backup.len = E2E_BACKUP_LEN;
+	u.signature.len = E2E_SIG_LEN - 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	u.signature.len = E2E_SIG_LEN + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	u.signature.len = 0;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(out, NULL);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_case_state();
 	test_case_info();
 	test_case_list();
+	test_key_backup_update();
 	return 0;
 }

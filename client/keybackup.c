@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * keybackup.c - re-wrapping the user's key backup on the server after
+ * "casesync passwd" (see keybackup.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "client.h"
+#include "conn.h"
+#include "e2e.h"
+#include "errors.h"
+#include "identity.h"
+#include "keybackup.h"
+#include "keys.h"
+#include "keys_int.h"
+#include "log.h"
+#include "vault.h"
+#include "wire.h"
+
+int
+keybackup_prepare(struct vault *v, const char *pass, size_t passlen)
+{
+	struct e2e_userkeys	*k = NULL;
+	uint8_t			 backup[E2E_BACKUP_LEN];
+	char			 user[256];
+	uint64_t		 ops;
+	size_t			 mem;
+	int			 r;
+
+	if ((r = keys_init(vault_db(v))) != 0 ||
+	    (r = keys_self_load(vault_db(v), &k, user, sizeof(user))) != 0)
+		return vault_err(v, r);
+	keys_backup_cost(&ops, &mem);
+	if ((r = e2e_backup_seal(k, KEYS_BACKUP_AD, pass, passlen, ops, mem,
+	    backup)) == 0)
+		r = vault_secret_put(v, KEYBACKUP_PENDING, backup,
+		    sizeof(backup));
+	sodium_memzero(backup, sizeof(backup));
+	e2e_userkeys_free(k);
+	return vault_err(v, r);
+}
+
+int
+keybackup_pending(struct vault *v)
+{
+	uint8_t	*p = NULL;
+	size_t	 len = 0;
+
+	if (vault_secret_get(v, KEYBACKUP_PENDING, &p, &len) != 0)
+		return 0;
+	vault_secret_free(p, len);
+	return 1;
+}
+
+int
+keybackup_upload(struct vault *v, struct conn *c)
+{
+	Casesync__V1__KeyBackupUpdate	 u;
+	const Casesync__V1__KeySyncResponse	*ks;
+	struct e2e_userkeys		*k = NULL;
+	wire_env			 env, *rep = NULL;
+	uint8_t				*b = NULL, sig[E2E_SIG_LEN];
+	char				 user[256];
+	size_t				 len = 0;
+	int				 r;
+
+	if ((r = vault_secret_get(v, KEYBACKUP_PENDING, &b, &len)) != 0)
+		return r == CS_ERR_NOT_FOUND ? 0 : vault_err(v, r);
+	if (len != E2E_BACKUP_LEN) {
+		r = CS_ERR_TAMPERED;
+		goto out;
+	}
+	if ((r = keys_self_load(vault_db(v), &k, user, sizeof(user))) != 0) {
+		r = vault_err(v, r);
+		goto out;
+	}
+	e2e_backup_sign(k, b, sig);
+	casesync__v1__envelope__init(&env);
+	casesync__v1__key_backup_update__init(&u);
+	u.key_backup.data = b;
+	u.key_backup.len = len;
+	u.signature.data = sig;
+	u.signature.len = sizeof(sig);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE;
+	env.key_backup_update = &u;
+	if ((r = conn_call(c, &env, &rep)) != 0) {
+		cli_report("key backup", r, rep);
+		goto out;
+	}
+	/* the reply carries the backup the server now holds: ours */
+	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE ||
+	    (ks = rep->key_sync_response)->key_backup.len != len ||
+	    sodium_memcmp(ks->key_backup.data, b, len) != 0) {
+		r = CS_ERR_PROTOCOL;
+		cli_errx("key backup: the server did not store it");
+		goto out;
+	}
+	r = vault_err(v, vault_secret_del(v, KEYBACKUP_PENDING));
+ out:
+	wire_free(rep);
+	e2e_userkeys_free(k);
+	vault_secret_free(b, len);
+	return r;
+}
+
+int
+keybackup_passwd(struct cli *cli, const char *pass, size_t passlen)
+{
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	int		 r;
+
+	memset(&id, 0, sizeof(id));
+	if ((r = vault_open(cli->dir, pass, passlen, &v)) != 0) {
+		cli_errx("cannot open the vault with the new passphrase: %s",
+		    cs_err(r));
+		return r;
+	}
+	if ((r = keybackup_prepare(v, pass, passlen)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)	/* no user keys here yet */
+			r = 0;
+		else
+			cli_errx("cannot re-wrap the key backup: %s",
+			    cs_err(r));
+		vault_close(v);
+		return r;
+	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
+		cli_disconnect(v, &id, c);
+		/* no server now: the sealed backup waits in the vault */
+		if (cli_exit(r) == EXIT_NETWORK) {
+			printf("off line: the key backup on the server still "
+			    "opens with the old passphrase; the next sync "
+			    "replaces it\n");
+			return 0;
+		}
+		cli_errx("the key backup on the server still opens with the "
+		    "old passphrase; the next sync replaces it");
+		return r;
+	}
+	if ((r = keybackup_upload(v, c)) == 0)
+		printf("key backup on the server re-wrapped: a new laptop "
+		    "opens it with the new passphrase\n");
+	else
+		cli_errx("the key backup is sent again at the next sync");
+	cli_disconnect(v, &id, c);
+	return r;
+}
