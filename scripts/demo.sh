@@ -178,11 +178,13 @@ bert case show --case "$C"
 bert note add --case "$C" --type call --date "$today" \
     --text "Kennismaking met moeder, afspraak huisbezoek gemaakt."
 bert sync
-say "During the handover window Anna still reads, but can no longer write"
+say "During the handover window Anna still reads, but can no longer write:"
+say "her laptop knows since its last sync and says so before she writes"
 anna sync
 anna note list --case "$C"
 anna note add --case "$C" --type call --date "$today" \
-    --text "Nog een telefoontje met school." >/dev/null
+    --text "Nog een telefoontje met school." >/dev/null ||
+    echo "(refused on the laptop, exit $?: nothing was written or lost)"
 anna sync
 say "The beheerder sees which laptops still hold the case"
 run ctl transfer pending
