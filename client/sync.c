@@ -290,28 +290,29 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 }
 
 /*
- * Push one batch; *more = 1 when the outbox was not emptied.  A change
- * to a case whose key this laptop does not hold yet stays in the
- * outbox (counted in "keyless").
+ * Send the changes "chs" (n of them) that can go in one PushRequest:
+ * those of cases whose key this laptop holds, with a body small enough
+ * to seal for the wire, are moved to the front, in order, sealed and
+ * sent; the others wait where they are.  *ns gets how many went (0: no
+ * request, *rep NULL); on 0 with *ns > 0, *rep is the PushResponse, one
+ * result per change sent.  Shared by the outbox and the held changes.
  */
 static int
-sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
-    struct sync_stats *st, int *more)
+sync_push_send(struct conn *c, const struct keyring *kr,
+    struct db_change *chs, size_t n, struct sync_stats *st, size_t *ns,
+    wire_env **rep)
 {
-	struct db_change		 *chs = NULL, tmp;
-	Casesync__V1__Change		 *cv = NULL, **cp = NULL;
-	Casesync__V1__Record		 *rv = NULL;
-	Casesync__V1__PushRequest	  req;
-	wire_env			  env, *rep = NULL;
+	struct db_change		 tmp;
+	Casesync__V1__Change		*cv = NULL, **cp = NULL;
+	Casesync__V1__Record		*rv = NULL;
+	Casesync__V1__PushRequest	 req;
+	wire_env			 env;
 	uint8_t				**sealed = NULL;
-	size_t				  i, n = 0, ns = 0, len, done = 0;
-	int				  r;
+	size_t				 i, k = 0, len;
+	int				 r = CS_ERR_ALLOC;
 
-	*more = 0;
-	if ((r = db_outbox_take(db, SYNC_PUSH_BATCH, SYNC_PUSH_BYTES, &chs,
-	    &n)) != 0 || n == 0)
-		goto out;
-	r = CS_ERR_ALLOC;
+	*ns = 0;
+	*rep = NULL;
 	if ((cv = calloc(n, sizeof(*cv))) == NULL ||
 	    (cp = calloc(n, sizeof(*cp))) == NULL ||
 	    (rv = calloc(n, sizeof(*rv))) == NULL ||
@@ -330,18 +331,17 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 			    DB_BODY_MAX);
 			continue;
 		}
-		if (i != ns) {
-			tmp = chs[ns];
-			chs[ns] = chs[i];
+		if (i != k) {
+			tmp = chs[k];
+			chs[k] = chs[i];
 			chs[i] = tmp;
 		}
-		ns++;
+		k++;
 	}
-	if (ns == 0) {
-		r = 0;
+	r = 0;
+	if (k == 0)
 		goto out;
-	}
-	for (i = 0; i < ns; i++) {
+	for (i = 0; i < k; i++) {
 		if ((r = sync_seal(kr, &chs[i].rec, &sealed[i], &len, st)) != 0)
 			goto out;
 		casesync__v1__change__init(&cv[i]);
@@ -357,31 +357,62 @@ sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	casesync__v1__envelope__init(&env);
 	casesync__v1__push_request__init(&req);
 	req.changes = cp;
-	req.n_changes = ns;
+	req.n_changes = k;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &req;
 	st->round_trips++;
-	if ((r = conn_call(c, &env, &rep)) != 0) {
-		cli_report("push", r, rep);	/* e.g. the server's disk full */
+	if ((r = conn_call(c, &env, rep)) != 0) {
+		cli_report("push", r, *rep);	/* e.g. the server's disk full */
 		goto out;
 	}
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE) {
+	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE ||
+	    (*rep)->push_response->n_results != k) {
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
+	*ns = k;
+ out:
+	if (r != 0) {
+		wire_free(*rep);
+		*rep = NULL;
+	}
+	for (i = 0; sealed != NULL && i < n; i++)
+		free(sealed[i]);
+	free(sealed);
+	free(cv);
+	free(cp);
+	free(rv);
+	return r;
+}
+
+/*
+ * Push one batch; *more = 1 when the outbox was not emptied.  A change
+ * to a case whose key this laptop does not hold yet stays in the
+ * outbox (counted in "keyless").
+ */
+static int
+sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    struct sync_stats *st, int *more)
+{
+	struct db_change	*chs = NULL;
+	wire_env		*rep = NULL;
+	size_t			 n = 0, ns, done = 0;
+	int			 r;
+
+	*more = 0;
+	if ((r = db_outbox_take(db, SYNC_PUSH_BATCH, SYNC_PUSH_BYTES, &chs,
+	    &n)) != 0 || n == 0)
+		goto out;
+	if ((r = sync_push_send(c, kr, chs, n, st, &ns, &rep)) != 0 ||
+	    ns == 0)
+		goto out;
 	if ((r = sync_apply_push(db, kr, chs, ns, rep->push_response,
 	    st, &done)) != 0)
 		goto out;
 	/* conflicts may have queued new rows: look again, if anything moved */
 	*more = done > 0;
  out:
-	for (i = 0; sealed != NULL && i < n; i++)
-		free(sealed[i]);
-	free(sealed);
 	wire_free(rep);
-	free(cv);
-	free(cp);
-	free(rv);
 	db_changes_free(chs, n);
 	return r;
 }
@@ -424,67 +455,18 @@ static int
 sync_push_held(struct conn *c, sqlite3 *db, const struct keyring *kr,
     struct sync_stats *st)
 {
-	struct db_change		 *chs = NULL;
-	Casesync__V1__Change		 *cv = NULL, **cp = NULL;
-	Casesync__V1__Record		 *rv = NULL;
-	Casesync__V1__PushRequest	  req;
-	wire_env			  env, *rep = NULL;
-	uint8_t				**sealed = NULL;
-	size_t				  i, n = 0, ns = 0, len;
-	int				  r;
+	struct db_change	*chs = NULL;
+	wire_env		*rep = NULL;
+	size_t			 i, n = 0, ns;
+	int			 r;
 
 	if ((r = nolost_held_take(db, SYNC_PUSH_BATCH, &chs, &n)) != 0 ||
 	    n == 0)
 		goto out;
-	r = CS_ERR_ALLOC;
-	if ((cv = calloc(n, sizeof(*cv))) == NULL ||
-	    (cp = calloc(n, sizeof(*cp))) == NULL ||
-	    (rv = calloc(n, sizeof(*rv))) == NULL ||
-	    (sealed = calloc(n, sizeof(*sealed))) == NULL)
+	/* without a key of its case a held change cannot go: kept, shown */
+	if ((r = sync_push_send(c, kr, chs, n, st, &ns, &rep)) != 0 ||
+	    ns == 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		/* without a key of its case it cannot go: kept, shown */
-		if (keyring_newest(kr, chs[i].rec.case_id,
-		    &(uint32_t){ 0 }) == NULL)
-			continue;
-		if ((r = sync_seal(kr, &chs[i].rec, &sealed[ns], &len,
-		    st)) != 0)
-			goto out;
-		if (ns != i) {
-			struct db_change tmp = chs[ns];
-
-			chs[ns] = chs[i];
-			chs[i] = tmp;
-		}
-		casesync__v1__change__init(&cv[ns]);
-		sync_rec_out(&rv[ns], &chs[ns].rec);
-		rv[ns].body.data = sealed[ns];
-		rv[ns].body.len = len;
-		cv[ns].change_id = chs[ns].change_id;
-		cv[ns].record = &rv[ns];
-		cv[ns].base_version = (uint64_t)chs[ns].rec.version;
-		cp[ns] = &cv[ns];
-		ns++;
-	}
-	r = 0;
-	if (ns == 0)
-		goto out;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__push_request__init(&req);
-	req.changes = cp;
-	req.n_changes = ns;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
-	env.push_request = &req;
-	st->round_trips++;
-	if ((r = conn_call(c, &env, &rep)) != 0) {
-		cli_report("push", r, rep);
-		goto out;
-	}
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE ||
-	    rep->push_response->n_results != ns) {
-		r = CS_ERR_PROTOCOL;
-		goto out;
-	}
 	if ((r = db_begin(db)) != 0)
 		goto out;
 	for (i = 0; i < ns && r == 0; i++)
@@ -495,13 +477,7 @@ sync_push_held(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	else
 		db_rollback(db);
  out:
-	for (i = 0; sealed != NULL && i < n; i++)
-		free(sealed[i]);
-	free(sealed);
 	wire_free(rep);
-	free(cv);
-	free(cp);
-	free(rv);
 	db_changes_free(chs, n);
 	return r;
 }
