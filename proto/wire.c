@@ -526,6 +526,8 @@ wire_encode(const wire_env *env, size_t max, struct buf *out)
 	return 0;
 }
 
+_Thread_local unsigned	wire_errors_written;
+
 int
 wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
     const char *msg, uint32_t retry_after_ms)
@@ -536,6 +538,7 @@ wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
 	/* the generated *_INIT macros cast away const: use the functions */
 	casesync__v1__envelope__init(&env);
 	casesync__v1__error__init(&err);
+	wire_errors_written++;
 	err.code = code;
 	err.message = (char *)(uintptr_t)msg;	/* protobuf-c wants char * */
 	err.retry_after_ms = retry_after_ms;

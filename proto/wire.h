@@ -66,6 +66,8 @@ void	wire_free(wire_env *);			/* NULL is a no-op */
 int	wire_encode(const wire_env *env, size_t max, struct buf *out);
 
 /* Append an Error reply for request "id". */
+/* Error replies encoded by this thread so far (server metrics). */
+extern _Thread_local unsigned	wire_errors_written;
 int	wire_error(struct buf *out, uint32_t id,
 	    Casesync__V1__ErrorCode code, const char *msg,
 	    uint32_t retry_after_ms);

@@ -263,6 +263,8 @@ check_config(const char *path, const char *listen_arg,
 		check_problem(&ck, "-w: %s", err);
 	if (c.server_name[0] == '\0')
 		check_problem(&ck, "server_name is not set");
+	if (config_check_metrics(&c, err, sizeof(err)) != 0)
+		check_problem(&ck, "%s", err);
 	uid = check_user(&ck, &c);
 	if (c.data_dir[0] == '\0')
 		check_problem(&ck, "data_dir is not set");

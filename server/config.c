@@ -7,6 +7,8 @@
  * includes.  Unknown keys and out-of-range values are errors: a typo
  * must not silently leave a default in force.
  */
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -53,9 +55,10 @@ config_str(char *dst, size_t dstlen, const char *v)
 	return 0;
 }
 
-/* "host:port" or "[v6]:port". */
+/* "host:port" or "[v6]:port" into host and port. */
 static int
-config_listen(struct config *c, const char *v)
+config_hostport(char *host, size_t hostlen, char *portstr, size_t portlen,
+    const char *v)
 {
 	const char	*colon;
 	uint64_t	 port;
@@ -72,13 +75,19 @@ config_listen(struct config *c, const char *v)
 			return CS_ERR_CONFIG;
 		hlen = (size_t)(colon - v);
 	}
-	if (hlen == 0 || hlen >= sizeof(c->listen_host) ||
+	if (hlen == 0 || hlen >= hostlen ||
 	    parse_u64(colon + 1, 0, 65535, &port) != 0)
 		return CS_ERR_CONFIG;
-	memcpy(c->listen_host, v, hlen);
-	c->listen_host[hlen] = '\0';
-	return str_fmt(c->listen_port, sizeof(c->listen_port), "%u",
-	    (unsigned)port);
+	memcpy(host, v, hlen);
+	host[hlen] = '\0';
+	return str_fmt(portstr, portlen, "%u", (unsigned)port);
+}
+
+static int
+config_listen(struct config *c, const char *v)
+{
+	return config_hostport(c->listen_host, sizeof(c->listen_host),
+	    c->listen_port, sizeof(c->listen_port), v);
 }
 
 static int
@@ -156,6 +165,19 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 			c->glass_duration = (int64_t)n;
 	} else if (strcmp(key, "log_level") == 0) {
 		r = log_level_parse(v, &c->log_level) == 0 ? 0 : CS_ERR_CONFIG;
+	} else if (strcmp(key, "metrics_listen") == 0) {
+		if (strcmp(v, "off") == 0) {
+			c->metrics_host[0] = '\0';
+			r = 0;
+		} else
+			r = config_hostport(c->metrics_host,
+			    sizeof(c->metrics_host), c->metrics_port,
+			    sizeof(c->metrics_port), v);
+	} else if (strcmp(key, "metrics_allow_remote") == 0) {
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+			c->metrics_allow_remote = strcmp(v, "yes") == 0;
+			r = 0;
+		}
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {
@@ -262,7 +284,37 @@ config_check(const struct config *c, char *err, size_t errlen)
 		str_fmt(err, errlen, "data_dir is not set");
 		return CS_ERR_CONFIG;
 	}
+	return config_check_metrics(c, err, errlen);
+}
+
+/* A numeric loopback address, or "localhost". */
+static int
+config_loopback(const char *host)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+
+	if (strcmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
 	return 0;
+}
+
+int
+config_check_metrics(const struct config *c, char *err, size_t errlen)
+{
+	if (c->metrics_host[0] == '\0' || c->metrics_allow_remote ||
+	    config_loopback(c->metrics_host))
+		return 0;
+	str_fmt(err, errlen, "metrics_listen %s is not a loopback address "
+	    "(the metrics page has no authentication; set "
+	    "metrics_allow_remote = yes to serve it there anyway)",
+	    c->metrics_host);
+	return CS_ERR_CONFIG;
 }
 
 int

@@ -41,6 +41,9 @@ struct config {
 	int64_t		handover_window;	/* seconds (transfer.c) */
 	int64_t		glass_duration;		/* seconds (transfer.c) */
 	int		log_level;		/* a syslog priority (log.h) */
+	char		metrics_host[256];	/* "": no metrics (metrics.c) */
+	char		metrics_port[16];
+	int		metrics_allow_remote;	/* else loopback only */
 };
 
 /* Defaults for everything that has one. */
@@ -64,6 +67,13 @@ int	config_set(struct config *c, const char *key, const char *value,
 
 /* Final checks (required keys present). */
 int	config_check(const struct config *c, char *err, size_t errlen);
+
+/*
+ * metrics_listen, when set, must name a loopback address unless
+ * metrics_allow_remote = yes: the page is not authenticated.
+ */
+int	config_check_metrics(const struct config *c, char *err,
+	    size_t errlen);
 
 /* "data_dir/name" into dst. */
 int	config_path(const struct config *c, const char *name, char *dst,

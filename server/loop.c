@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "log.h"
+#include "metrics.h"
 #include "renew.h"
 #include "server.h"
 #include "session.h"
@@ -205,6 +206,7 @@ loop_accept(struct worker *w)
 		    atomic_load(&w->srv->stopping)) {
 			atomic_fetch_sub(&w->srv->nconns, 1);
 			close(fd);
+			metrics_conn_refused();
 			log_warnx("connection refused: limit of %u reached",
 			    w->srv->cfg.max_connections);
 			continue;
@@ -220,6 +222,7 @@ loop_accept(struct worker *w)
 		if ((r = peerlimit_take(&w->srv->pending, &key)) != 0) {
 			atomic_fetch_sub(&w->srv->nconns, 1);
 			close(fd);
+			metrics_conn_refused();
 			loop_refused(w, host, r);
 			continue;
 		}

@@ -26,6 +26,7 @@
 #include "fault.h"
 #include "lockfile.h"
 #include "log.h"
+#include "metrics.h"
 #include "pki.h"
 #include "renew.h"
 #include "sandbox.h"
@@ -161,6 +162,7 @@ main(int argc, char *argv[])
 {
 	struct server	 srv;
 	struct worker	*ws = NULL;
+	struct metrics_http *mh = NULL;
 	struct rlimit	 rl;
 	sigset_t	 set;
 	const char	*conf = MAIN_CONF_DEFAULT;
@@ -294,12 +296,16 @@ main(int argc, char *argv[])
 
 	if (workers_init(&srv, &ws, nworkers, &port) != 0)
 		fatalx("cannot start listeners");
+	if (metrics_http_init(&srv, &mh) != 0)
+		fatalx("cannot start the metrics listener");
 	if (port_file != NULL)
 		write_port_file(port_file, port);
 	/* everything is open: drop root, then confine (one thread yet) */
 	sandbox_enter(&srv.cfg);
 	if (workers_start(ws, nworkers) != 0)
 		fatalx("cannot start workers");
+	if (metrics_http_start(mh) != 0)
+		fatalx("cannot start the metrics listener");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
 	/* systemd (Type=notify): bound, keys loaded, serving */
@@ -319,6 +325,7 @@ main(int argc, char *argv[])
 	log_info("shutting down on signal %d", sig);
 	atomic_store(&srv.stopping, 1);
 	workers_stop(ws, nworkers);
+	metrics_http_stop(mh);
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
 	EVP_PKEY_free(srv.ca_key);

@@ -33,6 +33,7 @@
 #include "frame.h"
 #include "keys.h"
 #include "log.h"
+#include "metrics.h"
 #include "pki.h"
 #include "renew.h"
 #include "rollback.h"
@@ -88,9 +89,19 @@ struct session {
 	struct buf		*in;
 	struct buf		*out;
 	int64_t			 deadline_ms;
+	int64_t			 start_ns;	/* accepted (metrics) */
+	unsigned		 msg_case;	/* of the request in hand */
 };
 
 static void	session_io(struct session *);
+
+/* The states are those of metrics.h, in the same order. */
+static void
+session_state(struct session *s, enum session_state st)
+{
+	metrics_conn_state((int)s->state, (int)st);
+	s->state = st;
+}
 
 struct session *
 session_next(struct session *s)
@@ -173,6 +184,7 @@ session_free(struct session *s)
 	if (s->counted)
 		atomic_fetch_sub(&s->w->srv->nconns, 1);
 	session_pending_done(s);
+	metrics_conn_state((int)s->state, METRICS_NONE);
 	buf_free(s->in);
 	buf_free(s->out);
 	free(s);
@@ -225,6 +237,8 @@ session_new(struct worker *w, int fd, const char *peer)
 	s->fd = fd;
 	s->counted = 1;
 	s->state = SESSION_HANDSHAKE;
+	metrics_conn_state(METRICS_NONE, METRICS_HANDSHAKE);
+	s->start_ns = metrics_now_ns();
 	str_fmt(s->peer, sizeof(s->peer), "%s", peer);
 	s->conn_id = atomic_fetch_add(&session_next_id, 1) + 1;
 	session_tag(s);
@@ -284,7 +298,7 @@ session_refuse(struct session *s, uint32_t id, Casesync__V1__ErrorCode code,
 	log_info("%s: refused: %s (%s)", s->tag, wire_error_name((int)code),
 	    msg);
 	(void)wire_error(s->out, id, code, msg, 0);
-	s->state = SESSION_CLOSING;
+	session_state(s, SESSION_CLOSING);
 	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
 
@@ -442,7 +456,7 @@ session_hello(struct session *s, const wire_env *req)
 	env.id = req->id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
 	env.welcome = &wel;
-	s->state = SESSION_READY;
+	session_state(s, SESSION_READY);
 	/*
 	 * A device has said who it is.  A connection without one (only
 	 * enrollment: Hello, then one EnrollRequest) stays counted to
@@ -500,6 +514,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 
 	if ((r = wire_decode(p, len, &req)) != 0)
 		return r;
+	s->msg_case = (unsigned)req->msg_case;
 	s->w->peer = s->peer;	/* for the audit entries of this request */
 	s->w->peer_key = s->has_cert ?
 	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
@@ -525,7 +540,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 		/* one attempt per connection: a failure closes */
 		if (enroll_handle(s->w, s->peer, req->id,
 		    req->enroll_request, s->out) != 0) {
-			s->state = SESSION_CLOSING;
+			session_state(s, SESSION_CLOSING);
 			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 		}
 		break;
@@ -583,7 +598,9 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 static int
 session_request(struct session *s, const uint8_t *p, size_t len)
 {
-	int	r;
+	int64_t		t0;
+	unsigned	errs;
+	int		r;
 
 	if (s->w->spare != NULL && buf_cap(s->w->spare) > buf_cap(s->out))
 		buf_swap_mem(s->out, s->w->spare);
@@ -591,7 +608,12 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 		s->w->trim_due = 1;	/* what it unpacks goes back */
 	s->w->audit_batching = 1;
 	s->w->audit_held = 0;
+	s->msg_case = 0;
+	t0 = metrics_now_ns();
+	errs = wire_errors_written;
 	r = session_dispatch(s, p, len);
+	metrics_request(s->msg_case, metrics_now_ns() - t0,
+	    wire_errors_written - errs, r != 0 || s->state == SESSION_CLOSING);
 	s->w->audit_batching = 0;
 	if (s->w->audit_held && !s->held) {
 		s->held = 1;
@@ -635,15 +657,17 @@ session_handshake(struct session *s)
 			s->want_write = 1;
 			return CS_ERR_INCOMPLETE;
 		}
+		metrics_handshake(0, 0);
 		log_info("%s: TLS handshake failed", s->tag);
 		log_ssl(s->tag);
 		session_drain(s);
 		return CS_ERR_TLS;
 	}
+	metrics_handshake(1, metrics_now_ns() - s->start_ns);
 	if ((r = session_identify(s)) != 0)
 		return r;
 	/* a short deadline for Hello (PROTOCOL.md, "Connections") */
-	s->state = SESSION_HELLO;
+	session_state(s, SESSION_HELLO);
 	s->deadline_ms = time_mono_ms() + session_hello_ms(s);
 	return 0;
 }

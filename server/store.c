@@ -24,6 +24,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
@@ -192,7 +193,12 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
-	return store_exec(st, "COMMIT");
+	int64_t	t0 = metrics_now_ns();
+	int	r;
+
+	if ((r = store_exec(st, "COMMIT")) == 0)
+		metrics_commit(metrics_now_ns() - t0);
+	return r;
 }
 
 /* Safe to call when no transaction is open. */

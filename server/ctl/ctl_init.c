@@ -45,6 +45,8 @@ static const char *const ctl_deploy_files[] = {
 
 struct ctl_init {
 	const char	*dir;
+	const char	*conf;		/* --config: else dir/casesyncd.conf */
+	int		 made_conf;
 	char		 absdir[PATH_MAX];
 	int		 made_dir;
 	int		 made[CTL_NFILES];	/* as ctl_deploy_files */
@@ -118,11 +120,22 @@ ctl_conf_value_ok(const char *s)
 
 /* Refuse a directory that holds any part of a deployment. */
 static int
-ctl_init_check_empty(const char *dir)
+ctl_init_check_empty(const char *dir, const char *conf)
 {
 	char		path[CTL_PATH_MAX];
 	struct stat	sb;
 	size_t		i;
+
+	if (conf != NULL) {
+		if (lstat(conf, &sb) == 0) {
+			ctl_errx("%s exists; refusing to overwrite it", conf);
+			return CTL_EXIT_FAIL;
+		}
+		if (errno != ENOENT) {
+			ctl_errx("%s: %s", conf, strerror(errno));
+			return CTL_EXIT_FAIL;
+		}
+	}
 
 	for (i = 0; i < CTL_NFILES; i++) {
 		if (ctl_path(path, sizeof(path), dir, ctl_deploy_files[i]) != 0)
@@ -253,6 +266,7 @@ ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
     const char *listen)
 {
 	char	conf[1024 + PATH_MAX];
+	int	r;
 
 	if (str_fmt(conf, sizeof(conf),
 	    "# casesyncd configuration (see docs/CONFIG.md)\n"
@@ -262,7 +276,50 @@ ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
 		ctl_errx("configuration too long");
 		return CTL_EXIT_FAIL;
 	}
-	return ctl_init_write(in, idx, conf, strlen(conf), 0644);
+	if (in->conf == NULL)
+		return ctl_init_write(in, idx, conf, strlen(conf), 0644);
+	if ((r = file_write_atomic(in->conf, conf, strlen(conf), 0644,
+	    1)) != 0) {
+		ctl_errx("%s: %s%s%s", in->conf, cs_err(r),
+		    r == CS_ERR_SYSTEM ? ": " : "",
+		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
+		return CTL_EXIT_FAIL;
+	}
+	in->made_conf = 1;
+	return CTL_EXIT_OK;
+}
+
+/*
+ * Run as root on a data directory someone else owns (the casesync
+ * user's, made by systemd-tmpfiles): give that owner the files made in
+ * it, so that casesyncd, running as that user, can read its keys.  The
+ * configuration written by --config stays root's.
+ */
+static int
+ctl_init_chown(struct ctl_init *in)
+{
+	static const char *const extra[] = {
+		CTL_FILE_DB "-wal", CTL_FILE_DB "-shm",
+	};
+	struct stat	 sb;
+	char		 path[CTL_PATH_MAX];
+	size_t		 i;
+
+	if (geteuid() != 0 || stat(in->absdir, &sb) == -1 || sb.st_uid == 0)
+		return CTL_EXIT_OK;
+	for (i = 0; i < CTL_NFILES + 2; i++) {
+		if (i < CTL_NFILES && !in->made[i])
+			continue;
+		if (ctl_path(path, sizeof(path), in->absdir, i < CTL_NFILES ?
+		    ctl_deploy_files[i] : extra[i - CTL_NFILES]) != 0)
+			return CTL_EXIT_FAIL;
+		if (lchown(path, sb.st_uid, sb.st_gid) == -1 &&
+		    (i < CTL_NFILES || errno != ENOENT)) {
+			ctl_errx("chown %s: %s", path, strerror(errno));
+			return CTL_EXIT_FAIL;
+		}
+	}
+	return CTL_EXIT_OK;
 }
 
 static size_t	ctl_file_index(const char *);
@@ -304,6 +361,8 @@ ctl_init_undo(struct ctl_init *in)
 				(void)unlink(path);
 		}
 	}
+	if (in->made_conf)
+		(void)unlink(in->conf);
 	if (in->made_dir)
 		(void)rmdir(in->dir);
 }
@@ -351,6 +410,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 		{ "dir",		required_argument,	NULL, 'd' },
 		{ "server-name",	required_argument,	NULL, 'n' },
 		{ "listen",		required_argument,	NULL, 'l' },
+		{ "config",		required_argument,	NULL, 'c' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL,			0,			NULL, 0 }
 	};
@@ -374,6 +434,9 @@ ctl_init(struct ctl *c, int argc, char **argv)
 			break;
 		case 'l':
 			listen = optarg;
+			break;
+		case 'c':
+			in.conf = optarg;
 			break;
 		case 'h':
 			ctl_usage("init", 0);
@@ -406,7 +469,12 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	}
 
 	rv = CTL_EXIT_FAIL;
-	if (ctl_init_check_empty(in.dir) != 0 || ctl_init_mkdir(&in) != 0)
+	if (in.conf != NULL && *in.conf == '\0') {
+		rv = CTL_EXIT_USAGE;
+		ctl_errx("init: --config: empty path");
+		goto out;
+	}
+	if (ctl_init_check_empty(in.dir, in.conf) != 0 || ctl_init_mkdir(&in) != 0)
 		goto out;
 	if (pki_key_new(&cakey) != 0 ||
 	    pki_ca_create(cakey, CTL_CA_CN, CTL_CA_DAYS, &ca) != 0 ||
@@ -428,12 +496,15 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	    srv) != 0 ||
 	    ctl_init_write_db(&in, ctl_file_index(CTL_FILE_DB)) != 0 ||
 	    ctl_init_write_audit_key(&in) != 0 ||
+	    ctl_init_chown(&in) != 0 ||
 	    ctl_init_write_conf(&in, ctl_file_index(CTL_FILE_CONF), name,
 	    listen) != 0)
 		goto out;
 
 	hex_encode(hex, fp, sizeof(fp));
 	printf("deployment created in %s\n", in.absdir);
+	printf("config %s%s%s\n", in.conf != NULL ? in.conf : in.absdir,
+	    in.conf != NULL ? "" : "/", in.conf != NULL ? "" : CTL_FILE_CONF);
 	printf("ca-fingerprint %s\n", hex);
 	if (audit_pub_load(in.absdir, pk) == 0) {
 		hex_encode(hex, pk, sizeof(pk));

@@ -30,7 +30,10 @@ static const struct {
 	const char	*usage;
 } ctl_commands[] = {
 	{ "init", ctl_init,
-	    "init --dir DIR --server-name NAME [--listen HOST:PORT]" },
+	    "init --dir DIR --server-name NAME [--listen HOST:PORT] "
+	    "[--config PATH]" },
+	{ "status", ctl_status,
+	    "status [--config PATH] [--json]" },
 	{ "office", ctl_office,
 	    "office add NAME [--region JEUGDREGIO]\n"
 	    "office list" },
