@@ -9,6 +9,11 @@
 # regisseur cannot add herself back, change members or request a
 # transfer; and a user who is no longer a member has no regisseur
 # powers even when cases.regisseur_id still names her.
+#
+# Item 4, ex-members learn nothing: a crafted KeySyncRequest{since=0}
+# (cs_probe key-sync, with a device of the removed user) names neither
+# the case nor its holders, even with a grant to her left in key_grants
+# (a database from before grants were forgotten); a member's names it.
 . "$(dirname "$0")/lib.sh"
 
 command -v sqlite3 >/dev/null 2>&1 || { echo "skip: no sqlite3"; exit 0; }
@@ -111,3 +116,34 @@ expect_refused "nor request its transfer" 5 FORBIDDEN \
 expect_refused "nor change its state" 5 FORBIDDEN \
     a case state --case "$C3" --to GESLOTEN --reason klaar
 expect_eq "nothing changed" "$(members "$C3")" bert
+
+# ---- item 4: an ex-member's key sync names nothing of the case
+C4=$(laptop a case create --frame DRANG) || fail "case create 4"
+laptop a case member --case "$C4" --user bert >/dev/null || fail "add bert"
+laptop a sync >/dev/null 2>"$T/err" || fail "sync a: $(cat "$T/err")"
+laptop b sync >/dev/null 2>"$T/err" || fail "sync b: $(cat "$T/err")"
+laptop a sync >/dev/null 2>"$T/err" || fail "sync a: $(cat "$T/err")"
+laptop b sync >/dev/null 2>"$T/err" || fail "sync b: $(cat "$T/err")"
+# a device of bert's that speaks for itself
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$T/pb.key" 2>/dev/null || fail "genpkey"
+out=$(probe -k "$T/pb.key" enroll "$(token bert probe-b)" "$T/pb.crt")
+case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
+KS="-c $T/pb.crt -k $T/pb.key"
+# shellcheck disable=SC2086
+probe $KS key-sync 0 >"$T/ks"
+grep -q "^holders $C4 .*anna" "$T/ks" ||
+    fail "a member's key sync does not name the holders: $(cat "$T/ks")"
+ok "a member's key sync names the case's holders"
+laptop a case member --case "$C4" --user bert --remove >/dev/null ||
+    fail "remove bert"
+# a grant to bert left behind, as before grants were forgotten
+q "INSERT INTO key_grants(case_id, epoch, to_user, from_user, sealed, sig,
+    at) SELECT '$C4', 1, u.id, 'anna', randomblob(80), randomblob(64), 0
+    FROM users u WHERE u.name = 'bert'" || fail "sqlite3 insert"
+# shellcheck disable=SC2086
+probe $KS key-sync 0 >"$T/ks"
+grep -q "^grants " "$T/ks" || fail "key sync: $(cat "$T/ks")"
+grep -q "$C4" "$T/ks" && fail "an ex-member's key sync names the case: \
+$(cat "$T/ks")"
+ok "an ex-member's key sync names neither the case nor its holders"
