@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
+#include "glass.h"
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
@@ -121,6 +122,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
+	unsigned		 nglass;
 	int			 ch, r, watch = 0, progress, lock = -1, checked;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
@@ -271,6 +273,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		printf("%llu local changes still queued (merged again after "
 		    "newer versions came from the server); run sync again\n",
 		    (unsigned long long)st.queued);
+	/* break-the-glass uses of this user's cases, once each (glass.h) */
+	if (!watch && !cli->json && glass_notify(db, c, &nglass) != 0)
+		cli_errx("warning: the break-the-glass uses of your cases "
+		    "could not be fetched; see casesync glass list");
 	/* what the server sent failed an end-to-end check: exit 4 */
 	if (st.tampered > 0 || st.keys.rejected > 0 ||
 	    st.keys.uncertified > 0)

@@ -17,6 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v sqlite3 >/dev/null 2>&1 || { echo "skip: no sqlite3"; exit 0; }
+command -v jq >/dev/null 2>&1 || fail "jq is needed to parse --json output"
 q() { sqlite3 "$SRV/server.db" "$1"; }
 
 deploy
@@ -32,6 +33,7 @@ start_server
 enroll a anna
 enroll b bert
 enroll f femke
+enroll r bram
 
 # expect_refused WHAT EXIT PATTERN LAPTOP ARGS...
 expect_refused() {
@@ -147,3 +149,47 @@ grep -q "^grants " "$T/ks" || fail "key sync: $(cat "$T/ks")"
 grep -q "$C4" "$T/ks" && fail "an ex-member's key sync names the case: \
 $(cat "$T/ks")"
 ok "an ex-member's key sync names neither the case nor its holders"
+
+# ---- item 7: break the glass is seen, limited, and renewals audited
+laptop b sync >/dev/null 2>&1 || fail "sync b"	# nothing to tell yet
+laptop r glass --case "$C" --reason "spoed politie" >/dev/null \
+    2>"$T/err" || fail "glass: $(cat "$T/err")"
+laptop r glass --case "$C" --reason "nog bezig" >"$T/out" 2>"$T/err" ||
+    fail "glass asked again while active: $(cat "$T/err")"
+ok "break the glass asked again while active renews it"
+ctl audit query --type glass_renew 2>/dev/null | grep bram |
+    grep -q "renews=" || fail "the renewal is not audited"
+ok "the renewal is audited"
+laptop r glass --case "$C2" --reason "spoed 2" >/dev/null 2>"$T/err" ||
+    fail "glass on C2: $(cat "$T/err")"
+expect_refused "a fourth use in a day is refused" 5 GLASS_LIMIT \
+    r glass --case "$C3" --reason "spoed 3"
+ctl audit query --type glass_limit 2>/dev/null | grep bram |
+    grep -q "$C3" || fail "the refusal over the limit is not audited"
+ok "the refusal over the limit is audited"
+
+laptop b sync >"$T/sync" 2>"$T/err" || fail "sync b: $(cat "$T/err")"
+expect_eq "the regisseur's sync tells of each use" \
+    "$(grep -c "^break the glass: bram (Lelystad) read case" "$T/sync")" 3
+grep -q "read case $C .*: nog bezig$" "$T/sync" ||
+    fail "the renewal's reason is not shown: $(cat "$T/sync")"
+ok "the sync summary names the reader, the case and the reason"
+laptop b sync >"$T/sync" 2>"$T/err" || fail "sync b: $(cat "$T/err")"
+expect_eq "each use is told once" \
+    "$(grep -c "^break the glass" "$T/sync")" 0
+laptop b glass list >"$T/gl" 2>"$T/err" || fail "glass list: $(cat "$T/err")"
+expect_eq "casesync glass list shows them all to the regisseur" \
+    "$(grep -c "^break the glass: bram" "$T/gl")" 3
+laptop f --json glass list >"$T/gl" 2>"$T/err" ||
+    fail "glass list on f: $(cat "$T/err")"
+expect_eq "and to a teamleider of the case's office" \
+    "$(jq '[.uses[] | select(.user == "bram")] | length' "$T/gl")" 3
+laptop f sync >"$T/sync" 2>"$T/err" || fail "sync f: $(cat "$T/err")"
+expect_eq "the team lead's sync tells of them too" \
+    "$(grep -c "^break the glass: bram" "$T/sync")" 3
+laptop a glass list >"$T/gl" 2>"$T/err" || fail "glass list on a"
+expect_eq "a user who answers for none of the cases sees none" \
+    "$(cat "$T/gl")" "no break-the-glass uses of your cases"
+ctl glass list | grep -c "bram" >"$T/n"
+expect_eq "casesyncctl glass list shows the uses and the renewal" \
+    "$(cat "$T/n")" 3
