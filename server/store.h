@@ -215,8 +215,9 @@ int	store_case_create(struct store *, const struct store_user *u,
 /*
  * Add (or with "remove", take away) "user_name"'s access to a case.
  * Allowed for the case's regisseur while she is a member, and the
- * teamleiders of its office (CS_ERR_AUTH otherwise).  Removal queues a purge for each of the
- * user's devices.  NOT_FOUND: no such case or user.
+ * teamleiders of its office (CS_ERR_AUTH otherwise).  Removal queues a
+ * purge for each of the user's devices.  NOT_FOUND: no such case or
+ * user.
  */
 int	store_case_member(struct store *, const struct store_user *actor,
 	    const char *case_id, const char *user_name, int remove,
