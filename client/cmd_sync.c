@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
+#include "glass.h"
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
@@ -121,6 +122,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	struct conn		*c = NULL;
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
+	unsigned		 nglass;
 	int			 ch, r, watch = 0, progress, lock = -1, checked;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
@@ -271,6 +273,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		printf("%llu local changes still queued (merged again after "
 		    "newer versions came from the server); run sync again\n",
 		    (unsigned long long)st.queued);
+	/* break-the-glass uses of this user's cases, once each (glass.h) */
+	if (!watch && !cli->json && glass_notify(db, c, &nglass) != 0)
+		cli_errx("warning: the break-the-glass uses of your cases "
+		    "could not be fetched; see casesync glass list");
 	/* what the server sent failed an end-to-end check: exit 4 */
 	if (st.tampered > 0 || st.keys.rejected > 0 ||
 	    st.keys.uncertified > 0)
@@ -592,8 +598,8 @@ case_usage(FILE *f)
 {
 	fprintf(f, "usage: casesync case create --frame DRANG|VOTS|OTS|VOOGDIJ "
 	    "[--id UUID]\n"
-	    "       casesync case member --case UUID --user NAME [--remove] "
-	    "[--read-only]\n"
+	    "       casesync case member --case UUID --user NAME [--remove "
+	    "[--new-regisseur NAME]] [--read-only]\n"
 	    "       casesync case state|info|list ... (case state --help)\n"
 	    "       casesync case new|show|edit ... (case new --help)\n");
 }
@@ -608,6 +614,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		{ "user", required_argument, NULL, 'u' },
 		{ "remove", no_argument, NULL, 'r' },
 		{ "read-only", no_argument, NULL, 'o' },
+		{ "new-regisseur", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	Casesync__V1__CaseCreate	 cc;
@@ -617,7 +624,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	struct conn			*c = NULL;
 	wire_env			 env, *rep = NULL;
 	const char			*frame = NULL, *cid = NULL;
-	const char			*user = NULL;
+	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
 	int				 ch, r, create, rm = 0, ro = 0;
 
@@ -652,6 +659,9 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		case 'o':
 			ro = 1;
 			break;
+		case 'n':
+			newreg = optarg;
+			break;
 		default:
 			case_usage(stderr);
 			return EXIT_USAGE;
@@ -663,7 +673,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	}
 	if ((create && !wire_frame_ok(frame)) || cid == NULL ||
 	    !wire_uuid_ok(cid) || (!create && (user == NULL ||
-	    !utf8_valid(user, strlen(user))))) {
+	    !utf8_valid(user, strlen(user)))) || (newreg != NULL &&
+	    (create || !rm || !utf8_valid(newreg, strlen(newreg))))) {
 		case_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -680,6 +691,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		cm.user_name = (char *)(uintptr_t)user;
 		cm.remove = rm;
 		cm.read_only = ro;
+		if (newreg != NULL)
+			cm.new_regisseur = (char *)(uintptr_t)newreg;
 		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
 		env.case_member = &cm;
 	}
@@ -696,9 +709,12 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		if (keys_case_new(vault_db(v), cid) != 0)
 			cli_errx("warning: no case key made; run casesync "
 			    "sync");
-	} else
+	} else {
 		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
 		    cid);
+		if (newreg != NULL)
+			printf("%s is the regisseur of %s\n", newreg, cid);
+	}
 	/* the case key goes to its (new) holders at once */
 	if (r == 0)
 		cli_key_round(v, &id, c);

@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "cmd_transfer.h"
+#include "glass.h"
 #include "conn.h"
 #include "errors.h"
 #include "identity.h"
@@ -548,9 +549,14 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 	};
 	static const char		usage[] =
 	    "usage: casesync glass --case UUID --reason TEXT\n"
+	    "       casesync glass list\n"
 	    "Break the glass: read-only access to a case of another office "
 	    "in an emergency,\nfor a few hours, granted at once, always "
-	    "audited and reviewed.\n";
+	    "audited and reviewed.  Asked again\nwhile it lasts, it is "
+	    "renewed (audited again).  A few uses a day at most\n"
+	    "(the server's glass_limit_per_day).  The case's regisseur and "
+	    "its office's\nteamleiders see every use (glass list, and at "
+	    "their next sync).\n";
 	Casesync__V1__GlassRequest	 gr;
 	struct identity			 id;
 	struct vault			*v = NULL;
@@ -560,6 +566,8 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 	char				 when[32];
 	int				 ch, r;
 
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cmd_glass_list(cli, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return EXIT_OK;

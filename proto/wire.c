@@ -330,7 +330,10 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
 		return wire_uuid_ok(e->case_member->case_id) &&
 		    wire_str_ok(e->case_member->user_name, WIRE_STR_MAX) &&
-		    e->case_member->user_name[0] != '\0';
+		    e->case_member->user_name[0] != '\0' &&
+		    wire_str_ok(e->case_member->new_regisseur, WIRE_STR_MAX) &&
+		    (e->case_member->new_regisseur[0] == '\0' ||
+		    e->case_member->remove);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
 		return wire_case_state_ok(e->case_state);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:

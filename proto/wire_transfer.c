@@ -2,7 +2,8 @@
 /*
  * wire_transfer.c - field checks of TransferRequest, TransferDecision,
  * TransferInfo, TransferListRequest, TransferList, TeamAssign,
- * GlassRequest and GlassGrant (see wire_transfer.h).  Every string is
+ * GlassRequest, GlassGrant, GlassListRequest and GlassList (see
+ * wire_transfer.h).  Every string is
  * bounded and strict UTF-8; free texts are printable; enums in range.
  */
 #include <string.h>
@@ -121,6 +122,26 @@ wire_transfer_list_ok(const Casesync__V1__TransferList *m)
 	return 1;
 }
 
+static int
+wire_glass_list_ok(const Casesync__V1__GlassList *m)
+{
+	const Casesync__V1__GlassUse	*u;
+	size_t				 i;
+
+	if (m->n_uses > WIRE_GLASS_USES_MAX)
+		return 0;
+	for (i = 0; i < m->n_uses; i++) {
+		if ((u = m->uses[i]) == NULL || u->id <= 0 ||
+		    (i > 0 && u->id <= m->uses[i - 1]->id) ||
+		    !wire_uuid_ok(u->case_id) || !wire_name_ok(u->user) ||
+		    !wire_name_ok(u->user_office) ||
+		    !wire_text_ok(u->reason) || u->granted_at <= 0 ||
+		    u->expires_at <= 0 || u->ended_at < 0)
+			return 0;
+	}
+	return 1;
+}
+
 int
 wire_transfer_msg(const wire_env *e)
 {
@@ -133,6 +154,8 @@ wire_transfer_msg(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
 	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
 	case CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT:
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST:
 		return 1;
 	default:
 		return 0;
@@ -165,6 +188,10 @@ wire_transfer_ok(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT:
 		return wire_uuid_ok(e->glass_grant->case_id) &&
 		    e->glass_grant->expires_at > 0;
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
+		return e->glass_list_request->after >= 0;
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST:
+		return wire_glass_list_ok(e->glass_list);
 	default:
 		return 0;
 	}

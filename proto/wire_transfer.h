@@ -12,8 +12,9 @@
 
 #define WIRE_TEXT_MAX		512	/* note, rejection, glass reason */
 #define WIRE_TRANSFERS_MAX	500	/* TransferInfo per TransferList */
+#define WIRE_GLASS_USES_MAX	200	/* GlassUse per GlassList */
 
-/* 1 if "e" carries one of the messages 70..79. */
+/* 1 if "e" carries one of the messages 70..79, 100 and 101. */
 int	wire_transfer_msg(const wire_env *e);
 /* 1 if every field of that message is present and well formed. */
 int	wire_transfer_ok(const wire_env *e);

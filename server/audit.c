@@ -579,6 +579,10 @@ audit_request(struct worker *w, const struct store_device *dev,
 		if (!req->case_member->remove)
 			audit_set(e.detail, req->case_member->read_only ?
 			    "read_only=1" : "read_only=0");
+		else if (req->case_member->new_regisseur[0] != '\0')
+			(void)str_fmt(e.detail, sizeof(e.detail),
+			    "new_regisseur=%s",
+			    req->case_member->new_regisseur);
 		sign = 1;
 		break;
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:

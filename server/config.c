@@ -41,6 +41,7 @@ config_defaults(struct config *c)
 	c->sandbox = 1;
 	c->handover_window = 14 * 86400;
 	c->glass_duration = 3 * 3600;
+	c->glass_limit_per_day = 3;
 	c->log_level = LOG_INFO;
 }
 
@@ -163,6 +164,9 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		if ((r = parse_duration(v, 7 * 86400, &n)) == 0 &&
 		    (r = n == 0 ? CS_ERR_CONFIG : 0) == 0)
 			c->glass_duration = (int64_t)n;
+	} else if (strcmp(key, "glass_limit_per_day") == 0) {
+		if ((r = parse_u64(v, 1, 100, &n)) == 0)
+			c->glass_limit_per_day = (unsigned)n;
 	} else if (strcmp(key, "log_level") == 0) {
 		r = log_level_parse(v, &c->log_level) == 0 ? 0 : CS_ERR_CONFIG;
 	} else if (strcmp(key, "metrics_listen") == 0) {

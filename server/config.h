@@ -40,6 +40,7 @@ struct config {
 	int		sandbox;		/* seccomp allow-list on/off */
 	int64_t		handover_window;	/* seconds (transfer.c) */
 	int64_t		glass_duration;		/* seconds (transfer.c) */
+	unsigned	glass_limit_per_day;	/* uses by a user in 24 h */
 	int		log_level;		/* a syslog priority (log.h) */
 	char		metrics_host[256];	/* "": no metrics (metrics.c) */
 	char		metrics_port[16];

@@ -214,13 +214,24 @@ int	store_case_create(struct store *, const struct store_user *u,
 
 /*
  * Add (or with "remove", take away) "user_name"'s access to a case.
- * Allowed for the case's regisseur and the teamleiders of its office
- * (CS_ERR_AUTH otherwise).  Removal queues a purge for each of the
- * user's devices.  NOT_FOUND: no such case or user.
+ * Allowed for the case's regisseur while she is a member, and the
+ * teamleiders of its office (CS_ERR_AUTH otherwise).  Removal queues a
+ * purge for each of the user's devices.  NOT_FOUND: no such case or
+ * user.
  */
 int	store_case_member(struct store *, const struct store_user *actor,
 	    const char *case_id, const char *user_name, int remove,
 	    int read_only, int64_t *seq);
+/*
+ * The same, where removing the case's regisseur names "new_regisseur"
+ * (a jeugdbeschermer of the case's office, made a full member and the
+ * regisseur in the same transaction); without one (NULL or "") that
+ * removal is refused with CS_ERR_STATE and *why.
+ */
+int	store_case_member_reg(struct store *, const struct store_user *actor,
+	    const char *case_id, const char *user_name, int remove,
+	    int read_only, const char *new_regisseur, int64_t *seq,
+	    const char **why);
 
 /* The newest seq. */
 int	store_seq(struct store *, int64_t *seq);

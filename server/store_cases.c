@@ -23,7 +23,9 @@
 #define STORE_CASE_SELECT						\
 	"SELECT c.frame, c.state, c.state_since, c.created_at,"		\
 	" c.drang_start, c.measure_start, c.end_date, c.extended,"	\
-	" c.office_id, c.regisseur_id, u.name, c.approved_by FROM cases c" \
+	" c.office_id, (SELECT m.user_id FROM case_members m WHERE"	\
+	" m.case_id = c.id AND m.user_id = c.regisseur_id), u.name,"	\
+	" c.approved_by FROM cases c"					\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
 static int64_t

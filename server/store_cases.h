@@ -17,7 +17,7 @@ struct store_case_meta {
 	char		case_id[STORE_UUID_LEN + 1];
 	struct lc_case	lc;
 	int64_t		office_id;
-	int64_t		regisseur_id;
+	int64_t		regisseur_id;	/* 0 unless she is a member */
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
 };

@@ -67,14 +67,87 @@ store_glass_list(struct store *st,
 	return r;
 }
 
+/*
+ * The actor's active glass access to "tx[0]" into *renews (0: none),
+ * and a refusal when she used the glass "limit" times in the last day.
+ */
+static int
+glass_limits(struct store *st, const struct store_user *actor,
+    const char *const *tx, int64_t now, unsigned limit, int64_t *renews,
+    const char **why)
+{
+	int64_t	n;
+	int	r;
+
+	*renews = 0;
+	if ((r = store_do(st, "SELECT count(*) FROM glass WHERE"
+	    " user_id = ?1 AND granted_at > ?2", &n, "ii",
+	    (const int64_t[]){ actor->id, now - 86400 }, NULL)) != 0)
+		return r;
+	if (n >= (int64_t)limit) {
+		*why = "the limit of break-the-glass uses in 24 hours is "
+		    "reached (glass_limit_per_day); ask the case's office";
+		return CS_ERR_RATE;
+	}
+	r = store_do(st, "SELECT g.id FROM glass g JOIN access_expiry a ON"
+	    " a.glass_id = g.id WHERE a.user_id = ?1 AND a.case_id = ?2 AND"
+	    " g.ended_at IS NULL", renews, "it", &actor->id, tx);
+	return r == CS_ERR_NOT_FOUND ? 0 : r;
+}
+
+int
+store_glass_seen(struct store *st, const struct store_user *actor,
+    int64_t after, size_t max, int (*cb)(const struct store_glass *, void *),
+    void *arg, int *more)
+{
+	sqlite3_stmt		*s = NULL;
+	struct store_glass	 g;
+	size_t			 n = 0;
+	int			 rc, r = CS_ERR_DB;
+
+	*more = 0;
+	if (store_prepare(st, GLASS_SELECT " WHERE g.id > ?1 AND (EXISTS"
+	    " (SELECT 1 FROM cases c JOIN case_members m ON m.case_id = c.id"
+	    " AND m.user_id = c.regisseur_id WHERE c.id = g.case_id AND"
+	    " c.regisseur_id = ?2) OR EXISTS (SELECT 1 FROM users l WHERE"
+	    " l.id = ?2 AND l.role = 'teamleider' AND"
+	    " l.office_id = g.case_office_id)) ORDER BY g.id LIMIT ?3",
+	    &s) != 0)
+		return CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, actor->id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (int64_t)max + 1) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		if (glass_row(s, &g) != 0)
+			goto out;
+		if ((r = cb(&g, arg)) != 0)
+			goto out;
+		r = CS_ERR_DB;
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto out;
+	r = 0;
+ out:
+	if (r == CS_ERR_DB)
+		store_log(st, __func__);
+	sqlite3_finalize(s);
+	return r;
+}
+
 int
 store_glass(struct store *st, const struct store_user *actor,
     const char *case_id, const char *reason, int64_t now, int64_t duration,
-    struct store_glass *out, int64_t *seqp, const char **why)
+    unsigned limit, struct store_glass *out, int64_t *seqp, const char **why)
 {
 	sqlite3_stmt	*s = NULL;
 	const char	*tx[2];
-	int64_t		 office, cur, mine, seq, member, gid;
+	int64_t		 office, cur, mine, seq, member, gid, renews;
 	int		 rc, r;
 
 	memset(out, 0, sizeof(*out));
@@ -102,10 +175,32 @@ store_glass(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = case_id;
 	tx[1] = reason;
+	if ((r = glass_limits(st, actor, tx, now, limit, &renews, why)) != 0)
+		goto fail;
 	if ((r = store_do(st, "SELECT count(*) FROM case_members WHERE"
 	    " user_id = ?1 AND case_id = ?2", &member, "it", &actor->id,
 	    tx)) != 0)
 		goto fail;
+	if (member != 0 && renews != 0) {
+		/* a renewal: the access runs on under a new reason */
+		if ((r = store_seq_next(st, &seq)) != 0 ||
+		    (r = store_do(st, "UPDATE glass SET ended_at = ?1 WHERE"
+		    " id = ?2", NULL, "ii", (const int64_t[]){ now, renews },
+		    NULL)) != 0 ||
+		    (r = store_do(st, "INSERT INTO glass(case_id, user_id,"
+		    " case_office_id, reason, granted_at, expires_at) VALUES"
+		    " (?1, ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii",
+		    (const int64_t[]){ actor->id, office, now,
+		    now + duration }, tx)) != 0)
+			goto fail;
+		gid = sqlite3_last_insert_rowid(st->db);
+		if ((r = store_do(st, "UPDATE access_expiry SET"
+		    " expires_at = ?1, glass_id = ?2 WHERE user_id = ?3 AND"
+		    " case_id = ?4", NULL, "iiit", (const int64_t[]){
+		    now + duration, gid, actor->id }, tx)) != 0)
+			goto fail;
+		goto done;
+	}
 	if (member != 0) {
 		*why = "you have access to this case already";
 		r = CS_ERR_EXISTS;
@@ -128,6 +223,7 @@ store_glass(struct store *st, const struct store_user *actor,
 	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
 	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
 		goto fail;
+ done:
 	r = CS_ERR_DB;
 	if (store_prepare(st, GLASS_SELECT " WHERE g.id = ?1", &s) != 0 ||
 	    sqlite3_bind_int64(s, 1, gid) != SQLITE_OK ||
@@ -135,6 +231,7 @@ store_glass(struct store *st, const struct store_user *actor,
 		goto fail;
 	sqlite3_finalize(s);
 	s = NULL;
+	out->renews = renews;
 	if ((r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;

@@ -300,10 +300,11 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	 * no more: the laptop could not verify it, a holder replaces it
 	 * (store_key_needs), and the new one comes with a new id.  A grant
 	 * from someone who never held the epoch is sent: the laptop
-	 * refuses it and says so.
+	 * refuses it and says so.  Only of cases the user holds now.
 	 */
 	if (store_prepare(st, "SELECT " STORE_KEYS_GRANT_COLS ", g.id FROM"
-	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 AND NOT"
+	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 AND "
+	    STORE_KEYS_IS_HOLDER("g.case_id", "?1") " AND NOT"
 	    " (g.from_user <> '" WIRE_RECOVERY_USER "' AND"
 	    " (EXISTS (SELECT 1 FROM key_grants h JOIN users su ON"
 	    " su.id = h.to_user WHERE h.case_id = g.case_id AND"

@@ -77,7 +77,9 @@ int	store_recovery_set(struct store *, const struct e2e_usercert *c,
 
 /*
  * Grants to "user_id" with id > since, oldest first, at most "max";
- * cb(grant, its id, arg) for each; *more = 1 if there are more.
+ * cb(grant, its id, arg) for each; *more = 1 if there are more.  Only
+ * of cases the user holds now: an ex-member learns nothing (not even
+ * from grants left in a database from before they were forgotten).
  */
 int	store_grants_to(struct store *, int64_t user_id, int64_t since,
 	    size_t max, int (*cb)(const struct e2e_grant *, int64_t id, void *),

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_transfer_int.h"
 #include "store_late.h"
 #include "store_restore.h"
 
@@ -591,23 +592,81 @@ store_case_create(struct store *st, const struct store_user *u,
 	return r;
 }
 
+/*
+ * The regisseur "old" is removed from "case_id": "name" takes over, a
+ * jeugdbeschermer of the case's office made a full member at "seq".
+ * Without one the removal is refused (CS_ERR_STATE).
+ */
+static int
+store_case_regisseur_new(struct store *st, const char *case_id,
+    int64_t old, const char *name, int64_t seq, const char **why)
+{
+	const char	*t[2];
+	int64_t		 id;
+	int		 r;
+
+	if (name == NULL || name[0] == '\0') {
+		*why = "the regisseur is removed only when a new one is "
+		    "named (--new-regisseur NAME) or assigned first";
+		return CS_ERR_STATE;
+	}
+	t[0] = name;
+	t[1] = case_id;
+	if ((r = store_do(st, "SELECT u.id FROM users u JOIN cases c ON"
+	    " c.office_id = u.office_id WHERE u.name = ?1 AND c.id = ?2 AND"
+	    " u.role = 'jeugdbeschermer'", &id, "tt", NULL, t)) != 0) {
+		if (r == CS_ERR_NOT_FOUND) {
+			*why = "the new regisseur must be a jeugdbeschermer of "
+			    "the case's office";
+			r = CS_ERR_STATE;
+		}
+		return r;
+	}
+	if (id == old) {
+		*why = "the new regisseur is the one removed";
+		return CS_ERR_STATE;
+	}
+	t[0] = case_id;
+	if ((r = store_do(st, "UPDATE cases SET regisseur_id = ?1 WHERE"
+	    " id = ?2", NULL, "it", &id, t)) != 0)
+		return r;
+	return store_xfer_member_full(st, id, case_id, seq);
+}
+
 int
 store_case_member(struct store *st, const struct store_user *actor,
     const char *case_id, const char *user_name, int remove, int read_only,
     int64_t *seqp)
 {
+	const char	*why;
+
+	return store_case_member_reg(st, actor, case_id, user_name, remove,
+	    read_only, NULL, seqp, &why);
+}
+
+int
+store_case_member_reg(struct store *st, const struct store_user *actor,
+    const char *case_id, const char *user_name, int remove, int read_only,
+    const char *new_regisseur, int64_t *seqp, const char **why)
+{
 	const char	*t[2];
-	int64_t		 seq, regisseur, office_ok = 0, target;
+	int64_t		 seq, regisseur, office_ok = 0, target, cur;
 	int		 r;
 
 	*seqp = 0;
+	*why = NULL;
 	if ((r = store_begin(st)) != 0)
 		return r;
 	t[0] = case_id;
 	t[1] = actor->office;
-	if ((r = store_do(st, "SELECT regisseur_id FROM cases WHERE id = ?1",
-	    &regisseur, "t", NULL, t)) != 0)
+	/* powers follow the current regisseur, while she is a member */
+	if ((r = store_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
+	    " WHERE id = ?1", &cur, "t", NULL, t)) != 0 ||
+	    (r = store_do(st, "SELECT count(*) FROM case_members WHERE"
+	    " case_id = ?2 AND user_id = ?1", &regisseur, "it", &cur,
+	    t)) != 0)
 		goto fail;
+	regisseur = regisseur != 0 ? cur : 0;
 	if (strcmp(actor->role, "teamleider") == 0 &&
 	    (r = store_do(st, "SELECT count(*) FROM cases c JOIN offices o"
 	    " ON o.id = c.office_id WHERE c.id = ?1 AND o.name = ?2",
@@ -627,6 +686,10 @@ store_case_member(struct store *st, const struct store_user *actor,
 		goto fail;
 	seq++;
 	t[0] = case_id;
+	if (remove && regisseur != 0 && target == regisseur &&
+	    (r = store_case_regisseur_new(st,
+	    case_id, target, new_regisseur, seq, why)) != 0)
+		goto fail;
 	if (remove) {
 		if ((r = store_do(st, "DELETE FROM case_members WHERE"
 		    " user_id = ?1 AND case_id = ?2", NULL, "it",

@@ -167,7 +167,7 @@ store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
 	return r;
 }
 
-/* The case's office and regisseur.  NOT_FOUND or DB. */
+/* The case's office and regisseur (0 unless a member).  NOT_FOUND or DB. */
 int
 store_xfer_case(struct store *st, const char *case_id, int64_t *office,
     int64_t *regisseur)
@@ -179,8 +179,11 @@ store_xfer_case(struct store *st, const char *case_id, int64_t *office,
 	if ((r = store_do(st, "SELECT office_id FROM cases WHERE id = ?1",
 	    office, "t", NULL, t)) != 0)
 		return r;
-	return store_do(st, "SELECT coalesce(regisseur_id, 0) FROM cases"
-	    " WHERE id = ?1", regisseur, "t", NULL, t);
+	/* powers follow the current regisseur, while she is a member */
+	return store_do(st, "SELECT coalesce((SELECT m.user_id FROM"
+	    " case_members m WHERE m.case_id = c.id AND"
+	    " m.user_id = c.regisseur_id), 0) FROM cases c WHERE c.id = ?1",
+	    regisseur, "t", NULL, t);
 }
 
 /* The id of the office called "name" (NOT_FOUND). */

@@ -57,6 +57,7 @@ struct store_glass {
 	int64_t	granted_at;
 	int64_t	expires_at;
 	int64_t	ended_at;		/* 0 while active */
+	int64_t	renews;			/* store_glass(): the access renewed */
 };
 
 /* A device that must still purge a transferred case. */
@@ -142,17 +143,32 @@ int	store_team_assign(struct store *, const struct store_user *actor,
 /*
  * Break the glass: read-only access for "actor" (jeugdbeschermer,
  * gedragswetenschapper or teamleider) to a case of another office
- * until now + "duration", granted at once.  EXISTS if the actor has
- * access already.  *out: the record for review; *seq: the grant.
+ * until now + "duration", granted at once.  Asked again while active,
+ * it is renewed: a new row (with out->renews, the row it replaces,
+ * which ends now) and the access runs until now + "duration".  EXISTS
+ * if the actor has access otherwise.  RATE if the actor has used the
+ * glass "limit" times in the 24 hours before "now" (renewals count).
+ * *out: the record for review; *seq: the grant.
  */
 int	store_glass(struct store *, const struct store_user *actor,
 	    const char *case_id, const char *reason, int64_t now,
-	    int64_t duration, struct store_glass *out, int64_t *seq,
-	    const char **why);
+	    int64_t duration, unsigned limit, struct store_glass *out,
+	    int64_t *seq, const char **why);
 
 /* Every break-the-glass access, newest first. */
 int	store_glass_list(struct store *,
 	    int (*cb)(const struct store_glass *, void *), void *arg);
+
+/*
+ * The break-the-glass uses with id > "after", oldest first, at most
+ * "max", of the cases "actor" answers for: whose current regisseur she
+ * is (and a member), or, for a teamleider, whose office at the time of
+ * the use was hers.  *more = 1 if there are more.
+ */
+int	store_glass_seen(struct store *, const struct store_user *actor,
+	    int64_t after, size_t max,
+	    int (*cb)(const struct store_glass *, void *), void *arg,
+	    int *more);
 
 /* An access that store_transfer_tick() ended. */
 struct store_access_end {

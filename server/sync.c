@@ -519,6 +519,8 @@ sync_handle(struct worker *w, const struct store_device *dev,
 	const Casesync__V1__PurgeReceipt	*pr;
 	wire_env				 env;
 	Casesync__V1__PurgeAck			 ack;
+	Casesync__V1__ErrorCode			 code;
+	const char				*why;
 	int64_t					 seq;
 	int					 r;
 
@@ -559,12 +561,18 @@ sync_handle(struct worker *w, const struct store_device *dev,
 		audit_request(w, dev, req, 0);
 		return sync_ack(req, seq, out, max_frame);
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
-		if ((r = store_case_member(w->st, &dev->user,
+		if ((r = store_case_member_reg(w->st, &dev->user,
 		    req->case_member->case_id, req->case_member->user_name,
 		    req->case_member->remove, req->case_member->read_only,
-		    &seq)) != 0)
-			return sync_store_refusal(out, req->id, r,
-			    "case member");
+		    req->case_member->new_regisseur, &seq, &why)) != 0) {
+			audit_request(w, dev, req, r);
+			if (r != CS_ERR_STATE)
+				return sync_store_refusal(out, req->id, r,
+				    "case member");
+			code = CASESYNC__V1__ERROR_CODE__ERROR_REGISSEUR_REQUIRED;
+			return wire_refuse(out, req->id, r, code,
+			    "case member", why);
+		}
 		server_note_seq(w->srv, seq);
 		audit_request(w, dev, req, 0);
 		return sync_ack(req, seq, out, max_frame);

@@ -45,6 +45,7 @@ transfer_wants(const wire_env *req)
 	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST:
 	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
 	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
 		return 1;
 	default:
 		return 0;
@@ -119,6 +120,8 @@ transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
 		code = CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER;
 	else if (r == CS_ERR_STATE)
 		code = CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_DECIDED;
+	else if (r == CS_ERR_RATE)
+		code = CASESYNC__V1__ERROR_CODE__ERROR_GLASS_LIMIT;
 	else if (r == CS_ERR_EXISTS)
 		code = strcmp(what, "transfer request") == 0 ?
 		    CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_OPEN :
@@ -372,17 +375,27 @@ transfer_glass(struct worker *w, const struct store_device *dev,
 	struct store_glass			 g;
 	wire_env				 env;
 	const char				*why = NULL;
-	char					 detail[64];
+	char					 detail[96];
 	int64_t					 seq;
 	int					 r;
 
 	r = store_glass(w->st, &dev->user, m->case_id, m->reason, time_now(),
-	    w->srv->cfg.glass_duration, &g, &seq, &why);
+	    w->srv->cfg.glass_duration, w->srv->cfg.glass_limit_per_day, &g,
+	    &seq, &why);
 	(void)str_fmt(detail, sizeof(detail), "read_only=1 until=%lld",
 	    (long long)g.expires_at);
-	/* the reason is the basis of the access: kept for the review */
-	transfer_audit(w, dev, "break_glass", AUDIT_READ, r, m->case_id,
-	    "case", m->case_id, "break the glass", m->reason, detail);
+	if (g.renews != 0)
+		(void)str_fmt(detail, sizeof(detail), "read_only=1 until=%lld"
+		    " renews=%lld", (long long)g.expires_at,
+		    (long long)g.renews);
+	/*
+	 * The reason is the basis of the access: kept for the review.  A
+	 * renewal and a use over the daily limit have their own types.
+	 */
+	transfer_audit(w, dev, r == CS_ERR_RATE ? "glass_limit" :
+	    g.renews != 0 ? "glass_renew" : "break_glass", AUDIT_READ, r,
+	    m->case_id, "case", m->case_id, "break the glass", m->reason,
+	    detail);
 	if (r != 0) {
 		log_info("case %s: break the glass by user %lld refused: %s",
 		    m->case_id, (long long)dev->user.id, cs_err(r));
@@ -418,6 +431,8 @@ transfer_handle(struct worker *w, const struct store_device *dev,
 		return transfer_team_assign(w, dev, req, max_frame, out);
 	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
 		return transfer_glass(w, dev, req, max_frame, out);
+	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
+		return glass_list(w, dev, req, max_frame, out);
 	default:
 		return transfer_refuse(out, req->id, CS_ERR_FORMAT, "transfer",
 		    "not a transfer request");

@@ -33,6 +33,10 @@ int	transfer_wants(const wire_env *req);
 int	transfer_handle(struct worker *w, const struct store_device *dev,
 	    const wire_env *req, size_t max_frame, struct buf *out);
 
+/* GlassListRequest (glass.c): the same contract. */
+int	glass_list(struct worker *w, const struct store_device *dev,
+	    const wire_env *req, size_t max_frame, struct buf *out);
+
 /*
  * End the accesses whose handover window or glass time has run out and
  * complete the transfers whose old devices have all purged

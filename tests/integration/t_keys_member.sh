@@ -15,8 +15,9 @@
 # old office's team lead whose laptop did not sync during the handover
 # window, and her second laptop enrolled later, sync with exit 0; the
 # server records grant_dropped; a team lead removed as a member (still
-# a holder) whose laptop purged gets the keys again; a laptop that is
-# sent a grant of a case its user does not hold drops it (exit 0).  A
+# a holder) whose laptop purged gets the keys again; a grant of a case
+# its user does not hold left in key_grants is not even sent (issue 21
+# item 4; the laptop would drop it) and the sync exits 0.  A
 # forged grant (a signer who never held the case) is still refused with
 # exit 4.  Before accepting, the receiving lead sees the preview of the
 # transfer (frame, state, deadlines, records by kind, regisseur).
@@ -251,9 +252,9 @@ sqlite3 "$DB" "INSERT INTO key_grants(case_id, epoch, to_user, from_user,
     sealed, sig, at) SELECT '$D', 1, id, 'bram', X'$2', X'$3', 0
     FROM users WHERE name = 'xavier'" || fail "plant grant"
 sync_ok x
-expect_eq "a grant of a case the user does not hold is dropped" \
-    "$(jq '"\(.grants_dropped) \(.grants_rejected)"' "$T/sync.x")" \
-    '"1 0"'
+expect_eq "a grant of a case the user does not hold is not sent" \
+    "$(jq '"\(.grants_received) \(.grants_dropped) \(.grants_rejected)"' \
+    "$T/sync.x")" '"0 0 0"'
 laptop x --json keys status >"$T/ks" || fail "keys status x"
 expect_eq "and no key of it is kept" "$(jq .cases "$T/ks")" 1
 

@@ -45,7 +45,8 @@ usage(void)
 	    "       enroll TOKEN CERT-OUT (with -k KEY)\n"
 	    "       raw HEX, raw-prehello HEX, raw-close HEX (bytes as sent,\n"
 	    "       frame headers included), deep N, huge N, hello-twice,\n"
-	    "       empty-changes N\n");
+	    "       empty-changes N, key-sync SINCE (prints what a\n"
+	    "       KeySyncRequest answers: grant and holders lines)\n");
 	exit(2);
 }
 
@@ -96,6 +97,45 @@ read_key(const char *path)
 	if (k == NULL)
 		fatalx("%s: not a key", path);
 	return k;
+}
+
+/*
+ * A KeySyncRequest{since}, as a crafted client would send it: print
+ * "grants N", "grant CASE EPOCH" for each and "holders CASE NAME..."
+ * for each case named, or how the server answered.
+ */
+static int
+key_sync(struct conn *c, uint64_t since)
+{
+	Casesync__V1__KeySyncRequest	 q;
+	const Casesync__V1__KeySyncResponse *k;
+	wire_env			 env, *e = NULL;
+	size_t				 i, j;
+	int				 r;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__key_sync_request__init(&q);
+	q.since = since;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
+	env.key_sync_request = &q;
+	if ((r = conn_call(c, &env, &e)) != 0 ||
+	    e->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE) {
+		report(r, e);
+		return 0;
+	}
+	k = e->key_sync_response;
+	printf("grants %zu\n", k->n_grants);
+	for (i = 0; i < k->n_grants; i++)
+		printf("grant %s %u\n", k->grants[i]->case_id,
+		    k->grants[i]->epoch);
+	for (i = 0; i < k->n_holders; i++) {
+		printf("holders %s", k->holders[i]->case_id);
+		for (j = 0; j < k->holders[i]->n_users; j++)
+			printf(" %s", k->holders[i]->users[j]);
+		printf("\n");
+	}
+	wire_free(e);
+	return 0;
 }
 
 static int
@@ -520,7 +560,10 @@ main(int argc, char *argv[])
 		    strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
 		    strcmp(mode, "empty-changes") == 0)
 			r = send_raw(c, raw, rawlen, &e);
-		else if (strcmp(mode, "raw-close") == 0) {
+		else if (strcmp(mode, "key-sync") == 0) {
+			(void)key_sync(c, n);
+			goto out;
+		} else if (strcmp(mode, "raw-close") == 0) {
 			/* hang up in the middle of whatever that was */
 			r = conn_send_raw(c, raw, rawlen);
 			printf("%s\n", r == 0 ? "sent" : cs_err(r));

@@ -86,6 +86,8 @@ test_config_bad(void)
 		"data_dir = relative/path\n",
 		"server_name =\n",
 		"enroll_fail_limit = 99999999999999999999999\n",
+		"glass_limit_per_day = 0\n",
+		"glass_limit_per_day = 101\n",
 	};
 	struct config	c;
 	char		err[256];
@@ -120,6 +122,10 @@ test_config_edges(void)
 	ASSERT_INT_EQ(parse(&c, "listen = [::1]:0\n", err, sizeof(err)), 0);
 	ASSERT_STR_EQ(c.listen_host, "::1");
 	ASSERT_STR_EQ(c.listen_port, "0");
+	ASSERT_INT_EQ(c.glass_limit_per_day, 3);	/* the default */
+	ASSERT_INT_EQ(parse(&c, "glass_limit_per_day = 5\n", err,
+	    sizeof(err)), 0);
+	ASSERT_INT_EQ(c.glass_limit_per_day, 5);
 	ASSERT_INT_EQ(parse(&c, "max_frame = 2097152\n", err, sizeof(err)), 0);
 	ASSERT_INT_EQ(c.max_frame, CONFIG_MAX_FRAME_MIN);
 	ASSERT_INT_EQ(parse(&c, "max_frame = 67108864\n", err, sizeof(err)),

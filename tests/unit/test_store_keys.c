@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "e2e.h"
 #include "errors.h"
@@ -119,6 +120,35 @@ got(int64_t user, const char *from, struct got *o)
 	o->from = from;
 	ASSERT_INT_EQ(store_grants_to(st, user, 0, 100, got_cb, o, &more), 0);
 	ASSERT_INT_EQ(more, 0);
+}
+
+/* Put a grant of CASE1 "epoch" to "user" straight into the table. */
+static void
+plant(int64_t user, int epoch)
+{
+	sqlite3		*db;
+	char		 sql[256];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO key_grants(case_id, epoch,"
+	    " to_user, from_user, sealed, sig, at) VALUES ('%s', %d, %lld,"
+	    " 'anna', randomblob(80), randomblob(64), 0)", CASE1, epoch,
+	    (long long)user);
+	ASSERT_INT_EQ(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+unplant(int64_t user)
+{
+	sqlite3		*db;
+	char		 sql[128];
+
+	snprintf(sql, sizeof(sql), "DELETE FROM key_grants WHERE"
+	    " to_user = %lld", (long long)user);
+	ASSERT_INT_EQ(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 }
 
 struct drops {
@@ -340,6 +370,20 @@ main(void)
 	memset(&dr, 0, sizeof(dr));
 	ASSERT_INT_EQ(store_keys_dropped(st, drops_cb, &dr), 0);
 	ASSERT_INT_EQ(dr.n, 0);
+	TEST_DONE();
+
+	TEST_START("an ex-member is sent no grant (or holders) of the case");
+	/*
+	 * A grant to xavier left behind, as in a database from before
+	 * grants were forgotten: a sync from 0 must still not deliver it
+	 * (it names the case, and keys.c sends the holders with it).
+	 */
+	plant(xavier.id, 2);
+	got(xavier.id, NULL, &gt);
+	ASSERT_INT_EQ(gt.n, 0);
+	got(femke.id, NULL, &gt);	/* a holder's own are still sent */
+	ASSERT_INT_GE(gt.n, 1);
+	unplant(xavier.id);
 	TEST_DONE();
 
 	TEST_START("a case to rotate asks every holder, key or not");

@@ -231,15 +231,26 @@ test_glass(void)
 	int64_t			 seq, tick;
 	int			 ends = 0;
 
-	TEST_START("glass: another office only, once, ends in time");
-	ASSERT_INT_EQ(store_glass(st, &bram, CASE1, "spoed", NOW, 3600, &g,
-	    &seq, &why), CS_ERR_AUTH);		/* own office now */
-	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW, 3600, &g,
-	    &seq, &why), 0);
-	ASSERT_INT_EQ(g.expires_at, NOW + 3600);
+	int64_t			 first;
+
+	TEST_START("glass: another office only, renewed, ends in time");
+	ASSERT_INT_EQ(store_glass(st, &bram, CASE1, "spoed", NOW, 3600, 3,
+	    &g, &seq, &why), CS_ERR_AUTH);	/* own office now */
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW - 10, 3600,
+	    3, &g, &seq, &why), 0);
+	ASSERT_INT_EQ(g.expires_at, NOW - 10 + 3600);
 	ASSERT_STR_EQ(g.user, "eva");
-	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "spoed", NOW, 3600, &g,
-	    &seq, &why), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(g.renews, 0);
+	first = g.id;
+	/* asked again while active: a renewal, a row of its own */
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "nog bezig", NOW, 3600,
+	    3, &g, &seq, &why), 0);
+	ASSERT_INT_EQ(g.renews, first);
+	ASSERT_INT_NE(g.id, first);
+	ASSERT_INT_EQ(g.expires_at, NOW + 3600);
+	ASSERT_INT_EQ(store_transfer_tick(st, NOW - 10 + 3600, end_cb, &ends,
+	    &tick), 0);
+	ASSERT_INT_EQ(ends, 0);			/* the renewal runs on */
 	ASSERT_INT_EQ(store_transfer_tick(st, NOW + 3600, end_cb, &ends,
 	    &tick), 0);
 	ASSERT_INT_GE(tick, 1);
@@ -249,7 +260,21 @@ test_glass(void)
 	ASSERT_INT_NE(last_end.glass_id, 0);
 	/* access is gone: a new glass is possible again */
 	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "weer", NOW + 3601, 60,
-	    &g, &seq, &why), 0);
+	    3, &g, &seq, &why), 0);
+	ASSERT_INT_EQ(g.renews, 0);
+	TEST_DONE();
+
+	TEST_START("glass: at most \"limit\" uses a user in 24 hours");
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "en weer", NOW + 3602, 60,
+	    3, &g, &seq, &why), CS_ERR_RATE);
+	ASSERT_INT_EQ(why != NULL, 1);
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "en weer", NOW + 3602, 60,
+	    4, &g, &seq, &why), 0);		/* the limit is the server's */
+	/* NOW (the renewal), NOW + 3601 and NOW + 3602: still three */
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "morgen", NOW + 86399, 60,
+	    3, &g, &seq, &why), CS_ERR_RATE);
+	ASSERT_INT_EQ(store_glass(st, &eva, CASE1, "morgen", NOW + 86400 +
+	    3602, 60, 3, &g, &seq, &why), 0);
 	TEST_DONE();
 }
 

@@ -315,6 +315,67 @@ test_team_glass(void)
 	TEST_DONE();
 }
 
+static void
+test_glass_list(void)
+{
+	Casesync__V1__GlassListRequest	 q;
+	Casesync__V1__GlassList		 l;
+	Casesync__V1__GlassUse		 u[2], *up[2] = { &u[0], &u[1] };
+	Casesync__V1__CaseMember	 cm;
+	wire_env			 env;
+	int				 i;
+
+	TEST_START("GlassListRequest, GlassList, CaseMember.new_regisseur");
+	casesync__v1__envelope__init(&env);
+	env.id = 7;
+	casesync__v1__glass_list_request__init(&q);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST;
+	env.glass_list_request = &q;
+	ASSERT_INT_EQ(ok(&env), 1);
+	q.after = -1;
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	for (i = 0; i < 2; i++) {
+		casesync__v1__glass_use__init(&u[i]);
+		u[i].id = i + 1;
+		u[i].case_id = (char *)(uintptr_t)CASE1;
+		u[i].user = (char *)(uintptr_t)"eva";
+		u[i].user_office = (char *)(uintptr_t)"Utrecht";
+		u[i].reason = (char *)(uintptr_t)"spoed";
+		u[i].granted_at = 1798588800;
+		u[i].expires_at = 1798588800 + 3600;
+	}
+	casesync__v1__glass_list__init(&l);
+	l.uses = up;
+	l.n_uses = 2;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST;
+	env.glass_list = &l;
+	ASSERT_INT_EQ(ok(&env), 1);
+	u[1].id = 1;				/* ids ascend */
+	ASSERT_INT_EQ(ok(&env), 0);
+	u[1].id = 2;
+	u[1].reason = (char *)(uintptr_t)"x\x1b[2J";
+	ASSERT_INT_EQ(ok(&env), 0);		/* printable only */
+	u[1].reason = (char *)(uintptr_t)"spoed";
+	u[1].user = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(ok(&env), 0);
+	u[1].user = (char *)(uintptr_t)"eva";
+	u[1].ended_at = -1;
+	ASSERT_INT_EQ(ok(&env), 0);
+
+	casesync__v1__case_member__init(&cm);
+	cm.case_id = (char *)(uintptr_t)CASE1;
+	cm.user_name = (char *)(uintptr_t)"anna";
+	cm.remove = 1;
+	cm.new_regisseur = (char *)(uintptr_t)"bert";
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
+	env.case_member = &cm;
+	ASSERT_INT_EQ(ok(&env), 1);
+	cm.remove = 0;				/* only with a removal */
+	ASSERT_INT_EQ(ok(&env), 0);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -323,6 +384,9 @@ main(void)
 	test_info_list();
 	test_info_preview();
 	test_team_glass();
+	test_glass_list();
+	ASSERT_STR_EQ(wire_error_name(
+	    CASESYNC__V1__ERROR_CODE__ERROR_GLASS_LIMIT), "GLASS_LIMIT");
 	ASSERT_STR_EQ(wire_error_name(
 	    CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER), "OWN_TRANSFER");
 	return 0;
