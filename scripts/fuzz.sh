@@ -43,6 +43,11 @@ srcs() {
 			    "client/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
+	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
+	readlog)	echo "$BASE $WIRE $SERVER common/checkpoint.c" \
+			    "common/e2e.c common/e2e_kb.c common/merkle.c" \
+			    "common/pki.c common/shamir.c common/fault.c" \
+			    "common/token.c common/tlsio.c" ;;
 	*)		echo "$BASE $WIRE" ;;
 	esac
 }
