@@ -285,6 +285,8 @@ fuzz_roundtrip(const uint8_t *data, size_t size)
 		return;			/* dear: not for a fuzzer */
 	/* the name: up to 299 bytes, any of them (a NUL cuts it short) */
 	ulen = ulen + (ulen >= 200 ? ulen - 200 : 0);
+	if (ulen > sizeof(user) - 1)
+		ulen = sizeof(user) - 1;
 	q = p;
 	ulen = take(&p, &left, ulen);
 	memcpy(user, q, ulen);
