@@ -462,7 +462,7 @@ transfer_end_cb(const struct store_access_end *end, void *arg)
 	transfer_audit_end(w->st, w->srv->audit_key, end);
 }
 
-void
+int
 transfer_tick(struct worker *w)
 {
 	int64_t	seq;
@@ -470,9 +470,9 @@ transfer_tick(struct worker *w)
 
 	if ((r = store_transfer_tick(w->st, time_now(), transfer_end_cb, w,
 	    &seq)) != 0) {
-		log_warnx("transfer: ending expired access failed: %s",
-		    cs_err(r));
-		return;
+		log_warnx("transfer: ending expired access failed: %s; the "
+		    "request is refused", cs_err(r));
+		return r;
 	}
 	if (seq != 0) {
 		log_info("transfer: expired access ended (seq %lld)",
@@ -480,4 +480,5 @@ transfer_tick(struct worker *w)
 		server_note_seq(w->srv, seq);
 		keys_audit_dropped(w);
 	}
+	return 0;
 }
