@@ -189,9 +189,23 @@ store_begin(struct store *st)
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
+void
+store_commit_hook(struct store *st, int (*fn)(struct store *, void *),
+    void *arg)
+{
+	st->commit_fn = fn;
+	st->commit_arg = arg;
+}
+
 int
 store_commit(struct store *st)
 {
+	int	(*fn)(struct store *, void *) = st->commit_fn;
+	int	r;
+
+	st->commit_fn = NULL;
+	if (fn != NULL && (r = fn(st, st->commit_arg)) != 0)
+		return r;
 	return store_exec(st, "COMMIT");
 }
 

@@ -46,10 +46,11 @@ int	transfer_tick(struct worker *w);
 
 /*
  * Append the end of an access (a handover window or a glass access ran
- * out) to the audit log, signed with "key" when not NULL; failures are
- * logged.  For transfer_tick() and casesyncctl.
+ * out) to the audit log inside the open transaction of the tick that
+ * ended it (store_transfer_tick's callback): 0 or CS_ERR_*, and then
+ * the tick is undone.  For transfer_tick() and casesyncctl.
  */
-void	transfer_audit_end(struct store *st, const struct audit_key *key,
+int	transfer_audit_end(struct store *st,
 	    const struct store_access_end *end);
 
 #endif /* TRANSFER_H */
