@@ -13,7 +13,9 @@
  *
  * The event hooks (audit_enroll ... audit_tick) are called by the
  * server after the event they record has been committed; they log a
- * failure to append and return nothing, since the event stands.
+ * failure to append and return nothing, since the event stands.  The
+ * entries of decisions (push, case state, transfer, glass, access end)
+ * are appended inside the decision's transaction instead.
  * Login and pull entries are group-committed (audit_defer): the reply
  * that shows the outcome waits until they are durable.
  */
