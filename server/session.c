@@ -562,6 +562,8 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
 			    "server cannot write its database now; retry later",
 			    SESSION_RETRY_MS);
+			s->state = SESSION_CLOSING;	/* INTERNAL closes */
+			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 			break;
 		}
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
