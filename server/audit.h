@@ -237,8 +237,9 @@ void	audit_defer(struct worker *, struct audit_entry *e, size_t n,
 /*
  * Append the worker's queued entries in one transaction (one fsync),
  * in the order they were queued; a failure is logged and marks the
- * held sessions (session_held_lost) and w->audit_lost.  The batch is empty afterwards.  The caller then lets the
- * held sessions go on (session_release).
+ * held sessions (session_held_lost) and w->audit_lost.  The batch is
+ * empty afterwards.  The caller then lets the held sessions go on
+ * (session_release).
  */
 void	audit_flush(struct worker *);
 /* Flush, then free the batch's memory (worker exit). */

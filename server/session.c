@@ -87,7 +87,7 @@ struct session {
 	int			 held;		/* on w->held: see above */
 	int			 held_guard;	/* ... a reply with case data */
 	int			 held_lost;	/* ... whose entries are lost */
-	size_t			 held_mark;	/* "out" before the held reply */
+	size_t			 held_mark;	/* "out" before its reply */
 	uint32_t		 req_id;	/* of the request in hand */
 	int			 pending;	/* counted in srv->pending */
 	struct peerlimit_key	 pkey;		/* ... under this address */
