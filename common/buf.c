@@ -129,6 +129,16 @@ buf_commit(struct buf *b, size_t n)
 }
 
 void
+buf_truncate(struct buf *b, size_t n)
+{
+	if (n > b->len - b->off)
+		abort();
+	b->len = b->off + n;
+	if (b->off == b->len)
+		b->off = b->len = 0;
+}
+
+void
 buf_consume(struct buf *b, size_t n)
 {
 	if (n > b->len - b->off)

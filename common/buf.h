@@ -33,6 +33,8 @@ size_t		 buf_space(struct buf *, size_t want, uint8_t **p);
 void		 buf_commit(struct buf *, size_t);
 /* Drop n unread bytes from the front; n > buf_len() aborts. */
 void		 buf_consume(struct buf *, size_t);
+/* Keep the first n unread bytes, drop the rest; n > buf_len() aborts. */
+void		 buf_truncate(struct buf *, size_t);
 void		 buf_reset(struct buf *);
 /* Give the memory of an empty buffer back; a no-op if it holds bytes. */
 void		 buf_shrink(struct buf *);

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "merkle.h"
 #include "server.h"
+#include "session.h"
 #include "store.h"
 #include "store_audit.h"
 #include "util.h"
@@ -325,14 +326,14 @@ audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
 	return r;
 }
 
-void
+int
 audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 {
 	struct audit_signer	s = { .key = w->srv->audit_key };
 	int			r;
 
 	if (n == 0)
-		return;
+		return 0;
 	if (!sign || (s.key != NULL && audit_extends(w->st, s.key) != 0))
 		s.key = NULL;
 	r = store_audit_append(w->st, e, n, e[0].server_time,
@@ -341,6 +342,7 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 	if (r != 0)
 		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,
 		    n == 1 ? "y" : "ies", cs_err(r));
+	return r;
 }
 
 /* Copy e[0..n) into the batch; CS_ERR_* if it cannot take them. */
@@ -369,16 +371,22 @@ audit_queue(struct worker *w, const struct audit_entry *e, size_t n)
 }
 
 void
-audit_defer(struct worker *w, struct audit_entry *e, size_t n)
+audit_defer(struct worker *w, struct audit_entry *e, size_t n, int guard)
 {
 	if (n == 0)
 		return;
 	if (w->audit_batching && audit_queue(w, e, n) == 0) {
 		w->audit_held = 1;
+		if (guard)
+			w->audit_guarded = 1;
 		return;
 	}
-	/* now, before the reply, at the cost of a commit of its own */
-	audit_add(w, e, n, 0);
+	/*
+	 * Now, before the reply, at the cost of a commit of its own; if
+	 * that fails the reply is replaced (session_request: fail closed).
+	 */
+	if (audit_add(w, e, n, 0) != 0 && guard)
+		w->audit_lost = 1;
 }
 
 void
@@ -389,9 +397,20 @@ audit_flush(struct worker *w)
 	if (w->naq == 0)
 		return;
 	if ((r = store_audit_append(w->st, w->aq, w->naq, time_now(), NULL,
-	    NULL)) != 0)
-		log_warnx("audit: %zu login and read entr%s NOT recorded: %s",
-		    w->naq, w->naq == 1 ? "y" : "ies", cs_err(r));
+	    NULL)) != 0) {
+		/*
+		 * Fail closed: the replies with case data that wait on
+		 * these entries are replaced by a retryable Error
+		 * (session_release), and so is the reply of a request in
+		 * hand that queued some.
+		 */
+		log_warnx("audit: %zu login and read entr%s NOT recorded: %s;"
+		    " replies with case data are withheld", w->naq,
+		    w->naq == 1 ? "y" : "ies", cs_err(r));
+		session_held_lost(w);
+		if (w->audit_batching && w->audit_guarded)
+			w->audit_lost = 1;
+	}
 	w->naq = 0;
 	/* a burst made it large: do not keep that for good */
 	if (w->maxaq > AUDIT_BATCH_KEEP) {
@@ -443,7 +462,7 @@ audit_login(struct worker *w, const char *peer,
 	audit_entry_device(&e, dev, peer);
 	audit_set(e.basis, "device certificate");
 	audit_set(e.detail, refused);
-	audit_defer(w, &e, 1);
+	audit_defer(w, &e, 1, 0);	/* a Welcome carries no case data */
 }
 
 /* Milliseconds << 16 of a client's hybrid logical clock, to seconds. */
@@ -521,6 +540,7 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	    (count = calloc(n, sizeof(*count))) == NULL) {
 		log_warnx("audit: pull read entries NOT recorded: %s",
 		    cs_err(CS_ERR_ALLOC));
+		w->audit_lost = 1;	/* no records without them */
 		goto out;
 	}
 	/* one "read" entry per case delivered, with the number of records */
@@ -543,7 +563,7 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	for (j = 0; j < k; j++)
 		(void)str_fmt(e[j].detail, sizeof(e[j].detail),
 		    "records=%zu delivered to device", count[j]);
-	audit_defer(w, e, k);
+	audit_defer(w, e, k, 1);
  out:
 	free(count);
 	free(e);

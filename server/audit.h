@@ -13,7 +13,9 @@
  *
  * The event hooks (audit_enroll ... audit_tick) are called by the
  * server after the event they record has been committed; they log a
- * failure to append and return nothing, since the event stands.
+ * failure to append and return nothing, since the event stands.  The
+ * entries of decisions (push, case state, transfer, glass, access end)
+ * are appended inside the decision's transaction instead.
  * Login and pull entries are group-committed (audit_defer): the reply
  * that shows the outcome waits until they are durable.
  */
@@ -210,8 +212,8 @@ void	audit_pull(struct worker *, const struct store_device *,
 	    struct Casesync__V1__Record *const *recs, size_t n, int r);
 /* Case create, member add/remove, purge receipt: "r" from the store. */
 /* Append "n" entries (signed: a checkpoint follows), and say so in the
- * server log if that fails. */
-void	audit_add(struct worker *, struct audit_entry *e, size_t n,
+ * server log if that fails; 0 or the store's CS_ERR_*. */
+int	audit_add(struct worker *, struct audit_entry *e, size_t n,
 	    int sign);
 void	audit_request(struct worker *, const struct store_device *,
 	    const struct Casesync__V1__Envelope *req, int r);
@@ -224,14 +226,20 @@ void	audit_request(struct worker *, const struct store_device *,
  * outcome before the entries are durable.  Outside a request, or if
  * the batch cannot take them, the entries are appended at once, as
  * audit_add() does.  A full batch (AUDIT_BATCH_MAX) is committed
- * first.
+ * first.  With "guard" (the reply carries case data: a pull's reads)
+ * it fails closed: if the entries cannot be made durable, the reply is
+ * replaced by a retryable Error (w->audit_lost, session_held_lost), so
+ * no case data goes out unaudited.  A login's entry is not a guard: a
+ * Welcome carries no case data, and a failure is logged.
  */
-void	audit_defer(struct worker *, struct audit_entry *e, size_t n);
+void	audit_defer(struct worker *, struct audit_entry *e, size_t n,
+	    int guard);
 /*
  * Append the worker's queued entries in one transaction (one fsync),
- * in the order they were queued; a failure is logged, as audit_add()
- * logs one.  The batch is empty afterwards.  The caller then lets the
- * held sessions go on (session_release).
+ * in the order they were queued; a failure is logged and marks the
+ * held sessions (session_held_lost) and w->audit_lost.  The batch is
+ * empty afterwards.  The caller then lets the held sessions go on
+ * (session_release).
  */
 void	audit_flush(struct worker *);
 /* Flush, then free the batch's memory (worker exit). */

@@ -130,21 +130,19 @@ cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
  * target state, end date and approver; never the reason).
  */
 static void
-cases_audit(struct worker *w, const struct store_device *dev,
-    const Casesync__V1__CaseState *cs, const struct lc_change *q, int r,
-    int lead)
+cases_entry(struct audit_entry *e, struct worker *w,
+    const struct store_device *dev, const Casesync__V1__CaseState *cs,
+    const struct lc_change *q, int r, int lead)
 {
-	struct audit_entry	e;
 	char			end[LC_DATE_LEN + 1];
 	char			detail[2 * AUDIT_STR_MAX + 128];
-	int			ar;
 
-	audit_entry_init(&e, "case_state", AUDIT_UPDATE, r == 0);
-	audit_entry_device(&e, dev, w->peer);
-	audit_set(e.client_ref, cs->case_id);
-	audit_set(e.object_type, "case");
-	audit_set(e.object_id, cs->case_id);
-	audit_set(e.basis, lead ? "lead" : "regisseur");
+	audit_entry_init(e, "case_state", AUDIT_UPDATE, r == 0);
+	audit_entry_device(e, dev, w->peer);
+	audit_set(e->client_ref, cs->case_id);
+	audit_set(e->object_type, "case");
+	audit_set(e->object_id, cs->case_id);
+	audit_set(e->basis, lead ? "lead" : "regisseur");
 	cases_date(q->end, end, sizeof(end));
 	/* a long approver name is cut UTF-8-safely by audit_set() */
 	(void)str_fmt(detail, sizeof(detail), "to=%s%s%s%s%s%s%s",
@@ -152,7 +150,32 @@ cases_audit(struct worker *w, const struct store_device *dev,
 	    cs->approved_by[0] != '\0' ? " approved_by=" : "",
 	    cs->approved_by, r != 0 ? " refused: " : "",
 	    r != 0 ? cs_err(r) : "");
-	audit_set(e.detail, detail);
+	audit_set(e->detail, detail);
+}
+
+/* A state change done: its entry in the change's own transaction. */
+static int
+cases_audit_in_tx(struct store *st, void *arg)
+{
+	struct audit_entry	*e = arg;
+	int			 r;
+
+	if ((r = store_audit_append_in(st, e, 1)) != 0)
+		log_warnx("audit: case_state entry NOT recorded: %s; the "
+		    "state is not changed", cs_err(r));
+	return r;
+}
+
+/* A state change refused: its entry in a transaction of its own. */
+static void
+cases_audit(struct worker *w, const struct store_device *dev,
+    const Casesync__V1__CaseState *cs, const struct lc_change *q, int r,
+    int lead)
+{
+	struct audit_entry	e;
+	int			ar;
+
+	cases_entry(&e, w, dev, cs, q, r, lead);
 	if ((ar = store_audit_append(w->st, &e, 1, e.server_time, NULL,
 	    NULL)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s",
@@ -165,11 +188,12 @@ cases_state(struct worker *w, const struct store_device *dev,
 {
 	const Casesync__V1__CaseState	*cs = req->case_state;
 	struct store_case_meta		 m;
+	struct audit_entry		 e;
 	struct lc_change		 q;
 	const char			*why = NULL;
 	char				 what[96];
 	int64_t				 today;
-	int				 r;
+	int				 r, lead;
 
 	memset(&q, 0, sizeof(q));
 	today = lc_date_from_time(time_now());
@@ -191,10 +215,14 @@ cases_state(struct worker *w, const struct store_device *dev,
 			    "the reason must be printable text");
 		q.has_reason = 1;
 	}
+	lead = strcmp(dev->user.role, "teamleider") == 0;
+	cases_entry(&e, w, dev, cs, &q, 0, lead);
+	store_commit_hook(w->st, cases_audit_in_tx, &e);
 	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
 	    cs->approved_by, today, &m, &why);
-	cases_audit(w, dev, cs, &q, r,
-	    strcmp(dev->user.role, "teamleider") == 0);
+	store_commit_hook(w->st, NULL, NULL);
+	if (r != 0)
+		cases_audit(w, dev, cs, &q, r, lead);
 	if (r != 0) {
 		log_info("case %s: %s by user %lld refused: %s", cs->case_id,
 		    what, (long long)dev->user.id, cs_err(r));

@@ -83,6 +83,9 @@ struct worker {
 	size_t		 naq, maxaq;
 	int		 audit_batching; /* the request in hand can wait */
 	int		 audit_held;	/* ... and queued entries */
+	int		 audit_guarded;	/* ... some guard case data */
+	int		 audit_lost;	/* ... and were not committed: */
+					/* session_request fails closed */
 	struct session	*held;		/* session.c: waiting for the flush */
 	struct buf	*spare;		/* session.c: a large reply buffer */
 };

@@ -13,7 +13,9 @@
  * A request whose audit entries were queued for the worker's group
  * commit (audit_defer) holds the session: nothing more is written to
  * or read from the peer until the worker has committed the batch at
- * the end of its loop pass and called session_release().
+ * the end of its loop pass and called session_release().  If those
+ * entries cannot be committed, the held reply (which may carry case
+ * data) is dropped and a retryable Error goes out instead: fail closed.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -54,6 +56,7 @@
 #define SESSION_SPARE_MIN	(1024 * 1024)	/* kept by the worker */
 #define SESSION_LINGER_MS	2000	/* to flush a final Error */
 #define SESSION_TRIM_FRAME	(1024 * 1024)	/* then malloc_trim (loop.c) */
+#define SESSION_RETRY_MS	5000	/* after a store that cannot write */
 
 enum session_state {
 	SESSION_HANDSHAKE,
@@ -83,6 +86,10 @@ struct session {
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
+	int			 held_guard;	/* ... a reply with case data */
+	int			 held_lost;	/* ... whose entries are lost */
+	size_t			 held_mark;	/* "out" before its reply */
+	uint32_t		 req_id;	/* of the request in hand */
 	int			 pending;	/* counted in srv->pending */
 	struct peerlimit_key	 pkey;		/* ... under this address */
 	struct session		*hnext;
@@ -515,6 +522,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	if ((r = wire_decode(p, len, &req)) != 0)
 		return r;
 	s->msg_case = (unsigned)req->msg_case;
+	s->req_id = req->id;
 	s->w->peer = s->peer;	/* for the audit entries of this request */
 	s->w->peer_key = s->has_cert ?
 	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
@@ -560,7 +568,19 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			    "an enrolled device certificate is required");
 			break;
 		}
-		transfer_tick(s->w);	/* ends expired access first */
+		/*
+		 * Ends expired access first; a request is not served on
+		 * access that should have ended (fail closed).
+		 */
+		if (transfer_tick(s->w) != 0) {
+			r = wire_error(s->out, req->id,
+			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+			    "server cannot write its database now; retry later",
+			    SESSION_RETRY_MS);
+			s->state = SESSION_CLOSING;	/* INTERNAL closes */
+			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+			break;
+		}
 		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
 			r = session_ping(s, req);
 		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
@@ -591,9 +611,39 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 }
 
 /*
+ * Fail closed: drop the reply of the request in hand (everything in
+ * "out" after s->held_mark) and send a retryable Error instead, then
+ * close (the peer reconnects and asks again).
+ */
+static void
+session_lost(struct session *s)
+{
+	log_warnx("%s: audit entries not durable: reply withheld", s->tag);
+	if (s->held_mark <= buf_len(s->out))
+		buf_truncate(s->out, s->held_mark);
+	(void)wire_error(s->out, s->req_id,
+	    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+	    "server cannot write its audit log now; retry later",
+	    SESSION_RETRY_MS);
+	s->state = SESSION_CLOSING;
+	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+}
+
+void
+session_held_lost(struct worker *w)
+{
+	struct session	*s;
+
+	for (s = w->held; s != NULL; s = s->hnext)
+		if (s->held_guard)
+			s->held_lost = 1;
+}
+
+/*
  * One request.  If it queued audit entries (login, read), its reply
  * must not reach the peer before they are durable: hold the session
- * until session_release().
+ * until session_release().  If they could not be made durable, the
+ * reply is replaced (session_lost).
  */
 static int
 session_request(struct session *s, const uint8_t *p, size_t len)
@@ -606,17 +656,30 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 		buf_swap_mem(s->out, s->w->spare);
 	if (len >= SESSION_TRIM_FRAME)
 		s->w->trim_due = 1;	/* what it unpacks goes back */
+	s->held_mark = buf_len(s->out);	/* nothing is written until then */
 	s->w->audit_batching = 1;
 	s->w->audit_held = 0;
 	s->msg_case = 0;
 	t0 = metrics_now_ns();
 	errs = wire_errors_written;
+	s->w->audit_guarded = 0;
+	s->w->audit_lost = 0;
 	r = session_dispatch(s, p, len);
 	metrics_request(s->msg_case, metrics_now_ns() - t0,
 	    wire_errors_written - errs, r != 0 || s->state == SESSION_CLOSING);
 	s->w->audit_batching = 0;
+	/*
+	 * Entries of this request could not be written (or a full batch
+	 * holding some of them failed): fail closed now.  The request's
+	 * other queued entries, if any, are committed with the batch.
+	 */
+	if (r == 0 && s->w->audit_lost) {
+		session_lost(s);
+		return 0;
+	}
 	if (s->w->audit_held && !s->held) {
 		s->held = 1;
+		s->held_guard = s->w->audit_guarded;
 		s->hnext = s->w->held;
 		s->w->held = s;
 	}
@@ -812,6 +875,10 @@ session_release(struct worker *w)
 		list = s->hnext;
 		s->held = 0;
 		s->hnext = NULL;
+		if (s->held_lost) {
+			s->held_lost = 0;
+			session_lost(s);
+		}
 		/*
 		 * The committed reply goes out first: a pipelined next
 		 * request that queues entries must not hold it back for
@@ -834,7 +901,8 @@ session_watch_tick(struct session *s)
 	int64_t	latest = atomic_load(&s->w->srv->latest_seq);
 	int	yes = 0;
 
-	if (latest <= s->watch_seq || s->state != SESSION_READY)
+	/* a held reply is not followed by anything until it is released */
+	if (latest <= s->watch_seq || s->state != SESSION_READY || s->held)
 		return;
 	if (store_has_changes(s->w->st, s->dev.user.id, s->watch_seq,
 	    &yes) != 0)

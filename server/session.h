@@ -31,6 +31,12 @@ void		 session_event(struct session *, uint32_t events);
  * those sessions.
  */
 void		 session_release(struct worker *);
+/*
+ * The audit batch the held sessions wait on could not be committed:
+ * session_release() replaces each held reply with case data by a retryable
+ * Error and closes the session (fail closed, SECURITY.md).
+ */
+void		 session_held_lost(struct worker *);
 /* Enforce deadlines at "now_ms"; may free the session. */
 void		 session_tick(struct session *, int64_t now_ms);
 /* If the device of this session has been revoked, refuse and close. */

@@ -190,12 +190,25 @@ store_begin(struct store *st)
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
+void
+store_commit_hook(struct store *st, int (*fn)(struct store *, void *),
+    void *arg)
+{
+	st->commit_fn = fn;
+	st->commit_arg = arg;
+}
+
 int
 store_commit(struct store *st)
 {
-	int64_t	t0 = metrics_now_ns();
+	int	(*fn)(struct store *, void *) = st->commit_fn;
+	int64_t	t0;
 	int	r;
 
+	st->commit_fn = NULL;
+	if (fn != NULL && (r = fn(st, st->commit_arg)) != 0)
+		return r;
+	t0 = metrics_now_ns();
 	if ((r = store_exec(st, "COMMIT")) == 0)
 		metrics_commit(metrics_now_ns() - t0);
 	return r;

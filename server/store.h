@@ -251,4 +251,15 @@ int	store_purge_list(struct store *,
 	    int (*cb)(int64_t device_id, const char *case_id,
 	    int64_t receipt_at, int64_t records_deleted, void *), void *arg);
 
+/*
+ * Decisions and their audit entries in one transaction: "fn" is run by
+ * the next commit of this store, inside its transaction, just before
+ * COMMIT; if it fails, the commit fails and the caller rolls back.  It
+ * runs at most once.  A caller sets it before calling a store function
+ * that commits one decision and clears it (fn NULL) afterwards: a
+ * refusal does not commit and leaves it unused.
+ */
+void	store_commit_hook(struct store *, int (*fn)(struct store *, void *),
+	    void *arg);
+
 #endif /* STORE_H */

@@ -18,6 +18,9 @@ struct store {
 	sqlite3_stmt	*devq[2];	/* device by id, by key (store.c) */
 	sqlite3_stmt	*tickq;		/* anything due? (store_transfer.c) */
 	sqlite3_stmt	*accessq;	/* read-only cases (store_late.c) */
+	/* run by the next store_commit() before COMMIT (store.h) */
+	int		(*commit_fn)(struct store *, void *);
+	void		*commit_arg;
 };
 
 /*

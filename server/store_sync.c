@@ -51,7 +51,13 @@ enum {
 static const char *const store_sql[Q_MAX] = {
 	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[Q_SEQ_SET] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
-	[Q_CHANGE_GET] = "SELECT version FROM changes WHERE change_id = ?1",
+	/*
+	 * Change ids are deduplicated per device: the applied change of
+	 * that id, or a held one of another device (store_late.c).
+	 */
+	[Q_CHANGE_GET] = "SELECT version, device_id FROM changes"
+	    " WHERE change_id = ?1 UNION ALL SELECT 0, device_id"
+	    " FROM held_changes WHERE change_id = ?1 AND device_id != ?2",
 	[Q_CHANGE_PUT] = "INSERT INTO changes(change_id, device_id,"
 	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4,"
 	    " strftime('%s','now'))",
@@ -230,20 +236,31 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
 	int				 rc, m, exists = 0, late = 0, reoffer, apply;
+	int				 foreign = 0;
 
 	memset(res, 0, sizeof(*res));
-	/* a retry of something already applied: its original result */
+	/*
+	 * A retry of something this device already applied: its original
+	 * result.  The same id used by another device is refused below,
+	 * after the membership check, with nothing of that change (a
+	 * stranger to the case gets FORBIDDEN either way).
+	 */
 	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
 	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
+	    SQLITE_OK || sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK)
 		return CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 1) != device_id) {
+			foreign = 1;
+			continue;
+		}
 		res->status = STORE_CHANGE_APPLIED;
 		res->version = sqlite3_column_int64(s, 0);
 		res->replayed = 1;
 		sqlite3_reset(s);
 		return 0;
 	}
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return CS_ERR_DB;
 
@@ -253,6 +270,12 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	if (m != 1 && ((rc = store_late_judge(st, user_id, device_id, c, m,
 	    store_now_ms(), &late, res)) != 0 || !late))
 		return rc;
+	if (foreign) {
+		/* another device's change id: no version, nothing applied */
+		memset(res, 0, sizeof(*res));
+		res->status = STORE_CHANGE_INVALID;
+		return 0;
+	}
 	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
 	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
 	    SQLITE_OK)

@@ -695,7 +695,7 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 
 int
 store_transfer_tick(struct store *st, int64_t now,
-    void (*cb)(const struct store_access_end *, void *), void *arg,
+    int (*cb)(const struct store_access_end *, void *), void *arg,
     int64_t *seqp)
 {
 	struct store_access_end	*ends = NULL;
@@ -766,12 +766,15 @@ store_transfer_tick(struct store *st, int64_t now,
 	    " AND p.case_id = transfers.case_id JOIN devices d ON d.id ="
 	    " tp.device_id WHERE tp.transfer_id = transfers.id AND"
 	    " p.receipt_at IS NULL AND d.revoked_at IS NULL)", NULL, "i",
-	    &now, NULL)) != 0 ||
-	    (r = store_commit(st)) != 0)
+	    &now, NULL)) != 0)
+		goto fail;
+	/* the audit entries of the ends, in the same transaction */
+	for (i = 0; cb != NULL && i < nends; i++)
+		if ((r = cb(&ends[i], arg)) != 0)
+			goto fail;
+	if ((r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;
-	for (i = 0; cb != NULL && i < nends; i++)
-		cb(&ends[i], arg);
 	free(ends);
 	return 0;
  fail:

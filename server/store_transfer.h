@@ -170,6 +170,10 @@ int	store_glass_seen(struct store *, const struct store_user *actor,
 	    int (*cb)(const struct store_glass *, void *), void *arg,
 	    int *more);
 
+/* The id of the case's REQUESTED transfer (at most one).  NOT_FOUND. */
+int	store_transfer_open_id(struct store *, const char *case_id,
+	    int64_t *id);
+
 /* An access that store_transfer_tick() ended. */
 struct store_access_end {
 	int64_t	user_id;
@@ -188,11 +192,13 @@ struct store_access_end {
  * the user's devices), and mark COMPLETED every accepted transfer whose
  * window has ended and whose old devices have all returned a receipt
  * (or were revoked).  Cheap when nothing is due (two index probes).
- * After the commit, "cb" (may be NULL) gets each access that ended, for
- * the audit log.  *seq is the newest seq when something changed, else 0.
+ * Inside the transaction, before its commit, "cb" (may be NULL) gets
+ * each access that ended, for the audit log; a failure of "cb" undoes
+ * the tick (the entry and the end are committed together).  *seq is the
+ * newest seq when something changed, else 0.
  */
 int	store_transfer_tick(struct store *, int64_t now,
-	    void (*cb)(const struct store_access_end *, void *), void *arg,
+	    int (*cb)(const struct store_access_end *, void *), void *arg,
 	    int64_t *seq);
 
 #endif /* STORE_TRANSFER_H */

@@ -15,6 +15,7 @@
 #include "store.h"
 #include "store_cases.h"
 #include "store_int.h"
+#include "store_transfer.h"
 
 int
 store_transfer_preview(struct store *st, const char *case_id,
@@ -49,4 +50,14 @@ store_transfer_preview(struct store *st, const char *case_id,
 		store_log(st, __func__);
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+store_transfer_open_id(struct store *st, const char *case_id, int64_t *id)
+{
+	const char	*t[1] = { case_id };
+
+	*id = 0;
+	return store_do(st, "SELECT id FROM transfers WHERE case_id = ?1 AND"
+	    " state = 'REQUESTED'", id, "t", NULL, t);
 }

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_cases.h"
 #include "store_transfer.h"
 #include "transfer.h"
@@ -129,7 +130,28 @@ transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
 	return wire_refuse(out, id, r, code, what, why);
 }
 
-/* One audit entry for a decision about "case_id"; r: the store's. */
+/* The audit entry of a decision about "case_id"; r: the store's. */
+static void
+transfer_entry(struct audit_entry *e, struct worker *w,
+    const struct store_device *dev, const char *type, char action, int r,
+    const char *case_id, const char *object_type, const char *object_id,
+    const char *basis, const char *purpose, const char *detail)
+{
+	audit_entry_init(e, type, action, r == 0);
+	audit_entry_device(e, dev, w->peer);
+	audit_set(e->client_ref, case_id);
+	audit_set(e->object_type, object_type);
+	audit_set(e->object_id, object_id);
+	audit_set(e->basis, basis);
+	if (purpose != NULL)
+		audit_set(e->purpose, purpose);
+	if (r != 0)
+		audit_set(e->detail, cs_err(r));
+	else if (detail != NULL)
+		audit_set(e->detail, detail);
+}
+
+/* The entry of a refused decision, in a transaction of its own. */
 static void
 transfer_audit(struct worker *w, const struct store_device *dev,
     const char *type, char action, int r, const char *case_id,
@@ -139,20 +161,68 @@ transfer_audit(struct worker *w, const struct store_device *dev,
 	struct audit_entry	e;
 	int			rc;
 
-	audit_entry_init(&e, type, action, r == 0);
-	audit_entry_device(&e, dev, w->peer);
-	audit_set(e.client_ref, case_id);
-	audit_set(e.object_type, object_type);
-	audit_set(e.object_id, object_id);
-	audit_set(e.basis, basis);
-	if (purpose != NULL)
-		audit_set(e.purpose, purpose);
-	if (r != 0)
-		audit_set(e.detail, cs_err(r));
-	else if (detail != NULL)
-		audit_set(e.detail, detail);
+	transfer_entry(&e, w, dev, type, action, r, case_id, object_type,
+	    object_id, basis, purpose, detail);
 	if ((rc = audit_append(w->st, &e, w->srv->audit_key)) != 0)
 		log_warnx("audit: %s entry NOT recorded: %s", type, cs_err(rc));
+}
+
+/*
+ * The entry of a decision taken, appended by the decision's own commit
+ * (store_commit_hook): both are there, or neither.  "open_case": a
+ * transfer request, whose id the entry names once it is inserted.
+ */
+struct transfer_tx {
+	struct audit_entry		 e;
+	const char			*open_case;
+	const struct store_glass	*glass;	/* a glass grant, or NULL */
+};
+
+static int
+transfer_tx_hook(struct store *st, void *arg)
+{
+	struct transfer_tx	*x = arg;
+	int64_t			 id;
+	int			 r;
+
+	if (x->open_case != NULL) {
+		if ((r = store_transfer_open_id(st, x->open_case, &id)) != 0)
+			return r;
+		(void)str_fmt(x->e.object_id, sizeof(x->e.object_id), "%lld",
+		    (long long)id);
+	}
+	if (x->glass != NULL && x->glass->renews != 0) {
+		audit_set(x->e.type, "glass_renew");
+		(void)str_fmt(x->e.detail, sizeof(x->e.detail), "read_only=1 "
+		    "until=%lld renews=%lld", (long long)x->glass->expires_at,
+		    (long long)x->glass->renews);
+	} else if (x->glass != NULL)
+		(void)str_fmt(x->e.detail, sizeof(x->e.detail), "read_only=1 "
+		    "until=%lld", (long long)x->glass->expires_at);
+	if ((r = store_audit_append_in(st, &x->e, 1)) != 0)
+		log_warnx("audit: %s entry NOT recorded: %s; the decision is "
+		    "not taken", x->e.type, cs_err(r));
+	return r;
+}
+
+/* Set the hook for the decision about to be taken. */
+static void
+transfer_tx_arm(struct worker *w, struct transfer_tx *x)
+{
+	store_commit_hook(w->st, transfer_tx_hook, x);
+}
+
+/* After the store call: the hook is spent or unused; sign if taken. */
+static void
+transfer_tx_done(struct worker *w, int r)
+{
+	int	made;
+
+	store_commit_hook(w->st, NULL, NULL);
+	if (r == 0 && w->srv->audit_key != NULL && (r = audit_checkpoint(w->st,
+	    w->srv->audit_key, time_now(), 0, &made)) != 0)
+		log_warnx("audit: checkpoint after a decision NOT signed: %s",
+		    cs_err(r));
 }
 
 static int
@@ -188,18 +258,27 @@ transfer_request(struct worker *w, const struct store_device *dev,
 {
 	const Casesync__V1__TransferRequest	*m = req->transfer_request;
 	struct store_transfer			 t;
-	const char				*why = NULL;
+	struct transfer_tx			 x;
+	const char				*why = NULL, *basis;
 	char					 id[24], detail[160];
 	int					 r;
 
-	r = store_transfer_request(w->st, &dev->user, m->case_id,
-	    m->to_office, m->reason, m->note, time_now(), &t, &why);
-	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
 	(void)str_fmt(detail, sizeof(detail), "to=%s reason=%s",
 	    m->to_office, m->reason);
-	transfer_audit(w, dev, "transfer_request", AUDIT_CREATE, r,
-	    m->case_id, "transfer", id, strcmp(dev->user.role,
-	    "teamleider") == 0 ? "lead" : "regisseur", NULL, detail);
+	basis = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	    "regisseur";
+	transfer_entry(&x.e, w, dev, "transfer_request", AUDIT_CREATE, 0,
+	    m->case_id, "transfer", "", basis, NULL, detail);
+	x.open_case = m->case_id;
+	x.glass = NULL;
+	transfer_tx_arm(w, &x);
+	r = store_transfer_request(w->st, &dev->user, m->case_id,
+	    m->to_office, m->reason, m->note, time_now(), &t, &why);
+	transfer_tx_done(w, r);
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
+	if (r != 0)
+		transfer_audit(w, dev, "transfer_request", AUDIT_CREATE, r,
+		    m->case_id, "transfer", id, basis, NULL, detail);
 	if (r != 0) {
 		log_info("case %s: transfer request by user %lld refused: %s",
 		    m->case_id, (long long)dev->user.id, cs_err(r));
@@ -217,6 +296,7 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 {
 	const Casesync__V1__TransferDecision	*m = req->transfer_decision;
 	struct store_transfer			 t, before;
+	struct transfer_tx			 x;
 	const char				*why = NULL, *what, *type;
 	char					 id[24], detail[160];
 	int64_t					 seq = 0, tid;
@@ -225,34 +305,49 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 	tid = (int64_t)m->transfer_id;	/* wire.c: 1..INT64_MAX */
 	if (store_transfer_get(w->st, tid, &before) != 0)
 		memset(&before, 0, sizeof(before));
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)tid);
 	switch (m->action) {
 	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
 		what = "transfer accept";
 		type = "transfer_accept";
-		r = store_transfer_accept(w->st, &dev->user, tid,
-		    m->regisseur, time_now(), w->srv->cfg.handover_window, &t,
-		    &seq, &why);
 		(void)str_fmt(detail, sizeof(detail), "regisseur=%s",
 		    m->regisseur);
 		break;
 	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT:
 		what = "transfer reject";
 		type = "transfer_reject";
-		r = store_transfer_reject(w->st, &dev->user, tid, m->reason,
-		    time_now(), &t, &why);
 		detail[0] = '\0';
 		break;
 	default:
 		what = "transfer revoke";
 		type = "transfer_revoke";
-		r = store_transfer_revoke(w->st, &dev->user, tid, time_now(),
-		    &t, &why);
 		detail[0] = '\0';
 		break;
 	}
-	(void)str_fmt(id, sizeof(id), "%lld", (long long)tid);
-	transfer_audit(w, dev, type, AUDIT_UPDATE, r, before.case_id,
+	transfer_entry(&x.e, w, dev, type, AUDIT_UPDATE, 0, before.case_id,
 	    "transfer", id, "lead", NULL, detail);
+	x.open_case = NULL;
+	x.glass = NULL;
+	transfer_tx_arm(w, &x);
+	switch (m->action) {
+	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
+		r = store_transfer_accept(w->st, &dev->user, tid,
+		    m->regisseur, time_now(), w->srv->cfg.handover_window, &t,
+		    &seq, &why);
+		break;
+	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT:
+		r = store_transfer_reject(w->st, &dev->user, tid, m->reason,
+		    time_now(), &t, &why);
+		break;
+	default:
+		r = store_transfer_revoke(w->st, &dev->user, tid, time_now(),
+		    &t, &why);
+		break;
+	}
+	transfer_tx_done(w, r);
+	if (r != 0)
+		transfer_audit(w, dev, type, AUDIT_UPDATE, r, before.case_id,
+		    "transfer", id, "lead", NULL, detail);
 	if (r != 0) {
 		log_info("transfer %lld: %s by user %lld refused: %s",
 		    (long long)tid, what, (long long)dev->user.id, cs_err(r));
@@ -340,15 +435,24 @@ transfer_team_assign(struct worker *w, const struct store_device *dev,
 {
 	const Casesync__V1__TeamAssign	*m = req->team_assign;
 	Casesync__V1__CaseAck		 ack;
+	struct transfer_tx		 x;
 	wire_env			 env;
 	const char			*why = NULL;
 	int64_t				 seq;
 	int				 r;
 
+	transfer_entry(&x.e, w, dev, "team_assign", AUDIT_UPDATE, 0,
+	    m->case_id, "user", m->regisseur, "lead", NULL, "regisseur");
+	x.open_case = NULL;
+	x.glass = NULL;
+	transfer_tx_arm(w, &x);
 	r = store_team_assign(w->st, &dev->user, m->case_id, m->regisseur,
 	    &seq, &why);
-	transfer_audit(w, dev, "team_assign", AUDIT_UPDATE, r, m->case_id,
-	    "user", m->regisseur, "lead", NULL, "regisseur");
+	transfer_tx_done(w, r);
+	if (r != 0)
+		transfer_audit(w, dev, "team_assign", AUDIT_UPDATE, r,
+		    m->case_id, "user", m->regisseur, "lead", NULL,
+		    "regisseur");
 	if (r != 0) {
 		log_info("case %s: team assign by user %lld refused: %s",
 		    m->case_id, (long long)dev->user.id, cs_err(r));
@@ -372,30 +476,33 @@ transfer_glass(struct worker *w, const struct store_device *dev,
 {
 	const Casesync__V1__GlassRequest	*m = req->glass_request;
 	Casesync__V1__GlassGrant		 gg;
+	struct transfer_tx			 x;
 	struct store_glass			 g;
 	wire_env				 env;
 	const char				*why = NULL;
-	char					 detail[96];
-	int64_t					 seq;
+	int64_t					 seq, now;
 	int					 r;
 
-	r = store_glass(w->st, &dev->user, m->case_id, m->reason, time_now(),
+	now = time_now();
+	/*
+	 * The reason is the basis of the access: kept for the review.  The
+	 * entry goes in the grant's transaction; whether it renews an
+	 * access (glass_renew) the hook reads from "g", filled by then.
+	 */
+	transfer_entry(&x.e, w, dev, "break_glass", AUDIT_READ, 0, m->case_id,
+	    "case", m->case_id, "break the glass", m->reason, NULL);
+	x.open_case = NULL;
+	x.glass = &g;
+	transfer_tx_arm(w, &x);
+	r = store_glass(w->st, &dev->user, m->case_id, m->reason, now,
 	    w->srv->cfg.glass_duration, w->srv->cfg.glass_limit_per_day, &g,
 	    &seq, &why);
-	(void)str_fmt(detail, sizeof(detail), "read_only=1 until=%lld",
-	    (long long)g.expires_at);
-	if (g.renews != 0)
-		(void)str_fmt(detail, sizeof(detail), "read_only=1 until=%lld"
-		    " renews=%lld", (long long)g.expires_at,
-		    (long long)g.renews);
-	/*
-	 * The reason is the basis of the access: kept for the review.  A
-	 * renewal and a use over the daily limit have their own types.
-	 */
-	transfer_audit(w, dev, r == CS_ERR_RATE ? "glass_limit" :
-	    g.renews != 0 ? "glass_renew" : "break_glass", AUDIT_READ, r,
-	    m->case_id, "case", m->case_id, "break the glass", m->reason,
-	    detail);
+	transfer_tx_done(w, r);
+	/* a use over the daily limit has its own type */
+	if (r != 0)
+		transfer_audit(w, dev, r == CS_ERR_RATE ? "glass_limit" :
+		    "break_glass", AUDIT_READ, r, m->case_id, "case",
+		    m->case_id, "break the glass", m->reason, NULL);
 	if (r != 0) {
 		log_info("case %s: break the glass by user %lld refused: %s",
 		    m->case_id, (long long)dev->user.id, cs_err(r));
@@ -439,9 +546,8 @@ transfer_handle(struct worker *w, const struct store_device *dev,
 	}
 }
 
-void
-transfer_audit_end(struct store *st, const struct audit_key *key,
-    const struct store_access_end *end)
+int
+transfer_audit_end(struct store *st, const struct store_access_end *end)
 {
 	struct audit_entry	e;
 	char			id[24];
@@ -462,37 +568,45 @@ transfer_audit_end(struct store *st, const struct audit_key *key,
 	(void)str_fmt(e.detail, sizeof(e.detail), "%s=%s purges=%lld",
 	    end->transfer_id != 0 ? "transfer" : "glass", id,
 	    (long long)end->devices);
-	if ((r = audit_append(st, &e, key)) != 0)
-		log_warnx("audit: access_end entry NOT recorded: %s", cs_err(r));
+	if ((r = store_audit_append_in(st, &e, 1)) != 0)
+		log_warnx("audit: access_end entry NOT recorded: %s; the "
+		    "access is not ended", cs_err(r));
+	return r;
 }
 
-static void
+static int
 transfer_end_cb(const struct store_access_end *end, void *arg)
 {
 	struct worker	*w = arg;
 
-	log_info("case %s: access of user %lld ended (%s)", end->case_id,
+	log_info("case %s: access of user %lld ends (%s)", end->case_id,
 	    (long long)end->user_id, end->transfer_id != 0 ?
 	    "handover window" : "glass");
-	transfer_audit_end(w->st, w->srv->audit_key, end);
+	return transfer_audit_end(w->st, end);
 }
 
-void
+int
 transfer_tick(struct worker *w)
 {
 	int64_t	seq;
-	int	r;
+	int	r, made;
 
 	if ((r = store_transfer_tick(w->st, time_now(), transfer_end_cb, w,
 	    &seq)) != 0) {
-		log_warnx("transfer: ending expired access failed: %s",
-		    cs_err(r));
-		return;
+		log_warnx("transfer: ending expired access failed: %s; the "
+		    "request is refused", cs_err(r));
+		return r;
 	}
 	if (seq != 0) {
 		log_info("transfer: expired access ended (seq %lld)",
 		    (long long)seq);
 		server_note_seq(w->srv, seq);
 		keys_audit_dropped(w);
+		/* a signed checkpoint over the ends, as before */
+		if (w->srv->audit_key != NULL && (r = audit_checkpoint(w->st,
+		    w->srv->audit_key, time_now(), 0, &made)) != 0)
+			log_warnx("audit: checkpoint after access_end NOT "
+			    "signed: %s", cs_err(r));
 	}
+	return 0;
 }

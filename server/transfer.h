@@ -42,17 +42,19 @@ int	glass_list(struct worker *w, const struct store_device *dev,
  * complete the transfers whose old devices have all purged
  * (store_transfer_tick).  Called before every request of an
  * authenticated device, so a laptop's next pull already carries the
- * purge; cheap when nothing is due.  Failures are logged: the request
- * goes on, and the next one tries again.
+ * purge; cheap when nothing is due.  0, or the store's CS_ERR_* when
+ * due access could not be ended: then the request is refused with a
+ * retryable Error (fail closed), and the next one tries again.
  */
-void	transfer_tick(struct worker *w);
+int	transfer_tick(struct worker *w);
 
 /*
  * Append the end of an access (a handover window or a glass access ran
- * out) to the audit log, signed with "key" when not NULL; failures are
- * logged.  For transfer_tick() and casesyncctl.
+ * out) to the audit log inside the open transaction of the tick that
+ * ended it (store_transfer_tick's callback): 0 or CS_ERR_*, and then
+ * the tick is undone.  For transfer_tick() and casesyncctl.
  */
-void	transfer_audit_end(struct store *st, const struct audit_key *key,
+int	transfer_audit_end(struct store *st,
 	    const struct store_access_end *end);
 
 #endif /* TRANSFER_H */

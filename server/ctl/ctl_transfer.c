@@ -91,11 +91,14 @@ ctl_glass_cb(const struct store_glass *g, void *arg)
 	return 0;
 }
 
-/* Audit each access that ended (unsigned: the key stays with casesyncd). */
-static void
+/*
+ * Audit each access that ended, in the tick's transaction (unsigned: the
+ * key stays with casesyncd; its next checkpoint covers the entry).
+ */
+static int
 ctl_end_cb(const struct store_access_end *end, void *arg)
 {
-	transfer_audit_end(arg, NULL, end);
+	return transfer_audit_end(arg, end);
 }
 
 /* Apply expiries first, so the listing is current. */

@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "conn.h"
+#include "e2e.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -46,7 +47,9 @@ usage(void)
 	    "       raw HEX, raw-prehello HEX, raw-close HEX (bytes as sent,\n"
 	    "       frame headers included), deep N, huge N, hello-twice,\n"
 	    "       empty-changes N, key-sync SINCE (prints what a\n"
-	    "       KeySyncRequest answers: grant and holders lines)\n");
+	    "       KeySyncRequest answers: grant and holders lines),\n"
+	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION (one note;\n"
+	    "       prints \"result STATUS version V current 0|1\")\n");
 	exit(2);
 }
 
@@ -307,6 +310,60 @@ slowloris(struct conn *c)
 	return 0;
 }
 
+/*
+ * "push": one change of kind "note" with the given ids (a crafted
+ * push: a change id or record id of someone else).  Prints the result
+ * as the peer sees it.
+ */
+static int
+send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
+{
+	wire_env			 env;
+	Casesync__V1__PushRequest	 pr;
+	Casesync__V1__Change		 ch, *chp = &ch;
+	Casesync__V1__Record		 rec;
+	Casesync__V1__ChangeResult	*res;
+	uint8_t				 body[E2E_BODY_OVERHEAD + 16];
+	uint64_t			 base;
+	int				 r;
+
+	if (parse_u64(argv[3], 0, INT64_MAX, &base) != 0)
+		usage();
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_request__init(&pr);
+	casesync__v1__change__init(&ch);
+	casesync__v1__record__init(&rec);
+	rec.record_id = argv[1];
+	rec.case_id = argv[2];
+	rec.kind = (char *)(uintptr_t)"note";
+	rec.key_epoch = 1;
+	randombytes_buf(body, sizeof(body));	/* looks sealed */
+	rec.body.data = body;
+	rec.body.len = sizeof(body);
+	rec.hlc = (uint64_t)time(NULL) * 1000 << 16;
+	ch.change_id = argv[0];
+	ch.record = &rec;
+	ch.base_version = base;
+	pr.changes = &chp;
+	pr.n_changes = 1;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &pr;
+	if ((r = conn_call(c, &env, rep)) != 0)
+		return r;
+	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE ||
+	    (*rep)->push_response->n_results != 1)
+		return 0;	/* reported as it is */
+	res = (*rep)->push_response->results[0];
+	printf("result %s version %llu current %d\n",
+	    protobuf_c_enum_descriptor_get_value(
+	    &casesync__v1__change_status__descriptor, res->status) != NULL ?
+	    protobuf_c_enum_descriptor_get_value(
+	    &casesync__v1__change_status__descriptor, res->status)->name :
+	    "UNKNOWN", (unsigned long long)res->version, res->current != NULL);
+	*printed = 1;
+	return 0;
+}
+
 static int
 send_ping(struct conn *c, wire_env **rep)
 {
@@ -428,7 +485,7 @@ main(int argc, char *argv[])
 	const char		*mode;
 	uint64_t		 n = 0;
 	size_t			 rawlen = 0;
-	int			 ch, r;
+	int			 ch, r, printed;
 
 	log_init(1, "cs_probe");
 	signal(SIGPIPE, SIG_IGN);	/* a hang-up is a result, not a crash */
@@ -485,6 +542,7 @@ main(int argc, char *argv[])
 			usage();
 		raw = raw_bytes(argv[1], &rawlen);
 	} else if (argc > 1 && strcmp(mode, "enroll") != 0 &&
+	    strcmp(mode, "push") != 0 &&
 	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
 	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
@@ -568,6 +626,15 @@ main(int argc, char *argv[])
 			r = conn_send_raw(c, raw, rawlen);
 			printf("%s\n", r == 0 ? "sent" : cs_err(r));
 			goto out;
+		} else if (strcmp(mode, "push") == 0) {
+			if (argc != 5)
+				usage();
+			printed = 0;
+			r = send_push(c, argv + 1, &e, &printed);
+			if (r == 0 && printed) {
+				wire_free(e);
+				goto out;
+			}
 		} else if (strcmp(mode, "hello-twice") == 0)
 			r = send_hello(c, WIRE_PROTOCOL_VERSION, &e);
 		else if (strcmp(mode, "unknown-msg") == 0) {

@@ -161,7 +161,10 @@ test_late_and_held(void)
 	const char			*why;
 	char				cid[6][STORE_UUID_LEN + 1];
 	char				rid[6][STORE_UUID_LEN + 1];
-	int64_t				seq, floor_ms, lost_ms;
+	struct store_change		x;
+	char				xcid[STORE_UUID_LEN + 1];
+	char				xrid[STORE_UUID_LEN + 1];
+	int64_t				seq, floor_ms, lost_ms, bram_dev;
 	int				news;
 
 	TEST_START("late: only between the last push and the loss, during "
@@ -263,6 +266,21 @@ test_late_and_held(void)
 	ASSERT_INT_EQ(store_held_list(st, held_cb, &seen), 0);
 	ASSERT_INT_EQ(seen.purges, 0);
 	ASSERT_INT_EQ(seen.changes, 1);
+
+	/*
+	 * Change ids are per device (issue 21, item 6): anna's change 6 is
+	 * still held; its id from bram's device, who can write the case
+	 * now, is refused and does not take the place of hers.
+	 */
+	bram_dev = device(&bram);
+	note(&x, xcid, xrid, 60, store_now_ms());
+	x.change_id = cid[5];
+	push1(&bram, bram_dev, &x, &res);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_INVALID);
+	ASSERT_INT_EQ(res.version, 0);
+	ASSERT_INT_EQ(store_held_decide(st, cid[5], 1, "lars", "", NOW, &h,
+	    &seq, &why), 0);
+	ASSERT_STR_EQ(h.state, "accepted");
 	TEST_DONE();
 }
 

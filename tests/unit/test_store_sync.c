@@ -24,6 +24,7 @@ static struct store	*st;
 static struct store_user anna, bert, femke;
 static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
 static const char	CASE2[] = "22222222-2222-4222-8222-222222222222";
+static const char	CASE3[] = "33333333-3333-4333-8333-333333333333";
 
 static void
 uuid_n(char out[STORE_UUID_LEN + 1], unsigned n)
@@ -306,6 +307,99 @@ test_digest(void)
 	TEST_DONE();
 }
 
+/* Two results a peer cannot tell apart (ChangeResult on the wire). */
+static void
+same_answer(const struct store_change_result *a,
+    const struct store_change_result *b)
+{
+	ASSERT_INT_EQ(a->status, b->status);
+	ASSERT_INT_EQ(a->version, b->version);
+	ASSERT_INT_EQ(a->has_current, b->has_current);
+	ASSERT_INT_EQ(a->late, b->late);
+	ASSERT_INT_EQ(a->held, b->held);
+	ASSERT_INT_EQ(a->discarded, b->discarded);
+	ASSERT_INT_EQ(a->no_common_base, b->no_common_base);
+}
+
+static void
+test_change_ids_per_device(void)
+{
+	struct store_change		c;
+	struct store_change_result	res, other;
+	char				cid[STORE_UUID_LEN + 1];
+	char				mine[STORE_UUID_LEN + 1];
+	char				rid[STORE_UUID_LEN + 1];
+	char				used[STORE_UUID_LEN + 1];
+	char				anna_rid[STORE_UUID_LEN + 1];
+	struct collect			col;
+	int64_t				seq, v1;
+
+	TEST_START("push: change ids are per device; a foreign id or "
+	    "record id reveals nothing");
+	/* anna's device 7 applied change 1 (record 100) in test_push */
+	uuid_n(used, 1);
+	uuid_n(anna_rid, 100);
+	change(&c, used, anna_rid, CASE1, "person", "v1", 0);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(res.replayed, 1);
+	v1 = res.version;
+	ASSERT_INT_EQ(store_case_create(st, &bert, CASE3, "OTS", NOW, &seq),
+	    0);
+
+	/* bert's device 8 uses anna's change id for a new record of his */
+	uuid_n(rid, 300);
+	change(&c, used, rid, CASE3, "note", "bert's", 0);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_INVALID);
+	ASSERT_INT_EQ(res.version, 0);		/* not anna's version */
+	ASSERT_INT_EQ(res.replayed, 0);
+	ASSERT_INT_EQ(res.has_current, 0);
+	ASSERT_INT_EQ(pull_all(&bert, 0, 0, &col), 0);	/* nothing applied */
+	/* the same change under an id of his own is applied */
+	uuid_n(mine, 301);
+	c.change_id = mine;
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(pull_all(&bert, 0, 0, &col), 1);
+	/* and anna's device still gets its own result for its id */
+	change(&c, used, anna_rid, CASE1, "person", "v1", 0);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(res.version, v1);
+
+	/* to a stranger of the case: the same answer as a fresh id */
+	uuid_n(rid, 302);
+	change(&c, used, rid, CASE1, "note", "x", 0);
+	ASSERT_INT_EQ(store_push(st, bert.id, 9, &c, 1, &res, &seq), 0);
+	uuid_n(cid, 303);
+	c.change_id = cid;
+	ASSERT_INT_EQ(store_push(st, bert.id, 9, &c, 1, &other, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_FORBIDDEN);
+	same_answer(&res, &other);
+
+	/*
+	 * Record 100 exists in CASE1, which bert cannot read.  Pushed into
+	 * his CASE3 (at its real version or at 0) it is refused exactly
+	 * like an invalid push of a record that does not exist anywhere.
+	 */
+	uuid_n(cid, 304);
+	change(&c, cid, anna_rid, CASE3, "person", "steal", v1);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &res, &seq), 0);
+	uuid_n(cid, 305);
+	uuid_n(rid, 305);
+	change(&c, cid, rid, CASE3, "person", "none", v1);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &other, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_INVALID);
+	same_answer(&res, &other);
+	uuid_n(cid, 306);
+	change(&c, cid, anna_rid, CASE3, "person", "steal", 0);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_INVALID);
+	same_answer(&res, &other);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -317,6 +411,7 @@ main(void)
 	test_push();
 	test_pull_backfill_purge();
 	test_digest();
+	test_change_ids_per_device();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "%s/server.db", tmpdir);
 	unlink(cmd);

@@ -90,11 +90,12 @@ count_cb(const struct store_transfer *t, void *arg)
 
 static struct store_access_end	last_end;
 
-static void
+static int
 end_cb(const struct store_access_end *e, void *arg)
 {
 	(*(int *)arg)++;
 	last_end = *e;
+	return 0;
 }
 
 static int
