@@ -322,6 +322,7 @@ main(int argc, char *argv[])
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
 	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */
+	signer_free(srv.signer);	/* the signer reads EOF and exits */
 	pthread_mutex_destroy(&srv.ctx_lock);
 	log_info("stopped");
 	close(lockfd);

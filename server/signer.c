@@ -475,6 +475,16 @@ signer_start(const struct config *c, struct audit_key **akey)
 	return s;
 }
 
+void
+signer_free(struct signer *s)
+{
+	if (s == NULL)
+		return;
+	(void)close(s->fd);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
 int
 signer_pid(const struct signer *s)
 {

@@ -91,6 +91,8 @@ struct signer;
  * writes audit-checkpoints.log.  Fatal on any failure (startup).
  */
 struct signer	*signer_start(const struct config *c, struct audit_key **akey);
+/* Close the socket (the signer then exits) and free; NULL: no-op. */
+void	signer_free(struct signer *);
 /* The signer's process id (tests, logs). */
 int	signer_pid(const struct signer *);
 

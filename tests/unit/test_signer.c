@@ -428,6 +428,7 @@ test_process(void)
 	ASSERT_INT_EQ(signer_usercert_sign(s, &c), CS_ERR_SYSTEM);
 	EVP_PKEY_free(dev);
 	audit_key_free(ak);
+	signer_free(s);
 	TEST_DONE();
 }
 
