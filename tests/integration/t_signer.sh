@@ -135,11 +135,12 @@ grep -q "the signer process $sig died: stopping" "$T/server.log" ||
 ok "a dead signer stops the server"
 
 # a forbidden system call kills the signer: the server does not start
-if grep -q '^sandbox *= *off' "$SRV/casesyncd.conf"; then
-	ok "skipped the signer's filter test: sandbox off"
+if grep -q '^sandbox *= *off' "$SRV/casesyncd.conf" ||
+    grep -q "sanitizer build" "$T/server.log"; then
+	ok "skipped the signer's filter test: no filter"
 else
-	CASESYNC_SIGNER_SELFTEST=1 "$B/casesyncd" -d -f "$SRV/casesyncd.conf" \
-	    >"$T/selftest.log" 2>&1
+	CASESYNC_SIGNER_SELFTEST=1 timeout 30 "$B/casesyncd" -d \
+	    -f "$SRV/casesyncd.conf" >"$T/selftest.log" 2>&1
 	expect_eq "signer selftest: exit status" $? 1
 	grep -q "sandbox: forbidden system call" "$T/selftest.log" ||
 	    fail "no SIGSYS line: $(cat "$T/selftest.log")"
