@@ -24,8 +24,10 @@ scalar() {
 # reverse HEX: the same bytes in the opposite order
 reverse() { echo "$1" | sed 's/../&\n/g' | grep -v '^$' | tac | tr -d '\n'; }
 # found FILE HEX: 0 if the bytes HEX occur in FILE
+# (perl, not grep: the key may hold a newline or a NUL byte)
 found() {
-	LC_ALL=C grep -qaP "$(echo "$2" | sed 's/../\\x&/g')" "$1"
+	K="$2" perl -0777 -ne \
+	    'exit(index($_, pack("H*", $ENV{K})) >= 0 ? 0 : 1)' "$1"
 }
 # memdump PID FILE: every readable mapping of PID, from /proc/PID/mem
 # (also what libsodium keeps out of core files with MADV_DONTDUMP)
