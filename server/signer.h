@@ -98,8 +98,8 @@ int	signer_pid(const struct signer *);
 
 /*
  * The requests.  0 or CS_ERR_*: CS_ERR_FORMAT when the signer refused,
- * CS_ERR_UNAVAILABLE-like CS_ERR_SYSTEM when it is gone (logged loudly
- * once; main.c stops the server on SIGCHLD).  Thread-safe: one request
+ * CS_ERR_CRYPTO when it failed, CS_ERR_SYSTEM when it is gone (logged
+ * loudly once; main.c stops the server on SIGCHLD).  Thread-safe: one request
  * in flight at a time.
  */
 int	signer_cert_issue(struct signer *, EVP_PKEY *pub, X509 **out);
