@@ -132,6 +132,15 @@ void	audit_set(char dst[AUDIT_STR_MAX + 1], const char *s);
 int	audit_key_open(const char *dir, struct audit_key **out);
 /* Create both files; CS_ERR_EXISTS if either exists. */
 int	audit_key_create(const char *dir);
+/*
+ * The network process's audit key (signer.c): public key "pk", no
+ * secret; audit_checkpoint_sign() calls "sign" (which sets cp->sig),
+ * and the checkpoint file in "dir" is opened for appending as
+ * audit_key_open() does.  Restore statements cannot be signed with it.
+ */
+int	audit_key_remote(const char *dir, const uint8_t pk[AUDIT_PK_LEN],
+	    int (*sign)(void *, struct audit_checkpoint *), void *arg,
+	    struct audit_key **out);
 void	audit_key_free(struct audit_key *);	/* NULL is a no-op */
 /*
  * Zero the key in place without unmapping it: for a process about to

@@ -33,6 +33,9 @@ struct audit_key {
 	uint8_t	sk[crypto_sign_SECRETKEYBYTES];
 	uint8_t	pk[crypto_sign_PUBLICKEYBYTES];
 	int	cpfd;		/* audit-checkpoints.log, for appending */
+	/* audit_key_remote: no sk, "sign" signs (the signer process) */
+	int	(*sign)(void *, struct audit_checkpoint *);
+	void	*sign_arg;
 };
 
 static int
@@ -133,6 +136,8 @@ audit_key_open(const char *dir, struct audit_key **out)
 		goto out;
 	}
 	k->cpfd = -1;
+	k->sign = NULL;
+	k->sign_arg = NULL;
 	r = audit_seed_read(path, seed);
 	if (r == CS_ERR_NOT_FOUND) {
 		/* an older deployment: its first audit key */
@@ -176,6 +181,39 @@ audit_key_open(const char *dir, struct audit_key **out)
 	if (r != 0)
 		log_warnx("audit: key in %s: %s", dir, cs_err(r));
 	sodium_free(seed);
+	audit_key_free(k);
+	return r;
+}
+
+int
+audit_key_remote(const char *dir, const uint8_t pk[AUDIT_PK_LEN],
+    int (*sign)(void *, struct audit_checkpoint *), void *arg,
+    struct audit_key **out)
+{
+	struct audit_key	*k;
+	int			 r;
+
+	*out = NULL;
+	if ((k = sodium_malloc(sizeof(*k))) == NULL)
+		return CS_ERR_ALLOC;
+	sodium_memzero(k, sizeof(*k));
+	memcpy(k->pk, pk, AUDIT_PK_LEN);
+	k->sign = sign;
+	k->sign_arg = arg;
+	if ((r = audit_cpfile_open(dir, &k->cpfd)) != 0) {
+		log_warnx("audit: %s/%s: %s", dir, AUDIT_CP_FILE,
+		    strerror(errno));
+		k->cpfd = -1;
+		goto out;
+	}
+	if (sodium_mprotect_readonly(k) != 0) {
+		r = CS_ERR_SYSTEM;
+		goto out;
+	}
+	*out = k;
+	k = NULL;
+	r = 0;
+ out:
 	audit_key_free(k);
 	return r;
 }
@@ -257,8 +295,10 @@ audit_checkpoint_sign(const struct audit_key *k, struct audit_checkpoint *cp)
 {
 	uint8_t	msg[AUDIT_CP_MSG_LEN];
 
-	audit_checkpoint_message(cp, msg);
 	memcpy(cp->pk, k->pk, AUDIT_PK_LEN);
+	if (k->sign != NULL)
+		return k->sign(k->sign_arg, cp);
+	audit_checkpoint_message(cp, msg);
 	if (crypto_sign_detached(cp->sig, NULL, msg, sizeof(msg),
 	    k->sk) != 0)
 		return CS_ERR_CRYPTO;
@@ -279,6 +319,8 @@ audit_restore_sign(const struct audit_key *k,
 {
 	uint8_t	msg[CHECKPOINT_RESTORE_LEN];
 
+	if (k->sign != NULL)
+		return CS_ERR_CRYPTO;	/* the signer does not sign these */
 	checkpoint_restore_message(r, msg);
 	if (crypto_sign_detached(sig, NULL, msg, sizeof(msg), k->sk) != 0)
 		return CS_ERR_CRYPTO;

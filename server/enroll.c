@@ -22,6 +22,7 @@
 #include "pki.h"
 #include "renew.h"
 #include "server.h"
+#include "signer.h"
 #include "store.h"
 #include "token.h"
 #include "util.h"
@@ -184,10 +185,7 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 		goto out;
 	}
 	/* sign first (cheap); the certificate is dropped if the token fails */
-	pthread_mutex_lock(&srv->sign_lock);
-	r = pki_cert_issue(srv->ca, srv->ca_key, pub, "casesync device", NULL,
-	    srv->cfg.device_cert_lifetime, &cert);
-	pthread_mutex_unlock(&srv->sign_lock);
+	r = signer_cert_issue(srv->signer, pub, &cert);
 	if (r != 0 || (r = pki_cert_not_after(cert, &not_after)) != 0) {
 		r = CS_ERR_INTERNAL;
 		goto out;

@@ -20,6 +20,7 @@
 #include "keys.h"
 #include "log.h"
 #include "server.h"
+#include "signer.h"
 #include "store.h"
 #include "store_keys.h"
 #include "util.h"
@@ -378,9 +379,7 @@ keys_publish(struct worker *w, const struct store_device *dev,
 	memcpy(c.box_pk, p->box_pk.data, E2E_PK_LEN);
 	memcpy(c.sign_pk, p->sign_pk.data, E2E_PK_LEN);
 	c.issued = time_now();
-	pthread_mutex_lock(&w->srv->sign_lock);
-	r = e2e_usercert_sign(w->srv->ca_key, &c);
-	pthread_mutex_unlock(&w->srv->sign_lock);
+	r = signer_usercert_sign(w->srv->signer, &c);
 	if (r == 0)
 		r = store_key_publish(w->st, dev->user.id, &c,
 		    p->key_backup.data);

@@ -31,6 +31,7 @@
 #include "renew.h"
 #include "sandbox.h"
 #include "server.h"
+#include "signer.h"
 #include "srvfiles.h"
 #include "tlsio.h"
 #include "util.h"
@@ -63,17 +64,6 @@ usage_error(const char *what, int opt)
 	fprintf(stderr, "casesyncd: %s -%c (casesyncd -h for usage)\n", what,
 	    opt);
 	exit(2);
-}
-
-static EVP_PKEY *
-load_key(const struct config *c, const char *name)
-{
-	EVP_PKEY	*k = NULL;
-	char		 err[CONFIG_PATH_MAX + 128];
-
-	if (srvfiles_key(c, name, &k, err, sizeof(err)) != 0)
-		fatalx("%s", err);
-	return k;
 }
 
 static X509 *
@@ -172,6 +162,7 @@ main(int argc, char *argv[])
 	char		 err[512];
 	unsigned	 nworkers, port;
 	int		 ch, debug = 0, verbose = 0, test = 0, sig, lockfd;
+	int		 status = 0;
 	long		 ncpu;
 
 	opterr = 0;
@@ -248,17 +239,18 @@ main(int argc, char *argv[])
 		fatalx("%s: %s", conf, err);
 	if (!verbose)
 		log_setlevel(srv.cfg.log_level);
+	/*
+	 * The signer first: it loads ca.key and audit.key itself, so this
+	 * process, which parses network input, never has them.
+	 */
+	srv.ca = load_cert(&srv.cfg, "ca.crt");
+	srv.signer = signer_start(&srv.cfg, &srv.audit_key);
 	if ((lockfd = lockfile_take(srv.cfg.data_dir, err, sizeof(err))) == -1)
 		fatalx("%s", err);
 
 	if (config_path(&srv.cfg, "server.db", srv.db_path,
 	    sizeof(srv.db_path)) != 0)
 		fatalx("data_dir too long");
-	srv.ca = load_cert(&srv.cfg, "ca.crt");
-	srv.ca_key = load_key(&srv.cfg, "ca.key");
-	if (audit_key_open(srv.cfg.data_dir, &srv.audit_key) != 0)
-		fatalx("%s: cannot load or create the audit key",
-		    srv.cfg.data_dir);
 	/* NEN 7513: who started the server, with which configuration */
 	if (audit_server_start(srv.db_path, srv.audit_key, conf,
 	    CASESYNC_VERSION) != 0)
@@ -267,6 +259,8 @@ main(int argc, char *argv[])
 	    sizeof(err)) != 0)
 		fatalx("%s", err);
 	server_cert_end(&srv);
+	/* this process cannot open files once sandboxed: see signer.h */
+	srvfiles_via(signer_fetch, srv.signer);
 	fault_init();
 	if ((fault = getenv("CASESYNC_FAULT_PUSH_EXIT")) != NULL) {
 		if (parse_u64(fault, 1, 1000000, &nfault) != 0)
@@ -275,8 +269,7 @@ main(int argc, char *argv[])
 		log_warnx("fault injection armed: exit after push %llu",
 		    (unsigned long long)nfault);
 	}
-	if (pthread_mutex_init(&srv.sign_lock, NULL) != 0 ||
-	    pthread_mutex_init(&srv.ctx_lock, NULL) != 0)
+	if (pthread_mutex_init(&srv.ctx_lock, NULL) != 0)
 		fatalx("pthread_mutex_init");
 
 	nworkers = srv.cfg.workers;
@@ -290,6 +283,7 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);	/* the signer died */
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
 		fatalx("pthread_sigmask");
 	signal(SIGPIPE, SIG_IGN);
@@ -319,6 +313,12 @@ main(int argc, char *argv[])
 			reload(&srv);
 			continue;
 		}
+		if (sig == SIGCHLD) {
+			log_warnx("the signer process %d died: stopping "
+			    "(nothing can be signed without it)",
+			    signer_pid(srv.signer));
+			status = 1;
+		}
 		break;
 	}
 	(void)sd_notify(0, "STOPPING=1");
@@ -328,11 +328,10 @@ main(int argc, char *argv[])
 	metrics_http_stop(mh);
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
-	EVP_PKEY_free(srv.ca_key);
 	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */
-	pthread_mutex_destroy(&srv.sign_lock);
+	signer_free(srv.signer);	/* the signer reads EOF and exits */
 	pthread_mutex_destroy(&srv.ctx_lock);
 	log_info("stopped");
 	close(lockfd);
-	return 0;
+	return status;
 }

@@ -28,13 +28,13 @@
 #include "pki.h"
 #include "renew.h"
 #include "server.h"
+#include "signer.h"
 #include "store.h"
 #include "store_renew.h"
 #include "util.h"
 #include "wire.h"
 #include "wire_renew.h"
 
-#define RENEW_DEVICE_CN		"casesync device"
 #define RENEW_TICK_MS		((int64_t)86400 * 1000)
 
 int
@@ -73,10 +73,7 @@ renew_issue(struct worker *w, EVP_PKEY *pub, X509 **cert, int64_t *not_after)
 	int		 r;
 
 	*not_after = 0;
-	pthread_mutex_lock(&srv->sign_lock);
-	r = pki_cert_issue(srv->ca, srv->ca_key, pub, RENEW_DEVICE_CN, NULL,
-	    srv->cfg.device_cert_lifetime, cert);
-	pthread_mutex_unlock(&srv->sign_lock);
+	r = signer_cert_issue(srv->signer, pub, cert);
 	if (r != 0 || (r = pki_cert_not_after(*cert, not_after)) != 0) {
 		X509_free(*cert);
 		*cert = NULL;

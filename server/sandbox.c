@@ -42,23 +42,29 @@
 #define SANDBOX_SANITIZER	0
 #endif
 
-/* System calls allowed with any arguments. */
+/*
+ * System calls allowed with any arguments.  No open: the network
+ * process opens nothing once it serves (SQLite opened the database,
+ * its WAL and shared memory at start; a SIGHUP reload reads server.crt
+ * and server.key through the signer), so it cannot read ca.key or
+ * audit.key from the disk either.  No unlink, no connect (see
+ * sandbox_filter).
+ */
 static const int sandbox_allow[] = {
-	/* descriptors, files (SQLite: pread/pwrite, locks, WAL, temp) */
+	/* descriptors, files (SQLite: pread/pwrite, locks, WAL) */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(close),
 	SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
 	SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(statx),
 	SCMP_SYS(fcntl), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
-	SCMP_SYS(ftruncate), SCMP_SYS(fallocate), SCMP_SYS(open),
-	SCMP_SYS(openat), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+	SCMP_SYS(ftruncate), SCMP_SYS(fallocate),
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
 	SCMP_SYS(readlink), SCMP_SYS(getcwd), SCMP_SYS(fchmod),
-	/* sockets: accept, TCP_NODELAY, TLS records, syslog */
+	/* sockets: accept, TCP_NODELAY, TLS records, syslog, the signer */
 	SCMP_SYS(accept4), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(recvfrom),
 	SCMP_SYS(sendto), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
-	SCMP_SYS(shutdown), SCMP_SYS(connect),
+	SCMP_SYS(shutdown),
 	/* event loops */
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_pwait2),
 	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
@@ -75,6 +81,23 @@ static const int sandbox_allow[] = {
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(getrandom), SCMP_SYS(sysinfo),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(rt_sigtimedwait), SCMP_SYS(sigaltstack),
+	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+/*
+ * The signer process (signer.c): its socket, reading server.crt and
+ * server.key for a reload (read-only opens: see sandbox_filter),
+ * memory, time, randomness, syslog on the socket it has, exit.
+ */
+static const int sandbox_signer_allow[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(lseek),
+	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(mlock), SCMP_SYS(munlock),	/* sodium_malloc */
+	SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(getpid),
+	SCMP_SYS(gettid), SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
+	SCMP_SYS(time), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
@@ -218,12 +241,13 @@ sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
 }
 
 static void
-sandbox_filter(void)
+sandbox_filter(int signer)
 {
 	scmp_filter_ctx		ctx;
-	struct scmp_arg_cmp	cmp[1];
+	struct scmp_arg_cmp	cmp[2];
 	struct sigaction	sa;
-	size_t			i;
+	const int		*allow;
+	size_t			i, n;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_sigsys;
@@ -234,26 +258,66 @@ sandbox_filter(void)
 
 	if ((ctx = seccomp_init(SCMP_ACT_TRAP)) == NULL)
 		fatalx("seccomp_init failed");
-	for (i = 0; i < sizeof(sandbox_allow) / sizeof(sandbox_allow[0]); i++)
-		sandbox_rule(ctx, SCMP_ACT_ALLOW, sandbox_allow[i], 0, NULL);
+	allow = signer ? sandbox_signer_allow : sandbox_allow;
+	n = signer ? sizeof(sandbox_signer_allow) / sizeof(int) :
+	    sizeof(sandbox_allow) / sizeof(int);
+	for (i = 0; i < n; i++)
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, allow[i], 0, NULL);
 	/* no new executable memory: W^X for an attacker's code */
 	cmp[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, cmp);
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, cmp);
-	/* threads only: no fork(), so no exec() of anything either */
-	cmp[0] = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
-	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, cmp);
 	/* raise() from our SIGSYS handler and abort(): this process only */
 	cmp[0] = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, cmp);
+	/*
+	 * syslog() on the socket openlog(LOG_NDELAY) connected at start
+	 * (/dev/log is held by systemd across journald restarts), and
+	 * sd_notify(): a datagram socket of its own, never a connection
+	 * (no stream to D-Bus or another daemon's socket).
+	 */
+	cmp[0] = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
+	cmp[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM);
+	sandbox_rule(ctx, signer ? SCMP_ACT_ERRNO(EACCES) : SCMP_ACT_ALLOW,
+	    SCMP_SYS(socket), 2, cmp);
+	sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(connect), 0,
+	    NULL);
+	if (!signer) {
+		/*
+		 * Opening and removing files fails as for a file without
+		 * permission: SQLite's directory fsync after it made the WAL
+		 * (done by sandbox_sync_dir), its removal of the WAL at the
+		 * last close, glibc's look at overcommit_memory all live
+		 * with that.
+		 */
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0,
+		    NULL);
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat),
+		    0, NULL);
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(unlink), 0,
+		    NULL);
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(unlinkat),
+		    0, NULL);
+	}
+	if (signer) {
+		/* read-only opens: server.crt and server.key for a reload */
+		cmp[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT |
+		    O_TRUNC, O_RDONLY);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1, cmp);
+		cmp[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT |
+		    O_TRUNC, O_RDONLY);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1, cmp);
+		goto load;
+	}
+	/* threads only: no fork(), so no exec() of anything either */
+	cmp[0] = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, cmp);
 	/* the SIGSYS handler stays ours */
 	cmp[0] = SCMP_A0(SCMP_CMP_NE, SIGSYS);
 	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1, cmp);
-	/* syslog() reconnecting to /dev/log */
-	cmp[0] = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
-	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, cmp);
 	/* clone3's flags are out of the filter's reach: glibc falls back */
 	sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
+ load:
 	if (seccomp_load(ctx) != 0)
 		fatalx("seccomp_load failed");
 	seccomp_release(ctx);
@@ -301,9 +365,24 @@ sandbox_enter(const struct config *c)
 		    "build");
 		return;
 	}
-	sandbox_filter();
+	sandbox_filter(0);
 	log_info("sandbox: no-new-privileges, seccomp allow-list");
 	/* tests/integration/t_sandbox.sh: show that a stray call kills */
 	if (getenv("CASESYNC_SANDBOX_SELFTEST") != NULL)
+		(void)syscall(SYS_getppid);
+}
+
+void
+sandbox_enter_signer(const struct config *c)
+{
+	sandbox_drop(c);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+	tzset();
+	if (!c->sandbox || SANDBOX_SANITIZER)
+		return;
+	sandbox_filter(1);
+	/* tests/integration/t_signer.sh: a stray call kills the signer */
+	if (getenv("CASESYNC_SIGNER_SELFTEST") != NULL)
 		(void)syscall(SYS_getppid);
 }

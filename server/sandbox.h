@@ -45,4 +45,10 @@ void	sandbox_early(void);
  */
 void	sandbox_enter(const struct config *);
 
+/*
+ * The signer process (signer.c): the same privilege drop, then its
+ * own, smaller allow-list (no threads, no files but read-only opens).
+ */
+void	sandbox_enter_signer(const struct config *);
+
 #endif /* SANDBOX_H */

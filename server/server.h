@@ -21,6 +21,7 @@ struct audit_entry;
 struct audit_key;
 struct buf;
 struct session;
+struct signer;
 struct store;
 
 struct server {
@@ -28,11 +29,10 @@ struct server {
 	SSL_CTX		*ssl_ctx;	/* under ctx_lock: SIGHUP swaps it */
 	pthread_mutex_t	 ctx_lock;
 	X509		*ca;
-	EVP_PKEY	*ca_key;
-	struct audit_key *audit_key;	/* signs audit checkpoints */
+	struct signer	*signer;	/* holds ca.key, audit.key (signer.c) */
+	struct audit_key *audit_key;	/* signs through the signer */
 	int64_t		 cert_not_after;	/* of server.crt (renew.c) */
 	char		 db_path[CONFIG_PATH_MAX + 32];
-	pthread_mutex_t	 sign_lock;	/* one CA signature at a time */
 	atomic_uint	 nconns;	/* open connections, all workers */
 	struct peerlimit pending;	/* per address, before Hello */
 	atomic_int	 stopping;

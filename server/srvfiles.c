@@ -17,6 +17,17 @@
 #include "tlsio.h"
 #include "util.h"
 
+/* srvfiles_via(): where the files come from in the network process */
+static int	(*srvfiles_fetch)(void *, const char *, struct buf **);
+static void	*srvfiles_fetch_arg;
+
+void
+srvfiles_via(int (*fetch)(void *, const char *, struct buf **), void *arg)
+{
+	srvfiles_fetch = fetch;
+	srvfiles_fetch_arg = arg;
+}
+
 static int
 srvfiles_read(const struct config *c, const char *name, struct buf **b,
     char *path, size_t pathlen, char *err, size_t errlen)
@@ -26,6 +37,12 @@ srvfiles_read(const struct config *c, const char *name, struct buf **b,
 	if (config_path(c, name, path, pathlen) != 0) {
 		str_fmt(err, errlen, "%s: path too long", name);
 		return CS_ERR_CONFIG;
+	}
+	if (srvfiles_fetch != NULL) {
+		if ((r = srvfiles_fetch(srvfiles_fetch_arg, name, b)) != 0)
+			str_fmt(err, errlen, "%s: cannot read (signer: %s)",
+			    path, cs_err(r));
+		return r;
 	}
 	if ((r = file_read(path, PKI_PEM_MAX, b)) != 0)
 		str_fmt(err, errlen, "%s: %s", path, r == CS_ERR_SYSTEM ?

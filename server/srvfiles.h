@@ -16,8 +16,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+struct buf;
 struct config;
 
+/*
+ * From now on read the files through "fetch" (signer.c: the network
+ * process cannot open them itself); NULL: from the file system.
+ */
+void	srvfiles_via(int (*fetch)(void *, const char *, struct buf **),
+	    void *arg);
 int	srvfiles_cert(const struct config *c, const char *name, X509 **out,
 	    char *err, size_t errlen);
 int	srvfiles_key(const struct config *c, const char *name,
