@@ -4,6 +4,7 @@
  * case commands are built on: record put|get|list, case create|member,
  * conflicts, resolve, digest.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,11 +148,12 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	 * identity is loaded: a sync that renews the certificate ends the
 	 * old key, so another must not connect with it meanwhile.
 	 */
-	if ((r = synclock_take(cli->dir, &lock)) != 0) {
+	if ((r = synclock_take(cli->dir, &lock)) != 0 && errno != ENOENT) {
 		cli_errx("%s: cannot take the sync lock: %s", cli->dir,
 		    cs_err(r));
 		return cli_exit(r);
 	}
+	/* no directory: no vault, which cli_connect() says as such */
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0) {
 		synclock_release(lock);
 		return cli_exit(r);
