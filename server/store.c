@@ -147,6 +147,18 @@ store_exec(struct store *st, const char *sql)
 }
 
 int
+store_exec_tx(struct store *st, const char *sql)
+{
+	int	r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_exec(st, sql)) != 0 || (r = store_commit(st)) != 0)
+		store_rollback(st);
+	return r;
+}
+
+int
 store_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
     const int64_t *ints, const char *const *texts)
 {

@@ -93,6 +93,8 @@ int	store_do(struct store *, const char *sql, int64_t *out,
 int	store_seq_next(struct store *, int64_t *seq);
 int	store_prepare(struct store *, const char *sql, sqlite3_stmt **);
 int	store_exec(struct store *, const char *sql);
+/* store_exec() of "sql" in a transaction of its own (schemas). */
+int	store_exec_tx(struct store *, const char *sql);
 int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);

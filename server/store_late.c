@@ -93,16 +93,7 @@ store_late_ms(int64_t now)
 int
 store_late_schema(struct store *st)
 {
-	int	r;
-
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_late_sql)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
+	return store_exec_tx(st, store_late_sql);
 }
 
 int

@@ -48,16 +48,7 @@ static const char store_renew_sql[] =
 int
 store_renew_schema(struct store *st)
 {
-	int	r;
-
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_renew_sql)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
+	return store_exec_tx(st, store_renew_sql);
 }
 
 /*

@@ -66,12 +66,7 @@ store_restore_schema(struct store *st)
 		return r;
 	if (n == 4)
 		return 0;
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_restore_sql)) != 0 ||
-	    (r = store_commit(st)) != 0)
-		store_rollback(st);
-	return r;
+	return store_exec_tx(st, store_restore_sql);
 }
 
 /* meta(key), 0 when the key is not there. */
