@@ -303,14 +303,7 @@ conn_send(struct conn *c, wire_env *req, uint32_t *id)
 int
 conn_retryable(uint32_t code)
 {
-	switch (code) {
-	case CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL:
-	case CASESYNC__V1__ERROR_CODE__ERROR_UNAVAILABLE:
-	case CASESYNC__V1__ERROR_CODE__ERROR_RATE_LIMITED:
-		return 1;
-	default:
-		return 0;
-	}
+	return msg_code_retryable((enum wire_code)code);
 }
 
 int
@@ -351,6 +344,58 @@ conn_call(struct conn *c, wire_env *req, wire_env **reply)
 	if ((r = conn_send(c, req, &id)) != 0)
 		return r;
 	return conn_wait(c, id, reply);
+}
+
+int
+conn_rpc_send(struct conn *c, const struct msg_out *req, uint32_t *id)
+{
+	int	r;
+
+	*id = c->next_id++;
+	if (c->next_id == 0)	/* id 0 is for unsolicited messages */
+		c->next_id = 1;
+	if ((r = msg_encode(*id, req, c->max_frame, c->out)) != 0)
+		return r;
+	return conn_flush(c);
+}
+
+int
+conn_rpc_wait(struct conn *c, uint32_t id, struct msg **reply)
+{
+	wire_env	*env = NULL;
+	int		 r;
+
+	r = conn_wait(c, id, &env);
+	*reply = env != NULL ? env_msg(env) : NULL;
+	return r;
+}
+
+int
+conn_rpc(struct conn *c, const struct msg_out *req, struct msg **reply)
+{
+	uint32_t	id;
+	int		r;
+
+	*reply = NULL;
+	if ((r = conn_rpc_send(c, req, &id)) != 0)
+		return r;
+	return conn_rpc_wait(c, id, reply);
+}
+
+int
+rpc_call_expect(struct conn *c, const struct msg_out *req,
+    enum msg_type want, struct msg **reply)
+{
+	int	r;
+
+	if ((r = conn_rpc(c, req, reply)) != 0)
+		return r;	/* an Error stays in *reply for its text */
+	if (msg_type(*reply) != want) {
+		msg_free(*reply);
+		*reply = NULL;
+		return CS_ERR_PROTOCOL;
+	}
+	return 0;
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include <openssl/x509.h>
 
+#include "msg.h"
 #include "pki.h"
 #include "wire.h"
 
@@ -47,6 +48,21 @@ X509	*conn_ca(struct conn *);
  * wire_free().
  */
 int	conn_call(struct conn *, wire_env *req, wire_env **reply);
+/*
+ * One request and its reply, in the types of msg.h.  *reply as for
+ * conn_call: on CS_ERR_PEER or CS_ERR_RETRY it is the Error (read it
+ * with msg_get_error()); release it with msg_free().
+ */
+int	conn_rpc(struct conn *, const struct msg_out *req, struct msg **reply);
+int	conn_rpc_send(struct conn *, const struct msg_out *req, uint32_t *id);
+int	conn_rpc_wait(struct conn *, uint32_t id, struct msg **reply);
+/*
+ * conn_rpc(), then check that the reply is a "want": anything else is
+ * CS_ERR_PROTOCOL (and *reply NULL).  An Error is returned as by
+ * conn_rpc().
+ */
+int	rpc_call_expect(struct conn *, const struct msg_out *req,
+	    enum msg_type want, struct msg **reply);
 /* 1 if an Error of this code may succeed when sent again later. */
 int	conn_retryable(uint32_t code);
 /*
