@@ -107,6 +107,12 @@ enum wire_code {
 	WERR_GLASS_LIMIT = 126,
 };
 
+/* Bytes of a message field: borrowed from the message, or the caller's. */
+struct msg_bytes {
+	const uint8_t	*p;
+	size_t		 len;
+};
+
 /* A received Envelope; opaque outside proto/. */
 struct msg;
 

@@ -532,7 +532,7 @@ wire_encode(const wire_env *env, size_t max, struct buf *out)
 _Thread_local unsigned	wire_errors_written;
 
 int
-wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
+wire_error(struct buf *out, uint32_t id, enum wire_code code,
     const char *msg, uint32_t retry_after_ms)
 {
 	wire_env		env;
@@ -542,7 +542,7 @@ wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
 	casesync__v1__envelope__init(&env);
 	casesync__v1__error__init(&err);
 	wire_errors_written++;
-	err.code = code;
+	err.code = (Casesync__V1__ErrorCode)code;
 	err.message = (char *)(uintptr_t)msg;	/* protobuf-c wants char * */
 	err.retry_after_ms = retry_after_ms;
 	env.id = id;
@@ -553,22 +553,22 @@ wire_error(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
 
 int
 wire_refuse(struct buf *out, uint32_t id, int r,
-    Casesync__V1__ErrorCode code, const char *what, const char *why)
+    enum wire_code code, const char *what, const char *why)
 {
 	char	msg[256];
 
-	if (code == CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED) {
+	if (code == WERR_UNSPECIFIED) {
 		switch (r) {
 		case CS_ERR_AUTH:
-			code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+			code = WERR_FORBIDDEN;
 			break;
 		case CS_ERR_FORMAT:
 		case CS_ERR_NOT_FOUND:
-			code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+			code = WERR_BAD_REQUEST;
 			break;
 		default:
 			/* nothing internal goes to the peer */
-			code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+			code = WERR_INTERNAL;
 			why = "server error; retry later";
 			break;
 		}

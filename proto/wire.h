@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "casesync.pb-c.h"
+#include "msg.h"
 
 struct buf;
 
@@ -90,7 +91,7 @@ int	wire_encode(const wire_env *env, size_t max, struct buf *out);
 /* Error replies encoded by this thread so far (server metrics). */
 extern _Thread_local unsigned	wire_errors_written;
 int	wire_error(struct buf *out, uint32_t id,
-	    Casesync__V1__ErrorCode code, const char *msg,
+	    enum wire_code code, const char *msg,
 	    uint32_t retry_after_ms);
 /*
  * An Error reply "what: why" (why NULL: the text of "r") for a request
@@ -100,7 +101,7 @@ int	wire_error(struct buf *out, uint32_t id,
  * message (no internal detail to the peer).
  */
 int	wire_refuse(struct buf *out, uint32_t id, int r,
-	    Casesync__V1__ErrorCode code, const char *what, const char *why);
+	    enum wire_code code, const char *what, const char *why);
 
 /* 1 if "s" is a lower-case UUID in its 36-character text form. */
 int	wire_uuid_ok(const char *s);

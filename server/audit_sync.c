@@ -34,6 +34,7 @@
 #include "store_audit.h"
 #include "store_restore.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 
 
@@ -204,13 +205,13 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
  refuse:
 	free(e);
 	return wire_error(out, req->id,
-	    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+	    WERR_BAD_REQUEST,
 	    "read log does not continue the chain the server holds", 0);
  fail:
 	free(e);
 	log_warnx("audit: read log upload: %s", cs_err(r));
 	return wire_error(out, req->id,
-	    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+	    WERR_INTERNAL,
 	    "read log not recorded; sync again", 0);
 }
 
@@ -352,7 +353,7 @@ audit_handle(struct worker *w, const struct store_device *dev,
 	    bproof, &nb, oproof, &no, &restored)) != 0) {
 		log_warnx("audit: checkpoint request: %s", cs_err(r));
 		return wire_error(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    WERR_INTERNAL,
 		    "no audit checkpoint available", 0);
 	}
 	for (i = 0; i < count; i++) {

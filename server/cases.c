@@ -22,6 +22,7 @@
 #include "store_cases.h"
 #include "util.h"
 #include "validate.h"
+#include "msg.h"
 #include "wire.h"
 
 struct cases_list {
@@ -112,15 +113,15 @@ static int
 cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
     const char *why)
 {
-	Casesync__V1__ErrorCode	code;
+	enum wire_code	code;
 
-	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	code = WERR_UNSPECIFIED;
 	if (r == CS_ERR_STATE)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_INVALID_STATE;
+		code = WERR_INVALID_STATE;
 	else if (r == CS_ERR_LIMIT)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_TIME_LIMIT;
+		code = WERR_TIME_LIMIT;
 	else if (r == CS_ERR_APPROVAL)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_APPROVAL_REQUIRED;
+		code = WERR_APPROVAL_REQUIRED;
 	return wire_refuse(out, id, r, code, what, why);
 }
 

@@ -26,6 +26,7 @@
 #include "store.h"
 #include "token.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 
 /*
@@ -37,56 +38,56 @@ static int
 enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
     int renew, int wrong_device, struct buf *out)
 {
-	Casesync__V1__ErrorCode	 code;
+	enum wire_code	 code;
 	const char		*msg;
 	uint32_t		 retry = 0;
 
 	switch (why) {
 	case CS_ERR_RATE:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_RATE_LIMITED;
+		code = WERR_RATE_LIMITED;
 		msg = "too many failed enrollments from this address";
 		retry = (uint32_t)w->srv->cfg.enroll_fail_window * 1000;
 		break;
 	case CS_ERR_EXPIRED:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_EXPIRED;
+		code = WERR_TOKEN_EXPIRED;
 		msg = renew ? "renewal token expired" :
 		    "enrollment token expired";
 		break;
 	case CS_ERR_USED:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_USED;
+		code = WERR_TOKEN_USED;
 		msg = renew ? "renewal token already used" :
 		    "enrollment token already used";
 		break;
 	case CS_ERR_NOT_FOUND:
 	case CS_ERR_AUTH:
 	case CS_ERR_FORMAT:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_INVALID;
+		code = WERR_TOKEN_INVALID;
 		msg = renew ? "renewal token not valid" :
 		    "enrollment token not valid";
 		break;
 	case CS_ERR_EXISTS:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		code = WERR_BAD_REQUEST;
 		msg = "this device key is already enrolled";
 		break;
 	case CS_ERR_PROTOCOL:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		code = WERR_BAD_REQUEST;
 		msg = "certificate request not acceptable";
 		break;
 	case CS_ERR_REVOKED:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED;
+		code = WERR_DEVICE_REVOKED;
 		msg = "this device has been revoked: it cannot renew";
 		break;
 	default:
-		code = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+		code = WERR_INTERNAL;
 		msg = "internal error";
 		break;
 	}
 	if (renew && why == CS_ERR_EXISTS) {
-		code = CASESYNC__V1__ERROR_CODE__ERROR_RENEW_KEY_IN_USE;
+		code = WERR_RENEW_KEY_IN_USE;
 		msg = "this key is already registered";
 	}
 	if (wrong_device) {
-		code = CASESYNC__V1__ERROR_CODE__ERROR_RENEW_WRONG_DEVICE;
+		code = WERR_RENEW_WRONG_DEVICE;
 		msg = "this renewal token is for another device";
 	}
 	log_warnx("%s: %s refused: %s", peer, renew ? "renewal" :

@@ -14,6 +14,7 @@
 #include "store.h"
 #include "store_transfer.h"
 #include "transfer.h"
+#include "msg.h"
 #include "wire.h"
 #include "wire_transfer.h"
 
@@ -69,7 +70,7 @@ glass_list(struct worker *w, const struct store_device *dev,
 	    req->glass_list_request->after, l.max, glass_cb, &l,
 	    &more)) != 0) {
 		r = r == CS_ERR_ALLOC ? r : wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "glass list",
+		    WERR_UNSPECIFIED, "glass list",
 		    NULL);
 		goto out;
 	}

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "store_keys.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 #include "wire_keys.h"
 
@@ -332,7 +333,7 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 		log_warnx("keys: sync for device %lld: %s", (long long)dev->id,
 		    cs_err(r));
 		r = wire_refuse(out, id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "key sync",
+		    WERR_UNSPECIFIED, "key sync",
 		    NULL);
 	}
 	keys_reply_free(&k);
@@ -374,7 +375,7 @@ keys_publish(struct worker *w, const struct store_device *dev,
 	memset(&c, 0, sizeof(c));
 	if (str_fmt(c.user, sizeof(c.user), "%s", dev->user.name) != 0)
 		return wire_refuse(out, req->id, CS_ERR_INTERNAL,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "key publish",
+		    WERR_UNSPECIFIED, "key publish",
 		    NULL);
 	memcpy(c.box_pk, p->box_pk.data, E2E_PK_LEN);
 	memcpy(c.sign_pk, p->sign_pk.data, E2E_PK_LEN);
@@ -385,12 +386,12 @@ keys_publish(struct worker *w, const struct store_device *dev,
 		    p->key_backup.data);
 	if (r == CS_ERR_EXISTS)
 		return wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_STATE, "key publish",
+		    WERR_STATE, "key publish",
 		    "this user's keys are published already");
 	keys_audit_publish(w, dev, &c, r == 0);
 	if (r != 0)
 		return wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "key publish",
+		    WERR_UNSPECIFIED, "key publish",
 		    NULL);
 	log_info("keys: user %lld published keys (device %lld)",
 	    (long long)dev->user.id, (long long)dev->id);
@@ -415,14 +416,14 @@ keys_backup_update(struct worker *w, const struct store_device *dev,
 	int					 r, code;
 
 	/* wire_keys.c checked both lengths */
-	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	code = WERR_UNSPECIFIED;
 	if ((r = store_key_get(w->st, dev->user.id, &c, NULL)) ==
 	    CS_ERR_NOT_FOUND) {
-		code = CASESYNC__V1__ERROR_CODE__ERROR_STATE;
+		code = WERR_STATE;
 		why = "this user has no keys to back up";
 	} else if (r == 0 && (r = e2e_backup_verify(c.sign_pk,
 	    u->key_backup.data, u->signature.data)) != 0) {
-		code = CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN;
+		code = WERR_FORBIDDEN;
 		why = "not signed by this user's key";
 	} else if (r == 0)
 		r = store_key_backup_set(w->st, dev->user.id,
@@ -480,7 +481,7 @@ keys_grants(struct worker *w, const struct store_device *dev,
 	if ((r = store_grants_put(w->st, &dev->user, g, kg->n_grants,
 	    time_now(), res)) != 0) {
 		r = wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "key grants",
+		    WERR_UNSPECIFIED, "key grants",
 		    NULL);
 		goto out;
 	}
@@ -532,7 +533,7 @@ keys_handle(struct worker *w, const struct store_device *dev,
 		return keys_grants(w, dev, req, max_frame, out);
 	default:
 		return wire_refuse(out, req->id, CS_ERR_PROTOCOL,
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST, "keys",
+		    WERR_BAD_REQUEST, "keys",
 		    "not a request");
 	}
 }

@@ -32,6 +32,7 @@
 #include "store.h"
 #include "store_renew.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 #include "wire_renew.h"
 
@@ -102,7 +103,7 @@ renew_request(struct worker *w, const struct store_device *dev,
 	if (pki_csr_parse(m->csr_der.data, m->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, kh) != 0) {
 		r = wire_error(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    WERR_BAD_REQUEST,
 		    "certificate request not acceptable", 0);
 		renew_audit(w, w->peer, dev, 0, "device certificate",
 		    "request not acceptable", 0);
@@ -118,15 +119,15 @@ renew_request(struct worker *w, const struct store_device *dev,
 		    0);
 		if (r == CS_ERR_EXISTS)
 			r = wire_error(out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_RENEW_KEY_IN_USE,
+			    WERR_RENEW_KEY_IN_USE,
 			    "this key is already registered", 0);
 		else if (r == CS_ERR_REVOKED)
 			r = wire_error(out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+			    WERR_DEVICE_REVOKED,
 			    "this device has been revoked", 0);
 		else
 			r = wire_refuse(out, req->id, r,
-			    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED,
+			    WERR_UNSPECIFIED,
 			    "certificate renewal", NULL);
 		goto out;
 	}
@@ -173,16 +174,16 @@ renew_confirm(struct worker *w, struct store_device *dev,
 		renew_audit(w, w->peer, dev, 0, "device certificate",
 		    "confirm of a key not issued", 0);
 		return wire_error(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_RENEW_NOT_PENDING,
+		    WERR_RENEW_NOT_PENDING,
 		    "no certificate was issued for this key", 0);
 	}
 	if (r == CS_ERR_REVOKED)
 		return wire_error(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+		    WERR_DEVICE_REVOKED,
 		    "this device has been revoked", 0);
 	if (r != 0)
 		return wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED,
+		    WERR_UNSPECIFIED,
 		    "certificate renewal", NULL);
 	if (promoted) {
 		/* the old key is gone; the laptop has no reply yet */

@@ -48,6 +48,7 @@
 #include "tlsio.h"
 #include "transfer.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 
 #define SESSION_READ_CHUNK	(16 * 1024)
@@ -299,7 +300,7 @@ session_rearm(struct session *s)
 
 /* Queue a final Error and close once it has been written. */
 static void
-session_refuse(struct session *s, uint32_t id, Casesync__V1__ErrorCode code,
+session_refuse(struct session *s, uint32_t id, enum wire_code code,
     const char *msg)
 {
 	log_info("%s: refused: %s (%s)", s->tag, wire_error_name((int)code),
@@ -344,11 +345,11 @@ session_identify(struct session *s)
 		memcpy(s->keyhash, h, sizeof(s->keyhash));
 	}
 	if (r == CS_ERR_NOT_FOUND)
-		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_UNKNOWN;
+		s->dev_error = WERR_DEVICE_UNKNOWN;
 	else if (r != 0)
-		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL;
+		s->dev_error = WERR_INTERNAL;
 	else if (s->dev.revoked)
-		s->dev_error = CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED;
+		s->dev_error = WERR_DEVICE_REVOKED;
 	else {
 		s->authed = 1;
 		session_tag(s);
@@ -390,17 +391,17 @@ session_hello(struct session *s, const wire_env *req)
 
 	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
 		session_refuse(s, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSUPPORTED_VERSION,
+		    WERR_UNSUPPORTED_VERSION,
 		    "this server speaks protocol version 1");
 		return 0;
 	}
 	if (s->dev_error != 0) {
 		session_refuse(s, req->id, s->dev_error,
-		    s->dev_error == CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED
+		    s->dev_error == WERR_DEVICE_REVOKED
 		    ? "this device has been revoked" :
 		    "this device is not enrolled");
 		audit_login(s->w, s->peer, &s->dev, s->dev_error ==
-		    CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED ?
+		    WERR_DEVICE_REVOKED ?
 		    "device revoked" : "device not enrolled");
 		return 0;
 	}
@@ -408,10 +409,10 @@ session_hello(struct session *s, const wire_env *req)
 	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
 	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
 		session_refuse(s, req->id, r == CS_ERR_TAMPERED ?
-		    CASESYNC__V1__ERROR_CODE__ERROR_ROLLBACK :
+		    WERR_ROLLBACK :
 		    r == CS_ERR_FORMAT ?
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST :
-		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL, msg);
+		    WERR_BAD_REQUEST :
+		    WERR_INTERNAL, msg);
 		audit_login(s->w, s->peer, &s->dev, r == CS_ERR_TAMPERED ?
 		    "rollback detected" : "sync counter not checked");
 		return 0;
@@ -420,7 +421,7 @@ session_hello(struct session *s, const wire_env *req)
 	if (s->authed && s->pending_key && renew_confirm_by_key(s->w, s->peer,
 	    &s->dev, s->keyhash) != 0) {
 		session_refuse(s, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    WERR_INTERNAL,
 		    "the new device key could not be confirmed; retry later");
 		audit_login(s->w, s->peer, &s->dev,
 		    "pending key not confirmed");
@@ -533,7 +534,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 			r = session_hello(s, req);
 		else
 			session_refuse(s, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_STATE,
+			    WERR_STATE,
 			    "the first message must be Hello");
 		goto out;
 	}
@@ -541,7 +542,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 	case CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST:
 		if (s->has_cert) {
 			session_refuse(s, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_STATE,
+			    WERR_STATE,
 			    "already enrolled: connect without a certificate");
 			break;
 		}
@@ -554,17 +555,17 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 		break;
 	case CASESYNC__V1__ENVELOPE__MSG_HELLO:
 		session_refuse(s, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_STATE, "Hello sent twice");
+		    WERR_STATE, "Hello sent twice");
 		break;
 	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
 		r = wire_error(s->out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNKNOWN_MESSAGE,
+		    WERR_UNKNOWN_MESSAGE,
 		    "unknown message", 0);
 		break;
 	default:
 		if (!s->authed) {
 			session_refuse(s, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_UNAUTHENTICATED,
+			    WERR_UNAUTHENTICATED,
 			    "an enrolled device certificate is required");
 			break;
 		}
@@ -574,7 +575,7 @@ session_dispatch(struct session *s, const uint8_t *p, size_t len)
 		 */
 		if (transfer_tick(s->w) != 0) {
 			r = wire_error(s->out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+			    WERR_INTERNAL,
 			    "server cannot write its database now; retry later",
 			    SESSION_RETRY_MS);
 			s->state = SESSION_CLOSING;	/* INTERNAL closes */
@@ -622,7 +623,7 @@ session_lost(struct session *s)
 	if (s->held_mark <= buf_len(s->out))
 		buf_truncate(s->out, s->held_mark);
 	(void)wire_error(s->out, s->req_id,
-	    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+	    WERR_INTERNAL,
 	    "server cannot write its audit log now; retry later",
 	    SESSION_RETRY_MS);
 	s->state = SESSION_CLOSING;
@@ -945,7 +946,7 @@ session_recheck(struct session *s)
 	if (store_device_get(s->w->st, s->dev.id, &d) != 0 || !d.revoked)
 		return;
 	s->authed = 0;
-	session_refuse(s, 0, CASESYNC__V1__ERROR_CODE__ERROR_DEVICE_REVOKED,
+	session_refuse(s, 0, WERR_DEVICE_REVOKED,
 	    "this device has been revoked");
 	session_io(s);
 }

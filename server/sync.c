@@ -19,6 +19,7 @@
 #include "store_late.h"
 #include "sync.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 #include "wire_nolost.h"
 
@@ -69,7 +70,7 @@ struct pull_ctx {
 };
 
 static int
-sync_refuse(struct buf *out, uint32_t id, Casesync__V1__ErrorCode code,
+sync_refuse(struct buf *out, uint32_t id, enum wire_code code,
     const char *msg)
 {
 	return wire_error(out, id, code, msg, 0);
@@ -252,7 +253,7 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	c.tie = (int64_t)pr->since_tie;
 	if (pr->since > INT64_MAX || pr->since_tie > INT64_MAX)
 		return sync_refuse(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    WERR_BAD_REQUEST,
 		    "cursor out of range");
 	r = CS_ERR_ALLOC;
 	if ((c.items = calloc(c.max, sizeof(*c.items))) == NULL ||
@@ -269,7 +270,7 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	    sync_access_cb, &c)) != 0) {
 		if (r != CS_ERR_ALLOC)
 			r = sync_refuse(out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+			    WERR_INTERNAL,
 			    "pull failed");
 		goto out;
 	}
@@ -356,13 +357,13 @@ sync_push(struct worker *w, const struct store_device *dev,
 		 * would send case content in the clear */
 		if (in->key_epoch == 0 || in->body.len < E2E_BODY_OVERHEAD) {
 			r = sync_refuse(out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+			    WERR_BAD_REQUEST,
 			    "record bodies must be sealed (key_epoch >= 1)");
 			goto out;
 		}
 		if (pr->changes[i]->base_version > INT64_MAX) {
 			r = sync_refuse(out, req->id,
-			    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+			    WERR_BAD_REQUEST,
 			    "base_version out of range");
 			goto out;
 		}
@@ -378,7 +379,7 @@ sync_push(struct worker *w, const struct store_device *dev,
 	if ((r = store_push_with(w->st, dev->user.id, dev->id, chs, n, res,
 	    &seq, audit_push_in_tx, &ap)) != 0) {
 		r = sync_refuse(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL,
+		    WERR_INTERNAL,
 		    "push not applied; retry");
 		goto out;
 	}
@@ -457,7 +458,7 @@ sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
 	case CS_ERR_AUTH:
 		str_fmt(msg, sizeof(msg), "%s: not allowed", what);
 		return sync_refuse(out, id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_FORBIDDEN, msg);
+		    WERR_FORBIDDEN, msg);
 	case CS_ERR_NOT_FOUND:
 		str_fmt(msg, sizeof(msg), "%s: no such case or user", what);
 		break;
@@ -466,9 +467,9 @@ sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
 		break;
 	default:
 		return sync_refuse(out, id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_INTERNAL, what);
+		    WERR_INTERNAL, what);
 	}
-	return sync_refuse(out, id, CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+	return sync_refuse(out, id, WERR_BAD_REQUEST,
 	    msg);
 }
 
@@ -519,7 +520,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 	const Casesync__V1__PurgeReceipt	*pr;
 	wire_env				 env;
 	Casesync__V1__PurgeAck			 ack;
-	Casesync__V1__ErrorCode			 code;
+	enum wire_code			 code;
 	const char				*why;
 	int64_t					 seq;
 	int					 r;
@@ -569,7 +570,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 			if (r != CS_ERR_STATE)
 				return sync_store_refusal(out, req->id, r,
 				    "case member");
-			code = CASESYNC__V1__ERROR_CODE__ERROR_REGISSEUR_REQUIRED;
+			code = WERR_REGISSEUR_REQUIRED;
 			return wire_refuse(out, req->id, r, code,
 			    "case member", why);
 		}
@@ -578,7 +579,7 @@ sync_handle(struct worker *w, const struct store_device *dev,
 		return sync_ack(req, seq, out, max_frame);
 	default:
 		return sync_refuse(out, req->id,
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST,
+		    WERR_BAD_REQUEST,
 		    "not a request");
 	}
 }

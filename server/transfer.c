@@ -26,6 +26,7 @@
 #include "store_transfer.h"
 #include "transfer.h"
 #include "util.h"
+#include "msg.h"
 #include "wire.h"
 #include "wire_transfer.h"
 
@@ -114,19 +115,19 @@ static int
 transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
     const char *why)
 {
-	Casesync__V1__ErrorCode	code;
+	enum wire_code	code;
 
-	code = CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+	code = WERR_UNSPECIFIED;
 	if (r == CS_ERR_SELF)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_OWN_TRANSFER;
+		code = WERR_OWN_TRANSFER;
 	else if (r == CS_ERR_STATE)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_DECIDED;
+		code = WERR_TRANSFER_DECIDED;
 	else if (r == CS_ERR_RATE)
-		code = CASESYNC__V1__ERROR_CODE__ERROR_GLASS_LIMIT;
+		code = WERR_GLASS_LIMIT;
 	else if (r == CS_ERR_EXISTS)
 		code = strcmp(what, "transfer request") == 0 ?
-		    CASESYNC__V1__ERROR_CODE__ERROR_TRANSFER_OPEN :
-		    CASESYNC__V1__ERROR_CODE__ERROR_BAD_REQUEST;
+		    WERR_TRANSFER_OPEN :
+		    WERR_BAD_REQUEST;
 	return wire_refuse(out, id, r, code, what, why);
 }
 
@@ -240,7 +241,7 @@ transfer_reply(struct worker *w, const wire_env *req,
 	if ((r = transfer_fill(w->st, &info, t, pv)) != 0) {
 		free(pv);
 		return wire_refuse(out, req->id, r,
-		    CASESYNC__V1__ERROR_CODE__ERROR_UNSPECIFIED, "transfer",
+		    WERR_UNSPECIFIED, "transfer",
 		    NULL);
 	}
 	casesync__v1__envelope__init(&env);

@@ -240,7 +240,7 @@ test_wire_error(void)
 	TEST_START("wire_error encodes a typed Error");
 	b = buf_new(4096);
 	ASSERT_INT_EQ(wire_error(b, 9,
-	    CASESYNC__V1__ERROR_CODE__ERROR_TOKEN_USED, "used", 0), 0);
+	    WERR_TOKEN_USED, "used", 0), 0);
 	ASSERT_INT_EQ(frame_get(b, 4096, &p, &len), 0);
 	ASSERT_INT_EQ(wire_decode(p, len, &out), 0);
 	ASSERT_INT_EQ(out->id, 9);
