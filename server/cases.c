@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cases.c - CaseState and CaseInfoRequest (see cases.h).  Converts
- * between validated protobuf messages and lifecycle.h; the rules live
- * in lifecycle.c, the roles and the transaction in store_cases.c.
+ * cases.c - CaseState, CaseInfoRequest and CaseListRequest (see
+ * cases.h).  Converts between validated messages (msg_case.h) and
+ * lifecycle.h; the rules live in lifecycle.c, the roles and the
+ * transaction in store_cases.c.
  *
  * The reason of a drang extension is checked for presence and form but
  * neither stored nor logged: it may describe the family.
@@ -23,21 +24,34 @@
 #include "util.h"
 #include "validate.h"
 #include "msg.h"
+#include "msg_case.h"
 #include "wire.h"
 
 struct cases_list {
-	struct cases_reply		*items;
-	Casesync__V1__CaseInfo		**ptrs;
-	size_t				 n, max;
-	int64_t				 today;
+	struct cases_reply	*items;		/* the strings */
+	struct msg_case_info	*infos;		/* what is sent */
+	size_t			 n, max;
+	int64_t			 today;
 };
+
+/* session.c's entry hands the Envelope: the opaque message of msg.h */
+static const struct msg *
+cases_msg(const wire_env *req)
+{
+	return (const struct msg *)(const void *)req;
+}
 
 int
 cases_wants(const wire_env *req)
 {
-	return req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_STATE ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
+	switch (msg_type(cases_msg(req))) {
+	case MSG_CASE_STATE:
+	case MSG_CASE_INFO_REQUEST:
+	case MSG_CASE_LIST_REQUEST:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* A date for the wire: "" for none. */
@@ -58,20 +72,15 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	size_t			 i, n;
 
 	memset(c, 0, sizeof(*c));
-	casesync__v1__case_info__init(&c->info);
 	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
 	memcpy(c->approved_by, m->approved_by, sizeof(c->approved_by));
-	(void)str_fmt(c->frame, sizeof(c->frame), "%s",
-	    lc_frame_name(m->lc.frame));
-	(void)str_fmt(c->state, sizeof(c->state), "%s",
-	    lc_state_name(m->lc.state));
 	cases_date(m->lc.state_since, c->since, sizeof(c->since));
 	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
 	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
 	cases_date(m->lc.end_date, c->end, sizeof(c->end));
 	c->info.case_id = c->case_id;
-	c->info.frame = c->frame;
-	c->info.state = c->state;
+	c->info.frame = lc_frame_name(m->lc.frame);
+	c->info.state = lc_state_name(m->lc.state);
 	c->info.state_since = c->since;
 	c->info.drang_start = c->drang;
 	c->info.measure_start = c->measure;
@@ -80,32 +89,24 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.approved_by = c->approved_by;
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
-		casesync__v1__case_deadline__init(&c->dl[i]);
-		(void)str_fmt(c->kind[i], sizeof(c->kind[i]), "%s",
-		    lc_deadline_name(dl[i].kind));
 		lc_date_format(dl[i].due, c->due[i], sizeof(c->due[i]));
-		c->dl[i].kind = c->kind[i];
-		c->dl[i].due = c->due[i];
-		c->dl[i].days_left = (int32_t)dl[i].days_left;
-		c->dlp[i] = &c->dl[i];
+		c->info.deadlines[i].kind = lc_deadline_name(dl[i].kind);
+		c->info.deadlines[i].due = c->due[i];
+		c->info.deadlines[i].days_left = (int32_t)dl[i].days_left;
 	}
-	c->info.deadlines = c->dlp;
 	c->info.n_deadlines = n;
 }
 
 static int
-cases_reply(const wire_env *req, const struct store_case_meta *m,
+cases_reply(const struct msg *req, const struct store_case_meta *m,
     int64_t today, size_t max_frame, struct buf *out)
 {
-	struct cases_reply	 c;
-	wire_env		 env;
+	struct cases_reply	c;
+	struct msg_out		o;
 
 	cases_info_fill(&c, m, today);
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
-	env.case_info = &c.info;
-	return wire_encode(&env, max_frame, out);
+	o = msg_out_case_info(&c.info);
+	return msg_encode(msg_id(req), &o, max_frame, out);
 }
 
 /* A typed refusal with "what: why": the lifecycle's own codes. */
@@ -132,7 +133,7 @@ cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
  */
 static void
 cases_entry(struct audit_entry *e, struct worker *w,
-    const struct store_device *dev, const Casesync__V1__CaseState *cs,
+    const struct store_device *dev, const struct msg_case_state *cs,
     const struct lc_change *q, int r, int lead)
 {
 	char			end[LC_DATE_LEN + 1];
@@ -170,7 +171,7 @@ cases_audit_in_tx(struct store *st, void *arg)
 /* A state change refused: its entry in a transaction of its own. */
 static void
 cases_audit(struct worker *w, const struct store_device *dev,
-    const Casesync__V1__CaseState *cs, const struct lc_change *q, int r,
+    const struct msg_case_state *cs, const struct lc_change *q, int r,
     int lead)
 {
 	struct audit_entry	e;
@@ -185,51 +186,52 @@ cases_audit(struct worker *w, const struct store_device *dev,
 
 static int
 cases_state(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+    const struct msg *req, size_t max_frame, struct buf *out)
 {
-	const Casesync__V1__CaseState	*cs = req->case_state;
-	struct store_case_meta		 m;
-	struct audit_entry		 e;
-	struct lc_change		 q;
-	const char			*why = NULL;
-	char				 what[96];
-	int64_t				 today;
-	int				 r, lead;
+	struct msg_case_state	 cs;
+	struct store_case_meta	 m;
+	struct audit_entry	 e;
+	struct lc_change	 q;
+	const char		*why = NULL;
+	char			 what[96];
+	int64_t			 today;
+	int			 r, lead;
 
 	memset(&q, 0, sizeof(q));
 	today = lc_date_from_time(time_now());
 	/* wire.c checked the names and dates; parse them for real */
-	if (lc_state_parse(cs->to_state, &q.to) != 0)
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case state",
-		    "unknown state");
+	if (msg_get_case_state(req, &cs) != 0 ||
+	    lc_state_parse(cs.to_state, &q.to) != 0)
+		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
+		    "case state", "unknown state");
 	(void)str_fmt(what, sizeof(what), "to %s", lc_state_name(q.to));
 	q.effective = q.end = LC_NODATE;
-	if ((cs->effective_date[0] != '\0' &&
-	    lc_date_parse(cs->effective_date, &q.effective) != 0) ||
-	    (cs->end_date[0] != '\0' &&
-	    lc_date_parse(cs->end_date, &q.end) != 0))
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
+	if ((cs.effective_date[0] != '\0' &&
+	    lc_date_parse(cs.effective_date, &q.effective) != 0) ||
+	    (cs.end_date[0] != '\0' &&
+	    lc_date_parse(cs.end_date, &q.end) != 0))
+		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT, what,
 		    "a date is written YYYY-MM-DD");
-	if (cs->reason[0] != '\0') {
-		if (validate_name(cs->reason, LC_REASON_MAX, &why) != 0)
-			return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
-			    "the reason must be printable text");
+	if (cs.reason[0] != '\0') {
+		if (validate_name(cs.reason, LC_REASON_MAX, &why) != 0)
+			return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
+			    what, "the reason must be printable text");
 		q.has_reason = 1;
 	}
 	lead = strcmp(dev->user.role, "teamleider") == 0;
-	cases_entry(&e, w, dev, cs, &q, 0, lead);
+	cases_entry(&e, w, dev, &cs, &q, 0, lead);
 	store_commit_hook(w->st, cases_audit_in_tx, &e);
-	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
-	    cs->approved_by, today, &m, &why);
+	r = store_case_change(w->st, &dev->user, cs.case_id, &q,
+	    cs.approved_by, today, &m, &why);
 	store_commit_hook(w->st, NULL, NULL);
 	if (r != 0)
-		cases_audit(w, dev, cs, &q, r, lead);
+		cases_audit(w, dev, &cs, &q, r, lead);
 	if (r != 0) {
-		log_info("case %s: %s by user %lld refused: %s", cs->case_id,
+		log_info("case %s: %s by user %lld refused: %s", cs.case_id,
 		    what, (long long)dev->user.id, cs_err(r));
-		return cases_refuse(out, req->id, r, what, why);
+		return cases_refuse(out, msg_id(req), r, what, why);
 	}
-	log_info("case %s: now %s (by user %lld)", cs->case_id,
+	log_info("case %s: now %s (by user %lld)", cs.case_id,
 	    lc_state_name(m.lc.state), (long long)dev->user.id);
 	return cases_reply(req, &m, today, max_frame, out);
 }
@@ -242,73 +244,84 @@ cases_list_cb(const struct store_case_meta *m, void *arg)
 	if (l->n == l->max)
 		return CS_ERR_INTERNAL;
 	cases_info_fill(&l->items[l->n], m, l->today);
-	l->ptrs[l->n] = &l->items[l->n].info;
+	l->infos[l->n] = l->items[l->n].info;
 	l->n++;
 	return 0;
 }
 
 static int
 cases_list(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+    const struct msg *req, size_t max_frame, struct buf *out)
 {
-	struct cases_list	 l;
-	Casesync__V1__CaseList	 cl;
-	wire_env		 env;
-	int			 r, more = 0;
+	struct msg_case_list_request	 lr;
+	struct msg_case_list		 cl;
+	struct cases_list		 l;
+	struct msg_out			 o;
+	int				 r, more = 0;
 
 	memset(&l, 0, sizeof(l));
-	l.max = WIRE_CASES_MAX;
+	l.max = MSG_CASES_MAX;
 	l.today = lc_date_from_time(time_now());
+	if ((r = msg_get_case_list_request(req, &lr)) != 0)
+		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
+		    "case list", NULL);
 	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
-	    (l.ptrs = calloc(l.max, sizeof(*l.ptrs))) == NULL) {
+	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = store_case_list(w->st, &dev->user,
-	    req->case_list_request->after, l.max, cases_list_cb, &l,
-	    &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : cases_refuse(out, req->id, r,
+	if ((r = store_case_list(w->st, &dev->user, lr.after, l.max,
+	    cases_list_cb, &l, &more)) != 0) {
+		r = r == CS_ERR_ALLOC ? r : cases_refuse(out, msg_id(req), r,
 		    "case list", NULL);
 		goto out;
 	}
-	casesync__v1__case_list__init(&cl);
-	cl.cases = l.ptrs;
+	cl.cases = l.infos;
 	cl.n_cases = l.n;
-	cl.more = more;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
-	env.case_list = &cl;
-	r = wire_encode(&env, max_frame, out);
+	cl.more = more && l.n > 0;
+	o = msg_out_case_list(&cl);
+	r = msg_encode(msg_id(req), &o, max_frame, out);
  out:
 	free(l.items);
-	free(l.ptrs);
+	free(l.infos);
 	return r;
+}
+
+static int
+cases_info(struct worker *w, const struct store_device *dev,
+    const struct msg *req, size_t max_frame, struct buf *out)
+{
+	struct msg_case_info_request	rq;
+	struct store_case_meta		m;
+	int				r;
+
+	if (msg_get_case_info_request(req, &rq) != 0)
+		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
+		    "case info", NULL);
+	if ((r = store_case_meta_get(w->st, &dev->user, rq.case_id,
+	    &m)) != 0)
+		return cases_refuse(out, msg_id(req), r, "case info",
+		    r == CS_ERR_NOT_FOUND ? "no such case" :
+		    r == CS_ERR_AUTH ? "not a member of the case" : NULL);
+	return cases_reply(req, &m, lc_date_from_time(time_now()),
+	    max_frame, out);
 }
 
 int
 cases_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+    const wire_env *env, size_t max_frame, struct buf *out)
 {
-	struct store_case_meta	m;
-	int			r;
+	const struct msg	*req = cases_msg(env);
 
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
+	switch (msg_type(req)) {
+	case MSG_CASE_STATE:
 		return cases_state(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST:
+	case MSG_CASE_LIST_REQUEST:
 		return cases_list(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:
-		if ((r = store_case_meta_get(w->st, &dev->user,
-		    req->case_info_request->case_id, &m)) != 0)
-			return cases_refuse(out, req->id, r, "case info",
-			    r == CS_ERR_NOT_FOUND ? "no such case" :
-			    r == CS_ERR_AUTH ? "not a member of the case" :
-			    NULL);
-		return cases_reply(req, &m, lc_date_from_time(time_now()),
-		    max_frame, out);
+	case MSG_CASE_INFO_REQUEST:
+		return cases_info(w, dev, req, max_frame, out);
 	default:
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case",
+		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT, "case",
 		    "not a lifecycle request");
 	}
 }

@@ -11,29 +11,25 @@
 #include <stddef.h>
 
 #include "lifecycle.h"
+#include "msg_case.h"
 #include "store.h"
-#include "wire.h"
+#include "wire.h"		/* wire_env: the entry of session.c */
 
 struct buf;
 struct store_case_meta;
 struct store_device;
 struct worker;
 
-/* Strings of one CaseInfo reply. */
+/* One CaseInfo to send: "info" points into the strings here. */
 struct cases_reply {
-	Casesync__V1__CaseInfo		 info;
-	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX];
-	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX];
-	char				 due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
-	char				 kind[LC_DEADLINES_MAX][32];
-	char				 since[LC_DATE_LEN + 1];
-	char				 drang[LC_DATE_LEN + 1];
-	char				 measure[LC_DATE_LEN + 1];
-	char				 end[LC_DATE_LEN + 1];
-	char				 frame[16];
-	char				 state[32];
-	char				 case_id[STORE_UUID_LEN + 1];
-	char				 approved_by[STORE_NAME_MAX + 1];
+	struct msg_case_info	info;
+	char			due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
+	char			since[LC_DATE_LEN + 1];
+	char			drang[LC_DATE_LEN + 1];
+	char			measure[LC_DATE_LEN + 1];
+	char			end[LC_DATE_LEN + 1];
+	char			case_id[STORE_UUID_LEN + 1];
+	char			approved_by[STORE_NAME_MAX + 1];
 };
 
 /*

@@ -13,10 +13,11 @@
 
 #include <stddef.h>
 
-#include "wire.h"
+#include "wire.h"		/* wire_env: the entry of session.c */
 
 struct audit_key;
 struct buf;
+struct msg;
 struct store;
 struct store_access_end;
 struct store_device;
@@ -33,9 +34,9 @@ int	transfer_wants(const wire_env *req);
 int	transfer_handle(struct worker *w, const struct store_device *dev,
 	    const wire_env *req, size_t max_frame, struct buf *out);
 
-/* GlassListRequest (glass.c): the same contract. */
+/* GlassListRequest (glass.c), a validated message: the same contract. */
 int	glass_list(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+	    const struct msg *req, size_t max_frame, struct buf *out);
 
 /*
  * End the accesses whose handover window or glass time has run out and
