@@ -93,7 +93,6 @@ enc_case_state(uint32_t id, const void *body, size_t max, struct buf *out)
 	wire_env			 env;
 	Casesync__V1__CaseState		 cs;
 
-	casesync__v1__envelope__init(&env);
 	casesync__v1__case_state__init(&cs);
 	cs.case_id = MSG_PB_STR(b->case_id);
 	cs.to_state = MSG_PB_STR(b->to_state);
@@ -101,9 +100,7 @@ enc_case_state(uint32_t id, const void *body, size_t max, struct buf *out)
 	cs.end_date = MSG_PB_STR(b->end_date);
 	cs.reason = MSG_PB_STR(b->reason);
 	cs.approved_by = MSG_PB_STR(b->approved_by);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_STATE;
-	env.case_state = &cs;
+	MSG_PB_ENV(case_state, CASESYNC__V1__ENVELOPE__MSG_CASE_STATE, &cs);
 	return wire_encode(&env, max, out);
 }
 
@@ -133,12 +130,10 @@ enc_case_info_request(uint32_t id, const void *body, size_t max,
 	wire_env				 env;
 	Casesync__V1__CaseInfoRequest		 rq;
 
-	casesync__v1__envelope__init(&env);
 	casesync__v1__case_info_request__init(&rq);
 	rq.case_id = MSG_PB_STR(b->case_id);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
-	env.case_info_request = &rq;
+	MSG_PB_ENV(case_info_request,
+	    CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST, &rq);
 	return wire_encode(&env, max, out);
 }
 
@@ -168,10 +163,7 @@ enc_case_info(uint32_t id, const void *body, size_t max, struct buf *out)
 
 	if ((r = msg_case_info_put(body, &pb)) != 0)
 		return r;
-	casesync__v1__envelope__init(&env);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
-	env.case_info = &pb.info;
+	MSG_PB_ENV(case_info, CASESYNC__V1__ENVELOPE__MSG_CASE_INFO, &pb.info);
 	return wire_encode(&env, max, out);
 }
 
@@ -201,12 +193,10 @@ enc_case_list_request(uint32_t id, const void *body, size_t max,
 	wire_env				 env;
 	Casesync__V1__CaseListRequest		 lr;
 
-	casesync__v1__envelope__init(&env);
 	casesync__v1__case_list_request__init(&lr);
 	lr.after = MSG_PB_STR(b->after);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
-	env.case_list_request = &lr;
+	MSG_PB_ENV(case_list_request,
+	    CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST, &lr);
 	return wire_encode(&env, max, out);
 }
 
@@ -267,10 +257,7 @@ enc_case_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	cl.cases = ptrs;
 	cl.n_cases = b->n_cases;
 	cl.more = b->more != 0;
-	casesync__v1__envelope__init(&env);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
-	env.case_list = &cl;
+	MSG_PB_ENV(case_list, CASESYNC__V1__ENVELOPE__MSG_CASE_LIST, &cl);
 	r = wire_encode(&env, max, out);
  out:
 	free(pb);

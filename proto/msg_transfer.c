@@ -22,14 +22,6 @@ SAME(MSG_TRANSFERS_MAX, WIRE_TRANSFERS_MAX);
 SAME(MSG_GLASS_USES_MAX, WIRE_GLASS_USES_MAX);
 #undef SAME
 
-/* "env" (and "id") of the encoder: an Envelope of "type" with "ptr". */
-#define ENC_ENV(field, type, ptr) do {					\
-	casesync__v1__envelope__init(&env);				\
-	env.id = id;							\
-	env.msg_case = (type);						\
-	env.field = (ptr);						\
-} while (0)
-
 int
 msg_transfer_reason_ok(const char *s)
 {
@@ -69,8 +61,8 @@ enc_transfer_request(uint32_t id, const void *body, size_t max,
 	tr.to_office = MSG_PB_STR(b->to_office);
 	tr.reason = MSG_PB_STR(b->reason);
 	tr.note = MSG_PB_STR(b->note);
-	ENC_ENV(transfer_request, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST,
-	    &tr);
+	MSG_PB_ENV(transfer_request,
+	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST, &tr);
 	return wire_encode(&env, max, out);
 }
 
@@ -112,7 +104,7 @@ enc_transfer_decision(uint32_t id, const void *body, size_t max,
 	td.action = (Casesync__V1__TransferAction)b->action;
 	td.regisseur = MSG_PB_STR(b->regisseur);
 	td.reason = MSG_PB_STR(b->reason);
-	ENC_ENV(transfer_decision,
+	MSG_PB_ENV(transfer_decision,
 	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION, &td);
 	return wire_encode(&env, max, out);
 }
@@ -218,7 +210,7 @@ enc_transfer_info(uint32_t id, const void *body, size_t max, struct buf *out)
 
 	if ((r = transfer_info_put(body, &pb)) != 0)
 		return r;
-	ENC_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
+	MSG_PB_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
 	    &pb.info);
 	return wire_encode(&env, max, out);
 }
@@ -255,7 +247,7 @@ enc_transfer_list_request(uint32_t id, const void *body, size_t max,
 		return CS_ERR_INTERNAL;
 	casesync__v1__transfer_list_request__init(&lr);
 	lr.after = (uint64_t)b->after;
-	ENC_ENV(transfer_list_request,
+	MSG_PB_ENV(transfer_list_request,
 	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST, &lr);
 	return wire_encode(&env, max, out);
 }
@@ -319,7 +311,8 @@ enc_transfer_list(uint32_t id, const void *body, size_t max,
 	tl.transfers = ptrs;
 	tl.n_transfers = b->n_transfers;
 	tl.more = b->more != 0;
-	ENC_ENV(transfer_list, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST, &tl);
+	MSG_PB_ENV(transfer_list, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST,
+	    &tl);
 	r = wire_encode(&env, max, out);
  out:
 	free(pb);
@@ -355,7 +348,7 @@ enc_team_assign(uint32_t id, const void *body, size_t max, struct buf *out)
 	casesync__v1__team_assign__init(&ta);
 	ta.case_id = MSG_PB_STR(b->case_id);
 	ta.regisseur = MSG_PB_STR(b->regisseur);
-	ENC_ENV(team_assign, CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN, &ta);
+	MSG_PB_ENV(team_assign, CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN, &ta);
 	return wire_encode(&env, max, out);
 }
 
@@ -388,7 +381,8 @@ enc_glass_request(uint32_t id, const void *body, size_t max,
 	casesync__v1__glass_request__init(&gr);
 	gr.case_id = MSG_PB_STR(b->case_id);
 	gr.reason = MSG_PB_STR(b->reason);
-	ENC_ENV(glass_request, CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST, &gr);
+	MSG_PB_ENV(glass_request, CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST,
+	    &gr);
 	return wire_encode(&env, max, out);
 }
 
@@ -422,7 +416,7 @@ enc_glass_grant(uint32_t id, const void *body, size_t max, struct buf *out)
 	gg.case_id = MSG_PB_STR(b->case_id);
 	gg.expires_at = b->expires_at;
 	gg.seq = b->seq;
-	ENC_ENV(glass_grant, CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT, &gg);
+	MSG_PB_ENV(glass_grant, CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT, &gg);
 	return wire_encode(&env, max, out);
 }
 
@@ -454,7 +448,7 @@ enc_glass_list_request(uint32_t id, const void *body, size_t max,
 
 	casesync__v1__glass_list_request__init(&q);
 	q.after = b->after;
-	ENC_ENV(glass_list_request,
+	MSG_PB_ENV(glass_list_request,
 	    CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST, &q);
 	return wire_encode(&env, max, out);
 }
@@ -530,7 +524,7 @@ enc_glass_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	gl.uses = ptrs;
 	gl.n_uses = b->n_uses;
 	gl.more = b->more != 0;
-	ENC_ENV(glass_list, CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST, &gl);
+	MSG_PB_ENV(glass_list, CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST, &gl);
 	r = wire_encode(&env, max, out);
  out:
 	free(u);

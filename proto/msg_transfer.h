@@ -30,7 +30,7 @@ enum msg_transfer_action {
 struct msg_transfer_request {
 	const char	*case_id;
 	const char	*to_office;
-	const char	*reason;	/* moved | capacity | expertise | other */
+	const char	*reason;	/* moved capacity expertise other */
 	const char	*note;		/* "" or printable text */
 };
 
@@ -62,7 +62,7 @@ struct msg_transfer_info {
 	int		 has_case_info;
 	struct msg_case_info case_info;	/* same case_id */
 	uint32_t	 records;
-	uint32_t	 person_records;	/* person + measure <= records */
+	uint32_t	 person_records;	/* + measure <= records */
 	uint32_t	 measure_records;
 	const char	*regisseur;	/* "" if none */
 };
@@ -140,12 +140,14 @@ int		msg_get_transfer_list(const struct msg *,
 int		msg_transfer_list_item(const struct msg *, size_t i,
 		    struct msg_transfer_info *);
 struct msg_out	msg_out_transfer_list(const struct msg_transfer_list *);
-int		msg_get_team_assign(const struct msg *, struct msg_team_assign *);
+int		msg_get_team_assign(const struct msg *,
+		    struct msg_team_assign *);
 struct msg_out	msg_out_team_assign(const struct msg_team_assign *);
 int		msg_get_glass_request(const struct msg *,
 		    struct msg_glass_request *);
 struct msg_out	msg_out_glass_request(const struct msg_glass_request *);
-int		msg_get_glass_grant(const struct msg *, struct msg_glass_grant *);
+int		msg_get_glass_grant(const struct msg *,
+		    struct msg_glass_grant *);
 struct msg_out	msg_out_glass_grant(const struct msg_glass_grant *);
 int		msg_get_glass_list_request(const struct msg *,
 		    struct msg_glass_list_request *);
