@@ -14,9 +14,11 @@
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
+#include "errmap.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -25,7 +27,7 @@
 #include "validate.h"
 #include "msg.h"
 #include "msg_case.h"
-#include "wire.h"
+#include "wire.h"		/* wire_refuse */
 
 struct cases_list {
 	struct cases_reply	*items;		/* the strings */
@@ -33,26 +35,6 @@ struct cases_list {
 	size_t			 n, max;
 	int64_t			 today;
 };
-
-/* session.c's entry hands the Envelope: the opaque message of msg.h */
-static const struct msg *
-cases_msg(const wire_env *req)
-{
-	return (const struct msg *)(const void *)req;
-}
-
-int
-cases_wants(const wire_env *req)
-{
-	switch (msg_type(cases_msg(req))) {
-	case MSG_CASE_STATE:
-	case MSG_CASE_INFO_REQUEST:
-	case MSG_CASE_LIST_REQUEST:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 /* A date for the wire: "" for none. */
 static void
@@ -98,32 +80,23 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 }
 
 static int
-cases_reply(const struct msg *req, const struct store_case_meta *m,
-    int64_t today, size_t max_frame, struct buf *out)
+cases_reply(struct request *rq, const struct store_case_meta *m,
+    int64_t today)
 {
 	struct cases_reply	c;
 	struct msg_out		o;
 
 	cases_info_fill(&c, m, today);
 	o = msg_out_case_info(&c.info);
-	return msg_encode(msg_id(req), &o, max_frame, out);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 /* A typed refusal with "what: why": the lifecycle's own codes. */
 static int
-cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
-    const char *why)
+cases_refuse(struct request *rq, int r, const char *what, const char *why)
 {
-	enum wire_code	code;
-
-	code = WERR_UNSPECIFIED;
-	if (r == CS_ERR_STATE)
-		code = WERR_INVALID_STATE;
-	else if (r == CS_ERR_LIMIT)
-		code = WERR_TIME_LIMIT;
-	else if (r == CS_ERR_APPROVAL)
-		code = WERR_APPROVAL_REQUIRED;
-	return wire_refuse(out, id, r, code, what, why);
+	return wire_refuse(rq->out, rq->id, r, wire_code_of(WCTX_CASE, r),
+	    what, why);
 }
 
 /*
@@ -132,15 +105,15 @@ cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
  * target state, end date and approver; never the reason).
  */
 static void
-cases_entry(struct audit_entry *e, struct worker *w,
-    const struct store_device *dev, const struct msg_case_state *cs,
-    const struct lc_change *q, int r, int lead)
+cases_entry(struct audit_entry *e, const struct request *rq,
+    const struct msg_case_state *cs, const struct lc_change *q, int r,
+    int lead)
 {
 	char			end[LC_DATE_LEN + 1];
 	char			detail[2 * AUDIT_STR_MAX + 128];
 
 	audit_entry_init(e, "case_state", AUDIT_UPDATE, r == 0);
-	audit_entry_device(e, dev, w->peer);
+	audit_entry_device(e, rq->dev, rq->peer);
 	audit_set(e->client_ref, cs->case_id);
 	audit_set(e->object_type, "case");
 	audit_set(e->object_id, cs->case_id);
@@ -170,23 +143,21 @@ cases_audit_in_tx(struct store *st, void *arg)
 
 /* A state change refused: its entry in a transaction of its own. */
 static void
-cases_audit(struct worker *w, const struct store_device *dev,
-    const struct msg_case_state *cs, const struct lc_change *q, int r,
-    int lead)
+cases_audit(const struct request *rq, const struct msg_case_state *cs,
+    const struct lc_change *q, int r, int lead)
 {
 	struct audit_entry	e;
 	int			ar;
 
-	cases_entry(&e, w, dev, cs, q, r, lead);
-	if ((ar = store_audit_append(w->st, &e, 1, e.server_time, NULL,
+	cases_entry(&e, rq, cs, q, r, lead);
+	if ((ar = store_audit_append(rq->w->st, &e, 1, e.server_time, NULL,
 	    NULL)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s",
 		    cs_err(ar));
 }
 
-static int
-cases_state(struct worker *w, const struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+int
+cases_state(struct request *rq, const struct msg *req)
 {
 	struct msg_case_state	 cs;
 	struct store_case_meta	 m;
@@ -197,43 +168,44 @@ cases_state(struct worker *w, const struct store_device *dev,
 	int64_t			 today;
 	int			 r, lead;
 
+	if ((r = msg_get_case_state(req, &cs)) != 0)
+		return r;
 	memset(&q, 0, sizeof(q));
 	today = lc_date_from_time(time_now());
 	/* wire.c checked the names and dates; parse them for real */
-	if (msg_get_case_state(req, &cs) != 0 ||
-	    lc_state_parse(cs.to_state, &q.to) != 0)
-		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
-		    "case state", "unknown state");
+	if (lc_state_parse(cs.to_state, &q.to) != 0)
+		return cases_refuse(rq, CS_ERR_FORMAT, "case state",
+		    "unknown state");
 	(void)str_fmt(what, sizeof(what), "to %s", lc_state_name(q.to));
 	q.effective = q.end = LC_NODATE;
 	if ((cs.effective_date[0] != '\0' &&
 	    lc_date_parse(cs.effective_date, &q.effective) != 0) ||
 	    (cs.end_date[0] != '\0' &&
 	    lc_date_parse(cs.end_date, &q.end) != 0))
-		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT, what,
+		return cases_refuse(rq, CS_ERR_FORMAT, what,
 		    "a date is written YYYY-MM-DD");
 	if (cs.reason[0] != '\0') {
 		if (validate_name(cs.reason, LC_REASON_MAX, &why) != 0)
-			return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
-			    what, "the reason must be printable text");
+			return cases_refuse(rq, CS_ERR_FORMAT, what,
+			    "the reason must be printable text");
 		q.has_reason = 1;
 	}
-	lead = strcmp(dev->user.role, "teamleider") == 0;
-	cases_entry(&e, w, dev, &cs, &q, 0, lead);
-	store_commit_hook(w->st, cases_audit_in_tx, &e);
-	r = store_case_change(w->st, &dev->user, cs.case_id, &q,
+	lead = strcmp(rq->dev->user.role, "teamleider") == 0;
+	cases_entry(&e, rq, &cs, &q, 0, lead);
+	store_commit_hook(rq->w->st, cases_audit_in_tx, &e);
+	r = store_case_change(rq->w->st, &rq->dev->user, cs.case_id, &q,
 	    cs.approved_by, today, &m, &why);
-	store_commit_hook(w->st, NULL, NULL);
+	store_commit_hook(rq->w->st, NULL, NULL);
 	if (r != 0)
-		cases_audit(w, dev, &cs, &q, r, lead);
+		cases_audit(rq, &cs, &q, r, lead);
 	if (r != 0) {
 		log_info("case %s: %s by user %lld refused: %s", cs.case_id,
-		    what, (long long)dev->user.id, cs_err(r));
-		return cases_refuse(out, msg_id(req), r, what, why);
+		    what, (long long)rq->dev->user.id, cs_err(r));
+		return cases_refuse(rq, r, what, why);
 	}
 	log_info("case %s: now %s (by user %lld)", cs.case_id,
-	    lc_state_name(m.lc.state), (long long)dev->user.id);
-	return cases_reply(req, &m, today, max_frame, out);
+	    lc_state_name(m.lc.state), (long long)rq->dev->user.id);
+	return cases_reply(rq, &m, today);
 }
 
 static int
@@ -249,9 +221,8 @@ cases_list_cb(const struct store_case_meta *m, void *arg)
 	return 0;
 }
 
-static int
-cases_list(struct worker *w, const struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+int
+cases_list(struct request *rq, const struct msg *req)
 {
 	struct msg_case_list_request	 lr;
 	struct msg_case_list		 cl;
@@ -259,69 +230,46 @@ cases_list(struct worker *w, const struct store_device *dev,
 	struct msg_out			 o;
 	int				 r, more = 0;
 
+	if ((r = msg_get_case_list_request(req, &lr)) != 0)
+		return r;
 	memset(&l, 0, sizeof(l));
 	l.max = MSG_CASES_MAX;
 	l.today = lc_date_from_time(time_now());
-	if ((r = msg_get_case_list_request(req, &lr)) != 0)
-		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
-		    "case list", NULL);
 	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
 	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = store_case_list(w->st, &dev->user, lr.after, l.max,
+	if ((r = store_case_list(rq->w->st, &rq->dev->user, lr.after, l.max,
 	    cases_list_cb, &l, &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : cases_refuse(out, msg_id(req), r,
-		    "case list", NULL);
+		r = r == CS_ERR_ALLOC ? r : cases_refuse(rq, r, "case list",
+		    NULL);
 		goto out;
 	}
 	cl.cases = l.infos;
 	cl.n_cases = l.n;
 	cl.more = more && l.n > 0;
 	o = msg_out_case_list(&cl);
-	r = msg_encode(msg_id(req), &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	free(l.items);
 	free(l.infos);
 	return r;
 }
 
-static int
-cases_info(struct worker *w, const struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+int
+cases_info(struct request *rq, const struct msg *req)
 {
-	struct msg_case_info_request	rq;
+	struct msg_case_info_request	ir;
 	struct store_case_meta		m;
 	int				r;
 
-	if (msg_get_case_info_request(req, &rq) != 0)
-		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT,
-		    "case info", NULL);
-	if ((r = store_case_meta_get(w->st, &dev->user, rq.case_id,
-	    &m)) != 0)
-		return cases_refuse(out, msg_id(req), r, "case info",
+	if ((r = msg_get_case_info_request(req, &ir)) != 0)
+		return r;
+	if ((r = store_case_meta_get(rq->w->st, &rq->dev->user,
+	    ir.case_id, &m)) != 0)
+		return cases_refuse(rq, r, "case info",
 		    r == CS_ERR_NOT_FOUND ? "no such case" :
 		    r == CS_ERR_AUTH ? "not a member of the case" : NULL);
-	return cases_reply(req, &m, lc_date_from_time(time_now()),
-	    max_frame, out);
-}
-
-int
-cases_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *env, size_t max_frame, struct buf *out)
-{
-	const struct msg	*req = cases_msg(env);
-
-	switch (msg_type(req)) {
-	case MSG_CASE_STATE:
-		return cases_state(w, dev, req, max_frame, out);
-	case MSG_CASE_LIST_REQUEST:
-		return cases_list(w, dev, req, max_frame, out);
-	case MSG_CASE_INFO_REQUEST:
-		return cases_info(w, dev, req, max_frame, out);
-	default:
-		return cases_refuse(out, msg_id(req), CS_ERR_FORMAT, "case",
-		    "not a lifecycle request");
-	}
+	return cases_reply(rq, &m, lc_date_from_time(time_now()));
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cases.h - the server side of the case lifecycle (DESIGN §2): state
- * changes (CaseState) and metadata queries (CaseInfoRequest), both
- * answered with a CaseInfo or a typed Error.  Requests arrive
- * validated by wire.c from an authenticated, non-revoked device.
+ * changes (CaseState) and metadata queries (CaseInfoRequest,
+ * CaseListRequest).  Requests arrive validated by wire.c from an
+ * authenticated, non-revoked device.
  */
 #ifndef CASES_H
 #define CASES_H
@@ -13,12 +13,10 @@
 #include "lifecycle.h"
 #include "msg_case.h"
 #include "store.h"
-#include "wire.h"		/* wire_env: the entry of session.c */
 
-struct buf;
+struct msg;
+struct request;
 struct store_case_meta;
-struct store_device;
-struct worker;
 
 /* One CaseInfo to send: "info" points into the strings here. */
 struct cases_reply {
@@ -39,15 +37,14 @@ struct cases_reply {
 void	cases_info_fill(struct cases_reply *c,
 	    const struct store_case_meta *m, int64_t today);
 
-/* 1 if "req" is a message cases_handle() answers. */
-int	cases_wants(const wire_env *req);
-
 /*
- * Handle one lifecycle request and append the reply (or a typed Error)
- * to "out".  Returns 0, or a CS_ERR_* after which the connection must
- * be closed (allocation failure, reply too large).
+ * The handlers of the dispatch table (dispatch.c): CaseState,
+ * CaseInfoRequest and CaseListRequest, each answered with a CaseInfo,
+ * a CaseList or a typed Error.  0, or a CS_ERR_* after which the
+ * connection must be closed (allocation failure, reply too large).
  */
-int	cases_handle(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+int	cases_state(struct request *, const struct msg *);
+int	cases_info(struct request *, const struct msg *);
+int	cases_list(struct request *, const struct msg *);
 
 #endif /* CASES_H */

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "errors.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_transfer.h"
@@ -47,8 +48,7 @@ glass_cb(const struct store_glass *g, void *arg)
 }
 
 int
-glass_list(struct worker *w, const struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+glass_list(struct request *rq, const struct msg *req)
 {
 	struct msg_glass_list_request	 q;
 	struct msg_glass_list		 gl;
@@ -56,19 +56,18 @@ glass_list(struct worker *w, const struct store_device *dev,
 	struct msg_out			 o;
 	int				 r, more = 0;
 
+	if ((r = msg_get_glass_list_request(req, &q)) != 0)
+		return r;
 	memset(&l, 0, sizeof(l));
 	l.max = MSG_GLASS_USES_MAX;
-	if (msg_get_glass_list_request(req, &q) != 0)
-		return wire_refuse(out, msg_id(req), CS_ERR_FORMAT,
-		    WERR_UNSPECIFIED, "glass list", NULL);
 	if ((l.g = calloc(l.max, sizeof(*l.g))) == NULL ||
 	    (l.u = calloc(l.max, sizeof(*l.u))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = store_glass_seen(w->st, &dev->user, q.after, l.max,
+	if ((r = store_glass_seen(rq->w->st, &rq->dev->user, q.after, l.max,
 	    glass_cb, &l, &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : wire_refuse(out, msg_id(req), r,
+		r = r == CS_ERR_ALLOC ? r : wire_refuse(rq->out, rq->id, r,
 		    WERR_UNSPECIFIED, "glass list", NULL);
 		goto out;
 	}
@@ -76,7 +75,7 @@ glass_list(struct worker *w, const struct store_device *dev,
 	gl.n_uses = l.n;
 	gl.more = more;
 	o = msg_out_glass_list(&gl);
-	r = msg_encode(msg_id(req), &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	free(l.g);
 	free(l.u);
