@@ -46,7 +46,12 @@ struct db_record {
 	char		 author_name[MARKER_NAME_MAX + 1];
 };
 
-/* Create the tables if they are missing. */
+/*
+ * Bring the local tables (all of the client's: db_schema.c) to the
+ * version this program knows, and set the connection's pragmas.  Safe
+ * to call again (and inside a transaction).  A database of a newer
+ * version is refused: CS_ERR_FORMAT.
+ */
 int	db_init(sqlite3 *);
 
 /* Prepare "sql"; on failure the error is logged, *s is NULL, CS_ERR_DB. */
