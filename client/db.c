@@ -532,7 +532,6 @@ db_self_get(sqlite3 *db, char id[MARKER_ID_MAX + 1],
 	return ret;
 }
 
-
 int
 db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 {

@@ -45,6 +45,7 @@ db_mirror_get(sqlite3 *db, const char *record_id, int64_t *version,
 	db_put(s);
 	return ret;
 }
+
 /*
  * merge3(base = mirror, mine = local, theirs = srv), encoded into *out.
  * Mine's side was written here, by this laptop's user, at the time of
@@ -245,6 +246,7 @@ db_conflict(sqlite3 *db, const struct db_change *c,
 	}
 	return db_meet(db, cur, nconflicts);
 }
+
 static int
 db_is_reoffered(sqlite3 *db, const char *record_id, int *yes)
 {

@@ -316,7 +316,6 @@ db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 	return db_run_record(db, db_mirror_put, &m);
 }
 
-
 int
 db_rejected(sqlite3 *db, const struct db_change *c)
 {

@@ -34,7 +34,6 @@ struct vault {
 	char			 token[VAULT_TOKEN_LEN];
 };
 
-
 int
 vault_sqlite_err(int rc)
 {

@@ -747,7 +747,6 @@ test_merge_authors(void)
 	TEST_DONE();
 }
 
-
 int
 main(void)
 {

@@ -485,7 +485,6 @@ test_checkpoint_thread(void)
 	TEST_DONE();
 }
 
-
 static void
 test_harden(void)
 {

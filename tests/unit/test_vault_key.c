@@ -156,7 +156,6 @@ test_secrets(void)
 	TEST_DONE();
 }
 
-
 static void
 test_passphrase_input(void)
 {
