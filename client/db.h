@@ -8,8 +8,10 @@
  *   outbox     pending changes, in order, each with its idempotency key
  *   sync_state the pull cursor and the hybrid logical clock
  *
- * db.c is the only client file with SQL for these tables.  Functions
- * return 0 or a negative CS_ERR_*.
+ * db.c, db_outbox.c and db_mirror.c (db_int.h) are the only client
+ * files with SQL for these tables; db_schema.c creates every table of
+ * the client's, in numbered versions.  Functions return 0 or a negative
+ * CS_ERR_*.
  */
 #ifndef DB_H
 #define DB_H

@@ -326,6 +326,17 @@ ra_possible(void)
 /* NROWS rows, closed (no WAL): made by vt_pristine() or its test. */
 static char	pristine[PATH_MAX];
 
+/* A copy of "pristine" in a new directory. */
+static inline void
+copy_pristine(char *d, size_t len)
+{
+	const char *const	names[] = { VAULT_KEY_FILE, VAULT_DB_FILE,
+	    HEAD_FILE, NULL };
+
+	newdir(d, len);
+	copy_files(pristine, d, names);
+}
+
 /* Make "pristine" (test_vault.c's first test makes it with checks). */
 static inline void
 vt_pristine(void)

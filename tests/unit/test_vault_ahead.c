@@ -2,7 +2,7 @@
 /*
  * test_vault_ahead.c - unit tests for the read-ahead of sequential
  * scans (client/vault_ahead.c) under the VFS (client/vault.c): every
- * call that must empty it, partial rollbacks, a tampered page reported
+ * call that must empty it, a tampered page reported
  * exactly when SQLite reaches it, interleaved scans, scans during
  * writes and checkpoints by another connection or process, and scans
  * after the connection's own writes.
@@ -83,16 +83,6 @@ want_x(char *dst, size_t len, int id)
 
 	want_one(s, sizeof(s), id);
 	ASSERT_INT_EQ(str_fmt(dst, len, "x%s", s), 0);
-}
-
-static void
-copy_pristine(char *d, size_t len)
-{
-	const char *const	names[] = { VAULT_KEY_FILE, VAULT_DB_FILE,
-	    HEAD_FILE, NULL };
-
-	newdir(d, len);
-	copy_files(pristine, d, names);
 }
 
 static void
@@ -259,84 +249,6 @@ ra_boundary(sqlite3_file *a, sqlite3_file *b, int how)
 	free(p);
 	free(orig);
 	free(mod);
-}
-
-/*
- * Partial rollback (vault_head.c): pages put back from an older copy
- * of the same vault authenticate, but are not the versions the page
- * list holds.
- */
-static void
-test_rollback_pages(void)
-{
-	const char *const	 names[] = { VAULT_KEY_FILE, VAULT_DB_FILE,
-	    HEAD_FILE, NULL };
-	struct vault		*v = NULL;
-	struct buf		*old, *cur;
-	uint8_t			*x;
-	uint8_t			*p = NULL;
-	char			 d[PATH_MAX], o[PATH_MAX], f[PATH_MAX];
-	size_t			 len, plen = 0, i, diff = 0;
-	int			 n;
-
-	TEST_START("partial rollback: pages from an older copy, a missing "
-	    "page list: CS_ERR_TAMPERED; a vault without one adopts it");
-	copy_pristine(d, sizeof(d));
-	newdir(o, sizeof(o));
-	copy_files(d, o, names);		/* the older copy */
-	ASSERT_INT_EQ(vault_open(d, PASS, PASSLEN, &v), 0);
-	exec_ok(vault_db(v), "UPDATE t SET body = 'changed' WHERE id < 300");
-	vault_close(v);
-	path_of(f, sizeof(f), o, VAULT_DB_FILE);
-	old = slurp(f);
-	path_of(f, sizeof(f), d, VAULT_DB_FILE);
-	cur = slurp(f);
-	ASSERT_INT_EQ(buf_len(old), buf_len(cur));
-	len = buf_len(cur);
-	ASSERT_PTR_NE(x = malloc(len), NULL);
-	/* every changed page but one put back: still caught */
-	memcpy(x, buf_ptr(cur), len);
-	for (i = 0; i < len / PG; i++) {
-		if (memcmp(buf_ptr(old) + i * PG, buf_ptr(cur) + i * PG,
-		    PG) == 0)
-			continue;
-		if (diff++ > 0)
-			memcpy(x + i * PG, buf_ptr(old) + i * PG, PG);
-	}
-	ASSERT_INT_GE(diff, 2);
-	spit(f, x, len);
-	ASSERT_INT_EQ(open_and_read(d, &n), CS_ERR_TAMPERED);
-	/* the whole older file with the current list */
-	spit(f, buf_ptr(old), len);
-	ASSERT_INT_EQ(open_and_read(d, &n), CS_ERR_TAMPERED);
-	/* and without the list, which the vault had: refused too */
-	path_of(f, sizeof(f), d, HEAD_FILE);
-	ASSERT_INT_EQ(unlink(f), 0);
-	ASSERT_INT_EQ(open_and_read(d, &n), CS_ERR_TAMPERED);
-	/*
-	 * The older copy whole, with its own list, opens: consistent (a
-	 * whole vault put back is for the sync counter to find).
-	 */
-	copy_files(o, d, names);
-	ASSERT_INT_EQ(open_and_read(d, &n), 0);
-	/* a vault from before the list: no secret, no file; adopted */
-	ASSERT_INT_EQ(vault_open(d, PASS, PASSLEN, &v), 0);
-	ASSERT_INT_EQ(vault_secret_del(v, VAULT_HEAD_SECRET), 0);
-	vault_close(v);
-	ASSERT_INT_EQ(unlink(f), 0);
-	ASSERT_INT_EQ(open_and_read(d, &n), 0);
-	ASSERT_INT_EQ(n, NROWS);
-	ASSERT_INT_GE(file_size(d, HEAD_FILE), 32 + 16 + 32);
-	ASSERT_INT_EQ(vault_open(d, PASS, PASSLEN, &v), 0);
-	ASSERT_INT_EQ(vault_secret_get(v, VAULT_HEAD_SECRET, &p, &plen), 0);
-	vault_secret_free(p, plen);
-	vault_close(v);
-	free(x);
-	buf_free(old);
-	buf_free(cur);
-	rm_rf(d);
-	rm_rf(o);
-	TEST_DONE();
 }
 
 static void
@@ -778,7 +690,6 @@ main(void)
 {
 	vt_start("test_vault_ahead");
 	vt_pristine();
-	test_rollback_pages();
 	test_readahead_scan();
 	test_readahead_boundaries();
 	test_readahead_tamper();
