@@ -21,9 +21,9 @@ struct vault_ring;
  * The read-ahead state of one open file, embedded in struct vfile
  * (vault_file.h) and zeroed with it when the file is opened; only the
  * main file ever gets a ring.  All of it belongs to the thread SQLite
- * calls the VFS on: the worker thread sees only the ring.  ra_real, ra_keys and
- * ra_pgsz are the file's (set by vault.c when it opens the file); the
- * other fields are vault_ahead.c's.
+ * calls the VFS on: the worker thread sees only the ring.  ra_real,
+ * ra_keys and ra_pgsz are the file's (set by vault.c when it opens the
+ * file); the other fields are vault_ahead.c's.
  */
 struct vault_ahead {
 	sqlite3_file		*ra_real;	/* the real file (borrowed) */
