@@ -123,12 +123,6 @@ static char		top[PATH_MAX];
 static struct vault	*vault;
 static sqlite3		*db;
 
-static void
-rid(char out[DB_UUID_LEN + 1], unsigned n)
-{
-	snprintf(out, DB_UUID_LEN + 1, "%08x-0000-4000-8000-000000000000", n);
-}
-
 /* A record of "kind" in "case_id" with field "a" = "value". */
 static void
 rec(struct db_record *r, const char *id, const char *case_id,
@@ -189,22 +183,6 @@ local_is(const char *id, int64_t version, const char *value)
 	yes = r.version == version && field_is(r.body, r.body_len, value);
 	db_record_clear(&r);
 	return yes;
-}
-
-static int64_t
-rows(const char *sql, const char *id)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 n;
-
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (id != NULL)
-		ASSERT_INT_EQ(sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC),
-		    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
 }
 
 static int64_t
@@ -271,25 +249,13 @@ push_ok(struct db_change *c, int64_t version)
 static void
 open_db(void)
 {
-	sqlite3_stmt	*s = NULL;
-	uint8_t		 key[32];
-
 	tdb_start("test_db", top);
 	vault = tdb_vault(top, "v", 1);
 	db = vault_db(vault);
 	ASSERT_INT_EQ(db_init(db), 0);
 	ASSERT_INT_EQ(keys_init(db), 0);
 	/* CASE1's key is here, CASE2's is not */
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO case_keys(case_id,"
-	    " epoch, key, confirmed) VALUES (?1, 1, ?2, 1)", -1, &s, NULL),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_text(s, 1, CASE1, -1, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_blob(s, 2, key, 32, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
+	tdb_case_key(db, CASE1);
 }
 
 static void
@@ -317,18 +283,18 @@ test_local_write(void)
 
 	TEST_START("db_local_write: the record and one outbox row; edits "
 	    "before a take fold into it; limits");
-	rid(r1, 1);
-	rid(j1, 2);
+	tdb_rid(r1, 1);
+	tdb_rid(j1, 2);
 	ASSERT_INT_EQ(db_record_get(db, r1, &r), CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(put(r1, CASE1, "note", "one"), 0);
 	ASSERT_TRUE(local_is(r1, 0, "one"));
 	ASSERT_INT_EQ(outbox_n(), 1);
 	/* never synced: no merge base */
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM mirror", NULL), 0);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM mirror", NULL), 0);
 	ASSERT_INT_EQ(put(r1, CASE1, "note", "two"), 0);
 	ASSERT_TRUE(local_is(r1, 0, "two"));
 	ASSERT_INT_EQ(outbox_n(), 1);
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM outbox WHERE record_id = ?1"
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1"
 	    " AND sent = 0", r1), 1);
 
 	/* a record keeps its case and kind; append-only kinds are once */
@@ -360,8 +326,8 @@ test_outbox_until_acked(void)
 
 	TEST_START("outbox: an edit stays until acknowledged; a retry is "
 	    "the same change; a later edit waits its turn");
-	rid(r1, 1);
-	rid(j1, 2);
+	tdb_rid(r1, 1);
+	tdb_rid(j1, 2);
 	take(r1, 2, &c);
 	memcpy(first, c.change_id, sizeof(first));
 	ASSERT_INT_EQ(c.rec.version, 0);
@@ -369,7 +335,7 @@ test_outbox_until_acked(void)
 	db_record_clear(&c.rec);
 	/* taken is not acknowledged: still there, now sent */
 	ASSERT_INT_EQ(outbox_n(), 2);
-	ASSERT_INT_EQ(rows("SELECT sent FROM outbox WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT sent FROM outbox WHERE record_id = ?1",
 	    r1), 1);
 	/* the sync failed: the retry is the same change, same content */
 	take(r1, 2, &c);
@@ -386,7 +352,7 @@ test_outbox_until_acked(void)
 	push_ok(&c, 5);
 	ASSERT_INT_EQ(outbox_n(), 2);
 	ASSERT_TRUE(local_is(r1, 5, "three"));
-	ASSERT_INT_EQ(rows("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r1), 5);
 	take(r1, 2, &d);
 	ASSERT_TRUE(strcmp(d.change_id, first) != 0);
@@ -398,7 +364,7 @@ test_outbox_until_acked(void)
 	/* all acknowledged: clean, no merge base kept */
 	ASSERT_INT_EQ(outbox_n(), 0);
 	ASSERT_TRUE(local_is(r1, 6, "three"));
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM mirror", NULL), 0);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM mirror", NULL), 0);
 	take(NULL, 0, NULL);
 	TEST_DONE();
 }
@@ -456,8 +422,8 @@ test_pull(void)
 	TEST_START("pull: a clean record is replaced; an edited one takes "
 	    "only a newer version than its base, merged; a conflict keeps "
 	    "both");
-	rid(r1, 1);
-	rid(r3, 3);
+	tdb_rid(r1, 1);
+	tdb_rid(r3, 3);
 	/* clean: the server's record replaces ours, a new one appears */
 	ASSERT_INT_EQ(pull(r1, 8, "srv", 0), 0);
 	ASSERT_TRUE(local_is(r1, 8, "srv"));
@@ -466,18 +432,18 @@ test_pull(void)
 	ASSERT_INT_EQ(outbox_n(), 0);
 	/* a deletion from the server removes a clean record */
 	ASSERT_INT_EQ(pull(r3, 10, "new", 1), 0);
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM records WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM records WHERE record_id ="
 	    " ?1", r3), 0);
 
 	/* an edit: the merge base is the server's version 8 */
 	ASSERT_INT_EQ(put(r1, CASE1, "note", "mine"), 0);
-	ASSERT_INT_EQ(rows("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r1), 8);
 	/* the same version or an older one again: nothing changes */
 	ASSERT_INT_EQ(pull(r1, 8, "other", 0), 0);
 	ASSERT_INT_EQ(pull(r1, 7, "older", 0), 0);
 	ASSERT_TRUE(local_is(r1, 8, "mine"));
-	ASSERT_INT_EQ(rows("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r1), 8);
 	ASSERT_INT_EQ(outbox_n(), 1);
 	conflicts_of(r1, &k);
@@ -491,7 +457,7 @@ test_pull(void)
 	ASSERT_INT_EQ(k.theirs, 1);
 	/* on top of the server's version, queued again, base moved on */
 	ASSERT_TRUE(local_is(r1, 11, "theirs"));
-	ASSERT_INT_EQ(rows("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r1), 11);
 	ASSERT_INT_EQ(outbox_n(), 1);
 	take(r1, 1, &c);
@@ -514,8 +480,8 @@ test_push_answers(void)
 
 	TEST_START("push answers: a newer version on the server is merged "
 	    "and queued on it; a refused change leaves the outbox only");
-	rid(r4, 4);
-	rid(r5, 5);
+	tdb_rid(r4, 4);
+	tdb_rid(r5, 5);
 	ASSERT_INT_EQ(put(r4, CASE1, "note", "base"), 0);
 	take(r4, 1, &c);
 	push_ok(&c, 20);
@@ -534,7 +500,7 @@ test_push_answers(void)
 	ASSERT_INT_EQ(k.theirs, 1);
 	ASSERT_TRUE(local_is(r4, 21, "theirs"));
 	/* the conflicted change is settled; the merge is a new one */
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM outbox WHERE change_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE change_id ="
 	    " ?1", c.change_id), 0);
 	db_record_clear(&c.rec);
 	take(r4, 1, &c);
@@ -550,7 +516,7 @@ test_push_answers(void)
 	db_record_clear(&c.rec);
 	ASSERT_INT_EQ(outbox_n(), 0);
 	ASSERT_TRUE(local_is(r5, 0, "refused"));
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM mirror WHERE record_id = ?1",
 	    r5), 0);
 	TEST_DONE();
 }
@@ -566,8 +532,8 @@ test_keyless_purge_state(void)
 
 	TEST_START("keyless changes wait, counted; a purge removes one case "
 	    "only; cursors, digest");
-	rid(r6, 6);
-	rid(r7, 7);
+	tdb_rid(r6, 6);
+	tdb_rid(r7, 7);
 	ASSERT_INT_EQ(put(r6, CASE2, "note", "no key yet"), 0);
 	ASSERT_INT_EQ(outbox_n(), 1);
 	ASSERT_INT_EQ(db_outbox_keyless(db, &n), 0);
@@ -580,7 +546,7 @@ test_keyless_purge_state(void)
 	push_ok(&c, 30);
 
 	ASSERT_INT_EQ(db_digest(db, &count, h1), 0);
-	ASSERT_INT_EQ(count, rows("SELECT count(*) FROM records WHERE"
+	ASSERT_INT_EQ(count, tdb_count(db, "SELECT count(*) FROM records WHERE"
 	    " deleted = 0", NULL));
 	ASSERT_INT_EQ(db_digest(db, &count2, h2), 0);
 	ASSERT_INT_EQ(count2, count);
@@ -595,9 +561,9 @@ test_keyless_purge_state(void)
 	ASSERT_INT_EQ(db_record_get(db, r6, &c.rec), CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(outbox_n(), 0);
 	/* CASE2 had one of them */
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM records WHERE case_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM records WHERE case_id = ?1",
 	    CASE1), count - 1);
-	ASSERT_INT_EQ(rows("SELECT count(*) FROM records", NULL), count - 1);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM records", NULL), count - 1);
 
 	ASSERT_INT_EQ(db_cursor_get(db, &since, &tie), 0);
 	ASSERT_INT_EQ(since, 0);

@@ -74,19 +74,54 @@ tdb_remove(const char *top, const char *name)
 	ASSERT_INT_EQ(rmdir(p), 0);
 }
 
-/* The one integer a query gives. */
+/* The one integer a query gives, with text ?1 = "id" if not NULL. */
 static inline int64_t
-tdb_int(sqlite3 *db, const char *sql)
+tdb_count(sqlite3 *db, const char *sql, const char *id)
 {
 	sqlite3_stmt	*s = NULL;
 	int64_t		 n;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		TEST_FAIL_("%s: %s", sql, sqlite3_errmsg(db));
+	if (id != NULL)
+		ASSERT_INT_EQ(sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC),
+		    SQLITE_OK);
 	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
 	n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+static inline int64_t
+tdb_int(sqlite3 *db, const char *sql)
+{
+	return tdb_count(db, sql, NULL);
+}
+
+/* Record id number "n". */
+static inline void
+tdb_rid(char out[37], unsigned n)
+{
+	snprintf(out, 37, "%08x-0000-4000-8000-000000000000", n);
+}
+
+/* A random confirmed key of epoch 1 for "case_id" (keys.c's table). */
+static inline void
+tdb_case_key(sqlite3 *db, const char *case_id)
+{
+	sqlite3_stmt	*s = NULL;
+	uint8_t		 key[32];
+
+	randombytes_buf(key, sizeof(key));
+	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO case_keys(case_id,"
+	    " epoch, key, confirmed) VALUES (?1, 1, ?2, 1)", -1, &s, NULL),
+	    SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC),
+	    SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_bind_blob(s, 2, key, 32, SQLITE_STATIC),
+	    SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
 }
 
 static inline void
