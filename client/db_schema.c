@@ -156,6 +156,7 @@ static const char db_schema_v1[] =
     "CREATE TABLE IF NOT EXISTS glass_seen ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " after INTEGER NOT NULL);";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 };
