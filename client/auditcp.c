@@ -66,8 +66,9 @@ auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
 
 	*have = 0;
 	memset(cp, 0, sizeof(*cp));
-	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT size, root, time, pk FROM"
-	    " audit_checkpoint WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT size, root,"
+	    " time, pk FROM audit_checkpoint WHERE id = 1", -1, &s, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
 		r = 0;

@@ -132,8 +132,8 @@ glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
 	int		 r;
 
 	*n = 0;
-	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT after FROM glass_seen WHERE"
-	    " id = 1", -1, &s, NULL) != SQLITE_OK) {
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT after FROM"
+	    " glass_seen WHERE id = 1", -1, &s, NULL) != SQLITE_OK) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		return CS_ERR_DB;
