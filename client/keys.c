@@ -16,8 +16,6 @@
 #include "keys_int.h"
 #include "log.h"
 #include "util.h"
-#include "wire.h"
-#include "wire_keys.h"
 
 static const char keys_schema[] =
     "CREATE TABLE IF NOT EXISTS e2e_self ("
