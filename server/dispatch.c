@@ -44,13 +44,6 @@ h_transfer(struct request *rq, const struct msg *m)
 }
 
 static int
-h_keys(struct request *rq, const struct msg *m)
-{
-	return keys_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
 h_renew(struct request *rq, const struct msg *m)
 {
 	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
@@ -103,10 +96,10 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_TEAM_ASSIGN, DEVICE, h_transfer, NULL, 1),
 	ROUTE(MSG_GLASS_REQUEST, DEVICE, h_transfer, NULL, 1),
 	ROUTE(MSG_GLASS_LIST_REQUEST, DEVICE, h_transfer, NULL, 0),
-	ROUTE(MSG_KEY_PUBLISH, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_GRANTS, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, h_keys, NULL, 0),
+	ROUTE(MSG_KEY_PUBLISH, DEVICE, keys_publish, NULL, 0),
+	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, keys_sync_request, NULL, 0),
+	ROUTE(MSG_KEY_GRANTS, DEVICE, keys_grants, NULL, 0),
+	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, keys_backup_update, NULL, 0),
 };
 
 const struct request_route *

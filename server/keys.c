@@ -26,8 +26,8 @@
 #include "util.h"
 #include "msg.h"
 #include "msg_keys.h"
+#include "request.h"
 #include "wire.h"		/* wire_refuse */
-#include "wire_keys.h"		/* wire_keys_msg */
 
 #define KEYS_USERS_MAX	(KEYS_GRANTS_MAX + KEYS_NEEDS_MAX + 2)
 
@@ -58,12 +58,6 @@ struct keys_reply {
 	size_t				 nusers;
 	struct store			*st;
 };
-
-int
-keys_wants(const wire_env *req)
-{
-	return wire_keys_msg(req);
-}
 
 static void
 keys_userkey(struct msg_user_key *m, const struct e2e_usercert *c)
@@ -331,10 +325,12 @@ keys_sync_own(struct keys_reply *k, int64_t user_id)
 	return 0;
 }
 
+/* The KeySyncResponse to this user of grants after "since". */
 static int
-keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
-    int64_t since, size_t max_frame, struct buf *out)
+keys_sync(struct request *rq, int64_t since)
 {
+	struct worker		*w = rq->w;
+	int64_t			 user_id = rq->dev->user.id;
 	struct keys_reply	 k;
 	struct msg_out		 o;
 	int			 more = 0, r;
@@ -344,21 +340,21 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 	memset(&k, 0, sizeof(k));
 	k.st = w->st;
 	k.resp.cursor = since;
-	if ((r = keys_sync_own(&k, dev->user.id)) != 0)
+	if ((r = keys_sync_own(&k, user_id)) != 0)
 		goto out;
-	if (k.resp.has_mine && ((r = store_grants_to(w->st, dev->user.id,
+	if (k.resp.has_mine && ((r = store_grants_to(w->st, user_id,
 	    since, KEYS_GRANTS_MAX, keys_grant_cb, &k, &more)) != 0 ||
-	    (r = store_key_needs(w->st, dev->user.id, KEYS_NEEDS_MAX,
+	    (r = store_key_needs(w->st, user_id, KEYS_NEEDS_MAX,
 	    keys_need_cb, &k)) != 0))
 		goto out;
 	k.resp.more = k.resp.has_mine && more;
 	o = msg_out_key_sync_response(&k.resp);
-	r = msg_encode(id, &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	if (r != 0 && r != CS_ERR_ALLOC && r != CS_ERR_TOO_LARGE) {
-		log_warnx("keys: sync for device %lld: %s", (long long)dev->id,
-		    cs_err(r));
-		r = wire_refuse(out, id, r,
+		log_warnx("keys: sync for device %lld: %s",
+		    (long long)rq->dev->id, cs_err(r));
+		r = wire_refuse(rq->out, rq->id, r,
 		    WERR_UNSPECIFIED, "key sync",
 		    NULL);
 	}
@@ -366,10 +362,20 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 	return r;
 }
 
+int
+keys_sync_request(struct request *rq, const struct msg *m)
+{
+	int64_t	since;
+
+	if (msg_get_key_sync_request(m, &since) != 0)
+		return wire_refuse(rq->out, rq->id, CS_ERR_PROTOCOL,
+		    WERR_BAD_REQUEST, "keys", "not a request");
+	return keys_sync(rq, since);
+}
+
 /* "Key published" in the audit log, with the keys' SHA-256. */
 static void
-keys_audit_publish(struct worker *w, const struct store_device *dev,
-    const struct e2e_usercert *c, int ok)
+keys_audit_publish(struct request *rq, const struct e2e_usercert *c, int ok)
 {
 	struct audit_entry	e;
 	uint8_t			h[32];
@@ -382,22 +388,23 @@ keys_audit_publish(struct worker *w, const struct store_device *dev,
 	crypto_hash_sha256_final(&s, h);
 	hex_encode(hex, h, 16);
 	audit_entry_init(&e, "user_key_publish", AUDIT_CREATE, ok);
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, rq->dev, rq->peer);
 	audit_set(e.object_type, "user_key");
-	audit_set(e.object_id, dev->user.name);
+	audit_set(e.object_id, rq->dev->user.name);
 	audit_set(e.basis, "own keys");
 	(void)str_fmt(e.detail, sizeof(e.detail), "keys_sha256=%s", hex);
-	audit_add(w, &e, 1, 1);
+	audit_add(rq->w, &e, 1, 1);
 }
 
-static int
-keys_publish(struct worker *w, const struct store_device *dev,
-    const struct msg *m, size_t max_frame, struct buf *out)
+int
+keys_publish(struct request *rq, const struct msg *m)
 {
-	struct msg_key_publish	p;
-	struct e2e_usercert	c;
-	uint32_t		id = msg_id(m);
-	int			r;
+	const struct store_device	*dev = rq->dev;
+	struct msg_key_publish		 p;
+	struct e2e_usercert		 c;
+	struct buf			*out = rq->out;
+	uint32_t			 id = rq->id;
+	int				 r;
 
 	memset(&c, 0, sizeof(c));
 	if (msg_get_key_publish(m, &p) != 0 ||
@@ -409,22 +416,22 @@ keys_publish(struct worker *w, const struct store_device *dev,
 	memcpy(c.box_pk, p.box_pk.p, E2E_PK_LEN);
 	memcpy(c.sign_pk, p.sign_pk.p, E2E_PK_LEN);
 	c.issued = time_now();
-	r = signer_usercert_sign(w->srv->signer, &c);
+	r = signer_usercert_sign(rq->w->srv->signer, &c);
 	if (r == 0)
-		r = store_key_publish(w->st, dev->user.id, &c,
+		r = store_key_publish(rq->w->st, dev->user.id, &c,
 		    p.key_backup.p);
 	if (r == CS_ERR_EXISTS)
 		return wire_refuse(out, id, r,
 		    WERR_STATE, "key publish",
 		    "this user's keys are published already");
-	keys_audit_publish(w, dev, &c, r == 0);
+	keys_audit_publish(rq, &c, r == 0);
 	if (r != 0)
 		return wire_refuse(out, id, r,
 		    WERR_UNSPECIFIED, "key publish",
 		    NULL);
 	log_info("keys: user %lld published keys (device %lld)",
 	    (long long)dev->user.id, (long long)dev->id);
-	return keys_sync(w, dev, id, INT64_MAX, max_frame, out);
+	return keys_sync(rq, INT64_MAX);
 }
 
 /*
@@ -434,10 +441,11 @@ keys_publish(struct worker *w, const struct store_device *dev,
  * keys, so a device of the user that has none (or anyone else) cannot
  * replace the backup with one that does not open.
  */
-static int
-keys_backup_update(struct worker *w, const struct store_device *dev,
-    const struct msg *m, size_t max_frame, struct buf *out)
+int
+keys_backup_update(struct request *rq, const struct msg *m)
 {
+	const struct store_device	*dev = rq->dev;
+	struct worker			*w = rq->w;
 	struct msg_key_backup_update	 u;
 	struct audit_entry		 e;
 	struct e2e_usercert		 c;
@@ -447,7 +455,7 @@ keys_backup_update(struct worker *w, const struct store_device *dev,
 	/* wire_keys.c checked both lengths */
 	code = WERR_UNSPECIFIED;
 	if ((r = msg_get_key_backup_update(m, &u)) != 0)
-		return wire_refuse(out, msg_id(m), CS_ERR_INTERNAL,
+		return wire_refuse(rq->out, rq->id, CS_ERR_INTERNAL,
 		    WERR_UNSPECIFIED, "key backup", NULL);
 	if ((r = store_key_get(w->st, dev->user.id, &c, NULL)) ==
 	    CS_ERR_NOT_FOUND) {
@@ -461,7 +469,7 @@ keys_backup_update(struct worker *w, const struct store_device *dev,
 		r = store_key_backup_set(w->st, dev->user.id,
 		    u.key_backup.p);
 	audit_entry_init(&e, "user_key_backup", AUDIT_UPDATE, r == 0);
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, dev, rq->peer);
 	audit_set(e.object_type, "user_key");
 	audit_set(e.object_id, dev->user.name);
 	audit_set(e.basis, "own keys");
@@ -469,10 +477,10 @@ keys_backup_update(struct worker *w, const struct store_device *dev,
 		(void)str_fmt(e.detail, sizeof(e.detail), "%s", why);
 	audit_add(w, &e, 1, 1);
 	if (r != 0)
-		return wire_refuse(out, msg_id(m), r, code, "key backup", why);
+		return wire_refuse(rq->out, rq->id, r, code, "key backup", why);
 	log_info("keys: user %lld replaced the key backup (device %lld)",
 	    (long long)dev->user.id, (long long)dev->id);
-	return keys_sync(w, dev, msg_id(m), INT64_MAX, max_frame, out);
+	return keys_sync(rq, INT64_MAX);
 }
 
 /* The grants of a KeyGrants request as the store takes them. */
@@ -501,9 +509,9 @@ keys_grants_in(const struct msg_key_grants *kg, struct e2e_grant *g)
 
 /* "key_grant" audit entries of the grants stored; the others refused. */
 static void
-keys_grants_audit(struct worker *w, const struct store_device *dev,
-    const struct e2e_grant *g, const int *res, size_t n,
-    struct audit_entry *e, struct msg_key_grants_ack *ack, uint32_t *refused)
+keys_grants_audit(struct request *rq, const struct e2e_grant *g,
+    const int *res, size_t n, struct audit_entry *e,
+    struct msg_key_grants_ack *ack, uint32_t *refused)
 {
 	size_t	i, ne = 0;
 
@@ -515,7 +523,7 @@ keys_grants_audit(struct worker *w, const struct store_device *dev,
 			continue;
 		}
 		audit_entry_init(&e[ne], "key_grant", AUDIT_CREATE, 1);
-		audit_entry_device(&e[ne], dev, w->peer);
+		audit_entry_device(&e[ne], rq->dev, rq->peer);
 		audit_set(e[ne].client_ref, g[i].case_id);
 		audit_set(e[ne].object_type, "case_key");
 		audit_set(e[ne].object_id, g[i].case_id);
@@ -525,12 +533,11 @@ keys_grants_audit(struct worker *w, const struct store_device *dev,
 		    g[i].epoch);
 		ne++;
 	}
-	audit_add(w, e, ne, 0);
+	audit_add(rq->w, e, ne, 0);
 }
 
-static int
-keys_grants(struct worker *w, const struct store_device *dev,
-    const struct msg *m, size_t max_frame, struct buf *out)
+int
+keys_grants(struct request *rq, const struct msg *m)
 {
 	struct msg_key_grants		 kg;
 	struct msg_key_grants_ack	 ack;
@@ -552,16 +559,16 @@ keys_grants(struct worker *w, const struct store_device *dev,
 	    (e = calloc(n, sizeof(*e))) == NULL ||
 	    (r = keys_grants_in(&kg, g)) != 0)
 		goto out;
-	if ((r = store_grants_put(w->st, &dev->user, g, n, time_now(),
+	if ((r = store_grants_put(rq->w->st, &rq->dev->user, g, n, time_now(),
 	    res)) != 0) {
-		r = wire_refuse(out, msg_id(m), r,
+		r = wire_refuse(rq->out, rq->id, r,
 		    WERR_UNSPECIFIED, "key grants",
 		    NULL);
 		goto out;
 	}
-	keys_grants_audit(w, dev, g, res, n, e, &ack, refused);
+	keys_grants_audit(rq, g, res, n, e, &ack, refused);
 	o = msg_out_key_grants_ack(&ack);
-	r = msg_encode(msg_id(m), &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	msg_key_grants_clear(&kg);
 	free(g);
@@ -569,31 +576,4 @@ keys_grants(struct worker *w, const struct store_device *dev,
 	free(refused);
 	free(e);
 	return r;
-}
-
-int
-keys_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	/* the Envelope as a struct msg, until the session hands one over */
-	const struct msg	*m = (const struct msg *)(const void *)req;
-	int64_t			 since;
-
-	switch (msg_type(m)) {
-	case MSG_KEY_PUBLISH:
-		return keys_publish(w, dev, m, max_frame, out);
-	case MSG_KEY_BACKUP_UPDATE:
-		return keys_backup_update(w, dev, m, max_frame, out);
-	case MSG_KEY_SYNC_REQUEST:
-		if (msg_get_key_sync_request(m, &since) != 0)
-			break;
-		return keys_sync(w, dev, msg_id(m), since, max_frame, out);
-	case MSG_KEY_GRANTS:
-		return keys_grants(w, dev, m, max_frame, out);
-	default:
-		break;
-	}
-	return wire_refuse(out, msg_id(m), CS_ERR_PROTOCOL,
-	    WERR_BAD_REQUEST, "keys",
-	    "not a request");
 }
