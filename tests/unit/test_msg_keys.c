@@ -11,14 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "e2e.h"
 #include "errors.h"
-#include "frame.h"
 #include "msg.h"
 #include "msg_keys.h"
 #include "msg_session.h"
 #include "test.h"
+#include "test_msg.h"
 
 #define CASE_A	"0b7e0a8c-5d1f-4c3e-9a2b-1c2d3e4f5a6b"
 #define CASE_B	"1c8f1b9d-6e2a-4d4f-8b3c-2d3e4f5a6b7c"
@@ -36,26 +35,10 @@ fill(uint8_t *p, size_t n, uint8_t v)
 		p[i] = (uint8_t)(v + i);
 }
 
-/* Encode "o" with id 7 and decode it again: msg_decode()'s result. */
 static int
 roundtrip(const struct msg_out *o, struct msg **out)
 {
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	*out = NULL;
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_PTR_NE(b, NULL);
-	if ((r = msg_encode(7, o, FRAME_MAX_DEFAULT, b)) == 0) {
-		ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-		r = msg_decode(p, len, out);
-		if (r == 0)
-			ASSERT_INT_EQ(msg_id(*out), 7);
-	}
-	buf_free(b);
-	return r;
+	return test_msg_roundtrip(o, 7, out);
 }
 
 static struct msg_bytes
