@@ -546,17 +546,6 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 	return rv;
 }
 
-static int
-ctl_latest_cp(const struct audit_checkpoint *cp, void *arg)
-{
-	struct audit_checkpoint	*last = arg;
-
-	if (last->id == 0 || cp->size > last->size ||
-	    (cp->size == last->size && cp->id > last->id))
-		*last = *cp;
-	return 0;
-}
-
 int
 ctl_audit_export(struct ctl *c, int argc, char **argv)
 {
@@ -580,7 +569,8 @@ ctl_audit_export(struct ctl *c, int argc, char **argv)
 	o.fmt = FMT_NDJSON;
 	o.with_leaf = 1;
 	if ((r = audit_pub_load(c->dir, pk)) != 0 ||
-	    (r = store_audit_checkpoints(st, ctl_latest_cp, &cp)) != 0 ||
+	    ((r = store_audit_latest(st, &cp)) != 0 &&
+	    r != CS_ERR_NOT_FOUND) ||
 	    (r = store_audit_rows_after(st, &q.f, q.after, ctl_print_cb,
 	    &o)) != 0) {
 		ctl_errx("audit export: %s", cs_err(r));
