@@ -470,12 +470,18 @@ ctl_follow_signals(void)
 	return 0;
 }
 
-/* Print new entries every CTL_FOLLOW_MS until SIGINT or SIGTERM. */
+/*
+ * Print new entries every CTL_FOLLOW_MS until SIGINT or SIGTERM.  Each
+ * poll starts after the newest entry that existed at the previous one,
+ * matching or not, so a rare --type does not make it read the same
+ * entries again and again.
+ */
 static int
 ctl_follow(struct store *st, const struct ctl_query *q, struct ctl_out *o)
 {
-	struct timespec	ts;
-	int		r;
+	struct merkle_frontier	f;
+	struct timespec		ts;
+	int			r;
 
 	ts.tv_sec = CTL_FOLLOW_MS / 1000;
 	ts.tv_nsec = (long)(CTL_FOLLOW_MS % 1000) * 1000000L;
@@ -488,11 +494,15 @@ ctl_follow(struct store *st, const struct ctl_query *q, struct ctl_out *o)
 			return CTL_EXIT_FAIL;
 		if (ctl_stop)
 			break;
-		if ((r = store_audit_rows_after(st, &q->f, o->last,
+		/* the size first: entries up to it are all read below */
+		if ((r = store_audit_state(st, &f)) != 0 ||
+		    (r = store_audit_rows_after(st, &q->f, o->last,
 		    ctl_print_cb, o)) != 0) {
 			ctl_errx("audit query: %s", cs_err(r));
 			return CTL_EXIT_FAIL;
 		}
+		if ((int64_t)f.size - 1 > o->last)
+			o->last = (int64_t)f.size - 1;
 	}
 	return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
