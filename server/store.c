@@ -27,15 +27,10 @@
 #include "metrics.h"
 #include "store.h"
 #include "store_int.h"
-#include "store_keys.h"
-#include "store_late.h"
-#include "store_renew.h"
-#include "store_restore.h"
 #include "wire_keys.h"
 #include "token.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION	1
 #define STORE_ADDR_MAX		128
 #define STORE_FAIL_KEEP		86400	/* enroll failures kept one day */
 
@@ -47,46 +42,6 @@ static const char *const store_roles[] = {
 	"auditor",
 	"beheerder",
 };
-
-static const char store_schema[] =
-    "CREATE TABLE meta ("
-    " key TEXT PRIMARY KEY NOT NULL,"
-    " value INTEGER NOT NULL);"
-    "CREATE TABLE offices ("
-    " id INTEGER PRIMARY KEY,"
-    " name TEXT NOT NULL UNIQUE,"
-    " region TEXT);"
-    "CREATE TABLE users ("
-    " id INTEGER PRIMARY KEY,"
-    " name TEXT NOT NULL UNIQUE,"
-    " role TEXT NOT NULL CHECK (role IN ('jeugdbeschermer',"
-    "  'gedragswetenschapper', 'teamleider', 'auditor', 'beheerder')),"
-    " office_id INTEGER NOT NULL REFERENCES offices(id));"
-    "CREATE TABLE enroll_tokens ("
-    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " device_name TEXT NOT NULL,"
-    " created_at INTEGER NOT NULL,"
-    " expires_at INTEGER NOT NULL,"
-    " used_at INTEGER,"
-    " failures INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE devices ("
-    " id INTEGER PRIMARY KEY,"
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " name TEXT NOT NULL,"
-    " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
-    " enrolled_at INTEGER NOT NULL,"
-    " cert_not_after INTEGER NOT NULL,"
-    " revoked_at INTEGER);"
-    "CREATE INDEX devices_user ON devices(user_id);"
-    "CREATE TABLE enroll_failures ("
-    " addr TEXT NOT NULL,"
-    " at INTEGER NOT NULL);"
-    "CREATE INDEX enroll_failures_addr_at ON enroll_failures(addr, at);"
-    STORE_SYNC_SCHEMA
-    "INSERT INTO meta(key, value) VALUES ('schema_version', 1),"
-    " ('revocation_gen', 0), ('seq', 0);";
 
 /* The columns store_device_row() reads, in order. */
 #define STORE_DEVICE_SELECT						\
@@ -351,7 +306,6 @@ store_open(const char *path, int create, struct store **out)
 {
 	struct store	*st = NULL;
 	char		 aux[4096];
-	int64_t		 version;
 	int		 fd, created = 0, flags, r = CS_ERR_DB;
 
 	*out = NULL;
@@ -387,37 +341,7 @@ store_open(const char *path, int create, struct store **out)
 	}
 	if ((r = store_setup(st)) != 0)
 		goto out;
-	if (created) {
-		if ((r = store_begin(st)) != 0)
-			goto out;
-		if (sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			store_log(st, "schema");
-			r = CS_ERR_DB;
-			goto out;
-		}
-		if ((r = store_commit(st)) != 0)
-			goto out;
-	}
-	if ((r = store_meta_get(st, "schema_version", &version)) != 0)
-		goto out;
-	if (version != STORE_SCHEMA_VERSION) {
-		log_warnx("store: %s: schema version %lld, expected %d", path,
-		    (long long)version, STORE_SCHEMA_VERSION);
-		r = CS_ERR_DB;
-		goto out;
-	}
-	if ((r = store_audit_schema(st)) != 0)	/* store_audit.c */
-		goto out;
-	if ((r = store_transfer_schema(st)) != 0)	/* store_transfer.c */
-		goto out;
-	if ((r = store_keys_schema(st)) != 0)	/* store_keys.c */
-		goto out;
-	if ((r = store_late_schema(st)) != 0)	/* store_late.c */
-		goto out;
-	if ((r = store_renew_schema(st)) != 0)	/* store_renew.c */
-		goto out;
-	if ((r = store_restore_schema(st)) != 0)	/* store_restore.c */
+	if ((r = store_schema_migrate(st, path, created)) != 0)
 		goto out;
 	*out = st;
 	st = NULL;	/* transferred */

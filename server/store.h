@@ -52,6 +52,10 @@ struct store_token_info {
  */
 int	store_open(const char *path, int create, struct store **out);
 void	store_close(struct store *);		/* NULL is a no-op */
+/* The schema version this program makes (store_schema.c). */
+int	store_schema_current(void);
+/* The database's schema version (PRAGMA user_version). */
+int	store_schema_version(struct store *, int64_t *version);
 
 /* True if "role" is one of the roles of DESIGN §2. */
 int	store_role_valid(const char *role);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_audit.c - the audit tables (see store_audit.h).  The schema is
- * created with IF NOT EXISTS on every open, so databases made before
- * the audit log existed get it too.  Appends and checkpoints run in
+ * store_audit.c - the audit tables (see store_audit.h; the schema is
+ * in store_schema.c).  Appends and checkpoints run in
  * BEGIN IMMEDIATE transactions: the next leaf index and the frontier
  * are read and written under the write lock, so concurrent workers
  * and casesyncctl never give two entries the same index.
@@ -21,101 +20,11 @@
 #include "store_audit.h"
 #include "store_int.h"
 
-static const char store_audit_sql[] =
-    "CREATE TABLE IF NOT EXISTS audit_log ("
-    " idx INTEGER PRIMARY KEY,"
-    " server_time INTEGER NOT NULL,"
-    " device_time INTEGER NOT NULL,"
-    " action TEXT NOT NULL,"
-    " type TEXT NOT NULL,"
-    " outcome TEXT NOT NULL,"
-    " user_id INTEGER NOT NULL,"
-    " user TEXT NOT NULL,"
-    " role TEXT NOT NULL,"
-    " office TEXT NOT NULL,"
-    " on_behalf_of TEXT NOT NULL,"
-    " purpose TEXT NOT NULL,"
-    " basis TEXT NOT NULL,"
-    " legal_basis TEXT NOT NULL,"
-    " client_ref TEXT NOT NULL,"
-    " object_type TEXT NOT NULL,"
-    " object_id TEXT NOT NULL,"
-    " device_id INTEGER NOT NULL,"
-    " addr TEXT NOT NULL,"
-    " detail TEXT NOT NULL,"
-    " leaf BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS audit_log_client ON audit_log(client_ref);"
-    "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user);"
-    "CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(server_time);"
-    /* every perfect subtree of the tree, for proofs in O(log n) */
-    "CREATE TABLE IF NOT EXISTS audit_nodes ("
-    " a INTEGER NOT NULL, n INTEGER NOT NULL,"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
-    " PRIMARY KEY (n, a)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS audit_state ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " size INTEGER NOT NULL,"
-    " frontier BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
-    " id INTEGER PRIMARY KEY,"
-    " size INTEGER NOT NULL,"
-    " root BLOB NOT NULL,"
-    " at INTEGER NOT NULL,"
-    " pk BLOB NOT NULL,"
-    " sig BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS audit_readlog ("
-    " device_id INTEGER PRIMARY KEY,"
-    " last_n INTEGER NOT NULL,"
-    " last_hash BLOB NOT NULL,"
-    " last_sig BLOB NOT NULL);"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;";
-
 /* The columns store_audit_row() reads, in order. */
 #define STORE_AUDIT_COLS						\
 	"idx, server_time, device_time, action, type, outcome, user_id,"  \
 	" user, role, office, on_behalf_of, purpose, basis, legal_basis," \
 	" client_ref, object_type, object_id, device_id, addr, detail, leaf"
-
-int
-store_audit_schema(struct store *st)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 rc, n = 0, r;
-
-	/* most opens find it there: look before taking the write lock */
-	if ((r = store_prepare(st, "SELECT count(*) FROM sqlite_schema WHERE"
-	    " name IN ('audit_log', 'audit_state', 'audit_checkpoints',"
-	    " 'audit_readlog', 'audit_log_no_update', 'audit_log_no_delete',"
-	    " 'audit_cp_no_update', 'audit_cp_no_delete', 'audit_nodes')",
-	    &s)) != 0)
-		return r;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		store_log(st, __func__);
-		return CS_ERR_DB;
-	}
-	if (n == 9)
-		return 0;
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_audit_sql)) != 0 ||
-	    (r = store_exec(st, "INSERT OR IGNORE INTO audit_state(id, size,"
-	    " frontier) VALUES (1, 0, x'')")) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
-}
 
 /* Within a transaction: the tree's size and frontier. */
 static int

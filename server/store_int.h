@@ -23,62 +23,6 @@ struct store {
 	void		*commit_arg;
 };
 
-/*
- * Lifecycle columns of cases (store_cases.c): dates in days since
- * 1970-01-01 (lifecycle.h), NULL for none; state_since NULL means the
- * day of created_at.
- */
-#define STORE_CASES_COLUMNS						\
-    " state_since INTEGER, drang_start INTEGER, measure_start INTEGER,"	\
-    " end_date INTEGER, extended INTEGER NOT NULL DEFAULT 0,"		\
-    " approved_by INTEGER REFERENCES users(id)"
-
-/* Sync tables (store_sync.c), created with the rest of the schema. */
-#define STORE_SYNC_SCHEMA						\
-    "CREATE TABLE cases ("						\
-    " id TEXT PRIMARY KEY NOT NULL,"					\
-    " office_id INTEGER NOT NULL REFERENCES offices(id),"		\
-    " frame TEXT NOT NULL,"						\
-    " state TEXT NOT NULL DEFAULT 'AANMELDING',"			\
-    " regisseur_id INTEGER REFERENCES users(id),"			\
-    " created_at INTEGER NOT NULL,"					\
-    " created_seq INTEGER NOT NULL,"					\
-    STORE_CASES_COLUMNS ") WITHOUT ROWID;"				\
-    "CREATE TABLE case_members ("					\
-    " user_id INTEGER NOT NULL REFERENCES users(id),"			\
-    " case_id TEXT NOT NULL REFERENCES cases(id),"			\
-    " granted_seq INTEGER NOT NULL,"					\
-    " read_only INTEGER NOT NULL DEFAULT 0,"				\
-    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"			\
-    "CREATE UNIQUE INDEX case_members_granted ON case_members(user_id," \
-    " granted_seq);"							\
-    "CREATE INDEX case_members_case ON case_members(case_id);"		\
-    "CREATE TABLE records ("						\
-    " rid INTEGER PRIMARY KEY,"						\
-    " record_id TEXT NOT NULL UNIQUE,"					\
-    " case_id TEXT NOT NULL REFERENCES cases(id),"			\
-    " kind TEXT NOT NULL,"						\
-    " version INTEGER NOT NULL UNIQUE,"					\
-    " deleted INTEGER NOT NULL,"					\
-    " key_epoch INTEGER NOT NULL,"					\
-    " body BLOB NOT NULL,"						\
-    " author_device INTEGER NOT NULL,"					\
-    " hlc INTEGER NOT NULL);"						\
-    "CREATE INDEX records_case ON records(case_id);"			\
-    "CREATE TABLE changes ("						\
-    " change_id TEXT PRIMARY KEY NOT NULL,"				\
-    " device_id INTEGER NOT NULL,"					\
-    " record_id TEXT NOT NULL,"						\
-    " version INTEGER NOT NULL,"					\
-    " at INTEGER NOT NULL) WITHOUT ROWID;"				\
-    "CREATE TABLE purges ("						\
-    " device_id INTEGER NOT NULL,"					\
-    " case_id TEXT NOT NULL,"						\
-    " created_seq INTEGER NOT NULL,"					\
-    " receipt_at INTEGER,"						\
-    " records_deleted INTEGER,"						\
-    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
-
 void	store_log(struct store *, const char *what);
 int	store_errcode(struct store *);
 /*
@@ -100,9 +44,13 @@ int	store_commit(struct store *);
 void	store_rollback(struct store *);
 int	store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
 int	store_meta_get(struct store *, const char *key, int64_t *value);
-/* Create the audit tables if missing (store_audit.c). */
-int	store_audit_schema(struct store *);
-/* Create the transfer and glass tables if missing (store_transfer.c). */
-int	store_transfer_schema(struct store *);
+/*
+ * Bring the database to the current schema (store_schema.c): apply the
+ * migrations above its version, each in its own transaction.  "created":
+ * the file is new (version 0 and empty); a database of version 0
+ * otherwise must be one made before versions.  A newer version than
+ * this program knows is refused (CS_ERR_DB, said in the log).
+ */
+int	store_schema_migrate(struct store *, const char *path, int created);
 
 #endif /* STORE_INT_H */

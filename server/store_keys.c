@@ -24,45 +24,6 @@
 #include "store_restore.h"
 #include "wire_keys.h"
 
-static const char store_keys_sql[] =
-    "CREATE TABLE IF NOT EXISTS user_keys ("
-    " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
-    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
-    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
-    " issued INTEGER NOT NULL,"
-    " ca_sig BLOB NOT NULL,"
-    " backup BLOB);"
-    "CREATE TABLE IF NOT EXISTS recovery_key ("
-    " id INTEGER PRIMARY KEY CHECK (id = 0),"
-    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
-    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
-    " issued INTEGER NOT NULL,"
-    " ca_sig BLOB NOT NULL,"
-    " k INTEGER NOT NULL,"
-    " n INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS key_state ("
-    " case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
-    " epoch INTEGER NOT NULL,"
-    " rotate INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS key_grants ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " epoch INTEGER NOT NULL,"
-    " to_user INTEGER NOT NULL,"		/* 0: the recovery key */
-    " from_user TEXT NOT NULL,"
-    " sealed BLOB NOT NULL CHECK (length(sealed) = 80),"
-    " sig BLOB NOT NULL CHECK (length(sig) = 64),"
-    " at INTEGER NOT NULL,"
-    " UNIQUE (case_id, epoch, to_user));"
-    "CREATE INDEX IF NOT EXISTS key_grants_to ON key_grants(to_user, id);"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_member AFTER DELETE ON"
-    " case_members BEGIN UPDATE key_state SET rotate = 1 WHERE"
-    " case_id = old.case_id; END;"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_transfer AFTER UPDATE OF"
-    " state ON transfers WHEN new.state <> old.state AND new.state IN"
-    " ('REJECTED', 'REVOKED', 'COMPLETED') BEGIN UPDATE key_state SET"
-    " rotate = 1 WHERE case_id = new.case_id; END;";
-
 /*
  * Holders of the cases in "mc" (a CTE of case ids), as (case_id,
  * user_id); 0 stands for the recovery key when there is one.
@@ -80,22 +41,6 @@ static const char store_keys_sql[] =
     "   t.case_id IN (SELECT case_id FROM mc)"				\
     "  UNION SELECT case_id, 0 FROM mc WHERE EXISTS"			\
     "   (SELECT 1 FROM recovery_key)) "
-
-int
-store_keys_schema(struct store *st)
-{
-	int	r;
-
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_keys_sql)) != 0 ||
-	    (r = store_keys_forget_schema(st)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
-}
 
 static int
 store_keys_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)

@@ -17,16 +17,6 @@
 
 #define STORE_RECOVERY_ID	0	/* to_user of grants to the recovery key */
 
-/* Create the tables and triggers if missing (store_open() calls it). */
-int	store_keys_schema(struct store *);
-
-/*
- * store_keys_forget.c: the triggers that move a user's grants of a case
- * to key_forgotten once she holds it no more (called by
- * store_keys_schema inside its transaction).
- */
-int	store_keys_forget_schema(struct store *);
-
 #define STORE_GRANT_DROPS_MAX	64	/* (case, user) per call */
 
 /* The forgotten grants of one user and case, for the audit log. */

@@ -27,30 +27,6 @@
 #include "store_renew.h"
 #include "token.h"
 
-static const char store_renew_sql[] =
-    "CREATE TABLE IF NOT EXISTS device_renewals ("
-    " id INTEGER PRIMARY KEY,"
-    " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " cert_not_after INTEGER NOT NULL,"
-    " issued_at INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS device_renewals_device"
-    " ON device_renewals(device_id);"
-    "CREATE TABLE IF NOT EXISTS renew_tokens ("
-    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " created_at INTEGER NOT NULL,"
-    " expires_at INTEGER NOT NULL,"
-    " used_at INTEGER,"
-    " failures INTEGER NOT NULL DEFAULT 0);";
-
-int
-store_renew_schema(struct store *st)
-{
-	return store_exec_tx(st, store_renew_sql);
-}
-
 /*
  * Prepare "sql" and bind ?1 to the integer "id" (if "bind_id") and the
  * next parameter to the blob "b" of "blen" bytes (if not NULL).

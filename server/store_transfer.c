@@ -26,53 +26,6 @@
 #include "store_transfer.h"
 #include "store_transfer_int.h"
 
-static const char store_transfer_sql[] =
-    "CREATE TABLE IF NOT EXISTS transfers ("
-    " id INTEGER PRIMARY KEY,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " state TEXT NOT NULL CHECK (state IN ('REQUESTED', 'ACCEPTED',"
-    "  'REJECTED', 'REVOKED', 'COMPLETED')),"
-    " reason TEXT NOT NULL CHECK (reason IN ('moved', 'capacity',"
-    "  'expertise', 'other')),"
-    " note TEXT NOT NULL,"
-    " from_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " to_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " requested_by INTEGER NOT NULL REFERENCES users(id),"
-    " requested_at INTEGER NOT NULL,"
-    " decided_by INTEGER REFERENCES users(id),"
-    " decided_at INTEGER,"
-    " rejection TEXT,"
-    " new_regisseur_id INTEGER REFERENCES users(id),"
-    " window_end INTEGER,"
-    " expired_at INTEGER,"
-    " completed_at INTEGER);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS transfers_open ON transfers(case_id)"
-    " WHERE state = 'REQUESTED';"
-    "CREATE INDEX IF NOT EXISTS transfers_accepted ON"
-    " transfers(window_end) WHERE state = 'ACCEPTED';"
-    "CREATE TABLE IF NOT EXISTS transfer_purges ("
-    " transfer_id INTEGER NOT NULL REFERENCES transfers(id),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " PRIMARY KEY (transfer_id, device_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS glass ("
-    " id INTEGER PRIMARY KEY,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " case_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " reason TEXT NOT NULL,"
-    " granted_at INTEGER NOT NULL,"
-    " expires_at INTEGER NOT NULL,"
-    " ended_at INTEGER);"
-    "CREATE TABLE IF NOT EXISTS access_expiry ("
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " expires_at INTEGER NOT NULL,"
-    " transfer_id INTEGER REFERENCES transfers(id),"
-    " glass_id INTEGER REFERENCES glass(id),"
-    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS access_expiry_at ON"
-    " access_expiry(expires_at);";
-
 /* The columns store_transfer_row() reads, in order. */
 #define XFER_SELECT							\
 	"SELECT t.id, t.case_id, t.state, t.reason, t.note, fo.name,"	\
@@ -100,12 +53,6 @@ static const char store_transfer_sql[] =
 	" JOIN devices d ON d.user_id = a.user_id"			\
 	" WHERE a.expires_at <= ?1 AND m.read_only = 1"		\
 	" AND d.revoked_at IS NULL"
-
-int
-store_transfer_schema(struct store *st)
-{
-	return store_exec_tx(st, store_transfer_sql);
-}
 
 static int
 xfer_row(sqlite3_stmt *s, struct store_transfer *t)
