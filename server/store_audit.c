@@ -53,10 +53,7 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f)
 	}
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 static int
@@ -272,10 +269,7 @@ store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
 	memcpy(last_hash, p, MERKLE_HASH_LEN);
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -497,10 +491,7 @@ store_audit_checkpoints(struct store *st,
 	}
 	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -562,10 +553,7 @@ store_audit_leaves(struct store *st, uint64_t n,
 		goto out;
 	r = i == n ? 0 : CS_ERR_TAMPERED;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The two statements proofs read through (store_audit_proof). */

@@ -88,10 +88,7 @@ store_case_load(struct store *st, const char *case_id,
 	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*

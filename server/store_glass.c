@@ -61,10 +61,7 @@ store_glass_list(struct store *st,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*
@@ -134,10 +131,7 @@ store_glass_seen(struct store *st, const struct store_user *actor,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int

@@ -25,14 +25,42 @@ struct store {
 
 void	store_log(struct store *, const char *what);
 int	store_errcode(struct store *);
+/* A blob parameter (store_bind's 'b'). */
+struct store_blob {
+	const void	*p;
+	size_t		 len;
+};
+
 /*
- * Prepare "sql", bind by "fmt" ('i': the next of "ints", 't': the next
- * of "texts"), step once.  With "out", a row is required (NOT_FOUND
- * without) and *out gets column 0.  A constraint failure maps through
- * store_errcode() (EXISTS for a unique index).
+ * Prepare "sql" and bind its parameters ?1, ?2 ... by "fmt": 'i' the
+ * next of "ints", 't' the next of "texts" (NULL binds NULL), 'b' the
+ * next of "blobs".  The values are not copied: they must outlive the
+ * statement.  On failure *stmt is NULL (and the failure logged).
+ */
+int	store_bind(struct store *, const char *sql, sqlite3_stmt **stmt,
+	    const char *fmt, const int64_t *ints, const char *const *texts,
+	    const struct store_blob *blobs);
+/*
+ * store_bind, step once, finalize.  With "out", a row is required
+ * (NOT_FOUND without) and *out gets column 0.  A constraint failure
+ * maps through store_errcode() (EXISTS for a unique index).
  */
 int	store_do(struct store *, const char *sql, int64_t *out,
 	    const char *fmt, const int64_t *ints, const char *const *texts);
+/* store_do with blobs. */
+int	store_do_b(struct store *, const char *sql, int64_t *out,
+	    const char *fmt, const int64_t *ints, const char *const *texts,
+	    const struct store_blob *blobs);
+/* Step "stmt" to its one row: 0, CS_ERR_NOT_FOUND (none) or CS_ERR_DB. */
+int	store_row(sqlite3_stmt *stmt);
+/* Rows changed by the last write of this connection. */
+int	store_changes(struct store *);
+/*
+ * The tail of a statement's function: log "what" if r is CS_ERR_DB,
+ * finalize "stmt" (NULL is a no-op) and return r.
+ */
+int	store_done(struct store *, sqlite3_stmt *stmt, int r,
+	    const char *what);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
 int	store_prepare(struct store *, const char *sql, sqlite3_stmt **);
@@ -43,6 +71,9 @@ int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 int	store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
+/* A user from columns u.id, u.name, u.role, o.name at "col" (store_dir.c). */
+struct store_user;
+int	store_user_row(sqlite3_stmt *, int col, struct store_user *);
 int	store_meta_get(struct store *, const char *key, int64_t *value);
 /*
  * Bring the database to the current schema (store_schema.c): apply the

@@ -98,10 +98,7 @@ store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -146,10 +143,7 @@ store_key_publish(struct store *st, int64_t user_id,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -172,10 +166,7 @@ store_key_backup_set(struct store *st, int64_t user_id,
 	}
 	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -201,10 +192,7 @@ store_recovery_set(struct store *st, const struct e2e_usercert *c,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* Columns 0..5: case_id epoch to_name from_user sealed sig. */
@@ -281,10 +269,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -312,10 +297,7 @@ store_case_holders(struct store *st, const char *case_id,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -388,10 +370,7 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* 1 if user "id" (0: the recovery key) may hold the case's key. */
@@ -436,10 +415,7 @@ store_keys_insert(struct store *st, const struct e2e_grant *g,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*
@@ -641,8 +617,5 @@ store_grants_of_recovery(struct store *st, const char *case_id,
 	*np = n;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }

@@ -122,10 +122,7 @@ late_decided(struct store *st, int64_t device_id,
 	}
 	r = 1;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* 1 if "c" is a late change of a read-only member, 0 if not. */
@@ -424,10 +421,7 @@ late_held_get(struct store *st, const char *change_id, struct store_held *h)
 		goto out;
 	r = late_held_row(s, h);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*

@@ -159,10 +159,7 @@ store_renew_pending_list(struct store *st, int64_t device_id,
 			goto out;
 	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 /* The pending key "keyhash" of "device_id"; NOT_FOUND if not. */
@@ -243,10 +240,7 @@ store_renew_set_key(struct store *st, int64_t device_id,
 	}
 	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_REVOKED;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 int
@@ -313,10 +307,7 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 	}
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 /* Inside the transaction: count a wrong secret on the token. */

@@ -264,10 +264,7 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The two statements the old log's leaves are read through. */

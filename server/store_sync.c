@@ -563,10 +563,7 @@ store_purge_receipt(struct store *st, int64_t device_id, const char *case_id,
 		goto out;
 	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int

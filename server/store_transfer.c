@@ -99,10 +99,7 @@ store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The case's office and regisseur (0 unless a member).  NOT_FOUND or DB. */
@@ -470,10 +467,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -516,10 +510,7 @@ store_transfer_pending(struct store *st,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
