@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "audit_text.h"
 #include "audit_witness.h"
@@ -577,7 +578,7 @@ audit_request(struct worker *w, const struct store_device *dev,
 	const char		*lead;
 	int			 sign = 0;
 
-	lead = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	lead = acl_may_lead(dev->user.role_id) ? "lead" :
 	    "regisseur";
 	switch (req->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:

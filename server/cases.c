@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
@@ -216,7 +217,7 @@ cases_state(struct worker *w, const struct store_device *dev,
 			    "the reason must be printable text");
 		q.has_reason = 1;
 	}
-	lead = strcmp(dev->user.role, "teamleider") == 0;
+	lead = acl_may_lead(dev->user.role_id);
 	cases_entry(&e, w, dev, cs, &q, 0, lead);
 	store_commit_hook(w->st, cases_audit_in_tx, &e);
 	r = store_case_change(w->st, &dev->user, cs->case_id, &q,

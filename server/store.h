@@ -13,18 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acl.h"
 #include "pki.h"
 #include "token.h"
 
 #define STORE_NAME_MAX		128	/* user, office, device names */
-#define STORE_ROLE_MAX		32
+#define STORE_ROLE_MAX		ACL_ROLE_MAX
 
 struct store;
 
 struct store_user {
 	int64_t	id;
 	char	name[STORE_NAME_MAX + 1];
-	char	role[STORE_ROLE_MAX + 1];
+	char	role[STORE_ROLE_MAX + 1];	/* as stored */
+	enum role role_id;		/* parsed once: acl.h */
 	char	office[STORE_NAME_MAX + 1];
 };
 
@@ -57,7 +59,7 @@ int	store_schema_current(void);
 /* The database's schema version (PRAGMA user_version). */
 int	store_schema_version(struct store *, int64_t *version);
 
-/* True if "role" is one of the roles of DESIGN §2. */
+/* True if "role" names one of the roles (acl.h). */
 int	store_role_valid(const char *role);
 /* Names: 1..STORE_NAME_MAX bytes of printable UTF-8, no control chars. */
 int	store_name_valid(const char *name);

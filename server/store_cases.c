@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -130,7 +131,7 @@ store_case_is_lead(struct store *st, const struct store_user *u,
     int64_t office_id, int *yes)
 {
 	*yes = 0;
-	if (strcmp(u->role, "teamleider") != 0)
+	if (!acl_may_lead(u->role_id))
 		return 0;
 	return store_case_query(st, "SELECT 1 FROM offices WHERE id = ?1"
 	    " AND name = ?2", office_id, u->office, yes, NULL);
@@ -220,7 +221,7 @@ store_case_change(struct store *st, const struct store_user *actor,
 	}
 	if (approved_by != NULL && approved_by[0] != '\0') {
 		if ((r = store_case_query(st, "SELECT id FROM users WHERE"
-		    " office_id = ?1 AND name = ?2 AND role = 'teamleider'",
+		    " office_id = ?1 AND name = ?2 AND role = " ACL_SQL_LEAD,
 		    m.office_id, approved_by, &found, &approver)) != 0)
 			goto fail;
 		if (!found) {
@@ -269,13 +270,13 @@ store_case_list(struct store *st, const struct store_user *actor,
 		return CS_ERR_ALLOC;
 	/* ids first: each case is then read with the one loader */
 	if (store_prepare(st, "SELECT c.id FROM cases c WHERE c.id > ?1 AND"
-	    " ((?2 = 'teamleider' AND c.state != 'GESLOTEN' AND c.office_id ="
+	    " ((?2 AND c.state != 'GESLOTEN' AND c.office_id ="
 	    " (SELECT id FROM offices WHERE name = ?3)) OR c.id IN (SELECT"
 	    " case_id FROM case_members WHERE user_id = ?4))"
 	    " ORDER BY c.id LIMIT ?5", &s) != 0)
 		goto out;
 	if (sqlite3_bind_text(s, 1, after, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, actor->role, -1, SQLITE_STATIC) !=
+	    sqlite3_bind_int(s, 2, acl_may_lead(actor->role_id)) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, actor->office, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||

@@ -8,31 +8,17 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
 #include "wire_keys.h"
 
-static const char *const store_roles[] = {
-	"jeugdbeschermer",
-	"gedragswetenschapper",
-	"teamleider",
-	"auditor",
-	"beheerder",
-};
-
 int
 store_role_valid(const char *role)
 {
-	size_t	i;
-
-	if (role == NULL)
-		return 0;
-	for (i = 0; i < sizeof(store_roles) / sizeof(store_roles[0]); i++)
-		if (strcmp(role, store_roles[i]) == 0)
-			return 1;
-	return 0;
+	return role_parse(role) != ROLE_NONE;
 }
 
 /*
@@ -166,6 +152,7 @@ store_user_row(sqlite3_stmt *stmt, int col, struct store_user *u)
 	    store_col_text(stmt, col + 2, u->role, sizeof(u->role)) != 0 ||
 	    store_col_text(stmt, col + 3, u->office, sizeof(u->office)) != 0)
 		return CS_ERR_DB;
+	u->role_id = role_parse(u->role);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "e2e.h"
 #include "errors.h"
 #include "log.h"
@@ -33,10 +34,10 @@
     "  SELECT m.case_id, m.user_id FROM case_members m"			\
     "   WHERE m.case_id IN (SELECT case_id FROM mc)"			\
     "  UNION SELECT c.id, u.id FROM cases c JOIN users u ON"		\
-    "   u.office_id = c.office_id AND u.role = 'teamleider'"		\
+    "   u.office_id = c.office_id AND u.role = " ACL_SQL_LEAD	\
     "   WHERE c.id IN (SELECT case_id FROM mc)"				\
     "  UNION SELECT t.case_id, u.id FROM transfers t JOIN users u ON"	\
-    "   u.office_id = t.to_office_id AND u.role = 'teamleider'"	\
+    "   u.office_id = t.to_office_id AND u.role = " ACL_SQL_LEAD \
     "   WHERE t.state IN ('REQUESTED', 'ACCEPTED') AND"		\
     "   t.case_id IN (SELECT case_id FROM mc)"				\
     "  UNION SELECT case_id, 0 FROM mc WHERE EXISTS"			\
@@ -321,10 +322,10 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    " users WHERE id = ?1),"
 	    " mc(case_id) AS (SELECT case_id FROM case_members WHERE"
 	    "  user_id = ?1"
-	    "  UNION SELECT c.id FROM cases c, me WHERE me.role = 'teamleider'"
+	    "  UNION SELECT c.id FROM cases c, me WHERE me.role = " ACL_SQL_LEAD
 	    "   AND c.office_id = me.office_id"
 	    "  UNION SELECT t.case_id FROM transfers t, me WHERE"
-	    "   me.role = 'teamleider' AND"
+	    "   me.role = " ACL_SQL_LEAD " AND"
 	    "   t.state IN ('REQUESTED', 'ACCEPTED') AND"
 	    "   t.to_office_id = me.office_id),"
 	    STORE_KEYS_HOLD ","
@@ -552,7 +553,7 @@ store_grants_recovery(struct store *st, const char *case_id,
 		return r;
 	/* auditors and beheerders never hold case content */
 	if ((r = store_do(st, "SELECT count(*) FROM users WHERE id = ?1 AND"
-	    " role NOT IN ('auditor', 'beheerder')", &seq, "i", &to_user,
+	    " role NOT IN " ACL_SQL_NO_CASES, &seq, "i", &to_user,
 	    NULL)) != 0)
 		goto fail;
 	if (seq == 0) {

@@ -25,6 +25,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
@@ -575,8 +576,7 @@ store_case_create(struct store *st, const struct store_user *u,
 	int		 r;
 
 	*seqp = 0;
-	if (strcmp(u->role, "jeugdbeschermer") != 0 &&
-	    strcmp(u->role, "teamleider") != 0)
+	if (!acl_may_create_case(u->role_id))
 		return CS_ERR_AUTH;
 	if ((r = store_begin(st)) != 0)
 		return r;
@@ -634,7 +634,7 @@ store_case_regisseur_new(struct store *st, const char *case_id,
 	t[1] = case_id;
 	if ((r = store_do(st, "SELECT u.id FROM users u JOIN cases c ON"
 	    " c.office_id = u.office_id WHERE u.name = ?1 AND c.id = ?2 AND"
-	    " u.role = 'jeugdbeschermer'", &id, "tt", NULL, t)) != 0) {
+	    " u.role = " ACL_SQL_REGISSEUR, &id, "tt", NULL, t)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
 			*why = "the new regisseur must be a jeugdbeschermer of "
 			    "the case's office";
@@ -687,7 +687,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 	    t)) != 0)
 		goto fail;
 	regisseur = regisseur != 0 ? cur : 0;
-	if (strcmp(actor->role, "teamleider") == 0 &&
+	if (acl_may_lead(actor->role_id) &&
 	    (r = store_do(st, "SELECT count(*) FROM cases c JOIN offices o"
 	    " ON o.id = c.office_id WHERE c.id = ?1 AND o.name = ?2",
 	    &office_ok, "tt", NULL, t)) != 0)
@@ -699,7 +699,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 	t[0] = user_name;
 	/* auditors and beheerders never hold case content */
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role NOT IN ('auditor', 'beheerder')", &target, "t", NULL,
+	    " role NOT IN " ACL_SQL_NO_CASES, &target, "t", NULL,
 	    t)) != 0)
 		goto fail;
 	if ((r = store_seq(st, &seq)) != 0)

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "fault.h"
 #include "log.h"
@@ -139,7 +140,7 @@ store_xfer_is_lead_of(struct store *st, const struct store_user *u,
 	int	r;
 
 	*yes = 0;
-	if (strcmp(u->role, "teamleider") != 0)
+	if (!acl_may_lead(u->role_id))
 		return 0;
 	if ((r = store_xfer_office(st, u->office, &mine)) != 0)
 		return r;
@@ -316,7 +317,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = regisseur;
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    " role = " ACL_SQL_REGISSEUR " AND office_id = ?2", &newreg, "ti",
 	    &to, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
 			*why = "the new regisseur must be a jeugdbeschermer "
@@ -444,7 +445,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 2, actor == NULL) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 3, actor != NULL &&
-	    strcmp(actor->role, "teamleider") == 0) != SQLITE_OK ||
+	    acl_may_lead(actor->role_id)) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, actor != NULL ? actor->id : 0) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 5, actor != NULL ? actor->office : "", -1,
@@ -539,7 +540,7 @@ store_team_assign(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = regisseur;
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    " role = " ACL_SQL_REGISSEUR " AND office_id = ?2", &newreg, "ti",
 	    &office, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
 			*why = "the regisseur must be a jeugdbeschermer of "

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
@@ -266,7 +267,7 @@ transfer_request(struct worker *w, const struct store_device *dev,
 
 	(void)str_fmt(detail, sizeof(detail), "to=%s reason=%s",
 	    m->to_office, m->reason);
-	basis = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	basis = acl_may_lead(dev->user.role_id) ? "lead" :
 	    "regisseur";
 	transfer_entry(&x.e, w, dev, "transfer_request", AUDIT_CREATE, 0,
 	    m->case_id, "transfer", "", basis, NULL, detail);
