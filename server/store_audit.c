@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 #include "audit_text.h"
 #include "errors.h"
 #include "log.h"

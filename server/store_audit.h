@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store_audit.h - the audit tables of the server database (SQL in
- * store_audit.c; the entry format and the rules in audit.c).
+ * store_audit.c; the entry format in audit_entry.c, what goes into
+ * an entry in audit.c).
  *
  * audit_log holds one row per entry with its leaf hash; audit_state
  * the tree's size and frontier, so that appending and signing take
@@ -15,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 
 struct store;
 

@@ -9,11 +9,11 @@
 #include <sqlite3.h>
 
 #include "acl.h"
+#include "e2e.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
-#include "wire_keys.h"
 
 int
 store_role_valid(const char *role)
@@ -128,7 +128,7 @@ store_user_add(struct store *st, const char *name, const char *role,
 		*idp = 0;
 	/* "recovery" names the recovery key in grants (docs/E2E.md) */
 	if (!store_name_valid(name) || !store_role_valid(role) ||
-	    !store_name_valid(office) || strcmp(name, WIRE_RECOVERY_USER) == 0)
+	    !store_name_valid(office) || strcmp(name, E2E_RECOVERY_USER) == 0)
 		return CS_ERR_FORMAT;
 	if ((r = store_do(st, "INSERT INTO users(name, role, office_id)"
 	    " SELECT ?1, ?2, id FROM offices WHERE name = ?3", NULL, "ttt",

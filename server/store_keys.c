@@ -23,7 +23,6 @@
 #include "store_keys.h"
 #include "store_keys_int.h"
 #include "store_restore.h"
-#include "wire_keys.h"
 
 /*
  * Holders of the cases in "mc" (a CTE of case ids), as (case_id,
@@ -80,7 +79,7 @@ store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
 	int		 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, user_id == STORE_RECOVERY_ID ?
-	    "SELECT box_pk, sign_pk, issued, ca_sig, '" WIRE_RECOVERY_USER "',"
+	    "SELECT box_pk, sign_pk, issued, ca_sig, '" E2E_RECOVERY_USER "',"
 	    " NULL FROM recovery_key WHERE id = ?1" :
 	    "SELECT k.box_pk, k.sign_pk, k.issued, k.ca_sig, u.name, k.backup"
 	    " FROM user_keys k JOIN users u ON u.id = k.user_id"
@@ -110,7 +109,7 @@ store_key_get_name(struct store *st, const char *name, int64_t *user_id,
 	int	r;
 
 	*user_id = -1;
-	if (strcmp(name, WIRE_RECOVERY_USER) != 0 &&
+	if (strcmp(name, E2E_RECOVERY_USER) != 0 &&
 	    (r = store_do(st, "SELECT id FROM users WHERE name = ?1", &id,
 	    "t", NULL, &name)) != 0)
 		return r;
@@ -215,7 +214,7 @@ store_keys_grant(sqlite3_stmt *s, struct e2e_grant *g)
 
 #define STORE_KEYS_GRANT_COLS						\
     "g.case_id, g.epoch, CASE g.to_user WHEN 0 THEN '"			\
-    WIRE_RECOVERY_USER "' ELSE (SELECT name FROM users WHERE"		\
+    E2E_RECOVERY_USER "' ELSE (SELECT name FROM users WHERE"		\
     " id = g.to_user) END, g.from_user, g.sealed, g.sig"
 
 int
@@ -239,7 +238,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	if (store_prepare(st, "SELECT " STORE_KEYS_GRANT_COLS ", g.id FROM"
 	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 AND "
 	    STORE_KEYS_IS_HOLDER("g.case_id", "?1") " AND NOT"
-	    " (g.from_user <> '" WIRE_RECOVERY_USER "' AND"
+	    " (g.from_user <> '" E2E_RECOVERY_USER "' AND"
 	    " (EXISTS (SELECT 1 FROM key_grants h JOIN users su ON"
 	    " su.id = h.to_user WHERE h.case_id = g.case_id AND"
 	    " h.epoch = g.epoch AND su.name = g.from_user) OR EXISTS (SELECT 1"
@@ -336,7 +335,7 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  AND NOT EXISTS (SELECT 1 FROM key_grants x WHERE"
 	    "  x.case_id = g.case_id AND x.epoch = g.epoch AND"
 	    "  x.to_user = k.user_id AND (k.user_id = 0 OR"
-	    "  x.from_user = '" WIRE_RECOVERY_USER "' OR x.from_user IN"
+	    "  x.from_user = '" E2E_RECOVERY_USER "' OR x.from_user IN"
 	    "  (SELECT u.name FROM hold h JOIN users u ON u.id = h.user_id"
 	    "  WHERE h.case_id = x.case_id)))"
 	    " UNION ALL"
@@ -488,7 +487,7 @@ store_keys_one(struct store *st, const struct store_user *u,
 	if (to_id != STORE_RECOVERY_ID &&
 	    (r = store_do(st, "DELETE FROM key_grants WHERE case_id = ?1"
 	    " AND epoch = ?2 AND to_user = ?3 AND from_user <> '"
-	    WIRE_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id)"
+	    E2E_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id)"
 	    " AS (SELECT ?1)," STORE_KEYS_HOLD "SELECT u.name FROM hold h"
 	    " JOIN users u ON u.id = h.user_id)", NULL, "tii",
 	    (const int64_t[]){ g->epoch, to_id }, t)) != 0)

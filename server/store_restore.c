@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
