@@ -314,9 +314,8 @@ audit_hlc_seconds(uint64_t hlc)
 }
 
 int
-audit_push_in_tx(struct store *st, void *arg)
+audit_push_in_tx(struct store *st, const struct audit_push *p)
 {
-	const struct audit_push		*p = arg;
 	const struct store_record	*in;
 	struct audit_entry		*e = NULL;
 	size_t				 i, k = 0;

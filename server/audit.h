@@ -127,11 +127,11 @@ struct audit_push {
 	size_t				 n;
 };
 /*
- * The entries of a push, appended inside the push's own transaction
- * (store_push_with): a change is never committed without its entry.
- * "arg" is a struct audit_push.
+ * The entries of a push, appended inside the push's transaction (owned
+ * by sync.c: store_tx_begin): a change is never committed without its
+ * entry.
  */
-int	audit_push_in_tx(struct store *, void *arg);
+int	audit_push_in_tx(struct store *, const struct audit_push *);
 /*
  * Records delivered by a pull (r != 0: none were); one "read" entry
  * per case.  Deferred (audit_defer): the PullResponse already in the

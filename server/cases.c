@@ -155,12 +155,11 @@ cases_entry(struct audit_entry *e, struct worker *w,
 	audit_set(e->detail, detail);
 }
 
-/* A state change done: its entry in the change's own transaction. */
+/* A state change done: its entry in the change's transaction. */
 static int
-cases_audit_in_tx(struct store *st, void *arg)
+cases_audit_in_tx(struct store *st, struct audit_entry *e)
 {
-	struct audit_entry	*e = arg;
-	int			 r;
+	int	r;
 
 	if ((r = store_audit_append_in(st, e, 1)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s; the "
@@ -219,10 +218,13 @@ cases_state(struct worker *w, const struct store_device *dev,
 	}
 	lead = acl_may_lead(dev->user.role_id);
 	cases_entry(&e, w, dev, cs, &q, 0, lead);
-	store_commit_hook(w->st, cases_audit_in_tx, &e);
+	/* the change and its entry: one transaction, owned here */
+	(void)store_tx_begin(w->st);
 	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
 	    cs->approved_by, today, &m, &why);
-	store_commit_hook(w->st, NULL, NULL);
+	if (r == 0)
+		r = cases_audit_in_tx(w->st, &e);
+	r = store_tx_end(w->st, r);
 	if (r != 0)
 		cases_audit(w, dev, cs, &q, r, lead);
 	if (r != 0) {

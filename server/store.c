@@ -192,27 +192,19 @@ store_done(struct store *st, sqlite3_stmt *stmt, int r, const char *what)
 int
 store_begin(struct store *st)
 {
+	if (st->owned)
+		return st->owned_r;
 	return store_exec(st, "BEGIN IMMEDIATE");
-}
-
-void
-store_commit_hook(struct store *st, int (*fn)(struct store *, void *),
-    void *arg)
-{
-	st->commit_fn = fn;
-	st->commit_arg = arg;
 }
 
 int
 store_commit(struct store *st)
 {
-	int	(*fn)(struct store *, void *) = st->commit_fn;
 	int64_t	t0;
 	int	r;
 
-	st->commit_fn = NULL;
-	if (fn != NULL && (r = fn(st, st->commit_arg)) != 0)
-		return r;
+	if (st->owned)
+		return st->owned_r;
 	t0 = metrics_now_ns();
 	if ((r = store_exec(st, "COMMIT")) == 0)
 		metrics_commit(metrics_now_ns() - t0);
@@ -223,8 +215,34 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
+	if (!st->owned && !sqlite3_get_autocommit(st->db))
 		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+store_tx_begin(struct store *st)
+{
+	if (st->owned) {
+		log_warnx("store: a transaction is already owned");
+		return CS_ERR_INTERNAL;
+	}
+	st->owned_r = store_exec(st, "BEGIN IMMEDIATE");
+	st->owned = 1;
+	return st->owned_r;
+}
+
+int
+store_tx_end(struct store *st, int r)
+{
+	if (!st->owned)
+		return r != 0 ? r : CS_ERR_INTERNAL;
+	if (r == 0)
+		r = st->owned_r;
+	st->owned = 0;
+	if (r == 0)
+		r = store_commit(st);
+	store_rollback(st);
+	return r;
 }
 
 /* Copy a TEXT column into a fixed buffer; NULL gives "". */

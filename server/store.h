@@ -166,20 +166,12 @@ struct store_change_result {
  * APPLIED result without applying again, with "replayed" set.  Records of append-only kinds
  * ("journal", "audit") cannot be changed once written.  Release the
  * results with store_results_clear().  *last_seq: the newest seq.
+ * casesyncd pushes in a transaction it owns (store_tx_begin), so that
+ * the push's audit entries are committed with it or not at all.
  */
 int	store_push(struct store *, int64_t user_id, int64_t device_id,
 	    const struct store_change *chs, size_t n,
 	    struct store_change_result *res, int64_t *last_seq);
-/*
- * store_push, and before the commit "in_tx" (if not NULL) is called in
- * the same transaction, with res[] filled: a non-zero return rolls the
- * whole push back and is returned.  The audit entries of a push go in
- * this way, so a change is never committed without them.
- */
-int	store_push_with(struct store *, int64_t user_id, int64_t device_id,
-	    const struct store_change *chs, size_t n,
-	    struct store_change_result *res, int64_t *last_seq,
-	    int (*in_tx)(struct store *, void *), void *arg);
 void	store_results_clear(struct store_change_result *res, size_t n);
 
 /*
@@ -258,14 +250,18 @@ int	store_purge_list(struct store *,
 	    int64_t receipt_at, int64_t records_deleted, void *), void *arg);
 
 /*
- * Decisions and their audit entries in one transaction: "fn" is run by
- * the next commit of this store, inside its transaction, just before
- * COMMIT; if it fails, the commit fails and the caller rolls back.  It
- * runs at most once.  A caller sets it before calling a store function
- * that commits one decision and clears it (fn NULL) afterwards: a
- * refusal does not commit and leaves it unused.
+ * A decision and its audit entries in one transaction that the caller
+ * owns: store_tx_begin() opens it (BEGIN IMMEDIATE); the store
+ * functions called until store_tx_end() run inside it and neither
+ * commit nor roll back on their own (a failed BEGIN is returned by
+ * the first of them); the caller appends the entries
+ * (store_audit_append_in) and ends it with the outcome "r":
+ * store_tx_end() commits if r is 0 and the BEGIN succeeded, else rolls
+ * back, and returns r, or the failure of the BEGIN or COMMIT.  A store
+ * function that failed may have written part of its work: end with
+ * its error.  Not nested.
  */
-void	store_commit_hook(struct store *, int (*fn)(struct store *, void *),
-	    void *arg);
+int	store_tx_begin(struct store *);
+int	store_tx_end(struct store *, int r);
 
 #endif /* STORE_H */

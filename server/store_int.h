@@ -18,9 +18,14 @@ struct store {
 	sqlite3_stmt	*devq[2];	/* device by id, by key (store.c) */
 	sqlite3_stmt	*tickq;		/* anything due? (store_transfer.c) */
 	sqlite3_stmt	*accessq;	/* read-only cases (store_late.c) */
-	/* run by the next store_commit() before COMMIT (store.h) */
-	int		(*commit_fn)(struct store *, void *);
-	void		*commit_arg;
+	/*
+	 * A transaction the caller owns (store_tx_begin, store.h): the
+	 * store's own begin and commit are then no-ops that return
+	 * "owned_r", the result of its BEGIN, and its rollback waits for
+	 * store_tx_end().
+	 */
+	int		 owned;
+	int		 owned_r;
 };
 
 void	store_log(struct store *, const char *what);

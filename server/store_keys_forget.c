@@ -30,23 +30,36 @@
 #include "store_keys.h"
 
 int
-store_keys_dropped(struct store *st,
-    int (*cb)(const struct store_grant_drop *, size_t, void *), void *arg)
+store_keys_drops_pending(struct store *st, int *any)
+{
+	int64_t	v = 0;
+	int	r;
+
+	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM key_forgotten WHERE"
+	    " audited = 0)", &v, "", NULL, NULL);
+	*any = r == 0 && v != 0;
+	return r;
+}
+
+int
+store_keys_dropped(struct store *st, struct store_grant_drop **dp,
+    size_t *np)
 {
 	sqlite3_stmt		*s = NULL;
 	struct store_grant_drop	*d = NULL;
-	int64_t			 top = 0, any = 0;
+	int64_t			 top = 0;
 	size_t			 n = 0;
-	int			 rc, r;
+	int			 any, rc, r;
 
+	*dp = NULL;
+	*np = 0;
 	/* an index probe when there is nothing to record */
-	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM key_forgotten"
-	    " WHERE audited = 0)", &any, "", NULL, NULL)) != 0 || any == 0)
+	if ((r = store_keys_drops_pending(st, &any)) != 0 || !any)
 		return r;
 	if ((d = calloc(STORE_GRANT_DROPS_MAX, sizeof(*d))) == NULL)
 		return CS_ERR_ALLOC;
 	if ((r = store_begin(st)) != 0)
-		goto out;
+		goto fail;
 	r = CS_ERR_DB;
 	if (store_prepare(st, "SELECT f.case_id, f.user_id,"
 	    " coalesce(u.name, ''), coalesce(u.role, ''),"
@@ -82,23 +95,24 @@ store_keys_dropped(struct store *st,
 	 * The groups taken are those whose newest row is at most "top"
 	 * (by max(id), in order); the others wait for the next call.
 	 */
-	if (n > 0 && ((r = cb(d, n, arg)) != 0 ||
-	    (r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
+	if ((r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
 	    " audited = 0 AND (case_id, user_id, why) IN (SELECT case_id,"
 	    " user_id, why FROM key_forgotten WHERE audited = 0 GROUP BY"
 	    " case_id, user_id, why HAVING max(id) <= ?1)", NULL, "i", &top,
-	    NULL)) != 0))
+	    NULL)) != 0 || (r = store_commit(st)) != 0)
 		goto fail;
-	if ((r = store_commit(st)) != 0)
-		goto fail;
-	goto out;
+	if (n == 0) {
+		free(d);
+		d = NULL;
+	}
+	*dp = d;
+	*np = n;
+	return 0;
  fail:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
 	sqlite3_finalize(s);
-	s = NULL;
 	store_rollback(st);
- out:
 	free(d);
 	return r;
 }

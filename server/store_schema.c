@@ -44,6 +44,62 @@
 /* Forget the grants matching "cond" of users who hold no more. */
 #define FORGET(cond)	FORGET_MOVE("holder", FORGET_WHERE(cond))
 
+/*
+ * Version 1's triggers, apart: casesync keeps the rules in them (the
+ * audit log is append-only; keys rotate and grants are forgotten when a
+ * holder leaves), and store_open() makes them again if one is missing
+ * (store_schema_guard).
+ */
+static const char store_schema_v1_triggers[] =
+    /* audit log (store_audit.c) */
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+    /* keys (store_keys.c) */
+    "CREATE TRIGGER IF NOT EXISTS key_rotate_member AFTER DELETE ON"
+    " case_members BEGIN UPDATE key_state SET rotate = 1 WHERE"
+    " case_id = old.case_id; END;"
+    "CREATE TRIGGER IF NOT EXISTS key_rotate_transfer AFTER UPDATE OF"
+    " state ON transfers WHEN new.state <> old.state AND new.state IN"
+    " ('REJECTED', 'REVOKED', 'COMPLETED') BEGIN UPDATE key_state SET"
+    " rotate = 1 WHERE case_id = new.case_id; END;"
+    /* forgotten grants (store_keys_forget.c) */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_member AFTER DELETE ON"
+    " case_members BEGIN"
+    FORGET("key_grants.case_id = old.case_id AND"
+    " key_grants.to_user = old.user_id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_office AFTER UPDATE OF"
+    " office_id ON cases WHEN new.office_id <> old.office_id BEGIN"
+    FORGET("key_grants.case_id = new.id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
+    " state ON transfers WHEN new.state <> old.state BEGIN"
+    FORGET("key_grants.case_id = new.case_id")
+    " END;"
+    /*
+     * A device deleted the case, keys included, while its user may
+     * still hold it (a teamleider of the office removed as a member):
+     * her grants go, and a holder grants them again.  With several
+     * devices each receipt does so once more; the last one settles it.
+     */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
+    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
+    " old.receipt_at IS NULL BEGIN"
+    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
+    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
+    " id = new.device_id)")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
+    " role, office_id ON users BEGIN"
+    FORGET("key_grants.to_user = new.id")
+    " END;";
+
 /* Version 1: the schema as store_open() made it before versions. */
 static const char store_schema_v1[] =
     "CREATE TABLE IF NOT EXISTS meta ("
@@ -181,14 +237,6 @@ static const char store_schema_v1[] =
     " last_n INTEGER NOT NULL,"
     " last_hash BLOB NOT NULL,"
     " last_sig BLOB NOT NULL);"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
     "INSERT OR IGNORE INTO audit_state(id, size, frontier)"
     " VALUES (1, 0, x'');"
     /* transfers and glass (store_transfer.c, store_glass.c) */
@@ -268,13 +316,6 @@ static const char store_schema_v1[] =
     " at INTEGER NOT NULL,"
     " UNIQUE (case_id, epoch, to_user));"
     "CREATE INDEX IF NOT EXISTS key_grants_to ON key_grants(to_user, id);"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_member AFTER DELETE ON"
-    " case_members BEGIN UPDATE key_state SET rotate = 1 WHERE"
-    " case_id = old.case_id; END;"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_transfer AFTER UPDATE OF"
-    " state ON transfers WHEN new.state <> old.state AND new.state IN"
-    " ('REJECTED', 'REVOKED', 'COMPLETED') BEGIN UPDATE key_state SET"
-    " rotate = 1 WHERE case_id = new.case_id; END;"
     /* forgotten grants (store_keys_forget.c) */
     "CREATE TABLE IF NOT EXISTS key_forgotten ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -289,36 +330,6 @@ static const char store_schema_v1[] =
     " key_forgotten(case_id, user_id, epoch);"
     "CREATE INDEX IF NOT EXISTS key_forgotten_unaudited ON"
     " key_forgotten(id) WHERE audited = 0;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_member AFTER DELETE ON"
-    " case_members BEGIN"
-    FORGET("key_grants.case_id = old.case_id AND"
-    " key_grants.to_user = old.user_id")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_office AFTER UPDATE OF"
-    " office_id ON cases WHEN new.office_id <> old.office_id BEGIN"
-    FORGET("key_grants.case_id = new.id")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
-    " state ON transfers WHEN new.state <> old.state BEGIN"
-    FORGET("key_grants.case_id = new.case_id")
-    " END;"
-    /*
-     * A device deleted the case, keys included, while its user may
-     * still hold it (a teamleider of the office removed as a member):
-     * her grants go, and a holder grants them again.  With several
-     * devices each receipt does so once more; the last one settles it.
-     */
-    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
-    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
-    " old.receipt_at IS NULL BEGIN"
-    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
-    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
-    " id = new.device_id)")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
-    " role, office_id ON users BEGIN"
-    FORGET("key_grants.to_user = new.id")
-    " END;"
     /* late changes (store_late.c) */
     "CREATE TABLE IF NOT EXISTS device_pushes ("
     " device_id INTEGER PRIMARY KEY,"
@@ -415,12 +426,19 @@ static const char store_schema_v2[] =
     " counter INTEGER NOT NULL CHECK (counter > 0),"
     " rollback_at INTEGER);";
 
+/*
+ * "sql" takes a database from the version before to "version";
+ * "triggers", when not NULL, then makes every trigger of the schema at
+ * that version (IF NOT EXISTS), and is what store_schema_guard() runs
+ * until a later entry has triggers of its own.
+ */
 static const struct store_migration {
 	int		 version;
 	const char	*sql;
+	const char	*triggers;
 } store_migrations[] = {
-	{ 1, store_schema_v1 },
-	{ 2, store_schema_v2 },
+	{ 1, store_schema_v1, store_schema_v1_triggers },
+	{ 2, store_schema_v2, NULL },
 };
 
 #define STORE_MIGRATIONS						\
@@ -460,12 +478,41 @@ store_schema_step(struct store *st, const struct store_migration *m)
 	(void)snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 	    m->version);
 	if ((r = store_exec(st, m->sql)) != 0 ||
+	    (m->triggers != NULL && (r = store_exec(st, m->triggers)) != 0) ||
 	    (r = store_exec(st, pragma)) != 0)
 		goto out;
 	r = store_commit(st);
  out:
 	store_rollback(st);
 	return r;
+}
+
+/*
+ * The triggers hold rules (the audit log is append-only, ...): one
+ * dropped by hand is made again at the next open, as when the schema
+ * was made on every open.  A probe, and the write lock only then.
+ */
+static int
+store_schema_guard(struct store *st)
+{
+	const char	*sql = NULL, *p;
+	int64_t		 want = 0, have = 0;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < STORE_MIGRATIONS; i++)
+		if (store_migrations[i].triggers != NULL)
+			sql = store_migrations[i].triggers;
+	if (sql == NULL)
+		return 0;
+	for (p = sql; (p = strstr(p, "CREATE TRIGGER")) != NULL; p++)
+		want++;
+	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " type = 'trigger'", &have, "", NULL, NULL)) != 0)
+		return r;
+	if (have >= want)
+		return 0;
+	return store_exec_tx(st, sql);
 }
 
 int
@@ -478,7 +525,7 @@ store_schema_migrate(struct store *st, const char *path, int created)
 	if ((r = store_schema_version(st, &v)) != 0)
 		return r;
 	if (v == store_schema_current())
-		return 0;
+		return store_schema_guard(st);
 	if (v > store_schema_current() || v < 0) {
 		log_warnx("store: %s: schema version %lld is newer than this "
 		    "program knows (%d): refusing to open it; run the "
@@ -503,5 +550,5 @@ store_schema_migrate(struct store *st, const char *path, int created)
 			return r;
 		}
 	}
-	return 0;
+	return store_schema_guard(st);
 }

@@ -361,16 +361,6 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
     const struct store_change *chs, size_t n,
     struct store_change_result *res, int64_t *last_seq)
 {
-	return store_push_with(st, user_id, device_id, chs, n, res, last_seq,
-	    NULL, NULL);
-}
-
-int
-store_push_with(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *chs, size_t n,
-    struct store_change_result *res, int64_t *last_seq,
-    int (*in_tx)(struct store *, void *), void *arg)
-{
 	struct store_gen	g;
 	int64_t			seq, seq0;
 	size_t			i;
@@ -400,8 +390,6 @@ store_push_with(struct store *st, int64_t user_id, int64_t device_id,
 	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
 		goto fail;
 	if ((r = store_late_pushed(st, device_id, store_now_ms())) != 0)
-		goto fail;
-	if (in_tx != NULL && (r = in_tx(st, arg)) != 0)
 		goto fail;
 	/* synchronous=FULL: durable once COMMIT returns */
 	if ((r = store_commit(st)) != 0)

@@ -352,10 +352,10 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
 	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0)
 		goto fail;
+	/* casesyncd commits after this, with the entry (transfer.c) */
 	fault_point("transfer-accept-uncommitted");
 	if ((r = store_commit(st)) != 0)
 		goto fail;
-	fault_point("transfer-accept-committed");
 	*seqp = seq;
 	return store_transfer_get(st, id, out);
  fail:
@@ -624,16 +624,9 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 }
 
 int
-store_transfer_tick(struct store *st, int64_t now,
-    int (*cb)(const struct store_access_end *, void *), void *arg,
-    int64_t *seqp)
+store_transfer_due(struct store *st, int64_t now, int *due)
 {
-	struct store_access_end	*ends = NULL;
-	size_t			 nends = 0, i;
-	int64_t			 due = 0, seq;
-	int			 r;
-
-	*seqp = 0;
+	*due = 0;
 	/*
 	 * Asked before every request: both parts are index probes when
 	 * nothing is due, and the statement stays prepared.
@@ -654,10 +647,27 @@ store_transfer_tick(struct store *st, int64_t now,
 		sqlite3_reset(st->tickq);
 		return CS_ERR_DB;
 	}
-	due = sqlite3_column_int64(st->tickq, 0);
+	*due = sqlite3_column_int64(st->tickq, 0) != 0;
 	sqlite3_reset(st->tickq);
-	if (due == 0)
-		return 0;
+	return 0;
+}
+
+int
+store_transfer_tick(struct store *st, int64_t now,
+    struct store_access_end **endsp, size_t *nendsp, int64_t *seqp)
+{
+	struct store_access_end	*ends = NULL;
+	size_t			 nends = 0;
+	int64_t			 seq;
+	int			 due, r;
+
+	*seqp = 0;
+	if (endsp != NULL) {
+		*endsp = NULL;
+		*nendsp = 0;
+	}
+	if ((r = store_transfer_due(st, now, &due)) != 0 || !due)
+		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_seq_next(st, &seq)) != 0 ||
@@ -698,14 +708,14 @@ store_transfer_tick(struct store *st, int64_t now,
 	    " p.receipt_at IS NULL AND d.revoked_at IS NULL)", NULL, "i",
 	    &now, NULL)) != 0)
 		goto fail;
-	/* the audit entries of the ends, in the same transaction */
-	for (i = 0; cb != NULL && i < nends; i++)
-		if ((r = cb(&ends[i], arg)) != 0)
-			goto fail;
 	if ((r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;
-	free(ends);
+	if (endsp != NULL) {
+		*endsp = ends;
+		*nendsp = nends;
+	} else
+		free(ends);
 	return 0;
  fail:
 	store_rollback(st);

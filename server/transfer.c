@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cases.h"
 #include "errors.h"
+#include "fault.h"
 #include "keys.h"
 #include "log.h"
 #include "server.h"
@@ -170,9 +171,10 @@ transfer_audit(struct worker *w, const struct store_device *dev,
 }
 
 /*
- * The entry of a decision taken, appended by the decision's own commit
- * (store_commit_hook): both are there, or neither.  "open_case": a
- * transfer request, whose id the entry names once it is inserted.
+ * The entry of a decision taken, appended in the decision's
+ * transaction, which this file owns (store_tx_begin): both are
+ * there, or neither.  "open_case": a transfer request, whose id the
+ * entry names once it is inserted.
  */
 struct transfer_tx {
 	struct audit_entry		 e;
@@ -180,12 +182,12 @@ struct transfer_tx {
 	const struct store_glass	*glass;	/* a glass grant, or NULL */
 };
 
+/* Inside the decision's transaction, after the store call took it. */
 static int
-transfer_tx_hook(struct store *st, void *arg)
+transfer_tx_entry(struct store *st, struct transfer_tx *x)
 {
-	struct transfer_tx	*x = arg;
-	int64_t			 id;
-	int			 r;
+	int64_t	id;
+	int	r;
 
 	if (x->open_case != NULL) {
 		if ((r = store_transfer_open_id(st, x->open_case, &id)) != 0)
@@ -207,24 +209,32 @@ transfer_tx_hook(struct store *st, void *arg)
 	return r;
 }
 
-/* Set the hook for the decision about to be taken. */
+/* Open the transaction of the decision about to be taken. */
 static void
-transfer_tx_arm(struct worker *w, struct transfer_tx *x)
+transfer_tx_arm(struct worker *w)
 {
-	store_commit_hook(w->st, transfer_tx_hook, x);
+	/* a failed BEGIN is returned by the store call */
+	(void)store_tx_begin(w->st);
 }
 
-/* After the store call: the hook is spent or unused; sign if taken. */
-static void
-transfer_tx_done(struct worker *w, int r)
+/*
+ * After the store call with its result "r": append the entry and
+ * commit if it took the decision, else roll back; then sign.  The
+ * final result: the decision stands only if 0.
+ */
+static int
+transfer_tx_done(struct worker *w, struct transfer_tx *x, int r)
 {
-	int	made;
+	int	made, cr;
 
-	store_commit_hook(w->st, NULL, NULL);
-	if (r == 0 && w->srv->audit_key != NULL && (r = audit_checkpoint(w->st,
-	    w->srv->audit_key, time_now(), 0, &made)) != 0)
+	if (r == 0)
+		r = transfer_tx_entry(w->st, x);
+	if ((r = store_tx_end(w->st, r)) == 0 && w->srv->audit_key != NULL &&
+	    (cr = audit_checkpoint(w->st, w->srv->audit_key, time_now(), 0,
+	    &made)) != 0)
 		log_warnx("audit: checkpoint after a decision NOT signed: %s",
-		    cs_err(r));
+		    cs_err(cr));
+	return r;
 }
 
 static int
@@ -273,10 +283,10 @@ transfer_request(struct worker *w, const struct store_device *dev,
 	    m->case_id, "transfer", "", basis, NULL, detail);
 	x.open_case = m->case_id;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
+	transfer_tx_arm(w);
 	r = store_transfer_request(w->st, &dev->user, m->case_id,
 	    m->to_office, m->reason, m->note, time_now(), &t, &why);
-	transfer_tx_done(w, r);
+	r = transfer_tx_done(w, &x, r);
 	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
 	if (r != 0)
 		transfer_audit(w, dev, "transfer_request", AUDIT_CREATE, r,
@@ -302,7 +312,7 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 	const char				*why = NULL, *what, *type;
 	char					 id[24], detail[160];
 	int64_t					 seq = 0, tid;
-	int					 r;
+	int					 r, accept = 0;
 
 	tid = (int64_t)m->transfer_id;	/* wire.c: 1..INT64_MAX */
 	if (store_transfer_get(w->st, tid, &before) != 0)
@@ -312,6 +322,7 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
 		what = "transfer accept";
 		type = "transfer_accept";
+		accept = 1;
 		(void)str_fmt(detail, sizeof(detail), "regisseur=%s",
 		    m->regisseur);
 		break;
@@ -330,7 +341,7 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 	    "transfer", id, "lead", NULL, detail);
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
+	transfer_tx_arm(w);
 	switch (m->action) {
 	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
 		r = store_transfer_accept(w->st, &dev->user, tid,
@@ -346,7 +357,10 @@ transfer_decision(struct worker *w, const struct store_device *dev,
 		    &t, &why);
 		break;
 	}
-	transfer_tx_done(w, r);
+	r = transfer_tx_done(w, &x, r);
+	/* a crash here: the accept is committed, its reply not sent */
+	if (r == 0 && accept)
+		fault_point("transfer-accept-committed");
 	if (r != 0)
 		transfer_audit(w, dev, type, AUDIT_UPDATE, r, before.case_id,
 		    "transfer", id, "lead", NULL, detail);
@@ -447,10 +461,10 @@ transfer_team_assign(struct worker *w, const struct store_device *dev,
 	    m->case_id, "user", m->regisseur, "lead", NULL, "regisseur");
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
+	transfer_tx_arm(w);
 	r = store_team_assign(w->st, &dev->user, m->case_id, m->regisseur,
 	    &seq, &why);
-	transfer_tx_done(w, r);
+	r = transfer_tx_done(w, &x, r);
 	if (r != 0)
 		transfer_audit(w, dev, "team_assign", AUDIT_UPDATE, r,
 		    m->case_id, "user", m->regisseur, "lead", NULL,
@@ -495,11 +509,11 @@ transfer_glass(struct worker *w, const struct store_device *dev,
 	    "case", m->case_id, "break the glass", m->reason, NULL);
 	x.open_case = NULL;
 	x.glass = &g;
-	transfer_tx_arm(w, &x);
+	transfer_tx_arm(w);
 	r = store_glass(w->st, &dev->user, m->case_id, m->reason, now,
 	    w->srv->cfg.glass_duration, w->srv->cfg.glass_limit_per_day, &g,
 	    &seq, &why);
-	transfer_tx_done(w, r);
+	r = transfer_tx_done(w, &x, r);
 	/* a use over the daily limit has its own type */
 	if (r != 0)
 		transfer_audit(w, dev, r == CS_ERR_RATE ? "glass_limit" :
@@ -548,7 +562,8 @@ transfer_handle(struct worker *w, const struct store_device *dev,
 	}
 }
 
-int
+/* The entry of an access that ended, inside the tick's transaction. */
+static int
 transfer_audit_end(struct store *st, const struct store_access_end *end)
 {
 	struct audit_entry	e;
@@ -576,15 +591,29 @@ transfer_audit_end(struct store *st, const struct store_access_end *end)
 	return r;
 }
 
-static int
-transfer_end_cb(const struct store_access_end *end, void *arg)
+int
+transfer_expire(struct store *st, int64_t now, int say, int64_t *seq)
 {
-	struct worker	*w = arg;
+	struct store_access_end	*ends = NULL;
+	size_t			 n = 0, i;
+	int			 due, r;
 
-	log_info("case %s: access of user %lld ends (%s)", end->case_id,
-	    (long long)end->user_id, end->transfer_id != 0 ?
-	    "handover window" : "glass");
-	return transfer_audit_end(w->st, end);
+	*seq = 0;
+	if ((r = store_transfer_due(st, now, &due)) != 0 || !due)
+		return r;
+	/* the ends and their entries: one transaction, owned here */
+	(void)store_tx_begin(st);
+	r = store_transfer_tick(st, now, &ends, &n, seq);
+	for (i = 0; r == 0 && i < n; i++)
+		r = transfer_audit_end(st, &ends[i]);
+	if ((r = store_tx_end(st, r)) != 0)
+		*seq = 0;
+	for (i = 0; r == 0 && say && i < n; i++)
+		log_info("case %s: access of user %lld ends (%s)",
+		    ends[i].case_id, (long long)ends[i].user_id,
+		    ends[i].transfer_id != 0 ? "handover window" : "glass");
+	free(ends);
+	return r;
 }
 
 int
@@ -593,8 +622,7 @@ transfer_tick(struct worker *w)
 	int64_t	seq;
 	int	r, made;
 
-	if ((r = store_transfer_tick(w->st, time_now(), transfer_end_cb, w,
-	    &seq)) != 0) {
+	if ((r = transfer_expire(w->st, time_now(), 1, &seq)) != 0) {
 		log_warnx("transfer: ending expired access failed: %s; the "
 		    "request is refused", cs_err(r));
 		return r;

@@ -6,7 +6,8 @@
  * (store_schema_v0.h: the schema before it had a version), opens with
  * the current code and comes out at the current version with the same
  * tables as a new one and its rows kept; a newer version, or a file
- * that is not a casesync database, is refused and left as it was.
+ * that is not a casesync database, is refused and left as it was; a
+ * trigger dropped by hand comes back at the next open.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -221,6 +222,7 @@ static void
 test_new(void)
 {
 	struct store	*st = NULL;
+	sqlite3		*db;
 	int64_t		 v;
 
 	TEST_START("a new database has the current version");
@@ -238,6 +240,20 @@ test_new(void)
 	/* opened again: nothing to do */
 	ASSERT_INT_EQ(store_open(newpath, 0, &st), 0);
 	store_close(st);
+	TEST_DONE();
+
+	TEST_START("a trigger dropped by hand is made again at the next open");
+	db = raw_open(newpath);
+	raw_exec(db, "DROP TRIGGER audit_log_no_update;"
+	    " DROP TRIGGER key_forget_user");
+	sqlite3_close(db);
+	ASSERT_INT_EQ(raw_int(newpath, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('audit_log_no_update', 'key_forget_user')"), 0);
+	ASSERT_INT_EQ(store_open(newpath, 0, &st), 0);
+	store_close(st);
+	ASSERT_INT_EQ(raw_int(newpath, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('audit_log_no_update', 'key_forget_user')"), 2);
+	ASSERT_INT_EQ(raw_int(newpath, "PRAGMA user_version"), v);
 	TEST_DONE();
 }
 
