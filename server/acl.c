@@ -51,12 +51,6 @@ acl_may_create_case(enum role role)
 }
 
 int
-acl_may_be_regisseur(enum role role)
-{
-	return role == ROLE_JEUGDBESCHERMER;
-}
-
-int
 acl_may_hold_case(enum role role)
 {
 	return role == ROLE_JEUGDBESCHERMER ||

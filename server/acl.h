@@ -38,8 +38,6 @@ const char	*role_name(enum role role);
 int	acl_may_lead(enum role);
 /* May register a new case (and be its first regisseur while she is). */
 int	acl_may_create_case(enum role);
-/* May be named a case's regisseur (case create, transfer, handover). */
-int	acl_may_be_regisseur(enum role);
 /* May be a member and hold case content and keys at all. */
 int	acl_may_hold_case(enum role);
 /* May take glass access (break the glass) to a case: reads case files. */
@@ -49,8 +47,10 @@ int	acl_may_glass(enum role);
  * The same rules in SQL, for the store's queries on users.role (text).
  * Keep them equal to the predicates above.
  */
-#define ACL_SQL_LEAD		"'teamleider'"
+#define ACL_SQL_LEAD		"'teamleider'"	/* acl_may_lead */
+/* may be named a case's regisseur (transfer, team assign, handover) */
 #define ACL_SQL_REGISSEUR	"'jeugdbeschermer'"
+/* not acl_may_hold_case */
 #define ACL_SQL_NO_CASES	"('auditor', 'beheerder')"
 
 #endif /* ACL_H */

@@ -44,17 +44,44 @@ struct audit_signer {
 	int			 made;
 };
 
+/*
+ * Inside the caller's transaction (store_tx_begin): sign and store a
+ * checkpoint of the tree at "now", unless the newest is younger than
+ * "max_age" seconds (0: always).
+ */
 static int
-audit_sign_cb(struct audit_checkpoint *cp, void *arg)
+audit_cp_in_tx(struct store *st, struct audit_signer *s, int64_t now,
+    int64_t max_age)
 {
-	struct audit_signer	*s = arg;
-	int			 r;
+	int	due, r;
 
-	if ((r = audit_checkpoint_sign(s->key, cp)) != 0)
+	if ((r = store_audit_cp_head(st, now, max_age, &s->cp, &due)) != 0 ||
+	    !due)
 		return r;
-	s->cp = *cp;
+	if ((r = audit_checkpoint_sign(s->key, &s->cp)) != 0 ||
+	    (r = store_audit_cp_add(st, &s->cp)) != 0)
+		return r;
 	s->made = 1;
 	return 0;
+}
+
+/*
+ * Append e[0..n) in one transaction, with a signed checkpoint of the
+ * tree that includes them when s->key is set.
+ */
+static int
+audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
+    struct audit_signer *s)
+{
+	int	r;
+
+	if (s->key == NULL)
+		return store_audit_append(st, e, n);
+	(void)store_tx_begin(st);	/* a failed BEGIN: the append's */
+	r = store_audit_append_in(st, e, n);
+	if (r == 0)
+		r = audit_cp_in_tx(st, s, e[0].server_time, 0);
+	return store_tx_end(st, r);
 }
 
 /*
@@ -146,8 +173,7 @@ audit_append(struct store *st, struct audit_entry *e,
 	/* a log that fails the check still gets the entry, unsigned */
 	if (key != NULL && audit_extends(st, key) != 0)
 		s.key = NULL;
-	r = store_audit_append(st, e, 1, e->server_time,
-	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	r = audit_append_tx(st, e, 1, &s);
 	audit_signed(&s, r);
 	return r;
 }
@@ -162,7 +188,10 @@ audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
 	*made = 0;
 	if ((r = audit_extends(st, key)) != 0)
 		return r;
-	r = store_audit_checkpoint(st, now, max_age, audit_sign_cb, &s, made);
+	(void)store_tx_begin(st);	/* a failed BEGIN: the head's */
+	r = audit_cp_in_tx(st, &s, now, max_age);
+	r = store_tx_end(st, r);
+	*made = r == 0 && s.made;
 	audit_signed(&s, r);
 	return r;
 }
@@ -177,8 +206,7 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 		return 0;
 	if (!sign || (s.key != NULL && audit_extends(w->st, s.key) != 0))
 		s.key = NULL;
-	r = store_audit_append(w->st, e, n, e[0].server_time,
-	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	r = audit_append_tx(w->st, e, n, &s);
 	audit_signed(&s, r);
 	if (r != 0)
 		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,
@@ -237,8 +265,7 @@ audit_flush(struct worker *w)
 
 	if (w->naq == 0)
 		return;
-	if ((r = store_audit_append(w->st, w->aq, w->naq, time_now(), NULL,
-	    NULL)) != 0) {
+	if ((r = store_audit_append(w->st, w->aq, w->naq)) != 0) {
 		/*
 		 * Fail closed: the replies with case data that wait on
 		 * these entries are replaced by a retryable Error

@@ -177,8 +177,7 @@ cases_audit(struct worker *w, const struct store_device *dev,
 	int			ar;
 
 	cases_entry(&e, w, dev, cs, q, r, lead);
-	if ((ar = store_audit_append(w->st, &e, 1, e.server_time, NULL,
-	    NULL)) != 0)
+	if ((ar = store_audit_append(w->st, &e, 1)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s",
 		    cs_err(ar));
 }

@@ -117,41 +117,17 @@ store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
 	return 0;
 }
 
-/* Within a transaction: sign and store a checkpoint of "f". */
-static int
-store_audit_cp_put(struct store *st, const struct merkle_frontier *f,
-    int64_t now, store_audit_sign_fn sign, void *arg)
+int
+store_audit_cp_add(struct store *st, const struct audit_checkpoint *cp)
 {
-	struct audit_checkpoint	 cp;
-	sqlite3_stmt		*s = NULL;
-	int			 r;
+	const struct store_blob	 b[3] = { { cp->root, MERKLE_HASH_LEN },
+				    { cp->pk, AUDIT_PK_LEN },
+				    { cp->sig, AUDIT_SIG_LEN } };
+	const int64_t		 iv[2] = { cp->size, cp->time };
 
-	memset(&cp, 0, sizeof(cp));
-	cp.size = (int64_t)f->size;
-	cp.time = now;
-	merkle_frontier_root(f, cp.root);
-	if ((r = sign(&cp, arg)) != 0)
-		return r;
-	if ((r = store_prepare(st, "INSERT INTO audit_checkpoints(size, root,"
-	    " at, pk, sig) VALUES (?1, ?2, ?3, ?4, ?5)", &s)) != 0)
-		return r;
-	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, cp.size) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, cp.root, MERKLE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, cp.time) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 4, cp.pk, AUDIT_PK_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 5, cp.sig, AUDIT_SIG_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		goto out;
-	r = 0;
- out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_do_b(st, "INSERT INTO audit_checkpoints(size, root, at,"
+	    " pk, sig) VALUES (?1, ?2, ?3, ?4, ?5)", NULL, "ibibb", iv, NULL,
+	    b);
 }
 
 /* Store the perfect subtree D[a : a + n] an append completed. */
@@ -219,8 +195,7 @@ store_audit_append_in(struct store *st, struct audit_entry *e, size_t n)
 }
 
 int
-store_audit_append(struct store *st, struct audit_entry *e, size_t n,
-    int64_t now, store_audit_sign_fn sign, void *arg)
+store_audit_append(struct store *st, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	f;
 	int			r;
@@ -228,13 +203,8 @@ store_audit_append(struct store *st, struct audit_entry *e, size_t n,
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
-	    (sign != NULL && (r = store_audit_cp_put(st, &f, now, sign,
-	    arg)) != 0) ||
 	    (r = store_commit(st)) != 0)
-		goto out;
-	r = 0;
- out:
-	store_rollback(st);
+		store_rollback(st);
 	return r;
 }
 
@@ -320,45 +290,30 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 }
 
 int
-store_audit_checkpoint(struct store *st, int64_t now, int64_t max_age,
-    store_audit_sign_fn sign, void *arg, int *made)
+store_audit_cp_head(struct store *st, int64_t now, int64_t max_age,
+    struct audit_checkpoint *cp, int *due)
 {
-	struct merkle_frontier	 f;
-	sqlite3_stmt		*s = NULL;
-	int64_t			 last = 0;
-	int			 rc, have = 0, r;
+	struct merkle_frontier	f;
+	int64_t			last = 0;
+	int			r;
 
-	*made = 0;
-	if ((r = store_begin(st)) != 0)
+	memset(cp, 0, sizeof(*cp));
+	*due = 0;
+	if (max_age > 0) {
+		/* -1: there is none yet */
+		if ((r = store_do(st, "SELECT coalesce(max(at), -1) FROM"
+		    " audit_checkpoints", &last, "", NULL, NULL)) != 0)
+			return r;
+		if (last != -1 && now - last < max_age)
+			return 0;
+	}
+	if ((r = store_audit_state_get(st, &f)) != 0)
 		return r;
-	if ((r = store_prepare(st, "SELECT max(at) FROM audit_checkpoints",
-	    &s)) != 0)
-		goto out;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		r = CS_ERR_DB;
-		store_log(st, __func__);
-		goto out;
-	}
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		have = 1;
-		last = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (max_age > 0 && have && now - last < max_age) {
-		r = 0;
-		goto out;
-	}
-	if ((r = store_audit_state_get(st, &f)) != 0 ||
-	    (r = store_audit_cp_put(st, &f, now, sign, arg)) != 0 ||
-	    (r = store_commit(st)) != 0)
-		goto out;
-	*made = 1;
-	r = 0;
- out:
-	sqlite3_finalize(s);
-	store_rollback(st);
-	return r;
+	cp->size = (int64_t)f.size;
+	cp->time = now;
+	merkle_frontier_root(&f, cp->root);
+	*due = 1;
+	return 0;
 }
 
 static int
