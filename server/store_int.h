@@ -68,6 +68,8 @@ int	store_done(struct store *, sqlite3_stmt *stmt, int r,
 	    const char *what);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
+/* Set meta 'seq' inside a transaction (store_sync.c). */
+int	store_seq_set(struct store *, int64_t seq);
 int	store_prepare(struct store *, const char *sql, sqlite3_stmt **);
 int	store_exec(struct store *, const char *sql);
 /* store_exec() of "sql" in a transaction of its own (schemas). */
