@@ -50,7 +50,9 @@ struct store_token_info {
 /*
  * Open the database at "path".  With "create", make a new database and
  * its schema (CS_ERR_EXISTS if the file exists); without, open an
- * existing one (CS_ERR_NOT_FOUND if missing).
+ * existing one (CS_ERR_NOT_FOUND if missing).  Either way the schema
+ * is brought to the current version (store_schema.c); a database of a
+ * newer version, or not casesync's, is refused (CS_ERR_DB, logged).
  */
 int	store_open(const char *path, int create, struct store **out);
 void	store_close(struct store *);		/* NULL is a no-op */
