@@ -75,10 +75,7 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 static int

@@ -119,10 +119,7 @@ store_case_query(struct store *st, const char *sql, int64_t i1,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* *yes = 1 if "u" is a teamleider of office "office_id". */
@@ -184,10 +181,7 @@ store_case_write(struct store *st, const struct store_case_meta *m,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int

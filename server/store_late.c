@@ -178,10 +178,7 @@ late_hold_put(struct store *st, int64_t device_id,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
