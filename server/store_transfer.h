@@ -203,4 +203,10 @@ int	store_transfer_tick(struct store *, int64_t now,
 /* *due = 1 if store_transfer_tick() at "now" has anything to do. */
 int	store_transfer_due(struct store *, int64_t now, int *due);
 
+/*
+ * When the next access with an end time (access_expiry: handover
+ * windows, break the glass) ends, in seconds; INT64_MAX if none.
+ */
+int	store_access_next_end(struct store *, int64_t *at);
+
 #endif /* STORE_TRANSFER_H */
