@@ -36,6 +36,8 @@
 #define E2E_BODY_OVERHEAD	(24 + 16)	/* nonce, tag */
 #define E2E_CERT_SIG_MAX	128	/* the CA's signature, DER or raw */
 #define E2E_SEED_LEN		32	/* recovery key seed */
+/* The name of the recovery key where grants name a user (docs/E2E.md). */
+#define E2E_RECOVERY_USER	"recovery"
 
 /* A user's key pairs, in sodium_malloc memory (guarded, wiped on free). */
 struct e2e_userkeys {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * audit.c - audit entries (see audit.h): their canonical encoding and
- * leaf hash, appending with or without a signed checkpoint, and the
+ * audit.c - audit entries (see audit.h; the entry and its encoding are
+ * in audit_entry.c): appending with or without a signed checkpoint, the
  * hooks through which casesyncd records enrollments, logins, pushes,
  * reads delivered by pulls, case creation, membership changes and
  * purge receipts.
@@ -10,16 +10,13 @@
  * employees, roles, offices, record kinds and counts.  Never a record
  * body, a client's name or a BSN: the client is the case id.
  */
-#include <sys/types.h>
-
-#include <pwd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "audit_text.h"
 #include "audit_witness.h"
@@ -41,162 +38,6 @@ static _Atomic int64_t	audit_next_check;
 /* A batch that grew beyond this is freed after its commit. */
 #define AUDIT_BATCH_KEEP	16
 
-void
-audit_set(char dst[AUDIT_STR_MAX + 1], const char *s)
-{
-	size_t	len;
-
-	dst[0] = '\0';
-	if (s == NULL)
-		return;
-	if ((len = strnlen(s, AUDIT_STR_MAX + 1)) > AUDIT_STR_MAX) {
-		len = AUDIT_STR_MAX;
-		/* do not cut a UTF-8 sequence in two */
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
-void
-audit_entry_init(struct audit_entry *e, const char *type, char action,
-    int ok)
-{
-	memset(e, 0, sizeof(*e));
-	e->server_time = time_now();
-	e->action = action;
-	audit_set(e->type, type);
-	audit_set(e->outcome, ok ? "success" : "failure");
-}
-
-void
-audit_entry_device(struct audit_entry *e, const struct store_device *dev,
-    const char *addr)
-{
-	if (dev != NULL && dev->id != 0) {
-		e->user_id = dev->user.id;
-		audit_set(e->user, dev->user.name);
-		audit_set(e->role, dev->user.role);
-		audit_set(e->office, dev->user.office);
-		e->device_id = dev->id;
-	}
-	audit_set(e->addr, addr);
-}
-
-void
-audit_entry_host(struct audit_entry *e, const char *basis)
-{
-	struct passwd	*pw;
-	const char	*sudo = getenv("SUDO_USER");
-	char		 name[AUDIT_STR_MAX + 1];
-	int		 r;
-
-	/* the real uid: who ran the program, whatever it runs as */
-	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL)
-		r = str_fmt(name, sizeof(name), "host:%s", pw->pw_name);
-	else
-		r = str_fmt(name, sizeof(name), "host:uid %lu",
-		    (unsigned long)getuid());
-	/* sudo says who asked; names only (audit_text_ok), never text */
-	if (r == 0 && sudo != NULL && sudo[0] != '\0' &&
-	    strlen(sudo) <= 64 && audit_text_ok(sudo) &&
-	    strchr(sudo, ' ') == NULL)
-		(void)str_fmt(name + strlen(name), sizeof(name) - strlen(name),
-		    " sudo:%s", sudo);
-	audit_set(e->user, name);
-	audit_set(e->basis, basis);
-	audit_set(e->addr, "local");
-}
-
-static void
-audit_put_u64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-/* Append one text field; CS_ERR_FORMAT if unterminated or too long. */
-static int
-audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
-{
-	size_t	len = strnlen(s, AUDIT_STR_MAX + 1);
-
-	if (len > AUDIT_STR_MAX)
-		return CS_ERR_FORMAT;
-	if (dstlen - *off < 2 + len)
-		return CS_ERR_TOO_LARGE;
-	dst[(*off)++] = (uint8_t)(len >> 8);
-	dst[(*off)++] = (uint8_t)len;
-	memcpy(dst + *off, s, len);
-	*off += len;
-	return 0;
-}
-
-static int
-audit_put_int(uint8_t *dst, size_t dstlen, size_t *off, int64_t v)
-{
-	if (dstlen - *off < 8)
-		return CS_ERR_TOO_LARGE;
-	audit_put_u64(dst + *off, (uint64_t)v);
-	*off += 8;
-	return 0;
-}
-
-int
-audit_entry_encode(const struct audit_entry *e, uint8_t *dst, size_t dstlen,
-    size_t *len)
-{
-	size_t	off = 0;
-	int	r;
-
-	*len = 0;
-	if (dstlen < 2)
-		return CS_ERR_TOO_LARGE;
-	dst[off++] = AUDIT_ENC_VERSION;
-	if ((r = audit_put_int(dst, dstlen, &off, e->idx)) != 0 ||
-	    (r = audit_put_int(dst, dstlen, &off, e->server_time)) != 0 ||
-	    (r = audit_put_int(dst, dstlen, &off, e->device_time)) != 0)
-		return r;
-	if (dstlen - off < 1)
-		return CS_ERR_TOO_LARGE;
-	dst[off++] = (uint8_t)e->action;
-	if ((r = audit_put_str(dst, dstlen, &off, e->type)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->outcome)) != 0 ||
-	    (r = audit_put_int(dst, dstlen, &off, e->user_id)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->user)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->role)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->office)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->on_behalf_of)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->purpose)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->basis)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->legal_basis)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->client_ref)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->object_type)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->object_id)) != 0 ||
-	    (r = audit_put_int(dst, dstlen, &off, e->device_id)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->addr)) != 0 ||
-	    (r = audit_put_str(dst, dstlen, &off, e->detail)) != 0)
-		return r;
-	*len = off;
-	return 0;
-}
-
-int
-audit_entry_leaf(const struct audit_entry *e, uint8_t leaf[MERKLE_HASH_LEN])
-{
-	uint8_t	enc[AUDIT_ENC_MAX];
-	size_t	len;
-	int	r;
-
-	if ((r = audit_entry_encode(e, enc, sizeof(enc), &len)) != 0)
-		return r;
-	merkle_leaf_hash(enc, len, leaf);
-	return 0;
-}
-
 /* What signing inside a store transaction made, for the file after it. */
 struct audit_signer {
 	const struct audit_key	*key;
@@ -204,17 +45,44 @@ struct audit_signer {
 	int			 made;
 };
 
+/*
+ * Inside the caller's transaction (store_tx_begin): sign and store a
+ * checkpoint of the tree at "now", unless the newest is younger than
+ * "max_age" seconds (0: always).
+ */
 static int
-audit_sign_cb(struct audit_checkpoint *cp, void *arg)
+audit_cp_in_tx(struct store *st, struct audit_signer *s, int64_t now,
+    int64_t max_age)
 {
-	struct audit_signer	*s = arg;
-	int			 r;
+	int	due, r;
 
-	if ((r = audit_checkpoint_sign(s->key, cp)) != 0)
+	if ((r = store_audit_cp_head(st, now, max_age, &s->cp, &due)) != 0 ||
+	    !due)
 		return r;
-	s->cp = *cp;
+	if ((r = audit_checkpoint_sign(s->key, &s->cp)) != 0 ||
+	    (r = store_audit_cp_add(st, &s->cp)) != 0)
+		return r;
 	s->made = 1;
 	return 0;
+}
+
+/*
+ * Append e[0..n) in one transaction, with a signed checkpoint of the
+ * tree that includes them when s->key is set.
+ */
+static int
+audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
+    struct audit_signer *s)
+{
+	int	r;
+
+	if (s->key == NULL)
+		return store_audit_append(st, e, n);
+	(void)store_tx_begin(st);	/* a failed BEGIN: the append's */
+	r = store_audit_append_in(st, e, n);
+	if (r == 0)
+		r = audit_cp_in_tx(st, s, e[0].server_time, 0);
+	return store_tx_end(st, r);
 }
 
 /*
@@ -306,8 +174,7 @@ audit_append(struct store *st, struct audit_entry *e,
 	/* a log that fails the check still gets the entry, unsigned */
 	if (key != NULL && audit_extends(st, key) != 0)
 		s.key = NULL;
-	r = store_audit_append(st, e, 1, e->server_time,
-	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	r = audit_append_tx(st, e, 1, &s);
 	audit_signed(&s, r);
 	return r;
 }
@@ -322,7 +189,10 @@ audit_checkpoint(struct store *st, const struct audit_key *key, int64_t now,
 	*made = 0;
 	if ((r = audit_extends(st, key)) != 0)
 		return r;
-	r = store_audit_checkpoint(st, now, max_age, audit_sign_cb, &s, made);
+	(void)store_tx_begin(st);	/* a failed BEGIN: the head's */
+	r = audit_cp_in_tx(st, &s, now, max_age);
+	r = store_tx_end(st, r);
+	*made = r == 0 && s.made;
 	audit_signed(&s, r);
 	return r;
 }
@@ -337,8 +207,7 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 		return 0;
 	if (!sign || (s.key != NULL && audit_extends(w->st, s.key) != 0))
 		s.key = NULL;
-	r = store_audit_append(w->st, e, n, e[0].server_time,
-	    s.key != NULL ? audit_sign_cb : NULL, &s);
+	r = audit_append_tx(w->st, e, n, &s);
 	audit_signed(&s, r);
 	if (r != 0)
 		log_warnx("audit: %zu %s entr%s NOT recorded: %s", n, e[0].type,
@@ -403,8 +272,7 @@ audit_flush(struct worker *w)
 
 	if (w->naq == 0)
 		return 0;
-	if ((r = store_audit_append(w->st, w->aq, w->naq, time_now(), NULL,
-	    NULL)) != 0) {
+	if ((r = store_audit_append(w->st, w->aq, w->naq)) != 0) {
 		/*
 		 * Fail closed: the replies with case data that wait on
 		 * these entries are replaced by a retryable Error
@@ -479,9 +347,8 @@ audit_hlc_seconds(uint64_t hlc)
 }
 
 int
-audit_push_in_tx(struct store *st, void *arg)
+audit_push_in_tx(struct store *st, const struct audit_push *p)
 {
-	const struct audit_push		*p = arg;
 	const struct store_record	*in;
 	struct audit_entry		*e = NULL;
 	size_t				 i, k = 0;
@@ -583,7 +450,7 @@ audit_case_entry(struct worker *w, const struct store_device *dev,
 	const char		*lead;
 	int			 sign = 0;
 
-	lead = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	lead = acl_may_lead(dev->user.role_id) ? "lead" :
 	    "regisseur";
 	switch (req->msg_case) {
 	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:

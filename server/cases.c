@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
@@ -128,12 +129,11 @@ cases_entry(struct audit_entry *e, const struct request *rq,
 	audit_set(e->detail, detail);
 }
 
-/* A state change done: its entry in the change's own transaction. */
+/* A state change done: its entry in the change's transaction. */
 static int
-cases_audit_in_tx(struct store *st, void *arg)
+cases_audit_in_tx(struct store *st, struct audit_entry *e)
 {
-	struct audit_entry	*e = arg;
-	int			 r;
+	int	r;
 
 	if ((r = store_audit_append_in(st, e, 1)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s; the "
@@ -150,8 +150,7 @@ cases_audit(const struct request *rq, const struct msg_case_state *cs,
 	int			ar;
 
 	cases_entry(&e, rq, cs, q, r, lead);
-	if ((ar = store_audit_append(rq->w->st, &e, 1, e.server_time, NULL,
-	    NULL)) != 0)
+	if ((ar = store_audit_append(rq->w->st, &e, 1)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s",
 		    cs_err(ar));
 }
@@ -190,12 +189,15 @@ cases_state(struct request *rq, const struct msg *req)
 			    "the reason must be printable text");
 		q.has_reason = 1;
 	}
-	lead = strcmp(rq->dev->user.role, "teamleider") == 0;
+	lead = acl_may_lead(rq->dev->user.role_id);
 	cases_entry(&e, rq, &cs, &q, 0, lead);
-	store_commit_hook(rq->w->st, cases_audit_in_tx, &e);
+	/* the change and its entry: one transaction, owned here */
+	(void)store_tx_begin(rq->w->st);
 	r = store_case_change(rq->w->st, &rq->dev->user, cs.case_id, &q,
 	    cs.approved_by, today, &m, &why);
-	store_commit_hook(rq->w->st, NULL, NULL);
+	if (r == 0)
+		r = cases_audit_in_tx(rq->w->st, &e);
+	r = store_tx_end(rq->w->st, r);
 	if (r != 0)
 		cases_audit(rq, &cs, &q, r, lead);
 	if (r != 0) {

@@ -22,14 +22,17 @@
 #include "store_keys.h"
 #include "util.h"
 
+/* The entries of drops d[0..n), inside the transaction that took them. */
 static int
-keys_drop_cb(const struct store_grant_drop *d, size_t n, void *arg)
+keys_drop_entries(struct store *st, const struct store_grant_drop *d,
+    size_t n)
 {
-	struct store		*st = arg;
 	struct audit_entry	*e;
 	size_t			 i;
 	int			 r;
 
+	if (n == 0)
+		return 0;
 	if ((e = calloc(n, sizeof(*e))) == NULL)
 		return CS_ERR_ALLOC;
 	for (i = 0; i < n; i++) {
@@ -55,9 +58,20 @@ keys_drop_cb(const struct store_grant_drop *d, size_t n, void *arg)
 void
 keys_audit_dropped(struct worker *w)
 {
-	int	r;
+	struct store_grant_drop	*d = NULL;
+	size_t			 n = 0;
+	int			 any, r;
 
-	if ((r = store_keys_dropped(w->st, keys_drop_cb, w->st)) != 0)
+	if ((r = store_keys_drops_pending(w->st, &any)) == 0 && any) {
+		/* the marks and their entries: one transaction, owned here */
+		(void)store_tx_begin(w->st);
+		r = store_keys_dropped(w->st, &d, &n);
+		if (r == 0)
+			r = keys_drop_entries(w->st, d, n);
+		r = store_tx_end(w->st, r);
+		free(d);
+	}
+	if (r != 0)
 		log_warnx("audit: grant_dropped entries NOT recorded yet: %s",
 		    cs_err(r));
 }

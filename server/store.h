@@ -13,18 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acl.h"
 #include "pki.h"
 #include "token.h"
 
 #define STORE_NAME_MAX		128	/* user, office, device names */
-#define STORE_ROLE_MAX		32
+#define STORE_ROLE_MAX		ACL_ROLE_MAX
 
 struct store;
 
 struct store_user {
 	int64_t	id;
 	char	name[STORE_NAME_MAX + 1];
-	char	role[STORE_ROLE_MAX + 1];
+	char	role[STORE_ROLE_MAX + 1];	/* as stored */
+	enum role role_id;		/* parsed once: acl.h */
 	char	office[STORE_NAME_MAX + 1];
 };
 
@@ -48,12 +50,18 @@ struct store_token_info {
 /*
  * Open the database at "path".  With "create", make a new database and
  * its schema (CS_ERR_EXISTS if the file exists); without, open an
- * existing one (CS_ERR_NOT_FOUND if missing).
+ * existing one (CS_ERR_NOT_FOUND if missing).  Either way the schema
+ * is brought to the current version (store_schema.c); a database of a
+ * newer version, or not casesync's, is refused (CS_ERR_DB, logged).
  */
 int	store_open(const char *path, int create, struct store **out);
 void	store_close(struct store *);		/* NULL is a no-op */
+/* The schema version this program makes (store_schema.c). */
+int	store_schema_current(void);
+/* The database's schema version (PRAGMA user_version). */
+int	store_schema_version(struct store *, int64_t *version);
 
-/* True if "role" is one of the roles of DESIGN §2. */
+/* True if "role" names one of the roles (acl.h). */
 int	store_role_valid(const char *role);
 /* Names: 1..STORE_NAME_MAX bytes of printable UTF-8, no control chars. */
 int	store_name_valid(const char *name);
@@ -160,20 +168,12 @@ struct store_change_result {
  * APPLIED result without applying again, with "replayed" set.  Records of append-only kinds
  * ("journal", "audit") cannot be changed once written.  Release the
  * results with store_results_clear().  *last_seq: the newest seq.
+ * casesyncd pushes in a transaction it owns (store_tx_begin), so that
+ * the push's audit entries are committed with it or not at all.
  */
 int	store_push(struct store *, int64_t user_id, int64_t device_id,
 	    const struct store_change *chs, size_t n,
 	    struct store_change_result *res, int64_t *last_seq);
-/*
- * store_push, and before the commit "in_tx" (if not NULL) is called in
- * the same transaction, with res[] filled: a non-zero return rolls the
- * whole push back and is returned.  The audit entries of a push go in
- * this way, so a change is never committed without them.
- */
-int	store_push_with(struct store *, int64_t user_id, int64_t device_id,
-	    const struct store_change *chs, size_t n,
-	    struct store_change_result *res, int64_t *last_seq,
-	    int (*in_tx)(struct store *, void *), void *arg);
 void	store_results_clear(struct store_change_result *res, size_t n);
 
 /*
@@ -252,14 +252,18 @@ int	store_purge_list(struct store *,
 	    int64_t receipt_at, int64_t records_deleted, void *), void *arg);
 
 /*
- * Decisions and their audit entries in one transaction: "fn" is run by
- * the next commit of this store, inside its transaction, just before
- * COMMIT; if it fails, the commit fails and the caller rolls back.  It
- * runs at most once.  A caller sets it before calling a store function
- * that commits one decision and clears it (fn NULL) afterwards: a
- * refusal does not commit and leaves it unused.
+ * A decision and its audit entries in one transaction that the caller
+ * owns: store_tx_begin() opens it (BEGIN IMMEDIATE); the store
+ * functions called until store_tx_end() run inside it and neither
+ * commit nor roll back on their own (a failed BEGIN is returned by
+ * the first of them); the caller appends the entries
+ * (store_audit_append_in) and ends it with the outcome "r":
+ * store_tx_end() commits if r is 0 and the BEGIN succeeded, else rolls
+ * back, and returns r, or the failure of the BEGIN or COMMIT.  A store
+ * function that failed may have written part of its work: end with
+ * its error.  Not nested.
  */
-void	store_commit_hook(struct store *, int (*fn)(struct store *, void *),
-	    void *arg);
+int	store_tx_begin(struct store *);
+int	store_tx_end(struct store *, int r);
 
 #endif /* STORE_H */

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_audit.c - the audit tables (see store_audit.h).  The schema is
- * created with IF NOT EXISTS on every open, so databases made before
- * the audit log existed get it too.  Appends and checkpoints run in
+ * store_audit.c - the audit tables (see store_audit.h; the schema is
+ * in store_schema.c).  Appends and checkpoints run in
  * BEGIN IMMEDIATE transactions: the next leaf index and the frontier
  * are read and written under the write lock, so concurrent workers
  * and casesyncctl never give two entries the same index.
@@ -12,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 #include "audit_text.h"
 #include "errors.h"
 #include "log.h"
@@ -21,101 +20,11 @@
 #include "store_audit.h"
 #include "store_int.h"
 
-static const char store_audit_sql[] =
-    "CREATE TABLE IF NOT EXISTS audit_log ("
-    " idx INTEGER PRIMARY KEY,"
-    " server_time INTEGER NOT NULL,"
-    " device_time INTEGER NOT NULL,"
-    " action TEXT NOT NULL,"
-    " type TEXT NOT NULL,"
-    " outcome TEXT NOT NULL,"
-    " user_id INTEGER NOT NULL,"
-    " user TEXT NOT NULL,"
-    " role TEXT NOT NULL,"
-    " office TEXT NOT NULL,"
-    " on_behalf_of TEXT NOT NULL,"
-    " purpose TEXT NOT NULL,"
-    " basis TEXT NOT NULL,"
-    " legal_basis TEXT NOT NULL,"
-    " client_ref TEXT NOT NULL,"
-    " object_type TEXT NOT NULL,"
-    " object_id TEXT NOT NULL,"
-    " device_id INTEGER NOT NULL,"
-    " addr TEXT NOT NULL,"
-    " detail TEXT NOT NULL,"
-    " leaf BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS audit_log_client ON audit_log(client_ref);"
-    "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user);"
-    "CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(server_time);"
-    /* every perfect subtree of the tree, for proofs in O(log n) */
-    "CREATE TABLE IF NOT EXISTS audit_nodes ("
-    " a INTEGER NOT NULL, n INTEGER NOT NULL,"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
-    " PRIMARY KEY (n, a)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS audit_state ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " size INTEGER NOT NULL,"
-    " frontier BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
-    " id INTEGER PRIMARY KEY,"
-    " size INTEGER NOT NULL,"
-    " root BLOB NOT NULL,"
-    " at INTEGER NOT NULL,"
-    " pk BLOB NOT NULL,"
-    " sig BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS audit_readlog ("
-    " device_id INTEGER PRIMARY KEY,"
-    " last_n INTEGER NOT NULL,"
-    " last_hash BLOB NOT NULL,"
-    " last_sig BLOB NOT NULL);"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
-    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
-    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;";
-
 /* The columns store_audit_row() reads, in order. */
 #define STORE_AUDIT_COLS						\
 	"idx, server_time, device_time, action, type, outcome, user_id,"  \
 	" user, role, office, on_behalf_of, purpose, basis, legal_basis," \
 	" client_ref, object_type, object_id, device_id, addr, detail, leaf"
-
-int
-store_audit_schema(struct store *st)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 rc, n = 0, r;
-
-	/* most opens find it there: look before taking the write lock */
-	if ((r = store_prepare(st, "SELECT count(*) FROM sqlite_schema WHERE"
-	    " name IN ('audit_log', 'audit_state', 'audit_checkpoints',"
-	    " 'audit_readlog', 'audit_log_no_update', 'audit_log_no_delete',"
-	    " 'audit_cp_no_update', 'audit_cp_no_delete', 'audit_nodes')",
-	    &s)) != 0)
-		return r;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		store_log(st, __func__);
-		return CS_ERR_DB;
-	}
-	if (n == 9)
-		return 0;
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_audit_sql)) != 0 ||
-	    (r = store_exec(st, "INSERT OR IGNORE INTO audit_state(id, size,"
-	    " frontier) VALUES (1, 0, x'')")) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
-}
 
 /* Within a transaction: the tree's size and frontier. */
 static int
@@ -144,10 +53,7 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f)
 	}
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 static int
@@ -169,10 +75,7 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 static int
@@ -211,41 +114,17 @@ store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
 	return 0;
 }
 
-/* Within a transaction: sign and store a checkpoint of "f". */
-static int
-store_audit_cp_put(struct store *st, const struct merkle_frontier *f,
-    int64_t now, store_audit_sign_fn sign, void *arg)
+int
+store_audit_cp_add(struct store *st, const struct audit_checkpoint *cp)
 {
-	struct audit_checkpoint	 cp;
-	sqlite3_stmt		*s = NULL;
-	int			 r;
+	const struct store_blob	 b[3] = { { cp->root, MERKLE_HASH_LEN },
+				    { cp->pk, AUDIT_PK_LEN },
+				    { cp->sig, AUDIT_SIG_LEN } };
+	const int64_t		 iv[2] = { cp->size, cp->time };
 
-	memset(&cp, 0, sizeof(cp));
-	cp.size = (int64_t)f->size;
-	cp.time = now;
-	merkle_frontier_root(f, cp.root);
-	if ((r = sign(&cp, arg)) != 0)
-		return r;
-	if ((r = store_prepare(st, "INSERT INTO audit_checkpoints(size, root,"
-	    " at, pk, sig) VALUES (?1, ?2, ?3, ?4, ?5)", &s)) != 0)
-		return r;
-	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, cp.size) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, cp.root, MERKLE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, cp.time) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 4, cp.pk, AUDIT_PK_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 5, cp.sig, AUDIT_SIG_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		goto out;
-	r = 0;
- out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_do_b(st, "INSERT INTO audit_checkpoints(size, root, at,"
+	    " pk, sig) VALUES (?1, ?2, ?3, ?4, ?5)", NULL, "ibibb", iv, NULL,
+	    b);
 }
 
 /* Store the perfect subtree D[a : a + n] an append completed. */
@@ -313,8 +192,7 @@ store_audit_append_in(struct store *st, struct audit_entry *e, size_t n)
 }
 
 int
-store_audit_append(struct store *st, struct audit_entry *e, size_t n,
-    int64_t now, store_audit_sign_fn sign, void *arg)
+store_audit_append(struct store *st, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	f;
 	int			r;
@@ -322,13 +200,8 @@ store_audit_append(struct store *st, struct audit_entry *e, size_t n,
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
-	    (sign != NULL && (r = store_audit_cp_put(st, &f, now, sign,
-	    arg)) != 0) ||
 	    (r = store_commit(st)) != 0)
-		goto out;
-	r = 0;
- out:
-	store_rollback(st);
+		store_rollback(st);
 	return r;
 }
 
@@ -363,10 +236,7 @@ store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
 	memcpy(last_hash, p, MERKLE_HASH_LEN);
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -417,45 +287,30 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 }
 
 int
-store_audit_checkpoint(struct store *st, int64_t now, int64_t max_age,
-    store_audit_sign_fn sign, void *arg, int *made)
+store_audit_cp_head(struct store *st, int64_t now, int64_t max_age,
+    struct audit_checkpoint *cp, int *due)
 {
-	struct merkle_frontier	 f;
-	sqlite3_stmt		*s = NULL;
-	int64_t			 last = 0;
-	int			 rc, have = 0, r;
+	struct merkle_frontier	f;
+	int64_t			last = 0;
+	int			r;
 
-	*made = 0;
-	if ((r = store_begin(st)) != 0)
+	memset(cp, 0, sizeof(*cp));
+	*due = 0;
+	if (max_age > 0) {
+		/* -1: there is none yet */
+		if ((r = store_do(st, "SELECT coalesce(max(at), -1) FROM"
+		    " audit_checkpoints", &last, "", NULL, NULL)) != 0)
+			return r;
+		if (last != -1 && now - last < max_age)
+			return 0;
+	}
+	if ((r = store_audit_state_get(st, &f)) != 0)
 		return r;
-	if ((r = store_prepare(st, "SELECT max(at) FROM audit_checkpoints",
-	    &s)) != 0)
-		goto out;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		r = CS_ERR_DB;
-		store_log(st, __func__);
-		goto out;
-	}
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		have = 1;
-		last = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (max_age > 0 && have && now - last < max_age) {
-		r = 0;
-		goto out;
-	}
-	if ((r = store_audit_state_get(st, &f)) != 0 ||
-	    (r = store_audit_cp_put(st, &f, now, sign, arg)) != 0 ||
-	    (r = store_commit(st)) != 0)
-		goto out;
-	*made = 1;
-	r = 0;
- out:
-	sqlite3_finalize(s);
-	store_rollback(st);
-	return r;
+	cp->size = (int64_t)f.size;
+	cp->time = now;
+	merkle_frontier_root(&f, cp->root);
+	*due = 1;
+	return 0;
 }
 
 static int
@@ -588,10 +443,7 @@ store_audit_checkpoints(struct store *st,
 	}
 	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -653,10 +505,7 @@ store_audit_leaves(struct store *st, uint64_t n,
 		goto out;
 	r = i == n ? 0 : CS_ERR_TAMPERED;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The two statements proofs read through (store_audit_proof). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store_audit.h - the audit tables of the server database (SQL in
- * store_audit.c; the entry format and the rules in audit.c).
+ * store_audit.c; the entry format in audit_entry.c, what goes into
+ * an entry in audit.c).
  *
  * audit_log holds one row per entry with its leaf hash; audit_state
  * the tree's size and frontier, so that appending and signing take
@@ -15,32 +16,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 
 struct store;
 
-/*
- * Fill cp->pk and cp->sig for cp->size, cp->root and cp->time.
- * Called inside the transaction that stores the checkpoint.
- */
-typedef int (*store_audit_sign_fn)(struct audit_checkpoint *cp, void *arg);
-
-/*
- * In one transaction: append entries e[0..n) (each gets its idx) and,
- * with "sign", a checkpoint of the tree that includes them at "now".
- */
-int	store_audit_append(struct store *, struct audit_entry *e, size_t n,
-	    int64_t now, store_audit_sign_fn sign, void *arg);
-/* The same inside the caller's open transaction, without a checkpoint. */
+/* In one transaction: append entries e[0..n) (each gets its idx). */
+int	store_audit_append(struct store *, struct audit_entry *e, size_t n);
+/* The same inside the caller's open transaction. */
 int	store_audit_append_in(struct store *, struct audit_entry *e,
 	    size_t n);
 
 /*
- * Sign a checkpoint at "now" unless the newest is younger than
- * "max_age" seconds (max_age 0: always).  *made tells which.
+ * A signed checkpoint is made in a transaction the caller owns
+ * (store_tx_begin), so that no entry comes between the tree it signs
+ * and its row: store_audit_cp_head() gives the tree's size and root at
+ * "now" in *cp (*due 0 instead when the newest checkpoint is younger
+ * than "max_age" seconds; max_age 0: always due), the caller signs it
+ * (audit.c) and store_audit_cp_add() stores it.
  */
-int	store_audit_checkpoint(struct store *, int64_t now, int64_t max_age,
-	    store_audit_sign_fn sign, void *arg, int *made);
+int	store_audit_cp_head(struct store *, int64_t now, int64_t max_age,
+	    struct audit_checkpoint *cp, int *due);
+int	store_audit_cp_add(struct store *, const struct audit_checkpoint *cp);
 
 /*
  * Entries matching "f" (NULL: all) in idx order, each with the leaf

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -88,10 +89,7 @@ store_case_load(struct store *st, const char *case_id,
 	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*
@@ -121,10 +119,7 @@ store_case_query(struct store *st, const char *sql, int64_t i1,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* *yes = 1 if "u" is a teamleider of office "office_id". */
@@ -133,7 +128,7 @@ store_case_is_lead(struct store *st, const struct store_user *u,
     int64_t office_id, int *yes)
 {
 	*yes = 0;
-	if (strcmp(u->role, "teamleider") != 0)
+	if (!acl_may_lead(u->role_id))
 		return 0;
 	return store_case_query(st, "SELECT 1 FROM offices WHERE id = ?1"
 	    " AND name = ?2", office_id, u->office, yes, NULL);
@@ -186,10 +181,7 @@ store_case_write(struct store *st, const struct store_case_meta *m,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -223,7 +215,7 @@ store_case_change(struct store *st, const struct store_user *actor,
 	}
 	if (approved_by != NULL && approved_by[0] != '\0') {
 		if ((r = store_case_query(st, "SELECT id FROM users WHERE"
-		    " office_id = ?1 AND name = ?2 AND role = 'teamleider'",
+		    " office_id = ?1 AND name = ?2 AND role = " ACL_SQL_LEAD,
 		    m.office_id, approved_by, &found, &approver)) != 0)
 			goto fail;
 		if (!found) {
@@ -272,13 +264,13 @@ store_case_list(struct store *st, const struct store_user *actor,
 		return CS_ERR_ALLOC;
 	/* ids first: each case is then read with the one loader */
 	if (store_prepare(st, "SELECT c.id FROM cases c WHERE c.id > ?1 AND"
-	    " ((?2 = 'teamleider' AND c.state != 'GESLOTEN' AND c.office_id ="
+	    " ((?2 AND c.state != 'GESLOTEN' AND c.office_id ="
 	    " (SELECT id FROM offices WHERE name = ?3)) OR c.id IN (SELECT"
 	    " case_id FROM case_members WHERE user_id = ?4))"
 	    " ORDER BY c.id LIMIT ?5", &s) != 0)
 		goto out;
 	if (sqlite3_bind_text(s, 1, after, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, actor->role, -1, SQLITE_STATIC) !=
+	    sqlite3_bind_int(s, 2, acl_may_lead(actor->role_id)) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, actor->office, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||

@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
@@ -61,10 +62,7 @@ store_glass_list(struct store *st,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*
@@ -110,7 +108,7 @@ store_glass_seen(struct store *st, const struct store_user *actor,
 	    " (SELECT 1 FROM cases c JOIN case_members m ON m.case_id = c.id"
 	    " AND m.user_id = c.regisseur_id WHERE c.id = g.case_id AND"
 	    " c.regisseur_id = ?2) OR EXISTS (SELECT 1 FROM users l WHERE"
-	    " l.id = ?2 AND l.role = 'teamleider' AND"
+	    " l.id = ?2 AND l.role = " ACL_SQL_LEAD " AND"
 	    " l.office_id = g.case_office_id)) ORDER BY g.id LIMIT ?3",
 	    &s) != 0)
 		return CS_ERR_DB;
@@ -134,10 +132,7 @@ store_glass_seen(struct store *st, const struct store_user *actor,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -153,9 +148,7 @@ store_glass(struct store *st, const struct store_user *actor,
 	memset(out, 0, sizeof(*out));
 	*seqp = 0;
 	*why = NULL;
-	if (strcmp(actor->role, "jeugdbeschermer") != 0 &&
-	    strcmp(actor->role, "gedragswetenschapper") != 0 &&
-	    strcmp(actor->role, "teamleider") != 0) {
+	if (!acl_may_glass(actor->role_id)) {
 		*why = "this role never reads case files";
 		return CS_ERR_AUTH;
 	}

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "e2e.h"
 #include "errors.h"
 #include "log.h"
@@ -22,46 +23,6 @@
 #include "store_keys.h"
 #include "store_keys_int.h"
 #include "store_restore.h"
-#include "wire_keys.h"
-
-static const char store_keys_sql[] =
-    "CREATE TABLE IF NOT EXISTS user_keys ("
-    " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
-    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
-    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
-    " issued INTEGER NOT NULL,"
-    " ca_sig BLOB NOT NULL,"
-    " backup BLOB);"
-    "CREATE TABLE IF NOT EXISTS recovery_key ("
-    " id INTEGER PRIMARY KEY CHECK (id = 0),"
-    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
-    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
-    " issued INTEGER NOT NULL,"
-    " ca_sig BLOB NOT NULL,"
-    " k INTEGER NOT NULL,"
-    " n INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS key_state ("
-    " case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
-    " epoch INTEGER NOT NULL,"
-    " rotate INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS key_grants ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " epoch INTEGER NOT NULL,"
-    " to_user INTEGER NOT NULL,"		/* 0: the recovery key */
-    " from_user TEXT NOT NULL,"
-    " sealed BLOB NOT NULL CHECK (length(sealed) = 80),"
-    " sig BLOB NOT NULL CHECK (length(sig) = 64),"
-    " at INTEGER NOT NULL,"
-    " UNIQUE (case_id, epoch, to_user));"
-    "CREATE INDEX IF NOT EXISTS key_grants_to ON key_grants(to_user, id);"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_member AFTER DELETE ON"
-    " case_members BEGIN UPDATE key_state SET rotate = 1 WHERE"
-    " case_id = old.case_id; END;"
-    "CREATE TRIGGER IF NOT EXISTS key_rotate_transfer AFTER UPDATE OF"
-    " state ON transfers WHEN new.state <> old.state AND new.state IN"
-    " ('REJECTED', 'REVOKED', 'COMPLETED') BEGIN UPDATE key_state SET"
-    " rotate = 1 WHERE case_id = new.case_id; END;";
 
 /*
  * Holders of the cases in "mc" (a CTE of case ids), as (case_id,
@@ -72,30 +33,14 @@ static const char store_keys_sql[] =
     "  SELECT m.case_id, m.user_id FROM case_members m"			\
     "   WHERE m.case_id IN (SELECT case_id FROM mc)"			\
     "  UNION SELECT c.id, u.id FROM cases c JOIN users u ON"		\
-    "   u.office_id = c.office_id AND u.role = 'teamleider'"		\
+    "   u.office_id = c.office_id AND u.role = " ACL_SQL_LEAD	\
     "   WHERE c.id IN (SELECT case_id FROM mc)"				\
     "  UNION SELECT t.case_id, u.id FROM transfers t JOIN users u ON"	\
-    "   u.office_id = t.to_office_id AND u.role = 'teamleider'"	\
+    "   u.office_id = t.to_office_id AND u.role = " ACL_SQL_LEAD \
     "   WHERE t.state IN ('REQUESTED', 'ACCEPTED') AND"		\
     "   t.case_id IN (SELECT case_id FROM mc)"				\
     "  UNION SELECT case_id, 0 FROM mc WHERE EXISTS"			\
     "   (SELECT 1 FROM recovery_key)) "
-
-int
-store_keys_schema(struct store *st)
-{
-	int	r;
-
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_exec(st, store_keys_sql)) != 0 ||
-	    (r = store_keys_forget_schema(st)) != 0 ||
-	    (r = store_commit(st)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return 0;
-}
 
 static int
 store_keys_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
@@ -134,7 +79,7 @@ store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
 	int		 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, user_id == STORE_RECOVERY_ID ?
-	    "SELECT box_pk, sign_pk, issued, ca_sig, '" WIRE_RECOVERY_USER "',"
+	    "SELECT box_pk, sign_pk, issued, ca_sig, '" E2E_RECOVERY_USER "',"
 	    " NULL FROM recovery_key WHERE id = ?1" :
 	    "SELECT k.box_pk, k.sign_pk, k.issued, k.ca_sig, u.name, k.backup"
 	    " FROM user_keys k JOIN users u ON u.id = k.user_id"
@@ -153,10 +98,7 @@ store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -167,7 +109,7 @@ store_key_get_name(struct store *st, const char *name, int64_t *user_id,
 	int	r;
 
 	*user_id = -1;
-	if (strcmp(name, WIRE_RECOVERY_USER) != 0 &&
+	if (strcmp(name, E2E_RECOVERY_USER) != 0 &&
 	    (r = store_do(st, "SELECT id FROM users WHERE name = ?1", &id,
 	    "t", NULL, &name)) != 0)
 		return r;
@@ -201,10 +143,7 @@ store_key_publish(struct store *st, int64_t user_id,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -227,10 +166,7 @@ store_key_backup_set(struct store *st, int64_t user_id,
 	}
 	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -256,10 +192,7 @@ store_recovery_set(struct store *st, const struct e2e_usercert *c,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* Columns 0..5: case_id epoch to_name from_user sealed sig. */
@@ -281,7 +214,7 @@ store_keys_grant(sqlite3_stmt *s, struct e2e_grant *g)
 
 #define STORE_KEYS_GRANT_COLS						\
     "g.case_id, g.epoch, CASE g.to_user WHEN 0 THEN '"			\
-    WIRE_RECOVERY_USER "' ELSE (SELECT name FROM users WHERE"		\
+    E2E_RECOVERY_USER "' ELSE (SELECT name FROM users WHERE"		\
     " id = g.to_user) END, g.from_user, g.sealed, g.sig"
 
 int
@@ -305,7 +238,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	if (store_prepare(st, "SELECT " STORE_KEYS_GRANT_COLS ", g.id FROM"
 	    " key_grants g WHERE g.to_user = ?1 AND g.id > ?2 AND "
 	    STORE_KEYS_IS_HOLDER("g.case_id", "?1") " AND NOT"
-	    " (g.from_user <> '" WIRE_RECOVERY_USER "' AND"
+	    " (g.from_user <> '" E2E_RECOVERY_USER "' AND"
 	    " (EXISTS (SELECT 1 FROM key_grants h JOIN users su ON"
 	    " su.id = h.to_user WHERE h.case_id = g.case_id AND"
 	    " h.epoch = g.epoch AND su.name = g.from_user) OR EXISTS (SELECT 1"
@@ -336,10 +269,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -367,10 +297,7 @@ store_case_holders(struct store *st, const char *case_id,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -394,10 +321,10 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    " users WHERE id = ?1),"
 	    " mc(case_id) AS (SELECT case_id FROM case_members WHERE"
 	    "  user_id = ?1"
-	    "  UNION SELECT c.id FROM cases c, me WHERE me.role = 'teamleider'"
+	    "  UNION SELECT c.id FROM cases c, me WHERE me.role = " ACL_SQL_LEAD
 	    "   AND c.office_id = me.office_id"
 	    "  UNION SELECT t.case_id FROM transfers t, me WHERE"
-	    "   me.role = 'teamleider' AND"
+	    "   me.role = " ACL_SQL_LEAD " AND"
 	    "   t.state IN ('REQUESTED', 'ACCEPTED') AND"
 	    "   t.to_office_id = me.office_id),"
 	    STORE_KEYS_HOLD ","
@@ -408,7 +335,7 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  AND NOT EXISTS (SELECT 1 FROM key_grants x WHERE"
 	    "  x.case_id = g.case_id AND x.epoch = g.epoch AND"
 	    "  x.to_user = k.user_id AND (k.user_id = 0 OR"
-	    "  x.from_user = '" WIRE_RECOVERY_USER "' OR x.from_user IN"
+	    "  x.from_user = '" E2E_RECOVERY_USER "' OR x.from_user IN"
 	    "  (SELECT u.name FROM hold h JOIN users u ON u.id = h.user_id"
 	    "  WHERE h.case_id = x.case_id)))"
 	    " UNION ALL"
@@ -443,10 +370,7 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* 1 if user "id" (0: the recovery key) may hold the case's key. */
@@ -491,10 +415,7 @@ store_keys_insert(struct store *st, const struct e2e_grant *g,
 		goto out;
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*
@@ -566,7 +487,7 @@ store_keys_one(struct store *st, const struct store_user *u,
 	if (to_id != STORE_RECOVERY_ID &&
 	    (r = store_do(st, "DELETE FROM key_grants WHERE case_id = ?1"
 	    " AND epoch = ?2 AND to_user = ?3 AND from_user <> '"
-	    WIRE_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id)"
+	    E2E_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id)"
 	    " AS (SELECT ?1)," STORE_KEYS_HOLD "SELECT u.name FROM hold h"
 	    " JOIN users u ON u.id = h.user_id)", NULL, "tii",
 	    (const int64_t[]){ g->epoch, to_id }, t)) != 0)
@@ -631,7 +552,7 @@ store_grants_recovery(struct store *st, const char *case_id,
 		return r;
 	/* auditors and beheerders never hold case content */
 	if ((r = store_do(st, "SELECT count(*) FROM users WHERE id = ?1 AND"
-	    " role NOT IN ('auditor', 'beheerder')", &seq, "i", &to_user,
+	    " role NOT IN " ACL_SQL_NO_CASES, &seq, "i", &to_user,
 	    NULL)) != 0)
 		goto fail;
 	if (seq == 0) {
@@ -696,8 +617,5 @@ store_grants_of_recovery(struct store *st, const char *case_id,
 	*np = n;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }

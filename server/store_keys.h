@@ -17,16 +17,6 @@
 
 #define STORE_RECOVERY_ID	0	/* to_user of grants to the recovery key */
 
-/* Create the tables and triggers if missing (store_open() calls it). */
-int	store_keys_schema(struct store *);
-
-/*
- * store_keys_forget.c: the triggers that move a user's grants of a case
- * to key_forgotten once she holds it no more (called by
- * store_keys_schema inside its transaction).
- */
-int	store_keys_forget_schema(struct store *);
-
 #define STORE_GRANT_DROPS_MAX	64	/* (case, user) per call */
 
 /* The forgotten grants of one user and case, for the audit log. */
@@ -44,14 +34,15 @@ struct store_grant_drop {
 
 /*
  * The forgotten grants not yet audited, grouped by (case, user, why), at
- * most STORE_GRANT_DROPS_MAX: cb(d, n, arg) is called inside the
- * transaction that marks them audited (it appends the entries there:
- * store_audit_append_in); a cb error rolls both back.  A cheap probe
- * when there are none.
+ * most STORE_GRANT_DROPS_MAX, into a malloc'd *d (free() it; NULL when
+ * none), *n of them, marked audited.  casesyncd calls it in a
+ * transaction it owns (store_tx_begin) and appends their entries there
+ * before it commits (keys_drop.c).
  */
-int	store_keys_dropped(struct store *,
-	    int (*cb)(const struct store_grant_drop *, size_t, void *),
-	    void *arg);
+int	store_keys_dropped(struct store *, struct store_grant_drop **d,
+	    size_t *n);
+/* *any = 1 if a forgotten grant waits for its entry (an index probe). */
+int	store_keys_drops_pending(struct store *, int *any);
 
 /*
  * The published key of user "user_id" ("recovery" key for

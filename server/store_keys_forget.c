@@ -28,92 +28,38 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys.h"
-#include "store_keys_int.h"
-
-/* The grants of key_grants matching "cond" whose user holds no more. */
-#define FORGET_WHERE(cond)						\
-    " WHERE " cond " AND key_grants.to_user <> 0 AND NOT "		\
-    STORE_KEYS_IS_HOLDER("key_grants.case_id", "key_grants.to_user")
-
-#define FORGET_MOVE(why, where)						\
-    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user,"	\
-    " at, why) SELECT case_id, epoch, to_user, from_user,"		\
-    " CAST(strftime('%s', 'now') AS INTEGER), '" why "'"		\
-    " FROM key_grants" where ";"					\
-    " DELETE FROM key_grants" where ";"
-
-/* Forget the grants matching "cond" of users who hold no more. */
-#define FORGET(cond)	FORGET_MOVE("holder", FORGET_WHERE(cond))
-
-static const char store_forget_sql[] =
-    "CREATE TABLE IF NOT EXISTS key_forgotten ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " case_id TEXT NOT NULL,"
-    " epoch INTEGER NOT NULL,"
-    " user_id INTEGER NOT NULL,"
-    " from_user TEXT NOT NULL,"
-    " at INTEGER NOT NULL,"
-    " why TEXT NOT NULL CHECK (why IN ('holder', 'purge')),"
-    " audited INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX IF NOT EXISTS key_forgotten_held ON"
-    " key_forgotten(case_id, user_id, epoch);"
-    "CREATE INDEX IF NOT EXISTS key_forgotten_unaudited ON"
-    " key_forgotten(id) WHERE audited = 0;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_member AFTER DELETE ON"
-    " case_members BEGIN"
-    FORGET("key_grants.case_id = old.case_id AND"
-    " key_grants.to_user = old.user_id")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_office AFTER UPDATE OF"
-    " office_id ON cases WHEN new.office_id <> old.office_id BEGIN"
-    FORGET("key_grants.case_id = new.id")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
-    " state ON transfers WHEN new.state <> old.state BEGIN"
-    FORGET("key_grants.case_id = new.case_id")
-    " END;"
-    /*
-     * A device deleted the case, keys included, while its user may
-     * still hold it (a teamleider of the office removed as a member):
-     * her grants go, and a holder grants them again.  With several
-     * devices each receipt does so once more; the last one settles it.
-     */
-    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
-    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
-    " old.receipt_at IS NULL BEGIN"
-    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
-    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
-    " id = new.device_id)")
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
-    " role, office_id ON users BEGIN"
-    FORGET("key_grants.to_user = new.id")
-    " END;";
 
 int
-store_keys_forget_schema(struct store *st)
+store_keys_drops_pending(struct store *st, int *any)
 {
-	return store_exec(st, store_forget_sql);
+	int64_t	v = 0;
+	int	r;
+
+	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM key_forgotten WHERE"
+	    " audited = 0)", &v, "", NULL, NULL);
+	*any = r == 0 && v != 0;
+	return r;
 }
 
 int
-store_keys_dropped(struct store *st,
-    int (*cb)(const struct store_grant_drop *, size_t, void *), void *arg)
+store_keys_dropped(struct store *st, struct store_grant_drop **dp,
+    size_t *np)
 {
 	sqlite3_stmt		*s = NULL;
 	struct store_grant_drop	*d = NULL;
-	int64_t			 top = 0, any = 0;
+	int64_t			 top = 0;
 	size_t			 n = 0;
-	int			 rc, r;
+	int			 any, rc, r;
 
+	*dp = NULL;
+	*np = 0;
 	/* an index probe when there is nothing to record */
-	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM key_forgotten"
-	    " WHERE audited = 0)", &any, "", NULL, NULL)) != 0 || any == 0)
+	if ((r = store_keys_drops_pending(st, &any)) != 0 || !any)
 		return r;
 	if ((d = calloc(STORE_GRANT_DROPS_MAX, sizeof(*d))) == NULL)
 		return CS_ERR_ALLOC;
 	if ((r = store_begin(st)) != 0)
-		goto out;
+		goto fail;
 	r = CS_ERR_DB;
 	if (store_prepare(st, "SELECT f.case_id, f.user_id,"
 	    " coalesce(u.name, ''), coalesce(u.role, ''),"
@@ -149,23 +95,24 @@ store_keys_dropped(struct store *st,
 	 * The groups taken are those whose newest row is at most "top"
 	 * (by max(id), in order); the others wait for the next call.
 	 */
-	if (n > 0 && ((r = cb(d, n, arg)) != 0 ||
-	    (r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
+	if ((r = store_do(st, "UPDATE key_forgotten SET audited = 1 WHERE"
 	    " audited = 0 AND (case_id, user_id, why) IN (SELECT case_id,"
 	    " user_id, why FROM key_forgotten WHERE audited = 0 GROUP BY"
 	    " case_id, user_id, why HAVING max(id) <= ?1)", NULL, "i", &top,
-	    NULL)) != 0))
+	    NULL)) != 0 || (r = store_commit(st)) != 0)
 		goto fail;
-	if ((r = store_commit(st)) != 0)
-		goto fail;
-	goto out;
+	if (n == 0) {
+		free(d);
+		d = NULL;
+	}
+	*dp = d;
+	*np = n;
+	return 0;
  fail:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
 	sqlite3_finalize(s);
-	s = NULL;
 	store_rollback(st);
- out:
 	free(d);
 	return r;
 }

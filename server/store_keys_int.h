@@ -6,6 +6,8 @@
 #ifndef STORE_KEYS_INT_H
 #define STORE_KEYS_INT_H
 
+#include "acl.h"
+
 /*
  * 1 if user "u" may hold the key of case "c" now (SQL expressions):
  * a member, a teamleider of its office, or a teamleider of the office
@@ -17,10 +19,10 @@
     "  AND hm.user_id = " u ")"						\
     " OR EXISTS (SELECT 1 FROM cases hc JOIN users hu ON"		\
     "  hu.office_id = hc.office_id WHERE hc.id = " c " AND hu.id = " u	\
-    "  AND hu.role = 'teamleider')"					\
+    "  AND hu.role = " ACL_SQL_LEAD ")"				\
     " OR EXISTS (SELECT 1 FROM transfers ht JOIN users hu ON"		\
     "  hu.office_id = ht.to_office_id WHERE ht.case_id = " c		\
     "  AND ht.state IN ('REQUESTED', 'ACCEPTED') AND hu.id = " u	\
-    "  AND hu.role = 'teamleider'))"
+    "  AND hu.role = " ACL_SQL_LEAD "))"
 
 #endif /* STORE_KEYS_INT_H */

@@ -30,49 +30,6 @@
 #include "store_int.h"
 #include "store_late.h"
 
-static const char store_late_sql[] =
-    "CREATE TABLE IF NOT EXISTS device_pushes ("
-    " device_id INTEGER PRIMARY KEY,"
-    " at_ms INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS late_window ("
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " transfer_id INTEGER NOT NULL,"
-    " lost_ms INTEGER NOT NULL,"
-    " floor_ms INTEGER NOT NULL,"
-    " until INTEGER NOT NULL,"
-    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS held_changes ("
-    " id INTEGER PRIMARY KEY,"
-    " change_id TEXT NOT NULL UNIQUE,"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " case_id TEXT NOT NULL,"
-    " record_id TEXT NOT NULL,"
-    " kind TEXT NOT NULL,"
-    " base_version INTEGER NOT NULL,"
-    " deleted INTEGER NOT NULL,"
-    " key_epoch INTEGER NOT NULL,"
-    " body BLOB NOT NULL,"
-    " hlc INTEGER NOT NULL,"
-    " held_at INTEGER NOT NULL,"
-    " state TEXT NOT NULL DEFAULT 'held' CHECK (state IN ('held',"
-    "  'accepted', 'discarded')),"
-    " decided_by TEXT,"
-    " decided_at INTEGER,"
-    " reason TEXT,"
-    " version INTEGER);"
-    "CREATE INDEX IF NOT EXISTS held_changes_device ON"
-    " held_changes(device_id, state);"
-    "CREATE TABLE IF NOT EXISTS purge_holds ("
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " case_id TEXT NOT NULL,"
-    " held_at INTEGER NOT NULL,"
-    " changes INTEGER NOT NULL,"
-    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
-    /* PullResponse.case_access: an index probe per pull */
-    "CREATE INDEX IF NOT EXISTS case_members_read_only ON"
-    " case_members(user_id) WHERE read_only = 1;";
-
 int64_t
 store_now_ms(void)
 {
@@ -88,12 +45,6 @@ store_late_ms(int64_t now)
 	int64_t	ms = store_now_ms();
 
 	return ms / 1000 == now ? ms : now * 1000;
-}
-
-int
-store_late_schema(struct store *st)
-{
-	return store_exec_tx(st, store_late_sql);
 }
 
 int
@@ -171,10 +122,7 @@ late_decided(struct store *st, int64_t device_id,
 	}
 	r = 1;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* 1 if "c" is a late change of a read-only member, 0 if not. */
@@ -230,10 +178,7 @@ late_hold_put(struct store *st, int64_t device_id,
 		goto out;
 	r = 0;
  out:
-	if (r != 0)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -473,10 +418,7 @@ late_held_get(struct store *st, const char *change_id, struct store_held *h)
 		goto out;
 	r = late_held_row(s, h);
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /*

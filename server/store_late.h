@@ -36,9 +36,6 @@ int64_t	store_now_ms(void);
 /* "now" (seconds) in milliseconds: the clock's, if it is in that second. */
 int64_t	store_late_ms(int64_t now);
 
-/* Create the tables (idempotent). */
-int	store_late_schema(struct store *);
-
 /*
  * In the transaction of a transfer's accept, before the old office's
  * memberships become read-only: open a late window for every device

@@ -27,30 +27,6 @@
 #include "store_renew.h"
 #include "token.h"
 
-static const char store_renew_sql[] =
-    "CREATE TABLE IF NOT EXISTS device_renewals ("
-    " id INTEGER PRIMARY KEY,"
-    " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " cert_not_after INTEGER NOT NULL,"
-    " issued_at INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS device_renewals_device"
-    " ON device_renewals(device_id);"
-    "CREATE TABLE IF NOT EXISTS renew_tokens ("
-    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " created_at INTEGER NOT NULL,"
-    " expires_at INTEGER NOT NULL,"
-    " used_at INTEGER,"
-    " failures INTEGER NOT NULL DEFAULT 0);";
-
-int
-store_renew_schema(struct store *st)
-{
-	return store_exec_tx(st, store_renew_sql);
-}
-
 /*
  * Prepare "sql" and bind ?1 to the integer "id" (if "bind_id") and the
  * next parameter to the blob "b" of "blen" bytes (if not NULL).
@@ -183,10 +159,7 @@ store_renew_pending_list(struct store *st, int64_t device_id,
 			goto out;
 	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 /* The pending key "keyhash" of "device_id"; NOT_FOUND if not. */
@@ -267,10 +240,7 @@ store_renew_set_key(struct store *st, int64_t device_id,
 	}
 	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_REVOKED;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 int
@@ -337,10 +307,7 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 	}
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(stmt);
-	return r;
+	return store_done(st, stmt, r, __func__);
 }
 
 /* Inside the transaction: count a wrong secret on the token. */

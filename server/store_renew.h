@@ -32,9 +32,6 @@ struct store_renew_pending {
 	int64_t	issued_at;
 };
 
-/* Create the tables if missing (store_open() calls it). */
-int	store_renew_schema(struct store *);
-
 /*
  * Record "keyhash" (with the notAfter of the certificate issued for
  * it) as a pending key of device "device_id"; beyond the newest

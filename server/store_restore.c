@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
@@ -25,49 +25,6 @@
 #include "store_restore.h"
 
 #define STORE_BACKUP_BUSY_MS	60000	/* a copy waits this long at most */
-
-static const char store_restore_sql[] =
-    "CREATE TABLE IF NOT EXISTS restore_records ("
-    " record_id TEXT PRIMARY KEY NOT NULL,"
-    " version INTEGER NOT NULL,"
-    " lost_version INTEGER NOT NULL) WITHOUT ROWID;"
-    /* key epochs the re-offers of a user use beyond the server's */
-    "CREATE TABLE IF NOT EXISTS restore_epochs ("
-    " case_id TEXT NOT NULL,"
-    " epoch INTEGER NOT NULL,"
-    " user_id INTEGER NOT NULL,"
-    " PRIMARY KEY (case_id, epoch, user_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS audit_restores ("
-    " generation INTEGER PRIMARY KEY,"
-    " backup_time INTEGER NOT NULL,"
-    " backup_size INTEGER NOT NULL,"
-    " backup_root BLOB NOT NULL CHECK (length(backup_root) = 32),"
-    " old_size INTEGER NOT NULL,"
-    " old_root BLOB NOT NULL CHECK (length(old_root) = 32),"
-    " restored_at INTEGER NOT NULL,"
-    " restore_seq INTEGER NOT NULL,"
-    " sig BLOB NOT NULL CHECK (length(sig) = 64));"
-    "CREATE TABLE IF NOT EXISTS audit_lost ("
-    " generation INTEGER NOT NULL,"
-    " idx INTEGER NOT NULL,"
-    " leaf BLOB NOT NULL CHECK (length(leaf) = 32),"
-    " PRIMARY KEY (generation, idx)) WITHOUT ROWID;";
-
-int
-store_restore_schema(struct store *st)
-{
-	int64_t	n = 0;
-	int	r;
-
-	/* most opens find them there: look before taking the write lock */
-	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE name"
-	    " IN ('restore_records', 'restore_epochs', 'audit_restores',"
-	    " 'audit_lost')", &n, "", NULL, NULL)) != 0)
-		return r;
-	if (n == 4)
-		return 0;
-	return store_exec_tx(st, store_restore_sql);
-}
 
 /* meta(key), 0 when the key is not there. */
 static int
@@ -307,10 +264,7 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The two statements the old log's leaves are read through. */

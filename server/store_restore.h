@@ -45,9 +45,6 @@ struct store_restore {
 	uint8_t				sig[CHECKPOINT_SIG_LEN];
 };
 
-/* Tables of this file; called by store_open(). */
-int	store_restore_schema(struct store *);
-
 int	store_generation(struct store *, struct store_gen *g);
 
 /*

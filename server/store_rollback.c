@@ -8,7 +8,6 @@
  * raises its counter before every attempt, so without it a restored
  * copy would simply retry until its counter passed the server's.
  */
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "errors.h"
@@ -16,23 +15,6 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_rollback.h"
-
-static atomic_int	store_rollback_ready;
-
-/* The table is new with rollback detection: add it to older databases. */
-static int
-store_rollback_schema(struct store *st)
-{
-	if (atomic_load(&store_rollback_ready))
-		return 0;
-	if (store_exec(st, "CREATE TABLE IF NOT EXISTS device_counters ("
-	    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
-	    " counter INTEGER NOT NULL CHECK (counter > 0),"
-	    " rollback_at INTEGER)") != 0)
-		return CS_ERR_DB;
-	atomic_store(&store_rollback_ready, 1);
-	return 0;
-}
 
 /* Lock "device_id" (first detection wins) and read the row back. */
 static int
@@ -89,8 +71,7 @@ store_counter_advance(struct store *st, int64_t device_id, int64_t counter,
 	*stored = *locked_at = 0;
 	if (counter <= 0)
 		return CS_ERR_INTERNAL;
-	if (store_rollback_schema(st) != 0 ||
-	    store_prepare(st, sql, &stmt) != 0)
+	if (store_prepare(st, sql, &stmt) != 0)
 		goto out;
 	if (sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(stmt, 2, counter) != SQLITE_OK)
@@ -118,8 +99,7 @@ store_counter_locked(struct store *st, int64_t device_id, int64_t *stored,
 	int		 r = CS_ERR_DB, rc;
 
 	*stored = *locked_at = 0;
-	if (store_rollback_schema(st) != 0 ||
-	    store_prepare(st, "SELECT counter, rollback_at FROM "
+	if (store_prepare(st, "SELECT counter, rollback_at FROM "
 	    "device_counters WHERE device_id = ?1", &stmt) != 0 ||
 	    sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK)
 		goto out;

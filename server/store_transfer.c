@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "acl.h"
 #include "errors.h"
 #include "fault.h"
 #include "log.h"
@@ -25,53 +26,6 @@
 #include "store_late.h"
 #include "store_transfer.h"
 #include "store_transfer_int.h"
-
-static const char store_transfer_sql[] =
-    "CREATE TABLE IF NOT EXISTS transfers ("
-    " id INTEGER PRIMARY KEY,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " state TEXT NOT NULL CHECK (state IN ('REQUESTED', 'ACCEPTED',"
-    "  'REJECTED', 'REVOKED', 'COMPLETED')),"
-    " reason TEXT NOT NULL CHECK (reason IN ('moved', 'capacity',"
-    "  'expertise', 'other')),"
-    " note TEXT NOT NULL,"
-    " from_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " to_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " requested_by INTEGER NOT NULL REFERENCES users(id),"
-    " requested_at INTEGER NOT NULL,"
-    " decided_by INTEGER REFERENCES users(id),"
-    " decided_at INTEGER,"
-    " rejection TEXT,"
-    " new_regisseur_id INTEGER REFERENCES users(id),"
-    " window_end INTEGER,"
-    " expired_at INTEGER,"
-    " completed_at INTEGER);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS transfers_open ON transfers(case_id)"
-    " WHERE state = 'REQUESTED';"
-    "CREATE INDEX IF NOT EXISTS transfers_accepted ON"
-    " transfers(window_end) WHERE state = 'ACCEPTED';"
-    "CREATE TABLE IF NOT EXISTS transfer_purges ("
-    " transfer_id INTEGER NOT NULL REFERENCES transfers(id),"
-    " device_id INTEGER NOT NULL REFERENCES devices(id),"
-    " PRIMARY KEY (transfer_id, device_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS glass ("
-    " id INTEGER PRIMARY KEY,"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " case_office_id INTEGER NOT NULL REFERENCES offices(id),"
-    " reason TEXT NOT NULL,"
-    " granted_at INTEGER NOT NULL,"
-    " expires_at INTEGER NOT NULL,"
-    " ended_at INTEGER);"
-    "CREATE TABLE IF NOT EXISTS access_expiry ("
-    " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " case_id TEXT NOT NULL REFERENCES cases(id),"
-    " expires_at INTEGER NOT NULL,"
-    " transfer_id INTEGER REFERENCES transfers(id),"
-    " glass_id INTEGER REFERENCES glass(id),"
-    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS access_expiry_at ON"
-    " access_expiry(expires_at);";
 
 /* The columns store_transfer_row() reads, in order. */
 #define XFER_SELECT							\
@@ -100,12 +54,6 @@ static const char store_transfer_sql[] =
 	" JOIN devices d ON d.user_id = a.user_id"			\
 	" WHERE a.expires_at <= ?1 AND m.read_only = 1"		\
 	" AND d.revoked_at IS NULL"
-
-int
-store_transfer_schema(struct store *st)
-{
-	return store_exec_tx(st, store_transfer_sql);
-}
 
 static int
 xfer_row(sqlite3_stmt *s, struct store_transfer *t)
@@ -152,10 +100,7 @@ store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 /* The case's office and regisseur (0 unless a member).  NOT_FOUND or DB. */
@@ -195,7 +140,7 @@ store_xfer_is_lead_of(struct store *st, const struct store_user *u,
 	int	r;
 
 	*yes = 0;
-	if (strcmp(u->role, "teamleider") != 0)
+	if (!acl_may_lead(u->role_id))
 		return 0;
 	if ((r = store_xfer_office(st, u->office, &mine)) != 0)
 		return r;
@@ -372,7 +317,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = regisseur;
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    " role = " ACL_SQL_REGISSEUR " AND office_id = ?2", &newreg, "ti",
 	    &to, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
 			*why = "the new regisseur must be a jeugdbeschermer "
@@ -407,10 +352,10 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    " window_end = ?4 WHERE id = ?5", NULL, "iiiii",
 	    (const int64_t[]){ actor->id, now, newreg, end, id }, NULL)) != 0)
 		goto fail;
+	/* casesyncd commits after this, with the entry (transfer.c) */
 	fault_point("transfer-accept-uncommitted");
 	if ((r = store_commit(st)) != 0)
 		goto fail;
-	fault_point("transfer-accept-committed");
 	*seqp = seq;
 	return store_transfer_get(st, id, out);
  fail:
@@ -500,7 +445,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 2, actor == NULL) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 3, actor != NULL &&
-	    strcmp(actor->role, "teamleider") == 0) != SQLITE_OK ||
+	    acl_may_lead(actor->role_id)) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 4, actor != NULL ? actor->id : 0) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_text(s, 5, actor != NULL ? actor->office : "", -1,
@@ -523,10 +468,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -569,10 +511,7 @@ store_transfer_pending(struct store *st,
 		goto out;
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int
@@ -601,7 +540,7 @@ store_team_assign(struct store *st, const struct store_user *actor,
 	}
 	tx[0] = regisseur;
 	if ((r = store_do(st, "SELECT id FROM users WHERE name = ?1 AND"
-	    " role = 'jeugdbeschermer' AND office_id = ?2", &newreg, "ti",
+	    " role = " ACL_SQL_REGISSEUR " AND office_id = ?2", &newreg, "ti",
 	    &office, tx)) != 0) {
 		if (r == CS_ERR_NOT_FOUND) {
 			*why = "the regisseur must be a jeugdbeschermer of "
@@ -685,16 +624,9 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 }
 
 int
-store_transfer_tick(struct store *st, int64_t now,
-    int (*cb)(const struct store_access_end *, void *), void *arg,
-    int64_t *seqp)
+store_transfer_due(struct store *st, int64_t now, int *due)
 {
-	struct store_access_end	*ends = NULL;
-	size_t			 nends = 0, i;
-	int64_t			 due = 0, seq;
-	int			 r;
-
-	*seqp = 0;
+	*due = 0;
 	/*
 	 * Asked before every request: both parts are index probes when
 	 * nothing is due, and the statement stays prepared.
@@ -715,10 +647,27 @@ store_transfer_tick(struct store *st, int64_t now,
 		sqlite3_reset(st->tickq);
 		return CS_ERR_DB;
 	}
-	due = sqlite3_column_int64(st->tickq, 0);
+	*due = sqlite3_column_int64(st->tickq, 0) != 0;
 	sqlite3_reset(st->tickq);
-	if (due == 0)
-		return 0;
+	return 0;
+}
+
+int
+store_transfer_tick(struct store *st, int64_t now,
+    struct store_access_end **endsp, size_t *nendsp, int64_t *seqp)
+{
+	struct store_access_end	*ends = NULL;
+	size_t			 nends = 0;
+	int64_t			 seq;
+	int			 due, r;
+
+	*seqp = 0;
+	if (endsp != NULL) {
+		*endsp = NULL;
+		*nendsp = 0;
+	}
+	if ((r = store_transfer_due(st, now, &due)) != 0 || !due)
+		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_seq_next(st, &seq)) != 0 ||
@@ -759,14 +708,14 @@ store_transfer_tick(struct store *st, int64_t now,
 	    " p.receipt_at IS NULL AND d.revoked_at IS NULL)", NULL, "i",
 	    &now, NULL)) != 0)
 		goto fail;
-	/* the audit entries of the ends, in the same transaction */
-	for (i = 0; cb != NULL && i < nends; i++)
-		if ((r = cb(&ends[i], arg)) != 0)
-			goto fail;
 	if ((r = store_commit(st)) != 0)
 		goto fail;
 	*seqp = seq;
-	free(ends);
+	if (endsp != NULL) {
+		*endsp = ends;
+		*nendsp = nends;
+	} else
+		free(ends);
 	return 0;
  fail:
 	store_rollback(st);

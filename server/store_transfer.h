@@ -192,14 +192,16 @@ struct store_access_end {
  * the user's devices), and mark COMPLETED every accepted transfer whose
  * window has ended and whose old devices have all returned a receipt
  * (or were revoked).  Cheap when nothing is due (two index probes).
- * Inside the transaction, before its commit, "cb" (may be NULL) gets
- * each access that ended, for the audit log; a failure of "cb" undoes
- * the tick (the entry and the end are committed together).  *seq is the
- * newest seq when something changed, else 0.
+ * The accesses that ended go to a malloc'd *ends (free() it), *nends
+ * of them, for their audit entries (ends NULL: not wanted); casesyncd
+ * ticks in a transaction it owns (store_tx_begin), so that the ends
+ * and their entries are committed together (transfer_expire).  *seq is
+ * the newest seq when something changed, else 0.
  */
 int	store_transfer_tick(struct store *, int64_t now,
-	    int (*cb)(const struct store_access_end *, void *), void *arg,
-	    int64_t *seq);
+	    struct store_access_end **ends, size_t *nends, int64_t *seq);
+/* *due = 1 if store_transfer_tick() at "now" has anything to do. */
+int	store_transfer_due(struct store *, int64_t now, int *due);
 
 /*
  * When the next access with an end time (access_expiry: handover

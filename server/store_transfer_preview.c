@@ -46,10 +46,7 @@ store_transfer_preview(struct store *st, const char *case_id,
 	out->measures = sqlite3_column_int64(s, 2);
 	r = 0;
  out:
-	if (r == CS_ERR_DB)
-		store_log(st, __func__);
-	sqlite3_finalize(s);
-	return r;
+	return store_done(st, s, r, __func__);
 }
 
 int

@@ -376,8 +376,13 @@ sync_push(struct worker *w, const struct store_device *dev,
 	ap.chs = chs;
 	ap.res = res;
 	ap.n = n;
-	if ((r = store_push_with(w->st, dev->user.id, dev->id, chs, n, res,
-	    &seq, audit_push_in_tx, &ap)) != 0) {
+	/* the push and its entries: one transaction, owned here */
+	(void)store_tx_begin(w->st);
+	r = store_push(w->st, dev->user.id, dev->id, chs, n, res, &seq);
+	if (r == 0)
+		r = audit_push_in_tx(w->st, &ap);
+	if ((r = store_tx_end(w->st, r)) != 0) {
+		store_results_clear(res, n);
 		r = sync_refuse(out, req->id,
 		    WERR_INTERNAL,
 		    "push not applied; retry");

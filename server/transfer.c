@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
 #include "errmap.h"
 #include "errors.h"
+#include "fault.h"
 #include "keys.h"
 #include "log.h"
 #include "request.h"
@@ -144,9 +146,10 @@ transfer_audit(const struct request *rq, const char *type, char action,
 }
 
 /*
- * The entry of a decision taken, appended by the decision's own commit
- * (store_commit_hook): both are there, or neither.  "open_case": a
- * transfer request, whose id the entry names once it is inserted.
+ * The entry of a decision taken, appended in the decision's
+ * transaction, which this file owns (store_tx_begin): both are
+ * there, or neither.  "open_case": a transfer request, whose id the
+ * entry names once it is inserted.
  */
 struct transfer_tx {
 	struct audit_entry		 e;
@@ -154,12 +157,12 @@ struct transfer_tx {
 	const struct store_glass	*glass;	/* a glass grant, or NULL */
 };
 
+/* Inside the decision's transaction, after the store call took it. */
 static int
-transfer_tx_hook(struct store *st, void *arg)
+transfer_tx_entry(struct store *st, struct transfer_tx *x)
 {
-	struct transfer_tx	*x = arg;
-	int64_t			 id;
-	int			 r;
+	int64_t	id;
+	int	r;
 
 	if (x->open_case != NULL) {
 		if ((r = store_transfer_open_id(st, x->open_case, &id)) != 0)
@@ -181,24 +184,32 @@ transfer_tx_hook(struct store *st, void *arg)
 	return r;
 }
 
-/* Set the hook for the decision about to be taken. */
+/* Open the transaction of the decision about to be taken. */
 static void
-transfer_tx_arm(struct worker *w, struct transfer_tx *x)
+transfer_tx_arm(struct worker *w)
 {
-	store_commit_hook(w->st, transfer_tx_hook, x);
+	/* a failed BEGIN is returned by the store call */
+	(void)store_tx_begin(w->st);
 }
 
-/* After the store call: the hook is spent or unused; sign if taken. */
-static void
-transfer_tx_done(struct worker *w, int r)
+/*
+ * After the store call with its result "r": append the entry and
+ * commit if it took the decision, else roll back; then sign.  The
+ * final result: the decision stands only if 0.
+ */
+static int
+transfer_tx_done(struct worker *w, struct transfer_tx *x, int r)
 {
-	int	made;
+	int	made, cr;
 
-	store_commit_hook(w->st, NULL, NULL);
-	if (r == 0 && w->srv->audit_key != NULL && (r = audit_checkpoint(w->st,
-	    w->srv->audit_key, time_now(), 0, &made)) != 0)
+	if (r == 0)
+		r = transfer_tx_entry(w->st, x);
+	if ((r = store_tx_end(w->st, r)) == 0 && w->srv->audit_key != NULL &&
+	    (cr = audit_checkpoint(w->st, w->srv->audit_key, time_now(), 0,
+	    &made)) != 0)
 		log_warnx("audit: checkpoint after a decision NOT signed: %s",
-		    cs_err(r));
+		    cs_err(cr));
+	return r;
 }
 
 static int
@@ -236,16 +247,16 @@ transfer_request(struct request *rq, const struct msg *req)
 		return r;
 	(void)str_fmt(detail, sizeof(detail), "to=%s reason=%s",
 	    m.to_office, m.reason);
-	basis = strcmp(rq->dev->user.role, "teamleider") == 0 ? "lead" :
+	basis = acl_may_lead(rq->dev->user.role_id) ? "lead" :
 	    "regisseur";
 	transfer_entry(&x.e, rq, "transfer_request", AUDIT_CREATE, 0,
 	    m.case_id, "transfer", "", basis, NULL, detail);
 	x.open_case = m.case_id;
 	x.glass = NULL;
-	transfer_tx_arm(rq->w, &x);
+	transfer_tx_arm(rq->w);
 	r = store_transfer_request(rq->w->st, &rq->dev->user, m.case_id,
 	    m.to_office, m.reason, m.note, time_now(), &t, &why);
-	transfer_tx_done(rq->w, r);
+	r = transfer_tx_done(rq->w, &x, r);
 	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
 	if (r != 0)
 		transfer_audit(rq, "transfer_request", AUDIT_CREATE, r,
@@ -289,7 +300,7 @@ transfer_decision(struct request *rq, const struct msg *req)
 	const char			*why = NULL, *what, *type;
 	char				 id[24], detail[160];
 	int64_t				 seq = 0;
-	int				 r;
+	int				 r, accept = 0;
 
 	if ((r = msg_get_transfer_decision(req, &m)) != 0)
 		return r;
@@ -301,6 +312,7 @@ transfer_decision(struct request *rq, const struct msg *req)
 	if (m.action == MSG_TRANSFER_ACCEPT) {
 		what = "transfer accept";
 		type = "transfer_accept";
+		accept = 1;
 		(void)str_fmt(detail, sizeof(detail), "regisseur=%s",
 		    m.regisseur);
 	} else if (m.action == MSG_TRANSFER_REJECT) {
@@ -314,9 +326,12 @@ transfer_decision(struct request *rq, const struct msg *req)
 	    "transfer", id, "lead", NULL, detail);
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(rq->w, &x);
+	transfer_tx_arm(rq->w);
 	r = transfer_decide(rq, &m, &t, &seq, &why);
-	transfer_tx_done(rq->w, r);
+	r = transfer_tx_done(rq->w, &x, r);
+	/* a crash here: the accept is committed, its reply not sent */
+	if (r == 0 && accept)
+		fault_point("transfer-accept-committed");
 	if (r != 0)
 		transfer_audit(rq, type, AUDIT_UPDATE, r, before.case_id,
 		    "transfer", id, "lead", NULL, detail);
@@ -420,10 +435,10 @@ transfer_team_assign(struct request *rq, const struct msg *req)
 	    m.case_id, "user", m.regisseur, "lead", NULL, "regisseur");
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(rq->w, &x);
-	r = store_team_assign(rq->w->st, &rq->dev->user, m.case_id, m.regisseur,
-	    &seq, &why);
-	transfer_tx_done(rq->w, r);
+	transfer_tx_arm(rq->w);
+	r = store_team_assign(rq->w->st, &rq->dev->user, m.case_id,
+	    m.regisseur, &seq, &why);
+	r = transfer_tx_done(rq->w, &x, r);
 	if (r != 0)
 		transfer_audit(rq, "team_assign", AUDIT_UPDATE, r,
 		    m.case_id, "user", m.regisseur, "lead", NULL, "regisseur");
@@ -465,11 +480,11 @@ transfer_glass(struct request *rq, const struct msg *req)
 	    "case", m.case_id, "break the glass", m.reason, NULL);
 	x.open_case = NULL;
 	x.glass = &g;
-	transfer_tx_arm(rq->w, &x);
+	transfer_tx_arm(rq->w);
 	r = store_glass(rq->w->st, &rq->dev->user, m.case_id, m.reason, now,
 	    rq->w->srv->cfg.glass_duration,
 	    rq->w->srv->cfg.glass_limit_per_day, &g, &seq, &why);
-	transfer_tx_done(rq->w, r);
+	r = transfer_tx_done(rq->w, &x, r);
 	/* a use over the daily limit has its own type */
 	if (r != 0)
 		transfer_audit(rq, r == CS_ERR_RATE ? "glass_limit" :
@@ -491,7 +506,8 @@ transfer_glass(struct request *rq, const struct msg *req)
 	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
-int
+/* The entry of an access that ended, inside the tick's transaction. */
+static int
 transfer_audit_end(struct store *st, const struct store_access_end *end)
 {
 	struct audit_entry	e;
@@ -519,15 +535,29 @@ transfer_audit_end(struct store *st, const struct store_access_end *end)
 	return r;
 }
 
-static int
-transfer_end_cb(const struct store_access_end *end, void *arg)
+int
+transfer_expire(struct store *st, int64_t now, int say, int64_t *seq)
 {
-	struct worker	*w = arg;
+	struct store_access_end	*ends = NULL;
+	size_t			 n = 0, i;
+	int			 due, r;
 
-	log_info("case %s: access of user %lld ends (%s)", end->case_id,
-	    (long long)end->user_id, end->transfer_id != 0 ?
-	    "handover window" : "glass");
-	return transfer_audit_end(w->st, end);
+	*seq = 0;
+	if ((r = store_transfer_due(st, now, &due)) != 0 || !due)
+		return r;
+	/* the ends and their entries: one transaction, owned here */
+	(void)store_tx_begin(st);
+	r = store_transfer_tick(st, now, &ends, &n, seq);
+	for (i = 0; r == 0 && i < n; i++)
+		r = transfer_audit_end(st, &ends[i]);
+	if ((r = store_tx_end(st, r)) != 0)
+		*seq = 0;
+	for (i = 0; r == 0 && say && i < n; i++)
+		log_info("case %s: access of user %lld ends (%s)",
+		    ends[i].case_id, (long long)ends[i].user_id,
+		    ends[i].transfer_id != 0 ? "handover window" : "glass");
+	free(ends);
+	return r;
 }
 
 int
@@ -536,8 +566,7 @@ transfer_tick(struct worker *w)
 	int64_t	seq;
 	int	r, made;
 
-	if ((r = store_transfer_tick(w->st, time_now(), transfer_end_cb, w,
-	    &seq)) != 0) {
+	if ((r = transfer_expire(w->st, time_now(), 1, &seq)) != 0) {
 		log_warnx("transfer: ending expired access failed: %s; the "
 		    "request is refused", cs_err(r));
 		return r;

@@ -46,12 +46,13 @@ int	glass_list(struct request *, const struct msg *);
 int	transfer_tick(struct worker *w);
 
 /*
- * Append the end of an access (a handover window or a glass access ran
- * out) to the audit log inside the open transaction of the tick that
- * ended it (store_transfer_tick's callback): 0 or CS_ERR_*, and then
- * the tick is undone.  For transfer_tick() and casesyncctl.
+ * Apply what time has decided at "now" (store_transfer_tick) with an
+ * access_end audit entry for each access that ended, in one transaction
+ * owned here: both are committed, or neither (0 or CS_ERR_*).  "say":
+ * log each end.  *seq: the newest seq if something changed, else 0.
+ * For transfer_tick() and casesyncctl.
  */
-int	transfer_audit_end(struct store *st,
-	    const struct store_access_end *end);
+int	transfer_expire(struct store *st, int64_t now, int say,
+	    int64_t *seq);
 
 #endif /* TRANSFER_H */

@@ -174,7 +174,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 	}
 	randombytes_buf(seed, E2E_SEED_LEN);
 	memset(&cert, 0, sizeof(cert));
-	(void)str_fmt(cert.user, sizeof(cert.user), "%s", WIRE_RECOVERY_USER);
+	(void)str_fmt(cert.user, sizeof(cert.user), "%s", E2E_RECOVERY_USER);
 	cert.issued = time_now();
 	if (e2e_userkeys_from_seed(seed, &rk) != 0 ||
 	    shamir_split(seed, E2E_SEED_LEN, (unsigned)k, (unsigned)n,
@@ -205,7 +205,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 	}
 	audit_entry_init(&e, "recovery_init", AUDIT_CREATE, 1);
 	audit_set(e.object_type, "recovery_key");
-	audit_set(e.object_id, WIRE_RECOVERY_USER);
+	audit_set(e.object_id, E2E_RECOVERY_USER);
 	(void)str_fmt(e.detail, sizeof(e.detail), "threshold=%llu shares=%llu",
 	    (unsigned long long)k, (unsigned long long)n);
 	if ((rv = ctl_audit_record(c, st, &e, 1)) != CTL_EXIT_OK)
@@ -455,7 +455,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 		(void)str_fmt(g[i].to_user, sizeof(g[i].to_user), "%s",
 		    to.user);
 		(void)str_fmt(g[i].from_user, sizeof(g[i].from_user), "%s",
-		    WIRE_RECOVERY_USER);
+		    E2E_RECOVERY_USER);
 		if (e2e_grant_make(key, to.box_pk, rk, &g[i]) != 0)
 			goto out;
 	}

@@ -91,16 +91,6 @@ ctl_glass_cb(const struct store_glass *g, void *arg)
 	return 0;
 }
 
-/*
- * Audit each access that ended, in the tick's transaction (unsigned: the
- * key stays with casesyncd; its next checkpoint covers the entry).
- */
-static int
-ctl_end_cb(const struct store_access_end *end, void *arg)
-{
-	return transfer_audit_end(arg, end);
-}
-
 /* Apply expiries first, so the listing is current. */
 static int
 ctl_transfer_open(struct ctl *c, struct store **st)
@@ -110,8 +100,12 @@ ctl_transfer_open(struct ctl *c, struct store **st)
 
 	if ((rv = ctl_store_open(c, st)) != CTL_EXIT_OK)
 		return rv;
-	if ((r = store_transfer_tick(*st, time_now(), ctl_end_cb, *st,
-	    &seq)) != 0) {
+	/*
+	 * Each access that ended is audited in the tick's transaction
+	 * (unsigned: the key stays with casesyncd; its next checkpoint
+	 * covers the entry).
+	 */
+	if ((r = transfer_expire(*st, time_now(), 0, &seq)) != 0) {
 		ctl_errx("ending expired access: %s", cs_err(r));
 		store_close(*st);
 		*st = NULL;

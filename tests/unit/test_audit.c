@@ -230,8 +230,7 @@ test_store(void)
 	}
 	ASSERT_INT_EQ(audit_append(st, &e[0], NULL), 0);
 	ASSERT_INT_EQ(e[0].idx, 0);
-	ASSERT_INT_EQ(store_audit_append(st, &e[1], 2, 1700000000, NULL,
-	    NULL), 0);
+	ASSERT_INT_EQ(store_audit_append(st, &e[1], 2), 0);
 	ASSERT_INT_EQ(e[1].idx, 1);
 	ASSERT_INT_EQ(e[2].idx, 2);
 	ASSERT_INT_EQ(audit_checkpoint(st, k, 1700000000, 3600, &made), 0);

@@ -115,21 +115,6 @@ pull_all(const struct store_user *u, int64_t since, int64_t tie,
 	return pull_dev(u, 0, since, tie, c);
 }
 
-static int	hook_calls;
-
-/* Fails the push; with "arg", checks the results were filled first. */
-static int
-failing_hook(struct store *s, void *arg)
-{
-	const struct store_change_result	*res = arg;
-
-	(void)s;
-	if (res != NULL)
-		ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
-	hook_calls++;
-	return CS_ERR_DB;
-}
-
 static void
 test_push(void)
 {
@@ -196,19 +181,25 @@ test_push(void)
 	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c[2], 1, res, &seq), 0);
 	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_FORBIDDEN);
 
-	/* the in-transaction hook sees the results; its failure undoes all */
+	/*
+	 * In a transaction the caller owns, the push has its results
+	 * before the commit (the audit entries are made from them), and
+	 * an error at the end undoes it all.
+	 */
 	uuid_n(cid[2], 7);
 	uuid_n(rid[1], 102);
 	change(&c[2], cid[2], rid[1], CASE1, "note", "undone", 0);
-	hook_calls = 0;
-	ASSERT_INT_EQ(store_push_with(st, anna.id, 7, &c[2], 1, res, &seq,
-	    failing_hook, res), CS_ERR_DB);
-	ASSERT_INT_EQ(hook_calls, 1);
 	ASSERT_INT_EQ(store_seq(st, &last), 0);
-	ASSERT_INT_EQ(store_push_with(st, anna.id, 7, &c[2], 1, res, &seq,
-	    failing_hook, NULL), CS_ERR_DB);
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_tx_begin(st), CS_ERR_INTERNAL);	/* not nested */
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c[2], 1, res, &seq), 0);
+	ASSERT_INT_EQ(res[0].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(seq, last + 1);
+	store_results_clear(res, 1);
+	ASSERT_INT_EQ(store_tx_end(st, CS_ERR_DB), CS_ERR_DB);
 	ASSERT_INT_EQ(store_seq(st, &seq), 0);
 	ASSERT_INT_EQ(seq, last);	/* nothing applied */
+	ASSERT_INT_EQ(store_tx_end(st, 0), CS_ERR_INTERNAL);	/* none open */
 	TEST_DONE();
 }
 

@@ -90,12 +90,20 @@ count_cb(const struct store_transfer *t, void *arg)
 
 static struct store_access_end	last_end;
 
+/* A tick at "now": *ends counts the accesses it ended, last_end the last. */
 static int
-end_cb(const struct store_access_end *e, void *arg)
+tick_ends(int64_t now, int *ends, int64_t *tick)
 {
-	(*(int *)arg)++;
-	last_end = *e;
-	return 0;
+	struct store_access_end	*e = NULL;
+	size_t			 n = 0;
+	int			 r;
+
+	if ((r = store_transfer_tick(st, now, &e, &n, tick)) == 0 && n > 0) {
+		*ends += (int)n;
+		last_end = e[n - 1];
+	}
+	free(e);
+	return r;
 }
 
 static int
@@ -196,8 +204,7 @@ test_accept_window_complete(int64_t id)
 	ASSERT_INT_EQ(store_purges_pending(st, anna_dev, purge_cb, &n), 0);
 	ASSERT_INT_EQ(n, 0);
 	/* the window ends: anna's laptop must purge */
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + WINDOW, end_cb, &ends,
-	    &tick), 0);
+	ASSERT_INT_EQ(tick_ends(NOW + WINDOW, &ends, &tick), 0);
 	ASSERT_INT_GE(tick, 1);
 	ASSERT_INT_EQ(ends, 1);			/* reported for the audit */
 	ASSERT_STR_EQ(last_end.user, "anna");
@@ -249,11 +256,9 @@ test_glass(void)
 	ASSERT_INT_EQ(g.renews, first);
 	ASSERT_INT_NE(g.id, first);
 	ASSERT_INT_EQ(g.expires_at, NOW + 3600);
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW - 10 + 3600, end_cb, &ends,
-	    &tick), 0);
+	ASSERT_INT_EQ(tick_ends(NOW - 10 + 3600, &ends, &tick), 0);
 	ASSERT_INT_EQ(ends, 0);			/* the renewal runs on */
-	ASSERT_INT_EQ(store_transfer_tick(st, NOW + 3600, end_cb, &ends,
-	    &tick), 0);
+	ASSERT_INT_EQ(tick_ends(NOW + 3600, &ends, &tick), 0);
 	ASSERT_INT_GE(tick, 1);
 	ASSERT_INT_EQ(ends, 1);
 	ASSERT_STR_EQ(last_end.user, "eva");

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_dir.c - the directory of the server database (see store.h):
+ * offices and users, and the rules for their names.  Who may do what
+ * by role is in acl.c.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "acl.h"
+#include "e2e.h"
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+
+int
+store_role_valid(const char *role)
+{
+	return role_parse(role) != ROLE_NONE;
+}
+
+/*
+ * Strict UTF-8 (no overlong forms, no surrogates, nothing above
+ * U+10FFFF) without C0, DEL or C1 control characters.
+ */
+int
+store_name_valid(const char *name)
+{
+	const unsigned char	*s = (const unsigned char *)name;
+	size_t			 i, len, n, k;
+	uint32_t		 cp, min;
+
+	if (name == NULL || (len = strlen(name)) == 0 ||
+	    len > STORE_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i += n) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return 0;
+			n = 1;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			n = 2;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 3;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			n = 4;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		if (len - i < n)
+			return 0;
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (cp >= 0x80 && cp <= 0x9f))
+			return 0;
+	}
+	return 1;
+}
+
+int
+store_office_add(struct store *st, const char *name, const char *region,
+    int64_t *idp)
+{
+	const char	*t[2] = { name, region };
+	int		 r;
+
+	if (idp != NULL)
+		*idp = 0;
+	if (!store_name_valid(name) ||
+	    (region != NULL && !store_name_valid(region)))
+		return CS_ERR_FORMAT;
+	if ((r = store_do(st, "INSERT INTO offices(name, region) VALUES"
+	    " (?1, ?2)", NULL, "tt", NULL, t)) != 0)
+		return r;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_office_list(struct store *st,
+    int (*cb)(int64_t, const char *, const char *, void *), void *arg)
+{
+	sqlite3_stmt		*stmt = NULL;
+	const unsigned char	*name, *region;
+	int			 rc, r;
+
+	if ((r = store_prepare(st,
+	    "SELECT id, name, region FROM offices ORDER BY id", &stmt)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((name = sqlite3_column_text(stmt, 1)) == NULL) {
+			r = CS_ERR_DB;
+			goto out;
+		}
+		region = sqlite3_column_text(stmt, 2);
+		if ((r = cb(sqlite3_column_int64(stmt, 0),
+		    (const char *)name, (const char *)region, arg)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	return store_done(st, stmt, r, __func__);
+}
+
+int
+store_user_add(struct store *st, const char *name, const char *role,
+    const char *office, int64_t *idp)
+{
+	const char	*t[3] = { name, role, office };
+	int		 r;
+
+	if (idp != NULL)
+		*idp = 0;
+	/* "recovery" names the recovery key in grants (docs/E2E.md) */
+	if (!store_name_valid(name) || !store_role_valid(role) ||
+	    !store_name_valid(office) || strcmp(name, E2E_RECOVERY_USER) == 0)
+		return CS_ERR_FORMAT;
+	if ((r = store_do(st, "INSERT INTO users(name, role, office_id)"
+	    " SELECT ?1, ?2, id FROM offices WHERE name = ?3", NULL, "ttt",
+	    NULL, t)) != 0)
+		return r;
+	/* INSERT ... SELECT inserted nothing: no such office. */
+	if (store_changes(st) != 1)
+		return CS_ERR_NOT_FOUND;
+	if (idp != NULL)
+		*idp = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* Columns: u.id, u.name, u.role, o.name starting at "col". */
+int
+store_user_row(sqlite3_stmt *stmt, int col, struct store_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(stmt, col);
+	if (store_col_text(stmt, col + 1, u->name, sizeof(u->name)) != 0 ||
+	    store_col_text(stmt, col + 2, u->role, sizeof(u->role)) != 0 ||
+	    store_col_text(stmt, col + 3, u->office, sizeof(u->office)) != 0)
+		return CS_ERR_DB;
+	u->role_id = role_parse(u->role);
+	return 0;
+}
+
+int
+store_user_get(struct store *st, const char *name, struct store_user *u)
+{
+	const char	*t[1] = { name };
+	sqlite3_stmt	*stmt = NULL;
+	int		 r;
+
+	memset(u, 0, sizeof(*u));
+	if ((r = store_bind(st, "SELECT u.id, u.name, u.role, o.name FROM"
+	    " users u JOIN offices o ON o.id = u.office_id WHERE u.name = ?1",
+	    &stmt, "t", NULL, t, NULL)) != 0 || (r = store_row(stmt)) != 0)
+		goto out;
+	r = store_user_row(stmt, 0, u);
+ out:
+	return store_done(st, stmt, r, __func__);
+}
+
+int
+store_user_list(struct store *st,
+    int (*cb)(const struct store_user *, void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT u.id, u.name, u.role, o.name FROM users u "
+	    "JOIN offices o ON o.id = u.office_id ORDER BY u.id";
+	sqlite3_stmt		*stmt = NULL;
+	struct store_user	 u;
+	int			 rc, r;
+
+	if ((r = store_prepare(st, sql, &stmt)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((r = store_user_row(stmt, 0, &u)) != 0 ||
+		    (r = cb(&u, arg)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	return store_done(st, stmt, r, __func__);
+}

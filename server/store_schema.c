@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_schema.c - the server database's schema and its migrations
+ * (see store_int.h, docs/ARCHITECTURE.md "The server store").
+ *
+ * The schema has a version, SQLite's PRAGMA user_version, and a list
+ * of numbered migrations; store_open() applies those above the
+ * database's version in order, each in a transaction of its own that
+ * also sets the new version, so a crash leaves a database at one
+ * version or the next.  Version 1 is the schema as it was before it
+ * had a version: a database made then has user_version 0 and all of
+ * it, and version 1 is written so that running it there changes
+ * nothing (IF NOT EXISTS, INSERT OR IGNORE): it is only stamped.  A
+ * database of a newer version than this program knows is refused.
+ *
+ * Adding a migration: append an entry with the next number whose SQL
+ * takes a database of the version before to the new one (ALTER TABLE,
+ * CREATE TABLE ..., data moved with INSERT ... SELECT); never edit an
+ * entry that has been released.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "store_keys_int.h"
+
+/* The grants of key_grants matching "cond" whose user holds no more. */
+#define FORGET_WHERE(cond)						\
+    " WHERE " cond " AND key_grants.to_user <> 0 AND NOT "		\
+    STORE_KEYS_IS_HOLDER("key_grants.case_id", "key_grants.to_user")
+
+#define FORGET_MOVE(why, where)						\
+    " INSERT INTO key_forgotten(case_id, epoch, user_id, from_user,"	\
+    " at, why) SELECT case_id, epoch, to_user, from_user,"		\
+    " CAST(strftime('%s', 'now') AS INTEGER), '" why "'"		\
+    " FROM key_grants" where ";"					\
+    " DELETE FROM key_grants" where ";"
+
+/* Forget the grants matching "cond" of users who hold no more. */
+#define FORGET(cond)	FORGET_MOVE("holder", FORGET_WHERE(cond))
+
+/*
+ * Version 1's triggers, apart: casesync keeps the rules in them (the
+ * audit log is append-only; keys rotate and grants are forgotten when a
+ * holder leaves), and store_open() makes them again if one is missing
+ * (store_schema_guard).
+ */
+static const char store_schema_v1_triggers[] =
+    /* audit log (store_audit.c) */
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON"
+    " audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_update BEFORE UPDATE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_cp_no_delete BEFORE DELETE ON"
+    " audit_checkpoints BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+    /* keys (store_keys.c) */
+    "CREATE TRIGGER IF NOT EXISTS key_rotate_member AFTER DELETE ON"
+    " case_members BEGIN UPDATE key_state SET rotate = 1 WHERE"
+    " case_id = old.case_id; END;"
+    "CREATE TRIGGER IF NOT EXISTS key_rotate_transfer AFTER UPDATE OF"
+    " state ON transfers WHEN new.state <> old.state AND new.state IN"
+    " ('REJECTED', 'REVOKED', 'COMPLETED') BEGIN UPDATE key_state SET"
+    " rotate = 1 WHERE case_id = new.case_id; END;"
+    /* forgotten grants (store_keys_forget.c) */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_member AFTER DELETE ON"
+    " case_members BEGIN"
+    FORGET("key_grants.case_id = old.case_id AND"
+    " key_grants.to_user = old.user_id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_office AFTER UPDATE OF"
+    " office_id ON cases WHEN new.office_id <> old.office_id BEGIN"
+    FORGET("key_grants.case_id = new.id")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_transfer AFTER UPDATE OF"
+    " state ON transfers WHEN new.state <> old.state BEGIN"
+    FORGET("key_grants.case_id = new.case_id")
+    " END;"
+    /*
+     * A device deleted the case, keys included, while its user may
+     * still hold it (a teamleider of the office removed as a member):
+     * her grants go, and a holder grants them again.  With several
+     * devices each receipt does so once more; the last one settles it.
+     */
+    "CREATE TRIGGER IF NOT EXISTS key_forget_purge AFTER UPDATE OF"
+    " receipt_at ON purges WHEN new.receipt_at IS NOT NULL AND"
+    " old.receipt_at IS NULL BEGIN"
+    FORGET_MOVE("purge", " WHERE key_grants.case_id = new.case_id AND"
+    " key_grants.to_user = (SELECT user_id FROM devices WHERE"
+    " id = new.device_id)")
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS key_forget_user AFTER UPDATE OF"
+    " role, office_id ON users BEGIN"
+    FORGET("key_grants.to_user = new.id")
+    " END;";
+
+/* Version 1: the schema as store_open() made it before versions. */
+static const char store_schema_v1[] =
+    "CREATE TABLE IF NOT EXISTS meta ("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " value INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS offices ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " region TEXT);"
+    "CREATE TABLE IF NOT EXISTS users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('jeugdbeschermer',"
+    "  'gedragswetenschapper', 'teamleider', 'auditor', 'beheerder')),"
+    " office_id INTEGER NOT NULL REFERENCES offices(id));"
+    "CREATE TABLE IF NOT EXISTS enroll_tokens ("
+    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " device_name TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " used_at INTEGER,"
+    " failures INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS devices ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " name TEXT NOT NULL,"
+    " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
+    " enrolled_at INTEGER NOT NULL,"
+    " cert_not_after INTEGER NOT NULL,"
+    " revoked_at INTEGER);"
+    "CREATE INDEX IF NOT EXISTS devices_user ON devices(user_id);"
+    "CREATE TABLE IF NOT EXISTS enroll_failures ("
+    " addr TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS enroll_failures_addr_at ON"
+    " enroll_failures(addr, at);"
+    /* sync (store_sync.c) */
+    "CREATE TABLE IF NOT EXISTS cases ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " frame TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'AANMELDING',"
+    " regisseur_id INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL,"
+    " created_seq INTEGER NOT NULL,"
+    /* lifecycle (store_cases.c): dates in days since 1970-01-01
+     * (lifecycle.h), NULL for none; state_since NULL: created_at */
+    " state_since INTEGER, drang_start INTEGER, measure_start INTEGER,"
+    " end_date INTEGER, extended INTEGER NOT NULL DEFAULT 0,"
+    " approved_by INTEGER REFERENCES users(id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS case_members ("
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " granted_seq INTEGER NOT NULL,"
+    " read_only INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS case_members_granted ON"
+    " case_members(user_id, granted_seq);"
+    "CREATE INDEX IF NOT EXISTS case_members_case ON"
+    " case_members(case_id);"
+    "CREATE TABLE IF NOT EXISTS records ("
+    " rid INTEGER PRIMARY KEY,"
+    " record_id TEXT NOT NULL UNIQUE,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " kind TEXT NOT NULL,"
+    " version INTEGER NOT NULL UNIQUE,"
+    " deleted INTEGER NOT NULL,"
+    " key_epoch INTEGER NOT NULL,"
+    " body BLOB NOT NULL,"
+    " author_device INTEGER NOT NULL,"
+    " hlc INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS records_case ON records(case_id);"
+    "CREATE TABLE IF NOT EXISTS changes ("
+    " change_id TEXT PRIMARY KEY NOT NULL,"
+    " device_id INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS purges ("
+    " device_id INTEGER NOT NULL,"
+    " case_id TEXT NOT NULL,"
+    " created_seq INTEGER NOT NULL,"
+    " receipt_at INTEGER,"
+    " records_deleted INTEGER,"
+    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', 1),"
+    " ('revocation_gen', 0), ('seq', 0);"
+    /* audit log (store_audit.c) */
+    "CREATE TABLE IF NOT EXISTS audit_log ("
+    " idx INTEGER PRIMARY KEY,"
+    " server_time INTEGER NOT NULL,"
+    " device_time INTEGER NOT NULL,"
+    " action TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " user TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " office TEXT NOT NULL,"
+    " on_behalf_of TEXT NOT NULL,"
+    " purpose TEXT NOT NULL,"
+    " basis TEXT NOT NULL,"
+    " legal_basis TEXT NOT NULL,"
+    " client_ref TEXT NOT NULL,"
+    " object_type TEXT NOT NULL,"
+    " object_id TEXT NOT NULL,"
+    " device_id INTEGER NOT NULL,"
+    " addr TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " leaf BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS audit_log_client ON audit_log(client_ref);"
+    "CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user);"
+    "CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(server_time);"
+    /* every perfect subtree of the tree, for proofs in O(log n) */
+    "CREATE TABLE IF NOT EXISTS audit_nodes ("
+    " a INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    " PRIMARY KEY (n, a)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS audit_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " size INTEGER NOT NULL,"
+    " frontier BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit_checkpoints ("
+    " id INTEGER PRIMARY KEY,"
+    " size INTEGER NOT NULL,"
+    " root BLOB NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " pk BLOB NOT NULL,"
+    " sig BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit_readlog ("
+    " device_id INTEGER PRIMARY KEY,"
+    " last_n INTEGER NOT NULL,"
+    " last_hash BLOB NOT NULL,"
+    " last_sig BLOB NOT NULL);"
+    "INSERT OR IGNORE INTO audit_state(id, size, frontier)"
+    " VALUES (1, 0, x'');"
+    /* transfers and glass (store_transfer.c, store_glass.c) */
+    "CREATE TABLE IF NOT EXISTS transfers ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " state TEXT NOT NULL CHECK (state IN ('REQUESTED', 'ACCEPTED',"
+    "  'REJECTED', 'REVOKED', 'COMPLETED')),"
+    " reason TEXT NOT NULL CHECK (reason IN ('moved', 'capacity',"
+    "  'expertise', 'other')),"
+    " note TEXT NOT NULL,"
+    " from_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " to_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " requested_by INTEGER NOT NULL REFERENCES users(id),"
+    " requested_at INTEGER NOT NULL,"
+    " decided_by INTEGER REFERENCES users(id),"
+    " decided_at INTEGER,"
+    " rejection TEXT,"
+    " new_regisseur_id INTEGER REFERENCES users(id),"
+    " window_end INTEGER,"
+    " expired_at INTEGER,"
+    " completed_at INTEGER);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS transfers_open ON transfers(case_id)"
+    " WHERE state = 'REQUESTED';"
+    "CREATE INDEX IF NOT EXISTS transfers_accepted ON"
+    " transfers(window_end) WHERE state = 'ACCEPTED';"
+    "CREATE TABLE IF NOT EXISTS transfer_purges ("
+    " transfer_id INTEGER NOT NULL REFERENCES transfers(id),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " PRIMARY KEY (transfer_id, device_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS glass ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " case_office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " reason TEXT NOT NULL,"
+    " granted_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " ended_at INTEGER);"
+    "CREATE TABLE IF NOT EXISTS access_expiry ("
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " expires_at INTEGER NOT NULL,"
+    " transfer_id INTEGER REFERENCES transfers(id),"
+    " glass_id INTEGER REFERENCES glass(id),"
+    " PRIMARY KEY (user_id, case_id)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS access_expiry_at ON"
+    " access_expiry(expires_at);"
+    /* keys (store_keys.c) */
+    "CREATE TABLE IF NOT EXISTS user_keys ("
+    " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
+    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
+    " issued INTEGER NOT NULL,"
+    " ca_sig BLOB NOT NULL,"
+    " backup BLOB);"
+    "CREATE TABLE IF NOT EXISTS recovery_key ("
+    " id INTEGER PRIMARY KEY CHECK (id = 0),"
+    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
+    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
+    " issued INTEGER NOT NULL,"
+    " ca_sig BLOB NOT NULL,"
+    " k INTEGER NOT NULL,"
+    " n INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS key_state ("
+    " case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
+    " epoch INTEGER NOT NULL,"
+    " rotate INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS key_grants ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " epoch INTEGER NOT NULL,"
+    " to_user INTEGER NOT NULL,"		/* 0: the recovery key */
+    " from_user TEXT NOT NULL,"
+    " sealed BLOB NOT NULL CHECK (length(sealed) = 80),"
+    " sig BLOB NOT NULL CHECK (length(sig) = 64),"
+    " at INTEGER NOT NULL,"
+    " UNIQUE (case_id, epoch, to_user));"
+    "CREATE INDEX IF NOT EXISTS key_grants_to ON key_grants(to_user, id);"
+    /* forgotten grants (store_keys_forget.c) */
+    "CREATE TABLE IF NOT EXISTS key_forgotten ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " from_user TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " why TEXT NOT NULL CHECK (why IN ('holder', 'purge')),"
+    " audited INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS key_forgotten_held ON"
+    " key_forgotten(case_id, user_id, epoch);"
+    "CREATE INDEX IF NOT EXISTS key_forgotten_unaudited ON"
+    " key_forgotten(id) WHERE audited = 0;"
+    /* late changes (store_late.c) */
+    "CREATE TABLE IF NOT EXISTS device_pushes ("
+    " device_id INTEGER PRIMARY KEY,"
+    " at_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS late_window ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " transfer_id INTEGER NOT NULL,"
+    " lost_ms INTEGER NOT NULL,"
+    " floor_ms INTEGER NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS held_changes ("
+    " id INTEGER PRIMARY KEY,"
+    " change_id TEXT NOT NULL UNIQUE,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " case_id TEXT NOT NULL,"
+    " record_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " base_version INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL,"
+    " key_epoch INTEGER NOT NULL,"
+    " body BLOB NOT NULL,"
+    " hlc INTEGER NOT NULL,"
+    " held_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'held' CHECK (state IN ('held',"
+    "  'accepted', 'discarded')),"
+    " decided_by TEXT,"
+    " decided_at INTEGER,"
+    " reason TEXT,"
+    " version INTEGER);"
+    "CREATE INDEX IF NOT EXISTS held_changes_device ON"
+    " held_changes(device_id, state);"
+    "CREATE TABLE IF NOT EXISTS purge_holds ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " case_id TEXT NOT NULL,"
+    " held_at INTEGER NOT NULL,"
+    " changes INTEGER NOT NULL,"
+    " PRIMARY KEY (device_id, case_id)) WITHOUT ROWID;"
+    /* PullResponse.case_access: an index probe per pull */
+    "CREATE INDEX IF NOT EXISTS case_members_read_only ON"
+    " case_members(user_id) WHERE read_only = 1;"
+    /* certificate renewal (store_renew.c) */
+    "CREATE TABLE IF NOT EXISTS device_renewals ("
+    " id INTEGER PRIMARY KEY,"
+    " keyhash BLOB NOT NULL UNIQUE CHECK (length(keyhash) = 32),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " cert_not_after INTEGER NOT NULL,"
+    " issued_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS device_renewals_device"
+    " ON device_renewals(device_id);"
+    "CREATE TABLE IF NOT EXISTS renew_tokens ("
+    " id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 8),"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " used_at INTEGER,"
+    " failures INTEGER NOT NULL DEFAULT 0);"
+    /* restore (store_restore.c) */
+    "CREATE TABLE IF NOT EXISTS restore_records ("
+    " record_id TEXT PRIMARY KEY NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " lost_version INTEGER NOT NULL) WITHOUT ROWID;"
+    /* key epochs the re-offers of a user use beyond the server's */
+    "CREATE TABLE IF NOT EXISTS restore_epochs ("
+    " case_id TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " PRIMARY KEY (case_id, epoch, user_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS audit_restores ("
+    " generation INTEGER PRIMARY KEY,"
+    " backup_time INTEGER NOT NULL,"
+    " backup_size INTEGER NOT NULL,"
+    " backup_root BLOB NOT NULL CHECK (length(backup_root) = 32),"
+    " old_size INTEGER NOT NULL,"
+    " old_root BLOB NOT NULL CHECK (length(old_root) = 32),"
+    " restored_at INTEGER NOT NULL,"
+    " restore_seq INTEGER NOT NULL,"
+    " sig BLOB NOT NULL CHECK (length(sig) = 64));"
+    "CREATE TABLE IF NOT EXISTS audit_lost ("
+    " generation INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " leaf BLOB NOT NULL CHECK (length(leaf) = 32),"
+    " PRIMARY KEY (generation, idx)) WITHOUT ROWID;";
+
+/*
+ * Version 2: device_counters (store_rollback.c), which was created on
+ * first use before; a database of version 1 may have it already.
+ */
+static const char store_schema_v2[] =
+    "CREATE TABLE IF NOT EXISTS device_counters ("
+    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
+    " counter INTEGER NOT NULL CHECK (counter > 0),"
+    " rollback_at INTEGER);";
+
+/*
+ * "sql" takes a database from the version before to "version";
+ * "triggers", when not NULL, then makes every trigger of the schema at
+ * that version (IF NOT EXISTS), and is what store_schema_guard() runs
+ * until a later entry has triggers of its own.
+ */
+static const struct store_migration {
+	int		 version;
+	const char	*sql;
+	const char	*triggers;
+} store_migrations[] = {
+	{ 1, store_schema_v1, store_schema_v1_triggers },
+	{ 2, store_schema_v2, NULL },
+};
+
+#define STORE_MIGRATIONS						\
+	(sizeof(store_migrations) / sizeof(store_migrations[0]))
+
+int
+store_schema_current(void)
+{
+	return store_migrations[STORE_MIGRATIONS - 1].version;
+}
+
+int
+store_schema_version(struct store *st, int64_t *version)
+{
+	return store_do(st, "PRAGMA user_version", version, "", NULL, NULL);
+}
+
+/* Apply migration "m" unless another connection did (its own tx). */
+static int
+store_schema_step(struct store *st, const struct store_migration *m)
+{
+	char	pragma[64];
+	int64_t	v;
+	int	r;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	/* under the write lock: a concurrent open may have been first */
+	if ((r = store_schema_version(st, &v)) != 0)
+		goto out;
+	if (v >= m->version)
+		goto out;
+	if (v != m->version - 1) {
+		r = CS_ERR_INTERNAL;
+		goto out;
+	}
+	(void)snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+	    m->version);
+	if ((r = store_exec(st, m->sql)) != 0 ||
+	    (m->triggers != NULL && (r = store_exec(st, m->triggers)) != 0) ||
+	    (r = store_exec(st, pragma)) != 0)
+		goto out;
+	r = store_commit(st);
+ out:
+	store_rollback(st);
+	return r;
+}
+
+/*
+ * The triggers hold rules (the audit log is append-only, ...): one
+ * dropped by hand is made again at the next open, as when the schema
+ * was made on every open.  A probe, and the write lock only then.
+ */
+static int
+store_schema_guard(struct store *st)
+{
+	const char	*sql = NULL, *p;
+	int64_t		 want = 0, have = 0;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < STORE_MIGRATIONS; i++)
+		if (store_migrations[i].triggers != NULL)
+			sql = store_migrations[i].triggers;
+	if (sql == NULL)
+		return 0;
+	for (p = sql; (p = strstr(p, "CREATE TRIGGER")) != NULL; p++)
+		want++;
+	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " type = 'trigger'", &have, "", NULL, NULL)) != 0)
+		return r;
+	if (have >= want)
+		return 0;
+	return store_exec_tx(st, sql);
+}
+
+int
+store_schema_migrate(struct store *st, const char *path, int created)
+{
+	int64_t	v, meta = 0;
+	size_t	i;
+	int	r;
+
+	if ((r = store_schema_version(st, &v)) != 0)
+		return r;
+	if (v == store_schema_current())
+		return store_schema_guard(st);
+	if (v > store_schema_current() || v < 0) {
+		log_warnx("store: %s: schema version %lld is newer than this "
+		    "program knows (%d): refusing to open it; run the "
+		    "casesync version that wrote it, or a newer one", path,
+		    (long long)v, store_schema_current());
+		return CS_ERR_DB;
+	}
+	/* version 0 and not new: made before versions, or not ours */
+	if (v == 0 && !created && ((r = store_do(st, "SELECT count(*) FROM"
+	    " sqlite_schema WHERE type = 'table' AND name = 'meta'", &meta,
+	    "", NULL, NULL)) != 0 || meta != 1)) {
+		if (r == 0)
+			log_warnx("store: %s: not a casesync database", path);
+		return CS_ERR_DB;
+	}
+	for (i = 0; i < STORE_MIGRATIONS; i++) {
+		if (store_migrations[i].version <= v)
+			continue;
+		if ((r = store_schema_step(st, &store_migrations[i])) != 0) {
+			log_warnx("store: %s: migration to schema version %d "
+			    "failed", path, store_migrations[i].version);
+			return r;
+		}
+	}
+	return store_schema_guard(st);
+}
