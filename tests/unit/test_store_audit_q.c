@@ -98,8 +98,7 @@ main(void)
 	    &id), 0);
 	for (i = 0; i < NENT; i++)
 		entry(&e[i], i);
-	ASSERT_INT_EQ(store_audit_append(st, e, NENT, 1796526600, NULL,
-	    NULL), 0);
+	ASSERT_INT_EQ(store_audit_append(st, e, NENT), 0);
 
 	TEST_START("store_audit_rows_after: every field, as store_audit_rows");
 	ASSERT_INT_EQ(store_audit_rows(st, NULL, collect, all), 0);
