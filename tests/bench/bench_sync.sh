@@ -19,7 +19,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-export CASESYNC_KDF=fast CASESYNC_PASSPHRASE="bench"
+export CASESYNC_KDF=fast CASESYNC_PASSPHRASE="bench-passphrase-long"
 ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
 lap() { n=$1; shift; "$B/casesync" --dir "$T/$n" "$@"; }
 
