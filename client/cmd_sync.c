@@ -28,6 +28,7 @@
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
+#include "msg_sync.h"
 #include "nolost.h"
 #include "keybackup.h"
 #include "readlog.h"
@@ -619,12 +620,13 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		{ "new-regisseur", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	Casesync__V1__CaseCreate	 cc;
-	Casesync__V1__CaseMember	 cm;
+	struct msg_case_create		 cc;
+	struct msg_case_member		 cm;
+	struct msg_out			 o;
 	struct identity			 id;
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg			*rep = NULL;
 	const char			*frame = NULL, *cid = NULL;
 	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
@@ -680,27 +682,21 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		case_usage(stderr);
 		return EXIT_USAGE;
 	}
-	casesync__v1__envelope__init(&env);
 	if (create) {
-		casesync__v1__case_create__init(&cc);
-		cc.case_id = (char *)(uintptr_t)cid;
-		cc.frame = (char *)(uintptr_t)frame;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE;
-		env.case_create = &cc;
+		cc.case_id = cid;
+		cc.frame = frame;
+		o = msg_out_case_create(&cc);
 	} else {
-		casesync__v1__case_member__init(&cm);
-		cm.case_id = (char *)(uintptr_t)cid;
-		cm.user_name = (char *)(uintptr_t)user;
+		cm.case_id = cid;
+		cm.user_name = user;
 		cm.remove = rm;
 		cm.read_only = ro;
-		if (newreg != NULL)
-			cm.new_regisseur = (char *)(uintptr_t)newreg;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
-		env.case_member = &cm;
+		cm.new_regisseur = newreg;	/* NULL: none */
+		o = msg_out_case_member(&cm);
 	}
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if ((r = conn_call(c, &env, &rep)) != 0)
+	if ((r = rpc_call_expect(c, &o, MSG_CASE_ACK, &rep)) != 0)
 		cli_report(create ? "case create" : "case member", r, rep);
 	else if (create) {
 		printf("%s\n", cid);
@@ -720,7 +716,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	/* the case key goes to its (new) holders at once */
 	if (r == 0)
 		cli_key_round(v, &id, c);
-	wire_free(rep);
+	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
