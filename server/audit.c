@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "msg_sync.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -528,7 +529,7 @@ audit_push_in_tx(struct store *st, void *arg)
 
 void
 audit_pull(struct worker *w, const struct store_device *dev,
-    struct Casesync__V1__Record *const *recs, size_t n, int r)
+    const struct msg_record *recs, size_t n, int r)
 {
 	struct audit_entry	*e = NULL;
 	size_t			*count = NULL;
@@ -546,16 +547,16 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	/* one "read" entry per case delivered, with the number of records */
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < k; j++)
-			if (strcmp(e[j].client_ref, recs[i]->case_id) == 0)
+			if (strcmp(e[j].client_ref, recs[i].case_id) == 0)
 				break;
 		if (j == k) {
 			audit_entry_init(&e[k], "read", AUDIT_READ, 1);
 			audit_entry_device(&e[k], dev, w->peer);
 			audit_set(e[k].basis, "member");
 			audit_set(e[k].purpose, "sync");
-			audit_set(e[k].client_ref, recs[i]->case_id);
+			audit_set(e[k].client_ref, recs[i].case_id);
 			audit_set(e[k].object_type, "case");
-			audit_set(e[k].object_id, recs[i]->case_id);
+			audit_set(e[k].object_id, recs[i].case_id);
 			k++;
 		}
 		count[j]++;

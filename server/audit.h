@@ -95,7 +95,7 @@ struct store_change;
 struct store_change_result;
 struct worker;
 struct Casesync__V1__Envelope;
-struct Casesync__V1__Record;
+struct msg_record;
 
 /*
  * Canonical encoding: version byte, then the fields in the order of
@@ -218,7 +218,7 @@ int	audit_push_in_tx(struct store *, void *arg);
  * session's output waits for the commit.
  */
 void	audit_pull(struct worker *, const struct store_device *,
-	    struct Casesync__V1__Record *const *recs, size_t n, int r);
+	    const struct msg_record *recs, size_t n, int r);
 /* Case create, member add/remove, purge receipt: "r" from the store. */
 /* Append "n" entries (signed: a checkpoint follows), and say so in the
  * server log if that fails; 0 or the store's CS_ERR_*. */

@@ -33,6 +33,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "msg_sync.h"
 #include "pki.h"
 #include "store.h"
 #include "store_audit.h"
@@ -602,7 +603,7 @@ test_batch(void)
 	struct merkle_frontier	 f;
 	struct audit_key	*k = NULL;
 	struct tail		 t;
-	Casesync__V1__Record	 rec[3], *recs[3];
+	struct msg_record	 recs[3];
 	uint8_t			 pk[AUDIT_PK_LEN];
 	char			 path[256];
 	int			 login, read, i, made;
@@ -620,11 +621,10 @@ test_batch(void)
 	dev.user.id = 3;
 	(void)str_fmt(dev.user.name, sizeof(dev.user.name), "carla");
 	for (i = 0; i < 3; i++) {
-		casesync__v1__record__init(&rec[i]);
-		rec[i].case_id = i == 1 ?
-		    (char *)"1d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70" :
-		    (char *)"0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
-		recs[i] = &rec[i];
+		memset(&recs[i], 0, sizeof(recs[i]));
+		recs[i].case_id = i == 1 ?
+		    "1d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70" :
+		    "0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
 	}
 	login = count(w.st, "login");
 	read = count(w.st, "read");
