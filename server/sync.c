@@ -12,17 +12,20 @@
 #include "audit.h"
 #include "buf.h"
 #include "e2e.h"
+#include "errmap.h"
 #include "errors.h"
 #include "log.h"
 #include "marker.h"
 #include "msg.h"
 #include "msg_session.h"
 #include "msg_sync.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_late.h"
 #include "sync.h"
 #include "util.h"
+#include "wire.h"	/* wire_error, wire_refuse */
 
 /* Framing overhead allowance per record in a PullResponse. */
 #define SYNC_RECORD_OVERHEAD	192
@@ -75,21 +78,25 @@ struct pull_ctx {
 	size_t			 naccess, maxaccess;
 };
 
-/*
- * Until the dispatch passes a struct msg: the validated Envelope is
- * one (proto/wire.h).
- */
-static const struct msg *
-sync_msg(const wire_env *req)
+static int
+sync_refuse(struct request *rq, enum wire_code code, const char *msg)
 {
-	return (const struct msg *)(const void *)req;
+	return wire_error(rq->out, rq->id, code, msg, 0);
 }
 
+/* A request the store refused with "r": the one code map (errmap.h). */
 static int
-sync_refuse(struct buf *out, uint32_t id, enum wire_code code,
-    const char *msg)
+sync_store_refusal(struct request *rq, enum wire_ctx ctx, int r,
+    const char *what, const char *why)
 {
-	return wire_error(out, id, code, msg, 0);
+	if (why == NULL && r == CS_ERR_AUTH)
+		why = "not allowed";
+	else if (why == NULL && r == CS_ERR_NOT_FOUND)
+		why = "no such case or user";
+	else if (why == NULL && r == CS_ERR_EXISTS)
+		why = "already exists";
+	return wire_refuse(rq->out, rq->id, r, wire_code_of(ctx, r), what,
+	    why);
 }
 
 static void
@@ -237,10 +244,12 @@ sync_pull_free(struct pull_ctx *c)
  * change racing the pull is seen next time).
  */
 static int
-sync_pull_read(struct worker *w, const struct store_device *dev,
-    struct pull_ctx *c, int64_t *seq, int *more)
+sync_pull_read(struct request *rq, struct pull_ctx *c, int64_t *seq,
+    int *more)
 {
-	int	r;
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	int				 r;
 
 	if ((c->items = calloc(c->max, sizeof(*c->items))) == NULL ||
 	    (c->recs = calloc(c->max, sizeof(*c->recs))) == NULL ||
@@ -259,8 +268,8 @@ sync_pull_read(struct worker *w, const struct store_device *dev,
 
 /* Append the PullResponse of what sync_pull_read() read. */
 static int
-sync_pull_reply(struct pull_ctx *c, uint32_t id, int64_t seq, int more,
-    size_t max_frame, struct buf *out)
+sync_pull_reply(struct request *rq, struct pull_ctx *c, int64_t seq,
+    int more)
 {
 	struct msg_pull_response	 resp;
 	struct msg_case_access		*acc = NULL;
@@ -289,14 +298,13 @@ sync_pull_reply(struct pull_ctx *c, uint32_t id, int64_t seq, int more,
 	resp.case_access = acc;
 	resp.n_case_access = c->naccess;
 	o = msg_out_pull_response(&resp);
-	r = msg_encode(id, &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
 	free(acc);
 	return r;
 }
 
-static int
-sync_pull(struct worker *w, const struct store_device *dev,
-    const struct msg *m, size_t max_frame, struct buf *out)
+int
+sync_pull(struct request *rq, const struct msg *m)
 {
 	struct msg_pull_request	 pr;
 	struct pull_ctx		 c;
@@ -315,17 +323,16 @@ sync_pull(struct worker *w, const struct store_device *dev,
 	c.budget = pr.max_bytes == 0 ? SYNC_PULL_BYTES_DEFAULT :
 	    pr.max_bytes;
 	/* leave room for the rest of the frame (config.c: it cannot wrap) */
-	if (c.budget > max_frame - 64 * 1024)
-		c.budget = max_frame - 64 * 1024;
+	if (c.budget > rq->max_frame - 64 * 1024)
+		c.budget = rq->max_frame - 64 * 1024;
 	if (c.budget < MSG_BODY_MAX + SYNC_RECORD_OVERHEAD)
 		c.budget = MSG_BODY_MAX + SYNC_RECORD_OVERHEAD;
 	/* wire.c checked that the cursor fits */
 	c.eff = pr.since;
 	c.tie = pr.since_tie;
-	if ((r = sync_pull_read(w, dev, &c, &seq, &more)) != 0) {
+	if ((r = sync_pull_read(rq, &c, &seq, &more)) != 0) {
 		if (r != CS_ERR_ALLOC)
-			r = sync_refuse(out, msg_id(m), WERR_INTERNAL,
-			    "pull failed");
+			r = sync_refuse(rq, WERR_INTERNAL, "pull failed");
 		goto out;
 	}
 	/*
@@ -339,10 +346,10 @@ sync_pull(struct worker *w, const struct store_device *dev,
 		c.tie = INT64_MAX;
 	}
 	for (i = 0; i < c.n; i++)
-		sync_author(w, &ac, c.items[i].author_dev, &c.items[i],
+		sync_author(rq->w, &ac, c.items[i].author_dev, &c.items[i],
 		    &c.recs[i]);
-	r = sync_pull_reply(&c, msg_id(m), seq, more, max_frame, out);
-	audit_pull(w, dev, c.recs, c.n, r);
+	r = sync_pull_reply(rq, &c, seq, more);
+	audit_pull(rq, c.recs, c.n, r);
  out:
 	sync_pull_free(&c);
 	return r;
@@ -432,9 +439,8 @@ sync_push_apply(struct worker *w, const struct store_device *dev,
 	return 0;
 }
 
-static int
-sync_push(struct worker *w, const struct store_device *dev,
-    const struct msg *m, size_t max_frame, struct buf *out)
+int
+sync_push(struct request *rq, const struct msg *m)
 {
 	struct msg_push_request		 pr;
 	struct msg_push_response	 resp;
@@ -459,25 +465,25 @@ sync_push(struct worker *w, const struct store_device *dev,
 		goto out;
 	for (i = 0; i < n; i++) {
 		if ((r = sync_change_in(m, i, &chs[i])) == 1) {
-			r = sync_refuse(out, msg_id(m), WERR_BAD_REQUEST,
+			r = sync_refuse(rq, WERR_BAD_REQUEST,
 			    "record bodies must be sealed (key_epoch >= 1)");
 			goto out;
 		}
 		if (r != 0)
 			goto out;
 	}
-	if ((r = sync_push_apply(w, dev, chs, res, n)) != 0) {
-		r = sync_refuse(out, msg_id(m), WERR_INTERNAL,
-		    "push not applied; retry");
+	if ((r = sync_push_apply(rq->w, rq->dev, chs, res, n)) != 0) {
+		r = sync_refuse(rq, WERR_INTERNAL, "push not applied; retry");
 		goto out;
 	}
 	have = 1;
 	for (i = 0; i < n; i++)
-		sync_result_out(w, &ac, &chs[i], &res[i], &cr[i], &cur[i]);
+		sync_result_out(rq->w, &ac, &chs[i], &res[i], &cr[i],
+		    &cur[i]);
 	resp.results = cr;
 	resp.n_results = n;
 	o = msg_out_push_response(&resp);
-	r = msg_encode(msg_id(m), &o, max_frame, out);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	if (have)
 		store_results_clear(res, n);
@@ -489,41 +495,20 @@ sync_push(struct worker *w, const struct store_device *dev,
 }
 
 static int
-sync_ack(uint32_t id, int64_t seq, struct buf *out, size_t max_frame)
+sync_ack(struct request *rq, int64_t seq)
 {
 	uint64_t	s = (uint64_t)seq;
 	struct msg_out	o = msg_out_case_ack(&s);
 
-	return msg_encode(id, &o, max_frame, out);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 static int
-sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
-{
-	char	msg[128];
-
-	switch (r) {
-	case CS_ERR_AUTH:
-		str_fmt(msg, sizeof(msg), "%s: not allowed", what);
-		return sync_refuse(out, id, WERR_FORBIDDEN, msg);
-	case CS_ERR_NOT_FOUND:
-		str_fmt(msg, sizeof(msg), "%s: no such case or user", what);
-		break;
-	case CS_ERR_EXISTS:
-		str_fmt(msg, sizeof(msg), "%s: already exists", what);
-		break;
-	default:
-		return sync_refuse(out, id, WERR_INTERNAL, what);
-	}
-	return sync_refuse(out, id, WERR_BAD_REQUEST, msg);
-}
-
-static int
-sync_purge_ack(uint32_t id, struct buf *out, size_t max_frame)
+sync_purge_ack(struct request *rq)
 {
 	struct msg_out	o = msg_out_purge_ack();
 
-	return msg_encode(id, &o, max_frame, out);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 /*
@@ -532,117 +517,85 @@ sync_purge_ack(uint32_t id, struct buf *out, size_t max_frame)
  * and audited once (again when the number of changes moves).
  */
 static int
-sync_purge_held(struct worker *w, const struct store_device *dev,
-    const wire_env *req, const struct msg_purge_receipt *pr,
-    size_t max_frame, struct buf *out)
+sync_purge_held(struct request *rq, const struct msg_purge_receipt *pr)
 {
-	uint32_t	id = msg_id(sync_msg(req));
-	int		r, news = 0;
+	int	r, news = 0;
 
-	r = store_purge_hold(w->st, dev->id, pr->case_id, pr->held_changes,
-	    time_now(), &news);
+	r = store_purge_hold(rq->w->st, rq->dev->id, pr->case_id,
+	    pr->held_changes, time_now(), &news);
 	if (r != 0 && r != CS_ERR_NOT_FOUND)
-		return sync_store_refusal(out, id, r, "purge hold");
+		return sync_store_refusal(rq, WCTX_ANY, r, "purge hold", NULL);
 	if (r == 0 && news) {
 		log_warnx("device %lld holds the purge of case %s: %u "
-		    "unsent changes", (long long)dev->id, pr->case_id,
+		    "unsent changes", (long long)rq->dev->id, pr->case_id,
 		    pr->held_changes);
-		audit_request(w, dev, req, r);
+		request_audit(rq, r);
 	} else if (r != 0)
-		audit_request(w, dev, req, r);
-	return sync_purge_ack(id, out, max_frame);
-}
-
-static int
-sync_purge(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	struct msg_purge_receipt	pr;
-	uint32_t			id = msg_id(sync_msg(req));
-	int				r;
-
-	if ((r = msg_get_purge_receipt(sync_msg(req), &pr)) != 0)
-		return r;
-	if (pr.held)
-		return sync_purge_held(w, dev, req, &pr, max_frame, out);
-	r = store_purge_receipt(w->st, dev->id, pr.case_id,
-	    pr.records_deleted, time_now());
-	if (r == 0)
-		r = store_purge_unhold(w->st, dev->id, pr.case_id);
-	if (r != 0 && r != CS_ERR_NOT_FOUND)
-		return sync_store_refusal(out, id, r, "purge receipt");
-	if (r == 0)
-		log_info("device %lld purged case %s (%u records)",
-		    (long long)dev->id, pr.case_id, pr.records_deleted);
-	audit_request(w, dev, req, r);
-	return sync_purge_ack(id, out, max_frame);
-}
-
-static int
-sync_case_create(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	struct msg_case_create	cc;
-	uint32_t		id = msg_id(sync_msg(req));
-	int64_t			seq;
-	int			r;
-
-	if ((r = msg_get_case_create(sync_msg(req), &cc)) != 0)
-		return r;
-	if ((r = store_case_create(w->st, &dev->user, cc.case_id, cc.frame,
-	    time_now(), &seq)) != 0)
-		return sync_store_refusal(out, id, r, "case create");
-	server_note_seq(w->srv, seq);
-	audit_request(w, dev, req, 0);
-	return sync_ack(id, seq, out, max_frame);
-}
-
-static int
-sync_case_member(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	struct msg_case_member	cm;
-	const char		*why;
-	uint32_t		id = msg_id(sync_msg(req));
-	int64_t			seq;
-	int			r;
-
-	if ((r = msg_get_case_member(sync_msg(req), &cm)) != 0)
-		return r;
-	if ((r = store_case_member_reg(w->st, &dev->user, cm.case_id,
-	    cm.user_name, cm.remove, cm.read_only, cm.new_regisseur, &seq,
-	    &why)) != 0) {
-		audit_request(w, dev, req, r);
-		if (r != CS_ERR_STATE)
-			return sync_store_refusal(out, id, r,
-			    "case member");
-		return wire_refuse(out, id, r, WERR_REGISSEUR_REQUIRED,
-		    "case member", why);
-	}
-	server_note_seq(w->srv, seq);
-	audit_request(w, dev, req, 0);
-	return sync_ack(id, seq, out, max_frame);
+		request_audit(rq, r);
+	return sync_purge_ack(rq);
 }
 
 int
-sync_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+sync_purge_receipt(struct request *rq, const struct msg *m)
 {
-	const struct msg	*m = sync_msg(req);
+	struct msg_purge_receipt	pr;
+	int				r;
 
-	switch (msg_type(m)) {
-	case MSG_PULL_REQUEST:
-		return sync_pull(w, dev, m, max_frame, out);
-	case MSG_PUSH_REQUEST:
-		return sync_push(w, dev, m, max_frame, out);
-	case MSG_PURGE_RECEIPT:
-		return sync_purge(w, dev, req, max_frame, out);
-	case MSG_CASE_CREATE:
-		return sync_case_create(w, dev, req, max_frame, out);
-	case MSG_CASE_MEMBER:
-		return sync_case_member(w, dev, req, max_frame, out);
-	default:
-		return sync_refuse(out, msg_id(m), WERR_BAD_REQUEST,
-		    "not a request");
+	if ((r = msg_get_purge_receipt(m, &pr)) != 0)
+		return r;
+	if (pr.held)
+		return sync_purge_held(rq, &pr);
+	r = store_purge_receipt(rq->w->st, rq->dev->id, pr.case_id,
+	    pr.records_deleted, time_now());
+	if (r == 0)
+		r = store_purge_unhold(rq->w->st, rq->dev->id, pr.case_id);
+	if (r != 0 && r != CS_ERR_NOT_FOUND)
+		return sync_store_refusal(rq, WCTX_ANY, r, "purge receipt",
+		    NULL);
+	if (r == 0)
+		log_info("device %lld purged case %s (%u records)",
+		    (long long)rq->dev->id, pr.case_id, pr.records_deleted);
+	request_audit(rq, r);
+	return sync_purge_ack(rq);
+}
+
+int
+sync_case_create(struct request *rq, const struct msg *m)
+{
+	struct msg_case_create	cc;
+	int64_t			seq;
+	int			r;
+
+	if ((r = msg_get_case_create(m, &cc)) != 0)
+		return r;
+	if ((r = store_case_create(rq->w->st, &rq->dev->user, cc.case_id,
+	    cc.frame, time_now(), &seq)) != 0)
+		return sync_store_refusal(rq, WCTX_ANY, r, "case create",
+		    NULL);
+	server_note_seq(rq->w->srv, seq);
+	request_audit(rq, 0);
+	return sync_ack(rq, seq);
+}
+
+int
+sync_case_member(struct request *rq, const struct msg *m)
+{
+	struct msg_case_member	cm;
+	const char		*why = NULL;
+	int64_t			seq;
+	int			r;
+
+	if ((r = msg_get_case_member(m, &cm)) != 0)
+		return r;
+	if ((r = store_case_member_reg(rq->w->st, &rq->dev->user,
+	    cm.case_id, cm.user_name, cm.remove, cm.read_only,
+	    cm.new_regisseur, &seq, &why)) != 0) {
+		request_audit(rq, r);
+		/* CS_ERR_STATE: the regisseur goes without a successor */
+		return sync_store_refusal(rq, WCTX_MEMBER, r, "case member",
+		    r == CS_ERR_STATE ? why : NULL);
 	}
+	server_note_seq(rq->w->srv, seq);
+	request_audit(rq, 0);
+	return sync_ack(rq, seq);
 }
