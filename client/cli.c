@@ -220,7 +220,7 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
     struct conn **cp)
 {
 	struct conn_opts	 o;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
 	int			 r, lock = -1;
 
 	*cp = NULL;
@@ -255,7 +255,7 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
 		    cs_err(r));
 		goto fail;
 	}
-	r = conn_hello(*cp, id->device_id, &rep);
+	r = conn_welcome(*cp, id->device_id, &rep);
 	synccount_done(lock);	/* the server has seen the counter, or not */
 	lock = -1;
 	if (r == CS_ERR_EXPIRED)
@@ -263,11 +263,11 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
 	else if (r != 0)
 		cli_report(id->server, r, rep);
 	if (r != 0) {
-		wire_free(rep);
+		msg_free(rep);
 		goto fail;
 	}
-	cli_self_note(v, env_msg(rep));
-	wire_free(rep);
+	cli_self_note(v, rep);
+	msg_free(rep);
 	return 0;
  fail:
 	synccount_done(lock);
@@ -305,7 +305,7 @@ cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 
 /*
  * "reply" is the struct msg of the reply (the same pointer as the
- * wire_env that callers not yet moved to msg.h pass).
+ * wire_env that callers not yet moved to msg.h pass), or NULL.
  */
 void
 cli_report(const char *what, int r, const void *reply)
