@@ -27,42 +27,46 @@
 #define CID	"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"
 #define CHID	"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"
 
-/* Encode "o" as request "id", strip the frame header, decode again. */
+/* Decode the one frame in "b" (and free "b"). */
 static int
-roundtrip(const struct msg_out *o, uint32_t id, struct msg **out)
+decode_frame(struct buf *b, struct msg **out)
 {
-	struct buf	*b;
 	const uint8_t	*p;
 	size_t		 len;
 	int		 r;
 
-	*out = NULL;
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_PTR_NE(b, NULL);
-	if ((r = msg_encode(id, o, FRAME_MAX_DEFAULT, b)) == 0) {
-		ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-		r = msg_decode(p, len, out);
-	}
-	buf_free(b);
-	return r;
-}
-
-/* The same message, built with the generated types (hostile values). */
-static int
-roundtrip_env(wire_env *env, struct msg **out)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_PTR_NE(b, NULL);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
 	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
 	r = msg_decode(p, len, out);
 	buf_free(b);
 	return r;
+}
+
+/* Encode "o" as request "id" and decode it again. */
+static int
+roundtrip(const struct msg_out *o, uint32_t id, struct msg **out)
+{
+	struct buf	*b;
+	int		 r;
+
+	*out = NULL;
+	ASSERT_PTR_NE(b = buf_new(FRAME_MAX_DEFAULT), NULL);
+	if ((r = msg_encode(id, o, FRAME_MAX_DEFAULT, b)) != 0) {
+		buf_free(b);
+		return r;
+	}
+	return decode_frame(b, out);
+}
+
+/* The same, built with the generated types (hostile values). */
+static int
+roundtrip_env(wire_env *env, struct msg **out)
+{
+	struct buf	*b;
+
+	*out = NULL;
+	ASSERT_PTR_NE(b = buf_new(FRAME_MAX_DEFAULT), NULL);
+	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
+	return decode_frame(b, out);
 }
 
 static void
