@@ -26,7 +26,6 @@
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
 
 /* Said once: what every message after a failed page would have hidden. */
 static int	cli_tamper_said;

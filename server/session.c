@@ -9,6 +9,8 @@
  * not parse closes the connection; a well-formed request that is not
  * allowed gets a typed Error reply.  Nothing a peer sends can reach
  * fatal(): every failure ends in session_free() of this session alone.
+ * One request (Hello, then the dispatch table's route) is in
+ * session_req.c.
  *
  * A request whose audit entries were queued for the worker's group
  * commit (audit_defer) holds the session: nothing more is written to
@@ -27,87 +29,26 @@
 
 #include <openssl/err.h>
 
-#include "access.h"
-#include "audit.h"
 #include "buf.h"
-#include "cases.h"
-#include "enroll.h"
 #include "errors.h"
 #include "frame.h"
-#include "keys.h"
 #include "log.h"
 #include "metrics.h"
 #include "pki.h"
-#include "renew.h"
-#include "rollback.h"
 #include "server.h"
 #include "session.h"
+#include "session_int.h"
 #include "store.h"
 #include "store_renew.h"
-#include "store_restore.h"
-#include "sync.h"
 #include "tlsio.h"
-#include "transfer.h"
 #include "util.h"
 #include "msg.h"
-#include "msg_session.h"
-#include "request.h"
 #include "wire.h"
-
-#define SESSION_READ_CHUNK	(16 * 1024)
-#define SESSION_OUT_HIGH	(1024 * 1024)
-#define SESSION_OUT_MAX		(FRAME_MAX_LIMIT + 64 * 1024)
-#define SESSION_SPARE_MIN	(1024 * 1024)	/* kept by the worker */
-#define SESSION_LINGER_MS	2000	/* to flush a final Error */
-#define SESSION_TRIM_FRAME	(1024 * 1024)	/* then malloc_trim (loop.c) */
-#define SESSION_RETRY_MS	5000	/* after a store that cannot write */
-
-enum session_state {
-	SESSION_HANDSHAKE,
-	SESSION_HELLO,
-	SESSION_READY,
-	SESSION_CLOSING,	/* flush "out", then free */
-};
-
-struct session {
-	struct worker		*w;
-	struct session		*prev, *next;
-	int			 fd;
-	SSL			*ssl;
-	enum session_state	 state;
-	char			 peer[80];	/* address: audit, limits */
-	char			 tag[128];	/* for the log: see session_tag */
-	uint64_t		 conn_id;
-	uint32_t		 events;	/* registered with epoll */
-	int			 want_write;	/* SSL wants the socket writable */
-	int			 counted;	/* holds one of srv->nconns */
-	int			 has_cert;
-	int			 authed;	/* registered, not revoked */
-	int			 dev_error;	/* ErrorCode to refuse Hello */
-	struct store_device	 dev;
-	int			 pending_key;	/* authed by a renewal's key */
-	uint8_t			 keyhash[PKI_HASH_LEN];	/* that key */
-	int			 watching;
-	int64_t			 watch_seq;	/* notified up to here */
-	int			 held;		/* on w->held: see above */
-	int			 held_guard;	/* ... a reply with case data */
-	int			 held_lost;	/* ... whose entries are lost */
-	size_t			 held_mark;	/* "out" before its reply */
-	uint32_t		 req_id;	/* of the request in hand */
-	int			 pending;	/* counted in srv->pending */
-	struct peerlimit_key	 pkey;		/* ... under this address */
-	struct session		*hnext;
-	struct buf		*in;
-	struct buf		*out;
-	int64_t			 deadline_ms;
-	int64_t			 start_ns;	/* accepted (metrics) */
-	enum msg_type		 msg_type;	/* of the request in hand */
-};
 
 static void	session_io(struct session *);
 
 /* The states are those of metrics.h, in the same order. */
-static void
+void
 session_state(struct session *s, enum session_state st)
 {
 	metrics_conn_state((int)s->state, (int)st);
@@ -142,7 +83,7 @@ session_set_pending(struct session *s, const struct peerlimit_key *k)
  * The time a connection that has not said who it is gets for its next
  * request: the Hello deadline, or the idle timeout if that is shorter.
  */
-static unsigned
+unsigned
 session_hello_ms(const struct session *s)
 {
 	const struct config	*c = &s->w->srv->cfg;
@@ -152,7 +93,7 @@ session_hello_ms(const struct session *s)
 }
 
 /* Hello done (or the session gone): no longer counted before Hello. */
-static void
+void
 session_pending_done(struct session *s)
 {
 	if (!s->pending)
@@ -302,7 +243,7 @@ session_rearm(struct session *s)
 }
 
 /* Queue a final Error and close once it has been written. */
-static void
+void
 session_refuse(struct session *s, uint32_t id, enum wire_code code,
     const char *msg)
 {
@@ -313,7 +254,7 @@ session_refuse(struct session *s, uint32_t id, enum wire_code code,
 	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
 
-static int
+int
 session_send(struct session *s, uint32_t id, const struct msg_out *m)
 {
 	int	r;
@@ -321,6 +262,14 @@ session_send(struct session *s, uint32_t id, const struct msg_out *m)
 	if ((r = msg_encode(id, m, s->w->srv->cfg.max_frame, s->out)) != 0)
 		log_warnx("%s: reply: %s", s->tag, cs_err(r));
 	return r;
+}
+
+/* Close once the reply (an Error) has gone out. */
+void
+session_linger(struct session *s)
+{
+	session_state(s, SESSION_CLOSING);
+	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
 
 /* After the handshake: who is this?  The answer waits for Hello. */
@@ -360,338 +309,6 @@ session_identify(struct session *s)
 		    (long long)s->dev.id, s->dev.name, s->dev.user.name);
 	}
 	return 0;
-}
-
-static void
-session_identity(struct session *s, struct msg_identity *id,
-    char *devid, size_t devidlen, char *uid, size_t uidlen)
-{
-	str_fmt(devid, devidlen, "%lld", (long long)s->dev.id);
-	str_fmt(uid, uidlen, "%lld", (long long)s->dev.user.id);
-	id->device_id = devid;
-	id->device_name = s->dev.name;
-	id->user_id = uid;
-	id->user_name = s->dev.user.name;
-	id->role = s->dev.user.role;
-	id->office = s->dev.user.office;
-	id->cert_not_after = s->dev.cert_not_after;
-}
-
-/*
- * Why a Hello is refused, or NULL: the version, the device, a rollback,
- * a renewal's key that cannot be confirmed.  The refusal and its login
- * entry are queued.
- */
-static int
-session_hello_refused(struct session *s, struct request *rq,
-    const struct msg_hello *h)
-{
-	char	msg[256];
-	int	r;
-
-	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
-		session_refuse(s, rq->id, WERR_UNSUPPORTED_VERSION,
-		    "this server speaks protocol version 1");
-		return 1;
-	}
-	if (s->dev_error != 0) {
-		session_refuse(s, rq->id, s->dev_error,
-		    s->dev_error == WERR_DEVICE_REVOKED ?
-		    "this device has been revoked" :
-		    "this device is not enrolled");
-		audit_login(rq, &s->dev, s->dev_error == WERR_DEVICE_REVOKED ?
-		    "device revoked" : "device not enrolled");
-		return 1;
-	}
-	/* a laptop database copied back to an older version (rollback.c) */
-	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
-	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
-		session_refuse(s, rq->id, r == CS_ERR_TAMPERED ?
-		    WERR_ROLLBACK : r == CS_ERR_FORMAT ? WERR_BAD_REQUEST :
-		    WERR_INTERNAL, msg);
-		audit_login(rq, &s->dev, r == CS_ERR_TAMPERED ?
-		    "rollback detected" : "sync counter not checked");
-		return 1;
-	}
-	/* connecting with the renewal's key confirms it (renew.c) */
-	if (s->authed && s->pending_key && renew_confirm_by_key(s->w, s->peer,
-	    &s->dev, s->keyhash) != 0) {
-		session_refuse(s, rq->id, WERR_INTERNAL,
-		    "the new device key could not be confirmed; retry later");
-		audit_login(rq, &s->dev, "pending key not confirmed");
-		return 1;
-	}
-	return 0;
-}
-
-/* Room for full-size frames from now on. */
-static int
-session_grow_input(struct session *s)
-{
-	struct buf	*in;
-
-	if ((in = buf_new(FRAME_HDR_LEN +
-	    (size_t)s->w->srv->cfg.max_frame)) == NULL ||
-	    buf_put(in, buf_ptr(s->in), buf_len(s->in)) != 0) {
-		buf_free(in);
-		return CS_ERR_ALLOC;
-	}
-	buf_free(s->in);
-	s->in = in;
-	return 0;
-}
-
-static int
-session_hello(struct session *s, struct request *rq, const struct msg *m)
-{
-	struct msg_hello	 h;
-	struct msg_welcome	 wel;
-	struct msg_out		 o;
-	char			 devid[24], uid[24];
-	struct store_gen	 g;
-	int64_t			 seq;
-	int			 r;
-
-	if ((r = msg_get_hello(m, &h)) != 0)
-		return r;
-	if (session_hello_refused(s, rq, &h))
-		return 0;
-	if (s->authed) {
-		audit_login(rq, &s->dev, NULL);
-		if ((r = session_grow_input(s)) != 0)
-			return r;
-	}
-	memset(&wel, 0, sizeof(wel));
-	wel.has_limits = 1;
-	wel.max_frame = s->authed ? s->w->srv->cfg.max_frame :
-	    FRAME_MAX_PREAUTH;
-	wel.idle_timeout_ms = s->w->srv->cfg.idle_timeout_ms;
-	wel.server_version = CASESYNC_VERSION;
-	wel.server_time = time_now();
-	if (s->authed) {
-		wel.has_identity = 1;
-		session_identity(s, &wel.identity, devid, sizeof(devid), uid,
-		    sizeof(uid));
-		/* which run of the server this is (store_restore.h) */
-		if ((r = store_generation(s->w->st, &g)) != 0 ||
-		    (r = store_seq(s->w->st, &seq)) != 0)
-			return r;
-		wel.generation = g.generation;
-		wel.restore_seq = g.restore_seq;
-		wel.backup_time = g.backup_time;
-		wel.server_seq = seq;
-	}
-	session_state(s, SESSION_READY);
-	/*
-	 * A device has said who it is.  A connection without one (only
-	 * enrollment: Hello, then one EnrollRequest) stays counted to
-	 * its address until it ends (session_route keeps it short).
-	 */
-	if (s->authed)
-		session_pending_done(s);
-	o = msg_out_welcome(&wel);
-	return session_send(s, rq->id, &o);
-}
-
-int
-session_ping(struct request *rq, const struct msg *m)
-{
-	struct msg_bytes	data;
-	struct msg_out		o;
-	int			r;
-
-	if ((r = msg_get_ping(m, &data)) != 0)
-		return r;
-	o = msg_out_pong(&data);
-	return session_send(rq->s, rq->id, &o);
-}
-
-static int
-session_notify(struct session *s, uint32_t id, int64_t seq)
-{
-	uint64_t	n = (uint64_t)seq;
-	struct msg_out	o = msg_out_notify(&n);
-
-	return session_send(s, id, &o);
-}
-
-int
-session_watch(struct request *rq, const struct msg *m)
-{
-	struct session	*s = rq->s;
-
-	(void)m;
-	s->watching = 1;
-	s->watch_seq = atomic_load(&s->w->srv->latest_seq);
-	/* the reply acknowledges; later Notify messages come with id 0 */
-	return session_notify(s, rq->id, s->watch_seq);
-}
-
-/* Close once the reply (an Error) has gone out. */
-static void
-session_linger(struct session *s)
-{
-	session_state(s, SESSION_CLOSING);
-	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
-}
-
-/*
- * A request after Hello: its row in the dispatch table (dispatch.c)
- * says what the connection needs; then the handler, then its audit
- * hook if the handler asked for it.
- */
-static int
-session_route(struct session *s, struct request *rq, const struct msg *m)
-{
-	const struct request_route	*rt = request_route(msg_type(m));
-	int				 r;
-
-	if (msg_type(m) == MSG_HELLO) {
-		session_refuse(s, rq->id, WERR_STATE, "Hello sent twice");
-		return 0;
-	}
-	if (msg_type(m) == MSG_NONE)
-		return wire_error(rq->out, rq->id, WERR_UNKNOWN_MESSAGE,
-		    "unknown message", 0);
-	if (rt != NULL && rt->need == NEED_ENROLL) {
-		if (s->has_cert) {
-			session_refuse(s, rq->id, WERR_STATE,
-			    "already enrolled: connect without a certificate");
-			return 0;
-		}
-	} else if (!s->authed) {
-		session_refuse(s, rq->id, WERR_UNAUTHENTICATED,
-		    "an enrolled device certificate is required");
-		return 0;
-	} else if (access_tick(s->w, time_now(), 0) != 0) {
-		/* not served on access that should have ended */
-		r = wire_error(rq->out, rq->id, WERR_INTERNAL,
-		    "server cannot write its database now; retry later",
-		    SESSION_RETRY_MS);
-		session_linger(s);	/* INTERNAL closes */
-		return r;
-	}
-	if (rt == NULL)
-		return wire_error(rq->out, rq->id, WERR_BAD_REQUEST,
-		    "not a request", 0);
-	r = rt->fn(rq, m);
-	if (r == 0 && rq->audit && rt->audit != NULL)
-		rt->audit(rq, m, rq->audit_r);
-	if (rt->access)
-		access_changed(s->w->srv);
-	if (rq->close)
-		session_linger(s);
-	return r;
-}
-
-static int
-session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
-    size_t len)
-{
-	struct msg	*m = NULL;
-	int		 r;
-
-	if ((r = msg_decode(p, len, &m)) != 0)
-		return r;
-	s->msg_type = msg_type(m);
-	rq->id = s->req_id = msg_id(m);
-	s->deadline_ms = time_mono_ms() + (s->authed ?
-	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s));
-	if (s->state != SESSION_HELLO)
-		r = session_route(s, rq, m);
-	else if (msg_type(m) == MSG_HELLO)
-		r = session_hello(s, rq, m);
-	else
-		session_refuse(s, rq->id, WERR_STATE,
-		    "the first message must be Hello");
-	msg_free(m);
-	return r;
-}
-
-/*
- * Fail closed: drop the reply of the request in hand (everything in
- * "out" after s->held_mark) and send a retryable Error instead, then
- * close (the peer reconnects and asks again).
- */
-static void
-session_lost(struct session *s)
-{
-	log_warnx("%s: audit entries not durable: reply withheld", s->tag);
-	if (s->held_mark <= buf_len(s->out))
-		buf_truncate(s->out, s->held_mark);
-	(void)wire_error(s->out, s->req_id, WERR_INTERNAL,
-	    "server cannot write its audit log now; retry later",
-	    SESSION_RETRY_MS);
-	session_linger(s);
-}
-
-void
-session_held_lost(struct worker *w)
-{
-	struct session	*s;
-
-	for (s = w->held; s != NULL; s = s->hnext)
-		if (s->held_guard)
-			s->held_lost = 1;
-}
-
-/*
- * One request.  If it queued audit entries (login, read), its reply
- * must not reach the peer before they are durable: hold the session
- * until session_release().  If they could not be made durable, the
- * reply is replaced (session_lost).
- */
-static int
-session_request(struct session *s, const uint8_t *p, size_t len)
-{
-	struct request	rq;
-	int64_t		t0;
-	unsigned	errs;
-	int		r;
-
-	if (s->w->spare != NULL && buf_cap(s->w->spare) > buf_cap(s->out))
-		buf_swap_mem(s->out, s->w->spare);
-	if (len >= SESSION_TRIM_FRAME)
-		s->w->trim_due = 1;	/* what it unpacks goes back */
-	s->held_mark = buf_len(s->out);	/* nothing is written until then */
-	memset(&rq, 0, sizeof(rq));
-	rq.w = s->w;
-	rq.s = s;
-	rq.dev = s->authed ? &s->dev : NULL;
-	rq.peer = s->peer;
-	rq.peer_key = s->has_cert ?
-	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
-	rq.out = s->out;
-	rq.max_frame = s->w->srv->cfg.max_frame;
-	rq.batching = 1;
-	s->w->rq = &rq;
-	s->w->peer = rq.peer;
-	s->w->peer_key = rq.peer_key;
-	s->msg_type = MSG_NONE;
-	t0 = metrics_now_ns();
-	errs = wire_errors_written;
-	r = session_dispatch(s, &rq, p, len);
-	metrics_request((unsigned)s->msg_type, metrics_now_ns() - t0,
-	    wire_errors_written - errs, r != 0 || s->state == SESSION_CLOSING);
-	s->w->rq = NULL;
-	s->w->peer = NULL;
-	s->w->peer_key = NULL;
-	/*
-	 * Entries of this request could not be written (or a full batch
-	 * holding some of them failed): fail closed now.  The request's
-	 * other queued entries, if any, are committed with the batch.
-	 */
-	if (r == 0 && rq.lost) {
-		session_lost(s);
-		return 0;
-	}
-	if (rq.held && !s->held) {
-		s->held = 1;
-		s->held_guard = rq.guarded;
-		s->hnext = s->w->held;
-		s->w->held = s;
-	}
-	return r;
 }
 
 /*
