@@ -607,6 +607,48 @@ case_usage(FILE *f)
 	    "       casesync case new|show|edit ... (case new --help)\n");
 }
 
+/* Send a CaseCreate ("cc") or a CaseMember ("cm"), and say what it did. */
+static int
+cmd_case_send(struct cli *cli, const struct msg_case_create *cc,
+    const struct msg_case_member *cm)
+{
+	struct msg_out	 o;
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	struct msg	*rep = NULL;
+	int		 r;
+
+	o = cc != NULL ? msg_out_case_create(cc) : msg_out_case_member(cm);
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if ((r = rpc_call_expect(c, &o, MSG_CASE_ACK, &rep)) != 0)
+		cli_report(cc != NULL ? "case create" : "case member", r, rep);
+	else if (cc != NULL) {
+		printf("%s\n", cc->case_id);
+		/* the server has it; `case info` can fetch it again */
+		if (case_meta_created(v, cc->case_id, cc->frame) != 0)
+			cli_errx("warning: case not in the local lifecycle "
+			    "data; run casesync case info --case %s",
+			    cc->case_id);
+		if (keys_case_new(vault_db(v), cc->case_id) != 0)
+			cli_errx("warning: no case key made; run casesync "
+			    "sync");
+	} else {
+		printf("%s %s %s\n", cm->user_name, cm->remove ?
+		    "removed from" : "added to", cm->case_id);
+		if (cm->new_regisseur != NULL)
+			printf("%s is the regisseur of %s\n",
+			    cm->new_regisseur, cm->case_id);
+	}
+	/* the case key goes to its (new) holders at once */
+	if (r == 0)
+		cli_key_round(v, &id, c);
+	msg_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
 int
 cmd_case(struct cli *cli, int argc, char *argv[])
 {
@@ -622,15 +664,10 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	};
 	struct msg_case_create		 cc;
 	struct msg_case_member		 cm;
-	struct msg_out			 o;
-	struct identity			 id;
-	struct vault			*v = NULL;
-	struct conn			*c = NULL;
-	struct msg			*rep = NULL;
 	const char			*frame = NULL, *cid = NULL;
 	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
-	int				 ch, r, create, rm = 0, ro = 0;
+	int				 ch, create, rm = 0, ro = 0;
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
@@ -685,40 +722,14 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	if (create) {
 		cc.case_id = cid;
 		cc.frame = frame;
-		o = msg_out_case_create(&cc);
-	} else {
-		cm.case_id = cid;
-		cm.user_name = user;
-		cm.remove = rm;
-		cm.read_only = ro;
-		cm.new_regisseur = newreg;	/* NULL: none */
-		o = msg_out_case_member(&cm);
+		return cmd_case_send(cli, &cc, NULL);
 	}
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
-		return cli_exit(r);
-	if ((r = rpc_call_expect(c, &o, MSG_CASE_ACK, &rep)) != 0)
-		cli_report(create ? "case create" : "case member", r, rep);
-	else if (create) {
-		printf("%s\n", cid);
-		/* the server has it; `case info` can fetch it again */
-		if (case_meta_created(v, cid, frame) != 0)
-			cli_errx("warning: case not in the local lifecycle "
-			    "data; run casesync case info --case %s", cid);
-		if (keys_case_new(vault_db(v), cid) != 0)
-			cli_errx("warning: no case key made; run casesync "
-			    "sync");
-	} else {
-		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
-		    cid);
-		if (newreg != NULL)
-			printf("%s is the regisseur of %s\n", newreg, cid);
-	}
-	/* the case key goes to its (new) holders at once */
-	if (r == 0)
-		cli_key_round(v, &id, c);
-	msg_free(rep);
-	cli_disconnect(v, &id, c);
-	return cli_exit(r);
+	cm.case_id = cid;
+	cm.user_name = user;
+	cm.remove = rm;
+	cm.read_only = ro;
+	cm.new_regisseur = newreg;	/* NULL: none */
+	return cmd_case_send(cli, NULL, &cm);
 }
 
 int
