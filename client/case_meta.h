@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * case_meta.h - the laptop's copy of each case's lifecycle metadata
- * (table case_meta, created by db_init() in db.c): what the server
+ * (table case_meta, created by db_init(): db_schema.c): what the server
  * last said about the case, or what this laptop registered.  It lets
  * `casesync case state` check a change offline with lifecycle.c and
  * `casesync case list --due` compute deadlines without the server.

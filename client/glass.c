@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "conn.h"
+#include "db.h"
 #include "errors.h"
 #include "glass.h"
 #include "identity.h"
@@ -26,11 +27,6 @@
 #include "wire.h"		/* WIRE_STR_MAX */
 
 #define GLASS_PAGES_MAX	50	/* requests per listing: 10,000 uses */
-
-static const char glass_schema[] =
-    "CREATE TABLE IF NOT EXISTS glass_seen ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " after INTEGER NOT NULL);";
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or "-" for 0. */
 static void
@@ -134,9 +130,8 @@ glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
 	int		 r;
 
 	*n = 0;
-	if (sqlite3_exec(db, glass_schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT after FROM glass_seen WHERE"
-	    " id = 1", -1, &s, NULL) != SQLITE_OK) {
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT after FROM"
+	    " glass_seen WHERE id = 1", -1, &s, NULL) != SQLITE_OK) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		return CS_ERR_DB;
