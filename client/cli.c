@@ -17,6 +17,7 @@
 #include "identity.h"
 #include "log.h"
 #include "marker.h"
+#include "msg_session.h"
 #include "nolost.h"
 #include "passphrase.h"
 #include "renewal.h"
@@ -25,7 +26,6 @@
 #include "synccount.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
 
 /* Said once: what every message after a failed page would have hidden. */
 static int	cli_tamper_said;
@@ -199,16 +199,18 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
  * names an unknown author.
  */
 static void
-cli_self_note(struct vault *v, const wire_env *welcome)
+cli_self_note(struct vault *v, const struct msg *welcome)
 {
-	const Casesync__V1__Identity	*i = welcome->welcome->identity;
-	int				 r;
+	struct msg_welcome	w;
+	int			r;
 
-	if (i == NULL || !marker_user_id_ok(i->user_id) ||
-	    !marker_user_name_ok(i->user_name))
+	if (msg_get_welcome(welcome, &w) != 0 || !w.has_identity ||
+	    !marker_user_id_ok(w.identity.user_id) ||
+	    !marker_user_name_ok(w.identity.user_name))
 		return;
 	if ((r = db_init(vault_db(v))) != 0 ||
-	    (r = db_self_set(vault_db(v), i->user_id, i->user_name)) != 0)
+	    (r = db_self_set(vault_db(v), w.identity.user_id,
+	    w.identity.user_name)) != 0)
 		log_warnx("cannot keep this laptop's user: %s", cs_err(r));
 }
 
@@ -217,7 +219,7 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
     struct conn **cp)
 {
 	struct conn_opts	 o;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
 	int			 r, lock = -1;
 
 	*cp = NULL;
@@ -252,7 +254,7 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
 		    cs_err(r));
 		goto fail;
 	}
-	r = conn_hello(*cp, id->device_id, &rep);
+	r = conn_welcome(*cp, id->device_id, &rep);
 	synccount_done(lock);	/* the server has seen the counter, or not */
 	lock = -1;
 	if (r == CS_ERR_EXPIRED)
@@ -260,11 +262,11 @@ cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
 	else if (r != 0)
 		cli_report(id->server, r, rep);
 	if (r != 0) {
-		wire_free(rep);
+		msg_free(rep);
 		goto fail;
 	}
 	cli_self_note(v, rep);
-	wire_free(rep);
+	msg_free(rep);
 	return 0;
  fail:
 	synccount_done(lock);
@@ -300,25 +302,27 @@ cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 	vault_close(v);
 }
 
+/*
+ * "reply" is the struct msg of the reply (the same pointer as the
+ * wire_env that callers not yet moved to msg.h pass), or NULL.
+ */
 void
 cli_report(const char *what, int r, const void *reply)
 {
-	const wire_env	*e = reply;
-	char		 vis[256];
+	struct msg_error	e;
+	char			vis[256];
+	int			is_error;
 
-	if (r == CS_ERR_PEER && e != NULL &&
-	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+	is_error = reply != NULL && msg_get_error(reply, &e) == 0;
+	if (r == CS_ERR_PEER && is_error)
 		cli_errx("%s: refused by the server: %s: %s", what,
-		    wire_error_name(e->error->code),
-		    str_vis(vis, sizeof(vis), e->error->message,
-		    strlen(e->error->message)));
-	else if (r == CS_ERR_RETRY && e != NULL &&
-	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
+		    e.message, strlen(e.message)));
+	else if (r == CS_ERR_RETRY && is_error)
 		cli_errx("%s: the server could not do this now (%s: %s); "
 		    "nothing was lost: try again later", what,
-		    wire_error_name(e->error->code),
-		    str_vis(vis, sizeof(vis), e->error->message,
-		    strlen(e->error->message)));
+		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
+		    e.message, strlen(e.message)));
 	else
 		cli_errx("%s: %s", what, cs_err(r));
 }

@@ -28,6 +28,7 @@
 #include "keys.h"
 #include "identity.h"
 #include "merge.h"
+#include "msg_sync.h"
 #include "nolost.h"
 #include "keybackup.h"
 #include "readlog.h"
@@ -606,6 +607,48 @@ case_usage(FILE *f)
 	    "       casesync case new|show|edit ... (case new --help)\n");
 }
 
+/* Send a CaseCreate ("cc") or a CaseMember ("cm"), and say what it did. */
+static int
+cmd_case_send(struct cli *cli, const struct msg_case_create *cc,
+    const struct msg_case_member *cm)
+{
+	struct msg_out	 o;
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	struct msg	*rep = NULL;
+	int		 r;
+
+	o = cc != NULL ? msg_out_case_create(cc) : msg_out_case_member(cm);
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	if ((r = rpc_call_expect(c, &o, MSG_CASE_ACK, &rep)) != 0)
+		cli_report(cc != NULL ? "case create" : "case member", r, rep);
+	else if (cc != NULL) {
+		printf("%s\n", cc->case_id);
+		/* the server has it; `case info` can fetch it again */
+		if (case_meta_created(v, cc->case_id, cc->frame) != 0)
+			cli_errx("warning: case not in the local lifecycle "
+			    "data; run casesync case info --case %s",
+			    cc->case_id);
+		if (keys_case_new(vault_db(v), cc->case_id) != 0)
+			cli_errx("warning: no case key made; run casesync "
+			    "sync");
+	} else {
+		printf("%s %s %s\n", cm->user_name, cm->remove ?
+		    "removed from" : "added to", cm->case_id);
+		if (cm->new_regisseur != NULL)
+			printf("%s is the regisseur of %s\n",
+			    cm->new_regisseur, cm->case_id);
+	}
+	/* the case key goes to its (new) holders at once */
+	if (r == 0)
+		cli_key_round(v, &id, c);
+	msg_free(rep);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
 int
 cmd_case(struct cli *cli, int argc, char *argv[])
 {
@@ -619,16 +662,12 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		{ "new-regisseur", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	Casesync__V1__CaseCreate	 cc;
-	Casesync__V1__CaseMember	 cm;
-	struct identity			 id;
-	struct vault			*v = NULL;
-	struct conn			*c = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg_case_create		 cc;
+	struct msg_case_member		 cm;
 	const char			*frame = NULL, *cid = NULL;
 	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
-	int				 ch, r, create, rm = 0, ro = 0;
+	int				 ch, create, rm = 0, ro = 0;
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
@@ -680,49 +719,17 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		case_usage(stderr);
 		return EXIT_USAGE;
 	}
-	casesync__v1__envelope__init(&env);
 	if (create) {
-		casesync__v1__case_create__init(&cc);
-		cc.case_id = (char *)(uintptr_t)cid;
-		cc.frame = (char *)(uintptr_t)frame;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE;
-		env.case_create = &cc;
-	} else {
-		casesync__v1__case_member__init(&cm);
-		cm.case_id = (char *)(uintptr_t)cid;
-		cm.user_name = (char *)(uintptr_t)user;
-		cm.remove = rm;
-		cm.read_only = ro;
-		if (newreg != NULL)
-			cm.new_regisseur = (char *)(uintptr_t)newreg;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
-		env.case_member = &cm;
+		cc.case_id = cid;
+		cc.frame = frame;
+		return cmd_case_send(cli, &cc, NULL);
 	}
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
-		return cli_exit(r);
-	if ((r = conn_call(c, &env, &rep)) != 0)
-		cli_report(create ? "case create" : "case member", r, rep);
-	else if (create) {
-		printf("%s\n", cid);
-		/* the server has it; `case info` can fetch it again */
-		if (case_meta_created(v, cid, frame) != 0)
-			cli_errx("warning: case not in the local lifecycle "
-			    "data; run casesync case info --case %s", cid);
-		if (keys_case_new(vault_db(v), cid) != 0)
-			cli_errx("warning: no case key made; run casesync "
-			    "sync");
-	} else {
-		printf("%s %s %s\n", user, rm ? "removed from" : "added to",
-		    cid);
-		if (newreg != NULL)
-			printf("%s is the regisseur of %s\n", newreg, cid);
-	}
-	/* the case key goes to its (new) holders at once */
-	if (r == 0)
-		cli_key_round(v, &id, c);
-	wire_free(rep);
-	cli_disconnect(v, &id, c);
-	return cli_exit(r);
+	cm.case_id = cid;
+	cm.user_name = user;
+	cm.remove = rm;
+	cm.read_only = ro;
+	cm.new_regisseur = newreg;	/* NULL: none */
+	return cmd_case_send(cli, NULL, &cm);
 }
 
 int

@@ -72,7 +72,7 @@ nolost_int(sqlite3 *db, const char *sql, const char *t1, int64_t *v)
 }
 
 int
-nolost_access_set(sqlite3 *db, Casesync__V1__CaseAccess *const *list,
+nolost_access_set(sqlite3 *db, const struct msg_case_access *list,
     size_t n)
 {
 	sqlite3_stmt	*s = NULL;
@@ -98,12 +98,12 @@ nolost_access_set(sqlite3 *db, Casesync__V1__CaseAccess *const *list,
 		return r;
 	for (i = 0; i < n && r == 0; i++) {
 		/* wire_nolost.c checked id, mode and times */
-		if (sqlite3_bind_text(s, 1, list[i]->case_id, -1,
+		if (sqlite3_bind_text(s, 1, list[i].case_id, -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_text(s, 2, list[i]->mode, -1,
+		    sqlite3_bind_text(s, 2, list[i].mode, -1,
 		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 3, list[i]->since) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 4, list[i]->until) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, list[i].since) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 4, list[i].until) != SQLITE_OK ||
 		    sqlite3_step(s) != SQLITE_DONE)
 			r = CS_ERR_DB;
 		sqlite3_reset(s);
@@ -264,7 +264,7 @@ nolost_purge_hold(sqlite3 *db, const char *case_id, int64_t n)
 }
 
 int
-nolost_purge_moot(sqlite3 *db, char *const *ids, size_t n)
+nolost_purge_moot(sqlite3 *db, const char *const *ids, size_t n)
 {
 	sqlite3_stmt	*s = NULL;
 	char		 id[DB_UUID_LEN + 1];

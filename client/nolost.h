@@ -27,7 +27,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "wire.h"
+#include "msg_sync.h"
 
 /* Why a case is read-only for this user. */
 struct nolost_access {
@@ -42,8 +42,8 @@ struct nolost_access {
 int	nolost_init(sqlite3 *);
 
 /* In a transaction: the server's list of read-only cases, complete. */
-int	nolost_access_set(sqlite3 *,
-	    Casesync__V1__CaseAccess *const *list, size_t n);
+int	nolost_access_set(sqlite3 *, const struct msg_case_access *list,
+	    size_t n);
 
 /*
  * 0 if this user may write "case_id" as far as this laptop knows, else
@@ -80,7 +80,7 @@ int	nolost_purge_hold(sqlite3 *, const char *case_id, int64_t n);
  * of this laptop; a held purge not among them is moot (access given
  * back) and forgotten.
  */
-int	nolost_purge_moot(sqlite3 *, char *const *ids, size_t n);
+int	nolost_purge_moot(sqlite3 *, const char *const *ids, size_t n);
 
 /* In the purge's transaction: forget everything about "case_id". */
 int	nolost_purged(sqlite3 *, const char *case_id);

@@ -88,12 +88,17 @@ wire_frame_ok(const char *s)
 	    strcmp(s, "VOOGDIJ") == 0);
 }
 
-/* The author fields are set by the server; wire_push_ok() checks. */
+/*
+ * The author fields are set by the server; wire_push_ok() checks.  A
+ * version is a seq: one that does not fit in int64 is refused here,
+ * on every path (pull, conflict, push), never clamped.
+ */
 static int
 wire_record_ok(const Casesync__V1__Record *r)
 {
 	return r != NULL && wire_uuid_ok(r->record_id) &&
 	    wire_uuid_ok(r->case_id) && wire_kind_ok(r->kind) &&
+	    r->version <= INT64_MAX &&
 	    wire_bytes_ok(&r->body, 0, WIRE_BODY_MAX) &&
 	    wire_str_ok(r->author_device, WIRE_STR_MAX) &&
 	    marker_user_id_ok(r->author_user_id) &&
@@ -110,6 +115,7 @@ wire_push_ok(const Casesync__V1__PushRequest *p)
 	for (i = 0; i < p->n_changes; i++)
 		if (p->changes[i] == NULL ||
 		    !wire_uuid_ok(p->changes[i]->change_id) ||
+		    p->changes[i]->base_version > INT64_MAX ||
 		    p->changes[i]->lost_version > INT64_MAX ||
 		    !wire_record_ok(p->changes[i]->record) ||
 		    p->changes[i]->record->author_user_id[0] != '\0' ||
@@ -128,6 +134,7 @@ wire_push_resp_ok(const Casesync__V1__PushResponse *p)
 	for (i = 0; i < p->n_results; i++)
 		if (p->results[i] == NULL ||
 		    !wire_uuid_ok(p->results[i]->change_id) ||
+		    p->results[i]->version > INT64_MAX ||
 		    !wire_nolost_result_ok(p->results[i]) ||
 		    (p->results[i]->current != NULL &&
 		    !wire_record_ok(p->results[i]->current)))
@@ -141,7 +148,8 @@ wire_pull_resp_ok(const Casesync__V1__PullResponse *p)
 	size_t	i;
 
 	if (p->n_purge_case_ids > WIRE_PURGES_MAX ||
-	    !wire_nolost_pull_ok(p))
+	    p->cursor > INT64_MAX || p->cursor_tie > INT64_MAX ||
+	    p->server_seq > INT64_MAX || !wire_nolost_pull_ok(p))
 		return 0;
 	for (i = 0; i < p->n_records; i++)
 		if (!wire_record_ok(p->records[i]))
@@ -321,7 +329,9 @@ wire_validate(const wire_env *e)
 	case CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE:
 		return wire_push_resp_ok(e->push_response);
 	case CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST:
-		return 1;
+		/* the cursor of a PullResponse: a seq, which fits */
+		return e->pull_request->since <= INT64_MAX &&
+		    e->pull_request->since_tie <= INT64_MAX;
 	case CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE:
 		return wire_pull_resp_ok(e->pull_response);
 	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:

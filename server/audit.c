@@ -24,6 +24,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "msg_sync.h"
 #include "request.h"
 #include "server.h"
 #include "session.h"
@@ -374,7 +375,7 @@ audit_push_in_tx(struct store *st, const struct audit_push *p)
 		    "update", in->deleted ? AUDIT_DELETE :
 		    p->chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE,
 		    ok);
-		audit_entry_device(&e[k], p->dev, p->w->peer);
+		audit_entry_device(&e[k], p->dev, p->peer);
 		e[k].device_time = audit_hlc_seconds(in->hlc);
 		audit_set(e[k].basis, p->res[i].late ? "written before the "
 		    "handover" : "member");
@@ -400,8 +401,8 @@ audit_push_in_tx(struct store *st, const struct audit_push *p)
 }
 
 void
-audit_pull(struct worker *w, const struct store_device *dev,
-    struct Casesync__V1__Record *const *recs, size_t n, int r)
+audit_pull(struct request *rq, const struct msg_record *recs, size_t n,
+    int r)
 {
 	struct audit_entry	*e = NULL;
 	size_t			*count = NULL;
@@ -413,22 +414,22 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	    (count = calloc(n, sizeof(*count))) == NULL) {
 		log_warnx("audit: pull read entries NOT recorded: %s",
 		    cs_err(CS_ERR_ALLOC));
-		w->rq->lost = 1;	/* no records without them */
+		rq->lost = 1;	/* no records without them */
 		goto out;
 	}
 	/* one "read" entry per case delivered, with the number of records */
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < k; j++)
-			if (strcmp(e[j].client_ref, recs[i]->case_id) == 0)
+			if (strcmp(e[j].client_ref, recs[i].case_id) == 0)
 				break;
 		if (j == k) {
 			audit_entry_init(&e[k], "read", AUDIT_READ, 1);
-			audit_entry_device(&e[k], dev, w->peer);
+			audit_entry_device(&e[k], rq->dev, rq->peer);
 			audit_set(e[k].basis, "member");
 			audit_set(e[k].purpose, "sync");
-			audit_set(e[k].client_ref, recs[i]->case_id);
+			audit_set(e[k].client_ref, recs[i].case_id);
 			audit_set(e[k].object_type, "case");
-			audit_set(e[k].object_id, recs[i]->case_id);
+			audit_set(e[k].object_id, recs[i].case_id);
 			k++;
 		}
 		count[j]++;
@@ -436,7 +437,7 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	for (j = 0; j < k; j++)
 		(void)str_fmt(e[j].detail, sizeof(e[j].detail),
 		    "records=%zu delivered to device", count[j]);
-	audit_defer(w->rq, e, k, 1);
+	audit_defer(rq, e, k, 1);
  out:
 	free(count);
 	free(e);
@@ -514,13 +515,6 @@ audit_case_entry(struct worker *w, const struct store_device *dev,
 	}
 	audit_entry_device(&e, dev, peer);
 	audit_add(w, &e, 1, sign);
-}
-
-void
-audit_request(struct worker *w, const struct store_device *dev,
-    const wire_env *req, int r)
-{
-	audit_case_entry(w, dev, w->peer, req, r);
 }
 
 /* The dispatch table's audit hooks (dispatch.c). */

@@ -42,7 +42,7 @@ struct store_change;
 struct store_change_result;
 struct worker;
 struct Casesync__V1__Envelope;
-struct Casesync__V1__Record;
+struct msg_record;
 
 /*
  * The audit key in deployment directory "dir": load it, or create it
@@ -121,7 +121,7 @@ void	audit_login(struct request *, const struct store_device *dev,
 	    const char *refused);
 /* A push and its results, for audit_push_in_tx. */
 struct audit_push {
-	struct worker			*w;
+	const char			*peer;	/* the device's address */
 	const struct store_device	*dev;
 	const struct store_change	*chs;
 	const struct store_change_result *res;
@@ -138,16 +138,16 @@ int	audit_push_in_tx(struct store *, const struct audit_push *);
  * per case.  Deferred (audit_defer): the PullResponse already in the
  * session's output waits for the commit.
  */
-void	audit_pull(struct worker *, const struct store_device *,
-	    struct Casesync__V1__Record *const *recs, size_t n, int r);
-/* Case create, member add/remove, purge receipt: "r" from the store. */
+void	audit_pull(struct request *, const struct msg_record *recs,
+	    size_t n, int r);
 /* Append "n" entries (signed: a checkpoint follows), and say so in the
  * server log if that fails; 0 or the store's CS_ERR_*. */
 int	audit_add(struct worker *, struct audit_entry *e, size_t n,
 	    int sign);
-void	audit_request(struct worker *, const struct store_device *,
-	    const struct Casesync__V1__Envelope *req, int r);
-/* The same as hooks of the dispatch table (request.h). */
+/*
+ * Case create, member add/remove, purge receipt: "r" from the store;
+ * hooks of the dispatch table (request.h).
+ */
 struct msg;
 struct request;
 void	audit_case_create(struct request *, const struct msg *, int r);

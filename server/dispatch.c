@@ -23,13 +23,6 @@
  * each, until they take a request and a message.
  */
 static int
-h_sync(struct request *rq, const struct msg *m)
-{
-	return sync_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
 h_renew(struct request *rq, const struct msg *m)
 {
 	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
@@ -66,11 +59,14 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_WATCH, DEVICE, session_watch, NULL, 0),
 	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, h_renew, NULL, 0),
 	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, h_renew, NULL, 0),
-	ROUTE(MSG_PUSH_REQUEST, DEVICE, h_sync, NULL, 0),
-	ROUTE(MSG_PULL_REQUEST, DEVICE, h_sync, NULL, 0),
-	ROUTE(MSG_PURGE_RECEIPT, DEVICE, h_sync, audit_purge_receipt, 0),
-	ROUTE(MSG_CASE_CREATE, DEVICE, h_sync, audit_case_create, 0),
-	ROUTE(MSG_CASE_MEMBER, DEVICE, h_sync, audit_case_member, 0),
+	ROUTE(MSG_PUSH_REQUEST, DEVICE, sync_push, NULL, 0),
+	ROUTE(MSG_PULL_REQUEST, DEVICE, sync_pull, NULL, 0),
+	ROUTE(MSG_PURGE_RECEIPT, DEVICE, sync_purge_receipt,
+	    audit_purge_receipt, 0),
+	ROUTE(MSG_CASE_CREATE, DEVICE, sync_case_create, audit_case_create,
+	    0),
+	ROUTE(MSG_CASE_MEMBER, DEVICE, sync_case_member, audit_case_member,
+	    0),
 	ROUTE(MSG_CHECKPOINT_REQUEST, DEVICE, h_audit, NULL, 0),
 	ROUTE(MSG_READ_LOG_UPLOAD, DEVICE, h_audit, NULL, 0),
 	ROUTE(MSG_CASE_STATE, DEVICE, cases_state, NULL, 0),

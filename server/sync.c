@@ -4,6 +4,7 @@
  * (see sync.h).  Converts between validated protobuf messages and the
  * store's structs; all rules live in store_sync.c.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,26 +12,35 @@
 #include "audit.h"
 #include "buf.h"
 #include "e2e.h"
+#include "errmap.h"
 #include "errors.h"
 #include "log.h"
 #include "marker.h"
+#include "msg.h"
+#include "msg_session.h"
+#include "msg_sync.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_late.h"
 #include "sync.h"
 #include "util.h"
-#include "msg.h"
-#include "wire.h"
-#include "wire_nolost.h"
+#include "wire.h"	/* wire_error, wire_refuse */
 
 /* Framing overhead allowance per record in a PullResponse. */
 #define SYNC_RECORD_OVERHEAD	192
 /* a pull reply of one largest record fits every allowed max_frame */
-_Static_assert(CONFIG_MAX_FRAME_MIN >= WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD +
+_Static_assert(CONFIG_MAX_FRAME_MIN >= MSG_BODY_MAX + SYNC_RECORD_OVERHEAD +
     64 * 1024, "CONFIG_MAX_FRAME_MIN below a pull budget");
+/* a store result's status goes out as it is */
+_Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
+    STORE_CHANGE_CONFLICT == (int)MSG_CHANGE_CONFLICT &&
+    STORE_CHANGE_FORBIDDEN == (int)MSG_CHANGE_FORBIDDEN &&
+    STORE_CHANGE_INVALID == (int)MSG_CHANGE_INVALID,
+    "store and protocol change status differ");
 
+/* The strings of one record of a reply (the store's are per call). */
 struct pull_item {
-	Casesync__V1__Record	 rec;
 	char			 record_id[STORE_UUID_LEN + 1];
 	char			 case_id[STORE_UUID_LEN + 1];
 	char			 kind[STORE_KIND_MAX + 1];
@@ -57,7 +67,7 @@ struct sync_authors {
 
 struct pull_ctx {
 	struct pull_item	*items;
-	Casesync__V1__Record	**ptrs;
+	struct msg_record	*recs;		/* recs[i]'s strings: items[i] */
 	size_t			 n, max;
 	uint8_t			*arena;		/* bodies, back to back */
 	size_t			 used, budget;
@@ -65,44 +75,60 @@ struct pull_ctx {
 	char			**purges;
 	size_t			 npurges, maxpurges;
 	struct store_access	*access;	/* read-only cases */
-	Casesync__V1__CaseAccess *ainfo, **aptrs;
 	size_t			 naccess, maxaccess;
 };
 
 static int
-sync_refuse(struct buf *out, uint32_t id, enum wire_code code,
-    const char *msg)
+sync_refuse(struct request *rq, enum wire_code code, const char *msg)
 {
-	return wire_error(out, id, code, msg, 0);
+	return wire_error(rq->out, rq->id, code, msg, 0);
+}
+
+/* A request the store refused with "r": the one code map (errmap.h). */
+static int
+sync_store_refusal(struct request *rq, enum wire_ctx ctx, int r,
+    const char *what, const char *why)
+{
+	if (why == NULL && r == CS_ERR_AUTH)
+		why = "not allowed";
+	else if (why == NULL && r == CS_ERR_NOT_FOUND)
+		why = "no such case or user";
+	else if (why == NULL && r == CS_ERR_EXISTS)
+		why = "already exists";
+	return wire_refuse(rq->out, rq->id, r, wire_code_of(ctx, r), what,
+	    why);
 }
 
 static void
-sync_record_out(Casesync__V1__Record *o, const struct store_record *r,
-    char *rid, char *cid, char *kind, char *author, size_t authorlen)
+sync_record_out(struct msg_record *o, const struct store_record *r,
+    struct pull_item *it)
 {
-	casesync__v1__record__init(o);
-	memcpy(rid, r->record_id, sizeof(r->record_id));
-	memcpy(cid, r->case_id, sizeof(r->case_id));
-	memcpy(kind, r->kind, sizeof(r->kind));
-	str_fmt(author, authorlen, "%lld", (long long)r->author_device);
-	o->record_id = rid;
-	o->case_id = cid;
-	o->kind = kind;
-	o->version = (uint64_t)r->version;
+	memcpy(it->record_id, r->record_id, sizeof(r->record_id));
+	memcpy(it->case_id, r->case_id, sizeof(r->case_id));
+	memcpy(it->kind, r->kind, sizeof(r->kind));
+	str_fmt(it->author, sizeof(it->author), "%lld",
+	    (long long)r->author_device);
+	it->author_dev = r->author_device;
+	memset(o, 0, sizeof(*o));
+	o->record_id = it->record_id;
+	o->case_id = it->case_id;
+	o->kind = it->kind;
+	o->version = r->version;
 	o->deleted = r->deleted;
 	o->key_epoch = r->key_epoch;
-	o->author_device = author;
+	o->author_device = it->author;
 	o->hlc = r->hlc;
 }
 
 /*
- * Name the user of author device "dev" in "it" (for laptops to record
- * who wrote a value in conflict).  A device the store cannot find (or
- * an error) leaves the author unnamed: the record still goes out.
+ * Name the user of author device "dev" in "it" and "o" (for laptops to
+ * record who wrote a value in conflict).  A device the store cannot
+ * find (or an error) leaves the author unnamed: the record still goes
+ * out.
  */
 static void
 sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
-    struct pull_item *it)
+    struct pull_item *it, struct msg_record *o)
 {
 	struct store_device	d;
 	size_t			i;
@@ -125,8 +151,8 @@ sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
 	}
 	memcpy(it->author_uid, ac->e[i].uid, sizeof(it->author_uid));
 	memcpy(it->author_name, ac->e[i].name, sizeof(it->author_name));
-	it->rec.author_user_id = it->author_uid;
-	it->rec.author_user_name = it->author_name;
+	o->author_user_id = it->author_uid;
+	o->author_user_name = it->author_name;
 }
 
 static int
@@ -134,7 +160,7 @@ sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
     void *arg)
 {
 	struct pull_ctx		*c = arg;
-	struct pull_item	*it;
+	struct msg_record	*o;
 
 	/* always take one record, however large: it fits in a frame */
 	if (c->n > 0 && c->budget - c->used < r->body_len +
@@ -142,18 +168,16 @@ sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
 		return 1;
 	if (c->n == c->max || c->budget - c->used < r->body_len)
 		return 1;
-	it = &c->items[c->n];
-	sync_record_out(&it->rec, r, it->record_id, it->case_id, it->kind,
-	    it->author, sizeof(it->author));
-	it->author_dev = r->author_device;
+	o = &c->recs[c->n];
+	sync_record_out(o, r, &c->items[c->n]);
 	if (r->body_len > 0)
 		memcpy(c->arena + c->used, r->body, r->body_len);
-	it->rec.body.data = c->arena + c->used;
-	it->rec.body.len = r->body_len;
+	o->body.p = c->arena + c->used;
+	o->body.len = r->body_len;
 	c->used += r->body_len + SYNC_RECORD_OVERHEAD;
 	if (c->used > c->budget)
 		c->used = c->budget;
-	c->ptrs[c->n++] = &it->rec;
+	c->n++;
 	c->eff = eff;
 	c->tie = tie;
 	return 0;
@@ -165,7 +189,7 @@ sync_purge_cb(const char *case_id, void *arg)
 	struct pull_ctx	*c = arg;
 	char		**p;
 
-	if (c->npurges == WIRE_PURGES_MAX)
+	if (c->npurges == MSG_PURGES_MAX)
 		return 0;
 	if (c->npurges == c->maxpurges) {
 		if ((p = reallocarray(c->purges, c->maxpurges * 2 + 8,
@@ -183,95 +207,132 @@ sync_purge_cb(const char *case_id, void *arg)
 static int
 sync_access_cb(const struct store_access *a, void *arg)
 {
-	struct pull_ctx			*c = arg;
-	Casesync__V1__CaseAccess	*o;
-	size_t				 i;
-	void				*p;
+	struct pull_ctx	*c = arg;
+	void		*p;
 
-	if (c->naccess == WIRE_ACCESS_MAX)
+	if (c->naccess == MSG_ACCESS_MAX)
 		return 0;
 	/* grown on demand: most pulls have none, and pay nothing */
 	if (c->naccess == c->maxaccess) {
-		c->maxaccess = c->maxaccess * 2 + 8;
-		if ((p = reallocarray(c->access, c->maxaccess,
+		if ((p = reallocarray(c->access, c->maxaccess * 2 + 8,
 		    sizeof(*c->access))) == NULL)
 			return CS_ERR_ALLOC;
 		c->access = p;
-		if ((p = reallocarray(c->ainfo, c->maxaccess,
-		    sizeof(*c->ainfo))) == NULL)
-			return CS_ERR_ALLOC;
-		c->ainfo = p;
-		if ((p = reallocarray(c->aptrs, c->maxaccess,
-		    sizeof(*c->aptrs))) == NULL)
-			return CS_ERR_ALLOC;
-		c->aptrs = p;
-		/* the strings point into "access", which may have moved */
-		for (i = 0; i < c->naccess; i++) {
-			c->ainfo[i].case_id = c->access[i].case_id;
-			c->ainfo[i].mode = c->access[i].mode;
-			c->aptrs[i] = &c->ainfo[i];
-		}
+		c->maxaccess = c->maxaccess * 2 + 8;
 	}
-	c->access[c->naccess] = *a;
-	o = &c->ainfo[c->naccess];
-	casesync__v1__case_access__init(o);
-	o->case_id = c->access[c->naccess].case_id;
-	o->mode = c->access[c->naccess].mode;
-	o->since = a->since;
-	o->until = a->until;
-	c->aptrs[c->naccess] = o;
-	c->naccess++;
+	c->access[c->naccess++] = *a;
 	return 0;
 }
 
-static int
-sync_pull(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+static void
+sync_pull_free(struct pull_ctx *c)
 {
-	const Casesync__V1__PullRequest	*pr = req->pull_request;
-	struct pull_ctx			 c;
-	wire_env			 env;
-	Casesync__V1__PullResponse	 resp;
-	struct sync_authors		 ac;
-	int64_t				 seq;
-	size_t				 i;
-	int				 more = 0, r;
+	size_t	i;
 
+	for (i = 0; i < c->npurges; i++)
+		free(c->purges[i]);
+	free(c->purges);
+	free(c->items);
+	free(c->recs);
+	free(c->arena);
+	free(c->access);
+}
+
+/*
+ * Read what the pull after (c->eff, c->tie) delivers into "c": records,
+ * purges and read-only cases.  *seq gets the newest seq, read first (a
+ * change racing the pull is seen next time).
+ */
+static int
+sync_pull_read(struct request *rq, struct pull_ctx *c, int64_t *seq,
+    int *more)
+{
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	int				 r;
+
+	if ((c->items = calloc(c->max, sizeof(*c->items))) == NULL ||
+	    (c->recs = calloc(c->max, sizeof(*c->recs))) == NULL ||
+	    (c->arena = malloc(c->budget)) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = store_seq(w->st, seq)) != 0 ||
+	    (r = store_pull(w->st, dev->user.id, dev->id, c->eff, c->tie,
+	    c->max, sync_pull_cb, c, more)) != 0 ||
+	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
+	    c)) != 0 ||
+	    (r = store_case_access(w->st, dev->user.id, MSG_ACCESS_MAX,
+	    sync_access_cb, c)) != 0)
+		return r;
+	return 0;
+}
+
+/* Append the PullResponse of what sync_pull_read() read. */
+static int
+sync_pull_reply(struct request *rq, struct pull_ctx *c, int64_t seq,
+    int more)
+{
+	struct msg_pull_response	 resp;
+	struct msg_case_access		*acc = NULL;
+	struct msg_out			 o;
+	size_t				 i;
+	int				 r;
+
+	if (c->naccess > 0 && (acc = calloc(c->naccess,
+	    sizeof(*acc))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < c->naccess; i++) {
+		acc[i].case_id = c->access[i].case_id;
+		acc[i].mode = c->access[i].mode;
+		acc[i].since = c->access[i].since;
+		acc[i].until = c->access[i].until;
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.records = c->recs;
+	resp.n_records = c->n;
+	resp.cursor = c->eff;
+	resp.cursor_tie = c->tie;
+	resp.more = more;
+	resp.purge_case_ids = (const char *const *)c->purges;
+	resp.n_purge_case_ids = c->npurges;
+	resp.server_seq = seq;
+	resp.case_access = acc;
+	resp.n_case_access = c->naccess;
+	o = msg_out_pull_response(&resp);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
+	free(acc);
+	return r;
+}
+
+int
+sync_pull(struct request *rq, const struct msg *m)
+{
+	struct msg_pull_request	 pr;
+	struct pull_ctx		 c;
+	struct sync_authors	 ac;
+	int64_t			 seq;
+	size_t			 i;
+	int			 more = 0, r;
+
+	if ((r = msg_get_pull_request(m, &pr)) != 0)
+		return r;
 	memset(&c, 0, sizeof(c));
 	memset(&ac, 0, sizeof(ac));
-	c.max = pr->max_records == 0 ? SYNC_PULL_RECORDS_DEFAULT :
-	    pr->max_records > SYNC_PULL_RECORDS_MAX ? SYNC_PULL_RECORDS_MAX :
-	    pr->max_records;
-	c.budget = pr->max_bytes == 0 ? SYNC_PULL_BYTES_DEFAULT :
-	    pr->max_bytes;
+	c.max = pr.max_records == 0 ? SYNC_PULL_RECORDS_DEFAULT :
+	    pr.max_records > SYNC_PULL_RECORDS_MAX ? SYNC_PULL_RECORDS_MAX :
+	    pr.max_records;
+	c.budget = pr.max_bytes == 0 ? SYNC_PULL_BYTES_DEFAULT :
+	    pr.max_bytes;
 	/* leave room for the rest of the frame (config.c: it cannot wrap) */
-	if (c.budget > max_frame - 64 * 1024)
-		c.budget = max_frame - 64 * 1024;
-	if (c.budget < WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD)
-		c.budget = WIRE_BODY_MAX + SYNC_RECORD_OVERHEAD;
-	c.eff = (int64_t)pr->since;
-	c.tie = (int64_t)pr->since_tie;
-	if (pr->since > INT64_MAX || pr->since_tie > INT64_MAX)
-		return sync_refuse(out, req->id,
-		    WERR_BAD_REQUEST,
-		    "cursor out of range");
-	r = CS_ERR_ALLOC;
-	if ((c.items = calloc(c.max, sizeof(*c.items))) == NULL ||
-	    (c.ptrs = calloc(c.max, sizeof(*c.ptrs))) == NULL ||
-	    (c.arena = malloc(c.budget)) == NULL)
-		goto out;
-	/* read the seq first: a change racing the pull is seen next time */
-	if ((r = store_seq(w->st, &seq)) != 0 ||
-	    (r = store_pull(w->st, dev->user.id, dev->id, c.eff, c.tie,
-	    c.max, sync_pull_cb, &c, &more)) != 0 ||
-	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
-	    &c)) != 0 ||
-	    (r = store_case_access(w->st, dev->user.id, WIRE_ACCESS_MAX,
-	    sync_access_cb, &c)) != 0) {
+	if (c.budget > rq->max_frame - 64 * 1024)
+		c.budget = rq->max_frame - 64 * 1024;
+	if (c.budget < MSG_BODY_MAX + SYNC_RECORD_OVERHEAD)
+		c.budget = MSG_BODY_MAX + SYNC_RECORD_OVERHEAD;
+	/* wire.c checked that the cursor fits */
+	c.eff = pr.since;
+	c.tie = pr.since_tie;
+	if ((r = sync_pull_read(rq, &c, &seq, &more)) != 0) {
 		if (r != CS_ERR_ALLOC)
-			r = sync_refuse(out, req->id,
-			    WERR_INTERNAL,
-			    "pull failed");
+			r = sync_refuse(rq, WERR_INTERNAL, "pull failed");
 		goto out;
 	}
 	/*
@@ -285,93 +346,84 @@ sync_pull(struct worker *w, const struct store_device *dev,
 		c.tie = INT64_MAX;
 	}
 	for (i = 0; i < c.n; i++)
-		sync_author(w, &ac, c.items[i].author_dev, &c.items[i]);
-	casesync__v1__envelope__init(&env);
-	casesync__v1__pull_response__init(&resp);
-	resp.records = c.ptrs;
-	resp.n_records = c.n;
-	resp.cursor = (uint64_t)c.eff;
-	resp.cursor_tie = (uint64_t)c.tie;
-	resp.more = more;
-	resp.purge_case_ids = c.purges;
-	resp.n_purge_case_ids = c.npurges;
-	resp.server_seq = (uint64_t)seq;
-	resp.case_access = c.aptrs;
-	resp.n_case_access = c.naccess;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
-	env.pull_response = &resp;
-	r = wire_encode(&env, max_frame, out);
-	audit_pull(w, dev, c.ptrs, c.n, r);
+		sync_author(rq->w, &ac, c.items[i].author_dev, &c.items[i],
+		    &c.recs[i]);
+	r = sync_pull_reply(rq, &c, seq, more);
+	audit_pull(rq, c.recs, c.n, r);
  out:
-	for (i = 0; i < c.npurges; i++)
-		free(c.purges[i]);
-	free(c.purges);
-	free(c.items);
-	free(c.ptrs);
-	free(c.arena);
-	free(c.access);
-	free(c.ainfo);
-	free(c.aptrs);
+	sync_pull_free(&c);
 	return r;
 }
 
+/*
+ * Change "i" of PushRequest "m" as the store's; 0, or 1 if it must be
+ * refused (a body not sealed), or a CS_ERR_*.
+ */
 static int
-sync_push(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+sync_change_in(const struct msg *m, size_t i, struct store_change *ch)
 {
-	const Casesync__V1__PushRequest	 *pr = req->push_request;
-	const Casesync__V1__Record	 *in;
-	struct store_change		 *chs = NULL;
-	struct store_change_result	 *res = NULL;
-	struct pull_item		 *cur = NULL;
-	Casesync__V1__ChangeResult	 *cr = NULL, **crp = NULL;
-	Casesync__V1__PushResponse	  resp;
-	struct audit_push		  ap;
-	struct sync_authors		  ac;
-	wire_env			  env;
-	int64_t				  seq;
-	size_t				  i, n = pr->n_changes;
-	int				  r = CS_ERR_ALLOC, have = 0;
+	struct msg_change	c;
+	int			r;
 
-	memset(&ac, 0, sizeof(ac));
-	if ((chs = calloc(n, sizeof(*chs))) == NULL ||
-	    (res = calloc(n, sizeof(*res))) == NULL ||
-	    (cr = calloc(n, sizeof(*cr))) == NULL ||
-	    (crp = calloc(n, sizeof(*crp))) == NULL ||
-	    (cur = calloc(n, sizeof(*cur))) == NULL)
-		goto out;
-	for (i = 0; i < n; i++) {
-		in = pr->changes[i]->record;
-		chs[i].change_id = pr->changes[i]->change_id;
-		/* lengths were checked by wire.c: these copies fit */
-		memcpy(chs[i].rec.record_id, in->record_id, STORE_UUID_LEN + 1);
-		memcpy(chs[i].rec.case_id, in->case_id, STORE_UUID_LEN + 1);
-		memcpy(chs[i].rec.kind, in->kind, strlen(in->kind) + 1);
-		chs[i].rec.deleted = in->deleted;
-		chs[i].rec.key_epoch = in->key_epoch;
-		chs[i].rec.body = in->body.data;
-		chs[i].rec.body_len = in->body.len;
-		chs[i].rec.hlc = in->hlc;
-		/* bodies come sealed (docs/E2E.md): refuse a client that
-		 * would send case content in the clear */
-		if (in->key_epoch == 0 || in->body.len < E2E_BODY_OVERHEAD) {
-			r = sync_refuse(out, req->id,
-			    WERR_BAD_REQUEST,
-			    "record bodies must be sealed (key_epoch >= 1)");
-			goto out;
-		}
-		if (pr->changes[i]->base_version > INT64_MAX) {
-			r = sync_refuse(out, req->id,
-			    WERR_BAD_REQUEST,
-			    "base_version out of range");
-			goto out;
-		}
-		chs[i].base_version = (int64_t)pr->changes[i]->base_version;
-		/* wire.c checked it fits */
-		chs[i].lost_version = (int64_t)pr->changes[i]->lost_version;
+	if ((r = msg_push_request_item(m, i, &c)) != 0)
+		return r;
+	ch->change_id = c.change_id;
+	/* lengths were checked by wire.c: these copies fit */
+	memcpy(ch->rec.record_id, c.record.record_id, STORE_UUID_LEN + 1);
+	memcpy(ch->rec.case_id, c.record.case_id, STORE_UUID_LEN + 1);
+	memcpy(ch->rec.kind, c.record.kind, strlen(c.record.kind) + 1);
+	ch->rec.deleted = c.record.deleted;
+	ch->rec.key_epoch = c.record.key_epoch;
+	ch->rec.body = c.record.body.p;
+	ch->rec.body_len = c.record.body.len;
+	ch->rec.hlc = c.record.hlc;
+	/* wire.c checked that both fit */
+	ch->base_version = c.base_version;
+	ch->lost_version = c.lost_version;
+	/* bodies come sealed (docs/E2E.md): refuse a client that would
+	 * send case content in the clear */
+	return c.record.key_epoch == 0 ||
+	    c.record.body.len < E2E_BODY_OVERHEAD ? 1 : 0;
+}
+
+/* The result of change "ch" as it goes out ("it": its strings). */
+static void
+sync_result_out(struct worker *w, struct sync_authors *ac,
+    const struct store_change *ch, const struct store_change_result *res,
+    struct msg_change_result *o, struct pull_item *it)
+{
+	memset(o, 0, sizeof(*o));
+	o->change_id = ch->change_id;
+	o->status = (enum msg_change_status)res->status;
+	o->version = res->version;
+	o->late = res->late != 0;
+	o->held = res->held != 0;
+	o->discarded = res->discarded != 0;
+	if (res->discarded)
+		o->decided_by = res->decided_by;
+	o->no_common_base = res->no_common_base;
+	if (res->has_current) {
+		o->has_current = 1;
+		sync_record_out(&o->current, &res->current, it);
+		sync_author(w, ac, res->current.author_device, it,
+		    &o->current);
+		o->current.body.p = res->current.body;
+		o->current.body.len = res->current.body_len;
 	}
-	ap.w = w;
+}
+
+/* Apply a push in the store, with its audit entries in the same tx. */
+static int
+sync_push_apply(struct request *rq, const struct store_change *chs,
+    struct store_change_result *res, size_t n)
+{
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	struct audit_push		 ap;
+	int64_t				 seq;
+	int				 r;
+
+	ap.peer = rq->peer;
 	ap.dev = dev;
 	ap.chs = chs;
 	ap.res = res;
@@ -383,113 +435,87 @@ sync_push(struct worker *w, const struct store_device *dev,
 		r = audit_push_in_tx(w->st, &ap);
 	if ((r = store_tx_end(w->st, r)) != 0) {
 		store_results_clear(res, n);
-		r = sync_refuse(out, req->id,
-		    WERR_INTERNAL,
-		    "push not applied; retry");
-		goto out;
+		return r;
 	}
-	have = 1;
 	if (atomic_load(&w->srv->fault_push_exit) > 0 &&
 	    atomic_fetch_sub(&w->srv->fault_push_exit, 1) == 1) {
 		log_warnx("fault injection: exiting after a committed push");
 		_exit(3);
 	}
 	server_note_seq(w->srv, seq);
+	return 0;
+}
+
+int
+sync_push(struct request *rq, const struct msg *m)
+{
+	struct msg_push_request		 pr;
+	struct msg_push_response	 resp;
+	struct msg_out			 o;
+	struct store_change		*chs = NULL;
+	struct store_change_result	*res = NULL;
+	struct msg_change_result	*cr = NULL;
+	struct pull_item		*cur = NULL;
+	struct sync_authors		 ac;
+	size_t				 i, n;
+	int				 r, have = 0;
+
+	if ((r = msg_get_push_request(m, &pr)) != 0)
+		return r;
+	n = pr.n_changes;
+	memset(&ac, 0, sizeof(ac));
+	r = CS_ERR_ALLOC;
+	if ((chs = calloc(n, sizeof(*chs))) == NULL ||
+	    (res = calloc(n, sizeof(*res))) == NULL ||
+	    (cr = calloc(n, sizeof(*cr))) == NULL ||
+	    (cur = calloc(n, sizeof(*cur))) == NULL)
+		goto out;
 	for (i = 0; i < n; i++) {
-		casesync__v1__change_result__init(&cr[i]);
-		cr[i].change_id = pr->changes[i]->change_id;
-		cr[i].status = (Casesync__V1__ChangeStatus)res[i].status;
-		cr[i].version = (uint64_t)res[i].version;
-		cr[i].late = res[i].late != 0;
-		cr[i].held = res[i].held != 0;
-		cr[i].discarded = res[i].discarded != 0;
-		if (res[i].discarded)
-			cr[i].decided_by = res[i].decided_by;
-		cr[i].no_common_base = res[i].no_common_base;
-		if (res[i].has_current) {
-			sync_record_out(&cur[i].rec, &res[i].current,
-			    cur[i].record_id, cur[i].case_id, cur[i].kind,
-			    cur[i].author, sizeof(cur[i].author));
-			sync_author(w, &ac, res[i].current.author_device,
-			    &cur[i]);
-			cur[i].rec.body.data = (uint8_t *)(uintptr_t)
-			    res[i].current.body;
-			cur[i].rec.body.len = res[i].current.body_len;
-			cr[i].current = &cur[i].rec;
+		if ((r = sync_change_in(m, i, &chs[i])) == 1) {
+			r = sync_refuse(rq, WERR_BAD_REQUEST,
+			    "record bodies must be sealed (key_epoch >= 1)");
+			goto out;
 		}
-		crp[i] = &cr[i];
+		if (r != 0)
+			goto out;
 	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__push_response__init(&resp);
-	resp.results = crp;
+	if ((r = sync_push_apply(rq, chs, res, n)) != 0) {
+		r = sync_refuse(rq, WERR_INTERNAL, "push not applied; retry");
+		goto out;
+	}
+	have = 1;
+	for (i = 0; i < n; i++)
+		sync_result_out(rq->w, &ac, &chs[i], &res[i], &cr[i],
+		    &cur[i]);
+	resp.results = cr;
 	resp.n_results = n;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE;
-	env.push_response = &resp;
-	r = wire_encode(&env, max_frame, out);
+	o = msg_out_push_response(&resp);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	if (have)
 		store_results_clear(res, n);
 	free(chs);
 	free(res);
 	free(cr);
-	free(crp);
 	free(cur);
 	return r;
 }
 
 static int
-sync_ack(const wire_env *req, int64_t seq, struct buf *out,
-    size_t max_frame)
+sync_ack(struct request *rq, int64_t seq)
 {
-	wire_env		env;
-	Casesync__V1__CaseAck	ack;
+	uint64_t	s = (uint64_t)seq;
+	struct msg_out	o = msg_out_case_ack(&s);
 
-	casesync__v1__envelope__init(&env);
-	casesync__v1__case_ack__init(&ack);
-	ack.seq = (uint64_t)seq;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_ACK;
-	env.case_ack = &ack;
-	return wire_encode(&env, max_frame, out);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 static int
-sync_store_refusal(struct buf *out, uint32_t id, int r, const char *what)
+sync_purge_ack(struct request *rq)
 {
-	char	msg[128];
+	struct msg_out	o = msg_out_purge_ack();
 
-	switch (r) {
-	case CS_ERR_AUTH:
-		str_fmt(msg, sizeof(msg), "%s: not allowed", what);
-		return sync_refuse(out, id,
-		    WERR_FORBIDDEN, msg);
-	case CS_ERR_NOT_FOUND:
-		str_fmt(msg, sizeof(msg), "%s: no such case or user", what);
-		break;
-	case CS_ERR_EXISTS:
-		str_fmt(msg, sizeof(msg), "%s: already exists", what);
-		break;
-	default:
-		return sync_refuse(out, id,
-		    WERR_INTERNAL, what);
-	}
-	return sync_refuse(out, id, WERR_BAD_REQUEST,
-	    msg);
-}
-
-static int
-sync_purge_ack(const wire_env *req, struct buf *out, size_t max_frame)
-{
-	wire_env		env;
-	Casesync__V1__PurgeAck	ack;
-
-	casesync__v1__envelope__init(&env);
-	casesync__v1__purge_ack__init(&ack);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK;
-	env.purge_ack = &ack;
-	return wire_encode(&env, max_frame, out);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 /*
@@ -498,93 +524,85 @@ sync_purge_ack(const wire_env *req, struct buf *out, size_t max_frame)
  * and audited once (again when the number of changes moves).
  */
 static int
-sync_purge_held(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+sync_purge_held(struct request *rq, const struct msg_purge_receipt *pr)
 {
-	const Casesync__V1__PurgeReceipt	*pr = req->purge_receipt;
-	int					 r, news = 0;
+	int	r, news = 0;
 
-	r = store_purge_hold(w->st, dev->id, pr->case_id, pr->held_changes,
-	    time_now(), &news);
+	r = store_purge_hold(rq->w->st, rq->dev->id, pr->case_id,
+	    pr->held_changes, time_now(), &news);
 	if (r != 0 && r != CS_ERR_NOT_FOUND)
-		return sync_store_refusal(out, req->id, r, "purge hold");
+		return sync_store_refusal(rq, WCTX_ANY, r, "purge hold", NULL);
 	if (r == 0 && news) {
 		log_warnx("device %lld holds the purge of case %s: %u "
-		    "unsent changes", (long long)dev->id, pr->case_id,
+		    "unsent changes", (long long)rq->dev->id, pr->case_id,
 		    pr->held_changes);
-		audit_request(w, dev, req, r);
+		request_audit(rq, r);
 	} else if (r != 0)
-		audit_request(w, dev, req, r);
-	return sync_purge_ack(req, out, max_frame);
+		request_audit(rq, r);
+	return sync_purge_ack(rq);
 }
 
 int
-sync_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+sync_purge_receipt(struct request *rq, const struct msg *m)
 {
-	const Casesync__V1__PurgeReceipt	*pr;
-	wire_env				 env;
-	Casesync__V1__PurgeAck			 ack;
-	enum wire_code			 code;
-	const char				*why;
-	int64_t					 seq;
-	int					 r;
+	struct msg_purge_receipt	pr;
+	int				r;
 
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_PULL_REQUEST:
-		return sync_pull(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST:
-		return sync_push(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
-		pr = req->purge_receipt;
-		if (pr->held)
-			return sync_purge_held(w, dev, req, max_frame, out);
-		r = store_purge_receipt(w->st, dev->id, pr->case_id,
-		    pr->records_deleted, time_now());
-		if (r == 0)
-			r = store_purge_unhold(w->st, dev->id, pr->case_id);
-		if (r != 0 && r != CS_ERR_NOT_FOUND)
-			return sync_store_refusal(out, req->id, r,
-			    "purge receipt");
-		if (r == 0)
-			log_info("device %lld purged case %s (%u records)",
-			    (long long)dev->id, pr->case_id,
-			    pr->records_deleted);
-		audit_request(w, dev, req, r);
-		casesync__v1__envelope__init(&env);
-		casesync__v1__purge_ack__init(&ack);
-		env.id = req->id;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PURGE_ACK;
-		env.purge_ack = &ack;
-		return wire_encode(&env, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
-		if ((r = store_case_create(w->st, &dev->user,
-		    req->case_create->case_id, req->case_create->frame,
-		    time_now(), &seq)) != 0)
-			return sync_store_refusal(out, req->id, r,
-			    "case create");
-		server_note_seq(w->srv, seq);
-		audit_request(w, dev, req, 0);
-		return sync_ack(req, seq, out, max_frame);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
-		if ((r = store_case_member_reg(w->st, &dev->user,
-		    req->case_member->case_id, req->case_member->user_name,
-		    req->case_member->remove, req->case_member->read_only,
-		    req->case_member->new_regisseur, &seq, &why)) != 0) {
-			audit_request(w, dev, req, r);
-			if (r != CS_ERR_STATE)
-				return sync_store_refusal(out, req->id, r,
-				    "case member");
-			code = WERR_REGISSEUR_REQUIRED;
-			return wire_refuse(out, req->id, r, code,
-			    "case member", why);
-		}
-		server_note_seq(w->srv, seq);
-		audit_request(w, dev, req, 0);
-		return sync_ack(req, seq, out, max_frame);
-	default:
-		return sync_refuse(out, req->id,
-		    WERR_BAD_REQUEST,
-		    "not a request");
+	if ((r = msg_get_purge_receipt(m, &pr)) != 0)
+		return r;
+	if (pr.held)
+		return sync_purge_held(rq, &pr);
+	r = store_purge_receipt(rq->w->st, rq->dev->id, pr.case_id,
+	    pr.records_deleted, time_now());
+	if (r == 0)
+		r = store_purge_unhold(rq->w->st, rq->dev->id, pr.case_id);
+	if (r != 0 && r != CS_ERR_NOT_FOUND)
+		return sync_store_refusal(rq, WCTX_ANY, r, "purge receipt",
+		    NULL);
+	if (r == 0)
+		log_info("device %lld purged case %s (%u records)",
+		    (long long)rq->dev->id, pr.case_id, pr.records_deleted);
+	request_audit(rq, r);
+	return sync_purge_ack(rq);
+}
+
+int
+sync_case_create(struct request *rq, const struct msg *m)
+{
+	struct msg_case_create	cc;
+	int64_t			seq;
+	int			r;
+
+	if ((r = msg_get_case_create(m, &cc)) != 0)
+		return r;
+	if ((r = store_case_create(rq->w->st, &rq->dev->user, cc.case_id,
+	    cc.frame, time_now(), &seq)) != 0)
+		return sync_store_refusal(rq, WCTX_ANY, r, "case create",
+		    NULL);
+	server_note_seq(rq->w->srv, seq);
+	request_audit(rq, 0);
+	return sync_ack(rq, seq);
+}
+
+int
+sync_case_member(struct request *rq, const struct msg *m)
+{
+	struct msg_case_member	cm;
+	const char		*why = NULL;
+	int64_t			seq;
+	int			r;
+
+	if ((r = msg_get_case_member(m, &cm)) != 0)
+		return r;
+	if ((r = store_case_member_reg(rq->w->st, &rq->dev->user,
+	    cm.case_id, cm.user_name, cm.remove, cm.read_only,
+	    cm.new_regisseur, &seq, &why)) != 0) {
+		request_audit(rq, r);
+		/* CS_ERR_STATE: the regisseur goes without a successor */
+		return sync_store_refusal(rq, WCTX_MEMBER, r, "case member",
+		    r == CS_ERR_STATE ? why : NULL);
 	}
+	server_note_seq(rq->w->srv, seq);
+	request_audit(rq, 0);
+	return sync_ack(rq, seq);
 }

@@ -34,6 +34,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "msg_sync.h"
 #include "pki.h"
 #include "store.h"
 #include "store_audit.h"
@@ -603,7 +604,7 @@ test_batch(void)
 	struct merkle_frontier	 f;
 	struct audit_key	*k = NULL;
 	struct tail		 t;
-	Casesync__V1__Record	 rec[3], *recs[3];
+	struct msg_record	 recs[3];
 	uint8_t			 pk[AUDIT_PK_LEN];
 	char			 path[256];
 	int			 login, read, i, made;
@@ -616,6 +617,7 @@ test_batch(void)
 	memset(&rq, 0, sizeof(rq));
 	rq.w = &w;
 	rq.peer = w.peer;
+	rq.dev = &dev;
 	w.rq = &rq;
 	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
 	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
@@ -625,11 +627,10 @@ test_batch(void)
 	dev.user.id = 3;
 	(void)str_fmt(dev.user.name, sizeof(dev.user.name), "carla");
 	for (i = 0; i < 3; i++) {
-		casesync__v1__record__init(&rec[i]);
-		rec[i].case_id = i == 1 ?
-		    (char *)"1d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70" :
-		    (char *)"0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
-		recs[i] = &rec[i];
+		memset(&recs[i], 0, sizeof(recs[i]));
+		recs[i].case_id = i == 1 ?
+		    "1d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70" :
+		    "0d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f70";
 	}
 	login = count(w.st, "login");
 	read = count(w.st, "read");
@@ -638,8 +639,8 @@ test_batch(void)
 	rq.batching = 1;
 	audit_login(&rq, &dev, NULL);
 	ASSERT_INT_EQ(rq.held, 1);
-	audit_pull(&w, &dev, recs, 3, 0);	/* two cases: two entries */
-	audit_pull(&w, &dev, recs, 3, CS_ERR_TOO_LARGE);	/* none sent */
+	audit_pull(&rq, recs, 3, 0);	/* two cases: two entries */
+	audit_pull(&rq, recs, 3, CS_ERR_TOO_LARGE);	/* none sent */
 	audit_login(&rq, &dev, "device revoked");
 	ASSERT_INT_EQ(w.naq, 4);
 	ASSERT_INT_EQ(count(w.st, "login"), login);
@@ -686,7 +687,7 @@ test_batch(void)
 	rq.batching = 0;
 	rq.held = 0;
 	audit_login(&rq, &dev, NULL);
-	audit_pull(&w, &dev, recs, 1, 0);
+	audit_pull(&rq, recs, 1, 0);
 	ASSERT_INT_EQ(rq.held, 0);
 	ASSERT_INT_EQ(w.naq, 0);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 4 + AUDIT_BATCH_MAX);

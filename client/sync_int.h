@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sync_int.h - what sync.c, sync_push.c and sync_pull.c share: the
+ * steps of sync_run() (sync.h) and the sealing and opening of bodies.
+ * Not for other files.
+ */
+#ifndef CLIENT_SYNC_INT_H
+#define CLIENT_SYNC_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "keys.h"
+#include "msg_sync.h"
+#include "sync.h"
+
+struct conn;
+
+/* "pushed ..., pulled ..." on stderr, when "on". */
+void	sync_progress(int on, const struct sync_stats *, const char *what);
+
+/* A received record as the vault's (borrowing the message's body). */
+void	sync_rec_in(struct db_record *, const struct msg_record *);
+
+/*
+ * Open a record's sealed body in place: d->body points into a new
+ * malloc'd buffer (*plain) on success.  CS_ERR_NOT_FOUND if the key of
+ * its epoch is not here (yet), CS_ERR_TAMPERED if it does not open.
+ * Timed into st->e2e_ns.
+ */
+int	sync_open(const struct keyring *, struct db_record *d,
+	    uint8_t **plain, struct sync_stats *st);
+/* Seal "d" with the newest key of its case into *sealed (malloc'd). */
+int	sync_seal(const struct keyring *, struct db_record *d,
+	    uint8_t **sealed, size_t *len, struct sync_stats *st);
+/* Count and say that a record's sealed body did not open. */
+void	sync_tampered(const struct db_record *, struct sync_stats *);
+
+/* sync_push.c: one batch of the outbox; *more if it was not emptied. */
+int	sync_push_once(struct conn *, sqlite3 *, const struct keyring *,
+	    struct sync_stats *, int *more);
+/* sync_push.c: offer the held changes again (nolost.h). */
+int	sync_push_held(struct conn *, sqlite3 *, const struct keyring *,
+	    struct sync_stats *);
+
+/* sync_pull.c: ask for the batch after cursor (since, tie). */
+int	sync_pull_ask(struct conn *, int64_t since, int64_t tie,
+	    struct sync_stats *, uint32_t *id);
+/*
+ * sync_pull.c: pull until the server has nothing more; "sent" is the
+ * id of a first request already sent by sync_pull_ask(), or 0.
+ */
+int	sync_pull(struct conn *, sqlite3 *, const struct keyring *,
+	    int progress, struct sync_stats *, uint32_t sent);
+
+#endif /* CLIENT_SYNC_INT_H */

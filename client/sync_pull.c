@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sync_pull.c - the pull half of sync (see sync.h): ask for batches
+ * after the local cursor, apply each (records, purges, the read-only
+ * cases, the cursor) in one transaction, then send the purge receipts.
+ * Killed at any point, the next sync resumes from the last committed
+ * batch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "author.h"
+#include "conn.h"
+#include "db.h"
+#include "errors.h"
+#include "keys.h"
+#include "log.h"
+#include "msg_sync.h"
+#include "nolost.h"
+#include "sync_int.h"
+
+/* What one PullResponse's purges came to, per purge_case_ids[i]. */
+struct sync_purges {
+	uint32_t	*purged;	/* records deleted */
+	uint32_t	*held;		/* > 0: not purged, changes hold it */
+};
+
+/*
+ * The receipt of a purge, or (held > 0) the news that it was not done
+ * because "held" changes written here hold it.
+ */
+static int
+sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
+    uint32_t held, struct sync_stats *st)
+{
+	struct msg_purge_receipt	 pr;
+	struct msg_out			 o;
+	struct msg			*rep = NULL;
+	int				 r;
+
+	pr.case_id = case_id;
+	pr.records_deleted = held > 0 ? 0 : n;
+	pr.held = held > 0;
+	pr.held_changes = held;
+	o = msg_out_purge_receipt(&pr);
+	st->round_trips++;
+	r = rpc_call_expect(c, &o, MSG_PURGE_ACK, &rep);
+	msg_free(rep);
+	return r;
+}
+
+/* The records of PullResponse "m", opened and applied. */
+static int
+sync_apply_records(sqlite3 *db, const struct keyring *kr,
+    const struct msg *m, size_t n, struct sync_stats *st)
+{
+	struct msg_record	 mr;
+	struct db_record	 rec;
+	uint8_t			*plain = NULL;
+	size_t			 i, nc;
+	int			 r;
+
+	for (i = 0; i < n; i++) {
+		if ((r = msg_pull_response_record(m, i, &mr)) != 0)
+			return r;
+		sync_rec_in(&rec, &mr);
+		st->bytes += rec.body_len;
+		if ((r = sync_open(kr, &rec, &plain, st)) == CS_ERR_NOT_FOUND) {
+			if ((r = keys_pending_put(db, &rec)) != 0 ||
+			    (r = author_pending_put(db, &rec)) != 0)
+				return r;
+			st->waiting++;
+			continue;
+		}
+		if (r == CS_ERR_TAMPERED) {
+			sync_tampered(&rec, st);
+			continue;
+		}
+		if (r != 0)
+			return r;
+		r = db_pulled(db, &rec, &nc);
+		free(plain);
+		plain = NULL;
+		if (r != 0)
+			return r;
+		st->conflicts += nc;
+	}
+	return 0;
+}
+
+/*
+ * A purge never deletes an unsent change: the outbox was pushed before
+ * this pull, so what is left (refused and held, or never sendable)
+ * holds the purge of its case, and the server is told.
+ */
+static int
+sync_apply_purges(sqlite3 *db, const struct msg_pull_response *pr,
+    struct sync_purges *pu)
+{
+	const char	*id;
+	int64_t		 unsent;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < pr->n_purge_case_ids; i++) {
+		id = pr->purge_case_ids[i];
+		if ((r = nolost_unsent(db, id, &unsent)) != 0)
+			return r;
+		if (unsent > 0) {
+			pu->held[i] = unsent > MSG_HELD_MAX ?
+			    MSG_HELD_MAX : (uint32_t)unsent;
+			if ((r = nolost_purge_hold(db, id, unsent)) != 0)
+				return r;
+			log_warnx("case %s: NOT purged: %lld change%s written "
+			    "here the server has not accepted; kept until "
+			    "someone decides", id, (long long)unsent,
+			    unsent == 1 ? "" : "s");
+			continue;
+		}
+		if ((r = db_purge_case(db, id, &pu->purged[i])) != 0 ||
+		    (r = keys_case_forget(db, id)) != 0 ||
+		    (r = nolost_purged(db, id)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The complete list of read-only cases of PullResponse "m". */
+static int
+sync_apply_access(sqlite3 *db, const struct msg *m, size_t n)
+{
+	struct msg_case_access	*a = NULL;
+	size_t			 i;
+	int			 r = 0;
+
+	/* most pulls have none, and allocate nothing */
+	if (n > 0 && (a = calloc(n, sizeof(*a))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < n && r == 0; i++)
+		r = msg_pull_response_access(m, i, &a[i]);
+	if (r == 0)
+		r = nolost_access_set(db, a, n);
+	free(a);
+	return r;
+}
+
+/* Apply one PullResponse (records, cursor, purges) in one transaction. */
+static int
+sync_apply_pull(sqlite3 *db, const struct keyring *kr, const struct msg *m,
+    const struct msg_pull_response *pr, struct sync_purges *pu,
+    struct sync_stats *st)
+{
+	int	r;
+
+	if ((r = db_begin(db)) != 0)
+		return r;
+	if ((r = sync_apply_records(db, kr, m, pr->n_records, st)) != 0 ||
+	    (r = sync_apply_purges(db, pr, pu)) != 0 ||
+	    (r = sync_apply_access(db, m, pr->n_case_access)) != 0)
+		goto fail;
+	/* the list is complete unless it reached the limit */
+	if (pr->n_purge_case_ids < MSG_PURGES_MAX &&
+	    (r = nolost_purge_moot(db, pr->purge_case_ids,
+	    pr->n_purge_case_ids)) != 0)
+		goto fail;
+	/* wire.c checked that the cursor fits */
+	if ((r = db_cursor_set(db, pr->cursor, pr->cursor_tie)) != 0)
+		goto fail;
+	st->pulled += pr->n_records;
+	return db_commit(db);
+ fail:
+	db_rollback(db);
+	return r;
+}
+
+int
+sync_pull_ask(struct conn *c, int64_t since, int64_t tie,
+    struct sync_stats *st, uint32_t *id)
+{
+	struct msg_pull_request	req;
+	struct msg_out		o;
+
+	req.since = since;
+	req.since_tie = tie;
+	req.max_records = SYNC_PULL_BATCH;
+	req.max_bytes = SYNC_PULL_BYTES;
+	o = msg_out_pull_request(&req);
+	st->round_trips++;
+	return conn_rpc_send(c, &o, id);
+}
+
+/* Receipts only after the deletion is durable. */
+static int
+sync_purge_receipts(struct conn *c, const struct msg_pull_response *pr,
+    const struct sync_purges *pu, struct sync_stats *st)
+{
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < pr->n_purge_case_ids; i++) {
+		if ((r = sync_purge_receipt(c, pr->purge_case_ids[i],
+		    pu->purged[i], pu->held[i], st)) != 0)
+			return r;
+		if (pu->held[i] > 0)
+			st->purges_held++;
+		else
+			st->purged++;
+	}
+	return 0;
+}
+
+/*
+ * Pull until the server has nothing more.  While one batch is applied
+ * (a transaction with the new cursor), the request for the next is
+ * already on its way: the server reads the next batch while the laptop
+ * writes this one.  The local cursor still moves only on commit, so a
+ * kill resumes from the last applied batch.  Purge receipts are plain
+ * calls, so a batch that carries purges is not pipelined.
+ */
+int
+sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    int progress, struct sync_stats *st, uint32_t sent)
+{
+	struct msg_pull_response	 pr;
+	struct sync_purges		 pu = { NULL, NULL };
+	struct msg			*rep = NULL;
+	uint32_t			 id = sent;
+	int64_t				 since, tie;
+	int				 r, asked;
+
+	/* "sent": the first request went out already (with the key round) */
+	if (sent == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
+	    (r = sync_pull_ask(c, since, tie, st, &id)) != 0))
+		return r;
+	for (asked = 1; asked; ) {
+		asked = 0;
+		if ((r = conn_rpc_wait(c, id, &rep)) != 0 ||
+		    (r = msg_get_pull_response(rep, &pr)) != 0)
+			goto out;
+		if (pr.more && pr.n_purge_case_ids == 0) {
+			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,
+			    st, &id)) != 0)
+				goto out;
+			asked = 1;
+		}
+		if ((pu.purged = calloc(pr.n_purge_case_ids + 1,
+		    sizeof(*pu.purged))) == NULL ||
+		    (pu.held = calloc(pr.n_purge_case_ids + 1,
+		    sizeof(*pu.held))) == NULL) {
+			r = CS_ERR_ALLOC;
+			goto out;
+		}
+		if ((r = sync_apply_pull(db, kr, rep, &pr, &pu, st)) != 0 ||
+		    (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
+			goto out;
+		if (pr.more && !asked) {
+			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,
+			    st, &id)) != 0)
+				goto out;
+			asked = 1;
+		}
+		sync_progress(progress, st, "pulling");
+		free(pu.purged);
+		free(pu.held);
+		pu.purged = pu.held = NULL;
+		msg_free(rep);
+		rep = NULL;
+	}
+	return 0;
+ out:
+	free(pu.purged);
+	free(pu.held);
+	msg_free(rep);
+	return r;
+}
