@@ -31,7 +31,6 @@
 #include "store.h"
 #include "store_audit.h"
 #include "util.h"
-#include "wire.h"
 
 /* Seconds since the epoch of the last hourly checkpoint check. */
 static _Atomic int64_t	audit_next_check;
@@ -443,97 +442,80 @@ audit_pull(struct request *rq, const struct msg_record *recs, size_t n,
 	free(e);
 }
 
+/* Who asked, and the entry's append (signed: a checkpoint follows). */
 static void
-audit_case_entry(struct worker *w, const struct store_device *dev,
-    const char *peer, const wire_env *req, int r)
+audit_hook_add(struct request *rq, struct audit_entry *e, int sign)
 {
-	struct audit_entry	 e;
-	const char		*lead;
-	int			 sign = 0;
-
-	lead = acl_may_lead(dev->user.role_id) ? "lead" :
-	    "regisseur";
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_CREATE:
-		audit_entry_init(&e, "case_create", AUDIT_CREATE, r == 0);
-		audit_set(e.client_ref, req->case_create->case_id);
-		audit_set(e.object_type, "case");
-		audit_set(e.object_id, req->case_create->case_id);
-		audit_set(e.basis, "regisseur");
-		(void)str_fmt(e.detail, sizeof(e.detail), "frame=%s",
-		    req->case_create->frame);
-		break;
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER:
-		audit_entry_init(&e, req->case_member->remove ?
-		    "member_remove" : "member_add", AUDIT_UPDATE, r == 0);
-		audit_set(e.client_ref, req->case_member->case_id);
-		audit_set(e.object_type, "user");
-		audit_set(e.object_id, req->case_member->user_name);
-		audit_set(e.basis, lead);
-		if (!req->case_member->remove)
-			audit_set(e.detail, req->case_member->read_only ?
-			    "read_only=1" : "read_only=0");
-		else if (req->case_member->new_regisseur[0] != '\0')
-			(void)str_fmt(e.detail, sizeof(e.detail),
-			    "new_regisseur=%s",
-			    req->case_member->new_regisseur);
-		sign = 1;
-		break;
-	case CASESYNC__V1__ENVELOPE__MSG_PURGE_RECEIPT:
-		if (req->purge_receipt->held) {
-			/* not purged: unsent changes hold it (store_late.h) */
-			audit_entry_init(&e, "purge_held", AUDIT_EXECUTE,
-			    r == 0);
-			audit_set(e.client_ref, req->purge_receipt->case_id);
-			audit_set(e.object_type, "case");
-			audit_set(e.object_id, req->purge_receipt->case_id);
-			audit_set(e.basis, "purge instruction");
-			if (r == 0)
-				(void)str_fmt(e.detail, sizeof(e.detail),
-				    "held_changes=%u",
-				    req->purge_receipt->held_changes);
-			else
-				audit_set(e.detail, "no purge was pending");
-			sign = 1;
-			break;
-		}
-		audit_entry_init(&e, "purge_receipt", AUDIT_DELETE, r == 0);
-		audit_set(e.client_ref, req->purge_receipt->case_id);
-		audit_set(e.object_type, "case");
-		audit_set(e.object_id, req->purge_receipt->case_id);
-		audit_set(e.basis, "purge instruction");
-		if (r == 0)
-			(void)str_fmt(e.detail, sizeof(e.detail),
-			    "records_deleted=%u",
-			    req->purge_receipt->records_deleted);
-		else
-			audit_set(e.detail, "no purge was pending");
-		sign = 1;
-		break;
-	default:
-		return;
-	}
-	audit_entry_device(&e, dev, peer);
-	audit_add(w, &e, 1, sign);
+	audit_entry_device(e, rq->dev, rq->peer);
+	audit_add(rq->w, e, 1, sign);
 }
 
-/* The dispatch table's audit hooks (dispatch.c). */
+/* The dispatch table's audit hooks (dispatch.c); "r" from the store. */
 void
 audit_case_create(struct request *rq, const struct msg *m, int r)
 {
-	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
+	struct msg_case_create	cc;
+	struct audit_entry	e;
+
+	if (msg_get_case_create(m, &cc) != 0)
+		return;
+	audit_entry_init(&e, "case_create", AUDIT_CREATE, r == 0);
+	audit_set(e.client_ref, cc.case_id);
+	audit_set(e.object_type, "case");
+	audit_set(e.object_id, cc.case_id);
+	audit_set(e.basis, "regisseur");
+	(void)str_fmt(e.detail, sizeof(e.detail), "frame=%s", cc.frame);
+	audit_hook_add(rq, &e, 0);
 }
 
 void
 audit_case_member(struct request *rq, const struct msg *m, int r)
 {
-	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
+	struct msg_case_member	cm;
+	struct audit_entry	e;
+
+	if (msg_get_case_member(m, &cm) != 0)
+		return;
+	audit_entry_init(&e, cm.remove ? "member_remove" : "member_add",
+	    AUDIT_UPDATE, r == 0);
+	audit_set(e.client_ref, cm.case_id);
+	audit_set(e.object_type, "user");
+	audit_set(e.object_id, cm.user_name);
+	audit_set(e.basis, acl_may_lead(rq->dev->user.role_id) ? "lead" :
+	    "regisseur");
+	if (!cm.remove)
+		audit_set(e.detail, cm.read_only ? "read_only=1" :
+		    "read_only=0");
+	else if (cm.new_regisseur[0] != '\0')
+		(void)str_fmt(e.detail, sizeof(e.detail), "new_regisseur=%s",
+		    cm.new_regisseur);
+	audit_hook_add(rq, &e, 1);
 }
 
 void
 audit_purge_receipt(struct request *rq, const struct msg *m, int r)
 {
-	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
+	struct msg_purge_receipt	pr;
+	struct audit_entry		e;
+
+	if (msg_get_purge_receipt(m, &pr) != 0)
+		return;
+	/* held: not purged, unsent changes hold it (store_late.h) */
+	audit_entry_init(&e, pr.held ? "purge_held" : "purge_receipt",
+	    pr.held ? AUDIT_EXECUTE : AUDIT_DELETE, r == 0);
+	audit_set(e.client_ref, pr.case_id);
+	audit_set(e.object_type, "case");
+	audit_set(e.object_id, pr.case_id);
+	audit_set(e.basis, "purge instruction");
+	if (r != 0)
+		audit_set(e.detail, "no purge was pending");
+	else if (pr.held)
+		(void)str_fmt(e.detail, sizeof(e.detail), "held_changes=%u",
+		    pr.held_changes);
+	else
+		(void)str_fmt(e.detail, sizeof(e.detail),
+		    "records_deleted=%u", pr.records_deleted);
+	audit_hook_add(rq, &e, 1);
 }
 
 void
