@@ -30,6 +30,7 @@
 #include "log.h"
 #include "merge.h"
 #include "nolost.h"
+#include "record.h"
 
 static const char db_schema[] =
     "PRAGMA secure_delete = ON;"
@@ -475,7 +476,7 @@ db_hlc_next(sqlite3 *db, uint64_t *out)
 static int
 db_is_append_only(const char *kind)
 {
-	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
+	return record_append_only(kind);
 }
 
 /*
@@ -1230,30 +1231,25 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 int
 db_digest(sqlite3 *db, int64_t *count, uint8_t hash[32])
 {
-	crypto_hash_sha256_state	 st;
-	sqlite3_stmt			*s = NULL;
-	uint8_t				 hdr[8];
-	int64_t				 v;
-	int				 rc, ret;
+	struct record_digest	 d;
+	sqlite3_stmt		*s = NULL;
+	const unsigned char	*id;
+	int			 rc, ret;
 
 	*count = 0;
-	crypto_hash_sha256_init(&st);
+	record_digest_init(&d);
 	if ((ret = db_prep(db, "SELECT record_id, version FROM records"
 	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = sqlite3_column_int64(s, 1);
-		for (int i = 0; i < 8; i++)
-			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
-		crypto_hash_sha256_update(&st, sqlite3_column_text(s, 0),
-		    (unsigned long long)sqlite3_column_bytes(s, 0));
-		crypto_hash_sha256_update(&st, hdr, sizeof(hdr));
-		(*count)++;
+		id = sqlite3_column_text(s, 0);
+		record_digest_add(&d, id, (size_t)sqlite3_column_bytes(s, 0),
+		    sqlite3_column_int64(s, 1));
 	}
 	if (rc != SQLITE_DONE)
 		ret = CS_ERR_DB;
 	sqlite3_finalize(s);
-	crypto_hash_sha256_final(&st, hash);
+	record_digest_final(&d, count, hash);
 	return ret;
 }
 

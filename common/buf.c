@@ -187,3 +187,63 @@ buf_swap_mem(struct buf *a, struct buf *b)
 	b->cap = cap;
 	a->off = a->len = b->off = b->len = 0;
 }
+
+int
+buf_put_u16(struct buf *b, uint16_t v)
+{
+	uint8_t	p[2];
+
+	buf_store_u16(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+int
+buf_put_u32(struct buf *b, uint32_t v)
+{
+	uint8_t	p[4];
+
+	buf_store_u32(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+int
+buf_put_u64(struct buf *b, uint64_t v)
+{
+	uint8_t	p[8];
+
+	buf_store_u64(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+int
+buf_get_u16(struct buf *b, uint16_t *v)
+{
+	*v = 0;
+	if (buf_len(b) < 2)
+		return CS_ERR_INCOMPLETE;
+	*v = buf_load_u16(buf_ptr(b));
+	buf_consume(b, 2);
+	return 0;
+}
+
+int
+buf_get_u32(struct buf *b, uint32_t *v)
+{
+	*v = 0;
+	if (buf_len(b) < 4)
+		return CS_ERR_INCOMPLETE;
+	*v = buf_load_u32(buf_ptr(b));
+	buf_consume(b, 4);
+	return 0;
+}
+
+int
+buf_get_u64(struct buf *b, uint64_t *v)
+{
+	*v = 0;
+	if (buf_len(b) < 8)
+		return CS_ERR_INCOMPLETE;
+	*v = buf_load_u64(buf_ptr(b));
+	buf_consume(b, 8);
+	return 0;
+}

@@ -13,6 +13,8 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
+#include "checkpoint.h"
 #include "errors.h"
 #include "readlog.h"
 #include "test.h"
@@ -37,7 +39,7 @@ static const struct kat kats[] = {
 };
 
 static void
-__attribute__((unused)) kat_prev3(uint8_t prev[32])
+kat_prev3(uint8_t prev[32])
 {
 	int	i;
 
@@ -64,7 +66,6 @@ log_row(sqlite3 *db, const struct kat *k, const uint8_t prev[32],
 {
 	sqlite3_stmt	*s;
 	uint8_t		 head[40];
-	int		 i;
 
 	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO read_log(n, at,"
 	    " action, case_id, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -77,8 +78,7 @@ log_row(sqlite3 *db, const struct kat *k, const uint8_t prev[32],
 	sqlite3_bind_blob(s, 6, hash, 32, SQLITE_STATIC);
 	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
-	for (i = 0; i < 8; i++)
-		head[i] = (uint8_t)((uint64_t)k->n >> (56 - 8 * i));
+	buf_store_u64(head, (uint64_t)k->n);
 	memcpy(head + 8, hash, 32);
 	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO"
 	    " vault_secret(name, value) VALUES (?1, ?2)", -1, &s, NULL),
@@ -87,6 +87,31 @@ log_row(sqlite3 *db, const struct kat *k, const uint8_t prev[32],
 	sqlite3_bind_blob(s, 2, head, sizeof(head), SQLITE_STATIC);
 	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
+}
+
+static void
+test_readlog_hash_kat(void)
+{
+	uint8_t	prev[32], h[32], want[32];
+	size_t	i;
+
+	TEST_START("checkpoint_read_hash gives the known answers");
+	memset(prev, 0, sizeof(prev));
+	for (i = 0; i < sizeof(kats) / sizeof(kats[0]); i++) {
+		if (i == 2)
+			kat_prev3(prev);
+		checkpoint_read_hash(prev, (uint64_t)kats[i].n, kats[i].at,
+		    kats[i].action, kats[i].case_id, h);
+		ASSERT_INT_EQ(hex_decode(want, 32, kats[i].hash), 0);
+		ASSERT_MEM_EQ(h, want, 32);
+		memcpy(prev, h, 32);
+	}
+	/* the NUL between action and case id is hashed: no ambiguity */
+	memset(prev, 0, sizeof(prev));
+	checkpoint_read_hash(prev, 1, 0, "ab", "c", h);
+	checkpoint_read_hash(prev, 1, 0, "a", "bc", want);
+	ASSERT_TRUE(memcmp(h, want, 32) != 0);
+	TEST_DONE();
 }
 
 /* The laptop's checker accepts rows hashed the old way, and only them. */
@@ -125,6 +150,7 @@ test_readlog_old_rows(void)
 int
 main(void)
 {
+	test_readlog_hash_kat();
 	test_readlog_old_rows();
 	return 0;
 }
