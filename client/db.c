@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "body.h"
+#include "buf.h"
 #include "db.h"
 #include "errors.h"
 #include "log.h"
@@ -163,10 +164,10 @@ db_uuid(char out[DB_UUID_LEN + 1])
 	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	if (ms > last_ms) {
 		last_ms = ms;
-		ctr = ((uint32_t)u[6] << 8 | u[7]) & 0x7ff;
+		ctr = buf_load_u16(u + 6) & 0x7ff;
 	} else if (++ctr > 0xfff) {	/* same ms (or the clock went back) */
 		last_ms++;
-		ctr = ((uint32_t)u[6] << 8 | u[7]) & 0x7ff;
+		ctr = buf_load_u16(u + 6) & 0x7ff;
 	}
 	for (i = 0; i < 6; i++)
 		u[i] = (uint8_t)(last_ms >> (40 - 8 * i));

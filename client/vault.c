@@ -27,6 +27,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
@@ -91,8 +92,7 @@ static atomic_int	 tamper_seen;
 static uint32_t
 be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	return buf_load_u32(p);
 }
 
 static int
@@ -141,10 +141,7 @@ vault_tamper_seen(void)
 static void
 put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	buf_store_u32(p, v);
 }
 
 /*
@@ -178,7 +175,7 @@ vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
 		return 0;
 	}
 	if (pgno == 1) {
-		ps = (uint32_t)p[16] << 8 | p[17];
+		ps = buf_load_u16(p + 16);
 		if (ps == 1)
 			ps = 65536;
 		if (p[20] != VAULT_RESERVE || ps != f->pgsz) {

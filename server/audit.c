@@ -108,15 +108,6 @@ audit_entry_host(struct audit_entry *e, const char *basis)
 	audit_set(e->addr, "local");
 }
 
-static void
-audit_put_u64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* Append one text field; CS_ERR_FORMAT if unterminated or too long. */
 static int
 audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
@@ -127,8 +118,8 @@ audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
 		return CS_ERR_FORMAT;
 	if (dstlen - *off < 2 + len)
 		return CS_ERR_TOO_LARGE;
-	dst[(*off)++] = (uint8_t)(len >> 8);
-	dst[(*off)++] = (uint8_t)len;
+	buf_store_u16(dst + *off, (uint16_t)len);
+	*off += 2;
 	memcpy(dst + *off, s, len);
 	*off += len;
 	return 0;
@@ -139,7 +130,7 @@ audit_put_int(uint8_t *dst, size_t dstlen, size_t *off, int64_t v)
 {
 	if (dstlen - *off < 8)
 		return CS_ERR_TOO_LARGE;
-	audit_put_u64(dst + *off, (uint64_t)v);
+	buf_store_u64(dst + *off, (uint64_t)v);
 	*off += 8;
 	return 0;
 }
