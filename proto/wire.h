@@ -107,7 +107,7 @@ int	wire_refuse(struct buf *out, uint32_t id, int r,
 int	wire_uuid_ok(const char *s);
 /* 1 if "s" is a record kind: 1..32 of [a-z0-9_]. */
 int	wire_kind_ok(const char *s);
-/* One of DRANG, VOTS, OTS, VOOGDIJ. */
+/* One of DRANG, VOTS, OTS, VOOGDIJ (lc_frame_parse). */
 int	wire_frame_ok(const char *s);
 /* A CaseInfo's fields (in replies and in a TransferInfo's preview). */
 int	wire_case_info_ok(const Casesync__V1__CaseInfo *m);
