@@ -48,12 +48,8 @@ audit_set(char dst[AUDIT_STR_MAX + 1], const char *s)
 	dst[0] = '\0';
 	if (s == NULL)
 		return;
-	if ((len = strnlen(s, AUDIT_STR_MAX + 1)) > AUDIT_STR_MAX) {
-		len = AUDIT_STR_MAX;
-		/* do not cut a UTF-8 sequence in two */
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	}
+	/* do not cut a UTF-8 sequence in two */
+	len = utf8_cut(s, strnlen(s, AUDIT_STR_MAX + 1), AUDIT_STR_MAX);
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 }
