@@ -25,6 +25,7 @@
 #include "frame.h"
 #include "log.h"
 #include "tlsio.h"
+#include "transport.h"
 #include "util.h"
 
 struct conn {
@@ -178,7 +179,7 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	    (r = tlsio_check_pinned(c->ssl, o->pin, name, &c->ca)) != 0)
 		goto fail;
 	if (!tlsio_alpn_ok(c->ssl)) {
-		log_warnx("server did not agree on %s", WIRE_ALPN);
+		log_warnx("server did not agree on %s", CS_ALPN);
 		r = CS_ERR_PROTOCOL;
 		goto fail;
 	}
@@ -413,7 +414,7 @@ conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
 
 	casesync__v1__envelope__init(&env);
 	casesync__v1__hello__init(&h);
-	h.protocol_version = WIRE_PROTOCOL_VERSION;
+	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_version = (char *)(uintptr_t)CONN_CLIENT_VERSION;
 	h.device_id = (char *)(uintptr_t)(device_id != NULL ? device_id : "");
 	h.sync_counter = c->sync_counter;

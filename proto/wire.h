@@ -18,8 +18,6 @@
 
 struct buf;
 
-#define WIRE_PROTOCOL_VERSION	1
-#define WIRE_ALPN		"casesync/1"
 #define WIRE_STR_MAX		128	/* names, ids, versions */
 #define WIRE_MSG_MAX		1024	/* Error.message */
 #define WIRE_PING_MAX		64

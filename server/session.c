@@ -47,6 +47,7 @@
 #include "sync.h"
 #include "tlsio.h"
 #include "transfer.h"
+#include "transport.h"
 #include "util.h"
 #include "msg.h"
 #include "wire.h"
@@ -329,7 +330,7 @@ session_identify(struct session *s)
 	int		 r;
 
 	if (!tlsio_alpn_ok(s->ssl)) {
-		log_warnx("%s: no ALPN %s", s->tag, WIRE_ALPN);
+		log_warnx("%s: no ALPN %s", s->tag, CS_ALPN);
 		return CS_ERR_PROTOCOL;
 	}
 	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)
@@ -389,7 +390,7 @@ session_hello(struct session *s, const wire_env *req)
 	int64_t				 seq;
 	int				 r;
 
-	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
+	if (h->protocol_version != CS_PROTOCOL_VERSION) {
 		session_refuse(s, req->id,
 		    WERR_UNSUPPORTED_VERSION,
 		    "this server speaks protocol version 1");
