@@ -215,35 +215,45 @@ buf_put_u64(struct buf *b, uint64_t v)
 	return buf_put(b, p, sizeof(p));
 }
 
+/*
+ * Consume n bytes and point at them (still in place: a consume never
+ * moves memory), or NULL with nothing consumed if fewer are unread.
+ */
+static const uint8_t *
+buf_take(struct buf *b, size_t n)
+{
+	const uint8_t	*p;
+
+	if (buf_len(b) < n)
+		return NULL;
+	p = buf_ptr(b);
+	buf_consume(b, n);
+	return p;
+}
+
 int
 buf_get_u16(struct buf *b, uint16_t *v)
 {
-	*v = 0;
-	if (buf_len(b) < 2)
-		return CS_ERR_INCOMPLETE;
-	*v = buf_load_u16(buf_ptr(b));
-	buf_consume(b, 2);
-	return 0;
+	const uint8_t	*p = buf_take(b, 2);
+
+	*v = p != NULL ? buf_load_u16(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
 }
 
 int
 buf_get_u32(struct buf *b, uint32_t *v)
 {
-	*v = 0;
-	if (buf_len(b) < 4)
-		return CS_ERR_INCOMPLETE;
-	*v = buf_load_u32(buf_ptr(b));
-	buf_consume(b, 4);
-	return 0;
+	const uint8_t	*p = buf_take(b, 4);
+
+	*v = p != NULL ? buf_load_u32(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
 }
 
 int
 buf_get_u64(struct buf *b, uint64_t *v)
 {
-	*v = 0;
-	if (buf_len(b) < 8)
-		return CS_ERR_INCOMPLETE;
-	*v = buf_load_u64(buf_ptr(b));
-	buf_consume(b, 8);
-	return 0;
+	const uint8_t	*p = buf_take(b, 8);
+
+	*v = p != NULL ? buf_load_u64(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
 }
