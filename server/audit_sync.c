@@ -125,8 +125,8 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
 	memcpy(prev, m->prev.data, MERKLE_HASH_LEN);
 	for (i = 0; i < m->n_events; i++) {
 		ev = m->events[i];
-		checkpoint_read_hash(prev, ev->n, ev->at, ev->action, ev->case_id,
-		    h);
+		checkpoint_read_hash(prev, ev->n, ev->at, ev->action,
+		    ev->case_id, h);
 		if (sodium_memcmp(h, ev->hash.data, MERKLE_HASH_LEN) != 0 ||
 		    (ev->n == (uint64_t)last_n &&
 		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||

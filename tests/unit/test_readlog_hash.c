@@ -31,11 +31,14 @@ struct kat {
 /* A chain of two from zeros, then one from a made-up "prev". */
 static const struct kat kats[] = {
 	{ 1, 1700000000, "show", "0190a3b4-0000-7000-8000-000000000001",
-	    "7842d72377cd68410f14bcdc25ed6f2054af85a0a595d7d05094bc291b38fc34" },
+	    "7842d72377cd68410f14bcdc25ed6f20"
+	    "54af85a0a595d7d05094bc291b38fc34" },
 	{ 2, 1700000060, "list", "",
-	    "0a76670459fde677546021575347ca564a43383c3b557c283884ffc9176e9e88" },
+	    "0a76670459fde677546021575347ca56"
+	    "4a43383c3b557c283884ffc9176e9e88" },
 	{ INT64_MAX, -1, "search", "x",
-	    "ce3d1447c75a6849826adb99e85288618d16acb93b3c17ee8ee54db461c30def" },
+	    "ce3d1447c75a6849826adb99e8528861"
+	    "8d16acb93b3c17ee8ee54db461c30def" },
 };
 
 static void

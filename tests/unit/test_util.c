@@ -93,7 +93,8 @@ test_utf8_next(void)
 static void
 test_utf8_valid(void)
 {
-	static const char	ok[] = "ok \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
+	static const char	ok[] =
+	    "ok \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
 	size_t			i;
 
 	TEST_START("utf8_valid: strings, and every prefix of one");
