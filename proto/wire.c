@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "errmap.h"
 #include "errors.h"
 #include "frame.h"
 #include "lifecycle.h"
@@ -557,22 +558,10 @@ wire_refuse(struct buf *out, uint32_t id, int r,
 {
 	char	msg[256];
 
-	if (code == WERR_UNSPECIFIED) {
-		switch (r) {
-		case CS_ERR_AUTH:
-			code = WERR_FORBIDDEN;
-			break;
-		case CS_ERR_FORMAT:
-		case CS_ERR_NOT_FOUND:
-			code = WERR_BAD_REQUEST;
-			break;
-		default:
-			/* nothing internal goes to the peer */
-			code = WERR_INTERNAL;
-			why = "server error; retry later";
-			break;
-		}
-	}
+	if (code == WERR_UNSPECIFIED)
+		code = wire_code_of(WCTX_ANY, r);
+	if (code == WERR_INTERNAL)
+		why = "server error; retry later";  /* nothing internal */
 	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
 	    why != NULL ? why : cs_err(r)) != 0)
 		(void)str_fmt(msg, sizeof(msg), "%s", what);
