@@ -2,8 +2,10 @@
 /*
  * buf.c - bounded, lazily grown byte buffers (see buf.h).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -186,6 +188,27 @@ buf_swap_mem(struct buf *a, struct buf *b)
 	b->data = p;
 	b->cap = cap;
 	a->off = a->len = b->off = b->len = 0;
+}
+
+int
+buf_read_fd(struct buf *b, int fd, size_t chunk)
+{
+	uint8_t	*p;
+	size_t	 room;
+	ssize_t	 n;
+
+	for (;;) {
+		if ((room = buf_space(b, chunk, &p)) == 0)
+			return CS_ERR_TOO_LARGE;
+		if ((n = read(fd, p, room)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return CS_ERR_SYSTEM;
+		}
+		if (n == 0)
+			return 0;
+		buf_commit(b, (size_t)n);
+	}
 }
 
 int

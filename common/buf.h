@@ -44,6 +44,13 @@ size_t		 buf_cap(const struct buf *);	/* bytes allocated */
  * A no-op unless both are empty and each memory fits the other's limit.
  */
 void		 buf_swap_mem(struct buf *, struct buf *);
+/*
+ * Append what "fd" gives until end of file, at most "chunk" bytes a
+ * read (EINTR retried): 0, CS_ERR_TOO_LARGE once the buffer is full
+ * (even at end of file: the caller cannot tell it was the end), or
+ * CS_ERR_SYSTEM with errno set.
+ */
+int		 buf_read_fd(struct buf *, int fd, size_t chunk);
 
 /*
  * Big-endian integers (OpenSSH sshbuf style).  buf_put_u*() append one

@@ -155,9 +155,6 @@ file_read(const char *path, size_t max, struct buf **out)
 {
 	struct buf	*b = NULL;
 	struct stat	 st;
-	uint8_t		*p;
-	ssize_t		 n;
-	size_t		 room;
 	int		 fd, r = CS_ERR_SYSTEM;
 
 	*out = NULL;
@@ -177,20 +174,9 @@ file_read(const char *path, size_t max, struct buf **out)
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	for (;;) {
-		if ((room = buf_space(b, 4096, &p)) == 0) {
-			r = CS_ERR_TOO_LARGE;	/* grew while we read */
-			goto out;
-		}
-		if ((n = read(fd, p, room)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		buf_commit(b, (size_t)n);
-	}
+	/* CS_ERR_TOO_LARGE: it grew while we read */
+	if ((r = buf_read_fd(b, fd, 4096)) != 0)
+		goto out;
 	*out = b;
 	b = NULL;	/* transferred */
 	r = 0;

@@ -3,10 +3,12 @@
  * test_buf.c - the bounded buffer's typed big-endian put/get: byte
  * order, round trips at 0 and the maxima, a put that would pass the
  * limit (nothing appended), a get from too few bytes (nothing
- * consumed), byte-by-byte arrival, and the plain-array load/store.
+ * consumed), byte-by-byte arrival, the plain-array load/store, and
+ * reading a descriptor to its end.
  */
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "errors.h"
@@ -168,6 +170,67 @@ test_buf_load_store(void)
 	TEST_DONE();
 }
 
+/* A pipe holding "n" bytes 0, 1, 2, ... and closed for writing. */
+static int
+pipe_with(size_t n)
+{
+	uint8_t	b[256];
+	int	fds[2];
+	size_t	i;
+
+	ASSERT_TRUE(n <= sizeof(b));
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)i;
+	ASSERT_INT_EQ(pipe(fds), 0);
+	ASSERT_INT_EQ(write(fds[1], b, n), (long long)n);
+	close(fds[1]);
+	return fds[0];
+}
+
+static void
+test_buf_read_fd(void)
+{
+	struct buf	*b;
+	int		 fd;
+
+	TEST_START("buf_read_fd reads to the end, in chunks, within max");
+	ASSERT_TRUE((b = buf_new(201)) != NULL);
+	fd = pipe_with(100);
+	ASSERT_INT_EQ(buf_read_fd(b, fd, 7), 0);	/* many short reads */
+	close(fd);
+	ASSERT_INT_EQ(buf_len(b), 100);
+	ASSERT_INT_EQ(buf_ptr(b)[0], 0);
+	ASSERT_INT_EQ(buf_ptr(b)[99], 99);
+	/* appends to what is there */
+	fd = pipe_with(100);
+	ASSERT_INT_EQ(buf_read_fd(b, fd, 4096), 0);
+	close(fd);
+	ASSERT_INT_EQ(buf_len(b), 200);
+	ASSERT_INT_EQ(buf_ptr(b)[100], 0);
+	buf_free(b);
+	/* more than max: refused, never more than max held */
+	ASSERT_TRUE((b = buf_new(99)) != NULL);
+	fd = pipe_with(100);
+	ASSERT_INT_EQ(buf_read_fd(b, fd, 4096), CS_ERR_TOO_LARGE);
+	close(fd);
+	ASSERT_INT_EQ(buf_len(b), 99);
+	buf_reset(b);
+	/* exactly max: full before the end is seen, refused too */
+	fd = pipe_with(99);
+	ASSERT_INT_EQ(buf_read_fd(b, fd, 4096), CS_ERR_TOO_LARGE);
+	close(fd);
+	buf_reset(b);
+	/* empty input */
+	fd = pipe_with(0);
+	ASSERT_INT_EQ(buf_read_fd(b, fd, 16), 0);
+	close(fd);
+	ASSERT_INT_EQ(buf_len(b), 0);
+	/* not a descriptor */
+	ASSERT_INT_EQ(buf_read_fd(b, -1, 16), CS_ERR_SYSTEM);
+	buf_free(b);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -176,5 +239,6 @@ main(void)
 	test_buf_put_limit();
 	test_buf_get_short();
 	test_buf_load_store();
+	test_buf_read_fd();
 	return 0;
 }
