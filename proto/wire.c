@@ -205,7 +205,8 @@ wire_case_list_ok(const Casesync__V1__CaseList *m)
 {
 	size_t	i;
 
-	if (m->n_cases > WIRE_CASES_MAX)
+	/* a page that says "more" but brings none would loop a client */
+	if (m->n_cases > WIRE_CASES_MAX || (m->more && m->n_cases == 0))
 		return 0;
 	for (i = 0; i < m->n_cases; i++)
 		if (m->cases[i] == NULL || !wire_case_info_ok(m->cases[i]))

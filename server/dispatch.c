@@ -30,20 +30,6 @@ h_sync(struct request *rq, const struct msg *m)
 }
 
 static int
-h_cases(struct request *rq, const struct msg *m)
-{
-	return cases_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
-h_transfer(struct request *rq, const struct msg *m)
-{
-	return transfer_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
 h_keys(struct request *rq, const struct msg *m)
 {
 	return keys_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
@@ -94,15 +80,15 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_CASE_MEMBER, DEVICE, h_sync, audit_case_member, 0),
 	ROUTE(MSG_CHECKPOINT_REQUEST, DEVICE, h_audit, NULL, 0),
 	ROUTE(MSG_READ_LOG_UPLOAD, DEVICE, h_audit, NULL, 0),
-	ROUTE(MSG_CASE_STATE, DEVICE, h_cases, NULL, 0),
-	ROUTE(MSG_CASE_INFO_REQUEST, DEVICE, h_cases, NULL, 0),
-	ROUTE(MSG_CASE_LIST_REQUEST, DEVICE, h_cases, NULL, 0),
-	ROUTE(MSG_TRANSFER_REQUEST, DEVICE, h_transfer, NULL, 0),
-	ROUTE(MSG_TRANSFER_DECISION, DEVICE, h_transfer, NULL, 1),
-	ROUTE(MSG_TRANSFER_LIST_REQUEST, DEVICE, h_transfer, NULL, 0),
-	ROUTE(MSG_TEAM_ASSIGN, DEVICE, h_transfer, NULL, 1),
-	ROUTE(MSG_GLASS_REQUEST, DEVICE, h_transfer, NULL, 1),
-	ROUTE(MSG_GLASS_LIST_REQUEST, DEVICE, h_transfer, NULL, 0),
+	ROUTE(MSG_CASE_STATE, DEVICE, cases_state, NULL, 0),
+	ROUTE(MSG_CASE_INFO_REQUEST, DEVICE, cases_info, NULL, 0),
+	ROUTE(MSG_CASE_LIST_REQUEST, DEVICE, cases_list, NULL, 0),
+	ROUTE(MSG_TRANSFER_REQUEST, DEVICE, transfer_request, NULL, 0),
+	ROUTE(MSG_TRANSFER_DECISION, DEVICE, transfer_decision, NULL, 1),
+	ROUTE(MSG_TRANSFER_LIST_REQUEST, DEVICE, transfer_list, NULL, 0),
+	ROUTE(MSG_TEAM_ASSIGN, DEVICE, transfer_team_assign, NULL, 1),
+	ROUTE(MSG_GLASS_REQUEST, DEVICE, transfer_glass, NULL, 1),
+	ROUTE(MSG_GLASS_LIST_REQUEST, DEVICE, glass_list, NULL, 0),
 	ROUTE(MSG_KEY_PUBLISH, DEVICE, h_keys, NULL, 0),
 	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, h_keys, NULL, 0),
 	ROUTE(MSG_KEY_GRANTS, DEVICE, h_keys, NULL, 0),
