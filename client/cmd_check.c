@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "client.h"
 #include "errors.h"
 #include "log.h"
@@ -27,7 +28,7 @@ check_run(struct vault *v, struct vault_scan *sc)
 {
 	uint8_t	b[8];
 	int64_t	now = time_now();
-	int	i, r;
+	int	r;
 
 	if ((r = vault_scan(v, sc)) != 0)
 		return r;
@@ -36,8 +37,7 @@ check_run(struct vault *v, struct vault_scan *sc)
 			vault_mark_tampered(v);
 		return vault_err(v, r);
 	}
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
+	buf_store_u64(b, (uint64_t)now);
 	return vault_err(v, vault_secret_put(v, CHECK_SECRET, b, sizeof(b)));
 }
 
@@ -58,15 +58,14 @@ cli_check_due(struct vault *v, int *ran)
 {
 	struct vault_scan	 sc;
 	uint8_t			*p = NULL;
-	size_t			 len = 0, i;
+	size_t			 len = 0;
 	uint64_t		 last = 0;
 	int			 r;
 
 	*ran = 0;
 	if ((r = vault_secret_get(v, CHECK_SECRET, &p, &len)) == 0) {
 		if (len == 8)
-			for (i = 0; i < len; i++)
-				last = last << 8 | p[i];
+			last = buf_load_u64(p);
 		vault_secret_free(p, len);
 	} else if (r != CS_ERR_NOT_FOUND)
 		return vault_err(v, r);

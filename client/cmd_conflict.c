@@ -63,15 +63,7 @@ conflict_open(struct cli *cli, struct vault **v, sqlite3 **db)
 static int
 conflict_plain(const uint8_t *p, size_t len)
 {
-	size_t	i;
-
-	if (!utf8_valid((const char *)p, len))
-		return 0;
-	for (i = 0; i < len; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f ||
-		    (p[i] == 0xc2 && i + 1 < len && p[i + 1] < 0xa0))
-			return 0;
-	return 1;
+	return utf8_text_ok((const char *)p, len);
 }
 
 /*
@@ -84,11 +76,10 @@ conflict_cat(char *dst, size_t dstlen, const uint8_t *p, size_t len,
     size_t max)
 {
 	char	vis[4 * CONFLICT_SHOW_MAX + 4];
-	size_t	n = len > max ? max : len, used = strlen(dst), room;
+	size_t	n = utf8_cut((const char *)p, len, max), used = strlen(dst);
+	size_t	room;
 	int	cut;
 
-	while (n > 0 && n < len && (p[n] & 0xc0) == 0x80)
-		n--;
 	cut = n < len;
 	if (!conflict_plain(p, n)) {
 		(void)str_vis(vis, sizeof(vis), (const char *)p,
@@ -101,9 +92,7 @@ conflict_cat(char *dst, size_t dstlen, const uint8_t *p, size_t len,
 		return;
 	room = dstlen - used - 1;
 	if (n > room) {
-		n = room > 3 ? room - 3 : 0;
-		while (n > 0 && (p[n] & 0xc0) == 0x80)
-			n--;
+		n = utf8_cut((const char *)p, n, room > 3 ? room - 3 : 0);
 		cut = 1;
 	}
 	memcpy(dst + used, p, n);

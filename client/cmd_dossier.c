@@ -680,7 +680,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 	}
 	/* new: everything is checked before the server hears of it */
 	if (frame == NULL || validate_frame(frame, &why) != 0) {
-		cli_errx("case new needs --frame DRANG|VOTS|OTS|VOOGDIJ");
+		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
 		return EXIT_USAGE;
 	}
 	if (a.val[0] == NULL) {

@@ -43,11 +43,8 @@ static void
 dossier_print_value(const uint8_t *p, size_t len, size_t max)
 {
 	char	vis[4 * 128 + 4];
-	size_t	i, n = len > max ? max : len;
+	size_t	i, n = utf8_cut((const char *)p, len, max);
 
-	/* cut on a character boundary */
-	while (n > 0 && n < len && (p[n] & 0xc0) == 0x80)
-		n--;
 	for (i = 0; i < n; i++)
 		if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f ||
 		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] < 0xa0))

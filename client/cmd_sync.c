@@ -599,8 +599,8 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 static void
 case_usage(FILE *f)
 {
-	fprintf(f, "usage: casesync case create --frame DRANG|VOTS|OTS|VOOGDIJ "
-	    "[--id UUID]\n"
+	fprintf(f, "usage: casesync case create --frame " LC_FRAME_CHOICES
+	    " [--id UUID]\n"
 	    "       casesync case member --case UUID --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]\n"
 	    "       casesync case state|info|list ... (case state --help)\n"

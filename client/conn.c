@@ -26,6 +26,7 @@
 #include "log.h"
 #include "msg_session.h"
 #include "tlsio.h"
+#include "transport.h"
 #include "util.h"
 
 struct conn {
@@ -179,7 +180,7 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	    (r = tlsio_check_pinned(c->ssl, o->pin, name, &c->ca)) != 0)
 		goto fail;
 	if (!tlsio_alpn_ok(c->ssl)) {
-		log_warnx("server did not agree on %s", WIRE_ALPN);
+		log_warnx("server did not agree on %s", CS_ALPN);
 		r = CS_ERR_PROTOCOL;
 		goto fail;
 	}
@@ -414,7 +415,7 @@ conn_welcome(struct conn *c, const char *device_id, struct msg **welcome)
 	int			r;
 
 	memset(&h, 0, sizeof(h));
-	h.protocol_version = WIRE_PROTOCOL_VERSION;
+	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_version = CONN_CLIENT_VERSION;
 	h.device_id = device_id != NULL ? device_id : "";
 	h.sync_counter = c->sync_counter;

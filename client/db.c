@@ -27,10 +27,12 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "db.h"
 #include "db_int.h"
 #include "errors.h"
 #include "log.h"
+#include "record.h"
 
 int
 db_exec(sqlite3 *db, const char *sql)
@@ -95,10 +97,10 @@ db_uuid(char out[DB_UUID_LEN + 1])
 	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	if (ms > last_ms) {
 		last_ms = ms;
-		ctr = ((uint32_t)u[6] << 8 | u[7]) & 0x7ff;
+		ctr = buf_load_u16(u + 6) & 0x7ff;
 	} else if (++ctr > 0xfff) {	/* same ms (or the clock went back) */
 		last_ms++;
-		ctr = ((uint32_t)u[6] << 8 | u[7]) & 0x7ff;
+		ctr = buf_load_u16(u + 6) & 0x7ff;
 	}
 	for (i = 0; i < 6; i++)
 		u[i] = (uint8_t)(last_ms >> (40 - 8 * i));
@@ -401,12 +403,6 @@ db_hlc_next(sqlite3 *db, uint64_t *out)
 	return db_state_set(db, "hlc", (int64_t)now);
 }
 
-int
-db_is_append_only(const char *kind)
-{
-	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
-}
-
 /*
  * Bind the record columns in DB_RECORD_COLS order at ?1..?8; a
  * statement that uses fewer (the mirror) gets only those it has.
@@ -566,30 +562,25 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 int
 db_digest(sqlite3 *db, int64_t *count, uint8_t hash[32])
 {
-	crypto_hash_sha256_state	 st;
-	sqlite3_stmt			*s = NULL;
-	uint8_t				 hdr[8];
-	int64_t				 v;
-	int				 rc, ret;
+	struct record_digest	 d;
+	sqlite3_stmt		*s = NULL;
+	const unsigned char	*id;
+	int			 rc, ret;
 
 	*count = 0;
-	crypto_hash_sha256_init(&st);
+	record_digest_init(&d);
 	if ((ret = db_prep(db, "SELECT record_id, version FROM records"
 	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = sqlite3_column_int64(s, 1);
-		for (int i = 0; i < 8; i++)
-			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
-		crypto_hash_sha256_update(&st, sqlite3_column_text(s, 0),
-		    (unsigned long long)sqlite3_column_bytes(s, 0));
-		crypto_hash_sha256_update(&st, hdr, sizeof(hdr));
-		(*count)++;
+		id = sqlite3_column_text(s, 0);
+		record_digest_add(&d, id, (size_t)sqlite3_column_bytes(s, 0),
+		    sqlite3_column_int64(s, 1));
 	}
 	if (rc != SQLITE_DONE)
 		ret = CS_ERR_DB;
 	sqlite3_finalize(s);
-	crypto_hash_sha256_final(&st, hash);
+	record_digest_final(&d, count, hash);
 	return ret;
 }
 

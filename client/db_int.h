@@ -76,7 +76,6 @@ int	db_run(sqlite3 *, const char *sql, const char *t1, int64_t i2);
 int	db_state_set(sqlite3 *, const char *key, int64_t v);
 /* Next hybrid logical clock value: milliseconds << 16 | counter. */
 int	db_hlc_next(sqlite3 *, uint64_t *out);
-int	db_is_append_only(const char *kind);
 
 /* The record as the local state / as the merge base (?1 ?4 ?5 ?7). */
 extern const char	db_upsert_record[];

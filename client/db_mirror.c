@@ -18,6 +18,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merge.h"
+#include "record.h"
 
 /* The merge base of a dirty record: the mirror body, else empty. */
 static int
@@ -176,7 +177,7 @@ db_meet(sqlite3 *db, const struct db_record *srv, size_t *nconf)
 		ret = db_take_theirs(db, srv);
 	else if (local.deleted)
 		ret = db_take_theirs(db, srv);
-	else if (srv->deleted || db_is_append_only(srv->kind))
+	else if (srv->deleted || record_append_only(srv->kind))
 		ret = db_rebase(db, &local, srv, local.body, local.body_len);
 	else if ((ret = db_merge(db, &local, srv, &merged, &mergedlen,
 	    nconf)) == 0)

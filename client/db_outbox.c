@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "log.h"
 #include "nolost.h"
+#include "record.h"
 
 /* Queue "r" (r->version = base) unless an unsent row can absorb it. */
 int
@@ -87,7 +88,7 @@ db_local_write_tx(sqlite3 *db, struct db_record *r)
 		return ret;
 	exists = ret == 0;
 	if (exists && (strcmp(cur.case_id, r->case_id) != 0 ||
-	    strcmp(cur.kind, r->kind) != 0 || db_is_append_only(r->kind))) {
+	    strcmp(cur.kind, r->kind) != 0 || record_append_only(r->kind))) {
 		ret = CS_ERR_EXISTS;
 		goto out;
 	}

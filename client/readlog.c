@@ -4,7 +4,8 @@
  *
  *   hash(n) = SHA-256(hash(n-1) || n || at || action || 0 || case_id)
  *
- * with n and at as 8-byte big-endian numbers and hash(0) all zeros.
+ * with n and at as 8-byte big-endian numbers and hash(0) all zeros
+ * (checkpoint_read_hash(), which the server checks the upload with).
  * Each row keeps its own hash and the previous one, so the checker
  * needs nothing but the rows.  Removing rows from the end keeps the
  * chain whole, so the head (last n and hash) is also kept in the vault
@@ -19,6 +20,8 @@
 
 #include <sodium.h>
 
+#include "buf.h"
+#include "checkpoint.h"
 #include "db.h"
 #include "errors.h"
 #include "log.h"
@@ -32,35 +35,6 @@ int
 readlog_init(sqlite3 *db)
 {
 	return db_init(db);	/* the tables are db_schema.c's */
-}
-
-static void
-readlog_put64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static void
-readlog_hash(const uint8_t prev[32], int64_t n, int64_t at,
-    const char *action, const char *case_id, uint8_t out[32])
-{
-	crypto_hash_sha256_state	h;
-	uint8_t				num[16], zero = 0;
-
-	readlog_put64(num, (uint64_t)n);
-	readlog_put64(num + 8, (uint64_t)at);
-	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, prev, 32);
-	crypto_hash_sha256_update(&h, num, sizeof(num));
-	crypto_hash_sha256_update(&h, (const uint8_t *)action,
-	    strlen(action));
-	crypto_hash_sha256_update(&h, &zero, 1);
-	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
-	    strlen(case_id));
-	crypto_hash_sha256_final(&h, out);
 }
 
 /* The last entry: *n = 0 if there is none (or no table yet). */
@@ -102,8 +76,8 @@ readlog_head_get(sqlite3 *db, int *have, int64_t *n, uint8_t hash[32])
 {
 	sqlite3_stmt	*s = NULL;
 	const uint8_t	*p;
-	uint64_t	 v = 0;
-	int		 i, rc, r = CS_ERR_DB;
+	uint64_t	 v;
+	int		 rc, r = CS_ERR_DB;
 
 	*have = 0;
 	*n = 0;
@@ -118,9 +92,7 @@ readlog_head_get(sqlite3 *db, int *have, int64_t *n, uint8_t hash[32])
 			r = CS_ERR_TAMPERED;
 			goto out;
 		}
-		for (i = 0; i < 8; i++)
-			v = v << 8 | p[i];
-		if (v > INT64_MAX) {
+		if ((v = buf_load_u64(p)) > INT64_MAX) {
 			r = CS_ERR_TAMPERED;
 			goto out;
 		}
@@ -142,7 +114,7 @@ readlog_head_put(sqlite3 *db, int64_t n, const uint8_t hash[32])
 	uint8_t		 v[READLOG_HEAD_LEN];
 	int		 r = CS_ERR_DB;
 
-	readlog_put64(v, (uint64_t)n);
+	buf_store_u64(v, (uint64_t)n);
 	memcpy(v + 8, hash, 32);
 	if (sqlite3_prepare_v2(db, "INSERT INTO vault_secret(name, value)"
 	    " VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2", -1,
@@ -247,7 +219,7 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 		goto out;
 	sqlite3_finalize(s);
 	s = NULL;
-	readlog_hash(prev, n, at, action, case_id, hash);
+	checkpoint_read_hash(prev, (uint64_t)n, at, action, case_id, hash);
 	if (sqlite3_prepare_v2(db, "INSERT INTO read_log(n, at, action,"
 	    " case_id, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s,
 	    NULL) != SQLITE_OK ||
@@ -309,7 +281,8 @@ readlog_print(sqlite3 *db, int json)
 			break;
 		}
 		memcpy(prev, sqlite3_column_blob(s, 4), 32);
-		readlog_hash(prev, n, at, action, case_id, want);
+		checkpoint_read_hash(prev, (uint64_t)n, at, action, case_id,
+		    want);
 		if (memcmp(want, sqlite3_column_blob(s, 5), 32) != 0) {
 			r = CS_ERR_TAMPERED;
 			break;

@@ -9,6 +9,7 @@
 
 #include "body.h"
 #include "errors.h"
+#include "lifecycle.h"
 #include "schema.h"
 #include "validate.h"
 #include "wire.h"
@@ -35,7 +36,7 @@ static const struct schema_field person_fields[] = {
 };
 
 static const struct schema_field measure_fields[] = {
-	{ "type", SCHEMA_CHOICE, 1, "VOTS|OTS|VOOGDIJ" },
+	{ "type", SCHEMA_CHOICE, 1, LC_MEASURE_CHOICES },
 	{ "child", SCHEMA_REF, 1, NULL },
 	{ "court", SCHEMA_TEXT, 1, NULL },
 	{ "decision_date", SCHEMA_DATE, 1, NULL },

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "synccount.h"
@@ -28,7 +29,7 @@ static int
 synccount_read(struct vault *v, uint64_t *n)
 {
 	uint8_t	*p = NULL;
-	size_t	 len = 0, i;
+	size_t	 len = 0;
 	int	 r;
 
 	*n = 0;
@@ -38,8 +39,7 @@ synccount_read(struct vault *v, uint64_t *n)
 		vault_secret_free(p, len);
 		return CS_ERR_FORMAT;
 	}
-	for (i = 0; i < len; i++)
-		*n = *n << 8 | p[i];
+	*n = buf_load_u64(p);
 	vault_secret_free(p, len);
 	return 0;
 }
@@ -51,11 +51,9 @@ synccount_write(struct vault *v, uint64_t n)
 	const struct timespec	step = { 0, SYNCCOUNT_STEP_MS * 1000000L };
 	uint8_t			b[8];
 	unsigned		waited = 0;
-	size_t			i;
 	int			r;
 
-	for (i = 0; i < sizeof(b); i++)
-		b[i] = (uint8_t)(n >> (56 - 8 * i));
+	buf_store_u64(b, n);
 	for (;;) {
 		r = vault_secret_put(v, SYNCCOUNT_SECRET, b, sizeof(b));
 		if (r == 0 || (sqlite3_errcode(vault_db(v)) != SQLITE_BUSY &&

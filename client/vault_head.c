@@ -44,6 +44,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
@@ -148,22 +149,6 @@ head_mac(const struct vault_keys *k, const uint8_t *p, size_t len,
 	sodium_memzero(key, sizeof(key));
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The tag of page "pgno" as it is in the file: 0, 1 (beyond the end). */
 static int
 head_file_tag(sqlite3_file *real, uint32_t pgsz, uint32_t pgno,
@@ -242,12 +227,12 @@ head_load(struct vault_head *h, const struct vault_keys *k,
 	    read(fd, b, (size_t)st.st_size) != (ssize_t)st.st_size)
 		goto bad;
 	len = (size_t)st.st_size;
-	n = get32(b + 28);
+	n = buf_load_u32(b + 28);
 	/* exact size, our magic, id and page size, and the MAC */
 	if (len - HEAD_HDR - HEAD_MAC != (size_t)n * HEAD_TAG ||
 	    memcmp(b, HEAD_MAGIC, 8) != 0 ||
 	    memcmp(b + 8, k->dbid, VAULT_DBID_LEN) != 0 ||
-	    get32(b + 24) != k->pgsz)
+	    buf_load_u32(b + 24) != k->pgsz)
 		goto bad;
 	head_mac(k, b, len - HEAD_MAC, mac);
 	if (sodium_memcmp(mac, b + len - HEAD_MAC, HEAD_MAC) != 0 ||
@@ -280,8 +265,8 @@ head_store(struct vault_head *h, const struct vault_keys *k)
 		return -1;
 	memcpy(b, HEAD_MAGIC, 8);
 	memcpy(b + 8, k->dbid, VAULT_DBID_LEN);
-	put32(b + 24, k->pgsz);
-	put32(b + 28, h->n);
+	buf_store_u32(b + 24, k->pgsz);
+	buf_store_u32(b + 28, h->n);
 	if (h->n > 0)
 		memcpy(b + HEAD_HDR, h->tags, (size_t)h->n * HEAD_TAG);
 	head_mac(k, b, len - HEAD_MAC, b + len - HEAD_MAC);

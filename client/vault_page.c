@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "util.h"
@@ -25,13 +26,6 @@
 static const uint8_t	 jrn_magic[8] = {
 	0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7
 };
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 static int
 all_zero(const uint8_t *p, size_t n)
@@ -70,15 +64,6 @@ vf_tampered(const struct vfile *f, uint32_t pgno)
 	return SQLITE_IOERR_DATA;
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /*
  * AD = database id, file type, page number, and for a WAL frame its
  * commit size ("ntrunc", 0 elsewhere).  Not the frame's salts: SQLite
@@ -91,8 +76,8 @@ vf_ad(const struct vault_keys *keys, int type, uint8_t ad[AD_LEN],
 {
 	memcpy(ad, keys->dbid, VAULT_DBID_LEN);
 	ad[VAULT_DBID_LEN] = (uint8_t)type;
-	put32(ad + VAULT_DBID_LEN + 1, pgno);
-	put32(ad + VAULT_DBID_LEN + 5, ntrunc);
+	buf_store_u32(ad + VAULT_DBID_LEN + 1, pgno);
+	buf_store_u32(ad + VAULT_DBID_LEN + 5, ntrunc);
 }
 
 /*
@@ -110,7 +95,7 @@ vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
 		return 0;
 	}
 	if (pgno == 1) {
-		ps = (uint32_t)p[16] << 8 | p[17];
+		ps = buf_load_u16(p + 16);
 		if (ps == 1)
 			ps = 65536;
 		if (p[20] != VAULT_RESERVE || ps != f->pgsz) {
@@ -261,7 +246,7 @@ main_hdr_pages(struct vfile *f)
 	if (rc == SQLITE_IOERR_SHORT_READ && all_zero(p, f->pgsz))
 		n = 0;
 	else if (rc == SQLITE_OK && vf_open_page(f, p, 1, 0) == 0)
-		n = be32(p + 28);
+		n = buf_load_u32(p + 28);
 	free(p);
 	return n;
 }
@@ -382,13 +367,14 @@ wal_committed_after(struct vfile *f, sqlite3_int64 i,
 		if (vf_real_read(f, h, sizeof(h), wal_frame_off(f, j)) !=
 		    SQLITE_OK)
 			break;
-		if (memcmp(h + 8, salts, 8) != 0 || be32(h + 4) == 0)
+		if (memcmp(h + 8, salts, 8) != 0 || buf_load_u32(h + 4) == 0)
 			continue;
 		rc = vf_real_read(f, p, (int)f->pgsz,
 		    wal_frame_off(f, j) + WAL_FHDR_LEN);
 		if (rc != SQLITE_OK)
 			break;
-		if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0)
+		if (vf_open_page(f, p, buf_load_u32(h),
+		    buf_load_u32(h + 4)) == 0)
 			found = 1;
 	}
 	free(p);
@@ -407,7 +393,7 @@ wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
 	uint8_t	whdr[WAL_HDR_LEN];
 	int	r;
 
-	if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0) {
+	if (vf_open_page(f, p, buf_load_u32(h), buf_load_u32(h + 4)) == 0) {
 		/*
 		 * Salts are not in the AD.  In recovery, a frame with other
 		 * salts than the WAL header's ends the log; fine after the
@@ -417,24 +403,24 @@ wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
 		if (!recovery || all_zero(h + 8, 8))
 			return SQLITE_OK;
 		if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
-			return vf_tampered(f, be32(h));
+			return vf_tampered(f, buf_load_u32(h));
 		if (memcmp(whdr + 16, h + 8, 8) == 0)
 			return SQLITE_OK;
 		if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
 			return SQLITE_IOERR_NOMEM;
-		return r > 0 ? vf_tampered(f, be32(h)) : SQLITE_OK;
+		return r > 0 ? vf_tampered(f, buf_load_u32(h)) : SQLITE_OK;
 	}
 	if (all_zero(h, WAL_FHDR_LEN))
 		return SQLITE_OK;	/* never written: zeros, as SQLite wants */
 	/* SQLite validated this frame when it read the log: changed since. */
 	if (!recovery)
-		return vf_tampered(f, be32(h));
+		return vf_tampered(f, buf_load_u32(h));
 	if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
-		return vf_tampered(f, be32(h));
+		return vf_tampered(f, buf_load_u32(h));
 	if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
 		return SQLITE_IOERR_NOMEM;
 	if (r > 0)
-		return vf_tampered(f, be32(h));
+		return vf_tampered(f, buf_load_u32(h));
 	log_info("vault: dropping a torn WAL frame after the last commit");
 	return SQLITE_OK;	/* zeros: SQLite's checksum ends the log here */
 }
@@ -517,7 +503,7 @@ wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	int		 rc;
 
 	if (off == 0 && amt == WAL_HDR_LEN) {
-		if (be32(buf + 8) != f->pgsz) {
+		if (buf_load_u32(buf + 8) != f->pgsz) {
 			log_warnx("vault: WAL page size is not ours");
 			return SQLITE_IOERR_WRITE;
 		}
@@ -545,10 +531,11 @@ wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 			    SQLITE_IOERR_WRITE : rc;
 		hp = h;
 	}
-	if (be32(hp) == 0 || !vf_plain_ok(f, buf, be32(hp)))
+	if (buf_load_u32(hp) == 0 || !vf_plain_ok(f, buf, buf_load_u32(hp)))
 		return SQLITE_IOERR_WRITE;
 	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, be32(hp), be32(hp + 4))) != SQLITE_OK)
+	if ((rc = vf_seal(f, f->pg, buf_load_u32(hp),
+	    buf_load_u32(hp + 4))) != SQLITE_OK)
 		return rc;
 	return vf_real_write(f, f->pg, amt, off);
  bad:
@@ -574,7 +561,7 @@ jrn_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 
 	if (amt == 4) {
 		f->w4_off = off;
-		f->w4 = be32(buf);
+		f->w4 = buf_load_u32(buf);
 		return vf_real_write(f, buf, amt, off);
 	}
 	if ((uint32_t)amt != f->pgsz || f->w4_off < 0 ||
@@ -598,7 +585,7 @@ jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	rc = vf_real_read(f, buf, amt, off);
 	if (amt == 4 && rc == SQLITE_OK) {
 		f->r4_off = off;
-		f->r4 = be32(buf);
+		f->r4 = buf_load_u32(buf);
 	}
 	if ((uint32_t)amt != f->pgsz || off < 4 || rc != SQLITE_OK)
 		return rc;	/* a short read ends playback: zeros are fine */
@@ -607,7 +594,7 @@ jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	else {
 		if ((rc = vf_real_read(f, b4, 4, off - 4)) != SQLITE_OK)
 			return rc;
-		pgno = be32(b4);
+		pgno = buf_load_u32(b4);
 	}
 	/* Records within nRec were synced before the database was
 	 * touched (synchronous=FULL), so a bad one is not a torn write. */

@@ -34,6 +34,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "log.h"
 #include "vault.h"
@@ -43,13 +44,6 @@
 #define SCAN_PAUSE_MS	20
 #define WAL_HDR_LEN	32
 #define WAL_FHDR_LEN	24
-
-static uint32_t
-scan_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 static void
 scan_pause(void)
@@ -144,9 +138,9 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 		if ((r = scan_read(fd, p, WAL_FHDR_LEN + k->pgsz, off)) != 0)
 			return r < 0 ? r : 1;
 		cur = memcmp(fh + 8, hdr + 16, 8) == 0;
-		ok = vault_page_open(k, 2, pg, k->pgsz, scan_be32(fh),
-		    scan_be32(fh + 4)) == 0;
-		if (cur && ok && scan_be32(fh + 4) != 0)
+		ok = vault_page_open(k, 2, pg, k->pgsz, buf_load_u32(fh),
+		    buf_load_u32(fh + 4)) == 0;
+		if (cur && ok && buf_load_u32(fh + 4) != 0)
 			last = i + 1;		/* frames 0 .. i committed */
 	}
 	/* second pass: everything before it must be of this generation
@@ -158,7 +152,7 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 		cur = memcmp(fh + 8, hdr + 16, 8) == 0;
 		if (i < last) {
 			if (!cur || vault_page_open(k, 2, pg, k->pgsz,
-			    scan_be32(fh), scan_be32(fh + 4)) != 0)
+			    buf_load_u32(fh), buf_load_u32(fh + 4)) != 0)
 				break;
 			frames++;
 		} else
@@ -171,7 +165,7 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 	if (i < nframes && i < last) {
 		log_warnx("vault: check: WAL frame %llu (page %u) %s, before "
 		    "a later commit: database damaged or tampered",
-		    (unsigned long long)i + 1, scan_be32(fh),
+		    (unsigned long long)i + 1, buf_load_u32(fh),
 		    cur ? "failed authentication" :
 		    "is of another WAL generation");
 		return CS_ERR_TAMPERED;

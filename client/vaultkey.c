@@ -69,26 +69,6 @@
 #define KF_OPS_MAX	(4 * (uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE)
 #define KF_MEM_MAX	((uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE)
 
-static void
-put_be(uint8_t *p, uint64_t v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t
-get_be(const uint8_t *p, size_t n)
-{
-	uint64_t	v = 0;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int
 kf_path(char *dst, size_t len, const char *dir, const char *name)
 {
@@ -170,11 +150,11 @@ kf_wrap(uint8_t *kf, const uint8_t *dbkey, const uint8_t *dbid,
 	kf_params(&ops, &mem);
 	memset(kf, 0, KF_LEN);
 	memcpy(kf, KF_MAGIC, KF_MAGIC_LEN);
-	put_be(kf + KF_OFF_VERSION, KF_VERSION, 2);
-	put_be(kf + KF_OFF_ALG, crypto_pwhash_ALG_ARGON2ID13, 2);
-	put_be(kf + KF_OFF_PGSZ, pgsz, 4);
-	put_be(kf + KF_OFF_OPS, ops, 8);
-	put_be(kf + KF_OFF_MEM, mem, 8);
+	buf_store_u16(kf + KF_OFF_VERSION, KF_VERSION);
+	buf_store_u16(kf + KF_OFF_ALG, crypto_pwhash_ALG_ARGON2ID13);
+	buf_store_u32(kf + KF_OFF_PGSZ, pgsz);
+	buf_store_u64(kf + KF_OFF_OPS, ops);
+	buf_store_u64(kf + KF_OFF_MEM, mem);
 	randombytes_buf(kf + KF_OFF_SALT, crypto_pwhash_SALTBYTES);
 	memcpy(kf + KF_OFF_DBID, dbid, VAULT_DBID_LEN);
 	randombytes_buf(kf + KF_OFF_NONCE,
@@ -214,11 +194,11 @@ kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
 		    "bad magic");
 		return CS_ERR_FORMAT;
 	}
-	ops = get_be(p + KF_OFF_OPS, 8);
-	mem = get_be(p + KF_OFF_MEM, 8);
-	ps = get_be(p + KF_OFF_PGSZ, 4);
-	if (get_be(p + KF_OFF_VERSION, 2) != KF_VERSION ||
-	    get_be(p + KF_OFF_ALG, 2) != crypto_pwhash_ALG_ARGON2ID13 ||
+	ops = buf_load_u64(p + KF_OFF_OPS);
+	mem = buf_load_u64(p + KF_OFF_MEM);
+	ps = buf_load_u32(p + KF_OFF_PGSZ);
+	if (buf_load_u16(p + KF_OFF_VERSION) != KF_VERSION ||
+	    buf_load_u16(p + KF_OFF_ALG) != crypto_pwhash_ALG_ARGON2ID13 ||
 	    ops < crypto_pwhash_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
 	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > KF_MEM_MAX ||
 	    ps < 1024 || ps > 65536 || (ps & (ps - 1)) != 0) {

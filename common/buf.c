@@ -2,8 +2,10 @@
 /*
  * buf.c - bounded, lazily grown byte buffers (see buf.h).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -186,4 +188,95 @@ buf_swap_mem(struct buf *a, struct buf *b)
 	b->data = p;
 	b->cap = cap;
 	a->off = a->len = b->off = b->len = 0;
+}
+
+int
+buf_read_fd(struct buf *b, int fd, size_t chunk)
+{
+	uint8_t	*p;
+	size_t	 room;
+	ssize_t	 n;
+
+	for (;;) {
+		if ((room = buf_space(b, chunk, &p)) == 0)
+			return CS_ERR_TOO_LARGE;
+		if ((n = read(fd, p, room)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return CS_ERR_SYSTEM;
+		}
+		if (n == 0)
+			return 0;
+		buf_commit(b, (size_t)n);
+	}
+}
+
+int
+buf_put_u16(struct buf *b, uint16_t v)
+{
+	uint8_t	p[2];
+
+	buf_store_u16(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+int
+buf_put_u32(struct buf *b, uint32_t v)
+{
+	uint8_t	p[4];
+
+	buf_store_u32(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+int
+buf_put_u64(struct buf *b, uint64_t v)
+{
+	uint8_t	p[8];
+
+	buf_store_u64(p, v);
+	return buf_put(b, p, sizeof(p));
+}
+
+/*
+ * Consume n bytes and point at them (still in place: a consume never
+ * moves memory), or NULL with nothing consumed if fewer are unread.
+ */
+static const uint8_t *
+buf_take(struct buf *b, size_t n)
+{
+	const uint8_t	*p;
+
+	if (buf_len(b) < n)
+		return NULL;
+	p = buf_ptr(b);
+	buf_consume(b, n);
+	return p;
+}
+
+int
+buf_get_u16(struct buf *b, uint16_t *v)
+{
+	const uint8_t	*p = buf_take(b, 2);
+
+	*v = p != NULL ? buf_load_u16(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
+}
+
+int
+buf_get_u32(struct buf *b, uint32_t *v)
+{
+	const uint8_t	*p = buf_take(b, 4);
+
+	*v = p != NULL ? buf_load_u32(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
+}
+
+int
+buf_get_u64(struct buf *b, uint64_t *v)
+{
+	const uint8_t	*p = buf_take(b, 8);
+
+	*v = p != NULL ? buf_load_u64(p) : 0;
+	return p != NULL ? 0 : CS_ERR_INCOMPLETE;
 }

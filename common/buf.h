@@ -44,5 +44,72 @@ size_t		 buf_cap(const struct buf *);	/* bytes allocated */
  * A no-op unless both are empty and each memory fits the other's limit.
  */
 void		 buf_swap_mem(struct buf *, struct buf *);
+/*
+ * Append what "fd" gives until end of file, at most "chunk" bytes a
+ * read (EINTR retried): 0, CS_ERR_TOO_LARGE once the buffer is full
+ * (even at end of file: the caller cannot tell it was the end), or
+ * CS_ERR_SYSTEM with errno set.
+ */
+int		 buf_read_fd(struct buf *, int fd, size_t chunk);
+
+/*
+ * Big-endian integers (OpenSSH sshbuf style).  buf_put_u*() append one
+ * like buf_put(): CS_ERR_TOO_LARGE, nothing appended, if it would pass
+ * max.  buf_get_u*() take one off the front: CS_ERR_INCOMPLETE, nothing
+ * consumed and *v = 0, if fewer bytes are unread.
+ */
+int		 buf_put_u16(struct buf *, uint16_t);
+int		 buf_put_u32(struct buf *, uint32_t);
+int		 buf_put_u64(struct buf *, uint64_t);
+int		 buf_get_u16(struct buf *, uint16_t *v);
+int		 buf_get_u32(struct buf *, uint32_t *v);
+int		 buf_get_u64(struct buf *, uint64_t *v);
+
+/*
+ * The same on plain byte arrays, for fixed layouts (headers, signed
+ * messages, hash inputs) where no buf is involved: the caller has
+ * checked that 2, 4 or 8 bytes are there.
+ */
+static inline uint16_t
+buf_load_u16(const uint8_t *p)
+{
+	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+buf_load_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static inline uint64_t
+buf_load_u64(const uint8_t *p)
+{
+	return (uint64_t)buf_load_u32(p) << 32 | buf_load_u32(p + 4);
+}
+
+static inline void
+buf_store_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+buf_store_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void
+buf_store_u64(uint8_t *p, uint64_t v)
+{
+	buf_store_u32(p, (uint32_t)(v >> 32));
+	buf_store_u32(p + 4, (uint32_t)v);
+}
 
 #endif /* BUF_H */

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * checkpoint.c - the message an audit checkpoint signature covers, and
- * its verification; and the read-log head a device signs (see
- * checkpoint.h, docs/AUDIT.md).
+ * its verification; the read-log head a device signs and the chain hash
+ * of its entries (see checkpoint.h, docs/AUDIT.md).
  */
 #include <string.h>
 
 #include <sodium.h>
 
+#include "buf.h"
 #include "checkpoint.h"
 #include "errors.h"
 
@@ -18,24 +19,15 @@
 _Static_assert(sizeof(CHECKPOINT_RESTORE_DOMAIN) - 1 <= 32,
     "the restore domain fits its 32 bytes");
 
-static void
-checkpoint_put_u64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 void
 checkpoint_message(uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
     int64_t time, uint8_t msg[CHECKPOINT_MSG_LEN])
 {
 	memset(msg, 0, 32);
 	memcpy(msg, CHECKPOINT_DOMAIN, sizeof(CHECKPOINT_DOMAIN) - 1);
-	checkpoint_put_u64(msg + 32, size);
+	buf_store_u64(msg + 32, size);
 	memcpy(msg + 40, root, MERKLE_HASH_LEN);
-	checkpoint_put_u64(msg + 40 + MERKLE_HASH_LEN, (uint64_t)time);
+	buf_store_u64(msg + 40 + MERKLE_HASH_LEN, (uint64_t)time);
 }
 
 void
@@ -44,8 +36,29 @@ checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 {
 	memset(msg, 0, 32);
 	memcpy(msg, CHECKPOINT_READ_DOMAIN, sizeof(CHECKPOINT_READ_DOMAIN) - 1);
-	checkpoint_put_u64(msg + 32, n);
+	buf_store_u64(msg + 32, n);
 	memcpy(msg + 40, hash, MERKLE_HASH_LEN);
+}
+
+void
+checkpoint_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n,
+    int64_t at, const char *action, const char *case_id,
+    uint8_t out[MERKLE_HASH_LEN])
+{
+	crypto_hash_sha256_state	h;
+	uint8_t				num[16], zero = 0;
+
+	buf_store_u64(num, n);
+	buf_store_u64(num + 8, (uint64_t)at);
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, prev, MERKLE_HASH_LEN);
+	crypto_hash_sha256_update(&h, num, sizeof(num));
+	crypto_hash_sha256_update(&h, (const uint8_t *)action,
+	    strlen(action));
+	crypto_hash_sha256_update(&h, &zero, 1);
+	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
+	    strlen(case_id));
+	crypto_hash_sha256_final(&h, out);
 }
 
 int
@@ -71,18 +84,18 @@ checkpoint_restore_message(const struct checkpoint_restore *r,
 	memcpy(p, CHECKPOINT_RESTORE_DOMAIN,
 	    sizeof(CHECKPOINT_RESTORE_DOMAIN) - 1);
 	p += 32;
-	checkpoint_put_u64(p, r->generation);
-	checkpoint_put_u64(p + 8, (uint64_t)r->backup_time);
-	checkpoint_put_u64(p + 16, r->backup_size);
+	buf_store_u64(p, r->generation);
+	buf_store_u64(p + 8, (uint64_t)r->backup_time);
+	buf_store_u64(p + 16, r->backup_size);
 	p += 24;
 	memcpy(p, r->backup_root, MERKLE_HASH_LEN);
 	p += MERKLE_HASH_LEN;
-	checkpoint_put_u64(p, r->old_size);
+	buf_store_u64(p, r->old_size);
 	p += 8;
 	memcpy(p, r->old_root, MERKLE_HASH_LEN);
 	p += MERKLE_HASH_LEN;
-	checkpoint_put_u64(p, (uint64_t)r->restored_at);
-	checkpoint_put_u64(p + 8, r->restore_seq);
+	buf_store_u64(p, (uint64_t)r->restored_at);
+	buf_store_u64(p + 8, r->restore_seq);
 }
 
 int

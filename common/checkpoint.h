@@ -37,6 +37,20 @@ void	checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 	    uint8_t msg[CHECKPOINT_READ_HEAD_LEN]);
 
 /*
+ * The chain hash of read-log entry "n", as the laptop (client/readlog.c)
+ * writes it and the server (audit_sync.c) checks it:
+ *
+ *   SHA-256(prev || n || at || action || 0x00 || case_id)
+ *
+ * n and at as 8-byte big-endian numbers, "prev" the hash of entry
+ * n - 1 (all zeros before the first).  "action" and "case_id" are
+ * NUL-terminated; their terminators are not hashed.
+ */
+void	checkpoint_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n,
+	    int64_t at, const char *action, const char *case_id,
+	    uint8_t out[MERKLE_HASH_LEN]);
+
+/*
  * A server restore (docs/AUDIT.md, "Restore"), as the audit key signs
  * it: the restored run's generation, the backup (when taken, its log's
  * size and root), the log it replaced (size and root; 0 and zeros when

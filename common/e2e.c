@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "buf.h"
 #include "e2e.h"
 #include "errors.h"
 #include "log.h"
@@ -138,20 +139,8 @@ e2e_msg_u32(struct e2e_msg *m, uint32_t v)
 {
 	uint8_t	b[4];
 
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
+	buf_store_u32(b, v);
 	e2e_msg_put(m, b, sizeof(b));
-}
-
-static void
-e2e_put_u64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
 static void
@@ -159,7 +148,7 @@ e2e_msg_u64(struct e2e_msg *m, uint64_t v)
 {
 	uint8_t	b[8];
 
-	e2e_put_u64(b, v);
+	buf_store_u64(b, v);
 	e2e_msg_put(m, b, sizeof(b));
 }
 
@@ -187,16 +176,6 @@ e2e_msg_str(struct e2e_msg *m, const char *s)
 	e2e_msg_put(m, s, len);
 }
 
-static uint64_t
-e2e_get_u64(const uint8_t *p)
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 
 int
@@ -609,8 +588,8 @@ e2e_backup_seal(const struct e2e_userkeys *k, const char *user,
 		goto out;
 	memcpy(out, E2E_BACKUP_MAGIC, E2E_BACKUP_OFF_VERSION);
 	out[E2E_BACKUP_OFF_VERSION] = E2E_BACKUP_VERSION;
-	e2e_put_u64(out + E2E_BACKUP_OFF_OPS, opslimit);
-	e2e_put_u64(out + E2E_BACKUP_OFF_MEM, (uint64_t)memlimit);
+	buf_store_u64(out + E2E_BACKUP_OFF_OPS, opslimit);
+	buf_store_u64(out + E2E_BACKUP_OFF_MEM, (uint64_t)memlimit);
 	randombytes_buf(out + E2E_BACKUP_OFF_SALT, crypto_pwhash_SALTBYTES);
 	randombytes_buf(out + E2E_BACKUP_OFF_NONCE, E2E_NONCE_LEN);
 	if ((r = e2e_backup_ad(out, user, ad, &adlen)) != 0)
@@ -661,8 +640,8 @@ e2e_backup_open(const uint8_t *blob, size_t len, const char *user,
 	    memcmp(blob, E2E_BACKUP_MAGIC, E2E_BACKUP_OFF_VERSION) != 0 ||
 	    blob[E2E_BACKUP_OFF_VERSION] != E2E_BACKUP_VERSION)
 		goto out;
-	ops = e2e_get_u64(blob + E2E_BACKUP_OFF_OPS);
-	mem = e2e_get_u64(blob + E2E_BACKUP_OFF_MEM);
+	ops = buf_load_u64(blob + E2E_BACKUP_OFF_OPS);
+	mem = buf_load_u64(blob + E2E_BACKUP_OFF_MEM);
 	if (!e2e_backup_params_ok(ops, mem))
 		goto out;
 	if ((r = e2e_backup_ad(blob, user, ad, &adlen)) != 0)

@@ -18,8 +18,7 @@ frame_peek_len(const struct buf *in, uint32_t *lenp)
 	if (buf_len(in) < FRAME_HDR_LEN)
 		return CS_ERR_INCOMPLETE;
 	p = buf_ptr(in);
-	*lenp = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	*lenp = buf_load_u32(p);
 	return 0;
 }
 
@@ -50,10 +49,7 @@ frame_get(struct buf *in, size_t max, const uint8_t **payload, size_t *lenp)
 void
 frame_hdr(uint8_t hdr[FRAME_HDR_LEN], uint32_t len)
 {
-	hdr[0] = len >> 24;
-	hdr[1] = len >> 16;
-	hdr[2] = len >> 8;
-	hdr[3] = len;
+	buf_store_u32(hdr, len);
 }
 
 int

@@ -66,6 +66,14 @@ enum lc_frame {
 	LC_NFRAMES
 };
 
+/*
+ * The frames' names (lc_frame_name) as one "a|b" string for usage text
+ * and choice lists, and those of the frames a court measure has (a
+ * measure record's type); test_lifecycle checks both against the table.
+ */
+#define LC_FRAME_CHOICES	"DRANG|VOTS|OTS|VOOGDIJ"
+#define LC_MEASURE_CHOICES	"VOTS|OTS|VOOGDIJ"
+
 /* The server-visible lifecycle metadata of one case. */
 struct lc_case {
 	enum lc_frame	frame;

@@ -10,13 +10,14 @@
 #include "errors.h"
 #include "log.h"
 #include "tlsio.h"
-#include "wire.h"
+#include "transport.h"
 
 /* Key exchange groups, both sides, in order of preference. */
 #define TLSIO_GROUPS	"X25519:P-256"
 
 /* ALPN wire form: length-prefixed protocol names. */
-static const unsigned char	tlsio_alpn[] = "\x0a" WIRE_ALPN;
+static const unsigned char	tlsio_alpn[] = "\x0a" CS_ALPN;
+_Static_assert(sizeof(CS_ALPN) - 1 == 0x0a, "the ALPN length prefix");
 
 static int
 tlsio_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,

@@ -155,9 +155,6 @@ file_read(const char *path, size_t max, struct buf **out)
 {
 	struct buf	*b = NULL;
 	struct stat	 st;
-	uint8_t		*p;
-	ssize_t		 n;
-	size_t		 room;
 	int		 fd, r = CS_ERR_SYSTEM;
 
 	*out = NULL;
@@ -177,20 +174,9 @@ file_read(const char *path, size_t max, struct buf **out)
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	for (;;) {
-		if ((room = buf_space(b, 4096, &p)) == 0) {
-			r = CS_ERR_TOO_LARGE;	/* grew while we read */
-			goto out;
-		}
-		if ((n = read(fd, p, room)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		buf_commit(b, (size_t)n);
-	}
+	/* CS_ERR_TOO_LARGE: it grew while we read */
+	if ((r = buf_read_fd(b, fd, 4096)) != 0)
+		goto out;
 	*out = b;
 	b = NULL;	/* transferred */
 	r = 0;
@@ -296,41 +282,89 @@ time_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+enum utf8_err
+utf8_next(const char *s, size_t len, uint32_t *cp, size_t *n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 v, min;
+	size_t			 k;
+
+	*cp = 0;
+	*n = 1;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return UTF8_OK;
+	}
+	if ((p[0] & 0xe0) == 0xc0) {
+		*n = 2;
+		v = p[0] & 0x1f;
+		min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		*n = 3;
+		v = p[0] & 0x0f;
+		min = 0x800;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		*n = 4;
+		v = p[0] & 0x07;
+		min = 0x10000;
+	} else
+		return UTF8_BAD_LEAD;
+	if (len < *n)
+		return UTF8_SHORT;
+	for (k = 1; k < *n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return UTF8_SHORT;
+		v = v << 6 | (p[k] & 0x3f);
+	}
+	if (v < min)
+		return UTF8_OVERLONG;
+	if (v >= 0xd800 && v <= 0xdfff)
+		return UTF8_SURROGATE;
+	if (v > 0x10ffff)
+		return UTF8_RANGE;
+	*cp = v;
+	return UTF8_OK;
+}
+
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
-	uint32_t		 cp;
+	uint32_t	cp;
+	size_t		i, n;
 
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((p[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = p[i] & 0x1f;
-		} else if ((p[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = p[i] & 0x0f;
-		} else if ((p[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = p[i] & 0x07;
-		} else
+	for (i = 0; i < len; i += n)
+		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK)
 			return 0;
-		if (len - i - 1 < n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
 	return 1;
+}
+
+int
+utf8_is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+int
+utf8_text_ok(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		i, n;
+
+	for (i = 0; i < len; i += n)
+		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK ||
+		    utf8_is_control(cp))
+			return 0;
+	return 1;
+}
+
+size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (len <= max)
+		return len;
+	while (max > 0 && (p[max] & 0xc0) == 0x80)
+		max--;
+	return max;
 }

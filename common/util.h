@@ -54,8 +54,36 @@ int	file_read(const char *path, size_t max, struct buf **out);
 int	file_write_atomic(const char *path, const void *p, size_t len,
 	    int mode, int excl);
 
-/* 1 if "len" bytes of "s" are valid UTF-8 (no overlongs, no surrogates). */
+/*
+ * UTF-8, strict (RFC 3629): the one decoder every module uses.
+ *
+ * utf8_next() decodes the character at s[0..len), len > 0: UTF8_OK with
+ * *cp and its length *n (1..4), or what is wrong (*n as far as the lead
+ * byte says, *cp 0).  Overlong forms, surrogates (U+D800..U+DFFF) and
+ * anything above U+10FFFF are errors.
+ */
+enum utf8_err {
+	UTF8_OK = 0,
+	UTF8_BAD_LEAD,		/* a byte that cannot start a character */
+	UTF8_SHORT,		/* cut short: too few continuation bytes */
+	UTF8_OVERLONG,
+	UTF8_SURROGATE,
+	UTF8_RANGE		/* beyond U+10FFFF */
+};
+enum utf8_err	utf8_next(const char *s, size_t len, uint32_t *cp,
+		    size_t *n);
+/* 1 if "len" bytes of "s" are valid UTF-8. */
 int	utf8_valid(const char *s, size_t len);
+/* 1 for a control character: C0, DEL or C1 (U+0080..U+009F). */
+int	utf8_is_control(uint32_t cp);
+/* 1 if "len" bytes of "s" are valid UTF-8 without control characters. */
+int	utf8_text_ok(const char *s, size_t len);
+/*
+ * The longest prefix of "s" (len bytes) of at most "max" bytes that
+ * does not end inside a character: "max" moved back over continuation
+ * bytes (len if len <= max).
+ */
+size_t	utf8_cut(const char *s, size_t len, size_t max);
 
 /* snprintf into dst; CS_ERR_TOO_LARGE if truncated. */
 int	str_fmt(char *dst, size_t dstlen, const char *fmt, ...)

@@ -7,6 +7,7 @@
 
 #include "errors.h"
 #include "lifecycle.h"
+#include "util.h"
 #include "validate.h"
 
 static int
@@ -83,91 +84,61 @@ validate_date(const char *s, int64_t *days, const char **why)
 	return validate_ok(why);
 }
 
-/*
- * Decode one code point at s[i]; *n gets its length.  0 or a static
- * message saying what is wrong.
- */
+/* What utf8_next() found wrong, for people; NULL if nothing. */
 static const char *
-validate_utf8_one(const unsigned char *s, size_t len, size_t i, size_t *n)
+validate_utf8_why(enum utf8_err e)
 {
-	uint32_t	cp, min;
-	size_t		k;
-
-	if (s[i] < 0x80) {
-		*n = 1;
+	switch (e) {
+	case UTF8_OK:
 		return NULL;
-	}
-	if ((s[i] & 0xe0) == 0xc0) {
-		*n = 2;
-		cp = s[i] & 0x1f;
-		min = 0x80;
-	} else if ((s[i] & 0xf0) == 0xe0) {
-		*n = 3;
-		cp = s[i] & 0x0f;
-		min = 0x800;
-	} else if ((s[i] & 0xf8) == 0xf0) {
-		*n = 4;
-		cp = s[i] & 0x07;
-		min = 0x10000;
-	} else
+	case UTF8_BAD_LEAD:
 		return "invalid UTF-8: a byte that cannot start a character";
-	if (len - i < *n)
+	case UTF8_SHORT:
 		return "invalid UTF-8: a character cut short";
-	for (k = 1; k < *n; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			return "invalid UTF-8: a character cut short";
-		cp = cp << 6 | (s[i + k] & 0x3f);
-	}
-	if (cp < min)
+	case UTF8_OVERLONG:
 		return "invalid UTF-8: overlong encoding";
-	if (cp >= 0xd800 && cp <= 0xdfff)
+	case UTF8_SURROGATE:
 		return "invalid UTF-8: a surrogate code point";
-	if (cp > 0x10ffff)
+	case UTF8_RANGE:
 		return "invalid UTF-8: beyond U+10FFFF";
-	return NULL;
+	}
+	return "invalid UTF-8";
 }
 
 int
 validate_utf8(const char *s, size_t len, const char **why)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	const char		*msg;
-	size_t			 i, n;
+	enum utf8_err	e;
+	uint32_t	cp;
+	size_t		i, n;
 
 	if (s == NULL && len > 0)
 		return validate_fail(why, "no text");
 	for (i = 0; i < len; i += n)
-		if ((msg = validate_utf8_one(p, len, i, &n)) != NULL)
-			return validate_fail(why, msg);
+		if ((e = utf8_next(s + i, len - i, &cp, &n)) != UTF8_OK)
+			return validate_fail(why, validate_utf8_why(e));
 	return validate_ok(why);
 }
 
 int
 validate_name(const char *s, size_t max, const char **why)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	const char		*msg;
-	size_t			 i, n, len;
-	uint32_t		 c1;
-	int			 blank = 1;
+	enum utf8_err	e;
+	size_t		i, n, len;
+	uint32_t	cp;
+	int		blank = 1;
 
 	if (s == NULL || (len = strlen(s)) == 0)
 		return validate_fail(why, "the text is empty");
 	if (len > max)
 		return validate_fail(why, "the text is too long");
 	for (i = 0; i < len; i += n) {
-		if ((msg = validate_utf8_one(p, len, i, &n)) != NULL)
-			return validate_fail(why, msg);
-		if (n == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+		if ((e = utf8_next(s + i, len - i, &cp, &n)) != UTF8_OK)
+			return validate_fail(why, validate_utf8_why(e));
+		if (utf8_is_control(cp))
 			return validate_fail(why, "the text contains a "
 			    "control character");
-		if (n == 2) {
-			c1 = (uint32_t)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
-			if (c1 >= 0x80 && c1 <= 0x9f)
-				return validate_fail(why, "the text contains "
-				    "a control character");
-		}
-		if (!(n == 1 && p[i] == ' '))
+		if (cp != ' ')
 			blank = 0;
 	}
 	if (blank)

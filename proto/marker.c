@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "body.h"
+#include "buf.h"
 #include "errors.h"
 #include "marker.h"
 #include "util.h"
@@ -63,26 +64,6 @@ marker_cmp(const struct marker_value *a, const struct marker_value *b)
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
 	return 0;
-}
-
-static uint64_t
-marker_get_be(const uint8_t *p, size_t n)
-{
-	uint64_t	v = 0;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void
-marker_put_be(uint8_t *p, uint64_t v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 /* A length-prefixed (1 byte) string of at most "max" bytes into "dst". */
@@ -140,7 +121,7 @@ marker_decode(const uint8_t *p, size_t len, struct marker_value *out,
 		if (p[off] > 1)
 			return CS_ERR_FORMAT;
 		v->present = p[off++];
-		v->hlc = marker_get_be(p + off, 8);
+		v->hlc = buf_load_u64(p + off);
 		off += 8;
 		if (marker_get_str(p, len, &off, v->user_id,
 		    MARKER_ID_MAX) != 0 ||
@@ -149,7 +130,7 @@ marker_decode(const uint8_t *p, size_t len, struct marker_value *out,
 		    !marker_user_id_ok(v->user_id) ||
 		    !marker_user_name_ok(v->user_name) || len - off < 4)
 			return CS_ERR_FORMAT;
-		v->len = (size_t)marker_get_be(p + off, 4);
+		v->len = (size_t)buf_load_u32(p + off);
 		off += 4;
 		if (v->len > BODY_VALUE_MAX || v->len > len - off ||
 		    (!v->present && v->len != 0))
@@ -215,7 +196,7 @@ marker_encode(const struct marker_value *in, size_t n, uint8_t **out,
 		idl = strlen(t->user_id);
 		nml = strlen(t->user_name);
 		buf[off++] = t->present ? 1 : 0;
-		marker_put_be(buf + off, t->hlc, 8);
+		buf_store_u64(buf + off, t->hlc);
 		off += 8;
 		buf[off++] = (uint8_t)idl;
 		memcpy(buf + off, t->user_id, idl);
@@ -223,7 +204,7 @@ marker_encode(const struct marker_value *in, size_t n, uint8_t **out,
 		buf[off++] = (uint8_t)nml;
 		memcpy(buf + off, t->user_name, nml);
 		off += nml;
-		marker_put_be(buf + off, t->len, 4);
+		buf_store_u32(buf + off, (uint32_t)t->len);
 		off += 4;
 		if (t->len > 0)
 			memcpy(buf + off, t->value, t->len);

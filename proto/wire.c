@@ -83,9 +83,9 @@ wire_kind_ok(const char *s)
 int
 wire_frame_ok(const char *s)
 {
-	return s != NULL && (strcmp(s, "DRANG") == 0 ||
-	    strcmp(s, "VOTS") == 0 || strcmp(s, "OTS") == 0 ||
-	    strcmp(s, "VOOGDIJ") == 0);
+	enum lc_frame	f;
+
+	return lc_frame_parse(s, &f) == 0;
 }
 
 /*

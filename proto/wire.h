@@ -18,8 +18,6 @@
 
 struct buf;
 
-#define WIRE_PROTOCOL_VERSION	1
-#define WIRE_ALPN		"casesync/1"
 #define WIRE_STR_MAX		128	/* names, ids, versions */
 #define WIRE_MSG_MAX		1024	/* Error.message */
 #define WIRE_PING_MAX		64
@@ -106,7 +104,7 @@ int	wire_refuse(struct buf *out, uint32_t id, int r,
 int	wire_uuid_ok(const char *s);
 /* 1 if "s" is a record kind: 1..32 of [a-z0-9_]. */
 int	wire_kind_ok(const char *s);
-/* One of DRANG, VOTS, OTS, VOOGDIJ. */
+/* One of DRANG, VOTS, OTS, VOOGDIJ (lc_frame_parse). */
 int	wire_frame_ok(const char *s);
 /* A CaseInfo's fields (in replies and in a TransferInfo's preview). */
 int	wire_case_info_ok(const Casesync__V1__CaseInfo *m);

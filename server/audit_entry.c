@@ -13,6 +13,7 @@
 
 #include "audit_entry.h"
 #include "audit_text.h"
+#include "buf.h"
 #include "errors.h"
 #include "store.h"
 #include "util.h"
@@ -25,12 +26,8 @@ audit_set(char dst[AUDIT_STR_MAX + 1], const char *s)
 	dst[0] = '\0';
 	if (s == NULL)
 		return;
-	if ((len = strnlen(s, AUDIT_STR_MAX + 1)) > AUDIT_STR_MAX) {
-		len = AUDIT_STR_MAX;
-		/* do not cut a UTF-8 sequence in two */
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	}
+	/* do not cut a UTF-8 sequence in two */
+	len = utf8_cut(s, strnlen(s, AUDIT_STR_MAX + 1), AUDIT_STR_MAX);
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 }
@@ -85,15 +82,6 @@ audit_entry_host(struct audit_entry *e, const char *basis)
 	audit_set(e->addr, "local");
 }
 
-static void
-audit_put_u64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* Append one text field; CS_ERR_FORMAT if unterminated or too long. */
 static int
 audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
@@ -104,8 +92,8 @@ audit_put_str(uint8_t *dst, size_t dstlen, size_t *off, const char *s)
 		return CS_ERR_FORMAT;
 	if (dstlen - *off < 2 + len)
 		return CS_ERR_TOO_LARGE;
-	dst[(*off)++] = (uint8_t)(len >> 8);
-	dst[(*off)++] = (uint8_t)len;
+	buf_store_u16(dst + *off, (uint16_t)len);
+	*off += 2;
 	memcpy(dst + *off, s, len);
 	*off += len;
 	return 0;
@@ -116,7 +104,7 @@ audit_put_int(uint8_t *dst, size_t dstlen, size_t *off, int64_t v)
 {
 	if (dstlen - *off < 8)
 		return CS_ERR_TOO_LARGE;
-	audit_put_u64(dst + *off, (uint64_t)v);
+	buf_store_u64(dst + *off, (uint64_t)v);
 	*off += 8;
 	return 0;
 }

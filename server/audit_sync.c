@@ -46,34 +46,6 @@ audit_wants(const wire_env *req)
 	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
 }
 
-/*
- * The chain hash of one read-log entry, as client/readlog.c makes it:
- * SHA-256(prev || n || at || action || 0x00 || case_id), n and at as
- * 8-byte big-endian numbers.
- */
-static void
-audit_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n, int64_t at,
-    const char *action, const char *case_id, uint8_t out[MERKLE_HASH_LEN])
-{
-	crypto_hash_sha256_state	h;
-	uint8_t				num[16], zero = 0;
-	int				i;
-
-	for (i = 0; i < 8; i++) {
-		num[i] = (uint8_t)(n >> (56 - 8 * i));
-		num[8 + i] = (uint8_t)((uint64_t)at >> (56 - 8 * i));
-	}
-	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, prev, MERKLE_HASH_LEN);
-	crypto_hash_sha256_update(&h, num, sizeof(num));
-	crypto_hash_sha256_update(&h, (const uint8_t *)action,
-	    strlen(action));
-	crypto_hash_sha256_update(&h, &zero, 1);
-	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
-	    strlen(case_id));
-	crypto_hash_sha256_final(&h, out);
-}
-
 /* Is "sig" the device key's signature of the head (n, hash)? */
 static int
 audit_read_sig_ok(EVP_PKEY *key, uint64_t n, const uint8_t *hash,
@@ -153,8 +125,8 @@ audit_read_upload(struct worker *w, const struct store_device *dev,
 	memcpy(prev, m->prev.data, MERKLE_HASH_LEN);
 	for (i = 0; i < m->n_events; i++) {
 		ev = m->events[i];
-		audit_read_hash(prev, ev->n, ev->at, ev->action, ev->case_id,
-		    h);
+		checkpoint_read_hash(prev, ev->n, ev->at, ev->action,
+		    ev->case_id, h);
 		if (sodium_memcmp(h, ev->hash.data, MERKLE_HASH_LEN) != 0 ||
 		    (ev->n == (uint64_t)last_n &&
 		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||

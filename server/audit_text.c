@@ -26,34 +26,18 @@ static size_t
 audit_text_char(const unsigned char *s, size_t len)
 {
 	uint32_t	cp;
+	size_t		n;
 
-	if (s[0] >= 0x20 && s[0] < 0x7f)
-		return 1;
-	if (s[0] < 0x80)
-		return 0;	/* C0 or DEL */
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		if (len < 2 || (s[1] & 0xc0) != 0x80)
-			return 0;
-		cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return cp < 0xa0 ? 0 : 2;	/* C1: U+0080..U+009F */
-	}
-	if (s[0] >= 0xe0 && s[0] <= 0xef)
-		return len >= 3 && utf8_valid((const char *)s, 3) ? 3 : 0;
-	if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		return len >= 4 && utf8_valid((const char *)s, 4) ? 4 : 0;
-	return 0;
+	if (utf8_next((const char *)s, len, &cp, &n) != UTF8_OK ||
+	    utf8_is_control(cp))
+		return 0;
+	return n;
 }
 
 int
 audit_text_ok(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), i, n;
-
-	for (i = 0; i < len; i += n)
-		if ((n = audit_text_char(p + i, len - i)) == 0)
-			return 0;
-	return 1;
+	return utf8_text_ok(s, strlen(s));
 }
 
 static void

@@ -41,6 +41,7 @@
 #include "store.h"
 #include "store_renew.h"
 #include "tlsio.h"
+#include "transport.h"
 #include "util.h"
 #include "msg.h"
 #include "wire.h"
@@ -281,7 +282,7 @@ session_identify(struct session *s)
 	int		 r;
 
 	if (!tlsio_alpn_ok(s->ssl)) {
-		log_warnx("%s: no ALPN %s", s->tag, WIRE_ALPN);
+		log_warnx("%s: no ALPN %s", s->tag, CS_ALPN);
 		return CS_ERR_PROTOCOL;
 	}
 	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)

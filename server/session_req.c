@@ -28,6 +28,7 @@
 #include "session_int.h"
 #include "store.h"
 #include "store_restore.h"
+#include "transport.h"
 #include "util.h"
 #include "wire.h"
 
@@ -58,7 +59,7 @@ session_hello_refused(struct session *s, struct request *rq,
 	char	msg[256];
 	int	r;
 
-	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
+	if (h->protocol_version != CS_PROTOCOL_VERSION) {
 		session_refuse(s, rq->id, WERR_UNSUPPORTED_VERSION,
 		    "this server speaks protocol version 1");
 		return 1;

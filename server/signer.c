@@ -53,28 +53,6 @@ struct signer {
 	int		 gone;		/* under lock: logged once */
 };
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* ---- the signer process ---- */
 
 static void
@@ -160,7 +138,7 @@ signer_do_usercert(struct signer_keys *k, const uint8_t *b, size_t len,
 	}
 	memcpy(c.box_pk, b + 1 + nl, E2E_PK_LEN);
 	memcpy(c.sign_pk, b + 1 + nl + E2E_PK_LEN, E2E_PK_LEN);
-	c.issued = (int64_t)get64(b + 1 + nl + 2 * E2E_PK_LEN);
+	c.issued = (int64_t)buf_load_u64(b + 1 + nl + 2 * E2E_PK_LEN);
 	if (!signer_time_ok(c.issued)) {
 		signer_refuse(rep, replen, SIGNER_REFUSED,
 		    "user certificate: time");
@@ -189,14 +167,14 @@ signer_do_checkpoint(struct signer_keys *k, const uint8_t *b, size_t len,
 		    "checkpoint: length");
 		return;
 	}
-	size = get64(b);
+	size = buf_load_u64(b);
 	if (size > INT64_MAX) {
 		signer_refuse(rep, replen, SIGNER_REFUSED, "checkpoint: size");
 		return;
 	}
 	cp.size = (int64_t)size;
 	memcpy(cp.root, b + 8, MERKLE_HASH_LEN);
-	cp.time = (int64_t)get64(b + 8 + MERKLE_HASH_LEN);
+	cp.time = (int64_t)buf_load_u64(b + 8 + MERKLE_HASH_LEN);
 	if (!signer_time_ok(cp.time)) {
 		signer_refuse(rep, replen, SIGNER_REFUSED, "checkpoint: time");
 		return;
@@ -536,7 +514,7 @@ signer_usercert_sign(struct signer *s, struct e2e_usercert *c)
 	memcpy(req + 2, c->user, nl);
 	memcpy(req + 2 + nl, c->box_pk, E2E_PK_LEN);
 	memcpy(req + 2 + nl + E2E_PK_LEN, c->sign_pk, E2E_PK_LEN);
-	put64(req + 2 + nl + 2 * E2E_PK_LEN, (uint64_t)c->issued);
+	buf_store_u64(req + 2 + nl + 2 * E2E_PK_LEN, (uint64_t)c->issued);
 	if ((r = signer_call(s, req, 2 + nl + 2 * E2E_PK_LEN + 8, rep,
 	    sizeof(rep), &replen)) != 0)
 		return r;
@@ -557,9 +535,9 @@ signer_checkpoint_sign(struct signer *s, struct audit_checkpoint *cp)
 	if (cp->size < 0)
 		return CS_ERR_FORMAT;
 	req[0] = SIGNER_CHECKPOINT;
-	put64(req + 1, (uint64_t)cp->size);
+	buf_store_u64(req + 1, (uint64_t)cp->size);
 	memcpy(req + 9, cp->root, MERKLE_HASH_LEN);
-	put64(req + 9 + MERKLE_HASH_LEN, (uint64_t)cp->time);
+	buf_store_u64(req + 9 + MERKLE_HASH_LEN, (uint64_t)cp->time);
 	if ((r = signer_call(s, req, sizeof(req), rep, sizeof(rep),
 	    &replen)) != 0) {
 		log_warnx("audit: the signer did not sign the checkpoint of "

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "util.h"
 
 int
 store_role_valid(const char *role)
@@ -28,47 +29,10 @@ store_role_valid(const char *role)
 int
 store_name_valid(const char *name)
 {
-	const unsigned char	*s = (const unsigned char *)name;
-	size_t			 i, len, n, k;
-	uint32_t		 cp, min;
+	size_t	len;
 
-	if (name == NULL || (len = strlen(name)) == 0 ||
-	    len > STORE_NAME_MAX)
-		return 0;
-	for (i = 0; i < len; i += n) {
-		if (s[i] < 0x80) {
-			if (s[i] < 0x20 || s[i] == 0x7f)
-				return 0;
-			n = 1;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 2;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 3;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 4;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
-			return 0;
-		if (len - i < n)
-			return 0;
-		for (k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp <= 0x9f))
-			return 0;
-	}
-	return 1;
+	return name != NULL && (len = strlen(name)) > 0 &&
+	    len <= STORE_NAME_MAX && utf8_text_ok(name, len);
 }
 
 int

@@ -28,6 +28,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "record.h"
 #include "store.h"
 #include "store_int.h"
 #include "store_late.h"
@@ -112,12 +113,6 @@ store_stmt(struct store *st, int q)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return s;
-}
-
-static int
-store_is_append_only(const char *kind)
-{
-	return strcmp(kind, "journal") == 0 || strcmp(kind, "audit") == 0;
 }
 
 /* Read a record row starting at column 0 into *r; body borrowed. */
@@ -294,14 +289,14 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    strcmp(cur_kind, in->kind) == 0));
 	apply = 1;
 	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
-	    store_is_append_only(in->kind), restore_seq, &apply,
+	    record_append_only(in->kind), restore_seq, &apply,
 	    &res->no_common_base)) != 0) {
 		sqlite3_reset(s);
 		return rc;
 	}
 	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
 	    strcmp(cur_kind, in->kind) != 0 ||
-	    store_is_append_only(in->kind))) {
+	    record_append_only(in->kind))) {
 		/* a record never moves case or kind; append-only is final */
 		res->status = STORE_CHANGE_INVALID;
 		sqlite3_reset(s);
@@ -576,33 +571,27 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 int
 store_digest(struct store *st, int64_t *count, uint8_t hash[32])
 {
-	crypto_hash_sha256_state	 h;
-	sqlite3_stmt			*s = NULL;
-	uint8_t				 hdr[8];
-	int64_t				 v;
-	int				 i, rc, r;
+	struct record_digest	 d;
+	sqlite3_stmt		*s = NULL;
+	const unsigned char	*id;
+	int			 rc, r;
 
 	*count = 0;
-	crypto_hash_sha256_init(&h);
-	/* the same layout as the client's db_digest() */
+	record_digest_init(&d);
 	if ((r = store_prepare(st, "SELECT record_id, version FROM"
 	    " records WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = sqlite3_column_int64(s, 1);
-		for (i = 0; i < 8; i++)
-			hdr[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
-		crypto_hash_sha256_update(&h, sqlite3_column_text(s, 0),
-		    (unsigned long long)sqlite3_column_bytes(s, 0));
-		crypto_hash_sha256_update(&h, hdr, sizeof(hdr));
-		(*count)++;
+		id = sqlite3_column_text(s, 0);
+		record_digest_add(&d, id, (size_t)sqlite3_column_bytes(s, 0),
+		    sqlite3_column_int64(s, 1));
 	}
 	if (rc != SQLITE_DONE) {
 		store_log(st, __func__);
 		r = CS_ERR_DB;
 	}
 	sqlite3_finalize(s);
-	crypto_hash_sha256_final(&h, hash);
+	record_digest_final(&d, count, hash);
 	return r;
 }
 

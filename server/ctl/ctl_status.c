@@ -13,7 +13,6 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -190,9 +189,6 @@ status_fetch(const struct config *c, struct buf **out)
 	struct timeval	 tv = { STATUS_TIMEOUT_S, 0 };
 	static const char req[] = "GET /metrics HTTP/1.0\r\n\r\n";
 	struct buf	*b = NULL;
-	uint8_t		*p;
-	size_t		 room;
-	ssize_t		 n;
 	int		 fd = -1, rv = -1;
 
 	*out = NULL;
@@ -210,19 +206,8 @@ status_fetch(const struct config *c, struct buf **out)
 	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1) ||
 	    (b = buf_new(STATUS_PAGE_MAX)) == NULL)
 		goto out;
-	for (;;) {
-		if ((room = buf_space(b, 16 * 1024, &p)) == 0)
-			goto out;	/* larger than any page we serve */
-		if ((n = read(fd, p, room)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		buf_commit(b, (size_t)n);
-	}
-	if (buf_len(b) < 12 ||
+	/* a page larger than any we serve fails too */
+	if (buf_read_fd(b, fd, 16 * 1024) != 0 || buf_len(b) < 12 ||
 	    memcmp(buf_ptr(b), "HTTP/1.0 200", 12) != 0)
 		goto out;
 	*out = b;

@@ -69,6 +69,7 @@
 #include "log.h"
 #include "pki.h"
 #include "tlsio.h"
+#include "transport.h"
 #include "util.h"
 #include "wire.h"
 
@@ -614,7 +615,7 @@ client_hello(struct client *c)
 
 	casesync__v1__envelope__init(&env);
 	casesync__v1__hello__init(&h);
-	h.protocol_version = WIRE_PROTOCOL_VERSION;
+	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_version = (char *)(uintptr_t)"cs_load 0.1.0";
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
 	env.hello = &h;

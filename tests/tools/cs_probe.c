@@ -28,6 +28,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "transport.h"
 #include "util.h"
 #include "wire.h"
 
@@ -636,7 +637,7 @@ main(int argc, char *argv[])
 				goto out;
 			}
 		} else if (strcmp(mode, "hello-twice") == 0)
-			r = send_hello(c, WIRE_PROTOCOL_VERSION, &e);
+			r = send_hello(c, CS_PROTOCOL_VERSION, &e);
 		else if (strcmp(mode, "unknown-msg") == 0) {
 			/* field 99, varint 1: a message from the future */
 			static const uint8_t fut[] = { 0, 0, 0, 5,

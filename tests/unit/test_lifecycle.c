@@ -5,6 +5,7 @@
  * every time limit at its boundary, and the derived deadlines.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "errors.h"
 #include "lifecycle.h"
@@ -146,6 +147,37 @@ test_names(void)
 	ASSERT_PTR_EQ(lc_frame_name(LC_NFRAMES), NULL);
 	ASSERT_STR_EQ(lc_state_name(LC_MAATREGEL_VOOGDIJ),
 	    "MAATREGEL_VOOGDIJ");
+	TEST_DONE();
+}
+
+/* "a|b|c" holds the names of frames first..LC_NFRAMES-1, in order. */
+static void
+check_choices(const char *choices, int first)
+{
+	const char	*p = choices, *e;
+	size_t		 n;
+	int		 i = first;
+
+	for (;;) {
+		e = strchr(p, '|');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		ASSERT_TRUE(i < LC_NFRAMES);
+		ASSERT_INT_EQ(n, strlen(lc_frame_name((enum lc_frame)i)));
+		ASSERT_MEM_EQ(p, lc_frame_name((enum lc_frame)i), n);
+		i++;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	ASSERT_INT_EQ(i, LC_NFRAMES);
+}
+
+static void
+test_frame_choices(void)
+{
+	TEST_START("LC_FRAME_CHOICES and LC_MEASURE_CHOICES match the table");
+	check_choices(LC_FRAME_CHOICES, LC_FRAME_DRANG);
+	check_choices(LC_MEASURE_CHOICES, LC_FRAME_VOTS);
 	TEST_DONE();
 }
 
@@ -687,6 +719,7 @@ main(void)
 	test_dates();
 	test_months();
 	test_names();
+	test_frame_choices();
 	test_transition_table();
 	test_fits();
 	test_every_transition();
