@@ -31,7 +31,6 @@
 #include "util.h"
 #include "validate.h"
 #include "vault.h"
-#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
 
 #define CASE_WITHIN_MAX_DAYS	3650
 

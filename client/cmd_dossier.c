@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "msg.h"
 #include "body.h"
 #include "case_meta.h"
 #include "client.h"
@@ -39,7 +40,6 @@
 #include "util.h"
 #include "validate.h"
 #include "vault.h"
-#include "wire.h"
 
 #define DOSSIER_FIELDS_MAX	16
 

@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "msg.h"
 #include "body.h"
 #include "case_meta.h"
 #include "client.h"
@@ -31,7 +32,6 @@
 #include "util.h"
 #include "validate.h"
 #include "vault.h"
-#include "wire.h"
 
 /*
  * A value for people, at most "max" bytes.  Text from other devices is

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "msg.h"
 #include "auditcp.h"
 #include "body.h"
 #include "case_meta.h"
@@ -38,7 +39,6 @@
 #include "synclock.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
 
 static volatile sig_atomic_t	cmd_stop;
 

@@ -27,7 +27,6 @@
 #include "msg.h"
 #include "msg_session.h"
 #include "msg_transfer.h"
-#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
 
 static void
 transfer_usage(FILE *f)

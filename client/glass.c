@@ -24,7 +24,6 @@
 #include "vault.h"
 #include "msg.h"
 #include "msg_transfer.h"
-#include "wire.h"		/* WIRE_STR_MAX */
 
 #define GLASS_PAGES_MAX	50	/* requests per listing: 10,000 uses */
 

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "msg.h"
 #include "conn.h"
 #include "db.h"
 #include "e2e.h"
@@ -23,7 +24,6 @@
 #include "log.h"
 #include "msg_keys.h"
 #include "util.h"
-#include "wire_keys.h"		/* WIRE_RECOVERY_USER */
 
 #define KEYS_ROUNDS_MAX		8
 
@@ -234,7 +234,7 @@ keys_find(const struct msg_key_sync_response *ks, const char *name)
 {
 	size_t	i;
 
-	if (strcmp(name, WIRE_RECOVERY_USER) == 0)
+	if (strcmp(name, E2E_RECOVERY_USER) == 0)
 		return ks->has_recovery ? &ks->recovery : NULL;
 	for (i = 0; i < ks->n_keys; i++)
 		if (strcmp(ks->keys[i].user_name, name) == 0)
@@ -280,7 +280,7 @@ keys_grant_check(sqlite3 *db, X509 *ca,
 	g->epoch = m->epoch;
 	memcpy(g->sealed, m->sealed_key.p, E2E_SEALED_KEY_LEN);
 	memcpy(g->sig, m->signature.p, E2E_SIG_LEN);
-	recovery = strcmp(g->from_user, WIRE_RECOVERY_USER) == 0;
+	recovery = strcmp(g->from_user, E2E_RECOVERY_USER) == 0;
 	if (strcmp(g->to_user, user) != 0) {
 		*why = "not addressed to this user";
 		return CS_ERR_TAMPERED;

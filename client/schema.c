@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "msg.h"
 #include "body.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "schema.h"
 #include "validate.h"
-#include "wire.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 

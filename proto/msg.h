@@ -158,4 +158,45 @@ const char	*msg_code_name(enum wire_code);
 /* 1 if an Error of this code may succeed when sent again later. */
 int		 msg_code_retryable(enum wire_code);
 
+/*
+ * Limits of received fields (the validators in wire*.c check them; the
+ * family headers repeat the ones their structs need).
+ */
+#define WIRE_STR_MAX		128	/* names, ids, versions */
+#define WIRE_MSG_MAX		1024	/* Error.message */
+#define WIRE_PING_MAX		64
+#define WIRE_TOKEN_MAX		128
+#define WIRE_UUID_LEN		36
+#define WIRE_KIND_MAX		32
+#define WIRE_BODY_MAX		(1024 * 1024)
+#define WIRE_PUSH_MAX		1000	/* changes per PushRequest */
+#define WIRE_PURGES_MAX		10000
+#define WIRE_PROOF_MAX		128	/* hashes of a consistency proof */
+#define WIRE_READS_MAX		1000	/* ReadEvents per ReadLogUpload */
+#define WIRE_CASES_MAX		500	/* CaseInfo per CaseList */
+
+/* Error replies encoded by this thread so far (server metrics). */
+extern _Thread_local unsigned	wire_errors_written;
+/* Append an Error reply for request "id". */
+int	wire_error(struct buf *out, uint32_t id,
+	    enum wire_code code, const char *msg,
+	    uint32_t retry_after_ms);
+/*
+ * An Error reply "what: why" (why NULL: the text of "r") for a request
+ * refused with CS_ERR_* "r".  "code" is the caller's code for "r", or
+ * WERR_UNSPECIFIED for the common one (errmap.h); INTERNAL goes with a
+ * generic message (no internal detail to the peer).
+ */
+int	wire_refuse(struct buf *out, uint32_t id, int r,
+	    enum wire_code code, const char *what, const char *why);
+
+/* 1 if "s" is a lower-case UUID in its 36-character text form. */
+int	wire_uuid_ok(const char *s);
+/* 1 if "s" is a record kind: 1..32 of [a-z0-9_]. */
+int	wire_kind_ok(const char *s);
+/* One of DRANG, VOTS, OTS, VOOGDIJ (lc_frame_parse). */
+int	wire_frame_ok(const char *s);
+/* The enum name without its prefix, e.g. "TOKEN_USED". */
+const char	*wire_error_name(int code);
+
 #endif /* MSG_H */

@@ -18,18 +18,6 @@
 
 struct buf;
 
-#define WIRE_STR_MAX		128	/* names, ids, versions */
-#define WIRE_MSG_MAX		1024	/* Error.message */
-#define WIRE_PING_MAX		64
-#define WIRE_TOKEN_MAX		128
-#define WIRE_UUID_LEN		36
-#define WIRE_KIND_MAX		32
-#define WIRE_BODY_MAX		(1024 * 1024)
-#define WIRE_PUSH_MAX		1000	/* changes per PushRequest */
-#define WIRE_PURGES_MAX		10000
-#define WIRE_PROOF_MAX		128	/* hashes of a consistency proof */
-#define WIRE_READS_MAX		1000	/* ReadEvents per ReadLogUpload */
-#define WIRE_CASES_MAX		500	/* CaseInfo per CaseList */
 
 /*
  * Memory bound of wire_decode(): unpacking "len" bytes may take at most
@@ -85,31 +73,7 @@ void	wire_free(wire_env *);			/* NULL is a no-op */
  */
 int	wire_encode(const wire_env *env, size_t max, struct buf *out);
 
-/* Append an Error reply for request "id". */
-/* Error replies encoded by this thread so far (server metrics). */
-extern _Thread_local unsigned	wire_errors_written;
-int	wire_error(struct buf *out, uint32_t id,
-	    enum wire_code code, const char *msg,
-	    uint32_t retry_after_ms);
-/*
- * An Error reply "what: why" (why NULL: the text of "r") for a request
- * refused with CS_ERR_* "r".  "code" is the caller's code for "r", or
- * WERR_UNSPECIFIED for the common one (errmap.h); INTERNAL goes with a
- * generic message (no internal detail to the peer).
- */
-int	wire_refuse(struct buf *out, uint32_t id, int r,
-	    enum wire_code code, const char *what, const char *why);
-
-/* 1 if "s" is a lower-case UUID in its 36-character text form. */
-int	wire_uuid_ok(const char *s);
-/* 1 if "s" is a record kind: 1..32 of [a-z0-9_]. */
-int	wire_kind_ok(const char *s);
-/* One of DRANG, VOTS, OTS, VOOGDIJ (lc_frame_parse). */
-int	wire_frame_ok(const char *s);
 /* A CaseInfo's fields (in replies and in a TransferInfo's preview). */
 int	wire_case_info_ok(const Casesync__V1__CaseInfo *m);
-
-/* The enum name without its prefix, e.g. "TOKEN_USED". */
-const char	*wire_error_name(int code);
 
 #endif /* WIRE_H */

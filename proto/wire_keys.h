@@ -13,13 +13,6 @@
 
 #define WIRE_GRANTS_MAX		500	/* KeyGrant per message */
 #define WIRE_KEY_USERS_MAX	500	/* users in all KeyNeeds together */
-/*
- * The recovery key's name is a domain constant, E2E_RECOVERY_USER
- * (e2e.h); this old name stays only for client/keyround.c until it
- * says E2E_RECOVERY_USER.
- */
-#define WIRE_RECOVERY_USER	E2E_RECOVERY_USER
-
 /* 1 if "e" carries one of the messages 80..89. */
 int	wire_keys_msg(const wire_env *e);
 /* 1 if every field of that message is present and well formed. */

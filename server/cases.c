@@ -28,7 +28,6 @@
 #include "validate.h"
 #include "msg.h"
 #include "msg_case.h"
-#include "wire.h"		/* wire_refuse */
 
 struct cases_list {
 	struct cases_reply	*items;		/* the strings */

@@ -17,7 +17,6 @@
 #include "transfer.h"
 #include "msg.h"
 #include "msg_transfer.h"
-#include "wire.h"		/* wire_refuse */
 
 struct glass_reply {
 	struct store_glass	*g;	/* the strings */

@@ -27,7 +27,6 @@
 #include "msg.h"
 #include "msg_keys.h"
 #include "request.h"
-#include "wire.h"		/* wire_refuse */
 
 #define KEYS_USERS_MAX	(KEYS_GRANTS_MAX + KEYS_NEEDS_MAX + 2)
 

@@ -44,7 +44,6 @@
 #include "transport.h"
 #include "util.h"
 #include "msg.h"
-#include "wire.h"
 
 static void	session_io(struct session *);
 

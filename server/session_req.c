@@ -30,7 +30,6 @@
 #include "store_restore.h"
 #include "transport.h"
 #include "util.h"
-#include "wire.h"
 
 static void
 session_identity(struct session *s, struct msg_identity *id,

@@ -25,7 +25,6 @@
 #include "store_late.h"
 #include "sync.h"
 #include "util.h"
-#include "wire.h"	/* wire_error, wire_refuse */
 
 /* Framing overhead allowance per record in a PullResponse. */
 #define SYNC_RECORD_OVERHEAD	192

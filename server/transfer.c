@@ -33,7 +33,6 @@
 #include "msg.h"
 #include "msg_session.h"
 #include "msg_transfer.h"
-#include "wire.h"		/* wire_refuse */
 
 struct transfer_list {
 	struct store_transfer		*items;

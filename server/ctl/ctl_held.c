@@ -14,14 +14,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "msg.h"
+#include "msg_transfer.h"
 #include "audit.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
 #include "store_late.h"
 #include "util.h"
-#include "wire.h"
-#include "wire_transfer.h"
 
 static int
 ctl_held_cb(const struct store_held *h, void *arg)
@@ -108,7 +108,7 @@ ctl_held_decide(struct ctl *c, struct store *st, int argc, char **argv)
 	if (optind != argc || change == NULL || !wire_uuid_ok(change) ||
 	    accept == -1 || strlen(who) > WIRE_STR_MAX ||
 	    !utf8_valid(who, strlen(who)) ||
-	    (reason[0] != '\0' && !wire_text_ok(reason))) {
+	    (reason[0] != '\0' && !msg_text_ok(reason))) {
 		ctl_decide_usage();
 		return CTL_EXIT_USAGE;
 	}

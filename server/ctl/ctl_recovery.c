@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "msg.h"
 #include "audit.h"
 #include "buf.h"
 #include "ctl.h"
@@ -32,8 +33,6 @@
 #include "store.h"
 #include "store_keys.h"
 #include "util.h"
-#include "wire.h"
-#include "wire_keys.h"
 
 #define REC_SHARE_LEN		SHAMIR_SHARE_LEN(E2E_SEED_LEN)
 #define REC_FILE_MAX		4096
