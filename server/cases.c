@@ -91,14 +91,6 @@ cases_reply(struct request *rq, const struct store_case_meta *m,
 	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
-/* A typed refusal with "what: why": the lifecycle's own codes. */
-static int
-cases_refuse(struct request *rq, int r, const char *what, const char *why)
-{
-	return wire_refuse(rq->out, rq->id, r, wire_code_of(WCTX_CASE, r),
-	    what, why);
-}
-
 /*
  * NEN 7513: every state change asked for, done or refused, goes into the
  * audit log (who, from which device, the case as a pseudonymous id, the
@@ -172,20 +164,20 @@ cases_state(struct request *rq, const struct msg *req)
 	today = lc_date_from_time(time_now());
 	/* wire.c checked the names and dates; parse them for real */
 	if (lc_state_parse(cs.to_state, &q.to) != 0)
-		return cases_refuse(rq, CS_ERR_FORMAT, "case state",
-		    "unknown state");
+		return request_refuse(rq, WCTX_CASE, CS_ERR_FORMAT,
+		    "case state", "unknown state");
 	(void)str_fmt(what, sizeof(what), "to %s", lc_state_name(q.to));
 	q.effective = q.end = LC_NODATE;
 	if ((cs.effective_date[0] != '\0' &&
 	    lc_date_parse(cs.effective_date, &q.effective) != 0) ||
 	    (cs.end_date[0] != '\0' &&
 	    lc_date_parse(cs.end_date, &q.end) != 0))
-		return cases_refuse(rq, CS_ERR_FORMAT, what,
-		    "a date is written YYYY-MM-DD");
+		return request_refuse(rq, WCTX_CASE, CS_ERR_FORMAT,
+		    what, "a date is written YYYY-MM-DD");
 	if (cs.reason[0] != '\0') {
 		if (validate_name(cs.reason, LC_REASON_MAX, &why) != 0)
-			return cases_refuse(rq, CS_ERR_FORMAT, what,
-			    "the reason must be printable text");
+			return request_refuse(rq, WCTX_CASE, CS_ERR_FORMAT,
+			    what, "the reason must be printable text");
 		q.has_reason = 1;
 	}
 	lead = acl_may_lead(rq->dev->user.role_id);
@@ -202,7 +194,7 @@ cases_state(struct request *rq, const struct msg *req)
 	if (r != 0) {
 		log_info("case %s: %s by user %lld refused: %s", cs.case_id,
 		    what, (long long)rq->dev->user.id, cs_err(r));
-		return cases_refuse(rq, r, what, why);
+		return request_refuse(rq, WCTX_CASE, r, what, why);
 	}
 	log_info("case %s: now %s (by user %lld)", cs.case_id,
 	    lc_state_name(m.lc.state), (long long)rq->dev->user.id);
@@ -243,8 +235,8 @@ cases_list(struct request *rq, const struct msg *req)
 	}
 	if ((r = store_case_list(rq->w->st, &rq->dev->user, lr.after, l.max,
 	    cases_list_cb, &l, &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : cases_refuse(rq, r, "case list",
-		    NULL);
+		r = r == CS_ERR_ALLOC ? r : request_refuse(rq, WCTX_CASE, r,
+		    "case list", NULL);
 		goto out;
 	}
 	cl.cases = l.infos;
@@ -269,7 +261,7 @@ cases_info(struct request *rq, const struct msg *req)
 		return r;
 	if ((r = store_case_meta_get(rq->w->st, &rq->dev->user,
 	    ir.case_id, &m)) != 0)
-		return cases_refuse(rq, r, "case info",
+		return request_refuse(rq, WCTX_CASE, r, "case info",
 		    r == CS_ERR_NOT_FOUND ? "no such case" :
 		    r == CS_ERR_AUTH ? "not a member of the case" : NULL);
 	return cases_reply(rq, &m, lc_date_from_time(time_now()));

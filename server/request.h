@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "errmap.h"
 #include "msg.h"
 
 struct buf;
@@ -90,5 +91,13 @@ request_audit(struct request *rq, int r)
 	rq->audit = 1;
 	rq->audit_r = r;
 }
+
+/*
+ * Refuse the request with an Error for the store's result "r": its code
+ * from the one map (errmap.h) in context "ctx", its text "what: why"
+ * (why NULL: the text of "r").  0 or the encoder's CS_ERR_*.
+ */
+int	request_refuse(struct request *, enum wire_ctx ctx, int r,
+	    const char *what, const char *why);
 
 #endif /* REQUEST_H */

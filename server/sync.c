@@ -94,8 +94,7 @@ sync_store_refusal(struct request *rq, enum wire_ctx ctx, int r,
 		why = "no such case or user";
 	else if (why == NULL && r == CS_ERR_EXISTS)
 		why = "already exists";
-	return wire_refuse(rq->out, rq->id, r, wire_code_of(ctx, r), what,
-	    why);
+	return request_refuse(rq, ctx, r, what, why);
 }
 
 static void

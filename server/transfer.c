@@ -98,15 +98,6 @@ transfer_fill(struct store *st, struct msg_transfer_info *info,
 	return 0;
 }
 
-/* A typed refusal "what: why" with the codes of "ctx" (errmap.h). */
-static int
-transfer_refuse(struct request *rq, enum wire_ctx ctx, int r,
-    const char *what, const char *why)
-{
-	return wire_refuse(rq->out, rq->id, r, wire_code_of(ctx, r), what,
-	    why);
-}
-
 /* The audit entry of a decision about "case_id"; r: the store's. */
 static void
 transfer_entry(struct audit_entry *e, const struct request *rq,
@@ -224,7 +215,7 @@ transfer_reply(struct request *rq, const struct store_transfer *t)
 		return CS_ERR_ALLOC;
 	if ((r = transfer_fill(rq->w->st, &info, t, pv)) != 0) {
 		free(pv);
-		return transfer_refuse(rq, WCTX_ANY, r, "transfer", NULL);
+		return request_refuse(rq, WCTX_ANY, r, "transfer", NULL);
 	}
 	o = msg_out_transfer_info(&info);
 	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
@@ -263,7 +254,7 @@ transfer_request(struct request *rq, const struct msg *req)
 	if (r != 0) {
 		log_info("case %s: transfer request by user %lld refused: %s",
 		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
-		return transfer_refuse(rq, WCTX_TRANSFER, r,
+		return request_refuse(rq, WCTX_TRANSFER, r,
 		    "transfer request", why);
 	}
 	log_info("case %s: transfer %lld requested by user %lld",
@@ -338,7 +329,7 @@ transfer_decision(struct request *rq, const struct msg *req)
 		log_info("transfer %lld: %s by user %lld refused: %s",
 		    (long long)m.transfer_id, what, (long long)rq->dev->user.id,
 		    cs_err(r));
-		return transfer_refuse(rq, WCTX_TRANSFER, r, what, why);
+		return request_refuse(rq, WCTX_TRANSFER, r, what, why);
 	}
 	log_info("transfer %lld of case %s: now %s (by user %lld)",
 	    (long long)m.transfer_id, t.case_id, t.state,
@@ -401,7 +392,7 @@ transfer_list(struct request *rq, const struct msg *req)
 	if ((r = store_transfer_list(rq->w->st, &rq->dev->user, lr.after, l.max,
 	    transfer_list_cb, &l, &more)) != 0 ||
 	    (r = transfer_list_fill(rq->w->st, &l)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : transfer_refuse(rq, WCTX_ANY, r,
+		r = r == CS_ERR_ALLOC ? r : request_refuse(rq, WCTX_ANY, r,
 		    "transfer list", NULL);
 		goto out;
 	}
@@ -444,7 +435,7 @@ transfer_team_assign(struct request *rq, const struct msg *req)
 	if (r != 0) {
 		log_info("case %s: team assign by user %lld refused: %s",
 		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
-		return transfer_refuse(rq, WCTX_ANY, r, "team assign",
+		return request_refuse(rq, WCTX_ANY, r, "team assign",
 		    why);
 	}
 	log_info("case %s: new regisseur (by user %lld)", m.case_id,
@@ -492,7 +483,7 @@ transfer_glass(struct request *rq, const struct msg *req)
 	if (r != 0) {
 		log_info("case %s: break the glass by user %lld refused: %s",
 		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
-		return transfer_refuse(rq, WCTX_GLASS, r, "break the glass",
+		return request_refuse(rq, WCTX_GLASS, r, "break the glass",
 		    why);
 	}
 	log_warnx("case %s: BREAK THE GLASS by user %lld until %lld",
