@@ -52,25 +52,37 @@ aq_row_cb(const struct audit_entry *e, const uint8_t *leaf, void *arg)
 	return 0;
 }
 
+/*
+ * A text of an entry as sent: the peer refuses a reply with a string
+ * that is not UTF-8 (wire_audit_q.c), so one odd entry (a host account
+ * name, say) must not make the log unreadable over the protocol.
+ */
+static const char *
+aq_str(const char *s)
+{
+	return utf8_valid(s, strlen(s)) ? s : "(not UTF-8)";
+}
+
 static void
 aq_row(const struct audit_entry *e, struct msg_audit_row *r)
 {
+	/* what the peer checks (wire_audit_q.c), even of a damaged entry */
 	r->idx = e->idx;
-	r->server_time = e->server_time;
-	r->device_time = e->device_time;
-	r->action = e->action;
-	r->type = e->type;
-	r->outcome = e->outcome;
-	r->user = e->user;
-	r->role = e->role;
-	r->office = e->office;
-	r->device_id = e->device_id;
-	r->object_type = e->object_type;
-	r->object_id = e->object_id;
-	r->client_ref = e->client_ref;
-	r->basis = e->basis;
-	r->purpose = e->purpose;
-	r->detail = e->detail;
+	r->server_time = e->server_time > 0 ? e->server_time : 0;
+	r->device_time = e->device_time > 0 ? e->device_time : 0;
+	r->action = e->action >= 'A' && e->action <= 'Z' ? e->action : 'X';
+	r->type = e->type[0] != '\0' ? aq_str(e->type) : "(none)";
+	r->outcome = aq_str(e->outcome);
+	r->user = aq_str(e->user);
+	r->role = aq_str(e->role);
+	r->office = aq_str(e->office);
+	r->device_id = e->device_id > 0 ? e->device_id : 0;
+	r->object_type = aq_str(e->object_type);
+	r->object_id = aq_str(e->object_id);
+	r->client_ref = aq_str(e->client_ref);
+	r->basis = aq_str(e->basis);
+	r->purpose = aq_str(e->purpose);
+	r->detail = aq_str(e->detail);
 }
 
 /* The query's own entry: who, on what basis, the filters, the count. */
