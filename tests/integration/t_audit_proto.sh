@@ -146,4 +146,31 @@ jq -e -s --arg c "$C" '[.[] | select(.object_id == "protocol query" and
     "$(cat "$T/out" "$T/anna.ndjson")"
 ok "the query's entry names the case and what was returned"
 
+# ---- more than a page: 600 changes, one entry each, in two replies
+laptop a record bulk --case "$C" --kind note --count 600 >/dev/null ||
+    fail "record bulk"
+laptop a sync >"$T/sync.a" 2>&1 || fail "sync a: $(cat "$T/sync.a")"
+ctl audit query --case "$C" --format ndjson | jq -s '[.[].idx]' \
+    >"$T/ctl.idx" || fail "ctl audit query --case"
+want=$(jq length "$T/ctl.idx")
+[ "$want" -gt 600 ] || fail "only $want entries of the case"
+laptop o --json audit query --case "$C" >"$T/big.json" ||
+    fail "auditor query of $want entries"
+# the laptop's answer also holds the host query's own entry and that
+# of its own first page (both name the case)
+jq -e --slurpfile w "$T/ctl.idx" '[.entries[].idx] as $i |
+    ($i | unique | length) == ($i | length) and
+    ($w[0] - $i) == [] and ($i | length) == ($w[0] | length) + 2' \
+    "$T/big.json" >/dev/null ||
+    fail "paging lost or repeated entries: $(jq -c '[.entries[].idx]' \
+    "$T/big.json" | cut -c1-200)"
+ok "an auditor gets all $want entries of the case, page by page"
+n=$(ctl audit query --type audit_read --user olga --format ndjson |
+    jq -s --arg c "$C" '[.[] | select(.client_ref == $c and
+    .object_id == "protocol query" and .outcome == "success")] |
+    map(.detail | capture("^(?<n>[0-9]+) entries").n | tonumber) |
+    sort | .[-2:] | map(tostring) | join(" ")')
+expect_eq "each page is one audit_read entry (500, then the rest)" \
+    "$n" "\"$((want + 2 - 500)) 500\""
+
 echo "t_audit_proto: all ok"
