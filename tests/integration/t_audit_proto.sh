@@ -31,19 +31,6 @@ laptop a sync >"$T/sync.a" 2>&1 || fail "sync a: $(cat "$T/sync.a")"
 laptop a case member --case "$C" --user bert >/dev/null || fail "member add"
 laptop b sync >"$T/sync.b" 2>&1 || fail "sync b: $(cat "$T/sync.b")"
 
-# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...
-expect_refused() {
-	what=$1 want=$2 pat=$3
-	shift 3
-	laptop "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] ||
-	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
-	grep -q -- "$pat" "$T/err" ||
-	    fail "$what: message does not say '$pat': $(cat "$T/err")"
-	ok "$what"
-}
-
 # audit_reads USER OUTCOME: the protocol queries of USER in the log
 audit_reads() {
 	ctl audit query --type audit_read --user "$1" --format ndjson |
