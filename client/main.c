@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "client.h"
+#include "cmd_audit.h"
 #include "cmd_dossier.h"
 #include "cmd_transfer.h"
 #include "errors.h"
@@ -51,6 +52,7 @@ static const struct {
 	{ "transfer", cmd_transfer, "move a case to another office" },
 	{ "team", cmd_team, "assign a case's regisseur (team leads)" },
 	{ "glass", cmd_glass, "break the glass: brief read-only access" },
+	{ "audit", cmd_audit, "who read or changed a case; the audit log" },
 };
 
 static void

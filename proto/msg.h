@@ -73,6 +73,8 @@ enum msg_type {
 	MSG_KEY_BACKUP_UPDATE = 95,
 	MSG_GLASS_LIST_REQUEST = 100,
 	MSG_GLASS_LIST = 101,
+	MSG_AUDIT_QUERY_REQUEST = 110,
+	MSG_AUDIT_QUERY_RESPONSE = 111,
 };
 #define MSG_TYPE_MAX	128	/* every msg_type is below it (tables) */
 

@@ -13,6 +13,7 @@
 #include "marker.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_audit_q.h"
 #include "wire_keys.h"
 #include "wire_renew.h"
 #include "wire_transfer.h"
@@ -382,6 +383,9 @@ wire_validate(const wire_env *e)
 		/* end-to-end encryption (80..89): wire_keys.c */
 		if (wire_keys_msg(e))
 			return wire_keys_ok(e);
+		/* the audit log (110, 111): wire_audit_q.c */
+		if (wire_audit_q_msg(e))
+			return wire_audit_q_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "audit.h"
+#include "audit_query.h"
 #include "cases.h"
 #include "enroll.h"
 #include "keys.h"
@@ -82,6 +83,7 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, keys_sync_request, NULL, 0),
 	ROUTE(MSG_KEY_GRANTS, DEVICE, keys_grants, NULL, 0),
 	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, keys_backup_update, NULL, 0),
+	ROUTE(MSG_AUDIT_QUERY_REQUEST, DEVICE, audit_query, NULL, 0),
 };
 
 const struct request_route *

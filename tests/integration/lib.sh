@@ -133,3 +133,17 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 	ok "$1"
 }
+
+# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...: the laptop command
+# exits EXIT and says PATTERN on stderr.
+expect_refused() {
+	what=$1 want=$2 pat=$3
+	shift 3
+	laptop "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq "$want" ] ||
+	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
+	grep -q -- "$pat" "$T/err" ||
+	    fail "$what: message does not say '$pat': $(cat "$T/err")"
+	ok "$what"
+}

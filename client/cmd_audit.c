@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_audit.c - `casesync audit query` and `casesync audit who` (see
+ * cmd_audit.h).  The server decides who may read which entries (an
+ * auditor all, anyone else those of a case they hold) and audits each
+ * query; this file only asks, page by page, and prints.  Times are read
+ * and shown in local time (the TZ environment variable's zone).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cmd_audit.h"
+#include "conn.h"
+#include "errors.h"
+#include "identity.h"
+#include "msg.h"
+#include "msg_auditq.h"
+#include "util.h"
+#include "vault.h"
+#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
+
+#define AUDIT_PAGES_MAX	200	/* requests per command: 100,000 entries */
+#define AUDIT_TIME_MAX	32
+
+static const char audit_usage[] =
+    "usage: casesync audit query [--case ID] [--user NAME] [--type TYPE]\n"
+    "                            [--since TIME] [--until TIME] [--after IDX]"
+    " [--json]\n"
+    "       casesync audit who --case ID [--json]\n"
+    "Read the server's audit log.  An auditor may read every entry; "
+    "anyone else\nonly the entries of a case they hold (--case).  "
+    "\"who\" lists who read or\nchanged the case, newest first.  TIME is "
+    "DD-MM-YYYY or YYYY-MM-DD (a local\nday; --until: up to its end), "
+    "either with HH:MM, or seconds since 1970.\nEach query is itself "
+    "recorded in the audit log.\n";
+
+/* "dd-mm-jjjj HH:MM" in local time, or "-" for 0. */
+static void
+audit_local(char dst[AUDIT_TIME_MAX], int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL ||
+	    strftime(dst, AUDIT_TIME_MAX, "%d-%m-%Y %H:%M", &tm) == 0)
+		(void)str_fmt(dst, AUDIT_TIME_MAX, "-");
+}
+
+/* ISO 8601 in local time with the offset: 2026-12-06T04:10:00+01:00. */
+static void
+audit_iso(char dst[AUDIT_TIME_MAX], int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+	size_t		len;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    (len = strftime(dst, AUDIT_TIME_MAX, "%Y-%m-%dT%H:%M:%S%z",
+	    &tm)) < 5) {
+		(void)str_fmt(dst, AUDIT_TIME_MAX, "1970-01-01T00:00:00Z");
+		return;
+	}
+	/* +0100 -> +01:00 */
+	memmove(dst + len - 1, dst + len - 2, 3);
+	dst[len - 2] = ':';
+}
+
+/*
+ * Seconds since 1970 of "s": SECONDS, or a local day DD-MM-YYYY or
+ * YYYY-MM-DD, optionally followed by " HH:MM" or "THH:MM".  A day
+ * alone as "end": its last second.  CS_ERR_FORMAT otherwise.
+ */
+static int
+audit_parse_time(const char *s, int end, int64_t *out)
+{
+	struct tm	tm, chk;
+	int		a, b, c, hh = 0, mm = 0, n = 0, day, mon, year;
+	char		sep;
+	time_t		t;
+	uint64_t	v;
+
+	if (parse_u64(s, 0, INT64_MAX, &v) == 0) {
+		*out = (int64_t)v;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%4d%n", &a, &b, &c, &n) != 3)
+		return CS_ERR_FORMAT;
+	if (n == 10 && s[4] == '-') {
+		year = a;
+		mon = b;
+		day = c;
+	} else if (n == 10 && s[2] == '-') {
+		day = a;
+		mon = b;
+		year = c;
+	} else
+		return CS_ERR_FORMAT;
+	if (s[n] != '\0') {
+		sep = s[n];
+		if ((sep != ' ' && sep != 'T') || strlen(s + n) != 6 ||
+		    sscanf(s + n + 1, "%2d:%2d", &hh, &mm) != 2 ||
+		    hh < 0 || hh > 23 || mm < 0 || mm > 59)
+			return CS_ERR_FORMAT;
+	}
+	if (year < 1970 || year > 9999 || mon < 1 || mon > 12 || day < 1 ||
+	    day > 31)
+		return CS_ERR_FORMAT;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day + (end && s[n] == '\0' ? 1 : 0);
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	chk = tm;
+	if ((t = mktime(&tm)) == (time_t)-1 ||
+	    (!(end && s[n] == '\0') && (tm.tm_mday != chk.tm_mday ||
+	    tm.tm_mon != chk.tm_mon)))
+		return CS_ERR_FORMAT;	/* not in the calendar */
+	/* the end of a day: the second before the next one begins */
+	*out = (int64_t)t - (end && s[n] == '\0' ? 1 : 0);
+	return 0;
+}
+
+static void
+audit_row_json(const struct msg_audit_row *r, int first)
+{
+	const struct {
+		const char	*k;
+		const char	*v;
+	} t[] = {
+		{ "type", r->type }, { "outcome", r->outcome },
+		{ "user", r->user }, { "role", r->role },
+		{ "office", r->office }, { "object_type", r->object_type },
+		{ "object_id", r->object_id }, { "case_id", r->client_ref },
+		{ "basis", r->basis }, { "purpose", r->purpose },
+		{ "detail", r->detail },
+	};
+	char	st[AUDIT_TIME_MAX], dt[AUDIT_TIME_MAX];
+	size_t	i;
+
+	audit_iso(st, r->server_time);
+	printf("%s{\"idx\":%lld,\"server_time\":\"%s\",\"device_time\":",
+	    first ? "" : ",", (long long)r->idx, st);
+	if (r->device_time == 0)
+		fputs("null", stdout);
+	else {
+		audit_iso(dt, r->device_time);
+		printf("\"%s\"", dt);
+	}
+	printf(",\"action\":\"%c\",\"device_id\":%lld", r->action,
+	    (long long)r->device_id);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		printf(",\"%s\":", t[i].k);
+		cli_json_str(stdout, t[i].v);
+	}
+	putchar('}');
+}
+
+static const char *
+audit_vis(char *dst, size_t len, const char *s)
+{
+	return s[0] == '\0' ? "-" : str_vis(dst, len, s, strlen(s));
+}
+
+static void
+audit_row_table(const struct msg_audit_row *r)
+{
+	char	st[AUDIT_TIME_MAX], v[5][4 * WIRE_STR_MAX + 4];
+	char	d[4 * MSG_AUDIT_DETAIL_MAX + 4];
+
+	audit_local(st, r->server_time);
+	printf("%-6lld %-16s %-14s %c %-7s %-16s %-36s %-12s %s\n",
+	    (long long)r->idx, st, audit_vis(v[0], sizeof(v[0]), r->type),
+	    r->action, audit_vis(v[1], sizeof(v[1]), r->outcome),
+	    audit_vis(v[2], sizeof(v[2]), r->user),
+	    audit_vis(v[3], sizeof(v[3]), r->client_ref),
+	    audit_vis(v[4], sizeof(v[4]), r->object_type),
+	    audit_vis(d, sizeof(d), r->detail));
+}
+
+/* `who`: when, who (role, office), what. */
+static void
+audit_row_who(const struct msg_audit_row *r)
+{
+	char	st[AUDIT_TIME_MAX], v[5][4 * WIRE_STR_MAX + 4];
+
+	audit_local(st, r->server_time);
+	printf("%-16s %-16s %-15s %-12s %s%s%s%s\n", st,
+	    audit_vis(v[0], sizeof(v[0]), r->user),
+	    audit_vis(v[1], sizeof(v[1]), r->role),
+	    audit_vis(v[2], sizeof(v[2]), r->office),
+	    audit_vis(v[3], sizeof(v[3]), r->type),
+	    r->object_type[0] != '\0' ? " " : "",
+	    r->object_type[0] != '\0' ? audit_vis(v[4], sizeof(v[4]),
+	    r->object_type) : "",
+	    strcmp(r->outcome, "success") == 0 ? "" : " (refused)");
+}
+
+/*
+ * The replies to "q", page by page (at most AUDIT_PAGES_MAX), kept in
+ * *pages (*npages of them; free with audit_pages_free).
+ */
+static int
+audit_fetch(struct conn *c, struct msg_audit_query_request *q,
+    struct msg ***pages, size_t *npages)
+{
+	struct msg_audit_query_response	 resp;
+	struct msg_audit_row		 row;
+	struct msg_out			 req;
+	struct msg			*rep = NULL, **p;
+	int				 r = 0;
+
+	*pages = NULL;
+	*npages = 0;
+	req = msg_out_audit_query_request(q);
+	while (*npages < AUDIT_PAGES_MAX) {
+		if ((r = rpc_call_expect(c, &req, MSG_AUDIT_QUERY_RESPONSE,
+		    &rep)) != 0) {
+			cli_report("audit query", r, rep);
+			msg_free(rep);
+			break;
+		}
+		if ((p = reallocarray(*pages, *npages + 1,
+		    sizeof(*p))) == NULL) {
+			msg_free(rep);
+			r = CS_ERR_ALLOC;
+			break;
+		}
+		*pages = p;
+		p[(*npages)++] = rep;
+		(void)msg_get_audit_query_response(rep, &resp);
+		if (resp.n_rows == 0 || !resp.more)
+			break;
+		(void)msg_audit_query_item(rep, resp.n_rows - 1, &row);
+		/* ascending (wire_audit_q.c), and after what we asked */
+		if (row.idx <= q->after) {
+			r = CS_ERR_PROTOCOL;
+			cli_errx("audit query: the server went backwards");
+			break;
+		}
+		q->after = row.idx;
+	}
+	return r;
+}
+
+static void
+audit_pages_free(struct msg **pages, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		msg_free(pages[i]);
+	free(pages);
+}
+
+/* Print every row, oldest first, or with "who" newest first. */
+static size_t
+audit_print(struct msg **pages, size_t npages, int json, int who)
+{
+	struct msg_audit_query_response	 resp;
+	struct msg_audit_row		 row;
+	size_t				 i, j, k, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		k = who ? npages - 1 - i : i;
+		(void)msg_get_audit_query_response(pages[k], &resp);
+		for (j = 0; j < resp.n_rows; j++) {
+			(void)msg_audit_query_item(pages[k],
+			    who ? resp.n_rows - 1 - j : j, &row);
+			if (json)
+				audit_row_json(&row, n == 0);
+			else if (who)
+				audit_row_who(&row);
+			else
+				audit_row_table(&row);
+			n++;
+		}
+	}
+	return n;
+}
+
+static int
+audit_run(struct cli *cli, int who, int argc, char *argv[])
+{
+	static const struct option	 opts[] = {
+		{ "case",	required_argument,	NULL, 'c' },
+		{ "user",	required_argument,	NULL, 'u' },
+		{ "type",	required_argument,	NULL, 't' },
+		{ "since",	required_argument,	NULL, 's' },
+		{ "until",	required_argument,	NULL, 'U' },
+		{ "after",	required_argument,	NULL, 'a' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	const char			*cmd = who ? "audit who" : "audit query";
+	struct msg_audit_query_request	 q;
+	struct identity			 id;
+	struct vault			*v = NULL;
+	struct conn			*c = NULL;
+	struct msg			**pages = NULL;
+	size_t				 npages = 0, n;
+	uint64_t			 u64;
+	int				 ch, r;
+
+	memset(&q, 0, sizeof(q));
+	q.after = -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		if (who && ch != 'c' && ch != 'j' && ch != 'h') {
+			cli_errx("%s: only --case and --json", cmd);
+			return EXIT_USAGE;
+		}
+		switch (ch) {
+		case 'c':
+			q.case_id = optarg;
+			break;
+		case 'u':
+			q.user = optarg;
+			break;
+		case 't':
+			q.type = optarg;
+			break;
+		case 's':
+		case 'U':
+			if (audit_parse_time(optarg, ch == 'U', ch == 's' ?
+			    &q.since : &q.until) != 0) {
+				cli_errx("%s: invalid time %s (DD-MM-YYYY or "
+				    "YYYY-MM-DD, optionally with HH:MM, or "
+				    "seconds since 1970)", cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			if (parse_u64(optarg, 0, INT64_MAX, &u64) != 0) {
+				cli_errx("%s: invalid --after", cmd);
+				return EXIT_USAGE;
+			}
+			q.after = (int64_t)u64;
+			break;
+		case 'j':
+			cli->json = 1;
+			break;
+		case 'h':
+			fputs(audit_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(audit_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (who && q.case_id == NULL)) {
+		fputs(audit_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (q.case_id != NULL && !wire_uuid_ok(q.case_id)) {
+		cli_errx("%s: --case: not a case id (a lower-case UUID)", cmd);
+		return EXIT_USAGE;
+	}
+	if ((q.user != NULL && (q.user[0] == '\0' ||
+	    strlen(q.user) > WIRE_STR_MAX)) || (q.type != NULL &&
+	    (q.type[0] == '\0' || strlen(q.type) > WIRE_STR_MAX))) {
+		cli_errx("%s: --user and --type take 1..%d bytes", cmd,
+		    WIRE_STR_MAX);
+		return EXIT_USAGE;
+	}
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	r = audit_fetch(c, &q, &pages, &npages);
+	if (r == 0) {
+		if (cli->json && who)
+			printf("{\"case_id\":\"%s\",\"entries\":[",
+			    q.case_id);
+		else if (cli->json)
+			printf("{\"entries\":[");
+		else if (who)
+			printf("%-16s %-16s %-15s %-12s %s\n", "WHEN", "USER",
+			    "ROLE", "OFFICE", "WHAT");
+		else
+			printf("%-6s %-16s %-14s %s %-7s %-16s %-36s %-12s "
+			    "%s\n", "IDX", "WHEN", "TYPE", "A", "OUTCOME",
+			    "USER", "CASE", "OBJECT", "DETAIL");
+		n = audit_print(pages, npages, cli->json, who);
+		if (cli->json)
+			printf("]}\n");
+		else if (n == 0)
+			printf("no entries\n");
+	}
+	audit_pages_free(pages, npages);
+	cli_disconnect(v, &id, c);
+	return cli_exit(r);
+}
+
+int
+cmd_audit(struct cli *cli, int argc, char *argv[])
+{
+	if (argc >= 2 && strcmp(argv[1], "query") == 0)
+		return audit_run(cli, 0, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "who") == 0)
+		return audit_run(cli, 1, argc - 1, argv + 1);
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(audit_usage, stdout);
+		return EXIT_OK;
+	}
+	fputs(audit_usage, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * msg_auditq.c - AuditQueryRequest and AuditQueryResponse (see
+ * msg_auditq.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "msg_auditq.h"
+#include "msg_case_pb.h"
+#include "wire.h"
+#include "wire_audit_q.h"
+
+#define SAME(a, b)	_Static_assert((int)(a) == (int)(b), #a)
+SAME(MSG_AUDIT_ROWS_MAX, WIRE_AUDIT_ROWS_MAX);
+SAME(MSG_AUDIT_DETAIL_MAX, WIRE_AUDIT_DETAIL_MAX);
+#undef SAME
+
+int
+msg_get_audit_query_request(const struct msg *m,
+    struct msg_audit_query_request *out)
+{
+	const wire_env				*env = msg_env(m);
+	const Casesync__V1__AuditQueryRequest	*q;
+
+	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST)
+		return CS_ERR_PROTOCOL;
+	q = env->audit_query_request;
+	out->case_id = q->case_id;
+	out->user = q->user;
+	out->type = q->type;
+	out->since = q->since;
+	out->until = q->until;
+	out->after = q->after;
+	out->max_rows = q->max_rows;
+	return 0;
+}
+
+static int
+enc_audit_query_request(uint32_t id, const void *body, size_t max,
+    struct buf *out)
+{
+	const struct msg_audit_query_request	*b = body;
+	Casesync__V1__AuditQueryRequest		 q;
+	wire_env				 env;
+
+	casesync__v1__audit_query_request__init(&q);
+	q.case_id = MSG_PB_STR(b->case_id);
+	q.user = MSG_PB_STR(b->user);
+	q.type = MSG_PB_STR(b->type);
+	q.since = b->since;
+	q.until = b->until;
+	q.after = b->after;
+	q.max_rows = b->max_rows;
+	MSG_PB_ENV(audit_query_request,
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
+	return wire_encode(&env, max, out);
+}
+
+struct msg_out
+msg_out_audit_query_request(const struct msg_audit_query_request *b)
+{
+	return (struct msg_out){ enc_audit_query_request, b };
+}
+
+int
+msg_get_audit_query_response(const struct msg *m,
+    struct msg_audit_query_response *out)
+{
+	const wire_env	*env = msg_env(m);
+
+	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE)
+		return CS_ERR_PROTOCOL;
+	out->rows = NULL;
+	out->n_rows = env->audit_query_response->n_rows;
+	out->more = env->audit_query_response->more != 0;
+	return 0;
+}
+
+int
+msg_audit_query_item(const struct msg *m, size_t i, struct msg_audit_row *out)
+{
+	const wire_env			*env = msg_env(m);
+	const Casesync__V1__AuditRow	*r;
+
+	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE ||
+	    i >= env->audit_query_response->n_rows)
+		return CS_ERR_PROTOCOL;
+	r = env->audit_query_response->rows[i];
+	out->idx = r->idx;
+	out->server_time = r->server_time;
+	out->device_time = r->device_time;
+	out->action = r->action[0];	/* wire_audit_q.c: one letter */
+	out->type = r->type;
+	out->outcome = r->outcome;
+	out->user = r->user;
+	out->role = r->role;
+	out->office = r->office;
+	out->device_id = r->device_id;
+	out->object_type = r->object_type;
+	out->object_id = r->object_id;
+	out->client_ref = r->client_ref;
+	out->basis = r->basis;
+	out->purpose = r->purpose;
+	out->detail = r->detail;
+	return 0;
+}
+
+/* Row "in" in generated form; "action" holds its one-letter string. */
+static void
+audit_row_put(const struct msg_audit_row *in, char action[2],
+    Casesync__V1__AuditRow *out)
+{
+	casesync__v1__audit_row__init(out);
+	action[0] = in->action;
+	action[1] = '\0';
+	out->idx = in->idx;
+	out->server_time = in->server_time;
+	out->device_time = in->device_time;
+	out->action = action;
+	out->type = MSG_PB_STR(in->type);
+	out->outcome = MSG_PB_STR(in->outcome);
+	out->user = MSG_PB_STR(in->user);
+	out->role = MSG_PB_STR(in->role);
+	out->office = MSG_PB_STR(in->office);
+	out->device_id = in->device_id;
+	out->object_type = MSG_PB_STR(in->object_type);
+	out->object_id = MSG_PB_STR(in->object_id);
+	out->client_ref = MSG_PB_STR(in->client_ref);
+	out->basis = MSG_PB_STR(in->basis);
+	out->purpose = MSG_PB_STR(in->purpose);
+	out->detail = MSG_PB_STR(in->detail);
+}
+
+static int
+enc_audit_query_response(uint32_t id, const void *body, size_t max,
+    struct buf *out)
+{
+	const struct msg_audit_query_response	*b = body;
+	Casesync__V1__AuditRow			*rows = NULL, **ptrs = NULL;
+	Casesync__V1__AuditQueryResponse	 resp;
+	wire_env				 env;
+	char					(*act)[2] = NULL;
+	size_t					 i;
+	int					 r = CS_ERR_ALLOC;
+
+	if (b->n_rows > MSG_AUDIT_ROWS_MAX)
+		return CS_ERR_INTERNAL;
+	if (b->n_rows > 0 &&
+	    ((rows = calloc(b->n_rows, sizeof(*rows))) == NULL ||
+	    (ptrs = calloc(b->n_rows, sizeof(*ptrs))) == NULL ||
+	    (act = calloc(b->n_rows, sizeof(*act))) == NULL))
+		goto out;
+	for (i = 0; i < b->n_rows; i++) {
+		audit_row_put(&b->rows[i], act[i], &rows[i]);
+		ptrs[i] = &rows[i];
+	}
+	casesync__v1__audit_query_response__init(&resp);
+	resp.rows = ptrs;
+	resp.n_rows = b->n_rows;
+	resp.more = b->more != 0;
+	MSG_PB_ENV(audit_query_response,
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE, &resp);
+	r = wire_encode(&env, max, out);
+ out:
+	free(rows);
+	free(ptrs);
+	free(act);
+	return r;
+}
+
+struct msg_out
+msg_out_audit_query_response(const struct msg_audit_query_response *b)
+{
+	return (struct msg_out){ enc_audit_query_response, b };
+}
