@@ -21,7 +21,6 @@
 #include "msg_auditq.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
 
 #define AUDIT_PAGES_MAX	200	/* requests per command: 100,000 entries */
 #define AUDIT_TIME_MAX	32

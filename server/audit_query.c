@@ -28,7 +28,6 @@
 #include "store_audit_q.h"
 #include "store_cases.h"
 #include "util.h"
-#include "wire.h"
 
 #define AQ_FULL		1	/* the callback's "stop": a row too many */
 
