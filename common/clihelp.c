@@ -218,7 +218,8 @@ arity(const struct clihelp_cmd *c, const struct clihelp_sub *sub,
 		return eq != NULL ? 0 : r;
 	if ((r = text_arity(c->usage, arg + 2, len)) >= 0)
 		return eq != NULL ? 0 : r;
-	for (s = c->subs; s != NULL && s->name != NULL; s++)
+	/* a subcommand's options are those of its usage */
+	for (s = c->subs; sub == NULL && s != NULL && s->name != NULL; s++)
 		if ((r = text_arity(s->usage, arg + 2, len)) >= 0)
 			return eq != NULL ? 0 : r;
 	return -1;
