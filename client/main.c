@@ -68,16 +68,18 @@ static const struct clihelp_sub case_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
-#define DOSSIER_SUBS(cmd, noun, nouns)					\
-	{ "add", cmd " add " DOSSIER_OPTS, "add a " noun, 0 },		\
+#define ADD_SUB(cmd, noun)						\
+	{ "add", cmd " add " DOSSIER_OPTS, "add a " noun, 0 }
+#define EDIT_SUB(cmd, noun)						\
 	{ "edit", cmd " edit --id ID [--FIELD VALUE]... "		\
-	    "[--unset FIELD]...", "edit a " noun, 0 },			\
+	    "[--unset FIELD]...", "edit a " noun, 0 }
+#define LIST_SUB(cmd, nouns)						\
 	{ "list", cmd " list [--case ID]", "list the " nouns, 0 },	\
 	{ NULL, NULL, NULL, 0 }
+#define DOSSIER_SUBS(cmd, noun, nouns)					\
+	ADD_SUB(cmd, noun), EDIT_SUB(cmd, noun), LIST_SUB(cmd, nouns)
 #define APPEND_SUBS(cmd, noun, nouns)					\
-	{ "add", cmd " add " DOSSIER_OPTS, "add a " noun, 0 },		\
-	{ "list", cmd " list [--case ID]", "list the " nouns, 0 },	\
-	{ NULL, NULL, NULL, 0 }
+	ADD_SUB(cmd, noun), LIST_SUB(cmd, nouns)
 
 static const struct clihelp_sub person_subs[] = {
 	DOSSIER_SUBS("person", "person", "people of a case")
