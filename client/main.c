@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * main.c - casesync, the laptop client: global options and the
- * subcommand table.  Core dumps are disabled before anything secret
+ * command table (usage texts, subcommands; common/clihelp.c answers
+ * --help and refuses unknown options from it).  Core dumps are disabled before anything secret
  * is read.
  */
 #include <sys/stat.h>
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <sodium.h>
 
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
 #include "cmd_transfer.h"
@@ -24,48 +27,248 @@
 #include "util.h"
 #include "vault.h"
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct cli *, int, char *[]);
-	const char	*help;
-} commands[] = {
-	{ "enroll", cmd_enroll, "enroll this laptop with a one-time token" },
-	{ "status", cmd_status, "connect and show who and where this is" },
-	{ "passwd", cmd_passwd, "change the vault passphrase" },
-	{ "sync", cmd_sync, "push local changes, pull the server's [--watch]" },
-	{ "keys", cmd_keys, "set up or show this user's end-to-end keys" },
-	{ "record", cmd_record, "put, get or list raw records" },
-	{ "case", cmd_case, "create, members, lifecycle state, deadlines" },
-	{ "person", cmd_person, "add, edit or list the people of a case" },
-	{ "measure", cmd_measure, "add, edit or list court measures" },
-	{ "plan", cmd_plan, "show or edit the plan van aanpak; its goals" },
-	{ "note", cmd_note, "add or list journal notes (append-only)" },
-	{ "assess", cmd_assess, "add or list safety assessments" },
-	{ "partner", cmd_partner, "add, edit or list partners" },
-	{ "escalate", cmd_escalate, "report to the Raad, Veilig Thuis, ..." },
-	{ "search", cmd_search, "find text in the caseload on this laptop" },
-	{ "reads", cmd_reads, "this laptop's log of reads of case files" },
-	{ "conflicts", cmd_conflicts, "list fields edited on two sides" },
-	{ "resolve", cmd_resolve, "settle a conflict" },
-	{ "digest", cmd_digest, "count and hash of the local records" },
-	{ "check", cmd_check, "authenticate every page of the vault" },
-	{ "transfer", cmd_transfer, "move a case to another office" },
-	{ "team", cmd_team, "assign a case's regisseur (team leads)" },
-	{ "glass", cmd_glass, "break the glass: brief read-only access" },
-	{ "audit", cmd_audit, "who read or changed a case; the audit log" },
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+#define DOSSIER_OPTS	"[--case ID | --id ID] [--FIELD VALUE]... " \
+	"[--unset FIELD]..."
+
+static const struct clihelp_sub keys_subs[] = {
+	{ "setup", "keys setup", "make and register this user's keys", 0 },
+	{ "status", "keys status", "show this user's keys", 0 },
+	{ NULL, NULL, NULL, 0 }
 };
 
-static void
-usage(FILE *f)
-{
-	size_t	i;
+static const struct clihelp_sub audit_subs[] = {
+	{ "query", "audit query [--case ID] [--user NAME] [--type TYPE]\n"
+	    "    [--since TIME] [--until TIME] [--after IDX] [--json]",
+	    "the server's audit log (auditors; members: --case)", 0 },
+	{ "who", "audit who --case ID [--json]",
+	    "who read or changed a case, newest first", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
 
-	fprintf(f, "usage: casesync [--dir DIR] [--passphrase-file FILE] "
-	    "[--json] COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nDIR defaults to $CASESYNC_DIR, else ~/.casesync.  "
-	    "'casesync COMMAND --help' describes a command.\n");
+static const struct clihelp_sub record_subs[] = {
+	{ "put", "record put --case ID --kind KIND [--id ID] [--delete] "
+	    "[--unset NAME]... [NAME=VALUE]...", "write a raw record", 0 },
+	{ "bulk", "record bulk --case ID --kind KIND --count N "
+	    "[--size BYTES]", "write N test records", 0 },
+	{ "get", "record get ID", "show one record", 0 },
+	{ "list", "record list [--case ID]", "list records", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub case_subs[] = {
+	{ "create", "case create --frame DRANG|VOTS|OTS|VOOGDIJ [--id UUID]",
+	    "open a case on the server", 0 },
+	{ "member", "case member --case UUID --user NAME [--remove "
+	    "[--new-regisseur NAME]] [--read-only]",
+	    "add or remove a member of a case", 0 },
+	{ "state", "case state --case UUID --to STATE [--date YYYY-MM-DD]\n"
+	    "    [--end YYYY-MM-DD] [--reason TEXT] "
+	    "[--approved-by TEAMLEIDER]",
+	    "move a case to another lifecycle state", 0 },
+	{ "info", "case info --case UUID", "a case's state and deadlines",
+	    0 },
+	{ "list", "case list [--server] [--due [--within DAYS[d]]]",
+	    "the caseload, or what falls due", 0 },
+	{ "new", "case new --frame FRAME " DOSSIER_OPTS,
+	    "write a new case file", 0 },
+	{ "show", "case show --case ID", "show a case file", 0 },
+	{ "edit", "case edit --case ID [--FIELD VALUE]... [--unset FIELD]...",
+	    "edit a case file", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+#define ADD_SUB(cmd, noun)						\
+	{ "add", cmd " add " DOSSIER_OPTS, "add a " noun, 0 }
+#define EDIT_SUB(cmd, noun)						\
+	{ "edit", cmd " edit --id ID [--FIELD VALUE]... "		\
+	    "[--unset FIELD]...", "edit a " noun, 0 }
+#define LIST_SUB(cmd, nouns)						\
+	{ "list", cmd " list [--case ID]", "list the " nouns, 0 },	\
+	{ NULL, NULL, NULL, 0 }
+#define DOSSIER_SUBS(cmd, noun, nouns)					\
+	ADD_SUB(cmd, noun), EDIT_SUB(cmd, noun), LIST_SUB(cmd, nouns)
+#define APPEND_SUBS(cmd, noun, nouns)					\
+	ADD_SUB(cmd, noun), LIST_SUB(cmd, nouns)
+
+static const struct clihelp_sub person_subs[] = {
+	DOSSIER_SUBS("person", "person", "people of a case")
+};
+static const struct clihelp_sub measure_subs[] = {
+	DOSSIER_SUBS("measure", "court measure", "measures")
+};
+static const struct clihelp_sub note_subs[] = {
+	APPEND_SUBS("note", "journal note", "notes")
+};
+static const struct clihelp_sub assess_subs[] = {
+	DOSSIER_SUBS("assess", "safety assessment", "assessments")
+};
+static const struct clihelp_sub partner_subs[] = {
+	DOSSIER_SUBS("partner", "partner", "partners")
+};
+static const struct clihelp_sub escalate_subs[] = {
+	APPEND_SUBS("escalate", "report (escalate --case ... is add)",
+	    "reports")
+};
+
+static const struct clihelp_sub plan_subs[] = {
+	{ "show", "plan show --case ID", "show the plan and its goals", 0 },
+	{ "edit", "plan edit --case ID --summary TEXT [--FIELD VALUE]...",
+	    "edit the plan", 0 },
+	{ "goal", "plan goal add|edit|list " DOSSIER_OPTS,
+	    "add, edit or list the plan's goals", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub transfer_subs[] = {
+	{ "request", "transfer request --case UUID --to OFFICE "
+	    "--reason moved|capacity|expertise|other\n    [--note TEXT]",
+	    "ask to move a case to another office", 0 },
+	{ "list", "transfer list", "transfers of your cases and office", 0 },
+	{ "show", "transfer show --id ID", "one transfer", 0 },
+	{ "accept", "transfer accept --id ID --regisseur NAME",
+	    "take a case in (teamleider)", 0 },
+	{ "reject", "transfer reject --id ID --reason TEXT",
+	    "refuse a case (teamleider)", 0 },
+	{ "revoke", "transfer revoke --id ID", "withdraw your request", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub team_subs[] = {
+	{ "assign", "team assign --case UUID --regisseur NAME",
+	    "make NAME the case's regisseur", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub glass_subs[] = {
+	{ "list", "glass list", "the break-the-glass uses you oversee", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct {
+	int			(*fn)(struct cli *, int, char *[]);
+	struct clihelp_cmd	 h;
+} commands[] = {
+	{ cmd_enroll, { "enroll", "enroll --server HOST:PORT "
+	    "--ca-fingerprint HEX --token TOKEN [--server-name NAME]\n"
+	    "enroll --renew --token TOKEN",
+	    "enroll this laptop with a one-time token", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_status, { "status", "status",
+	    "connect and show who and where this is", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
+	    "terminal or CASESYNC_NEW_PASSPHRASE)",
+	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
+	{ cmd_sync, { "sync", "sync [--watch] [-q]\n"
+	    "-q: print nothing on success",
+	    "push local changes, pull the server's [--watch]", NULL,
+	    CLIHELP_STRICT | CLIHELP_QUIET } },
+	{ cmd_keys, { "keys", NULL, "set up or show this user's end-to-end "
+	    "keys", keys_subs, CLIHELP_STRICT } },
+	{ cmd_record, { "record", NULL, "put, get or list raw records",
+	    record_subs, CLIHELP_STRICT } },
+	{ cmd_case, { "case", NULL, "create, members, lifecycle state, "
+	    "deadlines", case_subs, CLIHELP_OWNHELP } },
+	{ cmd_person, { "person", NULL, "add, edit or list the people of a "
+	    "case", person_subs, CLIHELP_OWNHELP } },
+	{ cmd_measure, { "measure", NULL, "add, edit or list court measures",
+	    measure_subs, CLIHELP_OWNHELP } },
+	{ cmd_plan, { "plan", NULL, "show or edit the plan van aanpak; its "
+	    "goals", plan_subs, CLIHELP_OWNHELP } },
+	{ cmd_note, { "note", NULL, "add or list journal notes "
+	    "(append-only)", note_subs, CLIHELP_OWNHELP } },
+	{ cmd_assess, { "assess", NULL, "add or list safety assessments",
+	    assess_subs, CLIHELP_OWNHELP } },
+	{ cmd_partner, { "partner", NULL, "add, edit or list partners",
+	    partner_subs, CLIHELP_OWNHELP } },
+	{ cmd_escalate, { "escalate", NULL, "report to the Raad, Veilig "
+	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP } },
+	{ cmd_search, { "search", "search [--case ID] TEXT",
+	    "find text in the caseload on this laptop", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_reads, { "reads", "reads   (this laptop's log of reads of "
+	    "case files, checked)", "this laptop's log of reads of case "
+	    "files", NULL, CLIHELP_STRICT } },
+	{ cmd_conflicts, { "conflicts", "conflicts",
+	    "list fields edited on two sides", NULL, CLIHELP_STRICT } },
+	{ cmd_resolve, { "resolve", "resolve --record ID --field NAME\n"
+	    "    (--value N|VALUE | --author NAME | --mine | --theirs | "
+	    "--new VALUE)", "settle a conflict", NULL, CLIHELP_STRICT } },
+	{ cmd_digest, { "digest", "digest   (count and hash of the local "
+	    "records)", "count and hash of the local records", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_check, { "check", "check   (authenticate every page of this "
+	    "laptop's vault)", "authenticate every page of the vault", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_transfer, { "transfer", NULL, "move a case to another office",
+	    transfer_subs, CLIHELP_STRICT } },
+	{ cmd_team, { "team", NULL, "assign a case's regisseur (team leads)",
+	    team_subs, CLIHELP_STRICT } },
+	{ cmd_glass, { "glass", "glass --case UUID --reason TEXT\n"
+	    "glass list", "break the glass: brief read-only access",
+	    glass_subs, CLIHELP_STRICT } },
+	{ cmd_audit, { "audit", NULL, "who read or changed a case; the "
+	    "audit log", audit_subs, CLIHELP_STRICT } },
+};
+
+static struct clihelp_cmd	help_cmds[N(commands)];
+static int	ownhelp(const struct clihelp_cmd *, const struct clihelp_sub *);
+static struct clihelp	help = {
+	"casesync", "[--dir DIR]",
+	"[--dir DIR] [--passphrase-file FILE] [--json] [--verbose]",
+	"DIR defaults to $CASESYNC_DIR, else ~/.casesync.\n",
+	help_cmds, N(help_cmds), ownhelp
+};
+
+/*
+ * The usage of a dossier command lists the fields of its record kind:
+ * the command prints it (before it reads a passphrase or opens the
+ * vault) when "--help" comes right after the command or subcommand.
+ */
+static int
+ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
+{
+	static struct cli	 nocli;
+	static char		 opt[] = "--help";
+	char			*av[4];
+	size_t			 i;
+	int			 ac = 0;
+
+	for (i = 0; i < N(commands); i++)
+		if (&help_cmds[i] == c)
+			break;
+	if (i == N(commands))
+		return -1;
+	av[ac++] = (char *)(uintptr_t)c->name;
+	if (strcmp(c->name, "case") == 0) {
+		if (sub == NULL || (strcmp(sub->name, "new") != 0 &&
+		    strcmp(sub->name, "show") != 0 &&
+		    strcmp(sub->name, "edit") != 0))
+			return -1;	/* the table's usage */
+		av[ac++] = (char *)(uintptr_t)sub->name;
+	} else if (strcmp(c->name, "plan") == 0 && sub != NULL &&
+	    strcmp(sub->name, "goal") == 0)
+		av[ac++] = (char *)(uintptr_t)sub->name;
+	av[ac++] = opt;
+	av[ac] = NULL;
+	optind = 1;
+	return commands[i].fn(&nocli, ac, av);
+}
+
+/* A global option getopt refused: one line and a hint. */
+static int
+badglobal(char *argv[])
+{
+	const char	*opt = argv[optind - 1];
+
+	if (opt[0] == '-' && opt[1] == '-')
+		fprintf(stderr, "casesync: unknown or incomplete option %s "
+		    "(casesync --help)\n", opt);
+	else
+		fprintf(stderr, "casesync: unknown option -%c (casesync "
+		    "--help)\n", optopt);
+	return EXIT_USAGE;
 }
 
 int
@@ -77,14 +280,18 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char	 outbuf[CLI_OUTBUF];
+	const struct clihelp_cmd *hc;
 	struct cli	 cli;
 	const char	*home;
 	size_t		 i;
-	int		 ch;
+	int		 ch, quiet, r, saved;
 
+	for (i = 0; i < N(commands); i++)
+		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
@@ -97,7 +304,8 @@ main(int argc, char *argv[])
 	fault_init();		/* tests only: CASESYNC_FAULT (fault.h) */
 	memset(&cli, 0, sizeof(cli));
 	/* "+": options after the command belong to the command */
-	while ((ch = getopt_long(argc, argv, "+hjv", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+hjvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			cli.dir = optarg;
@@ -112,19 +320,31 @@ main(int argc, char *argv[])
 			log_setverbose(1);
 			break;
 		case 'h':
-			usage(stdout);
+			clihelp_list(&help, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("casesync %s\n", CASESYNC_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return badglobal(argv);
 		}
 	}
+	opterr = 1;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		usage(stderr);
+		clihelp_list(&help, stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[0], "help") == 0)
+		return cli_finish(clihelp_help(&help, argc, argv));
+	if ((hc = clihelp_find(&help, argv[0])) == NULL) {
+		fprintf(stderr, "casesync: unknown command \"%s\" (casesync "
+		    "help)\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((r = clihelp_intercept(&help, hc, &argc, argv, &quiet)) != -1)
+		return cli_finish(r);
 	if (cli.dir == NULL && (cli.dir = getenv("CASESYNC_DIR")) == NULL) {
 		if ((home = getenv("HOME")) == NULL ||
 		    str_fmt(cli.dirbuf, sizeof(cli.dirbuf), "%s/.casesync",
@@ -143,13 +363,12 @@ main(int argc, char *argv[])
 	if (strcmp(argv[0], "sync") != 0 &&
 	    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
 		cli_errx("warning: cannot buffer the output");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			optind = 1;	/* each command parses its own options */
-			return cli_finish(commands[i].fn(&cli, argc, argv));
-		}
-	}
-	cli_errx("unknown command \"%s\"", argv[0]);
-	usage(stderr);
-	return EXIT_USAGE;
+	saved = -1;
+	if (quiet && (saved = clihelp_quiet_begin(&help)) == -1)
+		return EXIT_FAIL;
+	i = (size_t)(hc - help_cmds);
+	optind = 1;	/* each command parses its own options */
+	r = cli_finish(commands[i].fn(&cli, argc, argv));
+	clihelp_quiet_end(saved, r);
+	return r;
 }

@@ -43,7 +43,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: casesyncd [-dtv] [-f config] [-l host:port] "
 	    "[-w workers] [-p port-file]\n"
-	    "       casesyncd -h | -V\n"
+	    "       casesyncd -h | --help | -V | --version\n"
 	    "  -f config     configuration file (default %s)\n"
 	    "  -t            check the configuration, keys and certificates,"
 	    " then exit\n"
@@ -161,12 +161,18 @@ struct main_opts {
 static void
 main_args(int argc, char *argv[], struct main_opts *o)
 {
-	int	ch;
+	static const struct option	opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int				ch;
 
 	memset(o, 0, sizeof(*o));
 	o->conf = MAIN_CONF_DEFAULT;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":df:hl:p:tvVw:")) != -1) {
+	while ((ch = getopt_long(argc, argv, ":df:hl:p:tvVw:", opts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			o->debug = 1;
@@ -198,6 +204,12 @@ main_args(int argc, char *argv[], struct main_opts *o)
 		case ':':
 			usage_error("missing argument for", optopt);
 		default:
+			if (optopt == 0) {	/* a long option */
+				fprintf(stderr, "casesyncd: unknown option %s "
+				    "(casesyncd -h for usage)\n",
+				    argv[optind - 1]);
+				exit(2);
+			}
 			usage_error("unknown option", optopt);
 		}
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * main.c - casesyncctl entry point: global options (--dir, --help),
- * dispatch to the command groups, and the helpers they share (error
+ * main.c - casesyncctl entry point: global options (--dir, --help,
+ * --version), the command table (usage texts, subcommands; common/
+ * clihelp.c answers --help and refuses unknown options from it), and the helpers they share (error
  * output, paths inside the deployment directory, opening the store,
  * usage texts).
  */
@@ -18,68 +19,139 @@
 
 #include <openssl/crypto.h>
 
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct ctl *, int, char **);
-	const char	*usage;
-} ctl_commands[] = {
-	{ "init", ctl_init,
-	    "init --dir DIR --server-name NAME [--listen HOST:PORT] "
-	    "[--config PATH]" },
-	{ "status", ctl_status,
-	    "status [--config PATH] [--json]" },
-	{ "office", ctl_office,
-	    "office add NAME [--region JEUGDREGIO]\n"
-	    "office list" },
-	{ "user", ctl_user,
-	    "user add --name NAME --role ROLE --office OFFICE\n"
-	    "user list" },
-	{ "enroll-token", ctl_enroll_token,
-	    "enroll-token --user USER --device NAME [--ttl DURATION]" },
-	{ "renew-token", ctl_renew_token,
-	    "renew-token --device ID [--ttl DURATION]" },
-	{ "device", ctl_device,
-	    "device list\n"
-	    "device show ID\n"
-	    "device revoke ID" },
-	{ "server-cert", ctl_server_cert,
-	    "server-cert renew [--days N]\n"
-	    "server-cert show" },
-	{ "records", ctl_records,
-	    "records digest\n"
-	    "records purges" },
-	{ "audit", ctl_audit,
-	    "audit verify [--against FILE]\n"
-	    "audit query [--case ID] [--user NAME] [--device ID] [--type T] "
-	    "[--since TIME] [--until TIME] [--after IDX] "
-	    "[--format table|csv|json|ndjson] [--follow]\n"
-	    "audit export [--case ID] [--user NAME] [--device ID] [--type T] "
-	    "[--since TIME] [--until TIME] [--after IDX]\n"
-	    "audit checkpoint --export [--out FILE]" },
-	{ "transfer", ctl_transfer,
-	    "transfer list\n"
-	    "transfer pending\n"
-	    "transfer decide --change ID --accept|--discard [--for NAME] "
-	    "[--reason TEXT]" },
-	{ "glass", ctl_glass,
-	    "glass list" },
-	{ "backup", ctl_backup,
-	    "backup --out FILE" },
-	{ "restore", ctl_restore,
-	    "restore --from FILE   (casesyncd stopped)" },
-	{ "recovery", ctl_recovery,
-	    "recovery init --shares N --threshold K --out DIR\n"
-	    "recovery grant --case ID --to USER [--read-only] "
-	    "--shares FILE [--shares FILE ...]" },
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+#define AUDIT_FILTERS	"[--case ID] [--user NAME] [--device ID] " \
+	"[--type T]\n    [--since TIME] [--until TIME] [--after IDX]"
+
+static const struct clihelp_sub office_subs[] = {
+	{ "add", "office add NAME [--region JEUGDREGIO]", "add an office", 0 },
+	{ "list", "office list", "list the offices", 0 },
+	{ NULL, NULL, NULL, 0 }
 };
 
-#define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))
+static const struct clihelp_sub user_subs[] = {
+	{ "add", "user add --name NAME --role ROLE --office OFFICE",
+	    "add a user", 0 },
+	{ "list", "user list", "list the users", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub device_subs[] = {
+	{ "list", "device list", "list the enrolled devices", 0 },
+	{ "show", "device show ID", "one device: user, certificate, sync",
+	    0 },
+	{ "revoke", "device revoke ID", "revoke a device's certificate", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub cert_subs[] = {
+	{ "renew", "server-cert renew [--days N]",
+	    "a new server certificate from the CA", 0 },
+	{ "show", "server-cert show", "when the server certificate ends",
+	    0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub records_subs[] = {
+	{ "digest", "records digest", "count and hash of the records", 0 },
+	{ "purges", "records purges", "devices yet to purge a case", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub audit_subs[] = {
+	{ "verify", "audit verify [--against FILE] [-q]\n"
+	    "-q: print nothing on success (for cron); on failure the "
+	    "report goes to stderr",
+	    "check the hash chain and checkpoints", CLIHELP_QUIET },
+	{ "query", "audit query " AUDIT_FILTERS "\n"
+	    "    [--format table|csv|json|ndjson] [--follow]",
+	    "select audit entries", 0 },
+	{ "export", "audit export " AUDIT_FILTERS,
+	    "audit entries with their proofs", 0 },
+	{ "checkpoint", "audit checkpoint --export [--out FILE]",
+	    "export the newest signed checkpoint", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub transfer_subs[] = {
+	{ "list", "transfer list", "case transfers between offices", 0 },
+	{ "pending", "transfer pending", "changes held for a decision", 0 },
+	{ "decide", "transfer decide --change ID --accept|--discard "
+	    "[--for NAME] [--reason TEXT]", "accept or discard a held change",
+	    0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub glass_subs[] = {
+	{ "list", "glass list", "break-the-glass uses", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub recovery_subs[] = {
+	{ "init", "recovery init --shares N --threshold K --out DIR",
+	    "split the recovery key into shares", 0 },
+	{ "grant", "recovery grant --case ID --to USER [--read-only] "
+	    "--shares FILE [--shares FILE ...]",
+	    "give a user a case's key from K shares", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct {
+	int			(*fn)(struct ctl *, int, char **);
+	struct clihelp_cmd	 h;
+} ctl_commands[] = {
+	{ ctl_init, { "init", "init --dir DIR --server-name NAME "
+	    "[--listen HOST:PORT] [--config PATH]",
+	    "make a deployment: CA, keys, database", NULL, CLIHELP_STRICT } },
+	{ ctl_status, { "status", "status [--config PATH] [--json]",
+	    "the deployment at a glance", NULL, CLIHELP_STRICT } },
+	{ ctl_office, { "office", NULL, "add or list offices", office_subs,
+	    CLIHELP_STRICT } },
+	{ ctl_user, { "user", NULL, "add or list users", user_subs,
+	    CLIHELP_STRICT } },
+	{ ctl_enroll_token, { "enroll-token", "enroll-token --user USER "
+	    "--device NAME [--ttl DURATION]",
+	    "a one-time token to enroll a laptop", NULL, CLIHELP_STRICT } },
+	{ ctl_renew_token, { "renew-token", "renew-token --device ID "
+	    "[--ttl DURATION]", "a token to renew a device's certificate",
+	    NULL, CLIHELP_STRICT } },
+	{ ctl_device, { "device", NULL, "list, show or revoke devices",
+	    device_subs, CLIHELP_STRICT } },
+	{ ctl_server_cert, { "server-cert", NULL, "renew or show the server "
+	    "certificate", cert_subs, CLIHELP_STRICT } },
+	{ ctl_records, { "records", NULL, "digest of the records; pending "
+	    "purges", records_subs, CLIHELP_STRICT } },
+	{ ctl_audit, { "audit", NULL, "verify, query and export the audit "
+	    "log", audit_subs, CLIHELP_STRICT } },
+	{ ctl_transfer, { "transfer", NULL, "transfers and held changes",
+	    transfer_subs, CLIHELP_STRICT } },
+	{ ctl_glass, { "glass", NULL, "break-the-glass uses", glass_subs,
+	    CLIHELP_STRICT } },
+	{ ctl_backup, { "backup", "backup --out FILE",
+	    "a consistent copy of the database", NULL, CLIHELP_STRICT } },
+	{ ctl_restore, { "restore", "restore --from FILE   (casesyncd "
+	    "stopped)", "restore the database from a backup", NULL,
+	    CLIHELP_STRICT } },
+	{ ctl_recovery, { "recovery", NULL, "the recovery key and its "
+	    "shares", recovery_subs, CLIHELP_STRICT } },
+};
+
+static struct clihelp_cmd	help_cmds[N(ctl_commands)];
+static const struct clihelp	help = {
+	"casesyncctl", "[--dir DIR]", "[--dir DIR]",
+	"DIR defaults to $CASESYNC_DIR.  Roles: jeugdbeschermer, "
+	"gedragswetenschapper,\nteamleider, auditor, beheerder.  "
+	"DURATION: digits with s, m, h or d (default 24h,\nat most 30d).  "
+	"Exit status: 0 ok, 1 failure, 2 usage error.\n",
+	help_cmds, N(help_cmds), NULL
+};
 
 void
 ctl_errx(const char *fmt, ...)
@@ -97,31 +169,13 @@ ctl_errx(const char *fmt, ...)
 void
 ctl_usage(const char *command, int to_stderr)
 {
-	FILE		*f = to_stderr ? stderr : stdout;
-	const char	*u, *nl;
-	size_t		 i;
-	int		 first = 1;
+	FILE				*f = to_stderr ? stderr : stdout;
+	const struct clihelp_cmd	*c;
 
-	for (i = 0; i < CTL_NCOMMANDS; i++) {
-		if (command != NULL &&
-		    strcmp(command, ctl_commands[i].name) != 0)
-			continue;
-		/* One line per form of the command. */
-		for (u = ctl_commands[i].usage; *u != '\0'; u = nl + 1) {
-			if ((nl = strchr(u, '\n')) == NULL)
-				nl = u + strlen(u) - 1;
-			fprintf(f, "%s casesyncctl [--dir DIR] %.*s\n",
-			    first ? "usage:" : "      ", (int)(nl - u +
-			    (*nl != '\n')), u);
-			first = 0;
-		}
-	}
-	if (command != NULL)
-		return;
-	fprintf(f, "\nDIR defaults to $CASESYNC_DIR.  Roles: jeugdbeschermer, "
-	    "gedragswetenschapper,\nteamleider, auditor, beheerder.  "
-	    "DURATION: digits with s, m, h or d (default 24h,\nat most 30d).  "
-	    "Exit status: 0 ok, 1 failure, 2 usage error.\n");
+	if (command == NULL || (c = clihelp_find(&help, command)) == NULL)
+		clihelp_list(&help, f);
+	else
+		clihelp_usage(&help, f, c, NULL);
 }
 
 int
@@ -176,12 +230,16 @@ main(int argc, char **argv)
 	static const struct option	 opts[] = {
 		{ "dir",	required_argument,	NULL,	'd' },
 		{ "help",	no_argument,		NULL,	'h' },
+		{ "version",	no_argument,		NULL,	'V' },
 		{ NULL,		0,			NULL,	0 }
 	};
+	const struct clihelp_cmd	*hc;
 	struct ctl	 c;
 	size_t		 i;
-	int		 ch, rv;
+	int		 ch, quiet, rv, saved = -1;
 
+	for (i = 0; i < N(ctl_commands); i++)
+		help_cmds[i] = ctl_commands[i].h;
 	/* Keys and the database are created 0600 unless we say otherwise. */
 	umask(077);
 	log_init(1, "casesyncctl");
@@ -196,7 +254,7 @@ main(int argc, char **argv)
 
 	/* "+": stop at the command, whose options are its own. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			c.dir = optarg;
@@ -204,10 +262,12 @@ main(int argc, char **argv)
 		case 'h':
 			ctl_usage(NULL, 0);
 			return CTL_EXIT_OK;
+		case 'V':
+			printf("casesyncctl %s\n", CASESYNC_VERSION);
+			return CTL_EXIT_OK;
 		default:
-			ctl_errx("unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			ctl_usage(NULL, 1);
+			ctl_errx("unknown or incomplete option %s "
+			    "(casesyncctl --help)", argv[optind - 1]);
 			return CTL_EXIT_USAGE;
 		}
 	}
@@ -217,19 +277,19 @@ main(int argc, char **argv)
 		ctl_usage(NULL, 1);
 		return CTL_EXIT_USAGE;
 	}
-	rv = -1;
-	for (i = 0; i < CTL_NCOMMANDS; i++) {
-		if (strcmp(argv[0], ctl_commands[i].name) != 0)
-			continue;
+	if (strcmp(argv[0], "help") == 0)
+		rv = clihelp_help(&help, argc, argv);
+	else if ((hc = clihelp_find(&help, argv[0])) == NULL) {
+		ctl_errx("unknown command \"%s\" (casesyncctl help)", argv[0]);
+		rv = CTL_EXIT_USAGE;
+	} else if ((rv = clihelp_intercept(&help, hc, &argc, argv,
+	    &quiet)) == -1) {
+		if (quiet && (saved = clihelp_quiet_begin(&help)) == -1)
+			return CTL_EXIT_FAIL;
 		optind = 0;	/* GNU: reinitialise for the next parse */
 		opterr = 1;
-		rv = ctl_commands[i].fn(&c, argc, argv);
-		break;
-	}
-	if (rv == -1) {
-		ctl_errx("unknown command: %s", argv[0]);
-		ctl_usage(NULL, 1);
-		rv = CTL_EXIT_USAGE;
+		rv = ctl_commands[hc - help_cmds].fn(&c, argc, argv);
+		clihelp_quiet_end(saved, rv);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		ctl_errx("error writing output");

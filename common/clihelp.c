@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * clihelp.c - what the dispatchers of casesync and casesyncctl do with
+ * their command tables (see clihelp.h).  The usage texts are the one
+ * place the options of a command are written down: --help prints them
+ * and the strict check refuses an option they do not name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clihelp.h"
+
+static FILE	*quiet_tmp;
+
+const struct clihelp_cmd *
+clihelp_find(const struct clihelp *h, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < h->ncmds; i++)
+		if (strcmp(h->cmds[i].name, name) == 0)
+			return &h->cmds[i];
+	return NULL;
+}
+
+const struct clihelp_sub *
+clihelp_findsub(const struct clihelp_cmd *c, const char *name)
+{
+	const struct clihelp_sub	*s;
+
+	if (c->subs == NULL || name == NULL)
+		return NULL;
+	for (s = c->subs; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+/* Does line (len bytes) start with word cmd? */
+static int
+starts_with_word(const char *line, size_t len, const char *cmd)
+{
+	size_t	n = strlen(cmd);
+
+	return len >= n && strncmp(line, cmd, n) == 0 &&
+	    (len == n || line[n] == ' ');
+}
+
+/* The lines of one usage text; *first: no "usage:" printed yet. */
+static void
+print_text(const struct clihelp *h, FILE *f, const char *cmd,
+    const char *text, int *first)
+{
+	const char	*nl;
+	size_t		 len;
+
+	for (; *text != '\0'; text = nl + (*nl == '\n')) {
+		if ((nl = strchr(text, '\n')) == NULL)
+			nl = text + strlen(text);
+		len = (size_t)(nl - text);
+		if (starts_with_word(text, len, cmd)) {
+			fprintf(f, "%s %s %s %.*s\n", *first ? "usage:" :
+			    "      ", h->prog, h->global, (int)len, text);
+			*first = 0;
+		} else
+			fprintf(f, "%.*s\n", (int)len, text);
+	}
+}
+
+void
+clihelp_usage(const struct clihelp *h, FILE *f, const struct clihelp_cmd *c,
+    const struct clihelp_sub *sub)
+{
+	const struct clihelp_sub	*s;
+	int				 first = 1;
+
+	if (sub != NULL) {
+		print_text(h, f, c->name, sub->usage, &first);
+		return;
+	}
+	if (c->usage != NULL)
+		print_text(h, f, c->name, c->usage, &first);
+	else
+		for (s = c->subs; s != NULL && s->name != NULL; s++)
+			print_text(h, f, c->name, s->usage, &first);
+	if (c->subs == NULL)
+		return;
+	fprintf(f, "\nsubcommands:\n");
+	for (s = c->subs; s->name != NULL; s++)
+		fprintf(f, "  %-12s %s\n", s->name, s->desc);
+	fprintf(f, "\n'%s %s SUBCOMMAND --help' describes a subcommand.\n",
+	    h->prog, c->name);
+}
+
+void
+clihelp_list(const struct clihelp *h, FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: %s %s COMMAND [ARGS]\n       %s help [COMMAND "
+	    "[SUBCOMMAND]]\n       %s --version\n\ncommands:\n", h->prog,
+	    h->options, h->prog, h->prog);
+	for (i = 0; i < h->ncmds; i++)
+		fprintf(f, "  %-13s %s\n", h->cmds[i].name, h->cmds[i].desc);
+	fprintf(f, "\n'%s COMMAND --help' or '%s help COMMAND' describes a "
+	    "command.\n", h->prog, h->prog);
+	if (h->epilog != NULL)
+		fprintf(f, "\n%s", h->epilog);
+}
+
+/* The usage of c (and sub), by the command itself if it says so. */
+static int
+show_usage(const struct clihelp *h, const struct clihelp_cmd *c,
+    const struct clihelp_sub *sub)
+{
+	int	r;
+
+	if (h->ownhelp != NULL && (c->flags & CLIHELP_OWNHELP) &&
+	    (r = h->ownhelp(c, sub)) != -1)
+		return r;
+	clihelp_usage(h, stdout, c, sub);
+	return 0;
+}
+
+int
+clihelp_help(const struct clihelp *h, int argc, char *argv[])
+{
+	const struct clihelp_cmd	*c;
+	const struct clihelp_sub	*s = NULL;
+	size_t				 i;
+
+	if (argc < 2) {
+		clihelp_list(h, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--list-all") == 0 && argc == 2) {
+		for (i = 0; i < h->ncmds; i++) {
+			c = &h->cmds[i];
+			printf("%s\n", c->name);
+			for (s = c->subs; s != NULL && s->name != NULL; s++)
+				printf("%s %s\n", c->name, s->name);
+		}
+		return 0;
+	}
+	if ((c = clihelp_find(h, argv[1])) == NULL) {
+		fprintf(stderr, "%s: unknown command \"%s\" (%s help)\n",
+		    h->prog, argv[1], h->prog);
+		return 2;
+	}
+	if (argc > 2 && (s = clihelp_findsub(c, argv[2])) == NULL) {
+		fprintf(stderr, "%s: unknown subcommand \"%s %s\" (%s help "
+		    "%s)\n", h->prog, c->name, argv[2], h->prog, c->name);
+		return 2;
+	}
+	if (argc > 3) {
+		fprintf(stderr, "%s: help takes a command and a subcommand "
+		    "(%s help)\n", h->prog, h->prog);
+		return 2;
+	}
+	return show_usage(h, c, s);
+}
+
+int
+clihelp_badopt(const struct clihelp *h, const char *path, const char *opt)
+{
+	fprintf(stderr, "%s: unknown option %s for \"%s\" (%s %s --help)\n",
+	    h->prog, opt, path, h->prog, path);
+	return 2;
+}
+
+/*
+ * How option --name (len bytes) appears in a usage text: -1 not at
+ * all, 0 as a flag, 1 followed by its value ("--case ID").
+ */
+static int
+text_arity(const char *text, const char *name, size_t len)
+{
+	const char	*p, *e;
+	char		 ch;
+
+	for (p = text; text != NULL && (p = strstr(p, "--")) != NULL;
+	    p += 2) {
+		if (p > text && (p[-1] == '-' || p[-1] == '_'))
+			continue;
+		if (strncmp(p + 2, name, len) != 0)
+			continue;
+		e = p + 2 + len;
+		ch = *e;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-' || (ch >= 'A' && ch <= 'Z'))
+			continue;
+		if (ch != ' ' && ch != '=')
+			return 0;
+		ch = e[1];
+		return ch == '\0' || ch == '\n' || ch == '[' || ch == '-' ||
+		    ch == '(' || ch == '|' || ch == ']' || ch == ')' ? 0 : 1;
+	}
+	return -1;
+}
+
+static int
+arity(const struct clihelp_cmd *c, const struct clihelp_sub *sub,
+    const char *arg)
+{
+	const struct clihelp_sub	*s;
+	const char			*eq;
+	size_t				 len;
+	int				 r;
+
+	eq = strchr(arg + 2, '=');
+	len = eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	if (len == 0)
+		return -1;
+	if (sub != NULL && (r = text_arity(sub->usage, arg + 2, len)) >= 0)
+		return eq != NULL ? 0 : r;
+	if ((r = text_arity(c->usage, arg + 2, len)) >= 0)
+		return eq != NULL ? 0 : r;
+	/* a subcommand's options are those of its usage */
+	for (s = c->subs; sub == NULL && s != NULL && s->name != NULL; s++)
+		if ((r = text_arity(s->usage, arg + 2, len)) >= 0)
+			return eq != NULL ? 0 : r;
+	return -1;
+}
+
+static int
+is_long(const char *a)
+{
+	return a[0] == '-' && a[1] == '-' && a[2] != '\0';
+}
+
+int
+clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
+    int *argcp, char *argv[], int *quiet)
+{
+	const struct clihelp_sub	*sub;
+	char				 path[128];
+	int				 argc = *argcp, flags, i, j;
+
+	*quiet = 0;
+	sub = argc > 1 ? clihelp_findsub(c, argv[1]) : NULL;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return show_usage(h, c, sub);
+		if (is_long(argv[i]) && arity(c, sub, argv[i]) == 1)
+			i++;
+	}
+	(void)snprintf(path, sizeof(path), "%s%s%s", c->name,
+	    sub != NULL ? " " : "", sub != NULL ? sub->name : "");
+	if ((c->flags & CLIHELP_STRICT) && c->usage == NULL && argc > 1 &&
+	    sub == NULL && argv[1][0] != '-') {
+		fprintf(stderr, "%s: unknown subcommand \"%s %s\" (%s %s "
+		    "--help)\n", h->prog, c->name, argv[1], h->prog, c->name);
+		return 2;
+	}
+	flags = c->flags | (sub != NULL ? sub->flags : 0);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((flags & CLIHELP_QUIET) && (strcmp(argv[i], "-q") == 0 ||
+		    strcmp(argv[i], "--quiet") == 0)) {
+			*quiet = 1;
+			for (j = i; j < argc; j++)
+				argv[j] = argv[j + 1];
+			argc--;
+			i--;
+			continue;
+		}
+		if (!is_long(argv[i]))
+			continue;
+		switch (arity(c, sub, argv[i])) {
+		case -1:
+			if (flags & CLIHELP_STRICT)
+				return clihelp_badopt(h, path, argv[i]);
+			break;
+		case 1:
+			i++;
+			break;
+		}
+	}
+	*argcp = argc;
+	return -1;
+}
+
+int
+clihelp_quiet_begin(const struct clihelp *h)
+{
+	int	saved;
+
+	fflush(stdout);
+	if ((quiet_tmp = tmpfile()) == NULL ||
+	    (saved = dup(STDOUT_FILENO)) == -1) {
+		fprintf(stderr, "%s: -q: %s\n", h->prog, strerror(errno));
+		if (quiet_tmp != NULL)
+			fclose(quiet_tmp);
+		quiet_tmp = NULL;
+		return -1;
+	}
+	if (dup2(fileno(quiet_tmp), STDOUT_FILENO) == -1) {
+		fprintf(stderr, "%s: -q: %s\n", h->prog, strerror(errno));
+		close(saved);
+		fclose(quiet_tmp);
+		quiet_tmp = NULL;
+		return -1;
+	}
+	return saved;
+}
+
+void
+clihelp_quiet_end(int saved, int rv)
+{
+	char	buf[4096];
+	size_t	n;
+
+	if (quiet_tmp == NULL || saved < 0)
+		return;
+	fflush(stdout);
+	(void)dup2(saved, STDOUT_FILENO);
+	close(saved);
+	if (rv != 0) {
+		/* A failure says what failed, on standard error. */
+		rewind(quiet_tmp);
+		while ((n = fread(buf, 1, sizeof(buf), quiet_tmp)) > 0)
+			if (fwrite(buf, 1, n, stderr) != n)
+				break;
+	}
+	fclose(quiet_tmp);
+	quiet_tmp = NULL;
+}
