@@ -219,6 +219,77 @@ store_result_current(sqlite3_stmt *s, struct store_change_result *res)
 	return 0;
 }
 
+/*
+ * Change id "c" seen before?  A retry of something this device already
+ * applied: *res is its original result and *replayed 1.  The same id
+ * used by another device sets *foreign: refused by the caller after
+ * the membership check, with nothing of that change (a stranger to the
+ * case gets FORBIDDEN either way).
+ */
+static int
+store_change_seen(struct store *st, const struct store_change *c,
+    int64_t device_id, struct store_change_result *res, int *replayed,
+    int *foreign)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*replayed = *foreign = 0;
+	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 1) != device_id) {
+			*foreign = 1;
+			continue;
+		}
+		res->status = STORE_CHANGE_APPLIED;
+		res->version = sqlite3_column_int64(s, 0);
+		res->replayed = 1;
+		*replayed = 1;
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+}
+
+/* Write change "c" as version "seq" of its record, and its change id. */
+static int
+store_change_write(struct store *st, const struct store_change *c,
+    int64_t device_id, int64_t seq)
+{
+	const struct store_record	*in = &c->rec;
+	sqlite3_stmt			*s;
+
+	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
+	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, in->case_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, in->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, seq) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 5, in->deleted != 0) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 6, in->key_epoch) != SQLITE_OK ||
+	    sqlite3_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"",
+	    (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, device_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 9, (int64_t)in->hlc) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
+	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, in->record_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, seq) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		return CS_ERR_DB;
+	return 0;
+}
+
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
     const struct store_change *c, int64_t restore_seq,
@@ -230,34 +301,12 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
 	int				 rc, m, exists = 0, late = 0, reoffer, apply;
-	int				 foreign = 0;
+	int				 foreign, replayed;
 
 	memset(res, 0, sizeof(*res));
-	/*
-	 * A retry of something this device already applied: its original
-	 * result.  The same id used by another device is refused below,
-	 * after the membership check, with nothing of that change (a
-	 * stranger to the case gets FORBIDDEN either way).
-	 */
-	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK)
-		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 1) != device_id) {
-			foreign = 1;
-			continue;
-		}
-		res->status = STORE_CHANGE_APPLIED;
-		res->version = sqlite3_column_int64(s, 0);
-		res->replayed = 1;
-		sqlite3_reset(s);
-		return 0;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return CS_ERR_DB;
-
+	if ((rc = store_change_seen(st, c, device_id, res, &replayed,
+	    &foreign)) != 0 || replayed)
+		return rc;
 	if ((m = store_member(st, user_id, in->case_id)) < 0)
 		return m;
 	/* without write access: a late change, kept for a decision, or no */
@@ -316,30 +365,8 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	}
 	sqlite3_reset(s);
 	(*seq)++;
-	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
-	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, in->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, in->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, in->deleted != 0) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 6, in->key_epoch) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"",
-	    (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 9, (int64_t)in->hlc) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		return CS_ERR_DB;
-	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, *seq) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
-		return CS_ERR_DB;
+	if ((rc = store_change_write(st, c, device_id, *seq)) != 0)
+		return rc;
 	if (reoffer && (rc = store_reoffer_note(st, c, *seq,
 	    device_id)) != 0)
 		return rc;
