@@ -18,6 +18,7 @@
 #include "merkle.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_audit_q.h"
 #include "store_int.h"
 
 /* The columns store_audit_row() reads, in order. */
@@ -361,12 +362,12 @@ store_audit_row(sqlite3_stmt *s, struct audit_entry *e,
 }
 
 int
-store_audit_rows(struct store *st, const struct audit_filter *f,
-    int (*cb)(const struct audit_entry *, const uint8_t *, void *),
-    void *arg)
+store_audit_rows_after(struct store *st, const struct audit_filter *f,
+    int64_t after, int (*cb)(const struct audit_entry *, const uint8_t *,
+    void *), void *arg)
 {
 	static const char	 sql[] = "SELECT " STORE_AUDIT_COLS
-	    " FROM audit_log WHERE (?1 IS NULL OR client_ref = ?1)"
+	    " FROM audit_log WHERE idx > ?7 AND (?1 IS NULL OR client_ref = ?1)"
 	    " AND (?2 IS NULL OR user = ?2) AND (?3 IS NULL OR type = ?3)"
 	    " AND (?4 IS NULL OR device_id = ?4)"
 	    " AND (?5 IS NULL OR server_time >= ?5)"
@@ -381,6 +382,8 @@ store_audit_rows(struct store *st, const struct audit_filter *f,
 	if ((r = store_prepare(st, sql, &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
+	if (sqlite3_bind_int64(s, 7, after) != SQLITE_OK)
+		goto out;
 	if (f != NULL && ((f->client_ref != NULL && sqlite3_bind_text(s, 1,
 	    f->client_ref, -1, SQLITE_STATIC) != SQLITE_OK) ||
 	    (f->user != NULL && sqlite3_bind_text(s, 2, f->user, -1,
@@ -406,6 +409,14 @@ store_audit_rows(struct store *st, const struct audit_filter *f,
 	sqlite3_finalize(s);
 	free(e);
 	return r;
+}
+
+int
+store_audit_rows(struct store *st, const struct audit_filter *f,
+    int (*cb)(const struct audit_entry *, const uint8_t *, void *),
+    void *arg)
+{
+	return store_audit_rows_after(st, f, -1, cb, arg);
 }
 
 /* Copy a blob column of exactly "len" bytes; zeroes if it is not. */
