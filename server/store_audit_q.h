@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "audit.h"
+#include "audit_entry.h"
 
 struct store;
 
