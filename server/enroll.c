@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_device.h"
 #include "pki.h"
 #include "renew.h"
 #include "server.h"
@@ -30,23 +31,19 @@
 #include "wire.h"
 
 /*
- * Refuse; "renew": a renewal by token, whose refusals renew.c audits as
- * cert_renew entries (not enroll_failed); "wrong_device": its token is
- * bound to another device.
+ * The ErrorCode and text of a refusal for CS_ERR_* "why"; "renew" and
+ * "wrong_device" as for enroll_refuse().
  */
-static int
-enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
-    int renew, int wrong_device, struct buf *out)
+static enum wire_code
+enroll_code(int why, int renew, int wrong_device, const char **text)
 {
 	enum wire_code	 code;
-	const char		*msg;
-	uint32_t		 retry = 0;
+	const char	*msg;
 
 	switch (why) {
 	case CS_ERR_RATE:
 		code = WERR_RATE_LIMITED;
 		msg = "too many failed enrollments from this address";
-		retry = (uint32_t)w->srv->cfg.enroll_fail_window * 1000;
 		break;
 	case CS_ERR_EXPIRED:
 		code = WERR_TOKEN_EXPIRED;
@@ -90,6 +87,26 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
 		code = WERR_RENEW_WRONG_DEVICE;
 		msg = "this renewal token is for another device";
 	}
+	*text = msg;
+	return code;
+}
+
+/*
+ * Refuse; "renew": a renewal by token, whose refusals renew.c audits as
+ * cert_renew entries (not enroll_failed); "wrong_device": its token is
+ * bound to another device.
+ */
+static int
+enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
+    int renew, int wrong_device, struct buf *out)
+{
+	enum wire_code	 code;
+	const char	*msg;
+	uint32_t	 retry = 0;
+
+	code = enroll_code(why, renew, wrong_device, &msg);
+	if (why == CS_ERR_RATE)
+		retry = (uint32_t)w->srv->cfg.enroll_fail_window * 1000;
 	log_warnx("%s: %s refused: %s", peer, renew ? "renewal" :
 	    "enrollment", msg);
 	if (why != CS_ERR_RATE && why != CS_ERR_INTERNAL && why != CS_ERR_DB)
@@ -104,9 +121,8 @@ static int
 enroll_reply(struct worker *w, uint32_t id, X509 *cert,
     const struct store_device *dev, struct buf *out)
 {
-	wire_env			 env;
-	Casesync__V1__EnrollResponse	 resp;
-	Casesync__V1__Identity		 ident;
+	struct msg_enroll_response	 resp;
+	struct msg_out			 o;
 	uint8_t				*der = NULL, *cader = NULL;
 	size_t				 derlen, cadlen;
 	char				 devid[24], uid[24];
@@ -115,36 +131,30 @@ enroll_reply(struct worker *w, uint32_t id, X509 *cert,
 	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0 ||
 	    (r = pki_cert_to_der(w->srv->ca, &cader, &cadlen)) != 0)
 		goto out;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__enroll_response__init(&resp);
-	casesync__v1__identity__init(&ident);
+	memset(&resp, 0, sizeof(resp));
 	str_fmt(devid, sizeof(devid), "%lld", (long long)dev->id);
 	str_fmt(uid, sizeof(uid), "%lld", (long long)dev->user.id);
-	ident.device_id = devid;
-	ident.device_name = (char *)(uintptr_t)dev->name;
-	ident.user_id = uid;
-	ident.user_name = (char *)(uintptr_t)dev->user.name;
-	ident.role = (char *)(uintptr_t)dev->user.role;
-	ident.office = (char *)(uintptr_t)dev->user.office;
-	ident.cert_not_after = dev->cert_not_after;
-	resp.cert_der.data = der;
-	resp.cert_der.len = derlen;
-	resp.ca_cert_der.data = cader;
-	resp.ca_cert_der.len = cadlen;
-	resp.identity = &ident;
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE;
-	env.enroll_response = &resp;
-	r = wire_encode(&env, FRAME_MAX_LIMIT, out);
+	resp.has_identity = 1;
+	resp.identity.device_id = devid;
+	resp.identity.device_name = dev->name;
+	resp.identity.user_id = uid;
+	resp.identity.user_name = dev->user.name;
+	resp.identity.role = dev->user.role;
+	resp.identity.office = dev->user.office;
+	resp.identity.cert_not_after = dev->cert_not_after;
+	resp.cert_der = (struct msg_bytes){ der, derlen };
+	resp.ca_cert_der = (struct msg_bytes){ cader, cadlen };
+	o = msg_out_enroll_response(&resp);
+	r = msg_encode(id, &o, FRAME_MAX_LIMIT, out);
  out:
 	free(der);
 	free(cader);
 	return r;
 }
 
-int
-enroll_handle(struct worker *w, const char *peer, uint32_t id,
-    const Casesync__V1__EnrollRequest *req, struct buf *out)
+static int
+enroll_serve(struct worker *w, const char *peer, uint32_t id,
+    const struct msg_enroll_request *req, struct buf *out)
 {
 	struct server		*srv = w->srv;
 	struct store_device	 dev;
@@ -169,7 +179,7 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, renew, 0,
 		    out);
 	}
-	if (pki_csr_parse(req->csr_der.data, req->csr_der.len, &pub) != 0 ||
+	if (pki_csr_parse(req->csr_der.p, req->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, keyhash) != 0) {
 		r = CS_ERR_PROTOCOL;
 		goto out;
@@ -210,4 +220,29 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 	if (r != 0)
 		return enroll_refuse(w, peer, id, r, renew, wrong_device, out);
 	return 0;
+}
+
+int
+enroll_request(struct worker *w, const char *peer, const struct msg *m,
+    struct buf *out)
+{
+	struct msg_enroll_request	req;
+	int				r;
+
+	if ((r = msg_get_enroll_request(m, &req)) != 0)
+		return r;
+	return enroll_serve(w, peer, msg_id(m), &req, out);
+}
+
+/* Until session.c hands a struct msg: its EnrollRequest's fields. */
+int
+enroll_handle(struct worker *w, const char *peer, uint32_t id,
+    const struct Casesync__V1__EnrollRequest *pb, struct buf *out)
+{
+	struct msg_enroll_request	req;
+
+	req.token = pb->token;
+	req.csr_der = (struct msg_bytes){ pb->csr_der.data, pb->csr_der.len };
+	req.renew_device_id = pb->renew_device_id;
+	return enroll_serve(w, peer, id, &req, out);
 }
