@@ -16,24 +16,13 @@
 #include "auditcp.h"
 #include "client.h"
 #include "conn.h"
+#include "db.h"
 #include "errors.h"
 #include "merkle.h"
 #include "msg_audit.h"
 #include "util.h"
 
 #define AUDITCP_SIG_MAX		128	/* a DER ECDSA P-256 signature fits */
-
-static const char auditcp_schema[] =
-    "CREATE TABLE IF NOT EXISTS audit_checkpoint ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " size INTEGER NOT NULL,"
-    " root BLOB NOT NULL,"
-    " time INTEGER NOT NULL,"
-    " pk BLOB NOT NULL);"
-    /* the server generation (restore.h) the checkpoint was taken in */
-    "CREATE TABLE IF NOT EXISTS audit_checkpoint_gen ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " generation INTEGER NOT NULL)";
 
 int
 auditcp_accept(const struct auditcp *old, const struct auditcp *cur,
@@ -77,9 +66,9 @@ auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
 
 	*have = 0;
 	memset(cp, 0, sizeof(*cp));
-	if (sqlite3_exec(db, auditcp_schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT size, root, time, pk FROM"
-	    " audit_checkpoint WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT size, root,"
+	    " time, pk FROM audit_checkpoint WHERE id = 1", -1, &s, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
 		r = 0;
@@ -176,11 +165,6 @@ auditcp_fork_report(const struct auditcp *old, const struct auditcp *cur,
  * entry after the last one the server acknowledged, kept in the table
  * audit_reads_sent; entries are read here by their documented columns.
  */
-static const char auditcp_sent_schema[] =
-    "CREATE TABLE IF NOT EXISTS audit_reads_sent ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " n INTEGER NOT NULL)";
-
 static int
 auditcp_sent_get(sqlite3 *db, int64_t *n)
 {
@@ -188,8 +172,7 @@ auditcp_sent_get(sqlite3 *db, int64_t *n)
 	int		 rc, r = CS_ERR_DB;
 
 	*n = 0;
-	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT n FROM"
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT n FROM"
 	    " audit_reads_sent WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -208,8 +191,7 @@ auditcp_sent_put(sqlite3 *db, int64_t n)
 	sqlite3_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
-	if (sqlite3_exec(db, auditcp_sent_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO"
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "INSERT INTO"
 	    " audit_reads_sent(id, n) VALUES (1, ?1) ON CONFLICT(id) DO"
 	    " UPDATE SET n = ?1", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||

@@ -167,17 +167,16 @@ case_meta_date(const char *s, int64_t *d)
 }
 
 int
-case_meta_from_info(const Casesync__V1__CaseInfo *ci, struct case_meta *m)
+case_meta_from_info(const struct msg_case_info *ci, struct case_meta *m)
 {
 	memset(m, 0, sizeof(*m));
-	if (ci->case_id == NULL || strlen(ci->case_id) != DB_UUID_LEN ||
+	if (strlen(ci->case_id) != DB_UUID_LEN ||
 	    lc_frame_parse(ci->frame, &m->lc.frame) != 0 ||
 	    lc_state_parse(ci->state, &m->lc.state) != 0 ||
 	    case_meta_date(ci->state_since, &m->lc.state_since) != 0 ||
 	    case_meta_date(ci->drang_start, &m->lc.drang_start) != 0 ||
 	    case_meta_date(ci->measure_start, &m->lc.measure_start) != 0 ||
 	    case_meta_date(ci->end_date, &m->lc.end_date) != 0 ||
-	    ci->approved_by == NULL ||
 	    str_fmt(m->approved_by, sizeof(m->approved_by), "%s",
 	    ci->approved_by) != 0)
 		return CS_ERR_FORMAT;

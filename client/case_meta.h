@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * case_meta.h - the laptop's copy of each case's lifecycle metadata
- * (table case_meta, created by db_init() in db.c): what the server
+ * (table case_meta, created by db_init(): db_schema.c): what the server
  * last said about the case, or what this laptop registered.  It lets
  * `casesync case state` check a change offline with lifecycle.c and
  * `casesync case list --due` compute deadlines without the server.
@@ -16,7 +16,7 @@
 
 #include "db.h"
 #include "lifecycle.h"
-#include "wire.h"
+#include "msg_case.h"
 
 #define CASE_META_NAME_MAX	128
 
@@ -37,8 +37,7 @@ int	case_meta_put(sqlite3 *, const struct case_meta *);
 int	case_meta_list(sqlite3 *,
 	    int (*cb)(const struct case_meta *, void *), void *arg);
 /* A validated CaseInfo from the server into *m.  CS_ERR_FORMAT. */
-int	case_meta_from_info(const Casesync__V1__CaseInfo *,
-	    struct case_meta *m);
+int	case_meta_from_info(const struct msg_case_info *, struct case_meta *m);
 
 /*
  * Record a case this laptop just registered with the server: frame

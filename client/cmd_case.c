@@ -24,13 +24,14 @@
 #include "db.h"
 #include "errors.h"
 #include "identity.h"
-#include "renewal.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "msg.h"
+#include "msg_case.h"
 #include "util.h"
 #include "validate.h"
 #include "vault.h"
-#include "wire.h"
+#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
 
 #define CASE_WITHIN_MAX_DAYS	3650
 
@@ -154,61 +155,24 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 	}
 }
 
-/* Connect with an open vault (cli_connect opens its own). */
-static int
-case_connect(struct vault *v, struct identity *id, struct conn **c)
-{
-	struct conn_opts	 o;
-	wire_env		*rep = NULL;
-	int			 r;
-
-	*c = NULL;
-	if ((r = identity_load(v, id)) != 0) {
-		cli_errx("this laptop is not enrolled");
-		return CS_ERR_NOT_FOUND;
-	}
-	if ((r = renewal_check(id)) != 0)
-		return r;
-	memset(&o, 0, sizeof(o));
-	o.server = id->server;
-	o.server_name = id->server_name;
-	o.ca = id->ca;
-	o.cert = id->cert;
-	o.key = id->key;
-	if ((r = conn_open(&o, c)) != 0) {
-		cli_errx("cannot connect securely to %s: %s", id->server,
-		    cs_err(r));
-		return r;
-	}
-	if ((r = conn_hello(*c, id->device_id, &rep)) != 0) {
-		if (r == CS_ERR_EXPIRED)
-			renewal_explain_refused(id);
-		else
-			cli_report(id->server, r, rep);
-		conn_close(*c);
-		*c = NULL;
-	}
-	wire_free(rep);
-	return r;
-}
-
 /*
  * Send "req" on "c" and store the CaseInfo reply in *m and in the
  * local table.  Returns 0 or an error that has been reported.
  */
 static int
-case_call(struct conn *c, struct vault *v, wire_env *req, const char *what,
-    struct case_meta *m)
+case_call(struct conn *c, struct vault *v, struct msg_out req,
+    const char *what, struct case_meta *m)
 {
-	wire_env	*rep = NULL;
-	int		 r;
+	struct msg_case_info	 ci;
+	struct msg		*rep = NULL;
+	int			 r;
 
-	if ((r = conn_call(c, req, &rep)) != 0) {
+	if ((r = rpc_call_expect(c, &req, MSG_CASE_INFO, &rep)) != 0) {
 		cli_report(what, r, rep);
 		goto out;
 	}
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_CASE_INFO ||
-	    case_meta_from_info(rep->case_info, m) != 0) {
+	if (msg_get_case_info(rep, &ci) != 0 ||
+	    case_meta_from_info(&ci, m) != 0) {
 		cli_errx("%s: unexpected reply from the server", what);
 		r = CS_ERR_PROTOCOL;
 		goto out;
@@ -217,7 +181,7 @@ case_call(struct conn *c, struct vault *v, wire_env *req, const char *what,
 		cli_errx("%s: done on the server, but the local copy could "
 		    "not be updated: %s", what, cs_err(r));
  out:
-	wire_free(rep);
+	msg_free(rep);
 	return r;
 }
 
@@ -226,15 +190,10 @@ static int
 case_fetch(struct conn *c, struct vault *v, const char *cid,
     struct case_meta *m)
 {
-	Casesync__V1__CaseInfoRequest	ci;
-	wire_env			env;
+	struct msg_case_info_request	rq = { cid };
 
-	casesync__v1__case_info_request__init(&ci);
-	ci.case_id = (char *)(uintptr_t)cid;
-	casesync__v1__envelope__init(&env);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
-	env.case_info_request = &ci;
-	return case_call(c, v, &env, "case info", m);
+	return case_call(c, v, msg_out_case_info_request(&rq), "case info",
+	    m);
 }
 
 static int
@@ -274,14 +233,13 @@ case_state(struct cli *cli, const char *cid, const char *to,
     const char *date, const char *end, const char *reason,
     const char *approver)
 {
-	Casesync__V1__CaseState	 cs;
+	struct msg_case_state	 cs;
 	struct case_meta	 m, after;
 	struct lc_change	 q;
 	struct lc_case		 next;
 	struct identity		 id;
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
-	wire_env		 env;
 	const char		*why = NULL;
 	int64_t			 today;
 	int			 r, refused = 0;
@@ -324,7 +282,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 		cli_errx("case state: local database: %s", cs_err(r));
 		goto out;
 	}
-	if ((r = case_connect(v, &id, &c)) != 0) {
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
 		if (refused) {
 			case_refused(&m, &q, why);
 			r = CS_ERR_PEER;
@@ -340,17 +298,14 @@ case_state(struct cli *cli, const char *cid, const char *to,
 			goto out;
 		}
 	}
-	casesync__v1__case_state__init(&cs);
-	cs.case_id = (char *)(uintptr_t)cid;
-	cs.to_state = (char *)(uintptr_t)lc_state_name(q.to);
-	cs.effective_date = (char *)(uintptr_t)(date != NULL ? date : "");
-	cs.end_date = (char *)(uintptr_t)(end != NULL ? end : "");
-	cs.reason = (char *)(uintptr_t)(reason != NULL ? reason : "");
-	cs.approved_by = (char *)(uintptr_t)(approver != NULL ? approver : "");
-	casesync__v1__envelope__init(&env);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_STATE;
-	env.case_state = &cs;
-	if ((r = case_call(c, v, &env, "case state", &after)) == 0)
+	cs.case_id = cid;
+	cs.to_state = lc_state_name(q.to);
+	cs.effective_date = date;		/* NULL is sent as "" */
+	cs.end_date = end;
+	cs.reason = reason;
+	cs.approved_by = approver;
+	if ((r = case_call(c, v, msg_out_case_state(&cs), "case state",
+	    &after)) == 0)
 		case_show(cli, &after, today);
  out:
 	cli_disconnect(v, &id, c);
@@ -372,7 +327,7 @@ case_info(struct cli *cli, const char *cid)
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
-	if ((r = case_connect(v, &id, &c)) == 0 &&
+	if ((r = cli_connect_open(cli, v, &id, &c)) == 0 &&
 	    (r = case_fetch(c, v, cid, &m)) == 0)
 		case_show(cli, &m, lc_date_from_time(time_now()));
 	cli_disconnect(v, &id, c);
@@ -385,42 +340,39 @@ case_info(struct cli *cli, const char *cid)
  * repeats itself cannot keep us looping).
  */
 static int
-case_fetch_all(struct vault *v, size_t *count)
+case_fetch_all(struct cli *cli, struct vault *v, size_t *count)
 {
-	Casesync__V1__CaseListRequest	 lr;
+	struct msg_case_list_request	 lr;
+	struct msg_case_list		 cl;
+	struct msg_case_info		 ci;
+	struct msg_out			 req;
 	struct identity			 id;
 	struct case_meta		 m;
 	struct conn			*c = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg			*rep = NULL;
 	char				 after[DB_UUID_LEN + 1] = "";
 	size_t				 i;
 	int				 r, more = 1;
 
 	*count = 0;
-	memset(&id, 0, sizeof(id));
-	if ((r = case_connect(v, &id, &c)) != 0)
-		goto out;
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
+		return r;
+	lr.after = after;		/* the last case id so far */
+	req = msg_out_case_list_request(&lr);
 	while (more) {
-		casesync__v1__case_list_request__init(&lr);
-		lr.after = after;
-		casesync__v1__envelope__init(&env);
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
-		env.case_list_request = &lr;
-		wire_free(rep);
+		msg_free(rep);
 		rep = NULL;
-		if ((r = conn_call(c, &env, &rep)) != 0) {
+		if ((r = rpc_call_expect(c, &req, MSG_CASE_LIST,
+		    &rep)) != 0) {
 			cli_report("case list", r, rep);
 			goto out;
 		}
-		r = CS_ERR_PROTOCOL;
-		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_CASE_LIST ||
-		    (rep->case_list->more && rep->case_list->n_cases == 0)) {
-			cli_errx("case list: unexpected reply from the server");
-			goto out;
-		}
-		for (i = 0; i < rep->case_list->n_cases; i++) {
-			if (case_meta_from_info(rep->case_list->cases[i],
-			    &m) != 0 || strcmp(m.case_id, after) <= 0) {
+		(void)msg_get_case_list(rep, &cl);
+		for (i = 0; i < cl.n_cases; i++) {
+			r = CS_ERR_PROTOCOL;
+			if (msg_case_list_item(rep, i, &ci) != 0 ||
+			    case_meta_from_info(&ci, &m) != 0 ||
+			    strcmp(m.case_id, after) <= 0) {
 				cli_errx("case list: unexpected reply from "
 				    "the server");
 				goto out;
@@ -430,17 +382,15 @@ case_fetch_all(struct vault *v, size_t *count)
 				    cs_err(r));
 				goto out;
 			}
-			r = CS_ERR_PROTOCOL;
 			memcpy(after, m.case_id, sizeof(after));
 			(*count)++;
 		}
-		more = rep->case_list->more;
+		more = cl.more;		/* wire.c: never after no cases */
 	}
 	r = 0;
  out:
-	wire_free(rep);
-	conn_close(c);
-	identity_clear(&id);
+	msg_free(rep);
+	cli_disconnect(NULL, &id, c);
 	return r;
 }
 
@@ -522,7 +472,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 	}
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
-	if (server && (r = case_fetch_all(v, &fetched)) != 0) {
+	if (server && (r = case_fetch_all(cli, v, &fetched)) != 0) {
 		vault_close(v);
 		return cli_exit(r);
 	}

@@ -9,6 +9,9 @@
  * transaction) and works offline; `casesync sync` sends it.  Every read
  * of case content (show, list, search) appends to the laptop's read
  * log (readlog.c), which the audit picks up.
+ *
+ * This file has the arguments and the writes; what prints records
+ * (show, list, search, reads) is in cmd_dossier_show.c.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,6 +30,7 @@
 #include "case_meta.h"
 #include "client.h"
 #include "cmd_dossier.h"
+#include "cmd_dossier_int.h"
 #include "db.h"
 #include "errors.h"
 #include "nolost.h"
@@ -266,7 +270,7 @@ dossier_editor(const char *what, char **out)
 	return r;
 }
 
-static int
+int
 dossier_open(struct cli *cli, struct vault **v, sqlite3 **db)
 {
 	int	r;
@@ -462,161 +466,6 @@ dossier_write(struct cli *cli, const struct schema_kind *k,
 	vault_close(v);
 	/* refused by this laptop for the server: "refused" (exit 5) */
 	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
-}
-
-/*
- * A value for people, at most "max" bytes.  Text from other devices is
- * printed as is only if it is UTF-8 without control characters (C0,
- * DEL, C1: a terminal may act on them), newlines shown as " / ";
- * anything else is escaped by str_vis().
- */
-static void
-dossier_print_value(const uint8_t *p, size_t len, size_t max)
-{
-	char	vis[4 * 128 + 4];
-	size_t	i, n = len > max ? max : len;
-
-	/* cut on a character boundary */
-	while (n > 0 && n < len && (p[n] & 0xc0) == 0x80)
-		n--;
-	for (i = 0; i < n; i++)
-		if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f ||
-		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] < 0xa0))
-			break;
-	if (i < n || !utf8_valid((const char *)p, n)) {
-		fputs(str_vis(vis, sizeof(vis), (const char *)p,
-		    n > 128 ? 128 : n), stdout);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\n')
-			fputs(" / ", stdout);
-		else
-			putchar(p[i]);
-	}
-	if (n < len)
-		fputs("...", stdout);
-}
-
-struct dossier_list {
-	struct cli	*cli;
-	const char	*kind;		/* NULL: every kind */
-	const char	*kind2;		/* and this one too */
-	size_t		 n;
-	int		 full;		/* every field, not the summary */
-};
-
-static void
-dossier_print_record(const struct dossier_list *l, const struct db_record *r,
-    const struct body *b)
-{
-	const struct schema_kind	*k = schema_kind(r->kind);
-	const struct body_field		*f;
-	size_t				 i, nconf = 0;
-
-	for (i = 0; i < b->n; i++)
-		nconf += body_name_is_marker(b->f[i].name) != 0;
-	if (l->cli->json) {
-		printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-		    l->n > 0 ? "," : "", r->record_id, r->case_id);
-		cli_json_str(stdout, r->kind);
-		printf(",\"version\":%lld,\"conflicts\":%zu,\"fields\":{",
-		    (long long)r->version, nconf);
-		for (i = 0; i < b->n; i++) {
-			printf("%s", i > 0 ? "," : "");
-			cli_json_str(stdout, b->f[i].name);
-			putchar(':');
-			cli_json_bytes(stdout, b->f[i].value, b->f[i].len);
-		}
-		printf("}}");
-		return;
-	}
-	printf("%-10s %.8s", k != NULL ? k->noun : r->kind, r->record_id);
-	if (l->full || k == NULL) {
-		putchar('\n');
-		for (i = 0; i < b->n; i++) {
-			printf("    %-18s ", b->f[i].name);
-			/* a marker is binary: casesync conflicts shows it */
-			if (body_name_is_marker(b->f[i].name))
-				fputs("(values in conflict: see casesync "
-				    "conflicts)", stdout);
-			else
-				dossier_print_value(b->f[i].value,
-				    b->f[i].len, 400);
-			putchar('\n');
-		}
-		return;
-	}
-	for (i = 0; i < 3 && k->summary[i] != NULL; i++) {
-		if ((f = body_get(b, k->summary[i])) == NULL)
-			continue;
-		fputs("  ", stdout);
-		dossier_print_value(f->value, f->len, 60);
-	}
-	if (nconf > 0)
-		printf("  [%zu conflict%s]", nconf, nconf == 1 ? "" : "s");
-	putchar('\n');
-}
-
-static int
-dossier_list_cb(const struct db_record *r, void *arg)
-{
-	struct dossier_list	*l = arg;
-	struct body		 b;
-
-	if (r->deleted || (l->kind != NULL && strcmp(r->kind, l->kind) != 0 &&
-	    (l->kind2 == NULL || strcmp(r->kind, l->kind2) != 0)))
-		return 0;
-	body_init(&b);
-	if (body_decode(r->body, r->body_len, &b) != 0) {
-		if (!l->cli->json)
-			printf("%-10s %.8s  (body unreadable)\n", r->kind,
-			    r->record_id);
-		body_free(&b);
-		return 0;
-	}
-	dossier_print_record(l, r, &b);
-	body_free(&b);
-	l->n++;
-	return 0;
-}
-
-/* List records of "kind" (NULL: all) of a case, and log the read. */
-static int
-dossier_list(struct cli *cli, const char *case_id, const char *kind,
-    const char *kind2, int full, const char *action)
-{
-	struct dossier_list	 l;
-	struct vault		*v = NULL;
-	sqlite3			*db;
-	int			 r;
-
-	if (case_id == NULL) {
-		cli_errx("which case? --case ID");
-		return EXIT_USAGE;
-	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
-		return cli_exit(r);
-	memset(&l, 0, sizeof(l));
-	l.cli = cli;
-	l.kind = kind;
-	l.kind2 = kind2;
-	l.full = full;
-	/* the read is logged before anything is shown */
-	if ((r = readlog_add(db, action, case_id)) != 0) {
-		cli_errx("cannot log the read: %s", cs_err(r));
-		goto out;
-	}
-	if (cli->json)
-		printf("[");
-	r = db_record_list(db, case_id, dossier_list_cb, &l);
-	if (cli->json)
-		printf("]\n");
-	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
-		printf("(none)\n");
- out:
-	vault_close(v);
-	return cli_exit(r);
 }
 
 /* noun add|edit|list for one kind. */
@@ -858,141 +707,4 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 		return r;
 	a.case_id = cid;
 	return dossier_write(cli, k, &a, NULL, cid);
-}
-
-/* Case-insensitive (ASCII) search for "q" in "p". */
-static int
-dossier_match(const uint8_t *p, size_t len, const char *q, size_t qlen)
-{
-	size_t	i, j;
-
-	if (qlen == 0 || qlen > len)
-		return 0;
-	for (i = 0; i + qlen <= len; i++) {
-		for (j = 0; j < qlen; j++)
-			if (tolower(p[i + j]) != tolower((unsigned char)q[j]))
-				break;
-		if (j == qlen)
-			return 1;
-	}
-	return 0;
-}
-
-struct dossier_search {
-	struct cli	*cli;
-	const char	*q;
-	size_t		 qlen, n;
-};
-
-static int
-dossier_search_cb(const struct db_record *r, void *arg)
-{
-	struct dossier_search		*s = arg;
-	const struct schema_kind	*k;
-	struct body			 b;
-	size_t				 i;
-
-	if (r->deleted)
-		return 0;
-	body_init(&b);
-	if (body_decode(r->body, r->body_len, &b) != 0)
-		return 0;
-	k = schema_kind(r->kind);
-	for (i = 0; i < b.n; i++) {
-		if (!dossier_match(b.f[i].value, b.f[i].len, s->q, s->qlen))
-			continue;
-		if (s->cli->json) {
-			printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-			    s->n > 0 ? "," : "", r->record_id, r->case_id);
-			cli_json_str(stdout, r->kind);
-			printf(",\"field\":");
-			cli_json_str(stdout, b.f[i].name);
-			printf(",\"value\":");
-			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
-			printf("}");
-		} else {
-			printf("%.8s %-10s %.8s %s: ", r->case_id,
-			    k != NULL ? k->noun : r->kind, r->record_id,
-			    b.f[i].name);
-			dossier_print_value(b.f[i].value, b.f[i].len, 70);
-			putchar('\n');
-		}
-		s->n++;
-	}
-	body_free(&b);
-	return 0;
-}
-
-int
-cmd_search(struct cli *cli, int argc, char *argv[])
-{
-	struct dossier_search	 s;
-	struct vault		*v = NULL;
-	sqlite3			*db;
-	const char		*case_id = NULL, *q = NULL;
-	int			 i, r;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
-			case_id = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: casesync search [--case ID] TEXT\n");
-			return EXIT_OK;
-		} else if (q == NULL && argv[i][0] != '-')
-			q = argv[i];
-		else
-			q = NULL, i = argc;
-	}
-	if (q == NULL || *q == '\0' || strlen(q) > 200 ||
-	    !utf8_valid(q, strlen(q)) ||
-	    (case_id != NULL && !wire_uuid_ok(case_id))) {
-		fprintf(stderr, "usage: casesync search [--case ID] TEXT\n");
-		return EXIT_USAGE;
-	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
-		return cli_exit(r);
-	/* logged as a search of the caseload; the words are not logged */
-	if ((r = readlog_add(db, "search", case_id != NULL ? case_id : "")) !=
-	    0) {
-		cli_errx("cannot log the read: %s", cs_err(r));
-		goto out;
-	}
-	memset(&s, 0, sizeof(s));
-	s.cli = cli;
-	s.q = q;
-	s.qlen = strlen(q);
-	if (cli->json)
-		printf("[");
-	r = db_record_list(db, case_id, dossier_search_cb, &s);
-	if (cli->json)
-		printf("]\n");
-	else if (s.n == 0)
-		printf("no matches\n");
- out:
-	vault_close(v);
-	return cli_exit(r);
-}
-
-int
-cmd_reads(struct cli *cli, int argc, char *argv[])
-{
-	struct vault	*v = NULL;
-	sqlite3		*db;
-	int		 r;
-
-	if (argc != 1) {
-		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
-		    stderr, "usage: casesync reads   (this laptop's log of "
-		    "reads of case files, checked)\n");
-		return argc == 2 && strcmp(argv[1], "--help") == 0 ?
-		    EXIT_OK : EXIT_USAGE;
-	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
-		return cli_exit(r);
-	r = readlog_print(db, cli->json);
-	if (r == CS_ERR_TAMPERED)
-		cli_errx("the read log is broken: an entry was changed or "
-		    "removed");
-	vault_close(v);
-	return cli_exit(r);
 }

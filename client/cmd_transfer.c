@@ -24,8 +24,10 @@
 #include "identity.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
-#include "wire_transfer.h"
+#include "msg.h"
+#include "msg_session.h"
+#include "msg_transfer.h"
+#include "wire.h"		/* wire_uuid_ok, WIRE_STR_MAX */
 
 static void
 transfer_usage(FILE *f)
@@ -71,12 +73,12 @@ transfer_json_kv(const char *key, const char *val, int first)
 
 /* The preview of a REQUESTED transfer, as JSON members (",..."). */
 static void
-transfer_json_preview(const Casesync__V1__TransferInfo *t)
+transfer_json_preview(const struct msg_transfer_info *t)
 {
-	const Casesync__V1__CaseInfo	*ci = t->case_info;
+	const struct msg_case_info	*ci = &t->case_info;
 	size_t				 i;
 
-	if (ci == NULL)
+	if (!t->has_case_info)
 		return;
 	printf(",\"preview\":{");
 	transfer_json_kv("frame", ci->frame, 1);
@@ -89,9 +91,9 @@ transfer_json_preview(const Casesync__V1__TransferInfo *t)
 	    ci->extended ? "true" : "false");
 	for (i = 0; i < ci->n_deadlines; i++) {
 		printf("%s{", i > 0 ? "," : "");
-		transfer_json_kv("kind", ci->deadlines[i]->kind, 1);
-		transfer_json_kv("due", ci->deadlines[i]->due, 0);
-		printf(",\"days_left\":%d}", ci->deadlines[i]->days_left);
+		transfer_json_kv("kind", ci->deadlines[i].kind, 1);
+		transfer_json_kv("due", ci->deadlines[i].due, 0);
+		printf(",\"days_left\":%d}", (int)ci->deadlines[i].days_left);
 	}
 	printf("],\"records\":%u,\"person_records\":%u,"
 	    "\"measure_records\":%u", t->records, t->person_records,
@@ -101,9 +103,9 @@ transfer_json_preview(const Casesync__V1__TransferInfo *t)
 }
 
 static void
-transfer_json(const Casesync__V1__TransferInfo *t)
+transfer_json(const struct msg_transfer_info *t)
 {
-	printf("{\"transfer_id\":%llu", (unsigned long long)t->transfer_id);
+	printf("{\"transfer_id\":%lld", (long long)t->transfer_id);
 	transfer_json_kv("case_id", t->case_id, 0);
 	transfer_json_kv("state", t->state, 0);
 	transfer_json_kv("reason", t->reason, 0);
@@ -124,13 +126,13 @@ transfer_json(const Casesync__V1__TransferInfo *t)
 }
 
 static void
-transfer_print(const Casesync__V1__TransferInfo *t)
+transfer_print(const struct msg_transfer_info *t)
 {
-	char	a[256], b[256], c[256], when[32], text[4 * WIRE_TEXT_MAX + 1];
+	char	a[256], b[256], c[256], when[32], text[4 * MSG_TEXT_MAX + 1];
 
 	transfer_time(when, sizeof(when), t->requested_at);
-	printf("%llu %-9s %s %s -> %s reason=%s by=%s at=%s",
-	    (unsigned long long)t->transfer_id, t->state, t->case_id,
+	printf("%lld %-9s %s %s -> %s reason=%s by=%s at=%s",
+	    (long long)t->transfer_id, t->state, t->case_id,
 	    str_vis(a, sizeof(a), t->from_office, strlen(t->from_office)),
 	    str_vis(b, sizeof(b), t->to_office, strlen(t->to_office)),
 	    t->reason, str_vis(c, sizeof(c), t->requested_by,
@@ -146,9 +148,9 @@ transfer_print(const Casesync__V1__TransferInfo *t)
 	if (t->rejection[0] != '\0')
 		printf(" rejected: %s", str_vis(text, sizeof(text),
 		    t->rejection, strlen(t->rejection)));
-	if (t->case_info != NULL)
+	if (t->has_case_info)
 		printf(" frame=%s case_state=%s records=%u persons=%u "
-		    "measures=%u", t->case_info->frame, t->case_info->state,
+		    "measures=%u", t->case_info.frame, t->case_info.state,
 		    t->records, t->person_records, t->measure_records);
 	if (t->note[0] != '\0')
 		printf(" note: %s", str_vis(text, sizeof(text), t->note,
@@ -158,14 +160,14 @@ transfer_print(const Casesync__V1__TransferInfo *t)
 
 /* One transfer in full, for `transfer show`. */
 static void
-transfer_print_long(const Casesync__V1__TransferInfo *t)
+transfer_print_long(const struct msg_transfer_info *t)
 {
-	const Casesync__V1__CaseInfo	*ci = t->case_info;
+	const struct msg_case_info	*ci = &t->case_info;
 	char				 a[256], when[32];
-	char				 text[4 * WIRE_TEXT_MAX + 1];
+	char				 text[4 * MSG_TEXT_MAX + 1];
 	size_t				 i;
 
-	printf("transfer %llu: %s\n", (unsigned long long)t->transfer_id,
+	printf("transfer %lld: %s\n", (long long)t->transfer_id,
 	    t->state);
 	printf("case:          %s\n", t->case_id);
 	printf("from office:   %s\n", str_vis(a, sizeof(a), t->from_office,
@@ -190,7 +192,7 @@ transfer_print_long(const Casesync__V1__TransferInfo *t)
 	if (t->rejection[0] != '\0')
 		printf("rejected:      %s\n", str_vis(text, sizeof(text),
 		    t->rejection, strlen(t->rejection)));
-	if (ci == NULL)
+	if (!t->has_case_info)
 		return;
 	printf("-- the case, as the server sees it (before you decide)\n");
 	printf("frame:         %s\n", ci->frame);
@@ -205,8 +207,8 @@ transfer_print_long(const Casesync__V1__TransferInfo *t)
 		    ci->extended ? " (extended)" : "");
 	for (i = 0; i < ci->n_deadlines; i++)
 		printf("deadline:      %s %s (%d days left)\n",
-		    ci->deadlines[i]->kind, ci->deadlines[i]->due,
-		    ci->deadlines[i]->days_left);
+		    ci->deadlines[i].kind, ci->deadlines[i].due,
+		    (int)ci->deadlines[i].days_left);
 	printf("regisseur:     %s\n", t->regisseur[0] != '\0' ?
 	    str_vis(a, sizeof(a), t->regisseur, strlen(t->regisseur)) : "-");
 	printf("records:       %u (persons %u, measures %u; the server "
@@ -215,115 +217,125 @@ transfer_print_long(const Casesync__V1__TransferInfo *t)
 	    t->measure_records);
 }
 
-/* Connect, send "env", show the reply; EXIT_* */
+/* Show a TransferInfo reply. */
+static void
+transfer_show(struct cli *cli, const struct msg *rep)
+{
+	struct msg_transfer_info	t;
+
+	(void)msg_get_transfer_info(rep, &t);	/* rpc_call_expect'ed */
+	if (cli->json) {
+		transfer_json(&t);
+		putchar('\n');
+	} else
+		transfer_print(&t);
+}
+
+/*
+ * Connect, send "req", show the reply, which must be a "want"
+ * (TransferInfo or CaseAck); EXIT_*
+ */
 static int
-transfer_call(struct cli *cli, const char *what, wire_env *env)
+transfer_call(struct cli *cli, const char *what, struct msg_out req,
+    enum msg_type want)
 {
 	struct identity	 id;
 	struct vault	*v = NULL;
 	struct conn	*c = NULL;
-	wire_env	*rep = NULL;
+	struct msg	*rep = NULL;
+	uint64_t	 seq;
 	int		 r;
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if ((r = conn_call(c, env, &rep)) != 0) {
+	if ((r = rpc_call_expect(c, &req, want, &rep)) != 0) {
 		cli_report(what, r, rep);
 		goto out;
 	}
 	/* new holders get the case key now, not at someone's next sync */
 	cli_key_round(v, &id, c);
-	switch (rep->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO:
-		if (cli->json) {
-			transfer_json(rep->transfer_info);
-			putchar('\n');
-		} else
-			transfer_print(rep->transfer_info);
-		break;
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_ACK:
-		if (cli->json)
-			printf("{\"seq\":%llu}\n",
-			    (unsigned long long)rep->case_ack->seq);
-		else
-			printf("%s: done; the regisseur receives the case at "
-			    "the next sync\n", what);
-		break;
-	default:
-		cli_errx("%s: unexpected reply from the server", what);
-		r = CS_ERR_PROTOCOL;
-		break;
-	}
+	if (want == MSG_TRANSFER_INFO)
+		transfer_show(cli, rep);
+	else if (cli->json && msg_get_case_ack(rep, &seq) == 0)
+		printf("{\"seq\":%llu}\n", (unsigned long long)seq);
+	else
+		printf("%s: done; the regisseur receives the case at the next "
+		    "sync\n", what);
  out:
-	wire_free(rep);
+	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
 
+/*
+ * One page of transfers: shown, or with "show" only that one, in full
+ * (then *found).  *after: the last id shown.
+ */
+static void
+transfer_page(struct cli *cli, const struct msg *rep, int64_t show,
+    int64_t *after, size_t *n, int *found)
+{
+	struct msg_transfer_list	tl;
+	struct msg_transfer_info	t;
+	size_t				i;
+
+	(void)msg_get_transfer_list(rep, &tl);	/* rpc_call_expect'ed */
+	for (i = 0; i < tl.n_transfers; i++) {
+		(void)msg_transfer_list_item(rep, i, &t);
+		if (show != 0) {
+			if (t.transfer_id != show)
+				continue;
+			if (cli->json) {
+				transfer_json(&t);
+				putchar('\n');
+			} else
+				transfer_print_long(&t);
+			(*n)++;
+			*found = 1;
+			return;
+		}
+		if (cli->json) {
+			if (*n > 0)
+				putchar(',');
+			transfer_json(&t);
+		} else
+			transfer_print(&t);
+		*after = t.transfer_id;
+		(*n)++;
+	}
+}
+
 /* All transfers the user may see; with "show" only that one, in full. */
 static int
-transfer_list(struct cli *cli, uint64_t show)
+transfer_list(struct cli *cli, int64_t show)
 {
-	Casesync__V1__TransferListRequest	 lr;
-	struct identity				 id;
-	struct vault				*v = NULL;
-	struct conn				*c = NULL;
-	wire_env				 env, *rep = NULL;
-	uint64_t				 after = 0;
-	size_t					 i, n = 0;
-	int					 r, more = 1;
+	struct msg_transfer_list_request lr;
+	struct msg_transfer_list	 tl;
+	struct msg_out			 req;
+	struct identity			 id;
+	struct vault			*v = NULL;
+	struct conn			*c = NULL;
+	struct msg			*rep = NULL;
+	size_t				 n = 0;
+	int				 r, more = 1, found = 0;
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
 	if (cli->json && show == 0)
 		printf("{\"transfers\":[");
+	lr.after = 0;
+	req = msg_out_transfer_list_request(&lr);
 	while (more) {
-		casesync__v1__transfer_list_request__init(&lr);
-		lr.after = after;
-		casesync__v1__envelope__init(&env);
-		env.msg_case =
-		    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
-		env.transfer_list_request = &lr;
-		if ((r = conn_call(c, &env, &rep)) != 0) {
+		if ((r = rpc_call_expect(c, &req, MSG_TRANSFER_LIST,
+		    &rep)) != 0) {
 			cli_report("transfer list", r, rep);
 			break;
 		}
-		if (rep->msg_case !=
-		    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST) {
-			cli_errx("transfer list: unexpected reply");
-			r = CS_ERR_PROTOCOL;
-			break;
-		}
-		for (i = 0; i < rep->transfer_list->n_transfers; i++) {
-			if (show != 0) {
-				if (rep->transfer_list->transfers[i]->
-				    transfer_id != show)
-					continue;
-				if (cli->json) {
-					transfer_json(
-					    rep->transfer_list->transfers[i]);
-					putchar('\n');
-				} else
-					transfer_print_long(
-					    rep->transfer_list->transfers[i]);
-				n++;
-				more = 0;
-				break;
-			}
-			if (cli->json) {
-				if (n > 0)
-					putchar(',');
-				transfer_json(rep->transfer_list->transfers[i]);
-			} else
-				transfer_print(
-				    rep->transfer_list->transfers[i]);
-			after = rep->transfer_list->transfers[i]->transfer_id;
-			n++;
-		}
+		transfer_page(cli, rep, show, &lr.after, &n, &found);
+		(void)msg_get_transfer_list(rep, &tl);
 		/* a page that ends without progress would loop forever */
-		more = more && rep->transfer_list->more &&
-		    rep->transfer_list->n_transfers > 0;
-		wire_free(rep);
+		more = !found && tl.more && tl.n_transfers > 0;
+		msg_free(rep);
 		rep = NULL;
 	}
 	if (cli->json && show == 0)
@@ -331,13 +343,55 @@ transfer_list(struct cli *cli, uint64_t show)
 	else if (r == 0 && n == 0 && show == 0)
 		printf("no transfers\n");
 	if (r == 0 && n == 0 && show != 0) {
-		cli_errx("transfer show: no transfer %llu that you may see",
-		    (unsigned long long)show);
+		cli_errx("transfer show: no transfer %lld that you may see",
+		    (long long)show);
 		r = CS_ERR_NOT_FOUND;
 	}
-	wire_free(rep);
+	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
+}
+
+/* `transfer accept|reject|revoke --id ID`: the checks, then the call. */
+static int
+transfer_decide(struct cli *cli, const char *sub, int64_t tid,
+    const char *reason, const char *reg)
+{
+	struct msg_transfer_decision	td;
+
+	memset(&td, 0, sizeof(td));		/* strings NULL: sent as "" */
+	td.transfer_id = tid;			/* 1..INT64_MAX */
+	if (strcmp(sub, "accept") == 0) {
+		if (reg == NULL || reg[0] == '\0' || reason != NULL ||
+		    strlen(reg) > WIRE_STR_MAX ||
+		    !utf8_valid(reg, strlen(reg))) {
+			cli_errx("transfer accept: --regisseur NAME is needed: "
+			    "a jeugdbeschermer of your office");
+			return EXIT_USAGE;
+		}
+		td.action = MSG_TRANSFER_ACCEPT;
+		td.regisseur = reg;
+	} else if (strcmp(sub, "reject") == 0) {
+		if (reg != NULL || reason == NULL || !msg_text_ok(reason)) {
+			cli_errx("transfer reject: --reason TEXT is needed (at "
+			    "most %d bytes of printable text)", MSG_TEXT_MAX);
+			return EXIT_USAGE;
+		}
+		td.action = MSG_TRANSFER_REJECT;
+		td.reason = reason;
+	} else if (strcmp(sub, "revoke") == 0) {
+		if (reg != NULL || reason != NULL) {
+			transfer_usage(stderr);
+			return EXIT_USAGE;
+		}
+		td.action = MSG_TRANSFER_REVOKE;
+	} else {
+		transfer_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return transfer_call(cli, sub[2] == 'c' ? "transfer accept" :
+	    sub[2] == 'j' ? "transfer reject" : "transfer revoke",
+	    msg_out_transfer_decision(&td), MSG_TRANSFER_INFO);
 }
 
 int
@@ -352,9 +406,7 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 		{ "regisseur", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
-	Casesync__V1__TransferRequest	 tr;
-	Casesync__V1__TransferDecision	 td;
-	wire_env			 env;
+	struct msg_transfer_request	 tr;
 	const char			*sub, *cid = NULL, *to = NULL;
 	const char			*reason = NULL, *note = "", *reg = NULL;
 	const char			*idstr = NULL;
@@ -401,7 +453,6 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 		    "casesync transfer list");
 		return EXIT_USAGE;
 	}
-	casesync__v1__envelope__init(&env);
 	if (strcmp(sub, "list") == 0) {
 		if (cid != NULL || to != NULL || reason != NULL ||
 		    idstr != NULL || reg != NULL) {
@@ -416,7 +467,7 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			transfer_usage(stderr);
 			return EXIT_USAGE;
 		}
-		return transfer_list(cli, tid);
+		return transfer_list(cli, (int64_t)tid);
 	}
 	if (strcmp(sub, "request") == 0) {
 		if (cid == NULL || !wire_uuid_ok(cid) || to == NULL ||
@@ -426,63 +477,28 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			transfer_usage(stderr);
 			return EXIT_USAGE;
 		}
-		if (!wire_transfer_reason_ok(reason)) {
+		if (!msg_transfer_reason_ok(reason)) {
 			cli_errx("--reason: one of moved, capacity, expertise, "
 			    "other");
 			return EXIT_USAGE;
 		}
-		if (note[0] != '\0' && !wire_text_ok(note)) {
+		if (note[0] != '\0' && !msg_text_ok(note)) {
 			cli_errx("--note: at most %d bytes of printable text",
-			    WIRE_TEXT_MAX);
+			    MSG_TEXT_MAX);
 			return EXIT_USAGE;
 		}
-		casesync__v1__transfer_request__init(&tr);
-		tr.case_id = (char *)(uintptr_t)cid;
-		tr.to_office = (char *)(uintptr_t)to;
-		tr.reason = (char *)(uintptr_t)reason;
-		tr.note = (char *)(uintptr_t)note;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST;
-		env.transfer_request = &tr;
-		return transfer_call(cli, "transfer request", &env);
+		tr.case_id = cid;
+		tr.to_office = to;
+		tr.reason = reason;
+		tr.note = note;
+		return transfer_call(cli, "transfer request",
+		    msg_out_transfer_request(&tr), MSG_TRANSFER_INFO);
 	}
-	casesync__v1__transfer_decision__init(&td);
-	td.transfer_id = tid;
 	if (idstr == NULL || cid != NULL || to != NULL || note[0] != '\0') {
 		transfer_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(sub, "accept") == 0) {
-		if (reg == NULL || reg[0] == '\0' || reason != NULL ||
-		    strlen(reg) > WIRE_STR_MAX ||
-		    !utf8_valid(reg, strlen(reg))) {
-			cli_errx("transfer accept: --regisseur NAME is needed: "
-			    "a jeugdbeschermer of your office");
-			return EXIT_USAGE;
-		}
-		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT;
-		td.regisseur = (char *)(uintptr_t)reg;
-	} else if (strcmp(sub, "reject") == 0) {
-		if (reg != NULL || reason == NULL || !wire_text_ok(reason)) {
-			cli_errx("transfer reject: --reason TEXT is needed (at "
-			    "most %d bytes of printable text)", WIRE_TEXT_MAX);
-			return EXIT_USAGE;
-		}
-		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT;
-		td.reason = (char *)(uintptr_t)reason;
-	} else if (strcmp(sub, "revoke") == 0) {
-		if (reg != NULL || reason != NULL) {
-			transfer_usage(stderr);
-			return EXIT_USAGE;
-		}
-		td.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
-	} else {
-		transfer_usage(stderr);
-		return EXIT_USAGE;
-	}
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION;
-	env.transfer_decision = &td;
-	return transfer_call(cli, sub[2] == 'c' ? "transfer accept" :
-	    sub[2] == 'j' ? "transfer reject" : "transfer revoke", &env);
+	return transfer_decide(cli, sub, (int64_t)tid, reason, reg);
 }
 
 int
@@ -497,8 +513,7 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 	    "usage: casesync team assign --case UUID --regisseur NAME\n"
 	    "       (members: casesync case member --case UUID --user NAME "
 	    "[--remove] [--read-only])\n";
-	Casesync__V1__TeamAssign	ta;
-	wire_env			env;
+	struct msg_team_assign		ta;
 	const char			*cid = NULL, *reg = NULL;
 	int				ch;
 
@@ -530,13 +545,10 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	casesync__v1__team_assign__init(&ta);
-	ta.case_id = (char *)(uintptr_t)cid;
-	ta.regisseur = (char *)(uintptr_t)reg;
-	casesync__v1__envelope__init(&env);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN;
-	env.team_assign = &ta;
-	return transfer_call(cli, "team assign", &env);
+	ta.case_id = cid;
+	ta.regisseur = reg;
+	return transfer_call(cli, "team assign", msg_out_team_assign(&ta),
+	    MSG_CASE_ACK);
 }
 
 int
@@ -557,11 +569,13 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 	    "(the server's glass_limit_per_day).  The case's regisseur and "
 	    "its office's\nteamleiders see every use (glass list, and at "
 	    "their next sync).\n";
-	Casesync__V1__GlassRequest	 gr;
+	struct msg_glass_request	 gr;
+	struct msg_glass_grant		 gg;
+	struct msg_out			 req;
 	struct identity			 id;
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg			*rep = NULL;
 	const char			*cid = NULL, *reason = NULL;
 	char				 when[32];
 	int				 ch, r;
@@ -589,37 +603,32 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (reason == NULL || !wire_text_ok(reason)) {
+	if (reason == NULL || !msg_text_ok(reason)) {
 		cli_errx("glass: --reason TEXT is needed (at most %d bytes of "
-		    "printable text)", WIRE_TEXT_MAX);
+		    "printable text)", MSG_TEXT_MAX);
 		return EXIT_USAGE;
 	}
-	casesync__v1__glass_request__init(&gr);
-	gr.case_id = (char *)(uintptr_t)cid;
-	gr.reason = (char *)(uintptr_t)reason;
-	casesync__v1__envelope__init(&env);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST;
-	env.glass_request = &gr;
+	gr.case_id = cid;
+	gr.reason = reason;
+	req = msg_out_glass_request(&gr);
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if ((r = conn_call(c, &env, &rep)) != 0)
+	if ((r = rpc_call_expect(c, &req, MSG_GLASS_GRANT, &rep)) != 0)
 		cli_report("glass", r, rep);
-	else if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT) {
-		cli_errx("glass: unexpected reply from the server");
-		r = CS_ERR_PROTOCOL;
-	} else {
-		transfer_time(when, sizeof(when), rep->glass_grant->expires_at);
+	else {
+		(void)msg_get_glass_grant(rep, &gg);
+		transfer_time(when, sizeof(when), gg.expires_at);
 		if (cli->json)
 			printf("{\"case_id\":\"%s\",\"expires_at\":%lld,"
-			    "\"seq\":%llu}\n", rep->glass_grant->case_id,
-			    (long long)rep->glass_grant->expires_at,
-			    (unsigned long long)rep->glass_grant->seq);
+			    "\"seq\":%llu}\n", gg.case_id,
+			    (long long)gg.expires_at,
+			    (unsigned long long)gg.seq);
 		else
 			printf("read-only access to %s until %s (audited); "
-			    "run casesync sync to receive it\n",
-			    rep->glass_grant->case_id, when);
+			    "run casesync sync to receive it\n", gg.case_id,
+			    when);
 	}
-	wire_free(rep);
+	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }

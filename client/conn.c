@@ -24,6 +24,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_session.h"
 #include "tlsio.h"
 #include "util.h"
 
@@ -405,37 +406,41 @@ conn_server(const struct conn *c, struct conn_server *out)
 }
 
 int
-conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
+conn_welcome(struct conn *c, const char *device_id, struct msg **welcome)
 {
-	wire_env		env;
-	Casesync__V1__Hello	h;
+	struct msg_hello	h;
+	struct msg_welcome	w;
+	struct msg_out		o;
 	int			r;
 
-	casesync__v1__envelope__init(&env);
-	casesync__v1__hello__init(&h);
+	memset(&h, 0, sizeof(h));
 	h.protocol_version = WIRE_PROTOCOL_VERSION;
-	h.client_version = (char *)(uintptr_t)CONN_CLIENT_VERSION;
-	h.device_id = (char *)(uintptr_t)(device_id != NULL ? device_id : "");
+	h.client_version = CONN_CLIENT_VERSION;
+	h.device_id = device_id != NULL ? device_id : "";
 	h.sync_counter = c->sync_counter;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
-	env.hello = &h;
-	if ((r = conn_call(c, &env, welcome)) != 0)
+	o = msg_out_hello(&h);
+	if ((r = rpc_call_expect(c, &o, MSG_WELCOME, welcome)) != 0)
 		return r;
-	if ((*welcome)->msg_case != CASESYNC__V1__ENVELOPE__MSG_WELCOME) {
-		wire_free(*welcome);
-		*welcome = NULL;
-		return CS_ERR_PROTOCOL;
-	}
-	/* wire.c checked that these fit */
-	c->srv.generation = (int64_t)(*welcome)->welcome->generation;
-	c->srv.restore_seq = (int64_t)(*welcome)->welcome->restore_seq;
-	c->srv.backup_time = (*welcome)->welcome->backup_time;
-	c->srv.server_seq = (int64_t)(*welcome)->welcome->server_seq;
-	if ((*welcome)->welcome->limits != NULL &&
-	    (*welcome)->welcome->limits->max_frame >= FRAME_MAX_PREAUTH &&
-	    (*welcome)->welcome->limits->max_frame <= FRAME_MAX_LIMIT)
-		c->max_frame = (*welcome)->welcome->limits->max_frame;
+	(void)msg_get_welcome(*welcome, &w);
+	c->srv.generation = w.generation;
+	c->srv.restore_seq = w.restore_seq;
+	c->srv.backup_time = w.backup_time;
+	c->srv.server_seq = w.server_seq;
+	if (w.has_limits && w.max_frame >= FRAME_MAX_PREAUTH &&
+	    w.max_frame <= FRAME_MAX_LIMIT)
+		c->max_frame = w.max_frame;
 	return 0;
+}
+
+int
+conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
+{
+	struct msg	*m = NULL;
+	int		 r;
+
+	r = conn_welcome(c, device_id, &m);
+	*welcome = m != NULL ? msg_env_mut(m) : NULL;
+	return r;
 }
 
 int

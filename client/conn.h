@@ -86,7 +86,14 @@ struct conn_server {
 };
 void	conn_server(const struct conn *, struct conn_server *);
 
-/* Hello/Welcome.  *welcome as for conn_call. */
+/*
+ * Hello/Welcome.  *welcome as for conn_rpc; read it with
+ * msg_get_welcome() (msg_session.h).  A reply other than Welcome or
+ * Error is CS_ERR_PROTOCOL.
+ */
+int	conn_welcome(struct conn *, const char *device_id,
+	    struct msg **welcome);
+/* The same, for callers still reading the Envelope. */
 int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
 /*
  * For tests of the server's defences: write raw bytes, and read the

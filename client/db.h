@@ -8,8 +8,10 @@
  *   outbox     pending changes, in order, each with its idempotency key
  *   sync_state the pull cursor and the hybrid logical clock
  *
- * db.c is the only client file with SQL for these tables.  Functions
- * return 0 or a negative CS_ERR_*.
+ * db.c, db_outbox.c and db_mirror.c (db_int.h) are the only client
+ * files with SQL for these tables; db_schema.c creates every table of
+ * the client's, in numbered versions.  Functions return 0 or a negative
+ * CS_ERR_*.
  */
 #ifndef DB_H
 #define DB_H
@@ -46,7 +48,12 @@ struct db_record {
 	char		 author_name[MARKER_NAME_MAX + 1];
 };
 
-/* Create the tables if they are missing. */
+/*
+ * Bring the local tables (all of the client's: db_schema.c) to the
+ * version this program knows, and set the connection's pragmas.  Safe
+ * to call again (and inside a transaction).  A database of a newer
+ * version is refused: CS_ERR_FORMAT.
+ */
 int	db_init(sqlite3 *);
 
 /* Prepare "sql"; on failure the error is logged, *s is NULL, CS_ERR_DB. */

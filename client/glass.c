@@ -15,21 +15,18 @@
 
 #include "client.h"
 #include "conn.h"
+#include "db.h"
 #include "errors.h"
 #include "glass.h"
 #include "identity.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
-#include "wire_transfer.h"
+#include "msg.h"
+#include "msg_transfer.h"
+#include "wire.h"		/* WIRE_STR_MAX */
 
 #define GLASS_PAGES_MAX	50	/* requests per listing: 10,000 uses */
-
-static const char glass_schema[] =
-    "CREATE TABLE IF NOT EXISTS glass_seen ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " after INTEGER NOT NULL);";
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or "-" for 0. */
 static void
@@ -44,10 +41,10 @@ glass_time(char *dst, size_t dstlen, int64_t t)
 }
 
 static void
-glass_print(const Casesync__V1__GlassUse *u)
+glass_print(const struct msg_glass_use *u)
 {
 	char	at[32], until[32], a[4 * WIRE_STR_MAX + 1];
-	char	b[4 * WIRE_STR_MAX + 1], c[4 * WIRE_TEXT_MAX + 1];
+	char	b[4 * WIRE_STR_MAX + 1], c[4 * MSG_TEXT_MAX + 1];
 
 	glass_time(at, sizeof(at), u->granted_at);
 	glass_time(until, sizeof(until), u->ended_at > 0 ? u->ended_at :
@@ -60,7 +57,7 @@ glass_print(const Casesync__V1__GlassUse *u)
 }
 
 static void
-glass_json(const Casesync__V1__GlassUse *u, int first)
+glass_json(const struct msg_glass_use *u, int first)
 {
 	printf("%s{\"id\":%lld,\"case_id\":\"%s\",\"user\":", first ? "" : ",",
 	    (long long)u->id, u->case_id);
@@ -82,49 +79,46 @@ static int
 glass_fetch(struct conn *c, int64_t after, int json, int64_t *last,
     unsigned *n)
 {
-	Casesync__V1__GlassListRequest	 q;
-	wire_env			 env, *rep = NULL;
+	struct msg_glass_list_request	 q;
+	struct msg_glass_list		 gl;
+	struct msg_glass_use		 u;
+	struct msg_out			 req;
+	struct msg			*rep = NULL;
 	size_t				 i, page;
 	int				 r = 0;
 
 	*last = after;
 	*n = 0;
+	q.after = after;
+	req = msg_out_glass_list_request(&q);
 	for (page = 0; page < GLASS_PAGES_MAX; page++) {
-		casesync__v1__glass_list_request__init(&q);
 		q.after = *last;
-		casesync__v1__envelope__init(&env);
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST;
-		env.glass_list_request = &q;
-		if ((r = conn_call(c, &env, &rep)) != 0) {
+		if ((r = rpc_call_expect(c, &req, MSG_GLASS_LIST,
+		    &rep)) != 0) {
 			cli_report("glass list", r, rep);
 			break;
 		}
-		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST) {
-			cli_errx("glass list: unexpected reply from the "
-			    "server");
-			r = CS_ERR_PROTOCOL;
-			break;
-		}
-		for (i = 0; i < rep->glass_list->n_uses; i++) {
+		(void)msg_get_glass_list(rep, &gl);
+		for (i = 0; i < gl.n_uses; i++) {
+			(void)msg_glass_list_item(rep, i, &u);
 			/* ascending ids (wire_transfer.c), after ours */
-			if (rep->glass_list->uses[i]->id <= *last) {
+			if (u.id <= *last) {
 				r = CS_ERR_PROTOCOL;
 				break;
 			}
 			if (json)
-				glass_json(rep->glass_list->uses[i], *n == 0);
+				glass_json(&u, *n == 0);
 			else
-				glass_print(rep->glass_list->uses[i]);
-			*last = rep->glass_list->uses[i]->id;
+				glass_print(&u);
+			*last = u.id;
 			(*n)++;
 		}
-		if (r != 0 || !rep->glass_list->more ||
-		    rep->glass_list->n_uses == 0)
+		if (r != 0 || !gl.more || gl.n_uses == 0)
 			break;
-		wire_free(rep);
+		msg_free(rep);
 		rep = NULL;
 	}
-	wire_free(rep);
+	msg_free(rep);
 	return r;
 }
 
@@ -136,9 +130,8 @@ glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
 	int		 r;
 
 	*n = 0;
-	if (sqlite3_exec(db, glass_schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT after FROM glass_seen WHERE"
-	    " id = 1", -1, &s, NULL) != SQLITE_OK) {
+	if (db_init(db) != 0 || sqlite3_prepare_v2(db, "SELECT after FROM"
+	    " glass_seen WHERE id = 1", -1, &s, NULL) != SQLITE_OK) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(s);
 		return CS_ERR_DB;

@@ -19,32 +19,6 @@
 #include "wire.h"
 #include "wire_keys.h"
 
-static const char keys_schema[] =
-    "CREATE TABLE IF NOT EXISTS e2e_self ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " user TEXT NOT NULL,"
-    " box_sk BLOB NOT NULL CHECK (length(box_sk) = 32),"
-    " sign_sk BLOB NOT NULL CHECK (length(sign_sk) = 64));"
-    "CREATE TABLE IF NOT EXISTS case_keys ("
-    " case_id TEXT NOT NULL,"
-    " epoch INTEGER NOT NULL,"
-    " key BLOB NOT NULL CHECK (length(key) = 32),"
-    " confirmed INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (case_id, epoch)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS e2e_pins ("
-    " user TEXT PRIMARY KEY NOT NULL,"
-    " box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),"
-    " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS sealed_pending ("
-    " record_id TEXT PRIMARY KEY NOT NULL,"
-    " case_id TEXT NOT NULL,"
-    " kind TEXT NOT NULL,"
-    " version INTEGER NOT NULL,"
-    " deleted INTEGER NOT NULL,"
-    " key_epoch INTEGER NOT NULL,"
-    " body BLOB NOT NULL,"
-    " hlc INTEGER NOT NULL) WITHOUT ROWID;";
-
 /* ---- SQL helpers ----------------------------------------------------- */
 
 static int
@@ -63,16 +37,8 @@ keys_done(sqlite3 *db, sqlite3_stmt *s)
 int
 keys_init(sqlite3 *db)
 {
-	int	r;
-
-	/* the grant cursor lives in db.c's sync_state */
-	if ((r = db_init(db)) != 0)
-		return r;
-	if (sqlite3_exec(db, keys_schema, NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("keys: %s", sqlite3_errmsg(db));
-		return CS_ERR_DB;
-	}
-	return 0;
+	/* the tables (and the grant cursor) are db_schema.c's */
+	return db_init(db);
 }
 
 int

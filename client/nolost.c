@@ -24,39 +24,10 @@
 #include "nolost.h"
 #include "util.h"
 
-static const char nolost_schema[] =
-    "CREATE TABLE IF NOT EXISTS case_access ("
-    " case_id TEXT PRIMARY KEY NOT NULL,"
-    " mode TEXT NOT NULL,"
-    " since INTEGER NOT NULL,"
-    " until INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS held ("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " change_id TEXT NOT NULL UNIQUE,"
-    " record_id TEXT NOT NULL,"
-    " case_id TEXT NOT NULL,"
-    " kind TEXT NOT NULL,"
-    " base_version INTEGER NOT NULL,"
-    " deleted INTEGER NOT NULL,"
-    " key_epoch INTEGER NOT NULL,"
-    " body BLOB NOT NULL,"
-    " hlc INTEGER NOT NULL,"
-    " refused_at INTEGER NOT NULL,"
-    " server_held INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS held_case ON held(case_id);"
-    "CREATE TABLE IF NOT EXISTS purge_held ("
-    " case_id TEXT PRIMARY KEY NOT NULL,"
-    " since INTEGER NOT NULL,"
-    " changes INTEGER NOT NULL);";
-
 int
 nolost_init(sqlite3 *db)
 {
-	if (sqlite3_exec(db, nolost_schema, NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("db: %s", sqlite3_errmsg(db));
-		return CS_ERR_DB;
-	}
-	return 0;
+	return db_init(db);	/* the tables are db_schema.c's */
 }
 
 /* Run "sql" with text ?1 and int64 ?2 (if the statement has it). */

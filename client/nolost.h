@@ -5,7 +5,7 @@
  * refused (kept, "held", until someone decides), and the purges they
  * hold.  Part of the client core: no printing except nolost_status().
  *
- * Tables (created by nolost_init(), called from db_init()):
+ * Tables (db_schema.c; nolost_init() is db_init()):
  *  - case_access: the cases the server says are read-only for this user
  *    (PullResponse.case_access), replaced at every pull;
  *  - held: changes the server refused, with their change_id and the

@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "errors.h"
 #include "log.h"
 #include "readlog.h"
@@ -27,23 +28,10 @@
 #define READLOG_CASE_MAX	36
 #define READLOG_HEAD_LEN	40	/* n (8, big-endian) || hash (32) */
 
-static const char readlog_schema[] =
-    "CREATE TABLE IF NOT EXISTS read_log ("
-    " n INTEGER PRIMARY KEY,"
-    " at INTEGER NOT NULL,"
-    " action TEXT NOT NULL,"
-    " case_id TEXT NOT NULL,"
-    " prev BLOB NOT NULL CHECK (length(prev) = 32),"
-    " hash BLOB NOT NULL CHECK (length(hash) = 32))";
-
 int
 readlog_init(sqlite3 *db)
 {
-	if (sqlite3_exec(db, readlog_schema, NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("readlog: %s", sqlite3_errmsg(db));
-		return CS_ERR_DB;
-	}
-	return 0;
+	return db_init(db);	/* the tables are db_schema.c's */
 }
 
 static void

@@ -179,7 +179,7 @@ int	vault_harden_process(void);
 int	vault_vfs_register(void);
 
 /*
- * Internal to vault.c and vaultkey.c (not for other callers): the keys
+ * Internal to the vault's files (not for other callers): the keys
  * the VFS needs, in read-only sodium_malloc memory.
  */
 #define VAULT_DBID_LEN		16

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * vault_int.h - internals shared by vault.c (the encrypting VFS),
- * vault_ahead.c (its read-ahead of sequential scans of the main file),
- * vaultkey.c (the vault and its connection) and vault_ckpt.c (WAL
+ * vault_int.h - internals shared by vault.c (the encrypting VFS) and
+ * vault_page.c (its page crypto), vault_ahead.c (its read-ahead of
+ * sequential scans of the main file), vaultkey.c (the key file),
+ * vault_open.c (the vault and its connection) and vault_ckpt.c (WAL
  * checkpoints on a second thread).  Not for other modules.
  */
 #ifndef CLIENT_VAULT_INT_H
@@ -17,12 +18,12 @@ struct vault_keys;
 struct vault_ring;
 
 /*
- * The read-ahead state of one open file, embedded in vault.c's struct
- * vfile and zeroed with it when the file is opened; only the main file
- * ever gets a ring.  All of it belongs to the thread SQLite calls the
- * VFS on: the worker thread sees only the ring.  ra_real, ra_keys and
- * ra_pgsz are the file's (set by vault.c when it opens the file); the
- * other fields are vault_ahead.c's.
+ * The read-ahead state of one open file, embedded in struct vfile
+ * (vault_file.h) and zeroed with it when the file is opened; only the
+ * main file ever gets a ring.  All of it belongs to the thread SQLite
+ * calls the VFS on: the worker thread sees only the ring.  ra_real,
+ * ra_keys and ra_pgsz are the file's (set by vault.c when it opens the
+ * file); the other fields are vault_ahead.c's.
  */
 struct vault_ahead {
 	sqlite3_file		*ra_real;	/* the real file (borrowed) */
@@ -74,7 +75,7 @@ void	vault_ahead_note(struct vault_ahead *, uint32_t pgno, int rc);
 int	vault_ahead_take(struct vault_ahead *, uint32_t pgno, uint8_t *buf);
 
 /*
- * vault.c, for vault_ahead.c: open the sealed page "p" ("pgsz" bytes)
+ * vault_page.c, for vault_ahead.c: open the sealed page "p" ("pgsz" bytes)
  * of the main file in place, with the same key and AD as a normal
  * read: 0, or -1 (then "p" is zeroed).  Touches nothing but its
  * arguments: the read-ahead worker calls it on its own thread.
@@ -151,7 +152,7 @@ int	vault_head_adopt(struct vault_head *, const struct vault_keys *);
 /* vault.c: the head of the vault attached under "token" (or NULL). */
 struct vault_head	*vault_vfs_head(const char *token);
 
-/* vaultkey.c, for vault_scan.c: the keys of an open vault (borrowed). */
+/* vault_open.c, for vault_scan.c: the keys of an open vault (borrowed). */
 struct vault;
 const struct vault_keys	*vault_keys_of(struct vault *);
 

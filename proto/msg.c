@@ -150,6 +150,18 @@ msg_encode(uint32_t id, const struct msg_out *o, size_t max, struct buf *out)
 }
 
 const char *
+msg_type_name(enum msg_type type)
+{
+	const ProtobufCFieldDescriptor	*f;
+
+	if (type == MSG_NONE)
+		return NULL;
+	f = protobuf_c_message_descriptor_get_field(
+	    &casesync__v1__envelope__descriptor, (unsigned)type);
+	return f == NULL ? NULL : f->name;
+}
+
+const char *
 msg_code_name(enum wire_code code)
 {
 	return wire_error_name((int)code);

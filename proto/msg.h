@@ -148,6 +148,11 @@ struct msg_out {
 int		 msg_encode(uint32_t id, const struct msg_out *, size_t max,
 		    struct buf *out);
 
+/*
+ * The message's field name in casesync.proto, e.g. "push_request";
+ * NULL for a number that names none.
+ */
+const char	*msg_type_name(enum msg_type);
 /* The ErrorCode's name without "ERROR_", e.g. "TOKEN_USED". */
 const char	*msg_code_name(enum wire_code);
 /* 1 if an Error of this code may succeed when sent again later. */

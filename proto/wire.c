@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "errmap.h"
 #include "errors.h"
 #include "frame.h"
 #include "lifecycle.h"
@@ -204,7 +205,8 @@ wire_case_list_ok(const Casesync__V1__CaseList *m)
 {
 	size_t	i;
 
-	if (m->n_cases > WIRE_CASES_MAX)
+	/* a page that says "more" but brings none would loop a client */
+	if (m->n_cases > WIRE_CASES_MAX || (m->more && m->n_cases == 0))
 		return 0;
 	for (i = 0; i < m->n_cases; i++)
 		if (m->cases[i] == NULL || !wire_case_info_ok(m->cases[i]))
@@ -557,22 +559,10 @@ wire_refuse(struct buf *out, uint32_t id, int r,
 {
 	char	msg[256];
 
-	if (code == WERR_UNSPECIFIED) {
-		switch (r) {
-		case CS_ERR_AUTH:
-			code = WERR_FORBIDDEN;
-			break;
-		case CS_ERR_FORMAT:
-		case CS_ERR_NOT_FOUND:
-			code = WERR_BAD_REQUEST;
-			break;
-		default:
-			/* nothing internal goes to the peer */
-			code = WERR_INTERNAL;
-			why = "server error; retry later";
-			break;
-		}
-	}
+	if (code == WERR_UNSPECIFIED)
+		code = wire_code_of(WCTX_ANY, r);
+	if (code == WERR_INTERNAL)
+		why = "server error; retry later";  /* nothing internal */
 	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
 	    why != NULL ? why : cs_err(r)) != 0)
 		(void)str_fmt(msg, sizeof(msg), "%s", what);

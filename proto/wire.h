@@ -96,9 +96,8 @@ int	wire_error(struct buf *out, uint32_t id,
 /*
  * An Error reply "what: why" (why NULL: the text of "r") for a request
  * refused with CS_ERR_* "r".  "code" is the caller's code for "r", or
- * ERROR_UNSPECIFIED for the common ones: AUTH is FORBIDDEN, FORMAT and
- * NOT_FOUND are BAD_REQUEST, anything else INTERNAL with a generic
- * message (no internal detail to the peer).
+ * WERR_UNSPECIFIED for the common one (errmap.h); INTERNAL goes with a
+ * generic message (no internal detail to the peer).
  */
 int	wire_refuse(struct buf *out, uint32_t id, int r,
 	    enum wire_code code, const char *what, const char *why);

@@ -39,8 +39,8 @@ srcs() {
 	config)		echo "$BASE common/frame.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
-	vault)		echo "$BASE client/vault.c client/vault_ahead.c" \
-			    "client/vault_head.c" ;;
+	vault)		echo "$BASE client/vault.c client/vault_page.c" \
+			    "client/vault_ahead.c client/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;

@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "request.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -345,17 +346,23 @@ audit_add(struct worker *w, struct audit_entry *e, size_t n, int sign)
 	return r;
 }
 
-/* Copy e[0..n) into the batch; CS_ERR_* if it cannot take them. */
+/*
+ * Copy e[0..n) into the batch of the request's worker; CS_ERR_* if it
+ * cannot take them.
+ */
 static int
-audit_queue(struct worker *w, const struct audit_entry *e, size_t n)
+audit_queue(struct request *rq, const struct audit_entry *e, size_t n)
 {
+	struct worker		*w = rq->w;
 	struct audit_entry	*q;
 	size_t			 max;
 
 	if (n > AUDIT_BATCH_MAX)
 		return CS_ERR_TOO_LARGE;
-	if (AUDIT_BATCH_MAX - w->naq < n)
-		audit_flush(w);		/* the held sessions wait on */
+	/* the held sessions wait on; so does this request's reply */
+	if (AUDIT_BATCH_MAX - w->naq < n && audit_flush(w) != 0 &&
+	    rq->guarded)
+		rq->lost = 1;
 	if (w->maxaq - w->naq < n) {
 		max = w->naq + n < AUDIT_BATCH_KEEP ? AUDIT_BATCH_KEEP :
 		    w->naq + n < AUDIT_BATCH_MAX / 2 ? 2 * (w->naq + n) :
@@ -371,45 +378,43 @@ audit_queue(struct worker *w, const struct audit_entry *e, size_t n)
 }
 
 void
-audit_defer(struct worker *w, struct audit_entry *e, size_t n, int guard)
+audit_defer(struct request *rq, struct audit_entry *e, size_t n, int guard)
 {
 	if (n == 0)
 		return;
-	if (w->audit_batching && audit_queue(w, e, n) == 0) {
-		w->audit_held = 1;
+	if (rq->batching && audit_queue(rq, e, n) == 0) {
+		rq->held = 1;
 		if (guard)
-			w->audit_guarded = 1;
+			rq->guarded = 1;
 		return;
 	}
 	/*
 	 * Now, before the reply, at the cost of a commit of its own; if
 	 * that fails the reply is replaced (session_request: fail closed).
 	 */
-	if (audit_add(w, e, n, 0) != 0 && guard)
-		w->audit_lost = 1;
+	if (audit_add(rq->w, e, n, 0) != 0 && guard)
+		rq->lost = 1;
 }
 
-void
+int
 audit_flush(struct worker *w)
 {
 	int	r;
 
 	if (w->naq == 0)
-		return;
+		return 0;
 	if ((r = store_audit_append(w->st, w->aq, w->naq, time_now(), NULL,
 	    NULL)) != 0) {
 		/*
 		 * Fail closed: the replies with case data that wait on
 		 * these entries are replaced by a retryable Error
 		 * (session_release), and so is the reply of a request in
-		 * hand that queued some.
+		 * hand that queued some (the caller: audit_queue).
 		 */
 		log_warnx("audit: %zu login and read entr%s NOT recorded: %s;"
 		    " replies with case data are withheld", w->naq,
 		    w->naq == 1 ? "y" : "ies", cs_err(r));
 		session_held_lost(w);
-		if (w->audit_batching && w->audit_guarded)
-			w->audit_lost = 1;
 	}
 	w->naq = 0;
 	/* a burst made it large: do not keep that for good */
@@ -418,12 +423,13 @@ audit_flush(struct worker *w)
 		w->aq = NULL;
 		w->maxaq = 0;
 	}
+	return r;
 }
 
 void
 audit_batch_free(struct worker *w)
 {
-	audit_flush(w);
+	(void)audit_flush(w);
 	free(w->aq);
 	w->aq = NULL;
 	w->maxaq = 0;
@@ -453,16 +459,16 @@ audit_enroll(struct worker *w, const char *peer,
 }
 
 void
-audit_login(struct worker *w, const char *peer,
-    const struct store_device *dev, const char *refused)
+audit_login(struct request *rq, const struct store_device *dev,
+    const char *refused)
 {
 	struct audit_entry	e;
 
 	audit_entry_init(&e, "login", AUDIT_EXECUTE, refused == NULL);
-	audit_entry_device(&e, dev, peer);
+	audit_entry_device(&e, dev, rq->peer);
 	audit_set(e.basis, "device certificate");
 	audit_set(e.detail, refused);
-	audit_defer(w, &e, 1, 0);	/* a Welcome carries no case data */
+	audit_defer(rq, &e, 1, 0);	/* a Welcome carries no case data */
 }
 
 /* Milliseconds << 16 of a client's hybrid logical clock, to seconds. */
@@ -540,7 +546,7 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	    (count = calloc(n, sizeof(*count))) == NULL) {
 		log_warnx("audit: pull read entries NOT recorded: %s",
 		    cs_err(CS_ERR_ALLOC));
-		w->audit_lost = 1;	/* no records without them */
+		w->rq->lost = 1;	/* no records without them */
 		goto out;
 	}
 	/* one "read" entry per case delivered, with the number of records */
@@ -563,15 +569,15 @@ audit_pull(struct worker *w, const struct store_device *dev,
 	for (j = 0; j < k; j++)
 		(void)str_fmt(e[j].detail, sizeof(e[j].detail),
 		    "records=%zu delivered to device", count[j]);
-	audit_defer(w, e, k, 1);
+	audit_defer(w->rq, e, k, 1);
  out:
 	free(count);
 	free(e);
 }
 
-void
-audit_request(struct worker *w, const struct store_device *dev,
-    const wire_env *req, int r)
+static void
+audit_case_entry(struct worker *w, const struct store_device *dev,
+    const char *peer, const wire_env *req, int r)
 {
 	struct audit_entry	 e;
 	const char		*lead;
@@ -639,8 +645,34 @@ audit_request(struct worker *w, const struct store_device *dev,
 	default:
 		return;
 	}
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, dev, peer);
 	audit_add(w, &e, 1, sign);
+}
+
+void
+audit_request(struct worker *w, const struct store_device *dev,
+    const wire_env *req, int r)
+{
+	audit_case_entry(w, dev, w->peer, req, r);
+}
+
+/* The dispatch table's audit hooks (dispatch.c). */
+void
+audit_case_create(struct request *rq, const struct msg *m, int r)
+{
+	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
+}
+
+void
+audit_case_member(struct request *rq, const struct msg *m, int r)
+{
+	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
+}
+
+void
+audit_purge_receipt(struct request *rq, const struct msg *m, int r)
+{
+	audit_case_entry(rq->w, rq->dev, rq->peer, msg_env(m), r);
 }
 
 void

@@ -196,8 +196,9 @@ void	audit_enroll(struct worker *, const char *peer,
  * A Hello from a device: accepted (refused NULL) or refused, why.
  * Deferred (audit_defer): the Welcome or Error waits for the commit.
  */
-void	audit_login(struct worker *, const char *peer,
-	    const struct store_device *dev, const char *refused);
+struct request;
+void	audit_login(struct request *, const struct store_device *dev,
+	    const char *refused);
 /* A push and its results, for audit_push_in_tx. */
 struct audit_push {
 	struct worker			*w;
@@ -226,10 +227,16 @@ int	audit_add(struct worker *, struct audit_entry *e, size_t n,
 	    int sign);
 void	audit_request(struct worker *, const struct store_device *,
 	    const struct Casesync__V1__Envelope *req, int r);
+/* The same as hooks of the dispatch table (request.h). */
+struct msg;
+struct request;
+void	audit_case_create(struct request *, const struct msg *, int r);
+void	audit_case_member(struct request *, const struct msg *, int r);
+void	audit_purge_receipt(struct request *, const struct msg *, int r);
 /*
  * Group commit (docs/AUDIT.md, "Group commit").  While a session's
- * request is handled (w->audit_batching set by session.c), queue a
- * copy of e[0..n) in the worker's batch and set w->audit_held: the
+ * request is handled (rq->batching set by session.c), queue a
+ * copy of e[0..n) in the worker's batch and set rq->held: the
  * session then neither writes nor reads another request until
  * audit_flush() has committed the batch, so the peer never sees the
  * outcome before the entries are durable.  Outside a request, or if
@@ -237,20 +244,20 @@ void	audit_request(struct worker *, const struct store_device *,
  * audit_add() does.  A full batch (AUDIT_BATCH_MAX) is committed
  * first.  With "guard" (the reply carries case data: a pull's reads)
  * it fails closed: if the entries cannot be made durable, the reply is
- * replaced by a retryable Error (w->audit_lost, session_held_lost), so
+ * replaced by a retryable Error (rq->lost, session_held_lost), so
  * no case data goes out unaudited.  A login's entry is not a guard: a
  * Welcome carries no case data, and a failure is logged.
  */
-void	audit_defer(struct worker *, struct audit_entry *e, size_t n,
+void	audit_defer(struct request *, struct audit_entry *e, size_t n,
 	    int guard);
 /*
  * Append the worker's queued entries in one transaction (one fsync),
- * in the order they were queued; a failure is logged and marks the
- * held sessions (session_held_lost) and w->audit_lost.  The batch is
- * empty afterwards.  The caller then lets the held sessions go on
+ * in the order they were queued; a failure is logged, marks the held
+ * sessions (session_held_lost) and is returned (CS_ERR_*).  The batch
+ * is empty afterwards.  The caller then lets the held sessions go on
  * (session_release).
  */
-void	audit_flush(struct worker *);
+int	audit_flush(struct worker *);
 /* Flush, then free the batch's memory (worker exit). */
 void	audit_batch_free(struct worker *);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cases.c - CaseState and CaseInfoRequest (see cases.h).  Converts
- * between validated protobuf messages and lifecycle.h; the rules live
- * in lifecycle.c, the roles and the transaction in store_cases.c.
+ * cases.c - CaseState, CaseInfoRequest and CaseListRequest (see
+ * cases.h).  Converts between validated messages (msg_case.h) and
+ * lifecycle.h; the rules live in lifecycle.c, the roles and the
+ * transaction in store_cases.c.
  *
  * The reason of a drang extension is checked for presence and form but
  * neither stored nor logged: it may describe the family.
@@ -13,9 +14,11 @@
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
+#include "errmap.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -23,22 +26,15 @@
 #include "util.h"
 #include "validate.h"
 #include "msg.h"
-#include "wire.h"
+#include "msg_case.h"
+#include "wire.h"		/* wire_refuse */
 
 struct cases_list {
-	struct cases_reply		*items;
-	Casesync__V1__CaseInfo		**ptrs;
-	size_t				 n, max;
-	int64_t				 today;
+	struct cases_reply	*items;		/* the strings */
+	struct msg_case_info	*infos;		/* what is sent */
+	size_t			 n, max;
+	int64_t			 today;
 };
-
-int
-cases_wants(const wire_env *req)
-{
-	return req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_STATE ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
-}
 
 /* A date for the wire: "" for none. */
 static void
@@ -58,20 +54,15 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	size_t			 i, n;
 
 	memset(c, 0, sizeof(*c));
-	casesync__v1__case_info__init(&c->info);
 	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
 	memcpy(c->approved_by, m->approved_by, sizeof(c->approved_by));
-	(void)str_fmt(c->frame, sizeof(c->frame), "%s",
-	    lc_frame_name(m->lc.frame));
-	(void)str_fmt(c->state, sizeof(c->state), "%s",
-	    lc_state_name(m->lc.state));
 	cases_date(m->lc.state_since, c->since, sizeof(c->since));
 	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
 	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
 	cases_date(m->lc.end_date, c->end, sizeof(c->end));
 	c->info.case_id = c->case_id;
-	c->info.frame = c->frame;
-	c->info.state = c->state;
+	c->info.frame = lc_frame_name(m->lc.frame);
+	c->info.state = lc_state_name(m->lc.state);
 	c->info.state_since = c->since;
 	c->info.drang_start = c->drang;
 	c->info.measure_start = c->measure;
@@ -80,49 +71,32 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.approved_by = c->approved_by;
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
-		casesync__v1__case_deadline__init(&c->dl[i]);
-		(void)str_fmt(c->kind[i], sizeof(c->kind[i]), "%s",
-		    lc_deadline_name(dl[i].kind));
 		lc_date_format(dl[i].due, c->due[i], sizeof(c->due[i]));
-		c->dl[i].kind = c->kind[i];
-		c->dl[i].due = c->due[i];
-		c->dl[i].days_left = (int32_t)dl[i].days_left;
-		c->dlp[i] = &c->dl[i];
+		c->info.deadlines[i].kind = lc_deadline_name(dl[i].kind);
+		c->info.deadlines[i].due = c->due[i];
+		c->info.deadlines[i].days_left = (int32_t)dl[i].days_left;
 	}
-	c->info.deadlines = c->dlp;
 	c->info.n_deadlines = n;
 }
 
 static int
-cases_reply(const wire_env *req, const struct store_case_meta *m,
-    int64_t today, size_t max_frame, struct buf *out)
+cases_reply(struct request *rq, const struct store_case_meta *m,
+    int64_t today)
 {
-	struct cases_reply	 c;
-	wire_env		 env;
+	struct cases_reply	c;
+	struct msg_out		o;
 
 	cases_info_fill(&c, m, today);
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
-	env.case_info = &c.info;
-	return wire_encode(&env, max_frame, out);
+	o = msg_out_case_info(&c.info);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 /* A typed refusal with "what: why": the lifecycle's own codes. */
 static int
-cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
-    const char *why)
+cases_refuse(struct request *rq, int r, const char *what, const char *why)
 {
-	enum wire_code	code;
-
-	code = WERR_UNSPECIFIED;
-	if (r == CS_ERR_STATE)
-		code = WERR_INVALID_STATE;
-	else if (r == CS_ERR_LIMIT)
-		code = WERR_TIME_LIMIT;
-	else if (r == CS_ERR_APPROVAL)
-		code = WERR_APPROVAL_REQUIRED;
-	return wire_refuse(out, id, r, code, what, why);
+	return wire_refuse(rq->out, rq->id, r, wire_code_of(WCTX_CASE, r),
+	    what, why);
 }
 
 /*
@@ -131,15 +105,15 @@ cases_refuse(struct buf *out, uint32_t id, int r, const char *what,
  * target state, end date and approver; never the reason).
  */
 static void
-cases_entry(struct audit_entry *e, struct worker *w,
-    const struct store_device *dev, const Casesync__V1__CaseState *cs,
-    const struct lc_change *q, int r, int lead)
+cases_entry(struct audit_entry *e, const struct request *rq,
+    const struct msg_case_state *cs, const struct lc_change *q, int r,
+    int lead)
 {
 	char			end[LC_DATE_LEN + 1];
 	char			detail[2 * AUDIT_STR_MAX + 128];
 
 	audit_entry_init(e, "case_state", AUDIT_UPDATE, r == 0);
-	audit_entry_device(e, dev, w->peer);
+	audit_entry_device(e, rq->dev, rq->peer);
 	audit_set(e->client_ref, cs->case_id);
 	audit_set(e->object_type, "case");
 	audit_set(e->object_id, cs->case_id);
@@ -169,69 +143,69 @@ cases_audit_in_tx(struct store *st, void *arg)
 
 /* A state change refused: its entry in a transaction of its own. */
 static void
-cases_audit(struct worker *w, const struct store_device *dev,
-    const Casesync__V1__CaseState *cs, const struct lc_change *q, int r,
-    int lead)
+cases_audit(const struct request *rq, const struct msg_case_state *cs,
+    const struct lc_change *q, int r, int lead)
 {
 	struct audit_entry	e;
 	int			ar;
 
-	cases_entry(&e, w, dev, cs, q, r, lead);
-	if ((ar = store_audit_append(w->st, &e, 1, e.server_time, NULL,
+	cases_entry(&e, rq, cs, q, r, lead);
+	if ((ar = store_audit_append(rq->w->st, &e, 1, e.server_time, NULL,
 	    NULL)) != 0)
 		log_warnx("audit: case_state entry NOT recorded: %s",
 		    cs_err(ar));
 }
 
-static int
-cases_state(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+cases_state(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__CaseState	*cs = req->case_state;
-	struct store_case_meta		 m;
-	struct audit_entry		 e;
-	struct lc_change		 q;
-	const char			*why = NULL;
-	char				 what[96];
-	int64_t				 today;
-	int				 r, lead;
+	struct msg_case_state	 cs;
+	struct store_case_meta	 m;
+	struct audit_entry	 e;
+	struct lc_change	 q;
+	const char		*why = NULL;
+	char			 what[96];
+	int64_t			 today;
+	int			 r, lead;
 
+	if ((r = msg_get_case_state(req, &cs)) != 0)
+		return r;
 	memset(&q, 0, sizeof(q));
 	today = lc_date_from_time(time_now());
 	/* wire.c checked the names and dates; parse them for real */
-	if (lc_state_parse(cs->to_state, &q.to) != 0)
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case state",
+	if (lc_state_parse(cs.to_state, &q.to) != 0)
+		return cases_refuse(rq, CS_ERR_FORMAT, "case state",
 		    "unknown state");
 	(void)str_fmt(what, sizeof(what), "to %s", lc_state_name(q.to));
 	q.effective = q.end = LC_NODATE;
-	if ((cs->effective_date[0] != '\0' &&
-	    lc_date_parse(cs->effective_date, &q.effective) != 0) ||
-	    (cs->end_date[0] != '\0' &&
-	    lc_date_parse(cs->end_date, &q.end) != 0))
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
+	if ((cs.effective_date[0] != '\0' &&
+	    lc_date_parse(cs.effective_date, &q.effective) != 0) ||
+	    (cs.end_date[0] != '\0' &&
+	    lc_date_parse(cs.end_date, &q.end) != 0))
+		return cases_refuse(rq, CS_ERR_FORMAT, what,
 		    "a date is written YYYY-MM-DD");
-	if (cs->reason[0] != '\0') {
-		if (validate_name(cs->reason, LC_REASON_MAX, &why) != 0)
-			return cases_refuse(out, req->id, CS_ERR_FORMAT, what,
+	if (cs.reason[0] != '\0') {
+		if (validate_name(cs.reason, LC_REASON_MAX, &why) != 0)
+			return cases_refuse(rq, CS_ERR_FORMAT, what,
 			    "the reason must be printable text");
 		q.has_reason = 1;
 	}
-	lead = strcmp(dev->user.role, "teamleider") == 0;
-	cases_entry(&e, w, dev, cs, &q, 0, lead);
-	store_commit_hook(w->st, cases_audit_in_tx, &e);
-	r = store_case_change(w->st, &dev->user, cs->case_id, &q,
-	    cs->approved_by, today, &m, &why);
-	store_commit_hook(w->st, NULL, NULL);
+	lead = strcmp(rq->dev->user.role, "teamleider") == 0;
+	cases_entry(&e, rq, &cs, &q, 0, lead);
+	store_commit_hook(rq->w->st, cases_audit_in_tx, &e);
+	r = store_case_change(rq->w->st, &rq->dev->user, cs.case_id, &q,
+	    cs.approved_by, today, &m, &why);
+	store_commit_hook(rq->w->st, NULL, NULL);
 	if (r != 0)
-		cases_audit(w, dev, cs, &q, r, lead);
+		cases_audit(rq, &cs, &q, r, lead);
 	if (r != 0) {
-		log_info("case %s: %s by user %lld refused: %s", cs->case_id,
-		    what, (long long)dev->user.id, cs_err(r));
-		return cases_refuse(out, req->id, r, what, why);
+		log_info("case %s: %s by user %lld refused: %s", cs.case_id,
+		    what, (long long)rq->dev->user.id, cs_err(r));
+		return cases_refuse(rq, r, what, why);
 	}
-	log_info("case %s: now %s (by user %lld)", cs->case_id,
-	    lc_state_name(m.lc.state), (long long)dev->user.id);
-	return cases_reply(req, &m, today, max_frame, out);
+	log_info("case %s: now %s (by user %lld)", cs.case_id,
+	    lc_state_name(m.lc.state), (long long)rq->dev->user.id);
+	return cases_reply(rq, &m, today);
 }
 
 static int
@@ -242,73 +216,60 @@ cases_list_cb(const struct store_case_meta *m, void *arg)
 	if (l->n == l->max)
 		return CS_ERR_INTERNAL;
 	cases_info_fill(&l->items[l->n], m, l->today);
-	l->ptrs[l->n] = &l->items[l->n].info;
+	l->infos[l->n] = l->items[l->n].info;
 	l->n++;
 	return 0;
 }
 
-static int
-cases_list(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+cases_list(struct request *rq, const struct msg *req)
 {
-	struct cases_list	 l;
-	Casesync__V1__CaseList	 cl;
-	wire_env		 env;
-	int			 r, more = 0;
+	struct msg_case_list_request	 lr;
+	struct msg_case_list		 cl;
+	struct cases_list		 l;
+	struct msg_out			 o;
+	int				 r, more = 0;
 
+	if ((r = msg_get_case_list_request(req, &lr)) != 0)
+		return r;
 	memset(&l, 0, sizeof(l));
-	l.max = WIRE_CASES_MAX;
+	l.max = MSG_CASES_MAX;
 	l.today = lc_date_from_time(time_now());
 	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
-	    (l.ptrs = calloc(l.max, sizeof(*l.ptrs))) == NULL) {
+	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = store_case_list(w->st, &dev->user,
-	    req->case_list_request->after, l.max, cases_list_cb, &l,
-	    &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : cases_refuse(out, req->id, r,
-		    "case list", NULL);
+	if ((r = store_case_list(rq->w->st, &rq->dev->user, lr.after, l.max,
+	    cases_list_cb, &l, &more)) != 0) {
+		r = r == CS_ERR_ALLOC ? r : cases_refuse(rq, r, "case list",
+		    NULL);
 		goto out;
 	}
-	casesync__v1__case_list__init(&cl);
-	cl.cases = l.ptrs;
+	cl.cases = l.infos;
 	cl.n_cases = l.n;
-	cl.more = more;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
-	env.case_list = &cl;
-	r = wire_encode(&env, max_frame, out);
+	cl.more = more && l.n > 0;
+	o = msg_out_case_list(&cl);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	free(l.items);
-	free(l.ptrs);
+	free(l.infos);
 	return r;
 }
 
 int
-cases_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+cases_info(struct request *rq, const struct msg *req)
 {
-	struct store_case_meta	m;
-	int			r;
+	struct msg_case_info_request	ir;
+	struct store_case_meta		m;
+	int				r;
 
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_STATE:
-		return cases_state(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST:
-		return cases_list(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST:
-		if ((r = store_case_meta_get(w->st, &dev->user,
-		    req->case_info_request->case_id, &m)) != 0)
-			return cases_refuse(out, req->id, r, "case info",
-			    r == CS_ERR_NOT_FOUND ? "no such case" :
-			    r == CS_ERR_AUTH ? "not a member of the case" :
-			    NULL);
-		return cases_reply(req, &m, lc_date_from_time(time_now()),
-		    max_frame, out);
-	default:
-		return cases_refuse(out, req->id, CS_ERR_FORMAT, "case",
-		    "not a lifecycle request");
-	}
+	if ((r = msg_get_case_info_request(req, &ir)) != 0)
+		return r;
+	if ((r = store_case_meta_get(rq->w->st, &rq->dev->user,
+	    ir.case_id, &m)) != 0)
+		return cases_refuse(rq, r, "case info",
+		    r == CS_ERR_NOT_FOUND ? "no such case" :
+		    r == CS_ERR_AUTH ? "not a member of the case" : NULL);
+	return cases_reply(rq, &m, lc_date_from_time(time_now()));
 }

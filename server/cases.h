@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cases.h - the server side of the case lifecycle (DESIGN §2): state
- * changes (CaseState) and metadata queries (CaseInfoRequest), both
- * answered with a CaseInfo or a typed Error.  Requests arrive
- * validated by wire.c from an authenticated, non-revoked device.
+ * changes (CaseState) and metadata queries (CaseInfoRequest,
+ * CaseListRequest).  Requests arrive validated by wire.c from an
+ * authenticated, non-revoked device.
  */
 #ifndef CASES_H
 #define CASES_H
@@ -11,29 +11,23 @@
 #include <stddef.h>
 
 #include "lifecycle.h"
+#include "msg_case.h"
 #include "store.h"
-#include "wire.h"
 
-struct buf;
+struct msg;
+struct request;
 struct store_case_meta;
-struct store_device;
-struct worker;
 
-/* Strings of one CaseInfo reply. */
+/* One CaseInfo to send: "info" points into the strings here. */
 struct cases_reply {
-	Casesync__V1__CaseInfo		 info;
-	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX];
-	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX];
-	char				 due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
-	char				 kind[LC_DEADLINES_MAX][32];
-	char				 since[LC_DATE_LEN + 1];
-	char				 drang[LC_DATE_LEN + 1];
-	char				 measure[LC_DATE_LEN + 1];
-	char				 end[LC_DATE_LEN + 1];
-	char				 frame[16];
-	char				 state[32];
-	char				 case_id[STORE_UUID_LEN + 1];
-	char				 approved_by[STORE_NAME_MAX + 1];
+	struct msg_case_info	info;
+	char			due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
+	char			since[LC_DATE_LEN + 1];
+	char			drang[LC_DATE_LEN + 1];
+	char			measure[LC_DATE_LEN + 1];
+	char			end[LC_DATE_LEN + 1];
+	char			case_id[STORE_UUID_LEN + 1];
+	char			approved_by[STORE_NAME_MAX + 1];
 };
 
 /*
@@ -43,15 +37,14 @@ struct cases_reply {
 void	cases_info_fill(struct cases_reply *c,
 	    const struct store_case_meta *m, int64_t today);
 
-/* 1 if "req" is a message cases_handle() answers. */
-int	cases_wants(const wire_env *req);
-
 /*
- * Handle one lifecycle request and append the reply (or a typed Error)
- * to "out".  Returns 0, or a CS_ERR_* after which the connection must
- * be closed (allocation failure, reply too large).
+ * The handlers of the dispatch table (dispatch.c): CaseState,
+ * CaseInfoRequest and CaseListRequest, each answered with a CaseInfo,
+ * a CaseList or a typed Error.  0, or a CS_ERR_* after which the
+ * connection must be closed (allocation failure, reply too large).
  */
-int	cases_handle(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+int	cases_state(struct request *, const struct msg *);
+int	cases_info(struct request *, const struct msg *);
+int	cases_list(struct request *, const struct msg *);
 
 #endif /* CASES_H */

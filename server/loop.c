@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "audit.h"
 #include "buf.h"
 #include "errors.h"
@@ -273,6 +274,10 @@ loop_tick(struct worker *w, int64_t now)
 		return;
 	w->next_tick_ms = now + LOOP_REVOKE_CHECK_MS;
 	loop_revocations(w);
+	/* handover windows and glass accesses that have ended */
+	if (access_tick(w, time_now(), 1) != 0)
+		log_warnx("access timer: ending expired access failed; "
+		    "requests are refused until it succeeds");
 	audit_tick(w);		/* the hourly checkpoint */
 	renew_tick(w, now);	/* the server certificate's expiry */
 	/*
@@ -328,7 +333,7 @@ worker_main(void *arg)
 		 * one commit; then their replies.  Sessions held again by
 		 * their next request wait for the next pass (wait 0).
 		 */
-		audit_flush(w);
+		(void)audit_flush(w);	/* a failure marks the held */
 		session_release(w);
 	}
 	audit_batch_free(w);	/* replies never sent: entries kept anyway */

@@ -147,54 +147,54 @@ write_port_file(const char *path, unsigned port)
 		fatal("%s", path);
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct server	 srv;
-	struct worker	*ws = NULL;
-	struct metrics_http *mh = NULL;
-	struct rlimit	 rl;
-	sigset_t	 set;
-	const char	*conf = MAIN_CONF_DEFAULT;
-	const char	*listen_arg = NULL, *workers_arg = NULL;
-	const char	*port_file = NULL, *fault;
-	uint64_t	 nfault;
-	char		 err[512];
-	unsigned	 nworkers, port;
-	int		 ch, debug = 0, verbose = 0, test = 0, sig, lockfd;
-	int		 status = 0;
-	long		 ncpu;
+struct main_opts {
+	const char	*conf;
+	const char	*listen_arg;
+	const char	*workers_arg;
+	const char	*port_file;
+	int		 debug;
+	int		 verbose;
+	int		 test;
+};
 
+/* Options and arguments; exits on -h, -V and usage errors. */
+static void
+main_args(int argc, char *argv[], struct main_opts *o)
+{
+	int	ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = MAIN_CONF_DEFAULT;
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":df:hl:p:tvVw:")) != -1) {
 		switch (ch) {
 		case 'd':
-			debug = 1;
+			o->debug = 1;
 			break;
 		case 'f':
-			conf = optarg;
+			o->conf = optarg;
 			break;
 		case 'l':
-			listen_arg = optarg;
+			o->listen_arg = optarg;
 			break;
 		case 'p':
-			port_file = optarg;
+			o->port_file = optarg;
 			break;
 		case 'v':
-			verbose = 1;
+			o->verbose = 1;
 			break;
 		case 'w':
-			workers_arg = optarg;
+			o->workers_arg = optarg;
 			break;
 		case 't':
-			test = 1;
+			o->test = 1;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		case 'V':
 			printf("casesyncd %s\n", CASESYNC_VERSION);
-			return 0;
+			exit(0);
 		case ':':
 			usage_error("missing argument for", optopt);
 		default:
@@ -204,19 +204,16 @@ main(int argc, char *argv[])
 	if (optind != argc) {
 		fprintf(stderr, "casesyncd: unexpected argument \"%s\" "
 		    "(casesyncd -h for usage)\n", argv[optind]);
-		return 2;
+		exit(2);
 	}
-	if (test) {
-		/* the check names each problem; not the helpers' warnings */
-		log_setlevel(LOG_ERR);
-		return check_config(conf, listen_arg, workers_arg) == 0 ? 0 : 1;
-	}
+}
 
-	sandbox_early();
-	log_init_daemon(debug, "casesyncd");
-	log_setverbose(verbose);
-	if (sodium_init() < 0)
-		fatalx("sodium_init failed");
+/* No core files; as many descriptors as the hard limit allows. */
+static void
+main_limits(void)
+{
+	struct rlimit	rl;
+
 	/* no core files: they would hold the CA and TLS keys */
 	rl.rlim_cur = rl.rlim_max = 0;
 	if (setrlimit(RLIMIT_CORE, &rl) == -1)
@@ -227,56 +224,127 @@ main(int argc, char *argv[])
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("setrlimit");
+}
 
-	memset(&srv, 0, sizeof(srv));
-	config_defaults(&srv.cfg);
-	if (config_load(&srv.cfg, conf, err, sizeof(err)) != 0 ||
-	    (listen_arg != NULL && config_set(&srv.cfg, "listen", listen_arg,
-	    err, sizeof(err)) != 0) ||
-	    (workers_arg != NULL && config_set(&srv.cfg, "workers",
-	    workers_arg, err, sizeof(err)) != 0) ||
-	    config_check(&srv.cfg, err, sizeof(err)) != 0)
-		fatalx("%s: %s", conf, err);
-	if (!verbose)
-		log_setlevel(srv.cfg.log_level);
+/*
+ * The configuration, the signer, the data directory's lock, the start's
+ * audit entry, TLS and the fault points.  Returns the lock's descriptor.
+ */
+static int
+main_setup(struct server *srv, const struct main_opts *o)
+{
+	const char	*fault;
+	uint64_t	 nfault;
+	char		 err[512];
+	int		 lockfd;
+
+	memset(srv, 0, sizeof(*srv));
+	config_defaults(&srv->cfg);
+	if (config_load(&srv->cfg, o->conf, err, sizeof(err)) != 0 ||
+	    (o->listen_arg != NULL && config_set(&srv->cfg, "listen",
+	    o->listen_arg, err, sizeof(err)) != 0) ||
+	    (o->workers_arg != NULL && config_set(&srv->cfg, "workers",
+	    o->workers_arg, err, sizeof(err)) != 0) ||
+	    config_check(&srv->cfg, err, sizeof(err)) != 0)
+		fatalx("%s: %s", o->conf, err);
+	if (!o->verbose)
+		log_setlevel(srv->cfg.log_level);
 	/*
 	 * The signer first: it loads ca.key and audit.key itself, so this
 	 * process, which parses network input, never has them.
 	 */
-	srv.ca = load_cert(&srv.cfg, "ca.crt");
-	srv.signer = signer_start(&srv.cfg, &srv.audit_key);
-	if ((lockfd = lockfile_take(srv.cfg.data_dir, err, sizeof(err))) == -1)
+	srv->ca = load_cert(&srv->cfg, "ca.crt");
+	srv->signer = signer_start(&srv->cfg, &srv->audit_key);
+	if ((lockfd = lockfile_take(srv->cfg.data_dir, err,
+	    sizeof(err))) == -1)
 		fatalx("%s", err);
-
-	if (config_path(&srv.cfg, "server.db", srv.db_path,
-	    sizeof(srv.db_path)) != 0)
+	if (config_path(&srv->cfg, "server.db", srv->db_path,
+	    sizeof(srv->db_path)) != 0)
 		fatalx("data_dir too long");
 	/* NEN 7513: who started the server, with which configuration */
-	if (audit_server_start(srv.db_path, srv.audit_key, conf,
+	if (audit_server_start(srv->db_path, srv->audit_key, o->conf,
 	    CASESYNC_VERSION) != 0)
 		fatalx("audit: the server start cannot be recorded");
-	if (srvfiles_tls_ctx(&srv.cfg, srv.ca, &srv.ssl_ctx, err,
+	if (srvfiles_tls_ctx(&srv->cfg, srv->ca, &srv->ssl_ctx, err,
 	    sizeof(err)) != 0)
 		fatalx("%s", err);
-	server_cert_end(&srv);
+	server_cert_end(srv);
 	/* this process cannot open files once sandboxed: see signer.h */
-	srvfiles_via(signer_fetch, srv.signer);
+	srvfiles_via(signer_fetch, srv->signer);
 	fault_init();
 	if ((fault = getenv("CASESYNC_FAULT_PUSH_EXIT")) != NULL) {
 		if (parse_u64(fault, 1, 1000000, &nfault) != 0)
 			fatalx("CASESYNC_FAULT_PUSH_EXIT: not a count");
-		atomic_store(&srv.fault_push_exit, (int)nfault);
+		atomic_store(&srv->fault_push_exit, (int)nfault);
 		log_warnx("fault injection armed: exit after push %llu",
 		    (unsigned long long)nfault);
 	}
-	if (pthread_mutex_init(&srv.ctx_lock, NULL) != 0)
+	if (pthread_mutex_init(&srv->ctx_lock, NULL) != 0)
 		fatalx("pthread_mutex_init");
+	return lockfd;
+}
 
-	nworkers = srv.cfg.workers;
-	if (nworkers == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		nworkers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (unsigned)ncpu;
+static unsigned
+main_nworkers(const struct server *srv)
+{
+	long	ncpu;
+
+	if (srv->cfg.workers != 0)
+		return srv->cfg.workers;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return ncpu < 1 ? 1 : ncpu > 64 ? 64 : (unsigned)ncpu;
+}
+
+/* Until a signal to stop: SIGHUP reloads.  The exit status. */
+static int
+main_wait(struct server *srv, const sigset_t *set)
+{
+	int	sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			fatalx("sigwait");
+		if (sig == SIGHUP) {
+			reload(srv);
+			continue;
+		}
+		break;
 	}
+	if (sig == SIGCHLD)
+		log_warnx("the signer process %d died: stopping "
+		    "(nothing can be signed without it)",
+		    signer_pid(srv->signer));
+	(void)sd_notify(0, "STOPPING=1");
+	log_info("shutting down on signal %d", sig);
+	return sig == SIGCHLD ? 1 : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct main_opts	 o;
+	struct server		 srv;
+	struct worker		*ws = NULL;
+	struct metrics_http	*mh = NULL;
+	sigset_t		 set;
+	unsigned		 nworkers, port;
+	int			 lockfd, status;
+
+	main_args(argc, argv, &o);
+	if (o.test) {
+		/* the check names each problem; not the helpers' warnings */
+		log_setlevel(LOG_ERR);
+		return check_config(o.conf, o.listen_arg, o.workers_arg) == 0 ?
+		    0 : 1;
+	}
+	sandbox_early();
+	log_init_daemon(o.debug, "casesyncd");
+	log_setverbose(o.verbose);
+	if (sodium_init() < 0)
+		fatalx("sodium_init failed");
+	main_limits();
+	lockfd = main_setup(&srv, &o);
+	nworkers = main_nworkers(&srv);
 
 	/* workers inherit a mask that leaves the signals to sigwait() */
 	sigemptyset(&set);
@@ -292,8 +360,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start listeners");
 	if (metrics_http_init(&srv, &mh) != 0)
 		fatalx("cannot start the metrics listener");
-	if (port_file != NULL)
-		write_port_file(port_file, port);
+	if (o.port_file != NULL)
+		write_port_file(o.port_file, port);
 	/* everything is open: drop root, then confine (one thread yet) */
 	sandbox_enter(&srv.cfg);
 	if (workers_start(ws, nworkers) != 0)
@@ -306,23 +374,7 @@ main(int argc, char *argv[])
 	(void)sd_notifyf(0, "READY=1\nSTATUS=listening on %s port %u",
 	    srv.cfg.listen_host, port);
 
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			fatalx("sigwait");
-		if (sig == SIGHUP) {
-			reload(&srv);
-			continue;
-		}
-		if (sig == SIGCHLD) {
-			log_warnx("the signer process %d died: stopping "
-			    "(nothing can be signed without it)",
-			    signer_pid(srv.signer));
-			status = 1;
-		}
-		break;
-	}
-	(void)sd_notify(0, "STOPPING=1");
-	log_info("shutting down on signal %d", sig);
+	status = main_wait(&srv, &set);
 	atomic_store(&srv.stopping, 1);
 	workers_stop(ws, nworkers);
 	metrics_http_stop(mh);

@@ -17,10 +17,10 @@
 
 #include "audit.h"
 #include "buf.h"
-#include "casesync.pb-c.h"
 #include "errors.h"
 #include "merkle.h"
 #include "metrics.h"
+#include "msg.h"
 #include "pki.h"
 #include "server.h"
 #include "store.h"
@@ -184,13 +184,9 @@ metrics_hist_put(struct buf *out, const char *name, const char *help,
 static const char *
 metrics_msg_name(unsigned n)
 {
-	const ProtobufCFieldDescriptor	*f;
-
 	if (n == 0)
 		return "undecodable";
-	f = protobuf_c_message_descriptor_get_field(
-	    &casesync__v1__envelope__descriptor, n);
-	return f == NULL ? NULL : f->name;
+	return msg_type_name((enum msg_type)n);
 }
 
 static int

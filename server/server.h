@@ -42,6 +42,12 @@ struct server {
 	 * reply right after the Nth durable push, as a crash would.
 	 */
 	atomic_int	 fault_push_exit;
+	/*
+	 * When the next access with an end time (handover window, glass)
+	 * ends, in seconds: a request at or after it first ends what is
+	 * due (access.c), so none is served on access that has ended.
+	 */
+	_Atomic int64_t	 access_due;
 };
 
 /* Note that "seq" was committed, for the watchers of every worker. */
@@ -72,8 +78,14 @@ struct worker {
 	int		 trim_due;	/* a large frame was handled */
 	int64_t		 refused_log_ms; /* loop.c: next refusal logged */
 	unsigned	 refused_quiet;	/* ... refusals since the last one */
-	const char	*peer;		/* of the request in hand (audit) */
-	EVP_PKEY	*peer_key;	/* its certificate's key; borrowed */
+	/*
+	 * The request in hand (session.c), for the handlers that do not
+	 * take a request context yet: audit_pull, and the audit entries
+	 * of the families still reading "peer" and "peer_key" here.
+	 */
+	struct request	*rq;
+	const char	*peer;
+	EVP_PKEY	*peer_key;
 	/*
 	 * Group commit of audit entries (audit_defer, audit_flush): the
 	 * login and read entries queued during this loop pass, and the
@@ -81,11 +93,6 @@ struct worker {
 	 */
 	struct audit_entry *aq;
 	size_t		 naq, maxaq;
-	int		 audit_batching; /* the request in hand can wait */
-	int		 audit_held;	/* ... and queued entries */
-	int		 audit_guarded;	/* ... some guard case data */
-	int		 audit_lost;	/* ... and were not committed: */
-					/* session_request fails closed */
 	struct session	*held;		/* session.c: waiting for the flush */
 	struct buf	*spare;		/* session.c: a large reply buffer */
 };

@@ -9,6 +9,8 @@
  * not parse closes the connection; a well-formed request that is not
  * allowed gets a typed Error reply.  Nothing a peer sends can reach
  * fatal(): every failure ends in session_free() of this session alone.
+ * One request (Hello, then the dispatch table's route) is in
+ * session_req.c.
  *
  * A request whose audit entries were queued for the worker's group
  * commit (audit_defer) holds the session: nothing more is written to
@@ -27,84 +29,26 @@
 
 #include <openssl/err.h>
 
-#include "audit.h"
 #include "buf.h"
-#include "cases.h"
-#include "enroll.h"
 #include "errors.h"
 #include "frame.h"
-#include "keys.h"
 #include "log.h"
 #include "metrics.h"
 #include "pki.h"
-#include "renew.h"
-#include "rollback.h"
 #include "server.h"
 #include "session.h"
+#include "session_int.h"
 #include "store.h"
 #include "store_renew.h"
-#include "store_restore.h"
-#include "sync.h"
 #include "tlsio.h"
-#include "transfer.h"
 #include "util.h"
 #include "msg.h"
 #include "wire.h"
 
-#define SESSION_READ_CHUNK	(16 * 1024)
-#define SESSION_OUT_HIGH	(1024 * 1024)
-#define SESSION_OUT_MAX		(FRAME_MAX_LIMIT + 64 * 1024)
-#define SESSION_SPARE_MIN	(1024 * 1024)	/* kept by the worker */
-#define SESSION_LINGER_MS	2000	/* to flush a final Error */
-#define SESSION_TRIM_FRAME	(1024 * 1024)	/* then malloc_trim (loop.c) */
-#define SESSION_RETRY_MS	5000	/* after a store that cannot write */
-
-enum session_state {
-	SESSION_HANDSHAKE,
-	SESSION_HELLO,
-	SESSION_READY,
-	SESSION_CLOSING,	/* flush "out", then free */
-};
-
-struct session {
-	struct worker		*w;
-	struct session		*prev, *next;
-	int			 fd;
-	SSL			*ssl;
-	enum session_state	 state;
-	char			 peer[80];	/* address: audit, limits */
-	char			 tag[128];	/* for the log: see session_tag */
-	uint64_t		 conn_id;
-	uint32_t		 events;	/* registered with epoll */
-	int			 want_write;	/* SSL wants the socket writable */
-	int			 counted;	/* holds one of srv->nconns */
-	int			 has_cert;
-	int			 authed;	/* registered, not revoked */
-	int			 dev_error;	/* ErrorCode to refuse Hello */
-	struct store_device	 dev;
-	int			 pending_key;	/* authed by a renewal's key */
-	uint8_t			 keyhash[PKI_HASH_LEN];	/* that key */
-	int			 watching;
-	int64_t			 watch_seq;	/* notified up to here */
-	int			 held;		/* on w->held: see above */
-	int			 held_guard;	/* ... a reply with case data */
-	int			 held_lost;	/* ... whose entries are lost */
-	size_t			 held_mark;	/* "out" before its reply */
-	uint32_t		 req_id;	/* of the request in hand */
-	int			 pending;	/* counted in srv->pending */
-	struct peerlimit_key	 pkey;		/* ... under this address */
-	struct session		*hnext;
-	struct buf		*in;
-	struct buf		*out;
-	int64_t			 deadline_ms;
-	int64_t			 start_ns;	/* accepted (metrics) */
-	unsigned		 msg_case;	/* of the request in hand */
-};
-
 static void	session_io(struct session *);
 
 /* The states are those of metrics.h, in the same order. */
-static void
+void
 session_state(struct session *s, enum session_state st)
 {
 	metrics_conn_state((int)s->state, (int)st);
@@ -139,7 +83,7 @@ session_set_pending(struct session *s, const struct peerlimit_key *k)
  * The time a connection that has not said who it is gets for its next
  * request: the Hello deadline, or the idle timeout if that is shorter.
  */
-static unsigned
+unsigned
 session_hello_ms(const struct session *s)
 {
 	const struct config	*c = &s->w->srv->cfg;
@@ -149,7 +93,7 @@ session_hello_ms(const struct session *s)
 }
 
 /* Hello done (or the session gone): no longer counted before Hello. */
-static void
+void
 session_pending_done(struct session *s)
 {
 	if (!s->pending)
@@ -299,7 +243,7 @@ session_rearm(struct session *s)
 }
 
 /* Queue a final Error and close once it has been written. */
-static void
+void
 session_refuse(struct session *s, uint32_t id, enum wire_code code,
     const char *msg)
 {
@@ -310,14 +254,22 @@ session_refuse(struct session *s, uint32_t id, enum wire_code code,
 	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
 
-static int
-session_send(struct session *s, wire_env *env)
+int
+session_send(struct session *s, uint32_t id, const struct msg_out *m)
 {
 	int	r;
 
-	if ((r = wire_encode(env, s->w->srv->cfg.max_frame, s->out)) != 0)
+	if ((r = msg_encode(id, m, s->w->srv->cfg.max_frame, s->out)) != 0)
 		log_warnx("%s: reply: %s", s->tag, cs_err(r));
 	return r;
+}
+
+/* Close once the reply (an Error) has gone out. */
+void
+session_linger(struct session *s)
+{
+	session_state(s, SESSION_CLOSING);
+	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
 
 /* After the handshake: who is this?  The answer waits for Hello. */
@@ -357,334 +309,6 @@ session_identify(struct session *s)
 		    (long long)s->dev.id, s->dev.name, s->dev.user.name);
 	}
 	return 0;
-}
-
-static void
-session_identity(struct session *s, Casesync__V1__Identity *id,
-    char *devid, size_t devidlen, char *uid, size_t uidlen)
-{
-	casesync__v1__identity__init(id);
-	str_fmt(devid, devidlen, "%lld", (long long)s->dev.id);
-	str_fmt(uid, uidlen, "%lld", (long long)s->dev.user.id);
-	id->device_id = devid;
-	id->device_name = s->dev.name;
-	id->user_id = uid;
-	id->user_name = s->dev.user.name;
-	id->role = s->dev.user.role;
-	id->office = s->dev.user.office;
-	id->cert_not_after = s->dev.cert_not_after;
-}
-
-static int
-session_hello(struct session *s, const wire_env *req)
-{
-	const Casesync__V1__Hello	*h = req->hello;
-	wire_env			 env;
-	Casesync__V1__Welcome		 wel;
-	Casesync__V1__Limits		 lim;
-	Casesync__V1__Identity		 id;
-	char				 devid[24], uid[24], msg[256];
-	struct store_gen		 g;
-	struct buf			*in;
-	int64_t				 seq;
-	int				 r;
-
-	if (h->protocol_version != WIRE_PROTOCOL_VERSION) {
-		session_refuse(s, req->id,
-		    WERR_UNSUPPORTED_VERSION,
-		    "this server speaks protocol version 1");
-		return 0;
-	}
-	if (s->dev_error != 0) {
-		session_refuse(s, req->id, s->dev_error,
-		    s->dev_error == WERR_DEVICE_REVOKED
-		    ? "this device has been revoked" :
-		    "this device is not enrolled");
-		audit_login(s->w, s->peer, &s->dev, s->dev_error ==
-		    WERR_DEVICE_REVOKED ?
-		    "device revoked" : "device not enrolled");
-		return 0;
-	}
-	/* a laptop database copied back to an older version (rollback.c) */
-	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
-	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
-		session_refuse(s, req->id, r == CS_ERR_TAMPERED ?
-		    WERR_ROLLBACK :
-		    r == CS_ERR_FORMAT ?
-		    WERR_BAD_REQUEST :
-		    WERR_INTERNAL, msg);
-		audit_login(s->w, s->peer, &s->dev, r == CS_ERR_TAMPERED ?
-		    "rollback detected" : "sync counter not checked");
-		return 0;
-	}
-	/* connecting with the renewal's key confirms it (renew.c) */
-	if (s->authed && s->pending_key && renew_confirm_by_key(s->w, s->peer,
-	    &s->dev, s->keyhash) != 0) {
-		session_refuse(s, req->id,
-		    WERR_INTERNAL,
-		    "the new device key could not be confirmed; retry later");
-		audit_login(s->w, s->peer, &s->dev,
-		    "pending key not confirmed");
-		return 0;
-	}
-	if (s->authed) {
-		audit_login(s->w, s->peer, &s->dev, NULL);
-		/* room for full-size frames from now on */
-		if ((in = buf_new(FRAME_HDR_LEN +
-		    (size_t)s->w->srv->cfg.max_frame)) == NULL ||
-		    buf_put(in, buf_ptr(s->in), buf_len(s->in)) != 0) {
-			buf_free(in);
-			return CS_ERR_ALLOC;
-		}
-		buf_free(s->in);
-		s->in = in;
-	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__welcome__init(&wel);
-	casesync__v1__limits__init(&lim);
-	lim.max_frame = s->authed ? s->w->srv->cfg.max_frame :
-	    FRAME_MAX_PREAUTH;
-	lim.idle_timeout_ms = s->w->srv->cfg.idle_timeout_ms;
-	wel.server_version = (char *)(uintptr_t)CASESYNC_VERSION;
-	wel.server_time = time_now();
-	wel.limits = &lim;
-	if (s->authed) {
-		session_identity(s, &id, devid, sizeof(devid), uid,
-		    sizeof(uid));
-		wel.identity = &id;
-		/* which run of the server this is (store_restore.h) */
-		if ((r = store_generation(s->w->st, &g)) != 0 ||
-		    (r = store_seq(s->w->st, &seq)) != 0)
-			return r;
-		wel.generation = (uint64_t)g.generation;
-		wel.restore_seq = (uint64_t)g.restore_seq;
-		wel.backup_time = g.backup_time;
-		wel.server_seq = (uint64_t)seq;
-	}
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
-	env.welcome = &wel;
-	session_state(s, SESSION_READY);
-	/*
-	 * A device has said who it is.  A connection without one (only
-	 * enrollment: Hello, then one EnrollRequest) stays counted to
-	 * its address until it ends (session_dispatch keeps it short).
-	 */
-	if (s->authed)
-		session_pending_done(s);
-	return session_send(s, &env);
-}
-
-static int
-session_ping(struct session *s, const wire_env *req)
-{
-	wire_env		env;
-	Casesync__V1__Pong	pong;
-
-	casesync__v1__envelope__init(&env);
-	casesync__v1__pong__init(&pong);
-	pong.data = req->ping->data;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PONG;
-	env.pong = &pong;
-	return session_send(s, &env);
-}
-
-static int
-session_notify(struct session *s, uint32_t id, int64_t seq)
-{
-	wire_env		env;
-	Casesync__V1__Notify	n;
-
-	casesync__v1__envelope__init(&env);
-	casesync__v1__notify__init(&n);
-	n.seq = (uint64_t)seq;
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_NOTIFY;
-	env.notify = &n;
-	return session_send(s, &env);
-}
-
-static int
-session_watch(struct session *s, uint32_t id)
-{
-	s->watching = 1;
-	s->watch_seq = atomic_load(&s->w->srv->latest_seq);
-	/* the reply acknowledges; later Notify messages come with id 0 */
-	return session_notify(s, id, s->watch_seq);
-}
-
-static int
-session_dispatch(struct session *s, const uint8_t *p, size_t len)
-{
-	wire_env	*req = NULL;
-	int		 r;
-
-	if ((r = wire_decode(p, len, &req)) != 0)
-		return r;
-	s->msg_case = (unsigned)req->msg_case;
-	s->req_id = req->id;
-	s->w->peer = s->peer;	/* for the audit entries of this request */
-	s->w->peer_key = s->has_cert ?
-	    X509_get0_pubkey(SSL_get0_peer_certificate(s->ssl)) : NULL;
-	s->deadline_ms = time_mono_ms() + (s->authed ?
-	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s));
-	if (s->state == SESSION_HELLO) {
-		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_HELLO)
-			r = session_hello(s, req);
-		else
-			session_refuse(s, req->id,
-			    WERR_STATE,
-			    "the first message must be Hello");
-		goto out;
-	}
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST:
-		if (s->has_cert) {
-			session_refuse(s, req->id,
-			    WERR_STATE,
-			    "already enrolled: connect without a certificate");
-			break;
-		}
-		/* one attempt per connection: a failure closes */
-		if (enroll_handle(s->w, s->peer, req->id,
-		    req->enroll_request, s->out) != 0) {
-			session_state(s, SESSION_CLOSING);
-			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
-		}
-		break;
-	case CASESYNC__V1__ENVELOPE__MSG_HELLO:
-		session_refuse(s, req->id,
-		    WERR_STATE, "Hello sent twice");
-		break;
-	case CASESYNC__V1__ENVELOPE__MSG__NOT_SET:
-		r = wire_error(s->out, req->id,
-		    WERR_UNKNOWN_MESSAGE,
-		    "unknown message", 0);
-		break;
-	default:
-		if (!s->authed) {
-			session_refuse(s, req->id,
-			    WERR_UNAUTHENTICATED,
-			    "an enrolled device certificate is required");
-			break;
-		}
-		/*
-		 * Ends expired access first; a request is not served on
-		 * access that should have ended (fail closed).
-		 */
-		if (transfer_tick(s->w) != 0) {
-			r = wire_error(s->out, req->id,
-			    WERR_INTERNAL,
-			    "server cannot write its database now; retry later",
-			    SESSION_RETRY_MS);
-			s->state = SESSION_CLOSING;	/* INTERNAL closes */
-			s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
-			break;
-		}
-		if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_PING)
-			r = session_ping(s, req);
-		else if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_WATCH)
-			r = session_watch(s, req->id);
-		else if (audit_wants(req))
-			r = audit_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		else if (transfer_wants(req))
-			r = transfer_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		else if (keys_wants(req))
-			r = keys_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		else if (cases_wants(req))
-			r = cases_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		else if (renew_wants(req))
-			r = renew_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		else
-			r = sync_handle(s->w, &s->dev, req,
-			    s->w->srv->cfg.max_frame, s->out);
-		break;
-	}
- out:
-	wire_free(req);
-	return r;
-}
-
-/*
- * Fail closed: drop the reply of the request in hand (everything in
- * "out" after s->held_mark) and send a retryable Error instead, then
- * close (the peer reconnects and asks again).
- */
-static void
-session_lost(struct session *s)
-{
-	log_warnx("%s: audit entries not durable: reply withheld", s->tag);
-	if (s->held_mark <= buf_len(s->out))
-		buf_truncate(s->out, s->held_mark);
-	(void)wire_error(s->out, s->req_id,
-	    WERR_INTERNAL,
-	    "server cannot write its audit log now; retry later",
-	    SESSION_RETRY_MS);
-	s->state = SESSION_CLOSING;
-	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
-}
-
-void
-session_held_lost(struct worker *w)
-{
-	struct session	*s;
-
-	for (s = w->held; s != NULL; s = s->hnext)
-		if (s->held_guard)
-			s->held_lost = 1;
-}
-
-/*
- * One request.  If it queued audit entries (login, read), its reply
- * must not reach the peer before they are durable: hold the session
- * until session_release().  If they could not be made durable, the
- * reply is replaced (session_lost).
- */
-static int
-session_request(struct session *s, const uint8_t *p, size_t len)
-{
-	int64_t		t0;
-	unsigned	errs;
-	int		r;
-
-	if (s->w->spare != NULL && buf_cap(s->w->spare) > buf_cap(s->out))
-		buf_swap_mem(s->out, s->w->spare);
-	if (len >= SESSION_TRIM_FRAME)
-		s->w->trim_due = 1;	/* what it unpacks goes back */
-	s->held_mark = buf_len(s->out);	/* nothing is written until then */
-	s->w->audit_batching = 1;
-	s->w->audit_held = 0;
-	s->msg_case = 0;
-	t0 = metrics_now_ns();
-	errs = wire_errors_written;
-	s->w->audit_guarded = 0;
-	s->w->audit_lost = 0;
-	r = session_dispatch(s, p, len);
-	metrics_request(s->msg_case, metrics_now_ns() - t0,
-	    wire_errors_written - errs, r != 0 || s->state == SESSION_CLOSING);
-	s->w->audit_batching = 0;
-	/*
-	 * Entries of this request could not be written (or a full batch
-	 * holding some of them failed): fail closed now.  The request's
-	 * other queued entries, if any, are committed with the batch.
-	 */
-	if (r == 0 && s->w->audit_lost) {
-		session_lost(s);
-		return 0;
-	}
-	if (s->w->audit_held && !s->held) {
-		s->held = 1;
-		s->held_guard = s->w->audit_guarded;
-		s->hnext = s->w->held;
-		s->w->held = s;
-	}
-	return r;
 }
 
 /*

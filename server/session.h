@@ -45,4 +45,10 @@ void		 session_recheck(struct session *);
 void		 session_free(struct session *);
 struct session	*session_next(struct session *);
 
+/* The session's own requests (dispatch.c): Ping, Watch. */
+struct msg;
+struct request;
+int		 session_ping(struct request *, const struct msg *);
+int		 session_watch(struct request *, const struct msg *);
+
 #endif /* SESSION_H */

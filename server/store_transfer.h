@@ -201,4 +201,10 @@ int	store_transfer_tick(struct store *, int64_t now,
 	    int (*cb)(const struct store_access_end *, void *), void *arg,
 	    int64_t *seq);
 
+/*
+ * When the next access with an end time (access_expiry: handover
+ * windows, break the glass) ends, in seconds; INT64_MAX if none.
+ */
+int	store_access_next_end(struct store *, int64_t *at);
+
 #endif /* STORE_TRANSFER_H */

@@ -2,7 +2,7 @@
 /*
  * transfer.c - TransferRequest, TransferDecision, TransferListRequest,
  * TeamAssign and GlassRequest (see transfer.h).  Converts between
- * validated protobuf messages and store_transfer.h, maps refusals to
+ * validated messages (msg_transfer.h) and store_transfer.h, maps refusals to
  * typed Errors, and writes an audit entry for every decision, granted
  * or refused.
  *
@@ -16,9 +16,11 @@
 #include "audit.h"
 #include "buf.h"
 #include "cases.h"
+#include "errmap.h"
 #include "errors.h"
 #include "keys.h"
 #include "log.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -27,32 +29,16 @@
 #include "transfer.h"
 #include "util.h"
 #include "msg.h"
-#include "wire.h"
-#include "wire_transfer.h"
+#include "msg_session.h"
+#include "msg_transfer.h"
+#include "wire.h"		/* wire_refuse */
 
 struct transfer_list {
 	struct store_transfer		*items;
-	Casesync__V1__TransferInfo	*infos;
-	Casesync__V1__TransferInfo	**ptrs;
+	struct msg_transfer_info	*infos;
 	struct transfer_preview		*prev;	/* of REQUESTED ones */
 	size_t				 n, max;
 };
-
-int
-transfer_wants(const wire_env *req)
-{
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST:
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION:
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST:
-	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
-	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
-	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 /* A REQUESTED transfer's preview for the receiving office. */
 struct transfer_preview {
@@ -73,13 +59,13 @@ transfer_u32(int64_t v)
  * side has no business with the case's state: no preview.
  */
 static int
-transfer_fill(struct store *st, Casesync__V1__TransferInfo *info,
-    struct store_transfer *t, struct transfer_preview *pv)
+transfer_fill(struct store *st, struct msg_transfer_info *info,
+    const struct store_transfer *t, struct transfer_preview *pv)
 {
 	int	r;
 
-	casesync__v1__transfer_info__init(info);
-	info->transfer_id = (uint64_t)t->id;
+	memset(info, 0, sizeof(*info));
+	info->transfer_id = t->id;
 	info->case_id = t->case_id;
 	info->state = t->state;
 	info->reason = t->reason;
@@ -96,13 +82,14 @@ transfer_fill(struct store *st, Casesync__V1__TransferInfo *info,
 	info->completed_at = t->completed_at;
 	info->purges_pending = t->purges_pending > UINT32_MAX ? UINT32_MAX :
 	    (uint32_t)t->purges_pending;
-	info->regisseur = (char *)(uintptr_t)"";
+	info->regisseur = "";
 	if (pv == NULL || strcmp(t->state, "REQUESTED") != 0)
 		return 0;
 	if ((r = store_transfer_preview(st, t->case_id, &pv->p)) != 0)
 		return r;
 	cases_info_fill(&pv->c, &pv->p.meta, lc_date_from_time(time_now()));
-	info->case_info = &pv->c.info;
+	info->has_case_info = 1;
+	info->case_info = pv->c.info;	/* pointing into pv->c */
 	info->records = transfer_u32(pv->p.records);
 	info->person_records = transfer_u32(pv->p.persons);
 	info->measure_records = transfer_u32(pv->p.measures);
@@ -110,36 +97,24 @@ transfer_fill(struct store *st, Casesync__V1__TransferInfo *info,
 	return 0;
 }
 
-/* A typed refusal with "what: why": the transfer family's own codes. */
+/* A typed refusal "what: why" with the codes of "ctx" (errmap.h). */
 static int
-transfer_refuse(struct buf *out, uint32_t id, int r, const char *what,
-    const char *why)
+transfer_refuse(struct request *rq, enum wire_ctx ctx, int r,
+    const char *what, const char *why)
 {
-	enum wire_code	code;
-
-	code = WERR_UNSPECIFIED;
-	if (r == CS_ERR_SELF)
-		code = WERR_OWN_TRANSFER;
-	else if (r == CS_ERR_STATE)
-		code = WERR_TRANSFER_DECIDED;
-	else if (r == CS_ERR_RATE)
-		code = WERR_GLASS_LIMIT;
-	else if (r == CS_ERR_EXISTS)
-		code = strcmp(what, "transfer request") == 0 ?
-		    WERR_TRANSFER_OPEN :
-		    WERR_BAD_REQUEST;
-	return wire_refuse(out, id, r, code, what, why);
+	return wire_refuse(rq->out, rq->id, r, wire_code_of(ctx, r), what,
+	    why);
 }
 
 /* The audit entry of a decision about "case_id"; r: the store's. */
 static void
-transfer_entry(struct audit_entry *e, struct worker *w,
-    const struct store_device *dev, const char *type, char action, int r,
+transfer_entry(struct audit_entry *e, const struct request *rq,
+    const char *type, char action, int r,
     const char *case_id, const char *object_type, const char *object_id,
     const char *basis, const char *purpose, const char *detail)
 {
 	audit_entry_init(e, type, action, r == 0);
-	audit_entry_device(e, dev, w->peer);
+	audit_entry_device(e, rq->dev, rq->peer);
 	audit_set(e->client_ref, case_id);
 	audit_set(e->object_type, object_type);
 	audit_set(e->object_id, object_id);
@@ -154,17 +129,17 @@ transfer_entry(struct audit_entry *e, struct worker *w,
 
 /* The entry of a refused decision, in a transaction of its own. */
 static void
-transfer_audit(struct worker *w, const struct store_device *dev,
-    const char *type, char action, int r, const char *case_id,
+transfer_audit(const struct request *rq, const char *type, char action,
+    int r, const char *case_id,
     const char *object_type, const char *object_id, const char *basis,
     const char *purpose, const char *detail)
 {
 	struct audit_entry	e;
 	int			rc;
 
-	transfer_entry(&e, w, dev, type, action, r, case_id, object_type,
+	transfer_entry(&e, rq, type, action, r, case_id, object_type,
 	    object_id, basis, purpose, detail);
-	if ((rc = audit_append(w->st, &e, w->srv->audit_key)) != 0)
+	if ((rc = audit_append(rq->w->st, &e, rq->w->srv->audit_key)) != 0)
 		log_warnx("audit: %s entry NOT recorded: %s", type, cs_err(rc));
 }
 
@@ -227,138 +202,136 @@ transfer_tx_done(struct worker *w, int r)
 }
 
 static int
-transfer_reply(struct worker *w, const wire_env *req,
-    struct store_transfer *t, size_t max_frame, struct buf *out)
+transfer_reply(struct request *rq, const struct store_transfer *t)
 {
-	Casesync__V1__TransferInfo	 info;
+	struct msg_transfer_info	 info;
 	struct transfer_preview		*pv = NULL;
-	wire_env			 env;
+	struct msg_out			 o;
 	int				 r;
 
 	if (strcmp(t->state, "REQUESTED") == 0 &&
 	    (pv = calloc(1, sizeof(*pv))) == NULL)
 		return CS_ERR_ALLOC;
-	if ((r = transfer_fill(w->st, &info, t, pv)) != 0) {
+	if ((r = transfer_fill(rq->w->st, &info, t, pv)) != 0) {
 		free(pv);
-		return wire_refuse(out, req->id, r,
-		    WERR_UNSPECIFIED, "transfer",
-		    NULL);
+		return transfer_refuse(rq, WCTX_ANY, r, "transfer", NULL);
 	}
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
-	env.transfer_info = &info;
-	r = wire_encode(&env, max_frame, out);
+	o = msg_out_transfer_info(&info);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
 	free(pv);
 	return r;
 }
 
-static int
-transfer_request(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+transfer_request(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__TransferRequest	*m = req->transfer_request;
-	struct store_transfer			 t;
-	struct transfer_tx			 x;
-	const char				*why = NULL, *basis;
-	char					 id[24], detail[160];
-	int					 r;
+	struct msg_transfer_request	 m;
+	struct store_transfer		 t;
+	struct transfer_tx		 x;
+	const char			*why = NULL, *basis;
+	char				 id[24], detail[160];
+	int				 r;
 
+	if ((r = msg_get_transfer_request(req, &m)) != 0)
+		return r;
 	(void)str_fmt(detail, sizeof(detail), "to=%s reason=%s",
-	    m->to_office, m->reason);
-	basis = strcmp(dev->user.role, "teamleider") == 0 ? "lead" :
+	    m.to_office, m.reason);
+	basis = strcmp(rq->dev->user.role, "teamleider") == 0 ? "lead" :
 	    "regisseur";
-	transfer_entry(&x.e, w, dev, "transfer_request", AUDIT_CREATE, 0,
-	    m->case_id, "transfer", "", basis, NULL, detail);
-	x.open_case = m->case_id;
+	transfer_entry(&x.e, rq, "transfer_request", AUDIT_CREATE, 0,
+	    m.case_id, "transfer", "", basis, NULL, detail);
+	x.open_case = m.case_id;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
-	r = store_transfer_request(w->st, &dev->user, m->case_id,
-	    m->to_office, m->reason, m->note, time_now(), &t, &why);
-	transfer_tx_done(w, r);
+	transfer_tx_arm(rq->w, &x);
+	r = store_transfer_request(rq->w->st, &rq->dev->user, m.case_id,
+	    m.to_office, m.reason, m.note, time_now(), &t, &why);
+	transfer_tx_done(rq->w, r);
 	(void)str_fmt(id, sizeof(id), "%lld", (long long)t.id);
 	if (r != 0)
-		transfer_audit(w, dev, "transfer_request", AUDIT_CREATE, r,
-		    m->case_id, "transfer", id, basis, NULL, detail);
+		transfer_audit(rq, "transfer_request", AUDIT_CREATE, r,
+		    m.case_id, "transfer", id, basis, NULL, detail);
 	if (r != 0) {
 		log_info("case %s: transfer request by user %lld refused: %s",
-		    m->case_id, (long long)dev->user.id, cs_err(r));
-		return transfer_refuse(out, req->id, r, "transfer request",
-		    why);
+		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
+		return transfer_refuse(rq, WCTX_TRANSFER, r,
+		    "transfer request", why);
 	}
 	log_info("case %s: transfer %lld requested by user %lld",
-	    m->case_id, (long long)t.id, (long long)dev->user.id);
-	return transfer_reply(w, req, &t, max_frame, out);
+	    m.case_id, (long long)t.id, (long long)rq->dev->user.id);
+	return transfer_reply(rq, &t);
 }
 
+/* The decision "m" in the store; *seq: the accept's change. */
 static int
-transfer_decision(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+transfer_decide(struct request *rq, const struct msg_transfer_decision *m,
+    struct store_transfer *t, int64_t *seq, const char **why)
 {
-	const Casesync__V1__TransferDecision	*m = req->transfer_decision;
-	struct store_transfer			 t, before;
-	struct transfer_tx			 x;
-	const char				*why = NULL, *what, *type;
-	char					 id[24], detail[160];
-	int64_t					 seq = 0, tid;
-	int					 r;
-
-	tid = (int64_t)m->transfer_id;	/* wire.c: 1..INT64_MAX */
-	if (store_transfer_get(w->st, tid, &before) != 0)
-		memset(&before, 0, sizeof(before));
-	(void)str_fmt(id, sizeof(id), "%lld", (long long)tid);
 	switch (m->action) {
-	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
+	case MSG_TRANSFER_ACCEPT:
+		return store_transfer_accept(rq->w->st, &rq->dev->user,
+		    m->transfer_id, m->regisseur, time_now(),
+		    rq->w->srv->cfg.handover_window, t, seq, why);
+	case MSG_TRANSFER_REJECT:
+		return store_transfer_reject(rq->w->st, &rq->dev->user,
+		    m->transfer_id, m->reason, time_now(), t, why);
+	default:
+		return store_transfer_revoke(rq->w->st, &rq->dev->user,
+		    m->transfer_id, time_now(), t, why);
+	}
+}
+
+int
+transfer_decision(struct request *rq, const struct msg *req)
+{
+	struct msg_transfer_decision	 m;
+	struct store_transfer		 t, before;
+	struct transfer_tx		 x;
+	const char			*why = NULL, *what, *type;
+	char				 id[24], detail[160];
+	int64_t				 seq = 0;
+	int				 r;
+
+	if ((r = msg_get_transfer_decision(req, &m)) != 0)
+		return r;
+	/* wire_transfer.c: the id is 1..INT64_MAX, the action known */
+	if (store_transfer_get(rq->w->st, m.transfer_id, &before) != 0)
+		memset(&before, 0, sizeof(before));
+	(void)str_fmt(id, sizeof(id), "%lld", (long long)m.transfer_id);
+	detail[0] = '\0';
+	if (m.action == MSG_TRANSFER_ACCEPT) {
 		what = "transfer accept";
 		type = "transfer_accept";
 		(void)str_fmt(detail, sizeof(detail), "regisseur=%s",
-		    m->regisseur);
-		break;
-	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT:
+		    m.regisseur);
+	} else if (m.action == MSG_TRANSFER_REJECT) {
 		what = "transfer reject";
 		type = "transfer_reject";
-		detail[0] = '\0';
-		break;
-	default:
+	} else {
 		what = "transfer revoke";
 		type = "transfer_revoke";
-		detail[0] = '\0';
-		break;
 	}
-	transfer_entry(&x.e, w, dev, type, AUDIT_UPDATE, 0, before.case_id,
+	transfer_entry(&x.e, rq, type, AUDIT_UPDATE, 0, before.case_id,
 	    "transfer", id, "lead", NULL, detail);
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
-	switch (m->action) {
-	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT:
-		r = store_transfer_accept(w->st, &dev->user, tid,
-		    m->regisseur, time_now(), w->srv->cfg.handover_window, &t,
-		    &seq, &why);
-		break;
-	case CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT:
-		r = store_transfer_reject(w->st, &dev->user, tid, m->reason,
-		    time_now(), &t, &why);
-		break;
-	default:
-		r = store_transfer_revoke(w->st, &dev->user, tid, time_now(),
-		    &t, &why);
-		break;
-	}
-	transfer_tx_done(w, r);
+	transfer_tx_arm(rq->w, &x);
+	r = transfer_decide(rq, &m, &t, &seq, &why);
+	transfer_tx_done(rq->w, r);
 	if (r != 0)
-		transfer_audit(w, dev, type, AUDIT_UPDATE, r, before.case_id,
+		transfer_audit(rq, type, AUDIT_UPDATE, r, before.case_id,
 		    "transfer", id, "lead", NULL, detail);
 	if (r != 0) {
 		log_info("transfer %lld: %s by user %lld refused: %s",
-		    (long long)tid, what, (long long)dev->user.id, cs_err(r));
-		return transfer_refuse(out, req->id, r, what, why);
+		    (long long)m.transfer_id, what, (long long)rq->dev->user.id,
+		    cs_err(r));
+		return transfer_refuse(rq, WCTX_TRANSFER, r, what, why);
 	}
 	log_info("transfer %lld of case %s: now %s (by user %lld)",
-	    (long long)tid, t.case_id, t.state, (long long)dev->user.id);
+	    (long long)m.transfer_id, t.case_id, t.state,
+	    (long long)rq->dev->user.id);
 	if (seq != 0)
-		server_note_seq(w->srv, seq);
-	return transfer_reply(w, req, &t, max_frame, out);
+		server_note_seq(rq->w->srv, seq);
+	return transfer_reply(rq, &t);
 }
 
 static int
@@ -373,178 +346,149 @@ transfer_list_cb(const struct store_transfer *t, void *arg)
 	return 0;
 }
 
+/* Each listed transfer for the wire, with the previews it needs. */
 static int
-transfer_list(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+transfer_list_fill(struct store *st, struct transfer_list *l)
 {
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->items[i].state, "REQUESTED") == 0 &&
+		    l->prev == NULL && (l->prev = calloc(l->max,
+		    sizeof(*l->prev))) == NULL)
+			return CS_ERR_ALLOC;
+		if ((r = transfer_fill(st, &l->infos[i], &l->items[i],
+		    l->prev != NULL ? &l->prev[i] : NULL)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+transfer_list(struct request *rq, const struct msg *req)
+{
+	struct msg_transfer_list_request lr;
+	struct msg_transfer_list	 tl;
 	struct transfer_list		 l;
-	Casesync__V1__TransferList	 tl;
-	wire_env			 env;
-	size_t				 i;
+	struct msg_out			 o;
 	int				 r, more = 0;
 
 	memset(&l, 0, sizeof(l));
-	l.max = WIRE_TRANSFERS_MAX;
+	l.max = MSG_TRANSFERS_MAX;
+	if ((r = msg_get_transfer_list_request(req, &lr)) != 0)
+		return r;
 	if ((l.items = calloc(l.max, sizeof(*l.items))) == NULL ||
-	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL ||
-	    (l.ptrs = calloc(l.max, sizeof(*l.ptrs))) == NULL) {
+	    (l.infos = calloc(l.max, sizeof(*l.infos))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = store_transfer_list(w->st, &dev->user,
-	    (int64_t)req->transfer_list_request->after, l.max,
-	    transfer_list_cb, &l, &more)) != 0) {
-		r = r == CS_ERR_ALLOC ? r : transfer_refuse(out, req->id, r,
+	/* wire_transfer.c: "after" is 0..INT64_MAX */
+	if ((r = store_transfer_list(rq->w->st, &rq->dev->user, lr.after, l.max,
+	    transfer_list_cb, &l, &more)) != 0 ||
+	    (r = transfer_list_fill(rq->w->st, &l)) != 0) {
+		r = r == CS_ERR_ALLOC ? r : transfer_refuse(rq, WCTX_ANY, r,
 		    "transfer list", NULL);
 		goto out;
 	}
-	for (i = 0; i < l.n; i++) {
-		if (strcmp(l.items[i].state, "REQUESTED") == 0 &&
-		    l.prev == NULL && (l.prev = calloc(l.max,
-		    sizeof(*l.prev))) == NULL) {
-			r = CS_ERR_ALLOC;
-			goto out;
-		}
-		if ((r = transfer_fill(w->st, &l.infos[i], &l.items[i],
-		    l.prev != NULL ? &l.prev[i] : NULL)) != 0) {
-			r = transfer_refuse(out, req->id, r, "transfer list",
-			    NULL);
-			goto out;
-		}
-		l.ptrs[i] = &l.infos[i];
-	}
-	casesync__v1__transfer_list__init(&tl);
-	tl.transfers = l.ptrs;
+	tl.transfers = l.infos;
 	tl.n_transfers = l.n;
 	tl.more = more;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST;
-	env.transfer_list = &tl;
-	r = wire_encode(&env, max_frame, out);
+	o = msg_out_transfer_list(&tl);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	free(l.items);
 	free(l.infos);
-	free(l.ptrs);
 	free(l.prev);
 	return r;
 }
 
-static int
-transfer_team_assign(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+transfer_team_assign(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__TeamAssign	*m = req->team_assign;
-	Casesync__V1__CaseAck		 ack;
-	struct transfer_tx		 x;
-	wire_env			 env;
-	const char			*why = NULL;
-	int64_t				 seq;
-	int				 r;
+	struct msg_team_assign	 m;
+	struct transfer_tx	 x;
+	struct msg_out		 o;
+	const char		*why = NULL;
+	uint64_t		 ack;
+	int64_t			 seq;
+	int			 r;
 
-	transfer_entry(&x.e, w, dev, "team_assign", AUDIT_UPDATE, 0,
-	    m->case_id, "user", m->regisseur, "lead", NULL, "regisseur");
+	if ((r = msg_get_team_assign(req, &m)) != 0)
+		return r;
+	transfer_entry(&x.e, rq, "team_assign", AUDIT_UPDATE, 0,
+	    m.case_id, "user", m.regisseur, "lead", NULL, "regisseur");
 	x.open_case = NULL;
 	x.glass = NULL;
-	transfer_tx_arm(w, &x);
-	r = store_team_assign(w->st, &dev->user, m->case_id, m->regisseur,
+	transfer_tx_arm(rq->w, &x);
+	r = store_team_assign(rq->w->st, &rq->dev->user, m.case_id, m.regisseur,
 	    &seq, &why);
-	transfer_tx_done(w, r);
+	transfer_tx_done(rq->w, r);
 	if (r != 0)
-		transfer_audit(w, dev, "team_assign", AUDIT_UPDATE, r,
-		    m->case_id, "user", m->regisseur, "lead", NULL,
-		    "regisseur");
+		transfer_audit(rq, "team_assign", AUDIT_UPDATE, r,
+		    m.case_id, "user", m.regisseur, "lead", NULL, "regisseur");
 	if (r != 0) {
 		log_info("case %s: team assign by user %lld refused: %s",
-		    m->case_id, (long long)dev->user.id, cs_err(r));
-		return transfer_refuse(out, req->id, r, "team assign", why);
+		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
+		return transfer_refuse(rq, WCTX_ANY, r, "team assign",
+		    why);
 	}
-	log_info("case %s: new regisseur (by user %lld)", m->case_id,
-	    (long long)dev->user.id);
-	server_note_seq(w->srv, seq);
-	casesync__v1__case_ack__init(&ack);
-	ack.seq = (uint64_t)seq;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_ACK;
-	env.case_ack = &ack;
-	return wire_encode(&env, max_frame, out);
+	log_info("case %s: new regisseur (by user %lld)", m.case_id,
+	    (long long)rq->dev->user.id);
+	server_note_seq(rq->w->srv, seq);
+	ack = (uint64_t)seq;
+	o = msg_out_case_ack(&ack);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
-static int
-transfer_glass(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+transfer_glass(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__GlassRequest	*m = req->glass_request;
-	Casesync__V1__GlassGrant		 gg;
-	struct transfer_tx			 x;
-	struct store_glass			 g;
-	wire_env				 env;
-	const char				*why = NULL;
-	int64_t					 seq, now;
-	int					 r;
+	struct msg_glass_request	 m;
+	struct msg_glass_grant		 gg;
+	struct transfer_tx		 x;
+	struct store_glass		 g;
+	struct msg_out			 o;
+	const char			*why = NULL;
+	int64_t				 seq, now;
+	int				 r;
 
+	if ((r = msg_get_glass_request(req, &m)) != 0)
+		return r;
 	now = time_now();
 	/*
 	 * The reason is the basis of the access: kept for the review.  The
 	 * entry goes in the grant's transaction; whether it renews an
 	 * access (glass_renew) the hook reads from "g", filled by then.
 	 */
-	transfer_entry(&x.e, w, dev, "break_glass", AUDIT_READ, 0, m->case_id,
-	    "case", m->case_id, "break the glass", m->reason, NULL);
+	transfer_entry(&x.e, rq, "break_glass", AUDIT_READ, 0, m.case_id,
+	    "case", m.case_id, "break the glass", m.reason, NULL);
 	x.open_case = NULL;
 	x.glass = &g;
-	transfer_tx_arm(w, &x);
-	r = store_glass(w->st, &dev->user, m->case_id, m->reason, now,
-	    w->srv->cfg.glass_duration, w->srv->cfg.glass_limit_per_day, &g,
-	    &seq, &why);
-	transfer_tx_done(w, r);
+	transfer_tx_arm(rq->w, &x);
+	r = store_glass(rq->w->st, &rq->dev->user, m.case_id, m.reason, now,
+	    rq->w->srv->cfg.glass_duration,
+	    rq->w->srv->cfg.glass_limit_per_day, &g, &seq, &why);
+	transfer_tx_done(rq->w, r);
 	/* a use over the daily limit has its own type */
 	if (r != 0)
-		transfer_audit(w, dev, r == CS_ERR_RATE ? "glass_limit" :
-		    "break_glass", AUDIT_READ, r, m->case_id, "case",
-		    m->case_id, "break the glass", m->reason, NULL);
+		transfer_audit(rq, r == CS_ERR_RATE ? "glass_limit" :
+		    "break_glass", AUDIT_READ, r, m.case_id, "case",
+		    m.case_id, "break the glass", m.reason, NULL);
 	if (r != 0) {
 		log_info("case %s: break the glass by user %lld refused: %s",
-		    m->case_id, (long long)dev->user.id, cs_err(r));
-		return transfer_refuse(out, req->id, r, "break the glass",
+		    m.case_id, (long long)rq->dev->user.id, cs_err(r));
+		return transfer_refuse(rq, WCTX_GLASS, r, "break the glass",
 		    why);
 	}
 	log_warnx("case %s: BREAK THE GLASS by user %lld until %lld",
-	    m->case_id, (long long)dev->user.id, (long long)g.expires_at);
-	server_note_seq(w->srv, seq);
-	casesync__v1__glass_grant__init(&gg);
+	    m.case_id, (long long)rq->dev->user.id, (long long)g.expires_at);
+	server_note_seq(rq->w->srv, seq);
 	gg.case_id = g.case_id;
 	gg.expires_at = g.expires_at;
 	gg.seq = (uint64_t)seq;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT;
-	env.glass_grant = &gg;
-	return wire_encode(&env, max_frame, out);
-}
-
-int
-transfer_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST:
-		return transfer_request(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION:
-		return transfer_decision(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST:
-		return transfer_list(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN:
-		return transfer_team_assign(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST:
-		return transfer_glass(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST:
-		return glass_list(w, dev, req, max_frame, out);
-	default:
-		return transfer_refuse(out, req->id, CS_ERR_FORMAT, "transfer",
-		    "not a transfer request");
-	}
+	o = msg_out_glass_grant(&gg);
+	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
 }
 
 int

@@ -13,29 +13,26 @@
 
 #include <stddef.h>
 
-#include "wire.h"
-
 struct audit_key;
-struct buf;
+struct msg;
+struct request;
 struct store;
 struct store_access_end;
 struct store_device;
 struct worker;
 
-/* 1 if "req" is a message transfer_handle() answers. */
-int	transfer_wants(const wire_env *req);
-
 /*
- * Handle one request and append the reply (or a typed Error) to "out".
- * Returns 0, or a CS_ERR_* after which the connection must be closed
- * (allocation failure, reply too large).
+ * The handlers of the dispatch table (dispatch.c): TransferRequest,
+ * TransferDecision, TransferListRequest, TeamAssign, GlassRequest and
+ * (glass.c) GlassListRequest.  0, or a CS_ERR_* after which the
+ * connection must be closed (allocation failure, reply too large).
  */
-int	transfer_handle(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
-
-/* GlassListRequest (glass.c): the same contract. */
-int	glass_list(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+int	transfer_request(struct request *, const struct msg *);
+int	transfer_decision(struct request *, const struct msg *);
+int	transfer_list(struct request *, const struct msg *);
+int	transfer_team_assign(struct request *, const struct msg *);
+int	transfer_glass(struct request *, const struct msg *);
+int	glass_list(struct request *, const struct msg *);
 
 /*
  * End the accesses whose handover window or glass time has run out and

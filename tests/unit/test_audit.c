@@ -29,6 +29,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "frame.h"
+#include "request.h"
 #include "server.h"
 #include "errors.h"
 #include "log.h"
@@ -598,6 +599,7 @@ test_batch(void)
 	static struct server	 srv;
 	struct worker		 w;
 	struct store_device	 dev;
+	struct request		 rq;
 	struct audit_entry	 e;
 	struct merkle_frontier	 f;
 	struct audit_key	*k = NULL;
@@ -612,6 +614,10 @@ test_batch(void)
 	memset(&dev, 0, sizeof(dev));
 	w.srv = &srv;
 	w.peer = "192.0.2.8";
+	memset(&rq, 0, sizeof(rq));
+	rq.w = &w;
+	rq.peer = w.peer;
+	w.rq = &rq;
 	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
 	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
 	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
@@ -630,12 +636,12 @@ test_batch(void)
 	read = count(w.st, "read");
 
 	/* a request in hand: queued, nothing written yet */
-	w.audit_batching = 1;
-	audit_login(&w, w.peer, &dev, NULL);
-	ASSERT_INT_EQ(w.audit_held, 1);
+	rq.batching = 1;
+	audit_login(&rq, &dev, NULL);
+	ASSERT_INT_EQ(rq.held, 1);
 	audit_pull(&w, &dev, recs, 3, 0);	/* two cases: two entries */
 	audit_pull(&w, &dev, recs, 3, CS_ERR_TOO_LARGE);	/* none sent */
-	audit_login(&w, w.peer, &dev, "device revoked");
+	audit_login(&rq, &dev, "device revoked");
 	ASSERT_INT_EQ(w.naq, 4);
 	ASSERT_INT_EQ(count(w.st, "login"), login);
 	ASSERT_INT_EQ(count(w.st, "read"), read);
@@ -646,7 +652,7 @@ test_batch(void)
 	ASSERT_INT_EQ(store_audit_state(w.st, &f), 0);
 	ASSERT_INT_EQ((uint64_t)e.idx + 1, f.size);
 
-	audit_flush(&w);
+	(void)audit_flush(&w);
 	ASSERT_INT_EQ(w.naq, 0);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
 	ASSERT_INT_EQ(count(w.st, "read"), read + 2);
@@ -660,36 +666,36 @@ test_batch(void)
 	ASSERT_STR_EQ(t.types[2], "read");
 	ASSERT_STR_EQ(t.types[3], "login");
 	ASSERT_STR_EQ(t.outcome[3], "failure");
-	audit_flush(&w);		/* nothing queued: nothing written */
+	(void)audit_flush(&w);		/* nothing queued: nothing written */
 	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
 	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
 	check_tree(w.st, pk);
 
 	/* a full batch is committed before the next entry is queued */
 	for (i = 0; i < AUDIT_BATCH_MAX; i++)
-		audit_login(&w, w.peer, &dev, NULL);
+		audit_login(&rq, &dev, NULL);
 	ASSERT_INT_EQ(w.naq, AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
-	audit_login(&w, w.peer, &dev, NULL);
+	audit_login(&rq, &dev, NULL);
 	ASSERT_INT_EQ(w.naq, 1);
 	ASSERT_TRUE(w.maxaq < AUDIT_BATCH_MAX);	/* the large one is freed */
 	ASSERT_INT_EQ(count(w.st, "login"), login + 2 + AUDIT_BATCH_MAX);
-	audit_flush(&w);
+	(void)audit_flush(&w);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 3 + AUDIT_BATCH_MAX);
 
 	/* outside a request: appended at once, nothing held */
-	w.audit_batching = 0;
-	w.audit_held = 0;
-	audit_login(&w, w.peer, &dev, NULL);
+	rq.batching = 0;
+	rq.held = 0;
+	audit_login(&rq, &dev, NULL);
 	audit_pull(&w, &dev, recs, 1, 0);
-	ASSERT_INT_EQ(w.audit_held, 0);
+	ASSERT_INT_EQ(rq.held, 0);
 	ASSERT_INT_EQ(w.naq, 0);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 4 + AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(count(w.st, "read"), read + 3);
 
 	/* what is still queued when a worker stops is kept */
-	w.audit_batching = 1;
-	audit_login(&w, w.peer, &dev, NULL);
+	rq.batching = 1;
+	audit_login(&rq, &dev, NULL);
 	audit_batch_free(&w);
 	ASSERT_PTR_EQ(w.aq, NULL);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);

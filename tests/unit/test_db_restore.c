@@ -24,15 +24,12 @@
 #include "errors.h"
 #include "keys.h"
 #include "test.h"
+#include "test_db.h"
 
 static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
 static sqlite3		*db;
-
-static void
-rid(char out[DB_UUID_LEN + 1], unsigned n)
-{
-	snprintf(out, DB_UUID_LEN + 1, "%08x-0000-4000-8000-000000000000", n);
-}
+static struct vault	*vault;
+static char		 top[PATH_MAX];
 
 /* Write record "id" with one field, as a local edit. */
 static void
@@ -94,22 +91,6 @@ pushed(const char *id, int64_t version)
 	db_record_clear(&c.rec);
 }
 
-static int64_t
-count(const char *sql, const char *id)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 n;
-
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (id != NULL)
-		ASSERT_INT_EQ(sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC),
-		    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
 static void
 test_db_restore(void)
 {
@@ -118,30 +99,20 @@ test_db_restore(void)
 	struct db_change	 c;
 	struct db_record	 srv, got;
 	int64_t			 since, tie, gen, held;
-	uint8_t			 key[32];
 	size_t			 n, nc;
-	sqlite3_stmt		*s = NULL;
 
 	TEST_START("db_restore: re-offers above the backup, cursors to 0, "
 	    "and how their answers are taken");
-	ASSERT_INT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+	vault = tdb_vault(top, "v", 1);
+	db = vault_db(vault);
 	ASSERT_INT_EQ(db_init(db), 0);
 	ASSERT_INT_EQ(keys_init(db), 0);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO case_keys(case_id,"
-	    " epoch, key, confirmed) VALUES (?1, 1, ?2, 1)", -1, &s, NULL),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_text(s, 1, CASE1, -1, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_blob(s, 2, key, 32, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
+	tdb_case_key(db, CASE1);
 
-	rid(r1, 1);
-	rid(r2, 2);
-	rid(r3, 3);
-	rid(r4, 4);
+	tdb_rid(r1, 1);
+	tdb_rid(r2, 2);
+	tdb_rid(r3, 3);
+	tdb_rid(r4, 4);
 	put(r1, "text", "een");
 	pushed(r1, 5);			/* before the backup (seq 10) */
 	put(r2, "text", "twee");
@@ -164,15 +135,15 @@ test_db_restore(void)
 	ASSERT_INT_EQ(tie, 0);
 	ASSERT_INT_EQ(db_generation_get(db, &gen), 0);
 	ASSERT_INT_EQ(gen, 77);
-	ASSERT_INT_EQ(count("SELECT count(*) FROM outbox WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1",
 	    r1), 0);
-	ASSERT_INT_EQ(count("SELECT count(*) FROM outbox WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1",
 	    r3), 1);
-	ASSERT_INT_EQ(count("SELECT count(*) FROM outbox WHERE record_id = ?1"
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1"
 	    " AND sent = 0", r4), 1);
-	ASSERT_INT_EQ(count("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r2), 12);
-	ASSERT_INT_EQ(count("SELECT version FROM mirror WHERE record_id = ?1",
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r3), 15);
 
 	/* the re-offers go out with the version held */
@@ -196,7 +167,7 @@ test_db_restore(void)
 	ASSERT_INT_EQ(db_begin(db), 0);
 	ASSERT_INT_EQ(db_pulled(db, &srv, &nc), 0);
 	ASSERT_INT_EQ(db_commit(db), 0);
-	ASSERT_INT_EQ(count("SELECT version FROM records WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM records WHERE record_id ="
 	    " ?1", r2), 12);
 
 	/* r3 applied: clean at the new version, no longer a re-offer */
@@ -204,9 +175,9 @@ test_db_restore(void)
 	ASSERT_INT_EQ(db_pushed(db, &c, 11), 0);
 	ASSERT_INT_EQ(db_commit(db), 0);
 	db_record_clear(&c.rec);
-	ASSERT_INT_EQ(count("SELECT count(*) FROM reoffer WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM reoffer WHERE record_id ="
 	    " ?1", r3), 0);
-	ASSERT_INT_EQ(count("SELECT version FROM records WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM records WHERE record_id ="
 	    " ?1", r3), 11);
 
 	/* r2 held (case unknown to the server): waits out this sync */
@@ -244,13 +215,14 @@ test_db_restore(void)
 		ASSERT_INT_EQ(got.body_len, len);
 		ASSERT_MEM_EQ(got.body, enc, len);
 		db_record_clear(&got);
-		ASSERT_INT_EQ(count("SELECT count(*) FROM outbox WHERE"
+		ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE"
 		    " record_id = ?1", r2), 0);
 		body_buf_free(enc, len);
 		body_free(&b);
 	}
 	db_record_clear(&c.rec);
-	sqlite3_close(db);
+	vault_close(vault);
+	tdb_remove(top, "v");
 	TEST_DONE();
 }
 
@@ -261,26 +233,17 @@ test_db_restore_nobase(void)
 	struct db_change	 c;
 	struct db_record	 srv;
 	struct body		 b;
-	uint8_t			*enc = NULL, key[32];
+	uint8_t			*enc = NULL;
 	size_t			 len, n, nc;
-	sqlite3_stmt		*s = NULL;
 
 	TEST_START("db_restore: a re-offer without a common base keeps both "
 	    "sides as a conflict");
-	ASSERT_INT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+	vault = tdb_vault(top, "v", 1);
+	db = vault_db(vault);
 	ASSERT_INT_EQ(db_init(db), 0);
 	ASSERT_INT_EQ(keys_init(db), 0);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO case_keys(case_id,"
-	    " epoch, key, confirmed) VALUES (?1, 1, ?2, 1)", -1, &s, NULL),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_text(s, 1, CASE1, -1, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_blob(s, 2, key, 32, SQLITE_STATIC),
-	    SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	rid(r5, 5);
+	tdb_case_key(db, CASE1);
+	tdb_rid(r5, 5);
 	put(r5, "text", "mine");
 	pushed(r5, 30);
 	ASSERT_INT_EQ(db_begin(db), 0);
@@ -304,23 +267,24 @@ test_db_restore_nobase(void)
 	ASSERT_INT_EQ(db_conflict(db, &c, &srv, 1, &nc), 0);
 	ASSERT_INT_EQ(db_commit(db), 0);
 	ASSERT_INT_EQ(nc, 1);		/* "mine" kept beside "theirs" */
-	ASSERT_INT_EQ(count("SELECT count(*) FROM outbox WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id ="
 	    " ?1", r5), 1);
-	ASSERT_INT_EQ(count("SELECT version FROM records WHERE record_id ="
+	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM records WHERE record_id ="
 	    " ?1", r5), 12);
 	body_buf_free(enc, len);
 	body_free(&b);
 	db_record_clear(&c.rec);
-	sqlite3_close(db);
+	vault_close(vault);
+	tdb_remove(top, "v");
 	TEST_DONE();
 }
 
 int
 main(void)
 {
-	if (sodium_init() < 0)
-		return 1;
+	tdb_start("test_db_restore", top);
 	test_db_restore();
 	test_db_restore_nobase();
+	ASSERT_INT_EQ(rmdir(top), 0);
 	return 0;
 }

@@ -68,7 +68,7 @@ setup(void)
 	ASSERT_INT_EQ(str_fmt(cfg.data_dir, sizeof(cfg.data_dir), "%s", dir),
 	    0);
 	ASSERT_INT_EQ(pki_key_new(&cakey), 0);
-	ASSERT_INT_EQ(pki_ca_create(cakey, "test CA", 30, &ca), 0);
+	ASSERT_INT_EQ(pki_ca_create(cakey, "test CA", 365, &ca), 0);
 	ASSERT_INT_EQ(pki_key_to_pem(cakey, &pem, &len), 0);
 	write_pem("ca.key", pem, len);
 	pki_pem_free(pem);

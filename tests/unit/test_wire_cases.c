@@ -176,7 +176,8 @@ test_case_list(void)
 	wire_env			 env, *out = NULL;
 	size_t				 i;
 
-	TEST_START("CaseListRequest and CaseList: 500 cases, not 501");
+	TEST_START("CaseListRequest and CaseList: 500 cases, not 501; no "
+	    "empty page with more");
 	casesync__v1__envelope__init(&env);
 	casesync__v1__case_list_request__init(&lr);
 	env.id = 9;
@@ -209,7 +210,15 @@ test_case_list(void)
 	wire_free(out);
 	cl.n_cases = WIRE_CASES_MAX + 1;
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	/* "more" after a page of none would keep a laptop asking */
+	cl.n_cases = 0;
+	cl.more = 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	cl.n_cases = 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->case_list->more, 1);
+	wire_free(out);
+	cl.more = 0;
 	ci.state = (char *)(uintptr_t)"OPEN";
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * db_int.h - what the files of the local database share; not for the
+ * rest of the client (db.h is its interface):
+ *
+ *   db.c         statements, records, cursors, the digest
+ *   db_schema.c  the versioned schema and its migrations
+ *   db_outbox.c  local edits, the outbox and the results of a push,
+ *                re-offers after a server restore
+ *   db_mirror.c  the merge base: pulls and conflicts
+ *
+ * Functions return 0 or a negative CS_ERR_*.
+ */
+#ifndef CLIENT_DB_INT_H
+#define CLIENT_DB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+/*
+ * The schema: migration i (1-based) brings a database of version i - 1
+ * to version i (PRAGMA user_version).  Version 0 is a database from
+ * before the numbering (or an empty one); migration 1 is that schema,
+ * written so that it leaves such a database as it is.  Entries are only
+ * ever added at the end.
+ */
+struct db_migration {
+	int		 version;
+	const char	*sql;
+};
+extern const struct db_migration	db_migrations[];
+extern const size_t			db_nmigrations;
+
+/*
+ * Bring "db" to the newest version, each step in a transaction of its
+ * own (a savepoint inside the caller's).  A version newer than this
+ * program knows is refused (CS_ERR_FORMAT) with a message saying so.
+ */
+int	db_migrate(sqlite3 *);
+/* *v: the database's PRAGMA user_version. */
+int	db_schema_version(sqlite3 *, int *v);
+
+/* Run "sql" (no rows); errors logged. */
+int	db_exec(sqlite3 *, const char *sql);
+
+/*
+ * Statements used inside a transaction, prepared once per transaction
+ * and keyed by the address of "sql" (a string of static storage):
+ * db_get() hands one out reset, db_put() takes it back.
+ */
+int	db_get(sqlite3 *, const char *sql, sqlite3_stmt **s);
+void	db_put(sqlite3_stmt *);
+
+/* Copy a TEXT column into dst (CS_ERR_FORMAT if it does not fit). */
+int	db_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
+/* Copy a BLOB column into malloc'd memory (NULL for empty). */
+int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
+
+/* Columns: record_id case_id kind version deleted key_epoch body hlc */
+#define DB_RECORD_COLS \
+	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"
+/* A row of DB_RECORD_COLS into r; copy: body malloc'd, else borrowed. */
+int	db_record_row(sqlite3_stmt *, struct db_record *r, int copy);
+/* Bind the record at ?1..?8 (those the statement has). */
+int	db_bind_record(sqlite3_stmt *, const struct db_record *r);
+/* Run "sql" with the record bound at ?1..?8. */
+int	db_run_record(sqlite3 *, const char *sql, const struct db_record *r);
+/* Run "sql" with text ?1 and optional int64 ?2. */
+int	db_run(sqlite3 *, const char *sql, const char *t1, int64_t i2);
+
+/* sync_state values. */
+int	db_state_set(sqlite3 *, const char *key, int64_t v);
+/* Next hybrid logical clock value: milliseconds << 16 | counter. */
+int	db_hlc_next(sqlite3 *, uint64_t *out);
+int	db_is_append_only(const char *kind);
+
+/* The record as the local state / as the merge base (?1 ?4 ?5 ?7). */
+extern const char	db_upsert_record[];
+extern const char	db_mirror_put[];
+
+/* db_outbox.c, for db_mirror.c */
+/* Queue "r" (r->version = base) unless an unsent row can absorb it. */
+int	db_queue(sqlite3 *, const struct db_record *r);
+/* *dirty = 1 if the record has rows in the outbox. */
+int	db_is_dirty(sqlite3 *, const char *record_id, int *dirty);
+/* A re-offer has its answer: from now on the record syncs as usual. */
+int	db_reoffer_done(sqlite3 *, const struct db_change *c);
+
+#endif /* CLIENT_DB_INT_H */

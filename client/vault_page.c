@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * vault_page.c - the page crypto of the encrypting VFS (vault.c): how
+ * the pages of the main database, the WAL and the rollback journal are
+ * sealed on write and opened on read, and what a page that does not
+ * authenticate means (tampering, or a torn, uncommitted WAL tail).
+ * docs/VAULT.md has the formats and the reasoning.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+#include "vault.h"
+#include "vault_file.h"
+#include "vault_int.h"
+
+#define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 4)
+
+static const uint8_t	 jrn_magic[8] = {
+	0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7
+};
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static int
+all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t	acc = 0;
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+static const char *
+vf_kind(int type)
+{
+	return type == VF_MAIN ? "database" : type == VF_WAL ? "WAL" :
+	    "journal";
+}
+
+/*
+ * Every authentication failure the VFS reports goes through here (a
+ * torn, uncommitted WAL tail does not: that is a crash, not tampering).
+ * The flags are sticky: SQLite turns our SQLITE_IOERR_DATA into
+ * whatever its caller sees (SQLITE_CORRUPT, a failed prepare, a
+ * statement that merely ends early), so the vault and the process
+ * remember it for the callers' error paths (vault_tampered).
+ */
+static int
+vf_tampered(const struct vfile *f, uint32_t pgno)
+{
+	log_warnx("vault: %s page %u failed authentication: "
+	    "database damaged or tampered", vf_kind(f->type), pgno);
+	if (f->tampered != NULL)
+		atomic_store(f->tampered, 1);
+	vault_tamper_note();
+	return SQLITE_IOERR_DATA;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/*
+ * AD = database id, file type, page number, and for a WAL frame its
+ * commit size ("ntrunc", 0 elsewhere).  Not the frame's salts: SQLite
+ * writes frames with zero salts while it will rewrite their checksums
+ * (a page changed twice in one transaction) and fills them in later.
+ */
+static void
+vf_ad(const struct vault_keys *keys, int type, uint8_t ad[AD_LEN],
+    uint32_t pgno, uint32_t ntrunc)
+{
+	memcpy(ad, keys->dbid, VAULT_DBID_LEN);
+	ad[VAULT_DBID_LEN] = (uint8_t)type;
+	put32(ad + VAULT_DBID_LEN + 1, pgno);
+	put32(ad + VAULT_DBID_LEN + 5, ntrunc);
+}
+
+/*
+ * Check a plaintext page SQLite hands us: the reserved bytes must be
+ * zero (we overwrite them and give zeros back, and WAL checksums cover
+ * them), and page 1 must declare our page size and reserve.
+ */
+static int
+vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
+{
+	uint32_t	ps;
+
+	if (!all_zero(p + f->pgsz - VAULT_RESERVE, VAULT_RESERVE)) {
+		log_warnx("vault: refusing a page with data in its reserve");
+		return 0;
+	}
+	if (pgno == 1) {
+		ps = (uint32_t)p[16] << 8 | p[17];
+		if (ps == 1)
+			ps = 65536;
+		if (p[20] != VAULT_RESERVE || ps != f->pgsz) {
+			log_warnx("vault: refusing a page 1 without the "
+			    "%d-byte reserve", VAULT_RESERVE);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Seal the plaintext page "p" (pgsz bytes) in place. */
+static int
+vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
+{
+	uint8_t			ad[AD_LEN];
+	size_t			n = f->pgsz - VAULT_RESERVE;
+	unsigned long long	taglen;
+
+	vf_ad(f->keys, f->type, ad, pgno, ntrunc);
+	/* Random nonces, fetched 128 at a time: one getrandom(), not one
+	 * per page. */
+	if (f->npool < NONCE_LEN) {
+		randombytes_buf(f->pool, sizeof(f->pool));
+		f->npool = sizeof(f->pool);
+	}
+	memcpy(p + n, f->pool + sizeof(f->pool) - f->npool, NONCE_LEN);
+	f->npool -= NONCE_LEN;
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt_detached(p,
+	    p + n + NONCE_LEN, &taglen, p, n, ad, sizeof(ad), NULL, p + n,
+	    f->keys->pagekey) != 0 || taglen != TAG_LEN)
+		return SQLITE_IOERR_WRITE;
+	return SQLITE_OK;
+}
+
+/*
+ * Open the sealed page "p" (pgsz bytes) of a file of type "type" in
+ * place: 0, or -1 (then "p" is zeroed).  Touches nothing but its
+ * arguments: the read-ahead worker calls it too, through
+ * vault_open_main_page().
+ */
+static int
+page_open(const struct vault_keys *keys, int type, uint32_t pgsz,
+    uint8_t *p, uint32_t pgno, uint32_t ntrunc)
+{
+	uint8_t	ad[AD_LEN], nonce[NONCE_LEN], tag[TAG_LEN];
+	size_t	n = pgsz - VAULT_RESERVE;
+	int	r;
+
+	vf_ad(keys, type, ad, pgno, ntrunc);
+	memcpy(nonce, p + n, NONCE_LEN);
+	memcpy(tag, p + n + NONCE_LEN, TAG_LEN);
+	r = crypto_aead_xchacha20poly1305_ietf_decrypt_detached(p, NULL, p, n,
+	    tag, ad, sizeof(ad), nonce, keys->pagekey);
+	if (r != 0)
+		memset(p, 0, pgsz);
+	else
+		memset(p + n, 0, VAULT_RESERVE);
+	return r == 0 ? 0 : -1;
+}
+
+/* Open the sealed page "p" in place: 0, or -1 (then "p" is zeroed). */
+static int
+vf_open_page(const struct vfile *f, uint8_t *p, uint32_t pgno,
+    uint32_t ntrunc)
+{
+	return page_open(f->keys, f->type, f->pgsz, p, pgno, ntrunc);
+}
+
+int
+vault_open_main_page(const struct vault_keys *keys, uint32_t pgsz,
+    uint8_t *p, uint32_t pgno)
+{
+	return page_open(keys, VF_MAIN, pgsz, p, pgno, 0);
+}
+
+/* The page codec alone, for tests/fuzz/fuzz_vault.c (see vault.h). */
+static int
+vault_page_file(struct vfile *f, const struct vault_keys *keys, int type,
+    uint32_t pgsz)
+{
+	if ((type != VF_MAIN && type != VF_WAL && type != VF_JOURNAL) ||
+	    pgsz < 512 || pgsz > 65536 || (pgsz & (pgsz - 1)) != 0)
+		return CS_ERR_FORMAT;
+	memset(f, 0, sizeof(*f));
+	f->keys = keys;
+	f->type = type;
+	f->pgsz = pgsz;
+	return 0;
+}
+
+int
+vault_page_seal(const struct vault_keys *keys, int type, uint8_t *p,
+    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc)
+{
+	struct vfile	f;
+	int		r;
+
+	if ((r = vault_page_file(&f, keys, type, pgsz)) != 0)
+		return r;
+	if (!vf_plain_ok(&f, p, pgno))
+		return CS_ERR_FORMAT;
+	r = vf_seal(&f, p, pgno, ntrunc) == SQLITE_OK ? 0 : CS_ERR_CRYPTO;
+	sodium_memzero(&f, sizeof(f));
+	return r;
+}
+
+int
+vault_page_open(const struct vault_keys *keys, int type, uint8_t *p,
+    uint32_t pgsz, uint32_t pgno, uint32_t ntrunc)
+{
+	struct vfile	f;
+	int		r;
+
+	if ((r = vault_page_file(&f, keys, type, pgsz)) != 0)
+		return r;
+	return vf_open_page(&f, p, pgno, ntrunc) == 0 ? 0 : CS_ERR_TAMPERED;
+}
+
+int
+vf_real_read(const struct vfile *f, void *p, int n, sqlite3_int64 off)
+{
+	return f->real->pMethods->xRead(f->real, p, n, off);
+}
+
+static int
+vf_real_write(const struct vfile *f, const void *p, int n, sqlite3_int64 off)
+{
+	return f->real->pMethods->xWrite(f->real, p, n, off);
+}
+
+/* ---- main database ---- */
+
+/*
+ * The page count in the header of the main file's page 1, 0 if the
+ * file has no page 1, or -1 if page 1 does not authenticate.
+ */
+static int64_t
+main_hdr_pages(struct vfile *f)
+{
+	uint8_t	*p;
+	int64_t	 n = -1;
+	int	 rc;
+
+	if ((p = malloc(f->pgsz)) == NULL)
+		return -1;
+	rc = vf_real_read(f, p, (int)f->pgsz, 0);
+	if (rc == SQLITE_IOERR_SHORT_READ && all_zero(p, f->pgsz))
+		n = 0;
+	else if (rc == SQLITE_OK && vf_open_page(f, p, 1, 0) == 0)
+		n = be32(p + 28);
+	free(p);
+	return n;
+}
+
+/* Finish reading page "pgno" of the main file into "p". */
+static int
+main_finish(struct vfile *f, uint8_t *p, uint32_t pgno, int rc)
+{
+	int64_t	n;
+
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		/*
+		 * Past the end: SQLite expects zeros.  But a partial page,
+		 * or a page that page 1 says exists, means someone cut the
+		 * file short.
+		 */
+		if (!all_zero(p, f->pgsz))
+			return vf_tampered(f, pgno);
+		if (pgno != 1 && ((n = main_hdr_pages(f)) < 0 ||
+		    pgno <= (uint64_t)n))
+			return vf_tampered(f, pgno);
+		return rc;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	if (vf_open_page(f, p, pgno, 0) != 0)
+		return vf_tampered(f, pgno);
+	return SQLITE_OK;
+}
+
+int
+main_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	sqlite3_int64	in;
+	uint32_t	pgno;
+	int		rc;
+
+	in = off % f->pgsz;
+	if (off < 0 || amt <= 0 || (uint64_t)in + (uint64_t)amt > f->pgsz ||
+	    off / f->pgsz >= UINT32_MAX)
+		return SQLITE_IOERR_READ;
+	pgno = (uint32_t)(off / f->pgsz) + 1;
+	if ((uint32_t)amt == f->pgsz) {
+		if (pgno != f->ahead.ra_seq)
+			vault_ahead_reset(&f->ahead);
+		else if (f->ahead.ra_used > 0 &&
+		    vault_ahead_take(&f->ahead, pgno, buf) == 0)
+			return SQLITE_OK;
+		rc = vf_real_read(f, buf, amt, off);
+		rc = main_finish(f, buf, pgno, rc);
+		vault_ahead_note(&f->ahead, pgno, rc);
+		return rc;
+	}
+	vault_ahead_reset(&f->ahead);
+	/* Part of a page (the 100-byte header): decrypt all of it. */
+	rc = vf_real_read(f, f->pg, (int)f->pgsz, off - in);
+	rc = main_finish(f, f->pg, pgno, rc);
+	if (rc == SQLITE_OK || rc == SQLITE_IOERR_SHORT_READ)
+		memcpy(buf, f->pg + in, (size_t)amt);
+	return rc;
+}
+
+int
+main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint32_t	pgno;
+	int		rc;
+
+	if ((uint32_t)amt != f->pgsz || off < 0 || off % f->pgsz != 0 ||
+	    off / f->pgsz >= UINT32_MAX) {
+		log_warnx("vault: unexpected database write (%d at %lld)",
+		    amt, (long long)off);
+		return SQLITE_IOERR_WRITE;
+	}
+	pgno = (uint32_t)(off / f->pgsz) + 1;
+	if (!vf_plain_ok(f, buf, pgno))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, pgno, 0)) != SQLITE_OK)
+		return rc;
+	if ((rc = vf_real_write(f, f->pg, amt, off)) == SQLITE_OK &&
+	    f->head != NULL)
+		vault_head_page(f->head, f->keys, f->real, pgno,
+		    f->pg + f->pgsz - TAG_LEN);
+	return rc;
+}
+
+/* ---- WAL ---- */
+
+static sqlite3_int64
+wal_frame_off(const struct vfile *f, sqlite3_int64 i)
+{
+	return WAL_HDR_LEN + i * (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+}
+
+/*
+ * Frame "i" failed authentication on a read that SQLite's recovery
+ * makes (whole frames, header included).  A frame after the last
+ * commit may have been torn by a crash: SQLite will drop it because its
+ * checksum fails, and that is right, since its transaction never
+ * committed.  But if a later frame of this WAL generation is a valid
+ * commit, the frame was part of committed history: tampering.  The
+ * same holds for a frame whose salts were changed: SQLite would take it
+ * for a left-over of an earlier WAL generation and end the log there.
+ * Returns 1 for tampered, 0 for torn tail, -1 on error.
+ */
+static int
+wal_committed_after(struct vfile *f, sqlite3_int64 i,
+    const uint8_t *salts)
+{
+	uint8_t		 h[WAL_FHDR_LEN], *p;
+	sqlite3_int64	 j;
+	int		 rc, found = 0;
+
+	if ((p = malloc(f->pgsz)) == NULL)
+		return -1;
+	for (j = i + 1; !found; j++) {
+		if (vf_real_read(f, h, sizeof(h), wal_frame_off(f, j)) !=
+		    SQLITE_OK)
+			break;
+		if (memcmp(h + 8, salts, 8) != 0 || be32(h + 4) == 0)
+			continue;
+		rc = vf_real_read(f, p, (int)f->pgsz,
+		    wal_frame_off(f, j) + WAL_FHDR_LEN);
+		if (rc != SQLITE_OK)
+			break;
+		if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0)
+			found = 1;
+	}
+	free(p);
+	return found;
+}
+
+/*
+ * Decrypt the page of frame "i" in "p" with frame header "h".  With
+ * "recovery", SQLite is scanning whole frames and will stop at the
+ * first one whose checksum fails; see wal_committed_after().
+ */
+static int
+wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
+    sqlite3_int64 i, int recovery)
+{
+	uint8_t	whdr[WAL_HDR_LEN];
+	int	r;
+
+	if (vf_open_page(f, p, be32(h), be32(h + 4)) == 0) {
+		/*
+		 * Salts are not in the AD.  In recovery, a frame with other
+		 * salts than the WAL header's ends the log; fine after the
+		 * last commit, tampering before it.  (Zero salts: a frame
+		 * whose header SQLite has yet to rewrite, never committed.)
+		 */
+		if (!recovery || all_zero(h + 8, 8))
+			return SQLITE_OK;
+		if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
+			return vf_tampered(f, be32(h));
+		if (memcmp(whdr + 16, h + 8, 8) == 0)
+			return SQLITE_OK;
+		if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
+			return SQLITE_IOERR_NOMEM;
+		return r > 0 ? vf_tampered(f, be32(h)) : SQLITE_OK;
+	}
+	if (all_zero(h, WAL_FHDR_LEN))
+		return SQLITE_OK;	/* never written: zeros, as SQLite wants */
+	/* SQLite validated this frame when it read the log: changed since. */
+	if (!recovery)
+		return vf_tampered(f, be32(h));
+	if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
+		return vf_tampered(f, be32(h));
+	if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
+		return SQLITE_IOERR_NOMEM;
+	if (r > 0)
+		return vf_tampered(f, be32(h));
+	log_info("vault: dropping a torn WAL frame after the last commit");
+	return SQLITE_OK;	/* zeros: SQLite's checksum ends the log here */
+}
+
+int
+wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint8_t		 h[WAL_FHDR_LEN];
+	const uint8_t	*hp;
+	sqlite3_int64	 end, i, fs, ps, pe, lo, hi;
+	int		 rc, r;
+
+	if (off < 0 || amt <= 0)
+		return SQLITE_IOERR_READ;
+	/*
+	 * The common case, a page of a frame SQLite has validated (reads
+	 * and checkpoints): header and page in one read.
+	 */
+	if ((uint32_t)amt == f->pgsz && off >= WAL_HDR_LEN + WAL_FHDR_LEN &&
+	    (off - WAL_HDR_LEN) % (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz) ==
+	    WAL_FHDR_LEN && vf_real_read(f, f->pg, WAL_FHDR_LEN + amt,
+	    off - WAL_FHDR_LEN) == SQLITE_OK) {
+		i = (off - WAL_HDR_LEN) / (WAL_FHDR_LEN +
+		    (sqlite3_int64)f->pgsz);
+		if ((r = wal_open_frame(f, f->pg + WAL_FHDR_LEN, f->pg, i,
+		    0)) == SQLITE_OK)
+			memcpy(buf, f->pg + WAL_FHDR_LEN, f->pgsz);
+		return r;
+	}
+	rc = vf_real_read(f, buf, amt, off);
+	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
+		return rc;
+	end = off + amt;
+	i = off < WAL_HDR_LEN ? 0 : (off - WAL_HDR_LEN) /
+	    (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+	for (;; i++) {
+		fs = wal_frame_off(f, i);
+		ps = fs + WAL_FHDR_LEN;
+		pe = ps + f->pgsz;
+		if (ps >= end)
+			break;
+		if (pe <= off)
+			continue;
+		if (fs >= off) {
+			hp = buf + (fs - off);
+		} else {
+			r = vf_real_read(f, h, sizeof(h), fs);
+			if (r == SQLITE_IOERR_SHORT_READ)
+				memset(h, 0, sizeof(h));
+			else if (r != SQLITE_OK)
+				return r;
+			hp = h;
+		}
+		if (ps >= off && pe <= end) {
+			r = wal_open_frame(f, buf + (ps - off), hp, i,
+			    fs >= off);
+		} else {
+			/* Part of a frame's page: decrypt all of it. */
+			r = vf_real_read(f, f->pg, (int)f->pgsz, ps);
+			if (r != SQLITE_OK && r != SQLITE_IOERR_SHORT_READ)
+				return r;
+			r = wal_open_frame(f, f->pg, hp, i, 0);
+			lo = ps > off ? ps : off;
+			hi = pe < end ? pe : end;
+			memcpy(buf + (lo - off), f->pg + (lo - ps),
+			    (size_t)(hi - lo));
+		}
+		if (r != SQLITE_OK)
+			return r;
+	}
+	return rc;
+}
+
+int
+wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	sqlite3_int64	 rel;
+	uint8_t		 h[WAL_FHDR_LEN];
+	const uint8_t	*hp;
+	int		 rc;
+
+	if (off == 0 && amt == WAL_HDR_LEN) {
+		if (be32(buf + 8) != f->pgsz) {
+			log_warnx("vault: WAL page size is not ours");
+			return SQLITE_IOERR_WRITE;
+		}
+		f->fh_off = -1;
+		return vf_real_write(f, buf, amt, off);
+	}
+	if (off < WAL_HDR_LEN)
+		goto bad;
+	rel = (off - WAL_HDR_LEN) % (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+	if (rel == 0 && amt == WAL_FHDR_LEN) {
+		memcpy(f->fh, buf, WAL_FHDR_LEN);
+		f->fh_off = off;
+		return vf_real_write(f, buf, amt, off);
+	}
+	if (rel != WAL_FHDR_LEN || (uint32_t)amt != f->pgsz)
+		goto bad;
+	/* A page: its header was just written, or (a page rewritten in
+	 * place by the same transaction) is already in the file. */
+	if (f->fh_off == off - WAL_FHDR_LEN)
+		hp = f->fh;
+	else {
+		if ((rc = vf_real_read(f, h, sizeof(h), off - WAL_FHDR_LEN)) !=
+		    SQLITE_OK)
+			return rc == SQLITE_IOERR_SHORT_READ ?
+			    SQLITE_IOERR_WRITE : rc;
+		hp = h;
+	}
+	if (be32(hp) == 0 || !vf_plain_ok(f, buf, be32(hp)))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, be32(hp), be32(hp + 4))) != SQLITE_OK)
+		return rc;
+	return vf_real_write(f, f->pg, amt, off);
+ bad:
+	log_warnx("vault: unexpected WAL write (%d at %lld)", amt,
+	    (long long)off);
+	return SQLITE_IOERR_WRITE;
+}
+
+/* ---- rollback journal ---- */
+
+/*
+ * A journal record is a 4-byte page number, the page image, a 4-byte
+ * checksum, each written and read with its own call.  A page-sized
+ * write right after a 4-byte write that ends where it starts is a page
+ * image; journal headers start with the journal magic, which no page
+ * image SQLite journals can start with (b-tree flags, or an overflow
+ * page number far above max_page_count).
+ */
+int
+jrn_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	int	rc;
+
+	if (amt == 4) {
+		f->w4_off = off;
+		f->w4 = be32(buf);
+		return vf_real_write(f, buf, amt, off);
+	}
+	if ((uint32_t)amt != f->pgsz || f->w4_off < 0 ||
+	    f->w4_off != off - 4 || memcmp(buf, jrn_magic, 8) == 0)
+		return vf_real_write(f, buf, amt, off);
+	if (f->w4 == 0 || !vf_plain_ok(f, buf, f->w4))
+		return SQLITE_IOERR_WRITE;
+	memcpy(f->pg, buf, f->pgsz);
+	if ((rc = vf_seal(f, f->pg, f->w4, 0)) != SQLITE_OK)
+		return rc;
+	return vf_real_write(f, f->pg, amt, off);
+}
+
+int
+jrn_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	uint8_t		b4[4];
+	uint32_t	pgno;
+	int		rc;
+
+	rc = vf_real_read(f, buf, amt, off);
+	if (amt == 4 && rc == SQLITE_OK) {
+		f->r4_off = off;
+		f->r4 = be32(buf);
+	}
+	if ((uint32_t)amt != f->pgsz || off < 4 || rc != SQLITE_OK)
+		return rc;	/* a short read ends playback: zeros are fine */
+	if (f->r4_off == off - 4)
+		pgno = f->r4;
+	else {
+		if ((rc = vf_real_read(f, b4, 4, off - 4)) != SQLITE_OK)
+			return rc;
+		pgno = be32(b4);
+	}
+	/* Records within nRec were synced before the database was
+	 * touched (synchronous=FULL), so a bad one is not a torn write. */
+	if (vf_open_page(f, buf, pgno, 0) != 0)
+		return vf_tampered(f, pgno);
+	return SQLITE_OK;
+}
+

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * dispatch.c - the dispatch table of casesyncd: for each message a
+ * device may send, the state it needs, its handler and its audit hook.
+ * session.c looks a request up here; nothing else decides who answers
+ * a message.
+ */
+#include <stddef.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "enroll.h"
+#include "keys.h"
+#include "renew.h"
+#include "request.h"
+#include "session.h"
+#include "sync.h"
+#include "transfer.h"
+#include "wire.h"
+
+/*
+ * Families whose handlers still take the whole Envelope: one adapter
+ * each, until they take a request and a message.
+ */
+static int
+h_sync(struct request *rq, const struct msg *m)
+{
+	return sync_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
+	    rq->out);
+}
+
+static int
+h_keys(struct request *rq, const struct msg *m)
+{
+	return keys_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
+	    rq->out);
+}
+
+static int
+h_renew(struct request *rq, const struct msg *m)
+{
+	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
+	    rq->out);
+}
+
+static int
+h_audit(struct request *rq, const struct msg *m)
+{
+	return audit_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
+	    rq->out);
+}
+
+/* One attempt per connection: a failed enrollment closes. */
+static int
+h_enroll(struct request *rq, const struct msg *m)
+{
+	if (enroll_handle(rq->w, rq->peer, rq->id,
+	    msg_env(m)->enroll_request, rq->out) != 0)
+		rq->close = 1;
+	return 0;
+}
+
+/*
+ * Indexed by message type; a row without a handler: no route.  Columns:
+ * what the connection needs (request.h), the handler, the audit hook,
+ * and whether the handler may start or end an access with an end time.
+ */
+#define ROUTE(t, need, fn, audit, access) \
+	[t] = { t, NEED_##need, fn, audit, access }
+static const struct request_route routes[MSG_TYPE_MAX] = {
+	ROUTE(MSG_ENROLL_REQUEST, ENROLL, h_enroll, NULL, 0),
+	ROUTE(MSG_PING, DEVICE, session_ping, NULL, 0),
+	ROUTE(MSG_WATCH, DEVICE, session_watch, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, h_renew, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, h_renew, NULL, 0),
+	ROUTE(MSG_PUSH_REQUEST, DEVICE, h_sync, NULL, 0),
+	ROUTE(MSG_PULL_REQUEST, DEVICE, h_sync, NULL, 0),
+	ROUTE(MSG_PURGE_RECEIPT, DEVICE, h_sync, audit_purge_receipt, 0),
+	ROUTE(MSG_CASE_CREATE, DEVICE, h_sync, audit_case_create, 0),
+	ROUTE(MSG_CASE_MEMBER, DEVICE, h_sync, audit_case_member, 0),
+	ROUTE(MSG_CHECKPOINT_REQUEST, DEVICE, h_audit, NULL, 0),
+	ROUTE(MSG_READ_LOG_UPLOAD, DEVICE, h_audit, NULL, 0),
+	ROUTE(MSG_CASE_STATE, DEVICE, cases_state, NULL, 0),
+	ROUTE(MSG_CASE_INFO_REQUEST, DEVICE, cases_info, NULL, 0),
+	ROUTE(MSG_CASE_LIST_REQUEST, DEVICE, cases_list, NULL, 0),
+	ROUTE(MSG_TRANSFER_REQUEST, DEVICE, transfer_request, NULL, 0),
+	ROUTE(MSG_TRANSFER_DECISION, DEVICE, transfer_decision, NULL, 1),
+	ROUTE(MSG_TRANSFER_LIST_REQUEST, DEVICE, transfer_list, NULL, 0),
+	ROUTE(MSG_TEAM_ASSIGN, DEVICE, transfer_team_assign, NULL, 1),
+	ROUTE(MSG_GLASS_REQUEST, DEVICE, transfer_glass, NULL, 1),
+	ROUTE(MSG_GLASS_LIST_REQUEST, DEVICE, glass_list, NULL, 0),
+	ROUTE(MSG_KEY_PUBLISH, DEVICE, h_keys, NULL, 0),
+	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, h_keys, NULL, 0),
+	ROUTE(MSG_KEY_GRANTS, DEVICE, h_keys, NULL, 0),
+	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, h_keys, NULL, 0),
+};
+
+const struct request_route *
+request_route(enum msg_type type)
+{
+	if ((unsigned)type >= MSG_TYPE_MAX || routes[type].fn == NULL)
+		return NULL;
+	return &routes[type];
+}
+
+const struct request_route *
+request_routes(size_t *n)
+{
+	*n = MSG_TYPE_MAX;
+	return routes;
+}

@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The laptop's versioned schema (client/db_schema.c) on a real laptop:
+# a new vault is at the newest version; a database of version 0 (as the
+# client made it before the versions were numbered) is stamped on the
+# next command with its records kept; a version newer than this casesync
+# knows is refused with a message saying so, and left as it is.
+. "$(dirname "$0")/lib.sh"
+
+VT="$B/tests/vault_tool"
+deploy
+ctl office add Zwolle >/dev/null || fail "office"
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
+    fail "user add"
+start_server
+enroll a anna
+
+C=$(laptop a case new --frame DRANG --title "Gezin Schema" \
+    --municipality GM0193 --jeugdregio IJsselland) || fail "case new"
+C=$(echo "$C" | head -1)
+laptop a note add --case "$C" --type call --date 2026-11-30 \
+    --text "Versie nul" >/dev/null || fail "note add"
+laptop a sync >"$T/sync" 2>&1 || fail "sync: $(cat "$T/sync")"
+expect_eq "a new laptop is at version 1" \
+    "$("$VT" query "$T/a" "PRAGMA user_version")" 1
+
+# version 0: the tables are there, the number is not
+"$VT" sql "$T/a" "PRAGMA user_version = 0" >"$T/vt" 2>&1 ||
+    fail "vault_tool sql: $(cat "$T/vt")"
+expect_eq "set to 0" "$("$VT" query "$T/a" "PRAGMA user_version")" 0
+laptop a note list --case "$C" >"$T/notes" 2>&1 ||
+    fail "note list on version 0: $(cat "$T/notes")"
+grep -q "Versie nul" "$T/notes" || fail "note lost: $(cat "$T/notes")"
+expect_eq "version 0 stamped 1 by the next command" \
+    "$("$VT" query "$T/a" "PRAGMA user_version")" 1
+laptop a sync >"$T/sync" 2>&1 || fail "sync after: $(cat "$T/sync")"
+ok "version 0 opens, is stamped and syncs"
+
+# a newer version: refused, and not touched
+"$VT" sql "$T/a" "PRAGMA user_version = 2" >"$T/vt" 2>&1 ||
+    fail "vault_tool sql: $(cat "$T/vt")"
+laptop a note list --case "$C" >"$T/new" 2>&1
+expect_eq "a newer version: exit 1" $? 1
+grep -q "schema version 2; this casesync knows versions up to 1: use a newer casesync" \
+    "$T/new" || fail "message: $(cat "$T/new")"
+laptop a sync >"$T/new" 2>&1 && fail "sync on a newer version"
+grep -q "use a newer casesync" "$T/new" || fail "sync: $(cat "$T/new")"
+expect_eq "a newer version is left as it is" \
+    "$("$VT" query "$T/a" "PRAGMA user_version")" 2
+ok "a newer version is refused with a message"
+server_alive
