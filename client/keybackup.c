@@ -18,8 +18,8 @@
 #include "keys.h"
 #include "keys_int.h"
 #include "log.h"
+#include "msg_keys.h"
 #include "vault.h"
-#include "wire.h"
 
 int
 keybackup_prepare(struct vault *v, const char *pass, size_t passlen)
@@ -59,14 +59,17 @@ keybackup_pending(struct vault *v)
 int
 keybackup_upload(struct vault *v, struct conn *c)
 {
-	Casesync__V1__KeyBackupUpdate	 u;
-	const Casesync__V1__KeySyncResponse	*ks;
+	struct msg_key_backup_update	 u;
+	struct msg_key_sync_response	 ks;
+	struct msg_out			 o;
 	struct e2e_userkeys		*k = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg			*rep = NULL;
 	uint8_t				*b = NULL, sig[E2E_SIG_LEN];
 	char				 user[256];
 	size_t				 len = 0;
 	int				 r;
+
+	memset(&ks, 0, sizeof(ks));
 
 	if ((r = vault_secret_get(v, KEYBACKUP_PENDING, &b, &len)) != 0)
 		return r == CS_ERR_NOT_FOUND ? 0 : vault_err(v, r);
@@ -79,29 +82,25 @@ keybackup_upload(struct vault *v, struct conn *c)
 		goto out;
 	}
 	e2e_backup_sign(k, b, sig);
-	casesync__v1__envelope__init(&env);
-	casesync__v1__key_backup_update__init(&u);
-	u.key_backup.data = b;
-	u.key_backup.len = len;
-	u.signature.data = sig;
-	u.signature.len = sizeof(sig);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE;
-	env.key_backup_update = &u;
-	if ((r = conn_call(c, &env, &rep)) != 0) {
+	u.key_backup = (struct msg_bytes){ b, len };
+	u.signature = (struct msg_bytes){ sig, sizeof(sig) };
+	o = msg_out_key_backup_update(&u);
+	if ((r = rpc_call_expect(c, &o, MSG_KEY_SYNC_RESPONSE, &rep)) != 0 ||
+	    (r = msg_get_key_sync_response(rep, &ks)) != 0) {
 		cli_report("key backup", r, rep);
 		goto out;
 	}
 	/* the reply carries the backup the server now holds: ours */
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE ||
-	    (ks = rep->key_sync_response)->key_backup.len != len ||
-	    sodium_memcmp(ks->key_backup.data, b, len) != 0) {
+	if (ks.key_backup.len != len ||
+	    sodium_memcmp(ks.key_backup.p, b, len) != 0) {
 		r = CS_ERR_PROTOCOL;
 		cli_errx("key backup: the server did not store it");
 		goto out;
 	}
 	r = vault_err(v, vault_secret_del(v, KEYBACKUP_PENDING));
  out:
-	wire_free(rep);
+	msg_key_sync_response_clear(&ks);
+	msg_free(rep);
 	e2e_userkeys_free(k);
 	vault_secret_free(b, len);
 	return r;

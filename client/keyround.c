@@ -21,28 +21,28 @@
 #include "keys.h"
 #include "keys_int.h"
 #include "log.h"
+#include "msg_keys.h"
 #include "util.h"
-#include "wire.h"
-#include "wire_keys.h"
+#include "wire_keys.h"		/* WIRE_RECOVERY_USER */
 
 #define KEYS_ROUNDS_MAX		8
 
 static void
-keys_cert_in(struct e2e_usercert *c, const Casesync__V1__UserKey *m)
+keys_cert_in(struct e2e_usercert *c, const struct msg_user_key *m)
 {
 	memset(c, 0, sizeof(*c));
 	/* wire_keys.c checked every length */
 	(void)str_fmt(c->user, sizeof(c->user), "%s", m->user_name);
-	memcpy(c->box_pk, m->box_pk.data, E2E_PK_LEN);
-	memcpy(c->sign_pk, m->sign_pk.data, E2E_PK_LEN);
+	memcpy(c->box_pk, m->box_pk.p, E2E_PK_LEN);
+	memcpy(c->sign_pk, m->sign_pk.p, E2E_PK_LEN);
 	c->issued = m->issued;
-	memcpy(c->sig, m->ca_signature.data, m->ca_signature.len);
+	memcpy(c->sig, m->ca_signature.p, m->ca_signature.len);
 	c->siglen = m->ca_signature.len;
 }
 
 /* "m" as the CA certified it for "name" (NULL: any name). */
 static int
-keys_cert_ok(X509 *ca, const Casesync__V1__UserKey *m, const char *name,
+keys_cert_ok(X509 *ca, const struct msg_user_key *m, const char *name,
     struct e2e_usercert *c)
 {
 	if (m == NULL)
@@ -60,7 +60,7 @@ keys_cert_ok(X509 *ca, const Casesync__V1__UserKey *m, const char *name,
  * not take them.
  */
 static int
-keys_cert_trusted(sqlite3 *db, X509 *ca, const Casesync__V1__UserKey *m,
+keys_cert_trusted(sqlite3 *db, X509 *ca, const struct msg_user_key *m,
     const char *name, struct e2e_usercert *c)
 {
 	int	r;
@@ -73,44 +73,32 @@ keys_cert_trusted(sqlite3 *db, X509 *ca, const Casesync__V1__UserKey *m,
 	return r;
 }
 
-/* A KeySyncRequest from "since" in "env" (which points to "req"). */
-static void
-keys_sync_env(wire_env *env, Casesync__V1__KeySyncRequest *req,
-    uint64_t since)
+/* "req", whose reply is a KeySyncResponse: *rep, read into "ks". */
+static int
+keys_sync_call(struct conn *c, const struct msg_out *req, struct msg **rep,
+    struct msg_key_sync_response *ks)
 {
-	casesync__v1__envelope__init(env);
-	casesync__v1__key_sync_request__init(req);
-	req->since = since;
-	env->msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
-	env->key_sync_request = req;
+	int	r;
+
+	if ((r = rpc_call_expect(c, req, MSG_KEY_SYNC_RESPONSE, rep)) != 0)
+		return r;
+	return msg_get_key_sync_response(*rep, ks);
 }
 
-static int
-keys_sync_call(struct conn *c, uint64_t since, wire_env **rep)
+static const struct msg_user_key *
+keys_mine(const struct msg_key_sync_response *ks)
 {
-	Casesync__V1__KeySyncRequest	req;
-	wire_env			env;
-	int				r;
-
-	keys_sync_env(&env, &req, since);
-	if ((r = conn_call(c, &env, rep)) != 0)
-		return r;
-	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE) {
-		wire_free(*rep);
-		*rep = NULL;
-		return CS_ERR_PROTOCOL;
-	}
-	return 0;
+	return ks->has_mine ? &ks->mine : NULL;
 }
 
 /* The server's copy of our keys must be ours, certified by the CA. */
 static int
-keys_mine_ok(X509 *ca, const Casesync__V1__KeySyncResponse *ks,
+keys_mine_ok(X509 *ca, const struct msg_key_sync_response *ks,
     const struct e2e_userkeys *me, const char *user)
 {
 	struct e2e_usercert	c;
 
-	if (keys_cert_ok(ca, ks->mine, user, &c) != 0 ||
+	if (keys_cert_ok(ca, keys_mine(ks), user, &c) != 0 ||
 	    sodium_memcmp(c.box_pk, me->box_pk, E2E_PK_LEN) != 0 ||
 	    sodium_memcmp(c.sign_pk, me->sign_pk, E2E_PK_LEN) != 0) {
 		log_warnx("keys: the server's copy of this user's public keys "
@@ -123,30 +111,17 @@ keys_mine_ok(X509 *ca, const Casesync__V1__KeySyncResponse *ks,
 
 static int
 keys_publish(struct conn *c, const struct e2e_userkeys *k,
-    const uint8_t backup[E2E_BACKUP_LEN], wire_env **rep)
+    const uint8_t backup[E2E_BACKUP_LEN], struct msg **rep,
+    struct msg_key_sync_response *ks)
 {
-	Casesync__V1__KeyPublish	p;
-	wire_env			env;
-	int				r;
+	struct msg_key_publish	p;
+	struct msg_out		o;
 
-	casesync__v1__envelope__init(&env);
-	casesync__v1__key_publish__init(&p);
-	p.box_pk.data = (uint8_t *)(uintptr_t)k->box_pk;
-	p.box_pk.len = E2E_PK_LEN;
-	p.sign_pk.data = (uint8_t *)(uintptr_t)k->sign_pk;
-	p.sign_pk.len = E2E_PK_LEN;
-	p.key_backup.data = (uint8_t *)(uintptr_t)backup;
-	p.key_backup.len = E2E_BACKUP_LEN;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_PUBLISH;
-	env.key_publish = &p;
-	if ((r = conn_call(c, &env, rep)) != 0)
-		return r;
-	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE) {
-		wire_free(*rep);
-		*rep = NULL;
-		return CS_ERR_PROTOCOL;
-	}
-	return 0;
+	p.box_pk = (struct msg_bytes){ k->box_pk, E2E_PK_LEN };
+	p.sign_pk = (struct msg_bytes){ k->sign_pk, E2E_PK_LEN };
+	p.key_backup = (struct msg_bytes){ backup, E2E_BACKUP_LEN };
+	o = msg_out_key_publish(&p);
+	return keys_sync_call(c, &o, rep, ks);
 }
 
 void
@@ -167,53 +142,57 @@ int
 keys_setup(struct conn *c, sqlite3 *db, X509 *ca, const char *pass,
     size_t passlen)
 {
-	const Casesync__V1__KeySyncResponse	*ks;
-	struct e2e_userkeys			*k = NULL;
-	struct e2e_usercert			 cert;
-	wire_env				*rep = NULL;
-	uint8_t					 backup[E2E_BACKUP_LEN];
-	uint64_t				 ops;
-	size_t					 mem;
-	int					 r;
+	struct msg_key_sync_response	 ks;
+	struct e2e_userkeys		*k = NULL;
+	struct e2e_usercert		 cert;
+	struct msg			*rep = NULL;
+	struct msg_out			 o;
+	uint8_t				 backup[E2E_BACKUP_LEN];
+	int64_t				 since = INT64_MAX;
+	uint64_t			 ops;
+	size_t				 mem;
+	int				 r;
 
+	memset(&ks, 0, sizeof(ks));
+	o = msg_out_key_sync_request(&since);
 	if ((r = keys_init(db)) != 0 ||
-	    (r = keys_sync_call(c, INT64_MAX, &rep)) != 0)
+	    (r = keys_sync_call(c, &o, &rep, &ks)) != 0)
 		goto out;
-	ks = rep->key_sync_response;
-	if (ks->mine == NULL) {
+	if (!ks.has_mine) {
 		/* the user's first device: new keys, published with a backup */
 		keys_backup_cost(&ops, &mem);
 		if ((r = e2e_userkeys_new(&k)) != 0 ||
 		    (r = e2e_backup_seal(k, KEYS_BACKUP_AD, pass, passlen, ops, mem,
 		    backup)) != 0)
 			goto out;
-		wire_free(rep);
+		msg_key_sync_response_clear(&ks);
+		msg_free(rep);
 		rep = NULL;
-		if ((r = keys_publish(c, k, backup, &rep)) != 0)
+		if ((r = keys_publish(c, k, backup, &rep, &ks)) != 0)
 			goto out;
-		ks = rep->key_sync_response;
-		if ((r = keys_cert_ok(ca, ks->mine, NULL, &cert)) != 0 ||
-		    (r = keys_mine_ok(ca, ks, k, cert.user)) != 0)
+		if ((r = keys_cert_ok(ca, keys_mine(&ks), NULL, &cert)) != 0 ||
+		    (r = keys_mine_ok(ca, &ks, k, cert.user)) != 0)
 			goto out;
 	} else {
 		/* another device of the user: open the backup */
-		if ((r = keys_cert_ok(ca, ks->mine, NULL, &cert)) != 0) {
+		if ((r = keys_cert_ok(ca, &ks.mine, NULL, &cert)) != 0) {
 			log_warnx("keys: the server's copy of this user's keys "
 			    "is not certified by the CA");
 			r = CS_ERR_TAMPERED;
 			goto out;
 		}
-		if ((r = e2e_backup_open(ks->key_backup.data,
-		    ks->key_backup.len, KEYS_BACKUP_AD, pass, passlen, &k)) != 0)
+		if ((r = e2e_backup_open(ks.key_backup.p, ks.key_backup.len,
+		    KEYS_BACKUP_AD, pass, passlen, &k)) != 0)
 			goto out;
-		if ((r = keys_mine_ok(ca, ks, k, cert.user)) != 0)
+		if ((r = keys_mine_ok(ca, &ks, k, cert.user)) != 0)
 			goto out;
 	}
 	r = keys_self_save(db, k, cert.user);
  out:
 	sodium_memzero(backup, sizeof(backup));
 	e2e_userkeys_free(k);
-	wire_free(rep);
+	msg_key_sync_response_clear(&ks);
+	msg_free(rep);
 	return r;
 }
 
@@ -250,30 +229,30 @@ keys_cursor(sqlite3 *db, int64_t *v, int set)
 	return r;
 }
 
-static const Casesync__V1__UserKey *
-keys_find(const Casesync__V1__KeySyncResponse *ks, const char *name)
+static const struct msg_user_key *
+keys_find(const struct msg_key_sync_response *ks, const char *name)
 {
 	size_t	i;
 
 	if (strcmp(name, WIRE_RECOVERY_USER) == 0)
-		return ks->recovery;
+		return ks->has_recovery ? &ks->recovery : NULL;
 	for (i = 0; i < ks->n_keys; i++)
-		if (strcmp(ks->keys[i]->user_name, name) == 0)
-			return ks->keys[i];
+		if (strcmp(ks->keys[i].user_name, name) == 0)
+			return &ks->keys[i];
 	return NULL;
 }
 
 static int
-keys_is_holder(const Casesync__V1__KeySyncResponse *ks, const char *case_id,
+keys_is_holder(const struct msg_key_sync_response *ks, const char *case_id,
     const char *name)
 {
 	size_t	i, j;
 
 	for (i = 0; i < ks->n_holders; i++) {
-		if (strcmp(ks->holders[i]->case_id, case_id) != 0)
+		if (strcmp(ks->holders[i].case_id, case_id) != 0)
 			continue;
-		for (j = 0; j < ks->holders[i]->n_users; j++)
-			if (strcmp(ks->holders[i]->users[j], name) == 0)
+		for (j = 0; j < ks->holders[i].n_users; j++)
+			if (strcmp(ks->holders[i].users[j], name) == 0)
 				return 1;
 	}
 	return 0;
@@ -286,8 +265,8 @@ keys_is_holder(const Casesync__V1__KeySyncResponse *ks, const char *case_id,
  */
 static int
 keys_grant_check(sqlite3 *db, X509 *ca,
-    const Casesync__V1__KeySyncResponse *ks,
-    const Casesync__V1__KeyGrant *m, const struct e2e_userkeys *me,
+    const struct msg_key_sync_response *ks,
+    const struct msg_key_grant *m, const struct e2e_userkeys *me,
     const char *user, struct e2e_grant *g, uint8_t key[E2E_KEY_LEN],
     const char **why)
 {
@@ -299,8 +278,8 @@ keys_grant_check(sqlite3 *db, X509 *ca,
 	(void)str_fmt(g->to_user, sizeof(g->to_user), "%s", m->to_user);
 	(void)str_fmt(g->from_user, sizeof(g->from_user), "%s", m->from_user);
 	g->epoch = m->epoch;
-	memcpy(g->sealed, m->sealed_key.data, E2E_SEALED_KEY_LEN);
-	memcpy(g->sig, m->signature.data, E2E_SIG_LEN);
+	memcpy(g->sealed, m->sealed_key.p, E2E_SEALED_KEY_LEN);
+	memcpy(g->sig, m->signature.p, E2E_SIG_LEN);
 	recovery = strcmp(g->from_user, WIRE_RECOVERY_USER) == 0;
 	if (strcmp(g->to_user, user) != 0) {
 		*why = "not addressed to this user";
@@ -336,7 +315,7 @@ keys_grant_check(sqlite3 *db, X509 *ca,
 /* Keep every grant that checks out; count the others. */
 static int
 keys_take_grants(sqlite3 *db, X509 *ca,
-    const Casesync__V1__KeySyncResponse *ks, const struct e2e_userkeys *me,
+    const struct msg_key_sync_response *ks, const struct e2e_userkeys *me,
     const char *user, struct keys_stats *st)
 {
 	struct e2e_grant	 g;
@@ -349,14 +328,14 @@ keys_take_grants(sqlite3 *db, X509 *ca,
 	/* nothing new: no write, no fsync (the in-sync round trip) */
 	if ((r = keys_cursor(db, &cursor, 0)) != 0)
 		return r;
-	if (ks->n_grants == 0 && cursor == (int64_t)ks->cursor)
+	if (ks->n_grants == 0 && cursor == ks->cursor)
 		return 0;
 	if ((key = sodium_malloc(E2E_KEY_LEN)) == NULL)
 		return CS_ERR_ALLOC;
 	if ((r = db_begin(db)) != 0)
 		goto out;
 	for (i = 0; i < ks->n_grants; i++) {
-		if ((r = keys_grant_check(db, ca, ks, ks->grants[i], me, user,
+		if ((r = keys_grant_check(db, ca, ks, &ks->grants[i], me, user,
 		    &g, key, &why)) == CS_ERR_NOT_FOUND) {
 			log_info("keys: grant of case %s epoch %u from %s "
 			    "dropped: %s", g.case_id, g.epoch, g.from_user,
@@ -385,7 +364,7 @@ keys_take_grants(sqlite3 *db, X509 *ca,
 			goto fail;
 		st->received++;
 	}
-	cursor = (int64_t)ks->cursor;
+	cursor = ks->cursor;
 	if ((r = keys_cursor(db, &cursor, 1)) != 0)
 		goto fail;
 	r = db_commit(db);
@@ -403,7 +382,7 @@ keys_take_grants(sqlite3 *db, X509 *ca,
  * grant to ourselves).  *found = 0: we cannot help.
  */
 static int
-keys_need_key(sqlite3 *db, const Casesync__V1__KeyNeed *n,
+keys_need_key(sqlite3 *db, const struct msg_key_need *n,
     uint8_t key[E2E_KEY_LEN], int *found, struct keys_stats *st)
 {
 	int	r;
@@ -427,10 +406,10 @@ keys_need_key(sqlite3 *db, const Casesync__V1__KeyNeed *n,
 /* Make the grants the server asks for, each to a CA-certified key. */
 static int
 keys_make_grants(sqlite3 *db, X509 *ca,
-    const Casesync__V1__KeySyncResponse *ks, const struct e2e_userkeys *me,
+    const struct msg_key_sync_response *ks, const struct e2e_userkeys *me,
     const char *user, struct keys_out *o, struct keys_stats *st)
 {
-	const Casesync__V1__KeyNeed	*n;
+	const struct msg_key_need	*n;
 	struct e2e_usercert		 to;
 	struct e2e_grant		*g;
 	uint8_t				*key;
@@ -441,12 +420,12 @@ keys_make_grants(sqlite3 *db, X509 *ca,
 	if ((key = sodium_malloc(E2E_KEY_LEN)) == NULL)
 		return CS_ERR_ALLOC;
 	for (i = 0; i < ks->n_needs; i++) {
-		n = ks->needs[i];
+		n = &ks->needs[i];
 		if ((r = keys_need_key(db, n, key, &found, st)) != 0)
 			goto out;
 		if (!found)
 			continue;
-		for (j = 0; j < n->n_users && o->n < WIRE_GRANTS_MAX; j++) {
+		for (j = 0; j < n->n_users && o->n < MSG_KEY_GRANTS_MAX; j++) {
 			if (keys_cert_trusted(db, ca, keys_find(ks,
 			    n->users[j]), n->users[j], &to) != 0) {
 				log_warnx("keys: NOT granting case %s to %s: "
@@ -474,57 +453,56 @@ keys_make_grants(sqlite3 *db, X509 *ca,
 	return r;
 }
 
+/* The grants of "o" in the message's terms, pointing into "o". */
+static void
+keys_grants_msg(const struct keys_out *o, struct msg_key_grant *m)
+{
+	size_t	i;
+
+	for (i = 0; i < o->n; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].case_id = o->g[i].case_id;
+		m[i].epoch = o->g[i].epoch;
+		m[i].to_user = o->g[i].to_user;
+		m[i].from_user = o->g[i].from_user;
+		m[i].sealed_key = (struct msg_bytes){ o->g[i].sealed,
+		    E2E_SEALED_KEY_LEN };
+		m[i].signature = (struct msg_bytes){ o->g[i].sig, E2E_SIG_LEN };
+	}
+}
+
 /* Send the grants; confirm or drop the keys of our own new epochs. */
 static int
 keys_send_grants(struct conn *c, sqlite3 *db, const char *user,
     const struct keys_out *o, struct keys_stats *st)
 {
-	Casesync__V1__KeyGrants		 req;
-	Casesync__V1__KeyGrant		*m = NULL, **mp = NULL;
-	const Casesync__V1__KeyGrantsAck *ack;
-	wire_env			 env, *rep = NULL;
+	struct msg_key_grants		 req;
+	struct msg_key_grants_ack	 ack;
+	struct msg_out			 out;
+	struct msg			*rep = NULL;
 	uint8_t				*refused = NULL;
 	size_t				 i;
 	int				 r = CS_ERR_ALLOC;
 
 	if (o->n == 0)
 		return 0;
-	if ((m = calloc(o->n, sizeof(*m))) == NULL ||
-	    (mp = calloc(o->n, sizeof(*mp))) == NULL ||
+	req.n_grants = o->n;
+	if ((req.grants = calloc(o->n, sizeof(*req.grants))) == NULL ||
 	    (refused = calloc(o->n, 1)) == NULL)
 		goto out;
-	for (i = 0; i < o->n; i++) {
-		casesync__v1__key_grant__init(&m[i]);
-		m[i].case_id = o->g[i].case_id;
-		m[i].epoch = o->g[i].epoch;
-		m[i].to_user = o->g[i].to_user;
-		m[i].from_user = o->g[i].from_user;
-		m[i].sealed_key.data = o->g[i].sealed;
-		m[i].sealed_key.len = E2E_SEALED_KEY_LEN;
-		m[i].signature.data = o->g[i].sig;
-		m[i].signature.len = E2E_SIG_LEN;
-		mp[i] = &m[i];
-	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__key_grants__init(&req);
-	req.grants = mp;
-	req.n_grants = o->n;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_GRANTS;
-	env.key_grants = &req;
+	keys_grants_msg(o, req.grants);
+	out = msg_out_key_grants(&req);
 	st->round_trips++;
-	if ((r = conn_call(c, &env, &rep)) != 0)
+	if ((r = rpc_call_expect(c, &out, MSG_KEY_GRANTS_ACK, &rep)) != 0 ||
+	    (r = msg_get_key_grants_ack(rep, &ack)) != 0)
 		goto out;
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_GRANTS_ACK) {
-		r = CS_ERR_PROTOCOL;
-		goto out;
-	}
-	ack = rep->key_grants_ack;
-	for (i = 0; i < ack->n_refused; i++) {
-		if (ack->refused[i] >= o->n) {
+	/* wire_keys.c bounds each index; this request may have fewer */
+	for (i = 0; i < ack.n_refused; i++) {
+		if (ack.refused[i] >= o->n) {
 			r = CS_ERR_PROTOCOL;
 			goto out;
 		}
-		refused[ack->refused[i]] = 1;
+		refused[ack.refused[i]] = 1;
 	}
 	if ((r = db_begin(db)) != 0)
 		goto out;
@@ -542,9 +520,8 @@ keys_send_grants(struct conn *c, sqlite3 *db, const char *user,
 	}
 	r = db_commit(db);
  out:
-	wire_free(rep);
-	free(m);
-	free(mp);
+	msg_free(rep);
+	free(req.grants);
 	free(refused);
 	return r;
 }
@@ -558,7 +535,8 @@ struct keys_round {
 	struct e2e_userkeys	*me;
 	char			 user[256];
 	struct keys_out		 o;
-	wire_env		*rep;		/* the KeySyncResponse in hand */
+	struct msg		*rep;		/* the KeySyncResponse in hand */
+	struct msg_key_sync_response ks;	/* read from "rep" */
 	uint32_t		 id;		/* of the request on its way */
 };
 
@@ -567,9 +545,10 @@ keys_round_free(struct keys_round *k)
 {
 	if (k == NULL)
 		return;
-	wire_free(k->rep);
+	msg_key_sync_response_clear(&k->ks);
+	msg_free(k->rep);
 	if (k->o.g != NULL) {
-		sodium_memzero(k->o.g, WIRE_GRANTS_MAX * sizeof(*k->o.g));
+		sodium_memzero(k->o.g, MSG_KEY_GRANTS_MAX * sizeof(*k->o.g));
 		free(k->o.g);
 	}
 	e2e_userkeys_free(k->me);
@@ -580,16 +559,15 @@ keys_round_free(struct keys_round *k)
 static int
 keys_round_ask(struct keys_round *k)
 {
-	Casesync__V1__KeySyncRequest	req;
-	wire_env			env;
-	int64_t				cursor;
-	int				r;
+	struct msg_out	o;
+	int64_t		cursor;
+	int		r;
 
 	if ((r = keys_cursor(k->db, &cursor, 0)) != 0)
 		return r;
-	keys_sync_env(&env, &req, (uint64_t)cursor);
+	o = msg_out_key_sync_request(&cursor);
 	k->st->round_trips++;
-	return conn_send(k->c, &env, &k->id);
+	return conn_rpc_send(k->c, &o, &k->id);
 }
 
 int
@@ -626,17 +604,17 @@ keys_round_start(struct conn *c, sqlite3 *db, X509 *ca,
 int
 keys_round_grants(struct keys_round *k)
 {
-	const Casesync__V1__KeySyncResponse	*ks;
+	const struct msg_key_sync_response	*ks = &k->ks;
 	int					 r;
 
-	wire_free(k->rep);
+	msg_key_sync_response_clear(&k->ks);
+	msg_free(k->rep);
 	k->rep = NULL;
-	if ((r = conn_wait(k->c, k->id, &k->rep)) != 0)
+	/* the getter refuses any other reply (CS_ERR_PROTOCOL) */
+	if ((r = conn_rpc_wait(k->c, k->id, &k->rep)) != 0 ||
+	    (r = msg_get_key_sync_response(k->rep, &k->ks)) != 0)
 		return r;
-	if (k->rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE)
-		return CS_ERR_PROTOCOL;
-	ks = k->rep->key_sync_response;
-	if (ks->mine == NULL) {
+	if (!ks->has_mine) {
 		log_warnx("keys: the server has no keys of this user");
 		return CS_ERR_NOT_FOUND;
 	}
@@ -648,14 +626,13 @@ keys_round_grants(struct keys_round *k)
 int
 keys_round_finish(struct keys_round *k)
 {
-	const Casesync__V1__KeySyncResponse	*ks;
+	const struct msg_key_sync_response	*ks = &k->ks;
 	int					 r, round;
 
 	for (round = 1; ; round++) {
-		ks = k->rep->key_sync_response;
 		/* room for the grants, once there is something to grant */
 		if (ks->n_needs > 0 && k->o.g == NULL &&
-		    (k->o.g = calloc(WIRE_GRANTS_MAX, sizeof(*k->o.g))) ==
+		    (k->o.g = calloc(MSG_KEY_GRANTS_MAX, sizeof(*k->o.g))) ==
 		    NULL)
 			return CS_ERR_ALLOC;
 		k->o.n = 0;

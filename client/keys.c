@@ -16,8 +16,6 @@
 #include "keys_int.h"
 #include "log.h"
 #include "util.h"
-#include "wire.h"
-#include "wire_keys.h"
 
 /* ---- SQL helpers ----------------------------------------------------- */
 

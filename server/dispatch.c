@@ -30,13 +30,6 @@ h_sync(struct request *rq, const struct msg *m)
 }
 
 static int
-h_keys(struct request *rq, const struct msg *m)
-{
-	return keys_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
 h_renew(struct request *rq, const struct msg *m)
 {
 	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
@@ -89,10 +82,10 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_TEAM_ASSIGN, DEVICE, transfer_team_assign, NULL, 1),
 	ROUTE(MSG_GLASS_REQUEST, DEVICE, transfer_glass, NULL, 1),
 	ROUTE(MSG_GLASS_LIST_REQUEST, DEVICE, glass_list, NULL, 0),
-	ROUTE(MSG_KEY_PUBLISH, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_GRANTS, DEVICE, h_keys, NULL, 0),
-	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, h_keys, NULL, 0),
+	ROUTE(MSG_KEY_PUBLISH, DEVICE, keys_publish, NULL, 0),
+	ROUTE(MSG_KEY_SYNC_REQUEST, DEVICE, keys_sync_request, NULL, 0),
+	ROUTE(MSG_KEY_GRANTS, DEVICE, keys_grants, NULL, 0),
+	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, keys_backup_update, NULL, 0),
 };
 
 const struct request_route *

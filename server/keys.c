@@ -25,80 +25,93 @@
 #include "store_keys.h"
 #include "util.h"
 #include "msg.h"
-#include "wire.h"
-#include "wire_keys.h"
+#include "msg_keys.h"
+#include "request.h"
+#include "wire.h"		/* wire_refuse */
 
 #define KEYS_USERS_MAX	(KEYS_GRANTS_MAX + KEYS_NEEDS_MAX + 2)
 
+/* Names this reply owns, for a CaseHolders or a KeyNeed. */
+struct keys_names {
+	char	 *case_id;	/* a KeyNeed's; NULL for holders */
+	char	**v;
+	size_t	  n;
+};
+
 /* One KeySyncResponse under construction; every pointer is owned. */
 struct keys_reply {
-	Casesync__V1__KeySyncResponse	 resp;
-	Casesync__V1__UserKey		 mine, recovery;
+	struct msg_key_sync_response	 resp;
 	struct e2e_usercert		 mine_c, rec_c;
 	uint8_t				 backup[E2E_BACKUP_LEN];
 	/* grants */
 	struct e2e_grant		*g;
-	Casesync__V1__KeyGrant		*gm, **gp;
-	size_t				 ng;
+	struct msg_key_grant		*gm;
 	/* users named in grants and needs, with their keys */
 	struct e2e_usercert		*kc;
-	Casesync__V1__UserKey		*km, **kp;
-	size_t				 nk;
+	struct msg_user_key		*km;
 	/* holders of the grants' cases */
-	Casesync__V1__CaseHolders	*hm, **hp;
-	size_t				 nh;
+	struct msg_case_holders		*hm;
+	struct keys_names		*hn;
 	/* needs, grouped by (case, epoch, new_epoch) */
-	Casesync__V1__KeyNeed		*nm, **np;
-	size_t				 nn, nusers;
+	struct msg_key_need		*nm;
+	struct keys_names		*nn;
+	size_t				 nusers;
 	struct store			*st;
 };
 
-int
-keys_wants(const wire_env *req)
+static void
+keys_userkey(struct msg_user_key *m, const struct e2e_usercert *c)
 {
-	return wire_keys_msg(req);
+	m->user_name = c->user;
+	m->box_pk = (struct msg_bytes){ c->box_pk, E2E_PK_LEN };
+	m->sign_pk = (struct msg_bytes){ c->sign_pk, E2E_PK_LEN };
+	m->issued = c->issued;
+	m->ca_signature = (struct msg_bytes){ c->sig, c->siglen };
 }
 
 static void
-keys_userkey(Casesync__V1__UserKey *m, struct e2e_usercert *c)
+keys_names_free(struct keys_names *l)
 {
-	casesync__v1__user_key__init(m);
-	m->user_name = c->user;
-	m->box_pk.data = c->box_pk;
-	m->box_pk.len = E2E_PK_LEN;
-	m->sign_pk.data = c->sign_pk;
-	m->sign_pk.len = E2E_PK_LEN;
-	m->issued = c->issued;
-	m->ca_signature.data = c->sig;
-	m->ca_signature.len = c->siglen;
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->case_id);
+}
+
+/* Append a copy of "name" to "l". */
+static int
+keys_names_add(struct keys_names *l, const char *name)
+{
+	char	**v, *s;
+
+	if ((v = reallocarray(l->v, l->n + 1, sizeof(*v))) == NULL)
+		return CS_ERR_ALLOC;
+	l->v = v;
+	if ((s = strdup(name)) == NULL)
+		return CS_ERR_ALLOC;
+	l->v[l->n++] = s;
+	return 0;
 }
 
 static void
 keys_reply_free(struct keys_reply *k)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; k->hm != NULL && i < k->nh; i++) {
-		for (j = 0; j < k->hm[i].n_users; j++)
-			free(k->hm[i].users[j]);
-		free(k->hm[i].users);
-	}
-	for (i = 0; k->nm != NULL && i < k->nn; i++) {
-		for (j = 0; j < k->nm[i].n_users; j++)
-			free(k->nm[i].users[j]);
-		free(k->nm[i].users);
-		free(k->nm[i].case_id);
-	}
+	for (i = 0; k->hn != NULL && i < k->resp.n_holders; i++)
+		keys_names_free(&k->hn[i]);
+	for (i = 0; k->nn != NULL && i < k->resp.n_needs; i++)
+		keys_names_free(&k->nn[i]);
 	free(k->g);
 	free(k->gm);
-	free(k->gp);
 	free(k->kc);
 	free(k->km);
-	free(k->kp);
 	free(k->hm);
-	free(k->hp);
+	free(k->hn);
 	free(k->nm);
-	free(k->np);
+	free(k->nn);
 }
 
 /*
@@ -112,10 +125,11 @@ keys_reply_grants(struct keys_reply *k)
 		return 0;
 	if ((k->g = calloc(KEYS_GRANTS_MAX, sizeof(*k->g))) == NULL ||
 	    (k->gm = calloc(KEYS_GRANTS_MAX, sizeof(*k->gm))) == NULL ||
-	    (k->gp = calloc(KEYS_GRANTS_MAX, sizeof(*k->gp))) == NULL ||
 	    (k->hm = calloc(KEYS_GRANTS_MAX, sizeof(*k->hm))) == NULL ||
-	    (k->hp = calloc(KEYS_GRANTS_MAX, sizeof(*k->hp))) == NULL)
+	    (k->hn = calloc(KEYS_GRANTS_MAX, sizeof(*k->hn))) == NULL)
 		return CS_ERR_ALLOC;
+	k->resp.grants = k->gm;
+	k->resp.holders = k->hm;
 	return 0;
 }
 
@@ -125,9 +139,9 @@ keys_reply_users(struct keys_reply *k)
 	if (k->kc != NULL)
 		return 0;
 	if ((k->kc = calloc(KEYS_USERS_MAX, sizeof(*k->kc))) == NULL ||
-	    (k->km = calloc(KEYS_USERS_MAX, sizeof(*k->km))) == NULL ||
-	    (k->kp = calloc(KEYS_USERS_MAX, sizeof(*k->kp))) == NULL)
+	    (k->km = calloc(KEYS_USERS_MAX, sizeof(*k->km))) == NULL)
 		return CS_ERR_ALLOC;
+	k->resp.keys = k->km;
 	return 0;
 }
 
@@ -137,8 +151,9 @@ keys_reply_needs(struct keys_reply *k)
 	if (k->nm != NULL)
 		return 0;
 	if ((k->nm = calloc(KEYS_NEEDS_MAX, sizeof(*k->nm))) == NULL ||
-	    (k->np = calloc(KEYS_NEEDS_MAX, sizeof(*k->np))) == NULL)
+	    (k->nn = calloc(KEYS_NEEDS_MAX, sizeof(*k->nn))) == NULL)
 		return CS_ERR_ALLOC;
+	k->resp.needs = k->nm;
 	return 0;
 }
 
@@ -147,94 +162,122 @@ static int
 keys_add_user(struct keys_reply *k, int64_t user_id, const char *name,
     const char **namep)
 {
-	size_t	i;
+	size_t	i, nk = k->resp.n_keys;
 	int	r;
 
 	if ((r = keys_reply_users(k)) != 0)
 		return r;
-	for (i = 0; name != NULL && i < k->nk; i++)
+	for (i = 0; name != NULL && i < nk; i++)
 		if (strcmp(k->kc[i].user, name) == 0)
 			goto found;
-	if (k->nk == KEYS_USERS_MAX)
+	if (nk == KEYS_USERS_MAX)
 		return CS_ERR_TOO_LARGE;
 	if (name != NULL) {
 		if ((r = store_key_get_name(k->st, name, &user_id,
-		    &k->kc[k->nk])) != 0)
+		    &k->kc[nk])) != 0)
 			return r;
 	} else {
-		if ((r = store_key_get(k->st, user_id, &k->kc[k->nk],
+		if ((r = store_key_get(k->st, user_id, &k->kc[nk],
 		    NULL)) != 0)
 			return r;
-		for (i = 0; i < k->nk; i++)
-			if (strcmp(k->kc[i].user, k->kc[k->nk].user) == 0)
+		for (i = 0; i < nk; i++)
+			if (strcmp(k->kc[i].user, k->kc[nk].user) == 0)
 				goto found;
 	}
-	i = k->nk++;
+	i = k->resp.n_keys++;
 	keys_userkey(&k->km[i], &k->kc[i]);
-	k->kp[i] = &k->km[i];
  found:
 	if (namep != NULL)
 		*namep = k->kc[i].user;
 	return 0;
 }
 
+/* One more holder of the case of the last CaseHolders. */
 static int
 keys_holder_cb(const char *name, void *arg)
 {
-	Casesync__V1__CaseHolders	*h = arg;
-	char				**u, *s;
+	struct keys_reply	*k = arg;
+	struct msg_case_holders	*h = &k->hm[k->resp.n_holders - 1];
+	struct keys_names	*l = &k->hn[k->resp.n_holders - 1];
+	int			 r;
 
-	if (h->n_users >= WIRE_KEY_USERS_MAX)
+	if (l->n >= MSG_KEY_USERS_MAX)
 		return CS_ERR_TOO_LARGE;
-	if ((u = reallocarray(h->users, h->n_users + 1, sizeof(*u))) == NULL)
-		return CS_ERR_ALLOC;
-	h->users = u;
-	if ((s = strdup(name)) == NULL)
-		return CS_ERR_ALLOC;
-	h->users[h->n_users++] = s;
+	if ((r = keys_names_add(l, name)) != 0)
+		return r;
+	h->users = (const char *const *)l->v;
+	h->n_users = l->n;
 	return 0;
+}
+
+static void
+keys_grant_out(const struct e2e_grant *g, int64_t seq,
+    struct msg_key_grant *m)
+{
+	m->case_id = g->case_id;
+	m->epoch = g->epoch;
+	m->to_user = g->to_user;
+	m->from_user = g->from_user;
+	m->sealed_key = (struct msg_bytes){ g->sealed, E2E_SEALED_KEY_LEN };
+	m->signature = (struct msg_bytes){ g->sig, E2E_SIG_LEN };
+	m->seq = seq;
 }
 
 static int
 keys_grant_cb(const struct e2e_grant *g, int64_t id, void *arg)
 {
-	struct keys_reply		*k = arg;
-	Casesync__V1__KeyGrant		*m;
-	size_t				 i;
-	int				 r;
+	struct keys_reply	*k = arg;
+	size_t			 i;
+	int			 r;
 
 	if ((r = keys_reply_grants(k)) != 0)
 		return r;
-	if (k->ng == KEYS_GRANTS_MAX)
+	if (k->resp.n_grants == KEYS_GRANTS_MAX)
 		return CS_ERR_TOO_LARGE;
-	k->g[k->ng] = *g;
-	g = &k->g[k->ng];
-	m = &k->gm[k->ng];
-	casesync__v1__key_grant__init(m);
-	m->case_id = (char *)(uintptr_t)g->case_id;
-	m->epoch = g->epoch;
-	m->to_user = (char *)(uintptr_t)g->to_user;
-	m->from_user = (char *)(uintptr_t)g->from_user;
-	m->sealed_key.data = (uint8_t *)(uintptr_t)g->sealed;
-	m->sealed_key.len = E2E_SEALED_KEY_LEN;
-	m->signature.data = (uint8_t *)(uintptr_t)g->sig;
-	m->signature.len = E2E_SIG_LEN;
-	m->seq = (uint64_t)id;
-	k->gp[k->ng++] = m;
-	k->resp.cursor = (uint64_t)id;
+	i = k->resp.n_grants++;
+	k->g[i] = *g;
+	keys_grant_out(&k->g[i], id, &k->gm[i]);
+	k->resp.cursor = id;
 	/* the signer's key: a signer without one is left to the client */
 	r = keys_add_user(k, 0, g->from_user, NULL);
 	if (r != 0 && r != CS_ERR_NOT_FOUND)
 		return r;
-	for (i = 0; i < k->nh; i++)
+	for (i = 0; i < k->resp.n_holders; i++)
 		if (strcmp(k->hm[i].case_id, g->case_id) == 0)
 			return 0;
-	casesync__v1__case_holders__init(&k->hm[k->nh]);
-	k->hm[k->nh].case_id = (char *)(uintptr_t)g->case_id;
-	k->hp[k->nh] = &k->hm[k->nh];
-	k->nh++;
-	return store_case_holders(k->st, g->case_id, keys_holder_cb,
-	    &k->hm[k->nh - 1]);
+	k->hm[k->resp.n_holders++].case_id = k->g[k->resp.n_grants - 1].case_id;
+	return store_case_holders(k->st, g->case_id, keys_holder_cb, k);
+}
+
+/* The KeyNeed of (case, epoch, kind) to add a user to: the last, or new. */
+static int
+keys_need_at(struct keys_reply *k, const char *case_id, uint32_t epoch,
+    int new_epoch, size_t *at)
+{
+	struct msg_key_need	*n;
+	size_t			 i;
+
+	if (k->resp.n_needs > 0) {
+		n = &k->nm[k->resp.n_needs - 1];
+		if (strcmp(n->case_id, case_id) == 0 && n->epoch == epoch &&
+		    n->new_epoch == (new_epoch != 0) &&
+		    n->reopen == (new_epoch == 2)) {
+			*at = k->resp.n_needs - 1;
+			return 0;
+		}
+	}
+	i = k->resp.n_needs;
+	if ((k->nn[i].case_id = strdup(case_id)) == NULL)
+		return CS_ERR_ALLOC;
+	k->resp.n_needs++;
+	n = &k->nm[i];
+	n->case_id = k->nn[i].case_id;
+	n->epoch = epoch;
+	n->new_epoch = new_epoch != 0;
+	/* an epoch a restore lost (store_key_needs) */
+	n->reopen = new_epoch == 2;
+	*at = i;
+	return 0;
 }
 
 static int
@@ -242,97 +285,76 @@ keys_need_cb(const char *case_id, uint32_t epoch, int new_epoch,
     int64_t to_user, void *arg)
 {
 	struct keys_reply	*k = arg;
-	Casesync__V1__KeyNeed	*n = NULL;
 	const char		*name;
-	char			**u, *s;
+	size_t			 i;
 	int			 r;
 
 	if (k->nusers == KEYS_NEEDS_MAX)
 		return 0;
-	if ((r = keys_reply_needs(k)) != 0)
+	if ((r = keys_reply_needs(k)) != 0 ||
+	    (r = keys_need_at(k, case_id, epoch, new_epoch, &i)) != 0 ||
+	    (r = keys_add_user(k, to_user, NULL, &name)) != 0 ||
+	    (r = keys_names_add(&k->nn[i], name)) != 0)
 		return r;
-	if (k->nn > 0) {
-		n = &k->nm[k->nn - 1];
-		if (strcmp(n->case_id, case_id) != 0 || n->epoch != epoch ||
-		    n->new_epoch != (new_epoch != 0) ||
-		    n->reopen != (new_epoch == 2))
-			n = NULL;
-	}
-	if (n == NULL) {
-		n = &k->nm[k->nn];
-		casesync__v1__key_need__init(n);
-		if ((n->case_id = strdup(case_id)) == NULL)
-			return CS_ERR_ALLOC;
-		n->epoch = epoch;
-		n->new_epoch = new_epoch != 0;
-		/* an epoch a restore lost (store_key_needs) */
-		n->reopen = new_epoch == 2;
-		k->np[k->nn++] = n;
-	}
-	if ((r = keys_add_user(k, to_user, NULL, &name)) != 0)
-		return r;
-	if ((u = reallocarray(n->users, n->n_users + 1, sizeof(*u))) == NULL)
-		return CS_ERR_ALLOC;
-	n->users = u;
-	if ((s = strdup(name)) == NULL)
-		return CS_ERR_ALLOC;
-	n->users[n->n_users++] = s;
+	k->nm[i].users = (const char *const *)k->nn[i].v;
+	k->nm[i].n_users = k->nn[i].n;
 	k->nusers++;
 	return 0;
 }
 
+/* This user's keys and backup, and the recovery key, if there are. */
 static int
-keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
-    uint64_t since, size_t max_frame, struct buf *out)
+keys_sync_own(struct keys_reply *k, int64_t user_id)
 {
+	int	r;
+
+	if ((r = store_key_get(k->st, user_id, &k->mine_c, k->backup)) ==
+	    0) {
+		keys_userkey(&k->resp.mine, &k->mine_c);
+		k->resp.has_mine = 1;
+		k->resp.key_backup = (struct msg_bytes){ k->backup,
+		    E2E_BACKUP_LEN };
+	} else if (r != CS_ERR_NOT_FOUND)
+		return r;
+	if ((r = store_key_get(k->st, STORE_RECOVERY_ID, &k->rec_c, NULL)) ==
+	    0) {
+		keys_userkey(&k->resp.recovery, &k->rec_c);
+		k->resp.has_recovery = 1;
+	} else if (r != CS_ERR_NOT_FOUND)
+		return r;
+	return 0;
+}
+
+/* The KeySyncResponse to this user of grants after "since". */
+static int
+keys_sync(struct request *rq, int64_t since)
+{
+	struct worker		*w = rq->w;
+	int64_t			 user_id = rq->dev->user.id;
 	struct keys_reply	 k;
-	wire_env		 env;
-	int			 more, r;
+	struct msg_out		 o;
+	int			 more = 0, r;
 
 	/* grants forgotten since (a membership ended): in the audit log */
 	keys_audit_dropped(w);
 	memset(&k, 0, sizeof(k));
 	k.st = w->st;
-	casesync__v1__key_sync_response__init(&k.resp);
-	if ((r = store_key_get(w->st, dev->user.id, &k.mine_c, k.backup)) ==
-	    0) {
-		keys_userkey(&k.mine, &k.mine_c);
-		k.resp.mine = &k.mine;
-		k.resp.key_backup.data = k.backup;
-		k.resp.key_backup.len = E2E_BACKUP_LEN;
-	} else if (r != CS_ERR_NOT_FOUND)
-		goto out;
-	if ((r = store_key_get(w->st, STORE_RECOVERY_ID, &k.rec_c, NULL)) ==
-	    0) {
-		keys_userkey(&k.recovery, &k.rec_c);
-		k.resp.recovery = &k.recovery;
-	} else if (r != CS_ERR_NOT_FOUND)
-		goto out;
 	k.resp.cursor = since;
-	if (k.resp.mine != NULL && ((r = store_grants_to(w->st, dev->user.id,
-	    (int64_t)since, KEYS_GRANTS_MAX, keys_grant_cb, &k, &more)) != 0 ||
-	    (r = store_key_needs(w->st, dev->user.id, KEYS_NEEDS_MAX,
+	if ((r = keys_sync_own(&k, user_id)) != 0)
+		goto out;
+	if (k.resp.has_mine && ((r = store_grants_to(w->st, user_id,
+	    since, KEYS_GRANTS_MAX, keys_grant_cb, &k, &more)) != 0 ||
+	    (r = store_key_needs(w->st, user_id, KEYS_NEEDS_MAX,
 	    keys_need_cb, &k)) != 0))
 		goto out;
-	k.resp.more = k.resp.mine != NULL && more;
-	k.resp.grants = k.gp;
-	k.resp.n_grants = k.ng;
-	k.resp.keys = k.kp;
-	k.resp.n_keys = k.nk;
-	k.resp.holders = k.hp;
-	k.resp.n_holders = k.nh;
-	k.resp.needs = k.np;
-	k.resp.n_needs = k.nn;
-	casesync__v1__envelope__init(&env);
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE;
-	env.key_sync_response = &k.resp;
-	r = wire_encode(&env, max_frame, out);
+	k.resp.more = k.resp.has_mine && more;
+	o = msg_out_key_sync_response(&k.resp);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	if (r != 0 && r != CS_ERR_ALLOC && r != CS_ERR_TOO_LARGE) {
-		log_warnx("keys: sync for device %lld: %s", (long long)dev->id,
-		    cs_err(r));
-		r = wire_refuse(out, id, r,
+		log_warnx("keys: sync for device %lld: %s",
+		    (long long)rq->dev->id, cs_err(r));
+		r = wire_refuse(rq->out, rq->id, r,
 		    WERR_UNSPECIFIED, "key sync",
 		    NULL);
 	}
@@ -340,10 +362,20 @@ keys_sync(struct worker *w, const struct store_device *dev, uint32_t id,
 	return r;
 }
 
+int
+keys_sync_request(struct request *rq, const struct msg *m)
+{
+	int64_t	since;
+
+	if (msg_get_key_sync_request(m, &since) != 0)
+		return wire_refuse(rq->out, rq->id, CS_ERR_PROTOCOL,
+		    WERR_BAD_REQUEST, "keys", "not a request");
+	return keys_sync(rq, since);
+}
+
 /* "Key published" in the audit log, with the keys' SHA-256. */
 static void
-keys_audit_publish(struct worker *w, const struct store_device *dev,
-    const struct e2e_usercert *c, int ok)
+keys_audit_publish(struct request *rq, const struct e2e_usercert *c, int ok)
 {
 	struct audit_entry	e;
 	uint8_t			h[32];
@@ -356,46 +388,50 @@ keys_audit_publish(struct worker *w, const struct store_device *dev,
 	crypto_hash_sha256_final(&s, h);
 	hex_encode(hex, h, 16);
 	audit_entry_init(&e, "user_key_publish", AUDIT_CREATE, ok);
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, rq->dev, rq->peer);
 	audit_set(e.object_type, "user_key");
-	audit_set(e.object_id, dev->user.name);
+	audit_set(e.object_id, rq->dev->user.name);
 	audit_set(e.basis, "own keys");
 	(void)str_fmt(e.detail, sizeof(e.detail), "keys_sha256=%s", hex);
-	audit_add(w, &e, 1, 1);
+	audit_add(rq->w, &e, 1, 1);
 }
 
-static int
-keys_publish(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+keys_publish(struct request *rq, const struct msg *m)
 {
-	const Casesync__V1__KeyPublish	*p = req->key_publish;
+	const struct store_device	*dev = rq->dev;
+	struct msg_key_publish		 p;
 	struct e2e_usercert		 c;
+	struct buf			*out = rq->out;
+	uint32_t			 id = rq->id;
 	int				 r;
 
 	memset(&c, 0, sizeof(c));
-	if (str_fmt(c.user, sizeof(c.user), "%s", dev->user.name) != 0)
-		return wire_refuse(out, req->id, CS_ERR_INTERNAL,
+	if (msg_get_key_publish(m, &p) != 0 ||
+	    str_fmt(c.user, sizeof(c.user), "%s", dev->user.name) != 0)
+		return wire_refuse(out, id, CS_ERR_INTERNAL,
 		    WERR_UNSPECIFIED, "key publish",
 		    NULL);
-	memcpy(c.box_pk, p->box_pk.data, E2E_PK_LEN);
-	memcpy(c.sign_pk, p->sign_pk.data, E2E_PK_LEN);
+	/* wire_keys.c checked every length */
+	memcpy(c.box_pk, p.box_pk.p, E2E_PK_LEN);
+	memcpy(c.sign_pk, p.sign_pk.p, E2E_PK_LEN);
 	c.issued = time_now();
-	r = signer_usercert_sign(w->srv->signer, &c);
+	r = signer_usercert_sign(rq->w->srv->signer, &c);
 	if (r == 0)
-		r = store_key_publish(w->st, dev->user.id, &c,
-		    p->key_backup.data);
+		r = store_key_publish(rq->w->st, dev->user.id, &c,
+		    p.key_backup.p);
 	if (r == CS_ERR_EXISTS)
-		return wire_refuse(out, req->id, r,
+		return wire_refuse(out, id, r,
 		    WERR_STATE, "key publish",
 		    "this user's keys are published already");
-	keys_audit_publish(w, dev, &c, r == 0);
+	keys_audit_publish(rq, &c, r == 0);
 	if (r != 0)
-		return wire_refuse(out, req->id, r,
+		return wire_refuse(out, id, r,
 		    WERR_UNSPECIFIED, "key publish",
 		    NULL);
 	log_info("keys: user %lld published keys (device %lld)",
 	    (long long)dev->user.id, (long long)dev->id);
-	return keys_sync(w, dev, req->id, INT64_MAX, max_frame, out);
+	return keys_sync(rq, INT64_MAX);
 }
 
 /*
@@ -405,31 +441,35 @@ keys_publish(struct worker *w, const struct store_device *dev,
  * keys, so a device of the user that has none (or anyone else) cannot
  * replace the backup with one that does not open.
  */
-static int
-keys_backup_update(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+keys_backup_update(struct request *rq, const struct msg *m)
 {
-	const Casesync__V1__KeyBackupUpdate	*u = req->key_backup_update;
-	struct audit_entry			 e;
-	struct e2e_usercert			 c;
-	const char				*why = NULL;
-	int					 r, code;
+	const struct store_device	*dev = rq->dev;
+	struct worker			*w = rq->w;
+	struct msg_key_backup_update	 u;
+	struct audit_entry		 e;
+	struct e2e_usercert		 c;
+	const char			*why = NULL;
+	int				 r, code;
 
 	/* wire_keys.c checked both lengths */
 	code = WERR_UNSPECIFIED;
+	if ((r = msg_get_key_backup_update(m, &u)) != 0)
+		return wire_refuse(rq->out, rq->id, CS_ERR_INTERNAL,
+		    WERR_UNSPECIFIED, "key backup", NULL);
 	if ((r = store_key_get(w->st, dev->user.id, &c, NULL)) ==
 	    CS_ERR_NOT_FOUND) {
 		code = WERR_STATE;
 		why = "this user has no keys to back up";
 	} else if (r == 0 && (r = e2e_backup_verify(c.sign_pk,
-	    u->key_backup.data, u->signature.data)) != 0) {
+	    u.key_backup.p, u.signature.p)) != 0) {
 		code = WERR_FORBIDDEN;
 		why = "not signed by this user's key";
 	} else if (r == 0)
 		r = store_key_backup_set(w->st, dev->user.id,
-		    u->key_backup.data);
+		    u.key_backup.p);
 	audit_entry_init(&e, "user_key_backup", AUDIT_UPDATE, r == 0);
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, dev, rq->peer);
 	audit_set(e.object_type, "user_key");
 	audit_set(e.object_id, dev->user.name);
 	audit_set(e.basis, "own keys");
@@ -437,62 +477,53 @@ keys_backup_update(struct worker *w, const struct store_device *dev,
 		(void)str_fmt(e.detail, sizeof(e.detail), "%s", why);
 	audit_add(w, &e, 1, 1);
 	if (r != 0)
-		return wire_refuse(out, req->id, r, code, "key backup", why);
+		return wire_refuse(rq->out, rq->id, r, code, "key backup", why);
 	log_info("keys: user %lld replaced the key backup (device %lld)",
 	    (long long)dev->user.id, (long long)dev->id);
-	return keys_sync(w, dev, req->id, INT64_MAX, max_frame, out);
+	return keys_sync(rq, INT64_MAX);
 }
 
+/* The grants of a KeyGrants request as the store takes them. */
 static int
-keys_grants(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+keys_grants_in(const struct msg_key_grants *kg, struct e2e_grant *g)
 {
-	const Casesync__V1__KeyGrants	*kg = req->key_grants;
-	struct e2e_grant		*g = NULL;
-	struct audit_entry		*e = NULL;
-	Casesync__V1__KeyGrantsAck	 ack;
-	wire_env			 env;
-	uint32_t			*refused = NULL;
-	int				*res = NULL;
-	size_t				 i, ne = 0;
-	int				 r = CS_ERR_ALLOC;
+	const struct msg_key_grant	*m;
+	size_t				 i;
 
-	if ((g = calloc(kg->n_grants, sizeof(*g))) == NULL ||
-	    (res = calloc(kg->n_grants, sizeof(*res))) == NULL ||
-	    (refused = calloc(kg->n_grants, sizeof(*refused))) == NULL ||
-	    (e = calloc(kg->n_grants, sizeof(*e))) == NULL)
-		goto out;
 	for (i = 0; i < kg->n_grants; i++) {
+		m = &kg->grants[i];
 		/* wire_keys.c checked every length */
 		if (str_fmt(g[i].case_id, sizeof(g[i].case_id), "%s",
-		    kg->grants[i]->case_id) != 0 ||
+		    m->case_id) != 0 ||
 		    str_fmt(g[i].to_user, sizeof(g[i].to_user), "%s",
-		    kg->grants[i]->to_user) != 0 ||
+		    m->to_user) != 0 ||
 		    str_fmt(g[i].from_user, sizeof(g[i].from_user), "%s",
-		    kg->grants[i]->from_user) != 0) {
-			r = CS_ERR_INTERNAL;
-			goto out;
-		}
-		g[i].epoch = kg->grants[i]->epoch;
-		memcpy(g[i].sealed, kg->grants[i]->sealed_key.data,
-		    E2E_SEALED_KEY_LEN);
-		memcpy(g[i].sig, kg->grants[i]->signature.data, E2E_SIG_LEN);
+		    m->from_user) != 0)
+			return CS_ERR_INTERNAL;
+		g[i].epoch = m->epoch;
+		memcpy(g[i].sealed, m->sealed_key.p, E2E_SEALED_KEY_LEN);
+		memcpy(g[i].sig, m->signature.p, E2E_SIG_LEN);
 	}
-	if ((r = store_grants_put(w->st, &dev->user, g, kg->n_grants,
-	    time_now(), res)) != 0) {
-		r = wire_refuse(out, req->id, r,
-		    WERR_UNSPECIFIED, "key grants",
-		    NULL);
-		goto out;
-	}
-	casesync__v1__key_grants_ack__init(&ack);
-	for (i = 0; i < kg->n_grants; i++) {
+	return 0;
+}
+
+/* "key_grant" audit entries of the grants stored; the others refused. */
+static void
+keys_grants_audit(struct request *rq, const struct e2e_grant *g,
+    const int *res, size_t n, struct audit_entry *e,
+    struct msg_key_grants_ack *ack, uint32_t *refused)
+{
+	size_t	i, ne = 0;
+
+	ack->refused = refused;
+	ack->n_refused = 0;
+	for (i = 0; i < n; i++) {
 		if (res[i] != 0) {
-			refused[ack.n_refused++] = (uint32_t)i;
+			refused[ack->n_refused++] = (uint32_t)i;
 			continue;
 		}
 		audit_entry_init(&e[ne], "key_grant", AUDIT_CREATE, 1);
-		audit_entry_device(&e[ne], dev, w->peer);
+		audit_entry_device(&e[ne], rq->dev, rq->peer);
 		audit_set(e[ne].client_ref, g[i].case_id);
 		audit_set(e[ne].object_type, "case_key");
 		audit_set(e[ne].object_id, g[i].case_id);
@@ -502,38 +533,47 @@ keys_grants(struct worker *w, const struct store_device *dev,
 		    g[i].epoch);
 		ne++;
 	}
-	audit_add(w, e, ne, 0);
-	ack.refused = refused;
-	casesync__v1__envelope__init(&env);
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_GRANTS_ACK;
-	env.key_grants_ack = &ack;
-	r = wire_encode(&env, max_frame, out);
+	audit_add(rq->w, e, ne, 0);
+}
+
+int
+keys_grants(struct request *rq, const struct msg *m)
+{
+	struct msg_key_grants		 kg;
+	struct msg_key_grants_ack	 ack;
+	struct msg_out			 o;
+	struct e2e_grant		*g = NULL;
+	struct audit_entry		*e = NULL;
+	uint32_t			*refused = NULL;
+	int				*res = NULL;
+	size_t				 n;
+	int				 r;
+
+	if ((r = msg_get_key_grants(m, &kg)) != 0)
+		return r;
+	n = kg.n_grants;
+	r = CS_ERR_ALLOC;
+	if ((g = calloc(n, sizeof(*g))) == NULL ||
+	    (res = calloc(n, sizeof(*res))) == NULL ||
+	    (refused = calloc(n, sizeof(*refused))) == NULL ||
+	    (e = calloc(n, sizeof(*e))) == NULL ||
+	    (r = keys_grants_in(&kg, g)) != 0)
+		goto out;
+	if ((r = store_grants_put(rq->w->st, &rq->dev->user, g, n, time_now(),
+	    res)) != 0) {
+		r = wire_refuse(rq->out, rq->id, r,
+		    WERR_UNSPECIFIED, "key grants",
+		    NULL);
+		goto out;
+	}
+	keys_grants_audit(rq, g, res, n, e, &ack, refused);
+	o = msg_out_key_grants_ack(&ack);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
+	msg_key_grants_clear(&kg);
 	free(g);
 	free(res);
 	free(refused);
 	free(e);
 	return r;
-}
-
-int
-keys_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
-{
-	switch (req->msg_case) {
-	case CASESYNC__V1__ENVELOPE__MSG_KEY_PUBLISH:
-		return keys_publish(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE:
-		return keys_backup_update(w, dev, req, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST:
-		return keys_sync(w, dev, req->id,
-		    req->key_sync_request->since, max_frame, out);
-	case CASESYNC__V1__ENVELOPE__MSG_KEY_GRANTS:
-		return keys_grants(w, dev, req, max_frame, out);
-	default:
-		return wire_refuse(out, req->id, CS_ERR_PROTOCOL,
-		    WERR_BAD_REQUEST, "keys",
-		    "not a request");
-	}
 }

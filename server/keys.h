@@ -9,27 +9,24 @@
 #ifndef KEYS_H
 #define KEYS_H
 
-#include <stddef.h>
-
-#include "wire.h"
-
-struct buf;
-struct store_device;
+struct msg;
+struct request;
 struct worker;
 
 #define KEYS_GRANTS_MAX		500	/* per KeySyncResponse */
 #define KEYS_NEEDS_MAX		500	/* (case, epoch, user) per reply */
 
-/* 1 if "req" is a message keys_handle() answers. */
-int	keys_wants(const wire_env *req);
-
 /*
- * Handle one key request and append the reply (or a typed Error) to
- * "out".  Returns 0, or a CS_ERR_* after which the connection must be
- * closed.
+ * The handlers of dispatch.c (request.h): each appends the reply (or a
+ * typed Error) to rq->out and returns 0, or a CS_ERR_* after which the
+ * connection must be closed.  KeyPublish, KeyBackupUpdate and
+ * KeySyncRequest are answered with a KeySyncResponse, KeyGrants with a
+ * KeyGrantsAck.
  */
-int	keys_handle(struct worker *w, const struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+int	keys_publish(struct request *rq, const struct msg *m);
+int	keys_backup_update(struct request *rq, const struct msg *m);
+int	keys_sync_request(struct request *rq, const struct msg *m);
+int	keys_grants(struct request *rq, const struct msg *m);
 
 /*
  * Append a grant_dropped audit entry for each (case, user) whose grants

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ctl_audit_int.h - what "casesyncctl audit verify" (ctl_audit.c) and
- * its checks against checkpoints kept outside the database
- * (ctl_audit_witness.c) share.
+ * ctl_audit_int.h - what "casesyncctl audit verify" (ctl_audit.c), its
+ * checks against checkpoints kept outside the database
+ * (ctl_audit_witness.c) and query and export (ctl_audit_query.c) share.
  */
 #ifndef CTL_AUDIT_INT_H
 #define CTL_AUDIT_INT_H
@@ -67,6 +67,12 @@ void	ctl_verify_witness_end(struct ctl_verify *, struct store *,
 	    const uint8_t root[MERKLE_HASH_LEN]);
 /* Print what the files added to an "ok". */
 void	ctl_verify_witness_ok(const struct ctl_verify *, const char *against);
+
+/* "audit query" and "audit export" (ctl_audit_query.c). */
+int	ctl_audit_query(struct ctl *, int argc, char **argv);
+int	ctl_audit_export(struct ctl *, int argc, char **argv);
+/* "s" with control characters escaped (str_vis) into dst. */
+const char *ctl_vis(char *dst, size_t len, const char *s);
 
 /* "audit checkpoint --export [--out FILE]". */
 int	ctl_audit_checkpoint(struct ctl *, int argc, char **argv);

@@ -57,8 +57,10 @@ static const struct {
 	{ "audit", ctl_audit,
 	    "audit verify [--against FILE]\n"
 	    "audit query [--case ID] [--user NAME] [--device ID] [--type T] "
-	    "[--since TIME] [--until TIME] [--format table|csv|json]\n"
-	    "audit export\n"
+	    "[--since TIME] [--until TIME] [--after IDX] "
+	    "[--format table|csv|json|ndjson] [--follow]\n"
+	    "audit export [--case ID] [--user NAME] [--device ID] [--type T] "
+	    "[--since TIME] [--until TIME] [--after IDX]\n"
 	    "audit checkpoint --export [--out FILE]" },
 	{ "transfer", ctl_transfer,
 	    "transfer list\n"

@@ -65,7 +65,14 @@ ok "audit verify passes with the administrator entries"
 # control characters never reach the output raw
 esc=$(printf 'a\033[2Jb\302\233c')
 tabeq=$(printf '\t=1+1')
-ctl audit query --case "$tabeq" --user "$esc" >/dev/null || fail "query"
+ctl audit query --case "$tabeq" >/dev/null || fail "query"
+ctl audit query --case "$esc" >/dev/null || fail "query"
+# an unknown user is refused, and named escaped in the refusal
+ctl audit query --user "$esc" >/dev/null 2>"$T/refused"
+expect_eq "exit status of a query for an unknown user" "$?" 2
+LC_ALL=C grep -q "$(printf '\033')" "$T/refused" && fail "ESC in the refusal"
+grep -q 'unknown --user a\\x1b\[2Jb\\xc2\\x9bc' "$T/refused" ||
+    fail "refusal: $(cat "$T/refused")"
 ctl office add '=HYPERLINK("x")' >/dev/null || fail "office with ="
 qcsv >"$T/csv" || fail "csv"
 ctl audit export >"$T/json" || fail "export"
@@ -76,8 +83,8 @@ for f in csv json table; do
 	LC_ALL=C grep -q "$(printf '\t')" "$T/$f" && fail "TAB in the $f output"
 done
 grep -q ',"\\x09=1+1",' "$T/csv" || fail "case field: $(grep audit_read "$T/csv")"
-grep -q 'user=a\\x1b\[2Jb\\xc2\\x9bc' "$T/csv" ||
-    fail "user field: $(grep audit_read "$T/csv")"
+grep -q ',"a\\x1b\[2Jb\\xc2\\x9bc",' "$T/csv" ||
+    fail "case field: $(grep audit_read "$T/csv")"
 grep -q ",\"'=HYPERLINK(\"\"x\"\")\"," "$T/csv" || fail "formula: $(cat "$T/csv")"
 ok "control characters are escaped in entries and exports; formulas are guarded"
 
