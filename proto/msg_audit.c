@@ -15,12 +15,6 @@
 _Static_assert(MSG_PROOF_MAX == WIRE_PROOF_MAX, "proof hashes");
 _Static_assert(MSG_READS_MAX == WIRE_READS_MAX, "read events");
 
-static struct msg_bytes
-bytes_get(const ProtobufCBinaryData *b)
-{
-	return (struct msg_bytes){ b->data, b->len };
-}
-
 int
 msg_get_checkpoint_request(const struct msg *m,
     struct msg_checkpoint_request *out)
@@ -92,12 +86,12 @@ restore_get(const Casesync__V1__AuditRestore *r, struct msg_audit_restore *out)
 	out->generation = r->generation;
 	out->backup_time = r->backup_time;
 	out->backup_size = r->backup_size;
-	out->backup_root = bytes_get(&r->backup_root);
+	out->backup_root = pb_bytes_get(&r->backup_root);
 	out->old_size = r->old_size;
-	out->old_root = bytes_get(&r->old_root);
+	out->old_root = pb_bytes_get(&r->old_root);
 	out->restored_at = r->restored_at;
 	out->restore_seq = r->restore_seq;
-	out->signature = bytes_get(&r->signature);
+	out->signature = pb_bytes_get(&r->signature);
 }
 
 static void
@@ -128,10 +122,10 @@ msg_get_checkpoint_response(const struct msg *m,
 	q = env->checkpoint_response;
 	c = q->checkpoint;		/* wire.c: present */
 	out->checkpoint.size = c->size;
-	out->checkpoint.root = bytes_get(&c->root);
+	out->checkpoint.root = pb_bytes_get(&c->root);
 	out->checkpoint.time = c->time;
-	out->checkpoint.signature = bytes_get(&c->signature);
-	out->checkpoint.public_key = bytes_get(&c->public_key);
+	out->checkpoint.signature = pb_bytes_get(&c->signature);
+	out->checkpoint.public_key = pb_bytes_get(&c->public_key);
 	proof_get(q->consistency, q->n_consistency, &out->consistency);
 	memset(&out->restore, 0, sizeof(out->restore));
 	out->has_restore = q->restore != NULL;
@@ -198,10 +192,10 @@ msg_get_read_log_upload(const struct msg *m, struct msg_read_log_upload *out)
 
 	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD)
 		return CS_ERR_PROTOCOL;
-	out->prev = bytes_get(&env->read_log_upload->prev);
+	out->prev = pb_bytes_get(&env->read_log_upload->prev);
 	out->events = NULL;
 	out->n_events = env->read_log_upload->n_events;
-	out->signature = bytes_get(&env->read_log_upload->signature);
+	out->signature = pb_bytes_get(&env->read_log_upload->signature);
 	return 0;
 }
 
@@ -221,7 +215,7 @@ msg_read_log_upload_item(const struct msg *m, size_t i,
 	out->at = ev->at;
 	out->action = ev->action;
 	out->case_id = ev->case_id;
-	out->hash = bytes_get(&ev->hash);
+	out->hash = pb_bytes_get(&ev->hash);
 }
 
 static int

@@ -11,12 +11,6 @@
 #include "msg_int.h"
 #include "wire.h"
 
-static struct msg_bytes
-bytes_get(const ProtobufCBinaryData *b)
-{
-	return (struct msg_bytes){ b->data, b->len };
-}
-
 int
 msg_get_enroll_request(const struct msg *m, struct msg_enroll_request *out)
 {
@@ -25,7 +19,7 @@ msg_get_enroll_request(const struct msg *m, struct msg_enroll_request *out)
 	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST)
 		return CS_ERR_PROTOCOL;
 	out->token = env->enroll_request->token;
-	out->csr_der = bytes_get(&env->enroll_request->csr_der);
+	out->csr_der = pb_bytes_get(&env->enroll_request->csr_der);
 	out->renew_device_id = env->enroll_request->renew_device_id;
 	return 0;
 }
@@ -65,8 +59,8 @@ msg_get_enroll_response(const struct msg *m, struct msg_enroll_response *out)
 		return CS_ERR_PROTOCOL;
 	e = env->enroll_response;
 	memset(out, 0, sizeof(*out));
-	out->cert_der = bytes_get(&e->cert_der);
-	out->ca_cert_der = bytes_get(&e->ca_cert_der);
+	out->cert_der = pb_bytes_get(&e->cert_der);
+	out->ca_cert_der = pb_bytes_get(&e->ca_cert_der);
 	if (e->identity != NULL) {
 		out->has_identity = 1;
 		identity_get(e->identity, &out->identity);
@@ -110,7 +104,7 @@ msg_get_cert_renew_request(const struct msg *m, struct msg_bytes *csr_der)
 
 	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST)
 		return CS_ERR_PROTOCOL;
-	*csr_der = bytes_get(&env->cert_renew_request->csr_der);
+	*csr_der = pb_bytes_get(&env->cert_renew_request->csr_der);
 	return 0;
 }
 
@@ -144,7 +138,7 @@ msg_get_cert_renew_response(const struct msg *m,
 
 	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_RESPONSE)
 		return CS_ERR_PROTOCOL;
-	out->cert_der = bytes_get(&env->cert_renew_response->cert_der);
+	out->cert_der = pb_bytes_get(&env->cert_renew_response->cert_der);
 	out->not_after = env->cert_renew_response->not_after;
 	return 0;
 }
@@ -180,7 +174,7 @@ msg_get_cert_renew_confirm(const struct msg *m, struct msg_bytes *key_hash)
 
 	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRM)
 		return CS_ERR_PROTOCOL;
-	*key_hash = bytes_get(&env->cert_renew_confirm->key_hash);
+	*key_hash = pb_bytes_get(&env->cert_renew_confirm->key_hash);
 	return 0;
 }
 

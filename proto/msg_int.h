@@ -17,6 +17,13 @@
 #define PB_BYTES(b)	((ProtobufCBinaryData){ (b).len, \
 			    (uint8_t *)(uintptr_t)(b).p })
 
+/* A bytes field of a received message, borrowed. */
+static inline struct msg_bytes
+pb_bytes_get(const ProtobufCBinaryData *b)
+{
+	return (struct msg_bytes){ b->data, b->len };
+}
+
 /* Identity (Welcome, EnrollResponse): wire.c checked the strings. */
 void	identity_get(const Casesync__V1__Identity *, struct msg_identity *);
 void	identity_put(const struct msg_identity *, Casesync__V1__Identity *);

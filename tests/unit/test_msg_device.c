@@ -23,25 +23,7 @@
 #include "msg_audit.h"
 #include "msg_device.h"
 #include "test.h"
-
-/* Encode "o" as message "id", decode it: 0 and *m, or the error. */
-static int
-through(const struct msg_out *o, uint32_t id, struct msg **m)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	*m = NULL;
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_PTR_NE(b, NULL);
-	ASSERT_INT_EQ(msg_encode(id, o, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	r = msg_decode(p, len, m);
-	buf_free(b);
-	return r;
-}
+#include "test_msg.h"
 
 static void
 bytes_eq(struct msg_bytes a, const uint8_t *p, size_t len)
@@ -64,7 +46,7 @@ test_enroll_request(void)
 	q.csr_der = (struct msg_bytes){ csr, sizeof(csr) };
 	q.renew_device_id = "";
 	o = msg_out_enroll_request(&q);
-	ASSERT_INT_EQ(through(&o, 7, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 7, &m), 0);
 	ASSERT_INT_EQ(msg_type(m), MSG_ENROLL_REQUEST);
 	ASSERT_INT_EQ(msg_id(m), 7);
 	ASSERT_INT_EQ(msg_get_enroll_request(m, &got), 0);
@@ -76,13 +58,13 @@ test_enroll_request(void)
 	msg_free(m);
 
 	q.renew_device_id = "4711";
-	ASSERT_INT_EQ(through(&o, 8, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 8, &m), 0);
 	ASSERT_INT_EQ(msg_get_enroll_request(m, &got), 0);
 	ASSERT_STR_EQ(got.renew_device_id, "4711");
 	msg_free(m);
 	/* not a device id: wire_renew.c refuses it at decode */
 	q.renew_device_id = "0047";
-	ASSERT_INT_EQ(through(&o, 9, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 9, &m), CS_ERR_FORMAT);
 	ASSERT_PTR_EQ(m, NULL);
 	TEST_DONE();
 }
@@ -110,7 +92,7 @@ test_enroll_response(void)
 	e.identity.office = "Utrecht";
 	e.identity.cert_not_after = 1900000000;
 	o = msg_out_enroll_response(&e);
-	ASSERT_INT_EQ(through(&o, 1, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 1, &m), 0);
 	ASSERT_INT_EQ(msg_get_enroll_response(m, &got), 0);
 	bytes_eq(got.cert_der, cert, sizeof(cert));
 	bytes_eq(got.ca_cert_der, ca, sizeof(ca));
@@ -126,7 +108,7 @@ test_enroll_response(void)
 	msg_free(m);
 
 	e.has_identity = 0;
-	ASSERT_INT_EQ(through(&o, 2, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 2, &m), 0);
 	ASSERT_INT_EQ(msg_get_enroll_response(m, &got), 0);
 	ASSERT_INT_EQ(got.has_identity, 0);
 	ASSERT_PTR_EQ(got.identity.device_id, NULL);
@@ -149,7 +131,7 @@ test_renew(void)
 	TEST_START("CertRenew* round trips; validators still refuse");
 	b = (struct msg_bytes){ csr, sizeof(csr) };
 	o = msg_out_cert_renew_request(&b);
-	ASSERT_INT_EQ(through(&o, 3, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 3, &m), 0);
 	ASSERT_INT_EQ(msg_get_cert_renew_request(m, &got), 0);
 	bytes_eq(got, csr, sizeof(csr));
 	ASSERT_INT_EQ(msg_get_cert_renew_confirm(m, &got), CS_ERR_PROTOCOL);
@@ -158,7 +140,7 @@ test_renew(void)
 	rs.cert_der = (struct msg_bytes){ cert, sizeof(cert) };
 	rs.not_after = 1800000000;
 	o = msg_out_cert_renew_response(&rs);
-	ASSERT_INT_EQ(through(&o, 4, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 4, &m), 0);
 	ASSERT_INT_EQ(msg_get_cert_renew_response(m, &rsgot), 0);
 	bytes_eq(rsgot.cert_der, cert, sizeof(cert));
 	ASSERT_INT_EQ(rsgot.not_after, 1800000000);
@@ -166,24 +148,24 @@ test_renew(void)
 	    CS_ERR_PROTOCOL);
 	msg_free(m);
 	rs.not_after = 0;
-	ASSERT_INT_EQ(through(&o, 4, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 4, &m), CS_ERR_FORMAT);
 
 	memset(kh, 0xab, sizeof(kh));
 	b = (struct msg_bytes){ kh, 32 };
 	o = msg_out_cert_renew_confirm(&b);
-	ASSERT_INT_EQ(through(&o, 5, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 5, &m), 0);
 	ASSERT_INT_EQ(msg_get_cert_renew_confirm(m, &got), 0);
 	bytes_eq(got, kh, 32);
 	ASSERT_INT_EQ(msg_get_cert_renew_request(m, &got), CS_ERR_PROTOCOL);
 	msg_free(m);
 	b.len = 31;
-	ASSERT_INT_EQ(through(&o, 5, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 5, &m), CS_ERR_FORMAT);
 	b.len = 33;
-	ASSERT_INT_EQ(through(&o, 5, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 5, &m), CS_ERR_FORMAT);
 
 	na = 1800000123;
 	o = msg_out_cert_renew_confirmed(&na);
-	ASSERT_INT_EQ(through(&o, 6, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 6, &m), 0);
 	ASSERT_INT_EQ(msg_get_cert_renew_confirmed(m, &nagot), 0);
 	ASSERT_INT_EQ(nagot, na);
 	ASSERT_INT_EQ(msg_get_cert_renew_response(m, &rsgot),
@@ -222,7 +204,7 @@ test_cp_request(void)
 	q.old_size = 123456789012ULL;
 	q.generation = 0x1234567890abcdefLL;
 	o = msg_out_checkpoint_request(&q);
-	ASSERT_INT_EQ(through(&o, 11, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 11, &m), 0);
 	ASSERT_INT_EQ(msg_type(m), MSG_CHECKPOINT_REQUEST);
 	ASSERT_INT_EQ(msg_get_checkpoint_request(m, &got), 0);
 	ASSERT_INT_EQ(got.old_size, q.old_size);
@@ -254,7 +236,7 @@ test_cp_response(void)
 	r.checkpoint.public_key = (struct msg_bytes){ pk, sizeof(pk) };
 	proof_fill(&r.consistency, MSG_PROOF_MAX, 9);
 	o = msg_out_checkpoint_response(&r);
-	ASSERT_INT_EQ(through(&o, 12, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 12, &m), 0);
 	ASSERT_INT_EQ(msg_get_checkpoint_response(m, &got), 0);
 	ASSERT_INT_EQ(got.checkpoint.size, 1000);
 	bytes_eq(got.checkpoint.root, root, sizeof(root));
@@ -284,7 +266,7 @@ test_cp_response(void)
 	proof_fill(&r.consistency, 3, 20);
 	proof_fill(&r.restore_consistency, 5, 40);
 	proof_fill(&r.old_consistency, 2, 60);
-	ASSERT_INT_EQ(through(&o, 13, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 13, &m), 0);
 	ASSERT_INT_EQ(msg_get_checkpoint_response(m, &got), 0);
 	proof_eq(&got.consistency, &r.consistency);
 	ASSERT_INT_EQ(got.has_restore, 1);
@@ -303,7 +285,7 @@ test_cp_response(void)
 
 	/* a root of 31 bytes: wire.c refuses it at decode */
 	r.checkpoint.root.len = 31;
-	ASSERT_INT_EQ(through(&o, 14, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 14, &m), CS_ERR_FORMAT);
 	ASSERT_PTR_EQ(m, NULL);
 	TEST_DONE();
 }
@@ -341,7 +323,7 @@ test_reads(void)
 	up.n_events = MSG_READS_MAX;
 	up.signature = (struct msg_bytes){ sig, sizeof(sig) };
 	o = msg_out_read_log_upload(&up);
-	ASSERT_INT_EQ(through(&o, 21, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 21, &m), 0);
 	ASSERT_INT_EQ(msg_get_read_log_upload(m, &got), 0);
 	bytes_eq(got.prev, prev, sizeof(prev));
 	bytes_eq(got.signature, sig, sizeof(sig));
@@ -364,17 +346,17 @@ test_reads(void)
 
 	/* counters that skip one: refused at decode */
 	ev[7].n = 9999;
-	ASSERT_INT_EQ(through(&o, 22, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 22, &m), CS_ERR_FORMAT);
 	ev[7].n = 508;
 	up.n_events = 1;
-	ASSERT_INT_EQ(through(&o, 23, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 23, &m), 0);
 	ASSERT_INT_EQ(msg_get_read_log_upload(m, &got), 0);
 	ASSERT_INT_EQ(got.n_events, 1);
 	msg_free(m);
 
 	last = 1500;
 	o = msg_out_read_log_ack(&last);
-	ASSERT_INT_EQ(through(&o, 24, &m), 0);
+	ASSERT_INT_EQ(test_msg_roundtrip(&o, 24, &m), 0);
 	last = 0;
 	ASSERT_INT_EQ(msg_get_read_log_ack(m, &last), 0);
 	ASSERT_INT_EQ(last, 1500);
