@@ -53,18 +53,6 @@ print_refusal(const struct msg *m)
 	    str_vis(vis, sizeof(vis), e.message, strlen(e.message)));
 }
 
-/* Hello/Welcome; *welcome (or the Error) as for conn_hello(). */
-static int
-device_hello(struct conn *c, const char *device_id, struct msg **welcome)
-{
-	wire_env	*w = NULL;
-	int		 r;
-
-	r = conn_hello(c, device_id, &w);
-	*welcome = w != NULL ? env_msg(w) : NULL;
-	return r;
-}
-
 /*
  * "renew_id": the device a renewal token is for, or NULL to enroll.
  * On success *rep is the EnrollResponse, read into *er.
@@ -78,7 +66,7 @@ enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
 	struct msg_out			 o;
 	int				 r;
 
-	if ((r = device_hello(c, NULL, rep)) != 0)
+	if ((r = conn_welcome(c, NULL, rep)) != 0)
 		return r;
 	msg_free(*rep);
 	*rep = NULL;
@@ -111,7 +99,7 @@ enroll_keys(struct cli *cli, struct vault *v, struct identity *id,
 		    "run casesync keys setup", cs_err(r));
 		return r;
 	}
-	if ((r = device_hello(*cp, id->device_id, &rep)) != 0) {
+	if ((r = conn_welcome(*cp, id->device_id, &rep)) != 0) {
 		cli_report("enrolled, but hello", r, rep);
 		msg_free(rep);
 		return r;
@@ -464,7 +452,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		goto out;
 	}
-	if ((r = device_hello(c, id.device_id, &rep)) != 0) {
+	if ((r = conn_welcome(c, id.device_id, &rep)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else if (r == CS_ERR_EXPIRED)
@@ -473,7 +461,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 			cli_errx("%s: %s", id.server, cs_err(r));
 		goto out;
 	}
-	/* conn_hello() answers 0 only with a Welcome */
+	/* conn_welcome() answers 0 only with a Welcome */
 	if ((r = msg_get_welcome(rep, &w)) != 0)
 		goto out;
 	status_print(cli, &id, &w, vault_db(v));

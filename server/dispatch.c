@@ -30,27 +30,10 @@ h_sync(struct request *rq, const struct msg *m)
 }
 
 static int
-h_renew(struct request *rq, const struct msg *m)
-{
-	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
 h_audit(struct request *rq, const struct msg *m)
 {
 	return audit_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
 	    rq->out);
-}
-
-/* One attempt per connection: a failed enrollment closes. */
-static int
-h_enroll(struct request *rq, const struct msg *m)
-{
-	if (enroll_handle(rq->w, rq->peer, rq->id,
-	    msg_env(m)->enroll_request, rq->out) != 0)
-		rq->close = 1;
-	return 0;
 }
 
 /*
@@ -61,11 +44,11 @@ h_enroll(struct request *rq, const struct msg *m)
 #define ROUTE(t, need, fn, audit, access) \
 	[t] = { t, NEED_##need, fn, audit, access }
 static const struct request_route routes[MSG_TYPE_MAX] = {
-	ROUTE(MSG_ENROLL_REQUEST, ENROLL, h_enroll, NULL, 0),
+	ROUTE(MSG_ENROLL_REQUEST, ENROLL, enroll_request, NULL, 0),
 	ROUTE(MSG_PING, DEVICE, session_ping, NULL, 0),
 	ROUTE(MSG_WATCH, DEVICE, session_watch, NULL, 0),
-	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, h_renew, NULL, 0),
-	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, h_renew, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, renew_request, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, renew_confirm, NULL, 0),
 	ROUTE(MSG_PUSH_REQUEST, DEVICE, h_sync, NULL, 0),
 	ROUTE(MSG_PULL_REQUEST, DEVICE, h_sync, NULL, 0),
 	ROUTE(MSG_PURGE_RECEIPT, DEVICE, h_sync, audit_purge_receipt, 0),

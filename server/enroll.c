@@ -22,6 +22,7 @@
 #include "msg_device.h"
 #include "pki.h"
 #include "renew.h"
+#include "request.h"
 #include "server.h"
 #include "signer.h"
 #include "store.h"
@@ -222,27 +223,16 @@ enroll_serve(struct worker *w, const char *peer, uint32_t id,
 	return 0;
 }
 
+/* One attempt per connection: a failed enrollment closes. */
 int
-enroll_request(struct worker *w, const char *peer, const struct msg *m,
-    struct buf *out)
+enroll_request(struct request *rq, const struct msg *m)
 {
 	struct msg_enroll_request	req;
 	int				r;
 
 	if ((r = msg_get_enroll_request(m, &req)) != 0)
 		return r;
-	return enroll_serve(w, peer, msg_id(m), &req, out);
-}
-
-/* Until session.c hands a struct msg: its EnrollRequest's fields. */
-int
-enroll_handle(struct worker *w, const char *peer, uint32_t id,
-    const struct Casesync__V1__EnrollRequest *pb, struct buf *out)
-{
-	struct msg_enroll_request	req;
-
-	req.token = pb->token;
-	req.csr_der = (struct msg_bytes){ pb->csr_der.data, pb->csr_der.len };
-	req.renew_device_id = pb->renew_device_id;
-	return enroll_serve(w, peer, id, &req, out);
+	if (enroll_serve(rq->w, rq->peer, rq->id, &req, rq->out) != 0)
+		rq->close = 1;
+	return 0;
 }

@@ -28,6 +28,7 @@
 #include "msg_device.h"
 #include "pki.h"
 #include "renew.h"
+#include "request.h"
 #include "server.h"
 #include "signer.h"
 #include "store.h"
@@ -37,21 +38,6 @@
 #include "wire.h"
 
 #define RENEW_TICK_MS		((int64_t)86400 * 1000)
-
-/* The request as a message of msg.h (session.c still hands the Envelope). */
-static const struct msg *
-renew_msg(const wire_env *req)
-{
-	return (const struct msg *)(const void *)req;
-}
-
-int
-renew_wants(const wire_env *req)
-{
-	enum msg_type	t = msg_type(renew_msg(req));
-
-	return t == MSG_CERT_RENEW_REQUEST || t == MSG_CERT_RENEW_CONFIRM;
-}
 
 /* One cert_renew entry: "step" issued / confirmed / by token, or why not. */
 static void
@@ -90,10 +76,12 @@ renew_issue(struct worker *w, EVP_PKEY *pub, X509 **cert, int64_t *not_after)
 	return 0;
 }
 
-static int
-renew_request(struct worker *w, const struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+int
+renew_request(struct request *rq, const struct msg *req)
 {
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	struct buf			*out = rq->out;
 	struct msg_bytes		 csr;
 	struct msg_cert_renew_response	 resp;
 	struct msg_out			 o;
@@ -114,7 +102,7 @@ renew_request(struct worker *w, const struct store_device *dev,
 		r = wire_error(out, id,
 		    WERR_BAD_REQUEST,
 		    "certificate request not acceptable", 0);
-		renew_audit(w, w->peer, dev, 0, "device certificate",
+		renew_audit(w, rq->peer, dev, 0, "device certificate",
 		    "request not acceptable", 0);
 		goto out;
 	}
@@ -124,7 +112,7 @@ renew_request(struct worker *w, const struct store_device *dev,
 	if (r != 0) {
 		(void)str_fmt(detail, sizeof(detail), "issue refused: %s",
 		    cs_err(r));
-		renew_audit(w, w->peer, dev, 0, "device certificate", detail,
+		renew_audit(w, rq->peer, dev, 0, "device certificate", detail,
 		    0);
 		if (r == CS_ERR_EXISTS)
 			r = wire_error(out, id,
@@ -143,16 +131,16 @@ renew_request(struct worker *w, const struct store_device *dev,
 	/* the pending key is durable; the laptop has not heard of it */
 	fault_point("renew-pending-committed");
 	log_info("%s: device %lld: certificate issued for a new key, "
-	    "pending confirmation", w->peer, (long long)dev->id);
+	    "pending confirmation", rq->peer, (long long)dev->id);
 	(void)str_fmt(detail, sizeof(detail), "issued, pending; not_after=%lld",
 	    (long long)not_after);
-	renew_audit(w, w->peer, dev, 1, "device certificate", detail, 0);
+	renew_audit(w, rq->peer, dev, 1, "device certificate", detail, 0);
 	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0)
 		goto out;
 	resp.cert_der = (struct msg_bytes){ der, derlen };
 	resp.not_after = not_after;
 	o = msg_out_cert_renew_response(&resp);
-	r = msg_encode(id, &o, max_frame, out);
+	r = msg_encode(id, &o, rq->max_frame, out);
  out:
 	free(der);
 	X509_free(cert);
@@ -160,10 +148,12 @@ renew_request(struct worker *w, const struct store_device *dev,
 	return r;
 }
 
-static int
-renew_confirm(struct worker *w, struct store_device *dev,
-    const struct msg *req, size_t max_frame, struct buf *out)
+int
+renew_confirm(struct request *rq, const struct msg *req)
 {
+	struct worker		*w = rq->w;
+	struct store_device	*dev = rq->dev;
+	struct buf		*out = rq->out;
 	struct store_device	 nd;
 	struct msg_bytes	 kh;
 	struct msg_out		 o;
@@ -176,7 +166,7 @@ renew_confirm(struct worker *w, struct store_device *dev,
 	/* wire_renew.c: exactly PKI_HASH_LEN bytes */
 	r = store_renew_promote(w->st, dev->id, kh.p, &nd, &promoted);
 	if (r == CS_ERR_NOT_FOUND) {
-		renew_audit(w, w->peer, dev, 0, "device certificate",
+		renew_audit(w, rq->peer, dev, 0, "device certificate",
 		    "confirm of a key not issued", 0);
 		return wire_error(out, id,
 		    WERR_RENEW_NOT_PENDING,
@@ -194,26 +184,15 @@ renew_confirm(struct worker *w, struct store_device *dev,
 		/* the old key is gone; the laptop has no reply yet */
 		fault_point("renew-confirm-committed");
 		log_info("%s: device %lld: new key confirmed, old key "
-		    "dropped", w->peer, (long long)dev->id);
+		    "dropped", rq->peer, (long long)dev->id);
 		(void)str_fmt(detail, sizeof(detail), "confirmed; old key "
 		    "dropped; not_after=%lld", (long long)nd.cert_not_after);
-		renew_audit(w, w->peer, &nd, 1, "device certificate", detail,
+		renew_audit(w, rq->peer, &nd, 1, "device certificate", detail,
 		    1);
 	}
 	*dev = nd;
 	o = msg_out_cert_renew_confirmed(&nd.cert_not_after);
-	return msg_encode(id, &o, max_frame, out);
-}
-
-int
-renew_handle(struct worker *w, struct store_device *dev, const wire_env *req,
-    size_t max_frame, struct buf *out)
-{
-	const struct msg	*m = renew_msg(req);
-
-	if (msg_type(m) == MSG_CERT_RENEW_REQUEST)
-		return renew_request(w, dev, m, max_frame, out);
-	return renew_confirm(w, dev, m, max_frame, out);
+	return msg_encode(id, &o, rq->max_frame, out);
 }
 
 int
