@@ -19,8 +19,8 @@
 #include "db.h"
 #include "errors.h"
 #include "merkle.h"
+#include "msg_audit.h"
 #include "util.h"
-#include "wire.h"
 
 #define AUDITCP_SIG_MAX		128	/* a DER ECDSA P-256 signature fits */
 
@@ -210,16 +210,15 @@ auditcp_reads_restart(sqlite3 *db)
 }
 
 struct auditcp_batch {
-	Casesync__V1__ReadEvent	 ev[WIRE_READS_MAX];
-	Casesync__V1__ReadEvent	*ptrs[WIRE_READS_MAX];
-	char			 action[WIRE_READS_MAX][17];
-	char			 case_id[WIRE_READS_MAX][37];
-	uint8_t			 hash[WIRE_READS_MAX][MERKLE_HASH_LEN];
+	struct msg_read_event	 ev[MSG_READS_MAX];
+	char			 action[MSG_READS_MAX][17];
+	char			 case_id[MSG_READS_MAX][37];
+	uint8_t			 hash[MSG_READS_MAX][MERKLE_HASH_LEN];
 	uint8_t			 prev[MERKLE_HASH_LEN];
 	size_t			 n;
 };
 
-/* Up to WIRE_READS_MAX entries after "after"; b->n = 0 if none. */
+/* Up to MSG_READS_MAX entries after "after"; b->n = 0 if none. */
 static int
 auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 {
@@ -236,7 +235,7 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 		goto out;
 	}
 	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 2, WIRE_READS_MAX) != SQLITE_OK)
+	    sqlite3_bind_int(s, 2, MSG_READS_MAX) != SQLITE_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		action = sqlite3_column_text(s, 2);
@@ -253,7 +252,6 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 		if (b->n == 0)
 			memcpy(b->prev, sqlite3_column_blob(s, 4),
 			    MERKLE_HASH_LEN);
-		casesync__v1__read_event__init(&b->ev[b->n]);
 		memcpy(b->action[b->n], action,
 		    (size_t)sqlite3_column_bytes(s, 2) + 1);
 		memcpy(b->case_id[b->n], case_id,
@@ -264,9 +262,8 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 		b->ev[b->n].at = sqlite3_column_int64(s, 1);
 		b->ev[b->n].action = b->action[b->n];
 		b->ev[b->n].case_id = b->case_id[b->n];
-		b->ev[b->n].hash.data = b->hash[b->n];
-		b->ev[b->n].hash.len = MERKLE_HASH_LEN;
-		b->ptrs[b->n] = &b->ev[b->n];
+		b->ev[b->n].hash = (struct msg_bytes){ b->hash[b->n],
+		    MERKLE_HASH_LEN };
 		b->n++;
 	}
 	if (rc != SQLITE_DONE)
@@ -303,12 +300,13 @@ auditcp_sign_head(EVP_PKEY *key, uint64_t n, const uint8_t hash[32],
 static int
 auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 {
-	Casesync__V1__ReadLogUpload	 up;
+	struct msg_read_log_upload	 up;
 	struct auditcp_batch		*b = NULL;
-	wire_env			 env, *rep = NULL;
+	struct msg			*rep = NULL;
+	struct msg_out			 o;
 	uint8_t				 sig[AUDITCP_SIG_MAX];
 	size_t				 siglen;
-	int64_t				 sent;
+	int64_t				 sent, last;
 	int				 r;
 
 	if ((b = malloc(sizeof(*b))) == NULL)
@@ -322,46 +320,30 @@ auditcp_upload_reads(struct conn *c, sqlite3 *db, EVP_PKEY *key)
 		if ((r = auditcp_sign_head(key, b->ev[b->n - 1].n,
 		    b->hash[b->n - 1], sig, &siglen)) != 0)
 			goto out;
-		casesync__v1__envelope__init(&env);
-		casesync__v1__read_log_upload__init(&up);
-		up.signature.data = sig;
-		up.signature.len = siglen;
-		up.prev.data = b->prev;
-		up.prev.len = MERKLE_HASH_LEN;
-		up.events = b->ptrs;
+		up.prev = (struct msg_bytes){ b->prev, MERKLE_HASH_LEN };
+		up.events = b->ev;
 		up.n_events = b->n;
-		env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
-		env.read_log_upload = &up;
-		if ((r = conn_call(c, &env, &rep)) != 0)
+		up.signature = (struct msg_bytes){ sig, siglen };
+		o = msg_out_read_log_upload(&up);
+		if ((r = rpc_call_expect(c, &o, MSG_READ_LOG_ACK, &rep)) != 0 ||
+		    (r = msg_get_read_log_ack(rep, &last)) != 0)
 			goto out;
-		if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK ||
-		    rep->read_log_ack->last_n < (uint64_t)sent) {
+		if (last < sent) {
 			r = CS_ERR_PROTOCOL;
 			goto out;
 		}
-		sent = (int64_t)rep->read_log_ack->last_n;
-		wire_free(rep);
+		sent = last;
+		msg_free(rep);
 		rep = NULL;
 		if ((r = auditcp_sent_put(db, sent)) != 0)
 			goto out;
-		if (b->n < WIRE_READS_MAX)
+		if (b->n < MSG_READS_MAX)
 			break;
 	}
  out:
-	wire_free(rep);
+	msg_free(rep);
 	free(b);
 	return r;
-}
-
-/* A proof of "n" wire hashes (32 bytes each, wire.c) into "out". */
-static void
-auditcp_proof(ProtobufCBinaryData *items, size_t n,
-    uint8_t out[][MERKLE_HASH_LEN])
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		memcpy(out[i], items[i].data, MERKLE_HASH_LEN);
 }
 
 int
@@ -403,32 +385,26 @@ auditcp_restore_accept(const struct auditcp *old, const struct auditcp *cur,
 /* The restore of "resp", if it explains "cur" after "old" (auditcp.h). */
 static int
 auditcp_restore_ok(const struct auditcp *old, const struct auditcp *cur,
-    const Casesync__V1__CheckpointResponse *resp,
+    const struct msg_checkpoint_response *resp,
     struct checkpoint_restore *cr, int *unknown, const char **why)
 {
-	const Casesync__V1__AuditRestore	*m = resp->restore;
-	uint8_t					 bproof[WIRE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
-	uint8_t					 oproof[WIRE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
+	const struct msg_audit_restore	*m = &resp->restore;
 
 	memset(cr, 0, sizeof(*cr));
 	/* wire.c checked the lengths and ranges */
 	cr->generation = m->generation;
 	cr->backup_time = m->backup_time;
 	cr->backup_size = m->backup_size;
-	memcpy(cr->backup_root, m->backup_root.data, MERKLE_HASH_LEN);
+	memcpy(cr->backup_root, m->backup_root.p, MERKLE_HASH_LEN);
 	cr->old_size = m->old_size;
-	memcpy(cr->old_root, m->old_root.data, MERKLE_HASH_LEN);
+	memcpy(cr->old_root, m->old_root.p, MERKLE_HASH_LEN);
 	cr->restored_at = m->restored_at;
 	cr->restore_seq = m->restore_seq;
-	auditcp_proof(resp->restore_consistency,
-	    resp->n_restore_consistency, bproof);
-	auditcp_proof(resp->old_consistency, resp->n_old_consistency, oproof);
-	return auditcp_restore_accept(old, cur, cr, m->signature.data,
-	    &bproof[0][0], resp->n_restore_consistency * MERKLE_HASH_LEN,
-	    &oproof[0][0], resp->n_old_consistency * MERKLE_HASH_LEN,
-	    unknown, why);
+	return auditcp_restore_accept(old, cur, cr, m->signature.p,
+	    &resp->restore_consistency.hash[0][0],
+	    resp->restore_consistency.n * MERKLE_HASH_LEN,
+	    &resp->old_consistency.hash[0][0],
+	    resp->old_consistency.n * MERKLE_HASH_LEN, unknown, why);
 }
 
 static void
@@ -480,51 +456,47 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 int
 auditcp_verify(struct conn *c, sqlite3 *db)
 {
-	Casesync__V1__CheckpointRequest		 req;
-	const Casesync__V1__CheckpointResponse	*resp;
-	const Casesync__V1__Checkpoint		*m;
+	struct msg_checkpoint_request		 req;
+	struct msg_checkpoint_response		*resp = NULL;
+	const struct msg_checkpoint		*m;
 	struct auditcp				 old, cur;
-	wire_env				 env, *rep = NULL;
-	uint8_t					 proof[WIRE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
+	struct msg				*rep = NULL;
+	struct msg_out				 o;
 	struct checkpoint_restore		 cr;
 	struct conn_server			 sv;
 	const char				*why, *rwhy;
-	size_t					 i;
 	int					 have, r, unknown;
 
 	if ((r = auditcp_load(db, &old, &have)) != 0)
 		return r;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__checkpoint_request__init(&req);
 	req.old_size = have ? old.size : 0;
-	req.generation = have ? (uint64_t)old.generation : 0;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST;
-	env.checkpoint_request = &req;
-	if ((r = conn_call(c, &env, &rep)) != 0)
+	req.generation = have ? old.generation : 0;
+	o = msg_out_checkpoint_request(&req);
+	if ((r = rpc_call_expect(c, &o, MSG_CHECKPOINT_RESPONSE, &rep)) != 0)
 		goto out;
-	if (rep->msg_case != CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE) {
-		r = CS_ERR_PROTOCOL;
+	/* its proofs take 12 KiB */
+	if ((resp = malloc(sizeof(*resp))) == NULL) {
+		r = CS_ERR_ALLOC;
 		goto out;
 	}
+	if ((r = msg_get_checkpoint_response(rep, resp)) != 0)
+		goto out;
 	/* wire.c checked the lengths: 32, 64, 32, and 32 per proof hash */
-	resp = rep->checkpoint_response;
-	m = resp->checkpoint;
+	m = &resp->checkpoint;
 	memset(&cur, 0, sizeof(cur));
 	cur.size = m->size;
-	memcpy(cur.root, m->root.data, MERKLE_HASH_LEN);
+	memcpy(cur.root, m->root.p, MERKLE_HASH_LEN);
 	cur.time = m->time;
-	memcpy(cur.pk, m->public_key.data, CHECKPOINT_PK_LEN);
+	memcpy(cur.pk, m->public_key.p, CHECKPOINT_PK_LEN);
 	conn_server(c, &sv);
 	cur.generation = sv.generation;
-	for (i = 0; i < resp->n_consistency; i++)
-		memcpy(proof[i], resp->consistency[i].data, MERKLE_HASH_LEN);
-	r = auditcp_accept(have ? &old : NULL, &cur, m->signature.data,
-	    &proof[0][0], resp->n_consistency * MERKLE_HASH_LEN, &why);
+	r = auditcp_accept(have ? &old : NULL, &cur, m->signature.p,
+	    &resp->consistency.hash[0][0],
+	    resp->consistency.n * MERKLE_HASH_LEN, &why);
 	/* only a good checkpoint under the pinned key can be explained */
-	if (r != 0 && have && resp->restore != NULL &&
+	if (r != 0 && have && resp->has_restore &&
 	    sodium_memcmp(old.pk, cur.pk, CHECKPOINT_PK_LEN) == 0 &&
-	    checkpoint_verify(cur.size, cur.root, cur.time, m->signature.data,
+	    checkpoint_verify(cur.size, cur.root, cur.time, m->signature.p,
 	    cur.pk) == 0) {
 		if ((r = auditcp_restore_ok(&old, &cur, resp, &cr, &unknown,
 		    &rwhy)) == 0 && cr.generation != (uint64_t)sv.generation) {
@@ -545,6 +517,7 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 	}
 	r = auditcp_store(db, &cur);
  out:
-	wire_free(rep);
+	free(resp);
+	msg_free(rep);
 	return r;
 }

@@ -302,12 +302,9 @@ cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 	vault_close(v);
 }
 
-/*
- * "reply" is the struct msg of the reply (the same pointer as the
- * wire_env that callers not yet moved to msg.h pass), or NULL.
- */
+/* "reply" is the reply (an Error, for its text), or NULL. */
 void
-cli_report(const char *what, int r, const void *reply)
+cli_report(const char *what, int r, const struct msg *reply)
 {
 	struct msg_error	e;
 	char			vis[256];

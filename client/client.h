@@ -53,7 +53,8 @@ int	cli_connect_open(struct cli *, struct vault *, struct identity *,
 	    struct conn **);
 void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 /* Report a failed exchange with the server (Error reply or other). */
-void	cli_report(const char *what, int r, const void *reply_env);
+struct msg;
+void	cli_report(const char *what, int r, const struct msg *reply);
 
 struct vault;
 /*

@@ -253,18 +253,18 @@ conn_send_raw(struct conn *c, const void *p, size_t len)
 
 /* Read one frame and decode it. */
 int
-conn_recv(struct conn *c, wire_env **env)
+conn_recv(struct conn *c, struct msg **m)
 {
 	const uint8_t	*p;
 	uint8_t		*dst;
 	size_t		 len, room;
 	int		 n, r, e;
 
-	*env = NULL;
+	*m = NULL;
 	for (;;) {
 		r = frame_get(c->in, c->max_frame, &p, &len);
 		if (r == 0)
-			return wire_decode(p, len, env);
+			return msg_decode(p, len, m);
 		if (r != CS_ERR_INCOMPLETE)
 			return r;
 		if ((room = buf_space(c->in, 64 * 1024, &dst)) == 0)
@@ -283,69 +283,32 @@ conn_recv(struct conn *c, wire_env **env)
 	}
 }
 
+/* Read up to the reply to "id" (see conn.h). */
 int
-conn_send(struct conn *c, wire_env *req, uint32_t *id)
+conn_rpc_wait(struct conn *c, uint32_t id, struct msg **reply)
 {
-	int	r;
-
-	req->id = c->next_id++;
-	if (c->next_id == 0)	/* id 0 is for unsolicited messages */
-		c->next_id = 1;
-	*id = req->id;
-	if ((r = wire_encode(req, c->max_frame, c->out)) != 0)
-		return r;
-	return conn_flush(c);
-}
-
-/*
- * Codes that say the server could not do it now, not that it will not:
- * its store failed (a full disk), it is shutting down or full, or the
- * device asked too often.  The same request may succeed later.
- */
-int
-conn_retryable(uint32_t code)
-{
-	return msg_code_retryable((enum wire_code)code);
-}
-
-int
-conn_wait(struct conn *c, uint32_t id, wire_env **reply)
-{
-	wire_env	*env = NULL;
-	int		 r;
+	struct msg_error	 e;
+	struct msg		*m = NULL;
+	int			 r;
 
 	*reply = NULL;
 	for (;;) {
-		if ((r = conn_recv(c, &env)) != 0)
+		if ((r = conn_recv(c, &m)) != 0)
 			return r;
-		if (env->id == id)
+		if (msg_id(m) == id)
 			break;
 		/* id 0: unsolicited; an Error ends the call, a Notify waits */
-		if (env->id == 0 &&
-		    env->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		if (msg_id(m) == 0 && msg_type(m) == MSG_ERROR)
 			break;
-		if (env->id == 0 &&
-		    env->msg_case == CASESYNC__V1__ENVELOPE__MSG_NOTIFY)
+		if (msg_id(m) == 0 && msg_type(m) == MSG_NOTIFY)
 			c->notified = 1;
-		wire_free(env);
-		env = NULL;
+		msg_free(m);
+		m = NULL;
 	}
-	*reply = env;
-	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_ERROR)
+	*reply = m;
+	if (msg_get_error(m, &e) != 0)
 		return 0;
-	return conn_retryable(env->error->code) ? CS_ERR_RETRY : CS_ERR_PEER;
-}
-
-int
-conn_call(struct conn *c, wire_env *req, wire_env **reply)
-{
-	uint32_t	id;
-	int		r;
-
-	*reply = NULL;
-	if ((r = conn_send(c, req, &id)) != 0)
-		return r;
-	return conn_wait(c, id, reply);
+	return msg_code_retryable(e.code) ? CS_ERR_RETRY : CS_ERR_PEER;
 }
 
 int
@@ -359,17 +322,6 @@ conn_rpc_send(struct conn *c, const struct msg_out *req, uint32_t *id)
 	if ((r = msg_encode(*id, req, c->max_frame, c->out)) != 0)
 		return r;
 	return conn_flush(c);
-}
-
-int
-conn_rpc_wait(struct conn *c, uint32_t id, struct msg **reply)
-{
-	wire_env	*env = NULL;
-	int		 r;
-
-	r = conn_wait(c, id, &env);
-	*reply = env != NULL ? env_msg(env) : NULL;
-	return r;
 }
 
 int
@@ -431,17 +383,6 @@ conn_welcome(struct conn *c, const char *device_id, struct msg **welcome)
 	    w.max_frame <= FRAME_MAX_LIMIT)
 		c->max_frame = w.max_frame;
 	return 0;
-}
-
-int
-conn_hello(struct conn *c, const char *device_id, wire_env **welcome)
-{
-	struct msg	*m = NULL;
-	int		 r;
-
-	r = conn_welcome(c, device_id, &m);
-	*welcome = m != NULL ? msg_env_mut(m) : NULL;
-	return r;
 }
 
 int

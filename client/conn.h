@@ -13,7 +13,6 @@
 
 #include "msg.h"
 #include "pki.h"
-#include "wire.h"
 
 #define CONN_TIMEOUT_MS		15000
 #define CONN_CLIENT_VERSION	"casesync 0.1.0"
@@ -43,15 +42,13 @@ X509	*conn_ca(struct conn *);
 /*
  * Send "req" (its id is assigned here) and wait for the reply with the
  * same id.  0: *reply is the answer; CS_ERR_PEER: *reply is an Error;
- * CS_ERR_RETRY: *reply is an Error whose code conn_retryable() calls
- * retryable; other codes: no reply (*reply NULL).  Free *reply with
- * wire_free().
- */
-int	conn_call(struct conn *, wire_env *req, wire_env **reply);
-/*
- * One request and its reply, in the types of msg.h.  *reply as for
- * conn_call: on CS_ERR_PEER or CS_ERR_RETRY it is the Error (read it
- * with msg_get_error()); release it with msg_free().
+ * CS_ERR_RETRY: *reply is an Error whose code msg_code_retryable()
+ * calls retryable; other codes: no reply (*reply NULL).  Read an Error
+ * with msg_get_error(); release *reply with msg_free().
+ *
+ * conn_rpc_send and conn_rpc_wait are its two halves, for pipelining:
+ * replies to other ids are dropped, so at most one request may be in
+ * flight when another conn_rpc is made.
  */
 int	conn_rpc(struct conn *, const struct msg_out *req, struct msg **reply);
 int	conn_rpc_send(struct conn *, const struct msg_out *req, uint32_t *id);
@@ -63,20 +60,10 @@ int	conn_rpc_wait(struct conn *, uint32_t id, struct msg **reply);
  */
 int	rpc_call_expect(struct conn *, const struct msg_out *req,
 	    enum msg_type want, struct msg **reply);
-/* 1 if an Error of this code may succeed when sent again later. */
-int	conn_retryable(uint32_t code);
-/*
- * conn_call in two halves, for pipelining: conn_send writes "req" and
- * sets *id; conn_wait reads up to the reply with that id (replies to
- * other ids are dropped, so at most one request may be in flight when
- * another conn_call is made).  Results as for conn_call.
- */
-int	conn_send(struct conn *, wire_env *req, uint32_t *id);
-int	conn_wait(struct conn *, uint32_t id, wire_env **reply);
 /*
  * Which run of the server this connection reached, from its Welcome
  * (docs/PROTOCOL.md, "Restore"): all 0 before the server's first
- * restore, and before conn_hello().
+ * restore, and before conn_welcome().
  */
 struct conn_server {
 	int64_t	generation;
@@ -93,14 +80,12 @@ void	conn_server(const struct conn *, struct conn_server *);
  */
 int	conn_welcome(struct conn *, const char *device_id,
 	    struct msg **welcome);
-/* The same, for callers still reading the Envelope. */
-int	conn_hello(struct conn *, const char *device_id, wire_env **welcome);
 /*
  * For tests of the server's defences: write raw bytes, and read the
  * next Envelope whatever its id (CS_ERR_CLOSED when the server hung up).
  */
 int	conn_send_raw(struct conn *, const void *, size_t);
-int	conn_recv(struct conn *, wire_env **);
+int	conn_recv(struct conn *, struct msg **);
 /* Receive timeout from now on (for watch mode's polling). */
 int	conn_set_timeout(struct conn *, int ms);
 /* 1 if a Notify arrived (and was skipped) during a call; resets. */

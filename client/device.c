@@ -17,13 +17,14 @@
 #include "nolost.h"
 #include "identity.h"
 #include "keybackup.h"
+#include "msg_device.h"
+#include "msg_session.h"
 #include "passphrase.h"
 #include "pki.h"
 #include "renewal.h"
 #include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
 
 static void
 print_time(FILE *f, int64_t t)
@@ -41,42 +42,41 @@ print_time(FILE *f, int64_t t)
 
 /* Report an Error reply on stderr. */
 static void
-print_refusal(const wire_env *e)
+print_refusal(const struct msg *m)
 {
-	char	vis[256];
+	struct msg_error	e;
+	char			vis[256];
 
-	cli_errx("server refused: %s: %s", wire_error_name(e->error->code),
-	    str_vis(vis, sizeof(vis), e->error->message,
-	    strlen(e->error->message)));
+	if (m == NULL || msg_get_error(m, &e) != 0)
+		return;
+	cli_errx("server refused: %s: %s", msg_code_name(e.code),
+	    str_vis(vis, sizeof(vis), e.message, strlen(e.message)));
 }
 
-/* "renew_id": the device a renewal token is for, or NULL to enroll. */
+/*
+ * "renew_id": the device a renewal token is for, or NULL to enroll.
+ * On success *rep is the EnrollResponse, read into *er.
+ */
 static int
 enroll_exchange(struct conn *c, const char *token, const uint8_t *csr,
-    size_t csrlen, const char *renew_id, wire_env **rep)
+    size_t csrlen, const char *renew_id, struct msg **rep,
+    struct msg_enroll_response *er)
 {
-	wire_env			 env;
-	Casesync__V1__EnrollRequest	 req;
+	struct msg_enroll_request	 req;
+	struct msg_out			 o;
 	int				 r;
 
-	if ((r = conn_hello(c, NULL, rep)) != 0)
+	if ((r = conn_welcome(c, NULL, rep)) != 0)
 		return r;
-	wire_free(*rep);
+	msg_free(*rep);
 	*rep = NULL;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__enroll_request__init(&req);
-	req.token = (char *)(uintptr_t)token;
-	req.csr_der.data = (uint8_t *)(uintptr_t)csr;
-	req.csr_der.len = csrlen;
-	if (renew_id != NULL)
-		req.renew_device_id = (char *)(uintptr_t)renew_id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
-	env.enroll_request = &req;
-	if ((r = conn_call(c, &env, rep)) != 0)
+	req.token = token;
+	req.csr_der = (struct msg_bytes){ csr, csrlen };
+	req.renew_device_id = renew_id != NULL ? renew_id : "";
+	o = msg_out_enroll_request(&req);
+	if ((r = rpc_call_expect(c, &o, MSG_ENROLL_RESPONSE, rep)) != 0)
 		return r;
-	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE)
-		return CS_ERR_PROTOCOL;
-	return 0;
+	return msg_get_enroll_response(*rep, er);
 }
 
 /* Connect as the new device and set up the user's keys. */
@@ -85,7 +85,7 @@ enroll_keys(struct cli *cli, struct vault *v, struct identity *id,
     const struct conn_opts *eo, struct conn **cp)
 {
 	struct conn_opts	 o;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
 	int			 r;
 
 	memset(&o, 0, sizeof(o));
@@ -99,12 +99,12 @@ enroll_keys(struct cli *cli, struct vault *v, struct identity *id,
 		    "run casesync keys setup", cs_err(r));
 		return r;
 	}
-	if ((r = conn_hello(*cp, id->device_id, &rep)) != 0) {
+	if ((r = conn_welcome(*cp, id->device_id, &rep)) != 0) {
 		cli_report("enrolled, but hello", r, rep);
-		wire_free(rep);
+		msg_free(rep);
 		return r;
 	}
-	wire_free(rep);
+	msg_free(rep);
 	return cli_keys_setup(cli, v, id, *cp);
 }
 
@@ -129,7 +129,8 @@ enroll_renew(struct cli *cli, const char *token)
 	struct identity		 id, nid;
 	struct conn		*c = NULL;
 	struct vault		*v = NULL;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
+	struct msg_enroll_response er;
 	EVP_PKEY		*key = NULL;
 	X509			*cert = NULL;
 	uint8_t			*csr = NULL;
@@ -161,20 +162,20 @@ enroll_renew(struct cli *cli, const char *token)
 		goto out;
 	}
 	if ((r = enroll_exchange(c, token, csr, csrlen, id.device_id,
-	    &rep)) != 0) {
+	    &rep, &er)) != 0) {
 		if (r == CS_ERR_PEER)
 			print_refusal(rep);
 		else
 			cli_errx("renewal failed: %s", cs_err(r));
 		goto out;
 	}
-	if ((r = pki_cert_from_der(rep->enroll_response->cert_der.data,
-	    rep->enroll_response->cert_der.len, &cert)) != 0 ||
+	if ((r = pki_cert_from_der(er.cert_der.p, er.cert_der.len,
+	    &cert)) != 0 ||
 	    X509_check_private_key(cert, key) != 1 ||
 	    X509_verify(cert, X509_get0_pubkey(id.ca)) != 1 ||
-	    rep->enroll_response->identity == NULL ||
-	    strcmp(rep->enroll_response->identity->device_id,
-	    id.device_id) != 0 || pki_cert_not_after(cert, &na) != 0) {
+	    !er.has_identity ||
+	    strcmp(er.identity.device_id, id.device_id) != 0 ||
+	    pki_cert_not_after(cert, &na) != 0) {
 		cli_errx("the server returned a certificate that does not "
 		    "match our key, CA or device");
 		r = CS_ERR_PROTOCOL;
@@ -196,7 +197,7 @@ enroll_renew(struct cli *cli, const char *token)
 		    "casesync sync to send what waited\n", id.device_id, when);
  out:
 	free(csr);
-	wire_free(rep);
+	msg_free(rep);
 	conn_close(c);
 	X509_free(cert);
 	EVP_PKEY_free(key);
@@ -221,7 +222,8 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 	struct identity		 id;
 	struct conn		*c = NULL;
 	struct vault		*v = NULL;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
+	struct msg_enroll_response er;
 	const char		*token = NULL, *fp = NULL;
 	uint8_t			 pin[PKI_HASH_LEN], *csr = NULL;
 	size_t			 csrlen = 0;
@@ -296,15 +298,16 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		goto out;
 	}
-	if ((r = enroll_exchange(c, token, csr, csrlen, NULL, &rep)) != 0) {
+	if ((r = enroll_exchange(c, token, csr, csrlen, NULL, &rep,
+	    &er)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else
 			cli_errx("enrollment failed: %s", cs_err(r));
 		goto out;
 	}
-	if ((r = pki_cert_from_der(rep->enroll_response->cert_der.data,
-	    rep->enroll_response->cert_der.len, &id.cert)) != 0 ||
+	if ((r = pki_cert_from_der(er.cert_der.p, er.cert_der.len,
+	    &id.cert)) != 0 ||
 	    X509_check_private_key(id.cert, id.key) != 1 ||
 	    X509_verify(id.cert, X509_get0_pubkey(conn_ca(c))) != 1) {
 		cli_errx("the server returned a certificate that does not "
@@ -321,8 +324,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 	    str_fmt(id.server_name, sizeof(id.server_name), "%s",
 	    o.server_name != NULL ? o.server_name : host) != 0 ||
 	    str_fmt(id.device_id, sizeof(id.device_id), "%s",
-	    rep->enroll_response->identity != NULL ?
-	    rep->enroll_response->identity->device_id : "") != 0) {
+	    er.has_identity ? er.identity.device_id : "") != 0) {
 		r = CS_ERR_FORMAT;
 		goto out;
 	}
@@ -342,7 +344,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		printf("enrolled as device %s\n", id.device_id);
  out:
 	free(csr);
-	wire_free(rep);
+	msg_free(rep);
 	conn_close(c);
 	identity_clear(&id);
 	vault_close(v);
@@ -351,9 +353,10 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 
 static void
 status_print(const struct cli *cli, const struct identity *id,
-    const Casesync__V1__Welcome *w, sqlite3 *db)
+    const struct msg_welcome *w, sqlite3 *db)
 {
-	const Casesync__V1__Identity	*i = w->identity;
+	const struct msg_identity	*i = w->has_identity ?
+					    &w->identity : NULL;
 	uint8_t				 kh[PKI_HASH_LEN];
 	char				 khex[2 * PKI_HASH_LEN + 1];
 	/* the server's clock: the one that decides */
@@ -418,7 +421,8 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	struct identity		 id;
 	struct conn		*c = NULL;
 	struct vault		*v = NULL;
-	wire_env		*rep = NULL;
+	struct msg		*rep = NULL;
+	struct msg_welcome	 w;
 	int			 r;
 
 	memset(&id, 0, sizeof(id));
@@ -448,7 +452,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		goto out;
 	}
-	if ((r = conn_hello(c, id.device_id, &rep)) != 0) {
+	if ((r = conn_welcome(c, id.device_id, &rep)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
 		else if (r == CS_ERR_EXPIRED)
@@ -457,9 +461,12 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 			cli_errx("%s: %s", id.server, cs_err(r));
 		goto out;
 	}
-	status_print(cli, &id, rep->welcome, vault_db(v));
+	/* conn_welcome() answers 0 only with a Welcome */
+	if ((r = msg_get_welcome(rep, &w)) != 0)
+		goto out;
+	status_print(cli, &id, &w, vault_db(v));
  out:
-	wire_free(rep);
+	msg_free(rep);
 	conn_close(c);
 	identity_clear(&id);
 	vault_close(v);

@@ -21,11 +21,11 @@
 #include "errors.h"
 #include "fault.h"
 #include "identity.h"
+#include "msg_device.h"
 #include "pki.h"
 #include "renewal.h"
 #include "util.h"
 #include "vault.h"
-#include "wire.h"
 
 #define RENEWAL_CN	"casesync device"
 
@@ -142,28 +142,26 @@ renewal_explain_refused(const struct identity *id)
 
 /* One request and its reply of type "want"; errors reported. */
 static int
-renewal_call(struct conn *c, wire_env *req, int want, wire_env **rep)
+renewal_call(struct conn *c, const struct msg_out *req, enum msg_type want,
+    struct msg **rep)
 {
 	int	r;
 
-	if ((r = conn_call(c, req, rep)) != 0) {
-		cli_report("certificate renewal", r, *rep);
-		return r;
-	}
-	if ((int)(*rep)->msg_case != want) {
+	if ((r = rpc_call_expect(c, req, want, rep)) == CS_ERR_PROTOCOL)
 		cli_errx("certificate renewal: unexpected reply");
-		return CS_ERR_PROTOCOL;
-	}
-	return 0;
+	else if (r != 0)
+		cli_report("certificate renewal", r, *rep);
+	return r;
 }
 
 int
 renewal_run(struct vault *v, struct identity *id, struct conn *c,
     int64_t *not_after)
 {
-	wire_env			 env, *rep = NULL;
-	Casesync__V1__CertRenewRequest	 req;
-	Casesync__V1__CertRenewConfirm	 conf;
+	struct msg			*rep = NULL;
+	struct msg_out			 o;
+	struct msg_bytes		 b;
+	struct msg_cert_renew_response	 rr;
 	EVP_PKEY			*key = NULL;
 	X509				*cert = NULL;
 	uint8_t				*csr = NULL, kh[PKI_HASH_LEN];
@@ -180,18 +178,13 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 		    cs_err(r));
 		goto out;
 	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__cert_renew_request__init(&req);
-	req.csr_der.data = csr;
-	req.csr_der.len = csrlen;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST;
-	env.cert_renew_request = &req;
-	if ((r = renewal_call(c, &env,
-	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_RESPONSE, &rep)) != 0)
+	b = (struct msg_bytes){ csr, csrlen };
+	o = msg_out_cert_renew_request(&b);
+	if ((r = renewal_call(c, &o, MSG_CERT_RENEW_RESPONSE, &rep)) != 0 ||
+	    (r = msg_get_cert_renew_response(rep, &rr)) != 0)
 		goto out;
 	/* for our key, from our CA, and not already over */
-	if (pki_cert_from_der(rep->cert_renew_response->cert_der.data,
-	    rep->cert_renew_response->cert_der.len, &cert) != 0 ||
+	if (pki_cert_from_der(rr.cert_der.p, rr.cert_der.len, &cert) != 0 ||
 	    X509_check_private_key(cert, key) != 1 ||
 	    X509_verify(cert, X509_get0_pubkey(id->ca)) != 1 ||
 	    pki_cert_not_after(cert, &na) != 0 || na <= time_now()) {
@@ -200,7 +193,7 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
-	wire_free(rep);
+	msg_free(rep);
 	rep = NULL;
 	fault_point("renew-before-store");
 	/*
@@ -223,21 +216,16 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	key = NULL;		/* transferred */
 	cert = NULL;
 	fault_point("renew-before-confirm");
-	casesync__v1__envelope__init(&env);
-	casesync__v1__cert_renew_confirm__init(&conf);
-	conf.key_hash.data = kh;
-	conf.key_hash.len = sizeof(kh);
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRM;
-	env.cert_renew_confirm = &conf;
-	if ((r = renewal_call(c, &env,
-	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRMED, &rep)) != 0) {
+	b = (struct msg_bytes){ kh, sizeof(kh) };
+	o = msg_out_cert_renew_confirm(&b);
+	if ((r = renewal_call(c, &o, MSG_CERT_RENEW_CONFIRMED, &rep)) != 0) {
 		cli_errx("certificate renewal: the new certificate is stored; "
 		    "the next connection confirms it");
 		goto out;
 	}
 	*not_after = na;
  out:
-	wire_free(rep);
+	msg_free(rep);
 	free(csr);
 	X509_free(cert);
 	EVP_PKEY_free(key);

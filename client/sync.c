@@ -319,16 +319,14 @@ static int
 sync_watch_wait(struct conn *c, int *again)
 {
 	struct msg_error	 e;
-	wire_env		*env = NULL;
-	struct msg		*m;
+	struct msg		*m = NULL;
 	int			 r;
 
 	*again = 0;
-	if ((r = conn_recv(c, &env)) == CS_ERR_TIMEOUT)
+	if ((r = conn_recv(c, &m)) == CS_ERR_TIMEOUT)
 		return 0;
 	if (r != 0)
 		return r;
-	m = env_msg(env);
 	if (msg_get_error(m, &e) == 0) {
 		log_warnx("server: %s", msg_code_name(e.code));
 		r = CS_ERR_PEER;

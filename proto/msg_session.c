@@ -7,13 +7,11 @@
 #include <string.h>
 
 #include "errors.h"
+#include "msg_int.h"
 #include "msg_session.h"
 #include "wire.h"
 
-/* protobuf-c wants char * for strings it only reads */
-#define PB_STR(s)	((char *)(uintptr_t)((s) != NULL ? (s) : ""))
-
-static void
+void
 identity_get(const Casesync__V1__Identity *in, struct msg_identity *out)
 {
 	out->device_id = in->device_id;
@@ -25,7 +23,7 @@ identity_get(const Casesync__V1__Identity *in, struct msg_identity *out)
 	out->cert_not_after = in->cert_not_after;
 }
 
-static void
+void
 identity_put(const struct msg_identity *in, Casesync__V1__Identity *out)
 {
 	casesync__v1__identity__init(out);

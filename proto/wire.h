@@ -54,6 +54,11 @@ env_msg(wire_env *env)
 {
 	return (struct msg *)(void *)env;
 }
+static inline const struct msg *
+env_cmsg(const wire_env *env)
+{
+	return (const struct msg *)(const void *)env;
+}
 
 /*
  * Unpack and validate "len" bytes.  On success *out must be released

@@ -41,7 +41,6 @@ struct store_device;
 struct store_change;
 struct store_change_result;
 struct worker;
-struct Casesync__V1__Envelope;
 struct msg_record;
 
 /*
@@ -196,14 +195,15 @@ void	audit_stop(struct worker *);
 
 /* ---- protocol (audit_sync.c) ---- */
 
-/* True for the audit messages a device may send (Envelope 40..49). */
-int	audit_wants(const struct Casesync__V1__Envelope *req);
+/* Handlers of the dispatch table (the audit messages, 40..49). */
+struct msg;
+struct request;
 /*
- * Answer a CheckpointRequest: the newest checkpoint and a consistency
- * proof from the client's size.  0, or a CS_ERR_* that closes.
+ * A CheckpointRequest: the newest checkpoint and a consistency proof
+ * from the client's size.  0, or a CS_ERR_* that closes.
  */
-int	audit_handle(struct worker *, const struct store_device *,
-	    const struct Casesync__V1__Envelope *req, size_t max_frame,
-	    struct buf *out);
+int	audit_checkpoint_request(struct request *, const struct msg *);
+/* A ReadLogUpload: the device's read log, checked, as "read" entries. */
+int	audit_read_log_upload(struct request *, const struct msg *);
 
 #endif /* AUDIT_H */

@@ -29,6 +29,8 @@
 #include "errors.h"
 #include "log.h"
 #include "merkle.h"
+#include "msg_audit.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -38,13 +40,10 @@
 #include "wire.h"
 
 
-int
-audit_wants(const wire_env *req)
-{
-	return req->msg_case ==
-	    CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_REQUEST ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD;
-}
+_Static_assert(MSG_HASH_LEN == MERKLE_HASH_LEN, "tree hashes");
+_Static_assert(MSG_PROOF_MAX == MERKLE_PROOF_MAX, "proof hashes");
+_Static_assert(MSG_AUDIT_SIG_LEN == AUDIT_SIG_LEN, "audit signatures");
+_Static_assert(MSG_AUDIT_PK_LEN == AUDIT_PK_LEN, "audit keys");
 
 /* Is "sig" the device key's signature of the head (n, hash)? */
 static int
@@ -70,13 +69,14 @@ audit_read_sig_ok(EVP_PKEY *key, uint64_t n, const uint8_t *hash,
 
 /* An alert entry for a read log that does not continue the chain. */
 static void
-audit_read_alert(struct worker *w, const struct store_device *dev,
-    const char *what, uint64_t n)
+audit_read_alert(struct request *rq, const char *what, uint64_t n)
 {
-	struct audit_entry	e;
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	struct audit_entry		 e;
 
 	audit_entry_init(&e, "read_log_alert", AUDIT_EXECUTE, 0);
-	audit_entry_device(&e, dev, w->peer);
+	audit_entry_device(&e, dev, rq->peer);
 	audit_set(e.basis, "device read log");
 	audit_set(e.object_type, "read log");
 	(void)str_fmt(e.detail, sizeof(e.detail), "%s at n=%llu", what,
@@ -87,6 +87,25 @@ audit_read_alert(struct worker *w, const struct store_device *dev,
 	    (long long)dev->id, what, (unsigned long long)n);
 }
 
+/* The audit log's "read" entry for event "ev" of the device's read log. */
+static void
+audit_read_entry(const struct request *rq, const struct msg_read_event *ev,
+    struct audit_entry *e)
+{
+	audit_entry_init(e, "read", AUDIT_READ, 1);
+	audit_entry_device(e, rq->dev, rq->peer);
+	e->device_time = ev->at;
+	audit_set(e->basis, "device read log");
+	audit_set(e->purpose, "case work");
+	audit_set(e->client_ref, ev->case_id);
+	audit_set(e->object_type, ev->case_id[0] != '\0' ? "case" :
+	    "caseload");
+	audit_set(e->object_id, ev->case_id);
+	(void)str_fmt(e->detail, sizeof(e->detail),
+	    "on the laptop: %s (read log n=%llu)", ev->action,
+	    (unsigned long long)ev->n);
+}
+
 /*
  * Check an uploaded piece of a device's read log against the chain the
  * server holds, and append the new entries as "read" entries with the
@@ -94,96 +113,79 @@ audit_read_alert(struct worker *w, const struct store_device *dev,
  * must match it; a gap, a rewritten entry or a restarted counter is an
  * alert entry and an error reply.
  */
-static int
-audit_read_upload(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+audit_read_log_upload(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__ReadLogUpload	*m = req->read_log_upload;
-	const Casesync__V1__ReadEvent		*ev;
-	struct audit_entry			*e = NULL;
-	Casesync__V1__ReadLogAck		 ack;
-	wire_env				 env;
-	uint8_t					 last[MERKLE_HASH_LEN];
-	uint8_t					 h[MERKLE_HASH_LEN];
-	uint8_t					 prev[MERKLE_HASH_LEN];
-	const char				*bad = NULL;
-	int64_t					 last_n;
-	size_t					 i, k = 0;
-	int					 r;
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	struct msg_read_log_upload	 m;
+	struct msg_read_event		 ev;
+	struct audit_entry		*e = NULL;
+	struct msg_out			 o;
+	uint8_t				 last[MERKLE_HASH_LEN];
+	uint8_t				 h[MERKLE_HASH_LEN];
+	uint8_t				 prev[MERKLE_HASH_LEN];
+	const char			*bad = NULL;
+	int64_t				 last_n, acked;
+	size_t				 i, k = 0;
+	int				 r;
 
+	if ((r = msg_get_read_log_upload(req, &m)) != 0)
+		return r;
 	if ((r = store_audit_readlog_get(w->st, dev->id, &last_n, last)) != 0)
 		goto fail;
-	if (m->events[0]->n > (uint64_t)last_n + 1) {
+	msg_read_log_upload_item(req, 0, &ev);
+	if (ev.n > (uint64_t)last_n + 1) {
 		bad = "gap";
-		audit_read_alert(w, dev, bad, (uint64_t)last_n + 1);
+		audit_read_alert(rq, bad, (uint64_t)last_n + 1);
 		goto refuse;
 	}
-	if ((e = calloc(m->n_events, sizeof(*e))) == NULL) {
+	if ((e = calloc(m.n_events, sizeof(*e))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto fail;
 	}
-	memcpy(prev, m->prev.data, MERKLE_HASH_LEN);
-	for (i = 0; i < m->n_events; i++) {
-		ev = m->events[i];
-		checkpoint_read_hash(prev, ev->n, ev->at, ev->action,
-		    ev->case_id, h);
-		if (sodium_memcmp(h, ev->hash.data, MERKLE_HASH_LEN) != 0 ||
-		    (ev->n == (uint64_t)last_n &&
+	memcpy(prev, m.prev.p, MERKLE_HASH_LEN);
+	for (i = 0; i < m.n_events; i++) {
+		msg_read_log_upload_item(req, i, &ev);
+		checkpoint_read_hash(prev, ev.n, ev.at, ev.action, ev.case_id,
+		    h);
+		if (sodium_memcmp(h, ev.hash.p, MERKLE_HASH_LEN) != 0 ||
+		    (ev.n == (uint64_t)last_n &&
 		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||
-		    (ev->n == (uint64_t)last_n + 1 && i == 0 &&
+		    (ev.n == (uint64_t)last_n + 1 && i == 0 &&
 		    sodium_memcmp(prev, last, MERKLE_HASH_LEN) != 0)) {
 			bad = "chain broken (rewritten or rolled back)";
-			audit_read_alert(w, dev, bad, ev->n);
+			audit_read_alert(rq, bad, ev.n);
 			goto refuse;
 		}
 		memcpy(prev, h, MERKLE_HASH_LEN);
-		if (ev->n <= (uint64_t)last_n)
+		if (ev.n <= (uint64_t)last_n)
 			continue;	/* the server has this one */
-		audit_entry_init(&e[k], "read", AUDIT_READ, 1);
-		audit_entry_device(&e[k], dev, w->peer);
-		e[k].device_time = ev->at;
-		audit_set(e[k].basis, "device read log");
-		audit_set(e[k].purpose, "case work");
-		audit_set(e[k].client_ref, ev->case_id);
-		audit_set(e[k].object_type, ev->case_id[0] != '\0' ? "case" :
-		    "caseload");
-		audit_set(e[k].object_id, ev->case_id);
-		(void)str_fmt(e[k].detail, sizeof(e[k].detail),
-		    "on the laptop: %s (read log n=%llu)", ev->action,
-		    (unsigned long long)ev->n);
-		k++;
+		audit_read_entry(rq, &ev, &e[k++]);
 	}
-	ev = m->events[m->n_events - 1];
-	/* the chain checked out up to "h": is it the device's own? */
-	if (!audit_read_sig_ok(w->peer_key, ev->n, h, m->signature.data,
-	    m->signature.len)) {
+	/* the chain checked out up to "h", the last event's: its own? */
+	if (!audit_read_sig_ok(rq->peer_key, ev.n, h, m.signature.p,
+	    m.signature.len)) {
 		bad = "bad device signature";
-		audit_read_alert(w, dev, bad, ev->n);
+		audit_read_alert(rq, bad, ev.n);
 		goto refuse;
 	}
 	if (k > 0 && (r = store_audit_readlog_put(w->st, dev->id, last_n,
-	    (int64_t)ev->n, h, m->signature.data, m->signature.len, e,
-	    k)) != 0)
+	    (int64_t)ev.n, h, m.signature.p, m.signature.len, e, k)) != 0)
 		goto fail;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__read_log_ack__init(&ack);
-	ack.last_n = k > 0 ? ev->n : (uint64_t)last_n;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_READ_LOG_ACK;
-	env.read_log_ack = &ack;
-	r = wire_encode(&env, max_frame, out);
+	acked = k > 0 ? (int64_t)ev.n : last_n;
+	o = msg_out_read_log_ack(&acked);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
 	free(e);
 	return r;
  refuse:
 	free(e);
-	return wire_error(out, req->id,
-	    WERR_BAD_REQUEST,
+	return wire_error(rq->out, rq->id, WERR_BAD_REQUEST,
 	    "read log does not continue the chain the server holds", 0);
  fail:
 	free(e);
 	log_warnx("audit: read log upload: %s", cs_err(r));
-	return wire_error(out, req->id,
-	    WERR_INTERNAL,
+	return wire_error(rq->out, rq->id, WERR_INTERNAL,
 	    "read log not recorded; sync again", 0);
 }
 
@@ -252,7 +254,7 @@ audit_sync_proof(struct worker *w, uint64_t old,
  * nothing to show.
  */
 static int
-audit_sync_restore(struct worker *w, const Casesync__V1__CheckpointRequest *q,
+audit_sync_restore(struct worker *w, const struct msg_checkpoint_request *q,
     const struct audit_checkpoint *cp, struct store_restore *rs,
     uint8_t bproof[][MERKLE_HASH_LEN], size_t *nb,
     uint8_t oproof[][MERKLE_HASH_LEN], size_t *no, int *have)
@@ -269,7 +271,7 @@ audit_sync_restore(struct worker *w, const Casesync__V1__CheckpointRequest *q,
 	/* a checkpoint of this generation needs no restore explained */
 	if ((r = store_generation(w->st, &g)) != 0)
 		return r;
-	if (g.generation == 0 || q->generation == (uint64_t)g.generation)
+	if (g.generation == 0 || q->generation == g.generation)
 		return 0;
 	if ((r = store_restore_latest(w->st, rs)) != 0)
 		return r == CS_ERR_NOT_FOUND ? 0 : r;
@@ -293,89 +295,71 @@ audit_sync_restore(struct worker *w, const Casesync__V1__CheckpointRequest *q,
 	return 0;
 }
 
-int
-audit_handle(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+/* The reply: checkpoint "cp", and restore "rs" if "restored". */
+static void
+audit_sync_fill(const struct audit_checkpoint *cp,
+    const struct store_restore *rs, int restored,
+    struct msg_checkpoint_response *resp)
 {
-	Casesync__V1__CheckpointResponse	 resp;
-	Casesync__V1__Checkpoint		 c;
-	Casesync__V1__AuditRestore		 ar;
-	ProtobufCBinaryData			 items[MERKLE_PROOF_MAX];
-	ProtobufCBinaryData			 bitems[MERKLE_PROOF_MAX];
-	ProtobufCBinaryData			 oitems[MERKLE_PROOF_MAX];
-	struct audit_checkpoint			 cp;
-	struct store_restore			 rs;
-	uint8_t					 proof[MERKLE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
-	uint8_t					 bproof[MERKLE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
-	uint8_t					 oproof[MERKLE_PROOF_MAX]
-						    [MERKLE_HASH_LEN];
-	wire_env				 env;
-	size_t					 i, count, nb, no;
-	int					 r, restored;
+	struct msg_audit_restore	*ar = &resp->restore;
 
-	if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_READ_LOG_UPLOAD)
-		return audit_read_upload(w, dev, req, max_frame, out);
+	resp->checkpoint.size = (uint64_t)cp->size;
+	resp->checkpoint.root = (struct msg_bytes){ cp->root,
+	    MERKLE_HASH_LEN };
+	resp->checkpoint.time = cp->time;
+	resp->checkpoint.signature = (struct msg_bytes){ cp->sig,
+	    AUDIT_SIG_LEN };
+	resp->checkpoint.public_key = (struct msg_bytes){ cp->pk,
+	    AUDIT_PK_LEN };
+	memset(ar, 0, sizeof(*ar));
+	if (!(resp->has_restore = restored)) {
+		resp->restore_consistency.n = resp->old_consistency.n = 0;
+		return;
+	}
+	ar->generation = rs->r.generation;
+	ar->backup_time = rs->r.backup_time;
+	ar->backup_size = rs->r.backup_size;
+	ar->backup_root = (struct msg_bytes){ rs->r.backup_root,
+	    MERKLE_HASH_LEN };
+	ar->old_size = rs->r.old_size;
+	ar->old_root = (struct msg_bytes){ rs->r.old_root, MERKLE_HASH_LEN };
+	ar->restored_at = rs->r.restored_at;
+	ar->restore_seq = rs->r.restore_seq;
+	ar->signature = (struct msg_bytes){ rs->sig, AUDIT_SIG_LEN };
+}
+
+int
+audit_checkpoint_request(struct request *rq, const struct msg *req)
+{
+	struct worker			*w = rq->w;
+	struct msg_checkpoint_request	 q;
+	struct msg_checkpoint_response	*resp = NULL;
+	struct audit_checkpoint		 cp;
+	struct store_restore		 rs;
+	struct msg_out			 o;
+	int				 r, restored;
+
+	if ((r = msg_get_checkpoint_request(req, &q)) != 0)
+		return r;
+	/* its proofs take 12 KiB */
+	if ((resp = malloc(sizeof(*resp))) == NULL)
+		r = CS_ERR_ALLOC;
 	/* any enrolled device may check the log's integrity */
-	if ((r = audit_sync_latest(w, &cp)) != 0 ||
-	    (r = audit_sync_proof(w, req->checkpoint_request->old_size, &cp,
-	    proof, &count)) != 0 ||
-	    (r = audit_sync_restore(w, req->checkpoint_request, &cp, &rs,
-	    bproof, &nb, oproof, &no, &restored)) != 0) {
+	if (r != 0 || (r = audit_sync_latest(w, &cp)) != 0 ||
+	    (r = audit_sync_proof(w, q.old_size, &cp, resp->consistency.hash,
+	    &resp->consistency.n)) != 0 ||
+	    (r = audit_sync_restore(w, &q, &cp, &rs,
+	    resp->restore_consistency.hash, &resp->restore_consistency.n,
+	    resp->old_consistency.hash, &resp->old_consistency.n,
+	    &restored)) != 0) {
+		free(resp);
 		log_warnx("audit: checkpoint request: %s", cs_err(r));
-		return wire_error(out, req->id,
-		    WERR_INTERNAL,
+		return wire_error(rq->out, rq->id, WERR_INTERNAL,
 		    "no audit checkpoint available", 0);
 	}
-	for (i = 0; i < count; i++) {
-		items[i].data = proof[i];
-		items[i].len = MERKLE_HASH_LEN;
-	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__checkpoint_response__init(&resp);
-	casesync__v1__checkpoint__init(&c);
-	c.size = (uint64_t)cp.size;
-	c.root.data = cp.root;
-	c.root.len = MERKLE_HASH_LEN;
-	c.time = cp.time;
-	c.signature.data = cp.sig;
-	c.signature.len = AUDIT_SIG_LEN;
-	c.public_key.data = cp.pk;
-	c.public_key.len = AUDIT_PK_LEN;
-	resp.checkpoint = &c;
-	resp.consistency = items;
-	resp.n_consistency = count;
-	if (restored) {
-		casesync__v1__audit_restore__init(&ar);
-		ar.generation = rs.r.generation;
-		ar.backup_time = rs.r.backup_time;
-		ar.backup_size = rs.r.backup_size;
-		ar.backup_root.data = rs.r.backup_root;
-		ar.backup_root.len = MERKLE_HASH_LEN;
-		ar.old_size = rs.r.old_size;
-		ar.old_root.data = rs.r.old_root;
-		ar.old_root.len = MERKLE_HASH_LEN;
-		ar.restored_at = rs.r.restored_at;
-		ar.restore_seq = rs.r.restore_seq;
-		ar.signature.data = rs.sig;
-		ar.signature.len = AUDIT_SIG_LEN;
-		for (i = 0; i < nb; i++) {
-			bitems[i].data = bproof[i];
-			bitems[i].len = MERKLE_HASH_LEN;
-		}
-		for (i = 0; i < no; i++) {
-			oitems[i].data = oproof[i];
-			oitems[i].len = MERKLE_HASH_LEN;
-		}
-		resp.restore = &ar;
-		resp.restore_consistency = bitems;
-		resp.n_restore_consistency = nb;
-		resp.old_consistency = oitems;
-		resp.n_old_consistency = no;
-	}
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHECKPOINT_RESPONSE;
-	env.checkpoint_response = &resp;
-	return wire_encode(&env, max_frame, out);
+	audit_sync_fill(&cp, &rs, restored, resp);
+	o = msg_out_checkpoint_response(resp);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
+	free(resp);
+	return r;
 }

@@ -17,35 +17,6 @@
 #include "session.h"
 #include "sync.h"
 #include "transfer.h"
-#include "wire.h"
-
-/*
- * Families whose handlers still take the whole Envelope: one adapter
- * each, until they take a request and a message.
- */
-static int
-h_renew(struct request *rq, const struct msg *m)
-{
-	return renew_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-static int
-h_audit(struct request *rq, const struct msg *m)
-{
-	return audit_handle(rq->w, rq->dev, msg_env(m), rq->max_frame,
-	    rq->out);
-}
-
-/* One attempt per connection: a failed enrollment closes. */
-static int
-h_enroll(struct request *rq, const struct msg *m)
-{
-	if (enroll_handle(rq->w, rq->peer, rq->id,
-	    msg_env(m)->enroll_request, rq->out) != 0)
-		rq->close = 1;
-	return 0;
-}
 
 /*
  * Indexed by message type; a row without a handler: no route.  Columns:
@@ -55,11 +26,11 @@ h_enroll(struct request *rq, const struct msg *m)
 #define ROUTE(t, need, fn, audit, access) \
 	[t] = { t, NEED_##need, fn, audit, access }
 static const struct request_route routes[MSG_TYPE_MAX] = {
-	ROUTE(MSG_ENROLL_REQUEST, ENROLL, h_enroll, NULL, 0),
+	ROUTE(MSG_ENROLL_REQUEST, ENROLL, enroll_request, NULL, 0),
 	ROUTE(MSG_PING, DEVICE, session_ping, NULL, 0),
 	ROUTE(MSG_WATCH, DEVICE, session_watch, NULL, 0),
-	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, h_renew, NULL, 0),
-	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, h_renew, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_REQUEST, DEVICE, renew_request, NULL, 0),
+	ROUTE(MSG_CERT_RENEW_CONFIRM, DEVICE, renew_confirm, NULL, 0),
 	ROUTE(MSG_PUSH_REQUEST, DEVICE, sync_push, NULL, 0),
 	ROUTE(MSG_PULL_REQUEST, DEVICE, sync_pull, NULL, 0),
 	ROUTE(MSG_PURGE_RECEIPT, DEVICE, sync_purge_receipt,
@@ -68,8 +39,9 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	    0),
 	ROUTE(MSG_CASE_MEMBER, DEVICE, sync_case_member, audit_case_member,
 	    0),
-	ROUTE(MSG_CHECKPOINT_REQUEST, DEVICE, h_audit, NULL, 0),
-	ROUTE(MSG_READ_LOG_UPLOAD, DEVICE, h_audit, NULL, 0),
+	ROUTE(MSG_CHECKPOINT_REQUEST, DEVICE, audit_checkpoint_request, NULL,
+	    0),
+	ROUTE(MSG_READ_LOG_UPLOAD, DEVICE, audit_read_log_upload, NULL, 0),
 	ROUTE(MSG_CASE_STATE, DEVICE, cases_state, NULL, 0),
 	ROUTE(MSG_CASE_INFO_REQUEST, DEVICE, cases_info, NULL, 0),
 	ROUTE(MSG_CASE_LIST_REQUEST, DEVICE, cases_list, NULL, 0),

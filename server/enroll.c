@@ -19,15 +19,64 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_device.h"
 #include "pki.h"
 #include "renew.h"
+#include "request.h"
 #include "server.h"
 #include "signer.h"
 #include "store.h"
 #include "token.h"
 #include "util.h"
+#include "errmap.h"
 #include "msg.h"
 #include "wire.h"
+
+/*
+ * The text of a refusal for CS_ERR_* "why"; its code is the one map's
+ * (errmap.h).  "renew" and "wrong_device" as for enroll_refuse().
+ */
+static enum wire_code
+enroll_code(int why, int renew, int wrong_device, const char **text)
+{
+	if (wrong_device) {
+		*text = "this renewal token is for another device";
+		return WERR_RENEW_WRONG_DEVICE;
+	}
+	switch (why) {
+	case CS_ERR_RATE:
+		*text = "too many failed enrollments from this address";
+		break;
+	case CS_ERR_EXPIRED:
+		*text = renew ? "renewal token expired" :
+		    "enrollment token expired";
+		break;
+	case CS_ERR_USED:
+		*text = renew ? "renewal token already used" :
+		    "enrollment token already used";
+		break;
+	case CS_ERR_NOT_FOUND:
+	case CS_ERR_AUTH:
+	case CS_ERR_FORMAT:
+		*text = renew ? "renewal token not valid" :
+		    "enrollment token not valid";
+		break;
+	case CS_ERR_EXISTS:
+		*text = renew ? "this key is already registered" :
+		    "this device key is already enrolled";
+		break;
+	case CS_ERR_PROTOCOL:
+		*text = "certificate request not acceptable";
+		break;
+	case CS_ERR_REVOKED:
+		*text = "this device has been revoked: it cannot renew";
+		break;
+	default:
+		*text = "internal error";
+		return WERR_INTERNAL;
+	}
+	return wire_code_of(renew ? WCTX_RENEW : WCTX_ENROLL, why);
+}
 
 /*
  * Refuse; "renew": a renewal by token, whose refusals renew.c audits as
@@ -39,57 +88,12 @@ enroll_refuse(struct worker *w, const char *peer, uint32_t id, int why,
     int renew, int wrong_device, struct buf *out)
 {
 	enum wire_code	 code;
-	const char		*msg;
-	uint32_t		 retry = 0;
+	const char	*msg;
+	uint32_t	 retry = 0;
 
-	switch (why) {
-	case CS_ERR_RATE:
-		code = WERR_RATE_LIMITED;
-		msg = "too many failed enrollments from this address";
+	code = enroll_code(why, renew, wrong_device, &msg);
+	if (why == CS_ERR_RATE)
 		retry = (uint32_t)w->srv->cfg.enroll_fail_window * 1000;
-		break;
-	case CS_ERR_EXPIRED:
-		code = WERR_TOKEN_EXPIRED;
-		msg = renew ? "renewal token expired" :
-		    "enrollment token expired";
-		break;
-	case CS_ERR_USED:
-		code = WERR_TOKEN_USED;
-		msg = renew ? "renewal token already used" :
-		    "enrollment token already used";
-		break;
-	case CS_ERR_NOT_FOUND:
-	case CS_ERR_AUTH:
-	case CS_ERR_FORMAT:
-		code = WERR_TOKEN_INVALID;
-		msg = renew ? "renewal token not valid" :
-		    "enrollment token not valid";
-		break;
-	case CS_ERR_EXISTS:
-		code = WERR_BAD_REQUEST;
-		msg = "this device key is already enrolled";
-		break;
-	case CS_ERR_PROTOCOL:
-		code = WERR_BAD_REQUEST;
-		msg = "certificate request not acceptable";
-		break;
-	case CS_ERR_REVOKED:
-		code = WERR_DEVICE_REVOKED;
-		msg = "this device has been revoked: it cannot renew";
-		break;
-	default:
-		code = WERR_INTERNAL;
-		msg = "internal error";
-		break;
-	}
-	if (renew && why == CS_ERR_EXISTS) {
-		code = WERR_RENEW_KEY_IN_USE;
-		msg = "this key is already registered";
-	}
-	if (wrong_device) {
-		code = WERR_RENEW_WRONG_DEVICE;
-		msg = "this renewal token is for another device";
-	}
 	log_warnx("%s: %s refused: %s", peer, renew ? "renewal" :
 	    "enrollment", msg);
 	if (why != CS_ERR_RATE && why != CS_ERR_INTERNAL && why != CS_ERR_DB)
@@ -104,9 +108,8 @@ static int
 enroll_reply(struct worker *w, uint32_t id, X509 *cert,
     const struct store_device *dev, struct buf *out)
 {
-	wire_env			 env;
-	Casesync__V1__EnrollResponse	 resp;
-	Casesync__V1__Identity		 ident;
+	struct msg_enroll_response	 resp;
+	struct msg_out			 o;
 	uint8_t				*der = NULL, *cader = NULL;
 	size_t				 derlen, cadlen;
 	char				 devid[24], uid[24];
@@ -115,36 +118,30 @@ enroll_reply(struct worker *w, uint32_t id, X509 *cert,
 	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0 ||
 	    (r = pki_cert_to_der(w->srv->ca, &cader, &cadlen)) != 0)
 		goto out;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__enroll_response__init(&resp);
-	casesync__v1__identity__init(&ident);
+	memset(&resp, 0, sizeof(resp));
 	str_fmt(devid, sizeof(devid), "%lld", (long long)dev->id);
 	str_fmt(uid, sizeof(uid), "%lld", (long long)dev->user.id);
-	ident.device_id = devid;
-	ident.device_name = (char *)(uintptr_t)dev->name;
-	ident.user_id = uid;
-	ident.user_name = (char *)(uintptr_t)dev->user.name;
-	ident.role = (char *)(uintptr_t)dev->user.role;
-	ident.office = (char *)(uintptr_t)dev->user.office;
-	ident.cert_not_after = dev->cert_not_after;
-	resp.cert_der.data = der;
-	resp.cert_der.len = derlen;
-	resp.ca_cert_der.data = cader;
-	resp.ca_cert_der.len = cadlen;
-	resp.identity = &ident;
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_RESPONSE;
-	env.enroll_response = &resp;
-	r = wire_encode(&env, FRAME_MAX_LIMIT, out);
+	resp.has_identity = 1;
+	resp.identity.device_id = devid;
+	resp.identity.device_name = dev->name;
+	resp.identity.user_id = uid;
+	resp.identity.user_name = dev->user.name;
+	resp.identity.role = dev->user.role;
+	resp.identity.office = dev->user.office;
+	resp.identity.cert_not_after = dev->cert_not_after;
+	resp.cert_der = (struct msg_bytes){ der, derlen };
+	resp.ca_cert_der = (struct msg_bytes){ cader, cadlen };
+	o = msg_out_enroll_response(&resp);
+	r = msg_encode(id, &o, FRAME_MAX_LIMIT, out);
  out:
 	free(der);
 	free(cader);
 	return r;
 }
 
-int
-enroll_handle(struct worker *w, const char *peer, uint32_t id,
-    const Casesync__V1__EnrollRequest *req, struct buf *out)
+static int
+enroll_serve(struct worker *w, const char *peer, uint32_t id,
+    const struct msg_enroll_request *req, struct buf *out)
 {
 	struct server		*srv = w->srv;
 	struct store_device	 dev;
@@ -169,7 +166,7 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 		return enroll_refuse(w, peer, id, CS_ERR_FORMAT, renew, 0,
 		    out);
 	}
-	if (pki_csr_parse(req->csr_der.data, req->csr_der.len, &pub) != 0 ||
+	if (pki_csr_parse(req->csr_der.p, req->csr_der.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, keyhash) != 0) {
 		r = CS_ERR_PROTOCOL;
 		goto out;
@@ -209,5 +206,19 @@ enroll_handle(struct worker *w, const char *peer, uint32_t id,
 		renew_refused(w, peer, req->renew_device_id, cs_err(r));
 	if (r != 0)
 		return enroll_refuse(w, peer, id, r, renew, wrong_device, out);
+	return 0;
+}
+
+/* One attempt per connection: a failed enrollment closes. */
+int
+enroll_request(struct request *rq, const struct msg *m)
+{
+	struct msg_enroll_request	req;
+	int				r;
+
+	if ((r = msg_get_enroll_request(m, &req)) != 0)
+		return r;
+	if (enroll_serve(rq->w, rq->peer, rq->id, &req, rq->out) != 0)
+		rq->close = 1;
 	return 0;
 }

@@ -8,19 +8,16 @@
 
 #include <stdint.h>
 
-#include "wire.h"
-
-struct buf;
-struct worker;
+struct msg;
+struct request;
 
 /*
- * Handle EnrollRequest "req" (already validated by wire.c) from address
- * "peer" and append the reply to "out": EnrollResponse, or an Error
+ * Handle EnrollRequest "m" (already validated by wire.c) from address
+ * rq->peer and append the reply to rq->out: EnrollResponse, or an Error
  * (TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_USED, RATE_LIMITED, BAD_REQUEST,
- * INTERNAL).  Returns 0 when a device was enrolled, else the CS_ERR_*
- * of the refusal.  Failures are counted per address.
+ * INTERNAL).  Failures are counted per address, and close the
+ * connection (rq->close): one attempt per connection.
  */
-int	enroll_handle(struct worker *w, const char *peer, uint32_t id,
-	    const Casesync__V1__EnrollRequest *req, struct buf *out);
+int	enroll_request(struct request *rq, const struct msg *m);
 
 #endif /* ENROLL_H */

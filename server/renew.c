@@ -25,8 +25,10 @@
 #include "errors.h"
 #include "fault.h"
 #include "log.h"
+#include "msg_device.h"
 #include "pki.h"
 #include "renew.h"
+#include "request.h"
 #include "server.h"
 #include "signer.h"
 #include "store.h"
@@ -34,17 +36,8 @@
 #include "util.h"
 #include "msg.h"
 #include "wire.h"
-#include "wire_renew.h"
 
 #define RENEW_TICK_MS		((int64_t)86400 * 1000)
-
-int
-renew_wants(const wire_env *req)
-{
-	return req->msg_case ==
-	    CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST ||
-	    req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRM;
-}
 
 /* One cert_renew entry: "step" issued / confirmed / by token, or why not. */
 static void
@@ -83,29 +76,33 @@ renew_issue(struct worker *w, EVP_PKEY *pub, X509 **cert, int64_t *not_after)
 	return 0;
 }
 
-static int
-renew_request(struct worker *w, const struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+renew_request(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__CertRenewRequest	*m;
-	wire_env				 env;
-	Casesync__V1__CertRenewResponse		 resp;
-	EVP_PKEY				*pub = NULL;
-	X509					*cert = NULL;
-	uint8_t					 kh[PKI_HASH_LEN];
-	uint8_t					*der = NULL;
-	size_t					 derlen;
-	char					 detail[AUDIT_STR_MAX + 1];
-	int64_t					 not_after;
-	int					 r;
+	struct worker			*w = rq->w;
+	const struct store_device	*dev = rq->dev;
+	struct buf			*out = rq->out;
+	struct msg_bytes		 csr;
+	struct msg_cert_renew_response	 resp;
+	struct msg_out			 o;
+	EVP_PKEY			*pub = NULL;
+	X509				*cert = NULL;
+	uint8_t				 kh[PKI_HASH_LEN];
+	uint8_t				*der = NULL;
+	size_t				 derlen;
+	char				 detail[AUDIT_STR_MAX + 1];
+	int64_t				 not_after;
+	uint32_t			 id = msg_id(req);
+	int				 r;
 
-	m = req->cert_renew_request;
-	if (pki_csr_parse(m->csr_der.data, m->csr_der.len, &pub) != 0 ||
+	if ((r = msg_get_cert_renew_request(req, &csr)) != 0)
+		return r;
+	if (pki_csr_parse(csr.p, csr.len, &pub) != 0 ||
 	    pki_pubkey_hash(pub, kh) != 0) {
-		r = wire_error(out, req->id,
+		r = wire_error(out, id,
 		    WERR_BAD_REQUEST,
 		    "certificate request not acceptable", 0);
-		renew_audit(w, w->peer, dev, 0, "device certificate",
+		renew_audit(w, rq->peer, dev, 0, "device certificate",
 		    "request not acceptable", 0);
 		goto out;
 	}
@@ -115,40 +112,27 @@ renew_request(struct worker *w, const struct store_device *dev,
 	if (r != 0) {
 		(void)str_fmt(detail, sizeof(detail), "issue refused: %s",
 		    cs_err(r));
-		renew_audit(w, w->peer, dev, 0, "device certificate", detail,
+		renew_audit(w, rq->peer, dev, 0, "device certificate", detail,
 		    0);
-		if (r == CS_ERR_EXISTS)
-			r = wire_error(out, req->id,
-			    WERR_RENEW_KEY_IN_USE,
-			    "this key is already registered", 0);
-		else if (r == CS_ERR_REVOKED)
-			r = wire_error(out, req->id,
-			    WERR_DEVICE_REVOKED,
-			    "this device has been revoked", 0);
-		else
-			r = wire_refuse(out, req->id, r,
-			    WERR_UNSPECIFIED,
-			    "certificate renewal", NULL);
+		r = request_refuse(rq, WCTX_RENEW, r, "certificate renewal",
+		    r == CS_ERR_EXISTS ? "this key is already registered" :
+		    r == CS_ERR_REVOKED ? "this device has been revoked" :
+		    NULL);
 		goto out;
 	}
 	/* the pending key is durable; the laptop has not heard of it */
 	fault_point("renew-pending-committed");
 	log_info("%s: device %lld: certificate issued for a new key, "
-	    "pending confirmation", w->peer, (long long)dev->id);
+	    "pending confirmation", rq->peer, (long long)dev->id);
 	(void)str_fmt(detail, sizeof(detail), "issued, pending; not_after=%lld",
 	    (long long)not_after);
-	renew_audit(w, w->peer, dev, 1, "device certificate", detail, 0);
+	renew_audit(w, rq->peer, dev, 1, "device certificate", detail, 0);
 	if ((r = pki_cert_to_der(cert, &der, &derlen)) != 0)
 		goto out;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__cert_renew_response__init(&resp);
-	resp.cert_der.data = der;
-	resp.cert_der.len = derlen;
+	resp.cert_der = (struct msg_bytes){ der, derlen };
 	resp.not_after = not_after;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_RESPONSE;
-	env.cert_renew_response = &resp;
-	r = wire_encode(&env, max_frame, out);
+	o = msg_out_cert_renew_response(&resp);
+	r = msg_encode(id, &o, rq->max_frame, out);
  out:
 	free(der);
 	X509_free(cert);
@@ -156,62 +140,47 @@ renew_request(struct worker *w, const struct store_device *dev,
 	return r;
 }
 
-static int
-renew_confirm(struct worker *w, struct store_device *dev,
-    const wire_env *req, size_t max_frame, struct buf *out)
+int
+renew_confirm(struct request *rq, const struct msg *req)
 {
-	const Casesync__V1__CertRenewConfirm	*m;
-	struct store_device			 nd;
-	wire_env				 env;
-	Casesync__V1__CertRenewConfirmed	 ack;
-	char					 detail[AUDIT_STR_MAX + 1];
-	int					 promoted, r;
+	struct worker		*w = rq->w;
+	struct store_device	*dev = rq->dev;
+	struct buf		*out = rq->out;
+	struct store_device	 nd;
+	struct msg_bytes	 kh;
+	struct msg_out		 o;
+	char			 detail[AUDIT_STR_MAX + 1];
+	uint32_t		 id = msg_id(req);
+	int			 promoted, r;
 
-	m = req->cert_renew_confirm;
-	r = store_renew_promote(w->st, dev->id, m->key_hash.data, &nd,
-	    &promoted);
+	if ((r = msg_get_cert_renew_confirm(req, &kh)) != 0)
+		return r;
+	/* wire_renew.c: exactly PKI_HASH_LEN bytes */
+	r = store_renew_promote(w->st, dev->id, kh.p, &nd, &promoted);
 	if (r == CS_ERR_NOT_FOUND) {
-		renew_audit(w, w->peer, dev, 0, "device certificate",
+		renew_audit(w, rq->peer, dev, 0, "device certificate",
 		    "confirm of a key not issued", 0);
-		return wire_error(out, req->id,
+		return wire_error(out, id,
 		    WERR_RENEW_NOT_PENDING,
 		    "no certificate was issued for this key", 0);
 	}
-	if (r == CS_ERR_REVOKED)
-		return wire_error(out, req->id,
-		    WERR_DEVICE_REVOKED,
-		    "this device has been revoked", 0);
 	if (r != 0)
-		return wire_refuse(out, req->id, r,
-		    WERR_UNSPECIFIED,
-		    "certificate renewal", NULL);
+		return request_refuse(rq, WCTX_RENEW, r, "certificate renewal",
+		    r == CS_ERR_REVOKED ? "this device has been revoked" :
+		    NULL);
 	if (promoted) {
 		/* the old key is gone; the laptop has no reply yet */
 		fault_point("renew-confirm-committed");
 		log_info("%s: device %lld: new key confirmed, old key "
-		    "dropped", w->peer, (long long)dev->id);
+		    "dropped", rq->peer, (long long)dev->id);
 		(void)str_fmt(detail, sizeof(detail), "confirmed; old key "
 		    "dropped; not_after=%lld", (long long)nd.cert_not_after);
-		renew_audit(w, w->peer, &nd, 1, "device certificate", detail,
+		renew_audit(w, rq->peer, &nd, 1, "device certificate", detail,
 		    1);
 	}
 	*dev = nd;
-	casesync__v1__envelope__init(&env);
-	casesync__v1__cert_renew_confirmed__init(&ack);
-	ack.not_after = nd.cert_not_after;
-	env.id = req->id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRMED;
-	env.cert_renew_confirmed = &ack;
-	return wire_encode(&env, max_frame, out);
-}
-
-int
-renew_handle(struct worker *w, struct store_device *dev, const wire_env *req,
-    size_t max_frame, struct buf *out)
-{
-	if (req->msg_case == CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_REQUEST)
-		return renew_request(w, dev, req, max_frame, out);
-	return renew_confirm(w, dev, req, max_frame, out);
+	o = msg_out_cert_renew_confirmed(&nd.cert_not_after);
+	return msg_encode(id, &o, rq->max_frame, out);
 }
 
 int

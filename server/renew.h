@@ -13,23 +13,21 @@
 
 #include "pki.h"
 #include "token.h"
-#include "wire.h"
 
-struct buf;
+struct msg;
+struct request;
 struct server;
 struct store_device;
 struct worker;
 
-/* True for the renewal messages a device may send (Envelope 12..15). */
-int	renew_wants(const wire_env *req);
 /*
  * Answer CertRenewRequest (issue, record the pending key) or
  * CertRenewConfirm (make the pending key the device's) from the
- * authenticated device "dev"; a confirm updates *dev.  Refusals are
- * Error replies (0 returned); a CS_ERR_* return closes the session.
+ * authenticated device rq->dev; a confirm updates *rq->dev.  Refusals
+ * are Error replies (0 returned); a CS_ERR_* return closes the session.
  */
-int	renew_handle(struct worker *, struct store_device *dev,
-	    const wire_env *req, size_t max_frame, struct buf *out);
+int	renew_request(struct request *, const struct msg *);
+int	renew_confirm(struct request *, const struct msg *);
 /*
  * A session authenticated with the pending key "keyhash" of "dev": the
  * laptop holds the new certificate, so promote it (audited) and update

@@ -79,14 +79,6 @@ struct worker {
 	int64_t		 refused_log_ms; /* loop.c: next refusal logged */
 	unsigned	 refused_quiet;	/* ... refusals since the last one */
 	/*
-	 * The request in hand (session.c), for the handlers that do not
-	 * take a request context yet: audit_pull, and the audit entries
-	 * of the families still reading "peer" and "peer_key" here.
-	 */
-	struct request	*rq;
-	const char	*peer;
-	EVP_PKEY	*peer_key;
-	/*
 	 * Group commit of audit entries (audit_defer, audit_flush): the
 	 * login and read entries queued during this loop pass, and the
 	 * sessions whose replies wait until those are durable.

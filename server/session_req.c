@@ -325,18 +325,12 @@ session_request(struct session *s, const uint8_t *p, size_t len)
 	rq.out = s->out;
 	rq.max_frame = s->w->srv->cfg.max_frame;
 	rq.batching = 1;
-	s->w->rq = &rq;
-	s->w->peer = rq.peer;
-	s->w->peer_key = rq.peer_key;
 	s->msg_type = MSG_NONE;
 	t0 = metrics_now_ns();
 	errs = wire_errors_written;
 	r = session_dispatch(s, &rq, p, len);
 	metrics_request((unsigned)s->msg_type, metrics_now_ns() - t0,
 	    wire_errors_written - errs, r != 0 || s->state == SESSION_CLOSING);
-	s->w->rq = NULL;
-	s->w->peer = NULL;
-	s->w->peer_key = NULL;
 	/*
 	 * Entries of this request could not be written (or a full batch
 	 * holding some of them failed): fail closed now.  The request's

@@ -2,7 +2,7 @@
 /*
  * fuzz_readlog.c - libFuzzer target for the read-log upload: the
  * ReadLogUpload validator in wire_decode() (proto/wire.c) and the
- * server's check of the uploaded chain (audit_handle ->
+ * server's check of the uploaded chain (audit_read_log_upload ->
  * audit_read_upload in server/audit_sync.c), run as the server runs
  * them: on a real store (server.db in a directory under /dev/shm, made
  * at start and removed at exit) with a real audit key, each input as a
@@ -66,6 +66,7 @@
 #include "frame.h"
 #include "log.h"
 #include "merkle.h"
+#include "request.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -252,17 +253,26 @@ static int
 server_upload(const struct store_device *dev, EVP_PKEY *key,
     const wire_env *req, uint64_t *last_n)
 {
+	struct request		 rq;
+	struct store_device	 d;
 	struct buf	*out;
 	wire_env	*rep = NULL;
 	const uint8_t	*p;
 	size_t		 len;
 	int		 ack;
 
-	fuzz_w.peer_key = key;
-	CHECK(audit_wants(req));
 	if ((out = buf_new(4096)) == NULL)
 		abort();
-	CHECK(audit_handle(&fuzz_w, dev, req, FRAME_MAX_DEFAULT, out) == 0);
+	memset(&rq, 0, sizeof(rq));
+	d = *dev;
+	rq.w = &fuzz_w;
+	rq.dev = &d;
+	rq.peer = "192.0.2.7";
+	rq.peer_key = key;
+	rq.out = out;
+	rq.max_frame = FRAME_MAX_DEFAULT;
+	rq.id = req->id;
+	CHECK(audit_read_log_upload(&rq, env_cmsg(req)) == 0);
 	CHECK(frame_get(out, FRAME_MAX_DEFAULT, &p, &len) == 0);
 	CHECK(wire_decode(p, len, &rep) == 0);
 	CHECK(rep->id == req->id);
@@ -369,7 +379,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)sqlite3_soft_heap_limit64(1024 * 1024);
 	memset(&fuzz_w, 0, sizeof(fuzz_w));
 	fuzz_w.srv = &fuzz_srv;
-	fuzz_w.peer = "192.0.2.7";
 	if (store_open(path, 1, &fuzz_w.st) != 0 ||
 	    audit_key_open(fuzz_dir, &fuzz_srv.audit_key) != 0)
 		abort();

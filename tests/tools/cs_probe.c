@@ -23,6 +23,7 @@
 #include <openssl/pem.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "conn.h"
 #include "e2e.h"
 #include "errors.h"
@@ -104,6 +105,66 @@ read_key(const char *path)
 }
 
 /*
+ * A probe speaks Envelopes as it crafts them (the laptop's conn.c
+ * speaks msg.h): its own request ids, far from the connection's.
+ */
+static uint32_t	probe_next_id = 1000;
+
+static int
+probe_recv(struct conn *c, wire_env **e)
+{
+	struct msg	*m = NULL;
+	int		 r;
+
+	r = conn_recv(c, &m);
+	*e = m != NULL ? msg_env_mut(m) : NULL;
+	return r;
+}
+
+/* Send "req" and read up to its reply, as the laptop's conn_rpc. */
+static int
+probe_call(struct conn *c, wire_env *req, wire_env **rep)
+{
+	struct buf	*b;
+	wire_env	*e = NULL;
+	int		 r;
+
+	*rep = NULL;
+	req->id = probe_next_id++;
+	if ((b = buf_new(FRAME_HDR_LEN + FRAME_MAX_LIMIT)) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = wire_encode(req, FRAME_MAX_LIMIT, b)) == 0)
+		r = conn_send_raw(c, buf_ptr(b), buf_len(b));
+	buf_free(b);
+	if (r != 0)
+		return r;
+	for (;;) {
+		if ((r = probe_recv(c, &e)) != 0)
+			return r;
+		if (e->id == req->id || (e->id == 0 &&
+		    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR))
+			break;
+		wire_free(e);
+	}
+	*rep = e;
+	if (e->msg_case != CASESYNC__V1__ENVELOPE__MSG_ERROR)
+		return 0;
+	return msg_code_retryable((enum wire_code)e->error->code) ?
+	    CS_ERR_RETRY : CS_ERR_PEER;
+}
+
+static int
+probe_hello(struct conn *c, wire_env **rep)
+{
+	struct msg	*m = NULL;
+	int		 r;
+
+	r = conn_welcome(c, NULL, &m);
+	*rep = m != NULL ? msg_env_mut(m) : NULL;
+	return r;
+}
+
+/*
  * A KeySyncRequest{since}, as a crafted client would send it: print
  * "grants N", "grant CASE EPOCH" for each and "holders CASE NAME..."
  * for each case named, or how the server answered.
@@ -122,7 +183,7 @@ key_sync(struct conn *c, uint64_t since)
 	q.since = since;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_REQUEST;
 	env.key_sync_request = &q;
-	if ((r = conn_call(c, &env, &e)) != 0 ||
+	if ((r = probe_call(c, &env, &e)) != 0 ||
 	    e->msg_case != CASESYNC__V1__ENVELOPE__MSG_KEY_SYNC_RESPONSE) {
 		report(r, e);
 		return 0;
@@ -153,7 +214,7 @@ send_hello(struct conn *c, uint32_t version, wire_env **rep)
 	h.protocol_version = version;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
 	env.hello = &h;
-	return conn_call(c, &env, rep);
+	return probe_call(c, &env, rep);
 }
 
 /* Enroll with the key given by -k; write the certificate as PEM. */
@@ -171,7 +232,7 @@ probe_enroll(struct conn *c, EVP_PKEY *key, const char *token,
 
 	if (key == NULL)
 		usage();
-	if ((r = conn_hello(c, NULL, rep)) != 0)
+	if ((r = probe_hello(c, rep)) != 0)
 		return r;
 	wire_free(*rep);
 	*rep = NULL;
@@ -184,7 +245,7 @@ probe_enroll(struct conn *c, EVP_PKEY *key, const char *token,
 	req.csr_der.len = csrlen;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
 	env.enroll_request = &req;
-	r = conn_call(c, &env, rep);
+	r = probe_call(c, &env, rep);
 	free(csr);
 	if (r != 0)
 		return r;
@@ -349,7 +410,7 @@ send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
 	pr.n_changes = 1;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &pr;
-	if ((r = conn_call(c, &env, rep)) != 0)
+	if ((r = probe_call(c, &env, rep)) != 0)
 		return r;
 	if ((*rep)->msg_case != CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE ||
 	    (*rep)->push_response->n_results != 1)
@@ -375,7 +436,7 @@ send_ping(struct conn *c, wire_env **rep)
 	casesync__v1__ping__init(&ping);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PING;
 	env.ping = &ping;
-	return conn_call(c, &env, rep);
+	return probe_call(c, &env, rep);
 }
 
 /* Append "v" as a protobuf varint at "off"; returns the new offset. */
@@ -471,7 +532,7 @@ send_raw(struct conn *c, const uint8_t *p, size_t len, wire_env **e)
 
 	if ((r = conn_send_raw(c, p, len)) != 0)
 		return r;
-	return conn_recv(c, e);
+	return probe_recv(c, e);
 }
 
 int
@@ -571,13 +632,13 @@ main(int argc, char *argv[])
 	else if (strcmp(mode, "bigframe") == 0) {
 		frame_hdr(hdr, (uint32_t)n);
 		if ((r = conn_send_raw(c, hdr, sizeof(hdr))) == 0)
-			r = conn_recv(c, &e);
+			r = probe_recv(c, &e);
 	} else if (strcmp(mode, "random") == 0) {
 		if ((rnd = malloc(n + 1)) == NULL)
 			return 1;
 		randombytes_buf(rnd, n + 1);
 		if ((r = conn_send_raw(c, rnd, n)) == 0)
-			r = conn_recv(c, &e);
+			r = probe_recv(c, &e);
 		free(rnd);
 	} else if (strcmp(mode, "bad-version") == 0)
 		r = send_hello(c, 2, &e);
@@ -589,25 +650,25 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	} else if (strcmp(mode, "slowloris") == 0) {
-		if ((r = conn_hello(c, NULL, &e)) != 0)
+		if ((r = probe_hello(c, &e)) != 0)
 			goto done;
 		wire_free(e);
 		e = NULL;
 		if ((r = slowloris(c)) == 0)
-			r = conn_recv(c, &e);
+			r = probe_recv(c, &e);
 	} else if (strcmp(mode, "hold") == 0) {
-		if ((r = conn_hello(c, NULL, &e)) != 0)
+		if ((r = probe_hello(c, &e)) != 0)
 			goto done;
 		wire_free(e);
 		e = NULL;
 		/* wait for the server to say something on its own */
-		r = conn_recv(c, &e);
+		r = probe_recv(c, &e);
 		if (r == CS_ERR_TIMEOUT) {
 			printf("timeout\n");
 			goto out;
 		}
 	} else {
-		if ((r = conn_hello(c, NULL, &e)) != 0 ||
+		if ((r = probe_hello(c, &e)) != 0 ||
 		    strcmp(mode, "hello") == 0)
 			goto done;
 		wire_free(e);
@@ -643,7 +704,7 @@ main(int argc, char *argv[])
 			static const uint8_t fut[] = { 0, 0, 0, 5,
 			    0x08, 0x07, 0x98, 0x06, 0x01 };
 			if ((r = conn_send_raw(c, fut, sizeof(fut))) == 0)
-				r = conn_recv(c, &e);
+				r = probe_recv(c, &e);
 		} else
 			usage();
 	}
