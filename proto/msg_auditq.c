@@ -47,14 +47,14 @@ enc_audit_query_request(uint32_t id, const void *body, size_t max,
 	wire_env				 env;
 
 	casesync__v1__audit_query_request__init(&q);
-	q.case_id = MSG_PB_STR(b->case_id);
-	q.user = MSG_PB_STR(b->user);
-	q.type = MSG_PB_STR(b->type);
+	q.case_id = PB_STR(b->case_id);
+	q.user = PB_STR(b->user);
+	q.type = PB_STR(b->type);
 	q.since = b->since;
 	q.until = b->until;
 	q.after = b->after;
 	q.max_rows = b->max_rows;
-	MSG_PB_ENV(audit_query_request,
+	PB_ENV(audit_query_request,
 	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
 	return wire_encode(&env, max, out);
 }
@@ -120,18 +120,18 @@ audit_row_put(const struct msg_audit_row *in, char action[2],
 	out->server_time = in->server_time;
 	out->device_time = in->device_time;
 	out->action = action;
-	out->type = MSG_PB_STR(in->type);
-	out->outcome = MSG_PB_STR(in->outcome);
-	out->user = MSG_PB_STR(in->user);
-	out->role = MSG_PB_STR(in->role);
-	out->office = MSG_PB_STR(in->office);
+	out->type = PB_STR(in->type);
+	out->outcome = PB_STR(in->outcome);
+	out->user = PB_STR(in->user);
+	out->role = PB_STR(in->role);
+	out->office = PB_STR(in->office);
 	out->device_id = in->device_id;
-	out->object_type = MSG_PB_STR(in->object_type);
-	out->object_id = MSG_PB_STR(in->object_id);
-	out->client_ref = MSG_PB_STR(in->client_ref);
-	out->basis = MSG_PB_STR(in->basis);
-	out->purpose = MSG_PB_STR(in->purpose);
-	out->detail = MSG_PB_STR(in->detail);
+	out->object_type = PB_STR(in->object_type);
+	out->object_id = PB_STR(in->object_id);
+	out->client_ref = PB_STR(in->client_ref);
+	out->basis = PB_STR(in->basis);
+	out->purpose = PB_STR(in->purpose);
+	out->detail = PB_STR(in->detail);
 }
 
 static int
@@ -161,7 +161,7 @@ enc_audit_query_response(uint32_t id, const void *body, size_t max,
 	resp.rows = ptrs;
 	resp.n_rows = b->n_rows;
 	resp.more = b->more != 0;
-	MSG_PB_ENV(audit_query_response,
+	PB_ENV(audit_query_response,
 	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE, &resp);
 	r = wire_encode(&env, max, out);
  out:

@@ -49,19 +49,19 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	if (in->n_deadlines > MSG_DEADLINES_MAX)
 		return CS_ERR_INTERNAL;
 	casesync__v1__case_info__init(ci);
-	ci->case_id = MSG_PB_STR(in->case_id);
-	ci->frame = MSG_PB_STR(in->frame);
-	ci->state = MSG_PB_STR(in->state);
-	ci->state_since = MSG_PB_STR(in->state_since);
-	ci->drang_start = MSG_PB_STR(in->drang_start);
-	ci->measure_start = MSG_PB_STR(in->measure_start);
-	ci->end_date = MSG_PB_STR(in->end_date);
+	ci->case_id = PB_STR(in->case_id);
+	ci->frame = PB_STR(in->frame);
+	ci->state = PB_STR(in->state);
+	ci->state_since = PB_STR(in->state_since);
+	ci->drang_start = PB_STR(in->drang_start);
+	ci->measure_start = PB_STR(in->measure_start);
+	ci->end_date = PB_STR(in->end_date);
 	ci->extended = in->extended != 0;
-	ci->approved_by = MSG_PB_STR(in->approved_by);
+	ci->approved_by = PB_STR(in->approved_by);
 	for (i = 0; i < in->n_deadlines; i++) {
 		casesync__v1__case_deadline__init(&pb->dl[i]);
-		pb->dl[i].kind = MSG_PB_STR(in->deadlines[i].kind);
-		pb->dl[i].due = MSG_PB_STR(in->deadlines[i].due);
+		pb->dl[i].kind = PB_STR(in->deadlines[i].kind);
+		pb->dl[i].due = PB_STR(in->deadlines[i].due);
 		pb->dl[i].days_left = in->deadlines[i].days_left;
 		pb->dlp[i] = &pb->dl[i];
 	}
@@ -94,13 +94,13 @@ enc_case_state(uint32_t id, const void *body, size_t max, struct buf *out)
 	Casesync__V1__CaseState		 cs;
 
 	casesync__v1__case_state__init(&cs);
-	cs.case_id = MSG_PB_STR(b->case_id);
-	cs.to_state = MSG_PB_STR(b->to_state);
-	cs.effective_date = MSG_PB_STR(b->effective_date);
-	cs.end_date = MSG_PB_STR(b->end_date);
-	cs.reason = MSG_PB_STR(b->reason);
-	cs.approved_by = MSG_PB_STR(b->approved_by);
-	MSG_PB_ENV(case_state, CASESYNC__V1__ENVELOPE__MSG_CASE_STATE, &cs);
+	cs.case_id = PB_STR(b->case_id);
+	cs.to_state = PB_STR(b->to_state);
+	cs.effective_date = PB_STR(b->effective_date);
+	cs.end_date = PB_STR(b->end_date);
+	cs.reason = PB_STR(b->reason);
+	cs.approved_by = PB_STR(b->approved_by);
+	PB_ENV(case_state, CASESYNC__V1__ENVELOPE__MSG_CASE_STATE, &cs);
 	return wire_encode(&env, max, out);
 }
 
@@ -131,8 +131,8 @@ enc_case_info_request(uint32_t id, const void *body, size_t max,
 	Casesync__V1__CaseInfoRequest		 rq;
 
 	casesync__v1__case_info_request__init(&rq);
-	rq.case_id = MSG_PB_STR(b->case_id);
-	MSG_PB_ENV(case_info_request,
+	rq.case_id = PB_STR(b->case_id);
+	PB_ENV(case_info_request,
 	    CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST, &rq);
 	return wire_encode(&env, max, out);
 }
@@ -163,7 +163,7 @@ enc_case_info(uint32_t id, const void *body, size_t max, struct buf *out)
 
 	if ((r = msg_case_info_put(body, &pb)) != 0)
 		return r;
-	MSG_PB_ENV(case_info, CASESYNC__V1__ENVELOPE__MSG_CASE_INFO, &pb.info);
+	PB_ENV(case_info, CASESYNC__V1__ENVELOPE__MSG_CASE_INFO, &pb.info);
 	return wire_encode(&env, max, out);
 }
 
@@ -194,8 +194,8 @@ enc_case_list_request(uint32_t id, const void *body, size_t max,
 	Casesync__V1__CaseListRequest		 lr;
 
 	casesync__v1__case_list_request__init(&lr);
-	lr.after = MSG_PB_STR(b->after);
-	MSG_PB_ENV(case_list_request,
+	lr.after = PB_STR(b->after);
+	PB_ENV(case_list_request,
 	    CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST, &lr);
 	return wire_encode(&env, max, out);
 }
@@ -257,7 +257,7 @@ enc_case_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	cl.cases = ptrs;
 	cl.n_cases = b->n_cases;
 	cl.more = b->more != 0;
-	MSG_PB_ENV(case_list, CASESYNC__V1__ENVELOPE__MSG_CASE_LIST, &cl);
+	PB_ENV(case_list, CASESYNC__V1__ENVELOPE__MSG_CASE_LIST, &cl);
 	r = wire_encode(&env, max, out);
  out:
 	free(pb);

@@ -13,9 +13,19 @@
 
 /* protobuf-c wants char * for strings it only reads */
 #define PB_STR(s)	((char *)(uintptr_t)((s) != NULL ? (s) : ""))
+/* ... and char ** for arrays of them */
+#define PB_STRV(v)	((char **)(uintptr_t)(v))
 /* ... and uint8_t * for bytes it only reads */
 #define PB_BYTES(b)	((ProtobufCBinaryData){ (b).len, \
 			    (uint8_t *)(uintptr_t)(b).p })
+
+/* An encoder's "env" for request "id": an Envelope of "type", "ptr". */
+#define PB_ENV(field, type, ptr) do {					\
+	casesync__v1__envelope__init(&env);				\
+	env.id = id;							\
+	env.msg_case = (type);						\
+	env.field = (ptr);						\
+} while (0)
 
 /* A bytes field of a received message, borrowed. */
 static inline struct msg_bytes

@@ -9,15 +9,13 @@
 
 #include "errors.h"
 #include "msg_keys.h"
+#include "msg_int.h"
 #include "wire.h"
 #include "wire_keys.h"
 
 _Static_assert(MSG_KEY_GRANTS_MAX == WIRE_GRANTS_MAX, "grants limit");
 _Static_assert(MSG_KEY_USERS_MAX == WIRE_KEY_USERS_MAX, "users limit");
 
-/* protobuf-c wants char * and uint8_t * for what it only reads */
-#define PB_STR(s)	((char *)(uintptr_t)((s) != NULL ? (s) : ""))
-#define PB_STRV(v)	((char **)(uintptr_t)(v))
 
 static struct msg_bytes
 bytes_get(const ProtobufCBinaryData *b)

@@ -12,12 +12,9 @@
 
 #include "errors.h"
 #include "msg_sync.h"
+#include "msg_int.h"
 #include "wire.h"
 #include "wire_nolost.h"
-
-/* protobuf-c wants char * and uint8_t * for what it only reads */
-#define PB_STR(s)	((char *)(uintptr_t)((s) != NULL ? (s) : ""))
-#define PB_BYTES(p)	((uint8_t *)(uintptr_t)(p))
 
 #define SAME(a, b)	_Static_assert((int)(a) == (int)(b), #a)
 SAME(MSG_CHANGE_UNSPECIFIED, CASESYNC__V1__CHANGE_STATUS__CHANGE_UNSPECIFIED);
@@ -91,8 +88,7 @@ record_put(const struct msg_record *in, Casesync__V1__Record *out)
 	out->version = (uint64_t)in->version;
 	out->deleted = in->deleted != 0;
 	out->key_epoch = in->key_epoch;
-	out->body.data = PB_BYTES(in->body.p);
-	out->body.len = in->body.len;
+	out->body = PB_BYTES(in->body);
 	out->author_device = PB_STR(in->author_device);
 	out->hlc = in->hlc;
 	out->author_user_id = PB_STR(in->author_user_id);

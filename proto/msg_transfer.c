@@ -57,11 +57,11 @@ enc_transfer_request(uint32_t id, const void *body, size_t max,
 	wire_env				 env;
 
 	casesync__v1__transfer_request__init(&tr);
-	tr.case_id = MSG_PB_STR(b->case_id);
-	tr.to_office = MSG_PB_STR(b->to_office);
-	tr.reason = MSG_PB_STR(b->reason);
-	tr.note = MSG_PB_STR(b->note);
-	MSG_PB_ENV(transfer_request,
+	tr.case_id = PB_STR(b->case_id);
+	tr.to_office = PB_STR(b->to_office);
+	tr.reason = PB_STR(b->reason);
+	tr.note = PB_STR(b->note);
+	PB_ENV(transfer_request,
 	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_REQUEST, &tr);
 	return wire_encode(&env, max, out);
 }
@@ -102,9 +102,9 @@ enc_transfer_decision(uint32_t id, const void *body, size_t max,
 	casesync__v1__transfer_decision__init(&td);
 	td.transfer_id = (uint64_t)b->transfer_id;
 	td.action = (Casesync__V1__TransferAction)b->action;
-	td.regisseur = MSG_PB_STR(b->regisseur);
-	td.reason = MSG_PB_STR(b->reason);
-	MSG_PB_ENV(transfer_decision,
+	td.regisseur = PB_STR(b->regisseur);
+	td.reason = PB_STR(b->reason);
+	PB_ENV(transfer_decision,
 	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_DECISION, &td);
 	return wire_encode(&env, max, out);
 }
@@ -163,18 +163,18 @@ transfer_info_put(const struct msg_transfer_info *in,
 		return CS_ERR_INTERNAL;
 	casesync__v1__transfer_info__init(t);
 	t->transfer_id = (uint64_t)in->transfer_id;
-	t->case_id = MSG_PB_STR(in->case_id);
-	t->state = MSG_PB_STR(in->state);
-	t->reason = MSG_PB_STR(in->reason);
-	t->note = MSG_PB_STR(in->note);
-	t->from_office = MSG_PB_STR(in->from_office);
-	t->to_office = MSG_PB_STR(in->to_office);
-	t->requested_by = MSG_PB_STR(in->requested_by);
+	t->case_id = PB_STR(in->case_id);
+	t->state = PB_STR(in->state);
+	t->reason = PB_STR(in->reason);
+	t->note = PB_STR(in->note);
+	t->from_office = PB_STR(in->from_office);
+	t->to_office = PB_STR(in->to_office);
+	t->requested_by = PB_STR(in->requested_by);
 	t->requested_at = in->requested_at;
-	t->decided_by = MSG_PB_STR(in->decided_by);
+	t->decided_by = PB_STR(in->decided_by);
 	t->decided_at = in->decided_at;
-	t->rejection = MSG_PB_STR(in->rejection);
-	t->new_regisseur = MSG_PB_STR(in->new_regisseur);
+	t->rejection = PB_STR(in->rejection);
+	t->new_regisseur = PB_STR(in->new_regisseur);
 	t->window_end = in->window_end;
 	t->completed_at = in->completed_at;
 	t->purges_pending = in->purges_pending;
@@ -186,7 +186,7 @@ transfer_info_put(const struct msg_transfer_info *in,
 	t->records = in->records;
 	t->person_records = in->person_records;
 	t->measure_records = in->measure_records;
-	t->regisseur = MSG_PB_STR(in->regisseur);
+	t->regisseur = PB_STR(in->regisseur);
 	return 0;
 }
 
@@ -210,7 +210,7 @@ enc_transfer_info(uint32_t id, const void *body, size_t max, struct buf *out)
 
 	if ((r = transfer_info_put(body, &pb)) != 0)
 		return r;
-	MSG_PB_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
+	PB_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
 	    &pb.info);
 	return wire_encode(&env, max, out);
 }
@@ -247,7 +247,7 @@ enc_transfer_list_request(uint32_t id, const void *body, size_t max,
 		return CS_ERR_INTERNAL;
 	casesync__v1__transfer_list_request__init(&lr);
 	lr.after = (uint64_t)b->after;
-	MSG_PB_ENV(transfer_list_request,
+	PB_ENV(transfer_list_request,
 	    CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST, &lr);
 	return wire_encode(&env, max, out);
 }
@@ -311,7 +311,7 @@ enc_transfer_list(uint32_t id, const void *body, size_t max,
 	tl.transfers = ptrs;
 	tl.n_transfers = b->n_transfers;
 	tl.more = b->more != 0;
-	MSG_PB_ENV(transfer_list, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST,
+	PB_ENV(transfer_list, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST,
 	    &tl);
 	r = wire_encode(&env, max, out);
  out:
@@ -346,9 +346,9 @@ enc_team_assign(uint32_t id, const void *body, size_t max, struct buf *out)
 	wire_env			 env;
 
 	casesync__v1__team_assign__init(&ta);
-	ta.case_id = MSG_PB_STR(b->case_id);
-	ta.regisseur = MSG_PB_STR(b->regisseur);
-	MSG_PB_ENV(team_assign, CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN, &ta);
+	ta.case_id = PB_STR(b->case_id);
+	ta.regisseur = PB_STR(b->regisseur);
+	PB_ENV(team_assign, CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN, &ta);
 	return wire_encode(&env, max, out);
 }
 
@@ -379,9 +379,9 @@ enc_glass_request(uint32_t id, const void *body, size_t max,
 	wire_env			 env;
 
 	casesync__v1__glass_request__init(&gr);
-	gr.case_id = MSG_PB_STR(b->case_id);
-	gr.reason = MSG_PB_STR(b->reason);
-	MSG_PB_ENV(glass_request, CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST,
+	gr.case_id = PB_STR(b->case_id);
+	gr.reason = PB_STR(b->reason);
+	PB_ENV(glass_request, CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST,
 	    &gr);
 	return wire_encode(&env, max, out);
 }
@@ -413,10 +413,10 @@ enc_glass_grant(uint32_t id, const void *body, size_t max, struct buf *out)
 	wire_env			 env;
 
 	casesync__v1__glass_grant__init(&gg);
-	gg.case_id = MSG_PB_STR(b->case_id);
+	gg.case_id = PB_STR(b->case_id);
 	gg.expires_at = b->expires_at;
 	gg.seq = b->seq;
-	MSG_PB_ENV(glass_grant, CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT, &gg);
+	PB_ENV(glass_grant, CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT, &gg);
 	return wire_encode(&env, max, out);
 }
 
@@ -448,7 +448,7 @@ enc_glass_list_request(uint32_t id, const void *body, size_t max,
 
 	casesync__v1__glass_list_request__init(&q);
 	q.after = b->after;
-	MSG_PB_ENV(glass_list_request,
+	PB_ENV(glass_list_request,
 	    CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST, &q);
 	return wire_encode(&env, max, out);
 }
@@ -511,10 +511,10 @@ enc_glass_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	for (i = 0; i < b->n_uses; i++) {
 		casesync__v1__glass_use__init(&u[i]);
 		u[i].id = b->uses[i].id;
-		u[i].case_id = MSG_PB_STR(b->uses[i].case_id);
-		u[i].user = MSG_PB_STR(b->uses[i].user);
-		u[i].user_office = MSG_PB_STR(b->uses[i].user_office);
-		u[i].reason = MSG_PB_STR(b->uses[i].reason);
+		u[i].case_id = PB_STR(b->uses[i].case_id);
+		u[i].user = PB_STR(b->uses[i].user);
+		u[i].user_office = PB_STR(b->uses[i].user_office);
+		u[i].reason = PB_STR(b->uses[i].reason);
 		u[i].granted_at = b->uses[i].granted_at;
 		u[i].expires_at = b->uses[i].expires_at;
 		u[i].ended_at = b->uses[i].ended_at;
@@ -524,7 +524,7 @@ enc_glass_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	gl.uses = ptrs;
 	gl.n_uses = b->n_uses;
 	gl.more = b->more != 0;
-	MSG_PB_ENV(glass_list, CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST, &gl);
+	PB_ENV(glass_list, CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST, &gl);
 	r = wire_encode(&env, max, out);
  out:
 	free(u);
