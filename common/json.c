@@ -4,6 +4,7 @@
  * the separator its container needs; a key must precede each member of
  * an object.  The first error sticks: later calls write nothing.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -226,6 +227,22 @@ json_null(struct json *j)
 {
 	if (json_value(j) == 0)
 		json_puts(j, "null");
+}
+
+void
+json_fixed(struct json *j, double v, int decimals)
+{
+	char	num[64];
+
+	if (!isfinite(v) || decimals < 0 || decimals > 9 ||
+	    v >= 1e18 || v <= -1e18) {
+		json_null(j);
+		return;
+	}
+	if (json_value(j) != 0)
+		return;
+	(void)snprintf(num, sizeof(num), "%.*f", decimals, v);
+	json_puts(j, num);
 }
 
 void

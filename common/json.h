@@ -41,6 +41,8 @@ void	json_str(struct json *j, const char *s);
 void	json_int(struct json *j, int64_t v);
 void	json_bool(struct json *j, int v);
 void	json_null(struct json *j);
+/* "v" with "decimals" digits after the point (0..9); null if not finite. */
+void	json_fixed(struct json *j, double v, int decimals);
 
 /* Key and value in one call. */
 void	json_kv_str(struct json *j, const char *key, const char *s);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# casesyncctl --json (issue 19, "The CLIs, consistently"): every list
-# and show command's output, on a deployment with offices, users,
+# casesyncctl --json (issue 19, "The CLIs, consistently"): status and
+# every list and show command's output, on a deployment with offices, users,
 # devices, a case, an accepted transfer (purges pending) and a glass
 # use, is checked against its schema in docs/json-schemas.json by
 # tests/tools/json_schema.py: every key present with its type, no
@@ -97,6 +97,7 @@ schema --min-items 1 "$SCHEMAS" "office list" "$T/bad.json" &&
 ok "the schema checker refuses a missing key, a wrong type, an extra key"
 
 # ---- every list and show command
+check "status" 0 status
 check "office list" 3 office list
 check "user list" 4 user list
 check "device list" 4 device list

@@ -25,6 +25,8 @@ def check_scalar(path, want, v):
         return isinstance(v, str)
     if want == "int":
         return isinstance(v, int) and not isinstance(v, bool)
+    if want == "number":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
     if want == "bool":
         return isinstance(v, bool)
     if want == "time":
@@ -44,6 +46,8 @@ def check(path, schema, v):
             return
         for i, item in enumerate(v):
             check("%s[%d]" % (path, i), schema["array"], item)
+        return
+    if v is None and schema.get("nullable"):
         return
     if not isinstance(v, dict):
         errors.append("%s: not an object: %r" % (path, v))
