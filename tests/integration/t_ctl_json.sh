@@ -109,6 +109,11 @@ check "records purges" 0 records purges
 check "transfer list" 1 transfer list
 check "transfer pending" 0 transfer pending
 check "glass list" 1 glass list
+ctl audit query --format ndjson >"$T/audit.json" 2>"$T/err" ||
+    fail "audit query: $(cat "$T/err")"
+schema --min-items 1 "$SCHEMAS" "audit query" "$T/audit.json" ||
+    fail "audit query: $(cat "$T/schema.err")"
+ok "audit query --format ndjson matches its schema"
 
 # ---- the values
 expect_eq "office name with quote, backslash and é round-trips" \

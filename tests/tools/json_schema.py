@@ -5,7 +5,8 @@ output (FILE, else stdin) against its schema in SCHEMAS
 (docs/json-schemas.json; the format is described there).  Objects must
 have every listed key and no other (optional keys may be missing);
 each "time" must be ISO 8601 local time with an offset and agree with
-its KEY_epoch sibling.  Prints each problem and exits 1; exits 0 when
+its KEY_epoch sibling.  A schema {"lines": TYPE} is for one value
+a line (ndjson).  Prints each problem and exits 1; exits 0 when
 the output conforms.  --min-items N additionally requires a top-level
 array (or each array member of a top-level object) to hold at least N
 items, so an empty listing cannot pass vacuously."""
@@ -67,7 +68,8 @@ def check(path, schema, v):
     for k, t in list(req.items()) + list(opt.items()):
         if not isinstance(t, str) or "time" not in t.split("|"):
             continue
-        if k not in v:
+        if k not in v or (k + "_epoch" not in req and
+                          k + "_epoch" not in opt):
             continue
         ep = v.get(k + "_epoch")
         if v[k] is None or not isinstance(v[k], str):
@@ -97,12 +99,17 @@ def main():
     if args[1] not in schemas:
         sys.exit("no schema for %r" % args[1])
     text = open(args[2]).read() if len(args) == 3 else sys.stdin.read()
+    schema = schemas[args[1]]
     try:
-        v = json.loads(text)
+        if "lines" in schema:	# one value a line (ndjson)
+            v = [json.loads(line) for line in text.splitlines()]
+            schema = {"array": schema["lines"]}
+        else:
+            v = json.loads(text)
     except ValueError as e:
         print("%s: not JSON: %s" % (args[1], e))
         sys.exit(1)
-    check(args[1], schemas[args[1]], v)
+    check(args[1], schema, v)
     if min_items:
         arrays = [v] if isinstance(v, list) else \
             [x for x in v.values() if isinstance(x, list)] \
