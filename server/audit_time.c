@@ -10,6 +10,7 @@
 
 #include "audit_time.h"
 #include "errors.h"
+#include "json.h"
 #include "util.h"
 
 #define AUDIT_YEAR_MIN	1970
@@ -168,19 +169,6 @@ audit_time_parse(const char *s, int end_of_day, int64_t *out)
 void
 audit_time_local(char dst[AUDIT_TIME_LEN], int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	long		off;
-	char		day[20];
-
-	if (localtime_r(&tt, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
-	    tm.tm_year + 1900 > AUDIT_YEAR_MAX || tm.tm_year + 1900 < 0) {
+	if (json_time_fmt(dst, t) != 0)
 		(void)str_fmt(dst, AUDIT_TIME_LEN, "%lld", (long long)t);
-		return;
-	}
-	off = tm.tm_gmtoff;
-	(void)str_fmt(dst, AUDIT_TIME_LEN, "%s%c%02ld:%02ld", day,
-	    off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600,
-	    (off < 0 ? -off : off) % 3600 / 60);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct store;
+struct store_device;
 
 /* Exit codes (documented in docs/ADMIN.md). */
 #define CTL_EXIT_OK		0
@@ -69,6 +70,29 @@ int	ctl_token_issue(struct store *, ctl_token_add_fn add, void *arg,
 	    const char *what);
 /* `casesyncctl device show ID` (ctl_renew.c): keys and certificate. */
 int	ctl_device_show(struct store *, const char *id);
+
+/* A device by its decimal id (ctl_renew.c); prints why not. */
+int	ctl_renew_device(struct store *, const char *arg, const char *what,
+	    struct store_device *);
+
+/*
+ * `--json` (ctl_json.c): ctl_json_opt() takes "--json" out of argv
+ * (before a "--") and says whether it was there; the printers write a
+ * command's listing as JSON (docs/json-schemas.json) and return a
+ * CTL_EXIT_* status.
+ */
+int	ctl_json_opt(int *argc, char **argv);
+int	ctl_json_office_list(struct store *);
+int	ctl_json_user_list(struct store *);
+int	ctl_json_device_list(struct store *);
+int	ctl_json_device_show(struct store *, const char *id);
+int	ctl_json_server_cert(const char *name, int64_t srv_end,
+	    int64_t ca_end);
+int	ctl_json_records_digest(struct store *);
+int	ctl_json_records_purges(struct store *);
+int	ctl_json_transfer_list(struct store *);
+int	ctl_json_transfer_pending(struct store *);
+int	ctl_json_glass_list(struct store *);
 
 /* ctl_held.c: held purges and changes (part of transfer pending) */
 int	ctl_held_pending(struct store *, int *n);

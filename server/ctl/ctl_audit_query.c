@@ -29,6 +29,7 @@
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
+#include "json.h"
 #include "merkle.h"
 #include "store.h"
 #include "store_audit.h"
@@ -58,26 +59,6 @@ static volatile sig_atomic_t	ctl_stop;
 
 /* ---- output ---- */
 
-static void
-ctl_json_str(const char *s)
-{
-	const unsigned char	*p;
-
-	putchar('"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			printf("\\u%04x", p[1]);	/* C1 */
-			p++;
-		} else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 /*
  * RFC 4180, control characters escaped, and no leading = + - @ TAB CR
  * a spreadsheet would run as a formula (audit_text.c).
@@ -102,7 +83,11 @@ ctl_when(char dst[AUDIT_TIME_LEN], int64_t t, const char *none)
 	return dst;
 }
 
-static void
+/*
+ * One entry as a line of JSON (common/json.c); keys in docs/AUDIT.md.
+ * 0, or the writer's error (the listing stops).
+ */
+static int
 ctl_entry_json(const struct audit_entry *e, const uint8_t *leaf)
 {
 	const struct {
@@ -119,31 +104,32 @@ ctl_entry_json(const struct audit_entry *e, const uint8_t *leaf)
 		{ "object_id", e->object_id }, { "addr", e->addr },
 		{ "detail", e->detail },
 	};
-	char	action[2] = { e->action, '\0' }, hex[2 * MERKLE_HASH_LEN + 1];
-	char	st[AUDIT_TIME_LEN], dt[AUDIT_TIME_LEN];
-	size_t	i;
+	struct json	j;
+	char		action[2] = { e->action, '\0' };
+	char		hex[2 * MERKLE_HASH_LEN + 1];
+	char		st[AUDIT_TIME_LEN], dt[AUDIT_TIME_LEN];
+	size_t		i;
 
-	printf("{\"idx\":%lld,\"server_time\":%lld,\"device_time\":%lld,"
-	    "\"server_time_local\":\"%s\",\"device_time_local\":",
-	    (long long)e->idx, (long long)e->server_time,
-	    (long long)e->device_time, ctl_when(st, e->server_time, NULL));
-	if (e->device_time == 0)
-		fputs("null", stdout);
-	else
-		printf("\"%s\"", ctl_when(dt, e->device_time, NULL));
-	printf(",\"action\":");
-	ctl_json_str(action);
-	printf(",\"user_id\":%lld,\"device_id\":%lld", (long long)e->user_id,
-	    (long long)e->device_id);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		printf(",\"%s\":", t[i].k);
-		ctl_json_str(t[i].v);
-	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kv_int(&j, "idx", e->idx);
+	json_kv_int(&j, "server_time", e->server_time);
+	json_kv_int(&j, "device_time", e->device_time);
+	json_kv_str(&j, "server_time_local", ctl_when(st, e->server_time,
+	    NULL));
+	json_kv_str(&j, "device_time_local", e->device_time == 0 ? NULL :
+	    ctl_when(dt, e->device_time, NULL));
+	json_kv_str(&j, "action", action);
+	json_kv_int(&j, "user_id", e->user_id);
+	json_kv_int(&j, "device_id", e->device_id);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		json_kv_str(&j, t[i].k, t[i].v);
 	if (leaf != NULL) {
 		hex_encode(hex, leaf, MERKLE_HASH_LEN);
-		printf(",\"leaf\":\"%s\"", hex);
+		json_kv_str(&j, "leaf", hex);
 	}
-	printf("}\n");
+	json_obj_end(&j);
+	return json_end(&j);
 }
 
 static const char *const ctl_csv_head =
@@ -220,8 +206,7 @@ ctl_print_cb(const struct audit_entry *e, const uint8_t *leaf, void *arg)
 	switch (o->fmt) {
 	case FMT_JSON:
 	case FMT_NDJSON:
-		ctl_entry_json(e, o->with_leaf ? leaf : NULL);
-		break;
+		return ctl_entry_json(e, o->with_leaf ? leaf : NULL);
 	case FMT_CSV:
 		ctl_entry_csv(e);
 		break;

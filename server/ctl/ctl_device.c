@@ -292,7 +292,7 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	};
 	struct store	*st = NULL;
 	const char	*sub;
-	int		 ch, r, nargs, rv = CTL_EXIT_USAGE;
+	int		 ch, r, nargs, json = 0, rv = CTL_EXIT_USAGE;
 
 	if (argc < 2) {
 		ctl_errx("device: missing subcommand");
@@ -302,6 +302,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
+	if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0)
+		json = ctl_json_opt(&argc, argv);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'h') {
 			ctl_usage("device", 0);
@@ -316,8 +318,10 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	}
 	nargs = argc - optind;
 	if (strcmp(sub, "list") == 0 && nargs == 0) {
-		if ((rv = ctl_store_open(c, &st)) != 0)
+		if ((rv = ctl_store_open(c, &st)) != 0 || json) {
+			rv = rv != 0 ? rv : ctl_json_device_list(st);
 			goto out;
+		}
 		printf("%-6s %-24s %-24s %-24s %-8s %s\n", "ID", "NAME",
 		    "USER", "OFFICE", "STATE", "CERT-EXPIRES");
 		if ((r = store_device_list(st, ctl_device_print, NULL)) != 0) {
@@ -327,7 +331,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	} else if (strcmp(sub, "show") == 0 && nargs == 1) {
 		if ((rv = ctl_store_open(c, &st)) != 0)
 			goto out;
-		rv = ctl_device_show(st, argv[optind]);
+		rv = json ? ctl_json_device_show(st, argv[optind]) :
+		    ctl_device_show(st, argv[optind]);
 	} else if (strcmp(sub, "revoke") == 0 && nargs == 1) {
 		if ((rv = ctl_store_open(c, &st)) != 0)
 			goto out;

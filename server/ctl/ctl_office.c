@@ -130,7 +130,7 @@ ctl_office(struct ctl *c, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	const char	*sub;
-	int		 r, rv;
+	int		 r, rv, json;
 
 	if ((rv = ctl_sub(argc, argv, "office", &sub)) != 0 || sub == NULL)
 		return rv;
@@ -141,10 +141,16 @@ ctl_office(struct ctl *c, int argc, char **argv)
 		ctl_usage("office", 1);
 		return CTL_EXIT_USAGE;
 	}
+	json = ctl_json_opt(&argc, argv);
 	if ((rv = ctl_list_args(argc - 1, argv + 1, "office")) != 0)
 		return rv == -1 ? CTL_EXIT_OK : rv;
 	if ((rv = ctl_store_open(c, &st)) != 0)
 		return rv;
+	if (json) {
+		rv = ctl_json_office_list(st);
+		store_close(st);
+		return rv;
+	}
 	printf("%-6s %-32s %s\n", "ID", "NAME", "REGION");
 	if ((r = store_office_list(st, ctl_office_print, NULL)) != 0) {
 		ctl_errx("office list: %s", cs_err(r));
@@ -246,7 +252,7 @@ ctl_user(struct ctl *c, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	const char	*sub;
-	int		 r, rv;
+	int		 r, rv, json;
 
 	if ((rv = ctl_sub(argc, argv, "user", &sub)) != 0 || sub == NULL)
 		return rv;
@@ -257,10 +263,16 @@ ctl_user(struct ctl *c, int argc, char **argv)
 		ctl_usage("user", 1);
 		return CTL_EXIT_USAGE;
 	}
+	json = ctl_json_opt(&argc, argv);
 	if ((rv = ctl_list_args(argc - 1, argv + 1, "user")) != 0)
 		return rv == -1 ? CTL_EXIT_OK : rv;
 	if ((rv = ctl_store_open(c, &st)) != 0)
 		return rv;
+	if (json) {
+		rv = ctl_json_user_list(st);
+		store_close(st);
+		return rv;
+	}
 	printf("%-6s %-32s %-22s %s\n", "ID", "NAME", "ROLE", "OFFICE");
 	if ((r = store_user_list(st, ctl_user_print, NULL)) != 0) {
 		ctl_errx("user list: %s", cs_err(r));

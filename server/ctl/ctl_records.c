@@ -39,8 +39,9 @@ ctl_records(struct ctl *c, int argc, char **argv)
 	uint8_t		 h[32];
 	char		 hex[65];
 	int64_t		 n;
-	int		 rv, r;
+	int		 rv, r, json;
 
+	json = ctl_json_opt(&argc, argv);
 	if (argc != 2 || (strcmp(argv[1], "digest") != 0 &&
 	    strcmp(argv[1], "purges") != 0)) {
 		ctl_usage("records", 1);
@@ -48,6 +49,12 @@ ctl_records(struct ctl *c, int argc, char **argv)
 	}
 	if ((rv = ctl_store_open(c, &st)) != CTL_EXIT_OK)
 		return rv;
+	if (json) {
+		rv = strcmp(argv[1], "digest") == 0 ?
+		    ctl_json_records_digest(st) : ctl_json_records_purges(st);
+		store_close(st);
+		return rv;
+	}
 	if (strcmp(argv[1], "digest") == 0) {
 		if ((r = store_digest(st, &n, h)) == 0) {
 			hex_encode(hex, h, sizeof(h));

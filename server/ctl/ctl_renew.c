@@ -47,8 +47,7 @@ ctl_renew_add(struct store *st, const uint8_t *id, const uint8_t *hash,
 	return store_renew_token_add(st, id, hash, a->device_id, a->expires);
 }
 
-/* A device by its decimal id; prints why not. */
-static int
+int
 ctl_renew_device(struct store *st, const char *arg, const char *what,
     struct store_device *dev)
 {
@@ -280,10 +279,10 @@ ctl_write_pem(const char *dir, const char *file, const char *pem,
 }
 
 static int
-ctl_server_cert_show(struct ctl *c)
+ctl_server_cert_show(struct ctl *c, int json)
 {
 	X509	*srv = NULL, *ca = NULL;
-	int64_t	 t;
+	int64_t	 t, ca_end = 0;
 	char	 name[128], when[32];
 	int	 rv;
 
@@ -291,6 +290,14 @@ ctl_server_cert_show(struct ctl *c)
 	    (rv = ctl_load_cert(c->dir, CTL_FILE_CA_CRT, &ca)) != 0 ||
 	    (rv = ctl_cert_name(srv, name, sizeof(name))) != 0)
 		goto out;
+	if (json) {
+		if (pki_cert_not_after(srv, &t) != 0)
+			t = 0;
+		if (pki_cert_not_after(ca, &ca_end) != 0)
+			ca_end = 0;
+		rv = ctl_json_server_cert(name, t, ca_end);
+		goto out;
+	}
 	printf("server-name %s\n", name);
 	if (pki_cert_not_after(srv, &t) == 0) {
 		ctl_time_iso(when, sizeof(when), t);
@@ -378,7 +385,7 @@ ctl_server_cert(struct ctl *c, int argc, char **argv)
 	};
 	const char	*sub;
 	uint64_t	 days = CTL_SRV_DAYS;
-	int		 ch, have_days = 0;
+	int		 ch, have_days = 0, json = 0;
 
 	if (argc < 2) {
 		ctl_errx("server-cert: missing subcommand");
@@ -388,6 +395,8 @@ ctl_server_cert(struct ctl *c, int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
+	if (strcmp(sub, "show") == 0)
+		json = ctl_json_opt(&argc, argv);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -419,7 +428,7 @@ ctl_server_cert(struct ctl *c, int argc, char **argv)
 	if (strcmp(sub, "renew") == 0)
 		return ctl_server_cert_renew(c, days);
 	if (strcmp(sub, "show") == 0 && !have_days)
-		return ctl_server_cert_show(c);
+		return ctl_server_cert_show(c, json);
 	ctl_errx("server-cert: expected \"renew [--days N]\" or \"show\"");
 	ctl_usage("server-cert", 1);
 	return CTL_EXIT_USAGE;

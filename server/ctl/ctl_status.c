@@ -28,6 +28,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "errors.h"
+#include "json.h"
 #include "merkle.h"
 #include "pki.h"
 #include "store.h"
@@ -278,104 +279,111 @@ status_live(struct status *s)
 	buf_free(b);
 }
 
-static void
-status_json_str(const char *str)
-{
-	const unsigned char	*p;
-
-	putchar('"');
-	for (p = (const unsigned char *)str; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
-static void
-status_json_time(int64_t t)
-{
-	char	when[32];
-
-	if (t == 0) {
-		printf("null");
-		return;
-	}
-	ctl_time_iso(when, sizeof(when), t);
-	status_json_str(when);
-}
-
 static double
 status_ms(double sum, double count)
 {
 	return count > 0 ? sum / count * 1000 : 0;
 }
 
-static void
+static int
 status_print_json(const struct status *s)
 {
-	char	root[2 * MERKLE_HASH_LEN + 1];
-	int	i;
+	struct json	j;
+	char		root[2 * MERKLE_HASH_LEN + 1];
+	int		i, r;
 
 	hex_encode(root, s->audit_root, sizeof(s->audit_root));
-	printf("{\"data_dir\":");
-	status_json_str(s->dir);
-	printf(",\"config\":");
-	if (s->conf[0] != '\0')
-		status_json_str(s->conf);
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kv_str(&j, "data_dir", s->dir);
+	json_kv_str(&j, "config", s->conf[0] != '\0' ? s->conf : NULL);
+	json_key(&j, "server");
+	json_obj_begin(&j);
+	json_key(&j, "running");
+	if (s->running == -1)
+		json_null(&j);
 	else
-		printf("null");
-	printf(",\"server\":{\"running\":%s,\"pid\":",
-	    s->running == 1 ? "true" : s->running == 0 ? "false" : "null");
+		json_bool(&j, s->running == 1);
+	json_key(&j, "pid");
 	if (s->running == 1)
-		printf("%ld}", s->pid);
+		json_int(&j, s->pid);
 	else
-		printf("null}");
-	printf(",\"certificates\":{\"ca\":{\"not_after\":");
-	status_json_time(s->ca_end);
-	printf("},\"server\":{\"not_after\":");
-	status_json_time(s->srv_end);
-	printf("}},\"devices\":{\"active\":%" PRIu64 ",\"revoked\":%" PRIu64
-	    "}", s->dev_active, s->dev_revoked);
-	printf(",\"last_backup\":");
+		json_null(&j);
+	json_obj_end(&j);
+	json_key(&j, "certificates");
+	json_obj_begin(&j);
+	json_key(&j, "ca");
+	json_obj_begin(&j);
+	json_kv_time(&j, "not_after", s->ca_end);
+	json_obj_end(&j);
+	json_key(&j, "server");
+	json_obj_begin(&j);
+	json_kv_time(&j, "not_after", s->srv_end);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	json_key(&j, "devices");
+	json_obj_begin(&j);
+	json_kv_int(&j, "active", (int64_t)s->dev_active);
+	json_kv_int(&j, "revoked", (int64_t)s->dev_revoked);
+	json_obj_end(&j);
+	json_key(&j, "last_backup");
 	if (s->have_backup) {
-		printf("{\"time\":");
-		status_json_time(s->backup.server_time);
-		printf(",\"audit_idx\":%lld,\"detail\":",
-		    (long long)s->backup.idx);
-		status_json_str(s->backup.detail);
-		printf("}");
+		json_obj_begin(&j);
+		json_kv_time(&j, "time", s->backup.server_time);
+		json_kv_int(&j, "audit_idx", s->backup.idx);
+		json_kv_str(&j, "detail", s->backup.detail);
+		json_obj_end(&j);
 	} else
-		printf("null");
-	printf(",\"audit\":{\"size\":%" PRIu64 ",\"root\":\"%s\","
-	    "\"checkpoint\":", s->audit_size, root);
+		json_null(&j);
+	json_key(&j, "audit");
+	json_obj_begin(&j);
+	json_kv_int(&j, "size", (int64_t)s->audit_size);
+	json_kv_str(&j, "root", root);
+	json_key(&j, "checkpoint");
 	if (s->have_cp) {
-		printf("{\"time\":");
-		status_json_time(s->cp.time);
-		printf(",\"size\":%lld}", (long long)s->cp.size);
+		json_obj_begin(&j);
+		json_kv_time(&j, "time", s->cp.time);
+		json_kv_int(&j, "size", s->cp.size);
+		json_obj_end(&j);
 	} else
-		printf("null");
-	printf(",\"pending\":%" PRIu64 "}", s->have_cp &&
+		json_null(&j);
+	json_kv_int(&j, "pending", (int64_t)(s->have_cp &&
 	    s->audit_size > (uint64_t)s->cp.size ? s->audit_size -
-	    (uint64_t)s->cp.size : s->have_cp ? 0 : s->audit_size);
-	printf(",\"metrics\":");
-	if (!s->live.ok) {
-		printf("null}\n");
-		return;
+	    (uint64_t)s->cp.size : s->have_cp ? 0 : s->audit_size));
+	json_obj_end(&j);
+	json_key(&j, "metrics");
+	if (s->live.ok) {
+		json_obj_begin(&j);
+		json_key(&j, "connections");
+		json_obj_begin(&j);
+		for (i = 0; i < 4; i++) {
+			json_key(&j, status_states[i]);
+			json_fixed(&j, s->live.conns[i], 0);
+		}
+		json_obj_end(&j);
+		json_key(&j, "sessions");
+		json_fixed(&j, s->live.sessions, 0);
+		json_key(&j, "connections_accepted");
+		json_fixed(&j, s->live.accepted, 0);
+		json_key(&j, "requests");
+		json_fixed(&j, s->live.requests, 0);
+		json_key(&j, "errors");
+		json_fixed(&j, s->live.errors, 0);
+		json_key(&j, "request_mean_ms");
+		json_fixed(&j, status_ms(s->live.req_sum, s->live.req_count),
+		    3);
+		json_key(&j, "commit_mean_ms");
+		json_fixed(&j, status_ms(s->live.commit_sum,
+		    s->live.commit_count), 3);
+		json_obj_end(&j);
+	} else
+		json_null(&j);
+	json_obj_end(&j);
+	if ((r = json_end(&j)) != 0) {
+		ctl_errx("status: writing JSON: %s", cs_err(r));
+		return CTL_EXIT_FAIL;
 	}
-	printf("{\"connections\":{");
-	for (i = 0; i < 4; i++)
-		printf("%s\"%s\":%.0f", i > 0 ? "," : "", status_states[i],
-		    s->live.conns[i]);
-	printf("},\"sessions\":%.0f,\"connections_accepted\":%.0f,"
-	    "\"requests\":%.0f,\"errors\":%.0f,\"request_mean_ms\":%.3f,"
-	    "\"commit_mean_ms\":%.3f}}\n", s->live.sessions,
-	    s->live.accepted, s->live.requests, s->live.errors,
-	    status_ms(s->live.req_sum, s->live.req_count),
-	    status_ms(s->live.commit_sum, s->live.commit_count));
+	return CTL_EXIT_OK;
 }
 
 static void
@@ -540,10 +548,11 @@ ctl_status(struct ctl *c, int argc, char **argv)
 	}
 	status_live(s);
 	if (json)
-		status_print_json(s);
-	else
+		rv = status_print_json(s);
+	else {
 		status_print(s);
-	rv = CTL_EXIT_OK;
+		rv = CTL_EXIT_OK;
+	}
  out:
 	store_close(st);
 	free(s);

@@ -119,7 +119,7 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	int64_t		 after = 0;
-	int		 rv, r, more = 0, n = 0;
+	int		 rv, r, more = 0, n = 0, json;
 
 	if (argc >= 2 && strcmp(argv[1], "decide") == 0) {
 		if ((rv = ctl_transfer_open(c, &st)) != CTL_EXIT_OK)
@@ -128,6 +128,7 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 		store_close(st);
 		return rv;
 	}
+	json = ctl_json_opt(&argc, argv);
 	if (argc != 2 || (strcmp(argv[1], "list") != 0 &&
 	    strcmp(argv[1], "pending") != 0)) {
 		ctl_usage("transfer", 1);
@@ -135,6 +136,12 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 	}
 	if ((rv = ctl_transfer_open(c, &st)) != CTL_EXIT_OK)
 		return rv;
+	if (json) {
+		rv = strcmp(argv[1], "list") == 0 ?
+		    ctl_json_transfer_list(st) : ctl_json_transfer_pending(st);
+		store_close(st);
+		return rv;
+	}
 	if (strcmp(argv[1], "list") == 0) {
 		printf("%-4s %-9s %-36s from -> to reason ...\n", "id", "state",
 		    "case");
@@ -163,14 +170,20 @@ int
 ctl_glass(struct ctl *c, int argc, char **argv)
 {
 	struct store	*st = NULL;
-	int		 rv, r;
+	int		 rv, r, json;
 
+	json = ctl_json_opt(&argc, argv);
 	if (argc != 2 || strcmp(argv[1], "list") != 0) {
 		ctl_usage("glass", 1);
 		return CTL_EXIT_USAGE;
 	}
 	if ((rv = ctl_transfer_open(c, &st)) != CTL_EXIT_OK)
 		return rv;
+	if (json) {
+		rv = ctl_json_glass_list(st);
+		store_close(st);
+		return rv;
+	}
 	r = store_glass_list(st, ctl_glass_cb, NULL);
 	store_close(st);
 	if (r != 0) {

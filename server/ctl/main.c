@@ -32,21 +32,21 @@
 
 static const struct clihelp_sub office_subs[] = {
 	{ "add", "office add NAME [--region JEUGDREGIO]", "add an office", 0 },
-	{ "list", "office list", "list the offices", 0 },
+	{ "list", "office list [--json]", "list the offices", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const struct clihelp_sub user_subs[] = {
 	{ "add", "user add --name NAME --role ROLE --office OFFICE",
 	    "add a user", 0 },
-	{ "list", "user list", "list the users", 0 },
+	{ "list", "user list [--json]", "list the users", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const struct clihelp_sub device_subs[] = {
-	{ "list", "device list", "list the enrolled devices", 0 },
-	{ "show", "device show ID", "one device: user, certificate, sync",
-	    0 },
+	{ "list", "device list [--json]", "list the enrolled devices", 0 },
+	{ "show", "device show ID [--json]",
+	    "one device: user, certificate, sync", 0 },
 	{ "revoke", "device revoke ID", "revoke a device's certificate", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
@@ -54,14 +54,16 @@ static const struct clihelp_sub device_subs[] = {
 static const struct clihelp_sub cert_subs[] = {
 	{ "renew", "server-cert renew [--days N]",
 	    "a new server certificate from the CA", 0 },
-	{ "show", "server-cert show", "when the server certificate ends",
-	    0 },
+	{ "show", "server-cert show [--json]",
+	    "when the server certificate ends", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const struct clihelp_sub records_subs[] = {
-	{ "digest", "records digest", "count and hash of the records", 0 },
-	{ "purges", "records purges", "devices yet to purge a case", 0 },
+	{ "digest", "records digest [--json]",
+	    "count and hash of the records", 0 },
+	{ "purges", "records purges [--json]",
+	    "devices yet to purge a case", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -81,8 +83,10 @@ static const struct clihelp_sub audit_subs[] = {
 };
 
 static const struct clihelp_sub transfer_subs[] = {
-	{ "list", "transfer list", "case transfers between offices", 0 },
-	{ "pending", "transfer pending", "changes held for a decision", 0 },
+	{ "list", "transfer list [--json]",
+	    "case transfers between offices", 0 },
+	{ "pending", "transfer pending [--json]",
+	    "changes held for a decision", 0 },
 	{ "decide", "transfer decide --change ID --accept|--discard "
 	    "[--for NAME] [--reason TEXT]", "accept or discard a held change",
 	    0 },
@@ -90,7 +94,7 @@ static const struct clihelp_sub transfer_subs[] = {
 };
 
 static const struct clihelp_sub glass_subs[] = {
-	{ "list", "glass list", "break-the-glass uses", 0 },
+	{ "list", "glass list [--json]", "break-the-glass uses", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

@@ -54,17 +54,21 @@ ctl status --json >"$T/st1.json" || fail "status --json"
 expect_eq "json: pid" "$(jget "$T/st1.json" 'j["server"]["pid"]')" \
     "$SERVER_PID"
 expect_eq "json: devices" "$(jget "$T/st1.json" 'j["devices"]["active"]')" 1
-iso() {
+epoch() {
 	python3 -c "import sys, email.utils as u
-print(u.parsedate_to_datetime(sys.argv[1].replace('GMT','+0000')).strftime('%Y-%m-%dT%H:%M:%SZ'))" \
+print(int(u.parsedate_to_datetime(sys.argv[1].replace('GMT','+0000')).timestamp()))" \
 	    "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)"
 }
 expect_eq "json: server certificate" \
-    "$(jget "$T/st1.json" 'j["certificates"]["server"]["not_after"]')" \
-    "$(iso "$SRV/server.crt")"
+    "$(jget "$T/st1.json" 'j["certificates"]["server"]["not_after_epoch"]')" \
+    "$(epoch "$SRV/server.crt")"
 expect_eq "json: CA certificate" \
-    "$(jget "$T/st1.json" 'j["certificates"]["ca"]["not_after"]')" \
-    "$(iso "$SRV/ca.crt")"
+    "$(jget "$T/st1.json" 'j["certificates"]["ca"]["not_after_epoch"]')" \
+    "$(epoch "$SRV/ca.crt")"
+python3 "$(dirname "$0")/../tools/json_schema.py" \
+    "$(dirname "$0")/../../docs/json-schemas.json" status "$T/st1.json" ||
+    fail "status --json does not match its schema"
+ok "json: status matches its schema (docs/json-schemas.json)"
 # the head is the one audit verify reports
 ctl audit verify >"$T/verify" 2>&1 || fail "audit verify: $(cat "$T/verify")"
 size=$(jget "$T/st1.json" 'j["audit"]["size"]')
