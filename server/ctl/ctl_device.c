@@ -221,6 +221,11 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_errx("enroll-token: %s", cs_err(r));
 		goto out;
 	}
+	if (u.state != STORE_USER_ACTIVE) {
+		ctl_errx("enroll-token: user \"%s\" is %s", user,
+		    store_user_state_name(u.state));
+		goto out;
+	}
 	if (ctl_ca_fingerprint(c->dir, fphex) != 0)
 		goto out;
 	a.c = c;
