@@ -144,6 +144,12 @@ int	store_device_list(struct store *,
 	    int (*cb)(const struct store_device *, void *), void *arg);
 /* Mark revoked and bump the revocation generation.  NOT_FOUND / 0. */
 int	store_device_revoke(struct store *, int64_t id, int64_t now);
+/*
+ * When and from where device "id" last logged in (refused or not), from
+ * the audit log's newest "login" entry; CS_ERR_NOT_FOUND if never.
+ */
+int	store_device_last_seen(struct store *, int64_t id, int64_t *when,
+	    char *addr, size_t addrlen);
 /* A counter that changes whenever any device is revoked. */
 int	store_revocation_gen(struct store *, int64_t *gen);
 

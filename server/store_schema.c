@@ -428,11 +428,15 @@ static const char store_schema_v2[] =
 
 /*
  * Version 3: a user is disabled or removed (casesyncctl user disable,
- * remove) rather than deleted, so the audit log's names keep meaning.
+ * remove) rather than deleted, so the audit log's names keep meaning;
+ * the audit log is indexed by device for `device list`'s last seen.
  */
 static const char store_schema_v3[] =
     "ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
-    "ALTER TABLE users ADD COLUMN removed_at INTEGER;";
+    "ALTER TABLE users ADD COLUMN removed_at INTEGER;"
+    /* a device's newest login (store_device_last_seen) */
+    "CREATE INDEX IF NOT EXISTS audit_log_device ON"
+    " audit_log(device_id, type);";
 
 /*
  * "sql" takes a database from the version before to "version";

@@ -54,10 +54,12 @@ static const struct clihelp_sub user_subs[] = {
 };
 
 static const struct clihelp_sub device_subs[] = {
-	{ "list", "device list", "list the enrolled devices", 0 },
+	{ "list", "device list", "devices: certificate expiry, last seen",
+	    0 },
 	{ "show", "device show ID", "one device: user, certificate, sync",
 	    0 },
-	{ "revoke", "device revoke ID", "revoke a device's certificate", 0 },
+	{ "revoke", "device revoke ID|NAME",
+	    "revoke a device's certificate", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

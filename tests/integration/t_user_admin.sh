@@ -144,6 +144,31 @@ grep -q removed "$T/err" || fail "message: $(cat "$T/err")"
 ok "a removed user cannot be enabled"
 audited admin_user_remove anna
 
+# ---- device list: certificate expiry, last seen; revoke by name
+ctl device list >"$T/dl" || fail "device list"
+line=$(awk '$2 == "b" && $3 == "bertus"' "$T/dl")
+# ID NAME USER OFFICE STATE CERT-EXPIRES LAST-SEEN ADDRESS
+set -- $line
+[ "$#" -eq 8 ] || fail "device list line: $line"
+case "$6" in 20[0-9][0-9]-*) ;; *) fail "expiry: $line" ;; esac
+case "$7" in 20[0-9][0-9]-*) ;; *) fail "last seen: $line" ;; esac
+expect_eq "the last address" "$8" 127.0.0.1
+tok=$(token gert b) || fail "token"
+laptop gb enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
+    >"$T/out" 2>&1 || fail "enroll gb: $(cat "$T/out")"
+ctl device list | awk '$3 == "gert" && $2 == "b"' | grep -q " active " ||
+    fail "the second device b: $(ctl device list)"
+ok "device list shows expiry, last seen and address"
+ctl device revoke b >"$T/out" 2>"$T/err"
+expect_eq "an ambiguous name is a usage error" $? 2
+[ "$(grep -c " b of " "$T/err")" -eq 2 ] || fail "candidates: $(cat "$T/err")"
+ok "the candidates are listed"
+ctl device revoke g >"$T/out" 2>"$T/err" || fail "revoke g: $(cat "$T/err")"
+laptop g sync >"$T/out" 2>"$T/err" && fail "a device revoked by name synced"
+grep -qi revoked "$T/err" || fail "sync message: $(cat "$T/err")"
+ok "device revoke by name"
+audited device_revoke "owner=gert"
+
 # usage: options that a subcommand does not take
 ctl user enable anna --to x >/dev/null 2>&1
 expect_eq "enable --to is a usage error" $? 2

@@ -172,6 +172,30 @@ test_cases(void)
 	TEST_DONE();
 }
 
+static void
+test_last_seen(void)
+{
+	struct token		t;
+	struct store_device	dev;
+	uint8_t			hash[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
+	char			str[TOKEN_STR_LEN + 1], addr[64];
+	int64_t			when;
+
+	TEST_START("a device never seen has no last login");
+	token_new(&t, str);
+	token_hash(&t, hash);
+	ASSERT_INT_EQ(store_token_add(st, t.id, hash, anna.id, "a1",
+	    time_now() + 3600), 0);
+	memset(key, 9, sizeof(key));
+	ASSERT_INT_EQ(store_enroll(st, &t, key, time_now(),
+	    time_now() + 86400, &dev), 0);
+	ASSERT_INT_EQ(store_device_last_seen(st, dev.id, &when, addr,
+	    sizeof(addr)), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(when, 0);
+	ASSERT_STR_EQ(addr, "");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -181,6 +205,7 @@ main(void)
 	test_state();
 	test_rename_role_office();
 	test_cases();
+	test_last_seen();
 	store_close(st);
 	unlink(dbpath);
 	snprintf(path, sizeof(path), "%s-wal", dbpath);
