@@ -199,9 +199,9 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
     const struct store_user *u, const struct ctl_user_opts *o)
 {
 	struct ctl_ucases	 k;
-	char			 detail[AUDIT_STR_MAX + 1], type[48];
-	const char		*why;
-	int			 r, rv = CTL_EXIT_FAIL;
+	char			 detail[AUDIT_STR_MAX + 1];
+	const char		*why, *type;
+	int			 r, del = 0, rv = CTL_EXIT_FAIL;
 
 	memset(&k, 0, sizeof(k));
 	detail[0] = '\0';
@@ -214,6 +214,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		}
 		printf("user %s enabled (new enrollment tokens allowed)\n",
 		    u->name);
+		type = "admin_user_enable";
 	} else if (strcmp(sub, "disable") == 0 ||
 	    strcmp(sub, "remove") == 0) {
 		k.reg_only = strcmp(sub, "disable") == 0;
@@ -233,6 +234,12 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		}
 		printf("user %s %s\n", u->name, k.reg_only ? "disabled" :
 		    "removed");
+		if (k.reg_only)
+			type = "admin_user_disable";
+		else {
+			type = "admin_user_remove";
+			del = 1;
+		}
 		(void)str_fmt(detail, sizeof(detail), "cases_left=%zu%s%s",
 		    k.n, o->newreg != NULL ? " new_regisseur=" : "",
 		    o->newreg != NULL ? o->newreg : "");
@@ -258,6 +265,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		}
 		printf("user %s moved from %s to %s\n", u->name, u->office,
 		    o->office);
+		type = "admin_user_move";
 		(void)str_fmt(detail, sizeof(detail), "from=%s to=%s "
 		    "cases_left=%zu", u->office, o->office, k.n);
 	} else if (strcmp(sub, "role") == 0) {
@@ -271,6 +279,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		}
 		printf("user %s: role %s (was %s)\n", u->name, o->role,
 		    u->role);
+		type = "admin_user_role";
 		(void)str_fmt(detail, sizeof(detail), "from=%s to=%s",
 		    u->role, o->role);
 	} else {
@@ -281,12 +290,12 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 			goto out;
 		}
 		printf("user %s renamed to %s\n", u->name, o->to);
+		type = "admin_user_rename";
 		(void)str_fmt(detail, sizeof(detail), "from=%s to=%s",
 		    u->name, o->to);
 	}
-	(void)str_fmt(type, sizeof(type), "admin_user_%s", sub);
-	rv = ctl_audit_admin(c, st, type, strcmp(sub, "remove") == 0 ?
-	    AUDIT_DELETE : AUDIT_UPDATE, "user", u->name, detail);
+	rv = ctl_audit_admin(c, st, type, del ? AUDIT_DELETE : AUDIT_UPDATE,
+	    "user", u->name, detail);
  out:
 	free(k.v);
 	return rv;
