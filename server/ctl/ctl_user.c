@@ -71,7 +71,7 @@ ctl_user_leave(struct ctl *c, struct store *st, const struct store_user *u,
     const struct ctl_ucases *k, const char *newreg, const char *what)
 {
 	struct store_user	 actor, nu;
-	char			 detail[AUDIT_STR_MAX + 1];
+	struct audit_entry	 e;
 	const char		*why;
 	int64_t			 seq;
 	size_t			 i, nreg = 0;
@@ -119,12 +119,16 @@ ctl_user_leave(struct ctl *c, struct store *st, const struct store_user *u,
 		printf("case %s: %s no longer a member%s%s\n", k->v[i].id,
 		    u->name, k->v[i].regisseur ? "; regisseur now " : "",
 		    k->v[i].regisseur ? newreg : "");
-		(void)str_fmt(detail, sizeof(detail), "user=%s seq=%lld%s%s",
-		    u->name, (long long)seq,
+		/* with the case, so that audit query --case finds it */
+		audit_entry_init(&e, "admin_user_case_end", AUDIT_DELETE, 1);
+		audit_set(e.client_ref, k->v[i].id);
+		audit_set(e.object_type, "case");
+		audit_set(e.object_id, k->v[i].id);
+		(void)str_fmt(e.detail, sizeof(e.detail),
+		    "user=%s seq=%lld%s%s", u->name, (long long)seq,
 		    k->v[i].regisseur ? " new_regisseur=" : "",
 		    k->v[i].regisseur ? newreg : "");
-		if (ctl_audit_admin(c, st, "admin_user_case_end",
-		    AUDIT_DELETE, "case", k->v[i].id, detail) != CTL_EXIT_OK)
+		if (ctl_audit_record(c, st, &e, 1) != CTL_EXIT_OK)
 			return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;

@@ -91,6 +91,9 @@ grep -q disabled "$T/err" || fail "token message: $(cat "$T/err")"
 ok "no enrollment token for a disabled user"
 audited admin_user_disable "new_regisseur=bert"
 audited admin_user_case_end "new_regisseur=bert"
+ctl audit query --case "$C" --type admin_user_case_end 2>/dev/null |
+    grep -q "user=anna" || fail "audit query --case does not find it"
+ok "the case's own audit query shows the membership ended"
 audited device_revoke "owner=anna"
 
 # ---- enable: a new token works; the old laptop stays revoked
