@@ -28,7 +28,13 @@ struct store_user {
 	char	role[STORE_ROLE_MAX + 1];	/* as stored */
 	enum role role_id;		/* parsed once: acl.h */
 	char	office[STORE_NAME_MAX + 1];
+	int	state;			/* STORE_USER_*: user_get, list */
 };
+
+/* A user's state (casesyncctl user disable, enable, remove). */
+#define STORE_USER_ACTIVE	0
+#define STORE_USER_DISABLED	1	/* may be enabled again */
+#define STORE_USER_REMOVED	2	/* the row stays for the audit log */
 
 struct store_device {
 	int64_t	id;
@@ -80,6 +86,33 @@ int	store_user_add(struct store *, const char *name, const char *role,
 int	store_user_get(struct store *, const char *name, struct store_user *);
 int	store_user_list(struct store *,
 	    int (*cb)(const struct store_user *, void *), void *arg);
+/* "active", "disabled" or "removed". */
+const char *store_user_state_name(int state);
+/*
+ * Set user "id"'s state (STORE_USER_*).  Disabling or removing also
+ * ends the user's unused enrollment tokens.  CS_ERR_STATE: enabling a
+ * removed user; NOT_FOUND: no such user.
+ */
+int	store_user_set_state(struct store *, int64_t id, int state,
+	    int64_t now);
+/* Rename; EXISTS if "to" is taken, FORMAT if not a valid name. */
+int	store_user_rename(struct store *, int64_t id, const char *to);
+/*
+ * A new role; CS_ERR_STATE (with "why") when the user is a case's
+ * regisseur and the role is not jeugdbeschermer, or holds cases and
+ * the role holds none (auditor, beheerder).
+ */
+int	store_user_set_role(struct store *, int64_t id, const char *role,
+	    const char **why);
+/* Into office "office"; NOT_FOUND if there is no such office. */
+int	store_user_set_office(struct store *, int64_t id, const char *office);
+/*
+ * The cases user "id" is a member of, with their office and whether
+ * the user is their regisseur.
+ */
+int	store_user_cases(struct store *, int64_t id,
+	    int (*cb)(const char *case_id, const char *office,
+	    int regisseur, void *), void *arg);
 
 /* Record a new token for "user_id", valid until "expires_at". */
 int	store_token_add(struct store *, const uint8_t id[TOKEN_ID_LEN],
@@ -111,6 +144,12 @@ int	store_device_list(struct store *,
 	    int (*cb)(const struct store_device *, void *), void *arg);
 /* Mark revoked and bump the revocation generation.  NOT_FOUND / 0. */
 int	store_device_revoke(struct store *, int64_t id, int64_t now);
+/*
+ * When and from where device "id" last logged in (refused or not), from
+ * the audit log's newest "login" entry; CS_ERR_NOT_FOUND if never.
+ */
+int	store_device_last_seen(struct store *, int64_t id, int64_t *when,
+	    char *addr, size_t addrlen);
 /* A counter that changes whenever any device is revoked. */
 int	store_revocation_gen(struct store *, int64_t *gen);
 

@@ -308,3 +308,23 @@ store_revocation_gen(struct store *st, int64_t *gen)
 {
 	return store_meta_get(st, "revocation_gen", gen);
 }
+
+int
+store_device_last_seen(struct store *st, int64_t id, int64_t *when,
+    char *addr, size_t addrlen)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r;
+
+	*when = 0;
+	addr[0] = '\0';
+	if ((r = store_bind(st, "SELECT server_time, addr FROM audit_log"
+	    " WHERE device_id = ?1 AND type = 'login' ORDER BY idx DESC"
+	    " LIMIT 1", &stmt, "i", &id, NULL, NULL)) != 0 ||
+	    (r = store_row(stmt)) != 0)
+		goto out;
+	*when = sqlite3_column_int64(stmt, 0);
+	r = store_col_text(stmt, 1, addr, addrlen);
+ out:
+	return store_done(st, stmt, r, __func__);
+}

@@ -427,6 +427,18 @@ static const char store_schema_v2[] =
     " rollback_at INTEGER);";
 
 /*
+ * Version 3: a user is disabled or removed (casesyncctl user disable,
+ * remove) rather than deleted, so the audit log's names keep meaning;
+ * the audit log is indexed by device for `device list`'s last seen.
+ */
+static const char store_schema_v3[] =
+    "ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
+    "ALTER TABLE users ADD COLUMN removed_at INTEGER;"
+    /* a device's newest login (store_device_last_seen) */
+    "CREATE INDEX IF NOT EXISTS audit_log_device ON"
+    " audit_log(device_id, type);";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -439,6 +451,7 @@ static const struct store_migration {
 } store_migrations[] = {
 	{ 1, store_schema_v1, store_schema_v1_triggers },
 	{ 2, store_schema_v2, NULL },
+	{ 3, store_schema_v3, NULL },
 };
 
 #define STORE_MIGRATIONS						\

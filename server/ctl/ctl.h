@@ -42,6 +42,8 @@ struct ctl {
 int	ctl_init(struct ctl *, int argc, char **argv);
 int	ctl_office(struct ctl *, int argc, char **argv);
 int	ctl_user(struct ctl *, int argc, char **argv);
+/* user disable|enable|move|role|rename|remove: argv[0] names it. */
+int	ctl_user_admin(struct ctl *, int argc, char **argv);
 int	ctl_enroll_token(struct ctl *, int argc, char **argv);
 int	ctl_device(struct ctl *, int argc, char **argv);
 int	ctl_records(struct ctl *, int argc, char **argv);

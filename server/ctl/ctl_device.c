@@ -221,6 +221,11 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_errx("enroll-token: %s", cs_err(r));
 		goto out;
 	}
+	if (u.state != STORE_USER_ACTIVE) {
+		ctl_errx("enroll-token: user \"%s\" is %s", user,
+		    store_user_state_name(u.state));
+		goto out;
+	}
 	if (ctl_ca_fingerprint(c->dir, fphex) != 0)
 		goto out;
 	a.c = c;
@@ -242,14 +247,85 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 static int
 ctl_device_print(const struct store_device *d, void *arg)
 {
-	char	when[32];
+	struct store	*st = arg;
+	char		 when[32], seen[32], addr[64];
+	int64_t		 t;
+	int		 r;
 
-	(void)arg;
 	ctl_time_iso(when, sizeof(when), d->cert_not_after);
-	printf("%-6lld %-24s %-24s %-24s %-8s %s\n", (long long)d->id,
-	    d->name, d->user.name, d->user.office,
-	    d->revoked ? "revoked" : "active", when);
+	if ((r = store_device_last_seen(st, d->id, &t, addr,
+	    sizeof(addr))) == 0)
+		ctl_time_iso(seen, sizeof(seen), t);
+	else if (r == CS_ERR_NOT_FOUND)
+		(void)str_fmt(seen, sizeof(seen), "never");
+	else
+		return r;
+	printf("%-6lld %-24s %-24s %-24s %-8s %-20s %-20s %s\n",
+	    (long long)d->id, d->name, d->user.name, d->user.office,
+	    d->revoked ? "revoked" : "active", when, seen,
+	    addr[0] != '\0' ? addr : "-");
 	return 0;
+}
+
+/* Devices named "name": how many, and the id of the last. */
+struct ctl_byname {
+	const char	*name;
+	int64_t		 id;
+	int		 n, show;
+};
+
+static int
+ctl_byname_cb(const struct store_device *d, void *arg)
+{
+	struct ctl_byname	*k = arg;
+
+	if (strcmp(d->name, k->name) != 0)
+		return 0;
+	k->n++;
+	k->id = d->id;
+	if (k->show)
+		fprintf(stderr, "  %lld  %s of %s (%s)%s\n", (long long)d->id,
+		    d->name, d->user.name, d->user.office,
+		    d->revoked ? ", revoked" : "");
+	return 0;
+}
+
+/*
+ * "arg" is a device id or a device's name; a name that more devices
+ * have lists them (CTL_EXIT_USAGE).  Writes the id to "id".
+ */
+static int
+ctl_device_resolve(struct store *st, const char *arg, char *id, size_t len)
+{
+	struct ctl_byname	k;
+	uint64_t		v;
+	int			r;
+
+	if (parse_u64(arg, 1, INT64_MAX, &v) == 0) {
+		(void)str_fmt(id, len, "%llu", (unsigned long long)v);
+		return CTL_EXIT_OK;
+	}
+	memset(&k, 0, sizeof(k));
+	k.name = arg;
+	if ((r = store_device_list(st, ctl_byname_cb, &k)) != 0) {
+		ctl_errx("device revoke: %s", cs_err(r));
+		return CTL_EXIT_FAIL;
+	}
+	if (k.n == 0) {
+		ctl_errx("device revoke: no device with id or name \"%s\"",
+		    arg);
+		return CTL_EXIT_FAIL;
+	}
+	if (k.n > 1) {
+		ctl_errx("device revoke: %d devices are named \"%s\"; give "
+		    "the id of one:", k.n, arg);
+		k.show = 1;
+		k.n = 0;
+		(void)store_device_list(st, ctl_byname_cb, &k);
+		return CTL_EXIT_USAGE;
+	}
+	(void)str_fmt(id, len, "%lld", (long long)k.id);
+	return CTL_EXIT_OK;
 }
 
 static int
@@ -292,6 +368,7 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	};
 	struct store	*st = NULL;
 	const char	*sub;
+	char		 idbuf[32];
 	int		 ch, r, nargs, json = 0, rv = CTL_EXIT_USAGE;
 
 	if (argc < 2) {
@@ -322,9 +399,10 @@ ctl_device(struct ctl *c, int argc, char **argv)
 			rv = rv != 0 ? rv : ctl_json_device_list(st);
 			goto out;
 		}
-		printf("%-6s %-24s %-24s %-24s %-8s %s\n", "ID", "NAME",
-		    "USER", "OFFICE", "STATE", "CERT-EXPIRES");
-		if ((r = store_device_list(st, ctl_device_print, NULL)) != 0) {
+		printf("%-6s %-24s %-24s %-24s %-8s %-20s %-20s %s\n", "ID",
+		    "NAME", "USER", "OFFICE", "STATE", "CERT-EXPIRES",
+		    "LAST-SEEN", "ADDRESS");
+		if ((r = store_device_list(st, ctl_device_print, st)) != 0) {
 			ctl_errx("device list: %s", cs_err(r));
 			rv = CTL_EXIT_FAIL;
 		}
@@ -336,12 +414,15 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	} else if (strcmp(sub, "revoke") == 0 && nargs == 1) {
 		if ((rv = ctl_store_open(c, &st)) != 0)
 			goto out;
-		rv = ctl_device_revoke(st, argv[optind]);
+		if ((rv = ctl_device_resolve(st, argv[optind], idbuf,
+		    sizeof(idbuf))) != CTL_EXIT_OK)
+			goto out;
+		rv = ctl_device_revoke(st, idbuf);
 		if (rv == CTL_EXIT_OK)
-			rv = ctl_audit_revoke(c, st, argv[optind]);
+			rv = ctl_audit_revoke(c, st, idbuf);
 	} else {
 		ctl_errx("device: expected \"list\", \"show ID\" or "
-		    "\"revoke ID\"");
+		    "\"revoke ID|NAME\"");
 		ctl_usage("device", 1);
 	}
  out:

@@ -101,6 +101,7 @@ ctl_json_user_cb(const struct store_user *u, void *arg)
 	json_kv_int(j, "user_id", u->id);
 	json_kv_str(j, "user", u->name);
 	json_kv_str(j, "role", u->role);
+	json_kv_str(j, "state", store_user_state_name(u->state));
 	json_kv_str(j, "office", u->office);
 	json_obj_end(j);
 	return 0;
@@ -134,28 +135,45 @@ ctl_json_device_members(struct json *j, const struct store_device *d)
 	json_kv_time(j, "revoked_at", d->revoked ? d->revoked_at : 0);
 }
 
+struct ctl_json_devices {
+	struct json	 j;
+	struct store	*st;
+};
+
+/* A device of the list, with when and from where it last logged in. */
 static int
 ctl_json_device_cb(const struct store_device *d, void *arg)
 {
-	struct json	*j = arg;
+	struct ctl_json_devices	*a = arg;
+	char			 addr[64];
+	int64_t			 seen = 0;
+	int			 r;
 
-	json_obj_begin(j);
-	ctl_json_device_members(j, d);
-	json_obj_end(j);
+	if ((r = store_device_last_seen(a->st, d->id, &seen, addr,
+	    sizeof(addr))) == CS_ERR_NOT_FOUND)
+		seen = 0;
+	else if (r != 0)
+		return r;
+	json_obj_begin(&a->j);
+	ctl_json_device_members(&a->j, d);
+	json_kv_time(&a->j, "last_seen", seen);
+	json_kv_str(&a->j, "last_address", seen != 0 ? addr : NULL);
+	json_obj_end(&a->j);
 	return 0;
 }
 
 int
 ctl_json_device_list(struct store *st)
 {
-	struct json	j;
-	int		r;
+	struct ctl_json_devices	a;
+	int			r;
 
-	json_init(&j, stdout);
-	json_arr_begin(&j);
-	r = store_device_list(st, ctl_json_device_cb, &j);
-	json_arr_end(&j);
-	return ctl_json_done(&j, r, "device list");
+	a.st = st;
+	json_init(&a.j, stdout);
+	json_arr_begin(&a.j);
+	r = store_device_list(st, ctl_json_device_cb, &a);
+	json_arr_end(&a.j);
+	return ctl_json_done(&a.j, r, "device list");
 }
 
 static int

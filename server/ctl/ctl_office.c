@@ -164,8 +164,8 @@ static int
 ctl_user_print(const struct store_user *u, void *arg)
 {
 	(void)arg;
-	printf("%-6lld %-32s %-22s %s\n", (long long)u->id, u->name, u->role,
-	    u->office);
+	printf("%-6lld %-32s %-22s %-9s %s\n", (long long)u->id, u->name,
+	    u->role, store_user_state_name(u->state), u->office);
 	return 0;
 }
 
@@ -258,11 +258,8 @@ ctl_user(struct ctl *c, int argc, char **argv)
 		return rv;
 	if (strcmp(sub, "add") == 0)
 		return ctl_user_add(c, argc - 1, argv + 1);
-	if (strcmp(sub, "list") != 0) {
-		ctl_errx("user: unknown subcommand: %s", sub);
-		ctl_usage("user", 1);
-		return CTL_EXIT_USAGE;
-	}
+	if (strcmp(sub, "list") != 0)
+		return ctl_user_admin(c, argc - 1, argv + 1);
 	json = ctl_json_opt(&argc, argv);
 	if ((rv = ctl_list_args(argc - 1, argv + 1, "user")) != 0)
 		return rv == -1 ? CTL_EXIT_OK : rv;
@@ -273,7 +270,8 @@ ctl_user(struct ctl *c, int argc, char **argv)
 		store_close(st);
 		return rv;
 	}
-	printf("%-6s %-32s %-22s %s\n", "ID", "NAME", "ROLE", "OFFICE");
+	printf("%-6s %-32s %-22s %-9s %s\n", "ID", "NAME", "ROLE", "STATE",
+	    "OFFICE");
 	if ((r = store_user_list(st, ctl_user_print, NULL)) != 0) {
 		ctl_errx("user list: %s", cs_err(r));
 		rv = CTL_EXIT_FAIL;

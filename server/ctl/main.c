@@ -39,15 +39,28 @@ static const struct clihelp_sub office_subs[] = {
 static const struct clihelp_sub user_subs[] = {
 	{ "add", "user add --name NAME --role ROLE --office OFFICE",
 	    "add a user", 0 },
-	{ "list", "user list [--json]", "list the users", 0 },
+	{ "list", "user list [--json]",
+	    "list the users: role, state, office", 0 },
+	{ "disable", "user disable NAME [--new-regisseur NAME]",
+	    "revoke a user's devices; no new enrollment", 0 },
+	{ "enable", "user enable NAME", "allow new enrollment tokens again",
+	    0 },
+	{ "move", "user move NAME --office OFFICE [--new-regisseur NAME]",
+	    "into another office; the old office's cases are purged", 0 },
+	{ "role", "user role NAME --role ROLE", "change a user's role", 0 },
+	{ "rename", "user rename NAME --to NEWNAME", "rename a user", 0 },
+	{ "remove", "user remove NAME [--new-regisseur NAME]",
+	    "disable for good; the row stays for the audit log", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const struct clihelp_sub device_subs[] = {
-	{ "list", "device list [--json]", "list the enrolled devices", 0 },
+	{ "list", "device list [--json]",
+	    "devices: certificate expiry, last seen", 0 },
 	{ "show", "device show ID [--json]",
 	    "one device: user, certificate, sync", 0 },
-	{ "revoke", "device revoke ID", "revoke a device's certificate", 0 },
+	{ "revoke", "device revoke ID|NAME",
+	    "revoke a device's certificate", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -118,7 +131,8 @@ static const struct {
 	    "the deployment at a glance", NULL, CLIHELP_STRICT } },
 	{ ctl_office, { "office", NULL, "add or list offices", office_subs,
 	    CLIHELP_STRICT } },
-	{ ctl_user, { "user", NULL, "add or list users", user_subs,
+	{ ctl_user, { "user", NULL, "add, list and administer users",
+	    user_subs,
 	    CLIHELP_STRICT } },
 	{ ctl_enroll_token, { "enroll-token", "enroll-token --user USER "
 	    "--device NAME [--ttl DURATION]",

@@ -86,7 +86,8 @@ laptop o audit query --json --until "$today" --type login \
 ok "--until DD-MM-YYYY is the end of that day"
 
 expect_refused "a misspelt --type is refused, naming the types" 5 \
-    "BAD_REQUEST.*unknown type reed.*audit_read" o audit query --type reed
+    "BAD_REQUEST.*unknown type reed.*the types are: access_end, admin_" \
+    o audit query --type reed
 expect_refused "an unknown --user is refused" 5 "unknown user" \
     o audit query --user nobody
 

@@ -149,7 +149,8 @@ run 0 device list
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "device list not just a header"
 run 1 device revoke 1
 grep -q 'no device' "$tmp/err" || fail "revoke unknown message"
-run 2 device revoke abc
+run 1 device revoke abc
+grep -q "no device with id or name" "$tmp/err" || fail "revoke unknown name message"
 run 2 device revoke
 run 2 device frob
 
