@@ -390,6 +390,29 @@ store_keys_is_holder(struct store *st, const char *case_id, int64_t id,
 	return 0;
 }
 
+/*
+ * 1 in *yes if user "id" holds epoch "epoch" of the case only through a
+ * grant from someone who is no holder any more (nor the recovery key).
+ */
+static int
+store_keys_orphaned(struct store *st, const char *case_id, int64_t epoch,
+    int64_t id, int *yes)
+{
+	int64_t	n;
+	int	r;
+
+	*yes = 0;
+	if ((r = store_do(st, "SELECT count(*) FROM key_grants WHERE"
+	    " case_id = ?1 AND epoch = ?2 AND to_user = ?3 AND from_user <> '"
+	    E2E_RECOVERY_USER "' AND from_user NOT IN (WITH mc(case_id) AS"
+	    " (SELECT ?1)," STORE_KEYS_HOLD "SELECT u.name FROM hold h JOIN"
+	    " users u ON u.id = h.user_id)", &n, "tii",
+	    (const int64_t[]){ epoch, id }, &case_id)) != 0)
+		return r;
+	*yes = n > 0;
+	return 0;
+}
+
 static int
 store_keys_insert(struct store *st, const struct e2e_grant *g,
     int64_t to_user, int64_t now)
@@ -458,7 +481,20 @@ store_keys_one(struct store *st, const struct store_user *u,
 		return r;
 	rotate = cur & 1;
 	cur >>= 1;
-	if (to_id == u->id) {
+	if (to_id == u->id && g->epoch <= cur) {
+		/*
+		 * Of an epoch that is open: only to hold one's own key of it
+		 * from oneself when it came from someone who holds the case
+		 * no more (the needs ask for it: a laptop refuses a grant
+		 * from a former holder, and so does the server for the
+		 * grants that go on from it).
+		 */
+		if ((r = store_keys_orphaned(st, g->case_id, g->epoch, u->id,
+		    &yes)) != 0)
+			return r;
+		if (!yes)
+			return CS_ERR_STATE;
+	} else if (to_id == u->id) {
 		/* a grant to oneself only opens an epoch: the first (a
 		 * member), or the next one of a case that must rotate, or
 		 * one a restore lost (store_restore.h) */

@@ -79,11 +79,16 @@ laptop a sync >"$T/out" 2>"$T/err" && fail "a disabled user's laptop synced"
 grep -qi revoked "$T/err" || fail "sync message: $(cat "$T/err")"
 ok "the disabled user's laptop is revoked"
 sync_ok b
-# the case's records reached bert's laptop.  Reading them needs the case
-# key from a holder's laptop, which the protocol's own regisseur handover
-# does not deliver either in this setup (reported; not this command's)
+# the case's records reached bert's laptop; its key comes from a holder
+# still there (gert), including the epoch anna had granted gert: gert
+# holds it again from himself, then grants it to bert
+sync_ok g
+sync_ok b
 laptop b --json keys status >"$T/ks" || fail "keys status b"
 grep -q '"cases":1,' "$T/ks" || fail "bert's laptop: $(cat "$T/ks")"
+grep -q '"waiting_for_key":0' "$T/ks" || fail "bert waits: $(cat "$T/ks")"
+expect_eq "the new regisseur reads the case" \
+    "$(laptop b record list --case "$C" | wc -l | tr -d ' ')" 1
 ok "the new regisseur's laptop gets the case"
 ctl enroll-token --user anna --device a2 >"$T/out" 2>"$T/err" &&
     fail "a token for a disabled user"
