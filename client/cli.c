@@ -302,12 +302,26 @@ cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 	vault_close(v);
 }
 
+const char *
+cli_retry_when(const struct msg_error *e, char *buf, size_t len)
+{
+	uint32_t	s;
+
+	if (e->retry_after_ms == 0)
+		return "later";
+	/* whole seconds, rounded up: never "in 0 s" */
+	s = e->retry_after_ms / 1000 + (e->retry_after_ms % 1000 != 0);
+	if (str_fmt(buf, len, "in %u s", (unsigned)s) != 0)
+		return "later";
+	return buf;
+}
+
 /* "reply" is the reply (an Error, for its text), or NULL. */
 void
 cli_report(const char *what, int r, const struct msg *reply)
 {
 	struct msg_error	e;
-	char			vis[256];
+	char			vis[256], when[32];
 	int			is_error;
 
 	is_error = reply != NULL && msg_get_error(reply, &e) == 0;
@@ -317,9 +331,10 @@ cli_report(const char *what, int r, const struct msg *reply)
 		    e.message, strlen(e.message)));
 	else if (r == CS_ERR_RETRY && is_error)
 		cli_errx("%s: the server could not do this now (%s: %s); "
-		    "nothing was lost: try again later", what,
+		    "nothing was lost: try again %s", what,
 		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
-		    e.message, strlen(e.message)));
+		    e.message, strlen(e.message)), cli_retry_when(&e, when,
+		    sizeof(when)));
 	else
 		cli_errx("%s: %s", what, cs_err(r));
 }

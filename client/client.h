@@ -54,7 +54,13 @@ int	cli_connect_open(struct cli *, struct vault *, struct identity *,
 void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 /* Report a failed exchange with the server (Error reply or other). */
 struct msg;
+struct msg_error;
 void	cli_report(const char *what, int r, const struct msg *reply);
+/*
+ * When an Error says to try again: "in N s" (its retry_after_ms,
+ * rounded up) or "later"; "buf" holds the text.
+ */
+const char *cli_retry_when(const struct msg_error *, char *buf, size_t len);
 
 struct vault;
 /*

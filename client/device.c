@@ -45,12 +45,18 @@ static void
 print_refusal(const struct msg *m)
 {
 	struct msg_error	e;
-	char			vis[256];
+	char			vis[256], when[32];
 
 	if (m == NULL || msg_get_error(m, &e) != 0)
 		return;
-	cli_errx("server refused: %s: %s", msg_code_name(e.code),
-	    str_vis(vis, sizeof(vis), e.message, strlen(e.message)));
+	if (e.retry_after_ms != 0)
+		cli_errx("server refused: %s: %s; try again %s",
+		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
+		    e.message, strlen(e.message)), cli_retry_when(&e, when,
+		    sizeof(when)));
+	else
+		cli_errx("server refused: %s: %s", msg_code_name(e.code),
+		    str_vis(vis, sizeof(vis), e.message, strlen(e.message)));
 }
 
 /*

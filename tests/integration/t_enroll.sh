@@ -110,6 +110,9 @@ while [ $i -lt 6 ]; do
 done
 [ -n "$seen" ] || fail "no RATE_LIMITED after repeated failures"
 ok "failed enrollments are rate limited"
+grep -q "try again in [0-9][0-9]* s" "$T/out" ||
+    fail "the refusal does not say when to retry: $(cat "$T/out")"
+ok "the rate limit says when to retry"
 laptop l1 status >/dev/null 2>&1 || fail "good client after rate limit"
 server_alive
 ok "server still serving"
