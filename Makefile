@@ -32,7 +32,7 @@ HARDEN	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 OPT	?= -O1
 endif
 
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient -Iserver
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iserver
 # Reproducible: no build directory in the binaries (debug info, __FILE__),
 # so two builds of one tree in different places are byte-identical
 # (`make repro`).  Nothing uses __DATE__ or __TIME__.
@@ -60,7 +60,7 @@ GEN_H	= $(BUILD)/gen/casesync.pb-c.h
 COMMON_SRC	= $(wildcard common/*.c) $(wildcard proto/*.c)
 SERVER_SRC	= $(filter-out server/main.c,$(wildcard server/*.c))
 CTL_SRC		= $(wildcard server/ctl/*.c)
-CLIENT_SRC	= $(filter-out client/main.c,$(wildcard client/*.c))
+CLIENT_SRC	= $(filter-out client/cli/main.c,$(wildcard client/*/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -122,7 +122,7 @@ $(BUILD)/casesyncd: $(BUILD)/obj/server/main.o $(LIBSERVER) $(LIBCOMMON)
 # sd_notify(3): READY=1, RELOADING=1, STOPPING=1 for Type=notify
 $(BUILD)/casesyncd: LDLIBS += -lsystemd
 $(BUILD)/casesyncctl: $(CTL_OBJ) $(LIBSERVER) $(LIBCOMMON)
-$(BUILD)/casesync: $(BUILD)/obj/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+$(BUILD)/casesync: $(BUILD)/obj/client/cli/main.o $(LIBCLIENT) $(LIBCOMMON)
 $(BUILD)/casesync $(BUILD)/tests/% $(BUILD)/bench/%: \
 	LDLIBS += $(CLIENT_LDLIBS)
 $(PROGS):

@@ -37,7 +37,7 @@ void	checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 	    uint8_t msg[CHECKPOINT_READ_HEAD_LEN]);
 
 /*
- * The chain hash of read-log entry "n", as the laptop (client/readlog.c)
+ * The chain hash of read-log entry "n", as the laptop (client/core/readlog.c)
  * writes it and the server (audit_sync.c) checks it:
  *
  *   SHA-256(prev || n || at || action || 0x00 || case_id)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * record.c - the append-only kinds and the record digest (see
- * record.h), shared by client/db.c and server/store_sync.c.
+ * record.h), shared by client/core/db.c and server/store_sync.c.
  */
 #include <string.h>
 

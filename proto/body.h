@@ -3,7 +3,7 @@
  * body.h - the plaintext of a record body (casesync.v1.RecordBody):
  * a set of named byte-string fields kept sorted by name, its canonical
  * protobuf encoding, and the field operations the client and the merge
- * (client/merge.h) build on.
+ * (client/core/merge.h) build on.
  *
  * Names.  A user field name is 1..BODY_USER_NAME_MAX bytes of
  * [a-z0-9_.], does not start or end with '.', and does not start with

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * marker.h - the value of a conflict marker field "conflict.<name>" in
- * a record body (body.h, client/merge.h): the values written on two
+ * a record body (body.h, client/core/merge.h): the values written on two
  * sides of a conflict, each with who wrote it and when.
  *
  * A marker says nothing about "mine" or "theirs": it syncs to every

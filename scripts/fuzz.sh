@@ -23,7 +23,7 @@ CC=clang
 
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
     -fno-sanitize-recover=undefined -std=c11 -Wall -Wextra"
-CPPFLAGS="-D_GNU_SOURCE -Icommon -Iproto -I$BUILD/gen -Iserver -Iclient"
+CPPFLAGS="-D_GNU_SOURCE -Icommon -Iproto -I$BUILD/gen -Iserver -Iclient/vault -Iclient/core -Iclient/cli"
 LIBS="-lssl -lcrypto -lsodium -lprotobuf-c -lsqlite3 -lpthread"
 GEN=$BUILD/gen/casesync.pb-c.c
 BASE="common/buf.c common/errors.c common/log.c common/util.c"
@@ -36,12 +36,12 @@ WIRE="common/frame.c $(echo proto/wire*.c) proto/marker.c proto/errmap.c
 srcs() {
 	case $1 in
 	frame|wire)	echo "$BASE $WIRE" ;;
-	body)		echo "$BASE proto/body.c client/merge.c $WIRE" ;;
+	body)		echo "$BASE proto/body.c client/core/merge.c $WIRE" ;;
 	config)		echo "$BASE common/frame.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
-	vault)		echo "$BASE client/vault.c client/vault_page.c" \
-			    "client/vault_ahead.c client/vault_head.c" ;;
+	vault)		echo "$BASE client/vault/vault.c client/vault/vault_page.c" \
+			    "client/vault/vault_ahead.c client/vault/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;

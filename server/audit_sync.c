@@ -10,7 +10,7 @@
  * grows (audit_nodes): O(log^2 n) reads, never the whole log.
  *
  * A device also uploads its read log here: the hash-chained entries of
- * client/readlog.c, checked link by link against the chain the server
+ * client/core/readlog.c, checked link by link against the chain the server
  * holds for that device and against the device key's signature of the
  * batch's head (the key of the certificate of this connection), and
  * merged into the audit log as "read" entries with the device's time.

@@ -2,7 +2,7 @@
 /*
  * rollback.h - the server's half of rollback detection
  * (docs/PROTOCOL.md, "Rollback detection"; the laptop's half is
- * client/synccount.c): every Hello of an enrolled device carries a
+ * client/core/synccount.c): every Hello of an enrolled device carries a
  * counter that the laptop raises before each connection; the server
  * remembers the highest one per device and refuses one that is not
  * above it, since only a laptop database copied back to an older

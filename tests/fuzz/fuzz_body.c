@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fuzz_body.c - libFuzzer target for body_decode() (proto/body.c) and
- * merge3() (client/merge.c).  Arbitrary bytes go to body_decode(); a
+ * merge3() (client/core/merge.c).  Arbitrary bytes go to body_decode(); a
  * rejected input must leave the output body untouched.  An accepted one
  * must be canonical (body_encode() gives the input back) and decode
  * again to an equal body.  The decoded body b is then merged with
@@ -13,7 +13,7 @@
  * mine's value must give mine's values back.
  *
  * Build: clang -fsanitize=fuzzer,address,undefined with proto/body.c,
- * proto/marker.c, client/merge.c, common/errors.c, common/log.c and the generated
+ * proto/marker.c, client/core/merge.c, common/errors.c, common/log.c and the generated
  * casesync.pb-c.c (see tests/fuzz/README.md).
  */
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fuzz_vault.c - libFuzzer target for the vault's page codec
- * (vault_page_open/vault_page_seal in client/vault.c), the code that
+ * (vault_page_open/vault_page_seal in client/vault/vault.c), the code that
  * reads pages of a laptop database an attacker may have altered.
  *
  * Input: byte 0 picks the file type (database, WAL, journal), byte 1

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# The laptop's versioned schema (client/db_schema.c) on a real laptop:
+# The laptop's versioned schema (client/core/db_schema.c) on a real laptop:
 # a new vault is at the newest version; a database of version 0 (as the
 # client made it before the versions were numbered) is stamped on the
 # next command with its records kept; a version newer than this casesync

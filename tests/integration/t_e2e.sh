@@ -267,7 +267,7 @@ ok "laptops keep the recovery key they first saw"
 
 # ---- a new case whose first key round failed: its changes go in the
 # sync that grants its key (the sync reloads its keyring once the key
-# round has confirmed our own grants, client/sync.c).
+# round has confirmed our own grants, client/core/sync.c).
 # The key round right after `case create` (and `case member`) fails
 # for certain: the server's copy of the creator's key certificate is
 # made invalid (its time of issue one second later; the CA's signature
@@ -276,7 +276,7 @@ ok "laptops keep the recovery key they first saw"
 # unconfirmed on the laptop and unknown to the server.
 # Usually the key round's next request brings our own grant back, which
 # counts as received and reloads the keyring by itself; grants made in
-# the round's last request (KEYS_ROUNDS_MAX, client/keyround.c) come
+# the round's last request (KEYS_ROUNDS_MAX, client/core/keyround.c) come
 # back to nobody.  So the laptop first has 7 requests' worth of other
 # grants to make (500 per request: KEYS_NEEDS_MAX in a reply and
 # WIRE_GRANTS_MAX in a message): epochs 2..1751 of another case X,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_db.c - the laptop's local tables (client/db.c, db_outbox.c,
+ * test_db.c - the laptop's local tables (client/core/db.c, db_outbox.c,
  * db_mirror.c; the promises of db.h), on a database in a real vault
  * opened as the client opens it:
  *  - new ids (db_uuid): well-formed text the server's validator

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_db_restore.c - the laptop's side of a server restore
- * (db_restore, client/db.c): records held at a version above the
+ * (db_restore, client/core/db.c): records held at a version above the
  * backup's sequence are queued again as re-offers, one row each with
  * the current state (pending and sent rows of the record folded in),
  * on the version held as merge base; records at or below it and new

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_db_schema.c - the client's versioned schema (client/db_schema.c)
+ * test_db_schema.c - the client's versioned schema (client/core/db_schema.c)
  * on databases in real vaults, opened as the client opens them: a new
  * database gets the newest version with exactly the tables the client
  * made before the versions were numbered; a database of every earlier
@@ -28,7 +28,7 @@
  * Version 0: the tables as the client created them before they were
  * numbered, each file its own, copied from that code.  Never edit.
  */
-/* client/db.c: db_init() */
+/* client/core/db.c: db_init() */
 static const char V0_DB[] =
     "PRAGMA secure_delete = ON;"
     "CREATE TABLE IF NOT EXISTS records ("
@@ -64,7 +64,7 @@ static const char V0_DB[] =
     "CREATE TABLE IF NOT EXISTS sync_state ("
     " key TEXT PRIMARY KEY NOT NULL,"
     " value INTEGER NOT NULL);"
-    /* lifecycle metadata of cases (client/case_meta.c), days or NULL */
+    /* lifecycle metadata of cases (client/core/case_meta.c), days or NULL */
     "CREATE TABLE IF NOT EXISTS case_meta ("
     " case_id TEXT PRIMARY KEY NOT NULL, frame TEXT NOT NULL,"
     " state TEXT NOT NULL, state_since INTEGER, drang_start INTEGER,"
@@ -74,7 +74,7 @@ static const char V0_DB[] =
     "CREATE TABLE IF NOT EXISTS self_user ("
     " id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL,"
     " user_name TEXT NOT NULL);"
-    /* authors of records in keys.c's sealed_pending (client/author.c) */
+    /* authors of records in keys.c's sealed_pending (client/core/author.c) */
     "CREATE TABLE IF NOT EXISTS pending_author ("
     " record_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,"
     " user_id TEXT NOT NULL, user_name TEXT NOT NULL) WITHOUT ROWID;"
@@ -87,7 +87,7 @@ static const char V0_DB[] =
     " lost_version INTEGER NOT NULL,"
     " held INTEGER NOT NULL DEFAULT 0);";
 
-/* client/nolost.c: nolost_init(), from db_init() */
+/* client/core/nolost.c: nolost_init(), from db_init() */
 static const char V0_NOLOST[] =
     "CREATE TABLE IF NOT EXISTS case_access ("
     " case_id TEXT PRIMARY KEY NOT NULL,"
@@ -113,7 +113,7 @@ static const char V0_NOLOST[] =
     " since INTEGER NOT NULL,"
     " changes INTEGER NOT NULL);";
 
-/* client/keys.c: keys_init() */
+/* client/core/keys.c: keys_init() */
 static const char V0_KEYS[] =
     "CREATE TABLE IF NOT EXISTS e2e_self ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -140,7 +140,7 @@ static const char V0_KEYS[] =
     " body BLOB NOT NULL,"
     " hlc INTEGER NOT NULL) WITHOUT ROWID;";
 
-/* client/readlog.c: readlog_init() */
+/* client/core/readlog.c: readlog_init() */
 static const char V0_READLOG[] =
     "CREATE TABLE IF NOT EXISTS read_log ("
     " n INTEGER PRIMARY KEY,"
@@ -150,7 +150,7 @@ static const char V0_READLOG[] =
     " prev BLOB NOT NULL CHECK (length(prev) = 32),"
     " hash BLOB NOT NULL CHECK (length(hash) = 32))";
 
-/* client/auditcp.c: before a checkpoint is read */
+/* client/core/auditcp.c: before a checkpoint is read */
 static const char V0_AUDITCP[] =
     "CREATE TABLE IF NOT EXISTS audit_checkpoint ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -163,13 +163,13 @@ static const char V0_AUDITCP[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " generation INTEGER NOT NULL)";
 
-/* client/auditcp.c: before the read log is sent */
+/* client/core/auditcp.c: before the read log is sent */
 static const char V0_AUDITCP_SENT[] =
     "CREATE TABLE IF NOT EXISTS audit_reads_sent ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " n INTEGER NOT NULL)";
 
-/* client/glass.c: before the notices are fetched */
+/* client/core/glass.c: before the notices are fetched */
 static const char V0_GLASS[] =
     "CREATE TABLE IF NOT EXISTS glass_seen ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"

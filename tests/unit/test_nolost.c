@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_nolost.c - the laptop's side of "nothing written is lost"
- * (client/nolost.c) on a real SQLite database: a case the server says
+ * (client/core/nolost.c) on a real SQLite database: a case the server says
  * is read-only takes no local write, with the reason; a refused change
  * and the later edits of its record leave the outbox only into "held";
  * a case with unsent or held changes counts them (so its purge is

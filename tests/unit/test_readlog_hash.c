@@ -2,7 +2,7 @@
 /*
  * test_readlog_hash.c - the read-log chain hash as known answers: the
  * vectors below were computed by the hash as it was before it moved to
- * common/ (client/readlog.c and server/audit_sync.c each had a copy),
+ * common/ (client/core/readlog.c and server/audit_sync.c each had a copy),
  * so a read log written by an older laptop, and the chain the server
  * keeps, still verify.  The laptop's own checker (readlog_verify,
  * readlog_print) is run over a log made of these rows.

@@ -3,7 +3,7 @@
  * test_record.c - what the laptop and the server must agree on about
  * records, byte for byte: the digest of a record set (known answers
  * computed by the digest as it was before it moved to common/, when
- * client/db.c and server/store_sync.c each had a copy), checked through
+ * client/core/db.c and server/store_sync.c each had a copy), checked through
  * the client's db_digest() and directly; and the one list of
  * append-only kinds, which the laptop's commands honour too.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_schema.c - the kinds of a case file (client/schema.c): valid
+ * test_schema.c - the kinds of a case file (client/core/schema.c): valid
  * and invalid values of every field type, required fields, and the
  * field-merge rules of every kind (different fields merge, the same
  * field conflicts with both values kept).

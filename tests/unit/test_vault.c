@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_vault.c - unit tests for the encrypted vault's VFS and page
- * crypto (client/vault.c, client/vault_page.c) and its life cycle
- * (client/vault_open.c), on real files in mkdtemp directories: round
+ * crypto (client/vault/vault.c, client/vault/vault_page.c) and its life cycle
+ * (client/vault/vault_open.c), on real files in mkdtemp directories: round
  * trip of many rows across reopen, wrong passphrase leaves every file
  * as it was, single flipped bytes in the database and in the WAL and
  * swapped pages are reported as tampering (never wrong data), pages

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_vault_ahead.c - unit tests for the read-ahead of sequential
- * scans (client/vault_ahead.c) under the VFS (client/vault.c): every
+ * scans (client/vault/vault_ahead.c) under the VFS (client/vault/vault.c): every
  * call that must empty it, a tampered page reported
  * exactly when SQLite reaches it, interleaved scans, scans during
  * writes and checkpoints by another connection or process, and scans

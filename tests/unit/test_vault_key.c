@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_vault_key.c - unit tests for the vault's key file (client/
- * vaultkey.c), its secrets (client/vault_open.c) and passphrase input
- * (client/passphrase.c): a passphrase change re-wraps only (data kept,
+ * vaultkey.c), its secrets (client/vault/vault_open.c) and passphrase input
+ * (client/cli/passphrase.c): a passphrase change re-wraps only (data kept,
  * old passphrase refused), damaged key files are refused, secrets are
  * put, replaced, read and deleted, passphrases come from a file or the
  * environment.

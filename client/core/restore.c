@@ -7,7 +7,7 @@
  * seq values above the backup's once more, so a cursor beyond them
  * would skip the new changes, and a version this laptop holds from
  * above them names nothing on the server any more.  The laptop holds
- * the plaintext of every record it has (client/db.c), so it can seal
+ * the plaintext of every record it has (client/core/db.c), so it can seal
  * and offer again what the server lost, under the same record ids,
  * through the normal push and its conflict rules (server side:
  * store_reoffer_rule).  The audit log's side of a restore is checked in

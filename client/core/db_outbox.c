@@ -225,7 +225,7 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	}
 	/*
 	 * The oldest row of each record only: later ones wait their turn.
-	 * Only cases this laptop holds a confirmed key of (client/keys.c):
+	 * Only cases this laptop holds a confirmed key of (client/core/keys.c):
 	 * the others wait for their key without holding back the rest.
 	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"

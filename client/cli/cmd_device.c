@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * device.c - "casesync enroll", "casesync status", "casesync passwd":
+ * cmd_device.c - "casesync enroll", "casesync status", "casesync passwd":
  * the device's identity and its connection to the server.
  */
 #include <getopt.h>

@@ -161,7 +161,7 @@ auditcp_fork_report(const struct auditcp *old, const struct auditcp *cur,
 }
 
 /*
- * The read log (client/readlog.c, table read_log) is uploaded from the
+ * The read log (client/core/readlog.c, table read_log) is uploaded from the
  * entry after the last one the server acknowledged, kept in the table
  * audit_reads_sent; entries are read here by their documented columns.
  */

@@ -58,7 +58,7 @@ static const char db_schema_v1[] =
     "CREATE TABLE IF NOT EXISTS sync_state ("
     " key TEXT PRIMARY KEY NOT NULL,"
     " value INTEGER NOT NULL);"
-    /* lifecycle metadata of cases (client/case_meta.c), days or NULL */
+    /* lifecycle metadata of cases (client/core/case_meta.c), days or NULL */
     "CREATE TABLE IF NOT EXISTS case_meta ("
     " case_id TEXT PRIMARY KEY NOT NULL, frame TEXT NOT NULL,"
     " state TEXT NOT NULL, state_since INTEGER, drang_start INTEGER,"
@@ -68,7 +68,7 @@ static const char db_schema_v1[] =
     "CREATE TABLE IF NOT EXISTS self_user ("
     " id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL,"
     " user_name TEXT NOT NULL);"
-    /* authors of records in keys.c's sealed_pending (client/author.c) */
+    /* authors of records in keys.c's sealed_pending (client/core/author.c) */
     "CREATE TABLE IF NOT EXISTS pending_author ("
     " record_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL,"
     " user_id TEXT NOT NULL, user_name TEXT NOT NULL) WITHOUT ROWID;"
