@@ -575,15 +575,16 @@ def main():
     except WebDriverException as e:
         print("FAIL: webdriver: %s" % e, flush=True)
     finally:
-        signal.alarm(20)	# quitting may hang too: the shell then kills
         if b is not None:
             if rc != 0:
+                signal.alarm(10)
                 try:
                     b.screenshot("failed")
-                except Exception:	# pylint: disable=broad-except
+                except BaseException:	# pylint: disable=broad-except
                     pass
             b.log("%d pages checked: %s" % (len(b.pages),
                                              " ".join(b.pages)))
+            signal.alarm(15)	# if quitting hangs, the shell kills
             try:
                 b.quit()
             except TimeLimit:
