@@ -32,7 +32,7 @@ HARDEN	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 OPT	?= -O1
 endif
 
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iserver
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iclient/ui -Iserver
 # Reproducible: no build directory in the binaries (debug info, __FILE__),
 # so two builds of one tree in different places are byte-identical
 # (`make repro`).  Nothing uses __DATE__ or __TIME__.
