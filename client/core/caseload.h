@@ -56,26 +56,27 @@ struct caseload_deadline {
 	int64_t			 days_left;	/* due - today; < 0: overdue */
 	/* goal or assessment: its record; "" for the lifecycle */
 	char			 record_id[DB_UUID_LEN + 1];
-	char			 short_id[IDS_SHORT_MAX + 1];
+	char			 short_id[IDS_SHORT_SIZE];
 	/* a goal's text or an assessment's instrument, cut; "" */
 	char			 label[CASELOAD_TEXT_MAX + 1];
 };
 
 struct caseload_child {
 	char	record_id[DB_UUID_LEN + 1];
-	char	short_id[IDS_SHORT_MAX + 1];
+	char	short_id[IDS_SHORT_SIZE];
 	char	name[CASELOAD_TEXT_MAX + 1];
 };
 
 struct caseload_row {
 	char			 case_id[DB_UUID_LEN + 1];
-	char			 short_id[IDS_SHORT_MAX + 1];
+	char			 short_id[IDS_SHORT_SIZE];
 	char			 title[CASELOAD_TEXT_MAX + 1];	/* "": none */
 	char			 regisseur[CASE_META_NAME_MAX + 1]; /* "" */
 	int			 has_meta;	/* frame and state known */
 	enum lc_frame		 frame;
 	enum lc_state		 state;
 	int64_t			 state_since;
+	struct lc_case		 lc;		/* all of it (has_meta) */
 	struct caseload_child	*children;	/* persons with role child */
 	size_t			 nchildren;
 	struct caseload_deadline *deadlines;	/* soonest first */

@@ -38,6 +38,7 @@
 #define IDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -45,6 +46,11 @@
 
 #define IDS_SHORT_MIN		6	/* hex digits of a short id, at least */
 #define IDS_SHORT_MAX		12	/* the UUID's last group */
+/*
+ * Room for a short id.  Two ids whose whole last group is the same
+ * (48 random bits: only ids made so on purpose) are shown in full.
+ */
+#define IDS_SHORT_SIZE		(DB_UUID_LEN + 1)
 #define IDS_INPUT_MIN		4	/* hex digits accepted as input */
 #define IDS_INPUT_MAX		200	/* bytes of input (a title) */
 #define IDS_LABEL_MAX		80	/* bytes of a candidate's label */
@@ -64,7 +70,7 @@ void	ids_free(struct ids *);
  * gets its IDS_SHORT_MAX tail; anything not a UUID gets "".
  */
 void	ids_short(const struct ids *, const char *uuid,
-	    char out[IDS_SHORT_MAX + 1]);
+	    char out[IDS_SHORT_SIZE]);
 
 enum ids_kind {
 	IDS_CASE,
@@ -73,7 +79,7 @@ enum ids_kind {
 
 struct ids_candidate {
 	char	id[DB_UUID_LEN + 1];
-	char	short_id[IDS_SHORT_MAX + 1];
+	char	short_id[IDS_SHORT_SIZE];
 	char	case_id[DB_UUID_LEN + 1];
 	char	kind[DB_KIND_MAX + 1];	/* record kind; "case" for a case */
 	/*
@@ -104,5 +110,13 @@ struct ids_ambiguous {
  */
 int	ids_resolve(sqlite3 *, enum ids_kind, const char *input,
 	    char out[DB_UUID_LEN + 1], struct ids_ambiguous *amb);
+
+/*
+ * A body value (from any device: hostile) as text for people into
+ * "dst": cut at a character boundary to fit, and escaped with str_vis()
+ * unless it is UTF-8 without control characters.  Used for labels here
+ * and for titles and names in caseload.c.
+ */
+void	ids_text(const uint8_t *p, size_t len, char *dst, size_t dstlen);
 
 #endif /* IDS_H */
