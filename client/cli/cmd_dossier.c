@@ -443,28 +443,94 @@ dossier_one(struct cli *cli, const struct schema_kind *k,
 	return dossier_write_cmd(cli, k, a, r == 0 ? id : NULL, NULL);
 }
 
-/* noun add|edit|list for one kind. */
+/* The commands for one kind of record, and their record kinds. */
+static const struct {
+	const char	*cmd;
+	const char	*kind;
+} dossier_kinds[] = {
+	{ "person", "person" },
+	{ "measure", "measure" },
+	{ "note", "journal" },
+	{ "assess", "assessment" },
+	{ "partner", "partner" },
+	{ "escalate", "escalation" },
+	{ "plan goal", "goal" },
+};
+
+static void
+dossier_kind_usage(FILE *f, const char *cmd, const struct schema_kind *k)
+{
+	dossier_usage(f, cmd, k->append_only ? "add|list" : "add|edit|list",
+	    k);
+}
+
+static void
+dossier_plan_usage(FILE *f)
+{
+	dossier_usage(f, "plan", "show|edit", schema_kind("plan"));
+	fprintf(f, "       casesync plan goal add|edit|list ... (plan goal "
+	    "--help)\n");
+}
+
+static void
+dossier_case_usage(FILE *f)
+{
+	dossier_usage(f, "case", "new --frame FRAME|show|edit",
+	    schema_kind("casefile"));
+}
+
+int
+cmd_dossier_help(const char *cmd, const char *sub)
+{
+	size_t	i;
+	char	full[32];
+
+	if (strcmp(cmd, "case") == 0) {
+		if (sub == NULL || !cmd_dossier_case_sub(sub))
+			return -1;	/* the table's usage */
+		dossier_case_usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "plan") == 0 && (sub == NULL ||
+	    strcmp(sub, "goal") != 0)) {
+		dossier_plan_usage(stdout);
+		return EXIT_OK;
+	}
+	if (str_fmt(full, sizeof(full), "%s%s%s", cmd,
+	    sub != NULL && strcmp(cmd, "plan") == 0 ? " " : "",
+	    sub != NULL && strcmp(cmd, "plan") == 0 ? sub : "") != 0)
+		return -1;
+	for (i = 0; i < sizeof(dossier_kinds) / sizeof(dossier_kinds[0]); i++)
+		if (strcmp(dossier_kinds[i].cmd, full) == 0) {
+			dossier_kind_usage(stdout, full,
+			    schema_kind(dossier_kinds[i].kind));
+			return EXIT_OK;
+		}
+	return -1;
+}
+
+/*
+ * "cmd" add|edit|list for one kind: "verb", then the options from
+ * argv[from].
+ */
 static int
 dossier_kind_cmd(struct cli *cli, const char *cmd, const char *kind,
-    int argc, char *argv[])
+    const char *verb, int argc, char *argv[], int from)
 {
 	const struct schema_kind	*k = schema_kind(kind);
 	struct dossier_args		 a;
-	const char			*verbs;
-	int				 r;
 
-	verbs = k->append_only ? "add|list" : "add|edit|list";
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		dossier_usage(argc < 2 ? stderr : stdout, cmd, verbs, k);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	if (verb == NULL || strcmp(verb, "--help") == 0) {
+		dossier_kind_usage(verb == NULL ? stderr : stdout, cmd, k);
+		return verb == NULL ? EXIT_USAGE : EXIT_OK;
 	}
-	if ((r = dossier_parse(k, argc, argv, 2, &a)) != 0)
+	if (dossier_parse(k, argc, argv, from, &a) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
-		dossier_usage(stdout, cmd, verbs, k);
+		dossier_kind_usage(stdout, cmd, k);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "add") == 0) {
+	if (strcmp(verb, "add") == 0) {
 		if (a.id != NULL) {
 			cli_errx("%s add makes a new one; use %s edit --id",
 			    cmd, cmd);
@@ -472,72 +538,73 @@ dossier_kind_cmd(struct cli *cli, const char *cmd, const char *kind,
 		}
 		return dossier_write_cmd(cli, k, &a, NULL, NULL);
 	}
-	if (strcmp(argv[1], "edit") == 0 && k->append_only) {
+	if (strcmp(verb, "edit") == 0 && k->append_only) {
 		cli_errx("a %s is never changed once written; add another",
 		    k->noun);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "edit") == 0) {
+	if (strcmp(verb, "edit") == 0) {
 		if (a.id == NULL) {
 			cli_errx("%s edit needs --id ID", cmd);
 			return EXIT_USAGE;
 		}
 		return dossier_write_cmd(cli, k, &a, NULL, NULL);
 	}
-	if (strcmp(argv[1], "list") == 0)
+	if (strcmp(verb, "list") == 0)
 		return dossier_list(cli, a.case_id, kind, NULL, 0, "list");
-	dossier_usage(stderr, cmd, verbs, k);
+	dossier_kind_usage(stderr, cmd, k);
 	return EXIT_USAGE;
+}
+
+/* `casesync CMD VERB [options]` for the command of one kind. */
+static int
+dossier_kind_main(struct cli *cli, const char *cmd, const char *kind,
+    int argc, char *argv[])
+{
+	return dossier_kind_cmd(cli, cmd, kind, argc < 2 ? NULL : argv[1],
+	    argc, argv, 2);
 }
 
 int
 cmd_person(struct cli *cli, int argc, char *argv[])
 {
-	return dossier_kind_cmd(cli, "person", "person", argc, argv);
+	return dossier_kind_main(cli, "person", "person", argc, argv);
 }
 
 int
 cmd_measure(struct cli *cli, int argc, char *argv[])
 {
-	return dossier_kind_cmd(cli, "measure", "measure", argc, argv);
+	return dossier_kind_main(cli, "measure", "measure", argc, argv);
 }
 
 int
 cmd_note(struct cli *cli, int argc, char *argv[])
 {
-	return dossier_kind_cmd(cli, "note", "journal", argc, argv);
+	return dossier_kind_main(cli, "note", "journal", argc, argv);
 }
 
 int
 cmd_assess(struct cli *cli, int argc, char *argv[])
 {
-	return dossier_kind_cmd(cli, "assess", "assessment", argc, argv);
+	return dossier_kind_main(cli, "assess", "assessment", argc, argv);
 }
 
 int
 cmd_partner(struct cli *cli, int argc, char *argv[])
 {
-	return dossier_kind_cmd(cli, "partner", "partner", argc, argv);
+	return dossier_kind_main(cli, "partner", "partner", argc, argv);
 }
 
 /* `escalate --case ID --to ... --reason ...` is `escalate add`. */
 int
 cmd_escalate(struct cli *cli, int argc, char *argv[])
 {
-	char	*av[64];
-	int	 i;
-
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 ||
 	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "--help") == 0))
-		return dossier_kind_cmd(cli, "escalate", "escalation", argc,
+		return dossier_kind_main(cli, "escalate", "escalation", argc,
 		    argv);
-	if (argc + 1 > (int)(sizeof(av) / sizeof(av[0])))
-		return EXIT_USAGE;
-	av[0] = argv[0];
-	av[1] = (char *)(uintptr_t)"add";
-	for (i = 1; i < argc; i++)
-		av[i + 1] = argv[i];
-	return dossier_kind_cmd(cli, "escalate", "escalation", argc + 1, av);
+	return dossier_kind_cmd(cli, "escalate", "escalation", "add", argc,
+	    argv, 1);
 }
 
 /* plan show|edit, plan goal add|edit|list. */
@@ -549,19 +616,16 @@ cmd_plan(struct cli *cli, int argc, char *argv[])
 	int				 r;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		dossier_usage(argc < 2 ? stderr : stdout, "plan", "show|edit",
-		    pk);
-		fprintf(argc < 2 ? stderr : stdout, "       casesync plan goal "
-		    "add|edit|list ... (plan goal --help)\n");
+		dossier_plan_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (strcmp(argv[1], "goal") == 0)
-		return dossier_kind_cmd(cli, "plan goal", "goal", argc - 1,
+		return dossier_kind_main(cli, "plan goal", "goal", argc - 1,
 		    argv + 1);
 	if ((r = dossier_parse(pk, argc, argv, 2, &a)) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
-		dossier_usage(stdout, "plan", "show|edit", pk);
+		dossier_plan_usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "show") == 0)
@@ -592,7 +656,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 	struct vault			*v = NULL;
 	sqlite3				*db;
 	const char			*frame = NULL, *why;
-	char				*av[8], cid[DB_UUID_LEN + 1];
+	char				 cid[DB_UUID_LEN + 1];
 	char				 since[LC_DATE_LEN + 1];
 	int				 i, o, r;
 
@@ -609,7 +673,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 	if ((r = dossier_parse(k, argc, argv, 2, &a)) != 0)
 		return EXIT_USAGE;
 	if (a.help) {
-		dossier_usage(stdout, "case", "new --frame FRAME|show|edit", k);
+		dossier_case_usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "show") == 0) {
@@ -651,14 +715,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 		}
 	}
 	db_uuid(cid);
-	av[0] = (char *)(uintptr_t)"case";
-	av[1] = (char *)(uintptr_t)"create";
-	av[2] = (char *)(uintptr_t)"--frame";
-	av[3] = (char *)(uintptr_t)frame;
-	av[4] = (char *)(uintptr_t)"--id";
-	av[5] = cid;
-	av[6] = NULL;
-	if ((r = cmd_case(cli, 6, av)) != EXIT_OK)
+	if ((r = cli_case_create(cli, cid, frame)) != EXIT_OK)
 		return r;
 	a.case_id = cid;
 	return dossier_write_cmd(cli, k, &a, NULL, cid);
