@@ -107,6 +107,8 @@ int	cmd_sync(struct cli *, int argc, char *argv[]);
 int	cmd_keys(struct cli *, int argc, char *argv[]);
 int	cmd_record(struct cli *, int argc, char *argv[]);
 int	cmd_case(struct cli *, int argc, char *argv[]);
+/* Make case "case_id" of "frame" on the server; an exit status. */
+int	cli_case_create(struct cli *, const char *case_id, const char *frame);
 int	cmd_conflicts(struct cli *, int argc, char *argv[]);
 int	cmd_resolve(struct cli *, int argc, char *argv[]);
 int	cmd_digest(struct cli *, int argc, char *argv[]);

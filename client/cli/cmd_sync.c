@@ -650,6 +650,17 @@ cmd_case_send(struct cli *cli, const struct msg_case_create *cc,
 }
 
 int
+cli_case_create(struct cli *cli, const char *case_id, const char *frame)
+{
+	struct msg_case_create	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.case_id = case_id;
+	cc.frame = frame;
+	return cmd_case_send(cli, &cc, NULL);
+}
+
+int
 cmd_case(struct cli *cli, int argc, char *argv[])
 {
 	static const struct option	opts[] = {
