@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ui_page_caseload.c - "Mijn caseload" (GET /, ?q= to search): every
- * family on this laptop with its regisseur, frame, state, children and
- * next deadline, soonest first; overdue in red ("te laat"), due within
- * UI_SOON_DAYS in amber ("binnenkort").  The search box folds case and
- * accents (ui_fold), so "öztürk" finds "Öztürk".
+ * family on this laptop (caseload.h) with its regisseur, frame, state,
+ * children and next deadline, soonest first; overdue in red (class
+ * "overdue", the words "Te laat:"), due within CASELOAD_SOON_DAYS in
+ * amber ("soon", "Binnenkort:").  The
+ * search box is the core's folded search (caseload_match): "öztürk"
+ * finds "Öztürk".
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseload.h"
 #include "errors.h"
 #include "html.h"
 #include "lifecycle.h"
@@ -21,39 +24,43 @@
 #define UI_QUERY_MAX	200	/* bytes of a search */
 
 void
-ui_due_cell(struct html *h, const struct ui_due *d)
+ui_due_cell(struct html *h, const struct caseload_deadline *d)
 {
 	char	ymd[LC_DATE_LEN + 1];
 
 	if (d->days_left < 0)
-		html_raw(h, "<span class=\"termijn te-laat\">te laat</span> ");
-	else if (d->days_left <= UI_SOON_DAYS)
-		html_raw(h, "<span class=\"termijn binnenkort\">binnenkort"
-		    "</span> ");
+		html_raw(h, "<strong class=\"marker\">Te laat:</strong> ");
+	else if (d->days_left <= CASELOAD_SOON_DAYS)
+		html_raw(h, "<strong class=\"marker\">Binnenkort:</strong> ");
 	lc_date_format(d->due, ymd, sizeof(ymd));
 	html_ymd(h, ymd);
 	html_raw(h, " <span class=\"termijn-wat\">");
-	html_text(h, ui_deadline_word(d->what));
+	html_text(h, ui_deadline_word(caseload_deadline_name(d)));
+	if (d->label[0] != '\0') {
+		html_raw(h, ": ");
+		html_text(h, d->label);
+	}
 	html_raw(h, "</span>");
 }
 
 const char *
-ui_due_class(const struct ui_caserow *row)
+ui_due_class(const struct caseload_deadline *d)
 {
-	if (row->ndue == 0)
+	if (d == NULL)
 		return "";
-	if (row->due[0].days_left < 0)
-		return " class=\"te-laat\"";
-	if (row->due[0].days_left <= UI_SOON_DAYS)
-		return " class=\"binnenkort\"";
+	if (d->days_left < 0)
+		return " class=\"overdue\"";
+	if (d->days_left <= CASELOAD_SOON_DAYS)
+		return " class=\"soon\"";
 	return "";
 }
 
 void
-ui_case_link(struct ui_ctx *ctx, struct html *h, const struct ui_caserow *row)
+ui_case_link(struct html *h, const struct ids *ids,
+    const struct caseload_row *row)
 {
 	html_raw(h, "<a href=\"/dossier?case=");
-	ui_idarg(ctx, h, row->case_id);
+	ui_idarg(h, ids, row->case_id);
 	html_raw(h, "\">");
 	if (row->title[0] != '\0')
 		html_text(h, row->title);
@@ -63,12 +70,24 @@ ui_case_link(struct ui_ctx *ctx, struct html *h, const struct ui_caserow *row)
 }
 
 void
-ui_caseload_table(struct ui_ctx *ctx, struct html *h,
-    const struct ui_caserow *rows, const size_t *pick, size_t n,
-    const char *caption, int with_regisseur)
+ui_frame_state(struct html *h, const struct caseload_row *row, int frame)
 {
-	const struct ui_caserow	*row;
-	size_t			 i;
+	const char	*s;
+
+	s = !row->has_meta ? NULL : frame ? lc_frame_name(row->frame) :
+	    lc_state_name(row->state);
+	if (s == NULL)
+		html_raw(h, "onbekend");
+	else
+		html_text(h, frame ? ui_frame_word(s) : ui_state_word(s));
+}
+
+void
+ui_caseload_table(struct html *h, const struct caseload *cl,
+    const size_t *pick, size_t n, const char *caption, int with_regisseur)
+{
+	const struct caseload_row	*row;
+	size_t				 i, j;
 
 	html_raw(h, "<table class=\"caseload\"><caption>");
 	html_text(h, caption);
@@ -79,11 +98,11 @@ ui_caseload_table(struct ui_ctx *ctx, struct html *h,
 	    "<th scope=\"col\">Kinderen</th><th scope=\"col\">Eerstvolgende "
 	    "termijn</th></tr></thead><tbody>");
 	for (i = 0; i < n; i++) {
-		row = &rows[pick != NULL ? pick[i] : i];
+		row = &cl->rows[pick != NULL ? pick[i] : i];
 		html_raw(h, "<tr");
-		html_raw(h, ui_due_class(row));
+		html_raw(h, ui_due_class(row->next));
 		html_raw(h, "><th scope=\"row\">");
-		ui_case_link(ctx, h, row);
+		ui_case_link(h, cl->ids, row);
 		html_raw(h, "</th>");
 		if (with_regisseur) {
 			html_raw(h, "<td>");
@@ -94,14 +113,18 @@ ui_caseload_table(struct ui_ctx *ctx, struct html *h,
 			html_raw(h, "</td>");
 		}
 		html_raw(h, "<td>");
-		html_text(h, ui_frame_word(row->frame));
+		ui_frame_state(h, row, 1);
 		html_raw(h, "</td><td>");
-		html_text(h, ui_state_word(row->state));
+		ui_frame_state(h, row, 0);
 		html_raw(h, "</td><td>");
-		html_text(h, row->children);
+		for (j = 0; j < row->nchildren; j++) {
+			if (j > 0)
+				html_raw(h, ", ");
+			html_text(h, row->children[j].name);
+		}
 		html_raw(h, "</td><td>");
-		if (row->ndue > 0)
-			ui_due_cell(h, &row->due[0]);
+		if (row->next != NULL)
+			ui_due_cell(h, row->next);
 		else
 			html_raw(h, "geen");
 		html_raw(h, "</td></tr>");
@@ -113,29 +136,26 @@ int
 ui_page_caseload(struct ui_ctx *ctx, const struct ui_req *req,
     struct ui_resp *resp)
 {
-	struct ui_caserow	*rows = NULL;
-	struct html		*h = &resp->page;
-	const char		*q;
-	char			 fq[2 * UI_QUERY_MAX];
-	size_t			 n, i, nm = 0, *pick = NULL;
-	int			 r;
+	struct caseload	*cl = NULL;
+	struct html	*h = &resp->page;
+	const char	*q;
+	size_t		 i, nm = 0, *pick = NULL;
+	int		 r;
 
 	q = req->arg(req, "q");
 	if (q != NULL && (*q == '\0' || strlen(q) > UI_QUERY_MAX))
 		q = NULL;
-	if ((r = ui_caseload_read(ctx, &rows, &n)) != 0)
+	if ((r = ui_caseload(ctx, &cl)) != 0)
 		return r;
-	if (n > 0 && (pick = calloc(n, sizeof(*pick))) == NULL) {
-		free(rows);
+	if (cl->n > 0 && (pick = calloc(cl->n, sizeof(*pick))) == NULL) {
+		caseload_free(cl);
 		return CS_ERR_ALLOC;
 	}
-	if (q != NULL)
-		ui_fold(q, strlen(q), fq, sizeof(fq));
-	for (i = 0; i < n; i++)
-		if (q == NULL || strstr(rows[i].fold, fq) != NULL)
+	for (i = 0; i < cl->n; i++)
+		if (q == NULL || caseload_match(&cl->rows[i], q))
 			pick[nm++] = i;
 	resp->status = 200;
-	ui_page_begin(ctx, h, "Mijn caseload", "/");
+	ui_page_begin(ctx, h, "Mijn caseload", "caseload");
 	html_raw(h, "<h1>Mijn caseload</h1><form class=\"zoeken\" "
 	    "method=\"get\" action=\"/\" role=\"search\"><label for=\"q\">"
 	    "Zoek op gezin, kind of regisseur</label> <input type=\"search\" "
@@ -161,11 +181,11 @@ ui_page_caseload(struct ui_ctx *ctx, const struct ui_req *req,
 		html_int(h, (int64_t)nm);
 		html_raw(h, nm == 1 ? " gezin" : " gezinnen");
 		html_raw(h, ", gesorteerd op de eerstvolgende termijn.</p>");
-		ui_caseload_table(ctx, h, rows, pick, nm, q != NULL ?
+		ui_caseload_table(h, cl, pick, nm, q != NULL ?
 		    "Gevonden gezinnen" : "Gezinnen in mijn caseload", 1);
 	}
 	ui_page_end(ctx, h);
 	free(pick);
-	free(rows);
+	caseload_free(cl);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseload.h"
 #include "errors.h"
 #include "html.h"
 #include "lifecycle.h"
@@ -98,12 +99,12 @@ link_form(const struct dview *d, const char *kind, const char *id,
     const char *text)
 {
 	html_raw(d->h, "<a href=\"/form?case=");
-	ui_idarg(d->ctx, d->h, d->c->row.case_id);
+	ui_idarg(d->h, d->c->cl->ids, d->c->row->case_id);
 	html_raw(d->h, "&amp;kind=");
 	html_raw(d->h, kind);
 	if (id != NULL) {
 		html_raw(d->h, "&amp;id=");
-		ui_idarg(d->ctx, d->h, id);
+		ui_idarg(d->h, d->c->cl->ids, id);
 	}
 	html_raw(d->h, "\">");
 	html_raw(d->h, text);
@@ -281,21 +282,32 @@ section_simple(const struct dview *d, const char *id, const char *title,
 	html_raw(d->h, "</p></section>");
 }
 
-static int
-journal_cmp(const void *a, const void *b)
-{
-	const struct ui_rec *const	*x = a, *const *y = b;
+/* A note with the date and time it is about ("YYYY-MM-DD HH:MM"). */
+struct note {
+	const struct ui_rec	*r;
+	char			 when[LC_DATE_LEN + 1 + 5 + 1];
+};
 
-	if ((*x)->at != (*y)->at)
-		return (*x)->at > (*y)->at ? -1 : 1;
-	return strcmp((*y)->id, (*x)->id);	/* ids grow with time */
+/* Newest first: the contact's date and time, then the writing. */
+static int
+note_cmp(const void *a, const void *b)
+{
+	const struct note	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(y->when, x->when)) != 0)
+		return c;
+	if (x->r->at != y->r->at)
+		return x->r->at > y->r->at ? -1 : 1;
+	return strcmp(y->r->id, x->r->id);	/* ids grow with time */
 }
 
 static int
 section_journal(const struct dview *d)
 {
-	const struct ui_rec	**j;
-	size_t			  i, n = 0;
+	struct note	*j;
+	char		 date[LC_DATE_LEN + 1], hm[6];
+	size_t		 i, n = 0;
 
 	for (i = 0; i < d->c->n; i++)
 		n += strcmp(d->c->r[i].kind, "journal") == 0;
@@ -309,35 +321,47 @@ section_journal(const struct dview *d)
 	}
 	if ((j = calloc(n, sizeof(*j))) == NULL)
 		return CS_ERR_ALLOC;
-	for (i = n = 0; i < d->c->n; i++)
-		if (strcmp(d->c->r[i].kind, "journal") == 0)
-			j[n++] = &d->c->r[i];
-	qsort(j, n, sizeof(*j), journal_cmp);
+	for (i = n = 0; i < d->c->n; i++) {
+		if (strcmp(d->c->r[i].kind, "journal") != 0)
+			continue;
+		j[n].r = &d->c->r[i];
+		ui_rec_str(j[n].r, "date", date, sizeof(date));
+		ui_rec_str(j[n].r, "time", hm, sizeof(hm));
+		(void)snprintf(j[n].when, sizeof(j[n].when), "%s %s", date,
+		    hm);
+		n++;
+	}
+	qsort(j, n, sizeof(*j), note_cmp);
 	html_raw(d->h, "<ol class=\"journaal\" reversed>");
 	for (i = 0; i < n; i++) {
+		const struct ui_rec	*r = j[i].r;
+
 		html_raw(d->h, "<li><article><h3>");
-		if (body_get(&j[i]->b, "date") != NULL)
-			field_value(d, j[i], "date", 0);
-		else if (j[i]->at > 0)
-			html_time(d->h, j[i]->at);
-		if (body_get(&j[i]->b, "type") != NULL) {
+		if (body_get(&r->b, "date") != NULL) {
+			field_value(d, r, "date", 0);
+			if (body_get(&r->b, "time") != NULL) {
+				html_raw(d->h, " ");
+				field_value(d, r, "time", 0);
+			}
+		} else if (r->at > 0)
+			html_time(d->h, r->at);
+		if (body_get(&r->b, "type") != NULL) {
 			html_raw(d->h, " \xc2\xb7 ");
-			field_value(d, j[i], "type", 0);
+			field_value(d, r, "type", 0);
 		}
 		html_raw(d->h, "</h3><p class=\"wie\">Geschreven door ");
-		if (j[i]->author[0] != '\0')
-			html_text(d->h, j[i]->author);
+		if (r->author[0] != '\0')
+			html_text(d->h, r->author);
 		else
-			html_raw(d->h, "(auteur nog niet bekend: na de "
-			    "volgende sync)");
-		if (j[i]->at > 0) {
-			html_raw(d->h, " op ");
-			html_time(d->h, j[i]->at);
+			html_raw(d->h, "onbekend");
+		if (r->at > 0) {
+			html_raw(d->h, ", opgeslagen ");
+			html_time(d->h, r->at);
 		}
 		html_raw(d->h, "</p><div class=\"tekst\">");
-		field_value(d, j[i], "text", 0);
+		field_value(d, r, "text", 0);
 		html_raw(d->h, "</div>");
-		conflict_note(d, j[i]);
+		conflict_note(d, r);
 		html_raw(d->h, "</article></li>");
 	}
 	html_raw(d->h, "</ol></section>");
@@ -348,10 +372,12 @@ section_journal(const struct dview *d)
 static void
 case_head(const struct dview *d)
 {
-	const struct ui_caserow	*row = &d->c->row;
-	const struct ui_rec	*cf = NULL;
-	char			 ymd[LC_DATE_LEN + 1];
-	size_t			 i;
+	const struct caseload_row	*row = d->c->row;
+	const struct ui_rec		*cf = NULL;
+	static const char *const	 fn[] = { "municipality", "jeugdregio",
+	    "legal_basis", "consent_date" };
+	char				 ymd[LC_DATE_LEN + 1];
+	size_t				 i;
 
 	for (i = 0; i < d->c->n; i++)
 		if (strcmp(d->c->r[i].kind, "casefile") == 0)
@@ -362,12 +388,10 @@ case_head(const struct dview *d)
 	else
 		html_raw(d->h, "Dossier zonder titel");
 	html_raw(d->h, "</h1><dl class=\"kop\"><dt>Kader</dt><dd>");
-	html_text(d->h, row->frame[0] != '\0' ? ui_frame_word(row->frame) :
-	    "onbekend");
+	ui_frame_state(d->h, row, 1);
 	html_raw(d->h, "</dd><dt>Fase</dt><dd>");
-	html_text(d->h, row->state[0] != '\0' ? ui_state_word(row->state) :
-	    "onbekend");
-	if (row->state_since != LC_NODATE) {
+	ui_frame_state(d->h, row, 0);
+	if (row->has_meta && row->state_since != LC_NODATE) {
 		lc_date_format(row->state_since, ymd, sizeof(ymd));
 		html_raw(d->h, " sinds ");
 		html_ymd(d->h, ymd);
@@ -376,19 +400,14 @@ case_head(const struct dview *d)
 	html_text(d->h, row->regisseur[0] != '\0' ? row->regisseur :
 	    "onbekend");
 	html_raw(d->h, "</dd>");
-	if (cf != NULL) {
-		for (i = 1; i < 5; i++) {
-			const char	*fn[] = { "title", "municipality",
-			    "jeugdregio", "legal_basis", "consent_date" };
-
-			if (body_get(&cf->b, fn[i]) == NULL)
-				continue;
-			html_raw(d->h, "<dt>");
-			html_text(d->h, ui_field_word("casefile", fn[i]));
-			html_raw(d->h, "</dt><dd>");
-			field_value(d, cf, fn[i], 0);
-			html_raw(d->h, "</dd>");
-		}
+	for (i = 0; cf != NULL && i < sizeof(fn) / sizeof(fn[0]); i++) {
+		if (body_get(&cf->b, fn[i]) == NULL)
+			continue;
+		html_raw(d->h, "<dt>");
+		html_text(d->h, ui_field_word("casefile", fn[i]));
+		html_raw(d->h, "</dt><dd>");
+		field_value(d, cf, fn[i], 0);
+		html_raw(d->h, "</dd>");
 	}
 	html_raw(d->h, "</dl>");
 	if (cf != NULL)
@@ -397,16 +416,15 @@ case_head(const struct dview *d)
 	link_form(d, "casefile", cf != NULL ? cf->id : NULL,
 	    "Gegevens wijzigen");
 	html_raw(d->h, "</p><section id=\"termijnen\"><h2>Termijnen</h2>");
-	if (row->ndue == 0)
+	if (row->ndeadlines == 0)
 		html_raw(d->h, "<p class=\"leeg\">Geen termijnen.</p>");
 	else {
 		html_raw(d->h, "<ul class=\"termijnen\">");
-		for (i = 0; i < row->ndue; i++) {
-			html_raw(d->h, row->due[i].days_left < 0 ?
-			    "<li class=\"te-laat\">" :
-			    row->due[i].days_left <= UI_SOON_DAYS ?
-			    "<li class=\"binnenkort\">" : "<li>");
-			ui_due_cell(d->h, &row->due[i]);
+		for (i = 0; i < row->ndeadlines; i++) {
+			html_raw(d->h, "<li");
+			html_raw(d->h, ui_due_class(&row->deadlines[i]));
+			html_raw(d->h, ">");
+			ui_due_cell(d->h, &row->deadlines[i]);
 			html_raw(d->h, "</li>");
 		}
 		html_raw(d->h, "</ul>");
@@ -445,8 +463,8 @@ ui_page_dossier(struct ui_ctx *ctx, const struct ui_req *req,
 	d.h = &resp->page;
 	d.c = &c;
 	resp->status = 200;
-	ui_page_begin(ctx, d.h, c.row.title[0] != '\0' ? c.row.title :
-	    "Gezinsdossier", "/");
+	ui_page_begin(ctx, d.h, c.row->title[0] != '\0' ? c.row->title :
+	    "Gezinsdossier", "caseload");
 	html_raw(d.h, "<p class=\"kruimel\"><a href=\"/\">Mijn caseload</a> "
 	    "\xe2\x80\xba Gezinsdossier</p>");
 	case_head(&d);

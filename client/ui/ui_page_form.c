@@ -74,6 +74,26 @@ iso_date(const char *v)
 	return v[10] == '\0';
 }
 
+/* A value is shown in an <input type=time> only if it is HH:MM. */
+static int
+hh_mm(const char *v)
+{
+	return strlen(v) == 5 && v[2] == ':' && v[0] >= '0' && v[0] <= '9' &&
+	    v[1] >= '0' && v[1] <= '9' && v[3] >= '0' && v[3] <= '9' &&
+	    v[4] >= '0' && v[4] <= '9';
+}
+
+/*
+ * Fields the core fills and a person does not type: a note's author is
+ * the user of this laptop (dossier.h).
+ */
+static int
+not_typed(const struct schema_kind *k, const struct schema_field *sf)
+{
+	return strcmp(k->kind, "journal") == 0 &&
+	    strcmp(sf->name, "author") == 0;
+}
+
 static void
 field_attrs(const struct fview *f, const struct schema_field *sf,
     const char *why)
@@ -94,11 +114,11 @@ field_attrs(const struct fview *f, const struct schema_field *sf,
 
 static void
 option(struct html *h, const char *value, const char *cur, const char *text,
-    struct ui_ctx *ctx, int is_id)
+    const struct ids *ids)
 {
 	html_raw(h, "<option value=\"");
-	if (is_id)
-		ui_idarg(ctx, h, value);
+	if (ids != NULL)
+		ui_idarg(h, ids, value);
 	else
 		html_text(h, value);
 	html_raw(h, "\"");
@@ -130,14 +150,14 @@ field_choice(const struct fview *f, const struct schema_field *sf,
 			memcpy(one, p, n);
 			one[n] = '\0';
 			found |= strcmp(one, v) == 0;
-			option(f->h, one, v, ui_choice_word(one), f->ctx, 0);
+			option(f->h, one, v, ui_choice_word(one), NULL);
 		}
 		if (e == NULL)
 			break;
 		p = e + 1;
 	}
 	if (!found && v[0] != '\0')	/* what was sent stays visible */
-		option(f->h, v, v, v, f->ctx, 0);
+		option(f->h, v, v, v, NULL);
 	html_raw(f->h, "</select>");
 }
 
@@ -161,7 +181,7 @@ field_child(const struct fview *f, const struct schema_field *sf,
 			continue;
 		ui_rec_str(r, "name", name, sizeof(name));
 		option(f->h, r->id, v, name[0] != '\0' ? name :
-		    "(kind zonder naam)", f->ctx, 1);
+		    "(kind zonder naam)", f->c->cl->ids);
 	}
 	html_raw(f->h, "</select>");
 }
@@ -198,6 +218,9 @@ field(const struct fview *f, const struct schema_field *sf, const char *v,
 		html_raw(f->h, "<input");
 		if (sf->type == SCHEMA_DATE && (v[0] == '\0' || iso_date(v)))
 			html_raw(f->h, " type=\"date\"");
+		else if (sf->type == SCHEMA_TIME && (v[0] == '\0' ||
+		    hh_mm(v)))
+			html_raw(f->h, " type=\"time\"");
 		else
 			html_raw(f->h, " type=\"text\"");
 		if (sf->type == SCHEMA_DATE && !(v[0] == '\0' || iso_date(v)))
@@ -228,7 +251,7 @@ hidden(struct fview *f, const char *name, const char *value, int is_id)
 	html_raw(f->h, name);
 	html_raw(f->h, "\" value=\"");
 	if (is_id)
-		ui_idarg(f->ctx, f->h, value);
+		ui_idarg(f->h, f->c->cl->ids, value);
 	else
 		html_text(f->h, value);
 	html_raw(f->h, "\">");
@@ -248,12 +271,12 @@ form_page(struct fview *f, const char *const *vals,
 	int		 t = title_of(f->k->kind);
 
 	title = f->cur != NULL ? titles[t].edit : titles[t].add;
-	ui_page_begin(f->ctx, f->h, title, "/");
+	ui_page_begin(f->ctx, f->h, title, "caseload");
 	html_raw(f->h, "<p class=\"kruimel\"><a href=\"/\">Mijn caseload</a> "
 	    "\xe2\x80\xba <a href=\"/dossier?case=");
-	ui_idarg(f->ctx, f->h, f->c->row.case_id);
+	ui_idarg(f->h, f->c->cl->ids, f->c->row->case_id);
 	html_raw(f->h, "\">");
-	html_text(f->h, f->c->row.title[0] != '\0' ? f->c->row.title :
+	html_text(f->h, f->c->row->title[0] != '\0' ? f->c->row->title :
 	    "Gezinsdossier");
 	html_raw(f->h, "</a></p><h1>");
 	html_text(f->h, title);
@@ -299,16 +322,20 @@ form_page(struct fview *f, const char *const *vals,
 	html_raw(f->h, "<form method=\"post\" action=\"/form\" "
 	    "class=\"dossierform\">");
 	hidden(f, "csrf", f->ctx->csrf, 0);
-	hidden(f, "case", f->c->row.case_id, 1);
+	hidden(f, "case", f->c->row->case_id, 1);
 	hidden(f, "kind", f->k->kind, 0);
 	if (f->cur != NULL)
 		hidden(f, "id", f->cur->id, 1);
 	for (i = 0; i < f->k->nfields; i++)
-		field(f, &f->k->fields[i], vals[i] != NULL ? vals[i] : "",
-		    why[i]);
+		if (!not_typed(f->k, &f->k->fields[i]) || why[i] != NULL)
+			field(f, &f->k->fields[i], vals[i] != NULL ? vals[i] :
+			    "", why[i]);
+	if (strcmp(f->k->kind, "journal") == 0)
+		html_raw(f->h, "<p>U staat als auteur bij deze regel; datum "
+		    "en tijd zijn die van nu als u ze leeg laat.</p>");
 	html_raw(f->h, "<p class=\"knoppen\"><button type=\"submit\">Opslaan"
 	    "</button> <a href=\"/dossier?case=");
-	ui_idarg(f->ctx, f->h, f->c->row.case_id);
+	ui_idarg(f->h, f->c->cl->ids, f->c->row->case_id);
 	html_raw(f->h, titles[t].anchor);
 	html_raw(f->h, "\">Annuleren</a></p></form>");
 	ui_page_end(f->ctx, f->h);
@@ -346,7 +373,7 @@ form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
 {
 	struct ui_write	 w;
 	struct html	 loc;
-	char		 refs[UI_FIELDS_MAX][DB_UUID_LEN + 1];
+	char		 refs[DOSSIER_FIELDS_MAX][DB_UUID_LEN + 1];
 	const char	*v, *p;
 	size_t		 i, len;
 	int		 r, t = title_of(f->k->kind);
@@ -365,15 +392,17 @@ form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
 		if (f->k->fields[i].type == SCHEMA_REF && v[0] != '\0' &&
 		    ui_rec_id(f->ctx, v, refs[i]) == 0 &&
 		    ui_case_rec(f->c, refs[i]) != NULL)
-			v = refs[i];
+			v = vals[i] = refs[i];
+		if (not_typed(f->k, &f->k->fields[i]))
+			v = NULL;
 		w.val[i] = v;
 	}
-	r = ui_case_write(f->ctx, f->c->row.case_id, f->k,
+	r = ui_case_write(f->ctx, f->c->row->case_id, f->k,
 	    f->cur != NULL ? f->cur->id : NULL, &w);
-	if (r == CS_ERR_FORMAT || r == CS_ERR_AUTH) {
+	if (r == CS_ERR_USAGE || r == CS_ERR_AUTH) {
 		for (i = 0; i < f->k->nfields; i++)
 			why[i] = w.why[i];
-		if (r == CS_ERR_AUTH)
+		if (w.read_only)
 			(void)snprintf(why_all, why_len, "%s", w.why_all[0] !=
 			    '\0' ? w.why_all : "Dit dossier is alleen-lezen "
 			    "voor u.");
@@ -389,7 +418,7 @@ form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
 		return 0;
 	}
 	html_raw(&loc, "/dossier?case=");
-	ui_idarg(f->ctx, &loc, f->c->row.case_id);
+	ui_idarg(&loc, f->c->cl->ids, f->c->row->case_id);
 	html_raw(&loc, titles[t].anchor);
 	p = html_ptr(&loc, &len);
 	if (html_failed(&loc) || len >= sizeof(resp->location)) {
@@ -411,11 +440,11 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	struct ui_case		 c;
 	struct fview		 f;
 	const char		*kind, *idarg;
-	const char		*vals[UI_FIELDS_MAX] = { NULL };
-	const char		*why[UI_FIELDS_MAX] = { NULL };
+	const char		*vals[DOSSIER_FIELDS_MAX] = { NULL };
+	const char		*why[DOSSIER_FIELDS_MAX] = { NULL };
 	char			 cid[DB_UUID_LEN + 1], rid[DB_UUID_LEN + 1];
-	char			*owned[UI_FIELDS_MAX] = { NULL };
-	char			 dates[UI_FIELDS_MAX][16];
+	char			*owned[DOSSIER_FIELDS_MAX] = { NULL };
+	char			 dates[DOSSIER_FIELDS_MAX][16];
 	char			 why_all[512] = "";
 	const struct body_field	*bf;
 	size_t			 i;
@@ -432,7 +461,7 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	f.ctx = ctx;
 	f.h = &resp->page;
 	if (kind == NULL || (f.k = schema_kind(kind)) == NULL ||
-	    (t = title_of(kind)) < 0 || f.k->nfields > UI_FIELDS_MAX) {
+	    (t = title_of(kind)) < 0 || f.k->nfields > DOSSIER_FIELDS_MAX) {
 		ui_page_message(ctx, resp, 404, "Formulier niet gevonden",
 		    "Dit soort gegevens kent casesync niet.");
 		return 0;
@@ -485,7 +514,7 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	form_page(&f, vals, why, why_all[0] != '\0' ? why_all : NULL);
 	err = 0;
  out:
-	for (i = 0; i < UI_FIELDS_MAX; i++)
+	for (i = 0; i < DOSSIER_FIELDS_MAX; i++)
 		free(owned[i]);
 	ui_case_free(&c);
 	return err;

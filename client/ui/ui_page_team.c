@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseload.h"
 #include "errors.h"
 #include "html.h"
 #include "lifecycle.h"
@@ -28,9 +29,9 @@ struct team_due {
 static int
 by_regisseur(const void *a, const void *b, void *arg)
 {
-	const struct ui_caserow	*rows = arg;
-	const struct ui_caserow	*x = &rows[*(const size_t *)a];
-	const struct ui_caserow	*y = &rows[*(const size_t *)b];
+	const struct caseload_row	*rows = arg;
+	const struct caseload_row	*x = &rows[*(const size_t *)a];
+	const struct caseload_row	*y = &rows[*(const size_t *)b];
 	int			 c;
 
 	if ((x->regisseur[0] == '\0') != (y->regisseur[0] == '\0'))
@@ -43,10 +44,10 @@ by_regisseur(const void *a, const void *b, void *arg)
 static int
 by_due(const void *a, const void *b, void *arg)
 {
-	const struct ui_caserow	*rows = arg;
+	const struct caseload_row	*rows = arg;
 	const struct team_due	*x = a, *y = b;
-	int64_t			 dx = rows[x->row].due[x->i].due;
-	int64_t			 dy = rows[y->row].due[y->i].due;
+	int64_t			 dx = rows[x->row].deadlines[x->i].due;
+	int64_t			 dy = rows[y->row].deadlines[y->i].due;
 
 	if (dx != dy)
 		return dx < dy ? -1 : 1;
@@ -56,9 +57,10 @@ by_due(const void *a, const void *b, void *arg)
 }
 
 static void
-per_regisseur(struct ui_ctx *ctx, struct html *h,
-    const struct ui_caserow *rows, size_t *pick, size_t n)
+per_regisseur(struct html *h, const struct caseload *cl, size_t *pick)
 {
+	const struct caseload_row	*rows = cl->rows;
+	size_t				 n = cl->n;
 	size_t	i, j;
 
 	html_raw(h, "<section id=\"per-regisseur\"><h2>Caseload per "
@@ -84,7 +86,7 @@ per_regisseur(struct ui_ctx *ctx, struct html *h,
 		html_int(h, (int64_t)(j - i));
 		html_raw(h, j - i == 1 ? " gezin)" : " gezinnen)");
 		html_raw(h, "</span></h3>");
-		ui_caseload_table(ctx, h, rows, pick + i, j - i,
+		ui_caseload_table(h, cl, pick + i, j - i,
 		    rows[pick[i]].regisseur[0] != '\0' ?
 		    rows[pick[i]].regisseur : "Regisseur onbekend", 0);
 	}
@@ -92,14 +94,15 @@ per_regisseur(struct ui_ctx *ctx, struct html *h,
 }
 
 static int
-team_deadlines(struct ui_ctx *ctx, struct html *h,
-    const struct ui_caserow *rows, size_t n)
+team_deadlines(struct html *h, const struct caseload *cl)
 {
+	const struct caseload_row	*rows = cl->rows;
+	size_t				 n = cl->n;
 	struct team_due	*d;
 	size_t		 i, j, nd = 0;
 
 	for (i = 0; i < n; i++)
-		nd += rows[i].ndue;
+		nd += rows[i].ndeadlines;
 	html_raw(h, "<section id=\"team-termijnen\"><h2>Termijnen van het "
 	    "team</h2>");
 	if (nd == 0) {
@@ -109,7 +112,7 @@ team_deadlines(struct ui_ctx *ctx, struct html *h,
 	if ((d = calloc(nd, sizeof(*d))) == NULL)
 		return CS_ERR_ALLOC;
 	for (i = nd = 0; i < n; i++)
-		for (j = 0; j < rows[i].ndue; j++) {
+		for (j = 0; j < rows[i].ndeadlines; j++) {
 			d[nd].row = i;
 			d[nd++].i = j;
 		}
@@ -119,16 +122,15 @@ team_deadlines(struct ui_ctx *ctx, struct html *h,
 	    "Termijn</th><th scope=\"col\">Gezin</th><th scope=\"col\">"
 	    "Regisseur</th></tr></thead><tbody>");
 	for (i = 0; i < nd; i++) {
-		const struct ui_caserow	*row = &rows[d[i].row];
-		const struct ui_due	*due = &row->due[d[i].i];
+		const struct caseload_row	*row = &rows[d[i].row];
+		const struct caseload_deadline *due = &row->deadlines[d[i].i];
 
-		html_raw(h, due->days_left < 0 ? "<tr class=\"te-laat\">" :
-		    due->days_left <= UI_SOON_DAYS ?
-		    "<tr class=\"binnenkort\">" : "<tr>");
-		html_raw(h, "<td>");
+		html_raw(h, "<tr");
+		html_raw(h, ui_due_class(due));
+		html_raw(h, "><td>");
 		ui_due_cell(h, due);
 		html_raw(h, "</td><td>");
-		ui_case_link(ctx, h, row);
+		ui_case_link(h, cl->ids, row);
 		html_raw(h, "</td><td>");
 		html_text(h, row->regisseur[0] != '\0' ? row->regisseur :
 		    "onbekend");
@@ -141,9 +143,10 @@ team_deadlines(struct ui_ctx *ctx, struct html *h,
 
 /* Drang cases whose extension past 3 months needs a teamleider. */
 static void
-approvals(struct ui_ctx *ctx, struct html *h, const struct ui_caserow *rows,
-    size_t n)
+approvals(struct html *h, const struct caseload *cl)
 {
+	const struct caseload_row	*rows = cl->rows;
+	size_t				 n = cl->n;
 	char	ymd[LC_DATE_LEN + 1];
 	size_t	i, m = 0;
 
@@ -153,8 +156,8 @@ approvals(struct ui_ctx *ctx, struct html *h, const struct ui_caserow *rows,
 	    "kan alleen met uw goedkeuring; dit zijn de drangtrajecten in de "
 	    "fase vervolg die nog niet verlengd zijn.</p>");
 	for (i = 0; i < n; i++) {
-		if (strcmp(rows[i].state, "DRANG_VERVOLG") != 0 ||
-		    rows[i].extended)
+		if (!rows[i].has_meta || rows[i].state != LC_DRANG_VERVOLG ||
+		    rows[i].lc.extended)
 			continue;
 		if (m++ == 0)
 			html_raw(h, "<table class=\"goedkeuringen\"><caption>"
@@ -164,13 +167,13 @@ approvals(struct ui_ctx *ctx, struct html *h, const struct ui_caserow *rows,
 			    "<th scope=\"col\">Einde drang</th></tr></thead>"
 			    "<tbody>");
 		html_raw(h, "<tr><td>");
-		ui_case_link(ctx, h, &rows[i]);
+		ui_case_link(h, cl->ids, &rows[i]);
 		html_raw(h, "</td><td>");
 		html_text(h, rows[i].regisseur[0] != '\0' ?
 		    rows[i].regisseur : "onbekend");
 		html_raw(h, "</td><td>");
-		if (rows[i].end_date != LC_NODATE) {
-			lc_date_format(rows[i].end_date, ymd, sizeof(ymd));
+		if (rows[i].lc.end_date != LC_NODATE) {
+			lc_date_format(rows[i].lc.end_date, ymd, sizeof(ymd));
 			html_ymd(h, ymd);
 		} else
 			html_raw(h, "onbekend");
@@ -188,30 +191,30 @@ int
 ui_page_team(struct ui_ctx *ctx, const struct ui_req *req,
     struct ui_resp *resp)
 {
-	struct ui_caserow	*rows = NULL;
-	struct html		*h = &resp->page;
-	size_t			 n, *pick = NULL;
-	int			 r;
+	struct caseload	*cl = NULL;
+	struct html	*h = &resp->page;
+	size_t		*pick = NULL;
+	int		 r;
 
 	(void)req;
-	if ((r = ui_caseload_read(ctx, &rows, &n)) != 0)
+	if ((r = ui_caseload(ctx, &cl)) != 0)
 		return r;
-	if (n > 0 && (pick = calloc(n, sizeof(*pick))) == NULL) {
-		free(rows);
+	if (cl->n > 0 && (pick = calloc(cl->n, sizeof(*pick))) == NULL) {
+		caseload_free(cl);
 		return CS_ERR_ALLOC;
 	}
 	resp->status = 200;
-	ui_page_begin(ctx, h, "Teamleider", "/team");
+	ui_page_begin(ctx, h, "Teamleider", "team");
 	html_raw(h, "<h1>Teamleider</h1><p>De gezinnen van het team die op "
 	    "deze laptop staan.</p>");
-	per_regisseur(ctx, h, rows, pick, n);
-	if ((r = team_deadlines(ctx, h, rows, n)) != 0)
+	per_regisseur(h, cl, pick);
+	if ((r = team_deadlines(h, cl)) != 0)
 		goto out;
-	ui_team_transfers(ctx, h);
-	approvals(ctx, h, rows, n);
+	ui_team_transfers(ctx, h, cl);
+	approvals(h, cl);
 	ui_page_end(ctx, h);
  out:
 	free(pick);
-	free(rows);
+	caseload_free(cl);
 	return r;
 }

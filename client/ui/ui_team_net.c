@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "caseload.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -38,27 +39,27 @@ reason_word(const char *r)
 
 /* The case by its title if this laptop holds it; never its id. */
 static void
-transfer_case(struct ui_ctx *ctx, struct html *h, const char *case_id)
+transfer_case(struct html *h, const struct caseload *cl, const char *case_id)
 {
-	struct ui_case	c;
+	size_t	i;
 
-	if (ui_case_read(ctx, case_id, "list", &c) != 0) {
-		html_raw(h, "een gezin dat niet op deze laptop staat");
-		return;
-	}
-	ui_case_link(ctx, h, &c.row);
-	ui_case_free(&c);
+	for (i = 0; i < cl->n; i++)
+		if (strcmp(cl->rows[i].case_id, case_id) == 0) {
+			ui_case_link(h, cl->ids, &cl->rows[i]);
+			return;
+		}
+	html_raw(h, "een gezin dat niet op deze laptop staat");
 }
 
 static void
-transfer_item(struct ui_ctx *ctx, struct html *h,
+transfer_item(struct html *h, const struct caseload *cl,
     const struct msg_transfer_info *t)
 {
 	const struct msg_case_info	*ci = &t->case_info;
 	size_t				 i;
 
 	html_raw(h, "<li><article><h3>Overdracht van ");
-	transfer_case(ctx, h, t->case_id);
+	transfer_case(h, cl, t->case_id);
 	html_raw(h, "</h3><dl><dt>Van</dt><dd>");
 	html_text(h, t->from_office);
 	html_raw(h, "</dd><dt>Naar</dt><dd>");
@@ -93,8 +94,8 @@ transfer_item(struct ui_ctx *ctx, struct html *h,
 			if (i > 0)
 				html_raw(h, "; ");
 			if (ci->deadlines[i].days_left < 0)
-				html_raw(h, "<span class=\"termijn te-laat\">"
-				    "te laat</span> ");
+				html_raw(h, "<strong class=\"marker "
+				    "overdue\">Te laat:</strong> ");
 			html_text(h, ui_deadline_word(ci->deadlines[i].kind));
 			html_raw(h, " ");
 			html_ymd(h, ci->deadlines[i].due);
@@ -150,7 +151,8 @@ team_connect(struct ui_ctx *ctx, struct identity *id, struct conn **cp)
 }
 
 void
-ui_team_transfers(struct ui_ctx *ctx, struct html *h)
+ui_team_transfers(struct ui_ctx *ctx, struct html *h,
+    const struct caseload *cl)
 {
 	struct msg_transfer_list_request lr;
 	struct msg_transfer_list	 tl;
@@ -189,7 +191,7 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h)
 				continue;
 			if (n++ == 0)
 				html_raw(h, "<ol class=\"overdrachten\">");
-			transfer_item(ctx, h, &t);
+			transfer_item(h, cl, &t);
 		}
 		more = tl.more && tl.n_transfers > 0;
 		msg_free(rep);

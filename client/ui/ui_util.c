@@ -4,10 +4,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "html.h"
-#include "lifecycle.h"
 #include "ui_util.h"
 #include "util.h"
 
@@ -64,58 +62,6 @@ ui_urlarg(struct html *h, const char *v)
 		}
 	}
 	html_textn(h, out, o);
-}
-
-/* Base letters of U+00C0..U+017F ('\0': keep the character). */
-static const char fold_latin[] =
-    /* C0 */ "aaaaaaaceeeeiiii" /* D0 */ "dnooooo\0ouuuuy\0s"
-    /* E0 */ "aaaaaaaceeeeiiii" /* F0 */ "dnooooo\0ouuuuy\0y"
-    /* 100 */ "aaaaaaccccccccdd" /* 110 */ "ddeeeeeeeeeegggg"
-    /* 120 */ "gggghhhhiiiiiiii" /* 130 */ "ii\0\0jjkkklllllll"
-    /* 140 */ "lllnnnnnnnnnoooo" /* 150 */ "oo\0\0rrrrrrssssss"
-    /* 160 */ "ssttttttuuuuuuuu" /* 170 */ "uuuuwwyyyzzzzzzs";
-_Static_assert(sizeof(fold_latin) == 0x17f - 0xc0 + 2, "fold_latin");
-
-void
-ui_fold(const char *s, size_t len, char *dst, size_t dstlen)
-{
-	size_t		i = 0, o = 0, step;
-	uint32_t	cp;
-	char		c;
-
-	if (dstlen == 0)
-		return;
-	while (i < len && o + 4 < dstlen) {
-		if (utf8_next(s + i, len - i, &cp, &step) != UTF8_OK) {
-			i++;
-			continue;
-		}
-		if (cp < 0x80)
-			dst[o++] = (char)(cp >= 'A' && cp <= 'Z' ?
-			    cp - 'A' + 'a' : cp);
-		else if (cp >= 0xc0 && cp <= 0x17f &&
-		    (c = fold_latin[cp - 0xc0]) != '\0')
-			dst[o++] = c;
-		else {
-			memcpy(dst + o, s + i, step);
-			o += step;
-		}
-		i += step;
-	}
-	dst[o] = '\0';
-}
-
-int64_t
-ui_today(void)
-{
-	struct tm	tm;
-	time_t		now = time(NULL);
-	int64_t		days;
-
-	if (localtime_r(&now, &tm) == NULL || lc_date_make(tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, &days) != 0)
-		return lc_date_from_time((int64_t)now);
-	return days;
 }
 
 void

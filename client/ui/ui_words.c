@@ -88,6 +88,8 @@ static const struct word fields[] = {
 	{ "journal.text", "Verslag" },
 	{ "journal.type", "Soort contact" },
 	{ "journal.date", "Datum contact" },
+	{ "journal.time", "Tijd contact" },
+	{ "journal.author", "Auteur" },
 	{ "partner.name", "Naam" },
 	{ "partner.type", "Soort partner" },
 	{ "partner.contact", "Contactgegevens" },
@@ -154,8 +156,8 @@ static const struct word deadlines[] = {
 	{ "ots_extension_request", "Verzoek verlenging OTS" },
 	{ "ots_end", "Einde OTS" },
 	{ "voogdij_end", "Einde voogdij (18 jaar)" },
-	{ "goal_due", "Streefdatum doel" },
-	{ "assessment_due", "Volgende veiligheidstaxatie" },
+	{ "goal", "Streefdatum doel" },
+	{ "assessment", "Volgende veiligheidstaxatie" },
 };
 
 static const struct word whys[] = {
@@ -185,7 +187,11 @@ static const struct word whys[] = {
 	    "lijst." },
 	{ "not a record id (a lower-case UUID)",
 	    "Kies een van de waarden uit de lijst." },
-	{ "required", "Dit veld is verplicht." },
+	{ "is required", "Dit veld is verplicht." },
+	{ "is required; it cannot be unset",
+	    "Dit veld is verplicht; het kan niet leeg blijven." },
+	{ "not a time (HH:MM, 00:00 to 23:59)",
+	    "Een tijd schrijft u als uu:mm (00:00 tot 23:59)." },
 	{ "invalid UTF-8", "De tekst bevat ongeldige tekens." },
 };
 

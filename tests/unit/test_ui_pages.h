@@ -22,7 +22,7 @@
 #include "html.h"
 #include "lifecycle.h"
 #include "ui.h"
-#include "ui_util.h"
+#include "localday.h"
 
 #define TUI_ARGS_MAX	32
 #define TUI_PAGE_MAX	(64u * 1024 * 1024)
@@ -156,15 +156,15 @@ tui_put(sqlite3 *db, const char *case_id, const char *kind, char *rid, ...)
 
 /*
  * Register a case: "frame" in "state" since "since" days before today
- * (drang cases: drang began then), with "regisseur" if the metadata
- * has room for one.  Its id into case_id.
+ * (drang cases: drang began then), with "regisseur" ("" for none).
+ * Its id into case_id.
  */
 static inline int
 tui_case(sqlite3 *db, char case_id[DB_UUID_LEN + 1], enum lc_frame frame,
-    enum lc_state state, int64_t since)
+    enum lc_state state, int64_t since, const char *regisseur)
 {
 	struct case_meta	m;
-	int64_t			today = ui_today();
+	int64_t			today = localday_today();
 
 	memset(&m, 0, sizeof(m));
 	db_uuid(case_id);
@@ -175,6 +175,7 @@ tui_case(sqlite3 *db, char case_id[DB_UUID_LEN + 1], enum lc_frame frame,
 		m.lc.drang_start = today - since;
 		m.lc.end_date = lc_add_months(today - since, LC_DRANG_MONTHS);
 	}
+	(void)snprintf(m.regisseur, sizeof(m.regisseur), "%s", regisseur);
 	m.updated_at = 1;
 	return case_meta_put(db, &m);
 }
