@@ -10,6 +10,8 @@
 #ifndef READLOG_H
 #define READLOG_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 /*
@@ -38,6 +40,21 @@ int	readlog_verify(sqlite3 *);
  * does not match the last entry.
  */
 int	readlog_add(sqlite3 *, const char *action, const char *case_id);
+/*
+ * Call "cb" for every entry, oldest first, checking the chain as it
+ * goes: CS_ERR_TAMPERED (after the entries before the break) if an
+ * entry was changed, removed or reordered; a nonzero return of "cb"
+ * stops the walk and is returned.  The strings are valid during the
+ * call only.
+ */
+struct readlog_entry {
+	int64_t		 n;
+	int64_t		 at;		/* seconds since 1970 */
+	const char	*action;	/* show, list, plan, search, ... */
+	const char	*case_id;	/* "" for all */
+};
+int	readlog_walk(sqlite3 *, int (*cb)(const struct readlog_entry *,
+	    void *), void *arg);
 /*
  * Print every entry (a table, or JSON lines with --json) and check the
  * chain: CS_ERR_TAMPERED if an entry was changed, removed or reordered.
