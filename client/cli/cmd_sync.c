@@ -37,6 +37,7 @@
 #include "restore.h"
 #include "sync.h"
 #include "synclock.h"
+#include "syncstatus.h"
 #include "util.h"
 #include "vault.h"
 
@@ -154,11 +155,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		return cli_exit(r);
 	}
-	/* no directory: no vault, which cli_connect() says as such */
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0) {
+	/* no directory: no vault, which cli_vault_open() says as such */
+	if ((r = cli_vault_open(cli, 0, &v)) != 0) {
 		synclock_release(lock);
 		return cli_exit(r);
 	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
+		goto out;
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
@@ -285,6 +288,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	    st.keys.uncertified > 0)
 		r = CS_ERR_TAMPERED;
  out:
+	/* for casesync ui's offline banner and Sync page (syncstatus.h) */
+	if (!watch && !vault_tampered(v) &&
+	    syncstatus_put(v, (int64_t)time(NULL), r) != 0)
+		cli_errx("warning: cannot record the time of this sync");
 	cli_disconnect(v, &id, c);
 	synclock_release(lock);
 	return cli_exit(r);

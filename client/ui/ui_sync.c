@@ -105,6 +105,10 @@ ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
 	    (r = db_reoffer_held(db, &held)) != 0)
 		goto out;
 	renewal_at_sync(&cli, us->v, &id, c);
+	/* what the server sent failed an end-to-end check (as cmd_sync) */
+	if (st->tampered > 0 || st->keys.rejected > 0 ||
+	    st->keys.uncertified > 0)
+		r = CS_ERR_TAMPERED;
  out:
 	r = vault_err(us->v, r);
 	cli_disconnect(NULL, &id, c);
@@ -121,7 +125,7 @@ ui_sync_main(void *arg)
 
 	memset(&st, 0, sizeof(st));
 	r = ui_sync_steps(us, &st);
-	if (r != CS_ERR_TAMPERED &&
+	if (!vault_tampered(us->v) &&
 	    (rs = syncstatus_put(us->v, (int64_t)time(NULL), r)) != 0)
 		log_warnx("ui: cannot record the sync: %s", cs_err(rs));
 	if (r != 0)

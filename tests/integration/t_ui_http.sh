@@ -322,6 +322,9 @@ elif step == "idle":
     if "Leeslog" not in page:
         fail("not open again: %s" % page[:400])
     ok("the right passphrase opens the vault again (same cookie)")
+    if "Geen verbinding" in page:
+        fail("the banner stays after casesync sync reached the server")
+    ok("casesync sync (the CLI) that reached the server ends the banner")
 EOF
 
 export UI_STATE="$T/ui_state.json"
@@ -330,6 +333,8 @@ $PY "$T/ui_check.py" "$URL" pages || fail "page checks"
 stop_server
 $PY "$T/ui_check.py" "$URL" offline || fail "offline checks"
 start_server
+# the CLI's sync records its outcome too: the banner goes (idle step)
+laptop a sync -q || fail "casesync sync"
 
 # nothing for IDLE seconds: the vault closes
 sleep $((IDLE + 2))
