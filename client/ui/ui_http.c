@@ -414,6 +414,10 @@ struct ui_route {
 };
 
 static const struct ui_route	ui_routes[] = {
+	{ "/", ui_page_caseload, 0 },
+	{ "/dossier", ui_page_dossier, 0 },
+	{ "/form", ui_page_form, 1 },
+	{ "/team", ui_page_team, 0 },
 	{ "/sync", ui_page_sync, 1 },
 	{ "/laptop", ui_page_laptop, 0 },
 };

@@ -42,8 +42,12 @@ ui_page_begin(struct ui_ctx *ctx, struct html *h, const char *title,
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_text(h, title);
 	html_raw(h, " - casesync</title>\n<link rel=\"stylesheet\" "
-	    "href=\"/static/ui.css\">\n<script src=\"/static/ui.js\" defer>"
-	    "</script>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
+	    "href=\"/static/ui.css\">\n");
+	/* the one page with a script: the sync's progress (ui.js) */
+	if (active != NULL && (strcmp(active, "/sync") == 0 ||
+	    strcmp(active, "sync") == 0))
+		html_raw(h, "<script src=\"/static/ui.js\" defer></script>\n");
+	html_raw(h, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
 	    "Naar de inhoud</a>\n<header class=\"site\">\n<span "
 	    "class=\"brand\">casesync</span>\n<nav class=\"main\" "
 	    "aria-label=\"Hoofdmenu\">\n<ul>\n");

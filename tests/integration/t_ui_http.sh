@@ -153,8 +153,10 @@ def csrf_of(page):
 
 
 def no_uuid(what, page):
-    if UUID.search(page):
-        fail("%s shows a UUID: %s" % (what, UUID.search(page).group(0)))
+    # what is shown: the text, not the links' addresses
+    text = re.sub(r"<[^>]*>", " ", page)
+    if UUID.search(text):
+        fail("%s shows a UUID: %s" % (what, UUID.search(text).group(0)))
 
 
 def wait_sync(cookie):
@@ -277,6 +279,28 @@ elif step == "pages":
     no_uuid("the Laptop page", page)
     ok("the Laptop page: certificate end, vault, read log; no UUID")
 
+elif step == "reads":
+    cookie = load()["cookie"]
+    s, h, page = req("GET", "/", cookie=cookie)
+    expect("GET / (Mijn caseload)", s, 200)
+    no_uuid("Mijn caseload", page)
+    m = re.search(r'href="(/dossier\?case=[^"]+)"', page)
+    if not m:
+        fail("no link to the dossier on Mijn caseload")
+    s, h, page = req("GET", m.group(1).replace("&amp;", "&"), cookie=cookie)
+    expect("GET the dossier", s, 200)
+    if "Gebeld met school" not in page:
+        fail("the dossier does not show the note")
+    no_uuid("the dossier", page)
+    ok("Mijn caseload links the family; its dossier shows the journal")
+    s, h, page = req("GET", "/team", cookie=cookie)
+    expect("GET /team", s, 200)
+    s, h, page = req("GET", "/laptop", cookie=cookie)
+    if not re.search(r"<td>dossier bekeken</td><td>Gezin Öztürk</td>",
+                     page):
+        fail("the Laptop page's read log does not name the view")
+    ok("the Laptop page's read log names the dossier view by title")
+
 elif step == "offline":
     cookie = load()["cookie"]
     s, h, page = req("GET", "/sync", cookie=cookie)
@@ -330,6 +354,16 @@ EOF
 export UI_STATE="$T/ui_state.json"
 $PY "$T/ui_check.py" "$URL" login || fail "log-in checks"
 $PY "$T/ui_check.py" "$URL" pages || fail "page checks"
+# a page view of case content is in the laptop's read log, as the CLI's
+n0=$(laptop a reads | tail -1 | awk '{ print $1 }')
+$PY "$T/ui_check.py" "$URL" reads || fail "read log checks"
+laptop a reads >"$T/reads.out" || fail "casesync reads: chain broken"
+n1=$(tail -1 "$T/reads.out" | awk '{ print $1 }')
+[ "$n1" -gt "$n0" ] || fail "a dossier view is not in the read log \
+($n0 -> $n1 entries)"
+grep -q " show " "$T/reads.out" ||
+    fail "the dossier view is not logged as show: $(tail -3 "$T/reads.out")"
+ok "the dossier view is in the read log (casesync reads: $n0 -> $n1)"
 stop_server
 $PY "$T/ui_check.py" "$URL" offline || fail "offline checks"
 start_server
