@@ -116,6 +116,7 @@ ui_send(struct ui_conn *uc, unsigned status, const char *ctype,
 	enum MHD_Result		 ret = MHD_NO;
 
 	uc->refused = 1;
+	/* MUST_COPY: libmicrohttpd copies "p" and never writes to it */
 	if ((rs = MHD_create_response_from_buffer(len, (void *)(uintptr_t)p,
 	    MHD_RESPMEM_MUST_COPY)) == NULL)
 		return MHD_NO;

@@ -92,15 +92,16 @@ ui_idle(const char *minutes, int *idle)
 
 /* xdg-open URL, without a shell; its output goes nowhere. */
 static void
-ui_browser(const char *url)
+ui_browser(char *url)
 {
-	posix_spawn_file_actions_t	fa;
+	static char			 prog[] = "xdg-open";
+	posix_spawn_file_actions_t	 fa;
 	char				*av[3];
 	pid_t				 pid;
 	int				 r;
 
-	av[0] = (char *)(uintptr_t)"xdg-open";
-	av[1] = (char *)(uintptr_t)url;
+	av[0] = prog;
+	av[1] = url;
 	av[2] = NULL;
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return;
