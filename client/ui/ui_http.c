@@ -584,7 +584,8 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 	struct ui_server	*s = arg;
 	struct ui_conn		*uc = *cls;
 	const struct ui_asset	*a;
-	const char		*origin;
+	const char		*origin, *cl;
+	uint64_t		 n;
 	int			 post;
 
 	(void)version;
@@ -613,6 +614,11 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 			}
 			if (!ui_form_type(uc))
 				return ui_text(uc, 415, "415\n");
+			/* a body over the limit is refused before it comes */
+			if ((cl = MHD_lookup_connection_value(c,
+			    MHD_HEADER_KIND, "Content-Length")) != NULL &&
+			    (parse_u64(cl, 0, UI_BODY_MAX, &n) != 0))
+				return ui_text(uc, 413, "413\n");
 		}
 		return MHD_YES;
 	}

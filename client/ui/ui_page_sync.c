@@ -11,6 +11,7 @@
 #include "case_title.h"
 #include "db.h"
 #include "errors.h"
+#include "readlog.h"
 #include "syncstatus.h"
 #include "ui.h"
 #include "vault.h"
@@ -68,6 +69,9 @@ sync_outbox(struct ui_ctx *ctx, struct html *h)
 		html_raw(h, "<p>Alle wijzigingen zijn verstuurd.</p>\n");
 		return 0;
 	}
+	/* families named by title: a list view, as Mijn caseload's */
+	if ((r = readlog_add(ctx->db, "list", "")) != 0)
+		return r;
 	html_raw(h, "</tbody>\n</table>\n<p>In totaal ");
 	html_int(h, ox.total);
 	html_raw(h, ox.total == 1 ? " wijziging" : " wijzigingen");
