@@ -269,6 +269,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < N(commands); i++)
 		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
+	cli_notices();
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)
