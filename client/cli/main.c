@@ -235,31 +235,7 @@ static struct clihelp	help = {
 static int
 ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
 {
-	static struct cli	 nocli;
-	static char		 opt[] = "--help";
-	char			*av[4];
-	size_t			 i;
-	int			 ac = 0;
-
-	for (i = 0; i < N(commands); i++)
-		if (&help_cmds[i] == c)
-			break;
-	if (i == N(commands))
-		return -1;
-	av[ac++] = (char *)(uintptr_t)c->name;
-	if (strcmp(c->name, "case") == 0) {
-		if (sub == NULL || (strcmp(sub->name, "new") != 0 &&
-		    strcmp(sub->name, "show") != 0 &&
-		    strcmp(sub->name, "edit") != 0))
-			return -1;	/* the table's usage */
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	} else if (strcmp(c->name, "plan") == 0 && sub != NULL &&
-	    strcmp(sub->name, "goal") == 0)
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	av[ac++] = opt;
-	av[ac] = NULL;
-	optind = 1;
-	return commands[i].fn(&nocli, ac, av);
+	return cmd_dossier_help(c->name, sub != NULL ? sub->name : NULL);
 }
 
 /* A global option getopt refused: one line and a hint. */
@@ -299,6 +275,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < N(commands); i++)
 		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
+	cli_notices();
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "errors.h"
 #include "lifecycle.h"
+#include "localday.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
@@ -202,6 +203,6 @@ case_meta_created(struct vault *v, const char *case_id, const char *frame)
 	memset(&m, 0, sizeof(m));
 	memcpy(m.case_id, case_id, DB_UUID_LEN + 1);
 	m.updated_at = time_now();
-	lc_case_init(&m.lc, f, lc_date_from_time(m.updated_at));
+	lc_case_init(&m.lc, f, localday_of(m.updated_at));
 	return case_meta_put(db, &m);
 }

@@ -249,8 +249,7 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 }
 
 int
-readlog_walk(sqlite3 *db, int (*cb)(const struct readlog_entry *, void *),
-    void *arg)
+readlog_each(sqlite3 *db, readlog_cb cb, void *arg, int64_t *count)
 {
 	struct readlog_entry	 e;
 	sqlite3_stmt		*s = NULL;
@@ -258,6 +257,7 @@ readlog_walk(sqlite3 *db, int (*cb)(const struct readlog_entry *, void *),
 	int64_t			 last = 0;
 	int			 rc, r = 0, first = 1;
 
+	*count = 0;
 	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash"
 	    " FROM read_log ORDER BY n", -1, &s, NULL) != SQLITE_OK)
 		return CS_ERR_DB;
@@ -294,54 +294,6 @@ readlog_walk(sqlite3 *db, int (*cb)(const struct readlog_entry *, void *),
 	if (r == 0 && rc != SQLITE_DONE)
 		r = CS_ERR_DB;
 	sqlite3_finalize(s);
-	return r;
-}
-
-static int
-readlog_print_one(const struct readlog_entry *e, void *arg)
-{
-	const int	*json = arg;
-	char		 when[32];
-	struct tm	 tm;
-	time_t		 t = (time_t)e->at;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(when, sizeof(when), "%lld", (long long)e->at);
-	if (*json)
-		printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
-		    "\"case\":\"%s\"}\n", (long long)e->n, when, e->action,
-		    e->case_id);
-	else
-		printf("%6lld  %s  %-7s %s\n", (long long)e->n, when,
-		    e->action, *e->case_id != '\0' ? e->case_id : "(all)");
-	return 0;
-}
-
-struct readlog_both {
-	int	json;
-	int64_t	last;
-};
-
-static int
-readlog_print_cb(const struct readlog_entry *e, void *arg)
-{
-	struct readlog_both	*b = arg;
-
-	b->last = e->n;
-	return readlog_print_one(e, &b->json);
-}
-
-int
-readlog_print(sqlite3 *db, int json)
-{
-	struct readlog_both	b;
-	int			r;
-
-	b.json = json;
-	b.last = 0;
-	r = readlog_walk(db, readlog_print_cb, &b);
-	if (r == 0 && !json)
-		printf("%lld entries, chain intact\n", (long long)b.last);
+	*count = last;
 	return r;
 }

@@ -40,25 +40,22 @@ int	readlog_verify(sqlite3 *);
  * does not match the last entry.
  */
 int	readlog_add(sqlite3 *, const char *action, const char *case_id);
-/*
- * Call "cb" for every entry, oldest first, checking the chain as it
- * goes: CS_ERR_TAMPERED (after the entries before the break) if an
- * entry was changed, removed or reordered; a nonzero return of "cb"
- * stops the walk and is returned.  The strings are valid during the
- * call only.
- */
+/* An entry of the log, borrowed for the callback. */
 struct readlog_entry {
 	int64_t		 n;
-	int64_t		 at;		/* seconds since 1970 */
-	const char	*action;	/* show, list, plan, search, ... */
-	const char	*case_id;	/* "" for all */
+	int64_t		 at;		/* seconds since the epoch */
+	const char	*action;
+	const char	*case_id;	/* "": all cases */
 };
-int	readlog_walk(sqlite3 *, int (*cb)(const struct readlog_entry *,
-	    void *), void *arg);
+
+typedef int	(*readlog_cb)(const struct readlog_entry *, void *arg);
+
 /*
- * Print every entry (a table, or JSON lines with --json) and check the
- * chain: CS_ERR_TAMPERED if an entry was changed, removed or reordered.
+ * Check the chain entry by entry and hand each checked one to cb
+ * (non-zero stops and is returned): CS_ERR_TAMPERED if an entry was
+ * changed, removed or reordered.  *count: the number of the last entry
+ * checked.
  */
-int	readlog_print(sqlite3 *, int json);
+int	readlog_each(sqlite3 *, readlog_cb cb, void *arg, int64_t *count);
 
 #endif /* READLOG_H */

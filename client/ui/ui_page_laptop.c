@@ -3,7 +3,7 @@
  * ui_page_laptop.c - the Laptop page (GET /laptop): the certificate's
  * end, the vault's state and this laptop's read log, newest first,
  * with case titles (never ids).  The read log's chain is checked as
- * it is read (readlog_walk).
+ * it is read (readlog_each).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,13 +81,13 @@ laptop_reads(struct ui_ctx *ctx, struct html *h)
 	struct laptop_reads	 lr;
 	struct laptop_read	*e;
 	char			 title[LAPTOP_TITLE_MAX];
-	int64_t			 i, shown;
+	int64_t			 i, shown, last;
 	int			 r, rt;
 
 	memset(&lr, 0, sizeof(lr));
 	if ((lr.ring = calloc(LAPTOP_READS_SHOWN, sizeof(*lr.ring))) == NULL)
 		return CS_ERR_ALLOC;
-	r = readlog_walk(ctx->db, laptop_read_cb, &lr);
+	r = readlog_each(ctx->db, laptop_read_cb, &lr, &last);
 	html_raw(h, "<h2>Leeslog van deze laptop</h2>\n");
 	if (r == CS_ERR_TAMPERED) {
 		html_raw(h, "<p class=\"error\" role=\"alert\">De leeslog "

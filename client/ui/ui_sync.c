@@ -76,6 +76,20 @@ ui_sync_unlock(struct ui_sync *us)
 		abort();
 }
 
+/* The core's progress (sync.h), for GET /sync/status. */
+static void
+ui_sync_progress(const struct sync_progress *p, void *arg)
+{
+	struct ui_sync	*us = arg;
+
+	ui_sync_lock(us);
+	us->view.records = p->records_done;
+	us->view.records_total = p->records_total;
+	us->view.bytes = p->bytes_done;
+	us->view.bytes_total = p->bytes_total;
+	ui_sync_unlock(us);
+}
+
 /* The steps of cmd_sync() without --watch, on the thread's vault. */
 static int
 ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
@@ -84,7 +98,8 @@ ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
 	struct cli	 cli;
 	struct conn	*c = NULL;
 	sqlite3		*db = vault_db(us->v);
-	int64_t		 held = 0;
+	struct sync_observer obs = { ui_sync_progress, us };
+	int64_t		 held = 0, na;
 	int		 r, checked, lock = -1;
 
 	memset(&cli, 0, sizeof(cli));
@@ -100,11 +115,15 @@ ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
 	if (keybackup_upload(us->v, c) != 0)
 		log_warnx("ui: the key backup on the server still opens "
 		    "with the old passphrase");
-	if ((r = sync_run(c, db, id.ca, 0, st)) != 0 ||
+	if ((r = sync_run(c, db, id.ca, &obs, st)) != 0 ||
 	    (r = auditcp_check(c, db, id.key)) != 0 ||
 	    (r = db_reoffer_held(db, &held)) != 0)
 		goto out;
-	renewal_at_sync(&cli, us->v, &id, c);
+	/* the certificate, past half its lifetime (renewal.h) */
+	if (renewal_due(&id, (int64_t)time(NULL)) &&
+	    renewal_run(us->v, &id, c, &na) != 0)
+		log_warnx("ui: certificate renewal failed; the current "
+		    "certificate still works and the next sync tries again");
 	/* what the server sent failed an end-to-end check (as cmd_sync) */
 	if (st->tampered > 0 || st->keys.rejected > 0 ||
 	    st->keys.uncertified > 0)
