@@ -145,7 +145,10 @@ tui_put(sqlite3 *db, const char *case_id, const char *kind, char *rid, ...)
 	db_uuid(r.record_id);
 	memcpy(r.case_id, case_id, DB_UUID_LEN + 1);
 	(void)snprintf(r.kind, sizeof(r.kind), "%s", kind);
-	if ((ret = db_local_write(db, &r)) == 0 && rid != NULL)
+	/* inside the caller's transaction (the benchmark's) if it has one */
+	ret = sqlite3_get_autocommit(db) ? db_local_write(db, &r) :
+	    db_local_write_tx(db, &r);
+	if (ret == 0 && rid != NULL)
 		memcpy(rid, r.record_id, DB_UUID_LEN + 1);
 	db_record_clear(&r);
 	return ret;
