@@ -275,7 +275,7 @@ cmd_reads(struct cli *cli, int argc, char *argv[])
 	}
 	if ((r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
-	r = readlog_print(db, cli->json);
+	r = cli_reads_print(db, cli->json);
 	if (r == CS_ERR_TAMPERED)
 		cli_errx("the read log is broken: an entry was changed or "
 		    "removed");

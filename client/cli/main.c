@@ -154,6 +154,12 @@ static const struct {
 	    "enroll --renew --token TOKEN",
 	    "enroll this laptop with a one-time token", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_ui, { "ui", "ui [--listen 127.0.0.1:PORT] [--no-browser] "
+	    "[--idle MINUTES]\n"
+	    "    the web application on this laptop, in Dutch; prints its "
+	    "address\n    with a one-time secret and opens it in the browser",
+	    "the local web application (in Dutch)", NULL,
+	    CLIHELP_STRICT } },
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
@@ -269,6 +275,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < N(commands); i++)
 		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
+	cli_notices();
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)
@@ -334,9 +341,10 @@ main(int argc, char *argv[])
 	 * A command's output stays in memory until it ends, so that
 	 * cli_finish() can drop all of it if the vault fails
 	 * authentication half-way.  Not for sync: "sync --watch" reports
-	 * as it goes (it prints counts, never case content).
+	 * as it goes (it prints counts, never case content); nor for ui,
+	 * whose address is printed while it runs.
 	 */
-	if (strcmp(argv[0], "sync") != 0 &&
+	if (strcmp(argv[0], "sync") != 0 && strcmp(argv[0], "ui") != 0 &&
 	    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
 		cli_errx("warning: cannot buffer the output");
 	saved = -1;

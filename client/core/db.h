@@ -122,6 +122,12 @@ int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
+/*
+ * The pending changes per case: "cb" for each case with its count;
+ * its nonzero return stops the walk and is returned.
+ */
+int	db_outbox_per_case(sqlite3 *, int (*cb)(const char *case_id,
+	    int64_t n, void *), void *arg);
 /* Pending changes of cases without a key here (they wait for it). */
 int	db_outbox_keyless(sqlite3 *, int64_t *n);
 
