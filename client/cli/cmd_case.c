@@ -9,8 +9,8 @@
  * would give, and nothing changes.  The server checks again (it alone
  * knows roles and the regisseur) and answers with the case as it now
  * is, which is stored locally.  `case list --due` works offline from
- * the stored metadata (`--server` refreshes it first).  Dates are UTC
- * days, like the server's.
+ * the stored metadata (`--server` refreshes it first).  Dates are days;
+ * "today" is the local date (localday.h), sent as the date of a change.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,6 +25,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "lifecycle.h"
+#include "localday.h"
 #include "log.h"
 #include "msg.h"
 #include "msg_case.h"
@@ -56,7 +57,7 @@ case_lc_usage(FILE *f)
 	    "DRANG_VERVOLG RAAD_MELDING\n"
 	    "       MAATREGEL_VOTS MAATREGEL_OTS MAATREGEL_VOOGDIJ AFSLUITING "
 	    "NAZORG GESLOTEN\n"
-	    "--date: when the change takes effect (default today, UTC)\n"
+	    "--date: when the change takes effect (default today, the local date)\n"
 	    "--end: drang end (DRANG_VERVOLG) or measure end; a drang end "
 	    "more than 3 months\n"
 	    "       after the drang start needs --reason and --approved-by "
@@ -241,6 +242,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	struct conn		*c = NULL;
 	const char		*why = NULL;
 	int64_t			 today;
+	char			 todays[LC_DATE_LEN + 1];
 	int			 r, refused = 0;
 
 	memset(&q, 0, sizeof(q));
@@ -264,7 +266,13 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	q.has_reason = reason != NULL;
 	/* the server checks that the approver is a teamleider */
 	q.approved = approver != NULL;
-	today = lc_date_from_time(time_now());
+	/* "today" is the user's, the local date; it is sent as the date */
+	today = localday_today();
+	if (date == NULL) {
+		lc_date_format(today, todays, sizeof(todays));
+		date = todays;
+		q.effective = today;
+	}
 
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
@@ -328,7 +336,7 @@ case_info(struct cli *cli, const char *cid)
 		return cli_exit(r);
 	if ((r = cli_connect_open(cli, v, &id, &c)) == 0 &&
 	    (r = case_fetch(c, v, cid, &m)) == 0)
-		case_show(cli, &m, lc_date_from_time(time_now()));
+		case_show(cli, &m, localday_today());
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
@@ -453,7 +461,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 	x.cli = cli;
 	x.due = due;
 	x.within = -1;
-	x.today = lc_date_from_time(time_now());
+	x.today = localday_today();
 	if (within != NULL) {
 		len = strlen(within);
 		if (!due)

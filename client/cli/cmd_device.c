@@ -396,7 +396,7 @@ status_print(const struct cli *cli, const struct identity *id,
 		}
 		/* held purges and changes, read-only cases (nolost.h) */
 		printf(",\"nothing_lost\":");
-		if (nolost_init(db) != 0 || nolost_status(db, stdout, 1) != 0)
+		if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 1) != 0)
 			printf("null");
 		printf(",\"key_sha256\":\"%s\",\"cert_expiring\":%s", khex,
 		    warn ? "true" : "false");
@@ -413,11 +413,11 @@ status_print(const struct cli *cli, const struct identity *id,
 	printf("certificate: valid until ");
 	print_time(stdout, i->cert_not_after);
 	printf("\n");
-	if (nolost_init(db) != 0 || nolost_status(db, stdout, 0) != 0)
+	if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 0) != 0)
 		printf("(cannot read the held changes of this laptop)\n");
 	printf("device key:  sha256 %s\n", khex);
 	if (warn)
-		renewal_warn(stdout, id, w->server_time);
+		cli_renewal_warn(id, w->server_time);
 }
 
 int
@@ -479,6 +479,56 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	return cli_exit(r);
 }
 
+/*
+ * "casesync passwd", after the key file was re-wrapped with "pass":
+ * re-wrap the key backup (keybackup.h) and send it now, or say it will
+ * go at the next sync.  0, or the error of the upload (reported).
+ */
+static int
+passwd_keybackup(struct cli *cli, const char *pass, size_t passlen)
+{
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	int		 r;
+
+	memset(&id, 0, sizeof(id));
+	if ((r = vault_open(cli->dir, pass, passlen, &v)) != 0) {
+		cli_errx("cannot open the vault with the new passphrase: %s",
+		    cs_err(r));
+		return r;
+	}
+	if ((r = keybackup_prepare(v, pass, passlen)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)	/* no user keys here yet */
+			r = 0;
+		else
+			cli_errx("cannot re-wrap the key backup: %s",
+			    cs_err(r));
+		vault_close(v);
+		return r;
+	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
+		cli_disconnect(v, &id, c);
+		/* no server now: the sealed backup waits in the vault */
+		if (cli_exit(r) == EXIT_NETWORK) {
+			printf("off line: the key backup on the server still "
+			    "opens with the old passphrase; the next sync "
+			    "replaces it\n");
+			return 0;
+		}
+		cli_errx("the key backup on the server still opens with the "
+		    "old passphrase; the next sync replaces it");
+		return r;
+	}
+	if ((r = keybackup_upload(v, c)) == 0)
+		printf("key backup on the server re-wrapped: a new laptop "
+		    "opens it with the new passphrase\n");
+	else
+		cli_errx("the key backup is sent again at the next sync");
+	cli_disconnect(v, &id, c);
+	return r;
+}
+
 int
 cmd_passwd(struct cli *cli, int argc, char *argv[])
 {
@@ -509,7 +559,7 @@ cmd_passwd(struct cli *cli, int argc, char *argv[])
 	else {
 		printf("passphrase changed\n");
 		/* the backup a new laptop opens: keybackup.h */
-		r = keybackup_passwd(cli, new, newlen);
+		r = passwd_keybackup(cli, new, newlen);
 	}
  out:
 	passphrase_free(old, oldlen);

@@ -37,6 +37,7 @@
 #include "restore.h"
 #include "sync.h"
 #include "synclock.h"
+#include "syncstatus.h"
 #include "util.h"
 #include "vault.h"
 
@@ -85,6 +86,58 @@ open_db(struct cli *cli, struct vault **v, sqlite3 **db)
 	return r;
 }
 
+void
+cli_renewal_warn(const struct identity *id, int64_t now)
+{
+	char	text[512];
+
+	if (renewal_warning(id, now, text, sizeof(text)))
+		printf("%s\n", text);
+}
+
+/*
+ * At a sync, on a connection that worked: renew if due (a failure is
+ * reported, not returned: the current certificate still works), then
+ * warn if the certificate is close to its end.
+ */
+void
+cli_renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
+    struct conn *c)
+{
+	int64_t	na;
+	char	when[32];
+
+	if (renewal_due(id, time_now())) {
+		if (renewal_run(v, id, c, &na) == 0) {
+			renewal_time(when, sizeof(when), na);
+			if (!cli->json)
+				printf("certificate renewed: valid until %s\n",
+				    when);
+		} else
+			cli_errx("certificate renewal failed; the current "
+			    "certificate still works and the next sync "
+			    "tries again");
+	}
+	if (!cli->json)
+		cli_renewal_warn(id, time_now());
+}
+
+/* The progress line on stderr: redrawn in place, ended by "done". */
+static void
+cmd_sync_progress(const struct sync_progress *p, void *arg)
+{
+	(void)arg;
+	if (strcmp(p->phase, "done") == 0) {
+		fputc('\n', stderr);
+		return;
+	}
+	fprintf(stderr, "\r%-8s pushed %llu, pulled %llu records "
+	    "(%.1f MiB)   ", p->phase, (unsigned long long)p->st->pushed,
+	    (unsigned long long)p->st->pulled,
+	    (double)p->st->bytes / (1024.0 * 1024.0));
+	fflush(stderr);
+}
+
 /* Late, held and discarded changes, and held purges, for people. */
 static void
 cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
@@ -107,7 +160,7 @@ cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
 		    (unsigned long long)st->held_discarded,
 		    st->held_discarded == 1 ? "" : "s");
 	/* what stays held is shown at every sync, not only once */
-	(void)nolost_status(db, stdout, 0);
+	(void)cli_nolost_status(db, stdout, 0);
 }
 
 int
@@ -120,6 +173,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	};
 	struct identity		 id;
 	struct sync_stats	 st;
+	struct sync_observer	 obs = { cmd_sync_progress, NULL };
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	sqlite3			*db;
@@ -154,11 +208,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		return cli_exit(r);
 	}
-	/* no directory: no vault, which cli_connect() says as such */
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0) {
+	/* no directory: no vault, which cli_vault_open() says as such */
+	if ((r = cli_vault_open(cli, 0, &v)) != 0) {
 		synclock_release(lock);
 		return cli_exit(r);
 	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
+		goto out;
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
@@ -178,12 +234,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
-		renewal_at_sync(cli, v, &id, c);	/* before a long watch */
+		cli_renewal_at_sync(cli, v, &id, c);	/* before a long watch */
 		synclock_release(lock);	/* sync_watch takes it per sync */
 		lock = -1;
-		r = sync_watch(c, db, id.ca, cli->dir, progress, &st,
-		    &cmd_stop);
-	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
+		r = sync_watch(c, db, id.ca, cli->dir, progress ? &obs : NULL,
+		    &st, &cmd_stop);
+	} else if ((r = sync_run(c, db, id.ca, progress ? &obs : NULL,
+	    &st)) == 0)
 		r = auditcp_check(c, db, id.key);	/* the audit log */
 	us = mono_us() - t0;
 	if (r != 0 && !keys_have_self(db))
@@ -200,7 +257,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	st.keyless -= (uint64_t)held <= st.keyless ? (uint64_t)held :
 	    st.keyless;
 	if (!watch)	/* the certificate, past half its lifetime */
-		renewal_at_sync(cli, v, &id, c);
+		cli_renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
 		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
 		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
@@ -277,7 +334,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "newer versions came from the server); run sync again\n",
 		    (unsigned long long)st.queued);
 	/* break-the-glass uses of this user's cases, once each (glass.h) */
-	if (!watch && !cli->json && glass_notify(db, c, &nglass) != 0)
+	if (!watch && !cli->json && cli_glass_notify(db, c, &nglass) != 0)
 		cli_errx("warning: the break-the-glass uses of your cases "
 		    "could not be fetched; see casesync glass list");
 	/* what the server sent failed an end-to-end check: exit 4 */
@@ -285,6 +342,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	    st.keys.uncertified > 0)
 		r = CS_ERR_TAMPERED;
  out:
+	/* for casesync ui's offline banner and Sync page (syncstatus.h) */
+	if (!watch && !vault_tampered(v) &&
+	    syncstatus_put(v, (int64_t)time(NULL), r) != 0)
+		cli_errx("warning: cannot record the time of this sync");
 	cli_disconnect(v, &id, c);
 	synclock_release(lock);
 	return cli_exit(r);
@@ -647,6 +708,17 @@ cmd_case_send(struct cli *cli, const struct msg_case_create *cc,
 	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
+}
+
+int
+cli_case_create(struct cli *cli, const char *case_id, const char *frame)
+{
+	struct msg_case_create	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.case_id = case_id;
+	cc.frame = frame;
+	return cmd_case_send(cli, &cc, NULL);
 }
 
 int

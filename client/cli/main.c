@@ -154,6 +154,12 @@ static const struct {
 	    "enroll --renew --token TOKEN",
 	    "enroll this laptop with a one-time token", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_ui, { "ui", "ui [--listen 127.0.0.1:PORT] [--no-browser] "
+	    "[--idle MINUTES]\n"
+	    "    the web application on this laptop, in Dutch; prints its "
+	    "address\n    with a one-time secret and opens it in the browser",
+	    "the local web application (in Dutch)", NULL,
+	    CLIHELP_STRICT } },
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
@@ -229,31 +235,7 @@ static struct clihelp	help = {
 static int
 ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
 {
-	static struct cli	 nocli;
-	static char		 opt[] = "--help";
-	char			*av[4];
-	size_t			 i;
-	int			 ac = 0;
-
-	for (i = 0; i < N(commands); i++)
-		if (&help_cmds[i] == c)
-			break;
-	if (i == N(commands))
-		return -1;
-	av[ac++] = (char *)(uintptr_t)c->name;
-	if (strcmp(c->name, "case") == 0) {
-		if (sub == NULL || (strcmp(sub->name, "new") != 0 &&
-		    strcmp(sub->name, "show") != 0 &&
-		    strcmp(sub->name, "edit") != 0))
-			return -1;	/* the table's usage */
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	} else if (strcmp(c->name, "plan") == 0 && sub != NULL &&
-	    strcmp(sub->name, "goal") == 0)
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	av[ac++] = opt;
-	av[ac] = NULL;
-	optind = 1;
-	return commands[i].fn(&nocli, ac, av);
+	return cmd_dossier_help(c->name, sub != NULL ? sub->name : NULL);
 }
 
 /* A global option getopt refused: one line and a hint. */
@@ -293,6 +275,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < N(commands); i++)
 		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
+	cli_notices();
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)
@@ -358,9 +341,10 @@ main(int argc, char *argv[])
 	 * A command's output stays in memory until it ends, so that
 	 * cli_finish() can drop all of it if the vault fails
 	 * authentication half-way.  Not for sync: "sync --watch" reports
-	 * as it goes (it prints counts, never case content).
+	 * as it goes (it prints counts, never case content); nor for ui,
+	 * whose address is printed while it runs.
 	 */
-	if (strcmp(argv[0], "sync") != 0 &&
+	if (strcmp(argv[0], "sync") != 0 && strcmp(argv[0], "ui") != 0 &&
 	    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
 		cli_errx("warning: cannot buffer the output");
 	saved = -1;

@@ -61,6 +61,15 @@ int	vault_create(const char *dir, const char *pass, size_t passlen,
 int	vault_open(const char *dir, const char *pass, size_t passlen,
 	    struct vault **out);
 
+/*
+ * A second, independent connection to the open vault "v" in "dir",
+ * with a copy of its keys (no passphrase): for a thread of its own
+ * (casesync ui's background sync), as a second process would open it.
+ * Errors as for vault_open.  Release with vault_close().
+ */
+int	vault_open_again(struct vault *v, const char *dir,
+	    struct vault **out);
+
 /* Close the database and wipe the keys.  NULL is a no-op. */
 void	vault_close(struct vault *);
 
@@ -194,6 +203,8 @@ int	vaultkey_load(const char *dir, const char *pass, size_t passlen,
 /* New database key and dir/vault.key (CS_ERR_EXISTS if present). */
 int	vaultkey_create(const char *dir, const char *pass, size_t passlen,
 	    struct vault_keys **);
+/* A copy in new read-only sodium_malloc memory (vault_open_again). */
+int	vaultkey_dup(const struct vault_keys *, struct vault_keys **);
 void	vaultkey_free(struct vault_keys *);
 /*
  * Make "keys" findable by the VFS under a new random token (written to

@@ -421,6 +421,24 @@ vault_open(const char *dir, const char *pass, size_t passlen,
 	return r;
 }
 
+int
+vault_open_again(struct vault *v, const char *dir, struct vault **out)
+{
+	struct vault	*a = NULL;
+	int		 r;
+
+	*out = NULL;
+	if ((r = vault_new(&a)) != 0 ||
+	    (r = vaultkey_dup(v->keys, &a->keys)) != 0 ||
+	    (r = vault_db_open(a, dir, 0)) != 0)
+		goto out;
+	*out = a;
+	a = NULL;			/* transferred */
+ out:
+	vault_close(a);
+	return r;
+}
+
 sqlite3 *
 vault_db(struct vault *v)
 {

@@ -331,6 +331,23 @@ vaultkey_create(const char *dir, const char *pass, size_t passlen,
 	return r;
 }
 
+int
+vaultkey_dup(const struct vault_keys *vk, struct vault_keys **out)
+{
+	struct vault_keys	*c;
+
+	*out = NULL;
+	if ((c = sodium_malloc(sizeof(*c))) == NULL)
+		return CS_ERR_ALLOC;
+	memcpy(c, vk, sizeof(*c));
+	if (sodium_mprotect_readonly(c) != 0) {
+		sodium_free(c);
+		return CS_ERR_SYSTEM;
+	}
+	*out = c;
+	return 0;
+}
+
 void
 vaultkey_free(struct vault_keys *vk)
 {

@@ -1,0 +1,400 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# casesync ui's HTTP server and its security (SECURITY.md, "The local
+# web UI"), against a real casesyncd and an enrolled laptop, with
+# Python's http.client (it sends exactly the Host and Origin we say):
+# non-loopback --listen refused; no secret -> 403; the secret is
+# exchanged once for an HttpOnly SameSite=Strict cookie; a foreign Host
+# -> 403; a POST with a foreign or missing Origin, or without the form
+# token -> 403; the security headers on every response; a sync from
+# the Sync page with its progress; the offline banner when the server
+# is down; the idle lock, a wrong passphrase refused, the right one
+# reopening the vault.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+deploy
+ctl office add Zwolle >/dev/null || fail "office"
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
+    fail "user add"
+start_server
+enroll a anna
+C=$(laptop a case new --frame DRANG --title "Gezin Öztürk" \
+    --municipality GM0193 --jeugdregio IJsselland) || fail "case new"
+C=$(echo "$C" | head -1)
+laptop a note add --case "$C" --type call \
+    --text "Gebeld met school" >/dev/null || fail "note add"
+# enough to see the sync's progress between its start and its end
+laptop a record bulk --case "$C" --kind bulk --count 2000 --size 2000 \
+    >/dev/null || fail "record bulk"
+
+for bad in 0.0.0.0:0 10.1.2.3:8080 "[::]:0" example.org:80 127.0.0.2:0 \
+    127.0.0.1:99999 127.0.0.1; do
+	laptop a ui --listen "$bad" --no-browser >"$T/bad.out" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "--listen $bad: exit $rc, want 2"
+	grep -q "loopback" "$T/bad.out" || fail "--listen $bad: $(cat \
+	    "$T/bad.out")"
+done
+ok "a --listen other than the loopback address is refused (exit 2)"
+
+IDLE=6
+UI_PID=""
+start_ui() {
+	rm -f "$T/ui.out"
+	CASESYNC_UI_IDLE_SECONDS=$IDLE "$B/casesync" --dir "$T/a" ui \
+	    --listen 127.0.0.1:0 --no-browser >"$T/ui.out" 2>>"$T/ui.err" &
+	UI_PID=$!
+	i=0
+	while ! grep -q '^ui: http' "$T/ui.out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "casesync ui did not start: $(cat \
+		    "$T/ui.err")"
+		kill -0 "$UI_PID" 2>/dev/null || fail "casesync ui died: \
+$(cat "$T/ui.err")"
+		sleep 0.1
+	done
+	URL=$(sed -n 's/^ui: //p' "$T/ui.out")
+}
+stop_ui() {
+	[ -n "$UI_PID" ] && kill "$UI_PID" 2>/dev/null
+	[ -n "$UI_PID" ] && wait "$UI_PID" 2>/dev/null
+	UI_PID=""
+}
+trap 'stop_ui; cleanup' EXIT INT TERM
+
+start_ui
+case "$URL" in
+http://127.0.0.1:[0-9]*/#?*) ok "printed $URL" | sed 's/#.*/#SECRET/' ;;
+*) fail "printed address: $URL" ;;
+esac
+
+# The checks, one "ok - ..." per line; a failure raises (exit 1).
+cat >"$T/ui_check.py" <<'EOF'
+import http.client, json, os, re, sys, time, urllib.parse
+
+url = sys.argv[1]
+step = sys.argv[2]
+m = re.match(r"http://127\.0\.0\.1:(\d+)/#(.+)$", url)
+port, secret = int(m.group(1)), m.group(2)
+state = os.environ["UI_STATE"]
+HOST = "127.0.0.1:%d" % port
+ORIGIN = "http://" + HOST
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                  r"[0-9a-f]{12}")
+HEADERS = {
+    "content-security-policy": "default-src 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    "x-frame-options": "DENY",
+}
+
+
+def ok(what):
+    print("ok - " + what)
+
+
+def fail(what):
+    print("FAIL: " + what)
+    sys.exit(1)
+
+
+def req(method, path, host=HOST, origin=None, cookie=None, form=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    c.putheader("Host", host)
+    if origin is not None:
+        c.putheader("Origin", origin)
+    if cookie is not None:
+        c.putheader("Cookie", cookie)
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        c.putheader("Content-Type", "application/x-www-form-urlencoded")
+        c.putheader("Content-Length", str(len(body)))
+    c.endheaders(body)
+    r = c.getresponse()
+    data = r.read().decode("utf-8", "replace")
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    # the security headers, on every response whatever its status
+    for k, want in HEADERS.items():
+        got = hdrs.get(k)
+        if got is None or want not in got:
+            fail("%s %s (%d): header %s is %r" % (method, path, r.status,
+                                                  k, got))
+    if "script" in data and re.search(r"<script(?![^>]*\bsrc=)", data):
+        fail("%s %s: an inline script" % (method, path))
+    if re.search(r"\sstyle=|<style", data):
+        fail("%s %s: inline style" % (method, path))
+    return r.status, hdrs, data
+
+
+def expect(what, got, want):
+    if got != want:
+        fail("%s: got %r, want %r" % (what, got, want))
+
+
+def load():
+    with open(state) as f:
+        return json.load(f)
+
+
+def save(d):
+    with open(state, "w") as f:
+        json.dump(d, f)
+
+
+def csrf_of(page):
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    if not m:
+        fail("no form token on the page")
+    return m.group(1)
+
+
+def no_uuid(what, page):
+    # not in the text, and not in links or forms either (short ids)
+    if UUID.search(page):
+        fail("%s has a UUID: %s" % (what, UUID.search(page).group(0)))
+
+
+SEEN = []
+
+
+def wait_sync(cookie):
+    for _ in range(3000):
+        s, h, d = req("GET", "/sync/status", cookie=cookie)
+        expect("GET /sync/status", s, 200)
+        st = json.loads(d)
+        SEEN.append(st)
+        if st["state"] != "running":
+            return st
+        time.sleep(0.02)
+    fail("the sync did not end")
+
+
+if step == "login":
+    for path in ("/", "/sync", "/laptop", "/static/ui.css", "/static/ui.js",
+                 "/sync/status", "/nothing"):
+        s, h, d = req("GET", path)
+        expect("GET %s without the cookie" % path, s, 403)
+    ok("no secret, no cookie: 403 for pages, assets and the API")
+    s, h, d = req("GET", "/static/login.js")
+    expect("the log-in script without the cookie", s, 200)
+    ok("only the log-in script is served without the cookie")
+    s, h, d = req("POST", "/login", form={"secret": secret})
+    expect("log-in without Origin", s, 403)
+    s, h, d = req("POST", "/login", origin="http://evil.example",
+                  form={"secret": secret})
+    expect("log-in with a foreign Origin", s, 403)
+    s, h, d = req("POST", "/login", origin=ORIGIN,
+                  host="evil.example:%d" % port, form={"secret": secret})
+    expect("log-in with a foreign Host", s, 403)
+    s, h, d = req("POST", "/login", origin=ORIGIN,
+                  form={"secret": secret[:-1] + ("A" if secret[-1] != "A"
+                                                 else "B")})
+    expect("log-in with a wrong secret", s, 403)
+    ok("log-in refused without Origin, with a foreign Origin or Host, "
+       "with a wrong secret")
+    s, h, d = req("POST", "/login", origin=ORIGIN, form={"secret": secret})
+    expect("log-in with the secret", s, 204)
+    sc = h.get("set-cookie", "")
+    m = re.match(r"cs_session=([0-9a-f]{64});", sc)
+    if not m or "HttpOnly" not in sc or "SameSite=Strict" not in sc or \
+            "Path=/" not in sc:
+        fail("Set-Cookie: %r" % sc)
+    cookie = "cs_session=" + m.group(1)
+    ok("the secret is exchanged for an HttpOnly, SameSite=Strict cookie")
+    s, h, d = req("POST", "/login", origin=ORIGIN, form={"secret": secret})
+    expect("second use of the secret", s, 403)
+    ok("the secret works once (second use: 403)")
+    s, h, d = req("GET", "/sync", cookie="cs_session=" + "0" * 64)
+    expect("a made-up cookie", s, 403)
+    for host in ("evil.example:%d" % port, "127.0.0.1", "localhost",
+                 "127.0.0.1:%d" % (port + 1), "attacker.test"):
+        s, h, d = req("GET", "/sync", host=host, cookie=cookie)
+        expect("Host %s" % host, s, 403)
+    ok("a foreign Host is refused (DNS rebinding), cookie or not")
+    for host in (HOST, "localhost:%d" % port):
+        s, h, d = req("GET", "/laptop", host=host, cookie=cookie)
+        expect("GET /laptop with Host %s" % host, s, 200)
+    s, h, d = req("GET", "/static/ui.css", cookie=cookie)
+    expect("the stylesheet", s, 200)
+    expect("the stylesheet's type", h["content-type"],
+           "text/css; charset=utf-8")
+    save({"cookie": cookie})
+    ok("with the cookie: pages and assets, Host 127.0.0.1 or localhost")
+
+elif step == "pages":
+    cookie = load()["cookie"]
+    s, h, page = req("GET", "/sync", cookie=cookie)
+    expect("GET /sync", s, 200)
+    for want in ('lang="nl"', ">Mijn caseload</a>", ">Teamleider</a>",
+                 ">Sync</a>", ">Laptop</a>", 'class="skip"',
+                 "Nu synchroniseren", 'href="/static/ui.css"'):
+        if want not in page:
+            fail("the Sync page lacks %r" % want)
+    no_uuid("the Sync page", page)
+    if "Gezin Öztürk" not in page:
+        fail("the outbox does not name the case by its title")
+    ok("the Sync page: Dutch frame, navigation, the outbox per case title")
+    csrf = csrf_of(page)
+    form = {"csrf": csrf, "action": "sync"}
+    s, h, d = req("POST", "/sync", cookie=cookie, form=form)
+    expect("POST without Origin", s, 403)
+    s, h, d = req("POST", "/sync", cookie=cookie, form=form,
+                  origin="http://evil.example")
+    expect("POST with a foreign Origin", s, 403)
+    s, h, d = req("POST", "/sync", cookie=cookie, form=form,
+                  origin="null")
+    expect("POST with Origin null", s, 403)
+    s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
+                  form={"action": "sync"})
+    expect("POST without the form token", s, 403)
+    s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
+                  form={"action": "sync", "csrf": "0" * 64})
+    expect("POST with a wrong form token", s, 403)
+    s, h, d = req("GET", "/sync/status", cookie=cookie)
+    if json.loads(d)["state"] != "idle":
+        fail("a refused POST started a sync: %s" % d)
+    ok("POST refused (403) without Origin, with a foreign Origin, "
+       "without or with a wrong form token; nothing started")
+    s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN, form=form)
+    expect("POST /sync", s, 303)
+    expect("redirect", h.get("location"), "/sync")
+    st = wait_sync(cookie)
+    expect("the sync", st["state"], "done")
+    if st["records"] < 2000 or st["bytes"] < 1 or \
+            st["records_total"] < st["records"]:
+        fail("progress at the end: %r" % st)
+    mid = [x for x in SEEN if x["state"] == "running" and
+           0 < x["records"] < x["records_total"] and x["bytes_total"] > 0]
+    if not mid:
+        fail("no progress seen while the sync ran: %r" % SEEN[:5])
+    ok("progress while it ran: %d of %d records, %d of %d bytes" %
+       (mid[0]["records"], mid[0]["records_total"], mid[0]["bytes"],
+        mid[0]["bytes_total"]))
+    s, h, page = req("GET", "/sync", cookie=cookie)
+    if "Alle wijzigingen zijn verstuurd" not in page or \
+            "Gelukt op" not in page or "Geen verbinding" in page:
+        fail("after the sync: %s" % page)
+    if not re.search(r"Gelukt op \d\d-\d\d-\d{4} \d\d:\d\d", page):
+        fail("the last sync's time is not dd-mm-jjjj HH:MM")
+    ok("Nu synchroniseren: the sync ran in the background with its "
+       "progress; the outbox is empty; last sync dd-mm-jjjj HH:MM")
+    s, h, page = req("GET", "/laptop", cookie=cookie)
+    expect("GET /laptop", s, 200)
+    for want in ("Certificaat", "geldig tot", "Leeslog", "keten in orde"):
+        if want not in page:
+            fail("the Laptop page lacks %r" % want)
+    no_uuid("the Laptop page", page)
+    ok("the Laptop page: certificate end, vault, read log; no UUID")
+
+elif step == "reads":
+    cookie = load()["cookie"]
+    s, h, page = req("GET", "/", cookie=cookie)
+    expect("GET / (Mijn caseload)", s, 200)
+    no_uuid("Mijn caseload", page)
+    m = re.search(r'href="(/dossier\?case=[^"]+)"', page)
+    if not m:
+        fail("no link to the dossier on Mijn caseload")
+    s, h, page = req("GET", m.group(1).replace("&amp;", "&"), cookie=cookie)
+    expect("GET the dossier", s, 200)
+    if "Gebeld met school" not in page:
+        fail("the dossier does not show the note")
+    no_uuid("the dossier", page)
+    ok("Mijn caseload links the family; its dossier shows the journal")
+    s, h, page = req("GET", "/team", cookie=cookie)
+    expect("GET /team", s, 200)
+    s, h, page = req("GET", "/laptop", cookie=cookie)
+    if not re.search(r"<td>dossier bekeken</td><td>Gezin Öztürk</td>",
+                     page):
+        fail("the Laptop page's read log does not name the view")
+    ok("the Laptop page's read log names the dossier view by title")
+
+elif step == "offline":
+    cookie = load()["cookie"]
+    s, h, page = req("GET", "/sync", cookie=cookie)
+    form = {"csrf": csrf_of(page), "action": "sync"}
+    s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN, form=form)
+    expect("POST /sync (server down)", s, 303)
+    st = wait_sync(cookie)
+    expect("the sync with the server down", st["state"], "offline")
+    banner = ('<p class="banner" role="alert">Geen verbinding. Uw '
+              'wijzigingen zijn veilig op deze laptop opgeslagen.</p>')
+    for path in ("/sync", "/laptop"):
+        s, h, page = req("GET", path, cookie=cookie)
+        if banner not in page:
+            fail("no offline banner on %s" % path)
+    ok("the server down: the offline banner on every page")
+
+elif step == "idle":
+    cookie = load()["cookie"]
+    s, h, page = req("GET", "/laptop", cookie=cookie)
+    if "Ontgrendelen" not in page or 'name="passphrase"' not in page:
+        fail("no passphrase form after the idle time: %s" % page[:400])
+    if "Leeslog" in page:
+        fail("the locked UI still shows the page")
+    if not re.search(r'<label for="passphrase">', page):
+        fail("the passphrase field has no label")
+    csrf = csrf_of(page)
+    ok("after the idle time every page asks the passphrase (Ontgrendelen)")
+    s, h, d = req("POST", "/unlock", cookie=cookie, origin="http://evil.ex",
+                  form={"csrf": csrf, "passphrase": os.environ["PASS"]})
+    expect("unlock with a foreign Origin", s, 403)
+    t0 = time.time()
+    s, h, page = req("POST", "/unlock", cookie=cookie, origin=ORIGIN,
+                     form={"csrf": csrf, "passphrase": "wrong passphrase"})
+    if "Onjuiste wachtwoordzin" not in page:
+        fail("a wrong passphrase: %s" % page[:400])
+    if time.time() - t0 < 1:
+        fail("no delay after a wrong passphrase")
+    ok("a wrong passphrase is refused, after a delay")
+    s, h, d = req("POST", "/unlock", cookie=cookie, origin=ORIGIN,
+                  form={"csrf": csrf, "passphrase": os.environ["PASS"]})
+    expect("unlock", s, 303)
+    s, h, page = req("GET", "/laptop", cookie=cookie)
+    if "Leeslog" not in page:
+        fail("not open again: %s" % page[:400])
+    ok("the right passphrase opens the vault again (same cookie)")
+    if "Geen verbinding" in page:
+        fail("the banner stays after casesync sync reached the server")
+    ok("casesync sync (the CLI) that reached the server ends the banner")
+EOF
+
+export UI_STATE="$T/ui_state.json"
+$PY "$T/ui_check.py" "$URL" login || fail "log-in checks"
+$PY "$T/ui_check.py" "$URL" pages || fail "page checks"
+# a page view of case content is in the laptop's read log, as the CLI's
+n0=$(laptop a reads | tail -1 | awk '{ print $1 }')
+$PY "$T/ui_check.py" "$URL" reads || fail "read log checks"
+laptop a reads >"$T/reads.out" || fail "casesync reads: chain broken"
+n1=$(tail -1 "$T/reads.out" | awk '{ print $1 }')
+[ "$n1" -gt "$n0" ] || fail "a dossier view is not in the read log \
+($n0 -> $n1 entries)"
+grep -q " show " "$T/reads.out" ||
+    fail "the dossier view is not logged as show: $(tail -3 "$T/reads.out")"
+ok "the dossier view is in the read log (casesync reads: $n0 -> $n1)"
+stop_server
+$PY "$T/ui_check.py" "$URL" offline || fail "offline checks"
+start_server
+# the CLI's sync records its outcome too: the banner goes (idle step)
+laptop a sync -q || fail "casesync sync"
+
+# nothing for IDLE seconds: the vault closes
+sleep $((IDLE + 2))
+grep -q "the vault is closed" "$T/ui.err" ||
+    fail "the vault was not closed after $IDLE s: $(cat "$T/ui.err")"
+PASS=$CASESYNC_PASSPHRASE $PY "$T/ui_check.py" "$URL" idle ||
+    fail "idle checks"
+
+# nothing secret or from the case in its output
+grep -q "$(echo "$URL" | sed 's/.*#//')" "$T/ui.err" &&
+    fail "the secret is in the log"
+grep -qi "öztürk\|Gebeld" "$T/ui.err" && fail "case content in the log"
+ok "neither the secret nor case content in casesync ui's log"
+stop_ui
