@@ -106,7 +106,8 @@ field_attrs(const struct fview *f, const struct schema_field *sf,
 	if (sf->required)
 		html_raw(f->h, " required");
 	if (why != NULL) {
-		html_raw(f->h, " aria-invalid=\"true\" aria-describedby=\"f-");
+		html_raw(f->h, " class=\"field-error\" aria-invalid=\"true\" "
+		    "aria-describedby=\"f-");
 		html_raw(f->h, sf->name);
 		html_raw(f->h, "-fout\"");
 	}
@@ -235,7 +236,7 @@ field(const struct fview *f, const struct schema_field *sf, const char *v,
 		break;
 	}
 	if (why != NULL) {
-		html_raw(f->h, "<p class=\"foutmelding\" id=\"f-");
+		html_raw(f->h, "<p class=\"error\" id=\"f-");
 		html_raw(f->h, sf->name);
 		html_raw(f->h, "-fout\">");
 		html_text(f->h, ui_why_word(why));

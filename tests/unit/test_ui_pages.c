@@ -383,12 +383,12 @@ test_forms(void)
 	ASSERT_PTR_NE(strstr(p, "<option value=\"parent\" selected>"), NULL);
 	/* the wrong date is kept as typed, in a text field */
 	ASSERT_PTR_NE(strstr(p, "type=\"text\" placeholder=\"dd-mm-jjjj\" "
-	    "id=\"f-birth_date\" name=\"birth_date\" aria-invalid=\"true\" "
-	    "aria-describedby=\"f-birth_date-fout\" value=\"31-02-2020\""),
+	    "id=\"f-birth_date\" name=\"birth_date\" class=\"field-error\" "
+	    "aria-invalid=\"true\" aria-describedby=\"f-birth_date-fout\" value=\"31-02-2020\""),
 	    NULL);
-	ASSERT_PTR_NE(strstr(p, "<p class=\"foutmelding\" id=\"f-birth_date-"
+	ASSERT_PTR_NE(strstr(p, "<p class=\"error\" id=\"f-birth_date-"
 	    "fout\">Die maand heeft zo&#39;n dag niet.</p>"), NULL);
-	ASSERT_PTR_NE(strstr(p, "<p class=\"foutmelding\" id=\"f-bsn-fout\">"
+	ASSERT_PTR_NE(strstr(p, "<p class=\"error\" id=\"f-bsn-fout\">"
 	    "Dit BSN klopt niet volgens de elfproef"), NULL);
 	ASSERT_PTR_NE(strstr(p, "role=\"alert\""), NULL);
 	free(p);
