@@ -58,6 +58,13 @@ class TimeLimit(BaseException):
     """The whole run took longer than --limit."""
 
 
+def xq(s):
+    """s as an XPath string literal."""
+    if "'" not in s:
+        return "'%s'" % s
+    return "concat('%s')" % "', \"'\", '".join(s.split("'"))
+
+
 def norm(s):
     return " ".join((s or "").split())
 
@@ -172,6 +179,15 @@ class Browser:
             except StaleElementReferenceException:
                 continue
         return None
+
+    def innermost(self, text, within=None):
+        """The innermost list items, rows or articles that contain
+        text (a list item holding an article gives the article)."""
+        box = "(self::li or self::tr or self::article)"
+        root = within if within is not None else self.d
+        return root.find_elements(
+            By.XPATH, ".//*[%s and contains(., %s) and not(.//*[%s and "
+            "contains(., %s)])]" % (box, xq(text), box, xq(text)))
 
     def the(self, what, find):
         """Wait for exactly one match of find(); return it."""
@@ -330,6 +346,9 @@ def login(b, url, who):
     b.page("Mijn caseload")
     b.the('the navigation link "Mijn caseload"',
           lambda: b.link("Mijn caseload"))
+    # the URL itself was refused (403) before the page's script traded
+    # its secret for the session: an error the console keeps
+    b.d.get_log("browser")
     b.log("%s: logged in through the printed URL" % who)
 
 
@@ -414,9 +433,7 @@ def add_note(b, a):
            ).send_keys(Keys.ENTER)
     b.page(a.case_title)
     entry = b.the("the new journal entry",
-                  lambda: b.d.find_elements(
-                      By.XPATH, "//*[self::li or self::tr or self::article]"
-                      "[contains(., '%s')]" % NOTE.split(":")[0]))
+                  lambda: b.innermost(NOTE.split(":")[0]))
     t = norm(entry.text)
     today = ddmmyyyy(datetime.date.today())
     if "anna" not in t or today not in t:
