@@ -13,9 +13,6 @@
 # reopening the vault.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
 deploy
 ctl office add Zwolle >/dev/null || fail "office"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
@@ -42,31 +39,9 @@ done
 ok "a --listen other than the loopback address is refused (exit 2)"
 
 IDLE=6
-UI_PID=""
-start_ui() {
-	rm -f "$T/ui.out"
-	CASESYNC_UI_IDLE_SECONDS=$IDLE "$B/casesync" --dir "$T/a" ui \
-	    --listen 127.0.0.1:0 --no-browser >"$T/ui.out" 2>>"$T/ui.err" &
-	UI_PID=$!
-	i=0
-	while ! grep -q '^ui: http' "$T/ui.out" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "casesync ui did not start: $(cat \
-		    "$T/ui.err")"
-		kill -0 "$UI_PID" 2>/dev/null || fail "casesync ui died: \
-$(cat "$T/ui.err")"
-		sleep 0.1
-	done
-	URL=$(sed -n 's/^ui: //p' "$T/ui.out")
-}
-stop_ui() {
-	[ -n "$UI_PID" ] && kill "$UI_PID" 2>/dev/null
-	[ -n "$UI_PID" ] && wait "$UI_PID" 2>/dev/null
-	UI_PID=""
-}
-trap 'stop_ui; cleanup' EXIT INT TERM
+. "$(dirname "$0")/ui_lib.sh"
 
-start_ui
+start_ui a
 case "$URL" in
 http://127.0.0.1:[0-9]*/#?*) ok "printed $URL" | sed 's/#.*/#SECRET/' ;;
 *) fail "printed address: $URL" ;;
@@ -74,108 +49,9 @@ esac
 
 # The checks, one "ok - ..." per line; a failure raises (exit 1).
 cat >"$T/ui_check.py" <<'EOF'
-import http.client, json, os, re, sys, time, urllib.parse
-
-url = sys.argv[1]
-step = sys.argv[2]
-m = re.match(r"http://127\.0\.0\.1:(\d+)/#(.+)$", url)
-port, secret = int(m.group(1)), m.group(2)
-state = os.environ["UI_STATE"]
-HOST = "127.0.0.1:%d" % port
-ORIGIN = "http://" + HOST
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
-                  r"[0-9a-f]{12}")
-HEADERS = {
-    "content-security-policy": "default-src 'self'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-    "x-frame-options": "DENY",
-}
-
-
-def ok(what):
-    print("ok - " + what)
-
-
-def fail(what):
-    print("FAIL: " + what)
-    sys.exit(1)
-
-
-def req(method, path, host=HOST, origin=None, cookie=None, form=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    c.putheader("Host", host)
-    if origin is not None:
-        c.putheader("Origin", origin)
-    if cookie is not None:
-        c.putheader("Cookie", cookie)
-    body = None
-    if form is not None:
-        body = urllib.parse.urlencode(form).encode()
-        c.putheader("Content-Type", "application/x-www-form-urlencoded")
-        c.putheader("Content-Length", str(len(body)))
-    c.endheaders(body)
-    r = c.getresponse()
-    data = r.read().decode("utf-8", "replace")
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    # the security headers, on every response whatever its status
-    for k, want in HEADERS.items():
-        got = hdrs.get(k)
-        if got is None or want not in got:
-            fail("%s %s (%d): header %s is %r" % (method, path, r.status,
-                                                  k, got))
-    if "script" in data and re.search(r"<script(?![^>]*\bsrc=)", data):
-        fail("%s %s: an inline script" % (method, path))
-    if re.search(r"\sstyle=|<style", data):
-        fail("%s %s: inline style" % (method, path))
-    return r.status, hdrs, data
-
-
-def expect(what, got, want):
-    if got != want:
-        fail("%s: got %r, want %r" % (what, got, want))
-
-
-def load():
-    with open(state) as f:
-        return json.load(f)
-
-
-def save(d):
-    with open(state, "w") as f:
-        json.dump(d, f)
-
-
-def csrf_of(page):
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-    if not m:
-        fail("no form token on the page")
-    return m.group(1)
-
-
-def no_uuid(what, page):
-    # not in the text, and not in links or forms either (short ids)
-    if UUID.search(page):
-        fail("%s has a UUID: %s" % (what, UUID.search(page).group(0)))
-
-
-SEEN = []
-
-
-def wait_sync(cookie):
-    for _ in range(3000):
-        s, h, d = req("GET", "/sync/status", cookie=cookie)
-        expect("GET /sync/status", s, 200)
-        st = json.loads(d)
-        SEEN.append(st)
-        if st["state"] != "running":
-            return st
-        time.sleep(0.02)
-    fail("the sync did not end")
-
+import os, sys
+sys.path.insert(0, os.environ["UI_LIB"])
+from ui_lib import *
 
 if step == "login":
     for path in ("/", "/sync", "/laptop", "/static/ui.css", "/static/ui.js",
@@ -366,7 +242,6 @@ elif step == "idle":
     ok("casesync sync (the CLI) that reached the server ends the banner")
 EOF
 
-export UI_STATE="$T/ui_state.json"
 $PY "$T/ui_check.py" "$URL" login || fail "log-in checks"
 $PY "$T/ui_check.py" "$URL" pages || fail "page checks"
 # a page view of case content is in the laptop's read log, as the CLI's
