@@ -14,12 +14,15 @@
 # violation); a screenshot of every page goes to $TEST_OUT.  Afterwards
 # the CLI checks that the entry and the resolution reached the other
 # laptop.  Chromium, chromedriver, Selenium and axe-core are required
-# (scripts/deps.sh installs them): without them the test fails.
+# (scripts/deps.sh installs them, and chromium-l10n for a browser in
+# Dutch): without them the test fails.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
 AXE="$top/tests/ui/node_modules/axe-core/axe.min.js"
 [ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run scripts/deps.sh"
+[ -f /usr/lib/chromium/locales/nl.pak ] ||
+    fail "Chromium has no Dutch (chromium-l10n): run scripts/deps.sh"
 [ -x /usr/bin/chromedriver ] ||
     fail "no /usr/bin/chromedriver: run scripts/deps.sh"
 "$PY" -c 'import selenium' 2>/dev/null ||
