@@ -58,6 +58,13 @@ class TimeLimit(BaseException):
     """The whole run took longer than --limit."""
 
 
+def gone(e):
+    """Whether e says an element left the page (a new page came while
+    it was looked at): the wait looks again."""
+    return isinstance(e, StaleElementReferenceException) or \
+        "does not belong to the document" in str(e)
+
+
 def xq(s):
     """s as an XPath string literal."""
     if "'" not in s:
@@ -130,6 +137,10 @@ class Browser:
                 return cond()
             except (StaleElementReferenceException, Fail):
                 return None
+            except WebDriverException as e:
+                if not gone(e):
+                    raise
+                return None
         try:
             return WebDriverWait(self.d, timeout, poll_frequency=0.1,
                                  ignored_exceptions=()).until(probe)
@@ -154,8 +165,10 @@ class Browser:
                 if not el.is_displayed():
                     continue
                 n = norm(el.accessible_name)
-            except StaleElementReferenceException:
-                continue
+            except WebDriverException as e:
+                if gone(e):
+                    continue
+                raise
             if n == name or (not exact and name in n):
                 found.append(el)
         return found
@@ -180,8 +193,10 @@ class Browser:
                 if el.is_displayed() and \
                         norm(el.accessible_name).startswith(label):
                     return el
-            except StaleElementReferenceException:
-                continue
+            except WebDriverException as e:
+                if gone(e):
+                    continue
+                raise
         return None
 
     def innermost(self, text, within=None):
@@ -472,8 +487,9 @@ def sync_now(b, who, offline=False, sent=False, received=False):
         try:
             old.is_enabled()
             return None		# still the page before the click
-        except StaleElementReferenceException:
-            pass
+        except WebDriverException as e:
+            if not gone(e):
+                raise
         btn = b.button("Nu synchroniseren")
         if not btn or not btn[0].is_enabled():
             return None
