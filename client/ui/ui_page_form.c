@@ -198,6 +198,9 @@ field(const struct fview *f, const struct schema_field *sf, const char *v,
 	html_raw(f->h, sf->name);
 	html_raw(f->h, "\">");
 	html_text(f->h, ui_field_word(f->k->kind, sf->name));
+	if (sf->type == SCHEMA_GEMEENTE)
+		html_raw(f->h, " <span class=\"verplicht\">(CBS-code, bv. "
+		    "GM0363)</span>");
 	if (sf->required)
 		html_raw(f->h, " <span class=\"verplicht\">(verplicht)</span>");
 	html_raw(f->h, "</label>");

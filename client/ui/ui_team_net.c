@@ -58,7 +58,7 @@ transfer_item(struct html *h, const struct caseload *cl,
 	const struct msg_case_info	*ci = &t->case_info;
 	size_t				 i;
 
-	html_raw(h, "<li><article><h3>Overdracht van ");
+	html_raw(h, "<li><h3>Overdracht van ");
 	transfer_case(h, cl, t->case_id);
 	html_raw(h, "</h3><dl><dt>Van</dt><dd>");
 	html_text(h, t->from_office);
@@ -109,7 +109,7 @@ transfer_item(struct html *h, const struct caseload *cl,
 		html_raw(h, " maatregelen (de server ziet de inhoud niet)"
 		    "</dd>");
 	}
-	html_raw(h, "</dl></article></li>");
+	html_raw(h, "</dl></li>");
 }
 
 /*
