@@ -226,7 +226,8 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 	 */
 	for (round = 0; round <= k->nfields; round++) {
 		r = dossier_check(ctx->db, &in, 0, &err);
-		if (r == 0 || err.field < 0 || (size_t)err.field >= k->nfields ||
+		if (r == 0 || err.field < 0 ||
+		    (size_t)err.field >= k->nfields ||
 		    w->why[err.field] != NULL)
 			break;
 		w->why[err.field] = err.why;

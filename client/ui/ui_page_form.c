@@ -31,7 +31,7 @@ struct fview {
 	struct html			*h;
 	const struct ui_case		*c;
 	const struct schema_kind	*k;
-	const struct ui_rec		*cur;	/* the record changed, or NULL */
+	const struct ui_rec		*cur;	/* the record changed; NULL */
 };
 
 /* What a new record and a changed one are called, and the sections. */

@@ -202,8 +202,8 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 		    "met <kbd>casesync transfer accept</kbd> of <kbd>casesync "
 		    "transfer reject</kbd>.</p>");
 	if (r != 0)
-		html_raw(h, "<p class=\"offline\" role=\"status\">De server gaf "
-		    "de lijst van overdrachten niet (helemaal): probeer het "
+		html_raw(h, "<p class=\"offline\" role=\"status\">De server "
+		    "gaf de lijst van overdrachten niet (helemaal): probeer het "
 		    "later opnieuw.</p>");
 	else if (n == 0)
 		html_raw(h, "<p class=\"leeg\">Er wachten geen overdrachten op "

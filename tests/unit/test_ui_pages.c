@@ -198,7 +198,8 @@ test_caseload(void)
 	ASSERT_PTR_NE(strstr(b, "<td>Bram &lt;i&gt;Bakker&lt;/i&gt;</td>"),
 	    NULL);
 	/* Öztürk's toetsing: drang start + 42 days, as dd-mm-jjjj */
-	lc_date_format(localday_today() - 60 + LC_TOETSING_DAYS, ymd, sizeof(ymd));
+	lc_date_format(localday_today() - 60 + LC_TOETSING_DAYS, ymd,
+	    sizeof(ymd));
 	snprintf(want, sizeof(want), "%.2s-%.2s-%.4s", ymd + 8, ymd + 5, ymd);
 	ASSERT_PTR_NE(strstr(a, want), NULL);
 	ASSERT_PTR_NE(strstr(a, "Elif \xc3\x96zt\xc3\xbcrk"), NULL);
@@ -384,7 +385,8 @@ test_forms(void)
 	/* the wrong date is kept as typed, in a text field */
 	ASSERT_PTR_NE(strstr(p, "type=\"text\" placeholder=\"dd-mm-jjjj\" "
 	    "id=\"f-birth_date\" name=\"birth_date\" class=\"field-error\" "
-	    "aria-invalid=\"true\" aria-describedby=\"f-birth_date-fout\" value=\"31-02-2020\""),
+	    "aria-invalid=\"true\" aria-describedby=\"f-birth_date-fout\" "
+	    "value=\"31-02-2020\""),
 	    NULL);
 	ASSERT_PTR_NE(strstr(p, "<p class=\"error\" id=\"f-birth_date-"
 	    "fout\">Die maand heeft zo&#39;n dag niet.</p>"), NULL);
