@@ -76,6 +76,19 @@ int	cli_nolost_status(struct sqlite3 *, FILE *, int json);
  * CS_ERR_TAMPERED if an entry was changed, removed or reordered.
  */
 int	cli_reads_print(struct sqlite3 *, int json);
+/*
+ * Long texts (cli_editor.c).  cli_read_text reads all of "fd" (at most
+ * SCHEMA_LONG_MAX bytes, one trailing newline dropped) into *out.
+ * cli_editor asks the user's editor ($VISUAL, $EDITOR, editor, vi) on
+ * a terminal; cli_editor_done then removes the file once the text was
+ * saved, or keeps it and prints its path.
+ */
+struct cli_edit {
+	char	path[256];		/* "" when there is no file */
+};
+int	cli_read_text(int fd, char **out);
+int	cli_editor(const char *what, char **out, struct cli_edit *);
+void	cli_editor_done(struct cli_edit *, int saved);
 /* Print the core's notices (notice.h) from now on: main() calls it. */
 void	cli_notices(void);
 /*

@@ -171,106 +171,6 @@ dossier_parse(const struct schema_kind *k, int argc, char *argv[], int from,
 	return 0;
 }
 
-/* Read all of stdin (at most SCHEMA_LONG_MAX bytes) into *out. */
-static int
-dossier_read_fd(int fd, char **out)
-{
-	char	*p;
-	size_t	 n = 0;
-	ssize_t	 got;
-
-	*out = NULL;
-	if ((p = malloc(SCHEMA_LONG_MAX + 2)) == NULL)
-		return CS_ERR_ALLOC;
-	while (n <= SCHEMA_LONG_MAX) {
-		got = read(fd, p + n, SCHEMA_LONG_MAX + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			free(p);
-			return CS_ERR_SYSTEM;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > SCHEMA_LONG_MAX) {
-		sodium_memzero(p, n);
-		free(p);
-		return CS_ERR_TOO_LARGE;
-	}
-	/* one trailing newline is the editor's, not the user's */
-	if (n > 0 && p[n - 1] == '\n')
-		n--;
-	p[n] = '\0';
-	*out = p;
-	return 0;
-}
-
-/*
- * Long text from $EDITOR.  The file lives in /dev/shm (memory, not the
- * disk) when there is one, mode 0600, and is wiped and removed after.
- */
-static int
-dossier_editor(const char *what, char **out)
-{
-	const char	*editor = getenv("EDITOR"), *dir;
-	char		 path[256];
-	pid_t		 pid;
-	struct stat	 st;
-	int		 fd, status, r;
-
-	*out = NULL;
-	if (editor == NULL || *editor == '\0' || !isatty(STDIN_FILENO)) {
-		cli_errx("%s: give it as an option ('-' reads stdin), or set "
-		    "$EDITOR on a terminal", what);
-		return CS_ERR_USAGE;
-	}
-	dir = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ?
-	    "/dev/shm" : "/tmp";
-	if ((r = str_fmt(path, sizeof(path), "%s/casesync-edit-XXXXXX",
-	    dir)) != 0)
-		return r;
-	if ((fd = mkstemp(path)) == -1)
-		return CS_ERR_SYSTEM;
-	close(fd);
-	if ((pid = fork()) == -1) {
-		unlink(path);
-		return CS_ERR_SYSTEM;
-	}
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $EDITOR \"$1\"", "sh", path,
-		    (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	r = CS_ERR_SYSTEM;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    (fd = open(path, O_RDWR | O_NOFOLLOW)) != -1) {
-		r = dossier_read_fd(fd, out);
-		/* overwrite what the user wrote before the name goes */
-		if (fstat(fd, &st) == 0 && st.st_size > 0) {
-			char	zero[4096] = { 0 };
-			off_t	o;
-
-			for (o = 0; o < st.st_size; o += (off_t)sizeof(zero))
-				if (pwrite(fd, zero, sizeof(zero), o) < 0)
-					break;
-			(void)fsync(fd);
-		}
-		close(fd);
-	}
-	unlink(path);
-	if (r == 0 && **out == '\0') {
-		free(*out);
-		*out = NULL;
-		cli_errx("%s: empty, nothing saved", what);
-		return CS_ERR_USAGE;
-	}
-	return r;
-}
-
 int
 dossier_open(struct cli *cli, struct vault **v, sqlite3 **db)
 {
@@ -332,11 +232,12 @@ dossier_errx(const struct schema_kind *k, const struct dossier_error *e,
 
 /*
  * The long texts of "in": '-' reads stdin, a missing required one a
- * new record needs comes from the editor.  Kept in text[] (wiped and
- * freed by the caller).
+ * new record needs comes from the editor (its file in ed[]).  Kept in
+ * text[] (wiped and freed by the caller).
  */
 static int
-dossier_long_texts(struct dossier_input *in, char **text)
+dossier_long_texts(struct dossier_input *in, char **text,
+    struct cli_edit *ed)
 {
 	const struct schema_kind	*k = in->k;
 	size_t				 i;
@@ -346,10 +247,10 @@ dossier_long_texts(struct dossier_input *in, char **text)
 		if (k->fields[i].type != SCHEMA_LONG)
 			continue;
 		if (in->val[i] != NULL && strcmp(in->val[i], "-") == 0)
-			r = dossier_read_fd(STDIN_FILENO, &text[i]);
+			r = cli_read_text(STDIN_FILENO, &text[i]);
 		else if (in->val[i] == NULL && in->record_id == NULL &&
 		    k->fields[i].required)
-			r = dossier_editor(k->fields[i].name, &text[i]);
+			r = cli_editor(k->fields[i].name, &text[i], &ed[i]);
 		else
 			continue;
 		if (r != 0) {
@@ -379,11 +280,13 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	struct vault		*v = NULL;
 	sqlite3			*db = NULL;
 	char			*text[DOSSIER_FIELDS_MAX] = { NULL };
+	struct cli_edit		 ed[DOSSIER_FIELDS_MAX];
 	char			 id[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
 	size_t			 i;
 	int			 r;
 
 	memset(&in, 0, sizeof(in));
+	memset(ed, 0, sizeof(ed));
 	in.k = k;
 	in.case_id = a->case_id;
 	in.record_id = edit_id != NULL ? edit_id : a->id;
@@ -400,7 +303,8 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 		dossier_errx(k, &err, r);
 		goto out;
 	}
-	if ((r = dossier_long_texts(&in, text)) != 0)
+	/* everything else is checked before an editor opens */
+	if ((r = dossier_long_texts(&in, text, ed)) != 0)
 		goto out;
 	if ((r = dossier_write(db, &in, id, cid, &err)) != 0) {
 		dossier_errx(k, &err, r);
@@ -414,6 +318,7 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 		printf("%s\n", id);
  out:
 	for (i = 0; i < DOSSIER_FIELDS_MAX; i++) {
+		cli_editor_done(&ed[i], r == 0);
 		if (text[i] != NULL) {
 			sodium_memzero(text[i], strlen(text[i]));
 			free(text[i]);

@@ -57,8 +57,9 @@ struct ui_resp {
  * it.  (ui_layout.c)  "active" is the link's path ("/", "/team",
  * "/sync", "/laptop") or its key ("caseload", "team", "sync",
  * "laptop"); it gets aria-current="page".  The stylesheet has the
- * classes "overdue" (red) and "soon" (amber), each with a text marker
- * ("Te laat: ", "Binnenkort: ") so colour is never the only sign.
+ * classes "overdue" (red) and "soon" (amber); the page writes the
+ * marker in words too ("Te laat:", "Binnenkort:", class "marker"), so
+ * colour is never the only sign.
  */
 void	ui_page_begin(struct ui_ctx *, struct html *, const char *title,
 	    const char *active);

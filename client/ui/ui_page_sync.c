@@ -11,9 +11,9 @@
 #include "case_title.h"
 #include "db.h"
 #include "errors.h"
-#include "readlog.h"
 #include "syncstatus.h"
 #include "ui.h"
+#include "ui_pages.h"
 #include "vault.h"
 
 #define SYNC_TITLE_MAX	200
@@ -69,9 +69,6 @@ sync_outbox(struct ui_ctx *ctx, struct html *h)
 		html_raw(h, "<p>Alle wijzigingen zijn verstuurd.</p>\n");
 		return 0;
 	}
-	/* families named by title: a list view, as Mijn caseload's */
-	if ((r = readlog_add(ctx->db, "list", "")) != 0)
-		return r;
 	html_raw(h, "</tbody>\n</table>\n<p>In totaal ");
 	html_int(h, ox.total);
 	html_raw(h, ox.total == 1 ? " wijziging" : " wijzigingen");
@@ -164,6 +161,43 @@ sync_now(struct ui_ctx *ctx, struct html *h)
 	html_raw(h, ">Nu synchroniseren</button></p>\n</form>\n");
 }
 
+/* The page after its top: last sync, outbox, conflicts; the end. */
+static int
+sync_rest(struct ui_ctx *ctx, struct ui_resp *rp)
+{
+	int	r;
+
+	sync_last(ctx, &rp->page);
+	if ((r = sync_outbox(ctx, &rp->page)) != 0 ||
+	    (r = ui_conflicts(ctx, &rp->page)) != 0)
+		return vault_err(ctx->vault, r);
+	ui_page_end(ctx, &rp->page);
+	return 0;
+}
+
+/* A conflict settled: back to the page, or the page with the reason. */
+static int
+sync_resolve(struct ui_ctx *ctx, const struct ui_req *rq,
+    struct ui_resp *rp)
+{
+	const char	*why;
+	int		 r;
+
+	if ((r = ui_conflict_resolve(ctx, rq, &why)) == 0) {
+		memcpy(rp->location, "/sync", sizeof("/sync"));
+		return 0;
+	}
+	if (why == NULL)
+		return vault_err(ctx->vault, r);
+	rp->status = 400;
+	ui_page_begin(ctx, &rp->page, "Sync", "sync");
+	html_raw(&rp->page, "<h1>Sync</h1>\n<p class=\"error\" "
+	    "role=\"alert\">");
+	html_text(&rp->page, why);
+	html_raw(&rp->page, "</p>\n");
+	return sync_rest(ctx, rp);
+}
+
 int
 ui_page_sync(struct ui_ctx *ctx, const struct ui_req *rq,
     struct ui_resp *rp)
@@ -173,6 +207,8 @@ ui_page_sync(struct ui_ctx *ctx, const struct ui_req *rq,
 
 	if (rq->post) {
 		action = rq->arg(rq, "action");
+		if (action != NULL && strcmp(action, "resolve") == 0)
+			return sync_resolve(ctx, rq, rp);
 		if (action == NULL || strcmp(action, "sync") != 0) {
 			rp->status = 400;
 			ui_page_begin(ctx, &rp->page, "Sync", "sync");
@@ -190,9 +226,5 @@ ui_page_sync(struct ui_ctx *ctx, const struct ui_req *rq,
 	ui_page_begin(ctx, &rp->page, "Sync", "sync");
 	html_raw(&rp->page, "<h1>Sync</h1>\n");
 	sync_now(ctx, &rp->page);
-	sync_last(ctx, &rp->page);
-	if ((r = sync_outbox(ctx, &rp->page)) != 0)
-		return vault_err(ctx->vault, r);
-	ui_page_end(ctx, &rp->page);
-	return 0;
+	return sync_rest(ctx, rp);
 }

@@ -42,4 +42,15 @@ void	ui_page_message(struct ui_ctx *, struct ui_resp *, int status,
 void	ui_team_transfers(struct ui_ctx *, struct html *,
 	    const struct caseload *);
 
+/*
+ * The Sync page's conflicts (ui_page_conflict.c): every one as a
+ * section with a form (the read is logged by the core), and settling
+ * one from that form's fields: 0, or a CS_ERR_* with *why a Dutch
+ * sentence for the page (NULL: an error of the program).
+ */
+int	ui_conflicts(struct ui_ctx *, struct html *);
+struct ui_req;
+int	ui_conflict_resolve(struct ui_ctx *, const struct ui_req *,
+	    const char **why);
+
 #endif /* UI_PAGES_H */

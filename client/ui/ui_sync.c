@@ -158,11 +158,6 @@ ui_sync_main(void *arg)
 	us->view.pushed = st.pushed;
 	us->view.pulled = st.pulled;
 	us->view.conflicts = st.conflicts;
-	if (r == 0) {
-		us->view.records = us->view.records_total =
-		    st.pushed + st.pulled;
-		us->view.bytes = us->view.bytes_total = st.bytes;
-	}
 	us->finished = 1;
 	ui_sync_unlock(us);
 	return NULL;

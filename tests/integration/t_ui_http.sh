@@ -13,9 +13,6 @@
 # reopening the vault.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
 deploy
 ctl office add Zwolle >/dev/null || fail "office"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
@@ -24,8 +21,12 @@ start_server
 enroll a anna
 C=$(laptop a case new --frame DRANG --title "Gezin Öztürk" \
     --municipality GM0193 --jeugdregio IJsselland) || fail "case new"
-laptop a note add --case "$(echo "$C" | head -1)" --type call \
+C=$(echo "$C" | head -1)
+laptop a note add --case "$C" --type call \
     --text "Gebeld met school" >/dev/null || fail "note add"
+# enough to see the sync's progress between its start and its end
+laptop a record bulk --case "$C" --kind bulk --count 2000 --size 2000 \
+    >/dev/null || fail "record bulk"
 
 for bad in 0.0.0.0:0 10.1.2.3:8080 "[::]:0" example.org:80 127.0.0.2:0 \
     127.0.0.1:99999 127.0.0.1; do
@@ -38,31 +39,9 @@ done
 ok "a --listen other than the loopback address is refused (exit 2)"
 
 IDLE=6
-UI_PID=""
-start_ui() {
-	rm -f "$T/ui.out"
-	CASESYNC_UI_IDLE_SECONDS=$IDLE "$B/casesync" --dir "$T/a" ui \
-	    --listen 127.0.0.1:0 --no-browser >"$T/ui.out" 2>>"$T/ui.err" &
-	UI_PID=$!
-	i=0
-	while ! grep -q '^ui: http' "$T/ui.out" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "casesync ui did not start: $(cat \
-		    "$T/ui.err")"
-		kill -0 "$UI_PID" 2>/dev/null || fail "casesync ui died: \
-$(cat "$T/ui.err")"
-		sleep 0.1
-	done
-	URL=$(sed -n 's/^ui: //p' "$T/ui.out")
-}
-stop_ui() {
-	[ -n "$UI_PID" ] && kill "$UI_PID" 2>/dev/null
-	[ -n "$UI_PID" ] && wait "$UI_PID" 2>/dev/null
-	UI_PID=""
-}
-trap 'stop_ui; cleanup' EXIT INT TERM
+. "$(dirname "$0")/ui_lib.sh"
 
-start_ui
+start_ui a
 case "$URL" in
 http://127.0.0.1:[0-9]*/#?*) ok "printed $URL" | sed 's/#.*/#SECRET/' ;;
 *) fail "printed address: $URL" ;;
@@ -70,105 +49,9 @@ esac
 
 # The checks, one "ok - ..." per line; a failure raises (exit 1).
 cat >"$T/ui_check.py" <<'EOF'
-import http.client, json, os, re, sys, time, urllib.parse
-
-url = sys.argv[1]
-step = sys.argv[2]
-m = re.match(r"http://127\.0\.0\.1:(\d+)/#(.+)$", url)
-port, secret = int(m.group(1)), m.group(2)
-state = os.environ["UI_STATE"]
-HOST = "127.0.0.1:%d" % port
-ORIGIN = "http://" + HOST
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
-                  r"[0-9a-f]{12}")
-HEADERS = {
-    "content-security-policy": "default-src 'self'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-    "x-frame-options": "DENY",
-}
-
-
-def ok(what):
-    print("ok - " + what)
-
-
-def fail(what):
-    print("FAIL: " + what)
-    sys.exit(1)
-
-
-def req(method, path, host=HOST, origin=None, cookie=None, form=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    c.putheader("Host", host)
-    if origin is not None:
-        c.putheader("Origin", origin)
-    if cookie is not None:
-        c.putheader("Cookie", cookie)
-    body = None
-    if form is not None:
-        body = urllib.parse.urlencode(form).encode()
-        c.putheader("Content-Type", "application/x-www-form-urlencoded")
-        c.putheader("Content-Length", str(len(body)))
-    c.endheaders(body)
-    r = c.getresponse()
-    data = r.read().decode("utf-8", "replace")
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    # the security headers, on every response whatever its status
-    for k, want in HEADERS.items():
-        got = hdrs.get(k)
-        if got is None or want not in got:
-            fail("%s %s (%d): header %s is %r" % (method, path, r.status,
-                                                  k, got))
-    if "script" in data and re.search(r"<script(?![^>]*\bsrc=)", data):
-        fail("%s %s: an inline script" % (method, path))
-    if re.search(r"\sstyle=|<style", data):
-        fail("%s %s: inline style" % (method, path))
-    return r.status, hdrs, data
-
-
-def expect(what, got, want):
-    if got != want:
-        fail("%s: got %r, want %r" % (what, got, want))
-
-
-def load():
-    with open(state) as f:
-        return json.load(f)
-
-
-def save(d):
-    with open(state, "w") as f:
-        json.dump(d, f)
-
-
-def csrf_of(page):
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-    if not m:
-        fail("no form token on the page")
-    return m.group(1)
-
-
-def no_uuid(what, page):
-    # what is shown: the text, not the links' addresses
-    text = re.sub(r"<[^>]*>", " ", page)
-    if UUID.search(text):
-        fail("%s shows a UUID: %s" % (what, UUID.search(text).group(0)))
-
-
-def wait_sync(cookie):
-    for _ in range(600):
-        s, h, d = req("GET", "/sync/status", cookie=cookie)
-        expect("GET /sync/status", s, 200)
-        st = json.loads(d)
-        if st["state"] != "running":
-            return st
-        time.sleep(0.1)
-    fail("the sync did not end")
-
+import os, sys
+sys.path.insert(0, os.environ["UI_LIB"])
+from ui_lib import *
 
 if step == "login":
     for path in ("/", "/sync", "/laptop", "/static/ui.css", "/static/ui.js",
@@ -261,8 +144,16 @@ elif step == "pages":
     expect("redirect", h.get("location"), "/sync")
     st = wait_sync(cookie)
     expect("the sync", st["state"], "done")
-    if st["records"] < 1 or st["records_total"] < st["records"]:
-        fail("progress: %r" % st)
+    if st["records"] < 2000 or st["bytes"] < 1 or \
+            st["records_total"] < st["records"]:
+        fail("progress at the end: %r" % st)
+    mid = [x for x in SEEN if x["state"] == "running" and
+           0 < x["records"] < x["records_total"] and x["bytes_total"] > 0]
+    if not mid:
+        fail("no progress seen while the sync ran: %r" % SEEN[:5])
+    ok("progress while it ran: %d of %d records, %d of %d bytes" %
+       (mid[0]["records"], mid[0]["records_total"], mid[0]["bytes"],
+        mid[0]["bytes_total"]))
     s, h, page = req("GET", "/sync", cookie=cookie)
     if "Alle wijzigingen zijn verstuurd" not in page or \
             "Gelukt op" not in page or "Geen verbinding" in page:
@@ -351,7 +242,6 @@ elif step == "idle":
     ok("casesync sync (the CLI) that reached the server ends the banner")
 EOF
 
-export UI_STATE="$T/ui_state.json"
 $PY "$T/ui_check.py" "$URL" login || fail "log-in checks"
 $PY "$T/ui_check.py" "$URL" pages || fail "page checks"
 # a page view of case content is in the laptop's read log, as the CLI's
