@@ -39,14 +39,7 @@ ui_page_begin(struct ui_ctx *ctx, struct html *h, const char *title,
 
 	html_raw(h, "<!doctype html>\n<html lang=\"nl\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n"
-	    /*
-	     * The header says no-referrer; with it a browser sends a
-	     * form's POST with "Origin: null", which the CSRF check
-	     * refuses.  same-origin sends the page's own origin to
-	     * itself and nothing to anyone else.
-	     */
-	    "<meta name=\"referrer\" content=\"same-origin\">\n<title>");
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_text(h, title);
 	html_raw(h, " - casesync</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/ui.css\">\n");
