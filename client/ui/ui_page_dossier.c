@@ -379,6 +379,7 @@ case_head(const struct dview *d)
 {
 	const struct caseload_row	*row = d->c->row;
 	const struct ui_rec		*cf = NULL;
+	struct nolost_access		 ro;
 	static const char *const	 fn[] = { "municipality", "jeugdregio",
 	    "legal_basis", "consent_date" };
 	char				 ymd[LC_DATE_LEN + 1];
@@ -415,6 +416,8 @@ case_head(const struct dview *d)
 		html_raw(d->h, "</dd>");
 	}
 	html_raw(d->h, "</dl>");
+	if (ui_case_readonly(d->ctx, row->case_id, &ro))
+		ui_readonly_note(d->h, &ro);
 	if (cf != NULL)
 		conflict_note(d, cf);
 	html_raw(d->h, "<p>");

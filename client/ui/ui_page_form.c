@@ -406,10 +406,11 @@ form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
 	if (r == CS_ERR_USAGE || r == CS_ERR_AUTH) {
 		for (i = 0; i < f->k->nfields; i++)
 			why[i] = w.why[i];
+		/* read-only since the form was opened (the core's
+		 * sentence is the CLI's, in English) */
 		if (w.read_only)
-			(void)snprintf(why_all, why_len, "%s", w.why_all[0] !=
-			    '\0' ? w.why_all : "Dit dossier is alleen-lezen "
-			    "voor u.");
+			(void)snprintf(why_all, why_len, "%s", "Dit dossier "
+			    "is nu alleen-lezen voor u.");
 		resp->status = r == CS_ERR_AUTH ? 403 : 400;
 		return 0;
 	}
@@ -451,6 +452,7 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	char			 dates[DOSSIER_FIELDS_MAX][16];
 	char			 why_all[512] = "";
 	const struct body_field	*bf;
+	struct nolost_access	 ro;
 	size_t			 i;
 	int			 r, t, err;
 
@@ -492,6 +494,22 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 		}
 	} else if (strcmp(kind, "plan") == 0 || strcmp(kind, "casefile") == 0)
 		f.cur = the_one(&c, kind);	/* one per case: change it */
+	/* a read-only case says so before anything is typed (nolost.h) */
+	if (ui_case_readonly(ctx, c.row->case_id, &ro)) {
+		resp->status = 403;
+		ui_page_begin(ctx, f.h, "Alleen lezen", "caseload");
+		html_raw(f.h, "<h1>");
+		html_text(f.h, f.cur != NULL ? titles[t].edit : titles[t].add);
+		html_raw(f.h, "</h1>");
+		ui_readonly_note(f.h, &ro);
+		html_raw(f.h, "<p>Er is niets opgeslagen. <a href=\"/dossier?"
+		    "case=");
+		ui_idarg(f.h, c.cl->ids, c.row->case_id);
+		html_raw(f.h, "\">Terug naar het dossier</a></p>");
+		ui_page_end(ctx, f.h);
+		ui_case_free(&c);
+		return 0;
+	}
 	resp->status = 200;
 	if (req->post) {
 		if (form_post(&f, req, resp, vals, why, why_all,
