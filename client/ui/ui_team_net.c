@@ -173,8 +173,8 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 		    "transfer reject</kbd>.</p>");
 	if (r != 0)
 		html_raw(h, "<p class=\"offline\" role=\"status\">De server "
-		    "gaf de lijst van overdrachten niet (helemaal): probeer het "
-		    "later opnieuw.</p>");
+		    "gaf de lijst van overdrachten niet (helemaal): probeer "
+		    "het later opnieuw.</p>");
 	else if (n == 0)
 		html_raw(h, "<p class=\"leeg\">Er wachten geen overdrachten op "
 		    "een besluit.</p>");

@@ -521,7 +521,8 @@ test_readonly(void)
 	ASSERT_INT_EQ(tui_run(ui_page_dossier, &ctx, &t, &p, NULL), 200);
 	common_checks(p);
 	ASSERT_PTR_NE(strstr(p, "<strong>Alleen lezen.</strong> Dit dossier "
-	    "is overgedragen aan een ander kantoor. U kunt het lezen tot "), NULL);
+	    "is overgedragen aan een ander kantoor. U kunt het lezen tot "),
+	    NULL);
 	free(p);
 	tui_req(&t, "/form", 0, "case", c_ja, "kind", "journal", NULL);
 	ASSERT_INT_EQ(tui_run(ui_page_form, &ctx, &t, &p, NULL), 403);
