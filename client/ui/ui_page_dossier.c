@@ -244,10 +244,15 @@ section_plan(const struct dview *d)
 		conflict_note(d, r);
 		if (body_get(&r->b, "agreed_with") != NULL ||
 		    body_get(&r->b, "agreed_on") != NULL) {
-			html_raw(d->h, "<p>Afgestemd met ");
-			field_value(d, r, "agreed_with", 0);
-			html_raw(d->h, " op ");
-			field_value(d, r, "agreed_on", 0);
+			html_raw(d->h, "<p>Afgestemd");
+			if (body_get(&r->b, "agreed_with") != NULL) {
+				html_raw(d->h, " met ");
+				field_value(d, r, "agreed_with", 0);
+			}
+			if (body_get(&r->b, "agreed_on") != NULL) {
+				html_raw(d->h, " op ");
+				field_value(d, r, "agreed_on", 0);
+			}
 			html_raw(d->h, ".</p>");
 		}
 	}
@@ -336,7 +341,7 @@ section_journal(const struct dview *d)
 	for (i = 0; i < n; i++) {
 		const struct ui_rec	*r = j[i].r;
 
-		html_raw(d->h, "<li><article><h3>");
+		html_raw(d->h, "<li><h3>");
 		if (body_get(&r->b, "date") != NULL) {
 			field_value(d, r, "date", 0);
 			if (body_get(&r->b, "time") != NULL) {
@@ -362,7 +367,7 @@ section_journal(const struct dview *d)
 		field_value(d, r, "text", 0);
 		html_raw(d->h, "</div>");
 		conflict_note(d, r);
-		html_raw(d->h, "</article></li>");
+		html_raw(d->h, "</li>");
 	}
 	html_raw(d->h, "</ol></section>");
 	free(j);
@@ -374,6 +379,7 @@ case_head(const struct dview *d)
 {
 	const struct caseload_row	*row = d->c->row;
 	const struct ui_rec		*cf = NULL;
+	struct nolost_access		 ro;
 	static const char *const	 fn[] = { "municipality", "jeugdregio",
 	    "legal_basis", "consent_date" };
 	char				 ymd[LC_DATE_LEN + 1];
@@ -410,6 +416,8 @@ case_head(const struct dview *d)
 		html_raw(d->h, "</dd>");
 	}
 	html_raw(d->h, "</dl>");
+	if (ui_case_readonly(d->ctx, row->case_id, &ro))
+		ui_readonly_note(d->h, &ro);
 	if (cf != NULL)
 		conflict_note(d, cf);
 	html_raw(d->h, "<p>");

@@ -147,7 +147,8 @@ main(void)
 	struct ui_ctx	 ctx;
 	struct tui_req	 t;
 	struct vault	*v = NULL;
-	char		 top[PATH_MAX], big[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char		 top[PATH_MAX], big[DB_UUID_LEN + 1];
+	char		 cid[DB_UUID_LEN + 1];
 	char		 text[200], date[16];
 	const char	*tmp = getenv("TMPDIR");
 	int		 families = env_int("BENCH_FAMILIES", 500);
@@ -183,7 +184,8 @@ main(void)
 		snprintf(text, sizeof(text), "Huisbezoek %d: gesproken met "
 		    "moeder en kinderen over school, slaap en de afspraken "
 		    "van het plan.", i);
-		lc_date_format(localday_today() - journal + i, date, sizeof(date));
+		lc_date_format(localday_today() - journal + i, date,
+		    sizeof(date));
 		if ((r = tui_put(ctx.db, big, "journal", NULL, "text", text,
 		    "type", "home_visit", "date", date, "time", "10:15",
 		    "author", "Jeugdbeschermer 0", NULL)) != 0)
