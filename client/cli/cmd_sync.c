@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "glass.h"
 #include "keys.h"
+#include "localday.h"
 #include "identity.h"
 #include "merge.h"
 #include "msg_sync.h"
@@ -108,7 +109,7 @@ cli_renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
 
 	if (renewal_due(id, time_now())) {
 		if (renewal_run(v, id, c, &na) == 0) {
-			renewal_time(when, sizeof(when), na);
+			localday_utc_iso(when, sizeof(when), na);
 			if (!cli->json)
 				printf("certificate renewed: valid until %s\n",
 				    when);
@@ -255,7 +256,9 @@ cmd_sync_args(int argc, char *argv[], int *watch)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	ch;
+	static const char		usage[] =
+	    "usage: casesync sync [--watch]\n";
+	int				ch;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
@@ -263,15 +266,15 @@ cmd_sync_args(int argc, char *argv[], int *watch)
 			*watch = 1;
 			break;
 		case 'h':
-			printf("usage: casesync sync [--watch]\n");
+			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "usage: casesync sync [--watch]\n");
+			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: casesync sync [--watch]\n");
+		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
 	return -1;
