@@ -124,6 +124,9 @@ class Browser:
             self.d.quit()
         finally:
             shutil.rmtree(self.profile, ignore_errors=True)
+            log = os.path.join(self.out, "chromedriver.log")
+            if os.path.exists(log) and os.path.getsize(log) == 0:
+                os.unlink(log)
 
     def log(self, msg):
         print("%5.1fs %s" % (time.monotonic() - self.t0, msg), flush=True)
@@ -373,6 +376,10 @@ def login(b, url, who):
     b.page("Mijn caseload")
     b.the('the navigation link "Mijn caseload"',
           lambda: b.link("Mijn caseload"))
+    secret = url.split("#", 1)[1]
+    if secret in b.d.current_url:
+        raise Fail("the secret is still in the address bar: %s" %
+                   b.d.current_url)
     # the URL itself was refused (403) before the page's script traded
     # its secret for the session: an error the console keeps
     b.d.get_log("browser")
@@ -630,6 +637,13 @@ def run(b, a):
            lambda: OFFLINE in norm(b.text()))
     b.check_page("caseload-offline")
     b.log("the offline banner shows once casesyncd is stopped")
+
+    # the printed link works once
+    b.d.get(a.url_a)
+    b.wait("the used link refused", lambda: "al gebruikt" in b.text())
+    b.d.get_log("browser")	# the 403s of the refusal
+    b.check_page("link-used")
+    b.log("the printed link, opened again, is refused")
 
 
 def main():
