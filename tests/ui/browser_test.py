@@ -315,7 +315,8 @@ class Browser:
             const out = [];
             const stop = arguments[1];
             const rgb = s => {
-                const m = s.match(/rgba?\\(([\\d.]+), ([\\d.]+), ([\\d.]+)(?:, ([\\d.]+))?/);
+                const m = s.match(new RegExp("rgba?\\\\(([\\\\d.]+), " +
+                    "([\\\\d.]+), ([\\\\d.]+)(?:, ([\\\\d.]+))?"));
                 if (!m || (m[4] !== undefined && +m[4] < 0.3)) return null;
                 return [+m[1], +m[2], +m[3]];
             };
