@@ -162,8 +162,11 @@ expect_eq "Origin null from the page itself" "$(post_null same-origin)" 403
 expect_eq "refused for the missing session, not its Origin" "$(refusals)" \
     $((n + 1))
 
-# the browser test, in a session of its own (see stop_all)
-setsid "$PY" "$top/tests/ui/browser_test.py" --out "$OUT" --axe "$AXE" \
+# the browser test, in a session of its own (see stop_all); it stops
+# itself after --limit seconds, and timeout stops its whole process
+# group if even that fails
+setsid timeout -k 10 180 \
+    "$PY" "$top/tests/ui/browser_test.py" --out "$OUT" --axe "$AXE" \
     --profile "$T/chromium" \
     --url-a "$URL_A" --url-b "$URL_B" --server-pid "$SERVER_PID" \
     --case-title "Gezin Öztürk" --overdue "Gezin De Vries" \
