@@ -107,11 +107,13 @@ laptop a --json case list --due >"$T/due" || fail "case list --due"
 sync_ok a
 sync_ok b
 
-# the same field, edited on both laptops while apart: anna first
+# the same field, edited on both laptops offline: anna first
+stop_server
 laptop a person edit --id "$P" --address "Kerkstraat 2, Zwolle" \
     >/dev/null || fail "edit on a"
 laptop b person edit --id "$P" --address "Molenweg 3, Zwolle" \
     >/dev/null || fail "edit on b"
+start_server
 sync_ok a
 sync_ok b		# bert's push conflicts: his laptop keeps both
 sync_ok a
