@@ -219,6 +219,14 @@ elif step == "idle":
         fail("the passphrase field has no label")
     csrf = csrf_of(page)
     ok("after the idle time every page asks the passphrase (Ontgrendelen)")
+    s, h, page = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
+                     form={"csrf": csrf, "action": "sync"})
+    if "Ontgrendelen" not in page or "bewaard" not in page:
+        fail("a form sent while locked: %s" % page[:400])
+    s, h, d = req("GET", "/sync/status", cookie=cookie)
+    if json.loads(d)["state"] not in ("done", "offline"):
+        fail("a form sent while locked ran: %s" % d)
+    ok("a form sent while locked is kept, not run")
     s, h, d = req("POST", "/unlock", cookie=cookie, origin="http://evil.ex",
                   form={"csrf": csrf, "passphrase": os.environ["PASS"]})
     expect("unlock with a foreign Origin", s, 403)
@@ -233,6 +241,14 @@ elif step == "idle":
     s, h, d = req("POST", "/unlock", cookie=cookie, origin=ORIGIN,
                   form={"csrf": csrf, "passphrase": os.environ["PASS"]})
     expect("unlock", s, 303)
+    expect("after the unlock, the kept form's answer", h.get("location"),
+           "/sync")
+    SEEN.clear()
+    req("GET", "/sync/status", cookie=cookie)
+    st = wait_sync(cookie)
+    if st["state"] != "done":
+        fail("the kept form did not run its sync: %r" % st)
+    ok("after the unlock the kept form is handled (its sync ran)")
     s, h, page = req("GET", "/laptop", cookie=cookie)
     if "Leeslog" not in page:
         fail("not open again: %s" % page[:400])
