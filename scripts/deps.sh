@@ -8,7 +8,7 @@ set -eu
 PKGS="gcc make clang libssl-dev openssl libsodium-dev libsqlite3-dev
 libprotobuf-c-dev protobuf-c-compiler libclang-rt-14-dev sqlite3 procps
 iproute2 xxd libseccomp-dev jq libsystemd-dev mandoc debhelper
-libpwquality-dev cracklib-runtime libmicrohttpd-dev curl"
+libpwquality-dev cracklib-runtime libmicrohttpd-dev"
 
 missing=""
 for p in $PKGS; do

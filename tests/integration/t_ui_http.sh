@@ -289,3 +289,21 @@ grep -q "$(echo "$URL" | sed 's/.*#//')" "$T/ui.err" &&
 grep -qi "öztürk\|Gebeld" "$T/ui.err" && fail "case content in the log"
 ok "neither the secret nor case content in casesync ui's log"
 stop_ui
+
+# without --no-browser: xdg-open gets the address as its one argument
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$@" >"%s/xdg.args"\n' "$T" \
+    >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+PATH="$T/bin:$PATH" "$B/casesync" --dir "$T/a" ui >"$T/ui2.out" \
+    2>"$T/ui2.err" &
+UI_PID=$!
+i=0
+while [ ! -s "$T/xdg.args" ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "xdg-open was not run: $(cat "$T/ui2.err")"
+	sleep 0.1
+done
+stop_ui
+expect_eq "xdg-open's arguments" "$(cat "$T/xdg.args")" \
+    "$(printf '1\n%s' "$(sed -n 's/^ui: //p' "$T/ui2.out")")"
