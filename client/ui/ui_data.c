@@ -13,6 +13,7 @@
 #include "html.h"
 #include "ids.h"
 #include "localday.h"
+#include "nolost.h"
 #include "schema.h"
 #include "ui.h"
 #include "ui_data.h"
@@ -189,6 +190,48 @@ ui_idarg(struct html *h, const struct ids *ids, const char *id)
 /* ---- writing ---- */
 
 int
+ui_case_readonly(struct ui_ctx *ctx, const char *case_id,
+    struct nolost_access *a)
+{
+	return nolost_writable(ctx->db, case_id, a) == CS_ERR_AUTH;
+}
+
+void
+ui_readonly_note(struct html *h, const struct nolost_access *ap)
+{
+	const struct nolost_access	a = *ap;
+
+	html_raw(h, "<p class=\"fouten\" role=\"status\"><strong>Alleen "
+	    "lezen.</strong> ");
+	if (strcmp(a.mode, "removed") == 0) {
+		html_raw(h, "Dit dossier is niet meer van u. Deze laptop "
+		    "bewaart het alleen omdat hier ");
+		html_int(h, a.changes);
+		html_raw(h, a.changes == 1 ? " wijziging" : " wijzigingen");
+		html_raw(h, " op een besluit wacht (zie Sync).");
+	} else if (strcmp(a.mode, "handover") == 0) {
+		html_raw(h, "Dit dossier is overgedragen aan een ander "
+		    "kantoor. U kunt het lezen");
+		if (a.until > 0) {
+			html_raw(h, " tot ");
+			html_time(h, a.until);
+		}
+		html_raw(h, ", maar niet meer wijzigen.");
+	} else if (strcmp(a.mode, "glass") == 0) {
+		html_raw(h, "U leest dit dossier met noodtoegang (break the "
+		    "glass)");
+		if (a.until > 0) {
+			html_raw(h, " tot ");
+			html_time(h, a.until);
+		}
+		html_raw(h, "; daarmee wijzigt u niets.");
+	} else
+		html_raw(h, "U bent lid van dit dossier met alleen "
+		    "leesrechten.");
+	html_raw(h, "</p>");
+}
+
+int
 ui_case_write(struct ui_ctx *ctx, const char *case_id,
     const struct schema_kind *k, const char *record_id, struct ui_write *w)
 {
@@ -197,7 +240,6 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 	size_t			i, round;
 	int			r, bad = 0;
 
-	w->why_all[0] = '\0';
 	w->read_only = 0;
 	for (i = 0; i < DOSSIER_FIELDS_MAX; i++) {
 		w->why[i] = NULL;
@@ -226,7 +268,8 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 	 */
 	for (round = 0; round <= k->nfields; round++) {
 		r = dossier_check(ctx->db, &in, 0, &err);
-		if (r == 0 || err.field < 0 || (size_t)err.field >= k->nfields ||
+		if (r == 0 || err.field < 0 ||
+		    (size_t)err.field >= k->nfields ||
 		    w->why[err.field] != NULL)
 			break;
 		w->why[err.field] = err.why;
@@ -241,7 +284,6 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 	}
 	if (r == CS_ERR_AUTH || err.fault == DOSSIER_READ_ONLY) {
 		w->read_only = 1;
-		(void)str_fmt(w->why_all, sizeof(w->why_all), "%s", err.text);
 		return CS_ERR_AUTH;
 	}
 	if (bad)
@@ -260,11 +302,8 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 			w->why[err.field] = err.why;
 			w->choices[err.field] = err.choices;
 		}
-		if (err.fault == DOSSIER_READ_ONLY) {
+		if (err.fault == DOSSIER_READ_ONLY)
 			w->read_only = 1;
-			(void)str_fmt(w->why_all, sizeof(w->why_all), "%s",
-			    err.text);
-		}
 	}
 	return r;
 }

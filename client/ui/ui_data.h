@@ -19,6 +19,7 @@
 #include "db.h"
 #include "dossier.h"
 #include "ids.h"
+#include "nolost.h"
 
 struct html;
 struct ui_ctx;
@@ -73,6 +74,16 @@ int	ui_rec_id(struct ui_ctx *, const char *arg,
 /* The short id of case or record "id" for a URL or a form, escaped. */
 void	ui_idarg(struct html *, const struct ids *, const char *id);
 
+/*
+ * 1 if this user may not write the case here (nolost.h: handed over,
+ * break the glass, a read-only member, or no longer theirs), with why
+ * in *a; 0 if the case is writable.
+ */
+int	ui_case_readonly(struct ui_ctx *, const char *case_id,
+	    struct nolost_access *a);
+/* A paragraph saying so in Dutch. */
+void	ui_readonly_note(struct html *, const struct nolost_access *a);
+
 /* A write of one record from a form. */
 struct ui_write {
 	/* in, by schema field index: NULL not sent, "" cleared */
@@ -81,8 +92,6 @@ struct ui_write {
 	const char	*why[DOSSIER_FIELDS_MAX];
 	/* out: the core's allowed values of a wrong choice, or NULL */
 	const char	*choices[DOSSIER_FIELDS_MAX];
-	/* out: a sentence for the whole form (a read-only case) */
-	char		 why_all[DOSSIER_WHY_MAX];
 	int		 read_only;	/* out: the case is read-only */
 	char		 id[DB_UUID_LEN + 1];	/* out: the record written */
 };
@@ -91,7 +100,7 @@ struct ui_write {
  * Write record "record_id" (NULL: a new one) of kind "k" in case
  * "case_id" through the core (dossier_write): 0, or CS_ERR_USAGE with
  * w->why per field the core refused (every wrong value, and the first
- * required field missing), or CS_ERR_AUTH (read-only, w->why_all), or
+ * required field missing), or CS_ERR_AUTH (read-only: w->read_only), or
  * another CS_ERR_*.  Nothing is written unless the core accepts all.
  */
 int	ui_case_write(struct ui_ctx *, const char *case_id,

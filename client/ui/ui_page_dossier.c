@@ -193,28 +193,25 @@ section_measures(const struct dview *d)
 {
 	static const char *const cols[] = { "type", "court", "decision_date",
 	    "start", "end", "extension_until", NULL };
-	const struct ui_rec	*r;
-	char			 name[UI_TEXT_MAX], cap[UI_TEXT_MAX + 32];
-	size_t			 i, n = 0;
+	const struct caseload_child	*ch;
+	char				 cap[CASELOAD_TEXT_MAX + 32];
+	size_t				 i;
 
 	html_raw(d->h, "<section id=\"maatregelen\"><h2>Maatregelen per kind"
 	    "</h2>");
-	for (i = 0; i < d->c->n; i++) {
-		r = &d->c->r[i];
-		if (strcmp(r->kind, "person") != 0 ||
-		    !ui_rec_is(r, "role", "child"))
-			continue;
-		ui_rec_str(r, "name", name, sizeof(name));
+	/* the children of the case as the core's caseload has them */
+	for (i = 0; i < d->c->row->nchildren; i++) {
+		ch = &d->c->row->children[i];
 		(void)snprintf(cap, sizeof(cap), "Maatregelen voor %s",
-		    name[0] != '\0' ? name : "een kind zonder naam");
+		    ch->name[0] != '\0' ? ch->name : "een kind zonder naam");
 		html_raw(d->h, "<h3>");
-		html_text(d->h, name[0] != '\0' ? name : "Kind zonder naam");
+		html_text(d->h, ch->name[0] != '\0' ? ch->name :
+		    "Kind zonder naam");
 		html_raw(d->h, "</h3>");
-		if (kind_table(d, "measure", cols, r->id, cap) == 0)
+		if (kind_table(d, "measure", cols, ch->record_id, cap) == 0)
 			html_raw(d->h, "<p class=\"leeg\">Geen maatregel.</p>");
-		n++;
 	}
-	if (n == 0)
+	if (d->c->row->nchildren == 0)
 		html_raw(d->h, "<p class=\"leeg\">Er staan nog geen kinderen "
 		    "in dit dossier.</p>");
 	html_raw(d->h, "<p>");
@@ -244,10 +241,15 @@ section_plan(const struct dview *d)
 		conflict_note(d, r);
 		if (body_get(&r->b, "agreed_with") != NULL ||
 		    body_get(&r->b, "agreed_on") != NULL) {
-			html_raw(d->h, "<p>Afgestemd met ");
-			field_value(d, r, "agreed_with", 0);
-			html_raw(d->h, " op ");
-			field_value(d, r, "agreed_on", 0);
+			html_raw(d->h, "<p>Afgestemd");
+			if (body_get(&r->b, "agreed_with") != NULL) {
+				html_raw(d->h, " met ");
+				field_value(d, r, "agreed_with", 0);
+			}
+			if (body_get(&r->b, "agreed_on") != NULL) {
+				html_raw(d->h, " op ");
+				field_value(d, r, "agreed_on", 0);
+			}
 			html_raw(d->h, ".</p>");
 		}
 	}
@@ -336,7 +338,7 @@ section_journal(const struct dview *d)
 	for (i = 0; i < n; i++) {
 		const struct ui_rec	*r = j[i].r;
 
-		html_raw(d->h, "<li><article><h3>");
+		html_raw(d->h, "<li><h3>");
 		if (body_get(&r->b, "date") != NULL) {
 			field_value(d, r, "date", 0);
 			if (body_get(&r->b, "time") != NULL) {
@@ -362,7 +364,7 @@ section_journal(const struct dview *d)
 		field_value(d, r, "text", 0);
 		html_raw(d->h, "</div>");
 		conflict_note(d, r);
-		html_raw(d->h, "</article></li>");
+		html_raw(d->h, "</li>");
 	}
 	html_raw(d->h, "</ol></section>");
 	free(j);
@@ -374,6 +376,7 @@ case_head(const struct dview *d)
 {
 	const struct caseload_row	*row = d->c->row;
 	const struct ui_rec		*cf = NULL;
+	struct nolost_access		 ro;
 	static const char *const	 fn[] = { "municipality", "jeugdregio",
 	    "legal_basis", "consent_date" };
 	char				 ymd[LC_DATE_LEN + 1];
@@ -410,6 +413,8 @@ case_head(const struct dview *d)
 		html_raw(d->h, "</dd>");
 	}
 	html_raw(d->h, "</dl>");
+	if (ui_case_readonly(d->ctx, row->case_id, &ro))
+		ui_readonly_note(d->h, &ro);
 	if (cf != NULL)
 		conflict_note(d, cf);
 	html_raw(d->h, "<p>");

@@ -3,7 +3,8 @@
  * ui_page_form.c - the forms that add and change the records of a
  * case file (GET|POST /form?case=&kind=&id=), made from schema.c's
  * kinds: every field labelled, choices as <select>, dates as
- * type=date, long texts as <textarea>.  A POST goes through the core
+ * type=date, long texts as <textarea>.  A POST (its Origin and form
+ * token checked by the server, ui_http.c) goes through the core
  * (ui_case_write), which checks every field; a wrong field comes back
  * with the core's message next to it and everything typed kept, and a
  * saved record redirects (303) to the dossier.  Every form carries the
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "errors.h"
 #include "html.h"
@@ -31,7 +30,7 @@ struct fview {
 	struct html			*h;
 	const struct ui_case		*c;
 	const struct schema_kind	*k;
-	const struct ui_rec		*cur;	/* the record changed, or NULL */
+	const struct ui_rec		*cur;	/* the record changed; NULL */
 };
 
 /* What a new record and a changed one are called, and the sections. */
@@ -106,7 +105,8 @@ field_attrs(const struct fview *f, const struct schema_field *sf,
 	if (sf->required)
 		html_raw(f->h, " required");
 	if (why != NULL) {
-		html_raw(f->h, " aria-invalid=\"true\" aria-describedby=\"f-");
+		html_raw(f->h, " class=\"field-error\" aria-invalid=\"true\" "
+		    "aria-describedby=\"f-");
 		html_raw(f->h, sf->name);
 		html_raw(f->h, "-fout\"");
 	}
@@ -166,22 +166,18 @@ static void
 field_child(const struct fview *f, const struct schema_field *sf,
     const char *v, const char *why)
 {
-	const struct ui_rec	*r;
-	char			 name[UI_TEXT_MAX];
-	size_t			 i;
+	const struct caseload_child	*ch;
+	size_t				 i;
 
 	html_raw(f->h, "<select");
 	field_attrs(f, sf, why);
 	html_raw(f->h, "><option value=\"\">\xe2\x80\x94 kies een kind "
 	    "\xe2\x80\x94</option>");
-	for (i = 0; i < f->c->n; i++) {
-		r = &f->c->r[i];
-		if (strcmp(r->kind, "person") != 0 ||
-		    !ui_rec_is(r, "role", "child"))
-			continue;
-		ui_rec_str(r, "name", name, sizeof(name));
-		option(f->h, r->id, v, name[0] != '\0' ? name :
-		    "(kind zonder naam)", f->c->cl->ids);
+	/* the children of the case as the core's caseload has them */
+	for (i = 0; i < f->c->row->nchildren; i++) {
+		ch = &f->c->row->children[i];
+		option(f->h, ch->record_id, v, ch->name[0] != '\0' ?
+		    ch->name : "(kind zonder naam)", f->c->cl->ids);
 	}
 	html_raw(f->h, "</select>");
 }
@@ -197,6 +193,9 @@ field(const struct fview *f, const struct schema_field *sf, const char *v,
 	html_raw(f->h, sf->name);
 	html_raw(f->h, "\">");
 	html_text(f->h, ui_field_word(f->k->kind, sf->name));
+	if (sf->type == SCHEMA_GEMEENTE)
+		html_raw(f->h, " <span class=\"verplicht\">(CBS-code, bv. "
+		    "GM0363)</span>");
 	if (sf->required)
 		html_raw(f->h, " <span class=\"verplicht\">(verplicht)</span>");
 	html_raw(f->h, "</label>");
@@ -235,7 +234,7 @@ field(const struct fview *f, const struct schema_field *sf, const char *v,
 		break;
 	}
 	if (why != NULL) {
-		html_raw(f->h, "<p class=\"foutmelding\" id=\"f-");
+		html_raw(f->h, "<p class=\"error\" id=\"f-");
 		html_raw(f->h, sf->name);
 		html_raw(f->h, "-fout\">");
 		html_text(f->h, ui_why_word(why));
@@ -341,30 +340,6 @@ form_page(struct fview *f, const char *const *vals,
 	ui_page_end(f->ctx, f->h);
 }
 
-/* The record of a kind a case has one of (plan, casefile), or NULL. */
-static const struct ui_rec *
-the_one(const struct ui_case *c, const char *kind)
-{
-	size_t	i;
-
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->r[i].kind, kind) == 0)
-			return &c->r[i];
-	return NULL;
-}
-
-static int
-csrf_ok(struct ui_ctx *ctx, const char *sent)
-{
-	size_t	n;
-
-	if (ctx->csrf == NULL || sent == NULL)
-		return 0;
-	n = strlen(ctx->csrf);
-	return n > 0 && strlen(sent) == n &&
-	    sodium_memcmp(ctx->csrf, sent, n) == 0;
-}
-
 /* Save what was sent; 1 if saved (resp is the redirect). */
 static int
 form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
@@ -402,10 +377,11 @@ form_post(struct fview *f, const struct ui_req *req, struct ui_resp *resp,
 	if (r == CS_ERR_USAGE || r == CS_ERR_AUTH) {
 		for (i = 0; i < f->k->nfields; i++)
 			why[i] = w.why[i];
+		/* read-only since the form was opened (the core's
+		 * sentence is the CLI's, in English) */
 		if (w.read_only)
-			(void)snprintf(why_all, why_len, "%s", w.why_all[0] !=
-			    '\0' ? w.why_all : "Dit dossier is alleen-lezen "
-			    "voor u.");
+			(void)snprintf(why_all, why_len, "%s", "Dit dossier "
+			    "is nu alleen-lezen voor u.");
 		resp->status = r == CS_ERR_AUTH ? 403 : 400;
 		return 0;
 	}
@@ -447,15 +423,10 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	char			 dates[DOSSIER_FIELDS_MAX][16];
 	char			 why_all[512] = "";
 	const struct body_field	*bf;
+	struct nolost_access	 ro;
 	size_t			 i;
 	int			 r, t, err;
 
-	if (req->post && !csrf_ok(ctx, req->arg(req, "csrf"))) {
-		ui_page_message(ctx, resp, 403, "Niet toegestaan",
-		    "Dit formulier hoort niet bij deze sessie. Open het "
-		    "opnieuw vanuit het dossier.");
-		return 0;
-	}
 	kind = req->arg(req, "kind");
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
@@ -486,8 +457,26 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 			    "worden na het opslaan niet meer gewijzigd.");
 			return 0;
 		}
-	} else if (strcmp(kind, "plan") == 0 || strcmp(kind, "casefile") == 0)
-		f.cur = the_one(&c, kind);	/* one per case: change it */
+	} else if ((strcmp(kind, "plan") == 0 ||
+	    strcmp(kind, "casefile") == 0) &&
+	    dossier_find(ctx->db, cid, kind, rid) == 0)
+		f.cur = ui_case_rec(&c, rid);	/* one per case: change it */
+	/* a read-only case says so before anything is typed (nolost.h) */
+	if (ui_case_readonly(ctx, c.row->case_id, &ro)) {
+		resp->status = 403;
+		ui_page_begin(ctx, f.h, "Alleen lezen", "caseload");
+		html_raw(f.h, "<h1>");
+		html_text(f.h, f.cur != NULL ? titles[t].edit : titles[t].add);
+		html_raw(f.h, "</h1>");
+		ui_readonly_note(f.h, &ro);
+		html_raw(f.h, "<p>Er is niets opgeslagen. <a href=\"/dossier?"
+		    "case=");
+		ui_idarg(f.h, c.cl->ids, c.row->case_id);
+		html_raw(f.h, "\">Terug naar het dossier</a></p>");
+		ui_page_end(ctx, f.h);
+		ui_case_free(&c);
+		return 0;
+	}
 	resp->status = 200;
 	if (req->post) {
 		if (form_post(&f, req, resp, vals, why, why_all,

@@ -9,6 +9,7 @@
  * needs one, and says so.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,8 @@ per_regisseur(struct html *h, const struct caseload *cl, size_t *pick)
 {
 	const struct caseload_row	*rows = cl->rows;
 	size_t				 n = cl->n;
-	size_t	i, j;
+	char				 cap[CASE_META_NAME_MAX + 32];
+	size_t				 i, j;
 
 	html_raw(h, "<section id=\"per-regisseur\"><h2>Caseload per "
 	    "regisseur</h2>");
@@ -86,9 +88,10 @@ per_regisseur(struct html *h, const struct caseload *cl, size_t *pick)
 		html_int(h, (int64_t)(j - i));
 		html_raw(h, j - i == 1 ? " gezin)" : " gezinnen)");
 		html_raw(h, "</span></h3>");
-		ui_caseload_table(h, cl, pick + i, j - i,
+		(void)snprintf(cap, sizeof(cap), "Gezinnen van %s",
 		    rows[pick[i]].regisseur[0] != '\0' ?
-		    rows[pick[i]].regisseur : "Regisseur onbekend", 0);
+		    rows[pick[i]].regisseur : "een onbekende regisseur");
+		ui_caseload_table(h, cl, pick + i, j - i, cap, 0);
 	}
 	html_raw(h, "</section>");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "caseload.h"
+#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -17,7 +18,6 @@
 #include "identity.h"
 #include "msg.h"
 #include "msg_transfer.h"
-#include "synccount.h"
 #include "ui.h"
 #include "ui_data.h"
 #include "ui_pages.h"
@@ -58,7 +58,7 @@ transfer_item(struct html *h, const struct caseload *cl,
 	const struct msg_case_info	*ci = &t->case_info;
 	size_t				 i;
 
-	html_raw(h, "<li><article><h3>Overdracht van ");
+	html_raw(h, "<li><h3>Overdracht van ");
 	transfer_case(h, cl, t->case_id);
 	html_raw(h, "</h3><dl><dt>Van</dt><dd>");
 	html_text(h, t->from_office);
@@ -109,45 +109,7 @@ transfer_item(struct html *h, const struct caseload *cl,
 		html_raw(h, " maatregelen (de server ziet de inhoud niet)"
 		    "</dd>");
 	}
-	html_raw(h, "</dl></article></li>");
-}
-
-/*
- * Connect as this laptop (its enrolled identity) and say Hello; the
- * sync counter is raised as for every connection (synccount.h).
- */
-static int
-team_connect(struct ui_ctx *ctx, struct identity *id, struct conn **cp)
-{
-	struct conn_opts	 o;
-	struct msg		*rep = NULL;
-	int			 r, lock = -1;
-
-	*cp = NULL;
-	memset(id, 0, sizeof(*id));
-	if ((r = identity_load(ctx->vault, id)) != 0)
-		return r;
-	memset(&o, 0, sizeof(o));
-	if ((r = synccount_next(ctx->vault, ctx->dir, &o.sync_counter,
-	    &lock)) != 0)
-		goto fail;
-	o.server = id->server;
-	o.server_name = id->server_name;
-	o.ca = id->ca;
-	o.cert = id->cert;
-	o.key = id->key;
-	o.timeout_ms = 5000;
-	if ((r = conn_open(&o, cp)) == 0)
-		r = conn_welcome(*cp, id->device_id, &rep);
-	synccount_done(lock);
-	msg_free(rep);
-	if (r == 0)
-		return 0;
- fail:
-	conn_close(*cp);
-	*cp = NULL;
-	identity_clear(id);
-	return r;
+	html_raw(h, "</dl></li>");
 }
 
 void
@@ -159,6 +121,7 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 	struct msg_transfer_info	 t;
 	struct msg_out			 req;
 	struct identity			 id;
+	struct cli			 cli;
 	struct conn			*c = NULL;
 	struct msg			*rep = NULL;
 	size_t				 i, n = 0, pages = 0;
@@ -166,7 +129,14 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 
 	html_raw(h, "<section id=\"overdrachten\"><h2>Overdrachten die op een "
 	    "besluit wachten</h2>");
-	if ((r = team_connect(ctx, &id, &c)) != 0) {
+	/* as every command that talks to the server (client.h) */
+	memset(&cli, 0, sizeof(cli));
+	cli.dir = ctx->dir;
+	if (!identity_exists(ctx->vault))
+		r = CS_ERR_NOT_FOUND;
+	else
+		r = cli_connect_open(&cli, ctx->vault, &id, &c);
+	if (r != 0) {
 		html_raw(h, "<p class=\"offline\" role=\"status\">");
 		html_raw(h, r == CS_ERR_NOT_FOUND ? "Deze laptop is nog niet "
 		    "aangemeld bij de server: overdrachten zijn er niet te "
@@ -202,14 +172,13 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 		    "met <kbd>casesync transfer accept</kbd> of <kbd>casesync "
 		    "transfer reject</kbd>.</p>");
 	if (r != 0)
-		html_raw(h, "<p class=\"offline\" role=\"status\">De server gaf "
-		    "de lijst van overdrachten niet (helemaal): probeer het "
-		    "later opnieuw.</p>");
+		html_raw(h, "<p class=\"offline\" role=\"status\">De server "
+		    "gaf de lijst van overdrachten niet (helemaal): probeer "
+		    "het later opnieuw.</p>");
 	else if (n == 0)
 		html_raw(h, "<p class=\"leeg\">Er wachten geen overdrachten op "
 		    "een besluit.</p>");
 	html_raw(h, "</section>");
 	msg_free(rep);
-	conn_close(c);
-	identity_clear(&id);
+	cli_disconnect(NULL, &id, c);
 }

@@ -97,7 +97,7 @@ static const struct word fields[] = {
 	{ "escalation.to", "Melding aan" },
 	{ "escalation.reason", "Reden" },
 	{ "escalation.date", "Datum melding" },
-	{ "municipality", "Gemeente (CBS-code, bv. GM0363)" },
+	{ "municipality", "Gemeente" },
 };
 
 static const struct word choices[] = {

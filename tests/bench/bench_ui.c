@@ -12,6 +12,7 @@
  *
  * on a real vault (cheap Argon2id: key derivation is not what is
  * measured), the page function called as the HTTP server calls it,
+ * twelve regisseurs, notes with author, date and time,
  * the read log written as in use.  Each figure is the best and the
  * median of BENCH_ROUNDS (default 7) rounds, wall-clock.  Exits 1 if a
  * median is over BENCH_UI_LIMIT_MS (default 100).
@@ -81,18 +82,20 @@ family(sqlite3 *db, int i, char case_id[DB_UUID_LEN + 1])
 	static const enum lc_state	st[] = { LC_DRANG_INTENSIEF,
 	    LC_DRANG_VERVOLG, LC_AANMELDING, LC_MAATREGEL_OTS };
 	char				title[64], a[64], b[64], c[64];
+	char				reg[32];
 	char				kid[DB_UUID_LEN + 1], due[16];
 	int				r;
 
+	snprintf(reg, sizeof(reg), "Jeugdbeschermer %d", i % 12);
 	if ((r = tui_case(db, case_id, i % 4 == 3 ? LC_FRAME_OTS :
-	    LC_FRAME_DRANG, st[i % 4], 10 + i % 90)) != 0)
+	    LC_FRAME_DRANG, st[i % 4], 10 + i % 90, reg)) != 0)
 		die("case", r);
 	snprintf(title, sizeof(title), "Familie %c%c%c-%d",
 	    'A' + i % 26, 'a' + i / 26 % 26, 'a' + i % 7, i);
 	snprintf(a, sizeof(a), "Kind een %d", i);
 	snprintf(b, sizeof(b), "Kind twee %d", i);
 	snprintf(c, sizeof(c), "Ouder %d", i);
-	lc_date_format(ui_today() + i % 120 - 20, due, sizeof(due));
+	lc_date_format(localday_today() + i % 120 - 20, due, sizeof(due));
 	if ((r = tui_put(db, case_id, "casefile", NULL, "title", title,
 	    NULL)) != 0 ||
 	    (r = tui_put(db, case_id, "person", kid, "name", a, "role",
@@ -144,7 +147,8 @@ main(void)
 	struct ui_ctx	 ctx;
 	struct tui_req	 t;
 	struct vault	*v = NULL;
-	char		 top[PATH_MAX], big[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char		 top[PATH_MAX], big[DB_UUID_LEN + 1];
+	char		 cid[DB_UUID_LEN + 1];
 	char		 text[200], date[16];
 	const char	*tmp = getenv("TMPDIR");
 	int		 families = env_int("BENCH_FAMILIES", 500);
@@ -180,9 +184,11 @@ main(void)
 		snprintf(text, sizeof(text), "Huisbezoek %d: gesproken met "
 		    "moeder en kinderen over school, slaap en de afspraken "
 		    "van het plan.", i);
-		lc_date_format(ui_today() - journal + i, date, sizeof(date));
+		lc_date_format(localday_today() - journal + i, date,
+		    sizeof(date));
 		if ((r = tui_put(ctx.db, big, "journal", NULL, "text", text,
-		    "type", "home_visit", "date", date, NULL)) != 0)
+		    "type", "home_visit", "date", date, "time", "10:15",
+		    "author", "Jeugdbeschermer 0", NULL)) != 0)
 			die("journal", r);
 	}
 	if ((r = db_commit(ctx.db)) != 0)

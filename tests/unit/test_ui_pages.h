@@ -89,7 +89,8 @@ tui_run(ui_page_fn fn, struct ui_ctx *ctx, struct tui_req *t, char **out,
 	p = html_ptr(&resp.page, &len);
 	if (r == 0 && !html_failed(&resp.page) &&
 	    (*out = malloc(len + 1)) != NULL) {
-		memcpy(*out, p, len);
+		if (len > 0)	/* a redirect has no body */
+			memcpy(*out, p, len);
 		(*out)[len] = '\0';
 	}
 	if (loc != NULL)
