@@ -128,11 +128,21 @@ ui_secret_eq(const char *want, const char *got)
 	return sodium_memcmp(want, got, n) == 0;
 }
 
+/*
+ * A page served with "Referrer-Policy: no-referrer" makes the browser
+ * send "Origin: null" with its own form posts (Fetch, "serialize a
+ * request origin"); such a post is ours when the browser also says
+ * "Sec-Fetch-Site: same-origin", a header no page can set.
+ */
 static int
-ui_origin_ok(const struct ui_server *s, const char *origin)
+ui_origin_ok(const struct ui_server *s, const char *origin,
+    const char *fetch_site)
 {
 	size_t	i;
 
+	if (origin != NULL && strcmp(origin, "null") == 0)
+		return fetch_site != NULL &&
+		    strcmp(fetch_site, "same-origin") == 0;
 	for (i = 0; origin != NULL && i < UI_HOSTS; i++)
 		if (strcmp(origin, s->origins[i]) == 0)
 			return 1;
@@ -482,7 +492,9 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 		if (post) {
 			origin = MHD_lookup_connection_value(c,
 			    MHD_HEADER_KIND, "Origin");
-			if (!ui_origin_ok(s, origin)) {
+			if (!ui_origin_ok(s, origin,
+			    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			    "Sec-Fetch-Site"))) {
 				log_warnx("ui: refused a POST with a foreign "
 				    "or no Origin");
 				return ui_forbidden(uc, 0);
