@@ -128,6 +128,10 @@ elif step == "pages":
     s, h, d = req("POST", "/sync", cookie=cookie, form=form,
                   origin="null")
     expect("POST with Origin null", s, 403)
+    for site in ("cross-site", "same-site", "none"):
+        s, h, d = req("POST", "/sync", cookie=cookie, form=form,
+                      origin="null", headers={"Sec-Fetch-Site": site})
+        expect("POST with Origin null from %s" % site, s, 403)
     s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
                   form={"action": "sync"})
     expect("POST without the form token", s, 403)
@@ -137,8 +141,9 @@ elif step == "pages":
     s, h, d = req("GET", "/sync/status", cookie=cookie)
     if json.loads(d)["state"] != "idle":
         fail("a refused POST started a sync: %s" % d)
-    ok("POST refused (403) without Origin, with a foreign Origin, "
-       "without or with a wrong form token; nothing started")
+    ok("POST refused (403) without Origin, with a foreign Origin or null "
+       "but not same-origin, without or with a wrong form token; "
+       "nothing started")
     s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN, form=form)
     expect("POST /sync", s, 303)
     expect("redirect", h.get("location"), "/sync")
