@@ -193,28 +193,25 @@ section_measures(const struct dview *d)
 {
 	static const char *const cols[] = { "type", "court", "decision_date",
 	    "start", "end", "extension_until", NULL };
-	const struct ui_rec	*r;
-	char			 name[UI_TEXT_MAX], cap[UI_TEXT_MAX + 32];
-	size_t			 i, n = 0;
+	const struct caseload_child	*ch;
+	char				 cap[CASELOAD_TEXT_MAX + 32];
+	size_t				 i;
 
 	html_raw(d->h, "<section id=\"maatregelen\"><h2>Maatregelen per kind"
 	    "</h2>");
-	for (i = 0; i < d->c->n; i++) {
-		r = &d->c->r[i];
-		if (strcmp(r->kind, "person") != 0 ||
-		    !ui_rec_is(r, "role", "child"))
-			continue;
-		ui_rec_str(r, "name", name, sizeof(name));
+	/* the children of the case as the core's caseload has them */
+	for (i = 0; i < d->c->row->nchildren; i++) {
+		ch = &d->c->row->children[i];
 		(void)snprintf(cap, sizeof(cap), "Maatregelen voor %s",
-		    name[0] != '\0' ? name : "een kind zonder naam");
+		    ch->name[0] != '\0' ? ch->name : "een kind zonder naam");
 		html_raw(d->h, "<h3>");
-		html_text(d->h, name[0] != '\0' ? name : "Kind zonder naam");
+		html_text(d->h, ch->name[0] != '\0' ? ch->name :
+		    "Kind zonder naam");
 		html_raw(d->h, "</h3>");
-		if (kind_table(d, "measure", cols, r->id, cap) == 0)
+		if (kind_table(d, "measure", cols, ch->record_id, cap) == 0)
 			html_raw(d->h, "<p class=\"leeg\">Geen maatregel.</p>");
-		n++;
 	}
-	if (n == 0)
+	if (d->c->row->nchildren == 0)
 		html_raw(d->h, "<p class=\"leeg\">Er staan nog geen kinderen "
 		    "in dit dossier.</p>");
 	html_raw(d->h, "<p>");

@@ -166,22 +166,18 @@ static void
 field_child(const struct fview *f, const struct schema_field *sf,
     const char *v, const char *why)
 {
-	const struct ui_rec	*r;
-	char			 name[UI_TEXT_MAX];
-	size_t			 i;
+	const struct caseload_child	*ch;
+	size_t				 i;
 
 	html_raw(f->h, "<select");
 	field_attrs(f, sf, why);
 	html_raw(f->h, "><option value=\"\">\xe2\x80\x94 kies een kind "
 	    "\xe2\x80\x94</option>");
-	for (i = 0; i < f->c->n; i++) {
-		r = &f->c->r[i];
-		if (strcmp(r->kind, "person") != 0 ||
-		    !ui_rec_is(r, "role", "child"))
-			continue;
-		ui_rec_str(r, "name", name, sizeof(name));
-		option(f->h, r->id, v, name[0] != '\0' ? name :
-		    "(kind zonder naam)", f->c->cl->ids);
+	/* the children of the case as the core's caseload has them */
+	for (i = 0; i < f->c->row->nchildren; i++) {
+		ch = &f->c->row->children[i];
+		option(f->h, ch->record_id, v, ch->name[0] != '\0' ?
+		    ch->name : "(kind zonder naam)", f->c->cl->ids);
 	}
 	html_raw(f->h, "</select>");
 }

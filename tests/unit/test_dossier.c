@@ -111,6 +111,9 @@ test_refusals(void)
 	in.record_id = CASE2;
 	ASSERT_INT_EQ(dossier_check(db, &in, 0, &err), CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(err.fault, DOSSIER_NO_RECORD);
+	in.record_id = "'; DROP TABLE records; --";
+	ASSERT_INT_EQ(dossier_check(db, &in, 0, &err), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(err.fault, DOSSIER_NO_RECORD);
 	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM records"), 0);
 	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM outbox"), 0);
 	/* a long text the editor brings later: not missing yet */
