@@ -6,10 +6,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "client.h"
 #include "errors.h"
+#include "localday.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "util.h"
@@ -107,12 +107,8 @@ cli_reads_row(const struct readlog_entry *e, void *arg)
 {
 	const int	*json = arg;
 	char		 when[32];
-	struct tm	 tm;
-	time_t		 t = (time_t)e->at;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(when, sizeof(when), "%lld", (long long)e->at);
+	localday_utc_iso(when, sizeof(when), e->at);
 	if (*json)
 		printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
 		    "\"case\":\"%s\"}\n", (long long)e->n, when, e->action,

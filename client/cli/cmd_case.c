@@ -57,7 +57,8 @@ case_lc_usage(FILE *f)
 	    "DRANG_VERVOLG RAAD_MELDING\n"
 	    "       MAATREGEL_VOTS MAATREGEL_OTS MAATREGEL_VOOGDIJ AFSLUITING "
 	    "NAZORG GESLOTEN\n"
-	    "--date: when the change takes effect (default today, the local date)\n"
+	    "--date: when the change takes effect (default: today, the "
+	    "local date)\n"
 	    "--end: drang end (DRANG_VERVOLG) or measure end; a drang end "
 	    "more than 3 months\n"
 	    "       after the drang start needs --reason and --approved-by "
@@ -252,7 +253,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 		    "required"));
 	if (to == NULL || lc_state_parse(to, &q.to) != 0)
 		return cli_exit(case_bad("--to", "not a state of the case "
-		    "lifecycle (see casesync case state --help)"));
+		    "lifecycle (" LC_STATE_CHOICES ")"));
 	if (date != NULL && validate_date(date, &q.effective, &why) != 0)
 		return cli_exit(case_bad("--date", why));
 	if (end != NULL && validate_date(end, &q.end, &why) != 0)

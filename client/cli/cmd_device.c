@@ -17,6 +17,7 @@
 #include "nolost.h"
 #include "identity.h"
 #include "keybackup.h"
+#include "localday.h"
 #include "msg_device.h"
 #include "msg_session.h"
 #include "passphrase.h"
@@ -29,15 +30,10 @@
 static void
 print_time(FILE *f, int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		s[32];
+	char	s[32];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		fprintf(f, "%lld", (long long)t);
-	else
-		fputs(s, f);
+	localday_utc_iso(s, sizeof(s), t);
+	fputs(s, f);
 }
 
 /* Report an Error reply on stderr. */
@@ -194,7 +190,7 @@ enroll_renew(struct cli *cli, const char *token)
 		cli_errx("cannot store the new certificate: %s", cs_err(r));
 		goto out;
 	}
-	renewal_time(when, sizeof(when), na);
+	localday_utc_iso(when, sizeof(when), na);
 	if (cli->json)
 		printf("{\"renewed\":true,\"device_id\":\"%s\","
 		    "\"cert_not_after\":%lld}\n", id.device_id, (long long)na);

@@ -4,14 +4,15 @@
  * and edit; person, measure, note, assess, partner, escalate; plan
  * show, edit and goal; search; and the local log of reads.
  *
- * Every command checks all its input against schema.c before anything
- * is written, writes through db_local_write() (record, outbox, one
- * transaction) and works offline; `casesync sync` sends it.  Every read
- * of case content (show, list, search) appends to the laptop's read
- * log (readlog.c), which the audit picks up.
+ * The rules are the core's (dossier.h): every input is checked against
+ * schema.c before anything is written, a write goes through
+ * db_local_write() (record, outbox, one transaction) and works offline
+ * (`casesync sync` sends it), and every read of case content (show,
+ * list, search) appends to the laptop's read log first.
  *
- * This file has the arguments and the writes; what prints records
- * (show, list, search, reads) is in cmd_dossier_show.c.
+ * This file has the arguments, the long texts (cli_editor.c) and the
+ * messages; what prints records (show, list, search, reads) is in
+ * cmd_dossier_show.c.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -42,8 +43,6 @@
 #include "validate.h"
 #include "vault.h"
 
-#define DOSSIER_FIELDS_MAX	16
-
 /* What a command line asks for: the record, the case, field values. */
 struct dossier_args {
 	const char	*case_id;
@@ -60,8 +59,9 @@ dossier_usage(FILE *f, const char *cmd, const char *verbs,
 	size_t	i;
 
 	fprintf(f, "usage: casesync %s %s [--case ID | --id ID] "
-	    "[--FIELD VALUE]... [--unset FIELD]...\nfields of a %s:\n",
-	    cmd, verbs, k->noun);
+	    "[--FIELD VALUE]... [--unset FIELD]...\nfields of %s %s:\n",
+	    cmd, verbs, strchr("aeiou", k->noun[0]) != NULL ? "an" : "a",
+	    k->noun);
 	for (i = 0; i < k->nfields; i++) {
 		fprintf(f, "  --%-18s", k->fields[i].name);
 		switch (k->fields[i].type) {

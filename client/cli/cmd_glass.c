@@ -5,29 +5,17 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "client.h"
 #include "conn.h"
 #include "errors.h"
 #include "glass.h"
 #include "identity.h"
+#include "localday.h"
 #include "msg.h"
 #include "msg_transfer.h"
 #include "util.h"
 #include "vault.h"
-
-/* "YYYY-MM-DDTHH:MM:SSZ", or "-" for 0. */
-static void
-glass_time(char *dst, size_t dstlen, int64_t t)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, dstlen, "-");
-}
 
 static int
 glass_print(const struct msg_glass_use *u, void *arg)
@@ -36,8 +24,8 @@ glass_print(const struct msg_glass_use *u, void *arg)
 	char	b[4 * WIRE_STR_MAX + 1], c[4 * MSG_TEXT_MAX + 1];
 
 	(void)arg;
-	glass_time(at, sizeof(at), u->granted_at);
-	glass_time(until, sizeof(until), u->ended_at > 0 ? u->ended_at :
+	localday_utc_iso(at, sizeof(at), u->granted_at);
+	localday_utc_iso(until, sizeof(until), u->ended_at > 0 ? u->ended_at :
 	    u->expires_at);
 	printf("break the glass: %s (%s) read case %s at %s, %s %s: %s\n",
 	    str_vis(a, sizeof(a), u->user, strlen(u->user)),

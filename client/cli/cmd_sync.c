@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "glass.h"
 #include "keys.h"
+#include "localday.h"
 #include "identity.h"
 #include "merge.h"
 #include "msg_sync.h"
@@ -109,7 +110,7 @@ cli_renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
 
 	if (renewal_due(id, time_now())) {
 		if (renewal_run(v, id, c, &na) == 0) {
-			renewal_time(when, sizeof(when), na);
+			localday_utc_iso(when, sizeof(when), na);
 			if (!cli->json)
 				printf("certificate renewed: valid until %s\n",
 				    when);
@@ -163,14 +164,126 @@ cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
 	(void)cli_nolost_status(db, stdout, 0);
 }
 
-int
-cmd_sync(struct cli *cli, int argc, char *argv[])
+/* The counts of a sync as one JSON object. */
+static void
+cmd_sync_json(const struct sync_stats *st, int64_t us, int64_t held)
+{
+	printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
+	    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
+	    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
+	    "\"unsent_no_key\":%llu,\"queued\":%llu,"
+	    "\"grants_received\":%llu,"
+	    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
+	    "\"grants_made\":%llu,"
+	    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
+	    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
+	    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
+	    "\"held_discarded\":%llu,\"purges_held\":%llu,"
+	    "\"round_trips\":%llu,\"us\":%lld,"
+	    "\"reoffers_held\":%lld}\n",
+	    (unsigned long long)st->pushed,
+	    (unsigned long long)st->pulled,
+	    (unsigned long long)st->bytes,
+	    (unsigned long long)st->conflicts,
+	    (unsigned long long)st->rejected,
+	    (unsigned long long)st->purged,
+	    (unsigned long long)st->tampered,
+	    (unsigned long long)st->waiting,
+	    (unsigned long long)st->keyless,
+	    (unsigned long long)st->queued,
+	    (unsigned long long)st->keys.received,
+	    (unsigned long long)st->keys.rejected,
+	    (unsigned long long)st->keys.dropped,
+	    (unsigned long long)st->keys.made,
+	    (unsigned long long)st->keys.refused,
+	    (unsigned long long)st->keys.uncertified,
+	    (unsigned long long)st->keys.epochs,
+	    (unsigned long long)(st->e2e_ns / 1000),
+	    (unsigned long long)st->late,
+	    (unsigned long long)st->held,
+	    (unsigned long long)st->held_accepted,
+	    (unsigned long long)st->held_discarded,
+	    (unsigned long long)st->purges_held,
+	    (unsigned long long)st->round_trips, (long long)us,
+	    (long long)held);
+}
+
+/* What a sync did, for people. */
+static void
+cmd_sync_say(sqlite3 *db, const struct sync_stats *st, int64_t held)
+{
+	printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
+	    "%llu conflicts, %llu refused, %llu cases purged\n",
+	    (unsigned long long)st->pushed,
+	    (unsigned long long)st->pulled,
+	    (unsigned long long)st->bytes,
+	    (unsigned long long)st->conflicts,
+	    (unsigned long long)st->rejected,
+	    (unsigned long long)st->purged);
+	if (st->tampered > 0 || st->keys.rejected > 0 ||
+	    st->keys.uncertified > 0)
+		printf("WARNING: %llu records with bodies that do not open, "
+		    "%llu key grants rejected, %llu users not granted "
+		    "(key not certified); see the messages above\n",
+		    (unsigned long long)st->tampered,
+		    (unsigned long long)st->keys.rejected,
+		    (unsigned long long)st->keys.uncertified);
+	if (st->keys.dropped > 0)
+		printf("%llu key grants of cases you no longer hold were "
+		    "dropped\n", (unsigned long long)st->keys.dropped);
+	if (st->waiting > 0 || st->keyless > 0)
+		printf("waiting for case keys: %llu records received, %llu "
+		    "local changes not sent; a colleague who holds the case "
+		    "grants the key at their next sync\n",
+		    (unsigned long long)st->waiting,
+		    (unsigned long long)st->keyless);
+	cmd_sync_nolost(db, st);
+	if (held > 0)
+		printf("%lld records offered again after the server's "
+		    "restore wait for their case or membership to be made "
+		    "again on the server\n", (long long)held);
+	if (st->queued > 0)
+		printf("%llu local changes still queued (merged again after "
+		    "newer versions came from the server); run sync again\n",
+		    (unsigned long long)st->queued);
+}
+
+/* The options of sync: -1 to go on, else the exit status. */
+static int
+cmd_sync_args(int argc, char *argv[], int *watch)
 {
 	static const struct option	opts[] = {
 		{ "watch", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char		usage[] =
+	    "usage: casesync sync [--watch]\n";
+	int				ch;
+
+	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			*watch = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int
+cmd_sync(struct cli *cli, int argc, char *argv[])
+{
 	struct identity		 id;
 	struct sync_stats	 st;
 	struct sync_observer	 obs = { cmd_sync_progress, NULL };
@@ -179,25 +292,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
 	unsigned		 nglass;
-	int			 ch, r, watch = 0, progress, lock = -1, checked;
+	int			 r, watch = 0, progress, lock = -1, checked;
 
-	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'w':
-			watch = 1;
-			break;
-		case 'h':
-			printf("usage: casesync sync [--watch]\n");
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "usage: casesync sync [--watch]\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: casesync sync [--watch]\n");
-		return EXIT_USAGE;
-	}
+	if ((r = cmd_sync_args(argc, argv, &watch)) != -1)
+		return r;
 	/*
 	 * One sync at a time per vault (synclock.h), taken before the
 	 * identity is loaded: a sync that renews the certificate ends the
@@ -259,80 +357,9 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (!watch)	/* the certificate, past half its lifetime */
 		cli_renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
-		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
-		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
-		    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
-		    "\"unsent_no_key\":%llu,\"queued\":%llu,"
-		    "\"grants_received\":%llu,"
-		    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
-		    "\"grants_made\":%llu,"
-		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
-		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
-		    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
-		    "\"held_discarded\":%llu,\"purges_held\":%llu,"
-		    "\"round_trips\":%llu,\"us\":%lld,"
-		    "\"reoffers_held\":%lld}\n",
-		    (unsigned long long)st.pushed,
-		    (unsigned long long)st.pulled,
-		    (unsigned long long)st.bytes,
-		    (unsigned long long)st.conflicts,
-		    (unsigned long long)st.rejected,
-		    (unsigned long long)st.purged,
-		    (unsigned long long)st.tampered,
-		    (unsigned long long)st.waiting,
-		    (unsigned long long)st.keyless,
-		    (unsigned long long)st.queued,
-		    (unsigned long long)st.keys.received,
-		    (unsigned long long)st.keys.rejected,
-		    (unsigned long long)st.keys.dropped,
-		    (unsigned long long)st.keys.made,
-		    (unsigned long long)st.keys.refused,
-		    (unsigned long long)st.keys.uncertified,
-		    (unsigned long long)st.keys.epochs,
-		    (unsigned long long)(st.e2e_ns / 1000),
-		    (unsigned long long)st.late,
-		    (unsigned long long)st.held,
-		    (unsigned long long)st.held_accepted,
-		    (unsigned long long)st.held_discarded,
-		    (unsigned long long)st.purges_held,
-		    (unsigned long long)st.round_trips, (long long)us,
-		    (long long)held);
+		cmd_sync_json(&st, us, held);
 	else
-		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
-		    "%llu conflicts, %llu refused, %llu cases purged\n",
-		    (unsigned long long)st.pushed,
-		    (unsigned long long)st.pulled,
-		    (unsigned long long)st.bytes,
-		    (unsigned long long)st.conflicts,
-		    (unsigned long long)st.rejected,
-		    (unsigned long long)st.purged);
-	if (!cli->json && (st.tampered > 0 || st.keys.rejected > 0 ||
-	    st.keys.uncertified > 0))
-		printf("WARNING: %llu records with bodies that do not open, "
-		    "%llu key grants rejected, %llu users not granted "
-		    "(key not certified); see the messages above\n",
-		    (unsigned long long)st.tampered,
-		    (unsigned long long)st.keys.rejected,
-		    (unsigned long long)st.keys.uncertified);
-	if (!cli->json && st.keys.dropped > 0)
-		printf("%llu key grants of cases you no longer hold were "
-		    "dropped\n", (unsigned long long)st.keys.dropped);
-	if (!cli->json && (st.waiting > 0 || st.keyless > 0))
-		printf("waiting for case keys: %llu records received, %llu "
-		    "local changes not sent; a colleague who holds the case "
-		    "grants the key at their next sync\n",
-		    (unsigned long long)st.waiting,
-		    (unsigned long long)st.keyless);
-	if (!cli->json)
-		cmd_sync_nolost(db, &st);
-	if (!cli->json && held > 0)
-		printf("%lld records offered again after the server's "
-		    "restore wait for their case or membership to be made "
-		    "again on the server\n", (long long)held);
-	if (!cli->json && st.queued > 0)
-		printf("%llu local changes still queued (merged again after "
-		    "newer versions came from the server); run sync again\n",
-		    (unsigned long long)st.queued);
+		cmd_sync_say(db, &st, held);
 	/* break-the-glass uses of this user's cases, once each (glass.h) */
 	if (!watch && !cli->json && cli_glass_notify(db, c, &nglass) != 0)
 		cli_errx("warning: the break-the-glass uses of your cases "
@@ -362,6 +389,30 @@ record_usage(FILE *f)
 	    "       casesync record list [--case ID]\n");
 }
 
+/* The NAME=VALUE arguments from argv[from] into "b". */
+static int
+record_fields(struct body *b, int argc, char *argv[], int from)
+{
+	char	*eq;
+	int	 i, r;
+
+	for (i = from; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL) {
+			cli_errx("expected NAME=VALUE: %s", argv[i]);
+			return CS_ERR_USAGE;
+		}
+		*eq = '\0';
+		if ((r = body_set(b, argv[i], (const uint8_t *)eq + 1,
+		    strlen(eq + 1))) != 0) {
+			cli_errx("field %s: %s", argv[i], r == CS_ERR_FORMAT ?
+			    "bad name (use [a-z0-9_], at most 55 bytes)" :
+			    cs_err(r));
+			return CS_ERR_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int
 record_put(struct cli *cli, int argc, char *argv[])
 {
@@ -378,7 +429,7 @@ record_put(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *kind = NULL, *rid = NULL;
-	char			*eq, newid[DB_UUID_LEN + 1];
+	char			 newid[DB_UUID_LEN + 1];
 	char			*unset[64];
 	size_t			 nunset = 0, i;
 	int			 ch, r, del = 0;
@@ -431,22 +482,8 @@ record_put(struct cli *cli, int argc, char *argv[])
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if ((eq = strchr(argv[i], '=')) == NULL) {
-			cli_errx("expected NAME=VALUE: %s", argv[i]);
-			r = CS_ERR_USAGE;
-			goto out;
-		}
-		*eq = '\0';
-		if ((r = body_set(&b, argv[i], (const uint8_t *)eq + 1,
-		    strlen(eq + 1))) != 0) {
-			cli_errx("field %s: %s", argv[i], r == CS_ERR_FORMAT ?
-			    "bad name (use [a-z0-9_], at most 55 bytes)" :
-			    cs_err(r));
-			r = CS_ERR_USAGE;
-			goto out;
-		}
-	}
+	if ((r = record_fields(&b, argc, argv, optind)) != 0)
+		goto out;
 	for (i = 0; i < nunset; i++)
 		(void)body_unset(&b, unset[i]);
 	memcpy(rec.record_id, rid, DB_UUID_LEN + 1);

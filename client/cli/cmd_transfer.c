@@ -19,6 +19,7 @@
 #include "client.h"
 #include "cmd_transfer.h"
 #include "glass.h"
+#include "localday.h"
 #include "conn.h"
 #include "errors.h"
 #include "identity.h"
@@ -55,12 +56,7 @@ transfer_usage(FILE *f)
 static void
 transfer_time(char *dst, size_t dstlen, int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, dstlen, "-");
+	localday_utc_iso(dst, dstlen, t);
 }
 
 static void

@@ -150,6 +150,9 @@ dossier_target(sqlite3 *db, const struct dossier_input *in,
 		memcpy(rec->case_id, in->case_id, sizeof(rec->case_id));
 		return 0;
 	}
+	if (!wire_uuid_ok(rid))
+		return dossier_fail(err, DOSSIER_NO_RECORD, CS_ERR_NOT_FOUND,
+		    "not a record id");
 	if ((r = db_record_get(db, rid, cur)) != 0)
 		return r != CS_ERR_NOT_FOUND ? r : dossier_fail(err,
 		    DOSSIER_NO_RECORD, r, "no %s %s on this laptop", k->noun,

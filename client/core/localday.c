@@ -30,6 +30,19 @@ localday_today(void)
 	return localday_of(time_now());
 }
 
+void
+localday_utc_iso(char *dst, size_t len, int64_t t)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t <= 0)
+		(void)str_fmt(dst, len, "-");
+	else if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)str_fmt(dst, len, "%lld", (long long)t);
+}
+
 int
 localday_format(int64_t t, char *date, size_t datelen, char *hm,
     size_t hmlen)

@@ -24,4 +24,10 @@ int64_t	localday_today(void);
 int	localday_format(int64_t t, char *date, size_t datelen, char *hm,
 	    size_t hmlen);
 
+/*
+ * An instant for logs and JSON: "YYYY-MM-DDTHH:MM:SSZ" (UTC) of "t",
+ * "-" for t <= 0 (none), into dst (at least 21 bytes).
+ */
+void	localday_utc_iso(char *dst, size_t len, int64_t t);
+
 #endif /* CLIENT_LOCALDAY_H */

@@ -23,22 +23,12 @@
 #include "identity.h"
 #include "msg_device.h"
 #include "pki.h"
+#include "localday.h"
 #include "renewal.h"
 #include "util.h"
 #include "vault.h"
 
 #define RENEWAL_CN	"casesync device"
-
-void
-renewal_time(char *dst, size_t len, int64_t t)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, len, "%lld", (long long)t);
-}
 
 /* notAfter and lifetime of the laptop's certificate; 0 or CS_ERR_*. */
 static int
@@ -87,7 +77,7 @@ renewal_warning(const struct identity *id, int64_t now, char *buf,
 	if (!renewal_warn_due(id, now) || pki_cert_not_after(id->cert,
 	    &na) != 0)
 		return 0;
-	renewal_time(when, sizeof(when), na);
+	localday_utc_iso(when, sizeof(when), na);
 	if (now >= na) {
 		(void)snprintf(buf, len, "WARNING: this laptop's certificate "
 		    "expired on %s", when);
@@ -120,7 +110,7 @@ renewal_check(const struct identity *id)
 
 	if (pki_cert_not_after(id->cert, &na) != 0 || time_now() < na)
 		return 0;
-	renewal_time(when, sizeof(when), na);
+	localday_utc_iso(when, sizeof(when), na);
 	notice(NOTICE_ERROR, "this laptop's certificate (device %s) expired "
 	    "on %s, by this laptop's clock: the server will not accept it",
 	    id->device_id, when);
@@ -135,7 +125,7 @@ renewal_explain_refused(const struct identity *id)
 	char	when[32];
 
 	(void)pki_cert_not_after(id->cert, &na);
-	renewal_time(when, sizeof(when), na);
+	localday_utc_iso(when, sizeof(when), na);
 	notice(NOTICE_ERROR, "the server refused this laptop's certificate "
 	    "(device %s) as expired; it is valid until %s (if that is still "
 	    "ahead, check the clocks of this laptop and the server)",

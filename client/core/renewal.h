@@ -51,7 +51,5 @@ void	renewal_explain_refused(const struct identity *);
  */
 int	renewal_run(struct vault *, struct identity *id, struct conn *c,
 	    int64_t *not_after);
-/* "YYYY-MM-DDTHH:MM:SSZ" of "t" into "dst" (at least 21 bytes). */
-void	renewal_time(char *dst, size_t len, int64_t t);
 
 #endif /* RENEWAL_H */

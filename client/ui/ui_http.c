@@ -1,83 +1,35 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ui_http.c - the HTTP server of casesync ui (ui_http.h): the checks
+ * ui_http.c - each request to casesync ui (ui_http_int.h): the checks
  * every request passes before a page sees it, the log-in exchange,
- * the idle lock and the unlock form, static assets and the sync
- * progress endpoint.  The pages (ui.h) never see HTTP.
+ * the routing to the pages, static assets and the sync progress
+ * endpoint.  The pages (ui.h) never see HTTP; the idle lock is
+ * ui_unlock.c's, the socket and the loop ui_server.c's.
  *
  * Order of the checks, each one a 403 when it fails: Host (DNS
  * rebinding), then for a POST its Origin (CSRF, before any of the body
  * is read), then the session cookie (except for what the log-in itself
  * needs), then for a POST the form token.
  */
-#include <sys/select.h>
-#include <sys/socket.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
 
 #include "errors.h"
 #include "log.h"
-#include "readlog.h"
 #include "ui.h"
 #include "ui_assets.h"
 #include "ui_http.h"
+#include "ui_http_int.h"
 #include "util.h"
 #include "vault.h"
 
 #define UI_COOKIE		"cs_session"
-#define UI_TOKEN_BYTES		32	/* session cookie, form token */
-#define UI_TOKEN_LEN		(UI_TOKEN_BYTES * 2)	/* in hex */
-#define UI_CONN_MAX		32	/* connections at once */
-#define UI_CONN_TIMEOUT		60	/* seconds a connection may idle */
-#define UI_HOSTS		3
-#define UI_UNLOCK_DELAY_MAX	8	/* seconds after a wrong passphrase */
-
-struct ui_server {
-	struct MHD_Daemon	*mhd;
-	int			 fd;
-	uint16_t		 port;
-	int			 idle;
-	char			 dir[4096];
-	struct vault		*vault;		/* NULL: locked (idle) */
-	struct ui_sync		*sync;
-	time_t			 last;		/* last authenticated request */
-	unsigned		 fails;		/* wrong passphrases in a row */
-	/* sodium_malloc'd: secret (one use), session cookie, form token */
-	char			*secret;
-	int			 secret_used;
-	char			*session;	/* "" until the log-in */
-	char			*csrf;
-	char			 hosts[UI_HOSTS][64];	/* Host values */
-	char			 origins[UI_HOSTS][80];	/* Origin values */
-};
-
-struct ui_field {
-	const char	*name;
-	const char	*value;
-};
-
-/* One request, from its first call to its completion. */
-struct ui_conn {
-	struct MHD_Connection	*c;
-	char			*body;		/* a POST's body, NUL-ended */
-	size_t			 len;
-	int			 refused;	/* answered already */
-	int			 toobig;
-	struct ui_field		 f[UI_FIELDS_MAX];
-	size_t			 nf;
-};
 
 static const char	ui_hdr_csp[] = "default-src 'self'; "
 	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -176,11 +128,21 @@ ui_secret_eq(const char *want, const char *got)
 	return sodium_memcmp(want, got, n) == 0;
 }
 
+/*
+ * A page served with "Referrer-Policy: no-referrer" makes the browser
+ * send "Origin: null" with its own form posts (Fetch, "serialize a
+ * request origin"); such a post is ours when the browser also says
+ * "Sec-Fetch-Site: same-origin", a header no page can set.
+ */
 static int
-ui_origin_ok(const struct ui_server *s, const char *origin)
+ui_origin_ok(const struct ui_server *s, const char *origin,
+    const char *fetch_site)
 {
 	size_t	i;
 
+	if (origin != NULL && strcmp(origin, "null") == 0)
+		return fetch_site != NULL &&
+		    strcmp(fetch_site, "same-origin") == 0;
 	for (i = 0; origin != NULL && i < UI_HOSTS; i++)
 		if (strcmp(origin, s->origins[i]) == 0)
 			return 1;
@@ -228,7 +190,7 @@ ui_unescape(char *s)
 }
 
 /* The body of a form POST into uc->f: 0, or -1 (malformed: 400). */
-static int
+int
 ui_form_parse(struct ui_conn *uc)
 {
 	char	*p, *next, *eq;
@@ -257,7 +219,7 @@ ui_form_parse(struct ui_conn *uc)
 	return 0;
 }
 
-static const char *
+const char *
 ui_form_get(const struct ui_conn *uc, const char *name)
 {
 	size_t	i;
@@ -281,29 +243,6 @@ ui_req_arg(const struct ui_req *rq, const char *name)
 	if (v != NULL && !utf8_valid(v, strlen(v)))
 		return NULL;
 	return v;
-}
-
-static int
-ui_token(char **out, size_t bytes)
-{
-	uint8_t	raw[UI_TOKEN_BYTES];
-	char	*t;
-
-	*out = NULL;
-	if (bytes > sizeof(raw) || (t = sodium_malloc(bytes * 2 + 1)) == NULL)
-		return CS_ERR_ALLOC;
-	randombytes_buf(raw, bytes);
-	sodium_bin2hex(t, bytes * 2 + 1, raw, bytes);
-	sodium_memzero(raw, sizeof(raw));
-	*out = t;
-	return 0;
-}
-
-static void
-ui_wipe_free(char *p)
-{
-	if (p != NULL)
-		sodium_free(p);		/* zeroes, then unmaps */
 }
 
 /* The session cookie, once per start: the secret cannot be replayed. */
@@ -340,80 +279,6 @@ ui_session_ok(const struct ui_server *s, struct ui_conn *uc)
 	    MHD_COOKIE_KIND, UI_COOKIE));
 }
 
-/* The page frame with the unlock form (the vault is closed). */
-static int
-ui_unlock_page(struct ui_server *s, struct ui_resp *rp, const char *msg)
-{
-	struct ui_ctx	ctx;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.dir = s->dir;
-	ctx.csrf = s->csrf;
-	ui_page_begin(&ctx, &rp->page, "Vergrendeld", "");
-	html_raw(&rp->page, "<h1>Vergrendeld</h1>\n<p>De kluis op deze "
-	    "laptop is gesloten omdat u een tijd niets deed. Vul uw "
-	    "wachtwoordzin in om verder te werken.</p>\n");
-	if (msg != NULL) {
-		html_raw(&rp->page, "<p class=\"error\" role=\"alert\">");
-		html_text(&rp->page, msg);
-		html_raw(&rp->page, "</p>\n");
-	}
-	html_raw(&rp->page, "<form method=\"post\" action=\"/unlock\">"
-	    "<input type=\"hidden\" name=\"csrf\" value=\"");
-	html_text(&rp->page, s->csrf);
-	html_raw(&rp->page, "\">\n<p><label for=\"passphrase\">Wachtwoordzin"
-	    "</label>\n<input type=\"password\" id=\"passphrase\" "
-	    "name=\"passphrase\" autocomplete=\"current-password\" required "
-	    "autofocus></p>\n<p><button type=\"submit\">Ontgrendelen</button>"
-	    "</p>\n</form>\n");
-	ui_page_end(&ctx, &rp->page);
-	rp->status = 200;
-	return 0;
-}
-
-/* A wrong passphrase costs a growing delay (and Argon2id's time). */
-static int
-ui_unlock(struct ui_server *s, struct ui_conn *uc, struct ui_resp *rp)
-{
-	const char	*pass = ui_form_get(uc, "passphrase");
-	struct vault	*v = NULL;
-	int		 r;
-
-	if (pass == NULL || *pass == '\0')
-		return ui_unlock_page(s, rp, "Vul uw wachtwoordzin in.");
-	r = vault_open(s->dir, pass, strlen(pass), &v);
-	if (r == 0 && (r = vault_err(v, readlog_verify(vault_db(v)))) != 0) {
-		vault_close(v);
-		v = NULL;
-	}
-	if (r == CS_ERR_PASSPHRASE) {
-		if (s->fails < UI_UNLOCK_DELAY_MAX)
-			s->fails++;
-		log_warnx("ui: wrong passphrase at unlock");
-		sleep(s->fails);
-		return ui_unlock_page(s, rp, "Onjuiste wachtwoordzin. "
-		    "Probeer het opnieuw.");
-	}
-	if (r != 0) {
-		log_warnx("ui: cannot open the vault: %s", cs_err(r));
-		return ui_unlock_page(s, rp, r == CS_ERR_TAMPERED ?
-		    "De kluis op deze laptop is beschadigd of gewijzigd. "
-		    "Neem contact op met uw beheerder." :
-		    "De kluis kon niet worden geopend.");
-	}
-	s->fails = 0;
-	s->vault = v;
-	log_info("ui: vault opened again");
-	(void)str_fmt(rp->location, sizeof(rp->location), "/");
-	return 0;
-}
-
-struct ui_route {
-	const char	*path;
-	ui_page_fn	 fn;
-	int		 post;		/* POST allowed */
-};
-
 static const struct ui_route	ui_routes[] = {
 	{ "/", ui_page_caseload, 0 },
 	{ "/dossier", ui_page_dossier, 0 },
@@ -423,7 +288,7 @@ static const struct ui_route	ui_routes[] = {
 	{ "/laptop", ui_page_laptop, 0 },
 };
 
-static const struct ui_route *
+const struct ui_route *
 ui_route(const char *path)
 {
 	size_t	i;
@@ -432,6 +297,29 @@ ui_route(const char *path)
 		if (strcmp(path, ui_routes[i].path) == 0)
 			return &ui_routes[i];
 	return NULL;
+}
+
+/* Run page "rt" on the open vault for request "uc": its result. */
+int
+ui_run(struct ui_server *s, struct ui_conn *uc, const struct ui_route *rt,
+    int post, struct ui_resp *rp)
+{
+	struct ui_ctx	ctx;
+	struct ui_req	rq;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.vault = s->vault;
+	ctx.db = vault_db(s->vault);
+	ctx.dir = s->dir;
+	ctx.csrf = s->csrf;
+	ctx.sync = s->sync;
+	memset(&rq, 0, sizeof(rq));
+	rq.post = post;
+	rq.path = rt->path;
+	rq.arg = ui_req_arg;
+	rq.impl = uc;
+	rp->status = 200;
+	return rt->fn(&ctx, &rq, rp);
 }
 
 /* Send what a page (or the unlock form) made of "rp". */
@@ -456,8 +344,6 @@ static enum MHD_Result
 ui_page(struct ui_server *s, struct ui_conn *uc, const char *path, int post)
 {
 	const struct ui_route	*rt;
-	struct ui_ctx		 ctx;
-	struct ui_req		 rq;
 	struct ui_resp		 rp;
 	enum MHD_Result		 ret;
 	int			 r;
@@ -466,12 +352,23 @@ ui_page(struct ui_server *s, struct ui_conn *uc, const char *path, int post)
 	if (html_init(&rp.page, UI_PAGE_MAX) != 0)
 		return ui_text(uc, 500, "500\n");
 	if (s->vault == NULL) {
+		rt = ui_route(path);
 		if (post && strcmp(path, "/unlock") == 0)
 			r = ui_unlock(s, uc, &rp);
-		else
+		else if (post && rt != NULL && rt->post && uc->raw != NULL) {
+			ui_pend_drop(s);
+			s->pend = uc->raw;
+			s->pend_len = uc->len;
+			s->pend_route = rt;
+			uc->raw = NULL;		/* transferred */
+			r = ui_unlock_page(s, &rp, "Wat u invulde is bewaard: "
+			    "het wordt verwerkt zodra de kluis weer open is.");
+		} else
 			r = ui_unlock_page(s, &rp, NULL);
+		if (r != 0)
+			log_warnx("ui: %s: %s", path, cs_err(r));
 		ret = r == 0 ? ui_send_page(uc, &rp) :
-		    ui_text(uc, 500, "500\n");
+		    ui_text(uc, 500, "500: interne fout\n");
 		goto out;
 	}
 	if ((rt = ui_route(path)) == NULL) {
@@ -484,19 +381,7 @@ ui_page(struct ui_server *s, struct ui_conn *uc, const char *path, int post)
 		ret = ui_text(uc, 405, "405\n");
 		goto out;
 	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.vault = s->vault;
-	ctx.db = vault_db(s->vault);
-	ctx.dir = s->dir;
-	ctx.csrf = s->csrf;
-	ctx.sync = s->sync;
-	memset(&rq, 0, sizeof(rq));
-	rq.post = post;
-	rq.path = path;
-	rq.arg = ui_req_arg;
-	rq.impl = uc;
-	rp.status = 200;
-	if ((r = rt->fn(&ctx, &rq, &rp)) != 0) {
+	if ((r = ui_run(s, uc, rt, post, &rp)) != 0) {
 		log_warnx("ui: %s: %s", path, cs_err(r));
 		ret = ui_text(uc, 500, r == CS_ERR_TAMPERED ?
 		    "500: de kluis op deze laptop is beschadigd of "
@@ -576,7 +461,7 @@ ui_form_type(struct ui_conn *uc)
 	    "application/x-www-form-urlencoded", 33) == 0;
 }
 
-static enum MHD_Result
+enum MHD_Result
 ui_handle(void *arg, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upsize, void **cls)
@@ -607,7 +492,9 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 		if (post) {
 			origin = MHD_lookup_connection_value(c,
 			    MHD_HEADER_KIND, "Origin");
-			if (!ui_origin_ok(s, origin)) {
+			if (!ui_origin_ok(s, origin,
+			    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			    "Sec-Fetch-Site"))) {
 				log_warnx("ui: refused a POST with a foreign "
 				    "or no Origin");
 				return ui_forbidden(uc, 0);
@@ -633,6 +520,13 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 	}
 	if (uc->toobig)
 		return ui_text(uc, 413, "413\n");
+	/* a form to keep until the unlock, as it came (ui_page) */
+	if (post && s->vault == NULL && uc->body != NULL &&
+	    strcmp(url, "/unlock") != 0 && strcmp(url, "/login") != 0) {
+		if ((uc->raw = sodium_malloc(uc->len + 1)) == NULL)
+			return ui_text(uc, 500, "500\n");
+		memcpy(uc->raw, uc->body, uc->len + 1);
+	}
 	if (post && ui_form_parse(uc) != 0)
 		return ui_text(uc, 400, "400\n");
 	if (post && strcmp(url, "/login") == 0)
@@ -654,7 +548,7 @@ ui_handle(void *arg, struct MHD_Connection *c, const char *url,
 	return ui_page(s, uc, url, post);
 }
 
-static void
+void
 ui_done(void *arg, struct MHD_Connection *c, void **cls,
     enum MHD_RequestTerminationCode code)
 {
@@ -669,202 +563,9 @@ ui_done(void *arg, struct MHD_Connection *c, void **cls,
 		sodium_memzero(uc->body, uc->len);
 		free(uc->body);
 	}
+	if (uc->raw != NULL)
+		sodium_free(uc->raw);
 	sodium_memzero(uc, sizeof(*uc));
 	free(uc);
 	*cls = NULL;
-}
-
-/* A listening socket on the loopback address, port "port" (0: any). */
-static int
-ui_listen(const struct ui_opts *o, int *fdp, uint16_t *portp)
-{
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t		 sl;
-	int			 fd, one = 1;
-
-	*fdp = -1;
-	memset(&ss, 0, sizeof(ss));
-	if (o->v6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_loopback;
-		sin6->sin6_port = htons(o->port);
-		sl = sizeof(*sin6);
-	} else {
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sin->sin_port = htons(o->port);
-		sl = sizeof(*sin);
-	}
-	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return CS_ERR_SYSTEM;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
-	    -1 || (o->v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-	    sizeof(one)) == -1) ||
-	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
-	    listen(fd, 16) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
-		log_warn("ui: cannot listen on port %u", (unsigned)o->port);
-		close(fd);
-		return CS_ERR_SYSTEM;
-	}
-	*portp = ntohs(o->v6 ? sin6->sin6_port : sin->sin_port);
-	*fdp = fd;
-	return 0;
-}
-
-static int
-ui_names(struct ui_server *s)
-{
-	static const char	*hosts[UI_HOSTS] = { "127.0.0.1", "localhost",
-	    "[::1]" };
-	size_t			 i;
-	int			 r;
-
-	for (i = 0; i < UI_HOSTS; i++)
-		if ((r = str_fmt(s->hosts[i], sizeof(s->hosts[i]), "%s:%u",
-		    hosts[i], (unsigned)s->port)) != 0 ||
-		    (r = str_fmt(s->origins[i], sizeof(s->origins[i]),
-		    "http://%s:%u", hosts[i], (unsigned)s->port)) != 0)
-			return r;
-	return 0;
-}
-
-static int
-ui_secret_new(struct ui_server *s)
-{
-	uint8_t	raw[UI_SECRET_BYTES];
-
-	if ((s->secret = sodium_malloc(UI_SECRET_LEN + 1)) == NULL)
-		return CS_ERR_ALLOC;
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(s->secret, UI_SECRET_LEN + 1, raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	return 0;
-}
-
-int
-ui_server_new(const struct ui_opts *o, struct vault **vp,
-    struct ui_server **out)
-{
-	struct ui_server	*s;
-	int			 r;
-
-	*out = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		vault_close(*vp);
-		*vp = NULL;
-		return CS_ERR_ALLOC;
-	}
-	s->fd = -1;
-	s->vault = *vp;
-	*vp = NULL;			/* transferred */
-	s->idle = o->idle;
-	s->last = time(NULL);
-	if ((r = str_fmt(s->dir, sizeof(s->dir), "%s", o->dir)) != 0 ||
-	    (r = ui_listen(o, &s->fd, &s->port)) != 0 ||
-	    (r = ui_names(s)) != 0 ||
-	    (r = ui_secret_new(s)) != 0 ||
-	    (r = ui_token(&s->csrf, UI_TOKEN_BYTES)) != 0 ||
-	    (r = ui_sync_new(s->dir, &s->sync)) != 0)
-		goto out;
-	s->mhd = MHD_start_daemon(MHD_USE_ERROR_LOG |
-	    (o->v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, ui_handle, s,
-	    MHD_OPTION_LISTEN_SOCKET, s->fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)UI_CONN_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)UI_CONN_TIMEOUT,
-	    MHD_OPTION_NOTIFY_COMPLETED, ui_done, s,
-	    MHD_OPTION_END);
-	if (s->mhd == NULL) {
-		log_warnx("ui: cannot start the HTTP server");
-		r = CS_ERR_SYSTEM;
-		goto out;
-	}
-	s->fd = -1;		/* MHD_stop_daemon closes it */
-	*out = s;
-	s = NULL;			/* transferred */
-	r = 0;
- out:
-	ui_server_free(s);
-	return r;
-}
-
-uint16_t
-ui_server_port(const struct ui_server *s)
-{
-	return s->port;
-}
-
-const char *
-ui_server_secret(const struct ui_server *s)
-{
-	return s->secret;
-}
-
-/* After the idle time the vault closes: its key is wiped. */
-static void
-ui_idle_check(struct ui_server *s)
-{
-	if (s->vault == NULL || s->idle <= 0 ||
-	    time(NULL) - s->last < s->idle)
-		return;
-	vault_close(s->vault);
-	s->vault = NULL;
-	log_info("ui: no request for %d s: the vault is closed", s->idle);
-}
-
-int
-ui_server_run(struct ui_server *s, volatile sig_atomic_t *stop)
-{
-	fd_set			 rs, ws, es;
-	struct timeval		 tv;
-	MHD_UNSIGNED_LONG_LONG	 ms;
-	MHD_socket		 max;
-
-	while (!*stop) {
-		FD_ZERO(&rs);
-		FD_ZERO(&ws);
-		FD_ZERO(&es);
-		max = 0;
-		if (MHD_get_fdset2(s->mhd, &rs, &ws, &es, &max,
-		    FD_SETSIZE) != MHD_YES)
-			return CS_ERR_SYSTEM;
-		/* at least once a second: the idle lock, a finished sync */
-		tv.tv_sec = 1;
-		tv.tv_usec = 0;
-		if (MHD_get_timeout(s->mhd, &ms) == MHD_YES && ms < 1000) {
-			tv.tv_sec = 0;
-			tv.tv_usec = (suseconds_t)ms * 1000;
-		}
-		if (select(max + 1, &rs, &ws, &es, &tv) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("ui: select");
-			return CS_ERR_SYSTEM;
-		}
-		if (MHD_run_from_select(s->mhd, &rs, &ws, &es) != MHD_YES)
-			return CS_ERR_SYSTEM;
-		ui_sync_reap(s->sync);
-		ui_idle_check(s);
-	}
-	return 0;
-}
-
-void
-ui_server_free(struct ui_server *s)
-{
-	if (s == NULL)
-		return;
-	if (s->mhd != NULL)
-		MHD_stop_daemon(s->mhd);
-	if (s->fd != -1)
-		close(s->fd);
-	ui_sync_free(s->sync);		/* waits for a running sync */
-	vault_close(s->vault);
-	ui_wipe_free(s->secret);
-	ui_wipe_free(s->session);
-	ui_wipe_free(s->csrf);
-	free(s);
 }

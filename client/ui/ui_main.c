@@ -96,6 +96,8 @@ ui_browser(char *url)
 {
 	static char			 prog[] = "xdg-open";
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 at;
+	sigset_t			 def;
 	char				*av[3];
 	pid_t				 pid;
 	int				 r;
@@ -105,16 +107,27 @@ ui_browser(char *url)
 	av[2] = NULL;
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return;
-	if (posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
-	    O_WRONLY, 0) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
-	    O_WRONLY, 0) != 0) {
+	if (posix_spawnattr_init(&at) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return;
 	}
-	if ((r = posix_spawnp(&pid, "xdg-open", &fa, NULL, av, environ)) != 0)
+	/* we ignore SIGCHLD (no zombie); xdg-open waits for its own */
+	sigemptyset(&def);
+	sigaddset(&def, SIGCHLD);
+	sigaddset(&def, SIGPIPE);
+	if (posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+	    O_WRONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+	    O_WRONLY, 0) != 0 ||
+	    posix_spawnattr_setsigdefault(&at, &def) != 0 ||
+	    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF) != 0)
+		r = EINVAL;
+	else
+		r = posix_spawnp(&pid, "xdg-open", &fa, &at, av, environ);
+	if (r != 0)
 		cli_errx("cannot start xdg-open (%s): open the address above "
 		    "in your browser", strerror(r));
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 }
 

@@ -72,6 +72,10 @@ laptop a person add --case "$C" --name X --role kind >"$T/bad" 2>&1 &&
 grep -q "child|parent|carer|network" "$T/bad" ||
     fail "allowed values not listed: $(cat "$T/bad")"
 expect_eq "nothing written" "$(laptop a digest)" "$before"
+laptop a case state --case "$C" --to DRANG >"$T/bad" 2>&1 &&
+    fail "state DRANG accepted"
+grep -q "AANMELDING|DRANG_INTENSIEF|.*|GESLOTEN" "$T/bad" ||
+    fail "states not listed: $(cat "$T/bad")"
 ok "a wrong choice lists the allowed values"
 
 # case state without --date: the local date, in a zone (UTC+23:30) whose

@@ -128,6 +128,10 @@ elif step == "pages":
     s, h, d = req("POST", "/sync", cookie=cookie, form=form,
                   origin="null")
     expect("POST with Origin null", s, 403)
+    for site in ("cross-site", "same-site", "none"):
+        s, h, d = req("POST", "/sync", cookie=cookie, form=form,
+                      origin="null", headers={"Sec-Fetch-Site": site})
+        expect("POST with Origin null from %s" % site, s, 403)
     s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
                   form={"action": "sync"})
     expect("POST without the form token", s, 403)
@@ -137,8 +141,9 @@ elif step == "pages":
     s, h, d = req("GET", "/sync/status", cookie=cookie)
     if json.loads(d)["state"] != "idle":
         fail("a refused POST started a sync: %s" % d)
-    ok("POST refused (403) without Origin, with a foreign Origin, "
-       "without or with a wrong form token; nothing started")
+    ok("POST refused (403) without Origin, with a foreign Origin or null "
+       "but not same-origin, without or with a wrong form token; "
+       "nothing started")
     s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN, form=form)
     expect("POST /sync", s, 303)
     expect("redirect", h.get("location"), "/sync")
@@ -219,6 +224,14 @@ elif step == "idle":
         fail("the passphrase field has no label")
     csrf = csrf_of(page)
     ok("after the idle time every page asks the passphrase (Ontgrendelen)")
+    s, h, page = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
+                     form={"csrf": csrf, "action": "sync"})
+    if "Ontgrendelen" not in page or "bewaard" not in page:
+        fail("a form sent while locked: %s" % page[:400])
+    s, h, d = req("GET", "/sync/status", cookie=cookie)
+    if json.loads(d)["state"] not in ("done", "offline"):
+        fail("a form sent while locked ran: %s" % d)
+    ok("a form sent while locked is kept, not run")
     s, h, d = req("POST", "/unlock", cookie=cookie, origin="http://evil.ex",
                   form={"csrf": csrf, "passphrase": os.environ["PASS"]})
     expect("unlock with a foreign Origin", s, 403)
@@ -233,6 +246,14 @@ elif step == "idle":
     s, h, d = req("POST", "/unlock", cookie=cookie, origin=ORIGIN,
                   form={"csrf": csrf, "passphrase": os.environ["PASS"]})
     expect("unlock", s, 303)
+    expect("after the unlock, the kept form's answer", h.get("location"),
+           "/sync")
+    SEEN.clear()
+    req("GET", "/sync/status", cookie=cookie)
+    st = wait_sync(cookie)
+    if st["state"] != "done":
+        fail("the kept form did not run its sync: %r" % st)
+    ok("after the unlock the kept form is handled (its sync ran)")
     s, h, page = req("GET", "/laptop", cookie=cookie)
     if "Leeslog" not in page:
         fail("not open again: %s" % page[:400])
@@ -273,3 +294,21 @@ grep -q "$(echo "$URL" | sed 's/.*#//')" "$T/ui.err" &&
 grep -qi "öztürk\|Gebeld" "$T/ui.err" && fail "case content in the log"
 ok "neither the secret nor case content in casesync ui's log"
 stop_ui
+
+# without --no-browser: xdg-open gets the address as its one argument
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$@" >"%s/xdg.args"\n' "$T" \
+    >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+PATH="$T/bin:$PATH" "$B/casesync" --dir "$T/a" ui >"$T/ui2.out" \
+    2>"$T/ui2.err" &
+UI_PID=$!
+i=0
+while [ ! -s "$T/xdg.args" ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "xdg-open was not run: $(cat "$T/ui2.err")"
+	sleep 0.1
+done
+stop_ui
+expect_eq "xdg-open's arguments" "$(cat "$T/xdg.args")" \
+    "$(printf '1\n%s' "$(sed -n 's/^ui: //p' "$T/ui2.out")")"

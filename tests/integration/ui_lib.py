@@ -33,10 +33,13 @@ def fail(what):
     sys.exit(1)
 
 
-def req(method, path, host=HOST, origin=None, cookie=None, form=None):
+def req(method, path, host=HOST, origin=None, cookie=None, form=None,
+        headers=None):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
     c.putheader("Host", host)
+    for k, v in (headers or {}).items():
+        c.putheader(k, v)
     if origin is not None:
         c.putheader("Origin", origin)
     if cookie is not None:
