@@ -124,7 +124,9 @@ ok "two laptops, three families, a conflict made with the CLI"
 
 # ui_start NAME: start casesync ui for laptop NAME, sets URL
 ui_start() {
-	laptop "$1" ui --listen 127.0.0.1:0 --no-browser \
+	# casesync itself in the background, not the laptop function (a
+	# subshell whose pid the kill in stop_all would get instead)
+	"$B/casesync" --dir "$T/$1" ui --listen 127.0.0.1:0 --no-browser \
 	    >"$T/ui.$1" 2>&1 &
 	pid=$!
 	i=0

@@ -22,6 +22,7 @@
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
+#include "ui_words.h"
 
 static struct ui_ctx	ctx;
 static char		c_oz[DB_UUID_LEN + 1], c_ja[DB_UUID_LEN + 1];
@@ -491,6 +492,47 @@ test_team(void)
 	TEST_DONE();
 }
 
+/* Every refusal schema_check can give has its Dutch sentence. */
+static void
+test_words(void)
+{
+	const char *const		 bad[] = { "", " ", "x\x01y", "\xff",
+	    "\xc3", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	    "2025-02-30", "2025-13-01", "1800-01-01", "31-12-2025", "12345678",
+	    "12345678a", "000000000", "123456789", "GM12", "25:00", "nee",
+	    "not-a-uuid", NULL };
+	const char *const		 kinds[] = { "casefile", "person",
+	    "measure", "plan", "goal", "assessment", "journal", "partner",
+	    "escalation", NULL };
+	const struct schema_kind	*k;
+	const char			*why;
+	char				 big[SCHEMA_LONG_MAX + 2];
+	size_t				 i, j, b;
+
+	TEST_START("every refusal of a field has its Dutch sentence");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (i = 0; kinds[i] != NULL; i++) {
+		ASSERT_PTR_NE(k = schema_kind(kinds[i]), NULL);
+		for (j = 0; j < k->nfields; j++) {
+			for (b = 0; bad[b] != NULL; b++) {
+				if (schema_check(&k->fields[j], bad[b], &why) ==
+				    0)
+					continue;
+				if (strcmp(ui_why_word(why), why) == 0)
+					TEST_FAIL_("no Dutch for \"%s\"", why);
+			}
+			if (schema_check(&k->fields[j], big, &why) != 0 &&
+			    strcmp(ui_why_word(why), why) == 0)
+				TEST_FAIL_("no Dutch for \"%s\"", why);
+		}
+	}
+	ASSERT_INT_NE(strcmp(ui_why_word("is required"), "is required"), 0);
+	ASSERT_INT_NE(strcmp(ui_why_word("is required; it cannot be unset"),
+	    "is required; it cannot be unset"), 0);
+	TEST_DONE();
+}
+
 static void
 test_readonly(void)
 {
@@ -558,6 +600,7 @@ main(void)
 	test_forms();
 	test_team();
 	test_readonly();
+	test_words();
 	vault_close(v);
 	tdb_remove(top, "v");
 	(void)rmdir(top);
