@@ -32,13 +32,29 @@ OUT=${TEST_OUT:-$top/$BUILD/test-out/t_ui_browser}
 mkdir -p "$OUT" || fail "mkdir $OUT"
 
 UI_A="" UI_B="" BROWSER=""
+# stop_ui PID: SIGTERM, as Ctrl-C would; 1 if it is still running
+# after 10 s (then it is killed)
+stop_ui() {
+	kill "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$1" 2>/dev/null
+	return 0
+}
 stop_all() {
 	# the browser test runs in its own session: its process group
 	# holds chromedriver and every Chromium process it started
 	[ -n "$BROWSER" ] && kill -KILL -- "-$BROWSER" 2>/dev/null
 	for p in $UI_A $UI_B; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		stop_ui "$p"
 	done
 	UI_A="" UI_B="" BROWSER=""
 	cleanup
@@ -190,8 +206,7 @@ ok "the browser test (screenshots in $OUT)"
 
 # what the browser did, seen through the CLI once the UIs are closed
 for p in $UI_A $UI_B; do
-	kill "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
+	stop_ui "$p" || fail "casesync ui did not stop on SIGTERM"
 done
 UI_A="" UI_B=""
 wait_gone() {
