@@ -555,6 +555,7 @@ def person_form(b, a):
     nothing typed is lost."""
     b.click_link("Persoon toevoegen")
     b.page("Persoon toevoegen")
+    b.check_page("person-form")
     b.wait('the field "Naam"', lambda: b.field("Naam")).send_keys(
         "Can Öztürk")
     Select(b.field("Rol")).select_by_visible_text("Kind")
@@ -573,6 +574,7 @@ def person_form(b, a):
     b.the('the button "Opslaan"', lambda: b.button("Opslaan")).click()
     b.page(a.case_title)
     b.wait("the new person", lambda: "Can Öztürk" in b.text())
+    b.check_page("dossier-with-person")
     b.log("a wrong BSN is refused with the elfproef, the form kept")
 
 
@@ -607,9 +609,13 @@ def run(b, a):
 
     # bert's laptop: the entry arrives; the conflict
     login(b, a.url_b, "bert")
+    b.check_page("caseload-bert")
     b.open_nav("Sync", "Sync")
+    b.check_page("sync-bert")
     sync_now(b, "bert", received=True)
+    b.check_page("sync-bert-done")
     b.open_nav("Mijn caseload", "Mijn caseload")
+    b.check_page("caseload-bert-synced")
     dossier(b, a, "bert")
     b.wait("anna's entry on bert's laptop",
            lambda: NOTE.split(":")[0] in b.text())
@@ -620,6 +626,7 @@ def run(b, a):
     b.check_page("sync-resolved")
     b.open_nav("Mijn caseload", "Mijn caseload")
     dossier(b, a, "bert")
+    b.check_page("dossier-bert-resolved")
     got = person_field(b, a, "Adres")
     if got != a.theirs:
         raise Fail("after keeping %s's value the address is %r" %
@@ -628,6 +635,7 @@ def run(b, a):
     b.log("the person's address is the value kept")
     b.open_nav("Sync", "Sync")
     sync_now(b, "bert", sent=True)
+    b.check_page("sync-bert-sent")
 
     # offline
     stop_server(b, a.server_pid)
