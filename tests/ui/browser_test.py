@@ -252,7 +252,14 @@ class Browser:
         m = self.d.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = m.get("cssContentSize") or m["contentSize"]
         w = max(int(size["width"]), 1)
-        h = max(min(int(size["height"]), 6000), 1)
+        h = int(size["height"])
+        # down to the end of what the page shows, not of the window
+        end = self.d.execute_script("""
+            const m = document.querySelector('main') || document.body;
+            return m.getBoundingClientRect().bottom + window.scrollY;""")
+        if end:
+            h = min(h, int(end) + 32)
+        h = max(min(h, 6000), 1)
         shot = self.d.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": w, "height": h,
