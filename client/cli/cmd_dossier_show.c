@@ -21,11 +21,13 @@
 #include "msg.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
 #include "errors.h"
+#include "ids.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
@@ -66,6 +68,7 @@ dossier_print_value(const uint8_t *p, size_t len, size_t max)
 
 struct dossier_list {
 	struct cli	*cli;
+	struct ids	*ids;		/* short ids for people */
 	const char	*kind;		/* NULL: every kind */
 	const char	*kind2;		/* and this one too */
 	size_t		 n;
@@ -78,6 +81,7 @@ dossier_print_record(const struct dossier_list *l, const struct db_record *r,
 {
 	const struct schema_kind	*k = schema_kind(r->kind);
 	const struct body_field		*f;
+	char				 sid[IDS_SHORT_SIZE];
 	size_t				 i, nconf = 0;
 
 	for (i = 0; i < b->n; i++)
@@ -97,7 +101,8 @@ dossier_print_record(const struct dossier_list *l, const struct db_record *r,
 		printf("}}");
 		return;
 	}
-	printf("%-10s %.8s", k != NULL ? k->noun : r->kind, r->record_id);
+	ids_short(l->ids, r->record_id, sid);
+	printf("%-10s %-6s", k != NULL ? k->noun : r->kind, sid);
 	if (l->full || k == NULL) {
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
@@ -129,15 +134,17 @@ dossier_list_cb(const struct db_record *r, void *arg)
 {
 	struct dossier_list	*l = arg;
 	struct body		 b;
+	char			 sid[IDS_SHORT_SIZE];
 
 	if (r->deleted || (l->kind != NULL && strcmp(r->kind, l->kind) != 0 &&
 	    (l->kind2 == NULL || strcmp(r->kind, l->kind2) != 0)))
 		return 0;
 	body_init(&b);
 	if (body_decode(r->body, r->body_len, &b) != 0) {
+		ids_short(l->ids, r->record_id, sid);
 		if (!l->cli->json)
-			printf("%-10s %.8s  (body unreadable)\n", r->kind,
-			    r->record_id);
+			printf("%-10s %-6s  (body unreadable)\n", r->kind,
+			    sid);
 		body_free(&b);
 		return 0;
 	}
@@ -173,6 +180,10 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 		cli_errx("cannot log the read: %s", cs_err(r));
 		goto out;
 	}
+	if ((r = ids_load(db, &l.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json)
 		printf("[");
 	r = db_record_list(db, case_id, dossier_list_cb, &l);
@@ -181,6 +192,7 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
 		printf("(none)\n");
  out:
+	ids_free(l.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
@@ -205,6 +217,7 @@ dossier_match(const uint8_t *p, size_t len, const char *q, size_t qlen)
 
 struct dossier_search {
 	struct cli	*cli;
+	struct ids	*ids;
 	const char	*q;
 	size_t		 qlen, n;
 };
@@ -215,6 +228,8 @@ dossier_search_cb(const struct db_record *r, void *arg)
 	struct dossier_search		*s = arg;
 	const struct schema_kind	*k;
 	struct body			 b;
+	char				 csid[IDS_SHORT_SIZE];
+	char				 rsid[IDS_SHORT_SIZE];
 	size_t				 i;
 
 	if (r->deleted)
@@ -236,9 +251,10 @@ dossier_search_cb(const struct db_record *r, void *arg)
 			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
 			printf("}");
 		} else {
-			printf("%.8s %-10s %.8s %s: ", r->case_id,
-			    k != NULL ? k->noun : r->kind, r->record_id,
-			    b.f[i].name);
+			ids_short(s->ids, r->case_id, csid);
+			ids_short(s->ids, r->record_id, rsid);
+			printf("%-6s %-10s %-6s %s: ", csid,
+			    k != NULL ? k->noun : r->kind, rsid, b.f[i].name);
 			dossier_print_value(b.f[i].value, b.f[i].len, 70);
 			putchar('\n');
 		}
@@ -255,6 +271,7 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *q = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	int			 i, r;
 
 	for (i = 1; i < argc; i++) {
@@ -269,20 +286,24 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 			q = NULL, i = argc;
 	}
 	if (q == NULL || *q == '\0' || strlen(q) > 200 ||
-	    !utf8_valid(q, strlen(q)) ||
-	    (case_id != NULL && !wire_uuid_ok(case_id))) {
+	    !utf8_valid(q, strlen(q))) {
 		fprintf(stderr, "usage: casesync search [--case ID] TEXT\n");
 		return EXIT_USAGE;
 	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0 ||
+	    (r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
+	memset(&s, 0, sizeof(s));
 	/* logged as a search of the caseload; the words are not logged */
 	if ((r = readlog_add(db, "search", case_id != NULL ? case_id : "")) !=
 	    0) {
 		cli_errx("cannot log the read: %s", cs_err(r));
 		goto out;
 	}
-	memset(&s, 0, sizeof(s));
+	if ((r = ids_load(db, &s.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		goto out;
+	}
 	s.cli = cli;
 	s.q = q;
 	s.qlen = strlen(q);
@@ -294,6 +315,7 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 	else if (s.n == 0)
 		printf("no matches\n");
  out:
+	ids_free(s.ids);
 	vault_close(v);
 	return cli_exit(r);
 }

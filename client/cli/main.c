@@ -368,7 +368,9 @@ main(int argc, char *argv[])
 		return EXIT_FAIL;
 	i = (size_t)(hc - help_cmds);
 	optind = 1;	/* each command parses its own options */
-	r = cli_finish(commands[i].fn(&cli, argc, argv));
+	r = commands[i].fn(&cli, argc, argv);
+	vault_close(cli.held);	/* opened for --case or --id, not used */
+	r = cli_finish(r);
 	clihelp_quiet_end(saved, r);
 	return r;
 }

@@ -96,6 +96,7 @@ caseload_meta(const struct case_meta *m, void *arg)
 	row->state_since = m->lc.state_since;
 	row->lc = m->lc;
 	memcpy(row->regisseur, m->regisseur, sizeof(row->regisseur));
+	memcpy(row->approved_by, m->approved_by, sizeof(row->approved_by));
 	return 0;
 }
 
