@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "body.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "db.h"
 #include "errors.h"
@@ -39,6 +40,7 @@ struct conflict_ctx {
 	char			 rec_title[CONFLICT_TITLE_MAX * 2 + 3];
 	int			 has_rec_title;
 	size_t			 n;
+	struct ids		*ids;		/* short ids, in lists */
 };
 
 static int
@@ -268,6 +270,7 @@ conflict_field_cb(const char *name, const struct marker_value *v, size_t n,
 {
 	struct conflict_ctx	*cx = arg;
 	char			 show[4 * CONFLICT_SHOW_MAX + 8];
+	char			 rsid[IDS_SHORT_SIZE], csid[IDS_SHORT_SIZE];
 	size_t			 i;
 	int			 listed = 0;
 
@@ -306,8 +309,9 @@ conflict_field_cb(const char *name, const struct marker_value *v, size_t n,
 	    "", cx->has_case_title ? cx->case_title : "(no title)",
 	    conflict_kind_noun(cx->rec->kind), cx->has_rec_title ?
 	    cx->rec_title : "(no name)", name);
-	printf("  record %s, case %s\n", cx->rec->record_id,
-	    cx->rec->case_id);
+	ids_short(cx->ids, cx->rec->record_id, rsid);
+	ids_short(cx->ids, cx->rec->case_id, csid);
+	printf("  record %s, case %s\n", rsid, csid);
 	if (legacy)
 		printf("  (recorded by an older version: authors unknown)\n");
 	for (i = 0; i < n; i++)
@@ -367,7 +371,8 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 	cx.cli = cli;
 	cx.db = db;
 	if ((r = db_self_get(db, sid, cx.self)) != 0 ||
-	    (r = readlog_add(db, "list", "")) != 0) {
+	    (r = readlog_add(db, "list", "")) != 0 ||
+	    (r = ids_load(db, &cx.ids)) != 0) {
 		cli_errx("cannot log the read: %s", cs_err(r));
 		vault_close(v);
 		return cli_exit(r);
@@ -379,6 +384,7 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 		printf("]\n");
 	else if (r == 0 && cx.n == 0)
 		printf("no conflicts\n");
+	ids_free(cx.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
@@ -533,6 +539,7 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	char			 sid[MARKER_ID_MAX + 1];
+	char			 rbuf[DB_UUID_LEN + 1];
 	const char		*rid = NULL;
 	int			 ch, r, nchoice = 0;
 
@@ -569,7 +576,8 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 		resolve_usage();
 		return EXIT_USAGE;
 	}
-	if ((r = conflict_open(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_RECORD, "--record", &rid, rbuf)) != 0 ||
+	    (r = conflict_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	rc.cx.cli = cli;
 	rc.cx.db = db;
