@@ -604,7 +604,8 @@ case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
 		printf("%-10s  %5s  %-7s  %-21s  %-12s  ", "DUE", "DAYS", "",
 		    "KIND", "CASE");
 		case_col("TITLE", 28, 0);
-		printf("REGISSEUR\n");
+		case_col("REGISSEUR", 18, 0);
+		printf("WHAT\n");
 	}
 	for (i = 0; i < n; i++) {
 		t = &all[i];
