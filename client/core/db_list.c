@@ -15,22 +15,19 @@
 #include "errors.h"
 
 int
-db_id_list(sqlite3 *db, int (*cb)(const char *record_id,
-    const char *case_id, const char *kind, void *), void *arg)
+db_id_list(sqlite3 *db, int (*cb)(const char *record_id, void *), void *arg)
 {
 	sqlite3_stmt	*s = NULL;
-	char		 rid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
-	char		 kind[DB_KIND_MAX + 1];
+	char		 rid[DB_UUID_LEN + 1];
 	int		 rc, ret;
 
-	if ((ret = db_prep(db, "SELECT record_id, case_id, kind FROM records"
-	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
+	/* the UNIQUE index on record_id holds it all: no row is read */
+	if ((ret = db_prep(db, "SELECT record_id FROM records"
+	    " ORDER BY record_id", &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((ret = db_text(s, 0, rid, sizeof(rid))) != 0 ||
-		    (ret = db_text(s, 1, cid, sizeof(cid))) != 0 ||
-		    (ret = db_text(s, 2, kind, sizeof(kind))) != 0 ||
-		    (ret = cb(rid, cid, kind, arg)) != 0)
+		    (ret = cb(rid, arg)) != 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
@@ -47,10 +44,9 @@ db_case_id_list(sqlite3 *db, int (*cb)(const char *case_id, void *),
 	char		 cid[DB_UUID_LEN + 1];
 	int		 rc, ret;
 
-	/* UNION: each once, sorted */
+	/* UNION: each once, sorted; records_case holds the records' */
 	if ((ret = db_prep(db, "SELECT case_id FROM case_meta UNION"
-	    " SELECT case_id FROM records WHERE deleted = 0 ORDER BY 1",
-	    &s)) != 0)
+	    " SELECT case_id FROM records ORDER BY 1", &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((ret = db_text(s, 0, cid, sizeof(cid))) != 0 ||
