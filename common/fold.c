@@ -133,8 +133,14 @@ fold_text(const char *s, size_t len, char *dst, size_t dstlen)
 int
 fold_contains(const char *hay, const char *needle)
 {
+	return fold_contains_n(hay, strlen(hay), needle, strlen(needle));
+}
+
+int
+fold_contains_n(const char *hay, size_t hlen, const char *needle,
+    size_t nlen)
+{
 	struct fold_it	h, at, nd;
-	size_t		hlen = strlen(hay), nlen = strlen(needle);
 	int		a, b;
 
 	if (nlen == 0)

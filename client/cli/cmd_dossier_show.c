@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include "cmd_dossier_int.h"
 #include "db.h"
 #include "errors.h"
+#include "fold.h"
 #include "ids.h"
 #include "nolost.h"
 #include "readlog.h"
@@ -197,22 +197,11 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	return cli_exit(r);
 }
 
-/* Case-insensitive (ASCII) search for "q" in "p". */
+/* "q" in "p", folded (fold.h): case and accents do not matter. */
 static int
 dossier_match(const uint8_t *p, size_t len, const char *q, size_t qlen)
 {
-	size_t	i, j;
-
-	if (qlen == 0 || qlen > len)
-		return 0;
-	for (i = 0; i + qlen <= len; i++) {
-		for (j = 0; j < qlen; j++)
-			if (tolower(p[i + j]) != tolower((unsigned char)q[j]))
-				break;
-		if (j == qlen)
-			return 1;
-	}
-	return 0;
+	return qlen > 0 && fold_contains_n((const char *)p, len, q, qlen);
 }
 
 struct dossier_search {

@@ -133,6 +133,11 @@ expect_eq "the one meant was changed" \
     "$(laptop a --json person list --case "$C1" | jq -r --arg i "$T2" \
     '.[] | select(.id == $i) | .fields.address')" "Kerkstraat 2"
 
+laptop a search OZTURK >"$T/s" || fail "search OZTURK"
+grep -q "^$S1 *person *$PS name: Elif Öztürk" "$T/s" ||
+    fail "search without accents: $(cat "$T/s")"
+ok "search OZTURK finds Elif Öztürk, with short ids"
+
 # deadlines: an overdue goal, an assessment, the toetsing
 laptop a plan goal add --case "$S1" --text "Naar school" --due "$(day -3)" \
     --status open >/dev/null || fail "goal add"
