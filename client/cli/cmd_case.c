@@ -442,6 +442,20 @@ case_json_date(const char *key, int64_t d)
 	printf(",\"%s\":\"%s\"", key, a);
 }
 
+/* The case's own fields of a row, without braces. */
+static void
+case_json_case(const struct caseload_row *row)
+{
+	printf("\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
+	    row->case_id, row->short_id);
+	cli_json_str(stdout, row->title);
+	printf(",\"regisseur\":");
+	cli_json_str(stdout, row->regisseur);
+	printf(",\"frame\":\"%s\",\"state\":\"%s\"", row->has_meta ?
+	    lc_frame_name(row->frame) : "", row->has_meta ?
+	    lc_state_name(row->state) : "");
+}
+
 static void
 case_json_deadline(const struct caseload_row *row,
     const struct caseload_deadline *d, int with_case)
@@ -451,14 +465,8 @@ case_json_deadline(const struct caseload_row *row,
 	lc_date_format(d->due, a, sizeof(a));
 	printf("{");
 	if (with_case) {
-		printf("\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
-		    row->case_id, row->short_id);
-		cli_json_str(stdout, row->title);
-		printf(",\"regisseur\":");
-		cli_json_str(stdout, row->regisseur);
-		printf(",\"frame\":\"%s\",\"state\":\"%s\",", row->has_meta ?
-		    lc_frame_name(row->frame) : "", row->has_meta ?
-		    lc_state_name(row->state) : "");
+		case_json_case(row);
+		printf(",");
 	}
 	printf("\"kind\":\"%s\",\"due\":\"%s\",\"days_left\":%lld,"
 	    "\"overdue\":%s,\"record_id\":\"%s\",\"label\":",
@@ -474,14 +482,8 @@ case_json_row(const struct caseload_row *row)
 {
 	size_t	i;
 
-	printf("{\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
-	    row->case_id, row->short_id);
-	cli_json_str(stdout, row->title);
-	printf(",\"regisseur\":");
-	cli_json_str(stdout, row->regisseur);
-	printf(",\"frame\":\"%s\",\"state\":\"%s\"", row->has_meta ?
-	    lc_frame_name(row->frame) : "", row->has_meta ?
-	    lc_state_name(row->state) : "");
+	printf("{");
+	case_json_case(row);
 	case_json_date("state_since", row->has_meta ? row->lc.state_since :
 	    LC_NODATE);
 	case_json_date("drang_start", row->has_meta ? row->lc.drang_start :
