@@ -262,7 +262,6 @@ ids_text(const uint8_t *p, size_t len, char *dst, size_t dstlen)
 
 struct ids_find {
 	sqlite3			*db;
-	enum ids_kind		 what;
 	const char		*tail;		/* lower case */
 	size_t			 tlen;
 	const char		*title;		/* the input, for titles */
@@ -294,7 +293,9 @@ ids_found(struct ids_find *f, const char *id, const char *case_id,
 static int
 ids_tail_match(const struct ids_find *f, const char *id)
 {
-	return strcmp(id + DB_UUID_LEN - f->tlen, f->tail) == 0;
+	/* a UUID: 36 characters, so the tail is inside it */
+	return wire_uuid_ok(id) &&
+	    strcmp(id + DB_UUID_LEN - f->tlen, f->tail) == 0;
 }
 
 static int
@@ -454,7 +455,6 @@ ids_resolve(sqlite3 *db, enum ids_kind what, const char *input,
 		return CS_ERR_FORMAT;
 	memset(&f, 0, sizeof(f));
 	f.db = db;
-	f.what = what;
 	f.amb = amb;
 	if (ids_as_tail(input, tail)) {
 		/* a full UUID is taken as it is: the server may know it */
