@@ -612,7 +612,7 @@ case_usage(FILE *f)
 {
 	fprintf(f, "usage: casesync case create --frame " LC_FRAME_CHOICES
 	    " [--id UUID]\n"
-	    "       casesync case member --case UUID --user NAME [--remove "
+	    "       casesync case member --case CASE --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]\n"
 	    "       casesync case state|info|list ... (case state --help)\n"
 	    "       casesync case new|show|edit ... (case new --help)\n");

@@ -515,7 +515,7 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 	};
 	static const char		usage[] =
 	    "usage: casesync team assign --case CASE --regisseur NAME\n"
-	    "       (members: casesync case member --case UUID --user NAME "
+	    "       (members: casesync case member --case CASE --user NAME "
 	    "[--remove] [--read-only])\n";
 	struct msg_team_assign		ta;
 	const char			*cid = NULL, *reg = NULL;
@@ -567,7 +567,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char		usage[] =
-	    "usage: casesync glass --case UUID --reason TEXT\n"
+	    "usage: casesync glass --case CASE --reason TEXT\n"
 	    "       casesync glass list\n"
 	    "Break the glass: read-only access to a case of another office "
 	    "in an emergency,\nfor a few hours, granted at once, always "
