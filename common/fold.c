@@ -154,7 +154,7 @@ fold_contains_n(const char *hay, size_t hlen, const char *needle,
 			if ((b = fold_it_next(&nd)) == -1)
 				return 1;
 			if ((a = fold_it_next(&at)) == -1)
-				return 0;	/* hay ran out: no later start */
+				return 0;	/* hay ran out: none later */
 			if (a != b)
 				break;
 		}
