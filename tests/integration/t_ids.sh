@@ -26,9 +26,12 @@ ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
     fail "user anna"
 ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null ||
     fail "user bert"
+ctl user add --name femke --role teamleider --office Zwolle >/dev/null ||
+    fail "user femke"
 start_server
 enroll a anna
 enroll b bert
+enroll f femke
 
 day() {	# day N: today + N days, UTC (the laptop's deadlines are UTC)
 	date -u -d "@$(( $(date -u +%s) + $1 * 86400 ))" +%Y-%m-%d
@@ -182,4 +185,19 @@ laptop b case list >"$T/btext" || fail "case list on b"
 grep -q "Familie Öztürk *anna" "$T/btext" ||
     fail "bert's list: $(cat "$T/btext")"
 ok "bert's laptop lists the case with its title and regisseur"
+
+# the team lead: every open case of the office with its regisseur, no
+# titles (she holds no case file); her deadlines
+laptop f --json case list --server >"$T/fl" || fail "case list --server on f"
+expect_eq "the team lead sees the three cases, each with its regisseur" \
+    "$(jq -r '[.cases[] | .regisseur + "/" + .title] | join(" ")' "$T/fl")" \
+    "anna/ anna/ anna/"
+expect_eq "and their toetsing deadlines" \
+    "$(jq -r --arg c "$C1" '.cases[] | select(.case_id == $c) |
+    .deadlines[0].kind' "$T/fl")" toetsing
+laptop f case list >"$T/ftext" || fail "case list on f"
+grep -q "^$(jq -r --arg c "$C1" '.cases[] | select(.case_id == $c) |
+    .short_id' "$T/fl") *- *anna *DRANG *DRANG_INTENSIEF" "$T/ftext" ||
+    fail "team lead's list: $(cat "$T/ftext")"
+ok "the team lead's caseload: no titles, the regisseurs, the deadlines"
 server_alive
