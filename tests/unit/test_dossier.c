@@ -212,13 +212,14 @@ test_note_and_read(void)
 	/* search: accents folded, logged without the words */
 	ASSERT_INT_EQ(dossier_search(db, NULL, "öztürk", match_cb, &hits), 0);
 	ASSERT_INT_EQ(hits, 1);
+	hits = 0;
 	ASSERT_INT_EQ(dossier_search(db, NULL, "OZTURK", match_cb, &hits), 0);
 	ASSERT_INT_EQ(hits, 1);
+	hits = 0;
+	ASSERT_INT_EQ(dossier_search(db, NULL, "ozturq", match_cb, &hits), 0);
+	ASSERT_INT_EQ(hits, 0);
 	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM read_log WHERE"
-	    " action = 'search' AND case_id = ''"), 2);
-	ASSERT_TRUE(dossier_contains((const uint8_t *)"ÀÉÎÕÜ", 10, "àéîõü",
-	    10));
-	ASSERT_TRUE(!dossier_contains((const uint8_t *)"abc", 3, "abd", 3));
+	    " action = 'search' AND case_id = ''"), 3);
 	/* a note is never edited */
 	in.case_id = NULL;
 	in.record_id = id;
