@@ -25,23 +25,14 @@
 #include "readlog.h"
 #include "schema.h"
 #include "test.h"
+#include "test_db.h"
 #include "util.h"
 
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
 static const char CASE2[] = "33333333-3333-4333-8333-333333333333";
 
-static int64_t
-count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 n;
-
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
+/* The one integer a query gives. */
+#define count(db, sql)	tdb_count((db), (sql), NULL)
 
 static sqlite3 *
 open_db(void)
