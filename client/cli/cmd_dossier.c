@@ -567,6 +567,36 @@ cmd_dossier_case_sub(const char *sub)
 	    strcmp(sub, "edit") == 0;
 }
 
+/* `case new`: everything is checked before the server hears of it. */
+static int
+dossier_case_new(struct cli *cli, const struct schema_kind *k,
+    struct dossier_args *a, const char *frame)
+{
+	struct dossier_input	 in;
+	struct dossier_error	 err;
+	const char		*why;
+	char			 cid[DB_UUID_LEN + 1];
+	int			 r;
+
+	if (frame == NULL || validate_frame(frame, &why) != 0) {
+		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
+		return EXIT_USAGE;
+	}
+	memset(&in, 0, sizeof(in));
+	in.k = k;
+	memcpy(in.val, a->val, sizeof(in.val));
+	memcpy(in.unset, a->unset, sizeof(in.unset));
+	if (dossier_check_values(&in, &err) != 0) {
+		dossier_errx(k, &err, CS_ERR_USAGE);
+		return EXIT_USAGE;
+	}
+	db_uuid(cid);
+	if ((r = cli_case_create(cli, cid, frame)) != EXIT_OK)
+		return r;
+	a->case_id = cid;
+	return dossier_write_cmd(cli, k, a, NULL, cid);
+}
+
 int
 cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 {
@@ -575,8 +605,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 	struct case_meta		 m;
 	struct vault			*v = NULL;
 	sqlite3				*db;
-	const char			*frame = NULL, *why;
-	char				 cid[DB_UUID_LEN + 1];
+	const char			*frame = NULL;
 	char				 since[LC_DATE_LEN + 1];
 	int				 i, o, r;
 
@@ -617,26 +646,5 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 		}
 		return dossier_one(cli, k, &a);
 	}
-	/* new: everything is checked before the server hears of it */
-	if (frame == NULL || validate_frame(frame, &why) != 0) {
-		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
-		return EXIT_USAGE;
-	}
-	if (a.val[0] == NULL) {
-		cli_errx("case new needs --title TEXT");
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < (int)k->nfields; i++) {
-		if (a.val[i] != NULL &&
-		    schema_check(&k->fields[i], a.val[i], &why) != 0) {
-			cli_errx("case %s: %s; nothing changed",
-			    k->fields[i].name, why);
-			return EXIT_USAGE;
-		}
-	}
-	db_uuid(cid);
-	if ((r = cli_case_create(cli, cid, frame)) != EXIT_OK)
-		return r;
-	a.case_id = cid;
-	return dossier_write_cmd(cli, k, &a, NULL, cid);
+	return dossier_case_new(cli, k, &a, frame);
 }

@@ -82,6 +82,14 @@ int	dossier_check(sqlite3 *, const struct dossier_input *in,
 	    int long_later, struct dossier_error *err);
 
 /*
+ * Only the values of a new record "in" (no database: its case is about
+ * to be made): each given value is valid, every required field given.
+ * CS_ERR_USAGE with *err as above.
+ */
+int	dossier_check_values(const struct dossier_input *in,
+	    struct dossier_error *err);
+
+/*
  * Check "in" as above (long_later 0) and write it with db_local_write
  * (record and outbox, one transaction); nothing is written on any
  * error.  A new note (kind "journal") gets the author (the user of
