@@ -133,8 +133,14 @@ fold_text(const char *s, size_t len, char *dst, size_t dstlen)
 int
 fold_contains(const char *hay, const char *needle)
 {
+	return fold_contains_n(hay, strlen(hay), needle, strlen(needle));
+}
+
+int
+fold_contains_n(const char *hay, size_t hlen, const char *needle,
+    size_t nlen)
+{
 	struct fold_it	h, at, nd;
-	size_t		hlen = strlen(hay), nlen = strlen(needle);
 	int		a, b;
 
 	if (nlen == 0)
@@ -148,7 +154,7 @@ fold_contains(const char *hay, const char *needle)
 			if ((b = fold_it_next(&nd)) == -1)
 				return 1;
 			if ((a = fold_it_next(&at)) == -1)
-				return 0;	/* hay ran out: no later start */
+				return 0;	/* hay ran out: none later */
 			if (a != b)
 				break;
 		}

@@ -32,6 +32,9 @@ size_t	fold_text(const char *s, size_t len, char *dst, size_t dstlen);
  * nothing: the texts are folded as they are compared.
  */
 int	fold_contains(const char *hay, const char *needle);
+/* The same for "hlen" and "nlen" bytes (record values have no NUL). */
+int	fold_contains_n(const char *hay, size_t hlen, const char *needle,
+	    size_t nlen);
 
 /* 1 if the two texts are equal once folded. */
 int	fold_equal(const char *a, const char *b);

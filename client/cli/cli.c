@@ -147,6 +147,11 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	int		 r, exists;
 
 	*vp = NULL;
+	if (cli->held != NULL) {	/* opened to read the command's ids */
+		*vp = cli->held;
+		cli->held = NULL;	/* transferred */
+		return 0;
+	}
 	exists = vault_exists(cli->dir);
 	if (!exists && !create) {
 		cli_errx("no vault in %s: enroll this laptop first", cli->dir);

@@ -28,11 +28,18 @@ struct cli {
 	const char	*passfile;	/* --passphrase-file */
 	int		 json;		/* --json */
 	char		 dirbuf[4096];
+	/*
+	 * The vault opened to read what --case or --id mean (cli_ids.h):
+	 * the next cli_vault_open() takes it instead of asking the
+	 * passphrase again; main() closes it if no one did.
+	 */
+	struct vault	*held;
 };
 
 /*
- * Open the vault in cli->dir, asking for the passphrase.  With
- * "create", make a new vault if there is none (asking twice).
+ * Open the vault in cli->dir, asking for the passphrase (or take
+ * cli->held).  With "create", make a new vault if there is none
+ * (asking twice).
  */
 int	cli_vault_open(struct cli *, int create, struct vault **);
 struct conn;

@@ -13,18 +13,20 @@
 #include <time.h>
 
 #include "body.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "conflict.h"
 #include "db.h"
 #include "dossier.h"
 #include "errors.h"
+#include "ids.h"
 #include "marker.h"
 #include "util.h"
 #include "vault.h"
 
 struct conflict_out {
 	struct cli	*cli;
-	FILE		*f;
+	struct ids	*ids;		/* short ids, in lists */
 	size_t		 n;
 };
 
@@ -158,6 +160,7 @@ conflict_print(const struct conflict *c, void *arg)
 {
 	struct conflict_out	*o = arg;
 	char			 show[4 * CONFLICT_SHOW_MAX + 8];
+	char			 rsid[IDS_SHORT_SIZE], csid[IDS_SHORT_SIZE];
 	size_t			 i;
 	int			 listed = 0;
 
@@ -171,7 +174,9 @@ conflict_print(const struct conflict *c, void *arg)
 	    "", c->case_title != NULL ? c->case_title : "(no title)",
 	    c->noun, c->record_title != NULL ? c->record_title : "(no name)",
 	    c->field);
-	printf("  record %s, case %s\n", c->rec->record_id, c->rec->case_id);
+	ids_short(o->ids, c->rec->record_id, rsid);
+	ids_short(o->ids, c->rec->case_id, csid);
+	printf("  record %s, case %s\n", rsid, csid);
 	if (c->legacy)
 		printf("  (recorded by an older version: authors unknown)\n");
 	for (i = 0; i < c->n; i++)
@@ -206,6 +211,11 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 		return cli_exit(r);
 	memset(&o, 0, sizeof(o));
 	o.cli = cli;
+	if ((r = ids_load(db, &o.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		vault_close(v);
+		return cli_exit(r);
+	}
 	if (cli->json)
 		putchar('[');
 	r = conflict_list(db, NULL, conflict_print, &o);
@@ -215,6 +225,7 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 		printf("no conflicts\n");
 	if (r != 0 && o.n == 0)
 		cli_errx("cannot list the conflicts: %s", cs_err(r));
+	ids_free(o.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
@@ -332,6 +343,7 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	struct sqlite3		*db;
 	const char		*rid, *field, *arg;
+	char			 rbuf[DB_UUID_LEN + 1];
 	enum conflict_by	 by = CONFLICT_BY_VALUE;
 	int			 r;
 
@@ -339,7 +351,8 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 		resolve_usage();
 		return EXIT_USAGE;
 	}
-	if ((r = conflict_open(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_RECORD, "--record", &rid, rbuf)) != 0 ||
+	    (r = conflict_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	memset(&o, 0, sizeof(o));
 	o.res = &res;

@@ -30,6 +30,7 @@
 #include "msg.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
@@ -50,6 +51,10 @@ struct dossier_args {
 	const char	*val[DOSSIER_FIELDS_MAX];	/* by schema index */
 	int		 unset[DOSSIER_FIELDS_MAX];
 	int		 help;
+	/* full ids of what was typed as short ids or titles (cli_ids.h) */
+	char		 case_buf[DB_UUID_LEN + 1];
+	char		 id_buf[DB_UUID_LEN + 1];
+	char		 ref_buf[DOSSIER_FIELDS_MAX][DB_UUID_LEN + 1];
 };
 
 static void
@@ -109,14 +114,19 @@ dossier_flag(const struct schema_kind *k, const char *flag, size_t len)
 	return -1;
 }
 
-/* Parse argv[from..]: --case, --id, --unset F, --F V and --F=V. */
+/*
+ * Parse argv[from..]: --case, --id, --unset F, --F V and --F=V.  The
+ * case, the record and record references (--child) may be given as
+ * short ids, full ids or (the case) its title: cli_ids.h.
+ */
 static int
-dossier_parse(const struct schema_kind *k, int argc, char *argv[], int from,
-    struct dossier_args *a)
+dossier_parse(struct cli *cli, const struct schema_kind *k, int argc,
+    char *argv[], int from, struct dossier_args *a)
 {
 	const char	*arg, *eq, *v;
+	char		 opt[BODY_NAME_MAX + 3];
 	size_t		 len;
-	int		 i, fi;
+	int		 i, fi, r;
 
 	memset(a, 0, sizeof(*a));
 	for (i = from; i < argc; i++) {
@@ -160,13 +170,17 @@ dossier_parse(const struct schema_kind *k, int argc, char *argv[], int from,
 			return CS_ERR_USAGE;
 		}
 	}
-	if (a->case_id != NULL && !wire_uuid_ok(a->case_id)) {
-		cli_errx("--case: not a case id (a lower-case UUID)");
-		return CS_ERR_USAGE;
-	}
-	if (a->id != NULL && !wire_uuid_ok(a->id)) {
-		cli_errx("--id: not a record id (a lower-case UUID)");
-		return CS_ERR_USAGE;
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &a->case_id,
+	    a->case_buf)) != 0 ||
+	    (r = cli_resolve(cli, IDS_RECORD, "--id", &a->id, a->id_buf)) != 0)
+		return r;
+	for (i = 0; i < (int)k->nfields && i < DOSSIER_FIELDS_MAX; i++) {
+		if (k->fields[i].type != SCHEMA_REF ||
+		    str_fmt(opt, sizeof(opt), "--%s", k->fields[i].name) != 0)
+			continue;
+		if ((r = cli_resolve(cli, IDS_RECORD, opt, &a->val[i],
+		    a->ref_buf[i])) != 0)
+			return r;
 	}
 	return 0;
 }
@@ -424,13 +438,14 @@ dossier_kind_cmd(struct cli *cli, const char *cmd, const char *kind,
 {
 	const struct schema_kind	*k = schema_kind(kind);
 	struct dossier_args		 a;
+	int				 r;
 
 	if (verb == NULL || strcmp(verb, "--help") == 0) {
 		dossier_kind_usage(verb == NULL ? stderr : stdout, cmd, k);
 		return verb == NULL ? EXIT_USAGE : EXIT_OK;
 	}
-	if (dossier_parse(k, argc, argv, from, &a) != 0)
-		return EXIT_USAGE;
+	if ((r = dossier_parse(cli, k, argc, argv, from, &a)) != 0)
+		return cli_exit(r);
 	if (a.help) {
 		dossier_kind_usage(stdout, cmd, k);
 		return EXIT_OK;
@@ -527,8 +542,8 @@ cmd_plan(struct cli *cli, int argc, char *argv[])
 	if (strcmp(argv[1], "goal") == 0)
 		return dossier_kind_main(cli, "plan goal", "goal", argc - 1,
 		    argv + 1);
-	if ((r = dossier_parse(pk, argc, argv, 2, &a)) != 0)
-		return EXIT_USAGE;
+	if ((r = dossier_parse(cli, pk, argc, argv, 2, &a)) != 0)
+		return cli_exit(r);
 	if (a.help) {
 		dossier_plan_usage(stdout);
 		return EXIT_OK;
@@ -552,6 +567,36 @@ cmd_dossier_case_sub(const char *sub)
 	    strcmp(sub, "edit") == 0;
 }
 
+/* `case new`: everything is checked before the server hears of it. */
+static int
+dossier_case_new(struct cli *cli, const struct schema_kind *k,
+    struct dossier_args *a, const char *frame)
+{
+	struct dossier_input	 in;
+	struct dossier_error	 err;
+	const char		*why;
+	char			 cid[DB_UUID_LEN + 1];
+	int			 r;
+
+	if (frame == NULL || validate_frame(frame, &why) != 0) {
+		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
+		return EXIT_USAGE;
+	}
+	memset(&in, 0, sizeof(in));
+	in.k = k;
+	memcpy(in.val, a->val, sizeof(in.val));
+	memcpy(in.unset, a->unset, sizeof(in.unset));
+	if (dossier_check_values(&in, &err) != 0) {
+		dossier_errx(k, &err, CS_ERR_USAGE);
+		return EXIT_USAGE;
+	}
+	db_uuid(cid);
+	if ((r = cli_case_create(cli, cid, frame)) != EXIT_OK)
+		return r;
+	a->case_id = cid;
+	return dossier_write_cmd(cli, k, a, NULL, cid);
+}
+
 int
 cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 {
@@ -560,8 +605,7 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 	struct case_meta		 m;
 	struct vault			*v = NULL;
 	sqlite3				*db;
-	const char			*frame = NULL, *why;
-	char				 cid[DB_UUID_LEN + 1];
+	const char			*frame = NULL;
 	char				 since[LC_DATE_LEN + 1];
 	int				 i, o, r;
 
@@ -575,8 +619,8 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 			argv[o++] = argv[i];
 	}
 	argc = o;
-	if ((r = dossier_parse(k, argc, argv, 2, &a)) != 0)
-		return EXIT_USAGE;
+	if ((r = dossier_parse(cli, k, argc, argv, 2, &a)) != 0)
+		return cli_exit(r);
 	if (a.help) {
 		dossier_case_usage(stdout);
 		return EXIT_OK;
@@ -602,26 +646,5 @@ cmd_dossier_case(struct cli *cli, int argc, char *argv[])
 		}
 		return dossier_one(cli, k, &a);
 	}
-	/* new: everything is checked before the server hears of it */
-	if (frame == NULL || validate_frame(frame, &why) != 0) {
-		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
-		return EXIT_USAGE;
-	}
-	if (a.val[0] == NULL) {
-		cli_errx("case new needs --title TEXT");
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < (int)k->nfields; i++) {
-		if (a.val[i] != NULL &&
-		    schema_check(&k->fields[i], a.val[i], &why) != 0) {
-			cli_errx("case %s: %s; nothing changed",
-			    k->fields[i].name, why);
-			return EXIT_USAGE;
-		}
-	}
-	db_uuid(cid);
-	if ((r = cli_case_create(cli, cid, frame)) != EXIT_OK)
-		return r;
-	a.case_id = cid;
-	return dossier_write_cmd(cli, k, &a, NULL, cid);
+	return dossier_case_new(cli, k, &a, frame);
 }

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,12 +20,14 @@
 #include "msg.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
 #include "dossier.h"
 #include "errors.h"
+#include "ids.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
@@ -67,6 +68,7 @@ dossier_print_value(const uint8_t *p, size_t len, size_t max)
 
 struct dossier_list {
 	struct cli	*cli;
+	struct ids	*ids;		/* short ids for people */
 	size_t		 n;
 	int		 full;		/* every field, not the summary */
 };
@@ -100,13 +102,15 @@ dossier_print_record(const struct dossier_list *l,
 	const struct db_record		*r = d->rec;
 	const struct body		*b = d->body;
 	const struct body_field		*f;
+	char				 sid[IDS_SHORT_SIZE];
 	size_t				 i;
 
 	if (l->cli->json) {
 		dossier_print_json(l, d);
 		return;
 	}
-	printf("%-10s %.8s", k != NULL ? k->noun : r->kind, r->record_id);
+	ids_short(l->ids, r->record_id, sid);
+	printf("%-10s %-6s", k != NULL ? k->noun : r->kind, sid);
 	if (l->full || k == NULL) {
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
@@ -138,11 +142,13 @@ static int
 dossier_list_cb(const struct dossier_record *d, void *arg)
 {
 	struct dossier_list	*l = arg;
+	char			 sid[IDS_SHORT_SIZE];
 
 	if (d->body == NULL) {
+		ids_short(l->ids, d->rec->record_id, sid);
 		if (!l->cli->json)
-			printf("%-10s %.8s  (body unreadable)\n", d->rec->kind,
-			    d->rec->record_id);
+			printf("%-10s %-6s  (body unreadable)\n", d->rec->kind,
+			    sid);
 		return 0;
 	}
 	dossier_print_record(l, d);
@@ -170,6 +176,10 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	memset(&l, 0, sizeof(l));
 	l.cli = cli;
 	l.full = full;
+	if ((r = ids_load(db, &l.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json)
 		printf("[");
 	r = dossier_read(db, case_id, kind != NULL ? kinds : NULL, action,
@@ -180,12 +190,15 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 		printf("]\n");
 	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
 		printf("(none)\n");
+ out:
+	ids_free(l.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
 
 struct dossier_search {
 	struct cli	*cli;
+	struct ids	*ids;
 	size_t		 n;
 };
 
@@ -195,6 +208,8 @@ dossier_search_cb(const struct dossier_record *d, size_t fi, void *arg)
 	struct dossier_search		*s = arg;
 	const struct db_record		*r = d->rec;
 	const struct body_field		*f = &d->body->f[fi];
+	char				 csid[IDS_SHORT_SIZE];
+	char				 rsid[IDS_SHORT_SIZE];
 
 	if (s->cli->json) {
 		printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
@@ -206,9 +221,10 @@ dossier_search_cb(const struct dossier_record *d, size_t fi, void *arg)
 		cli_json_bytes(stdout, f->value, f->len);
 		printf("}");
 	} else {
-		printf("%.8s %-10s %.8s %s: ", r->case_id,
-		    d->k != NULL ? d->k->noun : r->kind, r->record_id,
-		    f->name);
+		ids_short(s->ids, r->case_id, csid);
+		ids_short(s->ids, r->record_id, rsid);
+		printf("%-6s %-10s %-6s %s: ", csid,
+		    d->k != NULL ? d->k->noun : r->kind, rsid, f->name);
 		dossier_print_value(f->value, f->len, 70);
 		putchar('\n');
 	}
@@ -223,6 +239,7 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *q = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	int			 i, r;
 
 	for (i = 1; i < argc; i++) {
@@ -237,15 +254,19 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 			q = NULL, i = argc;
 	}
 	if (q == NULL || *q == '\0' || strlen(q) > 200 ||
-	    !utf8_valid(q, strlen(q)) ||
-	    (case_id != NULL && !wire_uuid_ok(case_id))) {
+	    !utf8_valid(q, strlen(q))) {
 		fprintf(stderr, "usage: casesync search [--case ID] TEXT\n");
 		return EXIT_USAGE;
 	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0 ||
+	    (r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	memset(&s, 0, sizeof(s));
 	s.cli = cli;
+	if ((r = ids_load(db, &s.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json)
 		printf("[");
 	r = dossier_search(db, case_id, q, dossier_search_cb, &s);
@@ -255,6 +276,8 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 		printf("]\n");
 	else if (s.n == 0 && r == 0)
 		printf("no matches\n");
+ out:
+	ids_free(s.ids);
 	vault_close(v);
 	return cli_exit(r);
 }

@@ -19,6 +19,7 @@
 #include "auditcp.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
@@ -430,6 +431,7 @@ record_put(struct cli *cli, int argc, char *argv[])
 	sqlite3			*db;
 	const char		*case_id = NULL, *kind = NULL, *rid = NULL;
 	char			 newid[DB_UUID_LEN + 1];
+	char			 cbuf[DB_UUID_LEN + 1], rbuf[DB_UUID_LEN + 1];
 	char			*unset[64];
 	size_t			 nunset = 0, i;
 	int			 ch, r, del = 0;
@@ -461,12 +463,13 @@ record_put(struct cli *cli, int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
-	if (case_id == NULL || kind == NULL || !wire_uuid_ok(case_id) ||
-	    !wire_kind_ok(kind) || (rid != NULL && !wire_uuid_ok(rid))) {
-		cli_errx("need --case UUID and --kind [a-z0-9_]; ids are "
-		    "lower-case UUIDs");
+	if (case_id == NULL || kind == NULL || !wire_kind_ok(kind)) {
+		cli_errx("need --case CASE and --kind [a-z0-9_]");
 		return EXIT_USAGE;
 	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0 ||
+	    (r = cli_resolve(cli, IDS_RECORD, "--id", &rid, rbuf)) != 0)
+		return cli_exit(r);
 	if (rid == NULL) {
 		db_uuid(newid);
 		rid = newid;
@@ -529,6 +532,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *kind = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	uint64_t		 count = 0, size = 100, i, k;
 	uint8_t			*text = NULL;
 	int			 ch, r;
@@ -557,10 +561,12 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 		}
 	}
 	if (case_id == NULL || kind == NULL || count == 0 ||
-	    !wire_uuid_ok(case_id) || !wire_kind_ok(kind)) {
+	    !wire_kind_ok(kind)) {
 		record_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0)
+		return cli_exit(r);
 	if ((text = malloc(size)) == NULL)
 		return EXIT_FAIL;
 	if ((r = open_db(cli, &v, &db)) != 0)
@@ -598,6 +604,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 static int
 record_get(struct cli *cli, const char *rid)
 {
+	char			 rbuf[DB_UUID_LEN + 1];
 	struct db_record	 rec;
 	struct body		 b;
 	struct vault		*v = NULL;
@@ -607,7 +614,8 @@ record_get(struct cli *cli, const char *rid)
 
 	body_init(&b);
 	memset(&rec, 0, sizeof(rec));
-	if ((r = open_db(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_RECORD, "record get", &rid, rbuf)) !=
+	    0 || (r = open_db(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	if ((r = db_record_get(db, rid, &rec)) != 0 ||
 	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
@@ -668,6 +676,8 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 {
 	struct vault	*v = NULL;
 	sqlite3		*db;
+	const char	*cid;
+	char		 cbuf[DB_UUID_LEN + 1];
 	int		 r;
 
 	if (argc < 2) {
@@ -683,10 +693,11 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 		return record_get(cli, argv[2]);
 	if (strcmp(argv[1], "list") == 0 && (argc == 2 ||
 	    (argc == 4 && strcmp(argv[2], "--case") == 0))) {
-		if ((r = open_db(cli, &v, &db)) != 0)
+		cid = argc == 4 ? argv[3] : NULL;
+		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
+		    cbuf)) != 0 || (r = open_db(cli, &v, &db)) != 0)
 			return cli_exit(r);
-		r = db_record_list(db, argc == 4 ? argv[3] : NULL,
-		    record_list_cb, NULL);
+		r = db_record_list(db, cid, record_list_cb, NULL);
 		vault_close(v);
 		return cli_exit(r);
 	}
@@ -699,7 +710,7 @@ case_usage(FILE *f)
 {
 	fprintf(f, "usage: casesync case create --frame " LC_FRAME_CHOICES
 	    " [--id UUID]\n"
-	    "       casesync case member --case UUID --user NAME [--remove "
+	    "       casesync case member --case CASE --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]\n"
 	    "       casesync case state|info|list ... (case state --help)\n"
 	    "       casesync case new|show|edit ... (case new --help)\n");
@@ -776,7 +787,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	const char			*frame = NULL, *cid = NULL;
 	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
-	int				 ch, create, rm = 0, ro = 0;
+	char				 cbuf[DB_UUID_LEN + 1];
+	int				 ch, r, create, rm = 0, ro = 0;
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
@@ -821,6 +833,10 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		db_uuid(newid);
 		cid = newid;
 	}
+	/* a new case's id is new: only a full one */
+	if (!create && (r = cli_resolve(cli, IDS_CASE, "--case", &cid,
+	    cbuf)) != 0)
+		return cli_exit(r);
 	if ((create && !wire_frame_ok(frame)) || cid == NULL ||
 	    !wire_uuid_ok(cid) || (!create && (user == NULL ||
 	    !utf8_valid(user, strlen(user)))) || (newreg != NULL &&

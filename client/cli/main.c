@@ -59,14 +59,14 @@ static const struct clihelp_sub record_subs[] = {
 static const struct clihelp_sub case_subs[] = {
 	{ "create", "case create --frame DRANG|VOTS|OTS|VOOGDIJ [--id UUID]",
 	    "open a case on the server", 0 },
-	{ "member", "case member --case UUID --user NAME [--remove "
+	{ "member", "case member --case CASE --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]",
 	    "add or remove a member of a case", 0 },
-	{ "state", "case state --case UUID --to STATE [--date YYYY-MM-DD]\n"
+	{ "state", "case state --case CASE --to STATE [--date YYYY-MM-DD]\n"
 	    "    [--end YYYY-MM-DD] [--reason TEXT] "
 	    "[--approved-by TEAMLEIDER]",
 	    "move a case to another lifecycle state", 0 },
-	{ "info", "case info --case UUID", "a case's state and deadlines",
+	{ "info", "case info --case CASE", "a case's state and deadlines",
 	    0 },
 	{ "list", "case list [--server] [--due [--within DAYS[d]]]",
 	    "the caseload, or what falls due", 0 },
@@ -121,7 +121,7 @@ static const struct clihelp_sub plan_subs[] = {
 };
 
 static const struct clihelp_sub transfer_subs[] = {
-	{ "request", "transfer request --case UUID --to OFFICE "
+	{ "request", "transfer request --case CASE --to OFFICE "
 	    "--reason moved|capacity|expertise|other\n    [--note TEXT]",
 	    "ask to move a case to another office", 0 },
 	{ "list", "transfer list", "transfers of your cases and office", 0 },
@@ -135,7 +135,7 @@ static const struct clihelp_sub transfer_subs[] = {
 };
 
 static const struct clihelp_sub team_subs[] = {
-	{ "assign", "team assign --case UUID --regisseur NAME",
+	{ "assign", "team assign --case CASE --regisseur NAME",
 	    "make NAME the case's regisseur", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
@@ -211,7 +211,7 @@ static const struct {
 	    transfer_subs, CLIHELP_STRICT } },
 	{ cmd_team, { "team", NULL, "assign a case's regisseur (team leads)",
 	    team_subs, CLIHELP_STRICT } },
-	{ cmd_glass, { "glass", "glass --case UUID --reason TEXT\n"
+	{ cmd_glass, { "glass", "glass --case CASE --reason TEXT\n"
 	    "glass list", "break the glass: brief read-only access",
 	    glass_subs, CLIHELP_STRICT } },
 	{ cmd_audit, { "audit", NULL, "who read or changed a case; the "
@@ -352,7 +352,9 @@ main(int argc, char *argv[])
 		return EXIT_FAIL;
 	i = (size_t)(hc - help_cmds);
 	optind = 1;	/* each command parses its own options */
-	r = cli_finish(commands[i].fn(&cli, argc, argv));
+	r = commands[i].fn(&cli, argc, argv);
+	vault_close(cli.held);	/* opened for --case or --id, not used */
+	r = cli_finish(r);
 	clihelp_quiet_end(saved, r);
 	return r;
 }

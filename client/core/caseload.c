@@ -24,7 +24,7 @@
 #include "readlog.h"
 #include "util.h"
 
-#define CASELOAD_DEADLINES_MAX	4096	/* per case, at most */
+#define CASELOAD_ITEMS_MAX	4096	/* deadlines, children per case */
 
 /* While loading: the latest assessment of a row. */
 struct caseload_latest {
@@ -38,7 +38,6 @@ struct caseload_build {
 	struct caseload		*cl;
 	struct caseload_latest	*latest;	/* one per row */
 	size_t			 cap;
-	int			 err;
 };
 
 static int
@@ -96,6 +95,7 @@ caseload_meta(const struct case_meta *m, void *arg)
 	row->state_since = m->lc.state_since;
 	row->lc = m->lc;
 	memcpy(row->regisseur, m->regisseur, sizeof(row->regisseur));
+	memcpy(row->approved_by, m->approved_by, sizeof(row->approved_by));
 	return 0;
 }
 
@@ -105,7 +105,7 @@ caseload_add_deadline(struct caseload_row *row, enum caseload_source src,
 {
 	struct caseload_deadline	*d;
 
-	if (row->ndeadlines >= CASELOAD_DEADLINES_MAX)
+	if (row->ndeadlines >= CASELOAD_ITEMS_MAX)
 		return 0;	/* a record flood cannot exhaust memory */
 	if ((d = reallocarray(row->deadlines, row->ndeadlines + 1,
 	    sizeof(*d))) == NULL)
@@ -167,7 +167,7 @@ caseload_child(struct caseload_row *row, const struct db_record *r,
 {
 	struct caseload_child	*c;
 
-	if (row->nchildren >= CASELOAD_DEADLINES_MAX)
+	if (row->nchildren >= CASELOAD_ITEMS_MAX)
 		return 0;
 	if ((c = reallocarray(row->children, row->nchildren + 1,
 	    sizeof(*c))) == NULL)

@@ -72,6 +72,7 @@ struct caseload_row {
 	char			 short_id[IDS_SHORT_SIZE];
 	char			 title[CASELOAD_TEXT_MAX + 1];	/* "": none */
 	char			 regisseur[CASE_META_NAME_MAX + 1]; /* "" */
+	char			 approved_by[CASE_META_NAME_MAX + 1]; /* "" */
 	int			 has_meta;	/* frame and state known */
 	enum lc_frame		 frame;
 	enum lc_state		 state;

@@ -75,16 +75,17 @@ int	db_record_list(sqlite3 *, const char *case_id,
 
 /*
  * Lists for the caseload and the short ids (db_list.c), read-only.
- * db_id_list: every live record's id, case id and kind, by record id,
- * without reading bodies.  db_case_id_list: every case id this laptop
- * knows (its case metadata and its live records), each once, sorted.
+ * db_id_list: every record id this laptop holds (deleted ones too: an
+ * id stays taken), sorted, from the index alone.  db_case_id_list:
+ * every case id this laptop knows (its case metadata and its records),
+ * each once, sorted.
  * db_record_list_kinds: the live records of "case_id" (NULL: all) of
  * 1..DB_LIST_KINDS_MAX "kinds", by case, kind and hlc, body borrowed.
  * A callback returning non-zero stops the list with that value.
  */
 #define DB_LIST_KINDS_MAX	4
-int	db_id_list(sqlite3 *, int (*cb)(const char *record_id,
-	    const char *case_id, const char *kind, void *), void *arg);
+int	db_id_list(sqlite3 *, int (*cb)(const char *record_id, void *),
+	    void *arg);
 int	db_case_id_list(sqlite3 *, int (*cb)(const char *case_id, void *),
 	    void *arg);
 int	db_record_list_kinds(sqlite3 *, const char *case_id,

@@ -14,23 +14,20 @@
 #include "db_int.h"
 #include "errors.h"
 
-int
-db_id_list(sqlite3 *db, int (*cb)(const char *record_id,
-    const char *case_id, const char *kind, void *), void *arg)
+/* Call cb for the text column 0 of each row of "sql" (an id). */
+static int
+db_list_ids(sqlite3 *db, const char *sql, int (*cb)(const char *, void *),
+    void *arg)
 {
 	sqlite3_stmt	*s = NULL;
-	char		 rid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
-	char		 kind[DB_KIND_MAX + 1];
+	char		 id[DB_UUID_LEN + 1];
 	int		 rc, ret;
 
-	if ((ret = db_prep(db, "SELECT record_id, case_id, kind FROM records"
-	    " WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
+	if ((ret = db_prep(db, sql, &s)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((ret = db_text(s, 0, rid, sizeof(rid))) != 0 ||
-		    (ret = db_text(s, 1, cid, sizeof(cid))) != 0 ||
-		    (ret = db_text(s, 2, kind, sizeof(kind))) != 0 ||
-		    (ret = cb(rid, cid, kind, arg)) != 0)
+		if ((ret = db_text(s, 0, id, sizeof(id))) != 0 ||
+		    (ret = cb(id, arg)) != 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
@@ -40,27 +37,20 @@ db_id_list(sqlite3 *db, int (*cb)(const char *record_id,
 }
 
 int
+db_id_list(sqlite3 *db, int (*cb)(const char *record_id, void *), void *arg)
+{
+	/* the UNIQUE index on record_id holds it all: no row is read */
+	return db_list_ids(db, "SELECT record_id FROM records"
+	    " ORDER BY record_id", cb, arg);
+}
+
+int
 db_case_id_list(sqlite3 *db, int (*cb)(const char *case_id, void *),
     void *arg)
 {
-	sqlite3_stmt	*s = NULL;
-	char		 cid[DB_UUID_LEN + 1];
-	int		 rc, ret;
-
-	/* UNION: each once, sorted */
-	if ((ret = db_prep(db, "SELECT case_id FROM case_meta UNION"
-	    " SELECT case_id FROM records WHERE deleted = 0 ORDER BY 1",
-	    &s)) != 0)
-		return ret;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((ret = db_text(s, 0, cid, sizeof(cid))) != 0 ||
-		    (ret = cb(cid, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
-	return ret;
+	/* UNION: each once, sorted; records_case holds the records' */
+	return db_list_ids(db, "SELECT case_id FROM case_meta UNION"
+	    " SELECT case_id FROM records ORDER BY 1", cb, arg);
 }
 
 int
@@ -69,9 +59,8 @@ db_record_list_kinds(sqlite3 *db, const char *case_id,
     int (*cb)(const struct db_record *, void *), void *arg)
 {
 	sqlite3_stmt		*s = NULL;
-	struct db_record	 r;
 	size_t			 i;
-	int			 rc, ret;
+	int			 ret;
 
 	if (nkinds == 0 || nkinds > DB_LIST_KINDS_MAX)
 		return CS_ERR_INTERNAL;
@@ -89,15 +78,7 @@ db_record_list_kinds(sqlite3 *db, const char *case_id,
 		if (sqlite3_bind_text(s, 2 + (int)i, kinds[i], -1,
 		    SQLITE_STATIC) != SQLITE_OK)
 			goto out;
-	ret = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		if ((ret = db_record_row(s, &r, 0)) != 0 ||
-		    (ret = cb(&r, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = CS_ERR_DB;
+	ret = db_record_rows(s, cb, arg);
  out:
 	sqlite3_finalize(s);
 	return ret;

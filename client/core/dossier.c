@@ -172,6 +172,13 @@ dossier_target(sqlite3 *db, const struct dossier_input *in,
 	return 0;
 }
 
+static void
+dossier_error_init(struct dossier_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	err->field = -1;
+}
+
 /* The values and unsets of "in" into "b", each checked first. */
 static int
 dossier_apply(const struct dossier_input *in, struct body *b,
@@ -297,11 +304,28 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 	return r;
 }
 
-static void
-dossier_error_init(struct dossier_error *err)
+
+int
+dossier_check_values(const struct dossier_input *in,
+    struct dossier_error *err)
 {
-	memset(err, 0, sizeof(*err));
-	err->field = -1;
+	struct body	 b;
+	const char	*missing;
+	size_t		 i;
+	int		 r;
+
+	dossier_error_init(err);
+	body_init(&b);
+	if ((r = dossier_apply(in, &b, err)) == 0 &&
+	    schema_complete(in->k, &b, &missing) != 0) {
+		for (i = 0; i < in->k->nfields - 1; i++)
+			if (strcmp(in->k->fields[i].name, missing) == 0)
+				break;
+		r = dossier_fail_field(err, in->k, i, DOSSIER_MISSING,
+		    "is required");
+	}
+	body_free(&b);
+	return r;
 }
 
 int

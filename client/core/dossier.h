@@ -82,6 +82,14 @@ int	dossier_check(sqlite3 *, const struct dossier_input *in,
 	    int long_later, struct dossier_error *err);
 
 /*
+ * Only the values of a new record "in" (no database: its case is about
+ * to be made): each given value is valid, every required field given.
+ * CS_ERR_USAGE with *err as above.
+ */
+int	dossier_check_values(const struct dossier_input *in,
+	    struct dossier_error *err);
+
+/*
  * Check "in" as above (long_later 0) and write it with db_local_write
  * (record and outbox, one transaction); nothing is written on any
  * error.  A new note (kind "journal") gets the author (the user of
@@ -128,19 +136,12 @@ int	dossier_read(sqlite3 *, const char *case_id,
 
 /*
  * Search every live record (of "case_id" if not NULL) for "q"
- * (case-insensitive, for accented letters too), logged as a "search"
+ * (folded, fold.h: case and accents do not matter), logged as a "search"
  * (never the words): cb is called for each matching field "field".
  */
 typedef int	(*dossier_match_cb)(const struct dossier_record *,
 		    size_t field, void *);
 int	dossier_search(sqlite3 *, const char *case_id, const char *q,
 	    dossier_match_cb cb, void *arg);
-
-/*
- * "q" (qlen bytes of UTF-8) is in p[0..len), letters compared without
- * case (ASCII, Latin-1 and Latin Extended-A: "öztürk" finds "Öztürk").
- */
-int	dossier_contains(const uint8_t *p, size_t len, const char *q,
-	    size_t qlen);
 
 #endif /* CLIENT_DOSSIER_H */

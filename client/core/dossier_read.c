@@ -12,6 +12,7 @@
 #include "db.h"
 #include "dossier.h"
 #include "errors.h"
+#include "fold.h"
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
@@ -118,67 +119,6 @@ dossier_read(sqlite3 *db, const char *case_id, const char *const *kinds,
 	return db_record_list(db, case_id, dossier_read_cb, &x);
 }
 
-/*
- * The lower case of "cp" for the letters a Dutch caseload holds:
- * ASCII, Latin-1 (À..Þ) and Latin Extended-A (pairs, Ā..ž).
- */
-static uint32_t
-dossier_fold(uint32_t cp)
-{
-	if (cp >= 'A' && cp <= 'Z')
-		return cp + 32;
-	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-		return cp + 32;
-	if (cp >= 0x100 && cp <= 0x137 && (cp & 1) == 0)
-		return cp + 1;
-	if (cp >= 0x139 && cp <= 0x148 && (cp & 1) == 1)
-		return cp + 1;
-	if (cp >= 0x14a && cp <= 0x177 && (cp & 1) == 0)
-		return cp + 1;
-	if (cp == 0x178)
-		return 0xff;
-	if (cp >= 0x179 && cp <= 0x17e && (cp & 1) == 1)
-		return cp + 1;
-	return cp;
-}
-
-/* The next character of s[0..len) folded, its length in *n (1 on bad). */
-static uint32_t
-dossier_next(const uint8_t *s, size_t len, size_t *n)
-{
-	uint32_t	cp;
-
-	if (utf8_next((const char *)s, len, &cp, n) != UTF8_OK) {
-		*n = 1;
-		return 0xfffd0000u | s[0];	/* a byte, matching only itself */
-	}
-	return dossier_fold(cp);
-}
-
-int
-dossier_contains(const uint8_t *p, size_t len, const char *q, size_t qlen)
-{
-	size_t	i, j, k, n, m;
-
-	if (qlen == 0)
-		return 0;
-	for (i = 0; i < len; i += n) {
-		(void)dossier_next(p + i, len - i, &n);
-		for (j = i, k = 0; k < qlen && j < len; j += m) {
-			size_t	qn;
-
-			if (dossier_next(p + j, len - j, &m) !=
-			    dossier_next((const uint8_t *)q + k, qlen - k,
-			    &qn))
-				break;
-			k += qn;
-		}
-		if (k == qlen)
-			return 1;
-	}
-	return 0;
-}
-
 static int
 dossier_search_each(const struct dossier_record *d, void *arg)
 {
@@ -190,7 +130,7 @@ dossier_search_each(const struct dossier_record *d, void *arg)
 		return 0;
 	for (i = 0; i < d->body->n; i++) {
 		if (body_name_is_marker(d->body->f[i].name) ||
-		    !dossier_contains(d->body->f[i].value,
+		    !fold_contains_n((const char *)d->body->f[i].value,
 		    d->body->f[i].len, x->q, x->qlen))
 			continue;
 		if ((r = x->match(d, i, x->arg)) != 0)

@@ -32,6 +32,16 @@ struct ids_entry {
 	uint8_t	len;		/* of the short id: 6..12, or DB_UUID_LEN */
 };
 
+/*
+ * The last group read backwards as a number: its last hex digit in the
+ * top nibble of 48 bits.  Ids sharing a tail of n digits share the top
+ * n nibbles, so sorting by it puts them side by side.
+ */
+struct ids_tail {
+	uint64_t	key;
+	size_t		i;	/* into ids.e */
+};
+
 struct ids {
 	struct ids_entry	*e;	/* by id (strcmp), unique */
 	size_t			 n, cap;
@@ -69,11 +79,8 @@ ids_add_case(const char *case_id, void *arg)
 }
 
 static int
-ids_add_record(const char *record_id, const char *case_id, const char *kind,
-    void *arg)
+ids_add_record(const char *record_id, void *arg)
 {
-	(void)case_id;
-	(void)kind;
 	return ids_add(arg, record_id);
 }
 
@@ -84,29 +91,38 @@ ids_cmp_id(const void *a, const void *b)
 	    ((const struct ids_entry *)b)->id);
 }
 
-/* Compare the last groups read backwards: a shared tail sorts together. */
+static uint64_t
+ids_tail_key(const char *id)
+{
+	uint64_t	k = 0;
+	size_t		i;
+	char		c;
+
+	for (i = 0; i < IDS_SHORT_MAX; i++) {
+		c = id[DB_UUID_LEN - 1 - i];	/* wire_uuid_ok: 0-9a-f */
+		k = k << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return k;
+}
+
 static int
 ids_cmp_tail(const void *a, const void *b)
 {
-	const char	*x = (*(const struct ids_entry *const *)a)->id;
-	const char	*y = (*(const struct ids_entry *const *)b)->id;
-	size_t		 i;
+	uint64_t	x = ((const struct ids_tail *)a)->key;
+	uint64_t	y = ((const struct ids_tail *)b)->key;
 
-	for (i = DB_UUID_LEN; i > IDS_TAIL_AT; i--)
-		if (x[i - 1] != y[i - 1])
-			return (unsigned char)x[i - 1] <
-			    (unsigned char)y[i - 1] ? -1 : 1;
-	return 0;
+	return x < y ? -1 : x > y;
 }
 
-/* How many characters at the end of the last group "a" and "b" share. */
+/* How many digits at the end of the last group two keys share. */
 static size_t
-ids_common_tail(const char *a, const char *b)
+ids_common_tail(uint64_t a, uint64_t b)
 {
-	size_t	n = 0;
+	uint64_t	d = a ^ b;
+	size_t		n = 0;
 
-	while (n < IDS_SHORT_MAX &&
-	    a[DB_UUID_LEN - 1 - n] == b[DB_UUID_LEN - 1 - n])
+	while (n < IDS_SHORT_MAX && (d >> (4 * (IDS_SHORT_MAX - 1 - n)) &
+	    0xf) == 0)
 		n++;
 	return n;
 }
@@ -120,39 +136,76 @@ ids_lengthen(struct ids_entry *e, size_t common)
 		e->len = (uint8_t)(common + 1);
 }
 
+/*
+ * Merge the sorted runs e[0..mid) (case ids) and e[mid..n) (record ids)
+ * into one sorted run without repeats: a case file record may carry
+ * its case's id, which is one id.
+ */
+static int
+ids_merge(struct ids *x, size_t mid)
+{
+	struct ids_entry	*m;
+	size_t			 i = 0, j = mid, o = 0;
+	int			 c;
+
+	if (x->n == 0)
+		return 0;
+	if ((m = reallocarray(NULL, x->n, sizeof(*m))) == NULL)
+		return CS_ERR_ALLOC;
+	while (i < mid || j < x->n) {
+		if (i == mid)
+			c = 1;
+		else if (j == x->n)
+			c = -1;
+		else
+			c = strcmp(x->e[i].id, x->e[j].id);
+		if (c <= 0)
+			m[o] = x->e[i++];
+		else
+			m[o] = x->e[j++];
+		if (c == 0)
+			j++;
+		/* each run is sorted and unique: a repeat is i's and j's */
+		o++;
+	}
+	free(x->e);
+	x->e = m;
+	x->n = x->cap = o;
+	return 0;
+}
+
 int
 ids_load(sqlite3 *db, struct ids **out)
 {
-	struct ids		 *x;
-	struct ids_entry	**t = NULL;
-	size_t			  i, o, c;
-	int			  r;
+	struct ids		*x;
+	struct ids_tail		*t = NULL;
+	size_t			 i, c, mid;
+	int			 r;
 
 	*out = NULL;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return CS_ERR_ALLOC;
-	if ((r = db_case_id_list(db, ids_add_case, x)) != 0 ||
-	    (r = db_id_list(db, ids_add_record, x)) != 0)
+	/* both lists come sorted (db.h) */
+	if ((r = db_case_id_list(db, ids_add_case, x)) != 0)
 		goto out;
-	/* a case file record may carry its case's id: one id, once */
-	if (x->n > 0)
-		qsort(x->e, x->n, sizeof(*x->e), ids_cmp_id);
-	for (i = o = 0; i < x->n; i++)
-		if (o == 0 || strcmp(x->e[o - 1].id, x->e[i].id) != 0)
-			x->e[o++] = x->e[i];
-	x->n = o;
+	mid = x->n;
+	if ((r = db_id_list(db, ids_add_record, x)) != 0 ||
+	    (r = ids_merge(x, mid)) != 0)
+		goto out;
 	if (x->n > 1) {
 		if ((t = reallocarray(NULL, x->n, sizeof(*t))) == NULL) {
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
-		for (i = 0; i < x->n; i++)
-			t[i] = &x->e[i];
+		for (i = 0; i < x->n; i++) {
+			t[i].key = ids_tail_key(x->e[i].id);
+			t[i].i = i;
+		}
 		qsort(t, x->n, sizeof(*t), ids_cmp_tail);
 		for (i = 1; i < x->n; i++) {
-			c = ids_common_tail(t[i - 1]->id, t[i]->id);
-			ids_lengthen(t[i - 1], c);
-			ids_lengthen(t[i], c);
+			c = ids_common_tail(t[i - 1].key, t[i].key);
+			ids_lengthen(&x->e[t[i - 1].i], c);
+			ids_lengthen(&x->e[t[i].i], c);
 		}
 	}
 	*out = x;
@@ -208,7 +261,7 @@ ids_text(const uint8_t *p, size_t len, char *dst, size_t dstlen)
 /* ---- resolution ---- */
 
 struct ids_find {
-	enum ids_kind		 what;
+	sqlite3			*db;
 	const char		*tail;		/* lower case */
 	size_t			 tlen;
 	const char		*title;		/* the input, for titles */
@@ -240,7 +293,9 @@ ids_found(struct ids_find *f, const char *id, const char *case_id,
 static int
 ids_tail_match(const struct ids_find *f, const char *id)
 {
-	return strcmp(id + DB_UUID_LEN - f->tlen, f->tail) == 0;
+	/* a UUID: 36 characters, so the tail is inside it */
+	return wire_uuid_ok(id) &&
+	    strcmp(id + DB_UUID_LEN - f->tlen, f->tail) == 0;
 }
 
 static int
@@ -253,14 +308,21 @@ ids_find_case(const char *case_id, void *arg)
 	return 0;
 }
 
+/* A live record whose id ends so (its case and kind from the record). */
 static int
-ids_find_record(const char *record_id, const char *case_id,
-    const char *kind, void *arg)
+ids_find_record(const char *record_id, void *arg)
 {
-	struct ids_find	*f = arg;
+	struct ids_find		*f = arg;
+	struct db_record	 rec;
+	int			 r;
 
-	if (ids_tail_match(f, record_id))
-		ids_found(f, record_id, case_id, kind);
+	if (!ids_tail_match(f, record_id))
+		return 0;
+	if ((r = db_record_get(f->db, record_id, &rec)) != 0)
+		return r == CS_ERR_NOT_FOUND ? 0 : r;
+	if (!rec.deleted)
+		ids_found(f, record_id, rec.case_id, rec.kind);
+	db_record_clear(&rec);
 	return 0;
 }
 
@@ -392,7 +454,7 @@ ids_resolve(sqlite3 *db, enum ids_kind what, const char *input,
 	    len > IDS_INPUT_MAX || !utf8_valid(input, len))
 		return CS_ERR_FORMAT;
 	memset(&f, 0, sizeof(f));
-	f.what = what;
+	f.db = db;
 	f.amb = amb;
 	if (ids_as_tail(input, tail)) {
 		/* a full UUID is taken as it is: the server may know it */

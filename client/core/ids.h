@@ -60,8 +60,9 @@
 struct ids;
 
 /*
- * Every case id (case_meta, records) and live record id this laptop
- * holds.  CS_ERR_DB, CS_ERR_ALLOC.  Free with ids_free (NULL is fine).
+ * Every case id (case_meta, records) and record id (deleted ones too:
+ * an id stays taken) this laptop holds.  CS_ERR_DB, CS_ERR_ALLOC,
+ * CS_ERR_TOO_LARGE.  Free with ids_free (NULL is fine).
  */
 int	ids_load(sqlite3 *, struct ids **out);
 void	ids_free(struct ids *);

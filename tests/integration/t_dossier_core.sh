@@ -72,6 +72,13 @@ laptop a person add --case "$C" --name X --role kind >"$T/bad" 2>&1 &&
 grep -q "child|parent|carer|network" "$T/bad" ||
     fail "allowed values not listed: $(cat "$T/bad")"
 expect_eq "nothing written" "$(laptop a digest)" "$before"
+# case new: the case file's rules (the core's) before the server hears
+laptop a case new --frame DRANG >"$T/bad" 2>&1 && fail "case without title"
+grep -q "needs --title" "$T/bad" || fail "no title: $(cat "$T/bad")"
+laptop a case new --frame DRANG --title X --municipality 0193 >"$T/bad" \
+    2>&1 && fail "case with a bad municipality"
+grep -q "municipality" "$T/bad" || fail "municipality: $(cat "$T/bad")"
+expect_eq "no case made" "$(laptop a --json case list | jq '.cases | length')" 1
 laptop a case state --case "$C" --to DRANG >"$T/bad" 2>&1 &&
     fail "state DRANG accepted"
 grep -q "AANMELDING|DRANG_INTENSIEF|.*|GESLOTEN" "$T/bad" ||

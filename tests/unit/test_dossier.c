@@ -25,23 +25,14 @@
 #include "readlog.h"
 #include "schema.h"
 #include "test.h"
+#include "test_db.h"
 #include "util.h"
 
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
 static const char CASE2[] = "33333333-3333-4333-8333-333333333333";
 
-static int64_t
-count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 n;
-
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
+/* The one integer a query gives. */
+#define count(db, sql)	tdb_count((db), (sql), NULL)
 
 static sqlite3 *
 open_db(void)
@@ -212,13 +203,14 @@ test_note_and_read(void)
 	/* search: accents folded, logged without the words */
 	ASSERT_INT_EQ(dossier_search(db, NULL, "öztürk", match_cb, &hits), 0);
 	ASSERT_INT_EQ(hits, 1);
+	hits = 0;
 	ASSERT_INT_EQ(dossier_search(db, NULL, "OZTURK", match_cb, &hits), 0);
 	ASSERT_INT_EQ(hits, 1);
+	hits = 0;
+	ASSERT_INT_EQ(dossier_search(db, NULL, "ozturq", match_cb, &hits), 0);
+	ASSERT_INT_EQ(hits, 0);
 	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM read_log WHERE"
-	    " action = 'search' AND case_id = ''"), 2);
-	ASSERT_TRUE(dossier_contains((const uint8_t *)"ÀÉÎÕÜ", 10, "àéîõü",
-	    10));
-	ASSERT_TRUE(!dossier_contains((const uint8_t *)"abc", 3, "abd", 3));
+	    " action = 'search' AND case_id = ''"), 3);
 	/* a note is never edited */
 	in.case_id = NULL;
 	in.record_id = id;

@@ -48,6 +48,7 @@
 #define REC_3	"0193a1b2-c3d6-7002-8000-cafe00000003"
 #define REC_4	"0193a1b2-c3d6-7003-8000-123456789abc"
 #define REC_5	"0193a1b2-c3d6-7004-9000-123456789abc"
+#define REC_6	"0193a1b2-c3d6-700a-8000-cccccc111111"
 
 static char		 top[PATH_MAX];
 static struct vault	*vault;
@@ -112,6 +113,10 @@ test_fold(void)
 	ASSERT_TRUE(!fold_contains("Öztürk", "oztrk"));
 	ASSERT_TRUE(!fold_contains("abc", "abcd"));
 	ASSERT_TRUE(fold_contains("abc", ""));
+	/* lengths, not NULs: a record value */
+	ASSERT_TRUE(fold_contains_n("xÖzTÜRKy", 6, "oz", 2));
+	ASSERT_TRUE(!fold_contains_n("xÖzTÜRKy", 2, "oz", 2));
+	ASSERT_TRUE(fold_contains_n("a\0Öb", 5, "ob", 2));
 	ASSERT_TRUE(!fold_contains("", "a"));
 	/* other scripts and signs are kept; × is not a letter */
 	ASSERT_TRUE(fold_contains("Ελένη", "Ελένη"));
@@ -163,6 +168,10 @@ setup(void)
 	    NULL);
 	put(REC_2, CASE_A, "person", "name", "Ayşe Öztürk", "role", "parent",
 	    NULL);
+	/* deleted: its id stays taken, but it is not found */
+	put(REC_6, CASE_A, "person", "name", "Weg", "role", "parent", NULL);
+	tdb_exec(db, "UPDATE records SET deleted = 1 WHERE record_id = '"
+	    REC_6 "'");
 
 	/* B: no metadata here; an open goal in 10 days, one achieved */
 	put(REC_3, CASE_B, "casefile", "title", "Familie Jansen", NULL);
@@ -215,6 +224,8 @@ test_short(void)
 	ASSERT_STR_EQ(s, "a111111");
 	ids_short(x, REC_2, s);
 	ASSERT_STR_EQ(s, "b111111");
+	ids_short(x, REC_6, s);
+	ASSERT_STR_EQ(s, "c111111");
 	/* the whole last group shared: the full id */
 	ids_short(x, REC_4, s);
 	ASSERT_STR_EQ(s, REC_4);
@@ -287,6 +298,8 @@ test_resolve(void)
 	ASSERT_STR_EQ(a.c[1].short_id, "b111111");
 	ASSERT_STR_EQ(a.c[1].label, "Ayşe Öztürk");
 	ASSERT_INT_EQ(reads(), n + 1);
+	ASSERT_INT_EQ(ids_resolve(db, IDS_RECORD, "c111111", id, &a),
+	    CS_ERR_NOT_FOUND);
 	ASSERT_INT_EQ(ids_resolve(db, IDS_RECORD, "56789abc", id, NULL),
 	    CS_ERR_AMBIGUOUS);
 	ASSERT_INT_EQ(reads(), n + 1);
