@@ -161,27 +161,6 @@ ui_start b
 UI_B=$pid URL_B=$URL
 ok "casesync ui printed its URL on both laptops"
 
-# The pages are served with "Referrer-Policy: no-referrer", so a browser
-# posts their forms with "Origin: null": that is accepted only when the
-# browser also says "Sec-Fetch-Site: same-origin" (no page can set it).
-# Without a session both are 403; the log says which check refused.
-P_A=${URL_A#http://127.0.0.1:}
-P_A=${P_A%%/*}
-refusals() {
-	grep -c "foreign or no Origin" "$T/ui.a"
-}
-post_null() {	# post_null SEC-FETCH-SITE
-	curl -s -o /dev/null -w '%{http_code}' -H "Origin: null" \
-	    -H "Sec-Fetch-Site: $1" --data "csrf=x&action=sync" \
-	    "http://127.0.0.1:$P_A/sync"
-}
-n=$(refusals)
-expect_eq "Origin null from another site" "$(post_null cross-site)" 403
-expect_eq "refused for its Origin" "$(refusals)" $((n + 1))
-expect_eq "Origin null from the page itself" "$(post_null same-origin)" 403
-expect_eq "refused for the missing session, not its Origin" "$(refusals)" \
-    $((n + 1))
-
 # the browser test, in a session of its own (see stop_all); it stops
 # itself after --limit seconds, and timeout stops its whole process
 # group if even that fails
