@@ -119,7 +119,8 @@ else:
 EOF
 # ask LAPTOP-SOCKET KEYFILE OP MODE
 ask() {
-	python3 "$T/ag.py" "$@" 2>"$T/ask.err" || echo "error $(cat "$T/ask.err")"
+	python3 "$T/ag.py" "$@" 2>"$T/ask.err" ||
+	    echo "error $(cat "$T/ask.err")"
 }
 
 # --- without an agent ------------------------------------------------
@@ -133,10 +134,12 @@ S=$(sock a)
 expect_eq "the agent's socket is the user's, mode 0600" \
     "$(stat -c '%F %a' "$S")" "socket 600"
 served "with the agent running, check needs no passphrase" a
-np a case list >"$T/np.out" 2>"$T/np.err" || fail "case list: $(cat "$T/np.err")"
+np a case list >"$T/np.out" 2>"$T/np.err" ||
+    fail "case list: $(cat "$T/np.err")"
 ok "with the agent running, case list needs no passphrase"
 expect_eq "the agent makes no core dump" \
-    "$(awk '/^Max core file size/ { print $5, $6 }' "/proc/$AGENT_PID/limits")" \
+    "$(awk '/^Max core file size/ { print $5, $6 }' \
+    "/proc/$AGENT_PID/limits")" \
     "0 0"
 laptop a agent >"$T/x.out" 2>"$T/x.err" && fail "a second agent started"
 grep -q "already running" "$T/x.err" || fail "second agent: $(cat "$T/x.err")"
@@ -194,7 +197,8 @@ served "hard maximum 3 s: served at once" a
 sleep 1.5
 served "hard maximum 3 s: served 1.5 s later" a
 sleep 2.5
-needs_pass "after the hard maximum a command needs the passphrase, though used" a
+needs_pass "after the hard maximum a command needs the passphrase again, \
+though used" a
 gone "hard maximum"
 laptop a agent --timeout 0 >/dev/null 2>&1
 expect_eq "--timeout 0 is refused" "$?" 2
@@ -202,7 +206,8 @@ laptop a agent --timeout 481 >/dev/null 2>&1
 expect_eq "--timeout above 8 hours is refused" "$?" 2
 
 # --- a wrong passphrase starts nothing -----------------------------------
-CASESYNC_PASSPHRASE="not the passphrase" laptop a agent >"$T/x.out" 2>"$T/x.err" &&
+CASESYNC_PASSPHRASE="not the passphrase" laptop a agent >"$T/x.out" \
+    2>"$T/x.err" &&
     fail "agent started with a wrong passphrase"
 grep -q "wrong passphrase" "$T/x.err" || fail "wrong: $(cat "$T/x.err")"
 [ -e "$(sock a)" ] && fail "a socket was left after a wrong passphrase"
@@ -261,8 +266,8 @@ EOF
 fake() {
 	mkdir -p "$T/a/agent"
 	chmod 700 "$T/a/agent"
-	hex=$(python3 -c "import sys; print(open(sys.argv[1], 'rb').read()[48:64].hex())" \
-	    "$T/a/vault.key")
+	hex=$(python3 -c "import sys
+print(open(sys.argv[1], 'rb').read()[48:64].hex())" "$T/a/vault.key")
 	F="$T/a/agent/$hex.sock"
 	rm -f "$F" "$F.ready" "$T/fake.log"
 	python3 "$T/fake.py" "$F" "$1" "$2" "$T/fake.log" &
