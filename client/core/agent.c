@@ -90,7 +90,8 @@ agent_path(const char *datadir, const uint8_t id[VAULT_LOCKID_LEN],
 	if ((r = str_fmt(path, AGENT_PATH_MAX, "%s/%s.sock", base, hex)) !=
 	    0) {
 		log_warnx("agent: the socket path in %s is too long for a "
-		    "Unix socket: set XDG_RUNTIME_DIR", base);
+		    "Unix socket: set XDG_RUNTIME_DIR to a shorter one",
+		    base);
 		path[0] = '\0';
 		return CS_ERR_TOO_LARGE;
 	}
