@@ -246,14 +246,23 @@ kf_unwrap_kek(const uint8_t *p, const uint8_t *kek, uint8_t **dbkey,
 	return 0;
 }
 
+/* The lock id of the parsed key file "p": database id, then salt. */
+static void
+kf_lockid(const uint8_t *p, uint8_t id[VAULT_LOCKID_LEN])
+{
+	memcpy(id, p + KF_OFF_DBID, VAULT_DBID_LEN);
+	memcpy(id + VAULT_DBID_LEN, p + KF_OFF_SALT, crypto_pwhash_SALTBYTES);
+}
+
 /*
  * Parse the key file bytes "p" and unwrap the database key with "pass"
  * into sodium_malloc'd *dbkey; *pgsz and dbid are filled in.  With
- * "u", the KEK and the file's lock id are also kept there.
+ * "fill", the KEK and the file's lock id are kept there too.
  */
 static int
 kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
-    uint8_t **dbkey, uint8_t *dbid, uint32_t *pgsz, struct vault_unlock *u)
+    uint8_t **dbkey, uint8_t *dbid, uint32_t *pgsz,
+    struct vault_unlock *fill)
 {
 	uint8_t		*kek = NULL;
 	uint64_t	 ops, mem;
@@ -266,11 +275,9 @@ kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
 	if ((r = kf_kek(pass, passlen, p + KF_OFF_SALT, ops, mem, &kek)) != 0 ||
 	    (r = kf_unwrap_kek(p, kek, dbkey, dbid)) != 0)
 		goto out;
-	if (u != NULL) {
-		memcpy(u->kek, kek, VAULT_KEK_LEN);
-		memcpy(u->id, p + KF_OFF_DBID, VAULT_DBID_LEN);
-		memcpy(u->id + VAULT_DBID_LEN, p + KF_OFF_SALT,
-		    crypto_pwhash_SALTBYTES);
+	if (fill != NULL) {
+		memcpy(fill->kek, kek, VAULT_KEK_LEN);
+		kf_lockid(p, fill->id);
 	}
 	*pgsz = ps;
 	r = 0;
@@ -325,72 +332,78 @@ kf_read(const char *dir, struct buf **b)
 	return r;
 }
 
+/*
+ * dir/vault.key into the VFS's keys: unwrapped with "pass" (the KEK and
+ * lock id kept in "fill" if not NULL), or, with pass NULL, with the KEK
+ * of "have" if its lock id is the file's.
+ */
+static int
+kf_load(const char *dir, const char *pass, size_t passlen,
+    const struct vault_unlock *have, struct vault_unlock *fill,
+    struct vault_keys **out)
+{
+	struct buf	*b = NULL;
+	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN];
+	uint8_t		 id[VAULT_LOCKID_LEN];
+	uint64_t	 ops, mem;
+	uint32_t	 pgsz = 0;
+	int		 r;
+
+	*out = NULL;
+	if ((pass != NULL && (r = kf_check_pass(passlen)) != 0) ||
+	    (r = kf_read(dir, &b)) != 0)
+		goto out;
+	if (pass != NULL) {
+		if ((r = kf_unwrap(buf_ptr(b), buf_len(b), pass, passlen,
+		    &dbkey, dbid, &pgsz, fill)) != 0)
+			goto out;
+	} else {
+		if ((r = kf_parse(buf_ptr(b), buf_len(b), &ops, &mem,
+		    &pgsz)) != 0)
+			goto out;
+		/*
+		 * Another vault, or this one after a passphrase change (a
+		 * new salt): refused as a wrong passphrase is, before any
+		 * decryption.  The AEAD tag would refuse it too.
+		 */
+		kf_lockid(buf_ptr(b), id);
+		if (sodium_memcmp(have->id, id, VAULT_LOCKID_LEN) != 0) {
+			r = CS_ERR_PASSPHRASE;
+			goto out;
+		}
+		if ((r = kf_unwrap_kek(buf_ptr(b), have->kek, &dbkey,
+		    dbid)) != 0)
+			goto out;
+	}
+	if ((r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
+		goto out;
+	r = 0;
+ out:
+	buf_free(b);
+	if (dbkey != NULL)
+		sodium_free(dbkey);
+	return r;
+}
+
 int
 vaultkey_load(const char *dir, const char *pass, size_t passlen,
     struct vault_keys **out)
 {
-	return vaultkey_load_unlock(dir, pass, passlen, NULL, out);
+	return kf_load(dir, pass, passlen, NULL, NULL, out);
 }
 
 int
 vaultkey_load_unlock(const char *dir, const char *pass, size_t passlen,
     struct vault_unlock *u, struct vault_keys **out)
 {
-	struct buf	*b = NULL;
-	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN];
-	uint32_t	 pgsz = 0;
-	int		 r;
-
-	*out = NULL;
-	if ((r = kf_check_pass(passlen)) != 0 ||
-	    (r = kf_read(dir, &b)) != 0 ||
-	    (r = kf_unwrap(buf_ptr(b), buf_len(b), pass, passlen, &dbkey,
-	    dbid, &pgsz, u)) != 0 ||
-	    (r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
-		goto out;
-	r = 0;
- out:
-	buf_free(b);
-	if (dbkey != NULL)
-		sodium_free(dbkey);
-	return r;
+	return kf_load(dir, pass, passlen, NULL, u, out);
 }
 
 int
 vaultkey_load_kek(const char *dir, const struct vault_unlock *u,
     struct vault_keys **out)
 {
-	struct buf	*b = NULL;
-	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN];
-	uint64_t	 ops, mem;
-	uint32_t	 pgsz = 0;
-	int		 r;
-
-	*out = NULL;
-	if ((r = kf_read(dir, &b)) != 0 ||
-	    (r = kf_parse(buf_ptr(b), buf_len(b), &ops, &mem, &pgsz)) != 0)
-		goto out;
-	/*
-	 * Another vault, or this one after a passphrase change (a new
-	 * salt): refused as a wrong passphrase is, before any
-	 * decryption.  The AEAD tag below would refuse it too.
-	 */
-	if (sodium_memcmp(u->id, buf_ptr(b) + KF_OFF_DBID,
-	    VAULT_DBID_LEN) != 0 ||
-	    sodium_memcmp(u->id + VAULT_DBID_LEN, buf_ptr(b) + KF_OFF_SALT,
-	    crypto_pwhash_SALTBYTES) != 0) {
-		r = CS_ERR_PASSPHRASE;
-		goto out;
-	}
-	if ((r = kf_unwrap_kek(buf_ptr(b), u->kek, &dbkey, dbid)) != 0 ||
-	    (r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
-		goto out;
-	r = 0;
- out:
-	buf_free(b);
-	if (dbkey != NULL)
-		sodium_free(dbkey);
-	return r;
+	return kf_load(dir, NULL, 0, u, NULL, out);
 }
 
 int
@@ -404,9 +417,7 @@ vault_lockid(const char *dir, uint8_t id[VAULT_LOCKID_LEN])
 	if ((r = kf_read(dir, &b)) != 0 ||
 	    (r = kf_parse(buf_ptr(b), buf_len(b), &ops, &mem, &pgsz)) != 0)
 		goto out;
-	memcpy(id, buf_ptr(b) + KF_OFF_DBID, VAULT_DBID_LEN);
-	memcpy(id + VAULT_DBID_LEN, buf_ptr(b) + KF_OFF_SALT,
-	    crypto_pwhash_SALTBYTES);
+	kf_lockid(buf_ptr(b), id);
 	r = 0;
  out:
 	buf_free(b);
