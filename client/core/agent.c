@@ -377,14 +377,40 @@ agent_reply(int fd, uint32_t status, const struct vault_unlock *u)
 }
 
 int
+agent_request(const uint8_t *req, size_t len,
+    const uint8_t id[VAULT_LOCKID_LEN], int *forget)
+{
+	uint32_t	op;
+
+	*forget = 0;
+	/* exactly one request: nothing short, nothing after it */
+	if (len != AGENT_MSG_LEN ||
+	    memcmp(req, AGENT_MAGIC, AGENT_MAGIC_LEN) != 0)
+		return -1;
+	op = buf_load_u32(req + AGENT_OFF_CODE);
+	if (op != AGENT_OP_GET && op != AGENT_OP_FORGET)
+		return -1;
+	if (sodium_memcmp(req + AGENT_OFF_BODY, id, VAULT_DBID_LEN) != 0)
+		return AGENT_ST_OTHER;
+	*forget = 1;
+	if (op == AGENT_OP_FORGET)
+		return AGENT_ST_FORGOT;
+	/* the passphrase was changed: what we hold opens nothing */
+	if (sodium_memcmp(req + AGENT_OFF_BODY + VAULT_DBID_LEN,
+	    id + VAULT_DBID_LEN, VAULT_LOCKID_LEN - VAULT_DBID_LEN) != 0)
+		return AGENT_ST_STALE;
+	*forget = 0;
+	return AGENT_ST_OK;
+}
+
+int
 agent_serve(int lfd, struct vault_unlock **up)
 {
-	const struct vault_unlock	*u = *up;
-	uint8_t		 req[AGENT_MSG_LEN], extra;
-	long long	 uid;
-	uint32_t	 op;
-	pid_t		 pid;
-	int		 fd, r, ret = 0;
+	uint8_t		req[AGENT_MSG_LEN], extra;
+	long long	uid;
+	size_t		len = sizeof(req);
+	pid_t		pid;
+	int		fd, r, st, forget, ret = 0;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC |
 	    SOCK_NONBLOCK)) == -1)
@@ -401,33 +427,20 @@ agent_serve(int lfd, struct vault_unlock **up)
 		    cs_err(r));
 		goto out;
 	}
-	op = buf_load_u32(req + AGENT_OFF_CODE);
-	/* one request per connection: nothing may follow it */
-	if (recv(fd, &extra, 1, MSG_PEEK | MSG_DONTWAIT) > 0 ||
-	    memcmp(req, AGENT_MAGIC, AGENT_MAGIC_LEN) != 0 ||
-	    (op != AGENT_OP_GET && op != AGENT_OP_FORGET)) {
+	if (recv(fd, &extra, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+		len++;		/* a byte after it: refused as too long */
+	if ((st = agent_request(req, len, (*up)->id, &forget)) < 0) {
 		log_warnx("agent: pid %d: malformed request", (int)pid);
 		goto out;
 	}
-	if (sodium_memcmp(req + AGENT_OFF_BODY, u->id, VAULT_DBID_LEN) !=
-	    0) {
-		(void)agent_reply(fd, AGENT_ST_OTHER, NULL);
-		goto out;
+	/* a reply that says the key is gone comes after it is */
+	if (forget) {
+		vault_unlock_free(*up);
+		*up = NULL;
+		ret = AGENT_FORGET;
 	}
-	/* the reply to a FORGET says the key is gone: it is, first */
-	if (op == AGENT_OP_FORGET) {
-		vault_unlock_free(*up);
-		*up = NULL;
-		(void)agent_reply(fd, AGENT_ST_FORGOT, NULL);
-		ret = AGENT_FORGET;
-	} else if (sodium_memcmp(req + AGENT_OFF_BODY + VAULT_DBID_LEN,
-	    u->id + VAULT_DBID_LEN, VAULT_LOCKID_LEN - VAULT_DBID_LEN) != 0) {
-		/* the passphrase was changed: what we hold opens nothing */
-		vault_unlock_free(*up);
-		*up = NULL;
-		(void)agent_reply(fd, AGENT_ST_STALE, NULL);
-		ret = AGENT_FORGET;
-	} else if (agent_reply(fd, AGENT_ST_OK, u) == 0)
+	r = agent_reply(fd, (uint32_t)st, *up);
+	if (st == AGENT_ST_OK && r == 0)
 		ret = AGENT_SERVED;
  out:
 	close(fd);

@@ -77,6 +77,18 @@ int	agent_get(const char *datadir, const uint8_t id[VAULT_LOCKID_LEN],
 int	agent_forget(const char *datadir, const uint8_t id[VAULT_LOCKID_LEN]);
 
 /*
+ * The agent's decision on the request "req" of "len" bytes (as many as
+ * arrived, up to AGENT_MSG_LEN + 1) for the lock id "id" it holds: -1
+ * (malformed: wrong length, magic or op; no reply), else the AGENT_ST_*
+ * to reply, and *forget = 1 when the key must be wiped first (FORGET
+ * with this database id; GET with it and another salt).  AGENT_ST_OK
+ * only for a GET with the whole lock id equal.  Pure: for the agent,
+ * the unit test and fuzz_agent.
+ */
+int	agent_request(const uint8_t *req, size_t len,
+	    const uint8_t id[VAULT_LOCKID_LEN], int *forget);
+
+/*
  * The agent's side.  agent_listen: bind and listen on "path" (an old
  * socket there with no agent behind it is removed; CS_ERR_EXISTS if an
  * agent answers).  agent_serve: accept one connection on "lfd" and
