@@ -141,6 +141,10 @@ expect_eq "the agent makes no core dump" \
     "$(awk '/^Max core file size/ { print $5, $6 }' \
     "/proc/$AGENT_PID/limits")" \
     "0 0"
+# mlock is not inherited across fork: the agent locks its own copy
+lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$AGENT_PID/status")
+[ "${lck:-0}" -gt 0 ] || fail "the agent has no locked memory (VmLck $lck)"
+ok "the key is in locked memory in the agent's own process (VmLck $lck kB)"
 laptop a agent >"$T/x.out" 2>"$T/x.err" && fail "a second agent started"
 grep -q "already running" "$T/x.err" || fail "second agent: $(cat "$T/x.err")"
 ok "a second agent for the same vault is refused"
