@@ -130,6 +130,17 @@ cli_agent_open(struct cli *cli, struct vault **vp)
 	return r;
 }
 
+void
+cli_agent_passwd(struct cli *cli)
+{
+	uint8_t	id[VAULT_LOCKID_LEN];
+
+	/* a FORGET needs only the database id, which passwd keeps */
+	if (vault_lockid(cli->dir, id) == 0 && agent_forget(cli->dir, id) == 0)
+		printf("agent: it held the key of the old passphrase and has "
+		    "forgotten it\n");
+}
+
 /* "agent stop" and "lock": 0 also when no agent was running. */
 static int
 agent_stop(struct cli *cli)

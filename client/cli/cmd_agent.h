@@ -22,4 +22,10 @@ int	cmd_lock(struct cli *, int argc, char *argv[]);
  */
 int	cli_agent_open(struct cli *, struct vault **vp);
 
+/*
+ * After "casesync passwd": the agent of this vault, if one runs, holds
+ * the old KEK, which opens nothing now: tell it to forget (and say so).
+ */
+void	cli_agent_passwd(struct cli *);
+
 #endif /* CMD_AGENT_H */
