@@ -142,9 +142,14 @@ expect_eq "the agent makes no core dump" \
     "/proc/$AGENT_PID/limits")" \
     "0 0"
 # mlock is not inherited across fork: the agent locks its own copy
-lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$AGENT_PID/status")
-[ "${lck:-0}" -gt 0 ] || fail "the agent has no locked memory (VmLck $lck)"
-ok "the key is in locked memory in the agent's own process (VmLck $lck kB)"
+# (AddressSanitizer makes mlock a no-op: not in sanitizer builds)
+if [ -z "$SANITIZED" ]; then
+	lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$AGENT_PID/status")
+	[ "${lck:-0}" -gt 0 ] ||
+	    fail "the agent has no locked memory (VmLck $lck)"
+	ok "the key is in locked memory in the agent's own process \
+(VmLck $lck kB)"
+fi
 laptop a agent >"$T/x.out" 2>"$T/x.err" && fail "a second agent started"
 grep -q "already running" "$T/x.err" || fail "second agent: $(cat "$T/x.err")"
 ok "a second agent for the same vault is refused"
@@ -309,10 +314,12 @@ grep -q "not a private socket" "$T/np.err" || fail "$(cat "$T/np.err")"
 [ -e "$T/fake.log" ] && fail "the client connected to the 0777 socket"
 ok "... not even connected to"
 unfake
-fake 600 "$NOBODY"
-needs_pass "a socket owned by another user is not used" a
-[ -e "$T/fake.log" ] && fail "the client connected to nobody's socket"
-unfake
+if [ "$(id -u)" -eq 0 ]; then	# chown needs root
+	fake 600 "$NOBODY"
+	needs_pass "a socket owned by another user is not used" a
+	[ -e "$T/fake.log" ] && fail "the client connected to nobody's socket"
+	unfake
+fi
 
 start_agent a
 chmod 755 "$T/a/agent"
