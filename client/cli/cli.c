@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd_agent.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -163,6 +164,13 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 			return CS_ERR_SYSTEM;
 		}
 	}
+	/* the agent's key first (cmd_agent.c), else the passphrase */
+	if (exists && (r = cli_agent_open(cli, vp)) != CS_ERR_NOT_FOUND) {
+		if (r != 0)
+			cli_errx("cannot open the vault in %s: %s", cli->dir,
+			    cs_err(r));
+		goto opened;
+	}
 	if ((r = passphrase_get(cli->passfile, !exists, &pass, &len)) != 0) {
 		cli_errx("cannot read the passphrase: %s", cs_err(r));
 		return r;
@@ -184,6 +192,7 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	else if (r != 0)
 		cli_errx("cannot open the vault in %s: %s", cli->dir,
 		    cs_err(r));
+ opened:
 	/* entries of the read log removed before their upload: refused */
 	if (r == 0 && (r = vault_err(*vp, readlog_verify(vault_db(*vp)))) !=
 	    0) {

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "client.h"
+#include "cmd_agent.h"
 #include "conn.h"
 #include "errors.h"
 #include "nolost.h"
@@ -554,6 +555,7 @@ cmd_passwd(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 	else {
 		printf("passphrase changed\n");
+		cli_agent_passwd(cli);
 		/* the backup a new laptop opens: keybackup.h */
 		r = passwd_keybackup(cli, new, newlen);
 	}

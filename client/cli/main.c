@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "clihelp.h"
+#include "cmd_agent.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
 #include "cmd_transfer.h"
@@ -166,6 +167,11 @@ static const struct {
 	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
 	    "terminal or CASESYNC_NEW_PASSPHRASE)",
 	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
+	{ cmd_agent, { "agent", "agent [--timeout MINUTES] [--foreground]\n"
+	    "agent stop", "ask the passphrase once: hold the vault's key "
+	    "for a while", NULL, CLIHELP_STRICT } },
+	{ cmd_lock, { "lock", "lock   (the agent forgets the key now)",
+	    "the agent forgets the vault's key now", NULL, CLIHELP_STRICT } },
 	{ cmd_sync, { "sync", "sync [--watch] [-q]\n"
 	    "-q: print nothing on success",
 	    "push local changes, pull the server's [--watch]", NULL,
