@@ -45,6 +45,8 @@ struct config {
 	char		metrics_host[256];	/* "": no metrics (metrics.c) */
 	char		metrics_port[16];
 	int		metrics_allow_remote;	/* else loopback only */
+	int		audit_syslog;		/* audit_syslog.c */
+	char		audit_syslog_socket[108];	/* sun_path */
 };
 
 /* Defaults for everything that has one. */

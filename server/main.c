@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "audit.h"
+#include "audit_syslog.h"
 #include "check.h"
 #include "config.h"
 #include "errors.h"
@@ -273,6 +274,10 @@ main_setup(struct server *srv, const struct main_opts *o)
 	if (config_path(&srv->cfg, "server.db", srv->db_path,
 	    sizeof(srv->db_path)) != 0)
 		fatalx("data_dir too long");
+	/* from the head on, so the start's entry below is sent too */
+	if (audit_syslog_init(&srv->cfg, srv->db_path,
+	    &srv->audit_syslog) != 0)
+		fatalx("audit_syslog: cannot start");
 	/* NEN 7513: who started the server, with which configuration */
 	if (audit_server_start(srv->db_path, srv->audit_key, o->conf,
 	    CASESYNC_VERSION) != 0)
@@ -380,6 +385,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start workers");
 	if (metrics_http_start(mh) != 0)
 		fatalx("cannot start the metrics listener");
+	if (audit_syslog_start(srv.audit_syslog) != 0)
+		fatalx("audit_syslog: cannot start its thread");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
 	/* systemd (Type=notify): bound, keys loaded, serving */
@@ -390,6 +397,7 @@ main(int argc, char *argv[])
 	atomic_store(&srv.stopping, 1);
 	workers_stop(ws, nworkers);
 	metrics_http_stop(mh);
+	audit_syslog_stop(srv.audit_syslog);	/* after the last entries */
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
 	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */
