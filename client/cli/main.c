@@ -43,6 +43,11 @@ static const struct clihelp_sub audit_subs[] = {
 	    "the server's audit log (auditors; members: --case)", 0 },
 	{ "who", "audit who --case ID [--json]",
 	    "who read or changed a case, newest first", 0 },
+	{ "export", "audit export [--case ID] [--user NAME] [--type TYPE]\n"
+	    "    [--since TIME] [--until TIME] [--after IDX]",
+	    "whole entries as JSON lines (auditors)", 0 },
+	{ "verify", "audit verify [-q]",
+	    "check the log against the signed checkpoint (auditors)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

@@ -83,53 +83,11 @@ ctl_when(char dst[AUDIT_TIME_LEN], int64_t t, const char *none)
 	return dst;
 }
 
-/*
- * One entry as a line of JSON (common/json.c); keys in docs/AUDIT.md.
- * 0, or the writer's error (the listing stops).
- */
+/* One entry as a line of JSON (common/audit_enc.c). */
 static int
 ctl_entry_json(const struct audit_entry *e, const uint8_t *leaf)
 {
-	const struct {
-		const char	*k;
-		const char	*v;
-	} t[] = {
-		{ "type", e->type }, { "outcome", e->outcome },
-		{ "user", e->user }, { "role", e->role },
-		{ "office", e->office }, { "on_behalf_of", e->on_behalf_of },
-		{ "purpose", e->purpose }, { "basis", e->basis },
-		{ "legal_basis", e->legal_basis },
-		{ "client_ref", e->client_ref },
-		{ "object_type", e->object_type },
-		{ "object_id", e->object_id }, { "addr", e->addr },
-		{ "detail", e->detail },
-	};
-	struct json	j;
-	char		action[2] = { e->action, '\0' };
-	char		hex[2 * MERKLE_HASH_LEN + 1];
-	char		st[AUDIT_TIME_LEN], dt[AUDIT_TIME_LEN];
-	size_t		i;
-
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_kv_int(&j, "idx", e->idx);
-	json_kv_int(&j, "server_time", e->server_time);
-	json_kv_int(&j, "device_time", e->device_time);
-	json_kv_str(&j, "server_time_local", ctl_when(st, e->server_time,
-	    NULL));
-	json_kv_str(&j, "device_time_local", e->device_time == 0 ? NULL :
-	    ctl_when(dt, e->device_time, NULL));
-	json_kv_str(&j, "action", action);
-	json_kv_int(&j, "user_id", e->user_id);
-	json_kv_int(&j, "device_id", e->device_id);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		json_kv_str(&j, t[i].k, t[i].v);
-	if (leaf != NULL) {
-		hex_encode(hex, leaf, MERKLE_HASH_LEN);
-		json_kv_str(&j, "leaf", hex);
-	}
-	json_obj_end(&j);
-	return json_end(&j);
+	return audit_entry_json(stdout, e, leaf);
 }
 
 static const char *const ctl_csv_head =
