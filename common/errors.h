@@ -45,4 +45,21 @@
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);
 
+/*
+ * The cause of a failed file or database operation, for the message
+ * that reports it ("server.db: permission denied", not "system
+ * error").  The function that fails records it, per thread, with the
+ * code it returns: cs_sys() records errno and returns CS_ERR_SYSTEM;
+ * cs_cause() records "err" (an errno value) for code "r" and returns r;
+ * cs_cause_text() records a text (copied; SQLite's message).  Whoever
+ * reports "r" asks cs_why(r): the recorded cause when it was recorded
+ * for that code (in lower case: "no space left on device"), else
+ * cs_err(r).  A later record replaces an earlier one; cs_cause(r, 0)
+ * forgets it.
+ */
+int		 cs_sys(void);
+int		 cs_cause(int r, int err);
+int		 cs_cause_text(int r, const char *text);
+const char	*cs_why(int r);
+
 #endif /* ERRORS_H */

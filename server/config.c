@@ -282,14 +282,18 @@ int
 config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	struct buf	*b = NULL;
+	char		 why[512];
 	int		 r;
 
 	if ((r = file_read(path, CONFIG_FILE_MAX, &b)) != 0) {
-		str_fmt(err, errlen, "%s: %s", path, cs_err(r));
+		str_fmt(err, errlen, "%s: %s", path, cs_why(r));
 		return CS_ERR_CONFIG;
 	}
-	r = config_parse(c, (const char *)buf_ptr(b), buf_len(b), err, errlen);
+	r = config_parse(c, (const char *)buf_ptr(b), buf_len(b), why,
+	    sizeof(why));
 	buf_free(b);
+	if (r != 0)
+		str_fmt(err, errlen, "%s: %s", path, why);
 	return r;
 }
 

@@ -60,7 +60,7 @@ void	config_defaults(struct config *);
 int	config_parse(struct config *c, const char *text, size_t len,
 	    char *err, size_t errlen);
 
-/* Read and parse the file at "path". */
+/* Read and parse the file at "path"; "err" then starts with the path. */
 int	config_load(struct config *c, const char *path, char *err,
 	    size_t errlen);
 

@@ -249,12 +249,13 @@ main_setup(struct server *srv, const struct main_opts *o)
 	const char	*fault;
 	uint64_t	 nfault;
 	char		 err[512];
-	int		 lockfd;
+	int		 lockfd, r;
 
 	memset(srv, 0, sizeof(*srv));
 	config_defaults(&srv->cfg);
-	if (config_load(&srv->cfg, o->conf, err, sizeof(err)) != 0 ||
-	    (o->listen_arg != NULL && config_set(&srv->cfg, "listen",
+	if (config_load(&srv->cfg, o->conf, err, sizeof(err)) != 0)
+		fatalx("%s", err);	/* it names the file */
+	if ((o->listen_arg != NULL && config_set(&srv->cfg, "listen",
 	    o->listen_arg, err, sizeof(err)) != 0) ||
 	    (o->workers_arg != NULL && config_set(&srv->cfg, "workers",
 	    o->workers_arg, err, sizeof(err)) != 0) ||
@@ -279,9 +280,10 @@ main_setup(struct server *srv, const struct main_opts *o)
 	    &srv->audit_syslog) != 0)
 		fatalx("audit_syslog: cannot start");
 	/* NEN 7513: who started the server, with which configuration */
-	if (audit_server_start(srv->db_path, srv->audit_key, o->conf,
-	    CASESYNC_VERSION) != 0)
-		fatalx("audit: the server start cannot be recorded");
+	if ((r = audit_server_start(srv->db_path, srv->audit_key, o->conf,
+	    CASESYNC_VERSION)) != 0)
+		fatalx("audit: the server start cannot be recorded in %s: %s",
+		    srv->db_path, cs_why(r));
 	if (srvfiles_tls_ctx(&srv->cfg, srv->ca, &srv->ssl_ctx, err,
 	    sizeof(err)) != 0)
 		fatalx("%s", err);

@@ -258,8 +258,18 @@ vault_db_open(struct vault *v, const char *dir, int create)
 		return r;
 	if (!create) {
 		if (stat(path, &st) == -1) {
-			log_warnx("vault: %s is missing", path);
-			return CS_ERR_NOT_FOUND;
+			/* CS_ERR_DB: exit 1, not a network failure's 6 */
+			r = cs_cause(errno == ENOENT ? CS_ERR_NOT_FOUND :
+			    CS_ERR_DB, errno);
+			log_warnx("vault: %s: %s", path, cs_why(r));
+			return r;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			r = S_ISDIR(st.st_mode) ? cs_cause(CS_ERR_DB,
+			    EISDIR) : cs_cause_text(CS_ERR_DB,
+			    "not a regular file");
+			log_warnx("vault: %s: %s", path, cs_why(r));
+			return r;
 		}
 		if (st.st_size == 0 || st.st_size % v->keys->pgsz != 0) {
 			log_warnx("vault: %s has a wrong size: database "
@@ -276,9 +286,14 @@ vault_db_open(struct vault *v, const char *dir, int create)
 	    SQLITE_OK) {
 		if (v->db == NULL)
 			return CS_ERR_ALLOC;
-		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED)
-			log_warnx("vault: %s: %s", path,
-			    sqlite3_errmsg(v->db));
+		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED) {
+			/* the cause for the caller's message (errors.h) */
+			if (sqlite3_system_errno(v->db) != 0)
+				(void)cs_cause(r, sqlite3_system_errno(v->db));
+			else
+				(void)cs_cause_text(r, sqlite3_errmsg(v->db));
+			log_warnx("vault: %s: %s", path, cs_why(r));
+		}
 		return r;
 	}
 	/* another casesync (sync --watch, say) may hold the write lock */

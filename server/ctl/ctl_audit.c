@@ -317,7 +317,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		goto out;
 	rv = CTL_EXIT_FAIL;
 	if ((r = audit_pub_load(c->dir, pk)) != 0) {
-		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
+		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_why(r));
 		goto out;
 	}
 	if ((rv = ctl_audit_check(c, against, st, pk, &size, root)) !=

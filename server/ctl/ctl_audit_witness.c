@@ -130,8 +130,7 @@ ctl_witness_file(struct ctl_verify *v, const char *path, const char *label,
 		return CTL_EXIT_OK;
 	}
 	if (r != 0) {
-		ctl_errx("audit verify: %s: %s", path, r == CS_ERR_SYSTEM ?
-		    strerror(errno) : cs_err(r));
+		ctl_errx("audit verify: %s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (torn)
@@ -341,7 +340,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 		if ((r = file_write_atomic(out, line, strlen(line), 0644,
 		    0)) != 0) {
 			ctl_errx("audit checkpoint: %s: %s", out,
-			    r == CS_ERR_SYSTEM ? strerror(errno) : cs_err(r));
+			    cs_why(r));
 			goto out;
 		}
 	} else if (fputs(line, stdout) == EOF || fflush(stdout) == EOF) {

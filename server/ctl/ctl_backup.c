@@ -111,12 +111,12 @@ ctl_backup(struct ctl *c, int argc, char **argv)
 		return rv;
 	rv = CTL_EXIT_FAIL;
 	if ((r = audit_pub_load(c->dir, pk)) != 0) {
-		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
+		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_why(r));
 		goto out;
 	}
 	if ((r = store_backup_copy(st, out)) != 0) {
 		ctl_errx("%s: %s", out, r == CS_ERR_EXISTS ?
-		    "exists; a backup never overwrites a file" : cs_err(r));
+		    "exists; a backup never overwrites a file" : cs_why(r));
 		goto out;
 	}
 	made = 1;
@@ -124,13 +124,13 @@ ctl_backup(struct ctl *c, int argc, char **argv)
 	    (r = store_backup_stamp(cp, now)) != 0 ||
 	    (r = store_seq(cp, &seq)) != 0 ||
 	    (r = store_digest(cp, &nrec, digest)) != 0) {
-		ctl_errx("%s: %s", out, cs_err(r));
+		ctl_errx("%s: %s", out, cs_why(r));
 		goto out;
 	}
 	if (ctl_backup_check(cp, out, pk, &size, root) != CTL_EXIT_OK)
 		goto out;
 	if ((r = store_backup_seal(cp)) != 0) {
-		ctl_errx("%s: %s", out, cs_err(r));
+		ctl_errx("%s: %s", out, cs_why(r));
 		goto out;
 	}
 	store_close(cp);
@@ -224,7 +224,7 @@ ctl_restore_old(struct store *old, const char *path,
 	if (old == NULL)
 		return CTL_EXIT_OK;
 	if ((r = store_audit_state(old, &f)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		goto out;
 	}
 	rs->r.old_size = f.size;
@@ -407,7 +407,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		goto out;
 	made = 1;
 	if ((r = store_open(tmp, 0, &st)) != 0) {
-		ctl_errx("%s: %s", from, cs_err(r));
+		ctl_errx("%s: %s", from, cs_why(r));
 		goto out;
 	}
 	if ((r = store_open(db, 0, &old)) != 0)

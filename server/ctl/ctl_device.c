@@ -51,7 +51,7 @@ ctl_ca_fingerprint(const char *dir, char hex[2 * PKI_HASH_LEN + 1])
 	if (ctl_path(path, sizeof(path), dir, CTL_FILE_CA_CRT) != 0)
 		goto out;
 	if ((r = file_read(path, PKI_PEM_MAX, &b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		goto out;
 	}
 	if (pki_cert_from_pem((const char *)buf_ptr(b), buf_len(b),

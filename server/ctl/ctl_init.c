@@ -198,7 +198,7 @@ ctl_init_write(struct ctl_init *in, size_t idx, const void *p, size_t len,
 	    ctl_deploy_files[idx]) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_write_atomic(path, p, len, mode, 1)) != 0) {
-		ctl_errx("%s: %s%s%s", path, cs_err(r),
+		ctl_errx("%s: %s%s%s", path, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;
@@ -280,7 +280,7 @@ ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
 		return ctl_init_write(in, idx, conf, strlen(conf), 0644);
 	if ((r = file_write_atomic(in->conf, conf, strlen(conf), 0644,
 	    1)) != 0) {
-		ctl_errx("%s: %s%s%s", in->conf, cs_err(r),
+		ctl_errx("%s: %s%s%s", in->conf, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;

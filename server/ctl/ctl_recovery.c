@@ -256,7 +256,7 @@ rec_read_share(const char *path, struct rec_share *s)
 
 	memset(s, 0, sizeof(*s));
 	if ((r = file_read(path, REC_FILE_MAX, &b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	memcpy(text, buf_ptr(b), buf_len(b));

@@ -205,7 +205,7 @@ ctl_load(const char *dir, const char *file, struct buf **b)
 	if (ctl_path(path, sizeof(path), dir, file) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_read(path, PKI_PEM_MAX, b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -270,7 +270,7 @@ ctl_write_pem(const char *dir, const char *file, const char *pem,
 	if (ctl_path(path, sizeof(path), dir, file) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_write_atomic(path, pem, len, mode, 0)) != 0) {
-		ctl_errx("%s: %s%s%s", path, cs_err(r),
+		ctl_errx("%s: %s%s%s", path, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;

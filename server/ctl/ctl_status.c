@@ -543,7 +543,7 @@ ctl_status(struct ctl *c, int argc, char **argv)
 	s->ca_end = status_cert_end(s->dir, CTL_FILE_CA_CRT);
 	s->srv_end = status_cert_end(s->dir, CTL_FILE_SRV_CRT);
 	if ((r = status_store(s, st)) != 0) {
-		ctl_errx("%s: %s", s->dir, cs_err(r));
+		ctl_errx("%s: %s", s->dir, cs_why(r));
 		goto out;
 	}
 	status_live(s);

@@ -225,7 +225,7 @@ ctl_store_open(struct ctl *c, struct store **out)
 			ctl_errx("%s: no deployment here (run casesyncctl "
 			    "init first)", c->dir);
 		else
-			ctl_errx("%s: %s", path, cs_err(r));
+			ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
