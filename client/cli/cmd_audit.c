@@ -16,6 +16,7 @@
 
 #include "auditx.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_audit.h"
 #include "conn.h"
 #include "errors.h"
@@ -360,6 +361,8 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	q.after = -1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (who && ch != 'c' && ch != 'j' && ch != 'h') {
 			cli_errx("%s: only --case and --json", cmd);
 			return EXIT_USAGE;
@@ -398,8 +401,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 			fputs(audit_usage, stdout);
 			return EXIT_OK;
 		default:
-			fputs(audit_usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || (who && q.case_id == NULL)) {
@@ -478,8 +480,7 @@ audit_verify(struct cli *cli, int argc, char *argv[])
 			fputs(audit_usage, stdout);
 			return EXIT_OK;
 		default:
-			fputs(audit_usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

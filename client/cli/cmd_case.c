@@ -19,6 +19,7 @@
 
 #include "case_meta.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_case.h"
 #include "conn.h"
 #include "db.h"
@@ -552,8 +553,7 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 			case_lc_usage(stdout);
 			return EXIT_OK;
 		default:
-			case_lc_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1) {

@@ -16,6 +16,7 @@
 
 #include "body.h"
 #include "client.h"
+#include "clihelp.h"
 #include "db.h"
 #include "errors.h"
 #include "marker.h"
@@ -561,8 +562,7 @@ cmd_resolve(struct cli *cli, int argc, char *argv[])
 			nchoice++;
 			break;
 		default:
-			nchoice = -1;
-			break;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (rid == NULL || rc.field == NULL || nchoice != 1 || optind != argc) {

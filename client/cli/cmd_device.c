@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "client.h"
+#include "clihelp.h"
 #include "conn.h"
 #include "errors.h"
 #include "nolost.h"
@@ -259,8 +260,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 			enroll_usage(stdout);
 			return EXIT_OK;
 		default:
-			enroll_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (renew) {

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "auditcp.h"
 #include "body.h"
@@ -136,8 +137,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 			printf("usage: casesync sync [--watch]\n");
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "usage: casesync sync [--watch]\n");
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -345,8 +345,7 @@ record_put(struct cli *cli, int argc, char *argv[])
 			unset[nunset++] = optarg;
 			break;
 		default:
-			record_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (case_id == NULL || kind == NULL || !wire_uuid_ok(case_id) ||
@@ -454,8 +453,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 				return EXIT_USAGE;
 			break;
 		default:
-			record_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (case_id == NULL || kind == NULL || count == 0 ||
@@ -704,8 +702,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 			newreg = optarg;
 			break;
 		default:
-			case_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (create && cid == NULL) {

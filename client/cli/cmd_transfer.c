@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_transfer.h"
 #include "glass.h"
 #include "conn.h"
@@ -439,8 +440,7 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			reg = optarg;
 			break;
 		default:
-			transfer_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1) {
@@ -534,8 +534,7 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 			reg = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1 || cid == NULL || !wire_uuid_ok(cid) ||
@@ -594,8 +593,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 			reason = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || cid == NULL || !wire_uuid_ok(cid)) {

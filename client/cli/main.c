@@ -334,7 +334,6 @@ main(int argc, char *argv[])
 			return badglobal(argv);
 		}
 	}
-	opterr = 1;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {

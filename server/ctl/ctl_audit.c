@@ -26,6 +26,7 @@
 
 #include "audit.h"
 #include "audit_text.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
@@ -304,8 +305,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 			ctl_usage("audit", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("audit", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

@@ -26,6 +26,7 @@
 #include "audit_text.h"
 #include "audit_time.h"
 #include "audit_types.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
@@ -291,6 +292,8 @@ ctl_query_args(int argc, char **argv, int export, struct ctl_query *q,
 	q->after = -1;
 	q->fmt = export ? FMT_NDJSON : FMT_TABLE;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (export && (ch == 'f' || ch == 'F')) {
 			ctl_errx("audit export: no --format or --follow "
 			    "(it writes JSON lines; see audit query)");
@@ -357,8 +360,7 @@ ctl_query_args(int argc, char **argv, int export, struct ctl_query *q,
 			ctl_usage("audit", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("audit", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

@@ -32,6 +32,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "merkle.h"
@@ -58,6 +59,8 @@ ctl_backup_args(int argc, char **argv, const char *name, const char **out)
 
 	*out = NULL;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch != 'f') {
 			ctl_usage(argv[0], 1);
 			return CTL_EXIT_USAGE;

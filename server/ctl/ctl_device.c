@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -186,8 +187,7 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_usage("enroll-token", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("enroll-token", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -382,6 +382,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0)
 		json = ctl_json_opt(&argc, argv);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage("device", 0);
 			return CTL_EXIT_OK;

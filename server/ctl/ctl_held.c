@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "msg_transfer.h"
 #include "audit.h"
@@ -101,8 +102,7 @@ ctl_held_decide(struct ctl *c, struct store *st, int argc, char **argv)
 			reason = optarg;
 			break;
 		default:
-			ctl_decide_usage();
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || change == NULL || !wire_uuid_ok(change) ||

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "config.h"
 #include "ctl.h"
 #include "errors.h"
@@ -442,8 +443,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 			ctl_usage("init", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("init", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
@@ -65,8 +66,7 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 			ctl_usage("office", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("office", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -110,6 +110,8 @@ ctl_list_args(int argc, char **argv, const char *group)
 	int	ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage(group, 0);
 			return -1;
@@ -200,8 +202,7 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 			ctl_usage("user", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("user", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

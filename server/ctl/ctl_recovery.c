@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "audit.h"
 #include "buf.h"
@@ -147,8 +148,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 			out = optarg;
 			break;
 		default:
-			ctl_usage("recovery", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || n == 0 || k == 0 || k > n || out == NULL) {
@@ -394,8 +394,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 			ro = 1;
 			break;
 		default:
-			ctl_usage("recovery", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	for (; optind < argc && nfiles < SHAMIR_SHARES_MAX; optind++)

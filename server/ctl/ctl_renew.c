@@ -21,6 +21,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -99,8 +100,7 @@ ctl_renew_token(struct ctl *c, int argc, char **argv)
 			ctl_usage("renew-token", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("renew-token", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || device == NULL) {
@@ -412,8 +412,7 @@ ctl_server_cert(struct ctl *c, int argc, char **argv)
 			ctl_usage("server-cert", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("server-cert", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

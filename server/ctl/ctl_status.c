@@ -25,6 +25,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "config.h"
 #include "ctl.h"
 #include "errors.h"
@@ -518,8 +519,7 @@ ctl_status(struct ctl *c, int argc, char **argv)
 			ctl_usage("status", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("status", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

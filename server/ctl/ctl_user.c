@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
@@ -345,6 +346,8 @@ ctl_user_admin(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage("user", 0);
 			return CTL_EXIT_OK;

@@ -305,7 +305,6 @@ main(int argc, char **argv)
 		if (quiet && (saved = clihelp_quiet_begin(&help)) == -1)
 			return CTL_EXIT_FAIL;
 		optind = 0;	/* GNU: reinitialise for the next parse */
-		opterr = 1;
 		rv = ctl_commands[hc - help_cmds].fn(&c, argc, argv);
 		clihelp_quiet_end(saved, rv);
 	}
