@@ -395,7 +395,7 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
 			continue;
 		/* a command that needs a subcommand got an option first */
 		if (i == 1 && sub == NULL && c->usage == NULL &&
-		    c->subs != NULL)
+		    c->subs != NULL && !(c->flags & CLIHELP_DEFSUB))
 			return clihelp_badopt(h, path, argv[i]);
 		switch (arity(c, sub, argv[i])) {
 		case -1:

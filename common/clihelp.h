@@ -20,6 +20,7 @@
 #define CLIHELP_STRICT	0x1	/* every option is in the usage text */
 #define CLIHELP_QUIET	0x2	/* -q/--quiet: no output on success */
 #define CLIHELP_OWNHELP	0x4	/* usage from the command (ownhelp) */
+#define CLIHELP_DEFSUB	0x8	/* options without a subcommand: its first */
 
 /*
  * A usage text is one or more lines, '\n' between them.  A line that

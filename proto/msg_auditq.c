@@ -71,30 +71,36 @@ audit_request_put(const struct msg_audit_query_request *b,
 	q->max_rows = b->max_rows;
 }
 
+/* Either request: the same message in field 110 or 112. */
 static int
-enc_audit_query_request(uint32_t id, const void *body, size_t max,
-    struct buf *out)
+enc_audit_request(uint32_t id, const void *body, size_t max,
+    struct buf *out, int export)
 {
 	Casesync__V1__AuditQueryRequest	q;
 	wire_env			env;
 
 	audit_request_put(body, &q);
-	PB_ENV(audit_query_request,
-	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
+	if (export)
+		PB_ENV(audit_export_request,
+		    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST, &q);
+	else
+		PB_ENV(audit_query_request,
+		    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
 	return wire_encode(&env, max, out);
+}
+
+static int
+enc_audit_query_request(uint32_t id, const void *body, size_t max,
+    struct buf *out)
+{
+	return enc_audit_request(id, body, max, out, 0);
 }
 
 static int
 enc_audit_export_request(uint32_t id, const void *body, size_t max,
     struct buf *out)
 {
-	Casesync__V1__AuditQueryRequest	q;
-	wire_env			env;
-
-	audit_request_put(body, &q);
-	PB_ENV(audit_export_request,
-	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST, &q);
-	return wire_encode(&env, max, out);
+	return enc_audit_request(id, body, max, out, 1);
 }
 
 struct msg_out
@@ -244,7 +250,8 @@ msg_audit_export_item(const struct msg *m, size_t i, const uint8_t **p,
 
 	*p = NULL;
 	*len = 0;
-	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE ||
+	if (env->msg_case !=
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE ||
 	    i >= env->audit_export_response->n_entries)
 		return CS_ERR_PROTOCOL;
 	*p = env->audit_export_response->entries[i].data;

@@ -44,10 +44,11 @@ struct audit_syslog {
 	int			 fd;		/* AF_UNIX, SOCK_DGRAM */
 	int			 wake[2];	/* pipe: stop */
 	struct sockaddr_un	 to;
-	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)
+			    ];
 	char			 host[256];
 	long			 pid;
-	int64_t			 last;		/* idx handled; -1: none */
+	int64_t			 last;	/* idx handled; -1: none */
 	size_t			 nbatch;
 	int			 failing;	/* the last send failed */
 	int			 started;

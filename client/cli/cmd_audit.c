@@ -345,8 +345,9 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	const char			*cmd = mode == AUDIT_WHO ? "audit who" :
-	    mode == AUDIT_EXPORT ? "audit export" : "audit query";
+	const char			*cmd = mode == AUDIT_WHO ?
+	    "audit who" : mode == AUDIT_EXPORT ? "audit export" :
+	    "audit query";
 	int				 who = mode == AUDIT_WHO;
 	struct msg_audit_query_request	 q;
 	struct identity			 id;

@@ -188,7 +188,7 @@ static const struct {
 	{ cmd_partner, { "partner", NULL, "add, edit or list partners",
 	    partner_subs, CLIHELP_OWNHELP } },
 	{ cmd_escalate, { "escalate", NULL, "report to the Raad, Veilig "
-	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP } },
+	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP | CLIHELP_DEFSUB } },
 	{ cmd_search, { "search", "search [--case ID] TEXT",
 	    "find text in the caseload on this laptop", NULL,
 	    CLIHELP_STRICT } },

@@ -21,7 +21,7 @@
 #include "errors.h"
 #include "msg.h"
 
-#define AUDITX_DONE	1	/* verify's callback: the last entry is in */
+#define AUDITX_DONE	1	/* verify's callback: the last entry in */
 
 int
 auditx_export(struct conn *c, struct msg_audit_query_request *q,

@@ -52,7 +52,7 @@ struct auditx_verified {
  * CS_ERR_TAMPERED with *why (static English) when an entry is missing,
  * out of place or the root differs; else as auditx_export().
  */
-int	auditx_verify(struct conn *c, sqlite3 *db, struct auditx_verified *out,
-	    const char **why, struct msg **err);
+int	auditx_verify(struct conn *c, sqlite3 *db,
+	    struct auditx_verified *out, const char **why, struct msg **err);
 
 #endif /* AUDITX_H */

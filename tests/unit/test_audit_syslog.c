@@ -47,7 +47,8 @@ static void
 test_bounds(void)
 {
 	struct audit_entry	e;
-	char			m[AUDIT_SYSLOG_MSG_MAX], big[AUDIT_STR_MAX + 1];
+	char			m[AUDIT_SYSLOG_MSG_MAX];
+	char			big[AUDIT_STR_MAX + 1];
 	size_t			len, need;
 
 	TEST_START("audit_syslog_format: the largest entry, a short buffer");

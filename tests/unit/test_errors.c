@@ -39,11 +39,13 @@ test_cause(void)
 	ASSERT_PTR_NE(res, NULL);
 	ASSERT_INT_EQ(cs_cause(CS_ERR_DB, ENOSPC), CS_ERR_DB);
 	ASSERT_STR_EQ(cs_why(CS_ERR_DB), "no space left on device");
-	ASSERT_STR_EQ(cs_why(CS_ERR_SYSTEM), "system error");	/* replaced */
+	/* replaced */
+	ASSERT_STR_EQ(cs_why(CS_ERR_SYSTEM), "system error");
 	ASSERT_INT_EQ(cs_cause_text(CS_ERR_DB, "SQL logic error"), CS_ERR_DB);
 	ASSERT_STR_EQ(cs_why(CS_ERR_DB), "SQL logic error");
 	ASSERT_INT_EQ(cs_cause(CS_ERR_DB, 0), CS_ERR_DB);
-	ASSERT_STR_EQ(cs_why(CS_ERR_DB), "database error");	/* forgotten */
+	/* forgotten */
+	ASSERT_STR_EQ(cs_why(CS_ERR_DB), "database error");
 	memset(long_text, 'a', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
 	(void)cs_cause_text(CS_ERR_FORMAT, long_text);

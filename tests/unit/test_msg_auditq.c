@@ -284,13 +284,15 @@ test_export(void)
 	struct msg_audit_query_request		 q, q2;
 	struct msg_audit_export_response	 resp, r2;
 	struct audit_entry			 e, d;
-	uint8_t					 enc[3][AUDIT_ENC_MAX + 1];
+	uint8_t					(*enc)[AUDIT_ENC_MAX + 1];
 	const uint8_t				*ents[3], *p;
 	size_t					 lens[3], len;
 	struct msg				*m;
 	int					 i;
 
 	TEST_START("audit export: request, entries that decode, limits");
+	enc = calloc(3, sizeof(*enc));
+	ASSERT_PTR_NE(enc, NULL);
 	memset(&q, 0, sizeof(q));
 	q.type = "login";
 	q.after = 4;
@@ -359,6 +361,7 @@ test_export(void)
 	ASSERT_INT_EQ(audit_entry_decode(enc[0], len, &d), CS_ERR_FORMAT);
 	ASSERT_INT_EQ(d.idx, 0);
 	ASSERT_INT_EQ(audit_entry_decode(enc[0], 0, &d), CS_ERR_FORMAT);
+	free(enc);
 	TEST_DONE();
 }
 
