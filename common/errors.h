@@ -61,5 +61,22 @@ int		 cs_sys(void);
 int		 cs_cause(int r, int err);
 int		 cs_cause_text(int r, const char *text);
 const char	*cs_why(int r);
+/*
+ * The file of the cause just recorded (NULL or "": none), and the
+ * cause of a database failure (CS_ERR_DB) as "FILE: CAUSE" for a
+ * message that does not name the file itself ("user add: /var/lib/
+ * casesync/server.db: read-only file system"); any other code, whose
+ * cause may be older than the failure reported: cs_err(r).
+ */
+void		 cs_cause_at(const char *path);
+const char	*cs_whyf(int r);
+/*
+ * Record the cause of SQLite connection "db"'s last failure for code r
+ * (the operating system's errno for a file that could not be opened,
+ * read or written; SQLITE_FULL as "no space left on device"; else
+ * SQLite's message), with the database's file.  Returns r.
+ */
+struct sqlite3;
+int		 cs_cause_sqlite(struct sqlite3 *db, int r);
 
 #endif /* ERRORS_H */

@@ -36,21 +36,9 @@
 void
 store_log(struct store *st, const char *what)
 {
-	int	rc = sqlite3_errcode(st->db) & 0xff;
-	int	sys = sqlite3_system_errno(st->db);
-
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
-	/*
-	 * The cause for whoever reports the CS_ERR_DB (errors.h): the
-	 * operating system's, when the file could not be opened, read or
-	 * written ("permission denied", "no space left on device"), else
-	 * SQLite's own words.
-	 */
-	if (sys != 0 && (rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR ||
-	    rc == SQLITE_FULL || rc == SQLITE_READONLY || rc == SQLITE_PERM))
-		(void)cs_cause(CS_ERR_DB, sys);
-	else
-		(void)cs_cause_text(CS_ERR_DB, sqlite3_errmsg(st->db));
+	/* the cause for whoever reports the CS_ERR_DB (errors.h) */
+	(void)cs_cause_sqlite(st->db, CS_ERR_DB);
 }
 
 /* Map a failed write to EXISTS / NOT_FOUND where a constraint says so. */

@@ -120,6 +120,7 @@ store_backup_copy(struct store *st, const char *path)
 			(void)cs_cause(CS_ERR_DB, ENOSPC);
 		else
 			(void)cs_cause_text(CS_ERR_DB, sqlite3_errstr(rc));
+		cs_cause_at(path);
 	}
 	if (b != NULL)
 		(void)sqlite3_backup_finish(b);

@@ -336,7 +336,7 @@ cli_report(const char *what, int r, const struct msg *reply)
 		    e.message, strlen(e.message)), cli_retry_when(&e, when,
 		    sizeof(when)));
 	else
-		cli_errx("%s: %s", what, cs_err(r));
+		cli_errx("%s: %s", what, cs_whyf(r));
 }
 
 /* Say why "case_id" takes no write here (nolost.h). */

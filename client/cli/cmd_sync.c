@@ -487,7 +487,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 		printf("%llu records\n", (unsigned long long)count);
  out:
 	if (r != 0)
-		cli_errx("record bulk: %s", cs_err(r));
+		cli_errx("record bulk: %s", cs_whyf(r));
 	free(rec.body);
 	free(text);
 	body_free(&b);

@@ -154,7 +154,8 @@ vault_dberr(sqlite3 *db)
 	int	r;
 
 	r = vault_sqlite_err(sqlite3_extended_errcode(db));
-	return r != 0 ? r : CS_ERR_DB;
+	/* the cause for the caller's message (errors.h) */
+	return cs_cause_sqlite(db, r != 0 ? r : CS_ERR_DB);
 }
 
 static int
@@ -286,14 +287,9 @@ vault_db_open(struct vault *v, const char *dir, int create)
 	    SQLITE_OK) {
 		if (v->db == NULL)
 			return CS_ERR_ALLOC;
-		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED) {
-			/* the cause for the caller's message (errors.h) */
-			if (sqlite3_system_errno(v->db) != 0)
-				(void)cs_cause(r, sqlite3_system_errno(v->db));
-			else
-				(void)cs_cause_text(r, sqlite3_errmsg(v->db));
+		/* vault_dberr() keeps the cause (errors.h) */
+		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED)
 			log_warnx("vault: %s: %s", path, cs_why(r));
-		}
 		return r;
 	}
 	/* another casesync (sync --watch, say) may hold the write lock */

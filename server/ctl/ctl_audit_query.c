@@ -220,7 +220,7 @@ ctl_refuse_user(struct store *st, const char *cmd, const char *user)
 	    "and no entry has that name); known:", cmd,
 	    ctl_vis(v, sizeof(v), user));
 	if ((r = store_audit_user_names(st, ctl_user_name, &u)) != 0) {
-		fprintf(stderr, " (%s)\n", cs_err(r));
+		fprintf(stderr, " (%s)\n", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (u.n == 0)
@@ -242,7 +242,7 @@ ctl_check_filter(struct store *st, const char *cmd,
 	if (f->type != NULL && !audit_type_known(f->type)) {
 		/* a type of an older version, still in the log, is fine */
 		if ((r = store_audit_type_used(st, f->type, &known)) != 0) {
-			ctl_errx("audit %s: %s", cmd, cs_err(r));
+			ctl_errx("audit %s: %s", cmd, cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if (!known) {
@@ -252,7 +252,7 @@ ctl_check_filter(struct store *st, const char *cmd,
 	}
 	if (f->user != NULL) {
 		if ((r = store_audit_user_known(st, f->user, &known)) != 0) {
-			ctl_errx("audit %s: %s", cmd, cs_err(r));
+			ctl_errx("audit %s: %s", cmd, cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if (!known)
@@ -443,7 +443,7 @@ ctl_follow(struct store *st, const struct ctl_query *q, struct ctl_out *o)
 		if ((r = store_audit_state(st, &f)) != 0 ||
 		    (r = store_audit_rows_after(st, &q->f, o->last,
 		    ctl_print_cb, o)) != 0) {
-			ctl_errx("audit query: %s", cs_err(r));
+			ctl_errx("audit query: %s", cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if ((int64_t)f.size - 1 > o->last)
@@ -483,7 +483,7 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 		    "OBJECT", "DETAIL");
 	if ((r = store_audit_rows_after(st, &q.f, q.after, ctl_print_cb,
 	    &o)) != 0) {
-		ctl_errx("audit query: %s", cs_err(r));
+		ctl_errx("audit query: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 		goto out;
 	}
@@ -528,7 +528,7 @@ ctl_audit_export(struct ctl *c, int argc, char **argv)
 	    r != CS_ERR_NOT_FOUND) ||
 	    (r = store_audit_rows_after(st, &q.f, q.after, ctl_print_cb,
 	    &o)) != 0) {
-		ctl_errx("audit export: %s", cs_err(r));
+		ctl_errx("audit export: %s", cs_whyf(r));
 		goto out;
 	}
 	if (cp.id != 0) {

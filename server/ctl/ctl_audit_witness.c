@@ -214,7 +214,7 @@ ctl_witness_proof(struct ctl_verify *v, struct store *st,
 		ctl_verify_problem(v, "%s line %zu: no consistency proof from "
 		    "size %lld to the head (size %llu): %s", w->file, w->line,
 		    (long long)w->cp.size, (unsigned long long)v->f.size,
-		    cs_err(r));
+		    cs_whyf(r));
 }
 
 void
@@ -322,7 +322,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 	memset(&cp, 0, sizeof(cp));
 	if ((r = audit_pub_load(c->dir, pk)) != 0 ||
 	    (r = store_audit_checkpoints(st, ctl_latest, &cp)) != 0) {
-		ctl_errx("audit checkpoint: %s", cs_err(r));
+		ctl_errx("audit checkpoint: %s", cs_whyf(r));
 		goto out;
 	}
 	/* hand out only what audit.pub signed */
@@ -333,7 +333,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	if ((r = audit_cpline_format(&cp, line, sizeof(line))) != 0) {
-		ctl_errx("audit checkpoint: %s", cs_err(r));
+		ctl_errx("audit checkpoint: %s", cs_whyf(r));
 		goto out;
 	}
 	if (out != NULL) {

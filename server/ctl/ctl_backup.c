@@ -84,7 +84,7 @@ ctl_backup_check(struct store *st, const char *what,
 
 	if ((r = store_integrity(st, msg, sizeof(msg))) != 0) {
 		ctl_errx("%s: integrity check FAILED: %s", what,
-		    msg[0] != '\0' ? msg : cs_err(r));
+		    msg[0] != '\0' ? msg : cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("%s: integrity check ok\n", what);
@@ -254,7 +254,7 @@ ctl_restore_old(struct store *old, const char *path,
 	if ((r = store_audit_leaves(old, f.size, leaves)) != 0 ||
 	    (r = merkle_root(rs->r.backup_size, merkle_array_leaf, &a,
 	    root)) != 0) {
-		ctl_errx("%s: audit log: %s", path, cs_err(r));
+		ctl_errx("%s: audit log: %s", path, cs_why(r));
 		goto out;
 	}
 	if (sodium_memcmp(root, rs->r.backup_root, MERKLE_HASH_LEN) != 0) {
@@ -288,7 +288,7 @@ ctl_restore_sign(struct ctl *c, struct store *st, struct store_restore *rs,
 	    (r = store_seq(st, &seq)) != 0 ||
 	    (r = store_generation(st, &g)) != 0 ||
 	    (r = store_backup_time(st, &rs->r.backup_time)) != 0) {
-		ctl_errx("backup: %s", cs_err(r));
+		ctl_errx("backup: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (rs->r.backup_time == 0) {
@@ -307,7 +307,7 @@ ctl_restore_sign(struct ctl *c, struct store *st, struct store_restore *rs,
 	rs->r.restore_seq = (uint64_t)seq;
 	rs->r.restored_at = time(NULL);
 	if ((r = audit_key_open(c->dir, key)) != 0) {
-		ctl_errx("audit key: %s", cs_err(r));
+		ctl_errx("audit key: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -418,7 +418,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		    "known (laptops that saw it are told so), and decisions "
 		    "made after the backup (revoked devices, removed "
 		    "members) are undone: make them again\n", db,
-		    r == CS_ERR_NOT_FOUND ? "no database" : cs_err(r));
+		    r == CS_ERR_NOT_FOUND ? "no database" : cs_whyf(r));
 	if (ctl_backup_check(st, from, pk, &size, root) != CTL_EXIT_OK)
 		goto out;
 	/*
@@ -442,7 +442,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    ctl_restore_old(old, db, &rs, &lost, &nlost) != CTL_EXIT_OK)
 		goto out;
 	if ((r = audit_restore_sign(key, &rs.r, rs.sig)) != 0) {
-		ctl_errx("audit key: %s", cs_err(r));
+		ctl_errx("audit key: %s", cs_whyf(r));
 		goto out;
 	}
 	ctl_restore_entry(&rs, &e);
@@ -450,7 +450,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    (const uint8_t (*)[MERKLE_HASH_LEN])lost, nlost, &e)) != 0 ||
 	    (r = audit_checkpoint(st, key, time(NULL), 0,
 	    &made_signed)) != 0) {
-		ctl_errx("restore: %s", cs_err(r));
+		ctl_errx("restore: %s", cs_whyf(r));
 		goto out;
 	}
 	if (old != NULL && ctl_restore_carry(c, old, st) != CTL_EXIT_OK)

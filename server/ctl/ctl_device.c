@@ -101,7 +101,7 @@ ctl_token_issue(struct store *st, ctl_token_add_fn add, void *arg,
 	token_new(&sec->tok, sec->str);
 	token_hash(&sec->tok, hash);
 	if ((r = add(st, sec->tok.id, hash, arg)) != 0) {
-		ctl_errx("%s: %s", what, cs_err(r));
+		ctl_errx("%s: %s", what, cs_whyf(r));
 		goto out;
 	}
 	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
@@ -218,7 +218,7 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_errx("no user \"%s\" (see casesyncctl user list)",
 			    user);
 		else
-			ctl_errx("enroll-token: %s", cs_err(r));
+			ctl_errx("enroll-token: %s", cs_whyf(r));
 		goto out;
 	}
 	if (u.state != STORE_USER_ACTIVE) {
@@ -308,7 +308,7 @@ ctl_device_resolve(struct store *st, const char *arg, char *id, size_t len)
 	memset(&k, 0, sizeof(k));
 	k.name = arg;
 	if ((r = store_device_list(st, ctl_byname_cb, &k)) != 0) {
-		ctl_errx("device revoke: %s", cs_err(r));
+		ctl_errx("device revoke: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (k.n == 0) {
@@ -352,7 +352,7 @@ ctl_device_revoke(struct store *st, const char *arg)
 		return CTL_EXIT_FAIL;
 	}
 	if (r != 0) {
-		ctl_errx("device revoke: %s", cs_err(r));
+		ctl_errx("device revoke: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("device %llu revoked\n", (unsigned long long)id);
@@ -405,7 +405,7 @@ ctl_device(struct ctl *c, int argc, char **argv)
 		    "NAME", "USER", "OFFICE", "STATE", "CERT-EXPIRES",
 		    "LAST-SEEN", "ADDRESS");
 		if ((r = store_device_list(st, ctl_device_print, st)) != 0) {
-			ctl_errx("device list: %s", cs_err(r));
+			ctl_errx("device list: %s", cs_whyf(r));
 			rv = CTL_EXIT_FAIL;
 		}
 	} else if (strcmp(sub, "show") == 0 && nargs == 1) {

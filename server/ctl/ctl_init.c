@@ -254,7 +254,7 @@ ctl_init_write_db(struct ctl_init *in, size_t idx)
 		return CTL_EXIT_FAIL;
 	if ((r = store_open(path, 1, &st)) != 0) {
 		ctl_errx("%s: cannot create the database: %s", path,
-		    cs_err(r));
+		    cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	in->made[idx] = 1;
@@ -333,7 +333,7 @@ ctl_init_write_audit_key(struct ctl_init *in)
 
 	if ((r = audit_key_create(in->absdir)) != 0) {
 		ctl_errx("%s: cannot create the audit key: %s", in->absdir,
-		    cs_err(r));
+		    cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	in->made[ctl_file_index(AUDIT_KEY_FILE)] = 1;

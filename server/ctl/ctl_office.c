@@ -87,7 +87,7 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 		if (r == CS_ERR_EXISTS)
 			ctl_errx("office \"%s\" already exists", name);
 		else
-			ctl_errx("office add: %s", cs_err(r));
+			ctl_errx("office add: %s", cs_whyf(r));
 		goto out;
 	}
 	printf("office %lld added: %s\n", (long long)id, name);
@@ -155,7 +155,7 @@ ctl_office(struct ctl *c, int argc, char **argv)
 	}
 	printf("%-6s %-32s %s\n", "ID", "NAME", "REGION");
 	if ((r = store_office_list(st, ctl_office_print, NULL)) != 0) {
-		ctl_errx("office list: %s", cs_err(r));
+		ctl_errx("office list: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 	}
 	store_close(st);
@@ -234,7 +234,7 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 			ctl_errx("no office \"%s\" (see casesyncctl office "
 			    "list)", office);
 		else
-			ctl_errx("user add: %s", cs_err(r));
+			ctl_errx("user add: %s", cs_whyf(r));
 		goto out;
 	}
 	printf("user %lld added: %s (%s, %s)\n", (long long)id, name, role,
@@ -274,7 +274,7 @@ ctl_user(struct ctl *c, int argc, char **argv)
 	printf("%-6s %-32s %-22s %-9s %s\n", "ID", "NAME", "ROLE", "STATE",
 	    "OFFICE");
 	if ((r = store_user_list(st, ctl_user_print, NULL)) != 0) {
-		ctl_errx("user list: %s", cs_err(r));
+		ctl_errx("user list: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 	}
 	store_close(st);

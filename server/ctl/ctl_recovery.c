@@ -104,7 +104,7 @@ rec_write_share(const char *dir, unsigned i, const struct rec_share *s)
 	sodium_memzero(share, sizeof(share));
 	if (r != 0) {
 		ctl_errx("%s: %s", path, r == CS_ERR_EXISTS ?
-		    "exists already" : cs_err(r));
+		    "exists already" : cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("%s\n", path);
@@ -437,7 +437,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 			    "synced since recovery init)", cid);
 		else
 			ctl_errx("recovery grant: case %s: %s", cid,
-			    cs_err(r));
+			    cs_whyf(r));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -64,7 +64,7 @@ ctl_renew_device(struct store *st, const char *arg, const char *what,
 			ctl_errx("%s: no device with id %llu (see casesyncctl "
 			    "device list)", what, (unsigned long long)id);
 		else
-			ctl_errx("%s: %s", what, cs_err(r));
+			ctl_errx("%s: %s", what, cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -185,7 +185,7 @@ ctl_device_show(struct store *st, const char *arg)
 	printf("key          sha256 %s\n", hex);
 	if ((r = store_renew_pending_list(st, dev.id, ctl_pending_print,
 	    &n)) != 0) {
-		ctl_errx("device show: %s", cs_err(r));
+		ctl_errx("device show: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (n == 0)

@@ -381,7 +381,7 @@ status_print_json(const struct status *s)
 		json_null(&j);
 	json_obj_end(&j);
 	if ((r = json_end(&j)) != 0) {
-		ctl_errx("status: writing JSON: %s", cs_err(r));
+		ctl_errx("status: writing JSON: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;

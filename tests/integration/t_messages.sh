@@ -7,9 +7,10 @@
 # directory", "permission denied", "no space left on device",
 # "read-only file system"), not "system error", "malformed input" or
 # "database error": the configuration file (casesyncd, casesyncd -t),
-# a key file, server.db (casesyncctl and casesyncd), the backup target
-# (missing directory, full disk, read-only file system) and the
-# laptop's vault.  The cases are chosen to fail for root too (a
+# a key file, server.db (casesyncctl and casesyncd; a write on a
+# read-only file system), the backup target (missing directory, full
+# disk, read-only file system) and the laptop's vault (its files as
+# directories, on a read-only and on a full file system).  The cases are chosen to fail for root too (a
 # directory where a file is expected, ENOENT, ENOSPC and EROFS in a
 # mount namespace); "permission denied" is checked as nobody.
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +101,11 @@ if unshare -m true 2>/dev/null; then
 	    "$T/ro/b.db: read-only file system" unshare -m sh -c \
 	    "mount --bind -o ro '$T/ro' '$T/ro' &&
 	    '$B/casesyncctl' --dir '$SRV' backup --out '$T/ro/b.db'"
+	says "casesyncctl: a write to server.db on a read-only file system" 1 \
+	    "srv/server.db: read-only file system" unshare -m sh -c \
+	    "mount --bind -o ro '$SRV' '$SRV' &&
+	    '$B/casesyncctl' --dir '$SRV' user add --name bert \
+	    --role jeugdbeschermer --office Zwolle"
 else
 	echo "# no mount namespace here: ENOSPC and EROFS not checked"
 fi
@@ -119,3 +125,18 @@ rm -f "$T/b/vault.key"
 mkdir "$T/b/vault.key"
 says "casesync: vault.key is a directory" 1 "vault.key: is a directory" \
     laptop b case list
+if unshare -m true 2>/dev/null; then
+	C=$(laptop a case create --frame DRANG) || fail "case create"
+	says "casesync: a vault on a read-only file system" 1 \
+	    "cannot open the vault in $T/a: read-only file system" \
+	    unshare -m sh -c "mount --bind -o ro '$T/a' '$T/a' &&
+	    '$B/casesync' --dir '$T/a' case list"
+	# the vault is some 600 KiB: 1200 KiB fill up with 4 MB of notes
+	mkdir "$T/full"
+	says "casesync: a vault on a full file system" 1 \
+	    "$T/full/vault.db: no space left on device" unshare -m sh -c \
+	    "mount -t tmpfs -o size=1200k tmpfs '$T/full' &&
+	    cp -a '$T/a/.' '$T/full/' &&
+	    '$B/casesync' --dir '$T/full' record bulk --case $C \
+	    --kind note --count 2000 --size 2000"
+fi
