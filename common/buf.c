@@ -203,7 +203,7 @@ buf_read_fd(struct buf *b, int fd, size_t chunk)
 		if ((n = read(fd, p, room)) == -1) {
 			if (errno == EINTR)
 				continue;
-			return CS_ERR_SYSTEM;
+			return cs_sys();
 		}
 		if (n == 0)
 			return 0;

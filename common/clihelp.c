@@ -15,6 +15,12 @@
 
 static FILE	*quiet_tmp;
 
+/* The command clihelp_intercept() let run, for clihelp_opterr(). */
+static const struct clihelp		*cur_h;
+static const struct clihelp_cmd		*cur_c;
+static const struct clihelp_sub		*cur_sub;
+static char				 cur_path[128];
+
 const struct clihelp_cmd *
 clihelp_find(const struct clihelp *h, const char *name)
 {
@@ -163,12 +169,111 @@ clihelp_help(const struct clihelp *h, int argc, char *argv[])
 	return show_usage(h, c, s);
 }
 
+/* "PROG: PATH: WHAT OPT[ TAIL] (PROG PATH --help)"; exit status 2. */
+static int
+opt_line(const char *prog, const char *path, const char *what,
+    const char *opt, const char *tail)
+{
+	if (path[0] != '\0')
+		fprintf(stderr, "%s: %s: %s %s%s (%s %s --help)\n", prog, path,
+		    what, opt, tail, prog, path);
+	else
+		fprintf(stderr, "%s: %s %s%s (%s --help)\n", prog, what, opt,
+		    tail, prog);
+	return 2;
+}
+
 int
 clihelp_badopt(const struct clihelp *h, const char *path, const char *opt)
 {
-	fprintf(stderr, "%s: unknown option %s for \"%s\" (%s %s --help)\n",
-	    h->prog, opt, path, h->prog, path);
-	return 2;
+	char	name[64];
+
+	/* "--quiet=1": the option is "--quiet" */
+	(void)snprintf(name, sizeof(name), "%.*s", (int)strcspn(opt, "="),
+	    opt);
+	return opt_line(h->prog, path, "unknown option", name, "");
+}
+
+/* Does "-X" stand as an option in a usage text ("[-q]", "-n N")? */
+static int
+text_has_short(const char *text, int ch)
+{
+	const char	*p;
+
+	for (p = text; text != NULL && (p = strchr(p, '-')) != NULL; p++) {
+		if (p > text && p[-1] != ' ' && p[-1] != '[' && p[-1] != '|' &&
+		    p[-1] != '\n')
+			continue;
+		if (p[1] == ch && (p[2] == '\0' || p[2] == ' ' ||
+		    p[2] == ']' || p[2] == '|' || p[2] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+/* "-x" or "-xVALUE": a short option ("-", "-5" and "--x" are not). */
+static int
+is_short(const char *a)
+{
+	return a[0] == '-' && ((a[1] >= 'a' && a[1] <= 'z') ||
+	    (a[1] >= 'A' && a[1] <= 'Z'));
+}
+
+/*
+ * How -ch appears in the usage of the command or subcommand: -1 not at
+ * all, 0 as a flag ("[-q]"), 1 with a value ("-n N").
+ */
+static int
+short_arity(const struct clihelp_cmd *c, const struct clihelp_sub *sub,
+    int ch)
+{
+	const struct clihelp_sub	*s;
+	const char			*texts[2], *p;
+	size_t				 i;
+
+	texts[0] = c->usage;
+	texts[1] = sub != NULL ? sub->usage : NULL;
+	for (i = 0; i < 2; i++) {
+		if (!text_has_short(texts[i], ch))
+			continue;
+		p = strstr(texts[i], (char[]){ '-', (char)ch, ' ', '\0' });
+		return p != NULL && p[3] >= 'A' && p[3] <= 'Z' ? 1 : 0;
+	}
+	for (s = c->subs; sub == NULL && s != NULL && s->name != NULL; s++)
+		if (text_has_short(s->usage, ch))
+			return 0;
+	return -1;
+}
+
+int
+clihelp_opterr(char *const argv[])
+{
+	const char	*prog = cur_h != NULL ? cur_h->prog :
+	    program_invocation_short_name;
+	const char	*arg = optind > 0 ? argv[optind - 1] : NULL;
+	char		 opt[64];
+	int		 known;
+
+	if (arg != NULL && arg[0] == '-' && arg[1] == '-') {
+		/* a long option: unknown, or its value missing or extra */
+		(void)snprintf(opt, sizeof(opt), "%.*s",
+		    (int)strcspn(arg, "="), arg);
+		if (optopt == 0)
+			return opt_line(prog, cur_path, "unknown option", opt,
+			    "");
+		return opt_line(prog, cur_path, "option", opt,
+		    strchr(arg, '=') != NULL ? " takes no value" :
+		    " needs a value");
+	}
+	if (optopt == 0 || optopt == '?') {
+		(void)snprintf(opt, sizeof(opt), "%s", arg != NULL ? arg : "");
+		return opt_line(prog, cur_path, "unknown option", opt, "");
+	}
+	(void)snprintf(opt, sizeof(opt), "-%c", optopt);
+	/* getopt says '?' for both: one the usage gives a value lacks it */
+	known = cur_c != NULL && short_arity(cur_c, cur_sub, optopt) == 1;
+	return opt_line(prog, cur_path, known ? "option" : "unknown option",
+	    opt, known ? " needs a value" : "");
 }
 
 /*
@@ -236,8 +341,8 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
     int *argcp, char *argv[], int *quiet)
 {
 	const struct clihelp_sub	*sub;
-	char				 path[128];
-	int				 argc = *argcp, flags, i, j;
+	char				 path[128], opt[4];
+	int				 argc = *argcp, flags, i, j, r;
 
 	*quiet = 0;
 	sub = argc > 1 ? clihelp_findsub(c, argv[1]) : NULL;
@@ -271,12 +376,35 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
 			i--;
 			continue;
 		}
+		/* a short option its usage does not name: whatever parses
+		 * the rest of the line */
+		if (is_short(argv[i])) {
+			/* each letter of "-qv"; one with a value ends it */
+			for (j = 1, r = 0; argv[i][j] != '\0' && r != 1; j++)
+				if ((r = short_arity(c, sub,
+				    argv[i][j])) == -1) {
+					(void)snprintf(opt, sizeof(opt), "-%c",
+					    argv[i][j]);
+					return clihelp_badopt(h, path, opt);
+				}
+			if (r == 1 && argv[i][j] == '\0')
+				i++;
+			continue;
+		}
 		if (!is_long(argv[i]))
 			continue;
+		/* a command that needs a subcommand got an option first */
+		if (i == 1 && sub == NULL && c->usage == NULL &&
+		    c->subs != NULL && !(c->flags & CLIHELP_DEFSUB))
+			return clihelp_badopt(h, path, argv[i]);
 		switch (arity(c, sub, argv[i])) {
 		case -1:
 			if (flags & CLIHELP_STRICT)
 				return clihelp_badopt(h, path, argv[i]);
+			/* a record field (--FIELD VALUE): skip its value */
+			if ((flags & CLIHELP_OWNHELP) &&
+			    strchr(argv[i], '=') == NULL)
+				i++;
 			break;
 		case 1:
 			i++;
@@ -284,6 +412,12 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
 		}
 	}
 	*argcp = argc;
+	/* the command runs: its getopt's '?' is clihelp_opterr()'s */
+	cur_h = h;
+	cur_c = c;
+	cur_sub = sub;
+	(void)snprintf(cur_path, sizeof(cur_path), "%s", path);
+	opterr = 0;
 	return -1;
 }
 

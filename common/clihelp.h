@@ -20,6 +20,7 @@
 #define CLIHELP_STRICT	0x1	/* every option is in the usage text */
 #define CLIHELP_QUIET	0x2	/* -q/--quiet: no output on success */
 #define CLIHELP_OWNHELP	0x4	/* usage from the command (ownhelp) */
+#define CLIHELP_DEFSUB	0x8	/* options without a subcommand: its first */
 
 /*
  * A usage text is one or more lines, '\n' between them.  A line that
@@ -85,9 +86,21 @@ int	clihelp_help(const struct clihelp *, int argc, char *argv[]);
 int	clihelp_intercept(const struct clihelp *, const struct clihelp_cmd *,
 	    int *argc, char *argv[], int *quiet);
 
-/* One line and a hint for an unknown option of "CMD [SUB]"; exit 2. */
+/*
+ * One line and a hint for an unknown option of "CMD [SUB]", exit
+ * status 2: "casesync: case list: unknown option -x (casesync case
+ * list --help)".
+ */
 int	clihelp_badopt(const struct clihelp *, const char *path,
 	    const char *opt);
+/*
+ * The '?' of a command's getopt loop (opterr is 0 once
+ * clihelp_intercept() let the command run): the same one line for the
+ * option getopt stopped at (optind, optopt), or "option --case needs a
+ * value" / "takes no value"; returns 2, the exit status.  Every getopt
+ * loop of both CLIs ends in "default: return clihelp_opterr(argv);".
+ */
+int	clihelp_opterr(char *const argv[]);
 
 /*
  * -q: the command's standard output is held back; clihelp_quiet_end

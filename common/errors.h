@@ -46,4 +46,38 @@
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);
 
+/*
+ * The cause of a failed file or database operation, for the message
+ * that reports it ("server.db: permission denied", not "system
+ * error").  The function that fails records it, per thread, with the
+ * code it returns: cs_sys() records errno and returns CS_ERR_SYSTEM;
+ * cs_cause() records "err" (an errno value) for code "r" and returns r;
+ * cs_cause_text() records a text (copied; SQLite's message).  Whoever
+ * reports "r" asks cs_why(r): the recorded cause when it was recorded
+ * for that code (in lower case: "no space left on device"), else
+ * cs_err(r).  A later record replaces an earlier one; cs_cause(r, 0)
+ * forgets it.
+ */
+int		 cs_sys(void);
+int		 cs_cause(int r, int err);
+int		 cs_cause_text(int r, const char *text);
+const char	*cs_why(int r);
+/*
+ * The file of the cause just recorded (NULL or "": none), and the
+ * cause of a database failure (CS_ERR_DB) as "FILE: CAUSE" for a
+ * message that does not name the file itself ("user add: /var/lib/
+ * casesync/server.db: read-only file system"); any other code, whose
+ * cause may be older than the failure reported: cs_err(r).
+ */
+void		 cs_cause_at(const char *path);
+const char	*cs_whyf(int r);
+/*
+ * Record the cause of SQLite connection "db"'s last failure for code r
+ * (the operating system's errno for a file that could not be opened,
+ * read or written; SQLITE_FULL as "no space left on device"; else
+ * SQLite's message), with the database's file.  Returns r.
+ */
+struct sqlite3;
+int		 cs_cause_sqlite(struct sqlite3 *db, int r);
+
 #endif /* ERRORS_H */

@@ -159,11 +159,15 @@ file_read(const char *path, size_t max, struct buf **out)
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? CS_ERR_NOT_FOUND : CS_ERR_SYSTEM;
-	if (fstat(fd, &st) == -1)
+		return errno == ENOENT ? cs_cause(CS_ERR_NOT_FOUND, ENOENT) :
+		    cs_sys();
+	if (fstat(fd, &st) == -1) {
+		r = cs_sys();
 		goto out;
+	}
 	if (!S_ISREG(st.st_mode)) {
-		r = CS_ERR_FORMAT;
+		r = S_ISDIR(st.st_mode) ? cs_cause(CS_ERR_FORMAT, EISDIR) :
+		    cs_cause_text(CS_ERR_FORMAT, "not a regular file");
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
@@ -196,9 +200,9 @@ fsync_dir_of(const char *path)
 		return CS_ERR_TOO_LARGE;
 	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1)
-		return CS_ERR_SYSTEM;
+		return cs_sys();
 	if (fsync(fd) == -1)
-		r = CS_ERR_SYSTEM;
+		r = cs_sys();
 	close(fd);
 	return r;
 }
@@ -219,19 +223,23 @@ file_write_atomic(const char *path, const void *p, size_t len, int mode,
 		return CS_ERR_EXISTS;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    mode)) == -1)
-		return CS_ERR_SYSTEM;
+		return cs_sys();
 	while (len > 0) {
 		if ((n = write(fd, c, len)) == -1) {
 			if (errno == EINTR)
 				continue;
+			r = cs_sys();	/* before close and unlink */
 			goto fail;
 		}
 		c += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1)
+	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1) {
+		r = cs_sys();
 		goto fail;
+	}
 	if (close(fd) == -1) {
+		r = cs_sys();
 		fd = -1;
 		goto fail;
 	}
@@ -239,12 +247,14 @@ file_write_atomic(const char *path, const void *p, size_t len, int mode,
 	if (excl) {
 		/* link() fails if "path" appeared meanwhile: no overwrite */
 		if (link(tmp, path) == -1) {
-			r = errno == EEXIST ? CS_ERR_EXISTS : CS_ERR_SYSTEM;
+			r = errno == EEXIST ? CS_ERR_EXISTS : cs_sys();
 			goto fail;
 		}
 		unlink(tmp);
-	} else if (rename(tmp, path) == -1)
+	} else if (rename(tmp, path) == -1) {
+		r = cs_sys();
 		goto fail;
+	}
 	return fsync_dir_of(path);
  fail:
 	if (fd != -1)

@@ -75,6 +75,8 @@ enum msg_type {
 	MSG_GLASS_LIST = 101,
 	MSG_AUDIT_QUERY_REQUEST = 110,
 	MSG_AUDIT_QUERY_RESPONSE = 111,
+	MSG_AUDIT_EXPORT_REQUEST = 112,
+	MSG_AUDIT_EXPORT_RESPONSE = 113,
 };
 #define MSG_TYPE_MAX	128	/* every msg_type is below it (tables) */
 

@@ -18,16 +18,18 @@ SAME(MSG_AUDIT_ROWS_MAX, WIRE_AUDIT_ROWS_MAX);
 SAME(MSG_AUDIT_DETAIL_MAX, WIRE_AUDIT_DETAIL_MAX);
 #undef SAME
 
-int
-msg_get_audit_query_request(const struct msg *m,
+/* The filters of a request that is an audit query or an export. */
+static int
+audit_request_get(const struct msg *m, int msg_case,
     struct msg_audit_query_request *out)
 {
 	const wire_env				*env = msg_env(m);
 	const Casesync__V1__AuditQueryRequest	*q;
 
-	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST)
+	if ((int)env->msg_case != msg_case)
 		return CS_ERR_PROTOCOL;
-	q = env->audit_query_request;
+	q = msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST ?
+	    env->audit_query_request : env->audit_export_request;
 	out->case_id = q->case_id;
 	out->user = q->user;
 	out->type = q->type;
@@ -38,25 +40,73 @@ msg_get_audit_query_request(const struct msg *m,
 	return 0;
 }
 
+int
+msg_get_audit_query_request(const struct msg *m,
+    struct msg_audit_query_request *out)
+{
+	return audit_request_get(m,
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, out);
+}
+
+int
+msg_get_audit_export_request(const struct msg *m,
+    struct msg_audit_query_request *out)
+{
+	return audit_request_get(m,
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST, out);
+}
+
+/* The request in generated form; its strings borrowed from "b". */
+static void
+audit_request_put(const struct msg_audit_query_request *b,
+    Casesync__V1__AuditQueryRequest *q)
+{
+	casesync__v1__audit_query_request__init(q);
+	q->case_id = PB_STR(b->case_id);
+	q->user = PB_STR(b->user);
+	q->type = PB_STR(b->type);
+	q->since = b->since;
+	q->until = b->until;
+	q->after = b->after;
+	q->max_rows = b->max_rows;
+}
+
+/* Either request: the same message in field 110 or 112. */
+static int
+enc_audit_request(uint32_t id, const void *body, size_t max,
+    struct buf *out, int export)
+{
+	Casesync__V1__AuditQueryRequest	q;
+	wire_env			env;
+
+	audit_request_put(body, &q);
+	if (export)
+		PB_ENV(audit_export_request,
+		    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST, &q);
+	else
+		PB_ENV(audit_query_request,
+		    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
+	return wire_encode(&env, max, out);
+}
+
 static int
 enc_audit_query_request(uint32_t id, const void *body, size_t max,
     struct buf *out)
 {
-	const struct msg_audit_query_request	*b = body;
-	Casesync__V1__AuditQueryRequest		 q;
-	wire_env				 env;
+	return enc_audit_request(id, body, max, out, 0);
+}
 
-	casesync__v1__audit_query_request__init(&q);
-	q.case_id = PB_STR(b->case_id);
-	q.user = PB_STR(b->user);
-	q.type = PB_STR(b->type);
-	q.since = b->since;
-	q.until = b->until;
-	q.after = b->after;
-	q.max_rows = b->max_rows;
-	PB_ENV(audit_query_request,
-	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST, &q);
-	return wire_encode(&env, max, out);
+static int
+enc_audit_export_request(uint32_t id, const void *body, size_t max,
+    struct buf *out)
+{
+	return enc_audit_request(id, body, max, out, 1);
+}
+
+struct msg_out
+msg_out_audit_export_request(const struct msg_audit_query_request *b)
+{
+	return (struct msg_out){ enc_audit_export_request, b };
 }
 
 struct msg_out
@@ -175,4 +225,72 @@ struct msg_out
 msg_out_audit_query_response(const struct msg_audit_query_response *b)
 {
 	return (struct msg_out){ enc_audit_query_response, b };
+}
+
+int
+msg_get_audit_export_response(const struct msg *m,
+    struct msg_audit_export_response *out)
+{
+	const wire_env	*env = msg_env(m);
+
+	if (env->msg_case != CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE)
+		return CS_ERR_PROTOCOL;
+	out->entries = NULL;
+	out->lens = NULL;
+	out->n = env->audit_export_response->n_entries;
+	out->more = env->audit_export_response->more != 0;
+	return 0;
+}
+
+int
+msg_audit_export_item(const struct msg *m, size_t i, const uint8_t **p,
+    size_t *len)
+{
+	const wire_env	*env = msg_env(m);
+
+	*p = NULL;
+	*len = 0;
+	if (env->msg_case !=
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE ||
+	    i >= env->audit_export_response->n_entries)
+		return CS_ERR_PROTOCOL;
+	*p = env->audit_export_response->entries[i].data;
+	*len = env->audit_export_response->entries[i].len;
+	return 0;
+}
+
+static int
+enc_audit_export_response(uint32_t id, const void *body, size_t max,
+    struct buf *out)
+{
+	const struct msg_audit_export_response	*b = body;
+	Casesync__V1__AuditExportResponse	 resp;
+	ProtobufCBinaryData			*ents = NULL;
+	wire_env				 env;
+	size_t					 i;
+	int					 r;
+
+	if (b->n > MSG_AUDIT_ROWS_MAX)
+		return CS_ERR_INTERNAL;
+	if (b->n > 0 && (ents = calloc(b->n, sizeof(*ents))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < b->n; i++) {
+		ents[i].data = (uint8_t *)(uintptr_t)b->entries[i];
+		ents[i].len = b->lens[i];
+	}
+	casesync__v1__audit_export_response__init(&resp);
+	resp.entries = ents;
+	resp.n_entries = b->n;
+	resp.more = b->more != 0;
+	PB_ENV(audit_export_response,
+	    CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE, &resp);
+	r = wire_encode(&env, max, out);
+	free(ents);
+	return r;
+}
+
+struct msg_out
+msg_out_audit_export_response(const struct msg_audit_export_response *b)
+{
+	return (struct msg_out){ enc_audit_export_response, b };
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * msg_auditq.h - the audit log over the protocol: AuditQueryRequest
- * and AuditQueryResponse (docs/PROTOCOL.md, "Audit queries").  See
+ * and AuditQueryResponse (docs/PROTOCOL.md, "Audit queries"), and the
+ * export of whole entries to an auditor (AuditQueryRequest as
+ * audit_export_request, AuditExportResponse: "Audit export").  See
  * msg.h for the conventions (plain structs, borrowed strings, getters
  * and encoders).
  */
@@ -69,5 +71,31 @@ int		msg_audit_query_item(const struct msg *, size_t i,
 		    struct msg_audit_row *);
 struct msg_out	msg_out_audit_query_response(
 		    const struct msg_audit_query_response *);
+
+/*
+ * Entries in their canonical encoding (common/audit_enc.h), each one
+ * checked by wire_audit_q.c to decode, in ascending idx.  Received:
+ * n and more ("entries" NULL); read each with msg_audit_export_item().
+ * To send: entries[i] of lens[i] bytes, n <= MSG_AUDIT_ROWS_MAX.
+ */
+struct msg_audit_export_response {
+	const uint8_t *const	*entries;
+	const size_t		*lens;
+	size_t			 n;
+	int			 more;
+};
+
+/* The request: the filters of an audit query. */
+int		msg_get_audit_export_request(const struct msg *,
+		    struct msg_audit_query_request *);
+struct msg_out	msg_out_audit_export_request(
+		    const struct msg_audit_query_request *);
+int		msg_get_audit_export_response(const struct msg *,
+		    struct msg_audit_export_response *);
+/* Entry "i" of a received response; CS_ERR_PROTOCOL past the end. */
+int		msg_audit_export_item(const struct msg *, size_t i,
+		    const uint8_t **p, size_t *len);
+struct msg_out	msg_out_audit_export_response(
+		    const struct msg_audit_export_response *);
 
 #endif /* MSG_AUDITQ_H */

@@ -386,7 +386,7 @@ wire_validate(const wire_env *e)
 		/* end-to-end encryption (80..89): wire_keys.c */
 		if (wire_keys_msg(e))
 			return wire_keys_ok(e);
-		/* the audit log (110, 111): wire_audit_q.c */
+		/* the audit log (110..113): wire_audit_q.c */
 		if (wire_audit_q_msg(e))
 			return wire_audit_q_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */

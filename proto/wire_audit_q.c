@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * wire_audit_q.c - field checks of AuditQueryRequest and
- * AuditQueryResponse (see wire_audit_q.h).  Every string is bounded
- * and strict UTF-8, the case filter a case id, the counts limited.
+ * AuditQueryResponse, and of the export's AuditExportResponse (see
+ * wire_audit_q.h).  Every string is bounded and strict UTF-8, the case
+ * filter a case id, the counts limited; an exported entry must decode
+ * as a canonical entry (common/audit_enc.c) before anyone reads it.
  */
 #include <string.h>
 
+#include "audit_enc.h"
 #include "util.h"
 #include "wire.h"
 #include "wire_audit_q.h"
@@ -68,11 +71,34 @@ wire_aq_response_ok(const Casesync__V1__AuditQueryResponse *m)
 	return 1;
 }
 
+/* Each entry decodes (strictly: canonical, no trailing bytes), idx ascend. */
+static int
+wire_ax_response_ok(const Casesync__V1__AuditExportResponse *m)
+{
+	struct audit_entry	e;
+	int64_t			prev = -1;
+	size_t			i;
+
+	if (m->n_entries > WIRE_AUDIT_ROWS_MAX)
+		return 0;
+	for (i = 0; i < m->n_entries; i++) {
+		if (m->entries[i].len == 0 ||
+		    m->entries[i].len > AUDIT_ENC_MAX ||
+		    audit_entry_decode(m->entries[i].data, m->entries[i].len,
+		    &e) != 0 || e.idx < 0 || e.idx <= prev)
+			return 0;
+		prev = e.idx;
+	}
+	return 1;
+}
+
 int
 wire_audit_q_msg(const wire_env *e)
 {
 	return e->msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_REQUEST ||
-	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE;
+	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE ||
+	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST ||
+	    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE;
 }
 
 int
@@ -83,6 +109,10 @@ wire_audit_q_ok(const wire_env *e)
 		return wire_aq_request_ok(e->audit_query_request);
 	case CASESYNC__V1__ENVELOPE__MSG_AUDIT_QUERY_RESPONSE:
 		return wire_aq_response_ok(e->audit_query_response);
+	case CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_REQUEST:
+		return wire_aq_request_ok(e->audit_export_request);
+	case CASESYNC__V1__ENVELOPE__MSG_AUDIT_EXPORT_RESPONSE:
+		return wire_ax_response_ok(e->audit_export_response);
 	default:
 		return 0;
 	}

@@ -30,6 +30,7 @@ BASE="common/buf.c common/errors.c common/log.c common/util.c"
 # every validator (proto/wire*.c): a new family's is linked without a
 # change here
 WIRE="common/frame.c $(echo proto/wire*.c) proto/marker.c proto/errmap.c
+    common/audit_enc.c common/json.c common/merkle.c
     common/lifecycle.c common/validate.c $GEN"
 
 # The sources each target links besides its own file.

@@ -4,7 +4,9 @@
  * docs/AUDIT.md): its fields, its canonical encoding and its leaf hash
  * in the audit log's Merkle tree, and a signed checkpoint of that tree.
  *
- * Shared by the store (store_audit.c writes and reads the rows) and the
+ * The entry itself and its encoding are in common/audit_enc.h (the
+ * laptop decodes what an auditor exports).  Shared by the store
+ * (store_audit.c writes and reads the rows) and the
  * audit hooks of casesyncd and casesyncctl (audit.c, which decide what
  * goes into an entry).  No types of the handlers here.
  */
@@ -14,43 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit_enc.h"
 #include "merkle.h"
 
-#define AUDIT_STR_MAX		128	/* bytes of each text field */
-#define AUDIT_ENC_MAX		2400	/* an encoded entry fits */
-#define AUDIT_ENC_VERSION	1
 #define AUDIT_PK_LEN		32
 #define AUDIT_SIG_LEN		64
-
-/* NEN 7513 action codes. */
-#define AUDIT_CREATE	'C'
-#define AUDIT_READ	'R'
-#define AUDIT_UPDATE	'U'
-#define AUDIT_DELETE	'D'
-#define AUDIT_EXECUTE	'E'
-
-struct audit_entry {
-	int64_t	idx;		/* event id = leaf index; set on append */
-	int64_t	server_time;
-	int64_t	device_time;	/* 0: not known */
-	char	action;		/* AUDIT_CREATE ... */
-	char	type[AUDIT_STR_MAX + 1];	/* "enroll", "read", ... */
-	char	outcome[AUDIT_STR_MAX + 1];	/* "success", "failure" */
-	int64_t	user_id;	/* 0: not known */
-	char	user[AUDIT_STR_MAX + 1];
-	char	role[AUDIT_STR_MAX + 1];
-	char	office[AUDIT_STR_MAX + 1];
-	char	on_behalf_of[AUDIT_STR_MAX + 1];
-	char	purpose[AUDIT_STR_MAX + 1];
-	char	basis[AUDIT_STR_MAX + 1];	/* regisseur, member, ... */
-	char	legal_basis[AUDIT_STR_MAX + 1];
-	char	client_ref[AUDIT_STR_MAX + 1];	/* pseudonymous: case id */
-	char	object_type[AUDIT_STR_MAX + 1];
-	char	object_id[AUDIT_STR_MAX + 1];
-	int64_t	device_id;	/* 0: none */
-	char	addr[AUDIT_STR_MAX + 1];
-	char	detail[AUDIT_STR_MAX + 1];	/* counts, reasons; no data */
-};
 
 struct audit_checkpoint {
 	int64_t	id;
@@ -73,18 +43,6 @@ struct audit_filter {
 
 struct store_device;
 
-/*
- * Canonical encoding: version byte, then the fields in the order of
- * struct audit_entry, integers as 8 bytes big-endian, the action as
- * one byte, texts as a 2-byte big-endian length and the bytes.  *len
- * gets the length.  CS_ERR_FORMAT if a text is too long or not
- * terminated within its field.
- */
-int	audit_entry_encode(const struct audit_entry *, uint8_t *dst,
-	    size_t dstlen, size_t *len);
-/* Leaf hash of the encoding; CS_ERR_FORMAT as above. */
-int	audit_entry_leaf(const struct audit_entry *,
-	    uint8_t leaf[MERKLE_HASH_LEN]);
 /* Zero "e" and set the fields every entry has. */
 void	audit_entry_init(struct audit_entry *e, const char *type,
 	    char action, int ok);

@@ -102,12 +102,18 @@ audit_seed_read(const char *path, uint8_t seed[AUDIT_SEED_LEN])
 	int		fd, r = CS_ERR_SYSTEM;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return errno == ENOENT ? CS_ERR_NOT_FOUND : CS_ERR_SYSTEM;
-	if (fstat(fd, &st) == -1)
+		return errno == ENOENT ? CS_ERR_NOT_FOUND : cs_sys();
+	if (fstat(fd, &st) == -1) {
+		r = cs_sys();
 		goto out;
+	}
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 ||
 	    st.st_size != AUDIT_SEED_LEN) {
-		r = CS_ERR_FORMAT;
+		r = cs_cause_text(CS_ERR_FORMAT, S_ISDIR(st.st_mode) ?
+		    "is a directory" : !S_ISREG(st.st_mode) ?
+		    "not a regular file" : (st.st_mode & 077) != 0 ?
+		    "readable by group or others (chmod 600)" :
+		    "not a key of the right size");
 		goto out;
 	}
 	if ((n = read(fd, seed, AUDIT_SEED_LEN)) != AUDIT_SEED_LEN)
@@ -179,7 +185,7 @@ audit_key_open(const char *dir, struct audit_key **out)
 	r = 0;
  out:
 	if (r != 0)
-		log_warnx("audit: key in %s: %s", dir, cs_err(r));
+		log_warnx("audit: key in %s: %s", dir, cs_why(r));
 	sodium_free(seed);
 	audit_key_free(k);
 	return r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * audit_query.c - AuditQueryRequest (see audit_query.h).
+ * audit_query.c - AuditQueryRequest and the auditor's export (see
+ * audit_query.h).
  *
  * Who may ask what: role "auditor" any filters; another user only with
  * a case id, of a case store_case_meta_get() lets them see; anything
@@ -11,11 +12,18 @@
  * with only the fields of an AuditRow: no address, no internal ids.
  * Every query, answered or refused, is an "audit_read" entry; an
  * answer waits for its entry's commit (audit_defer, fail closed).
+ *
+ * An export (AuditQueryRequest as audit_export_request) is the same
+ * query for the auditor alone, answered with whole entries in their
+ * canonical encoding (audit_enc.h): what the laptop needs to check
+ * them against the signed checkpoint, address and internal ids
+ * included, as "casesyncctl audit export" has them on the host.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "audit_enc.h"
 #include "audit_query.h"
 #include "audit_types.h"
 #include "buf.h"
@@ -87,7 +95,8 @@ aq_row(const struct audit_entry *e, struct msg_audit_row *r)
 /* The query's own entry: who, on what basis, the filters, the count. */
 static void
 aq_audit(struct request *rq, const struct msg_audit_query_request *q,
-    const char *basis, int ok, const char *why, size_t n, int guard)
+    int export, const char *basis, int ok, const char *why, size_t n,
+    int guard)
 {
 	struct audit_entry	e;
 	char			since[24] = "", until[24] = "", after[24] = "";
@@ -105,7 +114,7 @@ aq_audit(struct request *rq, const struct msg_audit_query_request *q,
 	audit_entry_init(&e, "audit_read", AUDIT_READ, ok);
 	audit_entry_device(&e, rq->dev, rq->peer);
 	audit_set(e.object_type, "audit log");
-	audit_set(e.object_id, "protocol query");
+	audit_set(e.object_id, export ? "protocol export" : "protocol query");
 	audit_set(e.client_ref, q->case_id);
 	audit_set(e.basis, basis);
 	audit_set(e.purpose, "query");
@@ -144,7 +153,7 @@ aq_refuse_type(struct request *rq, const char *type)
  */
 static int
 aq_allowed(struct request *rq, const struct msg_audit_query_request *q,
-    const char **basis, int *refused, const char **why)
+    int export, const char **basis, int *refused, const char **why)
 {
 	const struct store_user	*u = &rq->dev->user;
 	struct store_case_meta	 meta;
@@ -154,7 +163,11 @@ aq_allowed(struct request *rq, const struct msg_audit_query_request *q,
 	*basis = u->role;
 	if (strcmp(u->role, "auditor") == 0)
 		*basis = "auditor";
-	else if (q->case_id[0] == '\0') {
+	else if (export) {
+		*why = "not an auditor";
+		return wire_error(rq->out, rq->id, WERR_FORBIDDEN,
+		    "audit export: only an auditor may export the log", 0);
+	} else if (q->case_id[0] == '\0') {
 		*why = "no case";
 		return wire_error(rq->out, rq->id, WERR_FORBIDDEN,
 		    "audit query: only an auditor may query without a case",
@@ -230,24 +243,60 @@ aq_reply(struct request *rq, const struct aq_rows *l,
 	return r;
 }
 
-int
-audit_query(struct request *rq, const struct msg *m)
+/*
+ * The export's reply: each entry in its canonical encoding (into
+ * "enc", AUDIT_ENC_MAX bytes per entry); halve while too large.
+ */
+static int
+ax_reply(struct request *rq, const struct aq_rows *l, uint8_t *enc,
+    const uint8_t **ents, size_t *lens, size_t *sent)
 {
-	struct msg_audit_query_request	 q;
+	struct msg_audit_export_response	 resp;
+	struct msg_out				 o;
+	size_t					 i;
+	int					 r;
+
+	for (i = 0; i < l->n; i++) {
+		ents[i] = enc + i * AUDIT_ENC_MAX;
+		if ((r = audit_entry_encode(&l->e[i], enc + i * AUDIT_ENC_MAX,
+		    AUDIT_ENC_MAX, &lens[i])) != 0)
+			return r;	/* a row the store read: cannot be */
+	}
+	resp.entries = ents;
+	resp.lens = lens;
+	resp.n = l->n;
+	resp.more = l->more;
+	o = msg_out_audit_export_response(&resp);
+	while ((r = msg_encode(rq->id, &o, rq->max_frame, rq->out)) ==
+	    CS_ERR_TOO_LARGE && resp.n > 1) {
+		resp.n /= 2;
+		resp.more = 1;
+	}
+	*sent = resp.n;
+	return r;
+}
+
+/* A query (export 0) or an export of the entries "q" selects. */
+static int
+aq_run(struct request *rq, const struct msg_audit_query_request *qp,
+    int export)
+{
+	struct msg_audit_query_request	 q = *qp;
 	struct audit_filter		 f;
 	struct aq_rows			 l;
 	struct msg_audit_row		*rows = NULL;
+	const uint8_t			**ents = NULL;
+	uint8_t				*enc = NULL;
+	size_t				*lens = NULL;
 	const char			*basis = "", *why = "";
 	size_t				 sent = 0;
 	int				 r, refused;
 
-	if ((r = msg_get_audit_query_request(m, &q)) != 0)
-		return r;
 	memset(&l, 0, sizeof(l));
-	if ((r = aq_allowed(rq, &q, &basis, &refused, &why)) != 0 ||
+	if ((r = aq_allowed(rq, &q, export, &basis, &refused, &why)) != 0 ||
 	    refused) {
 		if (r == 0)
-			aq_audit(rq, &q, basis, 0, why, 0, 0);
+			aq_audit(rq, &q, export, basis, 0, why, 0, 0);
 		return r;
 	}
 	memset(&f, 0, sizeof(f));
@@ -260,21 +309,51 @@ audit_query(struct request *rq, const struct msg *m)
 	f.until = q.until;
 	l.max = q.max_rows == 0 ? MSG_AUDIT_ROWS_MAX : q.max_rows;
 	if ((l.e = calloc(l.max, sizeof(*l.e))) == NULL ||
-	    (rows = calloc(l.max, sizeof(*rows))) == NULL) {
+	    (!export && (rows = calloc(l.max, sizeof(*rows))) == NULL) ||
+	    (export && ((ents = calloc(l.max, sizeof(*ents))) == NULL ||
+	    (lens = calloc(l.max, sizeof(*lens))) == NULL ||
+	    (enc = calloc(l.max, AUDIT_ENC_MAX)) == NULL))) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
 	if ((r = store_audit_rows_after(rq->w->st, &f, q.after, aq_row_cb,
 	    &l)) != 0 && r != AQ_FULL) {
-		aq_audit(rq, &q, basis, 0, cs_err(r), 0, 0);
+		aq_audit(rq, &q, export, basis, 0, cs_err(r), 0, 0);
 		r = r == CS_ERR_ALLOC ? r : wire_refuse(rq->out, rq->id, r,
 		    WERR_UNSPECIFIED, "audit query", NULL);
 		goto out;
 	}
-	if ((r = aq_reply(rq, &l, rows, &sent)) == 0)
-		aq_audit(rq, &q, basis, 1, NULL, sent, 1);
+	r = export ? ax_reply(rq, &l, enc, ents, lens, &sent) :
+	    aq_reply(rq, &l, rows, &sent);
+	if (r == 0)
+		aq_audit(rq, &q, export, basis, 1, NULL, sent, 1);
  out:
 	free(l.e);
 	free(rows);
+	free(ents);
+	free(lens);
+	free(enc);
 	return r;
+}
+
+int
+audit_query(struct request *rq, const struct msg *m)
+{
+	struct msg_audit_query_request	q;
+	int				r;
+
+	if ((r = msg_get_audit_query_request(m, &q)) != 0)
+		return r;
+	return aq_run(rq, &q, 0);
+}
+
+int
+audit_export(struct request *rq, const struct msg *m)
+{
+	struct msg_audit_query_request	q;
+	int				r;
+
+	if ((r = msg_get_audit_export_request(m, &q)) != 0)
+		return r;
+	return aq_run(rq, &q, 1);
 }

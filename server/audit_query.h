@@ -13,5 +13,11 @@ struct msg;
 struct request;
 
 int	audit_query(struct request *, const struct msg *);
+/*
+ * AuditQueryRequest as audit_export_request (docs/PROTOCOL.md, "Audit
+ * export"): the auditor alone; whole entries in their canonical
+ * encoding, for `casesync audit verify|export`.  An "audit_read" entry.
+ */
+int	audit_export(struct request *, const struct msg *);
 
 #endif /* AUDIT_QUERY_H */

@@ -249,8 +249,7 @@ check_config(const char *path, const char *listen_arg,
 
 	config_defaults(&c);
 	if ((r = file_read(path, CONFIG_FILE_MAX, &b)) != 0) {
-		check_problem(&ck, "%s", r == CS_ERR_SYSTEM ?
-		    strerror(errno) : cs_err(r));
+		check_problem(&ck, "%s", cs_why(r));
 		return (int)ck.problems;
 	}
 	check_lines(&ck, &c, (const char *)buf_ptr(b), buf_len(b));

@@ -43,6 +43,7 @@ config_defaults(struct config *c)
 	c->glass_duration = 3 * 3600;
 	c->glass_limit_per_day = 3;
 	c->log_level = LOG_INFO;
+	memcpy(c->audit_syslog_socket, "/dev/log", sizeof("/dev/log"));
 }
 
 static int
@@ -182,6 +183,21 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 			c->metrics_allow_remote = strcmp(v, "yes") == 0;
 			r = 0;
 		}
+	} else if (strcmp(key, "audit_syslog") == 0) {
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+			c->audit_syslog = strcmp(v, "yes") == 0;
+			r = 0;
+		}
+	} else if (strcmp(key, "audit_syslog_socket") == 0) {
+		if (v[0] != '/' ||
+		    strlen(v) >= sizeof(c->audit_syslog_socket)) {
+			str_fmt(err, errlen, "audit_syslog_socket must be an "
+			    "absolute path of at most %zu bytes",
+			    sizeof(c->audit_syslog_socket) - 1);
+			return CS_ERR_CONFIG;
+		}
+		r = config_str(c->audit_syslog_socket,
+		    sizeof(c->audit_syslog_socket), v);
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {
@@ -266,14 +282,18 @@ int
 config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	struct buf	*b = NULL;
+	char		 why[512];
 	int		 r;
 
 	if ((r = file_read(path, CONFIG_FILE_MAX, &b)) != 0) {
-		str_fmt(err, errlen, "%s: %s", path, cs_err(r));
+		str_fmt(err, errlen, "%s: %s", path, cs_why(r));
 		return CS_ERR_CONFIG;
 	}
-	r = config_parse(c, (const char *)buf_ptr(b), buf_len(b), err, errlen);
+	r = config_parse(c, (const char *)buf_ptr(b), buf_len(b), why,
+	    sizeof(why));
 	buf_free(b);
+	if (r != 0)
+		str_fmt(err, errlen, "%s: %s", path, why);
 	return r;
 }
 

@@ -45,6 +45,8 @@ struct config {
 	char		metrics_host[256];	/* "": no metrics (metrics.c) */
 	char		metrics_port[16];
 	int		metrics_allow_remote;	/* else loopback only */
+	int		audit_syslog;		/* audit_syslog.c */
+	char		audit_syslog_socket[108];	/* sun_path */
 };
 
 /* Defaults for everything that has one. */
@@ -58,7 +60,7 @@ void	config_defaults(struct config *);
 int	config_parse(struct config *c, const char *text, size_t len,
 	    char *err, size_t errlen);
 
-/* Read and parse the file at "path". */
+/* Read and parse the file at "path"; "err" then starts with the path. */
 int	config_load(struct config *c, const char *path, char *err,
 	    size_t errlen);
 

@@ -56,6 +56,7 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_KEY_GRANTS, DEVICE, keys_grants, NULL, 0),
 	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, keys_backup_update, NULL, 0),
 	ROUTE(MSG_AUDIT_QUERY_REQUEST, DEVICE, audit_query, NULL, 0),
+	ROUTE(MSG_AUDIT_EXPORT_REQUEST, DEVICE, audit_export, NULL, 0),
 };
 
 const struct request_route *

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "audit.h"
+#include "audit_syslog.h"
 #include "check.h"
 #include "config.h"
 #include "errors.h"
@@ -248,12 +249,13 @@ main_setup(struct server *srv, const struct main_opts *o)
 	const char	*fault;
 	uint64_t	 nfault;
 	char		 err[512];
-	int		 lockfd;
+	int		 lockfd, r;
 
 	memset(srv, 0, sizeof(*srv));
 	config_defaults(&srv->cfg);
-	if (config_load(&srv->cfg, o->conf, err, sizeof(err)) != 0 ||
-	    (o->listen_arg != NULL && config_set(&srv->cfg, "listen",
+	if (config_load(&srv->cfg, o->conf, err, sizeof(err)) != 0)
+		fatalx("%s", err);	/* it names the file */
+	if ((o->listen_arg != NULL && config_set(&srv->cfg, "listen",
 	    o->listen_arg, err, sizeof(err)) != 0) ||
 	    (o->workers_arg != NULL && config_set(&srv->cfg, "workers",
 	    o->workers_arg, err, sizeof(err)) != 0) ||
@@ -273,10 +275,15 @@ main_setup(struct server *srv, const struct main_opts *o)
 	if (config_path(&srv->cfg, "server.db", srv->db_path,
 	    sizeof(srv->db_path)) != 0)
 		fatalx("data_dir too long");
+	/* from the head on, so the start's entry below is sent too */
+	if (audit_syslog_init(&srv->cfg, srv->db_path,
+	    &srv->audit_syslog) != 0)
+		fatalx("audit_syslog: cannot start");
 	/* NEN 7513: who started the server, with which configuration */
-	if (audit_server_start(srv->db_path, srv->audit_key, o->conf,
-	    CASESYNC_VERSION) != 0)
-		fatalx("audit: the server start cannot be recorded");
+	if ((r = audit_server_start(srv->db_path, srv->audit_key, o->conf,
+	    CASESYNC_VERSION)) != 0)
+		fatalx("audit: the server start cannot be recorded in %s: %s",
+		    srv->db_path, cs_why(r));
 	if (srvfiles_tls_ctx(&srv->cfg, srv->ca, &srv->ssl_ctx, err,
 	    sizeof(err)) != 0)
 		fatalx("%s", err);
@@ -380,6 +387,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start workers");
 	if (metrics_http_start(mh) != 0)
 		fatalx("cannot start the metrics listener");
+	if (audit_syslog_start(srv.audit_syslog) != 0)
+		fatalx("audit_syslog: cannot start its thread");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
 	/* systemd (Type=notify): bound, keys loaded, serving */
@@ -390,6 +399,7 @@ main(int argc, char *argv[])
 	atomic_store(&srv.stopping, 1);
 	workers_stop(ws, nworkers);
 	metrics_http_stop(mh);
+	audit_syslog_stop(srv.audit_syslog);	/* after the last entries */
 	SSL_CTX_free(srv.ssl_ctx);
 	X509_free(srv.ca);
 	audit_key_wipe(srv.audit_key);	/* sandboxed: no munlock(2) */

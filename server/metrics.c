@@ -51,6 +51,8 @@ static struct {
 	atomic_ullong		requests[METRICS_MSG_MAX];
 	atomic_ullong		errors[METRICS_MSG_MAX];
 	atomic_ullong		closed[METRICS_MSG_MAX];
+	atomic_ullong		syslog_sent;
+	atomic_ullong		syslog_dropped;
 } metrics;
 
 static const char *const metrics_state_name[METRICS_NSTATES] = {
@@ -128,6 +130,15 @@ void
 metrics_commit(int64_t ns)
 {
 	metrics_observe(&metrics.commit, ns);
+}
+
+void
+metrics_audit_syslog(int ok)
+{
+	if (ok)
+		ADD(metrics.syslog_sent, 1);
+	else
+		ADD(metrics.syslog_dropped, 1);
 }
 
 /* ---- the page */
@@ -323,6 +334,15 @@ metrics_render(struct server *srv, struct store *st, struct buf *out)
 	    &metrics.request)) != 0 ||
 	    (r = metrics_hist_put(out, "casesyncd_store_commit_seconds",
 	    "Store transaction commit duration.", &metrics.commit)) != 0)
+		return r;
+	if (srv->cfg.audit_syslog &&
+	    ((r = metrics_head(out, "casesyncd_audit_syslog_total", "counter",
+	    "Audit entries to syslog (audit_syslog): sent, or dropped "
+	    "because syslog did not take them.")) != 0 ||
+	    (r = metrics_put(out, "casesyncd_audit_syslog_total{result="
+	    "\"sent\"} %llu\ncasesyncd_audit_syslog_total{result="
+	    "\"dropped\"} %llu\n", GET(metrics.syslog_sent),
+	    GET(metrics.syslog_dropped))) != 0))
 		return r;
 	srv_end = __atomic_load_n(&srv->cert_not_after, __ATOMIC_RELAXED);
 	if (srv->ca == NULL || pki_cert_not_after(srv->ca, &ca_end) != 0)

@@ -19,6 +19,7 @@
 
 struct audit_entry;
 struct audit_key;
+struct audit_syslog;
 struct buf;
 struct session;
 struct signer;
@@ -31,6 +32,7 @@ struct server {
 	X509		*ca;
 	struct signer	*signer;	/* holds ca.key, audit.key (signer.c) */
 	struct audit_key *audit_key;	/* signs through the signer */
+	struct audit_syslog *audit_syslog;	/* NULL: off */
 	int64_t		 cert_not_after;	/* of server.crt (renew.c) */
 	char		 db_path[CONFIG_PATH_MAX + 32];
 	atomic_uint	 nconns;	/* open connections, all workers */

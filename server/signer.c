@@ -347,14 +347,15 @@ signer_child(const struct config *c, int fd)
 		fatalx("%s", err);
 	if (X509_check_private_key(k.ca, k.ca_key) != 1)
 		fatalx("ca.key does not match ca.crt");
-	if (audit_key_open(c->data_dir, &k.audit_key) != 0)
-		fatalx("%s: cannot load or create the audit key", c->data_dir);
+	if ((r = audit_key_open(c->data_dir, &k.audit_key)) != 0)
+		fatalx("%s: cannot load or create the audit key: %s",
+		    c->data_dir, cs_why(r));
 	if ((r = audit_key_last(k.audit_key, &last)) == 0) {
 		k.have_last = 1;
 		k.last_size = last.size;
 		memcpy(k.last_root, last.root, MERKLE_HASH_LEN);
 	} else if (r != CS_ERR_NOT_FOUND)
-		fatalx("%s: %s: %s", c->data_dir, AUDIT_CP_FILE, cs_err(r));
+		fatalx("%s: %s: %s", c->data_dir, AUDIT_CP_FILE, cs_why(r));
 	signer_warm(&k);
 	sandbox_enter_signer(c);
 	ready[0] = SIGNER_OK;

@@ -45,8 +45,7 @@ srvfiles_read(const struct config *c, const char *name, struct buf **b,
 		return r;
 	}
 	if ((r = file_read(path, PKI_PEM_MAX, b)) != 0)
-		str_fmt(err, errlen, "%s: %s", path, r == CS_ERR_SYSTEM ?
-		    strerror(errno) : cs_err(r));
+		str_fmt(err, errlen, "%s: %s", path, cs_why(r));
 	return r;
 }
 

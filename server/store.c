@@ -37,6 +37,8 @@ void
 store_log(struct store *st, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
+	/* the cause for whoever reports the CS_ERR_DB (errors.h) */
+	(void)cs_cause_sqlite(st->db, CS_ERR_DB);
 }
 
 /* Map a failed write to EXISTS / NOT_FOUND where a constraint says so. */
@@ -350,15 +352,16 @@ store_open(const char *path, int create, struct store **out)
 		/* The file exists before SQLite sees it: ours, mode 0600. */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 		    O_NOFOLLOW, 0600)) == -1) {
-			r = errno == EEXIST ? CS_ERR_EXISTS : CS_ERR_SYSTEM;
+			r = errno == EEXIST ? CS_ERR_EXISTS : cs_sys();
 			if (r == CS_ERR_SYSTEM)
-				log_warn("store: %s", path);
+				log_warnx("store: %s: %s", path, cs_why(r));
 			goto out;
 		}
 		close(fd);
 		created = 1;
 	} else if (access(path, F_OK) == -1) {
-		r = errno == ENOENT ? CS_ERR_NOT_FOUND : CS_ERR_SYSTEM;
+		r = errno == ENOENT ? cs_cause(CS_ERR_NOT_FOUND, ENOENT) :
+		    cs_sys();
 		goto out;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -385,7 +388,7 @@ store_open(const char *path, int create, struct store **out)
 	r = 0;
  out:
 	if (r != 0 && r != CS_ERR_NOT_FOUND && r != CS_ERR_EXISTS)
-		log_warnx("store: cannot open %s: %s", path, cs_err(r));
+		log_warnx("store: cannot open %s: %s", path, cs_why(r));
 	if (st != NULL)
 		store_rollback(st);
 	store_close(st);

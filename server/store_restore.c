@@ -65,15 +65,13 @@ store_backup_copy(struct store *st, const char *path)
 	sqlite3			*dst = NULL;
 	sqlite3_backup		*b = NULL;
 	unsigned		 waited = 0;
-	int			 fd, rc, r = CS_ERR_DB, made = 0;
+	int			 fd, rc = SQLITE_OK, r = CS_ERR_DB, made = 0;
 
 	/* the file exists before SQLite sees it: ours, mode 0600 */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1) {
-		r = errno == EEXIST ? CS_ERR_EXISTS : CS_ERR_SYSTEM;
-		if (r == CS_ERR_SYSTEM)
-			log_warn("backup: %s", path);
-		return r;
+		/* the caller says it, with the cause (errors.h) */
+		return errno == EEXIST ? CS_ERR_EXISTS : cs_sys();
 	}
 	close(fd);
 	made = 1;
@@ -108,8 +106,22 @@ store_backup_copy(struct store *st, const char *path)
 		goto out;
 	r = 0;
  out:
-	if (r != 0 && dst != NULL)
-		log_warnx("backup: %s: %s", path, sqlite3_errmsg(dst));
+	if (r != 0 && dst != NULL) {
+		/*
+		 * The cause for the caller's message (errors.h): a step's
+		 * error is the backup's, not the handle's; SQLITE_FULL is
+		 * a full disk ("no space left on device").
+		 */
+		if (rc == SQLITE_OK)
+			rc = sqlite3_errcode(dst);
+		if (sqlite3_system_errno(dst) != 0)
+			(void)cs_cause(CS_ERR_DB, sqlite3_system_errno(dst));
+		else if (rc == SQLITE_FULL)
+			(void)cs_cause(CS_ERR_DB, ENOSPC);
+		else
+			(void)cs_cause_text(CS_ERR_DB, sqlite3_errstr(rc));
+		cs_cause_at(path);
+	}
 	if (b != NULL)
 		(void)sqlite3_backup_finish(b);
 	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && r == 0)

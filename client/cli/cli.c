@@ -191,7 +191,7 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 		cli_errx("wrong passphrase");
 	else if (r != 0)
 		cli_errx("cannot open the vault in %s: %s", cli->dir,
-		    cs_err(r));
+		    cs_why(r));
  opened:
 	/* entries of the read log removed before their upload: refused */
 	if (r == 0 && (r = vault_err(*vp, readlog_verify(vault_db(*vp)))) !=

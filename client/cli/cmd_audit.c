@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd_audit.c - `casesync audit query` and `casesync audit who` (see
+ * cmd_audit.c - `casesync audit query|who|export|verify` (see
  * cmd_audit.h).  The server decides who may read which entries (an
- * auditor all, anyone else those of a case they hold) and audits each
- * query; this file only asks, page by page, and prints.  Times are read
+ * auditor all, anyone else those of a case they hold; export and
+ * verify: the auditor alone) and audits each query; this file only
+ * asks, page by page, and prints.  The export's entries and their check
+ * against the signed checkpoint are client/core/auditx.c's.  Times are read
  * and shown in local time (the TZ environment variable's zone).
  */
 #include <getopt.h>
@@ -12,8 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "auditx.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_audit.h"
 #include "conn.h"
 #include "errors.h"
@@ -31,12 +35,19 @@ static const char audit_usage[] =
     "                            [--since TIME] [--until TIME] [--after IDX]"
     " [--json]\n"
     "       casesync audit who --case ID [--json]\n"
+    "       casesync audit export [--case ID] [--user NAME] [--type TYPE]\n"
+    "                             [--since TIME] [--until TIME] [--after IDX]"
+    "\n"
+    "       casesync audit verify [-q]\n"
     "Read the server's audit log.  An auditor may read every entry; "
     "anyone else\nonly the entries of a case they hold (--case).  "
     "\"who\" lists who read or\nchanged the case, newest first.  TIME is "
     "DD-MM-YYYY or YYYY-MM-DD (a local\nday; --until: up to its end), "
-    "either with HH:MM, or seconds since 1970.\nEach query is itself "
-    "recorded in the audit log.\n";
+    "either with HH:MM, or seconds since 1970.\n\"export\" (auditors) "
+    "writes whole entries, one JSON object a line, as\n\"casesyncctl audit "
+    "export --format ndjson\" does; \"verify\" (auditors) checks\nevery "
+    "entry against the server's signed checkpoint (-q: silent when it "
+    "holds).\nEach query is itself recorded in the audit log.\n";
 
 /* "dd-mm-jjjj HH:MM" in local time, or "-" for 0. */
 static void
@@ -284,8 +295,45 @@ audit_print(struct msg **pages, size_t npages, int json, int who)
 	return n;
 }
 
+#define AUDIT_QUERY	0
+#define AUDIT_WHO	1
+#define AUDIT_EXPORT	2
+
+/* export: one entry as a line of JSON, its leaf in hex. */
 static int
-audit_run(struct cli *cli, int who, int argc, char *argv[])
+audit_export_line(const struct audit_entry *e,
+    const uint8_t leaf[MERKLE_HASH_LEN], void *arg)
+{
+	size_t	*n = arg;
+
+	(*n)++;
+	return audit_entry_json(stdout, e, leaf);
+}
+
+/* export: the entries, streamed (no page limit: nothing is kept). */
+static int
+audit_export_run(struct conn *c, struct msg_audit_query_request *q)
+{
+	struct msg	*err = NULL;
+	size_t		 n = 0;
+	int		 r;
+
+	if ((r = auditx_export(c, q, audit_export_line, &n, &err)) != 0) {
+		if (r == CS_ERR_PROTOCOL && err == NULL)
+			cli_errx("audit export: the server went backwards");
+		else
+			cli_report("audit export", r, err);
+	}
+	msg_free(err);
+	if (fflush(stdout) != 0 && r == 0) {
+		cli_errx("audit export: cannot write the output");
+		r = CS_ERR_SYSTEM;
+	}
+	return r;
+}
+
+static int
+audit_run(struct cli *cli, int mode, int argc, char *argv[])
 {
 	static const struct option	 opts[] = {
 		{ "case",	required_argument,	NULL, 'c' },
@@ -298,7 +346,10 @@ audit_run(struct cli *cli, int who, int argc, char *argv[])
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	const char			*cmd = who ? "audit who" : "audit query";
+	const char			*cmd = mode == AUDIT_WHO ?
+	    "audit who" : mode == AUDIT_EXPORT ? "audit export" :
+	    "audit query";
+	int				 who = mode == AUDIT_WHO;
 	struct msg_audit_query_request	 q;
 	struct identity			 id;
 	struct vault			*v = NULL;
@@ -313,6 +364,8 @@ audit_run(struct cli *cli, int who, int argc, char *argv[])
 	q.after = -1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (who && ch != 'c' && ch != 'j' && ch != 'h') {
 			cli_errx("%s: only --case and --json", cmd);
 			return EXIT_USAGE;
@@ -351,8 +404,7 @@ audit_run(struct cli *cli, int who, int argc, char *argv[])
 			fputs(audit_usage, stdout);
 			return EXIT_OK;
 		default:
-			fputs(audit_usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || (who && q.case_id == NULL)) {
@@ -370,6 +422,11 @@ audit_run(struct cli *cli, int who, int argc, char *argv[])
 	}
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
+	if (mode == AUDIT_EXPORT) {
+		r = audit_export_run(c, &q);
+		cli_disconnect(v, &id, c);
+		return cli_exit(r);
+	}
 	r = audit_fetch(c, &q, &pages, &npages);
 	if (r == 0) {
 		if (cli->json && who)
@@ -395,13 +452,74 @@ audit_run(struct cli *cli, int who, int argc, char *argv[])
 	return cli_exit(r);
 }
 
+/* verify: the whole log against the signed checkpoint (auditx.c). */
+static int
+audit_verify(struct cli *cli, int argc, char *argv[])
+{
+	static const struct option	 opts[] = {
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct auditx_verified		 ok;
+	struct identity			 id;
+	struct vault			*v = NULL;
+	struct conn			*c = NULL;
+	struct msg			*err = NULL;
+	const char			*why;
+	char				 when[AUDIT_TIME_MAX];
+	char				 hex[2 * MERKLE_HASH_LEN + 1];
+	int				 ch, quiet = 0, r;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(audit_usage, stdout);
+			return EXIT_OK;
+		default:
+			return clihelp_opterr(argv);
+		}
+	}
+	if (optind != argc) {
+		fputs(audit_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
+		return cli_exit(r);
+	r = auditx_verify(c, vault_db(v), &ok, &why, &err);
+	if (r == 0 && !quiet) {
+		audit_iso(when, ok.time);
+		hex_encode(hex, ok.root, sizeof(ok.root));
+		printf("audit log verified: %llu entries, checkpoint signed "
+		    "%s, root %s\n", (unsigned long long)ok.size, when, hex);
+	} else if (r == CS_ERR_TAMPERED)
+		cli_errx("audit verify: the server's audit log does NOT "
+		    "verify: %s", why);
+	else if (r != 0 && (err != NULL || why == NULL))
+		cli_report("audit verify", r, err);
+	else if (r != 0)
+		cli_errx("audit verify: %s: %s", why, cs_err(r));
+	msg_free(err);
+	cli_disconnect(v, &id, c);
+	/* a log that does not verify is this command's "no" */
+	return r == CS_ERR_TAMPERED ? EXIT_FAIL : cli_exit(r);
+}
+
 int
 cmd_audit(struct cli *cli, int argc, char *argv[])
 {
 	if (argc >= 2 && strcmp(argv[1], "query") == 0)
-		return audit_run(cli, 0, argc - 1, argv + 1);
+		return audit_run(cli, AUDIT_QUERY, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "who") == 0)
-		return audit_run(cli, 1, argc - 1, argv + 1);
+		return audit_run(cli, AUDIT_WHO, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "export") == 0)
+		return audit_run(cli, AUDIT_EXPORT, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return audit_verify(cli, argc - 1, argv + 1);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		fputs(audit_usage, stdout);

@@ -23,6 +23,7 @@
 #include "caseload.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_case.h"
 #include "conn.h"
 #include "db.h"
@@ -769,8 +770,7 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 			case_lc_usage(stdout);
 			return EXIT_OK;
 		default:
-			case_lc_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1) {

@@ -15,6 +15,7 @@
 #include "body.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "clihelp.h"
 #include "conflict.h"
 #include "db.h"
 #include "dossier.h"
@@ -326,8 +327,7 @@ resolve_args(int argc, char *argv[], const char **rid, const char **field,
 			nchoice++;
 			break;
 		default:
-			nchoice = -1;
-			break;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (*rid == NULL || *field == NULL || nchoice != 1 || optind != argc)

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_agent.h"
 #include "conn.h"
 #include "errors.h"
@@ -256,8 +257,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 			enroll_usage(stdout);
 			return EXIT_OK;
 		default:
-			enroll_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (renew) {

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "auditcp.h"
 #include "body.h"
@@ -271,8 +272,7 @@ cmd_sync_args(int argc, char *argv[], int *watch)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -459,8 +459,7 @@ record_put(struct cli *cli, int argc, char *argv[])
 			unset[nunset++] = optarg;
 			break;
 		default:
-			record_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (case_id == NULL || kind == NULL || !wire_kind_ok(kind)) {
@@ -556,8 +555,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 				return EXIT_USAGE;
 			break;
 		default:
-			record_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (case_id == NULL || kind == NULL || count == 0 ||
@@ -593,7 +591,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 		printf("%llu records\n", (unsigned long long)count);
  out:
 	if (r != 0)
-		cli_errx("record bulk: %s", cs_err(r));
+		cli_errx("record bulk: %s", cs_whyf(r));
 	free(rec.body);
 	free(text);
 	body_free(&b);
@@ -825,8 +823,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 			newreg = optarg;
 			break;
 		default:
-			case_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (create && cid == NULL) {

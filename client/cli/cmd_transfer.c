@@ -18,6 +18,7 @@
 
 #include "cli_ids.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_transfer.h"
 #include "glass.h"
 #include "localday.h"
@@ -437,8 +438,7 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			reg = optarg;
 			break;
 		default:
-			transfer_usage(stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1) {
@@ -536,8 +536,7 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 			reg = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv + 1);
 		}
 	}
 	if (optind != argc - 1 || cid == NULL ||
@@ -598,8 +597,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 			reason = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || cid == NULL) {

@@ -44,6 +44,11 @@ static const struct clihelp_sub audit_subs[] = {
 	    "the server's audit log (auditors; members: --case)", 0 },
 	{ "who", "audit who --case ID [--json]",
 	    "who read or changed a case, newest first", 0 },
+	{ "export", "audit export [--case ID] [--user NAME] [--type TYPE]\n"
+	    "    [--since TIME] [--until TIME] [--after IDX]",
+	    "whole entries as JSON lines (auditors)", 0 },
+	{ "verify", "audit verify [-q]",
+	    "check the log against the signed checkpoint (auditors)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -195,7 +200,7 @@ static const struct {
 	{ cmd_partner, { "partner", NULL, "add, edit or list partners",
 	    partner_subs, CLIHELP_OWNHELP } },
 	{ cmd_escalate, { "escalate", NULL, "report to the Raad, Veilig "
-	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP } },
+	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP | CLIHELP_DEFSUB } },
 	{ cmd_search, { "search", "search [--case ID] TEXT",
 	    "find text in the caseload on this laptop", NULL,
 	    CLIHELP_STRICT } },
@@ -318,7 +323,6 @@ main(int argc, char *argv[])
 			return badglobal(argv);
 		}
 	}
-	opterr = 1;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {

@@ -104,6 +104,12 @@ auditcp_load(sqlite3 *db, struct auditcp *cp, int *have)
 	return r;
 }
 
+int
+auditcp_current(sqlite3 *db, struct auditcp *cp, int *have)
+{
+	return auditcp_load(db, cp, have);
+}
+
 static int
 auditcp_store(sqlite3 *db, const struct auditcp *cp)
 {

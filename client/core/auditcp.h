@@ -67,6 +67,8 @@ int	auditcp_restore_accept(const struct auditcp *old,
 int	auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key);
 /* auditcp_check without the read log: the checkpoint only. */
 int	auditcp_verify(struct conn *c, sqlite3 *db);
+/* The checkpoint this laptop verified last; *have 0 if none yet. */
+int	auditcp_current(sqlite3 *db, struct auditcp *cp, int *have);
 
 /*
  * Upload the read log again from its first entry at the next check

@@ -39,6 +39,7 @@ db_exec(sqlite3 *db, const char *sql)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
+		(void)cs_cause_sqlite(db, CS_ERR_DB);
 		return CS_ERR_DB;
 	}
 	return 0;
@@ -121,6 +122,7 @@ db_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
+		(void)cs_cause_sqlite(db, CS_ERR_DB);
 		*s = NULL;
 		return CS_ERR_DB;
 	}
@@ -454,8 +456,10 @@ db_run_record(sqlite3 *db, const char *sql, const struct db_record *r)
 	if ((ret = db_bind_record(s, r)) == 0 &&
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	if (ret != 0)
+	if (ret != 0) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
+		(void)cs_cause_sqlite(db, CS_ERR_DB);
+	}
 	db_put(s);
 	return ret;
 }
@@ -474,6 +478,7 @@ db_run(sqlite3 *db, const char *sql, const char *t1, int64_t i2)
 	    sqlite3_bind_int64(s, 2, i2) != SQLITE_OK) ||
 	    sqlite3_step(s) != SQLITE_DONE) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
+		(void)cs_cause_sqlite(db, CS_ERR_DB);
 		ret = CS_ERR_DB;
 	}
 	db_put(s);
@@ -506,6 +511,7 @@ db_self_set(sqlite3 *db, const char *user_id, const char *user_name)
 	    sqlite3_bind_text(s, 2, user_name, -1, SQLITE_STATIC) !=
 	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
 		log_warnx("db: %s", sqlite3_errmsg(db));
+		(void)cs_cause_sqlite(db, CS_ERR_DB);
 		ret = CS_ERR_DB;
 	}
 	sqlite3_finalize(s);

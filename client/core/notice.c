@@ -77,7 +77,7 @@ notice_reply_text(char *buf, size_t len, const char *what, int r,
 		    e.message, strlen(e.message)), notice_retry_when(&e, when,
 		    sizeof(when)));
 	else
-		(void)snprintf(buf, len, "%s: %s", what, cs_err(r));
+		(void)snprintf(buf, len, "%s: %s", what, cs_whyf(r));
 }
 
 void

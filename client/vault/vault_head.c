@@ -273,7 +273,7 @@ head_store(struct vault_head *h, const struct vault_keys *k)
 	r = file_write_atomic(h->path, b, len, 0600, 0);
 	free(b);
 	if (r != 0) {
-		log_warnx("vault: cannot write %s: %s", h->path, cs_err(r));
+		log_warnx("vault: cannot write %s: %s", h->path, cs_why(r));
 		return -1;
 	}
 	h->dirty = 0;

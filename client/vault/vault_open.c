@@ -154,7 +154,8 @@ vault_dberr(sqlite3 *db)
 	int	r;
 
 	r = vault_sqlite_err(sqlite3_extended_errcode(db));
-	return r != 0 ? r : CS_ERR_DB;
+	/* the cause for the caller's message (errors.h) */
+	return cs_cause_sqlite(db, r != 0 ? r : CS_ERR_DB);
 }
 
 static int
@@ -258,8 +259,18 @@ vault_db_open(struct vault *v, const char *dir, int create)
 		return r;
 	if (!create) {
 		if (stat(path, &st) == -1) {
-			log_warnx("vault: %s is missing", path);
-			return CS_ERR_NOT_FOUND;
+			/* CS_ERR_DB: exit 1, not a network failure's 6 */
+			r = cs_cause(errno == ENOENT ? CS_ERR_NOT_FOUND :
+			    CS_ERR_DB, errno);
+			log_warnx("vault: %s: %s", path, cs_why(r));
+			return r;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			r = S_ISDIR(st.st_mode) ? cs_cause(CS_ERR_DB,
+			    EISDIR) : cs_cause_text(CS_ERR_DB,
+			    "not a regular file");
+			log_warnx("vault: %s: %s", path, cs_why(r));
+			return r;
 		}
 		if (st.st_size == 0 || st.st_size % v->keys->pgsz != 0) {
 			log_warnx("vault: %s has a wrong size: database "
@@ -276,9 +287,9 @@ vault_db_open(struct vault *v, const char *dir, int create)
 	    SQLITE_OK) {
 		if (v->db == NULL)
 			return CS_ERR_ALLOC;
+		/* vault_dberr() keeps the cause (errors.h) */
 		if ((r = vault_dberr(v->db)) != CS_ERR_TAMPERED)
-			log_warnx("vault: %s: %s", path,
-			    sqlite3_errmsg(v->db));
+			log_warnx("vault: %s: %s", path, cs_why(r));
 		return r;
 	}
 	/* another casesync (sync --watch, say) may hold the write lock */

@@ -328,7 +328,8 @@ kf_read(const char *dir, struct buf **b)
 		log_warnx("vault: %s is not a casesync vault key file "
 		    "(wrong size)", VAULT_KEY_FILE);
 		r = CS_ERR_FORMAT;
-	}
+	} else if (r != 0)
+		log_warnx("vault: %s: %s", path, cs_why(r));
 	return r;
 }
 

@@ -26,6 +26,7 @@
 
 #include "audit.h"
 #include "audit_text.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
@@ -45,13 +46,13 @@ ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
 
 	audit_entry_host(e, "casesyncctl on the server host");
 	if (sign && (r = audit_key_open(c->dir, &key)) != 0) {
-		ctl_errx("audit key: %s", cs_err(r));
+		ctl_errx("audit key: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	r = audit_append(st, e, key);
 	audit_key_free(key);
 	if (r != 0) {
-		ctl_errx("audit: entry NOT recorded: %s", cs_err(r));
+		ctl_errx("audit: entry NOT recorded: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -229,7 +230,7 @@ ctl_audit_check(struct ctl *c, const char *against, struct store *st,
 	merkle_frontier_init(&v.f);
 	if ((r = store_audit_checkpoints(st, ctl_verify_cp_add, &v)) != 0 ||
 	    (r = store_audit_state(st, &stf)) != 0) {
-		ctl_errx("audit verify: %s", cs_err(r));
+		ctl_errx("audit verify: %s", cs_whyf(r));
 		goto out;
 	}
 	/* the checkpoint file belongs to the live database, not a copy */
@@ -239,7 +240,7 @@ ctl_audit_check(struct ctl *c, const char *against, struct store *st,
 	rv = CTL_EXIT_FAIL;
 	r = store_audit_rows(st, NULL, ctl_verify_row, &v);
 	if (r != 0 && r != CS_ERR_TAMPERED) {
-		ctl_errx("audit verify: %s", cs_err(r));
+		ctl_errx("audit verify: %s", cs_whyf(r));
 		goto out;
 	}
 	if (r == 0)
@@ -304,8 +305,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 			ctl_usage("audit", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("audit", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -317,7 +317,7 @@ ctl_audit_verify(struct ctl *c, int argc, char **argv)
 		goto out;
 	rv = CTL_EXIT_FAIL;
 	if ((r = audit_pub_load(c->dir, pk)) != 0) {
-		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
+		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_why(r));
 		goto out;
 	}
 	if ((rv = ctl_audit_check(c, against, st, pk, &size, root)) !=

@@ -26,6 +26,7 @@
 #include "audit_text.h"
 #include "audit_time.h"
 #include "audit_types.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
@@ -83,53 +84,11 @@ ctl_when(char dst[AUDIT_TIME_LEN], int64_t t, const char *none)
 	return dst;
 }
 
-/*
- * One entry as a line of JSON (common/json.c); keys in docs/AUDIT.md.
- * 0, or the writer's error (the listing stops).
- */
+/* One entry as a line of JSON (common/audit_enc.c). */
 static int
 ctl_entry_json(const struct audit_entry *e, const uint8_t *leaf)
 {
-	const struct {
-		const char	*k;
-		const char	*v;
-	} t[] = {
-		{ "type", e->type }, { "outcome", e->outcome },
-		{ "user", e->user }, { "role", e->role },
-		{ "office", e->office }, { "on_behalf_of", e->on_behalf_of },
-		{ "purpose", e->purpose }, { "basis", e->basis },
-		{ "legal_basis", e->legal_basis },
-		{ "client_ref", e->client_ref },
-		{ "object_type", e->object_type },
-		{ "object_id", e->object_id }, { "addr", e->addr },
-		{ "detail", e->detail },
-	};
-	struct json	j;
-	char		action[2] = { e->action, '\0' };
-	char		hex[2 * MERKLE_HASH_LEN + 1];
-	char		st[AUDIT_TIME_LEN], dt[AUDIT_TIME_LEN];
-	size_t		i;
-
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_kv_int(&j, "idx", e->idx);
-	json_kv_int(&j, "server_time", e->server_time);
-	json_kv_int(&j, "device_time", e->device_time);
-	json_kv_str(&j, "server_time_local", ctl_when(st, e->server_time,
-	    NULL));
-	json_kv_str(&j, "device_time_local", e->device_time == 0 ? NULL :
-	    ctl_when(dt, e->device_time, NULL));
-	json_kv_str(&j, "action", action);
-	json_kv_int(&j, "user_id", e->user_id);
-	json_kv_int(&j, "device_id", e->device_id);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		json_kv_str(&j, t[i].k, t[i].v);
-	if (leaf != NULL) {
-		hex_encode(hex, leaf, MERKLE_HASH_LEN);
-		json_kv_str(&j, "leaf", hex);
-	}
-	json_obj_end(&j);
-	return json_end(&j);
+	return audit_entry_json(stdout, e, leaf);
 }
 
 static const char *const ctl_csv_head =
@@ -261,7 +220,7 @@ ctl_refuse_user(struct store *st, const char *cmd, const char *user)
 	    "and no entry has that name); known:", cmd,
 	    ctl_vis(v, sizeof(v), user));
 	if ((r = store_audit_user_names(st, ctl_user_name, &u)) != 0) {
-		fprintf(stderr, " (%s)\n", cs_err(r));
+		fprintf(stderr, " (%s)\n", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (u.n == 0)
@@ -283,7 +242,7 @@ ctl_check_filter(struct store *st, const char *cmd,
 	if (f->type != NULL && !audit_type_known(f->type)) {
 		/* a type of an older version, still in the log, is fine */
 		if ((r = store_audit_type_used(st, f->type, &known)) != 0) {
-			ctl_errx("audit %s: %s", cmd, cs_err(r));
+			ctl_errx("audit %s: %s", cmd, cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if (!known) {
@@ -293,7 +252,7 @@ ctl_check_filter(struct store *st, const char *cmd,
 	}
 	if (f->user != NULL) {
 		if ((r = store_audit_user_known(st, f->user, &known)) != 0) {
-			ctl_errx("audit %s: %s", cmd, cs_err(r));
+			ctl_errx("audit %s: %s", cmd, cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if (!known)
@@ -333,6 +292,8 @@ ctl_query_args(int argc, char **argv, int export, struct ctl_query *q,
 	q->after = -1;
 	q->fmt = export ? FMT_NDJSON : FMT_TABLE;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (export && (ch == 'f' || ch == 'F')) {
 			ctl_errx("audit export: no --format or --follow "
 			    "(it writes JSON lines; see audit query)");
@@ -399,8 +360,7 @@ ctl_query_args(int argc, char **argv, int export, struct ctl_query *q,
 			ctl_usage("audit", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("audit", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -483,7 +443,7 @@ ctl_follow(struct store *st, const struct ctl_query *q, struct ctl_out *o)
 		if ((r = store_audit_state(st, &f)) != 0 ||
 		    (r = store_audit_rows_after(st, &q->f, o->last,
 		    ctl_print_cb, o)) != 0) {
-			ctl_errx("audit query: %s", cs_err(r));
+			ctl_errx("audit query: %s", cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		if ((int64_t)f.size - 1 > o->last)
@@ -523,7 +483,7 @@ ctl_audit_query(struct ctl *c, int argc, char **argv)
 		    "OBJECT", "DETAIL");
 	if ((r = store_audit_rows_after(st, &q.f, q.after, ctl_print_cb,
 	    &o)) != 0) {
-		ctl_errx("audit query: %s", cs_err(r));
+		ctl_errx("audit query: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 		goto out;
 	}
@@ -568,7 +528,7 @@ ctl_audit_export(struct ctl *c, int argc, char **argv)
 	    r != CS_ERR_NOT_FOUND) ||
 	    (r = store_audit_rows_after(st, &q.f, q.after, ctl_print_cb,
 	    &o)) != 0) {
-		ctl_errx("audit export: %s", cs_err(r));
+		ctl_errx("audit export: %s", cs_whyf(r));
 		goto out;
 	}
 	if (cp.id != 0) {

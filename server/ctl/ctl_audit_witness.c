@@ -30,6 +30,7 @@
 
 #include "audit.h"
 #include "audit_witness.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "ctl_audit_int.h"
 #include "errors.h"
@@ -130,8 +131,7 @@ ctl_witness_file(struct ctl_verify *v, const char *path, const char *label,
 		return CTL_EXIT_OK;
 	}
 	if (r != 0) {
-		ctl_errx("audit verify: %s: %s", path, r == CS_ERR_SYSTEM ?
-		    strerror(errno) : cs_err(r));
+		ctl_errx("audit verify: %s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (torn)
@@ -214,7 +214,7 @@ ctl_witness_proof(struct ctl_verify *v, struct store *st,
 		ctl_verify_problem(v, "%s line %zu: no consistency proof from "
 		    "size %lld to the head (size %llu): %s", w->file, w->line,
 		    (long long)w->cp.size, (unsigned long long)v->f.size,
-		    cs_err(r));
+		    cs_whyf(r));
 }
 
 void
@@ -309,8 +309,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 			ctl_usage("audit", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("audit", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || !exp) {
@@ -323,7 +322,7 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 	memset(&cp, 0, sizeof(cp));
 	if ((r = audit_pub_load(c->dir, pk)) != 0 ||
 	    (r = store_audit_checkpoints(st, ctl_latest, &cp)) != 0) {
-		ctl_errx("audit checkpoint: %s", cs_err(r));
+		ctl_errx("audit checkpoint: %s", cs_whyf(r));
 		goto out;
 	}
 	/* hand out only what audit.pub signed */
@@ -334,14 +333,14 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	if ((r = audit_cpline_format(&cp, line, sizeof(line))) != 0) {
-		ctl_errx("audit checkpoint: %s", cs_err(r));
+		ctl_errx("audit checkpoint: %s", cs_whyf(r));
 		goto out;
 	}
 	if (out != NULL) {
 		if ((r = file_write_atomic(out, line, strlen(line), 0644,
 		    0)) != 0) {
 			ctl_errx("audit checkpoint: %s: %s", out,
-			    r == CS_ERR_SYSTEM ? strerror(errno) : cs_err(r));
+			    cs_why(r));
 			goto out;
 		}
 	} else if (fputs(line, stdout) == EOF || fflush(stdout) == EOF) {

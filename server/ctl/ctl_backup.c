@@ -32,6 +32,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "merkle.h"
@@ -58,6 +59,8 @@ ctl_backup_args(int argc, char **argv, const char *name, const char **out)
 
 	*out = NULL;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch != 'f') {
 			ctl_usage(argv[0], 1);
 			return CTL_EXIT_USAGE;
@@ -81,7 +84,7 @@ ctl_backup_check(struct store *st, const char *what,
 
 	if ((r = store_integrity(st, msg, sizeof(msg))) != 0) {
 		ctl_errx("%s: integrity check FAILED: %s", what,
-		    msg[0] != '\0' ? msg : cs_err(r));
+		    msg[0] != '\0' ? msg : cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("%s: integrity check ok\n", what);
@@ -111,12 +114,12 @@ ctl_backup(struct ctl *c, int argc, char **argv)
 		return rv;
 	rv = CTL_EXIT_FAIL;
 	if ((r = audit_pub_load(c->dir, pk)) != 0) {
-		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_err(r));
+		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_why(r));
 		goto out;
 	}
 	if ((r = store_backup_copy(st, out)) != 0) {
 		ctl_errx("%s: %s", out, r == CS_ERR_EXISTS ?
-		    "exists; a backup never overwrites a file" : cs_err(r));
+		    "exists; a backup never overwrites a file" : cs_why(r));
 		goto out;
 	}
 	made = 1;
@@ -124,13 +127,13 @@ ctl_backup(struct ctl *c, int argc, char **argv)
 	    (r = store_backup_stamp(cp, now)) != 0 ||
 	    (r = store_seq(cp, &seq)) != 0 ||
 	    (r = store_digest(cp, &nrec, digest)) != 0) {
-		ctl_errx("%s: %s", out, cs_err(r));
+		ctl_errx("%s: %s", out, cs_why(r));
 		goto out;
 	}
 	if (ctl_backup_check(cp, out, pk, &size, root) != CTL_EXIT_OK)
 		goto out;
 	if ((r = store_backup_seal(cp)) != 0) {
-		ctl_errx("%s: %s", out, cs_err(r));
+		ctl_errx("%s: %s", out, cs_why(r));
 		goto out;
 	}
 	store_close(cp);
@@ -224,7 +227,7 @@ ctl_restore_old(struct store *old, const char *path,
 	if (old == NULL)
 		return CTL_EXIT_OK;
 	if ((r = store_audit_state(old, &f)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		goto out;
 	}
 	rs->r.old_size = f.size;
@@ -251,7 +254,7 @@ ctl_restore_old(struct store *old, const char *path,
 	if ((r = store_audit_leaves(old, f.size, leaves)) != 0 ||
 	    (r = merkle_root(rs->r.backup_size, merkle_array_leaf, &a,
 	    root)) != 0) {
-		ctl_errx("%s: audit log: %s", path, cs_err(r));
+		ctl_errx("%s: audit log: %s", path, cs_why(r));
 		goto out;
 	}
 	if (sodium_memcmp(root, rs->r.backup_root, MERKLE_HASH_LEN) != 0) {
@@ -285,7 +288,7 @@ ctl_restore_sign(struct ctl *c, struct store *st, struct store_restore *rs,
 	    (r = store_seq(st, &seq)) != 0 ||
 	    (r = store_generation(st, &g)) != 0 ||
 	    (r = store_backup_time(st, &rs->r.backup_time)) != 0) {
-		ctl_errx("backup: %s", cs_err(r));
+		ctl_errx("backup: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (rs->r.backup_time == 0) {
@@ -304,7 +307,7 @@ ctl_restore_sign(struct ctl *c, struct store *st, struct store_restore *rs,
 	rs->r.restore_seq = (uint64_t)seq;
 	rs->r.restored_at = time(NULL);
 	if ((r = audit_key_open(c->dir, key)) != 0) {
-		ctl_errx("audit key: %s", cs_err(r));
+		ctl_errx("audit key: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -407,7 +410,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		goto out;
 	made = 1;
 	if ((r = store_open(tmp, 0, &st)) != 0) {
-		ctl_errx("%s: %s", from, cs_err(r));
+		ctl_errx("%s: %s", from, cs_why(r));
 		goto out;
 	}
 	if ((r = store_open(db, 0, &old)) != 0)
@@ -415,7 +418,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		    "known (laptops that saw it are told so), and decisions "
 		    "made after the backup (revoked devices, removed "
 		    "members) are undone: make them again\n", db,
-		    r == CS_ERR_NOT_FOUND ? "no database" : cs_err(r));
+		    r == CS_ERR_NOT_FOUND ? "no database" : cs_whyf(r));
 	if (ctl_backup_check(st, from, pk, &size, root) != CTL_EXIT_OK)
 		goto out;
 	/*
@@ -439,7 +442,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    ctl_restore_old(old, db, &rs, &lost, &nlost) != CTL_EXIT_OK)
 		goto out;
 	if ((r = audit_restore_sign(key, &rs.r, rs.sig)) != 0) {
-		ctl_errx("audit key: %s", cs_err(r));
+		ctl_errx("audit key: %s", cs_whyf(r));
 		goto out;
 	}
 	ctl_restore_entry(&rs, &e);
@@ -447,7 +450,7 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 	    (const uint8_t (*)[MERKLE_HASH_LEN])lost, nlost, &e)) != 0 ||
 	    (r = audit_checkpoint(st, key, time(NULL), 0,
 	    &made_signed)) != 0) {
-		ctl_errx("restore: %s", cs_err(r));
+		ctl_errx("restore: %s", cs_whyf(r));
 		goto out;
 	}
 	if (old != NULL && ctl_restore_carry(c, old, st) != CTL_EXIT_OK)

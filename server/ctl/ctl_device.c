@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -51,7 +52,7 @@ ctl_ca_fingerprint(const char *dir, char hex[2 * PKI_HASH_LEN + 1])
 	if (ctl_path(path, sizeof(path), dir, CTL_FILE_CA_CRT) != 0)
 		goto out;
 	if ((r = file_read(path, PKI_PEM_MAX, &b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		goto out;
 	}
 	if (pki_cert_from_pem((const char *)buf_ptr(b), buf_len(b),
@@ -100,7 +101,7 @@ ctl_token_issue(struct store *st, ctl_token_add_fn add, void *arg,
 	token_new(&sec->tok, sec->str);
 	token_hash(&sec->tok, hash);
 	if ((r = add(st, sec->tok.id, hash, arg)) != 0) {
-		ctl_errx("%s: %s", what, cs_err(r));
+		ctl_errx("%s: %s", what, cs_whyf(r));
 		goto out;
 	}
 	if (str_fmt(sec->line, sizeof(sec->line), "token %s\n",
@@ -186,8 +187,7 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_usage("enroll-token", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("enroll-token", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -218,7 +218,7 @@ ctl_enroll_token(struct ctl *c, int argc, char **argv)
 			ctl_errx("no user \"%s\" (see casesyncctl user list)",
 			    user);
 		else
-			ctl_errx("enroll-token: %s", cs_err(r));
+			ctl_errx("enroll-token: %s", cs_whyf(r));
 		goto out;
 	}
 	if (u.state != STORE_USER_ACTIVE) {
@@ -308,7 +308,7 @@ ctl_device_resolve(struct store *st, const char *arg, char *id, size_t len)
 	memset(&k, 0, sizeof(k));
 	k.name = arg;
 	if ((r = store_device_list(st, ctl_byname_cb, &k)) != 0) {
-		ctl_errx("device revoke: %s", cs_err(r));
+		ctl_errx("device revoke: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (k.n == 0) {
@@ -352,7 +352,7 @@ ctl_device_revoke(struct store *st, const char *arg)
 		return CTL_EXIT_FAIL;
 	}
 	if (r != 0) {
-		ctl_errx("device revoke: %s", cs_err(r));
+		ctl_errx("device revoke: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("device %llu revoked\n", (unsigned long long)id);
@@ -382,6 +382,8 @@ ctl_device(struct ctl *c, int argc, char **argv)
 	if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0)
 		json = ctl_json_opt(&argc, argv);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage("device", 0);
 			return CTL_EXIT_OK;
@@ -403,7 +405,7 @@ ctl_device(struct ctl *c, int argc, char **argv)
 		    "NAME", "USER", "OFFICE", "STATE", "CERT-EXPIRES",
 		    "LAST-SEEN", "ADDRESS");
 		if ((r = store_device_list(st, ctl_device_print, st)) != 0) {
-			ctl_errx("device list: %s", cs_err(r));
+			ctl_errx("device list: %s", cs_whyf(r));
 			rv = CTL_EXIT_FAIL;
 		}
 	} else if (strcmp(sub, "show") == 0 && nargs == 1) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "msg_transfer.h"
 #include "audit.h"
@@ -101,8 +102,7 @@ ctl_held_decide(struct ctl *c, struct store *st, int argc, char **argv)
 			reason = optarg;
 			break;
 		default:
-			ctl_decide_usage();
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || change == NULL || !wire_uuid_ok(change) ||
@@ -120,7 +120,7 @@ ctl_held_decide(struct ctl *c, struct store *st, int argc, char **argv)
 	if ((r = store_held_decide(st, change, accept, decider, reason,
 	    time_now(), &h, &seq, &why)) != 0) {
 		ctl_errx("transfer decide: %s", why != NULL ? why :
-		    cs_err(r));
+		    cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	audit_entry_init(&e, accept ? "held_change_accept" :

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "config.h"
 #include "ctl.h"
 #include "errors.h"
@@ -198,7 +199,7 @@ ctl_init_write(struct ctl_init *in, size_t idx, const void *p, size_t len,
 	    ctl_deploy_files[idx]) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_write_atomic(path, p, len, mode, 1)) != 0) {
-		ctl_errx("%s: %s%s%s", path, cs_err(r),
+		ctl_errx("%s: %s%s%s", path, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;
@@ -253,7 +254,7 @@ ctl_init_write_db(struct ctl_init *in, size_t idx)
 		return CTL_EXIT_FAIL;
 	if ((r = store_open(path, 1, &st)) != 0) {
 		ctl_errx("%s: cannot create the database: %s", path,
-		    cs_err(r));
+		    cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	in->made[idx] = 1;
@@ -280,7 +281,7 @@ ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
 		return ctl_init_write(in, idx, conf, strlen(conf), 0644);
 	if ((r = file_write_atomic(in->conf, conf, strlen(conf), 0644,
 	    1)) != 0) {
-		ctl_errx("%s: %s%s%s", in->conf, cs_err(r),
+		ctl_errx("%s: %s%s%s", in->conf, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;
@@ -332,7 +333,7 @@ ctl_init_write_audit_key(struct ctl_init *in)
 
 	if ((r = audit_key_create(in->absdir)) != 0) {
 		ctl_errx("%s: cannot create the audit key: %s", in->absdir,
-		    cs_err(r));
+		    cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	in->made[ctl_file_index(AUDIT_KEY_FILE)] = 1;
@@ -442,8 +443,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 			ctl_usage("init", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("init", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

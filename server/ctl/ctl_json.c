@@ -55,7 +55,7 @@ ctl_json_done(struct json *j, int r, const char *what)
 	int	w;
 
 	if (r != 0) {
-		ctl_errx("%s: %s", what, cs_err(r));
+		ctl_errx("%s: %s", what, cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if ((w = json_end(j)) != 0) {

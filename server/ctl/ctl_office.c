@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
@@ -65,8 +66,7 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 			ctl_usage("office", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("office", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -87,7 +87,7 @@ ctl_office_add(struct ctl *c, int argc, char **argv)
 		if (r == CS_ERR_EXISTS)
 			ctl_errx("office \"%s\" already exists", name);
 		else
-			ctl_errx("office add: %s", cs_err(r));
+			ctl_errx("office add: %s", cs_whyf(r));
 		goto out;
 	}
 	printf("office %lld added: %s\n", (long long)id, name);
@@ -110,6 +110,8 @@ ctl_list_args(int argc, char **argv, const char *group)
 	int	ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage(group, 0);
 			return -1;
@@ -153,7 +155,7 @@ ctl_office(struct ctl *c, int argc, char **argv)
 	}
 	printf("%-6s %-32s %s\n", "ID", "NAME", "REGION");
 	if ((r = store_office_list(st, ctl_office_print, NULL)) != 0) {
-		ctl_errx("office list: %s", cs_err(r));
+		ctl_errx("office list: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 	}
 	store_close(st);
@@ -200,8 +202,7 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 			ctl_usage("user", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("user", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -233,7 +234,7 @@ ctl_user_add(struct ctl *c, int argc, char **argv)
 			ctl_errx("no office \"%s\" (see casesyncctl office "
 			    "list)", office);
 		else
-			ctl_errx("user add: %s", cs_err(r));
+			ctl_errx("user add: %s", cs_whyf(r));
 		goto out;
 	}
 	printf("user %lld added: %s (%s, %s)\n", (long long)id, name, role,
@@ -273,7 +274,7 @@ ctl_user(struct ctl *c, int argc, char **argv)
 	printf("%-6s %-32s %-22s %-9s %s\n", "ID", "NAME", "ROLE", "STATE",
 	    "OFFICE");
 	if ((r = store_user_list(st, ctl_user_print, NULL)) != 0) {
-		ctl_errx("user list: %s", cs_err(r));
+		ctl_errx("user list: %s", cs_whyf(r));
 		rv = CTL_EXIT_FAIL;
 	}
 	store_close(st);

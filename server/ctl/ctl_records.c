@@ -66,7 +66,7 @@ ctl_records(struct ctl *c, int argc, char **argv)
 	}
 	store_close(st);
 	if (r != 0) {
-		ctl_errx("records %s: %s", argv[1], cs_err(r));
+		ctl_errx("records %s: %s", argv[1], cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;

@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "clihelp.h"
 #include "msg.h"
 #include "audit.h"
 #include "buf.h"
@@ -103,7 +104,7 @@ rec_write_share(const char *dir, unsigned i, const struct rec_share *s)
 	sodium_memzero(share, sizeof(share));
 	if (r != 0) {
 		ctl_errx("%s: %s", path, r == CS_ERR_EXISTS ?
-		    "exists already" : cs_err(r));
+		    "exists already" : cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	printf("%s\n", path);
@@ -147,8 +148,7 @@ rec_init(struct ctl *c, int argc, char **argv)
 			out = optarg;
 			break;
 		default:
-			ctl_usage("recovery", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || n == 0 || k == 0 || k > n || out == NULL) {
@@ -256,7 +256,7 @@ rec_read_share(const char *path, struct rec_share *s)
 
 	memset(s, 0, sizeof(*s));
 	if ((r = file_read(path, REC_FILE_MAX, &b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	memcpy(text, buf_ptr(b), buf_len(b));
@@ -394,8 +394,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 			ro = 1;
 			break;
 		default:
-			ctl_usage("recovery", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	for (; optind < argc && nfiles < SHAMIR_SHARES_MAX; optind++)
@@ -438,7 +437,7 @@ rec_grant(struct ctl *c, int argc, char **argv)
 			    "synced since recovery init)", cid);
 		else
 			ctl_errx("recovery grant: case %s: %s", cid,
-			    cs_err(r));
+			    cs_whyf(r));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

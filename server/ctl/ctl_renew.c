@@ -21,6 +21,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "pki.h"
@@ -63,7 +64,7 @@ ctl_renew_device(struct store *st, const char *arg, const char *what,
 			ctl_errx("%s: no device with id %llu (see casesyncctl "
 			    "device list)", what, (unsigned long long)id);
 		else
-			ctl_errx("%s: %s", what, cs_err(r));
+			ctl_errx("%s: %s", what, cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -99,8 +100,7 @@ ctl_renew_token(struct ctl *c, int argc, char **argv)
 			ctl_usage("renew-token", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("renew-token", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc || device == NULL) {
@@ -185,7 +185,7 @@ ctl_device_show(struct store *st, const char *arg)
 	printf("key          sha256 %s\n", hex);
 	if ((r = store_renew_pending_list(st, dev.id, ctl_pending_print,
 	    &n)) != 0) {
-		ctl_errx("device show: %s", cs_err(r));
+		ctl_errx("device show: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	if (n == 0)
@@ -205,7 +205,7 @@ ctl_load(const char *dir, const char *file, struct buf **b)
 	if (ctl_path(path, sizeof(path), dir, file) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_read(path, PKI_PEM_MAX, b)) != 0) {
-		ctl_errx("%s: %s", path, cs_err(r));
+		ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -270,7 +270,7 @@ ctl_write_pem(const char *dir, const char *file, const char *pem,
 	if (ctl_path(path, sizeof(path), dir, file) != 0)
 		return CTL_EXIT_FAIL;
 	if ((r = file_write_atomic(path, pem, len, mode, 0)) != 0) {
-		ctl_errx("%s: %s%s%s", path, cs_err(r),
+		ctl_errx("%s: %s%s%s", path, cs_why(r),
 		    r == CS_ERR_SYSTEM ? ": " : "",
 		    r == CS_ERR_SYSTEM ? strerror(errno) : "");
 		return CTL_EXIT_FAIL;
@@ -412,8 +412,7 @@ ctl_server_cert(struct ctl *c, int argc, char **argv)
 			ctl_usage("server-cert", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("server-cert", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {

@@ -127,7 +127,7 @@ ctl_restore_carry(struct ctl *c, struct store *old, struct store *st)
 	memset(&k, 0, sizeof(k));
 	if ((r = store_device_list(old, ctl_carry_dev_cb, &k)) != 0 ||
 	    (r = store_restore_members(old, ctl_carry_mem_cb, &k)) != 0) {
-		ctl_errx("the replaced database: %s", cs_err(r));
+		ctl_errx("the replaced database: %s", cs_whyf(r));
 		goto out;
 	}
 	for (i = 0; i < k.ndev; i++) {
@@ -137,7 +137,7 @@ ctl_restore_carry(struct ctl *c, struct store *old, struct store *st)
 			continue;
 		if ((r = store_device_revoke(st, d.id,
 		    k.dev[i].revoked_at)) != 0) {
-			ctl_errx("device %lld: %s", (long long)d.id, cs_err(r));
+			ctl_errx("device %lld: %s", (long long)d.id, cs_whyf(r));
 			goto out;
 		}
 		(void)str_fmt(id, sizeof(id), "%lld", (long long)d.id);
@@ -149,7 +149,7 @@ ctl_restore_carry(struct ctl *c, struct store *old, struct store *st)
 	if (k.mem != NULL)
 		qsort(k.mem, k.nmem, sizeof(*k.mem), ctl_carry_cmp);
 	if ((r = store_restore_members(st, ctl_carry_back_cb, &k)) != 0) {
-		ctl_errx("memberships: %s", cs_err(r));
+		ctl_errx("memberships: %s", cs_whyf(r));
 		goto out;
 	}
 	rv = CTL_EXIT_OK;

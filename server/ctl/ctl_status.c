@@ -25,6 +25,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "clihelp.h"
 #include "config.h"
 #include "ctl.h"
 #include "errors.h"
@@ -380,7 +381,7 @@ status_print_json(const struct status *s)
 		json_null(&j);
 	json_obj_end(&j);
 	if ((r = json_end(&j)) != 0) {
-		ctl_errx("status: writing JSON: %s", cs_err(r));
+		ctl_errx("status: writing JSON: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -518,8 +519,7 @@ ctl_status(struct ctl *c, int argc, char **argv)
 			ctl_usage("status", 0);
 			return CTL_EXIT_OK;
 		default:
-			ctl_usage("status", 1);
-			return CTL_EXIT_USAGE;
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
@@ -543,7 +543,7 @@ ctl_status(struct ctl *c, int argc, char **argv)
 	s->ca_end = status_cert_end(s->dir, CTL_FILE_CA_CRT);
 	s->srv_end = status_cert_end(s->dir, CTL_FILE_SRV_CRT);
 	if ((r = status_store(s, st)) != 0) {
-		ctl_errx("%s: %s", s->dir, cs_err(r));
+		ctl_errx("%s: %s", s->dir, cs_why(r));
 		goto out;
 	}
 	status_live(s);

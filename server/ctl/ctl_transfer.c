@@ -106,7 +106,7 @@ ctl_transfer_open(struct ctl *c, struct store **st)
 	 * covers the entry).
 	 */
 	if ((r = transfer_expire(*st, time_now(), 0, &seq)) != 0) {
-		ctl_errx("ending expired access: %s", cs_err(r));
+		ctl_errx("ending expired access: %s", cs_whyf(r));
 		store_close(*st);
 		*st = NULL;
 		return CTL_EXIT_FAIL;
@@ -160,7 +160,7 @@ ctl_transfer(struct ctl *c, int argc, char **argv)
 	}
 	store_close(st);
 	if (r != 0) {
-		ctl_errx("transfer %s: %s", argv[1], cs_err(r));
+		ctl_errx("transfer %s: %s", argv[1], cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -187,7 +187,7 @@ ctl_glass(struct ctl *c, int argc, char **argv)
 	r = store_glass_list(st, ctl_glass_cb, NULL);
 	store_close(st);
 	if (r != 0) {
-		ctl_errx("glass list: %s", cs_err(r));
+		ctl_errx("glass list: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;

@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "audit.h"
+#include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
 #include "store.h"
@@ -113,7 +114,7 @@ ctl_user_leave(struct ctl *c, struct store *st, const struct store_user *u,
 		    u->name, 1, 0, k->v[i].regisseur ? newreg : NULL, &seq,
 		    &why)) != 0) {
 			ctl_errx("user %s: case %s: %s", what, k->v[i].id,
-			    why != NULL ? why : cs_err(r));
+			    why != NULL ? why : cs_whyf(r));
 			return CTL_EXIT_FAIL;
 		}
 		printf("case %s: %s no longer a member%s%s\n", k->v[i].id,
@@ -173,13 +174,13 @@ ctl_user_revoke(struct ctl *c, struct store *st, const struct store_user *u,
 	memset(&k, 0, sizeof(k));
 	k.user_id = u->id;
 	if ((r = store_device_list(st, ctl_udev_add, &k)) != 0) {
-		ctl_errx("user %s: devices: %s", what, cs_err(r));
+		ctl_errx("user %s: devices: %s", what, cs_whyf(r));
 		goto out;
 	}
 	for (i = 0; i < k.n; i++) {
 		if ((r = store_device_revoke(st, k.v[i], time_now())) != 0) {
 			ctl_errx("user %s: device %lld: %s", what,
-			    (long long)k.v[i], cs_err(r));
+			    (long long)k.v[i], cs_whyf(r));
 			goto out;
 		}
 		(void)str_fmt(id, sizeof(id), "%lld", (long long)k.v[i]);
@@ -213,7 +214,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		if ((r = store_user_set_state(st, u->id, STORE_USER_ACTIVE,
 		    time_now())) != 0) {
 			ctl_errx("user enable: %s", r == CS_ERR_STATE ?
-			    "a removed user cannot be enabled" : cs_err(r));
+			    "a removed user cannot be enabled" : cs_whyf(r));
 			goto out;
 		}
 		printf("user %s enabled (new enrollment tokens allowed)\n",
@@ -224,7 +225,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		k.reg_only = strcmp(sub, "disable") == 0;
 		if ((r = store_user_cases(st, u->id, ctl_ucase_add,
 		    &k)) != 0) {
-			ctl_errx("user %s: %s", sub, cs_err(r));
+			ctl_errx("user %s: %s", sub, cs_whyf(r));
 			goto out;
 		}
 		if (ctl_user_leave(c, st, u, &k, o->newreg, sub) != 0 ||
@@ -233,7 +234,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		if ((r = store_user_set_state(st, u->id, k.reg_only ?
 		    STORE_USER_DISABLED : STORE_USER_REMOVED,
 		    time_now())) != 0) {
-			ctl_errx("user %s: %s", sub, cs_err(r));
+			ctl_errx("user %s: %s", sub, cs_whyf(r));
 			goto out;
 		}
 		printf("user %s %s\n", u->name, k.reg_only ? "disabled" :
@@ -256,7 +257,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		k.office = u->office;
 		if ((r = store_user_cases(st, u->id, ctl_ucase_add,
 		    &k)) != 0) {
-			ctl_errx("user move: %s", cs_err(r));
+			ctl_errx("user move: %s", cs_whyf(r));
 			goto out;
 		}
 		if (ctl_user_leave(c, st, u, &k, o->newreg, sub) != 0)
@@ -264,7 +265,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		if ((r = store_user_set_office(st, u->id, o->office)) != 0) {
 			ctl_errx("user move: %s", r == CS_ERR_NOT_FOUND ?
 			    "no such office (see casesyncctl office list)" :
-			    cs_err(r));
+			    cs_whyf(r));
 			goto out;
 		}
 		printf("user %s moved from %s to %s\n", u->name, u->office,
@@ -278,7 +279,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 			ctl_errx("user role: %s", why != NULL ? why :
 			    r == CS_ERR_FORMAT ? "invalid role (one of "
 			    "jeugdbeschermer, gedragswetenschapper, "
-			    "teamleider, auditor, beheerder)" : cs_err(r));
+			    "teamleider, auditor, beheerder)" : cs_whyf(r));
 			goto out;
 		}
 		printf("user %s: role %s (was %s)\n", u->name, o->role,
@@ -290,7 +291,7 @@ ctl_user_do(struct ctl *c, struct store *st, const char *sub,
 		if ((r = store_user_rename(st, u->id, o->to)) != 0) {
 			ctl_errx("user rename: %s", r == CS_ERR_EXISTS ?
 			    "that name is taken" : r == CS_ERR_FORMAT ?
-			    "invalid name" : cs_err(r));
+			    "invalid name" : cs_whyf(r));
 			goto out;
 		}
 		printf("user %s renamed to %s\n", u->name, o->to);
@@ -345,6 +346,8 @@ ctl_user_admin(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == '?')
+			return clihelp_opterr(argv);
 		if (ch == 'h') {
 			ctl_usage("user", 0);
 			return CTL_EXIT_OK;
@@ -382,7 +385,7 @@ ctl_user_admin(struct ctl *c, int argc, char **argv)
 	rv = CTL_EXIT_FAIL;
 	if ((r = store_user_get(st, argv[optind], &u)) != 0) {
 		ctl_errx("user %s: %s", sub, r == CS_ERR_NOT_FOUND ?
-		    "no such user (see casesyncctl user list)" : cs_err(r));
+		    "no such user (see casesyncctl user list)" : cs_whyf(r));
 		goto out;
 	}
 	if (u.state == STORE_USER_REMOVED) {

@@ -225,7 +225,7 @@ ctl_store_open(struct ctl *c, struct store **out)
 			ctl_errx("%s: no deployment here (run casesyncctl "
 			    "init first)", c->dir);
 		else
-			ctl_errx("%s: %s", path, cs_err(r));
+			ctl_errx("%s: %s", path, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
@@ -305,7 +305,6 @@ main(int argc, char **argv)
 		if (quiet && (saved = clihelp_quiet_begin(&help)) == -1)
 			return CTL_EXIT_FAIL;
 		optind = 0;	/* GNU: reinitialise for the next parse */
-		opterr = 1;
 		rv = ctl_commands[hc - help_cmds].fn(&c, argc, argv);
 		clihelp_quiet_end(saved, rv);
 	}

@@ -7,7 +7,11 @@
 # path: exit 0, usage on stdout, nothing on stderr, no passphrase asked
 # and no vault or database made; "help CMD [SUB]" prints the same.  An
 # unknown command, subcommand or option is one line on stderr naming a
-# --help to run, exit 2.  --version on all three programs.  -q: "sync"
+# --help to run, exit 2: on every path of both tables a short (-Y) and
+# a long option (--no-such-option) its usage does not name is "PROG:
+# PATH: unknown option OPT (PROG PATH --help)" (a record kind's command
+# says which field it lacks instead), an option without its value says
+# so, and no vault or database is made.  --version on all three programs.  -q: "sync"
 # and "audit verify" print nothing on success.
 . "$(dirname "$0")/lib.sh"
 
@@ -123,24 +127,65 @@ oneline '^casesync: unknown command "frob" \(casesync help\)$' cs frob
 # (a dossier command's options are its record kind's fields: it says so)
 oneline '^casesync: a note has no field "foo" \(see --help\)$' \
     cs note add --foo 1 --help-me
-oneline '^casesync: unknown option --foo for "record put" \(casesync record put --help\)$' \
+oneline '^casesync: record put: unknown option --foo \(casesync record put --help\)$' \
     cs record put --foo 1
-oneline '^casesync: unknown option --foo for "sync" \(casesync sync --help\)$' \
+oneline '^casesync: sync: unknown option --foo \(casesync sync --help\)$' \
     cs sync --foo
-oneline '^casesync: unknown option --to for "transfer list"' \
+oneline '^casesync: transfer list: unknown option --to ' \
     cs transfer list --to x
 oneline '^casesync: unknown subcommand "transfer frob"' cs transfer frob
 oneline '^casesync: unknown or incomplete option --frob \(casesync --help\)$' \
     cs --frob
 oneline '^casesync: unknown command "frob" \(casesync help\)$' cs help frob
 oneline '^casesyncctl: unknown command "frob" \(casesyncctl help\)$' cc frob
-oneline '^casesyncctl: unknown option --foo for "user add" \(casesyncctl user add --help\)$' \
+oneline '^casesyncctl: user add: unknown option --foo \(casesyncctl user add --help\)$' \
     cc user add --foo
-oneline '^casesyncctl: unknown option --json for "audit verify"' \
+oneline '^casesyncctl: audit verify: unknown option --json ' \
     cc audit verify --json
 oneline '^casesyncctl: unknown subcommand "audit frob"' cc audit frob
 oneline '^casesyncctl: unknown or incomplete option --frob' cc --frob
 oneline '^casesyncd: unknown option --frob' "$B/casesyncd" --frob
+
+# badopts PROG-FN PROG PATH...: -Y and --no-such-option on every path
+badopts() {
+	fn=$1 prog=$2
+	n=0
+	while read -r path; do
+		for opt in -Y --no-such-option; do
+			# shellcheck disable=SC2086	# "CMD" or "CMD SUB"
+			$fn $path $opt 1 >"$T/o" 2>"$T/e"
+			rc=$?
+			[ $rc -eq 2 ] || fail "$prog $path $opt: exit $rc:" \
+			    "$(cat "$T/e")"
+			[ -s "$T/o" ] && fail "$prog $path $opt: stdout"
+			[ "$(wc -l <"$T/e")" -eq 1 ] ||
+			    fail "$prog $path $opt: not one line: $(cat "$T/e")"
+			grep -qxF "$prog: $path: unknown option $opt ($prog \
+$path --help)" "$T/e" && continue
+			# a record kind's fields are its options
+			[ "$opt" = --no-such-option ] && grep -Eqx \
+			    "$prog: (a|an) [a-z ]+ has no field \"no-such-option\" \(see --help\)|$prog: unexpected argument \(use --FIELD VALUE\)" \
+			    "$T/e" && continue
+			fail "$prog $path $opt: $(cat "$T/e")"
+		done
+		n=$((n + 1))
+	done
+	echo "$n" >"$T/n"
+}
+badopts cs casesync <"$T/cs.paths"
+ok "casesync: -Y and --no-such-option refused in one line on all $(cat \
+    "$T/n") paths"
+badopts cc casesyncctl <"$T/ctl.paths"
+ok "casesyncctl: -Y and --no-such-option refused in one line on all $(cat \
+    "$T/n") paths"
+oneline '^casesync: case list: unknown option -x \(casesync case list --help\)$' \
+    cs case list -x
+oneline '^casesyncctl: user list: unknown option -x \(casesyncctl user list --help\)$' \
+    cc user list -x
+oneline '^casesync: audit query: option --case needs a value \(casesync audit query --help\)$' \
+    cs audit query --case
+oneline '^casesyncctl: user add: option --name needs a value ' cc user add --name
+oneline '^casesync: sync: unknown option -Z ' cs sync -qZ
 [ -e "$NOVAULT" ] && fail "an error made $NOVAULT"
 [ -e "$NODEPLOY" ] && fail "an error made $NODEPLOY"
 

@@ -71,7 +71,7 @@ expect_problem "root without user" '"user" is not set'
 
 mv "$SRV/server.key" "$T/server.key"
 check "$CONF"; rc=$?
-expect_problem "a missing key" "$SRV/server.key: not found"
+expect_problem "a missing key" "$SRV/server.key: no such file or directory"
 cp "$SRV/ca.key" "$SRV/server.key"
 check "$CONF"; rc=$?
 expect_problem "a key that does not match" \
@@ -119,7 +119,7 @@ chmod 0700 "$SRV"
 expect_problem "every problem" "mode 0750"
 expect_eq "-t: five problems, five lines" "$(wc -l <"$T/t.err")" 5
 check "$T/missing.conf"; rc=$?
-expect_problem "a missing file" "missing.conf: not found"
+expect_problem "a missing file" "missing.conf: no such file or directory"
 
 # --- the journal's stream: <N> priorities on stderr, even without -d
 "$D" -f "$T/nouser.conf" 2>"$T/journal.err"

@@ -6,11 +6,16 @@
  * what was sent; another message's getter, or a row past the end, is
  * CS_ERR_PROTOCOL; the limits (500 rows, a 1024-byte detail, strings of
  * WIRE_STR_MAX bytes of UTF-8, a case id, ascending rows) hold.
+ * The export (Envelope 112/113): its request is the query's, and an
+ * AuditExportResponse passes only with entries that decode strictly
+ * (common/audit_enc.c: no byte more or less, no NUL in a text, the
+ * version byte) in ascending idx; the decoded entry is the one encoded.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_enc.h"
 #include "errors.h"
 #include "msg.h"
 #include "msg_auditq.h"
@@ -259,10 +264,112 @@ test_response(void)
 	TEST_DONE();
 }
 
+static void
+entry_fill(struct audit_entry *e, int64_t idx)
+{
+	memset(e, 0, sizeof(*e));
+	e->idx = idx;
+	e->server_time = 1796529710;
+	e->action = AUDIT_READ;
+	memcpy(e->type, "read", 5);
+	memcpy(e->outcome, "success", 8);
+	memcpy(e->user, "bert", 5);
+	memcpy(e->addr, "127.0.0.1", 10);
+	e->device_id = 3;
+}
+
+static void
+test_export(void)
+{
+	struct msg_audit_query_request		 q, q2;
+	struct msg_audit_export_response	 resp, r2;
+	struct audit_entry			 e, d;
+	uint8_t					(*enc)[AUDIT_ENC_MAX + 1];
+	const uint8_t				*ents[3], *p;
+	size_t					 lens[3], len;
+	struct msg				*m;
+	int					 i;
+
+	TEST_START("audit export: request, entries that decode, limits");
+	enc = calloc(3, sizeof(*enc));
+	ASSERT_PTR_NE(enc, NULL);
+	memset(&q, 0, sizeof(q));
+	q.type = "login";
+	q.after = 4;
+	m = must(msg_out_audit_export_request(&q), MSG_AUDIT_EXPORT_REQUEST);
+	ASSERT_INT_EQ(msg_get_audit_export_request(m, &q2), 0);
+	ASSERT_STR_EQ(q2.type, "login");
+	ASSERT_INT_EQ(q2.after, 4);
+	ASSERT_INT_EQ(msg_get_audit_query_request(m, &q2), CS_ERR_PROTOCOL);
+	msg_free(m);
+	q.case_id = "not-a-uuid";
+	ASSERT_INT_EQ(refused(msg_out_audit_export_request(&q)),
+	    CS_ERR_FORMAT);
+
+	for (i = 0; i < 3; i++) {
+		entry_fill(&e, 10 + i);
+		ASSERT_INT_EQ(audit_entry_encode(&e, enc[i], AUDIT_ENC_MAX,
+		    &lens[i]), 0);
+		ents[i] = enc[i];
+	}
+	resp.entries = ents;
+	resp.lens = lens;
+	resp.n = 3;
+	resp.more = 1;
+	m = must(msg_out_audit_export_response(&resp),
+	    MSG_AUDIT_EXPORT_RESPONSE);
+	ASSERT_INT_EQ(msg_get_audit_export_response(m, &r2), 0);
+	ASSERT_INT_EQ(r2.n, 3);
+	ASSERT_INT_EQ(r2.more, 1);
+	ASSERT_INT_EQ(msg_audit_export_item(m, 2, &p, &len), 0);
+	ASSERT_INT_EQ(len, lens[2]);
+	ASSERT_INT_EQ(audit_entry_decode(p, len, &d), 0);
+	entry_fill(&e, 12);
+	ASSERT_INT_EQ(memcmp(&d, &e, sizeof(d)), 0);
+	ASSERT_INT_EQ(msg_audit_export_item(m, 3, &p, &len),
+	    CS_ERR_PROTOCOL);
+	ASSERT_PTR_EQ(p, NULL);
+	msg_free(m);
+
+	lens[1]--;				/* one byte short */
+	ASSERT_INT_EQ(refused(msg_out_audit_export_response(&resp)),
+	    CS_ERR_FORMAT);
+	enc[1][lens[1] + 1] = 0;		/* the byte after the entry */
+	lens[1] += 2;				/* one byte more */
+	ASSERT_INT_EQ(refused(msg_out_audit_export_response(&resp)),
+	    CS_ERR_FORMAT);
+	lens[1]--;
+	enc[1][0] = AUDIT_ENC_VERSION + 1;	/* another version */
+	ASSERT_INT_EQ(refused(msg_out_audit_export_response(&resp)),
+	    CS_ERR_FORMAT);
+	enc[1][0] = AUDIT_ENC_VERSION;
+	ents[2] = enc[0];			/* idx 10 after 11 */
+	lens[2] = lens[0];
+	ASSERT_INT_EQ(refused(msg_out_audit_export_response(&resp)),
+	    CS_ERR_FORMAT);
+	ents[2] = enc[2];
+	lens[2] = lens[1];
+	m = must(msg_out_audit_export_response(&resp),
+	    MSG_AUDIT_EXPORT_RESPONSE);
+	msg_free(m);
+	/* a NUL inside a text: decodes to something that encodes otherwise */
+	entry_fill(&e, 20);
+	ASSERT_INT_EQ(audit_entry_encode(&e, enc[0], AUDIT_ENC_MAX, &len), 0);
+	/* "read" is at 1 + 3 * 8 + 1 + 2: make its second byte NUL */
+	ASSERT_INT_EQ(enc[0][1 + 24 + 1 + 2], 'r');
+	enc[0][1 + 24 + 1 + 2 + 1] = '\0';
+	ASSERT_INT_EQ(audit_entry_decode(enc[0], len, &d), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(d.idx, 0);
+	ASSERT_INT_EQ(audit_entry_decode(enc[0], 0, &d), CS_ERR_FORMAT);
+	free(enc);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_request();
 	test_response();
+	test_export();
 	return 0;
 }
