@@ -23,6 +23,7 @@
 #include "notice.h"
 #include "passphrase.h"
 #include "renewal.h"
+#include "session.h"
 #include "pwcheck.h"
 #include "readlog.h"
 #include "synccount.h"
@@ -208,87 +209,11 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	return r;
 }
 
-/*
- * Keep this laptop's user as Welcome names it: the author of local
- * edits in conflicts (db_self_get).  Not fatal: a conflict without it
- * names an unknown author.
- */
-static void
-cli_self_note(struct vault *v, const struct msg *welcome)
-{
-	struct msg_welcome	w;
-	int			r;
-
-	if (msg_get_welcome(welcome, &w) != 0 || !w.has_identity ||
-	    !marker_user_id_ok(w.identity.user_id) ||
-	    !marker_user_name_ok(w.identity.user_name))
-		return;
-	if ((r = db_init(vault_db(v))) != 0 ||
-	    (r = db_self_set(vault_db(v), w.identity.user_id,
-	    w.identity.user_name)) != 0)
-		log_warnx("cannot keep this laptop's user: %s", cs_err(r));
-}
-
 int
 cli_connect_open(struct cli *cli, struct vault *v, struct identity *id,
     struct conn **cp)
 {
-	struct conn_opts	 o;
-	struct msg		*rep = NULL;
-	int			 r, lock = -1;
-
-	*cp = NULL;
-	memset(id, 0, sizeof(id[0]));
-	if ((r = identity_load(v, id)) != 0) {
-		r = vault_err(v, r);
-		if (r == CS_ERR_NOT_FOUND)
-			cli_errx("this laptop is not enrolled");
-		else
-			cli_errx("cannot read this laptop's identity: %s",
-			    cs_err(r));
-		return r;
-	}
-	/* an expired certificate: say so, rather than a failed handshake */
-	if ((r = renewal_check(id)) != 0)
-		goto fail;
-	memset(&o, 0, sizeof(o));
-	/* rollback detection: raise the vault's counter before sending it */
-	if ((r = synccount_next(v, cli->dir, &o.sync_counter,
-	    &lock)) != 0) {
-		r = vault_err(v, r);
-		cli_errx("cannot update the sync counter: %s", cs_err(r));
-		goto fail;
-	}
-	o.server = id->server;
-	o.server_name = id->server_name;
-	o.ca = id->ca;
-	o.cert = id->cert;
-	o.key = id->key;
-	if ((r = conn_open(&o, cp)) != 0) {
-		cli_errx("cannot connect securely to %s: %s", id->server,
-		    cs_err(r));
-		goto fail;
-	}
-	r = conn_welcome(*cp, id->device_id, &rep);
-	synccount_done(lock);	/* the server has seen the counter, or not */
-	lock = -1;
-	if (r == CS_ERR_EXPIRED)
-		renewal_explain_refused(id);
-	else if (r != 0)
-		cli_report(id->server, r, rep);
-	if (r != 0) {
-		msg_free(rep);
-		goto fail;
-	}
-	cli_self_note(v, rep);
-	msg_free(rep);
-	return 0;
- fail:
-	synccount_done(lock);
-	conn_close(*cp);
-	*cp = NULL;
-	identity_clear(id);
-	return r;
+	return session_open(v, cli->dir, id, cp);
 }
 
 int
@@ -312,9 +237,7 @@ cli_connect(struct cli *cli, struct vault **vp, struct identity *id,
 void
 cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 {
-	conn_close(c);
-	identity_clear(id);
-	vault_close(v);
+	session_close(v, id, c);
 }
 
 const char *

@@ -157,11 +157,5 @@ int	cmd_digest(struct cli *, int argc, char *argv[]);
 int	cmd_check(struct cli *, int argc, char *argv[]);
 /* casesync ui: the local web application (client/ui/ui_main.c). */
 int	cmd_ui(struct cli *, int argc, char *argv[]);
-/*
- * For sync (cmd_check.c): if the last full check of "v" is older than
- * a day (CASESYNC_CHECK_INTERVAL seconds, 0: every time), run it now
- * (*ran = 1).  0, or its error (CS_ERR_TAMPERED: the vault is marked).
- */
-int	cli_check_due(struct vault *v, int *ran);
 
 #endif /* CLIENT_H */

@@ -38,6 +38,7 @@
 #include "readlog.h"
 #include "renewal.h"
 #include "restore.h"
+#include "session.h"
 #include "sync.h"
 #include "synclock.h"
 #include "syncstatus.h"
@@ -293,7 +294,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	sqlite3			*db;
 	int64_t			 t0, us, held = 0;
 	unsigned		 nglass;
-	int			 r, watch = 0, progress, lock = -1, checked;
+	int			 r, watch = 0, progress, lock = -1;
 
 	if ((r = cmd_sync_args(argc, argv, &watch)) != -1)
 		return r;
@@ -317,18 +318,9 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
-	if ((r = db_init(db)) != 0 ||
-	    (r = restore_check(c, db)) != 0)	/* restore.h */
+	/* restore, the daily vault check, the key backup (session.h) */
+	if ((r = session_sync_before(v, c)) != 0)
 		goto out;
-	/* every page, not only those read, once a day (cmd_check.c) */
-	if ((r = cli_check_due(v, &checked)) != 0) {
-		cli_errx("vault check: %s", cs_err(r));
-		goto out;
-	}
-	/* a key backup re-wrapped by passwd while off line (keybackup.h) */
-	if (keybackup_upload(v, c) != 0)
-		cli_errx("warning: the key backup on the server still opens "
-		    "with the old passphrase");
 	t0 = mono_us();
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
@@ -350,11 +342,8 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    "again)", cs_err(r));
 		goto out;
 	}
-	/* re-offers held by the server count with the keyless (db.h) */
-	if ((r = db_reoffer_held(db, &held)) != 0)
+	if ((r = session_sync_after(v, &st, &held)) != 0)
 		goto out;
-	st.keyless -= (uint64_t)held <= st.keyless ? (uint64_t)held :
-	    st.keyless;
 	if (!watch)	/* the certificate, past half its lifetime */
 		cli_renewal_at_sync(cli, v, &id, c);
 	if (cli->json)

@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "auditcp.h"
-#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -23,6 +22,7 @@
 #include "log.h"
 #include "renewal.h"
 #include "restore.h"
+#include "session.h"
 #include "sync.h"
 #include "synclock.h"
 #include "syncstatus.h"
@@ -95,29 +95,22 @@ static int
 ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
 {
 	struct identity	 id;
-	struct cli	 cli;
 	struct conn	*c = NULL;
 	sqlite3		*db = vault_db(us->v);
 	struct sync_observer obs = { ui_sync_progress, us };
 	int64_t		 held = 0, na;
-	int		 r, checked, lock = -1;
+	int		 r, lock = -1;
 
-	memset(&cli, 0, sizeof(cli));
 	memset(&id, 0, sizeof(id));
-	cli.dir = us->dir;
 	if ((r = synclock_take(us->dir, &lock)) != 0 && errno != ENOENT)
 		return r;
-	if ((r = cli_connect_open(&cli, us->v, &id, &c)) != 0)
+	/* the steps of cmd_sync() (session.h) */
+	if ((r = session_open(us->v, us->dir, &id, &c)) != 0 ||
+	    (r = session_sync_before(us->v, c)) != 0)
 		goto out;
-	if ((r = db_init(db)) != 0 || (r = restore_check(c, db)) != 0 ||
-	    (r = cli_check_due(us->v, &checked)) != 0)
-		goto out;
-	if (keybackup_upload(us->v, c) != 0)
-		log_warnx("ui: the key backup on the server still opens "
-		    "with the old passphrase");
 	if ((r = sync_run(c, db, id.ca, &obs, st)) != 0 ||
 	    (r = auditcp_check(c, db, id.key)) != 0 ||
-	    (r = db_reoffer_held(db, &held)) != 0)
+	    (r = session_sync_after(us->v, st, &held)) != 0)
 		goto out;
 	/* the certificate, past half its lifetime (renewal.h) */
 	if (renewal_due(&id, (int64_t)time(NULL)) &&
@@ -130,7 +123,7 @@ ui_sync_steps(struct ui_sync *us, struct sync_stats *st)
 		r = CS_ERR_TAMPERED;
  out:
 	r = vault_err(us->v, r);
-	cli_disconnect(NULL, &id, c);
+	session_close(NULL, &id, c);
 	synclock_release(lock);
 	return r;
 }

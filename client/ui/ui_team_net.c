@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "caseload.h"
-#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
 #include "html.h"
 #include "identity.h"
+#include "session.h"
 #include "msg.h"
 #include "msg_transfer.h"
 #include "ui.h"
@@ -121,7 +121,6 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 	struct msg_transfer_info	 t;
 	struct msg_out			 req;
 	struct identity			 id;
-	struct cli			 cli;
 	struct conn			*c = NULL;
 	struct msg			*rep = NULL;
 	size_t				 i, n = 0, pages = 0;
@@ -129,13 +128,12 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 
 	html_raw(h, "<section id=\"overdrachten\"><h2>Overdrachten die op een "
 	    "besluit wachten</h2>");
-	/* as every command that talks to the server (client.h) */
-	memset(&cli, 0, sizeof(cli));
-	cli.dir = ctx->dir;
+	/* as every command that talks to the server (session.h) */
+	memset(&id, 0, sizeof(id));
 	if (!identity_exists(ctx->vault))
 		r = CS_ERR_NOT_FOUND;
 	else
-		r = cli_connect_open(&cli, ctx->vault, &id, &c);
+		r = session_open(ctx->vault, ctx->dir, &id, &c);
 	if (r != 0) {
 		html_raw(h, "<p class=\"offline\" role=\"status\">");
 		html_raw(h, r == CS_ERR_NOT_FOUND ? "Deze laptop is nog niet "
@@ -180,5 +178,5 @@ ui_team_transfers(struct ui_ctx *ctx, struct html *h,
 		    "een besluit.</p>");
 	html_raw(h, "</section>");
 	msg_free(rep);
-	cli_disconnect(NULL, &id, c);
+	session_close(NULL, &id, c);
 }
