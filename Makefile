@@ -32,7 +32,7 @@ HARDEN	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 OPT	?= -O1
 endif
 
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iserver
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iclient/ui -Iserver
 # Reproducible: no build directory in the binaries (debug info, __FILE__),
 # so two builds of one tree in different places are byte-identical
 # (`make repro`).  Nothing uses __DATE__ or __TIME__.
@@ -43,8 +43,9 @@ ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
 endif
 LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lseccomp -lpthread
-# the client's passphrase rules (client/pwcheck.c); not the server's
-CLIENT_LDLIBS	= -lpwquality
+# the client's passphrase rules (client/pwcheck.c) and casesync ui's
+# HTTP server (client/ui/ui_http.c); not the server's
+CLIENT_LDLIBS	= -lpwquality -lmicrohttpd
 
 ifeq ($(V),)
 Q	= @
@@ -67,7 +68,9 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ	= $(call obj,$(COMMON_SRC)) $(BUILD)/obj/gen/casesync.pb-c.o
 SERVER_OBJ	= $(call obj,$(SERVER_SRC))
 CTL_OBJ		= $(call obj,$(CTL_SRC))
-CLIENT_OBJ	= $(call obj,$(CLIENT_SRC))
+CLIENT_OBJ	= $(call obj,$(CLIENT_SRC)) $(BUILD)/obj/gen/ui_assets.o
+# casesync ui's HTML, CSS and JavaScript, compiled in (scripts/ui_assets.sh)
+UI_ASSETS	= $(sort $(wildcard client/ui/assets/*))
 
 LIBCOMMON	= $(BUILD)/libcommon.a
 LIBSERVER	= $(BUILD)/libserver.a
@@ -98,6 +101,11 @@ $(GEN_C) $(GEN_H): proto/casesync.proto
 	$(E) "  PROTOC  $<"
 	$(Q)mkdir -p $(BUILD)/gen
 	$(Q)protoc-c --c_out=$(BUILD)/gen --proto_path=proto $<
+
+$(BUILD)/gen/ui_assets.c: scripts/ui_assets.sh $(UI_ASSETS)
+	$(E) "  GEN     $@"
+	$(Q)mkdir -p $(BUILD)/gen
+	$(Q)sh scripts/ui_assets.sh $@ $(UI_ASSETS)
 
 # Every object may include the generated header.
 $(BUILD)/obj/%.o: %.c $(GEN_H)

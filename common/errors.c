@@ -53,6 +53,7 @@ static const char *const cs_err_text[] = {
 	"needs a reason and a team lead's approval",
 	"the sending side cannot decide its own request",
 	"the server could not do this now; nothing was lost, try again later",
+	"matches more than one: say which",
 };
 
 const char *

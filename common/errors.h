@@ -40,7 +40,8 @@
 #define CS_ERR_APPROVAL		-27	/* needs a reason and a teamleider */
 #define CS_ERR_SELF		-28	/* a request decided by its own sender */
 #define CS_ERR_RETRY		-29	/* the peer cannot do it now: try later */
-#define CS_ERR_MIN		-29
+#define CS_ERR_AMBIGUOUS	-30	/* input matches more than one thing */
+#define CS_ERR_MIN		-30
 
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);

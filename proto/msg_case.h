@@ -43,6 +43,7 @@ struct msg_case_info {
 	const char	*end_date;
 	int		 extended;
 	const char	*approved_by;		/* "" if none */
+	const char	*regisseur;		/* her name; "" if none */
 	size_t		 n_deadlines;		/* <= MSG_DEADLINES_MAX */
 	struct msg_case_deadline deadlines[MSG_DEADLINES_MAX];
 };

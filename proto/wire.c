@@ -197,6 +197,9 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	    !wire_date_ok(m->drang_start) || !wire_date_ok(m->measure_start) ||
 	    !wire_date_ok(m->end_date) ||
 	    !wire_str_ok(m->approved_by, WIRE_STR_MAX) ||
+	    /* a name people see: no control characters for a terminal */
+	    !wire_str_ok(m->regisseur, WIRE_STR_MAX) ||
+	    !utf8_text_ok(m->regisseur, strlen(m->regisseur)) ||
 	    m->n_deadlines > LC_DEADLINES_MAX)
 		return 0;
 	for (i = 0; i < m->n_deadlines; i++)

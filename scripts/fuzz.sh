@@ -44,6 +44,7 @@ srcs() {
 	vault)		echo "$BASE client/vault/vault.c client/vault/vault_page.c" \
 			    "client/vault/vault_ahead.c client/vault/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
+	agent)		echo "$BASE client/core/agent.c client/vault/vaultkey.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
 	readlog)	# the server's handler on a real store: all of it

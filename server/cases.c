@@ -56,6 +56,7 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	memset(c, 0, sizeof(*c));
 	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
 	memcpy(c->approved_by, m->approved_by, sizeof(c->approved_by));
+	memcpy(c->regisseur, m->regisseur, sizeof(c->regisseur));
 	cases_date(m->lc.state_since, c->since, sizeof(c->since));
 	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
 	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
@@ -69,6 +70,7 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.end_date = c->end;
 	c->info.extended = m->lc.extended != 0;
 	c->info.approved_by = c->approved_by;
+	c->info.regisseur = c->regisseur;
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
 		lc_date_format(dl[i].due, c->due[i], sizeof(c->due[i]));

@@ -26,7 +26,9 @@
 	" c.drang_start, c.measure_start, c.end_date, c.extended,"	\
 	" c.office_id, (SELECT m.user_id FROM case_members m WHERE"	\
 	" m.case_id = c.id AND m.user_id = c.regisseur_id), u.name,"	\
-	" c.approved_by FROM cases c"					\
+	" c.approved_by, coalesce((SELECT ru.name FROM case_members m"	\
+	" JOIN users ru ON ru.id = m.user_id WHERE m.case_id = c.id AND"	\
+	" m.user_id = c.regisseur_id), '') FROM cases c"		\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
 static int64_t
@@ -68,7 +70,8 @@ store_case_load(struct store *st, const char *case_id,
 	    store_col_text(s, 0, frame, sizeof(frame)) != 0 ||
 	    store_col_text(s, 1, state, sizeof(state)) != 0 ||
 	    store_col_text(s, 10, m->approved_by,
-	    sizeof(m->approved_by)) != 0)
+	    sizeof(m->approved_by)) != 0 ||
+	    store_col_text(s, 12, m->regisseur, sizeof(m->regisseur)) != 0)
 		goto out;
 	if (lc_frame_parse(frame, &m->lc.frame) != 0 ||
 	    lc_state_parse(state, &m->lc.state) != 0) {

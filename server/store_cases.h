@@ -18,6 +18,7 @@ struct store_case_meta {
 	struct lc_case	lc;
 	int64_t		office_id;
 	int64_t		regisseur_id;	/* 0 unless she is a member */
+	char		regisseur[STORE_NAME_MAX + 1];	/* her name, or "" */
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
 };

@@ -6,6 +6,9 @@
 #
 # Environment: BUILD (build directory, default build), TESTS (a
 # space-separated subset of names to run, e.g. "test_frame t_enroll").
+# Each test gets TEST_OUT, an empty directory $BUILD/test-out/NAME for
+# what it leaves to look at afterwards (the browser test's screenshots);
+# it is kept (unless empty), whether the test passed or failed.
 set -u
 
 BUILD=${BUILD:-build}
@@ -28,6 +31,9 @@ run_one() {
 	shift
 	want "$name" || return 0
 	start=$(date +%s)
+	TEST_OUT=$top/$BUILD/test-out/$name
+	rm -rf "$TEST_OUT" && mkdir -p "$TEST_OUT" || exit 1
+	export TEST_OUT
 	if "$@" >"$logdir/$name.log" 2>&1; then
 		pass=$((pass + 1))
 		echo "PASS $name ($(( $(date +%s) - start ))s)"
@@ -37,6 +43,7 @@ run_one() {
 		echo "FAIL $name ($(( $(date +%s) - start ))s)"
 		sed 's/^/    | /' "$logdir/$name.log" | tail -40
 	fi
+	rmdir "$TEST_OUT" 2>/dev/null	# nothing left in it
 }
 
 for t in "$BUILD"/tests/test_*; do

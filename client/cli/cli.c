@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd_agent.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -19,6 +20,7 @@
 #include "marker.h"
 #include "msg_session.h"
 #include "nolost.h"
+#include "notice.h"
 #include "passphrase.h"
 #include "renewal.h"
 #include "pwcheck.h"
@@ -146,6 +148,11 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	int		 r, exists;
 
 	*vp = NULL;
+	if (cli->held != NULL) {	/* opened to read the command's ids */
+		*vp = cli->held;
+		cli->held = NULL;	/* transferred */
+		return 0;
+	}
 	exists = vault_exists(cli->dir);
 	if (!exists && !create) {
 		cli_errx("no vault in %s: enroll this laptop first", cli->dir);
@@ -156,6 +163,13 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 			cli_errx("%s: %s", cli->dir, strerror(errno));
 			return CS_ERR_SYSTEM;
 		}
+	}
+	/* the agent's key first (cmd_agent.c), else the passphrase */
+	if (exists && (r = cli_agent_open(cli, vp)) != CS_ERR_NOT_FOUND) {
+		if (r != 0)
+			cli_errx("cannot open the vault in %s: %s", cli->dir,
+			    cs_why(r));
+		goto opened;
 	}
 	if ((r = passphrase_get(cli->passfile, !exists, &pass, &len)) != 0) {
 		cli_errx("cannot read the passphrase: %s", cs_err(r));
@@ -178,6 +192,7 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	else if (r != 0)
 		cli_errx("cannot open the vault in %s: %s", cli->dir,
 		    cs_why(r));
+ opened:
 	/* entries of the read log removed before their upload: refused */
 	if (r == 0 && (r = vault_err(*vp, readlog_verify(vault_db(*vp)))) !=
 	    0) {
@@ -305,38 +320,34 @@ cli_disconnect(struct vault *v, struct identity *id, struct conn *c)
 const char *
 cli_retry_when(const struct msg_error *e, char *buf, size_t len)
 {
-	uint32_t	s;
-
-	if (e->retry_after_ms == 0)
-		return "later";
-	/* whole seconds, rounded up: never "in 0 s" */
-	s = e->retry_after_ms / 1000 + (e->retry_after_ms % 1000 != 0);
-	if (str_fmt(buf, len, "in %u s", (unsigned)s) != 0)
-		return "later";
-	return buf;
+	return notice_retry_when(e, buf, len);
 }
 
 /* "reply" is the reply (an Error, for its text), or NULL. */
 void
 cli_report(const char *what, int r, const struct msg *reply)
 {
-	struct msg_error	e;
-	char			vis[256], when[32];
-	int			is_error;
+	char	text[NOTICE_MAX];
 
-	is_error = reply != NULL && msg_get_error(reply, &e) == 0;
-	if (r == CS_ERR_PEER && is_error)
-		cli_errx("%s: refused by the server: %s: %s", what,
-		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
-		    e.message, strlen(e.message)));
-	else if (r == CS_ERR_RETRY && is_error)
-		cli_errx("%s: the server could not do this now (%s: %s); "
-		    "nothing was lost: try again %s", what,
-		    msg_code_name(e.code), str_vis(vis, sizeof(vis),
-		    e.message, strlen(e.message)), cli_retry_when(&e, when,
-		    sizeof(when)));
+	notice_reply_text(text, sizeof(text), what, r, reply);
+	cli_errx("%s", text);
+}
+
+/* The core's notices (notice.h): results on stdout, the rest stderr. */
+static void
+cli_notice(enum notice_level lv, const char *text, void *arg)
+{
+	(void)arg;
+	if (lv == NOTICE_INFO)
+		printf("%s\n", text);
 	else
-		cli_errx("%s: %s", what, cs_whyf(r));
+		cli_errx("%s", text);
+}
+
+void
+cli_notices(void)
+{
+	notice_set(cli_notice, NULL);
 }
 
 /* Say why "case_id" takes no write here (nolost.h). */

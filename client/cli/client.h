@@ -28,11 +28,18 @@ struct cli {
 	const char	*passfile;	/* --passphrase-file */
 	int		 json;		/* --json */
 	char		 dirbuf[4096];
+	/*
+	 * The vault opened to read what --case or --id mean (cli_ids.h):
+	 * the next cli_vault_open() takes it instead of asking the
+	 * passphrase again; main() closes it if no one did.
+	 */
+	struct vault	*held;
 };
 
 /*
- * Open the vault in cli->dir, asking for the passphrase.  With
- * "create", make a new vault if there is none (asking twice).
+ * Open the vault in cli->dir, asking for the passphrase (or take
+ * cli->held).  With "create", make a new vault if there is none
+ * (asking twice).
  */
 int	cli_vault_open(struct cli *, int create, struct vault **);
 struct conn;
@@ -56,6 +63,41 @@ void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 struct msg;
 struct msg_error;
 void	cli_report(const char *what, int r, const struct msg *reply);
+/* The certificate's warning (renewal.h) on stdout, if it is due. */
+void	cli_renewal_warn(const struct identity *, int64_t now);
+/* At a sync: renew the certificate if due, then warn if it is close. */
+void	cli_renewal_at_sync(struct cli *, struct vault *, struct identity *,
+	    struct conn *);
+/* `casesync glass list` (cmd_glass.c). */
+int	cmd_glass_list(struct cli *, int argc, char *argv[]);
+/* Print the break-the-glass uses not shown before (glass.h). */
+int	cli_glass_notify(struct sqlite3 *, struct conn *, unsigned *n);
+/*
+ * Print the held purges, held changes and read-only cases (nolost.h),
+ * for people or as a JSON object (members "held_purges",
+ * "held_changes", "read_only"); cli_print.c.
+ */
+int	cli_nolost_status(struct sqlite3 *, FILE *, int json);
+/*
+ * Print the read log (a table, or JSON lines) checking its chain:
+ * CS_ERR_TAMPERED if an entry was changed, removed or reordered.
+ */
+int	cli_reads_print(struct sqlite3 *, int json);
+/*
+ * Long texts (cli_editor.c).  cli_read_text reads all of "fd" (at most
+ * SCHEMA_LONG_MAX bytes, one trailing newline dropped) into *out.
+ * cli_editor asks the user's editor ($VISUAL, $EDITOR, editor, vi) on
+ * a terminal; cli_editor_done then removes the file once the text was
+ * saved, or keeps it and prints its path.
+ */
+struct cli_edit {
+	char	path[256];		/* "" when there is no file */
+};
+int	cli_read_text(int fd, char **out);
+int	cli_editor(const char *what, char **out, struct cli_edit *);
+void	cli_editor_done(struct cli_edit *, int saved);
+/* Print the core's notices (notice.h) from now on: main() calls it. */
+void	cli_notices(void);
 /*
  * When an Error says to try again: "in N s" (its retry_after_ms,
  * rounded up) or "later"; "buf" holds the text.
@@ -107,10 +149,14 @@ int	cmd_sync(struct cli *, int argc, char *argv[]);
 int	cmd_keys(struct cli *, int argc, char *argv[]);
 int	cmd_record(struct cli *, int argc, char *argv[]);
 int	cmd_case(struct cli *, int argc, char *argv[]);
+/* Make case "case_id" of "frame" on the server; an exit status. */
+int	cli_case_create(struct cli *, const char *case_id, const char *frame);
 int	cmd_conflicts(struct cli *, int argc, char *argv[]);
 int	cmd_resolve(struct cli *, int argc, char *argv[]);
 int	cmd_digest(struct cli *, int argc, char *argv[]);
 int	cmd_check(struct cli *, int argc, char *argv[]);
+/* casesync ui: the local web application (client/ui/ui_main.c). */
+int	cmd_ui(struct cli *, int argc, char *argv[]);
 /*
  * For sync (cmd_check.c): if the last full check of "v" is older than
  * a day (CASESYNC_CHECK_INTERVAL seconds, 0: every time), run it now

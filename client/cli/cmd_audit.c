@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "auditx.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "clihelp.h"
 #include "cmd_audit.h"
@@ -356,6 +357,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	struct msg			**pages = NULL;
 	size_t				 npages = 0, n;
 	uint64_t			 u64;
+	char				 cbuf[DB_UUID_LEN + 1];
 	int				 ch, r;
 
 	memset(&q, 0, sizeof(q));
@@ -409,10 +411,8 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 		fputs(audit_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (q.case_id != NULL && !wire_uuid_ok(q.case_id)) {
-		cli_errx("%s: --case: not a case id (a lower-case UUID)", cmd);
-		return EXIT_USAGE;
-	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &q.case_id, cbuf)) != 0)
+		return cli_exit(r);
 	if ((q.user != NULL && (q.user[0] == '\0' ||
 	    strlen(q.user) > WIRE_STR_MAX)) || (q.type != NULL &&
 	    (q.type[0] == '\0' || strlen(q.type) > WIRE_STR_MAX))) {

@@ -8,9 +8,11 @@
  * server; a refusal is reported with the same sentence the server
  * would give, and nothing changes.  The server checks again (it alone
  * knows roles and the regisseur) and answers with the case as it now
- * is, which is stored locally.  `case list --due` works offline from
- * the stored metadata (`--server` refreshes it first).  Dates are UTC
- * days, like the server's.
+ * is, which is stored locally.  `case list [--due]` works offline:
+ * the caseload (caseload.c) of the stored metadata and the case files
+ * (`--server` refreshes the metadata first).  --case takes a short id,
+ * an id or a title (cli_ids.h).  Dates are days; "today" is the local
+ * date (localday.h), sent as the date of a change.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +20,8 @@
 #include <string.h>
 
 #include "case_meta.h"
+#include "caseload.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "clihelp.h"
 #include "cmd_case.h"
@@ -26,6 +30,7 @@
 #include "errors.h"
 #include "identity.h"
 #include "lifecycle.h"
+#include "localday.h"
 #include "log.h"
 #include "msg.h"
 #include "msg_case.h"
@@ -35,29 +40,23 @@
 
 #define CASE_WITHIN_MAX_DAYS	3650
 
-struct case_list_ctx {
-	struct cli	*cli;
-	int64_t		 today;
-	int		 due;
-	int64_t		 within;	/* days, or -1 for no limit */
-	size_t		 n;
-};
-
 static void
 case_lc_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: casesync case state --case UUID --to STATE "
+	    "usage: casesync case state --case CASE --to STATE "
 	    "[--date YYYY-MM-DD]\n"
 	    "           [--end YYYY-MM-DD] [--reason TEXT] "
 	    "[--approved-by TEAMLEIDER]\n"
-	    "       casesync case info --case UUID\n"
+	    "       casesync case info --case CASE\n"
 	    "       casesync case list [--server] [--due [--within DAYS[d]]]\n"
 	    "\nSTATE: AANMELDING DRANG_INTENSIEF DRANG_TOETSING "
 	    "DRANG_VERVOLG RAAD_MELDING\n"
 	    "       MAATREGEL_VOTS MAATREGEL_OTS MAATREGEL_VOOGDIJ AFSLUITING "
 	    "NAZORG GESLOTEN\n"
-	    "--date: when the change takes effect (default today, UTC)\n"
+	    "CASE: its short id (case list), its id, or its title\n"
+	    "--date: when the change takes effect (default: today, the "
+	    "local date)\n"
 	    "--end: drang end (DRANG_VERVOLG) or measure end; a drang end "
 	    "more than 3 months\n"
 	    "       after the drang start needs --reason and --approved-by "
@@ -102,6 +101,8 @@ case_json(const struct case_meta *m, int64_t today)
 	    lc_state_name(m->lc.state), d[0], d[1], d[2], d[3],
 	    m->lc.extended ? "true" : "false");
 	cli_json_str(stdout, m->approved_by);
+	printf(",\"regisseur\":");
+	cli_json_str(stdout, m->regisseur);
 	printf(",\"deadlines\":[");
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
@@ -128,6 +129,9 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 	lc_date_format(m->lc.state_since, a, sizeof(a));
 	printf("case %s  %s  %s since %s\n", m->case_id,
 	    lc_frame_name(m->lc.frame), lc_state_name(m->lc.state), a);
+	/* wire.c let no control character into the name */
+	printf("  regisseur     %s\n", m->regisseur[0] != '\0' ?
+	    m->regisseur : "(none: not a member of the case)");
 	if (m->lc.drang_start != LC_NODATE) {
 		lc_date_format(m->lc.drang_start, a, sizeof(a));
 		printf("  drang start   %s\n", a);
@@ -241,17 +245,19 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	const char		*why = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	int64_t			 today;
+	char			 todays[LC_DATE_LEN + 1];
 	int			 r, refused = 0;
 
 	memset(&q, 0, sizeof(q));
 	q.effective = q.end = LC_NODATE;
-	if (cid == NULL || !wire_uuid_ok(cid))
-		return cli_exit(case_bad("--case", "a case id (UUID) is "
-		    "required"));
+	if (cid == NULL)
+		return cli_exit(case_bad("--case", "which case? (a short id, "
+		    "id or title)"));
 	if (to == NULL || lc_state_parse(to, &q.to) != 0)
 		return cli_exit(case_bad("--to", "not a state of the case "
-		    "lifecycle (see casesync case state --help)"));
+		    "lifecycle (" LC_STATE_CHOICES ")"));
 	if (date != NULL && validate_date(date, &q.effective, &why) != 0)
 		return cli_exit(case_bad("--date", why));
 	if (end != NULL && validate_date(end, &q.end, &why) != 0)
@@ -265,7 +271,16 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	q.has_reason = reason != NULL;
 	/* the server checks that the approver is a teamleider */
 	q.approved = approver != NULL;
-	today = lc_date_from_time(time_now());
+	/* "today" is the user's, the local date; it is sent as the date */
+	today = localday_today();
+	if (date == NULL) {
+		lc_date_format(today, todays, sizeof(todays));
+		date = todays;
+		q.effective = today;
+	}
+	/* last: the vault may be opened to read what --case means */
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0)
+		return cli_exit(r);
 
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
@@ -319,17 +334,20 @@ case_info(struct cli *cli, const char *cid)
 	struct identity		 id;
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	int			 r;
 
-	if (cid == NULL || !wire_uuid_ok(cid))
-		return cli_exit(case_bad("--case", "a case id (UUID) is "
-		    "required"));
+	if (cid == NULL)
+		return cli_exit(case_bad("--case", "which case? (a short id, "
+		    "id or title)"));
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0)
+		return cli_exit(r);
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
 	if ((r = cli_connect_open(cli, v, &id, &c)) == 0 &&
 	    (r = case_fetch(c, v, cid, &m)) == 0)
-		case_show(cli, &m, lc_date_from_time(time_now()));
+		case_show(cli, &m, localday_today());
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
@@ -394,67 +412,254 @@ case_fetch_all(struct cli *cli, struct vault *v, size_t *count)
 	return r;
 }
 
-static int
-case_list_cb(const struct case_meta *m, void *arg)
+/*
+ * "s" in a column of "width" characters (not bytes: names have
+ * accents), cut with "~" when longer; the last column unpadded.
+ * Titles and names from other devices went through ids_text() (no
+ * control characters).
+ */
+static void
+case_col(const char *s, size_t width, int last)
 {
-	struct case_list_ctx	*x = arg;
-	struct lc_deadline	 dl[LC_DEADLINES_MAX];
-	char			 a[LC_DATE_LEN + 1], b[LC_DATE_LEN + 1];
-	size_t			 i, n;
+	size_t	len = strlen(s), i, n = 0, cut = len;
+	uint32_t cp;
+	size_t	k;
 
-	if (!x->due) {
-		if (x->cli->json) {
-			printf("%s", x->n++ > 0 ? "," : "");
-			case_json(m, x->today);
-			return 0;
+	for (i = 0; i < len; i += k) {
+		if (utf8_next(s + i, len - i, &cp, &k) != UTF8_OK)
+			k = 1;
+		if (n == width - 1 && i + k < len) {
+			cut = i;
+			break;
 		}
-		lc_date_format(m->lc.state_since, a, sizeof(a));
-		lc_date_format(m->lc.end_date, b, sizeof(b));
-		printf("%s  %-7s  %-17s  since %s  end %s\n", m->case_id,
-		    lc_frame_name(m->lc.frame), lc_state_name(m->lc.state), a,
-		    b);
-		return 0;
+		n++;
 	}
-	lc_deadlines(&m->lc, x->today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
-		if (x->within >= 0 && dl[i].days_left > x->within)
+	fwrite(s, 1, cut, stdout);
+	if (cut < len) {
+		putchar('~');
+		n = width;
+	}
+	if (!last)
+		for (; n < width + 2; n++)
+			putchar(' ');
+}
+
+static void
+case_json_date(const char *key, int64_t d)
+{
+	char	a[LC_DATE_LEN + 1];
+
+	case_date_str(d, a, sizeof(a));
+	printf(",\"%s\":\"%s\"", key, a);
+}
+
+/* The case's own fields of a row, without braces. */
+static void
+case_json_case(const struct caseload_row *row)
+{
+	printf("\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
+	    row->case_id, row->short_id);
+	cli_json_str(stdout, row->title);
+	printf(",\"regisseur\":");
+	cli_json_str(stdout, row->regisseur);
+	printf(",\"frame\":\"%s\",\"state\":\"%s\"", row->has_meta ?
+	    lc_frame_name(row->frame) : "", row->has_meta ?
+	    lc_state_name(row->state) : "");
+}
+
+static void
+case_json_deadline(const struct caseload_row *row,
+    const struct caseload_deadline *d, int with_case)
+{
+	char	a[LC_DATE_LEN + 1];
+
+	lc_date_format(d->due, a, sizeof(a));
+	printf("{");
+	if (with_case) {
+		case_json_case(row);
+		printf(",");
+	}
+	printf("\"kind\":\"%s\",\"due\":\"%s\",\"days_left\":%lld,"
+	    "\"overdue\":%s,\"record_id\":\"%s\",\"label\":",
+	    caseload_deadline_name(d), a, (long long)d->days_left,
+	    d->days_left < 0 ? "true" : "false", d->record_id);
+	cli_json_str(stdout, d->label);
+	printf("}");
+}
+
+/* A row of `case list --json`: the metadata, title, children, deadlines. */
+static void
+case_json_row(const struct caseload_row *row)
+{
+	size_t	i;
+
+	printf("{");
+	case_json_case(row);
+	case_json_date("state_since", row->has_meta ? row->lc.state_since :
+	    LC_NODATE);
+	case_json_date("drang_start", row->has_meta ? row->lc.drang_start :
+	    LC_NODATE);
+	case_json_date("measure_start", row->has_meta ?
+	    row->lc.measure_start : LC_NODATE);
+	case_json_date("end_date", row->has_meta ? row->lc.end_date :
+	    LC_NODATE);
+	printf(",\"extended\":%s,\"approved_by\":", row->has_meta &&
+	    row->lc.extended ? "true" : "false");
+	cli_json_str(stdout, row->approved_by);
+	printf(",\"children\":[");
+	for (i = 0; i < row->nchildren; i++) {
+		printf("%s{\"record_id\":\"%s\",\"short_id\":\"%s\","
+		    "\"name\":", i > 0 ? "," : "",
+		    row->children[i].record_id, row->children[i].short_id);
+		cli_json_str(stdout, row->children[i].name);
+		printf("}");
+	}
+	printf("],\"overdue\":%s,\"due_soon\":%s,\"deadlines\":[",
+	    row->overdue ? "true" : "false", row->due_soon ? "true" : "false");
+	for (i = 0; i < row->ndeadlines; i++) {
+		printf("%s", i > 0 ? "," : "");
+		case_json_deadline(row, &row->deadlines[i], 0);
+	}
+	printf("]}");
+}
+
+/* "in 3 days", "today", "8 days overdue" */
+static void
+case_days(int64_t left, char *dst, size_t len)
+{
+	if (left == 0)
+		(void)str_fmt(dst, len, "today");
+	else if (left > 0)
+		(void)str_fmt(dst, len, "in %lld day%s", (long long)left,
+		    left == 1 ? "" : "s");
+	else
+		(void)str_fmt(dst, len, "%lld day%s OVERDUE",
+		    (long long)-left, left == -1 ? "" : "s");
+}
+
+static void
+case_list_rows(const struct caseload *cl)
+{
+	const struct caseload_row	*row;
+	char				 a[LC_DATE_LEN + 1], d[32];
+	size_t				 i;
+
+	printf("%-12s  ", "CASE");
+	case_col("TITLE", 28, 0);
+	case_col("REGISSEUR", 18, 0);
+	printf("%-7s  %-20s  %s\n", "FRAME", "STATE", "NEXT DEADLINE");
+	for (i = 0; i < cl->n; i++) {
+		row = &cl->rows[i];
+		printf("%-12s  ", row->short_id);
+		case_col(row->title[0] != '\0' ? row->title : "-", 28, 0);
+		case_col(row->regisseur[0] != '\0' ? row->regisseur : "-", 18,
+		    0);
+		printf("%-7s  %-20s  ", row->has_meta ?
+		    lc_frame_name(row->frame) : "-", row->has_meta ?
+		    lc_state_name(row->state) : "-");
+		if (row->next == NULL) {
+			printf("-\n");
 			continue;
-		lc_date_format(dl[i].due, a, sizeof(a));
-		if (x->cli->json)
-			printf("%s{\"case_id\":\"%s\",\"frame\":\"%s\","
-			    "\"state\":\"%s\",\"kind\":\"%s\",\"due\":\"%s\","
-			    "\"days_left\":%lld,\"overdue\":%s}",
-			    x->n > 0 ? "," : "", m->case_id,
-			    lc_frame_name(m->lc.frame),
-			    lc_state_name(m->lc.state),
-			    lc_deadline_name(dl[i].kind), a,
-			    (long long)dl[i].days_left,
-			    dl[i].days_left < 0 ? "true" : "false");
-		else
-			printf("%s  %5lld  %-22s %s  %s\n", a,
-			    (long long)dl[i].days_left,
-			    lc_deadline_name(dl[i].kind), m->case_id,
-			    lc_state_name(m->lc.state));
-		x->n++;
+		}
+		lc_date_format(row->next->due, a, sizeof(a));
+		case_days(row->next->days_left, d, sizeof(d));
+		printf("%s %s (%s)\n", a, caseload_deadline_name(row->next),
+		    d);
 	}
+}
+
+struct case_due {
+	const struct caseload_row	*row;
+	const struct caseload_deadline	*d;
+};
+
+static int
+case_due_cmp(const void *a, const void *b)
+{
+	const struct case_due	*x = a, *y = b;
+	int			 c;
+
+	if (x->d->due != y->d->due)
+		return x->d->due < y->d->due ? -1 : 1;
+	if ((c = strcmp(x->row->title, y->row->title)) != 0)
+		return c;
+	if ((c = strcmp(x->row->case_id, y->row->case_id)) != 0)
+		return c;
+	return x->d < y->d ? -1 : x->d > y->d;
+}
+
+/* Every deadline of the caseload (within "within" days), soonest first. */
+static int
+case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
+{
+	const struct caseload_row	*row;
+	struct case_due			*all = NULL, *t;
+	char				 a[LC_DATE_LEN + 1];
+	size_t				 i, j, n = 0, max = 0;
+
+	for (i = 0; i < cl->n; i++)
+		max += cl->rows[i].ndeadlines;
+	if (max > 0 && (all = reallocarray(NULL, max, sizeof(*all))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < cl->n; i++) {
+		row = &cl->rows[i];
+		for (j = 0; j < row->ndeadlines; j++) {
+			if (within >= 0 &&
+			    row->deadlines[j].days_left > within)
+				continue;
+			all[n].row = row;
+			all[n++].d = &row->deadlines[j];
+		}
+	}
+	if (n > 1)
+		qsort(all, n, sizeof(*all), case_due_cmp);
+	if (!cli->json && n > 0) {
+		printf("%-10s  %5s  %-7s  %-21s  %-12s  ", "DUE", "DAYS", "",
+		    "KIND", "CASE");
+		case_col("TITLE", 28, 0);
+		case_col("REGISSEUR", 18, 0);
+		printf("WHAT\n");
+	}
+	for (i = 0; i < n; i++) {
+		t = &all[i];
+		if (cli->json) {
+			printf("%s", i > 0 ? "," : "");
+			case_json_deadline(t->row, t->d, 1);
+			continue;
+		}
+		lc_date_format(t->d->due, a, sizeof(a));
+		printf("%s  %5lld  %-7s  %-21s  %-12s  ", a,
+		    (long long)t->d->days_left, t->d->days_left < 0 ?
+		    "OVERDUE" : "", caseload_deadline_name(t->d),
+		    t->row->short_id);
+		case_col(t->row->title[0] != '\0' ? t->row->title : "-", 28,
+		    0);
+		case_col(t->row->regisseur[0] != '\0' ? t->row->regisseur :
+		    "-", 18, t->d->label[0] == '\0');
+		if (t->d->label[0] != '\0') {
+			fputs("  ", stdout);
+			case_col(t->d->label, 40, 1);
+		}
+		putchar('\n');
+	}
+	if (!cli->json && n == 0)
+		printf("no deadlines%s\n", within >= 0 ? " in that period" :
+		    "");
+	free(all);
 	return 0;
 }
 
 static int
 case_list(struct cli *cli, int due, const char *within, int server)
 {
-	struct case_list_ctx	 x;
+	struct caseload		*cl = NULL;
 	struct vault		*v = NULL;
 	char			 num[16], today[LC_DATE_LEN + 1];
 	uint64_t		 days;
-	size_t			 len, fetched = 0;
+	int64_t			 lim = -1;
+	size_t			 i, len, fetched = 0;
 	int			 r;
 
-	memset(&x, 0, sizeof(x));
-	x.cli = cli;
-	x.due = due;
-	x.within = -1;
-	x.today = lc_date_from_time(time_now());
 	if (within != NULL) {
 		len = strlen(within);
 		if (!due)
@@ -468,7 +673,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 		if (parse_u64(num, 0, CASE_WITHIN_MAX_DAYS, &days) != 0)
 			return cli_exit(case_bad("--within", "a number of days "
 			    "(0 to 3650), e.g. 14d"));
-		x.within = (int64_t)days;
+		lim = (int64_t)days;
 	}
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
@@ -478,21 +683,33 @@ case_list(struct cli *cli, int due, const char *within, int server)
 	}
 	if (server)
 		log_debug("%zu cases from the server", fetched);
-	lc_date_format(x.today, today, sizeof(today));
+	/* titles and names: the read is logged by caseload_load() */
+	if ((r = caseload_load(vault_db(v), localday_today(),
+	    &cl)) != 0) {
+		cli_errx("case list: %s", cs_err(r));
+		vault_close(v);
+		return cli_exit(r);
+	}
+	lc_date_format(cl->today, today, sizeof(today));
 	if (cli->json)
 		printf("{\"today\":\"%s\",\"%s\":[", today,
 		    due ? "deadlines" : "cases");
-	else if (due)
-		printf("%-10s  %5s  %-22s %-36s  %s\n", "DUE", "DAYS", "KIND",
-		    "CASE", "STATE");
-	r = case_meta_list(vault_db(v), case_list_cb, &x);
+	if (due)
+		r = case_list_due(cli, cl, lim);
+	else if (cli->json) {
+		for (i = 0; i < cl->n; i++) {
+			printf("%s", i > 0 ? "," : "");
+			case_json_row(&cl->rows[i]);
+		}
+	} else if (cl->n == 0)
+		printf("no cases on this laptop\n");
+	else
+		case_list_rows(cl);
 	if (cli->json)
 		printf("]}\n");
-	else if (x.n == 0 && due && r == 0)	/* not after an error */
-		printf("no deadlines%s\n", within != NULL ? " in that period" :
-		    "");
 	if (r != 0)
 		cli_errx("case list: %s", cs_err(r));
+	caseload_free(cl);
 	vault_close(v);
 	return cli_exit(r);
 }

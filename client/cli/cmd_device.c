@@ -13,11 +13,13 @@
 
 #include "client.h"
 #include "clihelp.h"
+#include "cmd_agent.h"
 #include "conn.h"
 #include "errors.h"
 #include "nolost.h"
 #include "identity.h"
 #include "keybackup.h"
+#include "localday.h"
 #include "msg_device.h"
 #include "msg_session.h"
 #include "passphrase.h"
@@ -30,15 +32,10 @@
 static void
 print_time(FILE *f, int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		s[32];
+	char	s[32];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		fprintf(f, "%lld", (long long)t);
-	else
-		fputs(s, f);
+	localday_utc_iso(s, sizeof(s), t);
+	fputs(s, f);
 }
 
 /* Report an Error reply on stderr. */
@@ -195,7 +192,7 @@ enroll_renew(struct cli *cli, const char *token)
 		cli_errx("cannot store the new certificate: %s", cs_err(r));
 		goto out;
 	}
-	renewal_time(when, sizeof(when), na);
+	localday_utc_iso(when, sizeof(when), na);
 	if (cli->json)
 		printf("{\"renewed\":true,\"device_id\":\"%s\","
 		    "\"cert_not_after\":%lld}\n", id.device_id, (long long)na);
@@ -396,7 +393,7 @@ status_print(const struct cli *cli, const struct identity *id,
 		}
 		/* held purges and changes, read-only cases (nolost.h) */
 		printf(",\"nothing_lost\":");
-		if (nolost_init(db) != 0 || nolost_status(db, stdout, 1) != 0)
+		if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 1) != 0)
 			printf("null");
 		printf(",\"key_sha256\":\"%s\",\"cert_expiring\":%s", khex,
 		    warn ? "true" : "false");
@@ -413,11 +410,11 @@ status_print(const struct cli *cli, const struct identity *id,
 	printf("certificate: valid until ");
 	print_time(stdout, i->cert_not_after);
 	printf("\n");
-	if (nolost_init(db) != 0 || nolost_status(db, stdout, 0) != 0)
+	if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 0) != 0)
 		printf("(cannot read the held changes of this laptop)\n");
 	printf("device key:  sha256 %s\n", khex);
 	if (warn)
-		renewal_warn(stdout, id, w->server_time);
+		cli_renewal_warn(id, w->server_time);
 }
 
 int
@@ -479,6 +476,56 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	return cli_exit(r);
 }
 
+/*
+ * "casesync passwd", after the key file was re-wrapped with "pass":
+ * re-wrap the key backup (keybackup.h) and send it now, or say it will
+ * go at the next sync.  0, or the error of the upload (reported).
+ */
+static int
+passwd_keybackup(struct cli *cli, const char *pass, size_t passlen)
+{
+	struct identity	 id;
+	struct vault	*v = NULL;
+	struct conn	*c = NULL;
+	int		 r;
+
+	memset(&id, 0, sizeof(id));
+	if ((r = vault_open(cli->dir, pass, passlen, &v)) != 0) {
+		cli_errx("cannot open the vault with the new passphrase: %s",
+		    cs_err(r));
+		return r;
+	}
+	if ((r = keybackup_prepare(v, pass, passlen)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)	/* no user keys here yet */
+			r = 0;
+		else
+			cli_errx("cannot re-wrap the key backup: %s",
+			    cs_err(r));
+		vault_close(v);
+		return r;
+	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
+		cli_disconnect(v, &id, c);
+		/* no server now: the sealed backup waits in the vault */
+		if (cli_exit(r) == EXIT_NETWORK) {
+			printf("off line: the key backup on the server still "
+			    "opens with the old passphrase; the next sync "
+			    "replaces it\n");
+			return 0;
+		}
+		cli_errx("the key backup on the server still opens with the "
+		    "old passphrase; the next sync replaces it");
+		return r;
+	}
+	if ((r = keybackup_upload(v, c)) == 0)
+		printf("key backup on the server re-wrapped: a new laptop "
+		    "opens it with the new passphrase\n");
+	else
+		cli_errx("the key backup is sent again at the next sync");
+	cli_disconnect(v, &id, c);
+	return r;
+}
+
 int
 cmd_passwd(struct cli *cli, int argc, char *argv[])
 {
@@ -508,8 +555,9 @@ cmd_passwd(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 	else {
 		printf("passphrase changed\n");
+		cli_agent_passwd(cli);
 		/* the backup a new laptop opens: keybackup.h */
-		r = keybackup_passwd(cli, new, newlen);
+		r = passwd_keybackup(cli, new, newlen);
 	}
  out:
 	passphrase_free(old, oldlen);

@@ -19,5 +19,11 @@ int	cmd_reads(struct cli *, int argc, char *argv[]);
 /* `case new|show|edit`: 1 if "sub" is one of these. */
 int	cmd_dossier_case_sub(const char *sub);
 int	cmd_dossier_case(struct cli *, int argc, char *argv[]);
+/*
+ * `casesync CMD [SUB] --help` for the commands above: their usage
+ * lists the fields of the kind of record.  EXIT_OK, or -1 if the table
+ * in main.c has the usage.
+ */
+int	cmd_dossier_help(const char *cmd, const char *sub);
 
 #endif /* CMD_DOSSIER_H */

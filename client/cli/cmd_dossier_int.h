@@ -5,13 +5,12 @@
 #ifndef CMD_DOSSIER_INT_H
 #define CMD_DOSSIER_INT_H
 
-#include <sqlite3.h>
-
 struct cli;
+struct sqlite3;
 struct vault;
 
 /* Open the vault and the local tables; errors told the user. */
-int	dossier_open(struct cli *, struct vault **, sqlite3 **);
+int	dossier_open(struct cli *, struct vault **, struct sqlite3 **);
 /*
  * List the records of "kind" (NULL: all; "kind2" too if not NULL) of
  * a case, "full" with every field, and log the read as "action".

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,11 +20,14 @@
 #include "msg.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
+#include "dossier.h"
 #include "errors.h"
+#include "ids.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
@@ -66,38 +68,49 @@ dossier_print_value(const uint8_t *p, size_t len, size_t max)
 
 struct dossier_list {
 	struct cli	*cli;
-	const char	*kind;		/* NULL: every kind */
-	const char	*kind2;		/* and this one too */
+	struct ids	*ids;		/* short ids for people */
 	size_t		 n;
 	int		 full;		/* every field, not the summary */
 };
 
 static void
-dossier_print_record(const struct dossier_list *l, const struct db_record *r,
-    const struct body *b)
+dossier_print_json(const struct dossier_list *l, const struct dossier_record *d)
 {
-	const struct schema_kind	*k = schema_kind(r->kind);
-	const struct body_field		*f;
-	size_t				 i, nconf = 0;
+	const struct db_record	*r = d->rec;
+	const struct body	*b = d->body;
+	size_t			 i;
 
-	for (i = 0; i < b->n; i++)
-		nconf += body_name_is_marker(b->f[i].name) != 0;
+	printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
+	    l->n > 0 ? "," : "", r->record_id, r->case_id);
+	cli_json_str(stdout, r->kind);
+	printf(",\"version\":%lld,\"conflicts\":%zu,\"fields\":{",
+	    (long long)r->version, d->nconflicts);
+	for (i = 0; i < b->n; i++) {
+		printf("%s", i > 0 ? "," : "");
+		cli_json_str(stdout, b->f[i].name);
+		putchar(':');
+		cli_json_bytes(stdout, b->f[i].value, b->f[i].len);
+	}
+	printf("}}");
+}
+
+static void
+dossier_print_record(const struct dossier_list *l,
+    const struct dossier_record *d)
+{
+	const struct schema_kind	*k = d->k;
+	const struct db_record		*r = d->rec;
+	const struct body		*b = d->body;
+	const struct body_field		*f;
+	char				 sid[IDS_SHORT_SIZE];
+	size_t				 i;
+
 	if (l->cli->json) {
-		printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-		    l->n > 0 ? "," : "", r->record_id, r->case_id);
-		cli_json_str(stdout, r->kind);
-		printf(",\"version\":%lld,\"conflicts\":%zu,\"fields\":{",
-		    (long long)r->version, nconf);
-		for (i = 0; i < b->n; i++) {
-			printf("%s", i > 0 ? "," : "");
-			cli_json_str(stdout, b->f[i].name);
-			putchar(':');
-			cli_json_bytes(stdout, b->f[i].value, b->f[i].len);
-		}
-		printf("}}");
+		dossier_print_json(l, d);
 		return;
 	}
-	printf("%-10s %.8s", k != NULL ? k->noun : r->kind, r->record_id);
+	ids_short(l->ids, r->record_id, sid);
+	printf("%-10s %-6s", k != NULL ? k->noun : r->kind, sid);
 	if (l->full || k == NULL) {
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
@@ -119,30 +132,26 @@ dossier_print_record(const struct dossier_list *l, const struct db_record *r,
 		fputs("  ", stdout);
 		dossier_print_value(f->value, f->len, 60);
 	}
-	if (nconf > 0)
-		printf("  [%zu conflict%s]", nconf, nconf == 1 ? "" : "s");
+	if (d->nconflicts > 0)
+		printf("  [%zu conflict%s]", d->nconflicts,
+		    d->nconflicts == 1 ? "" : "s");
 	putchar('\n');
 }
 
 static int
-dossier_list_cb(const struct db_record *r, void *arg)
+dossier_list_cb(const struct dossier_record *d, void *arg)
 {
 	struct dossier_list	*l = arg;
-	struct body		 b;
+	char			 sid[IDS_SHORT_SIZE];
 
-	if (r->deleted || (l->kind != NULL && strcmp(r->kind, l->kind) != 0 &&
-	    (l->kind2 == NULL || strcmp(r->kind, l->kind2) != 0)))
-		return 0;
-	body_init(&b);
-	if (body_decode(r->body, r->body_len, &b) != 0) {
+	if (d->body == NULL) {
+		ids_short(l->ids, d->rec->record_id, sid);
 		if (!l->cli->json)
-			printf("%-10s %.8s  (body unreadable)\n", r->kind,
-			    r->record_id);
-		body_free(&b);
+			printf("%-10s %-6s  (body unreadable)\n", d->rec->kind,
+			    sid);
 		return 0;
 	}
-	dossier_print_record(l, r, &b);
-	body_free(&b);
+	dossier_print_record(l, d);
 	l->n++;
 	return 0;
 }
@@ -155,6 +164,7 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	struct dossier_list	 l;
 	struct vault		*v = NULL;
 	sqlite3			*db;
+	const char		*kinds[3] = { kind, kind2, NULL };
 	int			 r;
 
 	if (case_id == NULL) {
@@ -165,86 +175,60 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 		return cli_exit(r);
 	memset(&l, 0, sizeof(l));
 	l.cli = cli;
-	l.kind = kind;
-	l.kind2 = kind2;
 	l.full = full;
-	/* the read is logged before anything is shown */
-	if ((r = readlog_add(db, action, case_id)) != 0) {
-		cli_errx("cannot log the read: %s", cs_err(r));
+	if ((r = ids_load(db, &l.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
 		goto out;
 	}
 	if (cli->json)
 		printf("[");
-	r = db_record_list(db, case_id, dossier_list_cb, &l);
+	r = dossier_read(db, case_id, kind != NULL ? kinds : NULL, action,
+	    dossier_list_cb, &l);
+	if (r != 0 && l.n == 0 && !cli->json)
+		cli_errx("cannot read the case: %s", cs_err(r));
 	if (cli->json)
 		printf("]\n");
 	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
 		printf("(none)\n");
  out:
+	ids_free(l.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
 
-/* Case-insensitive (ASCII) search for "q" in "p". */
-static int
-dossier_match(const uint8_t *p, size_t len, const char *q, size_t qlen)
-{
-	size_t	i, j;
-
-	if (qlen == 0 || qlen > len)
-		return 0;
-	for (i = 0; i + qlen <= len; i++) {
-		for (j = 0; j < qlen; j++)
-			if (tolower(p[i + j]) != tolower((unsigned char)q[j]))
-				break;
-		if (j == qlen)
-			return 1;
-	}
-	return 0;
-}
-
 struct dossier_search {
 	struct cli	*cli;
-	const char	*q;
-	size_t		 qlen, n;
+	struct ids	*ids;
+	size_t		 n;
 };
 
 static int
-dossier_search_cb(const struct db_record *r, void *arg)
+dossier_search_cb(const struct dossier_record *d, size_t fi, void *arg)
 {
 	struct dossier_search		*s = arg;
-	const struct schema_kind	*k;
-	struct body			 b;
-	size_t				 i;
+	const struct db_record		*r = d->rec;
+	const struct body_field		*f = &d->body->f[fi];
+	char				 csid[IDS_SHORT_SIZE];
+	char				 rsid[IDS_SHORT_SIZE];
 
-	if (r->deleted)
-		return 0;
-	body_init(&b);
-	if (body_decode(r->body, r->body_len, &b) != 0)
-		return 0;
-	k = schema_kind(r->kind);
-	for (i = 0; i < b.n; i++) {
-		if (!dossier_match(b.f[i].value, b.f[i].len, s->q, s->qlen))
-			continue;
-		if (s->cli->json) {
-			printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-			    s->n > 0 ? "," : "", r->record_id, r->case_id);
-			cli_json_str(stdout, r->kind);
-			printf(",\"field\":");
-			cli_json_str(stdout, b.f[i].name);
-			printf(",\"value\":");
-			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
-			printf("}");
-		} else {
-			printf("%.8s %-10s %.8s %s: ", r->case_id,
-			    k != NULL ? k->noun : r->kind, r->record_id,
-			    b.f[i].name);
-			dossier_print_value(b.f[i].value, b.f[i].len, 70);
-			putchar('\n');
-		}
-		s->n++;
+	if (s->cli->json) {
+		printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
+		    s->n > 0 ? "," : "", r->record_id, r->case_id);
+		cli_json_str(stdout, r->kind);
+		printf(",\"field\":");
+		cli_json_str(stdout, f->name);
+		printf(",\"value\":");
+		cli_json_bytes(stdout, f->value, f->len);
+		printf("}");
+	} else {
+		ids_short(s->ids, r->case_id, csid);
+		ids_short(s->ids, r->record_id, rsid);
+		printf("%-6s %-10s %-6s %s: ", csid,
+		    d->k != NULL ? d->k->noun : r->kind, rsid, f->name);
+		dossier_print_value(f->value, f->len, 70);
+		putchar('\n');
 	}
-	body_free(&b);
+	s->n++;
 	return 0;
 }
 
@@ -255,6 +239,7 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *q = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	int			 i, r;
 
 	for (i = 1; i < argc; i++) {
@@ -269,31 +254,30 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 			q = NULL, i = argc;
 	}
 	if (q == NULL || *q == '\0' || strlen(q) > 200 ||
-	    !utf8_valid(q, strlen(q)) ||
-	    (case_id != NULL && !wire_uuid_ok(case_id))) {
+	    !utf8_valid(q, strlen(q))) {
 		fprintf(stderr, "usage: casesync search [--case ID] TEXT\n");
 		return EXIT_USAGE;
 	}
-	if ((r = dossier_open(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0 ||
+	    (r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
-	/* logged as a search of the caseload; the words are not logged */
-	if ((r = readlog_add(db, "search", case_id != NULL ? case_id : "")) !=
-	    0) {
-		cli_errx("cannot log the read: %s", cs_err(r));
-		goto out;
-	}
 	memset(&s, 0, sizeof(s));
 	s.cli = cli;
-	s.q = q;
-	s.qlen = strlen(q);
+	if ((r = ids_load(db, &s.ids)) != 0) {
+		cli_errx("cannot list the ids: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json)
 		printf("[");
-	r = db_record_list(db, case_id, dossier_search_cb, &s);
+	r = dossier_search(db, case_id, q, dossier_search_cb, &s);
+	if (r != 0 && s.n == 0 && !cli->json)
+		cli_errx("cannot search: %s", cs_err(r));
 	if (cli->json)
 		printf("]\n");
-	else if (s.n == 0)
+	else if (s.n == 0 && r == 0)
 		printf("no matches\n");
  out:
+	ids_free(s.ids);
 	vault_close(v);
 	return cli_exit(r);
 }
@@ -314,7 +298,7 @@ cmd_reads(struct cli *cli, int argc, char *argv[])
 	}
 	if ((r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
-	r = readlog_print(db, cli->json);
+	r = cli_reads_print(db, cli->json);
 	if (r == CS_ERR_TAMPERED)
 		cli_errx("the read log is broken: an entry was changed or "
 		    "removed");

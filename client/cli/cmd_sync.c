@@ -20,6 +20,7 @@
 #include "auditcp.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_ids.h"
 #include "client.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
@@ -28,6 +29,7 @@
 #include "errors.h"
 #include "glass.h"
 #include "keys.h"
+#include "localday.h"
 #include "identity.h"
 #include "merge.h"
 #include "msg_sync.h"
@@ -38,6 +40,7 @@
 #include "restore.h"
 #include "sync.h"
 #include "synclock.h"
+#include "syncstatus.h"
 #include "util.h"
 #include "vault.h"
 
@@ -86,6 +89,58 @@ open_db(struct cli *cli, struct vault **v, sqlite3 **db)
 	return r;
 }
 
+void
+cli_renewal_warn(const struct identity *id, int64_t now)
+{
+	char	text[512];
+
+	if (renewal_warning(id, now, text, sizeof(text)))
+		printf("%s\n", text);
+}
+
+/*
+ * At a sync, on a connection that worked: renew if due (a failure is
+ * reported, not returned: the current certificate still works), then
+ * warn if the certificate is close to its end.
+ */
+void
+cli_renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
+    struct conn *c)
+{
+	int64_t	na;
+	char	when[32];
+
+	if (renewal_due(id, time_now())) {
+		if (renewal_run(v, id, c, &na) == 0) {
+			localday_utc_iso(when, sizeof(when), na);
+			if (!cli->json)
+				printf("certificate renewed: valid until %s\n",
+				    when);
+		} else
+			cli_errx("certificate renewal failed; the current "
+			    "certificate still works and the next sync "
+			    "tries again");
+	}
+	if (!cli->json)
+		cli_renewal_warn(id, time_now());
+}
+
+/* The progress line on stderr: redrawn in place, ended by "done". */
+static void
+cmd_sync_progress(const struct sync_progress *p, void *arg)
+{
+	(void)arg;
+	if (strcmp(p->phase, "done") == 0) {
+		fputc('\n', stderr);
+		return;
+	}
+	fprintf(stderr, "\r%-8s pushed %llu, pulled %llu records "
+	    "(%.1f MiB)   ", p->phase, (unsigned long long)p->st->pushed,
+	    (unsigned long long)p->st->pulled,
+	    (double)p->st->bytes / (1024.0 * 1024.0));
+	fflush(stderr);
+}
+
 /* Late, held and discarded changes, and held purges, for people. */
 static void
 cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
@@ -108,42 +163,140 @@ cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
 		    (unsigned long long)st->held_discarded,
 		    st->held_discarded == 1 ? "" : "s");
 	/* what stays held is shown at every sync, not only once */
-	(void)nolost_status(db, stdout, 0);
+	(void)cli_nolost_status(db, stdout, 0);
 }
 
-int
-cmd_sync(struct cli *cli, int argc, char *argv[])
+/* The counts of a sync as one JSON object. */
+static void
+cmd_sync_json(const struct sync_stats *st, int64_t us, int64_t held)
+{
+	printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
+	    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
+	    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
+	    "\"unsent_no_key\":%llu,\"queued\":%llu,"
+	    "\"grants_received\":%llu,"
+	    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
+	    "\"grants_made\":%llu,"
+	    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
+	    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
+	    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
+	    "\"held_discarded\":%llu,\"purges_held\":%llu,"
+	    "\"round_trips\":%llu,\"us\":%lld,"
+	    "\"reoffers_held\":%lld}\n",
+	    (unsigned long long)st->pushed,
+	    (unsigned long long)st->pulled,
+	    (unsigned long long)st->bytes,
+	    (unsigned long long)st->conflicts,
+	    (unsigned long long)st->rejected,
+	    (unsigned long long)st->purged,
+	    (unsigned long long)st->tampered,
+	    (unsigned long long)st->waiting,
+	    (unsigned long long)st->keyless,
+	    (unsigned long long)st->queued,
+	    (unsigned long long)st->keys.received,
+	    (unsigned long long)st->keys.rejected,
+	    (unsigned long long)st->keys.dropped,
+	    (unsigned long long)st->keys.made,
+	    (unsigned long long)st->keys.refused,
+	    (unsigned long long)st->keys.uncertified,
+	    (unsigned long long)st->keys.epochs,
+	    (unsigned long long)(st->e2e_ns / 1000),
+	    (unsigned long long)st->late,
+	    (unsigned long long)st->held,
+	    (unsigned long long)st->held_accepted,
+	    (unsigned long long)st->held_discarded,
+	    (unsigned long long)st->purges_held,
+	    (unsigned long long)st->round_trips, (long long)us,
+	    (long long)held);
+}
+
+/* What a sync did, for people. */
+static void
+cmd_sync_say(sqlite3 *db, const struct sync_stats *st, int64_t held)
+{
+	printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
+	    "%llu conflicts, %llu refused, %llu cases purged\n",
+	    (unsigned long long)st->pushed,
+	    (unsigned long long)st->pulled,
+	    (unsigned long long)st->bytes,
+	    (unsigned long long)st->conflicts,
+	    (unsigned long long)st->rejected,
+	    (unsigned long long)st->purged);
+	if (st->tampered > 0 || st->keys.rejected > 0 ||
+	    st->keys.uncertified > 0)
+		printf("WARNING: %llu records with bodies that do not open, "
+		    "%llu key grants rejected, %llu users not granted "
+		    "(key not certified); see the messages above\n",
+		    (unsigned long long)st->tampered,
+		    (unsigned long long)st->keys.rejected,
+		    (unsigned long long)st->keys.uncertified);
+	if (st->keys.dropped > 0)
+		printf("%llu key grants of cases you no longer hold were "
+		    "dropped\n", (unsigned long long)st->keys.dropped);
+	if (st->waiting > 0 || st->keyless > 0)
+		printf("waiting for case keys: %llu records received, %llu "
+		    "local changes not sent; a colleague who holds the case "
+		    "grants the key at their next sync\n",
+		    (unsigned long long)st->waiting,
+		    (unsigned long long)st->keyless);
+	cmd_sync_nolost(db, st);
+	if (held > 0)
+		printf("%lld records offered again after the server's "
+		    "restore wait for their case or membership to be made "
+		    "again on the server\n", (long long)held);
+	if (st->queued > 0)
+		printf("%llu local changes still queued (merged again after "
+		    "newer versions came from the server); run sync again\n",
+		    (unsigned long long)st->queued);
+}
+
+/* The options of sync: -1 to go on, else the exit status. */
+static int
+cmd_sync_args(int argc, char *argv[], int *watch)
 {
 	static const struct option	opts[] = {
 		{ "watch", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct identity		 id;
-	struct sync_stats	 st;
-	struct vault		*v = NULL;
-	struct conn		*c = NULL;
-	sqlite3			*db;
-	int64_t			 t0, us, held = 0;
-	unsigned		 nglass;
-	int			 ch, r, watch = 0, progress, lock = -1, checked;
+	static const char		usage[] =
+	    "usage: casesync sync [--watch]\n";
+	int				ch;
 
 	while ((ch = getopt_long(argc, argv, "hw", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w':
-			watch = 1;
+			*watch = 1;
 			break;
 		case 'h':
-			printf("usage: casesync sync [--watch]\n");
+			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
 			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: casesync sync [--watch]\n");
+		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+int
+cmd_sync(struct cli *cli, int argc, char *argv[])
+{
+	struct identity		 id;
+	struct sync_stats	 st;
+	struct sync_observer	 obs = { cmd_sync_progress, NULL };
+	struct vault		*v = NULL;
+	struct conn		*c = NULL;
+	sqlite3			*db;
+	int64_t			 t0, us, held = 0;
+	unsigned		 nglass;
+	int			 r, watch = 0, progress, lock = -1, checked;
+
+	if ((r = cmd_sync_args(argc, argv, &watch)) != -1)
+		return r;
 	/*
 	 * One sync at a time per vault (synclock.h), taken before the
 	 * identity is loaded: a sync that renews the certificate ends the
@@ -154,11 +307,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 		    cs_err(r));
 		return cli_exit(r);
 	}
-	/* no directory: no vault, which cli_connect() says as such */
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0) {
+	/* no directory: no vault, which cli_vault_open() says as such */
+	if ((r = cli_vault_open(cli, 0, &v)) != 0) {
 		synclock_release(lock);
 		return cli_exit(r);
 	}
+	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
+		goto out;
 	db = vault_db(v);
 	memset(&st, 0, sizeof(st));
 	progress = !cli->json && isatty(STDERR_FILENO);
@@ -178,12 +333,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (watch) {
 		signal(SIGINT, cmd_on_signal);
 		signal(SIGTERM, cmd_on_signal);
-		renewal_at_sync(cli, v, &id, c);	/* before a long watch */
+		cli_renewal_at_sync(cli, v, &id, c);	/* before a long watch */
 		synclock_release(lock);	/* sync_watch takes it per sync */
 		lock = -1;
-		r = sync_watch(c, db, id.ca, cli->dir, progress, &st,
-		    &cmd_stop);
-	} else if ((r = sync_run(c, db, id.ca, progress, &st)) == 0)
+		r = sync_watch(c, db, id.ca, cli->dir, progress ? &obs : NULL,
+		    &st, &cmd_stop);
+	} else if ((r = sync_run(c, db, id.ca, progress ? &obs : NULL,
+	    &st)) == 0)
 		r = auditcp_check(c, db, id.key);	/* the audit log */
 	us = mono_us() - t0;
 	if (r != 0 && !keys_have_self(db))
@@ -200,84 +356,13 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	st.keyless -= (uint64_t)held <= st.keyless ? (uint64_t)held :
 	    st.keyless;
 	if (!watch)	/* the certificate, past half its lifetime */
-		renewal_at_sync(cli, v, &id, c);
+		cli_renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
-		printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
-		    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
-		    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
-		    "\"unsent_no_key\":%llu,\"queued\":%llu,"
-		    "\"grants_received\":%llu,"
-		    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
-		    "\"grants_made\":%llu,"
-		    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
-		    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
-		    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
-		    "\"held_discarded\":%llu,\"purges_held\":%llu,"
-		    "\"round_trips\":%llu,\"us\":%lld,"
-		    "\"reoffers_held\":%lld}\n",
-		    (unsigned long long)st.pushed,
-		    (unsigned long long)st.pulled,
-		    (unsigned long long)st.bytes,
-		    (unsigned long long)st.conflicts,
-		    (unsigned long long)st.rejected,
-		    (unsigned long long)st.purged,
-		    (unsigned long long)st.tampered,
-		    (unsigned long long)st.waiting,
-		    (unsigned long long)st.keyless,
-		    (unsigned long long)st.queued,
-		    (unsigned long long)st.keys.received,
-		    (unsigned long long)st.keys.rejected,
-		    (unsigned long long)st.keys.dropped,
-		    (unsigned long long)st.keys.made,
-		    (unsigned long long)st.keys.refused,
-		    (unsigned long long)st.keys.uncertified,
-		    (unsigned long long)st.keys.epochs,
-		    (unsigned long long)(st.e2e_ns / 1000),
-		    (unsigned long long)st.late,
-		    (unsigned long long)st.held,
-		    (unsigned long long)st.held_accepted,
-		    (unsigned long long)st.held_discarded,
-		    (unsigned long long)st.purges_held,
-		    (unsigned long long)st.round_trips, (long long)us,
-		    (long long)held);
+		cmd_sync_json(&st, us, held);
 	else
-		printf("synced: pushed %llu, pulled %llu records (%llu bytes), "
-		    "%llu conflicts, %llu refused, %llu cases purged\n",
-		    (unsigned long long)st.pushed,
-		    (unsigned long long)st.pulled,
-		    (unsigned long long)st.bytes,
-		    (unsigned long long)st.conflicts,
-		    (unsigned long long)st.rejected,
-		    (unsigned long long)st.purged);
-	if (!cli->json && (st.tampered > 0 || st.keys.rejected > 0 ||
-	    st.keys.uncertified > 0))
-		printf("WARNING: %llu records with bodies that do not open, "
-		    "%llu key grants rejected, %llu users not granted "
-		    "(key not certified); see the messages above\n",
-		    (unsigned long long)st.tampered,
-		    (unsigned long long)st.keys.rejected,
-		    (unsigned long long)st.keys.uncertified);
-	if (!cli->json && st.keys.dropped > 0)
-		printf("%llu key grants of cases you no longer hold were "
-		    "dropped\n", (unsigned long long)st.keys.dropped);
-	if (!cli->json && (st.waiting > 0 || st.keyless > 0))
-		printf("waiting for case keys: %llu records received, %llu "
-		    "local changes not sent; a colleague who holds the case "
-		    "grants the key at their next sync\n",
-		    (unsigned long long)st.waiting,
-		    (unsigned long long)st.keyless);
-	if (!cli->json)
-		cmd_sync_nolost(db, &st);
-	if (!cli->json && held > 0)
-		printf("%lld records offered again after the server's "
-		    "restore wait for their case or membership to be made "
-		    "again on the server\n", (long long)held);
-	if (!cli->json && st.queued > 0)
-		printf("%llu local changes still queued (merged again after "
-		    "newer versions came from the server); run sync again\n",
-		    (unsigned long long)st.queued);
+		cmd_sync_say(db, &st, held);
 	/* break-the-glass uses of this user's cases, once each (glass.h) */
-	if (!watch && !cli->json && glass_notify(db, c, &nglass) != 0)
+	if (!watch && !cli->json && cli_glass_notify(db, c, &nglass) != 0)
 		cli_errx("warning: the break-the-glass uses of your cases "
 		    "could not be fetched; see casesync glass list");
 	/* what the server sent failed an end-to-end check: exit 4 */
@@ -285,6 +370,10 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	    st.keys.uncertified > 0)
 		r = CS_ERR_TAMPERED;
  out:
+	/* for casesync ui's offline banner and Sync page (syncstatus.h) */
+	if (!watch && !vault_tampered(v) &&
+	    syncstatus_put(v, (int64_t)time(NULL), r) != 0)
+		cli_errx("warning: cannot record the time of this sync");
 	cli_disconnect(v, &id, c);
 	synclock_release(lock);
 	return cli_exit(r);
@@ -299,6 +388,30 @@ record_usage(FILE *f)
 	    "[--size BYTES]\n"
 	    "       casesync record get ID\n"
 	    "       casesync record list [--case ID]\n");
+}
+
+/* The NAME=VALUE arguments from argv[from] into "b". */
+static int
+record_fields(struct body *b, int argc, char *argv[], int from)
+{
+	char	*eq;
+	int	 i, r;
+
+	for (i = from; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL) {
+			cli_errx("expected NAME=VALUE: %s", argv[i]);
+			return CS_ERR_USAGE;
+		}
+		*eq = '\0';
+		if ((r = body_set(b, argv[i], (const uint8_t *)eq + 1,
+		    strlen(eq + 1))) != 0) {
+			cli_errx("field %s: %s", argv[i], r == CS_ERR_FORMAT ?
+			    "bad name (use [a-z0-9_], at most 55 bytes)" :
+			    cs_err(r));
+			return CS_ERR_USAGE;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -317,7 +430,8 @@ record_put(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *kind = NULL, *rid = NULL;
-	char			*eq, newid[DB_UUID_LEN + 1];
+	char			 newid[DB_UUID_LEN + 1];
+	char			 cbuf[DB_UUID_LEN + 1], rbuf[DB_UUID_LEN + 1];
 	char			*unset[64];
 	size_t			 nunset = 0, i;
 	int			 ch, r, del = 0;
@@ -348,12 +462,13 @@ record_put(struct cli *cli, int argc, char *argv[])
 			return clihelp_opterr(argv);
 		}
 	}
-	if (case_id == NULL || kind == NULL || !wire_uuid_ok(case_id) ||
-	    !wire_kind_ok(kind) || (rid != NULL && !wire_uuid_ok(rid))) {
-		cli_errx("need --case UUID and --kind [a-z0-9_]; ids are "
-		    "lower-case UUIDs");
+	if (case_id == NULL || kind == NULL || !wire_kind_ok(kind)) {
+		cli_errx("need --case CASE and --kind [a-z0-9_]");
 		return EXIT_USAGE;
 	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0 ||
+	    (r = cli_resolve(cli, IDS_RECORD, "--id", &rid, rbuf)) != 0)
+		return cli_exit(r);
 	if (rid == NULL) {
 		db_uuid(newid);
 		rid = newid;
@@ -369,22 +484,8 @@ record_put(struct cli *cli, int argc, char *argv[])
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if ((eq = strchr(argv[i], '=')) == NULL) {
-			cli_errx("expected NAME=VALUE: %s", argv[i]);
-			r = CS_ERR_USAGE;
-			goto out;
-		}
-		*eq = '\0';
-		if ((r = body_set(&b, argv[i], (const uint8_t *)eq + 1,
-		    strlen(eq + 1))) != 0) {
-			cli_errx("field %s: %s", argv[i], r == CS_ERR_FORMAT ?
-			    "bad name (use [a-z0-9_], at most 55 bytes)" :
-			    cs_err(r));
-			r = CS_ERR_USAGE;
-			goto out;
-		}
-	}
+	if ((r = record_fields(&b, argc, argv, optind)) != 0)
+		goto out;
 	for (i = 0; i < nunset; i++)
 		(void)body_unset(&b, unset[i]);
 	memcpy(rec.record_id, rid, DB_UUID_LEN + 1);
@@ -430,6 +531,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	const char		*case_id = NULL, *kind = NULL;
+	char			 cbuf[DB_UUID_LEN + 1];
 	uint64_t		 count = 0, size = 100, i, k;
 	uint8_t			*text = NULL;
 	int			 ch, r;
@@ -457,10 +559,12 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 		}
 	}
 	if (case_id == NULL || kind == NULL || count == 0 ||
-	    !wire_uuid_ok(case_id) || !wire_kind_ok(kind)) {
+	    !wire_kind_ok(kind)) {
 		record_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &case_id, cbuf)) != 0)
+		return cli_exit(r);
 	if ((text = malloc(size)) == NULL)
 		return EXIT_FAIL;
 	if ((r = open_db(cli, &v, &db)) != 0)
@@ -498,6 +602,7 @@ record_bulk(struct cli *cli, int argc, char *argv[])
 static int
 record_get(struct cli *cli, const char *rid)
 {
+	char			 rbuf[DB_UUID_LEN + 1];
 	struct db_record	 rec;
 	struct body		 b;
 	struct vault		*v = NULL;
@@ -507,7 +612,8 @@ record_get(struct cli *cli, const char *rid)
 
 	body_init(&b);
 	memset(&rec, 0, sizeof(rec));
-	if ((r = open_db(cli, &v, &db)) != 0)
+	if ((r = cli_resolve(cli, IDS_RECORD, "record get", &rid, rbuf)) !=
+	    0 || (r = open_db(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	if ((r = db_record_get(db, rid, &rec)) != 0 ||
 	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
@@ -568,6 +674,8 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 {
 	struct vault	*v = NULL;
 	sqlite3		*db;
+	const char	*cid;
+	char		 cbuf[DB_UUID_LEN + 1];
 	int		 r;
 
 	if (argc < 2) {
@@ -583,10 +691,11 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 		return record_get(cli, argv[2]);
 	if (strcmp(argv[1], "list") == 0 && (argc == 2 ||
 	    (argc == 4 && strcmp(argv[2], "--case") == 0))) {
-		if ((r = open_db(cli, &v, &db)) != 0)
+		cid = argc == 4 ? argv[3] : NULL;
+		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
+		    cbuf)) != 0 || (r = open_db(cli, &v, &db)) != 0)
 			return cli_exit(r);
-		r = db_record_list(db, argc == 4 ? argv[3] : NULL,
-		    record_list_cb, NULL);
+		r = db_record_list(db, cid, record_list_cb, NULL);
 		vault_close(v);
 		return cli_exit(r);
 	}
@@ -599,7 +708,7 @@ case_usage(FILE *f)
 {
 	fprintf(f, "usage: casesync case create --frame " LC_FRAME_CHOICES
 	    " [--id UUID]\n"
-	    "       casesync case member --case UUID --user NAME [--remove "
+	    "       casesync case member --case CASE --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]\n"
 	    "       casesync case state|info|list ... (case state --help)\n"
 	    "       casesync case new|show|edit ... (case new --help)\n");
@@ -648,6 +757,17 @@ cmd_case_send(struct cli *cli, const struct msg_case_create *cc,
 }
 
 int
+cli_case_create(struct cli *cli, const char *case_id, const char *frame)
+{
+	struct msg_case_create	cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.case_id = case_id;
+	cc.frame = frame;
+	return cmd_case_send(cli, &cc, NULL);
+}
+
+int
 cmd_case(struct cli *cli, int argc, char *argv[])
 {
 	static const struct option	opts[] = {
@@ -665,7 +785,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 	const char			*frame = NULL, *cid = NULL;
 	const char			*user = NULL, *newreg = NULL;
 	char				 newid[DB_UUID_LEN + 1];
-	int				 ch, create, rm = 0, ro = 0;
+	char				 cbuf[DB_UUID_LEN + 1];
+	int				 ch, r, create, rm = 0, ro = 0;
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
@@ -709,6 +830,10 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 		db_uuid(newid);
 		cid = newid;
 	}
+	/* a new case's id is new: only a full one */
+	if (!create && (r = cli_resolve(cli, IDS_CASE, "--case", &cid,
+	    cbuf)) != 0)
+		return cli_exit(r);
 	if ((create && !wire_frame_ok(frame)) || cid == NULL ||
 	    !wire_uuid_ok(cid) || (!create && (user == NULL ||
 	    !utf8_valid(user, strlen(user)))) || (newreg != NULL &&

@@ -16,10 +16,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_ids.h"
 #include "client.h"
 #include "clihelp.h"
 #include "cmd_transfer.h"
 #include "glass.h"
+#include "localday.h"
 #include "conn.h"
 #include "errors.h"
 #include "identity.h"
@@ -33,7 +35,7 @@ static void
 transfer_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: casesync transfer request --case UUID --to OFFICE "
+	    "usage: casesync transfer request --case CASE --to OFFICE "
 	    "--reason moved|capacity|expertise|other\n"
 	    "           [--note TEXT]\n"
 	    "       casesync transfer list\n"
@@ -56,12 +58,7 @@ transfer_usage(FILE *f)
 static void
 transfer_time(char *dst, size_t dstlen, int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, dstlen, "-");
+	localday_utc_iso(dst, dstlen, t);
 }
 
 static void
@@ -410,8 +407,9 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 	const char			*sub, *cid = NULL, *to = NULL;
 	const char			*reason = NULL, *note = "", *reg = NULL;
 	const char			*idstr = NULL;
+	char				 cbuf[DB_UUID_LEN + 1];
 	uint64_t			 tid = 0;
-	int				 ch;
+	int				 ch, r;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		transfer_usage(argc < 2 ? stderr : stdout);
@@ -469,7 +467,7 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 		return transfer_list(cli, (int64_t)tid);
 	}
 	if (strcmp(sub, "request") == 0) {
-		if (cid == NULL || !wire_uuid_ok(cid) || to == NULL ||
+		if (cid == NULL || to == NULL ||
 		    to[0] == '\0' || strlen(to) > WIRE_STR_MAX ||
 		    !utf8_valid(to, strlen(to)) || idstr != NULL ||
 		    reg != NULL) {
@@ -486,6 +484,9 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			    MSG_TEXT_MAX);
 			return EXIT_USAGE;
 		}
+		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
+		    cbuf)) != 0)
+			return cli_exit(r);
 		tr.case_id = cid;
 		tr.to_office = to;
 		tr.reason = reason;
@@ -509,12 +510,13 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char		usage[] =
-	    "usage: casesync team assign --case UUID --regisseur NAME\n"
-	    "       (members: casesync case member --case UUID --user NAME "
+	    "usage: casesync team assign --case CASE --regisseur NAME\n"
+	    "       (members: casesync case member --case CASE --user NAME "
 	    "[--remove] [--read-only])\n";
 	struct msg_team_assign		ta;
 	const char			*cid = NULL, *reg = NULL;
-	int				ch;
+	char				cbuf[DB_UUID_LEN + 1];
+	int				ch, r;
 
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
@@ -537,12 +539,14 @@ cmd_team(struct cli *cli, int argc, char *argv[])
 			return clihelp_opterr(argv + 1);
 		}
 	}
-	if (optind != argc - 1 || cid == NULL || !wire_uuid_ok(cid) ||
+	if (optind != argc - 1 || cid == NULL ||
 	    reg == NULL || reg[0] == '\0' || strlen(reg) > WIRE_STR_MAX ||
 	    !utf8_valid(reg, strlen(reg))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0)
+		return cli_exit(r);
 	ta.case_id = cid;
 	ta.regisseur = reg;
 	return transfer_call(cli, "team assign", msg_out_team_assign(&ta),
@@ -558,7 +562,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char		usage[] =
-	    "usage: casesync glass --case UUID --reason TEXT\n"
+	    "usage: casesync glass --case CASE --reason TEXT\n"
 	    "       casesync glass list\n"
 	    "Break the glass: read-only access to a case of another office "
 	    "in an emergency,\nfor a few hours, granted at once, always "
@@ -575,7 +579,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 	struct conn			*c = NULL;
 	struct msg			*rep = NULL;
 	const char			*cid = NULL, *reason = NULL;
-	char				 when[32];
+	char				 when[32], cbuf[DB_UUID_LEN + 1];
 	int				 ch, r;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
@@ -596,7 +600,7 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 			return clihelp_opterr(argv);
 		}
 	}
-	if (optind != argc || cid == NULL || !wire_uuid_ok(cid)) {
+	if (optind != argc || cid == NULL) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -605,6 +609,9 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 		    "printable text)", MSG_TEXT_MAX);
 		return EXIT_USAGE;
 	}
+	/* another office's case is not here: its full id, usually */
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0)
+		return cli_exit(r);
 	gr.case_id = cid;
 	gr.reason = reason;
 	req = msg_out_glass_request(&gr);

@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "clihelp.h"
+#include "cmd_agent.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
 #include "cmd_transfer.h"
@@ -64,14 +65,14 @@ static const struct clihelp_sub record_subs[] = {
 static const struct clihelp_sub case_subs[] = {
 	{ "create", "case create --frame DRANG|VOTS|OTS|VOOGDIJ [--id UUID]",
 	    "open a case on the server", 0 },
-	{ "member", "case member --case UUID --user NAME [--remove "
+	{ "member", "case member --case CASE --user NAME [--remove "
 	    "[--new-regisseur NAME]] [--read-only]",
 	    "add or remove a member of a case", 0 },
-	{ "state", "case state --case UUID --to STATE [--date YYYY-MM-DD]\n"
+	{ "state", "case state --case CASE --to STATE [--date YYYY-MM-DD]\n"
 	    "    [--end YYYY-MM-DD] [--reason TEXT] "
 	    "[--approved-by TEAMLEIDER]",
 	    "move a case to another lifecycle state", 0 },
-	{ "info", "case info --case UUID", "a case's state and deadlines",
+	{ "info", "case info --case CASE", "a case's state and deadlines",
 	    0 },
 	{ "list", "case list [--server] [--due [--within DAYS[d]]]",
 	    "the caseload, or what falls due", 0 },
@@ -126,7 +127,7 @@ static const struct clihelp_sub plan_subs[] = {
 };
 
 static const struct clihelp_sub transfer_subs[] = {
-	{ "request", "transfer request --case UUID --to OFFICE "
+	{ "request", "transfer request --case CASE --to OFFICE "
 	    "--reason moved|capacity|expertise|other\n    [--note TEXT]",
 	    "ask to move a case to another office", 0 },
 	{ "list", "transfer list", "transfers of your cases and office", 0 },
@@ -140,7 +141,7 @@ static const struct clihelp_sub transfer_subs[] = {
 };
 
 static const struct clihelp_sub team_subs[] = {
-	{ "assign", "team assign --case UUID --regisseur NAME",
+	{ "assign", "team assign --case CASE --regisseur NAME",
 	    "make NAME the case's regisseur", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
@@ -159,12 +160,23 @@ static const struct {
 	    "enroll --renew --token TOKEN",
 	    "enroll this laptop with a one-time token", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_ui, { "ui", "ui [--listen 127.0.0.1:PORT] [--no-browser] "
+	    "[--idle MINUTES]\n"
+	    "    the web application on this laptop, in Dutch; prints its "
+	    "address\n    with a one-time secret and opens it in the browser",
+	    "the local web application (in Dutch)", NULL,
+	    CLIHELP_STRICT } },
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
 	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
 	    "terminal or CASESYNC_NEW_PASSPHRASE)",
 	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
+	{ cmd_agent, { "agent", "agent [--timeout MINUTES] [--foreground]\n"
+	    "agent stop", "ask the passphrase once: hold the vault's key "
+	    "for a while", NULL, CLIHELP_STRICT } },
+	{ cmd_lock, { "lock", "lock   (the agent forgets the key now)",
+	    "the agent forgets the vault's key now", NULL, CLIHELP_STRICT } },
 	{ cmd_sync, { "sync", "sync [--watch] [-q]\n"
 	    "-q: print nothing on success",
 	    "push local changes, pull the server's [--watch]", NULL,
@@ -210,7 +222,7 @@ static const struct {
 	    transfer_subs, CLIHELP_STRICT } },
 	{ cmd_team, { "team", NULL, "assign a case's regisseur (team leads)",
 	    team_subs, CLIHELP_STRICT } },
-	{ cmd_glass, { "glass", "glass --case UUID --reason TEXT\n"
+	{ cmd_glass, { "glass", "glass --case CASE --reason TEXT\n"
 	    "glass list", "break the glass: brief read-only access",
 	    glass_subs, CLIHELP_STRICT } },
 	{ cmd_audit, { "audit", NULL, "who read or changed a case; the "
@@ -234,31 +246,7 @@ static struct clihelp	help = {
 static int
 ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
 {
-	static struct cli	 nocli;
-	static char		 opt[] = "--help";
-	char			*av[4];
-	size_t			 i;
-	int			 ac = 0;
-
-	for (i = 0; i < N(commands); i++)
-		if (&help_cmds[i] == c)
-			break;
-	if (i == N(commands))
-		return -1;
-	av[ac++] = (char *)(uintptr_t)c->name;
-	if (strcmp(c->name, "case") == 0) {
-		if (sub == NULL || (strcmp(sub->name, "new") != 0 &&
-		    strcmp(sub->name, "show") != 0 &&
-		    strcmp(sub->name, "edit") != 0))
-			return -1;	/* the table's usage */
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	} else if (strcmp(c->name, "plan") == 0 && sub != NULL &&
-	    strcmp(sub->name, "goal") == 0)
-		av[ac++] = (char *)(uintptr_t)sub->name;
-	av[ac++] = opt;
-	av[ac] = NULL;
-	optind = 1;
-	return commands[i].fn(&nocli, ac, av);
+	return cmd_dossier_help(c->name, sub != NULL ? sub->name : NULL);
 }
 
 /* A global option getopt refused: one line and a hint. */
@@ -298,6 +286,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < N(commands); i++)
 		help_cmds[i] = commands[i].h;
 	log_init(1, "casesync");
+	cli_notices();
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error code */
 	umask(077);			/* every file we make is the user's alone */
 	if (vault_harden_process() != 0)
@@ -362,9 +351,10 @@ main(int argc, char *argv[])
 	 * A command's output stays in memory until it ends, so that
 	 * cli_finish() can drop all of it if the vault fails
 	 * authentication half-way.  Not for sync: "sync --watch" reports
-	 * as it goes (it prints counts, never case content).
+	 * as it goes (it prints counts, never case content); nor for ui,
+	 * whose address is printed while it runs.
 	 */
-	if (strcmp(argv[0], "sync") != 0 &&
+	if (strcmp(argv[0], "sync") != 0 && strcmp(argv[0], "ui") != 0 &&
 	    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
 		cli_errx("warning: cannot buffer the output");
 	saved = -1;
@@ -372,7 +362,9 @@ main(int argc, char *argv[])
 		return EXIT_FAIL;
 	i = (size_t)(hc - help_cmds);
 	optind = 1;	/* each command parses its own options */
-	r = cli_finish(commands[i].fn(&cli, argc, argv));
+	r = commands[i].fn(&cli, argc, argv);
+	vault_close(cli.held);	/* opened for --case or --id, not used */
+	r = cli_finish(r);
 	clihelp_quiet_end(saved, r);
 	return r;
 }

@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "auditcp.h"
-#include "client.h"
+#include "notice.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -149,7 +149,7 @@ auditcp_describe(const char *who, const struct auditcp *cp)
 	char	root[2 * MERKLE_HASH_LEN + 1];
 
 	hex_encode(root, cp->root, sizeof(cp->root));
-	cli_errx("  %s size %llu, root %s, signed at %lld", who,
+	notice(NOTICE_ERROR, "  %s size %llu, root %s, signed at %lld", who,
 	    (unsigned long long)cp->size, root, (long long)cp->time);
 }
 
@@ -157,13 +157,14 @@ static void
 auditcp_fork_report(const struct auditcp *old, const struct auditcp *cur,
     const char *why)
 {
-	cli_errx("*** AUDIT LOG FORK DETECTED ***");
-	cli_errx("the server's audit log is not an extension of the one this "
-	    "laptop verified before: %s", why);
+	notice(NOTICE_ERROR, "*** AUDIT LOG FORK DETECTED ***");
+	notice(NOTICE_ERROR, "the server's audit log is not an extension of "
+	    "the one this laptop verified before: %s", why);
 	auditcp_describe("verified:", old);
 	auditcp_describe("server:  ", cur);
-	cli_errx("the server may have rewritten or rolled back its history; "
-	    "tell your security officer and keep this laptop as it is");
+	notice(NOTICE_ERROR, "the server may have rewritten or rolled back "
+	    "its history; tell your security officer and keep this laptop as "
+	    "it is");
 }
 
 /*
@@ -425,14 +426,14 @@ auditcp_restore_report(const struct auditcp *old,
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
 		(void)snprintf(when, sizeof(when), "%lld",
 		    (long long)cr->backup_time);
-	cli_errx("audit: server restored from a backup of %s (signed "
-	    "restore, generation %016llx): its log goes on from the "
+	notice(NOTICE_ERROR, "audit: server restored from a backup of %s "
+	    "(signed restore, generation %016llx): its log goes on from the "
 	    "backup's %llu entries; the %llu entries this laptop verified "
 	    "after them %s", when, (unsigned long long)cr->generation,
 	    (unsigned long long)cr->backup_size,
 	    (unsigned long long)(old->size - cr->backup_size), unknown ?
-	    "could not be shown (the replaced log was lost)" :
-	    "are in the replaced log the restore names");
+	    "could not be shown (the replaced log was lost)" : "are in the "
+	    "replaced log the restore names");
 }
 
 int
@@ -448,12 +449,13 @@ auditcp_check(struct conn *c, sqlite3 *db, EVP_PKEY *device_key)
 		 */
 		if (auditcp_verify(c, db) == CS_ERR_TAMPERED)
 			return CS_ERR_TAMPERED;
-		cli_errx("the server did not accept this laptop's read log: "
-		    "it does not continue what the server holds (restored "
-		    "or changed vault?)");
+		notice(NOTICE_ERROR, "the server did not accept this laptop's "
+		    "read log: it does not continue what the server holds "
+		    "(restored or changed vault?)");
 	} else if (r == CS_ERR_RETRY)	/* e.g. its disk is full: no alarm */
-		cli_errx("read log upload: the server could not do this now; "
-		    "nothing was lost: the entries go with the next sync");
+		notice(NOTICE_ERROR, "read log upload: the server could not "
+		    "do this now; nothing was lost: the entries go with the "
+		    "next sync");
 	if (r != 0)
 		return r;
 	return auditcp_verify(c, db);
@@ -518,7 +520,8 @@ auditcp_verify(struct conn *c, sqlite3 *db)
 		if (have)
 			auditcp_fork_report(&old, &cur, why);
 		else
-			cli_errx("audit checkpoint refused: %s", why);
+			notice(NOTICE_ERROR, "audit checkpoint refused: %s",
+			    why);
 		goto out;
 	}
 	r = auditcp_store(db, &cur);

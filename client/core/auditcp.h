@@ -60,7 +60,7 @@ int	auditcp_restore_accept(const struct auditcp *old,
  * not acknowledged yet, each batch's head signed with "device_key";
  * then ask the server over "c" for its newest checkpoint, check it, and
  * store it in "db".  CS_ERR_TAMPERED (after
- * printing the fork report on stderr) when the server's log does not
+ * the fork report as notices, notice.h) when the server's log does not
  * extend the one verified before; the stored checkpoint is then left
  * as it was.  CS_ERR_PEER if the server refused the read log.
  */

@@ -11,14 +11,16 @@
 #include "db.h"
 #include "errors.h"
 #include "lifecycle.h"
+#include "localday.h"
 #include "log.h"
+#include "marker.h"
 #include "util.h"
 #include "vault.h"
 
 #define CASE_META_SELECT						\
 	"SELECT case_id, frame, state, state_since, drang_start,"	\
-	" measure_start, end_date, extended, approved_by, updated_at"	\
-	" FROM case_meta "
+	" measure_start, end_date, extended, approved_by, updated_at,"	\
+	" regisseur FROM case_meta "
 
 static int64_t
 case_meta_col_date(sqlite3_stmt *s, int col)
@@ -59,6 +61,7 @@ case_meta_row(sqlite3_stmt *s, struct case_meta *m)
 	    case_meta_text(s, 2, state, sizeof(state)) != 0 ||
 	    case_meta_text(s, 8, m->approved_by,
 	    sizeof(m->approved_by)) != 0 ||
+	    case_meta_text(s, 10, m->regisseur, sizeof(m->regisseur)) != 0 ||
 	    lc_frame_parse(frame, &m->lc.frame) != 0 ||
 	    lc_state_parse(state, &m->lc.state) != 0)
 		return CS_ERR_DB;
@@ -104,8 +107,9 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO case_meta(case_id,"
 	    " frame, state, state_since, drang_start, measure_start,"
-	    " end_date, extended, approved_by, updated_at) VALUES (?1, ?2,"
-	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
+	    " end_date, extended, approved_by, updated_at, regisseur) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &s,
+	    NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
@@ -121,6 +125,8 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 	    sqlite3_bind_text(s, 9, m->approved_by, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(s, 10, m->updated_at) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 11, m->regisseur, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	r = 0;
@@ -178,7 +184,9 @@ case_meta_from_info(const struct msg_case_info *ci, struct case_meta *m)
 	    case_meta_date(ci->measure_start, &m->lc.measure_start) != 0 ||
 	    case_meta_date(ci->end_date, &m->lc.end_date) != 0 ||
 	    str_fmt(m->approved_by, sizeof(m->approved_by), "%s",
-	    ci->approved_by) != 0)
+	    ci->approved_by) != 0 ||
+	    str_fmt(m->regisseur, sizeof(m->regisseur), "%s",
+	    ci->regisseur) != 0)
 		return CS_ERR_FORMAT;
 	memcpy(m->case_id, ci->case_id, DB_UUID_LEN + 1);
 	m->lc.extended = ci->extended;
@@ -192,6 +200,7 @@ case_meta_created(struct vault *v, const char *case_id, const char *frame)
 	struct case_meta	m;
 	enum lc_frame		f;
 	sqlite3			*db = vault_db(v);
+	char			self[MARKER_ID_MAX + 1];
 	int			r;
 
 	if ((r = lc_frame_parse(frame, &f)) != 0 ||
@@ -202,6 +211,9 @@ case_meta_created(struct vault *v, const char *case_id, const char *frame)
 	memset(&m, 0, sizeof(m));
 	memcpy(m.case_id, case_id, DB_UUID_LEN + 1);
 	m.updated_at = time_now();
-	lc_case_init(&m.lc, f, lc_date_from_time(m.updated_at));
+	lc_case_init(&m.lc, f, localday_of(m.updated_at));
+	/* the server makes the creator the regisseur (store_members.c) */
+	if ((r = db_self_get(db, self, m.regisseur)) != 0)
+		return r;
 	return case_meta_put(db, &m);
 }

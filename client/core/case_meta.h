@@ -26,6 +26,8 @@ struct case_meta {
 	char		case_id[DB_UUID_LEN + 1];
 	struct lc_case	lc;
 	char		approved_by[CASE_META_NAME_MAX + 1];	/* "" if none */
+	/* the regisseur's name as the server last said; "" if unknown */
+	char		regisseur[CASE_META_NAME_MAX + 1];
 	int64_t		updated_at;	/* seconds since the epoch */
 };
 

@@ -296,8 +296,7 @@ db_record_list(sqlite3 *db, const char *case_id,
     int (*cb)(const struct db_record *, void *), void *arg)
 {
 	sqlite3_stmt		*s = NULL;
-	struct db_record	 r;
-	int			 rc, ret;
+	int			 ret;
 
 	if ((ret = db_prep(db, case_id != NULL ?
 	    "SELECT " DB_RECORD_COLS " FROM records WHERE case_id = ?1"
@@ -310,7 +309,18 @@ db_record_list(sqlite3 *db, const char *case_id,
 		sqlite3_finalize(s);
 		return CS_ERR_DB;
 	}
-	ret = 0;
+	ret = db_record_rows(s, cb, arg);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+db_record_rows(sqlite3_stmt *s, int (*cb)(const struct db_record *, void *),
+    void *arg)
+{
+	struct db_record	r;
+	int			rc, ret = 0;
+
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
 		if ((ret = db_record_row(s, &r, 0)) != 0 ||
@@ -319,7 +329,6 @@ db_record_list(sqlite3 *db, const char *case_id,
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
 	return ret;
 }
 

@@ -8,8 +8,8 @@
  *   outbox     pending changes, in order, each with its idempotency key
  *   sync_state the pull cursor and the hybrid logical clock
  *
- * db.c, db_outbox.c and db_mirror.c (db_int.h) are the only client
- * files with SQL for these tables; db_schema.c creates every table of
+ * db.c, db_outbox.c, db_mirror.c and db_list.c (db_int.h) are the
+ * only client files with SQL for these tables; db_schema.c creates every table of
  * the client's, in numbered versions.  Functions return 0 or a negative
  * CS_ERR_*.
  */
@@ -74,6 +74,25 @@ int	db_record_list(sqlite3 *, const char *case_id,
 	    int (*cb)(const struct db_record *, void *), void *arg);
 
 /*
+ * Lists for the caseload and the short ids (db_list.c), read-only.
+ * db_id_list: every record id this laptop holds (deleted ones too: an
+ * id stays taken), sorted, from the index alone.  db_case_id_list:
+ * every case id this laptop knows (its case metadata and its records),
+ * each once, sorted.
+ * db_record_list_kinds: the live records of "case_id" (NULL: all) of
+ * 1..DB_LIST_KINDS_MAX "kinds", by case, kind and hlc, body borrowed.
+ * A callback returning non-zero stops the list with that value.
+ */
+#define DB_LIST_KINDS_MAX	4
+int	db_id_list(sqlite3 *, int (*cb)(const char *record_id, void *),
+	    void *arg);
+int	db_case_id_list(sqlite3 *, int (*cb)(const char *case_id, void *),
+	    void *arg);
+int	db_record_list_kinds(sqlite3 *, const char *case_id,
+	    const char *const *kinds, size_t nkinds,
+	    int (*cb)(const struct db_record *, void *), void *arg);
+
+/*
  * A local edit: store "r" as the new local state (hlc assigned here)
  * and queue it for push, keeping the merge base.  Append-only kinds
  * ("journal", "audit") may be written once only (CS_ERR_EXISTS); a
@@ -104,6 +123,12 @@ int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
+/*
+ * The pending changes per case: "cb" for each case with its count;
+ * its nonzero return stops the walk and is returned.
+ */
+int	db_outbox_per_case(sqlite3 *, int (*cb)(const char *case_id,
+	    int64_t n, void *), void *arg);
 /* Pending changes of cases without a key here (they wait for it). */
 int	db_outbox_keyless(sqlite3 *, int64_t *n);
 

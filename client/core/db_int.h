@@ -65,6 +65,12 @@ int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
 	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"
 /* A row of DB_RECORD_COLS into r; copy: body malloc'd, else borrowed. */
 int	db_record_row(sqlite3_stmt *, struct db_record *r, int copy);
+/*
+ * Step "s" (DB_RECORD_COLS) to the end, cb for each row (body
+ * borrowed); a non-zero cb stops it with that value.  CS_ERR_DB.
+ */
+int	db_record_rows(sqlite3_stmt *, int (*cb)(const struct db_record *,
+	    void *), void *arg);
 /* Bind the record at ?1..?8 (those the statement has). */
 int	db_bind_record(sqlite3_stmt *, const struct db_record *r);
 /* Run "sql" with the record bound at ?1..?8. */

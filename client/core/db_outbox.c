@@ -140,6 +140,31 @@ db_outbox_count(sqlite3 *db, int64_t *n)
 	return ret;
 }
 
+int
+db_outbox_per_case(sqlite3 *db, int (*cb)(const char *case_id, int64_t n,
+    void *), void *arg)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*id;
+	int		 ret, rc;
+
+	if ((ret = db_prep(db, "SELECT case_id, count(*) FROM outbox "
+	    "GROUP BY case_id ORDER BY case_id", &s)) != 0)
+		return ret;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((id = (const char *)sqlite3_column_text(s, 0)) == NULL) {
+			ret = CS_ERR_DB;
+			break;
+		}
+		if ((ret = cb(id, sqlite3_column_int64(s, 1), arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	sqlite3_finalize(s);
+	return ret;
+}
+
 void
 db_changes_free(struct db_change *c, size_t n)
 {

@@ -157,8 +157,18 @@ static const char db_schema_v1[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " after INTEGER NOT NULL);";
 
+/*
+ * Version 2: the regisseur's name in the case metadata (CaseInfo); the
+ * caseload reads records of a few kinds (db_record_list_kinds) without
+ * going through every journal entry.
+ */
+static const char db_schema_v2[] =
+    "ALTER TABLE case_meta ADD COLUMN regisseur TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
+	{ 2, db_schema_v2 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

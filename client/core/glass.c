@@ -5,19 +5,17 @@
  * (store_glass_seen); the vault keeps the id of the newest use shown
  * so that a sync shows each one once.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
-#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
 #include "glass.h"
+#include "notice.h"
 #include "identity.h"
 #include "log.h"
 #include "util.h"
@@ -27,56 +25,9 @@
 
 #define GLASS_PAGES_MAX	50	/* requests per listing: 10,000 uses */
 
-/* "YYYY-MM-DDTHH:MM:SSZ", or "-" for 0. */
-static void
-glass_time(char *dst, size_t dstlen, int64_t t)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, dstlen, "-");
-}
-
-static void
-glass_print(const struct msg_glass_use *u)
-{
-	char	at[32], until[32], a[4 * WIRE_STR_MAX + 1];
-	char	b[4 * WIRE_STR_MAX + 1], c[4 * MSG_TEXT_MAX + 1];
-
-	glass_time(at, sizeof(at), u->granted_at);
-	glass_time(until, sizeof(until), u->ended_at > 0 ? u->ended_at :
-	    u->expires_at);
-	printf("break the glass: %s (%s) read case %s at %s, %s %s: %s\n",
-	    str_vis(a, sizeof(a), u->user, strlen(u->user)),
-	    str_vis(b, sizeof(b), u->user_office, strlen(u->user_office)),
-	    u->case_id, at, u->ended_at > 0 ? "ended" : "until", until,
-	    str_vis(c, sizeof(c), u->reason, strlen(u->reason)));
-}
-
-static void
-glass_json(const struct msg_glass_use *u, int first)
-{
-	printf("%s{\"id\":%lld,\"case_id\":\"%s\",\"user\":", first ? "" : ",",
-	    (long long)u->id, u->case_id);
-	cli_json_str(stdout, u->user);
-	printf(",\"user_office\":");
-	cli_json_str(stdout, u->user_office);
-	printf(",\"reason\":");
-	cli_json_str(stdout, u->reason);
-	printf(",\"granted_at\":%lld,\"expires_at\":%lld,\"ended_at\":%lld}",
-	    (long long)u->granted_at, (long long)u->expires_at,
-	    (long long)u->ended_at);
-}
-
-/*
- * Every use after "after", page by page: print them (JSON items with
- * "json"), *last: the newest id (or "after"), *n: how many.
- */
-static int
-glass_fetch(struct conn *c, int64_t after, int json, int64_t *last,
-    unsigned *n)
+int
+glass_uses(struct conn *c, int64_t after, glass_cb cb, void *arg,
+    int64_t *last, unsigned *n)
 {
 	struct msg_glass_list_request	 q;
 	struct msg_glass_list		 gl;
@@ -94,7 +45,7 @@ glass_fetch(struct conn *c, int64_t after, int json, int64_t *last,
 		q.after = *last;
 		if ((r = rpc_call_expect(c, &req, MSG_GLASS_LIST,
 		    &rep)) != 0) {
-			cli_report("glass list", r, rep);
+			notice_reply("glass list", r, rep);
 			break;
 		}
 		(void)msg_get_glass_list(rep, &gl);
@@ -105,10 +56,8 @@ glass_fetch(struct conn *c, int64_t after, int json, int64_t *last,
 				r = CS_ERR_PROTOCOL;
 				break;
 			}
-			if (json)
-				glass_json(&u, *n == 0);
-			else
-				glass_print(&u);
+			if ((r = cb(&u, arg)) != 0)
+				break;
 			*last = u.id;
 			(*n)++;
 		}
@@ -122,7 +71,8 @@ glass_fetch(struct conn *c, int64_t after, int json, int64_t *last,
 }
 
 int
-glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
+glass_new_uses(sqlite3 *db, struct conn *c, glass_cb cb, void *arg,
+    unsigned *n)
 {
 	sqlite3_stmt	*s = NULL;
 	int64_t		 after = 0, last;
@@ -139,7 +89,7 @@ glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
 		after = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	s = NULL;
-	r = glass_fetch(c, after, 0, &last, n);
+	r = glass_uses(c, after, cb, arg, &last, n);
 	/* what was shown is not shown again, even after an error */
 	if (last > after && (sqlite3_prepare_v2(db, "INSERT INTO"
 	    " glass_seen(id, after) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE"
@@ -151,40 +101,4 @@ glass_notify(sqlite3 *db, struct conn *c, unsigned *n)
 	}
 	sqlite3_finalize(s);
 	return r;
-}
-
-int
-cmd_glass_list(struct cli *cli, int argc, char *argv[])
-{
-	static const char	usage[] =
-	    "usage: casesync glass list\n"
-	    "The break-the-glass uses (and renewals) of the cases you are "
-	    "the regisseur of,\nand for a teamleider those of your office: "
-	    "who, when, until when, and why.\n";
-	struct identity		 id;
-	struct vault		*v = NULL;
-	struct conn		*c = NULL;
-	int64_t			 last;
-	unsigned		 n;
-	int			 r;
-
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(usage, stdout);
-		return EXIT_OK;
-	}
-	if (argc != 1) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
-		return cli_exit(r);
-	if (cli->json)
-		printf("{\"uses\":[");
-	r = glass_fetch(c, 0, cli->json, &last, &n);
-	if (cli->json)
-		printf("%s\n", r == 0 ? "]}" : "");
-	else if (r == 0 && n == 0)
-		printf("no break-the-glass uses of your cases\n");
-	cli_disconnect(v, &id, c);
-	return cli_exit(r);
 }

@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "client.h"
+#include "notice.h"
 #include "conn.h"
 #include "e2e.h"
 #include "errors.h"
@@ -87,14 +87,14 @@ keybackup_upload(struct vault *v, struct conn *c)
 	o = msg_out_key_backup_update(&u);
 	if ((r = rpc_call_expect(c, &o, MSG_KEY_SYNC_RESPONSE, &rep)) != 0 ||
 	    (r = msg_get_key_sync_response(rep, &ks)) != 0) {
-		cli_report("key backup", r, rep);
+		notice_reply("key backup", r, rep);
 		goto out;
 	}
 	/* the reply carries the backup the server now holds: ours */
 	if (ks.key_backup.len != len ||
 	    sodium_memcmp(ks.key_backup.p, b, len) != 0) {
 		r = CS_ERR_PROTOCOL;
-		cli_errx("key backup: the server did not store it");
+		notice(NOTICE_ERROR, "key backup: the server did not store it");
 		goto out;
 	}
 	r = vault_err(v, vault_secret_del(v, KEYBACKUP_PENDING));
@@ -103,50 +103,5 @@ keybackup_upload(struct vault *v, struct conn *c)
 	msg_free(rep);
 	e2e_userkeys_free(k);
 	vault_secret_free(b, len);
-	return r;
-}
-
-int
-keybackup_passwd(struct cli *cli, const char *pass, size_t passlen)
-{
-	struct identity	 id;
-	struct vault	*v = NULL;
-	struct conn	*c = NULL;
-	int		 r;
-
-	memset(&id, 0, sizeof(id));
-	if ((r = vault_open(cli->dir, pass, passlen, &v)) != 0) {
-		cli_errx("cannot open the vault with the new passphrase: %s",
-		    cs_err(r));
-		return r;
-	}
-	if ((r = keybackup_prepare(v, pass, passlen)) != 0) {
-		if (r == CS_ERR_NOT_FOUND)	/* no user keys here yet */
-			r = 0;
-		else
-			cli_errx("cannot re-wrap the key backup: %s",
-			    cs_err(r));
-		vault_close(v);
-		return r;
-	}
-	if ((r = cli_connect_open(cli, v, &id, &c)) != 0) {
-		cli_disconnect(v, &id, c);
-		/* no server now: the sealed backup waits in the vault */
-		if (cli_exit(r) == EXIT_NETWORK) {
-			printf("off line: the key backup on the server still "
-			    "opens with the old passphrase; the next sync "
-			    "replaces it\n");
-			return 0;
-		}
-		cli_errx("the key backup on the server still opens with the "
-		    "old passphrase; the next sync replaces it");
-		return r;
-	}
-	if ((r = keybackup_upload(v, c)) == 0)
-		printf("key backup on the server re-wrapped: a new laptop "
-		    "opens it with the new passphrase\n");
-	else
-		cli_errx("the key backup is sent again at the next sync");
-	cli_disconnect(v, &id, c);
 	return r;
 }

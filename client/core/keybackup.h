@@ -18,7 +18,6 @@
 
 #include <stddef.h>
 
-struct cli;
 struct conn;
 struct vault;
 
@@ -40,12 +39,5 @@ int	keybackup_pending(struct vault *v);
  * was waiting; CS_ERR_PEER if the server refused (reported).
  */
 int	keybackup_upload(struct vault *v, struct conn *c);
-
-/*
- * "casesync passwd", after the key file was re-wrapped with "pass":
- * re-wrap the key backup and send it now, or say it will go at the
- * next sync.  0, or the error of the upload (reported).
- */
-int	keybackup_passwd(struct cli *cli, const char *pass, size_t passlen);
 
 #endif /* KEYBACKUP_H */

@@ -150,8 +150,7 @@ nolost_writable(sqlite3 *db, const char *case_id, struct nolost_access *a)
 	return r;
 }
 
-/* "YYYY-MM-DD HH:MM UTC" of "t". */
-static void
+void
 nolost_time(char *dst, size_t len, int64_t t)
 {
 	struct tm	tm;
@@ -402,51 +401,8 @@ nolost_counts(sqlite3 *db, int64_t *held, int64_t *purges, int64_t *ro)
 	return nolost_int(db, "SELECT count(*) FROM case_access", NULL, ro);
 }
 
-/*
- * Row "n" of list "i" of nolost_status(): a held purge (0), a held
- * change (1) or a read-only case (2).  Ids, kinds and modes were
- * checked on their way in; "x" is the kind and record, or the mode.
- */
-static void
-nolost_status_row(FILE *f, int json, size_t i, size_t n, const char *id,
-    int64_t at, int64_t v, const char *x)
-{
-	static const char *const vname[3] = {
-		"changes", "server_held", "until"
-	};
-	struct nolost_access	a;
-	char			t[32], line[512];
-
-	if (json) {
-		fprintf(f, "%s{\"case\":\"%s\",\"since\":%lld,\"%s\":%lld,"
-		    "\"what\":\"%s\"}", n > 0 ? "," : "", id, (long long)at,
-		    vname[i], (long long)v, x);
-		return;
-	}
-	nolost_time(t, sizeof(t), at);
-	if (i == 0) {
-		fprintf(f, "purge HELD: case %s kept since %s: %lld change%s "
-		    "written here wait%s for a decision (casesyncctl transfer "
-		    "pending)\n", id, t, (long long)v, v == 1 ? "" : "s",
-		    v == 1 ? "s" : "");
-		return;
-	}
-	if (i == 1) {
-		fprintf(f, "held change: case %s %s, refused at %s%s\n", id, x,
-		    t, v ? "; the server keeps it for a decision" : "");
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	(void)str_fmt(a.case_id, sizeof(a.case_id), "%s", id);
-	(void)str_fmt(a.mode, sizeof(a.mode), "%s", x);
-	a.since = at;
-	a.until = v;
-	nolost_explain(&a, line, sizeof(line));
-	fprintf(f, "read-only: %s\n", line);
-}
-
 int
-nolost_status(sqlite3 *db, FILE *f, int json)
+nolost_each(sqlite3 *db, nolost_cb cb, void *arg)
 {
 	static const char *const q[3] = {
 		"SELECT case_id, since, changes, '' FROM purge_held"
@@ -456,38 +412,29 @@ nolost_status(sqlite3 *db, FILE *f, int json)
 		"SELECT case_id, since, until, mode FROM case_access"
 		" ORDER BY case_id",
 	};
-	static const char *const name[3] = {
-		"held_purges", "held_changes", "read_only"
-	};
-	sqlite3_stmt	*s = NULL;
-	const char	*id, *x;
-	size_t		 i, n;
-	int		 rc = SQLITE_DONE, r = 0;
+	struct nolost_item	 it;
+	sqlite3_stmt		*s = NULL;
+	size_t			 i;
+	int			 rc = SQLITE_DONE, r = 0;
 
-	if (json)
-		fputc('{', f);
 	for (i = 0; r == 0 && i < 3; i++) {
 		if ((r = db_prep(db, q[i], &s)) != 0)
 			break;
-		if (json)
-			fprintf(f, "%s\"%s\":[", i > 0 ? "," : "", name[i]);
-		for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW; n++) {
-			id = (const char *)sqlite3_column_text(s, 0);
-			x = (const char *)sqlite3_column_text(s, 3);
-			if (id == NULL || x == NULL)
+		while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			memset(&it, 0, sizeof(it));
+			it.list = (enum nolost_list)i;
+			it.case_id = (const char *)sqlite3_column_text(s, 0);
+			it.what = (const char *)sqlite3_column_text(s, 3);
+			if (it.case_id == NULL || it.what == NULL)
 				continue;
-			nolost_status_row(f, json, i, n, id,
-			    sqlite3_column_int64(s, 1),
-			    sqlite3_column_int64(s, 2), x);
+			it.at = sqlite3_column_int64(s, 1);
+			it.v = sqlite3_column_int64(s, 2);
+			r = cb(&it, arg);
 		}
-		if (json)
-			fputc(']', f);
-		if (rc != SQLITE_DONE)
+		if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
 			r = CS_ERR_DB;
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	if (json)
-		fputc('}', f);
 	return r;
 }

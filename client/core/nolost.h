@@ -3,7 +3,7 @@
  * nolost.h - nothing written on this laptop is lost silently (DESIGN
  * §9): which cases are read-only for this user, the changes the server
  * refused (kept, "held", until someone decides), and the purges they
- * hold.  Part of the client core: no printing except nolost_status().
+ * hold.  Part of the client core: no printing.
  *
  * Tables (db_schema.c; nolost_init() is db_init()):
  *  - case_access: the cases the server says are read-only for this user
@@ -22,7 +22,7 @@
 #define CLIENT_NOLOST_H
 
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -51,6 +51,9 @@ int	nolost_access_set(sqlite3 *, const struct msg_case_access *list,
  */
 int	nolost_writable(sqlite3 *, const char *case_id,
 	    struct nolost_access *a);
+
+/* "YYYY-MM-DD HH:MM UTC" of "t" (or "an unknown time") into dst. */
+void	nolost_time(char *dst, size_t len, int64_t t);
 
 /* A sentence for people saying why *a forbids a write, into buf. */
 void	nolost_explain(const struct nolost_access *a, char *buf, size_t len);
@@ -99,11 +102,28 @@ int	nolost_held_mark(sqlite3 *, const char *change_id);
 int	nolost_counts(sqlite3 *, int64_t *held, int64_t *purges,
 	    int64_t *readonly);
 
+/* What nolost_each() hands out, list by list in this order. */
+enum nolost_list {
+	NOLOST_PURGE_HELD,	/* a purge held: v changes hold it */
+	NOLOST_HELD,		/* a refused change: v 1 if the server keeps it */
+	NOLOST_READ_ONLY	/* a read-only case: v its end (until) or 0 */
+};
+
+struct nolost_item {
+	enum nolost_list	 list;
+	const char		*case_id;	/* checked on its way in */
+	int64_t			 at;		/* since / refused at */
+	int64_t			 v;
+	const char		*what;		/* "kind record_id" / mode */
+};
+
+typedef int	(*nolost_cb)(const struct nolost_item *, void *arg);
+
 /*
- * Print held purges, held changes and read-only cases, for people or
- * as a JSON object (members "held_purges", "held_changes",
- * "read_only"); "prefix" starts each line for people.
+ * Each held purge, held change and read-only case, in that order, to
+ * cb (non-zero stops and is returned); for `casesync status` and sync
+ * and the web UI.
  */
-int	nolost_status(sqlite3 *, FILE *, int json);
+int	nolost_each(sqlite3 *, nolost_cb cb, void *arg);
 
 #endif /* CLIENT_NOLOST_H */

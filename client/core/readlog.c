@@ -249,64 +249,51 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 }
 
 int
-readlog_print(sqlite3 *db, int json)
+readlog_each(sqlite3 *db, readlog_cb cb, void *arg, int64_t *count)
 {
-	sqlite3_stmt	*s = NULL;
-	const char	*action, *case_id;
-	uint8_t		 prev[32], want[32];
-	int64_t		 n, at, last = 0;
-	char		 when[32];
-	struct tm	 tm;
-	time_t		 t;
-	int		 rc, r = 0, first = 1;
+	struct readlog_entry	 e;
+	sqlite3_stmt		*s = NULL;
+	uint8_t			 prev[32], want[32];
+	int64_t			 last = 0;
+	int			 rc, r = 0, first = 1;
 
+	*count = 0;
 	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash"
 	    " FROM read_log ORDER BY n", -1, &s, NULL) != SQLITE_OK)
 		return CS_ERR_DB;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(s, 0);
-		at = sqlite3_column_int64(s, 1);
-		action = (const char *)sqlite3_column_text(s, 2);
-		case_id = (const char *)sqlite3_column_text(s, 3);
-		if (action == NULL || case_id == NULL ||
+		e.n = sqlite3_column_int64(s, 0);
+		e.at = sqlite3_column_int64(s, 1);
+		e.action = (const char *)sqlite3_column_text(s, 2);
+		e.case_id = (const char *)sqlite3_column_text(s, 3);
+		if (e.action == NULL || e.case_id == NULL ||
 		    sqlite3_column_bytes(s, 4) != 32 ||
 		    sqlite3_column_bytes(s, 5) != 32) {
 			r = CS_ERR_TAMPERED;
 			break;
 		}
 		/* the first row may follow entries already uploaded */
-		if (!first && (n != last + 1 ||
+		if (!first && (e.n != last + 1 ||
 		    memcmp(sqlite3_column_blob(s, 4), prev, 32) != 0)) {
 			r = CS_ERR_TAMPERED;
 			break;
 		}
 		memcpy(prev, sqlite3_column_blob(s, 4), 32);
-		checkpoint_read_hash(prev, (uint64_t)n, at, action, case_id,
-		    want);
+		checkpoint_read_hash(prev, (uint64_t)e.n, e.at, e.action,
+		    e.case_id, want);
 		if (memcmp(want, sqlite3_column_blob(s, 5), 32) != 0) {
 			r = CS_ERR_TAMPERED;
 			break;
 		}
 		memcpy(prev, want, 32);
-		last = n;
+		last = e.n;
 		first = 0;
-		t = (time_t)at;
-		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ",
-		    &tm) == 0)
-			snprintf(when, sizeof(when), "%lld", (long long)at);
-		if (json)
-			printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
-			    "\"case\":\"%s\"}\n", (long long)n, when, action,
-			    case_id);
-		else
-			printf("%6lld  %s  %-7s %s\n", (long long)n, when,
-			    action, *case_id != '\0' ? case_id : "(all)");
+		if ((r = cb(&e, arg)) != 0)
+			break;
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = CS_ERR_DB;
 	sqlite3_finalize(s);
-	if (r == 0 && !json)
-		printf("%lld entries, chain intact\n", (long long)last);
+	*count = last;
 	return r;
 }

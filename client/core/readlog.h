@@ -10,6 +10,8 @@
 #ifndef READLOG_H
 #define READLOG_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 /*
@@ -38,10 +40,22 @@ int	readlog_verify(sqlite3 *);
  * does not match the last entry.
  */
 int	readlog_add(sqlite3 *, const char *action, const char *case_id);
+/* An entry of the log, borrowed for the callback. */
+struct readlog_entry {
+	int64_t		 n;
+	int64_t		 at;		/* seconds since the epoch */
+	const char	*action;
+	const char	*case_id;	/* "": all cases */
+};
+
+typedef int	(*readlog_cb)(const struct readlog_entry *, void *arg);
+
 /*
- * Print every entry (a table, or JSON lines with --json) and check the
- * chain: CS_ERR_TAMPERED if an entry was changed, removed or reordered.
+ * Check the chain entry by entry and hand each checked one to cb
+ * (non-zero stops and is returned): CS_ERR_TAMPERED if an entry was
+ * changed, removed or reordered.  *count: the number of the last entry
+ * checked.
  */
-int	readlog_print(sqlite3 *, int json);
+int	readlog_each(sqlite3 *, readlog_cb cb, void *arg, int64_t *count);
 
 #endif /* READLOG_H */

@@ -16,29 +16,19 @@
 
 #include <openssl/x509.h>
 
-#include "client.h"
+#include "notice.h"
 #include "conn.h"
 #include "errors.h"
 #include "fault.h"
 #include "identity.h"
 #include "msg_device.h"
 #include "pki.h"
+#include "localday.h"
 #include "renewal.h"
 #include "util.h"
 #include "vault.h"
 
 #define RENEWAL_CN	"casesync device"
-
-void
-renewal_time(char *dst, size_t len, int64_t t)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(dst, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)str_fmt(dst, len, "%lld", (long long)t);
-}
 
 /* notAfter and lifetime of the laptop's certificate; 0 or CS_ERR_*. */
 static int
@@ -77,36 +67,39 @@ renewal_warn_due(const struct identity *id, int64_t now)
 	return now >= na - margin;
 }
 
-void
-renewal_warn(FILE *f, const struct identity *id, int64_t now)
+int
+renewal_warning(const struct identity *id, int64_t now, char *buf,
+    size_t len)
 {
 	int64_t	na;
 	char	when[32];
 
 	if (!renewal_warn_due(id, now) || pki_cert_not_after(id->cert,
 	    &na) != 0)
-		return;
-	renewal_time(when, sizeof(when), na);
+		return 0;
+	localday_utc_iso(when, sizeof(when), na);
 	if (now >= na) {
-		fprintf(f, "WARNING: this laptop's certificate expired on %s\n",
-		    when);
-		return;
+		(void)snprintf(buf, len, "WARNING: this laptop's certificate "
+		    "expired on %s", when);
+		return 1;
 	}
-	fprintf(f, "WARNING: this laptop's certificate expires on %s (in "
-	    "%lld %s); it renews itself at a sync: run casesync sync while "
-	    "the server can be reached\n", when,
+	(void)snprintf(buf, len, "WARNING: this laptop's certificate expires "
+	    "on %s (in %lld %s); it renews itself at a sync: run casesync "
+	    "sync while the server can be reached", when,
 	    (long long)(na - now >= 86400 ? (na - now) / 86400 : na - now),
 	    na - now >= 86400 ? "days" : "seconds");
+	return 1;
 }
 
 /* What an administrator and the user do about an expired certificate. */
 static void
 renewal_advice(const struct identity *id)
 {
-	cli_errx("to go on: an administrator runs casesyncctl renew-token "
-	    "--device %s and gives you the token; then run casesync enroll "
-	    "--renew --token TOKEN (this laptop's records and unsent "
-	    "changes are kept and sent at the next sync)", id->device_id);
+	notice(NOTICE_ERROR, "to go on: an administrator runs casesyncctl "
+	    "renew-token --device %s and gives you the token; then run "
+	    "casesync enroll --renew --token TOKEN (this laptop's records and "
+	    "unsent changes are kept and sent at the next sync)",
+	    id->device_id);
 }
 
 int
@@ -117,9 +110,9 @@ renewal_check(const struct identity *id)
 
 	if (pki_cert_not_after(id->cert, &na) != 0 || time_now() < na)
 		return 0;
-	renewal_time(when, sizeof(when), na);
-	cli_errx("this laptop's certificate (device %s) expired on %s, by "
-	    "this laptop's clock: the server will not accept it",
+	localday_utc_iso(when, sizeof(when), na);
+	notice(NOTICE_ERROR, "this laptop's certificate (device %s) expired "
+	    "on %s, by this laptop's clock: the server will not accept it",
 	    id->device_id, when);
 	renewal_advice(id);
 	return CS_ERR_EXPIRED;
@@ -132,10 +125,10 @@ renewal_explain_refused(const struct identity *id)
 	char	when[32];
 
 	(void)pki_cert_not_after(id->cert, &na);
-	renewal_time(when, sizeof(when), na);
-	cli_errx("the server refused this laptop's certificate (device %s) "
-	    "as expired; it is valid until %s (if that is still ahead, "
-	    "check the clocks of this laptop and the server)",
+	localday_utc_iso(when, sizeof(when), na);
+	notice(NOTICE_ERROR, "the server refused this laptop's certificate "
+	    "(device %s) as expired; it is valid until %s (if that is still "
+	    "ahead, check the clocks of this laptop and the server)",
 	    id->device_id, when);
 	renewal_advice(id);
 }
@@ -148,9 +141,9 @@ renewal_call(struct conn *c, const struct msg_out *req, enum msg_type want,
 	int	r;
 
 	if ((r = rpc_call_expect(c, req, want, rep)) == CS_ERR_PROTOCOL)
-		cli_errx("certificate renewal: unexpected reply");
+		notice(NOTICE_ERROR, "certificate renewal: unexpected reply");
 	else if (r != 0)
-		cli_report("certificate renewal", r, *rep);
+		notice_reply("certificate renewal", r, *rep);
 	return r;
 }
 
@@ -174,8 +167,8 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	if ((r = pki_key_new(&key)) != 0 ||
 	    (r = pki_csr_new(key, RENEWAL_CN, &csr, &csrlen)) != 0 ||
 	    (r = pki_pubkey_hash(key, kh)) != 0) {
-		cli_errx("certificate renewal: cannot make a key: %s",
-		    cs_err(r));
+		notice(NOTICE_ERROR, "certificate renewal: cannot make a key: "
+		    "%s", cs_err(r));
 		goto out;
 	}
 	b = (struct msg_bytes){ csr, csrlen };
@@ -188,8 +181,8 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	    X509_check_private_key(cert, key) != 1 ||
 	    X509_verify(cert, X509_get0_pubkey(id->ca)) != 1 ||
 	    pki_cert_not_after(cert, &na) != 0 || na <= time_now()) {
-		cli_errx("certificate renewal: the server returned a "
-		    "certificate that does not match our key or CA");
+		notice(NOTICE_ERROR, "certificate renewal: the server "
+		    "returned a certificate that does not match our key or CA");
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
@@ -203,10 +196,10 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	 * (the server keeps both pending until one is).
 	 */
 	if ((r = identity_replace_key(v, id->key, key, cert)) != 0) {
-		cli_errx("certificate renewal: %s", r == CS_ERR_EXISTS ?
-		    "another casesync process renewed it meanwhile" :
-		    "cannot store the new certificate (the old one still "
-		    "works)");
+		notice(NOTICE_ERROR, "certificate renewal: %s",
+		    r == CS_ERR_EXISTS ? "another casesync process renewed "
+		    "it meanwhile" : "cannot store the new certificate (the "
+		    "old one still works)");
 		goto out;
 	}
 	EVP_PKEY_free(id->key);
@@ -219,8 +212,8 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	b = (struct msg_bytes){ kh, sizeof(kh) };
 	o = msg_out_cert_renew_confirm(&b);
 	if ((r = renewal_call(c, &o, MSG_CERT_RENEW_CONFIRMED, &rep)) != 0) {
-		cli_errx("certificate renewal: the new certificate is stored; "
-		    "the next connection confirms it");
+		notice(NOTICE_ERROR, "certificate renewal: the new "
+		    "certificate is stored; the next connection confirms it");
 		goto out;
 	}
 	*not_after = na;
@@ -230,26 +223,4 @@ renewal_run(struct vault *v, struct identity *id, struct conn *c,
 	X509_free(cert);
 	EVP_PKEY_free(key);
 	return r;
-}
-
-void
-renewal_at_sync(struct cli *cli, struct vault *v, struct identity *id,
-    struct conn *c)
-{
-	int64_t	na;
-	char	when[32];
-
-	if (renewal_due(id, time_now())) {
-		if (renewal_run(v, id, c, &na) == 0) {
-			renewal_time(when, sizeof(when), na);
-			if (!cli->json)
-				printf("certificate renewed: valid until %s\n",
-				    when);
-		} else
-			cli_errx("certificate renewal failed; the current "
-			    "certificate still works and the next sync "
-			    "tries again");
-	}
-	if (!cli->json)
-		renewal_warn(stdout, id, time_now());
 }

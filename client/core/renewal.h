@@ -9,7 +9,7 @@
 #define RENEWAL_H
 
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
 
 struct conn;
 struct identity;
@@ -25,10 +25,14 @@ int	renewal_due(const struct identity *, int64_t now);
  * quarter of its lifetime from "now" (or has expired).
  */
 int	renewal_warn_due(const struct identity *, int64_t now);
-/* Print the warning (to "f") if renewal_warn_due(). */
-void	renewal_warn(FILE *f, const struct identity *, int64_t now);
 /*
- * Before connecting: CS_ERR_EXPIRED (explained on stderr: the date and
+ * The warning, one sentence into buf, if renewal_warn_due(): 1, else
+ * 0 (buf untouched).
+ */
+int	renewal_warning(const struct identity *, int64_t now, char *buf,
+	    size_t len);
+/*
+ * Before connecting: CS_ERR_EXPIRED (explained in a notice: the date and
  * what to do) if the laptop's certificate has expired by this laptop's
  * clock, else 0.
  */
@@ -40,22 +44,12 @@ void	renewal_explain_refused(const struct identity *);
  * a CSR, the new key and certificate stored in the vault in one
  * transaction, then the confirmation.  On success *id holds the new
  * key and certificate and *not_after the new certificate's notAfter.
- * Errors are reported on stderr; a failure
+ * Errors are told as notices (notice.h); a failure
  * before the vault was written leaves the old key, which still works,
  * and one after it the new key, which the server accepts and which the
  * next connection confirms.
  */
 int	renewal_run(struct vault *, struct identity *id, struct conn *c,
 	    int64_t *not_after);
-/*
- * At a sync, on a connection that worked: renew if due (a failure is
- * reported, not returned: the current certificate still works), then
- * warn if the certificate is close to its end.
- */
-struct cli;
-void	renewal_at_sync(struct cli *, struct vault *, struct identity *id,
-	    struct conn *c);
-/* "YYYY-MM-DDTHH:MM:SSZ" of "t" into "dst" (at least 21 bytes). */
-void	renewal_time(char *dst, size_t len, int64_t t);
 
 #endif /* RENEWAL_H */

@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "auditcp.h"
-#include "client.h"
+#include "notice.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -71,16 +71,16 @@ restore_check(struct conn *c, sqlite3 *db)
 	if (sv.generation != 0 && sv.generation != gen) {
 		restore_date(when, sizeof(when), sv.backup_time);
 		if ((r = restore_prepare(db, &sv, &n)) != 0) {
-			cli_errx("cannot prepare for the restored server: %s",
-			    cs_err(r));
+			notice(NOTICE_ERROR, "cannot prepare for the restored "
+			    "server: %s", cs_err(r));
 			return r;
 		}
 		/* a laptop that never pulled has nothing to tell */
 		if (gen != 0 || since != 0)
-			cli_errx("server restored from a backup of %s: %zu "
-			    "record%s this laptop holds from after it %s "
-			    "offered again", when, n, n == 1 ? "" : "s",
-			    n == 1 ? "is" : "are");
+			notice(NOTICE_ERROR, "server restored from a backup "
+			    "of %s: %zu record%s this laptop holds from after "
+			    "it %s offered again", when, n, n == 1 ? "" : "s", n
+			    == 1 ? "is" : "are");
 		return 0;
 	}
 	if (sv.generation == gen && since <= sv.server_seq)
@@ -92,9 +92,9 @@ restore_check(struct conn *c, sqlite3 *db)
 	 */
 	if ((r = auditcp_verify(c, db)) != 0)
 		return r;
-	cli_errx("*** the server went back in time without announcing a "
-	    "restore: its change sequence is %lld, this laptop has seen "
-	    "%lld; NOT syncing: tell your administrator ***",
-	    (long long)sv.server_seq, (long long)since);
+	notice(NOTICE_ERROR, "*** the server went back in time without "
+	    "announcing a restore: its change sequence is %lld, this laptop "
+	    "has seen %lld; NOT syncing: tell your administrator ***", (long
+	    long)sv.server_seq, (long long)since);
 	return CS_ERR_TAMPERED;
 }

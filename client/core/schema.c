@@ -71,7 +71,9 @@ static const struct schema_field assessment_fields[] = {
 static const struct schema_field journal_fields[] = {
 	{ "text", SCHEMA_LONG, 1, NULL },
 	{ "type", SCHEMA_CHOICE, 0, "home_visit|call|meeting|other" },
-	{ "date", SCHEMA_DATE, 0, NULL },
+	{ "date", SCHEMA_DATE, 0, NULL },	/* default: local today */
+	{ "time", SCHEMA_TIME, 0, NULL },	/* default: local now */
+	{ "author", SCHEMA_NAME, 0, NULL },	/* default: this user */
 };
 
 static const struct schema_field partner_fields[] = {
@@ -171,6 +173,20 @@ schema_long(const char *v, const char **why)
 	return 0;
 }
 
+/* HH:MM, 00:00 to 23:59. */
+static int
+schema_time(const char *v, const char **why)
+{
+	if (strlen(v) != 5 || v[2] != ':' ||
+	    !(v[0] >= '0' && v[0] <= '2') || !(v[1] >= '0' && v[1] <= '9') ||
+	    !(v[3] >= '0' && v[3] <= '5') || !(v[4] >= '0' && v[4] <= '9') ||
+	    (v[0] == '2' && v[1] > '3')) {
+		*why = "not a time (HH:MM, 00:00 to 23:59)";
+		return CS_ERR_FORMAT;
+	}
+	return 0;
+}
+
 int
 schema_check(const struct schema_field *f, const char *v, const char **why)
 {
@@ -189,6 +205,8 @@ schema_check(const struct schema_field *f, const char *v, const char **why)
 		return schema_long(v, why);
 	case SCHEMA_DATE:
 		return validate_date(v, &days, why);
+	case SCHEMA_TIME:
+		return schema_time(v, why);
 	case SCHEMA_BSN:
 		return validate_bsn(v, why);
 	case SCHEMA_GEMEENTE:
@@ -212,11 +230,18 @@ int
 schema_complete(const struct schema_kind *k, const struct body *b,
     const char **missing)
 {
+	return schema_complete_but(k, b, -1, missing);
+}
+
+int
+schema_complete_but(const struct schema_kind *k, const struct body *b,
+    int but, const char **missing)
+{
 	size_t	i;
 
 	*missing = NULL;
 	for (i = 0; i < k->nfields; i++) {
-		if (k->fields[i].required &&
+		if (k->fields[i].required && (int)k->fields[i].type != but &&
 		    body_get(b, k->fields[i].name) == NULL) {
 			*missing = k->fields[i].name;
 			return CS_ERR_FORMAT;

@@ -19,6 +19,7 @@ enum schema_type {
 	SCHEMA_NAME,		/* a person's name (VALIDATE_NAME_MAX) */
 	SCHEMA_LONG,		/* long text (notes): UTF-8, newlines ok */
 	SCHEMA_DATE,		/* YYYY-MM-DD, a real calendar date */
+	SCHEMA_TIME,		/* HH:MM, 24 hours */
 	SCHEMA_BSN,		/* 9 digits passing the elfproef */
 	SCHEMA_GEMEENTE,	/* CBS municipality code GMxxxx */
 	SCHEMA_CHOICE,		/* one of "choices" ("a|b|c") */
@@ -60,5 +61,9 @@ int	schema_check(const struct schema_field *f, const char *value,
  */
 int	schema_complete(const struct schema_kind *k, const struct body *b,
 	    const char **missing);
+/* The same, but fields of type "but" (an enum schema_type) may be
+ * missing; -1 for none. */
+int	schema_complete_but(const struct schema_kind *k, const struct body *b,
+	    int but, const char **missing);
 
 #endif /* SCHEMA_H */

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "author.h"
-#include "client.h"
 #include "conn.h"
 #include "db.h"
 #include "e2e.h"
@@ -40,15 +39,28 @@ struct sync_pend {
 };
 
 void
-sync_progress(int on, const struct sync_stats *st, const char *what)
+sync_progress(const struct sync_observer *obs, const struct sync_stats *st,
+    const char *what)
 {
-	if (!on)
+	struct sync_progress	p;
+
+	if (obs == NULL || obs->progress == NULL)
 		return;
-	fprintf(stderr, "\r%-8s pushed %llu, pulled %llu records "
-	    "(%.1f MiB)   ", what, (unsigned long long)st->pushed,
-	    (unsigned long long)st->pulled,
-	    (double)st->bytes / (1024.0 * 1024.0));
-	fflush(stderr);
+	memset(&p, 0, sizeof(p));
+	p.phase = what;
+	p.st = st;
+	p.records_done = st->pushed + st->rejected + st->pulled;
+	p.records_total = st->push_total + st->pull_total;
+	if (p.records_total < p.records_done ||
+	    strcmp(what, "done") == 0)
+		p.records_total = p.records_done;
+	p.bytes_done = st->bytes + st->sent_bytes;
+	if (p.records_done > 0 && p.records_total > 0)
+		p.bytes_total = (uint64_t)((double)p.bytes_done *
+		    ((double)p.records_total / (double)p.records_done));
+	if (p.bytes_total < p.bytes_done)
+		p.bytes_total = p.bytes_done;
+	obs->progress(&p, obs->arg);
 }
 
 void
@@ -211,8 +223,8 @@ sync_pending(sqlite3 *db, const struct keyring *kr, struct sync_stats *st)
 }
 
 int
-sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
-    struct sync_stats *st)
+sync_run(struct conn *c, sqlite3 *db, X509 *ca,
+    const struct sync_observer *obs, struct sync_stats *st)
 {
 	struct keys_round	*k = NULL;
 	struct keyring		*kr = NULL;
@@ -232,6 +244,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	    (r = nolost_counts(db, &held, &hpurges, &ro)) != 0 ||
 	    (r = keys_round_start(c, db, ca, &st->keys, &k)) != 0)
 		goto out;
+	st->push_total = st->pushed + st->rejected + (uint64_t)pending;
 	/* held changes go first: a decision may let a purge through */
 	if (pending == 0 && held == 0 &&
 	    ((r = db_cursor_get(db, &since, &tie)) != 0 ||
@@ -243,7 +256,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	    (r = keyring_load(db, &kr)) != 0 ||
 	    (r = sync_pending(db, kr, st)) != 0)
 		goto out;
-	if (piped != 0 && (r = sync_pull(c, db, kr, progress, st,
+	if (piped != 0 && (r = sync_pull(c, db, kr, obs, st,
 	    piped)) != 0)
 		goto out;
 	got = st->keys.received + st->keys.made;
@@ -273,9 +286,10 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 		do {
 			if ((r = sync_push_once(c, db, kr, st, &more)) != 0)
 				goto out;
-			sync_progress(progress && more, st, "pushing");
+			if (more)
+				sync_progress(obs, st, "pushing");
 		} while (more);
-		if ((r = sync_pull(c, db, kr, progress, st, 0)) != 0)
+		if ((r = sync_pull(c, db, kr, obs, st, 0)) != 0)
 			goto out;
 		/* merges during the pull may have queued changes */
 		if ((r = db_outbox_count(db, &pending)) != 0 ||
@@ -288,8 +302,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca, int progress,
 	st->keyless = (uint64_t)keyless;
 	/* after SYNC_MAX_ROUNDS rounds of merges, say so; never silently */
 	st->queued = pending > keyless ? (uint64_t)(pending - keyless) : 0;
-	if (progress)
-		fputc('\n', stderr);
+	sync_progress(obs, st, "done");
  out:
 	st->round_trips += st->keys.round_trips - before;
 	keys_round_free(k);
@@ -306,7 +319,7 @@ sync_locked(struct conn *c, sqlite3 *db, X509 *ca, const char *dir,
 
 	if ((r = synclock_take(dir, &lock)) != 0)
 		return r;
-	r = sync_run(c, db, ca, 0, st);
+	r = sync_run(c, db, ca, NULL, st);
 	synclock_release(lock);
 	return r;
 }
@@ -338,7 +351,8 @@ sync_watch_wait(struct conn *c, int *again)
 
 int
 sync_watch(struct conn *c, sqlite3 *db, X509 *ca, const char *dir,
-    int progress, struct sync_stats *st, volatile sig_atomic_t *stop)
+    const struct sync_observer *obs, struct sync_stats *st,
+    volatile sig_atomic_t *stop)
 {
 	struct msg_out	 o = msg_out_watch();
 	struct msg	*rep = NULL;
@@ -369,7 +383,7 @@ sync_watch(struct conn *c, sqlite3 *db, X509 *ca, const char *dir,
 		    (r = sync_locked(c, db, ca, dir, st)) != 0 ||
 		    (r = conn_set_timeout(c, SYNC_WATCH_POLL_MS)) != 0)
 			return r;
-		sync_progress(progress, st, "watching");
+		sync_progress(obs, st, "watching");
 	}
 	return 0;
 }

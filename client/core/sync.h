@@ -41,6 +41,33 @@ struct sync_stats {
 	uint64_t	held_discarded;	/* held, then discarded by someone */
 	uint64_t	purges_held;	/* purges not done: changes hold them */
 	struct keys_stats keys;		/* the key round */
+	/* for the progress (struct sync_progress) */
+	uint64_t	sent_bytes;	/* sealed body bytes sent */
+	uint64_t	push_total;	/* changes to send, as counted */
+	uint64_t	pull_total;	/* records to receive, estimated */
+};
+
+/*
+ * Where a sync is, for a progress display: records and bytes done and
+ * the totals as far as known (0: not known yet).  The push's total is
+ * the outbox; the pull's is estimated from the server's newest
+ * sequence number (a record the user may not read is counted but never
+ * comes), so "total" can shrink when a sync ends; bytes_total is
+ * extrapolated from the bytes per record so far.
+ */
+struct sync_progress {
+	const char		*phase;		/* pushing pulling watching done */
+	uint64_t		 records_done;
+	uint64_t		 records_total;
+	uint64_t		 bytes_done;
+	uint64_t		 bytes_total;
+	const struct sync_stats	*st;
+};
+
+/* What a face wants to hear while a sync runs; any member may be NULL. */
+struct sync_observer {
+	void	(*progress)(const struct sync_progress *, void *arg);
+	void	*arg;
 };
 
 /*
@@ -50,10 +77,11 @@ struct sync_stats {
  * of their case before they leave and opened when they arrive; a body
  * that does not open is counted in "tampered" and not applied, one
  * whose key has not arrived waits in the vault.  "ca" is the pinned
- * deployment CA.  With "progress", a progress line is drawn on stderr.
+ * deployment CA.  "obs" (or NULL) hears the progress, ending with the
+ * phase "done".
  */
-int	sync_run(struct conn *, sqlite3 *, X509 *ca, int progress,
-	    struct sync_stats *);
+int	sync_run(struct conn *, sqlite3 *, X509 *ca,
+	    const struct sync_observer *obs, struct sync_stats *);
 
 /*
  * Keep the connection and sync again whenever the server says a case
@@ -62,6 +90,7 @@ int	sync_run(struct conn *, sqlite3 *, X509 *ca, int progress,
  * waiting does not.
  */
 int	sync_watch(struct conn *, sqlite3 *, X509 *ca, const char *dir,
-	    int progress, struct sync_stats *, volatile sig_atomic_t *stop);
+	    const struct sync_observer *obs, struct sync_stats *,
+	    volatile sig_atomic_t *stop);
 
 #endif /* CLIENT_SYNC_H */

@@ -18,8 +18,9 @@
 
 struct conn;
 
-/* "pushed ..., pulled ..." on stderr, when "on". */
-void	sync_progress(int on, const struct sync_stats *, const char *what);
+/* Tell "obs" (may be NULL) where the sync is ("what": the phase). */
+void	sync_progress(const struct sync_observer *obs,
+	    const struct sync_stats *, const char *what);
 
 /* A received record as the vault's (borrowing the message's body). */
 void	sync_rec_in(struct db_record *, const struct msg_record *);
@@ -53,6 +54,6 @@ int	sync_pull_ask(struct conn *, int64_t since, int64_t tie,
  * id of a first request already sent by sync_pull_ask(), or 0.
  */
 int	sync_pull(struct conn *, sqlite3 *, const struct keyring *,
-	    int progress, struct sync_stats *, uint32_t sent);
+	    const struct sync_observer *, struct sync_stats *, uint32_t sent);
 
 #endif /* CLIENT_SYNC_INT_H */

@@ -219,7 +219,7 @@ sync_purge_receipts(struct conn *c, const struct msg_pull_response *pr,
  */
 int
 sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
-    int progress, struct sync_stats *st, uint32_t sent)
+    const struct sync_observer *obs, struct sync_stats *st, uint32_t sent)
 {
 	struct msg_pull_response	 pr;
 	struct sync_purges		 pu = { NULL, NULL };
@@ -259,7 +259,10 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 				goto out;
 			asked = 1;
 		}
-		sync_progress(progress, st, "pulling");
+		/* the server's newest sequence bounds what is left */
+		st->pull_total = st->pulled + (uint64_t)(pr.more && pr.server_seq >
+		    pr.cursor ? pr.server_seq - pr.cursor : 0);
+		sync_progress(obs, st, "pulling");
 		free(pu.purged);
 		free(pu.held);
 		pu.purged = pu.held = NULL;

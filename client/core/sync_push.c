@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "author.h"
-#include "client.h"
+#include "notice.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -218,6 +218,7 @@ sync_push_send(struct conn *c, const struct keyring *kr,
 		mc[i].record.key_epoch = chs[i].rec.key_epoch;
 		mc[i].record.body.p = sealed[i];
 		mc[i].record.body.len = len;
+		st->sent_bytes += len;
 		mc[i].record.hlc = chs[i].rec.hlc;
 		mc[i].base_version = chs[i].rec.version;
 		mc[i].lost_version = chs[i].lost_version;
@@ -227,7 +228,8 @@ sync_push_send(struct conn *c, const struct keyring *kr,
 	o = msg_out_push_request(&req);
 	st->round_trips++;
 	if ((r = rpc_call_expect(c, &o, MSG_PUSH_RESPONSE, rep)) != 0) {
-		cli_report("push", r, *rep);	/* e.g. the server's disk full */
+		/* e.g. the server's disk full */
+		notice_reply("push", r, *rep);
 		goto out;
 	}
 	if ((r = msg_get_push_response(*rep, &resp)) != 0 ||

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "notice.h"
 #include "synclock.h"
 
 static int
@@ -63,8 +64,8 @@ synclock_take(const char *dir, int *fd)
 			close(f);
 			return CS_ERR_SYSTEM;
 		}
-		fprintf(stderr, "casesync: another sync of this laptop is "
-		    "running (process %ld); waiting for it to finish\n",
+		notice(NOTICE_WARN, "another sync of this laptop is running "
+		    "(process %ld); waiting for it to finish",
 		    synclock_holder(f));
 		if (synclock_flock(f, LOCK_EX) == -1) {
 			close(f);

@@ -14,7 +14,7 @@
 
 /*
  * Take the sync lock of the vault directory "dir", waiting for another
- * process that holds it (and saying so on stderr, with its process id).
+ * process that holds it (and saying so in a notice, with its process id).
  * 0 and *fd set, or CS_ERR_SYSTEM (*fd is -1).
  */
 int	synclock_take(const char *dir, int *fd);

@@ -61,6 +61,57 @@ int	vault_create(const char *dir, const char *pass, size_t passlen,
 int	vault_open(const char *dir, const char *pass, size_t passlen,
 	    struct vault **out);
 
+/*
+ * A second, independent connection to the open vault "v" in "dir",
+ * with a copy of its keys (no passphrase): for a thread of its own
+ * (casesync ui's background sync), as a second process would open it.
+ * Errors as for vault_open.  Release with vault_close().
+ */
+int	vault_open_again(struct vault *v, const char *dir,
+	    struct vault **out);
+
+/*
+ * What "casesync agent" holds to open one vault without its passphrase
+ * (docs/VAULT.md, "Opening with a key"): the key-encryption key that
+ * Argon2id derived from the passphrase and the key file's salt, and the
+ * key file's lock id: its database id (16 bytes), then its salt (16).
+ * Never the passphrase, never the database key.  A passphrase change
+ * gives the key file a new salt, so an old KEK opens nothing.  Always
+ * in sodium_malloc memory: vault_unlock_new (zeroed) and
+ * vault_unlock_free (wipes).
+ */
+#define VAULT_KEK_LEN		32
+#define VAULT_LOCKID_LEN	32
+struct vault_unlock {
+	uint8_t	kek[VAULT_KEK_LEN];
+	uint8_t	id[VAULT_LOCKID_LEN];
+};
+int	vault_unlock_new(struct vault_unlock **);
+void	vault_unlock_free(struct vault_unlock *);
+
+/*
+ * vault_open, and on success *up (if not NULL) gets the vault's
+ * struct vault_unlock.
+ */
+int	vault_open_unlock(const char *dir, const char *pass, size_t passlen,
+	    struct vault **out, struct vault_unlock **up);
+
+/*
+ * Open the vault in "dir" with "u" instead of a passphrase.  Errors as
+ * for vault_open; CS_ERR_PASSPHRASE when "u" does not open this key
+ * file: another vault's, one from before a passphrase change, a wrong
+ * KEK (the key file's AEAD tag refuses it), or an altered key file.
+ */
+int	vault_open_kek(const char *dir, const struct vault_unlock *u,
+	    struct vault **out);
+
+/*
+ * The lock id of the key file in "dir" (see struct vault_unlock),
+ * without a passphrase: the key file's header, checked as for
+ * vault_open.  0, CS_ERR_NOT_FOUND or CS_ERR_FORMAT.
+ */
+int	vault_lockid(const char *dir, uint8_t id[VAULT_LOCKID_LEN]);
+
 /* Close the database and wipe the keys.  NULL is a no-op. */
 void	vault_close(struct vault *);
 
@@ -191,9 +242,17 @@ struct vault_keys {
 /* Unwrap dir/vault.key with "pass"; errors as for vault_open. */
 int	vaultkey_load(const char *dir, const char *pass, size_t passlen,
 	    struct vault_keys **);
+/* The same, also filling "u" (if not NULL) for vault_open_unlock. */
+int	vaultkey_load_unlock(const char *dir, const char *pass,
+	    size_t passlen, struct vault_unlock *u, struct vault_keys **);
+/* Unwrap dir/vault.key with u->kek (vault_open_kek). */
+int	vaultkey_load_kek(const char *dir, const struct vault_unlock *u,
+	    struct vault_keys **);
 /* New database key and dir/vault.key (CS_ERR_EXISTS if present). */
 int	vaultkey_create(const char *dir, const char *pass, size_t passlen,
 	    struct vault_keys **);
+/* A copy in new read-only sodium_malloc memory (vault_open_again). */
+int	vaultkey_dup(const struct vault_keys *, struct vault_keys **);
 void	vaultkey_free(struct vault_keys *);
 /*
  * Make "keys" findable by the VFS under a new random token (written to

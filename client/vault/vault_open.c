@@ -393,18 +393,18 @@ vault_create(const char *dir, const char *pass, size_t passlen,
 	return r;
 }
 
-int
-vault_open(const char *dir, const char *pass, size_t passlen,
-    struct vault **out)
+/*
+ * Open dir/vault.db with the keys in v->keys, check that it is ours and
+ * that no page was put back from an older copy.  On failure "v" is
+ * closed.
+ */
+static int
+vault_open_db(struct vault *v, const char *dir, struct vault **out)
 {
-	struct vault	*v = NULL;
 	sqlite3_stmt	*st = NULL;
 	int		 r;
 
-	*out = NULL;
-	if ((r = vault_new(&v)) != 0 ||
-	    (r = vaultkey_load(dir, pass, passlen, &v->keys)) != 0 ||
-	    (r = vault_db_open(v, dir, 0)) != 0)
+	if ((r = vault_db_open(v, dir, 0)) != 0)
 		goto out;
 	/* Our table must be there: anything else is not our database. */
 	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM sqlite_schema WHERE "
@@ -430,6 +430,85 @@ vault_open(const char *dir, const char *pass, size_t passlen,
 	sqlite3_finalize(st);
 	vault_close(v);
 	return r;
+}
+
+int
+vault_open_again(struct vault *v, const char *dir, struct vault **out)
+{
+	struct vault	*a = NULL;
+	int		 r;
+
+	*out = NULL;
+	if ((r = vault_new(&a)) != 0 ||
+	    (r = vaultkey_dup(v->keys, &a->keys)) != 0 ||
+	    (r = vault_db_open(a, dir, 0)) != 0)
+		goto out;
+	*out = a;
+	a = NULL;			/* transferred */
+ out:
+	vault_close(a);
+	return r;
+}
+
+int
+vault_open(const char *dir, const char *pass, size_t passlen,
+    struct vault **out)
+{
+	return vault_open_unlock(dir, pass, passlen, out, NULL);
+}
+
+int
+vault_open_unlock(const char *dir, const char *pass, size_t passlen,
+    struct vault **out, struct vault_unlock **up)
+{
+	struct vault_unlock	*u = NULL;
+	struct vault		*v = NULL;
+	int			 r;
+
+	*out = NULL;
+	if (up != NULL) {
+		*up = NULL;
+		if ((r = vault_unlock_new(&u)) != 0)
+			return r;
+	}
+	if ((r = vault_new(&v)) != 0 ||
+	    (r = vaultkey_load_unlock(dir, pass, passlen, u,
+	    &v->keys)) != 0) {
+		vault_close(v);
+		goto out;
+	}
+	if ((r = vault_open_db(v, dir, out)) != 0)
+		goto out;
+	if (u != NULL && sodium_mprotect_readonly(u) != 0) {
+		vault_close(*out);
+		*out = NULL;
+		r = CS_ERR_SYSTEM;
+		goto out;
+	}
+	if (up != NULL) {
+		*up = u;
+		u = NULL;		/* transferred */
+	}
+	r = 0;
+ out:
+	vault_unlock_free(u);
+	return r;
+}
+
+int
+vault_open_kek(const char *dir, const struct vault_unlock *u,
+    struct vault **out)
+{
+	struct vault	*v = NULL;
+	int		 r;
+
+	*out = NULL;
+	if ((r = vault_new(&v)) != 0 ||
+	    (r = vaultkey_load_kek(dir, u, &v->keys)) != 0) {
+		vault_close(v);
+		return r;
+	}
+	return vault_open_db(v, dir, out);
 }
 
 sqlite3 *

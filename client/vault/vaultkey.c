@@ -20,7 +20,13 @@
  *	 88 48	wrapped database key (32) + tag (16)
  *
  * A passphrase change re-wraps the same database key under a new salt,
- * so the database is never rewritten.  Every secret lives in
+ * so the database is never rewritten.
+ *
+ * The KEK with the file's lock id (database id and salt) is what
+ * "casesync agent" holds (struct vault_unlock, vault.h): with the key
+ * file it opens the vault, and the same AEAD tag that refuses a wrong
+ * passphrase refuses a wrong or outdated KEK.  The database key itself
+ * never leaves the process that opens the vault.  Every secret lives in
  * sodium_malloc memory and is wiped when released.
  *
  * The vault's life cycle on top of that (create, open, close, the
@@ -61,6 +67,10 @@
 #define KF_WRAP_LEN	(KF_DBKEY_LEN + \
 	crypto_aead_xchacha20poly1305_ietf_ABYTES)
 #define KF_LEN		(KF_OFF_WRAP + KF_WRAP_LEN)
+_Static_assert(VAULT_KEK_LEN == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+    "the agent's KEK is the key file's wrapping key");
+_Static_assert(VAULT_LOCKID_LEN == VAULT_DBID_LEN + crypto_pwhash_SALTBYTES,
+    "lock id = database id, then salt");
 #define KF_KDF_CTX	"csvault1"
 #define KF_KDF_PAGEKEY	1
 
@@ -175,59 +185,105 @@ kf_wrap(uint8_t *kf, const uint8_t *dbkey, const uint8_t *dbid,
 }
 
 /*
- * Parse the key file bytes "p" and unwrap the database key with "pass"
- * into sodium_malloc'd *dbkey; *pgsz and dbid are filled in.
+ * Check the key file bytes "p" ("len") before anything is derived from
+ * them: size, magic, version, and KDF parameters within our bounds.
+ * 0 or CS_ERR_FORMAT (logged).
  */
 static int
-kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
-    uint8_t **dbkey, uint8_t *dbid, uint32_t *pgsz)
+kf_parse(const uint8_t *p, size_t len, uint64_t *ops, uint64_t *mem,
+    uint32_t *pgsz)
 {
-	uint8_t			*kek = NULL, *k = NULL;
-	uint64_t		 ops, mem, ps;
-	unsigned long long	 mlen;
-	int			 r;
+	uint64_t	ps;
 
-	*dbkey = NULL;
 	if (len != KF_LEN || memcmp(p, KF_MAGIC, KF_MAGIC_LEN) != 0) {
 		log_warnx("vault: %s is not a casesync vault key file (%s)",
 		    VAULT_KEY_FILE, len != KF_LEN ? "wrong size" :
 		    "bad magic");
 		return CS_ERR_FORMAT;
 	}
-	ops = buf_load_u64(p + KF_OFF_OPS);
-	mem = buf_load_u64(p + KF_OFF_MEM);
+	*ops = buf_load_u64(p + KF_OFF_OPS);
+	*mem = buf_load_u64(p + KF_OFF_MEM);
 	ps = buf_load_u32(p + KF_OFF_PGSZ);
 	if (buf_load_u16(p + KF_OFF_VERSION) != KF_VERSION ||
 	    buf_load_u16(p + KF_OFF_ALG) != crypto_pwhash_ALG_ARGON2ID13 ||
-	    ops < crypto_pwhash_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
-	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > KF_MEM_MAX ||
+	    *ops < crypto_pwhash_OPSLIMIT_MIN || *ops > KF_OPS_MAX ||
+	    *mem < crypto_pwhash_MEMLIMIT_MIN || *mem > KF_MEM_MAX ||
 	    ps < 1024 || ps > 65536 || (ps & (ps - 1)) != 0) {
 		log_warnx("vault: %s: unsupported version or parameters",
 		    VAULT_KEY_FILE);
 		return CS_ERR_FORMAT;
 	}
-	if ((r = kf_kek(pass, passlen, p + KF_OFF_SALT, ops, mem, &kek)) != 0)
-		goto out;
-	if ((k = sodium_malloc(KF_DBKEY_LEN)) == NULL) {
-		r = CS_ERR_ALLOC;
-		goto out;
-	}
+	*pgsz = (uint32_t)ps;
+	return 0;
+}
+
+/*
+ * Unwrap the database key of the parsed key file "p" with "kek" into
+ * sodium_malloc'd *dbkey; dbid is filled in.  The AEAD tag over the
+ * wrapped key, with the whole header as AD, is the check: a wrong
+ * passphrase, a KEK of another key file or of an older version of this
+ * one (before a passphrase change: another salt), and an altered file
+ * all give CS_ERR_PASSPHRASE.
+ */
+static int
+kf_unwrap_kek(const uint8_t *p, const uint8_t *kek, uint8_t **dbkey,
+    uint8_t *dbid)
+{
+	uint8_t			*k;
+	unsigned long long	 mlen;
+
+	*dbkey = NULL;
+	if ((k = sodium_malloc(KF_DBKEY_LEN)) == NULL)
+		return CS_ERR_ALLOC;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(k, &mlen, NULL,
 	    p + KF_OFF_WRAP, KF_WRAP_LEN, p, KF_AD_LEN, p + KF_OFF_NONCE,
 	    kek) != 0 || mlen != KF_DBKEY_LEN) {
-		r = CS_ERR_PASSPHRASE;
-		goto out;
+		sodium_free(k);
+		return CS_ERR_PASSPHRASE;
 	}
 	memcpy(dbid, p + KF_OFF_DBID, VAULT_DBID_LEN);
-	*pgsz = (uint32_t)ps;
 	*dbkey = k;
-	k = NULL;			/* transferred */
+	return 0;
+}
+
+/* The lock id of the parsed key file "p": database id, then salt. */
+static void
+kf_lockid(const uint8_t *p, uint8_t id[VAULT_LOCKID_LEN])
+{
+	memcpy(id, p + KF_OFF_DBID, VAULT_DBID_LEN);
+	memcpy(id + VAULT_DBID_LEN, p + KF_OFF_SALT, crypto_pwhash_SALTBYTES);
+}
+
+/*
+ * Parse the key file bytes "p" and unwrap the database key with "pass"
+ * into sodium_malloc'd *dbkey; *pgsz and dbid are filled in.  With
+ * "fill", the KEK and the file's lock id are kept there too.
+ */
+static int
+kf_unwrap(const uint8_t *p, size_t len, const char *pass, size_t passlen,
+    uint8_t **dbkey, uint8_t *dbid, uint32_t *pgsz,
+    struct vault_unlock *fill)
+{
+	uint8_t		*kek = NULL;
+	uint64_t	 ops, mem;
+	uint32_t	 ps;
+	int		 r;
+
+	*dbkey = NULL;
+	if ((r = kf_parse(p, len, &ops, &mem, &ps)) != 0)
+		return r;
+	if ((r = kf_kek(pass, passlen, p + KF_OFF_SALT, ops, mem, &kek)) != 0 ||
+	    (r = kf_unwrap_kek(p, kek, dbkey, dbid)) != 0)
+		goto out;
+	if (fill != NULL) {
+		memcpy(fill->kek, kek, VAULT_KEK_LEN);
+		kf_lockid(p, fill->id);
+	}
+	*pgsz = ps;
 	r = 0;
  out:
 	if (kek != NULL)
 		sodium_free(kek);
-	if (k != NULL)
-		sodium_free(k);
 	return r;
 }
 
@@ -277,21 +333,50 @@ kf_read(const char *dir, struct buf **b)
 	return r;
 }
 
-int
-vaultkey_load(const char *dir, const char *pass, size_t passlen,
+/*
+ * dir/vault.key into the VFS's keys: unwrapped with "pass" (the KEK and
+ * lock id kept in "fill" if not NULL), or, with pass NULL, with the KEK
+ * of "have" if its lock id is the file's.
+ */
+static int
+kf_load(const char *dir, const char *pass, size_t passlen,
+    const struct vault_unlock *have, struct vault_unlock *fill,
     struct vault_keys **out)
 {
 	struct buf	*b = NULL;
 	uint8_t		*dbkey = NULL, dbid[VAULT_DBID_LEN];
+	uint8_t		 id[VAULT_LOCKID_LEN];
+	uint64_t	 ops, mem;
 	uint32_t	 pgsz = 0;
 	int		 r;
 
 	*out = NULL;
-	if ((r = kf_check_pass(passlen)) != 0 ||
-	    (r = kf_read(dir, &b)) != 0 ||
-	    (r = kf_unwrap(buf_ptr(b), buf_len(b), pass, passlen, &dbkey,
-	    dbid, &pgsz)) != 0 ||
-	    (r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
+	if ((pass != NULL && (r = kf_check_pass(passlen)) != 0) ||
+	    (r = kf_read(dir, &b)) != 0)
+		goto out;
+	if (pass != NULL) {
+		if ((r = kf_unwrap(buf_ptr(b), buf_len(b), pass, passlen,
+		    &dbkey, dbid, &pgsz, fill)) != 0)
+			goto out;
+	} else {
+		if ((r = kf_parse(buf_ptr(b), buf_len(b), &ops, &mem,
+		    &pgsz)) != 0)
+			goto out;
+		/*
+		 * Another vault, or this one after a passphrase change (a
+		 * new salt): refused as a wrong passphrase is, before any
+		 * decryption.  The AEAD tag would refuse it too.
+		 */
+		kf_lockid(buf_ptr(b), id);
+		if (sodium_memcmp(have->id, id, VAULT_LOCKID_LEN) != 0) {
+			r = CS_ERR_PASSPHRASE;
+			goto out;
+		}
+		if ((r = kf_unwrap_kek(buf_ptr(b), have->kek, &dbkey,
+		    dbid)) != 0)
+			goto out;
+	}
+	if ((r = kf_keys(dbkey, dbid, pgsz, out)) != 0)
 		goto out;
 	r = 0;
  out:
@@ -299,6 +384,65 @@ vaultkey_load(const char *dir, const char *pass, size_t passlen,
 	if (dbkey != NULL)
 		sodium_free(dbkey);
 	return r;
+}
+
+int
+vaultkey_load(const char *dir, const char *pass, size_t passlen,
+    struct vault_keys **out)
+{
+	return kf_load(dir, pass, passlen, NULL, NULL, out);
+}
+
+int
+vaultkey_load_unlock(const char *dir, const char *pass, size_t passlen,
+    struct vault_unlock *u, struct vault_keys **out)
+{
+	return kf_load(dir, pass, passlen, NULL, u, out);
+}
+
+int
+vaultkey_load_kek(const char *dir, const struct vault_unlock *u,
+    struct vault_keys **out)
+{
+	return kf_load(dir, NULL, 0, u, NULL, out);
+}
+
+int
+vault_lockid(const char *dir, uint8_t id[VAULT_LOCKID_LEN])
+{
+	struct buf	*b = NULL;
+	uint64_t	 ops, mem;
+	uint32_t	 pgsz;
+	int		 r;
+
+	if ((r = kf_read(dir, &b)) != 0 ||
+	    (r = kf_parse(buf_ptr(b), buf_len(b), &ops, &mem, &pgsz)) != 0)
+		goto out;
+	kf_lockid(buf_ptr(b), id);
+	r = 0;
+ out:
+	buf_free(b);
+	return r;
+}
+
+int
+vault_unlock_new(struct vault_unlock **out)
+{
+	struct vault_unlock	*u;
+
+	*out = NULL;
+	if ((u = sodium_malloc(sizeof(*u))) == NULL)
+		return CS_ERR_ALLOC;
+	memset(u, 0, sizeof(*u));
+	*out = u;
+	return 0;
+}
+
+void
+vault_unlock_free(struct vault_unlock *u)
+{
+	if (u != NULL)
+		sodium_free(u);		/* zeroes, then unmaps */
 }
 
 int
@@ -332,6 +476,23 @@ vaultkey_create(const char *dir, const char *pass, size_t passlen,
 	return r;
 }
 
+int
+vaultkey_dup(const struct vault_keys *vk, struct vault_keys **out)
+{
+	struct vault_keys	*c;
+
+	*out = NULL;
+	if ((c = sodium_malloc(sizeof(*c))) == NULL)
+		return CS_ERR_ALLOC;
+	memcpy(c, vk, sizeof(*c));
+	if (sodium_mprotect_readonly(c) != 0) {
+		sodium_free(c);
+		return CS_ERR_SYSTEM;
+	}
+	*out = c;
+	return 0;
+}
+
 void
 vaultkey_free(struct vault_keys *vk)
 {
@@ -354,7 +515,7 @@ vault_passwd(const char *dir, const char *old, size_t oldlen,
 	    (r = kf_path(path, sizeof(path), dir, VAULT_KEY_FILE)) != 0 ||
 	    (r = kf_read(dir, &b)) != 0 ||
 	    (r = kf_unwrap(buf_ptr(b), buf_len(b), old, oldlen, &dbkey,
-	    dbid, &pgsz)) != 0 ||
+	    dbid, &pgsz, NULL)) != 0 ||
 	    (r = kf_wrap(kf, dbkey, dbid, pgsz, new, newlen)) != 0 ||
 	    (r = file_write_atomic(path, kf, sizeof(kf), 0600, 0)) != 0)
 		goto out;

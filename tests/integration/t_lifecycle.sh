@@ -98,7 +98,9 @@ laptop a --json case list --due --within 42d >"$T/due42" || fail "--within 42d"
 expect_eq "toetsing within 42 days" \
     "$(jq '[.deadlines[] | select(.kind == "toetsing")] | length' \
     "$T/due42")" 1
-laptop a case list --due | grep -q "toetsing.*$C" ||
+SC=$(laptop a --json case list | jq -r --arg c "$C" \
+    '.cases[] | select(.case_id == $c) | .short_id')
+laptop a case list --due | grep -q "toetsing.*$SC" ||
     fail "human-readable list lacks the toetsing"
 ok "case list --due readable output"
 

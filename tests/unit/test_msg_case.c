@@ -68,6 +68,7 @@ info_fill(struct msg_case_info *ci, const char *cid)
 	ci->end_date = "2027-05-29";
 	ci->extended = 1;
 	ci->approved_by = "femke";
+	ci->regisseur = "Saskia Öztürk";
 	ci->n_deadlines = 2;
 	ci->deadlines[0].kind = "drang_end";
 	ci->deadlines[0].due = "2027-05-29";
@@ -91,6 +92,7 @@ info_eq(const struct msg_case_info *a, const struct msg_case_info *b)
 	ASSERT_STR_EQ(a->end_date, b->end_date);
 	ASSERT_INT_EQ(a->extended, b->extended);
 	ASSERT_STR_EQ(a->approved_by, b->approved_by);
+	ASSERT_STR_EQ(a->regisseur, b->regisseur);
 	ASSERT_INT_EQ(a->n_deadlines, b->n_deadlines);
 	for (i = 0; i < a->n_deadlines; i++) {
 		ASSERT_STR_EQ(a->deadlines[i].kind, b->deadlines[i].kind);
@@ -152,6 +154,24 @@ test_case_msgs(void)
 	ASSERT_INT_EQ(msg_get_case_info(m, &ci2), 0);
 	info_eq(&ci, &ci2);
 	ASSERT_INT_EQ(msg_get_case_list_request(m, &lr2), CS_ERR_PROTOCOL);
+	msg_free(m);
+	/* a regisseur people see: no control characters, at most 128 */
+	ci.regisseur = "Saskia\x1b[2J";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(m, NULL);
+	ci.regisseur = "Saskia\xc2\x9b";		/* C1: CSI */
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ci.regisseur = "x"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ci.regisseur = ci.regisseur + 1;			/* 128 */
+	m = must(msg_out_case_info(&ci), MSG_CASE_INFO);
+	msg_free(m);
+	ci.regisseur = NULL;				/* sent as "" */
+	m = must(msg_out_case_info(&ci), MSG_CASE_INFO);
+	ASSERT_INT_EQ(msg_get_case_info(m, &ci2), 0);
+	ASSERT_STR_EQ(ci2.regisseur, "");
 	msg_free(m);
 	ci.n_deadlines = MSG_DEADLINES_MAX + 1;	/* the encoder refuses */
 	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_INTERNAL);

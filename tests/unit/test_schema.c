@@ -38,6 +38,8 @@ sample(const struct schema_field *f, int variant)
 		return variant ? "regel 1\nregel 2" : "één regel";
 	case SCHEMA_DATE:
 		return variant ? "2028-02-29" : "2026-11-30";
+	case SCHEMA_TIME:
+		return variant ? "23:59" : "09:05";
 	case SCHEMA_BSN:
 		return variant ? "123456782" : "111222333";
 	case SCHEMA_GEMEENTE:
@@ -156,6 +158,14 @@ test_invalid(void)
 	ASSERT_INT_EQ(schema_check(schema_field(j, "text"), big, &why), 0);
 	ASSERT_INT_EQ(schema_check(schema_field(m, "type"), "DRANG", &why),
 	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(schema_check(schema_field(j, "time"), "24:00", &why),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(schema_check(schema_field(j, "time"), "9:05", &why),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(schema_check(schema_field(j, "time"), "12:60", &why),
+	    CS_ERR_FORMAT);
+	ASSERT_INT_EQ(schema_check(schema_field(j, "time"), "00:00", &why),
+	    0);
 	TEST_DONE();
 }
 

@@ -101,6 +101,8 @@ test_roles(void)
 	TEST_START("only the regisseur or the office's team lead changes state");
 	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &before), 0);
 	ASSERT_INT_EQ(before.lc.state, LC_AANMELDING);
+	/* the creator is the regisseur: her name, for CaseInfo */
+	ASSERT_STR_EQ(before.regisseur, "anna");
 	ASSERT_INT_EQ(before.lc.state_since, lc_date_from_time(NOW));
 	ASSERT_INT_EQ(change(&bert, LC_DRANG_INTENSIEF, NULL, NULL, NULL, &m),
 	    CS_ERR_AUTH);
@@ -120,6 +122,7 @@ test_roles(void)
 	ASSERT_INT_EQ(store_case_meta_get(st, &bert, CASE1, &m), 0);
 	ASSERT_INT_EQ(m.lc.state, LC_DRANG_TOETSING);
 	ASSERT_INT_EQ(store_case_meta_get(st, &femke, CASE1, &m), 0);
+	ASSERT_STR_EQ(m.regisseur, "anna");
 	ASSERT_INT_EQ(store_case_meta_get(st, &lars, CASE1, &m), CS_ERR_AUTH);
 	ASSERT_INT_EQ(store_case_meta_get(st, &audrey, CASE1, &m),
 	    CS_ERR_AUTH);

@@ -5,7 +5,9 @@
  * (client/cli/passphrase.c): a passphrase change re-wraps only (data kept,
  * old passphrase refused), damaged key files are refused, secrets are
  * put, replaced, read and deleted, passphrases come from a file or the
- * environment.
+ * environment; the vault opens with the KEK that casesync agent
+ * holds, and refuses a wrong, other or outdated one as a wrong
+ * passphrase.
  */
 #include "test_vault.h"
 
@@ -115,6 +117,127 @@ test_keyfile(void)
 	TEST_DONE();
 }
 
+/* A copy of "u" in fresh sodium_malloc memory, for altering. */
+static struct vault_unlock *
+unlock_dup(const struct vault_unlock *u)
+{
+	struct vault_unlock	*c = NULL;
+
+	ASSERT_INT_EQ(vault_unlock_new(&c), 0);
+	memcpy(c, u, sizeof(*c));
+	return c;
+}
+
+static void
+kek_refused(const char *d, const struct vault_unlock *u, const char *what)
+{
+	struct vault	*v = (struct vault *)1;
+
+	if (vault_open_kek(d, u, &v) != CS_ERR_PASSPHRASE)
+		TEST_FAIL_("%s: not refused as a wrong passphrase", what);
+	ASSERT_PTR_EQ(v, NULL);
+}
+
+static void
+test_open_kek(void)
+{
+	const char *const	 names[] = { VAULT_KEY_FILE, NULL };
+	struct vault_unlock	*u = NULL, *w = NULL, *u2 = NULL;
+	struct vault		*v = NULL, *e = NULL;
+	char			 d[PATH_MAX], o[PATH_MAX], p[PATH_MAX];
+	uint8_t			 id[VAULT_LOCKID_LEN], id2[VAULT_LOCKID_LEN];
+	struct buf		*k;
+	int			 n, seen;
+
+	TEST_START("open with the KEK: opens; a wrong, other or outdated "
+	    "KEK is refused as a wrong passphrase");
+	seen = vault_tamper_seen();
+	copy_pristine(d, sizeof(d));
+	ASSERT_INT_EQ(vault_open_unlock(d, "nope", 4, &v, &u),
+	    CS_ERR_PASSPHRASE);
+	ASSERT_PTR_EQ(v, NULL);
+	ASSERT_PTR_EQ(u, NULL);
+	ASSERT_INT_EQ(vault_open_unlock(d, PASS, PASSLEN, &v, &u), 0);
+	ASSERT_PTR_NE(u, NULL);
+	vault_close(v);
+	v = NULL;
+	/* the lock id: database id, then salt, as the key file says */
+	ASSERT_INT_EQ(vault_lockid(d, id), 0);
+	ASSERT_MEM_EQ(u->id, id, VAULT_LOCKID_LEN);
+	path_of(p, sizeof(p), d, VAULT_KEY_FILE);
+	k = slurp(p);
+	ASSERT_MEM_EQ(id, buf_ptr(k) + 48, 16);
+	ASSERT_MEM_EQ(id + 16, buf_ptr(k) + 32, 16);
+	/* the KEK opens the vault, with every row */
+	ASSERT_INT_EQ(vault_open_kek(d, u, &v), 0);
+	ASSERT_INT_EQ(read_all(vault_db(v), &n), 0);
+	ASSERT_INT_EQ(n, NROWS);
+	vault_close(v);
+	v = NULL;
+	/* one bit of the KEK, the database id, the salt; all zero */
+	w = unlock_dup(u);
+	w->kek[0] ^= 1;
+	kek_refused(d, w, "a KEK one bit off");
+	memcpy(w, u, sizeof(*w));
+	w->id[3] ^= 1;
+	kek_refused(d, w, "another database id");
+	memcpy(w, u, sizeof(*w));
+	w->id[VAULT_DBID_LEN + 3] ^= 1;
+	kek_refused(d, w, "another salt");
+	memset(w, 0, sizeof(*w));
+	memcpy(w->id, u->id, VAULT_LOCKID_LEN);
+	kek_refused(d, w, "a zero KEK");
+	vault_unlock_free(w);
+	/* a key file altered where the passphrase does not reach */
+	flip(d, VAULT_KEY_FILE, 100);
+	kek_refused(d, u, "the wrapped key altered");
+	flip(d, VAULT_KEY_FILE, 135);
+	kek_refused(d, u, "the wrapped key and the tag altered");
+	spit(p, buf_ptr(k), buf_len(k));
+	ASSERT_INT_EQ(vault_open_kek(d, u, &v), 0);
+	vault_close(v);
+	v = NULL;
+	/* the key file of another vault in its place */
+	newdir(o, sizeof(o));
+	ASSERT_INT_EQ(vault_create(o, PASS, PASSLEN, &e), 0);
+	vault_close(e);
+	copy_files(o, d, names);
+	kek_refused(d, u, "another vault's key file");
+	spit(p, buf_ptr(k), buf_len(k));
+	/* no failed page on the way: a refusal is not tampering */
+	ASSERT_INT_EQ(vault_tamper_seen(), seen);
+	/* a passphrase change: the old KEK opens nothing, the new one does */
+	ASSERT_INT_EQ(vault_passwd(d, PASS, PASSLEN, "new pass", 8), 0);
+	kek_refused(d, u, "the KEK from before passwd");
+	ASSERT_INT_EQ(vault_lockid(d, id2), 0);
+	ASSERT_MEM_EQ(id2, id, VAULT_DBID_LEN);	/* same vault */
+	ASSERT_TRUE(memcmp(id2 + VAULT_DBID_LEN, id + VAULT_DBID_LEN,
+	    VAULT_LOCKID_LEN - VAULT_DBID_LEN) != 0);
+	ASSERT_INT_EQ(vault_open_unlock(d, "new pass", 8, &v, &u2), 0);
+	vault_close(v);
+	v = NULL;
+	ASSERT_TRUE(memcmp(u2->kek, u->kek, VAULT_KEK_LEN) != 0);
+	ASSERT_INT_EQ(vault_open_kek(d, u2, &v), 0);
+	ASSERT_INT_EQ(read_all(vault_db(v), &n), 0);
+	ASSERT_INT_EQ(n, NROWS);
+	vault_close(v);
+	/* no key file, a damaged one */
+	unlink(p);
+	ASSERT_INT_EQ(vault_lockid(d, id2), CS_ERR_NOT_FOUND);
+	ASSERT_INT_EQ(vault_open_kek(d, u2, &v), CS_ERR_NOT_FOUND);
+	spit(p, buf_ptr(k), buf_len(k) - 1);
+	ASSERT_INT_EQ(vault_lockid(d, id2), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(vault_open_kek(d, u2, &v), CS_ERR_FORMAT);
+	ASSERT_PTR_EQ(v, NULL);
+	buf_free(k);
+	vault_unlock_free(u);
+	vault_unlock_free(u2);
+	vault_unlock_free(NULL);
+	rm_rf(o);
+	rm_rf(d);
+	TEST_DONE();
+}
+
 static void
 test_secrets(void)
 {
@@ -204,6 +327,7 @@ main(void)
 	vt_pristine();
 	test_passwd();
 	test_keyfile();
+	test_open_kek();
 	test_secrets();
 	test_passphrase_input();
 	vt_end();

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cli_print.c - the CLI's printing of what the core hands out: the
+ * held changes, held purges and read-only cases (nolost.h) and the
+ * laptop's read log (readlog.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "errors.h"
+#include "localday.h"
+#include "nolost.h"
+#include "readlog.h"
+#include "util.h"
+
+struct cli_nolost {
+	FILE	*f;
+	int	 json;
+	int	 list;		/* the list open, -1: none yet */
+	size_t	 n;		/* items in it */
+};
+
+static const char *const cli_nolost_name[3] = {
+	"held_purges", "held_changes", "read_only"
+};
+
+/* Open the JSON arrays up to list "to" (each one once). */
+static void
+cli_nolost_open(struct cli_nolost *x, int to)
+{
+	while (x->list < to) {
+		if (x->list >= 0)
+			fputc(']', x->f);
+		x->list++;
+		fprintf(x->f, "%s\"%s\":[", x->list > 0 ? "," : "",
+		    cli_nolost_name[x->list]);
+		x->n = 0;
+	}
+}
+
+static int
+cli_nolost_row(const struct nolost_item *it, void *arg)
+{
+	static const char *const vname[3] = {
+		"changes", "server_held", "until"
+	};
+	struct cli_nolost	*x = arg;
+	struct nolost_access	 a;
+	char			 t[32], line[512];
+
+	if (x->json) {
+		cli_nolost_open(x, (int)it->list);
+		fprintf(x->f, "%s{\"case\":\"%s\",\"since\":%lld,\"%s\":%lld,"
+		    "\"what\":\"%s\"}", x->n++ > 0 ? "," : "", it->case_id,
+		    (long long)it->at, vname[it->list], (long long)it->v,
+		    it->what);
+		return 0;
+	}
+	nolost_time(t, sizeof(t), it->at);
+	switch (it->list) {
+	case NOLOST_PURGE_HELD:
+		fprintf(x->f, "purge HELD: case %s kept since %s: %lld "
+		    "change%s written here wait%s for a decision "
+		    "(casesyncctl transfer pending)\n", it->case_id, t,
+		    (long long)it->v, it->v == 1 ? "" : "s",
+		    it->v == 1 ? "s" : "");
+		break;
+	case NOLOST_HELD:
+		fprintf(x->f, "held change: case %s %s, refused at %s%s\n",
+		    it->case_id, it->what, t, it->v ? "; the server keeps it "
+		    "for a decision" : "");
+		break;
+	case NOLOST_READ_ONLY:
+		memset(&a, 0, sizeof(a));
+		(void)str_fmt(a.case_id, sizeof(a.case_id), "%s",
+		    it->case_id);
+		(void)str_fmt(a.mode, sizeof(a.mode), "%s", it->what);
+		a.since = it->at;
+		a.until = it->v;
+		nolost_explain(&a, line, sizeof(line));
+		fprintf(x->f, "read-only: %s\n", line);
+		break;
+	}
+	return 0;
+}
+
+int
+cli_nolost_status(sqlite3 *db, FILE *f, int json)
+{
+	struct cli_nolost	x = { f, json, -1, 0 };
+	int			r;
+
+	if (json)
+		fputc('{', f);
+	r = nolost_each(db, cli_nolost_row, &x);
+	if (json) {
+		if (r == 0)
+			cli_nolost_open(&x, NOLOST_READ_ONLY);
+		fputs(x.list >= 0 ? "]}" : "}", f);
+	}
+	return r;
+}
+
+static int
+cli_reads_row(const struct readlog_entry *e, void *arg)
+{
+	const int	*json = arg;
+	char		 when[32];
+
+	localday_utc_iso(when, sizeof(when), e->at);
+	if (*json)
+		printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
+		    "\"case\":\"%s\"}\n", (long long)e->n, when, e->action,
+		    e->case_id);
+	else
+		printf("%6lld  %s  %-7s %s\n", (long long)e->n, when,
+		    e->action, *e->case_id != '\0' ? e->case_id : "(all)");
+	return 0;
+}
+
+int
+cli_reads_print(sqlite3 *db, int json)
+{
+	int64_t	last;
+	int	r;
+
+	r = readlog_each(db, cli_reads_row, &json, &last);
+	if (r == 0 && !json)
+		printf("%lld entries, chain intact\n", (long long)last);
+	return r;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * caseload.h - the caseload of this laptop (issue 17): one row per
+ * case, with what a jeugdbeschermer or teamleider looks for first:
+ * title, regisseur, frame, state, children and every deadline, sorted
+ * by the next deadline.  Both faces show it: `casesync case list
+ * [--due]` and the web pages "Mijn caseload" and "Teamleider".
+ *
+ * The cases are those this laptop holds metadata (case_meta.h) or
+ * records of.  A row's deadlines are, soonest first:
+ *   - the lifecycle's (lifecycle.h: toetsing, drang end, VOTS end, the
+ *     OTS extension request 8 weeks before the OTS end, OTS end,
+ *     voogdij end), from the metadata; none for a closed case;
+ *   - the due date of every open goal (status absent or "open");
+ *   - the next_due of the case's latest safety assessment (the one
+ *     with the latest date; a later assessment replaces the plan of
+ *     an earlier one, so older next_due dates are not deadlines).
+ * A date that does not parse is skipped (records come from other
+ * devices).  Rows with a deadline come first, by their next one, then
+ * the rest; ties by title, then case id.
+ *
+ * Read log: the titles and names are case content; caseload_load()
+ * appends one "list" entry for all cases ("") before it reads any
+ * (the rule of ids.h, and of `casesync search`).  Searching the
+ * loaded rows (caseload_match) reads nothing more.
+ *
+ * Functions return 0 or a negative CS_ERR_*.
+ */
+#ifndef CASELOAD_H
+#define CASELOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "case_meta.h"
+#include "db.h"
+#include "ids.h"
+#include "lifecycle.h"
+
+#define CASELOAD_SOON_DAYS	14	/* "due soon": within 14 days */
+#define CASELOAD_TEXT_MAX	200	/* bytes kept of a title, name, label */
+#define CASELOAD_CASES_MAX	100000	/* rows, at most */
+
+enum caseload_source {
+	CASELOAD_LIFECYCLE = 0,	/* lc_kind says which */
+	CASELOAD_GOAL,		/* an open goal's due date */
+	CASELOAD_ASSESSMENT	/* the latest assessment's next_due */
+};
+
+struct caseload_deadline {
+	enum caseload_source	 source;
+	enum lc_deadline_kind	 lc_kind;	/* CASELOAD_LIFECYCLE only */
+	int64_t			 due;		/* lifecycle.h days */
+	int64_t			 days_left;	/* due - today; < 0: overdue */
+	/* goal or assessment: its record; "" for the lifecycle */
+	char			 record_id[DB_UUID_LEN + 1];
+	char			 short_id[IDS_SHORT_SIZE];
+	/* a goal's text or an assessment's instrument, cut; "" */
+	char			 label[CASELOAD_TEXT_MAX + 1];
+};
+
+struct caseload_child {
+	char	record_id[DB_UUID_LEN + 1];
+	char	short_id[IDS_SHORT_SIZE];
+	char	name[CASELOAD_TEXT_MAX + 1];
+};
+
+struct caseload_row {
+	char			 case_id[DB_UUID_LEN + 1];
+	char			 short_id[IDS_SHORT_SIZE];
+	char			 title[CASELOAD_TEXT_MAX + 1];	/* "": none */
+	char			 regisseur[CASE_META_NAME_MAX + 1]; /* "" */
+	char			 approved_by[CASE_META_NAME_MAX + 1]; /* "" */
+	int			 has_meta;	/* frame and state known */
+	enum lc_frame		 frame;
+	enum lc_state		 state;
+	int64_t			 state_since;
+	struct lc_case		 lc;		/* all of it (has_meta) */
+	struct caseload_child	*children;	/* persons with role child */
+	size_t			 nchildren;
+	struct caseload_deadline *deadlines;	/* soonest first */
+	size_t			 ndeadlines;
+	const struct caseload_deadline *next;	/* deadlines[0] or NULL */
+	int			 overdue;	/* next->days_left < 0 */
+	int			 due_soon;	/* 0 <= days_left <= SOON_DAYS */
+};
+
+struct caseload {
+	int64_t			 today;
+	struct caseload_row	*rows;		/* sorted as above */
+	size_t			 n;
+	struct ids		*ids;		/* the short ids used */
+};
+
+/*
+ * Load the caseload as seen on "today" (lifecycle.h days: the caller's
+ * local date) into *out; free with caseload_free (NULL is fine).
+ * CS_ERR_DB, CS_ERR_ALLOC, CS_ERR_TOO_LARGE (over CASELOAD_CASES_MAX),
+ * CS_ERR_TAMPERED (the read log refused the entry: nothing was read).
+ */
+int	caseload_load(sqlite3 *, int64_t today, struct caseload **out);
+void	caseload_free(struct caseload *);
+
+/*
+ * 1 if "query" (UTF-8) occurs, folded (fold.h), in the row's title,
+ * regisseur, a child's name or its short id; an empty query matches.
+ */
+int	caseload_match(const struct caseload_row *, const char *query);
+
+/*
+ * A deadline's kind for machines and lists: lifecycle.h's name
+ * ("toetsing", "ots_end" ...), "goal" or "assessment".
+ */
+const char	*caseload_deadline_name(const struct caseload_deadline *);
+
+#endif /* CASELOAD_H */

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ui_words.c - see ui_words.h.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "ui_words.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct word {
+	const char	*name;
+	const char	*word;
+};
+
+static const char *
+lookup(const struct word *w, size_t n, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return "";
+	for (i = 0; i < n; i++)
+		if (strcmp(w[i].name, name) == 0)
+			return w[i].word;
+	return name;
+}
+
+static const struct word kinds[] = {
+	{ "casefile", "Gezinsdossier" },
+	{ "person", "Persoon" },
+	{ "measure", "Maatregel" },
+	{ "plan", "Plan van aanpak" },
+	{ "goal", "Doel" },
+	{ "assessment", "Veiligheidstaxatie" },
+	{ "journal", "Journaal" },
+	{ "partner", "Samenwerkingspartner" },
+	{ "escalation", "Escalatie" },
+};
+
+static const struct word kinds_lower[] = {
+	{ "casefile", "gegevens van het dossier" },
+	{ "person", "persoon" },
+	{ "measure", "maatregel" },
+	{ "plan", "plan van aanpak" },
+	{ "goal", "doel" },
+	{ "assessment", "veiligheidstaxatie" },
+	{ "journal", "journaalregel" },
+	{ "partner", "samenwerkingspartner" },
+	{ "escalation", "escalatie" },
+};
+
+/* "kind.field", or "field" for every kind that has it. */
+static const struct word fields[] = {
+	{ "casefile.title", "Titel (naam van het gezin)" },
+	{ "casefile.jeugdregio", "Jeugdregio" },
+	{ "casefile.legal_basis", "Grondslag" },
+	{ "casefile.consent_date", "Datum toestemming" },
+	{ "person.name", "Naam" },
+	{ "person.role", "Rol" },
+	{ "person.birth_date", "Geboortedatum" },
+	{ "person.bsn", "BSN" },
+	{ "person.address", "Adres" },
+	{ "person.has_gezag", "Heeft gezag" },
+	{ "person.child", "Gezag over of relatie met kind" },
+	{ "measure.type", "Soort maatregel" },
+	{ "measure.child", "Kind" },
+	{ "measure.court", "Rechtbank" },
+	{ "measure.decision_date", "Datum beschikking" },
+	{ "measure.start", "Ingangsdatum" },
+	{ "measure.end", "Einddatum" },
+	{ "measure.extension_until", "Verlengd tot" },
+	{ "plan.summary", "Samenvatting van het plan" },
+	{ "plan.agreed_with", "Afgestemd met" },
+	{ "plan.agreed_on", "Afgestemd op" },
+	{ "goal.text", "Doel" },
+	{ "goal.owner", "Eigenaar" },
+	{ "goal.due", "Streefdatum" },
+	{ "goal.status", "Status" },
+	{ "assessment.instrument", "Instrument" },
+	{ "assessment.instrument_version", "Versie van het instrument" },
+	{ "assessment.outcome", "Uitkomst" },
+	{ "assessment.assessor", "Beoordelaar" },
+	{ "assessment.date", "Datum taxatie" },
+	{ "assessment.next_due", "Volgende taxatie uiterlijk" },
+	{ "assessment.cosigned_by", "Medeondertekend door" },
+	{ "journal.text", "Verslag" },
+	{ "journal.type", "Soort contact" },
+	{ "journal.date", "Datum contact" },
+	{ "journal.time", "Tijd contact" },
+	{ "journal.author", "Auteur" },
+	{ "partner.name", "Naam" },
+	{ "partner.type", "Soort partner" },
+	{ "partner.contact", "Contactgegevens" },
+	{ "partner.basis", "Grondslag voor het delen van gegevens" },
+	{ "escalation.to", "Melding aan" },
+	{ "escalation.reason", "Reden" },
+	{ "escalation.date", "Datum melding" },
+	{ "municipality", "Gemeente" },
+};
+
+static const struct word choices[] = {
+	{ "child", "Kind" },
+	{ "parent", "Ouder" },
+	{ "carer", "Verzorger" },
+	{ "network", "Netwerk" },
+	{ "yes", "Ja" },
+	{ "no", "Nee" },
+	{ "open", "Open" },
+	{ "achieved", "Behaald" },
+	{ "dropped", "Vervallen" },
+	{ "home_visit", "Huisbezoek" },
+	{ "call", "Telefoongesprek" },
+	{ "meeting", "Overleg" },
+	{ "other", "Anders" },
+	{ "wijkteam", "Wijkteam" },
+	{ "school", "School" },
+	{ "jeugdhulp", "Jeugdhulp" },
+	{ "woningcorporatie", "Woningcorporatie" },
+	{ "raad", "Raad voor de Kinderbescherming" },
+	{ "veilig_thuis", "Veilig Thuis" },
+	{ "leerplicht", "Leerplicht" },
+	{ "benefit_cut", "Korting op uitkering" },
+	{ "VOTS", "Voorlopige ondertoezichtstelling (VOTS)" },
+	{ "OTS", "Ondertoezichtstelling (OTS)" },
+	{ "VOOGDIJ", "Voogdij" },
+	{ "DRANG", "Drang (vrijwillig kader)" },
+};
+
+static const struct word states[] = {
+	{ "AANMELDING", "Aanmelding" },
+	{ "DRANG_INTENSIEF", "Drang, intensief" },
+	{ "DRANG_TOETSING", "Drang, toetsing" },
+	{ "DRANG_VERVOLG", "Drang, vervolg" },
+	{ "RAAD_MELDING", "Melding bij de Raad" },
+	{ "MAATREGEL_VOTS", "Maatregel VOTS" },
+	{ "MAATREGEL_OTS", "Maatregel OTS" },
+	{ "MAATREGEL_VOOGDIJ", "Maatregel voogdij" },
+	{ "AFSLUITING", "Afsluiting" },
+	{ "NAZORG", "Nazorg" },
+	{ "GESLOTEN", "Gesloten" },
+};
+
+static const struct word frames[] = {
+	{ "DRANG", "Drang" },
+	{ "VOTS", "VOTS" },
+	{ "OTS", "OTS" },
+	{ "VOOGDIJ", "Voogdij" },
+};
+
+static const struct word deadlines[] = {
+	{ "toetsing", "Toetsing drang" },
+	{ "drang_end", "Einde drang" },
+	{ "vots_end", "Einde VOTS" },
+	{ "ots_extension_request", "Verzoek verlenging OTS" },
+	{ "ots_end", "Einde OTS" },
+	{ "voogdij_end", "Einde voogdij (18 jaar)" },
+	{ "goal", "Streefdatum doel" },
+	{ "assessment", "Volgende veiligheidstaxatie" },
+};
+
+static const struct word whys[] = {
+	{ "a BSN has exactly 9 digits", "Een BSN heeft precies 9 cijfers." },
+	{ "a BSN has digits only", "Een BSN bestaat alleen uit cijfers." },
+	{ "a BSN cannot be all zeros", "Een BSN kan niet uit nullen bestaan." },
+	{ "the BSN fails the elfproef (check digit wrong: a typing error?)",
+	    "Dit BSN klopt niet volgens de elfproef (een tikfout?)." },
+	{ "a date is written YYYY-MM-DD",
+	    "Een datum schrijft u als dd-mm-jjjj." },
+	{ "the year must be between 1900 and 2199",
+	    "Het jaar moet tussen 1900 en 2199 liggen." },
+	{ "the month must be 01 to 12", "De maand moet 01 tot 12 zijn." },
+	{ "that month has no such day", "Die maand heeft zo'n dag niet." },
+	{ "no text", "Vul dit veld in." },
+	{ "the text is empty", "Vul dit veld in." },
+	{ "the text is too long", "De tekst is te lang." },
+	{ "the text contains a control character",
+	    "De tekst bevat een stuurteken." },
+	{ "the text is only spaces", "De tekst bestaat alleen uit spaties." },
+	{ "a municipality code is GM and 4 digits (CBS), e.g. GM0193",
+	    "Een gemeentecode is GM met 4 cijfers (CBS), bv. GM0363." },
+	{ "text is empty or longer than 32 KiB",
+	    "De tekst is leeg of langer dan 32 KiB." },
+	{ "text holds control characters", "De tekst bevat stuurtekens." },
+	{ "not one of the allowed values", "Kies een van de waarden uit de "
+	    "lijst." },
+	{ "not a record id (a lower-case UUID)",
+	    "Kies een van de waarden uit de lijst." },
+	{ "is required", "Dit veld is verplicht." },
+	{ "is required; it cannot be unset",
+	    "Dit veld is verplicht; het kan niet leeg blijven." },
+	{ "not a time (HH:MM, 00:00 to 23:59)",
+	    "Een tijd schrijft u als uu:mm (00:00 tot 23:59)." },
+	{ "invalid UTF-8", "De tekst bevat ongeldige tekens." },
+};
+
+const char *
+ui_kind_word(const char *kind)
+{
+	return lookup(kinds, N(kinds), kind);
+}
+
+const char *
+ui_kind_lower(const char *kind)
+{
+	return lookup(kinds_lower, N(kinds_lower), kind);
+}
+
+const char *
+ui_field_word(const char *kind, const char *field)
+{
+	char	key[96];
+	size_t	i, kl, fl;
+
+	if (field == NULL)
+		return "";
+	kl = kind != NULL ? strlen(kind) : 0;
+	fl = strlen(field);
+	if (kl + 1 + fl < sizeof(key)) {
+		memcpy(key, kind, kl);
+		key[kl] = '.';
+		memcpy(key + kl + 1, field, fl + 1);
+		for (i = 0; i < N(fields); i++)
+			if (strcmp(fields[i].name, key) == 0)
+				return fields[i].word;
+	}
+	return lookup(fields, N(fields), field);
+}
+
+const char *
+ui_choice_word(const char *choice)
+{
+	return lookup(choices, N(choices), choice);
+}
+
+const char *
+ui_state_word(const char *state)
+{
+	return lookup(states, N(states), state);
+}
+
+const char *
+ui_frame_word(const char *frame)
+{
+	return lookup(frames, N(frames), frame);
+}
+
+const char *
+ui_deadline_word(const char *deadline)
+{
+	return lookup(deadlines, N(deadlines), deadline);
+}
+
+const char *
+ui_why_word(const char *why)
+{
+	if (why != NULL && strncmp(why, "invalid UTF-8", 13) == 0)
+		return lookup(whys, N(whys), "invalid UTF-8");
+	return lookup(whys, N(whys), why);
+}
