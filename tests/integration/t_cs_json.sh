@@ -42,9 +42,11 @@ ctl office add Zwolle >/dev/null || fail "office"
 ctl office add Lelystad >/dev/null || fail "office 2"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name eva --role jeugdbeschermer --office Lelystad >/dev/null
+ctl user add --name olga --role auditor --office Zwolle >/dev/null
 start_server "glass_duration = 600s"
 enroll a anna
 enroll e eva
+enroll o olga
 
 C=$(laptop a case create --frame DRANG) || fail "case create"
 laptop a case state --case "$C" --to DRANG_INTENSIEF >/dev/null ||
@@ -58,6 +60,8 @@ laptop e glass --case "$C2" --reason "$REASON" >/dev/null 2>"$T/err" ||
 check a "keys status" 0 keys status
 check a "case info" 0 case info --case "$C"
 check a "glass list" 1 glass list
+check o "audit query" 10 audit query
+check a "audit who" 1 audit who --case "$C"
 
 expect_eq "keys status: numbers as numbers" \
     "$(jget "$T/keys_status.json" 'j["cases"] >= 2 and j["user_keys"]')" \
@@ -73,6 +77,12 @@ expect_eq "glass list: the case, eva, the reason intact" \
     j["uses"][0]["user"], j["uses"][0]["reason"])')" \
     "$(python3 -c 'import sys; print((sys.argv[1], "eva", sys.argv[2]))' \
     "$C2" "$REASON")"
+expect_eq "audit query: an entry's times, with its _epoch" \
+    "$(jget "$T/audit_query.json" 'all(isinstance(e["server_time_epoch"], int)
+    and e["server_time"][-6:] in ("+01:00", "+02:00") for e in j["entries"])')" \
+    "True"
+expect_eq "audit who: the case asked about" \
+    "$(jget "$T/audit_who.json" 'j["case_id"]')" "$C"
 expect_eq "glass list: a use not ended is null" \
     "$(jget "$T/glass_list.json" '(j["uses"][0]["ended_at"],
     j["uses"][0]["ended_at_epoch"])')" "(None, None)"
