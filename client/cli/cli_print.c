@@ -9,6 +9,7 @@
 
 #include "client.h"
 #include "errors.h"
+#include "json.h"
 #include "localday.h"
 #include "nolost.h"
 #include "readlog.h"
@@ -106,16 +107,24 @@ static int
 cli_reads_row(const struct readlog_entry *e, void *arg)
 {
 	const int	*json = arg;
+	struct json	 j;
 	char		 when[32];
 
+	if (*json) {
+		/* one line each (ndjson); schema: docs/json-schemas.json */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_int(&j, "n", e->n);
+		json_kv_time(&j, "at", e->at);
+		json_kv_str(&j, "action", e->action);
+		json_kv_str(&j, "case_id", e->case_id[0] != '\0' ?
+		    e->case_id : NULL);		/* null: all cases */
+		json_obj_end(&j);
+		return json_end(&j);
+	}
 	localday_utc_iso(when, sizeof(when), e->at);
-	if (*json)
-		printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
-		    "\"case\":\"%s\"}\n", (long long)e->n, when, e->action,
-		    e->case_id);
-	else
-		printf("%6lld  %s  %-7s %s\n", (long long)e->n, when,
-		    e->action, *e->case_id != '\0' ? e->case_id : "(all)");
+	printf("%6lld  %s  %-7s %s\n", (long long)e->n, when, e->action,
+	    *e->case_id != '\0' ? e->case_id : "(all)");
 	return 0;
 }
 

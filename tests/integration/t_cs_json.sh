@@ -62,6 +62,8 @@ check a "case info" 0 case info --case "$C"
 check a "glass list" 1 glass list
 check o "audit query" 10 audit query
 check a "audit who" 1 audit who --case "$C"
+laptop a case list >/dev/null || fail "case list"
+check a "reads" 1 reads
 
 expect_eq "keys status: numbers as numbers" \
     "$(jget "$T/keys_status.json" 'j["cases"] >= 2 and j["user_keys"]')" \
@@ -81,6 +83,10 @@ expect_eq "audit query: an entry's times, with its _epoch" \
     "$(jget "$T/audit_query.json" 'all(isinstance(e["server_time_epoch"], int)
     and e["server_time"][-6:] in ("+01:00", "+02:00") for e in j["entries"])')" \
     "True"
+expect_eq "reads: a list of all cases has case_id null" \
+    "$(python3 -c 'import json, sys
+print(None in [json.loads(l)["case_id"] for l in open(sys.argv[1])])' \
+    "$T/reads.json")" "True"
 expect_eq "audit who: the case asked about" \
     "$(jget "$T/audit_who.json" 'j["case_id"]')" "$C"
 expect_eq "glass list: a use not ended is null" \
