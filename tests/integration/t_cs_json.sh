@@ -64,6 +64,15 @@ check o "audit query" 10 audit query
 check a "audit who" 1 audit who --case "$C"
 laptop a case list >/dev/null || fail "case list"
 check a "reads" 1 reads
+laptop a --json transfer request --case "$C" --to Lelystad --reason \
+    moved --note "gezin \"verhuisd\"" >"$T/req" 2>"$T/err" ||
+    fail "transfer request: $(cat "$T/err")"
+python3 "$CHECK" "$SCHEMAS" "casesync transfer show" "$T/req" \
+    >"$T/schema.err" 2>&1 || fail "transfer request: $(cat "$T/schema.err")"
+ok "casesync transfer request --json: the transfer's schema"
+ID=$(jget "$T/req" 'j["transfer_id"]')
+check a "transfer list" 1 transfer list
+check a "transfer show" 0 transfer show --id "$ID"
 
 expect_eq "keys status: numbers as numbers" \
     "$(jget "$T/keys_status.json" 'j["cases"] >= 2 and j["user_keys"]')" \
@@ -87,6 +96,9 @@ expect_eq "reads: a list of all cases has case_id null" \
     "$(python3 -c 'import json, sys
 print(None in [json.loads(l)["case_id"] for l in open(sys.argv[1])])' \
     "$T/reads.json")" "True"
+expect_eq "transfer show: requested, not decided (null), the note intact" \
+    "$(jget "$T/transfer_show.json" '(j["state"], j["decided_at"],
+    j["note"])')" "('REQUESTED', None, 'gezin \"verhuisd\"')"
 expect_eq "audit who: the case asked about" \
     "$(jget "$T/audit_who.json" 'j["case_id"]')" "$C"
 expect_eq "glass list: a use not ended is null" \
