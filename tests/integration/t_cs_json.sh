@@ -58,6 +58,7 @@ laptop e glass --case "$C2" --reason "$REASON" >/dev/null 2>"$T/err" ||
     fail "glass: $(cat "$T/err")"
 
 check a "keys status" 0 keys status
+check a "status" 0 status
 check a "case info" 0 case info --case "$C"
 check a "glass list" 1 glass list
 check o "audit query" 10 audit query
@@ -74,6 +75,10 @@ ID=$(jget "$T/req" 'j["transfer_id"]')
 check a "transfer list" 1 transfer list
 check a "transfer show" 0 transfer show --id "$ID"
 
+expect_eq "status: the device id a number, the certificate's end a time" \
+    "$(jget "$T/status.json" '(j["device_id"], j["user"],
+    isinstance(j["cert_not_after_epoch"], int), j["nothing_lost"])')" \
+    "(1, 'anna', True, {'held_purges': [], 'held_changes': [], 'read_only': []})"
 expect_eq "keys status: numbers as numbers" \
     "$(jget "$T/keys_status.json" 'j["cases"] >= 2 and j["user_keys"]')" \
     "True"
