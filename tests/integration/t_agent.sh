@@ -100,15 +100,16 @@ elif mode == 'magic':
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(10)
 s.connect(path)
-s.sendall(req)
 data = b''
 try:
+    # an agent that refuses may close before all of it is sent
+    s.sendall(req)
     while True:
         c = s.recv(100)
         if not c:
             break
         data += c
-except ConnectionResetError:
+except (BrokenPipeError, ConnectionResetError):
     pass
 if not data:
     print('closed')
