@@ -169,7 +169,7 @@ cli_vault_open(struct cli *cli, int create, struct vault **vp)
 	if (exists && (r = cli_agent_open(cli, vp)) != CS_ERR_NOT_FOUND) {
 		if (r != 0)
 			cli_errx("cannot open the vault in %s: %s", cli->dir,
-			    cs_err(r));
+			    cs_why(r));
 		goto opened;
 	}
 	if ((r = passphrase_get(cli->passfile, !exists, &pass, &len)) != 0) {

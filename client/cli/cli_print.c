@@ -9,16 +9,16 @@
 
 #include "client.h"
 #include "errors.h"
+#include "json.h"
 #include "localday.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "util.h"
 
 struct cli_nolost {
-	FILE	*f;
-	int	 json;
-	int	 list;		/* the list open, -1: none yet */
-	size_t	 n;		/* items in it */
+	FILE		*f;
+	struct json	*j;		/* NULL: for people */
+	int		 list;		/* the list open, -1: none yet */
 };
 
 static const char *const cli_nolost_name[3] = {
@@ -31,11 +31,10 @@ cli_nolost_open(struct cli_nolost *x, int to)
 {
 	while (x->list < to) {
 		if (x->list >= 0)
-			fputc(']', x->f);
+			json_arr_end(x->j);
 		x->list++;
-		fprintf(x->f, "%s\"%s\":[", x->list > 0 ? "," : "",
-		    cli_nolost_name[x->list]);
-		x->n = 0;
+		json_key(x->j, cli_nolost_name[x->list]);
+		json_arr_begin(x->j);
 	}
 }
 
@@ -49,12 +48,20 @@ cli_nolost_row(const struct nolost_item *it, void *arg)
 	struct nolost_access	 a;
 	char			 t[32], line[512];
 
-	if (x->json) {
+	if (x->j != NULL) {
 		cli_nolost_open(x, (int)it->list);
-		fprintf(x->f, "%s{\"case\":\"%s\",\"since\":%lld,\"%s\":%lld,"
-		    "\"what\":\"%s\"}", x->n++ > 0 ? "," : "", it->case_id,
-		    (long long)it->at, vname[it->list], (long long)it->v,
-		    it->what);
+		json_obj_begin(x->j);
+		json_kv_str(x->j, "case_id", it->case_id);
+		json_kv_time(x->j, "since", it->at);
+		/* a count of changes, a flag, or the end of the access */
+		if (it->list == NOLOST_PURGE_HELD)
+			json_kv_int(x->j, vname[it->list], it->v);
+		else if (it->list == NOLOST_HELD)
+			json_kv_bool(x->j, vname[it->list], it->v != 0);
+		else
+			json_kv_time(x->j, vname[it->list], it->v);
+		json_kv_str(x->j, "what", it->what);
+		json_obj_end(x->j);
 		return 0;
 	}
 	nolost_time(t, sizeof(t), it->at);
@@ -86,18 +93,20 @@ cli_nolost_row(const struct nolost_item *it, void *arg)
 }
 
 int
-cli_nolost_status(sqlite3 *db, FILE *f, int json)
+cli_nolost_status(sqlite3 *db, FILE *f, struct json *j)
 {
-	struct cli_nolost	x = { f, json, -1, 0 };
+	struct cli_nolost	x = { f, j, -1 };
 	int			r;
 
-	if (json)
-		fputc('{', f);
+	if (j != NULL)
+		json_obj_begin(j);
 	r = nolost_each(db, cli_nolost_row, &x);
-	if (json) {
+	if (j != NULL) {
 		if (r == 0)
 			cli_nolost_open(&x, NOLOST_READ_ONLY);
-		fputs(x.list >= 0 ? "]}" : "}", f);
+		if (x.list >= 0)
+			json_arr_end(j);
+		json_obj_end(j);
 	}
 	return r;
 }
@@ -106,16 +115,24 @@ static int
 cli_reads_row(const struct readlog_entry *e, void *arg)
 {
 	const int	*json = arg;
+	struct json	 j;
 	char		 when[32];
 
+	if (*json) {
+		/* one line each (ndjson); schema: docs/json-schemas.json */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_int(&j, "n", e->n);
+		json_kv_time(&j, "at", e->at);
+		json_kv_str(&j, "action", e->action);
+		json_kv_str(&j, "case_id", e->case_id[0] != '\0' ?
+		    e->case_id : NULL);		/* null: all cases */
+		json_obj_end(&j);
+		return json_end(&j);
+	}
 	localday_utc_iso(when, sizeof(when), e->at);
-	if (*json)
-		printf("{\"n\":%lld,\"at\":\"%s\",\"action\":\"%s\","
-		    "\"case\":\"%s\"}\n", (long long)e->n, when, e->action,
-		    e->case_id);
-	else
-		printf("%6lld  %s  %-7s %s\n", (long long)e->n, when,
-		    e->action, *e->case_id != '\0' ? e->case_id : "(all)");
+	printf("%6lld  %s  %-7s %s\n", (long long)e->n, when, e->action,
+	    *e->case_id != '\0' ? e->case_id : "(all)");
 	return 0;
 }
 

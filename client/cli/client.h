@@ -74,10 +74,11 @@ int	cmd_glass_list(struct cli *, int argc, char *argv[]);
 int	cli_glass_notify(struct sqlite3 *, struct conn *, unsigned *n);
 /*
  * Print the held purges, held changes and read-only cases (nolost.h),
- * for people or as a JSON object (members "held_purges",
- * "held_changes", "read_only"); cli_print.c.
+ * for people (json NULL) or as a JSON object into "json" (members
+ * "held_purges", "held_changes", "read_only"); cli_print.c.
  */
-int	cli_nolost_status(struct sqlite3 *, FILE *, int json);
+struct json;
+int	cli_nolost_status(struct sqlite3 *, FILE *, struct json *);
 /*
  * Print the read log (a table, or JSON lines) checking its chain:
  * CS_ERR_TAMPERED if an entry was changed, removed or reordered.

@@ -34,6 +34,7 @@
 
 #include "agent.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_agent.h"
 #include "errors.h"
 #include "log.h"
@@ -415,7 +416,7 @@ cmd_agent(struct cli *cli, int argc, char *argv[])
 		case 'h':
 			return agent_usage(stdout, EXIT_OK);
 		default:
-			return agent_usage(stderr, EXIT_USAGE);
+			return clihelp_opterr(argv);
 		}
 	}
 	if (optind != argc)

@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "errors.h"
 #include "identity.h"
+#include "json.h"
 #include "msg.h"
 #include "msg_auditq.h"
 #include "util.h"
@@ -137,8 +138,9 @@ audit_parse_time(const char *s, int end, int64_t *out)
 	return 0;
 }
 
+/* One row with the one JSON writer; schema: docs/json-schemas.json. */
 static void
-audit_row_json(const struct msg_audit_row *r, int first)
+audit_row_json(struct json *j, const struct msg_audit_row *r)
 {
 	const struct {
 		const char	*k;
@@ -151,25 +153,18 @@ audit_row_json(const struct msg_audit_row *r, int first)
 		{ "basis", r->basis }, { "purpose", r->purpose },
 		{ "detail", r->detail },
 	};
-	char	st[AUDIT_TIME_MAX], dt[AUDIT_TIME_MAX];
+	char	action[2] = { r->action, '\0' };
 	size_t	i;
 
-	audit_iso(st, r->server_time);
-	printf("%s{\"idx\":%lld,\"server_time\":\"%s\",\"device_time\":",
-	    first ? "" : ",", (long long)r->idx, st);
-	if (r->device_time == 0)
-		fputs("null", stdout);
-	else {
-		audit_iso(dt, r->device_time);
-		printf("\"%s\"", dt);
-	}
-	printf(",\"action\":\"%c\",\"device_id\":%lld", r->action,
-	    (long long)r->device_id);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		printf(",\"%s\":", t[i].k);
-		cli_json_str(stdout, t[i].v);
-	}
-	putchar('}');
+	json_obj_begin(j);
+	json_kv_int(j, "idx", r->idx);
+	json_kv_time(j, "server_time", r->server_time);
+	json_kv_time(j, "device_time", r->device_time);	/* 0: null */
+	json_kv_str(j, "action", action);
+	json_kv_int(j, "device_id", r->device_id);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		json_kv_str(j, t[i].k, t[i].v);
+	json_obj_end(j);
 }
 
 static const char *
@@ -271,7 +266,7 @@ audit_pages_free(struct msg **pages, size_t n)
 
 /* Print every row, oldest first, or with "who" newest first. */
 static size_t
-audit_print(struct msg **pages, size_t npages, int json, int who)
+audit_print(struct msg **pages, size_t npages, struct json *json, int who)
 {
 	struct msg_audit_query_response	 resp;
 	struct msg_audit_row		 row;
@@ -283,8 +278,8 @@ audit_print(struct msg **pages, size_t npages, int json, int who)
 		for (j = 0; j < resp.n_rows; j++) {
 			(void)msg_audit_query_item(pages[k],
 			    who ? resp.n_rows - 1 - j : j, &row);
-			if (json)
-				audit_row_json(&row, n == 0);
+			if (json != NULL)
+				audit_row_json(json, &row);
 			else if (who)
 				audit_row_who(&row);
 			else
@@ -351,6 +346,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	    "audit query";
 	int				 who = mode == AUDIT_WHO;
 	struct msg_audit_query_request	 q;
+	struct json			 j;
 	struct identity			 id;
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
@@ -429,22 +425,26 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	}
 	r = audit_fetch(c, &q, &pages, &npages);
 	if (r == 0) {
-		if (cli->json && who)
-			printf("{\"case_id\":\"%s\",\"entries\":[",
-			    q.case_id);
-		else if (cli->json)
-			printf("{\"entries\":[");
-		else if (who)
+		if (cli->json) {
+			json_init(&j, stdout);
+			json_obj_begin(&j);
+			if (who)
+				json_kv_str(&j, "case_id", q.case_id);
+			json_key(&j, "entries");
+			json_arr_begin(&j);
+		} else if (who)
 			printf("%-16s %-16s %-15s %-12s %s\n", "WHEN", "USER",
 			    "ROLE", "OFFICE", "WHAT");
 		else
 			printf("%-6s %-16s %-14s %s %-7s %-16s %-36s %-12s "
 			    "%s\n", "IDX", "WHEN", "TYPE", "A", "OUTCOME",
 			    "USER", "CASE", "OBJECT", "DETAIL");
-		n = audit_print(pages, npages, cli->json, who);
-		if (cli->json)
-			printf("]}\n");
-		else if (n == 0)
+		n = audit_print(pages, npages, cli->json ? &j : NULL, who);
+		if (cli->json) {
+			json_arr_end(&j);
+			json_obj_end(&j);
+			r = json_end(&j);
+		} else if (n == 0)
 			printf("no entries\n");
 	}
 	audit_pages_free(pages, npages);

@@ -29,6 +29,7 @@
 #include "db.h"
 #include "errors.h"
 #include "identity.h"
+#include "json.h"
 #include "lifecycle.h"
 #include "localday.h"
 #include "log.h"
@@ -82,36 +83,55 @@ case_date_str(int64_t d, char *dst, size_t len)
 		lc_date_format(d, dst, len);
 }
 
-/* One case as JSON (no newline). */
+/* A date of the case, or null when it has none. */
 static void
+case_kv_date(struct json *j, const char *key, int64_t d)
+{
+	char	a[LC_DATE_LEN + 1];
+
+	if (d == LC_NODATE) {
+		json_kv_str(j, key, NULL);
+		return;
+	}
+	lc_date_format(d, a, sizeof(a));
+	json_kv_str(j, key, a);
+}
+
+/* One case with the one JSON writer; schema: docs/json-schemas.json. */
+static int
 case_json(const struct case_meta *m, int64_t today)
 {
 	struct lc_deadline	dl[LC_DEADLINES_MAX];
-	char			d[4][LC_DATE_LEN + 1], due[LC_DATE_LEN + 1];
+	struct json		j;
+	char			due[LC_DATE_LEN + 1];
 	size_t			i, n;
 
-	case_date_str(m->lc.state_since, d[0], sizeof(d[0]));
-	case_date_str(m->lc.drang_start, d[1], sizeof(d[1]));
-	case_date_str(m->lc.measure_start, d[2], sizeof(d[2]));
-	case_date_str(m->lc.end_date, d[3], sizeof(d[3]));
-	printf("{\"case_id\":\"%s\",\"frame\":\"%s\",\"state\":\"%s\","
-	    "\"state_since\":\"%s\",\"drang_start\":\"%s\","
-	    "\"measure_start\":\"%s\",\"end_date\":\"%s\",\"extended\":%s,"
-	    "\"approved_by\":", m->case_id, lc_frame_name(m->lc.frame),
-	    lc_state_name(m->lc.state), d[0], d[1], d[2], d[3],
-	    m->lc.extended ? "true" : "false");
-	cli_json_str(stdout, m->approved_by);
-	printf(",\"regisseur\":");
-	cli_json_str(stdout, m->regisseur);
-	printf(",\"deadlines\":[");
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kv_str(&j, "case_id", m->case_id);
+	json_kv_str(&j, "frame", lc_frame_name(m->lc.frame));
+	json_kv_str(&j, "state", lc_state_name(m->lc.state));
+	case_kv_date(&j, "state_since", m->lc.state_since);
+	case_kv_date(&j, "drang_start", m->lc.drang_start);
+	case_kv_date(&j, "measure_start", m->lc.measure_start);
+	case_kv_date(&j, "end_date", m->lc.end_date);
+	json_kv_bool(&j, "extended", m->lc.extended);
+	json_kv_str(&j, "approved_by", m->approved_by);
+	json_kv_str(&j, "regisseur", m->regisseur);
+	json_key(&j, "deadlines");
+	json_arr_begin(&j);
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
 		lc_date_format(dl[i].due, due, sizeof(due));
-		printf("%s{\"kind\":\"%s\",\"due\":\"%s\",\"days_left\":%lld}",
-		    i > 0 ? "," : "", lc_deadline_name(dl[i].kind), due,
-		    (long long)dl[i].days_left);
+		json_obj_begin(&j);
+		json_kv_str(&j, "kind", lc_deadline_name(dl[i].kind));
+		json_kv_str(&j, "due", due);
+		json_kv_int(&j, "days_left", dl[i].days_left);
+		json_obj_end(&j);
 	}
-	printf("]}");
+	json_arr_end(&j);
+	json_obj_end(&j);
+	return json_end(&j);
 }
 
 static void
@@ -122,8 +142,7 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 	size_t			i, n;
 
 	if (cli->json) {
-		case_json(m, today);
-		printf("\n");
+		(void)case_json(m, today);	/* json_end() said it */
 		return;
 	}
 	lc_date_format(m->lc.state_since, a, sizeof(a));

@@ -16,6 +16,7 @@
 #include "cmd_agent.h"
 #include "conn.h"
 #include "errors.h"
+#include "json.h"
 #include "nolost.h"
 #include "identity.h"
 #include "keybackup.h"
@@ -360,6 +361,8 @@ status_print(const struct cli *cli, const struct identity *id,
 {
 	const struct msg_identity	*i = w->has_identity ?
 					    &w->identity : NULL;
+	struct json			 j;
+	uint64_t			 dev;
 	uint8_t				 kh[PKI_HASH_LEN];
 	char				 khex[2 * PKI_HASH_LEN + 1];
 	/* the server's clock: the one that decides */
@@ -372,32 +375,34 @@ status_print(const struct cli *cli, const struct identity *id,
 		khex[0] = '\0';
 
 	if (cli->json) {
-		printf("{\"server\":");
-		cli_json_str(stdout, id->server);
-		printf(",\"server_version\":");
-		cli_json_str(stdout, w->server_version);
-		printf(",\"server_time\":%lld", (long long)w->server_time);
+		/* the one writer (common/json.c); docs/json-schemas.json */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "server", id->server);
+		json_kv_str(&j, "server_version", w->server_version);
+		json_kv_time(&j, "server_time", w->server_time);
 		if (i != NULL) {
-			printf(",\"device_id\":");
-			cli_json_str(stdout, i->device_id);
-			printf(",\"device_name\":");
-			cli_json_str(stdout, i->device_name);
-			printf(",\"user\":");
-			cli_json_str(stdout, i->user_name);
-			printf(",\"role\":");
-			cli_json_str(stdout, i->role);
-			printf(",\"office\":");
-			cli_json_str(stdout, i->office);
-			printf(",\"cert_not_after\":%lld",
-			    (long long)i->cert_not_after);
+			json_key(&j, "device_id");
+			if (parse_u64(i->device_id, 1, INT64_MAX, &dev) == 0)
+				json_int(&j, (int64_t)dev);
+			else
+				json_null(&j);
+			json_kv_str(&j, "device_name", i->device_name);
+			json_kv_str(&j, "user", i->user_name);
+			json_kv_str(&j, "role", i->role);
+			json_kv_str(&j, "office", i->office);
+			json_kv_time(&j, "cert_not_after", i->cert_not_after);
 		}
 		/* held purges and changes, read-only cases (nolost.h) */
-		printf(",\"nothing_lost\":");
-		if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 1) != 0)
-			printf("null");
-		printf(",\"key_sha256\":\"%s\",\"cert_expiring\":%s", khex,
-		    warn ? "true" : "false");
-		printf("}\n");
+		json_key(&j, "nothing_lost");
+		if (nolost_init(db) != 0)
+			json_null(&j);
+		else
+			(void)cli_nolost_status(db, stdout, &j);
+		json_kv_str(&j, "key_sha256", khex);
+		json_kv_bool(&j, "cert_expiring", warn);
+		json_obj_end(&j);
+		(void)json_end(&j);	/* it says what failed */
 		return;
 	}
 	printf("server:      %s (casesyncd %s)\n", id->server,
@@ -410,7 +415,8 @@ status_print(const struct cli *cli, const struct identity *id,
 	printf("certificate: valid until ");
 	print_time(stdout, i->cert_not_after);
 	printf("\n");
-	if (nolost_init(db) != 0 || cli_nolost_status(db, stdout, 0) != 0)
+	if (nolost_init(db) != 0 ||
+	    cli_nolost_status(db, stdout, NULL) != 0)
 		printf("(cannot read the held changes of this laptop)\n");
 	printf("device key:  sha256 %s\n", khex);
 	if (warn)

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "glass.h"
 #include "identity.h"
+#include "json.h"
 #include "localday.h"
 #include "msg.h"
 #include "msg_transfer.h"
@@ -35,21 +36,22 @@ glass_print(const struct msg_glass_use *u, void *arg)
 	return 0;
 }
 
+/* One use with the one JSON writer; its schema: docs/json-schemas.json. */
 static int
 glass_json(const struct msg_glass_use *u, void *arg)
 {
-	unsigned	*n = arg;
+	struct json	*j = arg;
 
-	printf("%s{\"id\":%lld,\"case_id\":\"%s\",\"user\":",
-	    (*n)++ == 0 ? "" : ",", (long long)u->id, u->case_id);
-	cli_json_str(stdout, u->user);
-	printf(",\"user_office\":");
-	cli_json_str(stdout, u->user_office);
-	printf(",\"reason\":");
-	cli_json_str(stdout, u->reason);
-	printf(",\"granted_at\":%lld,\"expires_at\":%lld,\"ended_at\":%lld}",
-	    (long long)u->granted_at, (long long)u->expires_at,
-	    (long long)u->ended_at);
+	json_obj_begin(j);
+	json_kv_int(j, "id", u->id);
+	json_kv_str(j, "case_id", u->case_id);
+	json_kv_str(j, "user", u->user);
+	json_kv_str(j, "user_office", u->user_office);
+	json_kv_str(j, "reason", u->reason);
+	json_kv_time(j, "granted_at", u->granted_at);
+	json_kv_time(j, "expires_at", u->expires_at);
+	json_kv_time(j, "ended_at", u->ended_at);	/* null: not ended */
+	json_obj_end(j);
 	return 0;
 }
 
@@ -71,7 +73,8 @@ cmd_glass_list(struct cli *cli, int argc, char *argv[])
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
 	int64_t			 last;
-	unsigned		 n, nj = 0;
+	struct json		 j;
+	unsigned		 n;
 	int			 r;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
@@ -84,13 +87,19 @@ cmd_glass_list(struct cli *cli, int argc, char *argv[])
 	}
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if (cli->json)
-		printf("{\"uses\":[");
+	if (cli->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_key(&j, "uses");
+		json_arr_begin(&j);
+	}
 	r = glass_uses(c, 0, cli->json ? glass_json : glass_print,
-	    cli->json ? &nj : NULL, &last, &n);
-	if (cli->json)
-		printf("%s\n", r == 0 ? "]}" : "");
-	else if (r == 0 && n == 0)
+	    cli->json ? &j : NULL, &last, &n);
+	if (cli->json && r == 0) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		r = json_end(&j);
+	} else if (r == 0 && n == 0)
 		printf("no break-the-glass uses of your cases\n");
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "errors.h"
 #include "identity.h"
+#include "json.h"
 #include "keys.h"
 #include "log.h"
 #include "passphrase.h"
@@ -94,6 +95,7 @@ keys_status(struct cli *cli, struct vault *v)
 {
 	sqlite3		*db = vault_db(v);
 	sqlite3_stmt	*s = NULL;
+	struct json	 j;
 	int64_t		 pending = 0, cases = 0, keys = 0;
 	int		 have;
 
@@ -109,11 +111,17 @@ keys_status(struct cli *cli, struct vault *v)
 	keys = sqlite3_column_int64(s, 1);
 	sqlite3_finalize(s);
 	have = keys_have_self(db);
-	if (cli->json)
-		printf("{\"user_keys\":%s,\"cases\":%lld,\"case_keys\":%lld,"
-		    "\"waiting_for_key\":%lld}\n", have ? "true" : "false",
-		    (long long)cases, (long long)keys, (long long)pending);
-	else
+	if (cli->json) {
+		/* the one writer (common/json.c); schema: docs/json-schemas */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_bool(&j, "user_keys", have);
+		json_kv_int(&j, "cases", cases);
+		json_kv_int(&j, "case_keys", keys);
+		json_kv_int(&j, "waiting_for_key", pending);
+		json_obj_end(&j);
+		return json_end(&j);
+	} else
 		printf("user keys: %s\ncase keys: %lld (of %lld cases)\n"
 		    "records waiting for a key: %lld\n",
 		    have ? "on this laptop" : "NOT set up (casesync keys setup)",

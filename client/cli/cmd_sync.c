@@ -164,7 +164,7 @@ cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
 		    (unsigned long long)st->held_discarded,
 		    st->held_discarded == 1 ? "" : "s");
 	/* what stays held is shown at every sync, not only once */
-	(void)cli_nolost_status(db, stdout, 0);
+	(void)cli_nolost_status(db, stdout, NULL);
 }
 
 /* The counts of a sync as one JSON object. */

@@ -21,6 +21,7 @@
 #include "clihelp.h"
 #include "cmd_transfer.h"
 #include "glass.h"
+#include "json.h"
 #include "localday.h"
 #include "conn.h"
 #include "errors.h"
@@ -61,65 +62,78 @@ transfer_time(char *dst, size_t dstlen, int64_t t)
 	localday_utc_iso(dst, dstlen, t);
 }
 
+/* The preview of a REQUESTED transfer, as the member "preview". */
 static void
-transfer_json_kv(const char *key, const char *val, int first)
-{
-	printf("%s\"%s\":", first ? "" : ",", key);
-	cli_json_str(stdout, val);
-}
-
-/* The preview of a REQUESTED transfer, as JSON members (",..."). */
-static void
-transfer_json_preview(const struct msg_transfer_info *t)
+transfer_json_preview(struct json *j, const struct msg_transfer_info *t)
 {
 	const struct msg_case_info	*ci = &t->case_info;
 	size_t				 i;
 
 	if (!t->has_case_info)
 		return;
-	printf(",\"preview\":{");
-	transfer_json_kv("frame", ci->frame, 1);
-	transfer_json_kv("case_state", ci->state, 0);
-	transfer_json_kv("state_since", ci->state_since, 0);
-	transfer_json_kv("drang_start", ci->drang_start, 0);
-	transfer_json_kv("measure_start", ci->measure_start, 0);
-	transfer_json_kv("end_date", ci->end_date, 0);
-	printf(",\"extended\":%s,\"deadlines\":[",
-	    ci->extended ? "true" : "false");
+	json_key(j, "preview");
+	json_obj_begin(j);
+	json_kv_str(j, "frame", ci->frame);
+	json_kv_str(j, "case_state", ci->state);
+	json_kv_str(j, "state_since", ci->state_since);
+	json_kv_str(j, "drang_start", ci->drang_start);
+	json_kv_str(j, "measure_start", ci->measure_start);
+	json_kv_str(j, "end_date", ci->end_date);
+	json_kv_bool(j, "extended", ci->extended);
+	json_key(j, "deadlines");
+	json_arr_begin(j);
 	for (i = 0; i < ci->n_deadlines; i++) {
-		printf("%s{", i > 0 ? "," : "");
-		transfer_json_kv("kind", ci->deadlines[i].kind, 1);
-		transfer_json_kv("due", ci->deadlines[i].due, 0);
-		printf(",\"days_left\":%d}", (int)ci->deadlines[i].days_left);
+		json_obj_begin(j);
+		json_kv_str(j, "kind", ci->deadlines[i].kind);
+		json_kv_str(j, "due", ci->deadlines[i].due);
+		json_kv_int(j, "days_left", ci->deadlines[i].days_left);
+		json_obj_end(j);
 	}
-	printf("],\"records\":%u,\"person_records\":%u,"
-	    "\"measure_records\":%u", t->records, t->person_records,
-	    t->measure_records);
-	transfer_json_kv("regisseur", t->regisseur, 0);
-	putchar('}');
+	json_arr_end(j);
+	json_kv_int(j, "records", t->records);
+	json_kv_int(j, "person_records", t->person_records);
+	json_kv_int(j, "measure_records", t->measure_records);
+	json_kv_str(j, "regisseur", t->regisseur);
+	json_obj_end(j);
 }
 
+/*
+ * One transfer with the one JSON writer (schema: docs/json-schemas.json);
+ * times local with their _epoch, null when not (yet) set.
+ */
 static void
-transfer_json(const struct msg_transfer_info *t)
+transfer_json(struct json *j, const struct msg_transfer_info *t)
 {
-	printf("{\"transfer_id\":%lld", (long long)t->transfer_id);
-	transfer_json_kv("case_id", t->case_id, 0);
-	transfer_json_kv("state", t->state, 0);
-	transfer_json_kv("reason", t->reason, 0);
-	transfer_json_kv("note", t->note, 0);
-	transfer_json_kv("from_office", t->from_office, 0);
-	transfer_json_kv("to_office", t->to_office, 0);
-	transfer_json_kv("requested_by", t->requested_by, 0);
-	printf(",\"requested_at\":%lld", (long long)t->requested_at);
-	transfer_json_kv("decided_by", t->decided_by, 0);
-	printf(",\"decided_at\":%lld", (long long)t->decided_at);
-	transfer_json_kv("rejection", t->rejection, 0);
-	transfer_json_kv("new_regisseur", t->new_regisseur, 0);
-	printf(",\"window_end\":%lld,\"completed_at\":%lld,"
-	    "\"purges_pending\":%u", (long long)t->window_end,
-	    (long long)t->completed_at, t->purges_pending);
-	transfer_json_preview(t);
-	putchar('}');
+	json_obj_begin(j);
+	json_kv_int(j, "transfer_id", t->transfer_id);
+	json_kv_str(j, "case_id", t->case_id);
+	json_kv_str(j, "state", t->state);
+	json_kv_str(j, "reason", t->reason);
+	json_kv_str(j, "note", t->note);
+	json_kv_str(j, "from_office", t->from_office);
+	json_kv_str(j, "to_office", t->to_office);
+	json_kv_str(j, "requested_by", t->requested_by);
+	json_kv_time(j, "requested_at", t->requested_at);
+	json_kv_str(j, "decided_by", t->decided_by);
+	json_kv_time(j, "decided_at", t->decided_at);
+	json_kv_str(j, "rejection", t->rejection);
+	json_kv_str(j, "new_regisseur", t->new_regisseur);
+	json_kv_time(j, "window_end", t->window_end);
+	json_kv_time(j, "completed_at", t->completed_at);
+	json_kv_int(j, "purges_pending", t->purges_pending);
+	transfer_json_preview(j, t);
+	json_obj_end(j);
+}
+
+/* One transfer as the whole output. */
+static int
+transfer_json_one(const struct msg_transfer_info *t)
+{
+	struct json	j;
+
+	json_init(&j, stdout);
+	transfer_json(&j, t);
+	return json_end(&j);
 }
 
 static void
@@ -221,10 +235,9 @@ transfer_show(struct cli *cli, const struct msg *rep)
 	struct msg_transfer_info	t;
 
 	(void)msg_get_transfer_info(rep, &t);	/* rpc_call_expect'ed */
-	if (cli->json) {
-		transfer_json(&t);
-		putchar('\n');
-	} else
+	if (cli->json)
+		(void)transfer_json_one(&t);	/* json_end() said it */
+	else
 		transfer_print(&t);
 }
 
@@ -269,8 +282,8 @@ transfer_call(struct cli *cli, const char *what, struct msg_out req,
  * (then *found).  *after: the last id shown.
  */
 static void
-transfer_page(struct cli *cli, const struct msg *rep, int64_t show,
-    int64_t *after, size_t *n, int *found)
+transfer_page(struct cli *cli, struct json *j, const struct msg *rep,
+    int64_t show, int64_t *after, size_t *n, int *found)
 {
 	struct msg_transfer_list	tl;
 	struct msg_transfer_info	t;
@@ -282,20 +295,17 @@ transfer_page(struct cli *cli, const struct msg *rep, int64_t show,
 		if (show != 0) {
 			if (t.transfer_id != show)
 				continue;
-			if (cli->json) {
-				transfer_json(&t);
-				putchar('\n');
-			} else
+			if (cli->json)
+				(void)transfer_json_one(&t);
+			else
 				transfer_print_long(&t);
 			(*n)++;
 			*found = 1;
 			return;
 		}
-		if (cli->json) {
-			if (*n > 0)
-				putchar(',');
-			transfer_json(&t);
-		} else
+		if (j != NULL)
+			transfer_json(j, &t);
+		else
 			transfer_print(&t);
 		*after = t.transfer_id;
 		(*n)++;
@@ -308,6 +318,7 @@ transfer_list(struct cli *cli, int64_t show)
 {
 	struct msg_transfer_list_request lr;
 	struct msg_transfer_list	 tl;
+	struct json			 j;
 	struct msg_out			 req;
 	struct identity			 id;
 	struct vault			*v = NULL;
@@ -318,8 +329,12 @@ transfer_list(struct cli *cli, int64_t show)
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	if (cli->json && show == 0)
-		printf("{\"transfers\":[");
+	if (cli->json && show == 0) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_key(&j, "transfers");
+		json_arr_begin(&j);
+	}
 	lr.after = 0;
 	req = msg_out_transfer_list_request(&lr);
 	while (more) {
@@ -328,16 +343,20 @@ transfer_list(struct cli *cli, int64_t show)
 			cli_report("transfer list", r, rep);
 			break;
 		}
-		transfer_page(cli, rep, show, &lr.after, &n, &found);
+		transfer_page(cli, cli->json && show == 0 ? &j : NULL, rep,
+		    show, &lr.after, &n, &found);
 		(void)msg_get_transfer_list(rep, &tl);
 		/* a page that ends without progress would loop forever */
 		more = !found && tl.more && tl.n_transfers > 0;
 		msg_free(rep);
 		rep = NULL;
 	}
-	if (cli->json && show == 0)
-		printf("]}\n");
-	else if (r == 0 && n == 0 && show == 0)
+	if (cli->json && show == 0) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		if (r == 0)
+			r = json_end(&j);
+	} else if (r == 0 && n == 0 && show == 0)
 		printf("no transfers\n");
 	if (r == 0 && n == 0 && show != 0) {
 		cli_errx("transfer show: no transfer %lld that you may see",

@@ -163,7 +163,7 @@ grep -q "purge HELD: case $C" "$T/status" ||
 ok "status shows the held purge"
 laptop a --json status >"$T/status.json" 2>"$T/err" || fail "status --json"
 expect_eq "status --json lists the held purge and the held note" \
-    "$(jq -r '.nothing_lost | "\(.held_purges[0].case) \(.held_purges |
+    "$(jq -r '.nothing_lost | "\(.held_purges[0].case_id) \(.held_purges |
     length) \(.held_changes | length)"' "$T/status.json")" "$C 1 1"
 laptop a note add --case "$C" --text "nog iets" >/dev/null 2>"$T/err"
 expect_eq "a note on the kept case is refused" "$?" 5

@@ -144,7 +144,7 @@ k1n=$(lkey a1)
 expect_eq "the server holds the laptop's new key" "$(skey "$A1")" "$k1n"
 expect_eq "no pending key after the confirmation" "$(spending "$A1")" none
 expect_eq "same device id" \
-    "$(laptop a1 --json status | sed -n 's/.*"device_id":"\([0-9]*\)".*/\1/p')" \
+    "$(laptop a1 --json status | sed -n 's/.*"device_id":\([0-9]*\).*/\1/p')" \
     "$A1"
 expect_eq "the old key is refused after the confirmation" "$(oldprobe a1)" \
     "error DEVICE_UNKNOWN"
