@@ -96,3 +96,20 @@ cli_resolve(struct cli *cli, enum ids_kind what, const char *opt,
 		return r;
 	}
 }
+
+void
+cli_case_name(sqlite3 *db, struct ids *x, const char *case_id, char *dst,
+    size_t dstlen)
+{
+	char	sid[IDS_SHORT_SIZE], title[IDS_LABEL_MAX + 1];
+
+	if (x == NULL) {
+		(void)str_fmt(dst, dstlen, "%s", case_id);
+		return;
+	}
+	ids_short(x, case_id, sid);
+	if (ids_case_title(db, x, case_id, title, sizeof(title)) != 0)
+		title[0] = '\0';
+	(void)str_fmt(dst, dstlen, "%s%s%s", sid[0] != '\0' ? sid : "-",
+	    title[0] != '\0' ? " " : "", title);
+}

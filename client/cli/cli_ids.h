@@ -23,4 +23,14 @@ struct cli;
 int	cli_resolve(struct cli *, enum ids_kind, const char *opt,
 	    const char **input, char buf[DB_UUID_LEN + 1]);
 
+/*
+ * For people, a case id from a server's list: its short id (snapshot
+ * "x" of ids_load_with() over the list's case ids), and for a case this
+ * laptop holds also its title: "3fa9c1 Familie Jansen".  Reading the
+ * title is in the read log (ids_case_title); when it cannot be logged
+ * only the short id is shown.  A NULL "x" gives the id as it is.
+ */
+void	cli_case_name(sqlite3 *, struct ids *x, const char *case_id,
+	    char *dst, size_t dstlen);
+
 #endif /* CLI_IDS_H */

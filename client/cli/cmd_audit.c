@@ -173,19 +173,23 @@ audit_vis(char *dst, size_t len, const char *s)
 	return s[0] == '\0' ? "-" : str_vis(dst, len, s, strlen(s));
 }
 
+/* A row; its case by short id in "x" (NULL: in full). */
 static void
-audit_row_table(const struct msg_audit_row *r)
+audit_row_table(const struct msg_audit_row *r, const struct ids *x)
 {
 	char	st[AUDIT_TIME_MAX], v[5][4 * WIRE_STR_MAX + 4];
 	char	d[4 * MSG_AUDIT_DETAIL_MAX + 4];
 
 	audit_local(st, r->server_time);
-	printf("%-6lld %-16s %-14s %c %-7s %-16s %-36s %-12s %s\n",
+	if (x != NULL && wire_uuid_ok(r->client_ref))
+		ids_short(x, r->client_ref, v[3]);
+	else
+		(void)audit_vis(v[3], sizeof(v[3]), r->client_ref);
+	printf("%-6lld %-16s %-14s %c %-7s %-16s %-12s %-12s %s\n",
 	    (long long)r->idx, st, audit_vis(v[0], sizeof(v[0]), r->type),
 	    r->action, audit_vis(v[1], sizeof(v[1]), r->outcome),
 	    audit_vis(v[2], sizeof(v[2]), r->user),
-	    audit_vis(v[3], sizeof(v[3]), r->client_ref),
-	    audit_vis(v[4], sizeof(v[4]), r->object_type),
+	    v[3], audit_vis(v[4], sizeof(v[4]), r->object_type),
 	    audit_vis(d, sizeof(d), r->detail));
 }
 
@@ -264,13 +268,51 @@ audit_pages_free(struct msg **pages, size_t n)
 	free(pages);
 }
 
-/* Print every row, oldest first, or with "who" newest first. */
-static size_t
-audit_print(struct msg **pages, size_t npages, struct json *json, int who)
+/*
+ * The short ids of the cases in the rows of pages[0..npages), unique
+ * over this laptop's ids and theirs; NULL if they cannot be made (then
+ * the rows show the full ids).
+ */
+static struct ids *
+audit_ids(sqlite3 *db, struct msg **pages, size_t npages)
 {
 	struct msg_audit_query_response	 resp;
 	struct msg_audit_row		 row;
+	struct ids			*x = NULL;
+	const char			**cases = NULL, **cs;
+	size_t				 i, j, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		(void)msg_get_audit_query_response(pages[i], &resp);
+		if ((cs = reallocarray(cases, n + resp.n_rows + 1,
+		    sizeof(*cs))) == NULL) {
+			free(cases);
+			return NULL;
+		}
+		cases = cs;
+		for (j = 0; j < resp.n_rows; j++) {
+			(void)msg_audit_query_item(pages[i], j, &row);
+			cases[n++] = row.client_ref;	/* non-UUIDs skipped */
+		}
+	}
+	if (ids_load_with(db, cases, n, &x) != 0)
+		x = NULL;
+	free(cases);
+	return x;
+}
+
+/* Print every row, oldest first, or with "who" newest first. */
+static size_t
+audit_print(sqlite3 *db, struct msg **pages, size_t npages,
+    struct json *json, int who)
+{
+	struct msg_audit_query_response	 resp;
+	struct msg_audit_row		 row;
+	struct ids			*x = NULL;
 	size_t				 i, j, k, n = 0;
+
+	if (json == NULL && !who)
+		x = audit_ids(db, pages, npages);
 
 	for (i = 0; i < npages; i++) {
 		k = who ? npages - 1 - i : i;
@@ -283,10 +325,11 @@ audit_print(struct msg **pages, size_t npages, struct json *json, int who)
 			else if (who)
 				audit_row_who(&row);
 			else
-				audit_row_table(&row);
+				audit_row_table(&row, x);
 			n++;
 		}
 	}
+	ids_free(x);
 	return n;
 }
 
@@ -436,10 +479,11 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 			printf("%-16s %-16s %-15s %-12s %s\n", "WHEN", "USER",
 			    "ROLE", "OFFICE", "WHAT");
 		else
-			printf("%-6s %-16s %-14s %s %-7s %-16s %-36s %-12s "
+			printf("%-6s %-16s %-14s %s %-7s %-16s %-12s %-12s "
 			    "%s\n", "IDX", "WHEN", "TYPE", "A", "OUTCOME",
 			    "USER", "CASE", "OBJECT", "DETAIL");
-		n = audit_print(pages, npages, cli->json ? &j : NULL, who);
+		n = audit_print(vault_db(v), pages, npages,
+		    cli->json ? &j : NULL, who);
 		if (cli->json) {
 			json_arr_end(&j);
 			json_obj_end(&j);

@@ -136,14 +136,20 @@ transfer_json_one(const struct msg_transfer_info *t)
 	return json_end(&j);
 }
 
+/* Room for cli_case_name(): a short id and a title. */
+#define TRANSFER_NAME_MAX	(IDS_SHORT_SIZE + IDS_LABEL_MAX + 2)
+/* Pages of `transfer list` kept to name their cases, at most. */
+#define TRANSFER_PAGES_MAX	1000
+
+/* One transfer on a line; "name": its case for people. */
 static void
-transfer_print(const struct msg_transfer_info *t)
+transfer_print(const struct msg_transfer_info *t, const char *name)
 {
 	char	a[256], b[256], c[256], when[32], text[4 * MSG_TEXT_MAX + 1];
 
 	transfer_time(when, sizeof(when), t->requested_at);
 	printf("%lld %-9s %s %s -> %s reason=%s by=%s at=%s",
-	    (long long)t->transfer_id, t->state, t->case_id,
+	    (long long)t->transfer_id, t->state, name,
 	    str_vis(a, sizeof(a), t->from_office, strlen(t->from_office)),
 	    str_vis(b, sizeof(b), t->to_office, strlen(t->to_office)),
 	    t->reason, str_vis(c, sizeof(c), t->requested_by,
@@ -171,7 +177,7 @@ transfer_print(const struct msg_transfer_info *t)
 
 /* One transfer in full, for `transfer show`. */
 static void
-transfer_print_long(const struct msg_transfer_info *t)
+transfer_print_long(const struct msg_transfer_info *t, const char *name)
 {
 	const struct msg_case_info	*ci = &t->case_info;
 	char				 a[256], when[32];
@@ -180,7 +186,7 @@ transfer_print_long(const struct msg_transfer_info *t)
 
 	printf("transfer %lld: %s\n", (long long)t->transfer_id,
 	    t->state);
-	printf("case:          %s\n", t->case_id);
+	printf("case:          %s\n", name);
 	printf("from office:   %s\n", str_vis(a, sizeof(a), t->from_office,
 	    strlen(t->from_office)));
 	printf("to office:     %s\n", str_vis(a, sizeof(a), t->to_office,
@@ -228,17 +234,24 @@ transfer_print_long(const struct msg_transfer_info *t)
 	    t->measure_records);
 }
 
-/* Show a TransferInfo reply. */
+/* Show a TransferInfo reply; its case by its short id (and title). */
 static void
-transfer_show(struct cli *cli, const struct msg *rep)
+transfer_show(struct cli *cli, struct vault *v, const struct msg *rep)
 {
-	struct msg_transfer_info	t;
+	struct msg_transfer_info	 t;
+	struct ids			*x = NULL;
+	char				 name[TRANSFER_NAME_MAX];
 
 	(void)msg_get_transfer_info(rep, &t);	/* rpc_call_expect'ed */
-	if (cli->json)
+	if (cli->json) {
 		(void)transfer_json_one(&t);	/* json_end() said it */
-	else
-		transfer_print(&t);
+		return;
+	}
+	if (ids_load_with(vault_db(v), &t.case_id, 1, &x) != 0)
+		x = NULL;			/* then the full id */
+	cli_case_name(vault_db(v), x, t.case_id, name, sizeof(name));
+	ids_free(x);
+	transfer_print(&t, name);
 }
 
 /*
@@ -265,7 +278,7 @@ transfer_call(struct cli *cli, const char *what, struct msg_out req,
 	/* new holders get the case key now, not at someone's next sync */
 	cli_key_round(v, &id, c);
 	if (want == MSG_TRANSFER_INFO)
-		transfer_show(cli, rep);
+		transfer_show(cli, v, rep);
 	else if (cli->json && msg_get_case_ack(rep, &seq) == 0)
 		printf("{\"seq\":%llu}\n", (unsigned long long)seq);
 	else
@@ -278,92 +291,154 @@ transfer_call(struct cli *cli, const char *what, struct msg_out req,
 }
 
 /*
- * One page of transfers: shown, or with "show" only that one, in full
- * (then *found).  *after: the last id shown.
+ * The transfers in pages[0..n), shown (in JSON to "j" if not NULL), or
+ * with "show" only that one, in full.  Their cases by short id: the
+ * short ids are computed over this laptop's ids and every case listed,
+ * so none is ambiguous here.  How many were shown.
  */
-static void
-transfer_page(struct cli *cli, struct json *j, const struct msg *rep,
-    int64_t show, int64_t *after, size_t *n, int *found)
+static size_t
+transfer_pages_print(struct cli *cli, struct vault *v, struct json *j,
+    struct msg **pages, size_t npages, int64_t show)
 {
-	struct msg_transfer_list	tl;
-	struct msg_transfer_info	t;
-	size_t				i;
+	struct msg_transfer_list	 tl;
+	struct msg_transfer_info	 t;
+	struct ids			*x = NULL;
+	const char			**cases = NULL, **cs;
+	char				 name[TRANSFER_NAME_MAX];
+	size_t				 p, i, ncases = 0, n = 0;
 
-	(void)msg_get_transfer_list(rep, &tl);	/* rpc_call_expect'ed */
-	for (i = 0; i < tl.n_transfers; i++) {
-		(void)msg_transfer_list_item(rep, i, &t);
-		if (show != 0) {
-			if (t.transfer_id != show)
-				continue;
-			if (cli->json)
-				(void)transfer_json_one(&t);
-			else
-				transfer_print_long(&t);
-			(*n)++;
-			*found = 1;
-			return;
+	for (p = 0; j == NULL && p < npages; p++) {
+		(void)msg_get_transfer_list(pages[p], &tl);
+		if ((cs = reallocarray(cases, ncases + tl.n_transfers + 1,
+		    sizeof(*cs))) == NULL)
+			break;		/* then the full ids */
+		cases = cs;
+		for (i = 0; i < tl.n_transfers; i++) {
+			(void)msg_transfer_list_item(pages[p], i, &t);
+			cases[ncases++] = t.case_id;
 		}
-		if (j != NULL)
-			transfer_json(j, &t);
-		else
-			transfer_print(&t);
-		*after = t.transfer_id;
-		(*n)++;
 	}
+	if (j == NULL && (p < npages || ids_load_with(vault_db(v), cases,
+	    ncases, &x) != 0))
+		x = NULL;
+	for (p = 0; p < npages; p++) {
+		(void)msg_get_transfer_list(pages[p], &tl);
+		for (i = 0; i < tl.n_transfers; i++) {
+			(void)msg_transfer_list_item(pages[p], i, &t);
+			if (show != 0 && t.transfer_id != show)
+				continue;
+			n++;
+			if (j != NULL) {
+				transfer_json(j, &t);
+				continue;
+			}
+			if (show != 0 && cli->json) {
+				(void)transfer_json_one(&t);
+				goto out;
+			}
+			cli_case_name(vault_db(v), x, t.case_id, name,
+			    sizeof(name));
+			if (show != 0) {
+				transfer_print_long(&t, name);
+				goto out;
+			}
+			transfer_print(&t, name);
+		}
+	}
+ out:
+	ids_free(x);
+	free(cases);
+	return n;
+}
+
+/*
+ * All transfers the user may see, page by page (at most
+ * TRANSFER_PAGES_MAX) into *pages; with "show", until that one is in.
+ */
+static int
+transfer_fetch(struct conn *c, int64_t show, struct msg ***pages,
+    size_t *npages)
+{
+	struct msg_transfer_list_request lr;
+	struct msg_transfer_list	 tl;
+	struct msg_transfer_info	 t;
+	struct msg_out			 req;
+	struct msg			*rep = NULL, **p;
+	size_t				 i;
+	int				 r = 0;
+
+	*pages = NULL;
+	*npages = 0;
+	lr.after = 0;
+	req = msg_out_transfer_list_request(&lr);
+	while (*npages < TRANSFER_PAGES_MAX) {
+		if ((r = rpc_call_expect(c, &req, MSG_TRANSFER_LIST,
+		    &rep)) != 0) {
+			cli_report("transfer list", r, rep);
+			msg_free(rep);
+			break;
+		}
+		if ((p = reallocarray(*pages, *npages + 1,
+		    sizeof(*p))) == NULL) {
+			msg_free(rep);
+			r = CS_ERR_ALLOC;
+			break;
+		}
+		*pages = p;
+		p[(*npages)++] = rep;
+		(void)msg_get_transfer_list(rep, &tl);
+		for (i = 0; i < tl.n_transfers; i++) {
+			(void)msg_transfer_list_item(rep, i, &t);
+			if (show != 0 && t.transfer_id == show)
+				return 0;
+			lr.after = t.transfer_id;
+		}
+		/* a page that ends without progress would loop forever */
+		if (!tl.more || tl.n_transfers == 0)
+			break;
+	}
+	return r;
 }
 
 /* All transfers the user may see; with "show" only that one, in full. */
 static int
 transfer_list(struct cli *cli, int64_t show)
 {
-	struct msg_transfer_list_request lr;
-	struct msg_transfer_list	 tl;
 	struct json			 j;
-	struct msg_out			 req;
 	struct identity			 id;
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
-	struct msg			*rep = NULL;
-	size_t				 n = 0;
-	int				 r, more = 1, found = 0;
+	struct msg			**pages = NULL;
+	size_t				 n = 0, npages = 0, i;
+	int				 r;
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
+	if ((r = transfer_fetch(c, show, &pages, &npages)) != 0)
+		goto out;
 	if (cli->json && show == 0) {
 		json_init(&j, stdout);
 		json_obj_begin(&j);
 		json_key(&j, "transfers");
 		json_arr_begin(&j);
 	}
-	lr.after = 0;
-	req = msg_out_transfer_list_request(&lr);
-	while (more) {
-		if ((r = rpc_call_expect(c, &req, MSG_TRANSFER_LIST,
-		    &rep)) != 0) {
-			cli_report("transfer list", r, rep);
-			break;
-		}
-		transfer_page(cli, cli->json && show == 0 ? &j : NULL, rep,
-		    show, &lr.after, &n, &found);
-		(void)msg_get_transfer_list(rep, &tl);
-		/* a page that ends without progress would loop forever */
-		more = !found && tl.more && tl.n_transfers > 0;
-		msg_free(rep);
-		rep = NULL;
-	}
+	n = transfer_pages_print(cli, v, cli->json && show == 0 ? &j : NULL,
+	    pages, npages, show);
 	if (cli->json && show == 0) {
 		json_arr_end(&j);
 		json_obj_end(&j);
-		if (r == 0)
-			r = json_end(&j);
-	} else if (r == 0 && n == 0 && show == 0)
+		r = json_end(&j);
+	} else if (n == 0 && show == 0)
 		printf("no transfers\n");
-	if (r == 0 && n == 0 && show != 0) {
+	if (n == 0 && show != 0) {
 		cli_errx("transfer show: no transfer %lld that you may see",
 		    (long long)show);
 		r = CS_ERR_NOT_FOUND;
 	}
-	msg_free(rep);
+ out:
+	for (i = 0; i < npages; i++)
+		msg_free(pages[i]);
+	free(pages);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
@@ -598,7 +673,9 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 	struct conn			*c = NULL;
 	struct msg			*rep = NULL;
 	const char			*cid = NULL, *reason = NULL;
+	struct ids			*x = NULL;
 	char				 when[32], cbuf[DB_UUID_LEN + 1];
+	char				 name[TRANSFER_NAME_MAX];
 	int				 ch, r;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
@@ -646,10 +723,17 @@ cmd_glass(struct cli *cli, int argc, char *argv[])
 			    "\"seq\":%llu}\n", gg.case_id,
 			    (long long)gg.expires_at,
 			    (unsigned long long)gg.seq);
-		else
-			printf("read-only access to %s until %s (audited); "
-			    "run casesync sync to receive it\n", gg.case_id,
-			    when);
+		else {
+			if (ids_load_with(vault_db(v), &gg.case_id, 1,
+			    &x) != 0)
+				x = NULL;	/* then the full id */
+			cli_case_name(vault_db(v), x, gg.case_id, name,
+			    sizeof(name));
+			ids_free(x);
+			printf("read-only access to case %s until %s "
+			    "(audited); run casesync sync to receive it\n",
+			    name, when);
+		}
 	}
 	msg_free(rep);
 	cli_disconnect(v, &id, c);

@@ -30,6 +30,8 @@
 struct ids_entry {
 	char	id[DB_UUID_LEN + 1];
 	uint8_t	len;		/* of the short id: 6..12, or DB_UUID_LEN */
+	uint8_t	extra;		/* given to ids_load_with, not held here */
+	uint8_t	logged;		/* its title read (read log) */
 };
 
 /*
@@ -66,6 +68,7 @@ ids_add(struct ids *x, const char *id)
 		x->e = e;
 		x->cap = cap;
 	}
+	memset(&x->e[x->n], 0, sizeof(x->e[x->n]));
 	memcpy(x->e[x->n].id, id, DB_UUID_LEN + 1);
 	x->e[x->n].len = IDS_SHORT_MIN;
 	x->n++;
@@ -174,8 +177,47 @@ ids_merge(struct ids *x, size_t mid)
 	return 0;
 }
 
+/*
+ * Add the ids in extra[0..n) not held already (extra: anything, a
+ * server's list), keeping e[] sorted and unique.
+ */
+static int
+ids_add_extra(struct ids *x, const char *const *extra, size_t n)
+{
+	struct ids_entry	 key;
+	size_t			 i, held = x->n, o;
+	int			 r;
+
+	for (i = 0; i < n; i++) {
+		if (extra[i] == NULL || !wire_uuid_ok(extra[i]))
+			continue;
+		memcpy(key.id, extra[i], DB_UUID_LEN + 1);
+		if (held > 0 && bsearch(&key, x->e, held, sizeof(*x->e),
+		    ids_cmp_id) != NULL)
+			continue;
+		if ((r = ids_add(x, extra[i])) != 0)
+			return r;
+		x->e[x->n - 1].extra = 1;
+	}
+	if (x->n == held)
+		return 0;
+	qsort(x->e, x->n, sizeof(*x->e), ids_cmp_id);
+	for (i = o = 1; i < x->n; i++)	/* an id given twice is one id */
+		if (strcmp(x->e[i].id, x->e[o - 1].id) != 0)
+			x->e[o++] = x->e[i];
+	x->n = o;
+	return 0;
+}
+
 int
 ids_load(sqlite3 *db, struct ids **out)
+{
+	return ids_load_with(db, NULL, 0, out);
+}
+
+int
+ids_load_with(sqlite3 *db, const char *const *extra, size_t nextra,
+    struct ids **out)
 {
 	struct ids		*x;
 	struct ids_tail		*t = NULL;
@@ -190,7 +232,8 @@ ids_load(sqlite3 *db, struct ids **out)
 		goto out;
 	mid = x->n;
 	if ((r = db_id_list(db, ids_add_record, x)) != 0 ||
-	    (r = ids_merge(x, mid)) != 0)
+	    (r = ids_merge(x, mid)) != 0 ||
+	    (r = ids_add_extra(x, extra, nextra)) != 0)
 		goto out;
 	if (x->n > 1) {
 		if ((t = reallocarray(NULL, x->n, sizeof(*t))) == NULL) {
@@ -402,6 +445,49 @@ ids_label(sqlite3 *db, struct ids_candidate *c)
 	(void)ids_summary(&rec, c->label, sizeof(c->label));
 	db_record_clear(&rec);
 	return 0;
+}
+
+struct ids_title {
+	char	*dst;
+	size_t	 len;
+};
+
+static int
+ids_title_cb(const struct db_record *r, void *arg)
+{
+	struct ids_title	*t = arg;
+
+	return ids_summary(r, t->dst, t->len);
+}
+
+int
+ids_case_title(sqlite3 *db, struct ids *x, const char *case_id, char *dst,
+    size_t dstlen)
+{
+	static const char *const	 casefile[] = { "casefile" };
+	struct ids_entry		 key, *e = NULL;
+	struct ids_title		 t;
+	int				 r;
+
+	if (dstlen == 0)
+		return 0;
+	dst[0] = '\0';
+	if (x == NULL || x->n == 0 || !wire_uuid_ok(case_id))
+		return 0;
+	memcpy(key.id, case_id, DB_UUID_LEN + 1);
+	e = bsearch(&key, x->e, x->n, sizeof(*x->e), ids_cmp_id);
+	if (e == NULL || e->extra)
+		return 0;
+	/* a title is case content: logged before it is read */
+	if (!e->logged) {
+		if ((r = readlog_add(db, "list", case_id)) != 0)
+			return r;
+		e->logged = 1;
+	}
+	t.dst = dst;
+	t.len = dstlen;
+	r = db_record_list_kinds(db, case_id, casefile, 1, ids_title_cb, &t);
+	return r < 0 ? r : 0;
 }
 
 /*

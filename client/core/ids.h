@@ -65,6 +65,15 @@ struct ids;
  * CS_ERR_TOO_LARGE.  Free with ids_free (NULL is fine).
  */
 int	ids_load(sqlite3 *, struct ids **out);
+/*
+ * ids_load(), and also the ids extra[0..n) (UUIDs; anything else is
+ * skipped) from a server's list: cases this laptop may not hold, e.g.
+ * a transfer offered to a teamleider.  Every short id is then unique
+ * among the laptop's ids and these, as of now; a laptop's short id may
+ * be longer than ids_load() gives when an extra id shares its tail.
+ */
+int	ids_load_with(sqlite3 *, const char *const *extra, size_t n,
+	    struct ids **out);
 void	ids_free(struct ids *);
 /*
  * The short id of "uuid" into "out".  An id the snapshot does not hold
@@ -111,6 +120,16 @@ struct ids_ambiguous {
  */
 int	ids_resolve(sqlite3 *, enum ids_kind, const char *input,
 	    char out[DB_UUID_LEN + 1], struct ids_ambiguous *amb);
+
+/*
+ * The title of case "case_id" (from its case file) into "dst", or ""
+ * when this laptop holds no case file of it (an extra id of
+ * ids_load_with, or one not in the snapshot).  Titles are case content:
+ * the first title read of a case appends a "list" entry for it to the
+ * read log.  0, CS_ERR_DB, CS_ERR_TAMPERED (the read log).
+ */
+int	ids_case_title(sqlite3 *, struct ids *, const char *case_id,
+	    char *dst, size_t dstlen);
 
 /*
  * A body value (from any device: hostile) as text for people into

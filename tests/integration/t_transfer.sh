@@ -113,6 +113,39 @@ laptop e --json transfer list >"$T/list" || fail "transfer list on e"
 expect_eq "an unrelated worker does not see it" \
     "$(jq '.transfers | length' "$T/list")" 0
 
+# ---- people-readable lists: short ids, never a whole UUID (issue 17)
+UUID_RE='[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}'
+# no_uuid WHAT FILE: FILE holds no 36-character UUID
+no_uuid() {
+	grep -q "$UUID_RE" "$2" && fail "$1 shows a whole UUID: $(cat "$2")"
+	ok "$1 shows no whole UUID"
+}
+# tail_of SHORT: SHORT is a tail of $C, 6 to 12 hex digits
+tail_of() {
+	[ "${#1}" -ge 6 ] && [ "${#1}" -le 12 ] ||
+	    fail "short id '$1' is not 6..12 digits"
+	case "$C" in *"$1") ;; *) fail "'$1' is not a tail of $C" ;; esac
+}
+laptop l transfer list >"$T/tl" 2>"$T/err" ||
+    fail "transfer list on l: $(cat "$T/err")"
+no_uuid "transfer list (the target lead, who holds nothing of the case)" \
+    "$T/tl"
+LID=$(awk '$2 == "REQUESTED" { print $1 }' "$T/tl")
+expect_eq "the transfer is listed by its short id, the server's number" \
+    "$LID" "$ID"
+tail_of "$(awk -v i="$LID" '$1 == i { print $3 }' "$T/tl")"
+ok "the case of a transfer offered to a lead: a short id, a tail of its id"
+laptop a transfer list >"$T/tl" 2>"$T/err" ||
+    fail "transfer list on a: $(cat "$T/err")"
+no_uuid "transfer list (the sender)" "$T/tl"
+tail_of "$(awk -v i="$ID" '$1 == i { print $3 }' "$T/tl")"
+laptop l transfer show --id "$LID" >"$T/ts" 2>"$T/err" ||
+    fail "transfer show on l: $(cat "$T/err")"
+no_uuid "transfer show" "$T/ts"
+tail_of "$(awk '$1 == "case:" { print $2 }' "$T/ts")"
+expect_refused "a transfer id that is not a number" 2 "transfer list" \
+    l transfer show --id "${C#*-}"
+
 # ---- refused decisions change nothing
 expect_refused "the sender cannot accept" 5 OWN_TRANSFER \
     a transfer accept --id "$ID" --regisseur bram
@@ -135,7 +168,7 @@ expect_eq "bram received nothing yet" \
     "$(laptop b record list --case "$C" | wc -l)" 0
 
 # ---- accept
-laptop l --json transfer accept --id "$ID" --regisseur bram >"$T/acc" \
+laptop l --json transfer accept --id "$LID" --regisseur bram >"$T/acc" \
     2>"$T/err" || fail "accept: $(cat "$T/err")"
 expect_eq "accepted, bram is the regisseur" \
     "$(jq -r '.state + " " + .new_regisseur + " " + .decided_by' \
@@ -256,6 +289,25 @@ expect_refused "no glass on a case of one's own office" 5 FORBIDDEN \
 laptop e glass --case "$C" --reason "spoedmelding politie" >"$T/glass" \
     2>"$T/err" || fail "glass: $(cat "$T/err")"
 ok "eva breaks the glass"
+no_uuid "glass (a case of another office)" "$T/glass"
+tail_of "$(sed -n 's/^read-only access to case \([0-9a-f]*\) .*/\1/p' \
+    "$T/glass")"
+laptop l glass list >"$T/gl" 2>"$T/err" || fail "glass list: $(cat "$T/err")"
+grep -q "^break the glass: eva (Utrecht) read case" "$T/gl" ||
+    fail "glass list on l: $(cat "$T/gl")"
+no_uuid "glass list" "$T/gl"
+tail_of "$(sed -n 's/.* read case \([0-9a-f]*\) .*/\1/p' "$T/gl")"
+laptop b audit query --case "$C" >"$T/aq" 2>"$T/err" ||
+    fail "audit query on b: $(cat "$T/err")"
+grep -q "break_glass" "$T/aq" || fail "audit query: $(cat "$T/aq")"
+no_uuid "audit query --case" "$T/aq"
+SB=$(laptop b --json case list | jq -r --arg c "$C" \
+    '.cases[] | select(.case_id == $c) | .short_id')
+tail_of "$SB"
+laptop b audit who --case "$SB" >"$T/aw" 2>"$T/err" ||
+    fail "audit who --case by short id: $(cat "$T/err")"
+grep -q "eva" "$T/aw" || fail "audit who: $(cat "$T/aw")"
+no_uuid "audit who" "$T/aw"
 # the case key comes from a holder's key round (docs/E2E.md: glass)
 sync_json b
 sync_json e

@@ -242,6 +242,58 @@ test_short(void)
 	TEST_DONE();
 }
 
+/* A server's list: ids not held join the snapshot; titles are logged. */
+static void
+test_short_with(void)
+{
+	static const char *const	 extra[] = {
+		"0193a1b2-c3d9-7000-8000-0000003f4a50",	/* CASE_A's tail */
+		"0193a1b2-c3d9-7001-8000-000001777777",	/* these two */
+		"0193a1b2-c3d9-7002-8000-000002777777",	/* share 6 */
+		"0193a1b2-c3d9-7001-8000-000001777777",	/* twice: one id */
+		CASE_B,					/* held */
+		"not an id",
+		NULL,
+	};
+	struct ids	*x = NULL;
+	char		 s[IDS_SHORT_SIZE], t[IDS_LABEL_MAX + 1];
+	int64_t		 n;
+
+	TEST_START("ids_load_with: unique over this laptop and a list");
+	ASSERT_INT_EQ(ids_load_with(db, extra, 7, &x), 0);
+	ids_short(x, CASE_A, s);
+	ASSERT_STR_EQ(s, "e3f4a50");
+	ids_short(x, extra[0], s);
+	ASSERT_STR_EQ(s, "03f4a50");
+	ids_short(x, extra[1], s);
+	ASSERT_STR_EQ(s, "1777777");
+	ids_short(x, extra[2], s);
+	ASSERT_STR_EQ(s, "2777777");
+	ids_short(x, CASE_B, s);
+	ASSERT_STR_EQ(s, "6655aa");
+	ids_short(x, REC_1, s);			/* the laptop's unchanged */
+	ASSERT_STR_EQ(s, "a111111");
+	/* titles: held cases only, each logged once before it is read */
+	n = reads();
+	ASSERT_INT_EQ(ids_case_title(db, x, extra[0], t, sizeof(t)), 0);
+	ASSERT_STR_EQ(t, "");
+	ASSERT_INT_EQ(reads(), n);
+	ASSERT_INT_EQ(ids_case_title(db, x, CASE_A, t, sizeof(t)), 0);
+	ASSERT_STR_EQ(t, "Familie Öztürk");
+	ASSERT_INT_EQ(reads(), n + 1);
+	ASSERT_INT_EQ(ids_case_title(db, x, CASE_A, t, sizeof(t)), 0);
+	ASSERT_INT_EQ(reads(), n + 1);
+	ASSERT_INT_EQ(ids_case_title(db, x, CASE_B, t, sizeof(t)), 0);
+	ASSERT_STR_EQ(t, "Familie Jansen");
+	ASSERT_INT_EQ(reads(), n + 2);
+	ids_free(x);
+	ASSERT_INT_EQ(ids_load_with(db, NULL, 0, &x), 0);
+	ids_short(x, CASE_A, s);
+	ASSERT_STR_EQ(s, "3f4a50");
+	ids_free(x);
+	TEST_DONE();
+}
+
 static void
 test_resolve(void)
 {
@@ -408,6 +460,7 @@ main(void)
 	test_fold();
 	setup();
 	test_short();
+	test_short_with();
 	test_resolve();
 	test_caseload();
 	vault_close(vault);
