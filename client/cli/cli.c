@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
@@ -285,4 +286,35 @@ cli_readonly(sqlite3 *db, const char *case_id)
 		cli_errx("%s; nothing was written", why);
 	} else
 		cli_errx("case %s: %s", case_id, cs_err(CS_ERR_AUTH));
+}
+
+int
+cli_page_fetch(struct conn *c, const struct msg_out *req, enum msg_type want,
+    const char *what, struct msg ***pages, size_t *n)
+{
+	struct msg	*rep = NULL, **p;
+	int		 r;
+
+	if ((r = rpc_call_expect(c, req, want, &rep)) != 0) {
+		cli_report(what, r, rep);
+		msg_free(rep);
+		return r;
+	}
+	if ((p = reallocarray(*pages, *n + 1, sizeof(*p))) == NULL) {
+		msg_free(rep);
+		return CS_ERR_ALLOC;
+	}
+	*pages = p;
+	p[(*n)++] = rep;
+	return 0;
+}
+
+void
+cli_pages_free(struct msg **pages, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		msg_free(pages[i]);
+	free(pages);
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "msg.h"
+
 struct vault;
 
 /* Exit codes of casesync (documented in docs/CLIENT.md). */
@@ -63,6 +65,15 @@ void	cli_disconnect(struct vault *, struct identity *, struct conn *);
 struct msg;
 struct msg_error;
 void	cli_report(const char *what, int r, const struct msg *reply);
+/*
+ * Send "req", expecting a "want" reply, and keep the reply as the next
+ * of *pages (*n of them; free with cli_pages_free).  A failure is
+ * reported (cli_report, as "what") and nothing is kept.
+ */
+int	cli_page_fetch(struct conn *, const struct msg_out *req,
+	    enum msg_type want, const char *what, struct msg ***pages,
+	    size_t *n);
+void	cli_pages_free(struct msg **pages, size_t n);
 /* The certificate's warning (renewal.h) on stdout, if it is due. */
 void	cli_renewal_warn(const struct identity *, int64_t now);
 /* At a sync: renew the certificate if due, then warn if it is close. */

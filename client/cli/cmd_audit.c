@@ -213,7 +213,7 @@ audit_row_who(const struct msg_audit_row *r)
 
 /*
  * The replies to "q", page by page (at most AUDIT_PAGES_MAX), kept in
- * *pages (*npages of them; free with audit_pages_free).
+ * *pages (*npages of them; free with cli_pages_free).
  */
 static int
 audit_fetch(struct conn *c, struct msg_audit_query_request *q,
@@ -222,27 +222,17 @@ audit_fetch(struct conn *c, struct msg_audit_query_request *q,
 	struct msg_audit_query_response	 resp;
 	struct msg_audit_row		 row;
 	struct msg_out			 req;
-	struct msg			*rep = NULL, **p;
+	struct msg			*rep;
 	int				 r = 0;
 
 	*pages = NULL;
 	*npages = 0;
 	req = msg_out_audit_query_request(q);
 	while (*npages < AUDIT_PAGES_MAX) {
-		if ((r = rpc_call_expect(c, &req, MSG_AUDIT_QUERY_RESPONSE,
-		    &rep)) != 0) {
-			cli_report("audit query", r, rep);
-			msg_free(rep);
+		if ((r = cli_page_fetch(c, &req, MSG_AUDIT_QUERY_RESPONSE,
+		    "audit query", pages, npages)) != 0)
 			break;
-		}
-		if ((p = reallocarray(*pages, *npages + 1,
-		    sizeof(*p))) == NULL) {
-			msg_free(rep);
-			r = CS_ERR_ALLOC;
-			break;
-		}
-		*pages = p;
-		p[(*npages)++] = rep;
+		rep = (*pages)[*npages - 1];
 		(void)msg_get_audit_query_response(rep, &resp);
 		if (resp.n_rows == 0 || !resp.more)
 			break;
@@ -256,16 +246,6 @@ audit_fetch(struct conn *c, struct msg_audit_query_request *q,
 		q->after = row.idx;
 	}
 	return r;
-}
-
-static void
-audit_pages_free(struct msg **pages, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		msg_free(pages[i]);
-	free(pages);
 }
 
 /*
@@ -491,7 +471,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 		} else if (n == 0)
 			printf("no entries\n");
 	}
-	audit_pages_free(pages, npages);
+	cli_pages_free(pages, npages);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }

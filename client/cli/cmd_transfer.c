@@ -363,7 +363,7 @@ transfer_fetch(struct conn *c, int64_t show, struct msg ***pages,
 	struct msg_transfer_list	 tl;
 	struct msg_transfer_info	 t;
 	struct msg_out			 req;
-	struct msg			*rep = NULL, **p;
+	struct msg			*rep;
 	size_t				 i;
 	int				 r = 0;
 
@@ -372,20 +372,10 @@ transfer_fetch(struct conn *c, int64_t show, struct msg ***pages,
 	lr.after = 0;
 	req = msg_out_transfer_list_request(&lr);
 	while (*npages < TRANSFER_PAGES_MAX) {
-		if ((r = rpc_call_expect(c, &req, MSG_TRANSFER_LIST,
-		    &rep)) != 0) {
-			cli_report("transfer list", r, rep);
-			msg_free(rep);
+		if ((r = cli_page_fetch(c, &req, MSG_TRANSFER_LIST,
+		    "transfer list", pages, npages)) != 0)
 			break;
-		}
-		if ((p = reallocarray(*pages, *npages + 1,
-		    sizeof(*p))) == NULL) {
-			msg_free(rep);
-			r = CS_ERR_ALLOC;
-			break;
-		}
-		*pages = p;
-		p[(*npages)++] = rep;
+		rep = (*pages)[*npages - 1];
 		(void)msg_get_transfer_list(rep, &tl);
 		for (i = 0; i < tl.n_transfers; i++) {
 			(void)msg_transfer_list_item(rep, i, &t);
@@ -409,7 +399,7 @@ transfer_list(struct cli *cli, int64_t show)
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
 	struct msg			**pages = NULL;
-	size_t				 n = 0, npages = 0, i;
+	size_t				 n = 0, npages = 0;
 	int				 r;
 
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
@@ -436,9 +426,7 @@ transfer_list(struct cli *cli, int64_t show)
 		r = CS_ERR_NOT_FOUND;
 	}
  out:
-	for (i = 0; i < npages; i++)
-		msg_free(pages[i]);
-	free(pages);
+	cli_pages_free(pages, npages);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
