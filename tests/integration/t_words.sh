@@ -5,10 +5,10 @@
 # glossary of docs/CLIENT.md ("Words: one language per interface").
 # The words the CLI must not print are read from the glossary's last
 # column; every usage text (casesync help, and --help on every command
-# and subcommand path of "help --list-all") and a set of messages (bad
-# input without a vault, then the case-file commands' refusals on an
-# enrolled laptop with a real casesyncd) are collected, and none may
-# hold one of them as a word.  Every message about a value that must be
+# and subcommand path of "help --list-all"), casesync(1) and a set of
+# messages (bad input without a vault, then the case-file commands'
+# refusals on an enrolled laptop with a real casesyncd) are collected,
+# and none may hold one of them as a word.  Every message about a value that must be
 # one of a set lists the set: a wrong --frame (case create, case new),
 # --to STATE, --reason of a transfer, an unknown subcommand, a person's
 # --role, a measure's --type, and every other choice field of the
@@ -52,6 +52,8 @@ while read -r path; do
 	n=$((n + 1))
 done <"$T/paths"
 [ "$n" -ge 40 ] || fail "only $n command paths"
+# and its manual page, which repeats the command list
+cat "$top/docs/man/casesync.1" >>"$ALL"
 
 # --- messages: "said WANT-FIXED-STRING CMD...": exit 2, one line on
 # stderr holding the string; kept for the word check
