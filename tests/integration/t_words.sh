@@ -13,7 +13,8 @@
 # --to STATE, --reason of a transfer, an unknown subcommand, a person's
 # --role, a measure's --type, and every other choice field of the
 # case-file commands, each compared with the set its --help lists;
-# casesyncctl user add --role too.
+# casesyncctl user add --role too.  "case info --id" (a second spelling
+# of --case) is gone.
 . "$(dirname "$0")/lib.sh"
 
 CS="$B/casesync"
@@ -82,6 +83,8 @@ said "--to: not a state of the case lifecycle ($STATES)" \
     cs case state --case "$U" --to OPEN
 said "(moved|capacity|expertise|other)" \
     cs transfer request --case "$U" --to Deventer --reason bored
+# one spelling per option: the case of "case state|info" is --case only
+said "case info: unknown option --id" cs case info --id "$U"
 said 'not one of setup|status (casesync keys --help)' cs keys frob
 said 'not one of request|list|show|accept|reject|revoke' cs transfer frob
 said 'not one of request|list|show|accept|reject|revoke' cs help transfer frob
