@@ -13,7 +13,8 @@
 # --to STATE, --reason of a transfer, an unknown subcommand, a person's
 # --role, a measure's --type, and every other choice field of the
 # case-file commands, each compared with the set its --help lists;
-# casesyncctl user add --role too.  "case info --id" (a second spelling
+# casesyncctl user add --role too, and the server's refusal of an
+# unknown audit --type, whole on the laptop.  "case info --id" (a second spelling
 # of --case) is gone.
 . "$(dirname "$0")/lib.sh"
 
@@ -140,6 +141,18 @@ refused "escalation to" escalate to escalate --case "$C" --to police \
 said "a measure needs --court" laptop a measure add --case "$C" \
     --type OTS --child "$K" --decision-date 2026-11-01 --start 2026-11-01
 [ "$(laptop a digest)" = "$before" ] || fail "a refused write changed data"
+# the server's refusal of an audit type names every type, as far as the
+# laptop shows it: all of those casesyncctl names
+ctl audit query --type readd 2>&1 | sed 's/.*the types are: //' \
+    >"$T/types"
+grep -q 'user_key_publish' "$T/types" || fail "casesyncctl: $(cat "$T/types")"
+laptop a audit query --case "$C" --type readd >"$T/o" 2>"$T/e" &&
+    fail "audit query --type readd was answered"
+cat "$T/o" "$T/e" >>"$ALL"
+grep -qF "the types are: $(cat "$T/types")" "$T/e" ||
+    fail "audit query: not every type: $(cat "$T/e")"
+ok "audit query: unknown type readd; the types are: (all $(tr ',' '\n' \
+    <"$T/types" | wc -l))"
 
 # --- no word of the CLI's is one the glossary rules out
 : >"$T/hits"
