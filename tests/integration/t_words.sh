@@ -7,8 +7,9 @@
 # column; every usage text (casesync help, and --help on every command
 # and subcommand path of "help --list-all"), casesync(1) and a set of
 # messages (bad input without a vault, then the case-file commands'
-# refusals on an enrolled laptop with a real casesyncd) are collected,
-# and none may hold one of them as a word.  Every message about a value that must be
+# refusals on an enrolled laptop with a real casesyncd) and what 16
+# commands print about a case are collected, and none may hold one of
+# them as a word.  Every message about a value that must be
 # one of a set lists the set: a wrong --frame (case create, case new),
 # --to STATE, --reason of a transfer, an unknown subcommand, a person's
 # --role, a measure's --type, and every other choice field of the
@@ -154,7 +155,35 @@ grep -qF "the types are: $(cat "$T/types")" "$T/e" ||
 ok "audit query: unknown type readd; the types are: (all $(tr ',' '\n' \
     <"$T/types" | wc -l))"
 
+# --- what the commands print about a case: headings and labels
+laptop a measure add --case "$C" --type OTS --child "$K" --court Zwolle \
+    --decision-date 2026-11-01 --start 2026-11-01 >/dev/null &&
+laptop a assess add --case "$C" --instrument LIRIK --outcome laag \
+    --date 2026-11-02 --next-due 2027-02-01 >/dev/null &&
+laptop a plan edit --case "$C" --summary "Naar school" >/dev/null &&
+laptop a plan goal add --case "$C" --text "Elke dag" --due 2027-01-31 \
+    >/dev/null &&
+laptop a note add --case "$C" --type call --text "Gebeld" >/dev/null &&
+laptop a escalate --case "$C" --to raad --reason "Zorgen" >/dev/null ||
+    fail "the case file"
+for c in sync status "case list" "case list --due" "case info --case $C" \
+    "case show --case $C" "plan show --case $C" "measure list --case $C" \
+    "assess list --case $C" "note list --case $C" "escalate list --case $C" \
+    "transfer list" "glass list" "audit who --case $C" reads conflicts; do
+	# shellcheck disable=SC2086	# c is a command line
+	laptop a $c >>"$ALL" 2>&1 || fail "casesync $c: $(tail -3 "$ALL")"
+done
+# refusals of the lifecycle, on the laptop and by the server
+for c in "--to DRANG_VERVOLG" "--to MAATREGEL_OTS --end 2099-01-01" \
+    "--to AFSLUITING --date 2099-01-01"; do
+	# shellcheck disable=SC2086	# c is options
+	laptop a case state --case "$C" $c >>"$ALL" 2>&1 &&
+	    fail "case state $c was taken"
+done
+ok "what 16 commands print is collected too"
+
 # --- no word of the CLI's is one the glossary rules out
+[ -n "${TEST_OUT:-}" ] && cp "$ALL" "$TEST_OUT/words.txt"	# to read
 : >"$T/hits"
 while read -r w; do
 	grep -iwF -- "$w" "$ALL" | sed "s|^|'$w': |" >>"$T/hits"
