@@ -87,10 +87,20 @@ said "(moved|capacity|expertise|other)" \
     cs transfer request --case "$U" --to Deventer --reason bored
 # one spelling per option: the case of "case state|info" is --case only
 said "case info: unknown option --id" cs case info --id "$U"
-said 'not one of setup|status (casesync keys --help)' cs keys frob
-said 'not one of request|list|show|accept|reject|revoke' cs transfer frob
-said 'not one of request|list|show|accept|reject|revoke' cs help transfer frob
-said 'not one of assign' cs team frob
+# subs PATHS CMD: the subcommands of CMD in a "help --list-all" list
+subs() {
+	awk -v c="$2" '$1 == c && NF == 2 { print $2 }' "$1" | paste -sd'|'
+}
+said "not one of $(subs "$T/paths" keys) (casesync keys --help)" cs keys frob
+for c in transfer team audit record; do
+	said "not one of $(subs "$T/paths" "$c") (casesync $c --help)" \
+	    cs "$c" frob
+done
+said "not one of $(subs "$T/paths" transfer) (casesync help transfer)" \
+    cs help transfer frob
+"$B/casesyncctl" help --list-all >"$T/ctlpaths" || fail "casesyncctl help"
+said "not one of $(subs "$T/ctlpaths" audit) (casesyncctl audit --help)" \
+    "$B/casesyncctl" --dir "$T/nodeploy" audit frob
 said "jeugdbeschermer, gedragswetenschapper, teamleider, auditor, beheerder" \
     "$B/casesyncctl" --dir "$T/nodeploy" user add --name x --role boss \
     --office Zwolle
