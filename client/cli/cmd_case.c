@@ -738,7 +738,6 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 {
 	static const struct option	opts[] = {
 		{ "case", required_argument, NULL, 'c' },
-		{ "id", required_argument, NULL, 'c' },
 		{ "to", required_argument, NULL, 't' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "end", required_argument, NULL, 'e' },
