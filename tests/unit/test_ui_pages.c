@@ -295,6 +295,9 @@ test_dossier(void)
 	ASSERT_PTR_NE(strstr(p, "<h3>10-02-2025 09:30 \xc2\xb7 "
 	    "Telefoongesprek</h3><p class=\"wie\">Geschreven door Sanne de "
 	    "Vries, opgeslagen "), NULL);
+	/* a note without a time: only its date, no time of writing */
+	ASSERT_PTR_NE(strstr(p, "<h3>04-02-2025 \xc2\xb7 Huisbezoek</h3>"),
+	    NULL);
 	ASSERT_INT_EQ(count(p, "Geschreven door "), 2);
 	ASSERT_INT_EQ(count(p, ", opgeslagen "), 2);
 	ASSERT_PTR_NE(strstr(p, ">Journaal toevoegen</a>"), NULL);
