@@ -6,7 +6,8 @@
 # seven weeks back and makes bert a member; after bert's sync his
 # laptop (never "case list --server") shows the frame, the state, anna
 # as regisseur and the overdue toetsing, with the CLI and on casesync
-# ui's caseload page.  A sync in step with fresh metadata makes one
+# ui's caseload page; bert's second laptop after a sync from casesync
+# ui's Sync page.  A sync in step with fresh metadata makes one
 # round trip; a state change reaches bert once his metadata is older
 # than the bound (CASESYNC_CASE_META_MAX_AGE), and not before.
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,7 @@ ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
 start_server
 enroll a anna
 enroll b bert
+enroll b2 bert		# bert's second laptop: synced by casesync ui only
 
 sync_ok() {
 	laptop "$1" --json sync >"$T/sync.$1" 2>&1 ||
@@ -39,6 +41,7 @@ sqlite3 "$SRV/server.db" "UPDATE cases SET created_at = created_at - \
 start_server
 laptop a case state --case "$C" --to DRANG_INTENSIEF \
     --date "$(date -u -d '-50 days' +%F)" >/dev/null || fail "drang"
+sync_ok b2		# its device key, for the grants
 sync_ok a
 sync_ok b		# plain sync: no case list --server
 sync_ok b		# the key grant may come at anna's next sync
@@ -71,6 +74,12 @@ sys.path.insert(0, os.environ["UI_LIB"])
 from ui_lib import *
 
 cookie = login()
+if step == "uisync":	# the Sync page's sync, the core's one path
+    s, h, page = req("GET", "/sync", cookie=cookie)
+    s, h, d = req("POST", "/sync", cookie=cookie, origin=ORIGIN,
+                  form={"csrf": csrf_of(page), "action": "sync"})
+    expect("POST /sync", s, 303)
+    expect("the sync", wait_sync(cookie)["state"], "done")
 s, h, page = req("GET", "/", cookie=cookie)
 expect("GET /", s, 200)
 m = re.search(r'<tr([^>]*)><th scope="row"><a [^>]*>Gezin De Vries</a>'
@@ -85,9 +94,14 @@ if "anna" not in cells[0]:
     fail("regisseur: %r" % cells)
 if not re.search(r"toetsing", m.group(2), re.I):
     fail("next deadline: %r" % cells)
-ok("bert's caseload page: regisseur, frame, state, the overdue toetsing")
+ok("%s: regisseur, frame, state, the overdue toetsing" % step)
 PYEOF
 "$PY" "$T/caseload.py" "$URL" show || fail "caseload page on b"
+stop_ui
+# bert's second laptop, never synced since the case was made, syncs
+# from casesync ui's Sync page: its caseload knows the lifecycle too
+start_ui b2
+"$PY" "$T/caseload.py" "$URL" uisync || fail "caseload page on b2"
 stop_ui
 
 # anna moves the case on; bert's metadata is fresh, so his next sync
