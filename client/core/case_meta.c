@@ -140,24 +140,12 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 int
 case_meta_known(sqlite3 *db, const char *case_id, int *known)
 {
-	sqlite3_stmt	*s = NULL;
-	int		 rc, r = CS_ERR_DB;
+	struct case_meta	m;
+	int			r;
 
-	*known = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM case_meta WHERE case_id = ?1",
-	    -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*known = 1;
-	else if (rc != SQLITE_DONE)
-		goto out;
-	r = 0;
- out:
-	if (r != 0)
-		log_warnx("case_meta: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(s);
-	return r;
+	r = case_meta_get(db, case_id, &m);
+	*known = r == 0;
+	return r == CS_ERR_NOT_FOUND ? 0 : r;
 }
 
 int
