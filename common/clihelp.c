@@ -21,6 +21,27 @@ static const struct clihelp_cmd		*cur_c;
 static const struct clihelp_sub		*cur_sub;
 static char				 cur_path[128];
 
+/*
+ * An unknown subcommand of "c": one line with the subcommands there
+ * are and the help to run ("help": "PROG help CMD", else "PROG CMD
+ * --help").
+ */
+static void
+bad_sub(const struct clihelp *h, const struct clihelp_cmd *c,
+    const char *name, int help)
+{
+	const struct clihelp_sub	*s;
+
+	fprintf(stderr, "%s: unknown subcommand \"%s %s\", not one of ",
+	    h->prog, c->name, name);
+	for (s = c->subs; s != NULL && s->name != NULL; s++)
+		fprintf(stderr, "%s%s", s != c->subs ? "|" : "", s->name);
+	if (help)
+		fprintf(stderr, " (%s help %s)\n", h->prog, c->name);
+	else
+		fprintf(stderr, " (%s %s --help)\n", h->prog, c->name);
+}
+
 const struct clihelp_cmd *
 clihelp_find(const struct clihelp *h, const char *name)
 {
@@ -157,8 +178,7 @@ clihelp_help(const struct clihelp *h, int argc, char *argv[])
 		return 2;
 	}
 	if (argc > 2 && (s = clihelp_findsub(c, argv[2])) == NULL) {
-		fprintf(stderr, "%s: unknown subcommand \"%s %s\" (%s help "
-		    "%s)\n", h->prog, c->name, argv[2], h->prog, c->name);
+		bad_sub(h, c, argv[2], 1);
 		return 2;
 	}
 	if (argc > 3) {
@@ -359,8 +379,7 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
 	    sub != NULL ? " " : "", sub != NULL ? sub->name : "");
 	if ((c->flags & CLIHELP_STRICT) && c->usage == NULL && argc > 1 &&
 	    sub == NULL && argv[1][0] != '-') {
-		fprintf(stderr, "%s: unknown subcommand \"%s %s\" (%s %s "
-		    "--help)\n", h->prog, c->name, argv[1], h->prog, c->name);
+		bad_sub(h, c, argv[1], 0);
 		return 2;
 	}
 	flags = c->flags | (sub != NULL ? sub->flags : 0);

@@ -50,7 +50,7 @@ static const char *const cs_err_text[] = {
 	"refused by peer",
 	"transition not allowed in the case lifecycle",
 	"legal time limit exceeded",
-	"needs a reason and a team lead's approval",
+	"needs a reason and a teamleider's approval",
 	"the sending side cannot decide its own request",
 	"the server could not do this now; nothing was lost, try again later",
 	"matches more than one: say which",

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "errors.h"
 #include "identity.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "marker.h"
 #include "msg_session.h"
@@ -286,6 +287,23 @@ cli_readonly(sqlite3 *db, const char *case_id)
 		cli_errx("%s; nothing was written", why);
 	} else
 		cli_errx("case %s: %s", case_id, cs_err(CS_ERR_AUTH));
+}
+
+int
+cli_frame_check(const char *frame)
+{
+	enum lc_frame	f;
+
+	if (frame == NULL) {
+		cli_errx("--frame: a new case needs its frame (%s)",
+		    LC_FRAME_CHOICES);
+		return CS_ERR_USAGE;
+	}
+	if (lc_frame_parse(frame, &f) != 0) {
+		cli_errx("--frame: not a frame (%s)", LC_FRAME_CHOICES);
+		return CS_ERR_USAGE;
+	}
+	return 0;
 }
 
 int

@@ -134,6 +134,11 @@ int	cli_exit(int r);
  */
 void	cli_readonly(struct sqlite3 *db, const char *case_id);
 /*
+ * The frame of a new case (case create, case new): 0, or CS_ERR_USAGE
+ * said with the frames there are.
+ */
+int	cli_frame_check(const char *frame);
+/*
  * main(), with a command's exit code: if a page of the vault failed
  * authentication at any point (vault_tamper_seen), the command's
  * buffered output is discarded, "database damaged or tampered" is said

@@ -371,62 +371,18 @@ case_info(struct cli *cli, const char *cid)
 	return cli_exit(r);
 }
 
-/*
- * Fetch every case the server lists for this user, page by page, into
- * the local table.  Ids must grow from page to page (a server that
- * repeats itself cannot keep us looping).
- */
+/* Every case the server lists for this user into the local table. */
 static int
 case_fetch_all(struct cli *cli, struct vault *v, size_t *count)
 {
-	struct msg_case_list_request	 lr;
-	struct msg_case_list		 cl;
-	struct msg_case_info		 ci;
-	struct msg_out			 req;
-	struct identity			 id;
-	struct case_meta		 m;
-	struct conn			*c = NULL;
-	struct msg			*rep = NULL;
-	char				 after[DB_UUID_LEN + 1] = "";
-	size_t				 i;
-	int				 r, more = 1;
+	struct identity	 id;
+	struct conn	*c = NULL;
+	int		 r;
 
 	*count = 0;
 	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
 		return r;
-	lr.after = after;		/* the last case id so far */
-	req = msg_out_case_list_request(&lr);
-	while (more) {
-		msg_free(rep);
-		rep = NULL;
-		if ((r = rpc_call_expect(c, &req, MSG_CASE_LIST,
-		    &rep)) != 0) {
-			cli_report("case list", r, rep);
-			goto out;
-		}
-		(void)msg_get_case_list(rep, &cl);
-		for (i = 0; i < cl.n_cases; i++) {
-			r = CS_ERR_PROTOCOL;
-			if (msg_case_list_item(rep, i, &ci) != 0 ||
-			    case_meta_from_info(&ci, &m) != 0 ||
-			    strcmp(m.case_id, after) <= 0) {
-				cli_errx("case list: unexpected reply from "
-				    "the server");
-				goto out;
-			}
-			if ((r = case_meta_put(vault_db(v), &m)) != 0) {
-				cli_errx("case list: local database: %s",
-				    cs_err(r));
-				goto out;
-			}
-			memcpy(after, m.case_id, sizeof(after));
-			(*count)++;
-		}
-		more = cl.more;		/* wire.c: never after no cases */
-	}
-	r = 0;
- out:
-	msg_free(rep);
+	r = case_meta_fetch_all(c, vault_db(v), count, NULL);
 	cli_disconnect(NULL, &id, c);
 	return r;
 }
@@ -738,7 +694,6 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 {
 	static const struct option	opts[] = {
 		{ "case", required_argument, NULL, 'c' },
-		{ "id", required_argument, NULL, 'c' },
 		{ "to", required_argument, NULL, 't' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "end", required_argument, NULL, 'e' },

@@ -41,7 +41,6 @@
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
-#include "validate.h"
 #include "vault.h"
 
 /* What a command line asks for: the record, the case, field values. */
@@ -574,14 +573,11 @@ dossier_case_new(struct cli *cli, const struct schema_kind *k,
 {
 	struct dossier_input	 in;
 	struct dossier_error	 err;
-	const char		*why;
 	char			 cid[DB_UUID_LEN + 1];
 	int			 r;
 
-	if (frame == NULL || validate_frame(frame, &why) != 0) {
-		cli_errx("case new needs --frame " LC_FRAME_CHOICES);
+	if (cli_frame_check(frame) != 0)
 		return EXIT_USAGE;
-	}
 	memset(&in, 0, sizeof(in));
 	in.k = k;
 	memcpy(in.val, a->val, sizeof(in.val));

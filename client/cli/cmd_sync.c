@@ -815,6 +815,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 			return clihelp_opterr(argv + 1);
 		}
 	}
+	if (create && cli_frame_check(frame) != 0)
+		return EXIT_USAGE;
 	if (create && cid == NULL) {
 		db_uuid(newid);
 		cid = newid;

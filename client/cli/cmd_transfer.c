@@ -557,8 +557,8 @@ cmd_transfer(struct cli *cli, int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 		if (!msg_transfer_reason_ok(reason)) {
-			cli_errx("--reason: one of moved, capacity, expertise, "
-			    "other");
+			cli_errx("--reason: not a transfer reason "
+			    "(moved|capacity|expertise|other)");
 			return EXIT_USAGE;
 		}
 		if (note[0] != '\0' && !msg_text_ok(note)) {

@@ -101,20 +101,20 @@ static const struct clihelp_sub person_subs[] = {
 	DOSSIER_SUBS("person", "person", "people of a case")
 };
 static const struct clihelp_sub measure_subs[] = {
-	DOSSIER_SUBS("measure", "court measure", "measures")
+	DOSSIER_SUBS("measure", "measure", "measures")
 };
 static const struct clihelp_sub note_subs[] = {
-	APPEND_SUBS("note", "journal note", "notes")
+	APPEND_SUBS("note", "note", "notes")
 };
 static const struct clihelp_sub assess_subs[] = {
-	DOSSIER_SUBS("assess", "safety assessment", "assessments")
+	DOSSIER_SUBS("assess", "assessment", "assessments")
 };
 static const struct clihelp_sub partner_subs[] = {
 	DOSSIER_SUBS("partner", "partner", "partners")
 };
 static const struct clihelp_sub escalate_subs[] = {
-	APPEND_SUBS("escalate", "report (escalate --case ... is add)",
-	    "reports")
+	APPEND_SUBS("escalate", "escalation (escalate --case ... is add)",
+	    "escalations")
 };
 
 static const struct clihelp_sub plan_subs[] = {
@@ -189,18 +189,19 @@ static const struct {
 	    "deadlines", case_subs, CLIHELP_OWNHELP } },
 	{ cmd_person, { "person", NULL, "add, edit or list the people of a "
 	    "case", person_subs, CLIHELP_OWNHELP } },
-	{ cmd_measure, { "measure", NULL, "add, edit or list court measures",
+	{ cmd_measure, { "measure", NULL, "add, edit or list measures",
 	    measure_subs, CLIHELP_OWNHELP } },
-	{ cmd_plan, { "plan", NULL, "show or edit the plan van aanpak; its "
-	    "goals", plan_subs, CLIHELP_OWNHELP } },
-	{ cmd_note, { "note", NULL, "add or list journal notes "
-	    "(append-only)", note_subs, CLIHELP_OWNHELP } },
-	{ cmd_assess, { "assess", NULL, "add or list safety assessments",
+	{ cmd_plan, { "plan", NULL, "show or edit a case's plan; its goals",
+	    plan_subs, CLIHELP_OWNHELP } },
+	{ cmd_note, { "note", NULL, "add or list notes (append-only)",
+	    note_subs, CLIHELP_OWNHELP } },
+	{ cmd_assess, { "assess", NULL, "add, edit or list assessments",
 	    assess_subs, CLIHELP_OWNHELP } },
 	{ cmd_partner, { "partner", NULL, "add, edit or list partners",
 	    partner_subs, CLIHELP_OWNHELP } },
-	{ cmd_escalate, { "escalate", NULL, "report to the Raad, Veilig "
-	    "Thuis, ...", escalate_subs, CLIHELP_OWNHELP | CLIHELP_DEFSUB } },
+	{ cmd_escalate, { "escalate", NULL, "add or list escalations (to the "
+	    "Raad, Veilig Thuis, ...)", escalate_subs,
+	    CLIHELP_OWNHELP | CLIHELP_DEFSUB } },
 	{ cmd_search, { "search", "search [--case ID] TEXT",
 	    "find text in the caseload on this laptop", NULL,
 	    CLIHELP_STRICT } },
@@ -220,7 +221,7 @@ static const struct {
 	    CLIHELP_STRICT } },
 	{ cmd_transfer, { "transfer", NULL, "move a case to another office",
 	    transfer_subs, CLIHELP_STRICT } },
-	{ cmd_team, { "team", NULL, "assign a case's regisseur (team leads)",
+	{ cmd_team, { "team", NULL, "assign a case's regisseur (teamleider)",
 	    team_subs, CLIHELP_STRICT } },
 	{ cmd_glass, { "glass", "glass --case CASE --reason TEXT\n"
 	    "glass list", "break the glass: brief read-only access",

@@ -138,6 +138,17 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 }
 
 int
+case_meta_known(sqlite3 *db, const char *case_id, int *known)
+{
+	struct case_meta	m;
+	int			r;
+
+	r = case_meta_get(db, case_id, &m);
+	*known = r == 0;
+	return r == CS_ERR_NOT_FOUND ? 0 : r;
+}
+
+int
 case_meta_list(sqlite3 *db, int (*cb)(const struct case_meta *, void *),
     void *arg)
 {

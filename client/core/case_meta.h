@@ -19,7 +19,13 @@
 #include "msg_case.h"
 
 #define CASE_META_NAME_MAX	128
+/*
+ * A sync fetches the metadata of every case again when the last whole
+ * fetch is older than this (docs/CLIENT.md, "Case metadata").
+ */
+#define CASE_META_STALE_SECS	(15 * 60)
 
+struct conn;
 struct vault;
 
 struct case_meta {
@@ -35,6 +41,8 @@ struct case_meta {
 int	case_meta_get(sqlite3 *, const char *case_id, struct case_meta *);
 /* Insert or replace. */
 int	case_meta_put(sqlite3 *, const struct case_meta *);
+/* *known: 1 if this laptop has metadata for the case. */
+int	case_meta_known(sqlite3 *, const char *case_id, int *known);
 /* Every case, by case id; cb returns 0 to go on, else that is returned. */
 int	case_meta_list(sqlite3 *,
 	    int (*cb)(const struct case_meta *, void *), void *arg);
@@ -47,5 +55,23 @@ int	case_meta_from_info(const struct msg_case_info *, struct case_meta *m);
  */
 int	case_meta_created(struct vault *, const char *case_id,
 	    const char *frame);
+
+/*
+ * case_fetch.c: fetch every case the server lists for this user, page
+ * by page, into the table; *count gets their number, *round_trips (or
+ * NULL) grows by the requests made.  A refusal by the server is a
+ * notice (notice.h) and CS_ERR_PEER or CS_ERR_RETRY.
+ */
+int	case_meta_fetch_all(struct conn *, sqlite3 *, size_t *count,
+	    uint64_t *round_trips);
+/*
+ * At the end of a sync: case_meta_fetch_all() when "unknown" (records
+ * of a case without metadata arrived) or when the last whole fetch is
+ * older than CASE_META_STALE_SECS and this laptop holds a case;
+ * otherwise nothing, and no request.  A refusal by the server leaves
+ * the metadata as it was (a warning notice) and returns 0.
+ */
+int	case_meta_refresh(struct conn *, sqlite3 *, int unknown,
+	    size_t *count, uint64_t *round_trips);
 
 #endif /* CASE_META_H */

@@ -28,6 +28,9 @@ struct conflict_ctx {
 	int			 has_case_title;
 	char			 rec_title[CONFLICT_TITLE_MAX * 2 + 3];
 	int			 has_rec_title;
+	const char		*part_field[CONFLICT_TITLE_PARTS];
+	char			 part[CONFLICT_TITLE_PARTS][CONFLICT_TITLE_MAX + 2];
+	size_t			 nparts;
 };
 
 void
@@ -100,15 +103,21 @@ conflict_names(struct conflict_ctx *cx, const struct body *b)
 	}
 	cx->rec_title[0] = '\0';
 	cx->has_rec_title = 0;
+	cx->nparts = 0;
 	for (i = 0; k != NULL && i < 3 && k->summary[i] != NULL &&
-	    shown < 2; i++) {
+	    shown < CONFLICT_TITLE_PARTS; i++) {
 		if ((f = body_get(b, k->summary[i])) == NULL)
 			continue;
-		if (shown++ > 0)
+		if (shown > 0)
 			conflict_cat(cx->rec_title, sizeof(cx->rec_title),
 			    (const uint8_t *)", ", 2, 2);
 		conflict_cat(cx->rec_title, sizeof(cx->rec_title), f->value,
 		    f->len, CONFLICT_TITLE_MAX / 2);
+		cx->part_field[shown] = k->summary[i];
+		cx->part[shown][0] = '\0';
+		conflict_cat(cx->part[shown], sizeof(cx->part[shown]),
+		    f->value, f->len, CONFLICT_TITLE_MAX / 2);
+		cx->nparts = ++shown;
 		cx->has_rec_title = 1;
 	}
 	return 0;
@@ -126,6 +135,10 @@ conflict_fill(struct conflict *c, const struct conflict_ctx *cx,
 	c->rec = cx->rec;
 	c->case_title = cx->has_case_title ? cx->case_title : NULL;
 	c->record_title = cx->has_rec_title ? cx->rec_title : NULL;
+	for (c->n_title = 0; c->n_title < cx->nparts; c->n_title++) {
+		c->title_field[c->n_title] = cx->part_field[c->n_title];
+		c->title_value[c->n_title] = cx->part[c->n_title];
+	}
 	c->noun = k != NULL ? k->noun : cx->rec->kind;
 	c->field = name;
 	c->vals = v;

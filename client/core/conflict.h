@@ -22,12 +22,17 @@ struct body_field;
 
 #define CONFLICT_TITLE_MAX	80	/* bytes of a case, record title */
 #define CONFLICT_SHOW_MAX	200	/* bytes of a value shown */
+#define CONFLICT_TITLE_PARTS	2	/* summary fields in a record title */
 
 /* One field in conflict; all borrowed for the callback's duration. */
 struct conflict {
 	const struct db_record	 *rec;
 	const char		 *case_title;	/* NULL: none known */
 	const char		 *record_title;	/* NULL: none */
+	/* its parts, for a face that words choices: field, value shown */
+	const char		 *title_field[CONFLICT_TITLE_PARTS];
+	const char		 *title_value[CONFLICT_TITLE_PARTS];
+	size_t			  n_title;
 	const char		 *noun;		/* the record's kind, for people */
 	const char		 *field;
 	const struct marker_value *vals;	/* the values, newest first */

@@ -394,6 +394,35 @@ db_cursor_set(sqlite3 *db, int64_t since, int64_t tie)
 	return db_state_set(db, "cursor_tie", tie);
 }
 
+int
+db_case_meta_fetched(sqlite3 *db, int64_t *at)
+{
+	return db_state_get(db, "case_meta_fetched", at);
+}
+
+int
+db_case_meta_fetched_set(sqlite3 *db, int64_t at)
+{
+	return db_state_set(db, "case_meta_fetched", at);
+}
+
+int
+db_any_record(sqlite3 *db, int *any)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*any = 0;
+	if ((ret = db_get(db, "SELECT 1 FROM records LIMIT 1", &s)) != 0)
+		return ret;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*any = 1;
+	else if (rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	db_put(s);
+	return ret;
+}
+
 /* Next hybrid logical clock value: milliseconds << 16 | counter. */
 int
 db_hlc_next(sqlite3 *db, uint64_t *out)

@@ -186,6 +186,15 @@ int	db_generation_get(sqlite3 *, int64_t *gen);
 /* Delete every trace of a case; *n gets the number of records. */
 int	db_purge_case(sqlite3 *, const char *case_id, uint32_t *n);
 
+/*
+ * When the case metadata was last fetched whole from the server
+ * (case_meta.h), seconds since the epoch; 0: never.
+ */
+int	db_case_meta_fetched(sqlite3 *, int64_t *at);
+int	db_case_meta_fetched_set(sqlite3 *, int64_t at);
+/* *any: 1 if this laptop holds a record of any case. */
+int	db_any_record(sqlite3 *, int *any);
+
 int	db_cursor_get(sqlite3 *, int64_t *since, int64_t *tie);
 int	db_cursor_set(sqlite3 *, int64_t since, int64_t tie);
 

@@ -212,7 +212,7 @@ dossier_apply(const struct dossier_input *in, struct body *b,
 
 /*
  * A new note's defaults: its author (this laptop's user) and the local
- * date and time of writing, unless given.
+ * date and time of writing, unless given (the time only with the date).
  */
 static int
 dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
@@ -230,11 +230,14 @@ dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
 	if ((r = localday_format(time_now(), date, sizeof(date), hm,
 	    sizeof(hm))) != 0)
 		return r;
-	if (body_get(b, "date") == NULL && (r = body_set(b, "date",
-	    (const uint8_t *)date, strlen(date))) != 0)
-		return r;
-	if (body_get(b, "time") == NULL && (r = body_set(b, "time",
-	    (const uint8_t *)hm, strlen(hm))) != 0)
+	/*
+	 * The time of writing is the contact's only when the date is too:
+	 * a note dated another day has a time only when one was given.
+	 */
+	if (body_get(b, "date") == NULL && ((r = body_set(b, "date",
+	    (const uint8_t *)date, strlen(date))) != 0 ||
+	    (body_get(b, "time") == NULL && (r = body_set(b, "time",
+	    (const uint8_t *)hm, strlen(hm))) != 0)))
 		return r;
 	if (body_get(b, "author") != NULL ||
 	    (f = schema_field(k, "author")) == NULL)

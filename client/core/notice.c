@@ -62,7 +62,7 @@ notice_reply_text(char *buf, size_t len, const char *what, int r,
     const struct msg *reply)
 {
 	struct msg_error	e;
-	char			vis[256], when[32];
+	char			vis[NOTICE_MAX], when[32];
 	int			is_error;
 
 	is_error = reply != NULL && msg_get_error(reply, &e) == 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "author.h"
+#include "case_meta.h"
 #include "conn.h"
 #include "db.h"
 #include "e2e.h"
@@ -229,9 +230,11 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca,
 	struct keys_round	*k = NULL;
 	struct keyring		*kr = NULL;
 	uint64_t		 before = st->keys.round_trips, got;
+	uint64_t		 nometa = st->nometa;	/* watch: many runs */
 	int64_t			 pending, keyless, since, tie;
 	int64_t			 held, hpurges, ro;
 	uint32_t		 piped = 0;
+	size_t			 ncases;
 	int			 r, more, round;
 
 	/*
@@ -302,6 +305,11 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca,
 	st->keyless = (uint64_t)keyless;
 	/* after SYNC_MAX_ROUNDS rounds of merges, say so; never silently */
 	st->queued = pending > keyless ? (uint64_t)(pending - keyless) : 0;
+	/* frame, state, deadlines: of new cases, or every 15 minutes */
+	if ((r = case_meta_refresh(c, db, st->nometa > nometa, &ncases,
+	    &st->round_trips)) != 0)
+		goto out;
+	st->cases += ncases;
 	sync_progress(obs, st, "done");
  out:
 	st->round_trips += st->keys.round_trips - before;

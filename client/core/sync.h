@@ -40,6 +40,9 @@ struct sync_stats {
 	uint64_t	held_accepted;	/* held, then accepted into the case */
 	uint64_t	held_discarded;	/* held, then discarded by someone */
 	uint64_t	purges_held;	/* purges not done: changes hold them */
+	/* the cases' lifecycle metadata (case_meta.h) */
+	uint64_t	nometa;		/* cases of pulled records without it */
+	uint64_t	cases;		/* cases whose metadata was fetched */
 	struct keys_stats keys;		/* the key round */
 	/* for the progress (struct sync_progress) */
 	uint64_t	sent_bytes;	/* sealed body bytes sent */
@@ -73,7 +76,9 @@ struct sync_observer {
 /*
  * One full sync over an open, authenticated connection: the key round
  * (keys.h), then push until the outbox is empty (merging conflicts),
- * pull until up to date, purge.  Bodies are sealed with the newest key
+ * pull until up to date, purge, and refresh the metadata of the cases
+ * when records of a case without it came or it is old (case_meta.h:
+ * no request otherwise).  Bodies are sealed with the newest key
  * of their case before they leave and opened when they arrive; a body
  * that does not open is counted in "tampered" and not applied, one
  * whose key has not arrived waits in the vault.  "ca" is the pinned

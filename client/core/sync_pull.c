@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "author.h"
+#include "case_meta.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -49,6 +50,27 @@ sync_purge_receipt(struct conn *c, const char *case_id, uint32_t n,
 	return r;
 }
 
+/*
+ * Count a record of a case this laptop has no metadata of (the sync
+ * then fetches it: case_meta.h); "seen" is the last case looked up, a
+ * batch's records mostly come case after case.
+ */
+static int
+sync_meta_seen(sqlite3 *db, const char *case_id, char *seen,
+    struct sync_stats *st)
+{
+	int	r, known;
+
+	if (strcmp(case_id, seen) == 0)
+		return 0;
+	if ((r = case_meta_known(db, case_id, &known)) != 0)
+		return r;
+	if (!known)
+		st->nometa++;
+	memcpy(seen, case_id, DB_UUID_LEN + 1);
+	return 0;
+}
+
 /* The records of PullResponse "m", opened and applied. */
 static int
 sync_apply_records(sqlite3 *db, const struct keyring *kr,
@@ -56,6 +78,7 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 {
 	struct msg_record	 mr;
 	struct db_record	 rec;
+	char			 seen[DB_UUID_LEN + 1] = "";
 	uint8_t			*plain = NULL;
 	size_t			 i, nc;
 	int			 r;
@@ -65,6 +88,8 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 			return r;
 		sync_rec_in(&rec, &mr);
 		st->bytes += rec.body_len;
+		if ((r = sync_meta_seen(db, rec.case_id, seen, st)) != 0)
+			return r;
 		if ((r = sync_open(kr, &rec, &plain, st)) == CS_ERR_NOT_FOUND) {
 			if ((r = keys_pending_put(db, &rec)) != 0 ||
 			    (r = author_pending_put(db, &rec)) != 0)

@@ -14,6 +14,7 @@
 #include "conflict.h"
 #include "errors.h"
 #include "ids.h"
+#include "schema.h"
 #include "ui.h"
 #include "ui_data.h"
 #include "ui_pages.h"
@@ -31,14 +32,22 @@ struct cf_ctx {
 static void
 cf_heading(struct html *h, const struct conflict *c)
 {
+	const struct schema_kind	*k;
+	const struct schema_field	*f;
+	size_t				 i;
+
 	html_raw(h, "<h3>");
 	html_text(h, c->case_title != NULL ? c->case_title :
 	    "(gezin zonder titel)");
 	html_raw(h, ": ");
 	html_text(h, ui_kind_word(c->rec->kind));
-	if (c->record_title != NULL) {
-		html_raw(h, " ");
-		html_text(h, c->record_title);
+	/* the record's title in Dutch: a choice by its word ("Ouder") */
+	k = schema_kind(c->rec->kind);
+	for (i = 0; i < c->n_title; i++) {
+		html_raw(h, i == 0 ? " " : ", ");
+		f = k != NULL ? schema_field(k, c->title_field[i]) : NULL;
+		html_text(h, f != NULL && f->type == SCHEMA_CHOICE ?
+		    ui_choice_word(c->title_value[i]) : c->title_value[i]);
 	}
 	html_raw(h, ", veld ");
 	html_text(h, ui_field_word(c->rec->kind, c->field));

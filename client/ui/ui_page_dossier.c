@@ -176,8 +176,9 @@ kind_table(const struct dview *d, const char *kind, const char *const *cols,
 static void
 section_persons(const struct dview *d)
 {
+	/* what a worker needs; the BSN only on the person's own form */
 	static const char *const cols[] = { "name", "role", "birth_date",
-	    "has_gezag", "child", "municipality", NULL };
+	    "address", "municipality", "has_gezag", "child", NULL };
 
 	html_raw(d->h, "<section id=\"personen\"><h2>Personen</h2>");
 	if (kind_table(d, "person", cols, NULL, "Personen in dit gezin en "

@@ -3,9 +3,10 @@
 #
 # Conflicts on casesync ui's Sync page: anna and bert change the same
 # field offline; on anna's laptop the Sync page shows the case and the
-# field by name, both values with their authors, and a choice; choosing
-# bert's value settles it (casesync conflicts: none), the Sync page's
-# sync sends it and bert's laptop gets it.  A choice of no value is
+# field by name in Dutch words ("Ouder", not "parent"), both values
+# with their authors, and a choice; choosing bert's value settles it
+# (casesync conflicts: none), the Sync page's sync sends it and bert's
+# laptop gets it.  A choice of no value is
 # refused with a reason and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -69,6 +70,10 @@ if step == "show":
                  "Deze waarde houden"):
         if want not in sec:
             fail("the conflict lacks %r: %s" % (want, sec))
+    # Dutch words throughout: the person's role by its word, not "parent"
+    h3 = re.search(r"<h3>(.*?)</h3>", sec)
+    expect("the conflict's heading", h3 and h3.group(1),
+           "Familie Jansen: Persoon Piet Jansen, Ouder, veld Adres")
     if not re.search(r"door bert, \d\d-\d\d-\d{4} \d\d:\d\d", sec):
         fail("no time with bert's value: %s" % sec)
     for fid in re.findall(r'<input type="(?:radio|text)"[^>]* id="([^"]+)"',

@@ -128,7 +128,9 @@ fill(void)
 	    "2015-03-09", NULL), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "person", NULL, "name",
 	    "Ay\xc5\x9f" "e \xc3\x96zt\xc3\xbcrk", "role", "parent",
-	    "has_gezag", "yes", "child", kid, NULL), 0);
+	    "has_gezag", "yes", "child", kid, "address",
+	    "Dorpsstraat 1, Zwolle", "municipality", "GM0193", "bsn",
+	    "111222333", "birth_date", "1988-07-14", NULL), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "measure", NULL, "type", "OTS",
 	    "child", kid, "court", "Rechtbank Amsterdam", "decision_date",
 	    "2025-01-02", "start", "2025-01-03", NULL), 0);
@@ -266,7 +268,16 @@ test_dossier(void)
 	    NULL);
 	ASSERT_PTR_NE(strstr(p, "<td>Ay\xc5\x9f" "e \xc3\x96zt\xc3\xbcrk"),
 	    NULL);
-	/* who holds gezag, and over whom */
+	/* what a worker needs of a person: address, birth date, gemeente */
+	ASSERT_PTR_NE(strstr(p, "<th scope=\"col\">Adres</th>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "<th scope=\"col\">Geboortedatum</th>"),
+	    NULL);
+	ASSERT_PTR_NE(strstr(p, "<th scope=\"col\">Gemeente</th>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "<td>14-07-1988</td><td>Dorpsstraat 1, "
+	    "Zwolle</td><td>GM0193</td>"), NULL);
+	/* never a BSN in a list */
+	ASSERT_PTR_EQ(strstr(p, "111222333"), NULL);
+		/* who holds gezag, and over whom */
 	ASSERT_PTR_NE(strstr(p, "<td>Ja</td><td>Elif \xc3\x96zt\xc3\xbcrk"),
 	    NULL);
 	ASSERT_PTR_NE(strstr(p, "<h3>Elif \xc3\x96zt\xc3\xbcrk</h3>"), NULL);
@@ -284,6 +295,9 @@ test_dossier(void)
 	ASSERT_PTR_NE(strstr(p, "<h3>10-02-2025 09:30 \xc2\xb7 "
 	    "Telefoongesprek</h3><p class=\"wie\">Geschreven door Sanne de "
 	    "Vries, opgeslagen "), NULL);
+	/* a note without a time: only its date, no time of writing */
+	ASSERT_PTR_NE(strstr(p, "<h3>04-02-2025 \xc2\xb7 Huisbezoek</h3>"),
+	    NULL);
 	ASSERT_INT_EQ(count(p, "Geschreven door "), 2);
 	ASSERT_INT_EQ(count(p, ", opgeslagen "), 2);
 	ASSERT_PTR_NE(strstr(p, ">Journaal toevoegen</a>"), NULL);
