@@ -36,6 +36,7 @@ struct caseload_latest {
 
 struct caseload_build {
 	struct caseload		*cl;
+	const char		*only;		/* one case, or NULL: all */
 	struct caseload_latest	*latest;	/* one per row */
 	size_t			 cap;
 };
@@ -47,6 +48,8 @@ caseload_add_case(const char *case_id, void *arg)
 	struct caseload_row	*rows;
 	size_t			 cap;
 
+	if (b->only != NULL && strcmp(case_id, b->only) != 0)
+		return 0;
 	if (b->cl->n == b->cap) {
 		if (b->cap >= CASELOAD_CASES_MAX)
 			return CS_ERR_TOO_LARGE;
@@ -302,8 +305,10 @@ caseload_finish(struct caseload *cl, struct caseload_row *row,
 	return 0;
 }
 
-int
-caseload_load(sqlite3 *db, int64_t today, struct caseload **out)
+/* The rows of every case, or of case "only" (not NULL). */
+static int
+caseload_build(sqlite3 *db, int64_t today, const char *only,
+    struct caseload **out)
 {
 	static const char *const	 kinds[] = { "casefile", "person",
 					    "goal", "assessment" };
@@ -318,8 +323,9 @@ caseload_load(sqlite3 *db, int64_t today, struct caseload **out)
 		return CS_ERR_ALLOC;
 	cl->today = today;
 	b.cl = cl;
+	b.only = only;
 	/* titles and names are case content: logged before they are read */
-	if ((r = readlog_add(db, "list", "")) != 0 ||
+	if ((r = readlog_add(db, "list", only != NULL ? only : "")) != 0 ||
 	    (r = ids_load(db, &cl->ids)) != 0 ||
 	    (r = db_case_id_list(db, caseload_add_case, &b)) != 0)
 		goto out;
@@ -334,7 +340,7 @@ caseload_load(sqlite3 *db, int64_t today, struct caseload **out)
 		b.latest[i].date = b.latest[i].next_due = LC_NODATE;
 	}
 	if ((r = case_meta_list(db, caseload_meta, &b)) != 0 ||
-	    (r = db_record_list_kinds(db, NULL, kinds, 4, caseload_record,
+	    (r = db_record_list_kinds(db, only, kinds, 4, caseload_record,
 	    &b)) != 0)
 		goto out;
 	for (i = 0; i < cl->n; i++)
@@ -349,6 +355,19 @@ caseload_load(sqlite3 *db, int64_t today, struct caseload **out)
 	free(b.latest);
 	caseload_free(cl);
 	return r;
+}
+
+int
+caseload_load(sqlite3 *db, int64_t today, struct caseload **out)
+{
+	return caseload_build(db, today, NULL, out);
+}
+
+int
+caseload_load_case(sqlite3 *db, int64_t today, const char *case_id,
+    struct caseload **out)
+{
+	return caseload_build(db, today, case_id, out);
 }
 
 void

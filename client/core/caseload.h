@@ -21,7 +21,8 @@
  *
  * Read log: the titles and names are case content; caseload_load()
  * appends one "list" entry for all cases ("") before it reads any
- * (the rule of ids.h, and of `casesync search`).  Searching the
+ * (the rule of ids.h, and of `casesync search`); caseload_load_case()
+ * one "list" entry for its case.  Searching the
  * loaded rows (caseload_match) reads nothing more.
  *
  * Functions return 0 or a negative CS_ERR_*.
@@ -101,6 +102,12 @@ struct caseload {
  * CS_ERR_TAMPERED (the read log refused the entry: nothing was read).
  */
 int	caseload_load(sqlite3 *, int64_t today, struct caseload **out);
+/*
+ * The same for one case: at most one row (none if the laptop holds
+ * nothing of "case_id"), its read logged as "list" of that case only.
+ */
+int	caseload_load_case(sqlite3 *, int64_t today, const char *case_id,
+	    struct caseload **out);
 void	caseload_free(struct caseload *);
 
 /*

@@ -98,18 +98,17 @@ int
 ui_case_read(struct ui_ctx *ctx, const char *case_id, const char *action,
     struct ui_case *c)
 {
-	size_t	i;
 	int	r;
 
 	memset(c, 0, sizeof(*c));
 	if (!wire_uuid_ok(case_id))
 		return CS_ERR_NOT_FOUND;
 	/* the case's row: its title, state, regisseur and deadlines */
-	if ((r = ui_caseload(ctx, &c->cl)) != 0)
+	if ((r = caseload_load_case(ctx->db, localday_today(), case_id,
+	    &c->cl)) != 0)
 		return r;
-	for (i = 0; i < c->cl->n; i++)
-		if (strcmp(c->cl->rows[i].case_id, case_id) == 0)
-			c->row = &c->cl->rows[i];
+	if (c->cl->n == 1)
+		c->row = &c->cl->rows[0];
 	if (c->row == NULL) {
 		ui_case_free(c);
 		return CS_ERR_NOT_FOUND;

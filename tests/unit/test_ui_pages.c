@@ -258,12 +258,16 @@ test_dossier(void)
 	struct tui_req	 t;
 	char		*p, *first, *second;
 	int64_t		 before = reads("show", c_oz);
+	int64_t		 all = reads("list", ""), row = reads("list", c_oz);
 
 	TEST_START("dossier: every section, journal newest first, read log");
 	tui_req(&t, "/dossier", 0, "case", c_oz, NULL);
 	ASSERT_INT_EQ(tui_run(ui_page_dossier, &ctx, &t, &p, NULL), 200);
 	common_checks(p);
 	ASSERT_INT_EQ(reads("show", c_oz), before + 1);
+	/* the head reads this case's row only, not every family's */
+	ASSERT_INT_EQ(reads("list", c_oz), row + 1);
+	ASSERT_INT_EQ(reads("list", ""), all);
 	ASSERT_PTR_NE(strstr(p, "<h1>Familie \xc3\x96zt\xc3\xbcrk</h1>"),
 	    NULL);
 	ASSERT_PTR_NE(strstr(p, "<td>Ay\xc5\x9f" "e \xc3\x96zt\xc3\xbcrk"),
