@@ -54,6 +54,8 @@ static const char *const cs_err_text[] = {
 	"the sending side cannot decide its own request",
 	"the server could not do this now; nothing was lost, try again later",
 	"matches more than one: say which",
+	"a measure of a child still runs",
+	"the case is closed and takes no new content",
 };
 
 const char *

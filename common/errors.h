@@ -41,7 +41,9 @@
 #define CS_ERR_SELF		-28	/* a request decided by its own sender */
 #define CS_ERR_RETRY		-29	/* the peer cannot do it now: try later */
 #define CS_ERR_AMBIGUOUS	-30	/* input matches more than one thing */
-#define CS_ERR_MIN		-30
+#define CS_ERR_RUNNING		-31	/* a measure of a child still runs */
+#define CS_ERR_CASE_CLOSED	-32	/* the case is closed: no new content */
+#define CS_ERR_MIN		-32
 
 /* Never returns NULL; unknown codes give "unknown error". */
 const char	*cs_err(int);

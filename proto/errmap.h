@@ -19,6 +19,7 @@ enum wire_ctx {
 	WCTX_GLASS,		/* break the glass */
 	WCTX_ENROLL,		/* enrollment with a token */
 	WCTX_RENEW,		/* certificate renewal */
+	WCTX_APPROVAL,		/* approval request and decision */
 };
 
 /*
