@@ -18,12 +18,14 @@
 #include "clihelp.h"
 #include "msg.h"
 #include "auditcp.h"
+#include "children.h"
 #include "body.h"
 #include "case_meta.h"
 #include "cli_ids.h"
 #include "client.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
+#include "children.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -592,6 +594,7 @@ static int
 record_get(struct cli *cli, const char *rid)
 {
 	char			 rbuf[DB_UUID_LEN + 1];
+	char			 child[CHILD_ID_LEN + 1];
 	struct db_record	 rec;
 	struct body		 b;
 	struct vault		*v = NULL;
@@ -609,9 +612,11 @@ record_get(struct cli *cli, const char *rid)
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
-	/* content is shown: the read is logged first (readlog.h) */
+	/* content is shown: the read is logged first, with the child it
+	 * concerns (readlog.h, children.h) */
+	children_of_record(rec.kind, rec.record_id, &b, child);
 	if ((r = readlog_init(db)) != 0 ||
-	    (r = readlog_add(db, "show", rec.case_id)) != 0) {
+	    (r = readlog_add_child(db, "show", rec.case_id, child)) != 0) {
 		cli_errx("cannot log the read: %s", cs_err(r));
 		goto out;
 	}

@@ -42,8 +42,9 @@ static const struct clihelp_sub audit_subs[] = {
 	{ "query", "audit query [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX] [--json]",
 	    "the server's audit log (auditors; members: --case)", 0 },
-	{ "who", "audit who --case ID [--json]",
-	    "who read or changed a case, newest first", 0 },
+	{ "who", "audit who --case ID [--child NAME] [--json]",
+	    "who read or changed a case (or one child's part), newest "
+	    "first", 0 },
 	{ "export", "audit export [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX]",
 	    "whole entries as JSON lines (auditors)", 0 },

@@ -166,9 +166,17 @@ static const char db_schema_v2[] =
     "ALTER TABLE case_meta ADD COLUMN regisseur TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
 
+/*
+ * Version 3: a read that concerned one child of the case names the child
+ * (its person record_id) in the read log; "" for the whole case file.
+ */
+static const char db_schema_v3[] =
+    "ALTER TABLE read_log ADD COLUMN child_id TEXT NOT NULL DEFAULT '';";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
+	{ 3, db_schema_v3 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);
