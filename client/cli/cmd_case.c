@@ -420,7 +420,7 @@ case_json_case(struct json *j, const struct caseload_row *row)
 {
 	json_kv_str(j, "case_id", row->case_id);
 	json_kv_str(j, "short_id", row->short_id);
-	json_kv_str(j, "title", row->title);
+	json_kv_str(j, "title", row->title[0] != '\0' ? row->title : NULL);
 	json_kv_str(j, "regisseur", row->regisseur);
 	json_kv_str(j, "frame", row->has_meta ? lc_frame_name(row->frame) :
 	    NULL);

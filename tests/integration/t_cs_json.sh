@@ -213,6 +213,27 @@ expect_eq "digest: the count and hash that digest prints for people" \
     "$(jget "$T/digest.json" '"%d %s" % (j["records"], j["sha256"])')" \
     "$(laptop a digest)"
 
+# --json last, where casesyncctl takes it: the same output
+same_last() {	# same_last SCHEMA-FILE ARGS...: "ARGS --json" prints it too
+	f=$1
+	shift
+	laptop a "$@" --json >"$T/last.json" 2>"$T/err" ||
+	    fail "$* --json: $(cat "$T/err")"
+	cmp -s "$T/last.json" "$T/$f.json" ||
+	    fail "$* --json differs: $(cat "$T/last.json")"
+}
+same_last case_list case list
+same_last person_list person list --case "$F"
+same_last plan_goal_list plan goal list --case "$F"
+same_last record_get record get "$CHILD"
+same_last conflicts conflicts
+same_last search search "öztürk"
+same_last digest digest
+ok "--json last on a list or show path is --json before the command"
+laptop a person add --case "$F" --name X --role child --json \
+    >"$T/o" 2>"$T/e" && fail "person add ... --json: a field 'json'"
+ok "--json last on a write is not taken for a flag: $(cat "$T/e")"
+
 # --- the table walked: every list and show path of casesync (help
 # --list-all) has a schema and was checked above
 "$B/casesync" help --list-all >"$T/paths" || fail "help --list-all"
