@@ -901,7 +901,7 @@ cmd_digest(struct cli *cli, int argc, char *argv[])
 			json_init(&j, stdout);
 			json_obj_begin(&j);
 			json_kv_int(&j, "records", n);
-			json_kv_str(&j, "sha256", hex);
+			json_kv_str(&j, "digest", hex);
 			json_obj_end(&j);
 			r = json_end(&j);
 		} else

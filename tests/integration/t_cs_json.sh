@@ -210,7 +210,7 @@ expect_eq "sync: pushed, pulled and refused as numbers" \
     "$(jget "$T/sync.json" '(j["pushed"] >= 1, j["rejected"],
     j["conflicts"] >= 1)')" "(True, 0, True)"
 expect_eq "digest: the count and hash that digest prints for people" \
-    "$(jget "$T/digest.json" '"%d %s" % (j["records"], j["sha256"])')" \
+    "$(jget "$T/digest.json" '"%d %s" % (j["records"], j["digest"])')" \
     "$(laptop a digest)"
 
 # --json last, where casesyncctl takes it: the same output
