@@ -167,13 +167,6 @@ int	cli_finish(int code);
 /* "casesync: <message>" on stderr. */
 void	cli_errx(const char *fmt, ...)
 	    __attribute__((__format__(printf, 1, 2)));
-/* Print a JSON string literal (quotes and escapes) to "f". */
-void	cli_json_str(FILE *f, const char *s);
-/*
- * A field value as JSON: a string if it is valid UTF-8 without NUL,
- * else null (values come from other devices: never emit broken JSON).
- */
-void	cli_json_bytes(FILE *f, const uint8_t *v, size_t len);
 
 int	cmd_enroll(struct cli *, int argc, char *argv[]);
 int	cmd_status(struct cli *, int argc, char *argv[]);
