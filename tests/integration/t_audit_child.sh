@@ -28,6 +28,8 @@ D=$(laptop a record put --case "$C" --kind person name=Daan role=child) ||
     fail "child Daan"
 laptop a record put --case "$C" --kind person name=Ouder role=parent \
     >/dev/null || fail "parent"
+laptop a record put --case "$C" --kind casefile title="Familie Bosman" \
+    >/dev/null || fail "case file"
 laptop a case member --case "$C" --user bert >/dev/null || fail "member add"
 laptop a sync >"$T/sync.a" 2>&1 || fail "sync a: $(cat "$T/sync.a")"
 laptop b sync >"$T/sync.b" 2>&1 || fail "sync b: $(cat "$T/sync.b")"
@@ -60,11 +62,11 @@ grep -q 'anna .*child Sanne' "$T/who" || fail "no 'child Sanne': $(cat "$T/who")
 grep -q 'anna .* case' "$T/who" || fail "whole-file reads missing"
 ok "audit who --child shows that child's reads and the whole file's"
 
-laptop a audit who --case "$C" >"$T/who.all" 2>"$T/err" ||
+laptop a audit who --case "familie bosman" >"$T/who.all" 2>"$T/err" ||
     fail "audit who: $(cat "$T/err")"
 grep -q 'bert .*child Daan' "$T/who.all" ||
     fail "without --child no 'child Daan': $(cat "$T/who.all")"
-ok "audit who names each child whose part was read"
+ok "audit who --case TITLE names each child whose part was read"
 
 laptop a --json audit who --case "$C" --child Daan >"$T/who.json" ||
     fail "who --json"
