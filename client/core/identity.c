@@ -249,21 +249,23 @@ identity_set_addrs(struct vault *v, struct identity *id,
 {
 	char	*ptrs[IDENTITY_ADDRS_MAX];
 	size_t	 i;
-	int	 r, keep = 0;
+	int	 r;
 
 	if (n == 0 || n > IDENTITY_ADDRS_MAX)
 		return CS_ERR_FORMAT;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		ptrs[i] = (char *)(uintptr_t)addrs[i];	/* only read */
-		if (strcmp(addrs[i], id->last) == 0)
-			keep = 1;
-	}
 	if (!wire_addrs_ok(ptrs, n))
 		return CS_ERR_FORMAT;
+	/*
+	 * A new list is tried in its own order: whoever wrote it (the
+	 * beheerder in the server's configuration, or the user) put the
+	 * address to use first.
+	 */
 	if ((r = identity_exec(v, "BEGIN IMMEDIATE")) != 0)
 		return r;
 	if ((r = identity_put_addrs(v, addrs, n)) != 0 ||
-	    (!keep && (r = vault_secret_del(v, "address_last")) != 0)) {
+	    (r = vault_secret_del(v, "address_last")) != 0) {
 		(void)identity_exec(v, "ROLLBACK");
 		return r;
 	}
@@ -274,6 +276,7 @@ identity_set_addrs(struct vault *v, struct identity *id,
 	for (i = 0; i < n; i++)
 		memcpy(id->addrs[i], addrs[i], strlen(addrs[i]) + 1);
 	id->naddrs = n;
+	id->last[0] = '\0';
 	identity_pick(id);
 	return 0;
 }

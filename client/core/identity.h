@@ -47,8 +47,8 @@ int	identity_save(struct vault *, const struct identity *);
 /*
  * Replace the list of addresses with "addrs" (1..IDENTITY_ADDRS_MAX,
  * each wire_addr_ok(), no two the same: else CS_ERR_FORMAT), in the
- * vault and in "id"; the one that worked last stays so if it is still
- * listed.  id->server is updated.
+ * vault and in "id".  The one that worked last is forgotten: a new list
+ * is tried in its own order.  id->server is updated.
  */
 int	identity_set_addrs(struct vault *, struct identity *,
 	    const char *const *addrs, size_t n);
