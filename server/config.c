@@ -126,10 +126,10 @@ config_addresses(struct config *c, const char *v, char *err, size_t errlen)
 		memcpy(list[n], p, len);
 		list[n][len] = '\0';
 		if (!wire_addr_ok(list[n])) {
-			str_fmt(err, errlen, "addresses: \"%s\" is not HOST:PORT "
-			    "(a DNS name, an IPv4 address or [IPv6], and a "
-			    "port 1..65535)", str_vis(vis, sizeof(vis), list[n],
-			    len));
+			str_fmt(err, errlen, "addresses: \"%s\" is not "
+			    "HOST:PORT (a DNS name, an IPv4 address or [IPv6], "
+			    "and a port 1..65535)", str_vis(vis, sizeof(vis),
+			    list[n], len));
 			return CS_ERR_CONFIG;
 		}
 		ptrs[n] = list[n];
