@@ -30,6 +30,7 @@
 #include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
+#include "wire_addr.h"
 
 static void
 print_time(FILE *f, int64_t t)
@@ -273,9 +274,11 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		cli_errx("--ca-fingerprint must be 64 hex digits");
 		return EXIT_USAGE;
 	}
-	if (conn_split(o.server, host, sizeof(host), port,
-	    sizeof(port)) != 0) {
-		cli_errx("--server must be HOST:PORT");
+	/* the first of the laptop's addresses: their form (wire_addr.h) */
+	if (!wire_addr_ok(o.server) || conn_split(o.server, host,
+	    sizeof(host), port, sizeof(port)) != 0) {
+		cli_errx("--server must be HOST:PORT (a DNS name, an IPv4 "
+		    "address or [IPv6], and a port 1..65535)");
 		return EXIT_USAGE;
 	}
 	o.pin = pin;

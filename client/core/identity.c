@@ -51,16 +51,26 @@ identity_exec(struct vault *v, const char *sql)
  * The list as stored: the addresses one a line, and "server", the list
  * of one of older vaults, as its first (a vault opened by an older
  * casesync still finds the service).  Inside the caller's transaction.
+ * The one address of an older vault that is not of the form a list
+ * takes (enrolled before that was checked) stays "server" alone.
  */
 static int
 identity_put_addrs(struct vault *v, const char *const *addrs, size_t n)
 {
-	char	text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
-	size_t	i, off = 0, len;
-	int	r;
+	char	 text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
+	char	*ptrs[IDENTITY_ADDRS_MAX];
+	size_t	 i, off = 0, len;
+	int	 r;
 
 	if (n == 0 || n > IDENTITY_ADDRS_MAX)
 		return CS_ERR_INTERNAL;
+	for (i = 0; i < n; i++)
+		ptrs[i] = (char *)(uintptr_t)addrs[i];	/* only read */
+	if (n == 1 && !wire_addrs_ok(ptrs, n)) {
+		if ((r = vault_secret_del(v, "addresses")) != 0)
+			return r;
+		return identity_put_str(v, "server", addrs[0]);
+	}
 	for (i = 0; i < n; i++) {
 		len = strlen(addrs[i]);
 		if (len >= IDENTITY_ADDR_LEN || sizeof(text) - off < len + 1)
