@@ -10,7 +10,7 @@
 #include "msg_int.h"
 #include "msg_session.h"
 #include "wire.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
 void
 identity_get(const Casesync__V1__Identity *in, struct msg_identity *out)
@@ -102,7 +102,7 @@ msg_get_welcome(const struct msg *m, struct msg_welcome *out)
 	out->restore_seq = (int64_t)w->restore_seq;
 	out->backup_time = w->backup_time;
 	out->server_seq = (int64_t)w->server_seq;
-	/* wire_addrs_ok() checked each */
+	/* netaddr_list_ok() checked each */
 	out->addresses = (const char *const *)w->addresses;
 	out->n_addresses = w->n_addresses;
 	return 0;
@@ -118,7 +118,7 @@ enc_welcome(uint32_t id, const void *body, size_t max, struct buf *out)
 	Casesync__V1__Identity		 ident;
 
 	if (b->generation < 0 || b->restore_seq < 0 || b->server_seq < 0 ||
-	    b->n_addresses > WIRE_ADDRS_MAX)
+	    b->n_addresses > NETADDR_LIST_MAX)
 		return CS_ERR_INTERNAL;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__welcome__init(&w);

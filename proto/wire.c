@@ -13,7 +13,7 @@
 #include "marker.h"
 #include "util.h"
 #include "wire.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 #include "wire_audit_q.h"
 #include "wire_keys.h"
 #include "wire_renew.h"
@@ -309,8 +309,8 @@ wire_validate(const wire_env *e)
 		    e->welcome->generation <= INT64_MAX &&
 		    e->welcome->restore_seq <= INT64_MAX &&
 		    e->welcome->server_seq <= INT64_MAX &&
-		    wire_addrs_ok(e->welcome->addresses,
-		    e->welcome->n_addresses);
+		    netaddr_list_ok((const char *const *)
+		    e->welcome->addresses, e->welcome->n_addresses);
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);

@@ -93,15 +93,15 @@ config_listen(struct config *c, const char *v)
 }
 
 /*
- * "addresses = HOST:PORT HOST:PORT ...": 1..WIRE_ADDRS_MAX addresses
- * of the form laptops accept (wire_addr.h), each once.  The whole list
+ * "addresses = HOST:PORT HOST:PORT ...": 1..NETADDR_LIST_MAX addresses
+ * of the form laptops accept (netaddr.h), each once.  The whole list
  * replaces what was there.
  */
 static int
 config_addresses(struct config *c, const char *v, char *err, size_t errlen)
 {
-	char		 list[WIRE_ADDRS_MAX][WIRE_ADDR_MAX + 1], vis[64];
-	char		*ptrs[WIRE_ADDRS_MAX];
+	char		 list[NETADDR_LIST_MAX][NETADDR_MAX + 1], vis[64];
+	const char	*ptrs[NETADDR_LIST_MAX];
 	const char	*p = v, *e;
 	size_t		 n = 0, len, i;
 
@@ -113,19 +113,19 @@ config_addresses(struct config *c, const char *v, char *err, size_t errlen)
 		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
 			;
 		len = (size_t)(e - p);
-		if (n == WIRE_ADDRS_MAX) {
+		if (n == NETADDR_LIST_MAX) {
 			str_fmt(err, errlen, "addresses: at most %d",
-			    WIRE_ADDRS_MAX);
+			    NETADDR_LIST_MAX);
 			return CS_ERR_CONFIG;
 		}
-		if (len > WIRE_ADDR_MAX) {
+		if (len > NETADDR_MAX) {
 			str_fmt(err, errlen, "addresses: an address of more "
-			    "than %d bytes", WIRE_ADDR_MAX);
+			    "than %d bytes", NETADDR_MAX);
 			return CS_ERR_CONFIG;
 		}
 		memcpy(list[n], p, len);
 		list[n][len] = '\0';
-		if (!wire_addr_ok(list[n])) {
+		if (!netaddr_ok(list[n])) {
 			str_fmt(err, errlen, "addresses: \"%s\" is not "
 			    "HOST:PORT (a DNS name, an IPv4 address or [IPv6], "
 			    "and a port 1..65535)", str_vis(vis, sizeof(vis),
@@ -134,7 +134,7 @@ config_addresses(struct config *c, const char *v, char *err, size_t errlen)
 		}
 		ptrs[n] = list[n];
 		n++;
-		if (!wire_addrs_ok(ptrs, n)) {
+		if (!netaddr_list_ok(ptrs, n)) {
 			str_fmt(err, errlen, "addresses: %s is listed twice",
 			    list[n - 1]);
 			return CS_ERR_CONFIG;

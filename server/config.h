@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wire_addr.h"
+#include "netaddr.h"
 
 #define CONFIG_PATH_MAX		1024
 #define CONFIG_FILE_MAX		(64 * 1024)
@@ -50,7 +50,7 @@ struct config {
 	int		audit_syslog;		/* audit_syslog.c */
 	char		audit_syslog_socket[108];	/* sun_path */
 	/* Welcome.addresses: where laptops reach the service, in order */
-	char		addresses[WIRE_ADDRS_MAX][WIRE_ADDR_MAX + 1];
+	char		addresses[NETADDR_LIST_MAX][NETADDR_MAX + 1];
 	size_t		n_addresses;			/* 0: not sent */
 };
 

@@ -118,7 +118,7 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 	struct msg_out		 o;
 	char			 devid[24], uid[24];
 	struct store_gen	 g;
-	const char		*addrs[WIRE_ADDRS_MAX];
+	const char		*addrs[NETADDR_LIST_MAX];
 	const struct config	*cfg = &s->w->srv->cfg;
 	int64_t			 seq;
 	size_t			 i;

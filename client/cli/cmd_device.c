@@ -30,7 +30,7 @@
 #include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
 static void
 print_time(FILE *f, int64_t t)
@@ -274,8 +274,8 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		cli_errx("--ca-fingerprint must be 64 hex digits");
 		return EXIT_USAGE;
 	}
-	/* the first of the laptop's addresses: their form (wire_addr.h) */
-	if (!wire_addr_ok(o.server) || conn_split(o.server, host,
+	/* the first of the laptop's addresses: their form (netaddr.h) */
+	if (!netaddr_ok(o.server) || conn_split(o.server, host,
 	    sizeof(host), port, sizeof(port)) != 0) {
 		cli_errx("--server must be HOST:PORT (a DNS name, an IPv4 "
 		    "address or [IPv6], and a port 1..65535)");

@@ -19,7 +19,7 @@
 #include "json.h"
 #include "util.h"
 #include "vault.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
 static const char server_usage[] =
     "usage: casesync server show [--json]\n"
@@ -59,7 +59,7 @@ server_show(const struct cli *cli, const struct identity *id)
 	return 0;
 }
 
-/* Each argument an address (wire_addr.h), at most 8, none twice. */
+/* Each argument an address (netaddr.h), at most 8, none twice. */
 static int
 server_args_ok(int argc, char *argv[])
 {
@@ -70,19 +70,19 @@ server_args_ok(int argc, char *argv[])
 		fputs(server_usage, stderr);
 		return CS_ERR_USAGE;
 	}
-	if (argc > WIRE_ADDRS_MAX) {
-		cli_errx("server set: at most %d addresses", WIRE_ADDRS_MAX);
+	if (argc > NETADDR_LIST_MAX) {
+		cli_errx("server set: at most %d addresses", NETADDR_LIST_MAX);
 		return CS_ERR_USAGE;
 	}
 	for (i = 0; i < argc; i++)
-		if (!wire_addr_ok(argv[i])) {
+		if (!netaddr_ok(argv[i])) {
 			cli_errx("server set: \"%s\" is not HOST:PORT (a DNS "
 			    "name, an IPv4 address or [IPv6], and a port "
 			    "1..65535)", str_vis(vis, sizeof(vis), argv[i],
 			    strlen(argv[i])));
 			return CS_ERR_USAGE;
 		}
-	if (!wire_addrs_ok(argv, (size_t)argc)) {
+	if (!netaddr_list_ok((const char *const *)argv, (size_t)argc)) {
 		cli_errx("server set: an address is listed twice");
 		return CS_ERR_USAGE;
 	}

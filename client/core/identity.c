@@ -5,7 +5,6 @@
  * Everything is stored as vault secrets (inside the encrypted
  * database): the private key never touches a plain file.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +17,7 @@
 #include "pki.h"
 #include "util.h"
 #include "vault.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
 static int
 identity_put_cert(struct vault *v, const char *name, X509 *x)
@@ -57,16 +56,13 @@ identity_exec(struct vault *v, const char *sql)
 static int
 identity_put_addrs(struct vault *v, const char *const *addrs, size_t n)
 {
-	char	 text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
-	char	*ptrs[IDENTITY_ADDRS_MAX];
-	size_t	 i, off = 0, len;
-	int	 r;
+	char	text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
+	size_t	i, off = 0, len;
+	int	r;
 
 	if (n == 0 || n > IDENTITY_ADDRS_MAX)
 		return CS_ERR_INTERNAL;
-	for (i = 0; i < n; i++)
-		ptrs[i] = (char *)(uintptr_t)addrs[i];	/* only read */
-	if (n == 1 && !wire_addrs_ok(ptrs, n)) {
+	if (n == 1 && !netaddr_list_ok(addrs, n)) {
 		if ((r = vault_secret_del(v, "addresses")) != 0)
 			return r;
 		return identity_put_str(v, "server", addrs[0]);
@@ -215,8 +211,9 @@ identity_get_cert(struct vault *v, const char *name, X509 **x)
 static int
 identity_load_addrs(struct vault *v, struct identity *id)
 {
-	char	 text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
-	char	*ptrs[IDENTITY_ADDRS_MAX], *p, *nl;
+	char		 text[IDENTITY_ADDRS_MAX * IDENTITY_ADDR_LEN];
+	const char	*ptrs[IDENTITY_ADDRS_MAX];
+	char		*p, *nl;
 	size_t	 n = 0;
 	int	 r;
 
@@ -238,7 +235,7 @@ identity_load_addrs(struct vault *v, struct identity *id)
 				break;
 			*nl = '\0';
 		}
-		if (!wire_addrs_ok(ptrs, n))
+		if (!netaddr_list_ok(ptrs, n))
 			return CS_ERR_FORMAT;
 		for (id->naddrs = 0; id->naddrs < n; id->naddrs++)
 			memcpy(id->addrs[id->naddrs], ptrs[id->naddrs],
@@ -257,15 +254,12 @@ int
 identity_set_addrs(struct vault *v, struct identity *id,
     const char *const *addrs, size_t n)
 {
-	char	*ptrs[IDENTITY_ADDRS_MAX];
-	size_t	 i;
-	int	 r;
+	size_t	i;
+	int	r;
 
 	if (n == 0 || n > IDENTITY_ADDRS_MAX)
 		return CS_ERR_FORMAT;
-	for (i = 0; i < n; i++)
-		ptrs[i] = (char *)(uintptr_t)addrs[i];	/* only read */
-	if (!wire_addrs_ok(ptrs, n))
+	if (!netaddr_list_ok(addrs, n))
 		return CS_ERR_FORMAT;
 	/*
 	 * A new list is tried in its own order: whoever wrote it (the

@@ -19,12 +19,12 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "wire_addr.h"
+#include "netaddr.h"
 
 struct vault;
 
-#define IDENTITY_ADDRS_MAX	WIRE_ADDRS_MAX
-#define IDENTITY_ADDR_LEN	(WIRE_ADDR_MAX + 1)
+#define IDENTITY_ADDRS_MAX	NETADDR_LIST_MAX
+#define IDENTITY_ADDR_LEN	(NETADDR_MAX + 1)
 
 struct identity {
 	/* host:port to try first: the last that worked, else addrs[0] */
@@ -46,7 +46,7 @@ struct identity {
 int	identity_save(struct vault *, const struct identity *);
 /*
  * Replace the list of addresses with "addrs" (1..IDENTITY_ADDRS_MAX,
- * each wire_addr_ok(), no two the same: else CS_ERR_FORMAT), in the
+ * each netaddr_ok(), no two the same: else CS_ERR_FORMAT), in the
  * vault and in "id".  The one that worked last is forgotten: a new list
  * is tried in its own order.  id->server is updated.
  */

@@ -83,7 +83,7 @@ srvaddr_welcome(struct vault *v, struct identity *id,
 		return 0;
 	if (identity_addrs_same(id, w.addresses, w.n_addresses))
 		return 0;
-	/* wire_addrs_ok() checked the list; identity.c checks again */
+	/* netaddr_list_ok() checked the list; identity.c checks again */
 	if ((r = identity_set_addrs(v, id, w.addresses,
 	    w.n_addresses)) != 0) {
 		r = vault_err(v, r);

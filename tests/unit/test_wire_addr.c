@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_wire_addr.c - the form of a service address (wire_addr.h) and
+ * test_wire_addr.c - the form of a service address (netaddr.h) and
  * Welcome.addresses in wire_decode(): host names, IPv4 and [IPv6] with
  * a port 1..65535 are taken; empty parts, spaces and control bytes,
  * zone ids, resolver spellings of numbers ("127.1", "0x7f000001"),
@@ -21,7 +21,7 @@
 #include "msg_session.h"
 #include "test.h"
 #include "wire.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
 static const char *const good[] = {
 	"localhost:4433",
@@ -90,38 +90,38 @@ test_forms(void)
 	char	host[256], port[8];
 	size_t	i;
 
-	TEST_START("wire_addr_ok: the good forms");
+	TEST_START("netaddr_ok: the good forms");
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		if (!wire_addr_ok(good[i])) {
+		if (!netaddr_ok(good[i])) {
 			fprintf(stderr, "refused: %s\n", good[i]);
 			ASSERT_TRUE(0);
 		}
 	TEST_DONE();
 
-	TEST_START("wire_addr_ok: the bad forms");
-	ASSERT_INT_EQ(wire_addr_ok(NULL), 0);
+	TEST_START("netaddr_ok: the bad forms");
+	ASSERT_INT_EQ(netaddr_ok(NULL), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (wire_addr_ok(bad[i])) {
+		if (netaddr_ok(bad[i])) {
 			fprintf(stderr, "taken: \"%s\"\n", bad[i]);
 			ASSERT_TRUE(0);
 		}
 	TEST_DONE();
 
-	TEST_START("wire_addr_split: host without brackets, port");
-	ASSERT_INT_EQ(wire_addr_split("[2001:db8::7]:443", host, sizeof(host),
+	TEST_START("netaddr_split: host without brackets, port");
+	ASSERT_INT_EQ(netaddr_split("[2001:db8::7]:443", host, sizeof(host),
 	    port, sizeof(port)), 0);
 	ASSERT_STR_EQ(host, "2001:db8::7");
 	ASSERT_STR_EQ(port, "443");
-	ASSERT_INT_EQ(wire_addr_split("a.example:1", host, sizeof(host), port,
+	ASSERT_INT_EQ(netaddr_split("a.example:1", host, sizeof(host), port,
 	    sizeof(port)), 0);
 	ASSERT_STR_EQ(host, "a.example");
 	ASSERT_STR_EQ(port, "1");
 	/* too small a buffer is a refusal, never a cut host */
-	ASSERT_INT_EQ(wire_addr_split("a.example:1", host, 9, port,
+	ASSERT_INT_EQ(netaddr_split("a.example:1", host, 9, port,
 	    sizeof(port)), CS_ERR_FORMAT);
-	ASSERT_INT_EQ(wire_addr_split("a.example:12345", host, sizeof(host),
+	ASSERT_INT_EQ(netaddr_split("a.example:12345", host, sizeof(host),
 	    port, 5), CS_ERR_FORMAT);
-	ASSERT_INT_EQ(wire_addr_split("a.example", host, sizeof(host), port,
+	ASSERT_INT_EQ(netaddr_split("a.example", host, sizeof(host), port,
 	    sizeof(port)), CS_ERR_FORMAT);
 	TEST_DONE();
 }
@@ -144,50 +144,50 @@ test_lengths(void)
 	char	s[600];
 	size_t	n;
 
-	TEST_START("wire_addr_ok: a 63-byte label, not 64; 253-byte names");
+	TEST_START("netaddr_ok: a 63-byte label, not 64; 253-byte names");
 	memset(s, 'a', 63);
 	memcpy(s + 63, ".nl:80", sizeof(".nl:80"));
-	ASSERT_INT_EQ(wire_addr_ok(s), 1);
+	ASSERT_INT_EQ(netaddr_ok(s), 1);
 	memset(s, 'a', 64);
 	memcpy(s + 64, ".nl:80", sizeof(".nl:80"));
-	ASSERT_INT_EQ(wire_addr_ok(s), 0);
+	ASSERT_INT_EQ(netaddr_ok(s), 0);
 	name_of(s, 253);
 	memcpy(s + 253, ":1", sizeof(":1"));
-	ASSERT_INT_EQ(wire_addr_ok(s), 1);		/* 255 bytes */
+	ASSERT_INT_EQ(netaddr_ok(s), 1);		/* 255 bytes */
 	name_of(s, 253);
 	memcpy(s + 253, ":65535", sizeof(":65535"));	/* 259 bytes */
-	ASSERT_INT_EQ(wire_addr_ok(s), 0);
+	ASSERT_INT_EQ(netaddr_ok(s), 0);
 	name_of(s, 254);
 	memcpy(s + 254, ":1", sizeof(":1"));
-	ASSERT_INT_EQ(wire_addr_ok(s), 0);
+	ASSERT_INT_EQ(netaddr_ok(s), 0);
 	n = 500;
 	name_of(s, n);
 	memcpy(s + n, ":1", sizeof(":1"));
-	ASSERT_INT_EQ(wire_addr_ok(s), 0);
+	ASSERT_INT_EQ(netaddr_ok(s), 0);
 	TEST_DONE();
 }
 
 static void
 test_lists(void)
 {
-	char	*l[WIRE_ADDRS_MAX + 1];
-	char	 buf[WIRE_ADDRS_MAX + 1][32];
-	size_t	 i;
+	const char	*l[NETADDR_LIST_MAX + 1];
+	char		 buf[NETADDR_LIST_MAX + 1][32];
+	size_t		 i;
 
-	TEST_START("wire_addrs_ok: 0..8 distinct addresses");
-	for (i = 0; i <= WIRE_ADDRS_MAX; i++) {
+	TEST_START("netaddr_list_ok: 0..8 distinct addresses");
+	for (i = 0; i <= NETADDR_LIST_MAX; i++) {
 		snprintf(buf[i], sizeof(buf[i]), "h%zu.example:%zu", i, i + 1);
 		l[i] = buf[i];
 	}
-	ASSERT_INT_EQ(wire_addrs_ok(NULL, 0), 1);
-	ASSERT_INT_EQ(wire_addrs_ok(NULL, 1), 0);
-	ASSERT_INT_EQ(wire_addrs_ok(l, 1), 1);
-	ASSERT_INT_EQ(wire_addrs_ok(l, WIRE_ADDRS_MAX), 1);
-	ASSERT_INT_EQ(wire_addrs_ok(l, WIRE_ADDRS_MAX + 1), 0);
+	ASSERT_INT_EQ(netaddr_list_ok(NULL, 0), 1);
+	ASSERT_INT_EQ(netaddr_list_ok(NULL, 1), 0);
+	ASSERT_INT_EQ(netaddr_list_ok(l, 1), 1);
+	ASSERT_INT_EQ(netaddr_list_ok(l, NETADDR_LIST_MAX), 1);
+	ASSERT_INT_EQ(netaddr_list_ok(l, NETADDR_LIST_MAX + 1), 0);
 	memcpy(buf[3], "H1.EXAMPLE:2", sizeof("H1.EXAMPLE:2"));
-	ASSERT_INT_EQ(wire_addrs_ok(l, 4), 0);		/* twice */
+	ASSERT_INT_EQ(netaddr_list_ok(l, 4), 0);		/* twice */
 	memcpy(buf[3], "h3.example:", sizeof("h3.example:"));
-	ASSERT_INT_EQ(wire_addrs_ok(l, 4), 0);		/* one bad */
+	ASSERT_INT_EQ(netaddr_list_ok(l, 4), 0);		/* one bad */
 	TEST_DONE();
 }
 
@@ -224,13 +224,13 @@ welcome_rt(char **addrs, size_t n, struct msg **out)
 static void
 test_welcome(void)
 {
-	char			*l[WIRE_ADDRS_MAX + 1];
-	char			 buf[WIRE_ADDRS_MAX + 1][300];
+	char			*l[NETADDR_LIST_MAX + 1];
+	char			 buf[NETADDR_LIST_MAX + 1][300];
 	struct msg		*m = NULL;
 	struct msg_welcome	 w;
 	size_t			 i;
 
-	for (i = 0; i <= WIRE_ADDRS_MAX; i++) {
+	for (i = 0; i <= NETADDR_LIST_MAX; i++) {
 		snprintf(buf[i], sizeof(buf[i]), "[2001:db8::%zu]:%zu", i + 1,
 		    443 + i);
 		l[i] = buf[i];
@@ -246,12 +246,12 @@ test_welcome(void)
 	ASSERT_INT_EQ(msg_get_welcome(m, &w), 0);
 	ASSERT_INT_EQ(w.n_addresses, 0);
 	msg_free(m);
-	ASSERT_INT_EQ(welcome_rt(l, WIRE_ADDRS_MAX, &m), 0);
+	ASSERT_INT_EQ(welcome_rt(l, NETADDR_LIST_MAX, &m), 0);
 	msg_free(m);
 	TEST_DONE();
 
 	TEST_START("Welcome: a bad list refuses the whole Welcome");
-	ASSERT_INT_EQ(welcome_rt(l, WIRE_ADDRS_MAX + 1, &m), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(welcome_rt(l, NETADDR_LIST_MAX + 1, &m), CS_ERR_FORMAT);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memcpy(buf[1], bad[i], strlen(bad[i]) + 1);
 		ASSERT_INT_EQ(welcome_rt(l, 2, &m), CS_ERR_FORMAT);

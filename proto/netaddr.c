@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * wire_addr.c - the form of a service address "HOST:PORT" (see
- * wire_addr.h).  Pure string checks plus inet_pton(): nothing here
+ * netaddr.c - the form of a service address "HOST:PORT" (see
+ * netaddr.h).  Pure string checks plus inet_pton(): nothing here
  * resolves a name or opens a socket.
  */
 #include <arpa/inet.h>
@@ -12,13 +12,13 @@
 #include <strings.h>
 
 #include "errors.h"
-#include "wire_addr.h"
+#include "netaddr.h"
 
-#define WIRE_HOST_MAX		253	/* a DNS name's text */
-#define WIRE_LABEL_MAX		63
+#define NETADDR_HOST_MAX		253	/* a DNS name's text */
+#define NETADDR_LABEL_MAX		63
 
 static int
-wire_ldh(int c)
+netaddr_ldh(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || c == '-';
@@ -26,16 +26,16 @@ wire_ldh(int c)
 
 /* A DNS name: LDH labels; the last one not all digits (no "127.1"). */
 static int
-wire_dns_ok(const char *h, size_t len)
+netaddr_dns_ok(const char *h, size_t len)
 {
 	size_t	i, start = 0;
 	int	digits = 1;
 
-	if (len == 0 || len > WIRE_HOST_MAX)
+	if (len == 0 || len > NETADDR_HOST_MAX)
 		return 0;
 	for (i = 0; i <= len; i++) {
 		if (i == len || h[i] == '.') {
-			if (i == start || i - start > WIRE_LABEL_MAX ||
+			if (i == start || i - start > NETADDR_LABEL_MAX ||
 			    h[start] == '-' || h[i - 1] == '-')
 				return 0;
 			if (i < len)
@@ -43,7 +43,7 @@ wire_dns_ok(const char *h, size_t len)
 			start = i + 1;
 			continue;
 		}
-		if (!wire_ldh((unsigned char)h[i]))
+		if (!netaddr_ldh((unsigned char)h[i]))
 			return 0;
 		if (h[i] < '0' || h[i] > '9')
 			digits = 0;
@@ -53,7 +53,7 @@ wire_dns_ok(const char *h, size_t len)
 }
 
 static int
-wire_v4_ok(const char *h)
+netaddr_v4_ok(const char *h)
 {
 	struct in_addr	a;
 
@@ -64,7 +64,7 @@ wire_v4_ok(const char *h)
 }
 
 static int
-wire_v6_ok(const char *h)
+netaddr_v6_ok(const char *h)
 {
 	struct in6_addr	a;
 
@@ -75,7 +75,7 @@ wire_v6_ok(const char *h)
 
 /* 1..65535, decimal, no leading zero, nothing after it. */
 static int
-wire_port_ok(const char *p)
+netaddr_port_ok(const char *p)
 {
 	unsigned long	v = 0;
 	size_t		i, len = strlen(p);
@@ -91,17 +91,17 @@ wire_port_ok(const char *p)
 }
 
 int
-wire_addr_split(const char *s, char *host, size_t hostlen, char *port,
+netaddr_split(const char *s, char *host, size_t hostlen, char *port,
     size_t portlen)
 {
-	char		 h[WIRE_ADDR_MAX + 1];
+	char		 h[NETADDR_MAX + 1];
 	struct in_addr	 a4;
 	const char	*colon, *hs;
 	size_t		 i, len, hl;
 	int		 ok;
 
-	if (s == NULL || (len = strnlen(s, WIRE_ADDR_MAX + 1)) == 0 ||
-	    len > WIRE_ADDR_MAX)
+	if (s == NULL || (len = strnlen(s, NETADDR_MAX + 1)) == 0 ||
+	    len > NETADDR_MAX)
 		return CS_ERR_FORMAT;
 	for (i = 0; i < len; i++)
 		if (s[i] <= ' ' || s[i] > '~')
@@ -123,13 +123,13 @@ wire_addr_split(const char *s, char *host, size_t hostlen, char *port,
 	memcpy(h, hs, hl);
 	h[hl] = '\0';
 	if (s[0] == '[')
-		ok = wire_v6_ok(h);
+		ok = netaddr_v6_ok(h);
 	else if (inet_aton(h, &a4) != 0)
 		/* "0x7f000001", "127.1": the resolver's numbers, not ours */
-		ok = wire_v4_ok(h);
+		ok = netaddr_v4_ok(h);
 	else
-		ok = wire_dns_ok(h, hl);
-	if (!ok || !wire_port_ok(colon + 1))
+		ok = netaddr_dns_ok(h, hl);
+	if (!ok || !netaddr_port_ok(colon + 1))
 		return CS_ERR_FORMAT;
 	if (host != NULL) {
 		if (hl >= hostlen)
@@ -145,20 +145,20 @@ wire_addr_split(const char *s, char *host, size_t hostlen, char *port,
 }
 
 int
-wire_addr_ok(const char *s)
+netaddr_ok(const char *s)
 {
-	return wire_addr_split(s, NULL, 0, NULL, 0) == 0;
+	return netaddr_split(s, NULL, 0, NULL, 0) == 0;
 }
 
 int
-wire_addrs_ok(char *const *addrs, size_t n)
+netaddr_list_ok(const char *const *addrs, size_t n)
 {
 	size_t	i, j;
 
-	if (n > WIRE_ADDRS_MAX || (n > 0 && addrs == NULL))
+	if (n > NETADDR_LIST_MAX || (n > 0 && addrs == NULL))
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!wire_addr_ok(addrs[i]))
+		if (!netaddr_ok(addrs[i]))
 			return 0;
 		for (j = 0; j < i; j++)
 			if (strcasecmp(addrs[i], addrs[j]) == 0)
