@@ -23,6 +23,7 @@
 #include "localday.h"
 #include "msg_device.h"
 #include "msg_session.h"
+#include "netaddr.h"
 #include "passphrase.h"
 #include "pki.h"
 #include "renewal.h"
@@ -30,7 +31,6 @@
 #include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
-#include "netaddr.h"
 
 static void
 print_time(FILE *f, int64_t t)
