@@ -213,18 +213,21 @@ laptop a server set "$BH" "$A" >/dev/null 2>&1 || fail "server set bh"
 t0=$(ms)
 CASESYNC_CONNECT_TIMEOUT_MS=500 laptop a sync >"$T/sync.out" \
     2>"$T/sync.err" || fail "silent address: $(cat "$T/sync.err")"
-t1=$(ms)
-[ $((t1 - t0)) -ge 500 ] && [ $((t1 - t0)) -lt 2500 ] ||
-    fail "with a 500 ms connect timeout the sync took $((t1 - t0)) ms"
-ok "an address that does not answer: 500 ms, then A ($((t1 - t0)) ms)"
+fast=$(($(ms) - t0))
+# (the server's own list comes back, said once; nothing else)
+grep -v "addresses changed" "$T/sync.err" >"$T/rest"
+[ -s "$T/rest" ] && fail "silent address: $(cat "$T/sync.err")"
 laptop a server set "$BH" "$A" >/dev/null 2>&1 || fail "server set bh"
 t0=$(ms)
 laptop a sync >"$T/sync.out" 2>"$T/sync.err" ||
     fail "silent address: $(cat "$T/sync.err")"
-t1=$(ms)
-[ $((t1 - t0)) -ge 2900 ] && [ $((t1 - t0)) -lt 8000 ] ||
-    fail "with the default connect timeout the sync took $((t1 - t0)) ms"
-ok "the default connect timeout is 3 s ($((t1 - t0)) ms)"
+slow=$(($(ms) - t0))
+# each waited for its timeout; not the 15 s of a whole exchange
+[ "$fast" -ge 500 ] && [ "$slow" -ge 3000 ] &&
+    [ $((slow - fast)) -ge 1000 ] && [ "$slow" -lt 14000 ] ||
+    fail "connect timeouts: 500 ms took $fast ms, 3 s took $slow ms"
+ok "an address that does not answer: its connect timeout (500 ms: \
+$fast ms; the default 3 s: $slow ms), then A, without a word"
 kill "$BH_PID"
 wait "$BH_PID" 2>/dev/null
 BH_PID=""
