@@ -170,6 +170,10 @@ conn_open_any(const struct conn_opts *o, const char *const *addrs,
 	*out = NULL;
 	*used = 0;
 	*tried = 0;
+	/* never to a list without the CA and the name to verify */
+	if (o->ca == NULL || o->server_name == NULL ||
+	    o->server_name[0] == '\0')
+		return CS_ERR_INTERNAL;
 	if (one.connect_ms <= 0)
 		one.connect_ms = conn_connect_ms();
 	for (i = 0; i < n; i++) {
@@ -186,8 +190,7 @@ conn_open_any(const struct conn_opts *o, const char *const *addrs,
 			/* someone answers there who is not our server */
 			log_warnx("%s: the server there is not %s of this "
 			    "laptop's deployment (its certificate); skipped",
-			    vis, o->server_name != NULL ? o->server_name :
-			    "the one");
+			    vis, o->server_name);
 			auth = 1;
 		} else
 			log_debug("%s: %s", vis, cs_err(r));

@@ -49,8 +49,9 @@ int	conn_open(const struct conn_opts *, struct conn **out);
 /*
  * conn_open() to "addrs" (n of them) in order, o->server ignored and
  * o->connect_ms 0 meaning CONN_CONNECT_MS (or the environment's), until
- * one connects and its server proves to be o->server_name of o->ca: the
- * name verified is always that one, never an address's host.  An
+ * one connects and its server proves to be o->server_name of o->ca
+ * (both required: else CS_ERR_INTERNAL): the name verified is always
+ * that one, never an address's host.  An
  * address that does not answer, refuses or fails the handshake is
  * logged at debug level (CS_ERR_AUTH, a server that is not who it
  * should be, as a warning) and the next is tried.  0: *out the
