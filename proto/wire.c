@@ -13,6 +13,7 @@
 #include "marker.h"
 #include "util.h"
 #include "wire.h"
+#include "netaddr.h"
 #include "wire_audit_q.h"
 #include "wire_keys.h"
 #include "wire_renew.h"
@@ -310,7 +311,9 @@ wire_validate(const wire_env *e)
 		    WIRE_STR_MAX) && wire_identity_ok(e->welcome->identity) &&
 		    e->welcome->generation <= INT64_MAX &&
 		    e->welcome->restore_seq <= INT64_MAX &&
-		    e->welcome->server_seq <= INT64_MAX;
+		    e->welcome->server_seq <= INT64_MAX &&
+		    netaddr_list_ok((const char *const *)
+		    e->welcome->addresses, e->welcome->n_addresses);
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);

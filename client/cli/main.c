@@ -21,6 +21,7 @@
 #include "cmd_agent.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
+#include "cmd_server.h"
 #include "cmd_transfer.h"
 #include "errors.h"
 #include "fault.h"
@@ -152,6 +153,14 @@ static const struct clihelp_sub glass_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
+static const struct clihelp_sub server_subs[] = {
+	{ "show", "server show [--json]",
+	    "the addresses of the server, and which worked last", 0 },
+	{ "set", "server set HOST:PORT [HOST:PORT ...]",
+	    "reach the server at these addresses, in this order", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
 static const struct {
 	int			(*fn)(struct cli *, int, char *[]);
 	struct clihelp_cmd	 h;
@@ -170,6 +179,8 @@ static const struct {
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_server, { "server", NULL, "the addresses this laptop reaches "
+	    "the server by", server_subs, CLIHELP_STRICT } },
 	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
 	    "terminal or CASESYNC_NEW_PASSPHRASE)",
 	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
