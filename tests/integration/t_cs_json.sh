@@ -172,6 +172,7 @@ check a "case list" 3 case list
 check a "case list --due" 2 case list --due
 check a "digest" 0 digest
 check a "check" 0 check
+check a "server show" 0 server show
 
 expect_eq "case show: every record with case_id, no key 'id' or 'case'" \
     "$(jget "$T/case_show.json" 'sorted({r["case_id"] for r in j}) == ["'"$F"'"]
@@ -231,8 +232,10 @@ same_last search search "öztürk"
 same_last digest digest
 ok "--json last on a list or show path is --json before the command"
 laptop a person add --case "$F" --name X --role child --json \
-    >"$T/o" 2>"$T/e" && fail "person add ... --json: a field 'json'"
-ok "--json last on a write is not taken for a flag: $(cat "$T/e")"
+    >"$T/add.out" 2>"$T/add.err" &&
+    fail "person add ... --json: a field 'json'"
+grep -q . "$T/add.err" || fail "person add ... --json: no message"
+ok "--json last on a write is not taken for a flag: $(cat "$T/add.err")"
 
 # --- the table walked: every list and show path of casesync (help
 # --list-all) has a schema and was checked above
