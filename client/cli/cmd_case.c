@@ -247,7 +247,7 @@ case_call(struct conn *c, struct vault *v, struct msg_out req,
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
-	if ((r = case_meta_put(vault_db(v), m)) != 0)
+	if ((r = case_meta_put_info(vault_db(v), &ci, m)) != 0)
 		cli_errx("%s: done on the server, but the local copy could "
 		    "not be updated: %s", what, cs_err(r));
  out:
