@@ -286,8 +286,11 @@ measure_exchange(struct cli *cli, struct vault *v,
 	said[0] = '\0';
 	if ((r = measure_send(c, vault_db(v), ch, &m, ms, &code, said,
 	    sizeof(said))) != 0) {
-		cli_errx("measure %s: %s", sub, said[0] != '\0' ? said :
-		    cs_err(r));
+		/* the server's refusal in its words ("measure start: ...") */
+		if (said[0] != '\0')
+			cli_errx("%s", said);
+		else
+			cli_errx("measure %s: %s", sub, cs_err(r));
 		goto out;
 	}
 	measure_view_set(s, ms);
