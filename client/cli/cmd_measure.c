@@ -326,6 +326,32 @@ measure_case(struct cli *cli, const char *cid, struct vault **v,
 	return r;
 }
 
+/*
+ * The server checks that the child is a person of the case it holds:
+ * a person record only this laptop has (never synced, version 0) is
+ * said here, before anything is sent.  CS_ERR_PEER (refused here).
+ */
+static int
+measure_child_synced(sqlite3 *db, const struct caseload_child *c)
+{
+	struct db_record	rec;
+	int			r;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((r = db_record_get(db, c->record_id, &rec)) != 0) {
+		cli_errx("--child: %s", cs_err(r));
+		return r;
+	}
+	r = rec.version == 0 ? CS_ERR_PEER : 0;
+	db_record_clear(&rec);
+	if (r != 0)
+		cli_errx("measure start: refused (checked on this laptop): the "
+		    "person record of %s has not reached the server yet "
+		    "(casesync sync first)", c->name[0] != '\0' ? c->name :
+		    c->short_id);
+	return r;
+}
+
 /* Tell why the core refused the measure record. */
 static void
 measure_rec_errx(const char *what, const struct dossier_error *e, int r)
@@ -429,6 +455,9 @@ measure_start(struct cli *cli, struct measure_args *a)
 	    (r = measure_child(&cl->rows[0], a->child, &child)) != 0)
 		goto out;
 	q.child_id = child->record_id;
+	/* the server knows the child by its person record: synced yet? */
+	if ((r = measure_child_synced(vault_db(v), child)) != 0)
+		goto out;
 	/* voogdij: the child's birth date from its person record */
 	q.birth = child->birth_date;
 	if (birth != LC_NODATE && q.birth != LC_NODATE && birth != q.birth) {

@@ -47,6 +47,11 @@ laptop a case state --case "$C" --to DRANG_INTENSIEF >/dev/null \
     2>"$T/err" || fail "DRANG_INTENSIEF: $(cat "$T/err")"
 laptop a case state --case "$C" --to RAAD_MELDING >/dev/null 2>"$T/err" ||
     fail "RAAD_MELDING: $(cat "$T/err")"
+# the server knows a child by its person record: not synced, refused
+expect_refused "a child the server does not know yet" 5 \
+    "has not reached the server yet" a measure start --case "$C" \
+    --child Noor --type OTS --court "Rechtbank Overijssel" \
+    --zaaknummer "C/08/1" --decision "$(day -10)" --end "$(day 290)"
 laptop a sync -q || fail "sync a"
 laptop a2 sync -q || fail "sync a2"
 

@@ -169,6 +169,7 @@ ok "audit query: unknown type readd; the types are: (all $(tr ',' '\n' \
     <"$T/types" | wc -l))"
 
 # --- what the commands print about a case: headings and labels
+laptop a sync -q &&
 laptop a measure start --case "$C" --type OTS --child Kim --court Zwolle \
     --zaaknummer C/08/1 --decision "$(date -u +%F)" \
     --end "$(date -u -d '+300 days' +%F)" >/dev/null &&
