@@ -849,3 +849,15 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 	case_lc_usage(stderr);
 	return EXIT_USAGE;
 }
+
+void
+cli_json_date(struct json *j, const char *key, int64_t day)
+{
+	case_kv_date(j, key, day);
+}
+
+void
+cli_days_text(int64_t left, char *dst, size_t len)
+{
+	case_days(left, dst, len);
+}

@@ -577,8 +577,44 @@ measure_target(struct cli *cli, struct measure_args *a, struct vault **v,
 	return 0;
 }
 
+/* The options of extend (q->action MS_EXTEND) or end into "q". */
 static int
-measure_extend(struct cli *cli, struct measure_args *a)
+measure_change_opts(const struct measure_args *a, struct measure_change *q)
+{
+	int	r;
+
+	if (q->action == MS_END) {
+		if (a->date == NULL)
+			return measure_bad("--date", "the day the measure "
+			    "ended (its last day)");
+		if (a->decision != NULL || a->end != NULL ||
+		    a->court != NULL || a->zaaknummer != NULL)
+			return measure_bad("--date", "measure end takes --id "
+			    "and --date only");
+		return measure_date("--date", a->date, &q->end);
+	}
+	if (a->decision == NULL || a->end == NULL)
+		return measure_bad(a->decision == NULL ? "--decision" : "--end",
+		    "an extension exists only with its court decision: "
+		    "--decision and the new --end");
+	if (a->date != NULL)
+		return measure_bad("--date", "not an option of measure "
+		    "extend");
+	if ((r = measure_text("--court", a->court)) != 0 ||
+	    (r = measure_text("--zaaknummer", a->zaaknummer)) != 0 ||
+	    (r = measure_date("--decision", a->decision, &q->decision)) != 0)
+		return r;
+	return measure_date("--end", a->end, &q->end);
+}
+
+/*
+ * `measure extend` and `measure end` (action): the measure --id names,
+ * the change checked and sent, then its record changed as the server
+ * says.
+ */
+static int
+measure_change_cmd(struct cli *cli, struct measure_args *a,
+    enum ms_action action)
 {
 	struct measure_view	*s = NULL;
 	struct caseload		*cl = NULL;
@@ -586,23 +622,14 @@ measure_extend(struct cli *cli, struct measure_args *a)
 	struct dossier_error	 err;
 	struct measure_rec	 m;
 	struct measure_change	 q;
+	const char		*sub = ms_action_name(action);
 	int			 r, i;
 
 	memset(&q, 0, sizeof(q));
-	q.action = MS_EXTEND;
+	q.action = action;
 	q.type = MS_NTYPES;
-	q.start = q.birth = LC_NODATE;
-	if (a->decision == NULL || a->end == NULL)
-		return cli_exit(measure_bad(a->decision == NULL ?
-		    "--decision" : "--end", "an extension exists only with "
-		    "its court decision: --decision and the new --end"));
-	if (a->date != NULL)
-		return cli_exit(measure_bad("--date", "not an option of "
-		    "measure extend"));
-	if ((r = measure_text("--court", a->court)) != 0 ||
-	    (r = measure_text("--zaaknummer", a->zaaknummer)) != 0 ||
-	    (r = measure_date("--decision", a->decision, &q.decision)) != 0 ||
-	    (r = measure_date("--end", a->end, &q.end)) != 0)
+	q.decision = q.start = q.end = q.birth = LC_NODATE;
+	if ((r = measure_change_opts(a, &q)) != 0)
 		return cli_exit(r);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return cli_exit(CS_ERR_ALLOC);
@@ -616,95 +643,32 @@ measure_extend(struct cli *cli, struct measure_args *a)
 		goto out;
 	if ((i = measure_view_find(s, m.measure_id)) < 0) {
 		r = CS_ERR_PROTOCOL;
-		cli_errx("measure extend: the server's reply does not hold "
-		    "the measure");
+		cli_errx("measure %s: the server's reply does not hold the "
+		    "measure", sub);
 		goto out;
 	}
-	if ((r = measure_rec_write_extend(vault_db(v), &m, q.decision,
-	    s->m[i].end, a->court, a->zaaknummer, &err)) != 0) {
-		measure_rec_errx("measure extend: the server extended the "
-		    "measure, but its record could not be changed here", &err,
-		    r);
+	if (action == MS_EXTEND)
+		r = measure_rec_write_extend(vault_db(v), &m, q.decision,
+		    s->m[i].end, a->court, a->zaaknummer, &err);
+	else {
+		m.ended_on = s->m[i].ended_on != LC_NODATE ?
+		    s->m[i].ended_on : q.end;
+		r = measure_rec_write_end(vault_db(v), &m, m.ended_on, &err);
+	}
+	if (r != 0) {
+		cli_errx("measure %s: done on the server, but the measure's "
+		    "record could not be changed here:", sub);
+		measure_rec_errx("measure", &err, r);
 		goto out;
 	}
 	m.end = s->m[i].end;
-	measure_said(cli, "extended", cl->ids, &m,
-	    measure_child_name(&cl->rows[0], m.child_id));
+	measure_said(cli, action == MS_EXTEND ? "extended" : "ended",
+	    cl->ids, &m, measure_child_name(&cl->rows[0], m.child_id));
  out:
 	caseload_free(cl);
 	free(s);
 	vault_close(v);
 	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
-}
-
-static int
-measure_end(struct cli *cli, struct measure_args *a)
-{
-	struct measure_view	*s = NULL;
-	struct caseload		*cl = NULL;
-	struct vault		*v = NULL;
-	struct dossier_error	 err;
-	struct measure_rec	 m;
-	struct measure_change	 q;
-	int			 r, i;
-
-	memset(&q, 0, sizeof(q));
-	q.action = MS_END;
-	q.type = MS_NTYPES;
-	q.decision = q.start = q.birth = LC_NODATE;
-	if (a->date == NULL)
-		return cli_exit(measure_bad("--date", "the day the measure "
-		    "ended (its last day)"));
-	if (a->decision != NULL || a->end != NULL || a->court != NULL ||
-	    a->zaaknummer != NULL)
-		return cli_exit(measure_bad("--date", "measure end takes --id "
-		    "and --date only"));
-	if ((r = measure_date("--date", a->date, &q.end)) != 0)
-		return cli_exit(r);
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return cli_exit(CS_ERR_ALLOC);
-	if ((r = measure_target(cli, a, &v, &cl, s, &m, &i)) != 0)
-		goto out;
-	q.measure_id = m.measure_id;
-	q.child_id = s->m[i].child_id;
-	q.case_id = m.case_id;
-	q.record_id = m.record_id;
-	if ((r = measure_exchange(cli, v, &q, s)) != 0)
-		goto out;
-	if ((i = measure_view_find(s, m.measure_id)) < 0) {
-		r = CS_ERR_PROTOCOL;
-		cli_errx("measure end: the server's reply does not hold the "
-		    "measure");
-		goto out;
-	}
-	m.ended_on = s->m[i].ended_on != LC_NODATE ? s->m[i].ended_on :
-	    q.end;
-	if ((r = measure_rec_write_end(vault_db(v), &m, m.ended_on,
-	    &err)) != 0) {
-		measure_rec_errx("measure end: the server ended the measure, "
-		    "but its record could not be changed here", &err, r);
-		goto out;
-	}
-	measure_said(cli, "ended", cl->ids, &m,
-	    measure_child_name(&cl->rows[0], m.child_id));
- out:
-	caseload_free(cl);
-	free(s);
-	vault_close(v);
-	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
-}
-
-static void
-measure_kv_date(struct json *j, const char *key, int64_t d)
-{
-	char	a[LC_DATE_LEN + 1];
-
-	if (d == LC_NODATE) {
-		json_kv_str(j, key, NULL);
-		return;
-	}
-	lc_date_format(d, a, sizeof(a));
-	json_kv_str(j, key, a);
 }
 
 /* One measure of `measure list --json`. */
@@ -733,22 +697,22 @@ measure_json(struct json *j, const struct ids *ids,
 	    measure_type_str(m->type)));
 	json_kv_str(j, "court", rec != NULL ? rec->court : NULL);
 	json_kv_str(j, "zaaknummer", rec != NULL ? rec->zaaknummer : NULL);
-	measure_kv_date(j, "decision_date", rec != NULL ?
+	cli_json_date(j, "decision_date", rec != NULL ?
 	    rec->decision_date : m->decision);
-	measure_kv_date(j, "start", m->start);
-	measure_kv_date(j, "end", m->end);
-	measure_kv_date(j, "ended_on", m->ended_on);
+	cli_json_date(j, "start", m->start);
+	cli_json_date(j, "end", m->end);
+	cli_json_date(j, "ended_on", m->ended_on);
 	json_kv_str(j, "status", ms_status_name(s->status[i]));
 	json_kv_int(j, "extensions", m->extensions);
 	json_key(j, "extension_history");
 	json_arr_begin(j);
 	for (k = 0; rec != NULL && k < rec->next; k++) {
 		json_obj_begin(j);
-		measure_kv_date(j, "decision_date", rec->ext[k].decision_date);
+		cli_json_date(j, "decision_date", rec->ext[k].decision_date);
 		json_kv_str(j, "court", rec->ext[k].court);
 		json_kv_str(j, "zaaknummer", rec->ext[k].zaaknummer);
-		measure_kv_date(j, "previous_end", rec->ext[k].previous_end);
-		measure_kv_date(j, "end", rec->ext[k].end);
+		cli_json_date(j, "previous_end", rec->ext[k].previous_end);
+		cli_json_date(j, "end", rec->ext[k].end);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -758,25 +722,11 @@ measure_json(struct json *j, const struct ids *ids,
 	else {
 		json_obj_begin(j);
 		json_kv_str(j, "kind", ms_deadline_name(next->kind));
-		measure_kv_date(j, "due", next->due);
+		cli_json_date(j, "due", next->due);
 		json_kv_int(j, "days_left", next->days_left);
 		json_obj_end(j);
 	}
 	json_obj_end(j);
-}
-
-/* "in 3 days", "today", "8 days OVERDUE" */
-static void
-measure_days(int64_t left, char *dst, size_t len)
-{
-	if (left == 0)
-		(void)str_fmt(dst, len, "today");
-	else if (left > 0)
-		(void)str_fmt(dst, len, "in %lld day%s", (long long)left,
-		    left == 1 ? "" : "s");
-	else
-		(void)str_fmt(dst, len, "%lld day%s OVERDUE",
-		    (long long)-left, left == -1 ? "" : "s");
 }
 
 /* One measure for people. */
@@ -822,7 +772,7 @@ measure_print(const struct ids *ids, const struct caseload_row *row,
 	}
 	if (next != NULL) {
 		lc_date_format(next->due, a, sizeof(a));
-		measure_days(next->days_left, d, sizeof(d));
+		cli_days_text(next->days_left, d, sizeof(d));
 		printf("  next deadline %s %s (%s)\n", a,
 		    ms_deadline_name(next->kind), d);
 	}
@@ -920,8 +870,8 @@ cmd_measure(struct cli *cli, int argc, char *argv[])
 	if (strcmp(a.sub, "start") == 0)
 		return measure_start(cli, &a);
 	if (strcmp(a.sub, "extend") == 0)
-		return measure_extend(cli, &a);
+		return measure_change_cmd(cli, &a, MS_EXTEND);
 	if (strcmp(a.sub, "end") == 0)
-		return measure_end(cli, &a);
+		return measure_change_cmd(cli, &a, MS_END);
 	return measure_list(cli, &a);
 }
