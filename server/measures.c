@@ -86,7 +86,7 @@ measures_change(struct request *rq, const struct msg *req)
 	const char			*why = NULL;
 	char				 what[64];
 	int64_t				 today;
-	int				 r;
+	int				 r, cr, made;
 
 	if ((r = msg_get_child_measure(req, &cm)) != 0)
 		return r;
@@ -122,6 +122,11 @@ measures_change(struct request *rq, const struct msg *req)
 		    why != NULL ? why : r == CS_ERR_NOT_FOUND ?
 		    "no such case" : NULL);
 	}
+	/* a decision taken: a signed checkpoint over its entry */
+	if (rq->w->srv->audit_key != NULL && (cr = audit_checkpoint(rq->w->st,
+	    rq->w->srv->audit_key, time_now(), 0, &made)) != 0)
+		log_warnx("audit: checkpoint after a measure NOT signed: %s",
+		    cs_err(cr));
 	log_info("case %s: %s %s measure %llu (by user %lld)%s; case %s",
 	    cm.case_id, what, ms_type_name(res.measure.type),
 	    (unsigned long long)res.measure.id, (long long)rq->dev->user.id,
