@@ -439,6 +439,31 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
+ * Version 4: court measures per child (store_measures.c).  The child
+ * is the record_id of its person record; type and dates as measure.h
+ * (days since 1970-01-01); record_id names the sealed measure record
+ * with court and zaaknummer.
+ */
+static const char store_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS child_measures ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " child_id TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " decision_date INTEGER NOT NULL,"
+    " start_date INTEGER NOT NULL,"
+    " end_date INTEGER NOT NULL,"
+    " ended_on INTEGER,"
+    " extensions INTEGER NOT NULL DEFAULT 0,"
+    " record_id TEXT NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES users(id),"
+    " created_device INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS child_measures_case ON"
+    " child_measures(case_id);";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -452,6 +477,7 @@ static const struct store_migration {
 	{ 1, store_schema_v1, store_schema_v1_triggers },
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
+	{ 4, store_schema_v4, NULL },
 };
 
 #define STORE_MIGRATIONS						\
