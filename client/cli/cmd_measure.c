@@ -686,7 +686,7 @@ measure_json(struct json *j, const struct ids *ids,
 	ids_short(ids, s->rec_id[i], sh);
 	ids_short(ids, m->child_id, csh);
 	json_obj_begin(j);
-	json_kv_str(j, "id", s->rec_id[i]);
+	json_kv_str(j, "record_id", s->rec_id[i][0] != '\0' ? s->rec_id[i] : NULL);
 	json_kv_str(j, "short_id", sh);
 	json_kv_int(j, "measure_id", (int64_t)m->id);
 	json_kv_str(j, "child_id", m->child_id);

@@ -128,9 +128,12 @@ ok "casesync person add --json: record_id and case_id"
 CHILD=$(jget "$T/padd" 'j["record_id"]')
 expect_eq "person add: the case as case_id" "$(jget "$T/padd" 'j["case_id"]')" \
     "$F"
-laptop a measure add --case "$F" --type OTS --child "$CHILD" --court \
-    "Rechtbank Overijssel" --decision-date 2026-11-01 --start 2026-11-01 \
-    >/dev/null || fail "measure add"
+# a measure is registered with the server: the child's record first
+laptop a sync >/dev/null 2>&1 || fail "sync before the measure"
+laptop a measure start --case "$F" --child "$CHILD" --type OTS --court \
+    "Rechtbank Overijssel" --zaaknummer C/08/123456 --decision 2026-11-01 \
+    --end 2027-10-31 >/dev/null 2>"$T/err" ||
+    fail "measure start: $(cat "$T/err")"
 laptop a plan edit --case "$F" --summary "Veilig thuis" >/dev/null ||
     fail "plan edit"
 laptop a plan goal add --case "$F" --text "Naar school" --due 2027-01-31 \

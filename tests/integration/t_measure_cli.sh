@@ -191,7 +191,7 @@ laptop a record put --case "$C" --kind goal "text=Noor naar school" \
 laptop a --json case list --due >"$T/due" || fail "case list --due"
 dl() {	# dl KIND: "child days_left lapsed" of the case's KIND deadlines
 	jq -r --arg k "$1" '[.deadlines[] | select(.kind == $k) |
-	    "\(.child)|\(.days_left)|\(.lapsed)"] | join(",")' "$T/due"
+	    "\(.child // "")|\(.days_left)|\(.lapsed)"] | join(",")' "$T/due"
 }
 expect_eq "the OTS extension request, with Noor's name" \
     "$(dl ots_extension_request)" "Noor Bakker|$((560 - 56))|false"
