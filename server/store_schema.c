@@ -439,6 +439,16 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
+ * Version 4: a pull reads each of the user's cases by version (the
+ * changes above the cursor, store_sync.c), so that it costs what her
+ * cases hold, not what the server holds; author_device lets a pull
+ * pass the device's own changes without reading their rows.
+ */
+static const char store_schema_v4[] =
+    "CREATE INDEX IF NOT EXISTS records_case_version ON"
+    " records(case_id, version, author_device);";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -452,6 +462,7 @@ static const struct store_migration {
 	{ 1, store_schema_v1, store_schema_v1_triggers },
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
+	{ 4, store_schema_v4, NULL },
 };
 
 #define STORE_MIGRATIONS						\
