@@ -439,14 +439,24 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
- * Version 4: a pull reads each of the user's cases by version (the
- * changes above the cursor, store_sync.c), so that it costs what her
- * cases hold, not what the server holds; author_device lets a pull
- * pass the device's own changes without reading their rows.
+ * Version 4: what a sync session reads costs what the user's cases
+ * hold, not what the server holds.  A pull reads each of her cases by
+ * version (the changes above the cursor, store_sync.c; author_device
+ * lets it pass the device's own changes without reading their rows);
+ * the key round finds the team leads of an office, a lead's cases and
+ * a case's transfers by index (STORE_KEYS_HOLD, store_key_needs,
+ * store_grants_to) instead of scanning every user, case and
+ * transfer; the newest audit checkpoint is an index end.
  */
 static const char store_schema_v4[] =
     "CREATE INDEX IF NOT EXISTS records_case_version ON"
-    " records(case_id, version, author_device);";
+    " records(case_id, version, author_device);"
+    "CREATE INDEX IF NOT EXISTS users_office_role ON"
+    " users(office_id, role);"
+    "CREATE INDEX IF NOT EXISTS cases_office ON cases(office_id);"
+    "CREATE INDEX IF NOT EXISTS transfers_case ON transfers(case_id);"
+    "CREATE INDEX IF NOT EXISTS audit_checkpoints_size ON"
+    " audit_checkpoints(size, id);";
 
 /*
  * "sql" takes a database from the version before to "version";

@@ -6,17 +6,18 @@
 # user's cases (BENCH_SIZE_USER_CASES cases of BENCH_SIZE_USER_RECORDS
 # records of 1 KiB, pushed by her laptop through the protocol), and a
 # big one holding the same plus BENCH_SIZE_RECORDS records of 1 KiB in
-# BENCH_SIZE_CASES cases of another office, written straight into its
-# database before it starts (cases, members, key state, records and
-# their change ids, versions interleaved across the cases as many
-# laptops would push them).  On each: the whole "casesync sync" of a
+# BENCH_SIZE_CASES cases of another office with BENCH_SIZE_USERS users,
+# written straight into its database before it starts (users, cases,
+# members, key state and three key grants a case, records and their
+# change ids, versions interleaved across the cases as many laptops
+# would push them).  On each: the whole "casesync sync" of a
 # fresh laptop of that user (wall clock of the command, and the time
 # measured inside it), median of BENCH_SIZE_RUNS fresh laptops; then
 # the already-in-sync sync of those laptops, three times each, median.
 # Prints a markdown table with the ratios big/small and the database
 # sizes.
 # Environment: BUILD (build directory), BENCH_SIZE_RECORDS (default
-# 2000000), BENCH_SIZE_CASES (5000),
+# 2000000), BENCH_SIZE_CASES (5000), BENCH_SIZE_USERS (2000),
 # BENCH_SIZE_USER_CASES (20), BENCH_SIZE_USER_RECORDS (200),
 # BENCH_SIZE_RUNS (7), BENCH_SIZE_KEEP (a directory: keep the big
 # server there, for profiling).
@@ -24,6 +25,7 @@ set -eu
 BUILD=${BUILD:-build-bench}
 BIG=${BENCH_SIZE_RECORDS:-2000000}
 BIGC=${BENCH_SIZE_CASES:-5000}
+BIGU=${BENCH_SIZE_USERS:-2000}
 UC=${BENCH_SIZE_USER_CASES:-20}
 UR=${BENCH_SIZE_USER_RECORDS:-200}
 RUNS=${BENCH_SIZE_RUNS:-7}
@@ -59,6 +61,11 @@ INSERT INTO offices(name) VALUES ('Elders');
 INSERT INTO users(name, role, office_id) SELECT 'o', 'jeugdbeschermer',
     id FROM offices WHERE name = 'Elders';
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+    WHERE i < $BIGU)
+INSERT INTO users(name, role, office_id) SELECT 'o' || i,
+    CASE WHEN i % 50 = 0 THEN 'teamleider' ELSE 'jeugdbeschermer' END,
+    (SELECT id FROM offices WHERE name = 'Elders') FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
     WHERE i < $BIGC)
 INSERT INTO cases(id, office_id, frame, created_at, created_seq)
 SELECT printf('cccccccc-0000-4000-8000-%012x', i),
@@ -69,6 +76,12 @@ SELECT (SELECT id FROM users WHERE name = 'o'), id, created_seq
     FROM cases WHERE id LIKE 'cccccccc-%';
 INSERT INTO key_state(case_id, epoch) SELECT id, 1 FROM cases
     WHERE id LIKE 'cccccccc-%';
+INSERT INTO key_grants(case_id, epoch, to_user, from_user, sealed, sig, at)
+SELECT c.id, 1, u.id, 'o', randomblob(80), randomblob(64), 0
+    FROM cases c JOIN users u ON u.name IN ('o',
+    'o' || (1 + c.created_seq % ($BIGU - 1)),
+    'o' || (2 + c.created_seq % ($BIGU - 3)))
+    WHERE c.id LIKE 'cccccccc-%';
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
     WHERE i < $BIG)
 INSERT INTO records(record_id, case_id, kind, version, deleted,
@@ -119,14 +132,19 @@ laptop() {
 	    --ca-fingerprint "$FP" --token "$tok" >/dev/null
 }
 
-# sync NAME: one "casesync sync" of laptop NAME: "wall_us inside_us"
+# sync NAME: one "casesync sync" of laptop NAME: "wall_us inside_us
+# cpu_s" (cpu: the laptop's user + system time)
 sync1() {
 	t0=$(now_us)
-	"$B/casesync" --dir "$d/$1" --json sync >"$d/sync.json" ||
-	    die "sync of $1 failed"
+	/usr/bin/time -f "%U %S" -o "$d/cpu" "$B/casesync" --dir "$d/$1" \
+	    --json sync >"$d/sync.json" || die "sync of $1 failed"
 	t1=$(now_us)
-	echo "$((t1 - t0)) $(sed -n 's/.*"us":\([0-9]*\).*/\1/p' "$d/sync.json")"
+	echo "$((t1 - t0)) $(sed -n 's/.*"us":\([0-9]*\).*/\1/p' "$d/sync.json")" \
+	    "$(awk '{ print $1 + $2 }' "$d/cpu")"
 }
+
+# the server's CPU time so far, in clock ticks (user + system)
+ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 
 # measure KIND: the figures of one server, into $T/KIND.fig
 measure() {
@@ -143,28 +161,45 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		laptop "f$i"
+		i=$((i + 1))
+	done
+	k0=$(ticks)
+	i=0
+	while [ $i -lt "$RUNS" ]; do
 		sync1 "f$i" >>"$d/init"
 		i=$((i + 1))
 	done
+	k1=$(ticks)
 	i=0
 	while [ $i -lt "$SYNCS" ]; do
 		sync1 "f$((i % RUNS))" >>"$d/insync"
 		i=$((i + 1))
 	done
+	k2=$(ticks)
 	n=$("$B/casesync" --dir "$d/f0" digest | cut -d' ' -f1)
 	[ "$n" -eq $((UC * UR)) ] || die "$1: the laptop holds $n records"
 	stop
 	bytes=$(du -cb "$d/srv/server.db"* | tail -n 1 | cut -f1)
 	recs=$(sqlite3 "$d/srv/server.db" "SELECT count(*) FROM records")
+	rows=$(sqlite3 "$d/srv/server.db" "SELECT (SELECT count(*) FROM users)
+	    || '/' || (SELECT count(*) FROM cases) || '/'
+	    || (SELECT count(*) FROM key_grants)")
+	hz=$(getconf CLK_TCK)
+	sum() { awk -v c="$1" '{ s += $c } END { print s / NR }' "$2"; }
 	{
 		echo "recs $recs"
+		echo "rows $rows"
 		echo "bytes $bytes"
 		echo "init_wall $(cut -d' ' -f1 "$d/init" | median)"
 		echo "init_in $(cut -d' ' -f2 "$d/init" | median)"
 		echo "init_range $(cut -d' ' -f1 "$d/init" | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
+		echo "init_lcpu $(sum 3 "$d/init")"
+		echo "init_scpu $(((k1 - k0) * 1000000 / hz / RUNS))"
 		echo "sync_wall $(cut -d' ' -f1 "$d/insync" | median)"
 		echo "sync_in $(cut -d' ' -f2 "$d/insync" | median)"
 		echo "sync_range $(cut -d' ' -f1 "$d/insync" | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
+		echo "sync_lcpu $(sum 3 "$d/insync")"
+		echo "sync_scpu $(((k2 - k1) * 1000000 / hz / SYNCS))"
 	} >"$T/$1.fig"
 }
 
@@ -188,6 +223,7 @@ END {
 	printf "The user: %d cases x %d records of 1 KiB; initial sync: median of %d fresh laptops, already in sync: median of %d syncs of them (range in brackets); the big server was filled and measured in %d s.\n\n", uc, ur, runs, syncs, tbig
 	printf "| figure | small server | big server | ratio big/small | note |\n|---|---|---|---|---|\n"
 	printf "| records held by the server | %d | %d | | |\n", s["recs"], b["recs"]
+	printf "| users / cases / key grants | %s | %s | | |\n", s["rows"], b["rows"]
 	printf "| server database size | %.1f MB | %.1f MB | | |\n", s["bytes"] / 1e6, b["bytes"] / 1e6
 	r = b["init_wall"] / s["init_wall"]
 	printf "| initial sync of a fresh laptop, whole casesync sync | %s (%s) | %s (%s) | %.2f | %s |\n", ms(s["init_wall"]), rng(s["init_range"]), ms(b["init_wall"]), rng(b["init_range"]), r, verdict(r)
@@ -195,4 +231,8 @@ END {
 	r = b["sync_wall"] / s["sync_wall"]
 	printf "| already in sync, whole casesync sync | %s (%s) | %s (%s) | %.2f | %s |\n", ms(s["sync_wall"]), rng(s["sync_range"]), ms(b["sync_wall"]), rng(b["sync_range"]), r, verdict(r)
 	printf "| the same, measured inside the command (one round trip) | %s | %s | %.2f | |\n", ms(s["sync_in"]), ms(b["sync_in"]), b["sync_in"] / s["sync_in"]
+	printf "| CPU time per initial sync: laptop (mean) | %s | %s | %.2f | |\n", ms(s["init_lcpu"] * 1e6), ms(b["init_lcpu"] * 1e6), b["init_lcpu"] / s["init_lcpu"]
+	printf "| CPU time per initial sync: server (mean) | %s | %s | %.2f | |\n", ms(s["init_scpu"]), ms(b["init_scpu"]), (s["init_scpu"] > 0 ? b["init_scpu"] / s["init_scpu"] : 0)
+	printf "| CPU time per already-in-sync sync: laptop (mean) | %s | %s | %.2f | |\n", ms(s["sync_lcpu"] * 1e6), ms(b["sync_lcpu"] * 1e6), b["sync_lcpu"] / s["sync_lcpu"]
+	printf "| CPU time per already-in-sync sync: server (mean) | %s | %s | %.2f | |\n", ms(s["sync_scpu"]), ms(b["sync_scpu"]), (s["sync_scpu"] > 0 ? b["sync_scpu"] / s["sync_scpu"] : 0)
 }' "$T/small.fig" "$T/big.fig"
