@@ -33,10 +33,13 @@ SYNCS=$((RUNS * 3))	# already-in-sync samples
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B="$top/$BUILD"
 T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
-PID=""
 stop() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	PID=""
+	for f in "$T"/*/pid; do
+		[ -f "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null
+		while kill -0 "$(cat "$f")" 2>/dev/null; do sleep 0.05; done
+		rm -f "$f"
+	done
 }
 cleanup() {
 	stop
@@ -97,12 +100,11 @@ COMMIT;
 EOF
 }
 
-# server KIND: a server in $T/KIND with the user's cases (and, for
-# "big", the other offices'); prints its port
+# server KIND: start a server in $T/KIND with the user's cases (and,
+# for "big", the other offices'); d names its directory
 server() {
 	d="$T/$1"
 	mkdir -p "$d"
-	ctl() { "$B/casesyncctl" --dir "$d/srv" "$@"; }
 	ctl init --dir "$d/srv" --server-name localhost \
 	    --listen 127.0.0.1:0 >/dev/null
 	ctl office add Zwolle >/dev/null
@@ -114,42 +116,31 @@ server() {
 	fi
 	"$B/casesyncd" -f "$d/srv/casesyncd.conf" -d -p "$d/port" \
 	    >"$d/server.log" 2>&1 &
-	PID=$!
+	echo $! >"$d/pid"
 	while [ ! -s "$d/port" ]; do
-		kill -0 "$PID" 2>/dev/null || die "casesyncd: $(cat "$d/server.log")"
+		kill -0 "$(cat "$d/pid")" 2>/dev/null ||
+		    die "casesyncd: $(cat "$d/server.log")"
 		sleep 0.05
 	done
-	ADDR="localhost:$(cat "$d/port")"
-	FP=$(openssl x509 -in "$d/srv/ca.crt" -outform DER | sha256sum |
-	    cut -d' ' -f1)
+	openssl x509 -in "$d/srv/ca.crt" -outform DER | sha256sum |
+	    cut -d' ' -f1 >"$d/fp"
 }
 
-# laptop NAME: enroll a laptop of w in $d/NAME
+ctl() { "$B/casesyncctl" --dir "$d/srv" "$@"; }
+
+# laptop KIND NAME: enroll a laptop of w on server KIND
 laptop() {
-	tok=$(ctl enroll-token --user w --device "$1" |
+	d="$T/$1"
+	tok=$(ctl enroll-token --user w --device "$2" |
 	    awk '$1 == "token" { print $2 }')
-	"$B/casesync" --dir "$d/$1" enroll --server "$ADDR" \
-	    --ca-fingerprint "$FP" --token "$tok" >/dev/null
+	"$B/casesync" --dir "$d/$2" enroll --server "localhost:$(cat "$d/port")" \
+	    --ca-fingerprint "$(cat "$d/fp")" --token "$tok" >/dev/null
 }
 
-# sync NAME: one "casesync sync" of laptop NAME: "wall_us inside_us
-# cpu_s" (cpu: the laptop's user + system time)
-sync1() {
-	t0=$(now_us)
-	/usr/bin/time -f "%U %S" -o "$d/cpu" "$B/casesync" --dir "$d/$1" \
-	    --json sync >"$d/sync.json" || die "sync of $1 failed"
-	t1=$(now_us)
-	echo "$((t1 - t0)) $(sed -n 's/.*"us":\([0-9]*\).*/\1/p' "$d/sync.json")" \
-	    "$(awk '{ print $1 + $2 }' "$d/cpu")"
-}
-
-# the server's CPU time so far, in clock ticks (user + system)
-ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
-
-# measure KIND: the figures of one server, into $T/KIND.fig
-measure() {
-	server "$1"
-	laptop w
+# user KIND: her laptop creates her cases and records and pushes them
+user() {
+	d="$T/$1"
+	laptop "$1" w
 	i=0
 	while [ $i -lt "$UC" ]; do
 		c=$("$B/casesync" --dir "$d/w" case create --frame DRANG)
@@ -160,32 +151,61 @@ measure() {
 	"$B/casesync" --dir "$d/w" sync >/dev/null
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		laptop "f$i"
+		laptop "$1" "f$i"
 		i=$((i + 1))
 	done
-	k0=$(ticks)
+}
+
+# sync1 KIND NAME OUT: one "casesync sync" of laptop NAME on server
+# KIND; appends "wall_us inside_us cpu_s" to $T/KIND/OUT (cpu: the
+# laptop's user + system time)
+sync1() {
+	d="$T/$1"
+	t0=$(now_us)
+	/usr/bin/time -f "%U %S" -o "$d/cpu" "$B/casesync" --dir "$d/$2" \
+	    --json sync >"$d/sync.json" || die "$1: sync of $2 failed"
+	t1=$(now_us)
+	echo "$((t1 - t0)) $(sed -n 's/.*"us":\([0-9]*\).*/\1/p' "$d/sync.json")" \
+	    "$(awk '{ print $1 + $2 }' "$d/cpu")" >>"$d/$3"
+}
+
+# ticks KIND: the server's CPU time so far, in clock ticks
+ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$T/$1/pid")/stat"; }
+
+# both OUT N: N syncs of each server's laptops (f0, f1, ... in turn),
+# alternating between the servers and which goes first, so that both
+# see the same load from the rest of the machine; the servers' CPU
+# ticks of them to $T/KIND/OUT.ticks
+both() {
+	s0=$(ticks small)
+	b0=$(ticks big)
 	i=0
-	while [ $i -lt "$RUNS" ]; do
-		sync1 "f$i" >>"$d/init"
+	while [ $i -lt "$2" ]; do
+		if [ $((i % 2)) -eq 0 ]; then
+			sync1 small "f$((i % RUNS))" "$1"
+			sync1 big "f$((i % RUNS))" "$1"
+		else
+			sync1 big "f$((i % RUNS))" "$1"
+			sync1 small "f$((i % RUNS))" "$1"
+		fi
 		i=$((i + 1))
 	done
-	k1=$(ticks)
-	i=0
-	while [ $i -lt "$SYNCS" ]; do
-		sync1 "f$((i % RUNS))" >>"$d/insync"
-		i=$((i + 1))
-	done
-	k2=$(ticks)
+	echo $(($(ticks small) - s0)) >"$T/small/$1.ticks"
+	echo $(($(ticks big) - b0)) >"$T/big/$1.ticks"
+}
+
+# figures KIND: into $T/KIND.fig (after the servers stopped)
+figures() {
+	d="$T/$1"
 	n=$("$B/casesync" --dir "$d/f0" digest | cut -d' ' -f1)
 	[ "$n" -eq $((UC * UR)) ] || die "$1: the laptop holds $n records"
-	stop
 	bytes=$(du -cb "$d/srv/server.db"* | tail -n 1 | cut -f1)
 	recs=$(sqlite3 "$d/srv/server.db" "SELECT count(*) FROM records")
 	rows=$(sqlite3 "$d/srv/server.db" "SELECT (SELECT count(*) FROM users)
 	    || '/' || (SELECT count(*) FROM cases) || '/'
 	    || (SELECT count(*) FROM key_grants)")
 	hz=$(getconf CLK_TCK)
-	sum() { awk -v c="$1" '{ s += $c } END { print s / NR }' "$2"; }
+	mean() { awk -v c="$1" '{ s += $c } END { print s / NR }' "$2"; }
 	{
 		echo "recs $recs"
 		echo "rows $rows"
@@ -193,20 +213,27 @@ measure() {
 		echo "init_wall $(cut -d' ' -f1 "$d/init" | median)"
 		echo "init_in $(cut -d' ' -f2 "$d/init" | median)"
 		echo "init_range $(cut -d' ' -f1 "$d/init" | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
-		echo "init_lcpu $(sum 3 "$d/init")"
-		echo "init_scpu $(((k1 - k0) * 1000000 / hz / RUNS))"
+		echo "init_lcpu $(mean 3 "$d/init")"
+		echo "init_scpu $(($(cat "$d/init.ticks") * 1000000 / hz / RUNS))"
 		echo "sync_wall $(cut -d' ' -f1 "$d/insync" | median)"
 		echo "sync_in $(cut -d' ' -f2 "$d/insync" | median)"
 		echo "sync_range $(cut -d' ' -f1 "$d/insync" | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
-		echo "sync_lcpu $(sum 3 "$d/insync")"
-		echo "sync_scpu $(((k2 - k1) * 1000000 / hz / SYNCS))"
+		echo "sync_lcpu $(mean 3 "$d/insync")"
+		echo "sync_scpu $(($(cat "$d/insync.ticks") * 1000000 / hz / SYNCS))"
 	} >"$T/$1.fig"
 }
 
-measure small
 tb0=$(date +%s)
-measure big
+server small
+user small
+server big
+user big
 tbig=$(($(date +%s) - tb0))
+both init "$RUNS"
+both insync "$SYNCS"
+stop
+figures small
+figures big
 if [ -n "${BENCH_SIZE_KEEP:-}" ]; then
 	rm -rf "$BENCH_SIZE_KEEP"
 	cp -a "$T/big" "$BENCH_SIZE_KEEP"
@@ -220,7 +247,7 @@ function ms(us) { return sprintf("%.1f ms", us / 1000) }
 function rng(r,   a) { split(r, a, "-"); return sprintf("%.1f-%.1f", a[1] / 1000, a[2] / 1000) }
 function verdict(x) { return x <= 1.2 ? "goal <= 1.2x: met" : sprintf("goal <= 1.2x: NOT met (by %.0f %%)", (x / 1.2 - 1) * 100) }
 END {
-	printf "The user: %d cases x %d records of 1 KiB; initial sync: median of %d fresh laptops, already in sync: median of %d syncs of them (range in brackets); the big server was filled and measured in %d s.\n\n", uc, ur, runs, syncs, tbig
+	printf "The user: %d cases x %d records of 1 KiB; initial sync: median of %d fresh laptops, already in sync: median of %d syncs of them (range in brackets); the two servers were set up in %d s; their syncs alternate, under the same load.\n\n", uc, ur, runs, syncs, tbig
 	printf "| figure | small server | big server | ratio big/small | note |\n|---|---|---|---|---|\n"
 	printf "| records held by the server | %d | %d | | |\n", s["recs"], b["recs"]
 	printf "| users / cases / key grants | %s | %s | | |\n", s["rows"], b["rows"]
