@@ -443,10 +443,11 @@ static const char store_schema_v3[] =
  * hold, not what the server holds.  A pull reads each of her cases by
  * version (the changes above the cursor, store_sync.c; author_device
  * lets it pass the device's own changes without reading their rows);
- * the key round finds the team leads of an office, a lead's cases and
- * a case's transfers by index (STORE_KEYS_HOLD, store_key_needs,
- * store_grants_to) instead of scanning every user, case and
- * transfer; the newest audit checkpoint is an index end.
+ * the key round finds the team leads of an office, a lead's cases, a
+ * case's transfers and those towards an office by index
+ * (STORE_KEYS_HOLD, store_key_needs, store_grants_to) instead of
+ * scanning every user, case and transfer; the newest audit checkpoint
+ * is an index end.
  */
 static const char store_schema_v4[] =
     "CREATE INDEX IF NOT EXISTS records_case_version ON"
@@ -455,6 +456,8 @@ static const char store_schema_v4[] =
     " users(office_id, role);"
     "CREATE INDEX IF NOT EXISTS cases_office ON cases(office_id);"
     "CREATE INDEX IF NOT EXISTS transfers_case ON transfers(case_id);"
+    "CREATE INDEX IF NOT EXISTS transfers_to_office ON"
+    " transfers(to_office_id);"
     "CREATE INDEX IF NOT EXISTS audit_checkpoints_size ON"
     " audit_checkpoints(size, id);";
 
