@@ -439,6 +439,17 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
+ * Version 4: who wrote a record, and when (docs/PROTOCOL.md, "Who wrote
+ * it"): the device of its first version (its user is the record's
+ * creator) and the server times of its first and last version.  Rows
+ * from before have NULLs: sent as unknown (0).
+ */
+static const char store_schema_v4[] =
+    "ALTER TABLE records ADD COLUMN created_device INTEGER;"
+    "ALTER TABLE records ADD COLUMN created_at INTEGER;"
+    "ALTER TABLE records ADD COLUMN changed_at INTEGER;";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -452,6 +463,7 @@ static const struct store_migration {
 	{ 1, store_schema_v1, store_schema_v1_triggers },
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
+	{ 4, store_schema_v4, NULL },
 };
 
 #define STORE_MIGRATIONS						\

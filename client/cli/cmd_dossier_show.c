@@ -21,6 +21,7 @@
 #include "body.h"
 #include "case_meta.h"
 #include "cli_ids.h"
+#include "cli_written.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
@@ -83,8 +84,10 @@ dossier_print_json(const struct dossier_list *l, const struct dossier_record *d)
 	printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
 	    l->n > 0 ? "," : "", r->record_id, r->case_id);
 	cli_json_str(stdout, r->kind);
-	printf(",\"version\":%lld,\"conflicts\":%zu,\"fields\":{",
+	printf(",\"version\":%lld,\"conflicts\":%zu",
 	    (long long)r->version, d->nconflicts);
+	cli_written_json(stdout, &d->by);
+	printf(",\"fields\":{");
 	for (i = 0; i < b->n; i++) {
 		printf("%s", i > 0 ? "," : "");
 		cli_json_str(stdout, b->f[i].name);
@@ -112,6 +115,8 @@ dossier_print_record(const struct dossier_list *l,
 	ids_short(l->ids, r->record_id, sid);
 	printf("%-10s %-6s", k != NULL ? k->noun : r->kind, sid);
 	if (l->full || k == NULL) {
+		fputs("  ", stdout);
+		cli_written(stdout, &d->by);
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
 			printf("    %-18s ", b->f[i].name);
@@ -135,7 +140,9 @@ dossier_print_record(const struct dossier_list *l,
 	if (d->nconflicts > 0)
 		printf("  [%zu conflict%s]", d->nconflicts,
 		    d->nconflicts == 1 ? "" : "s");
-	putchar('\n');
+	fputs("  (", stdout);
+	cli_written(stdout, &d->by);
+	fputs(")\n", stdout);
 }
 
 static int

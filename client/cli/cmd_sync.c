@@ -21,6 +21,7 @@
 #include "body.h"
 #include "case_meta.h"
 #include "cli_ids.h"
+#include "cli_written.h"
 #include "client.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
@@ -593,6 +594,7 @@ record_get(struct cli *cli, const char *rid)
 {
 	char			 rbuf[DB_UUID_LEN + 1];
 	struct db_record	 rec;
+	struct db_author	 by;
 	struct body		 b;
 	struct vault		*v = NULL;
 	sqlite3			*db;
@@ -605,6 +607,7 @@ record_get(struct cli *cli, const char *rid)
 	    0 || (r = open_db(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	if ((r = db_record_get(db, rid, &rec)) != 0 ||
+	    (r = db_author_get(db, rid, &by)) != 0 ||
 	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
@@ -626,11 +629,15 @@ record_get(struct cli *cli, const char *rid)
 			putchar(':');
 			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
 		}
-		printf("}}\n");
+		putchar('}');
+		cli_written_json(stdout, &by);
+		printf("}\n");
 	} else {
 		printf("record %s\ncase %s\nkind %s\nversion %lld%s\n",
 		    rec.record_id, rec.case_id, rec.kind,
 		    (long long)rec.version, rec.deleted ? " (deleted)" : "");
+		cli_written(stdout, &by);
+		putchar('\n');
 		for (i = 0; i < b.n; i++) {
 			printf("  %s: ", b.f[i].name);
 			/* a marker is binary: casesync conflicts shows it */

@@ -211,16 +211,13 @@ dossier_apply(const struct dossier_input *in, struct body *b,
 }
 
 /*
- * A new note's defaults: its author (this laptop's user) and the local
- * date and time of writing, unless given (the time only with the date).
+ * A new note's defaults: the local date and time of writing, unless
+ * given (the time only with the date).  Its author is not typed: the
+ * server says who wrote it (db_author).
  */
 static int
-dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
-    struct body *b)
+dossier_note_defaults(const struct schema_kind *k, struct body *b)
 {
-	const struct schema_field	*f;
-	char				 sid[MARKER_ID_MAX + 1];
-	char				 sname[MARKER_NAME_MAX + 1];
 	char				 date[LC_DATE_LEN + 1];
 	char				 hm[LOCALDAY_TIME_LEN + 1];
 	int				 r;
@@ -239,17 +236,7 @@ dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
 	    (body_get(b, "time") == NULL && (r = body_set(b, "time",
 	    (const uint8_t *)hm, strlen(hm))) != 0)))
 		return r;
-	if (body_get(b, "author") != NULL ||
-	    (f = schema_field(k, "author")) == NULL)
-		return 0;
-	if ((r = db_self_get(db, sid, sname)) != 0)
-		return r;
-	/* the server's name for the user; its id if it gave none */
-	if (sname[0] == '\0' || schema_check(f, sname, NULL) != 0)
-		memcpy(sname, sid, sizeof(sid));
-	if (sname[0] == '\0' || schema_check(f, sname, NULL) != 0)
-		return 0;
-	return body_set(b, "author", (const uint8_t *)sname, strlen(sname));
+	return 0;
 }
 
 /*
@@ -283,7 +270,7 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 	if ((r = dossier_apply(in, &b, err)) != 0)
 		goto out;
 	if (in->record_id == NULL &&
-	    (r = dossier_note_defaults(db, k, &b)) != 0)
+	    (r = dossier_note_defaults(k, &b)) != 0)
 		goto out;
 	if (schema_complete_but(k, &b, long_later ? (int)SCHEMA_LONG : -1,
 	    &missing) != 0) {

@@ -73,7 +73,10 @@ static const struct schema_field journal_fields[] = {
 	{ "type", SCHEMA_CHOICE, 0, "home_visit|call|meeting|other" },
 	{ "date", SCHEMA_DATE, 0, NULL },	/* default: local today */
 	{ "time", SCHEMA_TIME, 0, NULL },	/* default: local now */
-	{ "author", SCHEMA_NAME, 0, NULL },	/* default: this user */
+	/*
+	 * No "author": who wrote a note is the server's word (db_author);
+	 * an "author" typed into an older note stays in its body.
+	 */
 };
 
 static const struct schema_field partner_fields[] = {

@@ -23,6 +23,7 @@
 #include "ui_pages.h"
 #include "ui_util.h"
 #include "ui_words.h"
+#include "ui_written.h"
 
 void
 ui_page_message(struct ui_ctx *ctx, struct ui_resp *resp, int status,
@@ -149,6 +150,7 @@ kind_table(const struct dview *d, const char *kind, const char *const *cols,
 				html_text(d->h, ui_field_word(kind, cols[j]));
 				html_raw(d->h, "</th>");
 			}
+			html_raw(d->h, "<th scope=\"col\">Geschreven</th>");
 			if (edit)
 				html_raw(d->h, "<th scope=\"col\">Actie</th>");
 			html_raw(d->h, "</tr></thead><tbody>");
@@ -161,6 +163,9 @@ kind_table(const struct dview *d, const char *kind, const char *const *cols,
 				conflict_note(d, r);
 			html_raw(d->h, "</td>");
 		}
+		html_raw(d->h, "<td class=\"wie\">");
+		ui_written_by(d->h, r);
+		html_raw(d->h, "</td>");
 		if (edit) {
 			html_raw(d->h, "<td>");
 			link_form(d, kind, r->id, "Wijzigen");
@@ -238,7 +243,9 @@ section_plan(const struct dview *d)
 		r = plan;
 		html_raw(d->h, "<div class=\"plan\">");
 		field_value(d, r, "summary", 0);
-		html_raw(d->h, "</div>");
+		html_raw(d->h, "</div><p class=\"wie\">");
+		ui_written_by(d->h, r);
+		html_raw(d->h, "</p>");
 		conflict_note(d, r);
 		if (body_get(&r->b, "agreed_with") != NULL ||
 		    body_get(&r->b, "agreed_on") != NULL) {
@@ -352,15 +359,8 @@ section_journal(const struct dview *d)
 			html_raw(d->h, " \xc2\xb7 ");
 			field_value(d, r, "type", 0);
 		}
-		html_raw(d->h, "</h3><p class=\"wie\">Geschreven door ");
-		if (r->author[0] != '\0')
-			html_text(d->h, r->author);
-		else
-			html_raw(d->h, "onbekend");
-		if (r->at > 0) {
-			html_raw(d->h, ", opgeslagen ");
-			html_time(d->h, r->at);
-		}
+		html_raw(d->h, "</h3><p class=\"wie\">");
+		ui_written_by(d->h, r);
 		html_raw(d->h, "</p><div class=\"tekst\">");
 		field_value(d, r, "text", 0);
 		html_raw(d->h, "</div>");

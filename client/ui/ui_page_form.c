@@ -89,6 +89,7 @@ hh_mm(const char *v)
 static int
 not_typed(const struct schema_kind *k, const struct schema_field *sf)
 {
+	/* no longer a field of the schema; an older note may hold one */
 	return strcmp(k->kind, "journal") == 0 &&
 	    strcmp(sf->name, "author") == 0;
 }
