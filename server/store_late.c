@@ -447,7 +447,8 @@ late_held_apply(struct store *st, const char *change_id, int64_t *seqp,
 	    " JOIN held_changes h ON h.record_id = r.record_id WHERE"
 	    " h.change_id = ?1 AND (r.case_id != h.case_id OR"
 	    " r.kind != h.kind)", &other, "t", NULL, t)) != 0 ||
-	    (r = store_do(st, "SELECT kind IN ('journal', 'audit') FROM"
+	    (r = store_do(st, "SELECT kind IN ('journal', 'audit',"
+	    " 'plan_version') FROM"
 	    " held_changes WHERE change_id = ?1", &append, "t", NULL,
 	    t)) != 0))
 		return r;

@@ -21,6 +21,7 @@
 #include "lifecycle.h"
 #include "localday.h"
 #include "nolost.h"
+#include "plan.h"
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
@@ -240,12 +241,98 @@ dossier_note_defaults(const struct schema_kind *k, struct body *b)
 }
 
 /*
+ * A write of a plan goes to the case's one plan (plan.h): "in" as it
+ * is for other kinds; for a plan, *out is "in" made a change of the
+ * one plan when this laptop holds it, else a new record (its id in
+ * pid[]) starting from the fields of the plan record being edited or
+ * the newest one from before (its id in seed[], "" for none).  An
+ * input that names no plan here is left for dossier_target to refuse.
+ */
+static int
+dossier_plan_route(sqlite3 *db, const struct dossier_input *in,
+    struct dossier_input *out, char pid[DB_UUID_LEN + 1],
+    char cid[DB_UUID_LEN + 1], char seed[DB_UUID_LEN + 1])
+{
+	struct db_record	cur;
+	size_t			others;
+	int			r;
+
+	*out = *in;
+	pid[0] = cid[0] = seed[0] = '\0';
+	if (strcmp(in->k->kind, "plan") != 0)
+		return 0;
+	memset(&cur, 0, sizeof(cur));
+	if (in->record_id != NULL) {
+		if (!wire_uuid_ok(in->record_id))
+			return 0;
+		if ((r = db_record_get(db, in->record_id, &cur)) != 0)
+			return r == CS_ERR_NOT_FOUND ? 0 : r;
+		r = strcmp(cur.kind, "plan") == 0 && !cur.deleted;
+		memcpy(cid, cur.case_id, DB_UUID_LEN + 1);
+		db_record_clear(&cur);
+		if (!r)
+			return 0;
+	} else if (in->case_id != NULL && wire_uuid_ok(in->case_id))
+		memcpy(cid, in->case_id, DB_UUID_LEN + 1);
+	else
+		return 0;
+	plan_record_id(cid, pid);
+	if ((r = db_record_get(db, pid, &cur)) == 0) {
+		r = cur.deleted;
+		db_record_clear(&cur);
+		if (!r) {
+			out->record_id = pid;
+			return 0;
+		}
+	} else if (r != CS_ERR_NOT_FOUND)
+		return r;
+	out->record_id = NULL;
+	out->case_id = cid;
+	if (in->record_id != NULL && strcmp(in->record_id, pid) != 0)
+		memcpy(seed, in->record_id, DB_UUID_LEN + 1);
+	else if ((r = plan_current(db, cid, seed, &others)) != 0) {
+		seed[0] = '\0';
+		if (r != CS_ERR_NOT_FOUND)
+			return r;
+	}
+	return 0;
+}
+
+/* The schema fields of record "seed" into "b" (a new plan's start). */
+static int
+dossier_seed(sqlite3 *db, const struct schema_kind *k, const char *seed,
+    struct body *b)
+{
+	struct db_record	 cur;
+	struct body		 sb;
+	const struct body_field	*f;
+	size_t			 i;
+	int			 r;
+
+	memset(&cur, 0, sizeof(cur));
+	body_init(&sb);
+	if ((r = db_record_get(db, seed, &cur)) != 0 ||
+	    (r = body_decode(cur.body, cur.body_len, &sb)) != 0)
+		goto out;
+	for (i = 0; i < k->nfields; i++)
+		if ((f = body_get(&sb, k->fields[i].name)) != NULL &&
+		    (r = body_set(b, f->name, f->value, f->len)) != 0)
+			goto out;
+ out:
+	db_record_clear(&cur);
+	body_free(&sb);
+	return r;
+}
+
+/*
  * The checks of dossier.h and the new body into rec->body ("encode"
- * set) or not.
+ * set) or not; a new record starts from the fields of "seed" if not
+ * NULL.
  */
 static int
 dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
-    int encode, struct db_record *rec, struct dossier_error *err)
+    int encode, const char *seed, struct db_record *rec,
+    struct dossier_error *err)
 {
 	const struct schema_kind	*k = in->k;
 	struct nolost_access		 ro;
@@ -258,6 +345,9 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 	memset(&cur, 0, sizeof(cur));
 	body_init(&b);
 	if ((r = dossier_target(db, in, rec, &cur, &b, err)) != 0)
+		goto out;
+	if (in->record_id == NULL && seed != NULL &&
+	    (r = dossier_seed(db, k, seed, &b)) != 0)
 		goto out;
 	/* a read-only case says so before anything is typed (nolost.h) */
 	if ((r = nolost_writable(db, rec->case_id, &ro)) != 0) {
@@ -322,12 +412,18 @@ int
 dossier_check(sqlite3 *db, const struct dossier_input *in, int long_later,
     struct dossier_error *err)
 {
+	struct dossier_input	pin;
 	struct db_record	rec;
+	char			pid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char			seed[DB_UUID_LEN + 1];
 	int			r;
 
 	dossier_error_init(err);
 	memset(&rec, 0, sizeof(rec));
-	r = dossier_build(db, in, long_later, 0, &rec, err);
+	if ((r = dossier_plan_route(db, in, &pin, pid, cid, seed)) != 0)
+		return r;
+	r = dossier_build(db, &pin, long_later, 0, seed[0] != '\0' ? seed :
+	    NULL, &rec, err);
 	db_record_clear(&rec);
 	return r;
 }
@@ -337,14 +433,23 @@ dossier_write(sqlite3 *db, const struct dossier_input *in,
     char id_out[DB_UUID_LEN + 1], char case_out[DB_UUID_LEN + 1],
     struct dossier_error *err)
 {
+	struct dossier_input	pin;
 	struct db_record	rec;
+	char			pid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char			seed[DB_UUID_LEN + 1];
 	int			r;
 
 	dossier_error_init(err);
 	memset(&rec, 0, sizeof(rec));
-	if ((r = dossier_build(db, in, 0, 1, &rec, err)) != 0)
+	if ((r = dossier_plan_route(db, in, &pin, pid, cid, seed)) != 0)
 		goto out;
-	if (in->record_id == NULL)
+	in = &pin;
+	if ((r = dossier_build(db, in, 0, 1, seed[0] != '\0' ? seed : NULL,
+	    &rec, err)) != 0)
+		goto out;
+	if (in->record_id == NULL && pid[0] != '\0')
+		memcpy(rec.record_id, pid, sizeof(rec.record_id));
+	else if (in->record_id == NULL)
 		db_uuid(rec.record_id);
 	memcpy(rec.kind, in->k->kind, strlen(in->k->kind) + 1);
 	if ((r = db_local_write(db, &rec)) != 0) {

@@ -21,6 +21,7 @@
 #include "ui.h"
 #include "ui_data.h"
 #include "ui_pages.h"
+#include "ui_plan.h"
 #include "ui_util.h"
 #include "ui_words.h"
 #include "ui_written.h"
@@ -230,12 +231,10 @@ section_plan(const struct dview *d)
 {
 	static const char *const gcols[] = { "text", "owner", "due", "status",
 	    NULL };
-	const struct ui_rec	*r, *plan = NULL;
-	size_t			 i;
+	const struct ui_rec	*r, *plan;
+	size_t			 others;
 
-	for (i = 0; i < d->c->n; i++)
-		if (strcmp(d->c->r[i].kind, "plan") == 0)
-			plan = &d->c->r[i];
+	plan = ui_plan_pick(d->c, &others);
 	html_raw(d->h, "<section id=\"plan\"><h2>Plan van aanpak</h2>");
 	if (plan == NULL)
 		html_raw(d->h, "<p class=\"leeg\">Er is nog geen plan.</p>");
@@ -246,6 +245,11 @@ section_plan(const struct dview *d)
 		html_raw(d->h, "</div><p class=\"wie\">");
 		ui_written_by(d->h, r);
 		html_raw(d->h, "</p>");
+		if (others > 0)
+			html_raw(d->h, "<p class=\"melding\">Er zijn nog "
+			    "andere plannen van voor het ene plan per gezin; "
+			    "bij de volgende wijziging wordt dit plan het "
+			    "plan van het gezin.</p>");
 		conflict_note(d, r);
 		if (body_get(&r->b, "agreed_with") != NULL ||
 		    body_get(&r->b, "agreed_on") != NULL) {
@@ -269,7 +273,9 @@ section_plan(const struct dview *d)
 		html_raw(d->h, "<p class=\"leeg\">Nog geen doelen.</p>");
 	html_raw(d->h, "<p>");
 	link_form(d, "goal", NULL, "Doel toevoegen");
-	html_raw(d->h, "</p></section>");
+	html_raw(d->h, "</p>");
+	ui_plan_versions(d->h, d->c);
+	html_raw(d->h, "</section>");
 }
 
 static void
