@@ -656,12 +656,19 @@ record_get(struct cli *cli, const char *rid)
 	return cli_exit(r);
 }
 
+/* One line per record: ids, kind, version, who wrote it and when. */
 static int
 record_list_cb(const struct db_record *r, void *arg)
 {
-	(void)arg;
-	printf("%s %s %-12s %lld%s\n", r->record_id, r->case_id, r->kind,
+	struct db_author	by;
+	int			ret;
+
+	if ((ret = db_author_get(arg, r->record_id, &by)) != 0)
+		return ret;
+	printf("%s %s %-12s %lld%s  ", r->record_id, r->case_id, r->kind,
 	    (long long)r->version, r->deleted ? " deleted" : "");
+	cli_written(stdout, &by);
+	putchar('\n');
 	return 0;
 }
 
@@ -691,7 +698,7 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
 		    cbuf)) != 0 || (r = open_db(cli, &v, &db)) != 0)
 			return cli_exit(r);
-		r = db_record_list(db, cid, record_list_cb, NULL);
+		r = db_record_list(db, cid, record_list_cb, db);
 		vault_close(v);
 		return cli_exit(r);
 	}

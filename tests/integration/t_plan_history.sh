@@ -62,6 +62,24 @@ sync_ok b
 expect_eq "a plan edit after that keeps the one plan" \
     "$(laptop b plan edit --case "$C" --agreed-with ouders)" "$P"
 
+# --- plan records from before: the newest seeds the one plan ----------------
+D=$(laptop a case create --frame OTS) || fail "case create D"
+laptop a record put --case "$D" --kind plan summary="Oud plan" >/dev/null ||
+    fail "old plan 1"
+O2=$(laptop a record put --case "$D" --kind plan summary="Nieuwer oud plan" \
+    agreed_on=2025-01-01) || fail "old plan 2"
+ID=$(laptop a plan edit --case "$D" --agreed-with ouders) ||
+    fail "plan edit D"
+[ "$ID" != "$O2" ] || fail "the older plan was edited in place"
+laptop a --json record get "$ID" >"$T/pd" || fail "record get $ID"
+grep -q '"summary":"Nieuwer oud plan"' "$T/pd" &&
+    grep -q '"agreed_on":"2025-01-01"' "$T/pd" &&
+    grep -q '"agreed_with":"ouders"' "$T/pd" ||
+    fail "the one plan does not start from the newest: $(cat "$T/pd")"
+expect_eq "the next edit changes the one plan" \
+    "$(laptop a plan edit --case "$D" --agreed-on 2025-02-02)" "$ID"
+ok "older plan records: the first edit makes the one plan from the newest"
+
 # --- two agreed versions ----------------------------------------------------
 laptop a plan goal add --case "$C" --text "Naar school" --status open \
     >/dev/null || fail "goal 1"
@@ -123,6 +141,9 @@ grep -q '"created_by":"anna","created_at":[1-9][0-9]*,' "$T/nb" ||
 grep -q "\"date\":\"$(date +%F)\"" "$T/nb" ||
     fail "a note without --date has today's date: $(cat "$T/nb")"
 grep -q '"author"' "$T/nb" && fail "a typed author field: $(cat "$T/nb")"
+laptop b record list --case "$C" | grep "^$N " |
+    grep -q "  written by anna on $(date +%F) " ||
+    fail "record list on b: $(laptop b record list --case "$C")"
 laptop b note list --case "$C" >"$T/nl" || fail "note list on b"
 grep -q "written by anna on $(date +%F) " "$T/nl" ||
     fail "note list on b: $(cat "$T/nl")"
