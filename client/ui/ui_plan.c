@@ -90,6 +90,19 @@ ui_plan_field(struct html *h, const struct ui_rec *r, const char *name)
 		html_textn(h, (const char *)f->value, f->len);
 }
 
+/* A date as the page shows dates (dd-mm-jjjj, html_ymd). */
+static void
+ui_plan_date(struct html *h, const struct body_field *f)
+{
+	char	ymd[16];
+
+	if (f == NULL || f->len >= sizeof(ymd))
+		return;
+	memcpy(ymd, f->value, f->len);
+	ymd[f->len] = '\0';
+	html_ymd(h, ymd);
+}
+
 void
 ui_plan_versions(struct html *h, const struct ui_case *c)
 {
@@ -112,7 +125,7 @@ ui_plan_versions(struct html *h, const struct ui_case *c)
 		html_raw(h, "<tr><td>");
 		ui_plan_field(h, r, "number");
 		html_raw(h, "</td><td>");
-		ui_plan_field(h, r, "date");
+		ui_plan_date(h, body_get(&r->b, "date"));
 		html_raw(h, "</td><td>");
 		ui_plan_agreed(h, body_get(&r->b, "agreed_with"));
 		html_raw(h, "</td><td class=\"wie\">");

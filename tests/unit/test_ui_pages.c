@@ -23,6 +23,8 @@
 #include "readlog.h"
 #include "schema.h"
 #include "ui_words.h"
+#include "ui_data.h"
+#include "ui_written.h"
 
 static struct ui_ctx	ctx;
 static char		c_oz[DB_UUID_LEN + 1], c_ja[DB_UUID_LEN + 1];
@@ -603,6 +605,76 @@ test_readonly(void)
 	TEST_DONE();
 }
 
+/* The plan's agreed versions on the dossier page. */
+static void
+test_plan_versions(void)
+{
+	struct tui_req	 t;
+	char		*p;
+
+	TEST_START("dossier: Versies van het plan, who agreed in Dutch");
+	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "plan_version", NULL, "number",
+	    "1", "summary", "Veilig thuis wonen", "agreed_with",
+	    "parents,wijkteam,kind", "date", "2026-12-01", NULL), 0);
+	tui_req(&t, "/dossier", 0, "case", c_oz, NULL);
+	ASSERT_INT_EQ(tui_run(ui_page_dossier, &ctx, &t, &p, NULL), 200);
+	common_checks(p);
+	ASSERT_PTR_NE(strstr(p, "<caption>Versies van het plan</caption>"),
+	    NULL);
+	ASSERT_PTR_NE(strstr(p, "<tr><td>1</td><td>01-12-2026</td><td>ouders, "
+	    "wijkteam, kind</td><td class=\"wie\">Geschreven door Anna "
+	    "Jansen op "), NULL);
+	ASSERT_PTR_EQ(strstr(p, "Er is nog geen versie van het plan"), NULL);
+	free(p);
+	TEST_DONE();
+}
+
+/* "Geschreven door ..." as the dossier page says it (ui_written.c). */
+static const char *
+written(const struct ui_rec *r)
+{
+	static char	out[512];
+	struct html	h;
+	const char	*p;
+	size_t		 len;
+
+	ASSERT_INT_EQ(html_init(&h, 4096), 0);
+	ui_written_by(&h, r);
+	ASSERT_INT_EQ(html_failed(&h), 0);
+	p = html_ptr(&h, &len);
+	ASSERT_TRUE(len < sizeof(out));
+	memcpy(out, p, len);
+	out[len] = '\0';
+	html_free(&h);
+	return out;
+}
+
+static void
+test_written(void)
+{
+	struct ui_rec	r;
+
+	TEST_START("who wrote it, in Dutch, the names escaped");
+	memset(&r, 0, sizeof(r));
+	ASSERT_STR_EQ(written(&r), "Geschreven door onbekend");
+	(void)snprintf(r.by.created_by, sizeof(r.by.created_by), "Anna");
+	r.by.created_at = 1796288700;	/* 3 december 2026 10:05 local */
+	r.by.changed_at = r.by.created_at;
+	(void)snprintf(r.by.changed_by, sizeof(r.by.changed_by), "Anna");
+	ASSERT_STR_EQ(written(&r),
+	    "Geschreven door Anna op 3 december 2026 om 10:05");
+	r.by.changed_at = 1796374800;	/* 4 december 2026 10:00 */
+	ASSERT_STR_EQ(written(&r), "Geschreven door Anna op 3 december 2026 "
+	    "om 10:05, gewijzigd op 4 december 2026 om 10:00");
+	(void)snprintf(r.by.changed_by, sizeof(r.by.changed_by),
+	    "<b>Bert</b>");
+	r.by.pending = 1;
+	ASSERT_STR_EQ(written(&r), "Geschreven door Anna op 3 december 2026 "
+	    "om 10:05, gewijzigd door &lt;b&gt;Bert&lt;/b&gt; op 4 december "
+	    "2026 om 10:00 (nog niet gesynchroniseerd)");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -620,6 +692,7 @@ main(void)
 	ASSERT_INT_EQ(db_init(ctx.db), 0);
 	ASSERT_INT_EQ(readlog_init(ctx.db), 0);
 	ASSERT_INT_EQ(db_self_set(ctx.db, "7", "Anna Jansen"), 0);
+	test_written();
 	fill();
 	test_caseload();
 	test_search();
@@ -628,6 +701,7 @@ main(void)
 	test_team();
 	test_readonly();
 	test_words();
+	test_plan_versions();
 	vault_close(v);
 	tdb_remove(top, "v");
 	(void)rmdir(top);
