@@ -58,7 +58,13 @@ plan_parse(struct cli *cli, int argc, char *argv[], struct plan_args *a)
 	for (k = 2; k < argc; k++) {
 		for (i = 0; i < 3; i++) {
 			len = strlen(opts[i]);
-			if (strcmp(argv[k], opts[i]) == 0 && k + 1 < argc) {
+			if (strcmp(argv[k], opts[i]) == 0 && k + 1 >= argc) {
+				cli_errx("plan %s: option %s needs a value "
+				    "(casesync plan %s --help)", argv[1],
+				    opts[i], argv[1]);
+				return CS_ERR_USAGE;
+			}
+			if (strcmp(argv[k], opts[i]) == 0) {
 				*dst[i] = argv[++k];
 				break;
 			}
@@ -70,9 +76,14 @@ plan_parse(struct cli *cli, int argc, char *argv[], struct plan_args *a)
 		}
 		if (i < 3)
 			continue;
-		if (argv[k][0] == '-' || a->npos == 2) {
-			cli_errx("plan %s: unexpected %s", argv[1], argv[k]);
-			cmd_plan_versions_usage(stderr);
+		if (argv[k][0] == '-') {
+			cli_errx("plan %s: unknown option %s (casesync plan %s "
+			    "--help)", argv[1], argv[k], argv[1]);
+			return CS_ERR_USAGE;
+		}
+		if (a->npos == 2) {
+			cli_errx("plan %s: unexpected argument %s (casesync "
+			    "plan %s --help)", argv[1], argv[k], argv[1]);
 			return CS_ERR_USAGE;
 		}
 		a->pos[a->npos++] = argv[k];
