@@ -72,6 +72,8 @@ int	db_prep(sqlite3 *, const char *sql, sqlite3_stmt **s);
  * within this process.  Not thread-safe (one thread makes ids).
  */
 void	db_uuid(char out[DB_UUID_LEN + 1]);
+/* 16 bytes as a lower-case UUID text (the bits as they are). */
+void	db_uuid_text(const uint8_t u[16], char out[DB_UUID_LEN + 1]);
 
 /* CS_ERR_NOT_FOUND if this laptop does not hold the record. */
 int	db_record_get(sqlite3 *, const char *record_id, struct db_record *);

@@ -27,8 +27,6 @@ plan_record_id(const char *case_id, char out[DB_UUID_LEN + 1])
 {
 	crypto_generichash_state	st;
 	uint8_t				h[16];
-	static const char		hex[] = "0123456789abcdef";
-	size_t				i, o = 0;
 
 	(void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
 	/* the label with its NUL: no case id can run into it */
@@ -39,13 +37,7 @@ plan_record_id(const char *case_id, char out[DB_UUID_LEN + 1])
 	(void)crypto_generichash_final(&st, h, sizeof(h));
 	h[6] = (uint8_t)((h[6] & 0x0f) | 0x80);		/* version 8 */
 	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);		/* variant 10 */
-	for (i = 0; i < sizeof(h); i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[h[i] >> 4];
-		out[o++] = hex[h[i] & 0x0f];
-	}
-	out[o] = '\0';
+	db_uuid_text(h, out);
 }
 
 int
