@@ -22,7 +22,10 @@
 #include "log.h"
 #include "util.h"
 
-/* Bind text ?1, ?2 ... as "fmt" says ('t' text, 'i' int64) and run. */
+/*
+ * Bind text ?1, ?2 ... as "fmt" says ('t' text, 'i' int64) and run;
+ * "sql" a string literal (db_get: a pull batch prepares it once).
+ */
 static int
 db_author_run(sqlite3 *db, const char *sql, const char *fmt,
     const char *const *t, const int64_t *v)
@@ -31,7 +34,7 @@ db_author_run(sqlite3 *db, const char *sql, const char *fmt,
 	size_t		 i, ti = 0, vi = 0;
 	int		 ret, rc = SQLITE_OK;
 
-	if ((ret = db_prep(db, sql, &s)) != 0)
+	if ((ret = db_get(db, sql, &s)) != 0)
 		return ret;
 	for (i = 0; fmt[i] != '\0' && rc == SQLITE_OK; i++)
 		rc = fmt[i] == 't' ? sqlite3_bind_text(s, (int)i + 1,
@@ -41,7 +44,7 @@ db_author_run(sqlite3 *db, const char *sql, const char *fmt,
 		log_warnx("db: %s", sqlite3_errmsg(db));
 		ret = CS_ERR_DB;
 	}
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
