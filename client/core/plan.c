@@ -263,8 +263,19 @@ struct plan_copy {
 	size_t		 glen, gcap;
 	int64_t		*nums;
 	size_t		 nnums;
-	int		 err;
+	size_t		 nconflicts;	/* of the plan and its goals */
 };
+
+/* Fields of "b" in conflict (merge.h markers). */
+static size_t
+plan_markers(const struct body *b)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += body_name_is_marker(b->f[i].name) != 0;
+	return n;
+}
 
 static int
 plan_goals_add(struct plan_copy *c, const char *s, size_t len)
@@ -326,11 +337,15 @@ plan_copy_cb(const struct db_record *r, void *arg)
 	body_init(&b);
 	if (strcmp(r->kind, "plan") == 0 &&
 	    strcmp(r->record_id, c->plan_id) == 0) {
-		if ((ret = body_decode(r->body, r->body_len, &c->plan)) == 0)
+		if ((ret = body_decode(r->body, r->body_len, &c->plan)) == 0) {
 			c->have_plan = 1;
+			c->nconflicts += plan_markers(&c->plan);
+		}
 	} else if (strcmp(r->kind, "goal") == 0) {
-		if (body_decode(r->body, r->body_len, &b) == 0)
+		if (body_decode(r->body, r->body_len, &b) == 0) {
+			c->nconflicts += plan_markers(&b);
 			ret = plan_goal_line(c, &b);
+		}
 	} else if (strcmp(r->kind, "plan_version") == 0 &&
 	    body_decode(r->body, r->body_len, &b) == 0) {
 		if ((nn = reallocarray(c->nums, c->nnums + 1,
@@ -398,6 +413,16 @@ plan_agree(sqlite3 *db, const char *case_id, const char *agreed_with,
 	if ((r = db_record_list_kinds(db, case_id, kinds, 3, plan_copy_cb,
 	    &c)) != 0)
 		goto out;
+	if (c.nconflicts > 0) {
+		/* what is agreed is one text, not two in conflict */
+		err->fault = DOSSIER_NO_RECORD;
+		(void)snprintf(err->text, sizeof(err->text), "the plan or its "
+		    "goals have %zu value%s in conflict: settle them first "
+		    "(casesync conflicts, resolve)", c.nconflicts,
+		    c.nconflicts == 1 ? "" : "s");
+		r = CS_ERR_STATE;
+		goto out;
+	}
 	if (!c.have_plan || (summary = plan_str(&c.plan, "summary")) == NULL) {
 		r = c.have_plan ? CS_ERR_ALLOC : CS_ERR_FORMAT;
 		goto out;

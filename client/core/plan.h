@@ -85,8 +85,9 @@ void	plan_versions_free(struct plan_versions *);
 /*
  * Record an agreed version of the case's plan now: who agreed
  * ("agreed_with", as plan_agreed_ok) on "date" (NULL: the local
- * today).  CS_ERR_NOT_FOUND with *err if the case has no plan; every
- * refusal of dossier_write() as there.  The new record's id and number
+ * today).  CS_ERR_NOT_FOUND with *err if the case has no plan,
+ * CS_ERR_STATE if the plan or a goal has values in conflict (merge.h);
+ * every refusal of dossier_write() as there.  The new record's id and number
  * go to id_out and *number.
  */
 int	plan_agree(sqlite3 *, const char *case_id, const char *agreed_with,

@@ -55,6 +55,11 @@ for l in a b; do
 	    fail "no conflict on the summary on $l: $(cat "$T/conf.$l")"
 done
 ok "the two summaries are a conflict on both laptops"
+laptop a plan agree --case "$C" --with parents >"$T/out" 2>&1 &&
+    fail "a plan in conflict was agreed"
+grep -q "in conflict: settle them first" "$T/out" ||
+    fail "agree on a conflict: $(cat "$T/out")"
+ok "a plan with values in conflict is not agreed"
 laptop a resolve --record "$P" --field summary --mine >/dev/null 2>&1 ||
     fail "resolve"
 sync_ok a
