@@ -663,7 +663,7 @@ record_list_cb(const struct db_record *r, void *arg)
 	struct db_author	by;
 	int			ret;
 
-	if ((ret = db_author_get(arg, r->record_id, &by)) != 0)
+	if ((ret = db_author_read(arg, r->record_id, &by)) != 0)
 		return ret;
 	printf("%s %s %-12s %lld%s  ", r->record_id, r->case_id, r->kind,
 	    (long long)r->version, r->deleted ? " deleted" : "");
@@ -675,11 +675,12 @@ record_list_cb(const struct db_record *r, void *arg)
 int
 cmd_record(struct cli *cli, int argc, char *argv[])
 {
-	struct vault	*v = NULL;
-	sqlite3		*db;
-	const char	*cid;
-	char		 cbuf[DB_UUID_LEN + 1];
-	int		 r;
+	struct db_author_reader	 au;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	const char		*cid;
+	char			 cbuf[DB_UUID_LEN + 1];
+	int			 r;
 
 	if (argc < 2) {
 		record_usage(stderr);
@@ -698,7 +699,9 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
 		    cbuf)) != 0 || (r = open_db(cli, &v, &db)) != 0)
 			return cli_exit(r);
-		r = db_record_list(db, cid, record_list_cb, db);
+		db_author_reader_init(&au, db);
+		r = db_record_list(db, cid, record_list_cb, &au);
+		db_author_reader_done(&au);
 		vault_close(v);
 		return cli_exit(r);
 	}

@@ -229,6 +229,21 @@ int	db_author_local(sqlite3 *, const struct db_record *r);
 int	db_author_pushed(sqlite3 *, const struct db_change *c);
 /* The authorship of "record_id" as above (all unknown if none kept). */
 int	db_author_get(sqlite3 *, const char *record_id, struct db_author *);
+/*
+ * The same for many records (a list): one statement and one look at
+ * this laptop's user for all of them.  Init, read as often as needed,
+ * done (always, also after an error).
+ */
+struct db_author_reader {
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 self[MARKER_NAME_MAX + 1];
+	int		 have_self;
+};
+void	db_author_reader_init(struct db_author_reader *, sqlite3 *);
+int	db_author_read(struct db_author_reader *, const char *record_id,
+	    struct db_author *);
+void	db_author_reader_done(struct db_author_reader *);
 
 int	db_cursor_get(sqlite3 *, int64_t *since, int64_t *tie);
 int	db_cursor_set(sqlite3 *, int64_t since, int64_t tie);

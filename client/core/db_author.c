@@ -124,22 +124,37 @@ db_author_pushed(sqlite3 *db, const struct db_change *c)
 	    "tti", t, &base);
 }
 
-int
-db_author_get(sqlite3 *db, const char *record_id, struct db_author *a)
+void
+db_author_reader_init(struct db_author_reader *x, sqlite3 *db)
 {
-	sqlite3_stmt	*s = NULL;
-	char		 self[MARKER_NAME_MAX + 1];
+	memset(x, 0, sizeof(*x));
+	x->db = db;
+}
+
+void
+db_author_reader_done(struct db_author_reader *x)
+{
+	sqlite3_finalize(x->s);
+	x->s = NULL;
+}
+
+int
+db_author_read(struct db_author_reader *x, const char *record_id,
+    struct db_author *a)
+{
+	sqlite3_stmt	*s;
 	int64_t		 local_at = 0, version;
-	int		 rc, ret;
+	int		 rc, ret = 0;
 
 	memset(a, 0, sizeof(*a));
-	if ((ret = db_prep(db, "SELECT created_by, created_at, changed_by,"
-	    " changed_at, local_at, EXISTS (SELECT 1 FROM outbox o WHERE"
-	    " o.record_id = a.record_id), coalesce((SELECT version FROM"
-	    " records r WHERE r.record_id = a.record_id), 0)"
-	    " FROM record_author a WHERE"
-	    " record_id = ?1", &s)) != 0)
+	if (x->s == NULL && (ret = db_prep(x->db, "SELECT created_by,"
+	    " created_at, changed_by, changed_at, local_at, EXISTS (SELECT 1"
+	    " FROM outbox o WHERE o.record_id = a.record_id),"
+	    " coalesce((SELECT version FROM records r WHERE"
+	    " r.record_id = a.record_id), 0) FROM record_author a WHERE"
+	    " record_id = ?1", &x->s)) != 0)
 		return ret;
+	s = x->s;
 	if (sqlite3_bind_text(s, 1, record_id, -1, SQLITE_STATIC) !=
 	    SQLITE_OK || ((rc = sqlite3_step(s)) != SQLITE_ROW &&
 	    rc != SQLITE_DONE)) {
@@ -159,16 +174,32 @@ db_author_get(sqlite3 *db, const char *record_id, struct db_author *a)
 	if (!a->pending)
 		goto out;
 	/* a local edit not yet synced: this user's, at its local time */
-	if ((ret = db_author_self(db, self)) != 0)
-		goto out;
-	memcpy(a->changed_by, self, sizeof(self));
+	if (!x->have_self) {
+		if ((ret = db_author_self(x->db, x->self)) != 0)
+			goto out;
+		x->have_self = 1;
+	}
+	memcpy(a->changed_by, x->self, sizeof(x->self));
 	a->changed_at = local_at;
 	if (version == 0 && a->created_by[0] == '\0' &&
 	    a->created_at == 0) {
-		memcpy(a->created_by, self, sizeof(self));
+		memcpy(a->created_by, x->self, sizeof(x->self));
 		a->created_at = local_at;
 	}
  out:
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return ret;
+}
+
+int
+db_author_get(sqlite3 *db, const char *record_id, struct db_author *a)
+{
+	struct db_author_reader	x;
+	int			r;
+
+	db_author_reader_init(&x, db);
+	r = db_author_read(&x, record_id, a);
+	db_author_reader_done(&x);
+	return r;
 }

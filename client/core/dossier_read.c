@@ -19,7 +19,7 @@
 #include "validate.h"
 
 struct dossier_read {
-	sqlite3			*db;
+	struct db_author_reader	 au;		/* one statement per read */
 	const char *const	*kinds;
 	dossier_cb		 cb;
 	dossier_match_cb	 match;
@@ -49,7 +49,7 @@ dossier_kind_in(const char *const *kinds, const char *kind)
  * before the server said who wrote it, stays a field of its body.
  */
 static int
-dossier_with(sqlite3 *db, const struct db_record *r,
+dossier_with(struct db_author_reader *au, const struct db_record *r,
     int (*fn)(const struct dossier_record *, void *), void *arg)
 {
 	struct dossier_record	 d;
@@ -60,7 +60,7 @@ dossier_with(sqlite3 *db, const struct db_record *r,
 	memset(&d, 0, sizeof(d));
 	d.rec = r;
 	d.k = schema_kind(r->kind);
-	if ((ret = db_author_get(db, r->record_id, &d.by)) != 0)
+	if ((ret = db_author_read(au, r->record_id, &d.by)) != 0)
 		return ret;
 	d.author = d.by.created_by;
 	/* the hybrid clock of the last write: milliseconds << 16 */
@@ -92,7 +92,7 @@ dossier_read_cb(const struct db_record *r, void *arg)
 
 	if (r->deleted || !dossier_kind_in(x->kinds, r->kind))
 		return 0;
-	return dossier_with(x->db, r, dossier_read_each, x);
+	return dossier_with(&x->au, r, dossier_read_each, x);
 }
 
 int
@@ -108,11 +108,13 @@ dossier_read(sqlite3 *db, const char *case_id, const char *const *kinds,
 	if ((r = readlog_add(db, action, case_id)) != 0)
 		return r;
 	memset(&x, 0, sizeof(x));
-	x.db = db;
+	db_author_reader_init(&x.au, db);
 	x.kinds = kinds;
 	x.cb = cb;
 	x.arg = arg;
-	return db_record_list(db, case_id, dossier_read_cb, &x);
+	r = db_record_list(db, case_id, dossier_read_cb, &x);
+	db_author_reader_done(&x.au);
+	return r;
 }
 
 static int
@@ -142,7 +144,7 @@ dossier_search_cb(const struct db_record *r, void *arg)
 
 	if (r->deleted)
 		return 0;
-	return dossier_with(x->db, r, dossier_search_each, arg);
+	return dossier_with(&x->au, r, dossier_search_each, arg);
 }
 
 int
@@ -161,10 +163,12 @@ dossier_search(sqlite3 *db, const char *case_id, const char *q,
 	    0)
 		return r;
 	memset(&x, 0, sizeof(x));
-	x.db = db;
+	db_author_reader_init(&x.au, db);
 	x.match = cb;
 	x.arg = arg;
 	x.q = q;
 	x.qlen = strlen(q);
-	return db_record_list(db, case_id, dossier_search_cb, &x);
+	r = db_record_list(db, case_id, dossier_search_cb, &x);
+	db_author_reader_done(&x.au);
+	return r;
 }
