@@ -294,6 +294,9 @@ wire_read_log_ok(const Casesync__V1__ReadLogUpload *m)
 		    ev->n != m->events[0]->n + i ||
 		    !wire_str_ok(ev->action, 16) || ev->action[0] == '\0' ||
 		    !wire_str_ok(ev->case_id, 36) ||
+		    !wire_str_ok(ev->child_id, 36) ||
+		    (ev->child_id[0] != '\0' && (ev->case_id[0] == '\0' ||
+		    !wire_uuid_ok(ev->child_id))) ||
 		    !wire_bytes_ok(&ev->hash, 32, 32))
 			return 0;
 	}

@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_author.h"
 #include "cli_ids.h"
-#include "cli_written.h"
 #include "client.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
 #include "dossier.h"
 #include "errors.h"
+#include "json.h"
 #include "plan.h"
 #include "textdiff.h"
 #include "util.h"
@@ -99,6 +100,7 @@ static int
 plan_agree_cmd(struct cli *cli, struct plan_args *a)
 {
 	struct dossier_error	 err;
+	struct json		 j;
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	char			 id[DB_UUID_LEN + 1];
@@ -115,43 +117,54 @@ plan_agree_cmd(struct cli *cli, struct plan_args *a)
 	if ((r = plan_agree(db, a->case_id, a->with, a->date, id, &n,
 	    &err)) != 0)
 		cli_errx("%s", err.text[0] != '\0' ? err.text : cs_err(r));
-	else if (cli->json)
-		printf("{\"id\":\"%s\",\"version\":%" PRId64 "}\n", id, n);
-	else
+	else if (cli->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "record_id", id);
+		json_kv_str(&j, "case_id", a->case_id);
+		json_kv_int(&j, "version", n);
+		json_obj_end(&j);
+		r = json_end(&j);
+	} else
 		printf("plan version %" PRId64 " agreed with %s\n", n, a->with);
 	vault_close(v);
 	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
 }
 
-static void
+static int
 plan_history_print(struct cli *cli, const struct plan_versions *pv)
 {
 	const struct plan_version	*v;
+	struct json			 j;
 	size_t				 i;
 
+	json_init(&j, stdout);
 	if (cli->json)
-		putchar('[');
+		json_arr_begin(&j);
 	for (i = 0; i < pv->n; i++) {
 		v = &pv->v[i];
 		if (cli->json) {
-			printf("%s{\"version\":%" PRId64 ",\"date\":",
-			    i > 0 ? "," : "", v->number);
-			cli_json_str(stdout, v->date);
-			fputs(",\"agreed_with\":", stdout);
-			cli_json_str(stdout, v->agreed_with);
-			cli_written_json(stdout, &v->by);
-			putchar('}');
+			json_obj_begin(&j);
+			json_kv_str(&j, "record_id", v->id);
+			json_kv_int(&j, "version", v->number);
+			json_kv_str(&j, "date", v->date);
+			json_kv_str(&j, "agreed_with", v->agreed_with);
+			cli_author_json(&j, &v->by);
+			json_obj_end(&j);
 			continue;
 		}
 		printf("version %-3" PRId64 " %s  agreed with %s  ", v->number,
 		    v->date, v->agreed_with);
-		cli_written(stdout, &v->by);
+		cli_author_print(stdout, &v->by);
 		putchar('\n');
 	}
-	if (cli->json)
-		puts("]");
-	else if (pv->n == 0)
+	if (cli->json) {
+		json_arr_end(&j);
+		return json_end(&j);
+	}
+	if (pv->n == 0)
 		puts("(no agreed versions)");
+	return 0;
 }
 
 static int
@@ -240,7 +253,7 @@ plan_read_cmd(struct cli *cli, struct plan_args *a, int diff)
 		    r != CS_ERR_NOT_FOUND)
 			cli_errx("plan diff: %s", cs_err(r));
 	} else
-		plan_history_print(cli, &pv);
+		r = plan_history_print(cli, &pv);
 	plan_versions_free(&pv);
  out:
 	vault_close(v);

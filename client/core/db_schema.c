@@ -167,12 +167,19 @@ static const char db_schema_v2[] =
     "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
 
 /*
- * Version 3: who wrote a record and when (db_author.c): the server's
+ * Version 3: a read that concerned one child of the case names the child
+ * (its person record_id) in the read log; "" for the whole case file.
+ */
+static const char db_schema_v3[] =
+    "ALTER TABLE read_log ADD COLUMN child_id TEXT NOT NULL DEFAULT '';";
+
+/*
+ * Version 4: who wrote a record and when (db_author.c): the server's
  * word (the user of its first version, the server times of its first
  * and last version, the user of its last) and the time of the last
  * local edit, for a record written here and not yet synced.
  */
-static const char db_schema_v3[] =
+static const char db_schema_v4[] =
     "CREATE TABLE IF NOT EXISTS record_author ("
     " record_id TEXT PRIMARY KEY NOT NULL,"
     " case_id TEXT NOT NULL,"
@@ -188,6 +195,7 @@ const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
 	{ 3, db_schema_v3 },
+	{ 4, db_schema_v4 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -111,6 +111,14 @@ grep -q '^version 1 *2026-12-01  agreed with parents,wijkteam,jeugdbeschermer  w
 grep -q "^version 2 *$(date +%F)  agreed with parents,jeugdbeschermer,kind  written by anna on $(date +%F) " \
     "$T/hist" || fail "version 2: $(cat "$T/hist")"
 ok "plan history on bert's laptop: number, date, who agreed, written by"
+laptop b --json plan history --case "$C" >"$T/hist.json" ||
+    fail "plan history --json"
+python3 "$top/tests/tools/json_schema.py" --min-items 2 \
+    "$top/docs/json-schemas.json" "casesync plan history" "$T/hist.json" \
+    >"$T/schema.err" 2>&1 || fail "plan history --json: $(cat "$T/schema.err")"
+grep -q '"version":2,"date":"'"$(date +%F)"'","agreed_with":"parents,jeugdbeschermer,kind","created_by":"anna",' \
+    "$T/hist.json" || fail "plan history --json: $(cat "$T/hist.json")"
+ok "plan history --json matches its schema"
 laptop b plan diff --case "$C" >"$T/diff" || fail "diff: $(cat "$T/diff")"
 for want in "plan version 1 (2026-12-01) -> version 2 ($(date +%F))" \
     "agreed with: parents,wijkteam,jeugdbeschermer -> parents,jeugdbeschermer,kind" \
@@ -141,7 +149,8 @@ laptop a note list --case "$C" >"$T/na2" || fail "note list on a"
 grep -q "not yet synced" "$T/na2" && fail "still unsynced: $(cat "$T/na2")"
 sync_ok b
 laptop b --json record get "$N" >"$T/nb" || fail "record get on b"
-grep -q '"created_by":"anna","created_at":[1-9][0-9]*,' "$T/nb" ||
+grep -q '"created_by":"anna","created_at":"[0-9T:+-]*","created_at_epoch":[1-9][0-9]*,' \
+    "$T/nb" ||
     fail "author on b: $(cat "$T/nb")"
 grep -q "\"date\":\"$(date +%F)\"" "$T/nb" ||
     fail "a note without --date has today's date: $(cat "$T/nb")"
