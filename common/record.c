@@ -14,6 +14,7 @@
 static const char *const record_append_only_kinds[] = {
 	"journal",
 	"audit",
+	"plan_version",
 };
 
 int

@@ -24,7 +24,8 @@
 
 #define RECORD_DIGEST_LEN	32
 
-/* 1 if records of "kind" are written once ("journal", "audit"). */
+/* 1 if records of "kind" are written once ("journal", "audit",
+ * "plan_version"). */
 int	record_append_only(const char *kind);
 
 struct record_digest {

@@ -74,6 +74,9 @@ record_get(const Casesync__V1__Record *in, struct msg_record *out)
 	out->hlc = in->hlc;
 	out->author_user_id = in->author_user_id;
 	out->author_user_name = in->author_user_name;
+	out->created_by = in->created_by;
+	out->created_at = in->created_at;	/* wire.c: not negative */
+	out->changed_at = in->changed_at;
 }
 
 static int
@@ -93,6 +96,9 @@ record_put(const struct msg_record *in, Casesync__V1__Record *out)
 	out->hlc = in->hlc;
 	out->author_user_id = PB_STR(in->author_user_id);
 	out->author_user_name = PB_STR(in->author_user_name);
+	out->created_by = PB_STR(in->created_by);
+	out->created_at = in->created_at;
+	out->changed_at = in->changed_at;
 	return 0;
 }
 

@@ -40,6 +40,10 @@ struct msg_record {
 	uint64_t		 hlc;
 	const char		*author_user_id;	/* "" in a push */
 	const char		*author_user_name;	/* "" in a push */
+	/* authorship, set by the server; ""/0 in a push, 0: not known */
+	const char		*created_by;	/* user of the first version */
+	int64_t			 created_at;	/* s since 1970 */
+	int64_t			 changed_at;
 };
 
 struct msg_change {

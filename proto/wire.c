@@ -105,7 +105,9 @@ wire_record_ok(const Casesync__V1__Record *r)
 	    wire_bytes_ok(&r->body, 0, WIRE_BODY_MAX) &&
 	    wire_str_ok(r->author_device, WIRE_STR_MAX) &&
 	    marker_user_id_ok(r->author_user_id) &&
-	    marker_user_name_ok(r->author_user_name);
+	    marker_user_name_ok(r->author_user_name) &&
+	    marker_user_name_ok(r->created_by) &&
+	    r->created_at >= 0 && r->changed_at >= 0;
 }
 
 static int
@@ -122,7 +124,10 @@ wire_push_ok(const Casesync__V1__PushRequest *p)
 		    p->changes[i]->lost_version > INT64_MAX ||
 		    !wire_record_ok(p->changes[i]->record) ||
 		    p->changes[i]->record->author_user_id[0] != '\0' ||
-		    p->changes[i]->record->author_user_name[0] != '\0')
+		    p->changes[i]->record->author_user_name[0] != '\0' ||
+		    p->changes[i]->record->created_by[0] != '\0' ||
+		    p->changes[i]->record->created_at != 0 ||
+		    p->changes[i]->record->changed_at != 0)
 			return 0;
 	return 1;
 }

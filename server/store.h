@@ -176,6 +176,10 @@ struct store_record {
 	size_t		 body_len;
 	int64_t		 author_device;
 	uint64_t	 hlc;
+	/* set by the store, ignored in a change: 0 if not known */
+	int64_t		 created_device;	/* of the first version */
+	int64_t		 created_at;		/* s, first version */
+	int64_t		 changed_at;		/* s, last version */
 };
 
 struct store_change {

@@ -447,7 +447,8 @@ late_held_apply(struct store *st, const char *change_id, int64_t *seqp,
 	    " JOIN held_changes h ON h.record_id = r.record_id WHERE"
 	    " h.change_id = ?1 AND (r.case_id != h.case_id OR"
 	    " r.kind != h.kind)", &other, "t", NULL, t)) != 0 ||
-	    (r = store_do(st, "SELECT kind IN ('journal', 'audit') FROM"
+	    (r = store_do(st, "SELECT kind IN ('journal', 'audit',"
+	    " 'plan_version') FROM"
 	    " held_changes WHERE change_id = ?1", &append, "t", NULL,
 	    t)) != 0))
 		return r;
@@ -463,13 +464,16 @@ late_held_apply(struct store *st, const char *change_id, int64_t *seqp,
 	}
 	if ((r = store_seq_next(st, &seq)) != 0 ||
 	    (r = store_do(st, "INSERT INTO records(record_id, case_id, kind,"
-	    " version, deleted, key_epoch, body, author_device, hlc) SELECT"
+	    " version, deleted, key_epoch, body, author_device, hlc,"
+	    " created_device, created_at, changed_at) SELECT"
 	    " record_id, case_id, kind, ?2, deleted, key_epoch, body,"
-	    " device_id, hlc FROM held_changes WHERE change_id = ?1 ON"
+	    " device_id, hlc, device_id, strftime('%s','now'),"
+	    " strftime('%s','now') FROM held_changes WHERE change_id = ?1 ON"
 	    " CONFLICT(record_id) DO UPDATE SET version = excluded.version,"
 	    " deleted = excluded.deleted, key_epoch = excluded.key_epoch,"
 	    " body = excluded.body, author_device = excluded.author_device,"
-	    " hlc = excluded.hlc", NULL, "ti", &seq, t)) != 0 ||
+	    " hlc = excluded.hlc, changed_at = excluded.changed_at", NULL,
+	    "ti", &seq, t)) != 0 ||
 	    (r = store_do(st, "INSERT INTO changes(change_id, device_id,"
 	    " record_id, version, at) SELECT change_id, device_id,"
 	    " record_id, ?2, strftime('%s','now') FROM held_changes WHERE"

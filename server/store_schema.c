@@ -487,6 +487,17 @@ static const char store_schema_v5[] =
     " audit_checkpoints(size, id);";
 
 /*
+ * Version 6: who wrote a record, and when (docs/PROTOCOL.md, "Who wrote
+ * it"): the device of its first version (its user is the record's
+ * creator) and the server times of its first and last version.  Rows
+ * from before have NULLs: sent as unknown (0).
+ */
+static const char store_schema_v6[] =
+    "ALTER TABLE records ADD COLUMN created_device INTEGER;"
+    "ALTER TABLE records ADD COLUMN created_at INTEGER;"
+    "ALTER TABLE records ADD COLUMN changed_at INTEGER;";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -502,6 +513,7 @@ static const struct store_migration {
 	{ 3, store_schema_v3, NULL },
 	{ 4, store_schema_v4, NULL },
 	{ 5, store_schema_v5, NULL },
+	{ 6, store_schema_v6, NULL },
 };
 
 #define STORE_MIGRATIONS						\

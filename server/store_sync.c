@@ -74,14 +74,15 @@ static const char *const store_sql[Q_MAX] = {
 	[Q_MEMBER_GET] = "SELECT read_only FROM case_members"
 	    " WHERE user_id = ?1 AND case_id = ?2",
 	[Q_RECORD_GET] = "SELECT record_id, case_id, kind, version, deleted,"
-	    " key_epoch, body, author_device, hlc FROM records"
-	    " WHERE record_id = ?1",
+	    " key_epoch, body, author_device, hlc, created_device,"
+	    " created_at, changed_at FROM records WHERE record_id = ?1",
 	[Q_RECORD_PUT] = "INSERT INTO records(record_id, case_id, kind,"
-	    " version, deleted, key_epoch, body, author_device, hlc)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " version, deleted, key_epoch, body, author_device, hlc,"
+	    " created_device, created_at, changed_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?10)"
 	    " ON CONFLICT(record_id) DO UPDATE SET version = ?4,"
 	    " deleted = ?5, key_epoch = ?6, body = ?7, author_device = ?8,"
-	    " hlc = ?9",
+	    " hlc = ?9, changed_at = ?10",
 	/*
 	 * The first change above the cursor of each member case, by the
 	 * (case_id, version, author_device) index alone: the heads of the
@@ -97,20 +98,23 @@ static const char *const store_sql[Q_MAX] = {
 	    " WHERE m.user_id = ?1",
 	/* one case's changes from a head on, in version order */
 	[Q_PULL_CASE] = "SELECT record_id, case_id, kind, version, deleted,"
-	    " key_epoch, body, author_device, hlc, version, 0"
+	    " key_epoch, body, author_device, hlc, version, 0,"
+	    " created_device, created_at, changed_at"
 	    " FROM records INDEXED BY records_case_version"
 	    " WHERE case_id = ?1 AND version >= ?2 AND author_device != ?3"
 	    " ORDER BY version",
 	[Q_PULL_BACKFILL_TIE] = "SELECT r.record_id, r.case_id, r.kind,"
 	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
-	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
+	    " r.hlc, m.granted_seq, r.rid, r.created_device, r.created_at,"
+	    " r.changed_at FROM case_members m"
 	    " JOIN records r INDEXED BY records_case ON r.case_id = m.case_id"
 	    " WHERE m.user_id = ?1 AND m.granted_seq = ?2 AND r.rid > ?3"
 	    " AND r.version < m.granted_seq AND r.deleted = 0"
 	    " ORDER BY r.rid LIMIT ?4",
 	[Q_PULL_BACKFILL] = "SELECT r.record_id, r.case_id, r.kind,"
 	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
-	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
+	    " r.hlc, m.granted_seq, r.rid, r.created_device, r.created_at,"
+	    " r.changed_at FROM case_members m"
 	    " JOIN records r INDEXED BY records_case ON r.case_id = m.case_id"
 	    " WHERE m.user_id = ?1 AND m.granted_seq > ?2"
 	    " AND r.version < m.granted_seq AND r.deleted = 0"
@@ -135,9 +139,13 @@ store_stmt(struct store *st, int q)
 	return s;
 }
 
-/* Read a record row starting at column 0 into *r; body borrowed. */
+/*
+ * Read a record row starting at column 0 into *r, its authorship from
+ * columns "auth" .. auth + 2 (created_device, created_at, changed_at:
+ * NULL, from before they were kept, reads 0); body borrowed.
+ */
 static int
-store_record_row(sqlite3_stmt *s, struct store_record *r)
+store_record_row(sqlite3_stmt *s, int auth, struct store_record *r)
 {
 	int	n;
 
@@ -154,6 +162,9 @@ store_record_row(sqlite3_stmt *s, struct store_record *r)
 	r->body_len = (size_t)n;
 	r->author_device = sqlite3_column_int64(s, 7);
 	r->hlc = (uint64_t)sqlite3_column_int64(s, 8);
+	r->created_device = sqlite3_column_int64(s, auth);
+	r->created_at = sqlite3_column_int64(s, auth + 1);
+	r->changed_at = sqlite3_column_int64(s, auth + 2);
 	return 0;
 }
 
@@ -226,7 +237,7 @@ store_result_current(sqlite3_stmt *s, struct store_change_result *res)
 	struct store_record	 r;
 	uint8_t			*body = NULL;
 
-	if (store_record_row(s, &r) != 0)
+	if (store_record_row(s, 9, &r) != 0)
 		return CS_ERR_DB;
 	if (r.body_len > 0) {
 		if ((body = malloc(r.body_len)) == NULL)
@@ -296,6 +307,7 @@ store_change_write(struct store *st, const struct store_change *c,
 	    (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, device_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 9, (int64_t)in->hlc) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 10, store_now_ms() / 1000) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		return CS_ERR_DB;
 	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
@@ -671,7 +683,7 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		eb = hb ? sqlite3_column_int64(b, 9) : 0;
 		tb = hb ? sqlite3_column_int64(b, 10) : 0;
 		take_a = ha && (!hb || ea < eb || (ea == eb && ta < tb));
-		if (store_record_row(take_a ? a : b, &r) != 0) {
+		if (store_record_row(take_a ? a : b, 11, &r) != 0) {
 			ret = CS_ERR_DB;
 			goto out;
 		}

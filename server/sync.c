@@ -47,6 +47,8 @@ struct pull_item {
 	int64_t			 author_dev;
 	char			 author_uid[24];
 	char			 author_name[STORE_NAME_MAX + 1];
+	int64_t			 created_dev;	/* 0: not known */
+	char			 created_by[STORE_NAME_MAX + 1];
 };
 
 /*
@@ -107,6 +109,7 @@ sync_record_out(struct msg_record *o, const struct store_record *r,
 	str_fmt(it->author, sizeof(it->author), "%lld",
 	    (long long)r->author_device);
 	it->author_dev = r->author_device;
+	it->created_dev = r->created_device;
 	memset(o, 0, sizeof(*o));
 	o->record_id = it->record_id;
 	o->case_id = it->case_id;
@@ -116,17 +119,17 @@ sync_record_out(struct msg_record *o, const struct store_record *r,
 	o->key_epoch = r->key_epoch;
 	o->author_device = it->author;
 	o->hlc = r->hlc;
+	o->created_at = r->created_at > 0 ? r->created_at : 0;
+	o->changed_at = r->changed_at > 0 ? r->changed_at : 0;
 }
 
 /*
- * Name the user of author device "dev" in "it" and "o" (for laptops to
- * record who wrote a value in conflict).  A device the store cannot
- * find (or an error) leaves the author unnamed: the record still goes
- * out.
+ * The cache entry of the user of device "dev", looked up if new.  A
+ * device the store cannot find (or an error) leaves the user unnamed:
+ * the record still goes out.
  */
-static void
-sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
-    struct pull_item *it, struct msg_record *o)
+static size_t
+sync_author_entry(struct worker *w, struct sync_authors *ac, int64_t dev)
 {
 	struct store_device	d;
 	size_t			i;
@@ -147,6 +150,27 @@ sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
 			    strlen(d.user.name) + 1);
 		}
 	}
+	return i;
+}
+
+/*
+ * Name the user of author device "dev" in "it" and "o" (for laptops to
+ * record who wrote a value in conflict), and the user of the record's
+ * first version as its creator (docs/PROTOCOL.md, "Who wrote it").
+ */
+static void
+sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
+    struct pull_item *it, struct msg_record *o)
+{
+	size_t	i;
+
+	if (it->created_dev > 0) {
+		i = sync_author_entry(w, ac, it->created_dev);
+		memcpy(it->created_by, ac->e[i].name, sizeof(it->created_by));
+	} else
+		it->created_by[0] = '\0';
+	o->created_by = it->created_by;
+	i = sync_author_entry(w, ac, dev);
 	memcpy(it->author_uid, ac->e[i].uid, sizeof(it->author_uid));
 	memcpy(it->author_name, ac->e[i].name, sizeof(it->author_name));
 	o->author_user_id = it->author_uid;

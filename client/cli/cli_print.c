@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "body.h"
+#include "cli_author.h"
 #include "client.h"
 #include "db.h"
 #include "errors.h"
@@ -153,7 +154,8 @@ cli_reads_print(sqlite3 *db, int json)
 
 void
 cli_record_json(struct json *j, const struct ids *ids,
-    const struct db_record *r, const struct body *b)
+    const struct db_record *r, const struct body *b,
+    const struct db_author *by)
 {
 	char	sid[IDS_SHORT_SIZE];
 	size_t	i, nconflicts = 0;
@@ -166,6 +168,8 @@ cli_record_json(struct json *j, const struct ids *ids,
 	json_kv_str(j, "kind", r->kind);
 	json_kv_int(j, "version", r->version);
 	json_kv_bool(j, "deleted", r->deleted);
+	if (by != NULL)
+		cli_author_json(j, by);
 	if (b != NULL) {
 		for (i = 0; i < b->n; i++)
 			nconflicts += body_name_is_marker(b->f[i].name) != 0;

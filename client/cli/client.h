@@ -102,13 +102,16 @@ int	cli_reads_print(struct sqlite3 *, int json);
  * short_id, case_id, kind, version, deleted and, with its body "b",
  * conflicts (fields in conflict) and fields (name: value; a value that
  * is not text, such as a conflict's marker, is null).  Without a body
- * (a list of metadata) no content is written.
+ * (a list of metadata) no content is written.  With "by", who wrote it
+ * and when (cli_author.h).
  */
 struct body;
+struct db_author;
 struct db_record;
 struct ids;
 void	cli_record_json(struct json *, const struct ids *,
-	    const struct db_record *, const struct body *b);
+	    const struct db_record *, const struct body *b,
+	    const struct db_author *by);
 /* A record written (add, edit): {"record_id","case_id"} on stdout. */
 int	cli_written_json(const char *record_id, const char *case_id);
 /*

@@ -39,6 +39,7 @@
 #include "dossier.h"
 #include "errors.h"
 #include "nolost.h"
+#include "plan.h"
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
@@ -366,11 +367,16 @@ dossier_one(struct cli *cli, const struct schema_kind *k,
 	struct vault	*v = NULL;
 	sqlite3		*db;
 	char		 id[DB_UUID_LEN + 1];
+	size_t		 others;
 	int		 r;
 
 	if ((r = dossier_open(cli, &v, &db)) != 0)
 		return cli_exit(r);
-	r = dossier_find(db, a->case_id, k->kind, id);
+	/* the one plan (plan.h), or the one from before it first edits */
+	if (strcmp(k->kind, "plan") == 0)
+		r = plan_current(db, a->case_id, id, &others);
+	else
+		r = dossier_find(db, a->case_id, k->kind, id);
 	vault_close(v);
 	if (r != 0 && r != CS_ERR_NOT_FOUND)
 		return cli_exit(r);
@@ -403,6 +409,7 @@ dossier_plan_usage(FILE *f)
 	dossier_usage(f, "plan", "show|edit", schema_kind("plan"));
 	fprintf(f, "       casesync plan goal add|edit|list ... (plan goal "
 	    "--help)\n");
+	cmd_plan_versions_usage(f);
 }
 
 static void
@@ -550,6 +557,9 @@ cmd_plan(struct cli *cli, int argc, char *argv[])
 	if (strcmp(argv[1], "goal") == 0)
 		return dossier_kind_main(cli, "plan goal", "goal", argc - 1,
 		    argv + 1);
+	if (strcmp(argv[1], "agree") == 0 || strcmp(argv[1], "history") == 0 ||
+	    strcmp(argv[1], "diff") == 0)
+		return cmd_plan_versions(cli, argc, argv);
 	if ((r = dossier_parse(cli, pk, argc, argv, 2, &a)) != 0)
 		return cli_exit(r);
 	if (a.help) {

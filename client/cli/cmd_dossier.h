@@ -5,6 +5,8 @@
 #ifndef CMD_DOSSIER_H
 #define CMD_DOSSIER_H
 
+#include <stdio.h>
+
 struct cli;
 
 int	cmd_person(struct cli *, int argc, char *argv[]);
@@ -14,6 +16,9 @@ int	cmd_assess(struct cli *, int argc, char *argv[]);
 int	cmd_partner(struct cli *, int argc, char *argv[]);
 int	cmd_escalate(struct cli *, int argc, char *argv[]);
 int	cmd_plan(struct cli *, int argc, char *argv[]);
+/* `plan agree|history|diff` (cmd_plan.c), argv[1] the verb. */
+int	cmd_plan_versions(struct cli *, int argc, char *argv[]);
+void	cmd_plan_versions_usage(FILE *);
 int	cmd_search(struct cli *, int argc, char *argv[]);
 int	cmd_reads(struct cli *, int argc, char *argv[]);
 /* `case new|show|edit`: 1 if "sub" is one of these. */

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_author.h"
 #include "cli_ids.h"
 #include "client.h"
 #include "cmd_dossier.h"
@@ -87,12 +88,14 @@ dossier_print_record(struct dossier_list *l,
 	size_t				 i;
 
 	if (l->cli->json) {
-		cli_record_json(&l->j, l->ids, d->rec, d->body);
+		cli_record_json(&l->j, l->ids, d->rec, d->body, &d->by);
 		return;
 	}
 	ids_short(l->ids, r->record_id, sid);
 	printf("%-10s %-6s", k != NULL ? k->noun : r->kind, sid);
 	if (l->full || k == NULL) {
+		fputs("  ", stdout);
+		cli_author_print(stdout, &d->by);
 		putchar('\n');
 		for (i = 0; i < b->n; i++) {
 			printf("    %-18s ", b->f[i].name);
@@ -116,7 +119,9 @@ dossier_print_record(struct dossier_list *l,
 	if (d->nconflicts > 0)
 		printf("  [%zu conflict%s]", d->nconflicts,
 		    d->nconflicts == 1 ? "" : "s");
-	putchar('\n');
+	fputs("  (", stdout);
+	cli_author_print(stdout, &d->by);
+	fputs(")\n", stdout);
 }
 
 static int

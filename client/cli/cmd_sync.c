@@ -21,6 +21,7 @@
 #include "children.h"
 #include "body.h"
 #include "case_meta.h"
+#include "cli_author.h"
 #include "cli_ids.h"
 #include "client.h"
 #include "cmd_case.h"
@@ -598,6 +599,7 @@ record_get(struct cli *cli, const char *rid)
 	char			 rbuf[DB_UUID_LEN + 1];
 	char			 child[CHILD_ID_LEN + 1];
 	struct db_record	 rec;
+	struct db_author	 by;
 	struct body		 b;
 	struct json		 j;
 	struct ids		*ids = NULL;
@@ -612,6 +614,7 @@ record_get(struct cli *cli, const char *rid)
 	    0 || (r = open_db(cli, &v, &db)) != 0)
 		return cli_exit(r);
 	if ((r = db_record_get(db, rid, &rec)) != 0 ||
+	    (r = db_author_get(db, rid, &by)) != 0 ||
 	    (r = body_decode(rec.body, rec.body_len, &b)) != 0) {
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
@@ -630,13 +633,15 @@ record_get(struct cli *cli, const char *rid)
 			goto out;
 		}
 		json_init(&j, stdout);
-		cli_record_json(&j, ids, &rec, &b);
+		cli_record_json(&j, ids, &rec, &b, &by);
 		r = json_end(&j);
 		ids_free(ids);
 	} else {
 		printf("record %s\ncase %s\nkind %s\nversion %lld%s\n",
 		    rec.record_id, rec.case_id, rec.kind,
 		    (long long)rec.version, rec.deleted ? " (deleted)" : "");
+		cli_author_print(stdout, &by);
+		putchar('\n');
 		for (i = 0; i < b.n; i++) {
 			printf("  %s: ", b.f[i].name);
 			/* a marker is binary: casesync conflicts shows it */
@@ -656,23 +661,33 @@ record_get(struct cli *cli, const char *rid)
 }
 
 struct record_list {
-	struct cli	*cli;
-	struct ids	*ids;
-	struct json	 j;
+	struct cli		*cli;
+	struct ids		*ids;
+	struct json		 j;
+	struct db_author_reader	 au;
 };
 
-/* One record's metadata (no content: the body is not opened). */
+/*
+ * One record's metadata and who wrote it when (no content: the body is
+ * not opened).
+ */
 static int
 record_list_cb(const struct db_record *r, void *arg)
 {
 	struct record_list	*l = arg;
+	struct db_author	 by;
+	int			 ret;
 
-	if (l->cli->json)
-		cli_record_json(&l->j, l->ids, r, NULL);
-	else
-		printf("%s %s %-12s %lld%s\n", r->record_id, r->case_id,
-		    r->kind, (long long)r->version, r->deleted ? " deleted" :
-		    "");
+	if ((ret = db_author_read(&l->au, r->record_id, &by)) != 0)
+		return ret;
+	if (l->cli->json) {
+		cli_record_json(&l->j, l->ids, r, NULL, &by);
+		return 0;
+	}
+	printf("%s %s %-12s %lld%s  ", r->record_id, r->case_id, r->kind,
+	    (long long)r->version, r->deleted ? " deleted" : "");
+	cli_author_print(stdout, &by);
+	putchar('\n');
 	return 0;
 }
 
@@ -697,7 +712,9 @@ record_list(struct cli *cli, const char *cid)
 		json_init(&l.j, stdout);
 		if (cli->json)
 			json_arr_begin(&l.j);
+		db_author_reader_init(&l.au, db);
 		r = db_record_list(db, cid, record_list_cb, &l);
+		db_author_reader_done(&l.au);
 		if (r != 0)
 			cli_errx("record list: %s", cs_err(r));
 		else if (cli->json) {

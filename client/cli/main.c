@@ -154,6 +154,12 @@ static const struct clihelp_sub plan_subs[] = {
 	    "edit the plan", 0 },
 	{ "goal", "plan goal add|edit|list " DOSSIER_OPTS,
 	    "add, edit or list the plan's goals", 0 },
+	{ "agree", "plan agree --case ID --with WHO,... [--date DATE]",
+	    "record a version of the plan as agreed", 0 },
+	{ "history", "plan history --case ID",
+	    "list the agreed versions of the plan", 0 },
+	{ "diff", "plan diff --case ID [A B]",
+	    "the differences between two agreed versions", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

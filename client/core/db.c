@@ -83,15 +83,29 @@ db_rollback(sqlite3 *db)
  * from the server: each change's hybrid clock (hlc) shows it too.
  */
 void
-db_uuid(char out[DB_UUID_LEN + 1])
+db_uuid_text(const uint8_t u[16], char out[DB_UUID_LEN + 1])
 {
 	static const char	hex[] = "0123456789abcdef";
+	size_t			i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[u[i] >> 4];
+		out[o++] = hex[u[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+void
+db_uuid(char out[DB_UUID_LEN + 1])
+{
 	static uint64_t		last_ms;
 	static uint32_t		ctr;
 	struct timespec		ts;
 	uint64_t		ms;
 	uint8_t			u[16];
-	size_t			i, o = 0;
+	size_t			i;
 
 	randombytes_buf(u, sizeof(u));
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
@@ -108,13 +122,7 @@ db_uuid(char out[DB_UUID_LEN + 1])
 	u[6] = (uint8_t)(0x70 | ctr >> 8);	/* version 7 */
 	u[7] = (uint8_t)ctr;
 	u[8] = (u[8] & 0x3f) | 0x80;	/* RFC 9562 variant */
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[u[i] >> 4];
-		out[o++] = hex[u[i] & 15];
-	}
-	out[o] = '\0';
+	db_uuid_text(u, out);
 }
 
 int
@@ -599,6 +607,8 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 	    (ret = db_run(db, "DELETE FROM case_meta WHERE case_id = ?1",
 	    case_id, 0)) != 0 ||
 	    (ret = db_run(db, "DELETE FROM case_measures WHERE case_id = ?1",
+	    case_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM record_author WHERE case_id = ?1",
 	    case_id, 0)) != 0)
 		return ret;
 	return db_run(db, "DELETE FROM records WHERE case_id = ?1", case_id,

@@ -46,6 +46,14 @@ struct db_record {
 	 */
 	char		 author_id[MARKER_ID_MAX + 1];
 	char		 author_name[MARKER_NAME_MAX + 1];
+	/*
+	 * From the server only, kept by db_author_server(): the user of
+	 * the record's first version and the server times (s) of its
+	 * first and last version; ""/0 when the server does not know.
+	 */
+	char		 created_by[MARKER_NAME_MAX + 1];
+	int64_t		 created_at;
+	int64_t		 changed_at;
 };
 
 /*
@@ -64,6 +72,8 @@ int	db_prep(sqlite3 *, const char *sql, sqlite3_stmt **s);
  * within this process.  Not thread-safe (one thread makes ids).
  */
 void	db_uuid(char out[DB_UUID_LEN + 1]);
+/* 16 bytes as a lower-case UUID text (the bits as they are). */
+void	db_uuid_text(const uint8_t u[16], char out[DB_UUID_LEN + 1]);
 
 /* CS_ERR_NOT_FOUND if this laptop does not hold the record. */
 int	db_record_get(sqlite3 *, const char *record_id, struct db_record *);
@@ -194,6 +204,46 @@ int	db_case_meta_fetched(sqlite3 *, int64_t *at);
 int	db_case_meta_fetched_set(sqlite3 *, int64_t at);
 /* *any: 1 if this laptop holds a record of any case. */
 int	db_any_record(sqlite3 *, int *any);
+
+/*
+ * Who wrote a record, and when (db_author.c, docs/CLIENT.md "Who wrote
+ * it"): the server's word, kept from every pull and conflict, and this
+ * laptop's own edits.  A record with a local edit not yet synced
+ * ("pending") was last changed by this laptop's user at the time of
+ * that edit (local clock); one never synced was made by them then too.
+ * Names "" and times 0 are not known (records from before the server
+ * kept them).
+ */
+struct db_author {
+	char		 created_by[MARKER_NAME_MAX + 1];
+	int64_t		 created_at;	/* s since the epoch; 0: not known */
+	char		 changed_by[MARKER_NAME_MAX + 1];
+	int64_t		 changed_at;
+	int		 pending;	/* a local edit not yet synced */
+};
+/* Keep the server's authorship of "srv" (pulled or in conflict). */
+int	db_author_server(sqlite3 *, const struct db_record *srv);
+/* A local edit of "r" now (db_local_write). */
+int	db_author_local(sqlite3 *, const struct db_record *r);
+/* Change "c" was applied: this user wrote it, at its local time. */
+int	db_author_pushed(sqlite3 *, const struct db_change *c);
+/* The authorship of "record_id" as above (all unknown if none kept). */
+int	db_author_get(sqlite3 *, const char *record_id, struct db_author *);
+/*
+ * The same for many records (a list): one statement and one look at
+ * this laptop's user for all of them.  Init, read as often as needed,
+ * done (always, also after an error).
+ */
+struct db_author_reader {
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 self[MARKER_NAME_MAX + 1];
+	int		 have_self;
+};
+void	db_author_reader_init(struct db_author_reader *, sqlite3 *);
+int	db_author_read(struct db_author_reader *, const char *record_id,
+	    struct db_author *);
+void	db_author_reader_done(struct db_author_reader *);
 
 int	db_cursor_get(sqlite3 *, int64_t *since, int64_t *tie);
 int	db_cursor_set(sqlite3 *, int64_t since, int64_t tie);

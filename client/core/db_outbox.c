@@ -101,7 +101,8 @@ db_local_write_tx(sqlite3 *db, struct db_record *r)
 	    (ret = db_run_record(db, db_mirror_put, &cur)) != 0)
 		goto out;
 	if ((ret = db_run_record(db, db_upsert_record, r)) != 0 ||
-	    (ret = db_queue(db, r)) != 0)
+	    (ret = db_queue(db, r)) != 0 ||
+	    (ret = db_author_local(db, r)) != 0)
 		goto out;
  out:
 	db_record_clear(&cur);
@@ -321,6 +322,7 @@ db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
 	    c->change_id, 0)) != 0 ||
 	    (ret = db_reoffer_done(db, c)) != 0 ||
+	    (ret = db_author_pushed(db, c)) != 0 ||
 	    (ret = db_is_dirty(db, c->rec.record_id, &dirty)) != 0)
 		return ret;
 	if (!dirty) {

@@ -192,11 +192,30 @@ static const char db_schema_v4[] =
     " record_id TEXT NOT NULL,"
     " PRIMARY KEY (case_id, measure_id)) WITHOUT ROWID;";
 
+/*
+ * Version 5: who wrote a record and when (db_author.c): the server's
+ * word (the user of its first version, the server times of its first
+ * and last version, the user of its last) and the time of the last
+ * local edit, for a record written here and not yet synced.
+ */
+static const char db_schema_v5[] =
+    "CREATE TABLE IF NOT EXISTS record_author ("
+    " record_id TEXT PRIMARY KEY NOT NULL,"
+    " case_id TEXT NOT NULL,"
+    " created_by TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL DEFAULT 0,"
+    " changed_by TEXT NOT NULL DEFAULT '',"
+    " changed_at INTEGER NOT NULL DEFAULT 0,"
+    " local_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS record_author_case ON"
+    " record_author(case_id);";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
 	{ 3, db_schema_v3 },
 	{ 4, db_schema_v4 },
+	{ 5, db_schema_v5 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -21,6 +21,7 @@
 #include "lifecycle.h"
 #include "localday.h"
 #include "nolost.h"
+#include "plan.h"
 #include "readlog.h"
 #include "schema.h"
 #include "util.h"
@@ -211,16 +212,13 @@ dossier_apply(const struct dossier_input *in, struct body *b,
 }
 
 /*
- * A new note's defaults: its author (this laptop's user) and the local
- * date and time of writing, unless given (the time only with the date).
+ * A new note's defaults: the local date and time of writing, unless
+ * given (the time only with the date).  Its author is not typed: the
+ * server says who wrote it (db_author).
  */
 static int
-dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
-    struct body *b)
+dossier_note_defaults(const struct schema_kind *k, struct body *b)
 {
-	const struct schema_field	*f;
-	char				 sid[MARKER_ID_MAX + 1];
-	char				 sname[MARKER_NAME_MAX + 1];
 	char				 date[LC_DATE_LEN + 1];
 	char				 hm[LOCALDAY_TIME_LEN + 1];
 	int				 r;
@@ -239,26 +237,102 @@ dossier_note_defaults(sqlite3 *db, const struct schema_kind *k,
 	    (body_get(b, "time") == NULL && (r = body_set(b, "time",
 	    (const uint8_t *)hm, strlen(hm))) != 0)))
 		return r;
-	if (body_get(b, "author") != NULL ||
-	    (f = schema_field(k, "author")) == NULL)
+	return 0;
+}
+
+/*
+ * A write of a plan goes to the case's one plan (plan.h): "in" as it
+ * is for other kinds; for a plan, *out is "in" made a change of the
+ * one plan when this laptop holds it, else a new record (its id in
+ * pid[]) starting from the fields of the plan record being edited or
+ * the newest one from before (its id in seed[], "" for none).  An
+ * input that names no plan here is left for dossier_target to refuse.
+ */
+static int
+dossier_plan_route(sqlite3 *db, const struct dossier_input *in,
+    struct dossier_input *out, char pid[DB_UUID_LEN + 1],
+    char cid[DB_UUID_LEN + 1], char seed[DB_UUID_LEN + 1])
+{
+	struct db_record	cur;
+	size_t			others;
+	int			r;
+
+	*out = *in;
+	pid[0] = cid[0] = seed[0] = '\0';
+	if (strcmp(in->k->kind, "plan") != 0)
 		return 0;
-	if ((r = db_self_get(db, sid, sname)) != 0)
+	memset(&cur, 0, sizeof(cur));
+	if (in->record_id != NULL) {
+		if (!wire_uuid_ok(in->record_id))
+			return 0;
+		if ((r = db_record_get(db, in->record_id, &cur)) != 0)
+			return r == CS_ERR_NOT_FOUND ? 0 : r;
+		r = strcmp(cur.kind, "plan") == 0 && !cur.deleted;
+		memcpy(cid, cur.case_id, DB_UUID_LEN + 1);
+		db_record_clear(&cur);
+		if (!r)
+			return 0;
+	} else if (in->case_id != NULL && wire_uuid_ok(in->case_id))
+		memcpy(cid, in->case_id, DB_UUID_LEN + 1);
+	else
+		return 0;
+	plan_record_id(cid, pid);
+	if ((r = db_record_get(db, pid, &cur)) == 0) {
+		r = cur.deleted;
+		db_record_clear(&cur);
+		if (!r) {
+			out->record_id = pid;
+			return 0;
+		}
+	} else if (r != CS_ERR_NOT_FOUND)
 		return r;
-	/* the server's name for the user; its id if it gave none */
-	if (sname[0] == '\0' || schema_check(f, sname, NULL) != 0)
-		memcpy(sname, sid, sizeof(sid));
-	if (sname[0] == '\0' || schema_check(f, sname, NULL) != 0)
-		return 0;
-	return body_set(b, "author", (const uint8_t *)sname, strlen(sname));
+	out->record_id = NULL;
+	out->case_id = cid;
+	if (in->record_id != NULL && strcmp(in->record_id, pid) != 0)
+		memcpy(seed, in->record_id, DB_UUID_LEN + 1);
+	else if ((r = plan_current(db, cid, seed, &others)) != 0) {
+		seed[0] = '\0';
+		if (r != CS_ERR_NOT_FOUND)
+			return r;
+	}
+	return 0;
+}
+
+/* The schema fields of record "seed" into "b" (a new plan's start). */
+static int
+dossier_seed(sqlite3 *db, const struct schema_kind *k, const char *seed,
+    struct body *b)
+{
+	struct db_record	 cur;
+	struct body		 sb;
+	const struct body_field	*f;
+	size_t			 i;
+	int			 r;
+
+	memset(&cur, 0, sizeof(cur));
+	body_init(&sb);
+	if ((r = db_record_get(db, seed, &cur)) != 0 ||
+	    (r = body_decode(cur.body, cur.body_len, &sb)) != 0)
+		goto out;
+	for (i = 0; i < k->nfields; i++)
+		if ((f = body_get(&sb, k->fields[i].name)) != NULL &&
+		    (r = body_set(b, f->name, f->value, f->len)) != 0)
+			goto out;
+ out:
+	db_record_clear(&cur);
+	body_free(&sb);
+	return r;
 }
 
 /*
  * The checks of dossier.h and the new body into rec->body ("encode"
- * set) or not.
+ * set) or not; a new record starts from the fields of "seed" if not
+ * NULL.
  */
 static int
 dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
-    int encode, struct db_record *rec, struct dossier_error *err)
+    int encode, const char *seed, struct db_record *rec,
+    struct dossier_error *err)
 {
 	const struct schema_kind	*k = in->k;
 	struct nolost_access		 ro;
@@ -278,6 +352,9 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 		    "registered with the server first (measure start)");
 		goto out;
 	}
+	if (in->record_id == NULL && seed != NULL &&
+	    (r = dossier_seed(db, k, seed, &b)) != 0)
+		goto out;
 	/* a read-only case says so before anything is typed (nolost.h) */
 	if ((r = nolost_writable(db, rec->case_id, &ro)) != 0) {
 		if (r == CS_ERR_AUTH) {
@@ -289,7 +366,7 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 	if ((r = dossier_apply(in, &b, err)) != 0)
 		goto out;
 	if (in->record_id == NULL &&
-	    (r = dossier_note_defaults(db, k, &b)) != 0)
+	    (r = dossier_note_defaults(k, &b)) != 0)
 		goto out;
 	if (schema_complete_but(k, &b, long_later ? (int)SCHEMA_LONG : -1,
 	    &missing) != 0) {
@@ -341,12 +418,18 @@ int
 dossier_check(sqlite3 *db, const struct dossier_input *in, int long_later,
     struct dossier_error *err)
 {
+	struct dossier_input	pin;
 	struct db_record	rec;
+	char			pid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char			seed[DB_UUID_LEN + 1];
 	int			r;
 
 	dossier_error_init(err);
 	memset(&rec, 0, sizeof(rec));
-	r = dossier_build(db, in, long_later, 0, &rec, err);
+	if ((r = dossier_plan_route(db, in, &pin, pid, cid, seed)) != 0)
+		return r;
+	r = dossier_build(db, &pin, long_later, 0, seed[0] != '\0' ? seed :
+	    NULL, &rec, err);
 	db_record_clear(&rec);
 	return r;
 }
@@ -356,12 +439,19 @@ dossier_write(sqlite3 *db, const struct dossier_input *in,
     char id_out[DB_UUID_LEN + 1], char case_out[DB_UUID_LEN + 1],
     struct dossier_error *err)
 {
+	struct dossier_input	pin;
 	struct db_record	rec;
+	char			pid[DB_UUID_LEN + 1], cid[DB_UUID_LEN + 1];
+	char			seed[DB_UUID_LEN + 1];
 	int			r;
 
 	dossier_error_init(err);
 	memset(&rec, 0, sizeof(rec));
-	if ((r = dossier_build(db, in, 0, 1, &rec, err)) != 0)
+	if ((r = dossier_plan_route(db, in, &pin, pid, cid, seed)) != 0)
+		goto out;
+	in = &pin;
+	if ((r = dossier_build(db, in, 0, 1, seed[0] != '\0' ? seed : NULL,
+	    &rec, err)) != 0)
 		goto out;
 	if (in->record_id == NULL && in->new_id != NULL) {
 		if (!wire_uuid_ok(in->new_id)) {
@@ -370,7 +460,9 @@ dossier_write(sqlite3 *db, const struct dossier_input *in,
 			goto out;
 		}
 		memcpy(rec.record_id, in->new_id, DB_UUID_LEN + 1);
-	} else if (in->record_id == NULL)
+	} else if (in->record_id == NULL && pid[0] != '\0')
+		memcpy(rec.record_id, pid, sizeof(rec.record_id));
+	else if (in->record_id == NULL)
 		db_uuid(rec.record_id);
 	memcpy(rec.kind, in->k->kind, strlen(in->k->kind) + 1);
 	if ((r = db_local_write(db, &rec)) != 0) {

@@ -104,9 +104,8 @@ int	dossier_check_values(const struct dossier_input *in,
 /*
  * Check "in" as above (long_later 0) and write it with db_local_write
  * (record and outbox, one transaction); nothing is written on any
- * error.  A new note (kind "journal") gets the author (the user of
- * this laptop, db_self_get) and the local date and time when they are
- * not given.  The record id goes to id_out, its case to case_out (if
+ * error.  A new note (kind "journal") gets the local date and time
+ * when they are not given (its author is the server's word, db.h).  The record id goes to id_out, its case to case_out (if
  * not NULL).
  */
 int	dossier_write(sqlite3 *, const struct dossier_input *in,
@@ -128,9 +127,11 @@ struct dossier_record {
 	const struct db_record	*rec;
 	const struct schema_kind *k;		/* NULL: a kind not known */
 	const struct body	*body;		/* NULL: does not decode */
-	const char		*author;	/* "" if not known */
-	int64_t			 time;		/* written, s since epoch */
+	const char		*author;	/* by.created_by */
+	int64_t			 time;		/* by.created_at, else the */
+						/* last write's local clock */
 	size_t			 nconflicts;	/* fields in conflict */
+	struct db_author	 by;		/* who wrote it, when (db.h) */
 };
 
 typedef int	(*dossier_cb)(const struct dossier_record *, void *);

@@ -18,9 +18,8 @@
 #include "util.h"
 #include "validate.h"
 
-#define DOSSIER_AUTHOR_MAX	200
-
 struct dossier_read {
+	struct db_author_reader	 au;		/* one statement per read */
 	const char *const	*kinds;
 	dossier_cb		 cb;
 	dossier_match_cb	 match;
@@ -45,38 +44,34 @@ dossier_kind_in(const char *const *kinds, const char *kind)
 
 /*
  * Call "fn" with the record as read: decoded (body NULL if it does not
- * decode), its author (a note's "author" field) and time (the hybrid
- * clock of its last write: milliseconds << 16).
+ * decode), who wrote it and when (db_author_get: the server's word, or
+ * this laptop's edit not yet synced).  A note's "author" field, typed
+ * before the server said who wrote it, stays a field of its body.
  */
 static int
-dossier_with(const struct db_record *r,
+dossier_with(struct db_author_reader *au, const struct db_record *r,
     int (*fn)(const struct dossier_record *, void *), void *arg)
 {
 	struct dossier_record	 d;
 	struct body		 b;
-	const struct body_field	*f;
-	char			 author[DOSSIER_AUTHOR_MAX + 1];
 	size_t			 i;
 	int			 ret;
 
 	memset(&d, 0, sizeof(d));
 	d.rec = r;
 	d.k = schema_kind(r->kind);
-	d.time = (int64_t)((r->hlc >> 16) / 1000);
-	author[0] = '\0';
+	if ((ret = db_author_read(au, r->record_id, &d.by)) != 0)
+		return ret;
+	d.author = d.by.created_by;
+	/* the hybrid clock of the last write: milliseconds << 16 */
+	d.time = d.by.created_at > 0 ? d.by.created_at :
+	    (int64_t)((r->hlc >> 16) / 1000);
 	body_init(&b);
 	if (body_decode(r->body, r->body_len, &b) == 0) {
 		d.body = &b;
 		for (i = 0; i < b.n; i++)
 			d.nconflicts += body_name_is_marker(b.f[i].name) != 0;
-		if ((f = body_get(&b, "author")) != NULL &&
-		    f->len <= DOSSIER_AUTHOR_MAX &&
-		    utf8_text_ok((const char *)f->value, f->len)) {
-			memcpy(author, f->value, f->len);
-			author[f->len] = '\0';
-		}
 	}
-	d.author = author;
 	ret = fn(&d, arg);
 	body_free(&b);
 	return ret;
@@ -97,7 +92,7 @@ dossier_read_cb(const struct db_record *r, void *arg)
 
 	if (r->deleted || !dossier_kind_in(x->kinds, r->kind))
 		return 0;
-	return dossier_with(r, dossier_read_each, x);
+	return dossier_with(&x->au, r, dossier_read_each, x);
 }
 
 int
@@ -113,10 +108,13 @@ dossier_read(sqlite3 *db, const char *case_id, const char *const *kinds,
 	if ((r = readlog_add(db, action, case_id)) != 0)
 		return r;
 	memset(&x, 0, sizeof(x));
+	db_author_reader_init(&x.au, db);
 	x.kinds = kinds;
 	x.cb = cb;
 	x.arg = arg;
-	return db_record_list(db, case_id, dossier_read_cb, &x);
+	r = db_record_list(db, case_id, dossier_read_cb, &x);
+	db_author_reader_done(&x.au);
+	return r;
 }
 
 static int
@@ -142,9 +140,11 @@ dossier_search_each(const struct dossier_record *d, void *arg)
 static int
 dossier_search_cb(const struct db_record *r, void *arg)
 {
+	struct dossier_read	*x = arg;
+
 	if (r->deleted)
 		return 0;
-	return dossier_with(r, dossier_search_each, arg);
+	return dossier_with(&x->au, r, dossier_search_each, arg);
 }
 
 int
@@ -163,9 +163,12 @@ dossier_search(sqlite3 *db, const char *case_id, const char *q,
 	    0)
 		return r;
 	memset(&x, 0, sizeof(x));
+	db_author_reader_init(&x.au, db);
 	x.match = cb;
 	x.arg = arg;
 	x.q = q;
 	x.qlen = strlen(q);
-	return db_record_list(db, case_id, dossier_search_cb, &x);
+	r = db_record_list(db, case_id, dossier_search_cb, &x);
+	db_author_reader_done(&x.au);
+	return r;
 }

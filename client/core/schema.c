@@ -61,6 +61,15 @@ static const struct schema_field plan_fields[] = {
 	{ "agreed_on", SCHEMA_DATE, 0, NULL },
 };
 
+/* An agreed version of the plan (plan.h): written by plan_agree() only. */
+static const struct schema_field plan_version_fields[] = {
+	{ "number", SCHEMA_TEXT, 1, NULL },
+	{ "summary", SCHEMA_LONG, 1, NULL },
+	{ "goals", SCHEMA_LONG, 0, NULL },	/* one goal per line */
+	{ "agreed_with", SCHEMA_TEXT, 1, NULL },	/* plan_agreed_ok() */
+	{ "date", SCHEMA_DATE, 1, NULL },
+};
+
 static const struct schema_field goal_fields[] = {
 	{ "text", SCHEMA_TEXT, 1, NULL },
 	{ "owner", SCHEMA_NAME, 0, NULL },
@@ -83,7 +92,10 @@ static const struct schema_field journal_fields[] = {
 	{ "type", SCHEMA_CHOICE, 0, "home_visit|call|meeting|other" },
 	{ "date", SCHEMA_DATE, 0, NULL },	/* default: local today */
 	{ "time", SCHEMA_TIME, 0, NULL },	/* default: local now */
-	{ "author", SCHEMA_NAME, 0, NULL },	/* default: this user */
+	/*
+	 * No "author": who wrote a note is the server's word (db_author);
+	 * an "author" typed into an older note stays in its body.
+	 */
 };
 
 static const struct schema_field partner_fields[] = {
@@ -109,6 +121,8 @@ static const struct schema_kind kinds[] = {
 	    { "type", "start", "end" } },
 	{ "plan", "plan", 0, plan_fields, N(plan_fields),
 	    { "agreed_on", "summary", NULL } },
+	{ "plan_version", "plan version", 1, plan_version_fields,
+	    N(plan_version_fields), { "number", "date", "agreed_with" } },
 	{ "goal", "goal", 0, goal_fields, N(goal_fields),
 	    { "status", "due", "text" } },
 	{ "assessment", "assessment", 0, assessment_fields,

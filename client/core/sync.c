@@ -85,6 +85,9 @@ sync_rec_in(struct db_record *d, const struct msg_record *r)
 	    strlen(r->author_user_id) + 1);
 	memcpy(d->author_name, r->author_user_name,
 	    strlen(r->author_user_name) + 1);
+	memcpy(d->created_by, r->created_by, strlen(r->created_by) + 1);
+	d->created_at = r->created_at;
+	d->changed_at = r->changed_at;
 }
 static uint64_t
 sync_ns(void)

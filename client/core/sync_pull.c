@@ -92,7 +92,8 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 			return r;
 		if ((r = sync_open(kr, &rec, &plain, st)) == CS_ERR_NOT_FOUND) {
 			if ((r = keys_pending_put(db, &rec)) != 0 ||
-			    (r = author_pending_put(db, &rec)) != 0)
+			    (r = author_pending_put(db, &rec)) != 0 ||
+			    (r = db_author_server(db, &rec)) != 0)
 				return r;
 			st->waiting++;
 			continue;
@@ -103,7 +104,8 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 		}
 		if (r != 0)
 			return r;
-		r = db_pulled(db, &rec, &nc);
+		if ((r = db_author_server(db, &rec)) == 0)
+			r = db_pulled(db, &rec, &nc);
 		free(plain);
 		plain = NULL;
 		if (r != 0)

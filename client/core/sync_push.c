@@ -47,8 +47,9 @@ sync_push_conflict(sqlite3 *db, const struct keyring *kr,
 	 * on.
 	 */
 	if ((r = sync_open(kr, &cur, &plain, st)) == CS_ERR_NOT_FOUND) {
-		if ((r = keys_pending_put(db, &cur)) == 0)
-			r = author_pending_put(db, &cur);
+		if ((r = keys_pending_put(db, &cur)) == 0 &&
+		    (r = author_pending_put(db, &cur)) == 0)
+			r = db_author_server(db, &cur);
 		st->waiting++;
 		*moved = 0;
 		return r;
@@ -60,7 +61,8 @@ sync_push_conflict(sqlite3 *db, const struct keyring *kr,
 	}
 	if (r != 0)
 		return r;
-	r = db_conflict(db, ch, &cur, cr->no_common_base, &nc);
+	if ((r = db_author_server(db, &cur)) == 0)
+		r = db_conflict(db, ch, &cur, cr->no_common_base, &nc);
 	free(plain);
 	st->conflicts += nc;
 	return r;

@@ -90,6 +90,7 @@ case_rec_cb(const struct dossier_record *d, void *arg)
 	memcpy(x->kind, d->rec->kind, sizeof(x->kind));
 	(void)str_fmt(x->author, sizeof(x->author), "%s", d->author);
 	x->at = d->time;
+	x->by = d->by;
 	x->conflicts = d->nconflicts;
 	c->n++;
 	return 0;

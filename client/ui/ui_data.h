@@ -35,6 +35,7 @@ struct ui_rec {
 	char		 author[UI_TEXT_MAX];	/* "" if unknown */
 	int64_t		 at;		/* written (seconds); 0 if unknown */
 	size_t		 conflicts;	/* fields in conflict */
+	struct db_author by;		/* who wrote it, when (db.h) */
 };
 
 struct measure_view;

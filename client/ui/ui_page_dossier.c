@@ -23,8 +23,10 @@
 #include "ui.h"
 #include "ui_data.h"
 #include "ui_pages.h"
+#include "ui_plan.h"
 #include "ui_util.h"
 #include "ui_words.h"
+#include "ui_written.h"
 
 void
 ui_page_message(struct ui_ctx *ctx, struct ui_resp *resp, int status,
@@ -151,6 +153,7 @@ kind_table(const struct dview *d, const char *kind, const char *const *cols,
 				html_text(d->h, ui_field_word(kind, cols[j]));
 				html_raw(d->h, "</th>");
 			}
+			html_raw(d->h, "<th scope=\"col\">Geschreven</th>");
 			if (edit)
 				html_raw(d->h, "<th scope=\"col\">Actie</th>");
 			html_raw(d->h, "</tr></thead><tbody>");
@@ -163,6 +166,9 @@ kind_table(const struct dview *d, const char *kind, const char *const *cols,
 				conflict_note(d, r);
 			html_raw(d->h, "</td>");
 		}
+		html_raw(d->h, "<td class=\"wie\">");
+		ui_written_by(d->h, r);
+		html_raw(d->h, "</td>");
 		if (edit) {
 			html_raw(d->h, "<td>");
 			link_form(d, kind, r->id, "Wijzigen");
@@ -359,12 +365,10 @@ section_plan(const struct dview *d)
 {
 	static const char *const gcols[] = { "text", "owner", "due", "status",
 	    NULL };
-	const struct ui_rec	*r, *plan = NULL;
-	size_t			 i;
+	const struct ui_rec	*r, *plan;
+	size_t			 others;
 
-	for (i = 0; i < d->c->n; i++)
-		if (strcmp(d->c->r[i].kind, "plan") == 0)
-			plan = &d->c->r[i];
+	plan = ui_plan_pick(d->c, &others);
 	html_raw(d->h, "<section id=\"plan\"><h2>Plan van aanpak</h2>");
 	if (plan == NULL)
 		html_raw(d->h, "<p class=\"leeg\">Er is nog geen plan.</p>");
@@ -372,7 +376,14 @@ section_plan(const struct dview *d)
 		r = plan;
 		html_raw(d->h, "<div class=\"plan\">");
 		field_value(d, r, "summary", 0);
-		html_raw(d->h, "</div>");
+		html_raw(d->h, "</div><p class=\"wie\">");
+		ui_written_by(d->h, r);
+		html_raw(d->h, "</p>");
+		if (others > 0)
+			html_raw(d->h, "<p class=\"melding\">Er zijn nog "
+			    "andere plannen van voor het ene plan per gezin; "
+			    "bij de volgende wijziging wordt dit plan het "
+			    "plan van het gezin.</p>");
 		conflict_note(d, r);
 		if (body_get(&r->b, "agreed_with") != NULL ||
 		    body_get(&r->b, "agreed_on") != NULL) {
@@ -396,7 +407,9 @@ section_plan(const struct dview *d)
 		html_raw(d->h, "<p class=\"leeg\">Nog geen doelen.</p>");
 	html_raw(d->h, "<p>");
 	link_form(d, "goal", NULL, "Doel toevoegen");
-	html_raw(d->h, "</p></section>");
+	html_raw(d->h, "</p>");
+	ui_plan_versions(d->h, d->c);
+	html_raw(d->h, "</section>");
 }
 
 static void
@@ -486,15 +499,8 @@ section_journal(const struct dview *d)
 			html_raw(d->h, " \xc2\xb7 ");
 			field_value(d, r, "type", 0);
 		}
-		html_raw(d->h, "</h3><p class=\"wie\">Geschreven door ");
-		if (r->author[0] != '\0')
-			html_text(d->h, r->author);
-		else
-			html_raw(d->h, "onbekend");
-		if (r->at > 0) {
-			html_raw(d->h, ", opgeslagen ");
-			html_time(d->h, r->at);
-		}
+		html_raw(d->h, "</h3><p class=\"wie\">");
+		ui_written_by(d->h, r);
 		html_raw(d->h, "</p><div class=\"tekst\">");
 		field_value(d, r, "text", 0);
 		html_raw(d->h, "</div>");

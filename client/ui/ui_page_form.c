@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "html.h"
+#include "plan.h"
 #include "schema.h"
 #include "ui.h"
 #include "ui_data.h"
@@ -87,6 +88,7 @@ hh_mm(const char *v)
 static int
 not_typed(const struct schema_kind *k, const struct schema_field *sf)
 {
+	/* no longer a field of the schema; an older note may hold one */
 	return strcmp(k->kind, "journal") == 0 &&
 	    strcmp(sf->name, "author") == 0;
 }
@@ -422,7 +424,7 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	char			 why_all[512] = "";
 	const struct body_field	*bf;
 	struct nolost_access	 ro;
-	size_t			 i;
+	size_t			 i, others;
 	int			 r, t, err;
 
 	kind = req->arg(req, "kind");
@@ -461,8 +463,10 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 			    "worden na het opslaan niet meer gewijzigd.");
 			return 0;
 		}
-	} else if ((strcmp(kind, "plan") == 0 ||
-	    strcmp(kind, "casefile") == 0) &&
+	} else if (strcmp(kind, "plan") == 0 &&
+	    plan_current(ctx->db, cid, rid, &others) == 0)
+		f.cur = ui_case_rec(&c, rid);	/* the one plan (plan.h) */
+	else if (strcmp(kind, "casefile") == 0 &&
 	    dossier_find(ctx->db, cid, kind, rid) == 0)
 		f.cur = ui_case_rec(&c, rid);	/* one per case: change it */
 	/* a read-only case says so before anything is typed (nolost.h) */

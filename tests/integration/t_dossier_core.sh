@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 #
 # The case file's core (client/core/dossier.c) as the CLI shows it:
-# a note gets its author and the local date and time by default, in
+# a note gets its author (this user, from the server's word: never a
+# field of the note) and the local date and time by default, in
 # the laptop's time zone (TZ), not UTC; a case's state change defaults
 # to the local date too; a wrong value of a choice field is refused with
 # the allowed values; search folds accented letters.
@@ -29,8 +30,9 @@ for tz in XXX-14 YYY+12; do
 	d1=$(TZ=$tz date +%F)
 	now=$(TZ=$tz date +%H:%M)
 	laptop a --json note list --case "$C" |
-	    jq -r --arg n "$N" '.[] | select(.record_id == $n) | .fields |
-	    "\(.date) \(.time) \(.author)"' >"$T/n.out" || fail "note list"
+	    jq -r --arg n "$N" '.[] | select(.record_id == $n) |
+	    "\(.fields.date) \(.fields.time) \(.created_by)"' >"$T/n.out" ||
+	    fail "note list"
 	read -r date time author <"$T/n.out"
 	[ "$date" = "$d0" ] || [ "$date" = "$d1" ] ||
 	    fail "note date in $tz: $date, expected $d0"

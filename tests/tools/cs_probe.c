@@ -50,8 +50,9 @@ usage(void)
 	    "       frame headers included), deep N, huge N, hello-twice,\n"
 	    "       empty-changes N, key-sync SINCE (prints what a\n"
 	    "       KeySyncRequest answers: grant and holders lines),\n"
-	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION (one note;\n"
-	    "       prints \"result STATUS version V current 0|1\")\n");
+	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION [CREATED_BY]\n"
+	    "       (one note; prints \"result STATUS version V current 0|1\";\n"
+	    "       CREATED_BY: a forged author, created_at 1, changed_at 1)\n");
 	exit(2);
 }
 
@@ -374,8 +375,9 @@ slowloris(struct conn *c)
 
 /*
  * "push": one change of kind "note" with the given ids (a crafted
- * push: a change id or record id of someone else).  Prints the result
- * as the peer sees it.
+ * push: a change id or record id of someone else; with argv[4] an
+ * authorship the server must never take from a laptop).  Prints the
+ * result as the peer sees it.
  */
 static int
 send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
@@ -403,6 +405,11 @@ send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
 	rec.body.data = body;
 	rec.body.len = sizeof(body);
 	rec.hlc = (uint64_t)time(NULL) * 1000 << 16;
+	if (argv[4] != NULL) {
+		rec.created_by = argv[4];
+		rec.created_at = 1;
+		rec.changed_at = 1;
+	}
 	ch.change_id = argv[0];
 	ch.record = &rec;
 	ch.base_version = base;
@@ -689,7 +696,7 @@ main(int argc, char *argv[])
 			printf("%s\n", r == 0 ? "sent" : cs_err(r));
 			goto out;
 		} else if (strcmp(mode, "push") == 0) {
-			if (argc != 5)
+			if (argc != 5 && argc != 6)
 				usage();
 			printed = 0;
 			r = send_push(c, argv + 1, &e, &printed);

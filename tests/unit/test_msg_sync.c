@@ -86,6 +86,9 @@ record_fill(struct msg_record *r, const uint8_t *body, size_t len,
 	r->hlc = UINT64_MAX - 5;
 	r->author_user_id = "42";
 	r->author_user_name = "Anna de Vries";
+	r->created_by = "Bert Smit";
+	r->created_at = 1764700000;
+	r->changed_at = 1764800000;
 }
 
 static void
@@ -103,6 +106,9 @@ record_eq(const struct msg_record *a, const struct msg_record *b)
 	ASSERT_TRUE(a->hlc == b->hlc);
 	ASSERT_STR_EQ(a->author_user_id, b->author_user_id);
 	ASSERT_STR_EQ(a->author_user_name, b->author_user_name);
+	ASSERT_STR_EQ(a->created_by, b->created_by);
+	ASSERT_INT_EQ(a->created_at, b->created_at);
+	ASSERT_INT_EQ(a->changed_at, b->changed_at);
 }
 
 static void
@@ -122,6 +128,9 @@ test_push(void)
 	record_fill(&in[0].record, body, sizeof(body), 0);
 	in[0].record.author_user_id = "";	/* set by the server only */
 	in[0].record.author_user_name = "";
+	in[0].record.created_by = "";
+	in[0].record.created_at = 0;
+	in[0].record.changed_at = 0;
 	in[0].base_version = INT64_MAX;
 	in[0].lost_version = 7;
 	in[1] = in[0];

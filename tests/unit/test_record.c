@@ -90,13 +90,15 @@ test_append_only(void)
 {
 	static const char	*kinds[] = { "casefile", "person", "measure",
 	    "plan", "goal", "assessment", "journal", "partner", "escalation",
-	    "audit" };
+	    "audit", "plan_version" };
 	const struct schema_kind	*k;
 	size_t				 i;
 
 	TEST_START("the append-only kinds, and the commands honour them");
 	ASSERT_INT_EQ(record_append_only("journal"), 1);
 	ASSERT_INT_EQ(record_append_only("audit"), 1);
+	ASSERT_INT_EQ(record_append_only("plan_version"), 1);
+	ASSERT_INT_EQ(record_append_only("plan"), 0);
 	ASSERT_INT_EQ(record_append_only("person"), 0);
 	ASSERT_INT_EQ(record_append_only("escalation"), 0);
 	ASSERT_INT_EQ(record_append_only("journa"), 0);

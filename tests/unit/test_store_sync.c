@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -76,6 +77,7 @@ struct collect {
 	int64_t	eff[64], tie[64];
 	char	rid[64][STORE_UUID_LEN + 1];
 	size_t	stop_after;
+	int64_t	author[64], created_dev[64], created_at[64], changed_at[64];
 };
 
 static int
@@ -89,6 +91,10 @@ collect_cb(const struct store_record *r, int64_t eff, int64_t tie, void *arg)
 	c->eff[c->n] = eff;
 	c->tie[c->n] = tie;
 	memcpy(c->rid[c->n], r->record_id, sizeof(c->rid[0]));
+	c->author[c->n] = r->author_device;
+	c->created_dev[c->n] = r->created_device;
+	c->created_at[c->n] = r->created_at;
+	c->changed_at[c->n] = r->changed_at;
 	c->n++;
 	return 0;
 }
@@ -391,6 +397,65 @@ test_change_ids_per_device(void)
 	TEST_DONE();
 }
 
+/*
+ * Who wrote it: the first version's device and time are kept, a later
+ * version moves only the time of the last change; whatever a change
+ * says of them is ignored; a conflict's current record has them.
+ */
+static void
+test_authorship(void)
+{
+	static const char		CASE4[] =
+	    "44444444-4444-4444-8444-444444444444";
+	struct store_change		c;
+	struct store_change_result	res;
+	struct collect			col;
+	char				cid[3][STORE_UUID_LEN + 1];
+	char				rid[STORE_UUID_LEN + 1];
+	int64_t				seq, v1, t0 = time(NULL);
+
+	TEST_START("push: a record's first device and time are kept, a "
+	    "later change moves only its changed_at");
+	ASSERT_INT_EQ(store_case_create(st, &anna, CASE4, "OTS", NOW, &seq),
+	    0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, CASE4, "bert", 0, 0,
+	    &seq), 0);
+	uuid_n(cid[0], 4001);
+	uuid_n(cid[1], 4002);
+	uuid_n(cid[2], 4003);
+	uuid_n(rid, 4100);
+	change(&c, cid[0], rid, CASE4, "plan", "anna's", 0);
+	/* a change's own say is never taken */
+	c.rec.created_device = 99;
+	c.rec.created_at = 1;
+	c.rec.changed_at = 1;
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_APPLIED);
+	v1 = res.version;
+	ASSERT_INT_EQ(pull_dev(&bert, 8, v1 - 1, 0, &col), 1);
+	ASSERT_INT_EQ(col.created_dev[0], 7);
+	ASSERT_INT_GE(col.created_at[0], t0);
+	ASSERT_INT_GE(time(NULL), col.created_at[0]);
+	ASSERT_INT_EQ(col.changed_at[0], col.created_at[0]);
+	change(&c, cid[1], rid, CASE4, "plan", "bert's", v1);
+	ASSERT_INT_EQ(store_push(st, bert.id, 8, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(pull_dev(&anna, 7, v1, 0, &col), 1);
+	ASSERT_INT_EQ(col.author[0], 8);
+	ASSERT_INT_EQ(col.created_dev[0], 7);
+	ASSERT_INT_GE(col.changed_at[0], col.created_at[0]);
+	/* a conflict's current record says the same */
+	change(&c, cid[2], rid, CASE4, "plan", "anna again", v1);
+	ASSERT_INT_EQ(store_push(st, anna.id, 7, &c, 1, &res, &seq), 0);
+	ASSERT_INT_EQ(res.status, STORE_CHANGE_CONFLICT);
+	ASSERT_INT_EQ(res.has_current, 1);
+	ASSERT_INT_EQ(res.current.created_device, 7);
+	ASSERT_INT_EQ(res.current.author_device, 8);
+	ASSERT_INT_GE(res.current.created_at, t0);
+	store_results_clear(&res, 1);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -403,6 +468,7 @@ main(void)
 	test_pull_backfill_purge();
 	test_digest();
 	test_change_ids_per_device();
+	test_authorship();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "%s/server.db", tmpdir);
 	unlink(cmd);

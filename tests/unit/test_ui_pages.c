@@ -25,6 +25,8 @@
 #include "readlog.h"
 #include "schema.h"
 #include "ui_words.h"
+#include "ui_data.h"
+#include "ui_written.h"
 
 static struct ui_ctx	ctx;
 static char		c_oz[DB_UUID_LEN + 1], c_ja[DB_UUID_LEN + 1];
@@ -341,15 +343,23 @@ test_dossier(void)
 	ASSERT_PTR_NE(first = strstr(p, "tweede gesprek"), NULL);
 	ASSERT_PTR_NE(second = strstr(p, "eerste huisbezoek"), NULL);
 	ASSERT_INT_EQ(first < second, 1);
-	/* author and time on every entry */
+	/* author and time on every entry: this laptop's user, unsynced */
 	ASSERT_PTR_NE(strstr(p, "<h3>10-02-2025 09:30 \xc2\xb7 "
-	    "Telefoongesprek</h3><p class=\"wie\">Geschreven door Sanne de "
-	    "Vries, opgeslagen "), NULL);
+	    "Telefoongesprek</h3><p class=\"wie\">Geschreven door Anna "
+	    "Jansen op "), NULL);
+	ASSERT_PTR_NE(strstr(p, " (nog niet gesynchroniseerd)</p><div "
+	    "class=\"tekst\">"), NULL);
+	/* an author typed into an older note is not its author */
+	ASSERT_PTR_EQ(strstr(p, "Geschreven door Sanne"), NULL);
+	/* every record of a table too, and the plan's versions */
+	ASSERT_INT_GE(count(p, "<td class=\"wie\">Geschreven door Anna "
+	    "Jansen op "), 5);
+	ASSERT_PTR_NE(strstr(p, "<h3>Versies van het plan</h3><p class=\"leeg\">"
+	    "Er is nog geen versie van het plan afgestemd.</p>"), NULL);
 	/* a note without a time: only its date, no time of writing */
 	ASSERT_PTR_NE(strstr(p, "<h3>04-02-2025 \xc2\xb7 Huisbezoek</h3>"),
 	    NULL);
-	ASSERT_INT_EQ(count(p, "Geschreven door "), 2);
-	ASSERT_INT_EQ(count(p, ", opgeslagen "), 2);
+	ASSERT_INT_EQ(count(p, "</h3><p class=\"wie\">Geschreven door "), 2);
 	ASSERT_PTR_NE(strstr(p, ">Journaal toevoegen</a>"), NULL);
 	ASSERT_PTR_NE(strstr(p, ">Persoon toevoegen</a>"), NULL);
 	ASSERT_PTR_EQ(strstr(p, ">Maatregel toevoegen</a>"), NULL);
@@ -509,7 +519,8 @@ test_forms(void)
 	ASSERT_INT_EQ(strstr(p, "derde:") < strstr(p, "eerste huisbezoek"),
 	    1);
 	/* the note's author is this laptop's user, as the core sets it */
-	ASSERT_INT_EQ(count(p, "Geschreven door Anna Jansen"), 1);
+	ASSERT_INT_EQ(count(p, "</h3><p class=\"wie\">Geschreven door Anna "
+	    "Jansen"), 3);
 	free(p);
 	ASSERT_INT_EQ(tdb_int(ctx.db, "SELECT count(*) FROM records WHERE "
 	    "kind = 'journal'"), 3);
@@ -651,6 +662,76 @@ test_readonly(void)
 	TEST_DONE();
 }
 
+/* The plan's agreed versions on the dossier page. */
+static void
+test_plan_versions(void)
+{
+	struct tui_req	 t;
+	char		*p;
+
+	TEST_START("dossier: Versies van het plan, who agreed in Dutch");
+	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "plan_version", NULL, "number",
+	    "1", "summary", "Veilig thuis wonen", "agreed_with",
+	    "parents,wijkteam,kind", "date", "2026-12-01", NULL), 0);
+	tui_req(&t, "/dossier", 0, "case", c_oz, NULL);
+	ASSERT_INT_EQ(tui_run(ui_page_dossier, &ctx, &t, &p, NULL), 200);
+	common_checks(p);
+	ASSERT_PTR_NE(strstr(p, "<caption>Versies van het plan</caption>"),
+	    NULL);
+	ASSERT_PTR_NE(strstr(p, "<tr><td>1</td><td>01-12-2026</td><td>ouders, "
+	    "wijkteam, kind</td><td class=\"wie\">Geschreven door Anna "
+	    "Jansen op "), NULL);
+	ASSERT_PTR_EQ(strstr(p, "Er is nog geen versie van het plan"), NULL);
+	free(p);
+	TEST_DONE();
+}
+
+/* "Geschreven door ..." as the dossier page says it (ui_written.c). */
+static const char *
+written(const struct ui_rec *r)
+{
+	static char	out[512];
+	struct html	h;
+	const char	*p;
+	size_t		 len;
+
+	ASSERT_INT_EQ(html_init(&h, 4096), 0);
+	ui_written_by(&h, r);
+	ASSERT_INT_EQ(html_failed(&h), 0);
+	p = html_ptr(&h, &len);
+	ASSERT_TRUE(len < sizeof(out));
+	memcpy(out, p, len);
+	out[len] = '\0';
+	html_free(&h);
+	return out;
+}
+
+static void
+test_written(void)
+{
+	struct ui_rec	r;
+
+	TEST_START("who wrote it, in Dutch, the names escaped");
+	memset(&r, 0, sizeof(r));
+	ASSERT_STR_EQ(written(&r), "Geschreven door onbekend");
+	(void)snprintf(r.by.created_by, sizeof(r.by.created_by), "Anna");
+	r.by.created_at = 1796288700;	/* 3 december 2026 10:05 local */
+	r.by.changed_at = r.by.created_at;
+	(void)snprintf(r.by.changed_by, sizeof(r.by.changed_by), "Anna");
+	ASSERT_STR_EQ(written(&r),
+	    "Geschreven door Anna op 3 december 2026 om 10:05");
+	r.by.changed_at = 1796374800;	/* 4 december 2026 10:00 */
+	ASSERT_STR_EQ(written(&r), "Geschreven door Anna op 3 december 2026 "
+	    "om 10:05, gewijzigd op 4 december 2026 om 10:00");
+	(void)snprintf(r.by.changed_by, sizeof(r.by.changed_by),
+	    "<b>Bert</b>");
+	r.by.pending = 1;
+	ASSERT_STR_EQ(written(&r), "Geschreven door Anna op 3 december 2026 "
+	    "om 10:05, gewijzigd door &lt;b&gt;Bert&lt;/b&gt; op 4 december "
+	    "2026 om 10:00 (nog niet gesynchroniseerd)");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -668,6 +749,7 @@ main(void)
 	ASSERT_INT_EQ(db_init(ctx.db), 0);
 	ASSERT_INT_EQ(readlog_init(ctx.db), 0);
 	ASSERT_INT_EQ(db_self_set(ctx.db, "7", "Anna Jansen"), 0);
+	test_written();
 	fill();
 	test_caseload();
 	test_search();
@@ -676,6 +758,7 @@ main(void)
 	test_team();
 	test_readonly();
 	test_words();
+	test_plan_versions();
 	vault_close(v);
 	tdb_remove(top, "v");
 	(void)rmdir(top);

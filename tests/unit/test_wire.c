@@ -319,6 +319,24 @@ test_wire_record_author(void)
 	    "Anna de Vries");
 	ASSERT_STR_EQ(out->pull_response->records[0]->author_user_id, "17");
 	wire_free(out);
+	/* who wrote it first and when: a name like the author's, times >= 0 */
+	rec.created_by = (char *)(uintptr_t)"Bert Smit";
+	rec.created_at = 1764700000;
+	rec.changed_at = 1764800000;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_STR_EQ(out->pull_response->records[0]->created_by, "Bert Smit");
+	ASSERT_INT_EQ(out->pull_response->records[0]->created_at, 1764700000);
+	ASSERT_INT_EQ(out->pull_response->records[0]->changed_at, 1764800000);
+	wire_free(out);
+	rec.created_by = (char *)(uintptr_t)"bert\x07";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.created_by = (char *)(uintptr_t)"";
+	rec.created_at = -1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.created_at = 0;
+	rec.changed_at = -5;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.changed_at = 0;
 	memset(id, '9', MARKER_ID_MAX);
 	id[MARKER_ID_MAX] = '\0';
 	rec.author_user_id = id;
@@ -359,6 +377,18 @@ test_wire_record_author(void)
 	rec.author_user_id = (char *)(uintptr_t)"3";
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_id = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	/* nor who wrote the record first, nor when */
+	rec.created_by = (char *)(uintptr_t)"anna";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.created_by = (char *)(uintptr_t)"";
+	rec.created_at = 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.created_at = 0;
+	rec.changed_at = 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	rec.changed_at = 0;
 	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
 	wire_free(out);
 	TEST_DONE();
