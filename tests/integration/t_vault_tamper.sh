@@ -271,7 +271,7 @@ and at sync, with the missing entries named"
 
 # as many other entries put in their place: the head's hash differs
 "$TOOL" sql "$T/a" "INSERT INTO read_log SELECT n + 3, at, action, \
-    case_id, prev, hash FROM read_log WHERE n > $((last - 6))" \
+    case_id, prev, hash, child_id FROM read_log WHERE n > $((last - 6))" \
     >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
 expect_eq "entries put back up to the old head" \
     "$("$TOOL" query "$T/a" "SELECT max(n) FROM read_log")" "$last"
