@@ -108,7 +108,6 @@ laptop a --json measure start --case "$C" --child "$SEMS" --type VOTS \
     --court "Rechtbank Overijssel" --zaaknummer "C/08/99" \
     --decision "$(day -120)" --end "$(day -40)" >"$T/vots" 2>"$T/err" ||
     fail "VOTS for Sem: $(cat "$T/err")"
-VOTS=$(jq -r .short_id "$T/vots")
 ok "measure start: a VOTS for Sem, named by short id"
 
 # the server refuses what a laptop with an older copy let through: a
@@ -145,6 +144,8 @@ ots_extension_request" "$T/list" || fail "next deadline: $(cat "$T/list")"
 ok "measure list: child, type in words, decision, status, deadline"
 laptop a --json measure list --case "$C" >"$T/listj" || fail "list --json"
 OTS=$(jq -r '.[] | select(.type == "OTS") | .short_id' "$T/listj")
+expect_eq "measure start printed the short id measure list shows" \
+    "$(jq -r '.[] | select(.type == "UHP") | .short_id' "$T/listj")" "$UHP"
 expect_eq "the OTS's child in JSON" \
     "$(jq -r '.[] | select(.type == "OTS") | "\(.child) \(.child_id)"' \
     "$T/listj")" "Noor Bakker $NOOR"
@@ -242,4 +243,3 @@ laptop a2 measure list --case "$C" >"$T/list2" || fail "a2 measure list"
 grep -q "decision   Rechtbank Overijssel, $(day -120), zaaknummer C/08/99" \
     "$T/list2" || fail "a2's list: $(cat "$T/list2")"
 ok "another laptop of the regisseur lists the decisions after a sync"
-: "$VOTS"
