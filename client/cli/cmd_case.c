@@ -599,6 +599,7 @@ case_list_rows(const struct caseload *cl)
 {
 	const struct caseload_row	*row;
 	char				 a[LC_DATE_LEN + 1], d[32];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
 	size_t				 i;
 
 	printf("%-12s  ", "CASE");
@@ -620,8 +621,11 @@ case_list_rows(const struct caseload *cl)
 		}
 		lc_date_format(row->next->due, a, sizeof(a));
 		case_days(row->next->days_left, d, sizeof(d));
-		printf("%s %s (%s)\n", a, caseload_deadline_name(row->next),
-		    d);
+		/* a child's deadline: whose, and a lapsed VOTS said so */
+		case_deadline_what(row->next, what, sizeof(what));
+		printf("%s %s%s%s (%s)\n", a, caseload_deadline_name(row->next),
+		    row->next->child_id[0] != '\0' ? " " : "",
+		    row->next->child_id[0] != '\0' ? what : "", d);
 	}
 }
 

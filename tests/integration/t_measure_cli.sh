@@ -210,6 +210,10 @@ grep "vots_end" "$T/duet" | grep -q "Sem Bakker: VOTS LAPSED" ||
 grep "ots_extension_request" "$T/duet" | grep -q "Noor Bakker" ||
     fail "the child's name in --due: $(cat "$T/duet")"
 ok "case list --due names the children, a lapsed VOTS said so"
+laptop a case list >"$T/list" || fail "case list"
+grep -q "vots_end Sem Bakker: VOTS LAPSED (40 days OVERDUE)" "$T/list" ||
+    fail "case list's next deadline: $(cat "$T/list")"
+ok "case list: the next deadline is Sem's lapsed VOTS"
 
 # case info: the family's state and each child's deadline
 laptop a case info --case "$C" >"$T/info" 2>"$T/err" ||
