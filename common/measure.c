@@ -132,8 +132,9 @@ ms_kind(enum ms_type t)
 int64_t
 ms_last_day(const struct ms_measure *m)
 {
-	if (m->ended_on != LC_NODATE && m->ended_on < m->end)
-		return m->ended_on;
+	/* ended on a day: in force until the day before */
+	if (m->ended_on != LC_NODATE && m->ended_on - 1 < m->end)
+		return m->ended_on - 1;
 	return m->end;
 }
 
@@ -143,7 +144,7 @@ ms_status(const struct ms_measure *all, size_t n, size_t i, int64_t day)
 	const struct ms_measure	*m = &all[i], *o;
 	size_t			 k;
 
-	if (m->ended_on != LC_NODATE && day > m->ended_on)
+	if (m->ended_on != LC_NODATE && day >= m->ended_on)
 		return MS_ENDED;
 	if (day < m->start)
 		return MS_FUTURE;
@@ -452,8 +453,9 @@ ms_end(const struct ms_measure *all, size_t n, size_t i,
 		    "measure's decision";
 		return CS_ERR_LIMIT;
 	}
-	if (day < m->start || day > m->end) {
-		*why = "a measure ends between its start and its end date";
+	if (day < m->start || day > m->end + 1) {
+		*why = "a measure ends between its start and the day after "
+		    "its end date";
 		return CS_ERR_LIMIT;
 	}
 	if (day > today + LC_FUTURE_DAYS) {
@@ -467,7 +469,7 @@ ms_end(const struct ms_measure *all, size_t n, size_t i,
 			    strcmp(all[k].child_id, m->child_id) == 0 &&
 			    all[k].start >= m->start &&
 			    all[k].start <= m->end &&
-			    all[k].end > day) {
+			    ms_last_day(&all[k]) >= day) {
 				*why = "a machtiging uithuisplaatsing within "
 				    "this measure still runs: end it first";
 				return CS_ERR_STATE;

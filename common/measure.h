@@ -34,8 +34,11 @@
  *    voogdij) whose period overlaps another's; a case at most
  *    MS_MEASURES_MAX measures, ended ones included.
  *
- * Dates are lifecycle.h day counts; end and ended_on are the last day
- * the measure is in force (inclusive).
+ * Dates are lifecycle.h day counts.  "end" is the last day the measure
+ * is in force (inclusive); "ended_on" the day it ended: from that day
+ * on it no longer runs (ended on its start: it never ran; ended the day
+ * after its end date: it ran its full term).  A case whose last measure
+ * ended today may close today.
  */
 #ifndef MEASURE_H
 #define MEASURE_H
@@ -132,7 +135,7 @@ int	ms_is_voogdij(enum ms_type);
 /* The family state a running measure of this type asks for. */
 enum lc_state	ms_type_state(enum ms_type);
 
-/* The last day "m" is in force: its end, or the day it was ended. */
+/* The last day "m" is in force: its end, or the day before it ended. */
 int64_t	ms_last_day(const struct ms_measure *m);
 
 /*

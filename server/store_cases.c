@@ -32,7 +32,7 @@
 	" m.user_id = c.regisseur_id), '') FROM cases c"		\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
-static int64_t
+int64_t
 store_col_date(sqlite3_stmt *s, int col)
 {
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
@@ -40,7 +40,7 @@ store_col_date(sqlite3_stmt *s, int col)
 	return sqlite3_column_int64(s, col);
 }
 
-static int
+int
 store_bind_date(sqlite3_stmt *s, int i, int64_t d)
 {
 	return d == LC_NODATE ? sqlite3_bind_null(s, i) :

@@ -25,14 +25,6 @@
 #include "store_measures.h"
 #include "util.h"
 
-static int64_t
-sm_col_date(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return LC_NODATE;
-	return sqlite3_column_int64(s, col);
-}
-
 int
 store_measures_load(struct store *st, struct store_case_meta *m)
 {
@@ -66,10 +58,10 @@ store_measures_load(struct store *st, struct store_case_meta *m)
 			    "database", m->case_id);
 			goto out;
 		}
-		x->decision = sm_col_date(s, 3);
-		x->start = sm_col_date(s, 4);
-		x->end = sm_col_date(s, 5);
-		x->ended_on = sm_col_date(s, 6);
+		x->decision = store_col_date(s, 3);
+		x->start = store_col_date(s, 4);
+		x->end = store_col_date(s, 5);
+		x->ended_on = store_col_date(s, 6);
 		x->extensions = (unsigned)sqlite3_column_int(s, 7);
 		m->n_measures++;
 	}
@@ -103,13 +95,6 @@ sm_child_ok(struct store *st, const char *case_id, const char *child_id,
 	r = 0;
  out:
 	return store_done(st, s, r, __func__);
-}
-
-static int
-sm_bind_date(sqlite3_stmt *s, int i, int64_t d)
-{
-	return d == LC_NODATE ? sqlite3_bind_null(s, i) :
-	    sqlite3_bind_int64(s, i, d);
 }
 
 /* Insert a new measure (*x gets its id) or update an existing one. */
@@ -154,10 +139,10 @@ sm_write(struct store *st, const char *case_id, struct ms_measure *x,
 		    SQLITE_OK)
 			goto out;
 	}
-	if (sm_bind_date(s, 4, x->decision) != SQLITE_OK ||
-	    sm_bind_date(s, 5, x->start) != SQLITE_OK ||
-	    sm_bind_date(s, 6, x->end) != SQLITE_OK ||
-	    sm_bind_date(s, 7, x->ended_on) != SQLITE_OK ||
+	if (store_bind_date(s, 4, x->decision) != SQLITE_OK ||
+	    store_bind_date(s, 5, x->start) != SQLITE_OK ||
+	    store_bind_date(s, 6, x->end) != SQLITE_OK ||
+	    store_bind_date(s, 7, x->ended_on) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 8, x->extensions) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 12, now) != SQLITE_OK)
 		goto out;

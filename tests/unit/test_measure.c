@@ -388,8 +388,10 @@ test_uhp(void)
 	q = rq(MS_END, CHILD_A, MS_OTS, NULL, NULL, "2027-11-02");
 	q.measure_id = ots;
 	ASSERT_INT_EQ(mc_apply(&c, &q), 0);
-	ASSERT_INT_EQ(mc_status(&c, ots, "2027-11-02"), MS_RUNNING);
-	ASSERT_INT_EQ(mc_status(&c, ots, "2027-11-03"), MS_ENDED);
+	/* ended on a day: it runs until the day before */
+	ASSERT_INT_EQ(mc_status(&c, ots, "2027-11-01"), MS_RUNNING);
+	ASSERT_INT_EQ(mc_status(&c, ots, "2027-11-02"), MS_ENDED);
+	ASSERT_INT_EQ(mc_status(&c, uhp, "2027-11-01"), MS_ENDED);
 	/* the end lies within the measure and not in the future */
 	mc_init(&c, "2027-03-01");
 	ots = mc_start(&c, CHILD_A, MS_OTS, "2027-03-01", NULL, NULL);
@@ -398,6 +400,29 @@ test_uhp(void)
 	ASSERT_INT_EQ(mc_apply(&c, &q), CS_ERR_LIMIT);
 	q.end = D("2027-03-03");
 	ASSERT_INT_EQ(mc_apply(&c, &q), CS_ERR_LIMIT);
+	/* a UHP and its OTS end on the same day */
+	mc_init(&c, "2027-03-01");
+	ots = mc_start(&c, CHILD_A, MS_OTS, "2027-03-01", NULL, NULL);
+	uhp = mc_start(&c, CHILD_A, MS_UHP, "2027-03-01", NULL, NULL);
+	c.today = D("2027-05-01");
+	q = rq(MS_END, CHILD_A, MS_NTYPES, NULL, NULL, "2027-05-01");
+	q.measure_id = uhp;
+	ASSERT_INT_EQ(mc_apply(&c, &q), 0);
+	q.measure_id = ots;
+	ASSERT_INT_EQ(mc_apply(&c, &q), 0);
+	ASSERT_INT_EQ(ms_any_running(c.m, c.n, c.today), 0);
+	/* the day after its end date: its full term; two days: refused */
+	mc_init(&c, "2027-03-01");
+	ots = mc_start(&c, CHILD_A, MS_OTS, "2026-03-01", NULL, NULL);
+	ASSERT_INT_EQ(mc_status(&c, ots, "2027-03-01"), MS_RUNNING);
+	c.today = D("2027-03-03");
+	ASSERT_INT_EQ(mc_status(&c, ots, "2027-03-02"), MS_LAPSED);
+	q = rq(MS_END, CHILD_A, MS_NTYPES, NULL, NULL, "2027-03-03");
+	q.measure_id = ots;
+	ASSERT_INT_EQ(mc_apply(&c, &q), CS_ERR_LIMIT);
+	q.end = D("2027-03-02");
+	ASSERT_INT_EQ(mc_apply(&c, &q), 0);
+	ASSERT_INT_EQ(mc_status(&c, ots, "2027-03-02"), MS_ENDED);
 	TEST_DONE();
 }
 
