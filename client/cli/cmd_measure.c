@@ -585,7 +585,7 @@ measure_change_opts(const struct measure_args *a, struct measure_change *q)
 	if (q->action == MS_END) {
 		if (a->date == NULL)
 			return measure_bad("--date", "the day the measure "
-			    "ended (its last day)");
+			    "ended (from that day on it no longer runs)");
 		if (a->decision != NULL || a->end != NULL ||
 		    a->court != NULL || a->zaaknummer != NULL)
 			return measure_bad("--date", "measure end takes --id "
