@@ -234,13 +234,35 @@ grep "ots_end" "$T/duet" | grep -q "child $(echo "$NOOR" | cut -c25-36)" ||
     fail "f's list: $(cat "$T/duet")"
 ok "a teamleider's --due: child and short id where no name is known"
 
+# voogdij after gezagsbeëindiging for Lieke, once her person record has
+# her birth date (born 29 February: 18 on 28 February 2034)
+laptop a person edit --id "$LIEKE" --birth-date 2016-02-29 >/dev/null ||
+    fail "Lieke's birth date"
+laptop a sync -q || fail "sync a"
+expect_refused "--birth-date that differs from the person record" 2 \
+    "differs from the birth date" a measure start --case "$C" \
+    --child Lieke --type VOOGDIJ_GEZAGSBEEINDIGING --court "Rechtbank \
+Overijssel" --zaaknummer "C/08/55" --decision "$(day -1)" \
+    --birth-date 2016-03-01
+laptop a measure start --case "$C" --child Lieke \
+    --type VOOGDIJ_GEZAGSBEEINDIGING --court "Rechtbank Overijssel" \
+    --zaaknummer "C/08/55" --decision "$(day -1)" >"$T/out" 2>"$T/err" ||
+    fail "voogdij for Lieke: $(cat "$T/err")"
+grep -q "measure started: voogdij after gezagsbeëindiging for Lieke Bakker, \
+$(day -1) to 2034-02-28" "$T/out" || fail "voogdij said: $(cat "$T/out")"
+ok "voogdij: until the 18th birthday from the person record"
+laptop a --json case list --due >"$T/due" || fail "case list --due"
+expect_eq "the voogdij's end, with Lieke's name" "$(dl voogdij_end)" \
+    "Lieke Bakker|$(( ($(date -u -d 2034-02-28 +%s) - \
+    $(date -u -d "$TODAY" +%s)) / 86400 ))|false"
+
 # a2 learns the measures and their records by sync, with the names
 laptop a sync -q || fail "sync a"
 laptop a2 sync -q || fail "sync a2"
 # the records came with the sync; the server's list of measures is
 # refreshed by case info (or a sync once the copy is 15 minutes old)
 laptop a2 measure list --case "$C" >"$T/list2" || fail "a2 measure list"
-grep -q "3 measure records the server does not list" "$T/list2" ||
+grep -q "4 measure records the server does not list" "$T/list2" ||
     fail "a2 does not say what it lacks: $(cat "$T/list2")"
 laptop a2 case info --case "$C" >/dev/null || fail "a2 case info"
 laptop a2 measure list --case "$C" >"$T/list2" || fail "a2 measure list"
