@@ -123,8 +123,11 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 		    caseload_deadline_name(&row->deadlines[i]));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", row->deadlines[i].days_left);
-		json_kv_str(&j, "child_id", row->deadlines[i].child_id);
-		json_kv_str(&j, "child", row->deadlines[i].child_name);
+		/* the child: null for the family, or when not here */
+		json_kv_str(&j, "child_id", row->deadlines[i].child_id[0] !=
+		    '\0' ? row->deadlines[i].child_id : NULL);
+		json_kv_str(&j, "child", row->deadlines[i].child_name[0] !=
+		    '\0' ? row->deadlines[i].child_name : NULL);
 		json_kv_bool(&j, "lapsed", row->deadlines[i].lapsed);
 		json_obj_end(&j);
 	}
@@ -135,8 +138,8 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 		json_kv_str(&j, "kind", lc_deadline_name(dl[i].kind));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", dl[i].days_left);
-		json_kv_str(&j, "child_id", "");
-		json_kv_str(&j, "child", "");
+		json_kv_str(&j, "child_id", NULL);
+		json_kv_str(&j, "child", NULL);
 		json_kv_bool(&j, "lapsed", 0);
 		json_obj_end(&j);
 	}

@@ -380,6 +380,7 @@ measure_said(struct cli *cli, sqlite3 *db, const char *what,
     const struct measure_rec *m, const char *child)
 {
 	struct ids	*ids = NULL;
+	struct json	 j;
 	char		 s[LC_DATE_LEN + 1], e[LC_DATE_LEN + 1];
 	char		 sh[IDS_SHORT_SIZE];
 
@@ -387,9 +388,14 @@ measure_said(struct cli *cli, sqlite3 *db, const char *what,
 	ids_short(ids, m->record_id, sh);
 	ids_free(ids);
 	if (cli->json) {
-		printf("{\"id\":\"%s\",\"short_id\":\"%s\",\"measure_id\":"
-		    "%llu}\n", m->record_id, sh,
-		    (unsigned long long)m->measure_id);
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "record_id", m->record_id);
+		json_kv_str(&j, "short_id", sh);
+		json_kv_str(&j, "case_id", m->case_id);
+		json_kv_int(&j, "measure_id", (int64_t)m->measure_id);
+		json_obj_end(&j);
+		(void)json_end(&j);
 		return;
 	}
 	lc_date_format(m->start, s, sizeof(s));
@@ -479,6 +485,7 @@ measure_start(struct cli *cli, struct measure_args *a)
 		q.birth = LC_NODATE;	/* the server needs it for voogdij only */
 	/* the record must be one this laptop can keep, before the server */
 	db_uuid(m.record_id);
+	memcpy(m.case_id, a->case_id, sizeof(m.case_id));
 	(void)str_fmt(m.type, sizeof(m.type), "%s", measure_type_str(type));
 	memcpy(m.child_id, child->record_id, sizeof(m.child_id));
 	(void)str_fmt(m.court, sizeof(m.court), "%s", a->court);

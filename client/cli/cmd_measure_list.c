@@ -35,17 +35,23 @@ measure_json(struct json *j, const struct ids *ids,
 	const struct ms_deadline *next = s->next[i] >= 0 ?
 				    &s->dl[s->next[i]] : NULL;
 	char			 sh[IDS_SHORT_SIZE], csh[IDS_SHORT_SIZE];
+	const char		*child;
 	size_t			 k;
 
 	ids_short(ids, s->rec_id[i], sh);
 	ids_short(ids, m->child_id, csh);
+	for (k = 0, child = NULL; k < row->nchildren && child == NULL; k++)
+		if (strcmp(row->children[k].record_id, m->child_id) == 0)
+			child = row->children[k].name;
 	json_obj_begin(j);
-	json_kv_str(j, "id", s->rec_id[i]);
+	json_kv_str(j, "record_id", s->rec_id[i]);
 	json_kv_str(j, "short_id", sh);
+	json_kv_str(j, "case_id", row->case_id);
 	json_kv_int(j, "measure_id", (int64_t)m->id);
 	json_kv_str(j, "child_id", m->child_id);
 	json_kv_str(j, "child_short_id", csh);
-	json_kv_str(j, "child", measure_child_name(row, m->child_id));
+	/* the child's name; null when its person record is not here */
+	json_kv_str(j, "child", child);
 	json_kv_str(j, "type", measure_type_str(m->type));
 	json_kv_str(j, "type_words", cli_measure_words(
 	    measure_type_str(m->type)));
