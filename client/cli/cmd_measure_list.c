@@ -44,7 +44,9 @@ measure_json(struct json *j, const struct ids *ids,
 		if (strcmp(row->children[k].record_id, m->child_id) == 0)
 			child = row->children[k].name;
 	json_obj_begin(j);
-	json_kv_str(j, "record_id", s->rec_id[i]);
+	/* the server's record_id may be "" (a measure from before) */
+	json_kv_str(j, "record_id", s->rec_id[i][0] != '\0' ?
+	    s->rec_id[i] : NULL);
 	json_kv_str(j, "short_id", sh);
 	json_kv_str(j, "case_id", row->case_id);
 	json_kv_int(j, "measure_id", (int64_t)m->id);

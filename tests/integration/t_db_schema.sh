@@ -32,8 +32,11 @@ expect_eq "a new laptop is at the newest version" \
     "$("$VT" query "$T/a" "PRAGMA user_version")" "$NEW"
 
 # version 0: the tables are there as that code made them (no column
-# case_meta.regisseur: version 2), the number is not
+# case_meta.regisseur: version 2; no read_log.child_id: version 3), the
+# number is not
 "$VT" sql "$T/a" "ALTER TABLE case_meta DROP COLUMN regisseur" \
+    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
+"$VT" sql "$T/a" "ALTER TABLE read_log DROP COLUMN child_id" \
     >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
 "$VT" sql "$T/a" "PRAGMA user_version = 0" >"$T/vt" 2>&1 ||
     fail "vault_tool sql: $(cat "$T/vt")"
