@@ -482,7 +482,7 @@ measure_start(struct cli *cli, struct measure_args *a)
 		goto out;
 	}
 	if (!ms_is_voogdij(type))
-		q.birth = LC_NODATE;	/* the server needs it for voogdij only */
+		q.birth = LC_NODATE;	/* the server needs it for voogdij */
 	/* the record must be one this laptop can keep, before the server */
 	db_uuid(m.record_id);
 	memcpy(m.case_id, a->case_id, sizeof(m.case_id));
