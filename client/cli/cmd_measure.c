@@ -344,6 +344,31 @@ measure_child_synced(sqlite3 *db, const struct caseload_child *c)
 	return r;
 }
 
+/*
+ * Write "birth" (given with --birth-date) on the child's person record,
+ * which had none; a failure is only said: the measure stands.
+ */
+static void
+measure_birth_keep(sqlite3 *db, const struct caseload_child *c,
+    int64_t birth)
+{
+	struct dossier_input	 in;
+	struct dossier_error	 err;
+	char			 d[LC_DATE_LEN + 1], id[DB_UUID_LEN + 1];
+	size_t			 i;
+
+	memset(&in, 0, sizeof(in));
+	in.k = schema_kind("person");
+	in.record_id = c->record_id;
+	lc_date_format(birth, d, sizeof(d));
+	for (i = 0; i < in.k->nfields && i < DOSSIER_FIELDS_MAX; i++)
+		if (strcmp(in.k->fields[i].name, "birth_date") == 0)
+			in.val[i] = d;
+	if (dossier_write(db, &in, id, NULL, &err) != 0)
+		cli_errx("warning: the birth date could not be written on the "
+		    "person record of %s: %s", c->name, err.text);
+}
+
 /* Tell why the core refused the measure record. */
 static void
 measure_rec_errx(const char *what, const struct dossier_error *e, int r)
@@ -528,6 +553,9 @@ measure_start(struct cli *cli, struct measure_args *a)
 		goto out;
 	}
 	measure_said(cli, vault_db(v), "started", &m, child->name);
+	/* a birth date the server was given belongs on the person record */
+	if (child->birth_date == LC_NODATE && q.birth != LC_NODATE)
+		measure_birth_keep(vault_db(v), child, q.birth);
  out:
 	caseload_free(cl);
 	free(s);

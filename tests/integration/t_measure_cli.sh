@@ -234,23 +234,26 @@ grep "ots_end" "$T/duet" | grep -q "child $(echo "$NOOR" | cut -c25-36)" ||
     fail "f's list: $(cat "$T/duet")"
 ok "a teamleider's --due: child and short id where no name is known"
 
-# voogdij after gezagsbeëindiging for Lieke, once her person record has
-# her birth date (born 29 February: 18 on 28 February 2034)
-laptop a person edit --id "$LIEKE" --birth-date 2016-02-29 >/dev/null ||
-    fail "Lieke's birth date"
-laptop a sync -q || fail "sync a"
+# voogdij after gezagsbeëindiging for Lieke, whose person record has no
+# birth date: given with the command (born 29 February: 18 on 28
+# February 2034), it is written on her person record too
 expect_refused "--birth-date that differs from the person record" 2 \
     "differs from the birth date" a measure start --case "$C" \
-    --child Lieke --type VOOGDIJ_GEZAGSBEEINDIGING --court "Rechtbank \
+    --child Noor --type VOOGDIJ_GEZAGSBEEINDIGING --court "Rechtbank \
 Overijssel" --zaaknummer "C/08/55" --decision "$(day -1)" \
-    --birth-date 2016-03-01
+    --birth-date 2012-07-01
 laptop a measure start --case "$C" --child Lieke \
     --type VOOGDIJ_GEZAGSBEEINDIGING --court "Rechtbank Overijssel" \
-    --zaaknummer "C/08/55" --decision "$(day -1)" >"$T/out" 2>"$T/err" ||
+    --zaaknummer "C/08/55" --decision "$(day -1)" \
+    --birth-date 2016-02-29 >"$T/out" 2>"$T/err" ||
     fail "voogdij for Lieke: $(cat "$T/err")"
 grep -q "measure started: voogdij after gezagsbeëindiging for Lieke Bakker, \
 $(day -1) to 2034-02-28" "$T/out" || fail "voogdij said: $(cat "$T/out")"
-ok "voogdij: until the 18th birthday from the person record"
+ok "voogdij: until the 18th birthday"
+laptop a --json person list --case "$C" >"$T/persons" || fail "person list"
+expect_eq "the birth date given is on Lieke's person record now" \
+    "$(jq -r '.[] | select(.fields.name == "Lieke Bakker") |
+    .fields.birth_date' "$T/persons")" 2016-02-29
 laptop a --json case list --due >"$T/due" || fail "case list --due"
 expect_eq "the voogdij's end, with Lieke's name" "$(dl voogdij_end)" \
     "Lieke Bakker|$(( ($(date -u -d 2034-02-28 +%s) - \
