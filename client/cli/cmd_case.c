@@ -123,8 +123,11 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 		    caseload_deadline_name(&row->deadlines[i]));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", row->deadlines[i].days_left);
-		json_kv_str(&j, "child_id", row->deadlines[i].child_id);
-		json_kv_str(&j, "child", row->deadlines[i].child_name);
+		/* the child: null for the family, or when not here */
+		json_kv_str(&j, "child_id", row->deadlines[i].child_id[0] !=
+		    '\0' ? row->deadlines[i].child_id : NULL);
+		json_kv_str(&j, "child", row->deadlines[i].child_name[0] !=
+		    '\0' ? row->deadlines[i].child_name : NULL);
 		json_kv_bool(&j, "lapsed", row->deadlines[i].lapsed);
 		json_obj_end(&j);
 	}
@@ -135,8 +138,8 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 		json_kv_str(&j, "kind", lc_deadline_name(dl[i].kind));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", dl[i].days_left);
-		json_kv_str(&j, "child_id", "");
-		json_kv_str(&j, "child", "");
+		json_kv_str(&j, "child_id", NULL);
+		json_kv_str(&j, "child", NULL);
 		json_kv_bool(&j, "lapsed", 0);
 		json_obj_end(&j);
 	}
@@ -589,6 +592,7 @@ case_list_rows(const struct caseload *cl)
 {
 	const struct caseload_row	*row;
 	char				 a[LC_DATE_LEN + 1], d[32];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
 	size_t				 i;
 
 	printf("%-12s  ", "CASE");
@@ -610,8 +614,11 @@ case_list_rows(const struct caseload *cl)
 		}
 		lc_date_format(row->next->due, a, sizeof(a));
 		case_days(row->next->days_left, d, sizeof(d));
-		printf("%s %s (%s)\n", a, caseload_deadline_name(row->next),
-		    d);
+		/* a child's deadline: whose, and a lapsed VOTS said so */
+		case_deadline_what(row->next, what, sizeof(what));
+		printf("%s %s%s%s (%s)\n", a, caseload_deadline_name(row->next),
+		    row->next->child_id[0] != '\0' ? " " : "",
+		    row->next->child_id[0] != '\0' ? what : "", d);
 	}
 }
 

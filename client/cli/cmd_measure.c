@@ -31,6 +31,7 @@
 #include "client.h"
 #include "clihelp.h"
 #include "cmd_case.h"
+#include "cmd_measure_int.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "conn.h"
@@ -51,15 +52,6 @@
 #include "validate.h"
 #include "vault.h"
 
-/* What a command line asks for. */
-struct measure_args {
-	const char	*sub;
-	const char	*case_id, *child, *type, *court, *zaaknummer;
-	const char	*decision, *start, *end, *birth, *id, *date;
-	char		 case_buf[DB_UUID_LEN + 1];
-	char		 id_buf[DB_UUID_LEN + 1];
-};
-
 /* The types in words, for people (the CLI's words: docs/CLIENT.md). */
 static const struct {
 	const char	*type, *words;
@@ -72,7 +64,7 @@ static const struct {
 	    "voogdij after gezagsbe\xc3\xabindiging" },
 };
 
-static const char *
+const char *
 cli_measure_words(const char *type)
 {
 	size_t	i;
@@ -84,7 +76,7 @@ cli_measure_words(const char *type)
 }
 
 /* A checked option: prints the problem; CS_ERR_USAGE. */
-static int
+int
 measure_bad(const char *opt, const char *why)
 {
 	cli_errx("%s: %s", opt, why);
@@ -223,7 +215,7 @@ measure_child(const struct caseload_row *row, const char *input,
 	return CS_ERR_USAGE;
 }
 
-static const char *
+const char *
 measure_type_str(enum ms_type t)
 {
 	const char	*s = ms_type_name(t);
@@ -301,7 +293,7 @@ measure_exchange(struct cli *cli, struct vault *v,
 }
 
 /* Open the vault, the case's caseload row and its measures. */
-static int
+int
 measure_case(struct cli *cli, const char *cid, struct vault **v,
     struct caseload **cl, struct measure_view *s)
 {
@@ -352,6 +344,31 @@ measure_child_synced(sqlite3 *db, const struct caseload_child *c)
 	return r;
 }
 
+/*
+ * Write "birth" (given with --birth-date) on the child's person record,
+ * which had none; a failure is only said: the measure stands.
+ */
+static void
+measure_birth_keep(sqlite3 *db, const struct caseload_child *c,
+    int64_t birth)
+{
+	struct dossier_input	 in;
+	struct dossier_error	 err;
+	char			 d[LC_DATE_LEN + 1], id[DB_UUID_LEN + 1];
+	size_t			 i;
+
+	memset(&in, 0, sizeof(in));
+	in.k = schema_kind("person");
+	in.record_id = c->record_id;
+	lc_date_format(birth, d, sizeof(d));
+	for (i = 0; i < in.k->nfields && i < DOSSIER_FIELDS_MAX; i++)
+		if (strcmp(in.k->fields[i].name, "birth_date") == 0)
+			in.val[i] = d;
+	if (dossier_write(db, &in, id, NULL, &err) != 0)
+		cli_errx("warning: the birth date could not be written on the "
+		    "person record of %s: %s", c->name, err.text);
+}
+
 /* Tell why the core refused the measure record. */
 static void
 measure_rec_errx(const char *what, const struct dossier_error *e, int r)
@@ -367,7 +384,7 @@ measure_rec_errx(const char *what, const struct dossier_error *e, int r)
 }
 
 /* The name of child "id" of "row" for a message, or "the child". */
-static const char *
+const char *
 measure_child_name(const struct caseload_row *row, const char *id)
 {
 	size_t	i;
@@ -379,18 +396,31 @@ measure_child_name(const struct caseload_row *row, const char *id)
 	return "a child not on this laptop";
 }
 
+/*
+ * What was done, with the measure's short id as `measure list` shows
+ * it: of the ids now on this laptop, the new record's among them.
+ */
 static void
-measure_said(struct cli *cli, const char *what, const struct ids *ids,
+measure_said(struct cli *cli, sqlite3 *db, const char *what,
     const struct measure_rec *m, const char *child)
 {
-	char	s[LC_DATE_LEN + 1], e[LC_DATE_LEN + 1];
-	char	sh[IDS_SHORT_SIZE];
+	struct ids	*ids = NULL;
+	struct json	 j;
+	char		 s[LC_DATE_LEN + 1], e[LC_DATE_LEN + 1];
+	char		 sh[IDS_SHORT_SIZE];
 
+	(void)ids_load(db, &ids);	/* none: the id's whole last group */
 	ids_short(ids, m->record_id, sh);
+	ids_free(ids);
 	if (cli->json) {
-		printf("{\"id\":\"%s\",\"short_id\":\"%s\",\"measure_id\":"
-		    "%llu}\n", m->record_id, sh,
-		    (unsigned long long)m->measure_id);
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "record_id", m->record_id);
+		json_kv_str(&j, "short_id", sh);
+		json_kv_str(&j, "case_id", m->case_id);
+		json_kv_int(&j, "measure_id", (int64_t)m->measure_id);
+		json_obj_end(&j);
+		(void)json_end(&j);
 		return;
 	}
 	lc_date_format(m->start, s, sizeof(s));
@@ -477,9 +507,10 @@ measure_start(struct cli *cli, struct measure_args *a)
 		goto out;
 	}
 	if (!ms_is_voogdij(type))
-		q.birth = LC_NODATE;	/* the server needs it for voogdij only */
+		q.birth = LC_NODATE;	/* the server needs it for voogdij */
 	/* the record must be one this laptop can keep, before the server */
 	db_uuid(m.record_id);
+	memcpy(m.case_id, a->case_id, sizeof(m.case_id));
 	(void)str_fmt(m.type, sizeof(m.type), "%s", measure_type_str(type));
 	memcpy(m.child_id, child->record_id, sizeof(m.child_id));
 	(void)str_fmt(m.court, sizeof(m.court), "%s", a->court);
@@ -521,7 +552,10 @@ measure_start(struct cli *cli, struct measure_args *a)
 		    r);
 		goto out;
 	}
-	measure_said(cli, "started", cl->ids, &m, child->name);
+	measure_said(cli, vault_db(v), "started", &m, child->name);
+	/* a birth date the server was given belongs on the person record */
+	if (child->birth_date == LC_NODATE && q.birth != LC_NODATE)
+		measure_birth_keep(vault_db(v), child, q.birth);
  out:
 	caseload_free(cl);
 	free(s);
@@ -586,7 +620,7 @@ measure_change_opts(const struct measure_args *a, struct measure_change *q)
 	if (q->action == MS_END) {
 		if (a->date == NULL)
 			return measure_bad("--date", "the day the measure "
-			    "ended (its last day)");
+			    "ended (from that day on it no longer runs)");
 		if (a->decision != NULL || a->end != NULL ||
 		    a->court != NULL || a->zaaknummer != NULL)
 			return measure_bad("--date", "measure end takes --id "
@@ -662,181 +696,13 @@ measure_change_cmd(struct cli *cli, struct measure_args *a,
 		goto out;
 	}
 	m.end = s->m[i].end;
-	measure_said(cli, action == MS_EXTEND ? "extended" : "ended",
-	    cl->ids, &m, measure_child_name(&cl->rows[0], m.child_id));
+	measure_said(cli, vault_db(v), action == MS_EXTEND ? "extended" :
+	    "ended", &m, measure_child_name(&cl->rows[0], m.child_id));
  out:
 	caseload_free(cl);
 	free(s);
 	vault_close(v);
 	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
-}
-
-/* One measure of `measure list --json`. */
-static void
-measure_json(struct json *j, const struct ids *ids,
-    const struct caseload_row *row, const struct measure_view *s, size_t i)
-{
-	const struct ms_measure	*m = &s->m[i];
-	const struct measure_rec *rec = s->rec[i];
-	const struct ms_deadline *next = s->next[i] >= 0 ?
-				    &s->dl[s->next[i]] : NULL;
-	char			 sh[IDS_SHORT_SIZE], csh[IDS_SHORT_SIZE];
-	size_t			 k;
-
-	ids_short(ids, s->rec_id[i], sh);
-	ids_short(ids, m->child_id, csh);
-	json_obj_begin(j);
-	json_kv_str(j, "record_id", s->rec_id[i][0] != '\0' ? s->rec_id[i] : NULL);
-	json_kv_str(j, "short_id", sh);
-	json_kv_int(j, "measure_id", (int64_t)m->id);
-	json_kv_str(j, "child_id", m->child_id);
-	json_kv_str(j, "child_short_id", csh);
-	json_kv_str(j, "child", measure_child_name(row, m->child_id));
-	json_kv_str(j, "type", measure_type_str(m->type));
-	json_kv_str(j, "type_words", cli_measure_words(
-	    measure_type_str(m->type)));
-	json_kv_str(j, "court", rec != NULL ? rec->court : NULL);
-	json_kv_str(j, "zaaknummer", rec != NULL ? rec->zaaknummer : NULL);
-	cli_json_date(j, "decision_date", rec != NULL ?
-	    rec->decision_date : m->decision);
-	cli_json_date(j, "start", m->start);
-	cli_json_date(j, "end", m->end);
-	cli_json_date(j, "ended_on", m->ended_on);
-	json_kv_str(j, "status", ms_status_name(s->status[i]));
-	json_kv_int(j, "extensions", m->extensions);
-	json_key(j, "extension_history");
-	json_arr_begin(j);
-	for (k = 0; rec != NULL && k < rec->next; k++) {
-		json_obj_begin(j);
-		cli_json_date(j, "decision_date", rec->ext[k].decision_date);
-		json_kv_str(j, "court", rec->ext[k].court);
-		json_kv_str(j, "zaaknummer", rec->ext[k].zaaknummer);
-		cli_json_date(j, "previous_end", rec->ext[k].previous_end);
-		cli_json_date(j, "end", rec->ext[k].end);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_key(j, "next_deadline");
-	if (next == NULL)
-		json_null(j);
-	else {
-		json_obj_begin(j);
-		json_kv_str(j, "kind", ms_deadline_name(next->kind));
-		cli_json_date(j, "due", next->due);
-		json_kv_int(j, "days_left", next->days_left);
-		json_obj_end(j);
-	}
-	json_obj_end(j);
-}
-
-/* One measure for people. */
-static void
-measure_print(const struct ids *ids, const struct caseload_row *row,
-    const struct measure_view *s, size_t i)
-{
-	const struct ms_measure	*m = &s->m[i];
-	const struct measure_rec *rec = s->rec[i];
-	const struct ms_deadline *next = s->next[i] >= 0 ?
-				    &s->dl[s->next[i]] : NULL;
-	char			 sh[IDS_SHORT_SIZE], a[LC_DATE_LEN + 1];
-	char			 b[LC_DATE_LEN + 1], d[32];
-	size_t			 k;
-
-	ids_short(ids, s->rec_id[i], sh);
-	printf("%-12s  %s  %s  %s\n", sh, measure_child_name(row,
-	    m->child_id), cli_measure_words(measure_type_str(m->type)),
-	    ms_status_name(s->status[i]));
-	lc_date_format(rec != NULL ? rec->decision_date : m->decision, a,
-	    sizeof(a));
-	if (rec != NULL)
-		printf("  decision   %s, %s, zaaknummer %s\n", rec->court, a,
-		    rec->zaaknummer);
-	else
-		printf("  decision   %s (court and zaaknummer: the measure's "
-		    "record is not on this laptop yet: sync)\n", a);
-	lc_date_format(m->start, a, sizeof(a));
-	lc_date_format(m->end, b, sizeof(b));
-	printf("  start      %s  end %s", a, b);
-	if (m->ended_on != LC_NODATE) {
-		lc_date_format(m->ended_on, a, sizeof(a));
-		printf("  ended %s", a);
-	}
-	printf("  extensions %u\n", m->extensions);
-	for (k = 0; rec != NULL && k < rec->next; k++) {
-		lc_date_format(rec->ext[k].decision_date, a, sizeof(a));
-		printf("  extension  %s, %s, zaaknummer %s:", rec->ext[k].court,
-		    a, rec->ext[k].zaaknummer);
-		lc_date_format(rec->ext[k].previous_end, a, sizeof(a));
-		lc_date_format(rec->ext[k].end, b, sizeof(b));
-		printf(" end %s -> %s\n", a, b);
-	}
-	if (next != NULL) {
-		lc_date_format(next->due, a, sizeof(a));
-		cli_days_text(next->days_left, d, sizeof(d));
-		printf("  next deadline %s %s (%s)\n", a,
-		    ms_deadline_name(next->kind), d);
-	}
-}
-
-static int
-measure_list(struct cli *cli, struct measure_args *a)
-{
-	struct measure_view	*s = NULL;
-	struct caseload		*cl = NULL;
-	struct vault		*v = NULL;
-	struct json		 j;
-	size_t			 i, norec = 0;
-	int			 r;
-
-	if (a->case_id == NULL)
-		return cli_exit(measure_bad("--case", "which case? (a short "
-		    "id, id or title)"));
-	if (a->id != NULL || a->child != NULL || a->type != NULL ||
-	    a->decision != NULL || a->end != NULL || a->date != NULL)
-		return cli_exit(measure_bad("--case", "measure list takes "
-		    "--case only"));
-	if ((r = cli_resolve(cli, IDS_CASE, "--case", &a->case_id,
-	    a->case_buf)) != 0)
-		return cli_exit(r);
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		r = CS_ERR_ALLOC;
-		goto out;
-	}
-	/* the read is logged by caseload_load_case ("list" of the case) */
-	if ((r = measure_case(cli, a->case_id, &v, &cl, s)) != 0)
-		goto out;
-	free(s);
-	if ((r = measure_view_load(vault_db(v), a->case_id, cl->today,
-	    &s)) != 0) {
-		cli_errx("measure list: %s", cs_err(r));
-		goto out;
-	}
-	for (i = 0; i < s->nrecs; i++)
-		norec += measure_view_find(s, s->recs[i].measure_id) < 0;
-	if (cli->json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j);
-	} else if (s->n == 0)
-		printf("no measures in this case\n");
-	for (i = 0; i < s->n; i++) {
-		if (cli->json)
-			measure_json(&j, cl->ids, &cl->rows[0], s, i);
-		else
-			measure_print(cl->ids, &cl->rows[0], s, i);
-	}
-	if (cli->json) {
-		json_arr_end(&j);
-		r = json_end(&j);
-	} else if (norec > 0)
-		printf("(%zu measure record%s the server does not list: "
-		    "written before measures were the server's, or not yet "
-		    "listed to this laptop: case info --case %s)\n", norec,
-		    norec == 1 ? "" : "s", cl->rows[0].short_id);
- out:
-	caseload_free(cl);
-	measure_view_free(s);
-	vault_close(v);
-	return cli_exit(r);
 }
 
 int

@@ -129,7 +129,7 @@ static const struct clihelp_sub measure_subs[] = {
 	    "measure's",
 	    "extend a measure by a new court decision", 0 },
 	{ "end", "measure end --id ID --date YYYY-MM-DD",
-	    "end a measure (its last day)", 0 },
+	    "end a measure (from --date on it no longer runs)", 0 },
 	{ "list", "measure list --case CASE",
 	    "the measures of a case's children, with their deadlines", 0 },
 	{ NULL, NULL, NULL, 0 }

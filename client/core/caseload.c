@@ -6,8 +6,11 @@
  * the rows, sorted by case id so the metadata (case_meta_list) and the
  * records of four kinds (db_record_list_kinds: case files, persons,
  * goals, assessments; never the journal) find their row by binary
- * search.  Then each row's deadlines are sorted and the rows are.  No
- * SQL here: the database files give the lists.
+ * search; each row with metadata gets its children's measures as the
+ * server last sent them (case_measures_get: one indexed read a case)
+ * and their deadlines from measure.h.  Then each row's deadlines are
+ * sorted and the rows are.  No SQL here: the database files give the
+ * lists.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -41,7 +41,8 @@ struct sync_stats {
 	uint64_t	held_discarded;	/* held, then discarded by someone */
 	uint64_t	purges_held;	/* purges not done: changes hold them */
 	/* the cases' lifecycle metadata (case_meta.h) */
-	uint64_t	nometa;		/* cases of pulled records without it */
+	uint64_t	nometa;		/* cases of pulled records without it,
+					 * and measure records (measures) */
 	uint64_t	cases;		/* cases whose metadata was fetched */
 	struct keys_stats keys;		/* the key round */
 	/* for the progress (struct sync_progress) */

@@ -128,12 +128,6 @@ ok "casesync person add --json: record_id and case_id"
 CHILD=$(jget "$T/padd" 'j["record_id"]')
 expect_eq "person add: the case as case_id" "$(jget "$T/padd" 'j["case_id"]')" \
     "$F"
-# a measure is registered with the server: the child's record first
-laptop a sync >/dev/null 2>&1 || fail "sync before the measure"
-laptop a measure start --case "$F" --child "$CHILD" --type OTS --court \
-    "Rechtbank Overijssel" --zaaknummer C/08/123456 --decision 2026-11-01 \
-    --end 2027-10-31 >/dev/null 2>"$T/err" ||
-    fail "measure start: $(cat "$T/err")"
 laptop a plan edit --case "$F" --summary "Veilig thuis" >/dev/null ||
     fail "plan edit"
 laptop a plan goal add --case "$F" --text "Naar school" --due 2027-01-31 \
@@ -148,6 +142,11 @@ laptop a escalate --case "$F" --to raad --reason "Zorgen" >/dev/null ||
     fail "escalate"
 # a field in conflict: anna and bert change the same one offline
 laptop a sync >/dev/null 2>&1 || fail "sync a"
+# the child's OTS, once her person record is on the server
+check a "measure start" 0 measure start --case "$F" --child Sanne \
+    --type OTS --court "Rechtbank Overijssel" --zaaknummer "C/08/1" \
+    --decision "$(date -u -d '-10 days' +%F)" \
+    --end "$(date -u -d '+300 days' +%F)"
 laptop b sync >/dev/null 2>&1 || fail "sync b"
 laptop a person edit --id "$CHILD" --address "Dorpsstraat 1" >/dev/null ||
     fail "edit on a"
@@ -161,6 +160,10 @@ laptop a sync >/dev/null 2>&1 || fail "sync a 3"
 check a "case show" 9 case show --case "$F"
 check a "person list" 1 person list --case "$F"
 check a "measure list" 1 measure list --case "$F"
+expect_eq "measure list: the child by name, the OTS's next deadline" \
+    "$(jget "$T/measure_list.json" '(j[0]["child"], j[0]["type"],
+    j[0]["next_deadline"]["kind"], j[0]["zaaknummer"])')" \
+    "('Sanne Öztürk', 'OTS', 'ots_extension_request', 'C/08/1')"
 check a "note list" 1 note list --case "$F"
 check a "assess list" 1 assess list --case "$F"
 check a "partner list" 1 partner list --case "$F"

@@ -18,6 +18,7 @@
 #include "test_db.h"
 #include "test_ui_pages.h"
 
+#include "case_meta.h"
 #include "caseload.h"
 #include "measure.h"
 #include "measure_view.h"
@@ -136,6 +137,92 @@ test_laptop_deadlines(void)
 }
 
 static void
+test_measure_deadlines(void)
+{
+	static struct case_measures	 ms;
+	const struct caseload_deadline	*d;
+	const struct caseload_row	*row;
+	struct caseload			*cl = NULL;
+	struct case_meta		 m;
+	int64_t				 today = localday_today();
+	size_t				 i;
+
+	TEST_START("caseload: each child's measures, named; VOTS lapsed");
+	/* before: the family's OTS deadlines from the lifecycle */
+	ASSERT_INT_EQ(case_meta_get(db, c1, &m), 0);
+	m.lc.frame = LC_FRAME_OTS;
+	m.lc.state = LC_MAATREGEL_OTS;
+	m.lc.measure_start = today - 10;
+	m.lc.end_date = today + 300;
+	ASSERT_INT_EQ(case_meta_put(db, &m), 0);
+	ASSERT_INT_EQ(caseload_load_case(db, today, c1, &cl), 0);
+	row = &cl->rows[0];
+	ASSERT_PTR_NE(d = find_dl(row, "ots_end", ""), NULL);
+	ASSERT_INT_EQ(d->source, CASELOAD_LIFECYCLE);
+	caseload_free(cl);
+
+	/* Noor's OTS, Sem's VOTS past its end, a stranger's voogdij */
+	memset(&ms, 0, sizeof(ms));
+	ms.n = 3;
+	for (i = 0; i < ms.n; i++) {
+		ms.m[i].id = i + 1;
+		ms.m[i].ended_on = LC_NODATE;
+		db_uuid(ms.record_id[i]);
+	}
+	memcpy(ms.m[0].child_id, noor, sizeof(ms.m[0].child_id));
+	ms.m[0].type = MS_OTS;
+	ms.m[0].decision = ms.m[0].start = today - 10;
+	ms.m[0].end = today + 300;
+	memcpy(ms.m[1].child_id, sem, sizeof(ms.m[1].child_id));
+	ms.m[1].type = MS_VOTS;
+	ms.m[1].decision = ms.m[1].start = today - 100;
+	ms.m[1].end = today - 20;
+	memcpy(ms.m[2].child_id, stranger, strlen(stranger) + 1);
+	ms.m[2].type = MS_VOOGDIJ_ONTZETTING;
+	ms.m[2].decision = ms.m[2].start = today - 5;
+	ms.m[2].end = today + 1000;
+	ASSERT_INT_EQ(case_measures_put(db, c1, &ms), 0);
+	ASSERT_INT_EQ(caseload_load_case(db, today, c1, &cl), 0);
+	row = &cl->rows[0];
+	ASSERT_INT_EQ(row->nmeasures, 3);
+	/* the family's measure deadlines give way to the children's */
+	for (i = 0; i < row->ndeadlines; i++)
+		ASSERT_INT_NE(row->deadlines[i].source == CASELOAD_LIFECYCLE &&
+		    row->deadlines[i].lc_kind == LC_DL_OTS_END, 1);
+	ASSERT_PTR_NE(d = find_dl(row, "ots_end", noor), NULL);
+	ASSERT_INT_EQ(d->source, CASELOAD_MEASURE);
+	ASSERT_INT_EQ(d->days_left, 300);
+	ASSERT_STR_EQ(d->child_name, "Noor Bakker");
+	ASSERT_STR_EQ(d->record_id, ms.record_id[0]);
+	ASSERT_INT_EQ(d->lapsed, 0);
+	ASSERT_PTR_NE(d = find_dl(row, "ots_extension_request", noor), NULL);
+	ASSERT_INT_EQ(d->days_left, 300 - LC_OTS_REQUEST_DAYS);
+	ASSERT_PTR_NE(d = find_dl(row, "vots_end", sem), NULL);
+	ASSERT_INT_EQ(d->days_left, -20);
+	ASSERT_INT_EQ(d->lapsed, 1);
+	ASSERT_STR_EQ(d->child_name, "S\xc3\xa9m Bakker");
+	ASSERT_PTR_NE(d = find_dl(row, "voogdij_end", stranger), NULL);
+	ASSERT_INT_EQ(d->child_known, 0);
+	ASSERT_STR_EQ(d->child_name, "");
+	ASSERT_INT_EQ(strlen(d->child_short) >= IDS_SHORT_MIN, 1);
+	/* soonest first: the lapsed VOTS leads */
+	ASSERT_PTR_EQ(row->next, find_dl(row, "vots_end", sem));
+	ASSERT_INT_EQ(row->overdue, 1);
+	caseload_free(cl);
+
+	/* a closed case has no deadlines, its children's neither */
+	m.lc.state = LC_GESLOTEN;
+	ASSERT_INT_EQ(case_meta_put(db, &m), 0);
+	ASSERT_INT_EQ(caseload_load_case(db, today, c1, &cl), 0);
+	ASSERT_INT_EQ(count_dl(&cl->rows[0], "vots_end") +
+	    count_dl(&cl->rows[0], "ots_end"), 0);
+	caseload_free(cl);
+	m.lc.state = LC_MAATREGEL_OTS;
+	ASSERT_INT_EQ(case_meta_put(db, &m), 0);
+	TEST_DONE();
+}
+
+static void
 test_child_find(void)
 {
 	const struct caseload_child	*c;
@@ -194,6 +281,7 @@ main(void)
 	ASSERT_INT_EQ(readlog_init(db), 0);
 	fill();
 	test_laptop_deadlines();
+	test_measure_deadlines();
 	test_child_find();
 	vault_close(v);
 	tdb_remove(top, "v");
