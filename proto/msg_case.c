@@ -32,6 +32,7 @@ msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 	out->extended = in->extended != 0;
 	out->approved_by = in->approved_by;
 	out->regisseur = in->regisseur;
+	out->close_reason = in->close_reason;
 	/* wire_case_info_ok(): at most LC_DEADLINES_MAX, each present */
 	out->n_deadlines = in->n_deadlines;
 	for (i = 0; i < in->n_deadlines && i < MSG_DEADLINES_MAX; i++) {
@@ -60,6 +61,7 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	ci->extended = in->extended != 0;
 	ci->approved_by = PB_STR(in->approved_by);
 	ci->regisseur = PB_STR(in->regisseur);
+	ci->close_reason = PB_STR(in->close_reason);
 	for (i = 0; i < in->n_deadlines; i++) {
 		casesync__v1__case_deadline__init(&pb->dl[i]);
 		pb->dl[i].kind = PB_STR(in->deadlines[i].kind);

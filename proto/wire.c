@@ -17,6 +17,7 @@
 #include "wire_keys.h"
 #include "wire_renew.h"
 #include "wire_transfer.h"
+#include "wire_approval.h"
 #include "wire_nolost.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
@@ -200,6 +201,8 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	    /* a name people see: no control characters for a terminal */
 	    !wire_str_ok(m->regisseur, WIRE_STR_MAX) ||
 	    !utf8_text_ok(m->regisseur, strlen(m->regisseur)) ||
+	    (m->close_reason[0] != '\0' &&
+	    !wire_close_reason_ok(m->close_reason)) ||
 	    m->n_deadlines > LC_DEADLINES_MAX)
 		return 0;
 	for (i = 0; i < m->n_deadlines; i++)
@@ -389,6 +392,9 @@ wire_validate(const wire_env *e)
 		/* the audit log (110..113): wire_audit_q.c */
 		if (wire_audit_q_msg(e))
 			return wire_audit_q_ok(e);
+		/* approvals (121..125): wire_approval.c */
+		if (wire_approval_msg(e))
+			return wire_approval_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}
