@@ -32,6 +32,7 @@
 #include "case_meta.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "cmd_approval.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
@@ -505,6 +506,8 @@ cmd_note(struct cli *cli, int argc, char *argv[])
 int
 cmd_assess(struct cli *cli, int argc, char *argv[])
 {
+	if (argc >= 2 && strcmp(argv[1], "cosign") == 0)
+		return cmd_approval_cosign(cli, argc, argv);
 	return dossier_kind_main(cli, "assess", "assessment", argc, argv);
 }
 

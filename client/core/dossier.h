@@ -35,6 +35,8 @@ struct dossier_input {
 	const char	*record_id;		/* NULL: a new record */
 	const char	*val[DOSSIER_FIELDS_MAX];	/* by field index */
 	int		 unset[DOSSIER_FIELDS_MAX];	/* optional fields */
+	/* a new record's id, chosen before (an approval names it first) */
+	const char	*new_id;		/* NULL: a fresh one */
 };
 
 /* Why a write was refused. */
