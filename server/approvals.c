@@ -146,7 +146,8 @@ approvals_request(struct request *rq, const struct msg *req)
 		log_info("case %s: approval request %s by user %lld refused: "
 		    "%s", m.case_id, m.kind, (long long)rq->dev->user.id,
 		    cs_err(r));
-		return request_refuse(rq, WCTX_APPROVAL, r, "approval request",
+		/* a request is refused for the case's sake, never "decided" */
+		return request_refuse(rq, WCTX_CASE, r, "approval request",
 		    why);
 	}
 	log_info("case %s: approval %lld (%s) asked by user %lld", a.case_id,

@@ -283,8 +283,16 @@ store_approval_request(struct store *st, const struct store_device *dev,
 		    "teamleider of its office asks for an approval" : NULL;
 		goto fail;
 	}
-	if ((r = store_approval_check(st, &m, in, today, why)) != 0)
+	if ((r = store_approval_check(st, &m, in, today, why)) != 0 ||
+	    (r = store_do(st, "SELECT count(*) FROM approvals WHERE"
+	    " case_id = ?1 AND kind = ?2 AND state = 'waiting'", &id, "tt",
+	    NULL, (const char *const[]){ in->case_id, in->kind })) != 0)
 		goto fail;
+	if (id > 0) {
+		*why = "a request of this kind waits for this case already";
+		r = CS_ERR_EXISTS;
+		goto fail;
+	}
 	r = store_do(st, "INSERT INTO approvals(case_id, kind,"
 	    " requested_by, requested_device, requested_at, record_id,"
 	    " end_date, close_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
