@@ -49,7 +49,7 @@ approval_usage(FILE *f)
 	    "usage: casesync case extend --case CASE --end YYYY-MM-DD "
 	    "--reason TEXT\n"
 	    "       casesync case close --case CASE --reason "
-	    "doel_bereikt|maatregel|verhuisd|overleden|other\n"
+	    "doel_bereikt|measure|verhuisd|overleden|other\n"
 	    "           --summary TEXT\n"
 	    "       casesync assess cosign --id ASSESSMENT\n"
 	    "       casesync approvals [--case CASE] [--all]\n"
@@ -61,6 +61,27 @@ approval_usage(FILE *f)
 	    "who asked.  `approvals` lists what waits for\nyou (--all: every "
 	    "approval of the cases you may see).  The reasons are\nrecords "
 	    "of the dossier: `casesync sync` sends them.\n");
+}
+
+/*
+ * A closing reason as typed to the wire's ("measure" is the CLI's word
+ * for a maatregel, docs/CLIENT.md "Words"), NULL if it is none; and
+ * back.
+ */
+static const char *
+approval_reason_wire(const char *typed)
+{
+	if (strcmp(typed, "measure") == 0)
+		return "maatregel";
+	if (strcmp(typed, "maatregel") != 0 && msg_close_reason_ok(typed))
+		return typed;
+	return NULL;
+}
+
+static const char *
+approval_reason_cli(const char *wire)
+{
+	return strcmp(wire, "maatregel") == 0 ? "measure" : wire;
 }
 
 /* "YYYY-MM-DD HH:MM" local, or "-" */
@@ -84,7 +105,8 @@ approval_what(const struct msg_approval_info *a, char *dst, size_t len)
 		    approval_kind_words(a->kind), a->end_date);
 	else if (a->close_reason[0] != '\0')
 		(void)str_fmt(dst, len, "%s (%s)",
-		    approval_kind_words(a->kind), a->close_reason);
+		    approval_kind_words(a->kind),
+		    approval_reason_cli(a->close_reason));
 	else
 		(void)str_fmt(dst, len, "%s", approval_kind_words(a->kind));
 }
@@ -106,7 +128,7 @@ approval_json(struct json *j, const struct msg_approval_info *a,
 	json_kv_str(j, "decided_device", a->decided_device);
 	json_kv_time(j, "decided_at", a->decided_at);
 	json_kv_str(j, "end_date", a->end_date);
-	json_kv_str(j, "close_reason", a->close_reason);
+	json_kv_str(j, "close_reason", approval_reason_cli(a->close_reason));
 	json_kv_str(j, "record_id", a->record_id);
 	json_kv_str(j, "decision_record_id", a->decision_record_id);
 	json_kv_str(j, "reason", reason);
@@ -301,9 +323,9 @@ cmd_approval_case(struct cli *cli, int argc, char *argv[])
 		cli_errx("--end: %s", why);
 		return EXIT_USAGE;
 	}
-	if (close && !msg_close_reason_ok(reason)) {
-		cli_errx("--reason: one of doel_bereikt, maatregel, verhuisd, "
-		    "overleden, other");
+	if (close && (reason = approval_reason_wire(reason)) == NULL) {
+		cli_errx("--reason: not a closing reason (doel_bereikt|measure|"
+		    "verhuisd|overleden|other)");
 		return EXIT_USAGE;
 	}
 	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0)

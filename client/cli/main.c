@@ -74,7 +74,7 @@ static const struct clihelp_sub case_subs[] = {
 	    "move a case to another lifecycle state", 0 },
 	{ "extend", "case extend --case CASE --end YYYY-MM-DD --reason TEXT",
 	    "ask a teamleider to extend drang past 3 months", 0 },
-	{ "close", "case close --case CASE --reason doel_bereikt|maatregel|"
+	{ "close", "case close --case CASE --reason doel_bereikt|measure|"
 	    "verhuisd|overleden|other\n    --summary TEXT",
 	    "ask a teamleider to close the case", 0 },
 	{ "info", "case info --case CASE", "a case's state and deadlines",

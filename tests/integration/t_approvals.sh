@@ -227,6 +227,20 @@ laptop f approve "$IDX" >/dev/null 2>"$T/err" ||
 info a
 expect_eq "the case is closing" "$(jq -r .state "$T/info")" AFSLUITING
 
+# ---- the JSON of `approvals` follows docs/json-schemas.json
+laptop a --json approvals --case "$C" --all >"$T/list" || fail "approvals"
+python3 "$(dirname "$0")/../tools/json_schema.py" --min-items 4 \
+    "$(dirname "$0")/../../docs/json-schemas.json" "casesync approvals" \
+    "$T/list" >"$T/schema.err" 2>&1 ||
+    fail "approvals --json: $(cat "$T/schema.err")"
+ok "approvals --json follows its schema"
+laptop a --json case info --case "$C" >"$T/info" || fail "case info"
+python3 "$(dirname "$0")/../tools/json_schema.py" \
+    "$(dirname "$0")/../../docs/json-schemas.json" "casesync case info" \
+    "$T/info" >"$T/schema.err" 2>&1 ||
+    fail "case info --json: $(cat "$T/schema.err")"
+ok "case info --json (with approved_on) follows its schema"
+
 # ---- the audit log: both users, never a reason
 ctl audit query --case "$C" --type approval_decision --format json \
     >"$T/audit.json" || fail "audit query"
