@@ -229,6 +229,13 @@ store_case_apply(struct store *st, const char *case_id,
 
 	*why = NULL;
 	memset(out, 0, sizeof(*out));
+	/* inside a transaction of the store's own caller: its part */
+	if (!st->owned && !sqlite3_get_autocommit(st->db)) {
+		if ((r = store_case_apply_tx(st, case_id, req, approver, today,
+		    why)) != 0)
+			return r;
+		return store_case_load(st, case_id, out);
+	}
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_case_apply_tx(st, case_id, req, approver, today,
