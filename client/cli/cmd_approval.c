@@ -251,13 +251,6 @@ approval_put_ask(sqlite3 *db, const void *arg, const char *rid,
 	return approval_ask_record(db, arg, rid, e);
 }
 
-static int
-approval_put_answer(sqlite3 *db, const void *arg, const char *rid,
-    struct dossier_error *e)
-{
-	return approval_answer_record(db, arg, rid, e);
-}
-
 int
 cmd_approval_case_sub(const char *sub)
 {
@@ -532,17 +525,13 @@ cmd_approvals(struct cli *cli, int argc, char *argv[])
 
 /* `approve ID [--reason TEXT]` and `refuse ID --reason TEXT`. */
 static int
-approval_decide(struct cli *cli, int approve, int argc, char *argv[])
+approval_decide_cmd(struct cli *cli, int approve, int argc, char *argv[])
 {
 	static const struct option	opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct msg_approval_decision	 m;
-	struct msg_approval_list	 al;
-	struct msg_approval_info	 a;
-	struct approval_answer		 ans;
 	struct dossier_error		 e;
 	struct identity			 id;
 	struct vault			*v = NULL;
@@ -550,10 +539,8 @@ approval_decide(struct cli *cli, int approve, int argc, char *argv[])
 	struct msg			*rep = NULL;
 	const char			*reason = NULL;
 	const char			*what = approve ? "approve" : "refuse";
-	char				 rid[DB_UUID_LEN + 1];
 	uint64_t			 num;
-	size_t				 i;
-	int				 ch, r, found = 0;
+	int				 ch, r;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -579,42 +566,29 @@ approval_decide(struct cli *cli, int approve, int argc, char *argv[])
 	}
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
-	/* which case, and which request: from the server's list */
-	if ((r = approval_fetch(c, NULL, 0, &rep)) != 0)
-		goto out;
-	(void)msg_get_approval_list(rep, &al);
-	for (i = 0; i < al.n_approvals && !found; i++) {
-		(void)msg_approval_list_item(rep, i, &a);
-		found = a.approval_id == (int64_t)num;
-	}
-	if (!found) {
-		cli_errx("%s: no approval %llu among those you may see "
-		    "(casesync approvals --all)", what,
-		    (unsigned long long)num);
-		r = CS_ERR_NOT_FOUND;
-		goto out;
-	}
-	memset(&ans, 0, sizeof(ans));
-	ans.case_id = a.case_id;
-	ans.approval_id = a.approval_id;
-	ans.request = a.record_id;
-	ans.approve = approve;
-	ans.reason = reason;
-	if ((r = approval_answer_record(vault_db(v), &ans, NULL, &e)) != 0) {
+	r = approval_decide(c, vault_db(v), (int64_t)num, approve, reason,
+	    &rep, &e);
+	if (r == 0) {
+		approval_show(cli, v, rep);
+		if (!cli->json)
+			printf("the record reaches the dossier with your next "
+			    "`casesync sync`\n");
+	} else if (e.fault == DOSSIER_WRITE_FAILED) {
+		cli_errx("%s: done on the server, but its record could not be "
+		    "written here: %s", what, e.text);
+	} else if (rep != NULL || e.fault == DOSSIER_OK) {
+		if (r == CS_ERR_NOT_FOUND && rep == NULL)
+			cli_errx("%s: no approval %llu among those you may see "
+			    "(casesync approvals --all)", what,
+			    (unsigned long long)num);
+		else
+			cli_report(what, r, rep);
+	} else {
 		if (e.fault == DOSSIER_NO_CASE)
 			(void)str_fmt(e.text, sizeof(e.text), "the case is not "
 			    "on this laptop yet: run `casesync sync` first");
 		r = approval_local_fail(what, r, &e);
-		goto out;
 	}
-	db_uuid(rid);
-	memset(&m, 0, sizeof(m));
-	m.approval_id = a.approval_id;
-	m.approve = approve;
-	m.record_id = rid;
-	r = approval_send(cli, v, c, what, msg_out_approval_decision(&m),
-	    approval_put_answer, &ans, rid);
- out:
 	msg_free(rep);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -623,13 +597,13 @@ approval_decide(struct cli *cli, int approve, int argc, char *argv[])
 int
 cmd_approve(struct cli *cli, int argc, char *argv[])
 {
-	return approval_decide(cli, 1, argc, argv);
+	return approval_decide_cmd(cli, 1, argc, argv);
 }
 
 int
 cmd_refuse(struct cli *cli, int argc, char *argv[])
 {
-	return approval_decide(cli, 0, argc, argv);
+	return approval_decide_cmd(cli, 0, argc, argv);
 }
 
 int

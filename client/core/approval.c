@@ -12,12 +12,14 @@
 
 #include "approval.h"
 #include "body.h"
+#include "conn.h"
 #include "db.h"
 #include "dossier.h"
 #include "errors.h"
 #include "ids.h"
 #include "marker.h"
 #include "msg.h"
+#include "msg_approval.h"
 #include "schema.h"
 #include "util.h"
 
@@ -179,4 +181,64 @@ approval_cosigns(sqlite3 *db, const char *case_id, approval_cosign_cb cb,
 	x.arg = arg;
 	return dossier_read(db, case_id, kinds, "approvals", approval_find_cb,
 	    &x);
+}
+
+int
+approval_decide(struct conn *c, sqlite3 *db, int64_t id, int approve,
+    const char *reason, struct msg **reply, struct dossier_error *err)
+{
+	struct msg_approval_list_request lr;
+	struct msg_approval_decision	 m;
+	struct msg_approval_list	 al;
+	struct msg_approval_info	 a;
+	struct approval_answer		 ans;
+	struct msg_out			 req;
+	struct msg			*list = NULL;
+	char				 rid[DB_UUID_LEN + 1];
+	size_t				 i;
+	int				 r, found = 0;
+
+	*reply = NULL;
+	memset(err, 0, sizeof(*err));
+	err->field = -1;
+	if (!approve && reason == NULL)
+		return CS_ERR_USAGE;
+	/* which case and which request: the server's word */
+	lr.case_id = "";
+	lr.waiting_for_me = 0;
+	req = msg_out_approval_list_request(&lr);
+	if ((r = rpc_call_expect(c, &req, MSG_APPROVAL_LIST, &list)) != 0) {
+		*reply = list;
+		return r;
+	}
+	(void)msg_get_approval_list(list, &al);
+	for (i = 0; i < al.n_approvals && !found; i++) {
+		(void)msg_approval_list_item(list, i, &a);
+		found = a.approval_id == id;
+	}
+	if (!found) {
+		r = CS_ERR_NOT_FOUND;
+		goto out;
+	}
+	memset(&ans, 0, sizeof(ans));
+	ans.case_id = a.case_id;
+	ans.approval_id = a.approval_id;
+	ans.request = a.record_id;
+	ans.approve = approve;
+	ans.reason = reason;
+	if ((r = approval_answer_record(db, &ans, NULL, err)) != 0)
+		goto out;
+	db_uuid(rid);
+	memset(&m, 0, sizeof(m));
+	m.approval_id = id;
+	m.approve = approve;
+	m.record_id = rid;
+	req = msg_out_approval_decision(&m);
+	if ((r = rpc_call_expect(c, &req, MSG_APPROVAL_INFO, reply)) != 0)
+		goto out;
+	/* taken: the record now, so that a refusal leaves none */
+	r = approval_answer_record(db, &ans, rid, err);
+ out:
+	msg_free(list);
+	return r;
 }

@@ -55,6 +55,25 @@ int	approval_ask_record(sqlite3 *, const struct approval_ask *a,
 int	approval_answer_record(sqlite3 *, const struct approval_answer *a,
 	    const char *new_id, struct dossier_error *err);
 
+struct conn;
+struct msg;
+
+/*
+ * Decide approval "id" on this laptop, over the authenticated "c": find
+ * it among the approvals the server shows this user, check the decision
+ * record here, send the ApprovalDecision, and once the server took it
+ * write the record (approval_answer_record).  "reason" may be NULL to
+ * approve, not to refuse.  Returns 0 with *reply the server's
+ * ApprovalInfo; CS_ERR_NOT_FOUND if the server shows no such approval
+ * to this user; a refusal of the record here (CS_ERR_USAGE,
+ * CS_ERR_NOT_FOUND ...) with *err saying why (err->fault DOSSIER_NO_CASE:
+ * the case is not on this laptop yet); or the server's refusal
+ * (CS_ERR_PEER ...) with *reply its Error (or NULL).  *reply, when set,
+ * is the caller's to msg_free().
+ */
+int	approval_decide(struct conn *c, sqlite3 *, int64_t id, int approve,
+	    const char *reason, struct msg **reply, struct dossier_error *err);
+
 /* For people: "drang extension", "co-signature", "closing". */
 const char	*approval_kind_words(const char *kind);
 

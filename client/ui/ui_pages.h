@@ -43,6 +43,14 @@ void	ui_team_transfers(struct ui_ctx *, struct html *,
 	    const struct caseload *);
 
 /*
+ * What waits for this user's approval, from the server, with a form to
+ * approve and one to refuse each (ui_approvals.c), as a section;
+ * without the server it says so.
+ */
+void	ui_team_approvals(struct ui_ctx *, struct html *,
+	    const struct caseload *);
+
+/*
  * The Sync page's conflicts (ui_page_conflict.c): every one as a
  * section with a form (the read is logged by the core), and settling
  * one from that form's fields: 0, or a CS_ERR_* with *why a Dutch
