@@ -98,17 +98,15 @@ store_approval_get(struct store *st, int64_t id, struct store_approval *out)
 	return store_done(st, s, r, __func__);
 }
 
-/* *yes = 1 if "u" is a teamleider of office "office_id". */
+/* *yes = 1 if "u" works in office "office_id". */
 static int
-store_approval_leads(struct store *st, const struct store_user *u,
+store_approval_in_office(struct store *st, const struct store_user *u,
     int64_t office_id, int *yes)
 {
 	int64_t	n = 0;
 	int	r;
 
 	*yes = 0;
-	if (!acl_may_lead(u->role_id))
-		return 0;
 	if ((r = store_do(st, "SELECT count(*) FROM offices WHERE id = ?1"
 	    " AND name = ?2", &n, "it", &office_id,
 	    (const char *const[]){ u->office })) != 0)
@@ -326,27 +324,23 @@ store_approval_may_decide(struct store *st, const struct store_device *dev,
 		    "of the required role decides it";
 		return CS_ERR_SELF;
 	}
+	if ((r = store_approval_in_office(st, &dev->user, a->office_id,
+	    &yes)) != 0)
+		return r;
 	if (strcmp(store_approval_role(a->kind), "teamleider") == 0) {
-		if ((r = store_approval_leads(st, &dev->user, a->office_id,
-		    &yes)) != 0)
-			return r;
-		if (!yes) {
+		if (!yes || !acl_may_lead(dev->user.role_id)) {
 			*why = "only a teamleider of the case's office decides "
 			    "this";
 			return CS_ERR_AUTH;
 		}
 		return 0;
 	}
-	if (dev->user.role_id == ROLE_GEDRAGSWETENSCHAPPER) {
-		if ((r = store_do(st, "SELECT count(*) FROM offices WHERE"
-		    " id = ?1 AND name = ?2", &n, "it", &a->office_id,
-		    (const char *const[]){ dev->user.office })) != 0)
-			return r;
-		if (n > 0 && (r = store_approval_member(st, dev->user.id,
-		    a->case_id, &n)) != 0)
-			return r;
-	}
-	if (n == 0) {
+	if (yes && dev->user.role_id == ROLE_GEDRAGSWETENSCHAPPER &&
+	    (r = store_approval_member(st, dev->user.id, a->case_id,
+	    &n)) != 0)
+		return r;
+	if (!yes || dev->user.role_id != ROLE_GEDRAGSWETENSCHAPPER ||
+	    n == 0) {
 		*why = "only a gedragswetenschapper of the case's office who "
 		    "is a member of the case co-signs";
 		return CS_ERR_AUTH;

@@ -31,20 +31,6 @@
 
 #define UI_REASON_SHOW	1000	/* bytes of a reason shown */
 
-/* The case by its title if this laptop holds it; never its id. */
-static void
-approval_case(struct html *h, const struct caseload *cl, const char *cid)
-{
-	size_t	i;
-
-	for (i = 0; i < cl->n; i++)
-		if (strcmp(cl->rows[i].case_id, cid) == 0) {
-			ui_case_link(h, cl->ids, &cl->rows[i]);
-			return;
-		}
-	html_raw(h, "een gezin dat niet op deze laptop staat");
-}
-
 static void
 approval_what(struct html *h, const struct msg_approval_info *a)
 {
@@ -101,7 +87,7 @@ approval_item(struct ui_ctx *ctx, struct html *h, const struct caseload *cl,
 	html_raw(h, "<li><h3>");
 	approval_what(h, a);
 	html_raw(h, " voor ");
-	approval_case(h, cl, a->case_id);
+	ui_case_named(h, cl, a->case_id);
 	html_raw(h, "</h3><dl><dt>Gevraagd door</dt><dd>");
 	html_text(h, a->requested_by);
 	html_raw(h, " op ");

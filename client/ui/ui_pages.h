@@ -23,6 +23,12 @@ const char *ui_due_class(const struct caseload_deadline *d);
 /* A link to the dossier of a case, named by its title. */
 void	ui_case_link(struct html *, const struct ids *,
 	    const struct caseload_row *);
+/*
+ * Case "case_id" by its title, linked, if this laptop holds it, else
+ * "een gezin dat niet op deze laptop staat"; never its id.
+ */
+void	ui_case_named(struct html *, const struct caseload *,
+	    const char *case_id);
 /* The row's frame (frame 1) or state (0) in Dutch, or "onbekend". */
 void	ui_frame_state(struct html *, const struct caseload_row *, int frame);
 /*
