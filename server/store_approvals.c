@@ -207,8 +207,11 @@ store_approval_hold(struct store *st, const struct store_approval *a,
 	    " EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = ?4 AND"
 	    " m.user_id = u.id)", NULL, "iiit", (const int64_t[]){ a->id,
 	    office_id, a->requested_by_id }, (const char *const[]){
-	    a->case_id })) != 0 ||
-	    (r = store_seq_next(st, &seq)) != 0 ||
+	    a->case_id })) != 0)
+		return r;
+	if (store_changes(st) == 0)
+		return 0;		/* every teamleider is a member */
+	if ((r = store_seq_next(st, &seq)) != 0 ||
 	    (r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
 	    " granted_seq, read_only) SELECT user_id, ?2, ?3, 1 FROM"
 	    " approval_holds WHERE approval_id = ?1", NULL, "iti",
@@ -239,9 +242,14 @@ store_approval_release(struct store *st, const struct store_approval *a)
 	    " h2.approval_id WHERE h2.user_id = h.user_id AND a2.case_id ="
 	    " ?2 AND a2.state = 'waiting' AND a2.id != ?1)";
 	char	sql[1024];
-	int64_t	seq;
+	int64_t	seq, n = 0;
 	int	r;
 
+	if ((r = store_do(st, "SELECT count(*) FROM approval_holds WHERE"
+	    " approval_id = ?1", &n, "i", &a->id, NULL)) != 0)
+		return r;
+	if (n == 0)
+		return 0;
 	if ((r = store_seq_next(st, &seq)) != 0)
 		return r;
 	(void)str_fmt(sql, sizeof(sql), "INSERT INTO purges(device_id,"

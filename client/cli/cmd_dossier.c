@@ -381,6 +381,9 @@ dossier_kind_usage(FILE *f, const char *cmd, const struct schema_kind *k)
 {
 	dossier_usage(f, cmd, k->append_only ? "add|list" : "add|edit|list",
 	    k);
+	if (strcmp(k->kind, "assessment") == 0)
+		fprintf(f, "and:   casesync assess cosign --id ASSESSMENT   (ask "
+		    "a gedragswetenschapper to co-sign it)\n");
 }
 
 static void
