@@ -141,14 +141,14 @@ static void
 approval_print(const struct msg_approval_info *a, const char *name,
     const char *reason, const char *decision_reason)
 {
-	char	what[96], when[32], by[256];
+	char	what[96], when[32];
 
 	approval_what(a, what, sizeof(what));
 	approval_when(a->requested_at, when, sizeof(when));
 	/* wire_approval.c let no control character into the names */
-	(void)str_fmt(by, sizeof(by), "%s", a->requested_by);
 	printf("%-5lld %-8s %s  %s  asked by %s on %s\n",
-	    (long long)a->approval_id, a->state, name, what, by, when);
+	    (long long)a->approval_id, a->state, name, what, a->requested_by,
+	    when);
 	if (strcmp(a->kind, "assessment_cosign") == 0)
 		printf("      assessment: %s\n", reason[0] != '\0' ? reason :
 		    "(not on this laptop)");
@@ -451,6 +451,7 @@ cmd_approvals(struct cli *cli, int argc, char *argv[])
 	size_t				 i;
 	int				 ch, r, all = 0;
 
+	/* argv[0] is this command: 0 makes getopt start afresh at 1 */
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -542,6 +543,7 @@ approval_decide_cmd(struct cli *cli, int approve, int argc, char *argv[])
 	uint64_t			 num;
 	int				 ch, r;
 
+	/* argv[0] is this command: 0 makes getopt start afresh at 1 */
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
