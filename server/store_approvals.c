@@ -30,8 +30,9 @@
 	" ru.name, rd.name, a.requested_at, a.record_id, a.end_date,"	\
 	" coalesce(a.close_reason, ''), coalesce(a.decided_by, 0),"	\
 	" coalesce(du.name, ''), coalesce(dd.name, ''),"		\
-	" coalesce(a.decided_at, 0), coalesce(a.decision_record_id, ''),"	\
-	" c.office_id FROM approvals a JOIN cases c ON c.id = a.case_id"	\
+	" coalesce(a.decided_at, 0),"					\
+	" coalesce(a.decision_record_id, ''), c.office_id"		\
+	" FROM approvals a JOIN cases c ON c.id = a.case_id"		\
 	" JOIN users ru ON ru.id = a.requested_by"			\
 	" JOIN devices rd ON rd.id = a.requested_device"		\
 	" LEFT JOIN users du ON du.id = a.decided_by"			\
@@ -39,8 +40,9 @@
 
 /* The teamleiders of the case's office who may decide "kind" now. */
 #define STORE_APPROVAL_LEADS						\
-	"SELECT ?1, u.id FROM users u WHERE u.office_id = ?2 AND u.role = "	\
-	ACL_SQL_LEAD " AND u.disabled_at IS NULL AND u.removed_at IS NULL"
+	"SELECT ?1, u.id FROM users u WHERE u.office_id = ?2 AND"	\
+	" u.role = " ACL_SQL_LEAD " AND u.disabled_at IS NULL AND"	\
+	" u.removed_at IS NULL"
 
 const char *
 store_approval_role(const char *kind)

@@ -281,7 +281,7 @@ cmd_approval_case(struct cli *cli, int argc, char *argv[])
 	char				 cbuf[DB_UUID_LEN + 1];
 	char				 rid[DB_UUID_LEN + 1], what[32];
 	int64_t				 day;
-	int				 ch, r, close = strcmp(argv[1], "close") == 0;
+	int				 ch, r, close;
 
 	optind = 1;
 	while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -305,6 +305,7 @@ cmd_approval_case(struct cli *cli, int argc, char *argv[])
 			return clihelp_opterr(argv + 1);
 		}
 	}
+	close = strcmp(argv[1], "close") == 0;
 	(void)str_fmt(what, sizeof(what), "case %s", argv[1]);
 	if (optind != argc - 1 || cid == NULL || reason == NULL ||
 	    (close ? (summary == NULL || end != NULL) : (end == NULL ||

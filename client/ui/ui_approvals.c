@@ -129,11 +129,11 @@ ui_team_approvals(struct ui_ctx *ctx, struct html *h,
 		r = session_open(ctx->vault, ctx->dir, &id, &c);
 	if (r != 0) {
 		html_raw(h, "<p class=\"offline\" role=\"status\">");
-		html_raw(h, r == CS_ERR_NOT_FOUND ? "Deze laptop is nog niet "
-		    "aangemeld bij de server: verzoeken om akkoord zijn er niet "
-		    "te zien." : "Geen verbinding met de server: de verzoeken "
-		    "om akkoord kunnen nu niet worden getoond. Probeer het later "
-		    "opnieuw.");
+		html_raw(h, r == CS_ERR_NOT_FOUND ? "Deze laptop is nog "
+		    "niet aangemeld bij de server: verzoeken om akkoord zijn "
+		    "er niet te zien." : "Geen verbinding met de server: de "
+		    "verzoeken om akkoord kunnen nu niet worden getoond. "
+		    "Probeer het later opnieuw.");
 		html_raw(h, "</p></section>");
 		return;
 	}
@@ -220,16 +220,16 @@ ui_page_approval(struct ui_ctx *ctx, const struct ui_req *rq,
 		    "server vastgelegd, maar de toelichting kon niet in het "
 		    "dossier op deze laptop worden geschreven.");
 	if (e.fault == DOSSIER_NO_CASE)
-		return approval_refused(ctx, rp, 409, "Dit gezin staat nog niet "
-		    "op deze laptop: synchroniseer eerst (pagina Sync). Er is "
-		    "niets vastgelegd.");
+		return approval_refused(ctx, rp, 409, "Dit gezin staat nog "
+		    "niet op deze laptop: synchroniseer eerst (pagina Sync). "
+		    "Er is niets vastgelegd.");
 	if (e.fault != DOSSIER_OK)
 		return approval_refused(ctx, rp, 400, "De toelichting is niet "
 		    "geldig (te lang of met ongeldige tekens). Er is niets "
 		    "vastgelegd.");
 	if (r == CS_ERR_NOT_FOUND)
-		return approval_refused(ctx, rp, 404, "Dit verzoek bestaat niet "
-		    "(meer) voor u.");
+		return approval_refused(ctx, rp, 404, "Dit verzoek bestaat "
+		    "niet (meer) voor u.");
 	return approval_refused(ctx, rp, 409, "De server heeft het besluit "
 	    "niet aangenomen: het verzoek is al beslist, het is uw eigen "
 	    "verzoek, of u heeft niet de rol die erover beslist. Er is niets "

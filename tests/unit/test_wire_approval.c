@@ -89,7 +89,7 @@ test_request(void)
 	ASSERT_INT_EQ(ok(&env), 1);
 	m.close_reason = S("maatregel");
 	ASSERT_INT_EQ(ok(&env), 1);
-	m.close_reason = S("measure");		/* the CLI's word, not the wire's */
+	m.close_reason = S("measure");		/* the CLI's word only */
 	ASSERT_INT_EQ(ok(&env), 0);
 	m.close_reason = S("Doel_bereikt");
 	ASSERT_INT_EQ(ok(&env), 0);
@@ -102,7 +102,7 @@ test_request(void)
 	m.kind = S("");
 	ASSERT_INT_EQ(ok(&env), 0);
 	m.kind = S("assessment_cosign");
-	m.record_id = S("");			/* every request names a record */
+	m.record_id = S("");			/* a request names a record */
 	ASSERT_INT_EQ(ok(&env), 0);
 	m.record_id = S("22222222-2222-4222-8222-22222222222G");
 	ASSERT_INT_EQ(ok(&env), 0);
@@ -202,7 +202,7 @@ test_info(void)
 	ASSERT_INT_EQ(ok(&env), 0);
 	a.required_role = S("gedragswetenschapper");
 	ASSERT_INT_EQ(ok(&env), 1);
-	a.end_date = S("");			/* an extension without its end */
+	a.end_date = S("");			/* an extension needs its end */
 	ASSERT_INT_EQ(ok(&env), 0);
 	a.end_date = S("2027-03-31");
 	a.approval_id = 0;
@@ -252,7 +252,7 @@ test_list(void)
 	l.n_approvals = WIRE_APPROVALS_MAX + 1;
 	ASSERT_INT_EQ(ok(&env), 0);
 	l.n_approvals = 3;
-	items[1].kind = S("drang");		/* one bad item spoils the list */
+	items[1].kind = S("drang");		/* one bad item spoils all */
 	ASSERT_INT_EQ(ok(&env), 0);
 	free(items);
 	free(ptrs);
