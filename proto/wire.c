@@ -13,8 +13,10 @@
 #include "marker.h"
 #include "util.h"
 #include "wire.h"
+#include "netaddr.h"
 #include "wire_audit_q.h"
 #include "wire_keys.h"
+#include "wire_measure.h"
 #include "wire_renew.h"
 #include "wire_transfer.h"
 #include "wire_approval.h"
@@ -203,7 +205,8 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	    !utf8_text_ok(m->regisseur, strlen(m->regisseur)) ||
 	    (m->close_reason[0] != '\0' &&
 	    !wire_close_reason_ok(m->close_reason)) ||
-	    m->n_deadlines > LC_DEADLINES_MAX)
+	    /* the counts, the measures, the deadlines' child ids */
+	    !wire_case_measures_ok(m))
 		return 0;
 	for (i = 0; i < m->n_deadlines; i++)
 		if (m->deadlines[i] == NULL ||
@@ -292,6 +295,9 @@ wire_read_log_ok(const Casesync__V1__ReadLogUpload *m)
 		    ev->n != m->events[0]->n + i ||
 		    !wire_str_ok(ev->action, 16) || ev->action[0] == '\0' ||
 		    !wire_str_ok(ev->case_id, 36) ||
+		    !wire_str_ok(ev->child_id, 36) ||
+		    (ev->child_id[0] != '\0' && (ev->case_id[0] == '\0' ||
+		    !wire_uuid_ok(ev->child_id))) ||
 		    !wire_bytes_ok(&ev->hash, 32, 32))
 			return 0;
 	}
@@ -310,7 +316,9 @@ wire_validate(const wire_env *e)
 		    WIRE_STR_MAX) && wire_identity_ok(e->welcome->identity) &&
 		    e->welcome->generation <= INT64_MAX &&
 		    e->welcome->restore_seq <= INT64_MAX &&
-		    e->welcome->server_seq <= INT64_MAX;
+		    e->welcome->server_seq <= INT64_MAX &&
+		    netaddr_list_ok((const char *const *)
+		    e->welcome->addresses, e->welcome->n_addresses);
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);
@@ -392,6 +400,9 @@ wire_validate(const wire_env *e)
 		/* the audit log (110..113): wire_audit_q.c */
 		if (wire_audit_q_msg(e))
 			return wire_audit_q_ok(e);
+		/* measures per child (120): wire_measure.c */
+		if (wire_measure_msg(e))
+			return wire_measure_ok(e);
 		/* approvals (121..125): wire_approval.c */
 		if (wire_approval_msg(e))
 			return wire_approval_ok(e);

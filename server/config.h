@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
+
 #define CONFIG_PATH_MAX		1024
 #define CONFIG_FILE_MAX		(64 * 1024)
 /*
@@ -47,6 +49,9 @@ struct config {
 	int		metrics_allow_remote;	/* else loopback only */
 	int		audit_syslog;		/* audit_syslog.c */
 	char		audit_syslog_socket[108];	/* sun_path */
+	/* Welcome.addresses: where laptops reach the service, in order */
+	char		addresses[NETADDR_LIST_MAX][NETADDR_MAX + 1];
+	size_t		n_addresses;			/* 0: not sent */
 };
 
 /* Defaults for everything that has one. */

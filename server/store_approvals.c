@@ -18,6 +18,7 @@
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "measure.h"
 #include "store.h"
 #include "store_approvals.h"
 #include "store_cases.h"
@@ -152,8 +153,14 @@ store_approval_dry(const struct store_case_meta *m,
 			    "state`";
 			return CS_ERR_STATE;
 		}
-	} else
+	} else {
 		q.to = LC_AFSLUITING;
+		if (ms_any_running(m->measures, m->n_measures, today)) {
+			*why = "a measure of a child still runs: end it before "
+			    "the case is closed";
+			return CS_ERR_RUNNING;
+		}
+	}
 	return lc_apply(&m->lc, &q, today, &next, why);
 }
 

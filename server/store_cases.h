@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lifecycle.h"
+#include "measure.h"
 #include "store.h"
 
 struct store_case_meta {
@@ -22,6 +23,11 @@ struct store_case_meta {
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
 	char		close_reason[16];	/* "" until closed */
+	int64_t		registered;	/* the day the case was registered */
+	/* its children's measures (store_measures.c), newest first */
+	size_t		n_measures;
+	struct ms_measure measures[MS_MEASURES_MAX];
+	char		measure_records[MS_MEASURES_MAX][STORE_UUID_LEN + 1];
 };
 
 /* Load case "case_id" into *m, for no one in particular.  NOT_FOUND or DB. */
@@ -44,6 +50,16 @@ struct store_transfer_preview {
  */
 int	store_transfer_preview(struct store *, const char *case_id,
 	    struct store_transfer_preview *out);
+
+/* *yes = 1 if "u" is a teamleider of office "office_id". */
+int	store_case_is_lead(struct store *, const struct store_user *u,
+	    int64_t office_id, int *yes);
+/*
+ * Write the lifecycle fields of m->lc (and "approver", 0: none) of an
+ * existing case, inside the caller's transaction.
+ */
+int	store_case_write(struct store *, const struct store_case_meta *m,
+	    int64_t approver);
 
 /*
  * The metadata of "case_id" for "actor", who must be a member of the
@@ -73,9 +89,10 @@ int	store_case_change(struct store *, const struct store_user *actor,
  * The state change itself, for whoever has decided it may happen
  * (store_case_change, an approval): lc_apply() with "approver" (a user
  * id; 0: none) as the teamleider who approved, written with the
- * approver of the drang end the case then has.  Inside the caller's
- * transaction if one is open.  Errors and *why as above; *out holds
- * the case after the change.
+ * approver of the drang end the case then has; AFSLUITING is refused
+ * with CS_ERR_RUNNING while a measure of a child runs (measure.h).
+ * Inside the caller's transaction if one is open.  Errors and *why as
+ * above; *out holds the case after the change.
  */
 int	store_case_apply(struct store *, const char *case_id,
 	    const struct lc_change *req, int64_t approver, int64_t today,

@@ -439,7 +439,32 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
- * Version 4: approvals (server/store_approvals.c, DESIGN §2).  One row
+ * Version 4: court measures per child (store_measures.c).  The child
+ * is the record_id of its person record; type and dates as measure.h
+ * (days since 1970-01-01); record_id names the sealed measure record
+ * with court and zaaknummer.
+ */
+static const char store_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS child_measures ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " child_id TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " decision_date INTEGER NOT NULL,"
+    " start_date INTEGER NOT NULL,"
+    " end_date INTEGER NOT NULL,"
+    " ended_on INTEGER,"
+    " extensions INTEGER NOT NULL DEFAULT 0,"
+    " record_id TEXT NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES users(id),"
+    " created_device INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS child_measures_case ON"
+    " child_measures(case_id);";
+
+/*
+ * Version 5: approvals (server/store_approvals.c, DESIGN §2).  One row
  * per request; the decision fills the decided_* columns.  The reasons
  * stay in the dossier: record_id and decision_record_id name sealed
  * records.  end_date is in days since 1970-01-01 (lifecycle.h).  At
@@ -448,7 +473,7 @@ static const char store_schema_v3[] =
  * office who were not members, removed when it is decided.  A case
  * closed through an approval keeps its closing reason.
  */
-static const char store_schema_v4[] =
+static const char store_schema_v5[] =
     "CREATE TABLE IF NOT EXISTS approvals ("
     " id INTEGER PRIMARY KEY,"
     " case_id TEXT NOT NULL REFERENCES cases(id),"
@@ -490,6 +515,7 @@ static const struct store_migration {
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
 	{ 4, store_schema_v4, NULL },
+	{ 5, store_schema_v5, NULL },
 };
 
 #define STORE_MIGRATIONS						\

@@ -75,15 +75,6 @@ cmd_case_lifecycle_sub(const char *sub)
 	    strcmp(sub, "info") == 0 || strcmp(sub, "list") == 0);
 }
 
-static void
-case_date_str(int64_t d, char *dst, size_t len)
-{
-	if (d == LC_NODATE)
-		(void)str_fmt(dst, len, "%s", "");
-	else
-		lc_date_format(d, dst, len);
-}
-
 /* A date of the case, or null when it has none. */
 static void
 case_kv_date(struct json *j, const char *key, int64_t d)
@@ -107,10 +98,14 @@ struct case_approval {
 	char	on[LC_DATE_LEN + 1];
 };
 
-/* One case with the one JSON writer; schema: docs/json-schemas.json. */
+/*
+ * One case with the one JSON writer; schema: docs/json-schemas.json.
+ * The deadlines are the caseload row's (the children's too, with
+ * their names) when "row" is not NULL, else the lifecycle's.
+ */
 static int
-case_json(const struct case_meta *m, int64_t today,
-    const struct case_approval *ap)
+case_json(const struct case_meta *m, const struct caseload_row *row,
+    int64_t today, const struct case_approval *ap)
 {
 	struct lc_deadline	dl[LC_DEADLINES_MAX];
 	struct json		j;
@@ -133,13 +128,28 @@ case_json(const struct case_meta *m, int64_t today,
 	json_kv_str(&j, "regisseur", m->regisseur);
 	json_key(&j, "deadlines");
 	json_arr_begin(&j);
+	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
+		lc_date_format(row->deadlines[i].due, due, sizeof(due));
+		json_obj_begin(&j);
+		json_kv_str(&j, "kind",
+		    caseload_deadline_name(&row->deadlines[i]));
+		json_kv_str(&j, "due", due);
+		json_kv_int(&j, "days_left", row->deadlines[i].days_left);
+		json_kv_str(&j, "child_id", row->deadlines[i].child_id);
+		json_kv_str(&j, "child", row->deadlines[i].child_name);
+		json_kv_bool(&j, "lapsed", row->deadlines[i].lapsed);
+		json_obj_end(&j);
+	}
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; row == NULL && i < n; i++) {
 		lc_date_format(dl[i].due, due, sizeof(due));
 		json_obj_begin(&j);
 		json_kv_str(&j, "kind", lc_deadline_name(dl[i].kind));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", dl[i].days_left);
+		json_kv_str(&j, "child_id", "");
+		json_kv_str(&j, "child", "");
+		json_kv_bool(&j, "lapsed", 0);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -147,16 +157,31 @@ case_json(const struct case_meta *m, int64_t today,
 	return json_end(&j);
 }
 
-static void
-case_show(struct cli *cli, const struct case_meta *m, int64_t today,
-    const struct case_approval *ap)
-{
-	struct lc_deadline	dl[LC_DEADLINES_MAX];
-	char			a[LC_DATE_LEN + 1];
-	size_t			i, n;
+static void	case_deadline_what(const struct caseload_deadline *,
+		    char *, size_t);
 
+/*
+ * A case for people: its lifecycle and its deadlines, the children's
+ * with their names (the caseload row of the case, read from the vault:
+ * the read is logged), or only the lifecycle's when it cannot be read.
+ */
+static void
+case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
+    int64_t today, const struct case_approval *ap)
+{
+	struct lc_deadline		 dl[LC_DEADLINES_MAX];
+	const struct caseload_row	*row = NULL;
+	struct caseload			*cl = NULL;
+	char				 a[LC_DATE_LEN + 1];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
+	size_t				 i, n;
+
+	if (caseload_load_case(vault_db(v), today, m->case_id, &cl) == 0 &&
+	    cl->n == 1)
+		row = &cl->rows[0];
 	if (cli->json) {
-		(void)case_json(m, today, ap);	/* json_end() said it */
+		(void)case_json(m, row, today, ap);	/* json_end() said it */
+		caseload_free(cl);
 		return;
 	}
 	lc_date_format(m->lc.state_since, a, sizeof(a));
@@ -183,8 +208,18 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today,
 			    ap != NULL ? ap->on : "");
 		printf("\n");
 	}
+	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
+		const struct caseload_deadline *d = &row->deadlines[i];
+
+		lc_date_format(d->due, a, sizeof(a));
+		case_deadline_what(d, what, sizeof(what));
+		printf("  due %s  %-22s %lld day(s)%s%s%s\n", a,
+		    caseload_deadline_name(d), (long long)(d->days_left < 0 ?
+		    -d->days_left : d->days_left), d->days_left < 0 ?
+		    " OVERDUE" : " left", what[0] != '\0' ? "  " : "", what);
+	}
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; row == NULL && i < n; i++) {
 		lc_date_format(dl[i].due, a, sizeof(a));
 		printf("  due %s  %-22s %lld day(s)%s\n", a,
 		    lc_deadline_name(dl[i].kind),
@@ -192,6 +227,7 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today,
 		    dl[i].days_left), dl[i].days_left < 0 ? " OVERDUE" :
 		    " left");
 	}
+	caseload_free(cl);
 }
 
 /*
@@ -216,7 +252,7 @@ case_call(struct conn *c, struct vault *v, struct msg_out req,
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
-	if ((r = case_meta_put(vault_db(v), m)) != 0)
+	if ((r = case_meta_put_info(vault_db(v), &ci, m)) != 0)
 		cli_errx("%s: done on the server, but the local copy could "
 		    "not be updated: %s", what, cs_err(r));
  out:
@@ -233,6 +269,13 @@ case_fetch(struct conn *c, struct vault *v, const char *cid,
 
 	return case_call(c, v, msg_out_case_info_request(&rq), "case info",
 	    m);
+}
+
+int
+cli_case_fetch(struct conn *c, struct vault *v, const char *cid,
+    struct case_meta *m)
+{
+	return case_fetch(c, v, cid, m);
 }
 
 static int
@@ -369,7 +412,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	cs.approved_by = NULL;
 	if ((r = case_call(c, v, msg_out_case_state(&cs), "case state",
 	    &after)) == 0)
-		case_show(cli, &after, today, NULL);
+		case_show(cli, v, &after, today, NULL);
  out:
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -400,7 +443,7 @@ case_info(struct cli *cli, const char *cid)
 		if (m.lc.extended && cli_approval_extension(c, cid, ap.by,
 		    sizeof(ap.by), ap.on, sizeof(ap.on)) != 0)
 			memset(&ap, 0, sizeof(ap));
-		case_show(cli, &m, localday_today(), &ap);
+		case_show(cli, v, &m, localday_today(), &ap);
 	}
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -454,83 +497,110 @@ case_col(const char *s, size_t width, int last)
 			putchar(' ');
 }
 
+/*
+ * The case's own members of a row (schema "casesync case list"): its
+ * frame and state null when this laptop holds records but no lifecycle
+ * data of it.
+ */
 static void
-case_json_date(const char *key, int64_t d)
+case_json_case(struct json *j, const struct caseload_row *row)
 {
-	char	a[LC_DATE_LEN + 1];
-
-	case_date_str(d, a, sizeof(a));
-	printf(",\"%s\":\"%s\"", key, a);
+	json_kv_str(j, "case_id", row->case_id);
+	json_kv_str(j, "short_id", row->short_id);
+	json_kv_str(j, "title", row->title[0] != '\0' ? row->title : NULL);
+	json_kv_str(j, "regisseur", row->regisseur);
+	json_kv_str(j, "frame", row->has_meta ? lc_frame_name(row->frame) :
+	    NULL);
+	json_kv_str(j, "state", row->has_meta ? lc_state_name(row->state) :
+	    NULL);
 }
 
-/* The case's own fields of a row, without braces. */
+/* A deadline; record_id and label null but for a goal or assessment. */
 static void
-case_json_case(const struct caseload_row *row)
-{
-	printf("\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
-	    row->case_id, row->short_id);
-	cli_json_str(stdout, row->title);
-	printf(",\"regisseur\":");
-	cli_json_str(stdout, row->regisseur);
-	printf(",\"frame\":\"%s\",\"state\":\"%s\"", row->has_meta ?
-	    lc_frame_name(row->frame) : "", row->has_meta ?
-	    lc_state_name(row->state) : "");
-}
-
-static void
-case_json_deadline(const struct caseload_row *row,
+case_json_deadline(struct json *j, const struct caseload_row *row,
     const struct caseload_deadline *d, int with_case)
 {
-	char	a[LC_DATE_LEN + 1];
+	json_obj_begin(j);
+	if (with_case)
+		case_json_case(j, row);
+	json_kv_str(j, "kind", caseload_deadline_name(d));
+	case_kv_date(j, "due", d->due);
+	json_kv_int(j, "days_left", d->days_left);
+	json_kv_bool(j, "overdue", d->days_left < 0);
+	json_kv_str(j, "record_id", d->record_id[0] != '\0' ? d->record_id :
+	    NULL);
+	json_kv_str(j, "label", d->record_id[0] != '\0' ? d->label : NULL);
+	/* the child it concerns: null for the family */
+	json_kv_str(j, "child_id", d->child_id[0] != '\0' ? d->child_id :
+	    NULL);
+	json_kv_str(j, "child_short_id", d->child_id[0] != '\0' ?
+	    d->child_short : NULL);
+	json_kv_str(j, "child", d->child_id[0] != '\0' &&
+	    d->child_name[0] != '\0' ? d->child_name : NULL);
+	json_kv_bool(j, "lapsed", d->lapsed != 0);
+	json_obj_end(j);
+}
 
-	lc_date_format(d->due, a, sizeof(a));
-	printf("{");
-	if (with_case) {
-		case_json_case(row);
-		printf(",");
-	}
-	printf("\"kind\":\"%s\",\"due\":\"%s\",\"days_left\":%lld,"
-	    "\"overdue\":%s,\"record_id\":\"%s\",\"label\":",
-	    caseload_deadline_name(d), a, (long long)d->days_left,
-	    d->days_left < 0 ? "true" : "false", d->record_id);
-	cli_json_str(stdout, d->label);
-	printf("}");
+/*
+ * What a deadline concerns, for people: the child's name (or "child"
+ * and its short id when its person record is not on this laptop), a
+ * lapsed VOTS said so, then the label; "" for the family's own.
+ */
+static void
+case_deadline_what(const struct caseload_deadline *d, char *dst,
+    size_t len)
+{
+	char	who[CASELOAD_TEXT_MAX + IDS_SHORT_SIZE + 32];
+
+	who[0] = '\0';
+	if (d->child_id[0] != '\0' && d->child_known &&
+	    d->child_name[0] != '\0')
+		(void)str_fmt(who, sizeof(who), "%s", d->child_name);
+	else if (d->child_id[0] != '\0')
+		(void)str_fmt(who, sizeof(who), "child %s", d->child_short);
+	if (d->lapsed)
+		(void)str_fmt(who + strlen(who), sizeof(who) - strlen(who),
+		    "%sVOTS LAPSED", who[0] != '\0' ? ": " : "");
+	(void)str_fmt(dst, len, "%s%s%s", who, who[0] != '\0' &&
+	    d->label[0] != '\0' ? ": " : "", d->label);
 }
 
 /* A row of `case list --json`: the metadata, title, children, deadlines. */
 static void
-case_json_row(const struct caseload_row *row)
+case_json_row(struct json *j, const struct caseload_row *row)
 {
 	size_t	i;
 
-	printf("{");
-	case_json_case(row);
-	case_json_date("state_since", row->has_meta ? row->lc.state_since :
+	json_obj_begin(j);
+	case_json_case(j, row);
+	case_kv_date(j, "state_since", row->has_meta ? row->lc.state_since :
 	    LC_NODATE);
-	case_json_date("drang_start", row->has_meta ? row->lc.drang_start :
+	case_kv_date(j, "drang_start", row->has_meta ? row->lc.drang_start :
 	    LC_NODATE);
-	case_json_date("measure_start", row->has_meta ?
+	case_kv_date(j, "measure_start", row->has_meta ?
 	    row->lc.measure_start : LC_NODATE);
-	case_json_date("end_date", row->has_meta ? row->lc.end_date :
+	case_kv_date(j, "end_date", row->has_meta ? row->lc.end_date :
 	    LC_NODATE);
-	printf(",\"extended\":%s,\"approved_by\":", row->has_meta &&
-	    row->lc.extended ? "true" : "false");
-	cli_json_str(stdout, row->approved_by);
-	printf(",\"children\":[");
+	json_kv_bool(j, "extended", row->has_meta && row->lc.extended);
+	json_kv_str(j, "approved_by", row->approved_by);
+	json_key(j, "children");
+	json_arr_begin(j);
 	for (i = 0; i < row->nchildren; i++) {
-		printf("%s{\"record_id\":\"%s\",\"short_id\":\"%s\","
-		    "\"name\":", i > 0 ? "," : "",
-		    row->children[i].record_id, row->children[i].short_id);
-		cli_json_str(stdout, row->children[i].name);
-		printf("}");
+		json_obj_begin(j);
+		json_kv_str(j, "record_id", row->children[i].record_id);
+		json_kv_str(j, "short_id", row->children[i].short_id);
+		json_kv_str(j, "name", row->children[i].name);
+		json_obj_end(j);
 	}
-	printf("],\"overdue\":%s,\"due_soon\":%s,\"deadlines\":[",
-	    row->overdue ? "true" : "false", row->due_soon ? "true" : "false");
-	for (i = 0; i < row->ndeadlines; i++) {
-		printf("%s", i > 0 ? "," : "");
-		case_json_deadline(row, &row->deadlines[i], 0);
-	}
-	printf("]}");
+	json_arr_end(j);
+	json_kv_bool(j, "overdue", row->overdue);
+	json_kv_bool(j, "due_soon", row->due_soon);
+	json_key(j, "deadlines");
+	json_arr_begin(j);
+	for (i = 0; i < row->ndeadlines; i++)
+		case_json_deadline(j, row, &row->deadlines[i], 0);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
 /* "in 3 days", "today", "8 days overdue" */
@@ -600,11 +670,13 @@ case_due_cmp(const void *a, const void *b)
 
 /* Every deadline of the caseload (within "within" days), soonest first. */
 static int
-case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
+case_list_due(struct cli *cli, struct json *js, const struct caseload *cl,
+    int64_t within)
 {
 	const struct caseload_row	*row;
 	struct case_due			*all = NULL, *t;
 	char				 a[LC_DATE_LEN + 1];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
 	size_t				 i, j, n = 0, max = 0;
 
 	for (i = 0; i < cl->n; i++)
@@ -633,8 +705,7 @@ case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
 	for (i = 0; i < n; i++) {
 		t = &all[i];
 		if (cli->json) {
-			printf("%s", i > 0 ? "," : "");
-			case_json_deadline(t->row, t->d, 1);
+			case_json_deadline(js, t->row, t->d, 1);
 			continue;
 		}
 		lc_date_format(t->d->due, a, sizeof(a));
@@ -644,11 +715,12 @@ case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
 		    t->row->short_id);
 		case_col(t->row->title[0] != '\0' ? t->row->title : "-", 28,
 		    0);
+		case_deadline_what(t->d, what, sizeof(what));
 		case_col(t->row->regisseur[0] != '\0' ? t->row->regisseur :
-		    "-", 18, t->d->label[0] == '\0');
-		if (t->d->label[0] != '\0') {
+		    "-", 18, what[0] == '\0');
+		if (what[0] != '\0') {
 			fputs("  ", stdout);
-			case_col(t->d->label, 40, 1);
+			case_col(what, 60, 1);
 		}
 		putchar('\n');
 	}
@@ -664,6 +736,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 {
 	struct caseload		*cl = NULL;
 	struct vault		*v = NULL;
+	struct json		 j;
 	char			 num[16], today[LC_DATE_LEN + 1];
 	uint64_t		 days;
 	int64_t			 lim = -1;
@@ -701,24 +774,29 @@ case_list(struct cli *cli, int due, const char *within, int server)
 		return cli_exit(r);
 	}
 	lc_date_format(cl->today, today, sizeof(today));
-	if (cli->json)
-		printf("{\"today\":\"%s\",\"%s\":[", today,
-		    due ? "deadlines" : "cases");
+	if (cli->json) {	/* schemas "casesync case list [--due]" */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "today", today);
+		json_key(&j, due ? "deadlines" : "cases");
+		json_arr_begin(&j);
+	}
 	if (due)
-		r = case_list_due(cli, cl, lim);
+		r = case_list_due(cli, &j, cl, lim);
 	else if (cli->json) {
-		for (i = 0; i < cl->n; i++) {
-			printf("%s", i > 0 ? "," : "");
-			case_json_row(&cl->rows[i]);
-		}
+		for (i = 0; i < cl->n; i++)
+			case_json_row(&j, &cl->rows[i]);
 	} else if (cl->n == 0)
 		printf("no cases on this laptop\n");
 	else
 		case_list_rows(cl);
-	if (cli->json)
-		printf("]}\n");
 	if (r != 0)
 		cli_errx("case list: %s", cs_err(r));
+	else if (cli->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		r = json_end(&j);
+	}
 	caseload_free(cl);
 	vault_close(v);
 	return cli_exit(r);
@@ -794,4 +872,16 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		return case_list(cli, due, within, server);
 	case_lc_usage(stderr);
 	return EXIT_USAGE;
+}
+
+void
+cli_json_date(struct json *j, const char *key, int64_t day)
+{
+	case_kv_date(j, key, day);
+}
+
+void
+cli_days_text(int64_t left, char *dst, size_t len)
+{
+	case_days(left, dst, len);
 }

@@ -22,10 +22,12 @@
 #include "cmd_approval.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
+#include "cmd_server.h"
 #include "cmd_transfer.h"
 #include "errors.h"
 #include "fault.h"
 #include "log.h"
+#include "schema.h"
 #include "util.h"
 #include "vault.h"
 
@@ -43,8 +45,9 @@ static const struct clihelp_sub audit_subs[] = {
 	{ "query", "audit query [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX] [--json]",
 	    "the server's audit log (auditors; members: --case)", 0 },
-	{ "who", "audit who --case ID [--json]",
-	    "who read or changed a case, newest first", 0 },
+	{ "who", "audit who --case ID [--child NAME] [--json]",
+	    "who read or changed a case (or one child's part), newest "
+	    "first", 0 },
 	{ "export", "audit export [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX]",
 	    "whole entries as JSON lines (auditors)", 0 },
@@ -106,7 +109,35 @@ static const struct clihelp_sub person_subs[] = {
 	DOSSIER_SUBS("person", "person", "people of a case")
 };
 static const struct clihelp_sub measure_subs[] = {
-	DOSSIER_SUBS("measure", "measure", "measures")
+	{ "start", "measure start --case CASE --child CHILD --type TYPE "
+	    "--court TEXT\n    --zaaknummer TEXT --decision YYYY-MM-DD "
+	    "[--start YYYY-MM-DD] [--end YYYY-MM-DD]\n    "
+	    "[--birth-date YYYY-MM-DD]\n"
+	    "TYPE: " SCHEMA_MEASURE_TYPES "\n"
+	    "  UHP: machtiging uithuisplaatsing; VOOGDIJ_ONTZETTING, "
+	    "VOOGDIJ_GEZAGSBEEINDIGING:\n"
+	    "  voogdij after ontzetting or after gezagsbe\xc3\xabindiging\n"
+	    "CHILD: the child's name, first name or short id (person list)\n"
+	    "--decision: the court's decision; the measure starts on it "
+	    "unless --start\n"
+	    "  says otherwise (it may lie before the case was registered)\n"
+	    "--end: required, except for voogdij (the 18th birthday: the "
+	    "child's birth\n"
+	    "  date from its person record, or --birth-date)\n"
+	    "Checked on this laptop, then by the server; only what the "
+	    "server accepts\nis written.",
+	    "start a child's measure with its court decision", 0 },
+	{ "extend", "measure extend --id ID --decision YYYY-MM-DD "
+	    "--end YYYY-MM-DD\n    [--court TEXT] [--zaaknummer TEXT]\n"
+	    "ID: the measure's short id (measure list); --court and "
+	    "--zaaknummer of the\n  extension's decision, if not the "
+	    "measure's",
+	    "extend a measure by a new court decision", 0 },
+	{ "end", "measure end --id ID --date YYYY-MM-DD",
+	    "end a measure (its last day)", 0 },
+	{ "list", "measure list --case CASE",
+	    "the measures of a case's children, with their deadlines", 0 },
+	{ NULL, NULL, NULL, 0 }
 };
 static const struct clihelp_sub note_subs[] = {
 	APPEND_SUBS("note", "note", "notes")
@@ -159,6 +190,14 @@ static const struct clihelp_sub glass_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
+static const struct clihelp_sub server_subs[] = {
+	{ "show", "server show [--json]",
+	    "the addresses of the server, and which worked last", 0 },
+	{ "set", "server set HOST:PORT [HOST:PORT ...]",
+	    "reach the server at these addresses, in this order", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
 static const struct {
 	int			(*fn)(struct cli *, int, char *[]);
 	struct clihelp_cmd	 h;
@@ -177,6 +216,8 @@ static const struct {
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_server, { "server", NULL, "the addresses this laptop reaches "
+	    "the server by", server_subs, CLIHELP_STRICT } },
 	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
 	    "terminal or CASESYNC_NEW_PASSPHRASE)",
 	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
@@ -197,8 +238,8 @@ static const struct {
 	    "deadlines", case_subs, CLIHELP_OWNHELP } },
 	{ cmd_person, { "person", NULL, "add, edit or list the people of a "
 	    "case", person_subs, CLIHELP_OWNHELP } },
-	{ cmd_measure, { "measure", NULL, "add, edit or list measures",
-	    measure_subs, CLIHELP_OWNHELP } },
+	{ cmd_measure, { "measure", NULL, "start, extend, end or list the "
+	    "measures of a case's children", measure_subs, 0 } },
 	{ cmd_plan, { "plan", NULL, "show or edit a case's plan; its goals",
 	    plan_subs, CLIHELP_OWNHELP } },
 	{ cmd_note, { "note", NULL, "add or list notes (append-only)",
@@ -264,6 +305,35 @@ static int
 ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
 {
 	return cmd_dossier_help(c->name, sub != NULL ? sub->name : NULL);
+}
+
+/*
+ * A list or show path (the rule of tests/integration/t_cs_json.sh):
+ * "--json" last on it is the same as before the command, the place
+ * casesyncctl takes it.
+ */
+static int
+json_path(int argc, char *argv[])
+{
+	static const char *const cmds[] = {
+		"status", "sync", "search", "reads", "conflicts", "digest",
+		"check", NULL
+	};
+	static const char *const subs[] = {
+		"list", "show", "get", "info", "status", "query", "who", NULL
+	};
+	size_t	i;
+
+	for (i = 0; cmds[i] != NULL; i++)
+		if (strcmp(argv[0], cmds[i]) == 0)
+			return 1;
+	if (argc > 3 && strcmp(argv[0], "plan") == 0 &&
+	    strcmp(argv[1], "goal") == 0)
+		return strcmp(argv[2], "list") == 0;
+	for (i = 0; argc > 2 && subs[i] != NULL; i++)
+		if (strcmp(argv[1], subs[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* A global option getopt refused: one line and a hint. */
@@ -352,6 +422,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "casesync: unknown command \"%s\" (casesync "
 		    "help)\n", argv[0]);
 		return EXIT_USAGE;
+	}
+	if (strcmp(argv[argc - 1], "--json") == 0 && json_path(argc, argv)) {
+		cli.json = 1;
+		argv[--argc] = NULL;
 	}
 	if ((r = clihelp_intercept(&help, hc, &argc, argv, &quiet)) != -1)
 		return cli_finish(r);

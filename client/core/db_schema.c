@@ -166,9 +166,37 @@ static const char db_schema_v2[] =
     "ALTER TABLE case_meta ADD COLUMN regisseur TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
 
+/*
+ * Version 3: a read that concerned one child of the case names the child
+ * (its person record_id) in the read log; "" for the whole case file.
+ */
+static const char db_schema_v3[] =
+    "ALTER TABLE read_log ADD COLUMN child_id TEXT NOT NULL DEFAULT '';";
+
+/*
+ * Version 4: the measures per child of each case as the server last
+ * said (CaseInfo.measures; case_meta.c): server-visible metadata only,
+ * the child as its person record's id.
+ */
+static const char db_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS case_measures ("
+    " case_id TEXT NOT NULL,"
+    " measure_id INTEGER NOT NULL,"
+    " child_id TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " decision_date INTEGER NOT NULL,"
+    " start_date INTEGER NOT NULL,"
+    " end_date INTEGER NOT NULL,"
+    " ended_on INTEGER,"
+    " extensions INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL,"
+    " PRIMARY KEY (case_id, measure_id)) WITHOUT ROWID;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
+	{ 3, db_schema_v3 },
+	{ 4, db_schema_v4 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -87,7 +87,7 @@ N2=$(laptop a note add --case "OZTURK" --text "Gebeld") ||
     fail "note add --case OZTURK"
 laptop a --json note list --case "$C1" >"$T/notes" || fail "note list"
 expect_eq "both notes in Familie Öztürk (a title, folded)" \
-    "$(jq -r '[.[].id] | sort | join(" ")' "$T/notes")" \
+    "$(jq -r '[.[].record_id] | sort | join(" ")' "$T/notes")" \
     "$(printf '%s\n%s\n' "$N" "$N2" | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_refused "a title that fits two cases: the candidates" 2 \
     "matches 2 cases" a note add --case familie --text x
@@ -109,12 +109,13 @@ PS=$(echo "$P" | cut -c31-36)
 grep -q "^person *$PS " "$T/persons" || fail "person short id: $(cat "$T/persons")"
 laptop a person edit --id "$PS" --address "Dorpsstraat 1" >/dev/null ||
     fail "person edit --id short"
-laptop a measure add --case "$S1" --type OTS --child "$PS" --court \
-    "Rechtbank Overijssel" --decision-date 2026-11-01 --start 2026-11-01 \
-    >/dev/null || fail "measure add --child short"
-laptop a --json measure list --case "$S1" >"$T/m" || fail "measure list"
+laptop a person add --case "$S1" --name "Ayşe Öztürk" --role parent \
+    --has-gezag yes --child "$PS" >/dev/null ||
+    fail "person add --child short"
+laptop a --json person list --case "$S1" >"$T/m" || fail "person list"
 expect_eq "--child by short id is the full id" \
-    "$(jq -r '.[0].fields.child' "$T/m")" "$P"
+    "$(jq -r '.[] | select(.fields.role == "parent") | .fields.child' \
+    "$T/m")" "$P"
 T1="0193a1b2-c3d6-7000-8000-aaaaaa111111"
 T2="0193a1b2-c3d6-7001-8000-bbbbbb111111"
 laptop a record put --case "$C1" --kind person --id "$T1" name=Mert \
@@ -134,7 +135,7 @@ laptop a person edit --id b111111 --address "Kerkstraat 2" >/dev/null ||
     fail "person edit b111111"
 expect_eq "the one meant was changed" \
     "$(laptop a --json person list --case "$C1" | jq -r --arg i "$T2" \
-    '.[] | select(.id == $i) | .fields.address')" "Kerkstraat 2"
+    '.[] | select(.record_id == $i) | .fields.address')" "Kerkstraat 2"
 
 laptop a search OZTURK >"$T/s" || fail "search OZTURK"
 grep -q "^$S1 *person *$PS name: Elif Öztürk" "$T/s" ||
