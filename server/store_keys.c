@@ -280,9 +280,10 @@ store_case_holders(struct store *st, const char *case_id,
 	const char	*name;
 	int		 rc, r = CS_ERR_DB;
 
+	/* the holders first, then their names: never a walk of all users */
 	if (store_prepare(st, "WITH mc(case_id) AS (SELECT ?1),"
-	    STORE_KEYS_HOLD "SELECT u.name FROM hold h JOIN users u ON"
-	    " u.id = h.user_id ORDER BY u.name", &s) != 0)
+	    STORE_KEYS_HOLD "SELECT u.name FROM hold h CROSS JOIN users u"
+	    " ON u.id = h.user_id ORDER BY u.name", &s) != 0)
 		return CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
@@ -330,7 +331,9 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    STORE_KEYS_HOLD ","
 	    " keyed AS (SELECT case_id, user_id FROM hold WHERE user_id = 0"
 	    "  OR user_id IN (SELECT user_id FROM user_keys))"
+	    /* by the user's grants, never a scan of all of them */
 	    " SELECT g.case_id, g.epoch, 0, k.user_id FROM key_grants g"
+	    "  INDEXED BY key_grants_to"
 	    "  JOIN keyed k ON k.case_id = g.case_id WHERE g.to_user = ?1"
 	    "  AND NOT EXISTS (SELECT 1 FROM key_grants x WHERE"
 	    "  x.case_id = g.case_id AND x.epoch = g.epoch AND"

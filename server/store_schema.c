@@ -464,7 +464,30 @@ static const char store_schema_v4[] =
     " child_measures(case_id);";
 
 /*
- * Version 5: approvals (server/store_approvals.c, DESIGN §2).  One row
+ * Version 5: what a sync session reads costs what the user's cases
+ * hold, not what the server holds.  A pull reads each of her cases by
+ * version (the changes above the cursor, store_sync.c; author_device
+ * lets it pass the device's own changes without reading their rows);
+ * the key round finds the team leads of an office, a lead's cases, a
+ * case's transfers and those towards an office by index
+ * (STORE_KEYS_HOLD, store_key_needs, store_grants_to) instead of
+ * scanning every user, case and transfer; the newest audit checkpoint
+ * is an index end.
+ */
+static const char store_schema_v5[] =
+    "CREATE INDEX IF NOT EXISTS records_case_version ON"
+    " records(case_id, version, author_device);"
+    "CREATE INDEX IF NOT EXISTS users_office_role ON"
+    " users(office_id, role);"
+    "CREATE INDEX IF NOT EXISTS cases_office ON cases(office_id);"
+    "CREATE INDEX IF NOT EXISTS transfers_case ON transfers(case_id);"
+    "CREATE INDEX IF NOT EXISTS transfers_to_office ON"
+    " transfers(to_office_id);"
+    "CREATE INDEX IF NOT EXISTS audit_checkpoints_size ON"
+    " audit_checkpoints(size, id);";
+
+/*
+ * Version 6: approvals (server/store_approvals.c, DESIGN §2).  One row
  * per request; the decision fills the decided_* columns.  The reasons
  * stay in the dossier: record_id and decision_record_id name sealed
  * records.  end_date is in days since 1970-01-01 (lifecycle.h).  At
@@ -473,7 +496,7 @@ static const char store_schema_v4[] =
  * office who were not members, removed when it is decided.  A case
  * closed through an approval keeps its closing reason.
  */
-static const char store_schema_v5[] =
+static const char store_schema_v6[] =
     "CREATE TABLE IF NOT EXISTS approvals ("
     " id INTEGER PRIMARY KEY,"
     " case_id TEXT NOT NULL REFERENCES cases(id),"
@@ -516,6 +539,7 @@ static const struct store_migration {
 	{ 3, store_schema_v3, NULL },
 	{ 4, store_schema_v4, NULL },
 	{ 5, store_schema_v5, NULL },
+	{ 6, store_schema_v6, NULL },
 };
 
 #define STORE_MIGRATIONS						\

@@ -12,13 +12,21 @@
  * the record's rowid, and no record version can equal a grant's seq.
  *
  * Pull merges two streams that each come out in cursor order without a
- * sort: changes by version (the version index drives the loop, so the
- * work is proportional to the changes since the cursor, never to the
- * size of the user's cases), and backfill by grant then rowid (unique
+ * sort: changes by version, and backfill by grant then rowid (unique
  * index on case_members(user_id, granted_seq), records by case, which
  * is rowid order).  The backfill stream is two queries in turn: the
  * rest of the grant the cursor is in (rowid > tie), then later grants.
- * An already-in-sync pull touches only index ends.
+ *
+ * The changes stream is itself a merge, of the user's cases: each
+ * case's changes above the cursor come in version order from the
+ * index records(case_id, version, author_device), and a heap of the
+ * cases keyed by the next version of each says which case goes next
+ * and how far (a run of one case is one statement).  So the work is
+ * one index probe per member case and page, plus the changes
+ * delivered: proportional to what the user's cases hold above the
+ * cursor, never to what the server holds (the global version index
+ * would walk every other case's changes too).  An already-in-sync pull
+ * touches only index ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +51,8 @@ enum {
 	Q_MEMBER_GET,
 	Q_RECORD_GET,
 	Q_RECORD_PUT,
-	Q_PULL_CHANGES,
+	Q_PULL_HEADS,
+	Q_PULL_CASE,
 	Q_PULL_BACKFILL_TIE,
 	Q_PULL_BACKFILL,
 	Q_PURGES,
@@ -74,25 +83,36 @@ static const char *const store_sql[Q_MAX] = {
 	    " ON CONFLICT(record_id) DO UPDATE SET version = ?4,"
 	    " deleted = ?5, key_epoch = ?6, body = ?7, author_device = ?8,"
 	    " hlc = ?9",
-	[Q_PULL_CHANGES] = "SELECT r.record_id, r.case_id, r.kind, r.version,"
-	    " r.deleted, r.key_epoch, r.body, r.author_device, r.hlc,"
-	    " r.version, 0 FROM records r"
-	    " CROSS JOIN case_members m ON m.user_id = ?1"
-	    " AND m.case_id = r.case_id"
-	    " WHERE r.version > ?2 AND r.version > m.granted_seq"
-	    " AND r.author_device != ?4"
-	    " ORDER BY r.version LIMIT ?3",
+	/*
+	 * The first change above the cursor of each member case, by the
+	 * (case_id, version, author_device) index alone: the heads of the
+	 * changes stream.  A record is a change for the user once its
+	 * version is above both the cursor and her grant (before it, the
+	 * backfill brings it).
+	 */
+	[Q_PULL_HEADS] = "SELECT m.case_id, (SELECT r.version FROM"
+	    " records r INDEXED BY records_case_version"
+	    " WHERE r.case_id = m.case_id AND r.version > ?2"
+	    " AND r.version > m.granted_seq AND r.author_device != ?3"
+	    " ORDER BY r.version LIMIT 1) FROM case_members m"
+	    " WHERE m.user_id = ?1",
+	/* one case's changes from a head on, in version order */
+	[Q_PULL_CASE] = "SELECT record_id, case_id, kind, version, deleted,"
+	    " key_epoch, body, author_device, hlc, version, 0"
+	    " FROM records INDEXED BY records_case_version"
+	    " WHERE case_id = ?1 AND version >= ?2 AND author_device != ?3"
+	    " ORDER BY version",
 	[Q_PULL_BACKFILL_TIE] = "SELECT r.record_id, r.case_id, r.kind,"
 	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
 	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
-	    " JOIN records r ON r.case_id = m.case_id"
+	    " JOIN records r INDEXED BY records_case ON r.case_id = m.case_id"
 	    " WHERE m.user_id = ?1 AND m.granted_seq = ?2 AND r.rid > ?3"
 	    " AND r.version < m.granted_seq AND r.deleted = 0"
 	    " ORDER BY r.rid LIMIT ?4",
 	[Q_PULL_BACKFILL] = "SELECT r.record_id, r.case_id, r.kind,"
 	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
 	    " r.hlc, m.granted_seq, r.rid FROM case_members m"
-	    " JOIN records r ON r.case_id = m.case_id"
+	    " JOIN records r INDEXED BY records_case ON r.case_id = m.case_id"
 	    " WHERE m.user_id = ?1 AND m.granted_seq > ?2"
 	    " AND r.version < m.granted_seq AND r.deleted = 0"
 	    " ORDER BY m.granted_seq, r.rid LIMIT ?3",
@@ -452,11 +472,164 @@ store_next(sqlite3_stmt *s)
 	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
 }
 
+/*
+ * The changes stream (see the top of this file): a min-heap of the
+ * member cases that have changes left, keyed by the version of the
+ * next one, and "s" on the current case's run.  A key is never above
+ * its case's next change (versions only grow), so a run may go on
+ * while its version is below the smallest key: that is the next
+ * change of all.
+ */
+struct pull_head {
+	char	case_id[STORE_UUID_LEN + 1];
+	int64_t	next;
+};
+
+struct pull_changes {
+	sqlite3_stmt		*s;
+	int64_t			 device_id;
+	struct pull_head	*h;		/* heap on next */
+	size_t			 n, cap;
+	struct pull_head	 cur;		/* the case "s" is on */
+	int			 on;		/* "s" has a row of cur */
+};
+
+static void
+pull_heap_up(struct pull_changes *pc, size_t i)
+{
+	struct pull_head	t;
+
+	while (i > 0 && pc->h[(i - 1) / 2].next > pc->h[i].next) {
+		t = pc->h[i];
+		pc->h[i] = pc->h[(i - 1) / 2];
+		pc->h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+pull_heap_down(struct pull_changes *pc, size_t i)
+{
+	struct pull_head	t;
+	size_t			m, c;
+
+	for (;;) {
+		m = i;
+		c = 2 * i + 1;
+		if (c < pc->n && pc->h[c].next < pc->h[m].next)
+			m = c;
+		if (c + 1 < pc->n && pc->h[c + 1].next < pc->h[m].next)
+			m = c + 1;
+		if (m == i)
+			return;
+		t = pc->h[i];
+		pc->h[i] = pc->h[m];
+		pc->h[m] = t;
+		i = m;
+	}
+}
+
+/* Add case "id" with its next change at version "next". */
+static int
+pull_heap_push(struct pull_changes *pc, const char *id, int64_t next)
+{
+	struct pull_head	*p;
+	size_t			 cap;
+
+	if (pc->n == pc->cap) {
+		cap = pc->cap * 2 + 16;
+		if ((p = reallocarray(pc->h, cap, sizeof(*p))) == NULL)
+			return CS_ERR_ALLOC;
+		pc->h = p;
+		pc->cap = cap;
+	}
+	memcpy(pc->h[pc->n].case_id, id, sizeof(pc->h[pc->n].case_id));
+	pc->h[pc->n].next = next;
+	pull_heap_up(pc, pc->n++);
+	return 0;
+}
+
+/* The heads of the member cases with changes above the cursor. */
+static int
+pull_changes_open(struct store *st, struct pull_changes *pc,
+    int64_t user_id, int64_t device_id, int64_t since)
+{
+	sqlite3_stmt	*s;
+	char		 id[STORE_UUID_LEN + 1];
+	int		 rc, r = 0;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->device_id = device_id;
+	if ((pc->s = store_stmt(st, Q_PULL_CASE)) == NULL ||
+	    (s = store_stmt(st, Q_PULL_HEADS)) == NULL ||
+	    sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, since) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, device_id) != SQLITE_OK)
+		return CS_ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+			continue;	/* nothing new in that case */
+		if ((r = store_col_text(s, 0, id, sizeof(id))) != 0 ||
+		    (r = pull_heap_push(pc, id,
+		    sqlite3_column_int64(s, 1))) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = CS_ERR_DB;
+	sqlite3_reset(s);
+	return r == CS_ERR_ALLOC ? r : r != 0 ? CS_ERR_DB : 0;
+}
+
+/*
+ * Move the changes stream to its next change: 1 with "s" on it, 0 at
+ * the end, <0 on error.  A run ends at a version above the smallest
+ * key: its case goes back into the heap with that key, and the case of
+ * the smallest key runs from it.
+ */
+static int
+pull_changes_next(struct pull_changes *pc)
+{
+	int64_t	v;
+	int	rc, r;
+
+	for (;;) {
+		if (pc->on) {
+			if ((rc = sqlite3_step(pc->s)) == SQLITE_DONE)
+				pc->on = 0;	/* this case is done */
+			else if (rc != SQLITE_ROW)
+				return CS_ERR_DB;
+			else {
+				v = sqlite3_column_int64(pc->s, 3);
+				if (pc->n == 0 || v < pc->h[0].next)
+					return 1;
+				pc->on = 0;
+				if ((r = pull_heap_push(pc, pc->cur.case_id,
+				    v)) != 0)
+					return r;
+			}
+		}
+		if (pc->n == 0)
+			return 0;
+		/* the case of the smallest key runs from it */
+		pc->cur = pc->h[0];
+		pc->h[0] = pc->h[--pc->n];
+		pull_heap_down(pc, 0);
+		sqlite3_reset(pc->s);
+		if (sqlite3_bind_text(pc->s, 1, pc->cur.case_id, -1,
+		    SQLITE_TRANSIENT) != SQLITE_OK ||
+		    sqlite3_bind_int64(pc->s, 2, pc->cur.next) != SQLITE_OK ||
+		    sqlite3_bind_int64(pc->s, 3, pc->device_id) != SQLITE_OK)
+			return CS_ERR_DB;
+		pc->on = 1;
+	}
+}
+
 int
 store_pull(struct store *st, int64_t user_id, int64_t device_id,
     int64_t since, int64_t tie, size_t max, store_record_cb cb, void *arg,
     int *more)
 {
+	struct pull_changes	 pc;
 	sqlite3_stmt		*a, *b, *b2;
 	struct store_record	 r;
 	int64_t			 ea, ta, eb, tb;
@@ -465,24 +638,27 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 
 	*more = 0;
 	/* three statements are live at once: distinct cached ones */
-	if ((a = store_stmt(st, Q_PULL_CHANGES)) == NULL ||
-	    (b = store_stmt(st, Q_PULL_BACKFILL_TIE)) == NULL ||
-	    (b2 = store_stmt(st, Q_PULL_BACKFILL)) == NULL)
-		return CS_ERR_DB;
-	if (sqlite3_bind_int64(a, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(a, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(a, 3, (int64_t)max + 1) != SQLITE_OK ||
-	    sqlite3_bind_int64(a, 4, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(b, 1, user_id) != SQLITE_OK ||
+	if ((ret = pull_changes_open(st, &pc, user_id, device_id,
+	    since)) != 0)
+		goto out;
+	a = pc.s;
+	if ((b = store_stmt(st, Q_PULL_BACKFILL_TIE)) == NULL ||
+	    (b2 = store_stmt(st, Q_PULL_BACKFILL)) == NULL) {
+		ret = CS_ERR_DB;
+		goto out;
+	}
+	if (sqlite3_bind_int64(b, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 2, since) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 3, tie) != SQLITE_OK ||
 	    sqlite3_bind_int64(b, 4, (int64_t)max + 1) != SQLITE_OK ||
 	    sqlite3_bind_int64(b2, 1, user_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(b2, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(b2, 3, (int64_t)max + 1) != SQLITE_OK)
-		return CS_ERR_DB;
-	if ((ha = store_next(a)) < 0 || (hb = store_next(b)) < 0) {
+	    sqlite3_bind_int64(b2, 3, (int64_t)max + 1) != SQLITE_OK) {
 		ret = CS_ERR_DB;
+		goto out;
+	}
+	if ((ha = pull_changes_next(&pc)) < 0 || (hb = store_next(b)) < 0) {
+		ret = ha == CS_ERR_ALLOC ? ha : CS_ERR_DB;
 		goto out;
 	}
 	if (hb == 0) {		/* the cursor's grant is done: later ones */
@@ -516,22 +692,26 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		}
 		n++;
 		if (take_a)
-			ha = store_next(a);
+			ha = pull_changes_next(&pc);
 		else if ((hb = store_next(b)) == 0 && b != b2) {
 			b = b2;
 			hb = store_next(b);
 		}
 		if (ha < 0 || hb < 0) {
-			ret = CS_ERR_DB;
+			ret = ha == CS_ERR_ALLOC ? ha : CS_ERR_DB;
 			goto out;
 		}
 	}
  out:
 	if (ret == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_reset(a);
-	sqlite3_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
-	sqlite3_reset(b2);
+	if (st->stmts[Q_PULL_CASE] != NULL)
+		sqlite3_reset(st->stmts[Q_PULL_CASE]);
+	if (st->stmts[Q_PULL_BACKFILL_TIE] != NULL)
+		sqlite3_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
+	if (st->stmts[Q_PULL_BACKFILL] != NULL)
+		sqlite3_reset(st->stmts[Q_PULL_BACKFILL]);
+	free(pc.h);
 	return ret;
 }
 
@@ -589,10 +769,15 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 	int	r;
 
 	*yes = 0;
-	/* each part driven by an index on what is new since the cursor */
-	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM records r CROSS JOIN"
-	    " case_members m ON m.user_id = ?1 AND m.case_id = r.case_id"
-	    " WHERE r.version > ?2) OR EXISTS (SELECT 1 FROM case_members"
+	/*
+	 * Each part driven by an index on what is new since the cursor:
+	 * records by member case (one probe per case, whatever the other
+	 * cases of the server hold), grants, purges.
+	 */
+	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM case_members m"
+	    " CROSS JOIN records r INDEXED BY records_case_version"
+	    " ON r.case_id = m.case_id AND r.version > ?2"
+	    " WHERE m.user_id = ?1) OR EXISTS (SELECT 1 FROM case_members"
 	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
 	    " FROM devices d CROSS JOIN purges p ON p.device_id = d.id WHERE"
 	    " d.user_id = ?1 AND p.created_seq > ?2)", &n, "ii",
