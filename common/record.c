@@ -15,7 +15,16 @@ static const char *const record_append_only_kinds[] = {
 	"journal",
 	"audit",
 	"plan_version",
+	"approval_request",
+	"approval_decision",
 };
+
+int
+record_approval(const char *kind)
+{
+	return strcmp(kind, "approval_request") == 0 ||
+	    strcmp(kind, "approval_decision") == 0;
+}
 
 int
 record_append_only(const char *kind)

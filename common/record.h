@@ -27,6 +27,12 @@
 /* 1 if records of "kind" are written once ("journal", "audit",
  * "plan_version"). */
 int	record_append_only(const char *kind);
+/*
+ * 1 if "kind" is the record of an approval's request or decision
+ * (DESIGN §2): a read-only holder may write one, as the server lets
+ * her push exactly the record her request or decision names.
+ */
+int	record_approval(const char *kind);
 
 struct record_digest {
 	crypto_hash_sha256_state	h;

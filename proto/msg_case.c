@@ -33,6 +33,7 @@ msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 	out->extended = in->extended != 0;
 	out->approved_by = in->approved_by;
 	out->regisseur = in->regisseur;
+	out->close_reason = in->close_reason;
 	/* wire_case_info_ok(): in bounds, each present */
 	out->n_deadlines = in->n_deadlines;
 	out->n_measures = in->n_measures;
@@ -151,6 +152,7 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	ci->extended = in->extended != 0;
 	ci->approved_by = PB_STR(in->approved_by);
 	ci->regisseur = PB_STR(in->regisseur);
+	ci->close_reason = PB_STR(in->close_reason);
 	for (i = 0; i < in->n_deadlines; i++) {
 		msg_case_deadline(in, i, &d);
 		casesync__v1__case_deadline__init(&pb->dl[i]);

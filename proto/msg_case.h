@@ -65,6 +65,7 @@ struct msg_case_info {
 	int		 extended;
 	const char	*approved_by;		/* "" if none */
 	const char	*regisseur;		/* her name; "" if none */
+	const char	*close_reason;		/* "" until closing */
 	/*
 	 * To send: "deadlines" and "measures" point to n_deadlines (<=
 	 * MSG_DEADLINES_MAX) and n_measures (<= MSG_MEASURES_MAX) items.

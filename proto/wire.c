@@ -19,6 +19,7 @@
 #include "wire_measure.h"
 #include "wire_renew.h"
 #include "wire_transfer.h"
+#include "wire_approval.h"
 #include "wire_nolost.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
@@ -207,6 +208,8 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	    /* a name people see: no control characters for a terminal */
 	    !wire_str_ok(m->regisseur, WIRE_STR_MAX) ||
 	    !utf8_text_ok(m->regisseur, strlen(m->regisseur)) ||
+	    (m->close_reason[0] != '\0' &&
+	    !wire_close_reason_ok(m->close_reason)) ||
 	    /* the counts, the measures, the deadlines' child ids */
 	    !wire_case_measures_ok(m))
 		return 0;
@@ -405,6 +408,9 @@ wire_validate(const wire_env *e)
 		/* measures per child (120): wire_measure.c */
 		if (wire_measure_msg(e))
 			return wire_measure_ok(e);
+		/* approvals (121..125): wire_approval.c */
+		if (wire_approval_msg(e))
+			return wire_approval_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

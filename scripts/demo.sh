@@ -137,13 +137,21 @@ anna case state --case "$C" --to DRANG_TOETSING
 anna case state --case "$C" --to DRANG_VERVOLG
 anna case list --due
 
-say "More time needed: an extension past 3 months needs a reason and the team lead"
+say "More time needed: an extension past 3 months is the team lead's decision"
 anna case state --case "$C" --to DRANG_VERVOLG --end "$(in_days 150)" \
     --reason "moeder werkt mee; school nog niet stabiel" ||
-    echo "(refused without a team lead's approval)"
-anna case state --case "$C" --to DRANG_VERVOLG --end "$(in_days 150)" \
-    --reason "moeder werkt mee; school nog niet stabiel" \
-    --approved-by "Femke de Vries"
+    echo "(refused: it is asked for, not typed)"
+anna case extend --case "$C" --end "$(in_days 150)" \
+    --reason "moeder werkt mee; school nog niet stabiel"
+anna sync
+say "Femke decides on her own laptop; the reason is in her dossier"
+femke sync
+femke approvals
+AP=$("$B/casesync" --dir "$D/femke-laptop" --json approvals |
+    sed -n 's/.*"approval_id":\([0-9]*\).*/\1/p' | head -1)
+femke approve "$AP" --reason "akkoord; evalueren over zes weken"
+femke sync
+anna case info --case "$C"
 
 say "Femke and Anna both edit a goal offline; sync merges field by field"
 G=$("$B/casesync" --dir "$D/anna-laptop" --json plan show --case "$C" |

@@ -19,6 +19,8 @@ const char *const audit_types[] = {
 	"admin_user_remove",
 	"admin_user_rename",
 	"admin_user_role",
+	"approval_decision",
+	"approval_request",
 	"audit_read",
 	"backup",
 	"break_glass",

@@ -104,6 +104,7 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
 	memcpy(c->approved_by, m->approved_by, sizeof(c->approved_by));
 	memcpy(c->regisseur, m->regisseur, sizeof(c->regisseur));
+	memcpy(c->close_reason, m->close_reason, sizeof(c->close_reason));
 	cases_date(m->lc.state_since, c->since, sizeof(c->since));
 	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
 	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
@@ -118,6 +119,7 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.extended = m->lc.extended != 0;
 	c->info.approved_by = c->approved_by;
 	c->info.regisseur = c->regisseur;
+	c->info.close_reason = c->close_reason;
 	/*
 	 * The family's deadlines (drang); a measure's are its child's,
 	 * not the family's, once the children have measures.

@@ -43,6 +43,7 @@ struct cases_reply {
 	char			case_id[STORE_UUID_LEN + 1];
 	char			approved_by[STORE_NAME_MAX + 1];
 	char			regisseur[STORE_NAME_MAX + 1];
+	char			close_reason[16];
 };
 
 /*

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "approvals.h"
 #include "audit.h"
 #include "audit_query.h"
 #include "cases.h"
@@ -59,6 +60,9 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_KEY_BACKUP_UPDATE, DEVICE, keys_backup_update, NULL, 0),
 	ROUTE(MSG_AUDIT_QUERY_REQUEST, DEVICE, audit_query, NULL, 0),
 	ROUTE(MSG_AUDIT_EXPORT_REQUEST, DEVICE, audit_export, NULL, 0),
+	ROUTE(MSG_APPROVAL_REQUEST, DEVICE, approvals_request, NULL, 0),
+	ROUTE(MSG_APPROVAL_DECISION, DEVICE, approvals_decision, NULL, 0),
+	ROUTE(MSG_APPROVAL_LIST_REQUEST, DEVICE, approvals_list, NULL, 0),
 };
 
 const struct request_route *

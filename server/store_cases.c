@@ -29,7 +29,7 @@
 	" m.case_id = c.id AND m.user_id = c.regisseur_id), u.name,"	\
 	" c.approved_by, coalesce((SELECT ru.name FROM case_members m"	\
 	" JOIN users ru ON ru.id = m.user_id WHERE m.case_id = c.id AND"	\
-	" m.user_id = c.regisseur_id), '') FROM cases c"		\
+	" m.user_id = c.regisseur_id), ''), c.close_reason FROM cases c"	\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
 int64_t
@@ -72,7 +72,9 @@ store_case_load(struct store *st, const char *case_id,
 	    store_col_text(s, 1, state, sizeof(state)) != 0 ||
 	    store_col_text(s, 10, m->approved_by,
 	    sizeof(m->approved_by)) != 0 ||
-	    store_col_text(s, 12, m->regisseur, sizeof(m->regisseur)) != 0)
+	    store_col_text(s, 12, m->regisseur, sizeof(m->regisseur)) != 0 ||
+	    store_col_text(s, 13, m->close_reason,
+	    sizeof(m->close_reason)) != 0)
 		goto out;
 	if (lc_frame_parse(frame, &m->lc.frame) != 0 ||
 	    lc_state_parse(state, &m->lc.state) != 0) {
@@ -191,6 +193,71 @@ store_case_write(struct store *st, const struct store_case_meta *m,
 	return store_done(st, s, r, __func__);
 }
 
+/* The change in the open transaction: load, lc_apply(), write. */
+static int
+store_case_apply_tx(struct store *st, const char *case_id,
+    const struct lc_change *req, int64_t approver, int64_t today,
+    const char **why)
+{
+	struct store_case_meta	m;
+	struct lc_change	q = *req;
+	struct lc_case		next;
+	int64_t			keep = 0;
+	int			r;
+
+	if ((r = store_case_load(st, case_id, &m)) != 0) {
+		if (r == CS_ERR_NOT_FOUND)
+			*why = "no such case";
+		return r;
+	}
+	q.approved = approver != 0;
+	if ((r = lc_apply(&m.lc, &q, today, &next, why)) != 0)
+		return r;
+	/* the case closes only when no measure of a child runs */
+	if (q.to == LC_AFSLUITING &&
+	    ms_any_running(m.measures, m.n_measures, today)) {
+		*why = "a measure of a child still runs: end it before the "
+		    "case is closed";
+		return CS_ERR_RUNNING;
+	}
+	/*
+	 * Record who approved the drang end the case now has: a new
+	 * extension names its approver, an unchanged one keeps it.
+	 */
+	if (next.extended)
+		keep = q.end != LC_NODATE || !m.lc.extended ? approver :
+		    m.approver_id;
+	m.lc = next;
+	return store_case_write(st, &m, keep);
+}
+
+int
+store_case_apply(struct store *st, const char *case_id,
+    const struct lc_change *req, int64_t approver, int64_t today,
+    struct store_case_meta *out, const char **why)
+{
+	int	r;
+
+	*why = NULL;
+	memset(out, 0, sizeof(*out));
+	/* inside a transaction of the store's own caller: its part */
+	if (!st->owned && !sqlite3_get_autocommit(st->db)) {
+		if ((r = store_case_apply_tx(st, case_id, req, approver, today,
+		    why)) != 0)
+			return r;
+		return store_case_load(st, case_id, out);
+	}
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_case_apply_tx(st, case_id, req, approver, today,
+	    why)) != 0 || (r = store_commit(st)) != 0)
+		goto fail;
+	return store_case_load(st, case_id, out);
+ fail:
+	store_rollback(st);
+	return r;
+}
+
 int
 store_case_change(struct store *st, const struct store_user *actor,
     const char *case_id, const struct lc_change *req,
@@ -198,10 +265,7 @@ store_case_change(struct store *st, const struct store_user *actor,
     const char **why)
 {
 	struct store_case_meta	m;
-	struct lc_change	q = *req;
-	struct lc_case		next;
-	int64_t			approver = 0, keep = 0;
-	int			r, lead = 0, found = 0;
+	int			r, lead = 0;
 
 	*why = NULL;
 	memset(out, 0, sizeof(*out));
@@ -220,39 +284,31 @@ store_case_change(struct store *st, const struct store_user *actor,
 		r = CS_ERR_AUTH;
 		goto fail;
 	}
+	/*
+	 * An approval is an act of the approver on her own device
+	 * (store_approvals.c), never a name typed by the one who asks.
+	 */
 	if (approved_by != NULL && approved_by[0] != '\0') {
-		if ((r = store_case_query(st, "SELECT id FROM users WHERE"
-		    " office_id = ?1 AND name = ?2 AND role = " ACL_SQL_LEAD,
-		    m.office_id, approved_by, &found, &approver)) != 0)
-			goto fail;
-		if (!found) {
-			*why = "the approver must be a teamleider of the "
-			    "case's office";
-			r = CS_ERR_APPROVAL;
-			goto fail;
-		}
-	} else if (lead)
-		approver = actor->id;	/* a team lead approves by acting */
-	q.approved = approver != 0;
-	if ((r = lc_apply(&m.lc, &q, today, &next, why)) != 0)
-		goto fail;
-	if (q.to == LC_AFSLUITING &&
-	    ms_any_running(m.measures, m.n_measures, today)) {
-		*why = "a measure of a child still runs: end it before the "
-		    "case is closed";
-		r = CS_ERR_RUNNING;
+		*why = "an approval is not typed: ask for it with `casesync "
+		    "case extend`; a teamleider approves on her own laptop";
+		r = CS_ERR_APPROVAL;
 		goto fail;
 	}
-	/*
-	 * Record who approved the drang end the case now has: a new
-	 * extension names its approver, an unchanged one keeps it.
-	 */
-	if (next.extended)
-		keep = q.end != LC_NODATE || !m.lc.extended ? approver :
-		    m.approver_id;
-	m.lc = next;
-	if ((r = store_case_write(st, &m, keep)) != 0 ||
-	    (r = store_commit(st)) != 0)
+	if (req->to == LC_AFSLUITING) {
+		*why = "closing needs a teamleider's approval: ask for it "
+		    "with `casesync case close`";
+		r = CS_ERR_APPROVAL;
+		goto fail;
+	}
+	if ((r = store_case_apply_tx(st, case_id, req, 0, today,
+	    why)) != 0) {
+		if (r == CS_ERR_APPROVAL)
+			*why = "a drang end more than 3 months after its start "
+			    "needs a teamleider's approval: ask for it with "
+			    "`casesync case extend`";
+		goto fail;
+	}
+	if ((r = store_commit(st)) != 0)
 		goto fail;
 	return store_case_load(st, case_id, out);
  fail:

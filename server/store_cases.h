@@ -22,6 +22,7 @@ struct store_case_meta {
 	char		regisseur[STORE_NAME_MAX + 1];	/* her name, or "" */
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
+	char		close_reason[16];	/* "" until closed */
 	int64_t		registered;	/* the day the case was registered */
 	/* its children's measures (store_measures.c), newest first */
 	size_t		n_measures;
@@ -71,18 +72,30 @@ int	store_case_meta_get(struct store *, const struct store_user *actor,
 /*
  * Apply "req" to case "case_id" on day "today", in one transaction.
  * Only the case's regisseur or a teamleider of its office may ask
- * (CS_ERR_AUTH).  "approved_by" ("" or NULL: none) must name a
- * teamleider of the case's office (CS_ERR_APPROVAL otherwise); a
- * teamleider of the office asking for the change approves it
- * implicitly.  req->approved is ignored: it is decided here.  Then
- * lc_apply() decides (CS_ERR_STATE, CS_ERR_LIMIT, CS_ERR_APPROVAL,
- * CS_ERR_FORMAT); AFSLUITING is refused with CS_ERR_RUNNING while a
- * measure of a child runs (measure.h).  On a refusal *why is a sentence for the user and
- * nothing has changed; on success *out holds the case after the change.
+ * (CS_ERR_AUTH).  Nothing here is approved: "approved_by" (the name a
+ * laptop once typed) must be "" or NULL, a drang end past 3 months and
+ * a change to AFSLUITING need an approval (store_approvals.h) and are
+ * refused with CS_ERR_APPROVAL.  Then lc_apply() decides (CS_ERR_STATE,
+ * CS_ERR_LIMIT, CS_ERR_APPROVAL, CS_ERR_FORMAT).  On a refusal *why is
+ * a sentence for the user and nothing has changed; on success *out
+ * holds the case after the change.
  */
 int	store_case_change(struct store *, const struct store_user *actor,
 	    const char *case_id, const struct lc_change *req,
 	    const char *approved_by, int64_t today,
+	    struct store_case_meta *out, const char **why);
+
+/*
+ * The state change itself, for whoever has decided it may happen
+ * (store_case_change, an approval): lc_apply() with "approver" (a user
+ * id; 0: none) as the teamleider who approved, written with the
+ * approver of the drang end the case then has; AFSLUITING is refused
+ * with CS_ERR_RUNNING while a measure of a child runs (measure.h).
+ * Inside the caller's transaction if one is open.  Errors and *why as
+ * above; *out holds the case after the change.
+ */
+int	store_case_apply(struct store *, const char *case_id,
+	    const struct lc_change *req, int64_t approver, int64_t today,
 	    struct store_case_meta *out, const char **why);
 
 /*

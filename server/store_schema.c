@@ -498,6 +498,43 @@ static const char store_schema_v6[] =
     "ALTER TABLE records ADD COLUMN changed_at INTEGER;";
 
 /*
+ * Version 7: approvals (server/store_approvals.c, DESIGN §2).  One row
+ * per request; the decision fills the decided_* columns.  The reasons
+ * stay in the dossier: record_id and decision_record_id name sealed
+ * records.  end_date is in days since 1970-01-01 (lifecycle.h).  At
+ * most one request of a kind waits per case.  approval_holds are the
+ * read-only memberships a waiting request gave the teamleiders of the
+ * office who were not members, removed when it is decided.  A case
+ * closed through an approval keeps its closing reason.
+ */
+static const char store_schema_v7[] =
+    "CREATE TABLE IF NOT EXISTS approvals ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('drang_extension',"
+    " 'assessment_cosign', 'case_close')),"
+    " state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting',"
+    " 'approved', 'refused')),"
+    " requested_by INTEGER NOT NULL REFERENCES users(id),"
+    " requested_device INTEGER NOT NULL REFERENCES devices(id),"
+    " requested_at INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL,"
+    " end_date INTEGER,"
+    " close_reason TEXT,"
+    " decided_by INTEGER REFERENCES users(id),"
+    " decided_device INTEGER REFERENCES devices(id),"
+    " decided_at INTEGER,"
+    " decision_record_id TEXT UNIQUE);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS approvals_waiting ON"
+    " approvals(case_id, kind) WHERE state = 'waiting';"
+    "CREATE INDEX IF NOT EXISTS approvals_case ON approvals(case_id);"
+    "CREATE TABLE IF NOT EXISTS approval_holds ("
+    " approval_id INTEGER NOT NULL REFERENCES approvals(id),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " PRIMARY KEY (approval_id, user_id)) WITHOUT ROWID;"
+    "ALTER TABLE cases ADD COLUMN close_reason TEXT;";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -514,6 +551,7 @@ static const struct store_migration {
 	{ 4, store_schema_v4, NULL },
 	{ 5, store_schema_v5, NULL },
 	{ 6, store_schema_v6, NULL },
+	{ 7, store_schema_v7, NULL },
 };
 
 #define STORE_MIGRATIONS						\

@@ -39,6 +39,7 @@
 #include "record.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_approvals.h"
 #include "store_late.h"
 #include "store_restore.h"
 
@@ -333,7 +334,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
 	int				 rc, m, exists = 0, late = 0, reoffer, apply;
-	int				 foreign, replayed;
+	int				 foreign, replayed, approval = 0;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = store_change_seen(st, c, device_id, res, &replayed,
@@ -341,6 +342,12 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return rc;
 	if ((m = store_member(st, user_id, in->case_id)) < 0)
 		return m;
+	/* the record of one's own approval request or decision */
+	if (m != 1 && (rc = store_approval_may_push(st, user_id, in->case_id,
+	    in->record_id, &approval)) != 0)
+		return rc;
+	if (approval)
+		m = 1;
 	/* without write access: a late change, kept for a decision, or no */
 	if (m != 1 && ((rc = store_late_judge(st, user_id, device_id, c, m,
 	    store_now_ms(), &late, res)) != 0 || !late))

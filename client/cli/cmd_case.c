@@ -23,6 +23,7 @@
 #include "caseload.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "cmd_approval.h"
 #include "clihelp.h"
 #include "cmd_case.h"
 #include "conn.h"
@@ -47,8 +48,7 @@ case_lc_usage(FILE *f)
 	fprintf(f,
 	    "usage: casesync case state --case CASE --to STATE "
 	    "[--date YYYY-MM-DD]\n"
-	    "           [--end YYYY-MM-DD] [--reason TEXT] "
-	    "[--approved-by TEAMLEIDER]\n"
+	    "           [--end YYYY-MM-DD] [--reason TEXT]\n"
 	    "       casesync case info --case CASE\n"
 	    "       casesync case list [--server] [--due [--within DAYS[d]]]\n"
 	    "\nSTATE: AANMELDING DRANG_INTENSIEF DRANG_TOETSING "
@@ -60,8 +60,9 @@ case_lc_usage(FILE *f)
 	    "local date)\n"
 	    "--end: drang end (DRANG_VERVOLG) or measure end; a drang end "
 	    "more than 3 months\n"
-	    "       after the drang start needs --reason and --approved-by "
-	    "(a teamleider)\n"
+	    "       after the drang start needs a teamleider's approval: "
+	    "`casesync case extend`\n"
+	    "AFSLUITING needs one too: `casesync case close`\n"
 	    "--server: first fetch the cases the server lists for you (a "
 	    "teamleider: all\n"
 	    "       open cases of the office) into the local copy\n");
@@ -89,13 +90,22 @@ case_kv_date(struct json *j, const char *key, int64_t d)
 }
 
 /*
+ * Who approved the extension, on which day: "" unless `case info`
+ * asked the server's approvals (cmd_approval.c).
+ */
+struct case_approval {
+	char	by[CASE_META_NAME_MAX + 1];
+	char	on[LC_DATE_LEN + 1];
+};
+
+/*
  * One case with the one JSON writer; schema: docs/json-schemas.json.
  * The deadlines are the caseload row's (the children's too, with
  * their names) when "row" is not NULL, else the lifecycle's.
  */
 static int
 case_json(const struct case_meta *m, const struct caseload_row *row,
-    int64_t today)
+    int64_t today, const struct case_approval *ap)
 {
 	struct lc_deadline	dl[LC_DEADLINES_MAX];
 	struct json		j;
@@ -113,6 +123,8 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 	case_kv_date(&j, "end_date", m->lc.end_date);
 	json_kv_bool(&j, "extended", m->lc.extended);
 	json_kv_str(&j, "approved_by", m->approved_by);
+	json_kv_str(&j, "approved_on", ap != NULL && ap->on[0] != '\0' ?
+	    ap->on : NULL);
 	json_kv_str(&j, "regisseur", m->regisseur);
 	json_key(&j, "deadlines");
 	json_arr_begin(&j);
@@ -158,7 +170,7 @@ static void	case_deadline_what(const struct caseload_deadline *,
  */
 static void
 case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
-    int64_t today)
+    int64_t today, const struct case_approval *ap)
 {
 	struct lc_deadline		 dl[LC_DEADLINES_MAX];
 	const struct caseload_row	*row = NULL;
@@ -171,7 +183,7 @@ case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
 	    cl->n == 1)
 		row = &cl->rows[0];
 	if (cli->json) {
-		(void)case_json(m, row, today);	/* json_end() said it */
+		(void)case_json(m, row, today, ap);	/* json_end() said it */
 		caseload_free(cl);
 		return;
 	}
@@ -193,8 +205,10 @@ case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
 		lc_date_format(m->lc.end_date, a, sizeof(a));
 		printf("  end           %s", a);
 		if (m->lc.extended)
-			printf(" (extended%s%s)", m->approved_by[0] != '\0' ?
-			    ", approved by " : "", m->approved_by);
+			printf(" (extended%s%s%s%s)", m->approved_by[0] !=
+			    '\0' ? ", approved by " : "", m->approved_by,
+			    ap != NULL && ap->on[0] != '\0' ? " on " : "",
+			    ap != NULL ? ap->on : "");
 		printf("\n");
 	}
 	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
@@ -299,10 +313,23 @@ case_refused(const struct case_meta *m, const struct lc_change *q,
 	    why != NULL ? why : "not allowed");
 }
 
+/* lc_apply(), and the way to an approval when one is needed. */
+static int
+case_check(const struct case_meta *m, const struct lc_change *q,
+    int64_t today, struct lc_case *next, const char **why)
+{
+	int	r;
+
+	if ((r = lc_apply(&m->lc, q, today, next, why)) == CS_ERR_APPROVAL)
+		*why = "a drang end more than 3 months after its start needs a "
+		    "teamleider's approval: ask for it with `casesync case "
+		    "extend`";
+	return r;
+}
+
 static int
 case_state(struct cli *cli, const char *cid, const char *to,
-    const char *date, const char *end, const char *reason,
-    const char *approver)
+    const char *date, const char *end, const char *reason)
 {
 	struct msg_case_state	 cs;
 	struct case_meta	 m, after;
@@ -332,12 +359,12 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	if (reason != NULL &&
 	    validate_name(reason, LC_REASON_MAX, &why) != 0)
 		return cli_exit(case_bad("--reason", why));
-	if (approver != NULL &&
-	    validate_name(approver, WIRE_STR_MAX, &why) != 0)
-		return cli_exit(case_bad("--approved-by", why));
+	/* an approval is asked for and given on the approver's laptop */
+	if (q.to == LC_AFSLUITING)
+		return cli_exit(case_bad("--to AFSLUITING", "closing needs a "
+		    "teamleider's approval: ask for it with `casesync case "
+		    "close`"));
 	q.has_reason = reason != NULL;
-	/* the server checks that the approver is a teamleider */
-	q.approved = approver != NULL;
 	/* "today" is the user's, the local date; it is sent as the date */
 	today = localday_today();
 	if (date == NULL) {
@@ -359,7 +386,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	 * passes is sent.  Without a local copy the server decides alone.
 	 */
 	if ((r = case_meta_get(vault_db(v), cid, &m)) == 0)
-		refused = lc_apply(&m.lc, &q, today, &next, &why) != 0;
+		refused = case_check(&m, &q, today, &next, &why) != 0;
 	else if (r != CS_ERR_NOT_FOUND) {
 		cli_errx("case state: local database: %s", cs_err(r));
 		goto out;
@@ -374,7 +401,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	if (refused) {
 		if ((r = case_fetch(c, v, cid, &m)) != 0)
 			goto out;
-		if (lc_apply(&m.lc, &q, today, &next, &why) != 0) {
+		if (case_check(&m, &q, today, &next, &why) != 0) {
 			case_refused(&m, &q, why);
 			r = CS_ERR_PEER;
 			goto out;
@@ -385,10 +412,10 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	cs.effective_date = date;		/* NULL is sent as "" */
 	cs.end_date = end;
 	cs.reason = reason;
-	cs.approved_by = approver;
+	cs.approved_by = NULL;
 	if ((r = case_call(c, v, msg_out_case_state(&cs), "case state",
 	    &after)) == 0)
-		case_show(cli, v, &after, today);
+		case_show(cli, v, &after, today, NULL);
  out:
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -397,6 +424,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 static int
 case_info(struct cli *cli, const char *cid)
 {
+	struct case_approval	 ap;
 	struct case_meta	 m;
 	struct identity		 id;
 	struct vault		*v = NULL;
@@ -412,9 +440,14 @@ case_info(struct cli *cli, const char *cid)
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
+	memset(&ap, 0, sizeof(ap));
 	if ((r = cli_connect_open(cli, v, &id, &c)) == 0 &&
-	    (r = case_fetch(c, v, cid, &m)) == 0)
-		case_show(cli, v, &m, localday_today());
+	    (r = case_fetch(c, v, cid, &m)) == 0) {
+		if (m.lc.extended && cli_approval_extension(c, cid, ap.by,
+		    sizeof(ap.by), ap.on, sizeof(ap.on)) != 0)
+			memset(&ap, 0, sizeof(ap));
+		case_show(cli, v, &m, localday_today(), &ap);
+	}
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
@@ -785,7 +818,6 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		{ "date", required_argument, NULL, 'd' },
 		{ "end", required_argument, NULL, 'e' },
 		{ "reason", required_argument, NULL, 'r' },
-		{ "approved-by", required_argument, NULL, 'a' },
 		{ "due", no_argument, NULL, 'u' },
 		{ "within", required_argument, NULL, 'w' },
 		{ "server", no_argument, NULL, 's' },
@@ -793,7 +825,7 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*sub = argv[1], *cid = NULL, *to = NULL, *date = NULL;
-	const char	*end = NULL, *reason = NULL, *approver = NULL;
+	const char	*end = NULL, *reason = NULL;
 	const char	*within = NULL;
 	int		 ch, due = 0, server = 0;
 
@@ -814,9 +846,6 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 			break;
 		case 'r':
 			reason = optarg;
-			break;
-		case 'a':
-			approver = optarg;
 			break;
 		case 'u':
 			due = 1;
@@ -839,9 +868,8 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "state") == 0)
-		return case_state(cli, cid, to, date, end, reason, approver);
-	if (to != NULL || date != NULL || end != NULL || reason != NULL ||
-	    approver != NULL) {
+		return case_state(cli, cid, to, date, end, reason);
+	if (to != NULL || date != NULL || end != NULL || reason != NULL) {
 		case_lc_usage(stderr);
 		return EXIT_USAGE;
 	}

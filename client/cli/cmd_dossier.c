@@ -33,6 +33,7 @@
 #include "cli_ids.h"
 #include "client.h"
 #include "clihelp.h"
+#include "cmd_approval.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
@@ -401,6 +402,9 @@ dossier_kind_usage(FILE *f, const char *cmd, const struct schema_kind *k)
 {
 	dossier_usage(f, cmd, k->append_only ? "add|list" : "add|edit|list",
 	    k);
+	if (strcmp(k->kind, "assessment") == 0)
+		fprintf(f, "and:   casesync assess cosign --id ASSESSMENT   (ask "
+		    "a gedragswetenschapper to co-sign it)\n");
 }
 
 static void
@@ -521,6 +525,8 @@ cmd_note(struct cli *cli, int argc, char *argv[])
 int
 cmd_assess(struct cli *cli, int argc, char *argv[])
 {
+	if (argc >= 2 && strcmp(argv[1], "cosign") == 0)
+		return cmd_approval_cosign(cli, argc, argv);
 	return dossier_kind_main(cli, "assess", "assessment", argc, argv);
 }
 

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "msg.h"
+#include "approval.h"
 #include "body.h"
 #include "case_meta.h"
 #include "cli_author.h"
@@ -30,6 +31,8 @@
 #include "errors.h"
 #include "ids.h"
 #include "json.h"
+#include "lifecycle.h"
+#include "localday.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
@@ -68,13 +71,63 @@ dossier_print_value(const uint8_t *p, size_t len, size_t max)
 		fputs("...", stdout);
 }
 
+/* A co-signature of an assessment (approval.h), for the list. */
+struct dossier_cosign {
+	char	aid[DB_UUID_LEN + 1];
+	char	by[APPROVAL_BY_MAX + 1];
+	int64_t	when;
+};
+
+#define DOSSIER_COSIGNS_MAX	1000	/* co-signatures kept for a list */
+
 struct dossier_list {
 	struct cli	*cli;
 	struct ids	*ids;		/* short ids for people */
 	struct json	 j;		/* --json */
 	size_t		 n;
 	int		 full;		/* every field, not the summary */
+	struct dossier_cosign *cs;	/* of the case's assessments */
+	size_t		 ncs;
 };
+
+static int
+dossier_cosign_cb(const char *aid, const char *by, int64_t when, void *arg)
+{
+	struct dossier_list	*l = arg;
+	struct dossier_cosign	*cs;
+
+	if (l->ncs >= DOSSIER_COSIGNS_MAX)
+		return 0;
+	if ((cs = reallocarray(l->cs, l->ncs + 1, sizeof(*cs))) == NULL)
+		return CS_ERR_ALLOC;
+	l->cs = cs;
+	memset(&cs[l->ncs], 0, sizeof(cs[l->ncs]));
+	(void)str_fmt(cs[l->ncs].aid, sizeof(cs[l->ncs].aid), "%s", aid);
+	(void)str_fmt(cs[l->ncs].by, sizeof(cs[l->ncs].by), "%s", by);
+	cs[l->ncs++].when = when;
+	return 0;
+}
+
+/* "    co-signed (medeondertekend) by X on D" of assessment "d". */
+static void
+dossier_print_cosign(const struct dossier_list *l,
+    const struct dossier_record *d)
+{
+	char	day[LC_DATE_LEN + 1];
+	size_t	i;
+
+	if (strcmp(d->rec->kind, "assessment") != 0)
+		return;
+	for (i = 0; i < l->ncs; i++) {
+		if (strcmp(l->cs[i].aid, d->rec->record_id) != 0)
+			continue;
+		if (localday_format(l->cs[i].when, day, sizeof(day), NULL,
+		    0) != 0)
+			(void)str_fmt(day, sizeof(day), "-");
+		printf("    co-signed (medeondertekend) by %s on %s\n",
+		    l->cs[i].by[0] != '\0' ? l->cs[i].by : "-", day);
+	}
+}
 
 static void
 dossier_print_record(struct dossier_list *l,
@@ -108,6 +161,7 @@ dossier_print_record(struct dossier_list *l,
 				    b->f[i].len, 400);
 			putchar('\n');
 		}
+		dossier_print_cosign(l, d);
 		return;
 	}
 	for (i = 0; i < 3 && k->summary[i] != NULL; i++) {
@@ -122,6 +176,7 @@ dossier_print_record(struct dossier_list *l,
 	fputs("  (", stdout);
 	cli_author_print(stdout, &d->by);
 	fputs(")\n", stdout);
+	dossier_print_cosign(l, d);
 }
 
 static int
@@ -166,6 +221,13 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 		cli_errx("cannot list the ids: %s", cs_err(r));
 		goto out;
 	}
+	/* who co-signed which assessment: the decisions in the dossier */
+	if (!cli->json && (kind == NULL || strcmp(kind, "assessment") == 0) &&
+	    (r = approval_cosigns(db, case_id, dossier_cosign_cb, &l)) != 0 &&
+	    r != CS_ERR_NOT_FOUND) {
+		cli_errx("cannot read the case: %s", cs_err(r));
+		goto out;
+	}
 	if (cli->json) {
 		json_init(&l.j, stdout);
 		json_arr_begin(&l.j);
@@ -180,6 +242,7 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 	} else if (!cli->json && l.n == 0 && r == 0)
 		printf("(none)\n");
  out:
+	free(l.cs);
 	ids_free(l.ids);
 	vault_close(v);
 	return cli_exit(r);

@@ -24,6 +24,7 @@
 #include "cli_author.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "cmd_approval.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
 #include "children.h"
@@ -835,6 +836,8 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 
 	if (argc >= 2 && cmd_case_lifecycle_sub(argv[1]))
 		return cmd_case_lifecycle(cli, argc, argv);
+	if (argc >= 2 && cmd_approval_case_sub(argv[1]))
+		return cmd_approval_case(cli, argc, argv);
 	if (argc >= 2 && cmd_dossier_case_sub(argv[1]))
 		return cmd_dossier_case(cli, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "create") != 0 &&

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "clihelp.h"
 #include "cmd_agent.h"
+#include "cmd_approval.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
 #include "cmd_server.h"
@@ -72,9 +73,13 @@ static const struct clihelp_sub case_subs[] = {
 	    "[--new-regisseur NAME]] [--read-only]",
 	    "add or remove a member of a case", 0 },
 	{ "state", "case state --case CASE --to STATE [--date YYYY-MM-DD]\n"
-	    "    [--end YYYY-MM-DD] [--reason TEXT] "
-	    "[--approved-by TEAMLEIDER]",
+	    "    [--end YYYY-MM-DD] [--reason TEXT]",
 	    "move a case to another lifecycle state", 0 },
+	{ "extend", "case extend --case CASE --end YYYY-MM-DD --reason TEXT",
+	    "ask a teamleider to extend drang past 3 months", 0 },
+	{ "close", "case close --case CASE --reason doel_bereikt|measure|"
+	    "verhuisd|overleden|other\n    --summary TEXT",
+	    "ask a teamleider to close the case", 0 },
 	{ "info", "case info --case CASE", "a case's state and deadlines",
 	    0 },
 	{ "list", "case list [--server] [--due [--within DAYS[d]]]",
@@ -138,7 +143,10 @@ static const struct clihelp_sub note_subs[] = {
 	APPEND_SUBS("note", "note", "notes")
 };
 static const struct clihelp_sub assess_subs[] = {
-	DOSSIER_SUBS("assess", "assessment", "assessments")
+	ADD_SUB("assess", "assessment"), EDIT_SUB("assess", "assessment"),
+	{ "cosign", "assess cosign --id ASSESSMENT",
+	    "ask a gedragswetenschapper to co-sign it", 0 },
+	LIST_SUB("assess", "assessments")
 };
 static const struct clihelp_sub partner_subs[] = {
 	DOSSIER_SUBS("partner", "partner", "partners")
@@ -273,6 +281,14 @@ static const struct {
 	{ cmd_glass, { "glass", "glass --case CASE --reason TEXT\n"
 	    "glass list", "break the glass: brief read-only access",
 	    glass_subs, CLIHELP_STRICT } },
+	{ cmd_approvals, { "approvals", "approvals [--case CASE] [--all]",
+	    "what waits for your approval (--all: every approval)", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_approve, { "approve", "approve ID [--reason TEXT]",
+	    "approve a request (on your own laptop)", NULL,
+	    CLIHELP_STRICT } },
+	{ cmd_refuse, { "refuse", "refuse ID --reason TEXT",
+	    "refuse a request, with the reason", NULL, CLIHELP_STRICT } },
 	{ cmd_audit, { "audit", NULL, "who read or changed a case; the "
 	    "audit log", audit_subs, CLIHELP_STRICT } },
 };

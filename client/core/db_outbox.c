@@ -80,8 +80,13 @@ db_local_write_tx(sqlite3 *db, struct db_record *r)
 
 	if (r->body_len > DB_BODY_MAX)
 		return CS_ERR_TOO_LARGE;
-	/* a case read-only for this user takes no new write (nolost.h) */
-	if ((ret = nolost_writable(db, r->case_id, &ro)) != 0)
+	/*
+	 * A case read-only for this user takes no new write (nolost.h),
+	 * but the record of her approval request or decision: the server
+	 * takes exactly the one the approval names (store_approvals.h).
+	 */
+	if (!record_approval(r->kind) &&
+	    (ret = nolost_writable(db, r->case_id, &ro)) != 0)
 		return ret;
 	ret = db_record_get(db, r->record_id, &cur);
 	if (ret != 0 && ret != CS_ERR_NOT_FOUND)

@@ -84,7 +84,28 @@ static const struct schema_field assessment_fields[] = {
 	{ "assessor", SCHEMA_NAME, 0, NULL },
 	{ "date", SCHEMA_DATE, 1, NULL },
 	{ "next_due", SCHEMA_DATE, 0, NULL },
-	{ "cosigned_by", SCHEMA_NAME, 0, NULL },
+};
+
+/*
+ * An approval's request and decision (DESIGN §2): the reasons stay in
+ * the dossier, the server keeps the approval and names these records.
+ * A co-signature's request is the assessment itself.
+ */
+static const struct schema_field approval_request_fields[] = {
+	{ "kind", SCHEMA_CHOICE, 1, "drang_extension|case_close" },
+	{ "text", SCHEMA_LONG, 1, NULL },	/* reason, closing summary */
+	{ "end", SCHEMA_DATE, 0, NULL },	/* drang_extension */
+	{ "close_reason", SCHEMA_CHOICE, 0,
+	    "doel_bereikt|maatregel|verhuisd|overleden|other" },
+	{ "by", SCHEMA_NAME, 0, NULL },		/* this laptop's user */
+};
+
+static const struct schema_field approval_decision_fields[] = {
+	{ "approval", SCHEMA_TEXT, 1, NULL },	/* the server's number */
+	{ "decision", SCHEMA_CHOICE, 1, "approve|refuse" },
+	{ "request", SCHEMA_REF, 1, NULL },	/* its request's record */
+	{ "reason", SCHEMA_LONG, 0, NULL },	/* required to refuse */
+	{ "by", SCHEMA_NAME, 0, NULL },		/* this laptop's user */
 };
 
 static const struct schema_field journal_fields[] = {
@@ -133,6 +154,11 @@ static const struct schema_kind kinds[] = {
 	    { "type", "name", "contact" } },
 	{ "escalation", "escalation", 1, escalation_fields,
 	    N(escalation_fields), { "date", "to", "reason" } },
+	{ "approval_request", "approval request", 1, approval_request_fields,
+	    N(approval_request_fields), { "kind", "end", "text" } },
+	{ "approval_decision", "approval decision", 1,
+	    approval_decision_fields, N(approval_decision_fields),
+	    { "decision", "approval", "reason" } },
 };
 
 const struct schema_kind *

@@ -81,6 +81,8 @@ int	ui_page_sync(struct ui_ctx *, const struct ui_req *,
 	    struct ui_resp *);		/* GET /sync, POST /sync */
 int	ui_page_laptop(struct ui_ctx *, const struct ui_req *,
 	    struct ui_resp *);		/* GET /laptop */
+int	ui_page_approval(struct ui_ctx *, const struct ui_req *,
+	    struct ui_resp *);		/* POST /akkoord */
 
 /*
  * The background sync (ui_sync.c), started from the Sync page: a

@@ -286,6 +286,7 @@ static const struct ui_route	ui_routes[] = {
 	{ "/team", ui_page_team, 0 },
 	{ "/sync", ui_page_sync, 1 },
 	{ "/laptop", ui_page_laptop, 0 },
+	{ "/akkoord", ui_page_approval, 1 },
 };
 
 const struct ui_route *

@@ -583,8 +583,7 @@ ui_page_dossier(struct ui_ctx *ctx, const struct ui_req *req,
     struct ui_resp *resp)
 {
 	static const char *const acols[] = { "date", "instrument",
-	    "instrument_version", "outcome", "assessor", "next_due",
-	    "cosigned_by", NULL };
+	    "instrument_version", "outcome", "assessor", "next_due", NULL };
 	static const char *const pcols[] = { "name", "type", "contact",
 	    "basis", NULL };
 	static const char *const ecols[] = { "date", "to", "reason", NULL };

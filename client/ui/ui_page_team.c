@@ -4,9 +4,7 @@
  * regisseur and the team's deadlines (the cases on this laptop), the
  * transfers waiting for a decision with what the server may show of
  * each case (ui_team_net.c: this needs the server), and what waits for
- * a teamleider's approval: casesync has no approval request yet, so
- * the page lists the drang cases whose extension past three months
- * needs one, and says so.
+ * this user's approval, with the forms to decide it (ui_approvals.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -144,52 +142,6 @@ team_deadlines(struct html *h, const struct caseload *cl)
 	return 0;
 }
 
-/* Drang cases whose extension past 3 months needs a teamleider. */
-static void
-approvals(struct html *h, const struct caseload *cl)
-{
-	const struct caseload_row	*rows = cl->rows;
-	size_t				 n = cl->n;
-	char	ymd[LC_DATE_LEN + 1];
-	size_t	i, m = 0;
-
-	html_raw(h, "<section id=\"goedkeuringen\"><h2>Goedkeuringen</h2>"
-	    "<p>casesync kent nog geen verzoek om goedkeuring: er wacht dus "
-	    "niets op uw akkoord. Een verlenging van drang tot zes maanden "
-	    "kan alleen met uw goedkeuring; dit zijn de drangtrajecten in de "
-	    "fase vervolg die nog niet verlengd zijn.</p>");
-	for (i = 0; i < n; i++) {
-		if (!rows[i].has_meta || rows[i].state != LC_DRANG_VERVOLG ||
-		    rows[i].lc.extended)
-			continue;
-		if (m++ == 0)
-			html_raw(h, "<table class=\"goedkeuringen\"><caption>"
-			    "Drang die alleen met uw goedkeuring verlengd kan "
-			    "worden</caption><thead><tr><th scope=\"col\">"
-			    "Gezin</th><th scope=\"col\">Regisseur</th>"
-			    "<th scope=\"col\">Einde drang</th></tr></thead>"
-			    "<tbody>");
-		html_raw(h, "<tr><td>");
-		ui_case_link(h, cl->ids, &rows[i]);
-		html_raw(h, "</td><td>");
-		html_text(h, rows[i].regisseur[0] != '\0' ?
-		    rows[i].regisseur : "onbekend");
-		html_raw(h, "</td><td>");
-		if (rows[i].lc.end_date != LC_NODATE) {
-			lc_date_format(rows[i].lc.end_date, ymd, sizeof(ymd));
-			html_ymd(h, ymd);
-		} else
-			html_raw(h, "onbekend");
-		html_raw(h, "</td></tr>");
-	}
-	if (m > 0)
-		html_raw(h, "</tbody></table>");
-	else
-		html_raw(h, "<p class=\"leeg\">Er zijn geen drangtrajecten die "
-		    "op een verlenging kunnen wachten.</p>");
-	html_raw(h, "</section>");
-}
-
 int
 ui_page_team(struct ui_ctx *ctx, const struct ui_req *req,
     struct ui_resp *resp)
@@ -214,7 +166,7 @@ ui_page_team(struct ui_ctx *ctx, const struct ui_req *req,
 	if ((r = team_deadlines(h, cl)) != 0)
 		goto out;
 	ui_team_transfers(ctx, h, cl);
-	approvals(h, cl);
+	ui_team_approvals(ctx, h, cl);
 	ui_page_end(ctx, h);
  out:
 	free(pick);

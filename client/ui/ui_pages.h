@@ -35,6 +35,12 @@ const char *ui_due_class(const struct caseload_deadline *d);
 /* A link to the dossier of a case, named by its title. */
 void	ui_case_link(struct html *, const struct ids *,
 	    const struct caseload_row *);
+/*
+ * Case "case_id" by its title, linked, if this laptop holds it, else
+ * "een gezin dat niet op deze laptop staat"; never its id.
+ */
+void	ui_case_named(struct html *, const struct caseload *,
+	    const char *case_id);
 /* The row's frame (frame 1) or state (0) in Dutch, or "onbekend". */
 void	ui_frame_state(struct html *, const struct caseload_row *, int frame);
 /*
@@ -52,6 +58,14 @@ void	ui_page_message(struct ui_ctx *, struct ui_resp *, int status,
  * as a section; without the server it says so.
  */
 void	ui_team_transfers(struct ui_ctx *, struct html *,
+	    const struct caseload *);
+
+/*
+ * What waits for this user's approval, from the server, with a form to
+ * approve and one to refuse each (ui_approvals.c), as a section;
+ * without the server it says so.
+ */
+void	ui_team_approvals(struct ui_ctx *, struct html *,
 	    const struct caseload *);
 
 /*

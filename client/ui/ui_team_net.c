@@ -37,9 +37,8 @@ reason_word(const char *r)
 	return "Anders";
 }
 
-/* The case by its title if this laptop holds it; never its id. */
-static void
-transfer_case(struct html *h, const struct caseload *cl, const char *case_id)
+void
+ui_case_named(struct html *h, const struct caseload *cl, const char *case_id)
 {
 	size_t	i;
 
@@ -60,7 +59,7 @@ transfer_item(struct html *h, const struct caseload *cl,
 	size_t				 i;
 
 	html_raw(h, "<li><h3>Overdracht van ");
-	transfer_case(h, cl, t->case_id);
+	ui_case_named(h, cl, t->case_id);
 	html_raw(h, "</h3><dl><dt>Van</dt><dd>");
 	html_text(h, t->from_office);
 	html_raw(h, "</dd><dt>Naar</dt><dd>");

@@ -38,6 +38,8 @@ static const struct word kinds[] = {
 	{ "journal", "Journaal" },
 	{ "partner", "Samenwerkingspartner" },
 	{ "escalation", "Escalatie" },
+	{ "approval_request", "Verzoek om akkoord" },
+	{ "approval_decision", "Besluit over akkoord" },
 };
 
 static const struct word kinds_lower[] = {
@@ -51,6 +53,8 @@ static const struct word kinds_lower[] = {
 	{ "journal", "journaalregel" },
 	{ "partner", "samenwerkingspartner" },
 	{ "escalation", "escalatie" },
+	{ "approval_request", "verzoek om akkoord" },
+	{ "approval_decision", "besluit over akkoord" },
 };
 
 /* "kind.field", or "field" for every kind that has it. */
@@ -94,7 +98,6 @@ static const struct word fields[] = {
 	{ "assessment.assessor", "Beoordelaar" },
 	{ "assessment.date", "Datum taxatie" },
 	{ "assessment.next_due", "Volgende taxatie uiterlijk" },
-	{ "assessment.cosigned_by", "Medeondertekend door" },
 	{ "journal.text", "Verslag" },
 	{ "journal.type", "Soort contact" },
 	{ "journal.date", "Datum contact" },
@@ -107,6 +110,16 @@ static const struct word fields[] = {
 	{ "escalation.to", "Melding aan" },
 	{ "escalation.reason", "Reden" },
 	{ "escalation.date", "Datum melding" },
+	{ "approval_request.kind", "Soort verzoek" },
+	{ "approval_request.text", "Toelichting" },
+	{ "approval_request.end", "Gevraagde einddatum" },
+	{ "approval_request.close_reason", "Reden van afsluiten" },
+	{ "approval_decision.approval", "Verzoek (nummer)" },
+	{ "approval_decision.decision", "Besluit" },
+	{ "approval_decision.request", "Verzoek" },
+	{ "approval_decision.reason", "Toelichting" },
+	{ "approval_request.by", "Gevraagd door" },
+	{ "approval_decision.by", "Besloten door" },
 	{ "municipality", "Gemeente" },
 };
 
@@ -132,6 +145,14 @@ static const struct word choices[] = {
 	{ "veilig_thuis", "Veilig Thuis" },
 	{ "leerplicht", "Leerplicht" },
 	{ "benefit_cut", "Korting op uitkering" },
+	{ "drang_extension", "Verlenging van drang" },
+	{ "case_close", "Afsluiten van het dossier" },
+	{ "doel_bereikt", "Doel bereikt" },
+	{ "maatregel", "Maatregel" },
+	{ "verhuisd", "Verhuisd" },
+	{ "overleden", "Overleden" },
+	{ "approve", "Akkoord" },
+	{ "refuse", "Niet akkoord" },
 	{ "VOTS", "Voorlopige ondertoezichtstelling (VOTS)" },
 	{ "OTS", "Ondertoezichtstelling (OTS)" },
 	{ "VOOGDIJ", "Voogdij" },

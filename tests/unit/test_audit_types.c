@@ -67,7 +67,7 @@ scan(const char *file, const char *src)
 {
 	static const char *const	 calls[] = {
 		"audit_entry_init(", "ctl_audit_admin(", "transfer_audit(",
-		"transfer_entry(",
+		"transfer_entry(", "approvals_entry(",
 	};
 	static const char *const	 sets[] = {
 		".type, \"", ">type, \"", " type = \"", "\ttype = \"",

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_store_cases.c - the server's lifecycle store on a real SQLite
- * file: who may change a case's state, who may approve a drang
- * extension, that every refusal leaves the row as it was, that the
- * approver is recorded and kept, who may read the metadata, and who
- * gets which cases in a case list.
+ * file: who may change a case's state, that a state change approves
+ * nothing (a typed approver, a drang end past 3 months and AFSLUITING
+ * are refused: they go through store_approvals.c), that every refusal
+ * leaves the row as it was, that the approver store_case_apply() is
+ * given is recorded and kept, who may read the metadata, and who gets
+ * which cases in a case list.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -145,7 +147,9 @@ test_rules_refused(void)
 	ASSERT_INT_EQ(change(&anna, LC_GESLOTEN, NULL, NULL, NULL, &m),
 	    CS_ERR_STATE);
 	ASSERT_INT_EQ(change(&anna, LC_AFSLUITING, "2027-01-01", NULL, NULL,
-	    &m), CS_ERR_FORMAT);
+	    &m), CS_ERR_APPROVAL);	/* closing: an approval */
+	ASSERT_INT_EQ(change(&femke, LC_AFSLUITING, NULL, NULL, NULL, &m),
+	    CS_ERR_APPROVAL);
 	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
 	same_row(&m, &before);
 	memset(&q, 0, sizeof(q));
@@ -156,12 +160,30 @@ test_rules_refused(void)
 	TEST_DONE();
 }
 
+/* The change an approval makes: store_case_apply() with an approver. */
+static int
+apply(enum lc_state to, const char *end, const struct store_user *by,
+    struct store_case_meta *m)
+{
+	struct lc_change	 q;
+	const char		*why = NULL;
+
+	memset(&q, 0, sizeof(q));
+	q.to = to;
+	q.effective = q.end = LC_NODATE;
+	if (end != NULL)
+		ASSERT_INT_EQ(lc_date_parse(end, &q.end), 0);
+	q.has_reason = 1;
+	return store_case_apply(st, CASE1, &q, by != NULL ? by->id : 0,
+	    lc_date_from_time(NOW), m, &why);
+}
+
 static void
 test_approval(void)
 {
 	struct store_case_meta	m, before;
 
-	TEST_START("drang extension: approver must lead the case's office");
+	TEST_START("drang extension: never by a state change, kept by apply");
 	/* 30 Dec 2026 + 3 months = 30 Mar 2027, + 6 = 30 Jun 2027 */
 	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, NULL, NULL, NULL, &m),
 	    0);
@@ -170,28 +192,32 @@ test_approval(void)
 	before = m;
 	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
 	    NULL, &m), CS_ERR_APPROVAL);	/* q.approved = 1 ignored */
+	/* a typed name approves nothing, not even a team lead's */
 	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
 	    "bert", &m), CS_ERR_APPROVAL);
 	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
-	    "lars", &m), CS_ERR_APPROVAL);
-	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", "r",
-	    "nobody-such", &m), CS_ERR_APPROVAL);
-	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-31", NULL,
-	    "femke", &m), CS_ERR_APPROVAL);	/* no reason */
-	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-07-01", "r",
-	    "femke", &m), CS_ERR_LIMIT);	/* past 6 months */
+	    "femke", &m), CS_ERR_APPROVAL);
+	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-03-30", "r",
+	    "femke", &m), CS_ERR_APPROVAL);	/* even within 3 months */
+	/* nor does a team lead approve by acting */
+	ASSERT_INT_EQ(change(&femke, LC_DRANG_VERVOLG, "2027-03-31", "r",
+	    NULL, &m), CS_ERR_APPROVAL);
 	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
 	same_row(&m, &before);
-	ASSERT_INT_EQ(change(&anna, LC_DRANG_VERVOLG, "2027-06-30", "r",
-	    "femke", &m), 0);
+	/* what an approval applies keeps the lifecycle's rules */
+	ASSERT_INT_EQ(apply(LC_DRANG_VERVOLG, "2027-07-01", &femke, &m),
+	    CS_ERR_LIMIT);			/* past 6 months */
+	ASSERT_INT_EQ(apply(LC_DRANG_VERVOLG, "2027-03-31", NULL, &m),
+	    CS_ERR_APPROVAL);			/* no approver */
+	ASSERT_INT_EQ(store_case_meta_get(st, &anna, CASE1, &m), 0);
+	same_row(&m, &before);
+	ASSERT_INT_EQ(apply(LC_DRANG_VERVOLG, "2027-06-30", &femke, &m), 0);
 	ASSERT_INT_EQ(m.lc.extended, 1);
 	ASSERT_STR_EQ(m.approved_by, "femke");
 	/* the approver stays with the case through the Raad report */
 	ASSERT_INT_EQ(change(&anna, LC_RAAD_MELDING, NULL, NULL, NULL, &m), 0);
 	ASSERT_STR_EQ(m.approved_by, "femke");
-	/* a team lead extending approves by acting */
-	ASSERT_INT_EQ(change(&femke, LC_DRANG_VERVOLG, "2027-05-01", "r",
-	    NULL, &m), 0);
+	ASSERT_INT_EQ(apply(LC_DRANG_VERVOLG, "2027-05-01", &femke, &m), 0);
 	ASSERT_STR_EQ(m.approved_by, "femke");
 	/*
 	 * a measure belongs to a child: not a plain state change
@@ -271,7 +297,7 @@ test_list(void)
 	    &more), 0);
 	ASSERT_INT_EQ(l.n, 0);
 	/* closed cases leave the team lead's list, not the members' */
-	ASSERT_INT_EQ(change(&anna, LC_AFSLUITING, NULL, NULL, NULL, &m), 0);
+	ASSERT_INT_EQ(apply(LC_AFSLUITING, NULL, &femke, &m), 0);
 	ASSERT_INT_EQ(change(&anna, LC_NAZORG, NULL, NULL, NULL, &m), 0);
 	ASSERT_INT_EQ(change(&anna, LC_GESLOTEN, NULL, NULL, NULL, &m), 0);
 	memset(&l, 0, sizeof(l));

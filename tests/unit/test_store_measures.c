@@ -134,7 +134,15 @@ state(const struct store_user *u, enum lc_state to, const char *today)
 	memset(&q, 0, sizeof(q));
 	q.to = to;
 	q.effective = q.end = LC_NODATE;
-	r = store_case_change(st, u, CASE1, &q, NULL, D(today), m, &why);
+	/*
+	 * AFSLUITING comes by an approved closing (store_approvals.c),
+	 * which applies it as store_case_apply() does: the same rules.
+	 */
+	if (to == LC_AFSLUITING)
+		r = store_case_apply(st, CASE1, &q, u->id, D(today), m, &why);
+	else
+		r = store_case_change(st, u, CASE1, &q, NULL, D(today), m,
+		    &why);
 	if (r != 0)
 		ASSERT_PTR_NE(why, NULL);
 	free(m);
