@@ -27,6 +27,7 @@
 #include "cmd_case.h"
 #include "conn.h"
 #include "db.h"
+#include "dossier.h"
 #include "errors.h"
 #include "identity.h"
 #include "json.h"
@@ -251,6 +252,36 @@ case_refused(const struct case_meta *m, const struct lc_change *q,
 	    why != NULL ? why : "not allowed");
 }
 
+/*
+ * NAZORG needs who takes over, GESLOTEN the closing summary: records
+ * of the case file on this laptop, written first.
+ */
+static int
+case_needs_record(sqlite3 *db, const char *cid, enum lc_state to)
+{
+	char	id[DB_UUID_LEN + 1];
+	int	r;
+
+	if (to != LC_NAZORG && to != LC_GESLOTEN)
+		return 0;
+	r = dossier_find(db, cid, to == LC_NAZORG ? "nazorg" : "closing", id);
+	if (r == CS_ERR_NOT_FOUND) {
+		if (to == LC_NAZORG)
+			cli_errx("case state: NAZORG needs who takes over: "
+			    "write it first with `casesync nazorg add --case "
+			    "CASE --by wijkteam|jeugdhulp|other --name NAME "
+			    "--agreements TEXT --end YYYY-MM-DD`");
+		else
+			cli_errx("case state: GESLOTEN needs the closing "
+			    "summary: write it first with `casesync closing "
+			    "add --case CASE --reason REASON --summary TEXT`");
+		return CS_ERR_USAGE;
+	}
+	if (r != 0)
+		cli_errx("case state: local database: %s", cs_err(r));
+	return r;
+}
+
 static int
 case_state(struct cli *cli, const char *cid, const char *to,
     const char *date, const char *end, const char *reason,
@@ -304,6 +335,8 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
+	if ((r = case_needs_record(vault_db(v), cid, q.to)) != 0)
+		goto out;
 	/*
 	 * Check with the local copy first.  A refusal is final offline; when
 	 * the server can be reached the copy is refreshed and checked again

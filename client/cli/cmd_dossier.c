@@ -372,6 +372,9 @@ static const struct {
 	{ "assess", "assessment" },
 	{ "partner", "partner" },
 	{ "escalate", "escalation" },
+	{ "escalate outcome", "escalation_outcome" },
+	{ "nazorg", "nazorg" },
+	{ "closing", "closing" },
 	{ "plan goal", "goal" },
 };
 
@@ -470,7 +473,9 @@ dossier_kind_cmd(struct cli *cli, const char *cmd, const char *kind,
 		return dossier_write_cmd(cli, k, &a, NULL, NULL);
 	}
 	if (strcmp(verb, "list") == 0)
-		return dossier_list(cli, a.case_id, kind, NULL, 0, "list");
+		return dossier_list(cli, a.case_id, kind,
+		    strcmp(kind, "escalation") == 0 ? "escalation_outcome" :
+		    NULL, 0, "list");
 	dossier_kind_usage(stderr, cmd, k);
 	return EXIT_USAGE;
 }
@@ -514,10 +519,31 @@ cmd_partner(struct cli *cli, int argc, char *argv[])
 	return dossier_kind_main(cli, "partner", "partner", argc, argv);
 }
 
-/* `escalate --case ID --to ... --reason ...` is `escalate add`. */
+int
+cmd_nazorg(struct cli *cli, int argc, char *argv[])
+{
+	return dossier_kind_main(cli, "nazorg", "nazorg", argc, argv);
+}
+
+int
+cmd_closing(struct cli *cli, int argc, char *argv[])
+{
+	return dossier_kind_main(cli, "closing", "closing", argc, argv);
+}
+
+/*
+ * `escalate --case ID --to ... --reason ...` is `escalate add`;
+ * `escalate outcome --escalation ID ...` adds what came of it (a record
+ * of its own: an escalation is never changed).
+ */
 int
 cmd_escalate(struct cli *cli, int argc, char *argv[])
 {
+	if (argc >= 2 && strcmp(argv[1], "outcome") == 0)
+		return dossier_kind_cmd(cli, "escalate outcome",
+		    "escalation_outcome", argc >= 3 &&
+		    strcmp(argv[2], "--help") == 0 ? "--help" : "add", argc,
+		    argv, 2);
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 ||
 	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "--help") == 0))
 		return dossier_kind_main(cli, "escalate", "escalation", argc,

@@ -13,6 +13,8 @@ int	cmd_note(struct cli *, int argc, char *argv[]);
 int	cmd_assess(struct cli *, int argc, char *argv[]);
 int	cmd_partner(struct cli *, int argc, char *argv[]);
 int	cmd_escalate(struct cli *, int argc, char *argv[]);
+int	cmd_nazorg(struct cli *, int argc, char *argv[]);
+int	cmd_closing(struct cli *, int argc, char *argv[]);
 int	cmd_plan(struct cli *, int argc, char *argv[]);
 int	cmd_search(struct cli *, int argc, char *argv[]);
 int	cmd_reads(struct cli *, int argc, char *argv[]);

@@ -17,6 +17,7 @@
 #include "case_meta.h"
 #include "db.h"
 #include "dossier.h"
+#include "dossier_rules.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "localday.h"
@@ -262,11 +263,12 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 {
 	const struct schema_kind	*k = in->k;
 	struct nolost_access		 ro;
+	struct dossier_rule		 rule;
 	struct db_record		 cur;
 	struct body			 b;
 	const char			*missing;
 	size_t				 i;
-	int				 r;
+	int				 r, closed;
 
 	memset(&cur, 0, sizeof(cur));
 	body_init(&b);
@@ -278,6 +280,15 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 			err->fault = DOSSIER_READ_ONLY;
 			nolost_explain(&ro, err->text, sizeof(err->text));
 		}
+		goto out;
+	}
+	/* a closed case takes nothing new (the server refuses it too) */
+	if ((r = dossier_closed(db, rec->case_id, &closed)) != 0)
+		goto out;
+	if (closed) {
+		r = dossier_fail(err, DOSSIER_CLOSED, CS_ERR_CASE_CLOSED,
+		    "this case is closed (GESLOTEN) and takes no new "
+		    "content");
 		goto out;
 	}
 	if ((r = dossier_apply(in, &b, err)) != 0)
@@ -292,6 +303,19 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 				break;
 		r = dossier_fail_field(err, k, i, DOSSIER_MISSING,
 		    "is required");
+		goto out;
+	}
+	if ((r = dossier_rules(db, rec->case_id, k, &b, &rule)) != 0) {
+		for (i = 0; rule.field != NULL && i < k->nfields; i++)
+			if (strcmp(k->fields[i].name, rule.field) == 0)
+				break;
+		if (r == CS_ERR_USAGE && rule.field != NULL &&
+		    i < k->nfields) {
+			(void)dossier_fail_field(err, k, i, DOSSIER_RULE,
+			    "does not fit the rest of the record or the case");
+			(void)snprintf(err->text, sizeof(err->text),
+			    "%s %s: %s", k->noun, rule.field, rule.why);
+		}
 		goto out;
 	}
 	if (!encode)

@@ -51,7 +51,9 @@ enum dossier_fault {
 	DOSSIER_BAD_UNSET,	/* field "field" is required: no unset */
 	DOSSIER_MISSING,	/* required field "field" has no value */
 	DOSSIER_TOO_LARGE,	/* the record is over DB_BODY_MAX */
-	DOSSIER_WRITE_FAILED	/* db_local_write refused or failed */
+	DOSSIER_WRITE_FAILED,	/* db_local_write refused or failed */
+	DOSSIER_CLOSED,		/* the case is GESLOTEN: nothing new */
+	DOSSIER_RULE		/* field "field" does not fit the others */
 };
 
 struct dossier_error {

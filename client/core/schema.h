@@ -26,6 +26,14 @@ enum schema_type {
 	SCHEMA_REF		/* a record id (lower-case UUID) */
 };
 
+/* The partner types and closing reasons (also the approval's reason). */
+#define SCHEMA_PARTNER_TYPES	"wijkteam|school|jeugdhulp|jeugd_ggz|ggz|" \
+	"schuldhulpverlening|maatschappelijk_werk|" \
+	"schoolmaatschappelijk_werk|politie|veilig_thuis|huisarts|" \
+	"woningcorporatie|other"
+#define SCHEMA_CLOSE_REASONS	"doel_bereikt|maatregel|verhuisd|overleden|" \
+	"other"
+
 #define SCHEMA_LONG_MAX		(32 * 1024)	/* bytes of a long text */
 
 struct schema_field {
