@@ -32,6 +32,8 @@ msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 	out->extended = in->extended != 0;
 	out->approved_by = in->approved_by;
 	out->regisseur = in->regisseur;
+	out->closed_on = in->closed_on;
+	out->retention_until = in->retention_until;
 	/* wire_case_info_ok(): at most LC_DEADLINES_MAX, each present */
 	out->n_deadlines = in->n_deadlines;
 	for (i = 0; i < in->n_deadlines && i < MSG_DEADLINES_MAX; i++) {
@@ -60,6 +62,8 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	ci->extended = in->extended != 0;
 	ci->approved_by = PB_STR(in->approved_by);
 	ci->regisseur = PB_STR(in->regisseur);
+	ci->closed_on = PB_STR(in->closed_on);
+	ci->retention_until = PB_STR(in->retention_until);
 	for (i = 0; i < in->n_deadlines; i++) {
 		casesync__v1__case_deadline__init(&pb->dl[i]);
 		pb->dl[i].kind = PB_STR(in->deadlines[i].kind);

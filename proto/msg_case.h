@@ -44,6 +44,8 @@ struct msg_case_info {
 	int		 extended;
 	const char	*approved_by;		/* "" if none */
 	const char	*regisseur;		/* her name; "" if none */
+	const char	*closed_on;		/* "" unless GESLOTEN */
+	const char	*retention_until;	/* "" unless GESLOTEN */
 	size_t		 n_deadlines;		/* <= MSG_DEADLINES_MAX */
 	struct msg_case_deadline deadlines[MSG_DEADLINES_MAX];
 };

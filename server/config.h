@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lifecycle.h"
+
 #define CONFIG_PATH_MAX		1024
 #define CONFIG_FILE_MAX		(64 * 1024)
 /*
@@ -47,7 +49,14 @@ struct config {
 	int		metrics_allow_remote;	/* else loopback only */
 	int		audit_syslog;		/* audit_syslog.c */
 	char		audit_syslog_socket[108];	/* sun_path */
+	/* closing and retention (retention.c) */
+	unsigned	closed_purge_days;	/* GESLOTEN: off the laptops */
+	unsigned	retention_years[LC_NFRAMES];	/* from closed_on */
 };
+
+#define CONFIG_CLOSED_PURGE_DAYS	30
+#define CONFIG_RETENTION_YEARS		20	/* Jeugdwet art. 7.3.9 */
+#define CONFIG_RETENTION_YEARS_MAX	115
 
 /* Defaults for everything that has one. */
 void	config_defaults(struct config *);

@@ -21,6 +21,8 @@ struct store_case_meta {
 	char		regisseur[STORE_NAME_MAX + 1];	/* her name, or "" */
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
+	int64_t		closed_on;	/* day it became GESLOTEN, or NODATE */
+	int64_t		retention_until;	/* destroy after, or NODATE */
 };
 
 /* Load case "case_id" into *m, for no one in particular.  NOT_FOUND or DB. */
