@@ -193,6 +193,9 @@ cases_state(struct request *rq, const struct msg *req)
 	(void)store_tx_begin(rq->w->st);
 	r = store_case_change(rq->w->st, &rq->dev->user, cs.case_id, &q,
 	    cs.approved_by, today, &m, &why);
+	/* NAZORG, GESLOTEN: their records first (sealed; kinds seen) */
+	if (r == 0)
+		r = retention_needs_record(rq->w->st, cs.case_id, q.to, &why);
 	/* GESLOTEN: the day it closed and its retention date, with it */
 	if (r == 0)
 		r = retention_on_close(rq->w->st, &rq->w->srv->cfg, &m, today);

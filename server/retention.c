@@ -38,14 +38,34 @@ int
 retention_on_close(struct store *st, const struct config *cfg,
     struct store_case_meta *m, int64_t today)
 {
+	char	id[STORE_UUID_LEN + 1];
 	int	r;
 
 	if (m->lc.state != LC_GESLOTEN || m->closed_on != LC_NODATE)
 		return 0;
-	if ((r = store_retention_close(st, m->case_id, today,
+	/* store_case_load() clears *m first: the id is copied */
+	memcpy(id, m->case_id, sizeof(id));
+	if ((r = store_retention_close(st, id, today,
 	    retention_years(cfg, m->lc.frame))) != 0)
 		return r;
-	return store_case_load(st, m->case_id, m);
+	return store_case_load(st, id, m);
+}
+
+int
+retention_needs_record(struct store *st, const char *case_id,
+    enum lc_state to, const char **why)
+{
+	int	r, yes;
+
+	if (to != LC_NAZORG && to != LC_GESLOTEN)
+		return 0;
+	if ((r = store_case_has_kind(st, case_id, to == LC_NAZORG ?
+	    "nazorg" : "closing", &yes)) != 0 || yes)
+		return r;
+	*why = to == LC_NAZORG ? "NAZORG needs who takes over: write it "
+	    "with casesync nazorg add, and sync" : "GESLOTEN needs the "
+	    "closing summary: write it with casesync closing add, and sync";
+	return CS_ERR_STATE;
 }
 
 /* The entry of one closed case taken off the laptops. */

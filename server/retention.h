@@ -36,6 +36,14 @@ int	retention_on_close(struct store *, const struct config *,
 	    struct store_case_meta *m, int64_t today);
 
 /*
+ * A case enters NAZORG only with a nazorg record and GESLOTEN only
+ * with a closing record (kinds are server-visible; the content is
+ * sealed): 0, or CS_ERR_STATE with *why a sentence naming the command.
+ */
+int	retention_needs_record(struct store *, const char *case_id,
+	    enum lc_state to, const char **why);
+
+/*
  * Take the closed cases whose closed_purge_days have passed off the
  * laptops (store_closed_purge), with a case_closed_purge audit entry
  * each in the same transaction.  Idempotent; "now" in seconds.  *seq:

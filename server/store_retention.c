@@ -34,6 +34,22 @@ store_retention_close(struct store *st, const char *case_id, int64_t today,
 	    (const int64_t[]){ today, until }, (const char *[]){ case_id });
 }
 
+int
+store_case_has_kind(struct store *st, const char *case_id, const char *kind,
+    int *yes)
+{
+	int64_t	v = 0;
+	int	r;
+
+	*yes = 0;
+	if ((r = store_do(st, "SELECT EXISTS (SELECT 1 FROM records WHERE"
+	    " case_id = ?1 AND kind = ?2 AND deleted = 0)", &v, "tt", NULL,
+	    (const char *[]){ case_id, kind })) != 0)
+		return r;
+	*yes = v != 0;
+	return 0;
+}
+
 /* The columns of a case past retention, in order (d->records too). */
 #define RETENTION_SELECT						\
 	"SELECT c.id, o.name, c.frame, c.closed_on, c.retention_until,"	\

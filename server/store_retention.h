@@ -45,6 +45,10 @@ struct store_destruction {
 int	store_retention_close(struct store *, const char *case_id,
 	    int64_t today, unsigned years);
 
+/* *yes = 1 if case "case_id" has a live record of kind "kind". */
+int	store_case_has_kind(struct store *, const char *case_id,
+	    const char *kind, int *yes);
+
 /*
  * The cases whose retention_until is before "today" ("all": every case
  * with a retention date), by retention date then id; cb's return: 0

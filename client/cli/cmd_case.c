@@ -14,6 +14,7 @@
  * an id or a title (cli_ids.h).  Dates are days; "today" is the local
  * date (localday.h), sent as the date of a change.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include "conn.h"
 #include "db.h"
 #include "dossier.h"
+#include "sync.h"
+#include "synclock.h"
 #include "errors.h"
 #include "identity.h"
 #include "json.h"
@@ -254,17 +257,21 @@ case_refused(const struct case_meta *m, const struct lc_change *q,
 
 /*
  * NAZORG needs who takes over, GESLOTEN the closing summary: records
- * of the case file on this laptop, written first.
+ * of the case file, written on this laptop first and sent before the
+ * state changes (the server checks that it has them: a GESLOTEN case
+ * takes nothing new).  Prints why not.
  */
 static int
-case_needs_record(sqlite3 *db, const char *cid, enum lc_state to)
+case_needs_record(struct cli *cli, struct conn *c, sqlite3 *db,
+    const struct identity *id, const char *cid, enum lc_state to)
 {
-	char	id[DB_UUID_LEN + 1];
-	int	r;
+	struct sync_stats	st;
+	char			rid[DB_UUID_LEN + 1];
+	int			r, lock = -1;
 
 	if (to != LC_NAZORG && to != LC_GESLOTEN)
 		return 0;
-	r = dossier_find(db, cid, to == LC_NAZORG ? "nazorg" : "closing", id);
+	r = dossier_find(db, cid, to == LC_NAZORG ? "nazorg" : "closing", rid);
 	if (r == CS_ERR_NOT_FOUND) {
 		if (to == LC_NAZORG)
 			cli_errx("case state: NAZORG needs who takes over: "
@@ -277,8 +284,21 @@ case_needs_record(sqlite3 *db, const char *cid, enum lc_state to)
 			    "add --case CASE --reason REASON --summary TEXT`");
 		return CS_ERR_USAGE;
 	}
-	if (r != 0)
+	if (r != 0) {
 		cli_errx("case state: local database: %s", cs_err(r));
+		return r;
+	}
+	/* what this laptop wrote goes first, the record with it */
+	if ((r = synclock_take(cli->dir, &lock)) != 0 && errno != ENOENT) {
+		cli_errx("%s: cannot take the sync lock: %s", cli->dir,
+		    cs_err(r));
+		return r;
+	}
+	memset(&st, 0, sizeof(st));
+	if ((r = sync_run(c, db, id->ca, NULL, &st)) != 0)
+		cli_errx("case state: sync before %s failed: %s (nothing "
+		    "changed; run sync again)", lc_state_name(to), cs_err(r));
+	synclock_release(lock);
 	return r;
 }
 
@@ -298,7 +318,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	char			 cbuf[DB_UUID_LEN + 1];
 	int64_t			 today;
 	char			 todays[LC_DATE_LEN + 1];
-	int			 r, refused = 0;
+	int			 r, refused = 0, have_meta = 0;
 
 	memset(&q, 0, sizeof(q));
 	q.effective = q.end = LC_NODATE;
@@ -335,17 +355,16 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	memset(&id, 0, sizeof(id));
 	if ((r = case_open(cli, &v)) != 0)
 		return cli_exit(r);
-	if ((r = case_needs_record(vault_db(v), cid, q.to)) != 0)
-		goto out;
 	/*
 	 * Check with the local copy first.  A refusal is final offline; when
 	 * the server can be reached the copy is refreshed and checked again
 	 * (someone else may have moved the case), and only a change that
 	 * passes is sent.  Without a local copy the server decides alone.
 	 */
-	if ((r = case_meta_get(vault_db(v), cid, &m)) == 0)
+	if ((r = case_meta_get(vault_db(v), cid, &m)) == 0) {
 		refused = lc_apply(&m.lc, &q, today, &next, &why) != 0;
-	else if (r != CS_ERR_NOT_FOUND) {
+		have_meta = 1;
+	} else if (r != CS_ERR_NOT_FOUND) {
 		cli_errx("case state: local database: %s", cs_err(r));
 		goto out;
 	}
@@ -365,6 +384,10 @@ case_state(struct cli *cli, const char *cid, const char *to,
 			goto out;
 		}
 	}
+	/* with the laptop's copy: NAZORG, GESLOTEN need their record */
+	if (have_meta && (r = case_needs_record(cli, c, vault_db(v), &id,
+	    cid, q.to)) != 0)
+		goto out;
 	cs.case_id = cid;
 	cs.to_state = lc_state_name(q.to);
 	cs.effective_date = date;		/* NULL is sent as "" */

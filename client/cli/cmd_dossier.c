@@ -305,7 +305,9 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	in.record_id = edit_id != NULL ? edit_id : a->id;
 	memcpy(in.val, a->val, sizeof(in.val));
 	memcpy(in.unset, a->unset, sizeof(in.unset));
-	if (in.record_id == NULL && in.case_id == NULL) {
+	/* an escalation's outcome is of the escalation's case */
+	if (in.record_id == NULL && in.case_id == NULL &&
+	    strcmp(k->kind, "escalation_outcome") != 0) {
 		cli_errx("a new %s needs --case ID (or --id ID to change one)",
 		    k->noun);
 		return EXIT_USAGE;
@@ -545,7 +547,8 @@ cmd_escalate(struct cli *cli, int argc, char *argv[])
 		    strcmp(argv[2], "--help") == 0 ? "--help" : "add", argc,
 		    argv, 2);
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 ||
-	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "--help") == 0))
+	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "edit") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
 		return dossier_kind_main(cli, "escalate", "escalation", argc,
 		    argv);
 	return dossier_kind_cmd(cli, "escalate", "escalation", "add", argc,

@@ -125,6 +125,35 @@ dossier_fail_field(struct dossier_error *err, const struct schema_kind *k,
 }
 
 /*
+ * The case of a new escalation_outcome without one: that of the
+ * escalation it names, into case_id.  0 done, 1 not this case.
+ */
+static int
+dossier_ref_case(sqlite3 *db, const struct dossier_input *in,
+    char case_id[DB_UUID_LEN + 1])
+{
+	struct db_record	ref;
+	size_t			i;
+	int			r;
+
+	if (strcmp(in->k->kind, "escalation_outcome") != 0)
+		return 1;
+	for (i = 0; i < in->k->nfields && i < DOSSIER_FIELDS_MAX; i++)
+		if (strcmp(in->k->fields[i].name, "escalation") == 0)
+			break;
+	if (i == in->k->nfields || i == DOSSIER_FIELDS_MAX ||
+	    in->val[i] == NULL || !wire_uuid_ok(in->val[i]))
+		return 1;
+	memset(&ref, 0, sizeof(ref));
+	if ((r = db_record_get(db, in->val[i], &ref)) == CS_ERR_NOT_FOUND)
+		return 1;	/* refused below, and by the rules */
+	if (r == 0)
+		memcpy(case_id, ref.case_id, DB_UUID_LEN + 1);
+	db_record_clear(&ref);
+	return r;
+}
+
+/*
  * The stored record "rid" for an edit into *cur and *b, or the new
  * record's case checked; rec->case_id set.
  */
@@ -138,6 +167,10 @@ dossier_target(sqlite3 *db, const struct dossier_input *in,
 	int				 r;
 
 	if (rid == NULL) {
+		/* an escalation's outcome: the escalation's case */
+		if (in->case_id == NULL &&
+		    (r = dossier_ref_case(db, in, rec->case_id)) != 1)
+			return r;
 		if (in->case_id == NULL)
 			return dossier_fail(err, DOSSIER_NEED_CASE,
 			    CS_ERR_USAGE, "a new %s needs a case", k->noun);
