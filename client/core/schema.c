@@ -112,7 +112,7 @@ static const struct schema_field escalation_fields[] = {
 static const struct schema_field escalation_outcome_fields[] = {
 	{ "escalation", SCHEMA_REF, 1, NULL },
 	{ "outcome", SCHEMA_CHOICE, 1,
-	    "onderzoek|geen_onderzoek|maatregel|other" },
+	    "onderzoek|geen_onderzoek|measure|other" },
 	{ "outcome_date", SCHEMA_DATE, 1, NULL },
 	{ "measure", SCHEMA_REF, 0, NULL },
 };

@@ -31,7 +31,12 @@ enum schema_type {
 	"schuldhulpverlening|maatschappelijk_werk|" \
 	"schoolmaatschappelijk_werk|politie|veilig_thuis|huisarts|" \
 	"woningcorporatie|other"
-#define SCHEMA_CLOSE_REASONS	"doel_bereikt|maatregel|verhuisd|overleden|" \
+/*
+ * The CLI's word for a court measure is "measure" (docs/CLIENT.md,
+ * "Words"), so the reason is "measure" where the proto's comment on
+ * CaseInfo.close_reason says "maatregel".
+ */
+#define SCHEMA_CLOSE_REASONS	"doel_bereikt|measure|verhuisd|overleden|" \
 	"other"
 
 #define SCHEMA_LONG_MAX		(32 * 1024)	/* bytes of a long text */

@@ -151,7 +151,7 @@ static const struct word choices[] = {
 	{ "legal", "Wettelijke grondslag" },
 	{ "onderzoek", "Raadsonderzoek gestart" },
 	{ "geen_onderzoek", "Geen raadsonderzoek" },
-	{ "maatregel", "Maatregel" },
+	{ "measure", "Maatregel" },
 	{ "doel_bereikt", "Doel bereikt" },
 	{ "verhuisd", "Verhuisd" },
 	{ "overleden", "Overleden" },
