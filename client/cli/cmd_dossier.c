@@ -341,7 +341,8 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	}
 	vault_close(v);
 	/* refused by this laptop for the server: "refused" (exit 5) */
-	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
+	return r == CS_ERR_AUTH || r == CS_ERR_CASE_CLOSED ? EXIT_REFUSED :
+	    cli_exit(r);
 }
 
 /* Write the case's one record of kind "k": edit it if it is here. */

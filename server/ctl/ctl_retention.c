@@ -260,8 +260,7 @@ ctl_ret_show(struct ctl *c, struct store *st, const char *case_id, int json)
 		json_kv_str(&j, "frame", d.frame);
 		json_kv_str(&j, "closed_on", closed);
 		json_kv_str(&j, "retention_until", until);
-		json_kv_str(&j, "destroyed_at", at);
-		json_kv_int(&j, "destroyed_at_epoch", d.destroyed_at);
+		json_kv_time(&j, "destroyed_at", d.destroyed_at);
 		json_kv_int(&j, "records", d.records);
 		json_kv_str(&j, "by", d.by);
 		json_kv_str(&j, "audit_pk", hex);

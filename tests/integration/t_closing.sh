@@ -157,7 +157,7 @@ expect_eq "closed_on and retention_until (20 years)" \
     "$TODAY $LATER DRANG Zwolle"
 
 # ---- GESLOTEN takes no new content
-refused "the laptop refuses a note in a closed case" \
+expect_refused "the laptop refuses a note in a closed case (exit 5)" 5 \
     "closed (GESLOTEN) and takes no new content" \
     a note add --case "$C" --text "na het sluiten"
 refused "and an edit of the plan of a closed case" "closed (GESLOTEN)" \
@@ -237,6 +237,9 @@ NREC=$(q "SELECT count(*) FROM records WHERE case_id = '$C'")
 q "UPDATE cases SET retention_until = $(($(date -u +%s) / 86400 - 1))
     WHERE id = '$C'"
 ctl retention list --json >"$T/ret" || fail "retention list"
+python3 "$top/tests/tools/json_schema.py" --min-items 1 \
+    "$top/docs/json-schemas.json" "retention list" "$T/ret" ||
+    fail "retention list --json schema"
 expect_eq "retention list shows the case past its date" \
     "$(jq -r '.[0].case_id' "$T/ret") $(jq length "$T/ret")" "$C 1"
 ctl retention destroy --case "$C" >"$T/out" 2>"$T/err" ||
@@ -254,6 +257,8 @@ done
 ctl retention show --case "$C" >"$T/show" || fail "retention show"
 grep -q "^signature good" "$T/show" || fail "show: $(cat "$T/show")"
 ctl retention show --case "$C" --json >"$T/show.json" || fail "show --json"
+python3 "$top/tests/tools/json_schema.py" "$top/docs/json-schemas.json" \
+    "retention show" "$T/show.json" || fail "retention show --json schema"
 expect_eq "the destruction record keeps what the audit needs" \
     "$(jq -r '[.case_id, .office, .frame, .closed_on, .records,
     .signature_ok] | map(tostring) | join(" ")' "$T/show.json")" \
