@@ -119,8 +119,8 @@ ctl_ret_entry(struct audit_entry *e, const struct store_destruction *d)
 
 /* Destroy one case: refused unless past its date.  A CTL_EXIT_*. */
 static int
-ctl_ret_destroy_one(struct ctl *c, struct store *st,
-    const struct audit_key *key, const char *case_id)
+ctl_ret_destroy_one(struct store *st, const struct audit_key *key,
+    const char *case_id)
 {
 	struct store_destruction	 d;
 	struct audit_entry		 e;
@@ -158,7 +158,6 @@ ctl_ret_destroy_one(struct ctl *c, struct store *st,
 	printf("case %s destroyed: %lld records; the signed destruction "
 	    "record stays (retention show --case %s)\n", d.case_id,
 	    (long long)d.records, d.case_id);
-	(void)c;
 	return CTL_EXIT_OK;
 }
 
@@ -198,7 +197,7 @@ ctl_ret_destroy(struct ctl *c, struct store *st, const char *case_id)
 		return CTL_EXIT_FAIL;
 	}
 	if (case_id != NULL) {
-		rv = ctl_ret_destroy_one(c, st, key, case_id);
+		rv = ctl_ret_destroy_one(st, key, case_id);
 		goto out;
 	}
 	if ((r = store_retention_list(st, lc_date_from_time(time_now()), 0,
@@ -210,7 +209,7 @@ ctl_ret_destroy(struct ctl *c, struct store *st, const char *case_id)
 	if (u.n == 0)
 		printf("no case is past its retention date\n");
 	for (i = 0; i < u.n; i++)
-		if (ctl_ret_destroy_one(c, st, key, u.ids[i]) != CTL_EXIT_OK)
+		if (ctl_ret_destroy_one(st, key, u.ids[i]) != CTL_EXIT_OK)
 			rv = CTL_EXIT_FAIL;
  out:
 	free(u.ids);
