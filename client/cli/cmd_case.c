@@ -122,6 +122,10 @@ case_json(const struct case_meta *m, int64_t today)
 	json_kv_bool(&j, "extended", m->lc.extended);
 	json_kv_str(&j, "approved_by", m->approved_by);
 	json_kv_str(&j, "regisseur", m->regisseur);
+	case_kv_date(&j, "closed_on", m->lc.state == LC_GESLOTEN ?
+	    m->closed_on : LC_NODATE);
+	case_kv_date(&j, "retention_until", m->lc.state == LC_GESLOTEN ?
+	    m->retention_until : LC_NODATE);
 	json_key(&j, "deadlines");
 	json_arr_begin(&j);
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
@@ -170,6 +174,14 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 			printf(" (extended%s%s)", m->approved_by[0] != '\0' ?
 			    ", approved by " : "", m->approved_by);
 		printf("\n");
+	}
+	if (m->lc.state == LC_GESLOTEN && m->closed_on != LC_NODATE &&
+	    m->retention_until != LC_NODATE) {
+		lc_date_format(m->closed_on, a, sizeof(a));
+		printf("  closed on     %s\n", a);
+		lc_date_format(m->retention_until, a, sizeof(a));
+		printf("  kept until    %s (then the server may destroy it)\n",
+		    a);
 	}
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {

@@ -166,9 +166,18 @@ static const char db_schema_v2[] =
     "ALTER TABLE case_meta ADD COLUMN regisseur TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
 
+/*
+ * Version 3: when a GESLOTEN case closed and until when the server
+ * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ */
+static const char db_schema_v3[] =
+    "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
+    "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
+	{ 3, db_schema_v3 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

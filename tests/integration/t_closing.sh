@@ -156,6 +156,13 @@ expect_eq "closed_on and retention_until (20 years)" \
     "\(.closed_on) \(.retention_until) \(.frame) \(.office)"' "$T/ret")" \
     "$TODAY $LATER DRANG Zwolle"
 
+expect_eq "case info on the laptop shows them too" \
+    "$(jq -r '"\(.closed_on) \(.retention_until)"' "$T/move")" \
+    "$TODAY $LATER"
+laptop a case info --case "$C" >"$T/info" || fail "case info"
+grep -q "kept until    $LATER" "$T/info" || fail "case info: $(cat "$T/info")"
+ok "case info says until when the case is kept"
+
 # ---- GESLOTEN takes no new content
 expect_refused "the laptop refuses a note in a closed case (exit 5)" 5 \
     "closed (GESLOTEN) and takes no new content" \

@@ -22,21 +22,28 @@ C=$(echo "$C" | head -1)
 laptop a note add --case "$C" --type call --date 2026-11-30 \
     --text "Versie nul" >/dev/null || fail "note add"
 laptop a sync >"$T/sync" 2>&1 || fail "sync: $(cat "$T/sync")"
-expect_eq "a new laptop is at version 2" \
-    "$("$VT" query "$T/a" "PRAGMA user_version")" 2
+# the newest version, as db_schema.c numbers it (not written here)
+NEWEST=$(awk '/^\t\{ [0-9]+, db_schema_v[0-9]+ \},$/ { v = $2 } END {
+    sub(",", "", v); print v }' "$top/client/core/db_schema.c")
+[ "${NEWEST:-0}" -ge 3 ] || fail "no migrations in db_schema.c: $NEWEST"
+expect_eq "a new laptop is at the newest version ($NEWEST)" \
+    "$("$VT" query "$T/a" "PRAGMA user_version")" "$NEWEST"
 
 # version 0: the tables are there as that code made them (no column
-# case_meta.regisseur: version 2), the number is not
-"$VT" sql "$T/a" "ALTER TABLE case_meta DROP COLUMN regisseur" \
-    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
+# case_meta.regisseur: version 2; closed_on, retention_until: version
+# 3), the number is not
+for col in regisseur closed_on retention_until; do
+	"$VT" sql "$T/a" "ALTER TABLE case_meta DROP COLUMN $col" \
+	    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
+done
 "$VT" sql "$T/a" "PRAGMA user_version = 0" >"$T/vt" 2>&1 ||
     fail "vault_tool sql: $(cat "$T/vt")"
 expect_eq "set to 0" "$("$VT" query "$T/a" "PRAGMA user_version")" 0
 laptop a note list --case "$C" >"$T/notes" 2>&1 ||
     fail "note list on version 0: $(cat "$T/notes")"
 grep -q "Versie nul" "$T/notes" || fail "note lost: $(cat "$T/notes")"
-expect_eq "version 0 migrated to 2 by the next command" \
-    "$("$VT" query "$T/a" "PRAGMA user_version")" 2
+expect_eq "version 0 migrated to $NEWEST by the next command" \
+    "$("$VT" query "$T/a" "PRAGMA user_version")" "$NEWEST"
 laptop a --json case list >"$T/cl" 2>&1 || fail "case list: $(cat "$T/cl")"
 expect_eq "the case's metadata kept, the regisseur column added" \
     "$(jq -r --arg c "$C" '.cases[] | select(.case_id == $c) |
@@ -52,15 +59,16 @@ laptop a sync >"$T/sync" 2>&1 || fail "sync after: $(cat "$T/sync")"
 ok "version 0 opens, is stamped and syncs"
 
 # a newer version: refused, and not touched
-"$VT" sql "$T/a" "PRAGMA user_version = 3" >"$T/vt" 2>&1 ||
+NEWER=$((NEWEST + 1))
+"$VT" sql "$T/a" "PRAGMA user_version = $NEWER" >"$T/vt" 2>&1 ||
     fail "vault_tool sql: $(cat "$T/vt")"
 laptop a note list --case "$C" >"$T/new" 2>&1
 expect_eq "a newer version: exit 1" $? 1
-grep -q "schema version 3; this casesync knows versions up to 2: use a newer casesync" \
+grep -q "schema version $NEWER; this casesync knows versions up to $NEWEST: use a newer casesync" \
     "$T/new" || fail "message: $(cat "$T/new")"
 laptop a sync >"$T/new" 2>&1 && fail "sync on a newer version"
 grep -q "use a newer casesync" "$T/new" || fail "sync: $(cat "$T/new")"
 expect_eq "a newer version is left as it is" \
-    "$("$VT" query "$T/a" "PRAGMA user_version")" 3
+    "$("$VT" query "$T/a" "PRAGMA user_version")" "$NEWER"
 ok "a newer version is refused with a message"
 server_alive
