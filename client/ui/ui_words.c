@@ -223,6 +223,9 @@ static const struct word whys[] = {
 	{ "is required", "Dit veld is verplicht." },
 	{ "is required; it cannot be unset",
 	    "Dit veld is verplicht; het kan niet leeg blijven." },
+	{ "does not fit the rest of the record or the case",
+	    "Dit past niet bij de andere velden of bij de fase van het "
+	    "gezin." },
 	{ "not a time (HH:MM, 00:00 to 23:59)",
 	    "Een tijd schrijft u als uu:mm (00:00 tot 23:59)." },
 	{ "invalid UTF-8", "De tekst bevat ongeldige tekens." },
