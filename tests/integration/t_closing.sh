@@ -15,7 +15,8 @@
 #    refused at sync and kept on its laptop;
 #  - the server stores closed_on and retention_until (20 years);
 #  - after closed_purge_days the case leaves the laptops, with a receipt
-#    (and the laptop holding the refused note keeps it: purge_held);
+#    (and the laptop holding the refused note keeps it: purge_held,
+#    until the server's copy is discarded: it cannot be accepted);
 #  - casesyncctl retention list|destroy|show: a case not past its date is
 #    refused, one past it is destroyed with a signed record, which show
 #    verifies (and a tampered one fails).
@@ -222,6 +223,19 @@ expect_eq "a2 keeps the case: its refused note holds the purge" \
 laptop a2 --json note list --case "$C" | jq -e 'length == 1' \
     >/dev/null || fail "a2 lost the case"
 ok "a2 still has the case and its note"
+H=$(q "SELECT change_id FROM held_changes WHERE case_id = '$C' AND
+    state = 'held'")
+[ -n "$H" ] || fail "the server holds no copy of a2's refused note"
+ok "the server keeps a sealed copy of the refused note for a decision"
+ctl transfer decide --change "$H" --accept >"$T/out" 2>"$T/err" &&
+    fail "a held change accepted into a closed case"
+grep -q "closed (GESLOTEN)" "$T/err" || fail "accept: $(cat "$T/err")"
+ok "a held change cannot be accepted into a closed case"
+ctl transfer decide --change "$H" --discard >/dev/null ||
+    fail "discard the held change"
+laptop a2 --json sync >"$T/sync" 2>"$T/err" || fail "sync a2: $(cat "$T/err")"
+expect_eq "once it is discarded a2 purges the case" \
+    "$(jq '"\(.held_discarded) \(.purged)"' -r "$T/sync")" "1 1"
 expect_eq "the purge is audited" \
     "$(q "SELECT count(*) FROM audit_log WHERE type =
     'case_closed_purge' AND client_ref = '$C'")" 1
