@@ -408,6 +408,7 @@ cmd_dossier_help(const char *cmd, const char *sub)
 {
 	size_t	i;
 	char	full[32];
+	int	two;
 
 	if (strcmp(cmd, "case") == 0) {
 		if (sub == NULL || !cmd_dossier_case_sub(sub))
@@ -420,9 +421,11 @@ cmd_dossier_help(const char *cmd, const char *sub)
 		dossier_plan_usage(stdout);
 		return EXIT_OK;
 	}
-	if (str_fmt(full, sizeof(full), "%s%s%s", cmd,
-	    sub != NULL && strcmp(cmd, "plan") == 0 ? " " : "",
-	    sub != NULL && strcmp(cmd, "plan") == 0 ? sub : "") != 0)
+	/* "plan goal" and "escalate outcome" are kinds of their own */
+	two = sub != NULL && (strcmp(cmd, "plan") == 0 ||
+	    (strcmp(cmd, "escalate") == 0 && strcmp(sub, "outcome") == 0));
+	if (str_fmt(full, sizeof(full), "%s%s%s", cmd, two ? " " : "",
+	    two ? sub : "") != 0)
 		return -1;
 	for (i = 0; i < sizeof(dossier_kinds) / sizeof(dossier_kinds[0]); i++)
 		if (strcmp(dossier_kinds[i].cmd, full) == 0) {
@@ -542,11 +545,17 @@ cmd_closing(struct cli *cli, int argc, char *argv[])
 int
 cmd_escalate(struct cli *cli, int argc, char *argv[])
 {
-	if (argc >= 2 && strcmp(argv[1], "outcome") == 0)
+	const char	*verb;
+
+	/* escalate outcome [add|list] ...: add when no verb is given */
+	if (argc >= 2 && strcmp(argv[1], "outcome") == 0) {
+		verb = argc >= 3 && (strcmp(argv[2], "add") == 0 ||
+		    strcmp(argv[2], "list") == 0 ||
+		    strcmp(argv[2], "--help") == 0) ? argv[2] : NULL;
 		return dossier_kind_cmd(cli, "escalate outcome",
-		    "escalation_outcome", argc >= 3 &&
-		    strcmp(argv[2], "--help") == 0 ? "--help" : "add", argc,
-		    argv, 2);
+		    "escalation_outcome", verb != NULL ? verb : "add", argc,
+		    argv, verb != NULL ? 3 : 2);
+	}
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 ||
 	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "edit") == 0 ||
 	    strcmp(argv[1], "--help") == 0))

@@ -114,8 +114,8 @@ static const struct clihelp_sub partner_subs[] = {
 };
 static const struct clihelp_sub escalate_subs[] = {
 	ADD_SUB("escalate", "escalation (escalate --case ... is add)"),
-	{ "outcome", "escalate outcome --escalation ID --outcome OUTCOME "
-	    "--outcome-date YYYY-MM-DD [--measure ID]",
+	{ "outcome", "escalate outcome [add|list] --escalation ID --outcome "
+	    "OUTCOME --outcome-date YYYY-MM-DD [--measure ID]",
 	    "record what came of an escalation", 0 },
 	LIST_SUB("escalate", "escalations and their outcomes")
 };

@@ -94,7 +94,7 @@ refused "an outcome refers to an escalation" "is not an escalation" \
 refused "an outcome is not dated before its escalation" \
     "before the escalation" a escalate outcome --escalation "$E2" \
     --outcome onderzoek --outcome-date 2020-01-01
-laptop a escalate outcome --escalation "$E2" --outcome onderzoek \
+laptop a escalate outcome add --escalation "$E2" --outcome onderzoek \
     --outcome-date "$TODAY" >/dev/null || fail "escalation outcome"
 laptop a --json escalate list --case "$C" >"$T/esc" || fail "escalate list"
 expect_eq "escalate list shows the escalations and the outcome" \
