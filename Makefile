@@ -32,7 +32,9 @@ HARDEN	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 OPT	?= -O1
 endif
 
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iclient/ui -Iserver
+# libpq-fe.h (Debian libpq-dev)
+PG_INC		?= /usr/include/postgresql
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -Iproto -I$(BUILD)/gen -Iclient/vault -Iclient/core -Iclient/cli -Iclient/ui -Iserver -Iserver/store -I$(PG_INC)
 # Reproducible: no build directory in the binaries (debug info, __FILE__),
 # so two builds of one tree in different places are byte-identical
 # (`make repro`).  Nothing uses __DATE__ or __TIME__.
@@ -42,7 +44,7 @@ LDFLAGS		+= -pie -Wl,-z,relro,-z,now,-z,noexecstack
 ifneq ($(SANITIZE),)
 LDFLAGS		+= -fsanitize=$(SANITIZE)
 endif
-LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lprotobuf-c -lseccomp -lpthread
+LDLIBS		+= -lssl -lcrypto -lsodium -lsqlite3 -lpq -lprotobuf-c -lseccomp -lpthread
 # the client's passphrase rules (client/pwcheck.c) and casesync ui's
 # HTTP server (client/ui/ui_http.c); not the server's
 CLIENT_LDLIBS	= -lpwquality -lmicrohttpd
@@ -59,7 +61,8 @@ GEN_C	= $(BUILD)/gen/casesync.pb-c.c
 GEN_H	= $(BUILD)/gen/casesync.pb-c.h
 
 COMMON_SRC	= $(wildcard common/*.c) $(wildcard proto/*.c)
-SERVER_SRC	= $(filter-out server/main.c,$(wildcard server/*.c))
+SERVER_SRC	= $(filter-out server/main.c,$(wildcard server/*.c)) \
+		  $(wildcard server/store/*.c)
 CTL_SRC		= $(wildcard server/ctl/*.c)
 CLIENT_SRC	= $(filter-out client/cli/main.c,$(wildcard client/*/*.c))
 

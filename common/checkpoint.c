@@ -43,7 +43,7 @@ checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 void
 checkpoint_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n,
     int64_t at, const char *action, const char *case_id,
-    uint8_t out[MERKLE_HASH_LEN])
+    const char *child_id, uint8_t out[MERKLE_HASH_LEN])
 {
 	crypto_hash_sha256_state	h;
 	uint8_t				num[16], zero = 0;
@@ -58,6 +58,11 @@ checkpoint_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n,
 	crypto_hash_sha256_update(&h, &zero, 1);
 	crypto_hash_sha256_update(&h, (const uint8_t *)case_id,
 	    strlen(case_id));
+	if (child_id != NULL && child_id[0] != '\0') {
+		crypto_hash_sha256_update(&h, &zero, 1);
+		crypto_hash_sha256_update(&h, (const uint8_t *)child_id,
+		    strlen(child_id));
+	}
 	crypto_hash_sha256_final(&h, out);
 }
 

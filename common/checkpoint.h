@@ -41,14 +41,17 @@ void	checkpoint_read_head(uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
  * writes it and the server (audit_sync.c) checks it:
  *
  *   SHA-256(prev || n || at || action || 0x00 || case_id)
+ *   SHA-256(prev || n || at || action || 0x00 || case_id || 0x00 || child_id)
  *
+ * the second when the read concerned one child ("child_id" not empty).
  * n and at as 8-byte big-endian numbers, "prev" the hash of entry
- * n - 1 (all zeros before the first).  "action" and "case_id" are
- * NUL-terminated; their terminators are not hashed.
+ * n - 1 (all zeros before the first).  The strings are NUL-terminated;
+ * their terminators are not hashed.  An entry without a child hashes as
+ * before children were logged, so old chains still verify.
  */
 void	checkpoint_read_hash(const uint8_t prev[MERKLE_HASH_LEN], uint64_t n,
 	    int64_t at, const char *action, const char *case_id,
-	    uint8_t out[MERKLE_HASH_LEN]);
+	    const char *child_id, uint8_t out[MERKLE_HASH_LEN]);
 
 /*
  * A server restore (docs/AUDIT.md, "Restore"), as the audit key signs

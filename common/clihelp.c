@@ -441,6 +441,19 @@ clihelp_intercept(const struct clihelp *h, const struct clihelp_cmd *c,
 }
 
 int
+clihelp_fielderr(const char *noun, const char *field, const char *fields)
+{
+	const char	*prog = cur_h != NULL ? cur_h->prog :
+	    program_invocation_short_name;
+
+	fprintf(stderr, "%s: %s%sa%s %s has no field \"%s\" (fields: %s; "
+	    "%s %s%s--help)\n", prog, cur_path, cur_path[0] != '\0' ? ": " :
+	    "", strchr("aeiou", noun[0]) != NULL ? "n" : "", noun, field,
+	    fields, prog, cur_path, cur_path[0] != '\0' ? " " : "");
+	return 2;
+}
+
+int
 clihelp_quiet_begin(const struct clihelp *h)
 {
 	int	saved;

@@ -101,6 +101,14 @@ int	clihelp_badopt(const struct clihelp *, const char *path,
  * loop of both CLIs ends in "default: return clihelp_opterr(argv);".
  */
 int	clihelp_opterr(char *const argv[]);
+/*
+ * A command whose options are the fields of a kind of record: the one
+ * line for an option that is no field, with the fields there are;
+ * returns 2: "casesync: person add: a person has no field \"colour\"
+ * (fields: name, role, ...; casesync person add --help)".
+ */
+int	clihelp_fielderr(const char *noun, const char *field,
+	    const char *fields);
 
 /*
  * -q: the command's standard output is held back; clihelp_quiet_end

@@ -267,6 +267,19 @@ json_kv_bool(struct json *j, const char *key, int v)
 }
 
 void
+json_kv_bytes(struct json *j, const char *key, const uint8_t *v, size_t len)
+{
+	json_key(j, key);
+	if (len == 0)
+		json_str(j, "");
+	else if (v == NULL || memchr(v, '\0', len) != NULL ||
+	    !utf8_valid((const char *)v, len))
+		json_null(j);
+	else
+		json_strn(j, (const char *)v, len);
+}
+
+void
 json_kv_time(struct json *j, const char *key, int64_t t)
 {
 	char	k[128], when[JSON_TIME_LEN];

@@ -49,6 +49,12 @@ void	json_kv_str(struct json *j, const char *key, const char *s);
 void	json_kv_int(struct json *j, const char *key, int64_t v);
 void	json_kv_bool(struct json *j, const char *key, int v);
 /*
+ * Bytes that may be anything (a field of a record): a string when they
+ * are UTF-8 without a NUL, else null (never a changed value).
+ */
+void	json_kv_bytes(struct json *j, const char *key, const uint8_t *v,
+	    size_t len);
+/*
  * A time as two members: "key" the local time with its offset and
  * "key_epoch" its seconds since 1970; both null when t <= 0 (never).
  */

@@ -215,6 +215,7 @@ msg_read_log_upload_item(const struct msg *m, size_t i,
 	out->at = ev->at;
 	out->action = ev->action;
 	out->case_id = ev->case_id;
+	out->child_id = ev->child_id;
 	out->hash = pb_bytes_get(&ev->hash);
 }
 
@@ -241,6 +242,7 @@ enc_read_log_upload(uint32_t id, const void *body, size_t max,
 		ev[i].at = b->events[i].at;
 		ev[i].action = PB_STR(b->events[i].action);
 		ev[i].case_id = PB_STR(b->events[i].case_id);
+		ev[i].child_id = PB_STR(b->events[i].child_id);
 		ev[i].hash = PB_BYTES(b->events[i].hash);
 		ptrs[i] = &ev[i];
 	}

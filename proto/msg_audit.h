@@ -71,6 +71,7 @@ struct msg_read_event {
 	int64_t			 at;
 	const char		*action;	/* 1..16 bytes */
 	const char		*case_id;	/* 0..36 bytes */
+	const char		*child_id;	/* "" or a UUID */
 	struct msg_bytes	 hash;		/* MSG_HASH_LEN */
 };
 

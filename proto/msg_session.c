@@ -10,6 +10,7 @@
 #include "msg_int.h"
 #include "msg_session.h"
 #include "wire.h"
+#include "netaddr.h"
 
 void
 identity_get(const Casesync__V1__Identity *in, struct msg_identity *out)
@@ -101,6 +102,9 @@ msg_get_welcome(const struct msg *m, struct msg_welcome *out)
 	out->restore_seq = (int64_t)w->restore_seq;
 	out->backup_time = w->backup_time;
 	out->server_seq = (int64_t)w->server_seq;
+	/* netaddr_list_ok() checked each */
+	out->addresses = (const char *const *)w->addresses;
+	out->n_addresses = w->n_addresses;
 	return 0;
 }
 
@@ -113,7 +117,8 @@ enc_welcome(uint32_t id, const void *body, size_t max, struct buf *out)
 	Casesync__V1__Limits		 lim;
 	Casesync__V1__Identity		 ident;
 
-	if (b->generation < 0 || b->restore_seq < 0 || b->server_seq < 0)
+	if (b->generation < 0 || b->restore_seq < 0 || b->server_seq < 0 ||
+	    b->n_addresses > NETADDR_LIST_MAX)
 		return CS_ERR_INTERNAL;
 	casesync__v1__envelope__init(&env);
 	casesync__v1__welcome__init(&w);
@@ -133,6 +138,8 @@ enc_welcome(uint32_t id, const void *body, size_t max, struct buf *out)
 	w.restore_seq = (uint64_t)b->restore_seq;
 	w.backup_time = b->backup_time;
 	w.server_seq = (uint64_t)b->server_seq;
+	w.n_addresses = b->n_addresses;
+	w.addresses = PB_STRV(b->addresses);
 	env.id = id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
 	env.welcome = &w;

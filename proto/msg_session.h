@@ -42,6 +42,9 @@ struct msg_welcome {
 	int64_t		 restore_seq;
 	int64_t		 backup_time;
 	int64_t		 server_seq;
+	/* where laptops reach the service (netaddr.h): 0..8, in order */
+	const char *const *addresses;
+	size_t		 n_addresses;
 };
 
 int		msg_get_hello(const struct msg *, struct msg_hello *);

@@ -13,6 +13,7 @@
 #include "marker.h"
 #include "util.h"
 #include "wire.h"
+#include "netaddr.h"
 #include "wire_audit_q.h"
 #include "wire_keys.h"
 #include "wire_renew.h"
@@ -290,6 +291,9 @@ wire_read_log_ok(const Casesync__V1__ReadLogUpload *m)
 		    ev->n != m->events[0]->n + i ||
 		    !wire_str_ok(ev->action, 16) || ev->action[0] == '\0' ||
 		    !wire_str_ok(ev->case_id, 36) ||
+		    !wire_str_ok(ev->child_id, 36) ||
+		    (ev->child_id[0] != '\0' && (ev->case_id[0] == '\0' ||
+		    !wire_uuid_ok(ev->child_id))) ||
 		    !wire_bytes_ok(&ev->hash, 32, 32))
 			return 0;
 	}
@@ -308,7 +312,9 @@ wire_validate(const wire_env *e)
 		    WIRE_STR_MAX) && wire_identity_ok(e->welcome->identity) &&
 		    e->welcome->generation <= INT64_MAX &&
 		    e->welcome->restore_seq <= INT64_MAX &&
-		    e->welcome->server_seq <= INT64_MAX;
+		    e->welcome->server_seq <= INT64_MAX &&
+		    netaddr_list_ok((const char *const *)
+		    e->welcome->addresses, e->welcome->n_addresses);
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);

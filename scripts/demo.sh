@@ -147,7 +147,7 @@ anna case state --case "$C" --to DRANG_VERVOLG --end "$(in_days 150)" \
 
 say "Femke and Anna both edit a goal offline; sync merges field by field"
 G=$("$B/casesync" --dir "$D/anna-laptop" --json plan show --case "$C" |
-    sed -n 's/.*"id":"\([^"]*\)","case":"[^"]*","kind":"goal".*"Noor dagelijks.*/\1/p' | head -1)
+    sed -n 's/.*"record_id":"\([^"]*\)","short_id":"[^"]*","case_id":"[^"]*","kind":"goal".*"Noor dagelijks.*/\1/p' | head -1)
 femke sync >/dev/null
 femke plan goal edit --id "$G" --due "$(in_days 56)" >/dev/null
 anna plan goal edit --id "$G" --status achieved >/dev/null

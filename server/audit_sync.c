@@ -98,9 +98,11 @@ audit_read_entry(const struct request *rq, const struct msg_read_event *ev,
 	audit_set(e->basis, "device read log");
 	audit_set(e->purpose, "case work");
 	audit_set(e->client_ref, ev->case_id);
-	audit_set(e->object_type, ev->case_id[0] != '\0' ? "case" :
-	    "caseload");
-	audit_set(e->object_id, ev->case_id);
+	/* a read of one child's part of the file names that child */
+	audit_set(e->object_type, ev->child_id[0] != '\0' ? "child" :
+	    ev->case_id[0] != '\0' ? "case" : "caseload");
+	audit_set(e->object_id, ev->child_id[0] != '\0' ? ev->child_id :
+	    ev->case_id);
 	(void)str_fmt(e->detail, sizeof(e->detail),
 	    "on the laptop: %s (read log n=%llu)", ev->action,
 	    (unsigned long long)ev->n);
@@ -148,7 +150,7 @@ audit_read_log_upload(struct request *rq, const struct msg *req)
 	for (i = 0; i < m.n_events; i++) {
 		msg_read_log_upload_item(req, i, &ev);
 		checkpoint_read_hash(prev, ev.n, ev.at, ev.action, ev.case_id,
-		    h);
+		    ev.child_id, h);
 		if (sodium_memcmp(h, ev.hash.p, MERKLE_HASH_LEN) != 0 ||
 		    (ev.n == (uint64_t)last_n &&
 		    sodium_memcmp(h, last, MERKLE_HASH_LEN) != 0) ||

@@ -125,6 +125,65 @@ config_listen(struct config *c, const char *v)
 	    c->listen_port, sizeof(c->listen_port), v);
 }
 
+/*
+ * "addresses = HOST:PORT HOST:PORT ...": 1..NETADDR_LIST_MAX addresses
+ * of the form laptops accept (netaddr.h), each once.  The whole list
+ * replaces what was there.
+ */
+static int
+config_addresses(struct config *c, const char *v, char *err, size_t errlen)
+{
+	char		 list[NETADDR_LIST_MAX][NETADDR_MAX + 1], vis[64];
+	const char	*ptrs[NETADDR_LIST_MAX];
+	const char	*p = v, *e;
+	size_t		 n = 0, len, i;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		len = (size_t)(e - p);
+		if (n == NETADDR_LIST_MAX) {
+			str_fmt(err, errlen, "addresses: at most %d",
+			    NETADDR_LIST_MAX);
+			return CS_ERR_CONFIG;
+		}
+		if (len > NETADDR_MAX) {
+			str_fmt(err, errlen, "addresses: an address of more "
+			    "than %d bytes", NETADDR_MAX);
+			return CS_ERR_CONFIG;
+		}
+		memcpy(list[n], p, len);
+		list[n][len] = '\0';
+		if (!netaddr_ok(list[n])) {
+			str_fmt(err, errlen, "addresses: \"%s\" is not "
+			    "HOST:PORT (a DNS name, an IPv4 address or [IPv6], "
+			    "and a port 1..65535)", str_vis(vis, sizeof(vis),
+			    list[n], len));
+			return CS_ERR_CONFIG;
+		}
+		ptrs[n] = list[n];
+		n++;
+		if (!netaddr_list_ok(ptrs, n)) {
+			str_fmt(err, errlen, "addresses: %s is listed twice",
+			    list[n - 1]);
+			return CS_ERR_CONFIG;
+		}
+		p = e;
+	}
+	if (n == 0) {
+		str_fmt(err, errlen, "addresses: at least one HOST:PORT");
+		return CS_ERR_CONFIG;
+	}
+	for (i = 0; i < n; i++)
+		memcpy(c->addresses[i], list[i], sizeof(list[i]));
+	c->n_addresses = n;
+	return 0;
+}
+
 static int
 config_ms(unsigned *dst, const char *v, uint64_t max_secs)
 {
@@ -236,6 +295,8 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 			c->closed_purge_days = (unsigned)n;
 	} else if (strncmp(key, "retention_years_", 16) == 0) {
 		return config_retention(c, key, v, err, errlen);
+	} else if (strcmp(key, "addresses") == 0) {
+		return config_addresses(c, v, err, errlen);
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lifecycle.h"
+#include "netaddr.h"
 
 #define CONFIG_PATH_MAX		1024
 #define CONFIG_FILE_MAX		(64 * 1024)
@@ -49,6 +50,9 @@ struct config {
 	int		metrics_allow_remote;	/* else loopback only */
 	int		audit_syslog;		/* audit_syslog.c */
 	char		audit_syslog_socket[108];	/* sun_path */
+	/* Welcome.addresses: where laptops reach the service, in order */
+	char		addresses[NETADDR_LIST_MAX][NETADDR_MAX + 1];
+	size_t		n_addresses;			/* 0: not sent */
 	/* closing and retention (retention.c) */
 	unsigned	closed_purge_days;	/* GESLOTEN: off the laptops */
 	unsigned	retention_years[LC_NFRAMES];	/* from closed_on */

@@ -118,7 +118,10 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 	struct msg_out		 o;
 	char			 devid[24], uid[24];
 	struct store_gen	 g;
+	const char		*addrs[NETADDR_LIST_MAX];
+	const struct config	*cfg = &s->w->srv->cfg;
 	int64_t			 seq;
+	size_t			 i;
 	int			 r;
 
 	if ((r = msg_get_hello(m, &h)) != 0)
@@ -149,6 +152,11 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 		wel.restore_seq = g.restore_seq;
 		wel.backup_time = g.backup_time;
 		wel.server_seq = seq;
+		/* where to reach us (config "addresses"; DESIGN §11) */
+		for (i = 0; i < cfg->n_addresses; i++)
+			addrs[i] = cfg->addresses[i];
+		wel.addresses = addrs;
+		wel.n_addresses = cfg->n_addresses;
 	}
 	session_state(s, SESSION_READY);
 	/*

@@ -109,39 +109,6 @@ cli_exit(int r)
 	}
 }
 
-/* Bytes as the inside of a JSON string (they are valid UTF-8). */
-static void
-cli_json_chars(FILE *f, const unsigned char *p, size_t len)
-{
-	size_t	i;
-
-	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			fprintf(f, "\\%c", p[i]);
-		else if (p[i] < 0x20)
-			fprintf(f, "\\u%04x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('"', f);
-}
-
-void
-cli_json_str(FILE *f, const char *s)
-{
-	cli_json_chars(f, (const unsigned char *)s, strlen(s));
-}
-
-void
-cli_json_bytes(FILE *f, const uint8_t *v, size_t len)
-{
-	if (memchr(v, '\0', len) == NULL && utf8_valid((const char *)v, len))
-		cli_json_chars(f, v, len);
-	else
-		fputs("null", f);
-}
-
 int
 cli_vault_open(struct cli *cli, int create, struct vault **vp)
 {

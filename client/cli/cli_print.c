@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cli_print.c - the CLI's printing of what the core hands out: the
- * held changes, held purges and read-only cases (nolost.h) and the
- * laptop's read log (readlog.h).
+ * held changes, held purges and read-only cases (nolost.h), the
+ * laptop's read log (readlog.h) and a record as JSON.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "body.h"
 #include "client.h"
+#include "db.h"
 #include "errors.h"
+#include "ids.h"
 #include "json.h"
 #include "localday.h"
 #include "nolost.h"
@@ -146,4 +149,50 @@ cli_reads_print(sqlite3 *db, int json)
 	if (r == 0 && !json)
 		printf("%lld entries, chain intact\n", (long long)last);
 	return r;
+}
+
+void
+cli_record_json(struct json *j, const struct ids *ids,
+    const struct db_record *r, const struct body *b)
+{
+	char	sid[IDS_SHORT_SIZE];
+	size_t	i, nconflicts = 0;
+
+	ids_short(ids, r->record_id, sid);
+	json_obj_begin(j);
+	json_kv_str(j, "record_id", r->record_id);
+	json_kv_str(j, "short_id", sid);
+	json_kv_str(j, "case_id", r->case_id);
+	json_kv_str(j, "kind", r->kind);
+	json_kv_int(j, "version", r->version);
+	json_kv_bool(j, "deleted", r->deleted);
+	if (b != NULL) {
+		for (i = 0; i < b->n; i++)
+			nconflicts += body_name_is_marker(b->f[i].name) != 0;
+		json_kv_int(j, "conflicts", (int64_t)nconflicts);
+		json_key(j, "fields");
+		json_obj_begin(j);
+		for (i = 0; i < b->n; i++) {
+			if (body_name_is_marker(b->f[i].name))
+				json_kv_str(j, b->f[i].name, NULL);
+			else
+				json_kv_bytes(j, b->f[i].name,
+				    b->f[i].value, b->f[i].len);
+		}
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+int
+cli_written_json(const char *record_id, const char *case_id)
+{
+	struct json	j;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kv_str(&j, "record_id", record_id);
+	json_kv_str(&j, "case_id", case_id);
+	json_obj_end(&j);
+	return json_end(&j);
 }

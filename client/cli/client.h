@@ -96,6 +96,22 @@ int	cli_nolost_status(struct sqlite3 *, FILE *, struct json *);
  */
 int	cli_reads_print(struct sqlite3 *, int json);
 /*
+ * One record as a JSON object, the one place that writes a record for
+ * --json (schema "casesync record" in docs/json-schemas.json; record
+ * get, record list, the case-file lists and shows): record_id,
+ * short_id, case_id, kind, version, deleted and, with its body "b",
+ * conflicts (fields in conflict) and fields (name: value; a value that
+ * is not text, such as a conflict's marker, is null).  Without a body
+ * (a list of metadata) no content is written.
+ */
+struct body;
+struct db_record;
+struct ids;
+void	cli_record_json(struct json *, const struct ids *,
+	    const struct db_record *, const struct body *b);
+/* A record written (add, edit): {"record_id","case_id"} on stdout. */
+int	cli_written_json(const char *record_id, const char *case_id);
+/*
  * Long texts (cli_editor.c).  cli_read_text reads all of "fd" (at most
  * SCHEMA_LONG_MAX bytes, one trailing newline dropped) into *out.
  * cli_editor asks the user's editor ($VISUAL, $EDITOR, editor, vi) on
@@ -151,13 +167,6 @@ int	cli_finish(int code);
 /* "casesync: <message>" on stderr. */
 void	cli_errx(const char *fmt, ...)
 	    __attribute__((__format__(printf, 1, 2)));
-/* Print a JSON string literal (quotes and escapes) to "f". */
-void	cli_json_str(FILE *f, const char *s);
-/*
- * A field value as JSON: a string if it is valid UTF-8 without NUL,
- * else null (values come from other devices: never emit broken JSON).
- */
-void	cli_json_bytes(FILE *f, const uint8_t *v, size_t len);
 
 int	cmd_enroll(struct cli *, int argc, char *argv[]);
 int	cmd_status(struct cli *, int argc, char *argv[]);

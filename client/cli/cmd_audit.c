@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "auditx.h"
+#include "children.h"
 #include "cli_ids.h"
 #include "client.h"
 #include "clihelp.h"
@@ -25,6 +26,7 @@
 #include "json.h"
 #include "msg.h"
 #include "msg_auditq.h"
+#include "readlog.h"
 #include "util.h"
 #include "vault.h"
 
@@ -35,14 +37,16 @@ static const char audit_usage[] =
     "usage: casesync audit query [--case ID] [--user NAME] [--type TYPE]\n"
     "                            [--since TIME] [--until TIME] [--after IDX]"
     " [--json]\n"
-    "       casesync audit who --case ID [--json]\n"
+    "       casesync audit who --case ID [--child NAME] [--json]\n"
     "       casesync audit export [--case ID] [--user NAME] [--type TYPE]\n"
     "                             [--since TIME] [--until TIME] [--after IDX]"
     "\n"
     "       casesync audit verify [-q]\n"
     "Read the server's audit log.  An auditor may read every entry; "
     "anyone else\nonly the entries of a case they hold (--case).  "
-    "\"who\" lists who read or\nchanged the case, newest first.  TIME is "
+    "\"who\" lists who read or\nchanged the case, newest first; with "
+    "--child, the reads of the whole file\nand of that child's part, "
+    "not those of another child's.  TIME is "
     "DD-MM-YYYY or YYYY-MM-DD (a local\nday; --until: up to its end), "
     "either with HH:MM, or seconds since 1970.\n\"export\" (auditors) "
     "writes whole entries, one JSON object a line, as\n\"casesyncctl audit "
@@ -193,11 +197,53 @@ audit_row_table(const struct msg_audit_row *r, const struct ids *x)
 	    audit_vis(d, sizeof(d), r->detail));
 }
 
+/* `who`: the case, the child asked about, and the children's names. */
+struct audit_who {
+	sqlite3		*db;
+	const char	*case_id;
+	const char	*child;		/* --child: its id; NULL: every row */
+	int		 named;		/* the names' read is logged */
+};
+
+/* A row of another child than the one asked about is left out. */
+static int
+audit_who_skip(const struct audit_who *w, const struct msg_audit_row *r)
+{
+	return w->child != NULL && strcmp(r->object_type, "child") == 0 &&
+	    strcmp(r->object_id, w->child) != 0;
+}
+
+/*
+ * What a row concerns: "child NAME" for a read of one child's part (the
+ * name from this laptop's person records, a read logged once), else
+ * its object type.
+ */
+static const char *
+audit_who_what(struct audit_who *w, const struct msg_audit_row *r,
+    char *dst, size_t len)
+{
+	char	name[256], vis[4 * sizeof(name)];
+
+	if (strcmp(r->object_type, "child") != 0)
+		return r->object_type[0] != '\0' ? audit_vis(dst, len,
+		    r->object_type) : "";
+	if (!w->named && readlog_add(w->db, "list", w->case_id) != 0)
+		return "child";		/* names unread: not logged */
+	w->named = 1;
+	if (children_name(w->db, w->case_id, r->object_id, name,
+	    sizeof(name)) != 0)
+		return "child (not on this laptop)";
+	(void)str_fmt(dst, len, "child %s", str_vis(vis, sizeof(vis), name,
+	    strlen(name)));
+	return dst;
+}
+
 /* `who`: when, who (role, office), what. */
 static void
-audit_row_who(const struct msg_audit_row *r)
+audit_row_who(struct audit_who *w, const struct msg_audit_row *r)
 {
 	char	st[AUDIT_TIME_MAX], v[5][4 * WIRE_STR_MAX + 4];
+	char	what[4 * WIRE_STR_MAX + 16];
 
 	audit_local(st, r->server_time);
 	printf("%-16s %-16s %-15s %-12s %s%s%s%s\n", st,
@@ -206,8 +252,7 @@ audit_row_who(const struct msg_audit_row *r)
 	    audit_vis(v[2], sizeof(v[2]), r->office),
 	    audit_vis(v[3], sizeof(v[3]), r->type),
 	    r->object_type[0] != '\0' ? " " : "",
-	    r->object_type[0] != '\0' ? audit_vis(v[4], sizeof(v[4]),
-	    r->object_type) : "",
+	    audit_who_what(w, r, what, sizeof(what)),
 	    strcmp(r->outcome, "success") == 0 ? "" : " (refused)");
 }
 
@@ -284,7 +329,7 @@ audit_ids(sqlite3 *db, struct msg **pages, size_t npages)
 /* Print every row, oldest first, or with "who" newest first. */
 static size_t
 audit_print(sqlite3 *db, struct msg **pages, size_t npages,
-    struct json *json, int who)
+    struct json *json, struct audit_who *who)
 {
 	struct msg_audit_query_response	 resp;
 	struct msg_audit_row		 row;
@@ -300,10 +345,12 @@ audit_print(sqlite3 *db, struct msg **pages, size_t npages,
 		for (j = 0; j < resp.n_rows; j++) {
 			(void)msg_audit_query_item(pages[k],
 			    who ? resp.n_rows - 1 - j : j, &row);
+			if (who != NULL && audit_who_skip(who, &row))
+				continue;
 			if (json != NULL)
 				audit_row_json(json, &row);
 			else if (who)
-				audit_row_who(&row);
+				audit_row_who(who, &row);
 			else
 				audit_row_table(&row, x);
 			n++;
@@ -311,6 +358,25 @@ audit_print(sqlite3 *db, struct msg **pages, size_t npages,
 	}
 	ids_free(x);
 	return n;
+}
+
+/* --child NAME: the child's id among the case's children on this laptop. */
+static int
+audit_who_child(struct audit_who *w, const char *what, char *id)
+{
+	int	r;
+
+	/* the names are searched: a read of the case, logged first */
+	if ((r = readlog_add(w->db, "search", w->case_id)) != 0 ||
+	    (r = children_resolve(w->db, w->case_id, what, id)) != 0) {
+		cli_errx("audit who: --child %s: %s", what,
+		    r == CS_ERR_NOT_FOUND ? "no child of that name in the case "
+		    "on this laptop" : r == CS_ERR_AMBIGUOUS ? "more than one "
+		    "child matches: give the start of its id" : cs_err(r));
+		return r == CS_ERR_DB ? r : CS_ERR_USAGE;
+	}
+	w->child = id;
+	return 0;
 }
 
 #define AUDIT_QUERY	0
@@ -355,6 +421,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 {
 	static const struct option	 opts[] = {
 		{ "case",	required_argument,	NULL, 'c' },
+		{ "child",	required_argument,	NULL, 'C' },
 		{ "user",	required_argument,	NULL, 'u' },
 		{ "type",	required_argument,	NULL, 't' },
 		{ "since",	required_argument,	NULL, 's' },
@@ -368,6 +435,9 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	    "audit who" : mode == AUDIT_EXPORT ? "audit export" :
 	    "audit query";
 	int				 who = mode == AUDIT_WHO;
+	struct audit_who		 w;
+	const char			*child = NULL;
+	char				 child_id[CHILD_ID_LEN + 1];
 	struct msg_audit_query_request	 q;
 	struct json			 j;
 	struct identity			 id;
@@ -385,13 +455,18 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
 		if (ch == '?')
 			return clihelp_opterr(argv);
-		if (who && ch != 'c' && ch != 'j' && ch != 'h') {
-			cli_errx("%s: only --case and --json", cmd);
+		if ((who && ch != 'c' && ch != 'C' && ch != 'j' &&
+		    ch != 'h') || (!who && ch == 'C')) {
+			cli_errx("%s: only --case, --child and --json with "
+			    "who", cmd);
 			return EXIT_USAGE;
 		}
 		switch (ch) {
 		case 'c':
 			q.case_id = optarg;
+			break;
+		case 'C':
+			child = optarg;
 			break;
 		case 'u':
 			q.user = optarg;
@@ -441,6 +516,13 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	}
 	if ((r = cli_connect(cli, &v, &id, &c)) != 0)
 		return cli_exit(r);
+	memset(&w, 0, sizeof(w));
+	w.db = vault_db(v);
+	w.case_id = q.case_id;
+	if (child != NULL && (r = audit_who_child(&w, child, child_id)) != 0) {
+		cli_disconnect(v, &id, c);
+		return cli_exit(r);
+	}
 	if (mode == AUDIT_EXPORT) {
 		r = audit_export_run(c, &q);
 		cli_disconnect(v, &id, c);
@@ -463,7 +545,7 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 			    "%s\n", "IDX", "WHEN", "TYPE", "A", "OUTCOME",
 			    "USER", "CASE", "OBJECT", "DETAIL");
 		n = audit_print(vault_db(v), pages, npages,
-		    cli->json ? &j : NULL, who);
+		    cli->json ? &j : NULL, who ? &w : NULL);
 		if (cli->json) {
 			json_arr_end(&j);
 			json_obj_end(&j);

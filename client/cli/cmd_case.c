@@ -78,15 +78,6 @@ cmd_case_lifecycle_sub(const char *sub)
 	    strcmp(sub, "info") == 0 || strcmp(sub, "list") == 0);
 }
 
-static void
-case_date_str(int64_t d, char *dst, size_t len)
-{
-	if (d == LC_NODATE)
-		(void)str_fmt(dst, len, "%s", "");
-	else
-		lc_date_format(d, dst, len);
-}
-
 /* A date of the case, or null when it has none. */
 static void
 case_kv_date(struct json *j, const char *key, int64_t d)
@@ -487,83 +478,78 @@ case_col(const char *s, size_t width, int last)
 			putchar(' ');
 }
 
+/*
+ * The case's own members of a row (schema "casesync case list"): its
+ * frame and state null when this laptop holds records but no lifecycle
+ * data of it.
+ */
 static void
-case_json_date(const char *key, int64_t d)
+case_json_case(struct json *j, const struct caseload_row *row)
 {
-	char	a[LC_DATE_LEN + 1];
-
-	case_date_str(d, a, sizeof(a));
-	printf(",\"%s\":\"%s\"", key, a);
+	json_kv_str(j, "case_id", row->case_id);
+	json_kv_str(j, "short_id", row->short_id);
+	json_kv_str(j, "title", row->title[0] != '\0' ? row->title : NULL);
+	json_kv_str(j, "regisseur", row->regisseur);
+	json_kv_str(j, "frame", row->has_meta ? lc_frame_name(row->frame) :
+	    NULL);
+	json_kv_str(j, "state", row->has_meta ? lc_state_name(row->state) :
+	    NULL);
 }
 
-/* The case's own fields of a row, without braces. */
+/* A deadline; record_id and label null but for a goal or assessment. */
 static void
-case_json_case(const struct caseload_row *row)
-{
-	printf("\"case_id\":\"%s\",\"short_id\":\"%s\",\"title\":",
-	    row->case_id, row->short_id);
-	cli_json_str(stdout, row->title);
-	printf(",\"regisseur\":");
-	cli_json_str(stdout, row->regisseur);
-	printf(",\"frame\":\"%s\",\"state\":\"%s\"", row->has_meta ?
-	    lc_frame_name(row->frame) : "", row->has_meta ?
-	    lc_state_name(row->state) : "");
-}
-
-static void
-case_json_deadline(const struct caseload_row *row,
+case_json_deadline(struct json *j, const struct caseload_row *row,
     const struct caseload_deadline *d, int with_case)
 {
-	char	a[LC_DATE_LEN + 1];
-
-	lc_date_format(d->due, a, sizeof(a));
-	printf("{");
-	if (with_case) {
-		case_json_case(row);
-		printf(",");
-	}
-	printf("\"kind\":\"%s\",\"due\":\"%s\",\"days_left\":%lld,"
-	    "\"overdue\":%s,\"record_id\":\"%s\",\"label\":",
-	    caseload_deadline_name(d), a, (long long)d->days_left,
-	    d->days_left < 0 ? "true" : "false", d->record_id);
-	cli_json_str(stdout, d->label);
-	printf("}");
+	json_obj_begin(j);
+	if (with_case)
+		case_json_case(j, row);
+	json_kv_str(j, "kind", caseload_deadline_name(d));
+	case_kv_date(j, "due", d->due);
+	json_kv_int(j, "days_left", d->days_left);
+	json_kv_bool(j, "overdue", d->days_left < 0);
+	json_kv_str(j, "record_id", d->record_id[0] != '\0' ? d->record_id :
+	    NULL);
+	json_kv_str(j, "label", d->record_id[0] != '\0' ? d->label : NULL);
+	json_obj_end(j);
 }
 
 /* A row of `case list --json`: the metadata, title, children, deadlines. */
 static void
-case_json_row(const struct caseload_row *row)
+case_json_row(struct json *j, const struct caseload_row *row)
 {
 	size_t	i;
 
-	printf("{");
-	case_json_case(row);
-	case_json_date("state_since", row->has_meta ? row->lc.state_since :
+	json_obj_begin(j);
+	case_json_case(j, row);
+	case_kv_date(j, "state_since", row->has_meta ? row->lc.state_since :
 	    LC_NODATE);
-	case_json_date("drang_start", row->has_meta ? row->lc.drang_start :
+	case_kv_date(j, "drang_start", row->has_meta ? row->lc.drang_start :
 	    LC_NODATE);
-	case_json_date("measure_start", row->has_meta ?
+	case_kv_date(j, "measure_start", row->has_meta ?
 	    row->lc.measure_start : LC_NODATE);
-	case_json_date("end_date", row->has_meta ? row->lc.end_date :
+	case_kv_date(j, "end_date", row->has_meta ? row->lc.end_date :
 	    LC_NODATE);
-	printf(",\"extended\":%s,\"approved_by\":", row->has_meta &&
-	    row->lc.extended ? "true" : "false");
-	cli_json_str(stdout, row->approved_by);
-	printf(",\"children\":[");
+	json_kv_bool(j, "extended", row->has_meta && row->lc.extended);
+	json_kv_str(j, "approved_by", row->approved_by);
+	json_key(j, "children");
+	json_arr_begin(j);
 	for (i = 0; i < row->nchildren; i++) {
-		printf("%s{\"record_id\":\"%s\",\"short_id\":\"%s\","
-		    "\"name\":", i > 0 ? "," : "",
-		    row->children[i].record_id, row->children[i].short_id);
-		cli_json_str(stdout, row->children[i].name);
-		printf("}");
+		json_obj_begin(j);
+		json_kv_str(j, "record_id", row->children[i].record_id);
+		json_kv_str(j, "short_id", row->children[i].short_id);
+		json_kv_str(j, "name", row->children[i].name);
+		json_obj_end(j);
 	}
-	printf("],\"overdue\":%s,\"due_soon\":%s,\"deadlines\":[",
-	    row->overdue ? "true" : "false", row->due_soon ? "true" : "false");
-	for (i = 0; i < row->ndeadlines; i++) {
-		printf("%s", i > 0 ? "," : "");
-		case_json_deadline(row, &row->deadlines[i], 0);
-	}
-	printf("]}");
+	json_arr_end(j);
+	json_kv_bool(j, "overdue", row->overdue);
+	json_kv_bool(j, "due_soon", row->due_soon);
+	json_key(j, "deadlines");
+	json_arr_begin(j);
+	for (i = 0; i < row->ndeadlines; i++)
+		case_json_deadline(j, row, &row->deadlines[i], 0);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
 /* "in 3 days", "today", "8 days overdue" */
@@ -633,7 +619,8 @@ case_due_cmp(const void *a, const void *b)
 
 /* Every deadline of the caseload (within "within" days), soonest first. */
 static int
-case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
+case_list_due(struct cli *cli, struct json *js, const struct caseload *cl,
+    int64_t within)
 {
 	const struct caseload_row	*row;
 	struct case_due			*all = NULL, *t;
@@ -666,8 +653,7 @@ case_list_due(struct cli *cli, const struct caseload *cl, int64_t within)
 	for (i = 0; i < n; i++) {
 		t = &all[i];
 		if (cli->json) {
-			printf("%s", i > 0 ? "," : "");
-			case_json_deadline(t->row, t->d, 1);
+			case_json_deadline(js, t->row, t->d, 1);
 			continue;
 		}
 		lc_date_format(t->d->due, a, sizeof(a));
@@ -697,6 +683,7 @@ case_list(struct cli *cli, int due, const char *within, int server)
 {
 	struct caseload		*cl = NULL;
 	struct vault		*v = NULL;
+	struct json		 j;
 	char			 num[16], today[LC_DATE_LEN + 1];
 	uint64_t		 days;
 	int64_t			 lim = -1;
@@ -734,24 +721,29 @@ case_list(struct cli *cli, int due, const char *within, int server)
 		return cli_exit(r);
 	}
 	lc_date_format(cl->today, today, sizeof(today));
-	if (cli->json)
-		printf("{\"today\":\"%s\",\"%s\":[", today,
-		    due ? "deadlines" : "cases");
+	if (cli->json) {	/* schemas "casesync case list [--due]" */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "today", today);
+		json_key(&j, due ? "deadlines" : "cases");
+		json_arr_begin(&j);
+	}
 	if (due)
-		r = case_list_due(cli, cl, lim);
+		r = case_list_due(cli, &j, cl, lim);
 	else if (cli->json) {
-		for (i = 0; i < cl->n; i++) {
-			printf("%s", i > 0 ? "," : "");
-			case_json_row(&cl->rows[i]);
-		}
+		for (i = 0; i < cl->n; i++)
+			case_json_row(&j, &cl->rows[i]);
 	} else if (cl->n == 0)
 		printf("no cases on this laptop\n");
 	else
 		case_list_rows(cl);
-	if (cli->json)
-		printf("]}\n");
 	if (r != 0)
 		cli_errx("case list: %s", cs_err(r));
+	else if (cli->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		r = json_end(&j);
+	}
 	caseload_free(cl);
 	vault_close(v);
 	return cli_exit(r);

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "client.h"
 #include "errors.h"
+#include "json.h"
 #include "session.h"
 #include "log.h"
 #include "util.h"
@@ -23,6 +24,7 @@ int
 cmd_check(struct cli *cli, int argc, char *argv[])
 {
 	struct vault_scan	 sc;
+	struct json		 j;
 	struct vault		*v = NULL;
 	int			 r;
 
@@ -41,11 +43,16 @@ cmd_check(struct cli *cli, int argc, char *argv[])
 			    "casesync writing); try again");
 		else
 			cli_errx("check: %s", cs_err(r));
-	} else if (cli->json)
-		printf("{\"ok\":true,\"pages\":%llu,\"wal_frames\":%llu,"
-		    "\"wal_uncommitted\":%llu}\n", sc.pages, sc.frames,
-		    sc.tail);
-	else
+	} else if (cli->json) {		/* schema "casesync check" */
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_bool(&j, "ok", 1);
+		json_kv_int(&j, "pages", (int64_t)sc.pages);
+		json_kv_int(&j, "wal_frames", (int64_t)sc.frames);
+		json_kv_int(&j, "wal_uncommitted", (int64_t)sc.tail);
+		json_obj_end(&j);
+		r = json_end(&j);
+	} else
 		printf("vault ok: %llu database pages and %llu WAL frames "
 		    "authenticated (%llu uncommitted WAL frames ignored); "
 		    "structure ok\n", sc.pages, sc.frames, sc.tail);

@@ -21,6 +21,7 @@
 #include "dossier.h"
 #include "errors.h"
 #include "ids.h"
+#include "json.h"
 #include "marker.h"
 #include "util.h"
 #include "vault.h"
@@ -28,6 +29,7 @@
 struct conflict_out {
 	struct cli	*cli;
 	struct ids	*ids;		/* short ids, in lists */
+	struct json	 j;		/* --json */
 	size_t		 n;
 };
 
@@ -49,66 +51,55 @@ conflict_open(struct cli *cli, struct vault **v, struct sqlite3 **db)
 	return r;
 }
 
-/* "hlc" as local time: "dd-mm-yyyy HH:MM", or ISO 8601 with offset. */
+/* "hlc" as local time: "dd-mm-yyyy HH:MM". */
 static void
-conflict_time(char *dst, size_t dstlen, uint64_t hlc, int iso)
+conflict_time(char *dst, size_t dstlen, uint64_t hlc)
 {
 	struct tm	tm;
 	time_t		t = (time_t)((hlc >> 16) / 1000);
-	char		z[8];
-	size_t		n;
 
 	if (hlc == 0 || localtime_r(&t, &tm) == NULL) {
-		(void)str_fmt(dst, dstlen, "%s", iso ? "" : "time unknown");
+		(void)str_fmt(dst, dstlen, "%s", "time unknown");
 		return;
 	}
-	if (!iso) {
-		if (strftime(dst, dstlen, "%d-%m-%Y %H:%M", &tm) == 0)
-			dst[0] = '\0';
-		return;
-	}
-	/* strftime's %z is +hhmm; ISO 8601 extended wants +hh:mm */
-	if ((n = strftime(dst, dstlen, "%Y-%m-%dT%H:%M:%S", &tm)) == 0 ||
-	    strftime(z, sizeof(z), "%z", &tm) != 5) {
+	if (strftime(dst, dstlen, "%d-%m-%Y %H:%M", &tm) == 0)
 		dst[0] = '\0';
-		return;
-	}
-	(void)str_fmt(dst + n, dstlen - n, "%.3s:%.2s", z, z + 3);
 }
 
 /* A JSON string, or null for "" (NULL). */
 static void
-conflict_json_opt(const char *s)
+conflict_kv_opt(struct json *j, const char *key, const char *s)
 {
-	if (s != NULL && s[0] != '\0')
-		cli_json_str(stdout, s);
-	else
-		fputs("null", stdout);
+	json_kv_str(j, key, s != NULL && s[0] != '\0' ? s : NULL);
 }
 
 static void
-conflict_json_value(const struct conflict *c, size_t i)
+conflict_json_value(struct json *j, const struct conflict *c, size_t i)
 {
 	const struct marker_value	*v = &c->vals[i];
-	char				 t[64];
+	uint64_t			 uid;
 
-	conflict_time(t, sizeof(t), v->hlc, 1);
-	printf("%s{\"n\":%zu,\"author\":", i > 0 ? "," : "", i + 1);
-	conflict_json_opt(v->user_name);
-	printf(",\"author_id\":");
-	conflict_json_opt(v->user_id);
-	printf(",\"by_me\":%s,\"time\":", conflict_by_self(v, c->self) ?
-	    "true" : "false");
-	conflict_json_opt(t);
-	printf(",\"hlc\":%llu,\"removed\":%s,\"value\":",
-	    (unsigned long long)v->hlc, v->present ? "false" : "true");
-	if (v->present)
-		cli_json_bytes(stdout, v->value != NULL ? v->value :
-		    (const uint8_t *)"", v->len);
+	json_obj_begin(j);
+	json_kv_int(j, "n", (int64_t)i + 1);
+	conflict_kv_opt(j, "author", v->user_name);
+	/* a user id is a number, as in casesyncctl user list */
+	json_key(j, "author_id");
+	if (parse_u64(v->user_id, 0, INT64_MAX, &uid) == 0)
+		json_int(j, (int64_t)uid);
 	else
-		fputs("null", stdout);
-	printf(",\"current\":%s}", conflict_is_current(v, c->cur) ? "true" :
-	    "false");
+		json_null(j);
+	json_kv_bool(j, "by_me", conflict_by_self(v, c->self));
+	json_kv_time(j, "time", v->hlc != 0 ?
+	    (int64_t)((v->hlc >> 16) / 1000) : 0);
+	json_kv_int(j, "hlc", v->hlc > INT64_MAX ? INT64_MAX :
+	    (int64_t)v->hlc);
+	json_kv_bool(j, "removed", !v->present);
+	if (v->present)
+		json_kv_bytes(j, "value", v->value, v->len);
+	else
+		json_kv_str(j, "value", NULL);
+	json_kv_bool(j, "current", conflict_is_current(v, c->cur));
+	json_obj_end(j);
 }
 
 /* One value for people: "[n] value   author, time (current)". */
@@ -122,7 +113,7 @@ conflict_print_value(FILE *f, const struct conflict *c, size_t i)
 	if (v->present)
 		conflict_cat(show, sizeof(show), v->value != NULL ? v->value :
 		    (const uint8_t *)"", v->len, CONFLICT_SHOW_MAX);
-	conflict_time(t, sizeof(t), v->hlc, 0);
+	conflict_time(t, sizeof(t), v->hlc);
 	fprintf(f, "  [%zu] %s%s%s\n      by %s%s, %s%s\n", i + 1,
 	    v->present ? "\"" : "(removed)", show, v->present ? "\"" : "",
 	    v->user_name[0] != '\0' ? v->user_name : "an unknown author",
@@ -130,30 +121,33 @@ conflict_print_value(FILE *f, const struct conflict *c, size_t i)
 	    conflict_is_current(v, c->cur) ? "  [current value]" : "");
 }
 
+/* One field in conflict (schema "casesync conflicts"). */
 static void
-conflict_json(const struct conflict *c, size_t nth)
+conflict_json(struct conflict_out *o, const struct conflict *c)
 {
+	char	sid[IDS_SHORT_SIZE];
 	size_t	i;
 
-	printf("%s{\"case_id\":\"%s\",\"case_title\":", nth > 0 ? "," : "",
-	    c->rec->case_id);
-	conflict_json_opt(c->case_title);
-	printf(",\"record_id\":\"%s\",\"kind\":", c->rec->record_id);
-	cli_json_str(stdout, c->rec->kind);
-	printf(",\"record_title\":");
-	conflict_json_opt(c->record_title);
-	printf(",\"field\":");
-	cli_json_str(stdout, c->field);
-	printf(",\"authors_known\":%s,\"current\":", c->legacy ? "false" :
-	    "true");
+	ids_short(o->ids, c->rec->record_id, sid);
+	json_obj_begin(&o->j);
+	json_kv_str(&o->j, "case_id", c->rec->case_id);
+	conflict_kv_opt(&o->j, "case_title", c->case_title);
+	json_kv_str(&o->j, "record_id", c->rec->record_id);
+	json_kv_str(&o->j, "short_id", sid);
+	json_kv_str(&o->j, "kind", c->rec->kind);
+	conflict_kv_opt(&o->j, "record_title", c->record_title);
+	json_kv_str(&o->j, "field", c->field);
+	json_kv_bool(&o->j, "authors_known", !c->legacy);
 	if (c->cur != NULL)
-		cli_json_bytes(stdout, c->cur->value, c->cur->len);
+		json_kv_bytes(&o->j, "current", c->cur->value, c->cur->len);
 	else
-		fputs("null", stdout);
-	printf(",\"values\":[");
+		json_kv_str(&o->j, "current", NULL);
+	json_key(&o->j, "values");
+	json_arr_begin(&o->j);
 	for (i = 0; i < c->n; i++)
-		conflict_json_value(c, i);
-	printf("]}");
+		conflict_json_value(&o->j, c, i);
+	json_arr_end(&o->j);
+	json_obj_end(&o->j);
 }
 
 static int
@@ -166,7 +160,8 @@ conflict_print(const struct conflict *c, void *arg)
 	int			 listed = 0;
 
 	if (o->cli->json) {
-		conflict_json(c, o->n++);
+		conflict_json(o, c);
+		o->n++;
 		return 0;
 	}
 	for (i = 0; i < c->n; i++)
@@ -217,15 +212,18 @@ cmd_conflicts(struct cli *cli, int argc, char *argv[])
 		vault_close(v);
 		return cli_exit(r);
 	}
-	if (cli->json)
-		putchar('[');
+	if (cli->json) {
+		json_init(&o.j, stdout);
+		json_arr_begin(&o.j);
+	}
 	r = conflict_list(db, NULL, conflict_print, &o);
-	if (cli->json)
-		printf("]\n");
-	else if (r == 0 && o.n == 0)
-		printf("no conflicts\n");
-	if (r != 0 && o.n == 0)
+	if (r != 0)
 		cli_errx("cannot list the conflicts: %s", cs_err(r));
+	else if (cli->json) {
+		json_arr_end(&o.j);
+		r = json_end(&o.j);
+	} else if (o.n == 0)
+		printf("no conflicts\n");
 	ids_free(o.ids);
 	vault_close(v);
 	return cli_exit(r);

@@ -23,9 +23,11 @@
 #include "localday.h"
 #include "msg_device.h"
 #include "msg_session.h"
+#include "netaddr.h"
 #include "passphrase.h"
 #include "pki.h"
 #include "renewal.h"
+#include "srvaddr.h"
 #include "pwcheck.h"
 #include "util.h"
 #include "vault.h"
@@ -158,14 +160,8 @@ enroll_renew(struct cli *cli, const char *token)
 		goto out;
 	/* no client certificate: the old one may have expired */
 	memset(&o, 0, sizeof(o));
-	o.server = id.server;
-	o.server_name = id.server_name;
-	o.ca = id.ca;
-	if ((r = conn_open(&o, &c)) != 0) {
-		cli_errx("cannot connect securely to %s: %s", o.server,
-		    cs_err(r));
-		goto out;
-	}
+	if ((r = srvaddr_connect(v, &id, &o, &c)) != 0)
+		goto out;	/* a notice said so */
 	if ((r = enroll_exchange(c, token, csr, csrlen, id.device_id,
 	    &rep, &er)) != 0) {
 		if (r == CS_ERR_PEER)
@@ -278,9 +274,11 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		cli_errx("--ca-fingerprint must be 64 hex digits");
 		return EXIT_USAGE;
 	}
-	if (conn_split(o.server, host, sizeof(host), port,
-	    sizeof(port)) != 0) {
-		cli_errx("--server must be HOST:PORT");
+	/* the first of the laptop's addresses: their form (netaddr.h) */
+	if (!netaddr_ok(o.server) || conn_split(o.server, host,
+	    sizeof(host), port, sizeof(port)) != 0) {
+		cli_errx("--server must be HOST:PORT (a DNS name, an IPv4 "
+		    "address or [IPv6], and a port 1..65535)");
 		return EXIT_USAGE;
 	}
 	o.pin = pin;
@@ -451,16 +449,10 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	if ((r = renewal_check(&id)) != 0)
 		goto out;
 	memset(&o, 0, sizeof(o));
-	o.server = id.server;
-	o.server_name = id.server_name;
-	o.ca = id.ca;
 	o.cert = id.cert;
 	o.key = id.key;
-	if ((r = conn_open(&o, &c)) != 0) {
-		cli_errx("cannot connect securely to %s: %s", id.server,
-		    cs_err(r));
-		goto out;
-	}
+	if ((r = srvaddr_connect(v, &id, &o, &c)) != 0)
+		goto out;	/* a notice said so */
 	if ((r = conn_welcome(c, id.device_id, &rep)) != 0) {
 		if (r == CS_ERR_PEER || r == CS_ERR_RETRY)
 			print_refusal(rep);
@@ -473,6 +465,7 @@ cmd_status(struct cli *cli, int argc, char *argv[])
 	/* conn_welcome() answers 0 only with a Welcome */
 	if ((r = msg_get_welcome(rep, &w)) != 0)
 		goto out;
+	(void)srvaddr_welcome(v, &id, rep);	/* it says what failed */
 	status_print(cli, &id, &w, vault_db(v));
  out:
 	msg_free(rep);

@@ -32,6 +32,7 @@
 #include "case_meta.h"
 #include "cli_ids.h"
 #include "client.h"
+#include "clihelp.h"
 #include "cmd_dossier.h"
 #include "cmd_dossier_int.h"
 #include "db.h"
@@ -113,6 +114,22 @@ dossier_flag(const struct schema_kind *k, const char *flag, size_t len)
 	return -1;
 }
 
+/* One line: the option that is no field of "k", and the fields it has. */
+static void
+dossier_badfield(const struct schema_kind *k, const char *flag, size_t len)
+{
+	char	names[2048], field[41];
+	size_t	i, n = 0;
+
+	(void)str_fmt(field, sizeof(field), "%.*s", (int)(len > 40 ? 40 :
+	    len), flag);
+	names[0] = '\0';
+	for (i = 0; i < k->nfields && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i > 0 ? ", " : "", k->fields[i].name);
+	(void)clihelp_fielderr(k->noun, field, names);
+}
+
 /*
  * Parse argv[from..]: --case, --id, --unset F, --F V and --F=V.  The
  * case, the record and record references (--child) may be given as
@@ -164,8 +181,7 @@ dossier_parse(struct cli *cli, const struct schema_kind *k, int argc,
 		} else if ((fi = dossier_flag(k, arg, len)) >= 0)
 			a->val[fi] = v;
 		else {
-			cli_errx("a %s has no field \"%.*s\" (see --help)",
-			    k->noun, (int)(len > 40 ? 40 : len), arg);
+			dossier_badfield(k, arg, len);
 			return CS_ERR_USAGE;
 		}
 	}
@@ -328,7 +344,7 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	if (idout != NULL)
 		memcpy(idout, id, DB_UUID_LEN + 1);
 	else if (cli->json)
-		printf("{\"id\":\"%s\",\"case\":\"%s\"}\n", id, cid);
+		r = cli_written_json(id, cid);
 	else
 		printf("%s\n", id);
  out:

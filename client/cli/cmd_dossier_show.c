@@ -28,6 +28,7 @@
 #include "dossier.h"
 #include "errors.h"
 #include "ids.h"
+#include "json.h"
 #include "nolost.h"
 #include "readlog.h"
 #include "schema.h"
@@ -69,33 +70,13 @@ dossier_print_value(const uint8_t *p, size_t len, size_t max)
 struct dossier_list {
 	struct cli	*cli;
 	struct ids	*ids;		/* short ids for people */
+	struct json	 j;		/* --json */
 	size_t		 n;
 	int		 full;		/* every field, not the summary */
 };
 
 static void
-dossier_print_json(const struct dossier_list *l, const struct dossier_record *d)
-{
-	const struct db_record	*r = d->rec;
-	const struct body	*b = d->body;
-	size_t			 i;
-
-	printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-	    l->n > 0 ? "," : "", r->record_id, r->case_id);
-	cli_json_str(stdout, r->kind);
-	printf(",\"version\":%lld,\"conflicts\":%zu,\"fields\":{",
-	    (long long)r->version, d->nconflicts);
-	for (i = 0; i < b->n; i++) {
-		printf("%s", i > 0 ? "," : "");
-		cli_json_str(stdout, b->f[i].name);
-		putchar(':');
-		cli_json_bytes(stdout, b->f[i].value, b->f[i].len);
-	}
-	printf("}}");
-}
-
-static void
-dossier_print_record(const struct dossier_list *l,
+dossier_print_record(struct dossier_list *l,
     const struct dossier_record *d)
 {
 	const struct schema_kind	*k = d->k;
@@ -106,7 +87,7 @@ dossier_print_record(const struct dossier_list *l,
 	size_t				 i;
 
 	if (l->cli->json) {
-		dossier_print_json(l, d);
+		cli_record_json(&l->j, l->ids, d->rec, d->body);
 		return;
 	}
 	ids_short(l->ids, r->record_id, sid);
@@ -180,15 +161,18 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 		cli_errx("cannot list the ids: %s", cs_err(r));
 		goto out;
 	}
-	if (cli->json)
-		printf("[");
+	if (cli->json) {
+		json_init(&l.j, stdout);
+		json_arr_begin(&l.j);
+	}
 	r = dossier_read(db, case_id, kind != NULL ? kinds : NULL, action,
 	    dossier_list_cb, &l);
-	if (r != 0 && l.n == 0 && !cli->json)
+	if (r != 0)
 		cli_errx("cannot read the case: %s", cs_err(r));
-	if (cli->json)
-		printf("]\n");
-	else if (l.n == 0 && r == 0)	/* never an empty list after an error */
+	if (cli->json && r == 0) {	/* never a list cut short by an error */
+		json_arr_end(&l.j);
+		r = json_end(&l.j);
+	} else if (!cli->json && l.n == 0 && r == 0)
 		printf("(none)\n");
  out:
 	ids_free(l.ids);
@@ -199,6 +183,7 @@ dossier_list(struct cli *cli, const char *case_id, const char *kind,
 struct dossier_search {
 	struct cli	*cli;
 	struct ids	*ids;
+	struct json	 j;		/* --json */
 	size_t		 n;
 };
 
@@ -212,14 +197,16 @@ dossier_search_cb(const struct dossier_record *d, size_t fi, void *arg)
 	char				 rsid[IDS_SHORT_SIZE];
 
 	if (s->cli->json) {
-		printf("%s{\"id\":\"%s\",\"case\":\"%s\",\"kind\":",
-		    s->n > 0 ? "," : "", r->record_id, r->case_id);
-		cli_json_str(stdout, r->kind);
-		printf(",\"field\":");
-		cli_json_str(stdout, f->name);
-		printf(",\"value\":");
-		cli_json_bytes(stdout, f->value, f->len);
-		printf("}");
+		/* schema "casesync search": the record's keys, the match */
+		ids_short(s->ids, r->record_id, rsid);
+		json_obj_begin(&s->j);
+		json_kv_str(&s->j, "record_id", r->record_id);
+		json_kv_str(&s->j, "short_id", rsid);
+		json_kv_str(&s->j, "case_id", r->case_id);
+		json_kv_str(&s->j, "kind", r->kind);
+		json_kv_str(&s->j, "field", f->name);
+		json_kv_bytes(&s->j, "value", f->value, f->len);
+		json_obj_end(&s->j);
 	} else {
 		ids_short(s->ids, r->case_id, csid);
 		ids_short(s->ids, r->record_id, rsid);
@@ -267,14 +254,17 @@ cmd_search(struct cli *cli, int argc, char *argv[])
 		cli_errx("cannot list the ids: %s", cs_err(r));
 		goto out;
 	}
-	if (cli->json)
-		printf("[");
+	if (cli->json) {
+		json_init(&s.j, stdout);
+		json_arr_begin(&s.j);
+	}
 	r = dossier_search(db, case_id, q, dossier_search_cb, &s);
-	if (r != 0 && s.n == 0 && !cli->json)
+	if (r != 0)
 		cli_errx("cannot search: %s", cs_err(r));
-	if (cli->json)
-		printf("]\n");
-	else if (s.n == 0 && r == 0)
+	if (cli->json && r == 0) {
+		json_arr_end(&s.j);
+		r = json_end(&s.j);
+	} else if (!cli->json && s.n == 0 && r == 0)
 		printf("no matches\n");
  out:
 	ids_free(s.ids);

@@ -18,12 +18,14 @@
 #include "clihelp.h"
 #include "msg.h"
 #include "auditcp.h"
+#include "children.h"
 #include "body.h"
 #include "case_meta.h"
 #include "cli_ids.h"
 #include "client.h"
 #include "cmd_case.h"
 #include "cmd_dossier.h"
+#include "children.h"
 #include "conn.h"
 #include "db.h"
 #include "errors.h"
@@ -31,6 +33,8 @@
 #include "keys.h"
 #include "localday.h"
 #include "identity.h"
+#include "ids.h"
+#include "json.h"
 #include "merge.h"
 #include "msg_sync.h"
 #include "nolost.h"
@@ -167,48 +171,48 @@ cmd_sync_nolost(sqlite3 *db, const struct sync_stats *st)
 	(void)cli_nolost_status(db, stdout, NULL);
 }
 
-/* The counts of a sync as one JSON object. */
-static void
+/*
+ * The counts of a sync as one JSON object (schema "casesync sync"):
+ * what was pushed, pulled and refused, numbers as numbers.
+ */
+static int
 cmd_sync_json(const struct sync_stats *st, int64_t us, int64_t held)
 {
-	printf("{\"pushed\":%llu,\"pulled\":%llu,\"bytes\":%llu,"
-	    "\"conflicts\":%llu,\"rejected\":%llu,\"purged\":%llu,"
-	    "\"tampered\":%llu,\"waiting_for_key\":%llu,"
-	    "\"unsent_no_key\":%llu,\"queued\":%llu,"
-	    "\"grants_received\":%llu,"
-	    "\"grants_rejected\":%llu,\"grants_dropped\":%llu,"
-	    "\"grants_made\":%llu,"
-	    "\"grants_refused\":%llu,\"keys_uncertified\":%llu,"
-	    "\"new_case_keys\":%llu,\"e2e_us\":%llu,"
-	    "\"late\":%llu,\"held\":%llu,\"held_accepted\":%llu,"
-	    "\"held_discarded\":%llu,\"purges_held\":%llu,"
-	    "\"round_trips\":%llu,\"us\":%lld,"
-	    "\"reoffers_held\":%lld}\n",
-	    (unsigned long long)st->pushed,
-	    (unsigned long long)st->pulled,
-	    (unsigned long long)st->bytes,
-	    (unsigned long long)st->conflicts,
-	    (unsigned long long)st->rejected,
-	    (unsigned long long)st->purged,
-	    (unsigned long long)st->tampered,
-	    (unsigned long long)st->waiting,
-	    (unsigned long long)st->keyless,
-	    (unsigned long long)st->queued,
-	    (unsigned long long)st->keys.received,
-	    (unsigned long long)st->keys.rejected,
-	    (unsigned long long)st->keys.dropped,
-	    (unsigned long long)st->keys.made,
-	    (unsigned long long)st->keys.refused,
-	    (unsigned long long)st->keys.uncertified,
-	    (unsigned long long)st->keys.epochs,
-	    (unsigned long long)(st->e2e_ns / 1000),
-	    (unsigned long long)st->late,
-	    (unsigned long long)st->held,
-	    (unsigned long long)st->held_accepted,
-	    (unsigned long long)st->held_discarded,
-	    (unsigned long long)st->purges_held,
-	    (unsigned long long)st->round_trips, (long long)us,
-	    (long long)held);
+	const struct {
+		const char	*key;
+		uint64_t	 v;
+	} n[] = {
+		{ "pushed", st->pushed }, { "pulled", st->pulled },
+		{ "bytes", st->bytes }, { "conflicts", st->conflicts },
+		{ "rejected", st->rejected }, { "purged", st->purged },
+		{ "tampered", st->tampered },
+		{ "waiting_for_key", st->waiting },
+		{ "unsent_no_key", st->keyless }, { "queued", st->queued },
+		{ "grants_received", st->keys.received },
+		{ "grants_rejected", st->keys.rejected },
+		{ "grants_dropped", st->keys.dropped },
+		{ "grants_made", st->keys.made },
+		{ "grants_refused", st->keys.refused },
+		{ "keys_uncertified", st->keys.uncertified },
+		{ "new_case_keys", st->keys.epochs },
+		{ "e2e_us", st->e2e_ns / 1000 }, { "late", st->late },
+		{ "held", st->held }, { "held_accepted", st->held_accepted },
+		{ "held_discarded", st->held_discarded },
+		{ "purges_held", st->purges_held },
+		{ "round_trips", st->round_trips },
+	};
+	struct json	j;
+	size_t		i;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		json_kv_int(&j, n[i].key, n[i].v > INT64_MAX ? INT64_MAX :
+		    (int64_t)n[i].v);
+	json_kv_int(&j, "us", us);
+	json_kv_int(&j, "reoffers_held", held);
+	json_obj_end(&j);
+	return json_end(&j);
 }
 
 /* What a sync did, for people. */
@@ -347,7 +351,7 @@ cmd_sync(struct cli *cli, int argc, char *argv[])
 	if (!watch)	/* the certificate, past half its lifetime */
 		cli_renewal_at_sync(cli, v, &id, c);
 	if (cli->json)
-		cmd_sync_json(&st, us, held);
+		r = cmd_sync_json(&st, us, held);
 	else
 		cmd_sync_say(db, &st, held);
 	/* break-the-glass uses of this user's cases, once each (glass.h) */
@@ -592,8 +596,11 @@ static int
 record_get(struct cli *cli, const char *rid)
 {
 	char			 rbuf[DB_UUID_LEN + 1];
+	char			 child[CHILD_ID_LEN + 1];
 	struct db_record	 rec;
 	struct body		 b;
+	struct json		 j;
+	struct ids		*ids = NULL;
 	struct vault		*v = NULL;
 	sqlite3			*db;
 	size_t			 i;
@@ -609,24 +616,23 @@ record_get(struct cli *cli, const char *rid)
 		cli_errx("record %s: %s", rid, cs_err(r));
 		goto out;
 	}
-	/* content is shown: the read is logged first (readlog.h) */
+	/* content is shown: the read is logged first, with the child it
+	 * concerns (readlog.h, children.h) */
+	children_of_record(rec.kind, rec.record_id, &b, child);
 	if ((r = readlog_init(db)) != 0 ||
-	    (r = readlog_add(db, "show", rec.case_id)) != 0) {
+	    (r = readlog_add_child(db, "show", rec.case_id, child)) != 0) {
 		cli_errx("cannot log the read: %s", cs_err(r));
 		goto out;
 	}
 	if (cli->json) {
-		printf("{\"record_id\":\"%s\",\"case_id\":\"%s\","
-		    "\"kind\":\"%s\",\"version\":%lld,\"deleted\":%s,"
-		    "\"fields\":{", rec.record_id, rec.case_id, rec.kind,
-		    (long long)rec.version, rec.deleted ? "true" : "false");
-		for (i = 0; i < b.n; i++) {
-			printf("%s", i > 0 ? "," : "");
-			cli_json_str(stdout, b.f[i].name);
-			putchar(':');
-			cli_json_bytes(stdout, b.f[i].value, b.f[i].len);
+		if ((r = ids_load(db, &ids)) != 0) {
+			cli_errx("cannot list the ids: %s", cs_err(r));
+			goto out;
 		}
-		printf("}}\n");
+		json_init(&j, stdout);
+		cli_record_json(&j, ids, &rec, &b);
+		r = json_end(&j);
+		ids_free(ids);
 	} else {
 		printf("record %s\ncase %s\nkind %s\nversion %lld%s\n",
 		    rec.record_id, rec.case_id, rec.kind,
@@ -649,24 +655,64 @@ record_get(struct cli *cli, const char *rid)
 	return cli_exit(r);
 }
 
+struct record_list {
+	struct cli	*cli;
+	struct ids	*ids;
+	struct json	 j;
+};
+
+/* One record's metadata (no content: the body is not opened). */
 static int
 record_list_cb(const struct db_record *r, void *arg)
 {
-	(void)arg;
-	printf("%s %s %-12s %lld%s\n", r->record_id, r->case_id, r->kind,
-	    (long long)r->version, r->deleted ? " deleted" : "");
+	struct record_list	*l = arg;
+
+	if (l->cli->json)
+		cli_record_json(&l->j, l->ids, r, NULL);
+	else
+		printf("%s %s %-12s %lld%s\n", r->record_id, r->case_id,
+		    r->kind, (long long)r->version, r->deleted ? " deleted" :
+		    "");
 	return 0;
+}
+
+/* `record list [--case ID]`: a line, or with --json an array, each. */
+static int
+record_list(struct cli *cli, const char *cid)
+{
+	struct record_list	 l;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	char			 cbuf[DB_UUID_LEN + 1];
+	int			 r;
+
+	memset(&l, 0, sizeof(l));
+	l.cli = cli;
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid, cbuf)) != 0 ||
+	    (r = open_db(cli, &v, &db)) != 0)
+		return cli_exit(r);
+	if (cli->json && (r = ids_load(db, &l.ids)) != 0)
+		cli_errx("cannot list the ids: %s", cs_err(r));
+	else {
+		json_init(&l.j, stdout);
+		if (cli->json)
+			json_arr_begin(&l.j);
+		r = db_record_list(db, cid, record_list_cb, &l);
+		if (r != 0)
+			cli_errx("record list: %s", cs_err(r));
+		else if (cli->json) {
+			json_arr_end(&l.j);
+			r = json_end(&l.j);
+		}
+	}
+	ids_free(l.ids);
+	vault_close(v);
+	return cli_exit(r);
 }
 
 int
 cmd_record(struct cli *cli, int argc, char *argv[])
 {
-	struct vault	*v = NULL;
-	sqlite3		*db;
-	const char	*cid;
-	char		 cbuf[DB_UUID_LEN + 1];
-	int		 r;
-
 	if (argc < 2) {
 		record_usage(stderr);
 		return EXIT_USAGE;
@@ -679,15 +725,8 @@ cmd_record(struct cli *cli, int argc, char *argv[])
 	if (strcmp(argv[1], "get") == 0 && argc == 3)
 		return record_get(cli, argv[2]);
 	if (strcmp(argv[1], "list") == 0 && (argc == 2 ||
-	    (argc == 4 && strcmp(argv[2], "--case") == 0))) {
-		cid = argc == 4 ? argv[3] : NULL;
-		if ((r = cli_resolve(cli, IDS_CASE, "--case", &cid,
-		    cbuf)) != 0 || (r = open_db(cli, &v, &db)) != 0)
-			return cli_exit(r);
-		r = db_record_list(db, cid, record_list_cb, NULL);
-		vault_close(v);
-		return cli_exit(r);
-	}
+	    (argc == 4 && strcmp(argv[2], "--case") == 0)))
+		return record_list(cli, argc == 4 ? argv[3] : NULL);
 	record_usage(strcmp(argv[1], "--help") == 0 ? stdout : stderr);
 	return strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
 }
@@ -848,6 +887,7 @@ cmd_case(struct cli *cli, int argc, char *argv[])
 int
 cmd_digest(struct cli *cli, int argc, char *argv[])
 {
+	struct json	 j;
 	struct vault	*v = NULL;
 	sqlite3		*db;
 	uint8_t		 h[32];
@@ -862,8 +902,17 @@ cmd_digest(struct cli *cli, int argc, char *argv[])
 		return cli_exit(r);
 	if ((r = db_digest(db, &n, h)) == 0) {
 		hex_encode(hex, h, sizeof(h));
-		printf("%lld %s\n", (long long)n, hex);
-	}
+		if (cli->json) {	/* schema "casesync digest" */
+			json_init(&j, stdout);
+			json_obj_begin(&j);
+			json_kv_int(&j, "records", n);
+			json_kv_str(&j, "digest", hex);
+			json_obj_end(&j);
+			r = json_end(&j);
+		} else
+			printf("%lld %s\n", (long long)n, hex);
+	} else
+		cli_errx("digest: %s", cs_err(r));
 	vault_close(v);
 	return cli_exit(r);
 }

@@ -21,6 +21,7 @@
 #include "cmd_agent.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
+#include "cmd_server.h"
 #include "cmd_transfer.h"
 #include "errors.h"
 #include "fault.h"
@@ -42,8 +43,9 @@ static const struct clihelp_sub audit_subs[] = {
 	{ "query", "audit query [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX] [--json]",
 	    "the server's audit log (auditors; members: --case)", 0 },
-	{ "who", "audit who --case ID [--json]",
-	    "who read or changed a case, newest first", 0 },
+	{ "who", "audit who --case ID [--child NAME] [--json]",
+	    "who read or changed a case (or one child's part), newest "
+	    "first", 0 },
 	{ "export", "audit export [--case ID] [--user NAME] [--type TYPE]\n"
 	    "    [--since TIME] [--until TIME] [--after IDX]",
 	    "whole entries as JSON lines (auditors)", 0 },
@@ -160,6 +162,14 @@ static const struct clihelp_sub glass_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
+static const struct clihelp_sub server_subs[] = {
+	{ "show", "server show [--json]",
+	    "the addresses of the server, and which worked last", 0 },
+	{ "set", "server set HOST:PORT [HOST:PORT ...]",
+	    "reach the server at these addresses, in this order", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
 static const struct {
 	int			(*fn)(struct cli *, int, char *[]);
 	struct clihelp_cmd	 h;
@@ -178,6 +188,8 @@ static const struct {
 	{ cmd_status, { "status", "status",
 	    "connect and show who and where this is", NULL,
 	    CLIHELP_STRICT } },
+	{ cmd_server, { "server", NULL, "the addresses this laptop reaches "
+	    "the server by", server_subs, CLIHELP_STRICT } },
 	{ cmd_passwd, { "passwd", "passwd   (the new passphrase from the "
 	    "terminal or CASESYNC_NEW_PASSPHRASE)",
 	    "change the vault passphrase", NULL, CLIHELP_STRICT } },
@@ -263,6 +275,35 @@ static int
 ownhelp(const struct clihelp_cmd *c, const struct clihelp_sub *sub)
 {
 	return cmd_dossier_help(c->name, sub != NULL ? sub->name : NULL);
+}
+
+/*
+ * A list or show path (the rule of tests/integration/t_cs_json.sh):
+ * "--json" last on it is the same as before the command, the place
+ * casesyncctl takes it.
+ */
+static int
+json_path(int argc, char *argv[])
+{
+	static const char *const cmds[] = {
+		"status", "sync", "search", "reads", "conflicts", "digest",
+		"check", NULL
+	};
+	static const char *const subs[] = {
+		"list", "show", "get", "info", "status", "query", "who", NULL
+	};
+	size_t	i;
+
+	for (i = 0; cmds[i] != NULL; i++)
+		if (strcmp(argv[0], cmds[i]) == 0)
+			return 1;
+	if (argc > 3 && strcmp(argv[0], "plan") == 0 &&
+	    strcmp(argv[1], "goal") == 0)
+		return strcmp(argv[2], "list") == 0;
+	for (i = 0; argc > 2 && subs[i] != NULL; i++)
+		if (strcmp(argv[1], subs[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* A global option getopt refused: one line and a hint. */
@@ -351,6 +392,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "casesync: unknown command \"%s\" (casesync "
 		    "help)\n", argv[0]);
 		return EXIT_USAGE;
+	}
+	if (strcmp(argv[argc - 1], "--json") == 0 && json_path(argc, argv)) {
+		cli.json = 1;
+		argv[--argc] = NULL;
 	}
 	if ((r = clihelp_intercept(&help, hc, &argc, argv, &quiet)) != -1)
 		return cli_finish(r);

@@ -220,6 +220,7 @@ struct auditcp_batch {
 	struct msg_read_event	 ev[MSG_READS_MAX];
 	char			 action[MSG_READS_MAX][17];
 	char			 case_id[MSG_READS_MAX][37];
+	char			 child_id[MSG_READS_MAX][37];
 	uint8_t			 hash[MSG_READS_MAX][MERKLE_HASH_LEN];
 	uint8_t			 prev[MERKLE_HASH_LEN];
 	size_t			 n;
@@ -230,12 +231,12 @@ static int
 auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 {
 	sqlite3_stmt		*s = NULL;
-	const unsigned char	*action, *case_id;
+	const unsigned char	*action, *case_id, *child_id;
 	int			 rc, r = CS_ERR_DB;
 
 	b->n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash"
-	    " FROM read_log WHERE n > ?1 ORDER BY n LIMIT ?2", -1, &s,
+	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash,"
+	    " child_id FROM read_log WHERE n > ?1 ORDER BY n LIMIT ?2", -1, &s,
 	    NULL) != SQLITE_OK) {
 		/* no read log table yet: nothing was read on this laptop */
 		r = 0;
@@ -247,10 +248,12 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		action = sqlite3_column_text(s, 2);
 		case_id = sqlite3_column_text(s, 3);
+		child_id = sqlite3_column_text(s, 6);
 		if (sqlite3_column_int64(s, 0) != after + 1 + (int64_t)b->n ||
-		    action == NULL || case_id == NULL ||
+		    action == NULL || case_id == NULL || child_id == NULL ||
 		    sqlite3_column_bytes(s, 2) > 16 ||
 		    sqlite3_column_bytes(s, 3) > 36 ||
+		    sqlite3_column_bytes(s, 6) > 36 ||
 		    sqlite3_column_bytes(s, 4) != MERKLE_HASH_LEN ||
 		    sqlite3_column_bytes(s, 5) != MERKLE_HASH_LEN) {
 			r = CS_ERR_TAMPERED;	/* see "casesync reads" */
@@ -263,12 +266,15 @@ auditcp_batch_read(sqlite3 *db, int64_t after, struct auditcp_batch *b)
 		    (size_t)sqlite3_column_bytes(s, 2) + 1);
 		memcpy(b->case_id[b->n], case_id,
 		    (size_t)sqlite3_column_bytes(s, 3) + 1);
+		memcpy(b->child_id[b->n], child_id,
+		    (size_t)sqlite3_column_bytes(s, 6) + 1);
 		memcpy(b->hash[b->n], sqlite3_column_blob(s, 5),
 		    MERKLE_HASH_LEN);
 		b->ev[b->n].n = (uint64_t)sqlite3_column_int64(s, 0);
 		b->ev[b->n].at = sqlite3_column_int64(s, 1);
 		b->ev[b->n].action = b->action[b->n];
 		b->ev[b->n].case_id = b->case_id[b->n];
+		b->ev[b->n].child_id = b->child_id[b->n];
 		b->ev[b->n].hash = (struct msg_bytes){ b->hash[b->n],
 		    MERKLE_HASH_LEN };
 		b->n++;

@@ -43,7 +43,7 @@ struct conn {
 	struct conn_server srv;		/* from Welcome */
 };
 
-static int	conn_ssl_failure(const char *, int);
+static int	conn_ssl_failure(const char *, int, int);
 
 int
 conn_split(const char *server, char *host, size_t hostlen, char *port,
@@ -72,9 +72,13 @@ conn_split(const char *server, char *host, size_t hostlen, char *port,
 	return str_fmt(port, portlen, "%u", (unsigned)p);
 }
 
-/* TCP connect to any address of host:port within "ms". */
+/*
+ * TCP connect to any address of host:port, each within "cms"; then "ms"
+ * for every read and write.  A failure is logged at debug level only
+ * when "quiet" (the caller says what it tried).
+ */
 static int
-conn_tcp(const char *host, const char *port, int ms)
+conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	struct pollfd	 pfd;
@@ -87,7 +91,10 @@ conn_tcp(const char *host, const char *port, int ms)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_warnx("%s: %s", host, gai_strerror(e));
+		if (quiet)
+			log_debug("%s: %s", host, gai_strerror(e));
+		else
+			log_warnx("%s: %s", host, gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -100,7 +107,7 @@ conn_tcp(const char *host, const char *port, int ms)
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
 			elen = sizeof(e);
-			if (poll(&pfd, 1, ms) == 1 &&
+			if (poll(&pfd, 1, cms) == 1 &&
 			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
 			    &elen) == 0 && e == 0)
 				break;
@@ -110,7 +117,10 @@ conn_tcp(const char *host, const char *port, int ms)
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
-		log_warnx("cannot connect to %s port %s", host, port);
+		if (quiet)
+			log_debug("cannot connect to %s port %s", host, port);
+		else
+			log_warnx("cannot connect to %s port %s", host, port);
 		return -1;
 	}
 	/* blocking from here on, each step bounded by the timeout */
@@ -127,14 +137,76 @@ conn_tcp(const char *host, const char *port, int ms)
 	return fd;
 }
 
+static int	conn_open_one(const struct conn_opts *, int quiet,
+		    struct conn **);
+
 int
 conn_open(const struct conn_opts *o, struct conn **out)
+{
+	return conn_open_one(o, 0, out);
+}
+
+int
+conn_connect_ms(void)
+{
+	const char	*s = getenv("CASESYNC_CONNECT_TIMEOUT_MS");
+	uint64_t	 v;
+
+	if (s != NULL && parse_u64(s, CONN_CONNECT_MS_MIN, CONN_TIMEOUT_MS,
+	    &v) == 0)
+		return (int)v;
+	return CONN_CONNECT_MS;
+}
+
+int
+conn_open_any(const struct conn_opts *o, const char *const *addrs,
+    size_t n, size_t *used, size_t *tried, struct conn **out)
+{
+	struct conn_opts	 one = *o;
+	char			 vis[64];
+	size_t			 i;
+	int			 r = CS_ERR_SYSTEM, auth = 0;
+
+	*out = NULL;
+	*used = 0;
+	*tried = 0;
+	/* never to a list without the CA and the name to verify */
+	if (o->ca == NULL || o->server_name == NULL ||
+	    o->server_name[0] == '\0')
+		return CS_ERR_INTERNAL;
+	if (one.connect_ms <= 0)
+		one.connect_ms = conn_connect_ms();
+	for (i = 0; i < n; i++) {
+		one.server = addrs[i];
+		*tried = i + 1;
+		if ((r = conn_open_one(&one, 1, out)) == 0) {
+			*used = i;
+			return 0;
+		}
+		str_vis(vis, sizeof(vis), addrs[i], strlen(addrs[i]));
+		if (r == CS_ERR_EXPIRED || r == CS_ERR_ALLOC)
+			return r;
+		if (r == CS_ERR_AUTH) {
+			/* someone answers there who is not our server */
+			log_warnx("%s: the server there is not %s of this "
+			    "laptop's deployment (its certificate); skipped",
+			    vis, o->server_name);
+			auth = 1;
+		} else
+			log_debug("%s: %s", vis, cs_err(r));
+	}
+	return auth ? CS_ERR_AUTH : r;
+}
+
+static int
+conn_open_one(const struct conn_opts *o, int quiet, struct conn **out)
 {
 	struct conn	*c;
 	char		 host[256], port[16];
 	const char	*name;
 	int		 r, ms = o->timeout_ms > 0 ? o->timeout_ms :
 			     CONN_TIMEOUT_MS;
+	int		 cms = o->connect_ms > 0 ? o->connect_ms : ms;
 
 	*out = NULL;
 	if (conn_split(o->server, host, sizeof(host), port,
@@ -154,7 +226,7 @@ conn_open(const struct conn_opts *o, struct conn **out)
 		r = CS_ERR_ALLOC;
 		goto fail;
 	}
-	if ((c->fd = conn_tcp(host, port, ms)) == -1) {
+	if ((c->fd = conn_tcp(host, port, cms, ms, quiet)) == -1) {
 		r = CS_ERR_SYSTEM;
 		goto fail;
 	}
@@ -166,7 +238,7 @@ conn_open(const struct conn_opts *o, struct conn **out)
 	    (o->ca != NULL && SSL_set1_host(c->ssl, name) != 1))
 		goto fail;
 	if (SSL_connect(c->ssl) != 1) {
-		r = conn_ssl_failure("TLS handshake", CS_ERR_TLS);
+		r = conn_ssl_failure("TLS handshake", CS_ERR_TLS, quiet);
 		if (r != CS_ERR_EXPIRED && o->ca != NULL &&
 		    SSL_get_verify_result(c->ssl) != X509_V_OK) {
 			log_warnx("server certificate: %s",
@@ -195,12 +267,14 @@ conn_open(const struct conn_opts *o, struct conn **out)
  * After a failed read or handshake: CS_ERR_EXPIRED if the server
  * refused our certificate as expired (TLS alert certificate_expired;
  * in TLS 1.3 it arrives with the first read after the handshake, not
- * from SSL_connect), else "other".  The error queue is drained.
+ * from SSL_connect), else "other".  The error queue is drained: into
+ * the log as warnings, or at debug level when "quiet".
  */
 static int
-conn_ssl_failure(const char *what, int other)
+conn_ssl_failure(const char *what, int other, int quiet)
 {
 	unsigned long	e[2];
+	char		buf[256];
 	int		i, r = other;
 
 	e[0] = ERR_peek_error();
@@ -210,8 +284,15 @@ conn_ssl_failure(const char *what, int other)
 		    ERR_GET_REASON(e[i]) ==
 		    SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED)
 			r = CS_ERR_EXPIRED;
-	if (r != CS_ERR_EXPIRED) {
+	if (r != CS_ERR_EXPIRED && !quiet) {
 		log_ssl(what);
+		return r;
+	}
+	if (r != CS_ERR_EXPIRED) {	/* the caller tries another address */
+		while ((e[0] = ERR_get_error()) != 0) {
+			ERR_error_string_n(e[0], buf, sizeof(buf));
+			log_debug("%s: %s", what, buf);
+		}
 		return r;
 	}
 	ERR_clear_error();
@@ -235,7 +316,7 @@ conn_flush(struct conn *c)
 		    buf_len(c->out) > INT32_MAX ? INT32_MAX :
 		    (int)buf_len(c->out));
 		if (n <= 0)
-			return conn_ssl_failure("write", CS_ERR_CLOSED);
+			return conn_ssl_failure("write", CS_ERR_CLOSED, 0);
 		buf_consume(c->out, (size_t)n);
 	}
 	return 0;
@@ -277,7 +358,7 @@ conn_recv(struct conn *c, struct msg **m)
 				ERR_clear_error();
 				return CS_ERR_TIMEOUT;
 			}
-			return conn_ssl_failure("read", CS_ERR_CLOSED);
+			return conn_ssl_failure("read", CS_ERR_CLOSED, 0);
 		}
 		buf_commit(c->in, (size_t)n);
 	}

@@ -7,6 +7,7 @@
 #ifndef CONN_H
 #define CONN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/x509.h>
@@ -15,6 +16,13 @@
 #include "pki.h"
 
 #define CONN_TIMEOUT_MS		15000
+/*
+ * The TCP connection to one of several addresses (conn_open_any): a
+ * short wait, then the next address.  CASESYNC_CONNECT_TIMEOUT_MS sets
+ * it (CONN_CONNECT_MS_MIN..CONN_TIMEOUT_MS) for tests.
+ */
+#define CONN_CONNECT_MS		3000
+#define CONN_CONNECT_MS_MIN	100
 #define CONN_CLIENT_VERSION	"casesync 0.1.0"
 
 struct conn;
@@ -27,6 +35,7 @@ struct conn_opts {
 	X509		*cert;		/* device certificate, or NULL */
 	EVP_PKEY	*key;
 	int		 timeout_ms;	/* 0: CONN_TIMEOUT_MS */
+	int		 connect_ms;	/* TCP connect; 0: timeout_ms */
 	uint64_t	 sync_counter;	/* Hello.sync_counter; 0: none */
 };
 
@@ -37,6 +46,23 @@ struct conn_opts {
  * certificate); CS_ERR_SYSTEM: no TCP connection.
  */
 int	conn_open(const struct conn_opts *, struct conn **out);
+/*
+ * conn_open() to "addrs" (n of them) in order, o->server ignored and
+ * o->connect_ms 0 meaning CONN_CONNECT_MS (or the environment's), until
+ * one connects and its server proves to be o->server_name of o->ca
+ * (both required: else CS_ERR_INTERNAL): the name verified is always
+ * that one, never an address's host.  An
+ * address that does not answer, refuses or fails the handshake is
+ * logged at debug level (CS_ERR_AUTH, a server that is not who it
+ * should be, as a warning) and the next is tried.  0: *out the
+ * connection, *used the index of its address.  Else *out NULL and the
+ * error: CS_ERR_EXPIRED or CS_ERR_ALLOC at once, CS_ERR_AUTH if any
+ * address failed so, else the last one's; *tried says how many were.
+ */
+int	conn_open_any(const struct conn_opts *, const char *const *addrs,
+	    size_t n, size_t *used, size_t *tried, struct conn **out);
+/* The connect timeout of conn_open_any() in ms (CONN_CONNECT_MS). */
+int	conn_connect_ms(void);
 /* After a pinned handshake: the CA that matched (borrowed). */
 X509	*conn_ca(struct conn *);
 /*

@@ -167,10 +167,17 @@ static const char db_schema_v2[] =
     "CREATE INDEX IF NOT EXISTS records_kind ON records(kind, case_id);";
 
 /*
- * Version 3: when a GESLOTEN case closed and until when the server
- * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ * Version 3: a read that concerned one child of the case names the child
+ * (its person record_id) in the read log; "" for the whole case file.
  */
 static const char db_schema_v3[] =
+    "ALTER TABLE read_log ADD COLUMN child_id TEXT NOT NULL DEFAULT '';";
+
+/*
+ * Version 4: when a GESLOTEN case closed and until when the server
+ * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ */
+static const char db_schema_v4[] =
     "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
     "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
 
@@ -178,6 +185,7 @@ const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
 	{ 3, db_schema_v3 },
+	{ 4, db_schema_v4 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -192,13 +192,22 @@ readlog_verify(sqlite3 *db)
 int
 readlog_add(sqlite3 *db, const char *action, const char *case_id)
 {
+	return readlog_add_child(db, action, case_id, "");
+}
+
+int
+readlog_add_child(sqlite3 *db, const char *action, const char *case_id,
+    const char *child_id)
+{
 	sqlite3_stmt	*s = NULL;
 	uint8_t		 prev[32], hash[32];
 	int64_t		 n = 1, at = (int64_t)time(NULL);
 	int		 rc, r = CS_ERR_DB;
 
 	if (strlen(action) > READLOG_ACTION_MAX ||
-	    strlen(case_id) > READLOG_CASE_MAX)
+	    strlen(case_id) > READLOG_CASE_MAX ||
+	    strlen(child_id) > READLOG_CASE_MAX ||
+	    (child_id[0] != '\0' && case_id[0] == '\0'))
 		return CS_ERR_INTERNAL;
 	memset(prev, 0, sizeof(prev));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -219,17 +228,19 @@ readlog_add(sqlite3 *db, const char *action, const char *case_id)
 		goto out;
 	sqlite3_finalize(s);
 	s = NULL;
-	checkpoint_read_hash(prev, (uint64_t)n, at, action, case_id, hash);
+	checkpoint_read_hash(prev, (uint64_t)n, at, action, case_id, child_id,
+	    hash);
 	if (sqlite3_prepare_v2(db, "INSERT INTO read_log(n, at, action,"
-	    " case_id, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s,
-	    NULL) != SQLITE_OK ||
+	    " case_id, prev, hash, child_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7)", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 1, n) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, at) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 4, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 5, prev, 32, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(s, 6, hash, 32, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    sqlite3_bind_text(s, 7, child_id, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	sqlite3_finalize(s);
 	s = NULL;
@@ -258,15 +269,17 @@ readlog_each(sqlite3 *db, readlog_cb cb, void *arg, int64_t *count)
 	int			 rc, r = 0, first = 1;
 
 	*count = 0;
-	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash"
-	    " FROM read_log ORDER BY n", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT n, at, action, case_id, prev, hash,"
+	    " child_id FROM read_log ORDER BY n", -1, &s, NULL) != SQLITE_OK)
 		return CS_ERR_DB;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		e.n = sqlite3_column_int64(s, 0);
 		e.at = sqlite3_column_int64(s, 1);
 		e.action = (const char *)sqlite3_column_text(s, 2);
 		e.case_id = (const char *)sqlite3_column_text(s, 3);
+		e.child_id = (const char *)sqlite3_column_text(s, 6);
 		if (e.action == NULL || e.case_id == NULL ||
+		    e.child_id == NULL ||
 		    sqlite3_column_bytes(s, 4) != 32 ||
 		    sqlite3_column_bytes(s, 5) != 32) {
 			r = CS_ERR_TAMPERED;
@@ -280,7 +293,7 @@ readlog_each(sqlite3 *db, readlog_cb cb, void *arg, int64_t *count)
 		}
 		memcpy(prev, sqlite3_column_blob(s, 4), 32);
 		checkpoint_read_hash(prev, (uint64_t)e.n, e.at, e.action,
-		    e.case_id, want);
+		    e.case_id, e.child_id, want);
 		if (memcmp(want, sqlite3_column_blob(s, 5), 32) != 0) {
 			r = CS_ERR_TAMPERED;
 			break;

@@ -40,12 +40,19 @@ int	readlog_verify(sqlite3 *);
  * does not match the last entry.
  */
 int	readlog_add(sqlite3 *, const char *action, const char *case_id);
+/*
+ * The same for a read that concerned one child of "case_id": "child_id"
+ * is the child's person record_id (a UUID), or "" for the whole file.
+ */
+int	readlog_add_child(sqlite3 *, const char *action, const char *case_id,
+	    const char *child_id);
 /* An entry of the log, borrowed for the callback. */
 struct readlog_entry {
 	int64_t		 n;
 	int64_t		 at;		/* seconds since the epoch */
 	const char	*action;
 	const char	*case_id;	/* "": all cases */
+	const char	*child_id;	/* "": the whole case file */
 };
 
 typedef int	(*readlog_cb)(const struct readlog_entry *, void *arg);

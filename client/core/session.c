@@ -21,6 +21,7 @@
 #include "renewal.h"
 #include "restore.h"
 #include "session.h"
+#include "srvaddr.h"
 #include "sync.h"
 #include "synccount.h"
 #include "util.h"
@@ -81,16 +82,11 @@ session_open(struct vault *v, const char *dir, struct identity *id,
 		    cs_err(r));
 		goto fail;
 	}
-	o.server = id->server;
-	o.server_name = id->server_name;
-	o.ca = id->ca;
 	o.cert = id->cert;
 	o.key = id->key;
-	if ((r = conn_open(&o, cp)) != 0) {
-		notice(NOTICE_ERROR, "cannot connect securely to %s: %s",
-		    id->server, cs_err(r));
+	/* each address in turn, with the enrolled name (srvaddr.h) */
+	if ((r = srvaddr_connect(v, id, &o, cp)) != 0)
 		goto fail;
-	}
 	r = conn_welcome(*cp, id->device_id, &rep);
 	synccount_done(lock);	/* the server has seen the counter, or not */
 	lock = -1;
@@ -103,6 +99,7 @@ session_open(struct vault *v, const char *dir, struct identity *id,
 		goto fail;
 	}
 	session_self_note(v, rep);
+	(void)srvaddr_welcome(v, id, rep);	/* it says what failed */
 	msg_free(rep);
 	return 0;
  fail:

@@ -10,7 +10,7 @@
 # --help to run, exit 2: on every path of both tables a short (-Y) and
 # a long option (--no-such-option) its usage does not name is "PROG:
 # PATH: unknown option OPT (PROG PATH --help)" (a record kind's command
-# says which field it lacks instead), an option without its value says
+# says which field it lacks and the fields it has instead), an option without its value says
 # so, and no vault or database is made.  --version on all three programs.  -q: "sync"
 # and "audit verify" print nothing on success.
 . "$(dirname "$0")/lib.sh"
@@ -125,7 +125,7 @@ oneline() {
 }
 oneline '^casesync: unknown command "frob" \(casesync help\)$' cs frob
 # (a dossier command's options are its record kind's fields: it says so)
-oneline '^casesync: a note has no field "foo" \(see --help\)$' \
+oneline '^casesync: note add: a note has no field "foo" \(fields: [a-z_, ]+; casesync note add --help\)$' \
     cs note add --foo 1 --help-me
 oneline '^casesync: record put: unknown option --foo \(casesync record put --help\)$' \
     cs record put --foo 1
@@ -164,7 +164,7 @@ badopts() {
 $path --help)" "$T/e" && continue
 			# a record kind's fields are its options
 			[ "$opt" = --no-such-option ] && grep -Eqx \
-			    "$prog: (a|an) [a-z ]+ has no field \"no-such-option\" \(see --help\)|$prog: unexpected argument \(use --FIELD VALUE\)" \
+			    "$prog: $path: (a|an) [a-z ]+ has no field \"no-such-option\" \(fields: [a-z_, ]+; $prog $path --help\)|$prog: unexpected argument \(use --FIELD VALUE\)" \
 			    "$T/e" && continue
 			fail "$prog $path $opt: $(cat "$T/e")"
 		done

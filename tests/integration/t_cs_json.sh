@@ -28,6 +28,7 @@ check() {
 	    "$T/out.json" >"$T/schema.err" 2>&1 ||
 	    fail "$cmd: $(cat "$T/schema.err"): $(cat "$T/out.json")"
 	cp "$T/out.json" "$T/$(echo "$cmd" | tr ' -' '__').json"
+	echo "$cmd" >>"$T/checked"
 	ok "casesync $cmd --json matches its schema"
 }
 
@@ -42,11 +43,13 @@ ctl office add Zwolle >/dev/null || fail "office"
 ctl office add Lelystad >/dev/null || fail "office 2"
 ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name eva --role jeugdbeschermer --office Lelystad >/dev/null
+ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name olga --role auditor --office Zwolle >/dev/null
 start_server "glass_duration = 600s"
 enroll a anna
 enroll e eva
 enroll o olga
+enroll b bert
 
 C=$(laptop a case create --frame DRANG) || fail "case create"
 laptop a case state --case "$C" --to DRANG_INTENSIEF >/dev/null ||
@@ -63,7 +66,7 @@ check a "case info" 0 case info --case "$C"
 check a "glass list" 1 glass list
 check o "audit query" 10 audit query
 check a "audit who" 1 audit who --case "$C"
-laptop a case list >/dev/null || fail "case list"
+laptop a case list >/dev/null || fail "case list"	# a read logged
 check a "reads" 1 reads
 laptop a --json transfer request --case "$C" --to Lelystad --reason \
     moved --note "gezin \"verhuisd\"" >"$T/req" 2>"$T/err" ||
@@ -109,3 +112,143 @@ expect_eq "audit who: the case asked about" \
 expect_eq "glass list: a use not ended is null" \
     "$(jget "$T/glass_list.json" '(j["uses"][0]["ended_at"],
     j["uses"][0]["ended_at_epoch"])')" "(None, None)"
+
+# --- the case file: every list and show of a kind, and its writes
+F=$(laptop a case new --frame DRANG --title 'Gezin "Öztürk" \ test' \
+    --municipality GM0193) || fail "case new"
+F=$(echo "$F" | head -1)
+laptop a case member --case "$F" --user bert >/dev/null || fail "member bert"
+laptop a --json person add --case "$F" --name "Sanne Öztürk" --role child \
+    --birth-date 2016-02-29 >"$T/padd" 2>"$T/err" ||
+    fail "person add: $(cat "$T/err")"
+python3 "$CHECK" "$SCHEMAS" "casesync person add" "$T/padd" \
+    >"$T/schema.err" 2>&1 || fail "person add: $(cat "$T/schema.err")"
+echo "person add" >>"$T/checked"
+ok "casesync person add --json: record_id and case_id"
+CHILD=$(jget "$T/padd" 'j["record_id"]')
+expect_eq "person add: the case as case_id" "$(jget "$T/padd" 'j["case_id"]')" \
+    "$F"
+laptop a measure add --case "$F" --type OTS --child "$CHILD" --court \
+    "Rechtbank Overijssel" --decision-date 2026-11-01 --start 2026-11-01 \
+    >/dev/null || fail "measure add"
+laptop a plan edit --case "$F" --summary "Veilig thuis" >/dev/null ||
+    fail "plan edit"
+laptop a plan goal add --case "$F" --text "Naar school" --due 2027-01-31 \
+    >/dev/null || fail "goal add"
+laptop a note add --case "$F" --type call --date 2026-11-30 \
+    --text "Gebeld met school" >/dev/null || fail "note add"
+laptop a assess add --case "$F" --instrument LIRIK --outcome "laag risico" \
+    --date 2026-11-30 --next-due 2027-02-28 >/dev/null || fail "assess add"
+laptop a partner add --case "$F" --name "Wijkteam" --type wijkteam \
+    --basis toestemming >/dev/null || fail "partner add"
+laptop a escalate --case "$F" --to raad --reason "Zorgen" >/dev/null ||
+    fail "escalate"
+# a field in conflict: anna and bert change the same one offline
+laptop a sync >/dev/null 2>&1 || fail "sync a"
+laptop b sync >/dev/null 2>&1 || fail "sync b"
+laptop a person edit --id "$CHILD" --address "Dorpsstraat 1" >/dev/null ||
+    fail "edit on a"
+sleep 1.1
+laptop b person edit --id "$CHILD" --address "Kerkstraat 2" >/dev/null ||
+    fail "edit on b"
+laptop a sync >/dev/null 2>&1 || fail "sync a 2"
+check b "sync" 0 sync
+laptop a sync >/dev/null 2>&1 || fail "sync a 3"
+
+check a "case show" 9 case show --case "$F"
+check a "person list" 1 person list --case "$F"
+check a "measure list" 1 measure list --case "$F"
+check a "note list" 1 note list --case "$F"
+check a "assess list" 1 assess list --case "$F"
+check a "partner list" 1 partner list --case "$F"
+check a "escalate list" 1 escalate list --case "$F"
+check a "plan show" 2 plan show --case "$F"
+check a "plan goal list" 1 plan goal list --case "$F"
+check a "record get" 0 record get "$CHILD"
+check a "record list" 9 record list --case "$F"
+check a "search" 1 search "öztürk"
+check a "conflicts" 1 conflicts
+check a "case list" 3 case list
+check a "case list --due" 2 case list --due
+check a "digest" 0 digest
+check a "check" 0 check
+
+expect_eq "case show: every record with case_id, no key 'id' or 'case'" \
+    "$(jget "$T/case_show.json" 'sorted({r["case_id"] for r in j}) == ["'"$F"'"]
+    and not any("id" in r or "case" in r for r in j)')" "True"
+expect_eq "person list: the child's name intact, a field not set absent" \
+    "$(jget "$T/person_list.json" '(j[0]["fields"]["name"],
+    "bsn" in j[0]["fields"], j[0]["version"] >= 1)')" \
+    "('Sanne Öztürk', False, True)"
+expect_eq "record get: the record in conflict, its marker null" \
+    "$(jget "$T/record_get.json" '(j["record_id"], j["conflicts"],
+    [v for k, v in j["fields"].items() if k not in ("name", "role",
+    "birth_date", "address")])')" "('$CHILD', 1, [None])"
+expect_eq "record list: metadata only, no content" \
+    "$(jget "$T/record_list.json" 'any("fields" in r for r in j)')" "False"
+expect_eq "conflicts: two authors by name, user ids as numbers" \
+    "$(jget "$T/conflicts.json" '(j[0]["case_id"], j[0]["field"],
+    sorted(v["author"] for v in j[0]["values"]),
+    all(isinstance(v["author_id"], int) for v in j[0]["values"]))')" \
+    "('$F', 'address', ['anna', 'bert'], True)"
+expect_eq "search: matches without regard to accents, their fields" \
+    "$(jget "$T/search.json" 'sorted((m["case_id"], m["field"]) for m in j)')" \
+    "[('$F', 'name'), ('$F', 'title')]"
+expect_eq "case list: the title intact, a date not known is null" \
+    "$(jget "$T/case_list.json" '[(c["title"], c["drang_start"])
+    for c in j["cases"] if c["case_id"] == "'"$F"'"][0]')" \
+    "('Gezin \"Öztürk\" \\\\ test', None)"
+expect_eq "case list: the child by name, a lifecycle deadline has null" \
+    "$(jget "$T/case_list.json" '[([x["name"] for x in c["children"]],
+    [d["record_id"] for d in c["deadlines"] if d["kind"] == "toetsing"])
+    for c in j["cases"] if c["case_id"] == "'"$C"'"][0]')" "([], [None])"
+expect_eq "case list --due: the goal's deadline names its record" \
+    "$(jget "$T/case_list___due.json" '[d["case_id"] == "'"$F"'" and
+    d["record_id"] is not None for d in j["deadlines"]
+    if d["kind"] == "goal"]')" "[True]"
+expect_eq "sync: pushed, pulled and refused as numbers" \
+    "$(jget "$T/sync.json" '(j["pushed"] >= 1, j["rejected"],
+    j["conflicts"] >= 1)')" "(True, 0, True)"
+expect_eq "digest: the count and hash that digest prints for people" \
+    "$(jget "$T/digest.json" '"%d %s" % (j["records"], j["digest"])')" \
+    "$(laptop a digest)"
+
+# --json last, where casesyncctl takes it: the same output
+same_last() {	# same_last SCHEMA-FILE ARGS...: "ARGS --json" prints it too
+	f=$1
+	shift
+	laptop a "$@" --json >"$T/last.json" 2>"$T/err" ||
+	    fail "$* --json: $(cat "$T/err")"
+	cmp -s "$T/last.json" "$T/$f.json" ||
+	    fail "$* --json differs: $(cat "$T/last.json")"
+}
+same_last case_list case list
+same_last person_list person list --case "$F"
+same_last plan_goal_list plan goal list --case "$F"
+same_last record_get record get "$CHILD"
+same_last conflicts conflicts
+same_last search search "öztürk"
+same_last digest digest
+ok "--json last on a list or show path is --json before the command"
+laptop a person add --case "$F" --name X --role child --json \
+    >"$T/o" 2>"$T/e" && fail "person add ... --json: a field 'json'"
+ok "--json last on a write is not taken for a flag: $(cat "$T/e")"
+
+# --- the table walked: every list and show path of casesync (help
+# --list-all) has a schema and was checked above
+"$B/casesync" help --list-all >"$T/paths" || fail "help --list-all"
+grep -qx "plan goal" "$T/paths" || fail "no 'plan goal' in the table"
+n=0
+for p in $(sed -n 's/ /_/g; /_\(list\|show\|get\|info\|status\|query\|who\)$/p
+    /^\(search\|reads\|conflicts\|digest\|check\|status\|sync\)$/p
+    s/^plan_goal$/plan_goal_list/p' "$T/paths"); do
+	p=$(echo "$p" | tr _ ' ')
+	python3 -c 'import json, sys
+sys.exit(("casesync " + sys.argv[2]) not in
+    json.load(open(sys.argv[1]))["commands"])' "$SCHEMAS" "$p" ||
+	    fail "casesync $p: no schema in docs/json-schemas.json"
+	grep -qxF "$p" "$T/checked" || fail "casesync $p --json: not checked"
+	n=$((n + 1))
+done
+[ "$n" -ge 25 ] || fail "only $n list and show paths in the table"
+ok "each of the $n list and show paths of the command table has its schema"

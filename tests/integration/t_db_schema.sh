@@ -30,10 +30,11 @@ expect_eq "a new laptop is at the newest version ($NEWEST)" \
     "$("$VT" query "$T/a" "PRAGMA user_version")" "$NEWEST"
 
 # version 0: the tables are there as that code made them (no column
-# case_meta.regisseur: version 2; closed_on, retention_until: version
-# 3), the number is not
-for col in regisseur closed_on retention_until; do
-	"$VT" sql "$T/a" "ALTER TABLE case_meta DROP COLUMN $col" \
+# case_meta.regisseur: version 2; read_log.child_id: version 3;
+# case_meta.closed_on, retention_until: version 4), the number is not
+for col in case_meta.regisseur read_log.child_id case_meta.closed_on \
+    case_meta.retention_until; do
+	"$VT" sql "$T/a" "ALTER TABLE ${col%.*} DROP COLUMN ${col#*.}" \
 	    >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"
 done
 "$VT" sql "$T/a" "PRAGMA user_version = 0" >"$T/vt" 2>&1 ||

@@ -70,6 +70,15 @@ bad "invalid UTF-8" "utf-8" person add --case "$C" --role child \
     --name "$(printf 'Jan\377sen')"
 bad "unknown field" "no field" person add --case "$C" --name X --role child \
     --shoe-size 42
+# the unknown field named in one line with the fields a person has
+laptop a person add --case "$C" --colour blue >"$T/o" 2>"$T/e" &&
+    fail "person add --colour was accepted"
+expect_eq "person add --colour: one line, the field and the fields there are" \
+    "$(cat "$T/e")" 'casesync: person add: a person has no field "colour" (fields: name, role, birth_date, bsn, address, municipality, has_gezag, child; casesync person add --help)'
+laptop a note add --case "$C" --mood ok 2>&1 | grep -qx \
+    'casesync: note add: a note has no field "mood" (fields: .*text.*; casesync note add --help)' ||
+    fail "note add --mood: $(laptop a note add --case "$C" --mood ok 2>&1)"
+ok "a kind's fields are listed with the field it lacks"
 bad "missing required field" "needs --role" person add --case "$C" --name X
 bad "bad municipality code" "GM\|municipality\|code" person add \
     --case "$C" --name X --role child --municipality 0193
@@ -98,9 +107,9 @@ laptop a sync >/dev/null && laptop b sync >/dev/null &&
     laptop a sync >/dev/null || fail "sync round"
 laptop a --json plan show --case "$C" >"$T/plan.json" || fail "plan show"
 expect_eq "goal status (from a)" "$(jq -r --arg g "$G" \
-    '.[] | select(.id == $g) | .fields.status' "$T/plan.json")" achieved
+    '.[] | select(.record_id == $g) | .fields.status' "$T/plan.json")" achieved
 expect_eq "goal due (from b)" "$(jq -r --arg g "$G" \
-    '.[] | select(.id == $g) | .fields.due' "$T/plan.json")" 2027-03-31
+    '.[] | select(.record_id == $g) | .fields.due' "$T/plan.json")" 2027-03-31
 expect_eq "notes after sync" "$(laptop a --json note list --case "$C" |
     jq length)" 3
 expect_eq "a and b hold the same" "$(laptop a digest)" "$(laptop b digest)"
@@ -113,7 +122,7 @@ X=$(laptop a record put --case "$C" --kind person role=network \
 laptop a person list --case "$C" >"$T/pl" || fail "person list"
 grep -q 'Evil\\x1b\[2J' "$T/pl" || fail "escape not escaped: $(cat -v "$T/pl")"
 laptop a --json person list --case "$C" | jq -e --arg x "$X" \
-    '.[] | select(.id == $x) | .fields.address == null' >/dev/null ||
+    '.[] | select(.record_id == $x) | .fields.address == null' >/dev/null ||
     fail "broken UTF-8 in --json"
 ok "hostile values are escaped for people and kept out of JSON"
 laptop a record put --case "$C" --kind person --id "$X" --delete \

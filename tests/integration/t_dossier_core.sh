@@ -29,7 +29,7 @@ for tz in XXX-14 YYY+12; do
 	d1=$(TZ=$tz date +%F)
 	now=$(TZ=$tz date +%H:%M)
 	laptop a --json note list --case "$C" |
-	    jq -r --arg n "$N" '.[] | select(.id == $n) | .fields |
+	    jq -r --arg n "$N" '.[] | select(.record_id == $n) | .fields |
 	    "\(.date) \(.time) \(.author)"' >"$T/n.out" || fail "note list"
 	read -r date time author <"$T/n.out"
 	[ "$date" = "$d0" ] || [ "$date" = "$d1" ] ||
@@ -55,14 +55,14 @@ ok "notes get the author and the local date and time"
 N=$(laptop a note add --case "$C" --text "later" --date 2026-11-30 \
     --time 09:15) || fail "note with date and time"
 expect_eq "given date and time kept" "$(laptop a --json note list \
-    --case "$C" | jq -r --arg n "$N" '.[] | select(.id == $n) |
+    --case "$C" | jq -r --arg n "$N" '.[] | select(.record_id == $n) |
     "\(.fields.date) \(.fields.time)"')" "2026-11-30 09:15"
 # a note dated another day has no time unless one is given: the time of
 # writing is not the time of the contact (it stays the note's own time)
 N=$(laptop a note add --case "$C" --text "dated" --date 2026-11-29) ||
     fail "note with a date only"
 expect_eq "a date without a time gets no time" "$(laptop a --json note \
-    list --case "$C" | jq -r --arg n "$N" '.[] | select(.id == $n) |
+    list --case "$C" | jq -r --arg n "$N" '.[] | select(.record_id == $n) |
     "\(.fields.date) \(.fields.time // "none")"')" "2026-11-29 none"
 laptop a note add --case "$C" --text x --time 25:00 >"$T/bad" 2>&1 &&
     fail "time 25:00 accepted"

@@ -87,7 +87,7 @@ N2=$(laptop a note add --case "OZTURK" --text "Gebeld") ||
     fail "note add --case OZTURK"
 laptop a --json note list --case "$C1" >"$T/notes" || fail "note list"
 expect_eq "both notes in Familie Öztürk (a title, folded)" \
-    "$(jq -r '[.[].id] | sort | join(" ")' "$T/notes")" \
+    "$(jq -r '[.[].record_id] | sort | join(" ")' "$T/notes")" \
     "$(printf '%s\n%s\n' "$N" "$N2" | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_refused "a title that fits two cases: the candidates" 2 \
     "matches 2 cases" a note add --case familie --text x
@@ -134,7 +134,7 @@ laptop a person edit --id b111111 --address "Kerkstraat 2" >/dev/null ||
     fail "person edit b111111"
 expect_eq "the one meant was changed" \
     "$(laptop a --json person list --case "$C1" | jq -r --arg i "$T2" \
-    '.[] | select(.id == $i) | .fields.address')" "Kerkstraat 2"
+    '.[] | select(.record_id == $i) | .fields.address')" "Kerkstraat 2"
 
 laptop a search OZTURK >"$T/s" || fail "search OZTURK"
 grep -q "^$S1 *person *$PS name: Elif Öztürk" "$T/s" ||

@@ -207,7 +207,7 @@ grep -q "Telefoon met de school" "$T/notes" ||
     fail "the entry made in the UI is not on bert's laptop: $(cat "$T/notes")"
 ok "the journal entry added in anna's browser is on bert's laptop"
 laptop a --json person list --case "$C" >"$T/people" || fail "person list"
-jq -e --arg p "$P" '.[] | select(.id == $p) |
+jq -e --arg p "$P" '.[] | select(.record_id == $p) |
     .fields.address == "Kerkstraat 2, Zwolle"' "$T/people" >/dev/null ||
     fail "the choice made on bert's Sync page: $(cat "$T/people")"
 laptop a conflicts | grep -q "no conflicts" ||

@@ -9,14 +9,18 @@ its KEY_epoch sibling.  A schema {"lines": TYPE} is for one value
 a line (ndjson).  Prints each problem and exits 1; exits 0 when
 the output conforms.  --min-items N additionally requires a top-level
 array (or each array member of a top-level object) to hold at least N
-items, so an empty listing cannot pass vacuously."""
+items, so an empty listing cannot pass vacuously.  {"map": TYPE} is an
+object with any keys, each value TYPE; {"type": NAME} the schema NAME
+of the file's "types"; "date" is YYYY-MM-DD."""
 import datetime
 import json
 import re
 import sys
 
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+DATE_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
 errors = []
+types = {}	# the "types" of SCHEMAS, for {"type": NAME}
 
 
 def check_scalar(path, want, v):
@@ -32,6 +36,8 @@ def check_scalar(path, want, v):
         return isinstance(v, bool)
     if want == "time":
         return isinstance(v, str) and TIME_RE.match(v) is not None
+    if want == "date":
+        return isinstance(v, str) and DATE_RE.match(v) is not None
     errors.append("%s: unknown type %r in the schema" % (path, want))
     return False
 
@@ -40,6 +46,20 @@ def check(path, schema, v):
     if isinstance(schema, str):
         if not any(check_scalar(path, t, v) for t in schema.split("|")):
             errors.append("%s: %r is not %s" % (path, v, schema))
+        return
+    if "type" in schema:
+        if schema["type"] not in types:
+            errors.append("%s: unknown type %r in the schema" %
+                          (path, schema["type"]))
+            return
+        check(path, types[schema["type"]], v)
+        return
+    if "map" in schema:
+        if not isinstance(v, dict):
+            errors.append("%s: not an object: %r" % (path, v))
+            return
+        for k, item in v.items():
+            check("%s.%s" % (path, k), schema["map"], item)
         return
     if "array" in schema:
         if not isinstance(v, list):
@@ -95,7 +115,9 @@ def main():
     if len(args) not in (2, 3):
         sys.exit("usage: json_schema.py [--min-items N] SCHEMAS COMMAND "
                  "[FILE]")
-    schemas = json.load(open(args[0]))["commands"]
+    doc = json.load(open(args[0]))
+    schemas = doc["commands"]
+    types.update(doc.get("types", {}))
     if args[1] not in schemas:
         sys.exit("no schema for %r" % args[1])
     text = open(args[2]).read() if len(args) == 3 else sys.stdin.read()

@@ -145,11 +145,56 @@ test_config_edges(void)
 	TEST_DONE();
 }
 
+static void
+test_config_addresses(void)
+{
+	struct config	c;
+	char		err[512];
+
+	TEST_START("config_parse: addresses, 1..8 of HOST:PORT, each once");
+	config_defaults(&c);
+	ASSERT_INT_EQ(c.n_addresses, 0);
+	ASSERT_INT_EQ(parse(&c, "addresses = a.example.nl:443 \t"
+	    "[2001:db8::1]:4433  10.0.0.1:1\n", err, sizeof(err)), 0);
+	ASSERT_INT_EQ(c.n_addresses, 3);
+	ASSERT_STR_EQ(c.addresses[0], "a.example.nl:443");
+	ASSERT_STR_EQ(c.addresses[1], "[2001:db8::1]:4433");
+	ASSERT_STR_EQ(c.addresses[2], "10.0.0.1:1");
+	ASSERT_INT_EQ(parse(&c, "addresses = a:1 b:2 c:3 d:4 e:5 f:6 g:7 "
+	    "h:8\n", err, sizeof(err)), 0);
+	ASSERT_INT_EQ(c.n_addresses, 8);
+	ASSERT_INT_EQ(parse(&c, "addresses = a:1 b:2 c:3 d:4 e:5 f:6 g:7 "
+	    "h:8 i:9\n", err, sizeof(err)), CS_ERR_CONFIG);
+	ASSERT_TRUE(strstr(err, "line 1: addresses: at most 8") != NULL);
+	ASSERT_INT_EQ(parse(&c, "addresses = a:1 b:0\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_TRUE(strstr(err, "\"b:0\" is not HOST:PORT") != NULL);
+	ASSERT_INT_EQ(parse(&c, "addresses = a:1 A:1\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_TRUE(strstr(err, "listed twice") != NULL);
+	ASSERT_INT_EQ(parse(&c, "addresses =\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_INT_EQ(parse(&c, "addresses = 127.1:80\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_INT_EQ(parse(&c, "addresses = [fe80::1%eth0]:80\n", err,
+	    sizeof(err)), CS_ERR_CONFIG);
+	/* a refused list leaves the one before as it was */
+	ASSERT_INT_EQ(parse(&c, "addresses = a:1 b:2\n", err, sizeof(err)),
+	    0);
+	ASSERT_INT_EQ(config_parse(&c, "addresses = c:3 d:0\n",
+	    strlen("addresses = c:3 d:0\n"), err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_INT_EQ(c.n_addresses, 2);
+	ASSERT_STR_EQ(c.addresses[0], "a:1");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_config_good();
 	test_config_bad();
 	test_config_edges();
+	test_config_addresses();
 	return 0;
 }

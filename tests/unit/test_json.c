@@ -3,8 +3,9 @@
  * test_json.c - the JSON writer: escaping of quotes, backslashes and
  * every control character, UTF-8 passed through, invalid UTF-8 replaced
  * by U+FFFD, nesting and separators, int64 at its limits, misuse
- * (value without key, unbalanced, too deep) reported by json_end, and
- * local times with their offset.
+ * (value without key, unbalanced, too deep) reported by json_end,
+ * local times with their offset, and bytes (json_kv_bytes) as text or
+ * null.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -201,6 +202,29 @@ test_json_time(void)
 	TEST_DONE();
 }
 
+static void
+test_json_bytes(void)
+{
+	struct json	j;
+	FILE		*f;
+
+	TEST_START("bytes: text as a string, anything else null, never changed");
+	f = mem_open();
+	json_init(&j, f);
+	json_obj_begin(&j);
+	json_kv_bytes(&j, "text", (const uint8_t *)"caf\xc3\xa9 \"x\"", 9);
+	json_kv_bytes(&j, "empty", NULL, 0);
+	json_kv_bytes(&j, "nul", (const uint8_t *)"a\0b", 3);
+	json_kv_bytes(&j, "bad", (const uint8_t *)"Stra\xfft", 6);
+	json_kv_bytes(&j, "cut", (const uint8_t *)"caf\xc3\xa9", 4);
+	json_obj_end(&j);
+	ASSERT_INT_EQ(json_end(&j), 0);
+	mem_close(f);
+	ASSERT_STR_EQ(out, "{\"text\":\"caf\xc3\xa9 \\\"x\\\"\",\"empty\":\"\","
+	    "\"nul\":null,\"bad\":null,\"cut\":null}\n");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -209,6 +233,7 @@ main(void)
 	test_json_nesting();
 	test_json_misuse();
 	test_json_time();
+	test_json_bytes();
 	free(out);
 	return 0;
 }

@@ -29,6 +29,9 @@ struct kat {
 };
 
 /* A chain of two from zeros, then one from a made-up "prev". */
+/* entry 7 of a laptop that read one child's part of a case file */
+#define CHILD_KAT	"42441347772aac28e82a3069263b961adbe8fa8cd708a1cb4d4910a0b9c831a3"
+
 static const struct kat kats[] = {
 	{ 1, 1700000000, "show", "0190a3b4-0000-7000-8000-000000000001",
 	    "7842d72377cd68410f14bcdc25ed6f20"
@@ -104,16 +107,26 @@ test_readlog_hash_kat(void)
 		if (i == 2)
 			kat_prev3(prev);
 		checkpoint_read_hash(prev, (uint64_t)kats[i].n, kats[i].at,
-		    kats[i].action, kats[i].case_id, h);
+		    kats[i].action, kats[i].case_id, "", h);
 		ASSERT_INT_EQ(hex_decode(want, 32, kats[i].hash), 0);
 		ASSERT_MEM_EQ(h, want, 32);
 		memcpy(prev, h, 32);
 	}
 	/* the NUL between action and case id is hashed: no ambiguity */
 	memset(prev, 0, sizeof(prev));
-	checkpoint_read_hash(prev, 1, 0, "ab", "c", h);
-	checkpoint_read_hash(prev, 1, 0, "a", "bc", want);
+	checkpoint_read_hash(prev, 1, 0, "ab", "c", "", h);
+	checkpoint_read_hash(prev, 1, 0, "a", "bc", "", want);
 	ASSERT_TRUE(memcmp(h, want, 32) != 0);
+	/* a child's read: the child id after a NUL (hashlib's answer) */
+	checkpoint_read_hash(prev, 7, 1764979200, "show",
+	    "6f1c2d8e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
+	    "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0", h);
+	ASSERT_INT_EQ(hex_decode(want, 32, CHILD_KAT), 0);
+	ASSERT_MEM_EQ(h, want, 32);
+	/* NULL and "" are the whole file, hashed as before children */
+	checkpoint_read_hash(prev, 1, 0, "a", "bc", NULL, h);
+	checkpoint_read_hash(prev, 1, 0, "a", "bc", "", want);
+	ASSERT_MEM_EQ(h, want, 32);
 	TEST_DONE();
 }
 

@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sdb_pg.c - the PostgreSQL backend of sdb.h (libpq).
+ *
+ * Statements: the store's SQL with ?N parameters is rewritten once to
+ * $N and prepared once per connection under a name of its own
+ * ("sdb1", "sdb2", ...), found again by its text.  Parameters go as
+ * text (integers in decimal) or, for blobs, in binary; results come as
+ * text and are converted here (bytea from its hex form), so a value of
+ * any type the SQL yields (bigint, numeric of a SUM, boolean) reads as
+ * sdb.h says.
+ *
+ * A lost connection: the statement that met it fails with CS_ERR_RETRY
+ * and the connection is marked lost.  If it was inside a transaction,
+ * every call after it fails the same way until the store's ROLLBACK,
+ * so no later statement of that transaction can run on a new
+ * connection outside it; then (or at once outside a transaction) the
+ * next call re-establishes the connection (PQreset, which follows a
+ * failover with target_session_attrs=read-write) and prepares its
+ * statements again as they are used.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "errors.h"
+#include "log.h"
+#include "sdb_int.h"
+
+#define PG_BUCKETS	256
+#define PG_ERR_MAX	256
+
+/* A prepared statement of the connection, kept until it closes. */
+struct pg_prep {
+	struct pg_prep	*next;
+	char		*sql;		/* as the store wrote it */
+	char		*pgsql;		/* with $N */
+	char		 name[16];
+	int		 nparams;
+	uint64_t	 gen;		/* prepared on this connection */
+};
+
+struct sdb {
+	struct sdb_head	 h;
+	PGconn		*conn;
+	struct pg_prep	*buckets[PG_BUCKETS];
+	unsigned	 nprep;
+	uint64_t	 gen;		/* connection: 1, 2, ... */
+	int64_t		 changes;
+	int		 lost;		/* the connection went away */
+	int		 lost_in_tx;	/* ... inside a transaction */
+	char		 err[PG_ERR_MAX];
+};
+
+struct sdb_stmt {
+	struct sdb_stmt_head	 h;
+	struct sdb		*db;
+	struct pg_prep		*prep;
+	const char		*val[SDB_PARAMS_MAX];
+	int			 len[SDB_PARAMS_MAX];
+	int			 fmt[SDB_PARAMS_MAX];
+	char			 num[SDB_PARAMS_MAX][24];
+	PGresult		*res;
+	int			 row, nrows;	/* row: current, -1 before */
+	uint8_t			*dec;		/* a bytea column, decoded */
+	size_t			 declen;
+	int			 deccol, decrow;
+};
+
+static void
+pg_seterr(struct sdb *db, const char *what, const char *msg)
+{
+	size_t	n;
+
+	(void)snprintf(db->err, sizeof(db->err), "%s: %s", what,
+	    msg != NULL && msg[0] != '\0' ? msg : "failed");
+	/* libpq's messages end in a newline */
+	n = strlen(db->err);
+	while (n > 0 && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
+		db->err[--n] = '\0';
+}
+
+static void
+pg_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* The session every connection needs; 0 or CS_ERR_*. */
+static int
+pg_session(struct sdb *db)
+{
+	PGresult	*res;
+	const char	*v;
+	int		 apply;
+
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+		pg_seterr(db, "client encoding", PQerrorMessage(db->conn));
+		return CS_ERR_DB;
+	}
+	/* notices (DROP ... IF EXISTS) are not errors: not on stderr */
+	(void)PQsetNoticeProcessor(db->conn, pg_notice, NULL);
+	res = PQexec(db->conn, "SHOW synchronous_commit");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		pg_seterr(db, "synchronous_commit", PQerrorMessage(db->conn));
+		PQclear(res);
+		return CS_ERR_RETRY;
+	}
+	v = PQgetvalue(res, 0, 0);
+	apply = strcmp(v, "remote_apply") == 0;
+	PQclear(res);
+	/* a commit is acknowledged once durable: at least "on" */
+	res = PQexec(db->conn, apply ? "SET synchronous_commit = remote_apply" :
+	    "SET synchronous_commit = on");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_seterr(db, "synchronous_commit", PQerrorMessage(db->conn));
+		PQclear(res);
+		return CS_ERR_RETRY;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* A lost connection back, if no transaction of it is still open. */
+static int
+pg_alive(struct sdb *db)
+{
+	if (!db->lost)
+		return 0;
+	if (db->lost_in_tx)
+		return CS_ERR_RETRY;	/* until the store's ROLLBACK */
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		pg_seterr(db, "reconnect", PQerrorMessage(db->conn));
+		return CS_ERR_RETRY;
+	}
+	db->gen++;		/* every statement is prepared again */
+	db->lost = 0;
+	return pg_session(db);
+}
+
+/*
+ * The outcome of a failed command as CS_ERR_* (sdb.h), from its
+ * SQLSTATE; a connection that is gone is marked lost.
+ */
+static int
+pg_fail(struct sdb *db, PGresult *res, int was_in_tx, const char *what)
+{
+	const char	*st = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	pg_seterr(db, what, res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(db->conn));
+	if (PQstatus(db->conn) != CONNECTION_OK || st == NULL ||
+	    strncmp(st, "08", 2) == 0 || strncmp(st, "57P", 3) == 0) {
+		db->lost = 1;
+		db->lost_in_tx = was_in_tx;
+		return CS_ERR_RETRY;
+	}
+	if (strcmp(st, "23505") == 0)
+		return CS_ERR_EXISTS;		/* unique_violation */
+	if (strcmp(st, "23503") == 0)
+		return CS_ERR_NOT_FOUND;	/* foreign_key_violation */
+	if (strcmp(st, "23514") == 0 || strcmp(st, "23502") == 0)
+		return CS_ERR_FORMAT;		/* check, not null */
+	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 ||
+	    strcmp(st, "55P03") == 0)
+		return CS_ERR_RETRY;	/* serialisation, deadlock, lock */
+	return CS_ERR_DB;
+}
+
+static int
+pg_in_tx(const struct sdb *db)
+{
+	PGTransactionStatusType	t = PQtransactionStatus(db->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+static int
+pg_open(const char *conninfo, struct sdb **out)
+{
+	struct sdb	*db;
+	int		 r;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return CS_ERR_ALLOC;
+	db->h.ops = &sdb_pg_ops;
+	db->h.backend = SDB_POSTGRESQL;
+	db->gen = 1;
+	if ((db->conn = PQconnectdb(conninfo)) == NULL) {
+		free(db);
+		return CS_ERR_ALLOC;
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		pg_seterr(db, "connect", PQerrorMessage(db->conn));
+		r = CS_ERR_RETRY;
+		goto fail;
+	}
+	if ((r = pg_session(db)) != 0)
+		goto fail;
+	*out = db;
+	return 0;
+ fail:
+	/* libpq's message names the host, never a password */
+	log_warnx("store: postgresql: %s", db->err);
+	PQfinish(db->conn);
+	free(db);
+	return r;
+}
+
+static void
+pg_close(struct sdb *db)
+{
+	struct pg_prep	*p, *next;
+	size_t		 i;
+
+	for (i = 0; i < PG_BUCKETS; i++)
+		for (p = db->buckets[i]; p != NULL; p = next) {
+			next = p->next;
+			free(p->sql);
+			free(p->pgsql);
+			free(p);
+		}
+	PQfinish(db->conn);
+	free(db);
+}
+
+static const char *
+pg_errmsg(const struct sdb *db)
+{
+	return db->err[0] != '\0' ? db->err : "no error";
+}
+
+/* "ROLLBACK" (any case, surrounding blanks) and nothing else. */
+static int
+pg_is_rollback(const char *sql)
+{
+	static const char	rb[] = "rollback";
+	size_t			i;
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	for (i = 0; i < sizeof(rb) - 1; i++)
+		if (tolower((unsigned char)sql[i]) != rb[i])
+			return 0;
+	sql += i;
+	while (isspace((unsigned char)*sql) || *sql == ';')
+		sql++;
+	return *sql == '\0';
+}
+
+static int
+pg_exec(struct sdb *db, const char *sql)
+{
+	PGresult	*res;
+	int		 r, tx;
+
+	if (db->lost && db->lost_in_tx && pg_is_rollback(sql)) {
+		db->lost_in_tx = 0;	/* the server rolled it back */
+		(void)pg_alive(db);	/* or the next call tries again */
+		return 0;
+	}
+	if ((r = pg_alive(db)) != 0)
+		return r;
+	tx = pg_in_tx(db);
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return 0;
+	}
+	r = pg_fail(db, res, tx, "exec");
+	PQclear(res);
+	return r;
+}
+
+static int64_t
+pg_changes(const struct sdb *db)
+{
+	return db->changes;
+}
+
+static uint64_t
+pg_hash(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * ?N to $N and a bare ? to the next number, outside quoted strings and
+ * identifiers; *nparams gets the highest number.  NULL: out of memory
+ * or a parameter beyond SDB_PARAMS_MAX.
+ */
+static char *
+pg_rewrite(const char *sql, int *nparams)
+{
+	size_t	 n = strlen(sql);
+	char	*out, *o, quote = 0;
+	long	 k, next = 1, max = 0;
+	char	*end;
+
+	if (n > SIZE_MAX / 3 - 1 || (out = malloc(3 * n + 1)) == NULL)
+		return NULL;
+	for (o = out; *sql != '\0'; sql++) {
+		if (quote != 0) {
+			if (*sql == quote)
+				quote = 0;	/* '' reopens at once */
+			*o++ = *sql;
+			continue;
+		}
+		if (*sql == '\'' || *sql == '"') {
+			quote = *sql;
+			*o++ = *sql;
+			continue;
+		}
+		if (*sql != '?') {
+			*o++ = *sql;
+			continue;
+		}
+		if (isdigit((unsigned char)sql[1])) {
+			k = strtol(sql + 1, &end, 10);
+			sql = end - 1;
+		} else
+			k = next;
+		if (k < 1 || k > SDB_PARAMS_MAX) {
+			free(out);
+			return NULL;
+		}
+		next = k + 1;
+		if (k > max)
+			max = k;
+		o += sprintf(o, "$%ld", k);
+	}
+	*o = '\0';
+	*nparams = (int)max;
+	return out;
+}
+
+/* The connection's statement for "sql", made on first use. */
+static int
+pg_prep_get(struct sdb *db, const char *sql, struct pg_prep **out)
+{
+	struct pg_prep	*p;
+	size_t		 b = (size_t)(pg_hash(sql) % PG_BUCKETS);
+
+	for (p = db->buckets[b]; p != NULL; p = p->next)
+		if (strcmp(p->sql, sql) == 0) {
+			*out = p;
+			return 0;
+		}
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((p->sql = strdup(sql)) == NULL ||
+	    (p->pgsql = pg_rewrite(sql, &p->nparams)) == NULL) {
+		free(p->sql);
+		free(p);
+		pg_seterr(db, "prepare", "too many parameters");
+		return CS_ERR_ALLOC;
+	}
+	(void)snprintf(p->name, sizeof(p->name), "sdb%u", ++db->nprep);
+	p->next = db->buckets[b];
+	db->buckets[b] = p;
+	*out = p;
+	return 0;
+}
+
+/* Prepared on this connection (again, after a reconnect). */
+static int
+pg_prep_ready(struct sdb *db, struct pg_prep *p)
+{
+	PGresult	*res;
+	int		 r, tx;
+
+	if (p->gen == db->gen)
+		return 0;
+	tx = pg_in_tx(db);
+	res = PQprepare(db->conn, p->name, p->pgsql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		r = pg_fail(db, res, tx, "prepare");
+		PQclear(res);
+		return r;
+	}
+	PQclear(res);
+	p->gen = db->gen;
+	return 0;
+}
+
+static int
+pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
+{
+	struct sdb_stmt	*s;
+	struct pg_prep	*p;
+	int		 r;
+
+	if ((r = pg_alive(db)) != 0 || (r = pg_prep_get(db, sql, &p)) != 0 ||
+	    (r = pg_prep_ready(db, p)) != 0)
+		return r;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return CS_ERR_ALLOC;
+	s->h.ops = &sdb_pg_ops;
+	s->db = db;
+	s->prep = p;
+	s->row = -1;
+	s->deccol = -1;
+	*out = s;
+	return 0;
+}
+
+static void
+pg_rows_free(struct sdb_stmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->nrows = 0;
+	free(s->dec);
+	s->dec = NULL;
+	s->deccol = -1;
+}
+
+static int
+pg_reset(struct sdb_stmt *s)
+{
+	pg_rows_free(s);
+	return 0;
+}
+
+static void
+pg_finalize(struct sdb_stmt *s)
+{
+	pg_rows_free(s);	/* the prepared statement stays */
+	free(s);
+}
+
+static int
+pg_bind_int64(struct sdb_stmt *s, int i, int64_t v)
+{
+	(void)snprintf(s->num[i - 1], sizeof(s->num[i - 1]), "%" PRId64, v);
+	s->val[i - 1] = s->num[i - 1];
+	s->len[i - 1] = 0;
+	s->fmt[i - 1] = 0;
+	return 0;
+}
+
+static int
+pg_bind_text(struct sdb_stmt *s, int i, const char *v, size_t len)
+{
+	/* text parameters end at their NUL (sdb.h: len -1 or the length) */
+	if (len > INT32_MAX || v[len] != '\0')
+		return CS_ERR_INTERNAL;
+	s->val[i - 1] = v;
+	s->len[i - 1] = 0;
+	s->fmt[i - 1] = 0;
+	return 0;
+}
+
+static int
+pg_bind_blob(struct sdb_stmt *s, int i, const void *p, size_t len)
+{
+	static const char	empty[1];
+
+	if (len > INT32_MAX)
+		return CS_ERR_TOO_LARGE;
+	s->val[i - 1] = p != NULL ? p : empty;
+	s->len[i - 1] = (int)len;
+	s->fmt[i - 1] = 1;		/* binary: the bytes as they are */
+	return 0;
+}
+
+static int
+pg_bind_null(struct sdb_stmt *s, int i)
+{
+	s->val[i - 1] = NULL;
+	s->len[i - 1] = 0;
+	s->fmt[i - 1] = 0;
+	return 0;
+}
+
+/* Run the statement; its rows are then read one by one. */
+static int
+pg_run(struct sdb_stmt *s)
+{
+	struct sdb	*db = s->db;
+	PGresult	*res;
+	int		 r, tx;
+
+	if ((r = pg_alive(db)) != 0 || (r = pg_prep_ready(db, s->prep)) != 0)
+		return r;
+	tx = pg_in_tx(db);
+	res = PQexecPrepared(db->conn, s->prep->name, s->prep->nparams,
+	    s->val, s->len, s->fmt, 0);
+	switch (PQresultStatus(res)) {
+	case PGRES_TUPLES_OK:
+		s->res = res;
+		s->nrows = PQntuples(res);
+		return 0;
+	case PGRES_COMMAND_OK:
+		db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		s->res = res;
+		s->nrows = 0;
+		return 0;
+	default:
+		r = pg_fail(db, res, tx, s->prep->name);
+		PQclear(res);
+		return r;
+	}
+}
+
+static int
+pg_step(struct sdb_stmt *s)
+{
+	int	r;
+
+	if (s->res == NULL && (r = pg_run(s)) != 0)
+		return r;
+	free(s->dec);
+	s->dec = NULL;
+	s->deccol = -1;
+	if (s->row + 1 >= s->nrows) {
+		s->row = s->nrows;
+		return SDB_DONE;
+	}
+	s->row++;
+	return SDB_ROW;
+}
+
+/* The current row has column "col". */
+static int
+pg_have(const struct sdb_stmt *s, int col)
+{
+	return s->res != NULL && s->row >= 0 && s->row < s->nrows &&
+	    col >= 0 && col < PQnfields(s->res);
+}
+
+static int
+pg_is_null(struct sdb_stmt *s, int col)
+{
+	return !pg_have(s, col) || PQgetisnull(s->res, s->row, col);
+}
+
+static int64_t
+pg_col_int64(struct sdb_stmt *s, int col)
+{
+	const char	*v;
+
+	if (pg_is_null(s, col))
+		return 0;
+	v = PQgetvalue(s->res, s->row, col);
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;		/* boolean */
+	if (v[0] == 'f' && v[1] == '\0')
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *
+pg_text(struct sdb_stmt *s, int col)
+{
+	return pg_is_null(s, col) ? NULL : PQgetvalue(s->res, s->row, col);
+}
+
+static int
+pg_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A bytea column's bytes, from its hex text ("\x0a1b..."): 0, 1 for a
+ * column of another type (its text is its value), -1 out of memory or
+ * a malformed value.
+ */
+static int
+pg_decode(struct sdb_stmt *s, int col)
+{
+	const char	*v;
+	size_t		 n, i;
+	int		 hi, lo;
+
+	if (s->deccol == col && s->decrow == s->row)
+		return 0;
+	free(s->dec);
+	s->dec = NULL;
+	s->deccol = -1;
+	v = PQgetvalue(s->res, s->row, col);
+	n = (size_t)PQgetlength(s->res, s->row, col);
+	if (PQftype(s->res, col) != 17)
+		return 1;		/* BYTEAOID */
+	if (n < 2 || v[0] != '\\' || v[1] != 'x' || n % 2 != 0)
+		return -1;
+	if ((s->dec = malloc((n - 2) / 2 + 1)) == NULL)
+		return -1;
+	for (i = 0; i < (n - 2) / 2; i++) {
+		if ((hi = pg_hexval(v[2 + 2 * i])) < 0 ||
+		    (lo = pg_hexval(v[3 + 2 * i])) < 0) {
+			free(s->dec);
+			s->dec = NULL;
+			return -1;
+		}
+		s->dec[i] = (uint8_t)(hi << 4 | lo);
+	}
+	s->dec[i] = 0;
+	s->declen = i;
+	s->deccol = col;
+	s->decrow = s->row;
+	return 0;
+}
+
+static const void *
+pg_blob(struct sdb_stmt *s, int col)
+{
+	int	r;
+
+	if (pg_is_null(s, col) || (r = pg_decode(s, col)) < 0)
+		return NULL;
+	if (r == 0)
+		return s->dec;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static size_t
+pg_bytes(struct sdb_stmt *s, int col)
+{
+	int	r;
+
+	if (pg_is_null(s, col) || (r = pg_decode(s, col)) < 0)
+		return 0;
+	return r == 0 ? s->declen : (size_t)PQgetlength(s->res, s->row, col);
+}
+
+const struct sdb_ops sdb_pg_ops = {
+	pg_open, pg_close, pg_errmsg, pg_exec, pg_changes, pg_prepare,
+	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
+	pg_bind_null, pg_step, pg_is_null, pg_col_int64, pg_text, pg_blob,
+	pg_bytes,
+};

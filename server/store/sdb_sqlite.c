@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sdb_sqlite.c - the SQLite backend of sdb.h: a thin layer over the
+ * SQLite calls, with SQLite's result codes mapped to CS_ERR_*.  The
+ * connection is set up the way the store has always set it up
+ * (defensive, untrusted schema, extended result codes); the pragmas
+ * (WAL, synchronous = FULL, foreign keys) are the store's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "sdb_int.h"
+
+struct sdb {
+	struct sdb_head	 h;
+	sqlite3		*db;
+};
+
+struct sdb_stmt {
+	struct sdb_stmt_head	 h;
+	struct sdb		*db;
+	sqlite3_stmt		*s;
+};
+
+/* SQLite's result of a failed call as CS_ERR_* (sdb.h). */
+static int
+sq_err(sqlite3 *db, int rc)
+{
+	switch (rc == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(db) : rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return CS_ERR_EXISTS;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return CS_ERR_NOT_FOUND;
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return CS_ERR_FORMAT;
+	default:
+		break;
+	}
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CS_ERR_RETRY :
+	    CS_ERR_DB;
+}
+
+static int
+sq_open(const char *path, struct sdb **out)
+{
+	struct sdb	*db;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_NOFOLLOW;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return CS_ERR_ALLOC;
+	db->h.ops = &sdb_sqlite_ops;
+	db->h.backend = SDB_SQLITE;
+	if (sqlite3_open_v2(path, &db->db, flags, NULL) != SQLITE_OK ||
+	    sqlite3_extended_result_codes(db->db, 1) != SQLITE_OK ||
+	    sqlite3_db_config(db->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+	    NULL) != SQLITE_OK) {
+		sqlite3_close(db->db);
+		free(db);
+		return CS_ERR_DB;
+	}
+	*out = db;
+	return 0;
+}
+
+static void
+sq_close(struct sdb *db)
+{
+	(void)sqlite3_close(db->db);	/* the caller finalized its own */
+	free(db);
+}
+
+static const char *
+sq_errmsg(const struct sdb *db)
+{
+	return sqlite3_errmsg(db->db);
+}
+
+static int
+sq_exec(struct sdb *db, const char *sql)
+{
+	int	rc;
+
+	rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sq_err(db->db, rc);
+}
+
+static int64_t
+sq_changes(const struct sdb *db)
+{
+	return sqlite3_changes(db->db);
+}
+
+static int
+sq_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
+{
+	struct sdb_stmt	*s;
+	int		 rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return CS_ERR_ALLOC;
+	s->h.ops = &sdb_sqlite_ops;
+	s->db = db;
+	if ((rc = sqlite3_prepare_v2(db->db, sql, -1, &s->s, NULL)) !=
+	    SQLITE_OK || s->s == NULL) {
+		free(s);
+		return rc == SQLITE_OK ? CS_ERR_DB : sq_err(db->db, rc);
+	}
+	*out = s;
+	return 0;
+}
+
+static int
+sq_reset(struct sdb_stmt *s)
+{
+	(void)sqlite3_reset(s->s);	/* repeats the step's error */
+	return 0;
+}
+
+static void
+sq_finalize(struct sdb_stmt *s)
+{
+	sqlite3_finalize(s->s);
+	free(s);
+}
+
+static int
+sq_bound(struct sdb_stmt *s, int rc)
+{
+	return rc == SQLITE_OK ? 0 : sq_err(s->db->db, rc);
+}
+
+static int
+sq_bind_int64(struct sdb_stmt *s, int i, int64_t v)
+{
+	return sq_bound(s, sqlite3_bind_int64(s->s, i, v));
+}
+
+static int
+sq_bind_text(struct sdb_stmt *s, int i, const char *v, size_t len)
+{
+	if (len > INT32_MAX)
+		return CS_ERR_TOO_LARGE;
+	return sq_bound(s, sqlite3_bind_text(s->s, i, v, (int)len,
+	    SQLITE_STATIC));
+}
+
+static int
+sq_bind_blob(struct sdb_stmt *s, int i, const void *p, size_t len)
+{
+	if (len > INT32_MAX)
+		return CS_ERR_TOO_LARGE;
+	/* a zero-length blob is a blob, not NULL */
+	return sq_bound(s, p == NULL ? sqlite3_bind_zeroblob(s->s, i, 0) :
+	    sqlite3_bind_blob(s->s, i, p, (int)len, SQLITE_STATIC));
+}
+
+static int
+sq_bind_null(struct sdb_stmt *s, int i)
+{
+	return sq_bound(s, sqlite3_bind_null(s->s, i));
+}
+
+static int
+sq_step(struct sdb_stmt *s)
+{
+	int	rc;
+
+	if ((rc = sqlite3_step(s->s)) == SQLITE_ROW)
+		return SDB_ROW;
+	if (rc == SQLITE_DONE)
+		return SDB_DONE;
+	return sq_err(s->db->db, rc);
+}
+
+static int
+sq_is_null(struct sdb_stmt *s, int col)
+{
+	return sqlite3_column_type(s->s, col) == SQLITE_NULL;
+}
+
+static int64_t
+sq_int64(struct sdb_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->s, col);
+}
+
+static const char *
+sq_text(struct sdb_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->s, col);
+}
+
+static const void *
+sq_blob(struct sdb_stmt *s, int col)
+{
+	return sqlite3_column_blob(s->s, col);
+}
+
+static size_t
+sq_bytes(struct sdb_stmt *s, int col)
+{
+	int	n = sqlite3_column_bytes(s->s, col);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+const struct sdb_ops sdb_sqlite_ops = {
+	sq_open, sq_close, sq_errmsg, sq_exec, sq_changes, sq_prepare,
+	sq_reset, sq_finalize, sq_bind_int64, sq_bind_text, sq_bind_blob,
+	sq_bind_null, sq_step, sq_is_null, sq_int64, sq_text, sq_blob,
+	sq_bytes,
+};
