@@ -334,11 +334,11 @@ lc_frame_after(enum lc_state to, enum lc_frame cur)
 	}
 }
 
-static int
-lc_takes_end(enum lc_state s)
+int
+lc_is_measure_state(enum lc_state s)
 {
-	return s == LC_DRANG_VERVOLG || s == LC_MAATREGEL_VOTS ||
-	    s == LC_MAATREGEL_OTS || s == LC_MAATREGEL_VOOGDIJ;
+	return s == LC_MAATREGEL_VOTS || s == LC_MAATREGEL_OTS ||
+	    s == LC_MAATREGEL_VOOGDIJ;
 }
 
 /* Drang in a state after DRANG_INTENSIEF: limits from drang_start. */
@@ -388,82 +388,6 @@ lc_apply_drang(const struct lc_case *cur, const struct lc_change *req,
 	return 0;
 }
 
-static int
-lc_apply_measure(const struct lc_case *cur, const struct lc_change *req,
-    int64_t eff, struct lc_case *n, const char **why)
-{
-	int64_t	max, end = req->end;
-
-	n->drang_start = cur->drang_start;
-	n->extended = 0;
-	switch (req->to) {
-	case LC_MAATREGEL_VOTS:
-		max = lc_add_months(eff, LC_VOTS_MONTHS);
-		if (end == LC_NODATE)
-			end = max;
-		if (end > max) {
-			*why = "a VOTS lasts at most 3 months";
-			return CS_ERR_LIMIT;
-		}
-		break;
-	case LC_MAATREGEL_OTS:
-		if (cur->state == LC_MAATREGEL_OTS) {
-			/* extension: the new period follows the old one */
-			if (eff > cur->end_date) {
-				*why = "the OTS has already ended; an extension "
-				    "must take effect before its end date";
-				return CS_ERR_LIMIT;
-			}
-			if (end == LC_NODATE || end <= cur->end_date) {
-				*why = "an OTS extension needs an end date "
-				    "after the current end";
-				return end == LC_NODATE ? CS_ERR_FORMAT :
-				    CS_ERR_LIMIT;
-			}
-			max = lc_add_months(cur->end_date, LC_OTS_MONTHS);
-			if (end > max) {
-				*why = "an OTS extension lasts at most 12 months";
-				return CS_ERR_LIMIT;
-			}
-			n->state_since = cur->state_since;
-			n->measure_start = cur->measure_start;
-			n->end_date = end;
-			return 0;
-		}
-		max = lc_add_months(eff, LC_OTS_MONTHS);
-		if (end == LC_NODATE)
-			end = max;
-		if (end > max) {
-			*why = "an OTS period lasts at most 12 months";
-			return CS_ERR_LIMIT;
-		}
-		break;
-	case LC_MAATREGEL_VOOGDIJ:
-		if (end == LC_NODATE) {
-			*why = "a voogdij needs its end date: the child's 18th "
-			    "birthday";
-			return CS_ERR_FORMAT;
-		}
-		max = lc_add_years(eff, LC_VOOGDIJ_YEARS);
-		if (end > max) {
-			*why = "a voogdij ends at the latest on the 18th "
-			    "birthday, within 18 years";
-			return CS_ERR_LIMIT;
-		}
-		break;
-	default:
-		*why = "not a measure";
-		return CS_ERR_INTERNAL;
-	}
-	if (end <= eff) {
-		*why = "the measure must end after it starts";
-		return CS_ERR_LIMIT;
-	}
-	n->measure_start = eff;
-	n->end_date = end;
-	return 0;
-}
-
 int
 lc_apply(const struct lc_case *cur, const struct lc_change *req,
     int64_t today, struct lc_case *next, const char **why)
@@ -485,6 +409,11 @@ lc_apply(const struct lc_case *cur, const struct lc_change *req,
 		*why = "date out of range";
 		return CS_ERR_FORMAT;
 	}
+	if (lc_is_measure_state(req->to)) {
+		*why = "a measure belongs to a child: register it with "
+		    "measure start";
+		return CS_ERR_STATE;
+	}
 	if (!lc_transition_allowed(cur->state, req->to)) {
 		*why = cur->state == req->to ? "the case is already in that "
 		    "state" : "that transition is not in the case lifecycle";
@@ -505,9 +434,8 @@ lc_apply(const struct lc_case *cur, const struct lc_change *req,
 		    "began";
 		return CS_ERR_LIMIT;
 	}
-	if (req->end != LC_NODATE && !lc_takes_end(req->to)) {
-		*why = "an end date applies only to DRANG_VERVOLG and the "
-		    "measures";
+	if (req->end != LC_NODATE && req->to != LC_DRANG_VERVOLG) {
+		*why = "an end date applies only to DRANG_VERVOLG";
 		return CS_ERR_FORMAT;
 	}
 	n = *cur;
@@ -524,12 +452,6 @@ lc_apply(const struct lc_case *cur, const struct lc_change *req,
 	case LC_DRANG_TOETSING:
 	case LC_DRANG_VERVOLG:
 		if ((r = lc_apply_drang(cur, req, eff, &n, why)) != 0)
-			return r;
-		break;
-	case LC_MAATREGEL_VOTS:
-	case LC_MAATREGEL_OTS:
-	case LC_MAATREGEL_VOOGDIJ:
-		if ((r = lc_apply_measure(cur, req, eff, &n, why)) != 0)
 			return r;
 		break;
 	default:

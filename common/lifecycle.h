@@ -151,6 +151,8 @@ int	lc_frame_parse(const char *name, enum lc_frame *out);
  * AFSLUITING, NAZORG and GESLOTEN fit every frame.
  */
 int	lc_state_fits(enum lc_state, enum lc_frame);
+/* 1 for MAATREGEL_VOTS, MAATREGEL_OTS and MAATREGEL_VOOGDIJ. */
+int	lc_is_measure_state(enum lc_state);
 /* 1 for every state before AFSLUITING. */
 int	lc_state_active(enum lc_state);
 /*
@@ -168,7 +170,10 @@ void	lc_case_init(struct lc_case *, enum lc_frame, int64_t created);
  * compute the case after it into *next (which may be "cur").
  * Returns 0, or with *why set to a sentence for the user:
  *   CS_ERR_STATE     the transition is not in the lifecycle, or the
- *                    target state does not fit the case's frame
+ *                    target state does not fit the case's frame, or
+ *                    it is a MAATREGEL_* state: a measure belongs to a
+ *                    child and moves the case there (measure.h's
+ *                    ms_case_after), never a plain state change
  *   CS_ERR_LIMIT     a date breaks a legal time limit, or is before the
  *                    current state began, or in the future
  *   CS_ERR_APPROVAL  a drang end past 3 months without a reason and a

@@ -77,6 +77,7 @@ enum msg_type {
 	MSG_AUDIT_QUERY_RESPONSE = 111,
 	MSG_AUDIT_EXPORT_REQUEST = 112,
 	MSG_AUDIT_EXPORT_RESPONSE = 113,
+	MSG_CHILD_MEASURE = 120,
 };
 #define MSG_TYPE_MAX	128	/* every msg_type is below it (tables) */
 

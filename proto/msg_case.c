@@ -9,18 +9,19 @@
 
 #include "errors.h"
 #include "lifecycle.h"
+#include "measure.h"
 #include "msg_case.h"
 #include "msg_case_pb.h"
 #include "wire.h"
 
-_Static_assert(MSG_DEADLINES_MAX == LC_DEADLINES_MAX, "MSG_DEADLINES_MAX");
+_Static_assert(MSG_DEADLINES_MAX == LC_DEADLINES_MAX + MS_DEADLINES_MAX,
+    "MSG_DEADLINES_MAX");
+_Static_assert(MSG_MEASURES_MAX == MS_MEASURES_MAX, "MSG_MEASURES_MAX");
 _Static_assert(MSG_CASES_MAX == WIRE_CASES_MAX, "MSG_CASES_MAX");
 
 void
 msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 {
-	size_t	i;
-
 	memset(out, 0, sizeof(*out));
 	out->case_id = in->case_id;
 	out->frame = in->frame;
@@ -34,23 +35,113 @@ msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 	out->regisseur = in->regisseur;
 	out->closed_on = in->closed_on;
 	out->retention_until = in->retention_until;
-	/* wire_case_info_ok(): at most LC_DEADLINES_MAX, each present */
+	/* wire_case_info_ok(): in bounds, each present */
 	out->n_deadlines = in->n_deadlines;
-	for (i = 0; i < in->n_deadlines && i < MSG_DEADLINES_MAX; i++) {
-		out->deadlines[i].kind = in->deadlines[i]->kind;
-		out->deadlines[i].due = in->deadlines[i]->due;
-		out->deadlines[i].days_left = in->deadlines[i]->days_left;
+	out->n_measures = in->n_measures;
+	out->raw = in;
+}
+
+void
+msg_case_deadline(const struct msg_case_info *ci, size_t i,
+    struct msg_case_deadline *out)
+{
+	const Casesync__V1__CaseInfo	*in = ci->raw;
+	const Casesync__V1__CaseDeadline *d;
+
+	memset(out, 0, sizeof(*out));
+	if (i >= ci->n_deadlines)
+		return;
+	if (in == NULL) {
+		*out = ci->deadlines[i];
+		if (out->child_id == NULL)
+			out->child_id = "";
+		return;
 	}
+	d = in->deadlines[i];
+	out->kind = d->kind;
+	out->due = d->due;
+	out->days_left = d->days_left;
+	out->child_id = d->child_id;
+}
+
+void
+msg_case_measure(const struct msg_case_info *ci, size_t i,
+    struct msg_measure_info *out)
+{
+	const Casesync__V1__CaseInfo		*in = ci->raw;
+	const Casesync__V1__ChildMeasureInfo	*m;
+
+	memset(out, 0, sizeof(*out));
+	if (i >= ci->n_measures)
+		return;
+	if (in == NULL) {
+		*out = ci->measures[i];
+		return;
+	}
+	m = in->measures[i];
+	out->measure_id = m->measure_id;
+	out->child_id = m->child_id;
+	out->type = m->type;
+	out->decision_date = m->decision_date;
+	out->start_date = m->start_date;
+	out->end_date = m->end_date;
+	out->status = m->status;
+	out->extensions = m->extensions;
+	out->record_id = m->record_id;
+	out->ended_on = m->ended_on;
+}
+
+void
+msg_case_info_pb_free(struct msg_case_info_pb *pb)
+{
+	free(pb->dl);
+	free(pb->dlp);
+	free(pb->ms);
+	free(pb->msp);
+	pb->dl = NULL;
+	pb->dlp = NULL;
+	pb->ms = NULL;
+	pb->msp = NULL;
+}
+
+static void
+msg_measure_put(const struct msg_measure_info *in,
+    Casesync__V1__ChildMeasureInfo *m)
+{
+	casesync__v1__child_measure_info__init(m);
+	m->measure_id = in->measure_id;
+	m->child_id = PB_STR(in->child_id);
+	m->type = PB_STR(in->type);
+	m->decision_date = PB_STR(in->decision_date);
+	m->start_date = PB_STR(in->start_date);
+	m->end_date = PB_STR(in->end_date);
+	m->status = PB_STR(in->status);
+	m->extensions = in->extensions;
+	m->record_id = PB_STR(in->record_id);
+	m->ended_on = PB_STR(in->ended_on);
 }
 
 int
 msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 {
 	Casesync__V1__CaseInfo	*ci = &pb->info;
+	struct msg_case_deadline d;
+	struct msg_measure_info	 mi;
 	size_t			 i;
 
-	if (in->n_deadlines > MSG_DEADLINES_MAX)
+	memset(pb, 0, sizeof(*pb));
+	if (in->n_deadlines > MSG_DEADLINES_MAX ||
+	    in->n_measures > MSG_MEASURES_MAX)
 		return CS_ERR_INTERNAL;
+	if ((in->n_deadlines > 0 &&
+	    ((pb->dl = calloc(in->n_deadlines, sizeof(*pb->dl))) == NULL ||
+	    (pb->dlp = calloc(in->n_deadlines, sizeof(*pb->dlp))) == NULL)) ||
+	    (in->n_measures > 0 &&
+	    ((pb->ms = calloc(in->n_measures, sizeof(*pb->ms))) == NULL ||
+	    (pb->msp = calloc(in->n_measures, sizeof(*pb->msp))) == NULL))) {
+		msg_case_info_pb_free(pb);
+		return CS_ERR_ALLOC;
+	}
 	casesync__v1__case_info__init(ci);
 	ci->case_id = PB_STR(in->case_id);
 	ci->frame = PB_STR(in->frame);
@@ -65,14 +156,23 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	ci->closed_on = PB_STR(in->closed_on);
 	ci->retention_until = PB_STR(in->retention_until);
 	for (i = 0; i < in->n_deadlines; i++) {
+		msg_case_deadline(in, i, &d);
 		casesync__v1__case_deadline__init(&pb->dl[i]);
-		pb->dl[i].kind = PB_STR(in->deadlines[i].kind);
-		pb->dl[i].due = PB_STR(in->deadlines[i].due);
-		pb->dl[i].days_left = in->deadlines[i].days_left;
+		pb->dl[i].kind = PB_STR(d.kind);
+		pb->dl[i].due = PB_STR(d.due);
+		pb->dl[i].days_left = d.days_left;
+		pb->dl[i].child_id = PB_STR(d.child_id);
 		pb->dlp[i] = &pb->dl[i];
 	}
-	ci->deadlines = in->n_deadlines > 0 ? pb->dlp : NULL;
+	ci->deadlines = pb->dlp;
 	ci->n_deadlines = in->n_deadlines;
+	for (i = 0; i < in->n_measures; i++) {
+		msg_case_measure(in, i, &mi);
+		msg_measure_put(&mi, &pb->ms[i]);
+		pb->msp[i] = &pb->ms[i];
+	}
+	ci->measures = pb->msp;
+	ci->n_measures = in->n_measures;
 	return 0;
 }
 
@@ -170,7 +270,9 @@ enc_case_info(uint32_t id, const void *body, size_t max, struct buf *out)
 	if ((r = msg_case_info_put(body, &pb)) != 0)
 		return r;
 	PB_ENV(case_info, CASESYNC__V1__ENVELOPE__MSG_CASE_INFO, &pb.info);
-	return wire_encode(&env, max, out);
+	r = wire_encode(&env, max, out);
+	msg_case_info_pb_free(&pb);
+	return r;
 }
 
 struct msg_out
@@ -266,6 +368,8 @@ enc_case_list(uint32_t id, const void *body, size_t max, struct buf *out)
 	PB_ENV(case_list, CASESYNC__V1__ENVELOPE__MSG_CASE_LIST, &cl);
 	r = wire_encode(&env, max, out);
  out:
+	for (i = 0; pb != NULL && i < b->n_cases; i++)
+		msg_case_info_pb_free(&pb[i]);
 	free(pb);
 	free(ptrs);
 	return r;

@@ -15,7 +15,13 @@
 
 #include "msg.h"
 
-#define MSG_DEADLINES_MAX	4	/* per CaseInfo (LC_DEADLINES_MAX) */
+/*
+ * Per CaseInfo: the family's (LC_DEADLINES_MAX) and those of its
+ * children's measures (MS_DEADLINES_MAX), and the measures themselves
+ * (MS_MEASURES_MAX); msg_case.c checks them against measure.h.
+ */
+#define MSG_DEADLINES_MAX	(4 + 128)
+#define MSG_MEASURES_MAX	64
 #define MSG_CASES_MAX		500	/* CaseInfo per CaseList */
 
 struct msg_case_state {
@@ -31,6 +37,21 @@ struct msg_case_deadline {
 	const char	*kind;
 	const char	*due;			/* YYYY-MM-DD */
 	int32_t		 days_left;		/* negative: overdue */
+	const char	*child_id;		/* "": the family's */
+};
+
+/* A measure of one child (ChildMeasureInfo; measure.h names). */
+struct msg_measure_info {
+	uint64_t	 measure_id;		/* 1..INT64_MAX */
+	const char	*child_id;		/* a UUID */
+	const char	*type;			/* VOTS|OTS|UHP|VOOGDIJ_... */
+	const char	*decision_date;		/* YYYY-MM-DD */
+	const char	*start_date;
+	const char	*end_date;
+	const char	*status;		/* running|lapsed|ended|future */
+	uint32_t	 extensions;
+	const char	*record_id;		/* "" or a UUID */
+	const char	*ended_on;		/* "" unless ended */
 };
 
 struct msg_case_info {
@@ -46,8 +67,18 @@ struct msg_case_info {
 	const char	*regisseur;		/* her name; "" if none */
 	const char	*closed_on;		/* "" unless GESLOTEN */
 	const char	*retention_until;	/* "" unless GESLOTEN */
-	size_t		 n_deadlines;		/* <= MSG_DEADLINES_MAX */
-	struct msg_case_deadline deadlines[MSG_DEADLINES_MAX];
+	/*
+	 * To send: "deadlines" and "measures" point to n_deadlines (<=
+	 * MSG_DEADLINES_MAX) and n_measures (<= MSG_MEASURES_MAX) items.
+	 * Received: both NULL ("raw" is the message they are in); read
+	 * them, in either case, with msg_case_deadline() and
+	 * msg_case_measure().
+	 */
+	size_t		 n_deadlines;
+	const struct msg_case_deadline *deadlines;
+	size_t		 n_measures;		/* newest first */
+	const struct msg_measure_info *measures;
+	const void	*raw;
 };
 
 struct msg_case_info_request {
@@ -84,5 +115,11 @@ int		msg_get_case_list(const struct msg *, struct msg_case_list *);
 int		msg_case_list_item(const struct msg *, size_t i,
 		    struct msg_case_info *);
 struct msg_out	msg_out_case_list(const struct msg_case_list *);
+
+/* Deadline or measure "i" (< n_deadlines, < n_measures) of a CaseInfo. */
+void		msg_case_deadline(const struct msg_case_info *, size_t i,
+		    struct msg_case_deadline *);
+void		msg_case_measure(const struct msg_case_info *, size_t i,
+		    struct msg_measure_info *);
 
 #endif /* MSG_CASE_H */

@@ -159,6 +159,7 @@ transfer_info_put(const struct msg_transfer_info *in,
 	Casesync__V1__TransferInfo	*t = &pb->info;
 	int				 r;
 
+	memset(&pb->ci, 0, sizeof(pb->ci));
 	if (in->transfer_id < 0)
 		return CS_ERR_INTERNAL;
 	casesync__v1__transfer_info__init(t);
@@ -208,11 +209,13 @@ enc_transfer_info(uint32_t id, const void *body, size_t max, struct buf *out)
 	wire_env		env;
 	int			r;
 
-	if ((r = transfer_info_put(body, &pb)) != 0)
-		return r;
-	PB_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
-	    &pb.info);
-	return wire_encode(&env, max, out);
+	if ((r = transfer_info_put(body, &pb)) == 0) {
+		PB_ENV(transfer_info, CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO,
+		    &pb.info);
+		r = wire_encode(&env, max, out);
+	}
+	msg_case_info_pb_free(&pb.ci);
+	return r;
 }
 
 struct msg_out
@@ -315,6 +318,8 @@ enc_transfer_list(uint32_t id, const void *body, size_t max,
 	    &tl);
 	r = wire_encode(&env, max, out);
  out:
+	for (i = 0; pb != NULL && i < b->n_transfers; i++)
+		msg_case_info_pb_free(&pb[i].ci);
 	free(pb);
 	free(ptrs);
 	return r;

@@ -16,6 +16,7 @@
 #include "netaddr.h"
 #include "wire_audit_q.h"
 #include "wire_keys.h"
+#include "wire_measure.h"
 #include "wire_renew.h"
 #include "wire_transfer.h"
 #include "wire_nolost.h"
@@ -202,7 +203,8 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	    /* a name people see: no control characters for a terminal */
 	    !wire_str_ok(m->regisseur, WIRE_STR_MAX) ||
 	    !utf8_text_ok(m->regisseur, strlen(m->regisseur)) ||
-	    m->n_deadlines > LC_DEADLINES_MAX)
+	    /* the counts, the measures, the deadlines' child ids */
+	    !wire_case_measures_ok(m))
 		return 0;
 	for (i = 0; i < m->n_deadlines; i++)
 		if (m->deadlines[i] == NULL ||
@@ -396,6 +398,9 @@ wire_validate(const wire_env *e)
 		/* the audit log (110..113): wire_audit_q.c */
 		if (wire_audit_q_msg(e))
 			return wire_audit_q_ok(e);
+		/* measures per child (120): wire_measure.c */
+		if (wire_measure_msg(e))
+			return wire_measure_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

@@ -31,7 +31,7 @@ BASE="common/buf.c common/errors.c common/log.c common/util.c"
 # change here
 WIRE="common/frame.c $(echo proto/wire*.c) proto/marker.c proto/errmap.c
     common/audit_enc.c common/json.c common/merkle.c
-    common/lifecycle.c common/validate.c $GEN"
+    common/lifecycle.c common/measure.c common/validate.c $GEN"
 
 # The sources each target links besides its own file.
 srcs() {

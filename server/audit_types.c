@@ -27,6 +27,7 @@ const char *const audit_types[] = {
 	"case_destroy",
 	"case_state",
 	"cert_renew",
+	"child_measure",
 	"device_revoke",
 	"enroll",
 	"enroll_failed",

@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "measure.h"
 #include "request.h"
 #include "retention.h"
 #include "server.h"
@@ -47,12 +48,58 @@ cases_date(int64_t d, char *dst, size_t dstlen)
 		lc_date_format(d, dst, dstlen);
 }
 
+/* The measures of "m" and their deadlines into "c" (on "today"). */
+static void
+cases_info_measures(struct cases_reply *c, const struct store_case_meta *m,
+    int64_t today)
+{
+	struct ms_deadline		 dl[MS_DEADLINES_MAX];
+	const struct ms_measure		*x;
+	struct cases_reply_measure	*t;
+	size_t				 i, n, k = c->info.n_deadlines;
+
+	for (i = 0; i < m->n_measures && i < MSG_MEASURES_MAX; i++) {
+		x = &m->measures[i];
+		t = &c->mstr[i];
+		memcpy(t->child_id, x->child_id, sizeof(t->child_id));
+		memcpy(t->record_id, m->measure_records[i],
+		    sizeof(t->record_id));
+		cases_date(x->decision, t->decision, sizeof(t->decision));
+		cases_date(x->start, t->start, sizeof(t->start));
+		cases_date(x->end, t->end, sizeof(t->end));
+		cases_date(x->ended_on, t->ended_on, sizeof(t->ended_on));
+		c->ms[i].measure_id = x->id;
+		c->ms[i].child_id = t->child_id;
+		c->ms[i].type = ms_type_name(x->type);
+		c->ms[i].decision_date = t->decision;
+		c->ms[i].start_date = t->start;
+		c->ms[i].end_date = t->end;
+		c->ms[i].status = ms_status_name(ms_status(m->measures,
+		    m->n_measures, i, today));
+		c->ms[i].extensions = x->extensions;
+		c->ms[i].record_id = t->record_id;
+		c->ms[i].ended_on = t->ended_on;
+	}
+	c->info.n_measures = i;
+	c->info.measures = c->ms;
+	ms_deadlines(m->measures, m->n_measures, today, dl, MS_DEADLINES_MAX,
+	    &n);
+	for (i = 0; i < n && k < MSG_DEADLINES_MAX; i++, k++) {
+		lc_date_format(dl[i].due, c->due[k], sizeof(c->due[k]));
+		c->dl[k].kind = ms_deadline_name(dl[i].kind);
+		c->dl[k].due = c->due[k];
+		c->dl[k].days_left = (int32_t)dl[i].days_left;
+		c->dl[k].child_id = c->mstr[dl[i].measure].child_id;
+	}
+	c->info.n_deadlines = k;
+}
+
 void
 cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
     int64_t today)
 {
 	struct lc_deadline	 dl[LC_DEADLINES_MAX];
-	size_t			 i, n;
+	size_t			 i, n = 0;
 
 	memset(c, 0, sizeof(*c));
 	memcpy(c->case_id, m->case_id, sizeof(c->case_id));
@@ -76,26 +123,40 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.regisseur = c->regisseur;
 	c->info.closed_on = c->closed;
 	c->info.retention_until = c->retain;
-	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
+	/*
+	 * The family's deadlines (drang); a measure's are its child's,
+	 * not the family's, once the children have measures.
+	 */
+	if (m->n_measures == 0 || !lc_is_measure_state(m->lc.state))
+		lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
 	for (i = 0; i < n; i++) {
 		lc_date_format(dl[i].due, c->due[i], sizeof(c->due[i]));
-		c->info.deadlines[i].kind = lc_deadline_name(dl[i].kind);
-		c->info.deadlines[i].due = c->due[i];
-		c->info.deadlines[i].days_left = (int32_t)dl[i].days_left;
+		c->dl[i].kind = lc_deadline_name(dl[i].kind);
+		c->dl[i].due = c->due[i];
+		c->dl[i].days_left = (int32_t)dl[i].days_left;
+		c->dl[i].child_id = "";
 	}
 	c->info.n_deadlines = n;
+	c->info.deadlines = c->dl;
+	cases_info_measures(c, m, today);
 }
 
-static int
-cases_reply(struct request *rq, const struct store_case_meta *m,
+int
+cases_send_info(struct request *rq, const struct store_case_meta *m,
     int64_t today)
 {
-	struct cases_reply	c;
-	struct msg_out		o;
+	struct cases_reply	*c;
+	struct msg_out		 o;
+	int			 r;
 
-	cases_info_fill(&c, m, today);
-	o = msg_out_case_info(&c.info);
-	return msg_encode(rq->id, &o, rq->max_frame, rq->out);
+	/* about 20 KiB with 64 measures: not on a worker's stack */
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return CS_ERR_ALLOC;
+	cases_info_fill(c, m, today);
+	o = msg_out_case_info(&c->info);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
+	free(c);
+	return r;
 }
 
 /*
@@ -211,7 +272,7 @@ cases_state(struct request *rq, const struct msg *req)
 	}
 	log_info("case %s: now %s (by user %lld)", cs.case_id,
 	    lc_state_name(m.lc.state), (long long)rq->dev->user.id);
-	return cases_reply(rq, &m, today);
+	return cases_send_info(rq, &m, today);
 }
 
 static int
@@ -277,5 +338,5 @@ cases_info(struct request *rq, const struct msg *req)
 		return request_refuse(rq, WCTX_CASE, r, "case info",
 		    r == CS_ERR_NOT_FOUND ? "no such case" :
 		    r == CS_ERR_AUTH ? "not a member of the case" : NULL);
-	return cases_reply(rq, &m, lc_date_from_time(time_now()));
+	return cases_send_info(rq, &m, lc_date_from_time(time_now()));
 }

@@ -9,6 +9,7 @@
 #define CASES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lifecycle.h"
 #include "msg_case.h"
@@ -18,10 +19,23 @@ struct msg;
 struct request;
 struct store_case_meta;
 
-/* One CaseInfo to send: "info" points into the strings here. */
+/* The strings of one measure in a CaseInfo. */
+struct cases_reply_measure {
+	char			child_id[STORE_UUID_LEN + 1];
+	char			record_id[STORE_UUID_LEN + 1];
+	char			decision[LC_DATE_LEN + 1];
+	char			start[LC_DATE_LEN + 1];
+	char			end[LC_DATE_LEN + 1];
+	char			ended_on[LC_DATE_LEN + 1];
+};
+
+/* One CaseInfo to send: "info" points into the arrays here. */
 struct cases_reply {
 	struct msg_case_info	info;
-	char			due[LC_DEADLINES_MAX][LC_DATE_LEN + 1];
+	struct msg_case_deadline dl[MSG_DEADLINES_MAX];
+	char			due[MSG_DEADLINES_MAX][LC_DATE_LEN + 1];
+	struct msg_measure_info	ms[MSG_MEASURES_MAX];
+	struct cases_reply_measure mstr[MSG_MEASURES_MAX];
 	char			since[LC_DATE_LEN + 1];
 	char			drang[LC_DATE_LEN + 1];
 	char			measure[LC_DATE_LEN + 1];
@@ -39,6 +53,13 @@ struct cases_reply {
  */
 void	cases_info_fill(struct cases_reply *c,
 	    const struct store_case_meta *m, int64_t today);
+
+/*
+ * Encode the CaseInfo of "m" on "today" as the reply to "rq".  0, or a
+ * CS_ERR_* after which the connection must be closed.
+ */
+int	cases_send_info(struct request *, const struct store_case_meta *m,
+	    int64_t today);
 
 /*
  * The handlers of the dispatch table (dispatch.c): CaseState,

@@ -12,6 +12,7 @@
 #include "cases.h"
 #include "enroll.h"
 #include "keys.h"
+#include "measures.h"
 #include "renew.h"
 #include "request.h"
 #include "session.h"
@@ -45,6 +46,7 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_CASE_STATE, DEVICE, cases_state, NULL, 0),
 	ROUTE(MSG_CASE_INFO_REQUEST, DEVICE, cases_info, NULL, 0),
 	ROUTE(MSG_CASE_LIST_REQUEST, DEVICE, cases_list, NULL, 0),
+	ROUTE(MSG_CHILD_MEASURE, DEVICE, measures_change, NULL, 0),
 	ROUTE(MSG_TRANSFER_REQUEST, DEVICE, transfer_request, NULL, 0),
 	ROUTE(MSG_TRANSFER_DECISION, DEVICE, transfer_decision, NULL, 1),
 	ROUTE(MSG_TRANSFER_LIST_REQUEST, DEVICE, transfer_list, NULL, 0),

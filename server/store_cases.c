@@ -19,6 +19,7 @@
 #include "store.h"
 #include "store_cases.h"
 #include "store_int.h"
+#include "store_measures.h"
 
 /* The columns store_case_row() reads, in order. */
 #define STORE_CASE_SELECT						\
@@ -32,7 +33,7 @@
 	" c.retention_until FROM cases c"				\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
-static int64_t
+int64_t
 store_col_date(sqlite3_stmt *s, int col)
 {
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
@@ -40,7 +41,7 @@ store_col_date(sqlite3_stmt *s, int col)
 	return sqlite3_column_int64(s, col);
 }
 
-static int
+int
 store_bind_date(sqlite3_stmt *s, int i, int64_t d)
 {
 	return d == LC_NODATE ? sqlite3_bind_null(s, i) :
@@ -93,9 +94,13 @@ store_case_load(struct store *st, const char *case_id,
 	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
 	m->closed_on = store_col_date(s, 13);
 	m->retention_until = store_col_date(s, 14);
+	m->registered = lc_date_from_time(sqlite3_column_int64(s, 3));
 	r = 0;
  out:
-	return store_done(st, s, r, __func__);
+	r = store_done(st, s, r, __func__);
+	if (r == 0)
+		r = store_measures_load(st, m);
+	return r;
 }
 
 /*
@@ -128,8 +133,7 @@ store_case_query(struct store *st, const char *sql, int64_t i1,
 	return store_done(st, s, r, __func__);
 }
 
-/* *yes = 1 if "u" is a teamleider of office "office_id". */
-static int
+int
 store_case_is_lead(struct store *st, const struct store_user *u,
     int64_t office_id, int *yes)
 {
@@ -157,7 +161,7 @@ store_case_meta_get(struct store *st, const struct store_user *actor,
 	return ok ? 0 : CS_ERR_AUTH;
 }
 
-static int
+int
 store_case_write(struct store *st, const struct store_case_meta *m,
     int64_t approver)
 {
@@ -235,6 +239,13 @@ store_case_change(struct store *st, const struct store_user *actor,
 	q.approved = approver != 0;
 	if ((r = lc_apply(&m.lc, &q, today, &next, why)) != 0)
 		goto fail;
+	if (q.to == LC_AFSLUITING &&
+	    ms_any_running(m.measures, m.n_measures, today)) {
+		*why = "a measure of a child still runs: end it before the "
+		    "case is closed";
+		r = CS_ERR_RUNNING;
+		goto fail;
+	}
 	/*
 	 * Record who approved the drang end the case now has: a new
 	 * extension names its approver, an unchanged one keeps it.

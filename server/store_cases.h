@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lifecycle.h"
+#include "measure.h"
 #include "store.h"
 
 struct store_case_meta {
@@ -23,6 +24,11 @@ struct store_case_meta {
 	int64_t		approver_id;				/* 0 if none */
 	int64_t		closed_on;	/* day it became GESLOTEN, or NODATE */
 	int64_t		retention_until;	/* destroy after, or NODATE */
+	int64_t		registered;	/* the day the case was registered */
+	/* its children's measures (store_measures.c), newest first */
+	size_t		n_measures;
+	struct ms_measure measures[MS_MEASURES_MAX];
+	char		measure_records[MS_MEASURES_MAX][STORE_UUID_LEN + 1];
 };
 
 /* Load case "case_id" into *m, for no one in particular.  NOT_FOUND or DB. */
@@ -46,6 +52,16 @@ struct store_transfer_preview {
 int	store_transfer_preview(struct store *, const char *case_id,
 	    struct store_transfer_preview *out);
 
+/* *yes = 1 if "u" is a teamleider of office "office_id". */
+int	store_case_is_lead(struct store *, const struct store_user *u,
+	    int64_t office_id, int *yes);
+/*
+ * Write the lifecycle fields of m->lc (and "approver", 0: none) of an
+ * existing case, inside the caller's transaction.
+ */
+int	store_case_write(struct store *, const struct store_case_meta *m,
+	    int64_t approver);
+
 /*
  * The metadata of "case_id" for "actor", who must be a member of the
  * case or a teamleider of its office (CS_ERR_AUTH otherwise).
@@ -62,7 +78,8 @@ int	store_case_meta_get(struct store *, const struct store_user *actor,
  * teamleider of the office asking for the change approves it
  * implicitly.  req->approved is ignored: it is decided here.  Then
  * lc_apply() decides (CS_ERR_STATE, CS_ERR_LIMIT, CS_ERR_APPROVAL,
- * CS_ERR_FORMAT).  On a refusal *why is a sentence for the user and
+ * CS_ERR_FORMAT); AFSLUITING is refused with CS_ERR_RUNNING while a
+ * measure of a child runs (measure.h).  On a refusal *why is a sentence for the user and
  * nothing has changed; on success *out holds the case after the change.
  */
 int	store_case_change(struct store *, const struct store_user *actor,

@@ -78,6 +78,9 @@ int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 int	store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
+/* A lifecycle.h date column: NULL is LC_NODATE, both ways (store_cases.c). */
+int64_t	store_col_date(sqlite3_stmt *, int col);
+int	store_bind_date(sqlite3_stmt *, int i, int64_t d);
 /* A user from columns u.id, u.name, u.role, o.name at "col" (store_dir.c). */
 struct store_user;
 int	store_user_row(sqlite3_stmt *, int col, struct store_user *);

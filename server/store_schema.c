@@ -439,13 +439,38 @@ static const char store_schema_v3[] =
     " audit_log(device_id, type);";
 
 /*
- * Version 4: closing and retention (issue 18; store_retention.c).  A
+ * Version 4: court measures per child (store_measures.c).  The child
+ * is the record_id of its person record; type and dates as measure.h
+ * (days since 1970-01-01); record_id names the sealed measure record
+ * with court and zaaknummer.
+ */
+static const char store_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS child_measures ("
+    " id INTEGER PRIMARY KEY,"
+    " case_id TEXT NOT NULL REFERENCES cases(id),"
+    " child_id TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " decision_date INTEGER NOT NULL,"
+    " start_date INTEGER NOT NULL,"
+    " end_date INTEGER NOT NULL,"
+    " ended_on INTEGER,"
+    " extensions INTEGER NOT NULL DEFAULT 0,"
+    " record_id TEXT NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES users(id),"
+    " created_device INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS child_measures_case ON"
+    " child_measures(case_id);";
+
+/*
+ * Version 5: closing and retention (issue 18; store_retention.c).  A
  * GESLOTEN case has the day it closed and the day after which it may
  * be destroyed; closed_purged_at: when its laptops were told to purge
  * it (closed_purge_days later).  A destroyed case leaves one signed
  * row in destructions and nothing else.
  */
-static const char store_schema_v4[] =
+static const char store_schema_v5[] =
     "ALTER TABLE cases ADD COLUMN closed_on INTEGER;"
     "ALTER TABLE cases ADD COLUMN retention_until INTEGER;"
     "ALTER TABLE cases ADD COLUMN closed_purged_at INTEGER;"
@@ -480,6 +505,7 @@ static const struct store_migration {
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
 	{ 4, store_schema_v4, NULL },
+	{ 5, store_schema_v5, NULL },
 };
 
 #define STORE_MIGRATIONS						\

@@ -92,9 +92,14 @@ case_kv_date(struct json *j, const char *key, int64_t d)
 	json_kv_str(j, key, a);
 }
 
-/* One case with the one JSON writer; schema: docs/json-schemas.json. */
+/*
+ * One case with the one JSON writer; schema: docs/json-schemas.json.
+ * The deadlines are the caseload row's (the children's too, with
+ * their names) when "row" is not NULL, else the lifecycle's.
+ */
 static int
-case_json(const struct case_meta *m, int64_t today)
+case_json(const struct case_meta *m, const struct caseload_row *row,
+    int64_t today)
 {
 	struct lc_deadline	dl[LC_DEADLINES_MAX];
 	struct json		j;
@@ -119,13 +124,28 @@ case_json(const struct case_meta *m, int64_t today)
 	    m->retention_until : LC_NODATE);
 	json_key(&j, "deadlines");
 	json_arr_begin(&j);
+	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
+		lc_date_format(row->deadlines[i].due, due, sizeof(due));
+		json_obj_begin(&j);
+		json_kv_str(&j, "kind",
+		    caseload_deadline_name(&row->deadlines[i]));
+		json_kv_str(&j, "due", due);
+		json_kv_int(&j, "days_left", row->deadlines[i].days_left);
+		json_kv_str(&j, "child_id", row->deadlines[i].child_id);
+		json_kv_str(&j, "child", row->deadlines[i].child_name);
+		json_kv_bool(&j, "lapsed", row->deadlines[i].lapsed);
+		json_obj_end(&j);
+	}
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; row == NULL && i < n; i++) {
 		lc_date_format(dl[i].due, due, sizeof(due));
 		json_obj_begin(&j);
 		json_kv_str(&j, "kind", lc_deadline_name(dl[i].kind));
 		json_kv_str(&j, "due", due);
 		json_kv_int(&j, "days_left", dl[i].days_left);
+		json_kv_str(&j, "child_id", "");
+		json_kv_str(&j, "child", "");
+		json_kv_bool(&j, "lapsed", 0);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -133,15 +153,31 @@ case_json(const struct case_meta *m, int64_t today)
 	return json_end(&j);
 }
 
-static void
-case_show(struct cli *cli, const struct case_meta *m, int64_t today)
-{
-	struct lc_deadline	dl[LC_DEADLINES_MAX];
-	char			a[LC_DATE_LEN + 1];
-	size_t			i, n;
+static void	case_deadline_what(const struct caseload_deadline *,
+		    char *, size_t);
 
+/*
+ * A case for people: its lifecycle and its deadlines, the children's
+ * with their names (the caseload row of the case, read from the vault:
+ * the read is logged), or only the lifecycle's when it cannot be read.
+ */
+static void
+case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
+    int64_t today)
+{
+	struct lc_deadline		 dl[LC_DEADLINES_MAX];
+	const struct caseload_row	*row = NULL;
+	struct caseload			*cl = NULL;
+	char				 a[LC_DATE_LEN + 1];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
+	size_t				 i, n;
+
+	if (caseload_load_case(vault_db(v), today, m->case_id, &cl) == 0 &&
+	    cl->n == 1)
+		row = &cl->rows[0];
 	if (cli->json) {
-		(void)case_json(m, today);	/* json_end() said it */
+		(void)case_json(m, row, today);	/* json_end() said it */
+		caseload_free(cl);
 		return;
 	}
 	lc_date_format(m->lc.state_since, a, sizeof(a));
@@ -174,8 +210,18 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 		printf("  kept until    %s (then the server may destroy it)\n",
 		    a);
 	}
+	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
+		const struct caseload_deadline *d = &row->deadlines[i];
+
+		lc_date_format(d->due, a, sizeof(a));
+		case_deadline_what(d, what, sizeof(what));
+		printf("  due %s  %-22s %lld day(s)%s%s%s\n", a,
+		    caseload_deadline_name(d), (long long)(d->days_left < 0 ?
+		    -d->days_left : d->days_left), d->days_left < 0 ?
+		    " OVERDUE" : " left", what[0] != '\0' ? "  " : "", what);
+	}
 	lc_deadlines(&m->lc, today, dl, LC_DEADLINES_MAX, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; row == NULL && i < n; i++) {
 		lc_date_format(dl[i].due, a, sizeof(a));
 		printf("  due %s  %-22s %lld day(s)%s\n", a,
 		    lc_deadline_name(dl[i].kind),
@@ -183,6 +229,7 @@ case_show(struct cli *cli, const struct case_meta *m, int64_t today)
 		    dl[i].days_left), dl[i].days_left < 0 ? " OVERDUE" :
 		    " left");
 	}
+	caseload_free(cl);
 }
 
 /*
@@ -207,7 +254,7 @@ case_call(struct conn *c, struct vault *v, struct msg_out req,
 		r = CS_ERR_PROTOCOL;
 		goto out;
 	}
-	if ((r = case_meta_put(vault_db(v), m)) != 0)
+	if ((r = case_meta_put_info(vault_db(v), &ci, m)) != 0)
 		cli_errx("%s: done on the server, but the local copy could "
 		    "not be updated: %s", what, cs_err(r));
  out:
@@ -224,6 +271,13 @@ case_fetch(struct conn *c, struct vault *v, const char *cid,
 
 	return case_call(c, v, msg_out_case_info_request(&rq), "case info",
 	    m);
+}
+
+int
+cli_case_fetch(struct conn *c, struct vault *v, const char *cid,
+    struct case_meta *m)
+{
+	return case_fetch(c, v, cid, m);
 }
 
 static int
@@ -399,7 +453,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	cs.approved_by = approver;
 	if ((r = case_call(c, v, msg_out_case_state(&cs), "case state",
 	    &after)) == 0)
-		case_show(cli, &after, today);
+		case_show(cli, v, &after, today);
  out:
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
@@ -425,7 +479,7 @@ case_info(struct cli *cli, const char *cid)
 		return cli_exit(r);
 	if ((r = cli_connect_open(cli, v, &id, &c)) == 0 &&
 	    (r = case_fetch(c, v, cid, &m)) == 0)
-		case_show(cli, &m, localday_today());
+		case_show(cli, v, &m, localday_today());
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }
@@ -511,7 +565,39 @@ case_json_deadline(struct json *j, const struct caseload_row *row,
 	json_kv_str(j, "record_id", d->record_id[0] != '\0' ? d->record_id :
 	    NULL);
 	json_kv_str(j, "label", d->record_id[0] != '\0' ? d->label : NULL);
+	/* the child it concerns: null for the family */
+	json_kv_str(j, "child_id", d->child_id[0] != '\0' ? d->child_id :
+	    NULL);
+	json_kv_str(j, "child_short_id", d->child_id[0] != '\0' ?
+	    d->child_short : NULL);
+	json_kv_str(j, "child", d->child_id[0] != '\0' &&
+	    d->child_name[0] != '\0' ? d->child_name : NULL);
+	json_kv_bool(j, "lapsed", d->lapsed != 0);
 	json_obj_end(j);
+}
+
+/*
+ * What a deadline concerns, for people: the child's name (or "child"
+ * and its short id when its person record is not on this laptop), a
+ * lapsed VOTS said so, then the label; "" for the family's own.
+ */
+static void
+case_deadline_what(const struct caseload_deadline *d, char *dst,
+    size_t len)
+{
+	char	who[CASELOAD_TEXT_MAX + IDS_SHORT_SIZE + 32];
+
+	who[0] = '\0';
+	if (d->child_id[0] != '\0' && d->child_known &&
+	    d->child_name[0] != '\0')
+		(void)str_fmt(who, sizeof(who), "%s", d->child_name);
+	else if (d->child_id[0] != '\0')
+		(void)str_fmt(who, sizeof(who), "child %s", d->child_short);
+	if (d->lapsed)
+		(void)str_fmt(who + strlen(who), sizeof(who) - strlen(who),
+		    "%sVOTS LAPSED", who[0] != '\0' ? ": " : "");
+	(void)str_fmt(dst, len, "%s%s%s", who, who[0] != '\0' &&
+	    d->label[0] != '\0' ? ": " : "", d->label);
 }
 
 /* A row of `case list --json`: the metadata, title, children, deadlines. */
@@ -625,6 +711,7 @@ case_list_due(struct cli *cli, struct json *js, const struct caseload *cl,
 	const struct caseload_row	*row;
 	struct case_due			*all = NULL, *t;
 	char				 a[LC_DATE_LEN + 1];
+	char				 what[2 * CASELOAD_TEXT_MAX + 64];
 	size_t				 i, j, n = 0, max = 0;
 
 	for (i = 0; i < cl->n; i++)
@@ -663,11 +750,12 @@ case_list_due(struct cli *cli, struct json *js, const struct caseload *cl,
 		    t->row->short_id);
 		case_col(t->row->title[0] != '\0' ? t->row->title : "-", 28,
 		    0);
+		case_deadline_what(t->d, what, sizeof(what));
 		case_col(t->row->regisseur[0] != '\0' ? t->row->regisseur :
-		    "-", 18, t->d->label[0] == '\0');
-		if (t->d->label[0] != '\0') {
+		    "-", 18, what[0] == '\0');
+		if (what[0] != '\0') {
 			fputs("  ", stdout);
-			case_col(t->d->label, 40, 1);
+			case_col(what, 60, 1);
 		}
 		putchar('\n');
 	}
@@ -824,4 +912,16 @@ cmd_case_lifecycle(struct cli *cli, int argc, char *argv[])
 		return case_list(cli, due, within, server);
 	case_lc_usage(stderr);
 	return EXIT_USAGE;
+}
+
+void
+cli_json_date(struct json *j, const char *key, int64_t day)
+{
+	case_kv_date(j, key, day);
+}
+
+void
+cli_days_text(int64_t left, char *dst, size_t len)
+{
+	case_days(left, dst, len);
 }

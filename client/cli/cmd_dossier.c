@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cmd_dossier.c - what field staff do with a case file: case new, show
- * and edit; person, measure, note, assess, partner, escalate; plan
+ * and edit; person, note, assess, partner, escalate; plan
  * show, edit and goal; search; and the local log of reads.
  *
  * The rules are the core's (dossier.h): every input is checked against
@@ -386,7 +386,6 @@ static const struct {
 	const char	*kind;
 } dossier_kinds[] = {
 	{ "person", "person" },
-	{ "measure", "measure" },
 	{ "note", "journal" },
 	{ "assess", "assessment" },
 	{ "partner", "partner" },
@@ -515,12 +514,6 @@ int
 cmd_person(struct cli *cli, int argc, char *argv[])
 {
 	return dossier_kind_main(cli, "person", "person", argc, argv);
-}
-
-int
-cmd_measure(struct cli *cli, int argc, char *argv[])
-{
-	return dossier_kind_main(cli, "measure", "measure", argc, argv);
 }
 
 int

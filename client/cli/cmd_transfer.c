@@ -67,6 +67,7 @@ static void
 transfer_json_preview(struct json *j, const struct msg_transfer_info *t)
 {
 	const struct msg_case_info	*ci = &t->case_info;
+	struct msg_case_deadline	 dl;
 	size_t				 i;
 
 	if (!t->has_case_info)
@@ -83,10 +84,11 @@ transfer_json_preview(struct json *j, const struct msg_transfer_info *t)
 	json_key(j, "deadlines");
 	json_arr_begin(j);
 	for (i = 0; i < ci->n_deadlines; i++) {
+		msg_case_deadline(ci, i, &dl);
 		json_obj_begin(j);
-		json_kv_str(j, "kind", ci->deadlines[i].kind);
-		json_kv_str(j, "due", ci->deadlines[i].due);
-		json_kv_int(j, "days_left", ci->deadlines[i].days_left);
+		json_kv_str(j, "kind", dl.kind);
+		json_kv_str(j, "due", dl.due);
+		json_kv_int(j, "days_left", dl.days_left);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -180,6 +182,7 @@ static void
 transfer_print_long(const struct msg_transfer_info *t, const char *name)
 {
 	const struct msg_case_info	*ci = &t->case_info;
+	struct msg_case_deadline	 dl;
 	char				 a[256], when[32];
 	char				 text[4 * MSG_TEXT_MAX + 1];
 	size_t				 i;
@@ -222,10 +225,11 @@ transfer_print_long(const struct msg_transfer_info *t, const char *name)
 	if (ci->end_date[0] != '\0')
 		printf("end date:      %s%s\n", ci->end_date,
 		    ci->extended ? " (extended)" : "");
-	for (i = 0; i < ci->n_deadlines; i++)
-		printf("deadline:      %s %s (%d days left)\n",
-		    ci->deadlines[i].kind, ci->deadlines[i].due,
-		    (int)ci->deadlines[i].days_left);
+	for (i = 0; i < ci->n_deadlines; i++) {
+		msg_case_deadline(ci, i, &dl);
+		printf("deadline:      %s %s (%d days left)\n", dl.kind, dl.due,
+		    (int)dl.days_left);
+	}
 	printf("regisseur:     %s\n", t->regisseur[0] != '\0' ?
 	    str_vis(a, sizeof(a), t->regisseur, strlen(t->regisseur)) : "-");
 	printf("records:       %u (persons %u, measures %u; the server "

@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "fault.h"
 #include "log.h"
+#include "schema.h"
 #include "util.h"
 #include "vault.h"
 
@@ -103,7 +104,35 @@ static const struct clihelp_sub person_subs[] = {
 	DOSSIER_SUBS("person", "person", "people of a case")
 };
 static const struct clihelp_sub measure_subs[] = {
-	DOSSIER_SUBS("measure", "measure", "measures")
+	{ "start", "measure start --case CASE --child CHILD --type TYPE "
+	    "--court TEXT\n    --zaaknummer TEXT --decision YYYY-MM-DD "
+	    "[--start YYYY-MM-DD] [--end YYYY-MM-DD]\n    "
+	    "[--birth-date YYYY-MM-DD]\n"
+	    "TYPE: " SCHEMA_MEASURE_TYPES "\n"
+	    "  UHP: machtiging uithuisplaatsing; VOOGDIJ_ONTZETTING, "
+	    "VOOGDIJ_GEZAGSBEEINDIGING:\n"
+	    "  voogdij after ontzetting or after gezagsbe\xc3\xabindiging\n"
+	    "CHILD: the child's name, first name or short id (person list)\n"
+	    "--decision: the court's decision; the measure starts on it "
+	    "unless --start\n"
+	    "  says otherwise (it may lie before the case was registered)\n"
+	    "--end: required, except for voogdij (the 18th birthday: the "
+	    "child's birth\n"
+	    "  date from its person record, or --birth-date)\n"
+	    "Checked on this laptop, then by the server; only what the "
+	    "server accepts\nis written.",
+	    "start a child's measure with its court decision", 0 },
+	{ "extend", "measure extend --id ID --decision YYYY-MM-DD "
+	    "--end YYYY-MM-DD\n    [--court TEXT] [--zaaknummer TEXT]\n"
+	    "ID: the measure's short id (measure list); --court and "
+	    "--zaaknummer of the\n  extension's decision, if not the "
+	    "measure's",
+	    "extend a measure by a new court decision", 0 },
+	{ "end", "measure end --id ID --date YYYY-MM-DD",
+	    "end a measure (its last day)", 0 },
+	{ "list", "measure list --case CASE",
+	    "the measures of a case's children, with their deadlines", 0 },
+	{ NULL, NULL, NULL, 0 }
 };
 static const struct clihelp_sub note_subs[] = {
 	APPEND_SUBS("note", "note", "notes")
@@ -210,8 +239,8 @@ static const struct {
 	    "deadlines", case_subs, CLIHELP_OWNHELP } },
 	{ cmd_person, { "person", NULL, "add, edit or list the people of a "
 	    "case", person_subs, CLIHELP_OWNHELP } },
-	{ cmd_measure, { "measure", NULL, "add, edit or list measures",
-	    measure_subs, CLIHELP_OWNHELP } },
+	{ cmd_measure, { "measure", NULL, "start, extend, end or list the "
+	    "measures of a case's children", measure_subs, 0 } },
 	{ cmd_plan, { "plan", NULL, "show or edit a case's plan; its goals",
 	    plan_subs, CLIHELP_OWNHELP } },
 	{ cmd_note, { "note", NULL, "add or list notes (append-only)",

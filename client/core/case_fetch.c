@@ -66,7 +66,7 @@ case_meta_fetch_all(struct conn *c, sqlite3 *db, size_t *count,
 				db_rollback(db);
 				goto out;
 			}
-			if ((r = case_meta_put(db, &m)) != 0) {
+			if ((r = case_meta_put_info(db, &ci, &m)) != 0) {
 				db_rollback(db);
 				goto out;
 			}

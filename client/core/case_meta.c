@@ -3,6 +3,7 @@
  * case_meta.c - the laptop's lifecycle metadata of cases (see
  * case_meta.h).  Server-visible metadata only: no names, no content.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -213,6 +214,152 @@ case_meta_from_info(const struct msg_case_info *ci, struct case_meta *m)
 	m->lc.extended = ci->extended;
 	m->updated_at = time_now();
 	return 0;
+}
+
+int
+case_measures_get(sqlite3 *db, const char *case_id, struct case_measures *ms)
+{
+	struct ms_measure	*x;
+	sqlite3_stmt		*s = NULL;
+	char			 type[32];
+	int			 rc, r = CS_ERR_DB;
+
+	memset(ms, 0, sizeof(*ms));
+	if (sqlite3_prepare_v2(db, "SELECT measure_id, child_id, type,"
+	    " decision_date, start_date, end_date, ended_on, extensions,"
+	    " record_id FROM case_measures WHERE case_id = ?1 ORDER BY"
+	    " measure_id DESC LIMIT ?2", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, MS_MEASURES_MAX) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		x = &ms->m[ms->n];
+		x->id = (uint64_t)sqlite3_column_int64(s, 0);
+		if (case_meta_text(s, 1, x->child_id,
+		    sizeof(x->child_id)) != 0 ||
+		    case_meta_text(s, 2, type, sizeof(type)) != 0 ||
+		    case_meta_text(s, 8, ms->record_id[ms->n],
+		    sizeof(ms->record_id[0])) != 0 ||
+		    ms_type_parse(type, &x->type) != 0)
+			goto out;
+		x->decision = case_meta_col_date(s, 3);
+		x->start = case_meta_col_date(s, 4);
+		x->end = case_meta_col_date(s, 5);
+		x->ended_on = case_meta_col_date(s, 6);
+		x->extensions = (unsigned)sqlite3_column_int(s, 7);
+		ms->n++;
+	}
+	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+ out:
+	if (r != 0)
+		log_warnx("case_measures: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+case_measures_put(sqlite3 *db, const char *case_id,
+    const struct case_measures *ms)
+{
+	const struct ms_measure	*x;
+	sqlite3_stmt		*s = NULL;
+	size_t			 i;
+	int			 r = CS_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "DELETE FROM case_measures WHERE"
+	    " case_id = ?1", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO case_measures(case_id,"
+	    " measure_id, child_id, type, decision_date, start_date,"
+	    " end_date, ended_on, extensions, record_id) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < ms->n && i < MS_MEASURES_MAX; i++) {
+		x = &ms->m[i];
+		if (sqlite3_reset(s) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_int64(s, 2, (int64_t)x->id) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 3, x->child_id, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_text(s, 4, ms_type_name(x->type), -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    case_meta_bind_date(s, 5, x->decision) != SQLITE_OK ||
+		    case_meta_bind_date(s, 6, x->start) != SQLITE_OK ||
+		    case_meta_bind_date(s, 7, x->end) != SQLITE_OK ||
+		    case_meta_bind_date(s, 8, x->ended_on) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 9, x->extensions) != SQLITE_OK ||
+		    sqlite3_bind_text(s, 10, ms->record_id[i], -1,
+		    SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_DONE)
+			goto out;
+	}
+	r = 0;
+ out:
+	if (r != 0)
+		log_warnx("case_measures: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* A date the server must have set: present and parsing. */
+static int
+case_meta_date_set(const char *s, int64_t *d)
+{
+	return s == NULL || s[0] == '\0' ? CS_ERR_FORMAT :
+	    lc_date_parse(s, d);
+}
+
+int
+case_measures_from_info(const struct msg_case_info *ci,
+    struct case_measures *ms)
+{
+	struct msg_measure_info	 mi;
+	struct ms_measure	*x;
+	size_t			 i;
+
+	memset(ms, 0, sizeof(*ms));
+	if (ci->n_measures > MS_MEASURES_MAX)
+		return CS_ERR_FORMAT;
+	for (i = 0; i < ci->n_measures; i++) {
+		msg_case_measure(ci, i, &mi);
+		x = &ms->m[i];
+		x->id = mi.measure_id;
+		if (strlen(mi.child_id) != DB_UUID_LEN ||
+		    ms_type_parse(mi.type, &x->type) != 0 ||
+		    case_meta_date_set(mi.decision_date, &x->decision) != 0 ||
+		    case_meta_date_set(mi.start_date, &x->start) != 0 ||
+		    case_meta_date_set(mi.end_date, &x->end) != 0 ||
+		    case_meta_date(mi.ended_on, &x->ended_on) != 0 ||
+		    str_fmt(ms->record_id[i], sizeof(ms->record_id[i]), "%s",
+		    mi.record_id) != 0)
+			return CS_ERR_FORMAT;
+		memcpy(x->child_id, mi.child_id, DB_UUID_LEN + 1);
+		x->extensions = mi.extensions;
+	}
+	ms->n = ci->n_measures;
+	return 0;
+}
+
+int
+case_meta_put_info(sqlite3 *db, const struct msg_case_info *ci,
+    struct case_meta *m)
+{
+	struct case_measures	*ms;
+	int			 r;
+
+	if ((ms = malloc(sizeof(*ms))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = case_meta_from_info(ci, m)) == 0 &&
+	    (r = case_measures_from_info(ci, ms)) == 0 &&
+	    (r = case_meta_put(db, m)) == 0)
+		r = case_measures_put(db, m->case_id, ms);
+	free(ms);
+	return r;
 }
 
 int

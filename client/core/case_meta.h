@@ -16,6 +16,7 @@
 
 #include "db.h"
 #include "lifecycle.h"
+#include "measure.h"
 #include "msg_case.h"
 
 #define CASE_META_NAME_MAX	128
@@ -51,6 +52,35 @@ int	case_meta_list(sqlite3 *,
 	    int (*cb)(const struct case_meta *, void *), void *arg);
 /* A validated CaseInfo from the server into *m.  CS_ERR_FORMAT. */
 int	case_meta_from_info(const struct msg_case_info *, struct case_meta *m);
+
+/*
+ * The measures per child of one case as the server last said (table
+ * case_measures), newest first.  Their status and deadlines on a day
+ * follow from them: ms_status(), ms_deadlines() (measure.h), which the
+ * laptop computes offline as the server does.
+ */
+struct case_measures {
+	size_t			n;
+	struct ms_measure	m[MS_MEASURES_MAX];
+	char			record_id[MS_MEASURES_MAX][DB_UUID_LEN + 1];
+};
+
+/* The measures of "case_id" (n 0 when none are known). */
+int	case_measures_get(sqlite3 *, const char *case_id,
+	    struct case_measures *);
+/* Replace the measures of "case_id" with "ms". */
+int	case_measures_put(sqlite3 *, const char *case_id,
+	    const struct case_measures *ms);
+/* A validated CaseInfo's measures into *ms.  CS_ERR_FORMAT. */
+int	case_measures_from_info(const struct msg_case_info *,
+	    struct case_measures *ms);
+/*
+ * A CaseInfo from the server into *m and the tables: case_meta and,
+ * from the same CaseInfo, case_measures.  In the caller's transaction
+ * if one is open.  CS_ERR_FORMAT for a CaseInfo that does not parse.
+ */
+int	case_meta_put_info(sqlite3 *, const struct msg_case_info *,
+	    struct case_meta *m);
 
 /*
  * Record a case this laptop just registered with the server: frame

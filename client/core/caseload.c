@@ -21,23 +21,34 @@
 #include "fold.h"
 #include "ids.h"
 #include "lifecycle.h"
+#include "measure.h"
+#include "msg.h"
 #include "readlog.h"
 #include "util.h"
 
 #define CASELOAD_ITEMS_MAX	4096	/* deadlines, children per case */
 
-/* While loading: the latest assessment of a row. */
+/*
+ * While loading: the latest assessment of a row for one child (or the
+ * family: child_id ""), each child's safety being assessed on its own.
+ */
 struct caseload_latest {
-	int64_t		date;		/* LC_NODATE: none yet */
+	char		child_id[DB_UUID_LEN + 1];
+	int64_t		date;
 	int64_t		next_due;	/* LC_NODATE: it has none */
 	char		record_id[DB_UUID_LEN + 1];
 	char		label[CASELOAD_TEXT_MAX + 1];
 };
 
+struct caseload_latests {
+	struct caseload_latest	*l;
+	size_t			 n;
+};
+
 struct caseload_build {
 	struct caseload		*cl;
 	const char		*only;		/* one case, or NULL: all */
-	struct caseload_latest	*latest;	/* one per row */
+	struct caseload_latests	*latest;	/* one per row */
 	size_t			 cap;
 };
 
@@ -104,7 +115,8 @@ caseload_meta(const struct case_meta *m, void *arg)
 
 static int
 caseload_add_deadline(struct caseload_row *row, enum caseload_source src,
-    int64_t due, int64_t today, const char *record_id, const char *label)
+    int64_t due, int64_t today, const char *record_id, const char *label,
+    const char *child_id)
 {
 	struct caseload_deadline	*d;
 
@@ -123,6 +135,8 @@ caseload_add_deadline(struct caseload_row *row, enum caseload_source src,
 		memcpy(d->record_id, record_id, sizeof(d->record_id));
 	if (label != NULL)
 		(void)str_fmt(d->label, sizeof(d->label), "%s", label);
+	if (child_id != NULL)
+		memcpy(d->child_id, child_id, sizeof(d->child_id));
 	return 0;
 }
 
@@ -180,6 +194,56 @@ caseload_child(struct caseload_row *row, const struct db_record *r,
 	memset(c, 0, sizeof(*c));
 	memcpy(c->record_id, r->record_id, sizeof(c->record_id));
 	(void)caseload_text(b, "name", c->name, sizeof(c->name));
+	c->birth_date = caseload_date(b, "birth_date");
+	return 0;
+}
+
+/* The child a goal or assessment names ("child": a person id), or "". */
+static void
+caseload_child_ref(const struct body *b, char dst[DB_UUID_LEN + 1])
+{
+	const struct body_field	*f = body_get(b, "child");
+
+	dst[0] = '\0';
+	if (f == NULL || f->len != DB_UUID_LEN)
+		return;
+	memcpy(dst, f->value, DB_UUID_LEN);
+	dst[DB_UUID_LEN] = '\0';
+	if (!wire_uuid_ok(dst))
+		dst[0] = '\0';
+}
+
+/* Assessment "r" of child "child" (or ""), if it is the latest so far. */
+static int
+caseload_assessment(struct caseload_latests *ls, const struct db_record *r,
+    const struct body *b, const char *child)
+{
+	struct caseload_latest	*l;
+	int64_t			 date;
+	size_t			 i;
+
+	if ((date = caseload_date(b, "date")) == LC_NODATE)
+		return 0;
+	for (i = 0; i < ls->n; i++)
+		if (strcmp(ls->l[i].child_id, child) == 0)
+			break;
+	if (i == ls->n) {
+		if (ls->n >= CASELOAD_ITEMS_MAX)
+			return 0;
+		if ((l = reallocarray(ls->l, ls->n + 1, sizeof(*l))) == NULL)
+			return CS_ERR_ALLOC;
+		ls->l = l;
+		l = &ls->l[ls->n++];
+		memset(l, 0, sizeof(*l));
+		memcpy(l->child_id, child, strlen(child) + 1);
+	} else if (date < ls->l[i].date)
+		return 0;
+	/* the latest by date; on the same date the later made */
+	l = &ls->l[i];
+	l->date = date;
+	l->next_due = caseload_date(b, "next_due");
+	memcpy(l->record_id, r->record_id, sizeof(l->record_id));
+	(void)caseload_text(b, "instrument", l->label, sizeof(l->label));
 	return 0;
 }
 
@@ -187,16 +251,15 @@ static int
 caseload_record(const struct db_record *r, void *arg)
 {
 	struct caseload_build	*b = arg;
-	struct caseload_latest	*l;
 	struct caseload_row	*row;
 	struct body		 body;
 	char			 label[CASELOAD_TEXT_MAX + 1];
-	int64_t			 due, date;
+	char			 child[DB_UUID_LEN + 1];
+	int64_t			 due;
 	int			 ret = 0;
 
 	if ((row = caseload_find(b->cl, r->case_id)) == NULL)
 		return 0;
-	l = &b->latest[row - b->cl->rows];
 	body_init(&body);
 	if (body_decode(r->body, r->body_len, &body) != 0)
 		goto out;	/* unreadable: as if it were not there */
@@ -213,21 +276,14 @@ caseload_record(const struct db_record *r, void *arg)
 		    (due = caseload_date(&body, "due")) != LC_NODATE) {
 			(void)caseload_text(&body, "text", label,
 			    sizeof(label));
+			caseload_child_ref(&body, child);
 			ret = caseload_add_deadline(row, CASELOAD_GOAL, due,
-			    b->cl->today, r->record_id, label);
+			    b->cl->today, r->record_id, label, child);
 		}
 	} else if (strcmp(r->kind, "assessment") == 0) {
-		/* the latest by date; on the same date the later made */
-		date = caseload_date(&body, "date");
-		if (date != LC_NODATE && (l->date == LC_NODATE ||
-		    date >= l->date)) {
-			l->date = date;
-			l->next_due = caseload_date(&body, "next_due");
-			memcpy(l->record_id, r->record_id,
-			    sizeof(l->record_id));
-			(void)caseload_text(&body, "instrument", l->label,
-			    sizeof(l->label));
-		}
+		caseload_child_ref(&body, child);
+		ret = caseload_assessment(&b->latest[row - b->cl->rows], r,
+		    &body, child);
 	}
  out:
 	body_free(&body);
@@ -263,36 +319,123 @@ caseload_cmp_row(const void *a, const void *b)
 	return strcmp(x->case_id, y->case_id);
 }
 
-/* The lifecycle's and the latest assessment's deadlines; then order. */
+/*
+ * The deadlines of a case's children's measures, from the measures
+ * the server last sent ("ms": scratch room for them).
+ */
+static int
+caseload_measures(sqlite3 *db, struct caseload *cl, struct caseload_row *row,
+    struct case_measures *ms)
+{
+	struct caseload_deadline	*d;
+	struct ms_deadline		 dl[MS_DEADLINES_MAX];
+	const struct ms_measure		*m = ms->m;
+	const char			*name;
+	size_t				 i, nd, k, n;
+	int				 r;
+
+	if (!row->has_meta)
+		return 0;	/* no metadata: no measures either */
+	if ((r = case_measures_get(db, row->case_id, ms)) != 0)
+		return r;
+	row->nmeasures = n = ms->n;
+	if (n == 0 || !lc_state_active(row->state))
+		return 0;	/* a closed case has no deadlines */
+	ms_deadlines(m, n, cl->today, dl, MS_DEADLINES_MAX, &nd);
+	for (i = 0; i < nd; i++) {
+		k = dl[i].measure;
+		if (k >= n || (name = ms_deadline_name(dl[i].kind)) == NULL)
+			continue;
+		if ((r = caseload_add_deadline(row, CASELOAD_MEASURE,
+		    dl[i].due, cl->today, ms->record_id[k], NULL,
+		    m[k].child_id)) != 0)
+			return r;
+		d = &row->deadlines[row->ndeadlines - 1];
+		(void)str_fmt(d->name, sizeof(d->name), "%s", name);
+		d->lapsed = m[k].type == MS_VOTS &&
+		    ms_status(m, n, k, cl->today) == MS_LAPSED;
+	}
+	return 0;
+}
+
+/* The family's deadlines a child's measure gives instead. */
+static int
+caseload_by_child(enum lc_deadline_kind k)
+{
+	return k == LC_DL_VOTS_END || k == LC_DL_OTS_REQUEST ||
+	    k == LC_DL_OTS_END || k == LC_DL_VOOGDIJ_END;
+}
+
+/* The child of "row" with person record "id", or NULL. */
+static const struct caseload_child *
+caseload_child_by_id(const struct caseload_row *row, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < row->nchildren; i++)
+		if (strcmp(row->children[i].record_id, id) == 0)
+			return &row->children[i];
+	return NULL;
+}
+
+/* A deadline's child: its short id, and its name if it is here. */
+static void
+caseload_name_child(struct caseload *cl, const struct caseload_row *row,
+    struct caseload_deadline *d)
+{
+	const struct caseload_child	*c;
+
+	if (d->child_id[0] == '\0')
+		return;
+	ids_short(cl->ids, d->child_id, d->child_short);
+	if ((c = caseload_child_by_id(row, d->child_id)) == NULL)
+		return;
+	d->child_known = 1;
+	memcpy(d->child_name, c->name, sizeof(d->child_name));
+}
+
+/*
+ * The lifecycle's, the children's measures' and the latest
+ * assessments' deadlines; then order.
+ */
 static int
 caseload_finish(struct caseload *cl, struct caseload_row *row,
-    const struct caseload_latest *l)
+    const struct caseload_latests *ls)
 {
-	struct lc_deadline	 dl[LC_DEADLINES_MAX];
-	size_t			 i, n;
-	int			 r;
+	struct lc_deadline		 dl[LC_DEADLINES_MAX];
+	const struct caseload_latest	*l;
+	size_t				 i, n;
+	int				 r;
 
 	if (row->has_meta) {
 		lc_deadlines(&row->lc, cl->today, dl, LC_DEADLINES_MAX, &n);
 		for (i = 0; i < n; i++) {
+			if (row->nmeasures > 0 && caseload_by_child(dl[i].kind))
+				continue;
 			if ((r = caseload_add_deadline(row, CASELOAD_LIFECYCLE,
-			    dl[i].due, cl->today, NULL, NULL)) != 0)
+			    dl[i].due, cl->today, NULL, NULL, NULL)) != 0)
 				return r;
 			row->deadlines[row->ndeadlines - 1].lc_kind =
 			    dl[i].kind;
 		}
 	}
-	if (l->date != LC_NODATE && l->next_due != LC_NODATE &&
-	    (r = caseload_add_deadline(row, CASELOAD_ASSESSMENT, l->next_due,
-	    cl->today, l->record_id, l->label)) != 0)
-		return r;
+	for (i = 0; i < ls->n; i++) {
+		l = &ls->l[i];
+		if (l->next_due != LC_NODATE &&
+		    (r = caseload_add_deadline(row, CASELOAD_ASSESSMENT,
+		    l->next_due, cl->today, l->record_id, l->label,
+		    l->child_id)) != 0)
+			return r;
+	}
 	ids_short(cl->ids, row->case_id, row->short_id);
 	for (i = 0; i < row->nchildren; i++)
 		ids_short(cl->ids, row->children[i].record_id,
 		    row->children[i].short_id);
-	for (i = 0; i < row->ndeadlines; i++)
+	for (i = 0; i < row->ndeadlines; i++) {
 		ids_short(cl->ids, row->deadlines[i].record_id,
 		    row->deadlines[i].short_id);
+		caseload_name_child(cl, row, &row->deadlines[i]);
+	}
 	if (row->ndeadlines > 1)
 		qsort(row->deadlines, row->ndeadlines,
 		    sizeof(*row->deadlines), caseload_cmp_deadline);
@@ -314,7 +457,8 @@ caseload_build(sqlite3 *db, int64_t today, const char *only,
 					    "goal", "assessment" };
 	struct caseload_build		 b;
 	struct caseload			*cl;
-	size_t				 i;
+	struct case_measures		*ms = NULL;
+	size_t				 i, nlatest = 0;
 	int				 r;
 
 	*out = NULL;
@@ -330,17 +474,21 @@ caseload_build(sqlite3 *db, int64_t today, const char *only,
 	    (r = db_case_id_list(db, caseload_add_case, &b)) != 0)
 		goto out;
 	if (cl->n > 0 &&
-	    (b.latest = reallocarray(NULL, cl->n, sizeof(*b.latest))) ==
-	    NULL) {
+	    (b.latest = calloc(cl->n, sizeof(*b.latest))) == NULL) {
 		r = CS_ERR_ALLOC;
 		goto out;
 	}
-	for (i = 0; i < cl->n; i++) {
-		memset(&b.latest[i], 0, sizeof(b.latest[i]));
-		b.latest[i].date = b.latest[i].next_due = LC_NODATE;
+	nlatest = cl->n;
+	if ((r = case_meta_list(db, caseload_meta, &b)) != 0)
+		goto out;
+	if (cl->n > 0 && (ms = calloc(1, sizeof(*ms))) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
 	}
-	if ((r = case_meta_list(db, caseload_meta, &b)) != 0 ||
-	    (r = db_record_list_kinds(db, only, kinds, 4, caseload_record,
+	for (i = 0; i < cl->n; i++)
+		if ((r = caseload_measures(db, cl, &cl->rows[i], ms)) != 0)
+			goto out;
+	if ((r = db_record_list_kinds(db, only, kinds, 4, caseload_record,
 	    &b)) != 0)
 		goto out;
 	for (i = 0; i < cl->n; i++)
@@ -352,6 +500,9 @@ caseload_build(sqlite3 *db, int64_t today, const char *only,
 	*out = cl;
 	cl = NULL;			/* transferred */
  out:
+	free(ms);
+	for (i = 0; b.latest != NULL && i < nlatest; i++)
+		free(b.latest[i].l);
 	free(b.latest);
 	caseload_free(cl);
 	return r;
@@ -411,6 +562,103 @@ caseload_deadline_name(const struct caseload_deadline *d)
 		return "goal";
 	case CASELOAD_ASSESSMENT:
 		return "assessment";
+	case CASELOAD_MEASURE:
+		return d->name;
 	}
 	return "unknown";
+}
+
+/* 1 if "s" is IDS_INPUT_MIN or more hex digits (and '-'). */
+static int
+caseload_hexish(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++) {
+		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		    (*s >= 'A' && *s <= 'F'))
+			n++;
+		else if (*s != '-')
+			return 0;
+	}
+	return n >= IDS_INPUT_MIN;
+}
+
+/* 1 if "id" ends with "tail" (lower case, '-' kept). */
+static int
+caseload_tail(const char *id, const char *tail)
+{
+	size_t	n = strlen(id), m = strlen(tail), i;
+
+	if (m > n)
+		return 0;
+	for (i = 0; i < m; i++) {
+		char	c = tail[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (id[n - m + i] != c)
+			return 0;
+	}
+	return 1;
+}
+
+/* The first word of "name" into dst. */
+static void
+caseload_first(const char *name, char *dst, size_t len)
+{
+	size_t	n = strcspn(name, " ");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
+int
+caseload_child_find(const struct caseload_row *row, const char *input,
+    const struct caseload_child **out)
+{
+	const struct caseload_child	*hit = NULL;
+	char				 first[CASELOAD_TEXT_MAX + 1];
+	size_t				 i, n;
+	int				 pass;
+
+	*out = NULL;
+	if (input == NULL || *input == '\0')
+		return CS_ERR_NOT_FOUND;
+	if (wire_uuid_ok(input)) {
+		if ((hit = caseload_child_by_id(row, input)) == NULL)
+			return CS_ERR_NOT_FOUND;
+		*out = hit;
+		return 0;
+	}
+	/* a short id, then the whole name, then the first name */
+	for (pass = caseload_hexish(input) ? 0 : 1; pass < 3; pass++) {
+		for (i = n = 0; i < row->nchildren; i++) {
+			const struct caseload_child *c = &row->children[i];
+			int	 m;
+
+			if (pass == 0)
+				m = caseload_tail(c->record_id, input);
+			else if (pass == 1)
+				m = fold_equal(c->name, input);
+			else {
+				caseload_first(c->name, first, sizeof(first));
+				m = first[0] != '\0' &&
+				    fold_equal(first, input);
+			}
+			if (m) {
+				hit = c;
+				n++;
+			}
+		}
+		if (n > 1)
+			return CS_ERR_AMBIGUOUS;
+		if (n == 1) {
+			*out = hit;
+			return 0;
+		}
+	}
+	return CS_ERR_NOT_FOUND;
 }

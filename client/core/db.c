@@ -597,6 +597,8 @@ db_purge_case(sqlite3 *db, const char *case_id, uint32_t *n)
 	    " (SELECT record_id FROM records WHERE case_id = ?1)", case_id,
 	    0)) != 0 ||
 	    (ret = db_run(db, "DELETE FROM case_meta WHERE case_id = ?1",
+	    case_id, 0)) != 0 ||
+	    (ret = db_run(db, "DELETE FROM case_measures WHERE case_id = ?1",
 	    case_id, 0)) != 0)
 		return ret;
 	return db_run(db, "DELETE FROM records WHERE case_id = ?1", case_id,

@@ -174,10 +174,29 @@ static const char db_schema_v3[] =
     "ALTER TABLE read_log ADD COLUMN child_id TEXT NOT NULL DEFAULT '';";
 
 /*
- * Version 4: when a GESLOTEN case closed and until when the server
- * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ * Version 4: the measures per child of each case as the server last
+ * said (CaseInfo.measures; case_meta.c): server-visible metadata only,
+ * the child as its person record's id.
  */
 static const char db_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS case_measures ("
+    " case_id TEXT NOT NULL,"
+    " measure_id INTEGER NOT NULL,"
+    " child_id TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " decision_date INTEGER NOT NULL,"
+    " start_date INTEGER NOT NULL,"
+    " end_date INTEGER NOT NULL,"
+    " ended_on INTEGER,"
+    " extensions INTEGER NOT NULL,"
+    " record_id TEXT NOT NULL,"
+    " PRIMARY KEY (case_id, measure_id)) WITHOUT ROWID;";
+
+/*
+ * Version 5: when a GESLOTEN case closed and until when the server
+ * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ */
+static const char db_schema_v5[] =
     "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
     "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
 
@@ -186,6 +205,7 @@ const struct db_migration db_migrations[] = {
 	{ 2, db_schema_v2 },
 	{ 3, db_schema_v3 },
 	{ 4, db_schema_v4 },
+	{ 5, db_schema_v5 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

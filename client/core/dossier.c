@@ -307,6 +307,12 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 	body_init(&b);
 	if ((r = dossier_target(db, in, rec, &cur, &b, err)) != 0)
 		goto out;
+	if (strcmp(k->kind, "measure") == 0 && !in->server_checked) {
+		r = dossier_fail(err, DOSSIER_NEEDS_SERVER, CS_ERR_USAGE,
+		    "a measure exists only with its court decision, "
+		    "registered with the server first (measure start)");
+		goto out;
+	}
 	/* a read-only case says so before anything is typed (nolost.h) */
 	if ((r = nolost_writable(db, rec->case_id, &ro)) != 0) {
 		if (r == CS_ERR_AUTH) {
@@ -414,7 +420,14 @@ dossier_write(sqlite3 *db, const struct dossier_input *in,
 	memset(&rec, 0, sizeof(rec));
 	if ((r = dossier_build(db, in, 0, 1, &rec, err)) != 0)
 		goto out;
-	if (in->record_id == NULL)
+	if (in->record_id == NULL && in->new_id != NULL) {
+		if (!wire_uuid_ok(in->new_id)) {
+			r = dossier_fail(err, DOSSIER_NO_RECORD, CS_ERR_USAGE,
+			    "not a record id");
+			goto out;
+		}
+		memcpy(rec.record_id, in->new_id, DB_UUID_LEN + 1);
+	} else if (in->record_id == NULL)
 		db_uuid(rec.record_id);
 	memcpy(rec.kind, in->k->kind, strlen(in->k->kind) + 1);
 	if ((r = db_local_write(db, &rec)) != 0) {

@@ -35,6 +35,17 @@ struct dossier_input {
 	const char	*record_id;		/* NULL: a new record */
 	const char	*val[DOSSIER_FIELDS_MAX];	/* by field index */
 	int		 unset[DOSSIER_FIELDS_MAX];	/* optional fields */
+	/*
+	 * A new record's id when the caller made it (db_uuid) and already
+	 * named it to the server; NULL: made by dossier_write.
+	 */
+	const char	*new_id;
+	/*
+	 * A court measure (kind "measure") exists only with its decision
+	 * as the server accepted it (measure.h): only the measure path
+	 * writes one, after the server's yes, and sets this.
+	 */
+	int		 server_checked;
 };
 
 /* Why a write was refused. */
@@ -52,6 +63,7 @@ enum dossier_fault {
 	DOSSIER_MISSING,	/* required field "field" has no value */
 	DOSSIER_TOO_LARGE,	/* the record is over DB_BODY_MAX */
 	DOSSIER_WRITE_FAILED,	/* db_local_write refused or failed */
+	DOSSIER_NEEDS_SERVER,	/* a measure: only with the server's yes */
 	DOSSIER_CLOSED,		/* the case is GESLOTEN: nothing new */
 	DOSSIER_RULE		/* field "field" does not fit the others */
 };

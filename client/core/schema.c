@@ -35,14 +35,24 @@ static const struct schema_field person_fields[] = {
 	{ "child", SCHEMA_REF, 0, NULL },	/* relation: to this child */
 };
 
+/*
+ * A court measure of one child, written only once the server accepted
+ * it (measure start|extend|end, dossier.h "server_checked"): the court
+ * decision (court, zaaknummer: sealed here, never server-visible), the
+ * dates as the server holds them, its extensions (SCHEMA_MEASURE_EXT
+ * lines) and the server's measure id.
+ */
 static const struct schema_field measure_fields[] = {
-	{ "type", SCHEMA_CHOICE, 1, LC_MEASURE_CHOICES },
+	{ "type", SCHEMA_CHOICE, 1, SCHEMA_MEASURE_TYPES },
 	{ "child", SCHEMA_REF, 1, NULL },
 	{ "court", SCHEMA_TEXT, 1, NULL },
+	{ "zaaknummer", SCHEMA_TEXT, 1, NULL },
 	{ "decision_date", SCHEMA_DATE, 1, NULL },
 	{ "start", SCHEMA_DATE, 1, NULL },
-	{ "end", SCHEMA_DATE, 0, NULL },
-	{ "extension_until", SCHEMA_DATE, 0, NULL },
+	{ "end", SCHEMA_DATE, 1, NULL },
+	{ "extensions", SCHEMA_LONG, 0, NULL },
+	{ "ended_on", SCHEMA_DATE, 0, NULL },
+	{ "measure_id", SCHEMA_TEXT, 1, NULL },
 };
 
 static const struct schema_field plan_fields[] = {

@@ -41,6 +41,16 @@ enum schema_type {
 
 #define SCHEMA_LONG_MAX		(32 * 1024)	/* bytes of a long text */
 
+/*
+ * A measure record's types (the server's ChildMeasure.type) and its
+ * "extensions" field: one line per extension, five fields separated by
+ * a tab (a short text holds no control character), oldest first:
+ * "DECISION_DATE\tNEW_END\tPREVIOUS_END\tCOURT\tZAAKNUMMER".
+ */
+#define SCHEMA_MEASURE_TYPES	"VOTS|OTS|UHP|VOOGDIJ_ONTZETTING|" \
+	"VOOGDIJ_GEZAGSBEEINDIGING"
+#define SCHEMA_MEASURE_EXT_FIELDS	5
+
 struct schema_field {
 	const char		*name;		/* body field name */
 	enum schema_type	 type;

@@ -13,6 +13,7 @@
 #include "html.h"
 #include "ids.h"
 #include "localday.h"
+#include "measure_view.h"
 #include "nolost.h"
 #include "schema.h"
 #include "ui.h"
@@ -114,7 +115,10 @@ ui_case_read(struct ui_ctx *ctx, const char *case_id, const char *action,
 		return CS_ERR_NOT_FOUND;
 	}
 	if ((r = dossier_read(ctx->db, case_id, NULL, action, case_rec_cb,
-	    c)) != 0) {
+	    c)) != 0 ||
+	    /* the measure records were read and logged just now */
+	    (r = measure_view_load(ctx->db, case_id, c->cl->today,
+	    &c->mv)) != 0) {
 		ui_case_free(c);
 		return r;
 	}
@@ -129,6 +133,7 @@ ui_case_free(struct ui_case *c)
 	for (i = 0; i < c->n; i++)
 		body_free(&c->r[i].b);
 	free(c->r);
+	measure_view_free(c->mv);
 	caseload_free(c->cl);
 	memset(c, 0, sizeof(*c));
 }

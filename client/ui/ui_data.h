@@ -37,11 +37,15 @@ struct ui_rec {
 	size_t		 conflicts;	/* fields in conflict */
 };
 
+struct measure_view;
+
 struct ui_case {
 	struct caseload			*cl;	/* for the row and short ids */
 	const struct caseload_row	*row;	/* this case's */
 	struct ui_rec			*r;	/* as dossier_read gives them */
 	size_t				 n, cap;
+	/* the children's measures (measure_view.h), read with the rest */
+	struct measure_view		*mv;
 };
 
 /* The caseload as of today (local), the read logged (caseload.h). */

@@ -27,6 +27,7 @@ void
 ui_due_cell(struct html *h, const struct caseload_deadline *d)
 {
 	char	ymd[LC_DATE_LEN + 1];
+	size_t	n;
 
 	if (d->days_left < 0)
 		html_raw(h, "<strong class=\"marker\">Te laat:</strong> ");
@@ -41,6 +42,48 @@ ui_due_cell(struct html *h, const struct caseload_deadline *d)
 		html_text(h, d->label);
 	}
 	html_raw(h, "</span>");
+	if (d->child_id[0] != '\0') {
+		/* the child it concerns, by first name */
+		html_raw(h, " <span class=\"kind\">(");
+		if (d->child_known && d->child_name[0] != '\0') {
+			n = strcspn(d->child_name, " ");
+			html_textn(h, d->child_name, n);
+		} else
+			html_raw(h, "kind");
+		html_raw(h, ")</span>");
+	}
+	if (d->lapsed)
+		html_raw(h, " <strong class=\"marker\">VOTS vervallen"
+		    "</strong>");
+}
+
+/*
+ * Below a row's next deadline: the next of each other child that has
+ * one (deadlines are soonest first), with the child's first name.
+ */
+static void
+ui_child_dues(struct html *h, const struct caseload_row *row)
+{
+	const struct caseload_deadline	*d;
+	size_t				 i, j;
+	int				 seen;
+
+	for (i = 0; i < row->ndeadlines; i++) {
+		d = &row->deadlines[i];
+		if (d == row->next || d->child_id[0] == '\0' ||
+		    strcmp(d->child_id, row->next->child_id) == 0)
+			continue;
+		for (j = 0, seen = 0; j < i && !seen; j++)
+			seen = strcmp(row->deadlines[j].child_id,
+			    d->child_id) == 0;
+		if (seen)
+			continue;
+		html_raw(h, "<br><span");
+		html_raw(h, ui_due_class(d));
+		html_raw(h, ">");
+		ui_due_cell(h, d);
+		html_raw(h, "</span>");
+	}
 }
 
 const char *
@@ -127,6 +170,7 @@ ui_caseload_table(struct html *h, const struct caseload *cl,
 			ui_due_cell(h, row->next);
 		else
 			html_raw(h, "geen");
+		ui_child_dues(h, row);
 		html_raw(h, "</td></tr>");
 	}
 	html_raw(h, "</tbody></table>");

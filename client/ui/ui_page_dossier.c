@@ -17,6 +17,8 @@
 #include "errors.h"
 #include "html.h"
 #include "lifecycle.h"
+#include "measure.h"
+#include "measure_view.h"
 #include "schema.h"
 #include "ui.h"
 #include "ui_data.h"
@@ -189,11 +191,139 @@ section_persons(const struct dview *d)
 	html_raw(d->h, "</p></section>");
 }
 
+/* A date of a measure, dd-mm-jjjj, or "-". */
+static void
+measure_date(const struct dview *d, int64_t day)
+{
+	char	ymd[LC_DATE_LEN + 1];
+
+	if (day == LC_NODATE) {
+		html_raw(d->h, "-");
+		return;
+	}
+	lc_date_format(day, ymd, sizeof(ymd));
+	html_ymd(d->h, ymd);
+}
+
+/* The row of measure "i": type, decision, dates, status, deadline. */
+static void
+measure_row(const struct dview *d, size_t i)
+{
+	const struct measure_view	*v = d->c->mv;
+	const struct ms_measure		*m = &v->m[i];
+	const struct measure_rec	*rec = v->rec[i];
+	const struct ms_deadline	*dl;
+	size_t				 k;
+
+	html_raw(d->h, "<tr");
+	if (v->status[i] == MS_LAPSED)
+		html_raw(d->h, " class=\"overdue\"");
+	html_raw(d->h, "><td>");
+	html_text(d->h, ui_measure_word(ms_type_name(m->type)));
+	html_raw(d->h, "</td><td>");
+	if (rec != NULL) {
+		html_text(d->h, rec->court);
+		html_raw(d->h, ", ");
+		measure_date(d, rec->decision_date);
+		html_raw(d->h, ", zaaknummer ");
+		html_text(d->h, rec->zaaknummer);
+		for (k = 0; k < rec->next; k++) {
+			html_raw(d->h, "<br>Verlengd tot ");
+			measure_date(d, rec->ext[k].end);
+			html_raw(d->h, ": ");
+			html_text(d->h, rec->ext[k].court);
+			html_raw(d->h, ", ");
+			measure_date(d, rec->ext[k].decision_date);
+			html_raw(d->h, ", zaaknummer ");
+			html_text(d->h, rec->ext[k].zaaknummer);
+		}
+	} else {
+		measure_date(d, m->decision);
+		html_raw(d->h, " (de beschikking staat nog niet op deze "
+		    "laptop: synchroniseer)");
+	}
+	html_raw(d->h, "</td><td>");
+	measure_date(d, m->start);
+	html_raw(d->h, "</td><td>");
+	measure_date(d, m->end);
+	if (m->ended_on != LC_NODATE) {
+		html_raw(d->h, " (be\xc3\xabindigd op ");
+		measure_date(d, m->ended_on);
+		html_raw(d->h, ")");
+	}
+	html_raw(d->h, "</td><td>");
+	if (v->status[i] == MS_LAPSED && m->type == MS_VOTS)
+		html_raw(d->h, "<strong class=\"marker\">VOTS vervallen"
+		    "</strong>");
+	else
+		html_text(d->h, ui_measure_status_word(ms_status_name(
+		    v->status[i])));
+	html_raw(d->h, "</td><td>");
+	html_int(d->h, m->extensions);
+	html_raw(d->h, "</td><td>");
+	if (v->next[i] < 0)
+		html_raw(d->h, "geen");
+	else {
+		dl = &v->dl[v->next[i]];
+		if (dl->days_left < 0)
+			html_raw(d->h, "<strong class=\"marker\">Te laat:"
+			    "</strong> ");
+		measure_date(d, dl->due);
+		html_raw(d->h, " ");
+		html_text(d->h, ui_deadline_word(ms_deadline_name(
+		    dl->kind)));
+	}
+	html_raw(d->h, "</td></tr>");
+}
+
+/*
+ * The measures of one child (child_id; NULL: those of children this
+ * laptop holds no person record of) as a table: 0 if none.
+ */
+static size_t
+measure_table(const struct dview *d, const char *child_id,
+    const char *caption)
+{
+	static const char *const	 cols[] = { "Soort maatregel",
+	    "Beschikking", "Ingangsdatum", "Einddatum", "Status",
+	    "Verlengingen", "Volgende termijn" };
+	const struct measure_view	*v = d->c->mv;
+	const struct caseload_row	*row = d->c->row;
+	size_t				 i, j, n = 0;
+	int				 here;
+
+	for (i = 0; v != NULL && i < v->n; i++) {
+		if (child_id != NULL) {
+			if (strcmp(v->m[i].child_id, child_id) != 0)
+				continue;
+		} else {
+			for (j = 0, here = 0; j < row->nchildren; j++)
+				here |= strcmp(row->children[j].record_id,
+				    v->m[i].child_id) == 0;
+			if (here)
+				continue;
+		}
+		if (n++ == 0) {
+			html_raw(d->h, "<table class=\"records\"><caption>");
+			html_text(d->h, caption);
+			html_raw(d->h, "</caption><thead><tr>");
+			for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
+				html_raw(d->h, "<th scope=\"col\">");
+				html_raw(d->h, cols[j]);
+				html_raw(d->h, "</th>");
+			}
+			html_raw(d->h, "</tr></thead><tbody>");
+		}
+		measure_row(d, i);
+	}
+	if (n > 0)
+		html_raw(d->h, "</tbody></table>");
+	return n;
+}
+
 static void
 section_measures(const struct dview *d)
 {
-	static const char *const cols[] = { "type", "court", "decision_date",
-	    "start", "end", "extension_until", NULL };
 	const struct caseload_child	*ch;
 	char				 cap[CASELOAD_TEXT_MAX + 32];
 	size_t				 i;
@@ -209,14 +339,18 @@ section_measures(const struct dview *d)
 		html_text(d->h, ch->name[0] != '\0' ? ch->name :
 		    "Kind zonder naam");
 		html_raw(d->h, "</h3>");
-		if (kind_table(d, "measure", cols, ch->record_id, cap) == 0)
+		if (measure_table(d, ch->record_id, cap) == 0)
 			html_raw(d->h, "<p class=\"leeg\">Geen maatregel.</p>");
 	}
 	if (d->c->row->nchildren == 0)
 		html_raw(d->h, "<p class=\"leeg\">Er staan nog geen kinderen "
 		    "in dit dossier.</p>");
+	if (measure_table(d, NULL, "Maatregelen van een kind dat niet op "
+	    "deze laptop staat") > 0)
+		html_raw(d->h, "<p>Het kind van deze maatregelen staat niet "
+		    "op deze laptop.</p>");
 	html_raw(d->h, "<p>");
-	link_form(d, "measure", NULL, "Maatregel toevoegen");
+	html_text(d->h, UI_MEASURE_HOW);
 	html_raw(d->h, "</p></section>");
 }
 

@@ -39,8 +39,6 @@ static const struct {
 } titles[] = {
 	{ "casefile", "Gegevens invullen", "Gegevens wijzigen", "" },
 	{ "person", "Persoon toevoegen", "Persoon wijzigen", "#personen" },
-	{ "measure", "Maatregel toevoegen", "Maatregel wijzigen",
-	    "#maatregelen" },
 	{ "plan", "Plan opstellen", "Plan wijzigen", "#plan" },
 	{ "goal", "Doel toevoegen", "Doel wijzigen", "#plan" },
 	{ "assessment", "Taxatie toevoegen", "Taxatie wijzigen", "#taxaties" },
@@ -431,6 +429,12 @@ ui_page_form(struct ui_ctx *ctx, const struct ui_req *req,
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
 	f.h = &resp->page;
+	/* a measure exists only with its court decision, on the server */
+	if (kind != NULL && strcmp(kind, "measure") == 0) {
+		ui_page_message(ctx, resp, 404, "Maatregel via de server",
+		    UI_MEASURE_HOW);
+		return 0;
+	}
 	if (kind == NULL || (f.k = schema_kind(kind)) == NULL ||
 	    (t = title_of(kind)) < 0 || f.k->nfields > DOSSIER_FIELDS_MAX) {
 		ui_page_message(ctx, resp, 404, "Formulier niet gevonden",

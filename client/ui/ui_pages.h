@@ -16,7 +16,19 @@ struct ids;
 struct ui_ctx;
 struct ui_resp;
 
-/* A deadline: its marker ("te laat", "binnenkort"), date and name. */
+/*
+ * How a measure is registered, for a page: with its court decision, on
+ * the server, from the command line (the web application starts none).
+ */
+#define UI_MEASURE_HOW	"Een maatregel bestaat alleen met de beschikking " \
+	"van de rechter en wordt eerst door de server gecontroleerd. " \
+	"Registreer hem op de opdrachtregel: casesync measure start " \
+	"(verlengen: measure extend, be\xc3\xabindigen: measure end)."
+
+/*
+ * A deadline: its marker ("te laat", "binnenkort"), date and name, and
+ * the first name of the child it concerns.
+ */
 void	ui_due_cell(struct html *, const struct caseload_deadline *);
 /* ' class="te-laat"' or ' class="binnenkort"' for "d" (NULL: none). */
 const char *ui_due_class(const struct caseload_deadline *d);

@@ -56,6 +56,7 @@ transfer_item(struct html *h, const struct caseload *cl,
     const struct msg_transfer_info *t)
 {
 	const struct msg_case_info	*ci = &t->case_info;
+	struct msg_case_deadline	 dl;
 	size_t				 i;
 
 	html_raw(h, "<li><h3>Overdracht van ");
@@ -91,14 +92,15 @@ transfer_item(struct html *h, const struct caseload *cl,
 		if (ci->n_deadlines == 0)
 			html_raw(h, "geen");
 		for (i = 0; i < ci->n_deadlines; i++) {
+			msg_case_deadline(ci, i, &dl);
 			if (i > 0)
 				html_raw(h, "; ");
-			if (ci->deadlines[i].days_left < 0)
+			if (dl.days_left < 0)
 				html_raw(h, "<strong class=\"marker "
 				    "overdue\">Te laat:</strong> ");
-			html_text(h, ui_deadline_word(ci->deadlines[i].kind));
+			html_text(h, ui_deadline_word(dl.kind));
 			html_raw(h, " ");
-			html_ymd(h, ci->deadlines[i].due);
+			html_ymd(h, dl.due);
 		}
 		html_raw(h, "</dd><dt>Gegevens</dt><dd>");
 		html_int(h, t->records);

@@ -68,9 +68,12 @@ static const struct word fields[] = {
 	{ "measure.child", "Kind" },
 	{ "measure.court", "Rechtbank" },
 	{ "measure.decision_date", "Datum beschikking" },
+	{ "measure.zaaknummer", "Zaaknummer" },
 	{ "measure.start", "Ingangsdatum" },
 	{ "measure.end", "Einddatum" },
-	{ "measure.extension_until", "Verlengd tot" },
+	{ "measure.extensions", "Verlengingen" },
+	{ "measure.ended_on", "Be\xc3\xabindigd op" },
+	{ "measure.measure_id", "Nummer bij de server" },
 	{ "plan.summary", "Samenvatting van het plan" },
 	{ "plan.agreed_with", "Afgestemd met" },
 	{ "plan.agreed_on", "Afgestemd op" },
@@ -158,6 +161,9 @@ static const struct word choices[] = {
 	{ "VOTS", "Voorlopige ondertoezichtstelling (VOTS)" },
 	{ "OTS", "Ondertoezichtstelling (OTS)" },
 	{ "VOOGDIJ", "Voogdij" },
+	{ "UHP", "Machtiging uithuisplaatsing" },
+	{ "VOOGDIJ_ONTZETTING", "Voogdij na ontzetting" },
+	{ "VOOGDIJ_GEZAGSBEEINDIGING", "Voogdij na gezagsbe\xc3\xabindiging" },
 	{ "DRANG", "Drang (vrijwillig kader)" },
 };
 
@@ -189,6 +195,7 @@ static const struct word deadlines[] = {
 	{ "ots_extension_request", "Verzoek verlenging OTS" },
 	{ "ots_end", "Einde OTS" },
 	{ "voogdij_end", "Einde voogdij (18 jaar)" },
+	{ "uhp_end", "Einde machtiging uithuisplaatsing" },
 	{ "goal", "Streefdatum doel" },
 	{ "assessment", "Volgende veiligheidstaxatie" },
 };
@@ -230,6 +237,34 @@ static const struct word whys[] = {
 	    "Een tijd schrijft u als uu:mm (00:00 tot 23:59)." },
 	{ "invalid UTF-8", "De tekst bevat ongeldige tekens." },
 };
+
+/* A child's measure in running text (lower case, the law's words). */
+static const struct word measure_types[] = {
+	{ "VOTS", "voorlopige OTS" },
+	{ "OTS", "ondertoezichtstelling" },
+	{ "UHP", "machtiging uithuisplaatsing" },
+	{ "VOOGDIJ_ONTZETTING", "voogdij na ontzetting" },
+	{ "VOOGDIJ_GEZAGSBEEINDIGING", "voogdij na gezagsbe\xc3\xabindiging" },
+};
+
+static const struct word measure_status[] = {
+	{ "running", "loopt" },
+	{ "lapsed", "verlopen" },
+	{ "ended", "be\xc3\xabindigd" },
+	{ "future", "gaat nog in" },
+};
+
+const char *
+ui_measure_word(const char *type)
+{
+	return lookup(measure_types, N(measure_types), type);
+}
+
+const char *
+ui_measure_status_word(const char *status)
+{
+	return lookup(measure_status, N(measure_status), status);
+}
 
 const char *
 ui_kind_word(const char *kind)

@@ -22,6 +22,10 @@ const char	*ui_choice_word(const char *choice);
 const char	*ui_state_word(const char *state);
 const char	*ui_frame_word(const char *frame);
 const char	*ui_deadline_word(const char *deadline);
+/* A measure's type (VOTS, OTS, UHP, VOOGDIJ_...) in running text. */
+const char	*ui_measure_word(const char *type);
+/* A measure's status (running, lapsed, ended, future). */
+const char	*ui_measure_status_word(const char *status);
 /*
  * A validation message of the core (schema_check()'s *why, or the core's
  * field error) in Dutch; a message without a translation is returned as

@@ -128,9 +128,12 @@ ok "casesync person add --json: record_id and case_id"
 CHILD=$(jget "$T/padd" 'j["record_id"]')
 expect_eq "person add: the case as case_id" "$(jget "$T/padd" 'j["case_id"]')" \
     "$F"
-laptop a measure add --case "$F" --type OTS --child "$CHILD" --court \
-    "Rechtbank Overijssel" --decision-date 2026-11-01 --start 2026-11-01 \
-    >/dev/null || fail "measure add"
+# a measure is registered with the server: the child's record first
+laptop a sync >/dev/null 2>&1 || fail "sync before the measure"
+laptop a measure start --case "$F" --child "$CHILD" --type OTS --court \
+    "Rechtbank Overijssel" --zaaknummer C/08/123456 --decision 2026-11-01 \
+    --end 2027-10-31 >/dev/null 2>"$T/err" ||
+    fail "measure start: $(cat "$T/err")"
 laptop a plan edit --case "$F" --summary "Veilig thuis" >/dev/null ||
     fail "plan edit"
 laptop a plan goal add --case "$F" --text "Naar school" --due 2027-01-31 \
@@ -179,6 +182,7 @@ check a "case list" 3 case list
 check a "case list --due" 2 case list --due
 check a "digest" 0 digest
 check a "check" 0 check
+check a "server show" 0 server show
 
 expect_eq "case show: every record with case_id, no key 'id' or 'case'" \
     "$(jget "$T/case_show.json" 'sorted({r["case_id"] for r in j}) == ["'"$F"'"]
@@ -238,8 +242,10 @@ same_last search search "öztürk"
 same_last digest digest
 ok "--json last on a list or show path is --json before the command"
 laptop a person add --case "$F" --name X --role child --json \
-    >"$T/o" 2>"$T/e" && fail "person add ... --json: a field 'json'"
-ok "--json last on a write is not taken for a flag: $(cat "$T/e")"
+    >"$T/add.out" 2>"$T/add.err" &&
+    fail "person add ... --json: a field 'json'"
+grep -q . "$T/add.err" || fail "person add ... --json: no message"
+ok "--json last on a write is not taken for a flag: $(cat "$T/add.err")"
 
 # --- the table walked: every list and show path of casesync (help
 # --list-all) has a schema and was checked above

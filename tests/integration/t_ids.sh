@@ -109,12 +109,13 @@ PS=$(echo "$P" | cut -c31-36)
 grep -q "^person *$PS " "$T/persons" || fail "person short id: $(cat "$T/persons")"
 laptop a person edit --id "$PS" --address "Dorpsstraat 1" >/dev/null ||
     fail "person edit --id short"
-laptop a measure add --case "$S1" --type OTS --child "$PS" --court \
-    "Rechtbank Overijssel" --decision-date 2026-11-01 --start 2026-11-01 \
-    >/dev/null || fail "measure add --child short"
-laptop a --json measure list --case "$S1" >"$T/m" || fail "measure list"
+laptop a person add --case "$S1" --name "Ayşe Öztürk" --role parent \
+    --has-gezag yes --child "$PS" >/dev/null ||
+    fail "person add --child short"
+laptop a --json person list --case "$S1" >"$T/m" || fail "person list"
 expect_eq "--child by short id is the full id" \
-    "$(jq -r '.[0].fields.child' "$T/m")" "$P"
+    "$(jq -r '.[] | select(.fields.role == "parent") | .fields.child' \
+    "$T/m")" "$P"
 T1="0193a1b2-c3d6-7000-8000-aaaaaa111111"
 T2="0193a1b2-c3d6-7001-8000-bbbbbb111111"
 laptop a record put --case "$C1" --kind person --id "$T1" name=Mert \

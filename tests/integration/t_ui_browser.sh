@@ -122,6 +122,12 @@ laptop a --json case list --due >"$T/due" || fail "case list --due"
     fail "the toetsing of Gezin De Vries is not overdue: $(cat "$T/due")"
 sync_ok a
 sync_ok b
+# Elif's OTS (measure start, after her person record reached the server)
+laptop a measure start --case "$C" --child Elif --type OTS \
+    --court "Rechtbank Overijssel" --zaaknummer "C/08/4711" \
+    --decision "$(date -u -d '-10 days' +%F)" \
+    --end "$(date -u -d '+290 days' +%F)" >/dev/null 2>"$T/err" ||
+    fail "measure start: $(cat "$T/err")"
 
 # the same field, edited on both laptops offline: anna first
 stop_server
@@ -171,7 +177,8 @@ setsid timeout -k 10 180 \
     --case-title "Gezin Öztürk" --overdue "Gezin De Vries" \
     --soon "Gezin Bakker" --person "Ayşe Öztürk" \
     --mine "Molenweg 3, Zwolle" --theirs "Kerkstraat 2, Zwolle" \
-    --author anna --limit 150 &
+    --author anna --child "Elif Öztürk" --zaaknummer "C/08/4711" \
+    --limit 150 &
 BROWSER=$!
 wait "$BROWSER"
 rc=$?

@@ -12,7 +12,8 @@
 # them as a word.  Every message about a value that must be
 # one of a set lists the set: a wrong --frame (case create, case new),
 # --to STATE, --reason of a transfer, an unknown subcommand, a person's
-# --role, a measure's --type, and every other choice field of the
+# --role, a measure's --type (measure start, the set of its --help),
+# and every other choice field of the
 # case-file commands, each compared with the set its --help lists;
 # casesyncctl user add --role too, and the server's refusal of an
 # unknown audit --type, whole on the laptop.  "case info --id" (a second spelling
@@ -137,9 +138,10 @@ refused "person role" person role person add --case "$C" --name X \
     --role boss
 refused "person has_gezag" person has_gezag person add --case "$C" \
     --name X --role parent --has-gezag maybe
-refused "measure type" measure type measure add --case "$C" --type PIZZA \
-    --child "$K" --court Zwolle --decision-date 2026-11-01 \
-    --start 2026-11-01
+said "--type: not a measure type ($(cs measure start --help |
+    sed -n 's/^TYPE: //p'))" laptop a measure start --case "$C" \
+    --type PIZZA --child Kim --court Zwolle --zaaknummer 1 \
+    --decision 2026-11-01 --end 2027-10-01
 refused "goal status" "plan goal" status plan goal add --case "$C" \
     --text x --status later
 refused "note type" note type note add --case "$C" --type letter --text x
@@ -149,8 +151,9 @@ refused "partner type" partner type partner add --case "$C" --name X \
     --type club --basis x
 refused "escalation to" escalate to escalate --case "$C" --to police \
     --reason x
-said "a measure needs --court" laptop a measure add --case "$C" \
-    --type OTS --child "$K" --decision-date 2026-11-01 --start 2026-11-01
+said "only with its court decision" laptop a measure start --case "$C" \
+    --type OTS --child Kim --decision 2026-11-01 --end 2027-10-01
+said "use measure start" laptop a measure add --case "$C" --type OTS
 [ "$(laptop a digest)" = "$before" ] || fail "a refused write changed data"
 # the server's refusal of an audit type names every type, as far as the
 # laptop shows it: all of those casesyncctl names
@@ -166,8 +169,10 @@ ok "audit query: unknown type readd; the types are: (all $(tr ',' '\n' \
     <"$T/types" | wc -l))"
 
 # --- what the commands print about a case: headings and labels
-laptop a measure add --case "$C" --type OTS --child "$K" --court Zwolle \
-    --decision-date 2026-11-01 --start 2026-11-01 >/dev/null &&
+laptop a sync -q &&
+laptop a measure start --case "$C" --type OTS --child Kim --court Zwolle \
+    --zaaknummer C/08/1 --decision "$(date -u +%F)" \
+    --end "$(date -u -d '+300 days' +%F)" >/dev/null &&
 laptop a assess add --case "$C" --instrument LIRIK --outcome laag \
     --date 2026-11-02 --next-due 2027-02-01 >/dev/null &&
 laptop a plan edit --case "$C" --summary "Naar school" >/dev/null &&

@@ -426,6 +426,14 @@ def caseload(b, a):
                        (due, title, colour, cs))
         b.log('"%s": toetsing %s in %s' % (title, due, colour))
 
+    # the child's own deadline in the family's row, by first name
+    _, row = row_of(b, a.case_title)
+    first = "(%s)" % a.child.split()[0]
+    if first not in norm(row.text):
+        raise Fail('the row of "%s" does not name %s\'s deadline: %s' %
+                   (a.case_title, first, norm(row.text)))
+    b.log('"%s": the OTS extension request of %s' % (a.case_title, first))
+
     # sorted by deadline: overdue first
     order = [b.link(t)[0].location["y"] for t in
              (a.overdue, a.soon, a.case_title)]
@@ -443,11 +451,19 @@ def caseload(b, a):
     b.log("search for a lower-case, accented name finds the family")
 
 
-def dossier(b, a, who):
+def dossier(b, a, who, measure=False):
     b.click_link(a.case_title)
     b.page(a.case_title)
     b.wait("the person %s" % a.person, lambda: a.person in b.text())
     b.log("%s: the dossier of %s" % (who, a.case_title))
+    if not measure:
+        return
+    # the child's measure: its type in Dutch words and its decision
+    b.wait("the OTS of %s with its zaaknummer" % a.child,
+           lambda: "ondertoezichtstelling" in b.text() and
+           ("zaaknummer %s" % a.zaaknummer) in b.text())
+    b.log("%s: the measure of %s, its decision and deadline" %
+          (who, a.child))
 
 
 def add_note(b, a):
@@ -601,7 +617,7 @@ def run(b, a):
     # anna's laptop
     login(b, a.url_a, "anna")
     caseload(b, a)
-    dossier(b, a, "anna")
+    dossier(b, a, "anna", measure=True)
     b.check_page("dossier")
     add_note(b, a)
     person_form(b, a)
@@ -665,7 +681,8 @@ def run(b, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     for o in ("out", "axe", "url-a", "url-b", "case-title", "overdue",
-              "soon", "person", "mine", "theirs", "author"):
+              "soon", "person", "mine", "theirs", "author", "child",
+              "zaaknummer"):
         p.add_argument("--" + o, required=True)
     p.add_argument("--profile", required=True,
                    help="Chromium's profile directory (made and removed)")

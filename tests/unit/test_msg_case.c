@@ -16,6 +16,7 @@
 #include "frame.h"
 #include "msg.h"
 #include "msg_case.h"
+#include "msg_measure.h"
 #include "msg_session.h"
 #include "msg_transfer.h"
 #include "test.h"
@@ -55,6 +56,22 @@ must(struct msg_out o, enum msg_type t)
 	return m;
 }
 
+static const char CHILD1[] = "33333333-3333-4333-8333-333333333333";
+static const char REC1[] = "44444444-4444-4444-8444-444444444444";
+
+static const struct msg_case_deadline info_dl[] = {
+	{ "drang_end", "2027-05-29", 42, "" },
+	{ "toetsing", "2027-01-11", -3, NULL },		/* sent as "" */
+	{ "ots_end", "2028-02-29", 400, CHILD1 },
+};
+
+static const struct msg_measure_info info_ms[] = {
+	{ 7, CHILD1, "UHP", "2027-03-01", "2027-03-01", "2028-02-29",
+	    "running", 0, REC1, "" },
+	{ 3, CHILD1, "OTS", "2027-02-28", "2027-03-01", "2028-02-29",
+	    "running", 2, "", "" },
+};
+
 static void
 info_fill(struct msg_case_info *ci, const char *cid)
 {
@@ -69,19 +86,18 @@ info_fill(struct msg_case_info *ci, const char *cid)
 	ci->extended = 1;
 	ci->approved_by = "femke";
 	ci->regisseur = "Saskia Öztürk";
-	ci->n_deadlines = 2;
-	ci->deadlines[0].kind = "drang_end";
-	ci->deadlines[0].due = "2027-05-29";
-	ci->deadlines[0].days_left = 42;
-	ci->deadlines[1].kind = "toetsing";
-	ci->deadlines[1].due = "2027-01-11";
-	ci->deadlines[1].days_left = -3;
+	ci->n_deadlines = 3;
+	ci->deadlines = info_dl;
+	ci->n_measures = 2;
+	ci->measures = info_ms;
 }
 
 static void
 info_eq(const struct msg_case_info *a, const struct msg_case_info *b)
 {
-	size_t	i;
+	struct msg_case_deadline	da, db;
+	struct msg_measure_info		ma, mb;
+	size_t				i;
 
 	ASSERT_STR_EQ(a->case_id, b->case_id);
 	ASSERT_STR_EQ(a->frame, b->frame);
@@ -95,10 +111,27 @@ info_eq(const struct msg_case_info *a, const struct msg_case_info *b)
 	ASSERT_STR_EQ(a->regisseur, b->regisseur);
 	ASSERT_INT_EQ(a->n_deadlines, b->n_deadlines);
 	for (i = 0; i < a->n_deadlines; i++) {
-		ASSERT_STR_EQ(a->deadlines[i].kind, b->deadlines[i].kind);
-		ASSERT_STR_EQ(a->deadlines[i].due, b->deadlines[i].due);
-		ASSERT_INT_EQ(a->deadlines[i].days_left,
-		    b->deadlines[i].days_left);
+		msg_case_deadline(a, i, &da);
+		msg_case_deadline(b, i, &db);
+		ASSERT_STR_EQ(da.kind, db.kind);
+		ASSERT_STR_EQ(da.due, db.due);
+		ASSERT_INT_EQ(da.days_left, db.days_left);
+		ASSERT_STR_EQ(da.child_id, db.child_id);
+	}
+	ASSERT_INT_EQ(a->n_measures, b->n_measures);
+	for (i = 0; i < a->n_measures; i++) {
+		msg_case_measure(a, i, &ma);
+		msg_case_measure(b, i, &mb);
+		ASSERT_INT_EQ(ma.measure_id, mb.measure_id);
+		ASSERT_STR_EQ(ma.child_id, mb.child_id);
+		ASSERT_STR_EQ(ma.type, mb.type);
+		ASSERT_STR_EQ(ma.decision_date, mb.decision_date);
+		ASSERT_STR_EQ(ma.start_date, mb.start_date);
+		ASSERT_STR_EQ(ma.end_date, mb.end_date);
+		ASSERT_STR_EQ(ma.status, mb.status);
+		ASSERT_INT_EQ(ma.extensions, mb.extensions);
+		ASSERT_STR_EQ(ma.record_id, mb.record_id);
+		ASSERT_STR_EQ(ma.ended_on, mb.ended_on);
 	}
 }
 
@@ -175,6 +208,184 @@ test_case_msgs(void)
 	msg_free(m);
 	ci.n_deadlines = MSG_DEADLINES_MAX + 1;	/* the encoder refuses */
 	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_INTERNAL);
+	TEST_DONE();
+}
+
+static void
+test_measure_info_bad(void)
+{
+	struct msg_measure_info		ms[MSG_MEASURES_MAX + 1];
+	struct msg_case_deadline	dl[MSG_DEADLINES_MAX + 1];
+	struct msg_case_info		ci, ci2;
+	struct msg			*m;
+	size_t				i;
+
+	TEST_START("msg_case: CaseInfo measures and per-child deadlines: "
+	    "bounds, names, ids and dates checked");
+	for (i = 0; i <= MSG_MEASURES_MAX; i++)
+		ms[i] = info_ms[1];
+	for (i = 0; i <= MSG_DEADLINES_MAX; i++)
+		dl[i] = info_dl[2];
+	info_fill(&ci, CASE1);
+	ci.measures = ms;
+	ci.deadlines = dl;
+	ci.n_measures = MSG_MEASURES_MAX;
+	ci.n_deadlines = MSG_DEADLINES_MAX;
+	m = must(msg_out_case_info(&ci), MSG_CASE_INFO);
+	ASSERT_INT_EQ(msg_get_case_info(m, &ci2), 0);
+	info_eq(&ci, &ci2);
+	msg_free(m);
+	ci.n_measures = MSG_MEASURES_MAX + 1;	/* the encoder refuses */
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_INTERNAL);
+	ci.n_measures = 1;
+	ci.n_deadlines = MSG_DEADLINES_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_INTERNAL);
+	ci.n_deadlines = 1;
+	/* each bad field: wire.c refuses the CaseInfo */
+	ms[0].type = "VOOGDIJ";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].status = "RUNNING";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].measure_id = 0;
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].measure_id = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].child_id = "Anna";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].end_date = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].start_date = "2027-02-29";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].ended_on = "31-12-2027";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	ms[0].record_id = "44444444-4444-4444-8444-44444444444G";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	ms[0] = info_ms[1];
+	dl[0].child_id = "child 1";
+	ASSERT_INT_EQ(roundtrip(msg_out_case_info(&ci), &m), CS_ERR_FORMAT);
+	dl[0] = info_dl[2];
+	m = must(msg_out_case_info(&ci), MSG_CASE_INFO);
+	msg_free(m);
+	TEST_DONE();
+}
+
+static void
+test_child_measure(void)
+{
+	struct msg_child_measure	cm, cm2;
+	struct msg_case_info		ci;
+	struct msg			*m;
+
+	TEST_START("msg_measure: ChildMeasure round trip; bad input refused");
+	memset(&cm, 0, sizeof(cm));
+	cm.case_id = CASE1;
+	cm.child_id = CHILD1;
+	cm.action = "start";
+	cm.type = "VOOGDIJ_ONTZETTING";
+	cm.decision_date = "2028-02-29";
+	cm.start_date = "";
+	cm.end_date = NULL;			/* sent as "" */
+	cm.birth_date = "2012-02-29";
+	cm.record_id = REC1;
+	m = must(msg_out_child_measure(&cm), MSG_CHILD_MEASURE);
+	ASSERT_INT_EQ(msg_get_child_measure(m, &cm2), 0);
+	ASSERT_STR_EQ(cm2.case_id, CASE1);
+	ASSERT_STR_EQ(cm2.child_id, CHILD1);
+	ASSERT_STR_EQ(cm2.action, "start");
+	ASSERT_INT_EQ(cm2.measure_id, 0);
+	ASSERT_STR_EQ(cm2.type, "VOOGDIJ_ONTZETTING");
+	ASSERT_STR_EQ(cm2.decision_date, "2028-02-29");
+	ASSERT_STR_EQ(cm2.start_date, "");
+	ASSERT_STR_EQ(cm2.end_date, "");
+	ASSERT_STR_EQ(cm2.birth_date, "2012-02-29");
+	ASSERT_STR_EQ(cm2.record_id, REC1);
+	ASSERT_INT_EQ(msg_get_case_info(m, &ci), CS_ERR_PROTOCOL);
+	msg_free(m);
+	/* start: a type, a decision, a record, no measure id */
+	cm.type = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.type = "VOOGDIJ";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.type = "OTS";
+	cm.decision_date = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.decision_date = "2027-02-29";	/* not a date */
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.decision_date = "2027-02-28";
+	cm.record_id = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.record_id = REC1;
+	cm.measure_id = 4;
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.measure_id = 0;
+	cm.child_id = "";			/* a measure needs its child */
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.child_id = "Anna de Vries";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.child_id = CHILD1;
+	cm.case_id = "11111111-1111-4111-8111-11111111111";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.case_id = CASE1;
+	cm.action = "stop";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.start_date = "2027-3-1";
+	cm.action = "start";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.start_date = "";
+	cm.birth_date = "yesterday";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.birth_date = "";
+	m = must(msg_out_child_measure(&cm), MSG_CHILD_MEASURE);
+	msg_free(m);
+	/* extend: a measure id, a decision and the new end */
+	cm.action = "extend";
+	cm.type = "";
+	cm.record_id = "";
+	cm.end_date = "2029-02-28";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.measure_id = 3;
+	m = must(msg_out_child_measure(&cm), MSG_CHILD_MEASURE);
+	msg_free(m);
+	cm.measure_id = (uint64_t)INT64_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.measure_id = 3;
+	cm.end_date = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	cm.end_date = "2029-02-28";
+	cm.decision_date = "";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
+	/* end: the day may be left out, the type if given must be one */
+	cm.action = "end";
+	cm.end_date = "";
+	m = must(msg_out_child_measure(&cm), MSG_CHILD_MEASURE);
+	msg_free(m);
+	cm.type = "ots";
+	ASSERT_INT_EQ(roundtrip(msg_out_child_measure(&cm), &m),
+	    CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -517,6 +728,8 @@ int
 main(void)
 {
 	test_case_msgs();
+	test_measure_info_bad();
+	test_child_measure();
 	test_case_list();
 	test_transfer_msgs();
 	test_transfer_list();

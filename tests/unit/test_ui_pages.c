@@ -18,6 +18,8 @@
 #include "test_db.h"
 #include "test_ui_pages.h"
 
+#include "case_meta.h"
+#include "measure.h"
 #include "msg_sync.h"
 #include "nolost.h"
 #include "readlog.h"
@@ -115,8 +117,9 @@ common_checks(const char *html)
 static void
 fill(void)
 {
-	char	d[16];
-	int64_t	today = localday_today();
+	static struct case_measures	ms;
+	char				d[16], mrec[DB_UUID_LEN + 1];
+	int64_t				today = localday_today();
 
 	/* drang since 60 days: the toetsing (6 weeks) is overdue */
 	ASSERT_INT_EQ(tui_case(ctx.db, c_oz, LC_FRAME_DRANG,
@@ -131,9 +134,32 @@ fill(void)
 	    "has_gezag", "yes", "child", kid, "address",
 	    "Dorpsstraat 1, Zwolle", "municipality", "GM0193", "bsn",
 	    "111222333", "birth_date", "1988-07-14", NULL), 0);
-	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "measure", NULL, "type", "OTS",
-	    "child", kid, "court", "Rechtbank Amsterdam", "decision_date",
-	    "2025-01-02", "start", "2025-01-03", NULL), 0);
+	/* Elif's OTS: the server's (case_measures) and its sealed record */
+	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "measure", mrec, "type", "OTS",
+	    "child", kid, "court", "Rechtbank Amsterdam", "zaaknummer",
+	    "C/13/4711", "decision_date", "2025-01-02", "start", "2025-01-03",
+	    "end", "2026-01-02", "measure_id", "1", NULL), 0);
+	memset(&ms, 0, sizeof(ms));
+	ms.n = 2;
+	ms.m[0].id = 1;
+	memcpy(ms.m[0].child_id, kid, sizeof(ms.m[0].child_id));
+	ms.m[0].type = MS_OTS;
+	ASSERT_INT_EQ(lc_date_parse("2025-01-02", &ms.m[0].decision), 0);
+	ASSERT_INT_EQ(lc_date_parse("2025-01-03", &ms.m[0].start), 0);
+	ms.m[0].end = today + 70;	/* its extension request: in 14 days */
+	ms.m[0].ended_on = LC_NODATE;
+	ms.m[0].extensions = 1;
+	memcpy(ms.record_id[0], mrec, sizeof(ms.record_id[0]));
+	/* a VOTS of a child this laptop holds no person record of */
+	ms.m[1].id = 2;
+	(void)snprintf(ms.m[1].child_id, sizeof(ms.m[1].child_id), "%s",
+	    "0193a0b0-0000-7000-8000-00000000abcd");
+	ms.m[1].type = MS_VOTS;
+	ms.m[1].decision = ms.m[1].start = today - 80;
+	ms.m[1].end = today - 10;	/* after Öztürk's toetsing */
+	ms.m[1].ended_on = LC_NODATE;
+	db_uuid(ms.record_id[1]);
+	ASSERT_INT_EQ(case_measures_put(ctx.db, c_oz, &ms), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "plan", NULL, "summary",
 	    "Veilig thuis wonen\nmet steun", NULL), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "goal", NULL, "text",
@@ -216,6 +242,14 @@ test_caseload(void)
 	ASSERT_PTR_NE(strstr(a, want), NULL);
 	ASSERT_PTR_NE(strstr(a, "Elif \xc3\x96zt\xc3\xbcrk"), NULL);
 	ASSERT_PTR_NE(strstr(a, "Drang"), NULL);
+	/* each child's next deadline too, with its first name; a lapsed
+	 * VOTS said so; "kind" for a child not on this laptop */
+	ASSERT_PTR_NE(strstr(a, "Verzoek verlenging OTS</span> <span "
+	    "class=\"kind\">(Elif)</span>"), NULL);
+	ASSERT_PTR_NE(strstr(a, "Einde VOTS</span> <span class=\"kind\">"
+	    "(kind)</span> <strong class=\"marker\">VOTS vervallen"
+	    "</strong>"), NULL);
+	ASSERT_INT_EQ(strstr(a, "(kind)") < b, 1);
 	ASSERT_INT_EQ(reads("list", ""), before + 1);
 	free(p);
 	TEST_DONE();
@@ -286,8 +320,20 @@ test_dossier(void)
 	ASSERT_PTR_NE(strstr(p, "<td>Ja</td><td>Elif \xc3\x96zt\xc3\xbcrk"),
 	    NULL);
 	ASSERT_PTR_NE(strstr(p, "<h3>Elif \xc3\x96zt\xc3\xbcrk</h3>"), NULL);
-	ASSERT_PTR_NE(strstr(p, "Rechtbank Amsterdam"), NULL);
-	ASSERT_PTR_NE(strstr(p, "02-01-2025"), NULL);
+	/* the measures per child: type in words, decision, status */
+	ASSERT_PTR_NE(strstr(p, "<td>ondertoezichtstelling</td><td>Rechtbank "
+	    "Amsterdam, 02-01-2025, zaaknummer C/13/4711</td><td>03-01-2025"
+	    "</td>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "<td>loopt</td><td>1</td>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "Verzoek verlenging OTS"), NULL);
+	/* a lapsed VOTS of a child not on this laptop, said so */
+	ASSERT_PTR_NE(strstr(p, "<caption>Maatregelen van een kind dat niet "
+	    "op deze laptop staat</caption>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "<td>voorlopige OTS</td>"), NULL);
+	ASSERT_PTR_NE(strstr(p, "VOTS vervallen"), NULL);
+	/* measures are started with the server, not by a form here */
+	ASSERT_PTR_EQ(strstr(p, "kind=measure"), NULL);
+	ASSERT_PTR_NE(strstr(p, "casesync measure start"), NULL);
 	ASSERT_PTR_NE(strstr(p, "Veilig thuis wonen<br>met steun"), NULL);
 	ASSERT_PTR_NE(strstr(p, "Elif gaat naar school"), NULL);
 	ASSERT_PTR_NE(strstr(p, "LIRIK"), NULL);
@@ -307,7 +353,7 @@ test_dossier(void)
 	ASSERT_INT_EQ(count(p, ", opgeslagen "), 2);
 	ASSERT_PTR_NE(strstr(p, ">Journaal toevoegen</a>"), NULL);
 	ASSERT_PTR_NE(strstr(p, ">Persoon toevoegen</a>"), NULL);
-	ASSERT_PTR_NE(strstr(p, ">Maatregel toevoegen</a>"), NULL);
+	ASSERT_PTR_EQ(strstr(p, ">Maatregel toevoegen</a>"), NULL);
 	ASSERT_PTR_NE(strstr(p, ">Plan wijzigen</a>"), NULL);
 	ASSERT_PTR_NE(strstr(p, ">Doel toevoegen</a>"), NULL);
 	ASSERT_PTR_NE(strstr(p, ">Taxatie toevoegen</a>"), NULL);
@@ -342,7 +388,7 @@ test_forms(void)
 	const struct schema_kind	*k;
 	struct tui_req			 t;
 	const char			*kinds[] = { "casefile", "person",
-	    "measure", "plan", "goal", "assessment", "journal", "partner",
+	    "plan", "goal", "assessment", "journal", "partner",
 	    "escalation", NULL };
 	char				*p, loc[512], label[64];
 	int64_t				 n0;
@@ -389,8 +435,19 @@ test_forms(void)
 	ASSERT_PTR_NE(strstr(p, ">Veilig thuis wonen\nmet steun</textarea>"),
 	    NULL);
 	free(p);
-	/* the measure's child is chosen by name */
+	/* a measure has no form: it needs its decision and the server */
 	tui_req(&t, "/form", 0, "case", c_oz, "kind", "measure", NULL);
+	ASSERT_INT_EQ(tui_run(ui_page_form, &ctx, &t, &p, NULL), 404);
+	ASSERT_PTR_NE(strstr(p, "casesync measure start"), NULL);
+	free(p);
+	n0 = tdb_int(ctx.db, "SELECT count(*) FROM records");
+	tui_req(&t, "/form", 1, "csrf", "t0ken", "case", c_oz, "kind",
+	    "measure", "type", "OTS", "child", kid, "court", "x", NULL);
+	ASSERT_INT_EQ(tui_run(ui_page_form, &ctx, &t, &p, NULL), 404);
+	ASSERT_INT_EQ(tdb_int(ctx.db, "SELECT count(*) FROM records"), n0);
+	free(p);
+	/* a goal's child is chosen by name */
+	tui_req(&t, "/form", 0, "case", c_oz, "kind", "person", NULL);
 	ASSERT_INT_EQ(tui_run(ui_page_form, &ctx, &t, &p, NULL), 200);
 	ASSERT_PTR_NE(strstr(p, "\">Elif \xc3\x96zt\xc3\xbcrk</option>"),
 	    NULL);

@@ -13,8 +13,12 @@
 #include "errors.h"
 #include "frame.h"
 #include "lifecycle.h"
+#include "measure.h"
 #include "test.h"
 #include "wire.h"
+
+/* deadlines per CaseInfo: the family's and its children's measures' */
+#define WDL_MAX	(LC_DEADLINES_MAX + MS_DEADLINES_MAX)
 
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
 
@@ -107,8 +111,8 @@ test_case_info(void)
 {
 	Casesync__V1__CaseInfoRequest	 rq;
 	Casesync__V1__CaseInfo		 ci;
-	Casesync__V1__CaseDeadline	 dl[LC_DEADLINES_MAX + 1];
-	Casesync__V1__CaseDeadline	*dlp[LC_DEADLINES_MAX + 1];
+	Casesync__V1__CaseDeadline	 dl[WDL_MAX + 1];
+	Casesync__V1__CaseDeadline	*dlp[WDL_MAX + 1];
 	wire_env			 env, *out = NULL;
 	size_t				 i;
 
@@ -130,7 +134,7 @@ test_case_info(void)
 	ci.state = (char *)(uintptr_t)"DRANG_INTENSIEF";
 	ci.state_since = (char *)(uintptr_t)"2026-11-30";
 	ci.drang_start = (char *)(uintptr_t)"2026-11-30";
-	for (i = 0; i < LC_DEADLINES_MAX + 1; i++) {
+	for (i = 0; i < WDL_MAX + 1; i++) {
 		casesync__v1__case_deadline__init(&dl[i]);
 		dl[i].kind = (char *)(uintptr_t)"toetsing";
 		dl[i].due = (char *)(uintptr_t)"2027-01-11";
@@ -147,12 +151,21 @@ test_case_info(void)
 	ASSERT_STR_EQ(out->case_info->deadlines[0]->due, "2027-01-11");
 	ASSERT_INT_EQ(out->case_info->deadlines[0]->days_left, 42);
 	wire_free(out);
-	ci.n_deadlines = LC_DEADLINES_MAX;
+	/* the family's and the children's: LC_ + MS_DEADLINES_MAX */
+	ci.n_deadlines = WDL_MAX;
 	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
 	wire_free(out);
-	ci.n_deadlines = LC_DEADLINES_MAX + 1;
+	ci.n_deadlines = WDL_MAX + 1;
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	ci.n_deadlines = 1;
+	/* a deadline's child: "" or a UUID */
+	dl[0].child_id = (char *)(uintptr_t)CASE1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_STR_EQ(out->case_info->deadlines[0]->child_id, CASE1);
+	wire_free(out);
+	dl[0].child_id = (char *)(uintptr_t)"kind 1";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	dl[0].child_id = (char *)(uintptr_t)"";
 	dl[0].due = (char *)(uintptr_t)"";
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	dl[0].due = (char *)(uintptr_t)"2027-01-11";
@@ -163,6 +176,85 @@ test_case_info(void)
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	ci.frame = (char *)(uintptr_t)"DRANG";
 	ci.state_since = (char *)(uintptr_t)"2026-11-31";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	TEST_DONE();
+}
+
+/* A ChildMeasureInfo in a CaseInfo, and one ChildMeasure, field by field. */
+static void
+test_measures(void)
+{
+	Casesync__V1__CaseInfo		 ci;
+	Casesync__V1__ChildMeasureInfo	 mi[MS_MEASURES_MAX + 1];
+	Casesync__V1__ChildMeasureInfo	*mip[MS_MEASURES_MAX + 1];
+	Casesync__V1__ChildMeasure	 cm;
+	wire_env			 env, *out = NULL;
+	size_t				 i;
+
+	TEST_START("ChildMeasure and CaseInfo.measures; malformed refused");
+	casesync__v1__case_info__init(&ci);
+	ci.case_id = (char *)(uintptr_t)CASE1;
+	ci.frame = (char *)(uintptr_t)"OTS";
+	ci.state = (char *)(uintptr_t)"MAATREGEL_OTS";
+	for (i = 0; i < MS_MEASURES_MAX + 1; i++) {
+		casesync__v1__child_measure_info__init(&mi[i]);
+		mi[i].measure_id = i + 1;
+		mi[i].child_id = (char *)(uintptr_t)CASE1;
+		mi[i].type = (char *)(uintptr_t)"OTS";
+		mi[i].decision_date = (char *)(uintptr_t)"2028-02-29";
+		mi[i].start_date = (char *)(uintptr_t)"2028-02-29";
+		mi[i].end_date = (char *)(uintptr_t)"2029-02-28";
+		mi[i].status = (char *)(uintptr_t)"running";
+		mip[i] = &mi[i];
+	}
+	ci.measures = mip;
+	ci.n_measures = MS_MEASURES_MAX;
+	casesync__v1__envelope__init(&env);
+	env.id = 8;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
+	env.case_info = &ci;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_STR_EQ(out->case_info->measures[63]->status, "running");
+	wire_free(out);
+	ci.n_measures = MS_MEASURES_MAX + 1;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ci.n_measures = 1;
+	mi[0].status = (char *)(uintptr_t)"gone";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	mi[0].status = (char *)(uintptr_t)"lapsed";
+	mi[0].decision_date = (char *)(uintptr_t)"";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	mi[0].decision_date = (char *)(uintptr_t)"2028-02-29";
+	mi[0].type = (char *)(uintptr_t)"MACHTIGING";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	mi[0].type = (char *)(uintptr_t)"UHP";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+
+	casesync__v1__child_measure__init(&cm);
+	cm.case_id = (char *)(uintptr_t)CASE1;
+	cm.child_id = (char *)(uintptr_t)CASE1;
+	cm.action = (char *)(uintptr_t)"end";
+	cm.measure_id = 9;
+	casesync__v1__envelope__init(&env);
+	env.id = 8;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHILD_MEASURE;
+	env.child_measure = &cm;
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(out->child_measure->measure_id, 9);
+	wire_free(out);
+	cm.measure_id = 0;
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cm.measure_id = 9;
+	cm.action = (char *)(uintptr_t)"END";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cm.action = (char *)(uintptr_t)"end";
+	cm.end_date = (char *)(uintptr_t)"2100-02-29";
+	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	cm.end_date = (char *)(uintptr_t)"2000-02-29";
+	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	wire_free(out);
+	cm.record_id = (char *)(uintptr_t)"not-a-uuid";
 	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
@@ -270,6 +362,7 @@ main(void)
 {
 	test_case_state();
 	test_case_info();
+	test_measures();
 	test_case_list();
 	test_key_backup_update();
 	return 0;
