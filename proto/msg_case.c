@@ -34,6 +34,8 @@ msg_case_info_get(const Casesync__V1__CaseInfo *in, struct msg_case_info *out)
 	out->approved_by = in->approved_by;
 	out->regisseur = in->regisseur;
 	out->close_reason = in->close_reason;
+	out->closed_on = in->closed_on;
+	out->retention_until = in->retention_until;
 	/* wire_case_info_ok(): in bounds, each present */
 	out->n_deadlines = in->n_deadlines;
 	out->n_measures = in->n_measures;
@@ -153,6 +155,8 @@ msg_case_info_put(const struct msg_case_info *in, struct msg_case_info_pb *pb)
 	ci->approved_by = PB_STR(in->approved_by);
 	ci->regisseur = PB_STR(in->regisseur);
 	ci->close_reason = PB_STR(in->close_reason);
+	ci->closed_on = PB_STR(in->closed_on);
+	ci->retention_until = PB_STR(in->retention_until);
 	for (i = 0; i < in->n_deadlines; i++) {
 		msg_case_deadline(in, i, &d);
 		casesync__v1__case_deadline__init(&pb->dl[i]);

@@ -66,6 +66,8 @@ struct msg_case_info {
 	const char	*approved_by;		/* "" if none */
 	const char	*regisseur;		/* her name; "" if none */
 	const char	*close_reason;		/* "" until closing */
+	const char	*closed_on;		/* "" unless GESLOTEN */
+	const char	*retention_until;	/* "" unless GESLOTEN */
 	/*
 	 * To send: "deadlines" and "measures" point to n_deadlines (<=
 	 * MSG_DEADLINES_MAX) and n_measures (<= MSG_MEASURES_MAX) items.

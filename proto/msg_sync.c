@@ -224,6 +224,7 @@ msg_push_response_item(const struct msg *m, size_t i,
 	out->discarded = cr->discarded != 0;
 	out->decided_by = cr->decided_by;
 	out->no_common_base = cr->no_common_base != 0;
+	out->error = (int)cr->error;	/* compared, never indexed */
 	return 0;
 }
 
@@ -242,6 +243,7 @@ result_put(const struct msg_change_result *in, Casesync__V1__ChangeResult *o,
 	o->discarded = in->discarded != 0;
 	o->decided_by = PB_STR(in->decided_by);
 	o->no_common_base = in->no_common_base != 0;
+	o->error = (Casesync__V1__ErrorCode)in->error;
 	if (in->has_current) {
 		if (record_put(&in->current, cur) != 0)
 			return CS_ERR_INTERNAL;

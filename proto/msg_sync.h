@@ -79,6 +79,8 @@ struct msg_change_result {
 	int			 discarded;	/* only with FORBIDDEN */
 	const char		*decided_by;	/* "" unless discarded */
 	int			 no_common_base;
+	int			 error;		/* FORBIDDEN: enum wire_code, */
+						/* 0 or WERR_CASE_CLOSED */
 };
 
 /* PushResponse: one result per change, in request order. */

@@ -203,7 +203,8 @@ wire_case_info_ok(const Casesync__V1__CaseInfo *m)
 	if (!wire_uuid_ok(m->case_id) || !wire_frame_ok(m->frame) ||
 	    !wire_state_ok(m->state) || !wire_date_ok(m->state_since) ||
 	    !wire_date_ok(m->drang_start) || !wire_date_ok(m->measure_start) ||
-	    !wire_date_ok(m->end_date) ||
+	    !wire_date_ok(m->end_date) || !wire_date_ok(m->closed_on) ||
+	    !wire_date_ok(m->retention_until) ||
 	    !wire_str_ok(m->approved_by, WIRE_STR_MAX) ||
 	    /* a name people see: no control characters for a terminal */
 	    !wire_str_ok(m->regisseur, WIRE_STR_MAX) ||

@@ -386,6 +386,9 @@ audit_push_in_tx(struct store *st, const struct audit_push *p)
 			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
 			    "version=%lld%s", (long long)p->res[i].version,
 			    p->res[i].late ? " late=1" : "");
+		else if (p->res[i].closed)
+			audit_set(e[k].detail, "the case is closed (GESLOTEN):"
+			    " no new content");
 		else
 			audit_set(e[k].detail, p->res[i].held ?
 			    "not a member with write access; held for a "

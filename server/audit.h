@@ -87,6 +87,13 @@ void	audit_checkpoint_message(const struct audit_checkpoint *,
 int	audit_checkpoint_sign(const struct audit_key *,
 	    struct audit_checkpoint *cp);
 /* Sign a server restore (checkpoint.h) with the audit key. */
+/*
+ * Sign "len" bytes of a domain-separated statement (a destruction
+ * record: retention.c) with the local audit key; its public key into
+ * "pk".  CS_ERR_CRYPTO for a key of the signer process.
+ */
+int	audit_key_sign(const struct audit_key *, const uint8_t *msg,
+	    size_t len, uint8_t sig[AUDIT_SIG_LEN], uint8_t pk[AUDIT_PK_LEN]);
 int	audit_restore_sign(const struct audit_key *,
 	    const struct checkpoint_restore *, uint8_t sig[AUDIT_SIG_LEN]);
 /* 0 if the signature is good under "pk", else CS_ERR_TAMPERED. */

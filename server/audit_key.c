@@ -332,3 +332,15 @@ audit_restore_sign(const struct audit_key *k,
 		return CS_ERR_CRYPTO;
 	return 0;
 }
+
+int
+audit_key_sign(const struct audit_key *k, const uint8_t *msg, size_t len,
+    uint8_t sig[AUDIT_SIG_LEN], uint8_t pk[AUDIT_PK_LEN])
+{
+	if (k->sign != NULL)
+		return CS_ERR_CRYPTO;	/* the signer signs checkpoints only */
+	memcpy(pk, k->pk, AUDIT_PK_LEN);
+	if (crypto_sign_detached(sig, NULL, msg, len, k->sk) != 0)
+		return CS_ERR_CRYPTO;
+	return 0;
+}

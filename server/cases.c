@@ -21,6 +21,7 @@
 #include "log.h"
 #include "measure.h"
 #include "request.h"
+#include "retention.h"
 #include "server.h"
 #include "store.h"
 #include "store_audit.h"
@@ -109,6 +110,8 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	cases_date(m->lc.drang_start, c->drang, sizeof(c->drang));
 	cases_date(m->lc.measure_start, c->measure, sizeof(c->measure));
 	cases_date(m->lc.end_date, c->end, sizeof(c->end));
+	cases_date(m->closed_on, c->closed, sizeof(c->closed));
+	cases_date(m->retention_until, c->retain, sizeof(c->retain));
 	c->info.case_id = c->case_id;
 	c->info.frame = lc_frame_name(m->lc.frame);
 	c->info.state = lc_state_name(m->lc.state);
@@ -120,6 +123,8 @@ cases_info_fill(struct cases_reply *c, const struct store_case_meta *m,
 	c->info.approved_by = c->approved_by;
 	c->info.regisseur = c->regisseur;
 	c->info.close_reason = c->close_reason;
+	c->info.closed_on = c->closed;
+	c->info.retention_until = c->retain;
 	/*
 	 * The family's deadlines (drang); a measure's are its child's,
 	 * not the family's, once the children have measures.
@@ -251,6 +256,12 @@ cases_state(struct request *rq, const struct msg *req)
 	(void)store_tx_begin(rq->w->st);
 	r = store_case_change(rq->w->st, &rq->dev->user, cs.case_id, &q,
 	    cs.approved_by, today, &m, &why);
+	/* NAZORG, GESLOTEN: their records first (sealed; kinds seen) */
+	if (r == 0)
+		r = retention_needs_record(rq->w->st, cs.case_id, q.to, &why);
+	/* GESLOTEN: the day it closed and its retention date, with it */
+	if (r == 0)
+		r = retention_on_close(rq->w->st, &rq->w->srv->cfg, &m, today);
 	if (r == 0)
 		r = cases_audit_in_tx(rq->w->st, &e);
 	r = store_tx_end(rq->w->st, r);

@@ -40,6 +40,8 @@ struct cases_reply {
 	char			drang[LC_DATE_LEN + 1];
 	char			measure[LC_DATE_LEN + 1];
 	char			end[LC_DATE_LEN + 1];
+	char			closed[LC_DATE_LEN + 1];
+	char			retain[LC_DATE_LEN + 1];
 	char			case_id[STORE_UUID_LEN + 1];
 	char			approved_by[STORE_NAME_MAX + 1];
 	char			regisseur[STORE_NAME_MAX + 1];

@@ -25,6 +25,8 @@
 void
 config_defaults(struct config *c)
 {
+	size_t	i;
+
 	memset(c, 0, sizeof(*c));
 	memcpy(c->listen_host, "127.0.0.1", sizeof("127.0.0.1"));
 	memcpy(c->listen_port, "4433", sizeof("4433"));
@@ -44,6 +46,37 @@ config_defaults(struct config *c)
 	c->glass_limit_per_day = 3;
 	c->log_level = LOG_INFO;
 	memcpy(c->audit_syslog_socket, "/dev/log", sizeof("/dev/log"));
+	c->closed_purge_days = CONFIG_CLOSED_PURGE_DAYS;
+	for (i = 0; i < LC_NFRAMES; i++)
+		c->retention_years[i] = CONFIG_RETENTION_YEARS;
+}
+
+/*
+ * retention_years_FRAME = N: years a case of that frame is kept after
+ * it closed; the law's 20 at least (Jeugdwet art. 7.3.9: longer only
+ * when necessary).
+ */
+static int
+config_retention(struct config *c, const char *key, const char *v,
+    char *err, size_t errlen)
+{
+	enum lc_frame	f;
+	uint64_t	n;
+
+	if (lc_frame_parse(key + strlen("retention_years_"), &f) != 0) {
+		str_fmt(err, errlen, "unknown key \"%s\" (retention_years_"
+		    "FRAME: one of " LC_FRAME_CHOICES ")", key);
+		return CS_ERR_CONFIG;
+	}
+	if (parse_u64(v, CONFIG_RETENTION_YEARS, CONFIG_RETENTION_YEARS_MAX,
+	    &n) != 0) {
+		str_fmt(err, errlen, "%s must be %u..%u years (Jeugdwet art. "
+		    "7.3.9: 20 years, longer only when necessary)", key,
+		    CONFIG_RETENTION_YEARS, CONFIG_RETENTION_YEARS_MAX);
+		return CS_ERR_CONFIG;
+	}
+	c->retention_years[f] = (unsigned)n;
+	return 0;
 }
 
 static int
@@ -257,6 +290,11 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		}
 		r = config_str(c->audit_syslog_socket,
 		    sizeof(c->audit_syslog_socket), v);
+	} else if (strcmp(key, "closed_purge_days") == 0) {
+		if ((r = parse_u64(v, 0, 3650, &n)) == 0)
+			c->closed_purge_days = (unsigned)n;
+	} else if (strncmp(key, "retention_years_", 16) == 0) {
+		return config_retention(c, key, v, err, errlen);
 	} else if (strcmp(key, "addresses") == 0) {
 		return config_addresses(c, v, err, errlen);
 	} else if (strcmp(key, "user") == 0) {

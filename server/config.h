@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lifecycle.h"
 #include "netaddr.h"
 
 #define CONFIG_PATH_MAX		1024
@@ -52,7 +53,14 @@ struct config {
 	/* Welcome.addresses: where laptops reach the service, in order */
 	char		addresses[NETADDR_LIST_MAX][NETADDR_MAX + 1];
 	size_t		n_addresses;			/* 0: not sent */
+	/* closing and retention (retention.c) */
+	unsigned	closed_purge_days;	/* GESLOTEN: off the laptops */
+	unsigned	retention_years[LC_NFRAMES];	/* from closed_on */
 };
+
+#define CONFIG_CLOSED_PURGE_DAYS	30
+#define CONFIG_RETENTION_YEARS		20	/* Jeugdwet art. 7.3.9 */
+#define CONFIG_RETENTION_YEARS_MAX	115
 
 /* Defaults for everything that has one. */
 void	config_defaults(struct config *);

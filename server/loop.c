@@ -31,6 +31,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "renew.h"
+#include "retention.h"
 #include "server.h"
 #include "session.h"
 #include "store.h"
@@ -278,6 +279,7 @@ loop_tick(struct worker *w, int64_t now)
 	if (access_tick(w, time_now(), 1) != 0)
 		log_warnx("access timer: ending expired access failed; "
 		    "requests are refused until it succeeds");
+	retention_tick(w);	/* closed cases leave the laptops */
 	audit_tick(w);		/* the hourly checkpoint */
 	renew_tick(w, now);	/* the server certificate's expiry */
 	/*

@@ -201,6 +201,8 @@ struct store_change_result {
 	int			 held;		/* FORBIDDEN: 1 newly held, */
 						/* 2 held before */
 	int			 discarded;	/* FORBIDDEN: decided so */
+	int			 closed;	/* FORBIDDEN: the case is */
+						/* GESLOTEN (ERROR_CASE_CLOSED) */
 	char			 decided_by[STORE_NAME_MAX + 1];
 };
 

@@ -29,7 +29,8 @@
 	" m.case_id = c.id AND m.user_id = c.regisseur_id), u.name,"	\
 	" c.approved_by, coalesce((SELECT ru.name FROM case_members m"	\
 	" JOIN users ru ON ru.id = m.user_id WHERE m.case_id = c.id AND"	\
-	" m.user_id = c.regisseur_id), ''), c.close_reason FROM cases c"	\
+	" m.user_id = c.regisseur_id), ''), c.close_reason, c.closed_on,"	\
+	" c.retention_until FROM cases c"				\
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
 int64_t
@@ -93,6 +94,8 @@ store_case_load(struct store *st, const char *case_id,
 	m->office_id = sqlite3_column_int64(s, 8);
 	m->regisseur_id = sqlite3_column_int64(s, 9);
 	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
+	m->closed_on = store_col_date(s, 14);
+	m->retention_until = store_col_date(s, 15);
 	m->registered = lc_date_from_time(sqlite3_column_int64(s, 3));
 	r = 0;
  out:

@@ -23,6 +23,8 @@ struct store_case_meta {
 	char		approved_by[STORE_NAME_MAX + 1];	/* "" if none */
 	int64_t		approver_id;				/* 0 if none */
 	char		close_reason[16];	/* "" until closed */
+	int64_t		closed_on;	/* day it became GESLOTEN, or NODATE */
+	int64_t		retention_until;	/* destroy after, or NODATE */
 	int64_t		registered;	/* the day the case was registered */
 	/* its children's measures (store_measures.c), newest first */
 	size_t		n_measures;

@@ -511,6 +511,17 @@ store_held_decide(struct store *st, const char *change_id, int accept,
 		r = CS_ERR_STATE;
 		goto fail;
 	}
+	/* a GESLOTEN case takes no new content, a held change neither */
+	t[0] = out->case_id;
+	if (accept && (r = store_do(st, "SELECT count(*) FROM cases WHERE"
+	    " id = ?1 AND state = 'GESLOTEN'", &applied, "t", NULL, t)) != 0)
+		goto fail;
+	if (accept && applied != 0) {
+		*why = "the case is closed (GESLOTEN): a held change of it "
+		    "can only be discarded";
+		r = CS_ERR_CASE_CLOSED;
+		goto fail;
+	}
 	if (accept && (r = late_held_apply(st, change_id, &seq, why)) != 0)
 		goto fail;
 	t[0] = accept ? "accepted" : "discarded";

@@ -535,6 +535,33 @@ static const char store_schema_v7[] =
     "ALTER TABLE cases ADD COLUMN close_reason TEXT;";
 
 /*
+ * Version 8: closing and retention (issue 18; store_retention.c).  A
+ * GESLOTEN case has the day it closed and the day after which it may
+ * be destroyed; closed_purged_at: when its laptops were told to purge
+ * it (closed_purge_days later).  A destroyed case leaves one signed
+ * row in destructions and nothing else.
+ */
+static const char store_schema_v8[] =
+    "ALTER TABLE cases ADD COLUMN closed_on INTEGER;"
+    "ALTER TABLE cases ADD COLUMN retention_until INTEGER;"
+    "ALTER TABLE cases ADD COLUMN closed_purged_at INTEGER;"
+    "CREATE INDEX IF NOT EXISTS cases_closed_unpurged ON cases(closed_on)"
+    " WHERE state = 'GESLOTEN' AND closed_purged_at IS NULL;"
+    "CREATE INDEX IF NOT EXISTS cases_retention ON cases(retention_until)"
+    " WHERE retention_until IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS destructions ("
+    " case_id TEXT PRIMARY KEY NOT NULL,"
+    " office TEXT NOT NULL,"
+    " frame TEXT NOT NULL,"
+    " closed_on INTEGER NOT NULL,"
+    " retention_until INTEGER NOT NULL,"
+    " destroyed_at INTEGER NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " by_whom TEXT NOT NULL,"
+    " pk BLOB NOT NULL CHECK (length(pk) = 32),"
+    " sig BLOB NOT NULL CHECK (length(sig) = 64)) WITHOUT ROWID;";
+
+/*
  * "sql" takes a database from the version before to "version";
  * "triggers", when not NULL, then makes every trigger of the schema at
  * that version (IF NOT EXISTS), and is what store_schema_guard() runs
@@ -552,6 +579,7 @@ static const struct store_migration {
 	{ 5, store_schema_v5, NULL },
 	{ 6, store_schema_v6, NULL },
 	{ 7, store_schema_v7, NULL },
+	{ 8, store_schema_v8, NULL },
 };
 
 #define STORE_MIGRATIONS						\

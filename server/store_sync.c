@@ -56,6 +56,7 @@ enum {
 	Q_PULL_BACKFILL_TIE,
 	Q_PULL_BACKFILL,
 	Q_PURGES,
+	Q_CASE_CLOSED,
 	Q_MAX
 };
 
@@ -122,6 +123,8 @@ static const char *const store_sql[Q_MAX] = {
 	    " ORDER BY m.granted_seq, r.rid LIMIT ?3",
 	[Q_PURGES] = "SELECT case_id FROM purges WHERE device_id = ?1"
 	    " AND receipt_at IS NULL ORDER BY created_seq",
+	[Q_CASE_CLOSED] = "SELECT 1 FROM cases WHERE id = ?1"
+	    " AND state = 'GESLOTEN'",
 };
 
 /* A cached, reset statement for query "q". */
@@ -229,6 +232,23 @@ store_member(struct store *st, int64_t user_id, const char *case_id)
 	rc = sqlite3_column_int(s, 0) ? 2 : 1;
 	sqlite3_reset(s);
 	return rc;
+}
+
+/* 1 if case "case_id" is GESLOTEN, 0 if not (or unknown), <0 err. */
+static int
+store_case_closed(struct store *st, const char *case_id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, Q_CASE_CLOSED)) == NULL ||
+	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+		return CS_ERR_DB;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
 }
 
 /* Copy the current row into res->current, body malloc'd. */
@@ -342,6 +362,18 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return rc;
 	if ((m = store_member(st, user_id, in->case_id)) < 0)
 		return m;
+	/*
+	 * A GESLOTEN case takes no new content (DESIGN §2): refused for
+	 * a member, who learns why; the laptop keeps the change.  Anyone
+	 * else is judged below as before.
+	 */
+	if (m != 0 && (rc = store_case_closed(st, in->case_id)) != 0) {
+		if (rc < 0)
+			return rc;
+		res->status = STORE_CHANGE_FORBIDDEN;
+		res->closed = 1;
+		return 0;
+	}
 	/* the record of one's own approval request or decision */
 	if (m != 1 && (rc = store_approval_may_push(st, user_id, in->case_id,
 	    in->record_id, &approval)) != 0)

@@ -424,6 +424,8 @@ sync_result_out(struct worker *w, struct sync_authors *ac,
 	if (res->discarded)
 		o->decided_by = res->decided_by;
 	o->no_common_base = res->no_common_base;
+	if (res->closed)
+		o->error = WERR_CASE_CLOSED;
 	if (res->has_current) {
 		o->has_current = 1;
 		sync_record_out(&o->current, &res->current, it);

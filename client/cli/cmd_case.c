@@ -14,6 +14,7 @@
  * an id or a title (cli_ids.h).  Dates are days; "today" is the local
  * date (localday.h), sent as the date of a change.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,9 @@
 #include "cmd_case.h"
 #include "conn.h"
 #include "db.h"
+#include "dossier.h"
+#include "sync.h"
+#include "synclock.h"
 #include "errors.h"
 #include "identity.h"
 #include "json.h"
@@ -126,6 +130,10 @@ case_json(const struct case_meta *m, const struct caseload_row *row,
 	json_kv_str(&j, "approved_on", ap != NULL && ap->on[0] != '\0' ?
 	    ap->on : NULL);
 	json_kv_str(&j, "regisseur", m->regisseur);
+	case_kv_date(&j, "closed_on", m->lc.state == LC_GESLOTEN ?
+	    m->closed_on : LC_NODATE);
+	case_kv_date(&j, "retention_until", m->lc.state == LC_GESLOTEN ?
+	    m->retention_until : LC_NODATE);
 	json_key(&j, "deadlines");
 	json_arr_begin(&j);
 	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
@@ -210,6 +218,14 @@ case_show(struct cli *cli, struct vault *v, const struct case_meta *m,
 			    ap != NULL && ap->on[0] != '\0' ? " on " : "",
 			    ap != NULL ? ap->on : "");
 		printf("\n");
+	}
+	if (m->lc.state == LC_GESLOTEN && m->closed_on != LC_NODATE &&
+	    m->retention_until != LC_NODATE) {
+		lc_date_format(m->closed_on, a, sizeof(a));
+		printf("  closed on     %s\n", a);
+		lc_date_format(m->retention_until, a, sizeof(a));
+		printf("  kept until    %s (then the server may destroy it)\n",
+		    a);
 	}
 	for (i = 0; row != NULL && i < row->ndeadlines; i++) {
 		const struct caseload_deadline *d = &row->deadlines[i];
@@ -327,6 +343,53 @@ case_check(const struct case_meta *m, const struct lc_change *q,
 	return r;
 }
 
+/*
+ * NAZORG needs who takes over, GESLOTEN the closing summary: records
+ * of the case file, written on this laptop first and sent before the
+ * state changes (the server checks that it has them: a GESLOTEN case
+ * takes nothing new).  Prints why not.
+ */
+static int
+case_needs_record(struct cli *cli, struct conn *c, sqlite3 *db,
+    const struct identity *id, const char *cid, enum lc_state to)
+{
+	struct sync_stats	st;
+	char			rid[DB_UUID_LEN + 1];
+	int			r, lock = -1;
+
+	if (to != LC_NAZORG && to != LC_GESLOTEN)
+		return 0;
+	r = dossier_find(db, cid, to == LC_NAZORG ? "nazorg" : "closing", rid);
+	if (r == CS_ERR_NOT_FOUND) {
+		if (to == LC_NAZORG)
+			cli_errx("case state: NAZORG needs who takes over: "
+			    "write it first with `casesync nazorg add --case "
+			    "CASE --by wijkteam|jeugdhulp|other --name NAME "
+			    "--agreements TEXT --end YYYY-MM-DD`");
+		else
+			cli_errx("case state: GESLOTEN needs the closing "
+			    "summary: write it first with `casesync closing "
+			    "add --case CASE --reason REASON --summary TEXT`");
+		return CS_ERR_USAGE;
+	}
+	if (r != 0) {
+		cli_errx("case state: local database: %s", cs_err(r));
+		return r;
+	}
+	/* what this laptop wrote goes first, the record with it */
+	if ((r = synclock_take(cli->dir, &lock)) != 0 && errno != ENOENT) {
+		cli_errx("%s: cannot take the sync lock: %s", cli->dir,
+		    cs_err(r));
+		return r;
+	}
+	memset(&st, 0, sizeof(st));
+	if ((r = sync_run(c, db, id->ca, NULL, &st)) != 0)
+		cli_errx("case state: sync before %s failed: %s (nothing "
+		    "changed; run sync again)", lc_state_name(to), cs_err(r));
+	synclock_release(lock);
+	return r;
+}
+
 static int
 case_state(struct cli *cli, const char *cid, const char *to,
     const char *date, const char *end, const char *reason)
@@ -342,7 +405,7 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	char			 cbuf[DB_UUID_LEN + 1];
 	int64_t			 today;
 	char			 todays[LC_DATE_LEN + 1];
-	int			 r, refused = 0;
+	int			 r, refused = 0, have_meta = 0;
 
 	memset(&q, 0, sizeof(q));
 	q.effective = q.end = LC_NODATE;
@@ -385,9 +448,10 @@ case_state(struct cli *cli, const char *cid, const char *to,
 	 * (someone else may have moved the case), and only a change that
 	 * passes is sent.  Without a local copy the server decides alone.
 	 */
-	if ((r = case_meta_get(vault_db(v), cid, &m)) == 0)
+	if ((r = case_meta_get(vault_db(v), cid, &m)) == 0) {
 		refused = case_check(&m, &q, today, &next, &why) != 0;
-	else if (r != CS_ERR_NOT_FOUND) {
+		have_meta = 1;
+	} else if (r != CS_ERR_NOT_FOUND) {
 		cli_errx("case state: local database: %s", cs_err(r));
 		goto out;
 	}
@@ -407,6 +471,10 @@ case_state(struct cli *cli, const char *cid, const char *to,
 			goto out;
 		}
 	}
+	/* with the laptop's copy: NAZORG, GESLOTEN need their record */
+	if (have_meta && (r = case_needs_record(cli, c, vault_db(v), &id,
+	    cid, q.to)) != 0)
+		goto out;
 	cs.case_id = cid;
 	cs.to_state = lc_state_name(q.to);
 	cs.effective_date = date;		/* NULL is sent as "" */

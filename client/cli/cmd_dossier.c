@@ -323,7 +323,9 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	in.record_id = edit_id != NULL ? edit_id : a->id;
 	memcpy(in.val, a->val, sizeof(in.val));
 	memcpy(in.unset, a->unset, sizeof(in.unset));
-	if (in.record_id == NULL && in.case_id == NULL) {
+	/* an escalation's outcome is of the escalation's case */
+	if (in.record_id == NULL && in.case_id == NULL &&
+	    strcmp(k->kind, "escalation_outcome") != 0) {
 		cli_errx("a new %s needs --case ID (or --id ID to change one)",
 		    k->noun);
 		return EXIT_USAGE;
@@ -357,7 +359,8 @@ dossier_write_cmd(struct cli *cli, const struct schema_kind *k,
 	}
 	vault_close(v);
 	/* refused by this laptop for the server: "refused" (exit 5) */
-	return r == CS_ERR_AUTH ? EXIT_REFUSED : cli_exit(r);
+	return r == CS_ERR_AUTH || r == CS_ERR_CASE_CLOSED ? EXIT_REFUSED :
+	    cli_exit(r);
 }
 
 /* Write the case's one record of kind "k": edit it if it is here. */
@@ -394,6 +397,9 @@ static const struct {
 	{ "assess", "assessment" },
 	{ "partner", "partner" },
 	{ "escalate", "escalation" },
+	{ "escalate outcome", "escalation_outcome" },
+	{ "nazorg", "nazorg" },
+	{ "closing", "closing" },
 	{ "plan goal", "goal" },
 };
 
@@ -428,6 +434,7 @@ cmd_dossier_help(const char *cmd, const char *sub)
 {
 	size_t	i;
 	char	full[32];
+	int	two;
 
 	if (strcmp(cmd, "case") == 0) {
 		if (sub == NULL || !cmd_dossier_case_sub(sub))
@@ -440,9 +447,11 @@ cmd_dossier_help(const char *cmd, const char *sub)
 		dossier_plan_usage(stdout);
 		return EXIT_OK;
 	}
-	if (str_fmt(full, sizeof(full), "%s%s%s", cmd,
-	    sub != NULL && strcmp(cmd, "plan") == 0 ? " " : "",
-	    sub != NULL && strcmp(cmd, "plan") == 0 ? sub : "") != 0)
+	/* "plan goal" and "escalate outcome" are kinds of their own */
+	two = sub != NULL && (strcmp(cmd, "plan") == 0 ||
+	    (strcmp(cmd, "escalate") == 0 && strcmp(sub, "outcome") == 0));
+	if (str_fmt(full, sizeof(full), "%s%s%s", cmd, two ? " " : "",
+	    two ? sub : "") != 0)
 		return -1;
 	for (i = 0; i < sizeof(dossier_kinds) / sizeof(dossier_kinds[0]); i++)
 		if (strcmp(dossier_kinds[i].cmd, full) == 0) {
@@ -496,7 +505,9 @@ dossier_kind_cmd(struct cli *cli, const char *cmd, const char *kind,
 		return dossier_write_cmd(cli, k, &a, NULL, NULL);
 	}
 	if (strcmp(verb, "list") == 0)
-		return dossier_list(cli, a.case_id, kind, NULL, 0, "list");
+		return dossier_list(cli, a.case_id, kind,
+		    strcmp(kind, "escalation") == 0 ? "escalation_outcome" :
+		    NULL, 0, "list");
 	dossier_kind_usage(stderr, cmd, k);
 	return EXIT_USAGE;
 }
@@ -536,12 +547,40 @@ cmd_partner(struct cli *cli, int argc, char *argv[])
 	return dossier_kind_main(cli, "partner", "partner", argc, argv);
 }
 
-/* `escalate --case ID --to ... --reason ...` is `escalate add`. */
+int
+cmd_nazorg(struct cli *cli, int argc, char *argv[])
+{
+	return dossier_kind_main(cli, "nazorg", "nazorg", argc, argv);
+}
+
+int
+cmd_closing(struct cli *cli, int argc, char *argv[])
+{
+	return dossier_kind_main(cli, "closing", "closing", argc, argv);
+}
+
+/*
+ * `escalate --case ID --to ... --reason ...` is `escalate add`;
+ * `escalate outcome --escalation ID ...` adds what came of it (a record
+ * of its own: an escalation is never changed).
+ */
 int
 cmd_escalate(struct cli *cli, int argc, char *argv[])
 {
+	const char	*verb;
+
+	/* escalate outcome [add|list] ...: add when no verb is given */
+	if (argc >= 2 && strcmp(argv[1], "outcome") == 0) {
+		verb = argc >= 3 && (strcmp(argv[2], "add") == 0 ||
+		    strcmp(argv[2], "list") == 0 ||
+		    strcmp(argv[2], "--help") == 0) ? argv[2] : NULL;
+		return dossier_kind_cmd(cli, "escalate outcome",
+		    "escalation_outcome", verb != NULL ? verb : "add", argc,
+		    argv, verb != NULL ? 3 : 2);
+	}
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 ||
-	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "--help") == 0))
+	    strcmp(argv[1], "add") == 0 || strcmp(argv[1], "edit") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
 		return dossier_kind_main(cli, "escalate", "escalation", argc,
 		    argv);
 	return dossier_kind_cmd(cli, "escalate", "escalation", "add", argc,

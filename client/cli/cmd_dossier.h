@@ -15,6 +15,8 @@ int	cmd_note(struct cli *, int argc, char *argv[]);
 int	cmd_assess(struct cli *, int argc, char *argv[]);
 int	cmd_partner(struct cli *, int argc, char *argv[]);
 int	cmd_escalate(struct cli *, int argc, char *argv[]);
+int	cmd_nazorg(struct cli *, int argc, char *argv[]);
+int	cmd_closing(struct cli *, int argc, char *argv[]);
 int	cmd_plan(struct cli *, int argc, char *argv[]);
 /* `plan agree|history|diff` (cmd_plan.c), argv[1] the verb. */
 int	cmd_plan_versions(struct cli *, int argc, char *argv[]);

@@ -152,8 +152,17 @@ static const struct clihelp_sub partner_subs[] = {
 	DOSSIER_SUBS("partner", "partner", "partners")
 };
 static const struct clihelp_sub escalate_subs[] = {
-	APPEND_SUBS("escalate", "escalation (escalate --case ... is add)",
-	    "escalations")
+	ADD_SUB("escalate", "escalation (escalate --case ... is add)"),
+	{ "outcome", "escalate outcome [add|list] --escalation ID --outcome "
+	    "OUTCOME --outcome-date YYYY-MM-DD [--measure ID]",
+	    "record what came of an escalation", 0 },
+	LIST_SUB("escalate", "escalations and their outcomes")
+};
+static const struct clihelp_sub nazorg_subs[] = {
+	DOSSIER_SUBS("nazorg", "nazorg (who takes over)", "nazorg records")
+};
+static const struct clihelp_sub closing_subs[] = {
+	DOSSIER_SUBS("closing", "closing summary", "closing summaries")
 };
 
 static const struct clihelp_sub plan_subs[] = {
@@ -257,6 +266,12 @@ static const struct {
 	{ cmd_escalate, { "escalate", NULL, "add or list escalations (to the "
 	    "Raad, Veilig Thuis, ...)", escalate_subs,
 	    CLIHELP_OWNHELP | CLIHELP_DEFSUB } },
+	{ cmd_nazorg, { "nazorg", NULL, "add, edit or list who takes over "
+	    "after the case (NAZORG needs it)", nazorg_subs,
+	    CLIHELP_OWNHELP } },
+	{ cmd_closing, { "closing", NULL, "add, edit or list the closing "
+	    "reason and summary (GESLOTEN needs it)", closing_subs,
+	    CLIHELP_OWNHELP } },
 	{ cmd_search, { "search", "search [--case ID] TEXT",
 	    "find text in the caseload on this laptop", NULL,
 	    CLIHELP_STRICT } },

@@ -21,7 +21,7 @@
 #define CASE_META_SELECT						\
 	"SELECT case_id, frame, state, state_since, drang_start,"	\
 	" measure_start, end_date, extended, approved_by, updated_at,"	\
-	" regisseur FROM case_meta "
+	" regisseur, closed_on, retention_until FROM case_meta "
 
 static int64_t
 case_meta_col_date(sqlite3_stmt *s, int col)
@@ -72,6 +72,8 @@ case_meta_row(sqlite3_stmt *s, struct case_meta *m)
 	m->lc.end_date = case_meta_col_date(s, 6);
 	m->lc.extended = sqlite3_column_int(s, 7) != 0;
 	m->updated_at = sqlite3_column_int64(s, 9);
+	m->closed_on = case_meta_col_date(s, 11);
+	m->retention_until = case_meta_col_date(s, 12);
 	return 0;
 }
 
@@ -108,8 +110,9 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO case_meta(case_id,"
 	    " frame, state, state_since, drang_start, measure_start,"
-	    " end_date, extended, approved_by, updated_at, regisseur) VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &s,
+	    " end_date, extended, approved_by, updated_at, regisseur,"
+	    " closed_on, retention_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1, &s,
 	    NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
@@ -128,6 +131,11 @@ case_meta_put(sqlite3 *db, const struct case_meta *m)
 	    sqlite3_bind_int64(s, 10, m->updated_at) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 11, m->regisseur, -1, SQLITE_STATIC) !=
 	    SQLITE_OK ||
+	    /* only a closed case has them (a zeroed struct is not one) */
+	    case_meta_bind_date(s, 12, m->lc.state == LC_GESLOTEN ?
+	    m->closed_on : LC_NODATE) != SQLITE_OK ||
+	    case_meta_bind_date(s, 13, m->lc.state == LC_GESLOTEN ?
+	    m->retention_until : LC_NODATE) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	r = 0;
@@ -195,6 +203,8 @@ case_meta_from_info(const struct msg_case_info *ci, struct case_meta *m)
 	    case_meta_date(ci->drang_start, &m->lc.drang_start) != 0 ||
 	    case_meta_date(ci->measure_start, &m->lc.measure_start) != 0 ||
 	    case_meta_date(ci->end_date, &m->lc.end_date) != 0 ||
+	    case_meta_date(ci->closed_on, &m->closed_on) != 0 ||
+	    case_meta_date(ci->retention_until, &m->retention_until) != 0 ||
 	    str_fmt(m->approved_by, sizeof(m->approved_by), "%s",
 	    ci->approved_by) != 0 ||
 	    str_fmt(m->regisseur, sizeof(m->regisseur), "%s",
@@ -368,6 +378,7 @@ case_meta_created(struct vault *v, const char *case_id, const char *frame)
 		return r;
 	memset(&m, 0, sizeof(m));
 	memcpy(m.case_id, case_id, DB_UUID_LEN + 1);
+	m.closed_on = m.retention_until = LC_NODATE;
 	m.updated_at = time_now();
 	lc_case_init(&m.lc, f, localday_of(m.updated_at));
 	/* the server makes the creator the regisseur (store_members.c) */

@@ -36,6 +36,9 @@ struct case_meta {
 	/* the regisseur's name as the server last said; "" if unknown */
 	char		regisseur[CASE_META_NAME_MAX + 1];
 	int64_t		updated_at;	/* seconds since the epoch */
+	/* GESLOTEN only (case_meta_put stores none otherwise): */
+	int64_t		closed_on;	/* the day it closed, or LC_NODATE */
+	int64_t		retention_until;	/* kept until, or LC_NODATE */
 };
 
 /* CS_ERR_NOT_FOUND if this laptop has no metadata for the case. */

@@ -210,12 +210,21 @@ static const char db_schema_v5[] =
     "CREATE INDEX IF NOT EXISTS record_author_case ON"
     " record_author(case_id);";
 
+/*
+ * Version 6: when a GESLOTEN case closed and until when the server
+ * keeps it (CaseInfo.closed_on, retention_until; issue 18), days.
+ */
+static const char db_schema_v6[] =
+    "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
+    "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
 	{ 3, db_schema_v3 },
 	{ 4, db_schema_v4 },
 	{ 5, db_schema_v5 },
+	{ 6, db_schema_v6 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -17,6 +17,7 @@
 #include "case_meta.h"
 #include "db.h"
 #include "dossier.h"
+#include "dossier_rules.h"
 #include "errors.h"
 #include "lifecycle.h"
 #include "localday.h"
@@ -126,6 +127,35 @@ dossier_fail_field(struct dossier_error *err, const struct schema_kind *k,
 }
 
 /*
+ * The case of a new escalation_outcome without one: that of the
+ * escalation it names, into case_id.  0 done, 1 not this case.
+ */
+static int
+dossier_ref_case(sqlite3 *db, const struct dossier_input *in,
+    char case_id[DB_UUID_LEN + 1])
+{
+	struct db_record	ref;
+	size_t			i;
+	int			r;
+
+	if (strcmp(in->k->kind, "escalation_outcome") != 0)
+		return 1;
+	for (i = 0; i < in->k->nfields && i < DOSSIER_FIELDS_MAX; i++)
+		if (strcmp(in->k->fields[i].name, "escalation") == 0)
+			break;
+	if (i == in->k->nfields || i == DOSSIER_FIELDS_MAX ||
+	    in->val[i] == NULL || !wire_uuid_ok(in->val[i]))
+		return 1;
+	memset(&ref, 0, sizeof(ref));
+	if ((r = db_record_get(db, in->val[i], &ref)) == CS_ERR_NOT_FOUND)
+		return 1;	/* refused below, and by the rules */
+	if (r == 0)
+		memcpy(case_id, ref.case_id, DB_UUID_LEN + 1);
+	db_record_clear(&ref);
+	return r;
+}
+
+/*
  * The stored record "rid" for an edit into *cur and *b, or the new
  * record's case checked; rec->case_id set.
  */
@@ -139,6 +169,10 @@ dossier_target(sqlite3 *db, const struct dossier_input *in,
 	int				 r;
 
 	if (rid == NULL) {
+		/* an escalation's outcome: the escalation's case */
+		if (in->case_id == NULL &&
+		    (r = dossier_ref_case(db, in, rec->case_id)) != 1)
+			return r;
 		if (in->case_id == NULL)
 			return dossier_fail(err, DOSSIER_NEED_CASE,
 			    CS_ERR_USAGE, "a new %s needs a case", k->noun);
@@ -337,11 +371,12 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 {
 	const struct schema_kind	*k = in->k;
 	struct nolost_access		 ro;
+	struct dossier_rule		 rule;
 	struct db_record		 cur;
 	struct body			 b;
 	const char			*missing;
 	size_t				 i;
-	int				 r;
+	int				 r, closed;
 
 	memset(&cur, 0, sizeof(cur));
 	body_init(&b);
@@ -368,6 +403,15 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 		}
 		goto out;
 	}
+	/* a closed case takes nothing new (the server refuses it too) */
+	if ((r = dossier_closed(db, rec->case_id, &closed)) != 0)
+		goto out;
+	if (closed) {
+		r = dossier_fail(err, DOSSIER_CLOSED, CS_ERR_CASE_CLOSED,
+		    "this case is closed (GESLOTEN) and takes no new "
+		    "content");
+		goto out;
+	}
 	if ((r = dossier_apply(in, &b, err)) != 0)
 		goto out;
 	if (in->record_id == NULL &&
@@ -380,6 +424,19 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 				break;
 		r = dossier_fail_field(err, k, i, DOSSIER_MISSING,
 		    "is required");
+		goto out;
+	}
+	if ((r = dossier_rules(db, rec->case_id, k, &b, &rule)) != 0) {
+		for (i = 0; rule.field != NULL && i < k->nfields; i++)
+			if (strcmp(k->fields[i].name, rule.field) == 0)
+				break;
+		if (r == CS_ERR_USAGE && rule.field != NULL &&
+		    i < k->nfields) {
+			(void)dossier_fail_field(err, k, i, DOSSIER_RULE,
+			    "does not fit the rest of the record or the case");
+			(void)snprintf(err->text, sizeof(err->text),
+			    "%s %s: %s", k->noun, rule.field, rule.why);
+		}
 		goto out;
 	}
 	if (!encode)

@@ -63,7 +63,9 @@ enum dossier_fault {
 	DOSSIER_MISSING,	/* required field "field" has no value */
 	DOSSIER_TOO_LARGE,	/* the record is over DB_BODY_MAX */
 	DOSSIER_WRITE_FAILED,	/* db_local_write refused or failed */
-	DOSSIER_NEEDS_SERVER	/* a measure: only with the server's yes */
+	DOSSIER_NEEDS_SERVER,	/* a measure: only with the server's yes */
+	DOSSIER_CLOSED,		/* the case is GESLOTEN: nothing new */
+	DOSSIER_RULE		/* field "field" does not fit the others */
 };
 
 struct dossier_error {

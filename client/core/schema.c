@@ -119,18 +119,59 @@ static const struct schema_field journal_fields[] = {
 	 */
 };
 
+/*
+ * A partner and the basis on which the case's data is shared with it:
+ * consent (its date and scope) or a legal basis (dossier_rules.c
+ * checks the pair).  Records written before the basis was a choice
+ * keep their text: it is read as it is.
+ */
 static const struct schema_field partner_fields[] = {
 	{ "name", SCHEMA_TEXT, 1, NULL },
-	{ "type", SCHEMA_CHOICE, 1,
-	    "wijkteam|school|jeugdhulp|woningcorporatie|other" },
+	{ "type", SCHEMA_CHOICE, 1, SCHEMA_PARTNER_TYPES },
 	{ "contact", SCHEMA_TEXT, 0, NULL },
-	{ "basis", SCHEMA_TEXT, 1, NULL },	/* basis for sharing */
+	{ "basis", SCHEMA_CHOICE, 1, "consent|legal" },
+	{ "consent_date", SCHEMA_DATE, 0, NULL },
+	{ "consent_scope", SCHEMA_TEXT, 0, NULL },
+	{ "legal_basis", SCHEMA_TEXT, 0, NULL },
+	{ "withdrawn_on", SCHEMA_DATE, 0, NULL },
 };
 
+/*
+ * An escalation and the state change it caused (checked against the
+ * case's lifecycle metadata when the laptop has it).  Append-only: its
+ * outcome is a record of its own (escalation_outcome).  "benefit_cut"
+ * of older records is read as it is.
+ */
 static const struct schema_field escalation_fields[] = {
-	{ "to", SCHEMA_CHOICE, 1, "raad|veilig_thuis|leerplicht|benefit_cut" },
+	{ "to", SCHEMA_CHOICE, 1,
+	    "raad|veilig_thuis|leerplicht|kinderbijslag|uitkering" },
 	{ "reason", SCHEMA_LONG, 1, NULL },
 	{ "date", SCHEMA_DATE, 0, NULL },
+	{ "caused_state", SCHEMA_CHOICE, 0, LC_STATE_CHOICES },
+	{ "caused_on", SCHEMA_DATE, 0, NULL },
+};
+
+/* What came of an escalation, later: refers to it, and to the measure. */
+static const struct schema_field escalation_outcome_fields[] = {
+	{ "escalation", SCHEMA_REF, 1, NULL },
+	{ "outcome", SCHEMA_CHOICE, 1,
+	    "onderzoek|geen_onderzoek|measure|other" },
+	{ "outcome_date", SCHEMA_DATE, 1, NULL },
+	{ "measure", SCHEMA_REF, 0, NULL },
+};
+
+/* Who takes over after the case (NAZORG needs one: cmd_case.c). */
+static const struct schema_field nazorg_fields[] = {
+	{ "by", SCHEMA_CHOICE, 1, "wijkteam|jeugdhulp|other" },
+	{ "name", SCHEMA_TEXT, 1, NULL },
+	{ "agreements", SCHEMA_LONG, 1, NULL },
+	{ "end", SCHEMA_DATE, 1, NULL },
+};
+
+/* Why the case closes, and its summary (GESLOTEN needs one). */
+static const struct schema_field closing_fields[] = {
+	{ "reason", SCHEMA_CHOICE, 1, SCHEMA_CLOSE_REASONS },
+	{ "summary", SCHEMA_LONG, 1, NULL },
 };
 
 static const struct schema_kind kinds[] = {
@@ -153,12 +194,19 @@ static const struct schema_kind kinds[] = {
 	{ "partner", "partner", 0, partner_fields, N(partner_fields),
 	    { "type", "name", "contact" } },
 	{ "escalation", "escalation", 1, escalation_fields,
-	    N(escalation_fields), { "date", "to", "reason" } },
+	    N(escalation_fields), { "date", "to", "caused_state" } },
 	{ "approval_request", "approval request", 1, approval_request_fields,
 	    N(approval_request_fields), { "kind", "end", "text" } },
 	{ "approval_decision", "approval decision", 1,
 	    approval_decision_fields, N(approval_decision_fields),
 	    { "decision", "approval", "reason" } },
+	{ "escalation_outcome", "escalation outcome", 1,
+	    escalation_outcome_fields, N(escalation_outcome_fields),
+	    { "outcome_date", "outcome", NULL } },
+	{ "nazorg", "nazorg", 0, nazorg_fields, N(nazorg_fields),
+	    { "end", "by", "name" } },
+	{ "closing", "closing summary", 0, closing_fields,
+	    N(closing_fields), { "reason", "summary", NULL } },
 };
 
 const struct schema_kind *

@@ -26,6 +26,19 @@ enum schema_type {
 	SCHEMA_REF		/* a record id (lower-case UUID) */
 };
 
+/* The partner types and closing reasons (also the approval's reason). */
+#define SCHEMA_PARTNER_TYPES	"wijkteam|school|jeugdhulp|jeugd_ggz|ggz|" \
+	"schuldhulpverlening|maatschappelijk_werk|" \
+	"schoolmaatschappelijk_werk|politie|veilig_thuis|huisarts|" \
+	"woningcorporatie|other"
+/*
+ * The CLI's word for a court measure is "measure" (docs/CLIENT.md,
+ * "Words"), so the reason is "measure" where the proto's comment on
+ * CaseInfo.close_reason says "maatregel".
+ */
+#define SCHEMA_CLOSE_REASONS	"doel_bereikt|measure|verhuisd|overleden|" \
+	"other"
+
 #define SCHEMA_LONG_MAX		(32 * 1024)	/* bytes of a long text */
 
 /*

@@ -84,6 +84,11 @@ sync_push_forbidden(sqlite3 *db, const struct db_change *ch,
 		*moved = 0;
 		return db_reoffer_hold(db, ch);
 	}
+	if (cr->error == WERR_CASE_CLOSED)
+		log_warnx("record %s of case %s: the case is closed "
+		    "(GESLOTEN) and the server takes no new content "
+		    "(ERROR_CASE_CLOSED): kept on this laptop, not sent again",
+		    ch->rec.record_id, ch->rec.case_id);
 	/* kept until someone decides: never dropped unseen */
 	if ((r = nolost_hold(db, ch, cr->held)) == 0 &&
 	    (r = nolost_hold_rest(db, ch->rec.record_id)) == 0)

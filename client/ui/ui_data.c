@@ -287,7 +287,8 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 		else
 			break;		/* missing: nothing to take away */
 	}
-	if (r == CS_ERR_AUTH || err.fault == DOSSIER_READ_ONLY) {
+	if (r == CS_ERR_AUTH || err.fault == DOSSIER_READ_ONLY ||
+	    err.fault == DOSSIER_CLOSED) {
 		w->read_only = 1;
 		return CS_ERR_AUTH;
 	}
@@ -307,7 +308,8 @@ ui_case_write(struct ui_ctx *ctx, const char *case_id,
 			w->why[err.field] = err.why;
 			w->choices[err.field] = err.choices;
 		}
-		if (err.fault == DOSSIER_READ_ONLY)
+		if (err.fault == DOSSIER_READ_ONLY ||
+		    err.fault == DOSSIER_CLOSED)
 			w->read_only = 1;
 	}
 	return r;

@@ -111,6 +111,17 @@ static const struct clihelp_sub glass_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
+static const struct clihelp_sub retention_subs[] = {
+	{ "list", "retention list [--all] [--json]",
+	    "closed cases past their retention date (--all: every closed "
+	    "case)", 0 },
+	{ "destroy", "retention destroy --case ID | --all-due",
+	    "destroy cases past retention; a signed record stays", 0 },
+	{ "show", "retention show --case ID [--json]",
+	    "a destruction record, its signature checked", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
 static const struct clihelp_sub recovery_subs[] = {
 	{ "init", "recovery init --shares N --threshold K --out DIR",
 	    "split the recovery key into shares", 0 },
@@ -151,6 +162,9 @@ static const struct {
 	{ ctl_transfer, { "transfer", NULL, "transfers and held changes",
 	    transfer_subs, CLIHELP_STRICT } },
 	{ ctl_glass, { "glass", NULL, "break-the-glass uses", glass_subs,
+	    CLIHELP_STRICT } },
+	{ ctl_retention, { "retention", NULL, "closed cases past their "
+	    "retention date; destroy them", retention_subs,
 	    CLIHELP_STRICT } },
 	{ ctl_backup, { "backup", "backup --out FILE",
 	    "a consistent copy of the database", NULL, CLIHELP_STRICT } },

@@ -137,9 +137,14 @@ laptop a note add --case "$F" --type call --date 2026-11-30 \
 laptop a assess add --case "$F" --instrument LIRIK --outcome "laag risico" \
     --date 2026-11-30 --next-due 2027-02-28 >/dev/null || fail "assess add"
 laptop a partner add --case "$F" --name "Wijkteam" --type wijkteam \
-    --basis toestemming >/dev/null || fail "partner add"
+    --basis consent --consent-date 2026-11-30 --consent-scope school \
+    >/dev/null || fail "partner add"
 laptop a escalate --case "$F" --to raad --reason "Zorgen" >/dev/null ||
     fail "escalate"
+laptop a nazorg add --case "$F" --by wijkteam --name "Wijkteam" \
+    --agreements "Contact" --end 2027-06-30 >/dev/null || fail "nazorg add"
+laptop a closing add --case "$F" --reason doel_bereikt --summary "Klaar" \
+    >/dev/null || fail "closing add"
 # a field in conflict: anna and bert change the same one offline
 laptop a sync >/dev/null 2>&1 || fail "sync a"
 # the child's OTS, once her person record is on the server
@@ -168,6 +173,8 @@ check a "note list" 1 note list --case "$F"
 check a "assess list" 1 assess list --case "$F"
 check a "partner list" 1 partner list --case "$F"
 check a "escalate list" 1 escalate list --case "$F"
+check a "nazorg list" 1 nazorg list --case "$F"
+check a "closing list" 1 closing list --case "$F"
 check a "plan show" 2 plan show --case "$F"
 check a "plan goal list" 1 plan goal list --case "$F"
 check a "record get" 0 record get "$CHILD"

@@ -39,7 +39,8 @@ echo "Telefoon met school: aanwezig" |
 laptop a assess add --case "$C" --instrument LIRIK --outcome "matig risico" \
     --date 2026-11-30 --next-due 2027-02-28 >/dev/null || fail "assess"
 laptop a partner add --case "$C" --name "Wijkteam Zwolle-Zuid" \
-    --type wijkteam --basis "toestemming ouders" >/dev/null || fail "partner"
+    --type wijkteam --basis consent --consent-date 2026-11-30 \
+    --consent-scope "schoolzaken" >/dev/null || fail "partner"
 laptop a escalate --case "$C" --to veilig_thuis \
     --reason "Zorgen over veiligheid" >/dev/null || fail "escalate"
 ok "a case file made with the case-file commands"

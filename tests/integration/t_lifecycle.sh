@@ -205,7 +205,12 @@ laptop f approve "$(jq -r .approval_id "$T/req")" >/dev/null 2>"$T/err" ||
 expect_eq "closing approved" "$(server_state a)" AFSLUITING
 expect_refused "closed cases skip no step" 5 "not in the case lifecycle" \
     a case state --case "$C" --to GESLOTEN
+# NAZORG and GESLOTEN need their records (issue 18; t_closing.sh)
+laptop a nazorg add --case "$C" --by wijkteam --name "Wijkteam" \
+    --agreements "Contact" --end "$(day 90)" >/dev/null || fail "nazorg"
 move a NAZORG
+laptop a closing add --case "$C" --reason doel_bereikt --summary "Klaar" \
+    >/dev/null || fail "closing"
 move a GESLOTEN
 laptop a --json case list --due >"$T/due" || fail "case list --due"
 expect_eq "a closed case has no deadlines" \

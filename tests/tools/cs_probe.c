@@ -379,6 +379,8 @@ slowloris(struct conn *c)
  * authorship the server must never take from a laptop).  Prints the
  * result as the peer sees it.
  */
+static int	send_ping(struct conn *, wire_env **);
+
 static int
 send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
 {
@@ -430,6 +432,16 @@ send_push(struct conn *c, char *const *argv, wire_env **rep, int *printed)
 	    &casesync__v1__change_status__descriptor, res->status)->name :
 	    "UNKNOWN", (unsigned long long)res->version, res->current != NULL);
 	*printed = 1;
+	if (res->error == 0)
+		return 0;
+	/* refused with a reason: say it, and that the connection stays */
+	printf("error %s\n", wire_error_name((int)res->error));
+	wire_free(*rep);
+	*rep = NULL;
+	if ((r = send_ping(c, rep)) != 0)
+		return r;
+	printf("%s\n", (*rep)->msg_case == CASESYNC__V1__ENVELOPE__MSG_PONG ?
+	    "pong" : "no pong");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * read is logged; search folds accented letters.  (The conflicts'
  * core, conflict.c, is tested through the CLI: t_conflict_authors.)
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,91 @@ test_note_and_read(void)
 	TEST_DONE();
 }
 
+/* Write a new record of "kind" in CASE1 with name=value pairs. */
+static int
+put(sqlite3 *db, const char *kind, char id[DB_UUID_LEN + 1],
+    struct dossier_error *err, ...)
+{
+	const struct schema_kind	*k = schema_kind(kind);
+	struct dossier_input		 in;
+	const char			*name;
+	va_list				 ap;
+
+	memset(&in, 0, sizeof(in));
+	in.k = k;
+	in.case_id = CASE1;
+	va_start(ap, err);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		in.val[field_index(k, name)] = va_arg(ap, const char *);
+	va_end(ap);
+	return dossier_write(db, &in, id, NULL, err);
+}
+
+static void
+test_rules(void)
+{
+	struct dossier_error	 err;
+	struct case_meta	 m;
+	char			 esc[DB_UUID_LEN + 1], id[DB_UUID_LEN + 1];
+	char			 since[LC_DATE_LEN + 1];
+	sqlite3			*db = open_db();
+
+	TEST_START("dossier rules: partner basis, escalation state, closed");
+	ASSERT_INT_EQ(put(db, "partner", id, &err, "name", "GGZ", "type",
+	    "jeugd_ggz", "basis", "consent", "consent_date", "2026-01-02",
+	    NULL), CS_ERR_USAGE);
+	ASSERT_INT_EQ(err.fault, DOSSIER_RULE);
+	ASSERT_STR_EQ(err.name, "consent_scope");
+	ASSERT_INT_EQ(put(db, "partner", id, &err, "name", "Politie", "type",
+	    "politie", "basis", "legal", NULL), CS_ERR_USAGE);
+	ASSERT_STR_EQ(err.name, "legal_basis");
+	ASSERT_INT_EQ(put(db, "partner", id, &err, "name", "GGZ", "type",
+	    "jeugd_ggz", "basis", "consent", "consent_date", "2026-01-02",
+	    "consent_scope", "behandeling", "withdrawn_on", "2026-01-01",
+	    NULL), CS_ERR_USAGE);
+	ASSERT_STR_EQ(err.name, "withdrawn_on");
+	ASSERT_INT_EQ(put(db, "partner", id, &err, "name", "Politie", "type",
+	    "politie", "basis", "legal", "legal_basis", "Jeugdwet 7.4.0",
+	    NULL), 0);
+	/* the case is in AANMELDING: it has not reached RAAD_MELDING */
+	ASSERT_INT_EQ(put(db, "escalation", esc, &err, "to", "raad",
+	    "reason", "zorgen", "caused_state", "RAAD_MELDING", NULL),
+	    CS_ERR_USAGE);
+	ASSERT_STR_EQ(err.name, "caused_state");
+	ASSERT_PTR_NE(strstr(err.text, "has not reached RAAD_MELDING"), NULL);
+	ASSERT_INT_EQ(case_meta_get(db, CASE1, &m), 0);
+	m.lc.state = LC_RAAD_MELDING;
+	ASSERT_INT_EQ(case_meta_put(db, &m), 0);
+	lc_date_format(m.lc.state_since, since, sizeof(since));
+	ASSERT_INT_EQ(put(db, "escalation", esc, &err, "to", "raad",
+	    "reason", "zorgen", "caused_state", "RAAD_MELDING", "caused_on",
+	    "2020-01-01", NULL), CS_ERR_USAGE);
+	ASSERT_STR_EQ(err.name, "caused_on");
+	ASSERT_INT_EQ(put(db, "escalation", esc, &err, "to", "raad",
+	    "reason", "zorgen", "caused_state", "RAAD_MELDING", NULL), 0);
+	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM records WHERE kind ="
+	    " 'escalation'"), 1);
+	/* an outcome refers to an escalation, not to a partner */
+	ASSERT_INT_EQ(put(db, "escalation_outcome", id, &err, "escalation",
+	    id, "outcome", "onderzoek", "outcome_date", since, NULL),
+	    CS_ERR_USAGE);
+	ASSERT_STR_EQ(err.name, "escalation");
+	ASSERT_INT_EQ(put(db, "escalation_outcome", id, &err, "escalation",
+	    esc, "outcome", "onderzoek", "outcome_date", since, NULL), 0);
+	/* GESLOTEN: nothing new, before any value is looked at */
+	m.lc.state = LC_GESLOTEN;
+	ASSERT_INT_EQ(case_meta_put(db, &m), 0);
+	ASSERT_INT_EQ(put(db, "journal", id, &err, "text", "na sluiten",
+	    NULL), CS_ERR_CASE_CLOSED);
+	ASSERT_INT_EQ(err.fault, DOSSIER_CLOSED);
+	ASSERT_INT_EQ(put(db, "partner", id, &err, "type", "nonsense", NULL),
+	    CS_ERR_CASE_CLOSED);
+	ASSERT_INT_EQ(count(db, "SELECT count(*) FROM records WHERE kind ="
+	    " 'journal'"), 0);
+	sqlite3_close(db);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -230,5 +316,6 @@ main(void)
 		return 1;
 	test_refusals();
 	test_note_and_read();
+	test_rules();
 	return 0;
 }

@@ -169,7 +169,8 @@ fill(void)
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "assessment", NULL, "instrument",
 	    "LIRIK", "outcome", "zorgelijk", "date", "2025-02-01", NULL), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "partner", NULL, "name",
-	    "Wijkteam Noord", "type", "wijkteam", "basis", "toestemming",
+	    "Wijkteam Noord", "type", "wijkteam", "basis", "consent",
+	    "consent_date", "2025-01-20", "consent_scope", "schoolzaken",
 	    NULL), 0);
 	ASSERT_INT_EQ(tui_put(ctx.db, c_oz, "escalation", NULL, "to",
 	    "veilig_thuis", "reason", "melding", "date", "2025-02-03", NULL),
