@@ -150,6 +150,9 @@ static const char *const retention_deletes[] = {
 	"DELETE FROM transfers WHERE case_id = ?1",
 	"DELETE FROM glass WHERE case_id = ?1",
 	"DELETE FROM child_measures WHERE case_id = ?1",
+	"DELETE FROM approval_holds WHERE approval_id IN"
+	" (SELECT id FROM approvals WHERE case_id = ?1)",
+	"DELETE FROM approvals WHERE case_id = ?1",
 	"DELETE FROM late_window WHERE case_id = ?1",
 	"DELETE FROM held_changes WHERE case_id = ?1",
 	"DELETE FROM purge_holds WHERE case_id = ?1",

@@ -35,6 +35,7 @@ start_server "closed_purge_days = 1"
 enroll a anna
 enroll a2 anna
 enroll f femke
+enroll f2 femke		# a laptop of femke's that never syncs
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
     -out "$T/dev.key" 2>/dev/null || fail "genpkey"
 out=$(probe -k "$T/dev.key" enroll "$(token anna probe)" "$T/dev.crt")
@@ -127,13 +128,24 @@ laptop a2 sync >/dev/null 2>&1 || fail "sync a2"
 laptop a2 note add --case "$C" --text "nog getypt voor het sluiten" \
     >/dev/null || fail "note on a2"
 
-# ---- closing: nazorg and the closing summary first
-move a AFSLUITING
+# ---- closing: asked by anna, approved by femke on her own laptop
+laptop a --json case close --case "$C" --reason doel_bereikt \
+    --summary "Doelen bereikt, nazorg door het wijkteam" >"$T/req" \
+    2>"$T/err" || fail "case close: $(cat "$T/err")"
+ID=$(jq -r .approval_id "$T/req")
+laptop a sync >/dev/null 2>&1 || fail "sync a (close request)"
+laptop f sync >/dev/null 2>&1 || fail "sync f (close request)"
+laptop f approve "$ID" >/dev/null 2>"$T/err" ||
+    fail "femke approves the closing: $(cat "$T/err")"
+laptop a --json case info --case "$C" >"$T/move" 2>"$T/err" ||
+    fail "case info: $(cat "$T/err")"
+expect_eq "the case is AFSLUITING" "$(jq -r .state "$T/move")" AFSLUITING
+# ---- then nazorg and the closing summary
 refused "NAZORG needs who takes over" "casesync nazorg add" \
     a case state --case "$C" --to NAZORG
 refused "the server refuses NAZORG without a nazorg record too" \
     "INVALID_STATE.*NAZORG needs who takes over" \
-    f case state --case "$C" --to NAZORG
+    f2 case state --case "$C" --to NAZORG
 laptop a nazorg add --case "$C" --by wijkteam --name "Wijkteam Zuid" \
     --agreements "Maandelijks contact met moeder" --end "$LATER" \
     >/dev/null || fail "nazorg add"
@@ -206,8 +218,8 @@ while [ "$(q "SELECT count(*) FROM purges WHERE case_id = '$C'")" = 0 ]; do
 	sleep 0.2
 done
 ok "after the period the server orders the purge"
-expect_eq "every laptop of every member is told (a, a2, probe, f)" \
-    "$(q "SELECT count(*) FROM purges WHERE case_id = '$C'")" 4
+expect_eq "every laptop of every member is told (a, a2, probe, f, f2)" \
+    "$(q "SELECT count(*) FROM purges WHERE case_id = '$C'")" 5
 expect_eq "the memberships ended" \
     "$(q "SELECT count(*) FROM case_members WHERE case_id = '$C'")" 0
 laptop a --json sync >"$T/sync" 2>"$T/err" || fail "sync a: $(cat "$T/err")"
