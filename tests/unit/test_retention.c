@@ -174,8 +174,13 @@ close_case(const char *case_id, int64_t today, struct store_case_meta *m)
 		memset(&q, 0, sizeof(q));
 		q.to = steps[i];
 		q.effective = q.end = LC_NODATE;
-		ASSERT_INT_EQ(store_case_change(st, &anna, case_id, &q, NULL,
-		    today, m, &why), 0);
+		/* AFSLUITING is decided by an approval (store_approvals.c) */
+		if (steps[i] == LC_AFSLUITING)
+			ASSERT_INT_EQ(store_case_apply(st, case_id, &q, 0,
+			    today, m, &why), 0);
+		else
+			ASSERT_INT_EQ(store_case_change(st, &anna, case_id,
+			    &q, NULL, today, m, &why), 0);
 	}
 	ASSERT_INT_EQ(m->lc.state, LC_GESLOTEN);
 	ASSERT_INT_EQ(m->closed_on, LC_NODATE);
