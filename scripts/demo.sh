@@ -97,7 +97,7 @@ K=$(anna person add --case "$C" --name "Noor Bakker" --role child \
 anna person add --case "$C" --name "Sandra Bakker" --role parent \
     --has-gezag yes --child "$K" --address "Voorbeeldstraat 1, Zwolle"
 anna partner add --case "$C" --name "Wijkteam Zwolle-Zuid" --type wijkteam \
-    --basis "toestemming ouders"
+    --basis consent --consent-date "$today" --consent-scope "plan van aanpak"
 say "A wrong BSN is caught on the laptop (elfproef), nothing is saved"
 anna person add --case "$C" --name "Tim Bakker" --role child \
     --bsn 123456789 || echo "(refused, as it should be)"
@@ -161,6 +161,68 @@ femke plan goal edit --id "$G" --due "$(in_days 56)" >/dev/null
 anna plan goal edit --id "$G" --status achieved >/dev/null
 anna sync >/dev/null; femke sync >/dev/null; anna sync >/dev/null
 anna plan show --case "$C"
+
+say "The child at the centre: the Smit family, three children, drang"
+printf '$ [anna] casesync case new --frame DRANG --title "Gezin Smit" ...\n'
+S=$("$B/casesync" --dir "$D/anna-laptop" case new --frame DRANG \
+    --title "Gezin Smit" --municipality GM0193 | head -1)
+for kid in "Sem Smit 2012-02-29" "Lieke Smit 2015-06-10" \
+    "Lotte Smit 2019-01-31"; do
+	set -- $kid
+	anna person add --case "$S" --name "$1 $2" --role child \
+	    --birth-date "$3" >/dev/null
+done
+anna case state --case "$S" --to DRANG_INTENSIEF
+anna escalate --case "$S" --to raad --reason "Onvoldoende veiligheid ondanks drang" >/dev/null
+anna case state --case "$S" --to RAAD_MELDING
+anna sync >/dev/null
+say "The court orders an OTS for two children, a machtiging uithuisplaatsing for one"
+anna measure start --case "$S" --child Sem --type OTS --court "Rechtbank Overijssel" \
+    --zaaknummer C/08/771 --decision "$today" --end "$(in_days 300)"
+anna measure start --case "$S" --child Lieke --type OTS --court "Rechtbank Overijssel" \
+    --zaaknummer C/08/772 --decision "$today" --end "$(in_days 300)"
+anna measure start --case "$S" --child Lieke --type UHP --court "Rechtbank Overijssel" \
+    --zaaknummer C/08/773 --decision "$today" --end "$(in_days 200)"
+anna measure list --case "$S"
+say "Each child's deadlines, by name (the extension request 8 weeks before the end)"
+anna case list --due
+say "One plan, agreed twice, every version kept"
+anna plan edit --case "$S" --summary "Lieke woont bij haar tante; Sem naar school" >/dev/null
+anna plan agree --case "$S" --with parents,wijkteam >/dev/null
+anna plan edit --case "$S" --summary "Lieke woont bij haar tante; Sem dagelijks naar school; moeder in therapie" >/dev/null
+anna plan agree --case "$S" --with parents,wijkteam,jeugdbeschermer >/dev/null
+anna plan history --case "$S"
+anna plan diff --case "$S"
+say "The measures end; Anna asks to close, Femke decides on her own laptop"
+for m in $("$B/casesync" --dir "$D/anna-laptop" --json measure list --case "$S" |
+    tr '{' '\n' | sed -n 's/.*"short_id":"\([^"]*\)".*"type":"UHP".*/\1/p'); do
+	anna measure end --id "$m" --date "$today" >/dev/null
+done
+for m in $("$B/casesync" --dir "$D/anna-laptop" --json measure list --case "$S" |
+    tr '{' '\n' | sed -n 's/.*"short_id":"\([^"]*\)".*"type":"OTS".*/\1/p'); do
+	anna measure end --id "$m" --date "$today" >/dev/null
+done
+anna case close --case "$S" --reason doel_bereikt \
+    --summary "Kinderen veilig; nazorg door het wijkteam"
+anna sync >/dev/null
+femke sync >/dev/null
+femke approvals
+AP=$("$B/casesync" --dir "$D/femke-laptop" --json approvals |
+    sed -n 's/.*"approval_id":\([0-9]*\).*/\1/p' | head -1)
+femke approve "$AP"
+femke sync >/dev/null
+anna sync >/dev/null
+anna nazorg add --case "$S" --by wijkteam --name "Wijkteam Zwolle-Zuid" \
+    --agreements "Maandelijks contact met moeder" --end "$(in_days 180)" >/dev/null
+anna case state --case "$S" --to NAZORG
+anna closing add --case "$S" --reason doel_bereikt \
+    --summary "Doelen bereikt, kinderen veilig thuis" >/dev/null
+anna case state --case "$S" --to GESLOTEN
+say "A closed case takes nothing new; it leaves the laptops after 30 days"
+anna note add --case "$S" --text "nog iets" ||
+    echo "(refused, as it should be)"
+say "The server keeps it 20 years (Jeugdwet 7.3.9), then destroys it on command"
+run ctl retention list --all
 
 say "Search the caseload; every read on the laptop is in its read log"
 anna search school
@@ -265,7 +327,7 @@ echo " laptops then re-offer what it lacks: docs/ADMIN.md)"
 
 say "The laptop's files hold no readable key, name or note"
 ls -l "$D/anna-laptop"
-if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Huisbezoek\|111222333" \
+if grep -rl "PRIVATE KEY\|Anna Jansen\|Bakker\|Smit\|Huisbezoek\|111222333" \
     "$D/anna-laptop"; then
 	echo "unexpected: plain secrets on the laptop"
 	exit 1
@@ -275,7 +337,7 @@ echo "(nothing found)"
 say "The server's database, WAL and log hold no name, BSN or note either"
 ls -l "$D/srv"
 # "Anna Jansen" is a user name (server metadata); the family is not
-if grep -rl "Bakker\|Huisbezoek\|111222333" "$D/srv" "$D"/*.log \
+if grep -rl "Bakker\|Smit\|Huisbezoek\|111222333" "$D/srv" "$D"/*.log \
     2>/dev/null; then
 	echo "unexpected: case content on the server"
 	exit 1
