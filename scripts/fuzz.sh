@@ -31,14 +31,16 @@ BASE="common/buf.c common/errors.c common/log.c common/util.c"
 # change here
 WIRE="common/frame.c $(echo proto/wire*.c) proto/marker.c proto/errmap.c
     common/audit_enc.c common/json.c common/merkle.c
-    common/lifecycle.c common/measure.c common/validate.c $GEN"
+    common/lifecycle.c common/measure.c common/validate.c proto/netaddr.c
+    $GEN"
 
 # The sources each target links besides its own file.
 srcs() {
 	case $1 in
 	frame|wire)	echo "$BASE $WIRE" ;;
 	body)		echo "$BASE proto/body.c client/core/merge.c $WIRE" ;;
-	config)		echo "$BASE common/frame.c server/config.c" ;;
+	config)		echo "$BASE common/frame.c common/lifecycle.c" \
+			    "proto/netaddr.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
 	vault)		echo "$BASE client/vault/vault.c client/vault/vault_page.c" \
