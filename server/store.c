@@ -29,6 +29,7 @@
 #include "errors.h"
 #include "log.h"
 #include "metrics.h"
+#include "sdb.h"
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
@@ -36,31 +37,29 @@
 void
 store_log(struct store *st, const char *what)
 {
-	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
+	log_warnx("store: %s: %s", what, sdb_errmsg(st->db));
 	/* the cause for whoever reports the CS_ERR_DB (errors.h) */
-	(void)cs_cause_sqlite(st->db, CS_ERR_DB);
+	if (sdb_sqlite(st->db) != NULL)
+		(void)cs_cause_sqlite(sdb_sqlite(st->db), CS_ERR_DB);
 }
 
-/* Map a failed write to EXISTS / NOT_FOUND where a constraint says so. */
+/*
+ * A failed write as EXISTS / NOT_FOUND / FORMAT where a constraint says
+ * so (sdb.h maps them), else CS_ERR_DB.
+ */
 int
 store_errcode(struct store *st)
 {
-	int	ext = sqlite3_extended_errcode(st->db);
+	int	r = sdb_last_error(st->db);
 
-	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
-	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return CS_ERR_EXISTS;
-	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return CS_ERR_NOT_FOUND;
-	if (ext == SQLITE_CONSTRAINT_CHECK)
-		return CS_ERR_FORMAT;
-	return CS_ERR_DB;
+	return r == CS_ERR_EXISTS || r == CS_ERR_NOT_FOUND ||
+	    r == CS_ERR_FORMAT ? r : CS_ERR_DB;
 }
 
 int
-store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+store_prepare(struct store *st, const char *sql, struct sdb_stmt **stmt)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+	if (sdb_prepare(st->db, sql, stmt) != 0) {
 		store_log(st, "prepare");
 		*stmt = NULL;
 		return CS_ERR_DB;
@@ -72,14 +71,12 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 int
 store_exec(struct store *st, const char *sql)
 {
-	int	i, rc = SQLITE_ERROR;
+	int	i, rc = CS_ERR_DB;
 
-	for (i = 0; i <= STORE_BUSY_RETRIES; i++) {
-		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+	for (i = 0; i <= STORE_BUSY_RETRIES; i++)
+		if ((rc = sdb_exec(st->db, sql)) != CS_ERR_RETRY)
 			break;
-	}
-	if (rc != SQLITE_OK) {
+	if (rc != 0) {
 		store_log(st, sql);
 		return CS_ERR_DB;
 	}
@@ -99,7 +96,7 @@ store_exec_tx(struct store *st, const char *sql)
 }
 
 int
-store_bind(struct store *st, const char *sql, sqlite3_stmt **stmt,
+store_bind(struct store *st, const char *sql, struct sdb_stmt **stmt,
     const char *fmt, const int64_t *ints, const char *const *texts,
     const struct store_blob *blobs)
 {
@@ -109,19 +106,20 @@ store_bind(struct store *st, const char *sql, sqlite3_stmt **stmt,
 		return CS_ERR_DB;
 	for (i = 0; fmt[i] != '\0'; i++) {
 		if (fmt[i] == 'i')
-			rc = sqlite3_bind_int64(*stmt, i + 1, ints[ni++]);
-		else if (fmt[i] == 't')
-			rc = sqlite3_bind_text(*stmt, i + 1, texts[nt++], -1,
-			    SQLITE_STATIC);
-		else if (fmt[i] == 'b') {
-			rc = sqlite3_bind_blob(*stmt, i + 1, blobs[nb].p,
-			    (int)blobs[nb].len, SQLITE_STATIC);
+			rc = sdb_bind_int64(*stmt, i + 1, ints[ni++]);
+		else if (fmt[i] == 't') {
+			rc = texts[nt] == NULL ? sdb_bind_null(*stmt, i + 1) :
+			    sdb_bind_text(*stmt, i + 1, texts[nt], -1);
+			nt++;
+		} else if (fmt[i] == 'b') {
+			rc = sdb_bind_blob(*stmt, i + 1, blobs[nb].p,
+			    blobs[nb].len);
 			nb++;
 		} else
-			rc = SQLITE_MISUSE;
-		if (rc != SQLITE_OK) {
+			rc = CS_ERR_INTERNAL;
+		if (rc != 0) {
 			store_log(st, "bind");
-			sqlite3_finalize(*stmt);
+			sdb_finalize(*stmt);
 			*stmt = NULL;
 			return CS_ERR_DB;
 		}
@@ -134,26 +132,24 @@ store_do_b(struct store *st, const char *sql, int64_t *out, const char *fmt,
     const int64_t *ints, const char *const *texts,
     const struct store_blob *blobs)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r;
 
 	if (out != NULL)
 		*out = 0;
 	if ((r = store_bind(st, sql, &s, fmt, ints, texts, blobs)) != 0)
 		return r;
-	r = CS_ERR_DB;
-	rc = sqlite3_step(s);
+	rc = sdb_step(s);
+	if (rc != SDB_DONE && rc != SDB_ROW) {
+		r = store_errcode(st);
+		goto out;
+	}
 	if (out != NULL) {
-		if (rc == SQLITE_DONE) {
+		if (rc == SDB_DONE) {
 			r = CS_ERR_NOT_FOUND;
 			goto out;
 		}
-		if (rc != SQLITE_ROW)
-			goto out;
-		*out = sqlite3_column_int64(s, 0);
-	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		r = store_errcode(st);
-		goto out;
+		*out = sdb_column_int64(s, 0);
 	}
 	r = 0;
  out:
@@ -168,26 +164,26 @@ store_do(struct store *st, const char *sql, int64_t *out, const char *fmt,
 }
 
 int
-store_row(sqlite3_stmt *stmt)
+store_row(struct sdb_stmt *stmt)
 {
-	int	rc = sqlite3_step(stmt);
+	int	rc = sdb_step(stmt);
 
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CS_ERR_NOT_FOUND :
+	return rc == SDB_ROW ? 0 : rc == SDB_DONE ? CS_ERR_NOT_FOUND :
 	    CS_ERR_DB;
 }
 
 int
 store_changes(struct store *st)
 {
-	return sqlite3_changes(st->db);
+	return sdb_changes(st->db);
 }
 
 int
-store_done(struct store *st, sqlite3_stmt *stmt, int r, const char *what)
+store_done(struct store *st, struct sdb_stmt *stmt, int r, const char *what)
 {
 	if (r == CS_ERR_DB)
 		store_log(st, what);
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -217,8 +213,8 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
-	if (!st->owned && !sqlite3_get_autocommit(st->db))
-		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!st->owned && sdb_in_tx(st->db))
+		(void)sdb_exec(st->db, "ROLLBACK");
 }
 
 int
@@ -249,15 +245,15 @@ store_tx_end(struct store *st, int r)
 
 /* Copy a TEXT column into a fixed buffer; NULL gives "". */
 int
-store_col_text(sqlite3_stmt *stmt, int col, char *dst, size_t dstlen)
+store_col_text(struct sdb_stmt *stmt, int col, char *dst, size_t dstlen)
 {
 	const unsigned char	*s;
 	int			 n;
 
 	dst[0] = '\0';
-	if ((s = sqlite3_column_text(stmt, col)) == NULL)
+	if ((s = sdb_column_text(stmt, col)) == NULL)
 		return 0;
-	if ((n = sqlite3_column_bytes(stmt, col)) < 0 ||
+	if ((n = (int)sdb_column_bytes(stmt, col)) < 0 ||
 	    (size_t)n >= dstlen)
 		return CS_ERR_DB;
 	memcpy(dst, s, (size_t)n);
@@ -298,22 +294,19 @@ store_busy(void *arg, int count)
 static int
 store_setup(struct store *st)
 {
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	const unsigned char	*mode;
 	int			 rc, r = CS_ERR_DB;
 
-	if (sqlite3_busy_handler(st->db, store_busy, NULL) != SQLITE_OK ||
-	    sqlite3_extended_result_codes(st->db, 1) != SQLITE_OK ||
-	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
-	    NULL) != SQLITE_OK)
+	/* sdb_sqlite.c set it defensive, with an untrusted schema */
+	if (sqlite3_busy_handler(sdb_sqlite(st->db), store_busy, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	if ((r = store_prepare(st, "PRAGMA journal_mode = WAL", &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW ||
-	    (mode = sqlite3_column_text(stmt, 0)) == NULL ||
+	if ((rc = sdb_step(stmt)) != SDB_ROW ||
+	    (mode = sdb_column_text(stmt, 0)) == NULL ||
 	    strcmp((const char *)mode, "wal") != 0) {
 		log_warnx("store: cannot switch to WAL mode");
 		goto out;
@@ -327,7 +320,7 @@ store_setup(struct store *st)
  out:
 	if (r != 0)
 		store_log(st, "setup");
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -345,7 +338,7 @@ store_open(const char *path, int create, struct store **out)
 {
 	struct store	*st = NULL;
 	char		 aux[4096];
-	int		 fd, created = 0, flags, r = CS_ERR_DB;
+	int		 fd, created = 0, r = CS_ERR_DB;
 
 	*out = NULL;
 	if (create) {
@@ -369,16 +362,18 @@ store_open(const char *path, int create, struct store **out)
 		goto out;
 	}
 	/*
-	 * One connection per thread (NOMUTEX); SQLite gives the WAL and
-	 * shm files the permissions of the database file.
+	 * One connection per thread (sdb_sqlite.c: NOMUTEX); SQLite gives
+	 * the WAL and shm files the permissions of the database file.
 	 */
-	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-	    SQLITE_OPEN_NOFOLLOW;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-		if (st->db != NULL)
-			store_log(st, path);
+	if (str_fmt(aux, sizeof(aux), "sqlite:%s", path) != 0) {
+		r = CS_ERR_TOO_LARGE;
 		goto out;
 	}
+	if ((r = sdb_open(aux, &st->db)) != 0) {
+		log_warnx("store: %s: cannot open", path);
+		goto out;
+	}
+	r = CS_ERR_DB;
 	if ((r = store_setup(st)) != 0)
 		goto out;
 	if ((r = store_schema_migrate(st, path, created)) != 0)
@@ -410,12 +405,11 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	for (i = 0; i < STORE_STMT_MAX; i++)
-		sqlite3_finalize(st->stmts[i]);
+		sdb_finalize(st->stmts[i]);
 	for (i = 0; i < 2; i++)
-		sqlite3_finalize(st->devq[i]);
-	sqlite3_finalize(st->tickq);
-	sqlite3_finalize(st->accessq);
-	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
-		log_warnx("store: close: %s", sqlite3_errmsg(st->db));
+		sdb_finalize(st->devq[i]);
+	sdb_finalize(st->tickq);
+	sdb_finalize(st->accessq);
+	sdb_close(st->db);
 	free(st);
 }

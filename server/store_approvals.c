@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "errors.h"
@@ -53,10 +53,10 @@ store_approval_role(const char *kind)
 }
 
 static int
-store_approval_row(sqlite3_stmt *s, struct store_approval *a)
+store_approval_row(struct sdb_stmt *s, struct store_approval *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(s, 0);
+	a->id = sdb_column_int64(s, 0);
 	if (store_col_text(s, 1, a->case_id, sizeof(a->case_id)) != 0 ||
 	    store_col_text(s, 2, a->kind, sizeof(a->kind)) != 0 ||
 	    store_col_text(s, 3, a->state, sizeof(a->state)) != 0 ||
@@ -73,20 +73,20 @@ store_approval_row(sqlite3_stmt *s, struct store_approval *a)
 	    store_col_text(s, 15, a->decision_record_id,
 	    sizeof(a->decision_record_id)) != 0)
 		return CS_ERR_DB;
-	a->requested_by_id = sqlite3_column_int64(s, 4);
-	a->requested_at = sqlite3_column_int64(s, 7);
-	a->end_date = sqlite3_column_type(s, 9) == SQLITE_NULL ? LC_NODATE :
-	    sqlite3_column_int64(s, 9);
-	a->decided_by_id = sqlite3_column_int64(s, 11);
-	a->decided_at = sqlite3_column_int64(s, 14);
-	a->office_id = sqlite3_column_int64(s, 16);
+	a->requested_by_id = sdb_column_int64(s, 4);
+	a->requested_at = sdb_column_int64(s, 7);
+	a->end_date = sdb_column_is_null(s, 9) ? LC_NODATE :
+	    sdb_column_int64(s, 9);
+	a->decided_by_id = sdb_column_int64(s, 11);
+	a->decided_at = sdb_column_int64(s, 14);
+	a->office_id = sdb_column_int64(s, 16);
 	return 0;
 }
 
 int
 store_approval_get(struct store *st, int64_t id, struct store_approval *out)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	memset(out, 0, sizeof(*out));
@@ -94,9 +94,9 @@ store_approval_get(struct store *st, int64_t id, struct store_approval *out)
 	    "i", &id, NULL, NULL)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+	if ((rc = sdb_step(s)) == SDB_DONE)
 		r = CS_ERR_NOT_FOUND;
-	else if (rc == SQLITE_ROW)
+	else if (rc == SDB_ROW)
 		r = store_approval_row(s, out);
 	return store_done(st, s, r, __func__);
 }
@@ -455,7 +455,7 @@ store_approval_list(struct store *st, const struct store_user *u,
     int (*cb)(const struct store_approval *, void *), void *arg, int *more)
 {
 	struct store_approval	 a;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	size_t			 n = 0;
 	int64_t			 ints[4];
 	int			 rc, r;
@@ -485,7 +485,7 @@ store_approval_list(struct store *st, const struct store_user *u,
 	    (const char *const[]){ u->office, case_id }, NULL)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			*more = 1;
 			break;
@@ -495,7 +495,7 @@ store_approval_list(struct store *st, const struct store_user *u,
 			goto out;
 		n++;
 	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_ROW || rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, s, r, __func__);
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "audit_entry.h"
 #include "audit_text.h"
@@ -31,7 +31,7 @@
 static int
 store_audit_state_get(struct store *st, struct merkle_frontier *f)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	int64_t		 size;
 	int		 n, r;
@@ -41,11 +41,11 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f)
 	    " WHERE id = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (sdb_step(s) != SDB_ROW)
 		goto out;
-	size = sqlite3_column_int64(s, 0);
-	p = sqlite3_column_blob(s, 1);
-	n = sqlite3_column_bytes(s, 1);
+	size = sdb_column_int64(s, 0);
+	p = sdb_column_blob(s, 1);
+	n = (int)sdb_column_bytes(s, 1);
 	if (size < 0 || n < 0 || merkle_frontier_decode(f, (uint64_t)size,
 	    p, (size_t)n) != 0) {
 		log_warnx("store: audit_state is damaged");
@@ -60,7 +60,7 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f)
 static int
 store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
 	int		 r;
 
@@ -69,10 +69,9 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 	    " frontier = ?2 WHERE id = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, (int64_t)f->size) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, enc, (int)merkle_frontier_len(f),
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
+	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
+	    sdb_step(s) != SDB_DONE || sdb_changes(st->db) != 1)
 		goto out;
 	r = 0;
  out:
@@ -80,7 +79,7 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 }
 
 static int
-store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
+store_audit_insert(struct sdb_stmt *s, const struct audit_entry *e,
     const uint8_t leaf[MERKLE_HASH_LEN])
 {
 	const char *const	 texts[] = {
@@ -91,26 +90,25 @@ store_audit_insert(sqlite3_stmt *s, const struct audit_entry *e,
 	char			 action[2] = { e->action, '\0' };
 	size_t			 i;
 
-	sqlite3_reset(s);
-	if (sqlite3_bind_int64(s, 1, e->idx) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, e->server_time) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, e->device_time) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, action, -1, SQLITE_TRANSIENT) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 7, e->user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 18, e->device_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 19, e->addr, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 20, e->detail, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 21, leaf, MERKLE_HASH_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK)
+	sdb_reset(s);
+	if (sdb_bind_int64(s, 1, e->idx) != 0 ||
+	    sdb_bind_int64(s, 2, e->server_time) != 0 ||
+	    sdb_bind_int64(s, 3, e->device_time) != 0 ||
+	    sdb_bind_text_copy(s, 4, action) !=
+	    0 ||
+	    sdb_bind_int64(s, 7, e->user_id) != 0 ||
+	    sdb_bind_int64(s, 18, e->device_id) != 0 ||
+	    sdb_bind_text(s, 19, e->addr, -1) != 0 ||
+	    sdb_bind_text(s, 20, e->detail, -1) !=
+	    0 ||
+	    sdb_bind_blob(s, 21, leaf, MERKLE_HASH_LEN) !=
+	    0)
 		return CS_ERR_DB;
 	/* columns 5, 6 and 8..17 are the texts, in order */
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (sqlite3_bind_text(s, (int)(i < 2 ? 5 + i : 6 + i),
-		    texts[i], -1, SQLITE_STATIC) != SQLITE_OK)
+		if (sdb_bind_text(s, (int)(i < 2 ? 5 + i : 6 + i), texts[i], -1) != 0)
 			return CS_ERR_DB;
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	return 0;
 }
@@ -133,14 +131,14 @@ static int
 store_audit_node_put(uint64_t a, uint64_t n,
     const uint8_t hash[MERKLE_HASH_LEN], void *arg)
 {
-	sqlite3_stmt	*s = arg;
+	struct sdb_stmt	*s = arg;
 
 	if (a > INT64_MAX || n > INT64_MAX ||
-	    sqlite3_reset(s) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 1, (int64_t)a) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, (int64_t)n) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 3, hash, MERKLE_HASH_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE)
+	    sdb_reset(s) != 0 ||
+	    sdb_bind_int64(s, 1, (int64_t)a) != 0 ||
+	    sdb_bind_int64(s, 2, (int64_t)n) != 0 ||
+	    sdb_bind_blob(s, 3, hash, MERKLE_HASH_LEN) !=
+	    0 || sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	return 0;
 }
@@ -150,7 +148,7 @@ static int
 store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
     struct merkle_frontier *f)
 {
-	sqlite3_stmt	*s = NULL, *ns = NULL;
+	struct sdb_stmt	*s = NULL, *ns = NULL;
 	uint8_t		 leaf[MERKLE_HASH_LEN];
 	size_t		 i;
 	int		 r;
@@ -179,8 +177,8 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	}
 	r = store_audit_state_put(st, f);
  out:
-	sqlite3_finalize(s);
-	sqlite3_finalize(ns);
+	sdb_finalize(s);
+	sdb_finalize(ns);
 	return r;
 }
 
@@ -210,7 +208,7 @@ int
 store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
     uint8_t last_hash[MERKLE_HASH_LEN])
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	int		 rc, r;
 
@@ -220,20 +218,20 @@ store_audit_readlog_get(struct store *st, int64_t device_id, int64_t *last_n,
 	    " audit_readlog WHERE device_id = ?1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, device_id) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = 0;
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		goto out;
-	if ((p = sqlite3_column_blob(s, 1)) == NULL ||
-	    sqlite3_column_bytes(s, 1) != MERKLE_HASH_LEN) {
+	if ((p = sdb_column_blob(s, 1)) == NULL ||
+	    (int)sdb_column_bytes(s, 1) != MERKLE_HASH_LEN) {
 		r = CS_ERR_TAMPERED;
 		goto out;
 	}
-	*last_n = sqlite3_column_int64(s, 0);
+	*last_n = sdb_column_int64(s, 0);
 	memcpy(last_hash, p, MERKLE_HASH_LEN);
 	r = 0;
  out:
@@ -246,7 +244,7 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
     const uint8_t *sig, size_t siglen, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	 f;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	uint8_t			 h[MERKLE_HASH_LEN];
 	int64_t			 cur;
 	int			 r;
@@ -267,14 +265,13 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 	    " last_hash = ?3, last_sig = ?4", &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, new_n) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 3, new_hash, MERKLE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
+	if (sdb_bind_int64(s, 1, device_id) != 0 ||
+	    sdb_bind_int64(s, 2, new_n) != 0 ||
+	    sdb_bind_blob(s, 3, new_hash, MERKLE_HASH_LEN) != 0 ||
 	    siglen > INT32_MAX ||
-	    sqlite3_bind_blob(s, 4, sig, (int)siglen, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
+	    sdb_bind_blob(s, 4, sig, (int)siglen) !=
+	    0 ||
+	    sdb_step(s) != SDB_DONE) {
 		store_log(st, __func__);
 		goto out;
 	}
@@ -282,7 +279,7 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 		goto out;
 	r = 0;
  out:
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	store_rollback(st);
 	return r;
 }
@@ -315,14 +312,14 @@ store_audit_cp_head(struct store *st, int64_t now, int64_t max_age,
 }
 
 static int
-store_audit_text(sqlite3_stmt *s, int col, char dst[AUDIT_STR_MAX + 1])
+store_audit_text(struct sdb_stmt *s, int col, char dst[AUDIT_STR_MAX + 1])
 {
 	return store_col_text(s, col, dst, AUDIT_STR_MAX + 1);
 }
 
 /* Read a row of STORE_AUDIT_COLS. */
 static int
-store_audit_row(sqlite3_stmt *s, struct audit_entry *e,
+store_audit_row(struct sdb_stmt *s, struct audit_entry *e,
     uint8_t leaf[MERKLE_HASH_LEN])
 {
 	char		action[AUDIT_STR_MAX + 1];
@@ -330,11 +327,11 @@ store_audit_row(sqlite3_stmt *s, struct audit_entry *e,
 
 	memset(e, 0, sizeof(*e));
 	memset(leaf, 0, MERKLE_HASH_LEN);
-	e->idx = sqlite3_column_int64(s, 0);
-	e->server_time = sqlite3_column_int64(s, 1);
-	e->device_time = sqlite3_column_int64(s, 2);
-	e->user_id = sqlite3_column_int64(s, 6);
-	e->device_id = sqlite3_column_int64(s, 17);
+	e->idx = sdb_column_int64(s, 0);
+	e->server_time = sdb_column_int64(s, 1);
+	e->device_time = sdb_column_int64(s, 2);
+	e->user_id = sdb_column_int64(s, 6);
+	e->device_id = sdb_column_int64(s, 17);
 	/* a changed column is for verify to report: read what is there */
 	if (store_audit_text(s, 3, action) != 0 ||
 	    store_audit_text(s, 4, e->type) != 0 ||
@@ -355,8 +352,8 @@ store_audit_row(sqlite3_stmt *s, struct audit_entry *e,
 	e->action = action[0];
 	if (action[0] == '\0' || action[1] != '\0')
 		e->action = '?';
-	if ((p = sqlite3_column_blob(s, 20)) != NULL &&
-	    sqlite3_column_bytes(s, 20) == MERKLE_HASH_LEN)
+	if ((p = sdb_column_blob(s, 20)) != NULL &&
+	    (int)sdb_column_bytes(s, 20) == MERKLE_HASH_LEN)
 		memcpy(leaf, p, MERKLE_HASH_LEN);
 	return 0;
 }
@@ -373,7 +370,7 @@ store_audit_rows_after(struct store *st, const struct audit_filter *f,
 	    " AND (?5 IS NULL OR server_time >= ?5)"
 	    " AND (?6 IS NULL OR server_time <= ?6) ORDER BY idx";
 	struct audit_entry	*e = NULL;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	uint8_t			 leaf[MERKLE_HASH_LEN];
 	int			 rc, r;
 
@@ -382,31 +379,28 @@ store_audit_rows_after(struct store *st, const struct audit_filter *f,
 	if ((r = store_prepare(st, sql, &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 7, after) != SQLITE_OK)
+	if (sdb_bind_int64(s, 7, after) != 0)
 		goto out;
-	if (f != NULL && ((f->client_ref != NULL && sqlite3_bind_text(s, 1,
-	    f->client_ref, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    (f->user != NULL && sqlite3_bind_text(s, 2, f->user, -1,
-	    SQLITE_STATIC) != SQLITE_OK) ||
-	    (f->type != NULL && sqlite3_bind_text(s, 3, f->type, -1,
-	    SQLITE_STATIC) != SQLITE_OK) ||
-	    (f->device_id != 0 && sqlite3_bind_int64(s, 4, f->device_id) !=
-	    SQLITE_OK) ||
-	    (f->has_since && sqlite3_bind_int64(s, 5, f->since) !=
-	    SQLITE_OK) ||
-	    (f->has_until && sqlite3_bind_int64(s, 6, f->until) !=
-	    SQLITE_OK)))
+	if (f != NULL && ((f->client_ref != NULL && sdb_bind_text(s, 1, f->client_ref, -1) != 0) ||
+	    (f->user != NULL && sdb_bind_text(s, 2, f->user, -1) != 0) ||
+	    (f->type != NULL && sdb_bind_text(s, 3, f->type, -1) != 0) ||
+	    (f->device_id != 0 && sdb_bind_int64(s, 4, f->device_id) !=
+	    0) ||
+	    (f->has_since && sdb_bind_int64(s, 5, f->since) !=
+	    0) ||
+	    (f->has_until && sdb_bind_int64(s, 6, f->until) !=
+	    0)))
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if ((r = store_audit_row(s, e, leaf)) != 0 ||
 		    (r = cb(e, leaf, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	free(e);
 	return r;
 }
@@ -421,12 +415,12 @@ store_audit_rows(struct store *st, const struct audit_filter *f,
 
 /* Copy a blob column of exactly "len" bytes; zeroes if it is not. */
 static void
-store_audit_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
+store_audit_blob(struct sdb_stmt *s, int col, uint8_t *dst, size_t len)
 {
-	const void	*p = sqlite3_column_blob(s, col);
+	const void	*p = sdb_column_blob(s, col);
 
 	memset(dst, 0, len);
-	if (p != NULL && sqlite3_column_bytes(s, col) == (int)len)
+	if (p != NULL && (int)sdb_column_bytes(s, col) == (int)len)
 		memcpy(dst, p, len);
 }
 
@@ -435,24 +429,24 @@ store_audit_checkpoints(struct store *st,
     int (*cb)(const struct audit_checkpoint *, void *), void *arg)
 {
 	struct audit_checkpoint	 cp;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	int			 rc, r;
 
 	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
 	    " audit_checkpoints ORDER BY size, id", &s)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		memset(&cp, 0, sizeof(cp));
-		cp.id = sqlite3_column_int64(s, 0);
-		cp.size = sqlite3_column_int64(s, 1);
+		cp.id = sdb_column_int64(s, 0);
+		cp.size = sdb_column_int64(s, 1);
 		store_audit_blob(s, 2, cp.root, MERKLE_HASH_LEN);
-		cp.time = sqlite3_column_int64(s, 3);
+		cp.time = sdb_column_int64(s, 3);
 		store_audit_blob(s, 4, cp.pk, AUDIT_PK_LEN);
 		store_audit_blob(s, 5, cp.sig, AUDIT_SIG_LEN);
 		if ((r = cb(&cp, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -460,7 +454,7 @@ store_audit_checkpoints(struct store *st,
 int
 store_audit_latest(struct store *st, struct audit_checkpoint *cp)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r;
 
 	memset(cp, 0, sizeof(*cp));
@@ -468,21 +462,21 @@ store_audit_latest(struct store *st, struct audit_checkpoint *cp)
 	    " audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1",
 	    &s)) != 0)
 		return r;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cp->id = sqlite3_column_int64(s, 0);
-		cp->size = sqlite3_column_int64(s, 1);
+	if ((rc = sdb_step(s)) == SDB_ROW) {
+		cp->id = sdb_column_int64(s, 0);
+		cp->size = sdb_column_int64(s, 1);
 		store_audit_blob(s, 2, cp->root, MERKLE_HASH_LEN);
-		cp->time = sqlite3_column_int64(s, 3);
+		cp->time = sdb_column_int64(s, 3);
 		store_audit_blob(s, 4, cp->pk, AUDIT_PK_LEN);
 		store_audit_blob(s, 5, cp->sig, AUDIT_SIG_LEN);
 		r = 0;
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == SDB_DONE)
 		r = CS_ERR_NOT_FOUND;
 	else {
 		store_log(st, __func__);
 		r = CS_ERR_DB;
 	}
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }
 
@@ -490,7 +484,7 @@ int
 store_audit_leaves(struct store *st, uint64_t n,
     uint8_t (*leaves)[MERKLE_HASH_LEN])
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	uint64_t	 i = 0;
 	int		 rc, r;
@@ -501,18 +495,18 @@ store_audit_leaves(struct store *st, uint64_t n,
 	    " WHERE idx < ?1 ORDER BY idx", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, (int64_t)n) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, (int64_t)n) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 0) != (int64_t)i ||
-		    (p = sqlite3_column_blob(s, 1)) == NULL ||
-		    sqlite3_column_bytes(s, 1) != MERKLE_HASH_LEN) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if (sdb_column_int64(s, 0) != (int64_t)i ||
+		    (p = sdb_column_blob(s, 1)) == NULL ||
+		    (int)sdb_column_bytes(s, 1) != MERKLE_HASH_LEN) {
 			r = CS_ERR_TAMPERED;
 			goto out;
 		}
 		memcpy(leaves[i++], p, MERKLE_HASH_LEN);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = i == n ? 0 : CS_ERR_TAMPERED;
  out:
@@ -522,26 +516,26 @@ store_audit_leaves(struct store *st, uint64_t n,
 /* The two statements proofs read through (store_audit_proof). */
 struct store_audit_src {
 	struct store	*st;
-	sqlite3_stmt	*leaf, *node;
+	struct sdb_stmt	*leaf, *node;
 };
 
 static int
-store_audit_get(sqlite3_stmt *s, int64_t a, int64_t n,
+store_audit_get(struct sdb_stmt *s, int64_t a, int64_t n,
     uint8_t out[MERKLE_HASH_LEN])
 {
 	const void	*p;
 	int		 rc;
 
-	if (sqlite3_reset(s) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 1, a) != SQLITE_OK ||
-	    (n > 0 && sqlite3_bind_int64(s, 2, n) != SQLITE_OK))
+	if (sdb_reset(s) != 0 ||
+	    sdb_bind_int64(s, 1, a) != 0 ||
+	    (n > 0 && sdb_bind_int64(s, 2, n) != 0))
 		return CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+	if ((rc = sdb_step(s)) == SDB_DONE)
 		return CS_ERR_NOT_FOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		return CS_ERR_DB;
-	if ((p = sqlite3_column_blob(s, 0)) == NULL ||
-	    sqlite3_column_bytes(s, 0) != MERKLE_HASH_LEN)
+	if ((p = sdb_column_blob(s, 0)) == NULL ||
+	    (int)sdb_column_bytes(s, 0) != MERKLE_HASH_LEN)
 		return CS_ERR_TAMPERED;
 	memcpy(out, p, MERKLE_HASH_LEN);
 	return 0;
@@ -590,8 +584,8 @@ store_audit_proof(struct store *st, uint64_t m, uint64_t n,
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
  out:
-	sqlite3_finalize(src.leaf);
-	sqlite3_finalize(src.node);
+	sdb_finalize(src.leaf);
+	sdb_finalize(src.node);
 	return r;
 }
 

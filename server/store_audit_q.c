@@ -18,22 +18,22 @@ static int
 store_audit_q_exists(struct store *st, const char *sql, const char *v,
     int *yes)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r;
 
 	*yes = 0;
 	if ((r = store_prepare(st, sql, &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, v, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = sdb_step(s)) == SDB_ROW)
 		*yes = 1;
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_ROW || rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	if (r != 0)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }
 
@@ -58,21 +58,21 @@ store_audit_user_names(struct store *st, int (*cb)(const char *, void *),
 {
 	static const char	 sql[] = "SELECT name FROM users UNION"
 	    " SELECT user FROM audit_log WHERE user != '' ORDER BY 1";
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	char			 name[AUDIT_STR_MAX + 1];
 	int			 rc, r;
 
 	if ((r = store_prepare(st, sql, &s)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if ((r = store_col_text(s, 0, name, sizeof(name))) != 0 ||
 		    (r = cb(name, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "errors.h"
@@ -34,25 +34,25 @@
 	" LEFT JOIN users u ON u.id = c.approved_by WHERE c.id = ?1"
 
 int64_t
-store_col_date(sqlite3_stmt *s, int col)
+store_col_date(struct sdb_stmt *s, int col)
 {
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+	if (sdb_column_is_null(s, col))
 		return LC_NODATE;
-	return sqlite3_column_int64(s, col);
+	return sdb_column_int64(s, col);
 }
 
 int
-store_bind_date(sqlite3_stmt *s, int i, int64_t d)
+store_bind_date(struct sdb_stmt *s, int i, int64_t d)
 {
-	return d == LC_NODATE ? sqlite3_bind_null(s, i) :
-	    sqlite3_bind_int64(s, i, d);
+	return d == LC_NODATE ? sdb_bind_null(s, i) :
+	    sdb_bind_int64(s, i, d);
 }
 
 int
 store_case_load(struct store *st, const char *case_id,
     struct store_case_meta *m)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	char		 frame[16], state[32];
 	int		 rc, r = CS_ERR_DB;
 
@@ -62,13 +62,13 @@ store_case_load(struct store *st, const char *case_id,
 	memcpy(m->case_id, case_id, STORE_UUID_LEN + 1);
 	if (store_prepare(st, STORE_CASE_SELECT, &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, case_id, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (rc != SQLITE_ROW ||
+	if (rc != SDB_ROW ||
 	    store_col_text(s, 0, frame, sizeof(frame)) != 0 ||
 	    store_col_text(s, 1, state, sizeof(state)) != 0 ||
 	    store_col_text(s, 10, m->approved_by,
@@ -86,17 +86,17 @@ store_case_load(struct store *st, const char *case_id,
 	m->lc.state_since = store_col_date(s, 2);
 	if (m->lc.state_since == LC_NODATE)
 		m->lc.state_since = lc_date_from_time(
-		    sqlite3_column_int64(s, 3));
+		    sdb_column_int64(s, 3));
 	m->lc.drang_start = store_col_date(s, 4);
 	m->lc.measure_start = store_col_date(s, 5);
 	m->lc.end_date = store_col_date(s, 6);
-	m->lc.extended = sqlite3_column_int(s, 7) != 0;
-	m->office_id = sqlite3_column_int64(s, 8);
-	m->regisseur_id = sqlite3_column_int64(s, 9);
-	m->approver_id = sqlite3_column_int64(s, 11);	/* NULL: 0 */
+	m->lc.extended = (int)sdb_column_int64(s, 7) != 0;
+	m->office_id = sdb_column_int64(s, 8);
+	m->regisseur_id = sdb_column_int64(s, 9);
+	m->approver_id = sdb_column_int64(s, 11);	/* NULL: 0 */
 	m->closed_on = store_col_date(s, 14);
 	m->retention_until = store_col_date(s, 15);
-	m->registered = lc_date_from_time(sqlite3_column_int64(s, 3));
+	m->registered = lc_date_from_time(sdb_column_int64(s, 3));
 	r = 0;
  out:
 	r = store_done(st, s, r, __func__);
@@ -113,7 +113,7 @@ static int
 store_case_query(struct store *st, const char *sql, int64_t i1,
     const char *t2, int *found, int64_t *val)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	*found = 0;
@@ -121,14 +121,14 @@ store_case_query(struct store *st, const char *sql, int64_t i1,
 		*val = 0;
 	if (store_prepare(st, sql, &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, i1) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, t2, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, i1) != 0 ||
+	    sdb_bind_text(s, 2, t2, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((rc = sdb_step(s)) == SDB_ROW) {
 		*found = 1;
 		if (val != NULL)
-			*val = sqlite3_column_int64(s, 0);
-	} else if (rc != SQLITE_DONE)
+			*val = sdb_column_int64(s, 0);
+	} else if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -167,7 +167,7 @@ int
 store_case_write(struct store *st, const struct store_case_meta *m,
     int64_t approver)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "UPDATE cases SET frame = ?2, state = ?3,"
@@ -175,21 +175,19 @@ store_case_write(struct store *st, const struct store_case_meta *m,
 	    " end_date = ?7, extended = ?8, approved_by = ?9 WHERE id = ?1",
 	    &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, lc_frame_name(m->lc.frame), -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, lc_state_name(m->lc.state), -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    store_bind_date(s, 4, m->lc.state_since) != SQLITE_OK ||
-	    store_bind_date(s, 5, m->lc.drang_start) != SQLITE_OK ||
-	    store_bind_date(s, 6, m->lc.measure_start) != SQLITE_OK ||
-	    store_bind_date(s, 7, m->lc.end_date) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 8, m->lc.extended != 0) != SQLITE_OK ||
-	    (approver > 0 ? sqlite3_bind_int64(s, 9, approver) :
-	    sqlite3_bind_null(s, 9)) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, m->case_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 2, lc_frame_name(m->lc.frame), -1) != 0 ||
+	    sdb_bind_text(s, 3, lc_state_name(m->lc.state), -1) != 0 ||
+	    store_bind_date(s, 4, m->lc.state_since) != 0 ||
+	    store_bind_date(s, 5, m->lc.drang_start) != 0 ||
+	    store_bind_date(s, 6, m->lc.measure_start) != 0 ||
+	    store_bind_date(s, 7, m->lc.end_date) != 0 ||
+	    sdb_bind_int64(s, 8, m->lc.extended != 0) != 0 ||
+	    (approver > 0 ? sdb_bind_int64(s, 9, approver) :
+	    sdb_bind_null(s, 9)) != 0)
 		goto out;
-	if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+	if (sdb_step(s) != SDB_DONE || sdb_changes(st->db) != 1)
 		goto out;
 	r = 0;
  out:
@@ -244,7 +242,7 @@ store_case_apply(struct store *st, const char *case_id,
 	*why = NULL;
 	memset(out, 0, sizeof(*out));
 	/* inside a transaction of the store's own caller: its part */
-	if (!st->owned && !sqlite3_get_autocommit(st->db)) {
+	if (!st->owned && sdb_in_tx(st->db)) {
 		if ((r = store_case_apply_tx(st, case_id, req, approver, today,
 		    why)) != 0)
 			return r;
@@ -325,7 +323,7 @@ store_case_list(struct store *st, const struct store_user *actor,
     int (*cb)(const struct store_case_meta *, void *), void *arg, int *more)
 {
 	struct store_case_meta	 m;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	char			(*ids)[STORE_UUID_LEN + 1] = NULL;
 	size_t			 i, n = 0;
 	int			 rc, r = CS_ERR_DB;
@@ -342,15 +340,15 @@ store_case_list(struct store *st, const struct store_user *actor,
 	    " case_id FROM case_members WHERE user_id = ?4))"
 	    " ORDER BY c.id LIMIT ?5", &s) != 0)
 		goto out;
-	if (sqlite3_bind_text(s, 1, after, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 2, acl_may_lead(actor->role_id)) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, actor->office, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, actor->id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 5, (int64_t)max + 1) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, after, -1) != 0 ||
+	    sdb_bind_int64(s, 2, acl_may_lead(actor->role_id)) !=
+	    0 ||
+	    sdb_bind_text(s, 3, actor->office, -1) !=
+	    0 ||
+	    sdb_bind_int64(s, 4, actor->id) != 0 ||
+	    sdb_bind_int64(s, 5, (int64_t)max + 1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			*more = 1;
 			break;
@@ -359,9 +357,9 @@ store_case_list(struct store *st, const struct store_user *actor,
 			goto out;
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SDB_ROW && rc != SDB_DONE)
 		goto out;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	s = NULL;
 	for (i = 0; i < n; i++) {
 		if ((r = store_case_load(st, ids[i], &m)) != 0 ||
@@ -372,7 +370,7 @@ store_case_list(struct store *st, const struct store_user *actor,
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	free(ids);
 	return r;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -46,23 +46,23 @@ store_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 
 /* Columns of STORE_DEVICE_SELECT. */
 static int
-store_device_row(sqlite3_stmt *stmt, struct store_device *dev)
+store_device_row(struct sdb_stmt *stmt, struct store_device *dev)
 {
 	const void	*kh;
 
 	memset(dev, 0, sizeof(*dev));
-	dev->id = sqlite3_column_int64(stmt, 0);
+	dev->id = sdb_column_int64(stmt, 0);
 	if (store_col_text(stmt, 1, dev->name, sizeof(dev->name)) != 0)
 		return CS_ERR_DB;
-	kh = sqlite3_column_blob(stmt, 2);
-	if (kh == NULL || sqlite3_column_bytes(stmt, 2) != PKI_HASH_LEN)
+	kh = sdb_column_blob(stmt, 2);
+	if (kh == NULL || (int)sdb_column_bytes(stmt, 2) != PKI_HASH_LEN)
 		return CS_ERR_DB;
 	memcpy(dev->keyhash, kh, PKI_HASH_LEN);
-	dev->enrolled_at = sqlite3_column_int64(stmt, 3);
-	dev->cert_not_after = sqlite3_column_int64(stmt, 4);
-	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+	dev->enrolled_at = sdb_column_int64(stmt, 3);
+	dev->cert_not_after = sdb_column_int64(stmt, 4);
+	if (!sdb_column_is_null(stmt, 5)) {
 		dev->revoked = 1;
-		dev->revoked_at = sqlite3_column_int64(stmt, 5);
+		dev->revoked_at = sdb_column_int64(stmt, 5);
 	}
 	return store_user_row(stmt, 6, &dev->user);
 }
@@ -72,7 +72,7 @@ static int
 store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
     struct store_device *dev)
 {
-	sqlite3_stmt	**cached = &st->devq[keyhash != NULL], *stmt;
+	struct sdb_stmt	**cached = &st->devq[keyhash != NULL], *stmt;
 	int		  r;
 
 	/* on every handshake: prepared once per connection */
@@ -83,9 +83,8 @@ store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
 		return r;
 	stmt = *cached;
 	r = CS_ERR_DB;
-	if ((keyhash != NULL ? sqlite3_bind_blob(stmt, 1, keyhash,
-	    PKI_HASH_LEN, SQLITE_STATIC) : sqlite3_bind_int64(stmt, 1, id)) !=
-	    SQLITE_OK)
+	if ((keyhash != NULL ? sdb_bind_blob(stmt, 1, keyhash, PKI_HASH_LEN) : sdb_bind_int64(stmt, 1, id)) !=
+	    0)
 		goto out;
 	if ((r = store_row(stmt)) != 0 ||
 	    (r = store_device_row(stmt, dev)) != 0)
@@ -95,8 +94,8 @@ store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
 		store_log(st, __func__);
 	if (r != 0)
 		memset(dev, 0, sizeof(*dev));
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
+	sdb_reset(stmt);
+	(void)sdb_clear_bindings(stmt);
 	return r;
 }
 
@@ -106,7 +105,7 @@ store_token_use(struct store *st, const struct token *t, int64_t now,
     struct store_token_info *info, int *failed)
 {
 	const struct store_blob	 b[1] = { { t->id, TOKEN_ID_LEN } };
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	uint8_t			 hash[TOKEN_HASH_LEN];
 	const void		*h;
 	int			 used, r;
@@ -118,17 +117,17 @@ store_token_use(struct store *st, const struct token *t, int64_t now,
 	    "b", NULL, NULL, b)) != 0 || (r = store_row(stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if ((h = sqlite3_column_blob(stmt, 0)) == NULL ||
-	    sqlite3_column_bytes(stmt, 0) != TOKEN_HASH_LEN)
+	if ((h = sdb_column_blob(stmt, 0)) == NULL ||
+	    (int)sdb_column_bytes(stmt, 0) != TOKEN_HASH_LEN)
 		goto out;
 	memcpy(hash, h, sizeof(hash));
-	info->user_id = sqlite3_column_int64(stmt, 1);
+	info->user_id = sdb_column_int64(stmt, 1);
 	if (store_col_text(stmt, 2, info->device_name,
 	    sizeof(info->device_name)) != 0)
 		goto out;
-	info->expires_at = sqlite3_column_int64(stmt, 3);
-	used = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
-	sqlite3_finalize(stmt);
+	info->expires_at = sdb_column_int64(stmt, 3);
+	used = !sdb_column_is_null(stmt, 4);
+	sdb_finalize(stmt);
 	stmt = NULL;
 
 	/* The secret first: without it, learn nothing about the token. */
@@ -192,10 +191,9 @@ store_enroll(struct store *st, const struct token *t,
 	iv[2] = cert_not_after;
 	tx[0] = info.device_name;
 	if ((r = store_do_b(st, "INSERT INTO devices(user_id, name, keyhash,"
-	    " enrolled_at, cert_not_after) VALUES (?1, ?2, ?3, ?4, ?5)", NULL,
-	    "itbii", iv, tx, b)) != 0)
+	    " enrolled_at, cert_not_after) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " RETURNING id", &devid, "itbii", iv, tx, b)) != 0)
 		goto out;
-	devid = sqlite3_last_insert_rowid(st->db);
 	if ((r = store_device_fetch(st, devid, NULL, dev)) != 0 ||
 	    (r = store_commit(st)) != 0)
 		goto out;
@@ -256,19 +254,19 @@ int
 store_device_list(struct store *st,
     int (*cb)(const struct store_device *, void *), void *arg)
 {
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	struct store_device	 dev;
 	int			 rc, r;
 
 	if ((r = store_prepare(st, STORE_DEVICE_SELECT "ORDER BY d.id",
 	    &stmt)) != 0)
 		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sdb_step(stmt)) == SDB_ROW) {
 		if ((r = store_device_row(stmt, &dev)) != 0 ||
 		    (r = cb(&dev, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -313,7 +311,7 @@ int
 store_device_last_seen(struct store *st, int64_t id, int64_t *when,
     char *addr, size_t addrlen)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r;
 
 	*when = 0;
@@ -323,7 +321,7 @@ store_device_last_seen(struct store *st, int64_t id, int64_t *when,
 	    " LIMIT 1", &stmt, "i", &id, NULL, NULL)) != 0 ||
 	    (r = store_row(stmt)) != 0)
 		goto out;
-	*when = sqlite3_column_int64(stmt, 0);
+	*when = sdb_column_int64(stmt, 0);
 	r = store_col_text(stmt, 1, addr, addrlen);
  out:
 	return store_done(st, stmt, r, __func__);

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "e2e.h"
@@ -40,6 +40,7 @@ store_office_add(struct store *st, const char *name, const char *region,
     int64_t *idp)
 {
 	const char	*t[2] = { name, region };
+	int64_t		 id;
 	int		 r;
 
 	if (idp != NULL)
@@ -48,10 +49,10 @@ store_office_add(struct store *st, const char *name, const char *region,
 	    (region != NULL && !store_name_valid(region)))
 		return CS_ERR_FORMAT;
 	if ((r = store_do(st, "INSERT INTO offices(name, region) VALUES"
-	    " (?1, ?2)", NULL, "tt", NULL, t)) != 0)
+	    " (?1, ?2) RETURNING id", &id, "tt", NULL, t)) != 0)
 		return r;
 	if (idp != NULL)
-		*idp = sqlite3_last_insert_rowid(st->db);
+		*idp = id;
 	return 0;
 }
 
@@ -59,24 +60,24 @@ int
 store_office_list(struct store *st,
     int (*cb)(int64_t, const char *, const char *, void *), void *arg)
 {
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	const unsigned char	*name, *region;
 	int			 rc, r;
 
 	if ((r = store_prepare(st,
 	    "SELECT id, name, region FROM offices ORDER BY id", &stmt)) != 0)
 		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if ((name = sqlite3_column_text(stmt, 1)) == NULL) {
+	while ((rc = sdb_step(stmt)) == SDB_ROW) {
+		if ((name = sdb_column_text(stmt, 1)) == NULL) {
 			r = CS_ERR_DB;
 			goto out;
 		}
-		region = sqlite3_column_text(stmt, 2);
-		if ((r = cb(sqlite3_column_int64(stmt, 0),
+		region = sdb_column_text(stmt, 2);
+		if ((r = cb(sdb_column_int64(stmt, 0),
 		    (const char *)name, (const char *)region, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -91,6 +92,7 @@ store_user_add(struct store *st, const char *name, const char *role,
     const char *office, int64_t *idp)
 {
 	const char	*t[3] = { name, role, office };
+	int64_t		 id;
 	int		 r;
 
 	if (idp != NULL)
@@ -99,24 +101,22 @@ store_user_add(struct store *st, const char *name, const char *role,
 	if (!store_name_valid(name) || !store_role_valid(role) ||
 	    !store_name_valid(office) || strcmp(name, E2E_RECOVERY_USER) == 0)
 		return CS_ERR_FORMAT;
+	/* INSERT ... SELECT inserts nothing, no row: no such office */
 	if ((r = store_do(st, "INSERT INTO users(name, role, office_id)"
-	    " SELECT ?1, ?2, id FROM offices WHERE name = ?3", NULL, "ttt",
-	    NULL, t)) != 0)
+	    " SELECT ?1, ?2, id FROM offices WHERE name = ?3 RETURNING id",
+	    &id, "ttt", NULL, t)) != 0)
 		return r;
-	/* INSERT ... SELECT inserted nothing: no such office. */
-	if (store_changes(st) != 1)
-		return CS_ERR_NOT_FOUND;
 	if (idp != NULL)
-		*idp = sqlite3_last_insert_rowid(st->db);
+		*idp = id;
 	return 0;
 }
 
 /* Columns: u.id, u.name, u.role, o.name starting at "col". */
 int
-store_user_row(sqlite3_stmt *stmt, int col, struct store_user *u)
+store_user_row(struct sdb_stmt *stmt, int col, struct store_user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = sqlite3_column_int64(stmt, col);
+	u->id = sdb_column_int64(stmt, col);
 	if (store_col_text(stmt, col + 1, u->name, sizeof(u->name)) != 0 ||
 	    store_col_text(stmt, col + 2, u->role, sizeof(u->role)) != 0 ||
 	    store_col_text(stmt, col + 3, u->office, sizeof(u->office)) != 0)
@@ -129,7 +129,7 @@ int
 store_user_get(struct store *st, const char *name, struct store_user *u)
 {
 	const char	*t[1] = { name };
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r;
 
 	memset(u, 0, sizeof(*u));
@@ -139,7 +139,7 @@ store_user_get(struct store *st, const char *name, struct store_user *u)
 	    NULL)) != 0 || (r = store_row(stmt)) != 0)
 		goto out;
 	if ((r = store_user_row(stmt, 0, u)) == 0)
-		u->state = sqlite3_column_int(stmt, 4);
+		u->state = (int)sdb_column_int64(stmt, 4);
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -151,20 +151,20 @@ store_user_list(struct store *st,
 	static const char sql[] =
 	    "SELECT u.id, u.name, u.role, o.name, " STORE_USER_STATE_SQL
 	    " FROM users u JOIN offices o ON o.id = u.office_id ORDER BY u.id";
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	struct store_user	 u;
 	int			 rc, r;
 
 	if ((r = store_prepare(st, sql, &stmt)) != 0)
 		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sdb_step(stmt)) == SDB_ROW) {
 		if ((r = store_user_row(stmt, 0, &u)) != 0)
 			goto out;
-		u.state = sqlite3_column_int(stmt, 4);
+		u.state = (int)sdb_column_int64(stmt, 4);
 		if ((r = cb(&u, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -301,7 +301,7 @@ int
 store_user_cases(struct store *st, int64_t id,
     int (*cb)(const char *, const char *, int, void *), void *arg)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	char		 cid[STORE_NAME_MAX + 1], office[STORE_NAME_MAX + 1];
 	int		 rc, r;
 
@@ -310,15 +310,15 @@ store_user_cases(struct store *st, int64_t id,
 	    " offices o ON o.id = c.office_id WHERE m.user_id = ?1 ORDER BY"
 	    " c.id", &stmt, "i", &id, NULL, NULL)) != 0)
 		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sdb_step(stmt)) == SDB_ROW) {
 		if ((r = store_col_text(stmt, 0, cid, sizeof(cid))) != 0 ||
 		    (r = store_col_text(stmt, 1, office,
 		    sizeof(office))) != 0 ||
-		    (r = cb(cid, office, sqlite3_column_int(stmt, 2),
+		    (r = cb(cid, office, (int)sdb_column_int64(stmt, 2),
 		    arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, stmt, r, __func__);
 }

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "errors.h"
@@ -19,19 +19,19 @@
 #include "store_transfer_int.h"
 
 static int
-glass_row(sqlite3_stmt *s, struct store_glass *g)
+glass_row(struct sdb_stmt *s, struct store_glass *g)
 {
 	memset(g, 0, sizeof(*g));
-	g->id = sqlite3_column_int64(s, 0);
+	g->id = sdb_column_int64(s, 0);
 	if (store_col_text(s, 1, g->case_id, sizeof(g->case_id)) != 0 ||
 	    store_col_text(s, 2, g->user, sizeof(g->user)) != 0 ||
 	    store_col_text(s, 3, g->user_office, sizeof(g->user_office)) != 0 ||
 	    store_col_text(s, 4, g->case_office, sizeof(g->case_office)) != 0 ||
 	    store_col_text(s, 5, g->reason, sizeof(g->reason)) != 0)
 		return CS_ERR_DB;
-	g->granted_at = sqlite3_column_int64(s, 6);
-	g->expires_at = sqlite3_column_int64(s, 7);
-	g->ended_at = sqlite3_column_int64(s, 8);
+	g->granted_at = sdb_column_int64(s, 6);
+	g->expires_at = sdb_column_int64(s, 7);
+	g->ended_at = sdb_column_int64(s, 8);
 	return 0;
 }
 
@@ -45,20 +45,20 @@ int
 store_glass_list(struct store *st,
     int (*cb)(const struct store_glass *, void *), void *arg)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_glass	 g;
 	int			 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, GLASS_SELECT " ORDER BY g.id DESC", &s) != 0)
 		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (glass_row(s, &g) != 0)
 			goto out;
 		if ((r = cb(&g, arg)) != 0)
 			goto out;
 		r = CS_ERR_DB;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -98,7 +98,7 @@ store_glass_seen(struct store *st, const struct store_user *actor,
     int64_t after, size_t max, int (*cb)(const struct store_glass *, void *),
     void *arg, int *more)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_glass	 g;
 	size_t			 n = 0;
 	int			 rc, r = CS_ERR_DB;
@@ -112,11 +112,11 @@ store_glass_seen(struct store *st, const struct store_user *actor,
 	    " l.office_id = g.case_office_id)) ORDER BY g.id LIMIT ?3",
 	    &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, actor->id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, (int64_t)max + 1) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, after) != 0 ||
+	    sdb_bind_int64(s, 2, actor->id) != 0 ||
+	    sdb_bind_int64(s, 3, (int64_t)max + 1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			*more = 1;
 			break;
@@ -128,7 +128,7 @@ store_glass_seen(struct store *st, const struct store_user *actor,
 		r = CS_ERR_DB;
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SDB_ROW && rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -140,7 +140,7 @@ store_glass(struct store *st, const struct store_user *actor,
     const char *case_id, const char *reason, int64_t now, int64_t duration,
     unsigned limit, struct store_glass *out, int64_t *seqp, const char **why)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const char	*tx[2];
 	int64_t		 office, cur, mine, seq, member, gid, renews;
 	int		 rc, r;
@@ -182,11 +182,10 @@ store_glass(struct store *st, const struct store_user *actor,
 		    NULL)) != 0 ||
 		    (r = store_do(st, "INSERT INTO glass(case_id, user_id,"
 		    " case_office_id, reason, granted_at, expires_at) VALUES"
-		    " (?1, ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii",
+		    " (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id", &gid, "tiitii",
 		    (const int64_t[]){ actor->id, office, now,
 		    now + duration }, tx)) != 0)
 			goto fail;
-		gid = sqlite3_last_insert_rowid(st->db);
 		if ((r = store_do(st, "UPDATE access_expiry SET"
 		    " expires_at = ?1, glass_id = ?2 WHERE user_id = ?3 AND"
 		    " case_id = ?4", NULL, "iiit", (const int64_t[]){
@@ -208,10 +207,10 @@ store_glass(struct store *st, const struct store_user *actor,
 	    " WHERE user_id = ?1)", NULL, "it", &actor->id, tx)) != 0 ||
 	    (r = store_do(st, "INSERT INTO glass(case_id, user_id,"
 	    " case_office_id, reason, granted_at, expires_at) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6)", NULL, "tiitii", (const int64_t[]){
-	    actor->id, office, now, now + duration }, tx)) != 0)
+	    " ?2, ?3, ?4, ?5, ?6) RETURNING id", &gid, "tiitii",
+	    (const int64_t[]){ actor->id, office, now, now + duration }, tx))
+	    != 0)
 		goto fail;
-	gid = sqlite3_last_insert_rowid(st->db);
 	if ((r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
 	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
@@ -219,10 +218,10 @@ store_glass(struct store *st, const struct store_user *actor,
  done:
 	r = CS_ERR_DB;
 	if (store_prepare(st, GLASS_SELECT " WHERE g.id = ?1", &s) != 0 ||
-	    sqlite3_bind_int64(s, 1, gid) != SQLITE_OK ||
-	    (rc = sqlite3_step(s)) != SQLITE_ROW || glass_row(s, out) != 0)
+	    sdb_bind_int64(s, 1, gid) != 0 ||
+	    (rc = sdb_step(s)) != SDB_ROW || glass_row(s, out) != 0)
 		goto fail;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	s = NULL;
 	out->renews = renews;
 	if ((r = store_commit(st)) != 0)
@@ -232,7 +231,7 @@ store_glass(struct store *st, const struct store_user *actor,
  fail:
 	if (s != NULL) {
 		store_log(st, __func__);
-		sqlite3_finalize(s);
+		sdb_finalize(s);
 	}
 	store_rollback(st);
 	return r;

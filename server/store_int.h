@@ -6,18 +6,18 @@
 #ifndef STORE_INT_H
 #define STORE_INT_H
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #define STORE_BUSY_MS		5000
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
 
 struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmts[STORE_STMT_MAX];
-	sqlite3_stmt	*devq[2];	/* device by id, by key (store.c) */
-	sqlite3_stmt	*tickq;		/* anything due? (store_transfer.c) */
-	sqlite3_stmt	*accessq;	/* read-only cases (store_late.c) */
+	struct sdb	*db;
+	struct sdb_stmt	*stmts[STORE_STMT_MAX];
+	struct sdb_stmt	*devq[2];	/* device by id, by key (store.c) */
+	struct sdb_stmt	*tickq;		/* anything due? (store_transfer.c) */
+	struct sdb_stmt	*accessq;	/* read-only cases (store_late.c) */
 	/*
 	 * A transaction the caller owns (store_tx_begin, store.h): the
 	 * store's own begin and commit are then no-ops that return
@@ -42,7 +42,7 @@ struct store_blob {
  * next of "blobs".  The values are not copied: they must outlive the
  * statement.  On failure *stmt is NULL (and the failure logged).
  */
-int	store_bind(struct store *, const char *sql, sqlite3_stmt **stmt,
+int	store_bind(struct store *, const char *sql, struct sdb_stmt **stmt,
 	    const char *fmt, const int64_t *ints, const char *const *texts,
 	    const struct store_blob *blobs);
 /*
@@ -57,33 +57,33 @@ int	store_do_b(struct store *, const char *sql, int64_t *out,
 	    const char *fmt, const int64_t *ints, const char *const *texts,
 	    const struct store_blob *blobs);
 /* Step "stmt" to its one row: 0, CS_ERR_NOT_FOUND (none) or CS_ERR_DB. */
-int	store_row(sqlite3_stmt *stmt);
+int	store_row(struct sdb_stmt *stmt);
 /* Rows changed by the last write of this connection. */
 int	store_changes(struct store *);
 /*
  * The tail of a statement's function: log "what" if r is CS_ERR_DB,
  * finalize "stmt" (NULL is a no-op) and return r.
  */
-int	store_done(struct store *, sqlite3_stmt *stmt, int r,
+int	store_done(struct store *, struct sdb_stmt *stmt, int r,
 	    const char *what);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
 /* Set meta 'seq' inside a transaction (store_sync.c). */
 int	store_seq_set(struct store *, int64_t seq);
-int	store_prepare(struct store *, const char *sql, sqlite3_stmt **);
+int	store_prepare(struct store *, const char *sql, struct sdb_stmt **);
 int	store_exec(struct store *, const char *sql);
 /* store_exec() of "sql" in a transaction of its own (schemas). */
 int	store_exec_tx(struct store *, const char *sql);
 int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
-int	store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
+int	store_col_text(struct sdb_stmt *, int col, char *dst, size_t dstlen);
 /* A lifecycle.h date column: NULL is LC_NODATE, both ways (store_cases.c). */
-int64_t	store_col_date(sqlite3_stmt *, int col);
-int	store_bind_date(sqlite3_stmt *, int i, int64_t d);
+int64_t	store_col_date(struct sdb_stmt *, int col);
+int	store_bind_date(struct sdb_stmt *, int i, int64_t d);
 /* A user from columns u.id, u.name, u.role, o.name at "col" (store_dir.c). */
 struct store_user;
-int	store_user_row(sqlite3_stmt *, int col, struct store_user *);
+int	store_user_row(struct sdb_stmt *, int col, struct store_user *);
 int	store_meta_get(struct store *, const char *key, int64_t *value);
 /*
  * Bring the database to the current schema (store_schema.c): apply the

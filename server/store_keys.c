@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "e2e.h"
@@ -43,30 +43,29 @@
     "   (SELECT 1 FROM recovery_key)) "
 
 static int
-store_keys_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
+store_keys_blob(struct sdb_stmt *s, int col, uint8_t *dst, size_t len)
 {
-	if (sqlite3_column_type(s, col) != SQLITE_BLOB ||
-	    (size_t)sqlite3_column_bytes(s, col) != len)
+	if (sdb_column_is_null(s, col) || sdb_column_bytes(s, col) != len)
 		return CS_ERR_DB;
-	memcpy(dst, sqlite3_column_blob(s, col), len);
+	memcpy(dst, sdb_column_blob(s, col), len);
 	return 0;
 }
 
 /* Columns 0..4: box_pk sign_pk issued ca_sig name. */
 static int
-store_keys_cert(sqlite3_stmt *s, struct e2e_usercert *c)
+store_keys_cert(struct sdb_stmt *s, struct e2e_usercert *c)
 {
 	int	n;
 
 	memset(c, 0, sizeof(*c));
-	n = sqlite3_column_bytes(s, 3);
+	n = (int)sdb_column_bytes(s, 3);
 	if (store_keys_blob(s, 0, c->box_pk, E2E_PK_LEN) != 0 ||
 	    store_keys_blob(s, 1, c->sign_pk, E2E_PK_LEN) != 0 ||
 	    n < 1 || n > E2E_CERT_SIG_MAX ||
 	    store_col_text(s, 4, c->user, sizeof(c->user)) != 0)
 		return CS_ERR_DB;
-	c->issued = sqlite3_column_int64(s, 2);
-	memcpy(c->sig, sqlite3_column_blob(s, 3), (size_t)n);
+	c->issued = sdb_column_int64(s, 2);
+	memcpy(c->sig, sdb_column_blob(s, 3), (size_t)n);
 	c->siglen = (size_t)n;
 	return 0;
 }
@@ -75,7 +74,7 @@ int
 store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
     uint8_t backup[E2E_BACKUP_LEN])
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, user_id == STORE_RECOVERY_ID ?
@@ -85,13 +84,13 @@ store_key_get(struct store *st, int64_t user_id, struct e2e_usercert *c,
 	    " FROM user_keys k JOIN users u ON u.id = k.user_id"
 	    " WHERE k.user_id = ?1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (rc != SQLITE_ROW || store_keys_cert(s, c) != 0)
+	if (rc != SDB_ROW || store_keys_cert(s, c) != 0)
 		goto out;
 	if (backup != NULL && store_keys_blob(s, 5, backup,
 	    E2E_BACKUP_LEN) != 0)
@@ -123,25 +122,21 @@ int
 store_key_publish(struct store *st, int64_t user_id,
     const struct e2e_usercert *c, const uint8_t backup[E2E_BACKUP_LEN])
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "INSERT INTO user_keys(user_id, box_pk,"
 	    " sign_pk, issued, ca_sig, backup) VALUES (?1, ?2, ?3, ?4, ?5,"
 	    " ?6)", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, c->box_pk, E2E_PK_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 3, c->sign_pk, E2E_PK_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, c->issued) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 5, c->sig, (int)c->siglen,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 6, backup, E2E_BACKUP_LEN,
-	    SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_blob(s, 2, c->box_pk, E2E_PK_LEN) != 0 ||
+	    sdb_bind_blob(s, 3, c->sign_pk, E2E_PK_LEN) != 0 ||
+	    sdb_bind_int64(s, 4, c->issued) != 0 ||
+	    sdb_bind_blob(s, 5, c->sig, (int)c->siglen) != 0 ||
+	    sdb_bind_blob(s, 6, backup, E2E_BACKUP_LEN) != 0)
 		goto out;
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
+	r = sdb_step(s) == SDB_DONE ? 0 : store_errcode(st);
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -150,21 +145,20 @@ int
 store_key_backup_set(struct store *st, int64_t user_id,
     const uint8_t backup[E2E_BACKUP_LEN])
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "UPDATE user_keys SET backup = ?2 WHERE"
 	    " user_id = ?1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, backup, E2E_BACKUP_LEN,
-	    SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_blob(s, 2, backup, E2E_BACKUP_LEN) != 0)
 		goto out;
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (sdb_step(s) != SDB_DONE) {
 		r = store_errcode(st);
 		goto out;
 	}
-	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
+	r = sdb_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -173,31 +167,28 @@ int
 store_recovery_set(struct store *st, const struct e2e_usercert *c,
     unsigned k, unsigned n)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "INSERT INTO recovery_key(id, box_pk, sign_pk,"
 	    " issued, ca_sig, k, n) VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6)",
 	    &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_blob(s, 1, c->box_pk, E2E_PK_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 2, c->sign_pk, E2E_PK_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, c->issued) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 4, c->sig, (int)c->siglen,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, (int)k) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 6, (int)n) != SQLITE_OK)
+	if (sdb_bind_blob(s, 1, c->box_pk, E2E_PK_LEN) != 0 ||
+	    sdb_bind_blob(s, 2, c->sign_pk, E2E_PK_LEN) != 0 ||
+	    sdb_bind_int64(s, 3, c->issued) != 0 ||
+	    sdb_bind_blob(s, 4, c->sig, (int)c->siglen) != 0 ||
+	    sdb_bind_int64(s, 5, (int)k) != 0 ||
+	    sdb_bind_int64(s, 6, (int)n) != 0)
 		goto out;
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
+	r = sdb_step(s) == SDB_DONE ? 0 : store_errcode(st);
  out:
 	return store_done(st, s, r, __func__);
 }
 
 /* Columns 0..5: case_id epoch to_name from_user sealed sig. */
 static int
-store_keys_grant(sqlite3_stmt *s, struct e2e_grant *g)
+store_keys_grant(struct sdb_stmt *s, struct e2e_grant *g)
 {
 	memset(g, 0, sizeof(*g));
 	if (store_col_text(s, 0, g->case_id, sizeof(g->case_id)) != 0 ||
@@ -205,10 +196,10 @@ store_keys_grant(sqlite3_stmt *s, struct e2e_grant *g)
 	    store_col_text(s, 3, g->from_user, sizeof(g->from_user)) != 0 ||
 	    store_keys_blob(s, 4, g->sealed, E2E_SEALED_KEY_LEN) != 0 ||
 	    store_keys_blob(s, 5, g->sig, E2E_SIG_LEN) != 0 ||
-	    sqlite3_column_int64(s, 1) < 1 ||
-	    sqlite3_column_int64(s, 1) > INT32_MAX)
+	    sdb_column_int64(s, 1) < 1 ||
+	    sdb_column_int64(s, 1) > INT32_MAX)
 		return CS_ERR_DB;
-	g->epoch = (uint32_t)sqlite3_column_int64(s, 1);
+	g->epoch = (uint32_t)sdb_column_int64(s, 1);
 	return 0;
 }
 
@@ -222,7 +213,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
     size_t max, int (*cb)(const struct e2e_grant *, int64_t, void *),
     void *arg, int *more)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct e2e_grant	 g;
 	size_t			 n = 0;
 	int			 rc, r = CS_ERR_DB;
@@ -249,23 +240,23 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	    " FROM users su WHERE su.name = g.from_user), 0))"
 	    " ORDER BY g.id LIMIT ?3", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, (int64_t)max + 1) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_int64(s, 2, since) != 0 ||
+	    sdb_bind_int64(s, 3, (int64_t)max + 1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			*more = 1;
 			break;
 		}
 		if (store_keys_grant(s, &g) != 0)
 			goto out;
-		if ((r = cb(&g, sqlite3_column_int64(s, 6), arg)) != 0)
+		if ((r = cb(&g, sdb_column_int64(s, 6), arg)) != 0)
 			goto out;
 		r = CS_ERR_DB;
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SDB_ROW && rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -276,7 +267,7 @@ int
 store_case_holders(struct store *st, const char *case_id,
     int (*cb)(const char *, void *), void *arg)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const char	*name;
 	int		 rc, r = CS_ERR_DB;
 
@@ -285,16 +276,16 @@ store_case_holders(struct store *st, const char *case_id,
 	    STORE_KEYS_HOLD "SELECT u.name FROM hold h CROSS JOIN users u"
 	    " ON u.id = h.user_id ORDER BY u.name", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, case_id, -1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((name = (const char *)sqlite3_column_text(s, 0)) == NULL)
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if ((name = (const char *)sdb_column_text(s, 0)) == NULL)
 			goto out;
 		if ((r = cb(name, arg)) != 0)
 			goto out;
 		r = CS_ERR_DB;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -305,7 +296,7 @@ int
 store_key_needs(struct store *st, int64_t user_id, size_t max,
     int (*cb)(const char *, uint32_t, int, int64_t, void *), void *arg)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	const char	*cid;
 	int64_t		 epoch;
 	int		 rc, r = CS_ERR_DB;
@@ -356,20 +347,20 @@ store_key_needs(struct store *st, int64_t user_id, size_t max,
 	    "  e.epoch > s.epoch)"
 	    " ORDER BY 1, 2, 3, 4 LIMIT ?2", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, (int64_t)max) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_int64(s, 2, (int64_t)max) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cid = (const char *)sqlite3_column_text(s, 0);
-		epoch = sqlite3_column_int64(s, 1);
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		cid = (const char *)sdb_column_text(s, 0);
+		epoch = sdb_column_int64(s, 1);
 		if (cid == NULL || epoch < 1 || epoch > INT32_MAX)
 			goto out;
-		if ((r = cb(cid, (uint32_t)epoch, sqlite3_column_int(s, 2),
-		    sqlite3_column_int64(s, 3), arg)) != 0)
+		if ((r = cb(cid, (uint32_t)epoch, (int)sdb_column_int64(s, 2),
+		    sdb_column_int64(s, 3), arg)) != 0)
 			goto out;
 		r = CS_ERR_DB;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -420,26 +411,25 @@ static int
 store_keys_insert(struct store *st, const struct e2e_grant *g,
     int64_t to_user, int64_t now)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "INSERT INTO key_grants(case_id, epoch,"
 	    " to_user, from_user, sealed, sig, at) VALUES (?1, ?2, ?3, ?4,"
 	    " ?5, ?6, ?7)", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, g->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, g->epoch) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, to_user) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, g->from_user, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_blob(s, 5, g->sealed, E2E_SEALED_KEY_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 6, g->sig, E2E_SIG_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 7, now) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, g->case_id, -1) !=
+	    0 ||
+	    sdb_bind_int64(s, 2, g->epoch) != 0 ||
+	    sdb_bind_int64(s, 3, to_user) != 0 ||
+	    sdb_bind_text(s, 4, g->from_user, -1) !=
+	    0 ||
+	    sdb_bind_blob(s, 5, g->sealed, E2E_SEALED_KEY_LEN) != 0 ||
+	    sdb_bind_blob(s, 6, g->sig, E2E_SIG_LEN) !=
+	    0 ||
+	    sdb_bind_int64(s, 7, now) != 0)
 		goto out;
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_errcode(st);
+	r = sdb_step(s) == SDB_DONE ? 0 : store_errcode(st);
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -627,7 +617,7 @@ int
 store_grants_of_recovery(struct store *st, const char *case_id,
     struct e2e_grant *g, size_t max, size_t *np)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	size_t		 n = 0;
 	int		 rc, r = CS_ERR_DB;
 
@@ -636,9 +626,9 @@ store_grants_of_recovery(struct store *st, const char *case_id,
 	    " key_grants g WHERE g.case_id = ?1 AND g.to_user = 0"
 	    " ORDER BY g.epoch", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, case_id, -1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			r = CS_ERR_TOO_LARGE;
 			goto out;
@@ -647,7 +637,7 @@ store_grants_of_recovery(struct store *st, const char *case_id,
 			goto out;
 		n++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	if (n == 0) {
 		r = CS_ERR_NOT_FOUND;

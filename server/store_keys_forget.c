@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -45,7 +45,7 @@ int
 store_keys_dropped(struct store *st, struct store_grant_drop **dp,
     size_t *np)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_grant_drop	*d = NULL;
 	int64_t			 top = 0;
 	size_t			 n = 0;
@@ -69,27 +69,27 @@ store_keys_dropped(struct store *st, struct store_grant_drop **dp,
 	    " o.id = u.office_id WHERE f.audited = 0 GROUP BY f.case_id,"
 	    " f.user_id, f.why ORDER BY max(f.id) LIMIT ?1", &s) != 0)
 		goto fail;
-	if (sqlite3_bind_int(s, 1, STORE_GRANT_DROPS_MAX) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, STORE_GRANT_DROPS_MAX) != 0)
 		goto fail;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (store_col_text(s, 0, d[n].case_id,
 		    sizeof(d[n].case_id)) != 0 ||
 		    store_col_text(s, 2, d[n].user, sizeof(d[n].user)) != 0 ||
 		    store_col_text(s, 3, d[n].role, sizeof(d[n].role)) != 0 ||
 		    store_col_text(s, 4, d[n].office, sizeof(d[n].office)) != 0)
 			goto fail;
-		d[n].user_id = sqlite3_column_int64(s, 1);
-		d[n].epochs = sqlite3_column_int64(s, 5);
-		d[n].first = sqlite3_column_int64(s, 6);
-		d[n].last = sqlite3_column_int64(s, 7);
-		d[n].purged = sqlite3_column_int(s, 9) != 0;
-		if (sqlite3_column_int64(s, 8) > top)
-			top = sqlite3_column_int64(s, 8);
+		d[n].user_id = sdb_column_int64(s, 1);
+		d[n].epochs = sdb_column_int64(s, 5);
+		d[n].first = sdb_column_int64(s, 6);
+		d[n].last = sdb_column_int64(s, 7);
+		d[n].purged = (int)sdb_column_int64(s, 9) != 0;
+		if (sdb_column_int64(s, 8) > top)
+			top = sdb_column_int64(s, 8);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto fail;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	s = NULL;
 	/*
 	 * The groups taken are those whose newest row is at most "top"
@@ -111,7 +111,7 @@ store_keys_dropped(struct store *st, struct store_grant_drop **dp,
  fail:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	store_rollback(st);
 	free(d);
 	return r;

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -90,27 +90,27 @@ static int
 late_decided(struct store *st, int64_t device_id,
     const struct store_change *c, struct store_change_result *res)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	char		 state[16];
 	int		 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, "SELECT state, coalesce(decided_by, ''),"
 	    " device_id FROM held_changes WHERE change_id = ?1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
+	if (sdb_bind_text(s, 1, c->change_id, -1) !=
+	    0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = 0;
 		goto out;
 	}
-	if (rc != SQLITE_ROW ||
+	if (rc != SDB_ROW ||
 	    store_col_text(s, 0, state, sizeof(state)) != 0 ||
 	    store_col_text(s, 1, res->decided_by,
 	    sizeof(res->decided_by)) != 0)
 		goto out;
 	res->status = STORE_CHANGE_FORBIDDEN;
-	if (sqlite3_column_int64(s, 2) != device_id) {
+	if (sdb_column_int64(s, 2) != device_id) {
 		/* another device's change id: refused, nothing said */
 		res->decided_by[0] = '\0';
 	} else if (strcmp(state, "discarded") == 0)
@@ -151,7 +151,7 @@ late_hold_put(struct store *st, int64_t device_id,
     const struct store_change *c, int64_t now)
 {
 	const struct store_record	*in = &c->rec;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	int				 r = CS_ERR_DB;
 
 	if (store_prepare(st, "INSERT INTO held_changes(change_id,"
@@ -159,22 +159,22 @@ late_hold_put(struct store *st, int64_t device_id,
 	    " key_epoch, body, hlc, held_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	    " ?7, ?8, ?9, ?10, ?11)", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, in->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 4, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 5, in->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 6, c->base_version) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 7, in->deleted != 0) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, in->key_epoch) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 9, in->body_len > 0 ? in->body :
-	    (const void *)"", (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 10, (int64_t)in->hlc) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 11, now) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	if (sdb_bind_text(s, 1, c->change_id, -1) !=
+	    0 ||
+	    sdb_bind_int64(s, 2, device_id) != 0 ||
+	    sdb_bind_text(s, 3, in->case_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 4, in->record_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 5, in->kind, -1) != 0 ||
+	    sdb_bind_int64(s, 6, c->base_version) != 0 ||
+	    sdb_bind_int64(s, 7, in->deleted != 0) != 0 ||
+	    sdb_bind_int64(s, 8, in->key_epoch) != 0 ||
+	    sdb_bind_blob(s, 9, in->body_len > 0 ? in->body :
+	    (const void *)"", (int)in->body_len) != 0 ||
+	    sdb_bind_int64(s, 10, (int64_t)in->hlc) != 0 ||
+	    sdb_bind_int64(s, 11, now) != 0 ||
+	    sdb_step(s) != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -284,7 +284,7 @@ int
 store_case_access(struct store *st, int64_t user_id, size_t max,
     int (*cb)(const struct store_access *, void *), void *arg)
 {
-	sqlite3_stmt		*s;
+	struct sdb_stmt		*s;
 	struct store_access	 a;
 	int			 rc, r = CS_ERR_DB;
 
@@ -302,28 +302,28 @@ store_case_access(struct store *st, int64_t user_id, size_t max,
 	    &st->accessq) != 0)
 		return CS_ERR_DB;
 	s = st->accessq;
-	if (sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, (int64_t)max) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_int64(s, 2, (int64_t)max) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		memset(&a, 0, sizeof(a));
 		if (store_col_text(s, 0, a.case_id, sizeof(a.case_id)) != 0 ||
 		    store_col_text(s, 1, a.mode, sizeof(a.mode)) != 0)
 			goto out;
-		a.since = sqlite3_column_int64(s, 2);
-		a.until = sqlite3_column_int64(s, 3);
+		a.since = sdb_column_int64(s, 2);
+		a.until = sdb_column_int64(s, 3);
 		if ((r = cb(&a, arg)) != 0)
 			goto out;
 		r = CS_ERR_DB;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	sdb_reset(s);
+	(void)sdb_clear_bindings(s);
 	return r;
 }
 
@@ -337,7 +337,7 @@ store_case_access(struct store *st, int64_t user_id, size_t max,
 	" ON u.id = d.user_id"
 
 static int
-late_held_row(sqlite3_stmt *s, struct store_held *h)
+late_held_row(struct sdb_stmt *s, struct store_held *h)
 {
 	memset(h, 0, sizeof(*h));
 	if (store_col_text(s, 0, h->change_id, sizeof(h->change_id)) != 0 ||
@@ -348,11 +348,11 @@ late_held_row(sqlite3_stmt *s, struct store_held *h)
 	    store_col_text(s, 6, h->user, sizeof(h->user)) != 0 ||
 	    store_col_text(s, 10, h->state, sizeof(h->state)) != 0)
 		return CS_ERR_DB;
-	h->device_id = sqlite3_column_int64(s, 4);
-	h->at = sqlite3_column_int64(s, 7);
-	h->changes = sqlite3_column_int64(s, 8);
-	h->transfer_id = sqlite3_column_int64(s, 9);
-	h->version = sqlite3_column_int64(s, 11);
+	h->device_id = sdb_column_int64(s, 4);
+	h->at = sdb_column_int64(s, 7);
+	h->changes = sdb_column_int64(s, 8);
+	h->transfer_id = sdb_column_int64(s, 9);
+	h->version = sdb_column_int64(s, 11);
 	return 0;
 }
 
@@ -377,7 +377,7 @@ store_held_list(struct store *st,
 		" FROM changes c WHERE c.change_id = h.change_id)"
 		" ORDER BY h.id",
 	};
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_held	 h;
 	size_t			 i;
 	int			 rc, r = 0;
@@ -385,16 +385,16 @@ store_held_list(struct store *st,
 	for (i = 0; r == 0 && i < 2; i++) {
 		if (store_prepare(st, q[i], &s) != 0)
 			return CS_ERR_DB;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((rc = sdb_step(s)) == SDB_ROW) {
 			if ((r = late_held_row(s, &h)) != 0 ||
 			    (r = cb(&h, arg)) != 0)
 				break;
 		}
-		if (r == 0 && rc != SQLITE_DONE)
+		if (r == 0 && rc != SDB_DONE)
 			r = CS_ERR_DB;
 		if (r == CS_ERR_DB)
 			store_log(st, __func__);
-		sqlite3_finalize(s);
+		sdb_finalize(s);
 		s = NULL;
 	}
 	return r;
@@ -403,18 +403,18 @@ store_held_list(struct store *st,
 static int
 late_held_get(struct store *st, const char *change_id, struct store_held *h)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	if (store_prepare(st, HELD_SELECT " WHERE h.change_id = ?1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, change_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, change_id, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		goto out;
 	r = late_held_row(s, h);
  out:

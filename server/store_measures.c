@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "audit_entry.h"
 #include "errors.h"
@@ -29,7 +29,7 @@ int
 store_measures_load(struct store *st, struct store_case_meta *m)
 {
 	struct ms_measure	*x;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	char			 type[32];
 	int			 rc, r = CS_ERR_DB;
 
@@ -39,13 +39,13 @@ store_measures_load(struct store *st, struct store_case_meta *m)
 	    " child_measures WHERE case_id = ?1 ORDER BY id DESC LIMIT ?2",
 	    &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, m->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int(s, 2, MS_MEASURES_MAX) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, m->case_id, -1) !=
+	    0 || sdb_bind_int64(s, 2, MS_MEASURES_MAX) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		x = &m->measures[m->n_measures];
 		memset(x, 0, sizeof(*x));
-		x->id = (uint64_t)sqlite3_column_int64(s, 0);
+		x->id = (uint64_t)sdb_column_int64(s, 0);
 		if (store_col_text(s, 1, x->child_id,
 		    sizeof(x->child_id)) != 0 ||
 		    store_col_text(s, 2, type, sizeof(type)) != 0 ||
@@ -53,7 +53,7 @@ store_measures_load(struct store *st, struct store_case_meta *m)
 		    sizeof(m->measure_records[0])) != 0)
 			goto out;
 		if (ms_type_parse(type, &x->type) != 0 ||
-		    sqlite3_column_int64(s, 0) <= 0) {
+		    sdb_column_int64(s, 0) <= 0) {
 			log_warnx("store: case %s: bad measure in the "
 			    "database", m->case_id);
 			goto out;
@@ -62,10 +62,10 @@ store_measures_load(struct store *st, struct store_case_meta *m)
 		x->start = store_col_date(s, 4);
 		x->end = store_col_date(s, 5);
 		x->ended_on = store_col_date(s, 6);
-		x->extensions = (unsigned)sqlite3_column_int(s, 7);
+		x->extensions = (unsigned)(int)sdb_column_int64(s, 7);
 		m->n_measures++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -77,20 +77,20 @@ static int
 sm_child_ok(struct store *st, const char *case_id, const char *child_id,
     int *yes)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	*yes = 0;
 	if (store_prepare(st, "SELECT 1 FROM records WHERE record_id = ?1"
 	    " AND case_id = ?2 AND kind = 'person' AND deleted = 0", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, child_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, child_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 2, case_id, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = sdb_step(s)) == SDB_ROW)
 		*yes = 1;
-	else if (rc != SQLITE_DONE)
+	else if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -102,7 +102,7 @@ static int
 sm_write(struct store *st, const char *case_id, struct ms_measure *x,
     const char *record_id, const struct store_device *dev, int64_t now)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (x->id == 0) {
@@ -110,19 +110,19 @@ sm_write(struct store *st, const char *case_id, struct ms_measure *x,
 		    " child_id, type, decision_date, start_date, end_date,"
 		    " ended_on, extensions, record_id, created_by,"
 		    " created_device, created_at, changed_at) VALUES (?1, ?2,"
-		    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+		    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"
+		    " RETURNING id",
 		    &s) != 0)
 			return CS_ERR_DB;
-		if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_text(s, 2, x->child_id, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_text(s, 3, ms_type_name(x->type), -1,
-		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_bind_text(s, 9, record_id, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_int64(s, 10, dev->user.id) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 11, dev->id) != SQLITE_OK)
+		if (sdb_bind_text(s, 1, case_id, -1) !=
+		    0 ||
+		    sdb_bind_text(s, 2, x->child_id, -1) !=
+		    0 ||
+		    sdb_bind_text(s, 3, ms_type_name(x->type), -1) != 0 ||
+		    sdb_bind_text(s, 9, record_id, -1) !=
+		    0 ||
+		    sdb_bind_int64(s, 10, dev->user.id) != 0 ||
+		    sdb_bind_int64(s, 11, dev->id) != 0)
 			goto out;
 	} else {
 		if (store_prepare(st, "UPDATE child_measures SET"
@@ -132,24 +132,27 @@ sm_write(struct store *st, const char *case_id, struct ms_measure *x,
 		    " changed_at = ?12 WHERE id = ?1 AND case_id = ?2",
 		    &s) != 0)
 			return CS_ERR_DB;
-		if (sqlite3_bind_int64(s, 1, (int64_t)x->id) != SQLITE_OK ||
-		    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_text(s, 9, record_id, -1, SQLITE_STATIC) !=
-		    SQLITE_OK)
+		if (sdb_bind_int64(s, 1, (int64_t)x->id) != 0 ||
+		    sdb_bind_text(s, 2, case_id, -1) !=
+		    0 ||
+		    sdb_bind_text(s, 9, record_id, -1) !=
+		    0)
 			goto out;
 	}
-	if (store_bind_date(s, 4, x->decision) != SQLITE_OK ||
-	    store_bind_date(s, 5, x->start) != SQLITE_OK ||
-	    store_bind_date(s, 6, x->end) != SQLITE_OK ||
-	    store_bind_date(s, 7, x->ended_on) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, x->extensions) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 12, now) != SQLITE_OK)
+	if (store_bind_date(s, 4, x->decision) != 0 ||
+	    store_bind_date(s, 5, x->start) != 0 ||
+	    store_bind_date(s, 6, x->end) != 0 ||
+	    store_bind_date(s, 7, x->ended_on) != 0 ||
+	    sdb_bind_int64(s, 8, x->extensions) != 0 ||
+	    sdb_bind_int64(s, 12, now) != 0)
 		goto out;
-	if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+	if (x->id == 0) {
+		/* RETURNING: the new row's id, the insert done at this step */
+		if (sdb_step(s) != SDB_ROW)
+			goto out;
+		x->id = (uint64_t)sdb_column_int64(s, 0);
+	} else if (sdb_step(s) != SDB_DONE || sdb_changes(st->db) != 1)
 		goto out;
-	if (x->id == 0)
-		x->id = (uint64_t)sqlite3_last_insert_rowid(st->db);
 	r = 0;
  out:
 	return store_done(st, s, r, __func__);

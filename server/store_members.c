@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "errors.h"
@@ -45,7 +45,7 @@ store_case_create(struct store *st, const struct store_user *u,
 	    " ?4, ?5, ?6 FROM offices o WHERE o.name = ?2", NULL,
 	    "tttiii", iv, t)) != 0)
 		goto fail;
-	if (sqlite3_changes(st->db) != 1) {
+	if (sdb_changes(st->db) != 1) {
 		r = CS_ERR_NOT_FOUND;
 		goto fail;
 	}
@@ -165,7 +165,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 		    " user_id = ?1 AND case_id = ?2", NULL, "it",
 		    (const int64_t[]){ target }, t)) != 0)
 			goto fail;
-		if (sqlite3_changes(st->db) == 0) {
+		if (sdb_changes(st->db) == 0) {
 			r = CS_ERR_NOT_FOUND;
 			goto fail;
 		}

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -33,16 +33,15 @@
  */
 static int
 store_renew_stmt(struct store *st, const char *sql, int bind_id, int64_t id,
-    const uint8_t *b, size_t blen, sqlite3_stmt **stmt)
+    const uint8_t *b, size_t blen, struct sdb_stmt **stmt)
 {
 	int	n = 1;
 
 	if (store_prepare(st, sql, stmt) != 0)
 		return CS_ERR_DB;
-	if ((bind_id && sqlite3_bind_int64(*stmt, n++, id) != SQLITE_OK) ||
-	    (b != NULL && sqlite3_bind_blob(*stmt, n, b, (int)blen,
-	    SQLITE_STATIC) != SQLITE_OK)) {
-		sqlite3_finalize(*stmt);
+	if ((bind_id && sdb_bind_int64(*stmt, n++, id) != 0) ||
+	    (b != NULL && sdb_bind_blob(*stmt, n, b, (int)blen) != 0)) {
+		sdb_finalize(*stmt);
 		*stmt = NULL;
 		return CS_ERR_DB;
 	}
@@ -54,7 +53,7 @@ static int
 store_renew_key_used(struct store *st, const uint8_t keyhash[PKI_HASH_LEN],
     int *used)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 rc, r;
 
 	*used = 0;
@@ -62,10 +61,10 @@ store_renew_key_used(struct store *st, const uint8_t keyhash[PKI_HASH_LEN],
 	    "= ?1 UNION ALL SELECT 1 FROM device_renewals WHERE keyhash = ?1",
 	    0, 0, keyhash, PKI_HASH_LEN, &stmt)) != 0)
 		return r;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	if ((rc = sdb_step(stmt)) == SDB_ROW)
 		*used = 1;
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : CS_ERR_DB;
-	sqlite3_finalize(stmt);
+	r = rc == SDB_ROW || rc == SDB_DONE ? 0 : CS_ERR_DB;
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -82,7 +81,7 @@ store_renew_pending(struct store *st, int64_t device_id,
 	    " (SELECT id FROM device_renewals WHERE device_id = ?1"
 	    " ORDER BY id DESC LIMIT ?2)";
 	struct store_device	 dev;
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	int			 used, r;
 
 	if ((r = store_begin(st)) != 0)
@@ -103,41 +102,41 @@ store_renew_pending(struct store *st, int64_t device_id,
 	    PKI_HASH_LEN, &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(stmt, 3, cert_not_after) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 4, now) != SQLITE_OK)
+	if (sdb_bind_int64(stmt, 3, cert_not_after) != 0 ||
+	    sdb_bind_int64(stmt, 4, now) != 0)
 		goto out;
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
+	if (sdb_step(stmt) != SDB_DONE) {
 		r = store_errcode(st);
 		goto out;
 	}
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	if ((r = store_renew_stmt(st, trim, 1, device_id, NULL, 0,
 	    &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(stmt, 2, STORE_RENEW_PENDING_MAX) !=
-	    SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE)
+	if (sdb_bind_int64(stmt, 2, STORE_RENEW_PENDING_MAX) !=
+	    0 || sdb_step(stmt) != SDB_DONE)
 		goto out;
 	r = store_commit(st);
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	store_rollback(st);
 	return r;
 }
 
 /* Row of "SELECT keyhash, cert_not_after, issued_at". */
 static int
-store_renew_row(sqlite3_stmt *stmt, struct store_renew_pending *p)
+store_renew_row(struct sdb_stmt *stmt, struct store_renew_pending *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (sqlite3_column_bytes(stmt, 0) != PKI_HASH_LEN ||
-	    sqlite3_column_blob(stmt, 0) == NULL)
+	if ((int)sdb_column_bytes(stmt, 0) != PKI_HASH_LEN ||
+	    sdb_column_blob(stmt, 0) == NULL)
 		return CS_ERR_DB;
-	memcpy(p->keyhash, sqlite3_column_blob(stmt, 0), PKI_HASH_LEN);
-	p->cert_not_after = sqlite3_column_int64(stmt, 1);
-	p->issued_at = sqlite3_column_int64(stmt, 2);
+	memcpy(p->keyhash, sdb_column_blob(stmt, 0), PKI_HASH_LEN);
+	p->cert_not_after = sdb_column_int64(stmt, 1);
+	p->issued_at = sdb_column_int64(stmt, 2);
 	return 0;
 }
 
@@ -146,18 +145,18 @@ store_renew_pending_list(struct store *st, int64_t device_id,
     int (*cb)(const struct store_renew_pending *, void *), void *arg)
 {
 	struct store_renew_pending	 p;
-	sqlite3_stmt			*stmt = NULL;
+	struct sdb_stmt			*stmt = NULL;
 	int				 rc, r;
 
 	if ((r = store_renew_stmt(st, "SELECT keyhash, cert_not_after, "
 	    "issued_at FROM device_renewals WHERE device_id = ?1 ORDER BY id",
 	    1, device_id, NULL, 0, &stmt)) != 0)
 		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sdb_step(stmt)) == SDB_ROW)
 		if ((r = store_renew_row(stmt, &p)) != 0 ||
 		    (r = cb(&p, arg)) != 0)
 			goto out;
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -167,7 +166,7 @@ static int
 store_renew_pending_get(struct store *st, int64_t device_id,
     const uint8_t keyhash[PKI_HASH_LEN], struct store_renew_pending *p)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 rc, r;
 
 	memset(p, 0, sizeof(*p));
@@ -176,13 +175,13 @@ store_renew_pending_get(struct store *st, int64_t device_id,
 	    "keyhash = ?2", 1, device_id, keyhash, PKI_HASH_LEN,
 	    &stmt)) != 0)
 		return r;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE)
+	if ((rc = sdb_step(stmt)) == SDB_DONE)
 		r = CS_ERR_NOT_FOUND;
-	else if (rc != SQLITE_ROW || store_renew_row(stmt, p) != 0) {
+	else if (rc != SDB_ROW || store_renew_row(stmt, p) != 0) {
 		store_log(st, __func__);
 		r = CS_ERR_DB;
 	}
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -190,7 +189,7 @@ int
 store_renew_by_pending(struct store *st, const uint8_t keyhash[PKI_HASH_LEN],
     struct store_device *dev)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int64_t		 id;
 	int		 rc, r;
 
@@ -198,12 +197,12 @@ store_renew_by_pending(struct store *st, const uint8_t keyhash[PKI_HASH_LEN],
 	if ((r = store_renew_stmt(st, "SELECT device_id FROM device_renewals "
 	    "WHERE keyhash = ?1", 0, 0, keyhash, PKI_HASH_LEN, &stmt)) != 0)
 		return r;
-	rc = sqlite3_step(stmt);
-	id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
+	rc = sdb_step(stmt);
+	id = rc == SDB_ROW ? sdb_column_int64(stmt, 0) : 0;
+	sdb_finalize(stmt);
+	if (rc == SDB_DONE)
 		return CS_ERR_NOT_FOUND;
-	if (rc != SQLITE_ROW) {
+	if (rc != SDB_ROW) {
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
@@ -215,15 +214,15 @@ static int
 store_renew_set_key(struct store *st, int64_t device_id,
     const uint8_t keyhash[PKI_HASH_LEN], int64_t cert_not_after)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r;
 
 	/* the pending rows first: the key moves, it is never in both */
 	if ((r = store_renew_stmt(st, "DELETE FROM device_renewals WHERE "
 	    "device_id = ?1", 1, device_id, NULL, 0, &stmt)) != 0)
 		return r;
-	r = sqlite3_step(stmt) == SQLITE_DONE ? 0 : CS_ERR_DB;
-	sqlite3_finalize(stmt);
+	r = sdb_step(stmt) == SDB_DONE ? 0 : CS_ERR_DB;
+	sdb_finalize(stmt);
 	stmt = NULL;
 	if (r != 0)
 		goto out;
@@ -232,13 +231,13 @@ store_renew_set_key(struct store *st, int64_t device_id,
 	    device_id, keyhash, PKI_HASH_LEN, &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(stmt, 3, cert_not_after) != SQLITE_OK)
+	if (sdb_bind_int64(stmt, 3, cert_not_after) != 0)
 		goto out;
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
+	if (sdb_step(stmt) != SDB_DONE) {
 		r = store_errcode(st);
 		goto out;
 	}
-	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_REVOKED;
+	r = sdb_changes(st->db) == 1 ? 0 : CS_ERR_REVOKED;
  out:
 	return store_done(st, stmt, r, __func__);
 }
@@ -288,7 +287,7 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
     const uint8_t hash[TOKEN_HASH_LEN], int64_t device_id,
     int64_t expires_at)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r;
 
 	if ((r = store_renew_stmt(st, "INSERT INTO renew_tokens(device_id, "
@@ -297,10 +296,10 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 	    &stmt)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_blob(stmt, 3, hash, TOKEN_HASH_LEN, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(stmt, 4, expires_at) != SQLITE_OK)
+	if (sdb_bind_blob(stmt, 3, hash, TOKEN_HASH_LEN) !=
+	    0 || sdb_bind_int64(stmt, 4, expires_at) != 0)
 		goto out;
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
+	if (sdb_step(stmt) != SDB_DONE) {
 		/* FOREIGNKEY: no such device; PRIMARYKEY: id collision */
 		r = store_errcode(st);
 		goto out;
@@ -314,15 +313,15 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 static void
 store_renew_token_failed(struct store *st, const struct token *t)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 
 	if (store_renew_stmt(st, "UPDATE renew_tokens SET failures = "
 	    "failures + 1 WHERE id = ?1", 0, 0, t->id, TOKEN_ID_LEN,
 	    &stmt) != 0)
 		return;
-	if (sqlite3_step(stmt) != SQLITE_DONE || store_commit(st) != 0)
+	if (sdb_step(stmt) != SDB_DONE || store_commit(st) != 0)
 		log_warnx("store: renewal token failure not recorded");
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 }
 
 int
@@ -330,7 +329,7 @@ store_renew_by_token(struct store *st, const struct token *t,
     int64_t device_id, const uint8_t keyhash[PKI_HASH_LEN], int64_t now,
     int64_t cert_not_after, struct store_device *dev, int64_t *bound_to)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	uint8_t		 hash[TOKEN_HASH_LEN];
 	int64_t		 tok_dev, expires;
 	int		 rc, used, inuse, r;
@@ -344,18 +343,18 @@ store_renew_by_token(struct store *st, const struct token *t,
 	    TOKEN_ID_LEN, &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE) {
+	if ((rc = sdb_step(stmt)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (rc != SQLITE_ROW || sqlite3_column_bytes(stmt, 0) !=
-	    TOKEN_HASH_LEN || sqlite3_column_blob(stmt, 0) == NULL)
+	if (rc != SDB_ROW || (int)sdb_column_bytes(stmt, 0) !=
+	    TOKEN_HASH_LEN || sdb_column_blob(stmt, 0) == NULL)
 		goto out;
-	memcpy(hash, sqlite3_column_blob(stmt, 0), sizeof(hash));
-	tok_dev = sqlite3_column_int64(stmt, 1);
-	expires = sqlite3_column_int64(stmt, 2);
-	used = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
-	sqlite3_finalize(stmt);
+	memcpy(hash, sdb_column_blob(stmt, 0), sizeof(hash));
+	tok_dev = sdb_column_int64(stmt, 1);
+	expires = sdb_column_int64(stmt, 2);
+	used = !sdb_column_is_null(stmt, 3);
+	sdb_finalize(stmt);
 	stmt = NULL;
 
 	/* the secret first: without it, learn nothing about the token */
@@ -394,10 +393,10 @@ store_renew_by_token(struct store *st, const struct token *t,
 	    &stmt)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sqlite3_bind_int64(stmt, 2, now) != SQLITE_OK ||
-	    sqlite3_step(stmt) != SQLITE_DONE)
+	if (sdb_bind_int64(stmt, 2, now) != 0 ||
+	    sdb_step(stmt) != SDB_DONE)
 		goto out;
-	if (sqlite3_changes(st->db) != 1) {
+	if (sdb_changes(st->db) != 1) {
 		r = CS_ERR_USED;
 		goto out;
 	}
@@ -410,7 +409,7 @@ store_renew_by_token(struct store *st, const struct token *t,
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	store_rollback(st);
 	if (r != 0)
 		memset(dev, 0, sizeof(*dev));

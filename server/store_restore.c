@@ -16,6 +16,8 @@
 
 #include <sqlite3.h>
 
+#include "sdb.h"
+
 #include "audit_entry.h"
 #include "errors.h"
 #include "log.h"
@@ -65,7 +67,7 @@ store_backup_copy(struct store *st, const char *path)
 	sqlite3			*dst = NULL;
 	sqlite3_backup		*b = NULL;
 	unsigned		 waited = 0;
-	int			 fd, rc = SQLITE_OK, r = CS_ERR_DB, made = 0;
+	int			 fd, rc = 0, r = CS_ERR_DB, made = 0;
 
 	/* the file exists before SQLite sees it: ours, mode 0600 */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
@@ -76,9 +78,15 @@ store_backup_copy(struct store *st, const char *path)
 	close(fd);
 	made = 1;
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+	    SQLITE_OPEN_NOFOLLOW, NULL) != 0)
 		goto out;
-	if ((b = sqlite3_backup_init(dst, "main", st->db, "main")) == NULL)
+	/* SQLite's online backup; PostgreSQL has pg_basebackup (ADMIN.md) */
+	if (sdb_sqlite(st->db) == NULL) {
+		r = CS_ERR_STATE;
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", sdb_sqlite(st->db),
+	    "main")) == NULL)
 		goto out;
 	/*
 	 * All pages in one step: one read transaction on the source, so the
@@ -98,11 +106,11 @@ store_backup_copy(struct store *st, const char *path)
 	}
 	rc = sqlite3_backup_finish(b);
 	b = NULL;
-	if (rc != SQLITE_OK)
+	if (rc != 0)
 		goto out;
 	/* one self-contained file */
 	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	    NULL) != 0)
 		goto out;
 	r = 0;
  out:
@@ -112,7 +120,7 @@ store_backup_copy(struct store *st, const char *path)
 		 * error is the backup's, not the handle's; SQLITE_FULL is
 		 * a full disk ("no space left on device").
 		 */
-		if (rc == SQLITE_OK)
+		if (rc == 0)
 			rc = sqlite3_errcode(dst);
 		if (sqlite3_system_errno(dst) != 0)
 			(void)cs_cause(CS_ERR_DB, sqlite3_system_errno(dst));
@@ -124,7 +132,7 @@ store_backup_copy(struct store *st, const char *path)
 	}
 	if (b != NULL)
 		(void)sqlite3_backup_finish(b);
-	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK && r == 0)
+	if (dst != NULL && sqlite3_close(dst) != 0 && r == 0)
 		r = CS_ERR_DB;
 	if (r != 0 && made)
 		(void)unlink(path);
@@ -146,17 +154,17 @@ store_backup_time(struct store *st, int64_t *at)
 int
 store_integrity(struct store *st, char *msg, size_t msglen)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r;
 
 	msg[0] = '\0';
 	if ((r = store_prepare(st, "PRAGMA integrity_check", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
-	if (sqlite3_step(s) == SQLITE_ROW &&
+	if (sdb_step(s) == SDB_ROW &&
 	    store_col_text(s, 0, msg, msglen) == 0 && strcmp(msg, "ok") == 0)
 		r = 0;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }
 
@@ -166,7 +174,7 @@ store_restore_apply(struct store *st, const struct store_restore *rs,
     struct audit_entry *e)
 {
 	const struct checkpoint_restore	*c = &rs->r;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	uint64_t			 i;
 	int				 r;
 
@@ -189,37 +197,33 @@ store_restore_apply(struct store *st, const struct store_restore *rs,
 	    " restored_at, restore_seq, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	    " ?7, ?8, ?9)", &s) != 0)
 		goto fail;
-	if (sqlite3_bind_int64(s, 1, (int64_t)c->generation) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, c->backup_time) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, (int64_t)c->backup_size) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 4, c->backup_root, MERKLE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 5, (int64_t)c->old_size) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 6, c->old_root, MERKLE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 7, c->restored_at) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, (int64_t)c->restore_seq) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 9, rs->sig, CHECKPOINT_SIG_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	if (sdb_bind_int64(s, 1, (int64_t)c->generation) != 0 ||
+	    sdb_bind_int64(s, 2, c->backup_time) != 0 ||
+	    sdb_bind_int64(s, 3, (int64_t)c->backup_size) != 0 ||
+	    sdb_bind_blob(s, 4, c->backup_root, MERKLE_HASH_LEN) != 0 ||
+	    sdb_bind_int64(s, 5, (int64_t)c->old_size) != 0 ||
+	    sdb_bind_blob(s, 6, c->old_root, MERKLE_HASH_LEN) != 0 ||
+	    sdb_bind_int64(s, 7, c->restored_at) != 0 ||
+	    sdb_bind_int64(s, 8, (int64_t)c->restore_seq) != 0 ||
+	    sdb_bind_blob(s, 9, rs->sig, CHECKPOINT_SIG_LEN) != 0 ||
+	    sdb_step(s) != SDB_DONE)
 		goto fail;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	s = NULL;
 	if (store_prepare(st, "INSERT INTO audit_lost(generation, idx, leaf)"
 	    " VALUES (?1, ?2, ?3)", &s) != 0)
 		goto fail;
 	for (i = 0; i < nlost; i++) {
-		if (sqlite3_reset(s) != SQLITE_OK ||
-		    sqlite3_bind_int64(s, 1, (int64_t)c->generation) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_int64(s, 2, (int64_t)(c->backup_size + i)) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_blob(s, 3, lost[i], MERKLE_HASH_LEN,
-		    SQLITE_STATIC) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_DONE)
+		if (sdb_reset(s) != 0 ||
+		    sdb_bind_int64(s, 1, (int64_t)c->generation) !=
+		    0 ||
+		    sdb_bind_int64(s, 2, (int64_t)(c->backup_size + i)) !=
+		    0 ||
+		    sdb_bind_blob(s, 3, lost[i], MERKLE_HASH_LEN) != 0 ||
+		    sdb_step(s) != SDB_DONE)
 			goto fail;
 	}
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	s = NULL;
 	if ((r = store_audit_append_in(st, e, 1)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -228,17 +232,17 @@ store_restore_apply(struct store *st, const struct store_restore *rs,
  fail:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	store_rollback(st);
 	return r;
 }
 
 static int
-store_blob(sqlite3_stmt *s, int col, uint8_t *dst, size_t len)
+store_blob(struct sdb_stmt *s, int col, uint8_t *dst, size_t len)
 {
-	const void	*p = sqlite3_column_blob(s, col);
+	const void	*p = sdb_column_blob(s, col);
 
-	if (p == NULL || sqlite3_column_bytes(s, col) != (int)len)
+	if (p == NULL || (int)sdb_column_bytes(s, col) != (int)len)
 		return CS_ERR_TAMPERED;
 	memcpy(dst, p, len);
 	return 0;
@@ -248,7 +252,7 @@ int
 store_restore_latest(struct store *st, struct store_restore *rs)
 {
 	struct checkpoint_restore	*c = &rs->r;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	int				 rc, r;
 
 	memset(rs, 0, sizeof(*rs));
@@ -257,19 +261,19 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 	    " restore_seq, sig FROM audit_restores ORDER BY restored_at DESC,"
 	    " rowid DESC LIMIT 1", &s)) != 0)
 		return r;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
 	r = CS_ERR_DB;
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		goto out;
-	c->generation = (uint64_t)sqlite3_column_int64(s, 0);
-	c->backup_time = sqlite3_column_int64(s, 1);
-	c->backup_size = (uint64_t)sqlite3_column_int64(s, 2);
-	c->old_size = (uint64_t)sqlite3_column_int64(s, 4);
-	c->restored_at = sqlite3_column_int64(s, 6);
-	c->restore_seq = (uint64_t)sqlite3_column_int64(s, 7);
+	c->generation = (uint64_t)sdb_column_int64(s, 0);
+	c->backup_time = sdb_column_int64(s, 1);
+	c->backup_size = (uint64_t)sdb_column_int64(s, 2);
+	c->old_size = (uint64_t)sdb_column_int64(s, 4);
+	c->restored_at = sdb_column_int64(s, 6);
+	c->restore_seq = (uint64_t)sdb_column_int64(s, 7);
 	if ((r = store_blob(s, 3, c->backup_root, MERKLE_HASH_LEN)) != 0 ||
 	    (r = store_blob(s, 5, c->old_root, MERKLE_HASH_LEN)) != 0 ||
 	    (r = store_blob(s, 8, rs->sig, CHECKPOINT_SIG_LEN)) != 0)
@@ -281,8 +285,8 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 
 /* The two statements the old log's leaves are read through. */
 struct store_old_src {
-	sqlite3_stmt	*bak;		/* this log, below backup_size */
-	sqlite3_stmt	*lost;		/* audit_lost, from backup_size on */
+	struct sdb_stmt	*bak;		/* this log, below backup_size */
+	struct sdb_stmt	*lost;		/* audit_lost, from backup_size on */
 	uint64_t	 backup_size;
 };
 
@@ -290,18 +294,18 @@ static int
 store_old_leaf(uint64_t idx, uint8_t out[MERKLE_HASH_LEN], void *arg)
 {
 	const struct store_old_src	*o = arg;
-	sqlite3_stmt			*s;
+	struct sdb_stmt			*s;
 	int				 rc;
 
 	if (idx > INT64_MAX)
 		return CS_ERR_FORMAT;
 	s = idx < o->backup_size ? o->bak : o->lost;
-	if (sqlite3_reset(s) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 1, (int64_t)idx) != SQLITE_OK)
+	if (sdb_reset(s) != 0 ||
+	    sdb_bind_int64(s, 1, (int64_t)idx) != 0)
 		return CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+	if ((rc = sdb_step(s)) == SDB_DONE)
 		return CS_ERR_TAMPERED;	/* a leaf of the old log is missing */
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		return CS_ERR_DB;
 	return store_blob(s, 0, out, MERKLE_HASH_LEN);
 }
@@ -323,19 +327,19 @@ store_restore_old_proof(struct store *st, const struct store_restore *rs,
 	    (r = store_prepare(st, "SELECT leaf FROM audit_lost WHERE"
 	    " generation = ?2 AND idx = ?1", &o.lost)) != 0)
 		goto out;
-	if (sqlite3_bind_int64(o.lost, 2, (int64_t)rs->r.generation) !=
-	    SQLITE_OK) {
+	if (sdb_bind_int64(o.lost, 2, (int64_t)rs->r.generation) !=
+	    0) {
 		r = CS_ERR_DB;
 		goto out;
 	}
-	/* sqlite3_reset() keeps the generation bound */
+	/* sdb_reset() keeps the generation bound */
 	r = merkle_consistency_proof(m, rs->r.old_size, store_old_leaf, &o,
 	    proof, len);
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(o.bak);
-	sqlite3_finalize(o.lost);
+	sdb_finalize(o.bak);
+	sdb_finalize(o.lost);
 	return r;
 }
 
@@ -430,7 +434,7 @@ int
 store_restore_members(struct store *st,
     int (*cb)(const char *user, const char *case_id, void *), void *arg)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	char		 user[STORE_NAME_MAX + 1], kase[STORE_UUID_LEN + 1];
 	int		 rc, r;
 
@@ -438,7 +442,7 @@ store_restore_members(struct store *st,
 	    " case_members m JOIN users u ON u.id = m.user_id"
 	    " ORDER BY u.name, m.case_id", &s)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (store_col_text(s, 0, user, sizeof(user)) != 0 ||
 		    store_col_text(s, 1, kase, sizeof(kase)) != 0) {
 			r = CS_ERR_DB;
@@ -447,10 +451,10 @@ store_restore_members(struct store *st,
 		if ((r = cb(user, kase, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SDB_DONE)
 		r = CS_ERR_DB;
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }

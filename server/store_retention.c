@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "lifecycle.h"
@@ -57,18 +57,18 @@ store_case_has_kind(struct store *st, const char *case_id, const char *kind,
 	" c.state FROM cases c JOIN offices o ON o.id = c.office_id"
 
 static int
-retention_row(sqlite3_stmt *s, struct store_destruction *d)
+retention_row(struct sdb_stmt *s, struct store_destruction *d)
 {
 	memset(d, 0, sizeof(*d));
 	if (store_col_text(s, 0, d->case_id, sizeof(d->case_id)) != 0 ||
 	    store_col_text(s, 1, d->office, sizeof(d->office)) != 0 ||
 	    store_col_text(s, 2, d->frame, sizeof(d->frame)) != 0)
 		return CS_ERR_DB;
-	d->closed_on = sqlite3_column_type(s, 3) == SQLITE_NULL ? LC_NODATE :
-	    sqlite3_column_int64(s, 3);
-	d->retention_until = sqlite3_column_type(s, 4) == SQLITE_NULL ?
-	    LC_NODATE : sqlite3_column_int64(s, 4);
-	d->records = sqlite3_column_int64(s, 5);
+	d->closed_on = sdb_column_is_null(s, 3) ? LC_NODATE :
+	    sdb_column_int64(s, 3);
+	d->retention_until = sdb_column_is_null(s, 4) ?
+	    LC_NODATE : sdb_column_int64(s, 4);
+	d->records = sdb_column_int64(s, 5);
 	return 0;
 }
 
@@ -77,7 +77,7 @@ store_retention_list(struct store *st, int64_t today, int all,
     int (*cb)(const struct store_destruction *, void *), void *arg)
 {
 	struct store_destruction	 d;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	int				 rc, r;
 
 	if ((r = store_bind(st, RETENTION_SELECT " WHERE"
@@ -85,11 +85,11 @@ store_retention_list(struct store *st, int64_t today, int all,
 	    " ORDER BY c.retention_until, c.id", &s, "ii",
 	    (const int64_t[]){ all != 0, today }, NULL, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if ((r = retention_row(s, &d)) != 0 || (r = cb(&d, arg)) != 0)
 			goto out;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -99,7 +99,7 @@ store_retention_prepare(struct store *st, const char *case_id,
     int64_t today, int64_t now, const char *by,
     struct store_destruction *d, const char **why)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	char		 state[32];
 	int		 r;
 
@@ -206,7 +206,7 @@ int
 store_destruction_get(struct store *st, const char *case_id,
     struct store_destruction *d)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r;
 
 	memset(d, 0, sizeof(*d));
@@ -222,15 +222,15 @@ store_destruction_get(struct store *st, const char *case_id,
 	    store_col_text(s, 1, d->office, sizeof(d->office)) != 0 ||
 	    store_col_text(s, 2, d->frame, sizeof(d->frame)) != 0 ||
 	    store_col_text(s, 7, d->by, sizeof(d->by)) != 0 ||
-	    sqlite3_column_bytes(s, 8) != (int)sizeof(d->pk) ||
-	    sqlite3_column_bytes(s, 9) != (int)sizeof(d->sig))
+	    (int)sdb_column_bytes(s, 8) != (int)sizeof(d->pk) ||
+	    (int)sdb_column_bytes(s, 9) != (int)sizeof(d->sig))
 		goto out;
-	d->closed_on = sqlite3_column_int64(s, 3);
-	d->retention_until = sqlite3_column_int64(s, 4);
-	d->destroyed_at = sqlite3_column_int64(s, 5);
-	d->records = sqlite3_column_int64(s, 6);
-	memcpy(d->pk, sqlite3_column_blob(s, 8), sizeof(d->pk));
-	memcpy(d->sig, sqlite3_column_blob(s, 9), sizeof(d->sig));
+	d->closed_on = sdb_column_int64(s, 3);
+	d->retention_until = sdb_column_int64(s, 4);
+	d->destroyed_at = sdb_column_int64(s, 5);
+	d->records = sdb_column_int64(s, 6);
+	memcpy(d->pk, sdb_column_blob(s, 8), sizeof(d->pk));
+	memcpy(d->sig, sdb_column_blob(s, 9), sizeof(d->sig));
 	r = 0;
  out:
 	return store_done(st, s, r, __func__);
@@ -261,7 +261,7 @@ static int
 closed_due_list(struct store *st, int64_t today, unsigned days, size_t max,
     struct store_closed_purge **out, size_t *n)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r;
 
 	if ((*out = calloc(max, sizeof(**out))) == NULL)
@@ -270,17 +270,17 @@ closed_due_list(struct store *st, int64_t today, unsigned days, size_t max,
 	    " ORDER BY closed_on, id LIMIT ?3", &s, "iii",
 	    (const int64_t[]){ today, days, (int64_t)max }, NULL, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+	while ((rc = sdb_step(s)) == SDB_ROW && *n < max) {
 		if (store_col_text(s, 0, (*out)[*n].case_id,
 		    sizeof((*out)[*n].case_id)) != 0) {
 			r = CS_ERR_DB;
 			goto out;
 		}
-		(*out)[*n].office_id = sqlite3_column_int64(s, 1);
-		(*out)[*n].closed_on = sqlite3_column_int64(s, 2);
+		(*out)[*n].office_id = sdb_column_int64(s, 1);
+		(*out)[*n].closed_on = sdb_column_int64(s, 2);
 		(*n)++;
 	}
-	r = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE || rc == SDB_ROW ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, s, r, __func__);
 }

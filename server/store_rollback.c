@@ -4,7 +4,7 @@
  * store_rollback.h).  One statement raises the counter only upwards
  * and only while the device is not locked, so two connections of the
  * same device racing on two workers cannot lower it, and "not raised"
- * is known from sqlite3_changes().  A lock is sticky: the laptop
+ * is known from sdb_changes().  A lock is sticky: the laptop
  * raises its counter before every attempt, so without it a restored
  * copy would simply retry until its counter passed the server's.
  */
@@ -21,38 +21,38 @@ static int
 store_counter_lock(struct store *st, int64_t device_id, int64_t now,
     int64_t *stored, int64_t *locked_at)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "UPDATE device_counters SET rollback_at = ?2 "
 	    "WHERE device_id = ?1 AND rollback_at IS NULL "
 	    "RETURNING counter, rollback_at", &stmt) != 0)
 		goto out;
-	if (sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 2, now) != SQLITE_OK)
+	if (sdb_bind_int64(stmt, 1, device_id) != 0 ||
+	    sdb_bind_int64(stmt, 2, now) != 0)
 		goto out;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*stored = sqlite3_column_int64(stmt, 0);
-		*locked_at = sqlite3_column_int64(stmt, 1);
-		if (sqlite3_step(stmt) == SQLITE_DONE)
+	if (sdb_step(stmt) == SDB_ROW) {
+		*stored = sdb_column_int64(stmt, 0);
+		*locked_at = sdb_column_int64(stmt, 1);
+		if (sdb_step(stmt) == SDB_DONE)
 			r = CS_ERR_EXISTS;
 		goto out;
 	}
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	/* already locked */
 	if (store_prepare(st, "SELECT counter, rollback_at FROM "
 	    "device_counters WHERE device_id = ?1", &stmt) != 0 ||
-	    sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK)
+	    sdb_bind_int64(stmt, 1, device_id) != 0)
 		goto out;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*stored = sqlite3_column_int64(stmt, 0);
-		*locked_at = sqlite3_column_int64(stmt, 1);
+	if (sdb_step(stmt) == SDB_ROW) {
+		*stored = sdb_column_int64(stmt, 0);
+		*locked_at = sdb_column_int64(stmt, 1);
 		r = CS_ERR_REVOKED;
 	}
  out:
 	if (r != CS_ERR_EXISTS && r != CS_ERR_REVOKED)
 		store_log(st, "counter lock");
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -65,7 +65,7 @@ store_counter_advance(struct store *st, int64_t device_id, int64_t counter,
 	    "ON CONFLICT(device_id) DO UPDATE SET counter = excluded.counter "
 	    "WHERE excluded.counter > device_counters.counter "
 	    "AND device_counters.rollback_at IS NULL";
-	sqlite3_stmt		*stmt = NULL;
+	struct sdb_stmt		*stmt = NULL;
 	int			 r = CS_ERR_DB, rc;
 
 	*stored = *locked_at = 0;
@@ -73,21 +73,21 @@ store_counter_advance(struct store *st, int64_t device_id, int64_t counter,
 		return CS_ERR_INTERNAL;
 	if (store_prepare(st, sql, &stmt) != 0)
 		goto out;
-	if (sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 2, counter) != SQLITE_OK)
+	if (sdb_bind_int64(stmt, 1, device_id) != 0 ||
+	    sdb_bind_int64(stmt, 2, counter) != 0)
 		goto out;
-	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+	if ((rc = sdb_step(stmt)) != SDB_DONE) {
 		store_log(st, "counter advance");
 		goto out;
 	}
-	if (sqlite3_changes(st->db) == 1) {
+	if (sdb_changes(st->db) == 1) {
 		*stored = counter;
 		r = 0;
 		goto out;
 	}
 	r = store_counter_lock(st, device_id, now, stored, locked_at);
  out:
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }
 
@@ -95,28 +95,28 @@ int
 store_counter_locked(struct store *st, int64_t device_id, int64_t *stored,
     int64_t *locked_at)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct sdb_stmt	*stmt = NULL;
 	int		 r = CS_ERR_DB, rc;
 
 	*stored = *locked_at = 0;
 	if (store_prepare(st, "SELECT counter, rollback_at FROM "
 	    "device_counters WHERE device_id = ?1", &stmt) != 0 ||
-	    sqlite3_bind_int64(stmt, 1, device_id) != SQLITE_OK)
+	    sdb_bind_int64(stmt, 1, device_id) != 0)
 		goto out;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE)
+	if ((rc = sdb_step(stmt)) == SDB_DONE)
 		r = 0;				/* never stated a counter */
-	else if (rc == SQLITE_ROW) {
-		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+	else if (rc == SDB_ROW) {
+		if (sdb_column_is_null(stmt, 1))
 			r = 0;
 		else {
-			*stored = sqlite3_column_int64(stmt, 0);
-			*locked_at = sqlite3_column_int64(stmt, 1);
+			*stored = sdb_column_int64(stmt, 0);
+			*locked_at = sdb_column_int64(stmt, 1);
 			r = CS_ERR_REVOKED;
 		}
 	}
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, "counter locked");
-	sqlite3_finalize(stmt);
+	sdb_finalize(stmt);
 	return r;
 }

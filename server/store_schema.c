@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"

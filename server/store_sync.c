@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -128,18 +128,18 @@ static const char *const store_sql[Q_MAX] = {
 };
 
 /* A cached, reset statement for query "q". */
-static sqlite3_stmt *
+static struct sdb_stmt *
 store_stmt(struct store *st, int q)
 {
-	sqlite3_stmt	*s = st->stmts[q];
+	struct sdb_stmt	*s = st->stmts[q];
 
 	if (s == NULL) {
 		if (store_prepare(st, store_sql[q], &s) != 0)
 			return NULL;
 		st->stmts[q] = s;
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	sdb_reset(s);
+	(void)sdb_clear_bindings(s);
 	return s;
 }
 
@@ -149,7 +149,7 @@ store_stmt(struct store *st, int q)
  * NULL, from before they were kept, reads 0); body borrowed.
  */
 static int
-store_record_row(sqlite3_stmt *s, int auth, struct store_record *r)
+store_record_row(struct sdb_stmt *s, int auth, struct store_record *r)
 {
 	int	n;
 
@@ -157,34 +157,34 @@ store_record_row(sqlite3_stmt *s, int auth, struct store_record *r)
 	    store_col_text(s, 1, r->case_id, sizeof(r->case_id)) != 0 ||
 	    store_col_text(s, 2, r->kind, sizeof(r->kind)) != 0)
 		return CS_ERR_DB;
-	r->version = sqlite3_column_int64(s, 3);
-	r->deleted = sqlite3_column_int(s, 4) != 0;
-	r->key_epoch = (uint32_t)sqlite3_column_int64(s, 5);
-	r->body = sqlite3_column_blob(s, 6);
-	if ((n = sqlite3_column_bytes(s, 6)) < 0)
+	r->version = sdb_column_int64(s, 3);
+	r->deleted = (int)sdb_column_int64(s, 4) != 0;
+	r->key_epoch = (uint32_t)sdb_column_int64(s, 5);
+	r->body = sdb_column_blob(s, 6);
+	if ((n = (int)sdb_column_bytes(s, 6)) < 0)
 		return CS_ERR_DB;
 	r->body_len = (size_t)n;
-	r->author_device = sqlite3_column_int64(s, 7);
-	r->hlc = (uint64_t)sqlite3_column_int64(s, 8);
-	r->created_device = sqlite3_column_int64(s, auth);
-	r->created_at = sqlite3_column_int64(s, auth + 1);
-	r->changed_at = sqlite3_column_int64(s, auth + 2);
+	r->author_device = sdb_column_int64(s, 7);
+	r->hlc = (uint64_t)sdb_column_int64(s, 8);
+	r->created_device = sdb_column_int64(s, auth);
+	r->created_at = sdb_column_int64(s, auth + 1);
+	r->changed_at = sdb_column_int64(s, auth + 2);
 	return 0;
 }
 
 int
 store_seq(struct store *st, int64_t *seq)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 
 	*seq = 0;
 	if ((s = store_stmt(st, Q_SEQ_GET)) == NULL ||
-	    sqlite3_step(s) != SQLITE_ROW) {
+	    sdb_step(s) != SDB_ROW) {
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
-	*seq = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*seq = sdb_column_int64(s, 0);
+	sdb_reset(s);
 	return 0;
 }
 
@@ -203,11 +203,11 @@ store_seq_next(struct store *st, int64_t *seq)
 int
 store_seq_set(struct store *st, int64_t seq)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 
 	if ((s = store_stmt(st, Q_SEQ_SET)) == NULL ||
-	    sqlite3_bind_int64(s, 1, seq) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
+	    sdb_bind_int64(s, 1, seq) != 0 ||
+	    sdb_step(s) != SDB_DONE) {
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
@@ -218,19 +218,19 @@ store_seq_set(struct store *st, int64_t seq)
 static int
 store_member(struct store *st, int64_t user_id, const char *case_id)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 	int		 rc;
 
 	if ((s = store_stmt(st, Q_MEMBER_GET)) == NULL ||
-	    sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	    sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_text(s, 2, case_id, -1) != 0)
 		return CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+	if ((rc = sdb_step(s)) == SDB_DONE)
 		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != SDB_ROW)
 		return CS_ERR_DB;
-	rc = sqlite3_column_int(s, 0) ? 2 : 1;
-	sqlite3_reset(s);
+	rc = (int)sdb_column_int64(s, 0) ? 2 : 1;
+	sdb_reset(s);
 	return rc;
 }
 
@@ -238,22 +238,22 @@ store_member(struct store *st, int64_t user_id, const char *case_id)
 static int
 store_case_closed(struct store *st, const char *case_id)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 	int		 rc;
 
 	if ((s = store_stmt(st, Q_CASE_CLOSED)) == NULL ||
-	    sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	    sdb_bind_text(s, 1, case_id, -1) != 0)
 		return CS_ERR_DB;
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	rc = sdb_step(s);
+	sdb_reset(s);
+	if (rc == SDB_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	return rc == SDB_DONE ? 0 : CS_ERR_DB;
 }
 
 /* Copy the current row into res->current, body malloc'd. */
 static int
-store_result_current(sqlite3_stmt *s, struct store_change_result *res)
+store_result_current(struct sdb_stmt *s, struct store_change_result *res)
 {
 	struct store_record	 r;
 	uint8_t			*body = NULL;
@@ -283,28 +283,28 @@ store_change_seen(struct store *st, const struct store_change *c,
     int64_t device_id, struct store_change_result *res, int *replayed,
     int *foreign)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 	int		 rc;
 
 	*replayed = *foreign = 0;
 	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK)
+	    sdb_bind_text(s, 1, c->change_id, -1) !=
+	    0 || sdb_bind_int64(s, 2, device_id) != 0)
 		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 1) != device_id) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if (sdb_column_int64(s, 1) != device_id) {
 			*foreign = 1;
 			continue;
 		}
 		res->status = STORE_CHANGE_APPLIED;
-		res->version = sqlite3_column_int64(s, 0);
+		res->version = sdb_column_int64(s, 0);
 		res->replayed = 1;
 		*replayed = 1;
-		sqlite3_reset(s);
+		sdb_reset(s);
 		return 0;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	sdb_reset(s);
+	return rc == SDB_DONE ? 0 : CS_ERR_DB;
 }
 
 /* Write change "c" as version "seq" of its record, and its change id. */
@@ -313,32 +313,31 @@ store_change_write(struct store *st, const struct store_change *c,
     int64_t device_id, int64_t seq)
 {
 	const struct store_record	*in = &c->rec;
-	sqlite3_stmt			*s;
+	struct sdb_stmt			*s;
 
 	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
-	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, in->case_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, in->kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, seq) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 5, in->deleted != 0) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 6, in->key_epoch) != SQLITE_OK ||
-	    sqlite3_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"",
-	    (int)in->body_len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 8, device_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 9, (int64_t)in->hlc) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 10, store_now_ms() / 1000) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    sdb_bind_text(s, 1, in->record_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 2, in->case_id, -1) !=
+	    0 ||
+	    sdb_bind_text(s, 3, in->kind, -1) != 0 ||
+	    sdb_bind_int64(s, 4, seq) != 0 ||
+	    sdb_bind_int64(s, 5, in->deleted != 0) != 0 ||
+	    sdb_bind_int64(s, 6, in->key_epoch) != 0 ||
+	    sdb_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"", (int)in->body_len) != 0 ||
+	    sdb_bind_int64(s, 8, device_id) != 0 ||
+	    sdb_bind_int64(s, 9, (int64_t)in->hlc) != 0 ||
+	    sdb_bind_int64(s, 10, store_now_ms() / 1000) != 0 ||
+	    sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
-	    sqlite3_bind_text(s, 1, c->change_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, device_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, seq) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	    sdb_bind_text(s, 1, c->change_id, -1) !=
+	    0 ||
+	    sdb_bind_int64(s, 2, device_id) != 0 ||
+	    sdb_bind_text(s, 3, in->record_id, -1) !=
+	    0 ||
+	    sdb_bind_int64(s, 4, seq) != 0 ||
+	    sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	return 0;
 }
@@ -349,7 +348,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
     struct store_change_result *res, int64_t *seq)
 {
 	const struct store_record	*in = &c->rec;
-	sqlite3_stmt			*s;
+	struct sdb_stmt			*s;
 	int64_t				 cur_version = 0;
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
@@ -391,16 +390,16 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		return 0;
 	}
 	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
-	    sqlite3_bind_text(s, 1, in->record_id, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
+	    sdb_bind_text(s, 1, in->record_id, -1) !=
+	    0)
 		return CS_ERR_DB;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((rc = sdb_step(s)) == SDB_ROW) {
 		exists = 1;
-		cur_version = sqlite3_column_int64(s, 3);
+		cur_version = sdb_column_int64(s, 3);
 		if (store_col_text(s, 1, cur_case, sizeof(cur_case)) != 0 ||
 		    store_col_text(s, 2, cur_kind, sizeof(cur_kind)) != 0)
 			return CS_ERR_DB;
-	} else if (rc != SQLITE_DONE)
+	} else if (rc != SDB_DONE)
 		return CS_ERR_DB;
 
 	/* a re-offer after a restore (store_restore.h) */
@@ -411,7 +410,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
 	    record_append_only(in->kind), restore_seq, &apply,
 	    &res->no_common_base)) != 0) {
-		sqlite3_reset(s);
+		sdb_reset(s);
 		return rc;
 	}
 	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
@@ -419,7 +418,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    record_append_only(in->kind))) {
 		/* a record never moves case or kind; append-only is final */
 		res->status = STORE_CHANGE_INVALID;
-		sqlite3_reset(s);
+		sdb_reset(s);
 		return 0;
 	}
 	if (!reoffer && !exists && c->base_version != 0) {
@@ -431,10 +430,10 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		res->status = STORE_CHANGE_CONFLICT;
 		res->version = cur_version;
 		rc = store_result_current(s, res);
-		sqlite3_reset(s);
+		sdb_reset(s);
 		return rc;
 	}
-	sqlite3_reset(s);
+	sdb_reset(s);
 	(*seq)++;
 	if ((rc = store_change_write(st, c, device_id, *seq)) != 0)
 		return rc;
@@ -507,13 +506,13 @@ store_results_clear(struct store_change_result *res, size_t n)
 
 /* Step "s"; 1 with a row, 0 at the end, <0 on error. */
 static int
-store_next(sqlite3_stmt *s)
+store_next(struct sdb_stmt *s)
 {
-	int	rc = sqlite3_step(s);
+	int	rc = sdb_step(s);
 
-	if (rc == SQLITE_ROW)
+	if (rc == SDB_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	return rc == SDB_DONE ? 0 : CS_ERR_DB;
 }
 
 /*
@@ -530,7 +529,7 @@ struct pull_head {
 };
 
 struct pull_changes {
-	sqlite3_stmt		*s;
+	struct sdb_stmt		*s;
 	int64_t			 device_id;
 	struct pull_head	*h;		/* heap on next */
 	size_t			 n, cap;
@@ -598,7 +597,7 @@ static int
 pull_changes_open(struct store *st, struct pull_changes *pc,
     int64_t user_id, int64_t device_id, int64_t since)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r = 0;
 
@@ -606,21 +605,21 @@ pull_changes_open(struct store *st, struct pull_changes *pc,
 	pc->device_id = device_id;
 	if ((pc->s = store_stmt(st, Q_PULL_CASE)) == NULL ||
 	    (s = store_stmt(st, Q_PULL_HEADS)) == NULL ||
-	    sqlite3_bind_int64(s, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, device_id) != SQLITE_OK)
+	    sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_int64(s, 2, since) != 0 ||
+	    sdb_bind_int64(s, 3, device_id) != 0)
 		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if (sdb_column_is_null(s, 1))
 			continue;	/* nothing new in that case */
 		if ((r = store_col_text(s, 0, id, sizeof(id))) != 0 ||
 		    (r = pull_heap_push(pc, id,
-		    sqlite3_column_int64(s, 1))) != 0)
+		    sdb_column_int64(s, 1))) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SDB_DONE)
 		r = CS_ERR_DB;
-	sqlite3_reset(s);
+	sdb_reset(s);
 	return r == CS_ERR_ALLOC ? r : r != 0 ? CS_ERR_DB : 0;
 }
 
@@ -638,12 +637,12 @@ pull_changes_next(struct pull_changes *pc)
 
 	for (;;) {
 		if (pc->on) {
-			if ((rc = sqlite3_step(pc->s)) == SQLITE_DONE)
+			if ((rc = sdb_step(pc->s)) == SDB_DONE)
 				pc->on = 0;	/* this case is done */
-			else if (rc != SQLITE_ROW)
+			else if (rc != SDB_ROW)
 				return CS_ERR_DB;
 			else {
-				v = sqlite3_column_int64(pc->s, 3);
+				v = sdb_column_int64(pc->s, 3);
 				if (pc->n == 0 || v < pc->h[0].next)
 					return 1;
 				pc->on = 0;
@@ -658,11 +657,10 @@ pull_changes_next(struct pull_changes *pc)
 		pc->cur = pc->h[0];
 		pc->h[0] = pc->h[--pc->n];
 		pull_heap_down(pc, 0);
-		sqlite3_reset(pc->s);
-		if (sqlite3_bind_text(pc->s, 1, pc->cur.case_id, -1,
-		    SQLITE_TRANSIENT) != SQLITE_OK ||
-		    sqlite3_bind_int64(pc->s, 2, pc->cur.next) != SQLITE_OK ||
-		    sqlite3_bind_int64(pc->s, 3, pc->device_id) != SQLITE_OK)
+		sdb_reset(pc->s);
+		if (sdb_bind_text_copy(pc->s, 1, pc->cur.case_id) != 0 ||
+		    sdb_bind_int64(pc->s, 2, pc->cur.next) != 0 ||
+		    sdb_bind_int64(pc->s, 3, pc->device_id) != 0)
 			return CS_ERR_DB;
 		pc->on = 1;
 	}
@@ -674,7 +672,7 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
     int *more)
 {
 	struct pull_changes	 pc;
-	sqlite3_stmt		*a, *b, *b2;
+	struct sdb_stmt		*a, *b, *b2;
 	struct store_record	 r;
 	int64_t			 ea, ta, eb, tb;
 	size_t			 n = 0;
@@ -691,13 +689,13 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		ret = CS_ERR_DB;
 		goto out;
 	}
-	if (sqlite3_bind_int64(b, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(b, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(b, 3, tie) != SQLITE_OK ||
-	    sqlite3_bind_int64(b, 4, (int64_t)max + 1) != SQLITE_OK ||
-	    sqlite3_bind_int64(b2, 1, user_id) != SQLITE_OK ||
-	    sqlite3_bind_int64(b2, 2, since) != SQLITE_OK ||
-	    sqlite3_bind_int64(b2, 3, (int64_t)max + 1) != SQLITE_OK) {
+	if (sdb_bind_int64(b, 1, user_id) != 0 ||
+	    sdb_bind_int64(b, 2, since) != 0 ||
+	    sdb_bind_int64(b, 3, tie) != 0 ||
+	    sdb_bind_int64(b, 4, (int64_t)max + 1) != 0 ||
+	    sdb_bind_int64(b2, 1, user_id) != 0 ||
+	    sdb_bind_int64(b2, 2, since) != 0 ||
+	    sdb_bind_int64(b2, 3, (int64_t)max + 1) != 0) {
 		ret = CS_ERR_DB;
 		goto out;
 	}
@@ -717,10 +715,10 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 			*more = 1;
 			break;
 		}
-		ea = ha ? sqlite3_column_int64(a, 9) : 0;
-		ta = ha ? sqlite3_column_int64(a, 10) : 0;
-		eb = hb ? sqlite3_column_int64(b, 9) : 0;
-		tb = hb ? sqlite3_column_int64(b, 10) : 0;
+		ea = ha ? sdb_column_int64(a, 9) : 0;
+		ta = ha ? sdb_column_int64(a, 10) : 0;
+		eb = hb ? sdb_column_int64(b, 9) : 0;
+		tb = hb ? sdb_column_int64(b, 10) : 0;
 		take_a = ha && (!hb || ea < eb || (ea == eb && ta < tb));
 		if (store_record_row(take_a ? a : b, 11, &r) != 0) {
 			ret = CS_ERR_DB;
@@ -750,11 +748,11 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 	if (ret == CS_ERR_DB)
 		store_log(st, __func__);
 	if (st->stmts[Q_PULL_CASE] != NULL)
-		sqlite3_reset(st->stmts[Q_PULL_CASE]);
+		sdb_reset(st->stmts[Q_PULL_CASE]);
 	if (st->stmts[Q_PULL_BACKFILL_TIE] != NULL)
-		sqlite3_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
+		sdb_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
 	if (st->stmts[Q_PULL_BACKFILL] != NULL)
-		sqlite3_reset(st->stmts[Q_PULL_BACKFILL]);
+		sdb_reset(st->stmts[Q_PULL_BACKFILL]);
 	free(pc.h);
 	return ret;
 }
@@ -763,14 +761,14 @@ int
 store_purges_pending(struct store *st, int64_t device_id,
     int (*cb)(const char *, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s;
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r = 0;
 
 	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
-	    sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK)
+	    sdb_bind_int64(s, 1, device_id) != 0)
 		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (store_col_text(s, 0, id, sizeof(id)) != 0) {
 			r = CS_ERR_DB;
 			break;
@@ -778,9 +776,9 @@ store_purges_pending(struct store *st, int64_t device_id,
 		if ((r = cb(id, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SDB_DONE)
 		r = CS_ERR_DB;
-	sqlite3_reset(s);
+	sdb_reset(s);
 	return r;
 }
 
@@ -788,20 +786,20 @@ int
 store_purge_receipt(struct store *st, int64_t device_id, const char *case_id,
     uint32_t n, int64_t now)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
 	if (store_prepare(st, "UPDATE purges SET receipt_at = ?3,"
 	    " records_deleted = ?4 WHERE device_id = ?1 AND case_id = ?2"
 	    " AND receipt_at IS NULL", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, device_id) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, case_id, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, n) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE)
+	if (sdb_bind_int64(s, 1, device_id) != 0 ||
+	    sdb_bind_text(s, 2, case_id, -1) != 0 ||
+	    sdb_bind_int64(s, 3, now) != 0 ||
+	    sdb_bind_int64(s, 4, n) != 0 ||
+	    sdb_step(s) != SDB_DONE)
 		goto out;
-	r = sqlite3_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
+	r = sdb_changes(st->db) == 1 ? 0 : CS_ERR_NOT_FOUND;
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -835,7 +833,7 @@ int
 store_digest(struct store *st, int64_t *count, uint8_t hash[32])
 {
 	struct record_digest	 d;
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	const unsigned char	*id;
 	int			 rc, r;
 
@@ -844,16 +842,16 @@ store_digest(struct store *st, int64_t *count, uint8_t hash[32])
 	if ((r = store_prepare(st, "SELECT record_id, version FROM"
 	    " records WHERE deleted = 0 ORDER BY record_id", &s)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_text(s, 0);
-		record_digest_add(&d, id, (size_t)sqlite3_column_bytes(s, 0),
-		    sqlite3_column_int64(s, 1));
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		id = sdb_column_text(s, 0);
+		record_digest_add(&d, id, (size_t)(int)sdb_column_bytes(s, 0),
+		    sdb_column_int64(s, 1));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SDB_DONE) {
 		store_log(st, __func__);
 		r = CS_ERR_DB;
 	}
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	record_digest_final(&d, count, hash);
 	return r;
 }
@@ -863,7 +861,7 @@ store_purge_list(struct store *st,
     int (*cb)(int64_t device_id, const char *case_id, int64_t receipt_at,
     int64_t records_deleted, void *), void *arg)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r;
 
@@ -871,18 +869,18 @@ store_purge_list(struct store *st,
 	    " coalesce(receipt_at, 0), coalesce(records_deleted, -1)"
 	    " FROM purges ORDER BY created_seq", &s)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (store_col_text(s, 1, id, sizeof(id)) != 0) {
 			r = CS_ERR_DB;
 			break;
 		}
-		if ((r = cb(sqlite3_column_int64(s, 0), id,
-		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		if ((r = cb(sdb_column_int64(s, 0), id,
+		    sdb_column_int64(s, 2), sdb_column_int64(s, 3),
 		    arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SDB_DONE)
 		r = CS_ERR_DB;
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "acl.h"
 #include "errors.h"
@@ -56,10 +56,10 @@
 	" AND d.revoked_at IS NULL"
 
 static int
-xfer_row(sqlite3_stmt *s, struct store_transfer *t)
+xfer_row(struct sdb_stmt *s, struct store_transfer *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->id = sqlite3_column_int64(s, 0);
+	t->id = sdb_column_int64(s, 0);
 	if (store_col_text(s, 1, t->case_id, sizeof(t->case_id)) != 0 ||
 	    store_col_text(s, 2, t->state, sizeof(t->state)) != 0 ||
 	    store_col_text(s, 3, t->reason, sizeof(t->reason)) != 0 ||
@@ -73,30 +73,30 @@ xfer_row(sqlite3_stmt *s, struct store_transfer *t)
 	    store_col_text(s, 12, t->new_regisseur,
 	    sizeof(t->new_regisseur)) != 0)
 		return CS_ERR_DB;
-	t->requested_at = sqlite3_column_int64(s, 8);
-	t->decided_at = sqlite3_column_int64(s, 10);
-	t->window_end = sqlite3_column_int64(s, 13);
-	t->completed_at = sqlite3_column_int64(s, 14);
-	t->purges_pending = sqlite3_column_int64(s, 15);
+	t->requested_at = sdb_column_int64(s, 8);
+	t->decided_at = sdb_column_int64(s, 10);
+	t->window_end = sdb_column_int64(s, 13);
+	t->completed_at = sdb_column_int64(s, 14);
+	t->purges_pending = sdb_column_int64(s, 15);
 	return 0;
 }
 
 int
 store_transfer_get(struct store *st, int64_t id, struct store_transfer *out)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r = CS_ERR_DB;
 
 	memset(out, 0, sizeof(*out));
 	if (store_prepare(st, XFER_SELECT " WHERE t.id = ?1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, id) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (rc != SQLITE_ROW || xfer_row(s, out) != 0)
+	if (rc != SDB_ROW || xfer_row(s, out) != 0)
 		goto out;
 	r = 0;
  out:
@@ -212,13 +212,13 @@ store_transfer_request(struct store *st, const struct store_user *actor,
 	t[2] = note;
 	r = store_do(st, "INSERT INTO transfers(case_id, state, reason,"
 	    " note, from_office_id, to_office_id, requested_by, requested_at)"
-	    " VALUES (?1, 'REQUESTED', ?2, ?3, ?4, ?5, ?6, ?7)", NULL,
-	    "tttiiii", (const int64_t[]){ office, to, actor->id, now }, t);
+	    " VALUES (?1, 'REQUESTED', ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+	    &id, "tttiiii", (const int64_t[]){ office, to, actor->id, now },
+	    t);
 	if (r == CS_ERR_EXISTS)
 		*why = "the case already has an open transfer";
 	if (r != 0)
 		goto fail;
-	id = sqlite3_last_insert_rowid(st->db);
 	if ((r = store_commit(st)) != 0)
 		goto fail;
 	return store_transfer_get(st, id, out);
@@ -430,7 +430,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
     int64_t after, size_t max,
     int (*cb)(const struct store_transfer *, void *), void *arg, int *more)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_transfer	 t;
 	size_t			 n = 0;
 	int			 rc, r = CS_ERR_DB;
@@ -442,17 +442,16 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 	    " WHERE m.case_id = t.case_id AND m.user_id = ?4))"
 	    " ORDER BY t.id LIMIT ?6", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 2, actor == NULL) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 3, actor != NULL &&
-	    acl_may_lead(actor->role_id)) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, actor != NULL ? actor->id : 0) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 5, actor != NULL ? actor->office : "", -1,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 6, (int64_t)max + 1) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, after) != 0 ||
+	    sdb_bind_int64(s, 2, actor == NULL) != 0 ||
+	    sdb_bind_int64(s, 3, actor != NULL &&
+	    acl_may_lead(actor->role_id)) != 0 ||
+	    sdb_bind_int64(s, 4, actor != NULL ? actor->id : 0) !=
+	    0 ||
+	    sdb_bind_text(s, 5, actor != NULL ? actor->office : "", -1) != 0 ||
+	    sdb_bind_int64(s, 6, (int64_t)max + 1) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (n == max) {
 			*more = 1;
 			break;
@@ -464,7 +463,7 @@ store_transfer_list(struct store *st, const struct store_user *actor,
 		r = CS_ERR_DB;
 		n++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SDB_ROW && rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -475,7 +474,7 @@ int
 store_transfer_pending(struct store *st,
     int (*cb)(const struct store_transfer_device *, void *), void *arg)
 {
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	struct store_transfer_device	 d;
 	int				 rc, r = CS_ERR_DB;
 
@@ -493,12 +492,12 @@ store_transfer_pending(struct store *st,
 	    " t.state = 'ACCEPTED' AND p.receipt_at IS NULL AND"
 	    " d.revoked_at IS NULL ORDER BY 1, 3", &s) != 0)
 		return CS_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		memset(&d, 0, sizeof(d));
-		d.transfer_id = sqlite3_column_int64(s, 0);
-		d.device_id = sqlite3_column_int64(s, 2);
-		d.queued = sqlite3_column_int(s, 5);
-		d.window_end = sqlite3_column_int64(s, 6);
+		d.transfer_id = sdb_column_int64(s, 0);
+		d.device_id = sdb_column_int64(s, 2);
+		d.queued = (int)sdb_column_int64(s, 5);
+		d.window_end = sdb_column_int64(s, 6);
 		if (store_col_text(s, 1, d.case_id, sizeof(d.case_id)) != 0 ||
 		    store_col_text(s, 3, d.device, sizeof(d.device)) != 0 ||
 		    store_col_text(s, 4, d.user, sizeof(d.user)) != 0)
@@ -507,7 +506,7 @@ store_transfer_pending(struct store *st,
 			goto out;
 		r = CS_ERR_DB;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -568,7 +567,7 @@ static int
 store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
     size_t *nends)
 {
-	sqlite3_stmt		*s = NULL;
+	struct sdb_stmt		*s = NULL;
 	struct store_access_end	*e, *p;
 	size_t			 max = 0;
 	int			 rc, r = CS_ERR_DB;
@@ -583,9 +582,9 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 	    " ON u.id = a.user_id JOIN offices o ON o.id = u.office_id WHERE"
 	    " a.expires_at <= ?1 AND m.read_only = 1", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK)
+	if (sdb_bind_int64(s, 1, now) != 0)
 		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (*nends == max) {
 			if ((p = reallocarray(*ends, max * 2 + 4,
 			    sizeof(*p))) == NULL) {
@@ -597,18 +596,18 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 		}
 		e = &(*ends)[*nends];
 		memset(e, 0, sizeof(*e));
-		e->user_id = sqlite3_column_int64(s, 0);
+		e->user_id = sdb_column_int64(s, 0);
 		if (store_col_text(s, 1, e->user, sizeof(e->user)) != 0 ||
 		    store_col_text(s, 2, e->role, sizeof(e->role)) != 0 ||
 		    store_col_text(s, 3, e->office, sizeof(e->office)) != 0 ||
 		    store_col_text(s, 4, e->case_id, sizeof(e->case_id)) != 0)
 			goto out;
-		e->transfer_id = sqlite3_column_int64(s, 5);
-		e->glass_id = sqlite3_column_int64(s, 6);
-		e->devices = sqlite3_column_int64(s, 7);
+		e->transfer_id = sdb_column_int64(s, 5);
+		e->glass_id = sdb_column_int64(s, 6);
+		e->devices = sdb_column_int64(s, 7);
 		(*nends)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:
@@ -619,7 +618,7 @@ store_xfer_ends(struct store *st, int64_t now, struct store_access_end **ends,
 		*ends = NULL;
 		*nends = 0;
 	}
-	sqlite3_finalize(s);
+	sdb_finalize(s);
 	return r;
 }
 
@@ -641,14 +640,14 @@ store_transfer_due(struct store *st, int64_t now, int *due)
 	    " p.receipt_at IS NULL AND d.revoked_at IS NULL))",
 	    &st->tickq) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_int64(st->tickq, 1, now) != SQLITE_OK ||
-	    sqlite3_step(st->tickq) != SQLITE_ROW) {
+	if (sdb_bind_int64(st->tickq, 1, now) != 0 ||
+	    sdb_step(st->tickq) != SDB_ROW) {
 		store_log(st, __func__);
-		sqlite3_reset(st->tickq);
+		sdb_reset(st->tickq);
 		return CS_ERR_DB;
 	}
-	*due = sqlite3_column_int64(st->tickq, 0) != 0;
-	sqlite3_reset(st->tickq);
+	*due = sdb_column_int64(st->tickq, 0) != 0;
+	sdb_reset(st->tickq);
 	return 0;
 }
 

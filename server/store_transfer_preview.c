@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "log.h"
@@ -21,7 +21,7 @@ int
 store_transfer_preview(struct store *st, const char *case_id,
     struct store_transfer_preview *out)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int		 rc, r;
 
 	memset(out, 0, sizeof(*out));
@@ -35,15 +35,15 @@ store_transfer_preview(struct store *st, const char *case_id,
 	    " c.regisseur_id WHERE c.id = ?1), '') FROM records WHERE"
 	    " case_id = ?1 AND deleted = 0", &s) != 0)
 		return CS_ERR_DB;
-	if (sqlite3_bind_text(s, 1, case_id, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sdb_bind_text(s, 1, case_id, -1) != 0)
 		goto out;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW ||
+	if ((rc = sdb_step(s)) != SDB_ROW ||
 	    store_col_text(s, 3, out->regisseur,
 	    sizeof(out->regisseur)) != 0)
 		goto out;
-	out->records = sqlite3_column_int64(s, 0);
-	out->persons = sqlite3_column_int64(s, 1);
-	out->measures = sqlite3_column_int64(s, 2);
+	out->records = sdb_column_int64(s, 0);
+	out->persons = sdb_column_int64(s, 1);
+	out->measures = sdb_column_int64(s, 2);
 	r = 0;
  out:
 	return store_done(st, s, r, __func__);

@@ -113,6 +113,38 @@ sdb_bind_null(struct sdb_stmt *s, int i)
 }
 
 int
+sdb_bind_text_copy(struct sdb_stmt *s, int i, const char *v)
+{
+	if (i < 1 || i > SDB_PARAMS_MAX || v == NULL)
+		return CS_ERR_INTERNAL;
+	return SDB_SHEAD(s)->ops->bind_text_copy(s, i, v);
+}
+
+int
+sdb_clear_bindings(struct sdb_stmt *s)
+{
+	return SDB_SHEAD(s)->ops->clear_bindings(s);
+}
+
+int
+sdb_last_error(const struct sdb *db)
+{
+	return SDB_HEAD(db)->ops->last_error(db);
+}
+
+int
+sdb_in_tx(const struct sdb *db)
+{
+	return SDB_HEAD(db)->ops->in_tx(db);
+}
+
+struct sqlite3 *
+sdb_sqlite(struct sdb *db)
+{
+	return SDB_HEAD(db)->ops->handle(db);
+}
+
+int
 sdb_step(struct sdb_stmt *s)
 {
 	return SDB_SHEAD(s)->ops->step(s);
@@ -130,10 +162,10 @@ sdb_column_int64(struct sdb_stmt *s, int col)
 	return SDB_SHEAD(s)->ops->int64(s, col);
 }
 
-const char *
+const unsigned char *
 sdb_column_text(struct sdb_stmt *s, int col)
 {
-	return SDB_SHEAD(s)->ops->text(s, col);
+	return (const unsigned char *)SDB_SHEAD(s)->ops->text(s, col);
 }
 
 const void *

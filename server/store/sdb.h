@@ -66,6 +66,16 @@ enum sdb_backend	sdb_backend(const struct sdb *);
 /* The last error's text (never NULL; no parameter values in it). */
 const char	*sdb_errmsg(const struct sdb *);
 
+/* The CS_ERR_* of the last failed call of this connection; 0: none. */
+int	sdb_last_error(const struct sdb *);
+/* 1 while a transaction is open on the connection. */
+int	sdb_in_tx(const struct sdb *);
+/*
+ * The SQLite handle of an SQLite connection, NULL for PostgreSQL: for
+ * what only SQLite has (the online backup, pragmas, the busy handler).
+ */
+struct sqlite3	*sdb_sqlite(struct sdb *);
+
 /* Run SQL without parameters or rows (BEGIN, COMMIT, DDL; several ok). */
 int	sdb_exec(struct sdb *, const char *sql);
 /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
@@ -85,6 +95,10 @@ int	sdb_bind_int64(struct sdb_stmt *, int i, int64_t v);
 int	sdb_bind_text(struct sdb_stmt *, int i, const char *s, int len);
 int	sdb_bind_blob(struct sdb_stmt *, int i, const void *p, size_t len);
 int	sdb_bind_null(struct sdb_stmt *, int i);
+/* A text parameter copied: the caller's buffer may change at once. */
+int	sdb_bind_text_copy(struct sdb_stmt *, int i, const char *s);
+/* Every parameter NULL again. */
+int	sdb_clear_bindings(struct sdb_stmt *);
 
 int	sdb_step(struct sdb_stmt *);
 
@@ -95,7 +109,8 @@ int	sdb_step(struct sdb_stmt *);
  */
 int		 sdb_column_is_null(struct sdb_stmt *, int col);
 int64_t		 sdb_column_int64(struct sdb_stmt *, int col);
-const char	*sdb_column_text(struct sdb_stmt *, int col);
+/* unsigned, as SQLite's: the store's code reads it as SQLite's */
+const unsigned char	*sdb_column_text(struct sdb_stmt *, int col);
 const void	*sdb_column_blob(struct sdb_stmt *, int col);
 size_t		 sdb_column_bytes(struct sdb_stmt *, int col);
 

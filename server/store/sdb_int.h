@@ -24,6 +24,11 @@ struct sdb_ops {
 	int		(*bind_blob)(struct sdb_stmt *, int, const void *,
 			    size_t);
 	int		(*bind_null)(struct sdb_stmt *, int);
+	int		(*bind_text_copy)(struct sdb_stmt *, int, const char *);
+	int		(*clear_bindings)(struct sdb_stmt *);
+	int		(*last_error)(const struct sdb *);
+	int		(*in_tx)(const struct sdb *);
+	struct sqlite3	*(*handle)(struct sdb *);
 	int		(*step)(struct sdb_stmt *);
 	int		(*is_null)(struct sdb_stmt *, int);
 	int64_t		(*int64)(struct sdb_stmt *, int);

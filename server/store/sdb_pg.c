@@ -53,6 +53,7 @@ struct sdb {
 	int64_t		 changes;
 	int		 lost;		/* the connection went away */
 	int		 lost_in_tx;	/* ... inside a transaction */
+	int		 last;		/* CS_ERR_* of the last failure */
 	char		 err[PG_ERR_MAX];
 };
 
@@ -64,6 +65,7 @@ struct sdb_stmt {
 	int			 len[SDB_PARAMS_MAX];
 	int			 fmt[SDB_PARAMS_MAX];
 	char			 num[SDB_PARAMS_MAX][24];
+	char			*own[SDB_PARAMS_MAX];	/* copied texts */
 	PGresult		*res;
 	int			 row, nrows;	/* row: current, -1 before */
 	uint8_t			*dec;		/* a bytea column, decoded */
@@ -148,8 +150,16 @@ pg_alive(struct sdb *db)
  * The outcome of a failed command as CS_ERR_* (sdb.h), from its
  * SQLSTATE; a connection that is gone is marked lost.
  */
+static int	pg_fail_map(struct sdb *, PGresult *, int, const char *);
+
 static int
 pg_fail(struct sdb *db, PGresult *res, int was_in_tx, const char *what)
+{
+	return db->last = pg_fail_map(db, res, was_in_tx, what);
+}
+
+static int
+pg_fail_map(struct sdb *db, PGresult *res, int was_in_tx, const char *what)
 {
 	const char	*st = res != NULL ?
 	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -435,11 +445,61 @@ pg_reset(struct sdb_stmt *s)
 	return 0;
 }
 
+static int
+pg_clear_bindings(struct sdb_stmt *s)
+{
+	size_t	i;
+
+	for (i = 0; i < SDB_PARAMS_MAX; i++) {
+		free(s->own[i]);
+		s->own[i] = NULL;
+		s->val[i] = NULL;
+		s->len[i] = 0;
+		s->fmt[i] = 0;
+	}
+	return 0;
+}
+
 static void
 pg_finalize(struct sdb_stmt *s)
 {
 	pg_rows_free(s);	/* the prepared statement stays */
+	(void)pg_clear_bindings(s);
 	free(s);
+}
+
+static int
+pg_bind_text_copy(struct sdb_stmt *s, int i, const char *v)
+{
+	char	*c;
+
+	if ((c = strdup(v)) == NULL)
+		return CS_ERR_ALLOC;
+	free(s->own[i - 1]);
+	s->own[i - 1] = c;
+	s->val[i - 1] = c;
+	s->len[i - 1] = 0;
+	s->fmt[i - 1] = 0;
+	return 0;
+}
+
+static int
+pg_last_error(const struct sdb *db)
+{
+	return db->last;
+}
+
+static int
+pg_tx_open(const struct sdb *db)
+{
+	return db->lost ? db->lost_in_tx : pg_in_tx(db);
+}
+
+static struct sqlite3 *
+pg_handle(struct sdb *db)
+{
+	(void)db;
+	return NULL;
 }
 
 static int
@@ -647,6 +707,7 @@ pg_bytes(struct sdb_stmt *s, int col)
 const struct sdb_ops sdb_pg_ops = {
 	pg_open, pg_close, pg_errmsg, pg_exec, pg_changes, pg_prepare,
 	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
-	pg_bind_null, pg_step, pg_is_null, pg_col_int64, pg_text, pg_blob,
-	pg_bytes,
+	pg_bind_null, pg_bind_text_copy, pg_clear_bindings, pg_last_error,
+	pg_tx_open, pg_handle, pg_step, pg_is_null, pg_col_int64, pg_text,
+	pg_blob, pg_bytes,
 };

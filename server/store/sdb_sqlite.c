@@ -17,6 +17,7 @@
 struct sdb {
 	struct sdb_head	 h;
 	sqlite3		*db;
+	int		 last;		/* CS_ERR_* of the last failure */
 };
 
 struct sdb_stmt {
@@ -27,7 +28,7 @@ struct sdb_stmt {
 
 /* SQLite's result of a failed call as CS_ERR_* (sdb.h). */
 static int
-sq_err(sqlite3 *db, int rc)
+sq_map(sqlite3 *db, int rc)
 {
 	switch (rc == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(db) : rc) {
 	case SQLITE_CONSTRAINT_UNIQUE:
@@ -44,6 +45,13 @@ sq_err(sqlite3 *db, int rc)
 	rc &= 0xff;
 	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CS_ERR_RETRY :
 	    CS_ERR_DB;
+}
+
+/* The same, kept as the connection's last error. */
+static int
+sq_err(struct sdb *db, int rc)
+{
+	return db->last = sq_map(db->db, rc);
 }
 
 static int
@@ -90,7 +98,7 @@ sq_exec(struct sdb *db, const char *sql)
 	int	rc;
 
 	rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : sq_err(db->db, rc);
+	return rc == SQLITE_OK ? 0 : sq_err(db, rc);
 }
 
 static int64_t
@@ -112,7 +120,7 @@ sq_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 	if ((rc = sqlite3_prepare_v2(db->db, sql, -1, &s->s, NULL)) !=
 	    SQLITE_OK || s->s == NULL) {
 		free(s);
-		return rc == SQLITE_OK ? CS_ERR_DB : sq_err(db->db, rc);
+		return rc == SQLITE_OK ? (db->last = CS_ERR_DB) : sq_err(db, rc);
 	}
 	*out = s;
 	return 0;
@@ -135,7 +143,7 @@ sq_finalize(struct sdb_stmt *s)
 static int
 sq_bound(struct sdb_stmt *s, int rc)
 {
-	return rc == SQLITE_OK ? 0 : sq_err(s->db->db, rc);
+	return rc == SQLITE_OK ? 0 : sq_err(s->db, rc);
 }
 
 static int
@@ -178,7 +186,37 @@ sq_step(struct sdb_stmt *s)
 		return SDB_ROW;
 	if (rc == SQLITE_DONE)
 		return SDB_DONE;
-	return sq_err(s->db->db, rc);
+	return sq_err(s->db, rc);
+}
+
+static int
+sq_bind_text_copy(struct sdb_stmt *s, int i, const char *v)
+{
+	return sq_bound(s, sqlite3_bind_text(s->s, i, v, -1, SQLITE_TRANSIENT));
+}
+
+static int
+sq_clear_bindings(struct sdb_stmt *s)
+{
+	return sq_bound(s, sqlite3_clear_bindings(s->s));
+}
+
+static int
+sq_last_error(const struct sdb *db)
+{
+	return db->last;
+}
+
+static int
+sq_in_tx(const struct sdb *db)
+{
+	return !sqlite3_get_autocommit(db->db);
+}
+
+static struct sqlite3 *
+sq_handle(struct sdb *db)
+{
+	return db->db;
 }
 
 static int
@@ -216,6 +254,7 @@ sq_bytes(struct sdb_stmt *s, int col)
 const struct sdb_ops sdb_sqlite_ops = {
 	sq_open, sq_close, sq_errmsg, sq_exec, sq_changes, sq_prepare,
 	sq_reset, sq_finalize, sq_bind_int64, sq_bind_text, sq_bind_blob,
-	sq_bind_null, sq_step, sq_is_null, sq_int64, sq_text, sq_blob,
+	sq_bind_null, sq_bind_text_copy, sq_clear_bindings, sq_last_error,
+	sq_in_tx, sq_handle, sq_step, sq_is_null, sq_int64, sq_text, sq_blob,
 	sq_bytes,
 };

@@ -95,15 +95,15 @@ test_rows(struct sdb *db, const char *label)
 	ASSERT_INT_EQ(sdb_bind_text(s, 2, "leeg", -1), 0);
 	ASSERT_INT_EQ(sdb_step(s), SDB_ROW);
 	ASSERT_INT_EQ(sdb_column_int64(s, 0), INT64_MIN);
-	ASSERT_STR_EQ(sdb_column_text(s, 1), "leeg");
+	ASSERT_STR_EQ((const char *)sdb_column_text(s, 1), "leeg");
 	ASSERT_INT_EQ(sdb_column_is_null(s, 2), 0);	/* empty, not NULL */
 	ASSERT_INT_EQ(sdb_column_bytes(s, 2), 0);
 	ASSERT_INT_EQ(sdb_column_is_null(s, 3), 1);
 	ASSERT_INT_EQ(sdb_column_int64(s, 3), 0);
-	ASSERT_STR_EQ(sdb_column_text(s, 4), "a?b");
+	ASSERT_STR_EQ((const char *)sdb_column_text(s, 4), "a?b");
 	ASSERT_INT_EQ(sdb_step(s), SDB_ROW);
 	ASSERT_INT_EQ(sdb_column_int64(s, 0), INT64_MAX);
-	ASSERT_STR_EQ(sdb_column_text(s, 1), "Zoë 'quoted' ?1");
+	ASSERT_STR_EQ((const char *)sdb_column_text(s, 1), "Zoë 'quoted' ?1");
 	ASSERT_INT_EQ(sdb_column_bytes(s, 2), sizeof(all));
 	ASSERT_MEM_EQ(sdb_column_blob(s, 2), all, sizeof(all));
 	ASSERT_INT_EQ(sdb_column_int64(s, 3), 7);
@@ -211,7 +211,7 @@ test_pg_session(struct sdb *db)
 	ASSERT_INT_EQ(sdb_prepare(db, "SELECT current_setting("
 	    "'synchronous_commit')", &s), 0);
 	ASSERT_INT_EQ(sdb_step(s), SDB_ROW);
-	ASSERT_STR_EQ(sdb_column_text(s, 0), "on");
+	ASSERT_STR_EQ((const char *)sdb_column_text(s, 0), "on");
 	sdb_finalize(s);
 	/* the same text prepared many times: one server-side statement */
 	for (i = 0; i < 50; i++) {
