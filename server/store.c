@@ -213,7 +213,7 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
-	if (!st->owned && sdb_in_tx(st->db))
+	if (!st->owned && st->db != NULL && sdb_in_tx(st->db))
 		(void)sdb_exec(st->db, "ROLLBACK");
 }
 
@@ -369,10 +369,8 @@ store_open(const char *path, int create, struct store **out)
 		r = CS_ERR_TOO_LARGE;
 		goto out;
 	}
-	if ((r = sdb_open(aux, &st->db)) != 0) {
-		log_warnx("store: %s: cannot open", path);
+	if ((r = sdb_open(aux, &st->db)) != 0)
 		goto out;
-	}
 	r = CS_ERR_DB;
 	if ((r = store_setup(st)) != 0)
 		goto out;

@@ -71,6 +71,8 @@ sq_open(const char *path, struct sdb **out)
 	    NULL) != SQLITE_OK ||
 	    sqlite3_db_config(db->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
 	    NULL) != SQLITE_OK) {
+		/* the cause for the caller's message: "is a directory" */
+		(void)cs_cause_sqlite(db->db, CS_ERR_DB);
 		sqlite3_close(db->db);
 		free(db);
 		return CS_ERR_DB;
