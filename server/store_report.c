@@ -172,6 +172,17 @@ report_counts(struct store *st, struct store_report *rep, int64_t since)
 	    ints, "ii", glass_off, 1);
 }
 
+/* Months in the order of their groups, then by month. */
+static int
+report_month_cmp(const void *a, const void *b)
+{
+	const struct store_report_month	*x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->year * 12 + x->month) - (y->year * 12 + y->month);
+}
+
 static int
 report_months(struct store *st, struct store_report *rep, int64_t since)
 {
@@ -190,7 +201,7 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 	    " UNION ALL SELECT office_id, frame, strftime('%Y-%m',"
 	    "  closed_on * 86400, 'unixepoch'), 0, 1 FROM cases"
 	    "  WHERE state = 'GESLOTEN' AND closed_on >= ?1)"
-	    " GROUP BY o, f, ym ORDER BY o, f, ym", &s, "ii",
+	    " GROUP BY o, f, ym", &s, "ii",
 	    (const int64_t[]){ since, since * 86400 }, NULL, NULL)) != 0)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -219,6 +230,9 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		m->closed = sqlite3_column_int64(s, 4);
 	}
 	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	if (r == 0 && rep->nmonths > 1)
+		qsort(rep->months, rep->nmonths, sizeof(*rep->months),
+		    report_month_cmp);
  out:
 	return store_done(st, s, r, __func__);
 }
