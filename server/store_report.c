@@ -122,6 +122,13 @@ report_sum(struct store *st, struct store_report *rep, const char *sql,
 
 #define OFF(f)	offsetof(struct store_report_group, f)
 
+/* Transfers done since ?2 by the office in column "col" and frame. */
+#define REPORT_TRANSFERS(col)						\
+	"SELECT t." col ", c.frame, COUNT(*) FROM transfers t"		\
+	" JOIN cases c ON c.id = t.case_id WHERE t.state IN"		\
+	" ('ACCEPTED', 'COMPLETED') AND t.decided_at >= ?2"		\
+	" GROUP BY t." col ", c.frame"
+
 static int
 report_counts(struct store *st, struct store_report *rep, int64_t since)
 {
@@ -154,16 +161,9 @@ report_counts(struct store *st, struct store_report *rep, int64_t since)
 	    " GROUP BY c.office_id, c.frame", ints, "iiiii", meas_off,
 	    2)) != 0)
 		return r;
-	if ((r = report_sum(st, rep, "SELECT t.from_office_id, c.frame,"
-	    " COUNT(*) FROM transfers t JOIN cases c ON c.id = t.case_id"
-	    " WHERE t.state IN ('ACCEPTED', 'COMPLETED') AND"
-	    " t.decided_at >= ?2 GROUP BY t.from_office_id, c.frame", ints,
-	    "ii", out_off, 1)) != 0)
-		return r;
-	if ((r = report_sum(st, rep, "SELECT t.to_office_id, c.frame,"
-	    " COUNT(*) FROM transfers t JOIN cases c ON c.id = t.case_id"
-	    " WHERE t.state IN ('ACCEPTED', 'COMPLETED') AND"
-	    " t.decided_at >= ?2 GROUP BY t.to_office_id, c.frame", ints,
+	if ((r = report_sum(st, rep, REPORT_TRANSFERS("from_office_id"), ints,
+	    "ii", out_off, 1)) != 0 ||
+	    (r = report_sum(st, rep, REPORT_TRANSFERS("to_office_id"), ints,
 	    "ii", in_off, 1)) != 0)
 		return r;
 	return report_sum(st, rep, "SELECT g.case_office_id, c.frame,"

@@ -33,13 +33,45 @@ ctl_rep_median(char dst[32], int64_t x2)
 	return dst;
 }
 
+/* The figures of a line, in the order of the CSV columns. */
+#define REP_NFIG	13
+#define REP_MEDIAN	5	/* drang_median_days: not an int */
+
+static const struct {
+	const char	*key;	/* CSV and JSON */
+	const char	*col;	/* table */
+	int		 width;
+} ctl_rep_figs[REP_NFIG] = {
+	{ "active", "active", 6 }, { "new", "new", 5 },
+	{ "closed", "closed", 6 }, { "drang_ended", "drang", 5 },
+	{ "drang_to_raad", "raad", 5 }, { "drang_median_days", "median", 6 },
+	{ "drang_extended", "ext", 5 }, { "ots_extensions", "otsx", 5 },
+	{ "toetsing_overdue", "toetsing", 8 },
+	{ "ots_request_overdue", "ots-verz", 8 },
+	{ "transfers_in", "in", 4 }, { "transfers_out", "out", 4 },
+	{ "glass", "glass", 5 },
+};
+
+static void
+ctl_rep_figures(const struct store_report_group *g, int64_t v[REP_NFIG])
+{
+	const int64_t	f[REP_NFIG] = { g->active, g->new_cases, g->closed,
+	    g->drang_ended, g->drang_to_raad, g->drang_median_x2,
+	    g->drang_extended, g->ots_extensions, g->toetsing_overdue,
+	    g->ots_request_overdue, g->transfers_in, g->transfers_out,
+	    g->glass };
+
+	memcpy(v, f, sizeof(f));
+}
+
 static void
 ctl_rep_table(const struct store_report *rep)
 {
 	const struct store_report_group	*g;
 	const struct store_report_month	*m;
 	char				 o[256], med[32], d[LC_DATE_LEN + 1];
-	size_t				 i;
+	int64_t				 v[REP_NFIG];
+	size_t				 i, k;
 
 	lc_date_format(rep->today, d, sizeof(d));
 	printf("report of %s", d);
@@ -47,24 +79,24 @@ ctl_rep_table(const struct store_report *rep)
 		lc_date_format(rep->since, d, sizeof(d));
 		printf(", events since %s", d);
 	}
-	printf("\n%-20s %-7s %6s %5s %6s %5s %5s %6s %5s %5s %8s %8s %4s %4s "
-	    "%5s\n", "office", "frame", "active", "new", "closed", "drang",
-	    "raad", "median", "ext", "otsx", "toetsing", "ots-verz", "in",
-	    "out", "glass");
+	printf("\n%-20s %-7s", "office", "frame");
+	for (k = 0; k < REP_NFIG; k++)
+		printf(" %*s", ctl_rep_figs[k].width, ctl_rep_figs[k].col);
+	printf("\n");
 	for (i = 0; i < rep->ngroups; i++) {
 		g = &rep->groups[i];
-		printf("%-20s %-7s %6lld %5lld %6lld %5lld %5lld %6s %5lld "
-		    "%5lld %8lld %8lld %4lld %4lld %5lld\n",
-		    str_vis(o, sizeof(o), g->office, strlen(g->office)),
-		    lc_frame_name(g->frame), (long long)g->active,
-		    (long long)g->new_cases, (long long)g->closed,
-		    (long long)g->drang_ended, (long long)g->drang_to_raad,
-		    ctl_rep_median(med, g->drang_median_x2),
-		    (long long)g->drang_extended, (long long)g->ots_extensions,
-		    (long long)g->toetsing_overdue,
-		    (long long)g->ots_request_overdue,
-		    (long long)g->transfers_in, (long long)g->transfers_out,
-		    (long long)g->glass);
+		ctl_rep_figures(g, v);
+		printf("%-20s %-7s", str_vis(o, sizeof(o), g->office,
+		    strlen(g->office)), lc_frame_name(g->frame));
+		for (k = 0; k < REP_NFIG; k++) {
+			if (k == REP_MEDIAN)
+				printf(" %*s", ctl_rep_figs[k].width,
+				    ctl_rep_median(med, v[k]));
+			else
+				printf(" %*lld", ctl_rep_figs[k].width,
+				    (long long)v[k]);
+		}
+		printf("\n");
 	}
 	printf("\ndrang: drangtrajecten ended; raad: of which in a Raad "
 	    "melding; median: their median\nduration in days; ext: drang "
@@ -105,27 +137,26 @@ ctl_rep_csv(const struct store_report *rep)
 	const struct store_report_group	*g;
 	const struct store_report_month	*m;
 	char				 med[32];
-	size_t				 i;
+	int64_t				 v[REP_NFIG];
+	size_t				 i, k;
 
-	printf("office,frame,month,active,new,closed,drang_ended,"
-	    "drang_to_raad,drang_median_days,drang_extended,ots_extensions,"
-	    "toetsing_overdue,ots_request_overdue,transfers_in,"
-	    "transfers_out,glass\r\n");
+	printf("office,frame,month");
+	for (k = 0; k < REP_NFIG; k++)
+		printf(",%s", ctl_rep_figs[k].key);
+	printf("\r\n");
 	for (i = 0; i < rep->ngroups; i++) {
 		g = &rep->groups[i];
+		ctl_rep_figures(g, v);
 		ctl_rep_csv_str(g->office);
-		printf(",%s,all,%lld,%lld,%lld,%lld,%lld,%s,%lld,%lld,%lld,"
-		    "%lld,%lld,%lld,%lld\r\n", lc_frame_name(g->frame),
-		    (long long)g->active, (long long)g->new_cases,
-		    (long long)g->closed, (long long)g->drang_ended,
-		    (long long)g->drang_to_raad,
-		    g->drang_median_x2 < 0 ? "" :
-		    ctl_rep_median(med, g->drang_median_x2),
-		    (long long)g->drang_extended, (long long)g->ots_extensions,
-		    (long long)g->toetsing_overdue,
-		    (long long)g->ots_request_overdue,
-		    (long long)g->transfers_in, (long long)g->transfers_out,
-		    (long long)g->glass);
+		printf(",%s,all", lc_frame_name(g->frame));
+		for (k = 0; k < REP_NFIG; k++) {
+			if (k == REP_MEDIAN)
+				printf(",%s", v[k] < 0 ? "" :
+				    ctl_rep_median(med, v[k]));
+			else
+				printf(",%lld", (long long)v[k]);
+		}
+		printf("\r\n");
 	}
 	for (i = 0; i < rep->nmonths; i++) {
 		m = &rep->months[i];
@@ -144,6 +175,7 @@ ctl_rep_json(const struct store_report *rep)
 	const struct store_report_month	*m;
 	struct json			 j;
 	char				 d[LC_DATE_LEN + 1];
+	int64_t				 v[REP_NFIG];
 	size_t				 i, k;
 
 	json_init(&j, stdout);
@@ -164,23 +196,18 @@ ctl_rep_json(const struct store_report *rep)
 		json_obj_begin(&j);
 		json_kv_str(&j, "office", g->office);
 		json_kv_str(&j, "frame", lc_frame_name(g->frame));
-		json_kv_int(&j, "active", g->active);
-		json_kv_int(&j, "new", g->new_cases);
-		json_kv_int(&j, "closed", g->closed);
-		json_kv_int(&j, "drang_ended", g->drang_ended);
-		json_kv_int(&j, "drang_to_raad", g->drang_to_raad);
-		json_key(&j, "drang_median_days");
-		if (g->drang_median_x2 < 0)
-			json_null(&j);
-		else
-			json_fixed(&j, (double)g->drang_median_x2 / 2, 1);
-		json_kv_int(&j, "drang_extended", g->drang_extended);
-		json_kv_int(&j, "ots_extensions", g->ots_extensions);
-		json_kv_int(&j, "toetsing_overdue", g->toetsing_overdue);
-		json_kv_int(&j, "ots_request_overdue", g->ots_request_overdue);
-		json_kv_int(&j, "transfers_in", g->transfers_in);
-		json_kv_int(&j, "transfers_out", g->transfers_out);
-		json_kv_int(&j, "glass", g->glass);
+		ctl_rep_figures(g, v);
+		for (k = 0; k < REP_NFIG; k++) {
+			if (k != REP_MEDIAN) {
+				json_kv_int(&j, ctl_rep_figs[k].key, v[k]);
+				continue;
+			}
+			json_key(&j, ctl_rep_figs[k].key);
+			if (v[k] < 0)
+				json_null(&j);
+			else
+				json_fixed(&j, (double)v[k] / 2, 1);
+		}
 		json_key(&j, "months");
 		json_arr_begin(&j);
 		for (k = 0; k < rep->nmonths; k++) {
