@@ -55,6 +55,7 @@ int	ctl_renew_token(struct ctl *, int argc, char **argv);
 int	ctl_server_cert(struct ctl *, int argc, char **argv);
 int	ctl_status(struct ctl *, int argc, char **argv);
 int	ctl_retention(struct ctl *, int argc, char **argv);
+int	ctl_report(struct ctl *, int argc, char **argv);
 
 /* Lifetimes of what casesyncctl init makes (docs/ADMIN.md). */
 #define CTL_CA_DAYS		3650		/* 10 years */

@@ -166,6 +166,10 @@ static const struct {
 	{ ctl_retention, { "retention", NULL, "closed cases past their "
 	    "retention date; destroy them", retention_subs,
 	    CLIHELP_STRICT } },
+	{ ctl_report, { "report", "report [--office NAME] [--since YYYY-MM] "
+	    "[--format table|csv|json] [--json]",
+	    "management figures per office and frame (no content)", NULL,
+	    CLIHELP_STRICT } },
 	{ ctl_backup, { "backup", "backup --out FILE",
 	    "a consistent copy of the database", NULL, CLIHELP_STRICT } },
 	{ ctl_restore, { "restore", "restore --from FILE   (casesyncd "

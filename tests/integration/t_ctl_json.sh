@@ -109,6 +109,8 @@ check "records purges" 0 records purges
 check "transfer list" 1 transfer list
 check "transfer pending" 0 transfer pending
 check "glass list" 1 glass list
+check "report" 0 report
+check "report" 0 report --office Lelystad --since 2026-01
 ctl audit query --format ndjson >"$T/audit.json" 2>"$T/err" ||
     fail "audit query: $(cat "$T/err")"
 schema --min-items 1 "$SCHEMAS" "audit query" "$T/audit.json" ||
