@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "sdb.h"
 
 #include "errors.h"
 #include "lifecycle.h"
@@ -27,14 +27,14 @@
 
 /* The group of office "oid" and frame name at column "col", or NULL. */
 static struct store_report_group *
-report_group(struct store_report *rep, int64_t oid, sqlite3_stmt *s, int col,
+report_group(struct store_report *rep, int64_t oid, struct sdb_stmt *s, int col,
     int *bad)
 {
 	const char	*name;
 	enum lc_frame	 f;
 	size_t		 i;
 
-	name = (const char *)sqlite3_column_text(s, col);
+	name = (const char *)sdb_column_text(s, col);
 	if (name == NULL || lc_frame_parse(name, &f) != 0) {
 		*bad = 1;
 		return NULL;
@@ -48,7 +48,7 @@ report_group(struct store_report *rep, int64_t oid, sqlite3_stmt *s, int col,
 static int
 report_offices(struct store *st, const char *office, struct store_report *rep)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	void		*p;
 	size_t		 max = 0, f;
 	int		 rc, r;
@@ -57,7 +57,7 @@ report_offices(struct store *st, const char *office, struct store_report *rep)
 	    " ?1 IS NULL OR name = ?1 ORDER BY name", &s, "t", NULL,
 	    (const char *[]){ office }, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (rep->ngroups + LC_NFRAMES > max) {
 			if ((p = reallocarray(rep->groups, max * 2 + LC_NFRAMES,
 			    sizeof(*rep->groups))) == NULL) {
@@ -72,7 +72,7 @@ report_offices(struct store *st, const char *office, struct store_report *rep)
 			    &rep->groups[rep->ngroups + f];
 
 			memset(g, 0, sizeof(*g));
-			g->office_id = sqlite3_column_int64(s, 0);
+			g->office_id = sdb_column_int64(s, 0);
 			if (store_col_text(s, 1, g->office,
 			    sizeof(g->office)) != 0) {
 				r = CS_ERR_DB;
@@ -83,7 +83,7 @@ report_offices(struct store *st, const char *office, struct store_report *rep)
 		}
 		rep->ngroups += LC_NFRAMES;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
 	if (r == 0 && rep->ngroups == 0)
 		r = CS_ERR_NOT_FOUND;
  out:
@@ -99,23 +99,23 @@ report_sum(struct store *st, struct store_report *rep, const char *sql,
     const int64_t *ints, const char *fmt, const size_t *offsets, size_t n)
 {
 	struct store_report_group	*g;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	size_t				 k;
 	int				 rc, r, bad = 0;
 
 	if ((r = store_bind(st, sql, &s, fmt, ints, NULL, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		g = report_group(rep, sqlite3_column_int64(s, 0), s, 1, &bad);
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		g = report_group(rep, sdb_column_int64(s, 0), s, 1, &bad);
 		if (bad) {
 			r = CS_ERR_DB;
 			goto out;
 		}
 		for (k = 0; g != NULL && k < n; k++)
 			*(int64_t *)(void *)((char *)g + offsets[k]) +=
-			    sqlite3_column_int64(s, (int)k + 2);
+			    sdb_column_int64(s, (int)k + 2);
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
  out:
 	return store_done(st, s, r, __func__);
 }
@@ -188,7 +188,7 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 {
 	struct store_report_group	*g;
 	struct store_report_month	*m;
-	sqlite3_stmt			*s = NULL;
+	struct sdb_stmt			*s = NULL;
 	const char			*ym;
 	void				*p;
 	size_t				 max = 0;
@@ -204,9 +204,9 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 	    " GROUP BY o, f, ym", &s, "ii",
 	    (const int64_t[]){ since, since * 86400 }, NULL, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		g = report_group(rep, sqlite3_column_int64(s, 0), s, 1, &bad);
-		ym = (const char *)sqlite3_column_text(s, 2);
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		g = report_group(rep, sdb_column_int64(s, 0), s, 1, &bad);
+		ym = (const char *)sdb_column_text(s, 2);
 		if (bad || ym == NULL || strlen(ym) != 7) {
 			r = CS_ERR_DB;
 			goto out;
@@ -226,10 +226,10 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		m->group = (size_t)(g - rep->groups);
 		m->year = atoi(ym);
 		m->month = atoi(ym + 5);
-		m->new_cases = sqlite3_column_int64(s, 3);
-		m->closed = sqlite3_column_int64(s, 4);
+		m->new_cases = sdb_column_int64(s, 3);
+		m->closed = sdb_column_int64(s, 4);
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
 	if (r == 0 && rep->nmonths > 1)
 		qsort(rep->months, rep->nmonths, sizeof(*rep->months),
 		    report_month_cmp);
@@ -270,7 +270,7 @@ report_median(struct store_report *rep, int64_t oid, int64_t *d, size_t n)
 static int
 report_drang(struct store *st, struct store_report *rep, int64_t since)
 {
-	sqlite3_stmt	*s = NULL;
+	struct sdb_stmt	*s = NULL;
 	int64_t		*d = NULL, oid = 0, t, raad, close, start, end;
 	void		*p;
 	size_t		 n = 0, max = 0, i;
@@ -291,17 +291,17 @@ report_drang(struct store *st, struct store_report *rep, int64_t since)
 	    " FROM cases c WHERE c.drang_start IS NOT NULL"
 	    " ORDER BY c.office_id", &s, "", NULL, NULL, NULL)) != 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n > 0 && sqlite3_column_int64(s, 0) != oid) {
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if (n > 0 && sdb_column_int64(s, 0) != oid) {
 			report_median(rep, oid, d, n);
 			n = 0;
 		}
-		oid = sqlite3_column_int64(s, 0);
-		start = sqlite3_column_int64(s, 1);
-		raad = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(s, 2);
-		close = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(s, 3);
+		oid = sdb_column_int64(s, 0);
+		start = sdb_column_int64(s, 1);
+		raad = sdb_column_is_null(s, 2) ? -1 :
+		    sdb_column_int64(s, 2);
+		close = sdb_column_is_null(s, 3) ? -1 :
+		    sdb_column_int64(s, 3);
 		if (raad < 0 && close < 0)
 			continue;
 		t = raad >= 0 && (close < 0 || raad <= close) ? raad : close;
@@ -326,7 +326,7 @@ report_drang(struct store *st, struct store_report *rep, int64_t since)
 		}
 		d[n++] = end > start ? end - start : 0;
 	}
-	r = rc == SQLITE_DONE ? 0 : CS_ERR_DB;
+	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
 	if (r == 0)
 		report_median(rep, oid, d, n);
  out:
