@@ -23,7 +23,8 @@ CC=clang
 
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
     -fno-sanitize-recover=undefined -std=c11 -Wall -Wextra"
-CPPFLAGS="-D_GNU_SOURCE -Icommon -Iproto -I$BUILD/gen -Iserver -Iclient/vault -Iclient/core -Iclient/cli"
+CPPFLAGS="-D_GNU_SOURCE -Icommon -Iproto -I$BUILD/gen -Iserver -Iserver/store
+    -I/usr/include/postgresql -Iclient/vault -Iclient/core -Iclient/cli"
 LIBS="-lssl -lcrypto -lsodium -lprotobuf-c -lsqlite3 -lpthread"
 GEN=$BUILD/gen/casesync.pb-c.c
 BASE="common/buf.c common/errors.c common/log.c common/util.c"
@@ -51,7 +52,8 @@ srcs() {
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
 	readlog)	# the server's handler on a real store: all of it
 			srv_all="$GEN"
-			for f in common/*.c proto/*.c server/*.c; do
+			for f in common/*.c proto/*.c server/*.c \
+			    server/store/*.c; do
 				[ "$f" = server/main.c ] || srv_all="$srv_all $f"
 			done
 			echo "$srv_all" ;;
@@ -62,7 +64,7 @@ srcs() {
 # Libraries a target needs besides $LIBS.
 libs() {
 	case $1 in
-	readlog)	echo "-lseccomp" ;;
+	readlog)	echo "-lseccomp -lpq" ;;
 	*)		echo "" ;;
 	esac
 }
