@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="gcc make clang libssl-dev openssl libsodium-dev libsqlite3-dev
 libprotobuf-c-dev protobuf-c-compiler libclang-rt-14-dev sqlite3 procps
 iproute2 xxd libseccomp-dev jq libsystemd-dev mandoc debhelper
-libpwquality-dev cracklib-runtime libmicrohttpd-dev curl
+libpwquality-dev cracklib-runtime libmicrohttpd-dev curl poppler-utils
 postgresql libpq-dev
 chromium chromium-l10n chromium-driver python3-selenium"
 

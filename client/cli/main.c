@@ -22,6 +22,7 @@
 #include "cmd_approval.h"
 #include "cmd_audit.h"
 #include "cmd_dossier.h"
+#include "cmd_report.h"
 #include "cmd_server.h"
 #include "cmd_transfer.h"
 #include "errors.h"
@@ -53,6 +54,10 @@ static const struct clihelp_sub audit_subs[] = {
 	    "whole entries as JSON lines (auditors)", 0 },
 	{ "verify", "audit verify [-q]",
 	    "check the log against the signed checkpoint (auditors)", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct clihelp_sub report_subs[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -306,6 +311,9 @@ static const struct {
 	    "refuse a request, with the reason", NULL, CLIHELP_STRICT } },
 	{ cmd_audit, { "audit", NULL, "who read or changed a case; the "
 	    "audit log", audit_subs, CLIHELP_STRICT } },
+	{ cmd_report, { "report", "report SUBCOMMAND ...", "documents from a dossier (inzage, "
+	    "Raad, verlenging); management figures", report_subs,
+	    CLIHELP_STRICT } },
 };
 
 static struct clihelp_cmd	help_cmds[N(commands)];

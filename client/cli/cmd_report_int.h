@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_report_int.h - the subcommands of `casesync report`, one per
+ * file (cmd_report_*.c); each gets argv from its own name on.
+ */
+#ifndef CMD_REPORT_INT_H
+#define CMD_REPORT_INT_H
+
+struct cli;
+
+#endif /* CMD_REPORT_INT_H */
