@@ -8,4 +8,7 @@
 
 struct cli;
 
+/* cmd_report_figures.c: the management figures of a team lead's office. */
+int	cmd_report_figures(struct cli *, int argc, char *argv[]);
+
 #endif /* CMD_REPORT_INT_H */
