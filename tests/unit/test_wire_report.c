@@ -6,7 +6,8 @@
  * office name with a control character or too long, a frame that is
  * none, negative counts (the median's -1 excepted), a month of no
  * group or no month, and too many groups are refused before the server
- * (or the laptop) looks at them.
+ * (or the laptop) looks at them.  The fuzz seeds of these messages
+ * (tests/fuzz/corpus/wire/report-*) decode.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -246,11 +247,38 @@ test_roundtrip(void)
 	TEST_DONE();
 }
 
+static void
+test_seeds(void)
+{
+	static const char *const seeds[] = { "report-request",
+	    "report-reply" };
+	uint8_t		 data[4096];
+	char		 path[256];
+	wire_env	*e;
+	size_t		 i, n;
+	FILE		*f;
+
+	TEST_START("fuzz seeds of the report messages decode");
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		snprintf(path, sizeof(path), "tests/fuzz/corpus/wire/%s",
+		    seeds[i]);
+		ASSERT_PTR_NE(f = fopen(path, "rb"), NULL);
+		n = fread(data, 1, sizeof(data), f);
+		fclose(f);
+		e = NULL;
+		ASSERT_INT_EQ(wire_decode(data, n, &e), 0);
+		ASSERT_TRUE(wire_report_msg(e));
+		wire_free(e);
+	}
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_request();
 	test_reply();
 	test_roundtrip();
+	test_seeds();
 	return 0;
 }
