@@ -121,7 +121,7 @@ report_request(struct request *rq, const struct msg *req)
 		report_audit(rq, q.office[0] != '\0' ? q.office : u->office,
 		    q.since, 0, "not a team lead", 0);
 		return wire_error(rq->out, rq->id, WERR_FORBIDDEN, "report: "
-		    "only a team lead may ask for the figures", 0);
+		    "only a teamleider may ask for the figures", 0);
 	}
 	if (q.office[0] != '\0' && strcmp(q.office, u->office) != 0) {
 		report_audit(rq, q.office, q.since, 0,

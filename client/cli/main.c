@@ -60,7 +60,7 @@ static const struct clihelp_sub audit_subs[] = {
 static const struct clihelp_sub report_subs[] = {
 	{ "figures", "report figures [--since YYYY-MM-DD] [--office NAME] "
 	    "[--csv | --json]", "management figures of the office you lead "
-	    "(team leads)", 0 },
+	    "(teamleider)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

@@ -87,9 +87,9 @@ fig_group(struct html *h, const struct figures *f, size_t gi)
 	html_text(h, frame);
 	html_raw(h, "</caption><thead><tr><th scope=\"col\">Cijfer</th>"
 	    "<th scope=\"col\">Aantal</th></tr></thead><tbody>");
-	fig_row(h, "Lopende zaken", g->active);
-	fig_row(h, "Nieuwe zaken", g->new_cases);
-	fig_row(h, "Gesloten zaken", g->closed);
+	fig_row(h, "Lopende gezinnen", g->active);
+	fig_row(h, "Nieuwe gezinnen", g->new_cases);
+	fig_row(h, "Gesloten gezinnen", g->closed);
 	fig_row(h, "Drangtrajecten afgesloten", g->drang_ended);
 	fig_row(h, "waarvan met een Raadsmelding", g->drang_to_raad);
 	fig_median_row(h, g->drang_median_x2);
@@ -146,7 +146,7 @@ fig_section(struct html *h, const struct figures *f)
 		    "sinds ");
 		fig_day(h, f->since);
 	}
-	html_raw(h, ". Alleen wat de server van de zaken weet (kader, fase, "
+	html_raw(h, ". Alleen wat de server van de gezinnen weet (kader, fase, "
 	    "data), nooit de inhoud van een dossier.</p>");
 	for (i = 0; i < f->ngroups; i++) {
 		if (i == 0 || strcmp(f->groups[i].office,

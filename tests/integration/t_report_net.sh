@@ -70,7 +70,7 @@ expect_eq "since next month: nothing new, still active" \
     "1 0 0 $NEXT"
 
 # --- refusals: the usual FORBIDDEN, exit 5; the server lives on
-expect_refused "anna, not a team lead, is refused" 5 "only a team lead" \
+expect_refused "anna, not a team lead, is refused" 5 "only a teamleider" \
     a report figures
 expect_refused "lars asking for Zwolle is refused" 5 "not an office you lead" \
     l report figures --office Zwolle

@@ -21,7 +21,7 @@ import html, json, os, sys
 sys.path.insert(0, os.environ["UI_LIB"])
 from ui_lib import *
 
-WORDS = ("Lopende zaken", "Nieuwe zaken", "Gesloten zaken",
+WORDS = ("Lopende gezinnen", "Nieuwe gezinnen", "Gesloten gezinnen",
          "Drangtrajecten afgesloten", "waarvan met een Raadsmelding",
          "Mediane duur van de drang (dagen)", "Drang verlengd",
          "Verlengingen van een OTS", "Toetsingen te laat",
@@ -86,7 +86,7 @@ for g in rep["groups"]:
             fail("%s: no month row %r" % (cap, want))
         n += 1
 d = re.search(r'<caption>Lelystad, Drang</caption>(.*?)</table>', sec, re.S)
-for want in ('<th scope="row">Lopende zaken</th><td>1</td>',
+for want in ('<th scope="row">Lopende gezinnen</th><td>1</td>',
              '<th scope="row">Overdrachten naar deze vestiging</th><td>1</td>',
              '<th scope="row">Mediane duur van de drang (dagen)</th>'
              '<td>geen</td>'):

@@ -613,8 +613,8 @@ def team_figures(b, a):
     table = b.the('the table "%s"' % cap, lambda: [
         t for t in b.d.find_elements(By.XPATH, "//table[caption]")
         if norm(t.find_element(By.XPATH, "./caption").text) == cap])
-    for what, want in (("Lopende zaken", a.lead_active),
-                       ("Nieuwe zaken", a.lead_new)):
+    for what, want in (("Lopende gezinnen", a.lead_active),
+                       ("Nieuwe gezinnen", a.lead_new)):
         row = table.find_elements(By.XPATH, ".//tr[th[normalize-space()="
                                   "'%s']]/td" % what)
         got = norm(row[0].text) if row else None
