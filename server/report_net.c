@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "audit_enc.h"
 #include "errors.h"
+#include "figures.h"
 #include "lifecycle.h"
 #include "msg.h"
 #include "msg_report.h"
@@ -61,45 +62,16 @@ report_audit(struct request *rq, const char *office, const char *since,
 static int
 report_reply(struct request *rq, const struct store_report *rep)
 {
-	struct msg_report_reply	 rr;
-	struct msg_report_group	*g = NULL;
-	struct msg_report_month	*m = NULL;
+	struct figures		 fig;
+	struct figures_group	*g;
+	struct figures_month	*m;
 	struct msg_out		 o;
-	char			 today[LC_DATE_LEN + 1], since[LC_DATE_LEN + 1];
-	size_t			 i;
-	int			 r = CS_ERR_ALLOC;
+	int			 r;
 
-	if (rep->ngroups > MSG_REPORT_GROUPS_MAX ||
-	    rep->nmonths > MSG_REPORT_MONTHS_MAX)
-		return CS_ERR_TOO_LARGE;
-	if ((rep->ngroups > 0 &&
-	    (g = calloc(rep->ngroups, sizeof(*g))) == NULL) ||
-	    (rep->nmonths > 0 &&
-	    (m = calloc(rep->nmonths, sizeof(*m))) == NULL))
-		goto out;
-	for (i = 0; i < rep->ngroups; i++) {
-		const struct store_report_group *s = &rep->groups[i];
-
-		g[i] = (struct msg_report_group){ s->office,
-		    lc_frame_name(s->frame), s->active, s->new_cases,
-		    s->closed, s->drang_ended, s->drang_to_raad,
-		    s->drang_median_x2, s->drang_extended, s->ots_extensions,
-		    s->toetsing_overdue, s->ots_request_overdue,
-		    s->transfers_in, s->transfers_out, s->glass };
+	if ((r = store_report_figures(rep, &fig, &g, &m)) == 0) {
+		o = msg_out_report_reply(&fig);
+		r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
 	}
-	for (i = 0; i < rep->nmonths; i++)
-		m[i] = (struct msg_report_month){ rep->months[i].group,
-		    rep->months[i].year, rep->months[i].month,
-		    rep->months[i].new_cases, rep->months[i].closed };
-	lc_date_format(rep->today, today, sizeof(today));
-	since[0] = '\0';
-	if (rep->since != LC_NODATE)
-		lc_date_format(rep->since, since, sizeof(since));
-	rr = (struct msg_report_reply){ today, since, g, rep->ngroups, m,
-	    rep->nmonths };
-	o = msg_out_report_reply(&rr);
-	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
- out:
 	free(g);
 	free(m);
 	return r;

@@ -15,6 +15,7 @@
 #include "sdb.h"
 
 #include "errors.h"
+#include "figures.h"
 #include "lifecycle.h"
 #include "store.h"
 #include "store_int.h"
@@ -362,4 +363,42 @@ store_report_free(struct store_report *rep)
 	free(rep->groups);
 	free(rep->months);
 	memset(rep, 0, sizeof(*rep));
+}
+
+int
+store_report_figures(const struct store_report *rep, struct figures *fig,
+    struct figures_group **groups, struct figures_month **months)
+{
+	struct figures_group	*g = NULL;
+	struct figures_month	*m = NULL;
+	size_t			 i;
+
+	*groups = NULL;
+	*months = NULL;
+	if ((rep->ngroups > 0 &&
+	    (g = calloc(rep->ngroups, sizeof(*g))) == NULL) ||
+	    (rep->nmonths > 0 &&
+	    (m = calloc(rep->nmonths, sizeof(*m))) == NULL)) {
+		free(g);
+		return CS_ERR_ALLOC;
+	}
+	for (i = 0; i < rep->ngroups; i++) {
+		const struct store_report_group *s = &rep->groups[i];
+
+		g[i] = (struct figures_group){ s->office, s->frame, s->active,
+		    s->new_cases, s->closed, s->drang_ended,
+		    s->drang_to_raad, s->drang_median_x2, s->drang_extended,
+		    s->ots_extensions, s->toetsing_overdue,
+		    s->ots_request_overdue, s->transfers_in,
+		    s->transfers_out, s->glass };
+	}
+	for (i = 0; i < rep->nmonths; i++)
+		m[i] = (struct figures_month){ rep->months[i].group,
+		    rep->months[i].year, rep->months[i].month,
+		    rep->months[i].new_cases, rep->months[i].closed };
+	*fig = (struct figures){ rep->today, rep->since, g, rep->ngroups, m,
+	    rep->nmonths };
+	*groups = g;
+	*months = m;
+	return 0;
 }

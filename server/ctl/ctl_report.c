@@ -22,49 +22,6 @@
 
 enum ctl_rep_format { REP_TABLE, REP_CSV, REP_JSON };
 
-/*
- * The store's report as figures.h prints it (common/figures.c: the
- * laptop's `casesync report figures` prints the same).  *groups and
- * *months are the caller's to free.
- */
-static int
-ctl_rep_figures(const struct store_report *rep, struct figures *fig,
-    struct figures_group **groups, struct figures_month **months)
-{
-	struct figures_group	*g = NULL;
-	struct figures_month	*m = NULL;
-	size_t			 i;
-
-	*groups = NULL;
-	*months = NULL;
-	if ((rep->ngroups > 0 &&
-	    (g = calloc(rep->ngroups, sizeof(*g))) == NULL) ||
-	    (rep->nmonths > 0 &&
-	    (m = calloc(rep->nmonths, sizeof(*m))) == NULL)) {
-		free(g);
-		return CS_ERR_ALLOC;
-	}
-	for (i = 0; i < rep->ngroups; i++) {
-		const struct store_report_group *s = &rep->groups[i];
-
-		g[i] = (struct figures_group){ s->office, s->frame, s->active,
-		    s->new_cases, s->closed, s->drang_ended,
-		    s->drang_to_raad, s->drang_median_x2, s->drang_extended,
-		    s->ots_extensions, s->toetsing_overdue,
-		    s->ots_request_overdue, s->transfers_in,
-		    s->transfers_out, s->glass };
-	}
-	for (i = 0; i < rep->nmonths; i++)
-		m[i] = (struct figures_month){ rep->months[i].group,
-		    rep->months[i].year, rep->months[i].month,
-		    rep->months[i].new_cases, rep->months[i].closed };
-	*fig = (struct figures){ rep->today, rep->since, g, rep->ngroups, m,
-	    rep->nmonths };
-	*groups = g;
-	*months = m;
-	return 0;
-}
-
 static int
 ctl_rep_print(const struct store_report *rep, enum ctl_rep_format fmt)
 {
@@ -73,7 +30,7 @@ ctl_rep_print(const struct store_report *rep, enum ctl_rep_format fmt)
 	struct figures_month	*m;
 	int			 r;
 
-	if ((r = ctl_rep_figures(rep, &fig, &g, &m)) != 0) {
+	if ((r = store_report_figures(rep, &fig, &g, &m)) != 0) {
 		ctl_errx("report: %s", cs_whyf(r));
 		return CTL_EXIT_FAIL;
 	}

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
+#include "lifecycle.h"
 #include "msg.h"
 #include "msg_report.h"
 #include "test.h"
@@ -175,12 +176,10 @@ test_reply(void)
 static void
 test_roundtrip(void)
 {
-	struct msg_report_group		 g[2];
-	struct msg_report_month		 mo[3];
-	struct msg_report_reply		 rr, back;
+	struct figures_group		 g[2], *gb = NULL;
+	struct figures_month		 mo[3], *mb = NULL;
+	struct figures			 fig, back;
 	struct msg_report_request	 q, qb;
-	struct msg_report_group		 gb;
-	struct msg_report_month		 mb;
 	struct msg_out			 o;
 	struct msg			*m = NULL;
 	struct buf			*b;
@@ -188,47 +187,66 @@ test_roundtrip(void)
 	size_t				 len, i;
 
 	TEST_START("msg_report: encode, decode, the same figures");
-	memset(g, 0, sizeof(g));
-	memset(mo, 0, sizeof(mo));
-	g[0] = (struct msg_report_group){ "Zwolle", "DRANG", 2, 2, 0, 1, 1,
-	    100, 0, 0, 1, 0, 0, 1, 1 };
-	g[1] = (struct msg_report_group){ "Zwolle", "VOOGDIJ", 7, 0, 3, 0, 0,
-	    -1, 0, 4, 0, 2, 5, 6, 0 };
+	g[0] = (struct figures_group){ "Zwolle", LC_FRAME_DRANG, 2, 2, 0, 1,
+	    1, 101, 0, 0, 1, 0, 0, 1, 1 };
+	g[1] = (struct figures_group){ "Zwolle", LC_FRAME_VOOGDIJ, 7, 0, 3, 0,
+	    0, -1, 0, 4, 0, 2, 5, 6, 0 };
 	for (i = 0; i < 3; i++)
-		mo[i] = (struct msg_report_month){ i % 2, 2026, (int)i + 10,
+		mo[i] = (struct figures_month){ i % 2, 2026, (int)i + 10,
 		    (int64_t)i, (int64_t)i * 2 };
-	rr = (struct msg_report_reply){ "2026-12-06", "2026-10-01", g, 2, mo,
-	    3 };
+	ASSERT_INT_EQ(lc_date_parse("2026-12-06", &fig.today), 0);
+	ASSERT_INT_EQ(lc_date_parse("2026-10-01", &fig.since), 0);
+	fig.groups = g;
+	fig.ngroups = 2;
+	fig.months = mo;
+	fig.nmonths = 3;
 	b = buf_new(FRAME_MAX_DEFAULT);
-	o = msg_out_report_reply(&rr);
+	o = msg_out_report_reply(&fig);
 	ASSERT_INT_EQ(msg_encode(9, &o, FRAME_MAX_DEFAULT, b), 0);
 	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
 	ASSERT_INT_EQ(msg_decode(p, len, &m), 0);
 	ASSERT_INT_EQ(msg_type(m), MSG_REPORT_REPLY);
-	ASSERT_INT_EQ(msg_get_report_reply(m, &back), 0);
-	ASSERT_STR_EQ(back.today, "2026-12-06");
-	ASSERT_STR_EQ(back.since, "2026-10-01");
-	ASSERT_INT_EQ(back.n_groups, 2);
-	ASSERT_INT_EQ(back.n_months, 3);
-	ASSERT_INT_EQ(msg_report_group_item(m, 1, &gb), 0);
-	ASSERT_STR_EQ(gb.office, "Zwolle");
-	ASSERT_STR_EQ(gb.frame, "VOOGDIJ");
-	ASSERT_INT_EQ(memcmp(&gb.active, &g[1].active,
-	    13 * sizeof(int64_t)), 0);
-	ASSERT_INT_EQ(msg_report_group_item(m, 2, &gb), CS_ERR_PROTOCOL);
-	ASSERT_INT_EQ(msg_report_month_item(m, 2, &mb), 0);
-	ASSERT_INT_EQ(mb.group, 0);
-	ASSERT_INT_EQ(mb.month, 12);
-	ASSERT_INT_EQ(mb.closed, 4);
-	ASSERT_INT_EQ(msg_report_month_item(m, 3, &mb), CS_ERR_PROTOCOL);
+	ASSERT_INT_EQ(msg_get_report_reply(m, &back, &gb, &mb), 0);
+	ASSERT_INT_EQ(back.today, fig.today);
+	ASSERT_INT_EQ(back.since, fig.since);
+	ASSERT_INT_EQ(back.ngroups, 2);
+	ASSERT_INT_EQ(back.nmonths, 3);
+	for (i = 0; i < 2; i++) {
+		ASSERT_STR_EQ(back.groups[i].office, "Zwolle");
+		ASSERT_INT_EQ(back.groups[i].frame, g[i].frame);
+		ASSERT_INT_EQ(memcmp(&back.groups[i].active, &g[i].active,
+		    13 * sizeof(int64_t)), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_INT_EQ(back.months[i].group, mo[i].group);
+		ASSERT_INT_EQ(back.months[i].year, 2026);
+		ASSERT_INT_EQ(back.months[i].month, mo[i].month);
+		ASSERT_INT_EQ(back.months[i].new_cases, mo[i].new_cases);
+		ASSERT_INT_EQ(back.months[i].closed, mo[i].closed);
+	}
+	free(gb);
+	free(mb);
 	ASSERT_INT_EQ(msg_get_report_request(m, &qb), CS_ERR_PROTOCOL);
 	msg_free(m);
 	m = NULL;
-	/* a month of no group is not sent */
+	/* every event: since "" on the wire, LC_NODATE back */
+	fig.since = LC_NODATE;
+	fig.nmonths = 0;
+	ASSERT_INT_EQ(msg_encode(9, &o, FRAME_MAX_DEFAULT, b), 0);
+	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
+	ASSERT_INT_EQ(msg_decode(p, len, &m), 0);
+	ASSERT_INT_EQ(msg_get_report_reply(m, &back, &gb, &mb), 0);
+	ASSERT_TRUE(back.since == LC_NODATE);
+	ASSERT_PTR_EQ(mb, NULL);
+	free(gb);
+	msg_free(m);
+	m = NULL;
+	/* a month of no group is not sent; nor too many groups */
+	fig.nmonths = 3;
 	mo[2].group = 2;
 	ASSERT_INT_EQ(msg_encode(9, &o, FRAME_MAX_DEFAULT, b),
 	    CS_ERR_INTERNAL);
-	rr.n_groups = MSG_REPORT_GROUPS_MAX + 1;
+	fig.ngroups = MSG_REPORT_GROUPS_MAX + 1;
 	ASSERT_INT_EQ(msg_encode(9, &o, FRAME_MAX_DEFAULT, b),
 	    CS_ERR_TOO_LARGE);
 
@@ -240,6 +258,8 @@ test_roundtrip(void)
 	ASSERT_INT_EQ(msg_get_report_request(m, &qb), 0);
 	ASSERT_STR_EQ(qb.since, "2026-01-31");
 	ASSERT_STR_EQ(qb.office, "Zwolle");
+	ASSERT_INT_EQ(msg_get_report_reply(m, &back, &gb, &mb),
+	    CS_ERR_PROTOCOL);
 	msg_free(m);
 	ASSERT_INT_EQ(msg_report_office_ok(""), 1);
 	ASSERT_INT_EQ(msg_report_office_ok("Zw\tolle"), 0);
