@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_report.h"
+#include "util.h"
 
 /* "since" for SQL: LC_NODATE is every day there is. */
 #define REPORT_EPOCH_MIN	((int64_t)-100000000)
@@ -191,9 +192,11 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 	struct store_report_month	*m;
 	struct sdb_stmt			*s = NULL;
 	const char			*ym;
+	char				 d[LC_DATE_LEN + 8];
 	void				*p;
+	int64_t				 day;
 	size_t				 max = 0;
-	int				 rc, r, bad = 0;
+	int				 rc, r, dd, bad = 0;
 
 	if ((r = store_bind(st, "SELECT o, f, ym, SUM(n), SUM(c) FROM ("
 	    " SELECT office_id AS o, frame AS f, strftime('%Y-%m', created_at,"
@@ -214,6 +217,12 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		}
 		if (g == NULL)
 			continue;
+		/* "YYYY-MM": a real month, or the database is damaged */
+		if (str_fmt(d, sizeof(d), "%s-01", ym) != 0 ||
+		    lc_date_parse(d, &day) != 0) {
+			r = CS_ERR_DB;
+			goto out;
+		}
 		if (rep->nmonths == max) {
 			if ((p = reallocarray(rep->months, max * 2 + 16,
 			    sizeof(*rep->months))) == NULL) {
@@ -225,8 +234,7 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		}
 		m = &rep->months[rep->nmonths++];
 		m->group = (size_t)(g - rep->groups);
-		m->year = atoi(ym);
-		m->month = atoi(ym + 5);
+		lc_date_split(day, &m->year, &m->month, &dd);
 		m->new_cases = sdb_column_int64(s, 3);
 		m->closed = sdb_column_int64(s, 4);
 	}
