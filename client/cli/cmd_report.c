@@ -16,6 +16,7 @@ static const struct {
 	const char	*name;
 	int		(*run)(struct cli *, int, char *[]);
 } report_cmds[] = {
+	{ "inzage", cmd_report_inzage },
 	{ NULL, NULL }
 };
 

@@ -8,4 +8,7 @@
 
 struct cli;
 
+/* `report inzage`: the inzage of a family or a person (AVG art. 15). */
+int	cmd_report_inzage(struct cli *, int, char *[]);
+
 #endif /* CMD_REPORT_INT_H */

@@ -58,6 +58,10 @@ static const struct clihelp_sub audit_subs[] = {
 };
 
 static const struct clihelp_sub report_subs[] = {
+	{ "inzage", "report inzage --case CASE [--person NAME] --out FILE\n"
+	    "    [--format html|pdf] [--force]",
+	    "what the dossier holds about a family or person, and who read it",
+	    0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -374,8 +375,9 @@ iz_find_person_cb(const struct dossier_record *d, void *arg)
 {
 	struct iz_find_person	*f = arg;
 	const struct body_field	*nf;
-	char			 name[IZ_SHORT];
+	char			 name[IZ_SHORT], first[IZ_SHORT];
 	size_t			 wl = strlen(f->what);
+	size_t			 il = strlen(d->rec->record_id);
 
 	if (d->body == NULL)
 		return 0;
@@ -385,9 +387,14 @@ iz_find_person_cb(const struct dossier_record *d, void *arg)
 		memcpy(name, nf->value, nf->len);
 		name[nf->len] = '\0';
 	}
-	if ((name[0] != '\0' && fold_equal(name, f->what)) ||
-	    (wl >= 4 && wl <= DB_UUID_LEN &&
-	    strncmp(d->rec->record_id, f->what, wl) == 0)) {
+	/* the first name alone too, as children_resolve() */
+	(void)str_fmt(first, sizeof(first), "%s", name);
+	first[strcspn(first, " ")] = '\0';
+	/* a short id is a tail of the id (ids.h) */
+	if ((name[0] != '\0' && (fold_equal(name, f->what) ||
+	    fold_equal(first, f->what))) ||
+	    (wl >= 4 && wl <= il && strcasecmp(d->rec->record_id + il - wl,
+	    f->what) == 0)) {
 		if (f->n == 0 || strcmp(f->out, d->rec->record_id) != 0)
 			f->n++;
 		(void)str_fmt(f->out, DB_UUID_LEN + 1, "%s",
@@ -442,8 +449,13 @@ iz_top(struct iz *z, sqlite3 *db)
 			cf = &z->rec[i];
 	iz_fact(z, "Dossier", cf != NULL ? iz_f(cf, "title", v, sizeof(v)) :
 	    "(zonder titel)");
+	(void)str_fmt(z->sum->title, sizeof(z->sum->title), "%s", cf !=
+	    NULL ? v : "");
+	if (z->in->person_id != NULL)
+		(void)str_fmt(z->sum->person, sizeof(z->sum->person), "%s",
+		    iz_person_name(z, z->in->person_id));
 	iz_fact(z, "Over", z->in->person_id == NULL ? "het hele gezin" :
-	    iz_person_name(z, z->in->person_id));
+	    z->sum->person);
 	if (case_meta_get(db, z->in->case_id, &m) == 0) {
 		iz_fact(z, "Kader", iz_word(lc_frame_name(m.lc.frame)));
 		iz_fact(z, "Fase", iz_word(lc_state_name(m.lc.state)));

@@ -41,6 +41,7 @@ struct doc;
 struct report_access;
 
 #define REPORT_INZAGE_RECORDS_MAX	100000	/* records of one case */
+#define REPORT_INZAGE_NAME_MAX		512	/* bytes of a title, name */
 
 struct report_inzage_in {
 	const char	*case_id;	/* a case this laptop holds */
@@ -52,8 +53,10 @@ struct report_inzage_in {
 	int64_t		 now;		/* seconds since the epoch */
 };
 
-/* What the document holds (for a summary: counts, never content). */
+/* What the document holds, for a summary: counts, the names of both. */
 struct report_inzage_sum {
+	char	title[REPORT_INZAGE_NAME_MAX + 1];	/* the case's */
+	char	person[REPORT_INZAGE_NAME_MAX + 1];	/* "": the family */
 	size_t	persons;
 	size_t	measures;
 	size_t	plan_versions;
@@ -66,8 +69,9 @@ struct report_inzage_sum {
 };
 
 /*
- * The person "what" of case "case_id" (a name, case and accents not
- * minding, or the start of its record id, at least 4 characters) into
+ * The person "what" of case "case_id" (the whole name or the first
+ * name, case and accents not minding, or its short id: a tail of its record id of at least 4
+ * characters, ids.h) into
  * out: 0, CS_ERR_NOT_FOUND, or CS_ERR_AMBIGUOUS.  Logs a "search" read
  * of the case first.
  */
