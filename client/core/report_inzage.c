@@ -134,7 +134,7 @@ static const struct {
 	const char	*w;
 	const char	*nl;
 } iz_words[] = {
-	{ "child", "kind" }, { "parent", "ouder" },
+	{ "child", "kind" }, { "parent", "ouder" }, { "parents", "ouders" },
 	{ "carer", "verzorger" }, { "network", "netwerk" },
 	{ "yes", "ja" }, { "no", "nee" },
 	{ "home_visit", "huisbezoek" }, { "call", "telefoongesprek" },
@@ -214,6 +214,17 @@ iz_role_add(struct iz *z, const char *name, const char *role)
 	(void)str_fmt(z->roles[z->nroles].role, sizeof(z->roles[0].role),
 	    "%s", role);
 	z->nroles++;
+}
+
+int
+iz_known(const struct iz *z, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < z->nroles; i++)
+		if (strcmp(z->roles[i].name, name) == 0)
+			return 1;
+	return 0;
 }
 
 const char *

@@ -76,6 +76,8 @@ const char *iz_word(const char *word);
 /* A professional as the setting says (reportnames_who, role looked up). */
 const char *iz_who(const struct iz *, const char *name, char *dst,
 	    size_t len);
+/* "name" is a professional the audit log or the case names. */
+int	iz_known(const struct iz *, const char *name);
 /* The name of person record "id" ("" if the laptop holds none). */
 const char *iz_person_name(const struct iz *, const char *id);
 
