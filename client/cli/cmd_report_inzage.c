@@ -96,14 +96,14 @@ inzage_summary(struct cli *cli, const struct report_inzage_sum *s,
 	}
 	printf("inzage of %s, %s\n", s->title[0] != '\0' ? s->title :
 	    "(untitled case)", person != NULL ? person : "the whole family");
-	printf("  %zu persons, %zu measures, %zu plan versions, "
-	    "%zu assessments,\n  %zu journaal notes, %zu partners, "
-	    "%zu escalations,\n  %zu entries of who read or changed the "
-	    "file\n", s->persons, s->measures, s->plan_versions,
+	printf("  persons: %zu   measures: %zu   plan versions: %zu   "
+	    "assessments: %zu\n  journaal notes: %zu   partners: %zu   "
+	    "escalations: %zu\n  who read or changed the file: %zu "
+	    "entries\n", s->persons, s->measures, s->plan_versions,
 	    s->assessments, s->notes, s->partners, s->escalations,
 	    s->access);
 	if (person != NULL)
-		printf("  %zu records of other family members left out\n",
+		printf("  records of other family members left out: %zu\n",
 		    s->left_out);
 	printf("written to %s (%s)\n", out, pdf ? "PDF" : "HTML");
 	return 0;
