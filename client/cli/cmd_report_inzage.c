@@ -6,7 +6,7 @@
  * HTML or as PDF; on stdout a summary (what it holds, the file).
  *
  * The access section needs the server (the audit log's entries of the
- * case, report_access.h); everything else is read on this laptop.  The
+ * case, auditrows.h); everything else is read on this laptop.  The
  * file is written whole or not at all (a temporary file renamed), mode
  * 0600 (it is the dossier), and an existing file is replaced only with
  * --force.
@@ -33,7 +33,7 @@
 #include "identity.h"
 #include "json.h"
 #include "msg.h"
-#include "report_access.h"
+#include "auditrows.h"
 #include "report_inzage.h"
 #include "reportnames.h"
 #include "util.h"
@@ -217,7 +217,7 @@ cmd_report_inzage(struct cli *cli, int argc, char *argv[])
 	struct inzage_args	 a;
 	struct report_inzage_in	 in;
 	struct report_inzage_sum sum;
-	struct report_access	*acc = NULL;
+	struct auditrows	*acc = NULL;
 	struct identity		 id;
 	struct vault		*v = NULL;
 	struct conn		*c = NULL;
@@ -228,7 +228,8 @@ cmd_report_inzage(struct cli *cli, int argc, char *argv[])
 	char			 cbuf[DB_UUID_LEN + 1], pid[DB_UUID_LEN + 1];
 	char			 self[MARKER_ID_MAX + 1];
 	char			 selfname[MARKER_NAME_MAX + 1];
-	int			 r, wfail = 0;
+	struct msg_audit_query_request q;
+	int			 r, more, wfail = 0;
 
 	if ((r = inzage_parse(cli, argc, argv, &a)) != EXIT_OK || a.help)
 		return r;
@@ -263,14 +264,23 @@ cmd_report_inzage(struct cli *cli, int argc, char *argv[])
 	/* who read the file: the server's log of the case, this fetch too */
 	if ((r = cli_connect_open(cli, v, &id, &c)) != 0)
 		goto out;
-	if ((r = report_access_fetch(c, case_id, &acc, &err)) != 0) {
-		if (r == CS_ERR_TOO_LARGE)
-			cli_errx("report inzage: the case's audit log holds "
-			    "more than %d pages", REPORT_ACCESS_PAGES_MAX * 500);
-		else if (r == CS_ERR_PROTOCOL && err == NULL)
+	memset(&q, 0, sizeof(q));
+	q.case_id = case_id;
+	q.after = -1;
+	if ((r = auditrows_fetch(c, &q, REPORT_INZAGE_ACCESS_PAGES, &acc,
+	    &more, &err)) != 0) {
+		if (r == CS_ERR_PROTOCOL && err == NULL)
 			cli_errx("report inzage: the server went backwards");
 		else
 			cli_report("report inzage: the audit log", r, err);
+		goto out;
+	}
+	if (more) {
+		/* an inzage with part of the access list would mislead */
+		cli_errx("report inzage: the case's audit log holds more than "
+		    "%d entries", REPORT_INZAGE_ACCESS_PAGES *
+		    MSG_AUDIT_ROWS_MAX);
+		r = CS_ERR_TOO_LARGE;
 		goto out;
 	}
 	if ((r = reportnames_get(v, &in.names)) != 0) {
@@ -294,7 +304,7 @@ cmd_report_inzage(struct cli *cli, int argc, char *argv[])
 	r = inzage_summary(cli, &sum, a.out, a.pdf);
  out:
 	doc_free(d);
-	report_access_free(acc);
+	auditrows_free(acc);
 	msg_free(err);
 	if (c != NULL)
 		cli_disconnect(v, &id, c);

@@ -24,7 +24,7 @@
 #include "lifecycle.h"
 #include "msg.h"
 #include "readlog.h"
-#include "report_access.h"
+#include "auditrows.h"
 #include "report_inzage.h"
 #include "report_inzage_int.h"
 #include "reportnames.h"
@@ -645,9 +645,9 @@ iz_sec_access(struct iz *z)
 	    "iemand het dossier heeft ingezien, gewijzigd of opgevraagd, "
 	    "nieuwste eerst. Het opvragen van dit log voor dit overzicht "
 	    "is zelf ook vastgelegd.");
-	n = z->in->access != NULL ? report_access_n(z->in->access) : 0;
+	n = z->in->access != NULL ? auditrows_n(z->in->access) : 0;
 	for (i = n; i > 0; i--) {
-		report_access_row(z->in->access, i - 1, &row);
+		auditrows_row(z->in->access, i - 1, &row);
 		if (iz_access_skip(z, &row))
 			continue;
 		if (k++ == 0)
@@ -695,9 +695,9 @@ report_inzage_make(sqlite3 *db, const struct report_inzage_in *in,
 		goto out;
 	}
 	/* the professionals' roles, as the audit log names them */
-	for (i = 0; in->access != NULL && i < report_access_n(in->access);
+	for (i = 0; in->access != NULL && i < auditrows_n(in->access);
 	    i++) {
-		report_access_row(in->access, i, &row);
+		auditrows_row(in->access, i, &row);
 		iz_role_add(z, row.user, row.role);
 	}
 	iz_role_add(z, in->self_name, in->self_role);
