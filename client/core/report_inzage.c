@@ -251,9 +251,14 @@ iz_collect_cb(const struct dossier_record *d, void *arg)
 		return 0;	/* a body this laptop cannot read: nothing */
 	if (z->nrec == REPORT_INZAGE_RECORDS_MAX)
 		return CS_ERR_TOO_LARGE;
-	if ((n = reallocarray(z->rec, z->nrec + 1, sizeof(*n))) == NULL)
-		return CS_ERR_ALLOC;
-	z->rec = n;
+	if (z->nrec == z->cap) {
+		/* doubling: a large case costs no quadratic copying */
+		if ((n = reallocarray(z->rec, z->cap == 0 ? 64 : 2 * z->cap,
+		    sizeof(*n))) == NULL)
+			return CS_ERR_ALLOC;
+		z->rec = n;
+		z->cap = z->cap == 0 ? 64 : 2 * z->cap;
+	}
 	r = &z->rec[z->nrec];
 	memset(r, 0, sizeof(*r));
 	body_init(&r->b);
@@ -265,7 +270,12 @@ iz_collect_cb(const struct dossier_record *d, void *arg)
 		(void)str_fmt(r->author, sizeof(r->author), "%s", d->author);
 	r->time = d->time;
 	r->show = IZ_FULL;
-	z->nrec++;
+	z->nrec++;	/* body_free'd from here on */
+	if (strcmp(r->kind, "person") == 0) {
+		if ((r->name = malloc(IZ_SHORT)) == NULL)
+			return CS_ERR_ALLOC;
+		iz_f(r, "name", r->name, IZ_SHORT);
+	}
 	return 0;
 }
 
@@ -283,12 +293,11 @@ iz_find(const struct iz *z, const char *id)
 const char *
 iz_person_name(const struct iz *z, const char *id)
 {
-	static char		 name[IZ_SHORT];
 	const struct iz_rec	*p;
 
-	if ((p = iz_find(z, id)) == NULL || strcmp(p->kind, "person") != 0)
+	if ((p = iz_find(z, id)) == NULL || p->name == NULL)
 		return "";
-	return iz_f(p, "name", name, sizeof(name));
+	return p->name;
 }
 
 /* ---- the rule of a person's inzage (docs/CLIENT.md) ---- */
@@ -722,8 +731,13 @@ report_inzage_make(sqlite3 *db, const struct report_inzage_in *in,
  out:
 	if (z->d != NULL)
 		doc_free(z->d);
-	for (i = 0; i < z->nrec; i++)
+	for (i = 0; i < z->nrec; i++) {
 		body_free(&z->rec[i].b);
+		if (z->rec[i].name != NULL) {
+			sodium_memzero(z->rec[i].name, IZ_SHORT);
+			free(z->rec[i].name);
+		}
+	}
 	free(z->rec);
 	/* the scratch held case content */
 	sodium_memzero(z, sizeof(*z));

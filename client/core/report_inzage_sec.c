@@ -250,13 +250,11 @@ iz_sec_assessments(struct iz *z)
 }
 
 /* Notes by their date and time, then as they were written. */
-static const struct iz *iz_sort_z;
-
 static int
 iz_note_cmp(const void *a, const void *b)
 {
-	const struct iz_rec	*x = &iz_sort_z->rec[*(const size_t *)a];
-	const struct iz_rec	*y = &iz_sort_z->rec[*(const size_t *)b];
+	const struct iz_rec	*x = *(const struct iz_rec *const *)a;
+	const struct iz_rec	*y = *(const struct iz_rec *const *)b;
 	char			 dx[IZ_DATE], dy[IZ_DATE], tx[8], ty[8];
 	int			 c;
 
@@ -272,10 +270,10 @@ iz_sec_journal(struct iz *z)
 {
 	static const char *const h[] = { "Datum", "Tijd", "Soort", "Tekst",
 	    "Door" };
-	size_t		*ix;
-	char		 v[4][IZ_SHORT], by[IZ_SHORT];
-	const char	*cells[5];
-	size_t		 i, n = 0;
+	const struct iz_rec	**ix;
+	char			 v[4][IZ_SHORT], by[IZ_SHORT];
+	const char		*cells[5];
+	size_t			 i, n = 0;
 
 	iz_heading(z, 1, "Journaal");
 	if ((ix = calloc(z->nrec + 1, sizeof(*ix))) == NULL) {
@@ -284,21 +282,18 @@ iz_sec_journal(struct iz *z)
 	}
 	for (i = 0; i < z->nrec; i++)
 		if (iz_shown(&z->rec[i], "journal"))
-			ix[n++] = i;
-	iz_sort_z = z;		/* one thread makes a report */
+			ix[n++] = &z->rec[i];
 	qsort(ix, n, sizeof(*ix), iz_note_cmp);
 	if (n > 0)
 		iz_table(z, 5, h);
 	for (i = 0; i < n; i++) {
-		const struct iz_rec *r = &z->rec[ix[i]];
-
-		cells[0] = iz_date(r, "date", v[0], sizeof(v[0]));
-		cells[1] = iz_f(r, "time", v[1], sizeof(v[1]));
-		(void)str_fmt(v[2], sizeof(v[2]), "%s", iz_word(iz_f(r, "type",
-		    v[3], sizeof(v[3]))));
+		cells[0] = iz_date(ix[i], "date", v[0], sizeof(v[0]));
+		cells[1] = iz_f(ix[i], "time", v[1], sizeof(v[1]));
+		(void)str_fmt(v[2], sizeof(v[2]), "%s", iz_word(iz_f(ix[i],
+		    "type", v[3], sizeof(v[3]))));
 		cells[2] = v[2];
-		cells[3] = iz_f(r, "text", z->la, sizeof(z->la));
-		cells[4] = iz_by(z, r, by, sizeof(by));
+		cells[3] = iz_f(ix[i], "text", z->la, sizeof(z->la));
+		cells[4] = iz_by(z, ix[i], by, sizeof(by));
 		iz_row(z, cells);
 	}
 	free(ix);
