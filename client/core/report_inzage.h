@@ -72,10 +72,10 @@ struct report_inzage_sum {
 
 /*
  * The person "what" of case "case_id" (the whole name or the first
- * name, case and accents not minding, or its short id: a tail of its record id of at least 4
- * characters, ids.h) into
- * out: 0, CS_ERR_NOT_FOUND, or CS_ERR_AMBIGUOUS.  Logs a "search" read
- * of the case first.
+ * name, case and accents not minding, or its short id: a tail of its
+ * record id of at least 4 characters, ids.h) into out: 0,
+ * CS_ERR_NOT_FOUND, or CS_ERR_AMBIGUOUS.  Logs a "search" read of the
+ * case first.
  */
 int	report_inzage_person(sqlite3 *, const char *case_id,
 	    const char *what, char out[DB_UUID_LEN + 1]);

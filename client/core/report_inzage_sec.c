@@ -407,7 +407,8 @@ iz_sec_escalations(struct iz *z)
 void
 iz_sec_other(struct iz *z)
 {
-	char	a[64], b[IZ_SHORT], c[IZ_SHORT], d[IZ_DATE], e[DB_UUID_LEN + 2];
+	char	a[64], b[IZ_SHORT], c[IZ_SHORT], d[IZ_DATE];
+	char	e[DB_UUID_LEN + 2];
 	size_t	i, j;
 	int	head = 0;
 
@@ -428,7 +429,8 @@ iz_sec_other(struct iz *z)
 			const struct iz_rec *q = &z->rec[j];
 
 			if (!iz_shown(q, "approval_decision") ||
-			    strcmp(iz_f(q, "request", e, sizeof(e)), r->id) != 0)
+			    strcmp(iz_f(q, "request", e, sizeof(e)),
+			    r->id) != 0)
 				continue;
 			(void)str_fmt(z->lb, sizeof(z->lb), "Besluit: %s door "
 			    "%s%s%s", iz_word(iz_f(q, "decision", a,
