@@ -97,7 +97,7 @@ inzage_summary(struct cli *cli, const struct report_inzage_sum *s,
 	printf("inzage of %s, %s\n", s->title[0] != '\0' ? s->title :
 	    "(untitled case)", person != NULL ? person : "the whole family");
 	printf("  persons: %zu   measures: %zu   plan versions: %zu   "
-	    "assessments: %zu\n  journaal notes: %zu   partners: %zu   "
+	    "assessments: %zu\n  notes: %zu   partners: %zu   "
 	    "escalations: %zu\n  who read or changed the file: %zu "
 	    "entries\n", s->persons, s->measures, s->plan_versions,
 	    s->assessments, s->notes, s->partners, s->escalations,

@@ -115,6 +115,19 @@ grep -q "written to $T/gezin.html (HTML)" "$T/sum" ||
 [ "$(stat -c %a "$T/gezin.html")" = 600 ] || fail "the file is not 0600"
 ok "report inzage writes the family's inzage and says what it holds"
 
+# the summary speaks the CLI's words (docs/CLIENT.md, "Words"), never
+# a word of the glossary's last column
+awk '/^## Words/ { on = 1; next } /^## / { on = 0 } on && /^\| / { print }' \
+    "$top/docs/CLIENT.md" | tail -n +3 | awk -F' \\| ' '{ print $NF }' |
+    sed 's/ |$//; s/, /\n/g' | sed 's/^ *//; s/ *$//' | grep -v '^—$' |
+    grep -v '^$' >"$T/banned"
+[ "$(wc -l <"$T/banned")" -ge 20 ] || fail "no glossary"
+laptop a report inzage --help >>"$T/sum" || fail "report inzage --help"
+if grep -iwFf "$T/banned" "$T/sum"; then
+	fail "the summary or usage uses a word the CLI does not"
+fi
+ok "the summary and the usage use the CLI's words"
+
 # html2json FILE: the document as {"title", "scripts", "sections":
 # {heading: [text of each paragraph, item and table row ("a | b")]}};
 # the document's title is its h1, a section's heading an h2.
