@@ -244,6 +244,10 @@ laptop a --json report inzage --case "$C" --person sanne \
     fail "inzage --person sanne: $(cat "$T/err")"
 expect_eq "the summary names the person" "$(jq -r .person "$T/sum.json")" \
     "Sanne Smit"
+python3 "$top/tests/tools/json_schema.py" "$top/docs/json-schemas.json" \
+    "casesync report inzage" "$T/sum.json" >"$T/schema.err" 2>&1 ||
+    fail "report inzage --json: $(cat "$T/schema.err")"
+ok "report inzage --json follows its schema"
 html2json "$T/sanne.html" >"$T/sanne.json" || fail "parse Sanne's"
 J="$T/sanne.json"
 has "$J" Personen "Sanne Smit | kind | 01-03-2014" || fail "Sanne herself"
