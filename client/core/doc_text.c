@@ -139,10 +139,11 @@ doc_text_wrap(struct doc_text *t, enum doc_font f, int sz, int64_t width)
 		for (i = pos; i < t->n; i++) {
 			if (t->s[i] == '\n')
 				break;
-			if (i > pos && (units + w[t->s[i]]) * sz > lim)
-				break;
+			/* a space need not fit: the line may end before it */
 			if (t->s[i] == ' ')
 				sp = i;
+			else if (i > pos && (units + w[t->s[i]]) * sz > lim)
+				break;
 			units += w[t->s[i]];
 		}
 		if (i == t->n || t->s[i] == '\n') {

@@ -177,6 +177,11 @@ test_wrap(void)
 	    (const unsigned char *)"\xe9", 1), 556);
 	wrap_is("aaaa", 2224, (const char *const[]){ "aaaa", NULL });
 	wrap_is("aaaa", 2223, (const char *const[]){ "aaa", "a", NULL });
+	/* the space after a word that just fits does not push it down */
+	wrap_is("a aaaa a", 3058, (const char *const[]){ "a aaaa", "a",
+	    NULL });
+	wrap_is("a aaaa a", 3057, (const char *const[]){ "a", "aaaa", "a",
+	    NULL });
 	wrap_is("aa aa", 2300, (const char *const[]){ "aa", "aa", NULL });
 	wrap_is("aa   aa", 1500, (const char *const[]){ "aa", "aa", NULL });
 	wrap_is("aa aa", 3000, (const char *const[]){ "aa aa", NULL });
