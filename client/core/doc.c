@@ -395,21 +395,25 @@ static const char doc_css[] =
     "footer{display:none}\n"
     "}\n";
 
+/* The text in the page margins. */
+#define DOC_CSS_MARGIN	"font-family:Helvetica,Arial,\"Liberation Sans\"," \
+			"sans-serif;font-size:8pt;color:#444;"
+
 /* The @page rule: A4, margins, and what the margins show. */
 static void
 doc_html_page(struct doc_hw *w, const struct doc *d)
 {
 	doc_raw(w, "@page{size:A4;margin:20mm 18mm 22mm 18mm;\n");
 	if (d->footer != NULL) {
-		doc_raw(w, "@bottom-left{font-size:8pt;content:");
+		doc_raw(w, "@bottom-left{" DOC_CSS_MARGIN "content:");
 		doc_css_string(w, d->footer);
 		doc_raw(w, "}\n");
 	}
-	doc_raw(w, "@bottom-right{font-size:8pt;content:\"Pagina \" "
+	doc_raw(w, "@bottom-right{" DOC_CSS_MARGIN "content:\"Pagina \" "
 	    "counter(page) \" van \" counter(pages)}\n");
 	if (d->draft)
-		doc_raw(w, "@top-right{font-weight:bold;color:#a00;"
-		    "content:\"Concept\"}\n");
+		doc_raw(w, "@top-right{" DOC_CSS_MARGIN "font-size:10pt;"
+		    "font-weight:bold;color:#a00;content:\"Concept\"}\n");
 	doc_raw(w, "}\n");
 }
 

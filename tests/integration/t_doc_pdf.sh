@@ -12,8 +12,11 @@
 #     final document; every word inside the page's text area (so the
 #     lines were broken by the real widths);
 #   - the HTML with Python's html.parser (html_check.py): well formed,
-#     no script, nothing fetched, the same words, a draft editable.
-# Needs poppler-utils (scripts/deps.sh).
+#     no script, nothing fetched, the same words, a draft editable;
+#   - the HTML printed to PDF by headless Chromium: its print CSS puts
+#     the footer and "Pagina i van M" on every page, "Concept" on every
+#     page of a draft, the table's header row on each of its pages.
+# Needs poppler-utils and chromium (scripts/deps.sh).
 . "$(dirname "$0")/lib.sh"
 
 R="$B/tests/doc_render"
@@ -231,3 +234,42 @@ done
 expect_eq "HTML rows" "$(grep -c '^Gesprek rij' "$h")" "$ROWS"
 grep -o 'rij[0-9]*' "$h" | cmp -s - "$T/rows" || fail "HTML rows out of order"
 ok "HTML well formed, no script, nothing fetched, words and accents, rows in order; draft editable with Concept"
+
+# ---- the HTML printed by Chromium (its print CSS at work): every page
+# has the footer and "Pagina i van M" in its margin, a draft "Concept";
+# a table continued on a page repeats its header row
+[ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run scripts/deps.sh"
+sandbox=""
+[ "$(id -u)" -eq 0 ] && sandbox="--no-sandbox"	# Chromium refuses root
+for kind in final draft; do
+	# shellcheck disable=SC2086
+	timeout 120 /usr/bin/chromium --headless=new $sandbox --disable-gpu \
+	    --disable-dev-shm-usage --user-data-dir="$T/profile-$kind" \
+	    --no-first-run --disable-extensions --disable-sync \
+	    --disable-background-networking --disable-component-update \
+	    --no-pdf-header-footer --print-to-pdf="$T/$kind.print.pdf" \
+	    "file://$T/$kind.html" >"$T/chromium.log" 2>&1 ||
+	    fail "chromium --print-to-pdf $kind: $(tail -5 "$T/chromium.log")"
+	M=$(pdfinfo "$T/$kind.print.pdf" | awk '/^Pages:/ { print $2 }')
+	[ "${M:-0}" -ge 2 ] || fail "printed $kind: ${M:-no} pages"
+	i=1
+	while [ $i -le "$M" ]; do
+		pdftotext -enc UTF-8 -f $i -l $i "$T/$kind.print.pdf" "$T/p.txt"
+		grep -qx "Pagina $i van $M" "$T/p.txt" ||
+		    fail "printed $kind page $i lacks 'Pagina $i van $M'"
+		grep -qF "Vertrouwelijk: alleen voor de Raad" "$T/p.txt" ||
+		    fail "printed $kind page $i lacks the footer"
+		c=$(grep -cx "Concept" "$T/p.txt")
+		if [ $kind = draft ]; then
+			[ "$c" -ge 1 ] || fail "printed draft page $i: no Concept"
+		else
+			[ "$c" -eq 0 ] || fail "printed final page $i: Concept"
+		fi
+		if grep -q "Gesprek rij" "$T/p.txt"; then
+			grep -q "^Wat$" "$T/p.txt" ||
+			    fail "printed $kind page $i: no header row"
+		fi
+		i=$((i + 1))
+	done
+done
+ok "HTML printed by Chromium: $M pages, each with the footer and 'Pagina i van $M', the table's header on each, Concept on the draft's only"

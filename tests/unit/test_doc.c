@@ -361,7 +361,7 @@ test_order_draft(void)
 	    "verlenging OTS</h1>") != NULL);
 	ASSERT_TRUE(strstr(h, "@top-right{") != NULL);
 	ASSERT_TRUE(strstr(h, "content:\"Concept\"") != NULL);
-	ASSERT_TRUE(strstr(h, "@bottom-left{font-size:8pt;content:"
+	ASSERT_TRUE(strstr(h, "sans-serif;font-size:8pt;color:#444;content:"
 	    "\"Vertrouwelijk\"}") != NULL);
 	ASSERT_TRUE(strstr(h, "<footer><p>Vertrouwelijk</p></footer>\n"
 	    "</body>") != NULL);
