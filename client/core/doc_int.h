@@ -44,6 +44,13 @@ struct doc {
 };
 
 /*
+ * The character at s (len > 0 bytes of checked text) and its length in
+ * *n; U+FFFD and 1 for a byte that does not start one (cannot happen
+ * in a document's text).
+ */
+uint32_t	doc_char(const char *s, size_t len, size_t *n);
+
+/*
  * Text for the PDF (doc_text.c).  Sizes are in 1/10 point, widths in
  * 1/100 point.
  */

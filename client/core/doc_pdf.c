@@ -277,6 +277,19 @@ pdf_facts(struct pdf *p, const struct doc *d, size_t i)
 	return end;
 }
 
+/* Four numbers between a prefix and a suffix: a rectangle's operands. */
+static void
+pdf_rect(struct pdf *p, const char *pre, int64_t x, int64_t y, int64_t w,
+    int64_t h, const char *post)
+{
+	pdf_raw(p, pre);
+	pdf_num(p, x);
+	pdf_num(p, y);
+	pdf_num(p, w);
+	pdf_num(p, h);
+	pdf_raw(p, post);
+}
+
 /*
  * k lines from off[] of each cell of a row at y: the header row's
  * shade, the text, the borders; y moves below it.
@@ -291,26 +304,17 @@ pdf_row_draw(struct pdf *p, const struct pdf_table *tb,
 	size_t		i, j;
 
 	for (i = 0; i < tb->ncols; x += tb->w[i], i++) {
-		if (head) {
-			pdf_raw(p, "0.9 g ");
-			pdf_num(p, x);
-			pdf_num(p, p->y - h);
-			pdf_num(p, tb->w[i]);
-			pdf_num(p, h);
-			pdf_raw(p, "re f 0 g\n");
-		}
+		if (head)
+			pdf_rect(p, "0.9 g ", x, p->y - h, tb->w[i], h,
+			    "re f 0 g\n");
 		for (j = 0; j < k && off[i] + j < c[i].nline; j++)
 			pdf_show(p, f, PDF_CELL_SIZE, x + PDF_CELL_PAD,
 			    p->y - PDF_CELL_VPAD - PDF_CELL_SIZE * 8 -
 			    (int64_t)j * PDF_CELL_LEAD,
 			    c[i].s + c[i].line[off[i] + j].off,
 			    c[i].line[off[i] + j].len);
-		pdf_raw(p, "0.4 G 0.5 w ");
-		pdf_num(p, x);
-		pdf_num(p, p->y - h);
-		pdf_num(p, tb->w[i]);
-		pdf_num(p, h);
-		pdf_raw(p, "re S 0 G\n");
+		pdf_rect(p, "0.4 G 0.5 w ", x, p->y - h, tb->w[i], h,
+		    "re S 0 G\n");
 	}
 	p->y -= h;
 	p->fresh = 0;
@@ -643,11 +647,7 @@ pdf_title(struct pdf *p, const char *s)
 
 	pdf_raw(p, "<FEFF");
 	for (i = 0; i < len; i += n) {
-		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK) {
-			n = 1;		/* checked on entry: cannot happen */
-			cp = 0xfffd;
-		}
-		if (utf8_is_control(cp))
+		if (utf8_is_control(cp = doc_char(s + i, len - i, &n)))
 			cp = ' ';
 		if (cp > 0xffff)
 			(void)str_fmt(h, sizeof(h), "%04X%04X",

@@ -21,6 +21,18 @@ static const uint16_t doc_text_cp1252[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
 };
 
+uint32_t
+doc_char(const char *s, size_t len, size_t *n)
+{
+	uint32_t	cp;
+
+	if (utf8_next(s, len, &cp, n) != UTF8_OK) {
+		*n = 1;		/* checked on entry: cannot happen */
+		cp = 0xfffd;
+	}
+	return cp;
+}
+
 static unsigned char
 doc_text_byte(uint32_t cp)
 {
@@ -50,11 +62,7 @@ doc_text_conv(struct doc_text *t, const char *s, int breaks)
 	if ((t->s = malloc(len + 1)) == NULL)
 		return CS_ERR_ALLOC;
 	for (i = 0; i < len; i += n) {
-		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK) {
-			n = 1;		/* checked on entry: cannot happen */
-			cp = '?';
-		}
-		if (cp == 0xad)
+		if ((cp = doc_char(s + i, len - i, &n)) == 0xad)
 			continue;
 		if (cp == '\n' && breaks)
 			t->s[t->n++] = '\n';
