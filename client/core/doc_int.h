@@ -93,6 +93,13 @@ int64_t	doc_text_width(enum doc_font f, int sz, const unsigned char *s,
  */
 int	doc_text_wrap(struct doc_text *t, enum doc_font f, int sz,
 	    int64_t width);
+/*
+ * Raise *nat to the width of the widest line of "s" (converted as by
+ * doc_text_conv; lines end at newlines only) and *word to that of its
+ * widest word.  0 or CS_ERR_ALLOC.
+ */
+int	doc_text_measure(const char *s, int breaks, enum doc_font f, int sz,
+	    int64_t *nat, int64_t *word);
 /* doc_text_conv() and doc_text_wrap(); on failure *t is empty. */
 int	doc_text_make(struct doc_text *t, const char *s, int breaks,
 	    enum doc_font f, int sz, int64_t width);

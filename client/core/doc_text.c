@@ -182,3 +182,34 @@ doc_text_make(struct doc_text *t, const char *s, int breaks,
 		doc_text_clear(t);
 	return r;
 }
+
+int
+doc_text_measure(const char *s, int breaks, enum doc_font f, int sz,
+    int64_t *nat, int64_t *word)
+{
+	struct doc_text	t;
+	size_t		i, a = 0;
+	int64_t		w;
+	int		r;
+
+	if ((r = doc_text_conv(&t, s, breaks)) != 0)
+		return r;
+	for (i = 0; i <= t.n; i++) {
+		if (i < t.n && t.s[i] != ' ' && t.s[i] != '\n')
+			continue;
+		w = doc_text_width(f, sz, t.s + a, i - a);
+		if (w > *word)
+			*word = w;
+		a = i + 1;
+	}
+	for (i = 0, a = 0; i <= t.n; i++) {
+		if (i < t.n && t.s[i] != '\n')
+			continue;
+		w = doc_text_width(f, sz, t.s + a, i - a);
+		if (w > *nat)
+			*nat = w;
+		a = i + 1;
+	}
+	doc_text_clear(&t);
+	return 0;
+}

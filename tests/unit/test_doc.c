@@ -25,8 +25,10 @@
  *   - line breaking by Helvetica's widths at the exact boundary, at
  *     spaces, newlines, inside a word too wide;
  *   - every page has "Pagina N van M", a draft's "Concept", a table's
- *     header row repeated; a row taller than a page and a header taller
- *     than a quarter page end (no endless loop);
+ *     header row repeated; wherever a table starts, its header is not
+ *     left alone at the foot of a page and no row is split; a row
+ *     taller than a page and a header taller than a quarter page end
+ *     (no endless loop);
  *   - the output buffer's limit: exactly the size fits, one byte less
  *     is CS_ERR_TOO_LARGE with nothing appended.
  */
@@ -627,6 +629,72 @@ test_limit(void)
 	TEST_DONE();
 }
 
+/*
+ * Each content stream of a PDF in turn: *st at its first byte, *len its
+ * length; 0 when there are no more.
+ */
+static int
+next_stream(const char **at, const char **st, size_t *len)
+{
+	const char	*p;
+
+	if ((p = strstr(*at, "<< /Length ")) == NULL)
+		return 0;
+	*len = strtoul(p + 11, NULL, 10);
+	ASSERT_PTR_NE(p = strstr(p, ">>\nstream\n"), NULL);
+	*st = p + 10;
+	*at = *st + *len;
+	return 1;
+}
+
+static size_t
+count_n(const char *s, size_t n, const char *what)
+{
+	size_t	c = 0, w = strlen(what), i;
+
+	for (i = 0; i + w <= n; i++)
+		if (memcmp(s + i, what, w) == 0)
+			c++;
+	return c;
+}
+
+static void
+test_keep(void)
+{
+	struct doc	*d;
+	struct out	 p;
+	const char	*hdr[2] = { "Datum", "Wat" };
+	const char	*row[2] = { "rij\nrij\nrij\nrij\nrij", "x" };
+	const char	*at, *st;
+	size_t		 n, i, len, rows;
+
+	TEST_START("a table's header stays with its first row, rows whole");
+	/* every place on a page the table may start */
+	for (n = 30; n < 80; n++) {
+		ASSERT_INT_EQ(doc_new("t", &d), 0);
+		for (i = 0; i < n; i++)
+			ASSERT_INT_EQ(doc_para(d, "alinea"), 0);
+		ASSERT_INT_EQ(doc_table(d, 2, hdr), 0);
+		for (i = 0; i < 30; i++)
+			ASSERT_INT_EQ(doc_row(d, row), 0);
+		p = render(d, doc_pdf);
+		at = p.s;
+		rows = 0;
+		while (next_stream(&at, &st, &len)) {
+			i = count_n(st, len, "(rij)");
+			if (count_n(st, len, "(Datum)") > 0 && i == 0)
+				TEST_FAIL_("%zu paragraphs: a header alone", n);
+			if (i % 5 != 0)
+				TEST_FAIL_("%zu paragraphs: a row split", n);
+			rows += i / 5;
+		}
+		ASSERT_INT_EQ(rows, 30);
+		free(p.s);
+		doc_free(d);
+	}
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -639,6 +707,7 @@ main(void)
 	test_structure_strings();
 	test_wrap();
 	test_pages();
+	test_keep();
 	test_limit();
 	return 0;
 }
