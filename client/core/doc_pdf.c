@@ -187,15 +187,27 @@ pdf_gap(struct pdf *p, int64_t h)
 
 /*
  * Lines of a wrapped text at x, "lead" apart, each on this page if it
- * fits, else on the next.
+ * fits, else on the next; but not one line alone at the foot of a page
+ * or at the head of the next (when the text has more).
  */
 static void
 pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
     int sz, int lead, int64_t x)
 {
-	size_t	i;
+	size_t	i, fit, brk = SIZE_MAX;
 
+	if (!p->fresh && p->y >= PDF_BOTTOM) {
+		fit = (size_t)((p->y - PDF_BOTTOM) / lead);
+		if (fit < t->nline && t->nline >= 2) {
+			if (fit < 2)
+				brk = 0;		/* an orphan */
+			else if (t->nline - fit == 1)	/* a widow */
+				brk = fit >= 3 ? fit - 1 : 0;
+		}
+	}
 	for (i = 0; i < t->nline && p->r == 0; i++) {
+		if (i == brk)
+			pdf_newpage(p);
 		pdf_need(p, lead);
 		pdf_show(p, f, sz, x, p->y - (int64_t)sz * 8,
 		    t->s + t->line[i].off, t->line[i].len);

@@ -668,7 +668,8 @@ test_keep(void)
 	const char	*at, *st;
 	size_t		 n, i, len, rows;
 
-	TEST_START("a table's header stays with its first row, rows whole");
+	TEST_START("a table's header stays with its first row, rows whole, "
+	    "no paragraph line alone");
 	/* every place on a page the table may start */
 	for (n = 30; n < 80; n++) {
 		ASSERT_INT_EQ(doc_new("t", &d), 0);
@@ -691,6 +692,28 @@ test_keep(void)
 		ASSERT_INT_EQ(rows, 30);
 		free(p.s);
 		doc_free(d);
+	}
+	/* a paragraph of 2 .. 5 lines: never one line alone on a page */
+	for (n = 30; n < 80; n++) {
+		for (len = 2; len <= 5; len++) {
+			ASSERT_INT_EQ(doc_new("t", &d), 0);
+			for (i = 0; i < n; i++)
+				ASSERT_INT_EQ(doc_para(d, "alinea"), 0);
+			ASSERT_INT_EQ(doc_para(d, "regel\nregel\nregel\n"
+			    "regel\nregel" + 6 * (5 - len)), 0);
+			p = render(d, doc_pdf);
+			at = p.s;
+			rows = 0;
+			while (next_stream(&at, &st, &i)) {
+				if (count_n(st, i, "(regel)") == 1)
+					TEST_FAIL_("%zu, %zu: one line alone",
+					    n, len);
+				rows += count_n(st, i, "(regel)");
+			}
+			ASSERT_INT_EQ(rows, len);
+			free(p.s);
+			doc_free(d);
+		}
 	}
 	TEST_DONE();
 }
