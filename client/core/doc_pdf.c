@@ -192,7 +192,7 @@ pdf_gap(struct pdf *p, int64_t h)
  */
 static void
 pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
-    int sz, int lead, int64_t x)
+    int sz, int lead, int64_t x, int bullet)
 {
 	size_t	i, fit, brk = SIZE_MAX;
 
@@ -209,6 +209,10 @@ pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
 		if (i == brk)
 			pdf_newpage(p);
 		pdf_need(p, lead);
+		if (i == 0 && bullet)
+			pdf_show(p, DOC_REGULAR, sz, PDF_LEFT + 500,
+			    p->y - (int64_t)sz * 8,
+			    (const unsigned char *)"\x95", 1);
 		pdf_show(p, f, sz, x, p->y - (int64_t)sz * 8,
 		    t->s + t->line[i].off, t->line[i].len);
 		p->y -= lead;
@@ -218,11 +222,12 @@ pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
 
 /*
  * A text as a block, wrapped to "width" from "x"; with "keep", moved to
- * a new page unless that much room is left below it too.
+ * a new page unless that much room is left below it too; with a
+ * bullet at the left margin (an item).
  */
 static void
 pdf_block_text(struct pdf *p, const char *s, enum doc_font f, int sz,
-    int lead, int64_t x, int64_t width, int64_t keep)
+    int lead, int64_t x, int64_t width, int64_t keep, int bullet)
 {
 	struct doc_text	t;
 	int		r;
@@ -236,7 +241,7 @@ pdf_block_text(struct pdf *p, const char *s, enum doc_font f, int sz,
 	/* a heading: room for itself and the start of what follows */
 	if (keep > 0)
 		pdf_need(p, (int64_t)t.nline * lead + keep);
-	pdf_lines(p, &t, f, sz, lead, x);
+	pdf_lines(p, &t, f, sz, lead, x, bullet);
 	doc_text_clear(&t);
 }
 
@@ -560,7 +565,7 @@ pdf_body(struct pdf *p, const struct doc *d)
 	int			 lv;
 
 	pdf_block_text(p, d->title, DOC_BOLD, 160, 2000, PDF_LEFT,
-	    PDF_WIDTH, 0);
+	    PDF_WIDTH, 0, 0);
 	pdf_gap(p, 800);
 	while (i < d->nb && p->r == 0) {
 		b = &d->b[i];
@@ -575,27 +580,24 @@ pdf_body(struct pdf *p, const struct doc *d)
 			lv = b->level - 1;
 			pdf_gap(p, pdf_heading[lv].before);
 			pdf_block_text(p, b->t[0], DOC_BOLD, pdf_heading[lv].sz,
-			    pdf_heading[lv].lead, PDF_LEFT, PDF_WIDTH, 4000);
+			    pdf_heading[lv].lead, PDF_LEFT, PDF_WIDTH, 4000, 0);
 			pdf_gap(p, 300);
 			break;
 		case DOC_PARA:
 			pdf_block_text(p, b->t[0], DOC_REGULAR, 100, 1350,
-			    PDF_LEFT, PDF_WIDTH, 0);
+			    PDF_LEFT, PDF_WIDTH, 0, 0);
 			pdf_gap(p, 500);
 			break;
 		case DOC_ITEM:
-			pdf_need(p, 1350);
-			pdf_show(p, DOC_REGULAR, 100, PDF_LEFT + 500,
-			    p->y - 800, (const unsigned char *)"\x95", 1);
 			pdf_block_text(p, b->t[0], DOC_REGULAR, 100, 1350,
-			    PDF_LEFT + 1600, PDF_WIDTH - 1600, 0);
+			    PDF_LEFT + 1600, PDF_WIDTH - 1600, 0, 1);
 			pdf_gap(p, i + 1 < d->nb &&
 			    d->b[i + 1].kind == DOC_ITEM ? 200 : 600);
 			break;
 		case DOC_NOTE:
 			p->grey = 1;
 			pdf_block_text(p, b->t[0], DOC_OBLIQUE, 85, 1100,
-			    PDF_LEFT, PDF_WIDTH, 0);
+			    PDF_LEFT, PDF_WIDTH, 0, 0);
 			p->grey = 0;
 			pdf_gap(p, 500);
 			break;

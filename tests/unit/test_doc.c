@@ -715,6 +715,24 @@ test_keep(void)
 			doc_free(d);
 		}
 	}
+	/* an item's bullet on the page of its first line */
+	for (n = 30; n < 80; n++) {
+		ASSERT_INT_EQ(doc_new("t", &d), 0);
+		for (i = 0; i < n; i++)
+			ASSERT_INT_EQ(doc_para(d, "alinea"), 0);
+		ASSERT_INT_EQ(doc_item(d, "eerste\nregel\nregel"), 0);
+		ASSERT_INT_EQ(doc_item(d, "eerste\nregel"), 0);
+		p = render(d, doc_pdf);
+		at = p.s;
+		while (next_stream(&at, &st, &i))
+			if (count_n(st, i, "(\x95)") !=
+			    count_n(st, i, "(eerste)"))
+				TEST_FAIL_("%zu: a bullet apart from its item",
+				    n);
+		ASSERT_INT_EQ(count(p.s, "(\x95)"), 2);
+		free(p.s);
+		doc_free(d);
+	}
 	TEST_DONE();
 }
 
