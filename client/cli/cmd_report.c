@@ -17,6 +17,7 @@ static const struct {
 	int		(*run)(struct cli *, int, char *[]);
 } report_cmds[] = {
 	{ "figures", cmd_report_figures },
+	{ "inzage", cmd_report_inzage },
 	{ NULL, NULL }
 };
 

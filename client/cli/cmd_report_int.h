@@ -10,5 +10,7 @@ struct cli;
 
 /* cmd_report_figures.c: the management figures of a team lead's office. */
 int	cmd_report_figures(struct cli *, int argc, char *argv[]);
+/* `report inzage`: the inzage of a family or a person (AVG art. 15). */
+int	cmd_report_inzage(struct cli *, int, char *[]);
 
 #endif /* CMD_REPORT_INT_H */

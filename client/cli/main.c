@@ -61,6 +61,10 @@ static const struct clihelp_sub report_subs[] = {
 	{ "figures", "report figures [--since YYYY-MM-DD] [--office NAME] "
 	    "[--csv | --json]", "management figures of the office you lead "
 	    "(teamleider)", 0 },
+	{ "inzage", "report inzage --case CASE [--person NAME] --out FILE\n"
+	    "    [--format html|pdf] [--force]",
+	    "what the dossier holds about a family or person, and who read it",
+	    0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
