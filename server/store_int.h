@@ -28,6 +28,12 @@ struct store {
 	int		 owned_r;
 };
 
+/*
+ * The rows where "cond" holds (SQL): a comparison is an integer in
+ * SQLite, a boolean PostgreSQL does not add up.
+ */
+#define STORE_SQL_COUNT(cond)	" SUM(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+
 void	store_log(struct store *, const char *what);
 int	store_errcode(struct store *);
 /* A blob parameter (store_bind's 'b'). */
@@ -66,6 +72,11 @@ int	store_changes(struct store *);
  */
 int	store_done(struct store *, struct sdb_stmt *stmt, int r,
 	    const char *what);
+/*
+ * Inside a transaction: the seq now, its row locked until the commit
+ * (store_sync.c); store_seq_set() then writes the last one taken.
+ */
+int	store_seq_lock(struct store *, int64_t *seq);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
 /* Set meta 'seq' inside a transaction (store_sync.c). */

@@ -46,6 +46,7 @@
 enum {
 	Q_SEQ_GET,
 	Q_SEQ_SET,
+	Q_SEQ_LOCK,
 	Q_CHANGE_GET,
 	Q_CHANGE_PUT,
 	Q_MEMBER_GET,
@@ -63,6 +64,9 @@ enum {
 static const char *const store_sql[Q_MAX] = {
 	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[Q_SEQ_SET] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	/* the row lock until commit: DESIGN §11, store_seq_lock */
+	[Q_SEQ_LOCK] = "UPDATE meta SET value = value WHERE key = 'seq'"
+	    " RETURNING value",
 	/*
 	 * Change ids are deduplicated per device: the applied change of
 	 * that id, or a held one of another device (store_late.c).
@@ -71,8 +75,7 @@ static const char *const store_sql[Q_MAX] = {
 	    " WHERE change_id = ?1 UNION ALL SELECT 0, device_id"
 	    " FROM held_changes WHERE change_id = ?1 AND device_id != ?2",
 	[Q_CHANGE_PUT] = "INSERT INTO changes(change_id, device_id,"
-	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4,"
-	    " strftime('%s','now'))",
+	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_MEMBER_GET] = "SELECT read_only FROM case_members"
 	    " WHERE user_id = ?1 AND case_id = ?2",
 	[Q_RECORD_GET] = "SELECT record_id, case_id, kind, version, deleted,"
@@ -172,15 +175,17 @@ store_record_row(struct sdb_stmt *s, int auth, struct store_record *r)
 	return 0;
 }
 
-int
-store_seq(struct store *st, int64_t *seq)
+/* The seq as query "q" (Q_SEQ_GET, Q_SEQ_LOCK) returns it. */
+static int
+store_seq_q(struct store *st, int q, int64_t *seq)
 {
 	struct sdb_stmt	*s;
 
 	*seq = 0;
-	if ((s = store_stmt(st, Q_SEQ_GET)) == NULL ||
-	    sdb_step(s) != SDB_ROW) {
-		store_log(st, __func__);
+	if ((s = store_stmt(st, q)) == NULL || sdb_step(s) != SDB_ROW) {
+		store_log(st, "seq");
+		if (s != NULL)
+			sdb_reset(s);
 		return CS_ERR_DB;
 	}
 	*seq = sdb_column_int64(s, 0);
@@ -188,13 +193,32 @@ store_seq(struct store *st, int64_t *seq)
 	return 0;
 }
 
+int
+store_seq(struct store *st, int64_t *seq)
+{
+	return store_seq_q(st, Q_SEQ_GET, seq);
+}
+
+/*
+ * The seq counter is one row, meta('seq'), written by the committing
+ * transaction: reading it with a write takes its row lock (PostgreSQL;
+ * SQLite's BEGIN IMMEDIATE holds the whole file), so the next writer
+ * waits for this one's commit and reads what it set.  The seq values
+ * of changes thus become visible in commit order and a pull cursor
+ * never passes one that commits later with a smaller seq.
+ */
+int
+store_seq_lock(struct store *st, int64_t *seq)
+{
+	return store_seq_q(st, Q_SEQ_LOCK, seq);
+}
 
 int
 store_seq_next(struct store *st, int64_t *seq)
 {
 	int	r;
 
-	if ((r = store_seq(st, seq)) != 0)
+	if ((r = store_seq_lock(st, seq)) != 0)
 		return r;
 	(*seq)++;
 	return store_seq_set(st, *seq);
@@ -337,6 +361,7 @@ store_change_write(struct store *st, const struct store_change *c,
 	    sdb_bind_text(s, 3, in->record_id, -1) !=
 	    0 ||
 	    sdb_bind_int64(s, 4, seq) != 0 ||
+	    sdb_bind_int64(s, 5, store_now_ms() / 1000) != 0 ||
 	    sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	return 0;
@@ -461,7 +486,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	memset(&g, 0, sizeof(g));
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_seq(st, &seq)) != 0)
+	if ((r = store_seq_lock(st, &seq)) != 0)
 		goto fail;
 	/* re-offers are rare: the generation is read only for them */
 	for (i = 0; i < n; i++)
@@ -818,10 +843,10 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 	 */
 	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM case_members m"
 	    " CROSS JOIN records r INDEXED BY records_case_version"
-	    " ON r.case_id = m.case_id AND r.version > ?2"
-	    " WHERE m.user_id = ?1) OR EXISTS (SELECT 1 FROM case_members"
+	    " WHERE r.case_id = m.case_id AND r.version > ?2"
+	    " AND m.user_id = ?1) OR EXISTS (SELECT 1 FROM case_members"
 	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
-	    " FROM devices d CROSS JOIN purges p ON p.device_id = d.id WHERE"
+	    " FROM devices d CROSS JOIN purges p WHERE p.device_id = d.id AND"
 	    " d.user_id = ?1 AND p.created_seq > ?2)", &n, "ii",
 	    (const int64_t[]){ user_id, since }, NULL);
 	if (r == 0)
