@@ -152,7 +152,7 @@ notify_init(struct server *srv, struct notify **out)
 	int		 r;
 
 	*out = NULL;
-	if (strncmp(srv->db_path, "postgresql:", 11) != 0)
+	if (!store_spec_pg(srv->db_path))
 		return 0;
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return CS_ERR_ALLOC;

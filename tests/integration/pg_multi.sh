@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: ISC
+#
+# pg_multi.sh - a second casesyncd instance on the same PostgreSQL
+# database (sourced after lib.sh and pg_lib.sh, POSIX sh; DESIGN §11).
+#
+#   pg_deploy       casesyncctl init with database = postgresql:... on
+#                   the cluster pg_start made (instead of lib.sh deploy)
+#   start_b         instance B: a copy of instance A's directory (the
+#                   same CA, server and audit keys, as docs/ADMIN.md
+#                   says to deploy them) with a data directory of its
+#                   own, on its own port; sets PID_B, PORT_B, ADDR_B
+#   stop_b          stop it (SIGTERM); kill_b: SIGKILL
+#   on_b CMD...     run CMD with ADDR pointing at instance B
+#   wall_ms         the wall clock in milliseconds
+#
+# Instance A is lib.sh's server (start_server, SERVER_PID, ADDR).
+
+SRV_B="$T/srv_b"
+PID_B=""
+PORT_B=""
+ADDR_B=""
+
+pg_deploy() {
+	ctl init --dir "$SRV" --server-name localhost --listen 127.0.0.1:0 \
+	    --database "postgresql:$PG_CONNINFO" >"$T/init.out" ||
+	    fail "casesyncctl init --database"
+	FP=$(openssl x509 -in "$SRV/ca.crt" -outform DER | sha256sum |
+	    cut -d' ' -f1)
+}
+
+# B's directory from A's, made once: the keys and certificates A has,
+# its own data_dir, any port.
+make_b() {
+	[ -d "$SRV_B" ] && return 0
+	mkdir -p "$SRV_B" && chmod 700 "$SRV_B" || fail "mkdir $SRV_B"
+	for f in ca.crt ca.key server.crt server.key audit.key audit.pub; do
+		[ -f "$SRV/$f" ] && cp -p "$SRV/$f" "$SRV_B/$f"
+	done
+	sed -e "s|^data_dir = .*|data_dir = $SRV_B|" \
+	    -e "s|^listen = .*|listen = 127.0.0.1:0|" \
+	    "$SRV/casesyncd.conf" >"$SRV_B/casesyncd.conf" ||
+	    fail "B's configuration"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R "$(stat -c %u:%g "$SRV")" "$SRV_B"
+	fi
+}
+
+start_b() {
+	make_b
+	rm -f "$T/port_b"
+	"$B/casesyncd" -d -v -f "$SRV_B/casesyncd.conf" -p "$T/port_b" \
+	    >>"$T/server_b.log" 2>&1 &
+	PID_B=$!
+	i=0
+	while [ ! -s "$T/port_b" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "instance B did not start: $(tail -5 \
+		    "$T/server_b.log")"
+		kill -0 "$PID_B" 2>/dev/null || fail "instance B died: $(tail \
+		    -5 "$T/server_b.log")"
+		sleep 0.1
+	done
+	PORT_B=$(cat "$T/port_b")
+	ADDR_B="localhost:$PORT_B"
+	# a restarted B comes back where its laptops look for it
+	sed -i "s|^listen = .*|listen = 127.0.0.1:$PORT_B|" \
+	    "$SRV_B/casesyncd.conf"
+}
+
+stop_b() {
+	[ -n "$PID_B" ] || return 0
+	kill "$PID_B" 2>/dev/null
+	wait "$PID_B" 2>/dev/null
+	PID_B=""
+}
+
+kill_b() {
+	[ -n "$PID_B" ] || return 0
+	kill -KILL "$PID_B" 2>/dev/null
+	wait "$PID_B" 2>/dev/null
+	PID_B=""
+}
+
+on_b() {
+	_a=$ADDR
+	ADDR=$ADDR_B
+	"$@"
+	_r=$?
+	ADDR=$_a
+	return $_r
+}
+
+wall_ms() {
+	date +%s%3N
+}
+
+# B first, then the cluster (pg_cleanup), then lib.sh's cleanup.
+pg_multi_cleanup() {
+	if [ -n "$PID_B" ]; then
+		kill "$PID_B" 2>/dev/null
+		wait "$PID_B" 2>/dev/null
+	fi
+	if [ -f "$T/server_b.log" ] && [ -n "${KEEP:-}" ]; then
+		echo "instance B's log: $T/server_b.log" >&2
+	fi
+	pg_cleanup
+}
+trap pg_multi_cleanup EXIT INT TERM

@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# t_pg_multi: two casesyncd instances, A and B, on one throw-away
+# PostgreSQL (pg_lib.sh, pg_multi.sh), with the same CA and keys
+# (DESIGN §11, docs/ADMIN.md "Several instances"):
+#   - laptops on different instances sync with each other;
+#   - a watch on B hears of a push through A within 1 s, and so does a
+#     real `casesync sync --watch` on B (the record arrives);
+#   - a device revoked (casesyncctl with A's configuration) loses its
+#     connection to B within 1 s;
+#   - an enrollment token spent through A is spent for B too, and
+#     failed enrollments through A count against the address on B;
+#   - a glass access that ends while both instances run ends once (one
+#     access_end entry), though both run the timer;
+#   - after it all, one audit log: `casesyncctl audit verify` passes
+#     with the checkpoints both instances signed.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pg_lib.sh"
+. "$(dirname "$0")/pg_multi.sh"
+
+GLASS=3
+[ -n "$SANITIZED" ] && GLASS=8
+
+pg_start
+pg_deploy
+for o in Zwolle Utrecht; do
+	ctl office add "$o" >/dev/null || fail "office $o"
+done
+ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
+ctl user add --name eva --role jeugdbeschermer --office Utrecht >/dev/null
+# both instances: the same limits, as a real deployment would have
+cat >>"$SRV/casesyncd.conf" <<EOF
+glass_duration = ${GLASS}s
+enroll_fail_limit = 3
+EOF
+start_server
+start_b
+enroll a anna
+on_b enroll b bert
+on_b enroll e eva
+
+sync_ok() {
+	laptop "$1" sync >"$T/sync.$1" 2>&1 ||
+	    fail "sync $1: $(cat "$T/sync.$1")"
+}
+
+# ---- laptops on different instances sync with each other
+C=$(laptop a case create --frame DRANG) || fail "case create"
+laptop a case member --case "$C" --user bert >/dev/null || fail "member"
+R=$(laptop a record put --case "$C" --kind person name=Jansen) ||
+    fail "record put"
+sync_ok a
+sync_ok b
+laptop b record get "$R" | grep -q Jansen ||
+    fail "the record did not reach b on instance B"
+R2=$(laptop b record put --case "$C" --kind note text=vanB) || fail "put b"
+sync_ok b
+sync_ok a
+laptop a record get "$R2" | grep -q vanB ||
+    fail "b's record did not reach a on instance A"
+expect_eq "a (on A) and b (on B) hold the same records" \
+    "$(laptop a digest)" "$(laptop b digest)"
+
+# ---- a watch on B hears of a push through A
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$T/w.key" 2>/dev/null || fail "genpkey"
+out=$(on_b probe -k "$T/w.key" enroll "$(token bert watcher)" "$T/w.crt")
+case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
+WATCHER=${out#enrolled }
+on_b probe -c "$T/w.crt" -k "$T/w.key" watch 60 >"$T/watch.out" &
+wpid=$!
+i=0
+until grep -q '^watching' "$T/watch.out"; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "the watch did not start: $(cat "$T/watch.out")"
+	sleep 0.1
+done
+laptop a record put --case "$C" --kind note text=live >/dev/null
+t0=$(wall_ms)
+sync_ok a
+t1=$(wall_ms)
+i=0
+until grep -q '^notify' "$T/watch.out"; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && fail "no notify on B within 5 s of a push through A"
+	sleep 0.1
+done
+tn=$(awk '$1 == "notify" { print $3; exit }' "$T/watch.out")
+echo "push through A: sync $t0..$t1, notify on B at $tn ($((tn - t1)) ms" \
+    "after the sync returned)"
+[ $((tn - t1)) -le 1000 ] ||
+    fail "the watch on B heard of the push $((tn - t1)) ms after it"
+ok "a watch on B hears of a push through A within 1 s ($((tn - t1)) ms)"
+
+# ---- a device revoked loses its connection to B
+t0=$(wall_ms)
+ctl device revoke "$WATCHER" >/dev/null || fail "device revoke"
+t1=$(wall_ms)
+i=0
+until grep -q '^error DEVICE_REVOKED\|^closed' "$T/watch.out"; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && fail "B kept the revoked device's connection for 5 s"
+	sleep 0.1
+done
+wait $wpid
+tr=$(awk '$1 == "error" || $1 == "closed" { print $NF; exit }' \
+    "$T/watch.out")
+grep -q '^error DEVICE_REVOKED' "$T/watch.out" ||
+    fail "B did not say why: $(cat "$T/watch.out")"
+echo "revoked at $t0..$t1, B closed at $tr"
+[ $((tr - t1)) -le 1000 ] ||
+    fail "B closed the revoked device's connection $((tr - t1)) ms after"
+ok "a revocation closes the device's connection to B within 1 s" \
+    "($((tr - t1)) ms)"
+
+# a real laptop's sync --watch on B: the record itself arrives
+laptop b sync --watch >"$T/bwatch.out" 2>&1 &
+bpid=$!
+sleep 1
+W=$(laptop a record put --case "$C" --kind note text=live2) || fail "put"
+sync_ok a
+t1=$(wall_ms)
+i=0
+until laptop b record get "$W" >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { kill $bpid; fail "sync --watch on B: nothing"; }
+	sleep 0.05
+done
+t2=$(wall_ms)
+kill $bpid
+wait $bpid 2>/dev/null
+ok "casesync sync --watch on B applied a push through A ($((t2 - t1)) ms)"
+
+# ---- enrollment: one-time tokens and failure limits are the database's
+tok=$(token bert spare) || fail "token"
+laptop s1 enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
+    >"$T/s1" 2>&1 || fail "enroll through A: $(cat "$T/s1")"
+laptop s2 enroll --server "$ADDR_B" --ca-fingerprint "$FP" --token "$tok" \
+    >"$T/out" 2>&1
+expect_eq "a token spent through A, on B: exit code" $? 5
+grep -q TOKEN_USED "$T/out" || fail "token reused on B: $(cat "$T/out")"
+ok "a token spent through A is spent for B"
+# that refusal was one failure of 127.0.0.1; two more through A: three
+for n in 1 2; do
+	laptop s3 enroll --server "$ADDR" --ca-fingerprint "$FP" --token \
+	    "cst1-0000000000000000000000000000000000000000000000000000000000000000" \
+	    >"$T/out" 2>&1
+	grep -q TOKEN_INVALID "$T/out" || fail "garbage token: $(cat "$T/out")"
+done
+laptop s4 enroll --server "$ADDR_B" --ca-fingerprint "$FP" \
+    --token "$(token bert late)" >"$T/out" 2>&1 &&
+    fail "B enrolled after three failures through A"
+grep -q RATE_LIMITED "$T/out" || fail "not rate limited on B: $(cat "$T/out")"
+ok "failed enrollments through A count against the address on B"
+
+# ---- periodic work: a glass access ends once, with both timers running
+laptop e glass --case "$C" --reason "spoedmelding politie" >"$T/glass" \
+    2>"$T/err" || fail "glass: $(cat "$T/err")"
+sleep $((GLASS + 3))
+ctl audit query --type access_end >"$T/ends" 2>/dev/null || fail "query"
+expect_eq "one access_end entry for the glass access, not one per instance" \
+    "$(grep -c eva "$T/ends")" 1
+expect_refused "eva's glass access has ended on B" 5 FORBIDDEN \
+    e case info --case "$C"
+
+# ---- one audit log, checkpoints from both instances
+stop_server
+stop_b
+ctl audit verify >"$T/verify" 2>&1 || fail "audit verify: $(cat "$T/verify")"
+ok "audit verify passes after two instances appended and signed"
+grep -q "notify: not listening" "$T/server.log" "$T/server_b.log" &&
+    fail "an instance lost its listening connection: $(grep notify \
+    "$T/server.log" "$T/server_b.log")"
+ok "both instances listened throughout"
