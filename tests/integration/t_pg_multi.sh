@@ -136,7 +136,7 @@ ok "casesync sync --watch on B applied a push through A ($((t2 - t1)) ms)"
 # ---- enrollment: one-time tokens and failure limits are the database's
 tok=$(token bert spare) || fail "token"
 laptop s1 enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
-    >"$T/s1" 2>&1 || fail "enroll through A: $(cat "$T/s1")"
+    >"$T/s1.out" 2>&1 || fail "enroll through A: $(cat "$T/s1.out")"
 laptop s2 enroll --server "$ADDR_B" --ca-fingerprint "$FP" --token "$tok" \
     >"$T/out" 2>&1
 expect_eq "a token spent through A, on B: exit code" $? 5

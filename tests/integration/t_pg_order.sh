@@ -65,7 +65,8 @@ for l in r1 r2; do
 	eval "rd_$l=\$!"
 done
 for l in w1 w2; do
-	eval "wait \$wr_$l" || fail "writer $l failed"
+	eval "wait \$wr_$l" || { rm -f "$T/pulling"; sleep 1;
+	    fail "writer $l failed"; }
 done
 rm -f "$T/pulling"
 for l in r1 r2; do
