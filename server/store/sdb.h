@@ -117,25 +117,18 @@ size_t		 sdb_column_bytes(struct sdb_stmt *, int col);
 /*
  * Between the instances on one database (sdb_pg_notify.c; DESIGN §11).
  * SQLite serves one casesyncd, whose workers tell each other in
- * memory: there these are no-ops (sdb_xact_lock: BEGIN IMMEDIATE holds
- * the whole database already).
+ * memory: there sdb_notify is a no-op.
  *
  * sdb_notify: inside the caller's transaction, tell every listener of
  * "channel" (an identifier: a-z, 0-9, _; at most SDB_CHANNEL_MAX) the
  * "payload" (at most SDB_NOTIFY_MAX of a-z A-Z 0-9 _ : . -): delivered
  * only if and when the transaction commits (PostgreSQL's NOTIFY), once
  * however often the same pair is sent in it.  0 or CS_ERR_*.
- *
- * sdb_xact_lock: serialise the transactions that take the same "key"
- * until each commits or rolls back (pg_advisory_xact_lock): for work
- * that reads before it writes, so that every instance may run it.
- * Statements after it see what the one before committed.
  */
 #define SDB_CHANNEL_MAX	63
 #define SDB_NOTIFY_MAX	63
 
 int	sdb_notify(struct sdb *, const char *channel, const char *payload);
-int	sdb_xact_lock(struct sdb *, int64_t key);
 
 /*
  * A listening connection of its own, kept apart from the store's (a

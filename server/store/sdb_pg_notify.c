@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * sdb_pg_notify.c - what the casesyncd instances on one PostgreSQL
- * database tell each other (sdb.h: sdb_notify, sdb_xact_lock,
- * sdb_listen_*; DESIGN §11).
+ * database tell each other (sdb.h: sdb_notify, sdb_listen_*; DESIGN
+ * §11).
  *
  * A notification is PostgreSQL's NOTIFY, sent inside the transaction
  * whose effect it announces: the server delivers it when, and only if,
@@ -84,46 +84,27 @@ notify_payload_ok(const char *p)
 	return 1;
 }
 
-/* One statement of the caller's connection, stepped to its end. */
-static int
-notify_run(struct sdb *db, const char *sql, const char *t1, const char *t2,
-    int64_t i1)
+int
+sdb_notify(struct sdb *db, const char *channel, const char *payload)
 {
 	struct sdb_stmt	*s = NULL;
 	int		 r;
 
-	if ((r = sdb_prepare(db, sql, &s)) != 0)
-		return r;
-	if ((t1 != NULL && (r = sdb_bind_text(s, 1, t1, -1)) != 0) ||
-	    (t2 != NULL && (r = sdb_bind_text(s, 2, t2, -1)) != 0) ||
-	    (t1 == NULL && (r = sdb_bind_int64(s, 1, i1)) != 0))
-		goto out;
-	while ((r = sdb_step(s)) == SDB_ROW)
-		;
-	if (r == SDB_DONE)
-		r = 0;
- out:
-	sdb_finalize(s);
-	return r;
-}
-
-int
-sdb_notify(struct sdb *db, const char *channel, const char *payload)
-{
 	if (!notify_channel_ok(channel) || !notify_payload_ok(payload))
 		return CS_ERR_INTERNAL;		/* our own names */
 	if (sdb_backend(db) != SDB_POSTGRESQL)
 		return 0;
-	return notify_run(db, "SELECT pg_notify(?1, ?2)", channel, payload, 0);
-}
-
-int
-sdb_xact_lock(struct sdb *db, int64_t key)
-{
-	if (sdb_backend(db) != SDB_POSTGRESQL)
-		return 0;
-	return notify_run(db, "SELECT pg_advisory_xact_lock(?1)", NULL, NULL,
-	    key);
+	if ((r = sdb_prepare(db, "SELECT pg_notify(?1, ?2)", &s)) != 0)
+		return r;
+	if ((r = sdb_bind_text(s, 1, channel, -1)) == 0 &&
+	    (r = sdb_bind_text(s, 2, payload, -1)) == 0) {
+		while ((r = sdb_step(s)) == SDB_ROW)
+			;
+		if (r == SDB_DONE)
+			r = 0;
+	}
+	sdb_finalize(s);
+	return r;
 }
 
 static void

@@ -2,11 +2,10 @@
 # SPDX-License-Identifier: ISC
 #
 # t_pg_notify: what casesyncd instances on one PostgreSQL tell each
-# other (server/store/sdb.h: sdb_notify, sdb_xact_lock, sdb_listen_*),
+# other (server/store/sdb.h: sdb_notify, sdb_listen_*),
 # on a throw-away cluster (pg_lib.sh): test_sdb_notify's PostgreSQL
 # part (delivered at commit and only then, in commit order; a killed or
-# silent listener connection is noticed and made again; advisory locks
-# held until commit).
+# silent listener connection is noticed and made again).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg_lib.sh"
 

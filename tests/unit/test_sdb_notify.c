@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_sdb_notify.c - notifications and locks between the instances on
- * one database (server/store/sdb.h: sdb_notify, sdb_xact_lock,
- * sdb_listen_*).  On SQLite they are no-ops that still refuse bad
+ * test_sdb_notify.c - notifications between the instances on one
+ * database (server/store/sdb.h: sdb_notify, sdb_listen_*).  On SQLite they are no-ops that still refuse bad
  * names.  On PostgreSQL (CASESYNC_TEST_PG set by
  * tests/integration/t_pg_notify.sh, a throw-away cluster):
  *   - a notification arrives only once its transaction commits, never
@@ -10,9 +9,7 @@
  *   - a malformed payload sent by hand is dropped;
  *   - a listener whose connection is killed says so, reconnects, and
  *     hears again; one whose server stops answering (SIGSTOP) is found
- *     by its ping within two ping intervals;
- *   - sdb_xact_lock holds another transaction's lock of the same key
- *     until commit.
+ *     by its ping within two ping intervals.
  */
 #include <poll.h>
 #include <signal.h>
@@ -99,11 +96,10 @@ test_sqlite(const char *spec)
 	struct sdb		*db = NULL;
 	struct sdb_listen	*l = NULL;
 
-	TEST_START("sqlite: notify and lock are no-ops; bad names refused");
+	TEST_START("sqlite: notify is a no-op; bad names refused");
 	ASSERT_INT_EQ(sdb_open(spec, &db), 0);
 	ASSERT_INT_EQ(sdb_exec(db, "BEGIN IMMEDIATE"), 0);
 	ASSERT_INT_EQ(sdb_notify(db, CHAN, "change"), 0);
-	ASSERT_INT_EQ(sdb_xact_lock(db, 42), 0);
 	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
 	ASSERT_INT_EQ(sdb_notify(db, "Bad", "x"), CS_ERR_INTERNAL);
 	ASSERT_INT_EQ(sdb_notify(db, "a;b", "x"), CS_ERR_INTERNAL);
@@ -158,31 +154,6 @@ test_pg_commit(struct sdb *db, struct sdb *db2, struct sdb_listen *l)
 	ASSERT_INT_EQ(sdb_notify(db, CHAN, "after"), 0);
 	ASSERT_INT_EQ(listen_for(l, &h, 2000, 4), 0);
 	ASSERT_STR_EQ(h.all, "two one s:12.3-x_Y after ");
-	TEST_DONE();
-}
-
-static void
-test_pg_lock(struct sdb *db, struct sdb *db2)
-{
-	int64_t	got = -1;
-
-	TEST_START("postgresql: sdb_xact_lock holds the key until commit");
-	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
-	ASSERT_INT_EQ(sdb_xact_lock(db, 4242), 0);
-	ASSERT_INT_EQ(sdb_exec(db2, "BEGIN"), 0);
-	ASSERT_INT_EQ(run1(db2, "SELECT pg_try_advisory_xact_lock(4242)",
-	    &got), 0);
-	ASSERT_INT_EQ(got, 0);
-	ASSERT_INT_EQ(run1(db2, "SELECT pg_try_advisory_xact_lock(4243)",
-	    &got), 0);
-	ASSERT_INT_EQ(got, 1);		/* another key is free */
-	ASSERT_INT_EQ(sdb_exec(db2, "ROLLBACK"), 0);
-	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
-	ASSERT_INT_EQ(sdb_exec(db2, "BEGIN"), 0);
-	ASSERT_INT_EQ(run1(db2, "SELECT pg_try_advisory_xact_lock(4242)",
-	    &got), 0);
-	ASSERT_INT_EQ(got, 1);
-	ASSERT_INT_EQ(sdb_exec(db2, "COMMIT"), 0);
 	TEST_DONE();
 }
 
@@ -262,7 +233,6 @@ main(void)
 	ASSERT_INT_EQ(sdb_listen_fd(l), -1);	/* not yet connected */
 	ASSERT_INT_EQ(sdb_listen_connect(l), 0);
 	test_pg_commit(db, db2, l);
-	test_pg_lock(db, db2);
 	test_pg_lost(db, l);
 	test_pg_silent(db, l);
 	sdb_listen_free(l);
