@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: ISC
 #
 # pg_multi.sh - a second casesyncd instance on the same PostgreSQL
-# database (sourced after lib.sh and pg_lib.sh, POSIX sh; DESIGN §11).
+# database (sourced after lib.sh with CASESYNC_TEST_DB=pg, whose deploy
+# starts the cluster; POSIX sh; DESIGN §11).
 #
-#   pg_deploy       casesyncctl init with database = postgresql:... on
-#                   the cluster pg_start made (instead of lib.sh deploy)
 #   start_b         instance B: a copy of instance A's directory (the
 #                   same CA, server and audit keys, as docs/ADMIN.md
 #                   says to deploy them) with a data directory of its
@@ -19,14 +18,6 @@ SRV_B="$T/srv_b"
 PID_B=""
 PORT_B=""
 ADDR_B=""
-
-pg_deploy() {
-	ctl init --dir "$SRV" --server-name localhost --listen 127.0.0.1:0 \
-	    --database "postgresql:$PG_CONNINFO" >"$T/init.out" ||
-	    fail "casesyncctl init --database"
-	FP=$(openssl x509 -in "$SRV/ca.crt" -outform DER | sha256sum |
-	    cut -d' ' -f1)
-}
 
 # B's directory from A's, made once: the keys and certificates A has,
 # its own data_dir, any port.

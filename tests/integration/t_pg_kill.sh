@@ -15,15 +15,14 @@
 #
 # The issue's scale, 3 x 5,000 records, with 8 kills (about 25 s on two
 # cores); PER=N runs N per laptop.
+CASESYNC_TEST_DB=pg	# lib.sh: deploy on a throw-away PostgreSQL cluster
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pg_lib.sh"
 . "$(dirname "$0")/pg_multi.sh"
 
 PER=${PER:-5000}
 KILLS=8
 
-pg_start
-pg_deploy
+deploy
 ctl office add Zwolle >/dev/null || fail "office"
 for u in u1 u2 u3; do
 	ctl user add --name $u --role jeugdbeschermer --office Zwolle \

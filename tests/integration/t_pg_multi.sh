@@ -18,15 +18,14 @@
 #     access_end entry), though both run the timer;
 #   - after it all, one audit log: `casesyncctl audit verify` passes
 #     with the checkpoints both instances signed.
+CASESYNC_TEST_DB=pg	# lib.sh: deploy on a throw-away PostgreSQL cluster
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pg_lib.sh"
 . "$(dirname "$0")/pg_multi.sh"
 
 GLASS=3
 [ -n "$SANITIZED" ] && GLASS=8
 
-pg_start
-pg_deploy
+deploy
 for o in Zwolle Utrecht; do
 	ctl office add "$o" >/dev/null || fail "office $o"
 done

@@ -9,15 +9,14 @@
 # later with a smaller seq) would be passed by a puller's cursor and
 # never delivered, so afterwards every laptop must hold exactly the
 # server's records: the same count and `casesync digest`.
+CASESYNC_TEST_DB=pg	# lib.sh: deploy on a throw-away PostgreSQL cluster
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pg_lib.sh"
 . "$(dirname "$0")/pg_multi.sh"
 
 ROUNDS=6
 PER=150		# records per laptop and round
 
-pg_start
-pg_deploy
+deploy
 ctl office add Zwolle >/dev/null || fail "office"
 for u in u1 u2 u3 u4; do
 	ctl user add --name $u --role jeugdbeschermer --office Zwolle \
