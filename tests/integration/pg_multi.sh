@@ -10,6 +10,9 @@
 #                   own, on its own port; sets PID_B, PORT_B, ADDR_B
 #   stop_b          stop it (SIGTERM); kill_b: SIGKILL
 #   on_b CMD...     run CMD with ADDR pointing at instance B
+#   within SECS WHAT CMD...
+#                   wait until CMD succeeds (tried every 0.1 s); after
+#                   SECS seconds fail with "WHAT"
 #   wall_ms         the wall clock in milliseconds
 #
 # Instance A is lib.sh's server (start_server, SERVER_PID, ADDR).
@@ -42,15 +45,7 @@ start_b() {
 	"$B/casesyncd" -d -v -f "$SRV_B/casesyncd.conf" -p "$T/port_b" \
 	    >>"$T/server_b.log" 2>&1 &
 	PID_B=$!
-	i=0
-	while [ ! -s "$T/port_b" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "instance B did not start: $(tail -5 \
-		    "$T/server_b.log")"
-		kill -0 "$PID_B" 2>/dev/null || fail "instance B died: $(tail \
-		    -5 "$T/server_b.log")"
-		sleep 0.1
-	done
+	within 10 "instance B did not start" b_started
 	PORT_B=$(cat "$T/port_b")
 	ADDR_B="localhost:$PORT_B"
 	# a restarted B comes back where its laptops look for it
@@ -81,8 +76,26 @@ on_b() {
 	return $_r
 }
 
+within() {
+	_n=$(($1 * 10))
+	_what=$2
+	shift 2
+	until "$@"; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || fail "$_what"
+		sleep 0.1
+	done
+}
+
 wall_ms() {
 	date +%s%3N
+}
+
+# B is up: it wrote its port (or fail, with its log).
+b_started() {
+	kill -0 "$PID_B" 2>/dev/null || fail "instance B died: $(tail -5 \
+	    "$T/server_b.log")"
+	[ -s "$T/port_b" ]
 }
 
 # B first, then the cluster (pg_cleanup), then lib.sh's cleanup.

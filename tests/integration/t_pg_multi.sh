@@ -72,12 +72,10 @@ sleep 1
 W=$(laptop a record put --case "$C" --kind note text=live) || fail "put"
 sync_ok a
 t1=$(wall_ms)
-i=0
-until laptop b record get "$W" >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { kill $bpid; fail "sync --watch on B: nothing"; }
-	sleep 0.05
-done
+b_has() {
+	laptop b record get "$1" >/dev/null 2>&1
+}
+within 10 "sync --watch on B: nothing within 10 s" b_has "$W"
 t2=$(wall_ms)
 kill $bpid
 wait $bpid 2>/dev/null
@@ -113,22 +111,11 @@ watch_b() {
 	echo "${_o#enrolled }" >"$T/$1.id"
 	on_b probe -c "$T/$1.crt" -k "$T/$1.key" watch 60 >"$T/$1.out" &
 	echo $! >"$T/$1.pid"
-	_i=0
-	until grep -q '^watching' "$T/$1.out"; do
-		_i=$((_i + 1))
-		[ $_i -gt 100 ] && fail "the watch did not start: $(cat \
-		    "$T/$1.out")"
-		sleep 0.1
-	done
+	within 10 "the watch $1 did not start" grep -q '^watching' "$T/$1.out"
 }
 # heard NAME T0 WHAT: the first notify in NAME.out, at most 1 s after T0
 heard() {
-	_i=0
-	until grep -q '^notify' "$T/$1.out"; do
-		_i=$((_i + 1))
-		[ $_i -gt 50 ] && fail "$3: no notify on B within 5 s"
-		sleep 0.1
-	done
+	within 5 "$3: no notify on B within 5 s" grep -q '^notify' "$T/$1.out"
 	_tn=$(awk '$1 == "notify" { print $3; exit }' "$T/$1.out")
 	[ $((_tn - $2)) -le 1000 ] ||
 	    fail "$3: B's watcher was told $((_tn - $2)) ms after the push"
@@ -142,12 +129,8 @@ heard w1 "$PUSH_T0" "a watch on B hears of a push through A"
 # ---- a device revoked loses its connection to B
 t0=$(wall_ms)
 ctl device revoke "$(cat "$T/w1.id")" >/dev/null || fail "device revoke"
-i=0
-until grep -q '^error DEVICE_REVOKED\|^closed' "$T/w1.out"; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && fail "B kept the revoked device's connection for 5 s"
-	sleep 0.1
-done
+within 5 "B kept the revoked device's connection for 5 s" \
+    grep -q '^error DEVICE_REVOKED\|^closed' "$T/w1.out"
 wait "$(cat "$T/w1.pid")"
 grep -q '^error DEVICE_REVOKED' "$T/w1.out" ||
     fail "B did not say why: $(cat "$T/w1.out")"
@@ -162,12 +145,9 @@ ok "a revocation closes the device's connection to B within 1 s" \
 pg_sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE
     application_name = 'casesyncd-listen'" >"$T/cut" || fail "cut"
 expect_eq "listening connections cut" "$(cat "$T/cut")" 2
-i=0
-until grep -q "listening to the other instances again" "$T/server.log" &&
-    grep -q "listening to the other instances again" "$T/server_b.log"; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && fail "an instance did not listen again within 5 s"
-	sleep 0.1
+for log in server server_b; do
+	within 5 "$log did not listen again within 5 s" grep -q \
+	    "listening to the other instances again" "$T/$log.log"
 done
 ok "both instances noticed the cut and listen again"
 watch_b w2
