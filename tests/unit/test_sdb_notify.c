@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_sdb_notify.c - notifications between the instances on one
- * database (server/store/sdb.h: sdb_notify, sdb_listen_*).  On SQLite they are no-ops that still refuse bad
- * names.  On PostgreSQL (CASESYNC_TEST_PG set by
- * tests/integration/t_pg_notify.sh, a throw-away cluster):
+ * database (server/store/sdb.h: sdb_notify, sdb_listen_*).  On SQLite
+ * sdb_notify is a no-op that still refuses bad names.  On PostgreSQL
+ * (CASESYNC_TEST_PG set by tests/integration/t_pg_notify.sh, a
+ * throw-away cluster):
  *   - a notification arrives only once its transaction commits, never
  *     for one rolled back, in commit order, once per payload;
  *   - a malformed payload sent by hand is dropped;
