@@ -82,6 +82,7 @@ struct worker {
 	int64_t		 rev_gen;	/* last revocation generation seen */
 	unsigned	 remote_change_seen;	/* srv->remote_change */
 	unsigned	 remote_revoke_seen;	/* srv->remote_revoke */
+	int64_t		 remote_retry_ms;	/* loop.c: after a failed read */
 	int64_t		 next_tick_ms;
 	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;
