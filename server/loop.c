@@ -254,6 +254,32 @@ loop_revocations(struct worker *w)
 	}
 }
 
+/*
+ * What the other instances said (notify.h), before the watchers look:
+ * the newest seq, read from the database, and revoked devices.  A
+ * failed read (the database is away) is tried again a second later,
+ * not at every sweep: the log says it once a second, not four times.
+ */
+static void
+loop_remote(struct worker *w, int64_t now)
+{
+	unsigned	c = atomic_load(&w->srv->remote_change);
+	unsigned	v = atomic_load(&w->srv->remote_revoke);
+	int64_t		seq;
+
+	if (c != w->remote_change_seen && now >= w->remote_retry_ms) {
+		if (store_seq(w->st, &seq) == 0) {
+			w->remote_change_seen = c;
+			server_note_seq(w->srv, seq);
+		} else
+			w->remote_retry_ms = now + LOOP_REVOKE_CHECK_MS;
+	}
+	if (v != w->remote_revoke_seen) {
+		w->remote_revoke_seen = v;
+		loop_revocations(w);
+	}
+}
+
 static void
 loop_tick(struct worker *w, int64_t now)
 {
@@ -267,6 +293,7 @@ loop_tick(struct worker *w, int64_t now)
 	if (now < w->next_sweep_ms)
 		return;
 	w->next_sweep_ms = now + LOOP_TICK_MS;
+	loop_remote(w, now);
 	for (s = w->sessions; s != NULL; s = next) {
 		next = session_next(s);
 		session_tick(s, now);

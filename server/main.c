@@ -28,6 +28,7 @@
 #include "lockfile.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "pki.h"
 #include "renew.h"
 #include "sandbox.h"
@@ -347,6 +348,7 @@ main(int argc, char *argv[])
 	struct server		 srv;
 	struct worker		*ws = NULL;
 	struct metrics_http	*mh = NULL;
+	struct notify		*nt = NULL;
 	sigset_t		 set;
 	unsigned		 nworkers, port;
 	int			 lockfd, status;
@@ -381,6 +383,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start listeners");
 	if (metrics_http_init(&srv, &mh) != 0)
 		fatalx("cannot start the metrics listener");
+	if (notify_init(&srv, &nt) != 0)
+		fatalx("cannot listen to the other instances");
 	if (o.port_file != NULL)
 		write_port_file(o.port_file, port);
 	/* everything is open: drop root, then confine (one thread yet) */
@@ -391,6 +395,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start the metrics listener");
 	if (audit_syslog_start(srv.audit_syslog) != 0)
 		fatalx("audit_syslog: cannot start its thread");
+	if (notify_start(nt) != 0)
+		fatalx("notify: cannot start its thread");
 	log_info("casesyncd %s listening on %s port %u, %u workers",
 	    CASESYNC_VERSION, srv.cfg.listen_host, port, nworkers);
 	/* systemd (Type=notify): bound, keys loaded, serving */
@@ -399,6 +405,7 @@ main(int argc, char *argv[])
 
 	status = main_wait(&srv, &set);
 	atomic_store(&srv.stopping, 1);
+	notify_stop(nt);
 	workers_stop(ws, nworkers);
 	metrics_http_stop(mh);
 	audit_syslog_stop(srv.audit_syslog);	/* after the last entries */

@@ -50,6 +50,13 @@ struct server {
 	 * due (access.c), so none is served on access that has ended.
 	 */
 	_Atomic int64_t	 access_due;
+	/*
+	 * What the other instances on the database said (notify.c): a
+	 * change was committed, a device revoked.  Bumped per notice;
+	 * each worker acts at its next sweep when it sees a new value.
+	 */
+	atomic_uint	 remote_change;
+	atomic_uint	 remote_revoke;
 };
 
 /* Note that "seq" was committed, for the watchers of every worker. */
@@ -73,6 +80,9 @@ struct worker {
 	struct store	*st;
 	struct session	*sessions;	/* doubly linked */
 	int64_t		 rev_gen;	/* last revocation generation seen */
+	unsigned	 remote_change_seen;	/* srv->remote_change */
+	unsigned	 remote_revoke_seen;	/* srv->remote_revoke */
+	int64_t		 remote_retry_ms;	/* loop.c: after a failed read */
 	int64_t		 next_tick_ms;
 	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;

@@ -4,7 +4,12 @@
  * in store_schema.c).  Appends and checkpoints run in
  * BEGIN IMMEDIATE transactions: the next leaf index and the frontier
  * are read and written under the write lock, so concurrent workers
- * and casesyncctl never give two entries the same index.
+ * and casesyncctl never give two entries the same index.  With several
+ * instances on one PostgreSQL database (DESIGN §11) the tree's one row,
+ * audit_state, is that lock: an append or a checkpoint reads it with a
+ * write (its row lock until the commit, the newest committed values),
+ * never from a copy in memory, so two instances cannot append to the
+ * same size and fork the tree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +32,12 @@
 	" \"user\", role, office, on_behalf_of, purpose, basis, legal_basis," \
 	" client_ref, object_type, object_id, device_id, addr, detail, leaf"
 
-/* Within a transaction: the tree's size and frontier. */
+/*
+ * The tree's size and frontier; with "lock" (within a transaction that
+ * will append or sign), its row locked until the commit.
+ */
 static int
-store_audit_state_get(struct store *st, struct merkle_frontier *f)
+store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 {
 	struct sdb_stmt	*s = NULL;
 	const void	*p;
@@ -37,8 +45,9 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f)
 	int		 n, r;
 
 	merkle_frontier_init(f);
-	if ((r = store_prepare(st, "SELECT size, frontier FROM audit_state"
-	    " WHERE id = 1", &s)) != 0)
+	if ((r = store_prepare(st, lock ? "UPDATE audit_state SET"
+	    " size = size WHERE id = 1 RETURNING size, frontier" :
+	    "SELECT size, frontier FROM audit_state WHERE id = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
 	if (sdb_step(s) != SDB_ROW)
@@ -153,7 +162,7 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	size_t		 i;
 	int		 r;
 
-	if ((r = store_audit_state_get(st, f)) != 0 ||
+	if ((r = store_audit_state_get(st, f, 1)) != 0 ||
 	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0 ||
@@ -252,6 +261,12 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 
 	if ((r = store_begin(st)) != 0)
 		return r;
+	/*
+	 * The tree's lock first: then the read below sees what another
+	 * connection of the same device (on any instance) committed.
+	 */
+	if ((r = store_audit_state_get(st, &f, 1)) != 0)
+		goto out;
 	/* another connection of the same device got there first */
 	if ((r = store_audit_readlog_get(st, device_id, &cur, h)) != 0)
 		goto out;
@@ -295,6 +310,12 @@ store_audit_cp_head(struct store *st, int64_t now, int64_t max_age,
 
 	memset(cp, 0, sizeof(*cp));
 	*due = 0;
+	/*
+	 * The tree's lock before the age: an instance that signed a
+	 * moment ago has committed its checkpoint by the time we have it.
+	 */
+	if ((r = store_audit_state_get(st, &f, 1)) != 0)
+		return r;
 	if (max_age > 0) {
 		/* -1: there is none yet */
 		if ((r = store_do(st, "SELECT coalesce(max(at), -1) FROM"
@@ -303,8 +324,6 @@ store_audit_cp_head(struct store *st, int64_t now, int64_t max_age,
 		if (last != -1 && now - last < max_age)
 			return 0;
 	}
-	if ((r = store_audit_state_get(st, &f)) != 0)
-		return r;
 	cp->size = (int64_t)f.size;
 	cp->time = now;
 	merkle_frontier_root(&f, cp->root);
@@ -596,5 +615,5 @@ store_audit_proof(struct store *st, uint64_t m, uint64_t n,
 int
 store_audit_state(struct store *st, struct merkle_frontier *f)
 {
-	return store_audit_state_get(st, f);
+	return store_audit_state_get(st, f, 0);
 }

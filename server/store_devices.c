@@ -13,6 +13,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_notify.h"
 #include "token.h"
 
 #define STORE_ADDR_MAX		128
@@ -295,6 +296,9 @@ store_device_revoke(struct store *st, int64_t id, int64_t now)
 		r = CS_ERR_DB;
 		goto out;
 	}
+	/* the other instances close its connections too */
+	if ((r = store_notify(st, STORE_NOTIFY_REVOKE)) != 0)
+		goto out;
 	r = store_commit(st);
  out:
 	store_rollback(st);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_notify.h"
 #include "store_transfer.h"
 #include "store_transfer_int.h"
 
@@ -189,7 +190,8 @@ store_glass(struct store *st, const struct store_user *actor,
 		if ((r = store_do(st, "UPDATE access_expiry SET"
 		    " expires_at = ?1, glass_id = ?2 WHERE user_id = ?3 AND"
 		    " case_id = ?4", NULL, "iiit", (const int64_t[]){
-		    now + duration, gid, actor->id }, tx)) != 0)
+		    now + duration, gid, actor->id }, tx)) != 0 ||
+		    (r = store_notify(st, STORE_NOTIFY_ACCESS)) != 0)
 			goto fail;
 		goto done;
 	}
@@ -213,7 +215,8 @@ store_glass(struct store *st, const struct store_user *actor,
 		goto fail;
 	if ((r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, glass_id) VALUES (?1, ?2, ?3, ?4)", NULL, "itii",
-	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0)
+	    (const int64_t[]){ actor->id, now + duration, gid }, tx)) != 0 ||
+	    (r = store_notify(st, STORE_NOTIFY_ACCESS)) != 0)
 		goto fail;
  done:
 	r = CS_ERR_DB;

@@ -41,6 +41,7 @@
 #include "store_int.h"
 #include "store_approvals.h"
 #include "store_late.h"
+#include "store_notify.h"
 #include "store_restore.h"
 
 enum {
@@ -235,7 +236,8 @@ store_seq_set(struct store *st, int64_t seq)
 		store_log(st, __func__);
 		return CS_ERR_DB;
 	}
-	return 0;
+	/* the watchers of the other instances, at the commit */
+	return store_notify(st, STORE_NOTIFY_CHANGE);
 }
 
 /* 1: member with write access, 2: read-only member, 0: none, <0 err. */

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_notify.h"
 #include "store_late.h"
 #include "store_transfer.h"
 #include "store_transfer_int.h"
@@ -342,6 +343,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT(user_id, case_id) DO UPDATE SET"
 	    " expires_at = ?1, transfer_id = ?2, glass_id = NULL", NULL,
 	    "iiit", (const int64_t[]){ end, id, from }, tx)) != 0 ||
+	    (r = store_notify(st, STORE_NOTIFY_ACCESS)) != 0 ||
 	    (r = store_do(st, "UPDATE cases SET office_id = ?1,"
 	    " regisseur_id = ?2 WHERE id = ?3", NULL, "iit",
 	    (const int64_t[]){ to, newreg }, tx)) != 0 ||
@@ -669,6 +671,13 @@ store_transfer_tick(struct store *st, int64_t now,
 		return r;
 	if ((r = store_begin(st)) != 0)
 		return r;
+	/*
+	 * Every instance on the database runs this (DESIGN §11): asked
+	 * again under the transaction's lock, what another one ended a
+	 * moment ago is not due any more, and nothing is done twice.
+	 */
+	if ((r = store_transfer_due(st, now, &due)) != 0 || !due)
+		goto fail;
 	if ((r = store_seq_next(st, &seq)) != 0 ||
 	    (r = store_xfer_ends(st, now, &ends, &nends)) != 0)
 		goto fail;

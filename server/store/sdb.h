@@ -125,4 +125,68 @@ const unsigned char	*sdb_column_text(struct sdb_stmt *, int col);
 const void	*sdb_column_blob(struct sdb_stmt *, int col);
 size_t		 sdb_column_bytes(struct sdb_stmt *, int col);
 
+/*
+ * Between the instances on one database (sdb_pg_notify.c; DESIGN §11).
+ * SQLite serves one casesyncd, whose workers tell each other in
+ * memory: there sdb_notify is a no-op.
+ *
+ * sdb_notify: inside the caller's transaction, tell every listener of
+ * "channel" (an identifier: a-z, 0-9, _; at most SDB_CHANNEL_MAX) the
+ * "payload" (at most SDB_NOTIFY_MAX of a-z A-Z 0-9 _ : . -): delivered
+ * only if and when the transaction commits (PostgreSQL's NOTIFY), once
+ * however often the same pair is sent in it.  0 or CS_ERR_*.
+ */
+#define SDB_CHANNEL_MAX	63
+#define SDB_NOTIFY_MAX	63
+
+int	sdb_notify(struct sdb *, const char *channel, const char *payload);
+
+/*
+ * A listening connection of its own, kept apart from the store's (a
+ * connection that runs transactions cannot wait for notifications).
+ * The caller polls sdb_listen_fd() for input in its event loop, reads
+ * with sdb_listen_read() and calls sdb_listen_tick() at least every
+ * SDB_LISTEN_PING_MS.  A connection found lost (closed by the server,
+ * or a ping without its answer within SDB_LISTEN_PING_MS) makes
+ * sdb_listen_read()/sdb_listen_tick() return CS_ERR_RETRY and the fd
+ * -1; sdb_listen_connect() makes a new one.  Notifications sent while
+ * none was listening are lost, so after EVERY successful
+ * sdb_listen_connect() (the first too) the caller assumes anything may
+ * have changed, and looks.
+ */
+#define SDB_LISTEN_PING_MS	2000
+
+struct sdb_listen;
+
+/*
+ * A listener for "channel" of the database "spec" ("postgresql:..."),
+ * not yet connected.  0, CS_ERR_FORMAT (not PostgreSQL, or a bad
+ * channel), CS_ERR_ALLOC.
+ */
+int	sdb_listen_new(const char *spec, const char *channel,
+	    struct sdb_listen **out);
+void	sdb_listen_free(struct sdb_listen *);	/* NULL is a no-op */
+/*
+ * Connect (blocking, at most about 10 s) and LISTEN; a connection held
+ * before is closed first.  0, or CS_ERR_RETRY (sdb_listen_errmsg()).
+ */
+int	sdb_listen_connect(struct sdb_listen *);
+/* The descriptor to poll for input; -1 while not connected. */
+int	sdb_listen_fd(const struct sdb_listen *);
+/*
+ * Take what arrived: cb(payload, arg) for each valid notification of
+ * the channel, in commit order (a malformed payload is dropped and
+ * logged).  0, or CS_ERR_RETRY: the connection is lost.
+ */
+int	sdb_listen_read(struct sdb_listen *,
+	    void (*cb)(const char *payload, void *arg), void *arg);
+/*
+ * Keep the connection honest at "now_ms" (a monotonic clock): a ping
+ * every SDB_LISTEN_PING_MS; one unanswered for as long means a
+ * connection that is gone without a word (a failover, a cable).
+ * 0, or CS_ERR_RETRY: the connection is lost.
+ */
+int	sdb_listen_tick(struct sdb_listen *, int64_t now_ms);
+const char	*sdb_listen_errmsg(const struct sdb_listen *);
+
 #endif /* SDB_H */

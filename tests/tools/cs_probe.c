@@ -52,7 +52,10 @@ usage(void)
 	    "       KeySyncRequest answers: grant and holders lines),\n"
 	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION [CREATED_BY]\n"
 	    "       (one note; prints \"result STATUS version V current 0|1\";\n"
-	    "       CREATED_BY: a forged author, created_at 1, changed_at 1)\n");
+	    "       CREATED_BY: a forged author, created_at 1, changed_at 1)\n"
+	    "       watch SECS (Watch, then one line per message with the\n"
+	    "       wall clock in ms: \"notify SEQ MS\", \"error CODE MS\",\n"
+	    "       \"closed MS\"; ends at a close or after SECS)\n");
 	exit(2);
 }
 
@@ -202,6 +205,62 @@ key_sync(struct conn *c, uint64_t since)
 	}
 	wire_free(e);
 	return 0;
+}
+
+static long long
+wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Watch: "watching SEQ" once the server acknowledged, then a line per
+ * message it sends on its own, each with the wall clock, so a test can
+ * tell how long after its own act the server spoke.
+ */
+static void
+watch(struct conn *c)
+{
+	Casesync__V1__Watch	 w;
+	wire_env		 env, *e = NULL;
+	int			 r;
+
+	casesync__v1__envelope__init(&env);
+	casesync__v1__watch__init(&w);
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WATCH;
+	env.watch = &w;
+	if ((r = probe_call(c, &env, &e)) != 0 ||
+	    e->msg_case != CASESYNC__V1__ENVELOPE__MSG_NOTIFY) {
+		report(r, e);
+		return;
+	}
+	printf("watching %llu\n", (unsigned long long)e->notify->seq);
+	fflush(stdout);
+	wire_free(e);
+	for (;;) {
+		e = NULL;
+		r = probe_recv(c, &e);
+		if (r == 0 && e->msg_case == CASESYNC__V1__ENVELOPE__MSG_NOTIFY)
+			printf("notify %llu %lld\n",
+			    (unsigned long long)e->notify->seq, wall_ms());
+		else if (r == 0 &&
+		    e->msg_case == CASESYNC__V1__ENVELOPE__MSG_ERROR)
+			printf("error %s %lld\n",
+			    wire_error_name(e->error->code), wall_ms());
+		else if (r == CS_ERR_CLOSED || r == CS_ERR_TLS)
+			printf("closed %lld\n", wall_ms());
+		else if (r == CS_ERR_TIMEOUT)
+			printf("timeout\n");
+		else if (r != 0)
+			printf("failed %s\n", cs_err(r));
+		fflush(stdout);
+		wire_free(e);
+		if (r != 0)
+			return;
+	}
 }
 
 static int
@@ -629,7 +688,7 @@ main(int argc, char *argv[])
 	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
 	    strcmp(mode, "empty-changes") == 0)
 		raw = gen_frame(mode, n, &rawlen);
-	if (strcmp(mode, "hold") == 0)
+	if (strcmp(mode, "hold") == 0 || strcmp(mode, "watch") == 0)
 		o.timeout_ms = (int)n * 1000;
 
 	if (strcmp(mode, "flood") == 0) {
@@ -701,6 +760,9 @@ main(int argc, char *argv[])
 			r = send_raw(c, raw, rawlen, &e);
 		else if (strcmp(mode, "key-sync") == 0) {
 			(void)key_sync(c, n);
+			goto out;
+		} else if (strcmp(mode, "watch") == 0) {
+			watch(c);
 			goto out;
 		} else if (strcmp(mode, "raw-close") == 0) {
 			/* hang up in the middle of whatever that was */
