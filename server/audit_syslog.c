@@ -313,7 +313,8 @@ audit_syslog_init(const struct config *cfg, const char *db,
 	}
 	if ((r = store_open(db, 0, &as->st)) != 0 ||
 	    (r = store_audit_state(as->st, f)) != 0) {
-		log_warnx("audit_syslog: %s: %s", db, cs_why(r));
+		log_warnx("audit_syslog: %s: %s", store_spec_pg(db) ?
+		    "postgresql" : db, cs_why(r));
 		goto out;
 	}
 	as->last = (int64_t)f->size - 1;

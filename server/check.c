@@ -271,7 +271,8 @@ check_config(const char *path, const char *listen_arg,
 		check_private(&ck, &c, "ca.key");
 		check_private(&ck, &c, "server.key");
 		check_private(&ck, &c, "audit.key");
-		check_private(&ck, &c, "server.db");
+		if (c.database[0] == '\0')
+			check_private(&ck, &c, "server.db");
 		check_certs(&ck, &c);
 	}
 	if (ck.problems == 0)

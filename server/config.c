@@ -209,6 +209,19 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 	else if (strcmp(key, "data_dir") == 0) {
 		if (v[0] == '/')
 			r = config_str(c->data_dir, sizeof(c->data_dir), v);
+	} else if (strcmp(key, "database") == 0) {
+		if (strcmp(v, "sqlite") == 0) {
+			c->database[0] = '\0';
+			r = 0;
+		} else if (strncmp(v, "postgresql:", 11) == 0 &&
+		    v[11] != '\0')
+			r = config_str(c->database, sizeof(c->database), v);
+		if (r != 0) {
+			str_fmt(err, errlen, "database must be \"sqlite\" or "
+			    "\"postgresql:CONNINFO\" (at most %zu bytes)",
+			    sizeof(c->database) - 1);
+			return CS_ERR_CONFIG;
+		}
 	} else if (strcmp(key, "workers") == 0) {
 		if ((r = parse_u64(v, 0, 64, &n)) == 0)
 			c->workers = (unsigned)n;
@@ -445,4 +458,12 @@ config_path(const struct config *c, const char *name, char *dst,
     size_t dstlen)
 {
 	return str_fmt(dst, dstlen, "%s/%s", c->data_dir, name);
+}
+
+int
+config_database(const struct config *c, char *dst, size_t dstlen)
+{
+	if (c->database[0] != '\0')
+		return str_fmt(dst, dstlen, "%s", c->database);
+	return config_path(c, "server.db", dst, dstlen);
 }

@@ -13,6 +13,7 @@
 #include "netaddr.h"
 
 #define CONFIG_PATH_MAX		1024
+#define CONFIG_DATABASE_MAX	1024	/* "postgresql:" and a conninfo */
 #define CONFIG_FILE_MAX		(64 * 1024)
 /*
  * The smallest max_frame: one record of the largest body (WIRE_BODY_MAX,
@@ -29,6 +30,8 @@ struct config {
 	char		listen_port[16];
 	char		server_name[256];
 	char		data_dir[CONFIG_PATH_MAX];
+	/* "": SQLite, data_dir/server.db; else "postgresql:CONNINFO" */
+	char		database[CONFIG_DATABASE_MAX];
 	unsigned	workers;		/* 0: one per core */
 	unsigned	max_connections;
 	unsigned	handshake_timeout_ms;
@@ -90,6 +93,13 @@ int	config_check(const struct config *c, char *err, size_t errlen);
  */
 int	config_check_metrics(const struct config *c, char *err,
 	    size_t errlen);
+
+/*
+ * The store's spec (store_open): data_dir/server.db for SQLite, else
+ * "postgresql:CONNINFO" as configured.  A spec never goes to a log: a
+ * conninfo may hold a password.
+ */
+int	config_database(const struct config *c, char *dst, size_t dstlen);
 
 /* "data_dir/name" into dst. */
 int	config_path(const struct config *c, const char *name, char *dst,

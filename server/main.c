@@ -34,6 +34,7 @@
 #include "server.h"
 #include "signer.h"
 #include "srvfiles.h"
+#include "store.h"
 #include "tlsio.h"
 #include "util.h"
 
@@ -272,7 +273,7 @@ main_setup(struct server *srv, const struct main_opts *o)
 	if ((lockfd = lockfile_take(srv->cfg.data_dir, err,
 	    sizeof(err))) == -1)
 		fatalx("%s", err);
-	if (config_path(&srv->cfg, "server.db", srv->db_path,
+	if (config_database(&srv->cfg, srv->db_path,
 	    sizeof(srv->db_path)) != 0)
 		fatalx("data_dir too long");
 	/* from the head on, so the start's entry below is sent too */
@@ -283,6 +284,7 @@ main_setup(struct server *srv, const struct main_opts *o)
 	if ((r = audit_server_start(srv->db_path, srv->audit_key, o->conf,
 	    CASESYNC_VERSION)) != 0)
 		fatalx("audit: the server start cannot be recorded in %s: %s",
+		    store_spec_pg(srv->db_path) ? "the PostgreSQL database" :
 		    srv->db_path, cs_why(r));
 	if (srvfiles_tls_ctx(&srv->cfg, srv->ca, &srv->ssl_ctx, err,
 	    sizeof(err)) != 0)

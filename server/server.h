@@ -34,7 +34,7 @@ struct server {
 	struct audit_key *audit_key;	/* signs through the signer */
 	struct audit_syslog *audit_syslog;	/* NULL: off */
 	int64_t		 cert_not_after;	/* of server.crt (renew.c) */
-	char		 db_path[CONFIG_PATH_MAX + 32];
+	char		 db_path[CONFIG_DATABASE_MAX + 32];	/* store spec */
 	atomic_uint	 nconns;	/* open connections, all workers */
 	struct peerlimit pending;	/* per address, before Hello */
 	atomic_int	 stopping;

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store.c - the server database (see store.h).  One SQLite connection
- * per struct store; every connection runs in WAL mode with
+ * store.c - the server database (see store.h).  One connection per
+ * struct store, SQLite or PostgreSQL (sdb.h, DESIGN §11).  Every SQLite
+ * connection runs in WAL mode with
  * synchronous=FULL, foreign keys on and a busy handler, so that the
  * server's workers and a concurrently running casesyncctl can share
  * one file.  Every statement is prepared with bound parameters; every
  * write that touches more than one row runs inside BEGIN IMMEDIATE so
  * that it takes the write lock up front (a deferred transaction that
  * upgrades from read to write can fail with SQLITE_BUSY in WAL mode
- * without the busy handler ever being called).
+ * without the busy handler ever being called).  On PostgreSQL the same
+ * BEGIN takes a transaction-scoped advisory lock (STORE_PG_TX_LOCK):
+ * the store's transactions run one at a time over every instance, as
+ * SQLite's do, so the store's logic (ask first, then write) holds on
+ * both; single statements outside a transaction do not take it.
  *
  * This file is the connection and the helpers of store_int.h; the
  * directory is in store_dir.c, devices and tokens in store_devices.c,
@@ -39,7 +44,7 @@ store_log(struct store *st, const char *what)
 {
 	log_warnx("store: %s: %s", what, sdb_errmsg(st->db));
 	/* the cause for whoever reports the CS_ERR_DB (errors.h) */
-	if (sdb_sqlite(st->db) != NULL)
+	if (st->db != NULL && sdb_sqlite(st->db) != NULL)
 		(void)cs_cause_sqlite(sdb_sqlite(st->db), CS_ERR_DB);
 }
 
@@ -187,12 +192,33 @@ store_done(struct store *st, struct sdb_stmt *stmt, int r, const char *what)
 	return r;
 }
 
+/*
+ * The store's transactions, one at a time (the write lock up front):
+ * SQLite's BEGIN IMMEDIATE; on PostgreSQL an advisory lock of the
+ * transaction, any 64-bit key of our own.
+ */
+#define STORE_PG_TX_LOCK	"SELECT pg_advisory_xact_lock(4337277105610867)"
+
+static int
+store_begin_tx(struct store *st)
+{
+	int	r;
+
+	if (sdb_backend(st->db) != SDB_POSTGRESQL)
+		return store_exec(st, "BEGIN IMMEDIATE");
+	if ((r = store_exec(st, "BEGIN")) != 0)
+		return r;
+	if ((r = store_exec(st, STORE_PG_TX_LOCK)) != 0)
+		store_rollback(st);
+	return r;
+}
+
 int
 store_begin(struct store *st)
 {
 	if (st->owned)
 		return st->owned_r;
-	return store_exec(st, "BEGIN IMMEDIATE");
+	return store_begin_tx(st);
 }
 
 int
@@ -224,7 +250,7 @@ store_tx_begin(struct store *st)
 		log_warnx("store: a transaction is already owned");
 		return CS_ERR_INTERNAL;
 	}
-	st->owned_r = store_exec(st, "BEGIN IMMEDIATE");
+	st->owned_r = store_begin_tx(st);
 	st->owned = 1;
 	return st->owned_r;
 }
@@ -334,13 +360,71 @@ store_meta_get(struct store *st, const char *key, int64_t *value)
 }
 
 int
-store_open(const char *path, int create, struct store **out)
+store_spec_pg(const char *spec)
+{
+	return strncmp(spec, "postgresql:", 11) == 0;
+}
+
+int
+store_is_pg(const struct store *st)
+{
+	return sdb_backend(st->db) == SDB_POSTGRESQL;
+}
+
+/*
+ * PostgreSQL: "create" wants a database without casesync's schema, an
+ * open one with it.  The connection string is never logged (it may
+ * hold a password): messages say "postgresql".
+ */
+static int
+store_open_pg(const char *spec, int create, struct store **out)
 {
 	struct store	*st = NULL;
+	int64_t		 v = 0;
+	int		 r;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return CS_ERR_ALLOC;
+	if ((r = sdb_open(spec, &st->db)) != 0)
+		goto out;
+	if ((r = store_schema_version(st, &v)) != 0)
+		goto out;
+	if (create && v != 0) {
+		r = CS_ERR_EXISTS;
+		goto out;
+	}
+	if (!create && v == 0) {
+		r = cs_cause(CS_ERR_NOT_FOUND, ENOENT);
+		goto out;
+	}
+	if ((r = store_schema_migrate(st, "postgresql", create)) != 0)
+		goto out;
+	*out = st;
+	st = NULL;	/* transferred */
+ out:
+	if (r != 0 && r != CS_ERR_NOT_FOUND && r != CS_ERR_EXISTS)
+		log_warnx("store: cannot open the PostgreSQL database: %s",
+		    cs_why(r));
+	if (st != NULL)
+		store_rollback(st);
+	store_close(st);
+	return r;
+}
+
+int
+store_open(const char *spec, int create, struct store **out)
+{
+	struct store	*st = NULL;
+	const char	*path = spec;
 	char		 aux[4096];
 	int		 fd, created = 0, r = CS_ERR_DB;
 
 	*out = NULL;
+	if (store_spec_pg(spec))
+		return store_open_pg(spec, create, out);
+	if (strncmp(spec, "sqlite:", 7) == 0)
+		path = spec + 7;
 	if (create) {
 		/* The file exists before SQLite sees it: ours, mode 0600. */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |

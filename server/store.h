@@ -54,17 +54,27 @@ struct store_token_info {
 };
 
 /*
- * Open the database at "path".  With "create", make a new database and
- * its schema (CS_ERR_EXISTS if the file exists); without, open an
- * existing one (CS_ERR_NOT_FOUND if missing).  Either way the schema
- * is brought to the current version (store_schema.c); a database of a
- * newer version, or not casesync's, is refused (CS_ERR_DB, logged).
+ * Open the database "spec" (DESIGN §11): a path or "sqlite:PATH" (an
+ * SQLite file), or "postgresql:CONNINFO" (a libpq connection string or
+ * URI).  With "create", make a new database and its schema
+ * (CS_ERR_EXISTS if the file exists, or the PostgreSQL database has a
+ * casesync schema already); without, open an existing one
+ * (CS_ERR_NOT_FOUND if missing or without the schema).  Either way the
+ * schema is brought to the current version (store_schema.c); a database
+ * of a newer version, or not casesync's, is refused (CS_ERR_DB,
+ * logged).  CS_ERR_RETRY: PostgreSQL could not be reached.
  */
-int	store_open(const char *path, int create, struct store **out);
+int	store_open(const char *spec, int create, struct store **out);
 void	store_close(struct store *);		/* NULL is a no-op */
+/* 1 if "spec" names a PostgreSQL database ("postgresql:..."). */
+int	store_spec_pg(const char *spec);
+/* 1 if the store is on PostgreSQL. */
+int	store_is_pg(const struct store *);
 /* The schema version this program makes (store_schema.c). */
 int	store_schema_current(void);
-/* The database's schema version (PRAGMA user_version). */
+/* ... and the last of PostgreSQL's list (store_schema_pg.c): the same. */
+int	store_schema_pg_current(void);
+/* The database's schema version (SQLite: PRAGMA user_version). */
 int	store_schema_version(struct store *, int64_t *version);
 
 /* True if "role" names one of the roles (acl.h). */

@@ -66,6 +66,11 @@ int	store_changes(struct store *);
  */
 int	store_done(struct store *, struct sdb_stmt *stmt, int r,
 	    const char *what);
+/*
+ * Inside a transaction: the seq now, its row locked until the commit
+ * (store_sync.c); store_seq_set() then writes the last one taken.
+ */
+int	store_seq_lock(struct store *, int64_t *seq);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
 /* Set meta 'seq' inside a transaction (store_sync.c). */

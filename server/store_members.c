@@ -30,7 +30,7 @@ store_case_create(struct store *st, const struct store_user *u,
 		return CS_ERR_AUTH;
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_seq(st, &seq)) != 0)
+	if ((r = store_seq_lock(st, &seq)) != 0)
 		goto fail;
 	seq++;
 	/* office by name of the user's office; regisseur is the creator */
@@ -152,7 +152,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 	    " role NOT IN " ACL_SQL_NO_CASES, &target, "t", NULL,
 	    t)) != 0)
 		goto fail;
-	if ((r = store_seq(st, &seq)) != 0)
+	if ((r = store_seq_lock(st, &seq)) != 0)
 		goto fail;
 	seq++;
 	t[0] = case_id;

@@ -16,7 +16,16 @@
  * Adding a migration: append an entry with the next number whose SQL
  * takes a database of the version before to the new one (ALTER TABLE,
  * CREATE TABLE ..., data moved with INSERT ... SELECT); never edit an
- * entry that has been released.
+ * entry that has been released.  ADD IT TO BOTH LISTS: PostgreSQL has
+ * its own (store_schema_pg.c, DESIGN §11), whose first entry is this
+ * schema at version 9; the same number there, in its dialect (BIGINT,
+ * BYTEA, identity keys, triggers as PL/pgSQL functions).  Both lists
+ * must end at the same version: store_open() refuses a PostgreSQL
+ * database otherwise, and test_store_schema checks it.
+ *
+ * On PostgreSQL the version is the row of casesync_schema, and every
+ * migration step takes an advisory lock first, so instances started
+ * together migrate once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +37,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_keys_int.h"
+#include "store_schema_int.h"
 
 /* The grants of key_grants matching "cond" whose user holds no more. */
 #define FORGET_WHERE(cond)						\
@@ -573,17 +583,7 @@ static const char store_schema_v9[] =
     " audit_log(client_ref, server_time)"
     " WHERE type = 'case_state' AND outcome = 'success';";
 
-/*
- * "sql" takes a database from the version before to "version";
- * "triggers", when not NULL, then makes every trigger of the schema at
- * that version (IF NOT EXISTS), and is what store_schema_guard() runs
- * until a later entry has triggers of its own.
- */
-static const struct store_migration {
-	int		 version;
-	const char	*sql;
-	const char	*triggers;
-} store_migrations[] = {
+static const struct store_migration store_migrations[] = {
 	{ 1, store_schema_v1, store_schema_v1_triggers },
 	{ 2, store_schema_v2, NULL },
 	{ 3, store_schema_v3, NULL },
@@ -604,36 +604,82 @@ store_schema_current(void)
 	return store_migrations[STORE_MIGRATIONS - 1].version;
 }
 
+/* The migrations of the database's backend. */
+static const struct store_migration *
+store_schema_list(struct store *st, size_t *n)
+{
+	if (sdb_backend(st->db) == SDB_POSTGRESQL)
+		return store_schema_pg_list(n);
+	*n = STORE_MIGRATIONS;
+	return store_migrations;
+}
+
+int
+store_schema_pg_current(void)
+{
+	const struct store_migration	*l;
+	size_t				 n;
+
+	l = store_schema_pg_list(&n);
+	return l[n - 1].version;
+}
+
+/* PostgreSQL: 1 if the schema's version table is there. */
+static int
+store_schema_pg_made(struct store *st, int64_t *made)
+{
+	return store_do(st, "SELECT CASE WHEN to_regclass('casesync_schema')"
+	    " IS NULL THEN 0 ELSE 1 END", made, "", NULL, NULL);
+}
+
 int
 store_schema_version(struct store *st, int64_t *version)
 {
-	return store_do(st, "PRAGMA user_version", version, "", NULL, NULL);
+	int64_t	made = 0;
+	int	r;
+
+	*version = 0;
+	if (sdb_backend(st->db) != SDB_POSTGRESQL)
+		return store_do(st, "PRAGMA user_version", version, "", NULL,
+		    NULL);
+	if ((r = store_schema_pg_made(st, &made)) != 0 || !made)
+		return r;
+	return store_do(st, "SELECT version FROM casesync_schema WHERE"
+	    " id = 1", version, "", NULL, NULL);
 }
 
-/* Apply migration "m" unless another connection did (its own tx). */
+/*
+ * Apply migration "m" (whose predecessor is "prev", 0 for the first)
+ * unless another connection did (its own tx).
+ */
 static int
-store_schema_step(struct store *st, const struct store_migration *m)
+store_schema_step(struct store *st, const struct store_migration *m,
+    int prev)
 {
-	char	pragma[64];
+	char	sql[96];
 	int64_t	v;
-	int	r;
+	int	pg = sdb_backend(st->db) == SDB_POSTGRESQL, r;
 
 	if ((r = store_begin(st)) != 0)
 		return r;
-	/* under the write lock: a concurrent open may have been first */
+	/*
+	 * Under the write lock (PostgreSQL: store_begin's advisory lock):
+	 * a concurrent open may have been first.
+	 */
 	if ((r = store_schema_version(st, &v)) != 0)
 		goto out;
 	if (v >= m->version)
 		goto out;
-	if (v != m->version - 1) {
+	if (v != prev) {
 		r = CS_ERR_INTERNAL;
 		goto out;
 	}
-	(void)snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+	(void)snprintf(sql, sizeof(sql), pg ? "UPDATE casesync_schema SET"
+	    " version = %d WHERE id = 1" : "PRAGMA user_version = %d",
 	    m->version);
 	if ((r = store_exec(st, m->sql)) != 0 ||
 	    (m->triggers != NULL && (r = store_exec(st, m->triggers)) != 0) ||
-	    (r = store_exec(st, pragma)) != 0)
+	    (r = store_exec(st, sql)) != 0)
 		goto out;
 	r = store_commit(st);
  out:
@@ -649,20 +695,26 @@ store_schema_step(struct store *st, const struct store_migration *m)
 static int
 store_schema_guard(struct store *st)
 {
-	const char	*sql = NULL, *p;
+	const struct store_migration	*l;
+	const char	*sql = NULL, *p, *word;
 	int64_t		 want = 0, have = 0;
-	size_t		 i;
-	int		 r;
+	size_t		 i, n;
+	int		 pg = sdb_backend(st->db) == SDB_POSTGRESQL, r;
 
-	for (i = 0; i < STORE_MIGRATIONS; i++)
-		if (store_migrations[i].triggers != NULL)
-			sql = store_migrations[i].triggers;
+	l = store_schema_list(st, &n);
+	for (i = 0; i < n; i++)
+		if (l[i].triggers != NULL)
+			sql = l[i].triggers;
 	if (sql == NULL)
 		return 0;
-	for (p = sql; (p = strstr(p, "CREATE TRIGGER")) != NULL; p++)
+	word = pg ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
+	for (p = sql; (p = strstr(p, word)) != NULL; p++)
 		want++;
-	if ((r = store_do(st, "SELECT count(*) FROM sqlite_schema WHERE"
-	    " type = 'trigger'", &have, "", NULL, NULL)) != 0)
+	if ((r = store_do(st, pg ? "SELECT count(*) FROM pg_trigger t JOIN"
+	    " pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND"
+	    " c.relnamespace = CAST(current_schema() AS regnamespace)" :
+	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+	    &have, "", NULL, NULL)) != 0)
 		return r;
 	if (have >= want)
 		return 0;
@@ -672,10 +724,18 @@ store_schema_guard(struct store *st)
 int
 store_schema_migrate(struct store *st, const char *path, int created)
 {
+	const struct store_migration	*l;
 	int64_t	v, meta = 0;
-	size_t	i;
-	int	r;
+	size_t	i, n;
+	int	r, prev;
 
+	if (store_schema_pg_current() != store_schema_current()) {
+		log_warnx("store: the PostgreSQL schema (version %d) is not "
+		    "the SQLite one's (%d): a migration is missing from "
+		    "store_schema_pg.c", store_schema_pg_current(),
+		    store_schema_current());
+		return CS_ERR_INTERNAL;
+	}
 	if ((r = store_schema_version(st, &v)) != 0)
 		return r;
 	if (v == store_schema_current())
@@ -688,19 +748,21 @@ store_schema_migrate(struct store *st, const char *path, int created)
 		return CS_ERR_DB;
 	}
 	/* version 0 and not new: made before versions, or not ours */
-	if (v == 0 && !created && ((r = store_do(st, "SELECT count(*) FROM"
+	if (v == 0 && !created && (sdb_backend(st->db) == SDB_POSTGRESQL ||
+	    (r = store_do(st, "SELECT count(*) FROM"
 	    " sqlite_schema WHERE type = 'table' AND name = 'meta'", &meta,
 	    "", NULL, NULL)) != 0 || meta != 1)) {
 		if (r == 0)
 			log_warnx("store: %s: not a casesync database", path);
-		return CS_ERR_DB;
+		return r == 0 ? CS_ERR_DB : r;
 	}
-	for (i = 0; i < STORE_MIGRATIONS; i++) {
-		if (store_migrations[i].version <= v)
+	l = store_schema_list(st, &n);
+	for (i = 0, prev = 0; i < n; prev = l[i].version, i++) {
+		if (l[i].version <= v)
 			continue;
-		if ((r = store_schema_step(st, &store_migrations[i])) != 0) {
+		if ((r = store_schema_step(st, &l[i], prev)) != 0) {
 			log_warnx("store: %s: migration to schema version %d "
-			    "failed", path, store_migrations[i].version);
+			    "failed", path, l[i].version);
 			return r;
 		}
 	}

@@ -46,6 +46,7 @@
 enum {
 	Q_SEQ_GET,
 	Q_SEQ_SET,
+	Q_SEQ_LOCK,
 	Q_CHANGE_GET,
 	Q_CHANGE_PUT,
 	Q_MEMBER_GET,
@@ -63,6 +64,9 @@ enum {
 static const char *const store_sql[Q_MAX] = {
 	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[Q_SEQ_SET] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	/* the row lock until commit: DESIGN §11, store_seq_lock */
+	[Q_SEQ_LOCK] = "UPDATE meta SET value = value WHERE key = 'seq'"
+	    " RETURNING value",
 	/*
 	 * Change ids are deduplicated per device: the applied change of
 	 * that id, or a held one of another device (store_late.c).
@@ -189,12 +193,38 @@ store_seq(struct store *st, int64_t *seq)
 }
 
 
+/*
+ * The seq counter is one row, meta('seq'), written by the committing
+ * transaction: reading it with a write takes its row lock (PostgreSQL;
+ * SQLite's BEGIN IMMEDIATE holds the whole file), so the next writer
+ * waits for this one's commit and reads what it set.  The seq values
+ * of changes thus become visible in commit order and a pull cursor
+ * never passes one that commits later with a smaller seq.
+ */
+int
+store_seq_lock(struct store *st, int64_t *seq)
+{
+	struct sdb_stmt	*s;
+
+	*seq = 0;
+	if ((s = store_stmt(st, Q_SEQ_LOCK)) == NULL ||
+	    sdb_step(s) != SDB_ROW) {
+		store_log(st, __func__);
+		if (s != NULL)
+			sdb_reset(s);
+		return CS_ERR_DB;
+	}
+	*seq = sdb_column_int64(s, 0);
+	sdb_reset(s);
+	return 0;
+}
+
 int
 store_seq_next(struct store *st, int64_t *seq)
 {
 	int	r;
 
-	if ((r = store_seq(st, seq)) != 0)
+	if ((r = store_seq_lock(st, seq)) != 0)
 		return r;
 	(*seq)++;
 	return store_seq_set(st, *seq);
@@ -461,7 +491,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	memset(&g, 0, sizeof(g));
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_seq(st, &seq)) != 0)
+	if ((r = store_seq_lock(st, &seq)) != 0)
 		goto fail;
 	/* re-offers are rare: the generation is read only for them */
 	for (i = 0; i < n; i++)

@@ -29,6 +29,7 @@ struct store_device;
 #define CTL_FILE_LOCK		"casesyncd.lock"	/* held while it runs */
 
 #define CTL_PATH_MAX		4096
+#define CTL_CONF_DEFAULT	"/etc/casesync/casesyncd.conf"
 
 struct ctl {
 	const char	*dir;	/* --dir or $CASESYNC_DIR; may be NULL */
@@ -153,6 +154,13 @@ int	ctl_path(char *dst, size_t dstlen, const char *dir, const char *file);
  * CTL_EXIT_USAGE when no directory was given).
  */
 int	ctl_store_open(struct ctl *c, struct store **out);
+/*
+ * The store spec of the deployment in "dir" (store_open): the
+ * configuration's database (ctl_store_open's rule: dir/casesyncd.conf,
+ * else /etc/casesync/casesyncd.conf naming "dir"), else dir/server.db.
+ * CTL_EXIT_OK or CTL_EXIT_FAIL (said).
+ */
+int	ctl_database(const char *dir, char *dst, size_t dstlen);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" of "t" into dst (at least 21 bytes). */
 void	ctl_time_iso(char *dst, size_t dstlen, int64_t t);

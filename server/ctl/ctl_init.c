@@ -47,6 +47,7 @@ static const char *const ctl_deploy_files[] = {
 struct ctl_init {
 	const char	*dir;
 	const char	*conf;		/* --config: else dir/casesyncd.conf */
+	const char	*database;	/* --database postgresql:...: else NULL */
 	int		 made_conf;
 	char		 absdir[PATH_MAX];
 	int		 made_dir;
@@ -249,6 +250,17 @@ ctl_init_write_db(struct ctl_init *in, size_t idx)
 	char		 path[CTL_PATH_MAX];
 	int		 r;
 
+	if (in->database != NULL) {
+		/* the schema in PostgreSQL; no file here (DESIGN §11) */
+		if ((r = store_open(in->database, 1, &st)) != 0) {
+			ctl_errx("the PostgreSQL database: cannot create the "
+			    "schema: %s", r == CS_ERR_EXISTS ? "it holds a "
+			    "casesync schema already" : cs_why(r));
+			return CTL_EXIT_FAIL;
+		}
+		store_close(st);
+		return CTL_EXIT_OK;
+	}
 	if (ctl_path(path, sizeof(path), in->absdir,
 	    ctl_deploy_files[idx]) != 0)
 		return CTL_EXIT_FAIL;
@@ -266,14 +278,17 @@ static int
 ctl_init_write_conf(struct ctl_init *in, size_t idx, const char *name,
     const char *listen)
 {
-	char	conf[1024 + PATH_MAX];
+	char	conf[2048 + PATH_MAX];
 	int	r;
 
 	if (str_fmt(conf, sizeof(conf),
 	    "# casesyncd configuration (see docs/CONFIG.md)\n"
 	    "listen = %s\n"
 	    "server_name = %s\n"
-	    "data_dir = %s\n", listen, name, in->absdir) != 0) {
+	    "data_dir = %s\n%s%s%s", listen, name, in->absdir,
+	    in->database != NULL ? "database = " : "",
+	    in->database != NULL ? in->database : "",
+	    in->database != NULL ? "\n" : "") != 0) {
 		ctl_errx("configuration too long");
 		return CTL_EXIT_FAIL;
 	}
@@ -412,6 +427,7 @@ ctl_init(struct ctl *c, int argc, char **argv)
 		{ "server-name",	required_argument,	NULL, 'n' },
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "config",		required_argument,	NULL, 'c' },
+		{ "database",		required_argument,	NULL, 'D' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL,			0,			NULL, 0 }
 	};
@@ -439,6 +455,9 @@ ctl_init(struct ctl *c, int argc, char **argv)
 		case 'c':
 			in.conf = optarg;
 			break;
+		case 'D':
+			in.database = optarg;
+			break;
 		case 'h':
 			ctl_usage("init", 0);
 			return CTL_EXIT_OK;
@@ -465,6 +484,16 @@ ctl_init(struct ctl *c, int argc, char **argv)
 	}
 	if (!ctl_listen_valid(listen)) {
 		ctl_errx("init: invalid --listen (HOST:PORT or [V6]:PORT)");
+		goto out;
+	}
+
+	if (in.database != NULL && strcmp(in.database, "sqlite") == 0)
+		in.database = NULL;
+	if (in.database != NULL && (!store_spec_pg(in.database) ||
+	    in.database[11] == '\0' || !ctl_conf_value_ok(in.database) ||
+	    strlen(in.database) >= CONFIG_DATABASE_MAX)) {
+		ctl_errx("init: --database must be \"sqlite\" or "
+		    "\"postgresql:CONNINFO\" (one line, no '#')");
 		goto out;
 	}
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
+#include "config.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -136,7 +138,7 @@ static const struct {
 	struct clihelp_cmd	 h;
 } ctl_commands[] = {
 	{ ctl_init, { "init", "init --dir DIR --server-name NAME "
-	    "[--listen HOST:PORT] [--config PATH]",
+	    "[--listen HOST:PORT] [--config PATH] [--database SPEC]",
 	    "make a deployment: CA, keys, database", NULL, CLIHELP_STRICT } },
 	{ ctl_status, { "status", "status [--config PATH] [--json]",
 	    "the deployment at a glance", NULL, CLIHELP_STRICT } },
@@ -224,10 +226,71 @@ ctl_path(char *dst, size_t dstlen, const char *dir, const char *file)
 	return CTL_EXIT_OK;
 }
 
+/*
+ * The configuration of the deployment in "dir": dir/casesyncd.conf, else
+ * /etc/casesync/casesyncd.conf when its data_dir is "dir".  0 and *have
+ * 1 with it loaded into "cfg", 0 and *have 0 without one, else
+ * CTL_EXIT_FAIL (said).
+ */
+static int
+ctl_config(const char *dir, struct config *cfg, int *have)
+{
+	struct stat	sb;
+	char		path[CTL_PATH_MAX], err[512];
+	char		a[PATH_MAX], b[PATH_MAX];
+
+	*have = 0;
+	config_defaults(cfg);
+	if (ctl_path(path, sizeof(path), dir, CTL_FILE_CONF) != 0)
+		return CTL_EXIT_FAIL;
+	if (stat(path, &sb) != 0) {
+		(void)str_fmt(path, sizeof(path), "%s", CTL_CONF_DEFAULT);
+		if (stat(path, &sb) != 0)
+			return CTL_EXIT_OK;
+	}
+	if (config_load(cfg, path, err, sizeof(err)) != 0) {
+		ctl_errx("%s", err);
+		return CTL_EXIT_FAIL;
+	}
+	if (strcmp(path, CTL_CONF_DEFAULT) == 0 &&
+	    (realpath(dir, a) == NULL || realpath(cfg->data_dir, b) == NULL ||
+	    strcmp(a, b) != 0)) {
+		config_defaults(cfg);	/* another deployment's */
+		return CTL_EXIT_OK;
+	}
+	*have = 1;
+	return CTL_EXIT_OK;
+}
+
+int
+ctl_database(const char *dir, char *dst, size_t dstlen)
+{
+	struct config	*cfg;
+	int		 have, rv = CTL_EXIT_FAIL;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
+		ctl_errx("out of memory");
+		return CTL_EXIT_FAIL;
+	}
+	if (ctl_config(dir, cfg, &have) != CTL_EXIT_OK)
+		goto out;
+	if (have && cfg->database[0] != '\0') {
+		if (str_fmt(dst, dstlen, "%s", cfg->database) != 0) {
+			ctl_errx("database: too long");
+			goto out;
+		}
+	} else if (ctl_path(dst, dstlen, dir, CTL_FILE_DB) != 0)
+		goto out;
+	rv = CTL_EXIT_OK;
+ out:
+	free(cfg);
+	return rv;
+}
+
 int
 ctl_store_open(struct ctl *c, struct store **out)
 {
-	char	path[CTL_PATH_MAX];
+	char	spec[CTL_PATH_MAX];
 	int	r;
 
 	*out = NULL;
@@ -236,14 +299,15 @@ ctl_store_open(struct ctl *c, struct store **out)
 		    "CASESYNC_DIR");
 		return CTL_EXIT_USAGE;
 	}
-	if (ctl_path(path, sizeof(path), c->dir, CTL_FILE_DB) != 0)
+	if (ctl_database(c->dir, spec, sizeof(spec)) != CTL_EXIT_OK)
 		return CTL_EXIT_FAIL;
-	if ((r = store_open(path, 0, out)) != 0) {
+	if ((r = store_open(spec, 0, out)) != 0) {
 		if (r == CS_ERR_NOT_FOUND)
 			ctl_errx("%s: no deployment here (run casesyncctl "
 			    "init first)", c->dir);
 		else
-			ctl_errx("%s: %s", path, cs_why(r));
+			ctl_errx("%s: %s", store_spec_pg(spec) ?
+			    "the PostgreSQL database" : spec, cs_why(r));
 		return CTL_EXIT_FAIL;
 	}
 	return CTL_EXIT_OK;
