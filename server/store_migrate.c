@@ -917,7 +917,7 @@ store_migrate_copy(const char *path, struct store *dst, store_migrate_fn *fn,
 		r = mig_dst_fail(g, "COMMIT");
 		goto out;
 	}
-	committed = 1;
+	committed = m->committed = 1;
 	if ((r = mig_recount(g)) != 0)
 		goto out;
 	for (i = 0; fn != NULL && i < g->nt; i++)

@@ -33,6 +33,7 @@ struct store_migrate {
 	int64_t	rows;		/* rows copied, all tables */
 	int64_t	counters;	/* id counters set in the target */
 	int64_t	seq;		/* the target's meta 'seq' afterwards */
+	int	committed;	/* failed after the commit (recount) */
 	/* why it failed, for the administrator (no row values in it) */
 	char	why[STORE_MIGRATE_WHY];
 };

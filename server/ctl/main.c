@@ -177,6 +177,9 @@ static const struct {
 	{ ctl_restore, { "restore", "restore --from FILE   (casesyncd "
 	    "stopped)", "restore the database from a backup", NULL,
 	    CLIHELP_STRICT } },
+	{ ctl_migrate, { "migrate", "migrate --to postgresql:CONNINFO   "
+	    "(casesyncd stopped)", "copy the SQLite database into an empty "
+	    "PostgreSQL database", NULL, CLIHELP_STRICT } },
 	{ ctl_recovery, { "recovery", NULL, "the recovery key and its "
 	    "shares", recovery_subs, CLIHELP_STRICT } },
 };

@@ -259,7 +259,7 @@ test_refusals(int pg, const char *be)
 	(void)snprintf(name, sizeof(name), "%s: a source of another schema "
 	    "version is refused", be);
 	TEST_START(name);
-	(void)snprintf(old, sizeof(old), "%s/old.db", tmpdir);
+	(void)snprintf(old, sizeof(old), "%s/old-%s.db", tmpdir, be);
 	b = slurp(srcpath);
 	ASSERT_INT_EQ(file_write_atomic(old, buf_ptr(b), buf_len(b), 0600, 1),
 	    0);
