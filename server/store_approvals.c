@@ -263,7 +263,7 @@ store_approval_release(struct store *st, const struct store_approval *a)
 		return r;
 	(void)str_fmt(sql, sizeof(sql), "INSERT INTO purges(device_id,"
 	    " case_id, created_seq) SELECT id, ?2, ?3 FROM devices WHERE"
-	    " revoked_at IS NULL AND user_id IN (%s) ON CONFLICT DO UPDATE"
+	    " revoked_at IS NULL AND user_id IN (%s) ON CONFLICT(device_id, case_id) DO UPDATE"
 	    " SET created_seq = ?3, receipt_at = NULL, records_deleted ="
 	    " NULL", who);
 	if ((r = store_do(st, sql, NULL, "iti", (const int64_t[]){ a->id,

@@ -24,7 +24,7 @@
 /* The columns store_audit_row() reads, in order. */
 #define STORE_AUDIT_COLS						\
 	"idx, server_time, device_time, action, type, outcome, user_id,"  \
-	" user, role, office, on_behalf_of, purpose, basis, legal_basis," \
+	" \"user\", role, office, on_behalf_of, purpose, basis, legal_basis," \
 	" client_ref, object_type, object_id, device_id, addr, detail, leaf"
 
 /* Within a transaction: the tree's size and frontier. */
@@ -157,8 +157,9 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0 ||
-	    (r = store_prepare(st, "INSERT OR REPLACE INTO audit_nodes(a, n,"
-	    " hash) VALUES (?1, ?2, ?3)", &ns)) != 0)
+	    (r = store_prepare(st, "INSERT INTO audit_nodes(a, n, hash)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT(n, a) DO UPDATE SET"
+	    " hash = excluded.hash", &ns)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
@@ -364,11 +365,14 @@ store_audit_rows_after(struct store *st, const struct audit_filter *f,
     void *), void *arg)
 {
 	static const char	 sql[] = "SELECT " STORE_AUDIT_COLS
-	    " FROM audit_log WHERE idx > ?7 AND (?1 IS NULL OR client_ref = ?1)"
-	    " AND (?2 IS NULL OR user = ?2) AND (?3 IS NULL OR type = ?3)"
-	    " AND (?4 IS NULL OR device_id = ?4)"
-	    " AND (?5 IS NULL OR server_time >= ?5)"
-	    " AND (?6 IS NULL OR server_time <= ?6) ORDER BY idx";
+	    " FROM audit_log WHERE idx > ?7"
+	    " AND (CAST(?1 AS TEXT) IS NULL OR client_ref = ?1)"
+	    " AND (CAST(?2 AS TEXT) IS NULL OR \"user\" = ?2)"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR type = ?3)"
+	    " AND (CAST(?4 AS BIGINT) IS NULL OR device_id = ?4)"
+	    " AND (CAST(?5 AS BIGINT) IS NULL OR server_time >= ?5)"
+	    " AND (CAST(?6 AS BIGINT) IS NULL OR server_time <= ?6)"
+	    " ORDER BY idx";
 	struct audit_entry	*e = NULL;
 	struct sdb_stmt		*s = NULL;
 	uint8_t			 leaf[MERKLE_HASH_LEN];

@@ -41,7 +41,7 @@ int
 store_audit_user_known(struct store *st, const char *name, int *known)
 {
 	return store_audit_q_exists(st, "SELECT 1 FROM users WHERE name = ?1"
-	    " UNION ALL SELECT 1 FROM audit_log WHERE user = ?1 LIMIT 1",
+	    " UNION ALL SELECT 1 FROM audit_log WHERE \"user\" = ?1 LIMIT 1",
 	    name, known);
 }
 
@@ -57,7 +57,7 @@ store_audit_user_names(struct store *st, int (*cb)(const char *, void *),
     void *arg)
 {
 	static const char	 sql[] = "SELECT name FROM users UNION"
-	    " SELECT user FROM audit_log WHERE user != '' ORDER BY 1";
+	    " SELECT \"user\" FROM audit_log WHERE \"user\" <> '' ORDER BY 1";
 	struct sdb_stmt		*s = NULL;
 	char			 name[AUDIT_STR_MAX + 1];
 	int			 rc, r;

@@ -214,7 +214,8 @@ store_user_set_state(struct store *st, int64_t id, int state, int64_t now)
 		goto fail;
 	/* a token issued before cannot enroll a disabled user's laptop */
 	if (state != STORE_USER_ACTIVE && (r = store_do(st, "UPDATE"
-	    " enroll_tokens SET expires_at = min(expires_at, ?2) WHERE"
+	    " enroll_tokens SET expires_at = CASE WHEN expires_at < ?2"
+	    " THEN expires_at ELSE ?2 END WHERE"
 	    " user_id = ?1 AND used_at IS NULL", NULL, "ii", iv,
 	    NULL)) != 0)
 		goto fail;
@@ -305,7 +306,8 @@ store_user_cases(struct store *st, int64_t id,
 	char		 cid[STORE_NAME_MAX + 1], office[STORE_NAME_MAX + 1];
 	int		 rc, r;
 
-	if ((r = store_bind(st, "SELECT c.id, o.name, c.regisseur_id IS ?1"
+	if ((r = store_bind(st, "SELECT c.id, o.name, CASE WHEN"
+	    " c.regisseur_id = ?1 THEN 1 ELSE 0 END"
 	    " FROM case_members m JOIN cases c ON c.id = m.case_id JOIN"
 	    " offices o ON o.id = c.office_id WHERE m.user_id = ?1 ORDER BY"
 	    " c.id", &stmt, "i", &id, NULL, NULL)) != 0)

@@ -28,6 +28,12 @@ struct store {
 	int		 owned_r;
 };
 
+/*
+ * The rows where "cond" holds (SQL): a comparison is an integer in
+ * SQLite, a boolean PostgreSQL does not add up.
+ */
+#define STORE_SQL_COUNT(cond)	" SUM(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+
 void	store_log(struct store *, const char *what);
 int	store_errcode(struct store *);
 /* A blob parameter (store_bind's 'b'). */

@@ -237,7 +237,7 @@ store_grants_to(struct store *st, int64_t user_id, int64_t since,
 	    " f.case_id = g.case_id AND f.user_id = su.id AND"
 	    " f.epoch = g.epoch AND su.name = g.from_user)) AND NOT"
 	    " coalesce((SELECT " STORE_KEYS_IS_HOLDER("g.case_id", "su.id")
-	    " FROM users su WHERE su.name = g.from_user), 0))"
+	    " FROM users su WHERE su.name = g.from_user), 1 = 0))"
 	    " ORDER BY g.id LIMIT ?3", &s) != 0)
 		return CS_ERR_DB;
 	if (sdb_bind_int64(s, 1, user_id) != 0 ||
@@ -274,7 +274,7 @@ store_case_holders(struct store *st, const char *case_id,
 	/* the holders first, then their names: never a walk of all users */
 	if (store_prepare(st, "WITH mc(case_id) AS (SELECT ?1),"
 	    STORE_KEYS_HOLD "SELECT u.name FROM hold h CROSS JOIN users u"
-	    " ON u.id = h.user_id ORDER BY u.name", &s) != 0)
+	    " WHERE u.id = h.user_id ORDER BY u.name", &s) != 0)
 		return CS_ERR_DB;
 	if (sdb_bind_text(s, 1, case_id, -1) != 0)
 		goto out;
@@ -468,8 +468,8 @@ store_keys_one(struct store *st, const struct store_user *u,
 	if (e2e_grant_verify(g, to.box_pk, mine->sign_pk) != 0)
 		return CS_ERR_TAMPERED;
 	/* epoch and the rotate flag in one probe: 2 * epoch + rotate */
-	r = store_do(st, "SELECT 2 * epoch + (rotate <> 0) FROM key_state"
-	    " WHERE case_id = ?1", &cur, "t", NULL, t);
+	r = store_do(st, "SELECT 2 * epoch + CASE WHEN rotate <> 0 THEN 1"
+	    " ELSE 0 END FROM key_state WHERE case_id = ?1", &cur, "t", NULL, t);
 	if (r != 0 && r != CS_ERR_NOT_FOUND)
 		return r;
 	rotate = cur & 1;
@@ -506,7 +506,7 @@ store_keys_one(struct store *st, const struct store_user *u,
 				return CS_ERR_AUTH;
 		}
 		if ((r = store_do(st, "INSERT INTO key_state(case_id, epoch,"
-		    " rotate) VALUES (?1, ?2, 0) ON CONFLICT DO UPDATE SET"
+		    " rotate) VALUES (?1, ?2, 0) ON CONFLICT(case_id) DO UPDATE SET"
 		    " epoch = ?2, rotate = 0", NULL, "ti",
 		    (const int64_t[]){ g->epoch }, t)) != 0)
 			return r;

@@ -67,7 +67,8 @@ store_keys_dropped(struct store *st, struct store_grant_drop **dp,
 	    " max(f.id), f.why = 'purge' FROM key_forgotten f LEFT JOIN"
 	    " users u ON u.id = f.user_id LEFT JOIN offices o ON"
 	    " o.id = u.office_id WHERE f.audited = 0 GROUP BY f.case_id,"
-	    " f.user_id, f.why ORDER BY max(f.id) LIMIT ?1", &s) != 0)
+	    " f.user_id, f.why, u.name, u.role, o.name"
+	    " ORDER BY max(f.id) LIMIT ?1", &s) != 0)
 		goto fail;
 	if (sdb_bind_int64(s, 1, STORE_GRANT_DROPS_MAX) != 0)
 		goto fail;

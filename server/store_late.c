@@ -64,7 +64,7 @@ store_late_open(struct store *st, const char *case_id, int64_t from,
 	    " case_members m JOIN users u ON u.id = m.user_id JOIN devices d"
 	    " ON d.user_id = m.user_id WHERE m.case_id = ?5 AND"
 	    " u.office_id = ?1 AND m.read_only = 0 AND d.revoked_at IS NULL"
-	    " ON CONFLICT DO UPDATE SET transfer_id = ?2, lost_ms = ?3,"
+	    " ON CONFLICT(device_id, case_id) DO UPDATE SET transfer_id = ?2, lost_ms = ?3,"
 	    " floor_ms = excluded.floor_ms, until = ?4", NULL, "iiiit",
 	    (const int64_t[]){ from, transfer_id, lost_ms, until }, t);
 }
@@ -80,8 +80,9 @@ int
 store_late_pushed(struct store *st, int64_t device_id, int64_t now_ms)
 {
 	return store_do(st, "INSERT INTO device_pushes(device_id, at_ms)"
-	    " VALUES (?1, ?2) ON CONFLICT DO UPDATE SET at_ms ="
-	    " max(at_ms, ?2)", NULL, "ii",
+	    " VALUES (?1, ?2) ON CONFLICT(device_id) DO UPDATE SET at_ms ="
+	    " CASE WHEN device_pushes.at_ms > ?2 THEN device_pushes.at_ms"
+	    " ELSE ?2 END", NULL, "ii",
 	    (const int64_t[]){ device_id, now_ms }, NULL);
 }
 
@@ -259,7 +260,7 @@ store_purge_hold(struct store *st, int64_t device_id, const char *case_id,
 		return 0;
 	}
 	if ((r = store_do(st, "INSERT INTO purge_holds(device_id, case_id,"
-	    " held_at, changes) VALUES (?1, ?3, ?2, ?4) ON CONFLICT DO"
+	    " held_at, changes) VALUES (?1, ?3, ?2, ?4) ON CONFLICT(device_id, case_id) DO"
 	    " UPDATE SET changes = ?4", NULL, "iiti",
 	    (const int64_t[]){ device_id, now, (int64_t)n }, t)) != 0 ||
 	    (r = store_commit(st)) != 0)
@@ -433,6 +434,7 @@ late_held_apply(struct store *st, const char *change_id, int64_t *seqp,
 {
 	const char	*t[1] = { change_id };
 	int64_t		 cur = -1, base = 0, append = 0, other = 0, seq;
+	int64_t		 now = (int64_t)time(NULL);
 	int		 r;
 
 	if ((r = store_do(st, "SELECT base_version FROM held_changes WHERE"
@@ -467,17 +469,18 @@ late_held_apply(struct store *st, const char *change_id, int64_t *seqp,
 	    " version, deleted, key_epoch, body, author_device, hlc,"
 	    " created_device, created_at, changed_at) SELECT"
 	    " record_id, case_id, kind, ?2, deleted, key_epoch, body,"
-	    " device_id, hlc, device_id, strftime('%s','now'),"
-	    " strftime('%s','now') FROM held_changes WHERE change_id = ?1 ON"
+	    " device_id, hlc, device_id, ?3, ?3 FROM held_changes WHERE"
+	    " change_id = ?1 ON"
 	    " CONFLICT(record_id) DO UPDATE SET version = excluded.version,"
 	    " deleted = excluded.deleted, key_epoch = excluded.key_epoch,"
 	    " body = excluded.body, author_device = excluded.author_device,"
 	    " hlc = excluded.hlc, changed_at = excluded.changed_at", NULL,
-	    "ti", &seq, t)) != 0 ||
+	    "tii", (const int64_t[]){ seq, now }, t)) != 0 ||
 	    (r = store_do(st, "INSERT INTO changes(change_id, device_id,"
 	    " record_id, version, at) SELECT change_id, device_id,"
-	    " record_id, ?2, strftime('%s','now') FROM held_changes WHERE"
-	    " change_id = ?1", NULL, "ti", &seq, t)) != 0)
+	    " record_id, ?2, ?3 FROM held_changes WHERE"
+	    " change_id = ?1", NULL, "tii", (const int64_t[]){ seq, now },
+	    t)) != 0)
 		return r;
 	*seqp = seq;
 	return 0;

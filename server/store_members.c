@@ -172,7 +172,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 		/* every device of that user must delete the case */
 		if ((r = store_do(st, "INSERT INTO purges(device_id, case_id,"
 		    " created_seq) SELECT id, ?2, ?3 FROM devices WHERE"
-		    " user_id = ?1 AND revoked_at IS NULL ON CONFLICT DO"
+		    " user_id = ?1 AND revoked_at IS NULL ON CONFLICT(device_id, case_id) DO"
 		    " UPDATE SET created_seq = ?3, receipt_at = NULL,"
 		    " records_deleted = NULL", NULL, "iti",
 		    (const int64_t[]){ target, seq }, t)) != 0)
@@ -180,7 +180,7 @@ store_case_member_reg(struct store *st, const struct store_user *actor,
 	} else {
 		if ((r = store_do(st, "INSERT INTO case_members(user_id,"
 		    " case_id, granted_seq, read_only) VALUES (?1, ?2, ?3, ?4)"
-		    " ON CONFLICT DO UPDATE SET read_only = ?4", NULL,
+		    " ON CONFLICT(user_id, case_id) DO UPDATE SET read_only = ?4", NULL,
 		    "itii", (const int64_t[]){ target, seq, read_only != 0 },
 		    t)) != 0)
 			goto fail;

@@ -16,6 +16,7 @@
  * alone; never no key.
  */
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 #include "sdb.h"
@@ -291,13 +292,14 @@ store_renew_token_add(struct store *st, const uint8_t id[TOKEN_ID_LEN],
 	int		 r;
 
 	if ((r = store_renew_stmt(st, "INSERT INTO renew_tokens(device_id, "
-	    "id, hash, created_at, expires_at) VALUES (?1, ?2, ?3, "
-	    "strftime('%s', 'now'), ?4)", 1, device_id, id, TOKEN_ID_LEN,
+	    "id, hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?5, ?4)",
+	    1, device_id, id, TOKEN_ID_LEN,
 	    &stmt)) != 0)
 		return r;
 	r = CS_ERR_DB;
 	if (sdb_bind_blob(stmt, 3, hash, TOKEN_HASH_LEN) !=
-	    0 || sdb_bind_int64(stmt, 4, expires_at) != 0)
+	    0 || sdb_bind_int64(stmt, 4, expires_at) != 0 ||
+	    sdb_bind_int64(stmt, 5, (int64_t)time(NULL)) != 0)
 		goto out;
 	if (sdb_step(stmt) != SDB_DONE) {
 		/* FOREIGNKEY: no such device; PRIMARYKEY: id collision */

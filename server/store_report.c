@@ -54,7 +54,7 @@ report_offices(struct store *st, const char *office, struct store_report *rep)
 	int		 rc, r;
 
 	if ((r = store_bind(st, "SELECT id, name FROM offices WHERE"
-	    " ?1 IS NULL OR name = ?1 ORDER BY name", &s, "t", NULL,
+	    " CAST(?1 AS TEXT) IS NULL OR name = ?1 ORDER BY name", &s, "t", NULL,
 	    (const char *[]){ office }, NULL)) != 0)
 		return r;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
@@ -144,19 +144,20 @@ report_counts(struct store *st, struct store_report *rep, int64_t since)
 	int			r;
 
 	if ((r = report_sum(st, rep, "SELECT office_id, frame,"
-	    " SUM(state NOT IN " REPORT_ENDED "),"
-	    " SUM(created_at >= ?2),"
-	    " SUM(state = 'GESLOTEN' AND closed_on >= ?1),"
-	    " SUM(extended <> 0 AND state NOT IN " REPORT_ENDED "),"
-	    " SUM(state = 'DRANG_INTENSIEF' AND drang_start + ?4 < ?3)"
+	    STORE_SQL_COUNT("state NOT IN " REPORT_ENDED) ","
+	    STORE_SQL_COUNT("created_at >= ?2") ","
+	    STORE_SQL_COUNT("state = 'GESLOTEN' AND closed_on >= ?1") ","
+	    STORE_SQL_COUNT("extended <> 0 AND state NOT IN " REPORT_ENDED)
+	    "," STORE_SQL_COUNT("state = 'DRANG_INTENSIEF' AND"
+	    " drang_start + ?4 < ?3")
 	    " FROM cases GROUP BY office_id, frame", ints, "iiii",
 	    cases_off, 5)) != 0)
 		return r;
 	/* an OTS running (not ended, case not closing) whose request is due */
 	if ((r = report_sum(st, rep, "SELECT c.office_id, c.frame,"
 	    " SUM(m.extensions),"
-	    " SUM(m.type = 'OTS' AND m.ended_on IS NULL AND"
-	    "  c.state NOT IN " REPORT_ENDED " AND m.end_date - ?5 < ?3)"
+	    STORE_SQL_COUNT("m.type = 'OTS' AND m.ended_on IS NULL AND"
+	    "  c.state NOT IN " REPORT_ENDED " AND m.end_date - ?5 < ?3")
 	    " FROM child_measures m JOIN cases c ON c.id = m.case_id"
 	    " GROUP BY c.office_id, c.frame", ints, "iiiii", meas_off,
 	    2)) != 0)
@@ -183,6 +184,24 @@ report_month_cmp(const void *a, const void *b)
 	return (x->year * 12 + x->month) - (y->year * 12 + y->month);
 }
 
+/*
+ * Cases made and closed per office, frame and month ("YYYY-MM", UTC):
+ * the month of a time in seconds, in each dialect.
+ */
+#define REPORT_YM(t)	"strftime('%Y-%m', " t ", 'unixepoch')"
+#define REPORT_YM_PG(t)	"to_char(to_timestamp(" t ") AT TIME ZONE 'UTC',"	\
+	" 'YYYY-MM')"
+#define REPORT_MONTHS_SQL(ym)						\
+	"SELECT o, f, ym, SUM(n), SUM(c) FROM ("			\
+	" SELECT office_id AS o, frame AS f, " ym("created_at")		\
+	"  AS ym, 1 AS n, 0 AS c FROM cases"				\
+	"  WHERE created_at >= ?2"					\
+	" UNION ALL SELECT office_id, frame, " ym("closed_on * 86400")	\
+	"  , 0, 1 FROM cases"						\
+	"  WHERE state = 'GESLOTEN' AND closed_on >= ?1) AS m"		\
+	" GROUP BY o, f, ym"
+
+
 static int
 report_months(struct store *st, struct store_report *rep, int64_t since)
 {
@@ -194,14 +213,9 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 	size_t				 max = 0;
 	int				 rc, r, bad = 0;
 
-	if ((r = store_bind(st, "SELECT o, f, ym, SUM(n), SUM(c) FROM ("
-	    " SELECT office_id AS o, frame AS f, strftime('%Y-%m', created_at,"
-	    "  'unixepoch') AS ym, 1 AS n, 0 AS c FROM cases"
-	    "  WHERE created_at >= ?2"
-	    " UNION ALL SELECT office_id, frame, strftime('%Y-%m',"
-	    "  closed_on * 86400, 'unixepoch'), 0, 1 FROM cases"
-	    "  WHERE state = 'GESLOTEN' AND closed_on >= ?1)"
-	    " GROUP BY o, f, ym", &s, "ii",
+	if ((r = store_bind(st, store_is_pg(st) ?
+	    REPORT_MONTHS_SQL(REPORT_YM_PG) : REPORT_MONTHS_SQL(REPORT_YM),
+	    &s, "ii",
 	    (const int64_t[]){ since, since * 86400 }, NULL, NULL)) != 0)
 		return r;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
@@ -287,7 +301,8 @@ report_drang(struct store *st, struct store_report *rep, int64_t since)
 	    "  AND a.server_time >= c.drang_start * 86400"
 	    "  UNION ALL SELECT p.decided_at FROM approvals p WHERE"
 	    "  p.case_id = c.id AND p.kind = 'case_close' AND"
-	    "  p.state = 'approved' AND p.decided_at >= c.drang_start * 86400))"
+	    "  p.state = 'approved' AND p.decided_at >= c.drang_start * 86400)"
+	    "  AS e)"
 	    " FROM cases c WHERE c.drang_start IS NOT NULL"
 	    " ORDER BY c.office_id", &s, "", NULL, NULL, NULL)) != 0)
 		return r;

@@ -25,6 +25,7 @@
 #include "store_audit.h"
 #include "store_int.h"
 #include "store_restore.h"
+#include "util.h"
 
 #define STORE_BACKUP_BUSY_MS	60000	/* a copy waits this long at most */
 
@@ -69,6 +70,10 @@ store_backup_copy(struct store *st, const char *path)
 	unsigned		 waited = 0;
 	int			 fd, rc = 0, r = CS_ERR_DB, made = 0;
 
+	/* SQLite's online backup; PostgreSQL has pg_basebackup (ADMIN.md) */
+	if (sdb_sqlite(st->db) == NULL)
+		return cs_cause_text(CS_ERR_STATE, "the database is "
+		    "PostgreSQL: use pg_basebackup");
 	/* the file exists before SQLite sees it: ours, mode 0600 */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1) {
@@ -80,11 +85,6 @@ store_backup_copy(struct store *st, const char *path)
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOFOLLOW, NULL) != 0)
 		goto out;
-	/* SQLite's online backup; PostgreSQL has pg_basebackup (ADMIN.md) */
-	if (sdb_sqlite(st->db) == NULL) {
-		r = CS_ERR_STATE;
-		goto out;
-	}
 	if ((b = sqlite3_backup_init(dst, "main", sdb_sqlite(st->db),
 	    "main")) == NULL)
 		goto out;
@@ -158,6 +158,11 @@ store_integrity(struct store *st, char *msg, size_t msglen)
 	int		 r;
 
 	msg[0] = '\0';
+	/* SQLite's check of its file; PostgreSQL checks its own pages */
+	if (sdb_sqlite(st->db) == NULL) {
+		(void)str_fmt(msg, msglen, "not on PostgreSQL (pg_amcheck)");
+		return CS_ERR_STATE;
+	}
 	if ((r = store_prepare(st, "PRAGMA integrity_check", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
@@ -259,7 +264,7 @@ store_restore_latest(struct store *st, struct store_restore *rs)
 	if ((r = store_prepare(st, "SELECT generation, backup_time,"
 	    " backup_size, backup_root, old_size, old_root, restored_at,"
 	    " restore_seq, sig FROM audit_restores ORDER BY restored_at DESC,"
-	    " rowid DESC LIMIT 1", &s)) != 0)
+	    " generation DESC LIMIT 1", &s)) != 0)
 		return r;
 	if ((rc = sdb_step(s)) == SDB_DONE) {
 		r = CS_ERR_NOT_FOUND;
@@ -399,10 +404,10 @@ store_reoffer_note(struct store *st, const struct store_change *c,
 	 * Sealed with an epoch the server does not know (opened after the
 	 * backup): its author holds that key and may open it again.
 	 */
-	return store_do(st, "INSERT OR IGNORE INTO restore_epochs(case_id,"
+	return store_do(st, "INSERT INTO restore_epochs(case_id,"
 	    " epoch, user_id) SELECT ?1, ?2, d.user_id FROM devices d WHERE"
 	    " d.id = ?3 AND ?2 > coalesce((SELECT epoch FROM key_state WHERE"
-	    " case_id = ?1), 0)", NULL, "tii",
+	    " case_id = ?1), 0) ON CONFLICT DO NOTHING", NULL, "tii",
 	    (const int64_t[]){ c->rec.key_epoch, device_id }, t + 1);
 }
 
@@ -427,6 +432,8 @@ int
 store_backup_seal(struct store *st)
 {
 	/* a backup is one self-contained file, also after store_open() */
+	if (sdb_sqlite(st->db) == NULL)
+		return 0;
 	return store_exec(st, "PRAGMA journal_mode = DELETE");
 }
 

@@ -317,7 +317,7 @@ store_closed_purge(struct store *st, int64_t now, int64_t today,
 		if ((r = store_do(st, "INSERT INTO purges(device_id, case_id,"
 		    " created_seq) SELECT d.id, m.case_id, ?1 FROM case_members"
 		    " m JOIN devices d ON d.user_id = m.user_id WHERE"
-		    " m.case_id = ?2 AND d.revoked_at IS NULL ON CONFLICT DO"
+		    " m.case_id = ?2 AND d.revoked_at IS NULL ON CONFLICT(device_id, case_id) DO"
 		    " UPDATE SET created_seq = ?1, receipt_at = NULL,"
 		    " records_deleted = NULL", NULL, "it", &seq,
 		    (const char *[]){ p->case_id })) != 0)

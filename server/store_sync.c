@@ -75,8 +75,7 @@ static const char *const store_sql[Q_MAX] = {
 	    " WHERE change_id = ?1 UNION ALL SELECT 0, device_id"
 	    " FROM held_changes WHERE change_id = ?1 AND device_id != ?2",
 	[Q_CHANGE_PUT] = "INSERT INTO changes(change_id, device_id,"
-	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4,"
-	    " strftime('%s','now'))",
+	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_MEMBER_GET] = "SELECT read_only FROM case_members"
 	    " WHERE user_id = ?1 AND case_id = ?2",
 	[Q_RECORD_GET] = "SELECT record_id, case_id, kind, version, deleted,"
@@ -367,6 +366,7 @@ store_change_write(struct store *st, const struct store_change *c,
 	    sdb_bind_text(s, 3, in->record_id, -1) !=
 	    0 ||
 	    sdb_bind_int64(s, 4, seq) != 0 ||
+	    sdb_bind_int64(s, 5, store_now_ms() / 1000) != 0 ||
 	    sdb_step(s) != SDB_DONE)
 		return CS_ERR_DB;
 	return 0;
@@ -848,10 +848,10 @@ store_has_changes(struct store *st, int64_t user_id, int64_t since, int *yes)
 	 */
 	r = store_do(st, "SELECT EXISTS (SELECT 1 FROM case_members m"
 	    " CROSS JOIN records r INDEXED BY records_case_version"
-	    " ON r.case_id = m.case_id AND r.version > ?2"
-	    " WHERE m.user_id = ?1) OR EXISTS (SELECT 1 FROM case_members"
+	    " WHERE r.case_id = m.case_id AND r.version > ?2"
+	    " AND m.user_id = ?1) OR EXISTS (SELECT 1 FROM case_members"
 	    " WHERE user_id = ?1 AND granted_seq > ?2) OR EXISTS (SELECT 1"
-	    " FROM devices d CROSS JOIN purges p ON p.device_id = d.id WHERE"
+	    " FROM devices d CROSS JOIN purges p WHERE p.device_id = d.id AND"
 	    " d.user_id = ?1 AND p.created_seq > ?2)", &n, "ii",
 	    (const int64_t[]){ user_id, since }, NULL);
 	if (r == 0)

@@ -160,7 +160,7 @@ store_xfer_member_full(struct store *st, int64_t user, const char *case_id,
 	int		 r;
 
 	if ((r = store_do(st, "INSERT INTO case_members(user_id, case_id,"
-	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 0) ON CONFLICT DO"
+	    " granted_seq, read_only) VALUES (?1, ?2, ?3, 0) ON CONFLICT(user_id, case_id) DO"
 	    " UPDATE SET read_only = 0", NULL, "iti",
 	    (const int64_t[]){ user, seq }, t)) != 0 ||
 	    (r = store_do(st, "DELETE FROM access_expiry WHERE"
@@ -339,7 +339,7 @@ store_transfer_accept(struct store *st, const struct store_user *actor,
 	    (r = store_do(st, "INSERT INTO access_expiry(user_id, case_id,"
 	    " expires_at, transfer_id) SELECT m.user_id, m.case_id, ?1, ?2"
 	    " FROM case_members m JOIN users u ON u.id = m.user_id WHERE"
-	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT DO UPDATE SET"
+	    " m.case_id = ?4 AND u.office_id = ?3 ON CONFLICT(user_id, case_id) DO UPDATE SET"
 	    " expires_at = ?1, transfer_id = ?2, glass_id = NULL", NULL,
 	    "iiit", (const int64_t[]){ end, id, from }, tx)) != 0 ||
 	    (r = store_do(st, "UPDATE cases SET office_id = ?1,"
@@ -679,12 +679,12 @@ store_transfer_tick(struct store *st, int64_t now,
 	 */
 	if ((r = store_do(st, "INSERT INTO purges(device_id, case_id,"
 	    " created_seq) SELECT d.id, a.case_id, ?2" XFER_DUE
-	    " ON CONFLICT DO UPDATE SET created_seq = ?2, receipt_at = NULL,"
+	    " ON CONFLICT(device_id, case_id) DO UPDATE SET created_seq = ?2, receipt_at = NULL,"
 	    " records_deleted = NULL", NULL, "ii",
 	    (const int64_t[]){ now, seq }, NULL)) != 0 ||
-	    (r = store_do(st, "INSERT OR IGNORE INTO transfer_purges("
+	    (r = store_do(st, "INSERT INTO transfer_purges("
 	    "transfer_id, device_id) SELECT a.transfer_id, d.id" XFER_DUE
-	    " AND a.transfer_id IS NOT NULL", NULL, "i", &now, NULL)) != 0 ||
+	    " AND a.transfer_id IS NOT NULL ON CONFLICT DO NOTHING", NULL, "i", &now, NULL)) != 0 ||
 	    (r = store_do(st, "UPDATE glass SET ended_at = ?1 WHERE"
 	    " ended_at IS NULL AND id IN (SELECT glass_id FROM access_expiry"
 	    " WHERE expires_at <= ?1 AND glass_id IS NOT NULL)", NULL, "i",

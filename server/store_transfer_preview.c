@@ -29,8 +29,9 @@ store_transfer_preview(struct store *st, const char *case_id,
 		return r;
 	r = CS_ERR_DB;
 	/* one pass over the case's records (records_case index) */
-	if (store_prepare(st, "SELECT count(*), coalesce(sum(kind ="
-	    " 'person'), 0), coalesce(sum(kind = 'measure'), 0), coalesce("
+	if (store_prepare(st, "SELECT count(*), coalesce("
+	    STORE_SQL_COUNT("kind = 'person'") ", 0), coalesce("
+	    STORE_SQL_COUNT("kind = 'measure'") ", 0), coalesce("
 	    "(SELECT u.name FROM cases c JOIN users u ON u.id ="
 	    " c.regisseur_id WHERE c.id = ?1), '') FROM records WHERE"
 	    " case_id = ?1 AND deleted = 0", &s) != 0)

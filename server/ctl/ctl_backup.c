@@ -113,6 +113,13 @@ ctl_backup(struct ctl *c, int argc, char **argv)
 	if ((rv = ctl_store_open(c, &st)) != 0)
 		return rv;
 	rv = CTL_EXIT_FAIL;
+	if (store_is_pg(st)) {
+		ctl_errx("backup: the database is PostgreSQL: back it up "
+		    "with pg_basebackup and WAL archiving (docs/ADMIN.md, "
+		    "\"Backup on PostgreSQL\"); casesyncctl backup copies "
+		    "an SQLite database");
+		goto out;
+	}
 	if ((r = audit_pub_load(c->dir, pk)) != 0) {
 		ctl_errx("%s/%s: %s", c->dir, AUDIT_PUB_FILE, cs_why(r));
 		goto out;
@@ -392,6 +399,15 @@ ctl_restore(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	rv = CTL_EXIT_FAIL;
+	if (ctl_database(c->dir, db, sizeof(db)) != CTL_EXIT_OK)
+		return CTL_EXIT_FAIL;
+	if (store_spec_pg(db)) {
+		ctl_errx("restore: the database is PostgreSQL: restore it "
+		    "with PostgreSQL's tools (docs/ADMIN.md, \"Backup on "
+		    "PostgreSQL\"); casesyncctl restore takes an SQLite "
+		    "backup");
+		return CTL_EXIT_FAIL;
+	}
 	if ((lock = lockfile_take(c->dir, why, sizeof(why))) == -1) {
 		ctl_errx("%s; stop casesyncd first: NOT restored", why);
 		return CTL_EXIT_FAIL;

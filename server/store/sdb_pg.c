@@ -32,6 +32,7 @@
 #include "sdb_int.h"
 
 #define PG_BUCKETS	256
+#define PG_TEXTOID	25	/* pg_type.h, not installed by libpq-dev */
 #define PG_ERR_MAX	256
 
 /* A prepared statement of the connection, kept until it closes. */
@@ -41,6 +42,8 @@ struct pg_prep {
 	char		*pgsql;		/* with $N */
 	char		 name[16];
 	int		 nparams;
+	/* 0: PostgreSQL infers it; text for a number the SQL skips */
+	Oid		 types[SDB_PARAMS_MAX];
 	uint64_t	 gen;		/* prepared on this connection */
 };
 
@@ -307,12 +310,35 @@ pg_hash(const char *s)
 }
 
 /*
+ * SQLite's "INDEXED BY name" (a hint the store gives SQLite's planner
+ * where it would pick a worse index) at "p": its length with the
+ * blanks before the name's end, 0 if it is not there.  PostgreSQL's
+ * planner needs no hint.
+ */
+static size_t
+pg_indexed_by(const char *p)
+{
+	static const char	kw[] = "INDEXED BY ";
+	size_t			n = sizeof(kw) - 1;
+
+	if (strncmp(p, kw, n) != 0)
+		return 0;
+	while (p[n] == ' ')
+		n++;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_')
+		n++;
+	return n;
+}
+
+/*
  * ?N to $N and a bare ? to the next number, outside quoted strings and
- * identifiers; *nparams gets the highest number.  NULL: out of memory
- * or a parameter beyond SDB_PARAMS_MAX.
+ * identifiers, and without SQLite's INDEXED BY; *nparams gets the
+ * highest number, types[] text for a number below it the SQL does not
+ * use (PostgreSQL cannot infer a type there; SQLite leaves it NULL).  NULL: out of memory or a parameter beyond
+ * SDB_PARAMS_MAX.
  */
 static char *
-pg_rewrite(const char *sql, int *nparams)
+pg_rewrite(const char *sql, int *nparams, Oid *types)
 {
 	size_t	 n = strlen(sql);
 	char	*out, *o, quote = 0;
@@ -321,6 +347,8 @@ pg_rewrite(const char *sql, int *nparams)
 
 	if (n > SIZE_MAX / 3 - 1 || (out = malloc(3 * n + 1)) == NULL)
 		return NULL;
+	for (k = 0; k < SDB_PARAMS_MAX; k++)
+		types[k] = PG_TEXTOID;	/* until used */
 	for (o = out; *sql != '\0'; sql++) {
 		if (quote != 0) {
 			if (*sql == quote)
@@ -331,6 +359,10 @@ pg_rewrite(const char *sql, int *nparams)
 		if (*sql == '\'' || *sql == '"') {
 			quote = *sql;
 			*o++ = *sql;
+			continue;
+		}
+		if (*sql == 'I' && (k = (long)pg_indexed_by(sql)) > 0) {
+			sql += k - 1;
 			continue;
 		}
 		if (*sql != '?') {
@@ -349,6 +381,7 @@ pg_rewrite(const char *sql, int *nparams)
 		next = k + 1;
 		if (k > max)
 			max = k;
+		types[k - 1] = 0;
 		o += sprintf(o, "$%ld", k);
 	}
 	*o = '\0';
@@ -371,7 +404,7 @@ pg_prep_get(struct sdb *db, const char *sql, struct pg_prep **out)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return CS_ERR_ALLOC;
 	if ((p->sql = strdup(sql)) == NULL ||
-	    (p->pgsql = pg_rewrite(sql, &p->nparams)) == NULL) {
+	    (p->pgsql = pg_rewrite(sql, &p->nparams, p->types)) == NULL) {
 		free(p->sql);
 		free(p);
 		pg_seterr(db, "prepare", "too many parameters");
@@ -394,7 +427,7 @@ pg_prep_ready(struct sdb *db, struct pg_prep *p)
 	if (p->gen == db->gen)
 		return 0;
 	tx = pg_in_tx(db);
-	res = PQprepare(db->conn, p->name, p->pgsql, 0, NULL);
+	res = PQprepare(db->conn, p->name, p->pgsql, p->nparams, p->types);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		r = pg_fail(db, res, tx, "prepare");
 		PQclear(res);

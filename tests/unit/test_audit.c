@@ -41,6 +41,7 @@
 #include "util.h"
 #include "wire.h"
 #include "test.h"
+#include "test_store_db.h"
 
 static const char golden_hex[] =
     "010000000000000007000000006553f100000000006553f0f65200047265616400"
@@ -222,7 +223,7 @@ test_store(void)
 
 	TEST_START("store: append, frontier, checkpoint, filters");
 	path(p, sizeof(p), "server.db");
-	ASSERT_INT_EQ(store_open(p, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(p), 1, &st), 0);
 	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
 	audit_key_public(k, pk);
 	for (i = 0; i < 3; i++) {
@@ -448,7 +449,7 @@ test_protocol(void)
 	w.srv = &srv;
 	peer = "192.0.2.7";
 	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
-	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(path), 0, &w.st), 0);
 	ASSERT_INT_EQ(audit_key_open(dir, &srv.audit_key), 0);
 	ASSERT_INT_EQ(pki_key_new(&devkey), 0);
 	ASSERT_INT_EQ(pki_key_new(&other), 0);
@@ -640,7 +641,7 @@ test_batch(void)
 	rq.peer = "192.0.2.8";
 	rq.dev = &dev;
 	(void)str_fmt(path, sizeof(path), "%s/server.db", dir);
-	ASSERT_INT_EQ(store_open(path, 0, &w.st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(path), 0, &w.st), 0);
 	ASSERT_INT_EQ(audit_key_open(dir, &k), 0);
 	audit_key_public(k, pk);
 	dev.id = 5;

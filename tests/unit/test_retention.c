@@ -23,6 +23,7 @@
 #include "store_cases.h"
 #include "store_retention.h"
 #include "test.h"
+#include "test_store_db.h"
 #include "token.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
@@ -115,7 +116,7 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_retention.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
 	    &id), 0);

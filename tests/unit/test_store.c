@@ -17,13 +17,13 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "errors.h"
 #include "store.h"
 #include "token.h"
 #include "util.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW		((int64_t)1700000000)
 
@@ -55,20 +55,17 @@ new_token(struct store *st, int64_t user_id, const char *dev, int64_t exp,
 static int64_t
 token_failures(const struct token *t)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt;
+	struct sdb	*db = test_sdb(dbpath);
+	struct sdb_stmt	*stmt = NULL;
 	int64_t		 n;
 
-	ASSERT_INT_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT failures FROM "
-	    "enroll_tokens WHERE id = ?1", -1, &stmt, NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_bind_blob(stmt, 1, t->id, TOKEN_ID_LEN,
-	    SQLITE_STATIC), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-	n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT failures FROM "
+	    "enroll_tokens WHERE id = ?1", &stmt), 0);
+	ASSERT_INT_EQ(sdb_bind_blob(stmt, 1, t->id, TOKEN_ID_LEN), 0);
+	ASSERT_INT_EQ(sdb_step(stmt), SDB_ROW);
+	n = sdb_column_int64(stmt, 0);
+	sdb_finalize(stmt);
+	sdb_close(db);
 	return n;
 }
 
@@ -80,22 +77,27 @@ test_open(void)
 	char		 wal[PATH_MAX + 8];
 
 	TEST_START("store_open: create, create again, open, missing");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), CS_ERR_NOT_FOUND);
+	/* PostgreSQL: an empty database has no casesync schema */
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 0, &st),
+	    CS_ERR_NOT_FOUND);
 	ASSERT_PTR_EQ(st, NULL);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 1, &st), 0);
 	ASSERT_PTR_NE(st, NULL);
-	ASSERT_INT_EQ(stat(dbpath, &sb), 0);
-	ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
-	/* a write makes the WAL exist; it must be private too */
 	ASSERT_INT_EQ(store_office_add(st, "Probe", NULL, NULL), 0);
-	ASSERT_INT_EQ(str_fmt(wal, sizeof(wal), "%s-wal", dbpath), 0);
-	ASSERT_INT_EQ(stat(wal, &sb), 0);
-	ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+	if (!test_store_pg()) {
+		ASSERT_INT_EQ(stat(dbpath, &sb), 0);
+		ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+		/* a write makes the WAL exist; it must be private too */
+		ASSERT_INT_EQ(str_fmt(wal, sizeof(wal), "%s-wal", dbpath), 0);
+		ASSERT_INT_EQ(stat(wal, &sb), 0);
+		ASSERT_INT_EQ(sb.st_mode & 0777, 0600);
+	}
 	store_close(st);
 	st = NULL;
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 1, &st),
+	    CS_ERR_EXISTS);
 	ASSERT_PTR_EQ(st, NULL);
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	store_close(st);
 	store_close(NULL);
 	TEST_DONE();
@@ -184,7 +186,7 @@ test_office_user(void)
 	int			 n = 0;
 
 	TEST_START("offices and users: add, list, duplicates, bad role");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Utrecht", "Utrecht stad", &id),
 	    0);
 	ASSERT_TRUE(id > 0);
@@ -237,7 +239,7 @@ test_enroll(void)
 	uint8_t			 h[TOKEN_HASH_LEN];
 
 	TEST_START("store_enroll: success, reuse, expiry, wrong secret");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	ASSERT_INT_EQ(store_user_get(st, "anna", &u), 0);
 
 	/* unknown user */
@@ -327,7 +329,7 @@ test_revoke(void)
 	int			 n = 0;
 
 	TEST_START("store_device_revoke bumps the generation");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	ASSERT_INT_EQ(store_device_list(st, count_dev, &n), 0);
 	ASSERT_INT_EQ(n, 2);
 	ASSERT_INT_EQ(store_revocation_gen(st, &g0), 0);
@@ -361,7 +363,7 @@ test_enroll_fail(void)
 	int64_t		 n;
 
 	TEST_START("enroll failures: counting windows and pruning");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	ASSERT_INT_EQ(store_enroll_fail_count(st, "192.0.2.1", 0, &n), 0);
 	ASSERT_INT_EQ(n, 0);
 	ASSERT_INT_EQ(store_enroll_fail(st, "192.0.2.1", NOW), 0);
@@ -410,7 +412,7 @@ worker_main(void *arg)
 	char			 name[32];
 	int			 i;
 
-	if (store_open(dbpath, 0, &st) != 0 ||
+	if (store_open(test_store_spec(dbpath), 0, &st) != 0 ||
 	    store_user_get(st, "bert", &u) != 0) {
 		w->failures++;
 		goto out;
@@ -452,7 +454,7 @@ test_concurrent(void)
 	int		 i, devs = 0;
 
 	TEST_START("several connections write concurrently (WAL, busy)");
-	ASSERT_INT_EQ(store_open(dbpath, 0, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
 	ASSERT_INT_EQ(store_revocation_gen(st, &g0), 0);
 	for (i = 0; i < NTHREADS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));

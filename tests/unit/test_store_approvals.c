@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "errors.h"
 #include "lifecycle.h"
@@ -30,6 +29,7 @@
 #include "store_approvals.h"
 #include "store_cases.h"
 #include "test.h"
+#include "test_store_db.h"
 #include "token.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
@@ -69,16 +69,15 @@ person(const char *name, const char *role, const char *office,
 static int64_t
 raw(const char *sql)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
+	struct sdb	*db = test_sdb(dbpath);
+	struct sdb_stmt	*s = NULL;
 	int64_t		 v = -1;
 
-	ASSERT_INT_EQ(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	ASSERT_INT_EQ(sdb_prepare(db, sql, &s), 0);
+	if (sdb_step(s) == SDB_ROW)
+		v = sdb_column_int64(s, 0);
+	sdb_finalize(s);
+	sdb_close(db);
 	return v;
 }
 
@@ -115,7 +114,7 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_approvals.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	person("anna", "jeugdbeschermer", "Zwolle", &anna);

@@ -17,6 +17,7 @@
 #include "store_audit.h"
 #include "store_audit_q.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NENT	6
 
@@ -92,7 +93,7 @@ main(void)
 	    (got = calloc(1, sizeof(*got))) == NULL)
 		return 1;
 	(void)snprintf(p, sizeof(p), "%s/server.db", dir);
-	ASSERT_INT_EQ(store_open(p, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(p), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", "r", &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "zoe", "jeugdbeschermer", "Zwolle",
 	    &id), 0);

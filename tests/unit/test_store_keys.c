@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "e2e.h"
 #include "errors.h"
 #include "store.h"
 #include "store_keys.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW	((int64_t)1798588800)
 
@@ -126,29 +126,26 @@ got(int64_t user, const char *from, struct got *o)
 static void
 plant(int64_t user, int epoch)
 {
-	sqlite3		*db;
-	char		 sql[256];
+	char		 sql[512];
 
+	/* 80 and 64 bytes of anything, in both dialects */
 	snprintf(sql, sizeof(sql), "INSERT INTO key_grants(case_id, epoch,"
 	    " to_user, from_user, sealed, sig, at) VALUES ('%s', %d, %lld,"
-	    " 'anna', randomblob(80), randomblob(64), 0)", CASE1, epoch,
-	    (long long)user);
-	ASSERT_INT_EQ(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	    " 'anna', %s, %s, 0)", CASE1, epoch, (long long)user,
+	    test_store_pg() ? "decode(repeat('ab', 80), 'hex')" :
+	    "randomblob(80)", test_store_pg() ?
+	    "decode(repeat('cd', 64), 'hex')" : "randomblob(64)");
+	test_sql_exec(dbpath, sql);
 }
 
 static void
 unplant(int64_t user)
 {
-	sqlite3		*db;
 	char		 sql[128];
 
 	snprintf(sql, sizeof(sql), "DELETE FROM key_grants WHERE"
 	    " to_user = %lld", (long long)user);
-	ASSERT_INT_EQ(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	test_sql_exec(dbpath, sql);
 }
 
 struct drops {
@@ -201,7 +198,7 @@ main(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_keys.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	user("anna", "jeugdbeschermer", &anna, &ka);
 	user("femke", "teamleider", &femke, &kf);

@@ -22,6 +22,7 @@
 #include "store_late.h"
 #include "store_transfer.h"
 #include "test.h"
+#include "test_store_db.h"
 #include "token.h"
 
 /* in the future of the test machine: the window is open by its clock */
@@ -107,7 +108,7 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_late.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id), 0);

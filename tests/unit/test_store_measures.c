@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "audit_entry.h"
 #include "errors.h"
@@ -25,6 +24,7 @@
 #include "store_cases.h"
 #include "store_measures.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
 
@@ -90,29 +90,13 @@ push(const char *rid, const char *kase, const char *kind, int deleted,
 static int64_t
 count(const char *sql)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	int64_t		 n;
-
-	ASSERT_INT_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
+	return test_sql_int(dbpath, sql);
 }
 
 static void
 exec_sql(const char *sql)
 {
-	sqlite3	*db;
-
-	ASSERT_INT_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	test_sql_exec(dbpath, sql);
 }
 
 static int64_t
@@ -206,7 +190,7 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_measures.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
@@ -450,7 +434,12 @@ test_audit_in_tx(void)
 	setup();
 	n0 = entries();
 	m0 = count("SELECT count(*) FROM child_measures");
-	exec_sql("CREATE TRIGGER no_child_measure BEFORE INSERT ON audit_log"
+	exec_sql(test_store_pg() ? "CREATE FUNCTION no_cm() RETURNS trigger"
+	    " LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION 'audit full';"
+	    " END $f$; CREATE TRIGGER no_child_measure BEFORE INSERT ON"
+	    " audit_log FOR EACH ROW WHEN (NEW.type = 'child_measure')"
+	    " EXECUTE FUNCTION no_cm();" :
+	    "CREATE TRIGGER no_child_measure BEFORE INSERT ON audit_log"
 	    " WHEN NEW.type = 'child_measure' BEGIN SELECT RAISE(ABORT,"
 	    " 'audit full'); END;");
 	ASSERT_INT_NE(measure(&anna, MS_START, 0, KID1, MS_OTS, "2026-12-30",
@@ -458,7 +447,8 @@ test_audit_in_tx(void)
 	ASSERT_INT_EQ(count("SELECT count(*) FROM child_measures"), m0);
 	ASSERT_INT_EQ(store_case_load(st, CASE1, &before), 0);
 	ASSERT_INT_EQ(before.lc.state, LC_RAAD_MELDING);
-	exec_sql("DROP TRIGGER no_child_measure;");
+	exec_sql(test_store_pg() ? "DROP TRIGGER no_child_measure ON"
+	    " audit_log;" : "DROP TRIGGER no_child_measure;");
 	ASSERT_INT_EQ(measure(&anna, MS_START, 0, KID1, MS_OTS, "2026-12-30",
 	    NULL, NULL, NULL, "2026-12-30"), 0);
 	ASSERT_INT_EQ(count("SELECT count(*) FROM child_measures"), m0 + 1);

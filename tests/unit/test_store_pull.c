@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "errors.h"
 #include "store.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW	((int64_t)1700000000)
 #define MAXN	1024
@@ -29,7 +29,7 @@
 
 static char		tmpdir[64], dbpath[PATH_MAX];
 static struct store	*st;
-static sqlite3		*ref_db;
+static struct sdb	*ref_db;
 static struct store_user anna, bert, femke;
 static const char *const CASES[4] = {
 	"a1111111-1111-4111-8111-111111111111",
@@ -72,11 +72,11 @@ static void
 ref_pull(const struct store_user *u, int64_t dev, int64_t since, int64_t tie,
     struct list *l)
 {
-	sqlite3_stmt	*s;
+	struct sdb_stmt	*s = NULL;
 	int		 rc;
 
 	memset(l, 0, sizeof(*l));
-	ASSERT_INT_EQ(sqlite3_prepare_v2(ref_db, "SELECT rid_, eff, tie, v"
+	ASSERT_INT_EQ(sdb_prepare(ref_db, "SELECT rid_, eff, tie, v"
 	    " FROM (SELECT r.record_id AS rid_, r.version AS eff, 0 AS tie,"
 	    " r.version AS v FROM records r JOIN case_members m"
 	    " ON m.case_id = r.case_id AND m.user_id = ?1"
@@ -86,23 +86,24 @@ ref_pull(const struct store_user *u, int64_t dev, int64_t since, int64_t tie,
 	    " FROM records r JOIN case_members m ON m.case_id = r.case_id"
 	    " AND m.user_id = ?1 WHERE r.version < m.granted_seq"
 	    " AND r.deleted = 0 AND (m.granted_seq > ?2 OR"
-	    " (m.granted_seq = ?2 AND r.rid > ?4)))"
-	    " ORDER BY eff, tie", -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_int64(s, 1, u->id);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, dev);
-	sqlite3_bind_int64(s, 4, tie);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	    " (m.granted_seq = ?2 AND r.rid > ?4))) AS u"
+	    " ORDER BY eff, tie", &s) == 0 ? 0 : (fprintf(stderr, "%s\n",
+	    sdb_errmsg(ref_db)), -1), 0);
+	sdb_bind_int64(s, 1, u->id);
+	sdb_bind_int64(s, 2, since);
+	sdb_bind_int64(s, 3, dev);
+	sdb_bind_int64(s, 4, tie);
+	while ((rc = sdb_step(s)) == SDB_ROW) {
 		ASSERT_TRUE(l->n < MAXN);
 		snprintf(l->v[l->n].rid, sizeof(l->v[0].rid), "%s",
-		    (const char *)sqlite3_column_text(s, 0));
-		l->v[l->n].eff = sqlite3_column_int64(s, 1);
-		l->v[l->n].tie = sqlite3_column_int64(s, 2);
-		l->v[l->n].version = sqlite3_column_int64(s, 3);
+		    (const char *)sdb_column_text(s, 0));
+		l->v[l->n].eff = sdb_column_int64(s, 1);
+		l->v[l->n].tie = sdb_column_int64(s, 2);
+		l->v[l->n].version = sdb_column_int64(s, 3);
 		l->n++;
 	}
-	ASSERT_INT_EQ(rc, SQLITE_DONE);
-	sqlite3_finalize(s);
+	ASSERT_INT_EQ(rc, SDB_DONE);
+	sdb_finalize(s);
 }
 
 /* One page of at most "max" after (since, tie), appended to "l". */
@@ -190,9 +191,8 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_pull.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
-	ASSERT_INT_EQ(sqlite3_open_v2(dbpath, &ref_db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	ref_db = test_sdb(dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
 	    &id), 0);
@@ -364,7 +364,7 @@ main(void)
 	test_pull_matches_rule();
 	test_pull_racing_pushes();
 	test_has_changes();
-	sqlite3_close(ref_db);
+	sdb_close(ref_db);
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "%s/server.db", tmpdir);
 	unlink(cmd);

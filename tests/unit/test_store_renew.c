@@ -26,6 +26,7 @@
 #include "token.h"
 #include "util.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW		((int64_t)1700000000)
 
@@ -244,7 +245,7 @@ main(void)
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	ASSERT_INT_EQ(str_fmt(dbpath, sizeof(dbpath), "%s/server.db", tmpdir),
 	    0);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer",
 	    "Utrecht", &id), 0);

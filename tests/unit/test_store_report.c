@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "errors.h"
 #include "lifecycle.h"
@@ -21,10 +20,21 @@
 #include "store_int.h"
 #include "store_report.h"
 #include "test.h"
+#include "test_store_db.h"
 
-/* A date as days since 1970 and as seconds (noon), in SQL. */
-#define D(s)	"(CAST(julianday('" s "') - 2440587.5 AS INTEGER))"
-#define S(s)	"(CAST(strftime('%s', '" s " 12:00:00') AS INTEGER))"
+/*
+ * A date as days since 1970 and as seconds (noon), and bytes, in SQL:
+ * the fixture is written once and expanded for each backend.
+ */
+#define D_LITE(s)	"(CAST(julianday('" s "') - 2440587.5 AS INTEGER))"
+#define S_LITE(s)	"(CAST(strftime('%s', '" s " 12:00:00') AS INTEGER))"
+#define B32_LITE	"randomblob(32)"
+#define B1_LITE		"x'00'"
+#define D_PG(s)		"(DATE '" s "' - DATE '1970-01-01')"
+#define S_PG(s)		"CAST(EXTRACT(EPOCH FROM TIMESTAMP '" s		\
+	" 12:00:00') AS BIGINT)"
+#define B32_PG		"decode(repeat('ab', 32), 'hex')"
+#define B1_PG		"decode('00', 'hex')"
 
 static char		tmpdir[64], dbpath[PATH_MAX];
 static struct store	*st;
@@ -39,80 +49,97 @@ static int64_t		today;
 
 #define AUDIT(case_id, at, outcome, detail)				\
 	"INSERT INTO audit_log(server_time, device_time, action, type,"	\
-	" outcome, user_id, user, role, office, on_behalf_of, purpose,"	\
+	" outcome, user_id, \"user\", role, office, on_behalf_of, purpose,"\
 	" basis, legal_basis, client_ref, object_type, object_id,"	\
-	" device_id, addr, detail, leaf) VALUES (" S(at) ", 0, 'U',"	\
+	" device_id, addr, detail, leaf, idx) VALUES (" S(at) ", 0, 'U',"	\
 	" 'case_state', '" outcome "', 1, 'anna', 'jeugdbeschermer',"	\
 	" 'Zwolle', '', '', '', '', '" case_id "', 'case', '" case_id	\
-	"', 1, '', '" detail "', x'00');"
+	"', 1, '', '" detail "', " B1 ", (SELECT coalesce(max(idx), -1)"	\
+	" + 1 FROM audit_log));"
 
 #define ZW	"(SELECT id FROM offices WHERE name = 'Zwolle')"
 #define DV	"(SELECT id FROM offices WHERE name = 'Deventer')"
 
-static const char fixture[] =
-    "INSERT INTO devices(id, user_id, name, keyhash, enrolled_at,"
-    " cert_not_after) VALUES (1, 1, 'laptop', randomblob(32), 0, 0);"
-    /* Zwolle */
-    CASE("z1", ZW, "DRANG", "DRANG_INTENSIEF", "2026-03-10",
-	D("2026-04-01"), "0", "NULL")
-    CASE("z2", ZW, "DRANG", "DRANG_INTENSIEF", "2026-06-01",
-	D("2026-06-01"), "0", "NULL")
-    CASE("z3", ZW, "DRANG", "DRANG_VERVOLG", "2026-01-20",
-	D("2026-02-01"), "1", "NULL")
-    CASE("z4", ZW, "DRANG", "RAAD_MELDING", "2026-01-05",
-	D("2026-01-10"), "0", "NULL")
-    CASE("z5", ZW, "OTS", "MAATREGEL_OTS", "2025-11-03",
-	D("2025-11-10"), "0", "NULL")
-    CASE("z6", ZW, "DRANG", "GESLOTEN", "2025-12-01",
-	D("2025-12-01"), "0", D("2026-05-20"))
-    CASE("z7", ZW, "VOOGDIJ", "GESLOTEN", "2025-06-01", "NULL", "0",
-	D("2026-02-10"))
-    /* Deventer */
-    CASE("d1", DV, "OTS", "MAATREGEL_OTS", "2026-02-14", "NULL", "0",
-	"NULL")
-    CASE("d2", DV, "VOTS", "MAATREGEL_VOTS", "2026-05-30", "NULL", "0",
-	"NULL")
-    CASE("d3", DV, "DRANG", "AANMELDING", "2026-06-02", "NULL", "0",
-	"NULL")
-    /* drang ends: z4 to the Raad after 50 days, z5 after 30 */
-    AUDIT("z4", "2026-03-01", "success", "to=RAAD_MELDING")
-    AUDIT("z5", "2025-12-10", "success", "to=RAAD_MELDING")
-    AUDIT("z5", "2026-01-15", "success", "to=MAATREGEL_OTS end=2027-01-15")
-    /* z6: a refused melding does not count; closed after 151 days */
-    AUDIT("z6", "2026-02-01", "failure", "to=RAAD_MELDING refused: x")
-    "INSERT INTO approvals(case_id, kind, state, requested_by,"
-    " requested_device, requested_at, record_id, decided_by,"
-    " decided_at) VALUES ('z6', 'case_close', 'approved', 1, 1,"
-    " " S("2026-04-30") ", 'r1', 1, " S("2026-05-01") ");"
-    /* a refused closing of z4 is no end of its drang */
-    "INSERT INTO approvals(case_id, kind, state, requested_by,"
-    " requested_device, requested_at, record_id, decided_by,"
-    " decided_at) VALUES ('z4', 'case_close', 'refused', 1, 1,"
-    " " S("2026-01-30") ", 'r2', 1, " S("2026-02-01") ");"
-    /* z5: one OTS whose request is due (end - 56 days before today) */
-    "INSERT INTO child_measures(case_id, child_id, type, decision_date,"
-    " start_date, end_date, extensions, record_id, created_by,"
-    " created_device, created_at, changed_at) VALUES"
-    " ('z5', 'c1', 'OTS', 0, " D("2025-07-01") ", " D("2026-07-01")
-    ", 0, 'm1', 1, 1, 0, 0),"
-    " ('z5', 'c2', 'OTS', 0, " D("2025-03-01") ", " D("2027-03-01")
-    ", 1, 'm2', 1, 1, 0, 0),"
-    " ('z5', 'c3', 'OTS', 0, " D("2025-07-01") ", " D("2026-07-01")
-    ", 0, 'm3', 1, 1, 0, 0);"
-    "UPDATE child_measures SET ended_on = " D("2026-03-01")
-    " WHERE record_id = 'm3';"
-    /* d1 came from Zwolle; d2's requested and rejected ones do not count */
-    "INSERT INTO transfers(case_id, state, reason, note, from_office_id,"
-    " to_office_id, requested_by, requested_at, decided_at) VALUES"
-    " ('d1', 'COMPLETED', 'moved', '', " ZW ", " DV ", 1, 0, "
-    S("2026-04-02") "),"
-    " ('d2', 'REJECTED', 'moved', '', " DV ", " ZW ", 1, 0, "
-    S("2026-05-31") "),"
-    " ('d2', 'REQUESTED', 'moved', '', " DV ", " ZW ", 1, 0, NULL);"
-    "INSERT INTO glass(case_id, user_id, case_office_id, reason,"
-    " granted_at, expires_at) VALUES"
-    " ('d1', 1, " DV ", 'crisis', " S("2026-04-05") ", 0),"
-    " ('d3', 1, " DV ", 'crisis', " S("2025-10-01") ", 0);";
+#define FIXTURE								\
+    "INSERT INTO devices(id, user_id, name, keyhash, enrolled_at,"	\
+    " cert_not_after) VALUES (1, 1, 'laptop', " B32 ", 0, 0);"		\
+    /* Zwolle */	\
+    CASE("z1", ZW, "DRANG", "DRANG_INTENSIEF", "2026-03-10",	\
+	D("2026-04-01"), "0", "NULL")	\
+    CASE("z2", ZW, "DRANG", "DRANG_INTENSIEF", "2026-06-01",	\
+	D("2026-06-01"), "0", "NULL")	\
+    CASE("z3", ZW, "DRANG", "DRANG_VERVOLG", "2026-01-20",	\
+	D("2026-02-01"), "1", "NULL")	\
+    CASE("z4", ZW, "DRANG", "RAAD_MELDING", "2026-01-05",	\
+	D("2026-01-10"), "0", "NULL")	\
+    CASE("z5", ZW, "OTS", "MAATREGEL_OTS", "2025-11-03",	\
+	D("2025-11-10"), "0", "NULL")	\
+    CASE("z6", ZW, "DRANG", "GESLOTEN", "2025-12-01",	\
+	D("2025-12-01"), "0", D("2026-05-20"))	\
+    CASE("z7", ZW, "VOOGDIJ", "GESLOTEN", "2025-06-01", "NULL", "0",	\
+	D("2026-02-10"))	\
+    /* Deventer */	\
+    CASE("d1", DV, "OTS", "MAATREGEL_OTS", "2026-02-14", "NULL", "0",	\
+	"NULL")	\
+    CASE("d2", DV, "VOTS", "MAATREGEL_VOTS", "2026-05-30", "NULL", "0",	\
+	"NULL")	\
+    CASE("d3", DV, "DRANG", "AANMELDING", "2026-06-02", "NULL", "0",	\
+	"NULL")	\
+    /* drang ends: z4 to the Raad after 50 days, z5 after 30 */	\
+    AUDIT("z4", "2026-03-01", "success", "to=RAAD_MELDING")	\
+    AUDIT("z5", "2025-12-10", "success", "to=RAAD_MELDING")	\
+    AUDIT("z5", "2026-01-15", "success", "to=MAATREGEL_OTS end=2027-01-15")	\
+    /* z6: a refused melding does not count; closed after 151 days */	\
+    AUDIT("z6", "2026-02-01", "failure", "to=RAAD_MELDING refused: x")	\
+    "INSERT INTO approvals(case_id, kind, state, requested_by,"	\
+    " requested_device, requested_at, record_id, decided_by,"	\
+    " decided_at) VALUES ('z6', 'case_close', 'approved', 1, 1,"	\
+    " " S("2026-04-30") ", 'r1', 1, " S("2026-05-01") ");"	\
+    /* a refused closing of z4 is no end of its drang */	\
+    "INSERT INTO approvals(case_id, kind, state, requested_by,"	\
+    " requested_device, requested_at, record_id, decided_by,"	\
+    " decided_at) VALUES ('z4', 'case_close', 'refused', 1, 1,"	\
+    " " S("2026-01-30") ", 'r2', 1, " S("2026-02-01") ");"	\
+    /* z5: one OTS whose request is due (end - 56 days before today) */	\
+    "INSERT INTO child_measures(case_id, child_id, type, decision_date,"	\
+    " start_date, end_date, extensions, record_id, created_by,"	\
+    " created_device, created_at, changed_at) VALUES"	\
+    " ('z5', 'c1', 'OTS', 0, " D("2025-07-01") ", " D("2026-07-01")	\
+    ", 0, 'm1', 1, 1, 0, 0),"	\
+    " ('z5', 'c2', 'OTS', 0, " D("2025-03-01") ", " D("2027-03-01")	\
+    ", 1, 'm2', 1, 1, 0, 0),"	\
+    " ('z5', 'c3', 'OTS', 0, " D("2025-07-01") ", " D("2026-07-01")	\
+    ", 0, 'm3', 1, 1, 0, 0);"	\
+    "UPDATE child_measures SET ended_on = " D("2026-03-01")	\
+    " WHERE record_id = 'm3';"	\
+    /* d1 came from Zwolle; d2's requested and rejected ones do not count */	\
+    "INSERT INTO transfers(case_id, state, reason, note, from_office_id,"	\
+    " to_office_id, requested_by, requested_at, decided_at) VALUES"	\
+    " ('d1', 'COMPLETED', 'moved', '', " ZW ", " DV ", 1, 0, "	\
+    S("2026-04-02") "),"	\
+    " ('d2', 'REJECTED', 'moved', '', " DV ", " ZW ", 1, 0, "	\
+    S("2026-05-31") "),"	\
+    " ('d2', 'REQUESTED', 'moved', '', " DV ", " ZW ", 1, 0, NULL);"	\
+    "INSERT INTO glass(case_id, user_id, case_office_id, reason,"	\
+    " granted_at, expires_at) VALUES"	\
+    " ('d1', 1, " DV ", 'crisis', " S("2026-04-05") ", 0),"	\
+    " ('d3', 1, " DV ", 'crisis', " S("2025-10-01") ", 0);"
+
+#define D	D_LITE
+#define S	S_LITE
+#define B32	B32_LITE
+#define B1	B1_LITE
+static const char fixture_sqlite[] = FIXTURE;
+#undef D
+#undef S
+#undef B32
+#undef B1
+#define D	D_PG
+#define S	S_PG
+#define B32	B32_PG
+#define B1	B1_PG
+static const char fixture_pg[] = FIXTURE;
+
 
 static void
 setup(void)
@@ -122,13 +149,14 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_report.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Deventer", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
 	    &id), 0);
 	ASSERT_INT_EQ(id, 1);
-	ASSERT_INT_EQ(store_exec(st, fixture), 0);
+	ASSERT_INT_EQ(store_exec(st, test_store_pg() ? fixture_pg :
+	    fixture_sqlite), 0);
 	ASSERT_INT_EQ(lc_date_parse("2026-06-15", &today), 0);
 }
 

@@ -29,6 +29,7 @@
 #include "store_int.h"
 #include "store_restore.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW	((int64_t)1700000000)
 
@@ -55,7 +56,7 @@ setup(void)
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
 	snprintf(copypath, sizeof(copypath), "%s/copy.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
 	    &id), 0);
@@ -110,6 +111,15 @@ test_backup_copy(void)
 	char		 msg[64];
 	struct store_change_result res;
 
+	if (test_store_pg()) {
+		TEST_START("backup: PostgreSQL's is pg_basebackup, said");
+		ASSERT_INT_EQ(store_backup_copy(st, copypath), CS_ERR_STATE);
+		ASSERT_INT_EQ(stat(copypath, &sb), -1);
+		ASSERT_INT_EQ(store_integrity(st, msg, sizeof(msg)),
+		    CS_ERR_STATE);
+		TEST_DONE();
+		return;
+	}
 	TEST_START("backup: new 0600 file, never overwrites, consistent "
 	    "while a write transaction is open");
 	push("00000001-0000-4000-8000-000000000000", "note", "een", 0, 0,

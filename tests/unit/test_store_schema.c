@@ -23,6 +23,7 @@
 #include "store_rollback.h"
 #include "util.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #include "store_schema_v0.h"
 
@@ -329,6 +330,67 @@ test_refused(void)
 	TEST_DONE();
 }
 
+/*
+ * PostgreSQL (DESIGN §11): its own migration list ends where SQLite's
+ * does; on a database (CASESYNC_TEST_DATABASE) the version is kept in
+ * casesync_schema, the triggers hold and come back, a newer version is
+ * refused.
+ */
+static void
+test_pg(void)
+{
+	struct store	*st = NULL;
+	char		 sql[128];
+	int64_t		 v;
+
+	TEST_START("postgresql: both migration lists end at one version");
+	ASSERT_INT_EQ(store_schema_pg_current(), store_schema_current());
+	TEST_DONE();
+	if (!test_store_pg()) {
+		printf("ok - postgresql: the rest skipped here"
+		    " (CASESYNC_TEST_DATABASE unset; t_store_pg runs it)\n");
+		return;
+	}
+	TEST_START("postgresql: a new database has the current version");
+	ASSERT_INT_EQ(store_open(test_store_new(newpath), 1, &st), 0);
+	ASSERT_INT_EQ(store_schema_version(st, &v), 0);
+	ASSERT_INT_EQ(v, store_schema_current());
+	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, NULL), 0);
+	store_close(st);
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT version FROM"
+	    " casesync_schema"), v);
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT count(*) FROM"
+	    " information_schema.tables WHERE table_schema = 'public' AND"
+	    " table_name IN ('meta', 'audit_log', 'transfers', 'key_grants',"
+	    " 'key_forgotten', 'held_changes', 'renew_tokens',"
+	    " 'restore_records', 'device_counters', 'destructions')"), 10);
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT value FROM meta WHERE"
+	    " key = 'seq'"), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(newpath), 1, &st),
+	    CS_ERR_EXISTS);
+	TEST_DONE();
+
+	TEST_START("postgresql: a trigger dropped by hand is made again");
+	test_sql_exec(newpath, "DROP TRIGGER audit_log_no_update ON audit_log;"
+	    " DROP TRIGGER key_forget_user ON users");
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT count(*) FROM pg_trigger"
+	    " WHERE tgname IN ('audit_log_no_update', 'key_forget_user')"), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(newpath), 0, &st), 0);
+	store_close(st);
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT count(*) FROM pg_trigger"
+	    " WHERE tgname IN ('audit_log_no_update', 'key_forget_user')"), 2);
+	TEST_DONE();
+
+	TEST_START("postgresql: a newer version is refused and left alone");
+	snprintf(sql, sizeof(sql), "UPDATE casesync_schema SET version = %d",
+	    store_schema_current() + 1);
+	test_sql_exec(newpath, sql);
+	ASSERT_INT_EQ(store_open(test_store_spec(newpath), 0, &st), CS_ERR_DB);
+	ASSERT_INT_EQ(test_sql_int(newpath, "SELECT version FROM"
+	    " casesync_schema"), store_schema_current() + 1);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -340,6 +402,7 @@ main(void)
 	test_v0();
 	test_v1();
 	test_refused();
+	test_pg();
 	db_remove(dbpath);
 	db_remove(newpath);
 	rmdir(tmpdir);

@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "store.h"
 #include "test.h"
+#include "test_store_db.h"
 
 #define NOW	((int64_t)1700000000)
 
@@ -42,7 +43,7 @@ setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_sync.XXXXXX");
 	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(dbpath, 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
