@@ -44,8 +44,32 @@ fail() {
 # pg_lib.sh's trap stops the cluster, then calls cleanup
 . "$top/tests/integration/pg_lib.sh"
 pg_start >/dev/null
+# the profile: every statement casesyncd sends, counted and timed by the
+# server (not those run inside them: triggers, foreign-key checks)
+printf '%s\n' "shared_preload_libraries = 'pg_stat_statements'" \
+    "pg_stat_statements.track = top" >>"$PG_DIR/data/postgresql.conf"
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+    -m fast restart >/dev/null || fail "pg_ctl restart"
+pg_sql "CREATE EXTENSION pg_stat_statements" >/dev/null ||
+    fail "pg_stat_statements"
+# prof_reset / prof NAME DIVISOR: the statements of the database "bench"
+# since the reset, into $T/prof.NAME: calls, calls per DIVISOR, their
+# execution time in ms, and the four most frequent
+prof_reset() { pg_sql "SELECT pg_stat_statements_reset()" >/dev/null; }
+prof() {
+	pg_sql "SELECT sum(calls), round(sum(calls)::numeric / $2, 1),
+	    round(sum(total_exec_time)::numeric) FROM pg_stat_statements s
+	    JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'bench'" \
+	    >"$T/prof.$1"
+	pg_sql "SELECT round(calls::numeric / $2, 2) || ' x ' ||
+	    regexp_replace(left(query, 70), '[|[:space:]]+', ' ', 'g')
+	    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+	    WHERE d.datname = 'bench' ORDER BY calls DESC LIMIT 4" \
+	    >>"$T/prof.$1"
+}
 
 HZ=$(getconf CLK_TCK)
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
 ms() { sed -n 's/.*"us":\([0-9]*\).*/\1/p'; }	# microseconds
 srv_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 # every process of the cluster: the postmaster's children and itself
@@ -139,22 +163,28 @@ measure() {
 	lap w record bulk --case "$C" --kind note --count "$N" --size 1000 \
 	    >/dev/null || fail "record bulk ($be)"
 	cpu_begin
+	[ "$be" = sqlite ] || prof_reset
 	push=$(lap w --json sync | ms)
 	echo "push_us $push" >"$out"
 	echo "push_cpu $(cpu_end)" >>"$out"
+	[ "$be" = sqlite ] || prof push "$N"
 	cpu_begin
+	[ "$be" = sqlite ] || prof_reset
 	init=$(lap r --json sync | ms)
 	echo "init_us $init" >>"$out"
 	echo "init_cpu $(cpu_end)" >>"$out"
+	[ "$be" = sqlite ] || prof init "$N"
 	echo "init_count $(lap r digest | cut -d' ' -f1)" >>"$out"
 	for mode in b2b paced; do
 		set --
 		[ "$mode" = paced ] && set -- -r 500
 		cpu_begin
+		[ "$be" = sqlite ] || prof_reset
 		"$B/tests/cs_load" -s "$ADDR" -C "$D/srv/ca.crt" -d "$D/ids" \
 		    -c "$CLIENTS" -t "$SECS" "$@" run >"$D/load.out" \
 		    2>>"$T/load.log" || true
 		cpu=$(cpu_end)
+		[ "$be" = sqlite ] || prof "$mode" "$(f sessions)"
 		echo "${mode}_sessions $(f sessions)" >>"$out"
 		echo "${mode}_rate $(f rate)" >>"$out"
 		echo "${mode}_p50 $(f p50_ms)" >>"$out"
@@ -176,8 +206,9 @@ v3() { awk -v k="$2" '$1 == k { print $3 }' "$T/$1.fig"; }
 echo "### PostgreSQL beside SQLite (issue 22)"
 echo
 echo "The same deployment on each backend, one after the other on this" \
-    "machine: casesyncd with its defaults; PostgreSQL $("$PG_BIN/postgres" \
-    -V | awk '{ print $NF }') a throw-away cluster on a Unix socket of" \
+    "machine (load average before the run: $LOAD): casesyncd with its" \
+    "defaults; PostgreSQL $("$PG_BIN/postgres" -V | awk '{ print $3 }')," \
+    "a throw-away cluster on a Unix socket of" \
     "the same machine (tests/integration/pg_lib.sh: default settings," \
     "synchronous_commit on, fsync on), so its processes share the two" \
     "cores with casesyncd and the clients. Push and initial sync:" \
@@ -224,4 +255,23 @@ for mode in b2b paced; do
 		r = p9 / s9
 		printf "| %s: p99 (p50) | %.2f ms (%.2f) | %.2f ms (%.2f) | %.2f | %s | %d errors | %d errors |\n", label, s9, s5, p9, p5, r, goal(r), se, pe
 	}'
+done
+
+echo
+echo "Where PostgreSQL's time goes (pg_stat_statements over the same runs," \
+    "casesync's database alone): the statements casesyncd ran, per" \
+    "record pushed or pulled and per session, and the time PostgreSQL" \
+    "spent executing them; the rest of the wall-clock time is casesyncd," \
+    "the laptop, and a client-server round trip per statement (libpq" \
+    "waits for each result)."
+echo
+echo "| figure | statements | per record or session | execution time in PostgreSQL | the most frequent, per record or session |"
+echo "|---|---:|---:|---:|---|"
+for x in "push:push of $N records" "init:initial sync" \
+    "b2b:sessions, back to back" "paced:sessions, paced"; do
+	k=${x%%:*}
+	awk -F'|' -v label="${x#*:}" 'NR == 1 { c = $1; per = $2; ms = $3; next }
+	    { top = top (top == "" ? "" : "; ") "`" $0 "`" }
+	    END { printf "| %s | %d | %.1f | %d ms | %s |\n", label, c, per, ms, top }' \
+	    "$T/prof.$k"
 done
