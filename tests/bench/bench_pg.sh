@@ -194,10 +194,24 @@ measure() {
 	done
 }
 
+# migrate_time: the SQLite deployment (stopped) into a new database
+migrate_time() {
+	"$PG_BIN/createdb" migrated || fail "createdb migrated"
+	t0=$(date +%s%N)
+	"$B/casesyncctl" --dir "$T/sqlite/srv" migrate \
+	    --to "postgresql:$PG_CONNINFO dbname=migrated" >"$T/migrate.out" ||
+	    fail "migrate: $(cat "$T/migrate.out")"
+	t1=$(date +%s%N)
+	awk -v ms=$(( (t1 - t0) / 1000000 )) '/ tables, .* rows at/ {
+		print "migrate_rows " $3; print "migrate_ms " ms }' \
+	    "$T/migrate.out" >>"$T/sqlite.fig"
+}
+
 for be in sqlite postgresql; do
 	setup "$be"
 	measure "$be"
 	stop
+	[ "$be" = sqlite ] && migrate_time
 done
 
 v() { awk -v k="$2" '$1 == k { print $2 }' "$T/$1.fig"; }
@@ -256,6 +270,9 @@ for mode in b2b paced; do
 		printf "| %s: p99 (p50) | %.2f ms (%.2f) | %.2f ms (%.2f) | %.2f | %s | %d errors | %d errors |\n", label, s9, s5, p9, p5, r, goal(r), se, pe
 	}'
 done
+awk -v rows="$(v sqlite migrate_rows)" -v ms="$(v sqlite migrate_ms)" 'BEGIN {
+	printf "\n`casesyncctl migrate` of the SQLite deployment afterwards (%d rows, every table: copied in one transaction, read back and compared, counted again, audit log verified, the migrate entry signed): %.1f s, %.0f rows/s.\n", rows, ms / 1000, rows * 1000 / ms
+}'
 
 echo
 echo "Where PostgreSQL's time goes (pg_stat_statements over the same runs," \
