@@ -32,6 +32,7 @@
 #define MIG_NAME_MAX	63		/* PostgreSQL's identifier length */
 #define MIG_SQL_MAX	4096
 #define MIG_BUSY_MS	5000
+#define MIG_PAGE	2000		/* rows read back from the target at once */
 
 struct mig_col {
 	char	name[MIG_NAME_MAX + 1];
@@ -43,10 +44,20 @@ struct mig_table {
 	char		name[MIG_NAME_MAX + 1];
 	struct mig_col	cols[SDB_PARAMS_MAX];
 	int		ncols;
+	int		pk[SDB_PARAMS_MAX];	/* key columns, in key order */
+	int		npk;
 	int64_t		floor;		/* AUTOINCREMENT's high-water mark */
 	int64_t		rows;		/* copied */
 	const struct mig_seed	*seed;
 	int		placed;
+};
+
+/* A key value of the last row of a page (mig_compare). */
+struct mig_key {
+	int	type;		/* SQLITE_INTEGER, _TEXT, _BLOB */
+	int64_t	i;
+	uint8_t	*p;
+	size_t	n;
 };
 
 /*
@@ -227,7 +238,7 @@ mig_src_cols(struct mig *g, struct mig_table *t)
 	sqlite3_stmt		*s = NULL;
 	const unsigned char	*name, *type;
 	struct mig_col		*c;
-	int			 rc, r = 0;
+	int			 i, k, rc, r = 0;
 
 	if (sqlite3_prepare_v2(g->src, "SELECT name, type, pk FROM"
 	    " pragma_table_info(?1) ORDER BY cid", -1, &s, NULL) != SQLITE_OK ||
@@ -258,6 +269,10 @@ mig_src_cols(struct mig *g, struct mig_table *t)
 		mig_why(g->m, "source: table %s has no columns", t->name);
 		r = CS_ERR_FORMAT;
 	}
+	for (k = 1; r == 0 && k <= t->ncols; k++)
+		for (i = 0; i < t->ncols; i++)
+			if (t->cols[i].pk == k)
+				t->pk[t->npk++] = i;
  out:
 	sqlite3_finalize(s);
 	return r;
@@ -467,16 +482,25 @@ mig_dst_empty(struct mig *g)
 	return 0;
 }
 
+/* Column "i" in an ORDER BY or a key: text bytewise ("C") in PostgreSQL. */
+static int
+mig_col_sql(const struct mig_table *t, int pg, int i, char *sql)
+{
+	return mig_cat(sql, "\"%s\"%s", t->cols[i].name,
+	    pg && t->cols[i].text ? " COLLATE \"C\"" : "");
+}
+
 /*
  * "SELECT cols FROM t [WHERE NOT keep] ORDER BY ..." for either side:
- * by the primary key, or every column; text bytewise ("C") in
- * PostgreSQL, as SQLite's BINARY.
+ * by the primary key, or every column, ordered as SQLite's BINARY.
+ * "page": only the MIG_PAGE rows of a key above ?1, ?2 ... (the key of
+ * the last row read), for a table that has a primary key.
  */
 static int
-mig_select(const struct mig_table *t, int pg, char *sql)
+mig_select(const struct mig_table *t, int pg, int page, char *sql)
 {
-	const char	*sep = "";
-	int		 i, k, any = 0, r = 0;
+	const char	*w = " WHERE ";
+	int		 i, k, r;
 
 	sql[0] = '\0';
 	r = mig_cat(sql, "SELECT ");
@@ -485,21 +509,32 @@ mig_select(const struct mig_table *t, int pg, char *sql)
 		    t->cols[i].name);
 	if (r == 0)
 		r = mig_cat(sql, " FROM \"%s\"", t->name);
-	if (r == 0 && t->seed != NULL && t->seed->keep != NULL)
-		r = mig_cat(sql, " WHERE NOT (%s)", t->seed->keep);
-	for (i = 0; i < t->ncols; i++)
-		any |= t->cols[i].pk > 0;
+	if (r == 0 && t->seed != NULL && t->seed->keep != NULL) {
+		r = mig_cat(sql, "%sNOT (%s)", w, t->seed->keep);
+		w = " AND ";
+	}
+	if (r == 0 && page > 1 && t->npk > 0) {
+		r = mig_cat(sql, "%s(", w);
+		for (k = 0; r == 0 && k < t->npk; k++)
+			if ((r = mig_cat(sql, "%s", k > 0 ? ", " : "")) == 0)
+				r = mig_col_sql(t, pg, t->pk[k], sql);
+		if (r == 0)
+			r = mig_cat(sql, ") > (");
+		for (k = 0; r == 0 && k < t->npk; k++)
+			r = mig_cat(sql, "%s?%d", k > 0 ? ", " : "", k + 1);
+		if (r == 0)
+			r = mig_cat(sql, ")");
+	}
 	if (r == 0)
 		r = mig_cat(sql, " ORDER BY ");
-	for (k = any ? 1 : 0; r == 0 && k <= (any ? t->ncols : 0); k++)
-		for (i = 0; r == 0 && i < t->ncols; i++) {
-			if (any && t->cols[i].pk != k)
-				continue;
-			r = mig_cat(sql, "%s\"%s\"%s%s", sep, t->cols[i].name,
-			    pg && t->cols[i].text ? " COLLATE \"C\"" : "",
-			    pg && !any ? " NULLS FIRST" : "");
-			sep = ", ";
-		}
+	for (k = 0; r == 0 && k < (t->npk > 0 ? t->npk : t->ncols); k++) {
+		if ((r = mig_cat(sql, "%s", k > 0 ? ", " : "")) == 0)
+			r = mig_col_sql(t, pg, t->npk > 0 ? t->pk[k] : k, sql);
+		if (r == 0 && pg && t->npk == 0)
+			r = mig_cat(sql, " NULLS FIRST");
+	}
+	if (r == 0 && page > 0 && t->npk > 0)
+		r = mig_cat(sql, " LIMIT %d", MIG_PAGE);
 	return r;
 }
 
@@ -592,7 +627,7 @@ mig_copy(struct mig *g, struct mig_table *t)
 
 	if (t->seed != NULL && sdb_exec(g->db, t->seed->clear) != 0)
 		return mig_dst_fail(g, t->seed->clear);
-	if ((r = mig_select(t, 0, sql)) != 0)
+	if ((r = mig_select(t, 0, 0, sql)) != 0)
 		goto out;
 	if (sqlite3_prepare_v2(g->src, sql, -1, &src, NULL) != SQLITE_OK) {
 		r = mig_src_fail(g, t->name);
@@ -624,32 +659,109 @@ mig_copy(struct mig *g, struct mig_table *t)
 	return r;
 }
 
-/* Read "t" back from both sides in the same order; equal row by row. */
+/* Keep the key of the source's current row in "k" (MIG_PAGE's last). */
+static int
+mig_key_save(const struct mig_table *t, sqlite3_stmt *src, struct mig_key *k)
+{
+	const void	*p;
+	int		 j, c;
+
+	for (j = 0; j < t->npk; j++) {
+		c = t->pk[j];
+		free(k[j].p);
+		memset(&k[j], 0, sizeof(k[j]));
+		k[j].type = sqlite3_column_type(src, c);
+		if (k[j].type == SQLITE_INTEGER) {
+			k[j].i = sqlite3_column_int64(src, c);
+			continue;
+		}
+		if (k[j].type != SQLITE_TEXT && k[j].type != SQLITE_BLOB)
+			return CS_ERR_FORMAT;	/* a NULL or REAL key */
+		p = k[j].type == SQLITE_TEXT ? (const void *)
+		    sqlite3_column_text(src, c) : sqlite3_column_blob(src, c);
+		k[j].n = (size_t)sqlite3_column_bytes(src, c);
+		if ((k[j].p = malloc(k[j].n + 1)) == NULL)
+			return CS_ERR_ALLOC;
+		if (k[j].n > 0)
+			memcpy(k[j].p, p, k[j].n);
+	}
+	return 0;
+}
+
+static int
+mig_key_bind(const struct mig_table *t, struct sdb_stmt *s,
+    const struct mig_key *k)
+{
+	int	j, r = 0;
+
+	for (j = 0; r == 0 && j < t->npk; j++)
+		r = k[j].type == SQLITE_INTEGER ? sdb_bind_int64(s, j + 1,
+		    k[j].i) : k[j].type == SQLITE_TEXT ? sdb_bind_text(s, j + 1,
+		    (const char *)k[j].p, (int)k[j].n) : sdb_bind_blob(s, j + 1,
+		    k[j].p, k[j].n);
+	return r;
+}
+
+/*
+ * The target's side of mig_compare: page "page" (1, 2, ...), after the
+ * key "k" from the second on.  A table without a primary key is read
+ * whole (small ones: the log of failed enrollments).
+ */
+static int
+mig_page(struct mig *g, const struct mig_table *t, int page,
+    const struct mig_key *k, struct sdb_stmt **dst)
+{
+	char	sql[MIG_SQL_MAX];
+	int	r;
+
+	sdb_finalize(*dst);
+	*dst = NULL;
+	if ((r = mig_select(t, sdb_backend(g->db) == SDB_POSTGRESQL, page,
+	    sql)) != 0)
+		return r;
+	if (sdb_prepare(g->db, sql, dst) != 0 ||
+	    (page > 1 && mig_key_bind(t, *dst, k) != 0))
+		return mig_dst_fail(g, t->name);
+	return 0;
+}
+
+/*
+ * Read "t" back from both sides in the same order; equal row by row.
+ * The source streams; the target is read MIG_PAGE rows at a time, each
+ * page after the key of the last row compared (keyset), so that a
+ * table of millions of rows is never held in memory at once.
+ */
 static int
 mig_compare(struct mig *g, struct mig_table *t)
 {
 	sqlite3_stmt	*src = NULL;
 	struct sdb_stmt	*dst = NULL;
+	struct mig_key	 keys[2][SDB_PARAMS_MAX];
 	char		 sql[MIG_SQL_MAX];
 	int64_t		 n = 0;
-	int		 i, a, b, r;
+	int		 i, a, b, r, page = 1, got = 0;
 
-	if ((r = mig_select(t, 0, sql)) != 0)
+	memset(keys, 0, sizeof(keys));
+	if ((r = mig_select(t, 0, 0, sql)) != 0)
 		goto out;
 	if (sqlite3_prepare_v2(g->src, sql, -1, &src, NULL) != SQLITE_OK) {
 		r = mig_src_fail(g, t->name);
 		goto out;
 	}
-	if ((r = mig_select(t, sdb_backend(g->db) == SDB_POSTGRESQL,
-	    sql)) != 0)
+	if ((r = mig_page(g, t, page, NULL, &dst)) != 0)
 		goto out;
-	if (sdb_prepare(g->db, sql, &dst) != 0) {
-		r = mig_dst_fail(g, t->name);
-		goto out;
-	}
 	for (;;) {
 		a = sqlite3_step(src);
 		b = sdb_step(dst);
+		if (b == SDB_DONE && t->npk > 0 && got == MIG_PAGE) {
+			/* the bindings of the page before stay until now */
+			page++;
+			got = 0;
+			if ((r = mig_page(g, t, page, keys[page & 1],
+			    &dst)) != 0)
+				goto out;
+			b = sdb_step(dst);
+		}
 		if (a != SQLITE_ROW && a != SQLITE_DONE) {
 			r = mig_src_fail(g, t->name);
 			goto out;
@@ -669,6 +781,12 @@ mig_compare(struct mig *g, struct mig_table *t)
 				goto out;
 			}
 		n++;
+		if (++got == MIG_PAGE && t->npk > 0 &&
+		    (r = mig_key_save(t, src, keys[(page + 1) & 1])) != 0) {
+			mig_why(g->m, "table %s: a key this copy cannot page "
+			    "by", t->name);
+			goto out;
+		}
 	}
 	if (a != SQLITE_DONE || b != SDB_DONE || n != t->rows) {
 		mig_why(g->m, "table %s: %lld rows copied, the target reads "
@@ -679,6 +797,10 @@ mig_compare(struct mig *g, struct mig_table *t)
  out:
 	sqlite3_finalize(src);
 	sdb_finalize(dst);
+	for (i = 0; i < SDB_PARAMS_MAX; i++) {
+		free(keys[0][i].p);
+		free(keys[1][i].p);
+	}
 	return r;
 }
 

@@ -32,6 +32,10 @@
 #include "test.h"
 #include "util.h"
 
+/* rows in three tables: more than two pages of store_migrate.c's */
+#define PAGED		"4501"
+#define PAGED_N		4501
+
 static char	tmpdir[64], srcpath[PATH_MAX];
 static char	pgspec[2048];
 static int	ntarget;
@@ -73,6 +77,21 @@ fill_source(void)
 	    "INSERT INTO enroll_failures(addr, at) VALUES ('127.0.0.1', 1),"
 	    " ('127.0.0.1', 1);"
 	    "UPDATE meta SET value = 40 WHERE key = 'seq';"
+	    /* more rows than a page read back (MIG_PAGE): keys of text
+	     * where bytes order otherwise than a language would, of two
+	     * integers, of blobs */
+	    "INSERT INTO changes(change_id, device_id, record_id, version, at)"
+	    " WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+	    " WHERE i < " PAGED ") SELECT printf('%s%05d', CASE i % 4 WHEN 0"
+	    " THEN 'A' WHEN 1 THEN 'a' WHEN 2 THEN '_' ELSE '\xc3\xa9' END, i),"
+	    " 5, 'r', i, 1 FROM c;"
+	    "INSERT INTO audit_nodes(a, n, hash) WITH RECURSIVE c(i) AS"
+	    " (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " PAGED ")"
+	    " SELECT i, i % 7, randomblob(32) FROM c;"
+	    "INSERT INTO enroll_tokens(id, hash, user_id, device_name,"
+	    " created_at, expires_at) WITH RECURSIVE c(i) AS (SELECT 1 UNION"
+	    " ALL SELECT i + 1 FROM c WHERE i < " PAGED ") SELECT"
+	    " randomblob(8), zeroblob(32), 3, 'd', 1, 2 FROM c;"
 	    "UPDATE audit_state SET size = 1, frontier = x'00ff';"), 0);
 	ASSERT_INT_EQ(sdb_prepare(st->db, "INSERT INTO records(rid, record_id,"
 	    " case_id, kind, version, deleted, key_epoch, body, author_device,"
@@ -171,7 +190,8 @@ test_copy(int pg, const char *be)
 	ASSERT_INT_GE(m.tables, 40);
 	/* 2 offices, 2 users, 1 device, 1 case, 1 member, 1 grant, 2
 	 * failures, 3 records, meta (2 rows: not schema_version), state */
-	ASSERT_INT_EQ(m.rows, 2 + 2 + 1 + 1 + 1 + 1 + 2 + 3 + 2 + 1);
+	ASSERT_INT_EQ(m.rows, 2 + 2 + 1 + 1 + 1 + 1 + 2 + 3 + 2 + 1 +
+	    3 * PAGED_N);
 	ASSERT_INT_EQ(m.seq, 57);
 	ASSERT_INT_EQ(count(dst, "SELECT value FROM meta WHERE key = 'seq'"),
 	    57);
@@ -239,6 +259,31 @@ test_refusals(int pg, const char *be)
 	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m), 0);
 	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m),
 	    CS_ERR_EXISTS);
+	store_close(dst);
+	TEST_DONE();
+
+	(void)snprintf(name, sizeof(name), "%s: a value changed on the way "
+	    "is found, and nothing committed", be);
+	TEST_START(name);
+	dst = target(pg, spec, sizeof(spec));
+	/* a trigger of the target changes one row of 4501: A04000, the
+	 * 1000th in the order of the bytes (A..., then _..., a..., é...) */
+	ASSERT_INT_EQ(store_exec(dst, pg ?
+	    "CREATE FUNCTION t_bend() RETURNS trigger LANGUAGE plpgsql AS"
+	    " $f$ BEGIN IF NEW.version = 4000 THEN NEW.at = 2; END IF;"
+	    " RETURN NEW; END $f$;"
+	    "CREATE TRIGGER t_bend BEFORE INSERT ON changes FOR EACH ROW"
+	    " EXECUTE FUNCTION t_bend()" :
+	    "CREATE TRIGGER t_bend AFTER INSERT ON changes WHEN"
+	    " new.version = 4000 BEGIN UPDATE changes SET at = 2 WHERE"
+	    " change_id = new.change_id; END"), 0);
+	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m),
+	    CS_ERR_TAMPERED);
+	ASSERT_TRUE(strstr(m.why, "table changes: row 1000, column at "
+	    "differs") != NULL);
+	ASSERT_INT_EQ(m.committed, 0);
+	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM changes"), 0);
+	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM offices"), 0);
 	store_close(dst);
 	TEST_DONE();
 
