@@ -684,6 +684,7 @@ mig_key_save(const struct mig_table *t, sqlite3_stmt *src, struct mig_key *k)
 			return CS_ERR_ALLOC;
 		if (k[j].n > 0)
 			memcpy(k[j].p, p, k[j].n);
+		k[j].p[k[j].n] = '\0';		/* text ends there (sdb.h) */
 	}
 	return 0;
 }
@@ -719,9 +720,13 @@ mig_page(struct mig *g, const struct mig_table *t, int page,
 	if ((r = mig_select(t, sdb_backend(g->db) == SDB_POSTGRESQL, page,
 	    sql)) != 0)
 		return r;
-	if (sdb_prepare(g->db, sql, dst) != 0 ||
-	    (page > 1 && mig_key_bind(t, *dst, k) != 0))
+	if (sdb_prepare(g->db, sql, dst) != 0)
 		return mig_dst_fail(g, t->name);
+	if (page > 1 && mig_key_bind(t, *dst, k) != 0) {
+		mig_why(g->m, "table %s: cannot bind the key of a page",
+		    t->name);
+		return CS_ERR_INTERNAL;
+	}
 	return 0;
 }
 
