@@ -48,7 +48,7 @@
  * its WAL and shared memory at start; a SIGHUP reload reads server.crt
  * and server.key through the signer), so it cannot read ca.key or
  * audit.key from the disk either.  No unlink, no connect (see
- * sandbox_filter).
+ * sandbox_filter; on PostgreSQL, sandbox_filter_pg).
  */
 static const int sandbox_allow[] = {
 	/* descriptors, files (SQLite: pread/pwrite, locks, WAL) */
@@ -240,8 +240,34 @@ sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
 		    strerror(-r));
 }
 
+/*
+ * database = postgresql (DESIGN §11): the connections are made before
+ * the filter, but libpq makes a lost one again (sdb_pg.c): a stream
+ * socket to the database, Unix or TCP, and its connect.  Only stream
+ * sockets (no datagrams: no DNS from inside, so a failover connection
+ * string names its hosts with hostaddr=, docs/ADMIN.md), and
+ * rt_sigpending, which libpq calls around a write on a TLS connection
+ * to keep SIGPIPE to itself.  Nothing else: no open (.pgpass, the TLS
+ * files and /etc/hosts are read at the first connection, as root).
+ */
 static void
-sandbox_filter(int signer)
+sandbox_filter_pg(scmp_filter_ctx ctx)
+{
+	static const int	fam[] = { AF_UNIX, AF_INET, AF_INET6 };
+	struct scmp_arg_cmp	cmp[2];
+	size_t			i;
+
+	for (i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		cmp[0] = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam[i]);
+		cmp[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2, cmp);
+	}
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0, NULL);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigpending), 0, NULL);
+}
+
+static void
+sandbox_filter(int signer, int pg)
 {
 	scmp_filter_ctx		ctx;
 	struct scmp_arg_cmp	cmp[2];
@@ -280,8 +306,11 @@ sandbox_filter(int signer)
 	cmp[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM);
 	sandbox_rule(ctx, signer ? SCMP_ACT_ERRNO(EACCES) : SCMP_ACT_ALLOW,
 	    SCMP_SYS(socket), 2, cmp);
-	sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(connect), 0,
-	    NULL);
+	if (pg && !signer)
+		sandbox_filter_pg(ctx);
+	else
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(connect),
+		    0, NULL);
 	if (!signer) {
 		/*
 		 * Opening and removing files fails as for a file without
@@ -365,8 +394,10 @@ sandbox_enter(const struct config *c)
 		    "build");
 		return;
 	}
-	sandbox_filter(0);
-	log_info("sandbox: no-new-privileges, seccomp allow-list");
+	sandbox_filter(0, c->database[0] != '\0');
+	log_info("sandbox: no-new-privileges, seccomp allow-list%s",
+	    c->database[0] != '\0' ? " (and stream sockets to reconnect to "
+	    "PostgreSQL)" : "");
 	/* tests/integration/t_sandbox.sh: show that a stray call kills */
 	if (getenv("CASESYNC_SANDBOX_SELFTEST") != NULL)
 		(void)syscall(SYS_getppid);
@@ -381,7 +412,7 @@ sandbox_enter_signer(const struct config *c)
 	tzset();
 	if (!c->sandbox || SANDBOX_SANITIZER)
 		return;
-	sandbox_filter(1);
+	sandbox_filter(1, 0);
 	/* tests/integration/t_signer.sh: a stray call kills the signer */
 	if (getenv("CASESYNC_SIGNER_SELFTEST") != NULL)
 		(void)syscall(SYS_getppid);

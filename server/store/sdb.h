@@ -13,6 +13,17 @@
  *     INSERT OR IGNORE), RETURNING (not last_insert_rowid()), COALESCE;
  *   - the schema is each backend's own (types BLOB/BYTEA, rowid keys);
  *   - every integer is 64-bit (BIGINT in PostgreSQL);
+ *   - ON CONFLICT names its target for DO UPDATE; no strftime('now')
+ *     (the time is bound from C), no scalar max(a, b) / min(a, b)
+ *     (CASE), no SUM of a comparison (STORE_SQL_COUNT, store_int.h):
+ *     PostgreSQL's comparisons are booleans, which the C code may
+ *     read as integers but SQL cannot add;
+ *   - a parameter PostgreSQL cannot type from its use (?1 IS NULL) is
+ *     cast: CAST(?1 AS BIGINT) IS NULL; a number the SQL skips is
+ *     sent as text (sdb_pg.c);
+ *   - "user" is quoted (a keyword in PostgreSQL), every subquery in
+ *     FROM has an alias, CROSS JOIN has no ON (WHERE instead);
+ *   - SQLite's INDEXED BY is dropped by sdb_pg.c;
  *   - a statement that fails inside a transaction ends it on
  *     PostgreSQL (every later statement fails until ROLLBACK), so the
  *     store never carries on after an error it expected: it asks

@@ -43,10 +43,58 @@ ctl() {
 	"$B/casesyncctl" --dir "$SRV" "$@"
 }
 
+# The backend of the deployment (DESIGN §11): SQLite, or with
+# CASESYNC_TEST_DB=pg a throw-away PostgreSQL cluster (pg_lib.sh) that
+# deploy starts; t_pg_suite runs a chosen set of tests so.
+DB_SPEC=""
+if [ "${CASESYNC_TEST_DB:-}" = pg ]; then
+	. "$top/tests/integration/pg_lib.sh"
+fi
+
+# db_sql SQL: run SQL on the deployment's database (sqlite3 or psql),
+# print the rows ("|" between columns).  The SQL must suit both.
+db_sql() {
+	if [ -n "$DB_SPEC" ]; then
+		pg_sql "$1"
+	else
+		sqlite3 "$SRV/server.db" "$1"
+	fi
+}
+
+# SQL pieces in the dialect of the deployment's database: a blob as
+# upper-case hex, a blob from hex, N random bytes.
+db_hex() {
+	if [ -n "$DB_SPEC" ]; then
+		echo "upper(encode($1, 'hex'))"
+	else
+		echo "hex($1)"
+	fi
+}
+db_blob() {
+	if [ -n "$DB_SPEC" ]; then
+		echo "decode('$1', 'hex')"
+	else
+		echo "X'$1'"
+	fi
+}
+db_random() {
+	if [ -n "$DB_SPEC" ]; then
+		echo "decode(substr(repeat(md5(random()::text), 8), 1, $(($1 * 2))), 'hex')"
+	else
+		echo "randomblob($1)"
+	fi
+}
+
 # deploy NAME: init with server name "localhost" on an ephemeral port.
 deploy() {
+	if [ "${CASESYNC_TEST_DB:-}" = pg ]; then
+		[ -n "$PG_DIR" ] || pg_start
+		DB_SPEC="postgresql:$PG_CONNINFO"
+		set -- --database "$DB_SPEC"
+	fi
 	ctl init --dir "$SRV" --server-name localhost \
-	    --listen 127.0.0.1:0 >"$T/init.out" || fail "casesyncctl init"
+	    --listen 127.0.0.1:0 "$@" >"$T/init.out" ||
+	    fail "casesyncctl init"
 	FP=$(awk '/fingerprint/ { print $NF }' "$T/init.out" | tail -1)
 	[ ${#FP} -eq 64 ] || FP=$(openssl x509 -in "$SRV/ca.crt" \
 	    -outform DER | sha256sum | cut -d' ' -f1)

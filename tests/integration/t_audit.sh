@@ -13,9 +13,18 @@
 # string of case content (names, BSN, notes) is in any audit entry.
 . "$(dirname "$0")/lib.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || { echo "skip: no sqlite3"; exit 0; }
-DB="$SRV/server.db"
-q() { sqlite3 "$DB" "$1"; }
+[ "${CASESYNC_TEST_DB:-}" = pg ] || command -v sqlite3 >/dev/null 2>&1 ||
+    { echo "skip: no sqlite3"; exit 0; }
+q() { db_sql "$1"; }
+# the append-only triggers by hand, in each dialect (PostgreSQL: one
+# trigger for UPDATE and DELETE)
+drop_trigger() {
+	if [ -n "$DB_SPEC" ]; then
+		echo "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;"
+	else
+		echo "DROP TRIGGER $1;"
+	fi
+}
 
 deploy
 [ -f "$SRV/audit.key" ] || fail "init made no audit.key"
@@ -191,7 +200,11 @@ grep -q "^{\"audit_public_key\":\"$(cat "$SRV/audit.pub")\"}" "$T/export" ||
 ok "audit export: json lines, latest checkpoint, public key"
 
 # no case content in any audit entry (nor anywhere in the audit tables)
-sqlite3 "$DB" ".dump audit_log" >"$T/dump"
+if [ -n "$DB_SPEC" ]; then
+	q "SELECT * FROM audit_log" >"$T/dump"
+else
+	sqlite3 "$SRV/server.db" ".dump audit_log" >"$T/dump"
+fi
 for m in Markerjansen 999990019 Markerdorp Markernotitie; do
 	grep -q "$m" "$T/export" "$T/dump" && fail "case content '$m' in the audit log"
 done
@@ -202,7 +215,7 @@ idx=$(q "SELECT idx FROM audit_log WHERE type = 'member_add' LIMIT 1")
 # (the append-only triggers stop mistakes, not someone who drops them)
 q "UPDATE audit_log SET server_time = 1 WHERE idx = $idx" 2>/dev/null &&
     fail "the append-only trigger let an UPDATE through"
-q "DROP TRIGGER audit_log_no_update;
+q "$(drop_trigger audit_log_no_update)
     UPDATE audit_log SET server_time = server_time + 1 WHERE idx = $idx" ||
     fail "tamper"
 ctl audit verify >"$T/verify" 2>&1 && fail "verify passed a changed row"
@@ -213,7 +226,7 @@ grep -q "checkpoint.*root does not match" "$T/verify" ||
 ok "changing one byte of a row makes verify fail and name entry $idx"
 
 # a row and its leaf rewritten together still break the checkpoints
-q "DROP TRIGGER audit_log_no_update;
+q "$(drop_trigger audit_log_no_update)
     UPDATE audit_log SET leaf = (SELECT leaf FROM audit_log WHERE idx = 0)
     WHERE idx = $idx" || fail "tamper leaf"
 ctl audit verify >"$T/verify" 2>&1 && fail "verify passed a changed leaf"
@@ -221,7 +234,7 @@ grep -q "root does not match" "$T/verify" || fail "$(cat "$T/verify")"
 ok "a changed leaf hash breaks every later checkpoint"
 
 # dropping the newest entries is caught too
-q "DROP TRIGGER audit_log_no_delete;
+q "$(drop_trigger audit_log_no_delete)
     DELETE FROM audit_log WHERE idx >= (SELECT max(idx) - 2 FROM audit_log)" ||
     fail "delete"
 ctl audit verify >"$T/verify" 2>&1 && fail "verify passed deleted entries"

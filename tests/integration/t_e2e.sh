@@ -14,8 +14,10 @@
 # k - 1 it does not.
 . "$(dirname "$0")/lib.sh"
 
-command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is needed"
+[ "${CASESYNC_TEST_DB:-}" = pg ] || command -v sqlite3 >/dev/null 2>&1 ||
+    fail "sqlite3 is needed"
 DB="$SRV/server.db"
+q() { db_sql "$1"; }
 
 deploy
 for o in Zwolle Lelystad; do
@@ -131,22 +133,23 @@ sync_ok f
 sync_ok l
 for m in "$NAME" "$BSN" "$ADDR" "$NOTE" "$NAME2" Anna-versie A2-versie; do
 	# the control: the marker is on a laptop, in the clear, after opening
-	if grep -rqa -- "$m" "$SRV" "$T/server.log"; then
+	if grep -rqa -- "$m" "$SRV" "$T/server.log" ${PG_DIR:+"$PG_DIR"}; then
 		fail "marker '$m' found on the server: $(grep -rla -- "$m" \
 		    "$SRV" "$T/server.log")"
 	fi
 done
-[ -s "$DB" ] && [ "$(sqlite3 "$DB" 'SELECT count(*) FROM records')" -ge 3 ] ||
+{ [ -n "$DB_SPEC" ] || [ -s "$DB" ]; } &&
+    [ "$(q 'SELECT count(*) FROM records')" -ge 3 ] ||
     fail "the server holds the records"
 ok "no name, BSN, address or note in the server's DB, WAL or log"
 
 # ---- a body moved to another record (same case): rejected
 seq_next() {
-	sqlite3 "$DB" "UPDATE meta SET value = value + 1 WHERE key = 'seq';
-	    SELECT value FROM meta WHERE key = 'seq';"
+	q "UPDATE meta SET value = value + 1 WHERE key = 'seq'
+	    RETURNING value"
 }
 V=$(seq_next)
-sqlite3 "$DB" "UPDATE records SET body = (SELECT body FROM records WHERE
+q "UPDATE records SET body = (SELECT body FROM records WHERE
     record_id = '$R1'), version = $V WHERE record_id = '$R2'" ||
     fail "tamper"
 sync_bad b
@@ -156,7 +159,7 @@ expect_eq "and not applied" "$(field b "$R2" text)" "$NOTE"
 
 # ---- a body moved to another case: rejected
 V=$(seq_next)
-sqlite3 "$DB" "UPDATE records SET case_id = '$D', version = $V WHERE
+q "UPDATE records SET case_id = '$D', version = $V WHERE
     record_id = '$R2'" || fail "tamper"
 # a real change, so that the server's in-memory newest seq passes V
 laptop a record put --case "$D" --kind journal text=bump >/dev/null ||
@@ -166,14 +169,14 @@ expect_eq "a body moved to another case is rejected" \
     "$(jfield "$T/sync.a2" tampered)" 1
 
 # ---- a grant signed by a non-member: rejected
-BRAM_PK=$(sqlite3 "$DB" "SELECT hex(k.box_pk) FROM user_keys k JOIN users u
+BRAM_PK=$(q "SELECT $(db_hex k.box_pk) FROM user_keys k JOIN users u
     ON u.id = k.user_id WHERE u.name = 'bram'")
-EP=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$C'")
+EP=$(q "SELECT epoch FROM key_state WHERE case_id = '$C'")
 set -- $("$B/tests/cs_grant" "$T/x" "$C" $((EP + 1)) bram "$BRAM_PK") ||
     fail "cs_grant"
 [ "$1" = xavier ] || fail "cs_grant signer: $1"
-sqlite3 "$DB" "INSERT INTO key_grants(case_id, epoch, to_user, from_user,
-    sealed, sig, at) SELECT '$C', $((EP + 1)), id, 'xavier', X'$2', X'$3', 0
+q "INSERT INTO key_grants(case_id, epoch, to_user, from_user,
+    sealed, sig, at) SELECT '$C', $((EP + 1)), id, 'xavier', $(db_blob "$2"), $(db_blob "$3"), 0
     FROM users WHERE name = 'bram';
     UPDATE key_state SET epoch = $((EP + 1)) WHERE case_id = '$C'" ||
     fail "plant grant"
@@ -186,12 +189,12 @@ expect_eq "bram holds no key of the planted epoch" \
     "$(jfield "$T/ks" case_keys)" 1
 
 # ---- a substituted public key: nothing is sealed to it
-sqlite3 "$DB" "UPDATE user_keys SET box_pk = randomblob(32) WHERE user_id =
+q "UPDATE user_keys SET box_pk = $(db_random 32) WHERE user_id =
     (SELECT id FROM users WHERE name = 'dirk')" || fail "substitute"
 laptop a case member --case "$D" --user dirk >/dev/null 2>"$T/err" ||
     fail "member add: $(cat "$T/err")"
 grep -q "not certified" "$T/err" || fail "warning: $(cat "$T/err")"
-expect_eq "no grant for a substituted key" "$(sqlite3 "$DB" "SELECT count(*)
+expect_eq "no grant for a substituted key" "$(q "SELECT count(*)
     FROM key_grants g JOIN users u ON u.id = g.to_user WHERE
     u.name = 'dirk'")" 0
 ok "a key the CA did not certify gets no case key"
@@ -200,17 +203,17 @@ ok "a key the CA did not certify gets no case key"
 laptop a case member --case "$D" --user xavier >/dev/null || fail "add x"
 sync_any x
 expect_eq "xavier reads case D" "$(field x "$R3" name)" "$NAME2"
-E1=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$D'")
+E1=$(q "SELECT epoch FROM key_state WHERE case_id = '$D'")
 laptop a case member --case "$D" --user xavier --remove >/dev/null ||
     fail "remove x"
 R4=$(laptop a record put --case "$D" --kind journal text=after-removal) ||
     fail "note after removal"
 sync_any a
-E2=$(sqlite3 "$DB" "SELECT epoch FROM key_state WHERE case_id = '$D'")
+E2=$(q "SELECT epoch FROM key_state WHERE case_id = '$D'")
 expect_eq "the case key rotated" "$E2" $((E1 + 1))
-expect_eq "the new write uses the new epoch" "$(sqlite3 "$DB" "SELECT
+expect_eq "the new write uses the new epoch" "$(q "SELECT
     key_epoch FROM records WHERE record_id = '$R4'")" "$E2"
-expect_eq "the removed member got no key of it" "$(sqlite3 "$DB" "SELECT
+expect_eq "the removed member got no key of it" "$(q "SELECT
     count(*) FROM key_grants g JOIN users u ON u.id = g.to_user WHERE
     u.name = 'xavier' AND g.case_id = '$D' AND g.epoch = $E2")" 0
 sync_any a2
@@ -253,7 +256,7 @@ ok "audit log verifies"
 
 # ---- a breached server swaps the recovery key (its CA certifies the
 # new one): the laptops pinned the first and grant nothing to the new
-sqlite3 "$DB" "DELETE FROM key_grants WHERE to_user = 0;
+q "DELETE FROM key_grants WHERE to_user = 0;
     DELETE FROM recovery_key" || fail "drop recovery key"
 mkdir -p "$T/evil"
 ctl recovery init --shares 2 --threshold 2 --out "$T/evil" >/dev/null ||
@@ -262,7 +265,7 @@ laptop a --json sync >"$T/sync.a" 2>"$T/err.a"
 [ $? -eq 4 ] || fail "sync after the swap: $(cat "$T/err.a")"
 grep -q "recovery CHANGED" "$T/err.a" || fail "why: $(cat "$T/err.a")"
 expect_eq "no case key for the swapped recovery key" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM key_grants WHERE to_user = 0")" 0
+    "$(q "SELECT count(*) FROM key_grants WHERE to_user = 0")" 0
 ok "laptops keep the recovery key they first saw"
 
 # ---- a new case whose first key round failed: its changes go in the
@@ -298,7 +301,7 @@ enroll h hanna
 X=$(laptop g case create --frame DRANG 2>"$T/err.g") ||
     fail "case create X: $(cat "$T/err.g")"
 GERT="user_id = (SELECT id FROM users WHERE name = 'gert')"
-sqlite3 "$DB" "UPDATE user_keys SET issued = issued + 1 WHERE $GERT" ||
+q "UPDATE user_keys SET issued = issued + 1 WHERE $GERT" ||
     fail "tamper gert's key certificate"
 NC=$(laptop g case create --frame OTS 2>"$T/err.g") ||
     fail "case create: $(cat "$T/err.g")"
@@ -308,19 +311,19 @@ laptop g case member --case "$NC" --user hanna >/dev/null 2>"$T/err.g" ||
     fail "member add: $(cat "$T/err.g")"
 grep -q "case keys not exchanged" "$T/err.g" ||
     fail "the key round after member add did not fail: $(cat "$T/err.g")"
-sqlite3 "$DB" "UPDATE user_keys SET issued = issued - 1 WHERE $GERT" ||
+q "UPDATE user_keys SET issued = issued - 1 WHERE $GERT" ||
     fail "restore gert's key certificate"
-expect_eq "the server holds no key of the new case" "$(sqlite3 "$DB" "SELECT
+expect_eq "the server holds no key of the new case" "$(q "SELECT
     (SELECT count(*) FROM key_grants WHERE case_id = '$NC') +
     (SELECT count(*) FROM key_state WHERE case_id = '$NC')")" 0
 EPS="WITH RECURSIVE e(n) AS (SELECT 2 UNION ALL SELECT n + 1 FROM e
     WHERE n < $E + 1)"
-sqlite3 "$DB" "$EPS INSERT INTO key_grants(case_id, epoch, to_user,
+q "$EPS INSERT INTO key_grants(case_id, epoch, to_user,
     from_user, sealed, sig, at) SELECT '$X', n, u.id, 'gert',
-    randomblob(80), randomblob(64), 0 FROM e, users u WHERE u.name = 'gert';
+    $(db_random 80), $(db_random 64), 0 FROM e, users u WHERE u.name = 'gert';
     UPDATE key_state SET epoch = $E + 1 WHERE case_id = '$X'" ||
     fail "plant the epochs of X"
-GC=$(sqlite3 "$DB" "SELECT max(id) FROM key_grants")
+GC=$(q "SELECT max(id) FROM key_grants")
 "$B/tests/vault_tool" sql "$T/g" "$EPS INSERT INTO case_keys(case_id,
     epoch, key, confirmed) SELECT '$X', n, randomblob(32), 1 FROM e" \
     >"$T/vt" 2>&1 || fail "vault_tool sql: $(cat "$T/vt")"

@@ -238,7 +238,7 @@ expect_eq "bram keeps the case" \
 # completing the transfer rotated the case key (docs/E2E.md) at bram's
 # sync above: epoch 1 since creation, now 2, which the old office never
 # received; the new office's writes use it
-q() { sqlite3 "$SRV/server.db" "$1"; }
+q() { db_sql "$1"; }
 RN=$(laptop b record put --case "$C" --kind journal text="na overdracht") ||
     fail "note after completion"
 sync_json b

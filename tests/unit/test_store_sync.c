@@ -6,6 +6,7 @@
  * granted later, purge instructions and receipts, and the digest.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "errors.h"
 #include "store.h"
+#include "store_int.h"
 #include "test.h"
 #include "test_store_db.h"
 
@@ -457,6 +459,58 @@ test_authorship(void)
 	TEST_DONE();
 }
 
+/*
+ * The seq counter orders writers (DESIGN §11): a second connection's
+ * transaction that takes a seq waits for the first one's commit and
+ * then gets the next value, so seq values become visible in commit
+ * order.  The same on both backends (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: the advisory lock and the seq row's lock).
+ */
+struct seq_taker {
+	struct store	*st;
+	int64_t		 seq;
+	int		 r;
+	volatile int	 done;
+};
+
+static void *
+seq_take(void *arg)
+{
+	struct seq_taker	*t = arg;
+
+	if ((t->r = store_tx_begin(t->st)) == 0)
+		t->r = store_seq_next(t->st, &t->seq);
+	t->r = store_tx_end(t->st, t->r);
+	t->done = 1;
+	return NULL;
+}
+
+static void
+test_seq_order(void)
+{
+	struct seq_taker	 t;
+	struct timespec		 ts = { 0, 300 * 1000000L };
+	pthread_t		 th;
+	int64_t			 s1, now;
+
+	TEST_START("seq: a second writer waits for the first one's commit");
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &t.st), 0);
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_seq_next(st, &s1), 0);
+	ASSERT_INT_EQ(pthread_create(&th, NULL, seq_take, &t), 0);
+	(void)nanosleep(&ts, NULL);
+	ASSERT_INT_EQ(t.done, 0);		/* waits: not committed yet */
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	ASSERT_INT_EQ(pthread_join(th, NULL), 0);
+	ASSERT_INT_EQ(t.r, 0);
+	ASSERT_INT_EQ(t.seq, s1 + 1);
+	ASSERT_INT_EQ(store_seq(st, &now), 0);
+	ASSERT_INT_EQ(now, s1 + 1);
+	store_close(t.st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -470,6 +524,7 @@ main(void)
 	test_digest();
 	test_change_ids_per_device();
 	test_authorship();
+	test_seq_order();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "%s/server.db", tmpdir);
 	unlink(cmd);
