@@ -60,7 +60,8 @@ fill_source(void)
 	    " (3, 'anna', 'jeugdbeschermer', 1), (9, 'bram', 'teamleider', 7);"
 	    "INSERT INTO devices(id, user_id, name, keyhash, enrolled_at,"
 	    " cert_not_after) VALUES (5, 3, 'laptop',"
-	    " x'0102030405060708091011121314151617181920212223242526272829303132',"
+	    " x'01020304050607080910111213141516"
+	    "17181920212223242526272829303132',"
 	    " 1700000000, 1800000000);"
 	    "INSERT INTO cases(id, office_id, frame, created_at, created_seq)"
 	    " VALUES ('11111111-1111-4111-8111-111111111111', 1, 'DRANG',"
@@ -236,8 +237,8 @@ test_refusals(int pg, const char *be)
 {
 	struct store_migrate	 m;
 	struct store		*dst;
-	char			 spec[PATH_MAX + 2048], name[128], old[PATH_MAX];
-	char			 cmd[64];
+	char			 spec[PATH_MAX + 2048], name[128];
+	char			 old[PATH_MAX], cmd[64];
 	struct store		*st;
 	struct buf		*b;
 
