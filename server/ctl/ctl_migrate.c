@@ -31,6 +31,7 @@
 #include "util.h"
 
 struct ctl_migrate_list {
+	int	tables;
 	int	empty;		/* tables without rows, not listed */
 };
 
@@ -39,6 +40,8 @@ ctl_migrate_table(const char *table, int64_t rows, void *arg)
 {
 	struct ctl_migrate_list	*l = arg;
 
+	if (l->tables++ == 0)
+		printf("copied:\n");
 	if (rows == 0)
 		l->empty++;
 	else
@@ -144,8 +147,7 @@ ctl_migrate(struct ctl *c, int argc, char **argv)
 	if ((rv = ctl_migrate_target(to, &dst)) != CTL_EXIT_OK)
 		goto out;
 	rv = CTL_EXIT_FAIL;
-	printf("migrate: %s into PostgreSQL, in one transaction; "
-	    "copied:\n", src);
+	printf("migrate: %s into PostgreSQL, in one transaction\n", src);
 	if ((r = store_migrate_copy(src, dst, ctl_migrate_table, &l,
 	    &m)) != 0) {
 		ctl_errx("migrate: %s; %s", m.why[0] != '\0' ? m.why :
