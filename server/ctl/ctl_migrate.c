@@ -139,9 +139,9 @@ ctl_migrate(struct ctl *c, int argc, char **argv)
 	}
 	if ((r = store_migrate_probe(to, &m)) != 0) {
 		ctl_errx("migrate: the PostgreSQL database: %s; nothing "
-		    "copied", r == CS_ERR_RETRY ? "it does not answer "
-		    "(connection refused or no such host; the reason is "
-		    "above)" : m.why);
+		    "copied", r == CS_ERR_RETRY ? "it does not answer or "
+		    "does not let us in (refused, no such host, or "
+		    "authentication: libpq's reason is above)" : m.why);
 		goto out;
 	}
 	if ((rv = ctl_migrate_target(to, &dst)) != CTL_EXIT_OK)
