@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "fault.h"
 #include "sdb.h"
 #include "store.h"
 #include "store_int.h"
@@ -668,6 +669,7 @@ store_migrate_copy(const char *path, struct store *dst, store_migrate_fn *fn,
 			goto out;
 	if ((r = store_mig_counters(g)) != 0 || (r = store_mig_seq(g)) != 0)
 		goto out;
+	fault_point("migrate-copied-uncommitted");
 	if ((r = store_commit(dst)) != 0) {
 		r = store_mig_dst_fail(g, "COMMIT");
 		goto out;

@@ -23,6 +23,7 @@
 #include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
+#include "fault.h"
 #include "config.h"
 #include "log.h"
 #include "store.h"
@@ -350,6 +351,7 @@ main(int argc, char **argv)
 		ctl_errx("cannot initialise libsodium");
 		return CTL_EXIT_FAIL;
 	}
+	fault_init();		/* tests only: CASESYNC_FAULT (fault.h) */
 	memset(&c, 0, sizeof(c));
 	c.dir = getenv("CASESYNC_DIR");
 	if (c.dir != NULL && *c.dir == '\0')

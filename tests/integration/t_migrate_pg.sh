@@ -126,7 +126,16 @@ expect_eq "... with nothing copied" "$("$PG_BIN/psql" -X -A -t -d old \
     -c "SELECT count(*) FROM offices")" 0
 expect_eq "the refusals left server.db as it was" "$(sha)" "$SHA0"
 
-# ---- the migration
+# ---- a migration that dies before its commit leaves nothing behind
+CASESYNC_FAULT=migrate-copied-uncommitted ctl migrate \
+    --to "postgresql:$PG_CONNINFO" >"$T/out" 2>"$T/err"
+expect_eq "migrate killed before its commit exits as killed" $? 3
+expect_eq "... and the database holds the schema, no rows" \
+    "$(pg_sql "SELECT (SELECT count(*) FROM offices) +
+    (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM records)")" 0
+expect_eq "... and server.db is as it was" "$(sha)" "$SHA0"
+
+# ---- the migration (into that schema: casesync's, without data)
 ctl migrate --to "postgresql:$PG_CONNINFO" >"$T/migrate.out" \
     2>"$T/migrate.err" || fail "migrate: $(cat "$T/migrate.err")"
 cat "$T/migrate.out"
