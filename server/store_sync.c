@@ -175,15 +175,17 @@ store_record_row(struct sdb_stmt *s, int auth, struct store_record *r)
 	return 0;
 }
 
-int
-store_seq(struct store *st, int64_t *seq)
+/* The seq as query "q" (Q_SEQ_GET, Q_SEQ_LOCK) returns it. */
+static int
+store_seq_q(struct store *st, int q, int64_t *seq)
 {
 	struct sdb_stmt	*s;
 
 	*seq = 0;
-	if ((s = store_stmt(st, Q_SEQ_GET)) == NULL ||
-	    sdb_step(s) != SDB_ROW) {
-		store_log(st, __func__);
+	if ((s = store_stmt(st, q)) == NULL || sdb_step(s) != SDB_ROW) {
+		store_log(st, "seq");
+		if (s != NULL)
+			sdb_reset(s);
 		return CS_ERR_DB;
 	}
 	*seq = sdb_column_int64(s, 0);
@@ -191,6 +193,11 @@ store_seq(struct store *st, int64_t *seq)
 	return 0;
 }
 
+int
+store_seq(struct store *st, int64_t *seq)
+{
+	return store_seq_q(st, Q_SEQ_GET, seq);
+}
 
 /*
  * The seq counter is one row, meta('seq'), written by the committing
@@ -203,19 +210,7 @@ store_seq(struct store *st, int64_t *seq)
 int
 store_seq_lock(struct store *st, int64_t *seq)
 {
-	struct sdb_stmt	*s;
-
-	*seq = 0;
-	if ((s = store_stmt(st, Q_SEQ_LOCK)) == NULL ||
-	    sdb_step(s) != SDB_ROW) {
-		store_log(st, __func__);
-		if (s != NULL)
-			sdb_reset(s);
-		return CS_ERR_DB;
-	}
-	*seq = sdb_column_int64(s, 0);
-	sdb_reset(s);
-	return 0;
+	return store_seq_q(st, Q_SEQ_LOCK, seq);
 }
 
 int
