@@ -395,26 +395,40 @@ mig_order(struct mig *g)
 	return 0;
 }
 
+int
+store_mig_count(struct mig *g, const struct mig_table *t, int more,
+    int64_t *n)
+{
+	const struct mig_seed	*sd = t->seed;
+	const char		*w = " WHERE ";
+	char			 sql[MIG_SQL_MAX];
+	int			 r;
+
+	*n = 0;
+	sql[0] = '\0';
+	if ((r = store_mig_cat(sql, "SELECT count(*) FROM \"%s\"",
+	    t->name)) != 0)
+		return r;
+	if (sd != NULL && sd->keep != NULL) {
+		if ((r = store_mig_cat(sql, "%sNOT (%s)", w, sd->keep)) != 0)
+			return r;
+		w = " AND ";
+	}
+	if (sd != NULL && more && (r = store_mig_cat(sql, "%s%s", w,
+	    sd->more)) != 0)
+		return r;
+	return store_mig_dst_int(g, sql, NULL, NULL, n);
+}
+
 /* Nothing in the target but what a new schema has. */
 static int
 mig_dst_empty(struct mig *g)
 {
-	const struct mig_seed	*sd;
-	char			 sql[MIG_SQL_MAX];
-	int64_t			 n;
-	int			 i, r;
+	int64_t	n;
+	int	i, r;
 
 	for (i = 0; i < g->nt; i++) {
-		sql[0] = '\0';
-		sd = g->t[i].seed;
-		if ((r = store_mig_cat(sql, "SELECT count(*) FROM \"%s\"",
-		    g->t[i].name)) != 0 || (sd != NULL &&
-		    (r = store_mig_cat(sql, " WHERE %s%s%s%s",
-		    sd->keep != NULL ? "NOT (" : "", sd->keep != NULL ?
-		    sd->keep : "", sd->keep != NULL ? ") AND " : "",
-		    sd->more)) != 0))
-			return r;
-		if ((r = store_mig_dst_int(g, sql, NULL, NULL, &n)) != 0)
+		if ((r = store_mig_count(g, &g->t[i], 1, &n)) != 0)
 			return r;
 		if (n != 0) {
 			store_mig_why(g->m, "the target is not empty: table %s "

@@ -342,19 +342,12 @@ int
 store_mig_recount(struct mig *g)
 {
 	const struct mig_table	*t;
-	char			 sql[MIG_SQL_MAX];
 	int64_t			 n;
 	int			 i, r;
 
 	for (i = 0; i < g->nt; i++) {
 		t = &g->t[i];
-		sql[0] = '\0';
-		if ((r = store_mig_cat(sql, "SELECT count(*) FROM \"%s\"",
-		    t->name)) != 0 || (t->seed != NULL && t->seed->keep !=
-		    NULL && (r = store_mig_cat(sql, " WHERE NOT (%s)",
-		    t->seed->keep)) != 0))
-			return r;
-		if ((r = store_mig_dst_int(g, sql, NULL, NULL, &n)) != 0)
+		if ((r = store_mig_count(g, t, 0, &n)) != 0)
 			return r;
 		if (n != t->rows) {
 			store_mig_why(g->m, "after the commit, table %s holds "

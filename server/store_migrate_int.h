@@ -76,6 +76,12 @@ struct mig_table	*store_mig_find(struct mig *, const char *name);
 int	store_mig_dst_int(struct mig *, const char *sql, const char *a,
 	    const char *b, int64_t *out);
 /*
+ * The rows of "t" in the target but the schema's own (mig_seed's
+ * "keep"); with "more", only those a new schema does not have.
+ */
+int	store_mig_count(struct mig *, const struct mig_table *t, int more,
+	    int64_t *n);
+/*
  * "SELECT cols FROM t ... ORDER BY key" for either side ("pg": the
  * target on PostgreSQL); "page" > 0: MIG_PAGE rows, from the second on
  * after the key ?1, ?2 ...

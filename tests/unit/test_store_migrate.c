@@ -232,6 +232,26 @@ test_copy(int pg, const char *be)
 	TEST_DONE();
 }
 
+/*
+ * A new target changed by "sql", refused with "want" and a reason
+ * naming "w1" and "w2", nothing committed; the caller closes it.
+ */
+static struct store *
+refused(int pg, const char *sql, int want, const char *w1, const char *w2)
+{
+	struct store_migrate	 m;
+	struct store		*dst;
+	char			 spec[PATH_MAX + 2048];
+
+	dst = target(pg, spec, sizeof(spec));
+	ASSERT_INT_EQ(store_exec(dst, sql), 0);
+	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m), want);
+	ASSERT_TRUE(strstr(m.why, w1) != NULL);
+	ASSERT_TRUE(strstr(m.why, w2) != NULL);
+	ASSERT_INT_EQ(m.committed, 0);
+	return dst;
+}
+
 static void
 test_refusals(int pg, const char *be)
 {
@@ -245,13 +265,8 @@ test_refusals(int pg, const char *be)
 	(void)snprintf(name, sizeof(name), "%s: a target that is not empty "
 	    "is refused and left as it was", be);
 	TEST_START(name);
-	dst = target(pg, spec, sizeof(spec));
-	ASSERT_INT_EQ(store_exec(dst, "INSERT INTO offices(name) VALUES"
-	    " ('Almelo')"), 0);
-	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m),
-	    CS_ERR_EXISTS);
-	ASSERT_TRUE(strstr(m.why, "not empty") != NULL);
-	ASSERT_TRUE(strstr(m.why, "offices") != NULL);
+	dst = refused(pg, "INSERT INTO offices(name) VALUES ('Almelo')",
+	    CS_ERR_EXISTS, "not empty", "offices");
 	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM offices"), 1);
 	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM records"), 0);
 	store_close(dst);
@@ -266,10 +281,9 @@ test_refusals(int pg, const char *be)
 	(void)snprintf(name, sizeof(name), "%s: a value changed on the way "
 	    "is found, and nothing committed", be);
 	TEST_START(name);
-	dst = target(pg, spec, sizeof(spec));
 	/* a trigger of the target changes one row of 4501: A04000, the
 	 * 1000th in the order of the bytes (A..., then _..., a..., é...) */
-	ASSERT_INT_EQ(store_exec(dst, pg ?
+	dst = refused(pg, pg ?
 	    "CREATE FUNCTION t_bend() RETURNS trigger LANGUAGE plpgsql AS"
 	    " $f$ BEGIN IF NEW.version = 4000 THEN NEW.at = 2; END IF;"
 	    " RETURN NEW; END $f$;"
@@ -277,12 +291,8 @@ test_refusals(int pg, const char *be)
 	    " EXECUTE FUNCTION t_bend()" :
 	    "CREATE TRIGGER t_bend AFTER INSERT ON changes WHEN"
 	    " new.version = 4000 BEGIN UPDATE changes SET at = 2 WHERE"
-	    " change_id = new.change_id; END"), 0);
-	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m),
-	    CS_ERR_TAMPERED);
-	ASSERT_TRUE(strstr(m.why, "table changes: row 1000, column at "
-	    "differs") != NULL);
-	ASSERT_INT_EQ(m.committed, 0);
+	    " change_id = new.change_id; END", CS_ERR_TAMPERED,
+	    "table changes: row 1000, column at differs", "changes");
 	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM changes"), 0);
 	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM offices"), 0);
 	store_close(dst);
@@ -291,13 +301,8 @@ test_refusals(int pg, const char *be)
 	(void)snprintf(name, sizeof(name), "%s: a target of other columns "
 	    "is refused", be);
 	TEST_START(name);
-	dst = target(pg, spec, sizeof(spec));
-	ASSERT_INT_EQ(store_exec(dst, "ALTER TABLE glass ADD COLUMN extra"
-	    " BIGINT"), 0);
-	ASSERT_INT_EQ(store_migrate_copy(srcpath, dst, NULL, NULL, &m),
-	    CS_ERR_FORMAT);
-	ASSERT_TRUE(strstr(m.why, "glass") != NULL);
-	ASSERT_TRUE(strstr(m.why, "extra") != NULL);
+	dst = refused(pg, "ALTER TABLE glass ADD COLUMN extra BIGINT",
+	    CS_ERR_FORMAT, "glass", "extra");
 	ASSERT_INT_EQ(count(dst, "SELECT count(*) FROM offices"), 0);
 	store_close(dst);
 	TEST_DONE();
