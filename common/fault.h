@@ -10,6 +10,8 @@
  * Renewal (t_renew): "renew-pending-committed", "renew-confirm-committed"
  * in casesyncd; casesync reads CASESYNC_FAULT too (main), with the
  * points "renew-before-store" and "renew-before-confirm".
+ * casesyncctl migrate (t_migrate_pg): "migrate-copied-uncommitted"
+ * (every row copied and compared, the transaction not committed).
  */
 #ifndef FAULT_H
 #define FAULT_H

@@ -43,6 +43,7 @@ const char *const audit_types[] = {
 	"login",
 	"member_add",
 	"member_remove",
+	"migrate",
 	"purge_held",
 	"purge_receipt",
 	"read",

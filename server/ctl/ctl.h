@@ -105,6 +105,8 @@ int	ctl_held_pending(struct store *, int *n);
 int	ctl_held_decide(struct ctl *, struct store *, int argc, char **argv);
 int	ctl_backup(struct ctl *, int argc, char **argv);
 int	ctl_restore(struct ctl *, int argc, char **argv);
+/* "migrate --to postgresql:CONNINFO" (ctl_migrate.c) */
+int	ctl_migrate(struct ctl *, int argc, char **argv);
 
 struct audit_entry;
 /*

@@ -23,6 +23,7 @@
 #include "clihelp.h"
 #include "ctl.h"
 #include "errors.h"
+#include "fault.h"
 #include "config.h"
 #include "log.h"
 #include "store.h"
@@ -177,6 +178,9 @@ static const struct {
 	{ ctl_restore, { "restore", "restore --from FILE   (casesyncd "
 	    "stopped)", "restore the database from a backup", NULL,
 	    CLIHELP_STRICT } },
+	{ ctl_migrate, { "migrate", "migrate --to postgresql:CONNINFO   "
+	    "(casesyncd stopped)", "copy the SQLite database into an empty "
+	    "PostgreSQL database", NULL, CLIHELP_STRICT } },
 	{ ctl_recovery, { "recovery", NULL, "the recovery key and its "
 	    "shares", recovery_subs, CLIHELP_STRICT } },
 };
@@ -347,6 +351,7 @@ main(int argc, char **argv)
 		ctl_errx("cannot initialise libsodium");
 		return CTL_EXIT_FAIL;
 	}
+	fault_init();		/* tests only: CASESYNC_FAULT (fault.h) */
 	memset(&c, 0, sizeof(c));
 	c.dir = getenv("CASESYNC_DIR");
 	if (c.dir != NULL && *c.dir == '\0')
