@@ -36,29 +36,8 @@ unset CASESYNC_KDF
 export XDG_RUNTIME_DIR=""
 PASS="bench passphrase, long enough: 7 horses"
 export CASESYNC_PASSPHRASE="$PASS"
-ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
-lap() { n=$1; shift; "$B/casesync" --dir "$T/$n" "$@"; }
-
-ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
-    >/dev/null
-ctl office add Zwolle >/dev/null
-ctl user add --name w --role jeugdbeschermer --office Zwolle >/dev/null
-ctl user add --name r --role jeugdbeschermer --office Zwolle >/dev/null
-# casesyncd will not keep root (docs/CONFIG.md): drop to nobody
-if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$T/srv/casesyncd.conf"; fi
-"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
-    >"$T/server.log" 2>&1 &
-PID=$!
-while [ ! -s "$T/port" ]; do sleep 0.05; done
-ADDR="localhost:$(cat "$T/port")"
-FP=$(openssl x509 -in "$T/srv/ca.crt" -outform DER | sha256sum | cut -d' ' -f1)
-for u in w r; do
-	tok=$(ctl enroll-token --user $u --device $u | awk '$1=="token"{print $2}')
-	lap $u enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
-	    >/dev/null
-done
-C=$(lap w case create --frame DRANG)
-lap w case member --case "$C" --user r >/dev/null
+# the server, laptops w and r, case C of w's with r as member
+. "$top/tests/bench/lib_pair.sh"
 lap w record bulk --case "$C" --kind note --count 2000 --size 1000 >/dev/null
 lap w sync >/dev/null
 lap r sync >/dev/null
