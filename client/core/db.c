@@ -369,9 +369,10 @@ db_state_set(sqlite3 *db, const char *key, int64_t v)
 	sqlite3_stmt	*s = NULL;
 	int		 ret;
 
+	/* an unchanged value writes no page (a sync in step: no commit) */
 	if ((ret = db_get(db, "INSERT INTO sync_state(key, value)"
-	    " VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-	    &s)) != 0)
+	    " VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2"
+	    " WHERE value IS NOT ?2", &s)) != 0)
 		return ret;
 	ret = CS_ERR_DB;
 	if (sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&

@@ -20,29 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 export CASESYNC_KDF=fast CASESYNC_PASSPHRASE="bench-passphrase-long"
-ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
-lap() { n=$1; shift; "$B/casesync" --dir "$T/$n" "$@"; }
-
-ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
-    >/dev/null
-ctl office add Zwolle >/dev/null
-ctl user add --name w --role jeugdbeschermer --office Zwolle >/dev/null
-ctl user add --name r --role jeugdbeschermer --office Zwolle >/dev/null
-# casesyncd will not keep root (docs/CONFIG.md): drop to nobody
-if [ "$(id -u)" -eq 0 ]; then echo "user = nobody" >>"$T/srv/casesyncd.conf"; fi
-"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
-    >"$T/server.log" 2>&1 &
-PID=$!
-while [ ! -s "$T/port" ]; do sleep 0.05; done
-ADDR="localhost:$(cat "$T/port")"
-FP=$(openssl x509 -in "$T/srv/ca.crt" -outform DER | sha256sum | cut -d' ' -f1)
-for u in w r; do
-	tok=$(ctl enroll-token --user $u --device $u | awk '$1=="token"{print $2}')
-	lap $u enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
-	    >/dev/null
-done
-C=$(lap w case create --frame DRANG)
-lap w case member --case "$C" --user r >/dev/null
+# the server, laptops w and r, case C of w's with r as member
+. "$top/tests/bench/lib_pair.sh"
 
 ms() { sed -n 's/.*"us":\([0-9]*\).*/\1/p'; }	# microseconds
 # incremental: one new record on w, then time r's sync of it (median of 5)

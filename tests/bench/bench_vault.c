@@ -11,7 +11,15 @@
  * and encrypted rounds alternating:
  *
  *   insert     BENCH_ROWS (default 100000) rows of 100-200 bytes in one
- *              transaction, COMMIT (and its automatic checkpoint) included
+ *              transaction, COMMIT included: the pages reach the WAL
+ *              only.  Below SQLite's and the vault's checkpoint
+ *              thresholds no checkpoint runs here, so this figure
+ *              leaves out the copy into the database file (which then
+ *              happens at close)
+ *   insert+ckpt the same, then PRAGMA wal_checkpoint(TRUNCATE): every
+ *              page in the database file, the WAL emptied.  The honest
+ *              figure (issue 23, goal 7), by wall clock and by the CPU
+ *              time of all the process's threads
  *   scan       close, reopen, then SELECT over every row.  "Cold" means
  *              SQLite's page cache is empty, so every page is read and
  *              (for the vault) decrypted; the operating system's cache
@@ -71,11 +79,16 @@ struct conn {
 	struct vault	*v;
 };
 
-enum { F_INSERT, F_SCAN, F_SCAN_CPU, F_LOOKUP, F_N };
+enum { F_INSERT, F_INSCK, F_INSCK_CPU, F_SCAN, F_SCAN_CPU, F_LOOKUP,
+    F_N };
 enum { X_CHECK, X_TAGS, X_HEADCHK, X_HEAD, X_N };
 
 static const char	*fig_name[F_N] = {
-	"insert rows, one transaction (ms)",
+	"insert rows, one transaction, COMMIT only: pages in the WAL, "
+	    "no checkpoint (ms)",
+	"insert rows, one transaction, with its checkpoint: pages in the "
+	    "database file (ms)",
+	"insert with its checkpoint, CPU time of all threads (ms)",
 	"cold full scan (ms)",
 	"cold full scan, CPU time of all threads (ms)",
 	"point lookups by primary key (ms)",
@@ -178,6 +191,31 @@ rm_dir(const char *dir)
 	rmdir(dir);
 }
 
+/*
+ * Copy every WAL frame into the database file and empty the WAL.  The
+ * vault's checkpoint thread (docs/VAULT.md) may be copying at the same
+ * moment: SQLITE_BUSY is waited out (the vault's connection has a busy
+ * timeout, the plain one gets the same here).
+ */
+static void
+ckpt_all(sqlite3 *db)
+{
+	int	 log = -1, done = -1, rc, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		rc = sqlite3_wal_checkpoint_v2(db, "main",
+		    SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+		if (rc == SQLITE_OK && log == 0)
+			return;
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			break;
+		usleep(10000);
+	}
+	fprintf(stderr, "bench_vault: checkpoint: %s (%d of %d frames)\n",
+	    sqlite3_errmsg(db), done, log);
+	exit(1);
+}
+
 /* The proposed digest over every page's tag (docs/VAULT.md). */
 static double
 tags_ms(const char *dir)
@@ -271,6 +309,7 @@ round_run(int enc, int round, double t[F_N], long long *size,
 	if (sqlite3_prepare_v2(c.db, "INSERT INTO t VALUES (?1, ?2)", -1,
 	    &st, NULL) != SQLITE_OK)
 		die("prepare");
+	c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	t0 = now_ms();
 	exec(c.db, "BEGIN");
 	for (i = 0; i < nrows; i++) {
@@ -286,6 +325,9 @@ round_run(int enc, int round, double t[F_N], long long *size,
 	exec(c.db, "COMMIT");
 	t[F_INSERT] = now_ms() - t0;
 	sqlite3_finalize(st);
+	ckpt_all(c.db);
+	t[F_INSCK] = now_ms() - t0;
+	t[F_INSCK_CPU] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	conn_close(&c);
 
 	conn_open(&c, dir, enc, 0);
@@ -466,9 +508,17 @@ main(void)
 	printf("| database size (KiB) | %lld | %lld | %.2f |\n",
 	    size[0] / 1024, size[1] / 1024,
 	    size[0] > 0 ? (double)size[1] / (double)size[0] : 0);
-	printf("\nGoals: insert ratio <= 1.3 (%s), scan ratio <= 1.6 (%s).\n",
-	    r[F_INSERT] <= 1.3 ? "met" : "NOT met",
-	    r[F_SCAN] <= 1.6 ? "met" : "NOT met");
+	printf("\nGoals (issue 23), by wall clock: insert with its "
+	    "checkpoint <= 1.15 (goal 7: %.2f, %s; <= 1.3, goal 9: %s), "
+	    "cold scan <= 1.6 (%.2f, %s).  By CPU time the insert with its "
+	    "checkpoint is %.2f and the scan %.2f: on a shared machine the "
+	    "wall clock moves with the load, the CPU time much less.  The "
+	    "COMMIT-only row is the figure reported before, for "
+	    "comparison.\n", r[F_INSCK],
+	    r[F_INSCK] <= 1.15 ? "met" : "NOT met",
+	    r[F_INSCK] <= 1.3 ? "met" : "NOT met", r[F_SCAN],
+	    r[F_SCAN] <= 1.6 ? "met" : "NOT met", r[F_INSCK_CPU],
+	    r[F_SCAN_CPU]);
 	us = aead_us();
 	printf("\nXChaCha20-Poly1305 on one %d-byte page: %.2f us here, so "
 	    "the %lld pages of the encrypted database cost %.1f ms to open "

@@ -575,6 +575,56 @@ test_keyless_purge_state(void)
 	TEST_DONE();
 }
 
+/* The size of the vault's WAL, -1 if there is none. */
+static long long
+wal_size(void)
+{
+	char		p[PATH_MAX];
+	struct stat	st;
+
+	ASSERT_INT_EQ(snprintf(p, sizeof(p), "%s/v/vault.db-wal", top) <
+	    (int)sizeof(p), 1);
+	return stat(p, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/*
+ * A sync that finds the laptop in step sets the cursor it already has:
+ * that must write no page (issue 23, goal 8: no commit, so no WAL
+ * frame, fsync or checkpoint for it).  A new value is written.
+ */
+static void
+test_state_unchanged(void)
+{
+	int64_t		since, tie;
+	long long	w;
+	int		c;
+
+	TEST_START("a state value set to what it is writes nothing");
+	ASSERT_INT_EQ(db_cursor_set(db, 200, 7), 0);
+	w = wal_size();
+	c = sqlite3_total_changes(db);
+	ASSERT_INT_EQ(db_begin(db), 0);
+	ASSERT_INT_EQ(db_cursor_set(db, 200, 7), 0);
+	ASSERT_INT_EQ(db_commit(db), 0);
+	ASSERT_INT_EQ(sqlite3_total_changes(db), c);
+	ASSERT_TRUE(wal_size() == w);
+	ASSERT_INT_EQ(db_cursor_get(db, &since, &tie), 0);
+	ASSERT_INT_EQ(since, 200);
+	ASSERT_INT_EQ(tie, 7);
+	/* a new value, and a new key, are written */
+	ASSERT_INT_EQ(db_cursor_set(db, 201, 7), 0);
+	ASSERT_INT_EQ(sqlite3_total_changes(db), c + 1);
+	ASSERT_INT_EQ(db_case_meta_fetched(db, &since), 0);
+	ASSERT_INT_EQ(since, 0);
+	ASSERT_INT_EQ(db_case_meta_fetched_set(db, 0), 0);
+	ASSERT_INT_EQ(sqlite3_total_changes(db), c + 2);
+	ASSERT_INT_EQ(db_case_meta_fetched_set(db, 0), 0);
+	ASSERT_INT_EQ(sqlite3_total_changes(db), c + 2);
+	ASSERT_INT_EQ(db_cursor_get(db, &since, &tie), 0);
+	ASSERT_INT_EQ(since, 201);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -589,6 +639,7 @@ main(void)
 	test_pull();
 	test_push_answers();
 	test_keyless_purge_state();
+	test_state_unchanged();
 	vault_close(vault);
 	tdb_remove(top, "v");
 	ASSERT_INT_EQ(rmdir(top), 0);
