@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * report_int.h - what report_raad.c (the draft) and report_final.c
+ * (finalising, listing, rendering again) share.
+ */
+#ifndef REPORT_INT_H
+#define REPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report_raad.h"
+
+/* The document's title for "t". */
+const char	*report_title(enum report_type t);
+/*
+ * A body value from some device as safe text into "dst": cut at a
+ * character boundary, control characters as spaces (newlines kept
+ * unless "oneline"), "(onleesbare tekst)" if it is not UTF-8.
+ */
+void	report_text(const uint8_t *p, size_t len, int oneline, char *dst,
+	    size_t dstlen);
+/* Day "d" (lifecycle.h) as dd-mm-jjjj; "onbekend" for LC_NODATE. */
+void	report_date(int64_t d, char *dst, size_t len);
+/* A professional: "name", or "role" when the institution says roles. */
+const char	*report_who(const char *name, int roles, const char *role);
+
+#endif /* REPORT_INT_H */
