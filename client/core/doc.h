@@ -9,9 +9,23 @@
  *
  * All text is UTF-8 and is checked when it is added (CS_ERR_FORMAT for
  * bytes that are not); the renderers escape it.  A newline inside a
- * paragraph is a line break.  Limits (CS_ERR_TOO_LARGE when passed):
+ * paragraph (an item, a note, a fact's value, a table cell) is a line
+ * break.  Limits (CS_ERR_TOO_LARGE when passed):
  * DOC_TEXT_MAX bytes per text, DOC_COLS_MAX columns, DOC_BLOCKS_MAX
- * blocks per document.
+ * blocks per document (a fact, a heading, a paragraph, an item, a note,
+ * a table and each of its rows is a block), DOC_BYTES_MAX bytes of text
+ * in all.  A call that fails leaves the document as it was.
+ *
+ * Control characters: "\r\n" and "\r" count as "\n"; a tab shows as
+ * a space; where a block has no line breaks (the title, headings, fact
+ * labels, table headers, the footer) a newline shows as a space; other
+ * control characters show as a replacement mark (U+FFFD in HTML, '?'
+ * in the PDF).
+ *
+ * A NULL document, a NULL text where one is needed or a NULL header
+ * array: CS_ERR_INTERNAL (the caller's bug).  A heading level outside
+ * 1..3 or a table of 0 columns: CS_ERR_FORMAT.  A fact's value and a
+ * table's header or cell may be NULL: empty.
  *
  * A draft (doc_set_draft) is meant to be edited before it is sent: the
  * HTML marks its sections editable in the browser and both renderers
@@ -25,6 +39,7 @@
 #define DOC_TEXT_MAX	65536
 #define DOC_COLS_MAX	8
 #define DOC_BLOCKS_MAX	100000
+#define DOC_BYTES_MAX	(64 * 1024 * 1024)
 
 struct buf;
 struct doc;
@@ -51,7 +66,7 @@ int	doc_note(struct doc *, const char *text);
 /*
  * A table of "ncols" columns (1 .. DOC_COLS_MAX) with its headers, then
  * its rows, each "ncols" cells (NULL cells are empty).  A row with no
- * table before it: CS_ERR_PROTOCOL.
+ * table before it: CS_ERR_PROTOCOL; any other block ends the table.
  */
 int	doc_table(struct doc *, size_t ncols, const char *const *headers);
 int	doc_row(struct doc *, const char *const *cells);
