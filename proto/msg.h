@@ -178,6 +178,7 @@ int		 msg_code_retryable(enum wire_code);
  */
 #define WIRE_STR_MAX		128	/* names, ids, versions */
 #define WIRE_MSG_MAX		1024	/* Error.message */
+#define WIRE_REPORT_NAMES_MAX	16	/* Welcome.report_names: a word */
 #define WIRE_PING_MAX		64
 #define WIRE_TOKEN_MAX		128
 #define WIRE_UUID_LEN		36

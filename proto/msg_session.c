@@ -105,6 +105,7 @@ msg_get_welcome(const struct msg *m, struct msg_welcome *out)
 	/* netaddr_list_ok() checked each */
 	out->addresses = (const char *const *)w->addresses;
 	out->n_addresses = w->n_addresses;
+	out->report_names = w->report_names;	/* wire_report_names_ok() */
 	return 0;
 }
 
@@ -140,6 +141,7 @@ enc_welcome(uint32_t id, const void *body, size_t max, struct buf *out)
 	w.server_seq = (uint64_t)b->server_seq;
 	w.n_addresses = b->n_addresses;
 	w.addresses = PB_STRV(b->addresses);
+	w.report_names = PB_STR(b->report_names);
 	env.id = id;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
 	env.welcome = &w;

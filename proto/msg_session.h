@@ -45,6 +45,12 @@ struct msg_welcome {
 	/* where laptops reach the service (netaddr.h): 0..8, in order */
 	const char *const *addresses;
 	size_t		 n_addresses;
+	/*
+	 * How laptops' reports name professionals (config report_names):
+	 * "", "names" or "roles" from this server; a word of at most
+	 * WIRE_REPORT_NAMES_MAX bytes of [a-z] from a newer one (wire.c).
+	 */
+	const char	*report_names;
 };
 
 int		msg_get_hello(const struct msg *, struct msg_hello *);

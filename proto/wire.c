@@ -34,6 +34,24 @@ wire_str_ok(const char *s, size_t max)
 	return len <= max && utf8_valid(s, len);
 }
 
+/*
+ * Welcome.report_names: "" or one word of [a-z] (this server sends
+ * "names" or "roles"; a newer one may send another word, which the
+ * laptop reads as "roles", client/core/reportnames.c).
+ */
+static int
+wire_report_names_ok(const char *s)
+{
+	size_t	i, len;
+
+	if (s == NULL || (len = strlen(s)) > WIRE_REPORT_NAMES_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
 static int
 wire_bytes_ok(const ProtobufCBinaryData *b, size_t min, size_t max)
 {
@@ -324,7 +342,8 @@ wire_validate(const wire_env *e)
 		    e->welcome->restore_seq <= INT64_MAX &&
 		    e->welcome->server_seq <= INT64_MAX &&
 		    netaddr_list_ok((const char *const *)
-		    e->welcome->addresses, e->welcome->n_addresses);
+		    e->welcome->addresses, e->welcome->n_addresses) &&
+		    wire_report_names_ok(e->welcome->report_names);
 	case CASESYNC__V1__ENVELOPE__MSG_ERROR:
 		/* unknown codes stay as numbers: a newer server may send them */
 		return wire_str_ok(e->error->message, WIRE_MSG_MAX);

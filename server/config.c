@@ -49,6 +49,7 @@ config_defaults(struct config *c)
 	c->closed_purge_days = CONFIG_CLOSED_PURGE_DAYS;
 	for (i = 0; i < LC_NFRAMES; i++)
 		c->retention_years[i] = CONFIG_RETENTION_YEARS;
+	memcpy(c->report_names, "names", sizeof("names"));
 }
 
 /*
@@ -297,6 +298,11 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		return config_retention(c, key, v, err, errlen);
 	} else if (strcmp(key, "addresses") == 0) {
 		return config_addresses(c, v, err, errlen);
+	} else if (strcmp(key, "report_names") == 0) {
+		/* how laptops' reports name professionals (docs/CONFIG.md) */
+		if (strcmp(v, "names") == 0 || strcmp(v, "roles") == 0)
+			r = config_str(c->report_names,
+			    sizeof(c->report_names), v);
 	} else if (strcmp(key, "user") == 0) {
 		r = config_str(c->user, sizeof(c->user), v);
 	} else if (strcmp(key, "sandbox") == 0) {

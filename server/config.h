@@ -56,6 +56,8 @@ struct config {
 	/* closing and retention (retention.c) */
 	unsigned	closed_purge_days;	/* GESLOTEN: off the laptops */
 	unsigned	retention_years[LC_NFRAMES];	/* from closed_on */
+	/* Welcome.report_names: "names" or "roles" (laptops' reports) */
+	char		report_names[8];
 };
 
 #define CONFIG_CLOSED_PURGE_DAYS	30

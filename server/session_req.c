@@ -157,6 +157,8 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 			addrs[i] = cfg->addresses[i];
 		wel.addresses = addrs;
 		wel.n_addresses = cfg->n_addresses;
+		/* how laptops' reports name professionals (report_names) */
+		wel.report_names = cfg->report_names;
 	}
 	session_state(s, SESSION_READY);
 	/*

@@ -19,6 +19,7 @@
 #include "msg_session.h"
 #include "notice.h"
 #include "renewal.h"
+#include "reportnames.h"
 #include "restore.h"
 #include "session.h"
 #include "srvaddr.h"
@@ -100,6 +101,7 @@ session_open(struct vault *v, const char *dir, struct identity *id,
 	}
 	session_self_note(v, rep);
 	(void)srvaddr_welcome(v, id, rep);	/* it says what failed */
+	(void)reportnames_welcome(v, rep);	/* it logs what failed */
 	msg_free(rep);
 	return 0;
  fail:
