@@ -16,6 +16,11 @@ static const struct {
 	const char	*name;
 	int		(*run)(struct cli *, int, char *[]);
 } report_cmds[] = {
+	{ "raad", cmd_report_raad },
+	{ "verlenging", cmd_report_verlenging },
+	{ "final", cmd_report_final },
+	{ "list", cmd_report_list },
+	{ "show", cmd_report_show },
 	{ NULL, NULL }
 };
 

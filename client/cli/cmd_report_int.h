@@ -8,4 +8,11 @@
 
 struct cli;
 
+/* cmd_report_raad.c: the Raad melding and the OTS verlenging. */
+int	cmd_report_raad(struct cli *, int, char *[]);
+int	cmd_report_verlenging(struct cli *, int, char *[]);
+int	cmd_report_final(struct cli *, int, char *[]);
+int	cmd_report_list(struct cli *, int, char *[]);
+int	cmd_report_show(struct cli *, int, char *[]);
+
 #endif /* CMD_REPORT_INT_H */

@@ -36,6 +36,7 @@
 #include "json.h"
 #include "localday.h"
 #include "report_raad.h"
+#include "reportnames.h"
 #include "util.h"
 #include "vault.h"
 
@@ -149,8 +150,6 @@ report_out_kind(const char *path)
 		return -1;
 	if (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)
 		return 0;
-	if (strcasecmp(dot, ".pdf") == 0)
-		return 1;
 	return -1;
 }
 
@@ -184,7 +183,7 @@ report_write(const struct doc *d, const char *path)
 
 	if ((b = buf_new(REPORT_OUT_MAX)) == NULL)
 		return CS_ERR_ALLOC;
-	r = report_out_kind(path) == 1 ? doc_pdf(d, b) : doc_html(d, b);
+	r = doc_html(d, b);
 	if (r != 0) {
 		cli_errx("cannot make the document: %s", cs_err(r));
 		goto out;
@@ -309,12 +308,39 @@ report_selection(struct cli *cli, const char *list, char (**ids)[DB_UUID_LEN
 	return r;
 }
 
-/* Name professionals by role only (the institution's setting). */
-static int
-report_roles(sqlite3 *db)
+/* How professionals are named: the server's setting, kept here. */
+static enum reportnames
+report_names(struct vault *v)
 {
-	(void)db;
-	return 0;
+	enum reportnames	n;
+
+	if (reportnames_get(v, &n) != 0)
+		n = REPORTNAMES_ROLES;	/* the reading that shows less */
+	return n;
+}
+
+/* What was written where; "sh" the case's short id. */
+static void
+report_done(struct cli *cli, const char *what, const char *path,
+    const char *sh)
+{
+	struct json	j;
+
+	if (cli->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kv_str(&j, "document", what);
+		json_kv_str(&j, "file", path);
+		json_obj_end(&j);
+		(void)json_end(&j);
+		return;
+	}
+	if (strcmp(what, "draft") == 0)
+		printf("draft (Concept) written to %s: edit it, then "
+		    "casesync report final --case %s --file %s\n", path, sh,
+		    path);
+	else
+		printf("report written to %s\n", path);
 }
 
 /* `report raad` and `report verlenging`: the draft into --out. */
@@ -329,9 +355,11 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 	sqlite3			*db;
 	char			 (*sel)[DB_UUID_LEN + 1] = NULL;
 	const char		**selp = NULL;
+	struct ids		*ids = NULL;
+	char			 sh[IDS_SHORT_SIZE];
 	char			 child[DB_UUID_LEN + 1], why[REPORT_WHY_MAX];
 	size_t			 nsel = 0, i;
-	long long		 months = 0;
+	uint64_t		 months = 0;
 	int			 r;
 
 	if ((r = report_parse_args(argc, argv, &a)) != 0 ||
@@ -344,7 +372,7 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 		    "name, first name or short id)");
 		return EXIT_USAGE;
 	}
-	if (a.months != NULL && (parse_i64(a.months, 1, 12, &months) != 0)) {
+	if (a.months != NULL && parse_u64(a.months, 1, 12, &months) != 0) {
 		cli_errx("report verlenging: --months is 1 to 12 (an OTS is "
 		    "extended by at most 12 months at a time)");
 		return EXIT_USAGE;
@@ -359,7 +387,7 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 	req.case_id = a.case_id;
 	req.months = (int)months;
 	req.today = localday_today();
-	req.roles = report_roles(db);
+	req.names = report_names(v);
 	if (a.child != NULL) {
 		if ((r = report_child(db, a.case_id, a.child, child)) != 0)
 			goto out;
@@ -382,16 +410,260 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 	}
 	if ((r = report_write(d, a.out)) != 0)
 		goto out;
-	if (cli->json)
-		printf("{\"file\":\"%s\"}\n", "written");
-	else
-		printf("draft written to %s: edit it, then casesync report "
-		    "final --case %s --file FILE\n", a.out, argv[0] != NULL ?
-		    "CASE" : "");
+	if ((r = ids_load(db, &ids)) != 0)
+		goto out;
+	ids_short(ids, a.case_id, sh);
+	report_done(cli, "draft", a.out, sh);
  out:
+	ids_free(ids);
 	doc_free(d);
 	free(selp);
 	free(sel);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+int
+cmd_report_raad(struct cli *cli, int argc, char *argv[])
+{
+	return report_draft_cmd(cli, argc, argv, REPORT_RAAD);
+}
+
+int
+cmd_report_verlenging(struct cli *cli, int argc, char *argv[])
+{
+	return report_draft_cmd(cli, argc, argv, REPORT_VERLENGING);
+}
+
+/*
+ * Read the edited draft: a regular file (not a device, a FIFO or a
+ * link), at most REPORT_FILE_MAX bytes, checked before it is read.
+ */
+static int
+report_read_file(const char *path, char **out, size_t *len)
+{
+	struct stat	 st;
+	char		*p = NULL;
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 fd, r;
+
+	*out = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1) {
+		cli_errx("%s: %s", path, strerror(errno));
+		return CS_ERR_USAGE;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cli_errx("%s: not a regular file", path);
+		r = CS_ERR_USAGE;
+		goto out;
+	}
+	if (st.st_size > REPORT_FILE_MAX) {
+		cli_errx("%s: refused: the file is larger than a draft can be "
+		    "(%d KiB)", path, REPORT_FILE_MAX / 1024);
+		r = CS_ERR_TOO_LARGE;
+		goto out;
+	}
+	/* one byte more than allowed: a file that grew is caught too */
+	if ((p = malloc(REPORT_FILE_MAX + 1)) == NULL) {
+		r = CS_ERR_ALLOC;
+		goto out;
+	}
+	while (have <= REPORT_FILE_MAX) {
+		if ((n = read(fd, p + have, REPORT_FILE_MAX + 1 - have)) == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_errx("%s: %s", path, strerror(errno));
+			r = CS_ERR_SYSTEM;
+			goto out;
+		}
+		have += (size_t)n;
+	}
+	if (have > REPORT_FILE_MAX) {
+		cli_errx("%s: refused: the file is larger than a draft can be "
+		    "(%d KiB)", path, REPORT_FILE_MAX / 1024);
+		r = CS_ERR_TOO_LARGE;
+		goto out;
+	}
+	*out = p;
+	*len = have;
+	p = NULL;	/* transferred */
+	r = 0;
+ out:
+	free(p);
+	(void)close(fd);
+	return r;
+}
+
+/* `report final --case C --file EDITED.html`: a record of the dossier. */
+int
+cmd_report_final(struct cli *cli, int argc, char *argv[])
+{
+	struct report_args	 a;
+	struct dossier_error	 err;
+	struct vault		*v = NULL;
+	struct ids		*ids = NULL;
+	sqlite3			*db;
+	char			*html = NULL, why[REPORT_WHY_MAX];
+	char			 id[DB_UUID_LEN + 1], sh[IDS_SHORT_SIZE];
+	size_t			 len;
+	int			 r;
+
+	if ((r = report_parse_args(argc, argv, &a)) != 0 ||
+	    (r = report_only(&a, 0, 0, 0, 0, 1, 0)) != 0)
+		return cli_exit(r);
+	if (a.file == NULL) {
+		cli_errx("report final: which draft? --file EDITED.html");
+		return EXIT_USAGE;
+	}
+	if ((r = report_read_file(a.file, &html, &len)) != 0)
+		return cli_exit(r);
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &a.case_id,
+	    a.case_buf)) != 0 || (r = dossier_open(cli, &v, &db)) != 0)
+		goto out;
+	r = report_final(db, a.case_id, html, len, id, why, &err);
+	if (r == CS_ERR_AUTH && err.fault == DOSSIER_READ_ONLY) {
+		cli_readonly(db, a.case_id);
+		goto out;
+	}
+	if (r != 0) {
+		cli_errx("report final: %s: refused: %s", a.file,
+		    why[0] != '\0' ? why : err.text[0] != '\0' ? err.text :
+		    cs_err(r));
+		goto out;
+	}
+	if (cli->json) {
+		r = cli_written_json(id, a.case_id);
+		goto out;
+	}
+	if ((r = ids_load(db, &ids)) != 0)
+		goto out;
+	ids_short(ids, id, sh);
+	printf("report %s finalised: a record of the dossier from now on (it "
+	    "reaches the server at the next sync; a correction is a new "
+	    "report)\n", sh);
+ out:
+	ids_free(ids);
+	if (html != NULL)
+		explicit_bzero(html, len);
+	free(html);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+struct report_listing {
+	struct cli	*cli;
+	struct ids	*ids;
+	struct json	 j;
+	size_t		 n;
+};
+
+static int
+report_list_print(const struct report_entry *e, void *arg)
+{
+	struct report_listing	*l = arg;
+	char			 sh[IDS_SHORT_SIZE];
+
+	ids_short(l->ids, e->record_id, sh);
+	l->n++;
+	if (l->cli->json) {
+		json_obj_begin(&l->j);
+		json_kv_str(&l->j, "record_id", e->record_id);
+		json_kv_str(&l->j, "short_id", sh);
+		json_kv_str(&l->j, "type", report_type_name(e->type));
+		json_kv_str(&l->j, "subject", e->subject);
+		json_kv_str(&l->j, "child", e->child_name[0] != '\0' ?
+		    e->child_name : NULL);
+		cli_author_json(&l->j, e->by);
+		json_obj_end(&l->j);
+		return 0;
+	}
+	printf("%-12s  %-10s  %s%s%s  (finalised: ", sh,
+	    report_type_name(e->type), e->subject,
+	    e->child_name[0] != '\0' ? ", " : "", e->child_name);
+	cli_author_print(stdout, e->by);
+	fputs(")\n", stdout);
+	return 0;
+}
+
+/* `report list --case C`: the finalised reports, who and when. */
+int
+cmd_report_list(struct cli *cli, int argc, char *argv[])
+{
+	struct report_args	 a;
+	struct report_listing	 l;
+	struct vault		*v = NULL;
+	sqlite3			*db;
+	int			 r;
+
+	memset(&l, 0, sizeof(l));
+	if ((r = report_parse_args(argc, argv, &a)) != 0 ||
+	    (r = report_only(&a, 0, 0, 0, 0, 0, 0)) != 0)
+		return cli_exit(r);
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &a.case_id,
+	    a.case_buf)) != 0 || (r = dossier_open(cli, &v, &db)) != 0)
+		goto out;
+	l.cli = cli;
+	if ((r = ids_load(db, &l.ids)) != 0)
+		goto out;
+	if (cli->json) {
+		json_init(&l.j, stdout);
+		json_arr_begin(&l.j);
+	}
+	if ((r = report_list(db, a.case_id, report_list_print, &l)) != 0) {
+		cli_errx("cannot read the case: %s", cs_err(r));
+		goto out;
+	}
+	if (cli->json) {
+		json_arr_end(&l.j);
+		r = json_end(&l.j);
+	} else if (l.n == 0)
+		printf("no finalised reports in this case\n");
+ out:
+	ids_free(l.ids);
+	vault_close(v);
+	return cli_exit(r);
+}
+
+/* `report show --case C --id R --out FILE`: the final document again. */
+int
+cmd_report_show(struct cli *cli, int argc, char *argv[])
+{
+	struct report_args	 a;
+	struct vault		*v = NULL;
+	struct doc		*d = NULL;
+	sqlite3			*db;
+	int			 r;
+
+	if ((r = report_parse_args(argc, argv, &a)) != 0 ||
+	    (r = report_only(&a, 0, 0, 0, 1, 0, 1)) != 0 ||
+	    (r = report_out_check(&a)) != 0)
+		return cli_exit(r);
+	if (a.id == NULL) {
+		cli_errx("report show: which report? --id (report list)");
+		return EXIT_USAGE;
+	}
+	if ((r = cli_resolve(cli, IDS_CASE, "--case", &a.case_id,
+	    a.case_buf)) != 0 ||
+	    (r = cli_resolve(cli, IDS_RECORD, "--id", &a.id, a.id_buf)) != 0 ||
+	    (r = dossier_open(cli, &v, &db)) != 0)
+		goto out;
+	if ((r = report_render(db, a.case_id, a.id, report_names(v),
+	    &d)) != 0) {
+		cli_errx("report show: %s", r == CS_ERR_NOT_FOUND ? "no "
+		    "finalised report of this case with that id (report "
+		    "list)" : cs_err(r));
+		goto out;
+	}
+	if ((r = report_write(d, a.out)) != 0)
+		goto out;
+	report_done(cli, "report", a.out, "");
+ out:
+	doc_free(d);
 	vault_close(v);
 	return cli_exit(r);
 }

@@ -136,7 +136,7 @@ struct report_lister {
 	void		*arg;
 	const char	*only;		/* render: this record */
 	struct doc	**doc;
-	int		 roles;
+	enum reportnames names;
 	int		 found;
 };
 
@@ -224,7 +224,7 @@ report_render_one(const struct dossier_record *d, void *arg)
 	struct doc		*doc = NULL;
 	char			*text = NULL, v[VALIDATE_TEXT_MAX + 1];
 	char			 date[LC_DATE_LEN + 1], hm[LOCALDAY_TIME_LEN + 1];
-	char			 when[64];
+	char			 when[64], wb[REPORTNAMES_WHO_MAX];
 	size_t			 i;
 	int			 r;
 
@@ -245,8 +245,8 @@ report_render_one(const struct dossier_record *d, void *arg)
 	if (report_field(d->body, "child_name", v, sizeof(v))[0] != '\0' &&
 	    (r = doc_fact(doc, "Kind", v)) != 0)
 		goto out;
-	if ((r = doc_fact(doc, "Vastgesteld door", report_who(
-	    d->by.created_by, l->roles, "jeugdbeschermer"))) != 0)
+	if ((r = doc_fact(doc, "Vastgesteld door", reportnames_who(l->names,
+	    d->by.created_by, NULL, wb, sizeof(wb)))) != 0)
 		goto out;
 	if (d->by.created_at > 0 && localday_format(d->by.created_at, date,
 	    sizeof(date), hm, sizeof(hm)) == 0) {
@@ -277,7 +277,7 @@ report_render_one(const struct dossier_record *d, void *arg)
 
 int
 report_render(sqlite3 *db, const char *case_id, const char *record_id,
-    int roles, struct doc **out)
+    enum reportnames names, struct doc **out)
 {
 	static const char *const	kinds[] = { "report", NULL };
 	struct report_lister		l;
@@ -287,7 +287,7 @@ report_render(sqlite3 *db, const char *case_id, const char *record_id,
 	memset(&l, 0, sizeof(l));
 	l.only = record_id;
 	l.doc = out;
-	l.roles = roles;
+	l.names = names;
 	if ((r = dossier_read(db, case_id, kinds, "report", report_render_one,
 	    &l)) != 0)
 		return r;

@@ -22,7 +22,5 @@ void	report_text(const uint8_t *p, size_t len, int oneline, char *dst,
 	    size_t dstlen);
 /* Day "d" (lifecycle.h) as dd-mm-jjjj; "onbekend" for LC_NODATE. */
 void	report_date(int64_t d, char *dst, size_t len);
-/* A professional: "name", or "role" when the institution says roles. */
-const char	*report_who(const char *name, int roles, const char *role);
 
 #endif /* REPORT_INT_H */

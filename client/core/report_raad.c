@@ -190,14 +190,6 @@ report_get_date(const struct body *b, const char *name, char *dst,
 	return dst;
 }
 
-const char *
-report_who(const char *name, int roles, const char *role)
-{
-	if (roles)
-		return role;
-	return name != NULL && name[0] != '\0' ? name : role;
-}
-
 /* Words for the codes the records hold. */
 static const char *
 report_word(const char *code, const char *const *map)
@@ -330,7 +322,7 @@ static int
 report_head(struct report_ctx *c, const struct ms_measure *ots)
 {
 	char	 line[1024], one[256], sh[IDS_SHORT_SIZE], csh[IDS_SHORT_SIZE];
-	char	 date[16];
+	char	 date[16], who[REPORTNAMES_WHO_MAX];
 	size_t	 i, o;
 	int	 r;
 
@@ -363,8 +355,8 @@ report_head(struct report_ctx *c, const struct ms_measure *ots)
 		    date)) != 0)
 			return r;
 	}
-	if ((r = doc_fact(c->d, "Jeugdbeschermer", report_who(c->regisseur,
-	    c->req->roles, "jeugdbeschermer"))) != 0)
+	if ((r = doc_fact(c->d, "Regisseur", reportnames_who(c->req->names,
+	    c->regisseur, "jeugdbeschermer", who, sizeof(who)))) != 0)
 		return r;
 	report_date(c->req->today, date, sizeof(date));
 	if ((r = doc_fact(c->d, "Datum concept", date)) != 0)
@@ -500,7 +492,7 @@ static int
 report_zorgen(struct report_ctx *c)
 {
 	char	*line = NULL, *text = NULL, a[16], ins[64], ver[64], who[128];
-	char	 type[32];
+	char	 type[32], wb[REPORTNAMES_WHO_MAX];
 	size_t	 i, n = 0;
 	int	 r;
 
@@ -527,8 +519,8 @@ report_zorgen(struct report_ctx *c)
 		(void)str_fmt(line, DOC_TEXT_MAX, "%s, %s%s%s: %s%s%s%s", a,
 		    ins, ver[0] != '\0' ? " " : "", ver, text,
 		    who[0] != '\0' ? " (taxatie door " : "",
-		    who[0] != '\0' ? report_who(who, c->req->roles,
-		    "gedragswetenschapper") : "", who[0] != '\0' ? ")" : "");
+		    who[0] != '\0' ? reportnames_who(c->req->names, who,
+		    NULL, wb, sizeof(wb)) : "", who[0] != '\0' ? ")" : "");
 		if ((r = doc_item(c->d, line)) != 0)
 			goto out;
 	}
@@ -546,8 +538,9 @@ report_zorgen(struct report_ctx *c)
 		report_get(&p->body, "text", text, DOC_TEXT_MAX / 2);
 		(void)str_fmt(line, DOC_TEXT_MAX, "%s, %s (%s): %s", a,
 		    report_word(type[0] != '\0' ? type : "other",
-		    report_contact_words), report_who(p->by.created_by,
-		    c->req->roles, "jeugdbeschermer"), text);
+		    report_contact_words), reportnames_who(
+		    c->req->names, p->by.created_by, NULL, wb, sizeof(wb)),
+		    text);
 		if ((r = doc_item(c->d, line)) != 0)
 			goto out;
 	}

@@ -53,6 +53,7 @@
 
 #include "db.h"
 #include "ids.h"
+#include "reportnames.h"
 
 struct doc;
 struct dossier_error;
@@ -89,7 +90,7 @@ struct report_req {
 	size_t			 nselect;
 	int			 months;	/* verlenging: 1..12, 0: 12 */
 	int64_t			 today;		/* lifecycle.h days, local */
-	int			 roles;		/* professionals by role only */
+	enum reportnames	 names;		/* professionals: reportnames.h */
 };
 
 /*
@@ -155,9 +156,9 @@ int	report_list(sqlite3 *, const char *case_id, report_list_cb cb,
 /*
  * The final document of report "record_id" of "case_id" again, from
  * its record (not a draft): the texts as finalised, who finalised it
- * and when (by role only when "roles").  CS_ERR_NOT_FOUND.
+ * and when (named as "names" says).  CS_ERR_NOT_FOUND.
  */
 int	report_render(sqlite3 *, const char *case_id, const char *record_id,
-	    int roles, struct doc **out);
+	    enum reportnames names, struct doc **out);
 
 #endif /* REPORT_RAAD_H */
