@@ -463,7 +463,7 @@ report_read_file(const char *path, char **out, size_t *len)
 	if (st.st_size > REPORT_FILE_MAX) {
 		cli_errx("%s: refused: the file is larger than a draft can be "
 		    "(%d KiB)", path, REPORT_FILE_MAX / 1024);
-		r = CS_ERR_TOO_LARGE;
+		r = CS_ERR_USAGE;
 		goto out;
 	}
 	/* one byte more than allowed: a file that grew is caught too */
@@ -486,7 +486,7 @@ report_read_file(const char *path, char **out, size_t *len)
 	if (have > REPORT_FILE_MAX) {
 		cli_errx("%s: refused: the file is larger than a draft can be "
 		    "(%d KiB)", path, REPORT_FILE_MAX / 1024);
-		r = CS_ERR_TOO_LARGE;
+		r = CS_ERR_USAGE;
 		goto out;
 	}
 	*out = p;
@@ -534,6 +534,12 @@ cmd_report_final(struct cli *cli, int argc, char *argv[])
 		cli_errx("report final: %s: refused: %s", a.file,
 		    why[0] != '\0' ? why : err.text[0] != '\0' ? err.text :
 		    cs_err(r));
+		/* as every write: a closed case is the server's refusal too */
+		if (r == CS_ERR_CASE_CLOSED)
+			r = CS_ERR_PEER;
+		/* a file refused is the worker's input: exit 2 */
+		if (r == CS_ERR_FORMAT || r == CS_ERR_TOO_LARGE)
+			r = CS_ERR_USAGE;
 		goto out;
 	}
 	if (cli->json) {

@@ -332,7 +332,14 @@ rp_heading_done(struct rp *x)
 	for (i = 0; i < REPORT_SECTIONS; i++) {
 		if (strcmp(t, report_sections[i].heading) != 0)
 			continue;
-		if ((int)i != x->next) {
+		if ((int)i > x->next) {
+			free(t);
+			return rp_fail(x, CS_ERR_FORMAT, "the heading \"%s\" "
+			    "is missing or changed: a draft has its five "
+			    "headings once each, in order",
+			    report_sections[x->next].heading);
+		}
+		if ((int)i < x->next) {
 			free(t);
 			return rp_fail(x, CS_ERR_FORMAT, "the heading \"%s\" "
 			    "is there twice or out of order: a draft has its "
