@@ -48,6 +48,9 @@ srcs() {
 			    "client/vault/vault_ahead.c client/vault/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	agent)		echo "$BASE client/core/agent.c client/vault/vaultkey.c" ;;
+	doc)		echo "$BASE common/validate.c common/lifecycle.c" \
+			    "client/core/doc.c client/core/doc_pdf.c" \
+			    "client/core/doc_text.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
 	readlog)	# the server's handler on a real store: all of it

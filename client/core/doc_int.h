@@ -14,6 +14,7 @@
 #define DOC_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum doc_kind {
 	DOC_FACT,	/* t[0] label, t[1] value */
@@ -29,7 +30,7 @@ struct doc_block {
 	enum doc_kind	  kind;
 	int		  level;
 	size_t		  n;	/* texts in t */
-	char		**t;	/* one allocation: the pointers, then the texts */
+	char		**t;	/* one allocation: pointers, then texts */
 };
 
 struct doc {
@@ -41,5 +42,52 @@ struct doc {
 	size_t			 cols;		/* of the open table, 0: none */
 	size_t			 bytes;		/* of text held */
 };
+
+/*
+ * Text for the PDF (doc_text.c).  Sizes are in 1/10 point, widths in
+ * 1/100 point.
+ */
+enum doc_font {
+	DOC_REGULAR = 1,	/* /F1 Helvetica */
+	DOC_BOLD,		/* /F2 Helvetica-Bold */
+	DOC_OBLIQUE		/* /F3 Helvetica-Oblique */
+};
+
+/* One line of a wrapped text: bytes [off, off + len) of s. */
+struct doc_line {
+	size_t	off, len;
+};
+
+/* A text in Windows-1252 (n bytes, not NUL-terminated) and its lines. */
+struct doc_text {
+	unsigned char	*s;
+	size_t		 n;
+	struct doc_line	*line;
+	size_t		 nline;
+};
+
+/*
+ * A checked UTF-8 text (doc.c's) in Windows-1252: a newline kept where
+ * "breaks" allows it (else a space), a tab a space, a soft hyphen
+ * dropped, any other control character or a character the code page
+ * lacks '?'.  No lines yet.  0 or CS_ERR_ALLOC; *t is cleared first.
+ */
+int	doc_text_conv(struct doc_text *t, const char *s, int breaks);
+/* Free what *t holds; it is empty afterwards. */
+void	doc_text_clear(struct doc_text *t);
+/* The width of n bytes in font f at size sz, rounded up. */
+int64_t	doc_text_width(enum doc_font f, int sz, const unsigned char *s,
+	    size_t n);
+/*
+ * Break t->s into lines no wider than "width": at a newline, else after
+ * the last space that fits (spaces at the break dropped), else before
+ * the first character that does not fit (a line has one at least).
+ * One empty line for an empty text.  0 or CS_ERR_ALLOC.
+ */
+int	doc_text_wrap(struct doc_text *t, enum doc_font f, int sz,
+	    int64_t width);
+/* doc_text_conv() and doc_text_wrap(); on failure *t is empty. */
+int	doc_text_make(struct doc_text *t, const char *s, int breaks,
+	    enum doc_font f, int sz, int64_t width);
 
 #endif /* DOC_INT_H */
