@@ -150,6 +150,8 @@ report_out_kind(const char *path)
 		return -1;
 	if (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)
 		return 0;
+	if (strcasecmp(dot, ".pdf") == 0)
+		return 1;
 	return -1;
 }
 
@@ -183,7 +185,7 @@ report_write(const struct doc *d, const char *path)
 
 	if ((b = buf_new(REPORT_OUT_MAX)) == NULL)
 		return CS_ERR_ALLOC;
-	r = doc_html(d, b);
+	r = report_out_kind(path) == 1 ? doc_pdf(d, b) : doc_html(d, b);
 	if (r != 0) {
 		cli_errx("cannot make the document: %s", cs_err(r));
 		goto out;
@@ -335,7 +337,10 @@ report_done(struct cli *cli, const char *what, const char *path,
 		(void)json_end(&j);
 		return;
 	}
-	if (strcmp(what, "draft") == 0)
+	if (strcmp(what, "draft") == 0 && report_out_kind(path) == 1)
+		printf("draft (Concept) written to %s: to read; a draft to "
+		    "edit and finalise is an .html file\n", path);
+	else if (strcmp(what, "draft") == 0)
 		printf("draft (Concept) written to %s: edit it, then "
 		    "casesync report final --case %s --file %s\n", path, sh,
 		    path);

@@ -8,7 +8,8 @@
 #    python3's html.parser), the escalations, assessments and notes the
 #    worker selected by short id and none she did not, the plan with its
 #    goals and their status, the measures with their decisions, names
-#    and dd-mm-jjjj dates and no UUID anywhere;
+#    and dd-mm-jjjj dates and no UUID anywhere; the same as PDF
+#    (pdftotext): headings in order, Concept, the selected grounds only;
 #  - `report verlenging` for a child with a running OTS states its
 #    current end and asks for the extension within the law's limits
 #    (12 months by default, --months N, more refused); for a child
@@ -22,12 +23,13 @@
 #    order); the record is append-only;
 #  - after sync a second laptop lists the report with who finalised it
 #    and when, and renders the final document again (no Concept) with
-#    the edited text;
+#    the edited text, as HTML and as PDF;
 #  - a closed case (GESLOTEN) takes no report.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null 2>&1 || fail "jq is needed to parse --json output"
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed to parse HTML"
+command -v pdftotext >/dev/null 2>&1 || fail "pdftotext (poppler-utils) is needed"
 
 deploy
 ctl office add Zwolle >/dev/null || fail "office"
@@ -196,6 +198,24 @@ grep -q "<dd>casesync raad $CS</dd>" "$T/raad.html" ||
     fail "Kenmerk: $(grep -A1 Kenmerk "$T/raad.html")"
 ok "names, dd-mm-jjjj dates and short ids; no UUID"
 
+# the same draft as PDF (pdftotext): headings in order, Concept, grounds
+laptop a report raad --case "$CS" \
+    --select "$(short "$E1"),$(short "$A1"),$(short "$N1")" \
+    --out "$T/raad.pdf" >"$T/out" 2>"$T/err" ||
+    fail "report raad --out .pdf: $(cat "$T/err")"
+grep -q "a draft to edit and finalise is an .html file" "$T/out" ||
+    fail "report raad .pdf says: $(cat "$T/out")"
+pdftotext "$T/raad.pdf" "$T/raad.txt" || fail "pdftotext"
+expect_eq "the PDF draft's headings, in order" "$(grep -xE "Aanleiding|\
+Zorgen|Wat is geprobeerd|Visie van ouders en kind|Conclusie en verzoek" \
+    "$T/raad.txt" | paste -sd'|')" "$WANT"
+grep -qx "Concept" "$T/raad.txt" || fail "PDF without Concept"
+for want in Grond-E1 Grond-A1 Grond-N1 Doel-B "casesync raad $CS"; do
+	grep -q "$want" "$T/raad.txt" || fail "PDF lacks $want"
+done
+grep -q "Niet-gekozen" "$T/raad.txt" && fail "PDF has an unselected record"
+ok "the PDF draft: headings, Concept, the selected grounds only"
+
 expect_refused "a selected record that is no ground" 2 \
     "is not an escalation, assessment or note of this case" \
     a report raad --case "$C" --select "$(short "$NOOR")" \
@@ -358,6 +378,15 @@ section "$T/final2.html" "Zorgen" | grep -q "Bewerkt-Z Noor verzuimt nog \
 steeds school. Tweede regel & meer" ||
     fail "final Zorgen: $(section "$T/final2.html" Zorgen)"
 ok "rendered again on the second laptop: the edited text, who and when"
+laptop a2 report show --case "$C" --id "$(short "$R")" \
+    --out "$T/final2.pdf" >/dev/null 2>"$T/err" ||
+    fail "report show .pdf: $(cat "$T/err")"
+pdftotext "$T/final2.pdf" "$T/final2.txt" || fail "pdftotext final"
+grep -qx Concept "$T/final2.txt" && fail "the final PDF is marked Concept"
+grep -q "Bewerkt-C de zorgen zijn niet weg." "$T/final2.txt" &&
+    grep -q "Vastgesteld door" "$T/final2.txt" ||
+    fail "final PDF: $(cat "$T/final2.txt")"
+ok "the final document as PDF"
 laptop a2 reads | grep -q "report" || fail "no report read in the read log"
 ok "making and showing reports is in the read log"
 
