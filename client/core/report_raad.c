@@ -294,6 +294,24 @@ report_child_line(const struct report_rec *p, char *dst, size_t len)
 		(void)str_fmt(dst, len, "%s", name);
 }
 
+/*
+ * Append ", s" (or "s" to an empty "dst") when it fits whole: a list
+ * of names is never cut inside a name (or a character).
+ */
+static void
+report_join(char *dst, size_t len, const char *s)
+{
+	size_t	n = strlen(dst), k = strlen(s);
+
+	if (len - n <= k + 2)
+		return;
+	if (n > 0) {
+		memcpy(dst + n, ", ", 2);
+		n += 2;
+	}
+	memcpy(dst + n, s, k + 1);
+}
+
 static int
 report_is(const struct report_rec *p, const char *kind, const char *field,
     const char *value)
@@ -321,9 +339,9 @@ report_about(const struct report_ctx *c, const struct report_rec *p)
 static int
 report_head(struct report_ctx *c, const struct ms_measure *ots)
 {
-	char	 line[1024], one[256], sh[IDS_SHORT_SIZE], csh[IDS_SHORT_SIZE];
+	char	 line[4096], one[256], sh[IDS_SHORT_SIZE], csh[IDS_SHORT_SIZE];
 	char	 date[16], who[REPORTNAMES_WHO_MAX];
-	size_t	 i, o;
+	size_t	 i;
 	int	 r;
 
 	if ((r = doc_new(report_title(c->req->type), &c->d)) != 0)
@@ -334,13 +352,11 @@ report_head(struct report_ctx *c, const struct ms_measure *ots)
 	    "(dossier zonder titel)")) != 0)
 		return r;
 	line[0] = '\0';
-	for (i = 0, o = 0; i < c->g.n; i++) {
+	for (i = 0; i < c->g.n; i++) {
 		if (!report_about(c, &c->g.r[i]))
 			continue;
 		report_child_line(&c->g.r[i], one, sizeof(one));
-		(void)str_fmt(line + o, sizeof(line) - o, "%s%s",
-		    o > 0 ? ", " : "", one);
-		o = strlen(line);
+		report_join(line, sizeof(line), one);
 	}
 	if ((r = doc_fact(c->d, c->child != NULL ? "Kind" : "Kinderen",
 	    line[0] != '\0' ? line : "(geen kinderen in dit dossier)")) != 0)
@@ -724,8 +740,8 @@ report_visie(struct report_ctx *c)
 static int
 report_conclusie(struct report_ctx *c, int64_t new_end, int months)
 {
-	char	line[1024], names[512], one[128], date[16];
-	size_t	i, o;
+	char	line[5120], names[4096], one[VALIDATE_NAME_MAX + 1], date[16];
+	size_t	i;
 	int	r;
 
 	if ((r = doc_heading(c->d, 1, report_sections[4].heading)) != 0)
@@ -739,13 +755,11 @@ report_conclusie(struct report_ctx *c, int64_t new_end, int months)
 		    months == 1 ? "" : "en", date);
 	} else {
 		names[0] = '\0';
-		for (i = 0, o = 0; i < c->g.n; i++) {
+		for (i = 0; i < c->g.n; i++) {
 			if (!report_about(c, &c->g.r[i]))
 				continue;
 			report_get(&c->g.r[i].body, "name", one, sizeof(one));
-			(void)str_fmt(names + o, sizeof(names) - o, "%s%s",
-			    o > 0 ? ", " : "", one);
-			o = strlen(names);
+			report_join(names, sizeof(names), one);
 		}
 		(void)str_fmt(line, sizeof(line), "Gelet op de zorgen "
 		    "verzoekt de gecertificeerde instelling de Raad voor de "
