@@ -28,18 +28,6 @@
 #include "util.h"
 #include "validate.h"
 
-/* The index of field "name" in kind "k". */
-static int
-report_field_index(const struct schema_kind *k, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < k->nfields; i++)
-		if (strcmp(k->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* What the Kenmerk names, as full ids; "why" says what does not fit. */
 static int
 report_refs(sqlite3 *db, const char *case_id, const struct report_parsed *p,
@@ -107,19 +95,19 @@ report_final(sqlite3 *db, const char *case_id, const char *html, size_t len,
 	in.k = k;
 	in.case_id = case_id;
 	in.report_final = 1;
-	in.val[report_field_index(k, "type")] = report_type_name(p.type);
+	in.val[schema_field_index(k, "type")] = report_type_name(p.type);
 	if (child[0] != '\0') {
-		in.val[report_field_index(k, "child")] = child;
+		in.val[schema_field_index(k, "child")] = child;
 		if (children_name(db, case_id, child, cname,
 		    sizeof(cname)) == 0 && validate_name(cname,
 		    VALIDATE_NAME_MAX, &vwhy) == 0)
-			in.val[report_field_index(k, "child_name")] = cname;
+			in.val[schema_field_index(k, "child_name")] = cname;
 	}
 	if (case_title_get(db, case_id, subject, sizeof(subject)) == 0 &&
 	    validate_name(subject, VALIDATE_TEXT_MAX, &vwhy) == 0)
-		in.val[report_field_index(k, "subject")] = subject;
+		in.val[schema_field_index(k, "subject")] = subject;
 	for (i = 0; i < REPORT_SECTIONS; i++) {
-		if ((f = report_field_index(k, report_sections[i].field)) < 0) {
+		if ((f = schema_field_index(k, report_sections[i].field)) < 0) {
 			r = CS_ERR_INTERNAL;
 			goto out;
 		}
@@ -144,12 +132,7 @@ struct report_lister {
 static const char *
 report_field(const struct body *b, const char *name, char *dst, size_t len)
 {
-	const struct body_field	*f;
-
-	dst[0] = '\0';
-	if ((f = body_get(b, name)) != NULL)
-		report_text(f->value, f->len, 0, dst, len);
-	return dst;
+	return report_value(b, name, 0, dst, len);
 }
 
 static int

@@ -20,6 +20,10 @@ const char	*report_title(enum report_type t);
  */
 void	report_text(const uint8_t *p, size_t len, int oneline, char *dst,
 	    size_t dstlen);
+/* Field "name" of "b" as report_text() makes it ("" if absent). */
+struct body;
+const char	*report_value(const struct body *b, const char *name,
+		    int oneline, char *dst, size_t len);
 /* Day "d" (lifecycle.h) as dd-mm-jjjj; "onbekend" for LC_NODATE. */
 void	report_date(int64_t d, char *dst, size_t len);
 

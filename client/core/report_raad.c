@@ -149,16 +149,23 @@ report_text(const uint8_t *p, size_t len, int oneline, char *dst,
 	dst[o] = '\0';
 }
 
-/* Field "name" of "b" as safe text into dst ("" if absent). */
-static const char *
-report_get(const struct body *b, const char *name, char *dst, size_t len)
+const char *
+report_value(const struct body *b, const char *name, int oneline, char *dst,
+    size_t len)
 {
 	const struct body_field	*f;
 
 	dst[0] = '\0';
 	if ((f = body_get(b, name)) != NULL)
-		report_text(f->value, f->len, 1, dst, len);
+		report_text(f->value, f->len, oneline, dst, len);
 	return dst;
+}
+
+/* Field "name" of "b" as safe text on one line into dst ("" if absent). */
+static const char *
+report_get(const struct body *b, const char *name, char *dst, size_t len)
+{
+	return report_value(b, name, 1, dst, len);
 }
 
 void

@@ -255,6 +255,17 @@ schema_field(const struct schema_kind *k, const char *name)
 	return NULL;
 }
 
+int
+schema_field_index(const struct schema_kind *k, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* "v" is one of the '|'-separated words of "choices". */
 static int
 schema_choice(const char *choices, const char *v)
