@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * report_parse.c - an edited draft of a report read back (report_raad.h,
- * report_parse): hostile input, so a small tokenizer that knows only
- * what a draft (doc.c's HTML, saved again by a browser or changed in an
- * editor) can hold, and keeps nothing but text.
+ * report_parse), and what the draft and the parser share (the headings,
+ * the types).  The draft is hostile input, so a small tokenizer that
+ * knows only what a draft (doc.c's HTML, saved again by a browser or
+ * changed in an editor) can hold, and keeps nothing but text.
  *
  * The walk: text is collapsed as a browser shows it (runs of white
  * space are one space; block elements and <br> end a line; a list item
@@ -31,6 +32,32 @@
 #include "util.h"
 
 #define RP_NAME_MAX	16		/* bytes of an element name kept */
+
+const struct report_section report_sections[REPORT_SECTIONS] = {
+	{ "aanleiding", "Aanleiding" },
+	{ "zorgen", "Zorgen" },
+	{ "geprobeerd", "Wat is geprobeerd" },
+	{ "visie", "Visie van ouders en kind" },
+	{ "conclusie", "Conclusie en verzoek" },
+};
+
+const char *
+report_type_name(enum report_type t)
+{
+	return t == REPORT_VERLENGING ? "verlenging" : "raad";
+}
+
+int
+report_type_parse(const char *s, enum report_type *t)
+{
+	if (strcmp(s, "raad") == 0)
+		*t = REPORT_RAAD;
+	else if (strcmp(s, "verlenging") == 0)
+		*t = REPORT_VERLENGING;
+	else
+		return CS_ERR_FORMAT;
+	return 0;
+}
 
 /* What a draft may hold.  Void elements have no end tag. */
 static const char *const rp_allowed[] = {
@@ -93,6 +120,13 @@ rp_in(const char *const *list, const char *name)
 	return 0;
 }
 
+/* The text of "b" ("" when empty: an empty buf has no memory yet). */
+static const char *
+rp_text(const struct buf *b)
+{
+	return buf_len(b) == 0 ? "" : (const char *)buf_ptr(b);
+}
+
 /* Where text goes now. */
 static struct buf *
 rp_target(struct rp *x)
@@ -125,14 +159,20 @@ rp_newline(struct rp *x)
 	return buf_put(b, "\n", 1);
 }
 
+/* HTML's white space. */
+static int
+rp_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* One character (UTF-8 bytes) of text, white space collapsed. */
 static int
 rp_char(struct rp *x, const char *s, size_t n)
 {
 	struct buf	*b = rp_target(x);
 
-	if (n == 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' ||
-	    s[0] == '\r' || s[0] == '\f')) {
+	if (n == 1 && rp_space(s[0])) {
 		if (rp_last_space(b))
 			return 0;
 		return buf_put(b, " ", 1);
@@ -314,7 +354,7 @@ rp_heading_done(struct rp *x)
 {
 	char		*t;
 	size_t		 n = buf_len(x->heading), i;
-	const char	*s = (const char *)buf_ptr(x->heading);
+	const char	*s = rp_text(x->heading);
 
 	x->in_heading = 0;
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
@@ -456,7 +496,7 @@ rp_bang(struct rp *x)
 static int
 rp_lines(struct buf *in, char **out)
 {
-	const char	*s = (const char *)buf_ptr(in), *e, *l;
+	const char	*s = rp_text(in), *e, *l;
 	size_t		 n = buf_len(in), o = 0, k;
 	char		*t;
 
@@ -513,7 +553,7 @@ rp_kenmerk(struct rp *x, struct report_parsed *out)
 
 	if ((t = malloc(n + 1)) == NULL)
 		return CS_ERR_ALLOC;
-	memcpy(t, buf_ptr(x->other), n);
+	memcpy(t, rp_text(x->other), n);
 	t[n] = '\0';
 	for (i = 0; i < n; i++)
 		if (t[i] == '\n')
@@ -615,7 +655,14 @@ report_parse(const char *html, size_t len, struct report_parsed *out,
 			for (i = 1; i < n && ((unsigned char)x->p[i] &
 			    0xc0) == 0x80; i++)
 				;
-			r = rp_char(x, x->p, i);
+			/* controls (C0 but white space, DEL, C1): a space */
+			if ((i == 1 && (((unsigned char)*x->p < 0x20 &&
+			    !rp_space(*x->p)) || *x->p == 0x7f)) || (i == 2 &&
+			    (unsigned char)x->p[0] == 0xc2 &&
+			    (unsigned char)x->p[1] < 0xa0))
+				r = rp_char(x, " ", 1);
+			else
+				r = rp_char(x, x->p, i);
 			x->p += i;
 		}
 	}

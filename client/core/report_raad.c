@@ -30,32 +30,6 @@
 #include "util.h"
 #include "validate.h"
 
-const struct report_section report_sections[REPORT_SECTIONS] = {
-	{ "aanleiding", "Aanleiding" },
-	{ "zorgen", "Zorgen" },
-	{ "geprobeerd", "Wat is geprobeerd" },
-	{ "visie", "Visie van ouders en kind" },
-	{ "conclusie", "Conclusie en verzoek" },
-};
-
-const char *
-report_type_name(enum report_type t)
-{
-	return t == REPORT_VERLENGING ? "verlenging" : "raad";
-}
-
-int
-report_type_parse(const char *s, enum report_type *t)
-{
-	if (strcmp(s, "raad") == 0)
-		*t = REPORT_RAAD;
-	else if (strcmp(s, "verlenging") == 0)
-		*t = REPORT_VERLENGING;
-	else
-		return CS_ERR_FORMAT;
-	return 0;
-}
-
 const char *
 report_title(enum report_type t)
 {
