@@ -56,7 +56,7 @@ struct report_rec {
 
 struct report_gather {
 	struct report_rec	*r;
-	size_t			 n;
+	size_t			 n, cap;
 };
 
 static int
@@ -69,9 +69,13 @@ report_gather_cb(const struct dossier_record *d, void *arg)
 		return 0;	/* unreadable: as if it were not there */
 	if (g->n >= REPORT_RECORDS_MAX)
 		return CS_ERR_TOO_LARGE;
-	if ((p = reallocarray(g->r, g->n + 1, sizeof(*p))) == NULL)
-		return CS_ERR_ALLOC;
-	g->r = p;
+	if (g->n == g->cap) {
+		if ((p = reallocarray(g->r, g->cap == 0 ? 64 : 2 * g->cap,
+		    sizeof(*p))) == NULL)
+			return CS_ERR_ALLOC;
+		g->r = p;
+		g->cap = g->cap == 0 ? 64 : 2 * g->cap;
+	}
 	p = &g->r[g->n];
 	memset(p, 0, sizeof(*p));
 	body_init(&p->body);
@@ -95,7 +99,7 @@ report_gather_free(struct report_gather *g)
 		body_free(&g->r[i].body);
 	free(g->r);
 	g->r = NULL;
-	g->n = 0;
+	g->n = g->cap = 0;
 }
 
 void
@@ -104,9 +108,9 @@ report_text(const uint8_t *p, size_t len, int oneline, char *dst,
 {
 	size_t	i, n, o = 0;
 
-	dst[0] = '\0';
 	if (dstlen == 0)
 		return;
+	dst[0] = '\0';
 	if (!utf8_valid((const char *)p, len)) {
 		(void)str_fmt(dst, dstlen, "(onleesbare tekst)");
 		return;
@@ -227,8 +231,6 @@ struct report_ctx {
 	const struct report_rec	*child;		/* verlenging */
 	char			*why;
 };
-
-#define REPORT_LINE_MAX	(DOC_TEXT_MAX - 1)
 
 static int
 report_fail(struct report_ctx *c, int code, const char *fmt, ...)
