@@ -24,6 +24,9 @@
 #  - after sync a second laptop lists the report with who finalised it
 #    and when, and renders the final document again (no Concept) with
 #    the edited text, as HTML and as PDF;
+#  - with the server's report_names = roles professionals are shown by
+#    role only (the regisseur, an assessor, a note's author, who
+#    finalised), the family still by name;
 #  - a closed case (GESLOTEN) takes no report.
 . "$(dirname "$0")/lib.sh"
 
@@ -389,6 +392,24 @@ grep -q "Bewerkt-C de zorgen zijn niet weg." "$T/final2.txt" &&
 ok "the final document as PDF"
 laptop a2 reads | grep -q "report" || fail "no report read in the read log"
 ok "making and showing reports is in the read log"
+
+# ---- the institution names professionals by role only
+stop_server
+start_server "report_names = roles"
+laptop a sync -q || fail "sync a (roles)"
+laptop a report raad --case "$C" --select "$(short "$A1"),$(short "$N1")" \
+    --out "$T/roles.html" >/dev/null 2>"$T/err" ||
+    fail "report raad (roles): $(cat "$T/err")"
+grep -q "<dt>Regisseur</dt><dd>jeugdbeschermer</dd>" "$T/roles.html" &&
+    section "$T/roles.html" Zorgen | grep -q "(taxatie door medewerker)" &&
+    section "$T/roles.html" Zorgen | grep -q "huisbezoek (medewerker)" ||
+    fail "roles: $(section "$T/roles.html" Zorgen)"
+grep -Eq "anna|Gerrit" "$T/roles.html" && fail "a name with report_names = roles"
+laptop a report show --case "$C" --id "$(short "$R")" --out "$T/rf.html" \
+    >/dev/null || fail "report show (roles)"
+grep -q "<dt>Vastgesteld door</dt><dd>medewerker</dd>" "$T/rf.html" ||
+    fail "roles: $(grep -A1 Vastgesteld "$T/rf.html")"
+ok "report_names = roles: professionals by role only, the family by name"
 
 # ---- a closed case takes no report
 laptop a report raad --case "$C2" --out "$T/r2.html" >/dev/null ||
