@@ -260,15 +260,21 @@ report_child(sqlite3 *db, const char *case_id, const char *input,
 	return r;
 }
 
+/* A record selected as a ground. */
+struct report_sel {
+	char	id[DB_UUID_LEN + 1];
+};
+
 /* --select ID,ID,...: each a short id (or id) of a record here. */
 static int
-report_selection(struct cli *cli, const char *list, char (**ids)[DB_UUID_LEN
-    + 1], size_t *n)
+report_selection(struct cli *cli, const char *list, struct report_sel **ids,
+    size_t *n)
 {
-	char	(*v)[DB_UUID_LEN + 1] = NULL, *copy = NULL, *w, *e;
-	const char *in;
-	size_t	 k = 0;
-	int	 r = 0;
+	struct report_sel	*v = NULL;
+	char			*copy = NULL, *w, *e;
+	const char		*in;
+	size_t			 k = 0;
+	int			 r = 0;
 
 	*ids = NULL;
 	*n = 0;
@@ -296,7 +302,7 @@ report_selection(struct cli *cli, const char *list, char (**ids)[DB_UUID_LEN
 		}
 		in = w;
 		if ((r = cli_resolve(cli, IDS_RECORD, "--select", &in,
-		    v[k])) == 0)
+		    v[k].id)) == 0)
 			k++;
 	}
 	if (r == 0) {
@@ -358,7 +364,7 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 	struct vault		*v = NULL;
 	struct doc		*d = NULL;
 	sqlite3			*db;
-	char			 (*sel)[DB_UUID_LEN + 1] = NULL;
+	struct report_sel	*sel = NULL;
 	const char		**selp = NULL;
 	struct ids		*ids = NULL;
 	char			 sh[IDS_SHORT_SIZE];
@@ -404,7 +410,7 @@ report_draft_cmd(struct cli *cli, int argc, char *argv[],
 			goto out;
 		}
 		for (i = 0; i < nsel; i++)
-			selp[i] = sel[i];
+			selp[i] = sel[i].id;
 	}
 	req.select = selp;
 	req.nselect = nsel;

@@ -22,6 +22,7 @@
 #include "ids.h"
 #include "lifecycle.h"
 #include "localday.h"
+#include "readlog.h"
 #include "report_int.h"
 #include "report_raad.h"
 #include "schema.h"
@@ -90,6 +91,9 @@ report_final(sqlite3 *db, const char *case_id, const char *html, size_t len,
 			goto out;
 		}
 	if ((r = report_refs(db, case_id, &p, child, why)) != 0)
+		goto out;
+	/* the family's title and the child's name are read: logged first */
+	if ((r = readlog_add(db, "report", case_id)) != 0)
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.k = k;

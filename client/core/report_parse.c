@@ -10,9 +10,9 @@
  * space are one space; block elements and <br> end a line; a list item
  * starts a line "- ").  An <h1> or <h2> whose text is one of the five
  * headings starts that section, which then runs until the next <h1> or
- * <h2>, or until the element holding the heading closes (doc.c puts
- * each section in its own <section>): so the facts above and the footer
- * below are never part of a section.  Text outside the sections is only
+ * <h2>, until the element holding the heading closes (doc.c puts each
+ * section in its own <section>), or until a <header> or <footer>: so
+ * the facts above and the footer below are never part of a section.  Text outside the sections is only
  * searched for the Kenmerk.  Elements not on the list are refused, not
  * skipped: a draft never has them, and a file that does is not what
  * the worker thinks it is.
@@ -444,6 +444,9 @@ rp_tag(struct rp *x)
 	}
 	if (strcmp(name, "style") == 0 || strcmp(name, "title") == 0)
 		return rp_skip_raw(x, name);
+	/* a page's header and footer are never part of a section */
+	if (strcmp(name, "header") == 0 || strcmp(name, "footer") == 0)
+		x->cur = -1;
 	if ((strcmp(name, "h1") == 0 || strcmp(name, "h2") == 0) &&
 	    !x->in_heading) {
 		x->cur = -1;		/* a section ends at the next heading */

@@ -93,7 +93,7 @@ static void
 test_round_trip(void)
 {
 	struct report_parsed	p;
-	char			why[REPORT_WHY_MAX], *s;
+	char			why[REPORT_WHY_MAX], *s, *t;
 
 	TEST_START("a draft comes back as plain text per heading");
 	s = draft("casesync verlenging 3fa9c1 7d2e4f");
@@ -109,6 +109,12 @@ test_round_trip(void)
 	/* the footer is not part of the last section */
 	ASSERT_STR_EQ(p.text[4], "Verzocht wordt te verlengen.");
 	report_parsed_clear(&p);
+	/* flattened by an editor: the footer still ends the last section */
+	t = edit(s, "</section>\n</main>\n<footer>", "<footer>");
+	ASSERT_INT_EQ(parse(t, &p, why), 0);
+	ASSERT_STR_EQ(p.text[4], "Verzocht wordt te verlengen.");
+	report_parsed_clear(&p);
+	free(t);
 	free(s);
 	s = draft("casesync raad 3fa9c1");
 	ASSERT_INT_EQ(parse(s, &p, why), 0);
