@@ -20,6 +20,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "buf.h"
 #include "caseload.h"
 #include "cli_author.h"
@@ -566,7 +568,7 @@ cmd_report_final(struct cli *cli, int argc, char *argv[])
  out:
 	ids_free(ids);
 	if (html != NULL)
-		explicit_bzero(html, len);
+		sodium_memzero(html, len);
 	free(html);
 	vault_close(v);
 	return cli_exit(r);
