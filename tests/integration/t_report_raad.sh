@@ -353,6 +353,7 @@ expect_eq "refused files wrote nothing" "$(laptop a digest)" "$after"
 # ---- append-only: a report is never changed
 laptop a record put --case "$C" --kind report --id "$R" type=raad \
     >"$T/out" 2>&1 && fail "a report was changed: $(cat "$T/out")"
+grep -q "is append-only" "$T/out" || fail "record put said: $(cat "$T/out")"
 ok "a finalised report is never changed (a correction is a new report)"
 
 # ---- the second laptop: the record, who and when, the final document
