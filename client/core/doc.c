@@ -201,38 +201,39 @@ doc_set_footer(struct doc *d, const char *text)
 	return 0;
 }
 
-int
-doc_heading(struct doc *d, int level, const char *text)
+/* A block of one text: a heading, a paragraph, an item, a note. */
+static int
+doc_add_text(struct doc *d, enum doc_kind kind, int level, const char *text)
 {
 	if (d == NULL || text == NULL)
 		return CS_ERR_INTERNAL;
-	if (level < 1 || level > 3)
+	return doc_add(d, kind, level, 1, &text);
+}
+
+int
+doc_heading(struct doc *d, int level, const char *text)
+{
+	if (d != NULL && text != NULL && (level < 1 || level > 3))
 		return CS_ERR_FORMAT;
-	return doc_add(d, DOC_HEADING, level, 1, &text);
+	return doc_add_text(d, DOC_HEADING, level, text);
 }
 
 int
 doc_para(struct doc *d, const char *text)
 {
-	if (d == NULL || text == NULL)
-		return CS_ERR_INTERNAL;
-	return doc_add(d, DOC_PARA, 0, 1, &text);
+	return doc_add_text(d, DOC_PARA, 0, text);
 }
 
 int
 doc_item(struct doc *d, const char *text)
 {
-	if (d == NULL || text == NULL)
-		return CS_ERR_INTERNAL;
-	return doc_add(d, DOC_ITEM, 0, 1, &text);
+	return doc_add_text(d, DOC_ITEM, 0, text);
 }
 
 int
 doc_note(struct doc *d, const char *text)
 {
-	if (d == NULL || text == NULL)
-		return CS_ERR_INTERNAL;
-	return doc_add(d, DOC_NOTE, 0, 1, &text);
+	return doc_add_text(d, DOC_NOTE, 0, text);
 }
 
 int
@@ -340,10 +341,7 @@ doc_css_string(struct doc_hw *w, const char *s)
 
 	doc_raw(w, "\"");
 	for (i = 0; i < len; i += n) {
-		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK) {
-			n = 1;		/* checked on entry: cannot happen */
-			cp = 0xfffd;
-		}
+		cp = doc_char(s + i, len - i, &n);
 		if (cp == '\n' || cp == '\t')
 			cp = ' ';
 		else if (utf8_is_control(cp))
@@ -395,21 +393,25 @@ static const char doc_css[] =
     "footer{display:none}\n"
     "}\n";
 
+/* The text in the page margins. */
+#define DOC_CSS_MARGIN	"font-family:Helvetica,Arial,\"Liberation Sans\"," \
+			"sans-serif;font-size:8pt;color:#444;"
+
 /* The @page rule: A4, margins, and what the margins show. */
 static void
 doc_html_page(struct doc_hw *w, const struct doc *d)
 {
 	doc_raw(w, "@page{size:A4;margin:20mm 18mm 22mm 18mm;\n");
 	if (d->footer != NULL) {
-		doc_raw(w, "@bottom-left{font-size:8pt;content:");
+		doc_raw(w, "@bottom-left{" DOC_CSS_MARGIN "content:");
 		doc_css_string(w, d->footer);
 		doc_raw(w, "}\n");
 	}
-	doc_raw(w, "@bottom-right{font-size:8pt;content:\"Pagina \" "
+	doc_raw(w, "@bottom-right{" DOC_CSS_MARGIN "content:\"Pagina \" "
 	    "counter(page) \" van \" counter(pages)}\n");
 	if (d->draft)
-		doc_raw(w, "@top-right{font-weight:bold;color:#a00;"
-		    "content:\"Concept\"}\n");
+		doc_raw(w, "@top-right{" DOC_CSS_MARGIN "font-size:10pt;"
+		    "font-weight:bold;color:#a00;content:\"Concept\"}\n");
 	doc_raw(w, "}\n");
 }
 

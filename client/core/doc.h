@@ -48,7 +48,11 @@ struct doc;
 int	doc_new(const char *title, struct doc **out);
 void	doc_free(struct doc *);			/* NULL is a no-op */
 
-/* A fact under the title: "Dossier: Familie Smit", "Datum: 6 december". */
+/*
+ * A fact under the title: "Dossier: Familie Smit", "Datum: 6 december";
+ * facts in a row form one list (labels in a column), where they stand:
+ * under a heading too.
+ */
 int	doc_fact(struct doc *, const char *label, const char *value);
 /* Mark the document a draft (see above). */
 void	doc_set_draft(struct doc *, int on);

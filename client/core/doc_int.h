@@ -44,6 +44,13 @@ struct doc {
 };
 
 /*
+ * The character at s (len > 0 bytes of checked text) and its length in
+ * *n; U+FFFD and 1 for a byte that does not start one (cannot happen
+ * in a document's text).
+ */
+uint32_t	doc_char(const char *s, size_t len, size_t *n);
+
+/*
  * Text for the PDF (doc_text.c).  Sizes are in 1/10 point, widths in
  * 1/100 point.
  */
@@ -86,6 +93,13 @@ int64_t	doc_text_width(enum doc_font f, int sz, const unsigned char *s,
  */
 int	doc_text_wrap(struct doc_text *t, enum doc_font f, int sz,
 	    int64_t width);
+/*
+ * Raise *nat to the width of the widest line of "s" (converted as by
+ * doc_text_conv; lines end at newlines only) and *word to that of its
+ * widest word.  0 or CS_ERR_ALLOC.
+ */
+int	doc_text_measure(const char *s, int breaks, enum doc_font f, int sz,
+	    int64_t *nat, int64_t *word);
 /* doc_text_conv() and doc_text_wrap(); on failure *t is empty. */
 int	doc_text_make(struct doc_text *t, const char *s, int breaks,
 	    enum doc_font f, int sz, int64_t width);

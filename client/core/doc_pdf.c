@@ -187,16 +187,32 @@ pdf_gap(struct pdf *p, int64_t h)
 
 /*
  * Lines of a wrapped text at x, "lead" apart, each on this page if it
- * fits, else on the next.
+ * fits, else on the next; but not one line alone at the foot of a page
+ * or at the head of the next (when the text has more).
  */
 static void
 pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
-    int sz, int lead, int64_t x)
+    int sz, int lead, int64_t x, int bullet)
 {
-	size_t	i;
+	size_t	i, fit, brk = SIZE_MAX;
 
+	if (!p->fresh && p->y >= PDF_BOTTOM) {
+		fit = (size_t)((p->y - PDF_BOTTOM) / lead);
+		if (fit < t->nline && t->nline >= 2) {
+			if (fit < 2)
+				brk = 0;		/* an orphan */
+			else if (t->nline - fit == 1)	/* a widow */
+				brk = fit >= 3 ? fit - 1 : 0;
+		}
+	}
 	for (i = 0; i < t->nline && p->r == 0; i++) {
+		if (i == brk)
+			pdf_newpage(p);
 		pdf_need(p, lead);
+		if (i == 0 && bullet)
+			pdf_show(p, DOC_REGULAR, sz, PDF_LEFT + 500,
+			    p->y - (int64_t)sz * 8,
+			    (const unsigned char *)"\x95", 1);
 		pdf_show(p, f, sz, x, p->y - (int64_t)sz * 8,
 		    t->s + t->line[i].off, t->line[i].len);
 		p->y -= lead;
@@ -204,10 +220,14 @@ pdf_lines(struct pdf *p, const struct doc_text *t, enum doc_font f,
 	}
 }
 
-/* A text as a block: wrapped to "width" from "x", then "after" space. */
+/*
+ * A text as a block, wrapped to "width" from "x"; with "keep", moved to
+ * a new page unless that much room is left below it too; with a
+ * bullet at the left margin (an item).
+ */
 static void
 pdf_block_text(struct pdf *p, const char *s, enum doc_font f, int sz,
-    int lead, int64_t x, int64_t width, int64_t keep)
+    int lead, int64_t x, int64_t width, int64_t keep, int bullet)
 {
 	struct doc_text	t;
 	int		r;
@@ -221,7 +241,7 @@ pdf_block_text(struct pdf *p, const char *s, enum doc_font f, int sz,
 	/* a heading: room for itself and the start of what follows */
 	if (keep > 0)
 		pdf_need(p, (int64_t)t.nline * lead + keep);
-	pdf_lines(p, &t, f, sz, lead, x);
+	pdf_lines(p, &t, f, sz, lead, x, bullet);
 	doc_text_clear(&t);
 }
 
@@ -277,6 +297,19 @@ pdf_facts(struct pdf *p, const struct doc *d, size_t i)
 	return end;
 }
 
+/* Four numbers between a prefix and a suffix: a rectangle's operands. */
+static void
+pdf_rect(struct pdf *p, const char *pre, int64_t x, int64_t y, int64_t w,
+    int64_t h, const char *post)
+{
+	pdf_raw(p, pre);
+	pdf_num(p, x);
+	pdf_num(p, y);
+	pdf_num(p, w);
+	pdf_num(p, h);
+	pdf_raw(p, post);
+}
+
 /*
  * k lines from off[] of each cell of a row at y: the header row's
  * shade, the text, the borders; y moves below it.
@@ -291,26 +324,17 @@ pdf_row_draw(struct pdf *p, const struct pdf_table *tb,
 	size_t		i, j;
 
 	for (i = 0; i < tb->ncols; x += tb->w[i], i++) {
-		if (head) {
-			pdf_raw(p, "0.9 g ");
-			pdf_num(p, x);
-			pdf_num(p, p->y - h);
-			pdf_num(p, tb->w[i]);
-			pdf_num(p, h);
-			pdf_raw(p, "re f 0 g\n");
-		}
+		if (head)
+			pdf_rect(p, "0.9 g ", x, p->y - h, tb->w[i], h,
+			    "re f 0 g\n");
 		for (j = 0; j < k && off[i] + j < c[i].nline; j++)
 			pdf_show(p, f, PDF_CELL_SIZE, x + PDF_CELL_PAD,
 			    p->y - PDF_CELL_VPAD - PDF_CELL_SIZE * 8 -
 			    (int64_t)j * PDF_CELL_LEAD,
 			    c[i].s + c[i].line[off[i] + j].off,
 			    c[i].line[off[i] + j].len);
-		pdf_raw(p, "0.4 G 0.5 w ");
-		pdf_num(p, x);
-		pdf_num(p, p->y - h);
-		pdf_num(p, tb->w[i]);
-		pdf_num(p, h);
-		pdf_raw(p, "re S 0 G\n");
+		pdf_rect(p, "0.4 G 0.5 w ", x, p->y - h, tb->w[i], h,
+		    "re S 0 G\n");
 	}
 	p->y -= h;
 	p->fresh = 0;
@@ -330,6 +354,43 @@ pdf_table_cont(struct pdf *p, struct pdf_table *tb)
 	}
 }
 
+/* The cells of a row wrapped to their columns, in c[] (cleared first). */
+static int
+pdf_row_wrap(const struct pdf_table *tb, const struct doc_block *b,
+    int head, struct doc_text *c)
+{
+	size_t	i;
+	int	r = 0;
+
+	memset(c, 0, DOC_COLS_MAX * sizeof(*c));
+	for (i = 0; i < tb->ncols && r == 0; i++)
+		r = doc_text_make(&c[i], b->t[i], !head, head ? DOC_BOLD :
+		    DOC_REGULAR, PDF_CELL_SIZE, tb->w[i] - 2 * PDF_CELL_PAD);
+	return r;
+}
+
+static void
+pdf_row_clear(struct doc_text *c)
+{
+	size_t	i;
+
+	for (i = 0; i < DOC_COLS_MAX; i++)
+		doc_text_clear(&c[i]);
+}
+
+/* The height of a row's lines from off[] on. */
+static int64_t
+pdf_row_height(const struct pdf_table *tb, const struct doc_text *c,
+    const size_t *off)
+{
+	size_t	i, rem = 0;
+
+	for (i = 0; i < tb->ncols; i++)
+		if (c[i].nline - off[i] > rem)
+			rem = c[i].nline - off[i];
+	return (int64_t)rem * PDF_CELL_LEAD + 2 * PDF_CELL_VPAD;
+}
+
 /*
  * A row: whole on this page if it fits, else whole on the next; split
  * over pages only when it does not fit on a page of its own.
@@ -339,28 +400,27 @@ pdf_row(struct pdf *p, struct pdf_table *tb, const struct doc_block *b,
     int head)
 {
 	struct doc_text	c[DOC_COLS_MAX];
-	size_t		off[DOC_COLS_MAX], i, rem, k;
+	size_t		off[DOC_COLS_MAX], i, k;
 	int64_t		h;
-	int		r = 0;
+	int		r;
 
-	memset(c, 0, sizeof(c));
 	memset(off, 0, sizeof(off));
-	for (i = 0; i < tb->ncols && r == 0; i++)
-		r = doc_text_make(&c[i], b->t[i], !head, head ? DOC_BOLD :
-		    DOC_REGULAR, PDF_CELL_SIZE, tb->w[i] - 2 * PDF_CELL_PAD);
+	r = pdf_row_wrap(tb, b, head, c);
 	while (r == 0 && p->r == 0) {
-		for (rem = 0, i = 0; i < tb->ncols; i++)
-			if (c[i].nline - off[i] > rem)
-				rem = c[i].nline - off[i];
-		h = (int64_t)rem * PDF_CELL_LEAD + 2 * PDF_CELL_VPAD;
+		h = pdf_row_height(tb, c, off);
 		if (p->y - h >= PDF_BOTTOM) {
-			pdf_row_draw(p, tb, c, off, rem, head);
+			pdf_row_draw(p, tb, c, off, (size_t)((h - 2 *
+			    PDF_CELL_VPAD) / PDF_CELL_LEAD), head);
 			break;
 		}
 		if (!p->fresh && !tb->only_head) {
-			pdf_table_cont(p, tb);
+			if (head)
+				pdf_newpage(p);
+			else
+				pdf_table_cont(p, tb);
 			continue;
 		}
+		/* taller than what a page has: as much as fits here */
 		k = (size_t)((p->y - PDF_BOTTOM - 2 * PDF_CELL_VPAD) /
 		    PDF_CELL_LEAD);
 		if (k < 1)
@@ -376,42 +436,9 @@ pdf_row(struct pdf *p, struct pdf_table *tb, const struct doc_block *b,
 	}
 	if (!head)
 		tb->only_head = 0;
-	for (i = 0; i < tb->ncols; i++)
-		doc_text_clear(&c[i]);
+	pdf_row_clear(c);
 	if (r != 0 && p->r == 0)
 		p->r = r;
-}
-
-/* The natural width of a cell (its widest line) and its widest word. */
-static int
-pdf_cell_measure(const char *s, enum doc_font f, int64_t *nat,
-    int64_t *word)
-{
-	struct doc_text	t;
-	size_t		i, a = 0;
-	int64_t		w;
-	int		r;
-
-	if ((r = doc_text_conv(&t, s, 1)) != 0)
-		return r;
-	for (i = 0; i <= t.n; i++) {
-		if (i < t.n && t.s[i] != ' ' && t.s[i] != '\n')
-			continue;
-		w = doc_text_width(f, PDF_CELL_SIZE, t.s + a, i - a);
-		if (w > *word)
-			*word = w;
-		a = i + 1;
-	}
-	for (i = 0, a = 0; i <= t.n; i++) {
-		if (i < t.n && t.s[i] != '\n')
-			continue;
-		w = doc_text_width(f, PDF_CELL_SIZE, t.s + a, i - a);
-		if (w > *nat)
-			*nat = w;
-		a = i + 1;
-	}
-	doc_text_clear(&t);
-	return 0;
 }
 
 /*
@@ -439,8 +466,9 @@ pdf_table_widths(const struct doc *d, size_t i, struct pdf_table *tb,
 		nat[c] = word = 0;
 		for (j = i; j < d->nb && (j == i || d->b[j].kind == DOC_ROW);
 		    j++)
-			if ((r = pdf_cell_measure(d->b[j].t[c], j == i ?
-			    DOC_BOLD : DOC_REGULAR, &nat[c], &word)) != 0)
+			if ((r = doc_text_measure(d->b[j].t[c], j != i,
+			    j == i ? DOC_BOLD : DOC_REGULAR, PDF_CELL_SIZE,
+			    &nat[c], &word)) != 0)
 				return r;
 		*end = j;
 		v = nat[c] + 2 * PDF_CELL_PAD - PDF_COL_BASE;
@@ -484,33 +512,37 @@ pdf_table_widths(const struct doc *d, size_t i, struct pdf_table *tb,
 static size_t
 pdf_table(struct pdf *p, const struct doc *d, size_t i)
 {
+	static const size_t	zero[DOC_COLS_MAX];
 	struct pdf_table	tb;
-	struct doc_text		t;
-	size_t			j, c, end = i + 1, most = 1;
+	struct doc_text		c[DOC_COLS_MAX];
+	int64_t			first = 0;
+	size_t			j, end = i + 1;
 	int			r;
 
 	memset(&tb, 0, sizeof(tb));
 	tb.head = &d->b[i];
-	if ((r = pdf_table_widths(d, i, &tb, &end)) != 0) {
+	if ((r = pdf_table_widths(d, i, &tb, &end)) != 0 ||
+	    (r = pdf_row_wrap(&tb, tb.head, 1, c)) != 0) {
 		p->r = r;
 		return end;
 	}
-	for (c = 0; c < tb.ncols; c++) {
-		if ((r = doc_text_make(&t, tb.head->t[c], 0, DOC_BOLD,
-		    PDF_CELL_SIZE, tb.w[c] - 2 * PDF_CELL_PAD)) != 0) {
+	tb.head_h = pdf_row_height(&tb, c, zero);
+	pdf_row_clear(c);
+	if (end > i + 1) {
+		if ((r = pdf_row_wrap(&tb, &d->b[i + 1], 0, c)) != 0) {
 			p->r = r;
 			return end;
 		}
-		if (t.nline > most)
-			most = t.nline;
-		doc_text_clear(&t);
+		first = pdf_row_height(&tb, c, zero);
+		pdf_row_clear(c);
 	}
-	tb.head_h = (int64_t)most * PDF_CELL_LEAD + 2 * PDF_CELL_VPAD;
+	/* the header with the first row (or half a page of it) */
+	if (first > (PDF_TOP - PDF_BOTTOM) / 2)
+		first = (PDF_TOP - PDF_BOTTOM) / 2;
 	pdf_gap(p, 300);
-	/* the header and the start of a row together */
-	pdf_need(p, tb.head_h + 2 * PDF_CELL_LEAD + 2 * PDF_CELL_VPAD);
+	pdf_need(p, tb.head_h + first);
+	tb.only_head = p->fresh;
 	pdf_row(p, &tb, tb.head, 1);
-	tb.only_head = 1;
 	for (j = i + 1; j < end && p->r == 0; j++)
 		pdf_row(p, &tb, &d->b[j], 0);
 	pdf_gap(p, 900);
@@ -533,7 +565,7 @@ pdf_body(struct pdf *p, const struct doc *d)
 	int			 lv;
 
 	pdf_block_text(p, d->title, DOC_BOLD, 160, 2000, PDF_LEFT,
-	    PDF_WIDTH, 0);
+	    PDF_WIDTH, 0, 0);
 	pdf_gap(p, 800);
 	while (i < d->nb && p->r == 0) {
 		b = &d->b[i];
@@ -548,27 +580,24 @@ pdf_body(struct pdf *p, const struct doc *d)
 			lv = b->level - 1;
 			pdf_gap(p, pdf_heading[lv].before);
 			pdf_block_text(p, b->t[0], DOC_BOLD, pdf_heading[lv].sz,
-			    pdf_heading[lv].lead, PDF_LEFT, PDF_WIDTH, 4000);
+			    pdf_heading[lv].lead, PDF_LEFT, PDF_WIDTH, 4000, 0);
 			pdf_gap(p, 300);
 			break;
 		case DOC_PARA:
 			pdf_block_text(p, b->t[0], DOC_REGULAR, 100, 1350,
-			    PDF_LEFT, PDF_WIDTH, 0);
+			    PDF_LEFT, PDF_WIDTH, 0, 0);
 			pdf_gap(p, 500);
 			break;
 		case DOC_ITEM:
-			pdf_need(p, 1350);
-			pdf_show(p, DOC_REGULAR, 100, PDF_LEFT + 500,
-			    p->y - 800, (const unsigned char *)"\x95", 1);
 			pdf_block_text(p, b->t[0], DOC_REGULAR, 100, 1350,
-			    PDF_LEFT + 1600, PDF_WIDTH - 1600, 0);
+			    PDF_LEFT + 1600, PDF_WIDTH - 1600, 0, 1);
 			pdf_gap(p, i + 1 < d->nb &&
 			    d->b[i + 1].kind == DOC_ITEM ? 200 : 600);
 			break;
 		case DOC_NOTE:
 			p->grey = 1;
 			pdf_block_text(p, b->t[0], DOC_OBLIQUE, 85, 1100,
-			    PDF_LEFT, PDF_WIDTH, 0);
+			    PDF_LEFT, PDF_WIDTH, 0, 0);
 			p->grey = 0;
 			pdf_gap(p, 500);
 			break;
@@ -643,11 +672,7 @@ pdf_title(struct pdf *p, const char *s)
 
 	pdf_raw(p, "<FEFF");
 	for (i = 0; i < len; i += n) {
-		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK) {
-			n = 1;		/* checked on entry: cannot happen */
-			cp = 0xfffd;
-		}
-		if (utf8_is_control(cp))
+		if (utf8_is_control(cp = doc_char(s + i, len - i, &n)))
 			cp = ' ';
 		if (cp > 0xffff)
 			(void)str_fmt(h, sizeof(h), "%04X%04X",

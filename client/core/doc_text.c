@@ -21,6 +21,18 @@ static const uint16_t doc_text_cp1252[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
 };
 
+uint32_t
+doc_char(const char *s, size_t len, size_t *n)
+{
+	uint32_t	cp;
+
+	if (utf8_next(s, len, &cp, n) != UTF8_OK) {
+		*n = 1;		/* checked on entry: cannot happen */
+		cp = 0xfffd;
+	}
+	return cp;
+}
+
 static unsigned char
 doc_text_byte(uint32_t cp)
 {
@@ -50,11 +62,7 @@ doc_text_conv(struct doc_text *t, const char *s, int breaks)
 	if ((t->s = malloc(len + 1)) == NULL)
 		return CS_ERR_ALLOC;
 	for (i = 0; i < len; i += n) {
-		if (utf8_next(s + i, len - i, &cp, &n) != UTF8_OK) {
-			n = 1;		/* checked on entry: cannot happen */
-			cp = '?';
-		}
-		if (cp == 0xad)
+		if ((cp = doc_char(s + i, len - i, &n)) == 0xad)
 			continue;
 		if (cp == '\n' && breaks)
 			t->s[t->n++] = '\n';
@@ -173,4 +181,35 @@ doc_text_make(struct doc_text *t, const char *s, int breaks,
 	    (r = doc_text_wrap(t, f, sz, width)) != 0)
 		doc_text_clear(t);
 	return r;
+}
+
+int
+doc_text_measure(const char *s, int breaks, enum doc_font f, int sz,
+    int64_t *nat, int64_t *word)
+{
+	struct doc_text	t;
+	size_t		i, a = 0;
+	int64_t		w;
+	int		r;
+
+	if ((r = doc_text_conv(&t, s, breaks)) != 0)
+		return r;
+	for (i = 0; i <= t.n; i++) {
+		if (i < t.n && t.s[i] != ' ' && t.s[i] != '\n')
+			continue;
+		w = doc_text_width(f, sz, t.s + a, i - a);
+		if (w > *word)
+			*word = w;
+		a = i + 1;
+	}
+	for (i = 0, a = 0; i <= t.n; i++) {
+		if (i < t.n && t.s[i] != '\n')
+			continue;
+		w = doc_text_width(f, sz, t.s + a, i - a);
+		if (w > *nat)
+			*nat = w;
+		a = i + 1;
+	}
+	doc_text_clear(&t);
+	return 0;
 }

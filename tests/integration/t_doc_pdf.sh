@@ -12,8 +12,11 @@
 #     final document; every word inside the page's text area (so the
 #     lines were broken by the real widths);
 #   - the HTML with Python's html.parser (html_check.py): well formed,
-#     no script, nothing fetched, the same words, a draft editable.
-# Needs poppler-utils (scripts/deps.sh).
+#     no script, nothing fetched, the same words, a draft editable;
+#   - the HTML printed to PDF by headless Chromium: its print CSS puts
+#     the footer and "Pagina i van M" on every page, "Concept" on every
+#     page of a draft, the table's header row on each of its pages.
+# Needs poppler-utils and chromium (scripts/deps.sh).
 . "$(dirname "$0")/lib.sh"
 
 R="$B/tests/doc_render"
@@ -137,33 +140,44 @@ seq 1 400 | sed 's/^/woord/' | cmp -s - "$T/words" ||
 ok "$ROWS rows and 400 words of a long paragraph, each once, in order"
 
 # ---- every page: footer, page number, header row of the table
-first=$(pdftotext -enc UTF-8 -f 1 -l $N "$T/final.pdf" - | grep -c '^Pagina ')
-expect_eq "page numbers" "$first" "$N"
-table_pages=0
-i=1
-while [ $i -le "$N" ]; do
-	for kind in final draft; do
-		pdftotext -enc UTF-8 -f $i -l $i "$T/$kind.pdf" "$T/p.txt"
-		grep -qx "Pagina $i van $N" "$T/p.txt" ||
-		    fail "$kind page $i lacks 'Pagina $i van $N'"
+# pages_ok PDF KIND WHAT: every page of PDF has "Pagina i van M" (M its
+# page count) and the footer, "Concept" if KIND is draft (else not),
+# and where it holds rows of the table, its header row; sets M and
+# TABLE_PAGES
+pages_ok() {
+	M=$(pdfinfo "$1" | awk '/^Pages:/ { print $2 }')
+	[ "${M:-0}" -ge 2 ] || fail "$3 $2: ${M:-no} pages"
+	TABLE_PAGES=0
+	i=1
+	while [ $i -le "$M" ]; do
+		pdftotext -enc UTF-8 -f $i -l $i "$1" "$T/p.txt"
+		grep -qx "Pagina $i van $M" "$T/p.txt" ||
+		    fail "$3 $2 page $i lacks 'Pagina $i van $M'"
 		grep -qF "Vertrouwelijk: alleen voor de Raad" "$T/p.txt" ||
-		    fail "$kind page $i lacks the footer"
+		    fail "$3 $2 page $i lacks the footer"
 		c=$(grep -cx "Concept" "$T/p.txt")
-		if [ $kind = draft ]; then
-			expect_eq "draft page $i: Concept" "$c" 1 >/dev/null
+		if [ "$2" = draft ]; then
+			[ "$c" -ge 1 ] || fail "$3 draft page $i: no Concept"
 		else
-			expect_eq "final page $i: Concept" "$c" 0 >/dev/null
+			[ "$c" -eq 0 ] || fail "$3 final page $i: Concept"
 		fi
+		if grep -q "^Gesprek rij" "$T/p.txt"; then
+			TABLE_PAGES=$((TABLE_PAGES + 1))
+			grep -qx "Wat" "$T/p.txt" ||
+			    fail "$3 $2 page $i: no header row"
+		fi
+		i=$((i + 1))
 	done
-	if grep -q "^Gesprek rij" "$T/p.txt"; then
-		table_pages=$((table_pages + 1))
-		grep -qx "Wat" "$T/p.txt" || fail "page $i: no header row"
-	fi
-	i=$((i + 1))
-done
-[ "$table_pages" -ge 2 ] || fail "the table fits on $table_pages page"
+}
+first=$(grep -c '^Pagina ' "$T/final.pdf.txt")
+expect_eq "page numbers" "$first" "$N"
+expect_eq "Concept once a page" \
+    "$(tr -d '\f' <"$T/draft.pdf.txt" | grep -cx Concept)" "$N"
+pages_ok "$T/final.pdf" final PDF
+pages_ok "$T/draft.pdf" draft PDF
+[ "$TABLE_PAGES" -ge 2 ] || fail "the table fits on $TABLE_PAGES page"
 grep -q "Pagina 2 van $N" "$T/final.pdf.txt" || fail "no 'Pagina 2 van $N'"
-ok "every page: 'Pagina i van $N', the footer; the table on $table_pages pages, its header on each; Concept on each draft page only"
+ok "every page: 'Pagina i van $N', the footer; the table on $TABLE_PAGES pages, its header on each; Concept on each draft page only"
 
 # ---- lines broken by the widths: every word inside the text area, and
 # each line of a paragraph as full as it can be (the first word of the
@@ -231,3 +245,23 @@ done
 expect_eq "HTML rows" "$(grep -c '^Gesprek rij' "$h")" "$ROWS"
 grep -o 'rij[0-9]*' "$h" | cmp -s - "$T/rows" || fail "HTML rows out of order"
 ok "HTML well formed, no script, nothing fetched, words and accents, rows in order; draft editable with Concept"
+
+# ---- the HTML printed by Chromium (its print CSS at work): every page
+# has the footer and "Pagina i van M" in its margin, a draft "Concept";
+# a table continued on a page repeats its header row
+[ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run scripts/deps.sh"
+sandbox=""
+[ "$(id -u)" -eq 0 ] && sandbox="--no-sandbox"	# Chromium refuses root
+for kind in final draft; do
+	# shellcheck disable=SC2086
+	timeout 120 /usr/bin/chromium --headless=new $sandbox --disable-gpu \
+	    --disable-dev-shm-usage --user-data-dir="$T/profile-$kind" \
+	    --no-first-run --disable-extensions --disable-sync \
+	    --disable-background-networking --disable-component-update \
+	    --no-pdf-header-footer --print-to-pdf="$T/$kind.print.pdf" \
+	    "file://$T/$kind.html" >"$T/chromium.log" 2>&1 ||
+	    fail "chromium --print-to-pdf $kind: $(tail -5 "$T/chromium.log")"
+	pages_ok "$T/$kind.print.pdf" $kind printed
+	[ "$TABLE_PAGES" -ge 2 ] || fail "printed: the table on $TABLE_PAGES page"
+done
+ok "HTML printed by Chromium: $M pages, each with the footer and 'Pagina i van $M', the table's header on each, Concept on the draft's only"
