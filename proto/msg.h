@@ -83,8 +83,10 @@ enum msg_type {
 	MSG_APPROVAL_INFO = 123,
 	MSG_APPROVAL_LIST_REQUEST = 124,
 	MSG_APPROVAL_LIST = 125,
+	MSG_REPORT_REQUEST = 130,
+	MSG_REPORT_REPLY = 131,
 };
-#define MSG_TYPE_MAX	128	/* every msg_type is below it (tables) */
+#define MSG_TYPE_MAX	136	/* every msg_type is below it (tables) */
 
 /* ErrorCode (casesync.proto; msg.c checks each). */
 enum wire_code {

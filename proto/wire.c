@@ -21,6 +21,7 @@
 #include "wire_transfer.h"
 #include "wire_approval.h"
 #include "wire_nolost.h"
+#include "wire_report.h"
 
 /* Strings from the peer: at most "max" bytes of valid UTF-8. */
 static int
@@ -431,6 +432,9 @@ wire_validate(const wire_env *e)
 		/* approvals (121..125): wire_approval.c */
 		if (wire_approval_msg(e))
 			return wire_approval_ok(e);
+		/* management figures (130, 131): wire_report.c */
+		if (wire_report_msg(e))
+			return wire_report_ok(e);
 		/* a oneof case protobuf-c knows but this switch does not */
 		return 0;
 	}

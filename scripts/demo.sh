@@ -224,6 +224,10 @@ anna note add --case "$S" --text "nog iets" ||
 say "The server keeps it 20 years (Jeugdwet 7.3.9), then destroys it on command"
 run ctl retention list --all
 
+say "Sandra Bakker asks what the institution holds (inzage, AVG art. 15)"
+say "a printable document (HTML or PDF) with who read the file and when"
+anna report inzage --case "Gezin Bakker" --out "$D/inzage-gezin-bakker.html"
+
 say "Search the caseload; every read on the laptop is in its read log"
 anna search school
 anna reads

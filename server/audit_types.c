@@ -50,6 +50,7 @@ const char *const audit_types[] = {
 	"recovery_grant",
 	"recovery_init",
 	"renew_token",
+	"report_read",
 	"restore",
 	"server_cert_renew",
 	"server_start",

@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "measures.h"
 #include "renew.h"
+#include "report_net.h"
 #include "request.h"
 #include "session.h"
 #include "sync.h"
@@ -63,6 +64,7 @@ static const struct request_route routes[MSG_TYPE_MAX] = {
 	ROUTE(MSG_APPROVAL_REQUEST, DEVICE, approvals_request, NULL, 0),
 	ROUTE(MSG_APPROVAL_DECISION, DEVICE, approvals_decision, NULL, 0),
 	ROUTE(MSG_APPROVAL_LIST_REQUEST, DEVICE, approvals_list, NULL, 0),
+	ROUTE(MSG_REPORT_REQUEST, DEVICE, report_request, NULL, 0),
 };
 
 const struct request_route *

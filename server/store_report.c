@@ -15,10 +15,12 @@
 #include "sdb.h"
 
 #include "errors.h"
+#include "figures.h"
 #include "lifecycle.h"
 #include "store.h"
 #include "store_int.h"
 #include "store_report.h"
+#include "util.h"
 
 /* "since" for SQL: LC_NODATE is every day there is. */
 #define REPORT_EPOCH_MIN	((int64_t)-100000000)
@@ -190,9 +192,11 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 	struct store_report_month	*m;
 	struct sdb_stmt			*s = NULL;
 	const char			*ym;
+	char				 d[LC_DATE_LEN + 8];
 	void				*p;
+	int64_t				 day;
 	size_t				 max = 0;
-	int				 rc, r, bad = 0;
+	int				 rc, r, dd, bad = 0;
 
 	if ((r = store_bind(st, "SELECT o, f, ym, SUM(n), SUM(c) FROM ("
 	    " SELECT office_id AS o, frame AS f, strftime('%Y-%m', created_at,"
@@ -213,6 +217,12 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		}
 		if (g == NULL)
 			continue;
+		/* "YYYY-MM": a real month, or the database is damaged */
+		if (str_fmt(d, sizeof(d), "%s-01", ym) != 0 ||
+		    lc_date_parse(d, &day) != 0) {
+			r = CS_ERR_DB;
+			goto out;
+		}
 		if (rep->nmonths == max) {
 			if ((p = reallocarray(rep->months, max * 2 + 16,
 			    sizeof(*rep->months))) == NULL) {
@@ -224,8 +234,7 @@ report_months(struct store *st, struct store_report *rep, int64_t since)
 		}
 		m = &rep->months[rep->nmonths++];
 		m->group = (size_t)(g - rep->groups);
-		m->year = atoi(ym);
-		m->month = atoi(ym + 5);
+		lc_date_split(day, &m->year, &m->month, &dd);
 		m->new_cases = sdb_column_int64(s, 3);
 		m->closed = sdb_column_int64(s, 4);
 	}
@@ -362,4 +371,42 @@ store_report_free(struct store_report *rep)
 	free(rep->groups);
 	free(rep->months);
 	memset(rep, 0, sizeof(*rep));
+}
+
+int
+store_report_figures(const struct store_report *rep, struct figures *fig,
+    struct figures_group **groups, struct figures_month **months)
+{
+	struct figures_group	*g = NULL;
+	struct figures_month	*m = NULL;
+	size_t			 i;
+
+	*groups = NULL;
+	*months = NULL;
+	if ((rep->ngroups > 0 &&
+	    (g = calloc(rep->ngroups, sizeof(*g))) == NULL) ||
+	    (rep->nmonths > 0 &&
+	    (m = calloc(rep->nmonths, sizeof(*m))) == NULL)) {
+		free(g);
+		return CS_ERR_ALLOC;
+	}
+	for (i = 0; i < rep->ngroups; i++) {
+		const struct store_report_group *s = &rep->groups[i];
+
+		g[i] = (struct figures_group){ s->office, s->frame, s->active,
+		    s->new_cases, s->closed, s->drang_ended,
+		    s->drang_to_raad, s->drang_median_x2, s->drang_extended,
+		    s->ots_extensions, s->toetsing_overdue,
+		    s->ots_request_overdue, s->transfers_in,
+		    s->transfers_out, s->glass };
+	}
+	for (i = 0; i < rep->nmonths; i++)
+		m[i] = (struct figures_month){ rep->months[i].group,
+		    rep->months[i].year, rep->months[i].month,
+		    rep->months[i].new_cases, rep->months[i].closed };
+	*fig = (struct figures){ rep->today, rep->since, g, rep->ngroups, m,
+	    rep->nmonths };
+	*groups = g;
+	*months = m;
+	return 0;
 }

@@ -69,5 +69,17 @@ struct store_report {
 int	store_report_make(struct store *, const char *office, int64_t since,
 	    int64_t today, struct store_report *rep);
 void	store_report_free(struct store_report *);
+/*
+ * "rep" as figures.h's figures, the form casesyncctl report prints and
+ * the protocol's ReportReply carries: its groups and months in *groups
+ * and *months (allocated; free() both, also after a failure), the office
+ * names pointing into "rep".  0 or CS_ERR_ALLOC.
+ */
+struct figures;
+struct figures_group;
+struct figures_month;
+int	store_report_figures(const struct store_report *rep,
+	    struct figures *fig, struct figures_group **groups,
+	    struct figures_month **months);
 
 #endif /* STORE_REPORT_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auditrows.h"
 #include "auditx.h"
 #include "children.h"
 #include "cli_ids.h"
@@ -257,68 +258,23 @@ audit_row_who(struct audit_who *w, const struct msg_audit_row *r)
 }
 
 /*
- * The replies to "q", page by page (at most AUDIT_PAGES_MAX), kept in
- * *pages (*npages of them; free with cli_pages_free).
- */
-static int
-audit_fetch(struct conn *c, struct msg_audit_query_request *q,
-    struct msg ***pages, size_t *npages)
-{
-	struct msg_audit_query_response	 resp;
-	struct msg_audit_row		 row;
-	struct msg_out			 req;
-	struct msg			*rep;
-	int				 r = 0;
-
-	*pages = NULL;
-	*npages = 0;
-	req = msg_out_audit_query_request(q);
-	while (*npages < AUDIT_PAGES_MAX) {
-		if ((r = cli_page_fetch(c, &req, MSG_AUDIT_QUERY_RESPONSE,
-		    "audit query", pages, npages)) != 0)
-			break;
-		rep = (*pages)[*npages - 1];
-		(void)msg_get_audit_query_response(rep, &resp);
-		if (resp.n_rows == 0 || !resp.more)
-			break;
-		(void)msg_audit_query_item(rep, resp.n_rows - 1, &row);
-		/* ascending (wire_audit_q.c), and after what we asked */
-		if (row.idx <= q->after) {
-			r = CS_ERR_PROTOCOL;
-			cli_errx("audit query: the server went backwards");
-			break;
-		}
-		q->after = row.idx;
-	}
-	return r;
-}
-
-/*
- * The short ids of the cases in the rows of pages[0..npages), unique
- * over this laptop's ids and theirs; NULL if they cannot be made (then
- * the rows show the full ids).
+ * The short ids of the cases in the rows "a", unique over this laptop's
+ * ids and theirs; NULL if they cannot be made (then the rows show the
+ * full ids).
  */
 static struct ids *
-audit_ids(sqlite3 *db, struct msg **pages, size_t npages)
+audit_ids(sqlite3 *db, const struct auditrows *a)
 {
-	struct msg_audit_query_response	 resp;
-	struct msg_audit_row		 row;
-	struct ids			*x = NULL;
-	const char			**cases = NULL, **cs;
-	size_t				 i, j, n = 0;
+	struct msg_audit_row	 row;
+	struct ids		*x = NULL;
+	const char		**cases;
+	size_t			 i, n = auditrows_n(a);
 
-	for (i = 0; i < npages; i++) {
-		(void)msg_get_audit_query_response(pages[i], &resp);
-		if ((cs = reallocarray(cases, n + resp.n_rows + 1,
-		    sizeof(*cs))) == NULL) {
-			free(cases);
-			return NULL;
-		}
-		cases = cs;
-		for (j = 0; j < resp.n_rows; j++) {
-			(void)msg_audit_query_item(pages[i], j, &row);
-			cases[n++] = row.client_ref;	/* non-UUIDs skipped */
-		}
+	if ((cases = calloc(n + 1, sizeof(*cases))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		auditrows_row(a, i, &row);
+		cases[i] = row.client_ref;	/* non-UUIDs skipped */
 	}
 	if (ids_load_with(db, cases, n, &x) != 0)
 		x = NULL;
@@ -328,33 +284,27 @@ audit_ids(sqlite3 *db, struct msg **pages, size_t npages)
 
 /* Print every row, oldest first, or with "who" newest first. */
 static size_t
-audit_print(sqlite3 *db, struct msg **pages, size_t npages,
-    struct json *json, struct audit_who *who)
+audit_print(sqlite3 *db, const struct auditrows *a, struct json *json,
+    struct audit_who *who)
 {
-	struct msg_audit_query_response	 resp;
-	struct msg_audit_row		 row;
-	struct ids			*x = NULL;
-	size_t				 i, j, k, n = 0;
+	struct msg_audit_row	 row;
+	struct ids		*x = NULL;
+	size_t			 i, total = auditrows_n(a), n = 0;
 
 	if (json == NULL && !who)
-		x = audit_ids(db, pages, npages);
+		x = audit_ids(db, a);
 
-	for (i = 0; i < npages; i++) {
-		k = who ? npages - 1 - i : i;
-		(void)msg_get_audit_query_response(pages[k], &resp);
-		for (j = 0; j < resp.n_rows; j++) {
-			(void)msg_audit_query_item(pages[k],
-			    who ? resp.n_rows - 1 - j : j, &row);
-			if (who != NULL && audit_who_skip(who, &row))
-				continue;
-			if (json != NULL)
-				audit_row_json(json, &row);
-			else if (who)
-				audit_row_who(who, &row);
-			else
-				audit_row_table(&row, x);
-			n++;
-		}
+	for (i = 0; i < total; i++) {
+		auditrows_row(a, who ? total - 1 - i : i, &row);
+		if (who != NULL && audit_who_skip(who, &row))
+			continue;
+		if (json != NULL)
+			audit_row_json(json, &row);
+		else if (who)
+			audit_row_who(who, &row);
+		else
+			audit_row_table(&row, x);
+		n++;
 	}
 	ids_free(x);
 	return n;
@@ -443,11 +393,12 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 	struct identity			 id;
 	struct vault			*v = NULL;
 	struct conn			*c = NULL;
-	struct msg			**pages = NULL;
-	size_t				 npages = 0, n;
+	struct auditrows		*rows = NULL;
+	struct msg			*err = NULL;
+	size_t				 n;
 	uint64_t			 u64;
 	char				 cbuf[DB_UUID_LEN + 1];
-	int				 ch, r;
+	int				 ch, r, more;
 
 	memset(&q, 0, sizeof(q));
 	q.after = -1;
@@ -528,8 +479,14 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 		cli_disconnect(v, &id, c);
 		return cli_exit(r);
 	}
-	r = audit_fetch(c, &q, &pages, &npages);
-	if (r == 0) {
+	/* at most AUDIT_PAGES_MAX replies: what they hold is shown */
+	if ((r = auditrows_fetch(c, &q, AUDIT_PAGES_MAX, &rows, &more,
+	    &err)) != 0) {
+		if (r == CS_ERR_PROTOCOL && err == NULL)
+			cli_errx("audit query: the server went backwards");
+		else
+			cli_report("audit query", r, err);
+	} else {
 		if (cli->json) {
 			json_init(&j, stdout);
 			json_obj_begin(&j);
@@ -544,8 +501,8 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 			printf("%-6s %-16s %-14s %s %-7s %-16s %-12s %-12s "
 			    "%s\n", "IDX", "WHEN", "TYPE", "A", "OUTCOME",
 			    "USER", "CASE", "OBJECT", "DETAIL");
-		n = audit_print(vault_db(v), pages, npages,
-		    cli->json ? &j : NULL, who ? &w : NULL);
+		n = audit_print(vault_db(v), rows, cli->json ? &j : NULL,
+		    who ? &w : NULL);
 		if (cli->json) {
 			json_arr_end(&j);
 			json_obj_end(&j);
@@ -553,7 +510,8 @@ audit_run(struct cli *cli, int mode, int argc, char *argv[])
 		} else if (n == 0)
 			printf("no entries\n");
 	}
-	cli_pages_free(pages, npages);
+	auditrows_free(rows);
+	msg_free(err);
 	cli_disconnect(v, &id, c);
 	return cli_exit(r);
 }

@@ -16,6 +16,8 @@ static const struct {
 	const char	*name;
 	int		(*run)(struct cli *, int, char *[]);
 } report_cmds[] = {
+	{ "figures", cmd_report_figures },
+	{ "inzage", cmd_report_inzage },
 	{ "raad", cmd_report_raad },
 	{ "verlenging", cmd_report_verlenging },
 	{ "final", cmd_report_final },

@@ -8,6 +8,10 @@
 
 struct cli;
 
+/* cmd_report_figures.c: the management figures of a team lead's office. */
+int	cmd_report_figures(struct cli *, int argc, char *argv[]);
+/* `report inzage`: the inzage of a family or a person (AVG art. 15). */
+int	cmd_report_inzage(struct cli *, int, char *[]);
 /* cmd_report_raad.c: the Raad melding and the OTS verlenging. */
 int	cmd_report_raad(struct cli *, int, char *[]);
 int	cmd_report_verlenging(struct cli *, int, char *[]);

@@ -58,6 +58,13 @@ static const struct clihelp_sub audit_subs[] = {
 };
 
 static const struct clihelp_sub report_subs[] = {
+	{ "figures", "report figures [--since YYYY-MM-DD] [--office NAME] "
+	    "[--csv | --json]", "management figures of the office you lead "
+	    "(teamleider)", 0 },
+	{ "inzage", "report inzage --case CASE [--person NAME] --out FILE\n"
+	    "    [--format html|pdf] [--force]",
+	    "what the dossier holds about a family or person, and who read it",
+	    0 },
 	{ "raad", "report raad --case ID [--select ID,...] --out FILE",
 	    "draft a melding to the Raad (.html to edit, or .pdf)", 0 },
 	{ "verlenging", "report verlenging --case ID --child CHILD "

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -23,7 +24,7 @@
 #include "lifecycle.h"
 #include "msg.h"
 #include "readlog.h"
-#include "report_access.h"
+#include "auditrows.h"
 #include "report_inzage.h"
 #include "report_inzage_int.h"
 #include "reportnames.h"
@@ -133,7 +134,7 @@ static const struct {
 	const char	*w;
 	const char	*nl;
 } iz_words[] = {
-	{ "child", "kind" }, { "parent", "ouder" },
+	{ "child", "kind" }, { "parent", "ouder" }, { "parents", "ouders" },
 	{ "carer", "verzorger" }, { "network", "netwerk" },
 	{ "yes", "ja" }, { "no", "nee" },
 	{ "home_visit", "huisbezoek" }, { "call", "telefoongesprek" },
@@ -215,6 +216,17 @@ iz_role_add(struct iz *z, const char *name, const char *role)
 	z->nroles++;
 }
 
+int
+iz_known(const struct iz *z, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < z->nroles; i++)
+		if (strcmp(z->roles[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 iz_who(const struct iz *z, const char *name, char *dst, size_t len)
 {
@@ -239,9 +251,14 @@ iz_collect_cb(const struct dossier_record *d, void *arg)
 		return 0;	/* a body this laptop cannot read: nothing */
 	if (z->nrec == REPORT_INZAGE_RECORDS_MAX)
 		return CS_ERR_TOO_LARGE;
-	if ((n = reallocarray(z->rec, z->nrec + 1, sizeof(*n))) == NULL)
-		return CS_ERR_ALLOC;
-	z->rec = n;
+	if (z->nrec == z->cap) {
+		/* doubling: a large case costs no quadratic copying */
+		if ((n = reallocarray(z->rec, z->cap == 0 ? 64 : 2 * z->cap,
+		    sizeof(*n))) == NULL)
+			return CS_ERR_ALLOC;
+		z->rec = n;
+		z->cap = z->cap == 0 ? 64 : 2 * z->cap;
+	}
 	r = &z->rec[z->nrec];
 	memset(r, 0, sizeof(*r));
 	body_init(&r->b);
@@ -253,7 +270,12 @@ iz_collect_cb(const struct dossier_record *d, void *arg)
 		(void)str_fmt(r->author, sizeof(r->author), "%s", d->author);
 	r->time = d->time;
 	r->show = IZ_FULL;
-	z->nrec++;
+	z->nrec++;	/* body_free'd from here on */
+	if (strcmp(r->kind, "person") == 0) {
+		if ((r->name = malloc(IZ_SHORT)) == NULL)
+			return CS_ERR_ALLOC;
+		iz_f(r, "name", r->name, IZ_SHORT);
+	}
 	return 0;
 }
 
@@ -271,12 +293,11 @@ iz_find(const struct iz *z, const char *id)
 const char *
 iz_person_name(const struct iz *z, const char *id)
 {
-	static char		 name[IZ_SHORT];
 	const struct iz_rec	*p;
 
-	if ((p = iz_find(z, id)) == NULL || strcmp(p->kind, "person") != 0)
+	if ((p = iz_find(z, id)) == NULL || p->name == NULL)
 		return "";
-	return iz_f(p, "name", name, sizeof(name));
+	return p->name;
 }
 
 /* ---- the rule of a person's inzage (docs/CLIENT.md) ---- */
@@ -374,8 +395,9 @@ iz_find_person_cb(const struct dossier_record *d, void *arg)
 {
 	struct iz_find_person	*f = arg;
 	const struct body_field	*nf;
-	char			 name[IZ_SHORT];
+	char			 name[IZ_SHORT], first[IZ_SHORT];
 	size_t			 wl = strlen(f->what);
+	size_t			 il = strlen(d->rec->record_id);
 
 	if (d->body == NULL)
 		return 0;
@@ -385,9 +407,14 @@ iz_find_person_cb(const struct dossier_record *d, void *arg)
 		memcpy(name, nf->value, nf->len);
 		name[nf->len] = '\0';
 	}
-	if ((name[0] != '\0' && fold_equal(name, f->what)) ||
-	    (wl >= 4 && wl <= DB_UUID_LEN &&
-	    strncmp(d->rec->record_id, f->what, wl) == 0)) {
+	/* the first name alone too, as children_resolve() */
+	(void)str_fmt(first, sizeof(first), "%s", name);
+	first[strcspn(first, " ")] = '\0';
+	/* a short id is a tail of the id (ids.h) */
+	if ((name[0] != '\0' && (fold_equal(name, f->what) ||
+	    fold_equal(first, f->what))) ||
+	    (wl >= 4 && wl <= il && strcasecmp(d->rec->record_id + il - wl,
+	    f->what) == 0)) {
 		if (f->n == 0 || strcmp(f->out, d->rec->record_id) != 0)
 			f->n++;
 		(void)str_fmt(f->out, DB_UUID_LEN + 1, "%s",
@@ -442,8 +469,13 @@ iz_top(struct iz *z, sqlite3 *db)
 			cf = &z->rec[i];
 	iz_fact(z, "Dossier", cf != NULL ? iz_f(cf, "title", v, sizeof(v)) :
 	    "(zonder titel)");
+	(void)str_fmt(z->sum->title, sizeof(z->sum->title), "%s", cf !=
+	    NULL ? v : "");
+	if (z->in->person_id != NULL)
+		(void)str_fmt(z->sum->person, sizeof(z->sum->person), "%s",
+		    iz_person_name(z, z->in->person_id));
 	iz_fact(z, "Over", z->in->person_id == NULL ? "het hele gezin" :
-	    iz_person_name(z, z->in->person_id));
+	    z->sum->person);
 	if (case_meta_get(db, z->in->case_id, &m) == 0) {
 		iz_fact(z, "Kader", iz_word(lc_frame_name(m.lc.frame)));
 		iz_fact(z, "Fase", iz_word(lc_state_name(m.lc.state)));
@@ -622,9 +654,9 @@ iz_sec_access(struct iz *z)
 	    "iemand het dossier heeft ingezien, gewijzigd of opgevraagd, "
 	    "nieuwste eerst. Het opvragen van dit log voor dit overzicht "
 	    "is zelf ook vastgelegd.");
-	n = z->in->access != NULL ? report_access_n(z->in->access) : 0;
+	n = z->in->access != NULL ? auditrows_n(z->in->access) : 0;
 	for (i = n; i > 0; i--) {
-		report_access_row(z->in->access, i - 1, &row);
+		auditrows_row(z->in->access, i - 1, &row);
 		if (iz_access_skip(z, &row))
 			continue;
 		if (k++ == 0)
@@ -672,9 +704,9 @@ report_inzage_make(sqlite3 *db, const struct report_inzage_in *in,
 		goto out;
 	}
 	/* the professionals' roles, as the audit log names them */
-	for (i = 0; in->access != NULL && i < report_access_n(in->access);
+	for (i = 0; in->access != NULL && i < auditrows_n(in->access);
 	    i++) {
-		report_access_row(in->access, i, &row);
+		auditrows_row(in->access, i, &row);
 		iz_role_add(z, row.user, row.role);
 	}
 	iz_role_add(z, in->self_name, in->self_role);
@@ -699,8 +731,13 @@ report_inzage_make(sqlite3 *db, const struct report_inzage_in *in,
  out:
 	if (z->d != NULL)
 		doc_free(z->d);
-	for (i = 0; i < z->nrec; i++)
+	for (i = 0; i < z->nrec; i++) {
 		body_free(&z->rec[i].b);
+		if (z->rec[i].name != NULL) {
+			sodium_memzero(z->rec[i].name, IZ_SHORT);
+			free(z->rec[i].name);
+		}
+	}
 	free(z->rec);
 	/* the scratch held case content */
 	sodium_memzero(z, sizeof(*z));

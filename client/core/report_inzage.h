@@ -11,7 +11,7 @@
  * agreed version; the safety assessments; the journal with authors and
  * dates; the partners with the basis on which data is shared with them;
  * the escalations with their outcomes; approvals, nazorg and closing;
- * and the audit log's entries of the case (report_access.h).  People
+ * and the audit log's entries of the case (auditrows.h).  People
  * see names and dates, never ids.  Professionals are named as the
  * institution's setting says (reportnames.h).
  *
@@ -38,22 +38,27 @@
 #include "reportnames.h"
 
 struct doc;
-struct report_access;
+struct auditrows;
 
 #define REPORT_INZAGE_RECORDS_MAX	100000	/* records of one case */
+#define REPORT_INZAGE_NAME_MAX		512	/* bytes of a title, name */
+/* replies of the audit log fetched (auditrows.h): 100,000 entries */
+#define REPORT_INZAGE_ACCESS_PAGES	200
 
 struct report_inzage_in {
 	const char	*case_id;	/* a case this laptop holds */
 	const char	*person_id;	/* a person of it; NULL: the family */
 	enum reportnames names;
-	const struct report_access *access;	/* the audit log's entries */
+	const struct auditrows *access;	/* the audit log's entries */
 	const char	*self_name;	/* who makes it (NULL: unknown) */
 	const char	*self_role;
 	int64_t		 now;		/* seconds since the epoch */
 };
 
-/* What the document holds (for a summary: counts, never content). */
+/* What the document holds, for a summary: counts, the names of both. */
 struct report_inzage_sum {
+	char	title[REPORT_INZAGE_NAME_MAX + 1];	/* the case's */
+	char	person[REPORT_INZAGE_NAME_MAX + 1];	/* "": the family */
 	size_t	persons;
 	size_t	measures;
 	size_t	plan_versions;
@@ -66,10 +71,11 @@ struct report_inzage_sum {
 };
 
 /*
- * The person "what" of case "case_id" (a name, case and accents not
- * minding, or the start of its record id, at least 4 characters) into
- * out: 0, CS_ERR_NOT_FOUND, or CS_ERR_AMBIGUOUS.  Logs a "search" read
- * of the case first.
+ * The person "what" of case "case_id" (the whole name or the first
+ * name, case and accents not minding, or its short id: a tail of its
+ * record id of at least 4 characters, ids.h) into out: 0,
+ * CS_ERR_NOT_FOUND, or CS_ERR_AMBIGUOUS.  Logs a "search" read of the
+ * case first.
  */
 int	report_inzage_person(sqlite3 *, const char *case_id,
 	    const char *what, char out[DB_UUID_LEN + 1]);

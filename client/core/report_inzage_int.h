@@ -28,6 +28,7 @@ struct iz_rec {
 	char		author[MARKER_NAME_MAX + 1];	/* "" if unknown */
 	int64_t		time;				/* 0 if unknown */
 	int		show;		/* IZ_FULL, IZ_NAME_ONLY, IZ_OUT */
+	char		*name;		/* a person's name; NULL: none */
 };
 
 #define IZ_OUT		0
@@ -45,7 +46,7 @@ struct iz {
 	struct doc		*d;
 	int			 r;		/* sticky: the first error */
 	struct iz_rec		*rec;
-	size_t			 nrec;
+	size_t			 nrec, cap;
 	struct iz_role		 roles[IZ_ROLES_MAX];
 	size_t			 nroles;
 	struct report_inzage_sum *sum;
@@ -76,7 +77,10 @@ const char *iz_word(const char *word);
 /* A professional as the setting says (reportnames_who, role looked up). */
 const char *iz_who(const struct iz *, const char *name, char *dst,
 	    size_t len);
+/* "name" is a professional the audit log or the case names. */
+int	iz_known(const struct iz *, const char *name);
 /* The name of person record "id" ("" if the laptop holds none). */
+/* (borrowed: valid while the records are) */
 const char *iz_person_name(const struct iz *, const char *id);
 
 /* report_inzage_sec.c: the sections after the persons. */

@@ -13,6 +13,7 @@
 #include "doc.h"
 #include "errors.h"
 #include "lifecycle.h"
+#include "localday.h"
 #include "measure_rec.h"
 #include "report_inzage_int.h"
 #include "util.h"
@@ -98,6 +99,27 @@ iz_sec_measures(struct iz *z)
 		iz_para(z, "Geen maatregelen.");
 }
 
+/* "parents,wijkteam" (plan.h) as "ouders, wijkteam". */
+static const char *
+iz_agreed(const struct iz_rec *r, const char *field, char *dst, size_t len)
+{
+	char	v[IZ_SHORT], *p, *e;
+	size_t	o = 0;
+
+	dst[0] = '\0';
+	iz_f(r, field, v, sizeof(v));
+	for (p = v; p != NULL; p = e) {
+		if ((e = strchr(p, ',')) != NULL)
+			*e++ = '\0';
+		if (*p == '\0')
+			continue;
+		(void)str_fmt(dst + o, len - o, "%s%s", o > 0 ? ", " : "",
+		    iz_word(p));
+		o = strlen(dst);
+	}
+	return dst;
+}
+
 void
 iz_sec_plan(struct iz *z)
 {
@@ -116,7 +138,8 @@ iz_sec_plan(struct iz *z)
 			continue;
 		any = 1;
 		iz_para(z, iz_f(r, "summary", z->la, sizeof(z->la)));
-		if (iz_f(r, "agreed_with", v[0], sizeof(v[0]))[0] != '\0') {
+		if (iz_agreed(r, "agreed_with", v[0], sizeof(v[0]))[0] !=
+		    '\0') {
 			(void)str_fmt(z->lb, sizeof(z->lb), "Afgesproken met: "
 			    "%s%s%s.", v[0], iz_date(r, "agreed_on", v[1],
 			    sizeof(v[1]))[0] != '\0' ? ", op " : "", v[1]);
@@ -139,7 +162,11 @@ iz_sec_plan(struct iz *z)
 		iz_f(r, "child", c, sizeof(c));
 		(void)str_fmt(v[1], sizeof(v[1]), "%s", c[0] != '\0' ?
 		    iz_person_name(z, c) : "het gezin");
-		iz_f(r, "owner", v[2], sizeof(v[2]));
+		/* an owner who is one of the professionals: as they are */
+		if (iz_known(z, iz_f(r, "owner", by, sizeof(by))))
+			iz_who(z, by, v[2], sizeof(v[2]));
+		else
+			(void)str_fmt(v[2], sizeof(v[2]), "%s", by);
 		iz_date(r, "due", v[3], sizeof(v[3]));
 		(void)str_fmt(v[4], sizeof(v[4]), "%s", iz_word(iz_f(r,
 		    "status", c, sizeof(c))[0] != '\0' ? c : "open"));
@@ -158,7 +185,7 @@ iz_sec_plan(struct iz *z)
 		    iz_date(r, "date", v[1], sizeof(v[1])));
 		iz_heading(z, 2, z->lb);
 		(void)str_fmt(z->lb, sizeof(z->lb), "Afgesproken met: %s. "
-		    "Vastgelegd door %s.", iz_f(r, "agreed_with", v[0],
+		    "Vastgelegd door %s.", iz_agreed(r, "agreed_with", v[0],
 		    sizeof(v[0])), iz_by(z, r, by, sizeof(by)));
 		iz_note(z, z->lb);
 		iz_para(z, iz_f(r, "summary", z->la, sizeof(z->la)));
@@ -203,10 +230,11 @@ iz_sec_assessments(struct iz *z)
 		    iz_f(r, "instrument_version", c, sizeof(c))[0] != '\0' ?
 		    " " : "", c);
 		iz_f(r, "outcome", v[2], sizeof(v[2]));
-		if (iz_f(r, "assessor", w, sizeof(w))[0] != '\0')
+		/* typed: a professional's name, or someone from outside */
+		if (iz_known(z, iz_f(r, "assessor", w, sizeof(w))))
 			iz_who(z, w, v[3], sizeof(v[3]));
 		else
-			v[3][0] = '\0';
+			(void)str_fmt(v[3], sizeof(v[3]), "%s", w);
 		iz_date(r, "next_due", v[4], sizeof(v[4]));
 		iz_f(r, "child", c, sizeof(c));
 		(void)str_fmt(v[5], sizeof(v[5]), "%s", c[0] != '\0' ?
@@ -222,13 +250,11 @@ iz_sec_assessments(struct iz *z)
 }
 
 /* Notes by their date and time, then as they were written. */
-static const struct iz *iz_sort_z;
-
 static int
 iz_note_cmp(const void *a, const void *b)
 {
-	const struct iz_rec	*x = &iz_sort_z->rec[*(const size_t *)a];
-	const struct iz_rec	*y = &iz_sort_z->rec[*(const size_t *)b];
+	const struct iz_rec	*x = *(const struct iz_rec *const *)a;
+	const struct iz_rec	*y = *(const struct iz_rec *const *)b;
 	char			 dx[IZ_DATE], dy[IZ_DATE], tx[8], ty[8];
 	int			 c;
 
@@ -244,10 +270,10 @@ iz_sec_journal(struct iz *z)
 {
 	static const char *const h[] = { "Datum", "Tijd", "Soort", "Tekst",
 	    "Door" };
-	size_t		*ix;
-	char		 v[4][IZ_SHORT], by[IZ_SHORT];
-	const char	*cells[5];
-	size_t		 i, n = 0;
+	const struct iz_rec	**ix;
+	char			 v[4][IZ_SHORT], by[IZ_SHORT];
+	const char		*cells[5];
+	size_t			 i, n = 0;
 
 	iz_heading(z, 1, "Journaal");
 	if ((ix = calloc(z->nrec + 1, sizeof(*ix))) == NULL) {
@@ -256,21 +282,18 @@ iz_sec_journal(struct iz *z)
 	}
 	for (i = 0; i < z->nrec; i++)
 		if (iz_shown(&z->rec[i], "journal"))
-			ix[n++] = i;
-	iz_sort_z = z;		/* one thread makes a report */
+			ix[n++] = &z->rec[i];
 	qsort(ix, n, sizeof(*ix), iz_note_cmp);
 	if (n > 0)
 		iz_table(z, 5, h);
 	for (i = 0; i < n; i++) {
-		const struct iz_rec *r = &z->rec[ix[i]];
-
-		cells[0] = iz_date(r, "date", v[0], sizeof(v[0]));
-		cells[1] = iz_f(r, "time", v[1], sizeof(v[1]));
-		(void)str_fmt(v[2], sizeof(v[2]), "%s", iz_word(iz_f(r, "type",
-		    v[3], sizeof(v[3]))));
+		cells[0] = iz_date(ix[i], "date", v[0], sizeof(v[0]));
+		cells[1] = iz_f(ix[i], "time", v[1], sizeof(v[1]));
+		(void)str_fmt(v[2], sizeof(v[2]), "%s", iz_word(iz_f(ix[i],
+		    "type", v[3], sizeof(v[3]))));
 		cells[2] = v[2];
-		cells[3] = iz_f(r, "text", z->la, sizeof(z->la));
-		cells[4] = iz_by(z, r, by, sizeof(by));
+		cells[3] = iz_f(ix[i], "text", z->la, sizeof(z->la));
+		cells[4] = iz_by(z, ix[i], by, sizeof(by));
 		iz_row(z, cells);
 	}
 	free(ix);
@@ -359,7 +382,10 @@ iz_sec_escalations(struct iz *z)
 			continue;
 		if (n++ == 0)
 			iz_table(z, 6, h);
-		iz_date(r, "date", v[0], sizeof(v[0]));
+		/* no date given: the day it was written */
+		if (iz_date(r, "date", v[0], sizeof(v[0]))[0] == '\0' &&
+		    r->time > 0)
+			iz_day(localday_of(r->time), v[0], sizeof(v[0]));
 		(void)str_fmt(v[1], sizeof(v[1]), "%s", iz_word(iz_f(r, "to", x,
 		    sizeof(x))));
 		cells[2] = iz_f(r, "reason", z->la, sizeof(z->la));
@@ -381,7 +407,8 @@ iz_sec_escalations(struct iz *z)
 void
 iz_sec_other(struct iz *z)
 {
-	char	a[64], b[IZ_SHORT], c[IZ_SHORT], d[IZ_DATE], e[DB_UUID_LEN + 2];
+	char	a[64], b[IZ_SHORT], c[IZ_SHORT], d[IZ_DATE];
+	char	e[DB_UUID_LEN + 2];
 	size_t	i, j;
 	int	head = 0;
 
@@ -402,7 +429,8 @@ iz_sec_other(struct iz *z)
 			const struct iz_rec *q = &z->rec[j];
 
 			if (!iz_shown(q, "approval_decision") ||
-			    strcmp(iz_f(q, "request", e, sizeof(e)), r->id) != 0)
+			    strcmp(iz_f(q, "request", e, sizeof(e)),
+			    r->id) != 0)
 				continue;
 			(void)str_fmt(z->lb, sizeof(z->lb), "Besluit: %s door "
 			    "%s%s%s", iz_word(iz_f(q, "decision", a,

@@ -4,7 +4,9 @@
  * regisseur and the team's deadlines (the cases on this laptop), the
  * transfers waiting for a decision with what the server may show of
  * each case (ui_team_net.c: this needs the server), and what waits for
- * this user's approval, with the forms to decide it (ui_approvals.c).
+ * this user's approval, with the forms to decide it (ui_approvals.c),
+ * and for a team lead the management figures of her office
+ * (ui_team_figures.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -167,6 +169,7 @@ ui_page_team(struct ui_ctx *ctx, const struct ui_req *req,
 		goto out;
 	ui_team_transfers(ctx, h, cl);
 	ui_team_approvals(ctx, h, cl);
+	ui_team_figures(ctx, h);
 	ui_page_end(ctx, h);
  out:
 	free(pick);

@@ -61,6 +61,13 @@ void	ui_team_transfers(struct ui_ctx *, struct html *,
 	    const struct caseload *);
 
 /*
+ * The management figures of the office a team lead leads, from the
+ * server (ui_team_figures.c), as a section; nothing at all for anyone
+ * the server refuses them to, or without the server.
+ */
+void	ui_team_figures(struct ui_ctx *, struct html *);
+
+/*
  * What waits for this user's approval, from the server, with a form to
  * approve and one to refuse each (ui_approvals.c), as a section;
  * without the server it says so.

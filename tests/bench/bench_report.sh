@@ -7,8 +7,14 @@
 # frames, every state, a drang on half of them (two case_state audit
 # entries each, among 4 unrelated audit entries per case), a child
 # measure on each OTS case, a transfer on every 20th and a
-# break-the-glass use on every 50th.  Figure: the median of 5 runs of
+# break-the-glass use on every 50th (the audit entries far above the
+# log's own, so that casesyncd appends its own below them: they are not
+# in its Merkle tree, and only the report reads them).  Figure: the median of 5 runs of
 # the report, each a fresh process (open, all figures, JSON out).
+# Beside it the same figures over the protocol: casesyncd serves the
+# database and a team lead of Zwolle (a tenth of the cases) asks with
+# ReportRequest; each run a fresh client (cs_probe: TCP, TLS 1.3,
+# Hello, ReportRequest, the ReportReply decoded and checked).
 #
 # Environment: BUILD (build directory), BENCH_REPORT_CASES.
 set -eu
@@ -17,15 +23,25 @@ N=${BENCH_REPORT_CASES:-50000}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B="$top/$BUILD"
 T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+PID=""
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
 command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 is needed" >&2; exit 1; }
 
-"$B/casesyncctl" init --dir "$T/d" --server-name localhost >/dev/null
+"$B/casesyncctl" init --dir "$T/d" --server-name localhost \
+    --listen 127.0.0.1:0 >/dev/null
+# casesyncd refuses to keep root: as root, drop to nobody
+[ "$(id -u)" -eq 0 ] && echo "user = nobody" >>"$T/d/casesyncd.conf"
 for o in Zwolle Deventer Lelystad Kampen Almere Apeldoorn Enschede \
     Hengelo Meppel Emmen; do
 	"$B/casesyncctl" --dir "$T/d" office add "$o" >/dev/null
 done
 "$B/casesyncctl" --dir "$T/d" user add --name anna --role jeugdbeschermer \
+    --office Zwolle >/dev/null
+"$B/casesyncctl" --dir "$T/d" user add --name lars --role teamleider \
     --office Zwolle >/dev/null
 
 start=$(date +%s)
@@ -52,10 +68,11 @@ SELECT printf('%08x-0000-4000-8000-000000000000', i), 1 + i % 10,
 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
     a(k) AS (VALUES (0), (1), (2), (3), (4), (5))
-INSERT INTO audit_log(server_time, device_time, action, type, outcome,
-    user_id, user, role, office, on_behalf_of, purpose, basis, legal_basis,
-    client_ref, object_type, object_id, device_id, addr, detail, leaf)
-SELECT CAST(strftime('%s', 'now') AS INTEGER) - (i % 1500) * 86400
+INSERT INTO audit_log(idx, server_time, device_time, action, type,
+    outcome, user_id, user, role, office, on_behalf_of, purpose, basis,
+    legal_basis, client_ref, object_type, object_id, device_id, addr,
+    detail, leaf)
+SELECT 1000000000 + i * 6 + k, CAST(strftime('%s', 'now') AS INTEGER) - (i % 1500) * 86400
     + (k + 1) * 86400 * 9, 0, 'U',
     CASE WHEN k < 2 AND i % 2 = 0 THEN 'case_state' ELSE 'record_read' END,
     'success', 1, 'anna', 'jeugdbeschermer', 'Zwolle', '', '', '', '',
@@ -98,13 +115,60 @@ med=$(echo $times | tr ' ' '\n' | sort -n | sed -n 3p)
 ngroups=$(python3 -c "import json, sys
 print(len(json.load(open(sys.argv[1]))['groups']))" "$T/out.json")
 
+# over the protocol: casesyncd on this database, lars asks
+"$B/casesyncd" -f "$T/d/casesyncd.conf" -d -p "$T/port" \
+    >"$T/server.log" 2>&1 &
+PID=$!
+i=0
+while [ ! -s "$T/port" ]; do
+	i=$((i + 1))
+	if [ $i -gt 600 ] || ! kill -0 "$PID" 2>/dev/null; then
+		echo "casesyncd did not start: $(tail -5 "$T/server.log")" >&2
+		exit 1
+	fi
+	sleep 0.05
+done
+ADDR="localhost:$(cat "$T/port")"
+probe() {
+	"$B/tests/cs_probe" -s "$ADDR" -C "$T/d/ca.crt" "$@" 2>>"$T/probe.log"
+}
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$T/dev.key" 2>/dev/null
+tok=$("$B/casesyncctl" --dir "$T/d" enroll-token --user lars \
+    --device bench | awk '$1 == "token" { print $2 }')
+case "$(probe -k "$T/dev.key" enroll "$tok" "$T/dev.crt")" in
+enrolled*) ;;
+*) echo "enroll: $(tail -3 "$T/probe.log")" >&2; exit 1 ;;
+esac
+# Envelope{id 1, report_request {}}: every event, lars's own office
+req=000000050801920800
+ptimes=""
+for r in 1 2 3 4 5; do
+	t0=$(date +%s%N)
+	got=$(probe -c "$T/dev.crt" -k "$T/dev.key" raw "$req")
+	t1=$(date +%s%N)
+	[ "$got" = "message 131" ] || {
+		echo "ReportRequest: $got $(tail -3 "$T/server.log")" >&2
+		exit 1
+	}
+	ptimes="$ptimes $(( (t1 - t0) / 1000000 ))"
+done
+pmed=$(echo $ptimes | tr ' ' '\n' | sort -n | sed -n 3p)
+
 echo "Command: \`BUILD=build-bench sh tests/bench/bench_report.sh\` (part of"
 echo "\`make bench\`).  $N cases in 10 offices, $audit audit entries, filled"
 echo "directly into the server database in $fill s; \`casesyncctl report"
-echo "--format json\` as a fresh process each run ($ngroups groups)."
+echo "--format json\` as a fresh process each run ($ngroups groups).  Over the"
+echo "protocol: casesyncd on that database, a team lead of one office"
+echo "($((N / 10)) cases) asks with ReportRequest from a fresh client each"
+echo "run (cs_probe: TCP, TLS 1.3 handshake, Hello, ReportRequest, the"
+echo "ReportReply decoded and validated)."
 echo
 echo "| what | median of 5 | runs (ms) | goal |"
 echo "|---|---|---|---|"
 if [ "$med" -lt 1000 ]; then v="met"; else v="NOT met"; fi
 echo "| casesyncctl report, $N cases | $med ms |$times | < 1000 ms: $v |"
-[ "$med" -lt 1000 ]
+if [ "$pmed" -lt 1000 ]; then pv="met"; else pv="NOT met"; fi
+echo "| ReportRequest over the protocol, $N cases | $pmed ms |$ptimes |" \
+    "< 1000 ms: $pv |"
+[ "$med" -lt 1000 ] && [ "$pmed" -lt 1000 ]

@@ -45,11 +45,13 @@ ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name eva --role jeugdbeschermer --office Lelystad >/dev/null
 ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name olga --role auditor --office Zwolle >/dev/null
+ctl user add --name lotte --role teamleider --office Zwolle >/dev/null
 start_server "glass_duration = 600s"
 enroll a anna
 enroll e eva
 enroll o olga
 enroll b bert
+enroll l lotte
 
 C=$(laptop a case create --frame DRANG) || fail "case create"
 laptop a case state --case "$C" --to DRANG_INTENSIEF >/dev/null ||
@@ -77,6 +79,10 @@ ok "casesync transfer request --json: the transfer's schema"
 ID=$(jget "$T/req" 'j["transfer_id"]')
 check a "transfer list" 1 transfer list
 check a "transfer show" 0 transfer show --id "$ID"
+check l "report figures" 1 report figures
+ctl report --json --office Zwolle >"$T/ctl_report.json" || fail "ctl report"
+cmp -s "$T/report_figures.json" "$T/ctl_report.json" ||
+    fail "report figures --json is not casesyncctl's"
 
 expect_eq "status: the device id a number, the certificate's end a time" \
     "$(jget "$T/status.json" '(j["device_id"], j["user"],
@@ -272,7 +278,8 @@ grep -qx "plan goal" "$T/paths" || fail "no 'plan goal' in the table"
 n=0
 for p in $(sed -n 's/ /_/g; /_\(list\|show\|get\|info\|status\|query\|who\)$/p
     /^\(search\|reads\|conflicts\|digest\|check\|status\|sync\)$/p
-    s/^plan_goal$/plan_goal_list/p' "$T/paths"); do
+    s/^plan_goal$/plan_goal_list/p
+    /^report_figures$/p' "$T/paths"); do
 	p=$(echo "$p" | tr _ ' ')
 	python3 -c 'import json, sys
 sys.exit(("casesync " + sys.argv[2]) not in

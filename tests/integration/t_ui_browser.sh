@@ -13,7 +13,9 @@
 # axe-core checks every page visited (no serious or critical
 # violation); a screenshot of every page goes to $TEST_OUT.  Afterwards
 # the CLI checks that the entry and the resolution reached the other
-# laptop.  Chromium, chromedriver, Selenium and axe-core are required
+# laptop.  A third laptop, of lars, the office's team lead, shows the
+# management figures on its Teamleider page (as casesyncctl report
+# counts them); anna's shows none.  Chromium, chromedriver, Selenium and axe-core are required
 # (scripts/deps.sh installs them, and chromium-l10n for a browser in
 # Dutch): without them the test fails.
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +33,7 @@ AXE="$top/tests/ui/node_modules/axe-core/axe.min.js"
 OUT=${TEST_OUT:-$top/$BUILD/test-out/t_ui_browser}
 mkdir -p "$OUT" || fail "mkdir $OUT"
 
-UI_A="" UI_B="" BROWSER=""
+UI_A="" UI_B="" UI_L="" BROWSER=""
 # stop_ui PID: SIGTERM, as Ctrl-C would; 1 if it is still running
 # after 10 s (then it is killed)
 stop_ui() {
@@ -53,10 +55,10 @@ stop_all() {
 	# the browser test runs in its own session: its process group
 	# holds chromedriver and every Chromium process it started
 	[ -n "$BROWSER" ] && kill -KILL -- "-$BROWSER" 2>/dev/null
-	for p in $UI_A $UI_B; do
+	for p in $UI_A $UI_B $UI_L; do
 		stop_ui "$p"
 	done
-	UI_A="" UI_B="" BROWSER=""
+	UI_A="" UI_B="" UI_L="" BROWSER=""
 	cleanup
 }
 trap stop_all EXIT INT TERM
@@ -67,6 +69,8 @@ ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null ||
     fail "user anna"
 ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null ||
     fail "user bert"
+ctl user add --name lars --role teamleider --office Zwolle >/dev/null ||
+    fail "user lars"
 start_server
 enroll a anna
 enroll b bert
@@ -161,11 +165,23 @@ ui_start() {
 	done
 	URL=$(sed -n 's/^ui: \(http:.*\)$/\1/p' "$T/ui.$1" | head -1)
 }
+# the team lead's laptop, and what casesyncctl counts for his office
+enroll l lars
+ctl report --json --office Zwolle >"$T/report.json" || fail "ctl report"
+LEAD_ACTIVE=$(jq -r '.groups[] | select(.frame == "DRANG") | .active' \
+    "$T/report.json")
+LEAD_NEW=$(jq -r '.groups[] | select(.frame == "DRANG") | .new' \
+    "$T/report.json")
+# (Gezin Öztürk is under an OTS since Elif's measure began)
+expect_eq "casesyncctl report: Zwolle's two drang cases" \
+    "$LEAD_ACTIVE $LEAD_NEW" "2 2"
 ui_start a
 UI_A=$pid URL_A=$URL
 ui_start b
 UI_B=$pid URL_B=$URL
-ok "casesync ui printed its URL on both laptops"
+ui_start l
+UI_L=$pid URL_L=$URL
+ok "casesync ui printed its URL on the three laptops"
 
 # the browser test, in a session of its own (see stop_all); it stops
 # itself after --limit seconds, and timeout stops its whole process
@@ -178,7 +194,8 @@ setsid timeout -k 10 180 \
     --soon "Gezin Bakker" --person "Ayşe Öztürk" \
     --mine "Molenweg 3, Zwolle" --theirs "Kerkstraat 2, Zwolle" \
     --author anna --child "Elif Öztürk" --zaaknummer "C/08/4711" \
-    --limit 150 &
+    --url-lead "$URL_L" --lead-office Zwolle --lead-active "$LEAD_ACTIVE" \
+    --lead-new "$LEAD_NEW" --limit 150 &
 BROWSER=$!
 wait "$BROWSER"
 rc=$?
@@ -191,10 +208,10 @@ pgrep -f "user-data-dir=$T/chromium" >/dev/null &&
 ok "the browser test (screenshots in $OUT)"
 
 # what the browser did, seen through the CLI once the UIs are closed
-for p in $UI_A $UI_B; do
+for p in $UI_A $UI_B $UI_L; do
 	stop_ui "$p" || fail "casesync ui did not stop on SIGTERM"
 done
-UI_A="" UI_B=""
+UI_A="" UI_B="" UI_L=""
 wait_gone() {
 	i=0
 	while kill -0 "$SERVER_PID" 2>/dev/null; do

@@ -601,6 +601,34 @@ def person_form(b, a):
     b.log("a wrong BSN is refused with the elfproef, the form kept")
 
 
+def team_figures(b, a):
+    """A team lead's Teamleider page: the figures of her office, a table
+    per office and frame, found by caption and row header as a screen
+    reader reads them; anna's page (not a lead) has none."""
+    login(b, a.url_lead, "the team lead")
+    b.open_nav("Teamleider", "Teamleider")
+    b.the('the heading "Cijfers van uw team"',
+          lambda: b.heading("Cijfers van uw team", exact=True))
+    cap = "%s, Drang" % a.lead_office
+    table = b.the('the table "%s"' % cap, lambda: [
+        t for t in b.d.find_elements(By.XPATH, "//table[caption]")
+        if norm(t.find_element(By.XPATH, "./caption").text) == cap])
+    for what, want in (("Lopende gezinnen", a.lead_active),
+                       ("Nieuwe gezinnen", a.lead_new)):
+        row = table.find_elements(By.XPATH, ".//tr[th[normalize-space()="
+                                  "'%s']]/td" % what)
+        got = norm(row[0].text) if row else None
+        if got != want:
+            raise Fail('"%s": %s is %r, casesyncctl report says %s' %
+                       (cap, what, got, want))
+    b.the('the table "%s: nieuw en gesloten per maand"' % cap,
+          lambda: b.named("//table", "%s: nieuw en gesloten per maand" %
+                          cap))
+    b.check_page("teamleider-cijfers")
+    b.log("the team lead sees the figures of %s: %s active, %s new" %
+          (a.lead_office, a.lead_active, a.lead_new))
+
+
 def stop_server(b, pid):
     os.kill(pid, signal.SIGTERM)
     b.wait("casesyncd to stop",
@@ -627,8 +655,14 @@ def run(b, a):
     b.check_page("sync-done")
     b.open_nav("Teamleider", "Teamleider")
     b.check_page("teamleider")
+    if b.heading("Cijfers"):
+        raise Fail("anna, not a team lead, sees management figures")
+    b.log("anna's Teamleider page has no figures: she leads no team")
     b.open_nav("Laptop", "Laptop")
     b.check_page("laptop")
+
+    # the team lead's figures, from the server
+    team_figures(b, a)
 
     # bert's laptop: the entry arrives; the conflict
     login(b, a.url_b, "bert")
@@ -682,7 +716,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     for o in ("out", "axe", "url-a", "url-b", "case-title", "overdue",
               "soon", "person", "mine", "theirs", "author", "child",
-              "zaaknummer"):
+              "zaaknummer", "url-lead", "lead-office", "lead-active",
+              "lead-new"):
         p.add_argument("--" + o, required=True)
     p.add_argument("--profile", required=True,
                    help="Chromium's profile directory (made and removed)")

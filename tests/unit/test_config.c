@@ -189,6 +189,32 @@ test_config_addresses(void)
 	TEST_DONE();
 }
 
+static void
+test_config_report_names(void)
+{
+	struct config	c;
+	char		err[512];
+
+	TEST_START("config_parse: report_names = names|roles");
+	config_defaults(&c);
+	ASSERT_STR_EQ(c.report_names, "names");
+	ASSERT_INT_EQ(parse(&c, "report_names = roles\n", err, sizeof(err)),
+	    0);
+	ASSERT_STR_EQ(c.report_names, "roles");
+	ASSERT_INT_EQ(parse(&c, "report_names = names\n", err, sizeof(err)),
+	    0);
+	ASSERT_STR_EQ(c.report_names, "names");
+	ASSERT_INT_EQ(parse(&c, "report_names = Roles\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_TRUE(strstr(err, "report_names") != NULL);
+	ASSERT_INT_EQ(parse(&c, "report_names =\n", err, sizeof(err)),
+	    CS_ERR_CONFIG);
+	ASSERT_INT_EQ(parse(&c, "report_names = initials\n", err,
+	    sizeof(err)), CS_ERR_CONFIG);
+	ASSERT_STR_EQ(c.report_names, "names");
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -196,5 +222,6 @@ main(void)
 	test_config_bad();
 	test_config_edges();
 	test_config_addresses();
+	test_config_report_names();
 	return 0;
 }

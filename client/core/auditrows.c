@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * report_access.c - a case's audit entries fetched for a report (see
- * report_access.h).  The replies are kept as they came (the rows point
- * into them) with the number of rows before each.
+ * auditrows.c - the audit log's entries fetched over the protocol (see
+ * auditrows.h).  The replies are kept as they came (the rows point into
+ * them) with the number of rows before each.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,9 +12,9 @@
 #include "errors.h"
 #include "msg.h"
 #include "msg_auditq.h"
-#include "report_access.h"
+#include "auditrows.h"
 
-struct report_access {
+struct auditrows {
 	struct msg	**pages;
 	size_t		 *first;	/* rows before page i */
 	size_t		  npages;
@@ -22,7 +22,7 @@ struct report_access {
 };
 
 void
-report_access_free(struct report_access *a)
+auditrows_free(struct auditrows *a)
 {
 	size_t	i;
 
@@ -37,7 +37,7 @@ report_access_free(struct report_access *a)
 
 /* Keep reply "rep" of "rows" rows as the next page. */
 static int
-report_access_keep(struct report_access *a, struct msg *rep, size_t rows)
+auditrows_keep(struct auditrows *a, struct msg *rep, size_t rows)
 {
 	struct msg	**p;
 	size_t		 *f;
@@ -56,29 +56,26 @@ report_access_keep(struct report_access *a, struct msg *rep, size_t rows)
 }
 
 int
-report_access_fetch(struct conn *c, const char *case_id,
-    struct report_access **out, struct msg **err)
+auditrows_fetch(struct conn *c, struct msg_audit_query_request *q,
+    size_t pages, struct auditrows **out, int *more, struct msg **err)
 {
-	struct msg_audit_query_request	 q;
 	struct msg_audit_query_response	 resp;
 	struct msg_audit_row		 row;
-	struct report_access		*a;
+	struct auditrows		*a;
 	struct msg_out			 req;
 	struct msg			*rep = NULL;
 	int				 r;
 
 	*out = NULL;
+	*more = 0;
 	*err = NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return CS_ERR_ALLOC;
-	memset(&q, 0, sizeof(q));
-	q.case_id = case_id;
-	q.after = -1;
-	req = msg_out_audit_query_request(&q);
+	req = msg_out_audit_query_request(q);
 	for (;;) {
-		if (a->npages == REPORT_ACCESS_PAGES_MAX) {
-			r = CS_ERR_TOO_LARGE;
-			goto out;
+		if (a->npages == pages) {
+			*more = 1;
+			break;
 		}
 		if ((r = rpc_call_expect(c, &req, MSG_AUDIT_QUERY_RESPONSE,
 		    &rep)) != 0) {
@@ -87,36 +84,36 @@ report_access_fetch(struct conn *c, const char *case_id,
 			goto out;
 		}
 		(void)msg_get_audit_query_response(rep, &resp);
-		if ((r = report_access_keep(a, rep, resp.n_rows)) != 0)
+		if ((r = auditrows_keep(a, rep, resp.n_rows)) != 0)
 			goto out;
 		rep = NULL;	/* transferred */
 		if (resp.n_rows == 0 || !resp.more)
 			break;
-		report_access_row(a, a->n - 1, &row);
+		auditrows_row(a, a->n - 1, &row);
 		/* ascending in a reply (wire_audit_q.c); after what we asked */
-		if (row.idx <= q.after) {
+		if (row.idx <= q->after) {
 			r = CS_ERR_PROTOCOL;
 			goto out;
 		}
-		q.after = row.idx;
+		q->after = row.idx;
 	}
 	*out = a;
 	a = NULL;	/* transferred */
 	r = 0;
  out:
 	msg_free(rep);
-	report_access_free(a);
+	auditrows_free(a);
 	return r;
 }
 
 size_t
-report_access_n(const struct report_access *a)
+auditrows_n(const struct auditrows *a)
 {
 	return a->n;
 }
 
 void
-report_access_row(const struct report_access *a, size_t i,
+auditrows_row(const struct auditrows *a, size_t i,
     struct msg_audit_row *row)
 {
 	size_t	lo = 0, hi = a->npages, mid;
