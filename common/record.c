@@ -17,6 +17,7 @@ static const char *const record_append_only_kinds[] = {
 	"plan_version",
 	"approval_request",
 	"approval_decision",
+	"report",
 };
 
 int

@@ -25,7 +25,7 @@
 #define RECORD_DIGEST_LEN	32
 
 /* 1 if records of "kind" are written once ("journal", "audit",
- * "plan_version"). */
+ * "plan_version", the approvals' records, "report"). */
 int	record_append_only(const char *kind);
 /*
  * 1 if "kind" is the record of an approval's request or decision

@@ -51,6 +51,9 @@ srcs() {
 	doc)		echo "$BASE common/validate.c common/lifecycle.c" \
 			    "client/core/doc.c client/core/doc_pdf.c" \
 			    "client/core/doc_text.c" ;;
+	report_parse)	echo "$BASE $WIRE proto/body.c client/core/schema.c" \
+			    "client/core/report_parse.c client/core/doc.c" \
+			    "client/core/doc_pdf.c client/core/doc_text.c" ;;
 	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
 	readlog)	# the server's handler on a real store: all of it
@@ -77,6 +80,7 @@ opts() {
 	case $1 in
 	config)	echo "-max_len=8192" ;;
 	csr)	echo "-max_len=3072" ;;
+	report_parse)	echo "-max_len=16384" ;;
 	*)	echo "-max_len=4096" ;;
 	esac
 }

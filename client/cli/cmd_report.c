@@ -18,6 +18,11 @@ static const struct {
 } report_cmds[] = {
 	{ "figures", cmd_report_figures },
 	{ "inzage", cmd_report_inzage },
+	{ "raad", cmd_report_raad },
+	{ "verlenging", cmd_report_verlenging },
+	{ "final", cmd_report_final },
+	{ "list", cmd_report_list },
+	{ "show", cmd_report_show },
 	{ NULL, NULL }
 };
 

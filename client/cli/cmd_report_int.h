@@ -12,5 +12,11 @@ struct cli;
 int	cmd_report_figures(struct cli *, int argc, char *argv[]);
 /* `report inzage`: the inzage of a family or a person (AVG art. 15). */
 int	cmd_report_inzage(struct cli *, int, char *[]);
+/* cmd_report_raad.c: the Raad melding and the OTS verlenging. */
+int	cmd_report_raad(struct cli *, int, char *[]);
+int	cmd_report_verlenging(struct cli *, int, char *[]);
+int	cmd_report_final(struct cli *, int, char *[]);
+int	cmd_report_list(struct cli *, int, char *[]);
+int	cmd_report_show(struct cli *, int, char *[]);
 
 #endif /* CMD_REPORT_INT_H */

@@ -65,6 +65,17 @@ static const struct clihelp_sub report_subs[] = {
 	    "    [--format html|pdf] [--force]",
 	    "what the dossier holds about a family or person, and who read it",
 	    0 },
+	{ "raad", "report raad --case ID [--select ID,...] --out FILE",
+	    "draft a melding to the Raad (.html to edit, or .pdf)", 0 },
+	{ "verlenging", "report verlenging --case ID --child CHILD "
+	    "[--months N] [--select ID,...] --out FILE",
+	    "draft the request to extend a child's OTS", 0 },
+	{ "final", "report final --case ID --file EDITED.html",
+	    "finalise an edited draft into a record of the dossier", 0 },
+	{ "list", "report list --case ID",
+	    "the finalised reports, who finalised them and when", 0 },
+	{ "show", "report show --case ID --id REPORT --out FILE",
+	    "a finalised report as a document again (.html or .pdf)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 

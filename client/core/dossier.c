@@ -388,6 +388,11 @@ dossier_build(sqlite3 *db, const struct dossier_input *in, int long_later,
 		    "registered with the server first (measure start)");
 		goto out;
 	}
+	if (strcmp(k->kind, "report") == 0 && !in->report_final) {
+		r = dossier_fail(err, DOSSIER_NEEDS_DRAFT, CS_ERR_USAGE,
+		    "a report is made from its draft (report final)");
+		goto out;
+	}
 	if (in->record_id == NULL && seed != NULL &&
 	    (r = dossier_seed(db, k, seed, &b)) != 0)
 		goto out;

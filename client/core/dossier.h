@@ -46,6 +46,12 @@ struct dossier_input {
 	 * writes one, after the server's yes, and sets this.
 	 */
 	int		 server_checked;
+	/*
+	 * A finalised report (kind "report") is written only by
+	 * report_final() (report_raad.h), from the draft it parsed, and
+	 * sets this.
+	 */
+	int		 report_final;
 };
 
 /* Why a write was refused. */
@@ -64,6 +70,7 @@ enum dossier_fault {
 	DOSSIER_TOO_LARGE,	/* the record is over DB_BODY_MAX */
 	DOSSIER_WRITE_FAILED,	/* db_local_write refused or failed */
 	DOSSIER_NEEDS_SERVER,	/* a measure: only with the server's yes */
+	DOSSIER_NEEDS_DRAFT,	/* a report: only by report_final */
 	DOSSIER_CLOSED,		/* the case is GESLOTEN: nothing new */
 	DOSSIER_RULE		/* field "field" does not fit the others */
 };

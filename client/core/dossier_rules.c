@@ -195,6 +195,44 @@ rules_outcome(sqlite3 *db, const char *case_id, const struct body *b,
 	return 0;
 }
 
+/*
+ * A report: a request to extend an OTS names its child, a person with
+ * role child of the same case; a melding to the Raad may name none.
+ */
+static int
+rules_report(sqlite3 *db, const char *case_id, const struct body *b,
+    struct dossier_rule *out)
+{
+	struct db_record	rec;
+	struct body		pb;
+	char			type[16], id[DB_UUID_LEN + 1], role[16];
+	int			r, has;
+
+	has = rules_get(b, "child", id, sizeof(id));
+	if (!rules_get(b, "type", type, sizeof(type)))
+		return 0;
+	if (strcmp(type, "verlenging") == 0 && !has)
+		return rules_fail(out, "child", "is required for a request "
+		    "to extend an OTS");
+	if (!has)
+		return 0;
+	memset(&rec, 0, sizeof(rec));
+	body_init(&pb);
+	if ((r = rules_ref(db, case_id, id, "person", "child", NULL,
+	    out)) != 0)
+		goto out;
+	if ((r = db_record_get(db, id, &rec)) != 0)
+		goto out;
+	if (body_decode(rec.body, rec.body_len, &pb) != 0 ||
+	    !rules_get(&pb, "role", role, sizeof(role)) ||
+	    strcmp(role, "child") != 0)
+		r = rules_fail(out, "child", "is not a child of this case");
+ out:
+	body_free(&pb);
+	db_record_clear(&rec);
+	return r;
+}
+
 int
 dossier_rules(sqlite3 *db, const char *case_id, const struct schema_kind *k,
     struct body *b, struct dossier_rule *out)
@@ -206,6 +244,8 @@ dossier_rules(sqlite3 *db, const char *case_id, const struct schema_kind *k,
 		return rules_escalation(db, case_id, b, out);
 	if (strcmp(k->kind, "escalation_outcome") == 0)
 		return rules_outcome(db, case_id, b, out);
+	if (strcmp(k->kind, "report") == 0)
+		return rules_report(db, case_id, b, out);
 	return 0;
 }
 

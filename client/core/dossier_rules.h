@@ -8,7 +8,8 @@
  *    when the laptop has it (caused_on defaults to the day the case
  *    entered that state);
  *  - escalation_outcome: its escalation (and measure) are records of
- *    the same case; the outcome not before the escalation.
+ *    the same case; the outcome not before the escalation;
+ *  - report: a verlenging names its child, a child of the case.
  * And whether the laptop's copy of a case says it is GESLOTEN.
  */
 #ifndef DOSSIER_RULES_H

@@ -149,23 +149,11 @@ measure_rec_get(sqlite3 *db, const char *record_id, struct measure_rec *m)
 	return r;
 }
 
-/* The index of field "name" of the measure kind. */
-static int
-mrec_field(const struct schema_kind *k, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < k->nfields; i++)
-		if (strcmp(k->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Set field "name" of "in" to "v" (kept in the caller's storage). */
 static void
 mrec_set(struct dossier_input *in, const char *name, const char *v)
 {
-	int	i = mrec_field(in->k, name);
+	int	i = schema_field_index(in->k, name);
 
 	if (i >= 0 && i < DOSSIER_FIELDS_MAX)
 		in->val[i] = v;

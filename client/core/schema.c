@@ -174,6 +174,28 @@ static const struct schema_field closing_fields[] = {
 	{ "summary", SCHEMA_LONG, 1, NULL },
 };
 
+/*
+ * A finalised report (report_raad.h): the melding to the Raad voor de
+ * Kinderbescherming or the request to the court to extend a child's
+ * OTS, as the worker edited its draft, one text per heading.  Written
+ * only by report_final() (dossier.h "report_final"), append-only: a
+ * correction is a new report.  Who finalised it and when is the
+ * server's word (db_author), never a field.  "subject" and
+ * "child_name" keep the case's title and the child's name as they
+ * were, so the document renders again as it was sent.
+ */
+static const struct schema_field report_fields[] = {
+	{ "type", SCHEMA_CHOICE, 1, "raad|verlenging" },
+	{ "child", SCHEMA_REF, 0, NULL },	/* verlenging: required */
+	{ "subject", SCHEMA_TEXT, 0, NULL },
+	{ "child_name", SCHEMA_NAME, 0, NULL },
+	{ "aanleiding", SCHEMA_LONG, 1, NULL },
+	{ "zorgen", SCHEMA_LONG, 1, NULL },
+	{ "geprobeerd", SCHEMA_LONG, 1, NULL },
+	{ "visie", SCHEMA_LONG, 1, NULL },
+	{ "conclusie", SCHEMA_LONG, 1, NULL },
+};
+
 static const struct schema_kind kinds[] = {
 	{ "casefile", "case file", 0, casefile_fields, N(casefile_fields),
 	    { "title", "municipality", "jeugdregio" } },
@@ -207,6 +229,8 @@ static const struct schema_kind kinds[] = {
 	    { "end", "by", "name" } },
 	{ "closing", "closing summary", 0, closing_fields,
 	    N(closing_fields), { "reason", "summary", NULL } },
+	{ "report", "report", 1, report_fields, N(report_fields),
+	    { "type", "child_name", "subject" } },
 };
 
 const struct schema_kind *
@@ -229,6 +253,17 @@ schema_field(const struct schema_kind *k, const char *name)
 		if (strcmp(k->fields[i].name, name) == 0)
 			return &k->fields[i];
 	return NULL;
+}
+
+int
+schema_field_index(const struct schema_kind *k, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* "v" is one of the '|'-separated words of "choices". */

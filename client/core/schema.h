@@ -72,6 +72,8 @@ const struct schema_kind	*schema_kind(const char *kind);
 /* Field "name" of "k", or NULL. */
 const struct schema_field	*schema_field(const struct schema_kind *k,
 				    const char *name);
+/* The index of field "name" in k->fields, or -1. */
+int	schema_field_index(const struct schema_kind *k, const char *name);
 /*
  * Check "value" for field "f": 0, or CS_ERR_FORMAT with *why a static
  * sentence (never the value: it may be personal data).

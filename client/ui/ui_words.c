@@ -40,6 +40,7 @@ static const struct word kinds[] = {
 	{ "escalation", "Escalatie" },
 	{ "approval_request", "Verzoek om akkoord" },
 	{ "approval_decision", "Besluit over akkoord" },
+	{ "report", "Rapport" },
 };
 
 static const struct word kinds_lower[] = {
@@ -55,6 +56,7 @@ static const struct word kinds_lower[] = {
 	{ "escalation", "escalatie" },
 	{ "approval_request", "verzoek om akkoord" },
 	{ "approval_decision", "besluit over akkoord" },
+	{ "report", "rapport" },
 };
 
 /* "kind.field", or "field" for every kind that has it. */
@@ -136,6 +138,15 @@ static const struct word fields[] = {
 	{ "nazorg.end", "Einddatum nazorg" },
 	{ "closing.reason", "Reden afsluiting" },
 	{ "closing.summary", "Afsluitende samenvatting" },
+	{ "report.type", "Soort rapport" },
+	{ "report.child", "Kind" },
+	{ "report.subject", "Gezin" },
+	{ "report.child_name", "Naam van het kind" },
+	{ "report.aanleiding", "Aanleiding" },
+	{ "report.zorgen", "Zorgen" },
+	{ "report.geprobeerd", "Wat is geprobeerd" },
+	{ "report.visie", "Visie van ouders en kind" },
+	{ "report.conclusie", "Conclusie en verzoek" },
 	{ "municipality", "Gemeente" },
 };
 
@@ -158,6 +169,7 @@ static const struct word choices[] = {
 	{ "jeugdhulp", "Jeugdhulp" },
 	{ "woningcorporatie", "Woningcorporatie" },
 	{ "raad", "Raad voor de Kinderbescherming" },
+	{ "verlenging", "Verzoek verlenging OTS" },
 	{ "veilig_thuis", "Veilig Thuis" },
 	{ "leerplicht", "Leerplicht" },
 	{ "benefit_cut", "Korting op uitkering" },

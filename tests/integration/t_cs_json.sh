@@ -256,6 +256,21 @@ laptop a person add --case "$F" --name X --role child --json \
 grep -q . "$T/add.err" || fail "person add ... --json: no message"
 ok "--json last on a write is not taken for a flag: $(cat "$T/add.err")"
 
+# a melding to the Raad, drafted, filled in and finalised (after the
+# checks above: the report names the family too, and adds a record)
+laptop a report raad --case "$F" --out "$T/raad.html" >/dev/null 2>"$T/err" ||
+    fail "report raad: $(cat "$T/err")"
+python3 -c 'import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[1], "w", encoding="utf-8").write(
+    re.sub(r"\[in te vullen[^]]*\]", "ingevuld", s))' "$T/raad.html"
+laptop a --json report final --case "$F" --file "$T/raad.html" \
+    >"$T/final.json" 2>"$T/err" || fail "report final: $(cat "$T/err")"
+RID=$(jget "$T/final.json" 'j["record_id"]')
+check a "report list" 1 report list --case "$F"
+check a "report show" 0 report show --case "$F" --id "$RID" \
+    --out "$T/report.html"
+
 # --- the table walked: every list and show path of casesync (help
 # --list-all) has a schema and was checked above
 "$B/casesync" help --list-all >"$T/paths" || fail "help --list-all"
