@@ -185,7 +185,8 @@ What remains per session (after): the TLS handshake is about half of
 casesyncd's CPU (the bare handshake above); 11–15 % of the server's
 CPU is OpenSSL 3.0 building a decoder chain to read the client
 certificate's public key (OSSL_DECODER_CTX_new_for_pkey inside
-d2i_X509, once per handshake: OpenSSL 3.2 and later cache it);
+d2i_X509, once per handshake; later OpenSSL releases made decoding
+faster, this machine has 3.0);
 16–19 % the push's durable commit (about 22 WAL frames written and one
 fdatasync a session: the record, its indexes, the change sequence and
 the audit entry with its three indexes); 5–11 % the commit of the
