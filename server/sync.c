@@ -38,11 +38,11 @@ _Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
     STORE_CHANGE_INVALID == (int)MSG_CHANGE_INVALID,
     "store and protocol change status differ");
 
-/* The strings of one record of a reply (the store's are per call). */
 /* what a pull allocates first (sync_pull_room) */
 #define SYNC_PULL_FIRST_RECORDS	64
 #define SYNC_PULL_FIRST_BYTES	(64 * 1024)
 
+/* The strings of one record of a reply (the store's are per call). */
 struct pull_item {
 	char			 record_id[STORE_UUID_LEN + 1];
 	char			 case_id[STORE_UUID_LEN + 1];

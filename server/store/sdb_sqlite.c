@@ -186,8 +186,10 @@ sq_errmsg(const struct sdb *db)
 
 static void	sq_finalize(struct sdb_stmt *);
 
-/* One statement (BEGIN, COMMIT, ...) kept; several in one text run by
- * sqlite3_exec. */
+/*
+ * A text of one statement (BEGIN, COMMIT, ...) runs its kept statement;
+ * one of several statements goes to sqlite3_exec.
+ */
 static int
 sq_exec(struct sdb *db, const char *sql)
 {
