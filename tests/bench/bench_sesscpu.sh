@@ -46,7 +46,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 # start B: a fresh deployment of build B with NDEV enrolled devices
 start() {
 	B=$1
-	[ -n "$PID" ] && kill "$PID" && wait "$PID" 2>/dev/null
+	if [ -n "$PID" ]; then kill "$PID"; wait "$PID" 2>/dev/null || true; fi
 	PID=""
 	rm -rf "$T/srv" "$T/ids" "$T/tokens" "$T/port"
 	ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
