@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,13 +200,60 @@ store_done(struct store *st, struct sdb_stmt *stmt, int r, const char *what)
  */
 #define STORE_PG_TX_LOCK	"SELECT pg_advisory_xact_lock(4337277105610867)"
 
+/*
+ * The SQLite write lock among this process's threads: a worker that
+ * wants to write while another worker's transaction holds SQLite's
+ * lock sleeps on this mutex and wakes when that transaction ends,
+ * instead of retrying every STORE_BUSY_STEP_US in the busy handler
+ * (each try a lock attempt and a wake-up: a twentieth of the server's
+ * CPU per session when workers write at once; docs/BENCHMARKS.md,
+ * bench_sesscpu).  Another process (casesyncctl) is still waited for
+ * by the busy handler.  The mutex is a wait, not a guard: after
+ * STORE_BUSY_MS without it, or on a thread that holds it for another
+ * connection, BEGIN IMMEDIATE goes ahead and the busy handler decides
+ * as before.  Taken before BEGIN IMMEDIATE, given back once the
+ * connection is out of its transaction (COMMIT, ROLLBACK, a failed
+ * BEGIN).
+ */
+static pthread_mutex_t	store_wlock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
+
+static void
+store_wlock_take(struct store *st)
+{
+	struct timespec	ts;
+
+	if (st->wlocked || clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		return;
+	ts.tv_sec += STORE_BUSY_MS / 1000;
+	ts.tv_nsec += (long)(STORE_BUSY_MS % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&store_wlock, &ts) == 0)
+		st->wlocked = 1;
+}
+
+static void
+store_wlock_give(struct store *st)
+{
+	if (st->wlocked && (st->db == NULL || !sdb_in_tx(st->db))) {
+		st->wlocked = 0;
+		(void)pthread_mutex_unlock(&store_wlock);
+	}
+}
+
 static int
 store_begin_tx(struct store *st)
 {
 	int	r;
 
-	if (sdb_backend(st->db) != SDB_POSTGRESQL)
-		return store_exec(st, "BEGIN IMMEDIATE");
+	if (sdb_backend(st->db) != SDB_POSTGRESQL) {
+		store_wlock_take(st);
+		r = store_exec(st, "BEGIN IMMEDIATE");
+		store_wlock_give(st);	/* if BEGIN failed */
+		return r;
+	}
 	if ((r = store_exec(st, "BEGIN")) != 0)
 		return r;
 	if ((r = store_exec(st, STORE_PG_TX_LOCK)) != 0)
@@ -232,6 +280,7 @@ store_commit(struct store *st)
 	t0 = metrics_now_ns();
 	if ((r = store_exec(st, "COMMIT")) == 0)
 		metrics_commit(metrics_now_ns() - t0);
+	store_wlock_give(st);
 	return r;
 }
 
@@ -241,6 +290,8 @@ store_rollback(struct store *st)
 {
 	if (!st->owned && st->db != NULL && sdb_in_tx(st->db))
 		(void)sdb_exec(st->db, "ROLLBACK");
+	if (!st->owned)
+		store_wlock_give(st);
 }
 
 int
@@ -493,5 +544,7 @@ store_close(struct store *st)
 	sdb_finalize(st->tickq);
 	sdb_finalize(st->accessq);
 	sdb_close(st->db);
+	st->db = NULL;
+	store_wlock_give(st);	/* closing ended its transaction */
 	free(st);
 }

@@ -26,6 +26,7 @@ struct store {
 	 */
 	int		 owned;
 	int		 owned_r;
+	int		 wlocked;	/* holds store_wlock (store.c) */
 };
 
 /*

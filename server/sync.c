@@ -38,6 +38,10 @@ _Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
     STORE_CHANGE_INVALID == (int)MSG_CHANGE_INVALID,
     "store and protocol change status differ");
 
+/* what a pull allocates first (sync_pull_room) */
+#define SYNC_PULL_FIRST_RECORDS	64
+#define SYNC_PULL_FIRST_BYTES	(64 * 1024)
+
 /* The strings of one record of a reply (the store's are per call). */
 struct pull_item {
 	char			 record_id[STORE_UUID_LEN + 1];
@@ -49,6 +53,7 @@ struct pull_item {
 	char			 author_name[STORE_NAME_MAX + 1];
 	int64_t			 created_dev;	/* 0: not known */
 	char			 created_by[STORE_NAME_MAX + 1];
+	size_t			 body_off;	/* its body in the arena */
 };
 
 /*
@@ -70,8 +75,10 @@ struct pull_ctx {
 	struct pull_item	*items;
 	struct msg_record	*recs;		/* recs[i]'s strings: items[i] */
 	size_t			 n, max;
+	size_t			 cap;		/* items and recs allocated */
 	uint8_t			*arena;		/* bodies, back to back */
 	size_t			 used, budget;
+	size_t			 acap;		/* arena allocated */
 	int64_t			 eff, tie;	/* cursor of the last item */
 	char			**purges;
 	size_t			 npurges, maxpurges;
@@ -177,12 +184,66 @@ sync_author(struct worker *w, struct sync_authors *ac, int64_t dev,
 	o->author_user_name = it->author_name;
 }
 
+/*
+ * Room for one more record with a body of "len" bytes.  The arrays and
+ * the arena start small and double up to c->max and c->budget: a pull
+ * mostly returns a few records, and allocating the whole budget (4 MiB
+ * and 1,000 items) for each one was a mapping, a zeroing and an unmap
+ * per session (docs/BENCHMARKS.md, bench_sesscpu).  What recs[] points
+ * at moves with them.
+ */
+static int
+sync_pull_room(struct pull_ctx *c, size_t len)
+{
+	struct pull_item	*it;
+	struct msg_record	*o;
+	uint8_t			*a;
+	size_t			 i, want;
+
+	if (c->n == c->cap) {
+		want = c->cap < SYNC_PULL_FIRST_RECORDS / 2 ?
+		    SYNC_PULL_FIRST_RECORDS : 2 * c->cap;
+		if (want > c->max)
+			want = c->max;
+		if ((it = reallocarray(c->items, want, sizeof(*it))) == NULL)
+			return CS_ERR_ALLOC;
+		c->items = it;
+		if ((o = reallocarray(c->recs, want, sizeof(*o))) == NULL)
+			return CS_ERR_ALLOC;
+		c->recs = o;
+		c->cap = want;
+		for (i = 0; i < c->n; i++) {
+			c->recs[i].record_id = c->items[i].record_id;
+			c->recs[i].case_id = c->items[i].case_id;
+			c->recs[i].kind = c->items[i].kind;
+			c->recs[i].author_device = c->items[i].author;
+		}
+	}
+	/* c->used counts each record's overhead too: it can pass acap */
+	if (c->arena == NULL || c->acap < c->used + len) {
+		want = c->acap < SYNC_PULL_FIRST_BYTES / 2 ?
+		    SYNC_PULL_FIRST_BYTES : 2 * c->acap;
+		if (want < c->used + len)
+			want = c->used + len;
+		if (want > c->budget)
+			want = c->budget;
+		if ((a = realloc(c->arena, want)) == NULL)
+			return CS_ERR_ALLOC;
+		c->arena = a;
+		c->acap = want;
+		for (i = 0; i < c->n; i++)
+			c->recs[i].body.p = c->arena + c->items[i].body_off;
+	}
+	return 0;
+}
+
 static int
 sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
     void *arg)
 {
 	struct pull_ctx		*c = arg;
 	struct msg_record	*o;
+	int			 rc;
 
 	/* always take one record, however large: it fits in a frame */
 	if (c->n > 0 && c->budget - c->used < r->body_len +
@@ -190,10 +251,13 @@ sync_pull_cb(const struct store_record *r, int64_t eff, int64_t tie,
 		return 1;
 	if (c->n == c->max || c->budget - c->used < r->body_len)
 		return 1;
+	if ((rc = sync_pull_room(c, r->body_len)) != 0)
+		return rc;
 	o = &c->recs[c->n];
 	sync_record_out(o, r, &c->items[c->n]);
 	if (r->body_len > 0)
 		memcpy(c->arena + c->used, r->body, r->body_len);
+	c->items[c->n].body_off = c->used;
 	o->body.p = c->arena + c->used;
 	o->body.len = r->body_len;
 	c->used += r->body_len + SYNC_RECORD_OVERHEAD;
@@ -273,10 +337,6 @@ sync_pull_read(struct request *rq, struct pull_ctx *c, int64_t *seq,
 	const struct store_device	*dev = rq->dev;
 	int				 r;
 
-	if ((c->items = calloc(c->max, sizeof(*c->items))) == NULL ||
-	    (c->recs = calloc(c->max, sizeof(*c->recs))) == NULL ||
-	    (c->arena = malloc(c->budget)) == NULL)
-		return CS_ERR_ALLOC;
 	if ((r = store_seq(w->st, seq)) != 0 ||
 	    (r = store_pull(w->st, dev->user.id, dev->id, c->eff, c->tie,
 	    c->max, sync_pull_cb, c, more)) != 0 ||

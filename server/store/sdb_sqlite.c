@@ -5,7 +5,19 @@
  * connection is set up the way the store has always set it up
  * (defensive, untrusted schema, extended result codes); the pragmas
  * (WAL, synchronous = FULL, foreign keys) are the store's.
+ *
+ * Statements are kept: sdb_prepare of a text this connection has
+ * prepared before hands back the statement it compiled then (reset,
+ * its parameters cleared), and sdb_finalize gives it back instead of
+ * freeing it, as sdb_pg.c prepares each text once per connection.  A
+ * server session runs some thirty statements; compiling each one anew
+ * was a tenth of the server's CPU per session (docs/BENCHMARKS.md,
+ * bench_sesscpu).  SQLite recompiles a kept statement itself when the
+ * schema changes.  A text in use (a statement prepared again before
+ * the first is finalized) gets a statement of its own, freed as before;
+ * so do texts beyond SQ_KEEP_MAX and the long ones, built with lists.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,16 +26,32 @@
 #include "errors.h"
 #include "sdb_int.h"
 
-struct sdb {
-	struct sdb_head	 h;
-	sqlite3		*db;
-	int		 last;		/* CS_ERR_* of the last failure */
-};
+#define SQ_BUCKETS	64
+#define SQ_KEEP_MAX	256	/* statements kept per connection */
+#define SQ_KEEP_LEN	2048	/* longest text kept, in bytes */
+
+struct sq_kept;
 
 struct sdb_stmt {
 	struct sdb_stmt_head	 h;
 	struct sdb		*db;
 	sqlite3_stmt		*s;
+	struct sq_kept		*kept;	/* NULL: freed by sq_finalize */
+};
+
+struct sq_kept {
+	struct sq_kept	*next;
+	struct sdb_stmt	 st;
+	int		 busy;	/* handed out, not finalized yet */
+	char		 sql[];
+};
+
+struct sdb {
+	struct sdb_head	 h;
+	sqlite3		*db;
+	int		 last;		/* CS_ERR_* of the last failure */
+	size_t		 nkept;
+	struct sq_kept	*buckets[SQ_BUCKETS];
 };
 
 /* SQLite's result of a failed call as CS_ERR_* (sdb.h). */
@@ -84,8 +112,70 @@ sq_open(const char *path, struct sdb **out)
 static void
 sq_close(struct sdb *db)
 {
+	struct sq_kept	*k, *next;
+	size_t		 i;
+
+	for (i = 0; i < SQ_BUCKETS; i++)
+		for (k = db->buckets[i]; k != NULL; k = next) {
+			next = k->next;
+			sqlite3_finalize(k->st.s);
+			free(k);
+		}
 	(void)sqlite3_close(db->db);	/* the caller finalized its own */
 	free(db);
+}
+
+static size_t
+sq_hash(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)(h % SQ_BUCKETS);
+}
+
+/*
+ * The kept statement of "sql" if it is free (reset when it was given
+ * back), else a new kept one if there is room, else NULL.
+ */
+static struct sdb_stmt *
+sq_kept_get(struct sdb *db, const char *sql)
+{
+	struct sq_kept	*k;
+	const char	*tail = NULL;
+	size_t		 b, len;
+	int		 rc;
+
+	b = sq_hash(sql);
+	for (k = db->buckets[b]; k != NULL; k = k->next)
+		if (strcmp(k->sql, sql) == 0) {
+			if (k->busy)
+				return NULL;
+			k->busy = 1;
+			return &k->st;
+		}
+	len = strlen(sql);
+	if (db->nkept >= SQ_KEEP_MAX || len > SQ_KEEP_LEN ||
+	    (k = calloc(1, sizeof(*k) + len + 1)) == NULL)
+		return NULL;
+	memcpy(k->sql, sql, len + 1);
+	k->st.h.ops = &sdb_sqlite_ops;
+	k->st.db = db;
+	k->st.kept = k;
+	if ((rc = sqlite3_prepare_v3(db->db, sql, (int)len + 1,
+	    SQLITE_PREPARE_PERSISTENT, &k->st.s, &tail)) != SQLITE_OK ||
+	    k->st.s == NULL || tail == NULL || *tail != '\0') {
+		/* the caller's own prepare or exec reports it */
+		sqlite3_finalize(k->st.s);
+		free(k);
+		return NULL;
+	}
+	k->busy = 1;
+	k->next = db->buckets[b];
+	db->buckets[b] = k;
+	db->nkept++;
+	return &k->st;
 }
 
 static const char *
@@ -94,13 +184,26 @@ sq_errmsg(const struct sdb *db)
 	return sqlite3_errmsg(db->db);
 }
 
+static void	sq_finalize(struct sdb_stmt *);
+
+/*
+ * A text of one statement (BEGIN, COMMIT, ...) runs its kept statement;
+ * one of several statements goes to sqlite3_exec.
+ */
 static int
 sq_exec(struct sdb *db, const char *sql)
 {
-	int	rc;
+	struct sdb_stmt	*s;
+	int		 rc;
 
-	rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : sq_err(db, rc);
+	if ((s = sq_kept_get(db, sql)) == NULL) {
+		rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
+		return rc == SQLITE_OK ? 0 : sq_err(db, rc);
+	}
+	while ((rc = sqlite3_step(s->s)) == SQLITE_ROW)
+		;
+	sq_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sq_err(db, rc);
 }
 
 static int64_t
@@ -115,6 +218,10 @@ sq_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 	struct sdb_stmt	*s;
 	int		 rc;
 
+	if ((s = sq_kept_get(db, sql)) != NULL) {
+		*out = s;
+		return 0;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return CS_ERR_ALLOC;
 	s->h.ops = &sdb_sqlite_ops;
@@ -138,6 +245,13 @@ sq_reset(struct sdb_stmt *s)
 static void
 sq_finalize(struct sdb_stmt *s)
 {
+	if (s->kept != NULL) {
+		/* ends its read, forgets pointers bound SQLITE_STATIC */
+		(void)sqlite3_reset(s->s);
+		(void)sqlite3_clear_bindings(s->s);
+		s->kept->busy = 0;
+		return;
+	}
 	sqlite3_finalize(s->s);
 	free(s);
 }

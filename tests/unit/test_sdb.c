@@ -169,6 +169,98 @@ test_errors(struct sdb *db, const char *label)
 }
 
 /* PostgreSQL: kill our own backend and come back. */
+/*
+ * Statements are kept per connection (sdb_sqlite.c, and sdb_pg.c's
+ * prepared statements): a text prepared again while its statement is
+ * in use gets one of its own; one given back comes back reset, with no
+ * parameters bound, and has ended its read; BEGIN/COMMIT through
+ * sdb_exec repeat; a text of several statements still runs them all;
+ * a kept statement survives a change of the schema.  "spec" opens a
+ * second connection to the same database (SQLite only: NULL skips it).
+ */
+static void
+test_kept(struct sdb *db, const char *label, const char *spec)
+{
+	static const char	*q = "SELECT n FROM t WHERE id = ?1";
+	struct sdb_stmt		*s1 = NULL, *s2 = NULL, *s3 = NULL;
+	struct sdb		*other;
+	char			 name[64];
+	int			 i;
+
+	(void)snprintf(name, sizeof(name), "%s: kept statements", label);
+	TEST_START(name);
+	make_table(db);
+	for (i = 1; i <= 3; i++) {
+		ASSERT_INT_EQ(sdb_prepare(db, "INSERT INTO t (id, name, n)"
+		    " VALUES (?1, ?2, ?3)", &s1), 0);
+		ASSERT_INT_EQ(sdb_bind_int64(s1, 1, i), 0);
+		ASSERT_INT_EQ(sdb_bind_text_copy(s1, 2, i == 1 ? "a" :
+		    i == 2 ? "b" : "c"), 0);
+		ASSERT_INT_EQ(sdb_bind_int64(s1, 3, 10 * i), 0);
+		ASSERT_INT_EQ(sdb_step(s1), SDB_DONE);
+		sdb_finalize(s1);
+	}
+	/* the same text twice at once: two statements */
+	ASSERT_INT_EQ(sdb_prepare(db, q, &s1), 0);
+	ASSERT_INT_EQ(sdb_bind_int64(s1, 1, 1), 0);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_prepare(db, q, &s2), 0);
+	ASSERT_TRUE(s2 != s1);
+	ASSERT_INT_EQ(sdb_bind_int64(s2, 1, 2), 0);
+	ASSERT_INT_EQ(sdb_step(s2), SDB_ROW);
+	ASSERT_INT_EQ(sdb_column_int64(s2, 0), 20);
+	ASSERT_INT_EQ(sdb_column_int64(s1, 0), 10);
+	sdb_finalize(s2);
+	sdb_finalize(s1);
+	/* given back: no parameter left bound (id = NULL finds nothing) */
+	ASSERT_INT_EQ(sdb_prepare(db, q, &s3), 0);
+	if (sdb_backend(db) == SDB_SQLITE)
+		ASSERT_PTR_EQ(s3, s1);	/* the kept one again */
+	ASSERT_INT_EQ(sdb_step(s3), SDB_DONE);
+	sdb_finalize(s3);
+	/* given back in the middle of its rows: it starts again */
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT id FROM t ORDER BY id", &s1), 0);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_column_int64(s1, 0), 2);
+	sdb_finalize(s1);
+	if (spec != NULL) {
+		/* ... and its read is over: another connection may write */
+		other = open_or_die(spec);
+		ASSERT_INT_EQ(sdb_exec(other, "UPDATE t SET n = 5 WHERE"
+		    " id = 3"), 0);
+		sdb_close(other);
+	}
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT id FROM t ORDER BY id", &s1), 0);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_column_int64(s1, 0), 1);
+	sdb_finalize(s1);
+	/* transactions through sdb_exec, again and again */
+	for (i = 0; i < 3; i++) {
+		ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+		ASSERT_TRUE(sdb_in_tx(db));
+		ASSERT_INT_EQ(sdb_exec(db, "UPDATE t SET n = n + 1"
+		    " WHERE id = 1"), 0);
+		ASSERT_INT_EQ(sdb_exec(db, i == 1 ? "ROLLBACK" : "COMMIT"), 0);
+		ASSERT_TRUE(!sdb_in_tx(db));
+	}
+	/* several statements in one text: every one runs */
+	ASSERT_INT_EQ(sdb_exec(db, "UPDATE t SET n = 100 WHERE id = 2;"
+	    " UPDATE t SET n = 200 WHERE id = 3"), 0);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT SUM(n) FROM t", &s1), 0);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_column_int64(s1, 0), 12 + 100 + 200);
+	sdb_finalize(s1);
+	/* the schema changes under a kept statement */
+	ASSERT_INT_EQ(sdb_exec(db, "ALTER TABLE t ADD COLUMN extra TEXT"), 0);
+	ASSERT_INT_EQ(sdb_prepare(db, q, &s1), 0);
+	ASSERT_INT_EQ(sdb_bind_int64(s1, 1, 2), 0);
+	ASSERT_INT_EQ(sdb_step(s1), SDB_ROW);
+	ASSERT_INT_EQ(sdb_column_int64(s1, 0), 100);
+	sdb_finalize(s1);
+	TEST_DONE();
+}
+
 static void
 test_pg_lost(struct sdb *db)
 {
@@ -253,6 +345,7 @@ main(void)
 	ASSERT_INT_EQ(sdb_backend(db), SDB_SQLITE);
 	test_rows(db, "sqlite");
 	test_errors(db, "sqlite");
+	test_kept(db, "sqlite", spec);
 	sdb_close(db);
 	(void)unlink(path);
 
@@ -266,6 +359,7 @@ main(void)
 	ASSERT_INT_EQ(sdb_backend(db), SDB_POSTGRESQL);
 	test_rows(db, "postgresql");
 	test_errors(db, "postgresql");
+	test_kept(db, "postgresql", NULL);
 	test_pg_session(db);
 	test_pg_lost(db);
 	sdb_close(db);

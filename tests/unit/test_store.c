@@ -20,6 +20,7 @@
 
 #include "errors.h"
 #include "store.h"
+#include "store_int.h"
 #include "token.h"
 #include "util.h"
 #include "test.h"
@@ -476,6 +477,69 @@ test_concurrent(void)
 	TEST_DONE();
 }
 
+/*
+ * The writers of one process wait for each other on a mutex (store.c,
+ * store_wlock), taken before BEGIN IMMEDIATE and given back when the
+ * transaction ends, by COMMIT, ROLLBACK or an owned transaction's end:
+ * a writer on another thread then begins at once, where a mutex not
+ * given back would hold it for the whole wait (STORE_BUSY_MS).
+ */
+struct wlock_arg {
+	struct store	*st;
+	const char	*office;
+	int		 failures;
+};
+
+static void *
+wlock_other(void *arg)
+{
+	struct wlock_arg	*o = arg;
+
+	if (store_tx_begin(o->st) != 0)
+		o->failures++;
+	if (store_tx_end(o->st, 0) != 0)
+		o->failures++;
+	/* begin and commit of its own (store_begin, store_commit) */
+	if (store_office_add(o->st, o->office, NULL, NULL) != 0)
+		o->failures++;
+	return NULL;
+}
+
+static void
+test_wlock_given_back(void)
+{
+	static const char	*names[] = { "wlock-a", "wlock-b", "wlock-c",
+	    "wlock-d", "wlock-e", "wlock-f" };
+	struct wlock_arg	 o;
+	struct store		*a = NULL;
+	pthread_t		 th;
+	int64_t			 t0;
+	int			 i;
+
+	if (test_store_pg())
+		return;		/* the mutex is SQLite's */
+	TEST_START("a transaction's end lets the next writer in at once");
+	memset(&o, 0, sizeof(o));
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &a), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &o.st), 0);
+	t0 = time_mono_ms();
+	for (i = 0; i < 3; i++) {
+		ASSERT_INT_EQ(store_tx_begin(a), 0);
+		ASSERT_INT_EQ(store_office_add(a, names[i], NULL, NULL), 0);
+		/* the third ends in a rollback */
+		ASSERT_INT_EQ(store_tx_end(a, i == 2 ? CS_ERR_INTERNAL : 0),
+		    i == 2 ? CS_ERR_INTERNAL : 0);
+		o.office = names[3 + i];
+		ASSERT_INT_EQ(pthread_create(&th, NULL, wlock_other, &o), 0);
+		ASSERT_INT_EQ(pthread_join(th, NULL), 0);
+	}
+	ASSERT_INT_EQ(o.failures, 0);
+	ASSERT_TRUE(time_mono_ms() - t0 < STORE_BUSY_MS / 2);
+	store_close(o.st);
+	store_close(a);
+	TEST_DONE();
+}
+
 static void
 cleanup(void)
 {
@@ -510,6 +574,7 @@ main(void)
 	test_revoke();
 	test_enroll_fail();
 	test_concurrent();
+	test_wlock_given_back();
 	cleanup();
 	return 0;
 }
