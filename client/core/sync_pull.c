@@ -19,6 +19,7 @@
 #include "msg_sync.h"
 #include "nolost.h"
 #include "sync_int.h"
+#include "vault.h"
 
 /* What one PullResponse's purges came to, per purge_case_ids[i]. */
 struct sync_purges {
@@ -260,7 +261,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	struct msg			*rep = NULL;
 	uint32_t			 id = sent;
 	int64_t				 since, tie;
-	int				 r, asked;
+	int				 r, asked, bulk = 0, first = 1;
 
 	/* "sent": the first request went out already (with the key round) */
 	if (sent == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
@@ -271,6 +272,13 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		if ((r = conn_rpc_wait(c, id, &rep)) != 0 ||
 		    (r = msg_get_pull_response(rep, &pr)) != 0)
 			goto out;
+		/*
+		 * More than one batch to come: the pages go straight into
+		 * the main file (vault.h, vault_bulk_begin).
+		 */
+		if (first && pr.more && (r = vault_bulk_begin(db, &bulk)) != 0)
+			goto out;
+		first = 0;
 		if (pr.more && pr.n_purge_case_ids == 0) {
 			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,
 			    st, &id)) != 0)
@@ -303,10 +311,12 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		msg_free(rep);
 		rep = NULL;
 	}
-	return 0;
+	return bulk ? vault_bulk_end(db) : 0;
  out:
 	free(pu.purged);
 	free(pu.held);
 	msg_free(rep);
+	if (bulk)
+		(void)vault_bulk_end(db);
 	return r;
 }
