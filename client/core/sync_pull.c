@@ -250,7 +250,9 @@ sync_purge_receipts(struct conn *c, const struct msg_pull_response *pr,
  * already on its way: the server reads the next batch while the laptop
  * writes this one.  The local cursor still moves only on commit, so a
  * kill resumes from the last applied batch.  Purge receipts are plain
- * calls, so a batch that carries purges is not pipelined.
+ * calls, so a batch that carries purges is not pipelined.  When the
+ * first answer says more follow, the batches go through a rollback
+ * journal rather than the WAL (vault_bulk_begin: each page sealed once).
  */
 int
 sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
@@ -311,7 +313,12 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		msg_free(rep);
 		rep = NULL;
 	}
-	return bulk ? vault_bulk_end(db) : 0;
+	/* all of it committed: if WAL mode cannot come back now (a reader
+	 * of another process), the vault's next open brings it back */
+	if (bulk && (r = vault_bulk_end(db)) != 0)
+		log_warnx("vault: rollback journal until the next open: %s",
+		    cs_err(r));
+	return 0;
  out:
 	free(pu.purged);
 	free(pu.held);

@@ -32,7 +32,9 @@
  *    SQLite's own checkpoint would run on each commit.
  *  - While the worker's connection is open, the vault's connection
  *    cannot leave WAL mode, and a manual checkpoint may find a pass
- *    running and report "busy".  Nothing in casesync does either.
+ *    running and report "busy".  vault_bulk_begin() (a large pull
+ *    through a rollback journal) stops the worker first; the next
+ *    commit that asks for a pass after vault_bulk_end() starts it again.
  *  - Errors of a pass are dropped as SQLite drops those of its
  *    autocheckpoint: the frames stay in the WAL, readers find them
  *    there, and the next pass or the close tries again.  A frame that
