@@ -13,7 +13,8 @@
  *    (db_init), the default VFS (no encryption), page size 16 KiB,
  *    synchronous=FULL, a rollback journal, one transaction per 8 MiB of
  *    bodies as the pull commits them; the records row and the
- *    record_author row of each record, as plain INSERTs.
+ *    record_author row of each record, as plain INSERTs, with ids made
+ *    as the client makes them (db_uuid) in the order they were made.
  *
  * Output: a markdown table; with -q only "open seal insert pages" (ms
  * of CPU, ms, ms, pages) for bench_sync.sh.
@@ -51,18 +52,6 @@ die(const char *what)
 {
 	fprintf(stderr, "bench_pullfloor: %s\n", what);
 	exit(1);
-}
-
-static void
-uuid(char out[37])
-{
-	uint8_t	b[16];
-
-	randombytes_buf(b, sizeof(b));
-	(void)snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-4%01x%02x-"
-	    "8%01x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
-	    b[4], b[5], b[6] & 0xf, b[7], b[8] & 0xf, b[9], b[10], b[11],
-	    b[12], b[13], b[14], b[15]);
 }
 
 /* Open n sealed bodies once each: CPU ms. */
@@ -139,7 +128,7 @@ floor_insert(size_t n, char (*ids)[37], const char *case_id,
 	size_t		 i, per = BATCH_BYTES / (PLAIN_LEN + 40);
 	double		 t0, t;
 
-	uuid(who);
+	db_uuid(who);
 	randombytes_buf(body, sizeof(body));
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		die("sqlite open");
@@ -214,9 +203,9 @@ main(int argc, char **argv)
 		die("mkdtemp");
 	if ((ids = calloc(n, sizeof(*ids))) == NULL)
 		die("out of memory");
-	uuid(case_id);
+	db_uuid(case_id);
 	for (i = 0; i < n; i++)
-		uuid(ids[i]);
+		db_uuid(ids[i]);
 	(void)snprintf(path, sizeof(path), "%s/plain.db", dir);
 	ti = floor_insert(n, ids, case_id, path, &pages);
 	to = floor_open(n, ids, case_id);
