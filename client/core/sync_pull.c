@@ -313,8 +313,10 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		msg_free(rep);
 		rep = NULL;
 	}
-	/* all of it committed: if WAL mode cannot come back now (a reader
-	 * of another process), the vault's next open brings it back */
+	/*
+	 * All of it committed: if WAL mode cannot come back now (a reader
+	 * of another process), the vault's next open brings it back.
+	 */
 	if (bulk && (r = vault_bulk_end(db)) != 0)
 		log_warnx("vault: rollback journal until the next open: %s",
 		    cs_err(r));
