@@ -19,6 +19,7 @@
 #include "msg_sync.h"
 #include "nolost.h"
 #include "sync_int.h"
+#include "vault.h"
 
 /* What one PullResponse's purges came to, per purge_case_ids[i]. */
 struct sync_purges {
@@ -249,7 +250,9 @@ sync_purge_receipts(struct conn *c, const struct msg_pull_response *pr,
  * already on its way: the server reads the next batch while the laptop
  * writes this one.  The local cursor still moves only on commit, so a
  * kill resumes from the last applied batch.  Purge receipts are plain
- * calls, so a batch that carries purges is not pipelined.
+ * calls, so a batch that carries purges is not pipelined.  When the
+ * first answer says more follow, the batches go through a rollback
+ * journal rather than the WAL (vault_bulk_begin: each page sealed once).
  */
 int
 sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
@@ -260,7 +263,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	struct msg			*rep = NULL;
 	uint32_t			 id = sent;
 	int64_t				 since, tie;
-	int				 r, asked;
+	int				 r, asked, bulk = 0, first = 1;
 
 	/* "sent": the first request went out already (with the key round) */
 	if (sent == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
@@ -271,6 +274,13 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		if ((r = conn_rpc_wait(c, id, &rep)) != 0 ||
 		    (r = msg_get_pull_response(rep, &pr)) != 0)
 			goto out;
+		/*
+		 * More than one batch to come: the pages go straight into
+		 * the main file (vault.h, vault_bulk_begin).
+		 */
+		if (first && pr.more && (r = vault_bulk_begin(db, &bulk)) != 0)
+			goto out;
+		first = 0;
 		if (pr.more && pr.n_purge_case_ids == 0) {
 			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,
 			    st, &id)) != 0)
@@ -303,10 +313,19 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		msg_free(rep);
 		rep = NULL;
 	}
+	/*
+	 * All of it committed: if WAL mode cannot come back now (a reader
+	 * of another process), the vault's next open brings it back.
+	 */
+	if (bulk && (r = vault_bulk_end(db)) != 0)
+		log_warnx("vault: rollback journal until the next open: %s",
+		    cs_err(r));
 	return 0;
  out:
 	free(pu.purged);
 	free(pu.held);
 	msg_free(rep);
+	if (bulk)
+		(void)vault_bulk_end(db);
 	return r;
 }

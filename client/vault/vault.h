@@ -126,6 +126,23 @@ void	vault_close(struct vault *);
 sqlite3	*vault_db(struct vault *);
 
 /*
+ * A large load (the pull of more than one batch, an initial sync):
+ * vault_bulk_begin() takes the vault's connection "db" out of WAL mode
+ * into a rollback journal (journal_mode=DELETE), so that a page is
+ * sealed once, into the main file, instead of into the WAL and again
+ * by the checkpoint; a new page (the bulk of a fresh vault) needs no
+ * journal image.  Every commit is still durable (synchronous=FULL),
+ * and a crash leaves a hot journal that SQLite rolls back when the
+ * vault is next opened (docs/VAULT.md, "Bulk loads").  *on is 1 if the
+ * connection left WAL mode; 0, and nothing changed, if it could not
+ * (another connection has the vault open): the load then goes through
+ * the WAL as always.  vault_bulk_end() puts the connection back in WAL
+ * mode; the checkpoint thread starts again with the next large commit.
+ */
+int	vault_bulk_begin(sqlite3 *db, int *on);
+int	vault_bulk_end(sqlite3 *db);
+
+/*
  * Map a SQLite result code of the vault connection to a CS_ERR_*:
  * SQLITE_IOERR_DATA, SQLITE_CORRUPT and SQLITE_NOTADB (a page failed
  * authentication, or decrypted to something SQLite finds inconsistent)

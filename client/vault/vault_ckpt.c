@@ -32,7 +32,9 @@
  *    SQLite's own checkpoint would run on each commit.
  *  - While the worker's connection is open, the vault's connection
  *    cannot leave WAL mode, and a manual checkpoint may find a pass
- *    running and report "busy".  Nothing in casesync does either.
+ *    running and report "busy".  vault_bulk_begin() (a large pull
+ *    through a rollback journal) stops the worker first; the next
+ *    commit that asks for a pass after vault_bulk_end() starts it again.
  *  - Errors of a pass are dropped as SQLite drops those of its
  *    autocheckpoint: the frames stay in the WAL, readers find them
  *    there, and the next pass or the close tries again.  A frame that
@@ -53,6 +55,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "util.h"
 #include "vault.h"
 #include "vault_int.h"
 
@@ -76,7 +79,13 @@ struct vault_ckpt {
 	pid_t		 pid;		/* the process that has the worker */
 	int		 quit;
 	int		 dead;		/* the worker could not open */
+	sqlite3		*db;		/* the vault's connection */
+	struct vault_ckpt *next;	/* in "cks" */
 };
+
+/* Every vault_ckpt of the process, for vault_bulk_begin() (by "db"). */
+static struct vault_ckpt	*cks;
+static pthread_mutex_t		 cks_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 /* The worker's connection: the same file, VFS and keys (by the URI). */
 static sqlite3 *
@@ -203,6 +212,11 @@ vault_ckpt_new(sqlite3 *db, const char *uri, struct vault_ckpt **out)
 		goto fail;
 	/* replaces SQLite's autocheckpoint */
 	(void)sqlite3_wal_hook(db, ck_hook, ck);
+	ck->db = db;
+	vault_lock(&cks_mtx);
+	ck->next = cks;
+	cks = ck;
+	vault_unlock(&cks_mtx);
 	*out = ck;
 	return 0;
  fail:
@@ -215,8 +229,17 @@ vault_ckpt_new(sqlite3 *db, const char *uri, struct vault_ckpt **out)
 void
 vault_ckpt_free(sqlite3 *db, struct vault_ckpt *ck)
 {
+	struct vault_ckpt	**pp;
+
 	if (ck == NULL)
 		return;
+	vault_lock(&cks_mtx);
+	for (pp = &cks; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == ck) {
+			*pp = ck->next;
+			break;
+		}
+	vault_unlock(&cks_mtx);
 	if (db != NULL)
 		(void)sqlite3_wal_hook(db, NULL, NULL);
 	if (ck->state == CK_RUNNING && ck->pid != getpid()) {
@@ -243,4 +266,70 @@ vault_ckpt_passes(struct vault_ckpt *ck)
 	n = ck->passes;
 	vault_unlock(&ck->mtx);
 	return n;
+}
+
+/* The journal mode "db" is in after "sql" (a journal_mode pragma). */
+static int
+ck_journal_mode(sqlite3 *db, const char *sql, char *mode, size_t len)
+{
+	sqlite3_stmt		*st = NULL;
+	const unsigned char	*t;
+	int			 rc;
+
+	mode[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return vault_sqlite_err(sqlite3_errcode(db));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (t = sqlite3_column_text(st, 0)) != NULL)
+		(void)str_fmt(mode, len, "%s", (const char *)t);
+	else if (rc != SQLITE_DONE)
+		rc = sqlite3_extended_errcode(db);
+	(void)sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    vault_sqlite_err(rc);
+}
+
+int
+vault_bulk_begin(sqlite3 *db, int *on)
+{
+	struct vault_ckpt	*ck;
+	char			 mode[16];
+	int			 r;
+
+	*on = 0;
+	vault_lock(&cks_mtx);
+	for (ck = cks; ck != NULL && ck->db != db; ck = ck->next)
+		continue;
+	vault_unlock(&cks_mtx);
+	if (ck == NULL || !sqlite3_get_autocommit(db))
+		return 0;
+	/* the worker's connection would keep the vault in WAL mode */
+	if (ck->state == CK_RUNNING && ck->pid == getpid()) {
+		vault_thread_stop(ck->thread, &ck->mtx, &ck->work, &ck->quit);
+		ck->quit = 0;
+		ck->dead = 0;
+		ck->started = ck->finished = ck->asked;
+		ck->state = CK_IDLE;
+	}
+	/* checkpoints what the WAL holds, then drops it */
+	if ((r = ck_journal_mode(db, "PRAGMA journal_mode=DELETE", mode,
+	    sizeof(mode))) != 0) {
+		log_debug("vault: bulk load through the WAL: %s",
+		    cs_err(r));
+		return 0;
+	}
+	*on = strcmp(mode, "delete") == 0;
+	return 0;
+}
+
+int
+vault_bulk_end(sqlite3 *db)
+{
+	char	mode[16];
+	int	r;
+
+	if ((r = ck_journal_mode(db, "PRAGMA journal_mode=WAL", mode,
+	    sizeof(mode))) != 0)
+		return r;
+	return strcmp(mode, "wal") == 0 ? 0 : CS_ERR_DB;
 }

@@ -8,7 +8,7 @@
  * swapped pages are reported as tampering (never wrong data), pages
  * put back from an older copy (partial rollback) too, a torn
  * last WAL frame is dropped as SQLite would, VACUUM, rollback-journal
- * mode, temp files refused, a marker that is in no file of the vault
+ * mode, a bulk load out of WAL mode, temp files refused, a marker that is in no file of the vault
  * while it is in a plain SQLite database, two connections, the
  * checkpoint thread, and no core dumps.  The key file and passphrases
  * are in test_vault_key.c, the read-ahead in test_vault_ahead.c.
@@ -487,6 +487,73 @@ test_marker(void)
 	TEST_DONE();
 }
 
+/* The journal mode of "db" now. */
+static void
+journal_mode_is(sqlite3 *db, const char *want)
+{
+	sqlite3_stmt	*st;
+
+	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
+	    NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_step(st), SQLITE_ROW);
+	ASSERT_STR_EQ((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+}
+
+/*
+ * vault_bulk_begin: out of WAL mode even with the checkpoint thread
+ * running (a 33 MiB commit starts it), pages straight into the main
+ * file, back to WAL at the end; refused (still WAL) while a second
+ * connection has the vault open.
+ */
+static void
+test_bulk(void)
+{
+	struct vault	*v, *r;
+	char		 d[PATH_MAX];
+	int		 on, i;
+
+	TEST_START("bulk load: rollback journal, then WAL again; not with "
+	    "a second connection");
+	newdir(d, sizeof(d));
+	ASSERT_INT_EQ(vault_create(d, PASS, PASSLEN, &v), 0);
+	exec_ok(vault_db(v), "CREATE TABLE b (id INTEGER PRIMARY KEY,"
+	    " body BLOB NOT NULL)");
+	exec_ok(vault_db(v), "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM s WHERE i < 2100) INSERT INTO b"
+	    " SELECT i, randomblob(16000) FROM s");
+	ASSERT_TRUE(file_size(d, VAULT_DB_FILE "-wal") > 32 * 1024 * 1024);
+	ASSERT_INT_EQ(vault_bulk_begin(vault_db(v), &on), 0);
+	ASSERT_INT_EQ(on, 1);
+	journal_mode_is(vault_db(v), "delete");
+	ASSERT_INT_EQ(file_size(d, VAULT_DB_FILE "-wal"), -1);
+	for (i = 0; i < 4; i++)
+		exec_ok(vault_db(v), "WITH RECURSIVE s(i) AS (SELECT 1"
+		    " UNION ALL SELECT i + 1 FROM s WHERE i < 500)"
+		    " INSERT INTO b(body) SELECT randomblob(16000) FROM s");
+	ASSERT_INT_EQ(file_size(d, VAULT_DB_FILE "-journal"), -1);
+	ASSERT_INT_EQ(vault_bulk_end(vault_db(v)), 0);
+	journal_mode_is(vault_db(v), "wal");
+	exec_ok(vault_db(v), "INSERT INTO b(body) VALUES (x'01')");
+	ASSERT_TRUE(file_size(d, VAULT_DB_FILE "-wal") > 0);
+	ASSERT_INT_EQ(vault_check(v), 0);
+	/* a second connection keeps the vault in WAL mode */
+	r = open_ok(d);
+	ASSERT_INT_EQ(sqlite3_exec(vault_db(r), "SELECT count(*) FROM b",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ASSERT_INT_EQ(vault_bulk_begin(vault_db(v), &on), 0);
+	ASSERT_INT_EQ(on, 0);
+	journal_mode_is(vault_db(v), "wal");
+	vault_close(r);
+	vault_close(v);
+	v = open_ok(d);
+	journal_mode_is(vault_db(v), "wal");
+	ASSERT_INT_EQ(vault_check(v), 0);
+	vault_close(v);
+	rm_rf(d);
+	TEST_DONE();
+}
+
 static void
 test_two_connections(void)
 {
@@ -605,6 +672,7 @@ main(void)
 	test_wal_spill();
 	test_vacuum();
 	test_journal_mode();
+	test_bulk();
 	test_marker();
 	test_two_connections();
 	test_checkpoint_thread();
