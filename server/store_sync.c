@@ -240,41 +240,159 @@ store_seq_set(struct store *st, int64_t seq)
 	return store_notify(st, STORE_NOTIFY_CHANGE);
 }
 
-/* 1: member with write access, 2: read-only member, 0: none, <0 err. */
-static int
-store_member(struct store *st, int64_t user_id, const char *case_id)
-{
-	struct sdb_stmt	*s;
-	int		 rc;
+/*
+ * The reads of change "c" (store_apply_one), bound and sent together
+ * (sdb_send): on PostgreSQL one round trip with the writes of the
+ * change before, where one each would be five.  Each is stepped only if
+ * the rules get to it; on SQLite only those run.
+ */
+enum { R_SEEN, R_MEMBER, R_CLOSED, R_RECORD, R_MAX };
 
-	if ((s = store_stmt(st, Q_MEMBER_GET)) == NULL ||
-	    sdb_bind_int64(s, 1, user_id) != 0 ||
-	    sdb_bind_text(s, 2, case_id, -1) != 0)
+static const int	store_reads[R_MAX] = { Q_CHANGE_GET, Q_MEMBER_GET,
+			    Q_CASE_CLOSED, Q_RECORD_GET };
+
+/* Bind and send the reads q[] of change "c". */
+static int
+store_apply_send(int64_t user_id, int64_t device_id,
+    const struct store_change *c, struct sdb_stmt *q[R_MAX])
+{
+	const struct store_record	*in = &c->rec;
+	int				 i, r;
+
+	if (sdb_bind_text(q[R_SEEN], 1, c->change_id, -1) != 0 ||
+	    sdb_bind_int64(q[R_SEEN], 2, device_id) != 0 ||
+	    sdb_bind_int64(q[R_MEMBER], 1, user_id) != 0 ||
+	    sdb_bind_text(q[R_MEMBER], 2, in->case_id, -1) != 0 ||
+	    sdb_bind_text(q[R_CLOSED], 1, in->case_id, -1) != 0 ||
+	    sdb_bind_text(q[R_RECORD], 1, in->record_id, -1) != 0)
 		return CS_ERR_DB;
+	for (i = 0; i < R_MAX; i++)
+		if ((r = sdb_send(q[i])) != 0)
+			return r;
+	return 0;
+}
+
+/* The reads of one change, on the cached statements. */
+static int
+store_apply_reads(struct store *st, int64_t user_id, int64_t device_id,
+    const struct store_change *c, struct sdb_stmt *q[R_MAX])
+{
+	int	i;
+
+	for (i = 0; i < R_MAX; i++)
+		if ((q[i] = store_stmt(st, store_reads[i])) == NULL)
+			return CS_ERR_DB;
+	return store_apply_send(user_id, device_id, c, q);
+}
+
+static int
+store_strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 if no two of the n strings are the same (sorts them). */
+static int
+store_distinct(const char **tmp, size_t n)
+{
+	size_t	i;
+
+	qsort(tmp, n, sizeof(*tmp), store_strp_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(tmp[i - 1], tmp[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * PostgreSQL: the reads of every change of the batch sent at once,
+ * before any is applied (statements of their own, *out: n * R_MAX), so
+ * the batch costs a round trip per SDB_PIPE_MAX statements instead of
+ * one per change.  Only when it changes nothing: no two changes of the
+ * batch share a change id or a record (a later one's reads would not
+ * see the earlier one's writes; membership and case state are not
+ * written by a push).  *out NULL: each change reads for itself.
+ */
+static int
+store_push_prefetch(struct store *st, int64_t user_id, int64_t device_id,
+    const struct store_change *chs, size_t n, struct sdb_stmt ***out)
+{
+	struct sdb_stmt	**q = NULL;
+	const char	**tmp = NULL;
+	size_t		 i, k;
+	int		 r = 0, distinct;
+
+	*out = NULL;
+	if (sdb_backend(st->db) != SDB_POSTGRESQL || n < 2)
+		return 0;
+	if ((tmp = calloc(n, sizeof(*tmp))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < n; i++)
+		tmp[i] = chs[i].change_id;
+	if ((distinct = store_distinct(tmp, n)) != 0) {
+		for (i = 0; i < n; i++)
+			tmp[i] = chs[i].rec.record_id;
+		distinct = store_distinct(tmp, n);
+	}
+	free(tmp);
+	if (!distinct)
+		return 0;
+	if ((q = calloc(n * R_MAX, sizeof(*q))) == NULL)
+		return CS_ERR_ALLOC;
+	for (i = 0; i < n && r == 0; i++) {
+		for (k = 0; k < R_MAX && r == 0; k++)
+			r = store_prepare(st, store_sql[store_reads[k]],
+			    &q[i * R_MAX + k]);
+		if (r == 0)
+			r = store_apply_send(user_id, device_id, &chs[i],
+			    &q[i * R_MAX]);
+	}
+	if (r != 0) {
+		for (i = 0; i < n * R_MAX; i++)
+			sdb_finalize(q[i]);
+		free(q);
+		return r;
+	}
+	*out = q;
+	return 0;
+}
+
+/* A failed step as CS_ERR_*: a retryable one stays retryable. */
+static int
+store_step_err(int rc)
+{
+	return rc == CS_ERR_RETRY ? rc : CS_ERR_DB;
+}
+
+/*
+ * From "s" (Q_MEMBER_GET): 1: member with write access, 2: read-only
+ * member, 0: none, <0 err.
+ */
+static int
+store_member(struct sdb_stmt *s)
+{
+	int	rc;
+
 	if ((rc = sdb_step(s)) == SDB_DONE)
 		return 0;
 	if (rc != SDB_ROW)
-		return CS_ERR_DB;
+		return store_step_err(rc);
 	rc = (int)sdb_column_int64(s, 0) ? 2 : 1;
 	sdb_reset(s);
 	return rc;
 }
 
-/* 1 if case "case_id" is GESLOTEN, 0 if not (or unknown), <0 err. */
+/* From "s" (Q_CASE_CLOSED): 1 if the case is GESLOTEN, 0 if not, <0. */
 static int
-store_case_closed(struct store *st, const char *case_id)
+store_case_closed(struct sdb_stmt *s)
 {
-	struct sdb_stmt	*s;
-	int		 rc;
+	int	rc;
 
-	if ((s = store_stmt(st, Q_CASE_CLOSED)) == NULL ||
-	    sdb_bind_text(s, 1, case_id, -1) != 0)
-		return CS_ERR_DB;
 	rc = sdb_step(s);
 	sdb_reset(s);
 	if (rc == SDB_ROW)
 		return 1;
-	return rc == SDB_DONE ? 0 : CS_ERR_DB;
+	return rc == SDB_DONE ? 0 : store_step_err(rc);
 }
 
 /* Copy the current row into res->current, body malloc'd. */
@@ -305,18 +423,12 @@ store_result_current(struct sdb_stmt *s, struct store_change_result *res)
  * case gets FORBIDDEN either way).
  */
 static int
-store_change_seen(struct store *st, const struct store_change *c,
-    int64_t device_id, struct store_change_result *res, int *replayed,
-    int *foreign)
+store_change_seen(struct sdb_stmt *s, int64_t device_id,
+    struct store_change_result *res, int *replayed, int *foreign)
 {
-	struct sdb_stmt	*s;
-	int		 rc;
+	int	rc;
 
 	*replayed = *foreign = 0;
-	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
-	    sdb_bind_text(s, 1, c->change_id, -1) !=
-	    0 || sdb_bind_int64(s, 2, device_id) != 0)
-		return CS_ERR_DB;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if (sdb_column_int64(s, 1) != device_id) {
 			*foreign = 1;
@@ -330,7 +442,7 @@ store_change_seen(struct store *st, const struct store_change *c,
 		return 0;
 	}
 	sdb_reset(s);
-	return rc == SDB_DONE ? 0 : CS_ERR_DB;
+	return rc == SDB_DONE ? 0 : store_step_err(rc);
 }
 
 /* Write change "c" as version "seq" of its record, and its change id. */
@@ -340,6 +452,7 @@ store_change_write(struct store *st, const struct store_change *c,
 {
 	const struct store_record	*in = &c->rec;
 	struct sdb_stmt			*s;
+	int				 r;
 
 	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
 	    sdb_bind_text(s, 1, in->record_id, -1) !=
@@ -353,9 +466,11 @@ store_change_write(struct store *st, const struct store_change *c,
 	    sdb_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"", (int)in->body_len) != 0 ||
 	    sdb_bind_int64(s, 8, device_id) != 0 ||
 	    sdb_bind_int64(s, 9, (int64_t)in->hlc) != 0 ||
-	    sdb_bind_int64(s, 10, store_now_ms() / 1000) != 0 ||
-	    sdb_step(s) != SDB_DONE)
+	    sdb_bind_int64(s, 10, store_now_ms() / 1000) != 0)
 		return CS_ERR_DB;
+	/* writes: sent, their failure met by the next read or the commit */
+	if ((r = sdb_put(s)) != 0)
+		return r;
 	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
 	    sdb_bind_text(s, 1, c->change_id, -1) !=
 	    0 ||
@@ -363,19 +478,31 @@ store_change_write(struct store *st, const struct store_change *c,
 	    sdb_bind_text(s, 3, in->record_id, -1) !=
 	    0 ||
 	    sdb_bind_int64(s, 4, seq) != 0 ||
-	    sdb_bind_int64(s, 5, store_now_ms() / 1000) != 0 ||
-	    sdb_step(s) != SDB_DONE)
+	    sdb_bind_int64(s, 5, store_now_ms() / 1000) != 0)
 		return CS_ERR_DB;
-	return 0;
+	return sdb_put(s);
 }
 
+static void
+store_push_prefetch_free(struct sdb_stmt **q, size_t n)
+{
+	size_t	i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < n * R_MAX; i++)
+		sdb_finalize(q[i]);
+	free(q);
+}
+
+/* "pre": the reads of "c" sent (store_push_prefetch), or NULL. */
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *c, int64_t restore_seq,
-    struct store_change_result *res, int64_t *seq)
+    const struct store_change *c, struct sdb_stmt **pre,
+    int64_t restore_seq, struct store_change_result *res, int64_t *seq)
 {
 	const struct store_record	*in = &c->rec;
-	struct sdb_stmt			*s;
+	struct sdb_stmt			*s, *q[R_MAX];
 	int64_t				 cur_version = 0;
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
@@ -383,17 +510,21 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	int				 foreign, replayed, approval = 0;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = store_change_seen(st, c, device_id, res, &replayed,
+	if (pre != NULL)
+		memcpy(q, pre, sizeof(q));
+	else if ((rc = store_apply_reads(st, user_id, device_id, c, q)) != 0)
+		return rc;
+	if ((rc = store_change_seen(q[R_SEEN], device_id, res, &replayed,
 	    &foreign)) != 0 || replayed)
 		return rc;
-	if ((m = store_member(st, user_id, in->case_id)) < 0)
+	if ((m = store_member(q[R_MEMBER])) < 0)
 		return m;
 	/*
 	 * A GESLOTEN case takes no new content (DESIGN §2): refused for
 	 * a member, who learns why; the laptop keeps the change.  Anyone
 	 * else is judged below as before.
 	 */
-	if (m != 0 && (rc = store_case_closed(st, in->case_id)) != 0) {
+	if (m != 0 && (rc = store_case_closed(q[R_CLOSED])) != 0) {
 		if (rc < 0)
 			return rc;
 		res->status = STORE_CHANGE_FORBIDDEN;
@@ -416,10 +547,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		res->status = STORE_CHANGE_INVALID;
 		return 0;
 	}
-	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
-	    sdb_bind_text(s, 1, in->record_id, -1) !=
-	    0)
-		return CS_ERR_DB;
+	s = q[R_RECORD];
 	if ((rc = sdb_step(s)) == SDB_ROW) {
 		exists = 1;
 		cur_version = sdb_column_int64(s, 3);
@@ -427,7 +555,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		    store_col_text(s, 2, cur_kind, sizeof(cur_kind)) != 0)
 			return CS_ERR_DB;
 	} else if (rc != SDB_DONE)
-		return CS_ERR_DB;
+		return store_step_err(rc);
 
 	/* a re-offer after a restore (store_restore.h) */
 	reoffer = restore_seq > 0 && c->lost_version > restore_seq &&
@@ -479,6 +607,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
     struct store_change_result *res, int64_t *last_seq)
 {
 	struct store_gen	g;
+	struct sdb_stmt		**pre = NULL;
 	int64_t			seq, seq0;
 	size_t			i;
 	int			r;
@@ -497,13 +626,19 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	if (i < n && (r = store_generation(st, &g)) != 0)
 		goto fail;
 	seq0 = seq;
+	if ((r = store_push_prefetch(st, user_id, device_id, chs, n,
+	    &pre)) != 0)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
-		    g.restore_seq, &res[i], &seq)) != 0) {
+		    pre != NULL ? &pre[i * R_MAX] : NULL, g.restore_seq,
+		    &res[i], &seq)) != 0) {
 			store_log(st, "push");
 			goto fail;
 		}
 	}
+	store_push_prefetch_free(pre, n);
+	pre = NULL;
 	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
 		goto fail;
 	if ((r = store_late_pushed(st, device_id, store_now_ms())) != 0)
@@ -514,9 +649,11 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	*last_seq = seq;
 	return 0;
  fail:
+	store_push_prefetch_free(pre, n);
 	store_rollback(st);
 	store_results_clear(res, n);
-	return r == CS_ERR_ALLOC ? r : CS_ERR_DB;
+	/* a lost connection, a deadlock: the laptop tries again */
+	return r == CS_ERR_ALLOC || r == CS_ERR_RETRY ? r : CS_ERR_DB;
 }
 
 void

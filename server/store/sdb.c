@@ -151,6 +151,26 @@ sdb_step(struct sdb_stmt *s)
 }
 
 int
+sdb_send(struct sdb_stmt *s)
+{
+	if (SDB_SHEAD(s)->ops->send == NULL)
+		return 0;
+	return SDB_SHEAD(s)->ops->send(s);
+}
+
+int
+sdb_put(struct sdb_stmt *s)
+{
+	int	r;
+
+	if (SDB_SHEAD(s)->ops->put != NULL)
+		return SDB_SHEAD(s)->ops->put(s);
+	if ((r = SDB_SHEAD(s)->ops->step(s)) == SDB_DONE)
+		return 0;
+	return r < 0 ? r : CS_ERR_DB;	/* rows: not a statement to put */
+}
+
+int
 sdb_column_is_null(struct sdb_stmt *s, int col)
 {
 	return SDB_SHEAD(s)->ops->is_null(s, col);

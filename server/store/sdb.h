@@ -114,6 +114,29 @@ int	sdb_clear_bindings(struct sdb_stmt *);
 int	sdb_step(struct sdb_stmt *);
 
 /*
+ * Fewer round trips (PostgreSQL's pipeline mode): statements sent
+ * without waiting for their results, which all come back with the next
+ * call that waits for the server (a sdb_step() of a statement not sent,
+ * sdb_exec(), the first sdb_prepare() of a text), in one round trip.
+ * A failure of any statement sent is returned by that call (inside a
+ * transaction, which PostgreSQL has then aborted: the caller rolls
+ * back), or by sdb_step() of a statement sent after it.  SQLite, in the
+ * server's own process, runs each at once.
+ *
+ * sdb_send: a query whose rows the caller reads later with sdb_step()
+ * (on SQLite, nothing: sdb_step() runs it).  Its bindings may change
+ * once sent; sdb_reset() forgets it.  A read only: one sent and never
+ * stepped is a waste, not an error.
+ * sdb_put: a statement without rows whose success is all the caller
+ * needs (not sdb_changes(), which it leaves unknown): 0 or CS_ERR_*
+ * (SQLite: run now; PostgreSQL: sent, its failure reported later).
+ */
+#define SDB_PIPE_MAX	512	/* statements sent before they are waited for */
+
+int	sdb_send(struct sdb_stmt *);
+int	sdb_put(struct sdb_stmt *);
+
+/*
  * Columns of the current row (0 ..); the pointers are valid until the
  * next step, reset or finalize.  A NULL value: is_null 1, int64 0, text
  * and blob NULL with 0 bytes.  Text is NUL-terminated.

@@ -30,6 +30,9 @@ struct sdb_ops {
 	int		(*in_tx)(const struct sdb *);
 	struct sqlite3	*(*handle)(struct sdb *);
 	int		(*step)(struct sdb_stmt *);
+	/* NULL: the statement runs at sdb_step() (sdb_send), now (put) */
+	int		(*send)(struct sdb_stmt *);
+	int		(*put)(struct sdb_stmt *);
 	int		(*is_null)(struct sdb_stmt *, int);
 	int64_t		(*int64)(struct sdb_stmt *, int);
 	const char	*(*text)(struct sdb_stmt *, int);
