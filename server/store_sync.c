@@ -251,10 +251,22 @@ enum { R_SEEN, R_MEMBER, R_CLOSED, R_RECORD, R_MAX };
 static const int	store_reads[R_MAX] = { Q_CHANGE_GET, Q_MEMBER_GET,
 			    Q_CASE_CLOSED, Q_RECORD_GET };
 
-/* Bind and send the reads q[] of change "c". */
+/*
+ * What a push learns of a case once (membership and GESLOTEN are not
+ * written by a push): -1 not yet asked.
+ */
+struct store_memo {
+	int	m;		/* store_member() */
+	int	closed;		/* store_case_closed() */
+};
+
+/*
+ * Bind and send the reads q[] of change "c"; "cs": those of its case
+ * too (not when an earlier change of the batch has the same case).
+ */
 static int
 store_apply_send(int64_t user_id, int64_t device_id,
-    const struct store_change *c, struct sdb_stmt *q[R_MAX])
+    const struct store_change *c, int cs, struct sdb_stmt *q[R_MAX])
 {
 	const struct store_record	*in = &c->rec;
 	int				 i, r;
@@ -267,9 +279,35 @@ store_apply_send(int64_t user_id, int64_t device_id,
 	    sdb_bind_text(q[R_RECORD], 1, in->record_id, -1) != 0)
 		return CS_ERR_DB;
 	for (i = 0; i < R_MAX; i++)
-		if ((r = sdb_send(q[i])) != 0)
+		if ((cs || (i != R_MEMBER && i != R_CLOSED)) &&
+		    (r = sdb_send(q[i])) != 0)
 			return r;
 	return 0;
+}
+
+/*
+ * first[i]: the first change of the batch in the case of change i (the
+ * one whose store_memo it shares).  Batches come a case at a time.
+ */
+static void
+store_case_first(const struct store_change *chs, size_t n, size_t *first)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		first[i] = i;
+		if (i > 0 && strcmp(chs[i].rec.case_id,
+		    chs[i - 1].rec.case_id) == 0) {
+			first[i] = first[i - 1];
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (first[j] == j && strcmp(chs[i].rec.case_id,
+			    chs[j].rec.case_id) == 0) {
+				first[i] = j;
+				break;
+			}
+	}
 }
 
 /* The reads of one change, on the cached statements. */
@@ -282,7 +320,7 @@ store_apply_reads(struct store *st, int64_t user_id, int64_t device_id,
 	for (i = 0; i < R_MAX; i++)
 		if ((q[i] = store_stmt(st, store_reads[i])) == NULL)
 			return CS_ERR_DB;
-	return store_apply_send(user_id, device_id, c, q);
+	return store_apply_send(user_id, device_id, c, 1, q);
 }
 
 static int
@@ -315,7 +353,8 @@ store_distinct(const char **tmp, size_t n)
  */
 static int
 store_push_prefetch(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *chs, size_t n, struct sdb_stmt ***out)
+    const struct store_change *chs, size_t n, const size_t *first,
+    struct sdb_stmt ***out)
 {
 	struct sdb_stmt	**q = NULL;
 	const char	**tmp = NULL;
@@ -345,7 +384,7 @@ store_push_prefetch(struct store *st, int64_t user_id, int64_t device_id,
 			    &q[i * R_MAX + k]);
 		if (r == 0)
 			r = store_apply_send(user_id, device_id, &chs[i],
-			    &q[i * R_MAX]);
+			    first[i] == i, &q[i * R_MAX]);
 	}
 	if (r != 0) {
 		for (i = 0; i < n * R_MAX; i++)
@@ -495,11 +534,15 @@ store_push_prefetch_free(struct sdb_stmt **q, size_t n)
 	free(q);
 }
 
-/* "pre": the reads of "c" sent (store_push_prefetch), or NULL. */
+/*
+ * "pre": the reads of "c" sent (store_push_prefetch), or NULL; "memo":
+ * what the batch knows of its case.
+ */
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
     const struct store_change *c, struct sdb_stmt **pre,
-    int64_t restore_seq, struct store_change_result *res, int64_t *seq)
+    struct store_memo *memo, int64_t restore_seq,
+    struct store_change_result *res, int64_t *seq)
 {
 	const struct store_record	*in = &c->rec;
 	struct sdb_stmt			*s, *q[R_MAX];
@@ -517,14 +560,18 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	if ((rc = store_change_seen(q[R_SEEN], device_id, res, &replayed,
 	    &foreign)) != 0 || replayed)
 		return rc;
-	if ((m = store_member(q[R_MEMBER])) < 0)
-		return m;
+	if (memo->m < 0 && (memo->m = store_member(q[R_MEMBER])) < 0)
+		return memo->m;
+	m = memo->m;
 	/*
 	 * A GESLOTEN case takes no new content (DESIGN §2): refused for
 	 * a member, who learns why; the laptop keeps the change.  Anyone
 	 * else is judged below as before.
 	 */
-	if (m != 0 && (rc = store_case_closed(q[R_CLOSED])) != 0) {
+	if (m != 0 && memo->closed < 0 &&
+	    (memo->closed = store_case_closed(q[R_CLOSED])) < 0)
+		return memo->closed;
+	if (m != 0 && (rc = memo->closed) != 0) {
 		if (rc < 0)
 			return rc;
 		res->status = STORE_CHANGE_FORBIDDEN;
@@ -607,7 +654,9 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
     struct store_change_result *res, int64_t *last_seq)
 {
 	struct store_gen	g;
+	struct store_memo	*memo = NULL;
 	struct sdb_stmt		**pre = NULL;
+	size_t			*first = NULL;
 	int64_t			seq, seq0;
 	size_t			i;
 	int			r;
@@ -615,8 +664,19 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	*last_seq = 0;
 	memset(res, 0, n * sizeof(*res));
 	memset(&g, 0, sizeof(g));
-	if ((r = store_begin(st)) != 0)
+	if (n > 0 && ((memo = malloc(n * sizeof(*memo))) == NULL ||
+	    (first = malloc(n * sizeof(*first))) == NULL)) {
+		free(memo);
+		return CS_ERR_ALLOC;
+	}
+	for (i = 0; i < n; i++)
+		memo[i].m = memo[i].closed = -1;
+	store_case_first(chs, n, first);
+	if ((r = store_begin(st)) != 0) {
+		free(memo);
+		free(first);
 		return r;
+	}
 	if ((r = store_seq_lock(st, &seq)) != 0)
 		goto fail;
 	/* re-offers are rare: the generation is read only for them */
@@ -626,13 +686,13 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	if (i < n && (r = store_generation(st, &g)) != 0)
 		goto fail;
 	seq0 = seq;
-	if ((r = store_push_prefetch(st, user_id, device_id, chs, n,
+	if ((r = store_push_prefetch(st, user_id, device_id, chs, n, first,
 	    &pre)) != 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
-		    pre != NULL ? &pre[i * R_MAX] : NULL, g.restore_seq,
-		    &res[i], &seq)) != 0) {
+		    pre != NULL ? &pre[i * R_MAX] : NULL, &memo[first[i]],
+		    g.restore_seq, &res[i], &seq)) != 0) {
 			store_log(st, "push");
 			goto fail;
 		}
@@ -647,9 +707,14 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	if ((r = store_commit(st)) != 0)
 		goto fail;
 	*last_seq = seq;
+	free(memo);
+	free(first);
 	return 0;
  fail:
+	r = store_retry(st, r);		/* before the ROLLBACK */
 	store_push_prefetch_free(pre, n);
+	free(memo);
+	free(first);
 	store_rollback(st);
 	store_results_clear(res, n);
 	/* a lost connection, a deadlock: the laptop tries again */
@@ -909,7 +974,7 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		}
 	}
  out:
-	if (ret == CS_ERR_DB)
+	if ((ret = store_retry(st, ret)) == CS_ERR_DB || ret == CS_ERR_RETRY)
 		store_log(st, __func__);
 	if (st->stmts[Q_PULL_CASE] != NULL)
 		sdb_reset(st->stmts[Q_PULL_CASE]);

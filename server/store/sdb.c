@@ -133,6 +133,14 @@ sdb_last_error(const struct sdb *db)
 }
 
 int
+sdb_lost(const struct sdb *db)
+{
+	if (SDB_HEAD(db)->ops->lost == NULL)
+		return 0;
+	return SDB_HEAD(db)->ops->lost(db);
+}
+
+int
 sdb_in_tx(const struct sdb *db)
 {
 	return SDB_HEAD(db)->ops->in_tx(db);

@@ -77,8 +77,19 @@ enum sdb_backend	sdb_backend(const struct sdb *);
 /* The last error's text (never NULL; no parameter values in it). */
 const char	*sdb_errmsg(const struct sdb *);
 
-/* The CS_ERR_* of the last failed call of this connection; 0: none. */
+/*
+ * The CS_ERR_* of the last call of this connection that ran something
+ * (prepare, exec, step, send, put): 0 if it succeeded.  So right after
+ * a failure the store can tell a retryable one (CS_ERR_RETRY) from the
+ * rest.
+ */
 int	sdb_last_error(const struct sdb *);
+/*
+ * 1 while the connection is lost and not yet re-established (PostgreSQL
+ * restarting, a failover): whatever failed meanwhile is retryable.
+ * SQLite: 0.
+ */
+int	sdb_lost(const struct sdb *);
 /* 1 while a transaction is open on the connection. */
 int	sdb_in_tx(const struct sdb *);
 /*

@@ -28,6 +28,7 @@ struct sdb_ops {
 	int		(*clear_bindings)(struct sdb_stmt *);
 	int		(*last_error)(const struct sdb *);
 	int		(*in_tx)(const struct sdb *);
+	int		(*lost)(const struct sdb *);	/* NULL: never */
 	struct sqlite3	*(*handle)(struct sdb *);
 	int		(*step)(struct sdb_stmt *);
 	/* NULL: the statement runs at sdb_step() (sdb_send), now (put) */

@@ -154,18 +154,21 @@ pg_alive(struct sdb *db)
 {
 	if (!db->lost)
 		return 0;
-	if (db->lost_in_tx)
-		return CS_ERR_RETRY;	/* until the store's ROLLBACK */
+	if (db->lost_in_tx)	/* until the store's ROLLBACK */
+		return db->last = CS_ERR_RETRY;
 	PQreset(db->conn);
 	if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
 		(void)PQexitPipelineMode(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pg_seterr(db, "reconnect", PQerrorMessage(db->conn));
-		return CS_ERR_RETRY;
+		return db->last = CS_ERR_RETRY;
 	}
 	db->gen++;		/* every statement is prepared again */
 	db->lost = 0;
-	return pg_session(db);
+	/* not without its session (synchronous_commit): again next time */
+	if ((db->last = pg_session(db)) != 0)
+		db->lost = 1;
+	return db->last;
 }
 
 /*
@@ -296,6 +299,7 @@ pg_exec(struct sdb *db, const char *sql)
 	PGresult	*res;
 	int		 r, tx;
 
+	db->last = 0;
 	/* what was sent first; a ROLLBACK ends it whatever it met */
 	if ((r = pg_sync(db)) != 0 && !pg_is_rollback(sql))
 		return r;
@@ -473,6 +477,7 @@ pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 	struct pg_prep	*p;
 	int		 r;
 
+	db->last = 0;
 	if ((r = pg_alive(db)) != 0 || (r = pg_prep_get(db, sql, &p)) != 0 ||
 	    (r = pg_prep_ready(db, p)) != 0)
 		return r;
@@ -559,6 +564,12 @@ static int
 pg_tx_open(const struct sdb *db)
 {
 	return db->lost ? db->lost_in_tx : pg_in_tx(db);
+}
+
+static int
+pg_lost(const struct sdb *db)
+{
+	return db->lost;
 }
 
 static struct sqlite3 *
@@ -728,6 +739,7 @@ pg_send_q(struct sdb_stmt *s, int keep)
 	struct sdb	*db = s->db;
 	int		 r;
 
+	db->last = 0;
 	if ((r = pg_alive(db)) != 0 || (r = pg_prep_ready(db, s->prep)) != 0)
 		return r;
 	if (db->npipe == SDB_PIPE_MAX && (r = pg_sync(db)) != 0)
@@ -796,6 +808,7 @@ pg_step(struct sdb_stmt *s)
 {
 	int	r;
 
+	s->db->last = 0;
 	if (s->sent > 0 && (r = pg_sync(s->db)) != 0 && s->failed == 0)
 		s->failed = r;
 	if (s->failed != 0) {
@@ -930,6 +943,6 @@ const struct sdb_ops sdb_pg_ops = {
 	pg_open, pg_close, pg_errmsg, pg_exec, pg_changes, pg_prepare,
 	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
 	pg_bind_null, pg_bind_text_copy, pg_clear_bindings, pg_last_error,
-	pg_tx_open, pg_handle, pg_step, pg_send, pg_put, pg_is_null,
+	pg_tx_open, pg_lost, pg_handle, pg_step, pg_send, pg_put, pg_is_null,
 	pg_col_int64, pg_text, pg_blob, pg_bytes,
 };
