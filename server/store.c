@@ -75,6 +75,21 @@ store_prepare(struct store *st, const char *sql, struct sdb_stmt **stmt)
 	return 0;
 }
 
+struct sdb_stmt *
+store_cached(struct store *st, int slot, const char *sql)
+{
+	struct sdb_stmt	*s = st->stmts[slot];
+
+	if (s == NULL) {
+		if (store_prepare(st, sql, &s) != 0)
+			return NULL;
+		st->stmts[slot] = s;
+	}
+	sdb_reset(s);
+	(void)sdb_clear_bindings(s);
+	return s;
+}
+
 /* Run a statement without parameters or rows (BEGIN, COMMIT, ...). */
 int
 store_exec(struct store *st, const char *sql)
