@@ -135,9 +135,10 @@ int	sdb_step(struct sdb_stmt *);
  * server's own process, runs each at once.
  *
  * sdb_send: a query whose rows the caller reads later with sdb_step()
- * (on SQLite, nothing: sdb_step() runs it).  Its bindings may change
- * once sent; sdb_reset() forgets it.  A read only: one sent and never
- * stepped is a waste, not an error.
+ * (on SQLite, nothing: sdb_step() runs it, so its bindings and the
+ * values they borrow stay as they are until then); sdb_reset() forgets
+ * it.  A read only: one sent and never stepped is a waste, not an
+ * error.
  * sdb_put: a statement without rows whose success is all the caller
  * needs (not sdb_changes(), which it leaves unknown): 0 or CS_ERR_*
  * (SQLite: run now; PostgreSQL: sent, its failure reported later).
