@@ -243,6 +243,16 @@ count_t(struct sdb *db)
 	return n;
 }
 
+/* Insert row (id, name) with "ins" by sdb_put: its result. */
+static int
+put_row(struct sdb_stmt *ins, int64_t id, const char *name)
+{
+	sdb_reset(ins);
+	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, id), 0);
+	ASSERT_INT_EQ(sdb_bind_text(ins, 2, name, -1), 0);
+	return sdb_put(ins);
+}
+
 /*
  * sdb_send / sdb_put (PostgreSQL's pipeline mode): in order, the rows of
  * a sent query read later, a failure of a statement sent reported by
@@ -269,10 +279,7 @@ test_pipeline(struct sdb *db, const char *name)
 	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
 	for (i = 1; i <= 2; i++) {
 		(void)snprintf(buf, sizeof(buf), "n%d", i);
-		sdb_reset(ins);
-		ASSERT_INT_EQ(sdb_bind_int64(ins, 1, i), 0);
-		ASSERT_INT_EQ(sdb_bind_text(ins, 2, buf, -1), 0);
-		ASSERT_INT_EQ(sdb_put(ins), 0);
+		ASSERT_INT_EQ(put_row(ins, i, buf), 0);
 		memset(buf, 'X', sizeof(buf) - 1);	/* copied when sent */
 	}
 	/* reads sent after the writes see them; read in any order */
@@ -295,14 +302,8 @@ test_pipeline(struct sdb *db, const char *name)
 
 	/* a write that fails: the next waiting call says so */
 	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
-	sdb_reset(ins);
-	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, 3), 0);
-	ASSERT_INT_EQ(sdb_bind_text(ins, 2, "n3", -1), 0);
-	ASSERT_INT_EQ(sdb_put(ins), 0);
-	sdb_reset(ins);
-	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, 4), 0);
-	ASSERT_INT_EQ(sdb_bind_text(ins, 2, "n1", -1), 0);	/* UNIQUE */
-	r = sdb_put(ins);
+	ASSERT_INT_EQ(put_row(ins, 3, "n3"), 0);
+	r = put_row(ins, 4, "n1");	/* UNIQUE */
 	if (sdb_backend(db) == SDB_POSTGRESQL) {
 		ASSERT_INT_EQ(r, 0);
 		sdb_reset(q1);
@@ -316,14 +317,8 @@ test_pipeline(struct sdb *db, const char *name)
 
 	/* ... or the COMMIT, which then commits nothing */
 	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
-	sdb_reset(ins);
-	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, 5), 0);
-	ASSERT_INT_EQ(sdb_bind_text(ins, 2, "n5", -1), 0);
-	ASSERT_INT_EQ(sdb_put(ins), 0);
-	sdb_reset(ins);
-	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, 1), 0);		/* the key */
-	ASSERT_INT_EQ(sdb_bind_text(ins, 2, "n6", -1), 0);
-	r = sdb_put(ins);
+	ASSERT_INT_EQ(put_row(ins, 5, "n5"), 0);
+	r = put_row(ins, 1, "n6");	/* the key */
 	if (sdb_backend(db) == SDB_POSTGRESQL) {
 		ASSERT_INT_EQ(r, 0);
 		ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), CS_ERR_EXISTS);
@@ -336,10 +331,7 @@ test_pipeline(struct sdb *db, const char *name)
 	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
 	for (i = 10; i < 10 + 3 * SDB_PIPE_MAX; i++) {
 		(void)snprintf(buf, sizeof(buf), "m%d", i);
-		sdb_reset(ins);
-		ASSERT_INT_EQ(sdb_bind_int64(ins, 1, i), 0);
-		ASSERT_INT_EQ(sdb_bind_text(ins, 2, buf, -1), 0);
-		ASSERT_INT_EQ(sdb_put(ins), 0);
+		ASSERT_INT_EQ(put_row(ins, i, buf), 0);
 	}
 	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
 	ASSERT_INT_EQ(count_t(db), 2 + 3 * SDB_PIPE_MAX);
