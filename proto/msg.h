@@ -192,6 +192,13 @@ int		 msg_code_retryable(enum wire_code);
 #define WIRE_READS_MAX		1000	/* ReadEvents per ReadLogUpload */
 #define WIRE_CASES_MAX		500	/* CaseInfo per CaseList */
 
+/*
+ * retry_after_ms of an UNAVAILABLE refusal for CS_ERR_RETRY: the
+ * server's database is unavailable for a moment (a lost connection, a
+ * failover, a deadlock); nothing of the request was committed.
+ */
+#define WIRE_RETRY_AFTER_MS	1000
+
 /* Error replies encoded by this thread so far (server metrics). */
 extern _Thread_local unsigned	wire_errors_written;
 /* Append an Error reply for request "id". */

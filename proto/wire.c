@@ -626,10 +626,13 @@ wire_refuse(struct buf *out, uint32_t id, int r,
 		code = wire_code_of(WCTX_ANY, r);
 	if (code == WERR_INTERNAL)
 		why = "server error; retry later";  /* nothing internal */
+	if (code == WERR_UNAVAILABLE && r == CS_ERR_RETRY && why == NULL)
+		why = "database unavailable; retry";
 	if (str_fmt(msg, sizeof(msg), "%s: %s", what,
 	    why != NULL ? why : cs_err(r)) != 0)
 		(void)str_fmt(msg, sizeof(msg), "%s", what);
-	return wire_error(out, id, code, msg, 0);
+	return wire_error(out, id, code, msg, code == WERR_UNAVAILABLE &&
+	    r == CS_ERR_RETRY ? WIRE_RETRY_AFTER_MS : 0);
 }
 
 const char *

@@ -249,7 +249,8 @@ session_refuse(struct session *s, uint32_t id, enum wire_code code,
 {
 	log_info("%s: refused: %s (%s)", s->tag, wire_error_name((int)code),
 	    msg);
-	(void)wire_error(s->out, id, code, msg, 0);
+	(void)wire_error(s->out, id, code, msg, code == WERR_UNAVAILABLE ?
+	    WIRE_RETRY_AFTER_MS : 0);
 	session_state(s, SESSION_CLOSING);
 	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
 }
@@ -298,6 +299,8 @@ session_identify(struct session *s)
 	}
 	if (r == CS_ERR_NOT_FOUND)
 		s->dev_error = WERR_DEVICE_UNKNOWN;
+	else if (r == CS_ERR_RETRY)	/* the database, for a moment */
+		s->dev_error = WERR_UNAVAILABLE;
 	else if (r != 0)
 		s->dev_error = WERR_INTERNAL;
 	else if (s->dev.revoked)

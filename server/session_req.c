@@ -46,6 +46,22 @@ session_identity(struct session *s, struct msg_identity *id,
 	id->cert_not_after = s->dev.cert_not_after;
 }
 
+/* What a laptop is told of its device's lookup (s->dev_error). */
+static const char *
+session_dev_refusal(const struct session *s)
+{
+	switch (s->dev_error) {
+	case WERR_DEVICE_REVOKED:
+		return "this device has been revoked";
+	case WERR_UNAVAILABLE:
+		return "database unavailable; retry";
+	case WERR_INTERNAL:
+		return "server error; retry later";
+	default:
+		return "this device is not enrolled";
+	}
+}
+
 /*
  * Why a Hello is refused, or NULL: the version, the device, a rollback,
  * a renewal's key that cannot be confirmed.  The refusal and its login
@@ -64,12 +80,13 @@ session_hello_refused(struct session *s, struct request *rq,
 		return 1;
 	}
 	if (s->dev_error != 0) {
-		session_refuse(s, rq->id, s->dev_error,
-		    s->dev_error == WERR_DEVICE_REVOKED ?
-		    "this device has been revoked" :
-		    "this device is not enrolled");
+		session_refuse(s, rq->id, s->dev_error, session_dev_refusal(s));
+		/* the database down: the entry most likely fails as well */
 		audit_login(rq, &s->dev, s->dev_error == WERR_DEVICE_REVOKED ?
-		    "device revoked" : "device not enrolled");
+		    "device revoked" : s->dev_error == WERR_UNAVAILABLE ?
+		    "device not looked up: database unavailable" :
+		    s->dev_error == WERR_INTERNAL ? "device not looked up" :
+		    "device not enrolled");
 		return 1;
 	}
 	/* a laptop database copied back to an older version (rollback.c) */
@@ -234,9 +251,12 @@ session_route(struct session *s, struct request *rq, const struct msg *m)
 		session_refuse(s, rq->id, WERR_UNAUTHENTICATED,
 		    "an enrolled device certificate is required");
 		return 0;
-	} else if (access_tick(s->w, time_now(), 0) != 0) {
+	} else if ((r = access_tick(s->w, time_now(), 0)) != 0) {
 		/* not served on access that should have ended */
-		r = wire_error(rq->out, rq->id, WERR_INTERNAL,
+		r = store_retry(s->w->st, r) == CS_ERR_RETRY ?
+		    wire_error(rq->out, rq->id, WERR_UNAVAILABLE,
+		    "database unavailable; retry", WIRE_RETRY_AFTER_MS) :
+		    wire_error(rq->out, rq->id, WERR_INTERNAL,
 		    "server cannot write its database now; retry later",
 		    SESSION_RETRY_MS);
 		session_linger(s);	/* INTERNAL closes */

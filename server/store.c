@@ -65,12 +65,30 @@ store_errcode(struct store *st)
 int
 store_prepare(struct store *st, const char *sql, struct sdb_stmt **stmt)
 {
-	if (sdb_prepare(st->db, sql, stmt) != 0) {
+	int	r;
+
+	if ((r = sdb_prepare(st->db, sql, stmt)) != 0) {
 		store_log(st, "prepare");
 		*stmt = NULL;
-		return CS_ERR_DB;
+		/* PostgreSQL prepares on the server: it may be away */
+		return r == CS_ERR_RETRY ? r : CS_ERR_DB;
 	}
 	return 0;
+}
+
+struct sdb_stmt *
+store_cached(struct store *st, int slot, const char *sql)
+{
+	struct sdb_stmt	*s = st->stmts[slot];
+
+	if (s == NULL) {
+		if (store_prepare(st, sql, &s) != 0)
+			return NULL;
+		st->stmts[slot] = s;
+	}
+	sdb_reset(s);
+	(void)sdb_clear_bindings(s);
+	return s;
 }
 
 /* Run a statement without parameters or rows (BEGIN, COMMIT, ...). */
@@ -84,7 +102,8 @@ store_exec(struct store *st, const char *sql)
 			break;
 	if (rc != 0) {
 		store_log(st, sql);
-		return CS_ERR_DB;
+		/* a lost connection, a deadlock: the request may be retried */
+		return rc == CS_ERR_RETRY ? rc : CS_ERR_DB;
 	}
 	return 0;
 }
@@ -175,7 +194,7 @@ store_row(struct sdb_stmt *stmt)
 	int	rc = sdb_step(stmt);
 
 	return rc == SDB_ROW ? 0 : rc == SDB_DONE ? CS_ERR_NOT_FOUND :
-	    CS_ERR_DB;
+	    rc == CS_ERR_RETRY ? rc : CS_ERR_DB;
 }
 
 int
@@ -184,10 +203,26 @@ store_changes(struct store *st)
 	return sdb_changes(st->db);
 }
 
+/*
+ * A failure as the store reports it: CS_ERR_DB where the database's
+ * last call failed retryably (a lost connection, a deadlock, busy)
+ * becomes CS_ERR_RETRY, so the request in progress is refused with the
+ * protocol's retryable error, not as an internal one.
+ */
+int
+store_retry(struct store *st, int r)
+{
+	if (r == CS_ERR_DB && st->db != NULL &&
+	    (sdb_last_error(st->db) == CS_ERR_RETRY || sdb_lost(st->db)))
+		return CS_ERR_RETRY;
+	return r;
+}
+
 int
 store_done(struct store *st, struct sdb_stmt *stmt, int r, const char *what)
 {
-	if (r == CS_ERR_DB)
+	r = store_retry(st, r);
+	if (r == CS_ERR_DB || r == CS_ERR_RETRY)
 		store_log(st, what);
 	sdb_finalize(stmt);
 	return r;

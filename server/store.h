@@ -321,4 +321,12 @@ int	store_purge_list(struct store *,
 int	store_tx_begin(struct store *);
 int	store_tx_end(struct store *, int r);
 
+/*
+ * A store failure "r" as the request reports it: CS_ERR_DB becomes
+ * CS_ERR_RETRY when the database failed retryably (a lost connection
+ * not yet back, a serialisation failure, a deadlock, busy): refused
+ * UNAVAILABLE "database unavailable" (errmap.h), not INTERNAL.
+ */
+int	store_retry(struct store *, int r);
+
 #endif /* STORE_H */

@@ -117,9 +117,8 @@ store_audit_insert(struct sdb_stmt *s, const struct audit_entry *e,
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (sdb_bind_text(s, (int)(i < 2 ? 5 + i : 6 + i), texts[i], -1) != 0)
 			return CS_ERR_DB;
-	if (sdb_step(s) != SDB_DONE)
-		return CS_ERR_DB;
-	return 0;
+	/* sent, its failure met by the next read or the commit */
+	return sdb_put(s);
 }
 
 int
@@ -147,9 +146,9 @@ store_audit_node_put(uint64_t a, uint64_t n,
 	    sdb_bind_int64(s, 1, (int64_t)a) != 0 ||
 	    sdb_bind_int64(s, 2, (int64_t)n) != 0 ||
 	    sdb_bind_blob(s, 3, hash, MERKLE_HASH_LEN) !=
-	    0 || sdb_step(s) != SDB_DONE)
+	    0)
 		return CS_ERR_DB;
-	return 0;
+	return sdb_put(s);
 }
 
 /* Within a transaction: append e[0..n) and update the frontier. */

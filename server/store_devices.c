@@ -91,7 +91,7 @@ store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
 	    (r = store_device_row(stmt, dev)) != 0)
 		goto out;
  out:
-	if (r == CS_ERR_DB)
+	if ((r = store_retry(st, r)) == CS_ERR_DB || r == CS_ERR_RETRY)
 		store_log(st, __func__);
 	if (r != 0)
 		memset(dev, 0, sizeof(*dev));

@@ -8,9 +8,12 @@
 
 #include "sdb.h"
 
+struct store_record;
+
 #define STORE_BUSY_MS		5000
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
+#define STORE_STMT_PUSH		12	/* store_push.c's from here on */
 
 struct store {
 	struct sdb	*db;
@@ -77,6 +80,13 @@ int	store_done(struct store *, struct sdb_stmt *stmt, int r,
  * Inside a transaction: the seq now, its row locked until the commit
  * (store_sync.c); store_seq_set() then writes the last one taken.
  */
+/* Statement "slot" of st->stmts, prepared from "sql" once; reset. */
+struct sdb_stmt	*store_cached(struct store *, int slot, const char *sql);
+/*
+ * A record row from column 0 into *r, its authorship from columns
+ * "auth" .. auth + 2; body borrowed (store_sync.c).
+ */
+int	store_record_row(struct sdb_stmt *, int auth, struct store_record *);
 int	store_seq_lock(struct store *, int64_t *seq);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);

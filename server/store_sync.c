@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_sync.c - records, the global change sequence and purges
- * (DESIGN §5; case membership is in store_members.c).  See store.h for
- * the contracts.
+ * store_sync.c - records, the global change sequence, pull and purges
+ * (DESIGN §5; the push is in store_push.c, case membership in
+ * store_members.c).  See store.h for the contracts.
  *
  * Every accepted change takes the next value of the sequence kept in
  * meta('seq'); a record's version is the seq of its last change, so
@@ -39,28 +39,20 @@
 #include "record.h"
 #include "store.h"
 #include "store_int.h"
-#include "store_approvals.h"
-#include "store_late.h"
 #include "store_notify.h"
-#include "store_restore.h"
 
 enum {
 	Q_SEQ_GET,
 	Q_SEQ_SET,
 	Q_SEQ_LOCK,
-	Q_CHANGE_GET,
-	Q_CHANGE_PUT,
-	Q_MEMBER_GET,
-	Q_RECORD_GET,
-	Q_RECORD_PUT,
 	Q_PULL_HEADS,
 	Q_PULL_CASE,
 	Q_PULL_BACKFILL_TIE,
 	Q_PULL_BACKFILL,
 	Q_PURGES,
-	Q_CASE_CLOSED,
 	Q_MAX
 };
+_Static_assert(Q_MAX <= STORE_STMT_PUSH, "store_push.c's statements");
 
 static const char *const store_sql[Q_MAX] = {
 	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
@@ -68,27 +60,6 @@ static const char *const store_sql[Q_MAX] = {
 	/* the row lock until commit: DESIGN §11, store_seq_lock */
 	[Q_SEQ_LOCK] = "UPDATE meta SET value = value WHERE key = 'seq'"
 	    " RETURNING value",
-	/*
-	 * Change ids are deduplicated per device: the applied change of
-	 * that id, or a held one of another device (store_late.c).
-	 */
-	[Q_CHANGE_GET] = "SELECT version, device_id FROM changes"
-	    " WHERE change_id = ?1 UNION ALL SELECT 0, device_id"
-	    " FROM held_changes WHERE change_id = ?1 AND device_id != ?2",
-	[Q_CHANGE_PUT] = "INSERT INTO changes(change_id, device_id,"
-	    " record_id, version, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_MEMBER_GET] = "SELECT read_only FROM case_members"
-	    " WHERE user_id = ?1 AND case_id = ?2",
-	[Q_RECORD_GET] = "SELECT record_id, case_id, kind, version, deleted,"
-	    " key_epoch, body, author_device, hlc, created_device,"
-	    " created_at, changed_at FROM records WHERE record_id = ?1",
-	[Q_RECORD_PUT] = "INSERT INTO records(record_id, case_id, kind,"
-	    " version, deleted, key_epoch, body, author_device, hlc,"
-	    " created_device, created_at, changed_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?10)"
-	    " ON CONFLICT(record_id) DO UPDATE SET version = ?4,"
-	    " deleted = ?5, key_epoch = ?6, body = ?7, author_device = ?8,"
-	    " hlc = ?9, changed_at = ?10",
 	/*
 	 * The first change above the cursor of each member case, by the
 	 * (case_id, version, author_device) index alone: the heads of the
@@ -127,24 +98,13 @@ static const char *const store_sql[Q_MAX] = {
 	    " ORDER BY m.granted_seq, r.rid LIMIT ?3",
 	[Q_PURGES] = "SELECT case_id FROM purges WHERE device_id = ?1"
 	    " AND receipt_at IS NULL ORDER BY created_seq",
-	[Q_CASE_CLOSED] = "SELECT 1 FROM cases WHERE id = ?1"
-	    " AND state = 'GESLOTEN'",
 };
 
 /* A cached, reset statement for query "q". */
 static struct sdb_stmt *
 store_stmt(struct store *st, int q)
 {
-	struct sdb_stmt	*s = st->stmts[q];
-
-	if (s == NULL) {
-		if (store_prepare(st, store_sql[q], &s) != 0)
-			return NULL;
-		st->stmts[q] = s;
-	}
-	sdb_reset(s);
-	(void)sdb_clear_bindings(s);
-	return s;
+	return store_cached(st, q, store_sql[q]);
 }
 
 /*
@@ -152,7 +112,7 @@ store_stmt(struct store *st, int q)
  * columns "auth" .. auth + 2 (created_device, created_at, changed_at:
  * NULL, from before they were kept, reads 0); body borrowed.
  */
-static int
+int
 store_record_row(struct sdb_stmt *s, int auth, struct store_record *r)
 {
 	int	n;
@@ -238,297 +198,6 @@ store_seq_set(struct store *st, int64_t seq)
 	}
 	/* the watchers of the other instances, at the commit */
 	return store_notify(st, STORE_NOTIFY_CHANGE);
-}
-
-/* 1: member with write access, 2: read-only member, 0: none, <0 err. */
-static int
-store_member(struct store *st, int64_t user_id, const char *case_id)
-{
-	struct sdb_stmt	*s;
-	int		 rc;
-
-	if ((s = store_stmt(st, Q_MEMBER_GET)) == NULL ||
-	    sdb_bind_int64(s, 1, user_id) != 0 ||
-	    sdb_bind_text(s, 2, case_id, -1) != 0)
-		return CS_ERR_DB;
-	if ((rc = sdb_step(s)) == SDB_DONE)
-		return 0;
-	if (rc != SDB_ROW)
-		return CS_ERR_DB;
-	rc = (int)sdb_column_int64(s, 0) ? 2 : 1;
-	sdb_reset(s);
-	return rc;
-}
-
-/* 1 if case "case_id" is GESLOTEN, 0 if not (or unknown), <0 err. */
-static int
-store_case_closed(struct store *st, const char *case_id)
-{
-	struct sdb_stmt	*s;
-	int		 rc;
-
-	if ((s = store_stmt(st, Q_CASE_CLOSED)) == NULL ||
-	    sdb_bind_text(s, 1, case_id, -1) != 0)
-		return CS_ERR_DB;
-	rc = sdb_step(s);
-	sdb_reset(s);
-	if (rc == SDB_ROW)
-		return 1;
-	return rc == SDB_DONE ? 0 : CS_ERR_DB;
-}
-
-/* Copy the current row into res->current, body malloc'd. */
-static int
-store_result_current(struct sdb_stmt *s, struct store_change_result *res)
-{
-	struct store_record	 r;
-	uint8_t			*body = NULL;
-
-	if (store_record_row(s, 9, &r) != 0)
-		return CS_ERR_DB;
-	if (r.body_len > 0) {
-		if ((body = malloc(r.body_len)) == NULL)
-			return CS_ERR_ALLOC;
-		memcpy(body, r.body, r.body_len);
-	}
-	res->current = r;
-	res->current.body = body;
-	res->has_current = 1;
-	return 0;
-}
-
-/*
- * Change id "c" seen before?  A retry of something this device already
- * applied: *res is its original result and *replayed 1.  The same id
- * used by another device sets *foreign: refused by the caller after
- * the membership check, with nothing of that change (a stranger to the
- * case gets FORBIDDEN either way).
- */
-static int
-store_change_seen(struct store *st, const struct store_change *c,
-    int64_t device_id, struct store_change_result *res, int *replayed,
-    int *foreign)
-{
-	struct sdb_stmt	*s;
-	int		 rc;
-
-	*replayed = *foreign = 0;
-	if ((s = store_stmt(st, Q_CHANGE_GET)) == NULL ||
-	    sdb_bind_text(s, 1, c->change_id, -1) !=
-	    0 || sdb_bind_int64(s, 2, device_id) != 0)
-		return CS_ERR_DB;
-	while ((rc = sdb_step(s)) == SDB_ROW) {
-		if (sdb_column_int64(s, 1) != device_id) {
-			*foreign = 1;
-			continue;
-		}
-		res->status = STORE_CHANGE_APPLIED;
-		res->version = sdb_column_int64(s, 0);
-		res->replayed = 1;
-		*replayed = 1;
-		sdb_reset(s);
-		return 0;
-	}
-	sdb_reset(s);
-	return rc == SDB_DONE ? 0 : CS_ERR_DB;
-}
-
-/* Write change "c" as version "seq" of its record, and its change id. */
-static int
-store_change_write(struct store *st, const struct store_change *c,
-    int64_t device_id, int64_t seq)
-{
-	const struct store_record	*in = &c->rec;
-	struct sdb_stmt			*s;
-
-	if ((s = store_stmt(st, Q_RECORD_PUT)) == NULL ||
-	    sdb_bind_text(s, 1, in->record_id, -1) !=
-	    0 ||
-	    sdb_bind_text(s, 2, in->case_id, -1) !=
-	    0 ||
-	    sdb_bind_text(s, 3, in->kind, -1) != 0 ||
-	    sdb_bind_int64(s, 4, seq) != 0 ||
-	    sdb_bind_int64(s, 5, in->deleted != 0) != 0 ||
-	    sdb_bind_int64(s, 6, in->key_epoch) != 0 ||
-	    sdb_bind_blob(s, 7, in->body_len > 0 ? in->body : (const void *)"", (int)in->body_len) != 0 ||
-	    sdb_bind_int64(s, 8, device_id) != 0 ||
-	    sdb_bind_int64(s, 9, (int64_t)in->hlc) != 0 ||
-	    sdb_bind_int64(s, 10, store_now_ms() / 1000) != 0 ||
-	    sdb_step(s) != SDB_DONE)
-		return CS_ERR_DB;
-	if ((s = store_stmt(st, Q_CHANGE_PUT)) == NULL ||
-	    sdb_bind_text(s, 1, c->change_id, -1) !=
-	    0 ||
-	    sdb_bind_int64(s, 2, device_id) != 0 ||
-	    sdb_bind_text(s, 3, in->record_id, -1) !=
-	    0 ||
-	    sdb_bind_int64(s, 4, seq) != 0 ||
-	    sdb_bind_int64(s, 5, store_now_ms() / 1000) != 0 ||
-	    sdb_step(s) != SDB_DONE)
-		return CS_ERR_DB;
-	return 0;
-}
-
-static int
-store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *c, int64_t restore_seq,
-    struct store_change_result *res, int64_t *seq)
-{
-	const struct store_record	*in = &c->rec;
-	struct sdb_stmt			*s;
-	int64_t				 cur_version = 0;
-	char				 cur_case[STORE_UUID_LEN + 1];
-	char				 cur_kind[STORE_KIND_MAX + 1];
-	int				 rc, m, exists = 0, late = 0, reoffer, apply;
-	int				 foreign, replayed, approval = 0;
-
-	memset(res, 0, sizeof(*res));
-	if ((rc = store_change_seen(st, c, device_id, res, &replayed,
-	    &foreign)) != 0 || replayed)
-		return rc;
-	if ((m = store_member(st, user_id, in->case_id)) < 0)
-		return m;
-	/*
-	 * A GESLOTEN case takes no new content (DESIGN §2): refused for
-	 * a member, who learns why; the laptop keeps the change.  Anyone
-	 * else is judged below as before.
-	 */
-	if (m != 0 && (rc = store_case_closed(st, in->case_id)) != 0) {
-		if (rc < 0)
-			return rc;
-		res->status = STORE_CHANGE_FORBIDDEN;
-		res->closed = 1;
-		return 0;
-	}
-	/* the record of one's own approval request or decision */
-	if (m != 1 && (rc = store_approval_may_push(st, user_id, in->case_id,
-	    in->record_id, &approval)) != 0)
-		return rc;
-	if (approval)
-		m = 1;
-	/* without write access: a late change, kept for a decision, or no */
-	if (m != 1 && ((rc = store_late_judge(st, user_id, device_id, c, m,
-	    store_now_ms(), &late, res)) != 0 || !late))
-		return rc;
-	if (foreign) {
-		/* another device's change id: no version, nothing applied */
-		memset(res, 0, sizeof(*res));
-		res->status = STORE_CHANGE_INVALID;
-		return 0;
-	}
-	if ((s = store_stmt(st, Q_RECORD_GET)) == NULL ||
-	    sdb_bind_text(s, 1, in->record_id, -1) !=
-	    0)
-		return CS_ERR_DB;
-	if ((rc = sdb_step(s)) == SDB_ROW) {
-		exists = 1;
-		cur_version = sdb_column_int64(s, 3);
-		if (store_col_text(s, 1, cur_case, sizeof(cur_case)) != 0 ||
-		    store_col_text(s, 2, cur_kind, sizeof(cur_kind)) != 0)
-			return CS_ERR_DB;
-	} else if (rc != SDB_DONE)
-		return CS_ERR_DB;
-
-	/* a re-offer after a restore (store_restore.h) */
-	reoffer = restore_seq > 0 && c->lost_version > restore_seq &&
-	    (!exists || (strcmp(cur_case, in->case_id) == 0 &&
-	    strcmp(cur_kind, in->kind) == 0));
-	apply = 1;
-	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
-	    record_append_only(in->kind), restore_seq, &apply,
-	    &res->no_common_base)) != 0) {
-		sdb_reset(s);
-		return rc;
-	}
-	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
-	    strcmp(cur_kind, in->kind) != 0 ||
-	    record_append_only(in->kind))) {
-		/* a record never moves case or kind; append-only is final */
-		res->status = STORE_CHANGE_INVALID;
-		sdb_reset(s);
-		return 0;
-	}
-	if (!reoffer && !exists && c->base_version != 0) {
-		res->status = STORE_CHANGE_INVALID;
-		return 0;
-	}
-	if ((reoffer && !apply) ||
-	    (!reoffer && exists && cur_version != c->base_version)) {
-		res->status = STORE_CHANGE_CONFLICT;
-		res->version = cur_version;
-		rc = store_result_current(s, res);
-		sdb_reset(s);
-		return rc;
-	}
-	sdb_reset(s);
-	(*seq)++;
-	if ((rc = store_change_write(st, c, device_id, *seq)) != 0)
-		return rc;
-	if (reoffer && (rc = store_reoffer_note(st, c, *seq,
-	    device_id)) != 0)
-		return rc;
-	res->status = STORE_CHANGE_APPLIED;
-	res->version = *seq;
-	res->late = late;
-	return 0;
-}
-
-int
-store_push(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *chs, size_t n,
-    struct store_change_result *res, int64_t *last_seq)
-{
-	struct store_gen	g;
-	int64_t			seq, seq0;
-	size_t			i;
-	int			r;
-
-	*last_seq = 0;
-	memset(res, 0, n * sizeof(*res));
-	memset(&g, 0, sizeof(g));
-	if ((r = store_begin(st)) != 0)
-		return r;
-	if ((r = store_seq_lock(st, &seq)) != 0)
-		goto fail;
-	/* re-offers are rare: the generation is read only for them */
-	for (i = 0; i < n; i++)
-		if (chs[i].lost_version > 0)
-			break;
-	if (i < n && (r = store_generation(st, &g)) != 0)
-		goto fail;
-	seq0 = seq;
-	for (i = 0; i < n; i++) {
-		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
-		    g.restore_seq, &res[i], &seq)) != 0) {
-			store_log(st, "push");
-			goto fail;
-		}
-	}
-	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
-		goto fail;
-	if ((r = store_late_pushed(st, device_id, store_now_ms())) != 0)
-		goto fail;
-	/* synchronous=FULL: durable once COMMIT returns */
-	if ((r = store_commit(st)) != 0)
-		goto fail;
-	*last_seq = seq;
-	return 0;
- fail:
-	store_rollback(st);
-	store_results_clear(res, n);
-	return r == CS_ERR_ALLOC ? r : CS_ERR_DB;
-}
-
-void
-store_results_clear(struct store_change_result *res, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (res[i].has_current)
-			free((void *)(uintptr_t)res[i].current.body);
-		memset(&res[i], 0, sizeof(res[i]));
-	}
 }
 
 /* Step "s"; 1 with a row, 0 at the end, <0 on error. */
@@ -772,7 +441,7 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		}
 	}
  out:
-	if (ret == CS_ERR_DB)
+	if ((ret = store_retry(st, ret)) == CS_ERR_DB || ret == CS_ERR_RETRY)
 		store_log(st, __func__);
 	if (st->stmts[Q_PULL_CASE] != NULL)
 		sdb_reset(st->stmts[Q_PULL_CASE]);

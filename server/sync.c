@@ -92,6 +92,24 @@ sync_refuse(struct request *rq, enum wire_code code, const char *msg)
 	return wire_error(rq->out, rq->id, code, msg, 0);
 }
 
+/*
+ * The store could not do "what" (nothing of it committed): retryable
+ * if the database is unavailable for a moment (CS_ERR_RETRY: a lost
+ * connection, a failover, a deadlock), else an internal error.  The
+ * laptop tries again either way; UNAVAILABLE says when.
+ */
+static int
+sync_failed(struct request *rq, int r, const char *what)
+{
+	if ((r = store_retry(rq->w->st, r)) == CS_ERR_RETRY) {
+		log_warnx("%s: database unavailable; refused as retryable",
+		    what);
+		return wire_refuse(rq->out, rq->id, r, WERR_UNAVAILABLE, what,
+		    NULL);
+	}
+	return wire_refuse(rq->out, rq->id, r, WERR_INTERNAL, what, NULL);
+}
+
 /* A request the store refused with "r": the one code map (errmap.h). */
 static int
 sync_store_refusal(struct request *rq, enum wire_ctx ctx, int r,
@@ -414,7 +432,7 @@ sync_pull(struct request *rq, const struct msg *m)
 	c.tie = pr.since_tie;
 	if ((r = sync_pull_read(rq, &c, &seq, &more)) != 0) {
 		if (r != CS_ERR_ALLOC)
-			r = sync_refuse(rq, WERR_INTERNAL, "pull failed");
+			r = sync_failed(rq, r, "pull failed");
 		goto out;
 	}
 	/*
@@ -564,7 +582,7 @@ sync_push(struct request *rq, const struct msg *m)
 			goto out;
 	}
 	if ((r = sync_push_apply(rq, chs, res, n)) != 0) {
-		r = sync_refuse(rq, WERR_INTERNAL, "push not applied; retry");
+		r = sync_failed(rq, r, "push not applied");
 		goto out;
 	}
 	have = 1;

@@ -133,6 +133,14 @@ sdb_last_error(const struct sdb *db)
 }
 
 int
+sdb_lost(const struct sdb *db)
+{
+	if (SDB_HEAD(db)->ops->lost == NULL)
+		return 0;
+	return SDB_HEAD(db)->ops->lost(db);
+}
+
+int
 sdb_in_tx(const struct sdb *db)
 {
 	return SDB_HEAD(db)->ops->in_tx(db);
@@ -148,6 +156,26 @@ int
 sdb_step(struct sdb_stmt *s)
 {
 	return SDB_SHEAD(s)->ops->step(s);
+}
+
+int
+sdb_send(struct sdb_stmt *s)
+{
+	if (SDB_SHEAD(s)->ops->send == NULL)
+		return 0;
+	return SDB_SHEAD(s)->ops->send(s);
+}
+
+int
+sdb_put(struct sdb_stmt *s)
+{
+	int	r;
+
+	if (SDB_SHEAD(s)->ops->put != NULL)
+		return SDB_SHEAD(s)->ops->put(s);
+	if ((r = SDB_SHEAD(s)->ops->step(s)) == SDB_DONE)
+		return 0;
+	return r < 0 ? r : CS_ERR_DB;	/* rows: not a statement to put */
 }
 
 int

@@ -77,8 +77,19 @@ enum sdb_backend	sdb_backend(const struct sdb *);
 /* The last error's text (never NULL; no parameter values in it). */
 const char	*sdb_errmsg(const struct sdb *);
 
-/* The CS_ERR_* of the last failed call of this connection; 0: none. */
+/*
+ * The CS_ERR_* of the last call of this connection that ran something
+ * (prepare, exec, step, send, put): 0 if it succeeded.  So right after
+ * a failure the store can tell a retryable one (CS_ERR_RETRY) from the
+ * rest.
+ */
 int	sdb_last_error(const struct sdb *);
+/*
+ * 1 while the connection is lost and not yet re-established (PostgreSQL
+ * restarting, a failover): whatever failed meanwhile is retryable.
+ * SQLite: 0.
+ */
+int	sdb_lost(const struct sdb *);
 /* 1 while a transaction is open on the connection. */
 int	sdb_in_tx(const struct sdb *);
 /*
@@ -112,6 +123,30 @@ int	sdb_bind_text_copy(struct sdb_stmt *, int i, const char *s);
 int	sdb_clear_bindings(struct sdb_stmt *);
 
 int	sdb_step(struct sdb_stmt *);
+
+/*
+ * Fewer round trips (PostgreSQL's pipeline mode): statements sent
+ * without waiting for their results, which all come back with the next
+ * call that waits for the server (a sdb_step() of a statement not sent,
+ * sdb_exec(), the first sdb_prepare() of a text), in one round trip.
+ * A failure of any statement sent is returned by that call (inside a
+ * transaction, which PostgreSQL has then aborted: the caller rolls
+ * back), or by sdb_step() of a statement sent after it.  SQLite, in the
+ * server's own process, runs each at once.
+ *
+ * sdb_send: a query whose rows the caller reads later with sdb_step()
+ * (on SQLite, nothing: sdb_step() runs it, so its bindings and the
+ * values they borrow stay as they are until then); sdb_reset() forgets
+ * it.  A read only: one sent and never stepped is a waste, not an
+ * error.
+ * sdb_put: a statement without rows whose success is all the caller
+ * needs (not sdb_changes(), which it leaves unknown): 0 or CS_ERR_*
+ * (SQLite: run now; PostgreSQL: sent, its failure reported later).
+ */
+#define SDB_PIPE_MAX	512	/* statements sent before they are waited for */
+
+int	sdb_send(struct sdb_stmt *);
+int	sdb_put(struct sdb_stmt *);
 
 /*
  * Columns of the current row (0 ..); the pointers are valid until the

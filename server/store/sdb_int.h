@@ -28,8 +28,12 @@ struct sdb_ops {
 	int		(*clear_bindings)(struct sdb_stmt *);
 	int		(*last_error)(const struct sdb *);
 	int		(*in_tx)(const struct sdb *);
+	int		(*lost)(const struct sdb *);	/* NULL: never */
 	struct sqlite3	*(*handle)(struct sdb *);
 	int		(*step)(struct sdb_stmt *);
+	/* NULL: the statement runs at sdb_step() (sdb_send), now (put) */
+	int		(*send)(struct sdb_stmt *);
+	int		(*put)(struct sdb_stmt *);
 	int		(*is_null)(struct sdb_stmt *, int);
 	int64_t		(*int64)(struct sdb_stmt *, int);
 	const char	*(*text)(struct sdb_stmt *, int);

@@ -18,6 +18,15 @@
  * next call re-establishes the connection (PQreset, which follows a
  * failover with target_session_attrs=read-write) and prepares its
  * statements again as they are used.
+ *
+ * Pipeline mode (sdb_send, sdb_put): statements are sent one after
+ * another without waiting; the next call that needs an answer sends
+ * itself too if it is a statement, then a Sync, and reads every result
+ * in order, in one round trip.  A sent query's rows go to its
+ * statement; the first failure among them is the waiting call's
+ * (PostgreSQL skips the rest up to the Sync, and the transaction is
+ * aborted).  Outside pipeline mode the connection is as before, so
+ * PQexec and PQprepare run only once the pipeline is empty.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -58,6 +67,10 @@ struct sdb {
 	int		 lost_in_tx;	/* ... inside a transaction */
 	int		 last;		/* CS_ERR_* of the last failure */
 	char		 err[PG_ERR_MAX];
+	/* sent, in order: the statement that takes the rows, or NULL */
+	struct sdb_stmt	*pipe[SDB_PIPE_MAX];
+	int		 npipe;
+	int		 pipe_tx;	/* in a transaction when it began */
 };
 
 struct sdb_stmt {
@@ -74,7 +87,11 @@ struct sdb_stmt {
 	uint8_t			*dec;		/* a bytea column, decoded */
 	size_t			 declen;
 	int			 deccol, decrow;
+	int			 sent;		/* 1 + its index in db->pipe */
+	int			 failed;	/* CS_ERR_*: not run (pipeline) */
 };
+
+static int	pg_sync(struct sdb *);
 
 static void
 pg_seterr(struct sdb *db, const char *what, const char *msg)
@@ -137,16 +154,21 @@ pg_alive(struct sdb *db)
 {
 	if (!db->lost)
 		return 0;
-	if (db->lost_in_tx)
-		return CS_ERR_RETRY;	/* until the store's ROLLBACK */
+	if (db->lost_in_tx)	/* until the store's ROLLBACK */
+		return db->last = CS_ERR_RETRY;
 	PQreset(db->conn);
+	if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		(void)PQexitPipelineMode(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pg_seterr(db, "reconnect", PQerrorMessage(db->conn));
-		return CS_ERR_RETRY;
+		return db->last = CS_ERR_RETRY;
 	}
 	db->gen++;		/* every statement is prepared again */
 	db->lost = 0;
-	return pg_session(db);
+	/* not without its session (synchronous_commit): again next time */
+	if ((db->last = pg_session(db)) != 0)
+		db->lost = 1;
+	return db->last;
 }
 
 /*
@@ -190,8 +212,11 @@ pg_fail_map(struct sdb *db, PGresult *res, int was_in_tx, const char *what)
 static int
 pg_in_tx(const struct sdb *db)
 {
-	PGTransactionStatusType	t = PQtransactionStatus(db->conn);
+	PGTransactionStatusType	t;
 
+	if (db->npipe > 0)	/* the connection is busy: ACTIVE */
+		return db->pipe_tx;
+	t = PQtransactionStatus(db->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
@@ -274,6 +299,10 @@ pg_exec(struct sdb *db, const char *sql)
 	PGresult	*res;
 	int		 r, tx;
 
+	db->last = 0;
+	/* what was sent first; a ROLLBACK ends it whatever it met */
+	if ((r = pg_sync(db)) != 0 && !pg_is_rollback(sql))
+		return r;
 	if (db->lost && db->lost_in_tx && pg_is_rollback(sql)) {
 		db->lost_in_tx = 0;	/* the server rolled it back */
 		(void)pg_alive(db);	/* or the next call tries again */
@@ -426,6 +455,9 @@ pg_prep_ready(struct sdb *db, struct pg_prep *p)
 
 	if (p->gen == db->gen)
 		return 0;
+	/* PQprepare waits: not while statements are in the pipeline */
+	if ((r = pg_sync(db)) != 0)
+		return r;
 	tx = pg_in_tx(db);
 	res = PQprepare(db->conn, p->name, p->pgsql, p->nparams, p->types);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -445,6 +477,7 @@ pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 	struct pg_prep	*p;
 	int		 r;
 
+	db->last = 0;
 	if ((r = pg_alive(db)) != 0 || (r = pg_prep_get(db, sql, &p)) != 0 ||
 	    (r = pg_prep_ready(db, p)) != 0)
 		return r;
@@ -462,6 +495,11 @@ pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 static void
 pg_rows_free(struct sdb_stmt *s)
 {
+	/* sent and not read: its rows are dropped when they come */
+	if (s->sent > 0)
+		s->db->pipe[s->sent - 1] = NULL;
+	s->sent = 0;
+	s->failed = 0;
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = -1;
@@ -528,6 +566,12 @@ pg_tx_open(const struct sdb *db)
 	return db->lost ? db->lost_in_tx : pg_in_tx(db);
 }
 
+static int
+pg_lost(const struct sdb *db)
+{
+	return db->lost;
+}
+
 static struct sqlite3 *
 pg_handle(struct sdb *db)
 {
@@ -579,19 +623,13 @@ pg_bind_null(struct sdb_stmt *s, int i)
 	return 0;
 }
 
-/* Run the statement; its rows are then read one by one. */
+/* Take the rows (or the count) of a result; 0, or the failure's. */
 static int
-pg_run(struct sdb_stmt *s)
+pg_result(struct sdb_stmt *s, PGresult *res, int tx)
 {
 	struct sdb	*db = s->db;
-	PGresult	*res;
-	int		 r, tx;
+	int		 r;
 
-	if ((r = pg_alive(db)) != 0 || (r = pg_prep_ready(db, s->prep)) != 0)
-		return r;
-	tx = pg_in_tx(db);
-	res = PQexecPrepared(db->conn, s->prep->name, s->prep->nparams,
-	    s->val, s->len, s->fmt, 0);
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
 		s->res = res;
@@ -609,11 +647,175 @@ pg_run(struct sdb_stmt *s)
 	}
 }
 
+/* The pipeline is gone with the connection: what was sent failed. */
+static int
+pg_pipe_lost(struct sdb *db, PGresult *res, const char *what)
+{
+	int	i, r;
+
+	r = pg_fail(db, res, db->pipe_tx, what);
+	if (r != CS_ERR_RETRY) {	/* libpq in a state it should not be */
+		db->lost = 1;
+		db->lost_in_tx = db->pipe_tx;
+		r = db->last = CS_ERR_RETRY;
+	}
+	for (i = 0; i < db->npipe; i++)
+		if (db->pipe[i] != NULL) {
+			db->pipe[i]->sent = 0;
+			db->pipe[i]->failed = r;
+		}
+	db->npipe = 0;
+	return r;
+}
+
+/*
+ * Wait for everything sent: a Sync, then each statement's result, in
+ * order.  0, or the first failure (later statements were skipped by
+ * the server: their sdb_step() says so too).
+ */
+static int
+pg_sync(struct sdb *db)
+{
+	struct sdb_stmt	*s;
+	PGresult	*res, *x;
+	int		 i, r, first = 0;
+
+	if (db->npipe == 0)
+		return 0;
+	if (PQpipelineSync(db->conn) != 1)
+		return pg_pipe_lost(db, NULL, "pipeline sync");
+	for (i = 0; i < db->npipe; i++) {
+		if ((res = PQgetResult(db->conn)) == NULL ||
+		    PQstatus(db->conn) != CONNECTION_OK) {
+			db->npipe -= i;
+			memmove(db->pipe, db->pipe + i,
+			    (size_t)db->npipe * sizeof(db->pipe[0]));
+			r = pg_pipe_lost(db, res, "pipeline");
+			PQclear(res);
+			return r;
+		}
+		/* each statement's results end with a NULL */
+		while ((x = PQgetResult(db->conn)) != NULL)
+			PQclear(x);
+		s = db->pipe[i];
+		if (s != NULL)
+			s->sent = 0;
+		if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+			PQclear(res);
+			if (s != NULL)
+				s->failed = first != 0 ? first : CS_ERR_DB;
+			continue;
+		}
+		if (s != NULL) {
+			if ((r = pg_result(s, res, db->pipe_tx)) != 0) {
+				s->failed = r;
+				if (first == 0)
+					first = r;
+			}
+			continue;
+		}
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK && first == 0)
+			first = pg_fail(db, res, db->pipe_tx, "pipeline");
+		PQclear(res);
+	}
+	db->npipe = 0;
+	res = PQgetResult(db->conn);
+	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
+		r = pg_pipe_lost(db, res, "pipeline end");
+		PQclear(res);
+		return r;
+	}
+	PQclear(res);
+	if (PQexitPipelineMode(db->conn) != 1)
+		return pg_pipe_lost(db, NULL, "pipeline exit");
+	return first;
+}
+
+/* Send statement "s" into the pipeline; "keep": its rows are read. */
+static int
+pg_send_q(struct sdb_stmt *s, int keep)
+{
+	struct sdb	*db = s->db;
+	int		 r;
+
+	db->last = 0;
+	if ((r = pg_alive(db)) != 0 || (r = pg_prep_ready(db, s->prep)) != 0)
+		return r;
+	if (db->npipe == SDB_PIPE_MAX && (r = pg_sync(db)) != 0)
+		return r;
+	pg_rows_free(s);
+	if (db->npipe == 0) {
+		db->pipe_tx = pg_in_tx(db);
+		if (PQenterPipelineMode(db->conn) != 1) {
+			pg_seterr(db, "pipeline", PQerrorMessage(db->conn));
+			return db->last = CS_ERR_DB;
+		}
+	}
+	/* the parameters are copied into libpq's buffer here */
+	if (PQsendQueryPrepared(db->conn, s->prep->name, s->prep->nparams,
+	    s->val, s->len, s->fmt, 0) != 1) {
+		if (db->npipe == 0)
+			(void)PQexitPipelineMode(db->conn);
+		return pg_pipe_lost(db, NULL, s->prep->name);
+	}
+	db->pipe[db->npipe++] = keep ? s : NULL;
+	if (keep)
+		s->sent = db->npipe;
+	return 0;
+}
+
+static int
+pg_send(struct sdb_stmt *s)
+{
+	return pg_send_q(s, 1);
+}
+
+static int
+pg_put(struct sdb_stmt *s)
+{
+	return pg_send_q(s, 0);
+}
+
+/* Run the statement; its rows are then read one by one. */
+static int
+pg_run(struct sdb_stmt *s)
+{
+	struct sdb	*db = s->db;
+	PGresult	*res;
+	int		 r, tx;
+
+	/* behind what was sent: with it, in the same round trip */
+	if (db->npipe > 0) {
+		if ((r = pg_send_q(s, 1)) != 0)
+			return r;
+		if ((r = pg_sync(db)) != 0 || (r = s->failed) != 0) {
+			s->failed = 0;
+			return r;
+		}
+		return 0;
+	}
+	if ((r = pg_alive(db)) != 0 || (r = pg_prep_ready(db, s->prep)) != 0)
+		return r;
+	tx = pg_in_tx(db);
+	res = PQexecPrepared(db->conn, s->prep->name, s->prep->nparams,
+	    s->val, s->len, s->fmt, 0);
+	return pg_result(s, res, tx);
+}
+
 static int
 pg_step(struct sdb_stmt *s)
 {
 	int	r;
 
+	s->db->last = 0;
+	if (s->sent > 0 && (r = pg_sync(s->db)) != 0 && s->failed == 0)
+		s->failed = r;
+	if (s->failed != 0) {
+		r = s->failed;
+		s->failed = 0;
+		return r;
+	}
 	if (s->res == NULL && (r = pg_run(s)) != 0)
 		return r;
 	free(s->dec);
@@ -741,6 +943,6 @@ const struct sdb_ops sdb_pg_ops = {
 	pg_open, pg_close, pg_errmsg, pg_exec, pg_changes, pg_prepare,
 	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
 	pg_bind_null, pg_bind_text_copy, pg_clear_bindings, pg_last_error,
-	pg_tx_open, pg_handle, pg_step, pg_is_null, pg_col_int64, pg_text,
-	pg_blob, pg_bytes,
+	pg_tx_open, pg_lost, pg_handle, pg_step, pg_send, pg_put, pg_is_null,
+	pg_col_int64, pg_text, pg_blob, pg_bytes,
 };

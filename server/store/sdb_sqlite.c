@@ -196,6 +196,7 @@ sq_exec(struct sdb *db, const char *sql)
 	struct sdb_stmt	*s;
 	int		 rc;
 
+	db->last = 0;
 	if ((s = sq_kept_get(db, sql)) == NULL) {
 		rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
 		return rc == SQLITE_OK ? 0 : sq_err(db, rc);
@@ -298,6 +299,7 @@ sq_step(struct sdb_stmt *s)
 {
 	int	rc;
 
+	s->db->last = 0;
 	if ((rc = sqlite3_step(s->s)) == SQLITE_ROW)
 		return SDB_ROW;
 	if (rc == SQLITE_DONE)
@@ -371,6 +373,6 @@ const struct sdb_ops sdb_sqlite_ops = {
 	sq_open, sq_close, sq_errmsg, sq_exec, sq_changes, sq_prepare,
 	sq_reset, sq_finalize, sq_bind_int64, sq_bind_text, sq_bind_blob,
 	sq_bind_null, sq_bind_text_copy, sq_clear_bindings, sq_last_error,
-	sq_in_tx, sq_handle, sq_step, sq_is_null, sq_int64, sq_text, sq_blob,
-	sq_bytes,
+	sq_in_tx, NULL, sq_handle, sq_step, NULL, NULL, sq_is_null, sq_int64,
+	sq_text, sq_blob, sq_bytes,
 };

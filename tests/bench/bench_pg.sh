@@ -279,8 +279,9 @@ echo "Where PostgreSQL's time goes (pg_stat_statements over the same runs," \
     "casesync's database alone): the statements casesyncd ran, per" \
     "record pushed or pulled and per session, and the time PostgreSQL" \
     "spent executing them; the rest of the wall-clock time is casesyncd," \
-    "the laptop, and a client-server round trip per statement (libpq" \
-    "waits for each result)."
+    "the laptop, and the client-server round trips (one per statement," \
+    "except in a push, whose statements go in libpq's pipeline mode: a" \
+    "round trip per up to 512 of them)."
 echo
 echo "| figure | statements | per record or session | execution time in PostgreSQL | the most frequent, per record or session |"
 echo "|---|---:|---:|---:|---|"

@@ -321,6 +321,147 @@ test_pg_session(struct sdb *db)
 	TEST_DONE();
 }
 
+/* The count of rows in t. */
+static int64_t
+count_t(struct sdb *db)
+{
+	struct sdb_stmt	*s = NULL;
+	int64_t		 n;
+
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT COUNT(*) FROM t", &s), 0);
+	ASSERT_INT_EQ(sdb_step(s), SDB_ROW);
+	n = sdb_column_int64(s, 0);
+	sdb_finalize(s);
+	return n;
+}
+
+/* Insert row (id, name) with "ins" by sdb_put: its result. */
+static int
+put_row(struct sdb_stmt *ins, int64_t id, const char *name)
+{
+	sdb_reset(ins);
+	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, id), 0);
+	ASSERT_INT_EQ(sdb_bind_text(ins, 2, name, -1), 0);
+	return sdb_put(ins);
+}
+
+/*
+ * sdb_send / sdb_put (PostgreSQL's pipeline mode): in order, the rows of
+ * a sent query read later, a failure of a statement sent reported by
+ * the next call that waits (or COMMIT), nothing of it committed; more
+ * statements than SDB_PIPE_MAX.
+ */
+static void
+test_pipeline(struct sdb *db, const char *name)
+{
+	struct sdb_stmt	*ins = NULL, *q1 = NULL, *q2 = NULL;
+	char		 buf[16], title[96];
+	int		 i, r;
+
+	(void)snprintf(title, sizeof(title), "%s: statements sent without"
+	    " waiting, failures met later", name);
+	TEST_START(title);
+	make_table(db);
+	ASSERT_INT_EQ(sdb_prepare(db, "INSERT INTO t (id, name, n)"
+	    " VALUES (?1, ?2, 1)", &ins), 0);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT name FROM t WHERE id = ?1", &q1),
+	    0);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT name FROM t WHERE id = ?1", &q2),
+	    0);
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	for (i = 1; i <= 2; i++) {
+		(void)snprintf(buf, sizeof(buf), "n%d", i);
+		ASSERT_INT_EQ(put_row(ins, i, buf), 0);
+		memset(buf, 'X', sizeof(buf) - 1);	/* copied when sent */
+	}
+	/* reads sent after the writes see them; read in any order */
+	ASSERT_INT_EQ(sdb_bind_int64(q1, 1, 1), 0);
+	ASSERT_INT_EQ(sdb_bind_int64(q2, 1, 2), 0);
+	ASSERT_INT_EQ(sdb_send(q1), 0);
+	ASSERT_INT_EQ(sdb_send(q2), 0);
+	ASSERT_INT_EQ(sdb_step(q2), SDB_ROW);
+	ASSERT_STR_EQ((const char *)sdb_column_text(q2, 0), "n2");
+	ASSERT_INT_EQ(sdb_step(q1), SDB_ROW);
+	ASSERT_STR_EQ((const char *)sdb_column_text(q1, 0), "n1");
+	ASSERT_INT_EQ(sdb_step(q1), SDB_DONE);
+	/* a sent query reset before it is read: dropped, nothing breaks */
+	sdb_reset(q2);
+	ASSERT_INT_EQ(sdb_bind_int64(q2, 1, 1), 0);
+	ASSERT_INT_EQ(sdb_send(q2), 0);
+	sdb_reset(q2);
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
+	ASSERT_INT_EQ(count_t(db), 2);
+
+	/* a write that fails: the next waiting call says so */
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	ASSERT_INT_EQ(put_row(ins, 3, "n3"), 0);
+	r = put_row(ins, 4, "n1");	/* UNIQUE */
+	if (sdb_backend(db) == SDB_POSTGRESQL) {
+		ASSERT_INT_EQ(r, 0);
+		sdb_reset(q1);
+		ASSERT_INT_EQ(sdb_bind_int64(q1, 1, 3), 0);
+		ASSERT_INT_EQ(sdb_step(q1), CS_ERR_EXISTS);
+	} else
+		ASSERT_INT_EQ(r, CS_ERR_EXISTS);
+	ASSERT_INT_EQ(sdb_last_error(db), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(sdb_exec(db, "ROLLBACK"), 0);
+	ASSERT_INT_EQ(count_t(db), 2);
+
+	/* ... or the COMMIT, which then commits nothing */
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	ASSERT_INT_EQ(put_row(ins, 5, "n5"), 0);
+	r = put_row(ins, 1, "n6");	/* the key */
+	if (sdb_backend(db) == SDB_POSTGRESQL) {
+		ASSERT_INT_EQ(r, 0);
+		ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), CS_ERR_EXISTS);
+	} else
+		ASSERT_INT_EQ(r, CS_ERR_EXISTS);
+	ASSERT_INT_EQ(sdb_exec(db, "ROLLBACK"), 0);
+	ASSERT_INT_EQ(count_t(db), 2);
+
+	/* more than the pipeline holds at once */
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	for (i = 10; i < 10 + 3 * SDB_PIPE_MAX; i++) {
+		(void)snprintf(buf, sizeof(buf), "m%d", i);
+		ASSERT_INT_EQ(put_row(ins, i, buf), 0);
+	}
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
+	ASSERT_INT_EQ(count_t(db), 2 + 3 * SDB_PIPE_MAX);
+	sdb_finalize(ins);
+	sdb_finalize(q1);
+	sdb_finalize(q2);
+	TEST_DONE();
+}
+
+/* PostgreSQL: the connection lost with statements in the pipeline. */
+static void
+test_pg_pipe_lost(struct sdb *db)
+{
+	struct sdb_stmt	*k = NULL, *ins = NULL;
+
+	TEST_START("postgresql: a connection lost in the pipeline: RETRY,"
+	    " nothing committed, reconnected");
+	make_table(db);
+	ASSERT_INT_EQ(sdb_prepare(db, "INSERT INTO t (id, name, n)"
+	    " VALUES (?1, 'p', 1)", &ins), 0);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT pg_terminate_backend("
+	    "pg_backend_pid())", &k), 0);
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	sdb_reset(ins);
+	ASSERT_INT_EQ(sdb_bind_int64(ins, 1, 1), 0);
+	ASSERT_INT_EQ(sdb_put(ins), 0);
+	ASSERT_INT_EQ(sdb_send(k), 0);
+	ASSERT_INT_EQ(sdb_step(k), CS_ERR_RETRY);
+	ASSERT_INT_EQ(sdb_lost(db), 1);
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), CS_ERR_RETRY);
+	ASSERT_INT_EQ(sdb_exec(db, "ROLLBACK"), 0);
+	ASSERT_INT_EQ(count_t(db), 0);
+	ASSERT_INT_EQ(sdb_lost(db), 0);
+	sdb_finalize(k);
+	sdb_finalize(ins);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -346,6 +487,7 @@ main(void)
 	test_rows(db, "sqlite");
 	test_errors(db, "sqlite");
 	test_kept(db, "sqlite", spec);
+	test_pipeline(db, "sqlite");
 	sdb_close(db);
 	(void)unlink(path);
 
@@ -362,6 +504,8 @@ main(void)
 	test_kept(db, "postgresql", NULL);
 	test_pg_session(db);
 	test_pg_lost(db);
+	test_pipeline(db, "postgresql");
+	test_pg_pipe_lost(db);
 	sdb_close(db);
 	return 0;
 }
