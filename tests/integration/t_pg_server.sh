@@ -23,8 +23,11 @@ expect_eq "casesyncctl reads PostgreSQL" \
 ok "casesyncctl init --database postgresql: and the commands use it"
 
 start_server
-grep -q "stream sockets to reconnect to PostgreSQL" "$T/server.log" ||
-    fail "the sandbox is not on"
+# sanitizer builds run without the seccomp filter (t_sandbox)
+if [ -z "$SANITIZED" ]; then
+	grep -q "stream sockets to reconnect to PostgreSQL" "$T/server.log" ||
+	    fail "the sandbox is not on"
+fi
 enroll a anna
 C=$(laptop a case create --frame DRANG) || fail "case create"
 laptop a record put --case "$C" --kind journal text=een >/dev/null ||
