@@ -24,7 +24,8 @@
  *   idle           -c connections that say Hello and then stay idle,
  *                  for -t seconds or until SIGTERM; prints "held N"
  *                  once all are up (to measure the server's memory);
- *                  with -S, when the -t seconds are over, each held
+ *                  with -S, when the -t seconds are over and every
+ *                  connection is held (within -T more), each held
  *                  connection then does one sync session (Push, Pull)
  *                  on that same connection: connections the server
  *                  has kept idle (and released the buffers of) must
@@ -1078,8 +1079,10 @@ load_busy(struct load *ld, int64_t now)
 {
 	unsigned	i;
 
+	/* idle -S: the sessions wait for every connection to be held */
 	if (ld->mode == MODE_IDLE && !ld->syncing)
-		return !load_stop && (now < ld->end_us || ld->sync_after);
+		return !load_stop && (now < ld->end_us || (ld->sync_after &&
+		    now < ld->end_us + (int64_t)ld->timeout_ms * 1000));
 	for (i = 0; i < ld->conns; i++)
 		if (ld->cl[i].state != CL_DONE)
 			return 1;
@@ -1125,12 +1128,12 @@ load_loop(struct load *ld)
 		if (now >= ld->next_scan_us)
 			load_scan(ld, now);
 		if (ld->mode == MODE_IDLE && ld->sync_after && !ld->syncing &&
-		    now >= ld->end_us && !load_stop)
+		    ld->held_said && now >= ld->end_us && !load_stop)
 			load_sync_held(ld, now);
 		if (!load_busy(ld, now))
 			return 0;
 		ms = (int)((ld->next_scan_us - now + 999) / 1000);
-		if (ld->mode == MODE_IDLE && !ld->syncing &&
+		if (ld->mode == MODE_IDLE && !ld->syncing && ld->end_us > now &&
 		    (ld->end_us - now) / 1000 < ms)
 			ms = (int)((ld->end_us - now + 999) / 1000);
 		n = epoll_wait(ld->epfd, evs, LOAD_MAX_EVENTS, ms < 0 ? 0 : ms);
