@@ -89,7 +89,11 @@ enrolled=$(f sessions)
 enroll_rate=$(f rate)
 
 # hold N: N idle connections, by as many cs_load processes as needed,
-# each in $T/hold.K; returns once all are held
+# each in $T/hold.K; returns once all are held.  They connect at HOLD_RATE
+# a second in all (BENCH_LOAD_HOLD_RATE, default 300): 10,000 at once
+# would not finish their handshakes within the 10 s the server gives
+# each (handshake_timeout), on two cores.
+HOLD_RATE=${BENCH_LOAD_HOLD_RATE:-300}
 hold() {
 	left=$1
 	k=0
@@ -97,7 +101,9 @@ hold() {
 	while [ "$left" -gt 0 ]; do
 		n=$((left < PER ? left : PER))
 		"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" \
-		    -c "$n" -t 3600 idle >"$T/hold.$k" 2>>"$T/load.log" &
+		    -c "$n" -t 3600 -T 60000 \
+		    -r $(((HOLD_RATE * n + $1 - 1) / $1)) idle \
+		    >"$T/hold.$k" 2>>"$T/load.log" &
 		LPID="$LPID $!"
 		left=$((left - n))
 		k=$((k + 1))
@@ -106,7 +112,8 @@ hold() {
 	for f in $(seq 0 $((k - 1))); do
 		until grep -q '^held' "$T/hold.$f" 2>/dev/null; do
 			i=$((i + 1))
-			[ $i -gt 1800 ] && die "hold $1: not all connections held"
+			[ $i -gt $((600 + 10 * $1 / HOLD_RATE * 2)) ] &&
+			    die "hold $1: not all connections held"
 			sleep 0.1
 		done
 	done
