@@ -320,8 +320,8 @@ loop_tick(struct worker *w, int64_t now)
 	 * the fewest since): each handshake's scratch memory is freed
 	 * between the long-lived TLS states of the connections that stay,
 	 * and the arena kept those holes, 40 % of the server's memory
-	 * with 1,000 idle connections (docs/BENCHMARKS.md, "10,000
-	 * connections").  Sessions that come and go at a steady rate do
+	 * with 1,000 idle connections (docs/BENCHMARKS.md, "bench-large:
+	 * 10,000 connections").  Sessions that come and go at a steady rate do
 	 * not trigger it: their holes are reused by the next handshakes.
 	 */
 	if (w->nsessions < w->trim_base)

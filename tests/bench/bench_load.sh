@@ -161,8 +161,12 @@ row "new connection per session, back to back" 100
 row "new connection per session, paced at 500/s" 100 -r 500
 row "kept connections, back to back" 100 -k
 row "kept connections, paced at 500/s" 100 -k -r 500
-row "new connection per session, back to back" "$BIG"
-row "new connection per session, paced at 500/s" "$BIG" -r 500
+# so many clients starting at once only measure the listen queue and
+# the handshake timeout: the big runs (make bench-large) leave them out
+if [ "$BIG" -le 1000 ]; then
+	row "new connection per session, back to back" "$BIG"
+	row "new connection per session, paced at 500/s" "$BIG" -r 500
+fi
 paced100=$(echo "$rows" | sed -n 2p)
 kept100=$(echo "$rows" | sed -n 4p)
 
@@ -175,7 +179,7 @@ sleep 5
 iBIG="$b0 $(rss_kb)"
 row "new connection per session, paced at 500/s, with $BIG idle connected" 100 -r 500
 unhold
-heldrow=$(echo "$rows" | sed -n 7p)
+heldrow=$(echo "$rows" | sed '/^$/d' | tail -n 1)
 
 
 echo "### Server scale: casesyncd and cs_load on 127.0.0.1"
@@ -213,7 +217,7 @@ if [ "$BIG" -ge 10000 ]; then
 else
 	echo "$iBIG" | awk -v n="$BIG" '{ printf "Goal: %d connected clients held with server RSS under 100 MiB: %.1f MiB, %s.\n", n, $2 / 1024, ($2 < 102400 ? "met" : "NOT met") }'
 fi
-echo "$heldrow" | awk -F'|' -v want=$((500 * SECS)) -v n="$BIG" '{ printf "Goal: >= 500 sessions/s (new connection, full handshake each) at p99 < 50 ms with %d idle clients connected: %d of the %d sessions scheduled at 500/s done, p99 %.2f ms, %d errors: %s.\n", n, $4, want, $7, $8, ($4 >= want && $7 < 50 && $8 == 0) ? "met" : "NOT met" }'
+echo "$heldrow" | awk -F'|' -v want=$((500 * SECS)) -v n="$BIG" '{ printf "Goal: >= 500 sessions/s (new connection, full handshake each) at p99 < 50 ms with %d idle clients connected: %d of the %d sessions scheduled at 500/s done, p99 %.2f ms, %d errors: %s (the same run without them: the second row).\n", n, $3, want, $6, $7, ($3 >= want && $6 < 50 && $7 == 0) ? "met" : "NOT met" }'
 for x in "with a new connection (full handshake) per session|$paced100" \
     "on kept connections|$kept100"; do
 	echo "$x" | awk -F'|' -v want=$((500 * SECS)) '{ printf "Goal: >= 500 sync sessions/s at p99 < 50 ms with 100 clients, %s: %d of the %d sessions scheduled at 500/s done, p99 %.2f ms, %d errors: %s.\n", $1, $4, want, $7, $8, ($4 >= want && $7 < 50 && $8 == 0) ? "met" : "NOT met" }'
