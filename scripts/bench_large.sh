@@ -26,6 +26,7 @@ end='<!-- bench-large: end -->'
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null |
     head -n 1)
 start=$(date +%s)
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 if sh tests/bench/bench_load.sh >"$tmp" 2>&1; then
 	status=""
 	rc=0
@@ -42,7 +43,7 @@ fi
 	echo "- machine: $(nproc 2>/dev/null || echo '?') CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
 	echo "- command: \`make bench-large\` (BENCH_LOAD_CLIENTS=$BENCH_LOAD_CLIENTS sh tests/bench/bench_load.sh)"
 	echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	echo "- $(( $(date +%s) - start )) s"
+	echo "- $(( $(date +%s) - start )) s; load average before the run: ${load:-?} (other work on the machine: the session rates move with it)"
 	echo
 	sed 's/^### /#### /' "$tmp"
 	echo
