@@ -106,10 +106,12 @@ expect_eq "connections held (more than the soft limit $SOFT)" \
 per=$(((with - before) / N))
 # an idle connection with its buffers: about 34 KiB of TLS record
 # buffers alone; released, the whole connection is well under that
-[ "$per" -lt 40 ] ||
-    fail "server memory per idle connection: $per KiB (before $before, with $with)"
-ok "server memory per idle connection: $per KiB"
-echo "per-connection: $per KiB" >&2
+# (not under the sanitizers: their red zones and quarantine dwarf it)
+if [ -z "$SANITIZED" ]; then
+	[ "$per" -lt 40 ] || fail "server memory per idle connection:" \
+	    "$per KiB (before $before, with $with)"
+	ok "server memory per idle connection: $per KiB"
+fi
 expect_eq "held connections that synced afterwards" \
     "$(field sessions "$T/idle.out")" $N
 expect_eq "their pushes applied" "$(field pushed "$T/idle.out")" $N
