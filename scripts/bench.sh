@@ -71,6 +71,11 @@ done
 [ "$found" -eq 1 ] || { echo "bench: no benchmarks in $BUILD/bench" >&2; exit 1; }
 
 mkdir -p "$(dirname "$out")"
+# the part `make bench-large` wrote (scripts/bench_large.sh) stays
+if [ -f "$out" ]; then
+	awk '/^<!-- bench-large: begin/ { p = 1; print "" } p { print }
+	    /^<!-- bench-large: end -->$/ { p = 0 }' "$out" >>"$tmp"
+fi
 mv "$tmp" "$out"
 echo "bench: wrote $out" >&2
 exit $rc

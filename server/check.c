@@ -6,6 +6,7 @@
  * at once and all reported, not just the first.  It opens nothing for
  * writing and binds nothing.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "check.h"
 #include "config.h"
 #include "errors.h"
+#include "fdlimit.h"
 #include "srvfiles.h"
 #include "util.h"
 
@@ -236,6 +238,25 @@ check_certs(struct check *ck, const struct config *c)
 	EVP_PKEY_free(key);
 }
 
+/*
+ * max_connections against the hard descriptor limit, the soft limit
+ * casesyncd raises itself to (fdlimit.h).
+ */
+static void
+check_fdlimit(struct check *ck, struct config *c)
+{
+	struct rlimit		 rl;
+	unsigned long long	 hard;
+	char			 err[512];
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	hard = rl.rlim_max == RLIM_INFINITY ? ~0ULL : rl.rlim_max;
+	if (fdlimit_check(c, fdlimit_workers(c->workers), hard, err,
+	    sizeof(err)) != 0)
+		check_problem(ck, "%s", err);
+}
+
 int
 check_config(const char *path, const char *listen_arg,
     const char *workers_arg)
@@ -264,6 +285,7 @@ check_config(const char *path, const char *listen_arg,
 		check_problem(&ck, "server_name is not set");
 	if (config_check_metrics(&c, err, sizeof(err)) != 0)
 		check_problem(&ck, "%s", err);
+	check_fdlimit(&ck, &c);
 	uid = check_user(&ck, &c);
 	if (c.data_dir[0] == '\0')
 		check_problem(&ck, "data_dir is not set");

@@ -227,8 +227,10 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		if ((r = parse_u64(v, 0, 64, &n)) == 0)
 			c->workers = (unsigned)n;
 	} else if (strcmp(key, "max_connections") == 0) {
-		if ((r = parse_u64(v, 1, 1000000, &n)) == 0)
+		if ((r = parse_u64(v, 1, 1000000, &n)) == 0) {
 			c->max_connections = (unsigned)n;
+			c->max_connections_set = 1;
+		}
 	} else if (strcmp(key, "handshake_timeout") == 0)
 		r = config_ms(&c->handshake_timeout_ms, v, 600);
 	else if (strcmp(key, "idle_timeout") == 0)

@@ -34,6 +34,7 @@ struct config {
 	char		database[CONFIG_DATABASE_MAX];
 	unsigned	workers;		/* 0: one per core */
 	unsigned	max_connections;
+	int		max_connections_set;	/* not the default (fdlimit.c) */
 	unsigned	handshake_timeout_ms;
 	unsigned	idle_timeout_ms;
 	unsigned	hello_timeout_ms;	/* handshake done, no Hello */

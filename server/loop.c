@@ -40,7 +40,9 @@
 #define LOOP_MAX_EVENTS		128
 #define LOOP_TICK_MS		250
 #define LOOP_REVOKE_CHECK_MS	1000
-#define LOOP_TRIM_DROP		64	/* sessions gone before malloc_trim */
+#define LOOP_TRIM_DROP		64	/* sessions gone (or come) before
+					   malloc_trim */
+#define LOOP_TRIM_SETTLE_MS	3000	/* and again after the handshakes */
 
 char	worker_tag_listen;
 char	worker_tag_event;
@@ -313,12 +315,30 @@ loop_tick(struct worker *w, int64_t now)
 	 * After a burst of connections has gone, or a large frame was
 	 * unpacked, give the freed memory back to the system: glibc keeps
 	 * it in this thread's arena otherwise, and a flood would leave the
-	 * server looking bloated for good (SECURITY.md).
+	 * server looking bloated for good (SECURITY.md).  Likewise while
+	 * connections pile up (by LOOP_TRIM_DROP since the last time or
+	 * the fewest since): each handshake's scratch memory is freed
+	 * between the long-lived TLS states of the connections that stay,
+	 * and the arena kept those holes, 40 % of the server's memory
+	 * with 1,000 idle connections (docs/BENCHMARKS.md, "bench-large:
+	 * 10,000 connections").  Sessions that come and go at a steady rate do
+	 * not trigger it: their holes are reused by the next handshakes.
 	 */
+	if (w->nsessions < w->trim_base)
+		w->trim_base = w->nsessions;
+	if (w->nsessions >= w->trim_base + LOOP_TRIM_DROP) {
+		/* their handshakes end later: once more when they have */
+		w->trim_due = 1;
+		w->trim_settle_ms = now + LOOP_TRIM_SETTLE_MS;
+	} else if (w->trim_settle_ms != 0 && now >= w->trim_settle_ms) {
+		w->trim_due = 1;
+		w->trim_settle_ms = 0;
+	}
 	if (w->nsessions + LOOP_TRIM_DROP <= w->peak_sessions ||
 	    w->trim_due) {
 		malloc_trim(0);
 		w->peak_sessions = w->nsessions;
+		w->trim_base = w->nsessions;
 		w->trim_due = 0;
 	}
 }

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "errors.h"
 #include "fault.h"
+#include "fdlimit.h"
 #include "lockfile.h"
 #include "log.h"
 #include "metrics.h"
@@ -223,7 +224,7 @@ main_args(int argc, char *argv[], struct main_opts *o)
 	}
 }
 
-/* No core files; as many descriptors as the hard limit allows. */
+/* No core files. */
 static void
 main_limits(void)
 {
@@ -233,12 +234,29 @@ main_limits(void)
 	rl.rlim_cur = rl.rlim_max = 0;
 	if (setrlimit(RLIMIT_CORE, &rl) == -1)
 		fatal("setrlimit");
-	/* one descriptor per connection: allow what the hard limit allows */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		fatal("getrlimit");
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		fatal("setrlimit");
+}
+
+/*
+ * One descriptor per connection: raise the soft limit to the hard one
+ * (LimitNOFILE= in the unit), say what we got, and refuse to start when
+ * max_connections cannot fit in it (fdlimit.h).
+ */
+static void
+main_fdlimit(struct server *srv, unsigned nworkers)
+{
+	unsigned long long	soft, hard;
+	char			err[512];
+
+	if (fdlimit_raise(&soft, &hard) != 0)
+		fatal("file descriptor limit");
+	if (fdlimit_check(&srv->cfg, nworkers, soft, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	if (err[0] != '\0')
+		log_warnx("%s", err);
+	log_info("file descriptors: limit %llu (hard %llu), %llu needed "
+	    "for max_connections = %u", soft, hard,
+	    fdlimit_need(srv->cfg.max_connections, nworkers),
+	    srv->cfg.max_connections);
 }
 
 /*
@@ -309,12 +327,7 @@ main_setup(struct server *srv, const struct main_opts *o)
 static unsigned
 main_nworkers(const struct server *srv)
 {
-	long	ncpu;
-
-	if (srv->cfg.workers != 0)
-		return srv->cfg.workers;
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	return ncpu < 1 ? 1 : ncpu > 64 ? 64 : (unsigned)ncpu;
+	return fdlimit_workers(srv->cfg.workers);
 }
 
 /* Until a signal to stop: SIGHUP reloads.  The exit status. */
@@ -368,6 +381,7 @@ main(int argc, char *argv[])
 	main_limits();
 	lockfd = main_setup(&srv, &o);
 	nworkers = main_nworkers(&srv);
+	main_fdlimit(&srv, nworkers);
 
 	/* workers inherit a mask that leaves the signals to sigwait() */
 	sigemptyset(&set);

@@ -87,6 +87,8 @@ struct worker {
 	int64_t		 next_sweep_ms;	/* session deadlines, watchers */
 	unsigned	 nsessions;
 	unsigned	 peak_sessions;	/* since the last malloc_trim */
+	unsigned	 trim_base;	/* sessions at the last malloc_trim */
+	int64_t		 trim_settle_ms; /* malloc_trim then (loop.c) */
 	int		 trim_due;	/* a large frame was handled */
 	int64_t		 refused_log_ms; /* loop.c: next refusal logged */
 	unsigned	 refused_quiet;	/* ... refusals since the last one */

@@ -23,7 +23,13 @@
  *                  authenticated connections per second
  *   idle           -c connections that say Hello and then stay idle,
  *                  for -t seconds or until SIGTERM; prints "held N"
- *                  once all are up (to measure the server's memory)
+ *                  once all are up (to measure the server's memory);
+ *                  with -S, when the -t seconds are over and every
+ *                  connection is held (within -T more), each held
+ *                  connection then does one sync session (Push, Pull)
+ *                  on that same connection: connections the server
+ *                  has kept idle (and released the buffers of) must
+ *                  still work
  *
  * Each device's pull cursor is kept in DIR/dev-NNNNN.cursor from one run
  * to the next, as a laptop keeps it, so a run does not pull the history
@@ -156,6 +162,8 @@ struct load {
 	unsigned	 seconds;
 	double		 rate;		/* sessions/s in total; 0: no pacing */
 	int		 keep;
+	int		 sync_after;	/* idle -S */
+	int		 syncing;	/* ... and the sessions have begun */
 	int		 timeout_ms;
 	const char	*dir;
 	char		 server_name[256];	/* to verify */
@@ -188,7 +196,7 @@ usage(void)
 	fprintf(stderr, "usage: cs_load -s host:port -C ca.pem [-n name] "
 	    "-d dir [-c conns] [-t secs]\n"
 	    "               [-r sessions/s] [-b body-bytes] [-k] "
-	    "[-T timeout-ms] mode\n"
+	    "[-T timeout-ms] [-S] mode\n"
 	    "modes: enroll TOKENFILE | run | connect | idle\n");
 	exit(2);
 }
@@ -1071,12 +1079,40 @@ load_busy(struct load *ld, int64_t now)
 {
 	unsigned	i;
 
-	if (ld->mode == MODE_IDLE)
-		return !load_stop && now < ld->end_us;
+	/* idle -S: the sessions wait for every connection to be held */
+	if (ld->mode == MODE_IDLE && !ld->syncing)
+		return !load_stop && (now < ld->end_us || (ld->sync_after &&
+		    now < ld->end_us + (int64_t)ld->timeout_ms * 1000));
 	for (i = 0; i < ld->conns; i++)
 		if (ld->cl[i].state != CL_DONE)
 			return 1;
 	return 0;
+}
+
+/* idle -S: the hold is over; one session on each held connection. */
+static void
+load_sync_held(struct load *ld, int64_t now)
+{
+	struct client	*c;
+	unsigned	 i;
+	int		 r;
+
+	ld->syncing = 1;
+	for (i = 0; i < ld->conns; i++) {
+		c = &ld->cl[i];
+		if (c->state != CL_HELD) {
+			c->state = CL_DONE;
+			continue;
+		}
+		c->start_us = now;
+		c->deadline_us = now + (int64_t)ld->timeout_ms * 1000;
+		if ((r = client_push(c)) != 0) {
+			client_end(c, E_LOCAL, cs_err(r));
+			continue;
+		}
+		client_io(c);
+	}
+	ld->next_scan_us = now;
 }
 
 static int
@@ -1091,10 +1127,14 @@ load_loop(struct load *ld)
 		now = now_us();
 		if (now >= ld->next_scan_us)
 			load_scan(ld, now);
+		if (ld->mode == MODE_IDLE && ld->sync_after && !ld->syncing &&
+		    ld->held_said && now >= ld->end_us && !load_stop)
+			load_sync_held(ld, now);
 		if (!load_busy(ld, now))
 			return 0;
 		ms = (int)((ld->next_scan_us - now + 999) / 1000);
-		if (ld->mode == MODE_IDLE && (ld->end_us - now) / 1000 < ms)
+		if (ld->mode == MODE_IDLE && !ld->syncing && ld->end_us > now &&
+		    (ld->end_us - now) / 1000 < ms)
 			ms = (int)((ld->end_us - now + 999) / 1000);
 		n = epoll_wait(ld->epfd, evs, LOAD_MAX_EVENTS, ms < 0 ? 0 : ms);
 		if (n == -1) {
@@ -1264,10 +1304,13 @@ main(int argc, char *argv[])
 	ld.seconds = 5;
 	ld.body_len = 256;
 	ld.timeout_ms = 10000;
-	while ((ch = getopt(argc, argv, "C:T:b:c:d:kn:r:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:ST:b:c:d:kn:r:s:t:")) != -1) {
 		switch (ch) {
 		case 'C':
 			ca = read_ca(optarg);
+			break;
+		case 'S':
+			ld.sync_after = 1;
 			break;
 		case 'T':
 			if (parse_u64(optarg, 1, 600000, &v) != 0)
