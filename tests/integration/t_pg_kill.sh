@@ -50,31 +50,50 @@ for u in u1 u2 u3; do
 	    fail "$u does not know both addresses: $(cat "$T/addr.$u")"
 done
 ok "the laptops know both instances' addresses"
-for u in u1 u2 u3; do
-	laptop $u record bulk --case "$C" --kind note --count "$PER" \
-	    --size 200 >/dev/null || fail "bulk $u"
-done
-
 rand() {	# rand N: 0 .. N-1
 	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
 }
 
-# each laptop syncs until a sync succeeds
+# Each laptop writes its records in CHUNKS parts and pushes each part
+# until a sync succeeds, so its pushes go on through the kills (a push
+# of all at once can be over before the first kill on a quiet machine).
+CHUNKS=10
+part=$((PER / CHUNKS))
 for u in u1 u2 u3; do
 	(
-		i=0
-		until laptop $u sync >>"$T/loop.$u" 2>&1; do
-			i=$((i + 1))
-			[ $i -gt 600 ] && exit 1
-			sleep 0.1
+		c=1
+		while [ $c -le $CHUNKS ]; do
+			n=$part
+			[ $c -eq $CHUNKS ] && n=$((PER - part * (CHUNKS - 1)))
+			laptop $u record bulk --case "$C" --kind note --count "$n" \
+			    --size 200 >/dev/null || exit 2
+			i=0
+			until laptop $u sync >>"$T/loop.$u" 2>&1; do
+				echo "cut" >>"$T/cut.$u"
+				i=$((i + 1))
+				[ $i -gt 600 ] && exit 1
+				sleep 0.1
+			done
+			c=$((c + 1))
 		done
+		: >"$T/done.$u"
 	) &
 	eval "loop_$u=\$!"
 done
+running() {	# 0 while a laptop still writes or syncs
+	[ ! -e "$T/done.u1" ] || [ ! -e "$T/done.u2" ] || [ ! -e "$T/done.u3" ]
+}
+interrupted() {	# syncs that failed and were tried again
+	cat "$T/cut.u1" "$T/cut.u2" "$T/cut.u3" 2>/dev/null | wc -l |
+	    tr -d ' '
+}
 kills=0
 pg_done=""
-while [ $kills -lt $KILLS ]; do
-	sleep "0.$(printf '%03d' $(( $(rand 500) + 200 )))"
+# KILLS kills at least; more (up to 40) while the laptops still push and
+# none of their syncs has been cut yet
+while [ $kills -lt $KILLS ] ||
+    { [ $kills -lt 40 ] && [ "$(interrupted)" -eq 0 ] && running; }; do
+	sleep "0.$(printf '%03d' $(( $(rand 400) + 100 )))"
 	if [ $kills -eq $((KILLS / 2)) ] && [ -z "$pg_done" ]; then
 		pg_restart_immediate
 		pg_done=1
@@ -97,11 +116,11 @@ done
 ok "instances killed with SIGKILL $kills times, PostgreSQL restarted once," \
     "during the pushes"
 for u in u1 u2 u3; do
-	eval "wait \$loop_$u" || fail "laptop $u never completed a sync:" \
+	eval "wait \$loop_$u" || fail "laptop $u never completed its syncs:" \
 	    "$(tail -5 "$T/loop.$u")"
 done
 # the kills met syncs in flight, not laptops that had finished
-hit=$(cat "$T/loop.u1" "$T/loop.u2" "$T/loop.u3" | grep -vc '^synced')
+hit=$(interrupted)
 echo "syncs that failed and were tried again: $hit"
 [ "$hit" -gt 0 ] || fail "no sync was interrupted: the test proved nothing"
 # everyone pulls what the others pushed
