@@ -54,7 +54,7 @@ srcs() {
 	report_parse)	echo "$BASE $WIRE proto/body.c client/core/schema.c" \
 			    "client/core/report_parse.c client/core/doc.c" \
 			    "client/core/doc_pdf.c client/core/doc_text.c" ;;
-	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c" ;;
+	audit_text)	echo "$BASE server/audit_text.c server/audit_witness.c common/csv.c" ;;
 	keybackup|grant) echo "$BASE common/e2e.c common/e2e_kb.c" ;;
 	readlog)	# the server's handler on a real store: all of it
 			srv_all="$GEN"
