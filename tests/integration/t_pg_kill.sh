@@ -5,9 +5,11 @@
 # one PostgreSQL (DESIGN §11).  Three laptops, each knowing both
 # instances' addresses (from the Welcome's `addresses`), push their
 # records through whichever answers, while the instances are killed
-# with SIGKILL at random moments and restarted, and PostgreSQL itself is
-# restarted once with `pg_ctl restart -m immediate` (a crash of the
-# database: every connection cut, uncommitted work gone).  Afterwards
+# with SIGKILL at random moments (half of them, and all until one has
+# cut a sync, aimed at an instance a laptop is connected to) and
+# restarted, and PostgreSQL itself is restarted once with `pg_ctl
+# restart -m immediate` (a crash of the database: every connection
+# cut, uncommitted work gone).  Afterwards
 # the server and every laptop hold exactly the same records (count and
 # digest), no change the server acknowledged is missing (the count is
 # everything the laptops wrote, and every laptop's outbox is empty), and
@@ -87,6 +89,26 @@ interrupted() {	# syncs that failed and were tried again
 	cat "$T/cut.u1" "$T/cut.u2" "$T/cut.u3" 2>/dev/null | wc -l |
 	    tr -d ' '
 }
+# busy PORT: a laptop holds a connection to the instance on PORT now
+# (an established TCP connection in this network namespace)
+busy() {
+	awk -v p=":$(printf '%04X' "$1")" \
+	    '$4 == "01" && substr($2, length($2) - 4) == p { f = 1 }
+	    END { exit !f }' /proc/net/tcp
+}
+# Half of the kills, and every kill while none has cut a sync yet, wait
+# (up to 2 s) for a laptop connected to an instance and kill that one:
+# a kill at a random moment alone can miss every sync on a fast machine.
+aim() {	# prints "a" or "b" for the instance to kill, or nothing
+	_w=0
+	while [ $_w -lt 200 ]; do
+		busy "$PORT" && { echo a; return; }
+		busy "$PORT_B" && { echo b; return; }
+		running || return 0
+		sleep 0.01
+		_w=$((_w + 1))
+	done
+}
 kills=0
 pg_done=""
 # KILLS kills at least; more (up to 40) while the laptops still push and
@@ -100,7 +122,12 @@ while [ $kills -lt $KILLS ] ||
 		echo "PostgreSQL restarted (-m immediate)"
 		continue
 	fi
-	if [ "$(rand 2)" -eq 0 ]; then
+	who=""
+	if [ "$(interrupted)" -eq 0 ] || [ "$(rand 2)" -eq 0 ]; then
+		who=$(aim)
+	fi
+	[ -n "$who" ] || { [ "$(rand 2)" -eq 0 ] && who=a || who=b; }
+	if [ "$who" = a ]; then
 		kill -KILL "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
 		SERVER_PID=""
