@@ -60,9 +60,11 @@ class TimeLimit(BaseException):
 
 def gone(e):
     """Whether e says an element left the page (a new page came while
-    it was looked at): the wait looks again."""
+    it was looked at; Chromium says "Frame is detached" when the old
+    page went while it answered): the wait looks again."""
     return isinstance(e, StaleElementReferenceException) or \
-        "does not belong to the document" in str(e)
+        "does not belong to the document" in str(e) or \
+        "Frame is detached" in str(e)
 
 
 def xq(s):
