@@ -750,3 +750,33 @@ store_audit_state(struct store *st, struct merkle_frontier *f)
 {
 	return store_audit_state_get(st, f, 0);
 }
+
+int
+store_audit_feed_get(struct store *st, int create, int64_t init,
+    int64_t *pos)
+{
+	int	r;
+
+	if (create && (r = store_do(st, "INSERT INTO meta(key, value) VALUES"
+	    " ('audit_syslog_sent', ?1) ON CONFLICT(key) DO NOTHING", NULL,
+	    "i", &init, NULL)) != 0)
+		return r;
+	return store_do(st, "SELECT value FROM meta WHERE"
+	    " key = 'audit_syslog_sent'", pos, "", NULL, NULL);
+}
+
+int
+store_audit_feed_claim(struct store *st, int64_t from, int64_t to, int *won)
+{
+	const int64_t	iv[2] = { from, to };
+	int		r;
+
+	*won = 0;
+	/* a compare-and-set: the row's lock orders two instances' claims */
+	if ((r = store_do(st, "UPDATE meta SET value = ?2 WHERE"
+	    " key = 'audit_syslog_sent' AND value = ?1", NULL, "ii", iv,
+	    NULL)) != 0)
+		return r;
+	*won = store_changes(st) == 1;
+	return 0;
+}

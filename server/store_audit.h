@@ -94,6 +94,21 @@ int	store_audit_readlog_put(struct store *, int64_t device_id,
 	    const uint8_t new_hash[MERKLE_HASH_LEN], const uint8_t *sig,
 	    size_t siglen, struct audit_entry *e, size_t n);
 
+/*
+ * The position of the syslog feed that the instances on one PostgreSQL
+ * database share (audit_syslog.c): the last idx claimed, in *pos; with
+ * "create", set to "init" first if there is none yet.
+ */
+int	store_audit_feed_get(struct store *, int create, int64_t init,
+	    int64_t *pos);
+/*
+ * Claim the entries after "from" up to "to" for this instance: *won 1
+ * if the position was still "from" (it is "to" now), else 0 (another
+ * instance claimed them first).
+ */
+int	store_audit_feed_claim(struct store *, int64_t from, int64_t to,
+	    int *won);
+
 /* The newest checkpoint (largest size, then id): CS_ERR_NOT_FOUND if none. */
 int	store_audit_latest(struct store *, struct audit_checkpoint *cp);
 
