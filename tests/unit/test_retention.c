@@ -110,10 +110,7 @@ setup(void)
 {
 	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_retention.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_retention", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
 	dev = test_store_device(st, anna.id, "laptop", NOW, NOW + 86400, NULL);

@@ -105,10 +105,7 @@ setup(void)
 	struct store_change_result	res;
 	int64_t				id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_approvals.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_approvals", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	person("anna", "jeugdbeschermer", "Zwolle", &anna);

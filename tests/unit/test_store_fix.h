@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_store_fix.h - people and devices for the store's unit tests
- * (test_store_*.c, test_retention.c), made as casesyncctl and an
+ * test_store_fix.h - a store, people and devices for the store's unit
+ * tests (test_store_*.c, test_retention.c), made as casesyncctl and an
  * enrollment make them.
  *
+ *   st = TEST_STORE_OPEN(name, tmpdir, dbpath)
+ *		a fresh directory /tmp/NAME.XXXXXX into tmpdir, its
+ *		server.db into dbpath, and a new store there (on
+ *		PostgreSQL the emptied database of test_store_db.h)
  *   test_store_user(st, name, role, office, &u)
  *		add the user and read her back into u
  *   test_store_device(st, user_id, name, when, until, &d)
@@ -16,13 +20,33 @@
 #define TEST_STORE_FIX_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <sodium.h>
 
 #include "pki.h"
 #include "store.h"
 #include "test.h"
+#include "test_store_db.h"
 #include "token.h"
+
+#define TEST_STORE_OPEN(name, tmpdir, dbpath)				\
+	test_store_open((name), (tmpdir), sizeof(tmpdir), (dbpath),	\
+	    sizeof(dbpath))
+
+static inline struct store *
+test_store_open(const char *name, char *tmpdir, size_t tlen, char *dbpath,
+    size_t dlen)
+{
+	struct store	*st = NULL;
+
+	snprintf(tmpdir, tlen, "/tmp/%s.XXXXXX", name);
+	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
+	snprintf(dbpath, dlen, "%s/server.db", tmpdir);
+	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	return st;
+}
 
 static inline void
 test_store_user(struct store *st, const char *name, const char *role,
