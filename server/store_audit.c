@@ -533,9 +533,10 @@ store_audit_cp_page(struct store *st, int64_t after_size, int64_t after_id,
 	    sdb_bind_int64(s, 3, max_size) != 0 ||
 	    sdb_bind_int64(s, 4, (int64_t)max) != 0)
 		goto out;
-	while (*n < max && (rc = sdb_step(s)) == SDB_ROW)
+	/* LIMIT max: the step after the last row is SDB_DONE */
+	while ((rc = sdb_step(s)) == SDB_ROW && *n < max)
 		store_audit_cp_row(s, &cps[(*n)++]);
-	if (*n < max && rc != SDB_DONE)
+	if (rc != SDB_DONE)
 		goto out;
 	r = 0;
  out:

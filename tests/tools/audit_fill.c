@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * audit_fill.c - a long audit log for the benchmark of "casesyncctl
- * audit verify" (tests/bench/bench_verify.sh): append N entries to the
+ * audit verify" (tests/bench/verify_rss.sh): append N entries to the
  * database of a deployment, in transactions of 1,000, through the
  * store as casesyncd appends them (leaves, subtrees, tree state).  No
  * checkpoint is signed: a casesyncctl command that writes an entry

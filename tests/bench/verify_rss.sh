@@ -9,7 +9,8 @@
 # BASE (the build directory of another commit, e.g. of main) that
 # build's casesyncctl alternately on the same database.  Prints the
 # peak RSS (MiB), wall and CPU seconds of each run, markdown.  Not part
-# of make bench (filling the log takes most of a minute).
+# of make bench (which runs tests/bench/bench_*.sh: filling the log
+# takes most of a minute).
 # Environment: BUILD (default build), BASE, BENCH_VERIFY_ENTRIES
 # (default 200000), BENCH_VERIFY_ROUNDS (default 3).
 set -eu
@@ -21,7 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B="$top/$BUILD"
 T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
 cleanup() { rm -rf "$T"; }
-fail() { echo "bench_verify: $*" >&2; exit 1; }
+fail() { echo "verify_rss: $*" >&2; exit 1; }
 . "$top/tests/integration/pg_lib.sh"
 pg_start >/dev/null
 SPEC="postgresql:$PG_CONNINFO"
