@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: ISC
 #
-# Sourced by tests/bench/bench_load.sh and bench_sesscpu.sh (not a
+# Sourced by tests/bench/bench_load.sh, bench_sesscpu.sh and
+# bench_signer.sh (its server and cs_load; not a
 # benchmark itself: make bench runs tests/bench/bench_*.sh): a server
 # on 127.0.0.1 with devices for tests/tools/cs_load.  Needs B (the build
 # directory, absolute; it may change between deployments) and T (a
