@@ -1,11 +1,10 @@
 # SPDX-License-Identifier: ISC
 #
-# Sourced by tests/bench/bench_load.sh, bench_sesscpu.sh and
-# bench_signer.sh (its server and cs_load; not a
-# benchmark itself: make bench runs tests/bench/bench_*.sh): a server
-# on 127.0.0.1 with devices for tests/tools/cs_load.  Needs B (the build
-# directory, absolute; it may change between deployments) and T (a
-# fresh directory).
+# Sourced by tests/bench/bench_load.sh, bench_sesscpu.sh and (for its
+# server and cs_load) bench_signer.sh; not a benchmark itself: make
+# bench runs tests/bench/bench_*.sh.  A server on 127.0.0.1 with devices
+# for tests/tools/cs_load.  Needs B (the build directory, absolute; it
+# may change between deployments) and T (a fresh directory).
 #
 #   load_deploy NDEV [CONFIG...]
 #		a fresh deployment in $T/srv: office Zwolle, NDEV / 2
