@@ -11,6 +11,14 @@
  * connected (connect is not in the sandbox's allow-list, and a
  * connected datagram socket stays dead after syslog restarts): each
  * message is a sendto(2) to the path, MSG_DONTWAIT.
+ *
+ * Several instances on one PostgreSQL database share one position in
+ * the log (meta 'audit_syslog_sent'): an instance claims the entries
+ * after it with a compare-and-set, then sends them, so each entry goes
+ * to syslog once, from whichever instance claimed it.  An instance
+ * killed between its claim and its sends loses that batch (at most
+ * AUDIT_SYSLOG_BATCH entries): the feed is at most once, as a syslog
+ * that does not take an entry loses it too.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -38,6 +46,12 @@
 #define AUDIT_SYSLOG_POLL_MS	200	/* how soon a commit is seen */
 #define AUDIT_SYSLOG_BATCH	512	/* entries read per pass */
 #define AUDIT_SYSLOG_MORE	1	/* the callback's "batch full" */
+/*
+ * At its start an instance on PostgreSQL sends from the shared position
+ * on, unless the first entry not sent is older than this (no instance
+ * ran the feed meanwhile): then from its start, as on SQLite.
+ */
+#define AUDIT_SYSLOG_STALE	3600	/* seconds */
 
 struct audit_syslog {
 	struct store		*st;
@@ -49,6 +63,8 @@ struct audit_syslog {
 	char			 host[256];
 	long			 pid;
 	int64_t			 last;	/* idx handled; -1: none */
+	int			 shared;	/* the position is in meta */
+	struct merkle_frontier	*f;
 	size_t			 nbatch;
 	int			 failing;	/* the last send failed */
 	int			 started;
@@ -229,12 +245,50 @@ audit_syslog_send(const struct audit_entry *e, const uint8_t *leaf,
 	return ++as->nbatch < AUDIT_SYSLOG_BATCH ? 0 : AUDIT_SYSLOG_MORE;
 }
 
+/*
+ * PostgreSQL: claim the next batch after the shared position and send
+ * it, until nothing is left; a batch another instance claimed first is
+ * its to send.
+ */
+static int
+audit_syslog_pass_shared(struct audit_syslog *as)
+{
+	int64_t	pos, head, to;
+	int	won, r;
+
+	for (;;) {
+		if ((r = store_audit_feed_get(as->st, 0, 0, &pos)) != 0 ||
+		    (r = store_audit_state(as->st, as->f)) != 0)
+			return r;
+		head = (int64_t)as->f->size - 1;
+		if (pos >= head)
+			return 0;
+		to = head - pos > AUDIT_SYSLOG_BATCH ?
+		    pos + AUDIT_SYSLOG_BATCH : head;
+		if ((r = store_audit_feed_claim(as->st, pos, to, &won)) != 0)
+			return r;
+		if (!won)
+			continue;
+		as->nbatch = 0;
+		r = store_audit_rows_range(as->st, NULL, pos, to + 1,
+		    audit_syslog_send, as);
+		if (r != 0 && r != AUDIT_SYSLOG_MORE)
+			return r;
+	}
+}
+
 /* Send what is committed after as->last, in batches. */
 static void
 audit_syslog_pass(struct audit_syslog *as)
 {
 	int	r;
 
+	if (as->shared) {
+		if ((r = audit_syslog_pass_shared(as)) != 0)
+			log_warnx("audit_syslog: reading the log after %lld: "
+			    "%s", (long long)as->last, cs_err(r));
+		return;
+	}
 	do {
 		as->nbatch = 0;
 		r = store_audit_rows_after(as->st, NULL, as->last,
@@ -279,7 +333,52 @@ audit_syslog_free(struct audit_syslog *as)
 	if (as->wake[1] != -1)
 		close(as->wake[1]);
 	store_close(as->st);
+	free(as->f);
 	free(as);
+}
+
+static int
+audit_syslog_time_cb(const struct audit_entry *e, const uint8_t *leaf,
+    void *arg)
+{
+	(void)leaf;
+	*(int64_t *)arg = e->server_time;
+	return 0;
+}
+
+/*
+ * PostgreSQL: the shared position, made at the head if there is none;
+ * if the first entry after it is older than AUDIT_SYSLOG_STALE, the
+ * head instead (the entries skipped are said).
+ */
+static int
+audit_syslog_share(struct audit_syslog *as, int64_t head)
+{
+	int64_t	pos, t = 0;
+	int	won, r;
+
+	if ((r = store_audit_feed_get(as->st, 1, head, &pos)) != 0)
+		return r;
+	if (pos < head) {
+		if ((r = store_audit_rows_range(as->st, NULL, pos, pos + 2,
+		    audit_syslog_time_cb, &t)) != 0)
+			return r;
+		if (time_now() - t > AUDIT_SYSLOG_STALE &&
+		    (r = store_audit_feed_claim(as->st, pos, head,
+		    &won)) == 0 && won) {
+			log_warnx("audit_syslog: entries %lld to %lld were "
+			    "committed while no instance sent them: not sent "
+			    "(casesyncctl audit query --after %lld)",
+			    (long long)pos + 1, (long long)head,
+			    (long long)pos);
+			pos = head;
+		}
+		if (r != 0)
+			return r;
+	}
+	as->last = pos;
+	as->shared = 1;
+	return 0;
 }
 
 int
@@ -318,12 +417,19 @@ audit_syslog_init(const struct config *cfg, const char *db,
 		goto out;
 	}
 	as->last = (int64_t)f->size - 1;
+	if (store_is_pg(as->st) &&
+	    (r = audit_syslog_share(as, as->last)) != 0) {
+		log_warnx("audit_syslog: the shared position: %s", cs_why(r));
+		goto out;
+	}
 	if ((as->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1 || pipe2(as->wake, O_CLOEXEC) == -1) {
 		log_warn("audit_syslog: socket");
 		r = CS_ERR_SYSTEM;
 		goto out;
 	}
+	as->f = f;
+	f = NULL;
 	*out = as;
 	as = NULL;	/* transferred */
 	r = 0;

@@ -25,6 +25,7 @@
 #include "store_audit.h"
 #include "store_audit_q.h"
 #include "store_int.h"
+#include "util.h"
 
 /* The columns store_audit_row() reads, in order. */
 #define STORE_AUDIT_COLS						\
@@ -377,11 +378,36 @@ store_audit_row(struct sdb_stmt *s, struct audit_entry *e,
 	return 0;
 }
 
-int
-store_audit_rows_after(struct store *st, const struct audit_filter *f,
-    int64_t after, int (*cb)(const struct audit_entry *, const uint8_t *,
-    void *), void *arg)
+size_t
+store_audit_page(void)
 {
+	const char	*v;
+	uint64_t	 n;
+
+	/* tests walk a short log in many pages (docs/TESTING.md) */
+	if ((v = getenv("CASESYNC_TEST_AUDIT_PAGE")) != NULL &&
+	    parse_u64(v, 1, STORE_AUDIT_PAGE, &n) == 0)
+		return (size_t)n;
+	return STORE_AUDIT_PAGE;
+}
+
+/*
+ * A walk of the log reads it in pages of store_audit_page() rows by
+ * the index (idx > the last one seen, LIMIT the page), each page one
+ * statement of its own: PostgreSQL hands a statement's rows over all
+ * at once, so one statement over the whole log would hold the whole
+ * log in memory, and a long read would hold its snapshot as long.
+ * "before" is applied here, not in the SQL: with a range of idx
+ * PostgreSQL's generic plan of the statement sorts all the rows after
+ * the page instead of reading the index in order.
+ */
+int
+store_audit_rows_range(struct store *st, const struct audit_filter *f,
+    int64_t after, int64_t before, int (*cb)(const struct audit_entry *,
+    const uint8_t *, void *), void *arg)
+{
+	static const char	 all[] = "SELECT " STORE_AUDIT_COLS
+	    " FROM audit_log WHERE idx > ?1 ORDER BY idx LIMIT ?2";
 	static const char	 sql[] = "SELECT " STORE_AUDIT_COLS
 	    " FROM audit_log WHERE idx > ?7"
 	    " AND (CAST(?1 AS TEXT) IS NULL OR client_ref = ?1)"
@@ -390,18 +416,20 @@ store_audit_rows_after(struct store *st, const struct audit_filter *f,
 	    " AND (CAST(?4 AS BIGINT) IS NULL OR device_id = ?4)"
 	    " AND (CAST(?5 AS BIGINT) IS NULL OR server_time >= ?5)"
 	    " AND (CAST(?6 AS BIGINT) IS NULL OR server_time <= ?6)"
-	    " ORDER BY idx";
+	    " ORDER BY idx LIMIT ?8";
 	struct audit_entry	*e = NULL;
 	struct sdb_stmt		*s = NULL;
 	uint8_t			 leaf[MERKLE_HASH_LEN];
+	size_t			 page = store_audit_page(), got;
 	int			 rc, r;
 
 	if ((e = malloc(sizeof(*e))) == NULL)
 		return CS_ERR_ALLOC;
-	if ((r = store_prepare(st, sql, &s)) != 0)
+	/* without filters: ?1 the last idx, ?2 the page */
+	if ((r = store_prepare(st, f == NULL ? all : sql, &s)) != 0)
 		goto out;
 	r = CS_ERR_DB;
-	if (sdb_bind_int64(s, 7, after) != 0)
+	if (sdb_bind_int64(s, f == NULL ? 2 : 8, (int64_t)page) != 0)
 		goto out;
 	if (f != NULL && ((f->client_ref != NULL && sdb_bind_text(s, 1, f->client_ref, -1) != 0) ||
 	    (f->user != NULL && sdb_bind_text(s, 2, f->user, -1) != 0) ||
@@ -413,18 +441,44 @@ store_audit_rows_after(struct store *st, const struct audit_filter *f,
 	    (f->has_until && sdb_bind_int64(s, 6, f->until) !=
 	    0)))
 		goto out;
-	while ((rc = sdb_step(s)) == SDB_ROW) {
-		if ((r = store_audit_row(s, e, leaf)) != 0 ||
-		    (r = cb(e, leaf, arg)) != 0)
+	do {
+		r = CS_ERR_DB;
+		if (sdb_reset(s) != 0 ||
+		    sdb_bind_int64(s, f == NULL ? 1 : 7, after) != 0)
 			goto out;
-	}
-	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
+		got = 0;
+		while ((rc = sdb_step(s)) == SDB_ROW) {
+			got++;
+			if ((r = store_audit_row(s, e, leaf)) != 0)
+				goto out;
+			if (e->idx >= before) {
+				got = 0;	/* the end of the range */
+				break;
+			}
+			if ((r = cb(e, leaf, arg)) != 0)
+				goto out;
+			after = e->idx;
+		}
+		if (rc != SDB_ROW && rc != SDB_DONE) {
+			r = CS_ERR_DB;
+			goto out;
+		}
+		r = 0;
+	} while (got == page);
  out:
 	if (r == CS_ERR_DB)
 		store_log(st, __func__);
 	sdb_finalize(s);
 	free(e);
 	return r;
+}
+
+int
+store_audit_rows_after(struct store *st, const struct audit_filter *f,
+    int64_t after, int (*cb)(const struct audit_entry *, const uint8_t *,
+    void *), void *arg)
+{
+	return store_audit_rows_range(st, f, after, INT64_MAX, cb, arg);
 }
 
 int
@@ -446,30 +500,116 @@ store_audit_blob(struct sdb_stmt *s, int col, uint8_t *dst, size_t len)
 		memcpy(dst, p, len);
 }
 
+/* A row of "SELECT id, size, root, at, pk, sig". */
+static void
+store_audit_cp_row(struct sdb_stmt *s, struct audit_checkpoint *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	cp->id = sdb_column_int64(s, 0);
+	cp->size = sdb_column_int64(s, 1);
+	store_audit_blob(s, 2, cp->root, MERKLE_HASH_LEN);
+	cp->time = sdb_column_int64(s, 3);
+	store_audit_blob(s, 4, cp->pk, AUDIT_PK_LEN);
+	store_audit_blob(s, 5, cp->sig, AUDIT_SIG_LEN);
+}
+
+int
+store_audit_cp_page(struct store *st, int64_t after_size, int64_t after_id,
+    int64_t max_size, struct audit_checkpoint *cps, size_t max, size_t *n)
+{
+	struct sdb_stmt	*s = NULL;
+	int		 rc, r;
+
+	*n = 0;
+	if (max > INT64_MAX)
+		return CS_ERR_FORMAT;
+	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
+	    " audit_checkpoints WHERE (size, id) > (?1, ?2) AND size <= ?3"
+	    " ORDER BY size, id LIMIT ?4", &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sdb_bind_int64(s, 1, after_size) != 0 ||
+	    sdb_bind_int64(s, 2, after_id) != 0 ||
+	    sdb_bind_int64(s, 3, max_size) != 0 ||
+	    sdb_bind_int64(s, 4, (int64_t)max) != 0)
+		goto out;
+	/* LIMIT max: the step after the last row is SDB_DONE */
+	while ((rc = sdb_step(s)) == SDB_ROW && *n < max)
+		store_audit_cp_row(s, &cps[(*n)++]);
+	if (rc != SDB_DONE)
+		goto out;
+	r = 0;
+ out:
+	return store_done(st, s, r, __func__);
+}
+
 int
 store_audit_checkpoints(struct store *st,
     int (*cb)(const struct audit_checkpoint *, void *), void *arg)
 {
-	struct audit_checkpoint	 cp;
-	struct sdb_stmt		*s = NULL;
-	int			 rc, r;
+	struct audit_checkpoint	*cps;
+	int64_t			 size = -1, id = -1;
+	size_t			 page = store_audit_page(), n, i;
+	int			 r;
 
-	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
-	    " audit_checkpoints ORDER BY size, id", &s)) != 0)
-		return r;
-	while ((rc = sdb_step(s)) == SDB_ROW) {
-		memset(&cp, 0, sizeof(cp));
-		cp.id = sdb_column_int64(s, 0);
-		cp.size = sdb_column_int64(s, 1);
-		store_audit_blob(s, 2, cp.root, MERKLE_HASH_LEN);
-		cp.time = sdb_column_int64(s, 3);
-		store_audit_blob(s, 4, cp.pk, AUDIT_PK_LEN);
-		store_audit_blob(s, 5, cp.sig, AUDIT_SIG_LEN);
-		if ((r = cb(&cp, arg)) != 0)
+	if ((cps = calloc(page, sizeof(*cps))) == NULL)
+		return CS_ERR_ALLOC;
+	do {
+		if ((r = store_audit_cp_page(st, size, id, INT64_MAX, cps,
+		    page, &n)) != 0)
 			goto out;
-	}
-	r = rc == SDB_DONE ? 0 : CS_ERR_DB;
+		for (i = 0; i < n; i++)
+			if ((r = cb(&cps[i], arg)) != 0)
+				goto out;
+		if (n > 0) {
+			size = cps[n - 1].size;
+			id = cps[n - 1].id;
+		}
+	} while (n == page);
  out:
+	free(cps);
+	return r;
+}
+
+int
+store_audit_cp_known(struct store *st, const struct audit_checkpoint *cp,
+    int *known)
+{
+	const struct store_blob	 b[2] = { { cp->root, MERKLE_HASH_LEN },
+				    { cp->sig, AUDIT_SIG_LEN } };
+	const int64_t		 iv[2] = { cp->size, cp->time };
+	int64_t			 one;
+	int			 r;
+
+	*known = 0;
+	r = store_do_b(st, "SELECT 1 FROM audit_checkpoints WHERE size = ?1"
+	    " AND root = ?2 AND at = ?3 AND sig = ?4 LIMIT 1", &one, "ibib",
+	    iv, NULL, b);
+	if (r == 0)
+		*known = 1;
+	return r == CS_ERR_NOT_FOUND ? 0 : r;
+}
+
+int
+store_audit_beyond(struct store *st, int64_t *rows,
+    struct audit_checkpoint *cp)
+{
+	struct sdb_stmt	*s = NULL;
+	int		 rc, r;
+
+	memset(cp, 0, sizeof(*cp));
+	/* each in one statement: the state and the rows of one moment */
+	if ((r = store_do(st, "SELECT count(*) FROM audit_log WHERE idx >="
+	    " (SELECT size FROM audit_state WHERE id = 1)", rows, "", NULL,
+	    NULL)) != 0)
+		return r;
+	if ((r = store_prepare(st, "SELECT id, size, root, at, pk, sig FROM"
+	    " audit_checkpoints WHERE size > (SELECT size FROM audit_state"
+	    " WHERE id = 1) ORDER BY size, id LIMIT 1", &s)) != 0)
+		return r;
+	if ((rc = sdb_step(s)) == SDB_ROW)
+		store_audit_cp_row(s, cp);
+	r = rc == SDB_ROW || rc == SDB_DONE ? 0 : CS_ERR_DB;
 	return store_done(st, s, r, __func__);
 }
 
@@ -485,12 +625,7 @@ store_audit_latest(struct store *st, struct audit_checkpoint *cp)
 	    &s)) != 0)
 		return r;
 	if ((rc = sdb_step(s)) == SDB_ROW) {
-		cp->id = sdb_column_int64(s, 0);
-		cp->size = sdb_column_int64(s, 1);
-		store_audit_blob(s, 2, cp->root, MERKLE_HASH_LEN);
-		cp->time = sdb_column_int64(s, 3);
-		store_audit_blob(s, 4, cp->pk, AUDIT_PK_LEN);
-		store_audit_blob(s, 5, cp->sig, AUDIT_SIG_LEN);
+		store_audit_cp_row(s, cp);
 		r = 0;
 	} else if (rc == SDB_DONE)
 		r = CS_ERR_NOT_FOUND;
@@ -615,4 +750,34 @@ int
 store_audit_state(struct store *st, struct merkle_frontier *f)
 {
 	return store_audit_state_get(st, f, 0);
+}
+
+int
+store_audit_feed_get(struct store *st, int create, int64_t init,
+    int64_t *pos)
+{
+	int	r;
+
+	if (create && (r = store_do(st, "INSERT INTO meta(key, value) VALUES"
+	    " ('audit_syslog_sent', ?1) ON CONFLICT(key) DO NOTHING", NULL,
+	    "i", &init, NULL)) != 0)
+		return r;
+	return store_do(st, "SELECT value FROM meta WHERE"
+	    " key = 'audit_syslog_sent'", pos, "", NULL, NULL);
+}
+
+int
+store_audit_feed_claim(struct store *st, int64_t from, int64_t to, int *won)
+{
+	const int64_t	iv[2] = { from, to };
+	int		r;
+
+	*won = 0;
+	/* a compare-and-set: the row's lock orders two instances' claims */
+	if ((r = store_do(st, "UPDATE meta SET value = ?2 WHERE"
+	    " key = 'audit_syslog_sent' AND value = ?1", NULL, "ii", iv,
+	    NULL)) != 0)
+		return r;
+	*won = store_changes(st) == 1;
+	return 0;
 }

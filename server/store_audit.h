@@ -39,8 +39,19 @@ int	store_audit_cp_head(struct store *, int64_t now, int64_t max_age,
 int	store_audit_cp_add(struct store *, const struct audit_checkpoint *cp);
 
 /*
+ * A walk of the log (the entries, the checkpoints) reads it in pages of
+ * this many rows, each page a short read of its own, so that memory
+ * does not grow with the log.  The environment variable
+ * CASESYNC_TEST_AUDIT_PAGE (1 .. STORE_AUDIT_PAGE) makes pages smaller
+ * for tests.
+ */
+#define STORE_AUDIT_PAGE	2000
+size_t	store_audit_page(void);
+
+/*
  * Entries matching "f" (NULL: all) in idx order, each with the leaf
  * hash stored beside it.  cb returns 0 to go on; else that is returned.
+ * Entries appended during the walk may be met (it reads page by page).
  */
 int	store_audit_rows(struct store *, const struct audit_filter *f,
 	    int (*cb)(const struct audit_entry *,
@@ -49,6 +60,23 @@ int	store_audit_rows(struct store *, const struct audit_filter *f,
 /* Every checkpoint in order of size, then id. */
 int	store_audit_checkpoints(struct store *,
 	    int (*cb)(const struct audit_checkpoint *, void *), void *arg);
+/*
+ * One page of them: at most "max" checkpoints after (after_size,
+ * after_id) in that order, of a size up to max_size, into cps[0..*n).
+ */
+int	store_audit_cp_page(struct store *, int64_t after_size,
+	    int64_t after_id, int64_t max_size, struct audit_checkpoint *cps,
+	    size_t max, size_t *n);
+/* *known: a checkpoint of cp's size, root, time and signature is stored. */
+int	store_audit_cp_known(struct store *, const struct audit_checkpoint *cp,
+	    int *known);
+/*
+ * What lies beyond the stored tree state at this moment: *rows entries
+ * with an idx at or above its size, and in *cp the first checkpoint
+ * (by size, then id) of a size above it (cp->id 0: none).
+ */
+int	store_audit_beyond(struct store *, int64_t *rows,
+	    struct audit_checkpoint *cp);
 
 /*
  * How far the read log of device "device_id" has been received: the
@@ -65,6 +93,21 @@ int	store_audit_readlog_put(struct store *, int64_t device_id,
 	    int64_t old_n, int64_t new_n,
 	    const uint8_t new_hash[MERKLE_HASH_LEN], const uint8_t *sig,
 	    size_t siglen, struct audit_entry *e, size_t n);
+
+/*
+ * The position of the syslog feed that the instances on one PostgreSQL
+ * database share (audit_syslog.c): the last idx claimed, in *pos; with
+ * "create", set to "init" first if there is none yet.
+ */
+int	store_audit_feed_get(struct store *, int create, int64_t init,
+	    int64_t *pos);
+/*
+ * Claim the entries after "from" up to "to" for this instance: *won 1
+ * if the position was still "from" (it is "to" now), else 0 (another
+ * instance claimed them first).
+ */
+int	store_audit_feed_claim(struct store *, int64_t from, int64_t to,
+	    int *won);
 
 /* The newest checkpoint (largest size, then id): CS_ERR_NOT_FOUND if none. */
 int	store_audit_latest(struct store *, struct audit_checkpoint *cp);

@@ -23,6 +23,11 @@ int	store_audit_rows_after(struct store *, const struct audit_filter *f,
 	    int64_t after, int (*cb)(const struct audit_entry *,
 	    const uint8_t leaf[MERKLE_HASH_LEN], void *), void *arg);
 
+/* The same for the entries with after < idx < before. */
+int	store_audit_rows_range(struct store *, const struct audit_filter *f,
+	    int64_t after, int64_t before, int (*cb)(const struct audit_entry *,
+	    const uint8_t leaf[MERKLE_HASH_LEN], void *), void *arg);
+
 /* *known: "name" is a user's name or the user of an entry. */
 int	store_audit_user_known(struct store *, const char *name, int *known);
 /* *known: an entry of type "type" exists. */

@@ -33,9 +33,8 @@
 #include "merkle.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_audit_q.h"
 #include "util.h"
-
-#define CTL_AUDIT_CP_MAX	(1u << 24)	/* checkpoints held by verify */
 
 int
 ctl_audit_record(struct ctl *c, struct store *st, struct audit_entry *e,
@@ -116,23 +115,24 @@ ctl_audit_read(struct ctl *c, struct store *st, const char *what,
 	return ctl_audit_record(c, st, &e, sign);
 }
 
+/* The next page of the database's checkpoints, when this one is done. */
 static int
-ctl_verify_cp_add(const struct audit_checkpoint *cp, void *arg)
+ctl_verify_cp_fill(struct ctl_verify *v)
 {
-	struct ctl_verify	*v = arg;
-	struct audit_checkpoint	*p;
-	size_t			 n;
+	int	r;
 
-	if (v->ncps == v->maxcps) {
-		if (v->maxcps >= CTL_AUDIT_CP_MAX)
-			return CS_ERR_TOO_LARGE;
-		n = v->maxcps * 2 + 64;
-		if ((p = reallocarray(v->cps, n, sizeof(*p))) == NULL)
-			return CS_ERR_ALLOC;
-		v->cps = p;
-		v->maxcps = n;
+	if (v->next < v->ncps || v->cps_end)
+		return 0;
+	v->next = v->ncps = 0;
+	if ((r = store_audit_cp_page(v->st, v->cp_size, v->cp_id, v->end,
+	    v->cps, v->page, &v->ncps)) != 0)
+		return r;
+	if (v->ncps < v->page)
+		v->cps_end = 1;
+	if (v->ncps > 0) {
+		v->cp_size = v->cps[v->ncps - 1].size;
+		v->cp_id = v->cps[v->ncps - 1].id;
 	}
-	v->cps[v->ncps++] = *cp;
 	return 0;
 }
 
@@ -150,17 +150,22 @@ ctl_verify_problem(struct ctl_verify *v, const char *fmt, ...)
 }
 
 /* Check every checkpoint of the size the recomputed tree has now. */
-static void
+static int
 ctl_verify_cps(struct ctl_verify *v)
 {
 	const struct audit_checkpoint	*cp;
 	uint8_t				 root[MERKLE_HASH_LEN];
 	char				 when[32];
+	int				 r;
 
 	merkle_frontier_root(&v->f, root);
 	ctl_verify_witness_at(v, root);
-	for (; v->next < v->ncps &&
-	    (uint64_t)v->cps[v->next].size == v->f.size; v->next++) {
+	for (;; v->next++, v->cps_seen++) {
+		if ((r = ctl_verify_cp_fill(v)) != 0)
+			return r;
+		if (v->next == v->ncps ||
+		    (uint64_t)v->cps[v->next].size != v->f.size)
+			break;
 		cp = &v->cps[v->next];
 		ctl_time_iso(when, sizeof(when), cp->time);
 		if (sodium_memcmp(cp->pk, v->pk, AUDIT_PK_LEN) != 0 ||
@@ -177,6 +182,7 @@ ctl_verify_cps(struct ctl_verify *v)
 		else if (v->problems == 0)
 			v->good_size = cp->size;
 	}
+	return 0;
 }
 
 static int
@@ -188,10 +194,10 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 	char			 type[4 * AUDIT_STR_MAX + 4];
 	int			 r;
 
-	ctl_verify_cps(v);
+	if ((r = ctl_verify_cps(v)) != 0)
+		return r;
 	/* the first entry the newest checkpoint of the database misses */
-	if (!v->has_tail && e->idx == (v->ncps == 0 ? 0 :
-	    v->cps[v->ncps - 1].size)) {
+	if (!v->has_tail && e->idx == (v->has_latest ? v->latest.size : 0)) {
 		v->has_tail = 1;
 		v->tail_time = e->server_time;
 	}
@@ -213,6 +219,39 @@ ctl_verify_row(const struct audit_entry *e, const uint8_t *stored,
 	return 0;
 }
 
+/* After the walk: checkpoints and entries beyond the log it found. */
+static int
+ctl_verify_beyond(struct ctl_verify *v)
+{
+	struct audit_checkpoint	cp;
+	int64_t			rows;
+	int			r;
+
+	if ((r = ctl_verify_cp_fill(v)) != 0)
+		return r;
+	memset(&cp, 0, sizeof(cp));
+	if (v->next < v->ncps)
+		cp = v->cps[v->next];
+	else if ((r = store_audit_beyond(v->st, &rows, &cp)) != 0)
+		return r;
+	else if (rows > 0)
+		ctl_verify_problem(v, "%lld entr%s beyond the stored tree "
+		    "state (entries added without it)", (long long)rows,
+		    rows == 1 ? "y" : "ies");
+	if (cp.id != 0)
+		ctl_verify_problem(v, "checkpoint id %lld covers %lld "
+		    "entries, more than the log holds (entries deleted)",
+		    (long long)cp.id, (long long)cp.size);
+	return 0;
+}
+
+/*
+ * The log as it is when it begins: the newest checkpoint, then the
+ * tree's size (so no checkpoint of the database is newer than that
+ * size), then the entries below that size page by page, the
+ * checkpoints of each size met on the way; entries appended while it
+ * runs are for the next verify.
+ */
 int
 ctl_audit_check(struct ctl *c, const char *against, struct store *st,
     const uint8_t pk[AUDIT_PK_LEN], uint64_t *size,
@@ -226,29 +265,36 @@ ctl_audit_check(struct ctl *c, const char *against, struct store *st,
 
 	memset(&v, 0, sizeof(v));
 	*size = 0;
+	v.st = st;
+	v.now = time_now();
+	v.cp_size = v.cp_id = -1;
+	v.page = store_audit_page();
 	memcpy(v.pk, pk, AUDIT_PK_LEN);
 	merkle_frontier_init(&v.f);
-	if ((r = store_audit_checkpoints(st, ctl_verify_cp_add, &v)) != 0 ||
+	if ((v.cps = calloc(v.page, sizeof(*v.cps))) == NULL) {
+		ctl_errx("audit verify: %s", cs_err(CS_ERR_ALLOC));
+		goto out;
+	}
+	if ((r = store_audit_latest(st, &v.latest)) == 0)
+		v.has_latest = 1;
+	if ((r != 0 && r != CS_ERR_NOT_FOUND) ||
 	    (r = store_audit_state(st, &stf)) != 0) {
 		ctl_errx("audit verify: %s", cs_whyf(r));
 		goto out;
 	}
+	v.end = (int64_t)stf.size;
 	/* the checkpoint file belongs to the live database, not a copy */
 	if (c != NULL &&
 	    (rv = ctl_verify_witness_load(c, &v, against)) != CTL_EXIT_OK)
 		goto out;
 	rv = CTL_EXIT_FAIL;
-	r = store_audit_rows(st, NULL, ctl_verify_row, &v);
+	r = store_audit_rows_range(st, NULL, -1, v.end, ctl_verify_row, &v);
+	if (r == 0 && (r = ctl_verify_cps(&v)) == 0)
+		r = ctl_verify_beyond(&v);
 	if (r != 0 && r != CS_ERR_TAMPERED) {
 		ctl_errx("audit verify: %s", cs_whyf(r));
 		goto out;
 	}
-	if (r == 0)
-		ctl_verify_cps(&v);
-	if (r == 0 && v.next < v.ncps)
-		ctl_verify_problem(&v, "checkpoint id %lld covers %lld "
-		    "entries, more than the log holds (entries deleted)",
-		    (long long)v.cps[v.next].id, (long long)v.cps[v.next].size);
 	merkle_frontier_root(&v.f, r1);
 	merkle_frontier_root(&stf, r2);
 	if (r == 0)
@@ -261,12 +307,11 @@ ctl_audit_check(struct ctl *c, const char *against, struct store *st,
 	hex_encode(hex, r1, sizeof(r1));
 	if (v.problems == 0 && r == 0) {
 		printf("ok: %llu entries, %zu checkpoints verified; root %s\n",
-		    (unsigned long long)v.f.size, v.ncps, hex);
-		if (v.ncps == 0 || (uint64_t)v.cps[v.ncps - 1].size < v.f.size)
+		    (unsigned long long)v.f.size, v.cps_seen, hex);
+		if (!v.has_latest || (uint64_t)v.latest.size < v.f.size)
 			printf("note: entries after %lld are not yet "
 			    "covered by a signed checkpoint\n",
-			    v.ncps == 0 ? 0LL :
-			    (long long)v.cps[v.ncps - 1].size);
+			    v.has_latest ? (long long)v.latest.size : 0LL);
 		ctl_verify_witness_ok(&v, against);
 		*size = v.f.size;
 		memcpy(root, r1, MERKLE_HASH_LEN);

@@ -27,10 +27,24 @@ struct ctl_wcp {
 	int			 against;	/* --against, not the log file */
 };
 
+/*
+ * The walk of "audit verify": the log is read page by page
+ * (store_audit_page()), the tree (f) and the checks carried from one
+ * page to the next; the checkpoints of the database are read the same
+ * way beside the entries, a page of them in cps[next..ncps).
+ */
 struct ctl_verify {
+	struct store		*st;
 	struct merkle_frontier	 f;
+	int64_t			 end;	/* the tree's size when it began */
+	int64_t			 now;	/* and the time */
 	struct audit_checkpoint	*cps;
-	size_t			 ncps, maxcps, next;
+	size_t			 page, ncps, next;
+	int			 cps_end;	/* no page after this one */
+	int64_t			 cp_size, cp_id;	/* the last one read */
+	size_t			 cps_seen;	/* checkpoints checked */
+	struct audit_checkpoint	 latest;	/* the newest at the start */
+	int			 has_latest;
 	uint8_t			 pk[AUDIT_PK_LEN];
 	int64_t			 good_size;	/* all checks passed up to */
 	size_t			 problems;
@@ -50,8 +64,8 @@ void	ctl_verify_problem(struct ctl_verify *, const char *, ...)
 /*
  * Read the deployment's audit-checkpoints.log and, if not NULL, the
  * --against file (which must exist): every line a checkpoint signed
- * by audit.pub; those of the log file must also be in the database.
- * Call after the database's checkpoints are in v->cps.  CTL_EXIT_*.
+ * by audit.pub; those of the log file must also be in the database
+ * (v->st).  CTL_EXIT_*.
  */
 int	ctl_verify_witness_load(struct ctl *, struct ctl_verify *,
 	    const char *against);

@@ -91,30 +91,6 @@ ctl_witness_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Is "cp" one of the database's checkpoints (v->cps, by size)? */
-static int
-ctl_witness_in_db(const struct ctl_verify *v, const struct audit_checkpoint *cp)
-{
-	const struct audit_checkpoint	*d;
-	size_t				 lo = 0, hi = v->ncps, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (v->cps[mid].size < cp->size)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < v->ncps && v->cps[lo].size == cp->size; lo++) {
-		d = &v->cps[lo];
-		if (d->time == cp->time &&
-		    sodium_memcmp(d->root, cp->root, MERKLE_HASH_LEN) == 0 &&
-		    sodium_memcmp(d->sig, cp->sig, AUDIT_SIG_LEN) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int
 ctl_witness_file(struct ctl_verify *v, const char *path, const char *label,
     int against)
@@ -146,7 +122,7 @@ ctl_verify_witness_load(struct ctl *c, struct ctl_verify *v,
 {
 	char	path[CTL_PATH_MAX], when[32];
 	size_t	i, before;
-	int	rv;
+	int	known, r, rv;
 
 	if ((rv = ctl_path(path, sizeof(path), c->dir, AUDIT_CP_FILE)) != 0 ||
 	    (rv = ctl_witness_file(v, path, AUDIT_CP_FILE, 0)) != 0)
@@ -164,7 +140,14 @@ ctl_verify_witness_load(struct ctl *c, struct ctl_verify *v,
 	if (v->nw > 0)
 		qsort(v->w, v->nw, sizeof(*v->w), ctl_witness_cmp);
 	for (i = 0; i < v->nw; i++) {
-		if (v->w[i].against || ctl_witness_in_db(v, &v->w[i].cp))
+		if (v->w[i].against)
+			continue;
+		if ((r = store_audit_cp_known(v->st, &v->w[i].cp,
+		    &known)) != 0) {
+			ctl_errx("audit verify: %s", cs_whyf(r));
+			return CTL_EXIT_FAIL;
+		}
+		if (known)
 			continue;
 		ctl_time_iso(when, sizeof(when), v->w[i].cp.time);
 		ctl_verify_problem(v, "checkpoint of %s (size %lld) in %s "
@@ -238,12 +221,12 @@ ctl_verify_witness_end(struct ctl_verify *v, struct store *st,
 			ctl_witness_proof(v, st, &v->w[i], root);
 	if (v->f.size == 0)
 		return;
-	newest = v->ncps == 0 ? 0 : v->cps[v->ncps - 1].size;
-	if (v->ncps == 0)
+	newest = v->has_latest ? v->latest.size : 0;
+	if (!v->has_latest)
 		ctl_verify_problem(v, "no signed checkpoint in the database "
 		    "covers any of the %llu entries (checkpoints deleted)",
 		    (unsigned long long)v->f.size);
-	else if (v->has_tail && time_now() - v->tail_time >
+	else if (v->has_tail && v->now - v->tail_time >
 	    AUDIT_CHECKPOINT_EVERY + CTL_VERIFY_GRACE) {
 		ctl_time_iso(when, sizeof(when), v->tail_time);
 		ctl_verify_problem(v, "the newest checkpoint (size %lld) does "
@@ -268,17 +251,6 @@ ctl_verify_witness_ok(const struct ctl_verify *v, const char *against)
 		n += v->w[i].against != 0;
 	printf("ok: the log extends the %zu checkpoint%s of %s\n", n,
 	    n == 1 ? "" : "s", against);
-}
-
-static int
-ctl_latest(const struct audit_checkpoint *cp, void *arg)
-{
-	struct audit_checkpoint	*last = arg;
-
-	if (last->id == 0 || cp->size > last->size ||
-	    (cp->size == last->size && cp->id > last->id))
-		*last = *cp;
-	return 0;
 }
 
 int
@@ -319,9 +291,9 @@ ctl_audit_checkpoint(struct ctl *c, int argc, char **argv)
 	if ((rv = ctl_store_open(c, &st)) != 0)
 		return rv;
 	rv = CTL_EXIT_FAIL;
-	memset(&cp, 0, sizeof(cp));
 	if ((r = audit_pub_load(c->dir, pk)) != 0 ||
-	    (r = store_audit_checkpoints(st, ctl_latest, &cp)) != 0) {
+	    ((r = store_audit_latest(st, &cp)) != 0 &&
+	    r != CS_ERR_NOT_FOUND)) {
 		ctl_errx("audit checkpoint: %s", cs_whyf(r));
 		goto out;
 	}

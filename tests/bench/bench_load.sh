@@ -40,48 +40,13 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
 die() { echo "bench_load: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
+. "$top/tests/bench/lib_load.sh"
 
-ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
-    >/dev/null
-# casesyncd refuses to keep root: as root, drop to nobody
-[ "$(id -u)" -eq 0 ] && echo "user = nobody" >>"$T/srv/casesyncd.conf"
-# every simulated laptop connects from 127.0.0.1: lift the per-address
-# limit on connections before Hello, meant for one real client
-echo "max_pending_per_address = 1000000" >>"$T/srv/casesyncd.conf"
-echo "max_connections = $((BIG + 1000))" >>"$T/srv/casesyncd.conf"
-ctl office add Zwolle >/dev/null
-i=0
-while [ $i -lt $((DEVS / 2)) ]; do
-	ctl user add --name "w$i" --role jeugdbeschermer --office Zwolle \
-	    >/dev/null
-	for d in a b; do
-		ctl enroll-token --user "w$i" --device "w$i-$d" |
-		    awk '$1 == "token" { print $2 }' >>"$T/tokens"
-	done
-	i=$((i + 1))
-done
-"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
-    >"$T/server.log" 2>&1 &
-PID=$!
-while [ ! -s "$T/port" ]; do sleep 0.05; done
-ADDR="localhost:$(cat "$T/port")"
-mkdir "$T/ids"
+load_deploy "$DEVS" "max_connections = $((BIG + 1000))"
+load_server
 
-load() {
-	"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
-	    2>>"$T/load.log"
-}
-# f NAME: the value after NAME in the last report ($T/out)
-f() {
-	tail -n 1 "$T/out" |
-	    awk -v k="$1" '{ for (i = 1; i < NF; i += 2) if ($i == k) print $(i + 1) }'
-}
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$PID/status"; }
-# the server's CPU time so far, in clock ticks (user + system)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
-HZ=$(getconf CLK_TCK)
 
 # a loaded machine enrolls slower than 500/s: wait for each (-T)
 load -r 500 -T 120000 enroll "$T/tokens" >"$T/out" || die "enroll: $(cat "$T/out")"

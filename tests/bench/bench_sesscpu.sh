@@ -34,48 +34,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 die() { echo "bench_sesscpu: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
-HZ=$(getconf CLK_TCK)
-
-# f NAME: the value after NAME in cs_load's last report ($T/out)
-f() {
-	tail -n 1 "$T/out" |
-	    awk -v k="$1" '{ for (i = 1; i < NF; i += 2) if ($i == k) print $(i + 1) }'
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+. "$top/tests/bench/lib_load.sh"
 
 # start B: a fresh deployment of build B with NDEV enrolled devices
 start() {
 	B=$1
 	if [ -n "$PID" ]; then kill "$PID"; wait "$PID" 2>/dev/null || true; fi
 	PID=""
-	rm -rf "$T/srv" "$T/ids" "$T/tokens" "$T/port"
-	ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
-	ctl init --dir "$T/srv" --server-name localhost \
-	    --listen 127.0.0.1:0 >/dev/null
-	[ "$(id -u)" -eq 0 ] && echo "user = nobody" >>"$T/srv/casesyncd.conf"
-	echo "max_pending_per_address = 1000000" >>"$T/srv/casesyncd.conf"
-	ctl office add Zwolle >/dev/null
-	i=0
-	while [ $i -lt $((NDEV / 2)) ]; do
-		ctl user add --name "w$i" --role jeugdbeschermer \
-		    --office Zwolle >/dev/null
-		for d in a b; do
-			ctl enroll-token --user "w$i" --device "w$i-$d" |
-			    awk '$1 == "token" { print $2 }' >>"$T/tokens"
-		done
-		i=$((i + 1))
-	done
-	"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
-	    >"$T/server.log" 2>&1 &
-	PID=$!
-	while [ ! -s "$T/port" ]; do sleep 0.05; done
-	mkdir "$T/ids"
+	load_deploy "$NDEV"
+	load_server
 	load -r 500 enroll "$T/tokens" >"$T/out" || die "enroll"
 	load -c 16 -t 1 run >"$T/out" || die "warm-up"
-}
-load() {
-	"$B/tests/cs_load" -s "localhost:$(cat "$T/port")" -C "$T/srv/ca.crt" \
-	    -d "$T/ids" "$@" 2>>"$T/load.log"
 }
 # one MODE [cs_load options]: "MODE done cpu_us_each p99_ms errors"
 one() {

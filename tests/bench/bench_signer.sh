@@ -22,8 +22,8 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-ctl() { "$B/casesyncctl" --dir "$T/srv" "$@"; }
 die() { echo "bench_signer: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
+. "$top/tests/bench/lib_load.sh"
 
 ctl init --dir "$T/srv" --server-name localhost --listen 127.0.0.1:0 \
     >/dev/null
@@ -38,21 +38,9 @@ while [ $i -lt "$N" ]; do
 	    awk '$1 == "token" { print $2 }' >>"$T/tokens"
 	i=$((i + 1))
 done
-"$B/casesyncd" -f "$T/srv/casesyncd.conf" -d -p "$T/port" \
-    >"$T/server.log" 2>&1 &
-PID=$!
-while [ ! -s "$T/port" ]; do sleep 0.05; done
-ADDR="localhost:$(cat "$T/port")"
+load_server
 mkdir "$T/ids"
 
-load() {
-	"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
-	    2>>"$T/load.log"
-}
-f() {
-	tail -n 1 "$T/out" |
-	    awk -v k="$1" '{ for (i = 1; i < NF; i += 2) if ($i == k) print $(i + 1) }'
-}
 # CPU ticks of casesyncd and its children (the signer, when there is one)
 cpu_ticks() {
 	t=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
@@ -61,7 +49,6 @@ cpu_ticks() {
 	done
 	echo "$t"
 }
-HZ=$(getconf CLK_TCK)
 
 c0=$(cpu_ticks)
 load enroll "$T/tokens" >"$T/out" || die "enroll: $(cat "$T/out")"

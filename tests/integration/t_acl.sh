@@ -35,19 +35,6 @@ enroll b bert
 enroll f femke
 enroll r bram
 
-# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...
-expect_refused() {
-	what=$1 want=$2 pat=$3
-	shift 3
-	laptop "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] ||
-	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
-	grep -q -- "$pat" "$T/err" ||
-	    fail "$what: message does not say '$pat': $(cat "$T/err")"
-	ok "$what"
-}
-
 # members CASE: the case's members by name, sorted, on one line
 members() {
 	q "SELECT group_concat(name, ' ') FROM (SELECT u.name FROM

@@ -40,18 +40,6 @@ day() {		# day N: today + N days
 	date -d "$TODAY + $1 days" +%F
 }
 
-# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...
-expect_refused() {
-	what=$1 want=$2 pat=$3
-	shift 3
-	laptop "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] ||
-	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
-	grep -q -- "$pat" "$T/err" ||
-	    fail "$what: message does not say '$pat': $(cat "$T/err")"
-	ok "$what"
-}
 sync_on() {
 	laptop "$1" sync >"$T/sync" 2>&1 || fail "sync on $1: $(cat "$T/sync")"
 }

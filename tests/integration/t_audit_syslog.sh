@@ -14,45 +14,9 @@
 # the idx numbers.  audit_syslog_socket must be an absolute path.
 . "$(dirname "$0")/lib.sh"
 
-RX="python3 $(dirname "$0")/syslog_rx.py"
+. "$(dirname "$0")/syslog_lib.sh"
 M="python3 $(dirname "$0")/metrics.py"
-# casesyncd drops to nobody as root: a socket it can reach, as /dev/log
-RXD=$(mktemp -d "${TMPDIR:-/tmp}/casesync-rx.XXXXXX") || fail "mktemp"
-chmod 755 "$RXD"
-SOCK="$RXD/log.sock"
-RXPID=""
-rx_start() {
-	$RX listen "$SOCK" "$T/syslog.out" 2>>"$T/rx.err" &
-	RXPID=$!
-	i=0
-	while [ ! -S "$SOCK" ]; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && fail "the listener did not start"
-		sleep 0.1
-	done
-}
-rx_stop() {
-	kill -CONT "$RXPID" 2>/dev/null
-	kill "$RXPID" 2>/dev/null
-	wait "$RXPID" 2>/dev/null
-	RXPID=""
-}
-trap 'rx_stop; rm -rf "$RXD"; cleanup' EXIT INT TERM
-
-# wait_sent IDX: until the datagram of entry IDX has arrived (5 s)
-wait_sent() {
-	i=0
-	until $RX idx "$T/syslog.out" 2>/dev/null | grep -qx "$1"; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && fail "entry $1 not in syslog: $(tail -3 \
-		    "$T/syslog.out")"
-		sleep 0.1
-	done
-}
-head_idx() {
-	ctl audit query --format ndjson | tail -1 |
-	    python3 -c 'import json,sys; print(json.load(sys.stdin)["idx"])'
-}
+trap 'rx_cleanup; cleanup' EXIT INT TERM
 
 deploy
 ctl office add 'Zwolle "Noord" [2] \ Oost' >/dev/null || fail "office"

@@ -35,20 +35,6 @@ day() {		# day N: today + N days, UTC
 	date -u -d "$TODAY + $1 days" +%F
 }
 
-# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...: fails with EXIT and
-# an error message matching PATTERN
-expect_refused() {
-	what=$1 want=$2 pat=$3
-	shift 3
-	laptop "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] ||
-	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
-	grep -q -- "$pat" "$T/err" ||
-	    fail "$what: message does not say '$pat': $(cat "$T/err")"
-	ok "$what"
-}
-
 # state LAPTOP: the case's state as the server has it (via case info)
 server_state() {
 	laptop "$1" --json case info --case "$C" >"$T/info" 2>"$T/err" ||

@@ -41,19 +41,6 @@ enroll b bram
 enroll d dirk
 enroll e eva
 
-# expect_refused WHAT EXIT PATTERN LAPTOP ARGS...
-expect_refused() {
-	what=$1 want=$2 pat=$3
-	shift 3
-	laptop "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ] ||
-	    fail "$what: exit $rc, want $want: $(cat "$T/err")"
-	grep -q -- "$pat" "$T/err" ||
-	    fail "$what: message does not say '$pat': $(cat "$T/err")"
-	ok "$what"
-}
-
 # tstate ID: the state of transfer ID as casesyncctl sees it
 tstate() {
 	ctl transfer list | awk -v id="$1" '$1 == id { print $2 }'

@@ -24,6 +24,7 @@
 #include "store_retention.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 #include "token.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
@@ -107,27 +108,12 @@ test_config(void)
 static void
 setup(void)
 {
-	struct store_device	d;
-	struct token		t;
-	char			str[TOKEN_STR_LEN + 1];
-	uint8_t			h[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
-	int64_t			id, seq;
+	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_retention.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_retention", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
-	token_new(&t, str);
-	token_hash(&t, h);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(store_token_add(st, t.id, h, anna.id, "laptop",
-	    NOW + 3600), 0);
-	ASSERT_INT_EQ(store_enroll(st, &t, key, NOW, NOW + 86400, &d), 0);
-	dev = d.id;
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	dev = test_store_device(st, anna.id, "laptop", NOW, NOW + 86400, NULL);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "OTS", NOW, &seq),
 	    0);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE2, "DRANG", NOW,

@@ -30,6 +30,7 @@
 #include "store_cases.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 #include "token.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
@@ -51,18 +52,11 @@ static void
 person(const char *name, const char *role, const char *office,
     struct store_device *d)
 {
-	struct token	t;
-	char		str[TOKEN_STR_LEN + 1];
-	uint8_t		h[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
-	int64_t		id;
+	struct store_user	u;
 
-	ASSERT_INT_EQ(store_user_add(st, name, role, office, &id), 0);
-	token_new(&t, str);
-	token_hash(&t, h);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(store_token_add(st, t.id, h, id, name, NOW + 3600), 0);
-	ASSERT_INT_EQ(store_enroll(st, &t, key, NOW, NOW + 86400, d), 0);
-	ASSERT_INT_EQ(store_user_get(st, name, &d->user), 0);
+	test_store_user(st, name, role, office, &u);
+	(void)test_store_device(st, u.id, name, NOW, NOW + 86400, d);
+	d->user = u;
 }
 
 /* Column 0 of the first row of "sql" on a connection of its own. */
@@ -111,10 +105,7 @@ setup(void)
 	struct store_change_result	res;
 	int64_t				id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_approvals.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_approvals", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	person("anna", "jeugdbeschermer", "Zwolle", &anna);

@@ -20,6 +20,7 @@
 #include "store_cases.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
 
@@ -34,27 +35,14 @@ setup(void)
 {
 	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_cases.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_cases", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "lars", "teamleider", "Lelystad",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "audrey", "auditor", "Zwolle", &id),
-	    0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
-	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
-	ASSERT_INT_EQ(store_user_get(st, "femke", &femke), 0);
-	ASSERT_INT_EQ(store_user_get(st, "lars", &lars), 0);
-	ASSERT_INT_EQ(store_user_get(st, "audrey", &audrey), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "bert", "jeugdbeschermer", "Zwolle", &bert);
+	test_store_user(st, "femke", "teamleider", "Zwolle", &femke);
+	test_store_user(st, "lars", "teamleider", "Lelystad", &lars);
+	test_store_user(st, "audrey", "auditor", "Zwolle", &audrey);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
 	    0);
 	ASSERT_INT_EQ(store_case_member(st, &anna, CASE1, "bert", 0, 0, &seq),

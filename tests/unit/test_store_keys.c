@@ -23,6 +23,7 @@
 #include "store_keys.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1798588800)
 
@@ -195,10 +196,7 @@ main(void)
 	char			aux[PATH_MAX + 8];
 
 	ASSERT_INT_GE(sodium_init(), 0);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_keys.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_keys", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	user("anna", "jeugdbeschermer", &anna, &ka);
 	user("femke", "teamleider", &femke, &kf);

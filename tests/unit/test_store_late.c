@@ -23,6 +23,7 @@
 #include "store_transfer.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 #include "token.h"
 
 /* in the future of the test machine: the window is open by its clock */
@@ -34,34 +35,6 @@ static struct store	*st;
 static struct store_user anna, lars, bram, eva;
 static int64_t		 anna_dev, eva_dev;
 static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
-
-static void
-user(const char *name, const char *role, const char *office,
-    struct store_user *u)
-{
-	int64_t	id;
-
-	ASSERT_INT_EQ(store_user_add(st, name, role, office, &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, name, u), 0);
-}
-
-/* A device enrolled long ago (its floor is its last push). */
-static int64_t
-device(const struct store_user *u)
-{
-	struct store_device	d;
-	struct token		t;
-	char			str[TOKEN_STR_LEN + 1];
-	uint8_t			h[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
-
-	token_new(&t, str);
-	token_hash(&t, h);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(store_token_add(st, t.id, h, u->id, "laptop",
-	    1000000 + 3600), 0);
-	ASSERT_INT_EQ(store_enroll(st, &t, key, 1000000, NOW + 86400, &d), 0);
-	return d.id;
-}
 
 static void
 uuid_n(char out[STORE_UUID_LEN + 1], unsigned n)
@@ -105,19 +78,19 @@ setup(void)
 {
 	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_late.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_late", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id), 0);
-	user("anna", "jeugdbeschermer", "Zwolle", &anna);
-	user("lars", "teamleider", "Lelystad", &lars);
-	user("bram", "jeugdbeschermer", "Lelystad", &bram);
-	user("eva", "jeugdbeschermer", "Utrecht", &eva);
-	anna_dev = device(&anna);
-	eva_dev = device(&eva);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "lars", "teamleider", "Lelystad", &lars);
+	test_store_user(st, "bram", "jeugdbeschermer", "Lelystad", &bram);
+	test_store_user(st, "eva", "jeugdbeschermer", "Utrecht", &eva);
+	/* devices enrolled long ago (a floor is the last push) */
+	anna_dev = test_store_device(st, anna.id, "laptop", 1000000,
+	    NOW + 86400, NULL);
+	eva_dev = test_store_device(st, eva.id, "laptop", 1000000,
+	    NOW + 86400, NULL);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
 	    0);
 }
@@ -273,7 +246,8 @@ test_late_and_held(void)
 	 * still held; its id from bram's device, who can write the case
 	 * now, is refused and does not take the place of hers.
 	 */
-	bram_dev = device(&bram);
+	bram_dev = test_store_device(st, bram.id, "laptop", 1000000,
+	    NOW + 86400, NULL);
 	note(&x, xcid, xrid, 60, store_now_ms());
 	x.change_id = cid[5];
 	push1(&bram, bram_dev, &x, &res);

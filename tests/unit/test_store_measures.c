@@ -25,6 +25,7 @@
 #include "store_measures.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
 
@@ -187,14 +188,10 @@ setup(void)
 	int64_t			id, seq;
 	struct store_user	u;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_measures.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_measures", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &u);
 	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
 	    &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
@@ -209,7 +206,6 @@ setup(void)
 	    &seq), 0);
 	ASSERT_INT_EQ(store_case_member(st, &anna.user, CASE1, "bert", 0, 0,
 	    &seq), 0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &u), 0);
 	ASSERT_INT_EQ(store_case_create(st, &u, CASE2, "DRANG", NOW, &seq),
 	    0);
 	push(KID1, CASE1, "person", 0, 0);

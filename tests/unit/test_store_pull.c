@@ -22,6 +22,7 @@
 #include "store.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1700000000)
 #define MAXN	1024
@@ -188,20 +189,13 @@ setup(void)
 	int64_t		id, seq;
 	unsigned	i;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_pull.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_pull", tmpdir, dbpath);
 	ref_db = test_sdb(dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "bert", "jeugdbeschermer", "Zwolle", &bert);
 	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
 	    &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
-	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
 	ASSERT_INT_EQ(store_user_get(st, "femke", &femke), 0);
 	for (i = 0; i < 3; i++)
 		ASSERT_INT_EQ(store_case_create(st, &anna, CASES[i], "DRANG",

@@ -21,6 +21,7 @@
 #include "store_report.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 /*
  * A date as days since 1970 and as seconds (noon), and bytes, in SQL:
@@ -146,10 +147,7 @@ setup(void)
 {
 	int64_t	id;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_report.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_report", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Deventer", NULL, &id), 0);
 	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",

@@ -30,6 +30,7 @@
 #include "store_restore.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1700000000)
 
@@ -58,9 +59,7 @@ setup(void)
 	snprintf(copypath, sizeof(copypath), "%s/copy.db", tmpdir);
 	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
 	    0);
 }

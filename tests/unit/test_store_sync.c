@@ -20,6 +20,7 @@
 #include "store_int.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 
 #define NOW	((int64_t)1700000000)
 
@@ -42,23 +43,14 @@ setup(void)
 {
 	int64_t	id;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_sync.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_sync", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "femke", "teamleider", "Zwolle",
-	    &id), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "bert", "jeugdbeschermer", "Zwolle", &bert);
+	test_store_user(st, "femke", "teamleider", "Zwolle", &femke);
 	ASSERT_INT_EQ(store_user_add(st, "audrey", "auditor", "Zwolle", &id),
 	    0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
-	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
-	ASSERT_INT_EQ(store_user_get(st, "femke", &femke), 0);
 }
 
 static void

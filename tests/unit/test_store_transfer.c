@@ -21,6 +21,7 @@
 #include "store_transfer.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 #include "token.h"
 
 #define NOW	((int64_t)1798588800)	/* 2026-12-30 */
@@ -33,50 +34,21 @@ static int64_t		 anna_dev;
 static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
 
 static void
-user(const char *name, const char *role, const char *office,
-    struct store_user *u)
-{
-	int64_t	id;
-
-	ASSERT_INT_EQ(store_user_add(st, name, role, office, &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, name, u), 0);
-}
-
-static int64_t
-device(const struct store_user *u)
-{
-	struct store_device	d;
-	struct token		t;
-	char			str[TOKEN_STR_LEN + 1];
-	uint8_t			h[TOKEN_HASH_LEN], key[PKI_HASH_LEN];
-
-	token_new(&t, str);
-	token_hash(&t, h);
-	randombytes_buf(key, sizeof(key));
-	ASSERT_INT_EQ(store_token_add(st, t.id, h, u->id, "laptop",
-	    NOW + 3600), 0);
-	ASSERT_INT_EQ(store_enroll(st, &t, key, NOW, NOW + 86400, &d), 0);
-	return d.id;
-}
-
-static void
 setup(void)
 {
 	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_transfer.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_transfer", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Utrecht", NULL, &id), 0);
-	user("anna", "jeugdbeschermer", "Zwolle", &anna);
-	user("femke", "teamleider", "Zwolle", &femke);
-	user("lars", "teamleider", "Lelystad", &lars);
-	user("bram", "jeugdbeschermer", "Lelystad", &bram);
-	user("eva", "jeugdbeschermer", "Utrecht", &eva);
-	anna_dev = device(&anna);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "femke", "teamleider", "Zwolle", &femke);
+	test_store_user(st, "lars", "teamleider", "Lelystad", &lars);
+	test_store_user(st, "bram", "jeugdbeschermer", "Lelystad", &bram);
+	test_store_user(st, "eva", "jeugdbeschermer", "Utrecht", &eva);
+	anna_dev = test_store_device(st, anna.id, "laptop", NOW,
+	    NOW + 86400, NULL);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
 	    0);
 }

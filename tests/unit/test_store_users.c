@@ -16,6 +16,7 @@
 #include "store.h"
 #include "test.h"
 #include "test_store_db.h"
+#include "test_store_fix.h"
 #include "token.h"
 #include "util.h"
 
@@ -31,20 +32,13 @@ setup(void)
 {
 	int64_t	id, seq;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_store_users.XXXXXX");
-	ASSERT_PTR_NE(mkdtemp(tmpdir), NULL);
-	snprintf(dbpath, sizeof(dbpath), "%s/server.db", tmpdir);
-	ASSERT_INT_EQ(store_open(test_store_new(dbpath), 1, &st), 0);
+	st = TEST_STORE_OPEN("test_store_users", tmpdir, dbpath);
 	ASSERT_INT_EQ(store_office_add(st, "Zwolle", NULL, &id), 0);
 	ASSERT_INT_EQ(store_office_add(st, "Lelystad", NULL, &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "anna", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
-	ASSERT_INT_EQ(store_user_add(st, "bert", "jeugdbeschermer", "Zwolle",
-	    &id), 0);
+	test_store_user(st, "anna", "jeugdbeschermer", "Zwolle", &anna);
+	test_store_user(st, "bert", "jeugdbeschermer", "Zwolle", &bert);
 	ASSERT_INT_EQ(store_user_add(st, "gert", "gedragswetenschapper",
 	    "Zwolle", &id), 0);
-	ASSERT_INT_EQ(store_user_get(st, "anna", &anna), 0);
-	ASSERT_INT_EQ(store_user_get(st, "bert", &bert), 0);
 	ASSERT_INT_EQ(store_user_get(st, "gert", &gert), 0);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE1, "DRANG", NOW, &seq),
 	    0);

@@ -15,25 +15,11 @@
 #include "frame.h"
 #include "marker.h"
 #include "test.h"
+#include "test_wire.h"
 #include "util.h"
 #include "wire.h"
 
 /* Encode "env", strip the frame header, decode again. */
-static int
-roundtrip(wire_env *env, wire_env **out)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	r = wire_decode(p, len, out);
-	buf_free(b);
-	return r;
-}
 
 static void
 test_wire_hello(void)
@@ -50,7 +36,7 @@ test_wire_hello(void)
 	env.id = 42;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
 	env.hello = &h;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->id, 42);
 	ASSERT_INT_EQ(out->msg_case, CASESYNC__V1__ENVELOPE__MSG_HELLO);
 	ASSERT_STR_EQ(out->hello->client_version, "test");
@@ -59,14 +45,14 @@ test_wire_hello(void)
 	memset(longstr, 'v', WIRE_STR_MAX);
 	longstr[WIRE_STR_MAX] = '\0';
 	h.client_version = longstr;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	longstr[WIRE_STR_MAX] = 'v';
 	longstr[WIRE_STR_MAX + 1] = '\0';
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ASSERT_PTR_EQ(out, NULL);
 	h.client_version = (char *)(uintptr_t)"bad \xc0\xaf utf8";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -84,13 +70,13 @@ test_wire_enroll(void)
 	req.token = (char *)(uintptr_t)"cst1-x";
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_ENROLL_REQUEST;
 	env.enroll_request = &req;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	req.csr_der.data = csr;
 	req.csr_der.len = 2048;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	req.csr_der.len = 2049;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -119,14 +105,14 @@ test_wire_restore(void)
 	wel.generation = INT64_MAX;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_WELCOME;
 	env.welcome = &wel;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->welcome->generation, INT64_MAX);
 	wire_free(out);
 	wel.generation = (uint64_t)INT64_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	wel.generation = 1;
 	wel.server_seq = UINT64_MAX;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 
 	casesync__v1__checkpoint_response__init(&resp);
 	casesync__v1__checkpoint__init(&cp);
@@ -152,32 +138,32 @@ test_wire_restore(void)
 	/* proofs without a restore */
 	resp.restore_consistency = items;
 	resp.n_restore_consistency = 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	resp.restore = &ar;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->checkpoint_response->restore->generation, 5);
 	wire_free(out);
 	resp.n_restore_consistency = WIRE_PROOF_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	resp.n_restore_consistency = 0;
 	resp.old_consistency = items;
 	resp.n_old_consistency = WIRE_PROOF_MAX;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	items[3].len = 31;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	items[3].len = 32;
 	ar.backup_root.len = 31;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ar.backup_root.len = 32;
 	ar.signature.len = 63;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ar.signature.len = 64;
 	ar.generation = 0;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ar.generation = 5;
 	ar.old_size = (uint64_t)INT64_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -314,7 +300,7 @@ test_wire_record_author(void)
 	casesync__v1__envelope__init(&env);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PULL_RESPONSE;
 	env.pull_response = &pr;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_STR_EQ(out->pull_response->records[0]->author_user_name,
 	    "Anna de Vries");
 	ASSERT_STR_EQ(out->pull_response->records[0]->author_user_id, "17");
@@ -323,43 +309,43 @@ test_wire_record_author(void)
 	rec.created_by = (char *)(uintptr_t)"Bert Smit";
 	rec.created_at = 1764700000;
 	rec.changed_at = 1764800000;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_STR_EQ(out->pull_response->records[0]->created_by, "Bert Smit");
 	ASSERT_INT_EQ(out->pull_response->records[0]->created_at, 1764700000);
 	ASSERT_INT_EQ(out->pull_response->records[0]->changed_at, 1764800000);
 	wire_free(out);
 	rec.created_by = (char *)(uintptr_t)"bert\x07";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.created_by = (char *)(uintptr_t)"";
 	rec.created_at = -1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.created_at = 0;
 	rec.changed_at = -5;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.changed_at = 0;
 	memset(id, '9', MARKER_ID_MAX);
 	id[MARKER_ID_MAX] = '\0';
 	rec.author_user_id = id;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	id[MARKER_ID_MAX] = '9';
 	id[MARKER_ID_MAX + 1] = '\0';
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_id = (char *)(uintptr_t)"1a";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_id = (char *)(uintptr_t)"";
 	memset(name, 'n', MARKER_NAME_MAX);
 	name[MARKER_NAME_MAX] = '\0';
 	rec.author_user_name = name;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	name[MARKER_NAME_MAX] = 'n';
 	name[MARKER_NAME_MAX + 1] = '\0';
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_name = (char *)(uintptr_t)"anna\x1b[2J";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_name = (char *)(uintptr_t)"anna\xc2\x85";	/* C1 */
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 
 	/* a laptop cannot say who wrote its own change */
 	rec.author_user_name = (char *)(uintptr_t)"bert";
@@ -372,24 +358,24 @@ test_wire_record_author(void)
 	push.n_changes = 1;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &push;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_name = (char *)(uintptr_t)"";
 	rec.author_user_id = (char *)(uintptr_t)"3";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.author_user_id = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	/* nor who wrote the record first, nor when */
 	rec.created_by = (char *)(uintptr_t)"anna";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.created_by = (char *)(uintptr_t)"";
 	rec.created_at = 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.created_at = 0;
 	rec.changed_at = 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	rec.changed_at = 0;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	TEST_DONE();
 }
@@ -487,7 +473,7 @@ test_wire_budget(void)
 	env.id = 1;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
 	env.push_request = &push;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->push_request->n_changes, WIRE_PUSH_MAX);
 	wire_free(out);
 	TEST_DONE();

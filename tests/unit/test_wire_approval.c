@@ -21,6 +21,7 @@
 #include "msg.h"
 #include "msg_approval.h"
 #include "test.h"
+#include "test_wire.h"
 #include "wire.h"
 #include "wire_approval.h"
 
@@ -29,31 +30,6 @@
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
 static const char REC1[] = "22222222-2222-4222-8222-222222222222";
 static const char REC2[] = "33333333-3333-4333-8333-333333333333";
-
-/* Decodes (1) or is refused as malformed (0). */
-static int
-ok(wire_env *env)
-{
-	struct buf	*b;
-	wire_env	*out = NULL;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	r = wire_decode(p, len, &out);
-	buf_free(b);
-	if (r == 0) {
-		ASSERT_INT_EQ(out->msg_case, env->msg_case);
-		wire_free(out);
-		return 1;
-	}
-	ASSERT_INT_EQ(r, CS_ERR_FORMAT);
-	ASSERT_PTR_EQ(out, NULL);
-	return 0;
-}
 
 static void
 test_request(void)
@@ -71,44 +47,44 @@ test_request(void)
 	m.record_id = S(REC1);
 	m.kind = S("drang_extension");
 	m.end_date = S("2027-03-31");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.end_date = S("");			/* an extension needs its end */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.end_date = S("2027-02-29");		/* no such day */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.end_date = S("2028-02-29");		/* a leap day */
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.end_date = S("31-03-2027");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.end_date = S("2027-03-31");
 	m.close_reason = S("doel_bereikt");	/* not with an extension */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.kind = S("case_close");
-	ASSERT_INT_EQ(ok(&env), 0);		/* not with an end */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* not with an end */
 	m.end_date = S("");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.close_reason = S("maatregel");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.close_reason = S("measure");		/* the CLI's word only */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.close_reason = S("Doel_bereikt");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.close_reason = S("");			/* a closing needs its reason */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.kind = S("assessment_cosign");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.kind = S("approval");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.kind = S("");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.kind = S("assessment_cosign");
 	m.record_id = S("");			/* a request names a record */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.record_id = S("22222222-2222-4222-8222-22222222222G");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.record_id = S(REC1);
 	m.case_id = S("11111111-1111-4111-8111-11111111111");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -127,18 +103,18 @@ test_decision(void)
 	m.approval_id = 1;
 	m.approve = 1;
 	m.record_id = S(REC2);
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.approve = 0;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.approval_id = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.approval_id = (uint64_t)INT64_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.approval_id = (uint64_t)INT64_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.approval_id = 2;
 	m.record_id = S("");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -170,43 +146,43 @@ test_info(void)
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_APPROVAL_INFO;
 	env.approval_info = &a;
 	info_init(&a);
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.decided_by = S("femke");		/* waiting: nobody decided */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.state = S("approved");		/* decided: all of it */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.decided_device = S("laptop-femke");
 	a.decided_at = 1798592400;
-	ASSERT_INT_EQ(ok(&env), 0);		/* no decision record */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* no decision record */
 	a.decision_record_id = S(REC2);
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.state = S("refused");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.state = S("Approved");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.state = S("approved");
 	a.decided_at = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.decided_at = 1798592400;
 	a.decided_by = S("femke\x1b[2J");	/* a terminal escape */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.decided_by = S("femke");
 	a.requested_by = S("");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.requested_by = S("anna");
 	a.requested_at = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.requested_at = 0;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.required_role = S("jeugdbeschermer");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.required_role = S("gedragswetenschapper");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.end_date = S("");			/* an extension needs its end */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	a.end_date = S("2027-03-31");
 	a.approval_id = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -225,12 +201,12 @@ test_list(void)
 	env.id = 6;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_APPROVAL_LIST_REQUEST;
 	env.approval_list_request = &lr;
-	ASSERT_INT_EQ(ok(&env), 1);		/* "": every case */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);		/* "": every case */
 	lr.case_id = S(CASE1);
 	lr.waiting_for_me = 1;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	lr.case_id = S("not-a-case");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	items = calloc(WIRE_APPROVALS_MAX + 1, sizeof(*items));
 	ptrs = calloc(WIRE_APPROVALS_MAX + 1, sizeof(*ptrs));
@@ -246,14 +222,14 @@ test_list(void)
 	env.approval_list = &l;
 	l.approvals = ptrs;
 	l.n_approvals = 0;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	l.n_approvals = WIRE_APPROVALS_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	l.n_approvals = WIRE_APPROVALS_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	l.n_approvals = 3;
 	items[1].kind = S("drang");		/* one bad item spoils all */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	free(items);
 	free(ptrs);
 	TEST_DONE();
@@ -274,11 +250,11 @@ test_case_info(void)
 	ci.case_id = S(CASE1);
 	ci.frame = S("DRANG");
 	ci.state = S("AFSLUITING");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	ci.close_reason = S("overleden");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	ci.close_reason = S("klaar");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 

@@ -15,29 +15,13 @@
 #include "lifecycle.h"
 #include "measure.h"
 #include "test.h"
+#include "test_wire.h"
 #include "wire.h"
 
 /* deadlines per CaseInfo: the family's and its children's measures' */
 #define WDL_MAX	(LC_DEADLINES_MAX + MS_DEADLINES_MAX)
 
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
-
-static int
-roundtrip(wire_env *env, wire_env **out)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	*out = NULL;
-	r = wire_decode(p, len, out);
-	buf_free(b);
-	return r;
-}
 
 static void
 state_init(wire_env *env, Casesync__V1__CaseState *cs)
@@ -64,44 +48,45 @@ test_case_state(void)
 
 	TEST_START("CaseState: round trip; bad state, date, reason refused");
 	state_init(&env, &cs);
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->msg_case, CASESYNC__V1__ENVELOPE__MSG_CASE_STATE);
 	ASSERT_STR_EQ(out->case_state->to_state, "DRANG_VERVOLG");
 	ASSERT_STR_EQ(out->case_state->end_date, "2028-05-29");
 	wire_free(out);
 	cs.effective_date = (char *)(uintptr_t)"";	/* "": today */
 	cs.end_date = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 
 	state_init(&env, &cs);
 	cs.to_state = (char *)(uintptr_t)"drang_vervolg";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cs.to_state = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	state_init(&env, &cs);
 	cs.effective_date = (char *)(uintptr_t)"2027-02-29";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cs.effective_date = (char *)(uintptr_t)"2027-2-28";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	state_init(&env, &cs);
 	cs.end_date = (char *)(uintptr_t)"2100-02-29";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	state_init(&env, &cs);
 	cs.case_id = (char *)(uintptr_t)"not-a-uuid";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 
 	state_init(&env, &cs);
 	memset(reason, 'r', LC_REASON_MAX);
 	reason[LC_REASON_MAX] = '\0';
 	cs.reason = reason;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);	/* 512 bytes */
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);	/* 512 bytes */
 	wire_free(out);
 	reason[LC_REASON_MAX] = 'r';
 	reason[LC_REASON_MAX + 1] = '\0';
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);	/* 513 */
+	/* 513 */
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cs.reason = (char *)(uintptr_t)"bad \xed\xa0\x80 surrogate";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ASSERT_PTR_EQ(out, NULL);
 	TEST_DONE();
 }
@@ -123,10 +108,10 @@ test_case_info(void)
 	env.id = 8;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO_REQUEST;
 	env.case_info_request = &rq;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	rq.case_id = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 
 	casesync__v1__case_info__init(&ci);
 	ci.case_id = (char *)(uintptr_t)CASE1;
@@ -147,36 +132,36 @@ test_case_info(void)
 	env.id = 8;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
 	env.case_info = &ci;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_STR_EQ(out->case_info->deadlines[0]->due, "2027-01-11");
 	ASSERT_INT_EQ(out->case_info->deadlines[0]->days_left, 42);
 	wire_free(out);
 	/* the family's and the children's: LC_ + MS_DEADLINES_MAX */
 	ci.n_deadlines = WDL_MAX;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	ci.n_deadlines = WDL_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ci.n_deadlines = 1;
 	/* a deadline's child: "" or a UUID */
 	dl[0].child_id = (char *)(uintptr_t)CASE1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_STR_EQ(out->case_info->deadlines[0]->child_id, CASE1);
 	wire_free(out);
 	dl[0].child_id = (char *)(uintptr_t)"kind 1";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	dl[0].child_id = (char *)(uintptr_t)"";
 	dl[0].due = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	dl[0].due = (char *)(uintptr_t)"2027-01-11";
 	dl[0].kind = (char *)(uintptr_t)"Toetsing!";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	dl[0].kind = (char *)(uintptr_t)"toetsing";
 	ci.frame = (char *)(uintptr_t)"JR";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ci.frame = (char *)(uintptr_t)"DRANG";
 	ci.state_since = (char *)(uintptr_t)"2026-11-31";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -213,22 +198,22 @@ test_measures(void)
 	env.id = 8;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_INFO;
 	env.case_info = &ci;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_STR_EQ(out->case_info->measures[63]->status, "running");
 	wire_free(out);
 	ci.n_measures = MS_MEASURES_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ci.n_measures = 1;
 	mi[0].status = (char *)(uintptr_t)"gone";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	mi[0].status = (char *)(uintptr_t)"lapsed";
 	mi[0].decision_date = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	mi[0].decision_date = (char *)(uintptr_t)"2028-02-29";
 	mi[0].type = (char *)(uintptr_t)"MACHTIGING";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	mi[0].type = (char *)(uintptr_t)"UHP";
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 
 	casesync__v1__child_measure__init(&cm);
@@ -240,22 +225,22 @@ test_measures(void)
 	env.id = 8;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CHILD_MEASURE;
 	env.child_measure = &cm;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->child_measure->measure_id, 9);
 	wire_free(out);
 	cm.measure_id = 0;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cm.measure_id = 9;
 	cm.action = (char *)(uintptr_t)"END";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cm.action = (char *)(uintptr_t)"end";
 	cm.end_date = (char *)(uintptr_t)"2100-02-29";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cm.end_date = (char *)(uintptr_t)"2000-02-29";
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	cm.record_id = (char *)(uintptr_t)"not-a-uuid";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -276,13 +261,13 @@ test_case_list(void)
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST_REQUEST;
 	env.case_list_request = &lr;
 	lr.after = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	lr.after = (char *)(uintptr_t)CASE1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	wire_free(out);
 	lr.after = (char *)(uintptr_t)"11111111";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 
 	casesync__v1__case_info__init(&ci);
 	ci.case_id = (char *)(uintptr_t)CASE1;
@@ -297,22 +282,22 @@ test_case_list(void)
 	env.id = 9;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_LIST;
 	env.case_list = &cl;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->case_list->n_cases, WIRE_CASES_MAX);
 	wire_free(out);
 	cl.n_cases = WIRE_CASES_MAX + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	/* "more" after a page of none would keep a laptop asking */
 	cl.n_cases = 0;
 	cl.more = 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	cl.n_cases = 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->case_list->more, 1);
 	wire_free(out);
 	cl.more = 0;
 	ci.state = (char *)(uintptr_t)"OPEN";
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	TEST_DONE();
 }
 
@@ -336,23 +321,23 @@ test_key_backup_update(void)
 	env.id = 9;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE;
 	env.key_backup_update = &u;
-	ASSERT_INT_EQ(roundtrip(&env, &out), 0);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), 0);
 	ASSERT_INT_EQ(out->msg_case,
 	    CASESYNC__V1__ENVELOPE__MSG_KEY_BACKUP_UPDATE);
 	ASSERT_MEM_EQ(out->key_backup_update->key_backup.data, kb,
 	    E2E_BACKUP_LEN);
 	wire_free(out);
 	u.key_backup.len = E2E_BACKUP_LEN - 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	u.key_backup.len = E2E_BACKUP_LEN + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	u.key_backup.len = E2E_BACKUP_LEN;
 	u.signature.len = E2E_SIG_LEN - 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	u.signature.len = E2E_SIG_LEN + 1;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	u.signature.len = 0;
-	ASSERT_INT_EQ(roundtrip(&env, &out), CS_ERR_FORMAT);
+	ASSERT_INT_EQ(test_wire_roundtrip(&env, &out), CS_ERR_FORMAT);
 	ASSERT_PTR_EQ(out, NULL);
 	TEST_DONE();
 }

@@ -15,45 +15,11 @@
 #include "errors.h"
 #include "frame.h"
 #include "test.h"
+#include "test_wire.h"
 #include "wire.h"
 #include "wire_renew.h"
 
 static uint8_t	big[WIRE_CERT_MAX + 1];
-
-static int
-roundtrip(wire_env *env, wire_env **out)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	*out = NULL;
-	r = wire_decode(p, len, out);
-	buf_free(b);
-	return r;
-}
-
-/* Decodes (1) or is refused as malformed (0). */
-static int
-ok(wire_env *env)
-{
-	wire_env	*out = NULL;
-	int		 r;
-
-	r = roundtrip(env, &out);
-	if (r == 0) {
-		ASSERT_INT_EQ(out->msg_case, env->msg_case);
-		wire_free(out);
-		return 1;
-	}
-	ASSERT_INT_EQ(r, CS_ERR_FORMAT);
-	ASSERT_PTR_EQ(out, NULL);
-	return 0;
-}
 
 static void
 test_request(void)
@@ -69,13 +35,14 @@ test_request(void)
 	env.cert_renew_request = &m;
 	m.csr_der.data = big;
 	m.csr_der.len = 0;
-	ASSERT_INT_EQ(ok(&env), 0);		/* no CSR */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* no CSR */
 	m.csr_der.len = 1;
-	ASSERT_INT_EQ(ok(&env), 1);		/* the PKI code parses it */
+	/* the PKI code parses it */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.csr_der.len = WIRE_CSR_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.csr_der.len = WIRE_CSR_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -94,20 +61,20 @@ test_response(void)
 	m.cert_der.data = big;
 	m.cert_der.len = 700;
 	m.not_after = 1800000000;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.cert_der.len = WIRE_CERT_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.cert_der.len = WIRE_CERT_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.cert_der.len = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.cert_der.len = 700;
 	m.not_after = 0;
-	ASSERT_INT_EQ(ok(&env), 0);		/* not stated */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* not stated */
 	m.not_after = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.not_after = INT64_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	TEST_DONE();
 }
 
@@ -128,21 +95,21 @@ test_confirm(void)
 	env.cert_renew_confirm = &m;
 	m.key_hash.data = kh;
 	m.key_hash.len = WIRE_KEYHASH_LEN;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.key_hash.len = WIRE_KEYHASH_LEN - 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.key_hash.len = WIRE_KEYHASH_LEN + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.key_hash.len = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	casesync__v1__cert_renew_confirmed__init(&a);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CERT_RENEW_CONFIRMED;
 	env.cert_renew_confirmed = &a;
 	a.not_after = 1800000000;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	a.not_after = -5;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -180,12 +147,12 @@ test_device_id(void)
 	m.token = (char *)(uintptr_t)"cst1-x";
 	m.csr_der.data = csr;
 	m.csr_der.len = sizeof(csr);
-	ASSERT_INT_EQ(ok(&env), 1);		/* a first enrollment */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);		/* a first enrollment */
 	m.renew_device_id = (char *)(uintptr_t)"17";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		m.renew_device_id = (char *)(uintptr_t)bad[i];
-		ASSERT_INT_EQ(ok(&env), 0);
+		ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	}
 	TEST_DONE();
 }

@@ -21,35 +21,11 @@
 #include "msg.h"
 #include "msg_report.h"
 #include "test.h"
+#include "test_wire.h"
 #include "wire.h"
 #include "wire_report.h"
 
 #define S(x)	((char *)(uintptr_t)(x))
-
-/* Decodes (1) or is refused as malformed (0). */
-static int
-ok(wire_env *env)
-{
-	struct buf	*b;
-	wire_env	*out = NULL;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	r = wire_decode(p, len, &out);
-	buf_free(b);
-	if (r == 0) {
-		ASSERT_INT_EQ(out->msg_case, env->msg_case);
-		wire_free(out);
-		return 1;
-	}
-	ASSERT_INT_EQ(r, CS_ERR_FORMAT);
-	ASSERT_PTR_EQ(out, NULL);
-	return 0;
-}
 
 static void
 test_request(void)
@@ -64,37 +40,38 @@ test_request(void)
 	env.id = 7;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_REPORT_REQUEST;
 	env.report_request = &m;
-	ASSERT_INT_EQ(ok(&env), 1);		/* all, the asker's office */
+	/* all, the asker's office */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.since = S("2026-01-01");
 	m.office = S("Lelystad");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.office = S("'s-Hertogenbosch \xc3\xa9\xc3\xa9n");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.since = S("2028-02-29");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.since = S("2027-02-29");		/* no such day */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("2026-13-01");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("2026-1-01");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("2026-01-01 ");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("2026-01");			/* casesyncctl's month: not here */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("");
 	m.office = S("Lely\x1bstad");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.office = S("Lely\xc2\x9bstad");	/* C1 CSI */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.office = S("Lely\xffstad");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';		/* WIRE_STR_MAX + 1 bytes */
 	m.office = big;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	big[WIRE_STR_MAX] = '\0';
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	TEST_DONE();
 }
 
@@ -114,62 +91,62 @@ test_reply(void)
 	casesync__v1__report_month__init(&mo);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_REPORT_REPLY;
 	env.report_reply = &m;
-	ASSERT_INT_EQ(ok(&env), 0);		/* today is needed */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* today is needed */
 	m.today = S("2026-12-06");
-	ASSERT_INT_EQ(ok(&env), 1);		/* no groups: fine */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);		/* no groups: fine */
 	m.groups = gp;
 	m.n_groups = 2;
 	g[0].office = g[1].office = S("Lelystad");
 	g[0].frame = S("DRANG");
 	g[1].frame = S("OTS");
 	g[0].drang_median_x2 = g[1].drang_median_x2 = -1;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.months = mp;
 	m.n_months = 1;
 	mo.group = 1;
 	mo.year = 2026;
 	mo.month = 12;
 	mo.new_cases = 3;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	mo.group = 2;				/* no such group */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	mo.group = 0;
 	mo.month = 13;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	mo.month = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	mo.month = 1;
 	mo.closed = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	mo.closed = 0;
 	mo.year = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	mo.year = 2026;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	g[1].drang_median_x2 = -2;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].drang_median_x2 = 101;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	g[1].glass = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].glass = 0;
 	g[1].transfers_in = INT64_MIN;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].transfers_in = 0;
 	g[1].frame = S("drang");		/* frames are upper case */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].frame = S("OTS");
 	g[1].office = S("");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].office = S("Lely\nstad");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	g[1].office = S("Lelystad");
 	m.since = S("2026-02-30");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.since = S("2026-02-28");
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.today = S("");
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 

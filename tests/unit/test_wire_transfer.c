@@ -15,45 +15,11 @@
 #include "errors.h"
 #include "frame.h"
 #include "test.h"
+#include "test_wire.h"
 #include "wire.h"
 #include "wire_transfer.h"
 
 static const char CASE1[] = "11111111-1111-4111-8111-111111111111";
-
-static int
-roundtrip(wire_env *env, wire_env **out)
-{
-	struct buf	*b;
-	const uint8_t	*p;
-	size_t		 len;
-	int		 r;
-
-	b = buf_new(FRAME_MAX_DEFAULT);
-	ASSERT_INT_EQ(wire_encode(env, FRAME_MAX_DEFAULT, b), 0);
-	ASSERT_INT_EQ(frame_get(b, FRAME_MAX_DEFAULT, &p, &len), 0);
-	*out = NULL;
-	r = wire_decode(p, len, out);
-	buf_free(b);
-	return r;
-}
-
-/* Decodes (1) or is refused as malformed (0). */
-static int
-ok(wire_env *env)
-{
-	wire_env	*out = NULL;
-	int		 r;
-
-	r = roundtrip(env, &out);
-	if (r == 0) {
-		ASSERT_INT_EQ(out->msg_case, env->msg_case);
-		wire_free(out);
-		return 1;
-	}
-	ASSERT_INT_EQ(r, CS_ERR_FORMAT);
-	ASSERT_PTR_EQ(out, NULL);
-	return 0;
-}
 
 static void
 test_request(void)
@@ -71,34 +37,34 @@ test_request(void)
 	m.case_id = (char *)(uintptr_t)CASE1;
 	m.to_office = (char *)(uintptr_t)"Lelystad";
 	m.reason = (char *)(uintptr_t)"moved";
-	ASSERT_INT_EQ(ok(&env), 1);		/* note "" is allowed */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);		/* note "" is allowed */
 	m.reason = (char *)(uintptr_t)"expertise";
 	m.note = (char *)(uintptr_t)"gezin verhuisd";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.reason = (char *)(uintptr_t)"Moved";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.reason = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.reason = (char *)(uintptr_t)"other";
 	m.to_office = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.to_office = (char *)(uintptr_t)"Lelystad";
 	m.case_id = (char *)(uintptr_t)"11111111-1111-4111-8111-11111111111";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.case_id = (char *)(uintptr_t)CASE1;
 	memset(note, 'a', sizeof(note));
 	note[WIRE_TEXT_MAX] = '\0';
 	m.note = note;
-	ASSERT_INT_EQ(ok(&env), 1);		/* 512 bytes */
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);		/* 512 bytes */
 	note[WIRE_TEXT_MAX] = 'a';
 	note[WIRE_TEXT_MAX + 1] = '\0';
-	ASSERT_INT_EQ(ok(&env), 0);		/* 513 */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* 513 */
 	m.note = (char *)(uintptr_t)"regel\nregel";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.note = (char *)(uintptr_t)"\xc3\x28";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.note = (char *)(uintptr_t)"   ";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -117,33 +83,35 @@ test_decision(void)
 	m.transfer_id = 1;
 	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACCEPT;
 	m.regisseur = (char *)(uintptr_t)"bram";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.reason = (char *)(uintptr_t)"ok";
-	ASSERT_INT_EQ(ok(&env), 0);		/* accept has no reason */
+	/* accept has no reason */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.reason = (char *)(uintptr_t)"";
 	m.regisseur = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);		/* accept names one */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* accept names one */
 	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REJECT;
-	ASSERT_INT_EQ(ok(&env), 0);		/* reject needs a reason */
+	/* reject needs a reason */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.reason = (char *)(uintptr_t)"geen plek";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.regisseur = (char *)(uintptr_t)"bram";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.regisseur = (char *)(uintptr_t)"";
 	m.reason = (char *)(uintptr_t)"";
 	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_ACTION_UNSPECIFIED;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.action = (Casesync__V1__TransferAction)9;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.action = CASESYNC__V1__TRANSFER_ACTION__TRANSFER_REVOKE;
 	m.transfer_id = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.transfer_id = (uint64_t)INT64_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	m.transfer_id = (uint64_t)INT64_MAX;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	TEST_DONE();
 }
 
@@ -180,18 +148,18 @@ test_info_list(void)
 	env.id = 5;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_INFO;
 	env.transfer_info = &t;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	t.state = (char *)(uintptr_t)"DONE";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	t.state = (char *)(uintptr_t)"COMPLETED";
 	t.requested_by = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	t.requested_by = (char *)(uintptr_t)"anna";
 	t.window_end = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	info_init(&t);
 	t.transfer_id = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	info_init(&t);
 	for (i = 0; i < WIRE_TRANSFERS_MAX + 1; i++)
@@ -201,17 +169,17 @@ test_info_list(void)
 	l.n_transfers = WIRE_TRANSFERS_MAX;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST;
 	env.transfer_list = &l;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	l.n_transfers = WIRE_TRANSFERS_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	casesync__v1__transfer_list_request__init(&lr);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TRANSFER_LIST_REQUEST;
 	env.transfer_list_request = &lr;
 	lr.after = 7;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	lr.after = (uint64_t)INT64_MAX + 1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -246,26 +214,26 @@ test_info_preview(void)
 	t.person_records = 4;
 	t.measure_records = 10;
 	t.regisseur = (char *)(uintptr_t)"anna";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	t.measure_records = 11;		/* 4 + 11 > 14 */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	t.measure_records = 0;
 	t.person_records = 15;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	t.person_records = 4;
 	t.regisseur = (char *)(uintptr_t)"\xff";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	t.regisseur = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	/* the case info of another case */
 	ci.case_id = (char *)(uintptr_t)"22222222-2222-4222-8222-222222222222";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	ci.case_id = (char *)(uintptr_t)CASE1;
 	ci.state = (char *)(uintptr_t)"SLAPEND";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	ci.state = (char *)(uintptr_t)"DRANG_INTENSIEF";
 	dl.due = (char *)(uintptr_t)"14-12-2026";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -285,23 +253,24 @@ test_team_glass(void)
 	ta.regisseur = (char *)(uintptr_t)"dirk";
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_TEAM_ASSIGN;
 	env.team_assign = &ta;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	ta.regisseur = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	casesync__v1__glass_request__init(&gr);
 	gr.case_id = (char *)(uintptr_t)CASE1;
 	gr.reason = (char *)(uintptr_t)"spoedmelding politie";
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_REQUEST;
 	env.glass_request = &gr;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	gr.reason = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);		/* a reason is required */
+	/* a reason is required */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	gr.reason = (char *)(uintptr_t)"x\x1b[2J";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	gr.reason = (char *)(uintptr_t)"spoed";
 	gr.case_id = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	casesync__v1__glass_grant__init(&gg);
 	gg.case_id = (char *)(uintptr_t)CASE1;
@@ -309,9 +278,9 @@ test_team_glass(void)
 	gg.seq = 9;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_GRANT;
 	env.glass_grant = &gg;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	gg.expires_at = 0;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
@@ -331,9 +300,9 @@ test_glass_list(void)
 	casesync__v1__glass_list_request__init(&q);
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST_REQUEST;
 	env.glass_list_request = &q;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	q.after = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	for (i = 0; i < 2; i++) {
 		casesync__v1__glass_use__init(&u[i]);
@@ -350,18 +319,18 @@ test_glass_list(void)
 	l.n_uses = 2;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_GLASS_LIST;
 	env.glass_list = &l;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	u[1].id = 1;				/* ids ascend */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	u[1].id = 2;
 	u[1].reason = (char *)(uintptr_t)"x\x1b[2J";
-	ASSERT_INT_EQ(ok(&env), 0);		/* printable only */
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);		/* printable only */
 	u[1].reason = (char *)(uintptr_t)"spoed";
 	u[1].user = (char *)(uintptr_t)"";
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	u[1].user = (char *)(uintptr_t)"eva";
 	u[1].ended_at = -1;
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 
 	casesync__v1__case_member__init(&cm);
 	cm.case_id = (char *)(uintptr_t)CASE1;
@@ -370,9 +339,9 @@ test_glass_list(void)
 	cm.new_regisseur = (char *)(uintptr_t)"bert";
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_CASE_MEMBER;
 	env.case_member = &cm;
-	ASSERT_INT_EQ(ok(&env), 1);
+	ASSERT_INT_EQ(test_wire_ok(&env), 1);
 	cm.remove = 0;				/* only with a removal */
-	ASSERT_INT_EQ(ok(&env), 0);
+	ASSERT_INT_EQ(test_wire_ok(&env), 0);
 	TEST_DONE();
 }
 
