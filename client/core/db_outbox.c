@@ -147,6 +147,23 @@ db_outbox_count(sqlite3 *db, int64_t *n)
 }
 
 int
+db_outbox_empty(sqlite3 *db, int *empty)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc, ret;
+
+	*empty = 0;
+	if ((ret = db_get(db, "SELECT 1 FROM outbox LIMIT 1", &s)) != 0)
+		return ret;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = CS_ERR_DB;
+	else
+		*empty = rc == SQLITE_DONE;
+	db_put(s);
+	return ret;
+}
+
+int
 db_outbox_per_case(sqlite3 *db, int (*cb)(const char *case_id, int64_t n,
     void *), void *arg)
 {

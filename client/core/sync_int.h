@@ -53,7 +53,8 @@ int	sync_push_held(struct conn *, sqlite3 *, const struct keyring *,
  * sync_prep.c: open the "n" records of PullResponse "m" on a second
  * thread while the caller writes them, and then, if "c" is not NULL,
  * receive its reply "id" (the next batch, asked for already); until
- * sync_prep_end() only that thread uses "c".  sync_prep_get() waits for
+ * sync_prep_end() only that thread uses "c".  It frees "old" (the last
+ * batch's message, or NULL) first: ownership passes on the call.  sync_prep_get() waits for
  * record i: sync_open()'s result, and on 0 "rec" (as sync_rec_in()
  * made it) has its opened body, valid until sync_prep_end().
  * sync_prep_end(): "next" NULL gives up (the thread stops after the
@@ -65,7 +66,7 @@ struct sync_prep;
 struct sync_prep *sync_prep_new(const struct keyring *);
 void	sync_prep_free(struct sync_prep *);
 int	sync_prep_start(struct sync_prep *, const struct msg *m, size_t n,
-	    struct conn *c, uint32_t id);
+	    struct conn *c, uint32_t id, struct msg *old);
 int	sync_prep_get(struct sync_prep *, size_t i, struct db_record *rec);
 int	sync_prep_end(struct sync_prep *, struct sync_stats *st,
 	    struct msg **next);

@@ -41,6 +41,7 @@ struct sync_prep {
 	uint8_t			*buf;
 	size_t			 cap;
 	struct sync_stats	 st;		/* the worker's e2e_ns */
+	struct msg		*old;		/* to free: the last batch */
 	struct msg		*next;
 	int			 rnext;
 	char			 why[SYNC_PREP_WHY];	/* rnext's cause */
@@ -80,6 +81,8 @@ sync_prep_main(void *arg)
 	struct sync_prep	*p = arg;
 	size_t			 i, off = 0;
 
+	msg_free(p->old);
+	p->old = NULL;
 	for (i = 0; i < p->n && !atomic_load(&p->stop); i++) {
 		sync_prep_one(p, i, &off);
 		atomic_store(&p->done, i + 1);
@@ -125,6 +128,7 @@ sync_prep_free(struct sync_prep *p)
 	if (p == NULL)
 		return;
 	(void)sync_prep_end(p, &p->st, NULL);
+	msg_free(p->old);
 	free(p->slot);
 	free(p->buf);
 	pthread_cond_destroy(&p->cv);
@@ -162,10 +166,11 @@ sync_prep_room(struct sync_prep *p, const struct msg *m, size_t n)
 
 int
 sync_prep_start(struct sync_prep *p, const struct msg *m, size_t n,
-    struct conn *c, uint32_t id)
+    struct conn *c, uint32_t id, struct msg *old)
 {
 	int	r;
 
+	p->old = old;
 	if ((r = sync_prep_room(p, m, n)) != 0)
 		return r;
 	p->m = m;
@@ -179,8 +184,11 @@ sync_prep_start(struct sync_prep *p, const struct msg *m, size_t n,
 	atomic_store(&p->stop, 0);
 	atomic_store(&p->waiting, 0);
 	/* nothing to do, or no thread to be had: the same work, here */
-	if (n == 0 && c == NULL)
+	if (n == 0 && c == NULL) {
+		msg_free(p->old);
+		p->old = NULL;
 		return 0;
+	}
 	if (pthread_create(&p->th, NULL, sync_prep_main, p) == 0)
 		p->thread = 1;
 	else

@@ -80,9 +80,16 @@ sync_apply_records(sqlite3 *db, struct sync_prep *prep, const struct msg *m,
 	struct msg_record	 mr;
 	struct db_record	 rec;
 	char			 seen[DB_UUID_LEN + 1] = "";
-	size_t			 i, nc;
-	int			 r;
+	size_t			 i, nc = 0;
+	int			 r, clean;
 
+	/*
+	 * No change waiting to be pushed (an initial sync, say): no
+	 * record of the batch has a local edit to merge with, and none
+	 * gets one while it is applied.
+	 */
+	if ((r = db_outbox_empty(db, &clean)) != 0)
+		return r;
 	for (i = 0; i < n; i++) {
 		if ((r = msg_pull_response_record(m, i, &mr)) != 0)
 			return r;
@@ -112,7 +119,8 @@ sync_apply_records(sqlite3 *db, struct sync_prep *prep, const struct msg *m,
 		if (r != 0)
 			return r;
 		if ((r = db_author_server(db, &rec)) != 0 ||
-		    (r = db_pulled(db, &rec, &nc)) != 0)
+		    (r = clean ? db_pulled_clean(db, &rec) :
+		    db_pulled(db, &rec, &nc)) != 0)
 			return r;
 		st->conflicts += nc;
 	}
@@ -184,12 +192,13 @@ sync_apply_access(sqlite3 *db, const struct msg *m, size_t n)
 static int
 sync_apply_pull(sqlite3 *db, struct sync_prep *prep, const struct msg *m,
     const struct msg_pull_response *pr, struct sync_purges *pu,
-    struct sync_stats *st, struct conn *c, uint32_t id, struct msg **next)
+    struct sync_stats *st, struct conn *c, uint32_t id, struct msg *old,
+    struct msg **next)
 {
 	int	r;
 
 	*next = NULL;
-	if ((r = sync_prep_start(prep, m, pr->n_records, c, id)) != 0)
+	if ((r = sync_prep_start(prep, m, pr->n_records, c, id, old)) != 0)
 		return r;
 	if ((r = db_begin(db)) != 0)
 		goto fail;
@@ -276,7 +285,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 {
 	struct msg_pull_response	 pr;
 	struct sync_purges		 pu = { NULL, NULL };
-	struct msg			*rep = NULL, *next = NULL;
+	struct msg			*rep = NULL, *next = NULL, *old = NULL;
 	struct sync_prep		*prep;
 	uint32_t			 id = sent;
 	int64_t				 since, tie;
@@ -320,8 +329,10 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
+		/* the second thread frees the last batch's message */
 		r = sync_apply_pull(db, prep, rep, &pr, &pu, st,
-		    asked ? c : NULL, id, &next);
+		    asked ? c : NULL, id, old, &next);
+		old = NULL;
 		if (r != 0 || (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
 			goto out;
 		have = asked;
@@ -338,9 +349,10 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		free(pu.purged);
 		free(pu.held);
 		pu.purged = pu.held = NULL;
-		msg_free(rep);
+		old = rep;
 		rep = NULL;
 	}
+	msg_free(old);
 	/*
 	 * All of it committed: if WAL mode cannot come back now (a reader
 	 * of another process), the vault's next open brings it back.
@@ -353,6 +365,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
  out:
 	free(pu.purged);
 	free(pu.held);
+	msg_free(old);
 	msg_free(rep);
 	msg_free(next);
 	sync_prep_free(prep);
