@@ -149,17 +149,10 @@ db_outbox_count(sqlite3 *db, int64_t *n)
 int
 db_outbox_empty(sqlite3 *db, int *empty)
 {
-	sqlite3_stmt	*s = NULL;
-	int		 rc, ret;
+	int	any, ret;
 
-	*empty = 0;
-	if ((ret = db_get(db, "SELECT 1 FROM outbox LIMIT 1", &s)) != 0)
-		return ret;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = CS_ERR_DB;
-	else
-		*empty = rc == SQLITE_DONE;
-	db_put(s);
+	ret = db_exists(db, "SELECT 1 FROM outbox LIMIT 1", &any);
+	*empty = ret == 0 && !any;
 	return ret;
 }
 
