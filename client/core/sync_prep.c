@@ -11,6 +11,7 @@
  * one buffer, kept from batch to batch.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,24 @@ sync_prep_room(struct sync_prep *p, const struct msg *m, size_t n)
 	return 0;
 }
 
+/*
+ * The thread takes no signals: they stay the caller's (a face waiting
+ * in select for SIGINT, say), as the vault's threads do.
+ */
+static int
+sync_prep_thread(struct sync_prep *p)
+{
+	sigset_t	all, old;
+	int		r;
+
+	if (sigfillset(&all) != 0 ||
+	    pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return -1;
+	r = pthread_create(&p->th, NULL, sync_prep_main, p) == 0 ? 0 : -1;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 int
 sync_prep_start(struct sync_prep *p, const struct msg *m, size_t n,
     struct conn *c, uint32_t id, struct msg *old)
@@ -189,7 +208,7 @@ sync_prep_start(struct sync_prep *p, const struct msg *m, size_t n,
 		p->old = NULL;
 		return 0;
 	}
-	if (pthread_create(&p->th, NULL, sync_prep_main, p) == 0)
+	if (sync_prep_thread(p) == 0)
 		p->thread = 1;
 	else
 		(void)sync_prep_main(p);
