@@ -416,13 +416,13 @@ db_case_meta_fetched_set(sqlite3 *db, int64_t at)
 }
 
 int
-db_any_record(sqlite3 *db, int *any)
+db_exists(sqlite3 *db, const char *sql, int *any)
 {
 	sqlite3_stmt	*s = NULL;
 	int		 rc, ret;
 
 	*any = 0;
-	if ((ret = db_get(db, "SELECT 1 FROM records LIMIT 1", &s)) != 0)
+	if ((ret = db_get(db, sql, &s)) != 0)
 		return ret;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		*any = 1;
@@ -430,6 +430,12 @@ db_any_record(sqlite3 *db, int *any)
 		ret = CS_ERR_DB;
 	db_put(s);
 	return ret;
+}
+
+int
+db_any_record(sqlite3 *db, int *any)
+{
+	return db_exists(db, "SELECT 1 FROM records LIMIT 1", any);
 }
 
 /* Next hybrid logical clock value: milliseconds << 16 | counter. */

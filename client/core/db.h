@@ -133,6 +133,8 @@ int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
+/* *empty: no change in the outbox (whatever its size, one step). */
+int	db_outbox_empty(sqlite3 *, int *empty);
 /*
  * The pending changes per case: "cb" for each case with its count;
  * its nonzero return stops the walk and is returned.
@@ -161,6 +163,11 @@ int	db_rejected(sqlite3 *, const struct db_change *);
  * edits.  *nconflicts as above.
  */
 int	db_pulled(sqlite3 *, const struct db_record *, size_t *nconflicts);
+/*
+ * db_pulled() when the outbox is empty (db_outbox_empty): no local
+ * edit to merge with, the record is simply stored (or deleted).
+ */
+int	db_pulled_clean(sqlite3 *, const struct db_record *);
 
 /*
  * The user of this laptop as the server last said in Welcome: the

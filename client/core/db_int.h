@@ -77,6 +77,8 @@ int	db_bind_record(sqlite3_stmt *, const struct db_record *r);
 int	db_run_record(sqlite3 *, const char *sql, const struct db_record *r);
 /* Run "sql" with text ?1 and optional int64 ?2. */
 int	db_run(sqlite3 *, const char *sql, const char *t1, int64_t i2);
+/* *any: "sql" (a string literal, no parameters) gave a row. */
+int	db_exists(sqlite3 *, const char *sql, int *any);
 
 /* sync_state values. */
 int	db_state_set(sqlite3 *, const char *key, int64_t v);

@@ -269,6 +269,15 @@ db_is_reoffered(sqlite3 *db, const char *record_id, int *yes)
 }
 
 int
+db_pulled_clean(sqlite3 *db, const struct db_record *r)
+{
+	if (r->deleted)
+		return db_run(db, "DELETE FROM records WHERE"
+		    " record_id = ?1", r->record_id, 0);
+	return db_run_record(db, db_upsert_record, r);
+}
+
+int
 db_pulled(sqlite3 *db, const struct db_record *r, size_t *nconflicts)
 {
 	uint8_t	*base = NULL;
@@ -279,12 +288,8 @@ db_pulled(sqlite3 *db, const struct db_record *r, size_t *nconflicts)
 	*nconflicts = 0;
 	if ((ret = db_is_dirty(db, r->record_id, &dirty)) != 0)
 		return ret;
-	if (!dirty) {
-		if (r->deleted)
-			return db_run(db, "DELETE FROM records WHERE"
-			    " record_id = ?1", r->record_id, 0);
-		return db_run_record(db, db_upsert_record, r);
-	}
+	if (!dirty)
+		return db_pulled_clean(db, r);
 	/*
 	 * A record being re-offered after a restore: its version numbers
 	 * from before say nothing now; the push's answer settles it.

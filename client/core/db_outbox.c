@@ -147,6 +147,16 @@ db_outbox_count(sqlite3 *db, int64_t *n)
 }
 
 int
+db_outbox_empty(sqlite3 *db, int *empty)
+{
+	int	any, ret;
+
+	ret = db_exists(db, "SELECT 1 FROM outbox LIMIT 1", &any);
+	*empty = ret == 0 && !any;
+	return ret;
+}
+
+int
 db_outbox_per_case(sqlite3 *db, int (*cb)(const char *case_id, int64_t n,
     void *), void *arg)
 {

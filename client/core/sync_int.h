@@ -33,6 +33,9 @@ void	sync_rec_in(struct db_record *, const struct msg_record *);
  */
 int	sync_open(const struct keyring *, struct db_record *d,
 	    uint8_t **plain, struct sync_stats *st);
+/* sync_open() into "dst" (cap: the sealed length less the overhead, +1). */
+int	sync_open_to(const struct keyring *, struct db_record *d,
+	    uint8_t *dst, size_t cap, struct sync_stats *st);
 /* Seal "d" with the newest key of its case into *sealed (malloc'd). */
 int	sync_seal(const struct keyring *, struct db_record *d,
 	    uint8_t **sealed, size_t *len, struct sync_stats *st);
@@ -45,6 +48,28 @@ int	sync_push_once(struct conn *, sqlite3 *, const struct keyring *,
 /* sync_push.c: offer the held changes again (nolost.h). */
 int	sync_push_held(struct conn *, sqlite3 *, const struct keyring *,
 	    struct sync_stats *);
+
+/*
+ * sync_prep.c: open the "n" records of PullResponse "m" on a second
+ * thread while the caller writes them, and then, if "c" is not NULL,
+ * receive its reply "id" (the next batch, asked for already); until
+ * sync_prep_end() only that thread uses "c".  It frees "old" (the last
+ * batch's message, or NULL) first: ownership passes on the call.  sync_prep_get() waits for
+ * record i: sync_open()'s result, and on 0 "rec" (as sync_rec_in()
+ * made it) has its opened body, valid until sync_prep_end().
+ * sync_prep_end(): "next" NULL gives up (the thread stops after the
+ * record it is at); else *next is the reply received and the result
+ * that of receiving it.  The time spent opening goes into st->e2e_ns.
+ * One sync_prep serves the batches of a pull, one after the other.
+ */
+struct sync_prep;
+struct sync_prep *sync_prep_new(const struct keyring *);
+void	sync_prep_free(struct sync_prep *);
+int	sync_prep_start(struct sync_prep *, const struct msg *m, size_t n,
+	    struct conn *c, uint32_t id, struct msg *old);
+int	sync_prep_get(struct sync_prep *, size_t i, struct db_record *rec);
+int	sync_prep_end(struct sync_prep *, struct sync_stats *st,
+	    struct msg **next);
 
 /* sync_pull.c: ask for the batch after cursor (since, tie). */
 int	sync_pull_ask(struct conn *, int64_t since, int64_t tie,

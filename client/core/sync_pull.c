@@ -72,18 +72,24 @@ sync_meta_seen(sqlite3 *db, const char *case_id, char *seen,
 	return 0;
 }
 
-/* The records of PullResponse "m", opened and applied. */
+/* The records of PullResponse "m", opened (sync_prep.c) and applied. */
 static int
-sync_apply_records(sqlite3 *db, const struct keyring *kr,
-    const struct msg *m, size_t n, struct sync_stats *st)
+sync_apply_records(sqlite3 *db, struct sync_prep *prep, const struct msg *m,
+    size_t n, struct sync_stats *st)
 {
 	struct msg_record	 mr;
 	struct db_record	 rec;
 	char			 seen[DB_UUID_LEN + 1] = "";
-	uint8_t			*plain = NULL;
-	size_t			 i, nc;
-	int			 r;
+	size_t			 i, nc = 0;
+	int			 r, clean;
 
+	/*
+	 * No change waiting to be pushed (an initial sync, say): no
+	 * record of the batch has a local edit to merge with, and none
+	 * gets one while it is applied.
+	 */
+	if ((r = db_outbox_empty(db, &clean)) != 0)
+		return r;
 	for (i = 0; i < n; i++) {
 		if ((r = msg_pull_response_record(m, i, &mr)) != 0)
 			return r;
@@ -98,7 +104,7 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 		 */
 		if (strcmp(rec.kind, "measure") == 0)
 			st->nometa++;
-		if ((r = sync_open(kr, &rec, &plain, st)) == CS_ERR_NOT_FOUND) {
+		if ((r = sync_prep_get(prep, i, &rec)) == CS_ERR_NOT_FOUND) {
 			if ((r = keys_pending_put(db, &rec)) != 0 ||
 			    (r = author_pending_put(db, &rec)) != 0 ||
 			    (r = db_author_server(db, &rec)) != 0)
@@ -112,11 +118,9 @@ sync_apply_records(sqlite3 *db, const struct keyring *kr,
 		}
 		if (r != 0)
 			return r;
-		if ((r = db_author_server(db, &rec)) == 0)
-			r = db_pulled(db, &rec, &nc);
-		free(plain);
-		plain = NULL;
-		if (r != 0)
+		if ((r = db_author_server(db, &rec)) != 0 ||
+		    (r = clean ? db_pulled_clean(db, &rec) :
+		    db_pulled(db, &rec, &nc)) != 0)
 			return r;
 		st->conflicts += nc;
 	}
@@ -179,17 +183,26 @@ sync_apply_access(sqlite3 *db, const struct msg *m, size_t n)
 	return r;
 }
 
-/* Apply one PullResponse (records, cursor, purges) in one transaction. */
+/*
+ * Apply one PullResponse (records, cursor, purges) in one transaction.
+ * Its bodies are opened on a second thread meanwhile, which then
+ * receives the reply "id" into *next if "c" is not NULL (the next batch
+ * was asked for already).
+ */
 static int
-sync_apply_pull(sqlite3 *db, const struct keyring *kr, const struct msg *m,
+sync_apply_pull(sqlite3 *db, struct sync_prep *prep, const struct msg *m,
     const struct msg_pull_response *pr, struct sync_purges *pu,
-    struct sync_stats *st)
+    struct sync_stats *st, struct conn *c, uint32_t id, struct msg *old,
+    struct msg **next)
 {
 	int	r;
 
-	if ((r = db_begin(db)) != 0)
+	*next = NULL;
+	if ((r = sync_prep_start(prep, m, pr->n_records, c, id, old)) != 0)
 		return r;
-	if ((r = sync_apply_records(db, kr, m, pr->n_records, st)) != 0 ||
+	if ((r = db_begin(db)) != 0)
+		goto fail;
+	if ((r = sync_apply_records(db, prep, m, pr->n_records, st)) != 0 ||
 	    (r = sync_apply_purges(db, pr, pu)) != 0 ||
 	    (r = sync_apply_access(db, m, pr->n_case_access)) != 0)
 		goto fail;
@@ -202,9 +215,20 @@ sync_apply_pull(sqlite3 *db, const struct keyring *kr, const struct msg *m,
 	if ((r = db_cursor_set(db, pr->cursor, pr->cursor_tie)) != 0)
 		goto fail;
 	st->pulled += pr->n_records;
-	return db_commit(db);
+	if ((r = db_commit(db)) != 0) {
+		(void)sync_prep_end(prep, st, NULL);
+		return r;
+	}
+	/* committed; the next batch, or why it did not come */
+	if ((r = sync_prep_end(prep, st, next)) != 0) {
+		msg_free(*next);
+		*next = NULL;
+	}
+	return r;
  fail:
-	db_rollback(db);
+	if (!sqlite3_get_autocommit(db))
+		db_rollback(db);
+	(void)sync_prep_end(prep, st, NULL);
 	return r;
 }
 
@@ -248,7 +272,8 @@ sync_purge_receipts(struct conn *c, const struct msg_pull_response *pr,
  * Pull until the server has nothing more.  While one batch is applied
  * (a transaction with the new cursor), the request for the next is
  * already on its way: the server reads the next batch while the laptop
- * writes this one.  The local cursor still moves only on commit, so a
+ * writes this one, and a second thread opens this one's bodies and
+ * then receives the next (sync_prep.c).  The local cursor still moves only on commit, so a
  * kill resumes from the last applied batch.  Purge receipts are plain
  * calls, so a batch that carries purges is not pipelined.  When the
  * first answer says more follow, the batches go through a rollback
@@ -260,19 +285,29 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 {
 	struct msg_pull_response	 pr;
 	struct sync_purges		 pu = { NULL, NULL };
-	struct msg			*rep = NULL;
+	struct msg			*rep = NULL, *next = NULL, *old = NULL;
+	struct sync_prep		*prep;
 	uint32_t			 id = sent;
 	int64_t				 since, tie;
 	int				 r, asked, bulk = 0, first = 1;
+	int				 have = 0;
 
+	if ((prep = sync_prep_new(kr)) == NULL)
+		return CS_ERR_ALLOC;
 	/* "sent": the first request went out already (with the key round) */
 	if (sent == 0 && ((r = db_cursor_get(db, &since, &tie)) != 0 ||
 	    (r = sync_pull_ask(c, since, tie, st, &id)) != 0))
-		return r;
+		goto out;
 	for (asked = 1; asked; ) {
 		asked = 0;
-		if ((r = conn_rpc_wait(c, id, &rep)) != 0 ||
-		    (r = msg_get_pull_response(rep, &pr)) != 0)
+		/* received already while the last batch was written */
+		if (have) {
+			rep = next;
+			next = NULL;
+			have = 0;
+		} else if ((r = conn_rpc_wait(c, id, &rep)) != 0)
+			goto out;
+		if ((r = msg_get_pull_response(rep, &pr)) != 0)
 			goto out;
 		/*
 		 * More than one batch to come: the pages go straight into
@@ -294,9 +329,13 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 			r = CS_ERR_ALLOC;
 			goto out;
 		}
-		if ((r = sync_apply_pull(db, kr, rep, &pr, &pu, st)) != 0 ||
-		    (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
+		/* the second thread frees the last batch's message */
+		r = sync_apply_pull(db, prep, rep, &pr, &pu, st,
+		    asked ? c : NULL, id, old, &next);
+		old = NULL;
+		if (r != 0 || (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
 			goto out;
+		have = asked;
 		if (pr.more && !asked) {
 			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,
 			    st, &id)) != 0)
@@ -310,9 +349,10 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		free(pu.purged);
 		free(pu.held);
 		pu.purged = pu.held = NULL;
-		msg_free(rep);
+		old = rep;
 		rep = NULL;
 	}
+	msg_free(old);
 	/*
 	 * All of it committed: if WAL mode cannot come back now (a reader
 	 * of another process), the vault's next open brings it back.
@@ -320,11 +360,15 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	if (bulk && (r = vault_bulk_end(db)) != 0)
 		log_warnx("vault: rollback journal until the next open: %s",
 		    cs_err(r));
+	sync_prep_free(prep);
 	return 0;
  out:
 	free(pu.purged);
 	free(pu.held);
+	msg_free(old);
 	msg_free(rep);
+	msg_free(next);
+	sync_prep_free(prep);
 	if (bulk)
 		(void)vault_bulk_end(db);
 	return r;

@@ -617,6 +617,11 @@ vfs_init(void)
 
 	/* fails (harmless) if SQLite was initialised before */
 	(void)sqlite3_config(SQLITE_CONFIG_LOG, vfs_sqlite_log, NULL);
+	/*
+	 * No count of SQLite's memory (nothing here asks for it): every
+	 * allocation of SQLite would take a global mutex for it.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_initialize() != SQLITE_OK ||
 	    (orig = sqlite3_vfs_find(NULL)) == NULL)
 		return;

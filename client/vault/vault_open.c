@@ -281,7 +281,12 @@ vault_db_open(struct vault *v, const char *dir, int create)
 	if ((r = vault_vfs_attach(v->keys, v->token)) != 0 ||
 	    (r = vault_uri(uri, sizeof(uri), dir, v->token)) != 0)
 		return r;
-	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI |
+	/*
+	 * A connection is used by one thread at a time (the one that
+	 * opened it, or ui_sync.c's own, vault_open_again): no mutex of
+	 * its own.
+	 */
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
 	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(uri, &v->db, flags, VAULT_VFS_NAME) !=
 	    SQLITE_OK) {
