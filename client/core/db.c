@@ -143,16 +143,18 @@ db_prep(sqlite3 *db, const char *sql, sqlite3_stmt **s)
  * few statements.  db_get() hands out a reset statement for "sql" (a
  * string with static storage: the pointer is the key), db_put() takes
  * it back; db_commit() and db_rollback() finalize them.  Outside a
- * transaction db_get() simply prepares and db_put() finalizes.
+ * transaction db_get() simply prepares and db_put() finalizes.  The
+ * list is per thread, as connections are (the web UI's sync thread
+ * writes through its own connection while the UI's thread may).
  */
 #define DB_TX_STMTS	16
 
-static struct db_tx_stmt {
+static _Thread_local struct db_tx_stmt {
 	sqlite3		*db;
 	const char	*sql;
 	sqlite3_stmt	*s;
 } db_tx[DB_TX_STMTS];
-static size_t	db_ntx;
+static _Thread_local size_t	db_ntx;
 
 int
 db_get(sqlite3 *db, const char *sql, sqlite3_stmt **s)
