@@ -240,7 +240,11 @@ loop_accept(struct worker *w)
 	}
 }
 
-/* Close sessions of devices revoked since we last looked. */
+/*
+ * Close sessions of devices revoked since we last looked.  This walks
+ * every session (one store lookup each), but once per revocation, not
+ * per pass: a revocation is an administrator's act.
+ */
 static void
 loop_revocations(struct worker *w)
 {
