@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "peerlimit.h"
+#include "timerheap.h"
 
 #define CASESYNC_VERSION	"0.1.0"
 
@@ -79,6 +80,14 @@ struct worker {
 	int		 evfd;		/* eventfd: wake up to stop */
 	struct store	*st;
 	struct session	*sessions;	/* doubly linked */
+	/*
+	 * Every session's deadline (handshake, Hello, idle, linger): a
+	 * pass looks at the earliest only, never at every connection.
+	 */
+	struct timerheap timers;
+	struct session	*watchers;	/* those that sent Watch */
+	int64_t		 watch_seen;	/* latest_seq at the last look */
+	int		 watch_retry;	/* ... and one must look again */
 	int64_t		 rev_gen;	/* last revocation generation seen */
 	unsigned	 remote_change_seen;	/* srv->remote_change */
 	unsigned	 remote_revoke_seen;	/* srv->remote_revoke */

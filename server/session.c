@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,24 @@ session_link(struct session *s)
 }
 
 void
+session_deadline(struct session *s, int64_t ms)
+{
+	timerheap_move(&s->w->timers, &s->deadline, ms);
+}
+
+void
+session_watch_start(struct session *s)
+{
+	if (s->watching)
+		return;
+	s->watching = 1;
+	s->wnext = s->w->watchers;
+	if (s->wnext != NULL)
+		s->wnext->wprev = s;
+	s->w->watchers = s;
+}
+
+void
 session_set_pending(struct session *s, const struct peerlimit_key *k)
 {
 	s->pkey = *k;
@@ -117,6 +136,15 @@ session_free(struct session *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	s->w->nsessions--;
+	timerheap_del(&s->w->timers, &s->deadline);
+	if (s->watching) {
+		if (s->wprev != NULL)
+			s->wprev->wnext = s->wnext;
+		else
+			s->w->watchers = s->wnext;
+		if (s->wnext != NULL)
+			s->wnext->wprev = s->wprev;
+	}
 	if (s->held) {
 		/* its entries stay queued: they are committed regardless */
 		for (pp = &s->w->held; *pp != NULL && *pp != s;
@@ -194,10 +222,11 @@ session_new(struct worker *w, int fd, const char *peer)
 	str_fmt(s->peer, sizeof(s->peer), "%s", peer);
 	s->conn_id = atomic_fetch_add(&session_next_id, 1) + 1;
 	session_tag(s);
-	s->deadline_ms = time_mono_ms() + w->srv->cfg.handshake_timeout_ms;
 	session_link(s);
 	/* the input limit grows with authentication (session_set_auth) */
-	if ((s->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_PREAUTH)) == NULL ||
+	if (timerheap_add(&w->timers, &s->deadline, time_mono_ms() +
+	    w->srv->cfg.handshake_timeout_ms) != 0 ||
+	    (s->in = buf_new(FRAME_HDR_LEN + FRAME_MAX_PREAUTH)) == NULL ||
 	    (s->out = buf_new(SESSION_OUT_MAX)) == NULL ||
 	    (s->ssl = session_ssl_new(w->srv)) == NULL ||
 	    SSL_set_fd(s->ssl, fd) != 1) {
@@ -252,7 +281,7 @@ session_refuse(struct session *s, uint32_t id, enum wire_code code,
 	(void)wire_error(s->out, id, code, msg, code == WERR_UNAVAILABLE ?
 	    WIRE_RETRY_AFTER_MS : 0);
 	session_state(s, SESSION_CLOSING);
-	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+	session_deadline(s, time_mono_ms() + SESSION_LINGER_MS);
 }
 
 int
@@ -270,7 +299,7 @@ void
 session_linger(struct session *s)
 {
 	session_state(s, SESSION_CLOSING);
-	s->deadline_ms = time_mono_ms() + SESSION_LINGER_MS;
+	session_deadline(s, time_mono_ms() + SESSION_LINGER_MS);
 }
 
 /* After the handshake: who is this?  The answer waits for Hello. */
@@ -359,7 +388,7 @@ session_handshake(struct session *s)
 		return r;
 	/* a short deadline for Hello (PROTOCOL.md, "Connections") */
 	session_state(s, SESSION_HELLO);
-	s->deadline_ms = time_mono_ms() + session_hello_ms(s);
+	session_deadline(s, time_mono_ms() + session_hello_ms(s));
 	return 0;
 }
 
@@ -522,19 +551,25 @@ session_release(struct worker *w)
 	}
 }
 
-/* Tell a watching client that something it can see has changed. */
+/*
+ * Tell a watching client that something it can see has changed.  One
+ * that cannot be told now (busy, or the store did not answer) is
+ * looked at again at the next sweep.
+ */
 static void
-session_watch_tick(struct session *s)
+session_watch_tick(struct session *s, int64_t latest)
 {
-	int64_t	latest = atomic_load(&s->w->srv->latest_seq);
 	int	yes = 0;
 
+	if (latest <= s->watch_seq)
+		return;
 	/* a held reply is not followed by anything until it is released */
-	if (latest <= s->watch_seq || s->state != SESSION_READY || s->held)
+	if (s->state != SESSION_READY || s->held ||
+	    store_has_changes(s->w->st, s->dev.user.id, s->watch_seq,
+	    &yes) != 0) {
+		s->w->watch_retry = 1;
 		return;
-	if (store_has_changes(s->w->st, s->dev.user.id, s->watch_seq,
-	    &yes) != 0)
-		return;
+	}
 	s->watch_seq = latest;
 	if (yes) {
 		if (session_notify(s, 0, latest) != 0) {
@@ -546,21 +581,49 @@ session_watch_tick(struct session *s)
 }
 
 void
-session_tick(struct session *s, int64_t now)
+session_watchers(struct worker *w)
 {
-	if (s->watching && now < s->deadline_ms) {
-		/* a watcher is idle by design; keep it alive */
-		s->deadline_ms = now + s->w->srv->cfg.idle_timeout_ms;
-		session_watch_tick(s);
+	struct session	*s, *next;
+	int64_t		 latest = atomic_load(&w->srv->latest_seq);
+
+	if (latest == w->watch_seen && !w->watch_retry)
 		return;
+	w->watch_seen = latest;
+	w->watch_retry = 0;
+	for (s = w->watchers; s != NULL; s = next) {
+		next = s->wnext;
+		session_watch_tick(s, latest);
 	}
-	if (now < s->deadline_ms)
-		return;
-	log_info("%s: %s timeout", s->tag,
-	    s->state == SESSION_HANDSHAKE ? "handshake" :
-	    s->state == SESSION_HELLO ? "hello" :
-	    s->state == SESSION_CLOSING ? "linger" : "idle");
-	session_free(s);
+}
+
+void
+session_timeouts(struct worker *w, int64_t now)
+{
+	struct timer	*t;
+	struct session	*s;
+
+	while ((t = timerheap_first(&w->timers)) != NULL && t->when <= now) {
+		s = (struct session *)(void *)((char *)t -
+		    offsetof(struct session, deadline));
+		if (s->watching && s->state != SESSION_CLOSING) {
+			/* a watcher is idle by design; keep it alive */
+			session_deadline(s, now + w->srv->cfg.idle_timeout_ms);
+			continue;
+		}
+		log_info("%s: %s timeout", s->tag,
+		    s->state == SESSION_HANDSHAKE ? "handshake" :
+		    s->state == SESSION_HELLO ? "hello" :
+		    s->state == SESSION_CLOSING ? "linger" : "idle");
+		session_free(s);
+	}
+}
+
+int64_t
+session_next_deadline(const struct worker *w)
+{
+	const struct timer	*t = timerheap_first(&w->timers);
+
+	return t != NULL ? t->when : INT64_MAX;
 }
 
 void

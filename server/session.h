@@ -37,8 +37,18 @@ void		 session_release(struct worker *);
  * Error and closes the session (fail closed, SECURITY.md).
  */
 void		 session_held_lost(struct worker *);
-/* Enforce deadlines at "now_ms"; may free the session. */
-void		 session_tick(struct session *, int64_t now_ms);
+/*
+ * Close the sessions whose deadline has come by "now_ms" (a watcher's
+ * is renewed instead), looking at those alone: O(expired log n).
+ */
+void		 session_timeouts(struct worker *, int64_t now_ms);
+/* When the next deadline comes (INT64_MAX: none). */
+int64_t		 session_next_deadline(const struct worker *);
+/*
+ * Tell the watching sessions of changes committed since the last
+ * look; none is looked at while nothing has changed.
+ */
+void		 session_watchers(struct worker *);
 /* If the device of this session has been revoked, refuse and close. */
 void		 session_recheck(struct session *);
 /* Tear down immediately (no reply); NULL is a no-op. */

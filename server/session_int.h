@@ -36,6 +36,7 @@ enum session_state {
 struct session {
 	struct worker		*w;
 	struct session		*prev, *next;
+	struct session		*wprev, *wnext;	/* w->watchers */
 	int			 fd;
 	SSL			*ssl;
 	enum session_state	 state;
@@ -63,12 +64,16 @@ struct session {
 	struct session		*hnext;
 	struct buf		*in;
 	struct buf		*out;
-	int64_t			 deadline_ms;
+	struct timer		 deadline;	/* in w->timers */
 	int64_t			 start_ns;	/* accepted (metrics) */
 	enum msg_type		 msg_type;	/* of the request in hand */
 };
 
 void		session_state(struct session *, enum session_state);
+/* The session times out at "ms" (monotonic) unless this is called again. */
+void		session_deadline(struct session *, int64_t ms);
+/* The session sent Watch: it is told of changes from now on. */
+void		session_watch_start(struct session *);
 /* The time a connection that has not said who it is gets to say it. */
 unsigned	session_hello_ms(const struct session *);
 /* Hello done (or the session gone): no longer counted before Hello. */

@@ -217,7 +217,7 @@ session_watch(struct request *rq, const struct msg *m)
 	struct session	*s = rq->s;
 
 	(void)m;
-	s->watching = 1;
+	session_watch_start(s);
 	s->watch_seq = atomic_load(&s->w->srv->latest_seq);
 	/* the reply acknowledges; later Notify messages come with id 0 */
 	return session_notify(s, rq->id, s->watch_seq);
@@ -286,8 +286,8 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 		return r;
 	s->msg_type = msg_type(m);
 	rq->id = s->req_id = msg_id(m);
-	s->deadline_ms = time_mono_ms() + (s->authed ?
-	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s));
+	session_deadline(s, time_mono_ms() + (s->authed ?
+	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s)));
 	if (s->state != SESSION_HELLO)
 		r = session_route(s, rq, m);
 	else if (msg_type(m) == MSG_HELLO)

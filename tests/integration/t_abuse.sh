@@ -7,7 +7,8 @@
 # The server refuses the flood beyond max_pending_per_address at
 # accept and closes the rest on its own (handshake and idle timeouts),
 # a good client (127.0.0.1) is served meanwhile, and memory returns to
-# its baseline.
+# its baseline.  A laptop that watches (sync --watch) is idle by design
+# and outlives the idle timeout meanwhile (its deadline is renewed).
 . "$(dirname "$0")/lib.sh"
 
 rss_kb() {
@@ -37,7 +38,12 @@ grep -q "127.0.0.2: connection refused: 32 connections without Hello" \
     "$T/server.log" || fail "the flood was not limited per address"
 ok "the flood beyond 32 half-open handshakes refused at accept"
 
-start=$(date +%s)
+# the watcher stays through the slow-loris and truncated-frame parts
+# (more than the 3 s idle timeout)
+laptop a sync --watch >"$T/watch.out" 2>&1 &
+wpid=$!
+wstart=$(date +%s)
+start=$wstart
 expect_eq "slow-loris client" "$(probe slowloris)" closed
 el=$(( $(date +%s) - start ))
 [ $el -le 8 ] || fail "slow-loris held for $el s"
@@ -55,6 +61,14 @@ expect_eq "truncated frame header held open" "$(cat "$T/trunc2.out")" closed
 el=$(( $(date +%s) - start ))
 [ $el -le 10 ] || fail "truncated frames held for $el s"
 ok "truncated frames closed by the idle timeout after ${el}s"
+el=$(( $(date +%s) - wstart ))
+kill -0 $wpid 2>/dev/null || fail "the watcher ended: $(cat "$T/watch.out")"
+grep -q "dev [0-9]*: idle timeout" "$T/server.log" &&
+    fail "the watcher was closed by the idle timeout"
+kill $wpid
+wait $wpid 2>/dev/null
+[ $el -ge 4 ] || fail "the watcher was held only ${el}s"
+ok "a watching laptop outlived the 3 s idle timeout (${el}s)"
 
 sleep 1.5	# a worker tick returns freed memory
 after=$(rss_kb)
