@@ -56,10 +56,11 @@ enroll_rate=$(f rate)
 # hold N: N more idle connections, by as many cs_load processes as
 # needed, each in $T/hold.K; returns once all are held.  They are
 # separate processes from the one whose sessions are measured, so
-# that the latency is not that of a loop holding 10,000 connections.  They connect at HOLD_RATE
-# a second in all (BENCH_LOAD_HOLD_RATE, default 300): 10,000 at once
-# would not finish their handshakes within the 10 s the server gives
-# each (handshake_timeout), on two cores.
+# that the latency is not that of a loop holding 10,000 connections.
+# They connect at HOLD_RATE a second in all (BENCH_LOAD_HOLD_RATE,
+# default 300): 10,000 at once would not finish their handshakes
+# within the 10 s the server gives each (handshake_timeout), on two
+# cores.
 HOLD_RATE=${BENCH_LOAD_HOLD_RATE:-300}
 HOLDK=0
 hold() {
