@@ -22,7 +22,7 @@ C=$(laptop a case create --frame OTS) || fail "case create"
 laptop a case member --case "$C" --user b >/dev/null || fail "member"
 laptop a sync >/dev/null || fail "first sync"
 
-# three batches of 500 (sync.h), one sync: each change pushed once
+# two batches of 1000 (sync.h), one sync: each change pushed once
 laptop a record bulk --case "$C" --kind note --count 1100 --size 200 \
     >/dev/null || fail "bulk"
 laptop a --json sync >"$T/out" || fail "sync: $(cat "$T/out")"
