@@ -51,11 +51,17 @@ lap fresh enroll --server "$ADDR" --ca-fingerprint "$FP" --token "$tok" \
 # "times" for its children) for the initial sync alone
 tck=$(getconf CLK_TCK)
 srv_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
-s0=$(srv_ticks)
-lap_cpu=$(sh -c '"$@" >"$0"; times' "$T/init.json" "$B/casesync" \
-    --dir "$T/fresh" --json sync | sed -n 2p |
-    awk '{ gsub(/[ms]/, " "); print ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }')
-srv_cpu=$(( ($(srv_ticks) - s0) * 1000 / tck ))
+# timed_sync LAPTOP OUT: its "casesync --json sync" into OUT; prints the
+# laptop's CPU ms and the server's, "lap srv"
+timed_sync() {
+	s0=$(srv_ticks)
+	l=$(sh -c '"$@" >"$0"; times' "$2" "$B/casesync" --dir "$T/$1" \
+	    --json sync | sed -n 2p |
+	    awk '{ gsub(/[ms]/, " "); print ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }')
+	echo "$l $(( ($(srv_ticks) - s0) * 1000 / tck ))"
+}
+set -- $(timed_sync fresh "$T/init.json")
+lap_cpu=$1 srv_cpu=$2
 init_ms=$(ms <"$T/init.json")
 e2e_us=$(sed -n 's/.*"e2e_us":\([0-9]*\).*/\1/p' "$T/init.json")
 lap r --json sync >/dev/null
@@ -106,11 +112,8 @@ P=${BENCH_PUSH_RECORDS:-100000}
 E=$(lap w case create --frame DRANG)
 lap w sync >/dev/null
 lap w record bulk --case "$E" --kind note --count "$P" --size 1000 >/dev/null
-s0=$(srv_ticks)
-plap_cpu=$(sh -c '"$@" >"$0"; times' "$T/push.json" "$B/casesync" \
-    --dir "$T/w" --json sync | sed -n 2p |
-    awk '{ gsub(/[ms]/, " "); print ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }')
-psrv_cpu=$(( ($(srv_ticks) - s0) * 1000 / tck ))
+set -- $(timed_sync w "$T/push.json")
+plap_cpu=$1 psrv_cpu=$2
 push_us=$(ms <"$T/push.json")
 pushed=$(sed -n 's/.*"pushed":\([0-9]*\).*/\1/p' "$T/push.json")
 awk -v n="$pushed" -v p="$P" -v us="$push_us" -v lc="$plap_cpu" \
@@ -119,7 +122,7 @@ awk -v n="$pushed" -v p="$P" -v us="$push_us" -v lc="$plap_cpu" \
 	printf "\n| figure | time | rate | note |\n|---|---|---|---|\n"
 	printf "| push of %d queued changes (1 KiB) from one laptop, one sync | %.0f ms | %.0f records/s | %d of %d acknowledged |\n", n, us / 1000, rate, n, p
 	printf "| CPU time of that push: laptop (the whole command) + server | %.0f ms + %.0f ms | | %.1f + %.1f us per record |\n", lc, sc, lc * 1000 / n, sc * 1000 / n
-	printf "\nGoal 2 (issue 23): push >= 50,000 records/s: %.0f records/s, %s.\n", rate, (rate >= 50000 && n == p ? "met" : sprintf("NOT met (%.0f %% of it, short by %.0f records/s)", 100 * rate / 50000, 50000 - rate))
+	printf "\nGoal 2 (issue 23): push >= 50,000 records/s for 100,000 queued changes: %.0f records/s for %d, %s.\n", rate, n, (rate >= 50000 && n == p && p >= 100000 ? "met" : sprintf("NOT met (%.0f %% of it, short by %.0f records/s)", 100 * rate / 50000, 50000 - rate))
 }'
 # Goal 4 runs behind make bench-large (tests/bench/large_sync.sh); its
 # last result, if there is one:
