@@ -131,6 +131,13 @@ struct db_change {
  */
 int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
 	    struct db_change **out, size_t *n);
+/*
+ * db_outbox_take() of the rows after outbox seq "after" only: while a
+ * batch taken before is still on its way (a pipelined push, sync_push.c),
+ * the next one starts past its last seq, so no record is taken twice.
+ */
+int	db_outbox_take_after(sqlite3 *, int64_t after, size_t max,
+	    size_t max_bytes, struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
 /* *empty: no change in the outbox (whatever its size, one step). */

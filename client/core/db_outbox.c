@@ -243,6 +243,13 @@ int
 db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
     struct db_change **out, size_t *np)
 {
+	return db_outbox_take_after(db, 0, max, max_bytes, out, np);
+}
+
+int
+db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
+    size_t max_bytes, struct db_change **out, size_t *np)
+{
 	sqlite3_stmt		*s = NULL;
 	struct db_change	*c = NULL;
 	size_t			 n = 0, bytes = 0;
@@ -273,10 +280,14 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
 	    " o.change_id, (SELECT CASE WHEN held THEN -1 ELSE lost_version"
 	    " END FROM reoffer x WHERE x.record_id = o.record_id)"
-	    " FROM outbox o WHERE o.seq ="
+	    " FROM outbox o WHERE o.seq > ?1 AND o.seq ="
 	    " (SELECT min(seq) FROM outbox WHERE record_id = o.record_id)"
 	    " AND " DB_KEYED " ORDER BY o.seq", &s)) != 0)
 		goto fail;
+	if (sqlite3_bind_int64(s, 1, after) != SQLITE_OK) {
+		ret = CS_ERR_DB;
+		goto fail;
+	}
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n > 0 && bytes + (size_t)sqlite3_column_bytes(s, 6) >
 		    max_bytes)

@@ -256,7 +256,7 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca,
 	int64_t			 held, hpurges, ro;
 	uint32_t		 piped = 0;
 	size_t			 ncases;
-	int			 r, more, round;
+	int			 r, round;
 
 	/*
 	 * With nothing to push, the first pull travels with the key round:
@@ -307,12 +307,8 @@ sync_run(struct conn *c, sqlite3 *db, X509 *ca,
 			if (pending <= keyless)
 				break;		/* pulled already */
 		}
-		do {
-			if ((r = sync_push_once(c, db, kr, st, &more)) != 0)
-				goto out;
-			if (more)
-				sync_progress(obs, st, "pushing");
-		} while (more);
+		if ((r = sync_push_all(c, db, kr, obs, st)) != 0)
+			goto out;
 		if ((r = sync_pull(c, db, kr, obs, st, 0)) != 0)
 			goto out;
 		/* merges during the pull may have queued changes */

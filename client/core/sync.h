@@ -16,7 +16,7 @@
 
 struct conn;
 
-#define SYNC_PUSH_BATCH		500
+#define SYNC_PUSH_BATCH		1000	/* MSG_PUSH_MAX */
 #define SYNC_PUSH_BYTES		(8 * 1024 * 1024)
 #define SYNC_PULL_BATCH		10000
 #define SYNC_PULL_BYTES		(8 * 1024 * 1024)

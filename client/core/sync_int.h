@@ -42,9 +42,9 @@ int	sync_seal(const struct keyring *, struct db_record *d,
 /* Count and say that a record's sealed body did not open. */
 void	sync_tampered(const struct db_record *, struct sync_stats *);
 
-/* sync_push.c: one batch of the outbox; *more if it was not emptied. */
-int	sync_push_once(struct conn *, sqlite3 *, const struct keyring *,
-	    struct sync_stats *, int *more);
+/* sync_push.c: the outbox, pipelined, until a pass moves nothing. */
+int	sync_push_all(struct conn *, sqlite3 *, const struct keyring *,
+	    const struct sync_observer *, struct sync_stats *);
 /* sync_push.c: offer the held changes again (nolost.h). */
 int	sync_push_held(struct conn *, sqlite3 *, const struct keyring *,
 	    struct sync_stats *);

@@ -187,26 +187,24 @@ sync_push_sendable(const struct keyring *kr, struct db_change *chs,
 
 /*
  * Send the changes "chs" (n of them) that can go in one PushRequest
- * (sync_push_sendable()), sealed; the others wait where they are.  *ns
- * gets how many went (0: no request, *rep NULL); on 0 with *ns > 0,
- * *rep is the PushResponse, one result per change sent.  Shared by the
- * outbox and the held changes.
+ * (sync_push_sendable()), sealed, without waiting for the answer; the
+ * others wait where they are.  *ns gets how many went (0: no request);
+ * *id the request's, for sync_push_wait().  Shared by the outbox and
+ * the held changes.
  */
 static int
 sync_push_send(struct conn *c, const struct keyring *kr,
     struct db_change *chs, size_t n, struct sync_stats *st, size_t *ns,
-    struct msg **rep)
+    uint32_t *id)
 {
 	struct msg_change		*mc = NULL;
 	struct msg_push_request		 req;
-	struct msg_push_response	 resp;
 	struct msg_out			 o;
 	uint8_t				**sealed = NULL;
 	size_t				 i, k, len;
 	int				 r = 0;
 
 	*ns = 0;
-	*rep = NULL;
 	if ((k = sync_push_sendable(kr, chs, n)) == 0)
 		return 0;
 	if ((mc = calloc(k, sizeof(*mc))) == NULL ||
@@ -234,22 +232,10 @@ sync_push_send(struct conn *c, const struct keyring *kr,
 	req.n_changes = k;
 	o = msg_out_push_request(&req);
 	st->round_trips++;
-	if ((r = rpc_call_expect(c, &o, MSG_PUSH_RESPONSE, rep)) != 0) {
-		/* e.g. the server's disk full */
-		notice_reply("push", r, *rep);
+	if ((r = conn_rpc_send(c, &o, id)) != 0)
 		goto out;
-	}
-	if ((r = msg_get_push_response(*rep, &resp)) != 0 ||
-	    resp.n_results != k) {
-		r = CS_ERR_PROTOCOL;
-		goto out;
-	}
 	*ns = k;
  out:
-	if (r != 0) {
-		msg_free(*rep);
-		*rep = NULL;
-	}
 	for (i = 0; sealed != NULL && i < k; i++)
 		free(sealed[i]);
 	free(sealed);
@@ -257,29 +243,127 @@ sync_push_send(struct conn *c, const struct keyring *kr,
 	return r;
 }
 
-int
-sync_push_once(struct conn *c, sqlite3 *db, const struct keyring *kr,
-    struct sync_stats *st, int *more)
+/*
+ * The PushResponse to request "id" of "ns" changes: 0 and *rep, one
+ * result per change sent; else *rep NULL.
+ */
+static int
+sync_push_wait(struct conn *c, uint32_t id, size_t ns, struct msg **rep)
 {
-	struct db_change	*chs = NULL;
+	struct msg_push_response	resp;
+	int				r;
+
+	if ((r = conn_rpc_wait(c, id, rep)) != 0) {
+		/* e.g. the server's disk full */
+		notice_reply("push", r, *rep);
+		goto out;
+	}
+	if (msg_type(*rep) != MSG_PUSH_RESPONSE ||
+	    msg_get_push_response(*rep, &resp) != 0 ||
+	    resp.n_results != ns)
+		r = CS_ERR_PROTOCOL;
+ out:
+	if (r != 0) {
+		msg_free(*rep);
+		*rep = NULL;
+	}
+	return r;
+}
+
+/* A batch of the outbox on its way: taken, marked sent, sent. */
+struct sync_flight {
+	struct db_change	*chs;
+	size_t			 n;	/* taken */
+	size_t			 ns;	/* sent: the first ns of chs */
+	uint32_t		 id;
+};
+
+static void
+sync_flight_clear(struct sync_flight *f)
+{
+	db_changes_free(f->chs, f->n);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Take the batch after outbox seq *after and send it (f->ns 0: nothing
+ * went); *after moves past it.
+ */
+static int
+sync_flight_go(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    struct sync_stats *st, int64_t *after, struct sync_flight *f)
+{
+	size_t	i;
+	int	r;
+
+	memset(f, 0, sizeof(*f));
+	if ((r = db_outbox_take_after(db, *after, SYNC_PUSH_BATCH,
+	    SYNC_PUSH_BYTES, &f->chs, &f->n)) != 0 || f->n == 0)
+		return r;
+	/* in seq order as taken; sync_push_sendable() reorders them */
+	for (i = 0; i < f->n; i++)
+		if (f->chs[i].seq > *after)
+			*after = f->chs[i].seq;
+	return sync_push_send(c, kr, f->chs, f->n, st, &f->ns, &f->id);
+}
+
+/*
+ * Push the outbox, pipelined: while the server checks and commits one
+ * batch, the next is taken, sealed and sent, so the laptop's work and
+ * the server's overlap.  Each batch is still marked sent before it goes
+ * (db_outbox_take) and its rows leave the outbox only when its answer,
+ * sent by the server after its durable commit, has been applied; a cut
+ * connection leaves at most two batches marked sent, which the next
+ * sync sends again (change ids make that idempotent).  The next batch
+ * starts past the last seq of the one before (db_outbox_take_after):
+ * no record is on its way twice.  A later row of a record that was on
+ * its way (an edit queued since, a conflict's merge) may fall behind
+ * that bound: when the pipeline runs dry, it starts again from the
+ * beginning of the outbox, until a pass moves nothing.
+ */
+int
+sync_push_all(struct conn *c, sqlite3 *db, const struct keyring *kr,
+    const struct sync_observer *obs, struct sync_stats *st)
+{
+	struct sync_flight	 cur, next;
 	struct msg		*rep = NULL;
-	size_t			 n = 0, ns, done = 0;
+	int64_t			 after = 0;
+	size_t			 done, moved = 0;
 	int			 r;
 
-	*more = 0;
-	if ((r = db_outbox_take(db, SYNC_PUSH_BATCH, SYNC_PUSH_BYTES, &chs,
-	    &n)) != 0 || n == 0)
-		goto out;
-	if ((r = sync_push_send(c, kr, chs, n, st, &ns, &rep)) != 0 ||
-	    ns == 0)
-		goto out;
-	if ((r = sync_apply_push(db, kr, chs, ns, rep, st, &done)) != 0)
-		goto out;
-	/* conflicts may have queued new rows: look again, if anything moved */
-	*more = done > 0;
+	memset(&cur, 0, sizeof(cur));
+	memset(&next, 0, sizeof(next));
+	for (;;) {
+		if ((r = sync_flight_go(c, db, kr, st, &after, &next)) != 0)
+			goto out;
+		if (cur.ns > 0) {
+			done = 0;
+			if ((r = sync_push_wait(c, cur.id, cur.ns, &rep)) != 0 ||
+			    (r = sync_apply_push(db, kr, cur.chs, cur.ns, rep,
+			    st, &done)) != 0)
+				goto out;
+			msg_free(rep);
+			rep = NULL;
+			moved += done;
+			sync_progress(obs, st, "pushing");
+		}
+		sync_flight_clear(&cur);
+		if (next.ns == 0) {
+			sync_flight_clear(&next);
+			/* dry: from the beginning again, if anything moved */
+			if (after == 0 || moved == 0)
+				break;
+			after = 0;
+			moved = 0;
+			continue;
+		}
+		cur = next;
+		memset(&next, 0, sizeof(next));
+	}
  out:
 	msg_free(rep);
-	db_changes_free(chs, n);
+	sync_flight_clear(&cur);
+	sync_flight_clear(&next);
 	return r;
 }
 
@@ -318,14 +402,15 @@ sync_push_held(struct conn *c, sqlite3 *db, const struct keyring *kr,
 	struct db_change		*chs = NULL;
 	struct msg			*rep = NULL;
 	size_t				 i, n = 0, ns;
+	uint32_t			 id;
 	int				 r;
 
 	if ((r = nolost_held_take(db, SYNC_PUSH_BATCH, &chs, &n)) != 0 ||
 	    n == 0)
 		goto out;
 	/* without a key of its case a held change cannot go: kept, shown */
-	if ((r = sync_push_send(c, kr, chs, n, st, &ns, &rep)) != 0 ||
-	    ns == 0)
+	if ((r = sync_push_send(c, kr, chs, n, st, &ns, &id)) != 0 ||
+	    ns == 0 || (r = sync_push_wait(c, id, ns, &rep)) != 0)
 		goto out;
 	if ((r = db_begin(db)) != 0)
 		goto out;

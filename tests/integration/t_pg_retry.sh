@@ -45,14 +45,14 @@ pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 start \
 laptop a sync >"$T/up" 2>&1 || fail "sync after the start: $(cat "$T/up")"
 ok "PostgreSQL back: the same server syncs the laptop"
 
-# a restart in the middle of a push of N records (batches of 500)
+# a restart in the middle of a push of N records (batches of 1000)
 laptop a record bulk --case "$C" --kind note --count "$N" --size 200 \
     >/dev/null || fail "bulk"
 laptop a sync >"$T/mid" 2>&1 &
 lp=$!
 # the first batches committed: then the restart
 i=0
-until [ "$(pg_sql "SELECT count(*) FROM records" 2>/dev/null)" -gt 500 ]
+until [ "$(pg_sql "SELECT count(*) FROM records" 2>/dev/null)" -gt 1000 ]
 do
 	i=$((i + 1))
 	[ $i -gt 300 ] && fail "the push did not start"
