@@ -139,7 +139,8 @@ tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 		goto fail;
 	if ((st = SSL_CTX_get_cert_store(ctx)) == NULL ||
 	    X509_STORE_add_cert(st, ca) != 1 ||
-	    SSL_CTX_add_client_CA(ctx, ca) != 1)
+	    SSL_CTX_add_client_CA(ctx, ca) != 1 ||
+	    tlsio_sigcache(st) != 0)
 		goto fail;
 	/* device certificates are issued directly by the CA */
 	SSL_CTX_set_verify_depth(ctx, 1);

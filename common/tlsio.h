@@ -22,6 +22,14 @@
 SSL_CTX	*tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca);
 
 /*
+ * The server's store remembers the client certificates whose signature
+ * by the CA it has verified and does not verify that signature again;
+ * everything else of the chain is checked on every handshake
+ * (tlssig.c).  0, or -1 if OpenSSL's verify step cannot be found.
+ */
+int	tlsio_sigcache(X509_STORE *);
+
+/*
  * Client context.  With "ca", the server must chain to it (and nothing
  * else: the system store is never loaded), and the ClientHello names
  * it in certificate_authorities, so casesyncd leaves it out of its

@@ -265,6 +265,39 @@ audit_defer(struct request *rq, struct audit_entry *e, size_t n, int guard)
 		rq->lost = 1;
 }
 
+/* Empty the batch; one a burst made large is not kept for good. */
+static void
+audit_batch_empty(struct worker *w)
+{
+	w->naq = 0;
+	if (w->maxaq > AUDIT_BATCH_KEEP) {
+		free(w->aq);
+		w->aq = NULL;
+		w->maxaq = 0;
+	}
+}
+
+int
+audit_batch_in_tx(struct worker *w)
+{
+	int	r;
+
+	if (w->naq == 0)
+		return 0;
+	if ((r = store_audit_append_in(w->st, w->aq, w->naq)) != 0)
+		log_warnx("audit: %zu login and read entr%s NOT recorded in"
+		    " a push's transaction: %s", w->naq, w->naq == 1 ? "y" :
+		    "ies", cs_err(r));
+	return r;
+}
+
+void
+audit_batch_done(struct worker *w, int r)
+{
+	if (r == 0)
+		audit_batch_empty(w);
+}
+
 int
 audit_flush(struct worker *w)
 {
@@ -284,13 +317,7 @@ audit_flush(struct worker *w)
 		    w->naq == 1 ? "y" : "ies", cs_err(r));
 		session_held_lost(w);
 	}
-	w->naq = 0;
-	/* a burst made it large: do not keep that for good */
-	if (w->maxaq > AUDIT_BATCH_KEEP) {
-		free(w->aq);
-		w->aq = NULL;
-		w->maxaq = 0;
-	}
+	audit_batch_empty(w);
 	return r;
 }
 

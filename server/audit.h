@@ -184,6 +184,21 @@ void	audit_defer(struct request *, struct audit_entry *e, size_t n,
  * (session_release).
  */
 int	audit_flush(struct worker *);
+/*
+ * The batch in a write transaction the worker opened for something
+ * else (a push, sync.c): audit_batch_in_tx() appends the queued
+ * entries inside it, before the transaction's own, so that its one
+ * commit makes both durable instead of a commit of the batch's own at
+ * the end of the loop pass (the pages of audit_log, its indexes and
+ * the Merkle frontier that both would write are written once).
+ * audit_batch_done() with the transaction's outcome: committed (0), the
+ * batch is empty; rolled back, the entries stay queued for
+ * audit_flush().  The held sessions still go on at the end of the pass
+ * (session_release), after the commit that made their entries
+ * durable.
+ */
+int	audit_batch_in_tx(struct worker *);
+void	audit_batch_done(struct worker *, int r);
 /* Flush, then free the batch's memory (worker exit). */
 void	audit_batch_free(struct worker *);
 

@@ -530,12 +530,21 @@ sync_push_apply(struct request *rq, const struct store_change *chs,
 	ap.chs = chs;
 	ap.res = res;
 	ap.n = n;
-	/* the push and its entries: one transaction, owned here */
+	/*
+	 * The push and its entries: one transaction, owned here; the
+	 * worker's queued login and read entries ride along (their own
+	 * commit at the end of the pass is spared: audit_batch_in_tx).
+	 */
 	(void)store_tx_begin(w->st);
-	r = store_push(w->st, dev->user.id, dev->id, chs, n, res, &seq);
+	r = audit_batch_in_tx(w);
+	if (r == 0)
+		r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
+		    &seq);
 	if (r == 0)
 		r = audit_push_in_tx(w->st, &ap);
-	if ((r = store_tx_end(w->st, r)) != 0) {
+	r = store_tx_end(w->st, r);
+	audit_batch_done(w, r);
+	if (r != 0) {
 		store_results_clear(res, n);
 		return r;
 	}

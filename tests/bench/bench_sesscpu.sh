@@ -150,18 +150,50 @@ client certificate's chain and its revocation checked on every
 connection, no tickets or resumption, every entry audited with the
 same durable commits (synchronous = FULL).
 
-What remains per session (after): the TLS handshake is about half of
-casesyncd's CPU (the bare handshake above); 11–15 % of the server's
-CPU is OpenSSL 3.0 building a decoder chain to read the client
-certificate's public key (OSSL_DECODER_CTX_new_for_pkey inside
-d2i_X509, once per handshake; later OpenSSL releases made decoding
-faster, this machine has 3.0);
-16–19 % the push's durable commit (about 22 WAL frames written and one
-fdatasync a session: the record, its indexes, the change sequence and
-the audit entry with its three indexes); 5–11 % the commit of the
-worker's batch of login and read audit entries (a batch per pass of
-the event loop, so fewer sessions share one when the server is not
-busy); about 7 % allocating and freeing the session and its SSL
-object.  The remaining distance to the goal is in those commits' page
-writes and in the handshake itself.
+What remains per session (after that round): the TLS handshake about
+half of casesyncd's CPU; 11–15 % OpenSSL 3.0 building a decoder chain
+to read the client certificate's public key; 16–19 % the push's
+durable commit; 5–11 % the commit of the worker's batch of login and
+read audit entries; about 7 % allocating and freeing the session and
+its SSL object.
+
+Second round (issue 23, goal 6), profiled the same way (2026-12-06,
+load average 5 to 8 from others' builds and tests):
+
+- The ECDSA verification of the client certificate's signature by the
+  CA was 6.1 % of casesyncd's CPU (X509_verify inside
+  X509_verify_cert, 7.6 % in all).  The server's X509 store now
+  remembers, by the SHA-256 of both DER encodings, the (CA,
+  certificate) pairs whose verify step passed (common/tlssig.c,
+  X509_STORE_set_verify) and for those checks the rest of that step,
+  the validity of the CA and of the certificate at that moment, with
+  OpenSSL's errors and depths (test_tlssig compares both on good,
+  foreign, altered, expired and not yet valid certificates).  Issuer
+  lookup, depth, purpose, revocation and the handshake's
+  CertificateVerify are checked on every connection as before.  After:
+  X509_verify_cert 2.5 %, X509_verify 0.7 % (each device's first
+  connection).  bench_net's bare handshake uses the same context, so
+  its figure drops too.
+- The login and read entries a worker queued in a pass were committed
+  at its end in a transaction of their own (audit_flush, 6.1 %).  A
+  push in the same pass now takes them into its transaction
+  (audit_batch_in_tx, docs/AUDIT.md "Group commit"), so one commit
+  writes the pages of audit_log, its four indexes and the Merkle
+  frontier once for both: fdatasync calls per session 1.16 -> 1.07,
+  audit_flush 2.9 % + 1.8 % in pushes.  The replies still wait for the
+  commit that holds their entries.
+- Tried and left out: PRAGMA mmap_size (256 MiB): SQLite's preads per
+  session fell by a quarter (each write of the other worker's
+  connection empties this one's page cache), but CPU per session did
+  not move beyond the noise.
+
+What remains: the decoder chain OpenSSL 3.0 builds to parse the client
+certificate's key (OSSL_DECODER_CTX_new_for_pkey inside d2i_X509,
+12–17 %; libssl parses the certificate itself, before any callback;
+OpenSSL 3.2 caches these chains), the handshake's own public-key work
+(CertificateVerify's ECDSA verification, the server's signature, the
+key exchange: about 60 + 20 + 2 x 25 us on this machine, `openssl
+speed`), the push's durable commit (about 24 WAL frames, two pwrites
+each, and one fdatasync a session, 17 % with the kernel's flush), and
+the audit entries' inserts (four indexes each).
 NOTE
