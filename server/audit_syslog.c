@@ -52,6 +52,14 @@
  * ran the feed meanwhile): then from its start, as on SQLite.
  */
 #define AUDIT_SYSLOG_STALE	3600	/* seconds */
+/*
+ * A full receive queue (EAGAIN: syslog is slower than a burst; a Unix
+ * datagram socket queues few messages) is waited out this often, this
+ * long each, before the entry counts as dropped: only this thread
+ * waits, and only while syslog was taking entries before.
+ */
+#define AUDIT_SYSLOG_RETRIES	100
+#define AUDIT_SYSLOG_RETRY_MS	10
 
 struct audit_syslog {
 	struct store		*st;
@@ -214,7 +222,34 @@ audit_syslog_format(const struct audit_entry *e, const char *host,
 	return r;
 }
 
-/* One entry: format and send; a failure is counted, never waited on. */
+/*
+ * as->msg[0..len) to the socket: 1 sent, else 0 and *err.  A full
+ * queue is waited out (AUDIT_SYSLOG_RETRIES) unless sends are failing
+ * already.
+ */
+static int
+audit_syslog_sendto(struct audit_syslog *as, size_t len, int *err)
+{
+	int	i;
+
+	for (i = 0;; i++) {
+		if (sendto(as->fd, as->msg, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+		    (struct sockaddr *)&as->to, sizeof(as->to)) ==
+		    (ssize_t)len)
+			return 1;
+		*err = errno;
+		if ((*err != EAGAIN && *err != EWOULDBLOCK &&
+		    *err != ENOBUFS) || as->failing ||
+		    i >= AUDIT_SYSLOG_RETRIES)
+			return 0;
+		(void)poll(NULL, 0, AUDIT_SYSLOG_RETRY_MS);
+	}
+}
+
+/*
+ * One entry: format and send; a full queue is waited out for a while
+ * (this thread only), then the entry is counted as dropped.
+ */
 static int
 audit_syslog_send(const struct audit_entry *e, const uint8_t *leaf,
     void *arg)
@@ -228,11 +263,8 @@ audit_syslog_send(const struct audit_entry *e, const uint8_t *leaf,
 	if (audit_syslog_format(e, as->host, "casesyncd", as->pid, as->msg,
 	    sizeof(as->msg), &len) != 0)
 		err = EMSGSIZE;
-	else if (sendto(as->fd, as->msg, len, MSG_DONTWAIT | MSG_NOSIGNAL,
-	    (struct sockaddr *)&as->to, sizeof(as->to)) == (ssize_t)len)
-		ok = 1;
 	else
-		err = errno;
+		ok = audit_syslog_sendto(as, len, &err);
 	metrics_audit_syslog(ok);
 	if (!ok && !as->failing)
 		log_warnx("audit_syslog: %s: %s: entries from %lld on are "

@@ -22,6 +22,9 @@ once() {
 	[ -z "$dup" ] || fail "entries sent twice: $dup"
 	first=$(head -1 "$T/idx")
 	n=$(wc -l <"$T/idx")
+	miss=$(seq "$first" "$1" | sort -n | comm -23 - "$T/idx" |
+	    head -10 | tr '\n' ' ')
+	[ -z "$miss" ] || echo "entries not sent: $miss"
 	expect_eq "entries $first to $1, each once" "$n" "$(($1 - first + 1))"
 }
 
