@@ -46,6 +46,7 @@
 
 #include "buf.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
@@ -436,6 +437,7 @@ vault_head_end(struct vault_head *h, const struct vault_keys *k,
 {
 	vault_lock(&h->mtx);
 	if (h->depth > 0 && --h->depth == 0) {
+		fault_pause("vault-head-end");	/* tests: the lock held */
 		if (h->verify) {
 			head_compare(h, k, real);
 			h->verify = 0;

@@ -147,8 +147,16 @@ echo "ok - killed in the conversion of a csvhead1 vault with a crashed WAL"
 # --- a writer and a PASSIVE checkpointer in two processes -------------
 dir="$D/two"
 mkdir "$dir" && "$TOOL" create "$dir" || fail "two: create"
+: >"$dir.out"
 "$TOOL" stream "$dir" 60 >"$dir.out" 2>&1 &
 PID=$!
+i=0
+while ! grep -q '^committed' "$dir.out"; do
+	kill -0 "$PID" 2>/dev/null || fail "two: writer: $(cat "$dir.out")"
+	i=$((i + 1))
+	[ "$i" -gt 1200 ] && fail "two: no commit"
+	sleep 0.05
+done
 i=0
 while kill -0 "$PID" 2>/dev/null && [ "$i" -lt 60 ]; do
 	"$TOOL" sql "$dir" "PRAGMA wal_checkpoint(PASSIVE)" >"$dir.c" 2>&1 ||

@@ -16,9 +16,16 @@
  *
  * each gives CS_ERR_TAMPERED at the open, and a control shows that the
  * same WAL with the frames sealed for the current epoch is taken (so
- * the crafting is right and the refusal is the vault's).
+ * the crafting is right and the refusal is the vault's).  And two
+ * processes: a writer starts a new WAL generation while a checkpointer
+ * in another process, its pass done, still holds the checkpoint lock
+ * (2 s, CASESYNC_FAULT=pause:vault-head-end): the new epoch waits for
+ * the lock (the write takes >= 0.5 s), and nothing is refused.
  */
+#include <time.h>
+
 #include "test_vault.h"
+#include "fault.h"
 
 #define WAL_FILE	VAULT_DB_FILE "-wal"
 #define FSZ		(24 + PG)
@@ -446,6 +453,81 @@ test_commit_forged(void)
 	TEST_DONE();
 }
 
+/* Milliseconds since an arbitrary start. */
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	ASSERT_INT_EQ(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_two_processes(void)
+{
+	const struct timespec	 ts = { 0, 100 * 1000000L };
+	struct vault		*v, *w = NULL;
+	char			 d[PATH_MAX], o[PATH_MAX], val[64], c;
+	long long		 t0, waited;
+	int			 go[2], st, n, i, rc = SQLITE_OK;
+	pid_t			 pid;
+
+	TEST_START("a new WAL epoch while a checkpointer in another process "
+	    "holds the checkpoint lock after its pass: it waits for it, "
+	    "no false alarm");
+	make_u(d, sizeof(d), o, sizeof(o));
+	rm_rf(o);
+	ASSERT_INT_EQ(pipe(go), 0);
+	ASSERT_INT_GE(pid = fork(), 0);
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		/* the open's checkpoint, then the lock held 2 s */
+		if (setenv("CASESYNC_FAULT", "pause:vault-head-end", 1) != 0)
+			_exit(2);
+		fault_init();
+		if (vault_open(d, PASS, PASSLEN, &w) != 0)
+			_exit(1);
+		vault_close(w);
+		_exit(0);
+	}
+	close(go[0]);
+	v = open_ok(d);
+	exec_ok(vault_db(v), "UPDATE u SET x = 'one'");
+	ASSERT_INT_EQ(write(go[1], "g", 1), 1);
+	/* the WAL all copied (by us or the child), and the child holding
+	 * the checkpoint lock: our checkpoint is busy */
+	for (i = 0; i < 100; i++) {
+		rc = sqlite3_wal_checkpoint_v2(vault_db(v), "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc == SQLITE_BUSY)
+			break;
+		ASSERT_INT_EQ(rc, SQLITE_OK);
+		nanosleep(&ts, NULL);
+	}
+	ASSERT_INT_EQ(rc, SQLITE_BUSY);
+	/* a new generation: its epoch waits for the lock */
+	t0 = now_ms();
+	exec_ok(vault_db(v), "UPDATE u SET x = 'two'");
+	waited = now_ms() - t0;
+	if (waited < 500)
+		TEST_FAIL_("the new epoch did not wait for the lock (%lld ms)",
+		    waited);
+	ASSERT_INT_EQ(waitpid(pid, &st, 0), pid);
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	exec_ok(vault_db(v), "UPDATE u SET x = 'three'");
+	ASSERT_INT_EQ(read_all(vault_db(v), &n), 0);
+	ASSERT_INT_EQ(vault_check(v), 0);
+	vault_close(v);
+	ASSERT_INT_EQ(open_u(d, val, sizeof(val)), 0);
+	ASSERT_STR_EQ(val, "three");
+	close(go[1]);
+	rm_rf(d);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -455,6 +537,7 @@ main(void)
 	test_replay_old_generation();
 	test_replay_after_newer();
 	test_commit_forged();
+	test_two_processes();
 	vt_end();
 	return 0;
 }
