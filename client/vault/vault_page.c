@@ -24,8 +24,12 @@
 #include "vault_int.h"
 
 #define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 4)
-/* The new-epoch wait for the checkpoint lock: 10 ms apart, 5 s. */
-#define EPOCH_LOCK_TRIES	500
+/*
+ * The new-epoch wait for the checkpoint lock: 10 ms apart, 30 s.  Its
+ * holders are checkpointers; a FULL, RESTART or TRUNCATE one waiting for
+ * our WRITE lock gives up at its busy timeout.
+ */
+#define EPOCH_LOCK_TRIES	3000
 #define WAL_CKPT_SLOT		1	/* SQLite's WAL_CKPT_LOCK */
 
 atomic_int	vault_legacy_wal;
@@ -751,7 +755,7 @@ wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
  * on disk is in vault.db and vault.db synced, or none is committed.
  * Under the checkpoint lock (taken here through the shared memory, with
  * a time limit: a FULL checkpointer holds it while it waits for our
- * WRITE lock), read the list again, retire the salts of the header on
+ * WRITE lock, until its busy timeout), read the list again, retire the salts of the header on
  * disk, draw a new epoch and write the list durably; only then may the
  * header, and frames of the epoch, reach the file.
  */
