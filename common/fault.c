@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -23,7 +24,19 @@ fault_init(void)
 	if (strlen(v) >= sizeof(fault_armed))
 		fatalx("CASESYNC_FAULT: name too long");
 	memcpy(fault_armed, v, strlen(v) + 1);
-	log_warnx("fault injection armed: exit at %s", fault_armed);
+	log_warnx("fault injection armed: %s", fault_armed);
+}
+
+void
+fault_pause(const char *name)
+{
+	const struct timespec	ts = { 2, 0 };
+
+	if (strncmp(fault_armed, "pause:", 6) == 0 &&
+	    strcmp(fault_armed + 6, name) == 0) {
+		log_warnx("fault injection: pausing at %s", name);
+		nanosleep(&ts, NULL);
+	}
 }
 
 void

@@ -12,6 +12,12 @@
  * points "renew-before-store" and "renew-before-confirm".
  * casesyncctl migrate (t_migrate_pg): "migrate-copied-uncommitted"
  * (every row copied and compared, the transaction not committed).
+ * The vault (t_vault_epoch, vault_tool): "vault-epoch-after-list" (the
+ * page list with a new WAL epoch durable, the WAL header not written),
+ * "vault-copy" (a checkpoint has copied one frame as it is).
+ * CASESYNC_FAULT=pause:NAME instead pauses 2 s at fault_pause(NAME):
+ * "vault-head-end" (test_vault_epoch: a checkpointer holding the
+ * checkpoint lock after its pass, before it lets it go).
  */
 #ifndef FAULT_H
 #define FAULT_H
@@ -20,5 +26,7 @@
 void	fault_init(void);
 /* Exit at once with status 3 if armed for "name". */
 void	fault_point(const char *name);
+/* Sleep 2 s if armed for "pause:" "name". */
+void	fault_pause(const char *name);
 
 #endif /* FAULT_H */

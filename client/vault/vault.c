@@ -212,6 +212,17 @@ vf_fcntl(sqlite3_file *file, int op, void *arg)
 	struct vfile	*f = (struct vfile *)file;
 
 	vault_ahead_reset(&f->ahead);
+	/*
+	 * A checkpoint's copy loop: each WAL page it reads is written to
+	 * this file and used for nothing else (wal_read, main_write).
+	 */
+	if (op == SQLITE_FCNTL_CKPT_START && f->type == VF_MAIN) {
+		f->ck_copy = 1;
+		f->ck_pgno = 0;
+	} else if (op == SQLITE_FCNTL_CKPT_DONE && f->type == VF_MAIN) {
+		f->ck_copy = 0;
+		f->ck_pgno = 0;
+	}
 	/* No memory map: SQLite must always go through xRead. */
 	if (op == SQLITE_FCNTL_MMAP_SIZE)
 		*(sqlite3_int64 *)arg = 0;
@@ -481,6 +492,14 @@ vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
 	if (type == VF_MAIN) {
 		f->head = head;
 		vault_head_path(head, name);
+	}
+	if (type == VF_WAL) {
+		/* the main file of the same connection (WAL epochs) */
+		sqlite3_file	*m = sqlite3_database_file_object(name);
+
+		f->vhead = head;
+		if (m != NULL && m->pMethods == &vf_methods)
+			f->mainf = (struct vfile *)m;
 	}
 	f->pgsz = keys->pgsz;
 	f->type = type;

@@ -285,6 +285,12 @@ int	vault_vfs_tampered(const char *token);
 /* Set it (and the process's). */
 void	vault_vfs_mark(const char *token);
 /*
+ * Tests only: with "on", new WAL generations draw no epoch and the page
+ * list stays csvhead1, as vaults from before the WAL epochs were (to
+ * test their conversion; docs/VAULT.md, "WAL epochs").
+ */
+void	vault_test_legacy_wal(int on);
+/*
  * The page codec on its own (tests/fuzz/fuzz_vault.c): seal or open one
  * page "p" of "pgsz" bytes (a power of two, 512..65536; the last
  * VAULT_RESERVE bytes hold nonce and tag) as the VFS does for file type

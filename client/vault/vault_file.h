@@ -42,6 +42,18 @@ struct vfile {
 	uint32_t		 w4, r4;
 	int			 type;
 	uint8_t			 fh[WAL_FHDR_LEN];
+	/* WAL epochs (docs/VAULT.md): the vault's page list (WAL), the
+	 * main file of the same connection (WAL), the salts of the
+	 * frames it last sealed (WAL); a checkpoint's copy (main: between
+	 * SQLITE_FCNTL_CKPT_START and _DONE; the frame the WAL handed
+	 * SQLite sealed, as it is) */
+	struct vault_head	*vhead;
+	struct vfile		*mainf;
+	uint8_t			 gen[8];
+	int			 gen_set;
+	int			 ck_copy;
+	uint32_t		 ck_pgno;
+	uint8_t			 ck_seal[NONCE_LEN + TAG_LEN];
 	size_t			 npool;		/* unused bytes in pool */
 	uint8_t			 pool[NONCE_LEN * 128];
 	/* Read-ahead (main file only; vault_ahead.c).  It belongs to
@@ -65,6 +77,8 @@ int	jrn_write(struct vfile *, const uint8_t *buf, int amt,
 	    sqlite3_int64 off);
 /* vault.c: a page of some vault of this process failed (sticky). */
 void	vault_tamper_note(void);
+/* vault_page.c: tests only (vault.h). */
+extern atomic_int	vault_legacy_wal;
 /* The real file underneath, as it is. */
 int	vf_real_read(const struct vfile *, void *p, int n, sqlite3_int64 off);
 

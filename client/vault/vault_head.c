@@ -46,13 +46,16 @@
 
 #include "buf.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
 #include "vault_int.h"
 
 #define HEAD_MAGIC	"csvhead1"
+#define HEAD_MAGIC2	"csvhead2"
 #define HEAD_HDR	32
+#define HEAD_HDR2	(HEAD_HDR + 3 * VAULT_EPOCH_LEN)
 #define HEAD_TAG	16
 #define HEAD_MAC	32
 #define HEAD_KDF_ID	2
@@ -73,6 +76,12 @@ struct vault_head {
 	int		 verified;	/* ... done: result in badpg, nbad */
 	uint32_t	 badpg;
 	uint64_t	 nbad;
+	/* WAL epoch (docs/VAULT.md, "WAL epochs"): fmt 1 (csvhead1,
+	 * frames under the WAL AD) or 2 (csvhead2) */
+	int		 fmt;
+	uint8_t		 epoch[VAULT_EPOCH_LEN];	/* E */
+	uint8_t		 cur[VAULT_EPOCH_LEN];		/* S: its header */
+	uint8_t		 retired[VAULT_EPOCH_LEN];	/* R */
 };
 
 struct vault_head *
@@ -195,8 +204,79 @@ head_adopt(struct vault_head *h, const struct vault_keys *k,
 			return;
 		}
 	h->n = (uint32_t)n;
+	h->fmt = 1;
 	h->missing = n > 0;	/* an empty vault.db: a new vault */
 	h->dirty = 1;
+}
+
+/*
+ * Read and check the file into "*bp" / "*lenp" (malloc'd): 0, 1 (no
+ * file), -1 (not ours, or an error).  *fmtp: 1 or 2.
+ */
+static int
+head_read(const struct vault_head *h, const struct vault_keys *k,
+    uint8_t **bp, size_t *lenp, int *fmtp)
+{
+	uint8_t		*b = NULL, mac[HEAD_MAC];
+	struct stat	 st;
+	uint32_t	 n;
+	size_t		 len, hdr;
+	int		 fd, fmt;
+
+	*bp = NULL;
+	if ((fd = open(h->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? 1 : -1;
+	if (fstat(fd, &st) == -1 || st.st_size < HEAD_HDR + HEAD_MAC ||
+	    (uint64_t)st.st_size > HEAD_HDR2 + HEAD_MAC +
+	    (uint64_t)HEAD_PAGES_MAX * HEAD_TAG ||
+	    (b = malloc((size_t)st.st_size)) == NULL ||
+	    read(fd, b, (size_t)st.st_size) != (ssize_t)st.st_size)
+		goto bad;
+	len = (size_t)st.st_size;
+	if (memcmp(b, HEAD_MAGIC, 8) == 0)
+		fmt = 1;
+	else if (memcmp(b, HEAD_MAGIC2, 8) == 0)
+		fmt = 2;
+	else
+		goto bad;
+	hdr = fmt == 1 ? HEAD_HDR : HEAD_HDR2;
+	n = buf_load_u32(b + 28);
+	/* exact size, our magic, id and page size, and the MAC */
+	if (len < hdr + HEAD_MAC ||
+	    len - hdr - HEAD_MAC != (size_t)n * HEAD_TAG ||
+	    memcmp(b + 8, k->dbid, VAULT_DBID_LEN) != 0 ||
+	    buf_load_u32(b + 24) != k->pgsz)
+		goto bad;
+	head_mac(k, b, len - HEAD_MAC, mac);
+	if (sodium_memcmp(mac, b + len - HEAD_MAC, HEAD_MAC) != 0)
+		goto bad;
+	close(fd);
+	*bp = b;
+	*lenp = len;
+	*fmtp = fmt;
+	return 0;
+ bad:
+	free(b);
+	close(fd);
+	return -1;
+}
+
+/* The epoch fields of a list read by head_read. */
+static void
+head_set_epoch(struct vault_head *h, const uint8_t *b, int fmt)
+{
+	h->fmt = fmt;
+	if (fmt == 2) {
+		memcpy(h->epoch, b + HEAD_HDR, VAULT_EPOCH_LEN);
+		memcpy(h->cur, b + HEAD_HDR + VAULT_EPOCH_LEN,
+		    VAULT_EPOCH_LEN);
+		memcpy(h->retired, b + HEAD_HDR + 2 * VAULT_EPOCH_LEN,
+		    VAULT_EPOCH_LEN);
+	} else {
+		memset(h->epoch, 0, VAULT_EPOCH_LEN);
+		memset(h->cur, 0, VAULT_EPOCH_LEN);
+		memset(h->retired, 0, VAULT_EPOCH_LEN);
+	}
 }
 
 /* Read the file; "bad" if it is there but not ours. */
@@ -204,50 +284,34 @@ static void
 head_load(struct vault_head *h, const struct vault_keys *k,
     sqlite3_file *real)
 {
-	uint8_t		*b = NULL, mac[HEAD_MAC];
-	struct stat	 st;
+	uint8_t		*b;
 	uint32_t	 n;
 	size_t		 len;
-	int		 fd;
+	int		 r, fmt;
 
 	h->missing = h->bad = h->dirty = 0;
 	h->n = 0;
 	h->loaded = 1;
-	if ((fd = open(h->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		if (errno == ENOENT)
-			head_adopt(h, k, real);
-		else
-			h->bad = 1;
+	if ((r = head_read(h, k, &b, &len, &fmt)) == 1) {
+		head_adopt(h, k, real);
 		return;
 	}
-	if (fstat(fd, &st) == -1 || st.st_size < HEAD_HDR + HEAD_MAC ||
-	    (uint64_t)st.st_size > HEAD_HDR + HEAD_MAC +
-	    (uint64_t)HEAD_PAGES_MAX * HEAD_TAG ||
-	    (b = malloc((size_t)st.st_size)) == NULL ||
-	    read(fd, b, (size_t)st.st_size) != (ssize_t)st.st_size)
+	if (r != 0)
 		goto bad;
-	len = (size_t)st.st_size;
 	n = buf_load_u32(b + 28);
-	/* exact size, our magic, id and page size, and the MAC */
-	if (len - HEAD_HDR - HEAD_MAC != (size_t)n * HEAD_TAG ||
-	    memcmp(b, HEAD_MAGIC, 8) != 0 ||
-	    memcmp(b + 8, k->dbid, VAULT_DBID_LEN) != 0 ||
-	    buf_load_u32(b + 24) != k->pgsz)
+	if (head_grow(h, n) != 0) {
+		free(b);
 		goto bad;
-	head_mac(k, b, len - HEAD_MAC, mac);
-	if (sodium_memcmp(mac, b + len - HEAD_MAC, HEAD_MAC) != 0 ||
-	    head_grow(h, n) != 0)
-		goto bad;
-	memcpy(h->tags, b + HEAD_HDR, (size_t)n * HEAD_TAG);
+	}
+	memcpy(h->tags, b + (fmt == 1 ? HEAD_HDR : HEAD_HDR2),
+	    (size_t)n * HEAD_TAG);
 	h->n = n;
+	head_set_epoch(h, b, fmt);
 	free(b);
-	close(fd);
 	return;
  bad:
 	log_warnx("vault: %s is not this vault's page list", h->path);
 	h->bad = 1;
-	free(b);
-	close(fd);
 }
 
 /* Write the list out (caller holds mtx); 0 or -1. */
@@ -255,20 +319,28 @@ static int
 head_store(struct vault_head *h, const struct vault_keys *k)
 {
 	uint8_t	*b;
-	size_t	 len;
+	size_t	 len, hdr;
 	int	 r;
 
 	if (!h->dirty || h->missing || h->bad || h->path[0] == '\0')
 		return 0;
-	len = HEAD_HDR + (size_t)h->n * HEAD_TAG + HEAD_MAC;
+	hdr = h->fmt == 2 ? HEAD_HDR2 : HEAD_HDR;
+	len = hdr + (size_t)h->n * HEAD_TAG + HEAD_MAC;
 	if ((b = malloc(len)) == NULL)
 		return -1;
-	memcpy(b, HEAD_MAGIC, 8);
+	memcpy(b, h->fmt == 2 ? HEAD_MAGIC2 : HEAD_MAGIC, 8);
 	memcpy(b + 8, k->dbid, VAULT_DBID_LEN);
 	buf_store_u32(b + 24, k->pgsz);
 	buf_store_u32(b + 28, h->n);
+	if (h->fmt == 2) {
+		memcpy(b + HEAD_HDR, h->epoch, VAULT_EPOCH_LEN);
+		memcpy(b + HEAD_HDR + VAULT_EPOCH_LEN, h->cur,
+		    VAULT_EPOCH_LEN);
+		memcpy(b + HEAD_HDR + 2 * VAULT_EPOCH_LEN, h->retired,
+		    VAULT_EPOCH_LEN);
+	}
 	if (h->n > 0)
-		memcpy(b + HEAD_HDR, h->tags, (size_t)h->n * HEAD_TAG);
+		memcpy(b + hdr, h->tags, (size_t)h->n * HEAD_TAG);
 	head_mac(k, b, len - HEAD_MAC, b + len - HEAD_MAC);
 	r = file_write_atomic(h->path, b, len, 0600, 0);
 	free(b);
@@ -316,6 +388,30 @@ head_compare(struct vault_head *h, const struct vault_keys *k,
 	}
 }
 
+/*
+ * Read the epoch fields again from the file, leaving the tags alone
+ * (caller holds mtx): 1 if they changed, 0 if not, -1 (no list).
+ */
+static int
+head_refresh(struct vault_head *h, const struct vault_keys *k)
+{
+	uint8_t	*b;
+	size_t	 len;
+	int	 fmt, changed;
+
+	if (head_read(h, k, &b, &len, &fmt) != 0)
+		return -1;
+	changed = fmt != h->fmt || (fmt == 2 &&
+	    (memcmp(h->epoch, b + HEAD_HDR, VAULT_EPOCH_LEN) != 0 ||
+	    memcmp(h->cur, b + HEAD_HDR + VAULT_EPOCH_LEN,
+	    VAULT_EPOCH_LEN) != 0 ||
+	    memcmp(h->retired, b + HEAD_HDR + 2 * VAULT_EPOCH_LEN,
+	    VAULT_EPOCH_LEN) != 0));
+	head_set_epoch(h, b, fmt);
+	free(b);
+	return changed;
+}
+
 void
 vault_head_begin(struct vault_head *h, const struct vault_keys *k,
     sqlite3_file *real)
@@ -326,8 +422,12 @@ vault_head_begin(struct vault_head *h, const struct vault_keys *k,
 	 * the list in memory is the newer one, and the pages it names may
 	 * already be marked checkpointed in the WAL index.
 	 */
-	if (h->depth++ == 0 && !(h->loaded && h->dirty && !h->missing))
-		head_load(h, k, real);
+	if (h->depth++ == 0) {
+		if (!(h->loaded && h->dirty && !h->missing))
+			head_load(h, k, real);
+		else
+			(void)head_refresh(h, k);
+	}
 	vault_unlock(&h->mtx);
 }
 
@@ -337,6 +437,7 @@ vault_head_end(struct vault_head *h, const struct vault_keys *k,
 {
 	vault_lock(&h->mtx);
 	if (h->depth > 0 && --h->depth == 0) {
+		fault_pause("vault-head-end");	/* tests: the lock held */
 		if (h->verify) {
 			head_compare(h, k, real);
 			h->verify = 0;
@@ -422,6 +523,69 @@ vault_head_adopt(struct vault_head *h, const struct vault_keys *k)
 	h->missing = 0;
 	h->dirty = 1;
 	r = head_store(h, k);
+	vault_unlock(&h->mtx);
+	return r;
+}
+
+int
+vault_head_epoch(struct vault_head *h, const struct vault_keys *k,
+    int refresh, struct vault_epoch *e)
+{
+	int	r = 0;
+
+	vault_lock(&h->mtx);
+	if (refresh || h->fmt == 0)
+		r = head_refresh(h, k);
+	e->fmt = h->fmt == 2 ? 2 : 1;
+	memcpy(e->epoch, h->epoch, VAULT_EPOCH_LEN);
+	memcpy(e->cur, h->cur, VAULT_EPOCH_LEN);
+	memcpy(e->retired, h->retired, VAULT_EPOCH_LEN);
+	vault_unlock(&h->mtx);
+	return r;
+}
+
+int
+vault_head_new_epoch(struct vault_head *h, const struct vault_keys *k,
+    sqlite3_file *real, const uint8_t ondisk[VAULT_EPOCH_LEN],
+    const uint8_t next[VAULT_EPOCH_LEN], struct vault_epoch *e)
+{
+	uint8_t	saved[3 * VAULT_EPOCH_LEN];
+	int	fmt, r;
+
+	vault_lock(&h->mtx);
+	/*
+	 * Under the checkpoint lock: the list on disk has every other
+	 * process's checkpoints.  Ours not yet written (a full disk) are
+	 * newer than it.
+	 */
+	if (h->depth == 0 && !(h->loaded && h->dirty && !h->missing))
+		head_load(h, k, real);
+	else
+		(void)head_refresh(h, k);
+	if (h->missing || h->bad || h->path[0] == '\0') {
+		vault_unlock(&h->mtx);
+		return -1;
+	}
+	fmt = h->fmt;
+	memcpy(saved, h->epoch, VAULT_EPOCH_LEN);
+	memcpy(saved + VAULT_EPOCH_LEN, h->cur, VAULT_EPOCH_LEN);
+	memcpy(saved + 2 * VAULT_EPOCH_LEN, h->retired, VAULT_EPOCH_LEN);
+	memcpy(h->retired, ondisk, VAULT_EPOCH_LEN);
+	memcpy(h->cur, next, VAULT_EPOCH_LEN);
+	randombytes_buf(h->epoch, VAULT_EPOCH_LEN);
+	h->fmt = 2;
+	h->dirty = 1;
+	if ((r = head_store(h, k)) != 0) {
+		h->fmt = fmt;
+		memcpy(h->epoch, saved, VAULT_EPOCH_LEN);
+		memcpy(h->cur, saved + VAULT_EPOCH_LEN, VAULT_EPOCH_LEN);
+		memcpy(h->retired, saved + 2 * VAULT_EPOCH_LEN,
+		    VAULT_EPOCH_LEN);
+	}
+	e->fmt = h->fmt;
+	memcpy(e->epoch, h->epoch, VAULT_EPOCH_LEN);
+	memcpy(e->cur, h->cur, VAULT_EPOCH_LEN);
+	memcpy(e->retired, h->retired, VAULT_EPOCH_LEN);
 	vault_unlock(&h->mtx);
 	return r;
 }

@@ -149,6 +149,39 @@ int	vault_head_result(struct vault_head *, int *verified, int *missing,
 	    uint32_t *badpg, uint64_t *nbad);
 /* Keep the list taken from vault.db (no file before): write it now. */
 int	vault_head_adopt(struct vault_head *, const struct vault_keys *);
+/*
+ * The WAL epoch (docs/VAULT.md, "WAL epochs"): fmt 1 (a csvhead1 list:
+ * frames sealed under the WAL AD) or 2 (frames sealed under the main
+ * file's AD with nonce E || commit size || random; "cur" the salts of
+ * the WAL header E was drawn for, "retired" those of the header that
+ * was on disk then: a header with them is an empty WAL).
+ * vault_head_epoch: the fields, read again from the file first if
+ * "refresh" (1: they changed, 0, -1: no list file).
+ * vault_head_new_epoch: under the WAL checkpoint lock, before a new
+ * WAL header with salts "next" is written over one with "ondisk"
+ * (zeros: none): read the list again, draw E, write the list durably:
+ * 0, or -1 (nothing changed; the header must not be written).
+ */
+#define VAULT_EPOCH_LEN	8
+struct vault_epoch {
+	int	fmt;
+	uint8_t	epoch[VAULT_EPOCH_LEN];
+	uint8_t	cur[VAULT_EPOCH_LEN];
+	uint8_t	retired[VAULT_EPOCH_LEN];
+};
+int	vault_head_epoch(struct vault_head *, const struct vault_keys *,
+	    int refresh, struct vault_epoch *);
+int	vault_head_new_epoch(struct vault_head *, const struct vault_keys *,
+	    sqlite3_file *real, const uint8_t ondisk[VAULT_EPOCH_LEN],
+	    const uint8_t next[VAULT_EPOCH_LEN], struct vault_epoch *);
+/* vault_page.c, for vault_scan.c: open the page "p" of a WAL frame with
+ * header "fh" by the rule of "h" (0, or -1: "p" zeroed). */
+int	vault_frame_open(const struct vault_keys *, struct vault_head *,
+	    uint8_t *p, const uint8_t *fh);
+/* vault_open.c: the page list of an open vault. */
+struct vault;
+struct vault_head	*vault_head_of(struct vault *);
+
 /* vault.c: the head of the vault attached under "token" (or NULL). */
 struct vault_head	*vault_vfs_head(const char *token);
 

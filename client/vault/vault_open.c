@@ -141,6 +141,12 @@ vault_keys_of(struct vault *v)
 	return v->keys;
 }
 
+struct vault_head *
+vault_head_of(struct vault *v)
+{
+	return vault_vfs_head(v->token);
+}
+
 int
 vault_err(struct vault *v, int r)
 {

@@ -9,12 +9,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include "buf.h"
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "util.h"
 #include "vault.h"
@@ -22,6 +24,21 @@
 #include "vault_int.h"
 
 #define AD_LEN		(VAULT_DBID_LEN + 1 + 4 + 4)
+/*
+ * The new-epoch wait for the checkpoint lock: 10 ms apart, 30 s.  Its
+ * holders are checkpointers; a FULL, RESTART or TRUNCATE one waiting for
+ * our WRITE lock gives up at its busy timeout.
+ */
+#define EPOCH_LOCK_TRIES	3000
+#define WAL_CKPT_SLOT		1	/* SQLite's WAL_CKPT_LOCK */
+
+atomic_int	vault_legacy_wal;
+
+void
+vault_test_legacy_wal(int on)
+{
+	atomic_store(&vault_legacy_wal, on);
+}
 
 static const uint8_t	 jrn_magic[8] = {
 	0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7
@@ -107,15 +124,20 @@ vf_plain_ok(const struct vfile *f, const uint8_t *p, uint32_t pgno)
 	return 1;
 }
 
-/* Seal the plaintext page "p" (pgsz bytes) in place. */
+/*
+ * Seal the plaintext page "p" (pgsz bytes) in place, with the AD of
+ * file type "type".  With "epoch" (a WAL frame of an epoch), the nonce
+ * is the epoch, the commit size "commit" and 12 random bytes.
+ */
 static int
-vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
+vf_seal_as(struct vfile *f, uint8_t *p, int type, uint32_t pgno,
+    uint32_t ntrunc, const uint8_t *epoch, uint32_t commit)
 {
 	uint8_t			ad[AD_LEN];
 	size_t			n = f->pgsz - VAULT_RESERVE;
 	unsigned long long	taglen;
 
-	vf_ad(f->keys, f->type, ad, pgno, ntrunc);
+	vf_ad(f->keys, type, ad, pgno, ntrunc);
 	/* Random nonces, fetched 128 at a time: one getrandom(), not one
 	 * per page. */
 	if (f->npool < NONCE_LEN) {
@@ -124,11 +146,21 @@ vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
 	}
 	memcpy(p + n, f->pool + sizeof(f->pool) - f->npool, NONCE_LEN);
 	f->npool -= NONCE_LEN;
+	if (epoch != NULL) {
+		memcpy(p + n, epoch, VAULT_EPOCH_LEN);
+		buf_store_u32(p + n + VAULT_EPOCH_LEN, commit);
+	}
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt_detached(p,
 	    p + n + NONCE_LEN, &taglen, p, n, ad, sizeof(ad), NULL, p + n,
 	    f->keys->pagekey) != 0 || taglen != TAG_LEN)
 		return SQLITE_IOERR_WRITE;
 	return SQLITE_OK;
+}
+
+static int
+vf_seal(struct vfile *f, uint8_t *p, uint32_t pgno, uint32_t ntrunc)
+{
+	return vf_seal_as(f, p, f->type, pgno, ntrunc, NULL, 0);
 }
 
 /*
@@ -313,7 +345,7 @@ int
 main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 {
 	uint32_t	pgno;
-	int		rc;
+	int		rc, copied = 0;
 
 	if ((uint32_t)amt != f->pgsz || off < 0 || off % f->pgsz != 0 ||
 	    off / f->pgsz >= UINT32_MAX) {
@@ -322,15 +354,30 @@ main_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 		return SQLITE_IOERR_WRITE;
 	}
 	pgno = (uint32_t)(off / f->pgsz) + 1;
-	if (!vf_plain_ok(f, buf, pgno))
-		return SQLITE_IOERR_WRITE;
-	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, pgno, 0)) != SQLITE_OK)
-		return rc;
+	if (f->ck_copy && f->ck_pgno != 0 && f->ck_pgno == pgno &&
+	    memcmp(buf + f->pgsz - NONCE_LEN - TAG_LEN, f->ck_seal,
+	    NONCE_LEN + TAG_LEN) == 0) {
+		/*
+		 * A checkpoint copies the frame wal_read handed it, sealed
+		 * under this file's AD: as it is (docs/VAULT.md, "WAL
+		 * epochs").
+		 */
+		f->ck_pgno = 0;
+		memcpy(f->pg, buf, f->pgsz);
+		copied = 1;
+	} else {
+		if (!vf_plain_ok(f, buf, pgno))
+			return SQLITE_IOERR_WRITE;
+		memcpy(f->pg, buf, f->pgsz);
+		if ((rc = vf_seal(f, f->pg, pgno, 0)) != SQLITE_OK)
+			return rc;
+	}
 	if ((rc = vf_real_write(f, f->pg, amt, off)) == SQLITE_OK &&
 	    f->head != NULL)
 		vault_head_page(f->head, f->keys, f->real, pgno,
 		    f->pg + f->pgsz - TAG_LEN);
+	if (copied)
+		fault_point("vault-copy");	/* tests: a kill mid-copy */
 	return rc;
 }
 
@@ -340,6 +387,149 @@ static sqlite3_int64
 wal_frame_off(const struct vfile *f, sqlite3_int64 i)
 {
 	return WAL_HDR_LEN + i * (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
+}
+
+/*
+ * The page "p" of a frame with header "h" by rule "e": 0, -1 (failed:
+ * "p" zeroed) or -2 (fmt 2: the nonce is not of epoch E with this
+ * commit size; "p" untouched).
+ */
+static int
+frame_open_as(const struct vault_keys *keys, const struct vault_epoch *e,
+    uint8_t *p, const uint8_t *h)
+{
+	const uint8_t	*nonce = p + keys->pgsz - VAULT_RESERVE;
+
+	if (e->fmt == 2) {
+		if (memcmp(nonce, e->epoch, VAULT_EPOCH_LEN) != 0 ||
+		    memcmp(nonce + VAULT_EPOCH_LEN, h + 4, 4) != 0)
+			return -2;
+		return page_open(keys, VF_MAIN, keys->pgsz, p,
+		    buf_load_u32(h), 0);
+	}
+	return page_open(keys, VF_WAL, keys->pgsz, p, buf_load_u32(h),
+	    buf_load_u32(h + 4));
+}
+
+int
+vault_frame_open(const struct vault_keys *keys, struct vault_head *head,
+    uint8_t *p, const uint8_t *h)
+{
+	struct vault_epoch	 e;
+	uint8_t			*copy = NULL;
+	int			 r;
+
+	if (head == NULL) {
+		memset(p, 0, keys->pgsz);
+		return -1;
+	}
+	(void)vault_head_epoch(head, keys, 0, &e);
+	if (e.fmt == 1 && (copy = malloc(keys->pgsz)) != NULL)
+		memcpy(copy, p, keys->pgsz);
+	if ((r = frame_open_as(keys, &e, p, h)) == 0)
+		goto out;
+	/*
+	 * Another process may have drawn a new epoch (or converted the
+	 * list): it wrote the list durably before any frame of it.
+	 */
+	if (r == -1 && copy == NULL)
+		goto out;
+	if (vault_head_epoch(head, keys, 1, &e) != 1)
+		goto out;
+	if (copy != NULL)
+		memcpy(p, copy, keys->pgsz);
+	r = frame_open_as(keys, &e, p, h);
+ out:
+	if (copy != NULL) {
+		sodium_memzero(copy, keys->pgsz);
+		free(copy);
+	}
+	if (r != 0) {
+		memset(p, 0, keys->pgsz);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+wal_frame_open(const struct vfile *f, uint8_t *p, const uint8_t *h)
+{
+	return vault_frame_open(f->keys, f->vhead, p, h);
+}
+
+/* SQLite's WAL checksum (walChecksumBytes) over "n" bytes of "a". */
+static void
+wal_cksum(int big, const uint8_t *a, size_t n, uint32_t s[2])
+{
+	uint32_t	s1 = s[0], s2 = s[1], x, y;
+	size_t		i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		if (big) {
+			x = buf_load_u32(a + i);
+			y = buf_load_u32(a + i + 4);
+		} else {
+			x = (uint32_t)a[i] | (uint32_t)a[i + 1] << 8 |
+			    (uint32_t)a[i + 2] << 16 |
+			    (uint32_t)a[i + 3] << 24;
+			y = (uint32_t)a[i + 4] | (uint32_t)a[i + 5] << 8 |
+			    (uint32_t)a[i + 6] << 16 |
+			    (uint32_t)a[i + 7] << 24;
+		}
+		s1 += x + s2;
+		s2 += y + s1;
+	}
+	s[0] = s1;
+	s[1] = s2;
+}
+
+/*
+ * Frame "i" (header "h", salts of the WAL header "whdr") failed our
+ * rule in recovery.  A crash tears a frame: then it opens as nothing,
+ * or SQLite's checksum (over the plaintext) does not match.  A frame
+ * that opens as a page of this vault under another rule (a page of
+ * vault.db, a frame of another epoch or of a csvhead1 WAL) and whose
+ * SQLite checksum is right was put there: 1.  0 if not, -1 on error.
+ */
+static int
+wal_replayed(struct vfile *f, const uint8_t *h, sqlite3_int64 i,
+    const uint8_t *whdr)
+{
+	uint8_t		*p, prev[WAL_FHDR_LEN];
+	uint32_t	 s[2];
+	int		 r = 0, ok;
+
+	if (memcmp(h + 8, whdr + 16, 8) != 0)
+		return 0;
+	if ((p = malloc(f->pgsz)) == NULL)
+		return -1;
+	if (vf_real_read(f, p, (int)f->pgsz, wal_frame_off(f, i) +
+	    WAL_FHDR_LEN) != SQLITE_OK)
+		goto out;
+	ok = page_open(f->keys, VF_MAIN, f->pgsz, p, buf_load_u32(h), 0);
+	if (ok != 0 && vf_real_read(f, p, (int)f->pgsz, wal_frame_off(f,
+	    i) + WAL_FHDR_LEN) == SQLITE_OK)
+		ok = page_open(f->keys, VF_WAL, f->pgsz, p, buf_load_u32(h),
+		    buf_load_u32(h + 4));
+	if (ok != 0)
+		goto out;
+	if (i == 0) {
+		s[0] = buf_load_u32(whdr + 24);
+		s[1] = buf_load_u32(whdr + 28);
+	} else {
+		if (vf_real_read(f, prev, sizeof(prev), wal_frame_off(f,
+		    i - 1)) != SQLITE_OK)
+			goto out;
+		s[0] = buf_load_u32(prev + 16);
+		s[1] = buf_load_u32(prev + 20);
+	}
+	wal_cksum(whdr[3] & 1, h, 8, s);
+	wal_cksum(whdr[3] & 1, p, f->pgsz, s);
+	r = s[0] == buf_load_u32(h + 16) && s[1] == buf_load_u32(h + 20);
+ out:
+	sodium_memzero(p, f->pgsz);
+	free(p);
+	return r;
 }
 
 /*
@@ -373,8 +563,7 @@ wal_committed_after(struct vfile *f, sqlite3_int64 i,
 		    wal_frame_off(f, j) + WAL_FHDR_LEN);
 		if (rc != SQLITE_OK)
 			break;
-		if (vf_open_page(f, p, buf_load_u32(h),
-		    buf_load_u32(h + 4)) == 0)
+		if (wal_frame_open(f, p, h) == 0)
 			found = 1;
 	}
 	free(p);
@@ -393,7 +582,7 @@ wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
 	uint8_t	whdr[WAL_HDR_LEN];
 	int	r;
 
-	if (vf_open_page(f, p, buf_load_u32(h), buf_load_u32(h + 4)) == 0) {
+	if (wal_frame_open(f, p, h) == 0) {
 		/*
 		 * Salts are not in the AD.  In recovery, a frame with other
 		 * salts than the WAL header's ends the log; fine after the
@@ -417,12 +606,70 @@ wal_open_frame(struct vfile *f, uint8_t *p, const uint8_t *h,
 		return vf_tampered(f, buf_load_u32(h));
 	if (vf_real_read(f, whdr, sizeof(whdr), 0) != SQLITE_OK)
 		return vf_tampered(f, buf_load_u32(h));
+	/* a page of this vault put there, with SQLite's checksum redone */
+	if ((r = wal_replayed(f, h, i, whdr)) < 0)
+		return SQLITE_IOERR_NOMEM;
+	if (r > 0) {
+		log_warnx("vault: WAL frame %lld is a page this vault wrote "
+		    "elsewhere (a replay)", (long long)i + 1);
+		return vf_tampered(f, buf_load_u32(h));
+	}
 	if ((r = wal_committed_after(f, i, whdr + 16)) < 0)
 		return SQLITE_IOERR_NOMEM;
 	if (r > 0)
 		return vf_tampered(f, buf_load_u32(h));
 	log_info("vault: dropping a torn WAL frame after the last commit");
 	return SQLITE_OK;	/* zeros: SQLite's checksum ends the log here */
+}
+
+/*
+ * A WAL header with the salts the page list retired (the header on disk
+ * when the current epoch was drawn) reads as an empty WAL: its frames
+ * were all in vault.db, synced, before the epoch was drawn.  Read the
+ * list again first: another process may have drawn.
+ */
+static int
+wal_hdr_retired(struct vfile *f, const uint8_t *hdr)
+{
+	struct vault_epoch	e;
+
+	if (f->vhead == NULL)
+		return 0;
+	(void)vault_head_epoch(f->vhead, f->keys, 1, &e);
+	return e.fmt == 2 && !all_zero(e.retired, VAULT_EPOCH_LEN) &&
+	    memcmp(hdr + 16, e.retired, VAULT_EPOCH_LEN) == 0;
+}
+
+/*
+ * A checkpoint's read of the frame in f->pg (header and page): a frame
+ * of the current epoch is handed to SQLite sealed, and main_write
+ * writes it as it is (SQLite writes the buffer it read to the main file
+ * and does nothing else with it).  The epoch was read when the
+ * checkpoint lock was taken, under which no new one is drawn.  0, a
+ * tampered frame, or 1 (a csvhead1 list: open it as usual).
+ */
+static int
+wal_copy_frame(struct vfile *f, uint8_t *buf)
+{
+	struct vault_epoch	 e;
+	const uint8_t		*pg = f->pg + WAL_FHDR_LEN;
+	const uint8_t		*nonce = pg + f->pgsz - VAULT_RESERVE;
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		(void)vault_head_epoch(f->vhead, f->keys, i, &e);
+		if (e.fmt != 2)
+			return 1;
+		if (memcmp(nonce, e.epoch, VAULT_EPOCH_LEN) == 0)
+			break;
+	}
+	if (i == 2 || buf_load_u32(f->pg) == 0)
+		return vf_tampered(f, buf_load_u32(f->pg));
+	memcpy(buf, pg, f->pgsz);
+	f->mainf->ck_pgno = buf_load_u32(f->pg);
+	memcpy(f->mainf->ck_seal, pg + f->pgsz - NONCE_LEN - TAG_LEN,
+	    NONCE_LEN + TAG_LEN);
+	return 0;
 }
 
 int
@@ -445,6 +692,9 @@ wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	    off - WAL_FHDR_LEN) == SQLITE_OK) {
 		i = (off - WAL_HDR_LEN) / (WAL_FHDR_LEN +
 		    (sqlite3_int64)f->pgsz);
+		if (f->mainf != NULL && f->mainf->ck_copy &&
+		    (r = wal_copy_frame(f, buf)) != 1)
+			return r;
 		if ((r = wal_open_frame(f, f->pg + WAL_FHDR_LEN, f->pg, i,
 		    0)) == SQLITE_OK)
 			memcpy(buf, f->pg + WAL_FHDR_LEN, f->pgsz);
@@ -453,6 +703,11 @@ wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	rc = vf_real_read(f, buf, amt, off);
 	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
 		return rc;
+	if (off == 0 && amt >= WAL_HDR_LEN && wal_hdr_retired(f, buf)) {
+		/* an empty WAL: every frame of it is in vault.db */
+		memset(buf, 0, (size_t)amt);
+		return rc;
+	}
 	end = off + amt;
 	i = off < WAL_HDR_LEN ? 0 : (off - WAL_HDR_LEN) /
 	    (WAL_FHDR_LEN + (sqlite3_int64)f->pgsz);
@@ -494,6 +749,102 @@ wal_read(struct vfile *f, uint8_t *buf, int amt, sqlite3_int64 off)
 	return rc;
 }
 
+/*
+ * SQLite is about to write the header "hdr" of a new WAL generation,
+ * which it does only when its index says the WAL is empty: every frame
+ * on disk is in vault.db and vault.db synced, or none is committed.
+ * Under the checkpoint lock (taken here through the shared memory, with
+ * a time limit: a FULL checkpointer holds it while it waits for our
+ * WRITE lock, until its busy timeout), read the list again, retire the salts of the header on
+ * disk, draw a new epoch and write the list durably; only then may the
+ * header, and frames of the epoch, reach the file.
+ */
+static int
+wal_new_epoch(struct vfile *f, const uint8_t *hdr)
+{
+	const struct timespec	 ts = { 0, 10 * 1000000L };
+	struct vault_epoch	 e;
+	sqlite3_file		*m;
+	uint8_t			 old[WAL_HDR_LEN];
+	int			 i, rc;
+
+	if (atomic_load(&vault_legacy_wal))
+		return SQLITE_OK;
+	if (f->mainf == NULL || f->vhead == NULL) {
+		log_warnx("vault: a WAL without its database");
+		return SQLITE_IOERR_WRITE;
+	}
+	m = f->mainf->real;
+	for (i = 0;; i++) {
+		rc = m->pMethods->xShmLock(m, WAL_CKPT_SLOT, 1,
+		    SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE);
+		if (rc != SQLITE_BUSY || i >= EPOCH_LOCK_TRIES)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		log_warnx("vault: no new WAL epoch: the checkpoint lock is "
+		    "busy");
+		return rc;
+	}
+	rc = vf_real_read(f, old, sizeof(old), 0);
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		memset(old, 0, sizeof(old));
+		rc = SQLITE_OK;
+	}
+	if (rc == SQLITE_OK && vault_head_new_epoch(f->vhead, f->keys,
+	    f->mainf->real, old + 16, hdr + 16, &e) != 0) {
+		log_warnx("vault: cannot write the page list for a new WAL "
+		    "epoch");
+		rc = SQLITE_IOERR_WRITE;
+	}
+	(void)m->pMethods->xShmLock(m, WAL_CKPT_SLOT, 1,
+	    SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+	if (rc == SQLITE_OK)
+		memcpy(f->gen, hdr + 16, sizeof(f->gen));
+	f->gen_set = rc == SQLITE_OK;
+	return rc;
+}
+
+/*
+ * Seal the page "p" of a frame with header "h" by the list's rule.  A
+ * frame of an epoch must be of the WAL generation the epoch was drawn
+ * for: its salts (or, zero while SQLite will rewrite its checksums,
+ * those this file sealed last) are the list's; if not, another process
+ * started the generation and the list is read again.
+ */
+static int
+wal_seal_frame(struct vfile *f, uint8_t *p, const uint8_t *h)
+{
+	struct vault_epoch	 e;
+	const uint8_t		*salts = h + 8;
+	int			 again;
+
+	if (f->vhead == NULL)
+		return SQLITE_IOERR_WRITE;
+	if (all_zero(salts, 8))
+		salts = f->gen_set ? f->gen : NULL;
+	(void)vault_head_epoch(f->vhead, f->keys, 0, &e);
+	again = salts != NULL && (e.fmt == 2 ?
+	    memcmp(salts, e.cur, 8) != 0 :
+	    (!f->gen_set || memcmp(salts, f->gen, 8) != 0));
+	if (again)
+		(void)vault_head_epoch(f->vhead, f->keys, 1, &e);
+	if (salts != NULL) {
+		memcpy(f->gen, salts, sizeof(f->gen));
+		f->gen_set = 1;
+	}
+	if (e.fmt != 2)
+		return vf_seal(f, p, buf_load_u32(h), buf_load_u32(h + 4));
+	if (salts != NULL && memcmp(salts, e.cur, 8) != 0) {
+		log_warnx("vault: a WAL frame of a generation without an "
+		    "epoch");
+		return SQLITE_IOERR_WRITE;
+	}
+	return vf_seal_as(f, p, VF_MAIN, buf_load_u32(h), 0, e.epoch,
+	    buf_load_u32(h + 4));
+}
+
 int
 wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 {
@@ -508,6 +859,9 @@ wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 			return SQLITE_IOERR_WRITE;
 		}
 		f->fh_off = -1;
+		if ((rc = wal_new_epoch(f, buf)) != SQLITE_OK)
+			return rc;
+		fault_point("vault-epoch-after-list");
 		return vf_real_write(f, buf, amt, off);
 	}
 	if (off < WAL_HDR_LEN)
@@ -534,8 +888,7 @@ wal_write(struct vfile *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 	if (buf_load_u32(hp) == 0 || !vf_plain_ok(f, buf, buf_load_u32(hp)))
 		return SQLITE_IOERR_WRITE;
 	memcpy(f->pg, buf, f->pgsz);
-	if ((rc = vf_seal(f, f->pg, buf_load_u32(hp),
-	    buf_load_u32(hp + 4))) != SQLITE_OK)
+	if ((rc = wal_seal_frame(f, f->pg, hp)) != SQLITE_OK)
 		return rc;
 	return vf_real_write(f, f->pg, amt, off);
  bad:

@@ -116,9 +116,10 @@ scan_main(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
  * under us: scan again) or CS_ERR_SYSTEM.
  */
 static int
-scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
-    struct vault_scan *out)
+scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k,
+    struct vault_head *h, uint8_t *p, struct vault_scan *out)
 {
+	struct vault_epoch	 e;
 	uint8_t		 hdr[WAL_HDR_LEN], again[WAL_HDR_LEN];
 	uint8_t		*fh = p, *pg = p + WAL_FHDR_LEN;
 	uint64_t	 i, nframes, last = 0, frames = 0, tail = 0;
@@ -127,6 +128,13 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 
 	if ((r = scan_read(fd, hdr, sizeof(hdr), 0)) != 0)
 		return r < 0 ? r : 0;	/* empty or no header yet: no frames */
+	/* a retired header: an empty WAL (docs/VAULT.md, "WAL epochs") */
+	if (h == NULL)
+		return CS_ERR_INTERNAL;
+	(void)vault_head_epoch(h, k, 1, &e);
+	if (e.fmt == 2 && memcmp(hdr + 16, e.retired, 8) == 0 &&
+	    memcmp(e.retired, "\0\0\0\0\0\0\0\0", 8) != 0)
+		return 0;
 	if (vault_raw_size(fd, &size) != SQLITE_OK || size < WAL_HDR_LEN)
 		return CS_ERR_SYSTEM;
 	nframes = ((uint64_t)size - WAL_HDR_LEN) /
@@ -138,8 +146,7 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 		if ((r = scan_read(fd, p, WAL_FHDR_LEN + k->pgsz, off)) != 0)
 			return r < 0 ? r : 1;
 		cur = memcmp(fh + 8, hdr + 16, 8) == 0;
-		ok = vault_page_open(k, 2, pg, k->pgsz, buf_load_u32(fh),
-		    buf_load_u32(fh + 4)) == 0;
+		ok = vault_frame_open(k, h, pg, fh) == 0;
 		if (cur && ok && buf_load_u32(fh + 4) != 0)
 			last = i + 1;		/* frames 0 .. i committed */
 	}
@@ -151,8 +158,7 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 			return r < 0 ? r : 1;
 		cur = memcmp(fh + 8, hdr + 16, 8) == 0;
 		if (i < last) {
-			if (!cur || vault_page_open(k, 2, pg, k->pgsz,
-			    buf_load_u32(fh), buf_load_u32(fh + 4)) != 0)
+			if (!cur || vault_frame_open(k, h, pg, fh) != 0)
 				break;
 			frames++;
 		} else
@@ -176,15 +182,15 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
 }
 
 static int
-scan_wal(sqlite3_file *fd, const struct vault_keys *k, uint8_t *p,
-    struct vault_scan *out)
+scan_wal(sqlite3_file *fd, const struct vault_keys *k, struct vault_head *h,
+    uint8_t *p, struct vault_scan *out)
 {
 	int	i, r = 0;
 
 	for (i = 0; i < SCAN_RETRIES; i++) {
 		if (i > 0)
 			scan_pause();
-		if ((r = scan_wal_pass(fd, k, p, out)) != 1)
+		if ((r = scan_wal_pass(fd, k, h, p, out)) != 1)
 			break;
 	}
 	if (r == 1) {
@@ -226,7 +232,7 @@ vault_scan(struct vault *v, struct vault_scan *out)
 		goto out;
 	}
 	if ((walf != NULL && walf->pMethods != NULL &&
-	    (r = scan_wal(walf, k, p, out)) != 0) ||
+	    (r = scan_wal(walf, k, vault_head_of(v), p, out)) != 0) ||
 	    (r = scan_main(mainf, k, p, out)) != 0)
 		goto out;
 	r = 0;

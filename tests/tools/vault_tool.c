@@ -34,6 +34,11 @@
  *	print the first column of every row of SELECT, one a line (tests
  *	that find a table's pages with dbstat, to flip a byte in one).
  *
+ * CASESYNC_FAULT=NAME exits at a fault point (common/fault.h; the
+ * vault has "vault-epoch-after-list" and "vault-copy"), and with
+ * VAULT_TOOL_LEGACY set the vault draws no WAL epochs (a vault as
+ * before them: docs/VAULT.md, "WAL epochs"), for t_vault_epoch.sh.
+ *
  * The passphrase comes as for casesync (passphrase_get).  Exit codes
  * as for casesync: 0 ok, 1 failure, 2 usage, 3 wrong passphrase,
  * 4 database damaged or tampered.
@@ -47,6 +52,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "fault.h"
 #include "log.h"
 #include "passphrase.h"
 #include "util.h"
@@ -372,6 +378,9 @@ main(int argc, char *argv[])
 	int		 ch, r;
 
 	log_init(1, "vault_tool");
+	fault_init();
+	if (getenv("VAULT_TOOL_LEGACY") != NULL)
+		vault_test_legacy_wal(1);
 	while ((ch = getopt(argc, argv, "P:")) != -1) {
 		if (ch == 'P')
 			passfile = optarg;
