@@ -119,7 +119,7 @@ static int
 scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k,
     struct vault_head *h, uint8_t *p, struct vault_scan *out)
 {
-	struct vault_epoch	 e;
+	struct vault_epoch	 e, e2;
 	uint8_t		 hdr[WAL_HDR_LEN], again[WAL_HDR_LEN];
 	uint8_t		*fh = p, *pg = p + WAL_FHDR_LEN;
 	uint64_t	 i, nframes, last = 0, frames = 0, tail = 0;
@@ -167,6 +167,16 @@ scan_wal_pass(sqlite3_file *fd, const struct vault_keys *k,
 	if ((r = scan_read(fd, again, sizeof(again), 0)) != 0)
 		return r < 0 ? r : 1;
 	if (memcmp(hdr, again, sizeof(hdr)) != 0)
+		return 1;
+	/*
+	 * Another process may have drawn a new epoch during the pass (the
+	 * list written, the WAL's new header not yet): this WAL is then
+	 * retired, its frames all in vault.db; scan again by the new list.
+	 */
+	if (i < nframes && i < last &&
+	    vault_head_epoch(h, k, 1, &e2) >= 0 && (e2.fmt != e.fmt ||
+	    memcmp(e2.epoch, e.epoch, VAULT_EPOCH_LEN) != 0 ||
+	    memcmp(e2.retired, e.retired, VAULT_EPOCH_LEN) != 0))
 		return 1;
 	if (i < nframes && i < last) {
 		log_warnx("vault: check: WAL frame %llu (page %u) %s, before "
