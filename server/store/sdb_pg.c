@@ -54,6 +54,7 @@ struct pg_prep {
 	/* 0: PostgreSQL infers it; text for a number the SQL skips */
 	Oid		 types[SDB_PARAMS_MAX];
 	uint64_t	 gen;		/* prepared on this connection */
+	int		 binary;	/* rows asked for in binary */
 };
 
 struct sdb {
@@ -73,6 +74,9 @@ struct sdb {
 	int		 pipe_tx;	/* in a transaction when it began */
 };
 
+/* Columns of a statement whose rows may come in binary, at most. */
+#define PG_BIN_COLS	24
+
 struct sdb_stmt {
 	struct sdb_stmt_head	 h;
 	struct sdb		*db;
@@ -89,6 +93,8 @@ struct sdb_stmt {
 	int			 deccol, decrow;
 	int			 sent;		/* 1 + its index in db->pipe */
 	int			 failed;	/* CS_ERR_*: not run (pipeline) */
+	/* binary numbers as text, one per column (pg_bin_text) */
+	char			 bnum[PG_BIN_COLS][24];
 };
 
 static int	pg_sync(struct sdb *);
@@ -446,6 +452,50 @@ pg_prep_get(struct sdb *db, const char *sql, struct pg_prep **out)
 	return 0;
 }
 
+/* The column types pg_binary_rows() takes in binary. */
+#define PG_BOOL		16
+#define PG_BYTEA	17
+#define PG_INT8		20
+#define PG_INT2		21
+#define PG_INT4		23
+#define PG_TEXT		25
+#define PG_VARCHAR	1043
+
+/*
+ * A statement whose rows hold a bytea column, and otherwise only
+ * integers, booleans and texts, gets its rows in binary: a body is
+ * sent as it is instead of as hex text of twice its size, encoded by
+ * the server and decoded here (the pull of records).  Asked once per
+ * connection, with the PREPARE.
+ */
+static int
+pg_binary_rows(struct sdb *db, struct pg_prep *p)
+{
+	PGresult	*res;
+	int		 i, n, r, tx, bytea = 0, other = 0;
+	Oid		 t;
+
+	tx = pg_in_tx(db);
+	res = PQdescribePrepared(db->conn, p->name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		r = pg_fail(db, res, tx, "describe");
+		PQclear(res);
+		return r;
+	}
+	n = PQnfields(res);
+	for (i = 0; i < n; i++) {
+		t = PQftype(res, i);
+		if (t == PG_BYTEA)
+			bytea = 1;
+		else if (t != PG_BOOL && t != PG_INT8 && t != PG_INT2 &&
+		    t != PG_INT4 && t != PG_TEXT && t != PG_VARCHAR)
+			other = 1;
+	}
+	PQclear(res);
+	p->binary = bytea && !other && n <= PG_BIN_COLS;
+	return 0;
+}
+
 /* Prepared on this connection (again, after a reconnect). */
 static int
 pg_prep_ready(struct sdb *db, struct pg_prep *p)
@@ -466,6 +516,8 @@ pg_prep_ready(struct sdb *db, struct pg_prep *p)
 		return r;
 	}
 	PQclear(res);
+	if ((r = pg_binary_rows(db, p)) != 0)
+		return r;
 	p->gen = db->gen;
 	return 0;
 }
@@ -754,7 +806,7 @@ pg_send_q(struct sdb_stmt *s, int keep)
 	}
 	/* the parameters are copied into libpq's buffer here */
 	if (PQsendQueryPrepared(db->conn, s->prep->name, s->prep->nparams,
-	    s->val, s->len, s->fmt, 0) != 1) {
+	    s->val, s->len, s->fmt, s->prep->binary) != 1) {
 		if (db->npipe == 0)
 			(void)PQexitPipelineMode(db->conn);
 		return pg_pipe_lost(db, NULL, s->prep->name);
@@ -799,7 +851,7 @@ pg_run(struct sdb_stmt *s)
 		return r;
 	tx = pg_in_tx(db);
 	res = PQexecPrepared(db->conn, s->prep->name, s->prep->nparams,
-	    s->val, s->len, s->fmt, 0);
+	    s->val, s->len, s->fmt, s->prep->binary);
 	return pg_result(s, res, tx);
 }
 
@@ -843,13 +895,59 @@ pg_is_null(struct sdb_stmt *s, int col)
 	return !pg_have(s, col) || PQgetisnull(s->res, s->row, col);
 }
 
+/*
+ * A binary integer or boolean column: 1 and *v its value, or 0 (a text
+ * column, or one whose length is not its type's: libpq appends a NUL
+ * to every value, so a text is a string in binary as in text).
+ */
+static int
+pg_bin_int(struct sdb_stmt *s, int col, int64_t *v)
+{
+	const unsigned char	*b;
+	Oid			 t;
+	int			 n, i;
+	uint64_t		 u = 0;
+
+	if (PQfformat(s->res, col) != 1)
+		return 0;
+	t = PQftype(s->res, col);
+	n = PQgetlength(s->res, s->row, col);
+	b = (const unsigned char *)PQgetvalue(s->res, s->row, col);
+	if (!((t == PG_INT8 && n == 8) || (t == PG_INT4 && n == 4) ||
+	    (t == PG_INT2 && n == 2) || (t == PG_BOOL && n == 1)))
+		return 0;
+	for (i = 0; i < n; i++)
+		u = u << 8 | b[i];
+	if (n < 8 && t != PG_BOOL && (b[0] & 0x80) != 0)
+		u |= ~(uint64_t)0 << (8 * n);	/* sign-extend */
+	*v = (int64_t)u;
+	return 1;
+}
+
+/* A binary number's text, as the text format would give it. */
+static const char *
+pg_bin_text(struct sdb_stmt *s, int col)
+{
+	int64_t	v;
+
+	if (col >= PG_BIN_COLS || !pg_bin_int(s, col, &v))
+		return NULL;
+	if (PQftype(s->res, col) == PG_BOOL)
+		return v != 0 ? "t" : "f";
+	(void)snprintf(s->bnum[col], sizeof(s->bnum[col]), "%" PRId64, v);
+	return s->bnum[col];
+}
+
 static int64_t
 pg_col_int64(struct sdb_stmt *s, int col)
 {
 	const char	*v;
+	int64_t		 n;
 
 	if (pg_is_null(s, col))
 		return 0;
+	if (pg_bin_int(s, col, &n))
+		return n;
 	v = PQgetvalue(s->res, s->row, col);
 	if (v[0] == 't' && v[1] == '\0')
 		return 1;		/* boolean */
@@ -861,7 +959,13 @@ pg_col_int64(struct sdb_stmt *s, int col)
 static const char *
 pg_text(struct sdb_stmt *s, int col)
 {
-	return pg_is_null(s, col) ? NULL : PQgetvalue(s->res, s->row, col);
+	const char	*t;
+
+	if (pg_is_null(s, col))
+		return NULL;
+	if ((t = pg_bin_text(s, col)) != NULL)
+		return t;
+	return PQgetvalue(s->res, s->row, col);
 }
 
 static int
@@ -895,8 +999,8 @@ pg_decode(struct sdb_stmt *s, int col)
 	s->deccol = -1;
 	v = PQgetvalue(s->res, s->row, col);
 	n = (size_t)PQgetlength(s->res, s->row, col);
-	if (PQftype(s->res, col) != 17)
-		return 1;		/* BYTEAOID */
+	if (PQftype(s->res, col) != PG_BYTEA || PQfformat(s->res, col) == 1)
+		return 1;		/* its bytes are its value */
 	if (n < 2 || v[0] != '\\' || v[1] != 'x' || n % 2 != 0)
 		return -1;
 	if ((s->dec = malloc((n - 2) / 2 + 1)) == NULL)
@@ -920,23 +1024,31 @@ pg_decode(struct sdb_stmt *s, int col)
 static const void *
 pg_blob(struct sdb_stmt *s, int col)
 {
-	int	r;
+	const char	*t;
+	int		 r;
 
 	if (pg_is_null(s, col) || (r = pg_decode(s, col)) < 0)
 		return NULL;
 	if (r == 0)
 		return s->dec;
+	if ((t = pg_bin_text(s, col)) != NULL)
+		return t;
 	return PQgetvalue(s->res, s->row, col);
 }
 
 static size_t
 pg_bytes(struct sdb_stmt *s, int col)
 {
-	int	r;
+	const char	*t;
+	int		 r;
 
 	if (pg_is_null(s, col) || (r = pg_decode(s, col)) < 0)
 		return 0;
-	return r == 0 ? s->declen : (size_t)PQgetlength(s->res, s->row, col);
+	if (r == 0)
+		return s->declen;
+	if ((t = pg_bin_text(s, col)) != NULL)
+		return strlen(t);
+	return (size_t)PQgetlength(s->res, s->row, col);
 }
 
 const struct sdb_ops sdb_pg_ops = {
