@@ -33,6 +33,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/nu
 	echo "- machine: $(nproc 2>/dev/null || echo '?') CPUs, ${cpu:-unknown CPU}, $(uname -sr)"
 	echo "- command: \`make bench\`"
 	echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "- analyses, profiles and before/after comparisons of each round (by hand): [PERFORMANCE.md](PERFORMANCE.md)"
 } >"$tmp"
 
 run_one() {
