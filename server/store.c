@@ -578,6 +578,7 @@ store_close(struct store *st)
 		sdb_finalize(st->devq[i]);
 	sdb_finalize(st->tickq);
 	sdb_finalize(st->accessq);
+	store_push_batch_close(st);
 	sdb_close(st->db);
 	st->db = NULL;
 	store_wlock_give(st);	/* closing ended its transaction */

@@ -14,6 +14,9 @@ struct store_record;
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
 #define STORE_STMT_PUSH		12	/* store_push.c's from here on */
+#define STORE_PUSHB_Q		4	/* store_push_batch.c's statements */
+#define STORE_PUSHB_SIZES	3	/* ... each in so many row counts */
+#define STORE_PUSH_CHUNK	100	/* ... the most (docs/PERFORMANCE.md) */
 
 struct store {
 	struct sdb	*db;
@@ -30,7 +33,19 @@ struct store {
 	int		 owned;
 	int		 owned_r;
 	int		 wlocked;	/* holds store_wlock (store.c) */
+	/* a push's statements of many rows (store_push_batch.c) */
+	struct sdb_stmt	*pushb[STORE_PUSHB_Q][STORE_PUSHB_SIZES];
+	int		 push_chunk;	/* rows each: 0 the default, <0 off */
 };
+
+/*
+ * A push's reads and writes in statements of "k" rows (k > 0), the
+ * default (0), or one statement per change (k < 0: the tests compare
+ * the two paths).  store_push_batch.c.
+ */
+void	store_push_chunk(struct store *, int k);
+/* Finalize the push's statements of many rows (store_close). */
+void	store_push_batch_close(struct store *);
 
 /*
  * The rows where "cond" holds (SQL): a comparison is an integer in

@@ -188,10 +188,10 @@ mig_src_cols(struct mig *g, struct mig_table *t)
 		name = sqlite3_column_text(s, 0);
 		type = sqlite3_column_text(s, 1);
 		if (name == NULL || !mig_ident_ok((const char *)name) ||
-		    t->ncols == SDB_PARAMS_MAX) {
+		    t->ncols == MIG_COLS_MAX) {
 			store_mig_why(g->m, "source: table %s: a column this "
 			    "copy cannot take (name, or more than %d)", t->name,
-			    SDB_PARAMS_MAX);
+			    MIG_COLS_MAX);
 			r = CS_ERR_FORMAT;
 			goto out;
 		}

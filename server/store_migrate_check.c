@@ -151,7 +151,7 @@ store_mig_compare(struct mig *g, struct mig_table *t)
 {
 	sqlite3_stmt	*src = NULL;
 	struct sdb_stmt	*dst = NULL;
-	struct mig_key	 keys[2][SDB_PARAMS_MAX];
+	struct mig_key	 keys[2][MIG_COLS_MAX];
 	char		 sql[MIG_SQL_MAX];
 	int64_t		 n = 0;
 	int		 i, a, b, r, page = 1, got = 0;
@@ -213,7 +213,7 @@ store_mig_compare(struct mig *g, struct mig_table *t)
  out:
 	sqlite3_finalize(src);
 	sdb_finalize(dst);
-	for (i = 0; i < SDB_PARAMS_MAX; i++) {
+	for (i = 0; i < MIG_COLS_MAX; i++) {
 		free(keys[0][i].p);
 		free(keys[1][i].p);
 	}

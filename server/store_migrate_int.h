@@ -18,6 +18,7 @@
 #define MIG_SQL_MAX	4096
 #define MIG_BUSY_MS	5000
 #define MIG_PAGE	2000		/* rows read back at once */
+#define MIG_COLS_MAX	32		/* columns of a table copied */
 
 struct mig_col {
 	char	name[MIG_NAME_MAX + 1];
@@ -27,9 +28,9 @@ struct mig_col {
 
 struct mig_table {
 	char		name[MIG_NAME_MAX + 1];
-	struct mig_col	cols[SDB_PARAMS_MAX];
+	struct mig_col	cols[MIG_COLS_MAX];
 	int		ncols;
-	int		pk[SDB_PARAMS_MAX];	/* key columns, in key order */
+	int		pk[MIG_COLS_MAX];	/* key columns, in key order */
 	int		npk;
 	int64_t		floor;		/* AUTOINCREMENT's high-water mark */
 	int64_t		rows;		/* copied */

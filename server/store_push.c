@@ -27,6 +27,7 @@
 #include "store_int.h"
 #include "store_approvals.h"
 #include "store_late.h"
+#include "store_push_batch.h"
 #include "store_restore.h"
 
 enum {
@@ -368,18 +369,85 @@ store_push_prefetch_free(struct sdb_stmt **q, size_t n)
 	free(q);
 }
 
+/* The reads of case "c" (Q_MEMBER_GET, Q_CASE_CLOSED) into q[], bound. */
+static int
+store_case_reads(struct store *st, int64_t user_id,
+    const struct store_change *c, struct sdb_stmt *q[R_MAX])
+{
+	if ((q[R_MEMBER] = store_stmt(st, Q_MEMBER_GET)) == NULL ||
+	    sdb_bind_int64(q[R_MEMBER], 1, user_id) != 0 ||
+	    sdb_bind_text(q[R_MEMBER], 2, c->rec.case_id, -1) != 0 ||
+	    (q[R_CLOSED] = store_stmt(st, Q_CASE_CLOSED)) == NULL ||
+	    sdb_bind_text(q[R_CLOSED], 1, c->rec.case_id, -1) != 0)
+		return CS_ERR_DB;
+	return 0;
+}
+
+static void
+store_reset(struct sdb_stmt *s)
+{
+	if (s != NULL)
+		sdb_reset(s);
+}
+
 /*
- * "pre": the reads of "c" sent (store_push_prefetch), or NULL; "memo":
- * what the batch knows of its case.
+ * How change "c" is read and written: "pre" its reads sent
+ * (store_push_prefetch), or "b" the batch's (store_push_batch.h, "idx"
+ * its place there; q[R_MEMBER] and q[R_CLOSED] already sent for the
+ * case of the batch's first change when "case0"), or neither: its own.
+ */
+struct store_via {
+	struct sdb_stmt		**pre;
+	struct push_batch	*b;
+	const struct store_change	*chs;	/* the batch */
+	size_t			 idx;
+	int			 case0;
+	struct sdb_stmt		*cq[R_MAX];	/* batch: the first case's */
+};
+
+/*
+ * The change id of "c" as the batch read it (store_change_seen's
+ * rules); the case's reads in q[].
+ */
+static int
+store_batch_seen(struct store *st, int64_t user_id, struct store_via *v,
+    const struct store_change *c, struct store_memo *memo,
+    struct store_change_result *res, int *replayed, int *foreign,
+    struct sdb_stmt *q[R_MAX])
+{
+	const struct push_seen	*sn = &v->b->seen[v->idx];
+
+	*replayed = sn->replayed;
+	*foreign = sn->foreign;
+	if (sn->replayed) {
+		res->status = STORE_CHANGE_APPLIED;
+		res->version = sn->version;
+		res->replayed = 1;
+		return 0;
+	}
+	memset(q, 0, R_MAX * sizeof(*q));
+	if (v->case0)
+		memcpy(q, v->cq, R_MAX * sizeof(*q));
+	else if (memo->m < 0)
+		return store_case_reads(st, user_id, c, q);
+	return 0;
+}
+
+/*
+ * "v": how it reads and writes; "memo": what the batch knows of its
+ * case.
  */
 static int
 store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
-    const struct store_change *c, struct sdb_stmt **pre,
+    const struct store_change *c, struct store_via *v,
     struct store_memo *memo, int64_t restore_seq,
     struct store_change_result *res, int64_t *seq)
 {
 	const struct store_record	*in = &c->rec;
-	struct sdb_stmt			*s, *q[R_MAX];
+	struct push_batch		*b = v->b;
+	struct push_cur			*cur = b != NULL ? &b->cur[v->idx] :
+					    NULL;
+	struct sdb_stmt			*s = NULL, *q[R_MAX];
 	int64_t				 cur_version = 0;
 	char				 cur_case[STORE_UUID_LEN + 1];
 	char				 cur_kind[STORE_KIND_MAX + 1];
@@ -387,13 +455,20 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	int				 foreign, replayed, approval = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (pre != NULL)
-		memcpy(q, pre, sizeof(q));
-	else if ((rc = store_apply_reads(st, user_id, device_id, c, q)) != 0)
-		return rc;
-	if ((rc = store_change_seen(q[R_SEEN], device_id, res, &replayed,
-	    &foreign)) != 0 || replayed)
-		return rc;
+	if (b != NULL) {
+		if ((rc = store_batch_seen(st, user_id, v, c, memo, res,
+		    &replayed, &foreign, q)) != 0 || replayed)
+			return rc;
+	} else {
+		if (v->pre != NULL)
+			memcpy(q, v->pre, sizeof(q));
+		else if ((rc = store_apply_reads(st, user_id, device_id, c,
+		    q)) != 0)
+			return rc;
+		if ((rc = store_change_seen(q[R_SEEN], device_id, res,
+		    &replayed, &foreign)) != 0 || replayed)
+			return rc;
+	}
 	if (memo->m < 0 && (memo->m = store_member(q[R_MEMBER])) < 0)
 		return memo->m;
 	m = memo->m;
@@ -412,6 +487,13 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		res->closed = 1;
 		return 0;
 	}
+	/*
+	 * The rules below that read more of the database see the batch's
+	 * changes before this one written, as on the per-change path.
+	 */
+	if (b != NULL && m != 1 && (rc = push_batch_flush(st, b,
+	    v->chs)) != 0)
+		return rc;
 	/* the record of one's own approval request or decision */
 	if (m != 1 && (rc = store_approval_may_push(st, user_id, in->case_id,
 	    in->record_id, &approval)) != 0)
@@ -428,8 +510,13 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 		res->status = STORE_CHANGE_INVALID;
 		return 0;
 	}
-	s = q[R_RECORD];
-	if ((rc = sdb_step(s)) == SDB_ROW) {
+	if (b != NULL) {
+		if ((exists = cur->exists) != 0) {
+			cur_version = cur->rec.version;
+			memcpy(cur_case, cur->rec.case_id, sizeof(cur_case));
+			memcpy(cur_kind, cur->rec.kind, sizeof(cur_kind));
+		}
+	} else if ((rc = sdb_step(s = q[R_RECORD])) == SDB_ROW) {
 		exists = 1;
 		cur_version = sdb_column_int64(s, 3);
 		if (store_col_text(s, 1, cur_case, sizeof(cur_case)) != 0 ||
@@ -443,10 +530,13 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    (!exists || (strcmp(cur_case, in->case_id) == 0 &&
 	    strcmp(cur_kind, in->kind) == 0));
 	apply = 1;
+	if (reoffer && b != NULL && (rc = push_batch_flush(st, b,
+	    v->chs)) != 0)
+		return rc;
 	if (reoffer && (rc = store_reoffer_rule(st, c, exists, cur_version,
 	    record_append_only(in->kind), restore_seq, &apply,
 	    &res->no_common_base)) != 0) {
-		sdb_reset(s);
+		store_reset(s);
 		return rc;
 	}
 	if (!reoffer && exists && (strcmp(cur_case, in->case_id) != 0 ||
@@ -454,7 +544,7 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    record_append_only(in->kind))) {
 		/* a record never moves case or kind; append-only is final */
 		res->status = STORE_CHANGE_INVALID;
-		sdb_reset(s);
+		store_reset(s);
 		return 0;
 	}
 	if (!reoffer && !exists && c->base_version != 0) {
@@ -465,13 +555,25 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	    (!reoffer && exists && cur_version != c->base_version)) {
 		res->status = STORE_CHANGE_CONFLICT;
 		res->version = cur_version;
+		if (b != NULL) {
+			/* the body moves to the result */
+			res->current = cur->rec;
+			res->has_current = 1;
+			cur->rec.body = NULL;
+			return 0;
+		}
 		rc = store_result_current(s, res);
 		sdb_reset(s);
 		return rc;
 	}
-	sdb_reset(s);
+	store_reset(s);
 	(*seq)++;
-	if ((rc = store_change_write(st, c, device_id, *seq)) != 0)
+	if (b != NULL)
+		push_batch_add(b, v->idx, *seq);
+	else if ((rc = store_change_write(st, c, device_id, *seq)) != 0)
+		return rc;
+	if (reoffer && b != NULL && (rc = push_batch_flush(st, b,
+	    v->chs)) != 0)
 		return rc;
 	if (reoffer && (rc = store_reoffer_note(st, c, *seq,
 	    device_id)) != 0)
@@ -482,6 +584,27 @@ store_apply_one(struct store *st, int64_t user_id, int64_t device_id,
 	return 0;
 }
 
+/*
+ * The batch's reads in statements of many rows (store_push_batch.h),
+ * the case of its first change's with them; *b NULL if the batch does
+ * not fit them.
+ */
+static int
+store_push_batch_start(struct store *st, int64_t user_id, int64_t device_id,
+    const struct store_change *chs, size_t n, struct store_via *v)
+{
+	int	r;
+
+	if (!push_batch_fits(st, chs, n))
+		return 0;
+	/* sent first: answered in the round trip of the first chunk */
+	if ((r = store_case_reads(st, user_id, &chs[0], v->cq)) != 0 ||
+	    (r = sdb_send(v->cq[R_MEMBER])) != 0 ||
+	    (r = sdb_send(v->cq[R_CLOSED])) != 0)
+		return r;
+	return push_batch_read(st, device_id, chs, n, &v->b);
+}
+
 int
 store_push(struct store *st, int64_t user_id, int64_t device_id,
     const struct store_change *chs, size_t n,
@@ -490,6 +613,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	struct store_gen	g;
 	struct store_memo	*memo = NULL;
 	struct sdb_stmt		**pre = NULL;
+	struct store_via	 v;
 	size_t			*first = NULL;
 	int64_t			seq, seq0;
 	size_t			i;
@@ -498,6 +622,8 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	*last_seq = 0;
 	memset(res, 0, n * sizeof(*res));
 	memset(&g, 0, sizeof(g));
+	memset(&v, 0, sizeof(v));
+	v.chs = chs;
 	if (n > 0 && ((memo = malloc(n * sizeof(*memo))) == NULL ||
 	    (first = malloc(n * sizeof(*first))) == NULL)) {
 		free(memo);
@@ -520,19 +646,30 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	if (i < n && (r = store_generation(st, &g)) != 0)
 		goto fail;
 	seq0 = seq;
-	if ((r = store_push_prefetch(st, user_id, device_id, chs, n, first,
-	    &pre)) != 0)
+	if ((r = store_push_batch_start(st, user_id, device_id, chs, n,
+	    &v)) != 0)
+		goto fail;
+	if (v.b == NULL && (r = store_push_prefetch(st, user_id, device_id,
+	    chs, n, first, &pre)) != 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if ((r = store_apply_one(st, user_id, device_id, &chs[i],
-		    pre != NULL ? &pre[i * R_MAX] : NULL, &memo[first[i]],
-		    g.restore_seq, &res[i], &seq)) != 0) {
+		v.pre = pre != NULL ? &pre[i * R_MAX] : NULL;
+		v.idx = i;
+		v.case0 = first[i] == 0;
+		if ((r = store_apply_one(st, user_id, device_id, &chs[i], &v,
+		    &memo[first[i]], g.restore_seq, &res[i], &seq)) != 0) {
 			store_log(st, "push");
 			goto fail;
 		}
 	}
 	store_push_prefetch_free(pre, n);
 	pre = NULL;
+	if (v.b != NULL && (r = push_batch_flush(st, v.b, chs)) != 0) {
+		store_log(st, "push");
+		goto fail;
+	}
+	push_batch_free(v.b);
+	v.b = NULL;
 	if (seq != seq0 && (r = store_seq_set(st, seq)) != 0)
 		goto fail;
 	if ((r = store_late_pushed(st, device_id, store_now_ms())) != 0)
@@ -547,6 +684,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
  fail:
 	r = store_retry(st, r);		/* before the ROLLBACK */
 	store_push_prefetch_free(pre, n);
+	push_batch_free(v.b);
 	free(memo);
 	free(first);
 	store_rollback(st);

@@ -51,7 +51,11 @@
 
 #define SDB_ROW		100
 #define SDB_DONE	101
-#define SDB_PARAMS_MAX	32	/* ?1 .. ?32 */
+/*
+ * ?1 .. ?8192: a statement's own count sizes its parameters (sdb_pg.c);
+ * SQLite takes 32766 since 3.32, PostgreSQL 65535.
+ */
+#define SDB_PARAMS_MAX	8192
 
 enum sdb_backend {
 	SDB_SQLITE = 0,

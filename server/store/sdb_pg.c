@@ -52,7 +52,7 @@ struct pg_prep {
 	char		 name[16];
 	int		 nparams;
 	/* 0: PostgreSQL infers it; text for a number the SQL skips */
-	Oid		 types[SDB_PARAMS_MAX];
+	Oid		*types;		/* nparams of them */
 	uint64_t	 gen;		/* prepared on this connection */
 	int		 binary;	/* rows asked for in binary */
 };
@@ -81,11 +81,13 @@ struct sdb_stmt {
 	struct sdb_stmt_head	 h;
 	struct sdb		*db;
 	struct pg_prep		*prep;
-	const char		*val[SDB_PARAMS_MAX];
-	int			 len[SDB_PARAMS_MAX];
-	int			 fmt[SDB_PARAMS_MAX];
-	char			 num[SDB_PARAMS_MAX][24];
-	char			*own[SDB_PARAMS_MAX];	/* copied texts */
+	/* the parameters, prep->nparams of each (at least 1) */
+	const char		**val;
+	int			*len;
+	int			*fmt;
+	char			(*num)[24];
+	char			**own;		/* copied texts */
+	int			 nparams;
 	PGresult		*res;
 	int			 row, nrows;	/* row: current, -1 before */
 	uint8_t			*dec;		/* a bytea column, decoded */
@@ -269,6 +271,7 @@ pg_close(struct sdb *db)
 			next = p->next;
 			free(p->sql);
 			free(p->pgsql);
+			free(p->types);
 			free(p);
 		}
 	PQfinish(db->conn);
@@ -369,8 +372,10 @@ pg_indexed_by(const char *p)
  * ?N to $N and a bare ? to the next number, outside quoted strings and
  * identifiers, and without SQLite's INDEXED BY; *nparams gets the
  * highest number, types[] text for a number below it the SQL does not
- * use (PostgreSQL cannot infer a type there; SQLite leaves it NULL).  NULL: out of memory or a parameter beyond
- * SDB_PARAMS_MAX.
+ * use (PostgreSQL cannot infer a type there; SQLite leaves it NULL),
+ * SDB_PARAMS_MAX of them (the caller's).  NULL: out of memory or a
+ * parameter beyond SDB_PARAMS_MAX.  A ?N takes at most 5 bytes more
+ * as $N than as ?N's shortest form "?" (a bare ? numbered up to 8192).
  */
 static char *
 pg_rewrite(const char *sql, int *nparams, Oid *types)
@@ -380,7 +385,7 @@ pg_rewrite(const char *sql, int *nparams, Oid *types)
 	long	 k, next = 1, max = 0;
 	char	*end;
 
-	if (n > SIZE_MAX / 3 - 1 || (out = malloc(3 * n + 1)) == NULL)
+	if (n > SIZE_MAX / 6 - 1 || (out = malloc(6 * n + 1)) == NULL)
 		return NULL;
 	for (k = 0; k < SDB_PARAMS_MAX; k++)
 		types[k] = PG_TEXTOID;	/* until used */
@@ -429,6 +434,7 @@ static int
 pg_prep_get(struct sdb *db, const char *sql, struct pg_prep **out)
 {
 	struct pg_prep	*p;
+	Oid		*t;
 	size_t		 b = (size_t)(pg_hash(sql) % PG_BUCKETS);
 
 	for (p = db->buckets[b]; p != NULL; p = p->next)
@@ -438,13 +444,19 @@ pg_prep_get(struct sdb *db, const char *sql, struct pg_prep **out)
 		}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return CS_ERR_ALLOC;
-	if ((p->sql = strdup(sql)) == NULL ||
+	/* every number's type until the highest is known, then those */
+	if ((p->types = calloc(SDB_PARAMS_MAX, sizeof(*p->types))) == NULL ||
+	    (p->sql = strdup(sql)) == NULL ||
 	    (p->pgsql = pg_rewrite(sql, &p->nparams, p->types)) == NULL) {
 		free(p->sql);
+		free(p->types);
 		free(p);
 		pg_seterr(db, "prepare", "too many parameters");
 		return CS_ERR_ALLOC;
 	}
+	if ((t = realloc(p->types, (p->nparams > 0 ? p->nparams : 1) *
+	    sizeof(*p->types))) != NULL)
+		p->types = t;
 	(void)snprintf(p->name, sizeof(p->name), "sdb%u", ++db->nprep);
 	p->next = db->buckets[b];
 	db->buckets[b] = p;
@@ -522,11 +534,22 @@ pg_prep_ready(struct sdb *db, struct pg_prep *p)
 	return 0;
 }
 
+static void
+pg_params_free(struct sdb_stmt *s)
+{
+	free(s->val);
+	free(s->len);
+	free(s->fmt);
+	free(s->num);
+	free(s->own);
+}
+
 static int
 pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 {
 	struct sdb_stmt	*s;
 	struct pg_prep	*p;
+	size_t		 n;
 	int		 r;
 
 	db->last = 0;
@@ -535,6 +558,18 @@ pg_prepare(struct sdb *db, const char *sql, struct sdb_stmt **out)
 		return r;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return CS_ERR_ALLOC;
+	/* the parameter arrays by the statement's count, not the limit */
+	n = p->nparams > 0 ? (size_t)p->nparams : 1;
+	s->nparams = (int)n;
+	if ((s->val = calloc(n, sizeof(*s->val))) == NULL ||
+	    (s->len = calloc(n, sizeof(*s->len))) == NULL ||
+	    (s->fmt = calloc(n, sizeof(*s->fmt))) == NULL ||
+	    (s->num = calloc(n, sizeof(*s->num))) == NULL ||
+	    (s->own = calloc(n, sizeof(*s->own))) == NULL) {
+		pg_params_free(s);
+		free(s);
+		return CS_ERR_ALLOC;
+	}
 	s->h.ops = &sdb_pg_ops;
 	s->db = db;
 	s->prep = p;
@@ -571,9 +606,9 @@ pg_reset(struct sdb_stmt *s)
 static int
 pg_clear_bindings(struct sdb_stmt *s)
 {
-	size_t	i;
+	int	i;
 
-	for (i = 0; i < SDB_PARAMS_MAX; i++) {
+	for (i = 0; i < s->nparams; i++) {
 		free(s->own[i]);
 		s->own[i] = NULL;
 		s->val[i] = NULL;
@@ -588,6 +623,7 @@ pg_finalize(struct sdb_stmt *s)
 {
 	pg_rows_free(s);	/* the prepared statement stays */
 	(void)pg_clear_bindings(s);
+	pg_params_free(s);
 	free(s);
 }
 
@@ -596,6 +632,8 @@ pg_bind_text_copy(struct sdb_stmt *s, int i, const char *v)
 {
 	char	*c;
 
+	if (i > s->nparams)	/* as SQLite's SQLITE_RANGE */
+		return CS_ERR_INTERNAL;
 	if ((c = strdup(v)) == NULL)
 		return CS_ERR_ALLOC;
 	free(s->own[i - 1]);
@@ -634,6 +672,8 @@ pg_handle(struct sdb *db)
 static int
 pg_bind_int64(struct sdb_stmt *s, int i, int64_t v)
 {
+	if (i > s->nparams)	/* as SQLite's SQLITE_RANGE */
+		return CS_ERR_INTERNAL;
 	(void)snprintf(s->num[i - 1], sizeof(s->num[i - 1]), "%" PRId64, v);
 	s->val[i - 1] = s->num[i - 1];
 	s->len[i - 1] = 0;
@@ -644,6 +684,8 @@ pg_bind_int64(struct sdb_stmt *s, int i, int64_t v)
 static int
 pg_bind_text(struct sdb_stmt *s, int i, const char *v, size_t len)
 {
+	if (i > s->nparams)	/* as SQLite's SQLITE_RANGE */
+		return CS_ERR_INTERNAL;
 	/* text parameters end at their NUL (sdb.h: len -1 or the length) */
 	if (len > INT32_MAX || v[len] != '\0')
 		return CS_ERR_INTERNAL;
@@ -658,6 +700,8 @@ pg_bind_blob(struct sdb_stmt *s, int i, const void *p, size_t len)
 {
 	static const char	empty[1];
 
+	if (i > s->nparams)
+		return CS_ERR_INTERNAL;
 	if (len > INT32_MAX)
 		return CS_ERR_TOO_LARGE;
 	s->val[i - 1] = p != NULL ? p : empty;
@@ -669,6 +713,8 @@ pg_bind_blob(struct sdb_stmt *s, int i, const void *p, size_t len)
 static int
 pg_bind_null(struct sdb_stmt *s, int i)
 {
+	if (i > s->nparams)	/* as SQLite's SQLITE_RANGE */
+		return CS_ERR_INTERNAL;
 	s->val[i - 1] = NULL;
 	s->len[i - 1] = 0;
 	s->fmt[i - 1] = 0;
