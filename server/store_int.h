@@ -16,7 +16,9 @@ struct store_record;
 #define STORE_STMT_PUSH		12	/* store_push.c's from here on */
 #define STORE_PUSHB_Q		4	/* store_push_batch.c's statements */
 #define STORE_PUSHB_SIZES	3	/* ... each in so many row counts */
+#ifndef STORE_PUSH_CHUNK
 #define STORE_PUSH_CHUNK	100	/* ... the most (docs/PERFORMANCE.md) */
+#endif
 
 struct store {
 	struct sdb	*db;
@@ -39,9 +41,10 @@ struct store {
 };
 
 /*
- * A push's reads and writes in statements of "k" rows (k > 0), the
- * default (0), or one statement per change (k < 0: the tests compare
- * the two paths).  store_push_batch.c.
+ * A push's reads and writes in statements of "k" rows (k > 0, on
+ * either backend), the default (0: STORE_PUSH_CHUNK on PostgreSQL, a
+ * statement per change on SQLite), or a statement per change (k < 0).
+ * The tests compare the paths.  store_push_batch.c.
  */
 void	store_push_chunk(struct store *, int k);
 /* Finalize the push's statements of many rows (store_close). */

@@ -403,6 +403,7 @@ struct store_via {
 	size_t			 idx;
 	int			 case0;
 	struct sdb_stmt		*cq[R_MAX];	/* batch: the first case's */
+	int			 cq_live;	/* ... sent, not yet used */
 };
 
 /*
@@ -426,11 +427,17 @@ store_batch_seen(struct store *st, int64_t user_id, struct store_via *v,
 		return 0;
 	}
 	memset(q, 0, R_MAX * sizeof(*q));
-	if (v->case0)
+	/* a case is read at its first change the rules judge */
+	if (memo->m >= 0)
+		return 0;
+	/* the statements are the cached ones: the first case's until reused */
+	if (v->case0 && v->cq_live) {
 		memcpy(q, v->cq, R_MAX * sizeof(*q));
-	else if (memo->m < 0)
-		return store_case_reads(st, user_id, c, q);
-	return 0;
+		v->cq_live = 0;
+		return 0;
+	}
+	v->cq_live = 0;
+	return store_case_reads(st, user_id, c, q);
 }
 
 /*
@@ -602,6 +609,7 @@ store_push_batch_start(struct store *st, int64_t user_id, int64_t device_id,
 	    (r = sdb_send(v->cq[R_MEMBER])) != 0 ||
 	    (r = sdb_send(v->cq[R_CLOSED])) != 0)
 		return r;
+	v->cq_live = 1;
 	return push_batch_read(st, device_id, chs, n, &v->b);
 }
 

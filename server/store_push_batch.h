@@ -48,8 +48,8 @@ struct push_batch {
 
 /*
  * The batch path for store "st" and a batch of n changes: 1 if it is
- * switched on (store_push_chunk) and no two changes share a change id
- * or a record, else 0.
+ * on (PostgreSQL; SQLite only by store_push_chunk) and no two changes
+ * share a change id or a record, else 0.
  */
 int	push_batch_fits(struct store *, const struct store_change *, size_t n);
 /*

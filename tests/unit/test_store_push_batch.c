@@ -33,6 +33,7 @@
 
 static const char	CASE1[] = "11111111-1111-4111-8111-111111111111";
 static const char	CASE2[] = "22222222-2222-4222-8222-222222222222";
+static const char	CASE3[] = "33333333-3333-4333-8333-333333333333";
 
 static char		 tmpdir[64], dbpath[PATH_MAX];
 static struct store	*st;
@@ -218,6 +219,8 @@ open_store(int chunk)
 	    0);
 	ASSERT_INT_EQ(store_case_create(st, &anna, CASE2, "DRANG", NOW, &seq),
 	    0);
+	ASSERT_INT_EQ(store_case_create(st, &bert, CASE3, "DRANG", NOW, &seq),
+	    0);
 }
 
 static void
@@ -394,6 +397,47 @@ batch_round(struct run_log *l, size_t n)
 	batch_free(&stranger);
 }
 
+/*
+ * The first change's case is read with the batch; a replay first, then
+ * a case anna is no member of, then hers again: each change judged by
+ * its own case's membership.
+ */
+static void
+cases_round(struct run_log *l)
+{
+	struct batch	 b;
+	char		 rid[STORE_UUID_LEN + 1];
+	size_t		 i;
+
+	batch_new(&b, 4);
+	uuid_new(rid);
+	batch_set(&b, 0, NULL, rid, CASE1, "person", 0);
+	b.n = 1;
+	ASSERT_INT_EQ(push(l, "first", anna.id, DEV, &b), 0);
+	b.n = 4;
+	uuid_new(rid);
+	batch_set(&b, 1, NULL, rid, CASE3, "person", 0);
+	uuid_new(rid);
+	batch_set(&b, 2, NULL, rid, CASE1, "person", 0);
+	uuid_new(rid);
+	batch_set(&b, 3, NULL, rid, CASE3, "person", 0);
+	ASSERT_INT_EQ(push(l, "cases", anna.id, DEV, &b), 0);
+	ASSERT_INT_EQ(b.res[0].replayed, 1);
+	ASSERT_INT_EQ(b.res[1].status, STORE_CHANGE_FORBIDDEN);
+	ASSERT_INT_EQ(b.res[2].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(b.res[2].replayed, 0);
+	ASSERT_INT_EQ(b.res[3].status, STORE_CHANGE_FORBIDDEN);
+	/* and bert, whose case is the second */
+	for (i = 1; i < 4; i++)
+		uuid_new(b.cid[i]);
+	ASSERT_INT_EQ(push(l, "cases bert", bert.id, DEV_B, &b), 0);
+	ASSERT_INT_EQ(b.res[0].status, STORE_CHANGE_FORBIDDEN);
+	ASSERT_INT_EQ(b.res[1].status, STORE_CHANGE_APPLIED);
+	ASSERT_INT_EQ(b.res[2].status, STORE_CHANGE_FORBIDDEN);
+	ASSERT_INT_EQ(b.res[3].status, STORE_CHANGE_APPLIED);
+	batch_free(&b);
+}
+
 /* The script on a new database with "chunk" (store_push_chunk). */
 static void
 script(struct run_log *l, int chunk, int k)
@@ -407,6 +451,7 @@ script(struct run_log *l, int chunk, int k)
 	sizes[3] = (size_t)k + 1;
 	sizes[4] = 2 * (size_t)k + 3;
 	open_store(chunk);
+	cases_round(l);
 	for (i = 0; i < 5; i++)
 		if (sizes[i] > 0)
 			batch_round(l, sizes[i]);
@@ -435,7 +480,7 @@ test_same(int k)
 	snprintf(name, sizeof(name), "push in chunks of %d rows gives what "
 	    "a statement per change gives", k);
 	TEST_START(name);
-	script(&batched, k == STORE_PUSH_CHUNK ? 0 : k, k);
+	script(&batched, k, k);
 	script(&single, -1, k);
 	ASSERT_INT_EQ(batched.len, single.len);
 	if (memcmp(batched.p, single.p, batched.len) != 0) {
@@ -514,12 +559,42 @@ test_chunk_fails(int chunk, int k)
 	TEST_DONE();
 }
 
+/* By default PostgreSQL's pushes go in chunks, SQLite's per change. */
+static void
+test_default(void)
+{
+	struct run_log	 l = { NULL, 0, 0 };
+	struct batch	 b;
+	char		 rid[STORE_UUID_LEN + 1];
+	size_t		 i, n = 3;
+	int		 j, used = 0;
+
+	TEST_START("the default: chunks on PostgreSQL, per change on SQLite");
+	open_store(0);
+	batch_new(&b, n);
+	for (i = 0; i < n; i++) {
+		uuid_new(rid);
+		batch_set(&b, i, NULL, rid, CASE1, "person", 0);
+	}
+	ASSERT_INT_EQ(push(&l, "default", anna.id, DEV, &b), 0);
+	for (i = 0; i < n; i++)
+		ASSERT_INT_EQ(b.res[i].status, STORE_CHANGE_APPLIED);
+	for (j = 0; j < STORE_PUSHB_SIZES; j++)
+		used |= st->pushb[STORE_PUSHB_Q - 1][j] != NULL;
+	ASSERT_INT_EQ(used, test_store_pg());
+	batch_free(&b);
+	free(l.p);
+	close_store();
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	ASSERT_INT_EQ(sodium_init() >= 0, 1);
 	test_same(4);
 	test_same(STORE_PUSH_CHUNK);
+	test_default();
 	test_chunk_fails(4, 4);
 	test_chunk_fails(-1, 4);
 	return 0;
