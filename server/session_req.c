@@ -252,14 +252,20 @@ session_route(struct session *s, struct request *rq, const struct msg *m)
 		    "an enrolled device certificate is required");
 		return 0;
 	} else if ((r = access_tick(s->w, time_now(), 0)) != 0) {
-		/* not served on access that should have ended */
-		r = store_retry(s->w->st, r) == CS_ERR_RETRY ?
-		    wire_error(rq->out, rq->id, WERR_UNAVAILABLE,
-		    "database unavailable; retry", WIRE_RETRY_AFTER_MS) :
-		    wire_error(rq->out, rq->id, WERR_INTERNAL,
+		/*
+		 * Not served on access that should have ended.  The database
+		 * away: this request refused, the connection kept, as the
+		 * push and pull refuse theirs (sync_failed); closing it here
+		 * raced the laptop's next pipelined request, whose write then
+		 * failed before it read why (t_pg_retry).  INTERNAL closes.
+		 */
+		if (store_retry(s->w->st, r) == CS_ERR_RETRY)
+			return wire_error(rq->out, rq->id, WERR_UNAVAILABLE,
+			    "database unavailable; retry", WIRE_RETRY_AFTER_MS);
+		r = wire_error(rq->out, rq->id, WERR_INTERNAL,
 		    "server cannot write its database now; retry later",
 		    SESSION_RETRY_MS);
-		session_linger(s);	/* INTERNAL closes */
+		session_linger(s);
 		return r;
 	}
 	if (rt == NULL)
