@@ -14,6 +14,14 @@
  * not eight per change.  What a case's membership and state are is read
  * once per case of a batch (a push writes neither).  SQLite, in the
  * server's own process, runs each statement as it comes.
+ *
+ * Statements of many rows (PostgreSQL; store_push_batch.h): when no
+ * two changes share a change id or a record, each change's reads are
+ * those of K changes in one statement (WHERE ... IN), and the changes
+ * the rules apply are written K rows per INSERT, in seq order, before
+ * any rule that reads more of the database and at the end; the rules
+ * are the same code (store_apply_one).  PostgreSQL's executor costs
+ * per statement: 4 statements a record become 4 per K records.
  */
 #include <stdlib.h>
 #include <string.h>
