@@ -60,6 +60,14 @@ int	db_text(sqlite3_stmt *, int col, char *dst, size_t dstlen);
 /* Copy a BLOB column into malloc'd memory (NULL for empty). */
 int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
 
+/*
+ * An outbox row (of a statement on table outbox, not aliased) that has
+ * not been taken for a push: not on the server, so it may still change
+ * (db.c).  Taken rows have their seq in outbox_sent (db_outbox_take).
+ */
+#define DB_UNSENT \
+	"NOT EXISTS (SELECT 1 FROM outbox_sent s WHERE s.seq = outbox.seq)"
+
 /* Columns: record_id case_id kind version deleted key_epoch body hlc */
 #define DB_RECORD_COLS \
 	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"

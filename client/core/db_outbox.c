@@ -29,7 +29,7 @@ db_queue(sqlite3 *db, const struct db_record *r)
 	/* an unsent row is not on the server: it may still change */
 	if ((ret = db_prep(db, "UPDATE outbox SET deleted = ?5,"
 	    " key_epoch = ?6, body = ?7, hlc = ?8 WHERE seq = (SELECT"
-	    " max(seq) FROM outbox WHERE record_id = ?1) AND sent = 0"
+	    " max(seq) FROM outbox WHERE record_id = ?1) AND " DB_UNSENT
 	    " AND case_id = ?2 AND kind = ?3 AND ?4 = ?4", &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) != 0 ||
@@ -312,10 +312,11 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 	 * exactly those (a statement over the whole outbox cost a full
 	 * scan per batch: pushing 90,000 changes ran at 3,000/s).
 	 */
-	if (n > 0 && (ret = db_run2(db, "UPDATE outbox AS o SET sent = 1"
-	    " WHERE o.seq BETWEEN ?1 AND ?2 AND o.sent = 0 AND o.seq ="
-	    " (SELECT min(seq) FROM outbox x WHERE x.record_id = o.record_id)"
-	    " AND " DB_KEYED, c[0].seq, c[n - 1].seq)) != 0)
+	if (n > 0 && (ret = db_run2(db, "INSERT OR IGNORE INTO"
+	    " outbox_sent(seq) SELECT o.seq FROM outbox o WHERE o.seq BETWEEN"
+	    " ?1 AND ?2 AND o.seq = (SELECT min(seq) FROM outbox x WHERE"
+	    " x.record_id = o.record_id) AND " DB_KEYED, c[0].seq,
+	    c[n - 1].seq)) != 0)
 		goto fail;
 	if ((ret = db_commit(db)) != 0)
 		goto fail;
@@ -345,26 +346,23 @@ db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 	struct db_record	m;
 	int			ret, dirty;
 
-	if ((ret = db_run(db, "DELETE FROM outbox WHERE change_id = ?1",
-	    c->change_id, 0)) != 0 ||
+	/* by its seq (never used again): the row taken, nothing else */
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE seq = ?2 AND"
+	    " record_id = ?1", c->rec.record_id, c->seq)) != 0 ||
 	    (ret = db_reoffer_done(db, c)) != 0 ||
 	    (ret = db_author_pushed(db, c)) != 0 ||
+	    (ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
+	    " record_id = ?1", c->rec.record_id, version)) != 0 ||
 	    (ret = db_is_dirty(db, c->rec.record_id, &dirty)) != 0)
 		return ret;
-	if (!dirty) {
-		/* local state is what we pushed: clean again */
-		if ((ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
-		    " record_id = ?1", c->rec.record_id, version)) != 0)
-			return ret;
+	/* local state is what we pushed: clean again */
+	if (!dirty)
 		return db_run(db, "DELETE FROM mirror WHERE record_id = ?1",
 		    c->rec.record_id, 0);
-	}
 	/* later edits wait: they now build on what the server holds */
 	m = c->rec;
 	m.version = version;
 	if ((ret = db_run(db, "UPDATE outbox SET base_version = ?2 WHERE"
-	    " record_id = ?1", c->rec.record_id, version)) != 0 ||
-	    (ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
 	    " record_id = ?1", c->rec.record_id, version)) != 0)
 		return ret;
 	return db_run_record(db, db_mirror_put, &m);

@@ -218,6 +218,22 @@ static const char db_schema_v6[] =
     "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
     "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
 
+/*
+ * Version 7: which outbox rows may have reached the server ("sent",
+ * db.c) is the seq of each in outbox_sent, written once per batch taken
+ * (a few small pages), instead of the outbox row's own column, which
+ * rewrote every row taken (its 1 KiB body with it) before the push
+ * deleted it; a row's mark goes with the row (the trigger).  The column
+ * stays as it was and is no longer read or written.
+ */
+static const char db_schema_v7[] =
+    "CREATE TABLE IF NOT EXISTS outbox_sent ("
+    " seq INTEGER PRIMARY KEY);"
+    "INSERT OR IGNORE INTO outbox_sent(seq) SELECT seq FROM outbox"
+    " WHERE sent = 1;"
+    "CREATE TRIGGER IF NOT EXISTS outbox_sent_gone AFTER DELETE ON outbox"
+    " BEGIN DELETE FROM outbox_sent WHERE seq = old.seq; END;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
@@ -225,6 +241,7 @@ const struct db_migration db_migrations[] = {
 	{ 4, db_schema_v4 },
 	{ 5, db_schema_v5 },
 	{ 6, db_schema_v6 },
+	{ 7, db_schema_v7 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);
