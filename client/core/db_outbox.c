@@ -222,25 +222,6 @@ db_outbox_keyless(sqlite3 *db, int64_t *n)
 	return ret;
 }
 
-/* Run "sql" with two integer parameters. */
-static int
-db_run2(sqlite3 *db, const char *sql, int64_t a, int64_t b)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 ret;
-
-	if ((ret = db_prep(db, sql, &s)) != 0)
-		return ret;
-	if (sqlite3_bind_int64(s, 1, a) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 2, b) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
-		log_warnx("db: %s", sqlite3_errmsg(db));
-		ret = CS_ERR_DB;
-	}
-	sqlite3_finalize(s);
-	return ret;
-}
-
 int
 db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
     struct db_change **out, size_t *np)
@@ -254,7 +235,7 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 {
 	sqlite3_stmt		*s = NULL;
 	struct db_change	*c = NULL;
-	size_t			 n = 0, bytes = 0;
+	size_t			 i, n = 0, bytes = 0;
 	int			 rc, ret;
 
 	*out = NULL;
@@ -310,19 +291,23 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 	sqlite3_finalize(s);
 	s = NULL;
 	/*
-	 * Mark what was taken: the seqs into outbox_sent (a few small
-	 * pages; marking the rows themselves rewrote each with its body),
-	 * found by a range of the primary key: the oldest rows of their
-	 * records between the first and the last taken are exactly those
-	 * (a statement over the whole outbox cost a full scan per batch:
-	 * pushing 90,000 changes ran at 3,000/s).
+	 * Mark what was taken: its seqs into outbox_sent (a few small
+	 * pages; marking the rows themselves rewrote each one).
 	 */
-	if (n > 0 && (ret = db_run2(db, "INSERT OR IGNORE INTO"
-	    " outbox_sent(seq) SELECT o.seq FROM outbox o WHERE o.seq BETWEEN"
-	    " ?1 AND ?2 AND o.seq = (SELECT min(seq) FROM outbox x WHERE"
-	    " x.record_id = o.record_id) AND " DB_KEYED, c[0].seq,
-	    c[n - 1].seq)) != 0)
+	if (n > 0 && (ret = db_prep(db, "INSERT OR IGNORE INTO"
+	    " outbox_sent(seq) VALUES (?1)", &s)) != 0)
 		goto fail;
+	for (i = 0; i < n; i++) {
+		if (sqlite3_bind_int64(s, 1, c[i].seq) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_DONE) {
+			log_warnx("db: %s", sqlite3_errmsg(db));
+			ret = CS_ERR_DB;
+			goto fail;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
 	if ((ret = db_commit(db)) != 0)
 		goto fail;
 	*out = c;
@@ -348,6 +333,18 @@ db_reoffer_done(sqlite3 *db, const struct db_change *c)
 int
 db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 {
+	char	self[MARKER_NAME_MAX + 1];
+	int	ret;
+
+	if ((ret = db_author_self(db, self)) != 0)
+		return ret;
+	return db_pushed_as(db, c, version, self);
+}
+
+int
+db_pushed_as(sqlite3 *db, const struct db_change *c, int64_t version,
+    const char *self)
+{
 	struct db_record	m;
 	int			ret, dirty;
 
@@ -355,7 +352,7 @@ db_pushed(sqlite3 *db, const struct db_change *c, int64_t version)
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE seq = ?2 AND"
 	    " record_id = ?1", c->rec.record_id, c->seq)) != 0 ||
 	    (ret = db_reoffer_done(db, c)) != 0 ||
-	    (ret = db_author_pushed(db, c)) != 0 ||
+	    (ret = db_author_pushed(db, c, self)) != 0 ||
 	    (ret = db_run(db, "UPDATE records SET version = ?2 WHERE"
 	    " record_id = ?1", c->rec.record_id, version)) != 0 ||
 	    (ret = db_is_dirty(db, c->rec.record_id, &dirty)) != 0)
