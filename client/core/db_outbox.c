@@ -24,10 +24,14 @@ db_queue(sqlite3 *db, const struct db_record *r)
 {
 	sqlite3_stmt	*s = NULL;
 	char		 cid[DB_UUID_LEN + 1];
-	int		 ret;
+	int		 ret, absorbed = 0;
 
-	/* an unsent row is not on the server: it may still change */
-	if ((ret = db_prep(db, "UPDATE outbox SET deleted = ?5,"
+	/*
+	 * An unsent row is not on the server: it may still change.  The
+	 * statements through db_get: a bulk of edits in one transaction
+	 * prepares them once.
+	 */
+	if ((ret = db_get(db, "UPDATE outbox SET deleted = ?5,"
 	    " key_epoch = ?6, body = " DB_OUTBOX_KEEP ", borrowed = "
 	    DB_OUTBOX_SAME ", hlc = ?8 WHERE seq = (SELECT"
 	    " max(seq) FROM outbox WHERE record_id = ?1) AND " DB_UNSENT
@@ -36,11 +40,13 @@ db_queue(sqlite3 *db, const struct db_record *r)
 	if ((ret = db_bind_record(s, r)) != 0 ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
-	if (ret != 0 || sqlite3_changes(db) > 0)
+	else
+		absorbed = sqlite3_changes(db) > 0;
+	db_put(s);
+	if (ret != 0 || absorbed)
 		return ret;
 	db_uuid(cid);
-	if ((ret = db_prep(db, "INSERT INTO outbox(change_id, record_id,"
+	if ((ret = db_get(db, "INSERT INTO outbox(change_id, record_id,"
 	    " case_id, kind, base_version, deleted, key_epoch, body, hlc,"
 	    " borrowed) VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, " DB_OUTBOX_KEEP
 	    ", ?8, " DB_OUTBOX_SAME ")", &s)) != 0)
@@ -49,7 +55,7 @@ db_queue(sqlite3 *db, const struct db_record *r)
 	    sqlite3_bind_text(s, 9, cid, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
 }
 
