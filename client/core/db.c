@@ -11,9 +11,10 @@
  *    as the base;
  *  - the mirror row exists exactly while the record is dirty and holds
  *    the server's body at records.version;
- *  - an outbox row that may have reached the server ("sent") keeps its
- *    change_id and content, so a retry is idempotent; a later edit goes
- *    into a new row;
+ *  - an outbox row that may have reached the server ("sent": its seq
+ *    in outbox_sent, marked when a push takes it) keeps its change_id
+ *    and content, so a retry is idempotent; a later edit goes into a
+ *    new row;
  *  - a change the server refuses for want of write access leaves the
  *    outbox only into the "held" table of nolost.c (with its change_id);
  *    a purge deletes a case only when neither table has a change of it.

@@ -156,6 +156,9 @@ int	db_begin(sqlite3 *);
 int	db_commit(sqlite3 *);
 void	db_rollback(sqlite3 *);
 int	db_pushed(sqlite3 *, const struct db_change *, int64_t version);
+/* The same with this laptop's user looked up (db_author_self) once. */
+int	db_pushed_as(sqlite3 *, const struct db_change *, int64_t version,
+	    const char *self);
 /*
  * The server had a newer version "cur": merge our edits into it and
  * queue the result again.  *nconflicts: fields now in conflict.
@@ -239,8 +242,14 @@ struct db_author {
 int	db_author_server(sqlite3 *, const struct db_record *srv);
 /* A local edit of "r" now (db_local_write). */
 int	db_author_local(sqlite3 *, const struct db_record *r);
-/* Change "c" was applied: this user wrote it, at its local time. */
-int	db_author_pushed(sqlite3 *, const struct db_change *c);
+/*
+ * Change "c" was applied: this user ("self", db_author_self) wrote it,
+ * at its local time.
+ */
+int	db_author_pushed(sqlite3 *, const struct db_change *c,
+	    const char *self);
+/* This laptop's user by name (the id if the server gave no name). */
+int	db_author_self(sqlite3 *, char name[MARKER_NAME_MAX + 1]);
 /* The authorship of "record_id" as above (all unknown if none kept). */
 int	db_author_get(sqlite3 *, const char *record_id, struct db_author *);
 /*

@@ -85,8 +85,7 @@ db_author_local(sqlite3 *db, const struct db_record *r)
 	    " DO UPDATE SET local_at = ?3", "tti", t, &now);
 }
 
-/* This laptop's user by name (the id if the server gave no name). */
-static int
+int
 db_author_self(sqlite3 *db, char name[MARKER_NAME_MAX + 1])
 {
 	char	id[MARKER_ID_MAX + 1];
@@ -100,18 +99,14 @@ db_author_self(sqlite3 *db, char name[MARKER_NAME_MAX + 1])
 }
 
 int
-db_author_pushed(sqlite3 *db, const struct db_change *c)
+db_author_pushed(sqlite3 *db, const struct db_change *c, const char *self)
 {
-	char		 self[MARKER_NAME_MAX + 1];
 	const char	*t[2];
 	int64_t		 base = c->rec.version;
-	int		 ret;
 
 	if (c->rec.deleted)
 		return db_run(db, "DELETE FROM record_author WHERE"
 		    " record_id = ?1", c->rec.record_id, 0);
-	if ((ret = db_author_self(db, self)) != 0)
-		return ret;
 	t[0] = c->rec.record_id;
 	t[1] = self;
 	/* a new record's first version is this user's, at its local time */

@@ -114,8 +114,8 @@ db_rebase(sqlite3 *db, struct db_record *local, const struct db_record *srv,
 	struct db_record	r = *local;
 	int			ret;
 
-	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1 AND"
-	    " sent = 0", local->record_id, 0)) != 0)
+	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1 AND "
+	    DB_UNSENT, local->record_id, 0)) != 0)
 		return ret;
 	r.version = srv->version;
 	r.deleted = 0;
@@ -129,7 +129,7 @@ db_rebase(sqlite3 *db, struct db_record *local, const struct db_record *srv,
 	    (mergedlen == 0 || memcmp(merged, srv->body, mergedlen) == 0)) {
 		/* nothing of ours left to push */
 		if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1"
-		    " AND sent = 0", local->record_id, 0)) != 0)
+		    " AND " DB_UNSENT, local->record_id, 0)) != 0)
 			return ret;
 		return db_run(db, "DELETE FROM mirror WHERE record_id = ?1 AND"
 		    " NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?1)",

@@ -218,6 +218,36 @@ static const char db_schema_v6[] =
     "ALTER TABLE case_meta ADD COLUMN closed_on INTEGER;"
     "ALTER TABLE case_meta ADD COLUMN retention_until INTEGER;";
 
+/*
+ * Version 7: which outbox rows may have reached the server ("sent",
+ * db.c) is the seq of each in outbox_sent, written once per batch taken
+ * (a few small pages), instead of the outbox row's own column, which
+ * rewrote every row taken (its 1 KiB body with it) before the push
+ * deleted it; a row's mark goes with the row (the trigger).  The column
+ * stays as it was and is no longer read or written.  And an outbox row
+ * queued with the record's own body does not copy it (its 1 KiB written
+ * once more when queued, read when taken, written again when deleted):
+ * a "borrowed" row holds an empty body and the record's is its own, and
+ * the record's body is copied into it (borrowed 0) before that changes
+ * or goes (the triggers), so a row sent keeps the content it was sent
+ * with.  Rows from before keep their bodies (borrowed 0).
+ */
+static const char db_schema_v7[] =
+    "CREATE TABLE IF NOT EXISTS outbox_sent ("
+    " seq INTEGER PRIMARY KEY);"
+    "INSERT OR IGNORE INTO outbox_sent(seq) SELECT seq FROM outbox"
+    " WHERE sent = 1;"
+    "CREATE TRIGGER IF NOT EXISTS outbox_sent_gone AFTER DELETE ON outbox"
+    " BEGIN DELETE FROM outbox_sent WHERE seq = old.seq; END;"
+    "ALTER TABLE outbox ADD COLUMN borrowed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TRIGGER IF NOT EXISTS outbox_body_kept BEFORE UPDATE OF body"
+    " ON records WHEN new.body IS NOT old.body BEGIN UPDATE outbox SET"
+    " body = old.body, borrowed = 0 WHERE record_id = old.record_id AND"
+    " borrowed = 1; END;"
+    "CREATE TRIGGER IF NOT EXISTS outbox_body_gone BEFORE DELETE ON"
+    " records BEGIN UPDATE outbox SET body = old.body, borrowed = 0"
+    " WHERE record_id = old.record_id AND borrowed = 1; END;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
 	{ 2, db_schema_v2 },
@@ -225,6 +255,7 @@ const struct db_migration db_migrations[] = {
 	{ 4, db_schema_v4 },
 	{ 5, db_schema_v5 },
 	{ 6, db_schema_v6 },
+	{ 7, db_schema_v7 },
 };
 const size_t db_nmigrations = sizeof(db_migrations) /
     sizeof(db_migrations[0]);

@@ -104,11 +104,14 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
     struct sync_stats *st, size_t *done)
 {
 	struct msg_change_result	cr;
+	char				self[MARKER_NAME_MAX + 1];
 	size_t				i;
 	int				r, moved;
 
 	if ((r = db_begin(db)) != 0)
 		return r;
+	if ((r = db_author_self(db, self)) != 0)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		moved = 1;
 		if ((r = msg_push_response_item(resp, i, &cr)) != 0)
@@ -124,7 +127,7 @@ sync_apply_push(sqlite3 *db, const struct keyring *kr,
 				r = CS_ERR_PROTOCOL;
 				goto fail;
 			}
-			r = db_pushed(db, &chs[i], cr.version);
+			r = db_pushed_as(db, &chs[i], cr.version, self);
 			st->pushed++;
 			st->late += cr.late != 0;
 			break;

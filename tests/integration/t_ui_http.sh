@@ -24,8 +24,9 @@ C=$(laptop a case new --frame DRANG --title "Gezin Öztürk" \
 C=$(echo "$C" | head -1)
 laptop a note add --case "$C" --type call \
     --text "Gebeld met school" >/dev/null || fail "note add"
-# enough to see the sync's progress between its start and its end
-laptop a record bulk --case "$C" --kind bulk --count 2000 --size 2000 \
+# enough to see the sync's progress between its start and its end (three
+# batches of the push: two moments with part of it done)
+laptop a record bulk --case "$C" --kind bulk --count 3000 --size 2000 \
     >/dev/null || fail "record bulk"
 
 for bad in 0.0.0.0:0 10.1.2.3:8080 "[::]:0" example.org:80 127.0.0.2:0 \
@@ -149,7 +150,7 @@ elif step == "pages":
     expect("redirect", h.get("location"), "/sync")
     st = wait_sync(cookie)
     expect("the sync", st["state"], "done")
-    if st["records"] < 2000 or st["bytes"] < 1 or \
+    if st["records"] < 3000 or st["bytes"] < 1 or \
             st["records_total"] < st["records"]:
         fail("progress at the end: %r" % st)
     mid = [x for x in SEEN if x["state"] == "running" and

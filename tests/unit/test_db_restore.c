@@ -139,8 +139,9 @@ test_db_restore(void)
 	    r1), 0);
 	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1",
 	    r3), 1);
-	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE record_id = ?1"
-	    " AND sent = 0", r4), 1);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE"
+	    " record_id = ?1 AND seq NOT IN (SELECT seq FROM outbox_sent)", r4),
+	    1);
 	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
 	    r2), 12);
 	ASSERT_INT_EQ(tdb_count(db, "SELECT version FROM mirror WHERE record_id = ?1",
