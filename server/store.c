@@ -289,9 +289,8 @@ store_begin_tx(struct store *st)
 		store_wlock_give(st);	/* if BEGIN failed */
 		return r;
 	}
-	if ((r = store_exec(st, "BEGIN")) != 0)
-		return r;
-	if ((r = store_exec(st, STORE_PG_TX_LOCK)) != 0)
+	/* both in one round trip (the simple query protocol) */
+	if ((r = store_exec(st, "BEGIN; " STORE_PG_TX_LOCK)) != 0)
 		store_rollback(st);
 	return r;
 }

@@ -251,6 +251,14 @@ typedef int (*store_record_cb)(const struct store_record *r, int64_t eff,
 int	store_pull(struct store *, int64_t user_id, int64_t device_id,
     int64_t since, int64_t tie,
 	    size_t max, store_record_cb cb, void *arg, int *more);
+/*
+ * The same, and *seq (store_seq) read before the pull's reads, so a
+ * change racing the pull is seen next time (PostgreSQL: in the same
+ * round trip as the first of them).
+ */
+int	store_pull_seq(struct store *, int64_t user_id, int64_t device_id,
+	    int64_t since, int64_t tie, size_t max, store_record_cb cb,
+	    void *arg, int *more, int64_t *seq);
 
 /* Cases device "device_id" must purge (no receipt yet). */
 int	store_purges_pending(struct store *, int64_t device_id,

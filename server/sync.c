@@ -355,9 +355,8 @@ sync_pull_read(struct request *rq, struct pull_ctx *c, int64_t *seq,
 	const struct store_device	*dev = rq->dev;
 	int				 r;
 
-	if ((r = store_seq(w->st, seq)) != 0 ||
-	    (r = store_pull(w->st, dev->user.id, dev->id, c->eff, c->tie,
-	    c->max, sync_pull_cb, c, more)) != 0 ||
+	if ((r = store_pull_seq(w->st, dev->user.id, dev->id, c->eff,
+	    c->tie, c->max, sync_pull_cb, c, more, seq)) != 0 ||
 	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
 	    c)) != 0 ||
 	    (r = store_case_access(w->st, dev->user.id, MSG_ACCESS_MAX,

@@ -98,6 +98,7 @@ struct sdb_stmt {
 };
 
 static int	pg_sync(struct sdb *);
+static int	pg_pipe_lost(struct sdb *, PGresult *, const char *);
 
 static void
 pg_seterr(struct sdb *db, const char *what, const char *msg)
@@ -299,6 +300,29 @@ pg_is_rollback(const char *sql)
 	return *sql == '\0';
 }
 
+/* "COMMIT" exactly, as the store writes it. */
+static int
+pg_is_commit(const char *sql)
+{
+	return strcmp(sql, "COMMIT") == 0;
+}
+
+/*
+ * A COMMIT behind statements sent (sdb_put): into the pipeline too, so
+ * the writes and the commit cost one round trip.  Its result, or the
+ * failure of a statement before it (then the server skipped it and the
+ * transaction is aborted: the caller rolls back), comes with the Sync.
+ */
+static int
+pg_commit_piped(struct sdb *db)
+{
+	if (PQsendQueryParams(db->conn, "COMMIT", 0, NULL, NULL, NULL, NULL,
+	    0) != 1)
+		return pg_pipe_lost(db, NULL, "commit");
+	db->pipe[db->npipe++] = NULL;
+	return pg_sync(db);
+}
+
 static int
 pg_exec(struct sdb *db, const char *sql)
 {
@@ -306,6 +330,8 @@ pg_exec(struct sdb *db, const char *sql)
 	int		 r, tx;
 
 	db->last = 0;
+	if (db->npipe > 0 && db->npipe < SDB_PIPE_MAX && pg_is_commit(sql))
+		return pg_commit_piped(db);
 	/* what was sent first; a ROLLBACK ends it whatever it met */
 	if ((r = pg_sync(db)) != 0 && !pg_is_rollback(sql))
 		return r;
