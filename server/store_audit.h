@@ -17,8 +17,17 @@
 #include <stdint.h>
 
 #include "audit_entry.h"
+#include "sdb.h"
 
 struct store;
+
+/*
+ * An append's rows go into the database in multi-row INSERTs of at
+ * most this many audit_log rows and audit_nodes rows (SDB_PARAMS_MAX
+ * over their columns).
+ */
+#define STORE_AUDIT_LOG_ROWS	(SDB_PARAMS_MAX / 21)
+#define STORE_AUDIT_NODE_ROWS	(SDB_PARAMS_MAX / 3)
 
 /* In one transaction: append entries e[0..n) (each gets its idx). */
 int	store_audit_append(struct store *, struct audit_entry *e, size_t n);

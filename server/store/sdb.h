@@ -51,7 +51,7 @@
 
 #define SDB_ROW		100
 #define SDB_DONE	101
-#define SDB_PARAMS_MAX	32	/* ?1 .. ?32 */
+#define SDB_PARAMS_MAX	64	/* ?1 .. ?64 */
 
 enum sdb_backend {
 	SDB_SQLITE = 0,
