@@ -110,10 +110,10 @@ store_audit_cp_add(struct store *st, const struct audit_checkpoint *cp)
 }
 
 /*
- * An append's rows go in multi-row INSERTs, as many rows a statement as
- * its parameters allow (SDB_PARAMS_MAX): fewer statements for
- * PostgreSQL to run, all of them sent without waiting (sdb_put) and
- * answered with the commit's round trip.  The rows, the order of the
+ * An append's rows go in multi-row INSERTs on PostgreSQL, as many rows
+ * a statement as its parameters allow (SDB_PARAMS_MAX): fewer
+ * statements for it to run, all of them sent without waiting (sdb_put)
+ * and answered with the commit's round trip.  The rows, the order of the
  * entries and the tree are those of one INSERT per row.
  */
 #define AUDIT_LOG_COLS	21			/* STORE_AUDIT_COLS */
@@ -128,6 +128,7 @@ _Static_assert(AUDIT_LOG_ROWS >= 1, "an audit_log row's parameters");
 /* The rows of an append not sent yet. */
 struct audit_rows {
 	struct store			*st;
+	size_t				 klog, knode;	/* rows a statement */
 	const struct audit_entry	*e[AUDIT_LOG_ROWS];
 	uint8_t				 leaf[AUDIT_LOG_ROWS][MERKLE_HASH_LEN];
 	size_t				 ne;
@@ -262,7 +263,7 @@ store_audit_node_put(uint64_t a, uint64_t n,
 	ar->na[ar->nnodes] = (int64_t)a;
 	ar->nn[ar->nnodes] = (int64_t)n;
 	memcpy(ar->nh[ar->nnodes], hash, MERKLE_HASH_LEN);
-	if (++ar->nnodes == AUDIT_NODE_ROWS)
+	if (++ar->nnodes == ar->knode)
 		return store_audit_nodes_put(ar);
 	return 0;
 }
@@ -278,6 +279,14 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 
 	memset(ar, 0, sizeof(*ar));
 	ar->st = st;
+	/*
+	 * SQLite, in the server's own process, gains little from rows
+	 * sent together, and a statement that writes several rows wants
+	 * a statement journal (a temporary file, which the sandbox does
+	 * not let it open): one row a statement there.
+	 */
+	ar->klog = store_is_pg(st) ? AUDIT_LOG_ROWS : 1;
+	ar->knode = store_is_pg(st) ? AUDIT_NODE_ROWS : 1;
 	if ((r = store_audit_state_get(st, f, 1)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -291,7 +300,7 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 			goto out;
 		}
 		ar->e[ar->ne++] = &e[i];
-		if (ar->ne == AUDIT_LOG_ROWS &&
+		if (ar->ne == ar->klog &&
 		    (r = store_audit_log_put(ar)) != 0) {
 			store_log(st, "audit insert");
 			goto out;

@@ -22,9 +22,9 @@
 struct store;
 
 /*
- * An append's rows go into the database in multi-row INSERTs of at
- * most this many audit_log rows and audit_nodes rows (SDB_PARAMS_MAX
- * over their columns).
+ * An append's rows go into a PostgreSQL database in multi-row INSERTs
+ * of at most this many audit_log rows and audit_nodes rows
+ * (SDB_PARAMS_MAX over their columns); into SQLite one a statement.
  */
 #define STORE_AUDIT_LOG_ROWS	(SDB_PARAMS_MAX / 21)
 #define STORE_AUDIT_NODE_ROWS	(SDB_PARAMS_MAX / 3)
