@@ -289,10 +289,18 @@ store_begin_tx(struct store *st)
 		store_wlock_give(st);	/* if BEGIN failed */
 		return r;
 	}
-	/* both in one round trip (the simple query protocol) */
-	if ((r = store_exec(st, "BEGIN; " STORE_PG_TX_LOCK)) != 0)
+	/*
+	 * Both sent, not waited for: they go with the transaction's first
+	 * statement, in its round trip; a failure of either is met there
+	 * (the lock is taken before that statement runs).
+	 */
+	if ((r = sdb_exec_put(st->db, "BEGIN")) != 0 ||
+	    (r = sdb_exec_put(st->db, STORE_PG_TX_LOCK)) != 0) {
+		store_log(st, "begin");
 		store_rollback(st);
-	return r;
+		return r == CS_ERR_RETRY ? r : CS_ERR_DB;
+	}
+	return 0;
 }
 
 int

@@ -323,6 +323,37 @@ pg_commit_piped(struct sdb *db)
 	return pg_sync(db);
 }
 
+/* sdb_exec_put: "sql" into the pipeline, its result met later. */
+static int
+pg_exec_put(struct sdb *db, const char *sql)
+{
+	int	r;
+
+	db->last = 0;
+	if ((r = pg_alive(db)) != 0)
+		return r;
+	if (db->npipe == SDB_PIPE_MAX && (r = pg_sync(db)) != 0)
+		return r;
+	if (db->npipe == 0) {
+		db->pipe_tx = pg_in_tx(db);
+		if (PQenterPipelineMode(db->conn) != 1) {
+			pg_seterr(db, "pipeline", PQerrorMessage(db->conn));
+			return db->last = CS_ERR_DB;
+		}
+	}
+	if (PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,
+	    0) != 1) {
+		if (db->npipe == 0)
+			(void)PQexitPipelineMode(db->conn);
+		return pg_pipe_lost(db, NULL, "exec");
+	}
+	db->pipe[db->npipe++] = NULL;
+	/* what fails from here on fails inside the transaction */
+	if (strcmp(sql, "BEGIN") == 0)
+		db->pipe_tx = 1;
+	return 0;
+}
+
 static int
 pg_exec(struct sdb *db, const char *sql)
 {
@@ -1082,5 +1113,5 @@ const struct sdb_ops sdb_pg_ops = {
 	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
 	pg_bind_null, pg_bind_text_copy, pg_clear_bindings, pg_last_error,
 	pg_tx_open, pg_lost, pg_handle, pg_step, pg_send, pg_put, pg_is_null,
-	pg_col_int64, pg_text, pg_blob, pg_bytes,
+	pg_col_int64, pg_text, pg_blob, pg_bytes, pg_exec_put,
 };
