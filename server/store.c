@@ -37,6 +37,7 @@
 #include "metrics.h"
 #include "sdb.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -319,6 +320,7 @@ store_commit(struct store *st)
 
 	if (st->owned)
 		return st->owned_r;
+	store_audit_lock_drop(st);
 	t0 = metrics_now_ns();
 	if ((r = store_exec(st, "COMMIT")) == 0)
 		metrics_commit(metrics_now_ns() - t0);
@@ -330,6 +332,8 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	if (!st->owned)
+		store_audit_lock_drop(st);
 	if (!st->owned && st->db != NULL && sdb_in_tx(st->db))
 		(void)sdb_exec(st->db, "ROLLBACK");
 	if (!st->owned)
@@ -585,6 +589,7 @@ store_close(struct store *st)
 		sdb_finalize(st->devq[i]);
 	sdb_finalize(st->tickq);
 	sdb_finalize(st->accessq);
+	sdb_finalize(st->auditq);
 	sdb_close(st->db);
 	st->db = NULL;
 	store_wlock_give(st);	/* closing ended its transaction */

@@ -260,6 +260,17 @@ int	store_pull_seq(struct store *, int64_t user_id, int64_t device_id,
 	    int64_t since, int64_t tie, size_t max, store_record_cb cb,
 	    void *arg, int *more, int64_t *seq);
 
+/*
+ * Before a pull: the device's pending purges and the user's read-only
+ * cases (store_case_access, at most "access_max") bound and sent ahead,
+ * so that on PostgreSQL they go with the pull's first round trip; the
+ * next store_purges_pending() and store_case_access() read them (their
+ * arguments are then those given here).  store_pull_ahead_drop()
+ * forgets what was sent and not read (a pull that failed).
+ */
+int	store_pull_ahead(struct store *, int64_t user_id, int64_t device_id,
+	    size_t access_max);
+void	store_pull_ahead_drop(struct store *);
 /* Cases device "device_id" must purge (no receipt yet). */
 int	store_purges_pending(struct store *, int64_t device_id,
 	    int (*cb)(const char *case_id, void *), void *arg);

@@ -38,17 +38,49 @@
  * The tree's size and frontier; with "lock" (within a transaction that
  * will append or sign), its row locked until the commit.
  */
+#define STORE_AUDIT_LOCK	"UPDATE audit_state SET size = size"	\
+	" WHERE id = 1 RETURNING size, frontier"
+
+int
+store_audit_lock_ahead(struct store *st)
+{
+	int	r;
+
+	store_audit_lock_drop(st);
+	if (st->auditq == NULL &&
+	    (r = store_prepare(st, STORE_AUDIT_LOCK, &st->auditq)) != 0)
+		return r;
+	if ((r = sdb_send(st->auditq)) != 0) {
+		sdb_reset(st->auditq);
+		return r;
+	}
+	st->audit_sent = 1;
+	return 0;
+}
+
+void
+store_audit_lock_drop(struct store *st)
+{
+	if (st->audit_sent && st->auditq != NULL)
+		sdb_reset(st->auditq);
+	st->audit_sent = 0;
+}
+
 static int
 store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 {
 	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	int64_t		 size;
-	int		 n, r;
+	int		 n, r, ahead = 0;
 
 	merkle_frontier_init(f);
-	if ((r = store_prepare(st, lock ? "UPDATE audit_state SET"
-	    " size = size WHERE id = 1 RETURNING size, frontier" :
+	if (lock && st->audit_sent) {
+		/* sent ahead in this transaction: its answer */
+		st->audit_sent = 0;
+		s = st->auditq;
+		ahead = 1;
+	} else if ((r = store_prepare(st, lock ? STORE_AUDIT_LOCK :
 	    "SELECT size, frontier FROM audit_state WHERE id = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
@@ -65,6 +97,10 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 	}
 	r = 0;
  out:
+	if (ahead) {
+		sdb_reset(s);
+		return store_done(st, NULL, r, __func__);
+	}
 	return store_done(st, s, r, __func__);
 }
 

@@ -281,13 +281,12 @@ store_purge_unhold(struct store *st, int64_t device_id, const char *case_id)
 	    " AND case_id = ?2", NULL, "it", &device_id, t);
 }
 
-int
-store_case_access(struct store *st, int64_t user_id, size_t max,
-    int (*cb)(const struct store_access *, void *), void *arg)
+/* Bind the read-only cases query; with "send", send it (sdb_send). */
+static int
+store_case_access_bind(struct store *st, int64_t user_id, size_t max,
+    int send)
 {
-	struct sdb_stmt		*s;
-	struct store_access	 a;
-	int			 rc, r = CS_ERR_DB;
+	struct sdb_stmt	*s;
 
 	/* asked at every pull: the statement stays prepared */
 	if (st->accessq == NULL && store_prepare(st, "SELECT m.case_id,"
@@ -304,8 +303,40 @@ store_case_access(struct store *st, int64_t user_id, size_t max,
 		return CS_ERR_DB;
 	s = st->accessq;
 	if (sdb_bind_int64(s, 1, user_id) != 0 ||
-	    sdb_bind_int64(s, 2, (int64_t)max) != 0)
-		goto out;
+	    sdb_bind_int64(s, 2, (int64_t)max) != 0 ||
+	    (send && sdb_send(s) != 0)) {
+		sdb_reset(s);
+		(void)sdb_clear_bindings(s);
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+int
+store_case_access_send(struct store *st, int64_t user_id, size_t max)
+{
+	int	r;
+
+	if ((r = store_case_access_bind(st, user_id, max, 1)) == 0)
+		st->access_sent = 1;
+	return r;
+}
+
+int
+store_case_access(struct store *st, int64_t user_id, size_t max,
+    int (*cb)(const struct store_access *, void *), void *arg)
+{
+	struct sdb_stmt		*s;
+	struct store_access	 a;
+	int			 rc, r = CS_ERR_DB;
+
+	if (st->access_sent)	/* store_pull_ahead: as bound */
+		st->access_sent = 0;
+	else if (store_case_access_bind(st, user_id, max, 0) != 0) {
+		store_log(st, __func__);
+		return CS_ERR_DB;
+	}
+	s = st->accessq;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
 		memset(&a, 0, sizeof(a));
 		if (store_col_text(s, 0, a.case_id, sizeof(a.case_id)) != 0 ||

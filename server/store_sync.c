@@ -39,6 +39,7 @@
 #include "record.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_late.h"
 #include "store_notify.h"
 
 enum {
@@ -501,6 +502,36 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 }
 
 int
+store_pull_ahead(struct store *st, int64_t user_id, int64_t device_id,
+    size_t access_max)
+{
+	struct sdb_stmt	*s;
+	int		 r;
+
+	store_pull_ahead_drop(st);
+	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
+	    sdb_bind_int64(s, 1, device_id) != 0 || sdb_send(s) != 0)
+		return CS_ERR_DB;
+	st->purges_sent = 1;
+	if ((r = store_case_access_send(st, user_id, access_max)) != 0)
+		store_pull_ahead_drop(st);
+	return r;
+}
+
+void
+store_pull_ahead_drop(struct store *st)
+{
+	if (st->purges_sent && st->stmts[Q_PURGES] != NULL)
+		sdb_reset(st->stmts[Q_PURGES]);
+	st->purges_sent = 0;
+	if (st->access_sent && st->accessq != NULL) {
+		sdb_reset(st->accessq);
+		(void)sdb_clear_bindings(st->accessq);
+	}
+	st->access_sent = 0;
+}
+
+int
 store_purges_pending(struct store *st, int64_t device_id,
     int (*cb)(const char *, void *), void *arg)
 {
@@ -508,7 +539,10 @@ store_purges_pending(struct store *st, int64_t device_id,
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r = 0;
 
-	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
+	if (st->purges_sent) {		/* store_pull_ahead: as bound */
+		st->purges_sent = 0;
+		s = st->stmts[Q_PURGES];
+	} else if ((s = store_stmt(st, Q_PURGES)) == NULL ||
 	    sdb_bind_int64(s, 1, device_id) != 0)
 		return CS_ERR_DB;
 	while ((rc = sdb_step(s)) == SDB_ROW) {

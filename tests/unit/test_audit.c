@@ -841,6 +841,58 @@ test_append_batches(void)
 	TEST_DONE();
 }
 
+static void
+test_lock_ahead(void)
+{
+	struct store		*st = NULL, *st2 = NULL;
+	struct audit_entry	 e[3];
+	struct merkle_frontier	 f;
+	struct merkle_array	 ma;
+	uint8_t			 lv[8][MERKLE_HASH_LEN];
+	uint8_t			 root[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
+	char			 p[256];
+	int			 i;
+
+	TEST_START("the tree's lock sent ahead: read in its transaction only");
+	path(p, sizeof(p), "ahead.db");
+	ASSERT_INT_EQ(store_open(test_store_new(p), 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(p), 0, &st2), 0);
+	for (i = 0; i < 3; i++) {
+		golden_entry(&e[i]);
+		e[i].server_time += i;
+	}
+	/* sent ahead and used by the transaction's append */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e[0], 1), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	ASSERT_INT_EQ(e[0].idx, 0);
+	/* sent ahead and not used: forgotten at the commit */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	/* ... so another connection's append is seen by the next one */
+	ASSERT_INT_EQ(store_audit_append(st2, &e[1], 1), 0);
+	ASSERT_INT_EQ(e[1].idx, 1);
+	ASSERT_INT_EQ(store_audit_append(st, &e[2], 1), 0);
+	ASSERT_INT_EQ(e[2].idx, 2);
+	/* and after a rollback the same */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_tx_end(st, CS_ERR_DB), CS_ERR_DB);
+	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
+	ASSERT_INT_EQ(f.size, 3);
+	ASSERT_INT_EQ(store_audit_leaves(st, 3, lv), 0);
+	ma.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])lv;
+	ma.n = 3;
+	ASSERT_INT_EQ(merkle_root(3, merkle_array_leaf, &ma, root), 0);
+	merkle_frontier_root(&f, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+	store_close(st2);
+	store_close(st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -855,6 +907,13 @@ main(void)
 	test_protocol();
 	test_batch();
 	test_append_batches();
+	test_lock_ahead();
+	path(p, sizeof(p), "ahead.db");
+	(void)unlink(p);
+	path(p, sizeof(p), "ahead.db-wal");
+	(void)unlink(p);
+	path(p, sizeof(p), "ahead.db-shm");
+	(void)unlink(p);
 	path(p, sizeof(p), "batches.db");
 	(void)unlink(p);
 	path(p, sizeof(p), "batches.db-wal");
