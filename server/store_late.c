@@ -79,11 +79,19 @@ store_late_expire(struct store *st, int64_t now)
 int
 store_late_pushed(struct store *st, int64_t device_id, int64_t now_ms)
 {
-	return store_do(st, "INSERT INTO device_pushes(device_id, at_ms)"
+	const int64_t	 iv[2] = { device_id, now_ms };
+	struct sdb_stmt	*s = NULL;
+	int		 r;
+
+	if ((r = store_bind(st, "INSERT INTO device_pushes(device_id, at_ms)"
 	    " VALUES (?1, ?2) ON CONFLICT(device_id) DO UPDATE SET at_ms ="
 	    " CASE WHEN device_pushes.at_ms > ?2 THEN device_pushes.at_ms"
-	    " ELSE ?2 END", NULL, "ii",
-	    (const int64_t[]){ device_id, now_ms }, NULL);
+	    " ELSE ?2 END", &s, "ii", iv, NULL, NULL)) != 0)
+		return r;
+	/* inside the push's transaction: sent, met by its commit */
+	if (sdb_put(s) != 0)
+		r = store_errcode(st);
+	return store_done(st, s, r, __func__);
 }
 
 /* The decision already taken on change "c", if any: 1 found, 0 not. */
