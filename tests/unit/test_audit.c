@@ -896,7 +896,11 @@ test_lock_ahead(void)
 int
 main(void)
 {
-	char	p[256];
+	static const char *const	dbs[] = { "ahead.db", "ahead.db-wal",
+	    "ahead.db-shm", "batches.db", "batches.db-wal", "batches.db-shm",
+	    "server.db", "server.db-wal", "server.db-shm" };
+	char				p[256];
+	size_t				i;
 
 	log_init(1, "test_audit");
 	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
@@ -908,24 +912,10 @@ main(void)
 	test_batch();
 	test_append_batches();
 	test_lock_ahead();
-	path(p, sizeof(p), "ahead.db");
-	(void)unlink(p);
-	path(p, sizeof(p), "ahead.db-wal");
-	(void)unlink(p);
-	path(p, sizeof(p), "ahead.db-shm");
-	(void)unlink(p);
-	path(p, sizeof(p), "batches.db");
-	(void)unlink(p);
-	path(p, sizeof(p), "batches.db-wal");
-	(void)unlink(p);
-	path(p, sizeof(p), "batches.db-shm");
-	(void)unlink(p);
-	path(p, sizeof(p), "server.db");
-	(void)unlink(p);
-	path(p, sizeof(p), "server.db-wal");
-	(void)unlink(p);
-	path(p, sizeof(p), "server.db-shm");
-	(void)unlink(p);
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		path(p, sizeof(p), dbs[i]);
+		(void)unlink(p);
+	}
 	path(p, sizeof(p), AUDIT_KEY_FILE);
 	(void)unlink(p);
 	path(p, sizeof(p), AUDIT_PUB_FILE);
