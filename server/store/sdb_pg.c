@@ -374,10 +374,27 @@ pg_exec(struct sdb *db, const char *sql)
 	if ((r = pg_alive(db)) != 0)
 		return r;
 	tx = pg_in_tx(db);
+	/*
+	 * A COMMIT succeeds only if it commits: not outside a transaction
+	 * (PostgreSQL would only warn: a COMMIT tried again after its
+	 * transaction ended), nor of a transaction a statement aborted
+	 * (PostgreSQL rolls it back and says "ROLLBACK").
+	 */
+	if (pg_is_commit(sql) && !tx) {
+		pg_seterr(db, "commit", "no transaction to commit");
+		return db->last = CS_ERR_DB;
+	}
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
 	    PQresultStatus(res) == PGRES_TUPLES_OK) {
+		r = pg_is_commit(sql) &&
+		    strcmp(PQcmdStatus(res), "ROLLBACK") == 0;
 		PQclear(res);
+		if (r) {
+			pg_seterr(db, "commit", "the transaction had failed"
+			    " and was rolled back");
+			return db->last = CS_ERR_DB;
+		}
 		return 0;
 	}
 	r = pg_fail(db, res, tx, "exec");
@@ -826,6 +843,13 @@ pg_sync(struct sdb *db)
 		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 		    PQresultStatus(res) != PGRES_TUPLES_OK && first == 0)
 			first = pg_fail(db, res, db->pipe_tx, "pipeline");
+		/* a COMMIT sent (pg_commit_piped) that rolled back */
+		else if (PQresultStatus(res) == PGRES_COMMAND_OK &&
+		    strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && first == 0) {
+			pg_seterr(db, "commit", "the transaction had failed"
+			    " and was rolled back");
+			first = db->last = CS_ERR_DB;
+		}
 		PQclear(res);
 	}
 	db->npipe = 0;
