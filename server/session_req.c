@@ -162,8 +162,7 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 		session_identity(s, &wel.identity, devid, sizeof(devid), uid,
 		    sizeof(uid));
 		/* which run of the server this is (store_restore.h) */
-		if ((r = store_generation(s->w->st, &g)) != 0 ||
-		    (r = store_seq(s->w->st, &seq)) != 0)
+		if ((r = store_generation_seq(s->w->st, &g, &seq)) != 0)
 			return r;
 		wel.generation = g.generation;
 		wel.restore_seq = g.restore_seq;

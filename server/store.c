@@ -37,6 +37,7 @@
 #include "metrics.h"
 #include "sdb.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -289,11 +290,18 @@ store_begin_tx(struct store *st)
 		store_wlock_give(st);	/* if BEGIN failed */
 		return r;
 	}
-	if ((r = store_exec(st, "BEGIN")) != 0)
-		return r;
-	if ((r = store_exec(st, STORE_PG_TX_LOCK)) != 0)
+	/*
+	 * Both sent, not waited for: they go with the transaction's first
+	 * statement, in its round trip; a failure of either is met there
+	 * (the lock is taken before that statement runs).
+	 */
+	if ((r = sdb_exec_put(st->db, "BEGIN")) != 0 ||
+	    (r = sdb_exec_put(st->db, STORE_PG_TX_LOCK)) != 0) {
+		store_log(st, "begin");
 		store_rollback(st);
-	return r;
+		return r == CS_ERR_RETRY ? r : CS_ERR_DB;
+	}
+	return 0;
 }
 
 int
@@ -312,6 +320,7 @@ store_commit(struct store *st)
 
 	if (st->owned)
 		return st->owned_r;
+	store_audit_lock_drop(st);
 	t0 = metrics_now_ns();
 	if ((r = store_exec(st, "COMMIT")) == 0)
 		metrics_commit(metrics_now_ns() - t0);
@@ -323,6 +332,8 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	if (!st->owned)
+		store_audit_lock_drop(st);
 	if (!st->owned && st->db != NULL && sdb_in_tx(st->db))
 		(void)sdb_exec(st->db, "ROLLBACK");
 	if (!st->owned)
@@ -579,6 +590,7 @@ store_close(struct store *st)
 	sdb_finalize(st->tickq);
 	sdb_finalize(st->accessq);
 	store_push_batch_close(st);
+	sdb_finalize(st->auditq);
 	sdb_close(st->db);
 	st->db = NULL;
 	store_wlock_give(st);	/* closing ended its transaction */

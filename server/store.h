@@ -251,7 +251,26 @@ typedef int (*store_record_cb)(const struct store_record *r, int64_t eff,
 int	store_pull(struct store *, int64_t user_id, int64_t device_id,
     int64_t since, int64_t tie,
 	    size_t max, store_record_cb cb, void *arg, int *more);
+/*
+ * The same, and *seq (store_seq) read before the pull's reads, so a
+ * change racing the pull is seen next time (PostgreSQL: in the same
+ * round trip as the first of them).
+ */
+int	store_pull_seq(struct store *, int64_t user_id, int64_t device_id,
+	    int64_t since, int64_t tie, size_t max, store_record_cb cb,
+	    void *arg, int *more, int64_t *seq);
 
+/*
+ * Before a pull: the device's pending purges and the user's read-only
+ * cases (store_case_access, at most "access_max") bound and sent ahead,
+ * so that on PostgreSQL they go with the pull's first round trip; the
+ * next store_purges_pending() and store_case_access() read them (their
+ * arguments are then those given here).  store_pull_ahead_drop()
+ * forgets what was sent and not read (a pull that failed).
+ */
+int	store_pull_ahead(struct store *, int64_t user_id, int64_t device_id,
+	    size_t access_max);
+void	store_pull_ahead_drop(struct store *);
 /* Cases device "device_id" must purge (no receipt yet). */
 int	store_purges_pending(struct store *, int64_t device_id,
 	    int (*cb)(const char *case_id, void *), void *arg);

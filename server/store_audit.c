@@ -11,6 +11,7 @@
  * never from a copy in memory, so two instances cannot append to the
  * same size and fork the tree.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,17 +38,49 @@
  * The tree's size and frontier; with "lock" (within a transaction that
  * will append or sign), its row locked until the commit.
  */
+#define STORE_AUDIT_LOCK	"UPDATE audit_state SET size = size"	\
+	" WHERE id = 1 RETURNING size, frontier"
+
+int
+store_audit_lock_ahead(struct store *st)
+{
+	int	r;
+
+	store_audit_lock_drop(st);
+	if (st->auditq == NULL &&
+	    (r = store_prepare(st, STORE_AUDIT_LOCK, &st->auditq)) != 0)
+		return r;
+	if ((r = sdb_send(st->auditq)) != 0) {
+		sdb_reset(st->auditq);
+		return r;
+	}
+	st->audit_sent = 1;
+	return 0;
+}
+
+void
+store_audit_lock_drop(struct store *st)
+{
+	if (st->audit_sent && st->auditq != NULL)
+		sdb_reset(st->auditq);
+	st->audit_sent = 0;
+}
+
 static int
 store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 {
 	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	int64_t		 size;
-	int		 n, r;
+	int		 n, r, ahead = 0;
 
 	merkle_frontier_init(f);
-	if ((r = store_prepare(st, lock ? "UPDATE audit_state SET"
-	    " size = size WHERE id = 1 RETURNING size, frontier" :
+	if (lock && st->audit_sent) {
+		/* sent ahead in this transaction: its answer */
+		st->audit_sent = 0;
+		s = st->auditq;
+		ahead = 1;
+	} else if ((r = store_prepare(st, lock ? STORE_AUDIT_LOCK :
 	    "SELECT size, frontier FROM audit_state WHERE id = 1", &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
@@ -64,6 +97,10 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 	}
 	r = 0;
  out:
+	if (ahead) {
+		sdb_reset(s);
+		return store_done(st, NULL, r, __func__);
+	}
 	return store_done(st, s, r, __func__);
 }
 
@@ -78,48 +115,21 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 	if ((r = store_prepare(st, "UPDATE audit_state SET size = ?1,"
 	    " frontier = ?2 WHERE id = 1", &s)) != 0)
 		return r;
+	/*
+	 * Sent behind the append's inserts, its success met by the
+	 * commit (one round trip for the lot on PostgreSQL).  No count
+	 * of rows changed to check: the row is there, it was locked and
+	 * read by store_audit_state_get() in this same transaction.  The
+	 * frontier is copied by the backend before sdb_put() returns.
+	 */
 	r = CS_ERR_DB;
 	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
 	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
-	    sdb_step(s) != SDB_DONE || sdb_changes(st->db) != 1)
+	    sdb_put(s) != 0)
 		goto out;
 	r = 0;
  out:
 	return store_done(st, s, r, __func__);
-}
-
-static int
-store_audit_insert(struct sdb_stmt *s, const struct audit_entry *e,
-    const uint8_t leaf[MERKLE_HASH_LEN])
-{
-	const char *const	 texts[] = {
-		e->type, e->outcome, e->user, e->role, e->office,
-		e->on_behalf_of, e->purpose, e->basis, e->legal_basis,
-		e->client_ref, e->object_type, e->object_id,
-	};
-	char			 action[2] = { e->action, '\0' };
-	size_t			 i;
-
-	sdb_reset(s);
-	if (sdb_bind_int64(s, 1, e->idx) != 0 ||
-	    sdb_bind_int64(s, 2, e->server_time) != 0 ||
-	    sdb_bind_int64(s, 3, e->device_time) != 0 ||
-	    sdb_bind_text_copy(s, 4, action) !=
-	    0 ||
-	    sdb_bind_int64(s, 7, e->user_id) != 0 ||
-	    sdb_bind_int64(s, 18, e->device_id) != 0 ||
-	    sdb_bind_text(s, 19, e->addr, -1) != 0 ||
-	    sdb_bind_text(s, 20, e->detail, -1) !=
-	    0 ||
-	    sdb_bind_blob(s, 21, leaf, MERKLE_HASH_LEN) !=
-	    0)
-		return CS_ERR_DB;
-	/* columns 5, 6 and 8..17 are the texts, in order */
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (sdb_bind_text(s, (int)(i < 2 ? 5 + i : 6 + i), texts[i], -1) != 0)
-			return CS_ERR_DB;
-	/* sent, its failure met by the next read or the commit */
-	return sdb_put(s);
 }
 
 int
@@ -135,21 +145,164 @@ store_audit_cp_add(struct store *st, const struct audit_checkpoint *cp)
 	    b);
 }
 
+/*
+ * An append's rows go in multi-row INSERTs on PostgreSQL, a fixed
+ * number of rows a statement (store_audit.h): fewer
+ * statements for it to run, all of them sent without waiting (sdb_put)
+ * and answered with the commit's round trip.  The rows, the order of the
+ * entries and the tree are those of one INSERT per row.
+ */
+#define AUDIT_LOG_COLS	21			/* STORE_AUDIT_COLS */
+#define AUDIT_NODE_COLS	3			/* a, n, hash */
+#define AUDIT_LOG_ROWS	STORE_AUDIT_LOG_ROWS
+#define AUDIT_NODE_ROWS	STORE_AUDIT_NODE_ROWS
+/* the sizes measured with 64 parameters a statement (PERFORMANCE.md) */
+_Static_assert(AUDIT_LOG_ROWS * AUDIT_LOG_COLS <= SDB_PARAMS_MAX &&
+    AUDIT_NODE_ROWS * AUDIT_NODE_COLS <= SDB_PARAMS_MAX, "store_audit.h");
+#define AUDIT_SQL_MAX	1024
+_Static_assert(AUDIT_LOG_ROWS >= 1, "an audit_log row's parameters");
+
+/* The rows of an append not sent yet. */
+struct audit_rows {
+	struct store			*st;
+	size_t				 klog, knode;	/* rows a statement */
+	const struct audit_entry	*e[AUDIT_LOG_ROWS];
+	uint8_t				 leaf[AUDIT_LOG_ROWS][MERKLE_HASH_LEN];
+	size_t				 ne;
+	int64_t				 na[AUDIT_NODE_ROWS], nn[AUDIT_NODE_ROWS];
+	uint8_t				 nh[AUDIT_NODE_ROWS][MERKLE_HASH_LEN];
+	size_t				 nnodes;
+};
+
+/* "head" VALUES (?1, ..), .. of "rows" rows of "ncols" and "tail". */
+static int
+store_audit_sql(char *sql, size_t len, const char *head, int ncols,
+    size_t rows, const char *tail)
+{
+	size_t	used, i;
+	int	c, k = 1, n;
+
+	if ((n = snprintf(sql, len, "%s VALUES ", head)) < 0 ||
+	    (size_t)n >= len)
+		return CS_ERR_INTERNAL;
+	used = (size_t)n;
+	for (i = 0; i < rows; i++)
+		for (c = 0; c < ncols; c++, k++) {
+			n = snprintf(sql + used, len - used, "%s?%d%s",
+			    c == 0 ? (i == 0 ? "(" : ", (") : ", ", k,
+			    c == ncols - 1 ? ")" : "");
+			if (n < 0 || (size_t)n >= len - used)
+				return CS_ERR_INTERNAL;
+			used += (size_t)n;
+		}
+	n = snprintf(sql + used, len - used, "%s", tail);
+	return n < 0 || (size_t)n >= len - used ? CS_ERR_INTERNAL : 0;
+}
+
+/* Bind entry "e" as the row whose first parameter is o + 1. */
+static int
+store_audit_bind(struct sdb_stmt *s, int o, const struct audit_entry *e,
+    const uint8_t leaf[MERKLE_HASH_LEN])
+{
+	const char *const	 texts[] = {
+		e->type, e->outcome, e->user, e->role, e->office,
+		e->on_behalf_of, e->purpose, e->basis, e->legal_basis,
+		e->client_ref, e->object_type, e->object_id,
+	};
+	char			 action[2] = { e->action, '\0' };
+	size_t			 i;
+
+	if (sdb_bind_int64(s, o + 1, e->idx) != 0 ||
+	    sdb_bind_int64(s, o + 2, e->server_time) != 0 ||
+	    sdb_bind_int64(s, o + 3, e->device_time) != 0 ||
+	    sdb_bind_text_copy(s, o + 4, action) != 0 ||
+	    sdb_bind_int64(s, o + 7, e->user_id) != 0 ||
+	    sdb_bind_int64(s, o + 18, e->device_id) != 0 ||
+	    sdb_bind_text(s, o + 19, e->addr, -1) != 0 ||
+	    sdb_bind_text(s, o + 20, e->detail, -1) != 0 ||
+	    sdb_bind_blob(s, o + 21, leaf, MERKLE_HASH_LEN) != 0)
+		return CS_ERR_DB;
+	/* columns 5, 6 and 8..17 are the texts, in order */
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (sdb_bind_text(s, o + (int)(i < 2 ? 5 + i : 6 + i),
+		    texts[i], -1) != 0)
+			return CS_ERR_DB;
+	return 0;
+}
+
+/* Send the audit_log rows held: one INSERT. */
+static int
+store_audit_log_put(struct audit_rows *ar)
+{
+	struct sdb_stmt	*s = NULL;
+	char		 sql[AUDIT_SQL_MAX];
+	size_t		 i;
+	int		 r;
+
+	if (ar->ne == 0)
+		return 0;
+	if ((r = store_audit_sql(sql, sizeof(sql), "INSERT INTO audit_log("
+	    STORE_AUDIT_COLS ")", AUDIT_LOG_COLS, ar->ne, "")) != 0 ||
+	    (r = store_prepare(ar->st, sql, &s)) != 0)
+		return r;
+	for (i = 0; i < ar->ne; i++)
+		if ((r = store_audit_bind(s, (int)i * AUDIT_LOG_COLS,
+		    ar->e[i], ar->leaf[i])) != 0)
+			goto out;
+	/* sent (the values copied), its failure met by the commit */
+	if ((r = sdb_put(s)) == 0)
+		ar->ne = 0;
+ out:
+	sdb_finalize(s);
+	return r;
+}
+
+/* Send the audit_nodes rows held: one INSERT. */
+static int
+store_audit_nodes_put(struct audit_rows *ar)
+{
+	struct sdb_stmt	*s = NULL;
+	char		 sql[AUDIT_SQL_MAX];
+	size_t		 i;
+	int		 o, r;
+
+	if (ar->nnodes == 0)
+		return 0;
+	if ((r = store_audit_sql(sql, sizeof(sql), "INSERT INTO"
+	    " audit_nodes(a, n, hash)", AUDIT_NODE_COLS, ar->nnodes,
+	    " ON CONFLICT(n, a) DO UPDATE SET hash = excluded.hash")) != 0 ||
+	    (r = store_prepare(ar->st, sql, &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	for (i = 0; i < ar->nnodes; i++) {
+		o = (int)i * AUDIT_NODE_COLS;
+		if (sdb_bind_int64(s, o + 1, ar->na[i]) != 0 ||
+		    sdb_bind_int64(s, o + 2, ar->nn[i]) != 0 ||
+		    sdb_bind_blob(s, o + 3, ar->nh[i], MERKLE_HASH_LEN) != 0)
+			goto out;
+	}
+	if ((r = sdb_put(s)) == 0)
+		ar->nnodes = 0;
+ out:
+	sdb_finalize(s);
+	return r;
+}
+
 /* Store the perfect subtree D[a : a + n] an append completed. */
 static int
 store_audit_node_put(uint64_t a, uint64_t n,
     const uint8_t hash[MERKLE_HASH_LEN], void *arg)
 {
-	struct sdb_stmt	*s = arg;
+	struct audit_rows	*ar = arg;
 
-	if (a > INT64_MAX || n > INT64_MAX ||
-	    sdb_reset(s) != 0 ||
-	    sdb_bind_int64(s, 1, (int64_t)a) != 0 ||
-	    sdb_bind_int64(s, 2, (int64_t)n) != 0 ||
-	    sdb_bind_blob(s, 3, hash, MERKLE_HASH_LEN) !=
-	    0)
+	if (a > INT64_MAX || n > INT64_MAX)
 		return CS_ERR_DB;
-	return sdb_put(s);
+	ar->na[ar->nnodes] = (int64_t)a;
+	ar->nn[ar->nnodes] = (int64_t)n;
+	memcpy(ar->nh[ar->nnodes], hash, MERKLE_HASH_LEN);
+	if (++ar->nnodes == ar->knode)
+		return store_audit_nodes_put(ar);
+	return 0;
 }
 
 /* Within a transaction: append e[0..n) and update the frontier. */
@@ -157,38 +310,46 @@ static int
 store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
     struct merkle_frontier *f)
 {
-	struct sdb_stmt	*s = NULL, *ns = NULL;
-	uint8_t		 leaf[MERKLE_HASH_LEN];
-	size_t		 i;
-	int		 r;
+	struct audit_rows	 rows, *ar = &rows;
+	size_t			 i;
+	int			 r;
 
-	if ((r = store_audit_state_get(st, f, 1)) != 0 ||
-	    (r = store_prepare(st, "INSERT INTO audit_log(" STORE_AUDIT_COLS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &s)) != 0 ||
-	    (r = store_prepare(st, "INSERT INTO audit_nodes(a, n, hash)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT(n, a) DO UPDATE SET"
-	    " hash = excluded.hash", &ns)) != 0)
+	memset(ar, 0, sizeof(*ar));
+	ar->st = st;
+	/*
+	 * SQLite, in the server's own process, gains little from rows
+	 * sent together, and a statement that writes several rows wants
+	 * a statement journal (a temporary file, which the sandbox does
+	 * not let it open): one row a statement there.
+	 */
+	ar->klog = store_is_pg(st) ? AUDIT_LOG_ROWS : 1;
+	ar->knode = store_is_pg(st) ? AUDIT_NODE_ROWS : 1;
+	if ((r = store_audit_state_get(st, f, 1)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
 		audit_entry_clean(&e[i]);	/* no control characters */
-		if ((r = audit_entry_leaf(&e[i], leaf)) != 0 ||
-		    (r = merkle_frontier_push(f, leaf, store_audit_node_put,
-		    ns)) != 0) {
+		if ((r = audit_entry_leaf(&e[i], ar->leaf[ar->ne])) != 0 ||
+		    (r = merkle_frontier_push(f, ar->leaf[ar->ne],
+		    store_audit_node_put, ar)) != 0) {
 			if (r == CS_ERR_DB)
 				store_log(st, "audit node");
 			goto out;
 		}
-		if ((r = store_audit_insert(s, &e[i], leaf)) != 0) {
+		ar->e[ar->ne++] = &e[i];
+		if (ar->ne == ar->klog &&
+		    (r = store_audit_log_put(ar)) != 0) {
 			store_log(st, "audit insert");
 			goto out;
 		}
 	}
+	if ((r = store_audit_log_put(ar)) != 0 ||
+	    (r = store_audit_nodes_put(ar)) != 0) {
+		store_log(st, "audit insert");
+		goto out;
+	}
 	r = store_audit_state_put(st, f);
  out:
-	sdb_finalize(s);
-	sdb_finalize(ns);
 	return r;
 }
 

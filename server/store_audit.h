@@ -17,8 +17,29 @@
 #include <stdint.h>
 
 #include "audit_entry.h"
+#include "sdb.h"
 
 struct store;
+
+/*
+ * An append's rows go into a PostgreSQL database in multi-row INSERTs
+ * of at most this many audit_log rows and audit_nodes rows (each
+ * within SDB_PARAMS_MAX over its columns); into SQLite one a statement.
+ */
+#define STORE_AUDIT_LOG_ROWS	3	/* 63 parameters */
+#define STORE_AUDIT_NODE_ROWS	21	/* 63 parameters */
+
+/*
+ * Inside a transaction whose first statements are not the audit's
+ * (a push): send the audit tree's row lock and read ahead, so that on
+ * PostgreSQL it goes with them, in their round trip; the transaction's
+ * first append (or checkpoint) then reads its answer.  The lock is
+ * taken where it is sent, the tree read there: as the append would,
+ * under the transaction's own lock.  store_audit_lock_drop() forgets
+ * it (store_commit and store_rollback call it).
+ */
+int	store_audit_lock_ahead(struct store *);
+void	store_audit_lock_drop(struct store *);
 
 /* In one transaction: append entries e[0..n) (each gets its idx). */
 int	store_audit_append(struct store *, struct audit_entry *e, size_t n);

@@ -26,6 +26,16 @@ struct store {
 	struct sdb_stmt	*devq[2];	/* device by id, by key (store.c) */
 	struct sdb_stmt	*tickq;		/* anything due? (store_transfer.c) */
 	struct sdb_stmt	*accessq;	/* read-only cases (store_late.c) */
+	/* sent ahead, bound, its rows to be read (store_pull_ahead) */
+	int		 purges_sent, access_sent;
+	/*
+	 * The audit tree's row locked and read (store_audit_state_get),
+	 * sent ahead inside a transaction (store_audit_lock_ahead) and not
+	 * read yet: "audit_sent".  Forgotten at the end of every
+	 * transaction (store_audit_lock_drop): never read in another.
+	 */
+	struct sdb_stmt	*auditq;
+	int		 audit_sent;
 	/*
 	 * A transaction the caller owns (store_tx_begin, store.h): the
 	 * store's own begin and commit are then no-ops that return

@@ -414,9 +414,15 @@ store_keys_insert(struct store *st, const struct e2e_grant *g,
 	struct sdb_stmt	*s = NULL;
 	int		 r = CS_ERR_DB;
 
+	/*
+	 * A grant already there is CS_ERR_EXISTS without a failed
+	 * statement: on PostgreSQL that would abort the transaction, and
+	 * the batch's other grants with it (sdb.h).
+	 */
 	if (store_prepare(st, "INSERT INTO key_grants(case_id, epoch,"
 	    " to_user, from_user, sealed, sig, at) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7)", &s) != 0)
+	    " ?5, ?6, ?7) ON CONFLICT(case_id, epoch, to_user) DO NOTHING",
+	    &s) != 0)
 		return CS_ERR_DB;
 	if (sdb_bind_text(s, 1, g->case_id, -1) !=
 	    0 ||
@@ -429,7 +435,10 @@ store_keys_insert(struct store *st, const struct e2e_grant *g,
 	    0 ||
 	    sdb_bind_int64(s, 7, now) != 0)
 		goto out;
-	r = sdb_step(s) == SDB_DONE ? 0 : store_errcode(st);
+	if (sdb_step(s) != SDB_DONE)
+		r = store_errcode(st);
+	else
+		r = sdb_changes(st->db) == 1 ? 0 : CS_ERR_EXISTS;
  out:
 	return store_done(st, s, r, __func__);
 }

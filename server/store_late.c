@@ -79,11 +79,19 @@ store_late_expire(struct store *st, int64_t now)
 int
 store_late_pushed(struct store *st, int64_t device_id, int64_t now_ms)
 {
-	return store_do(st, "INSERT INTO device_pushes(device_id, at_ms)"
+	const int64_t	 iv[2] = { device_id, now_ms };
+	struct sdb_stmt	*s = NULL;
+	int		 r;
+
+	if ((r = store_bind(st, "INSERT INTO device_pushes(device_id, at_ms)"
 	    " VALUES (?1, ?2) ON CONFLICT(device_id) DO UPDATE SET at_ms ="
 	    " CASE WHEN device_pushes.at_ms > ?2 THEN device_pushes.at_ms"
-	    " ELSE ?2 END", NULL, "ii",
-	    (const int64_t[]){ device_id, now_ms }, NULL);
+	    " ELSE ?2 END", &s, "ii", iv, NULL, NULL)) != 0)
+		return r;
+	/* inside the push's transaction: sent, met by its commit */
+	if (sdb_put(s) != 0)
+		r = store_errcode(st);
+	return store_done(st, s, r, __func__);
 }
 
 /* The decision already taken on change "c", if any: 1 found, 0 not. */
@@ -281,13 +289,12 @@ store_purge_unhold(struct store *st, int64_t device_id, const char *case_id)
 	    " AND case_id = ?2", NULL, "it", &device_id, t);
 }
 
-int
-store_case_access(struct store *st, int64_t user_id, size_t max,
-    int (*cb)(const struct store_access *, void *), void *arg)
+/* Bind the read-only cases query; with "send", send it (sdb_send). */
+static int
+store_case_access_bind(struct store *st, int64_t user_id, size_t max,
+    int send)
 {
-	struct sdb_stmt		*s;
-	struct store_access	 a;
-	int			 rc, r = CS_ERR_DB;
+	struct sdb_stmt	*s;
 
 	/* asked at every pull: the statement stays prepared */
 	if (st->accessq == NULL && store_prepare(st, "SELECT m.case_id,"
@@ -304,8 +311,40 @@ store_case_access(struct store *st, int64_t user_id, size_t max,
 		return CS_ERR_DB;
 	s = st->accessq;
 	if (sdb_bind_int64(s, 1, user_id) != 0 ||
-	    sdb_bind_int64(s, 2, (int64_t)max) != 0)
-		goto out;
+	    sdb_bind_int64(s, 2, (int64_t)max) != 0 ||
+	    (send && sdb_send(s) != 0)) {
+		sdb_reset(s);
+		(void)sdb_clear_bindings(s);
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+int
+store_case_access_send(struct store *st, int64_t user_id, size_t max)
+{
+	int	r;
+
+	if ((r = store_case_access_bind(st, user_id, max, 1)) == 0)
+		st->access_sent = 1;
+	return r;
+}
+
+int
+store_case_access(struct store *st, int64_t user_id, size_t max,
+    int (*cb)(const struct store_access *, void *), void *arg)
+{
+	struct sdb_stmt		*s;
+	struct store_access	 a;
+	int			 rc, r = CS_ERR_DB;
+
+	if (st->access_sent)	/* store_pull_ahead: as bound */
+		st->access_sent = 0;
+	else if (store_case_access_bind(st, user_id, max, 0) != 0) {
+		store_log(st, __func__);
+		return CS_ERR_DB;
+	}
+	s = st->accessq;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
 		memset(&a, 0, sizeof(a));
 		if (store_col_text(s, 0, a.case_id, sizeof(a.case_id)) != 0 ||

@@ -90,6 +90,8 @@ struct store_access {
  */
 int	store_case_access(struct store *, int64_t user_id, size_t max,
 	    int (*cb)(const struct store_access *, void *), void *arg);
+/* The same query bound and sent ahead (store_pull_ahead, store.h). */
+int	store_case_access_send(struct store *, int64_t user_id, size_t max);
 
 /* A held change or a held purge, for casesyncctl. */
 struct store_held {

@@ -48,17 +48,61 @@ store_meta_put(struct store *st, const char *key, int64_t v)
 	    (const int64_t[]){ v }, t);
 }
 
+/*
+ * The run of the server and, with "seq", the seq counter: one
+ * statement (one round trip on PostgreSQL, one snapshot) where there
+ * were four.  A key not there is 0, except the seq, which must be.
+ */
+static int
+store_generation_q(struct store *st, struct store_gen *g, int64_t *seq)
+{
+	struct sdb_stmt	*s = NULL;
+	const char	*k;
+	int64_t		 v;
+	int		 rc, r, have_seq = 0;
+
+	memset(g, 0, sizeof(*g));
+	if ((r = store_prepare(st, "SELECT key, value FROM meta WHERE key IN"
+	    " ('generation', 'restore_seq', 'restored_backup_at', 'seq')",
+	    &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	while ((rc = sdb_step(s)) == SDB_ROW) {
+		if ((k = (const char *)sdb_column_text(s, 0)) == NULL)
+			goto out;
+		v = sdb_column_int64(s, 1);
+		if (strcmp(k, "generation") == 0)
+			g->generation = v;
+		else if (strcmp(k, "restore_seq") == 0)
+			g->restore_seq = v;
+		else if (strcmp(k, "restored_backup_at") == 0)
+			g->backup_time = v;
+		else if (strcmp(k, "seq") == 0) {
+			if (seq != NULL)
+				*seq = v;
+			have_seq = 1;
+		}
+	}
+	if (rc != SDB_DONE || (seq != NULL && !have_seq))
+		goto out;
+	r = 0;
+ out:
+	if (r != 0)
+		memset(g, 0, sizeof(*g));
+	return store_done(st, s, r, __func__);
+}
+
 int
 store_generation(struct store *st, struct store_gen *g)
 {
-	int	r;
+	return store_generation_q(st, g, NULL);
+}
 
-	memset(g, 0, sizeof(*g));
-	if ((r = store_meta0(st, "generation", &g->generation)) != 0 ||
-	    (r = store_meta0(st, "restore_seq", &g->restore_seq)) != 0 ||
-	    (r = store_meta0(st, "restored_backup_at", &g->backup_time)) != 0)
-		memset(g, 0, sizeof(*g));
-	return r;
+int
+store_generation_seq(struct store *st, struct store_gen *g, int64_t *seq)
+{
+	*seq = 0;
+	return store_generation_q(st, g, seq);
 }
 
 int

@@ -46,6 +46,9 @@ struct store_restore {
 };
 
 int	store_generation(struct store *, struct store_gen *g);
+/* The same and the seq counter (store_seq), read at once. */
+int	store_generation_seq(struct store *, struct store_gen *g,
+	    int64_t *seq);
 
 /*
  * Copy the database into a new file "path" (mode 0600, refused if it

@@ -39,6 +39,7 @@
 #include "record.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_late.h"
 #include "store_notify.h"
 
 enum {
@@ -367,19 +368,49 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
     int64_t since, int64_t tie, size_t max, store_record_cb cb, void *arg,
     int *more)
 {
+	return store_pull_seq(st, user_id, device_id, since, tie, max, cb,
+	    arg, more, NULL);
+}
+
+/*
+ * The seq before the pull's reads (store_pull_seq): on PostgreSQL sent
+ * ahead of them into the pipeline (run first, answered in their round
+ * trip; *qs to step for it), on SQLite, where a statement sent runs
+ * only when it is stepped, read now.
+ */
+static int
+store_seq_ahead(struct store *st, struct sdb_stmt **qs, int64_t *seq)
+{
+	*qs = NULL;
+	if (!store_is_pg(st))
+		return store_seq(st, seq);
+	if ((*qs = store_stmt(st, Q_SEQ_GET)) == NULL || sdb_send(*qs) != 0)
+		return CS_ERR_DB;
+	return 0;
+}
+
+int
+store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
+    int64_t since, int64_t tie, size_t max, store_record_cb cb, void *arg,
+    int *more, int64_t *seq)
+{
 	struct pull_changes	 pc;
-	struct sdb_stmt		*a, *b, *b2;
+	struct sdb_stmt		*a, *b, *b2, *qs = NULL;
 	struct store_record	 r;
 	int64_t			 ea, ta, eb, tb;
 	size_t			 n = 0;
 	int			 ha, hb, take_a, rc, ret = 0;
 
 	*more = 0;
-	/* three statements are live at once: distinct cached ones */
-	if ((ret = pull_changes_open(st, &pc, user_id, device_id,
-	    since)) != 0)
+	memset(&pc, 0, sizeof(pc));
+	if (seq != NULL && (ret = store_seq_ahead(st, &qs, seq)) != 0)
 		goto out;
-	a = pc.s;
+	/*
+	 * Three statements are live at once: distinct cached ones.  The
+	 * backfill's two are sent ahead of the heads (a read each, run in
+	 * the heads' round trip on PostgreSQL; SQLite runs each when it
+	 * is first stepped).
+	 */
 	if ((b = store_stmt(st, Q_PULL_BACKFILL_TIE)) == NULL ||
 	    (b2 = store_stmt(st, Q_PULL_BACKFILL)) == NULL) {
 		ret = CS_ERR_DB;
@@ -391,9 +422,24 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 	    sdb_bind_int64(b, 4, (int64_t)max + 1) != 0 ||
 	    sdb_bind_int64(b2, 1, user_id) != 0 ||
 	    sdb_bind_int64(b2, 2, since) != 0 ||
-	    sdb_bind_int64(b2, 3, (int64_t)max + 1) != 0) {
+	    sdb_bind_int64(b2, 3, (int64_t)max + 1) != 0 ||
+	    sdb_send(b) != 0 || sdb_send(b2) != 0) {
 		ret = CS_ERR_DB;
 		goto out;
+	}
+	if ((ret = pull_changes_open(st, &pc, user_id, device_id,
+	    since)) != 0)
+		goto out;
+	a = pc.s;
+	if (qs != NULL) {
+		/* with the heads' answer: the first statement of the lot */
+		if (sdb_step(qs) != SDB_ROW) {
+			ret = CS_ERR_DB;
+			goto out;
+		}
+		*seq = sdb_column_int64(qs, 0);
+		sdb_reset(qs);
+		qs = NULL;
 	}
 	if ((ha = pull_changes_next(&pc)) < 0 || (hb = store_next(b)) < 0) {
 		ret = ha == CS_ERR_ALLOC ? ha : CS_ERR_DB;
@@ -449,8 +495,40 @@ store_pull(struct store *st, int64_t user_id, int64_t device_id,
 		sdb_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
 	if (st->stmts[Q_PULL_BACKFILL] != NULL)
 		sdb_reset(st->stmts[Q_PULL_BACKFILL]);
+	if (qs != NULL)
+		sdb_reset(qs);
 	free(pc.h);
 	return ret;
+}
+
+int
+store_pull_ahead(struct store *st, int64_t user_id, int64_t device_id,
+    size_t access_max)
+{
+	struct sdb_stmt	*s;
+	int		 r;
+
+	store_pull_ahead_drop(st);
+	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
+	    sdb_bind_int64(s, 1, device_id) != 0 || sdb_send(s) != 0)
+		return CS_ERR_DB;
+	st->purges_sent = 1;
+	if ((r = store_case_access_send(st, user_id, access_max)) != 0)
+		store_pull_ahead_drop(st);
+	return r;
+}
+
+void
+store_pull_ahead_drop(struct store *st)
+{
+	if (st->purges_sent && st->stmts[Q_PURGES] != NULL)
+		sdb_reset(st->stmts[Q_PURGES]);
+	st->purges_sent = 0;
+	if (st->access_sent && st->accessq != NULL) {
+		sdb_reset(st->accessq);
+		(void)sdb_clear_bindings(st->accessq);
+	}
+	st->access_sent = 0;
 }
 
 int
@@ -461,7 +539,10 @@ store_purges_pending(struct store *st, int64_t device_id,
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r = 0;
 
-	if ((s = store_stmt(st, Q_PURGES)) == NULL ||
+	if (st->purges_sent) {		/* store_pull_ahead: as bound */
+		st->purges_sent = 0;
+		s = st->stmts[Q_PURGES];
+	} else if ((s = store_stmt(st, Q_PURGES)) == NULL ||
 	    sdb_bind_int64(s, 1, device_id) != 0)
 		return CS_ERR_DB;
 	while ((rc = sdb_step(s)) == SDB_ROW) {

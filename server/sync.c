@@ -22,6 +22,7 @@
 #include "request.h"
 #include "server.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_late.h"
 #include "sync.h"
 #include "util.h"
@@ -355,14 +356,18 @@ sync_pull_read(struct request *rq, struct pull_ctx *c, int64_t *seq,
 	const struct store_device	*dev = rq->dev;
 	int				 r;
 
-	if ((r = store_seq(w->st, seq)) != 0 ||
-	    (r = store_pull(w->st, dev->user.id, dev->id, c->eff, c->tie,
-	    c->max, sync_pull_cb, c, more)) != 0 ||
+	/* the purges and read-only cases first: one round trip with it */
+	if ((r = store_pull_ahead(w->st, dev->user.id, dev->id,
+	    MSG_ACCESS_MAX)) != 0 ||
+	    (r = store_pull_seq(w->st, dev->user.id, dev->id, c->eff,
+	    c->tie, c->max, sync_pull_cb, c, more, seq)) != 0 ||
 	    (r = store_purges_pending(w->st, dev->id, sync_purge_cb,
 	    c)) != 0 ||
 	    (r = store_case_access(w->st, dev->user.id, MSG_ACCESS_MAX,
-	    sync_access_cb, c)) != 0)
+	    sync_access_cb, c)) != 0) {
+		store_pull_ahead_drop(w->st);
 		return r;
+	}
 	return 0;
 }
 
@@ -535,8 +540,11 @@ sync_push_apply(struct request *rq, const struct store_change *chs,
 	 * worker's queued login and read entries ride along (their own
 	 * commit at the end of the pass is spared: audit_batch_in_tx).
 	 */
-	(void)store_tx_begin(w->st);
-	r = audit_batch_in_tx(w);
+	/* the tree's lock and read go with the push's first statements */
+	if ((r = store_tx_begin(w->st)) == 0)
+		r = store_audit_lock_ahead(w->st);
+	if (r == 0)
+		r = audit_batch_in_tx(w);
 	if (r == 0)
 		r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
 		    &seq);

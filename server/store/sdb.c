@@ -53,6 +53,14 @@ sdb_exec(struct sdb *db, const char *sql)
 	return SDB_HEAD(db)->ops->exec(db, sql);
 }
 
+int
+sdb_exec_put(struct sdb *db, const char *sql)
+{
+	if (SDB_HEAD(db)->ops->exec_put == NULL)
+		return SDB_HEAD(db)->ops->exec(db, sql);
+	return SDB_HEAD(db)->ops->exec_put(db, sql);
+}
+
 int64_t
 sdb_changes(const struct sdb *db)
 {

@@ -151,6 +151,14 @@ int	sdb_step(struct sdb_stmt *);
 
 int	sdb_send(struct sdb_stmt *);
 int	sdb_put(struct sdb_stmt *);
+/*
+ * sdb_exec_put: one SQL statement without parameters (not a list; rows
+ * it returns are dropped), sent as sdb_put sends (SQLite: sdb_exec
+ * now).  "BEGIN" sent
+ * so counts as inside the transaction from then on (sdb_in_tx; a
+ * connection lost meanwhile fails every call until the ROLLBACK).
+ */
+int	sdb_exec_put(struct sdb *, const char *sql);
 
 /*
  * Columns of the current row (0 ..); the pointers are valid until the

@@ -39,6 +39,8 @@ struct sdb_ops {
 	const char	*(*text)(struct sdb_stmt *, int);
 	const void	*(*blob)(struct sdb_stmt *, int);
 	size_t		(*bytes)(struct sdb_stmt *, int);
+	/* NULL: sdb_exec_put() runs it now (exec) */
+	int		(*exec_put)(struct sdb *, const char *sql);
 };
 
 /* Every connection and statement starts with these. */

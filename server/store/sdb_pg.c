@@ -100,6 +100,7 @@ struct sdb_stmt {
 };
 
 static int	pg_sync(struct sdb *);
+static int	pg_pipe_lost(struct sdb *, PGresult *, const char *);
 
 static void
 pg_seterr(struct sdb *db, const char *what, const char *msg)
@@ -302,6 +303,60 @@ pg_is_rollback(const char *sql)
 	return *sql == '\0';
 }
 
+/* "COMMIT" exactly, as the store writes it. */
+static int
+pg_is_commit(const char *sql)
+{
+	return strcmp(sql, "COMMIT") == 0;
+}
+
+/*
+ * A COMMIT behind statements sent (sdb_put): into the pipeline too, so
+ * the writes and the commit cost one round trip.  Its result, or the
+ * failure of a statement before it (then the server skipped it and the
+ * transaction is aborted: the caller rolls back), comes with the Sync.
+ */
+static int
+pg_commit_piped(struct sdb *db)
+{
+	if (PQsendQueryParams(db->conn, "COMMIT", 0, NULL, NULL, NULL, NULL,
+	    0) != 1)
+		return pg_pipe_lost(db, NULL, "commit");
+	db->pipe[db->npipe++] = NULL;
+	return pg_sync(db);
+}
+
+/* sdb_exec_put: "sql" into the pipeline, its result met later. */
+static int
+pg_exec_put(struct sdb *db, const char *sql)
+{
+	int	r;
+
+	db->last = 0;
+	if ((r = pg_alive(db)) != 0)
+		return r;
+	if (db->npipe == SDB_PIPE_MAX && (r = pg_sync(db)) != 0)
+		return r;
+	if (db->npipe == 0) {
+		db->pipe_tx = pg_in_tx(db);
+		if (PQenterPipelineMode(db->conn) != 1) {
+			pg_seterr(db, "pipeline", PQerrorMessage(db->conn));
+			return db->last = CS_ERR_DB;
+		}
+	}
+	if (PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL,
+	    0) != 1) {
+		if (db->npipe == 0)
+			(void)PQexitPipelineMode(db->conn);
+		return pg_pipe_lost(db, NULL, "exec");
+	}
+	db->pipe[db->npipe++] = NULL;
+	/* what fails from here on fails inside the transaction */
+	if (strcmp(sql, "BEGIN") == 0)
+		db->pipe_tx = 1;
+	return 0;
+}
+
 static int
 pg_exec(struct sdb *db, const char *sql)
 {
@@ -309,6 +364,8 @@ pg_exec(struct sdb *db, const char *sql)
 	int		 r, tx;
 
 	db->last = 0;
+	if (db->npipe > 0 && db->npipe < SDB_PIPE_MAX && pg_is_commit(sql))
+		return pg_commit_piped(db);
 	/* what was sent first; a ROLLBACK ends it whatever it met */
 	if ((r = pg_sync(db)) != 0 && !pg_is_rollback(sql))
 		return r;
@@ -320,10 +377,27 @@ pg_exec(struct sdb *db, const char *sql)
 	if ((r = pg_alive(db)) != 0)
 		return r;
 	tx = pg_in_tx(db);
+	/*
+	 * A COMMIT succeeds only if it commits: not outside a transaction
+	 * (PostgreSQL would only warn: a COMMIT tried again after its
+	 * transaction ended), nor of a transaction a statement aborted
+	 * (PostgreSQL rolls it back and says "ROLLBACK").
+	 */
+	if (pg_is_commit(sql) && !tx) {
+		pg_seterr(db, "commit", "no transaction to commit");
+		return db->last = CS_ERR_DB;
+	}
 	res = PQexec(db->conn, sql);
 	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
 	    PQresultStatus(res) == PGRES_TUPLES_OK) {
+		r = pg_is_commit(sql) &&
+		    strcmp(PQcmdStatus(res), "ROLLBACK") == 0;
 		PQclear(res);
+		if (r) {
+			pg_seterr(db, "commit", "the transaction had failed"
+			    " and was rolled back");
+			return db->last = CS_ERR_DB;
+		}
 		return 0;
 	}
 	r = pg_fail(db, res, tx, "exec");
@@ -815,6 +889,13 @@ pg_sync(struct sdb *db)
 		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 		    PQresultStatus(res) != PGRES_TUPLES_OK && first == 0)
 			first = pg_fail(db, res, db->pipe_tx, "pipeline");
+		/* a COMMIT sent (pg_commit_piped) that rolled back */
+		else if (PQresultStatus(res) == PGRES_COMMAND_OK &&
+		    strcmp(PQcmdStatus(res), "ROLLBACK") == 0 && first == 0) {
+			pg_seterr(db, "commit", "the transaction had failed"
+			    " and was rolled back");
+			first = db->last = CS_ERR_DB;
+		}
 		PQclear(res);
 	}
 	db->npipe = 0;
@@ -1102,5 +1183,5 @@ const struct sdb_ops sdb_pg_ops = {
 	pg_reset, pg_finalize, pg_bind_int64, pg_bind_text, pg_bind_blob,
 	pg_bind_null, pg_bind_text_copy, pg_clear_bindings, pg_last_error,
 	pg_tx_open, pg_lost, pg_handle, pg_step, pg_send, pg_put, pg_is_null,
-	pg_col_int64, pg_text, pg_blob, pg_bytes,
+	pg_col_int64, pg_text, pg_blob, pg_bytes, pg_exec_put,
 };

@@ -98,10 +98,16 @@ sdb_notify(struct sdb *db, const char *channel, const char *payload)
 		return r;
 	if ((r = sdb_bind_text(s, 1, channel, -1)) == 0 &&
 	    (r = sdb_bind_text(s, 2, payload, -1)) == 0) {
-		while ((r = sdb_step(s)) == SDB_ROW)
-			;
-		if (r == SDB_DONE)
-			r = 0;
+		if (sdb_in_tx(db))
+			/* sent (the values copied), met by the commit */
+			r = sdb_put(s);
+		else {
+			/* outside a transaction: delivered now */
+			while ((r = sdb_step(s)) == SDB_ROW)
+				;
+			if (r == SDB_DONE)
+				r = 0;
+		}
 	}
 	sdb_finalize(s);
 	return r;

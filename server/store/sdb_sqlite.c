@@ -374,5 +374,5 @@ const struct sdb_ops sdb_sqlite_ops = {
 	sq_reset, sq_finalize, sq_bind_int64, sq_bind_text, sq_bind_blob,
 	sq_bind_null, sq_bind_text_copy, sq_clear_bindings, sq_last_error,
 	sq_in_tx, NULL, sq_handle, sq_step, NULL, NULL, sq_is_null, sq_int64,
-	sq_text, sq_blob, sq_bytes,
+	sq_text, sq_blob, sq_bytes, NULL,
 };

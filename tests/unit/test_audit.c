@@ -727,10 +727,180 @@ test_batch(void)
 	TEST_DONE();
 }
 
+/* The reference: the tree's nodes as one push per leaf completes them. */
+struct ref_nodes {
+	int64_t		a[512], n[512];
+	uint8_t		h[512][MERKLE_HASH_LEN];
+	size_t		count;
+};
+
+static int
+ref_node_cb(uint64_t a, uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
+    void *arg)
+{
+	struct ref_nodes	*rn = arg;
+
+	if (rn->count == 512)
+		return CS_ERR_TOO_LARGE;
+	rn->a[rn->count] = (int64_t)a;
+	rn->n[rn->count] = (int64_t)n;
+	memcpy(rn->h[rn->count++], hash, MERKLE_HASH_LEN);
+	return 0;
+}
+
+#define BATCH_ENTRIES	256
+
+static void
+test_append_batches(void)
+{
+	const size_t		 kl = STORE_AUDIT_LOG_ROWS;
+	const size_t		 kn = STORE_AUDIT_NODE_ROWS;
+	const size_t		 sizes[] = { 1, kl - 1, kl, kl + 1, 2 * kl + 1,
+				    kn - 1, kn, kn + 1, 2 * kn + 1, 1 };
+	static uint8_t		 leaves[BATCH_ENTRIES][MERKLE_HASH_LEN];
+	static struct ref_nodes	 rn;
+	struct audit_entry	*e;
+	struct merkle_frontier	 ref, f;
+	struct merkle_array	 ma;
+	struct store		*st = NULL;
+	struct sdb		*db;
+	struct sdb_stmt		*s = NULL;
+	uint8_t			 proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	uint8_t			 root[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
+	uint8_t			 rm[MERKLE_HASH_LEN];
+	const void		*h;
+	size_t			 i, j, at, total = 0, len, rows = 0;
+	char			 dir_db[256];
+
+	TEST_START("append in batches of 1, K-1, K, K+1 rows a statement");
+	ASSERT_TRUE(kl >= 1 && kn > kl);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		total += sizes[i];
+	ASSERT_TRUE(total <= BATCH_ENTRIES);
+	ASSERT_PTR_NE((e = calloc(total, sizeof(*e))), NULL);
+	for (i = 0; i < total; i++) {
+		golden_entry(&e[i]);
+		e[i].server_time += (int64_t)i;
+		(void)str_fmt(e[i].detail, sizeof(e[i].detail), "n=%zu", i);
+	}
+	path(dir_db, sizeof(dir_db), "batches.db");
+	ASSERT_INT_EQ(store_open(test_store_new(dir_db), 1, &st), 0);
+	for (i = 0, at = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ASSERT_INT_EQ(store_audit_append(st, e + at, sizes[i]), 0);
+		at += sizes[i];
+	}
+	/* one by one, in C: the leaves, the nodes, the root */
+	merkle_frontier_init(&ref);
+	memset(&rn, 0, sizeof(rn));
+	for (i = 0; i < total; i++) {
+		ASSERT_INT_EQ(e[i].idx, (int64_t)i);
+		ASSERT_INT_EQ(audit_entry_leaf(&e[i], leaves[i]), 0);
+		ASSERT_INT_EQ(merkle_frontier_push(&ref, leaves[i], ref_node_cb,
+		    &rn), 0);
+	}
+	merkle_frontier_root(&ref, root);
+	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
+	ASSERT_INT_EQ(f.size, total);
+	merkle_frontier_root(&f, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+	{
+		static uint8_t	got[BATCH_ENTRIES][MERKLE_HASH_LEN];
+
+		ASSERT_INT_EQ(store_audit_leaves(st, total, got), 0);
+		ASSERT_MEM_EQ(got, leaves, total * MERKLE_HASH_LEN);
+	}
+	/* every node of the one-by-one path is stored, and no other */
+	db = test_sdb(dir_db);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT a, n, hash FROM audit_nodes",
+	    &s), 0);
+	while (sdb_step(s) == SDB_ROW) {
+		rows++;
+		for (j = 0; j < rn.count; j++)
+			if (rn.a[j] == sdb_column_int64(s, 0) &&
+			    rn.n[j] == sdb_column_int64(s, 1))
+				break;
+		ASSERT_TRUE(j < rn.count);
+		ASSERT_INT_EQ(sdb_column_bytes(s, 2), MERKLE_HASH_LEN);
+		ASSERT_PTR_NE((h = sdb_column_blob(s, 2)), NULL);
+		ASSERT_MEM_EQ(h, rn.h[j], MERKLE_HASH_LEN);
+	}
+	sdb_finalize(s);
+	sdb_close(db);
+	ASSERT_INT_EQ(rows, rn.count);
+	/* what verify checks: each size's root extends to the last */
+	ma.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])leaves;
+	for (i = 1; i < total; i++) {
+		ma.n = i;
+		ASSERT_INT_EQ(merkle_root(i, merkle_array_leaf, &ma, rm), 0);
+		ASSERT_INT_EQ(store_audit_proof(st, i, total, proof, &len), 0);
+		ASSERT_INT_EQ(merkle_consistency_verify(i, total, rm, root,
+		    &proof[0][0], len), 0);
+	}
+	free(e);
+	store_close(st);
+	TEST_DONE();
+}
+
+static void
+test_lock_ahead(void)
+{
+	struct store		*st = NULL, *st2 = NULL;
+	struct audit_entry	 e[3];
+	struct merkle_frontier	 f;
+	struct merkle_array	 ma;
+	uint8_t			 lv[8][MERKLE_HASH_LEN];
+	uint8_t			 root[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
+	char			 p[256];
+	int			 i;
+
+	TEST_START("the tree's lock sent ahead: read in its transaction only");
+	path(p, sizeof(p), "ahead.db");
+	ASSERT_INT_EQ(store_open(test_store_new(p), 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(p), 0, &st2), 0);
+	for (i = 0; i < 3; i++) {
+		golden_entry(&e[i]);
+		e[i].server_time += i;
+	}
+	/* sent ahead and used by the transaction's append */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e[0], 1), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	ASSERT_INT_EQ(e[0].idx, 0);
+	/* sent ahead and not used: forgotten at the commit */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	/* ... so another connection's append is seen by the next one */
+	ASSERT_INT_EQ(store_audit_append(st2, &e[1], 1), 0);
+	ASSERT_INT_EQ(e[1].idx, 1);
+	ASSERT_INT_EQ(store_audit_append(st, &e[2], 1), 0);
+	ASSERT_INT_EQ(e[2].idx, 2);
+	/* and after a rollback the same */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_tx_end(st, CS_ERR_DB), CS_ERR_DB);
+	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
+	ASSERT_INT_EQ(f.size, 3);
+	ASSERT_INT_EQ(store_audit_leaves(st, 3, lv), 0);
+	ma.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])lv;
+	ma.n = 3;
+	ASSERT_INT_EQ(merkle_root(3, merkle_array_leaf, &ma, root), 0);
+	merkle_frontier_root(&f, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+	store_close(st2);
+	store_close(st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
-	char	p[256];
+	static const char *const	dbs[] = { "ahead.db", "ahead.db-wal",
+	    "ahead.db-shm", "batches.db", "batches.db-wal", "batches.db-shm",
+	    "server.db", "server.db-wal", "server.db-shm" };
+	char				p[256];
+	size_t				i;
 
 	log_init(1, "test_audit");
 	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
@@ -740,12 +910,12 @@ main(void)
 	test_store();
 	test_protocol();
 	test_batch();
-	path(p, sizeof(p), "server.db");
-	(void)unlink(p);
-	path(p, sizeof(p), "server.db-wal");
-	(void)unlink(p);
-	path(p, sizeof(p), "server.db-shm");
-	(void)unlink(p);
+	test_append_batches();
+	test_lock_ahead();
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		path(p, sizeof(p), dbs[i]);
+		(void)unlink(p);
+	}
 	path(p, sizeof(p), AUDIT_KEY_FILE);
 	(void)unlink(p);
 	path(p, sizeof(p), AUDIT_PUB_FILE);

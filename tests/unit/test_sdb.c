@@ -462,6 +462,51 @@ test_pg_pipe_lost(struct sdb *db)
 	TEST_DONE();
 }
 
+/*
+ * PostgreSQL: BEGIN sent into the pipeline (sdb_exec_put) counts as a
+ * transaction; a COMMIT joins the pipeline; a COMMIT succeeds only if
+ * it commits (not of a transaction a statement aborted, not outside
+ * one: PostgreSQL itself would answer "ROLLBACK" or only warn).
+ */
+static void
+test_pg_commit(struct sdb *db)
+{
+	struct sdb_stmt	*ins = NULL, *q = NULL;
+
+	TEST_START("postgresql: BEGIN sent ahead; a COMMIT only if it"
+	    " commits");
+	make_table(db);
+	ASSERT_INT_EQ(sdb_prepare(db, "INSERT INTO t (id, name, n)"
+	    " VALUES (?1, ?2, 1)", &ins), 0);
+	ASSERT_INT_EQ(sdb_prepare(db, "SELECT name FROM t WHERE id = ?1", &q),
+	    0);
+	/* sent, not waited for: already a transaction */
+	ASSERT_INT_EQ(sdb_exec_put(db, "BEGIN"), 0);
+	ASSERT_INT_EQ(sdb_in_tx(db), 1);
+	ASSERT_INT_EQ(sdb_exec_put(db, "SELECT 1"), 0);
+	ASSERT_INT_EQ(put_row(ins, 1, "a"), 0);
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
+	ASSERT_INT_EQ(sdb_in_tx(db), 0);
+	ASSERT_INT_EQ(count_t(db), 1);
+	/* BEGIN sent, then nothing but the COMMIT */
+	ASSERT_INT_EQ(sdb_exec_put(db, "BEGIN"), 0);
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), 0);
+	/* outside a transaction: refused, not a warning */
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), CS_ERR_DB);
+	/* a transaction a statement aborted: the COMMIT fails */
+	ASSERT_INT_EQ(sdb_exec(db, "BEGIN"), 0);
+	ASSERT_INT_EQ(put_row(ins, 2, "b"), 0);
+	ASSERT_INT_EQ(put_row(ins, 3, "a"), 0);		/* UNIQUE */
+	ASSERT_INT_EQ(sdb_bind_int64(q, 1, 2), 0);
+	ASSERT_INT_EQ(sdb_step(q), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(sdb_exec(db, "COMMIT"), CS_ERR_DB);
+	ASSERT_INT_EQ(sdb_exec(db, "ROLLBACK"), 0);
+	ASSERT_INT_EQ(count_t(db), 1);
+	sdb_finalize(q);
+	sdb_finalize(ins);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -505,6 +550,7 @@ main(void)
 	test_pg_session(db);
 	test_pg_lost(db);
 	test_pipeline(db, "postgresql");
+	test_pg_commit(db);
 	test_pg_pipe_lost(db);
 	sdb_close(db);
 	return 0;
