@@ -68,22 +68,6 @@ int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
 #define DB_UNSENT \
 	"NOT EXISTS (SELECT 1 FROM outbox_sent s WHERE s.seq = outbox.seq)"
 
-/*
- * The body of outbox row "o" (an alias): its own, or, while it is the
- * record's ("borrowed": db_schema.c version 7), the record's.
- */
-#define DB_OUTBOX_BODY(o)						\
-	"CASE WHEN " o ".borrowed THEN (SELECT body FROM records rb"	\
-	" WHERE rb.record_id = " o ".record_id) ELSE " o ".body END"
-/*
- * An outbox row's body and borrowed for a body bound at ?7 of record
- * ?1: empty and borrowed while it is the record's own.
- */
-#define DB_OUTBOX_SAME							\
-	"?7 IS (SELECT body FROM records WHERE record_id = ?1)"
-#define DB_OUTBOX_KEEP							\
-	"CASE WHEN " DB_OUTBOX_SAME " THEN x'' ELSE ?7 END"
-
 /* Columns: record_id case_id kind version deleted key_epoch body hlc */
 #define DB_RECORD_COLS \
 	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"

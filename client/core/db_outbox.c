@@ -24,38 +24,30 @@ db_queue(sqlite3 *db, const struct db_record *r)
 {
 	sqlite3_stmt	*s = NULL;
 	char		 cid[DB_UUID_LEN + 1];
-	int		 ret, absorbed = 0;
+	int		 ret;
 
-	/*
-	 * An unsent row is not on the server: it may still change.  The
-	 * statements through db_get: a bulk of edits in one transaction
-	 * prepares them once.
-	 */
-	if ((ret = db_get(db, "UPDATE outbox SET deleted = ?5,"
-	    " key_epoch = ?6, body = " DB_OUTBOX_KEEP ", borrowed = "
-	    DB_OUTBOX_SAME ", hlc = ?8 WHERE seq = (SELECT"
+	/* an unsent row is not on the server: it may still change */
+	if ((ret = db_prep(db, "UPDATE outbox SET deleted = ?5,"
+	    " key_epoch = ?6, body = ?7, hlc = ?8 WHERE seq = (SELECT"
 	    " max(seq) FROM outbox WHERE record_id = ?1) AND " DB_UNSENT
 	    " AND case_id = ?2 AND kind = ?3 AND ?4 = ?4", &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) != 0 ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	else
-		absorbed = sqlite3_changes(db) > 0;
-	db_put(s);
-	if (ret != 0 || absorbed)
+	sqlite3_finalize(s);
+	if (ret != 0 || sqlite3_changes(db) > 0)
 		return ret;
 	db_uuid(cid);
-	if ((ret = db_get(db, "INSERT INTO outbox(change_id, record_id,"
-	    " case_id, kind, base_version, deleted, key_epoch, body, hlc,"
-	    " borrowed) VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, " DB_OUTBOX_KEEP
-	    ", ?8, " DB_OUTBOX_SAME ")", &s)) != 0)
+	if ((ret = db_prep(db, "INSERT INTO outbox(change_id, record_id,"
+	    " case_id, kind, base_version, deleted, key_epoch, body, hlc)"
+	    " VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) != 0 ||
 	    sqlite3_bind_text(s, 9, cid, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	db_put(s);
+	sqlite3_finalize(s);
 	return ret;
 }
 
@@ -266,8 +258,7 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 	 * the others wait for their key without holding back the rest.
 	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
-	    " o.base_version, o.deleted, o.key_epoch, " DB_OUTBOX_BODY("o")
-	    ", o.hlc, o.seq,"
+	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
 	    " o.change_id, (SELECT CASE WHEN held THEN -1 ELSE lost_version"
 	    " END FROM reoffer x WHERE x.record_id = o.record_id)"
 	    " FROM outbox o WHERE o.seq > ?1 AND o.seq ="

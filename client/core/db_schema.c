@@ -224,13 +224,7 @@ static const char db_schema_v6[] =
  * (a few small pages), instead of the outbox row's own column, which
  * rewrote every row taken (its 1 KiB body with it) before the push
  * deleted it; a row's mark goes with the row (the trigger).  The column
- * stays as it was and is no longer read or written.  And an outbox row
- * queued with the record's own body does not copy it (its 1 KiB written
- * once more when queued, read when taken, written again when deleted):
- * a "borrowed" row holds an empty body and the record's is its own, and
- * the record's body is copied into it (borrowed 0) before that changes
- * or goes (the triggers), so a row sent keeps the content it was sent
- * with.  Rows from before keep their bodies (borrowed 0).
+ * stays as it was and is no longer read or written.
  */
 static const char db_schema_v7[] =
     "CREATE TABLE IF NOT EXISTS outbox_sent ("
@@ -238,15 +232,7 @@ static const char db_schema_v7[] =
     "INSERT OR IGNORE INTO outbox_sent(seq) SELECT seq FROM outbox"
     " WHERE sent = 1;"
     "CREATE TRIGGER IF NOT EXISTS outbox_sent_gone AFTER DELETE ON outbox"
-    " BEGIN DELETE FROM outbox_sent WHERE seq = old.seq; END;"
-    "ALTER TABLE outbox ADD COLUMN borrowed INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TRIGGER IF NOT EXISTS outbox_body_kept BEFORE UPDATE OF body"
-    " ON records WHEN new.body IS NOT old.body BEGIN UPDATE outbox SET"
-    " body = old.body, borrowed = 0 WHERE record_id = old.record_id AND"
-    " borrowed = 1; END;"
-    "CREATE TRIGGER IF NOT EXISTS outbox_body_gone BEFORE DELETE ON"
-    " records BEGIN UPDATE outbox SET body = old.body, borrowed = 0"
-    " WHERE record_id = old.record_id AND borrowed = 1; END;";
+    " BEGIN DELETE FROM outbox_sent WHERE seq = old.seq; END;";
 
 const struct db_migration db_migrations[] = {
 	{ 1, db_schema_v1 },
