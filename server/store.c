@@ -249,7 +249,8 @@ store_done(struct store *st, struct sdb_stmt *stmt, int r, const char *what)
  * connection, BEGIN IMMEDIATE goes ahead and the busy handler decides
  * as before.  Taken before BEGIN IMMEDIATE, given back once the
  * connection is out of its transaction (COMMIT, ROLLBACK, a failed
- * BEGIN).
+ * BEGIN).  On PostgreSQL it is taken before BEGIN in the same way and
+ * the advisory lock remains the guard among instances.
  */
 static pthread_mutex_t	store_wlock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 
@@ -284,8 +285,9 @@ store_begin_tx(struct store *st)
 {
 	int	r;
 
+	store_audit_tx_end(st, 0);	/* a transaction not ended here */
+	store_wlock_take(st);
 	if (sdb_backend(st->db) != SDB_POSTGRESQL) {
-		store_wlock_take(st);
 		r = store_exec(st, "BEGIN IMMEDIATE");
 		store_wlock_give(st);	/* if BEGIN failed */
 		return r;
@@ -293,7 +295,10 @@ store_begin_tx(struct store *st)
 	/*
 	 * Both sent, not waited for: they go with the transaction's first
 	 * statement, in its round trip; a failure of either is met there
-	 * (the lock is taken before that statement runs).
+	 * (the lock is taken before that statement runs).  store_wlock is
+	 * taken on PostgreSQL too: the process's transactions wait for
+	 * each other there rather than on the advisory lock, and so run
+	 * in the order of store_audit.c's kept tree.
 	 */
 	if ((r = sdb_exec_put(st->db, "BEGIN")) != 0 ||
 	    (r = sdb_exec_put(st->db, STORE_PG_TX_LOCK)) != 0) {
@@ -322,8 +327,13 @@ store_commit(struct store *st)
 		return st->owned_r;
 	store_audit_lock_drop(st);
 	t0 = metrics_now_ns();
-	if ((r = store_exec(st, "COMMIT")) == 0)
+	if (!st->audit_fast)
+		r = store_exec(st, "COMMIT");
+	else if ((r = sdb_exec(st->db, "COMMIT")) != 0 && r != CS_ERR_RETRY)
+		r = CS_ERR_DB;	/* the kept tree was stale: not logged */
+	if (r == 0)
 		metrics_commit(metrics_now_ns() - t0);
+	store_audit_tx_end(st, r == 0);
 	store_wlock_give(st);
 	return r;
 }
@@ -332,8 +342,10 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
-	if (!st->owned)
+	if (!st->owned) {
 		store_audit_lock_drop(st);
+		store_audit_tx_end(st, 0);
+	}
 	if (!st->owned && st->db != NULL && sdb_in_tx(st->db))
 		(void)sdb_exec(st->db, "ROLLBACK");
 	if (!st->owned)

@@ -11,6 +11,7 @@
  * never from a copy in memory, so two instances cannot append to the
  * same size and fork the tree.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,92 @@
  */
 #define STORE_AUDIT_LOCK	"UPDATE audit_state SET size = size"	\
 	" WHERE id = 1 RETURNING size, frontier"
+
+/*
+ * The tree as this process last committed it to the database (size
+ * and frontier), so that an append outside a push need not read the
+ * tree before it writes: on PostgreSQL it sends its rows, the tree's
+ * new state and the condition that the tree is still the one kept
+ * (STORE_AUDIT_CAS), behind BEGIN and before COMMIT, in one round trip.
+ * Every store transaction on PostgreSQL holds the one advisory lock
+ * (store.c) to the end of its durable commit; a login or read entry's
+ * transaction held it over two round trips (read the tree; write and
+ * commit), and at 500 sessions a second those holds queued up
+ * (docs/PERFORMANCE.md).
+ *
+ * The copy is a guess and never trusted: under the transaction's lock
+ * the update fails, and the transaction with it, unless audit_state
+ * holds exactly the kept size and frontier (which fix every node the
+ * append computes), and the append is then made again the usual way,
+ * the tree read under its row lock.  The process's own transactions
+ * run one at a time (store.c, store_wlock) and each commit that
+ * appended keeps its tree, so the copy goes stale only by another
+ * instance or casesyncctl; after such a miss the next STORE_AUDIT_KEPT_SKIP
+ * appends go the usual way.
+ */
+static struct {
+	pthread_mutex_t		mtx;
+	int			valid;
+	int			skip;
+	uint64_t		hits, misses;
+	struct merkle_frontier	f;
+} audit_kept = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+
+#define STORE_AUDIT_CAS	"UPDATE audit_state SET size = CASE WHEN"	\
+	" size = ?3 AND frontier = ?4 THEN ?1 ELSE"			\
+	" ('audit tree is not the one kept, size ' || size)::bigint END,"  \
+	" frontier = ?2 WHERE id = 1"
+
+/* 1 with the kept tree in *f if this transaction may append to it. */
+static int
+store_audit_kept_get(struct store *st, struct merkle_frontier *f)
+{
+	int	ok = 0;
+
+	if (!store_is_pg(st) || st->owned || st->audit_set || st->audit_sent)
+		return 0;
+	(void)pthread_mutex_lock(&audit_kept.mtx);
+	if (audit_kept.valid && audit_kept.skip == 0) {
+		*f = audit_kept.f;
+		ok = 1;
+	} else if (audit_kept.skip > 0)
+		audit_kept.skip--;
+	(void)pthread_mutex_unlock(&audit_kept.mtx);
+	return ok;
+}
+
+void
+store_audit_tx_end(struct store *st, int committed)
+{
+	if (!st->audit_set && !st->audit_fast)
+		return;
+	(void)pthread_mutex_lock(&audit_kept.mtx);
+	if (committed && st->audit_set) {
+		audit_kept.f = st->audit_next;
+		audit_kept.valid = 1;
+		if (st->audit_fast)
+			audit_kept.hits++;
+	} else {
+		/* rolled back, or a commit whose outcome is not known */
+		audit_kept.valid = 0;
+		if (st->audit_fast) {
+			audit_kept.skip = STORE_AUDIT_KEPT_SKIP;
+			audit_kept.misses++;
+		}
+	}
+	(void)pthread_mutex_unlock(&audit_kept.mtx);
+	st->audit_set = 0;
+	st->audit_fast = 0;
+}
+
+void
+store_audit_kept_counts(uint64_t *hits, uint64_t *misses)
+{
+	(void)pthread_mutex_lock(&audit_kept.mtx);
+	*hits = audit_kept.hits;
+	*misses = audit_kept.misses;
+	(void)pthread_mutex_unlock(&audit_kept.mtx);
+}
 
 int
 store_audit_lock_ahead(struct store *st)
@@ -125,6 +212,38 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 	r = CS_ERR_DB;
 	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
 	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
+	    sdb_put(s) != 0)
+		goto out;
+	r = 0;
+ out:
+	return store_done(st, s, r, __func__);
+}
+
+/*
+ * As store_audit_state_put(), on condition that the tree is still "old"
+ * (the kept copy the append started from): else the statement fails
+ * and the transaction with it.
+ */
+static int
+store_audit_state_cas(struct store *st, const struct merkle_frontier *old,
+    const struct merkle_frontier *f)
+{
+	struct sdb_stmt	*s = NULL;
+	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
+	uint8_t		 oenc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
+	int		 r;
+
+	merkle_frontier_encode(f, enc);
+	merkle_frontier_encode(old, oenc);
+	if (f->size > INT64_MAX || old->size > INT64_MAX)
+		return CS_ERR_TOO_LARGE;
+	if ((r = store_prepare(st, STORE_AUDIT_CAS, &s)) != 0)
+		return r;
+	r = CS_ERR_DB;
+	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
+	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
+	    sdb_bind_int64(s, 3, (int64_t)old->size) != 0 ||
+	    sdb_bind_blob(s, 4, oenc, (int)merkle_frontier_len(old)) != 0 ||
 	    sdb_put(s) != 0)
 		goto out;
 	r = 0;
@@ -305,12 +424,16 @@ store_audit_node_put(uint64_t a, uint64_t n,
 	return 0;
 }
 
-/* Within a transaction: append e[0..n) and update the frontier. */
+/*
+ * Within a transaction: append e[0..n) and update the frontier; "fast":
+ * to the kept tree in *f (store_audit_kept_get), not read here.
+ */
 static int
 store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
-    struct merkle_frontier *f)
+    struct merkle_frontier *f, int fast)
 {
 	struct audit_rows	 rows, *ar = &rows;
+	struct merkle_frontier	 old;
 	size_t			 i;
 	int			 r;
 
@@ -324,7 +447,9 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	 */
 	ar->klog = store_is_pg(st) ? AUDIT_LOG_ROWS : 1;
 	ar->knode = store_is_pg(st) ? AUDIT_NODE_ROWS : 1;
-	if ((r = store_audit_state_get(st, f, 1)) != 0)
+	if (fast)
+		old = *f;
+	else if ((r = store_audit_state_get(st, f, 1)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
@@ -348,7 +473,11 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 		store_log(st, "audit insert");
 		goto out;
 	}
-	r = store_audit_state_put(st, f);
+	if ((r = fast ? store_audit_state_cas(st, &old, f) :
+	    store_audit_state_put(st, f)) != 0)
+		goto out;
+	st->audit_next = *f;	/* kept at the commit */
+	st->audit_set = 1;
  out:
 	return r;
 }
@@ -358,18 +487,32 @@ store_audit_append_in(struct store *st, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	f;
 
-	return n == 0 ? 0 : store_audit_append_tx(st, e, n, &f);
+	return n == 0 ? 0 : store_audit_append_tx(st, e, n, &f, 0);
 }
 
 int
 store_audit_append(struct store *st, struct audit_entry *e, size_t n)
 {
 	struct merkle_frontier	f;
-	int			r;
+	int			r, fast;
 
 	if ((r = store_begin(st)) != 0)
 		return r;
-	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
+	fast = st->audit_fast = store_audit_kept_get(st, &f);
+	if ((r = store_audit_append_tx(st, e, n, &f, fast)) == 0 &&
+	    (r = store_commit(st)) == 0)
+		return 0;
+	store_rollback(st);
+	/*
+	 * The kept tree was not the database's (the database answered:
+	 * nothing of the attempt was committed): append the usual way.
+	 * A lost connection is the caller's, as on the usual way.
+	 */
+	if (!fast || r == CS_ERR_RETRY)
+		return r;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_audit_append_tx(st, e, n, &f, 0)) != 0 ||
 	    (r = store_commit(st)) != 0)
 		store_rollback(st);
 	return r;
@@ -435,7 +578,7 @@ store_audit_readlog_put(struct store *st, int64_t device_id, int64_t old_n,
 		r = CS_ERR_EXISTS;
 		goto out;
 	}
-	if ((r = store_audit_append_tx(st, e, n, &f)) != 0 ||
+	if ((r = store_audit_append_tx(st, e, n, &f, 0)) != 0 ||
 	    (r = store_prepare(st, "INSERT INTO audit_readlog(device_id,"
 	    " last_n, last_hash, last_sig) VALUES (?1, ?2, ?3, ?4)"
 	    " ON CONFLICT(device_id) DO UPDATE SET last_n = ?2,"

@@ -40,6 +40,16 @@ struct store;
  */
 int	store_audit_lock_ahead(struct store *);
 void	store_audit_lock_drop(struct store *);
+/*
+ * The end of a transaction (store_commit, store_rollback): the tree
+ * its appends left is kept by the process if it committed, the kept
+ * one forgotten if not (store_audit.c).
+ */
+void	store_audit_tx_end(struct store *, int committed);
+/* After the kept tree was found stale, appends that do not try it. */
+#define STORE_AUDIT_KEPT_SKIP	16
+/* Appends made on the kept tree, and attempts it was stale (tests). */
+void	store_audit_kept_counts(uint64_t *hits, uint64_t *misses);
 
 /* In one transaction: append entries e[0..n) (each gets its idx). */
 int	store_audit_append(struct store *, struct audit_entry *e, size_t n);

@@ -6,6 +6,7 @@
 #ifndef STORE_INT_H
 #define STORE_INT_H
 
+#include "merkle.h"
 #include "sdb.h"
 
 struct store_record;
@@ -36,6 +37,14 @@ struct store {
 	 */
 	struct sdb_stmt	*auditq;
 	int		 audit_sent;
+	/*
+	 * The tree as this transaction's appends leave it ("audit_set"),
+	 * kept by the process if it commits (store_audit_tx_end); and
+	 * whether the transaction appended to the process's kept copy
+	 * instead of reading the tree first ("audit_fast", PostgreSQL).
+	 */
+	struct merkle_frontier audit_next;
+	int		 audit_set, audit_fast;
 	/*
 	 * A transaction the caller owns (store_tx_begin, store.h): the
 	 * store's own begin and commit are then no-ops that return

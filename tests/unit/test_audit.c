@@ -17,6 +17,7 @@
  * append-only triggers are tested with sqlite3 in t_audit.sh.)
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -893,11 +894,156 @@ test_lock_ahead(void)
 	TEST_DONE();
 }
 
+/* The tree's root from its leaves in the database, against audit_state. */
+static void
+check_root(struct store *st, size_t n)
+{
+	static uint8_t		lv[64][MERKLE_HASH_LEN];
+	struct merkle_frontier	f;
+	struct merkle_array	ma;
+	uint8_t			root[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN];
+
+	ASSERT_TRUE(n <= 64);
+	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
+	ASSERT_INT_EQ(f.size, n);
+	ASSERT_INT_EQ(store_audit_leaves(st, n, lv), 0);
+	ma.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])lv;
+	ma.n = n;
+	ASSERT_INT_EQ(merkle_root(n, merkle_array_leaf, &ma, root), 0);
+	merkle_frontier_root(&f, r2);
+	ASSERT_MEM_EQ(r2, root, sizeof(root));
+}
+
+/* Append e in a child process, on its own connection; e->idx set. */
+static int
+append_elsewhere(const char *p, struct audit_entry *e)
+{
+	struct store	*st = NULL;
+	int		 fds[2], status;
+	int64_t		 idx = -1;
+	pid_t		 pid;
+
+	if (pipe(fds) == -1 || (pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		/* the parent's connections are left alone: _exit */
+		close(fds[0]);
+		if (store_open(test_store_spec(p), 0, &st) == 0 &&
+		    store_audit_append(st, e, 1) == 0)
+			idx = e->idx;
+		_exit(write(fds[1], &idx, sizeof(idx)) == (ssize_t)sizeof(idx) ?
+		    0 : 1);
+	}
+	close(fds[1]);
+	if (read(fds[0], &idx, sizeof(idx)) != (ssize_t)sizeof(idx))
+		idx = -1;
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) == -1 || idx < 0)
+		return -1;
+	e->idx = idx;
+	return 0;
+}
+
+/*
+ * PostgreSQL: an append outside a push goes on the tree the process
+ * kept at its last commit, on condition that the database still holds
+ * exactly that tree; another connection's append, or a frontier
+ * changed at the same size, makes the attempt fail and the append is
+ * made the usual way.
+ */
+static void
+test_kept(void)
+{
+	struct store		*st = NULL, *st2 = NULL;
+	struct audit_entry	 e[48];
+	struct sdb		*db;
+	uint64_t		 h0, m0, h1, m1;
+	size_t			 i, at = 0;
+	char			 p[256];
+
+	TEST_START("appends on the kept tree, and when it is stale");
+	path(p, sizeof(p), "kept.db");
+	ASSERT_INT_EQ(store_open(test_store_new(p), 1, &st), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(p), 0, &st2), 0);
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		golden_entry(&e[i]);
+		e[i].server_time += (int64_t)i;
+	}
+	store_audit_kept_counts(&h0, &m0);
+	/* the kept tree is another database's or none: then it is kept */
+	for (i = 0; i < STORE_AUDIT_KEPT_SKIP + 4; i++, at++) {
+		ASSERT_INT_EQ(store_audit_append(st, &e[at], 1), 0);
+		ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+	}
+	store_audit_kept_counts(&h1, &m1);
+	if (test_store_pg()) {
+		ASSERT_TRUE(m1 - m0 <= 1);
+		ASSERT_TRUE(h1 - h0 >= 3);
+	} else
+		ASSERT_TRUE(h1 == h0 && m1 == m0);
+	/* a push's transaction keeps its tree too */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e[at++], 1), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	store_audit_kept_counts(&h0, &m0);
+	ASSERT_INT_EQ(store_audit_append(st, &e[at], 2), 0);
+	ASSERT_INT_EQ(e[at + 1].idx, (int64_t)at + 1);
+	at += 2;
+	store_audit_kept_counts(&h1, &m1);
+	ASSERT_INT_EQ(h1 - h0, test_store_pg() ? 1 : 0);
+	ASSERT_INT_EQ(m1, m0);
+	check_root(st, at);
+	/* another connection of this process keeps its tree as well */
+	ASSERT_INT_EQ(store_audit_append(st2, &e[at], 1), 0);
+	ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+	at++;
+	ASSERT_INT_EQ(store_audit_append(st, &e[at], 1), 0);
+	ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+	at++;
+	store_audit_kept_counts(&h0, &m0);
+	ASSERT_INT_EQ(h0 - h1, test_store_pg() ? 2 : 0);
+	ASSERT_INT_EQ(m0, m1);
+	/* another process (an instance, casesyncctl) appended: a miss */
+	ASSERT_INT_EQ(append_elsewhere(p, &e[at]), 0);
+	ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+	at++;
+	ASSERT_INT_EQ(store_audit_append(st, &e[at], 1), 0);
+	ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+	at++;
+	store_audit_kept_counts(&h1, &m1);
+	ASSERT_INT_EQ(m1 - m0, test_store_pg() ? 1 : 0);
+	ASSERT_INT_EQ(h1, h0);
+	check_root(st, at);
+	if (test_store_pg()) {
+		/* past the appends a miss sends the usual way */
+		for (i = 0; i < STORE_AUDIT_KEPT_SKIP; i++, at++)
+			ASSERT_INT_EQ(store_audit_append(st, &e[at], 1), 0);
+		check_root(st, at);
+		/* the same size, another frontier: also a miss */
+		db = test_sdb(p);
+		ASSERT_INT_EQ(sdb_exec(db, "UPDATE audit_state SET frontier ="
+		    " set_byte(frontier, 0, get_byte(frontier, 0) # 1)"
+		    " WHERE id = 1"), 0);
+		sdb_close(db);
+		store_audit_kept_counts(&h0, &m0);
+		ASSERT_INT_EQ(store_audit_append(st, &e[at], 1), 0);
+		ASSERT_INT_EQ(e[at].idx, (int64_t)at);
+		store_audit_kept_counts(&h1, &m1);
+		ASSERT_INT_EQ(m1 - m0, 1);
+		ASSERT_INT_EQ(h1, h0);
+	}
+	ASSERT_TRUE(at < sizeof(e) / sizeof(e[0]));
+	store_close(st2);
+	store_close(st);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	static const char *const	dbs[] = { "ahead.db", "ahead.db-wal",
-	    "ahead.db-shm", "batches.db", "batches.db-wal", "batches.db-shm",
+	    "ahead.db-shm", "kept.db", "kept.db-wal", "kept.db-shm", "batches.db", "batches.db-wal", "batches.db-shm",
 	    "server.db", "server.db-wal", "server.db-shm" };
 	char				p[256];
 	size_t				i;
@@ -912,6 +1058,7 @@ main(void)
 	test_batch();
 	test_append_batches();
 	test_lock_ahead();
+	test_kept();
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
 		path(p, sizeof(p), dbs[i]);
 		(void)unlink(p);
