@@ -113,10 +113,6 @@ int	store_changes(struct store *);
  */
 int	store_done(struct store *, struct sdb_stmt *stmt, int r,
 	    const char *what);
-/*
- * Inside a transaction: the seq now, its row locked until the commit
- * (store_sync.c); store_seq_set() then writes the last one taken.
- */
 /* Statement "slot" of st->stmts, prepared from "sql" once; reset. */
 struct sdb_stmt	*store_cached(struct store *, int slot, const char *sql);
 /*
@@ -124,7 +120,19 @@ struct sdb_stmt	*store_cached(struct store *, int slot, const char *sql);
  * "auth" .. auth + 2; body borrowed (store_sync.c).
  */
 int	store_record_row(struct sdb_stmt *, int auth, struct store_record *);
+/*
+ * Inside a transaction: the seq now, its row locked until the commit
+ * (store_sync.c); store_seq_set() then writes the last one taken.
+ * store_seq_lock_send() sends that read and its lock without waiting
+ * (sdb_send: on PostgreSQL they go with the statements sent after it,
+ * in their round trip), store_seq_lock_sent() reads its answer, and
+ * store_seq_lock_drop() forgets a read sent and not read (a failure
+ * in between).
+ */
 int	store_seq_lock(struct store *, int64_t *seq);
+int	store_seq_lock_send(struct store *);
+int	store_seq_lock_sent(struct store *, int64_t *seq);
+void	store_seq_lock_drop(struct store *);
 /* Take the next seq (meta 'seq') inside a transaction; *seq gets it. */
 int	store_seq_next(struct store *, int64_t *seq);
 /* Set meta 'seq' inside a transaction (store_sync.c). */

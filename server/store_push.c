@@ -633,7 +633,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	size_t			*first = NULL;
 	int64_t			seq, seq0;
 	size_t			i;
-	int			r;
+	int			r, seq_sent = 0;
 
 	*last_seq = 0;
 	memset(res, 0, n * sizeof(*res));
@@ -653,21 +653,30 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 		free(first);
 		return r;
 	}
-	if ((r = store_seq_lock(st, &seq)) != 0)
+	/*
+	 * The seq's lock and read sent, answered with the batch's reads
+	 * (on PostgreSQL one round trip for BEGIN, the locks and the
+	 * reads): nothing before store_apply_one() needs the seq.
+	 */
+	if ((r = store_seq_lock_send(st)) != 0)
 		goto fail;
+	seq_sent = 1;
 	/* re-offers are rare: the generation is read only for them */
 	for (i = 0; i < n; i++)
 		if (chs[i].lost_version > 0)
 			break;
 	if (i < n && (r = store_generation(st, &g)) != 0)
 		goto fail;
-	seq0 = seq;
 	if ((r = store_push_batch_start(st, user_id, device_id, chs, n,
 	    &v)) != 0)
 		goto fail;
 	if (v.b == NULL && (r = store_push_prefetch(st, user_id, device_id,
 	    chs, n, first, &pre)) != 0)
 		goto fail;
+	seq_sent = 0;
+	if ((r = store_seq_lock_sent(st, &seq)) != 0)
+		goto fail;
+	seq0 = seq;
 	for (i = 0; i < n; i++) {
 		v.pre = pre != NULL ? &pre[i * R_MAX] : NULL;
 		v.idx = i;
@@ -699,6 +708,8 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	return 0;
  fail:
 	r = store_retry(st, r);		/* before the ROLLBACK */
+	if (seq_sent)
+		store_seq_lock_drop(st);
 	store_push_prefetch_free(pre, n);
 	push_batch_free(v.b);
 	free(memo);

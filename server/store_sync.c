@@ -176,6 +176,45 @@ store_seq_lock(struct store *st, int64_t *seq)
 }
 
 int
+store_seq_lock_send(struct store *st)
+{
+	struct sdb_stmt	*s;
+
+	if ((s = store_stmt(st, Q_SEQ_LOCK)) == NULL || sdb_send(s) != 0) {
+		store_log(st, "seq");
+		if (s != NULL)
+			sdb_reset(s);
+		return CS_ERR_DB;
+	}
+	return 0;
+}
+
+int
+store_seq_lock_sent(struct store *st, int64_t *seq)
+{
+	/* as sent: store_stmt() would reset it */
+	struct sdb_stmt	*s = st->stmts[Q_SEQ_LOCK];
+	int		 r = CS_ERR_DB;
+
+	*seq = 0;
+	if (s != NULL && sdb_step(s) == SDB_ROW) {
+		*seq = sdb_column_int64(s, 0);
+		r = 0;
+	} else
+		store_log(st, "seq");
+	if (s != NULL)
+		sdb_reset(s);
+	return r;
+}
+
+void
+store_seq_lock_drop(struct store *st)
+{
+	if (st->stmts[Q_SEQ_LOCK] != NULL)
+		sdb_reset(st->stmts[Q_SEQ_LOCK]);
+}
+
+int
 store_seq_next(struct store *st, int64_t *seq)
 {
 	int	r;
@@ -191,10 +230,16 @@ store_seq_set(struct store *st, int64_t seq)
 {
 	struct sdb_stmt	*s;
 
+	/*
+	 * Sent (PostgreSQL: answered with the commit, in its round trip);
+	 * the row is there, locked by store_seq_lock() in this same
+	 * transaction, so no count of rows changed is needed.
+	 */
 	if ((s = store_stmt(st, Q_SEQ_SET)) == NULL ||
-	    sdb_bind_int64(s, 1, seq) != 0 ||
-	    sdb_step(s) != SDB_DONE) {
+	    sdb_bind_int64(s, 1, seq) != 0 || sdb_put(s) != 0) {
 		store_log(st, __func__);
+		if (s != NULL)
+			sdb_reset(s);
 		return CS_ERR_DB;
 	}
 	/* the watchers of the other instances, at the commit */
