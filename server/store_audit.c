@@ -8,8 +8,9 @@
  * instances on one PostgreSQL database (DESIGN §11) the tree's one row,
  * audit_state, is that lock: an append or a checkpoint reads it with a
  * write (its row lock until the commit, the newest committed values),
- * never from a copy in memory, so two instances cannot append to the
- * same size and fork the tree.
+ * or, for an append outside a push, checks under the transaction's lock
+ * that it still holds the copy this process kept (audit_kept below), so
+ * two instances cannot append to the same size and fork the tree.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -45,9 +46,9 @@
 /*
  * The tree as this process last committed it to the database (size
  * and frontier), so that an append outside a push need not read the
- * tree before it writes: on PostgreSQL it sends its rows, the tree's
- * new state and the condition that the tree is still the one kept
- * (STORE_AUDIT_CAS), behind BEGIN and before COMMIT, in one round trip.
+ * tree before it writes: on PostgreSQL it sends the condition that the
+ * tree is still the one kept (STORE_AUDIT_GUARD), its rows and the
+ * tree's new state behind BEGIN and before COMMIT, in one round trip.
  * Every store transaction on PostgreSQL holds the one advisory lock
  * (store.c) to the end of its durable commit; a login or read entry's
  * transaction held it over two round trips (read the tree; write and
@@ -55,14 +56,14 @@
  * (docs/PERFORMANCE.md).
  *
  * The copy is a guess and never trusted: under the transaction's lock
- * the update fails, and the transaction with it, unless audit_state
+ * the guard fails, and the transaction with it, unless audit_state
  * holds exactly the kept size and frontier (which fix every node the
  * append computes), and the append is then made again the usual way,
  * the tree read under its row lock.  The process's own transactions
  * run one at a time (store.c, store_wlock) and each commit that
  * appended keeps its tree, so the copy goes stale only by another
- * instance or casesyncctl; after such a miss the next STORE_AUDIT_KEPT_SKIP
- * appends go the usual way.
+ * instance or casesyncctl; after such a miss the next
+ * STORE_AUDIT_KEPT_SKIP appends go the usual way.
  */
 static struct {
 	pthread_mutex_t		mtx;
@@ -72,10 +73,10 @@ static struct {
 	struct merkle_frontier	f;
 } audit_kept = { .mtx = PTHREAD_MUTEX_INITIALIZER };
 
-#define STORE_AUDIT_CAS	"UPDATE audit_state SET size = CASE WHEN"	\
-	" size = ?3 AND frontier = ?4 THEN ?1 ELSE"			\
-	" ('audit tree is not the one kept, size ' || size)::bigint END,"  \
-	" frontier = ?2 WHERE id = 1"
+#define STORE_AUDIT_GUARD "UPDATE audit_state SET size = CASE WHEN"	\
+	" size = ?1 AND frontier = ?2 THEN size ELSE"			\
+	" ('audit tree is not the one kept, size ' || size)::bigint END"  \
+	" WHERE id = 1"
 
 /* 1 with the kept tree in *f if this transaction may append to it. */
 static int
@@ -220,30 +221,25 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 }
 
 /*
- * As store_audit_state_put(), on condition that the tree is still "old"
- * (the kept copy the append started from): else the statement fails
- * and the transaction with it.
+ * The first statement of an append on the kept tree "f": it fails (an
+ * error of the cast), and the transaction with it, unless audit_state
+ * holds exactly that size and frontier.  The error's text says why.
  */
 static int
-store_audit_state_cas(struct store *st, const struct merkle_frontier *old,
-    const struct merkle_frontier *f)
+store_audit_state_guard(struct store *st, const struct merkle_frontier *f)
 {
 	struct sdb_stmt	*s = NULL;
 	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
-	uint8_t		 oenc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
 	int		 r;
 
-	merkle_frontier_encode(f, enc);
-	merkle_frontier_encode(old, oenc);
-	if (f->size > INT64_MAX || old->size > INT64_MAX)
+	if (f->size > INT64_MAX)
 		return CS_ERR_TOO_LARGE;
-	if ((r = store_prepare(st, STORE_AUDIT_CAS, &s)) != 0)
+	merkle_frontier_encode(f, enc);
+	if ((r = store_prepare(st, STORE_AUDIT_GUARD, &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
 	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
 	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
-	    sdb_bind_int64(s, 3, (int64_t)old->size) != 0 ||
-	    sdb_bind_blob(s, 4, oenc, (int)merkle_frontier_len(old)) != 0 ||
 	    sdb_put(s) != 0)
 		goto out;
 	r = 0;
@@ -433,7 +429,6 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
     struct merkle_frontier *f, int fast)
 {
 	struct audit_rows	 rows, *ar = &rows;
-	struct merkle_frontier	 old;
 	size_t			 i;
 	int			 r;
 
@@ -447,9 +442,8 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 	 */
 	ar->klog = store_is_pg(st) ? AUDIT_LOG_ROWS : 1;
 	ar->knode = store_is_pg(st) ? AUDIT_NODE_ROWS : 1;
-	if (fast)
-		old = *f;
-	else if ((r = store_audit_state_get(st, f, 1)) != 0)
+	if ((r = fast ? store_audit_state_guard(st, f) :
+	    store_audit_state_get(st, f, 1)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		e[i].idx = (int64_t)f->size;
@@ -473,8 +467,7 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
 		store_log(st, "audit insert");
 		goto out;
 	}
-	if ((r = fast ? store_audit_state_cas(st, &old, f) :
-	    store_audit_state_put(st, f)) != 0)
+	if ((r = store_audit_state_put(st, f)) != 0)
 		goto out;
 	st->audit_next = *f;	/* kept at the commit */
 	st->audit_set = 1;
