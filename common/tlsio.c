@@ -144,18 +144,26 @@ tlsio_cert_cb(SSL *ssl, void *arg)
  * provider's own implementation, but the key managers and decoders it
  * lists are only those of the key types casesync uses: EC (P-256) and
  * Ed25519 for certificates, X25519 and P-256 for the key exchange,
- * HMAC for the Finished MACs, and the generic DER decoders.  A client
- * certificate with another kind of key has no key once parsed and
- * fails the handshake, as pki.c refuses such keys anyway.  Nothing of
- * what is verified changes: the same libssl code, the same checks,
- * the same algorithms.
+ * HMAC for the Finished MACs; the ciphers, digests, MACs, KDFs,
+ * signatures and key exchanges of TLS 1.3 with those keys.  libssl
+ * walks the whole method store of its context when it looks up key
+ * managers, so each algorithm left out counts.  The generic decoders
+ * ("DER": from PEM, from EncryptedPrivateKeyInfo, SubjectPublicKeyInfo
+ * to its key type) are left out too: nothing in this context reads PEM
+ * or private keys, and the key types' own decoders take a
+ * SubjectPublicKeyInfo directly.  The server no longer offers RSA
+ * signature algorithms, so a client with an RSA certificate (pki.c
+ * refuses such keys, no device has one) sends none; a certificate with
+ * another kind of key has no key once parsed and fails the handshake.
+ * Nothing of what is verified changes: the same libssl code, the same
+ * checks, the same implementations.
  */
 /* Per operation, the first names of the algorithms kept; NULL ends. */
 static const char *const tlsio_keep_keymgmt[] = {
 	"EC", "ED25519", "X25519", "HMAC", NULL
 };
 static const char *const tlsio_keep_decoder[] = {
-	"EC", "ED25519", "X25519", "DER", NULL
+	"EC", "ED25519", "X25519", NULL
 };
 static const char *const tlsio_keep_cipher[] = {
 	"AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", NULL
