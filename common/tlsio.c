@@ -134,9 +134,11 @@ tlsio_cert_cb(SSL *ssl, void *arg)
  * decoders: OSSL_DECODER_CTX_new_for_pkey() builds a new decoder chain
  * each time, constructing and freeing a method object for every key
  * manager and every decoder of every provider of the context (there is
- * no cache before 3.2).  With the default provider that is some twenty
- * key managers and eighty decoders, 11-15 % of casesyncd's CPU per
- * session.
+ * no cache before 3.2), and looking up the key managers walks the
+ * context's whole method store.  With the default provider that is
+ * some twenty key managers, eighty decoders and every algorithm libssl
+ * fetched: 11 % of casesyncd's CPU per session, 16 % with the rest of
+ * the certificate's parse.
  *
  * So the server's SSL_CTX lives in a context of its own whose only
  * provider is a filter in front of the default provider (itself loaded
@@ -145,13 +147,12 @@ tlsio_cert_cb(SSL *ssl, void *arg)
  * lists are only those of the key types casesync uses: EC (P-256) and
  * Ed25519 for certificates, X25519 and P-256 for the key exchange,
  * HMAC for the Finished MACs; the ciphers, digests, MACs, KDFs,
- * signatures and key exchanges of TLS 1.3 with those keys.  libssl
- * walks the whole method store of its context when it looks up key
- * managers, so each algorithm left out counts.  The generic decoders
- * ("DER": from PEM, from EncryptedPrivateKeyInfo, SubjectPublicKeyInfo
- * to its key type) are left out too: nothing in this context reads PEM
- * or private keys, and the key types' own decoders take a
- * SubjectPublicKeyInfo directly.  The server no longer offers RSA
+ * signatures and key exchanges of TLS 1.3 with those keys (every other
+ * operation, such as the random generators, passes through whole).
+ * The generic decoders ("DER": from PEM, from EncryptedPrivateKeyInfo,
+ * SubjectPublicKeyInfo to its key type) are left out too: nothing in
+ * this context reads PEM or private keys, and the key types' own
+ * decoders take a SubjectPublicKeyInfo directly.  The server no longer offers RSA
  * signature algorithms, so a client with an RSA certificate (pki.c
  * refuses such keys, no device has one) sends none; a certificate with
  * another kind of key has no key once parsed and fails the handshake.
@@ -282,7 +283,6 @@ static void
 tlsio_lctx_init(void)
 {
 	OSSL_LIB_CTX	*lctx = NULL;
-
 	size_t		 i;
 
 	if ((tlsio_inner = OSSL_LIB_CTX_new()) == NULL ||
