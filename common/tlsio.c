@@ -2,9 +2,13 @@
 /*
  * tlsio.c - OpenSSL context setup shared by server and client.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_dispatch.h>
 #include <openssl/err.h>
+#include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
 #include "errors.h"
@@ -123,13 +127,195 @@ tlsio_cert_cb(SSL *ssl, void *arg)
 	return 1;
 }
 
+/*
+ * The server's library context (issue 23, goal 6; docs/PERFORMANCE.md
+ * "Goal 6, branch sesscpu").  libssl parses the client's certificate
+ * itself, and OpenSSL 3.0 decodes its public key through the provider
+ * decoders: OSSL_DECODER_CTX_new_for_pkey() builds a new decoder chain
+ * each time, constructing and freeing a method object for every key
+ * manager and every decoder of every provider of the context (there is
+ * no cache before 3.2), and looking up the key managers walks the
+ * context's whole method store.  With the default provider that is
+ * some twenty key managers, eighty decoders and every algorithm libssl
+ * fetched: 11 % of casesyncd's CPU per session, 16 % with the rest of
+ * the certificate's parse.
+ *
+ * So the server's SSL_CTX lives in a context of its own whose only
+ * provider is a filter in front of the default provider (itself loaded
+ * in a second, private context): every operation is the default
+ * provider's own implementation, but the key managers and decoders it
+ * lists are only those of the key types casesync uses: EC (P-256) and
+ * Ed25519 for certificates, X25519 and P-256 for the key exchange,
+ * HMAC for the Finished MACs; the ciphers, digests, MACs, KDFs,
+ * signatures and key exchanges of TLS 1.3 with those keys (every other
+ * operation, such as the random generators, passes through whole).
+ * The generic decoders ("DER": from PEM, from EncryptedPrivateKeyInfo,
+ * SubjectPublicKeyInfo to its key type) are left out too: nothing in
+ * this context reads PEM or private keys, and the key types' own
+ * decoders take a SubjectPublicKeyInfo directly.  The server no longer offers RSA
+ * signature algorithms, so a client with an RSA certificate (pki.c
+ * refuses such keys, no device has one) sends none; a certificate with
+ * another kind of key has no key once parsed and fails the handshake.
+ * Nothing of what is verified changes: the same libssl code, the same
+ * checks, the same implementations.
+ */
+/* Per operation, the first names of the algorithms kept; NULL ends. */
+static const char *const tlsio_keep_keymgmt[] = {
+	"EC", "ED25519", "X25519", "HMAC", NULL
+};
+static const char *const tlsio_keep_decoder[] = {
+	"EC", "ED25519", "X25519", NULL
+};
+static const char *const tlsio_keep_cipher[] = {
+	"AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", NULL
+};
+static const char *const tlsio_keep_digest[] = {
+	"SHA1", "SHA2-256", "SHA2-384", "SHA2-512", NULL
+};
+static const char *const tlsio_keep_mac[] = { "HMAC", NULL };
+static const char *const tlsio_keep_kdf[] = { "HKDF", "TLS13-KDF", NULL };
+static const char *const tlsio_keep_signature[] = {
+	"ECDSA", "ED25519", "HMAC", NULL
+};
+static const char *const tlsio_keep_keyexch[] = { "ECDH", "X25519", NULL };
+
+static const struct {
+	int			 op;
+	const char *const	*keep;
+}			 tlsio_keep[] = {
+	{ OSSL_OP_KEYMGMT, tlsio_keep_keymgmt },
+	{ OSSL_OP_DECODER, tlsio_keep_decoder },
+	{ OSSL_OP_CIPHER, tlsio_keep_cipher },
+	{ OSSL_OP_DIGEST, tlsio_keep_digest },
+	{ OSSL_OP_MAC, tlsio_keep_mac },
+	{ OSSL_OP_KDF, tlsio_keep_kdf },
+	{ OSSL_OP_SIGNATURE, tlsio_keep_signature },
+	{ OSSL_OP_KEYEXCH, tlsio_keep_keyexch },
+};
+#define TLSIO_NKEEP	(sizeof(tlsio_keep) / sizeof(tlsio_keep[0]))
+
+static pthread_once_t	 tlsio_once = PTHREAD_ONCE_INIT;
+static OSSL_LIB_CTX	*tlsio_lctx;	/* the server's: the filter alone */
+static OSSL_LIB_CTX	*tlsio_inner;	/* the default provider, whole */
+static OSSL_PROVIDER	*tlsio_deflt;
+static OSSL_ALGORITHM	*tlsio_kept[TLSIO_NKEEP];
+
+/* 1 if the first of an algorithm's names is in "keep". */
+static int
+tlsio_keeps(const char *const *keep, const char *names)
+{
+	size_t	n;
+
+	n = strcspn(names, ":");
+	for (; *keep != NULL; keep++)
+		if (strlen(*keep) == n && strncmp(names, *keep, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The default provider's algorithms of operation "op" that are kept. */
+static OSSL_ALGORITHM *
+tlsio_filter(int op, const char *const *keep)
+{
+	const OSSL_ALGORITHM	*a;
+	OSSL_ALGORITHM		*out;
+	size_t			 i, n = 0;
+	int			 nocache = 0;
+
+	if ((a = OSSL_PROVIDER_query_operation(tlsio_deflt, op,
+	    &nocache)) == NULL)
+		return NULL;
+	for (i = 0; a[i].algorithm_names != NULL; i++)
+		;
+	/* the tables are the provider's static arrays */
+	if ((out = calloc(i + 1, sizeof(*out))) != NULL)
+		for (i = 0; a[i].algorithm_names != NULL; i++)
+			if (tlsio_keeps(keep, a[i].algorithm_names))
+				out[n++] = a[i];
+	OSSL_PROVIDER_unquery_operation(tlsio_deflt, op, a);
+	return out;
+}
+
+static const OSSL_ALGORITHM *
+tlsio_prov_query(void *provctx, int op, int *no_cache)
+{
+	size_t	i;
+
+	(void)provctx;
+	*no_cache = 0;
+	for (i = 0; i < TLSIO_NKEEP; i++)
+		if (tlsio_keep[i].op == op)
+			return tlsio_kept[i];
+	return OSSL_PROVIDER_query_operation(tlsio_deflt, op, no_cache);
+}
+
+/* libssl learns the TLS groups from here (TLS-GROUP). */
+static int
+tlsio_prov_caps(void *provctx, const char *capability, OSSL_CALLBACK *cb,
+    void *arg)
+{
+	(void)provctx;
+	return OSSL_PROVIDER_get_capabilities(tlsio_deflt, capability, cb,
+	    arg);
+}
+
+static const OSSL_DISPATCH	tlsio_prov_fns[] = {
+	{ OSSL_FUNC_PROVIDER_QUERY_OPERATION,
+	    (void (*)(void))tlsio_prov_query },
+	{ OSSL_FUNC_PROVIDER_GET_CAPABILITIES,
+	    (void (*)(void))tlsio_prov_caps },
+	{ 0, NULL }
+};
+
+static int
+tlsio_prov_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
+    const OSSL_DISPATCH **out, void **provctx)
+{
+	(void)handle;
+	(void)in;
+	*out = tlsio_prov_fns;
+	/* the implementations are the default provider's: its context */
+	*provctx = OSSL_PROVIDER_get0_provider_ctx(tlsio_deflt);
+	return 1;
+}
+
+static void
+tlsio_lctx_init(void)
+{
+	OSSL_LIB_CTX	*lctx = NULL;
+	size_t		 i;
+
+	if ((tlsio_inner = OSSL_LIB_CTX_new()) == NULL ||
+	    (tlsio_deflt = OSSL_PROVIDER_load(tlsio_inner, "default")) ==
+	    NULL)
+		goto fail;
+	for (i = 0; i < TLSIO_NKEEP; i++)
+		if ((tlsio_kept[i] = tlsio_filter(tlsio_keep[i].op,
+		    tlsio_keep[i].keep)) == NULL)
+			goto fail;
+	if ((lctx = OSSL_LIB_CTX_new()) == NULL ||
+	    OSSL_PROVIDER_add_builtin(lctx, "casesync-tls",
+	    tlsio_prov_init) != 1 ||
+	    OSSL_PROVIDER_load(lctx, "casesync-tls") == NULL)
+		goto fail;
+	tlsio_lctx = lctx;
+	return;
+ fail:
+	log_ssl("tlsio_lctx_init");
+	OSSL_LIB_CTX_free(lctx);
+}
+
 SSL_CTX *
 tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 {
-	SSL_CTX		*ctx;
+	SSL_CTX		*ctx = NULL;
 	X509_STORE	*st;
 
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+	if (pthread_once(&tlsio_once, tlsio_lctx_init) != 0 ||
+	    tlsio_lctx == NULL)
+		goto fail;
+	if ((ctx = SSL_CTX_new_ex(tlsio_lctx, NULL,
+	    TLS_server_method())) == NULL)
 		goto fail;
 	if (tlsio_common(ctx) != 0 ||
 	    SSL_CTX_use_certificate(ctx, cert) != 1 ||

@@ -187,10 +187,18 @@ load average 5 to 8 from others' builds and tests):
   connection empties this one's page cache), but CPU per session did
   not move beyond the noise.
 
-What remains: the decoder chain OpenSSL 3.0 builds to parse the client
+Third round (branch sesscpu, docs/PERFORMANCE.md "Goal 6, branch
+sesscpu"): the decoder chain OpenSSL 3.0 built to parse the client
 certificate's key (OSSL_DECODER_CTX_new_for_pkey inside d2i_X509,
-12–17 %; libssl parses the certificate itself, before any callback;
-OpenSSL 3.2 caches these chains), the handshake's own public-key work
+10.8 %; it constructs a method for every key manager and decoder of the
+context and walks its whole method store) now sees few of them: the
+server's SSL_CTX lives in a library context of its own whose only
+provider is a filter in front of the default provider, listing only
+what casesync's TLS 1.3 uses (common/tlsio.c).  Same implementations,
+same checks; after: 2.4 %, the certificate's whole parse 15.8 -> 7.6 %,
+bench_net's server CPU per bare handshake about 590 -> 490 us.
+
+What remains: the handshake's own public-key work
 (CertificateVerify's ECDSA verification, the server's signature, the
 key exchange: about 60 + 20 + 2 x 25 us on this machine, `openssl
 speed`), the push's durable commit (about 24 WAL frames, two pwrites
