@@ -335,6 +335,7 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		old = NULL;
 		if (r != 0 || (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
 			goto out;
+		/* committed and synced: the kernel need not keep its pages */
 		if (bulk)
 			vault_bulk_drop(db);
 		have = asked;
