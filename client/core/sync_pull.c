@@ -335,6 +335,9 @@ sync_pull(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		old = NULL;
 		if (r != 0 || (r = sync_purge_receipts(c, &pr, &pu, st)) != 0)
 			goto out;
+		/* committed and synced: the kernel need not keep its pages */
+		if (bulk)
+			vault_bulk_drop(db);
 		have = asked;
 		if (pr.more && !asked) {
 			if ((r = sync_pull_ask(c, pr.cursor, pr.cursor_tie,

@@ -143,6 +143,16 @@ int	vault_bulk_begin(sqlite3 *db, int *on);
 int	vault_bulk_end(sqlite3 *db);
 
 /*
+ * After a commit of a bulk load (vault_bulk_begin): drop the main
+ * file's pages, now written and synced, from the kernel's page cache,
+ * so that the load keeps reusing about one batch's worth of memory
+ * instead of taking as much fresh memory as the file grows (the pages
+ * are sealed; SQLite's own cache keeps what the next batches read).
+ * Advice only: nothing changes on disk, and a failure is ignored.
+ */
+void	vault_bulk_drop(sqlite3 *db);
+
+/*
  * Map a SQLite result code of the vault connection to a CS_ERR_*:
  * SQLITE_IOERR_DATA, SQLITE_CORRUPT and SQLITE_NOTADB (a page failed
  * authentication, or decrypted to something SQLite finds inconsistent)

@@ -45,6 +45,7 @@
  * struct is the vault's, and vault_ckpt_free() joins the worker before
  * the vault's own connection is closed.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -332,4 +333,19 @@ vault_bulk_end(sqlite3 *db)
 	    sizeof(mode))) != 0)
 		return r;
 	return strcmp(mode, "wal") == 0 ? 0 : CS_ERR_DB;
+}
+
+void
+vault_bulk_drop(sqlite3 *db)
+{
+	const char	*path;
+	int		 fd;
+
+	if ((path = sqlite3_db_filename(db, "main")) == NULL ||
+	    path[0] == '\0' ||
+	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	/* the whole file: after the commit's fsync no page of it is dirty */
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	(void)close(fd);
 }

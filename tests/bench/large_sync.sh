@@ -40,7 +40,8 @@ push() {
 	done
 }
 # initial sync of a fresh laptop "$1": "us rss_kib cpu_ms count size
-# written_mb"
+# written_mb sys_ms" (the kernel's share tells fresh page-cache memory:
+# docs/PERFORMANCE.md, "Goal 4, branch large")
 fresh() {
 	tok=$(ctl enroll-token --user r --device "$1" |
 	    awk '$1=="token"{print $2}')
@@ -55,8 +56,8 @@ fresh() {
 	[ "$dig" = "$want" ] || { echo "large_sync: $1 differs from the server" >&2; exit 1; }
 	size=$(stat -c %s "$T/$1/vault.db")
 	awk -v us="$us" -v c="$count" -v s="$size" '{
-		printf "%s %s %.0f %s %s %.0f\n", us, $1, ($2 + $3) * 1000, c, s,
-		    $4 * 512 / 1e6 }' \
+		printf "%s %s %.0f %s %s %.0f %.0f\n", us, $1, ($2 + $3) * 1000,
+		    c, s, $4 * 512 / 1e6, $3 * 1000 }' \
 	    "$T/$1.time"
 	rm -rf "${T:?}/$1"
 }
@@ -72,13 +73,13 @@ echo "### A worker's whole history: initial sync of $LARGE records"
 echo
 echo "From \`make bench-large\` (tests/bench/large_sync.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) CPUs, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg).  Fresh encrypted laptops of one server (its directory: $((srvsize / 1024)) MiB), records of 1 KiB in one case; the time is inside \`casesync sync\` (\`--json\` us), the peak RSS and CPU time of the whole command are GNU time's."
 echo
-echo "| initial sync | records | time | rate | laptop CPU (user + sys) | CPU per record | peak RSS | vault.db | written by the laptop |"
+echo "| initial sync | records | time | rate | laptop CPU (user + sys) | CPU per record (of which sys) | peak RSS | vault.db | written by the laptop |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "small $small" "large $large"; do
 	set -- $r
 	awk -v w="$1" -v us="$2" -v rss="$3" -v cpu="$4" -v n="$5" -v sz="$6" \
-	    -v wr="$7" 'BEGIN {
-		printf "| %s | %d | %.0f ms | %.0f records/s | %d ms | %.1f us | %.1f MiB | %.0f MiB | %.0f MB (%.1fx the file) |\n", w, n, us / 1000, n * 1e6 / us, cpu, cpu * 1000 / n, rss / 1024, sz / 1048576, wr, wr * 1e6 / sz }'
+	    -v wr="$7" -v sys="$8" 'BEGIN {
+		printf "| %s | %d | %.0f ms | %.0f records/s | %d ms | %.1f us (%.1f) | %.1f MiB | %.0f MiB | %.0f MB (%.1fx the file) |\n", w, n, us / 1000, n * 1e6 / us, cpu, cpu * 1000 / n, sys * 1000 / n, rss / 1024, sz / 1048576, wr, wr * 1e6 / sz }'
 done
 set -- $small
 s_us=$1 s_n=$4
