@@ -463,6 +463,29 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Read fd until a line holding "what" has come: 0, or -1 at its end. */
+static int
+wait_line(int fd, const char *what)
+{
+	char	buf[4096];
+	size_t	len = 0;
+	ssize_t	n;
+
+	for (;;) {
+		if (len == sizeof(buf) - 1) {
+			/* keep the tail: "what" may straddle the cut */
+			memmove(buf, buf + len / 2, len - len / 2);
+			len -= len / 2;
+		}
+		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
+			return -1;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, what) != NULL)
+			return 0;
+	}
+}
+
 static void
 test_two_processes(void)
 {
@@ -470,7 +493,7 @@ test_two_processes(void)
 	struct vault		*v, *w = NULL;
 	char			 d[PATH_MAX], o[PATH_MAX], val[64], c;
 	long long		 t0, waited;
-	int			 go[2], st, n, i, rc = SQLITE_OK;
+	int			 go[2], said[2], st, n, i, rc = SQLITE_OK;
 	pid_t			 pid;
 
 	TEST_START("a new WAL epoch while a checkpointer in another process "
@@ -479,9 +502,14 @@ test_two_processes(void)
 	make_u(d, sizeof(d), o, sizeof(o));
 	rm_rf(o);
 	ASSERT_INT_EQ(pipe(go), 0);
+	ASSERT_INT_EQ(pipe(said), 0);
 	ASSERT_INT_GE(pid = fork(), 0);
 	if (pid == 0) {
 		close(go[1]);
+		close(said[0]);
+		/* its log says when it pauses (fault.c) */
+		if (dup2(said[1], STDERR_FILENO) == -1)
+			_exit(2);
 		if (read(go[0], &c, 1) != 1)
 			_exit(2);
 		/* the open's checkpoint, then the lock held 2 s */
@@ -494,9 +522,17 @@ test_two_processes(void)
 		_exit(0);
 	}
 	close(go[0]);
+	close(said[1]);
 	v = open_ok(d);
 	exec_ok(vault_db(v), "UPDATE u SET x = 'one'");
 	ASSERT_INT_EQ(write(go[1], "g", 1), 1);
+	/*
+	 * The child's pause has begun: it holds the checkpoint lock for
+	 * 2 s from now.  Without this the loop below could see a BUSY
+	 * of the child's open before its pass, on a loaded machine, and
+	 * the timing below fail although nothing was wrong.
+	 */
+	ASSERT_INT_EQ(wait_line(said[0], "pausing at vault-head-end"), 0);
 	/* the WAL all copied (by us or the child), and the child holding
 	 * the checkpoint lock: our checkpoint is busy */
 	for (i = 0; i < 100; i++) {
@@ -524,6 +560,7 @@ test_two_processes(void)
 	ASSERT_INT_EQ(open_u(d, val, sizeof(val)), 0);
 	ASSERT_STR_EQ(val, "three");
 	close(go[1]);
+	close(said[0]);
 	rm_rf(d);
 	TEST_DONE();
 }
