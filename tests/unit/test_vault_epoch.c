@@ -486,8 +486,12 @@ wait_line(int fd, const char *what)
 	}
 }
 
-static void
-test_two_processes(void)
+/*
+ * One try of test_two_processes(): the milliseconds the new epoch's
+ * write waited.
+ */
+static long long
+two_processes_once(void)
 {
 	const struct timespec	 ts = { 0, 100 * 1000000L };
 	struct vault		*v, *w = NULL;
@@ -496,9 +500,6 @@ test_two_processes(void)
 	int			 go[2], said[2], st, n, i, rc = SQLITE_OK;
 	pid_t			 pid;
 
-	TEST_START("a new WAL epoch while a checkpointer in another process "
-	    "holds the checkpoint lock after its pass: it waits for it, "
-	    "no false alarm");
 	make_u(d, sizeof(d), o, sizeof(o));
 	rm_rf(o);
 	ASSERT_INT_EQ(pipe(go), 0);
@@ -526,12 +527,7 @@ test_two_processes(void)
 	v = open_ok(d);
 	exec_ok(vault_db(v), "UPDATE u SET x = 'one'");
 	ASSERT_INT_EQ(write(go[1], "g", 1), 1);
-	/*
-	 * The child's pause has begun: it holds the checkpoint lock for
-	 * 2 s from now.  Without this the loop below could see a BUSY
-	 * of the child's open before its pass, on a loaded machine, and
-	 * the timing below fail although nothing was wrong.
-	 */
+	/* the child's pause has begun: the lock is held 2 s from now */
 	ASSERT_INT_EQ(wait_line(said[0], "pausing at vault-head-end"), 0);
 	/* the WAL all copied (by us or the child), and the child holding
 	 * the checkpoint lock: our checkpoint is busy */
@@ -548,9 +544,6 @@ test_two_processes(void)
 	t0 = now_ms();
 	exec_ok(vault_db(v), "UPDATE u SET x = 'two'");
 	waited = now_ms() - t0;
-	if (waited < 500)
-		TEST_FAIL_("the new epoch did not wait for the lock (%lld ms)",
-		    waited);
 	ASSERT_INT_EQ(waitpid(pid, &st, 0), pid);
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	exec_ok(vault_db(v), "UPDATE u SET x = 'three'");
@@ -562,6 +555,34 @@ test_two_processes(void)
 	close(go[1]);
 	close(said[0]);
 	rm_rf(d);
+	return waited;
+}
+
+/*
+ * Up to TWO_PROCESSES_TRIES tries: on a loaded machine the write can
+ * come when the WAL was not wholly copied yet, so that it appends to
+ * it and starts no new generation (nothing to wait for).  The lock
+ * wait removed, every try fails.
+ */
+#define TWO_PROCESSES_TRIES	3
+
+static void
+test_two_processes(void)
+{
+	long long	waited = 0;
+	int		k;
+
+	TEST_START("a new WAL epoch while a checkpointer in another process "
+	    "holds the checkpoint lock after its pass: it waits for it, "
+	    "no false alarm");
+	for (k = 0; k < TWO_PROCESSES_TRIES; k++) {
+		if ((waited = two_processes_once()) >= 500)
+			break;
+		printf("# try %d: the write waited %lld ms\n", k + 1, waited);
+	}
+	if (waited < 500)
+		TEST_FAIL_("the new epoch did not wait for the lock (%lld ms, "
+		    "%d tries)", waited, TWO_PROCESSES_TRIES);
 	TEST_DONE();
 }
 
