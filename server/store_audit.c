@@ -192,24 +192,25 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 	return store_done(st, s, r, __func__);
 }
 
+/*
+ * Send "sql" with the size and frontier of "f" as ?1 and ?2, its
+ * success met by the commit (one round trip for the lot on
+ * PostgreSQL).  The frontier is copied by the backend before sdb_put()
+ * returns.
+ */
 static int
-store_audit_state_put(struct store *st, const struct merkle_frontier *f)
+store_audit_state_send(struct store *st, const char *sql,
+    const struct merkle_frontier *f)
 {
 	struct sdb_stmt	*s = NULL;
 	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
 	int		 r;
 
+	if (f->size > INT64_MAX)
+		return CS_ERR_TOO_LARGE;
 	merkle_frontier_encode(f, enc);
-	if ((r = store_prepare(st, "UPDATE audit_state SET size = ?1,"
-	    " frontier = ?2 WHERE id = 1", &s)) != 0)
+	if ((r = store_prepare(st, sql, &s)) != 0)
 		return r;
-	/*
-	 * Sent behind the append's inserts, its success met by the
-	 * commit (one round trip for the lot on PostgreSQL).  No count
-	 * of rows changed to check: the row is there, it was locked and
-	 * read by store_audit_state_get() in this same transaction.  The
-	 * frontier is copied by the backend before sdb_put() returns.
-	 */
 	r = CS_ERR_DB;
 	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
 	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
@@ -221,6 +222,19 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 }
 
 /*
+ * The tree's new state, sent behind the append's inserts.  No count of
+ * rows changed to check: the row is there, it was locked and read by
+ * store_audit_state_get() (or checked by the guard) in this same
+ * transaction.
+ */
+static int
+store_audit_state_put(struct store *st, const struct merkle_frontier *f)
+{
+	return store_audit_state_send(st, "UPDATE audit_state SET size = ?1,"
+	    " frontier = ?2 WHERE id = 1", f);
+}
+
+/*
  * The first statement of an append on the kept tree "f": it fails (an
  * error of the cast), and the transaction with it, unless audit_state
  * holds exactly that size and frontier.  The error's text says why.
@@ -228,23 +242,7 @@ store_audit_state_put(struct store *st, const struct merkle_frontier *f)
 static int
 store_audit_state_guard(struct store *st, const struct merkle_frontier *f)
 {
-	struct sdb_stmt	*s = NULL;
-	uint8_t		 enc[MERKLE_FRONTIER_MAX * MERKLE_HASH_LEN];
-	int		 r;
-
-	if (f->size > INT64_MAX)
-		return CS_ERR_TOO_LARGE;
-	merkle_frontier_encode(f, enc);
-	if ((r = store_prepare(st, STORE_AUDIT_GUARD, &s)) != 0)
-		return r;
-	r = CS_ERR_DB;
-	if (sdb_bind_int64(s, 1, (int64_t)f->size) != 0 ||
-	    sdb_bind_blob(s, 2, enc, (int)merkle_frontier_len(f)) != 0 ||
-	    sdb_put(s) != 0)
-		goto out;
-	r = 0;
- out:
-	return store_done(st, s, r, __func__);
+	return store_audit_state_send(st, STORE_AUDIT_GUARD, f);
 }
 
 int
