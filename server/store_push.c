@@ -633,7 +633,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	size_t			*first = NULL;
 	int64_t			seq, seq0;
 	size_t			i;
-	int			r, seq_sent = 0;
+	int			r;
 
 	*last_seq = 0;
 	memset(res, 0, n * sizeof(*res));
@@ -660,7 +660,6 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	 */
 	if ((r = store_seq_lock_send(st)) != 0)
 		goto fail;
-	seq_sent = 1;
 	/* re-offers are rare: the generation is read only for them */
 	for (i = 0; i < n; i++)
 		if (chs[i].lost_version > 0)
@@ -673,7 +672,6 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	if (v.b == NULL && (r = store_push_prefetch(st, user_id, device_id,
 	    chs, n, first, &pre)) != 0)
 		goto fail;
-	seq_sent = 0;
 	if ((r = store_seq_lock_sent(st, &seq)) != 0)
 		goto fail;
 	seq0 = seq;
@@ -708,8 +706,7 @@ store_push(struct store *st, int64_t user_id, int64_t device_id,
 	return 0;
  fail:
 	r = store_retry(st, r);		/* before the ROLLBACK */
-	if (seq_sent)
-		store_seq_lock_drop(st);
+	store_seq_lock_drop(st);	/* sent and not read, if so */
 	store_push_prefetch_free(pre, n);
 	push_batch_free(v.b);
 	free(memo);

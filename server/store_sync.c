@@ -137,14 +137,12 @@ store_record_row(struct sdb_stmt *s, int auth, struct store_record *r)
 	return 0;
 }
 
-/* The seq as query "q" (Q_SEQ_GET, Q_SEQ_LOCK) returns it. */
+/* The seq as statement "s" (Q_SEQ_GET, Q_SEQ_LOCK) returns it; reset. */
 static int
-store_seq_q(struct store *st, int q, int64_t *seq)
+store_seq_read(struct store *st, struct sdb_stmt *s, int64_t *seq)
 {
-	struct sdb_stmt	*s;
-
 	*seq = 0;
-	if ((s = store_stmt(st, q)) == NULL || sdb_step(s) != SDB_ROW) {
+	if (s == NULL || sdb_step(s) != SDB_ROW) {
 		store_log(st, "seq");
 		if (s != NULL)
 			sdb_reset(s);
@@ -153,6 +151,12 @@ store_seq_q(struct store *st, int q, int64_t *seq)
 	*seq = sdb_column_int64(s, 0);
 	sdb_reset(s);
 	return 0;
+}
+
+static int
+store_seq_q(struct store *st, int q, int64_t *seq)
+{
+	return store_seq_read(st, store_stmt(st, q), seq);
 }
 
 int
@@ -193,18 +197,7 @@ int
 store_seq_lock_sent(struct store *st, int64_t *seq)
 {
 	/* as sent: store_stmt() would reset it */
-	struct sdb_stmt	*s = st->stmts[Q_SEQ_LOCK];
-	int		 r = CS_ERR_DB;
-
-	*seq = 0;
-	if (s != NULL && sdb_step(s) == SDB_ROW) {
-		*seq = sdb_column_int64(s, 0);
-		r = 0;
-	} else
-		store_log(st, "seq");
-	if (s != NULL)
-		sdb_reset(s);
-	return r;
+	return store_seq_read(st, st->stmts[Q_SEQ_LOCK], seq);
 }
 
 void
