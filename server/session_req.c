@@ -89,6 +89,12 @@ session_hello_refused(struct session *s, struct request *rq,
 		    "device not enrolled");
 		return 1;
 	}
+	/*
+	 * The Welcome's run and seq are read ahead: on PostgreSQL in the
+	 * round trip of the counter's check.
+	 */
+	if (s->authed)
+		(void)store_generation_send(s->w->st);
 	/* a laptop database copied back to an older version (rollback.c) */
 	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
 	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
@@ -143,8 +149,10 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 
 	if ((r = msg_get_hello(m, &h)) != 0)
 		return r;
-	if (session_hello_refused(s, rq, &h))
+	if (session_hello_refused(s, rq, &h)) {
+		store_generation_drop(s->w->st);
 		return 0;
+	}
 	if (s->authed) {
 		audit_login(rq, &s->dev, NULL);
 		if ((r = session_grow_input(s)) != 0)

@@ -14,6 +14,7 @@ struct store_record;
 #define STORE_BUSY_MS		5000
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
+#define STORE_STMT_GEN		11	/* store_restore.c's Hello read */
 #define STORE_STMT_PUSH		12	/* store_push.c's from here on */
 #define STORE_PUSHB_Q		4	/* store_push_batch.c's statements */
 #define STORE_PUSHB_SIZES	3	/* ... each in so many row counts */
@@ -29,6 +30,7 @@ struct store {
 	struct sdb_stmt	*accessq;	/* read-only cases (store_late.c) */
 	/* sent ahead, bound, its rows to be read (store_pull_ahead) */
 	int		 purges_sent, access_sent;
+	int		 gen_sent;	/* store_generation_send */
 	/*
 	 * The audit tree's row locked and read (store_audit_state_get),
 	 * sent ahead inside a transaction (store_audit_lock_ahead) and not

@@ -53,20 +53,45 @@ store_meta_put(struct store *st, const char *key, int64_t v)
  * statement (one round trip on PostgreSQL, one snapshot) where there
  * were four.  A key not there is 0, except the seq, which must be.
  */
+static const char store_gen_sql[] = "SELECT key, value FROM meta WHERE"
+    " key IN ('generation', 'restore_seq', 'restored_backup_at', 'seq')";
+
+int
+store_generation_send(struct store *st)
+{
+	struct sdb_stmt	*s;
+
+	store_generation_drop(st);
+	if ((s = store_cached(st, STORE_STMT_GEN, store_gen_sql)) == NULL ||
+	    sdb_send(s) != 0)
+		return CS_ERR_DB;
+	st->gen_sent = 1;
+	return 0;
+}
+
+void
+store_generation_drop(struct store *st)
+{
+	if (st->gen_sent && st->stmts[STORE_STMT_GEN] != NULL)
+		sdb_reset(st->stmts[STORE_STMT_GEN]);
+	st->gen_sent = 0;
+}
+
 static int
 store_generation_q(struct store *st, struct store_gen *g, int64_t *seq)
 {
-	struct sdb_stmt	*s = NULL;
+	struct sdb_stmt	*s;
 	const char	*k;
 	int64_t		 v;
-	int		 rc, r, have_seq = 0;
+	int		 rc, r = CS_ERR_DB, have_seq = 0;
 
 	memset(g, 0, sizeof(*g));
-	if ((r = store_prepare(st, "SELECT key, value FROM meta WHERE key IN"
-	    " ('generation', 'restore_seq', 'restored_backup_at', 'seq')",
-	    &s)) != 0)
-		return r;
-	r = CS_ERR_DB;
+	/* the answer to a read sent ahead, or the read now */
+	s = st->gen_sent ? st->stmts[STORE_STMT_GEN] :
+	    store_cached(st, STORE_STMT_GEN, store_gen_sql);
+	st->gen_sent = 0;
+	if (s == NULL)
+		goto out;
 	while ((rc = sdb_step(s)) == SDB_ROW) {
 		if ((k = (const char *)sdb_column_text(s, 0)) == NULL)
 			goto out;
@@ -89,12 +114,16 @@ store_generation_q(struct store *st, struct store_gen *g, int64_t *seq)
  out:
 	if (r != 0)
 		memset(g, 0, sizeof(*g));
-	return store_done(st, s, r, __func__);
+	r = store_done(st, NULL, r, __func__);
+	if (s != NULL)
+		sdb_reset(s);
+	return r;
 }
 
 int
 store_generation(struct store *st, struct store_gen *g)
 {
+	store_generation_drop(st);
 	return store_generation_q(st, g, NULL);
 }
 

@@ -49,6 +49,14 @@ int	store_generation(struct store *, struct store_gen *g);
 /* The same and the seq counter (store_seq), read at once. */
 int	store_generation_seq(struct store *, struct store_gen *g,
 	    int64_t *seq);
+/*
+ * Send store_generation_seq's read ahead (sdb_send: on PostgreSQL it
+ * goes with the next statement that waits, in its round trip; SQLite
+ * runs it when it is read); the next store_generation_seq() reads its
+ * answer.  store_generation_drop() forgets one sent and not read.
+ */
+int	store_generation_send(struct store *);
+void	store_generation_drop(struct store *);
 
 /*
  * Copy the database into a new file "path" (mode 0600, refused if it
