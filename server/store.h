@@ -190,6 +190,15 @@ struct store_record {
 	int64_t		 created_device;	/* of the first version */
 	int64_t		 created_at;		/* s, first version */
 	int64_t		 changed_at;		/* s, last version */
+	/*
+	 * A pull on PostgreSQL reads the author device's user with the
+	 * row, where looking it up would be a round trip of its own:
+	 * author_user > 0 and author_name (borrowed, as body) then.  0
+	 * and NULL when not read (SQLite, where a lookup costs no round
+	 * trip, or a device not found).
+	 */
+	int64_t		 author_user;
+	const char	*author_name;
 };
 
 struct store_change {

@@ -50,6 +50,7 @@ struct pull_item {
 	char			 kind[STORE_KIND_MAX + 1];
 	char			 author[24];
 	int64_t			 author_dev;
+	int64_t			 author_user;	/* read with the row, or 0 */
 	char			 author_uid[24];
 	char			 author_name[STORE_NAME_MAX + 1];
 	int64_t			 created_dev;	/* 0: not known */
@@ -135,6 +136,13 @@ sync_record_out(struct msg_record *o, const struct store_record *r,
 	str_fmt(it->author, sizeof(it->author), "%lld",
 	    (long long)r->author_device);
 	it->author_dev = r->author_device;
+	it->author_user = 0;
+	if (r->author_user > 0 && r->author_name != NULL &&
+	    strlen(r->author_name) < sizeof(it->author_name)) {
+		it->author_user = r->author_user;
+		memcpy(it->author_name, r->author_name,
+		    strlen(r->author_name) + 1);
+	}
 	it->created_dev = r->created_device;
 	memset(o, 0, sizeof(*o));
 	o->record_id = it->record_id;
@@ -177,6 +185,32 @@ sync_author_entry(struct worker *w, struct sync_authors *ac, int64_t dev)
 		}
 	}
 	return i;
+}
+
+/*
+ * The users the store read with the records (PostgreSQL) into the
+ * cache, so that sync_author() looks none of them up.
+ */
+static void
+sync_author_seed(struct sync_authors *ac, const struct pull_item *it)
+{
+	size_t	i;
+
+	for (i = 0; i < ac->n && ac->e[i].dev != it->author_dev; i++)
+		;
+	if (i < ac->n || it->author_user <= 0)
+		return;
+	i = ac->n < SYNC_AUTHORS_CACHE ? ac->n++ :
+	    ac->next++ % SYNC_AUTHORS_CACHE;
+	ac->e[i].dev = it->author_dev;
+	ac->e[i].uid[0] = '\0';
+	ac->e[i].name[0] = '\0';
+	if (marker_user_name_ok(it->author_name)) {
+		str_fmt(ac->e[i].uid, sizeof(ac->e[i].uid), "%lld",
+		    (long long)it->author_user);
+		memcpy(ac->e[i].name, it->author_name,
+		    strlen(it->author_name) + 1);
+	}
 }
 
 /*
@@ -450,6 +484,8 @@ sync_pull(struct request *rq, const struct msg *m)
 		c.eff = seq;
 		c.tie = INT64_MAX;
 	}
+	for (i = 0; i < c.n; i++)
+		sync_author_seed(&ac, &c.items[i]);
 	for (i = 0; i < c.n; i++)
 		sync_author(rq->w, &ac, c.items[i].author_dev, &c.items[i],
 		    &c.recs[i]);
