@@ -302,13 +302,14 @@ session_linger(struct session *s)
 	session_deadline(s, time_mono_ms() + SESSION_LINGER_MS);
 }
 
-/* After the handshake: who is this?  The answer waits for Hello. */
+/*
+ * After the handshake: which key?  Its device is looked up at Hello
+ * (session_lookup), in one round trip with the Hello's own reads.
+ */
 static int
 session_identify(struct session *s)
 {
-	X509		*cert;
-	uint8_t		 h[PKI_HASH_LEN];
-	int		 r;
+	X509	*cert;
 
 	if (!tlsio_alpn_ok(s->ssl)) {
 		log_warnx("%s: no ALPN %s", s->tag, CS_ALPN);
@@ -316,16 +317,22 @@ session_identify(struct session *s)
 	}
 	if ((cert = SSL_get0_peer_certificate(s->ssl)) == NULL)
 		return 0;	/* enrollment only */
-	s->has_cert = 1;
-	if (pki_cert_pubkey_hash(cert, h) != 0)
+	if (pki_cert_pubkey_hash(cert, s->keyhash) != 0)
 		return CS_ERR_TLS;
-	r = store_device_by_key(s->w->st, h, &s->dev);
+	s->has_cert = 1;
+	return 0;
+}
+
+void
+session_lookup(struct session *s)
+{
+	int	r;
+
+	r = store_device_by_key(s->w->st, s->keyhash, &s->dev);
 	/* a key issued by a renewal the laptop has not confirmed (renew.c) */
 	if (r == CS_ERR_NOT_FOUND &&
-	    (r = store_renew_by_pending(s->w->st, h, &s->dev)) == 0) {
+	    (r = store_renew_by_pending(s->w->st, s->keyhash, &s->dev)) == 0)
 		s->pending_key = 1;
-		memcpy(s->keyhash, h, sizeof(s->keyhash));
-	}
 	if (r == CS_ERR_NOT_FOUND)
 		s->dev_error = WERR_DEVICE_UNKNOWN;
 	else if (r == CS_ERR_RETRY)	/* the database, for a moment */
@@ -340,7 +347,6 @@ session_identify(struct session *s)
 		log_info("%s: device %lld (%s) of %s", s->tag,
 		    (long long)s->dev.id, s->dev.name, s->dev.user.name);
 	}
-	return 0;
 }
 
 /*
@@ -392,21 +398,29 @@ session_handshake(struct session *s)
 	return 0;
 }
 
+/* The largest frame taken now: the device is known from its Hello on. */
+static size_t
+session_max_frame(const struct session *s)
+{
+	return s->authed ? s->w->srv->cfg.max_frame : FRAME_MAX_PREAUTH;
+}
+
 /* Read what TLS has and dispatch whole frames; 0 or close. */
 static int
 session_read(struct session *s)
 {
 	const uint8_t	*p;
 	uint8_t		*dst;
-	size_t		 len, room, max;
+	size_t		 len, room;
 	int		 n, e, r;
 
 	for (;;) {
 		if (s->state == SESSION_CLOSING || s->held ||
 		    buf_len(s->out) >= SESSION_OUT_HIGH)
 			return 0;
-		max = s->authed ? s->w->srv->cfg.max_frame : FRAME_MAX_PREAUTH;
-		while ((r = frame_get(s->in, max, &p, &len)) == 0) {
+		/* for each frame: a Hello authenticates the frames after it */
+		while ((r = frame_get(s->in, session_max_frame(s), &p,
+		    &len)) == 0) {
 			if ((r = session_request(s, p, len)) != 0)
 				return r;
 			if (s->state == SESSION_CLOSING || s->held ||

@@ -51,7 +51,7 @@ struct session {
 	int			 dev_error;	/* ErrorCode to refuse Hello */
 	struct store_device	 dev;
 	int			 pending_key;	/* authed by a renewal's key */
-	uint8_t			 keyhash[PKI_HASH_LEN];	/* that key */
+	uint8_t			 keyhash[PKI_HASH_LEN];	/* the certificate's */
 	int			 watching;
 	int64_t			 watch_seq;	/* notified up to here */
 	int			 held;		/* on w->held: see above */
@@ -86,6 +86,11 @@ void		session_linger(struct session *);
 /* Append a reply; logged if it cannot be encoded. */
 int		session_send(struct session *, uint32_t id,
 		    const struct msg_out *);
+/*
+ * At Hello: the device of the certificate's key (s->keyhash), or why
+ * not (s->dev_error); statements sent ahead go in its round trip.
+ */
+void		session_lookup(struct session *);
 
 /* session_req.c */
 /* One frame's request; 0, or a CS_ERR_* that closes. */

@@ -28,6 +28,7 @@
 #include "session_int.h"
 #include "store.h"
 #include "store_restore.h"
+#include "store_rollback.h"
 #include "transport.h"
 #include "util.h"
 
@@ -89,12 +90,6 @@ session_hello_refused(struct session *s, struct request *rq,
 		    "device not enrolled");
 		return 1;
 	}
-	/*
-	 * The Welcome's run and seq are read ahead: on PostgreSQL in the
-	 * round trip of the counter's check.
-	 */
-	if (s->authed)
-		(void)store_generation_send(s->w->st);
 	/* a laptop database copied back to an older version (rollback.c) */
 	if (s->authed && (r = rollback_check(s->w->st, &s->dev,
 	    h->sync_counter, s->peer, msg, sizeof(msg))) != 0) {
@@ -133,6 +128,28 @@ session_grow_input(struct session *s)
 	return 0;
 }
 
+/*
+ * The device of the certificate (session_lookup), and in the same
+ * round trip on PostgreSQL the check of the Hello's counter by the
+ * certificate's key (rollback.c reads it once the device is known) and
+ * the Welcome's run and seq: one round trip where there were three.
+ * Whatever is not read is dropped after the checks.
+ */
+static void
+session_hello_lookup(struct session *s, const struct msg_hello *h)
+{
+	struct store	*st = s->w->st;
+
+	if (h->protocol_version == CS_PROTOCOL_VERSION) {
+		(void)store_device_by_key_send(st, s->keyhash);
+		if (h->sync_counter <= INT64_MAX)
+			(void)store_counter_send(st, s->keyhash,
+			    (int64_t)h->sync_counter);
+		(void)store_generation_send(st);
+	}
+	session_lookup(s);
+}
+
 static int
 session_hello(struct session *s, struct request *rq, const struct msg *m)
 {
@@ -149,7 +166,12 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 
 	if ((r = msg_get_hello(m, &h)) != 0)
 		return r;
-	if (session_hello_refused(s, rq, &h)) {
+	if (s->has_cert)
+		session_hello_lookup(s, &h);
+	r = session_hello_refused(s, rq, &h);
+	store_device_by_key_drop(s->w->st);
+	store_counter_drop(s->w->st);
+	if (r) {
 		store_generation_drop(s->w->st);
 		return 0;
 	}

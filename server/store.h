@@ -149,6 +149,15 @@ int	store_enroll_fail_count(struct store *, const char *addr,
 /* CS_ERR_NOT_FOUND if no device has that key.  Revoked ones are found. */
 int	store_device_by_key(struct store *,
 	    const uint8_t keyhash[PKI_HASH_LEN], struct store_device *);
+/*
+ * Send that lookup ahead (sdb_send: on PostgreSQL it goes with the
+ * statements sent after it, in one round trip); the next
+ * store_device_by_key() of the same key reads its answer, and
+ * store_device_by_key_drop() forgets one sent and not read.
+ */
+int	store_device_by_key_send(struct store *,
+	    const uint8_t keyhash[PKI_HASH_LEN]);
+void	store_device_by_key_drop(struct store *);
 int	store_device_get(struct store *, int64_t id, struct store_device *);
 int	store_device_list(struct store *,
 	    int (*cb)(const struct store_device *, void *), void *arg);

@@ -68,24 +68,77 @@ store_device_row(struct sdb_stmt *stmt, struct store_device *dev)
 	return store_user_row(stmt, 6, &dev->user);
 }
 
-/* Fetch one device by id (bind_key == 0) or by key hash. */
+/* The statement of a lookup by id or by key, prepared once. */
+static int
+store_device_q(struct store *st, int bykey, struct sdb_stmt **stmt)
+{
+	struct sdb_stmt	**cached = &st->devq[bykey != 0];
+	int		  r;
+
+	/* on every Hello: prepared once per connection */
+	if (*cached == NULL && (r = store_prepare(st, bykey ?
+	    STORE_DEVICE_SELECT "WHERE d.keyhash = ?1" :
+	    STORE_DEVICE_SELECT "WHERE d.id = ?1", cached)) != 0)
+		return r;
+	*stmt = *cached;
+	return 0;
+}
+
+int
+store_device_by_key_send(struct store *st,
+    const uint8_t keyhash[PKI_HASH_LEN])
+{
+	struct sdb_stmt	*stmt;
+	int		 r;
+
+	store_device_by_key_drop(st);
+	if ((r = store_device_q(st, 1, &stmt)) != 0)
+		return r;
+	/* bound borrowed (SQLite runs it when it is read): our copy */
+	memcpy(st->devkey, keyhash, sizeof(st->devkey));
+	if (sdb_bind_blob(stmt, 1, st->devkey, PKI_HASH_LEN) != 0 ||
+	    sdb_send(stmt) != 0) {
+		sdb_reset(stmt);
+		(void)sdb_clear_bindings(stmt);
+		return CS_ERR_DB;
+	}
+	st->devkey_sent = 1;
+	return 0;
+}
+
+void
+store_device_by_key_drop(struct store *st)
+{
+	if (st->devkey_sent && st->devq[1] != NULL) {
+		sdb_reset(st->devq[1]);
+		(void)sdb_clear_bindings(st->devq[1]);
+	}
+	st->devkey_sent = 0;
+}
+
+/*
+ * Fetch one device by id (keyhash NULL) or by key hash: the answer to
+ * a lookup sent ahead (the key it was sent with: SQLite runs it with
+ * that binding now), or the lookup now.
+ */
 static int
 store_device_fetch(struct store *st, int64_t id, const uint8_t *keyhash,
     struct store_device *dev)
 {
-	struct sdb_stmt	**cached = &st->devq[keyhash != NULL], *stmt;
-	int		  r;
+	struct sdb_stmt	*stmt;
+	int		 r, sent;
 
-	/* on every handshake: prepared once per connection */
 	memset(dev, 0, sizeof(*dev));
-	if (*cached == NULL && (r = store_prepare(st, keyhash != NULL ?
-	    STORE_DEVICE_SELECT "WHERE d.keyhash = ?1" :
-	    STORE_DEVICE_SELECT "WHERE d.id = ?1", cached)) != 0)
+	sent = keyhash != NULL && st->devkey_sent &&
+	    memcmp(keyhash, st->devkey, sizeof(st->devkey)) == 0;
+	if (!sent)
+		store_device_by_key_drop(st);
+	st->devkey_sent = 0;
+	if ((r = store_device_q(st, keyhash != NULL, &stmt)) != 0)
 		return r;
-	stmt = *cached;
 	r = CS_ERR_DB;
-	if ((keyhash != NULL ? sdb_bind_blob(stmt, 1, keyhash, PKI_HASH_LEN) : sdb_bind_int64(stmt, 1, id)) !=
-	    0)
+	if (!sent && (keyhash != NULL ? sdb_bind_blob(stmt, 1, keyhash,
+	    PKI_HASH_LEN) : sdb_bind_int64(stmt, 1, id)) != 0)
 		goto out;
 	if ((r = store_row(stmt)) != 0 ||
 	    (r = store_device_row(stmt, dev)) != 0)

@@ -7,6 +7,7 @@
 #define STORE_INT_H
 
 #include "merkle.h"
+#include "pki.h"
 #include "sdb.h"
 
 struct store_record;
@@ -14,6 +15,7 @@ struct store_record;
 #define STORE_BUSY_MS		5000
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
+#define STORE_STMT_COUNTER	9	/* store_rollback.c's two by key */
 #define STORE_STMT_GEN		11	/* store_restore.c's Hello read */
 #define STORE_STMT_PUSH		12	/* store_push.c's from here on */
 #define STORE_PUSHB_Q		4	/* store_push_batch.c's statements */
@@ -31,6 +33,12 @@ struct store {
 	/* sent ahead, bound, its rows to be read (store_pull_ahead) */
 	int		 purges_sent, access_sent;
 	int		 gen_sent;	/* store_generation_send */
+	int		 devkey_sent;	/* store_device_by_key_send ... */
+	uint8_t		 devkey[PKI_HASH_LEN];	/* ... of this key */
+	/* store_counter_send: 1 a raise, 2 a read, of counter_sent_v */
+	int		 counter_sent;
+	int64_t		 counter_sent_v;
+	uint8_t		 counter_key[PKI_HASH_LEN];	/* ... by this key */
 	/*
 	 * The audit tree's row locked and read (store_audit_state_get),
 	 * sent ahead inside a transaction (store_audit_lock_ahead) and not

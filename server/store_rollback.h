@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "pki.h"
+
 struct store;
 
 /*
@@ -33,5 +35,25 @@ int	store_counter_advance(struct store *, int64_t device_id,
  */
 int	store_counter_locked(struct store *, int64_t device_id,
 	    int64_t *stored, int64_t *locked_at);
+
+/*
+ * The check of a Hello's counter by the key of the connection's
+ * certificate, sent ahead (sdb_send) of the device's lookup, so that
+ * on PostgreSQL both go in one round trip: "counter" > 0 is raised as
+ * store_counter_advance() raises it, 0 reads the lock as
+ * store_counter_locked() does.  The next of those two for the same
+ * counter reads its answer when it settles the matter (the key's
+ * device is the one asked about, and it was raised, or its lock read),
+ * and otherwise runs its own statements by device id as without it.
+ * store_counter_drop() forgets a check sent and not read.  A raise sent
+ * is made on PostgreSQL whether its answer is read or not (it runs in
+ * the next round trip), on SQLite only when read: session_req.c leaves
+ * one unread only when the Hello is refused before the counter is
+ * checked, for a key no device has (nothing to raise) or a device that
+ * is revoked or could not be read.
+ */
+int	store_counter_send(struct store *, const uint8_t keyhash[PKI_HASH_LEN],
+	    int64_t counter);
+void	store_counter_drop(struct store *);
 
 #endif /* STORE_ROLLBACK_H */

@@ -53,7 +53,7 @@ enum {
 	Q_PURGES,
 	Q_MAX
 };
-_Static_assert(Q_MAX <= STORE_STMT_GEN, "store_restore.c's statement");
+_Static_assert(Q_MAX <= STORE_STMT_COUNTER, "store_rollback.c's statements");
 
 static const char *const store_sql[Q_MAX] = {
 	[Q_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",

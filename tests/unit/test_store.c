@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_rollback.h"
 #include "token.h"
 #include "util.h"
 #include "test.h"
@@ -357,6 +358,90 @@ test_revoke(void)
 	TEST_DONE();
 }
 
+/*
+ * A Hello's counter checked by the certificate's key, sent ahead of the
+ * device's lookup (session_req.c): the lookup reads its answer, the
+ * counter checks read theirs, and one that does not settle the matter
+ * (another counter, another device, dropped) is decided by device id
+ * as without it.
+ */
+static void
+test_counter_by_key(void)
+{
+	struct store		*st = NULL;
+	struct store_device	 dev, old;
+	uint8_t			 kh[PKI_HASH_LEN], kh1[PKI_HASH_LEN];
+	int64_t			 stored, at;
+
+	TEST_START("the counter's check and the device's lookup sent by key");
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &st), 0);
+	keyhash_of(kh, 2);
+	keyhash_of(kh1, 1);
+	ASSERT_INT_EQ(store_device_by_key(st, kh1, &old), 0);
+	/* never stated a counter: not locked */
+	ASSERT_INT_EQ(store_device_by_key_send(st, kh), 0);
+	ASSERT_INT_EQ(store_counter_send(st, kh, 0), 0);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), 0);
+	ASSERT_STR_EQ(dev.name, "laptop-3");
+	ASSERT_INT_EQ(store_counter_locked(st, dev.id, &stored, &at), 0);
+	/* raised: the sent statement's row says so */
+	ASSERT_INT_EQ(store_device_by_key_send(st, kh), 0);
+	ASSERT_INT_EQ(store_counter_send(st, kh, 5), 0);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, dev.id, 5, NOW, &stored,
+	    &at), 0);
+	ASSERT_INT_EQ(stored, 5);
+	/* sent for another counter: not taken; by id, raised to 8 */
+	ASSERT_INT_EQ(store_counter_send(st, kh, 7), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, dev.id, 8, NOW, &stored,
+	    &at), 0);
+	ASSERT_INT_EQ(stored, 8);
+	/* sent for another device's key: not taken either */
+	ASSERT_INT_EQ(store_counter_send(st, kh1, 9), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, dev.id, 9, NOW, &stored,
+	    &at), 0);
+	/* the lookup sent for one key is not another key's answer */
+	ASSERT_INT_EQ(store_device_by_key_send(st, kh1), 0);
+	ASSERT_INT_EQ(store_device_by_key(st, kh, &dev), 0);
+	ASSERT_STR_EQ(dev.name, "laptop-3");
+	/* not above the last one: no row, so by id: detected and locked */
+	ASSERT_INT_EQ(store_counter_send(st, kh, 9), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, dev.id, 9, NOW + 1, &stored,
+	    &at), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(stored, 9);
+	ASSERT_INT_EQ(at, NOW + 1);
+	/* from then on locked, whatever is stated, read by key too */
+	ASSERT_INT_EQ(store_counter_send(st, kh, 0), 0);
+	ASSERT_INT_EQ(store_counter_locked(st, dev.id, &stored, &at),
+	    CS_ERR_REVOKED);
+	ASSERT_INT_EQ(stored, 9);
+	ASSERT_INT_EQ(at, NOW + 1);
+	ASSERT_INT_EQ(store_counter_send(st, kh, 50), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, dev.id, 50, NOW + 2, &stored,
+	    &at), CS_ERR_REVOKED);
+	ASSERT_INT_EQ(at, NOW + 1);
+	/*
+	 * Dropped unread (a refused Hello): the statements after them
+	 * work (on PostgreSQL their answers come later and are thrown
+	 * away) and nothing stale is read.  The earlier check sent for
+	 * kh1 raised its device's counter to 9.
+	 */
+	ASSERT_INT_EQ(store_device_by_key_send(st, kh1), 0);
+	ASSERT_INT_EQ(store_counter_send(st, kh1, 0), 0);
+	store_device_by_key_drop(st);
+	store_counter_drop(st);
+	ASSERT_INT_EQ(store_device_get(st, old.id, &dev), 0);
+	ASSERT_STR_EQ(dev.name, "laptop-anna");
+	ASSERT_INT_EQ(store_counter_locked(st, old.id, &stored, &at), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, old.id, 10, NOW, &stored,
+	    &at), 0);
+	ASSERT_INT_EQ(store_counter_advance(st, old.id, 10, NOW, &stored,
+	    &at), CS_ERR_EXISTS);
+	ASSERT_INT_EQ(stored, 10);
+	store_close(st);
+	TEST_DONE();
+}
+
 static void
 test_enroll_fail(void)
 {
@@ -572,6 +657,7 @@ main(void)
 	test_office_user();
 	test_enroll();
 	test_revoke();
+	test_counter_by_key();
 	test_enroll_fail();
 	test_concurrent();
 	test_wlock_given_back();
