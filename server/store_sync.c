@@ -51,6 +51,7 @@ enum {
 	Q_PULL_BACKFILL_TIE,
 	Q_PULL_BACKFILL,
 	Q_PURGES,
+	Q_PULL_CHANGES,		/* PostgreSQL's changes stream */
 	Q_MAX
 };
 _Static_assert(Q_MAX <= STORE_STMT_COUNTER, "store_rollback.c's statements");
@@ -117,6 +118,24 @@ static const char *const store_sql[Q_MAX] = {
 	" JOIN records r ON r.case_id = m.case_id" PULL_AUTHOR_JOIN
 
 static const char *const store_sql_pg[Q_MAX] = {
+	/*
+	 * The first ?4 changes of the changes stream in one statement:
+	 * the first ?4 above the cursor of each member case (its index
+	 * alone, as the heads), the first ?4 of them all in version
+	 * order (exactly the stream's first ?4: no case has more than
+	 * ?4 among them), then their rows (version is unique).
+	 */
+	[Q_PULL_CHANGES] = "SELECT r.record_id, r.case_id, r.kind,"
+	    " r.version, r.deleted, r.key_epoch, r.body, r.author_device,"
+	    " r.hlc, r.version, 0, r.created_device, r.created_at,"
+	    " r.changed_at" PULL_AUTHOR_COLS " FROM (SELECT x.version"
+	    " FROM case_members m CROSS JOIN LATERAL (SELECT c.version"
+	    " FROM records c WHERE c.case_id = m.case_id AND c.version > ?2"
+	    " AND c.version > m.granted_seq AND c.author_device != ?3"
+	    " ORDER BY c.version LIMIT ?4) x WHERE m.user_id = ?1"
+	    " ORDER BY x.version LIMIT ?4) k"
+	    " JOIN records r ON r.version = k.version" PULL_AUTHOR_JOIN
+	    " ORDER BY r.version",
 	[Q_PULL_CASE] = "SELECT r.record_id, r.case_id, r.kind, r.version,"
 	    " r.deleted, r.key_epoch, r.body, r.author_device, r.hlc,"
 	    " r.version, 0, r.created_device, r.created_at, r.changed_at"
@@ -137,8 +156,11 @@ static const char *const store_sql_pg[Q_MAX] = {
 static struct sdb_stmt *
 store_stmt(struct store *st, int q)
 {
-	return store_cached(st, q, store_is_pg(st) && store_sql_pg[q] !=
-	    NULL ? store_sql_pg[q] : store_sql[q]);
+	const char	*sql = store_is_pg(st) && store_sql_pg[q] != NULL ?
+	    store_sql_pg[q] : store_sql[q];
+
+	/* Q_PULL_CHANGES: PostgreSQL's alone */
+	return sql != NULL ? store_cached(st, q, sql) : NULL;
 }
 
 /*
@@ -299,6 +321,15 @@ struct pull_head {
 };
 
 struct pull_changes {
+	/*
+	 * PostgreSQL: first the stream's first PULL_FIRST changes in one
+	 * statement sent with the pull's other reads ("first"; a pull
+	 * with no more than that needs no other round trip), then, if
+	 * it returned them all, the heads and runs from the last one.
+	 */
+	struct sdb_stmt		*first;
+	int64_t			 nfirst, last;
+	int64_t			 user_id;
 	struct sdb_stmt		*s;
 	int64_t			 device_id;
 	struct pull_head	*h;		/* heap on next */
@@ -371,8 +402,8 @@ pull_changes_open(struct store *st, struct pull_changes *pc,
 	char		 id[STORE_UUID_LEN + 1];
 	int		 rc, r = 0;
 
-	memset(pc, 0, sizeof(*pc));
 	pc->device_id = device_id;
+	pc->user_id = user_id;
 	if ((pc->s = store_stmt(st, Q_PULL_CASE)) == NULL ||
 	    (s = store_stmt(st, Q_PULL_HEADS)) == NULL ||
 	    sdb_bind_int64(s, 1, user_id) != 0 ||
@@ -434,6 +465,66 @@ pull_changes_next(struct pull_changes *pc)
 			return CS_ERR_DB;
 		pc->on = 1;
 	}
+}
+
+#define PULL_FIRST	64	/* changes a PostgreSQL pull reads at once */
+
+/* Send the stream's first PULL_FIRST changes (PostgreSQL). */
+static int
+pull_first_send(struct store *st, struct pull_changes *pc, int64_t user_id,
+    int64_t device_id, int64_t since)
+{
+	struct sdb_stmt	*s;
+
+	pc->device_id = device_id;
+	pc->user_id = user_id;
+	if ((s = store_stmt(st, Q_PULL_CHANGES)) == NULL ||
+	    sdb_bind_int64(s, 1, user_id) != 0 ||
+	    sdb_bind_int64(s, 2, since) != 0 ||
+	    sdb_bind_int64(s, 3, device_id) != 0 ||
+	    sdb_bind_int64(s, 4, PULL_FIRST) != 0 || sdb_send(s) != 0)
+		return CS_ERR_DB;
+	pc->first = s;
+	return 0;
+}
+
+/*
+ * The statement the stream's current change is a row of: "first"'s
+ * while it has rows, then the run's.
+ */
+static struct sdb_stmt *
+pull_changes_stmt(const struct pull_changes *pc)
+{
+	return pc->first != NULL ? pc->first : pc->s;
+}
+
+/*
+ * pull_changes_next() behind the first changes: 1 with
+ * pull_changes_stmt() on the next change, 0 at the end, <0 on error.
+ */
+static int
+pull_changes_step(struct store *st, struct pull_changes *pc)
+{
+	int	r;
+
+	if (pc->first == NULL)
+		return pull_changes_next(pc);
+	if ((r = store_next(pc->first)) < 0)
+		return r;
+	if (r == 1) {
+		pc->nfirst++;
+		pc->last = sdb_column_int64(pc->first, 3);
+		return 1;
+	}
+	sdb_reset(pc->first);
+	pc->first = NULL;
+	/* fewer than asked for: that was the whole stream */
+	if (pc->nfirst < PULL_FIRST)
+		return 0;
+	if ((r = pull_changes_open(st, pc, pc->user_id, pc->device_id,
+	    pc->last)) != 0)
+		return r;
+	return pull_changes_next(pc);
 }
 
 int
@@ -501,10 +592,13 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 		ret = CS_ERR_DB;
 		goto out;
 	}
-	if ((ret = pull_changes_open(st, &pc, user_id, device_id,
-	    since)) != 0)
+	/*
+	 * The changes stream: on PostgreSQL its first changes sent with
+	 * the others (pull_changes_step), on SQLite the heads at once.
+	 */
+	if ((ret = pg ? pull_first_send(st, &pc, user_id, device_id, since) :
+	    pull_changes_open(st, &pc, user_id, device_id, since)) != 0)
 		goto out;
-	a = pc.s;
 	if (qs != NULL) {
 		/* with the heads' answer: the first statement of the lot */
 		if (sdb_step(qs) != SDB_ROW) {
@@ -515,7 +609,8 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 		sdb_reset(qs);
 		qs = NULL;
 	}
-	if ((ha = pull_changes_next(&pc)) < 0 || (hb = store_next(b)) < 0) {
+	if ((ha = pull_changes_step(st, &pc)) < 0 ||
+	    (hb = store_next(b)) < 0) {
 		ret = ha == CS_ERR_ALLOC ? ha : CS_ERR_DB;
 		goto out;
 	}
@@ -531,6 +626,7 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 			*more = 1;
 			break;
 		}
+		a = pull_changes_stmt(&pc);
 		ea = ha ? sdb_column_int64(a, 9) : 0;
 		ta = ha ? sdb_column_int64(a, 10) : 0;
 		eb = hb ? sdb_column_int64(b, 9) : 0;
@@ -555,7 +651,7 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 		}
 		n++;
 		if (take_a)
-			ha = pull_changes_next(&pc);
+			ha = pull_changes_step(st, &pc);
 		else if ((hb = store_next(b)) == 0 && b != b2) {
 			b = b2;
 			hb = store_next(b);
@@ -570,6 +666,8 @@ store_pull_seq(struct store *st, int64_t user_id, int64_t device_id,
 		store_log(st, __func__);
 	if (st->stmts[Q_PULL_CASE] != NULL)
 		sdb_reset(st->stmts[Q_PULL_CASE]);
+	if (st->stmts[Q_PULL_CHANGES] != NULL)
+		sdb_reset(st->stmts[Q_PULL_CHANGES]);
 	if (st->stmts[Q_PULL_BACKFILL_TIE] != NULL)
 		sdb_reset(st->stmts[Q_PULL_BACKFILL_TIE]);
 	if (st->stmts[Q_PULL_BACKFILL] != NULL)
