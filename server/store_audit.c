@@ -279,7 +279,7 @@ _Static_assert(AUDIT_LOG_ROWS >= 1, "an audit_log row's parameters");
  * The rows of an append not sent yet, and the text of the last INSERT
  * of each table with its row count: on SQLite every row is an INSERT
  * of one row, whose text was otherwise formatted again for each of
- * them (a seventh of casesyncd's time in a push).
+ * them (7 % of casesyncd's CPU in a push of 100,000 changes).
  */
 struct audit_rows {
 	struct store			*st;
