@@ -373,59 +373,62 @@ audit_hlc_seconds(uint64_t hlc)
 	return (int64_t)((hlc >> 16) / 1000);
 }
 
+/* The entry of change i of a push, if it has one (store_audit.h). */
+static int
+audit_push_fill(struct audit_entry *e, size_t i, const void *arg)
+{
+	const struct audit_push		*p = arg;
+	const struct store_record	*in;
+	int				 ok;
+
+	if (p->res[i].status != STORE_CHANGE_APPLIED &&
+	    p->res[i].status != STORE_CHANGE_FORBIDDEN)
+		return 0;	/* conflict, invalid: no change */
+	/* a retry: logged when it was applied (replayed); a held
+	 * change sent again, or a decided one: said before */
+	if (p->res[i].replayed || p->res[i].held == 2 ||
+	    p->res[i].discarded)
+		return 0;
+	in = &p->chs[i].rec;
+	ok = p->res[i].status == STORE_CHANGE_APPLIED;
+	/* written before write access was lost (store_late.h) */
+	audit_entry_init(e, p->res[i].late ? "late_change" : "update",
+	    in->deleted ? AUDIT_DELETE : p->chs[i].base_version == 0 ?
+	    AUDIT_CREATE : AUDIT_UPDATE, ok);
+	audit_entry_device(e, p->dev, p->peer);
+	e->device_time = audit_hlc_seconds(in->hlc);
+	audit_set(e->basis, p->res[i].late ? "written before the "
+	    "handover" : "member");
+	audit_set(e->purpose, "sync");
+	audit_set(e->client_ref, in->case_id);
+	audit_set(e->object_type, in->kind);
+	audit_set(e->object_id, in->record_id);
+	if (ok)
+		(void)str_fmt(e->detail, sizeof(e->detail), "version=%lld%s",
+		    (long long)p->res[i].version,
+		    p->res[i].late ? " late=1" : "");
+	else if (p->res[i].closed)
+		audit_set(e->detail, "the case is closed (GESLOTEN):"
+		    " no new content");
+	else
+		audit_set(e->detail, p->res[i].held ?
+		    "not a member with write access; held for a "
+		    "decision" : "not a member with write access");
+	return 1;
+}
+
 int
 audit_push_in_tx(struct store *st, const struct audit_push *p)
 {
-	const struct store_record	*in;
-	struct audit_entry		*e = NULL;
-	size_t				 i, k = 0;
-	int				 ok, r;
+	int	r;
 
 	if (p->n == 0)
 		return 0;
-	if ((e = calloc(p->n, sizeof(*e))) == NULL)
-		return CS_ERR_ALLOC;
-	for (i = 0; i < p->n; i++) {
-		if (p->res[i].status != STORE_CHANGE_APPLIED &&
-		    p->res[i].status != STORE_CHANGE_FORBIDDEN)
-			continue;	/* conflict, invalid: no change */
-		/* a retry: logged when it was applied (replayed); a held
-		 * change sent again, or a decided one: said before */
-		if (p->res[i].replayed || p->res[i].held == 2 ||
-		    p->res[i].discarded)
-			continue;
-		in = &p->chs[i].rec;
-		ok = p->res[i].status == STORE_CHANGE_APPLIED;
-		/* written before write access was lost (store_late.h) */
-		audit_entry_init(&e[k], p->res[i].late ? "late_change" :
-		    "update", in->deleted ? AUDIT_DELETE :
-		    p->chs[i].base_version == 0 ? AUDIT_CREATE : AUDIT_UPDATE,
-		    ok);
-		audit_entry_device(&e[k], p->dev, p->peer);
-		e[k].device_time = audit_hlc_seconds(in->hlc);
-		audit_set(e[k].basis, p->res[i].late ? "written before the "
-		    "handover" : "member");
-		audit_set(e[k].purpose, "sync");
-		audit_set(e[k].client_ref, in->case_id);
-		audit_set(e[k].object_type, in->kind);
-		audit_set(e[k].object_id, in->record_id);
-		if (ok)
-			(void)str_fmt(e[k].detail, sizeof(e[k].detail),
-			    "version=%lld%s", (long long)p->res[i].version,
-			    p->res[i].late ? " late=1" : "");
-		else if (p->res[i].closed)
-			audit_set(e[k].detail, "the case is closed (GESLOTEN):"
-			    " no new content");
-		else
-			audit_set(e[k].detail, p->res[i].held ?
-			    "not a member with write access; held for a "
-			    "decision" : "not a member with write access");
-		k++;
-	}
-	if ((r = store_audit_append_in(st, e, k)) != 0)
-		log_warnx("audit: %zu push entries not recorded, push refused:"
-		    " %s", k, cs_err(r));
-	free(e);
+	/* made a few at a time as they are appended: no array of them */
+	if ((r = store_audit_append_fill(st, p->n, audit_push_fill,
+	    p)) != 0)
+		log_warnx("audit: push entries of %zu changes not recorded,"
+		    " push refused: %s", p->n, cs_err(r));
 	return r;
 }
 

@@ -47,6 +47,7 @@
 #include "msg.h"
 
 static void	session_io(struct session *);
+static int	session_write(struct session *);
 
 /* The states are those of metrics.h, in the same order. */
 void
@@ -426,6 +427,16 @@ session_read(struct session *s)
 			if (s->state == SESSION_CLOSING || s->held ||
 			    buf_len(s->out) >= SESSION_OUT_HIGH)
 				return 0;
+			/*
+			 * The reply goes out before the next request is
+			 * served: a client that pipelines (a push's
+			 * batches) works on this answer meanwhile, instead
+			 * of waiting while the next one is committed too.
+			 * Only what the handler queued is written (a push's
+			 * reply after its durable commit).
+			 */
+			if (buf_len(s->out) > 0 && (r = session_write(s)) != 0)
+				return r;
 		}
 		if (r != CS_ERR_INCOMPLETE)
 			return r;

@@ -56,6 +56,15 @@ int	store_audit_append(struct store *, struct audit_entry *e, size_t n);
 /* The same inside the caller's open transaction. */
 int	store_audit_append_in(struct store *, struct audit_entry *e,
 	    size_t n);
+/*
+ * The same for up to n entries made one at a time: fill(e, i, arg)
+ * fills "e" for the caller's item i (0 .. n-1) and returns nonzero, or
+ * returns 0 for an item that has no entry.  No entry made: nothing is
+ * written.
+ */
+int	store_audit_append_fill(struct store *, size_t n,
+	    int (*fill)(struct audit_entry *, size_t, const void *),
+	    const void *arg);
 
 /*
  * A signed checkpoint is made in a transaction the caller owns

@@ -18,6 +18,9 @@ struct conn;
 
 #define SYNC_PUSH_BATCH		1000	/* MSG_PUSH_MAX */
 #define SYNC_PUSH_BYTES		(8 * 1024 * 1024)
+#ifndef SYNC_PUSH_DEPTH
+#define SYNC_PUSH_DEPTH		3	/* push batches on their way at once */
+#endif
 #define SYNC_PULL_BATCH		10000
 #define SYNC_PULL_BYTES		(8 * 1024 * 1024)
 

@@ -312,61 +312,72 @@ sync_flight_go(struct conn *c, sqlite3 *db, const struct keyring *kr,
 
 /*
  * Push the outbox, pipelined: while the server checks and commits one
- * batch, the next is taken, sealed and sent, so the laptop's work and
- * the server's overlap.  Each batch is still marked sent before it goes
+ * batch, the next ones (up to SYNC_PUSH_DEPTH batches on their way) are
+ * taken, sealed and sent, so the laptop's work and the server's overlap
+ * and a batch that takes one side longer does not leave the other
+ * waiting.  Each batch is still marked sent before it goes
  * (db_outbox_take) and its rows leave the outbox only when its answer,
  * sent by the server after its durable commit, has been applied; a cut
- * connection leaves at most two batches marked sent, which the next
- * sync sends again (change ids make that idempotent).  The next batch
- * starts past the last seq of the one before (db_outbox_take_after):
- * no record is on its way twice.  A later row of a record that was on
- * its way (an edit queued since, a conflict's merge) may fall behind
- * that bound: when the pipeline runs dry, it starts again from the
- * beginning of the outbox, until a pass moves nothing.
+ * connection leaves at most SYNC_PUSH_DEPTH batches marked sent, which
+ * the next sync sends again (change ids make that idempotent).  Each
+ * batch starts past the last seq of the one before
+ * (db_outbox_take_after): no record is on its way twice.  A later row
+ * of a record that was on its way (an edit queued since, a conflict's
+ * merge) may fall behind that bound: when the pipeline runs dry, it
+ * starts again from the beginning of the outbox, until a pass moves
+ * nothing.
  */
 int
 sync_push_all(struct conn *c, sqlite3 *db, const struct keyring *kr,
     const struct sync_observer *obs, struct sync_stats *st)
 {
-	struct sync_flight	 cur, next;
+	struct sync_flight	 fl[SYNC_PUSH_DEPTH], *f;
 	struct msg		*rep = NULL;
 	int64_t			 after = 0;
-	size_t			 done, moved = 0;
-	int			 r;
+	size_t			 done, moved = 0, head = 0, nfl = 0, i;
+	int			 r = 0, dry = 0;
 
-	memset(&cur, 0, sizeof(cur));
-	memset(&next, 0, sizeof(next));
+	memset(fl, 0, sizeof(fl));
 	for (;;) {
-		if ((r = sync_flight_go(c, db, kr, st, &after, &next)) != 0)
-			goto out;
-		if (cur.ns > 0) {
-			done = 0;
-			if ((r = sync_push_wait(c, cur.id, cur.ns, &rep)) != 0 ||
-			    (r = sync_apply_push(db, kr, cur.chs, cur.ns, rep,
-			    st, &done)) != 0)
+		/* the pipeline full: batches taken and sent ahead */
+		while (!dry && nfl < SYNC_PUSH_DEPTH) {
+			f = &fl[(head + nfl) % SYNC_PUSH_DEPTH];
+			if ((r = sync_flight_go(c, db, kr, st, &after, f)) != 0)
 				goto out;
-			msg_free(rep);
-			rep = NULL;
-			moved += done;
-			sync_progress(obs, st, "pushing");
+			if (f->ns == 0) {
+				sync_flight_clear(f);
+				dry = 1;
+			} else
+				nfl++;
 		}
-		sync_flight_clear(&cur);
-		if (next.ns == 0) {
-			sync_flight_clear(&next);
+		if (nfl == 0) {
 			/* dry: from the beginning again, if anything moved */
 			if (after == 0 || moved == 0)
 				break;
 			after = 0;
 			moved = 0;
+			dry = 0;
 			continue;
 		}
-		cur = next;
-		memset(&next, 0, sizeof(next));
+		/* the oldest batch's answer */
+		f = &fl[head];
+		done = 0;
+		if ((r = sync_push_wait(c, f->id, f->ns, &rep)) != 0 ||
+		    (r = sync_apply_push(db, kr, f->chs, f->ns, rep, st,
+		    &done)) != 0)
+			goto out;
+		msg_free(rep);
+		rep = NULL;
+		moved += done;
+		sync_progress(obs, st, "pushing");
+		sync_flight_clear(f);
+		head = (head + 1) % SYNC_PUSH_DEPTH;
+		nfl--;
 	}
  out:
 	msg_free(rep);
-	sync_flight_clear(&cur);
-	sync_flight_clear(&next);
+	for (i = 0; i < SYNC_PUSH_DEPTH; i++)
+		sync_flight_clear(&fl[i]);
 	return r;
 }
 

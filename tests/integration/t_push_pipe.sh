@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# The pipelined push (client/core/sync_push.c): batch k+1 is taken and
-# sent while the server commits batch k.  Each queued change goes once
-# (no record is on its way twice), and a connection cut with two
-# batches on their way loses nothing and applies and audits each
-# change once.
+# The pipelined push (client/core/sync_push.c): batches k+1 and k+2 are
+# taken and sent while the server commits batch k (SYNC_PUSH_DEPTH).
+# Each queued change goes once (no record is on its way twice), and a
+# connection cut with three batches on their way loses nothing and
+# applies and audits each change once.
 . "$(dirname "$0")/lib.sh"
 
 deploy
@@ -30,25 +30,26 @@ grep -q '"pushed":1100,' "$T/out" || fail "pushed: $(cat "$T/out")"
 grep -q '"queued":0,' "$T/out" || fail "queued: $(cat "$T/out")"
 ok "1100 queued changes pushed in one pipelined sync, each once"
 
-# the server exits after committing the first batch, the second on
-# its way: the next sync sends both again; nothing lost, nothing twice
+# the server exits after committing the first batch, the second and
+# third on their way: the next sync sends all three again; nothing
+# lost, nothing twice
 stop_server
 CASESYNC_FAULT_PUSH_EXIT=1 start_server
-laptop a record bulk --case "$C" --kind note --count 1200 --size 200 \
+laptop a record bulk --case "$C" --kind note --count 2500 --size 200 \
     >/dev/null || fail "bulk 2"
 laptop a sync >"$T/out" 2>&1 && fail "sync should have failed"
 server_exited 10
 start_server
 laptop a --json sync >"$T/out" || fail "retry: $(cat "$T/out")"
-grep -q '"pushed":1200,' "$T/out" || fail "retry pushed: $(cat "$T/out")"
+grep -q '"pushed":2500,' "$T/out" || fail "retry pushed: $(cat "$T/out")"
 grep -q '"rejected":0' "$T/out" || fail "retry rejected: $(cat "$T/out")"
 laptop b --json sync >"$T/out" || fail "sync b: $(cat "$T/out")"
 expect_eq "records on laptop b" \
-    "$(laptop b record list --case "$C" | grep -c note)" 2300
+    "$(laptop b record list --case "$C" | grep -c note)" 3600
 expect_eq "laptops a and b hold the same" "$(laptop a digest)" \
     "$(laptop b digest)"
 expect_eq "update entries of the case" \
     "$(ctl audit query --case "$C" --type update --format csv |
-    grep -c "$C")" 2300
-ok "a push cut with two batches on their way: each change applied and audited once"
+    grep -c "$C")" 3600
+ok "a push cut with three batches on their way: each change applied and audited once"
 server_alive
