@@ -412,6 +412,17 @@ real_now(void)
  * version moves only the time of the last change; whatever a change
  * says of them is ignored; a conflict's current record has them.
  */
+/* An OTS case of anna's, bert a member. */
+static void
+case_of_anna_and_bert(const char *id)
+{
+	int64_t	seq;
+
+	ASSERT_INT_EQ(store_case_create(st, &anna, id, "OTS", NOW, &seq), 0);
+	ASSERT_INT_EQ(store_case_member(st, &anna, id, "bert", 0, 0, &seq),
+	    0);
+}
+
 static void
 test_authorship(void)
 {
@@ -426,10 +437,7 @@ test_authorship(void)
 
 	TEST_START("push: a record's first device and time are kept, a "
 	    "later change moves only its changed_at");
-	ASSERT_INT_EQ(store_case_create(st, &anna, CASE4, "OTS", NOW, &seq),
-	    0);
-	ASSERT_INT_EQ(store_case_member(st, &anna, CASE4, "bert", 0, 0,
-	    &seq), 0);
+	case_of_anna_and_bert(CASE4);
 	uuid_n(cid[0], 4001);
 	uuid_n(cid[1], 4002);
 	uuid_n(cid[2], 4003);
@@ -492,10 +500,7 @@ test_author_user(void)
 	    "PostgreSQL");
 	dev = test_store_device(st, anna.id, "anna-laptop", real_now(),
 	    real_now() + 86400, NULL);
-	ASSERT_INT_EQ(store_case_create(st, &anna, CASE5, "OTS", NOW, &seq),
-	    0);
-	ASSERT_INT_EQ(store_case_member(st, &anna, CASE5, "bert", 0, 0,
-	    &seq), 0);
+	case_of_anna_and_bert(CASE5);
 	uuid_n(cid[0], 5001);
 	uuid_n(cid[1], 5002);
 	uuid_n(rid[0], 5100);
