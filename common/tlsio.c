@@ -342,13 +342,22 @@ tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 	return NULL;
 }
 
+/*
+ * The laptop's context is the server's (above): it parses the server's
+ * certificate through the same decoder chain, and the laptop and the
+ * load generator paid it on every connection too.
+ */
 SSL_CTX *
 tlsio_client_ctx(X509 *ca, X509 *cert, EVP_PKEY *key)
 {
-	SSL_CTX		*ctx;
+	SSL_CTX		*ctx = NULL;
 	X509_STORE	*st;
 
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+	if (pthread_once(&tlsio_once, tlsio_lctx_init) != 0 ||
+	    tlsio_lctx == NULL)
+		goto fail;
+	if ((ctx = SSL_CTX_new_ex(tlsio_lctx, NULL,
+	    TLS_client_method())) == NULL)
 		goto fail;
 	if (tlsio_common(ctx) != 0 ||
 	    SSL_CTX_set_alpn_protos(ctx, tlsio_alpn,
