@@ -105,6 +105,14 @@ static const char *const store_sql[Q_MAX] = {
 static struct sdb_stmt *
 store_stmt(struct store *st, int q)
 {
+	/*
+	 * SQLite: BEGIN IMMEDIATE holds the write lock of the whole file
+	 * from the transaction's start, so the seq is read as it is (an
+	 * UPDATE ... RETURNING there writes the row and collects what it
+	 * returns in a temporary table, each time).
+	 */
+	if (q == Q_SEQ_LOCK && !store_is_pg(st))
+		return store_cached(st, q, store_sql[Q_SEQ_GET]);
 	return store_cached(st, q, store_sql[q]);
 }
 
