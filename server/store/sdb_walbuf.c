@@ -27,7 +27,9 @@
  *
  * Reads: a read-only shared mapping of the log's first WALBUF_MAP bytes
  * through a descriptor of our own (the page cache is one, so it sees
- * every connection's writes as pread would).  SQLite reads only frames
+ * every connection's writes as pread would; SQLite holds no POSIX lock
+ * on the log, so closing that descriptor drops none of the process's
+ * locks, which closing a database file's would).  SQLite reads only frames
  * its snapshot counts, written before they were counted, and shortens
  * or restarts the log only when no reader can use its frames; a read
  * past the end as last seen (fstat) still goes to the default VFS,
