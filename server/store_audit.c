@@ -42,6 +42,16 @@
  */
 #define STORE_AUDIT_LOCK	"UPDATE audit_state SET size = size"	\
 	" WHERE id = 1 RETURNING size, frontier"
+/*
+ * On SQLite the tree is read as it is: BEGIN IMMEDIATE holds the write
+ * lock of the whole file from the transaction's start, and there an
+ * UPDATE ... RETURNING writes the row and collects what it returns in
+ * a temporary table, each time.
+ */
+#define STORE_AUDIT_READ	"SELECT size, frontier FROM audit_state"	\
+	" WHERE id = 1"
+#define STORE_AUDIT_LOCK_SQL(st)					\
+	(store_is_pg(st) ? STORE_AUDIT_LOCK : STORE_AUDIT_READ)
 
 /*
  * The tree as this process last committed it to the database (size
@@ -136,7 +146,8 @@ store_audit_lock_ahead(struct store *st)
 
 	store_audit_lock_drop(st);
 	if (st->auditq == NULL &&
-	    (r = store_prepare(st, STORE_AUDIT_LOCK, &st->auditq)) != 0)
+	    (r = store_prepare(st, STORE_AUDIT_LOCK_SQL(st),
+	    &st->auditq)) != 0)
 		return r;
 	if ((r = sdb_send(st->auditq)) != 0) {
 		sdb_reset(st->auditq);
@@ -160,16 +171,25 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 	struct sdb_stmt	*s = NULL;
 	const void	*p;
 	int64_t		 size;
-	int		 n, r, ahead = 0;
+	int		 n, r, kept = 0;
 
 	merkle_frontier_init(f);
 	if (lock && st->audit_sent) {
 		/* sent ahead in this transaction: its answer */
 		st->audit_sent = 0;
 		s = st->auditq;
-		ahead = 1;
-	} else if ((r = store_prepare(st, lock ? STORE_AUDIT_LOCK :
-	    "SELECT size, frontier FROM audit_state WHERE id = 1", &s)) != 0)
+		kept = 1;
+	} else if (lock) {
+		/*
+		 * Not sent: run the statement kept for that (as busy while
+		 * kept, the backend would compile a copy of its text).
+		 */
+		if (st->auditq == NULL && (r = store_prepare(st,
+		    STORE_AUDIT_LOCK_SQL(st), &st->auditq)) != 0)
+			return r;
+		s = st->auditq;
+		kept = 1;
+	} else if ((r = store_prepare(st, STORE_AUDIT_READ, &s)) != 0)
 		return r;
 	r = CS_ERR_DB;
 	if (sdb_step(s) != SDB_ROW)
@@ -185,7 +205,7 @@ store_audit_state_get(struct store *st, struct merkle_frontier *f, int lock)
 	}
 	r = 0;
  out:
-	if (ahead) {
+	if (kept) {
 		sdb_reset(s);
 		return store_done(st, NULL, r, __func__);
 	}

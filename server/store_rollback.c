@@ -43,6 +43,9 @@ store_counter_send(struct store *st, const uint8_t keyhash[PKI_HASH_LEN],
 	store_counter_drop(st);
 	if (counter < 0)
 		return CS_ERR_INTERNAL;
+	/* SQLite: no round trip to save; the by-id statements, at once */
+	if (!store_is_pg(st))
+		return 0;
 	if ((s = store_cached(st, STORE_STMT_COUNTER + k,
 	    store_counter_key_sql[k])) == NULL)
 		return CS_ERR_DB;

@@ -45,12 +45,13 @@ int	store_counter_locked(struct store *, int64_t device_id,
  * counter reads its answer when it settles the matter (the key's
  * device is the one asked about, and it was raised, or its lock read),
  * and otherwise runs its own statements by device id as without it.
- * store_counter_drop() forgets a check sent and not read.  A raise sent
- * is made on PostgreSQL whether its answer is read or not (it runs in
- * the next round trip), on SQLite only when read: session_req.c leaves
- * one unread only when the Hello is refused before the counter is
- * checked, for a key no device has (nothing to raise) or a device that
- * is revoked or could not be read.
+ * store_counter_drop() forgets a check sent and not read.  On SQLite,
+ * where there is no round trip to save, nothing is sent (the by-id
+ * statements run, as without it).  A raise sent is made whether its
+ * answer is read or not (it runs in the next round trip): session_req.c
+ * leaves one unread only when the Hello is refused before the counter
+ * is checked, for a key no device has (nothing to raise) or a device
+ * that is revoked or could not be read.
  */
 int	store_counter_send(struct store *, const uint8_t keyhash[PKI_HASH_LEN],
 	    int64_t counter);

@@ -159,6 +159,14 @@ store_stmt(struct store *st, int q)
 	const char	*sql = store_is_pg(st) && store_sql_pg[q] != NULL ?
 	    store_sql_pg[q] : store_sql[q];
 
+	/*
+	 * SQLite: BEGIN IMMEDIATE holds the write lock of the whole file
+	 * from the transaction's start, so the seq is read as it is (an
+	 * UPDATE ... RETURNING there writes the row and collects what it
+	 * returns in a temporary table, each time).
+	 */
+	if (q == Q_SEQ_LOCK && !store_is_pg(st))
+		sql = store_sql[Q_SEQ_GET];
 	/* Q_PULL_CHANGES: PostgreSQL's alone */
 	return sql != NULL ? store_cached(st, q, sql) : NULL;
 }

@@ -93,7 +93,8 @@ sq_open(const char *path, struct sdb **out)
 		return CS_ERR_ALLOC;
 	db->h.ops = &sdb_sqlite_ops;
 	db->h.backend = SDB_SQLITE;
-	if (sqlite3_open_v2(path, &db->db, flags, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &db->db, flags, sdb_walbuf_vfs()) !=
+	    SQLITE_OK ||
 	    sqlite3_extended_result_codes(db->db, 1) != SQLITE_OK ||
 	    sqlite3_db_config(db->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
 	    NULL) != SQLITE_OK ||
