@@ -208,6 +208,12 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 	}
 	session_state(s, SESSION_READY);
 	/*
+	 * Known only now (session_lookup): from here on the idle timeout,
+	 * not the Hello deadline session_dispatch() set before it.
+	 */
+	if (s->authed)
+		session_deadline(s, time_mono_ms() + cfg->idle_timeout_ms);
+	/*
 	 * A device has said who it is.  A connection without one (only
 	 * enrollment: Hello, then one EnrollRequest) stays counted to
 	 * its address until it ends (session_route keeps it short).

@@ -18,6 +18,9 @@
 #           gets at most max_pending_per_address of them; a laptop
 #           still syncs meanwhile; the held ones are closed at the
 #           Hello deadline, not after the idle timeout.
+# idle      An enrolled device's connection that is quiet after its
+#           Welcome lives past the Hello deadline (the idle timeout is
+#           its limit: the device is known from its Hello on).
 # PART=NAME runs one of these alone.
 . "$(dirname "$0")/lib.sh"
 
@@ -178,5 +181,15 @@ if part hello; then
 	grep -q "hello timeout" "$T/server.log" ||
 	    fail "the Hello deadline was not logged"
 	ok "the Hello deadline is logged"
+	server_alive
+fi
+
+# --- an enrolled device, quiet after its Welcome: not at the Hello
+# deadline (5 s here) but at the idle timeout (300 s) is it closed
+if part idle; then
+	# shellcheck disable=SC2086
+	expect_eq "a quiet connection after Welcome, past the Hello deadline" \
+	    "$(probe $P2 hold 7)" timeout
+	ok "an enrolled device's quiet connection outlives the Hello deadline"
 	server_alive
 fi
