@@ -168,8 +168,8 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 		return r;
 	if (s->has_cert)
 		session_hello_lookup(s, &h);
+	/* session_lookup() read the device; the counter may be unread */
 	r = session_hello_refused(s, rq, &h);
-	store_device_by_key_drop(s->w->st);
 	store_counter_drop(s->w->st);
 	if (r) {
 		store_generation_drop(s->w->st);
