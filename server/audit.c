@@ -232,6 +232,8 @@ audit_queue(struct request *rq, const struct audit_entry *e, size_t n)
 	if (AUDIT_BATCH_MAX - w->naq < n && audit_flush(w) != 0 &&
 	    rq->guarded)
 		rq->lost = 1;
+	if (w->naq == 0)
+		w->aq_since_ms = time_mono_ms();
 	if (w->maxaq - w->naq < n) {
 		max = w->naq + n < AUDIT_BATCH_KEEP ? AUDIT_BATCH_KEEP :
 		    w->naq + n < AUDIT_BATCH_MAX / 2 ? 2 * (w->naq + n) :
@@ -265,11 +267,55 @@ audit_defer(struct request *rq, struct audit_entry *e, size_t n, int guard)
 		rq->lost = 1;
 }
 
+uint64_t
+audit_later(struct request *rq, struct audit_entry *e, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (rq->batching && audit_queue(rq, e, n) == 0)
+		return rq->w->aq_gen + 1;
+	(void)audit_add(rq->w, e, n, 0);	/* a failure is logged */
+	return 0;
+}
+
+void
+audit_later_closed(struct worker *w, uint64_t gen)
+{
+	if (gen > w->aq_gen && w->naq > 0)
+		w->aq_close_due = 1;
+}
+
+void
+audit_later_commit(struct worker *w, uint64_t gen)
+{
+	if (gen > w->aq_gen)
+		(void)audit_flush(w);	/* a failure is logged */
+}
+
+int
+audit_due(struct worker *w, int64_t now_ms, int64_t *wait_ms)
+{
+	int64_t	due;
+
+	if (w->naq == 0)
+		return 0;
+	if (w->held != NULL || w->aq_close_due)
+		return 1;
+	due = w->aq_since_ms + AUDIT_LATER_MS;
+	if (now_ms >= due)
+		return 1;
+	if (due - now_ms < *wait_ms)
+		*wait_ms = due - now_ms;
+	return 0;
+}
+
 /* Empty the batch; one a burst made large is not kept for good. */
 static void
 audit_batch_empty(struct worker *w)
 {
 	w->naq = 0;
+	w->aq_gen++;
+	w->aq_close_due = 0;
 	if (w->maxaq > AUDIT_BATCH_KEEP) {
 		free(w->aq);
 		w->aq = NULL;
@@ -353,7 +399,7 @@ audit_enroll(struct worker *w, const char *peer,
 	audit_add(w, &e, 1, 0);
 }
 
-void
+uint64_t
 audit_login(struct request *rq, const struct store_device *dev,
     const char *refused)
 {
@@ -363,7 +409,10 @@ audit_login(struct request *rq, const struct store_device *dev,
 	audit_entry_device(&e, dev, rq->peer);
 	audit_set(e.basis, "device certificate");
 	audit_set(e.detail, refused);
-	audit_defer(rq, &e, 1, 0);	/* a Welcome carries no case data */
+	if (refused == NULL)	/* a Welcome carries no case data */
+		return audit_later(rq, &e, 1);
+	audit_defer(rq, &e, 1, 0);	/* the refusal waits for it */
+	return 0;
 }
 
 /* Milliseconds << 16 of a client's hybrid logical clock, to seconds. */

@@ -16,8 +16,10 @@
  * failure to append and return nothing, since the event stands.  The
  * entries of decisions (push, case state, transfer, glass, access end)
  * are appended inside the decision's transaction instead.
- * Login and pull entries are group-committed (audit_defer): the reply
- * that shows the outcome waits until they are durable.
+ * Pull entries and refused logins are group-committed (audit_defer):
+ * the reply that shows the outcome waits until they are durable.  An
+ * accepted login's entry is committed with the worker's next commit
+ * (audit_later): its Welcome carries no case data.
  */
 #ifndef AUDIT_H
 #define AUDIT_H
@@ -119,11 +121,15 @@ int	audit_checkpoint(struct store *, const struct audit_key *,
 void	audit_enroll(struct worker *, const char *peer,
 	    const struct store_device *dev, int why);
 /*
- * A Hello from a device: accepted (refused NULL) or refused, why.
- * Deferred (audit_defer): the Welcome or Error waits for the commit.
+ * A Hello from a device: accepted (refused NULL) or refused, why.  A
+ * refusal is deferred (audit_defer): its Error waits for the commit.
+ * An accepted login is queued (audit_later): the Welcome goes out at
+ * once, and the entry is durable before any later reply of the
+ * connection that the worker holds for a commit, and at the latest
+ * AUDIT_LATER_MS later.
  */
 struct request;
-void	audit_login(struct request *, const struct store_device *dev,
+uint64_t audit_login(struct request *, const struct store_device *dev,
 	    const char *refused);
 /* A push and its results, for audit_push_in_tx. */
 struct audit_push {
@@ -176,6 +182,39 @@ void	audit_purge_receipt(struct request *, const struct msg *, int r);
  */
 void	audit_defer(struct request *, struct audit_entry *e, size_t n,
 	    int guard);
+/*
+ * Queue e[0..n) in the worker's batch without holding the session:
+ * for an event whose reply shows nothing the entries protect (an
+ * accepted login: the Welcome carries no case data).  The batch is
+ * FIFO and committed whole, so the entries are durable before any
+ * reply the worker later holds for its batch (a pull's reads) or
+ * sends after a push's commit (audit_batch_in_tx), and they keep
+ * their order within the connection.  A batch that nothing else
+ * commits is committed by the loop (audit_due): AUDIT_LATER_MS after
+ * its oldest entry, or at the end of the pass in which a connection
+ * with an entry in it closed.  A crash loses at most the entries of
+ * that window, and no reply with case data depended on them.
+ * Outside a request the entries are appended at once.  Returns the
+ * batch generation that will have committed them (session.c keeps it:
+ * audit_later_closed).
+ */
+#define AUDIT_LATER_MS		20
+uint64_t audit_later(struct request *, struct audit_entry *e, size_t n);
+/* A connection whose audit_later entries are in generation "gen" closed. */
+void	audit_later_closed(struct worker *, uint64_t gen);
+/*
+ * Commit the batch now if generation "gen" is not committed yet: before
+ * a request of that connection whose entries would not go behind them
+ * in the batch (anything but a push, whose transaction carries them),
+ * so that the connection's entries keep the order of its events.
+ */
+void	audit_later_commit(struct worker *, uint64_t gen);
+/*
+ * 1 if the batch is to be committed at the end of this pass (a held
+ * session waits, or a later entry is due); *wait_ms lowered to when
+ * the oldest later entry is due.
+ */
+int	audit_due(struct worker *, int64_t now_ms, int64_t *wait_ms);
 /*
  * Append the worker's queued entries in one transaction (one fsync),
  * in the order they were queued; a failure is logged, marks the held

@@ -351,7 +351,7 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	struct epoll_event	 evs[LOOP_MAX_EVENTS];
-	int64_t			 wait, due;
+	int64_t			 wait, due, now;
 	int			 i, n;
 
 	while (!atomic_load(&w->srv->stopping)) {
@@ -363,11 +363,13 @@ worker_main(void *arg)
 		due = session_next_deadline(w);
 		if (due > w->next_sweep_ms)
 			due = w->next_sweep_ms;
-		wait = due - time_mono_ms();
+		now = time_mono_ms();
+		wait = due - now;
 		if (wait < 0 || w->held != NULL)
 			wait = 0;
 		else if (wait > LOOP_TICK_MS)
 			wait = LOOP_TICK_MS;
+		(void)audit_due(w, now, &wait);	/* a later entry's time */
 		n = epoll_wait(w->epfd, evs, LOOP_MAX_EVENTS, (int)wait);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -383,13 +385,17 @@ worker_main(void *arg)
 				session_event(evs[i].data.ptr,
 				    evs[i].events);
 		}
-		loop_tick(w, time_mono_ms());
+		now = time_mono_ms();
+		loop_tick(w, now);
 		/*
-		 * The audit entries the requests of this pass queued, in
-		 * one commit; then their replies.  Sessions held again by
-		 * their next request wait for the next pass (wait 0).
+		 * The audit entries queued so far, in one commit, if a
+		 * held session waits for them (or a later entry is due:
+		 * audit_later); then the held replies.  Sessions held
+		 * again by their next request wait for the next pass
+		 * (wait 0).
 		 */
-		(void)audit_flush(w);	/* a failure marks the held */
+		if (audit_due(w, now, &wait))
+			(void)audit_flush(w);	/* a failure marks the held */
 		session_release(w);
 	}
 	audit_batch_free(w);	/* replies never sent: entries kept anyway */

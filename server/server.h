@@ -109,6 +109,16 @@ struct worker {
 	struct audit_entry *aq;
 	size_t		 naq, maxaq;
 	struct session	*held;		/* session.c: waiting for the flush */
+	/*
+	 * Entries no reply waits for (audit_later): the batch is
+	 * committed at the latest AUDIT_LATER_MS after "aq_since_ms", or
+	 * at the end of the pass in which a connection whose entry is in
+	 * it closed ("aq_close_due").  "aq_gen" counts the batches
+	 * emptied (committed, carried by a push, or given up).
+	 */
+	int64_t		 aq_since_ms;
+	uint64_t	 aq_gen;
+	int		 aq_close_due;
 	struct buf	*spare;		/* session.c: a large reply buffer */
 };
 

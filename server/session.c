@@ -30,6 +30,7 @@
 
 #include <openssl/err.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
@@ -146,6 +147,9 @@ session_free(struct session *s)
 		if (s->wnext != NULL)
 			s->wnext->wprev = s->wprev;
 	}
+	/* its login's entry, if still queued: committed at the pass's end */
+	if (s->later_gen != 0)
+		audit_later_closed(s->w, s->later_gen);
 	if (s->held) {
 		/* its entries stay queued: they are committed regardless */
 		for (pp = &s->w->held; *pp != NULL && *pp != s;

@@ -58,6 +58,7 @@ struct session {
 	int			 held_guard;	/* ... a reply with case data */
 	int			 held_lost;	/* ... whose entries are lost */
 	size_t			 held_mark;	/* "out" before its reply */
+	uint64_t		 later_gen;	/* its login's batch (audit_later) */
 	uint32_t		 req_id;	/* of the request in hand */
 	int			 pending;	/* counted in srv->pending */
 	struct peerlimit_key	 pkey;		/* ... under this address */

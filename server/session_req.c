@@ -176,7 +176,7 @@ session_hello(struct session *s, struct request *rq, const struct msg *m)
 		return 0;
 	}
 	if (s->authed) {
-		audit_login(rq, &s->dev, NULL);
+		s->later_gen = audit_login(rq, &s->dev, NULL);
 		if ((r = session_grow_input(s)) != 0)
 			return r;
 	}
@@ -329,6 +329,9 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 	rq->id = s->req_id = msg_id(m);
 	session_deadline(s, time_mono_ms() + (s->authed ?
 	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s)));
+	/* its login's entry first, unless a push's commit carries it */
+	if (s->state != SESSION_HELLO && msg_type(m) != MSG_PUSH_REQUEST)
+		audit_later_commit(s->w, s->later_gen);
 	if (s->state != SESSION_HELLO)
 		r = session_route(s, rq, m);
 	else if (msg_type(m) == MSG_HELLO)

@@ -632,6 +632,8 @@ test_batch(void)
 	uint8_t			 pk[AUDIT_PK_LEN];
 	char			 path[256];
 	int			 login, read, i, made;
+	int64_t			 wait;
+	uint64_t		 gen;
 
 	TEST_START("group commit: queued login and read entries, one append");
 	memset(&w, 0, sizeof(w));
@@ -659,9 +661,19 @@ test_batch(void)
 
 	/* a request in hand: queued, nothing written yet */
 	rq.batching = 1;
-	audit_login(&rq, &dev, NULL);
-	ASSERT_INT_EQ(rq.held, 1);
+	gen = audit_login(&rq, &dev, NULL);
+	/* accepted: the Welcome is not held (audit_later) */
+	ASSERT_INT_EQ(rq.held, 0);
+	ASSERT_INT_EQ(w.naq, 1);
+	ASSERT_TRUE(gen == w.aq_gen + 1);
+	/* due AUDIT_LATER_MS after it was queued, not before */
+	wait = 1000;
+	ASSERT_INT_EQ(audit_due(&w, w.aq_since_ms + 5, &wait), 0);
+	ASSERT_INT_EQ(wait, AUDIT_LATER_MS - 5);
+	ASSERT_INT_EQ(audit_due(&w, w.aq_since_ms + AUDIT_LATER_MS, &wait),
+	    1);
 	audit_pull(&rq, recs, 3, 0);	/* two cases: two entries */
+	ASSERT_INT_EQ(rq.held, 1);
 	audit_pull(&rq, recs, 3, CS_ERR_TOO_LARGE);	/* none sent */
 	audit_login(&rq, &dev, "device revoked");
 	ASSERT_INT_EQ(w.naq, 4);
@@ -676,6 +688,7 @@ test_batch(void)
 
 	(void)audit_flush(&w);
 	ASSERT_INT_EQ(w.naq, 0);
+	ASSERT_TRUE(gen <= w.aq_gen);	/* the login's batch is committed */
 	ASSERT_INT_EQ(count(w.st, "login"), login + 2);
 	ASSERT_INT_EQ(count(w.st, "read"), read + 2);
 	memset(&t, 0, sizeof(t));
@@ -715,12 +728,32 @@ test_batch(void)
 	ASSERT_INT_EQ(count(w.st, "login"), login + 4 + AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(count(w.st, "read"), read + 3);
 
+	/*
+	 * A later login: committed at the end of the pass in which its
+	 * connection closed, or before its connection's next request.
+	 */
+	rq.batching = 1;
+	gen = audit_login(&rq, &dev, NULL);
+	wait = 1000;
+	ASSERT_INT_EQ(audit_due(&w, w.aq_since_ms, &wait), 0);
+	audit_later_closed(&w, gen);
+	ASSERT_INT_EQ(audit_due(&w, w.aq_since_ms, &wait), 1);
+	audit_later_commit(&w, gen);
+	ASSERT_INT_EQ(w.naq, 0);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);
+	wait = 1000;
+	ASSERT_INT_EQ(audit_due(&w, w.aq_since_ms, &wait), 0);
+	audit_later_closed(&w, gen);	/* committed: nothing due */
+	ASSERT_INT_EQ(w.aq_close_due, 0);
+	audit_later_commit(&w, gen);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);
+
 	/* what is still queued when a worker stops is kept */
 	rq.batching = 1;
 	audit_login(&rq, &dev, NULL);
 	audit_batch_free(&w);
 	ASSERT_PTR_EQ(w.aq, NULL);
-	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 6 + AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
 	check_tree(w.st, pk);
 	audit_key_free(k);
@@ -846,7 +879,7 @@ static void
 test_lock_ahead(void)
 {
 	struct store		*st = NULL, *st2 = NULL;
-	struct audit_entry	 e[3];
+	struct audit_entry	 e[3], e2[3];
 	struct merkle_frontier	 f;
 	struct merkle_array	 ma;
 	uint8_t			 lv[8][MERKLE_HASH_LEN];
@@ -861,6 +894,8 @@ test_lock_ahead(void)
 	for (i = 0; i < 3; i++) {
 		golden_entry(&e[i]);
 		e[i].server_time += i;
+		golden_entry(&e2[i]);
+		e2[i].server_time += 10 + i;
 	}
 	/* sent ahead and used by the transaction's append */
 	ASSERT_INT_EQ(store_tx_begin(st), 0);
@@ -881,12 +916,31 @@ test_lock_ahead(void)
 	ASSERT_INT_EQ(store_tx_begin(st), 0);
 	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
 	ASSERT_INT_EQ(store_tx_end(st, CS_ERR_DB), CS_ERR_DB);
+	/*
+	 * Two appends in one transaction (a push carrying the login
+	 * entries): the second goes on from the tree the first left.
+	 */
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_lock_ahead(st), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e2[0], 1), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e2[1], 2), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	ASSERT_INT_EQ(e2[0].idx, 3);
+	ASSERT_INT_EQ(e2[1].idx, 4);
+	ASSERT_INT_EQ(e2[2].idx, 5);
+	/* ... and only within it: the next one reads the tree again */
+	ASSERT_INT_EQ(store_audit_append(st2, &e[1], 1), 0);
+	ASSERT_INT_EQ(e[1].idx, 6);
+	ASSERT_INT_EQ(store_tx_begin(st), 0);
+	ASSERT_INT_EQ(store_audit_append_in(st, &e2[0], 1), 0);
+	ASSERT_INT_EQ(store_tx_end(st, 0), 0);
+	ASSERT_INT_EQ(e2[0].idx, 7);
 	ASSERT_INT_EQ(store_audit_state(st, &f), 0);
-	ASSERT_INT_EQ(f.size, 3);
-	ASSERT_INT_EQ(store_audit_leaves(st, 3, lv), 0);
+	ASSERT_INT_EQ(f.size, 8);
+	ASSERT_INT_EQ(store_audit_leaves(st, 8, lv), 0);
 	ma.hashes = (const uint8_t (*)[MERKLE_HASH_LEN])lv;
-	ma.n = 3;
-	ASSERT_INT_EQ(merkle_root(3, merkle_array_leaf, &ma, root), 0);
+	ma.n = 8;
+	ASSERT_INT_EQ(merkle_root(8, merkle_array_leaf, &ma, root), 0);
 	merkle_frontier_root(&f, r2);
 	ASSERT_MEM_EQ(r2, root, sizeof(root));
 	store_close(st2);
