@@ -309,6 +309,25 @@ audit_due(struct worker *w, int64_t now_ms, int64_t *wait_ms)
 	return 0;
 }
 
+int
+audit_pass_end(struct worker *w, int64_t now_ms)
+{
+	int64_t	wait = INT64_MAX;
+
+	if (audit_due(w, now_ms, &wait)) {
+		if (!store_wlock_try(w->st)) {
+			if (w->aq_busy_ms == 0)
+				w->aq_busy_ms = now_ms;
+			if (now_ms - w->aq_busy_ms < AUDIT_LOCK_WAIT_MS)
+				return 1;
+		}
+		w->aq_busy_ms = 0;
+		(void)audit_flush(w);	/* a failure marks the held */
+	}
+	session_release(w);
+	return 0;
+}
+
 /* Empty the batch; one a burst made large is not kept for good. */
 static void
 audit_batch_empty(struct worker *w)

@@ -216,6 +216,17 @@ void	audit_later_commit(struct worker *, uint64_t gen);
  */
 int	audit_due(struct worker *, int64_t now_ms, int64_t *wait_ms);
 /*
+ * The end of a loop pass: if the batch is due (audit_due), commit it
+ * (audit_flush), then let the held sessions go on (session_release).
+ * While another worker's transaction holds the process's write lock
+ * (store_wlock_try), for up to AUDIT_LOCK_WAIT_MS, the commit is left
+ * to a later pass and 1 is returned: the held sessions wait, and the
+ * worker serves its other connections meanwhile (the loop then sleeps
+ * at most a millisecond) instead of sleeping on the lock.  Else 0.
+ */
+#define AUDIT_LOCK_WAIT_MS	10
+int	audit_pass_end(struct worker *, int64_t now_ms);
+/*
  * Append the worker's queued entries in one transaction (one fsync),
  * in the order they were queued; a failure is logged, marks the held
  * sessions (session_held_lost) and is returned (CS_ERR_*).  The batch

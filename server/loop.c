@@ -352,21 +352,24 @@ worker_main(void *arg)
 	struct worker		*w = arg;
 	struct epoll_event	 evs[LOOP_MAX_EVENTS];
 	int64_t			 wait, due, now;
-	int			 i, n;
+	int			 i, n, later = 0;
 
 	while (!atomic_load(&w->srv->stopping)) {
 		/*
 		 * Sleep no longer than until the next sweep or deadline is
 		 * due, and not at all while sessions wait for an audit
-		 * commit.
+		 * commit (a millisecond while it waits for the write lock:
+		 * audit_pass_end).
 		 */
 		due = session_next_deadline(w);
 		if (due > w->next_sweep_ms)
 			due = w->next_sweep_ms;
 		now = time_mono_ms();
 		wait = due - now;
-		if (wait < 0 || w->held != NULL)
+		if (wait < 0 || (w->held != NULL && !later))
 			wait = 0;
+		else if (later)
+			wait = wait > 1 ? 1 : wait;
 		else if (wait > LOOP_TICK_MS)
 			wait = LOOP_TICK_MS;
 		(void)audit_due(w, now, &wait);	/* a later entry's time */
@@ -394,9 +397,7 @@ worker_main(void *arg)
 		 * again by their next request wait for the next pass
 		 * (wait 0).
 		 */
-		if (audit_due(w, now, &wait))
-			(void)audit_flush(w);	/* a failure marks the held */
-		session_release(w);
+		later = audit_pass_end(w, now);
 	}
 	audit_batch_free(w);	/* replies never sent: entries kept anyway */
 	while (w->sessions != NULL)

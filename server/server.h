@@ -119,6 +119,7 @@ struct worker {
 	int64_t		 aq_since_ms;
 	uint64_t	 aq_gen;
 	int		 aq_close_due;
+	int64_t		 aq_busy_ms;	/* the write lock busy since (or 0) */
 	struct buf	*spare;		/* session.c: a large reply buffer */
 };
 

@@ -271,6 +271,17 @@ store_wlock_take(struct store *st)
 		st->wlocked = 1;
 }
 
+int
+store_wlock_try(struct store *st)
+{
+	if (st->wlocked)
+		return 1;
+	if (pthread_mutex_trylock(&store_wlock) != 0)
+		return 0;
+	st->wlocked = 1;
+	return 1;
+}
+
 static void
 store_wlock_give(struct store *st)
 {

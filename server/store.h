@@ -357,6 +357,15 @@ int	store_purge_list(struct store *,
  */
 int	store_tx_begin(struct store *);
 int	store_tx_end(struct store *, int r);
+/*
+ * The process's write lock (store.c, store_wlock) now if it is free: 1,
+ * and the next transaction of this connection uses it; else 0, and
+ * nothing is held.  For a commit that may wait for a later loop pass
+ * (audit.c's group commit), so that its worker goes on serving its
+ * other connections rather than sleep until another worker's
+ * transaction ends.
+ */
+int	store_wlock_try(struct store *);
 
 /*
  * A store failure "r" as the request reports it: CS_ERR_DB becomes

@@ -632,7 +632,8 @@ test_batch(void)
 	uint8_t			 pk[AUDIT_PK_LEN];
 	char			 path[256];
 	int			 login, read, i, made;
-	int64_t			 wait;
+	struct store		*st2 = NULL;
+	int64_t			 wait, now;
 	uint64_t		 gen;
 
 	TEST_START("group commit: queued login and read entries, one append");
@@ -748,12 +749,36 @@ test_batch(void)
 	audit_later_commit(&w, gen);
 	ASSERT_INT_EQ(count(w.st, "login"), login + 5 + AUDIT_BATCH_MAX);
 
+	/*
+	 * Another connection's transaction holds the process's write
+	 * lock: a due batch waits for a later pass (the worker goes on
+	 * meanwhile), and is committed once the lock is free.
+	 */
+	ASSERT_INT_EQ(store_open(test_store_spec(path), 0, &st2), 0);
+	(void)audit_login(&rq, &dev, NULL);
+	ASSERT_INT_EQ(w.naq, 1);
+	now = w.aq_since_ms + AUDIT_LATER_MS;	/* due */
+	ASSERT_INT_EQ(store_tx_begin(st2), 0);
+	ASSERT_INT_EQ(audit_pass_end(&w, now), 1);
+	ASSERT_INT_EQ(audit_pass_end(&w, now + AUDIT_LOCK_WAIT_MS - 1), 1);
+	ASSERT_INT_EQ(w.naq, 1);
+	ASSERT_INT_EQ(store_tx_end(st2, 0), 0);
+	ASSERT_INT_EQ(audit_pass_end(&w, now + AUDIT_LOCK_WAIT_MS - 1), 0);
+	ASSERT_INT_EQ(w.naq, 0);
+	ASSERT_INT_EQ(w.aq_busy_ms, 0);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 6 + AUDIT_BATCH_MAX);
+	/* nothing due: nothing to wait for */
+	ASSERT_INT_EQ(store_tx_begin(st2), 0);
+	ASSERT_INT_EQ(audit_pass_end(&w, now), 0);
+	ASSERT_INT_EQ(store_tx_end(st2, 0), 0);
+	store_close(st2);
+
 	/* what is still queued when a worker stops is kept */
 	rq.batching = 1;
 	audit_login(&rq, &dev, NULL);
 	audit_batch_free(&w);
 	ASSERT_PTR_EQ(w.aq, NULL);
-	ASSERT_INT_EQ(count(w.st, "login"), login + 6 + AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 7 + AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
 	check_tree(w.st, pk);
 	audit_key_free(k);
