@@ -316,6 +316,23 @@ session_route(struct session *s, struct request *rq, const struct msg *m)
 	return r;
 }
 
+/*
+ * 1 for a request before which a login's queued entry (audit_later)
+ * need not be committed: its own entries go behind it in the batch (a
+ * pull's reads), into the transaction that carries the batch (a
+ * push), or it makes none (a key round, a ping).  What such a request
+ * leads the server to write on its own account (grants dropped, access
+ * ended) records the server's events, not the connection's.  A laptop's
+ * sync (Hello; key round and pull; push) thus commits its login with
+ * its push or its reads.
+ */
+static int
+session_after_login(enum msg_type t)
+{
+	return t == MSG_PUSH_REQUEST || t == MSG_PULL_REQUEST ||
+	    t == MSG_KEY_SYNC_REQUEST || t == MSG_PING;
+}
+
 static int
 session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
     size_t len)
@@ -329,8 +346,8 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 	rq->id = s->req_id = msg_id(m);
 	session_deadline(s, time_mono_ms() + (s->authed ?
 	    s->w->srv->cfg.idle_timeout_ms : session_hello_ms(s)));
-	/* its login's entry first, unless a push's commit carries it */
-	if (s->state != SESSION_HELLO && msg_type(m) != MSG_PUSH_REQUEST)
+	/* its login's entry first, unless it keeps its place anyway */
+	if (s->state != SESSION_HELLO && !session_after_login(msg_type(m)))
 		audit_later_commit(s->w, s->later_gen);
 	if (s->state != SESSION_HELLO)
 		r = session_route(s, rq, m);

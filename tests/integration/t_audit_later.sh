@@ -85,6 +85,33 @@ expect_eq "logins of open, idle connections in the log" \
     $(($(logins) - l0)) $N
 wait $LP || fail "idle: $(cat "$T/idle.out")"
 server_alive
+# 3. a laptop's sync that only pulls (Hello; key round and pull, then
+# the checkpoint request, which signs one for the entries appended):
+# its login is committed with its read entries, so two commits where
+# there were three (login; reads; checkpoint)
+ctl user add --name vera --role jeugdbeschermer --office Zwolle >/dev/null ||
+    fail "user vera"
+enroll va vera
+enroll vb vera
+C=$(laptop va case create --frame DRANG) || fail "case create"
+laptop va record bulk --case "$C" --kind note --count 1 --size 100 \
+    >/dev/null || fail "record"
+laptop va sync >/dev/null || fail "sync va"
+laptop vb sync >/dev/null || fail "sync vb"
+laptop va record bulk --case "$C" --kind note --count 1 --size 100 \
+    >/dev/null || fail "record 2"
+laptop va sync >/dev/null || fail "sync va 2"
+l0=$(logins)
+r0=$(db_sql "SELECT count(*) FROM audit_log WHERE type = 'read'")
+c0=$(commits)
+laptop vb sync >/dev/null || fail "sync vb 2"
+sleep 0.2
+c1=$(commits)
+expect_eq "the pulling laptop's login" $(($(logins) - l0)) 1
+expect_eq "its read entry" \
+    $(($(db_sql "SELECT count(*) FROM audit_log WHERE type = 'read'") - r0)) 1
+expect_eq "commits of a sync that pulls one record" $((c1 - c0)) 2
+
 # the tree the carried appends left is the one its leaves make
 ctl audit verify >"$T/verify" || fail "audit verify: $(cat "$T/verify")"
 ok "audit verify"
