@@ -262,11 +262,27 @@ e2e_body_ad(const char *case_id, const char *record_id, const char *kind,
 	return 0;
 }
 
+_Static_assert(E2E_BODY_NONCE_LEN == E2E_NONCE_LEN, "the body's nonce");
+
 int
 e2e_body_seal(const uint8_t key[E2E_KEY_LEN], const char *case_id,
     const char *record_id, const char *kind, uint32_t epoch,
     const uint8_t *plain, size_t len, uint8_t *out, size_t outlen,
     size_t *sealed_len)
+{
+	uint8_t	nonce[E2E_NONCE_LEN];
+
+	/* Random 192-bit nonces: no counter to keep across devices. */
+	randombytes_buf(nonce, sizeof(nonce));
+	return e2e_body_seal_nonce(key, case_id, record_id, kind, epoch,
+	    nonce, plain, len, out, outlen, sealed_len);
+}
+
+int
+e2e_body_seal_nonce(const uint8_t key[E2E_KEY_LEN], const char *case_id,
+    const char *record_id, const char *kind, uint32_t epoch,
+    const uint8_t nonce[E2E_BODY_NONCE_LEN], const uint8_t *plain,
+    size_t len, uint8_t *out, size_t outlen, size_t *sealed_len)
 {
 	uint8_t			ad[E2E_BODY_AD_MAX];
 	size_t			adlen;
@@ -282,8 +298,7 @@ e2e_body_seal(const uint8_t key[E2E_KEY_LEN], const char *case_id,
 		r = CS_ERR_TOO_LARGE;
 		goto out;
 	}
-	/* Random 192-bit nonces: no counter to keep across devices. */
-	randombytes_buf(out, E2E_NONCE_LEN);
+	memcpy(out, nonce, E2E_NONCE_LEN);
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt(out + E2E_NONCE_LEN,
 	    &clen, plain, len, ad, adlen, NULL, out, key) != 0 ||
 	    clen != (unsigned long long)len + E2E_TAG_LEN) {

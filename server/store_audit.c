@@ -439,7 +439,14 @@ store_audit_nodes_put(struct audit_rows *ar)
 	return r;
 }
 
-/* Store the perfect subtree D[a : a + n] an append completed. */
+/*
+ * Store the perfect subtree D[a : a + n] an append completed, if it is
+ * not one of the small ones (STORE_AUDIT_NODE_MIN): a row of
+ * audit_nodes per entry was 5 % of casesyncd's CPU in a push, and a
+ * proof that needs a subtree of 2 or 4 leaves reads those leaves
+ * instead (store_audit_proof; a log from before audit_nodes is read
+ * the same way).
+ */
 static int
 store_audit_node_put(uint64_t a, uint64_t n,
     const uint8_t hash[MERKLE_HASH_LEN], void *arg)
@@ -448,6 +455,8 @@ store_audit_node_put(uint64_t a, uint64_t n,
 
 	if (a > INT64_MAX || n > INT64_MAX)
 		return CS_ERR_DB;
+	if (n < STORE_AUDIT_NODE_MIN)
+		return 0;
 	ar->na[ar->nnodes] = (int64_t)a;
 	ar->nn[ar->nnodes] = (int64_t)n;
 	memcpy(ar->nh[ar->nnodes], hash, MERKLE_HASH_LEN);

@@ -30,6 +30,14 @@ struct store;
 #define STORE_AUDIT_NODE_ROWS	21	/* 63 parameters */
 
 /*
+ * The smallest perfect subtree an append stores in audit_nodes.  The
+ * smaller ones (sizes 2 and 4: three rows in four) are computed from
+ * their leaves when a proof reaches them (merkle.c falls back to the
+ * leaves for a subtree not found), at most a few per proof.
+ */
+#define STORE_AUDIT_NODE_MIN	8
+
+/*
  * Inside a transaction whose first statements are not the audit's
  * (a push): send the audit tree's row lock and read ahead, so that on
  * PostgreSQL it goes with them, in their round trip; the transaction's

@@ -127,27 +127,22 @@ sync_open_body(const struct keyring *kr, struct db_record *d, uint8_t *dst,
 	return 0;
 }
 
-/* Seal "d" with the newest key of its case into *sealed (malloc'd). */
+/* Seal "d" with the newest key of its case and "nonce" into "out". */
 static int
 sync_seal_body(const struct keyring *kr, struct db_record *d,
-    uint8_t **sealed, size_t *len)
+    const uint8_t nonce[E2E_BODY_NONCE_LEN], uint8_t *out, size_t cap,
+    size_t *len)
 {
 	const uint8_t	*key;
 	uint32_t	 epoch;
 	int		 r;
 
-	*sealed = NULL;
+	*len = 0;
 	if ((key = keyring_newest(kr, d->case_id, &epoch)) == NULL)
 		return CS_ERR_NOT_FOUND;
-	if ((*sealed = malloc(d->body_len + E2E_BODY_OVERHEAD)) == NULL)
-		return CS_ERR_ALLOC;
-	if ((r = e2e_body_seal(key, d->case_id, d->record_id, d->kind, epoch,
-	    d->body, d->body_len, *sealed, d->body_len + E2E_BODY_OVERHEAD,
-	    len)) != 0) {
-		free(*sealed);
-		*sealed = NULL;
+	if ((r = e2e_body_seal_nonce(key, d->case_id, d->record_id, d->kind,
+	    epoch, nonce, d->body, d->body_len, out, cap, len)) != 0)
 		return r;
-	}
 	d->key_epoch = epoch;
 	return 0;
 }
@@ -187,11 +182,12 @@ sync_open(const struct keyring *kr, struct db_record *d, uint8_t **plain,
 }
 
 int
-sync_seal(const struct keyring *kr, struct db_record *d, uint8_t **sealed,
+sync_seal(const struct keyring *kr, struct db_record *d,
+    const uint8_t nonce[E2E_BODY_NONCE_LEN], uint8_t *out, size_t cap,
     size_t *len, struct sync_stats *st)
 {
 	uint64_t	t0 = sync_ns();
-	int		r = sync_seal_body(kr, d, sealed, len);
+	int		r = sync_seal_body(kr, d, nonce, out, cap, len);
 
 	st->e2e_ns += sync_ns() - t0;
 	return r;

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "e2e.h"
 #include "keys.h"
 #include "msg_sync.h"
 #include "sync.h"
@@ -36,9 +37,14 @@ int	sync_open(const struct keyring *, struct db_record *d,
 /* sync_open() into "dst" (cap: the sealed length less the overhead, +1). */
 int	sync_open_to(const struct keyring *, struct db_record *d,
 	    uint8_t *dst, size_t cap, struct sync_stats *st);
-/* Seal "d" with the newest key of its case into *sealed (malloc'd). */
+/*
+ * Seal "d" with the newest key of its case and "nonce" (see
+ * e2e_body_seal_nonce) into "out" of "cap" bytes, at least its body's
+ * length and E2E_BODY_OVERHEAD; *len gets the sealed length.
+ */
 int	sync_seal(const struct keyring *, struct db_record *d,
-	    uint8_t **sealed, size_t *len, struct sync_stats *st);
+	    const uint8_t nonce[E2E_BODY_NONCE_LEN], uint8_t *out, size_t cap,
+	    size_t *len, struct sync_stats *st);
 /* Count and say that a record's sealed body did not open. */
 void	sync_tampered(const struct db_record *, struct sync_stats *);
 

@@ -236,12 +236,19 @@ vault_pragmas(sqlite3 *db, int create)
 	 * Checkpoints (vault_ckpt.c, set up by the caller) come every
 	 * 32 MiB of WAL rather than 4: a page rewritten by several
 	 * transactions in between is decrypted and re-encrypted into the
-	 * main file once instead of each time.  The WAL is cut back
-	 * afterwards.
+	 * main file once instead of each time.  The WAL file is cut
+	 * back to 128 MiB when it starts over, above what it holds
+	 * between checkpoints (vault_ckpt.c: under two passes' worth,
+	 * 64 MiB, plus a transaction): cut back to 8 MiB, as it was,
+	 * it grew again by 56 MiB after every pass, each page of it a
+	 * new page-cache folio and ext4 block to allocate, a fifth of
+	 * the laptop's system time in a push of 100,000 changes
+	 * (docs/PERFORMANCE.md, branch push3).  SQLite still deletes
+	 * the WAL when the vault is closed.
 	 */
 	if ((r = vault_exec(db, "PRAGMA journal_mode=WAL")) != 0 ||
 	    (r = vault_exec(db, "PRAGMA synchronous=FULL")) != 0 ||
-	    (r = vault_exec(db, "PRAGMA journal_size_limit=8388608")) != 0)
+	    (r = vault_exec(db, "PRAGMA journal_size_limit=134217728")) != 0)
 		return r;
 	return vault_exec(db, "CREATE TABLE IF NOT EXISTS vault_secret ("
 	    "name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)");

@@ -126,13 +126,28 @@ sq_close(struct sdb *db)
 	free(db);
 }
 
+/*
+ * The bucket of a text of "len" bytes: eight bytes a step, not one.
+ * The texts are long (the audit row's INSERT is 300 bytes) and one is
+ * looked up per row the audit appends; FNV-1a byte by byte was 2 % of
+ * casesyncd's CPU in a push.  Only the spread matters: strcmp decides.
+ */
 static size_t
-sq_hash(const char *s)
+sq_hash(const char *s, size_t len)
 {
-	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+	const uint64_t	 k = 0x9e3779b97f4a7c15ULL;
+	uint64_t	 h = len * k, w;
+	size_t		 i;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (i = 0; len - i >= sizeof(w); i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	h = (h ^ w) * k;
+	h ^= h >> 32;
 	return (size_t)(h % SQ_BUCKETS);
 }
 
@@ -148,7 +163,8 @@ sq_kept_get(struct sdb *db, const char *sql)
 	size_t		 b, len;
 	int		 rc;
 
-	b = sq_hash(sql);
+	len = strlen(sql);
+	b = sq_hash(sql, len);
 	for (k = db->buckets[b]; k != NULL; k = k->next)
 		if (strcmp(k->sql, sql) == 0) {
 			if (k->busy)
@@ -156,7 +172,6 @@ sq_kept_get(struct sdb *db, const char *sql)
 			k->busy = 1;
 			return &k->st;
 		}
-	len = strlen(sql);
 	if (db->nkept >= SQ_KEEP_MAX || len > SQ_KEEP_LEN ||
 	    (k = calloc(1, sizeof(*k) + len + 1)) == NULL)
 		return NULL;

@@ -868,7 +868,18 @@ test_append_batches(void)
 		ASSERT_INT_EQ(store_audit_leaves(st, total, got), 0);
 		ASSERT_MEM_EQ(got, leaves, total * MERKLE_HASH_LEN);
 	}
-	/* every node of the one-by-one path is stored, and no other */
+	/*
+	 * every node of the one-by-one path is stored, but the small
+	 * ones (STORE_AUDIT_NODE_MIN), and no other
+	 */
+	for (i = 0, j = 0; i < rn.count; i++)
+		if (rn.n[i] >= STORE_AUDIT_NODE_MIN) {
+			rn.a[j] = rn.a[i];
+			rn.n[j] = rn.n[i];
+			memcpy(rn.h[j++], rn.h[i], MERKLE_HASH_LEN);
+		}
+	ASSERT_TRUE(j > 0 && j < rn.count);
+	rn.count = j;
 	db = test_sdb(dir_db);
 	ASSERT_INT_EQ(sdb_prepare(db, "SELECT a, n, hash FROM audit_nodes",
 	    &s), 0);

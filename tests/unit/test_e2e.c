@@ -81,6 +81,34 @@ test_body_roundtrip(void)
 }
 
 static void
+test_body_nonce(void)
+{
+	uint8_t	 plain[64], nonce[E2E_BODY_NONCE_LEN];
+	uint8_t	 a[sizeof(plain) + E2E_BODY_OVERHEAD];
+	uint8_t	 b[sizeof(plain) + E2E_BODY_OVERHEAD], out[sizeof(plain)];
+	size_t	 n, m;
+
+	TEST_START("e2e_body_seal_nonce: the nonce given leads the body");
+	randombytes_buf(plain, sizeof(plain));
+	randombytes_buf(nonce, sizeof(nonce));
+	ASSERT_INT_EQ(e2e_body_seal_nonce(case_key, "c", "r", "note", 2,
+	    nonce, plain, sizeof(plain), a, sizeof(a), &n), 0);
+	ASSERT_INT_EQ(n, sizeof(a));
+	ASSERT_MEM_EQ(a, nonce, sizeof(nonce));
+	ASSERT_INT_EQ(e2e_body_open(case_key, "c", "r", "note", 2, a, n, out,
+	    sizeof(out), &m), 0);
+	ASSERT_MEM_EQ(out, plain, sizeof(plain));
+	/* the same nonce, the same bytes: hence one nonce per body */
+	ASSERT_INT_EQ(e2e_body_seal_nonce(case_key, "c", "r", "note", 2,
+	    nonce, plain, sizeof(plain), b, sizeof(b), &m), 0);
+	ASSERT_MEM_EQ(a, b, sizeof(a));
+	ASSERT_INT_EQ(e2e_body_seal_nonce(case_key, "c", "r", "note", 2,
+	    nonce, plain, sizeof(plain), b, sizeof(b) - 1, &m),
+	    CS_ERR_TOO_LARGE);
+	TEST_DONE();
+}
+
+static void
 test_body_bound(void)
 {
 	uint8_t	 plain[100], sealed[100 + E2E_BODY_OVERHEAD], out[100];
@@ -742,6 +770,7 @@ main(void)
 		return 1;
 	e2e_case_key_new(case_key);
 	test_body_roundtrip();
+	test_body_nonce();
 	test_body_bound();
 	test_body_flip();
 	test_body_sizes();
