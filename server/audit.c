@@ -342,20 +342,6 @@ audit_batch_empty(struct worker *w)
 	}
 }
 
-int
-audit_batch_in_tx(struct worker *w)
-{
-	int	r;
-
-	if (w->naq == 0)
-		return 0;
-	if ((r = store_audit_append_in(w->st, w->aq, w->naq)) != 0)
-		log_warnx("audit: %zu login and read entr%s NOT recorded in"
-		    " a push's transaction: %s", w->naq, w->naq == 1 ? "y" :
-		    "ies", cs_err(r));
-	return r;
-}
-
 void
 audit_batch_done(struct worker *w, int r)
 {
@@ -485,18 +471,38 @@ audit_push_fill(struct audit_entry *e, size_t i, const void *arg)
 	return 1;
 }
 
-int
-audit_push_in_tx(struct store *st, const struct audit_push *p)
-{
-	int	r;
+/* The worker's queued entries, then the push's. */
+struct audit_carry {
+	const struct audit_entry	*q;
+	size_t				 nq;
+	const struct audit_push		*p;
+};
 
-	if (p->n == 0)
+static int
+audit_carry_fill(struct audit_entry *e, size_t i, const void *arg)
+{
+	const struct audit_carry	*c = arg;
+
+	if (i >= c->nq)
+		return audit_push_fill(e, i - c->nq, c->p);
+	*e = c->q[i];
+	return 1;
+}
+
+int
+audit_batch_in_tx(struct worker *w, const struct audit_push *p)
+{
+	struct audit_carry	c = { w->aq, w->naq, p };
+	int			r;
+
+	if (w->naq + p->n == 0)
 		return 0;
 	/* made a few at a time as they are appended: no array of them */
-	if ((r = store_audit_append_fill(st, p->n, audit_push_fill,
-	    p)) != 0)
-		log_warnx("audit: push entries of %zu changes not recorded,"
-		    " push refused: %s", p->n, cs_err(r));
+	if ((r = store_audit_append_fill(w->st, w->naq + p->n,
+	    audit_carry_fill, &c)) != 0)
+		log_warnx("audit: push entries of %zu changes and %zu login"
+		    " and read entries not recorded, push refused: %s", p->n,
+		    w->naq, cs_err(r));
 	return r;
 }
 

@@ -140,12 +140,6 @@ struct audit_push {
 	size_t				 n;
 };
 /*
- * The entries of a push, appended inside the push's transaction (owned
- * by sync.c: store_tx_begin): a change is never committed without its
- * entry.
- */
-int	audit_push_in_tx(struct store *, const struct audit_push *);
-/*
  * Records delivered by a pull (r != 0: none were); one "read" entry
  * per case.  Deferred (audit_defer): the PullResponse already in the
  * session's output waits for the commit.
@@ -235,19 +229,19 @@ int	audit_pass_end(struct worker *, int64_t now_ms);
  */
 int	audit_flush(struct worker *);
 /*
- * The batch in a write transaction the worker opened for something
- * else (a push, sync.c): audit_batch_in_tx() appends the queued
- * entries inside it, before the transaction's own, so that its one
- * commit makes both durable instead of a commit of the batch's own at
- * the end of the loop pass (the pages of audit_log, its indexes and
- * the Merkle frontier that both would write are written once).
- * audit_batch_done() with the transaction's outcome: committed (0), the
- * batch is empty; rolled back, the entries stay queued for
- * audit_flush().  The held sessions still go on at the end of the pass
- * (session_release), after the commit that made their entries
- * durable.
+ * The entries of push "p", appended inside the push's transaction
+ * (owned by sync.c: store_tx_begin): a change is never committed
+ * without its entry.  The worker's queued entries go first, in the
+ * same append (one read of the tree, one write of its state, the rows
+ * in the same INSERTs), so that the push's one commit makes them
+ * durable instead of a commit of the batch's own at the end of the
+ * loop pass.  audit_batch_done() with the transaction's outcome:
+ * committed (0), the batch is empty; rolled back, the entries stay
+ * queued for audit_flush().  The held sessions still go on at the end
+ * of the pass (session_release), after the commit that made their
+ * entries durable.
  */
-int	audit_batch_in_tx(struct worker *);
+int	audit_batch_in_tx(struct worker *, const struct audit_push *p);
 void	audit_batch_done(struct worker *, int r);
 /* Flush, then free the batch's memory (worker exit). */
 void	audit_batch_free(struct worker *);

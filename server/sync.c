@@ -575,12 +575,12 @@ sync_push_apply(struct request *rq, const struct store_change *chs,
 	 * The push and its entries: one transaction, owned here; the
 	 * worker's queued login and read entries ride along (their own
 	 * commit at the end of the pass is spared: audit_batch_in_tx),
-	 * before the push's own entries.  Both appends come after
-	 * store_push, whose reads wait for the answers anyway: the tree's
-	 * lock and read, sent ahead with the push's first statements, are
-	 * answered in that round trip (appended before them, the carried
-	 * entries would wait for it alone, one round trip more with the
-	 * lock held on PostgreSQL).
+	 * in the same append, before the push's own entries.  The append
+	 * comes after store_push, whose reads wait for the answers
+	 * anyway: the tree's lock and read, sent ahead with the push's
+	 * first statements, are answered in that round trip (appended
+	 * before them, the carried entries would wait for it alone, one
+	 * round trip more with the lock held on PostgreSQL).
 	 */
 	if ((r = store_tx_begin(w->st)) == 0)
 		r = store_audit_lock_ahead(w->st);
@@ -588,9 +588,7 @@ sync_push_apply(struct request *rq, const struct store_change *chs,
 		r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
 		    &seq);
 	if (r == 0)
-		r = audit_batch_in_tx(w);
-	if (r == 0)
-		r = audit_push_in_tx(w->st, &ap);
+		r = audit_batch_in_tx(w, &ap);
 	r = store_tx_end(w->st, r);
 	audit_batch_done(w, r);
 	if (r != 0) {

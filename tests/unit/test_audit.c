@@ -635,6 +635,7 @@ test_batch(void)
 	struct store		*st2 = NULL;
 	int64_t			 wait, now;
 	uint64_t		 gen;
+	int			 r;
 
 	TEST_START("group commit: queued login and read entries, one append");
 	memset(&w, 0, sizeof(w));
@@ -773,12 +774,67 @@ test_batch(void)
 	ASSERT_INT_EQ(store_tx_end(st2, 0), 0);
 	store_close(st2);
 
+	/*
+	 * A push carries the queued entries: one append in its
+	 * transaction, the queued ones first, then the push's (a
+	 * conflict makes none), one tree.
+	 */
+	{
+		struct store_change		 chs[3];
+		struct store_change_result	 res[3];
+		struct audit_push		 ap;
+		int64_t				 from;
+
+		memset(chs, 0, sizeof(chs));
+		memset(res, 0, sizeof(res));
+		for (i = 0; i < 3; i++) {
+			(void)str_fmt(chs[i].rec.record_id,
+			    sizeof(chs[i].rec.record_id),
+			    "7d3c1f6e-8b7a-4c2e-9f1a-2b3c4d5e6f7%d", i);
+			(void)str_fmt(chs[i].rec.case_id,
+			    sizeof(chs[i].rec.case_id), "%s",
+			    recs[0].case_id);
+			(void)str_fmt(chs[i].rec.kind,
+			    sizeof(chs[i].rec.kind), "note");
+			res[i].status = i == 1 ? STORE_CHANGE_CONFLICT :
+			    STORE_CHANGE_APPLIED;
+			res[i].version = 10 + i;
+		}
+		ap.peer = "192.0.2.8";
+		ap.dev = &dev;
+		ap.chs = chs;
+		ap.res = res;
+		ap.n = 3;
+		ASSERT_INT_EQ(store_audit_state(w.st, &f), 0);
+		from = (int64_t)f.size;
+		rq.held = 0;
+		(void)audit_login(&rq, &dev, NULL);
+		audit_pull(&rq, recs, 1, 0);
+		ASSERT_INT_EQ(w.naq, 2);
+		ASSERT_INT_EQ(store_tx_begin(w.st), 0);
+		r = audit_batch_in_tx(&w, &ap);
+		ASSERT_INT_EQ(store_tx_end(w.st, r), 0);
+		audit_batch_done(&w, 0);
+		ASSERT_INT_EQ(w.naq, 0);
+		memset(&t, 0, sizeof(t));
+		t.from = from;
+		ASSERT_INT_EQ(store_audit_rows(w.st, NULL, tail_cb, &t), 0);
+		ASSERT_INT_EQ(t.n, 4);
+		ASSERT_STR_EQ(t.types[0], "login");
+		ASSERT_STR_EQ(t.types[1], "read");
+		ASSERT_STR_EQ(t.types[2], "update");
+		ASSERT_STR_EQ(t.types[3], "update");
+		ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0,
+		    &made), 0);
+		check_tree(w.st, pk);
+	}
+
 	/* what is still queued when a worker stops is kept */
 	rq.batching = 1;
 	audit_login(&rq, &dev, NULL);
 	audit_batch_free(&w);
 	ASSERT_PTR_EQ(w.aq, NULL);
-	ASSERT_INT_EQ(count(w.st, "login"), login + 7 + AUDIT_BATCH_MAX);
+	ASSERT_INT_EQ(count(w.st, "login"), login + 8 + AUDIT_BATCH_MAX);
 	ASSERT_INT_EQ(audit_checkpoint(w.st, k, time_now(), 0, &made), 0);
 	check_tree(w.st, pk);
 	audit_key_free(k);
