@@ -131,7 +131,7 @@ void	audit_enroll(struct worker *, const char *peer,
 struct request;
 uint64_t audit_login(struct request *, const struct store_device *dev,
 	    const char *refused);
-/* A push and its results, for audit_push_in_tx. */
+/* A push and its results, for audit_batch_in_tx. */
 struct audit_push {
 	const char			*peer;	/* the device's address */
 	const struct store_device	*dev;
