@@ -321,9 +321,10 @@ audit_pass_end(struct worker *w, int64_t now_ms)
 			if (now_ms - w->aq_busy_ms < AUDIT_LOCK_WAIT_MS)
 				return 1;
 		}
-		w->aq_busy_ms = 0;
 		(void)audit_flush(w);	/* a failure marks the held */
 	}
+	/* committed here or by a push's transaction meanwhile */
+	w->aq_busy_ms = 0;
 	session_release(w);
 	return 0;
 }

@@ -485,11 +485,10 @@ store_audit_add_begin(struct store *st, struct audit_rows *ar,
 	ar->klog = store_is_pg(st) ? AUDIT_LOG_ROWS : 1;
 	ar->knode = store_is_pg(st) ? AUDIT_NODE_ROWS : 1;
 	/*
-	 * A second append in this transaction (a push's entries after the
-	 * login and read entries it carries: audit_batch_in_tx) goes on
-	 * from the tree the first one left, which this transaction wrote
-	 * under the row's lock: read again, on PostgreSQL a round trip
-	 * while the lock is held.
+	 * A second append in this transaction goes on from the tree the
+	 * first one left, which this transaction wrote under the row's
+	 * lock: read again, on PostgreSQL a round trip while the lock is
+	 * held.
 	 */
 	if (st->audit_set && !st->audit_sent && !fast && sdb_in_tx(st->db)) {
 		*f = st->audit_next;

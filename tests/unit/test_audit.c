@@ -763,6 +763,7 @@ test_batch(void)
 	ASSERT_INT_EQ(audit_pass_end(&w, now), 1);
 	ASSERT_INT_EQ(audit_pass_end(&w, now + AUDIT_LOCK_WAIT_MS - 1), 1);
 	ASSERT_INT_EQ(w.naq, 1);
+	ASSERT_INT_EQ(w.aq_busy_ms, now);	/* waiting since */
 	ASSERT_INT_EQ(store_tx_end(st2, 0), 0);
 	ASSERT_INT_EQ(audit_pass_end(&w, now + AUDIT_LOCK_WAIT_MS - 1), 0);
 	ASSERT_INT_EQ(w.naq, 0);
@@ -772,6 +773,10 @@ test_batch(void)
 	ASSERT_INT_EQ(store_tx_begin(st2), 0);
 	ASSERT_INT_EQ(audit_pass_end(&w, now), 0);
 	ASSERT_INT_EQ(store_tx_end(st2, 0), 0);
+	/* a wait that ended otherwise (a push carried the batch) is over */
+	w.aq_busy_ms = now;
+	ASSERT_INT_EQ(audit_pass_end(&w, now + 1), 0);
+	ASSERT_INT_EQ(w.aq_busy_ms, 0);
 	store_close(st2);
 
 	/*
