@@ -20,12 +20,15 @@
 # time went.  Prints markdown.
 # Environment: BUILD (build directory), BENCH_PG_RECORDS (default
 # 20000), BENCH_PG_SECS (seconds per cs_load run, default 4),
-# BENCH_PG_CLIENTS (default 100).
+# BENCH_PG_CLIENTS (default 100), BENCH_PG_LADDER (the paced rates
+# tried for sessions/s at p99, rising).
 set -eu
 BUILD=${BUILD:-build-bench}
 N=${BENCH_PG_RECORDS:-20000}
 SECS=${BENCH_PG_SECS:-4}
 CLIENTS=${BENCH_PG_CLIENTS:-100}
+LADDER=${BENCH_PG_LADDER:-200 300 400 500 600 700 800 900 1000 1200}
+LADDER_P99=50
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B="$top/$BUILD"
 T=$(mktemp -d "${TMPDIR:-/tmp}/casesync-bench.XXXXXX")
@@ -192,6 +195,30 @@ measure() {
 		echo "${mode}_errors $(f errors)" >>"$out"
 		echo "${mode}_cpu $cpu" >>"$out"
 	done
+	ladder "$out"
+}
+
+# ladder FIG: the figure the issue names, sync sessions/s at p99: the
+# same clients paced at rising rates, SECS each, up to the first rate
+# that is not sustained (fewer than 99 % of the scheduled sessions
+# done, an error, or a p99 of LADDER_P99 ms or more: the bound of
+# bench_load's sessions goal); the highest rate sustained is the
+# figure.  One line a rate tried: rate, sessions, p99, errors.
+ladder() {
+	best=0
+	for r in $LADDER; do
+		"$B/tests/cs_load" -s "$ADDR" -C "$D/srv/ca.crt" -d "$D/ids" \
+		    -c "$CLIENTS" -t "$SECS" -r "$r" run >"$D/load.out" \
+		    2>>"$T/load.log" || true
+		s=$(f sessions) p=$(f p99_ms) e=$(f errors)
+		echo "ladder $r ${s:-0} ${p:-0} ${e:-1}" >>"$1"
+		awk -v r="$r" -v secs="$SECS" -v s="${s:-0}" -v p="${p:-0}" \
+		    -v e="${e:-1}" -v max="$LADDER_P99" 'BEGIN {
+			exit !(e == 0 && s >= 0.99 * r * secs && p < max) }' ||
+		    break
+		best=$r
+	done
+	echo "ladder_best $best" >>"$1"
 }
 
 # migrate_time: the SQLite deployment (stopped) into a new database
@@ -269,6 +296,35 @@ for mode in b2b paced; do
 		r = p9 / s9
 		printf "| %s: p99 (p50) | %.2f ms (%.2f) | %.2f ms (%.2f) | %.2f | %s | %d errors | %d errors |\n", label, s9, s5, p9, p5, r, goal(r), se, pe
 	}'
+done
+awk -v s="$(v sqlite ladder_best)" -v p="$(v postgresql ladder_best)" \
+    -v max="$LADDER_P99" 'BEGIN {
+	if (p > 0) {
+		r = s / p
+		g = r <= 2 ? "met" : sprintf("NOT met (%.2fx)", r)
+		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %d | %d | %.2f | %s | | |\n", max, s, p, r, g
+	} else
+		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %d | none | | NOT met | | |\n", max, s
+}'
+echo
+echo "Sessions/s at p99: each backend's clients paced at rising rates," \
+    "$SECS s each, up to the first rate not sustained (fewer than 99 %" \
+    "of the scheduled sessions done, an error, or a p99 of" \
+    "$LADDER_P99 ms or more, the bound of bench_load's sessions goal);" \
+    "p99 in ms, sessions done in brackets, - where the rate was not tried."
+echo
+echo "| rate | SQLite p99 (sessions) | PostgreSQL p99 (sessions) |"
+echo "|---:|---:|---:|"
+for r in $LADDER; do
+	awk -v r="$r" '$1 == "ladder" && $2 == r {
+		printf "%s (%s%s)", $4, $3, ($5 > 0 ? ", " $5 " errors" : "") }' \
+	    "$T/sqlite.fig" >"$T/l.s"
+	awk -v r="$r" '$1 == "ladder" && $2 == r {
+		printf "%s (%s%s)", $4, $3, ($5 > 0 ? ", " $5 " errors" : "") }' \
+	    "$T/postgresql.fig" >"$T/l.p"
+	[ -s "$T/l.s" ] || [ -s "$T/l.p" ] || break
+	echo "| $r/s | $(cat "$T/l.s"; [ -s "$T/l.s" ] || echo -) |" \
+	    "$(cat "$T/l.p"; [ -s "$T/l.p" ] || echo -) |"
 done
 awk -v rows="$(v sqlite migrate_rows)" -v ms="$(v sqlite migrate_ms)" 'BEGIN {
 	printf "\n`casesyncctl migrate` of the SQLite deployment afterwards (%d rows, every table: copied in one transaction, read back and compared, counted again, audit log verified, the migrate entry signed): %.1f s, %.0f rows/s.\n", rows, ms / 1000, rows * 1000 / ms
