@@ -297,14 +297,17 @@ for mode in b2b paced; do
 		printf "| %s: p99 (p50) | %.2f ms (%.2f) | %.2f ms (%.2f) | %.2f | %s | %d errors | %d errors |\n", label, s9, s5, p9, p5, r, goal(r), se, pe
 	}'
 done
+# the top rate of the ladder sustained is only a lower bound ("at least")
 awk -v s="$(v sqlite ladder_best)" -v p="$(v postgresql ladder_best)" \
-    -v max="$LADDER_P99" 'BEGIN {
+    -v max="$LADDER_P99" -v top="${LADDER##* }" 'BEGIN {
+	ss = (s == top ? ">= " : "") s
+	ps = (p == top ? ">= " : "") p
 	if (p > 0) {
 		r = s / p
 		g = r <= 2 ? "met" : sprintf("NOT met (%.2fx)", r)
-		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %d | %d | %.2f | %s | | |\n", max, s, p, r, g
+		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %s | %s | %.2f | %s | | |\n", max, ss, ps, r, g
 	} else
-		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %d | none | | NOT met | | |\n", max, s
+		printf "| sync sessions/s at p99 < %d ms (paced, the highest rate of the table below sustained) | %s | none | | NOT met | | |\n", max, ss
 }'
 echo
 echo "Sessions/s at p99: each backend's clients paced at rising rates," \
@@ -315,16 +318,18 @@ echo "Sessions/s at p99: each backend's clients paced at rising rates," \
 echo
 echo "| rate | SQLite p99 (sessions) | PostgreSQL p99 (sessions) |"
 echo "|---:|---:|---:|"
+# rung BACKEND RATE: that rate's p99 (sessions, errors) into $T/l.BACKEND
+rung() {
+	awk -v r="$2" '$1 == "ladder" && $2 == r {
+		printf "%s (%s%s)", $4, $3, ($5 > 0 ? ", " $5 " errors" : "") }' \
+	    "$T/$1.fig" >"$T/l.$1"
+}
 for r in $LADDER; do
-	awk -v r="$r" '$1 == "ladder" && $2 == r {
-		printf "%s (%s%s)", $4, $3, ($5 > 0 ? ", " $5 " errors" : "") }' \
-	    "$T/sqlite.fig" >"$T/l.s"
-	awk -v r="$r" '$1 == "ladder" && $2 == r {
-		printf "%s (%s%s)", $4, $3, ($5 > 0 ? ", " $5 " errors" : "") }' \
-	    "$T/postgresql.fig" >"$T/l.p"
-	[ -s "$T/l.s" ] || [ -s "$T/l.p" ] || break
-	echo "| $r/s | $(cat "$T/l.s"; [ -s "$T/l.s" ] || echo -) |" \
-	    "$(cat "$T/l.p"; [ -s "$T/l.p" ] || echo -) |"
+	rung sqlite "$r"
+	rung postgresql "$r"
+	[ -s "$T/l.sqlite" ] || [ -s "$T/l.postgresql" ] || break
+	echo "| $r/s | $(cat "$T/l.sqlite"; [ -s "$T/l.sqlite" ] || echo -) |" \
+	    "$(cat "$T/l.postgresql"; [ -s "$T/l.postgresql" ] || echo -) |"
 done
 awk -v rows="$(v sqlite migrate_rows)" -v ms="$(v sqlite migrate_ms)" 'BEGIN {
 	printf "\n`casesyncctl migrate` of the SQLite deployment afterwards (%d rows, every table: copied in one transaction, read back and compared, counted again, audit log verified, the migrate entry signed): %.1f s, %.0f rows/s.\n", rows, ms / 1000, rows * 1000 / ms
