@@ -73,8 +73,8 @@ int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
  * record's ("borrowed": db_schema.c version 8), the record's.
  */
 #define DB_OUTBOX_BODY(o)						\
-	"CASE WHEN " o ".borrowed THEN (SELECT body FROM records rb WHERE"	\
-	" rb.record_id = " o ".record_id) ELSE " o ".body END"
+	"CASE WHEN " o ".borrowed THEN (SELECT body FROM records rb"	\
+	" WHERE rb.record_id = " o ".record_id) ELSE " o ".body END"
 /*
  * An outbox row's body and borrowed for a body bound at ?7 of record
  * ?1: empty and borrowed while it is the record's own.

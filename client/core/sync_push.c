@@ -444,7 +444,7 @@ sync_push_all(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		nfl--;
 		if (dry)
 			continue;
-		/* the batch taken with that answer: it goes in the freed slot */
+		/* the batch taken with that answer goes in the freed slot */
 		f = &fl[(head + nfl) % SYNC_PUSH_DEPTH];
 		f->chs = nx.chs;
 		f->n = nx.n;

@@ -245,9 +245,10 @@ data_hash(sqlite3 *db, uint8_t h[32], int *nrows, int again)
 		hash_nsql = 0;
 		ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT 'SELECT ' ||"
 		    " (SELECT group_concat(quote(name), ', ') FROM"
-		    " pragma_table_info(m.name)) || ' FROM ' || quote(m.name) ||"
-		    " CASE WHEN (SELECT count(*) FROM pragma_table_info(m.name))"
-		    " > 1 THEN ' ORDER BY 1, 2' ELSE ' ORDER BY 1' END FROM"
+		    " pragma_table_info(m.name)) || ' FROM ' ||"
+		    " quote(m.name) || CASE WHEN (SELECT count(*) FROM"
+		    " pragma_table_info(m.name)) > 1 THEN ' ORDER BY 1, 2'"
+		    " ELSE ' ORDER BY 1' END FROM"
 		    " sqlite_master m WHERE m.type = 'table' ORDER BY m.name",
 		    -1, &t, NULL), SQLITE_OK);
 		while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
