@@ -138,6 +138,16 @@ int	db_outbox_take(sqlite3 *, size_t max, size_t max_bytes,
  */
 int	db_outbox_take_after(sqlite3 *, int64_t after, size_t max,
 	    size_t max_bytes, struct db_change **out, size_t *n);
+/*
+ * db_outbox_take_after() inside the caller's write transaction (else
+ * CS_ERR_INTERNAL): the rows are marked sent when that transaction
+ * commits, so they must not go before it has.  A pipelined push takes
+ * its next batch in the transaction that applies an answer: one
+ * durable commit for both.  On failure nothing of the take remains and
+ * the caller's transaction is as it was (a savepoint).
+ */
+int	db_outbox_take_in(sqlite3 *, int64_t after, size_t max,
+	    size_t max_bytes, struct db_change **out, size_t *n);
 void	db_changes_free(struct db_change *, size_t);
 int	db_outbox_count(sqlite3 *, int64_t *n);
 /* *empty: no change in the outbox (whatever its size, one step). */

@@ -68,6 +68,22 @@ int	db_blob(sqlite3_stmt *, int col, uint8_t **p, size_t *lenp);
 #define DB_UNSENT \
 	"NOT EXISTS (SELECT 1 FROM outbox_sent s WHERE s.seq = outbox.seq)"
 
+/*
+ * The body of outbox row "o" (an alias): its own, or, while it is the
+ * record's ("borrowed": db_schema.c version 8), the record's.
+ */
+#define DB_OUTBOX_BODY(o)						\
+	"CASE WHEN " o ".borrowed THEN (SELECT body FROM records rb"	\
+	" WHERE rb.record_id = " o ".record_id) ELSE " o ".body END"
+/*
+ * An outbox row's body and borrowed for a body bound at ?7 of record
+ * ?1: empty and borrowed while it is the record's own.
+ */
+#define DB_OUTBOX_SAME							\
+	"?7 IS (SELECT body FROM records WHERE record_id = ?1)"
+#define DB_OUTBOX_KEEP							\
+	"CASE WHEN " DB_OUTBOX_SAME " THEN x'' ELSE ?7 END"
+
 /* Columns: record_id case_id kind version deleted key_epoch body hlc */
 #define DB_RECORD_COLS \
 	"record_id, case_id, kind, version, deleted, key_epoch, body, hlc"
@@ -98,6 +114,15 @@ extern const char	db_upsert_record[];
 extern const char	db_mirror_put[];
 
 /* db_outbox.c, for db_mirror.c */
+/*
+ * Before the body of record "record_id" changes or the record goes:
+ * its outbox rows that borrow the body get their own copy of it, so a
+ * change keeps the content it was queued (and perhaps sent) with.
+ * Every writer of records.body for a record that may have outbox rows
+ * calls it first (db_local_write_tx, db_rebase); a record without any
+ * (db_pulled_clean, or after its rows were deleted) needs none.
+ */
+int	db_outbox_unborrow(sqlite3 *, const char *record_id);
 /* Queue "r" (r->version = base) unless an unsent row can absorb it. */
 int	db_queue(sqlite3 *, const struct db_record *r);
 /* *dirty = 1 if the record has rows in the outbox. */

@@ -114,8 +114,10 @@ db_rebase(sqlite3 *db, struct db_record *local, const struct db_record *srv,
 	struct db_record	r = *local;
 	int			ret;
 
+	/* the sent rows keep the body they were sent with */
 	if ((ret = db_run(db, "DELETE FROM outbox WHERE record_id = ?1 AND "
-	    DB_UNSENT, local->record_id, 0)) != 0)
+	    DB_UNSENT, local->record_id, 0)) != 0 ||
+	    (ret = db_outbox_unborrow(db, local->record_id)) != 0)
 		return ret;
 	r.version = srv->version;
 	r.deleted = 0;

@@ -18,37 +18,60 @@
 #include "nolost.h"
 #include "record.h"
 
-/* Queue "r" (r->version = base) unless an unsent row can absorb it. */
+/*
+ * Queue "r" (r->version = base) unless an unsent row can absorb it.
+ * The row borrows the record's body when it is the same (always, as
+ * the callers write the record first; the statements check it): its
+ * 1 KiB is then not written into the outbox, read from it when taken
+ * and rewritten when the row is deleted (db_outbox_unborrow() gives it
+ * a copy before the record's body changes).
+ */
 int
 db_queue(sqlite3 *db, const struct db_record *r)
 {
 	sqlite3_stmt	*s = NULL;
 	char		 cid[DB_UUID_LEN + 1];
-	int		 ret;
+	int		 ret, absorbed = 0;
 
-	/* an unsent row is not on the server: it may still change */
-	if ((ret = db_prep(db, "UPDATE outbox SET deleted = ?5,"
-	    " key_epoch = ?6, body = ?7, hlc = ?8 WHERE seq = (SELECT"
+	/*
+	 * An unsent row is not on the server: it may still change.  The
+	 * statements through db_get: a bulk of edits in one transaction
+	 * prepares them once.
+	 */
+	if ((ret = db_get(db, "UPDATE outbox SET deleted = ?5,"
+	    " key_epoch = ?6, body = " DB_OUTBOX_KEEP ", borrowed = "
+	    DB_OUTBOX_SAME ", hlc = ?8 WHERE seq = (SELECT"
 	    " max(seq) FROM outbox WHERE record_id = ?1) AND " DB_UNSENT
 	    " AND case_id = ?2 AND kind = ?3 AND ?4 = ?4", &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) != 0 ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
-	if (ret != 0 || sqlite3_changes(db) > 0)
+	else
+		absorbed = sqlite3_changes(db) > 0;
+	db_put(s);
+	if (ret != 0 || absorbed)
 		return ret;
 	db_uuid(cid);
-	if ((ret = db_prep(db, "INSERT INTO outbox(change_id, record_id,"
-	    " case_id, kind, base_version, deleted, key_epoch, body, hlc)"
-	    " VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &s)) != 0)
+	if ((ret = db_get(db, "INSERT INTO outbox(change_id, record_id,"
+	    " case_id, kind, base_version, deleted, key_epoch, body, hlc,"
+	    " borrowed) VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, " DB_OUTBOX_KEEP
+	    ", ?8, " DB_OUTBOX_SAME ")", &s)) != 0)
 		return ret;
 	if ((ret = db_bind_record(s, r)) != 0 ||
 	    sqlite3_bind_text(s, 9, cid, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_DONE)
 		ret = CS_ERR_DB;
-	sqlite3_finalize(s);
+	db_put(s);
 	return ret;
+}
+
+int
+db_outbox_unborrow(sqlite3 *db, const char *record_id)
+{
+	return db_run(db, "UPDATE outbox SET body = (SELECT body FROM"
+	    " records WHERE record_id = ?1), borrowed = 0 WHERE"
+	    " record_id = ?1 AND borrowed = 1", record_id, 0);
 }
 
 int
@@ -104,6 +127,9 @@ db_local_write_tx(sqlite3 *db, struct db_record *r)
 	/* first local edit of a synced record: keep the merge base */
 	if (exists && !dirty && cur.version > 0 &&
 	    (ret = db_run_record(db, db_mirror_put, &cur)) != 0)
+		goto out;
+	/* queued changes keep the body they were queued with */
+	if (dirty && (ret = db_outbox_unborrow(db, r->record_id)) != 0)
 		goto out;
 	if ((ret = db_run_record(db, db_upsert_record, r)) != 0 ||
 	    (ret = db_queue(db, r)) != 0 ||
@@ -227,8 +253,13 @@ db_outbox_take(sqlite3 *db, size_t max, size_t max_bytes,
 	return db_outbox_take_after(db, 0, max, max_bytes, out, np);
 }
 
-int
-db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
+/*
+ * The take itself (db_outbox_take_after(), db_outbox_take_in()), inside
+ * the caller's write transaction: the rows read and marked sent.  On
+ * failure nothing is handed out; the caller undoes the marks.
+ */
+static int
+db_outbox_take_rows(sqlite3 *db, int64_t after, size_t max,
     size_t max_bytes, struct db_change **out, size_t *np)
 {
 	sqlite3_stmt		*s = NULL;
@@ -241,24 +272,13 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 	if ((c = calloc(max, sizeof(*c))) == NULL)
 		return CS_ERR_ALLOC;
 	/*
-	 * Read and mark in one write transaction.  An edit commits either
-	 * before it (and its content is what is read) or after it (and finds
-	 * the row sent, so db_queue() gives it a row of its own).  Between
-	 * two separate statements an edit could land in a row that was then
-	 * marked sent with the old content pushed, and db_pushed() deleted
-	 * it: the edit never reached the server.
-	 */
-	if ((ret = db_begin(db)) != 0) {
-		free(c);
-		return ret;
-	}
-	/*
 	 * The oldest row of each record only: later ones wait their turn.
 	 * Only cases this laptop holds a confirmed key of (client/core/keys.c):
 	 * the others wait for their key without holding back the rest.
 	 */
 	if ((ret = db_prep(db, "SELECT o.record_id, o.case_id, o.kind,"
-	    " o.base_version, o.deleted, o.key_epoch, o.body, o.hlc, o.seq,"
+	    " o.base_version, o.deleted, o.key_epoch, " DB_OUTBOX_BODY("o")
+	    ", o.hlc, o.seq,"
 	    " o.change_id, (SELECT CASE WHEN held THEN -1 ELSE lost_version"
 	    " END FROM reoffer x WHERE x.record_id = o.record_id)"
 	    " FROM outbox o WHERE o.seq > ?1 AND o.seq ="
@@ -304,17 +324,72 @@ db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
-	s = NULL;
-	if ((ret = db_commit(db)) != 0)
-		goto fail;
 	*out = c;
 	*np = n;
 	return 0;
  fail:
 	sqlite3_finalize(s);
-	db_rollback(db);
 	db_changes_free(c, n + 1 <= max ? n + 1 : n);
 	return ret != 0 ? ret : CS_ERR_DB;
+}
+
+int
+db_outbox_take_after(sqlite3 *db, int64_t after, size_t max,
+    size_t max_bytes, struct db_change **out, size_t *np)
+{
+	struct db_change	*c;
+	size_t			 n;
+	int			 ret;
+
+	*out = NULL;
+	*np = 0;
+	/*
+	 * Read and mark in one write transaction.  An edit commits either
+	 * before it (and its content is what is read) or after it (and finds
+	 * the row sent, so db_queue() gives it a row of its own).  Between
+	 * two separate statements an edit could land in a row that was then
+	 * marked sent with the old content pushed, and db_pushed() deleted
+	 * it: the edit never reached the server.
+	 */
+	if ((ret = db_begin(db)) != 0)
+		return ret;
+	if ((ret = db_outbox_take_rows(db, after, max, max_bytes, &c,
+	    &n)) != 0) {
+		db_rollback(db);
+		return ret;
+	}
+	if ((ret = db_commit(db)) != 0) {
+		db_rollback(db);
+		db_changes_free(c, n);
+		return ret;
+	}
+	*out = c;
+	*np = n;
+	return 0;
+}
+
+int
+db_outbox_take_in(sqlite3 *db, int64_t after, size_t max,
+    size_t max_bytes, struct db_change **out, size_t *np)
+{
+	int	ret;
+
+	*out = NULL;
+	*np = 0;
+	if (sqlite3_get_autocommit(db))
+		return CS_ERR_INTERNAL;
+	/* a failed take leaves the caller's transaction as it was */
+	if ((ret = db_exec(db, "SAVEPOINT db_take")) != 0)
+		return ret;
+	if ((ret = db_outbox_take_rows(db, after, max, max_bytes, out,
+	    np)) == 0 && (ret = db_exec(db, "RELEASE db_take")) == 0)
+		return 0;
+	db_changes_free(*out, *np);
+	*out = NULL;
+	*np = 0;
+	(void)sqlite3_exec(db, "ROLLBACK TO db_take; RELEASE db_take", NULL,
+	    NULL, NULL);
+	return ret;
 }
 
 /* A re-offer has its answer: from now on the record syncs as usual. */

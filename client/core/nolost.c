@@ -229,7 +229,9 @@ nolost_hold_rest(sqlite3 *db, const char *record_id)
 	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
 	    " body, hlc, refused_at, server_held) SELECT change_id,"
 	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
-	    " body, hlc, ?2, 0 FROM outbox WHERE record_id = ?1 ORDER BY seq",
+	    " CASE WHEN borrowed THEN (SELECT body FROM records r WHERE"
+	    " r.record_id = outbox.record_id) ELSE body END, hlc, ?2, 0"
+	    " FROM outbox WHERE record_id = ?1 ORDER BY seq",
 	    record_id, time_now());
 }
 

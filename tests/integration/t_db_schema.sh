@@ -33,14 +33,15 @@ expect_eq "a new laptop is at the newest version" \
 # version 0: the tables are there as that code made them (no column
 # case_meta.regisseur: version 2; read_log.child_id: 3; no table
 # record_author: 5; no case_meta.closed_on, retention_until: 6; no table
-# outbox_sent or its trigger: 7), the number
-# is not
+# outbox_sent or its trigger: 7; no column outbox.borrowed: 8), the
+# number is not
 for sql in "ALTER TABLE case_meta DROP COLUMN regisseur" \
     "ALTER TABLE read_log DROP COLUMN child_id" \
     "DROP TABLE record_author" \
     "ALTER TABLE case_meta DROP COLUMN closed_on" \
     "ALTER TABLE case_meta DROP COLUMN retention_until" \
-    "DROP TRIGGER outbox_sent_gone" "DROP TABLE outbox_sent"; do
+    "DROP TRIGGER outbox_sent_gone" "DROP TABLE outbox_sent" \
+    "ALTER TABLE outbox DROP COLUMN borrowed"; do
 	"$VT" sql "$T/a" "$sql" >"$T/vt" 2>&1 ||
 	    fail "vault_tool sql: $(cat "$T/vt")"
 done

@@ -470,6 +470,57 @@ test_pull(void)
 	TEST_DONE();
 }
 
+/*
+ * A queued change borrows its record's body (client schema version 8)
+ * and keeps the content it was sent with when a pull merged into the
+ * record changes its body: db_outbox_unborrow().
+ */
+static void
+test_borrowed_body(void)
+{
+	char			 r6[DB_UUID_LEN + 1];
+	char			 first[DB_UUID_LEN + 1];
+	struct db_change	 c;
+	struct conflicts	 k;
+
+	TEST_START("outbox: a change borrows its record's body and keeps "
+	    "what it was sent with through a merged pull");
+	tdb_rid(r6, 60);
+	ASSERT_INT_EQ(pull(r6, 20, "srv", 0), 0);
+	ASSERT_INT_EQ(put(r6, CASE1, "note", "mine"), 0);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE"
+	    " record_id = ?1 AND borrowed = 1 AND length(body) = 0", r6), 1);
+	take(r6, 1, &c);
+	memcpy(first, c.change_id, sizeof(first));
+	ASSERT_TRUE(field_is(c.rec.body, c.rec.body_len, "mine"));
+	db_record_clear(&c.rec);
+	/*
+	 * A newer server version merged in: the record's body changes, the
+	 * sent row gets its own copy first (an edit after a take does too:
+	 * test_outbox_until_acked).
+	 */
+	ASSERT_INT_EQ(pull(r6, 21, "theirs", 0), 1);
+	conflicts_of(r6, &k);
+	ASSERT_INT_EQ(k.n, 1);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE"
+	    " change_id = ?1 AND borrowed = 0 AND length(body) > 0", first),
+	    1);
+	/* the retry is the same change with the same content */
+	take(r6, 1, &c);
+	ASSERT_STR_EQ(c.change_id, first);
+	ASSERT_TRUE(field_is(c.rec.body, c.rec.body_len, "mine"));
+	push_ok(&c, 22);
+	/* then the merge, now on the version acknowledged */
+	take(r6, 1, &c);
+	ASSERT_TRUE(strcmp(c.change_id, first) != 0);
+	ASSERT_INT_EQ(c.rec.version, 22);
+	ASSERT_TRUE(field_is(c.rec.body, c.rec.body_len, "theirs"));
+	push_ok(&c, 23);
+	ASSERT_INT_EQ(tdb_count(db, "SELECT count(*) FROM outbox WHERE"
+	    " record_id = ?1", r6), 0);
+	TEST_DONE();
+}
+
 static void
 test_push_answers(void)
 {
@@ -639,6 +690,7 @@ main(void)
 	test_outbox_until_acked();
 	test_pull();
 	test_push_answers();
+	test_borrowed_body();
 	test_keyless_purge_state();
 	test_state_unchanged();
 	vault_close(vault);

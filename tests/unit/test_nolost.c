@@ -59,9 +59,10 @@ sent_change(sqlite3 *db, struct db_change *c)
 	sqlite3_stmt	*s = NULL;
 
 	memset(c, 0, sizeof(*c));
-	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT change_id, body FROM"
-	    " outbox WHERE seq IN (SELECT seq FROM outbox_sent)", -1, &s,
-	    NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "SELECT change_id, CASE WHEN"
+	    " borrowed THEN (SELECT body FROM records r WHERE r.record_id ="
+	    " o.record_id) ELSE body END FROM outbox o WHERE seq IN (SELECT"
+	    " seq FROM outbox_sent)", -1, &s, NULL), SQLITE_OK);
 	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
 	snprintf(c->change_id, sizeof(c->change_id), "%s",
 	    (const char *)sqlite3_column_text(s, 0));
