@@ -328,6 +328,15 @@ tlsio_server_ctx(X509 *cert, EVP_PKEY *key, X509 *ca)
 	    SSL_CTX_add_client_CA(ctx, ca) != 1 ||
 	    tlsio_sigcache(st) != 0)
 		goto fail;
+	/*
+	 * Read what the socket has in one read(2), not a record's header
+	 * and then its body: a session's dozen records (the client's
+	 * flight, Hello, push, pull, close_notify) took some 22 reads.
+	 * Records left in OpenSSL's buffer are looked at before waiting
+	 * again (session.c: SSL_has_pending); the buffer is still given
+	 * back when it is empty (SSL_MODE_RELEASE_BUFFERS).
+	 */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	/* device certificates are issued directly by the CA */
 	SSL_CTX_set_verify_depth(ctx, 1);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,

@@ -503,13 +503,22 @@ session_io(struct session *s)
 		return;		/* session_release() goes on from here */
 	if ((r = session_write(s)) != 0)
 		goto close;
-	/* replies written may have unblocked reading */
-	if (buf_len(s->out) == 0 && s->state != SESSION_CLOSING &&
+	/*
+	 * Replies written may have unblocked reading.  Again for as long
+	 * as a round stops at a full output (SESSION_OUT_HIGH) that then
+	 * goes out whole: records already read from the socket into
+	 * OpenSSL's buffer (read-ahead, tlsio.c) wake nothing in epoll.
+	 * A round that leaves no output stopped for want of a whole
+	 * record, or for a hold (session_release goes on from there).
+	 */
+	while (buf_len(s->out) == 0 && s->state != SESSION_CLOSING &&
 	    (buf_len(s->in) >= FRAME_HDR_LEN || SSL_has_pending(s->ssl))) {
 		if ((r = session_read(s)) != 0)
 			goto close;
 		if (s->held)
 			return;
+		if (buf_len(s->out) == 0)
+			break;
 		if ((r = session_write(s)) != 0)
 			goto close;
 	}

@@ -389,6 +389,28 @@ store_tx_end(struct store *st, int r)
 	return r;
 }
 
+void
+store_read_begin(struct store *st)
+{
+	if (st->rtx || st->owned || st->db == NULL ||
+	    sdb_backend(st->db) == SDB_POSTGRESQL || sdb_in_tx(st->db))
+		return;
+	/* a failed BEGIN leaves the reads in autocommit, as before */
+	st->rtx = sdb_exec(st->db, "BEGIN") == 0;
+}
+
+void
+store_read_end(struct store *st)
+{
+	if (!st->rtx)
+		return;
+	st->rtx = 0;
+	/* a store function that failed may have rolled it back already */
+	if (sdb_in_tx(st->db) && sdb_exec(st->db, "COMMIT") != 0 &&
+	    sdb_in_tx(st->db))
+		(void)sdb_exec(st->db, "ROLLBACK");
+}
+
 /* Copy a TEXT column into a fixed buffer; NULL gives "". */
 int
 store_col_text(struct sdb_stmt *stmt, int col, char *dst, size_t dstlen)

@@ -358,6 +358,19 @@ int	store_purge_list(struct store *,
 int	store_tx_begin(struct store *);
 int	store_tx_end(struct store *, int r);
 /*
+ * A run of reads in one read transaction, ended by store_read_end():
+ * on SQLite a deferred BEGIN, so that the reads share one snapshot and
+ * one of SQLite's WAL read locks (and one check of the log for the
+ * other connections' commits) instead of one each; on PostgreSQL
+ * nothing (each statement as before: a BEGIN would cost a round trip).
+ * Only reads in between: a write there would need the write lock that
+ * a read transaction does not hold.  Outside any transaction only; if
+ * one is open, or the BEGIN fails, the reads run as they would
+ * without.  Not nested.
+ */
+void	store_read_begin(struct store *);
+void	store_read_end(struct store *);
+/*
  * The process's write lock (store.c, store_wlock) now if it is free: 1,
  * and the next transaction of this connection uses it; else 0, and
  * nothing is held.  For a commit that may wait for a later loop pass

@@ -64,6 +64,7 @@ struct store {
 	int		 owned;
 	int		 owned_r;
 	int		 wlocked;	/* holds store_wlock (store.c) */
+	int		 rtx;		/* store_read_begin opened one */
 	/* a push's statements of many rows (store_push_batch.c) */
 	struct sdb_stmt	*pushb[STORE_PUSHB_Q][STORE_PUSHB_SIZES];
 	int		 push_chunk;	/* rows each: 0 the default, <0 off */

@@ -469,7 +469,16 @@ sync_pull(struct request *rq, const struct msg *m)
 	/* wire.c checked that the cursor fits */
 	c.eff = pr.since;
 	c.tie = pr.since_tie;
+	/*
+	 * The pull's reads and its authors' lookups, some seven statements,
+	 * in one read transaction: each alone took and gave back one of
+	 * SQLite's WAL read locks (two fcntl calls) and checked the log
+	 * for the other worker's commits, emptying the page cache after
+	 * each.  Ended before the reply and its audit entries.
+	 */
+	store_read_begin(rq->w->st);
 	if ((r = sync_pull_read(rq, &c, &seq, &more)) != 0) {
+		store_read_end(rq->w->st);
 		if (r != CS_ERR_ALLOC)
 			r = sync_failed(rq, r, "pull failed");
 		goto out;
@@ -489,6 +498,7 @@ sync_pull(struct request *rq, const struct msg *m)
 	for (i = 0; i < c.n; i++)
 		sync_author(rq->w, &ac, c.items[i].author_dev, &c.items[i],
 		    &c.recs[i]);
+	store_read_end(rq->w->st);
 	r = sync_pull_reply(rq, &c, seq, more);
 	audit_pull(rq, c.recs, c.n, r);
  out:

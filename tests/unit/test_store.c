@@ -625,6 +625,58 @@ test_wlock_given_back(void)
 	TEST_DONE();
 }
 
+/*
+ * store_read_begin/end (SQLite): the reads between them see one
+ * snapshot, a commit of another connection meanwhile is seen after the
+ * end; inside a transaction, and when nothing was begun, they do
+ * nothing; a write transaction after the end works.
+ */
+static void
+test_read_tx(void)
+{
+	struct store	*a = NULL, *b = NULL;
+	int64_t		 v;
+
+	if (test_store_pg())
+		return;		/* nothing on PostgreSQL */
+	TEST_START("store_read_begin: one snapshot until store_read_end");
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &a), 0);
+	ASSERT_INT_EQ(store_open(test_store_spec(dbpath), 0, &b), 0);
+	ASSERT_INT_EQ(sdb_exec(b->db, "INSERT OR REPLACE INTO meta(key, "
+	    "value) VALUES ('test_read_tx', 1)"), 0);
+	store_read_end(a);		/* nothing begun: nothing */
+	ASSERT_INT_EQ(sdb_in_tx(a->db), 0);
+	store_read_begin(a);
+	ASSERT_INT_EQ(sdb_in_tx(a->db), 1);
+	store_read_begin(a);		/* not nested: nothing */
+	ASSERT_INT_EQ(store_meta_get(a, "test_read_tx", &v), 0);
+	ASSERT_INT_EQ(v, 1);
+	ASSERT_INT_EQ(sdb_exec(b->db, "UPDATE meta SET value = 2 "
+	    "WHERE key = 'test_read_tx'"), 0);
+	ASSERT_INT_EQ(store_meta_get(a, "test_read_tx", &v), 0);
+	ASSERT_INT_EQ(v, 1);		/* the snapshot of its first read */
+	store_read_end(a);
+	ASSERT_INT_EQ(sdb_in_tx(a->db), 0);
+	ASSERT_INT_EQ(store_meta_get(a, "test_read_tx", &v), 0);
+	ASSERT_INT_EQ(v, 2);
+	/* inside a write transaction: neither begins nor ends anything */
+	ASSERT_INT_EQ(store_tx_begin(a), 0);
+	store_read_begin(a);
+	store_read_end(a);
+	ASSERT_INT_EQ(sdb_in_tx(a->db), 1);
+	ASSERT_INT_EQ(store_office_add(a, "read-tx", NULL, NULL), 0);
+	ASSERT_INT_EQ(store_tx_end(a, 0), 0);
+	/* ended by a store function's rollback before store_read_end */
+	store_read_begin(a);
+	store_rollback(a);
+	store_read_end(a);
+	ASSERT_INT_EQ(sdb_in_tx(a->db), 0);
+	ASSERT_INT_EQ(store_office_add(a, "read-tx-2", NULL, NULL), 0);
+	store_close(b);
+	store_close(a);
+	TEST_DONE();
+}
+
 static void
 cleanup(void)
 {
@@ -661,6 +713,7 @@ main(void)
 	test_enroll_fail();
 	test_concurrent();
 	test_wlock_given_back();
+	test_read_tx();
 	cleanup();
 	return 0;
 }
