@@ -180,14 +180,9 @@ ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 	if (!ck->running)
 		inline_ = nframes >= CKPT_PAGES;
 	else {
-		/*
-		 * Once the WAL is past the threshold, a pass for every
-		 * commit that leaves frames uncopied, one at a time: each
-		 * copies little, and one that ends between two transactions
-		 * lets the next start the WAL over without a wait.
-		 */
-		if (ck->asked == ck->started && nframes >= CKPT_PAGES &&
-		    nframes > ck->backfilled) {
+		if (ck->asked == ck->started &&
+		    (nframes - ck->backfilled >= CKPT_PAGES ||
+		    nframes >= CKPT_LAG_PAGES)) {
 			ck->asked++;
 			(void)pthread_cond_signal(&ck->work);
 		} else if (ck->sleeping)
