@@ -60,6 +60,7 @@
 
 #define CKPT_PAGES	STORE_CKPT_PAGES
 #define CKPT_LAG_PAGES	STORE_CKPT_LAG_PAGES
+#define CKPT_STEP_PAGES	(CKPT_PAGES / 4)	/* uncopied, for a pass */
 #define CKPT_IDLE_MS	1000
 #define CKPT_BUSY_MS	2000	/* the first read, if the WAL is busy */
 
@@ -180,8 +181,8 @@ ck_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 	if (!ck->running)
 		inline_ = nframes >= CKPT_PAGES;
 	else {
-		if (ck->asked == ck->started &&
-		    (nframes - ck->backfilled >= CKPT_PAGES ||
+		if (ck->asked == ck->started && nframes >= CKPT_PAGES &&
+		    (nframes - ck->backfilled >= CKPT_STEP_PAGES ||
 		    nframes >= CKPT_LAG_PAGES)) {
 			ck->asked++;
 			(void)pthread_cond_signal(&ck->work);
