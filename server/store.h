@@ -85,10 +85,11 @@ struct store_ckpt;
 struct store_ckpt_stats {
 	uint64_t	passes;		/* by the thread */
 	uint64_t	idle_passes;	/* of those, after CKPT_IDLE_MS */
-	uint64_t	failed;		/* passes that did not end SQLITE_OK */
+	uint64_t	busy;		/* passes that met another checkpoint */
+	uint64_t	failed;		/* passes that failed otherwise */
 	uint64_t	waits;		/* commits that waited for a pass */
 	uint64_t	commits;	/* of the attached connections */
-	uint64_t	covered;	/* of those, before the last pass */
+	uint64_t	covered;	/* of those, before the last whole pass */
 	int		last_log;	/* frames in the WAL at the last pass */
 	int		last_copied;	/* ... copied by then */
 };

@@ -9,9 +9,13 @@
  * (client/vault/vault_ckpt.c):
  *
  *  - The workers' connections get a WAL hook, which replaces SQLite's
- *    autocheckpoint.  A commit that leaves CKPT_PAGES frames or more
- *    in the WAL (SQLite's own threshold) asks for a pass, unless one
- *    is already waiting to start.  A pass is PASSIVE: it takes no lock
+ *    autocheckpoint.  Once the WAL holds CKPT_PAGES frames (SQLite's
+ *    own threshold), a commit that leaves CKPT_STEP_PAGES of them
+ *    uncopied asks for a pass, unless one is already waiting to start:
+ *    passes of a quarter of SQLite's keep up with a push, so that one
+ *    often ends between two transactions and the next starts the WAL
+ *    over; a pass after every commit cost the paced sessions a tenth of
+ *    their CPU (the pass's fsyncs).  A pass is PASSIVE: it takes no lock
  *    that stops a writer or a reader and copies only frames every
  *    reader already has.  Durability is not the checkpoint's: a commit
  *    is durable at its WAL fsync (synchronous = FULL), and a pass
@@ -24,8 +28,8 @@
  *    snapshot) and the next transaction starts the WAL over.  The WAL
  *    stays under CKPT_LAG_PAGES plus one transaction.
  *  - After CKPT_IDLE_MS without a commit, the thread copies what the
- *    last commits left (fewer than CKPT_PAGES frames: no pass was
- *    asked): an idle server keeps nothing in its WAL.
+ *    last commits left (no pass was asked for them): an idle server
+ *    keeps nothing uncopied in its WAL.
  *  - The connection is opened, and its WAL and shared memory with it,
  *    before the sandbox (server/sandbox.c: no open(2) after it), with
  *    the store's VFS (sdb_open: sdb_walbuf.c), as every connection of
@@ -60,7 +64,7 @@
 
 #define CKPT_PAGES	STORE_CKPT_PAGES
 #define CKPT_LAG_PAGES	STORE_CKPT_LAG_PAGES
-#define CKPT_STEP_PAGES	(CKPT_PAGES / 4)	/* uncopied, for a pass */
+#define CKPT_STEP_PAGES	(CKPT_PAGES / 4)
 #define CKPT_IDLE_MS	1000
 #define CKPT_BUSY_MS	2000	/* the first read, if the WAL is busy */
 
@@ -75,7 +79,7 @@ struct store_ckpt {
 	uint64_t	 started;	/* the ask the last pass started on */
 	uint64_t	 finished;	/* the ask the last finished pass had */
 	uint64_t	 commits;	/* commits seen by the hook */
-	uint64_t	 copied;	/* commits before the last pass began */
+	uint64_t	 copied;	/* commits before the last whole pass */
 	int		 backfilled;	/* frames of the WAL copied by then */
 	int		 sleeping;	/* the thread waits without a timer */
 	int		 quit;
@@ -111,13 +115,18 @@ ck_pass(struct store_ckpt *ck, int idle)
 	ck_lock(&ck->mtx);
 	ck->finished = n;
 	if (rc == SQLITE_OK) {
-		ck->copied = c;
 		ck->backfilled = nckpt;
+		/* a reader held some back: again when all is quiet */
+		if (nckpt == nlog)
+			ck->copied = c;
 	}
 	ck->stats.passes++;
 	if (idle)
 		ck->stats.idle_passes++;
-	if (rc != SQLITE_OK)
+	/* busy: another connection's checkpoint ran (casesyncctl's) */
+	if ((rc & 0xff) == SQLITE_BUSY)
+		ck->stats.busy++;
+	else if (rc != SQLITE_OK)
 		ck->stats.failed++;
 	ck->stats.last_log = nlog;
 	ck->stats.last_copied = nckpt;
@@ -334,9 +343,10 @@ store_ckpt_free(struct store_ckpt *ck)
 		if (pthread_join(ck->thread, NULL) != 0)
 			fatalx("store_ckpt: pthread_join");
 		log_debug("store: %llu checkpoint passes (%llu when idle, "
-		    "%llu failed), %llu commits waited for one",
+		    "%llu busy, %llu failed), %llu commits waited for one",
 		    (unsigned long long)ck->stats.passes,
 		    (unsigned long long)ck->stats.idle_passes,
+		    (unsigned long long)ck->stats.busy,
 		    (unsigned long long)ck->stats.failed,
 		    (unsigned long long)ck->stats.waits);
 	}
