@@ -289,10 +289,18 @@ store_audit_cp_add(struct store *st, const struct audit_checkpoint *cp)
 #define AUDIT_NODE_COLS	3			/* a, n, hash */
 #define AUDIT_LOG_ROWS	STORE_AUDIT_LOG_ROWS
 #define AUDIT_NODE_ROWS	STORE_AUDIT_NODE_ROWS
-/* the sizes measured with 64 parameters a statement (PERFORMANCE.md) */
+/*
+ * 3 and 21 rows when a statement had at most 64 parameters; with 32
+ * and 64 a push of 20,000 changes runs some 650 INSERTs of audit_log
+ * instead of 6,700 (PERFORMANCE.md, "sessions/s at p99").
+ */
 _Static_assert(AUDIT_LOG_ROWS * AUDIT_LOG_COLS <= SDB_PARAMS_MAX &&
     AUDIT_NODE_ROWS * AUDIT_NODE_COLS <= SDB_PARAMS_MAX, "store_audit.h");
-#define AUDIT_SQL_MAX	1024
+/* the text of an INSERT of the most rows: "?672, " and a row's brackets */
+#define AUDIT_SQL_MAX	8192
+_Static_assert(AUDIT_LOG_ROWS * AUDIT_LOG_COLS * 7 + 512 <= AUDIT_SQL_MAX &&
+    AUDIT_NODE_ROWS * AUDIT_NODE_COLS * 7 + 512 <= AUDIT_SQL_MAX,
+    "AUDIT_SQL_MAX");
 _Static_assert(AUDIT_LOG_ROWS >= 1, "an audit_log row's parameters");
 
 /*
@@ -569,9 +577,9 @@ store_audit_append_tx(struct store *st, struct audit_entry *e, size_t n,
  * of 1,000 changes otherwise allocated 2 MB of entries (each text field
  * has its room), fresh pages the kernel zeroed, for each batch.  A
  * multiple of the rows a statement, so that PostgreSQL's INSERTs stay
- * full.
+ * full; 64 entries are some 120 KB of the worker's stack.
  */
-#define AUDIT_FILL_CHUNK	(8 * AUDIT_LOG_ROWS)
+#define AUDIT_FILL_CHUNK	(2 * AUDIT_LOG_ROWS)
 
 int
 store_audit_append_fill(struct store *st, size_t n,

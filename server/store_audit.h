@@ -26,8 +26,8 @@ struct store;
  * of at most this many audit_log rows and audit_nodes rows (each
  * within SDB_PARAMS_MAX over its columns); into SQLite one a statement.
  */
-#define STORE_AUDIT_LOG_ROWS	3	/* 63 parameters */
-#define STORE_AUDIT_NODE_ROWS	21	/* 63 parameters */
+#define STORE_AUDIT_LOG_ROWS	32	/* 672 parameters */
+#define STORE_AUDIT_NODE_ROWS	64	/* 192 parameters */
 
 /*
  * The smallest perfect subtree an append stores in audit_nodes.  The

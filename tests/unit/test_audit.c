@@ -848,9 +848,12 @@ test_batch(void)
 }
 
 /* The reference: the tree's nodes as one push per leaf completes them. */
+#define BATCH_ENTRIES	1024
+#define BATCH_NODES	(2 * BATCH_ENTRIES)
+
 struct ref_nodes {
-	int64_t		a[512], n[512];
-	uint8_t		h[512][MERKLE_HASH_LEN];
+	int64_t		a[BATCH_NODES], n[BATCH_NODES];
+	uint8_t		h[BATCH_NODES][MERKLE_HASH_LEN];
 	size_t		count;
 };
 
@@ -860,7 +863,7 @@ ref_node_cb(uint64_t a, uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 {
 	struct ref_nodes	*rn = arg;
 
-	if (rn->count == 512)
+	if (rn->count == BATCH_NODES)
 		return CS_ERR_TOO_LARGE;
 	rn->a[rn->count] = (int64_t)a;
 	rn->n[rn->count] = (int64_t)n;
@@ -868,15 +871,18 @@ ref_node_cb(uint64_t a, uint64_t n, const uint8_t hash[MERKLE_HASH_LEN],
 	return 0;
 }
 
-#define BATCH_ENTRIES	256
-
 static void
 test_append_batches(void)
 {
 	const size_t		 kl = STORE_AUDIT_LOG_ROWS;
 	const size_t		 kn = STORE_AUDIT_NODE_ROWS;
+	/*
+	 * Only subtrees of STORE_AUDIT_NODE_MIN leaves or more are stored:
+	 * an append of 8 * kn + 9 entries stores more than kn nodes.
+	 */
 	const size_t		 sizes[] = { 1, kl - 1, kl, kl + 1, 2 * kl + 1,
-				    kn - 1, kn, kn + 1, 2 * kn + 1, 1 };
+				    kn - 1, kn, kn + 1, 2 * kn + 1,
+				    8 * kn + 9, 1 };
 	static uint8_t		 leaves[BATCH_ENTRIES][MERKLE_HASH_LEN];
 	static struct ref_nodes	 rn;
 	struct audit_entry	*e;
