@@ -355,6 +355,20 @@ sync_flight_clear(struct sync_flight *f)
 }
 
 /*
+ * After a batch was sent from slot "f": one more in flight, or, if
+ * nothing went (the outbox is dry past it), the slot emptied and *dry.
+ */
+static void
+sync_flight_sent(struct sync_flight *f, size_t *nfl, int *dry)
+{
+	if (f->ns == 0) {
+		sync_flight_clear(f);
+		*dry = 1;
+	} else
+		(*nfl)++;
+}
+
+/*
  * Take the batch after outbox seq *after and send it (f->ns 0: nothing
  * went); *after moves past it.
  */
@@ -413,11 +427,7 @@ sync_push_all(struct conn *c, sqlite3 *db, const struct keyring *kr,
 			f = &fl[(head + nfl) % SYNC_PUSH_DEPTH];
 			if ((r = sync_flight_go(c, db, kr, st, &after, f)) != 0)
 				goto out;
-			if (f->ns == 0) {
-				sync_flight_clear(f);
-				dry = 1;
-			} else
-				nfl++;
+			sync_flight_sent(f, &nfl, &dry);
 		}
 		if (nfl == 0) {
 			/* dry: from the beginning again, if anything moved */
@@ -453,11 +463,7 @@ sync_push_all(struct conn *c, sqlite3 *db, const struct keyring *kr,
 		if (f->n > 0 && (r = sync_push_send(c, kr, f->chs, f->n, st,
 		    &f->ns, &f->id)) != 0)
 			goto out;
-		if (f->ns == 0) {
-			sync_flight_clear(f);
-			dry = 1;
-		} else
-			nfl++;
+		sync_flight_sent(f, &nfl, &dry);
 	}
  out:
 	msg_free(rep);
