@@ -80,7 +80,7 @@ test_pg(void)
 	struct store_ckpt	*ck = (struct store_ckpt *)1;
 
 	TEST_START("store_ckpt: none on PostgreSQL");
-	ASSERT_INT_EQ(store_ckpt_new(test_store_new(dbpath), &ck), 0);
+	ASSERT_INT_EQ(store_ckpt_new(test_store_spec(dbpath), &ck), 0);
 	ASSERT_PTR_EQ(ck, NULL);
 	ASSERT_INT_EQ(store_ckpt_start(ck), 0);
 	store_ckpt_free(ck);
