@@ -119,9 +119,6 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 		ws[i].idx = i;
 	}
 	memcpy(portstr, srv->cfg.listen_port, sizeof(portstr));
-	/* its connection, like the workers', is opened before the sandbox */
-	if (store_ckpt_new(srv->db_path, &srv->ckpt) != 0)
-		goto fail;
 	for (i = 0; i < n; i++) {
 		/* the first socket picks the port; the others share it */
 		if ((ws[i].lfd = loop_listen(&srv->cfg, portstr, &p)) == -1)
@@ -143,7 +140,6 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 		    store_revocation_gen(ws[i].st, &ws[i].rev_gen) != 0 ||
 		    store_seq(ws[i].st, &seq) != 0)
 			goto fail;
-		store_ckpt_attach(srv->ckpt, ws[i].st);
 		server_note_seq(srv, seq);
 	}
 	*wsp = ws;
@@ -158,8 +154,6 @@ workers_init(struct server *srv, struct worker **wsp, unsigned n,
 			close(ws[i].evfd);
 		store_close(ws[i].st);
 	}
-	store_ckpt_free(srv->ckpt);
-	srv->ckpt = NULL;
 	free(ws);
 	peerlimit_clear(&srv->pending);
 	return CS_ERR_SYSTEM;
@@ -417,9 +411,6 @@ workers_start(struct worker *ws, unsigned n)
 {
 	unsigned	i;
 
-	/* without it the workers checkpoint, as SQLite would */
-	if (n > 0)
-		(void)store_ckpt_start(ws[0].srv->ckpt);
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&ws[i].thread, NULL, worker_main,
 		    &ws[i]) != 0) {
@@ -455,8 +446,6 @@ workers_stop(struct worker *ws, unsigned n)
 		store_close(ws[i].st);
 		buf_free(ws[i].spare);
 	}
-	store_ckpt_free(srv->ckpt);	/* its stores are closed */
-	srv->ckpt = NULL;
 	free(ws);
 	peerlimit_clear(&srv->pending);
 }

@@ -25,7 +25,6 @@ struct buf;
 struct session;
 struct signer;
 struct store;
-struct store_ckpt;
 
 struct server {
 	struct config	 cfg;
@@ -37,7 +36,6 @@ struct server {
 	struct audit_syslog *audit_syslog;	/* NULL: off */
 	int64_t		 cert_not_after;	/* of server.crt (renew.c) */
 	char		 db_path[CONFIG_DATABASE_MAX + 32];	/* store spec */
-	struct store_ckpt *ckpt;	/* the workers' checkpoints; NULL: PG */
 	atomic_uint	 nconns;	/* open connections, all workers */
 	struct peerlimit pending;	/* per address, before Hello */
 	atomic_int	 stopping;

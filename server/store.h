@@ -66,39 +66,6 @@ struct store_token_info {
  */
 int	store_open(const char *spec, int create, struct store **out);
 void	store_close(struct store *);		/* NULL is a no-op */
-
-/*
- * The WAL checkpoints of casesyncd's SQLite database, on a thread with
- * a connection of its own (store_ckpt.c).  store_ckpt_new() opens that
- * connection (before the sandbox); *out is NULL for PostgreSQL, which
- * has no WAL of ours, and every function below takes NULL as nothing to
- * do.  store_ckpt_attach() hands a connection's checkpoints to it (it
- * replaces SQLite's autocheckpoint there); store_ckpt_detach() gives
- * them back.  Until store_ckpt_start() the attached connections
- * checkpoint as SQLite would.  store_ckpt_free() stops and joins the
- * thread: after the attached stores are closed or detached.
- */
-struct store_ckpt;
-#define STORE_CKPT_PAGES	1000	/* SQLite's autocheckpoint threshold */
-/* frames at which a commit waits for a pass: the WAL's bound, nearly */
-#define STORE_CKPT_LAG_PAGES	(4 * STORE_CKPT_PAGES)
-struct store_ckpt_stats {
-	uint64_t	passes;		/* by the thread */
-	uint64_t	idle_passes;	/* of those, after CKPT_IDLE_MS */
-	uint64_t	busy;		/* passes that met another checkpoint */
-	uint64_t	failed;		/* passes that failed otherwise */
-	uint64_t	waits;		/* commits that waited for a pass */
-	uint64_t	commits;	/* of the attached connections */
-	uint64_t	covered;	/* of those, before the last whole pass */
-	int		last_log;	/* frames in the WAL at the last pass */
-	int		last_copied;	/* ... copied by then */
-};
-int	store_ckpt_new(const char *spec, struct store_ckpt **out);
-void	store_ckpt_attach(struct store_ckpt *, struct store *);
-void	store_ckpt_detach(struct store_ckpt *, struct store *);
-int	store_ckpt_start(struct store_ckpt *);
-void	store_ckpt_stats(struct store_ckpt *, struct store_ckpt_stats *);
-void	store_ckpt_free(struct store_ckpt *);
 /* 1 if "spec" names a PostgreSQL database ("postgresql:..."). */
 int	store_spec_pg(const char *spec);
 /* 1 if the store is on PostgreSQL. */

@@ -13,7 +13,7 @@ UNITS="test_store test_store_schema test_store_users test_store_sync
 test_store_pull test_store_cases test_store_late test_store_transfer
 test_store_keys test_store_approvals test_store_measures test_store_renew
 test_store_report test_store_restore test_store_audit_q test_retention
-test_store_push_batch test_store_ckpt
+test_store_push_batch
 test_audit"
 
 for u in $UNITS; do
