@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "db_int.h"	/* DB_OUTBOX_BODY */
 #include "errors.h"
 #include "log.h"
 #include "nolost.h"
@@ -229,8 +230,7 @@ nolost_hold_rest(sqlite3 *db, const char *record_id)
 	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
 	    " body, hlc, refused_at, server_held) SELECT change_id,"
 	    " record_id, case_id, kind, base_version, deleted, key_epoch,"
-	    " CASE WHEN borrowed THEN (SELECT body FROM records r WHERE"
-	    " r.record_id = outbox.record_id) ELSE body END, hlc, ?2, 0"
+	    " " DB_OUTBOX_BODY("outbox") ", hlc, ?2, 0"
 	    " FROM outbox WHERE record_id = ?1 ORDER BY seq",
 	    record_id, time_now());
 }

@@ -112,19 +112,29 @@ struct sync_take {
 	size_t			 n;
 };
 
+/*
+ * Move *after past the batch just taken (in seq order as taken;
+ * sync_push_sendable() reorders them).
+ */
+static void
+sync_after_past(const struct db_change *chs, size_t n, int64_t *after)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (chs[i].seq > *after)
+			*after = chs[i].seq;
+}
+
 static int
 sync_take_next(sqlite3 *db, struct sync_take *t)
 {
-	size_t	i;
 	int	r;
 
 	if ((r = db_outbox_take_in(db, *t->after, SYNC_PUSH_BATCH,
 	    SYNC_PUSH_BYTES, &t->chs, &t->n)) != 0)
 		return r;
-	/* in seq order as taken; sync_push_sendable() reorders them */
-	for (i = 0; i < t->n; i++)
-		if (t->chs[i].seq > *t->after)
-			*t->after = t->chs[i].seq;
+	sync_after_past(t->chs, t->n, t->after);
 	return 0;
 }
 
@@ -376,17 +386,13 @@ static int
 sync_flight_go(struct conn *c, sqlite3 *db, const struct keyring *kr,
     struct sync_stats *st, int64_t *after, struct sync_flight *f)
 {
-	size_t	i;
 	int	r;
 
 	memset(f, 0, sizeof(*f));
 	if ((r = db_outbox_take_after(db, *after, SYNC_PUSH_BATCH,
 	    SYNC_PUSH_BYTES, &f->chs, &f->n)) != 0 || f->n == 0)
 		return r;
-	/* in seq order as taken; sync_push_sendable() reorders them */
-	for (i = 0; i < f->n; i++)
-		if (f->chs[i].seq > *after)
-			*after = f->chs[i].seq;
+	sync_after_past(f->chs, f->n, after);
 	return sync_push_send(c, kr, f->chs, f->n, st, &f->ns, &f->id);
 }
 
