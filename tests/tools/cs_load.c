@@ -19,6 +19,10 @@
  *                  Pull until "more" is false (it must have been read
  *                  after the push), close.
  *                  With -k the connection stays open between sessions.
+ *                  With -H each Hello states a sync counter that goes
+ *                  up, as casesync's does (the server records it:
+ *                  rollback detection); without it, none (the server
+ *                  only reads the device's lock).
  *   connect        connect, full handshake, Hello -> Welcome, close:
  *                  authenticated connections per second
  *   idle           -c connections that say Hello and then stay idle,
@@ -162,6 +166,7 @@ struct load {
 	unsigned	 seconds;
 	double		 rate;		/* sessions/s in total; 0: no pacing */
 	int		 keep;
+	int		 counter;	/* -H: Hello states a sync counter */
 	int		 sync_after;	/* idle -S */
 	int		 syncing;	/* ... and the sessions have begun */
 	int		 timeout_ms;
@@ -195,7 +200,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: cs_load -s host:port -C ca.pem [-n name] "
 	    "-d dir [-c conns] [-t secs]\n"
-	    "               [-r sessions/s] [-b body-bytes] [-k] "
+	    "               [-r sessions/s] [-b body-bytes] [-k] [-H] "
 	    "[-T timeout-ms] [-S] mode\n"
 	    "modes: enroll TOKENFILE | run | connect | idle\n");
 	exit(2);
@@ -620,11 +625,20 @@ client_hello(struct client *c)
 {
 	wire_env		env;
 	Casesync__V1__Hello	h;
+	struct timespec		ts;
 
 	casesync__v1__envelope__init(&env);
 	casesync__v1__hello__init(&h);
 	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_version = (char *)(uintptr_t)"cs_load 0.1.0";
+	/*
+	 * Microseconds of the wall clock: above the last one the server
+	 * saw for this device, in this run and the runs before, as a
+	 * laptop's counter is (one connection of a device at a time).
+	 */
+	if (c->ld->counter && clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		h.sync_counter = (uint64_t)ts.tv_sec * 1000000 +
+		    (uint64_t)ts.tv_nsec / 1000;
 	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_HELLO;
 	env.hello = &h;
 	return client_send(c, &env, CL_HELLO);
@@ -1304,10 +1318,13 @@ main(int argc, char *argv[])
 	ld.seconds = 5;
 	ld.body_len = 256;
 	ld.timeout_ms = 10000;
-	while ((ch = getopt(argc, argv, "C:ST:b:c:d:kn:r:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:HST:b:c:d:kn:r:s:t:")) != -1) {
 		switch (ch) {
 		case 'C':
 			ca = read_ca(optarg);
+			break;
+		case 'H':
+			ld.counter = 1;
 			break;
 		case 'S':
 			ld.sync_after = 1;
