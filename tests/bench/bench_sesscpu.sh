@@ -35,6 +35,15 @@ cleanup() {
 trap cleanup EXIT INT TERM
 die() { echo "bench_sesscpu: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
 . "$top/tests/bench/lib_load.sh"
+# The load generator is this build's for every server measured: the
+# base build's cs_load may predate -H, and one client makes the
+# servers' figures compare.
+LOAD_BIN="$top/$BUILD/tests/cs_load"
+case $BUILD in /*) LOAD_BIN="$BUILD/tests/cs_load" ;; esac
+load() {
+	"$LOAD_BIN" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
+	    2>>"$T/load.log"
+}
 
 # start B: a fresh deployment of build B with NDEV enrolled devices
 start() {
