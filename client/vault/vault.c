@@ -34,6 +34,7 @@
 #include "vault.h"
 #include "vault_file.h"
 #include "vault_int.h"
+#include "walbuf.h"
 
 #define TOKEN_LEN	((VAULT_TOKEN_LEN - 1) / 2)
 #define VREG_MAX	64
@@ -633,6 +634,7 @@ static void
 vfs_init(void)
 {
 	sqlite3_vfs	*orig;
+	const char	*name;
 
 	/* fails (harmless) if SQLite was initialised before */
 	(void)sqlite3_config(SQLITE_CONFIG_LOG, vfs_sqlite_log, NULL);
@@ -641,8 +643,17 @@ vfs_init(void)
 	 * allocation of SQLite would take a global mutex for it.
 	 */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_initialize() != SQLITE_OK ||
-	    (orig = sqlite3_vfs_find(NULL)) == NULL)
+	if (sqlite3_initialize() != SQLITE_OK)
+		return;
+	/*
+	 * Our files are the default VFS's, the WAL's writes gathered into
+	 * one a transaction (common/walbuf.c): its frame headers and sealed
+	 * pages were two pwrite(2) calls a page.  Without it, the default.
+	 */
+	if ((name = walbuf_vfs(WALBUF_PLAIN)) == NULL ||
+	    (orig = sqlite3_vfs_find(name)) == NULL)
+		orig = sqlite3_vfs_find(NULL);
+	if (orig == NULL)
 		return;
 	vault_vfs.szOsFile = (int)sizeof(struct vfile) + orig->szOsFile;
 	vault_vfs.mxPathname = orig->mxPathname;

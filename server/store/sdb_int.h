@@ -56,12 +56,4 @@ struct sdb_stmt_head {
 extern const struct sdb_ops	sdb_sqlite_ops;
 extern const struct sdb_ops	sdb_pg_ops;
 
-/*
- * The name of the VFS sdb_sqlite.c opens its files with (sdb_walbuf.c:
- * the default one, a WAL's writes gathered into one per transaction),
- * registered at the first call; NULL if it could not be: then the
- * default VFS.
- */
-const char	*sdb_walbuf_vfs(void);
-
 #endif /* SDB_INT_H */

@@ -25,6 +25,7 @@
 
 #include "errors.h"
 #include "sdb_int.h"
+#include "walbuf.h"
 
 #define SQ_BUCKETS	64
 #define SQ_KEEP_MAX	256	/* statements kept per connection */
@@ -93,7 +94,7 @@ sq_open(const char *path, struct sdb **out)
 		return CS_ERR_ALLOC;
 	db->h.ops = &sdb_sqlite_ops;
 	db->h.backend = SDB_SQLITE;
-	if (sqlite3_open_v2(path, &db->db, flags, sdb_walbuf_vfs()) !=
+	if (sqlite3_open_v2(path, &db->db, flags, walbuf_vfs(WALBUF_MAPPED)) !=
 	    SQLITE_OK ||
 	    sqlite3_extended_result_codes(db->db, 1) != SQLITE_OK ||
 	    sqlite3_db_config(db->db, SQLITE_DBCONFIG_DEFENSIVE, 1,

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_sdb_walbuf.c - the store's VFS (server/store/sdb_walbuf.c) keeps
- * SQLite's log as the default VFS would: two connections of one file,
- * as the server's two workers, each see what the other committed, in
- * transactions of one small row, of several MiB (more than the VFS
- * gathers, and pieces of the default VFS's largest write), and of more
- * pages than the writer's cache holds (SQLite writes frames before the
- * commit and reads them back); a log past the VFS's mapping is read
- * beyond it; a rolled back transaction leaves nothing; after a
- * checkpoint that truncates the log the other connection reads the new
- * frames; the file passes integrity_check and holds every row after
- * both are closed and it is opened again.
+ * test_walbuf.c - the VFS of common/walbuf.c, of both kinds (the log
+ * mapped, as the server's store opens it; read with pread(2), as the
+ * vault opens the files under its encryption), keeps SQLite's log as the
+ * default VFS would: two connections of one file, as the server's two
+ * workers, each see what the other committed, in transactions of one
+ * small row, of several MiB (more than the VFS gathers, and pieces of
+ * the default VFS's largest write), and of more pages than the writer's
+ * cache holds (SQLite writes frames before the commit and reads them
+ * back); a log past the VFS's mapping is read beyond it; a rolled back
+ * transaction leaves nothing; after a checkpoint that truncates the log
+ * the other connection reads the new frames; the file passes
+ * integrity_check and holds every row after both are closed and it is
+ * opened again.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,6 +26,7 @@
 #include "errors.h"
 #include "sdb.h"
 #include "test.h"
+#include "walbuf.h"
 
 #define ROW_BIG		(200 * 1024)
 
@@ -113,85 +116,115 @@ integrity(sqlite3 *db)
 	sqlite3_finalize(s);
 }
 
-static struct sdb *
-open_wal(const char *spec)
-{
-	struct sdb	*db = NULL;
+/*
+ * A connection of "path" in WAL mode, as the server's store opens it
+ * (sdb_open, the log mapped) or as the vault's VFS opens its files (the
+ * VFS by name, without the mapping).
+ */
+struct conn {
+	struct sdb	*sdb;
+	sqlite3		*db;
+};
 
-	ASSERT_INT_EQ(sdb_open(spec, &db), 0);
-	exec(sdb_sqlite(db), "PRAGMA journal_mode = WAL;"
+static void
+open_wal(struct conn *c, int how, const char *path)
+{
+	char	spec[160];
+
+	memset(c, 0, sizeof(*c));
+	if (how == WALBUF_MAPPED) {
+		ASSERT_INT_GE(snprintf(spec, sizeof(spec), "sqlite:%s", path),
+		    1);
+		ASSERT_INT_EQ(sdb_open(spec, &c->sdb), 0);
+		c->db = sdb_sqlite(c->sdb);
+	} else {
+		ASSERT_TRUE(walbuf_vfs(how) != NULL);
+		ASSERT_INT_EQ(sqlite3_open_v2(path, &c->db,
+		    SQLITE_OPEN_READWRITE, walbuf_vfs(how)), SQLITE_OK);
+	}
+	exec(c->db, "PRAGMA journal_mode = WAL;"
 	    " PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0");
-	return db;
 }
 
-int
-main(void)
+static void
+close_wal(struct conn *c)
 {
-	struct sdb	*a, *b;
-	char		 dir[] = "/tmp/test_sdb_walbuf.XXXXXX", spec[128];
+	if (c->sdb != NULL)
+		sdb_close(c->sdb);
+	else
+		ASSERT_INT_EQ(sqlite3_close(c->db), SQLITE_OK);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+run(int how)
+{
+	struct conn	 a, b;
+	char		 dir[] = "/tmp/test_walbuf.XXXXXX";
 	char		 path[128];
 	int64_t		 id = 1, n;
 	int		 fd, i;
 
 	ASSERT_TRUE(mkdtemp(dir) != NULL);
 	ASSERT_INT_GE(snprintf(path, sizeof(path), "%s/db", dir), 1);
-	ASSERT_INT_GE(snprintf(spec, sizeof(spec), "sqlite:%s", path), 1);
 	ASSERT_TRUE((fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600)) != -1);
 	close(fd);
 
-	TEST_START("two connections see each other's commits");
-	a = open_wal(spec);
-	b = open_wal(spec);
-	exec(sdb_sqlite(a), "CREATE TABLE t (id INTEGER PRIMARY KEY,"
+	TEST_START(how == WALBUF_MAPPED ? "mapped: two connections see each"
+	    " other's commits" : "plain: two connections see each other's"
+	    " commits");
+	open_wal(&a, how, path);
+	open_wal(&b, how, path);
+	exec(a.db, "CREATE TABLE t (id INTEGER PRIMARY KEY,"
 	    " v BLOB NOT NULL)");
 	for (i = 0; i < 50; i++) {
-		put(sdb_sqlite(i % 2 ? a : b), id, 1, 100 + (size_t)i, 1);
+		put(i % 2 ? a.db : b.db, id, 1, 100 + (size_t)i, 1);
 		id++;
-		ASSERT_INT_EQ(check(sdb_sqlite(i % 2 ? b : a)), id - 1);
+		ASSERT_INT_EQ(check(i % 2 ? b.db : a.db), id - 1);
 	}
 	TEST_DONE();
 
 	TEST_START("large transactions, past the mapping");
 	/* 20 x 4 MiB: the log grows past WALBUF_MAP (64 MiB) */
 	for (i = 0; i < 20; i++) {
-		put(sdb_sqlite(a), id, 20, ROW_BIG, 1);
+		put(a.db, id, 20, ROW_BIG, 1);
 		id += 20;
 	}
-	ASSERT_INT_EQ(check(sdb_sqlite(b)), id - 1);
+	ASSERT_INT_EQ(check(b.db), id - 1);
 	TEST_DONE();
 
 	TEST_START("rolled back");
-	put(sdb_sqlite(b), id, 10, ROW_BIG, 0);
-	ASSERT_INT_EQ(check(sdb_sqlite(a)), id - 1);
+	put(b.db, id, 10, ROW_BIG, 0);
+	ASSERT_INT_EQ(check(a.db), id - 1);
 	TEST_DONE();
 
 	TEST_START("a transaction larger than the writer's cache");
-	exec(sdb_sqlite(a), "PRAGMA cache_size = 20");
-	put(sdb_sqlite(a), id, 300, 3000, 1);
+	exec(a.db, "PRAGMA cache_size = 20");
+	put(a.db, id, 300, 3000, 1);
 	id += 300;
-	ASSERT_INT_EQ(check(sdb_sqlite(b)), id - 1);
-	ASSERT_INT_EQ(check(sdb_sqlite(a)), id - 1);
+	ASSERT_INT_EQ(check(b.db), id - 1);
+	ASSERT_INT_EQ(check(a.db), id - 1);
 	TEST_DONE();
 
 	TEST_START("after a checkpoint that truncates the log");
-	exec(sdb_sqlite(a), "PRAGMA wal_checkpoint(TRUNCATE)");
+	exec(a.db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	for (i = 0; i < 10; i++) {
-		put(sdb_sqlite(a), id, 1, 500, 1);
+		put(a.db, id, 1, 500, 1);
 		id++;
-		ASSERT_INT_EQ(check(sdb_sqlite(b)), id - 1);
+		ASSERT_INT_EQ(check(b.db), id - 1);
 	}
-	integrity(sdb_sqlite(a));
-	integrity(sdb_sqlite(b));
+	integrity(a.db);
+	integrity(b.db);
 	TEST_DONE();
 
 	TEST_START("opened again");
-	sdb_close(a);
-	sdb_close(b);
-	a = open_wal(spec);
-	n = check(sdb_sqlite(a));
+	close_wal(&a);
+	close_wal(&b);
+	open_wal(&a, how, path);
+	n = check(a.db);
 	ASSERT_INT_EQ(n, id - 1);
-	integrity(sdb_sqlite(a));
-	sdb_close(a);
+	integrity(a.db);
+	close_wal(&a);
 	TEST_DONE();
 
 	(void)unlink(path);
@@ -200,5 +233,19 @@ main(void)
 	ASSERT_INT_GE(snprintf(path, sizeof(path), "%s/db-shm", dir), 1);
 	(void)unlink(path);
 	(void)rmdir(dir);
+}
+
+int
+main(void)
+{
+	TEST_START("two kinds, two names");
+	ASSERT_TRUE(walbuf_vfs(WALBUF_MAPPED) != NULL);
+	ASSERT_TRUE(walbuf_vfs(WALBUF_PLAIN) != NULL);
+	ASSERT_TRUE(strcmp(walbuf_vfs(WALBUF_MAPPED),
+	    walbuf_vfs(WALBUF_PLAIN)) != 0);
+	TEST_DONE();
+
+	run(WALBUF_MAPPED);
+	run(WALBUF_PLAIN);
 	return 0;
 }

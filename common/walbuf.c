@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * sdb_walbuf.c - the VFS the store's SQLite connections open their
- * files through (sdb_int.h): the default one, except for the
- * write-ahead log, whose writes are gathered and reach the file as one
- * pwrite(2) per transaction, and which is read from a mapping instead
- * of one pread(2) a page.  SQLite writes each WAL frame as two calls,
+ * walbuf.c - a VFS that is the default one, except for the write-ahead
+ * log, whose writes are gathered and reach the file as one pwrite(2)
+ * per transaction, and which (the server's, walbuf.h) is read from a
+ * mapping instead of one pread(2) a page.  The server's store opens its
+ * files through it (server/store/sdb_sqlite.c); the laptop's vault
+ * opens the files under its encryption through it, without the mapping
+ * (client/vault/vault.c: its WAL is written a frame header and a sealed
+ * page at a time, as SQLite writes a plain one).  SQLite writes each WAL frame as two calls,
  * its 24-byte header and then the page: a push's commit of some sixteen
  * pages was over thirty system calls, each taking the inode's lock and
  * touching one or two page-cache folios.  And a connection's page cache
@@ -25,7 +28,7 @@
  * as for a failed pwrite before); what it held is dropped, SQLite
  * writes those frames again.
  *
- * Reads: a read-only shared mapping of the log's first WALBUF_MAP bytes
+ * Reads (WALBUF_MAPPED): a read-only shared mapping of the log's first WALBUF_MAP bytes
  * through a descriptor of our own (the page cache is one, so it sees
  * every connection's writes as pread would; SQLite holds no POSIX lock
  * on the log, so closing that descriptor drops none of the process's
@@ -52,9 +55,10 @@
 
 #include <sqlite3.h>
 
-#include "sdb_int.h"
+#include "walbuf.h"
 
 #define WALBUF_NAME	"casesync-walbuf"
+#define WALBUF_NAME_PLAIN "casesync-walbuf-plain"	/* no mapping */
 #define WALBUF_FIRST	(64 * 1024)
 #define WALBUF_MAX	(1024 * 1024)	/* larger writes go straight out */
 #define WALBUF_HDR	24		/* a WAL frame's header */
@@ -78,7 +82,7 @@ struct walbuf_file {
 	sqlite3_int64	 size;		/* of the file, at least, as last seen */
 };
 
-static sqlite3_vfs	 walbuf_vfs;
+static sqlite3_vfs	 walbuf_vfs_map, walbuf_vfs_plain;
 static sqlite3_vfs	*walbuf_base;
 static pthread_once_t	 walbuf_once = PTHREAD_ONCE_INIT;
 static int		 walbuf_ok;
@@ -317,7 +321,6 @@ walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *sf,
 	void			*map;
 	int			 rc;
 
-	(void)vfs;
 	/* not a WAL: the default VFS's file itself, in our room */
 	if ((flags & SQLITE_OPEN_WAL) == 0)
 		return walbuf_base->xOpen(walbuf_base, name, sf, flags,
@@ -338,7 +341,8 @@ walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *sf,
 	 * name in the same way).  Without it (no descriptor, no mapping: in
 	 * the sandbox, opens fail) reads are the default VFS's.
 	 */
-	if ((f->fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if (vfs != &walbuf_vfs_map ||
+	    (f->fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
 		return SQLITE_OK;
 	if (fstat(f->fd, &sb) == -1 || (map = mmap(NULL, WALBUF_MAP,
 	    PROT_READ, MAP_SHARED, f->fd, 0)) == MAP_FAILED) {
@@ -365,18 +369,21 @@ walbuf_register(void)
 		return;
 	/* struct walbuf_file is pointers and sizes: f + 1 stays aligned */
 	room = sizeof(struct walbuf_file) + (size_t)walbuf_base->szOsFile;
-	walbuf_vfs = *walbuf_base;
-	walbuf_vfs.pNext = NULL;
-	walbuf_vfs.zName = WALBUF_NAME;
-	walbuf_vfs.szOsFile = (int)room;
-	walbuf_vfs.xOpen = walbuf_open;
-	walbuf_ok = sqlite3_vfs_register(&walbuf_vfs, 0) == SQLITE_OK;
+	walbuf_vfs_map = *walbuf_base;
+	walbuf_vfs_map.pNext = NULL;
+	walbuf_vfs_map.zName = WALBUF_NAME;
+	walbuf_vfs_map.szOsFile = (int)room;
+	walbuf_vfs_map.xOpen = walbuf_open;
+	walbuf_vfs_plain = walbuf_vfs_map;
+	walbuf_vfs_plain.zName = WALBUF_NAME_PLAIN;
+	walbuf_ok = sqlite3_vfs_register(&walbuf_vfs_map, 0) == SQLITE_OK &&
+	    sqlite3_vfs_register(&walbuf_vfs_plain, 0) == SQLITE_OK;
 }
 
 const char *
-sdb_walbuf_vfs(void)
+walbuf_vfs(int how)
 {
 	if (pthread_once(&walbuf_once, walbuf_register) != 0 || !walbuf_ok)
 		return NULL;
-	return WALBUF_NAME;
+	return how == WALBUF_MAPPED ? WALBUF_NAME : WALBUF_NAME_PLAIN;
 }
