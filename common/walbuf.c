@@ -1,44 +1,45 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * walbuf.c - a VFS that is the default one, except for the write-ahead
- * log, whose writes are gathered and reach the file as one pwrite(2)
- * per transaction, and which (the server's, walbuf.h) is read from a
- * mapping instead of one pread(2) a page.  The server's store opens its
- * files through it (server/store/sdb_sqlite.c); the laptop's vault
+ * log, whose writes are gathered and reach the file as one pwrite(2) per
+ * transaction, and which (the server's kind, WALBUF_MAPPED) is read from
+ * a mapping instead of one pread(2) a page.  The server's store opens
+ * its files through it (server/store/sdb_sqlite.c); the laptop's vault
  * opens the files under its encryption through it, without the mapping
- * (client/vault/vault.c: its WAL is written a frame header and a sealed
- * page at a time, as SQLite writes a plain one).  SQLite writes each WAL frame as two calls,
- * its 24-byte header and then the page: a push's commit of some sixteen
- * pages was over thirty system calls, each taking the inode's lock and
- * touching one or two page-cache folios.  And a connection's page cache
- * is emptied whenever another connection commits, which the server's
- * other worker does all the time: the pages it reads again are mostly
- * in the log.  Some 45 pwrite and 40 pread calls a session, a tenth of
- * casesyncd's CPU per session with the kernel's side (docs/PERFORMANCE.md,
- * "Goal 6, branch sesscpu2").
+ * (client/vault/vault.c: it writes its WAL a frame header and a sealed
+ * page at a time, as SQLite writes a plain one).
+ *
+ * SQLite writes each WAL frame as two calls, its 24-byte header and then
+ * the page: a push's commit of some sixteen pages was over thirty system
+ * calls, each taking the inode's lock and touching one or two page-cache
+ * folios.  And a connection's page cache is emptied whenever another
+ * connection commits, which the server's other worker does all the time:
+ * the pages it reads again are mostly in the log.  Some 45 pwrite and 40
+ * pread calls a session, a tenth of casesyncd's CPU per session with the
+ * kernel's side (docs/PERFORMANCE.md, "Goal 6, branch sesscpu2").
  *
  * Writes: the bytes and their order in the file are SQLite's; only the
  * number of calls changes, and every byte is in the file before SQLite
- * syncs, reads, sizes or truncates it, and before the transaction can
- * be seen by any other connection: the frame that commits a transaction
+ * syncs, reads, sizes or truncates it, and before the transaction can be
+ * seen by any other connection: the frame that commits a transaction
  * (its header says the database's size, walEncodeFrame) is written out
- * as soon as its page is in, and the store's connections sync each
- * commit (synchronous = FULL) after that.  A failed write is reported
- * by the call that made it (the commit fails and SQLite rolls it back,
- * as for a failed pwrite before); what it held is dropped, SQLite
- * writes those frames again.
+ * as soon as its page is in, and the connections (the store's, the
+ * vault's) sync each commit (synchronous = FULL) after that.  A failed
+ * write is reported by the call that made it (the commit fails and
+ * SQLite rolls it back, as for a failed pwrite before); what it held is
+ * dropped, SQLite writes those frames again.
  *
- * Reads (WALBUF_MAPPED): a read-only shared mapping of the log's first WALBUF_MAP bytes
- * through a descriptor of our own (the page cache is one, so it sees
- * every connection's writes as pread would; SQLite holds no POSIX lock
- * on the log, so closing that descriptor drops none of the process's
- * locks, which closing a database file's would).  SQLite reads only frames
- * its snapshot counts, written before they were counted, and shortens
- * or restarts the log only when no reader can use its frames; a read
- * past the end as last seen (fstat) still goes to the default VFS,
+ * Reads (WALBUF_MAPPED): a read-only shared mapping of the log's first
+ * WALBUF_MAP bytes through a descriptor of our own (the page cache is
+ * one, so it sees every connection's writes as pread would; SQLite holds
+ * no POSIX lock on the log, so closing that descriptor drops none of the
+ * process's locks, which closing a database file's would).  SQLite reads
+ * only frames its snapshot counts, written before they were counted, and
+ * shortens or restarts the log only when no reader can use its frames; a
+ * read past the end as last seen (fstat) still goes to the default VFS,
  * which reports it short, so the mapping is never touched past the end
- * of the file.  Beyond WALBUF_MAP, or without the mapping, reads are
- * the default VFS's.
+ * of the file.  Beyond WALBUF_MAP, or without the mapping, reads are the
+ * default VFS's.
  *
  * Database, journal and temporary files are the default VFS's own, not
  * wrapped at all.
