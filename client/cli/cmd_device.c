@@ -103,7 +103,7 @@ enroll_keys(struct cli *cli, struct vault *v, struct identity *id,
 	o.key = id->key;
 	if ((r = conn_open(&o, cp)) != 0) {
 		cli_errx("enrolled, but cannot connect as this device: %s; "
-		    "run casesync keys setup", cs_err(r));
+		    "run casesync keys setup", cs_why(r));
 		return r;
 	}
 	if ((r = conn_welcome(*cp, id->device_id, &rep)) != 0) {
@@ -297,7 +297,7 @@ cmd_enroll(struct cli *cli, int argc, char *argv[])
 		goto out;
 	if ((r = conn_open(&o, &c)) != 0) {
 		cli_errx("cannot connect securely to %s: %s", o.server,
-		    cs_err(r));
+		    cs_why(r));
 		goto out;
 	}
 	if ((r = enroll_exchange(c, token, csr, csrlen, NULL, &rep,

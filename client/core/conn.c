@@ -75,7 +75,9 @@ conn_split(const char *server, char *host, size_t hostlen, char *port,
 /*
  * TCP connect to any address of host:port, each within "cms"; then "ms"
  * for every read and write.  A failure is logged at debug level only
- * when "quiet" (the caller says what it tried).
+ * when "quiet" (the caller says what it tried), and its cause is kept
+ * for CS_ERR_SYSTEM (cs_why: "connection refused", "connection timed
+ * out", the resolver's words), that of the last address tried.
  */
 static int
 conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
@@ -84,7 +86,7 @@ conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 	struct pollfd	 pfd;
 	struct timeval	 tv;
 	socklen_t	 elen;
-	int		 fd = -1, e, one = 1;
+	int		 fd = -1, e, one = 1, why = EADDRNOTAVAIL;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -95,21 +97,39 @@ conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 			log_debug("%s: %s", host, gai_strerror(e));
 		else
 			log_warnx("%s: %s", host, gai_strerror(e));
+		(void)cs_cause_text(CS_ERR_SYSTEM, e == EAI_SYSTEM ?
+		    strerror(errno) : gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
+			why = errno;
 			continue;
+		}
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
-		if (errno == EINPROGRESS) {
+		why = errno;
+		if (why == EINPROGRESS) {
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
 			elen = sizeof(e);
-			if (poll(&pfd, 1, cms) == 1 &&
-			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
-			    &elen) == 0 && e == 0)
+			switch (poll(&pfd, 1, cms)) {
+			case 1:
+				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
+				    &elen) == -1)
+					why = errno;
+				else
+					why = e;
+				break;
+			case 0:
+				why = ETIMEDOUT;
+				break;
+			default:
+				why = errno;
+				break;
+			}
+			if (why == 0)
 				break;
 		}
 		close(fd);
@@ -117,6 +137,7 @@ conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
+		(void)cs_cause(CS_ERR_SYSTEM, why);
 		if (quiet)
 			log_debug("cannot connect to %s port %s", host, port);
 		else
@@ -131,6 +152,7 @@ conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
 	    -1) {
+		(void)cs_sys();
 		close(fd);
 		return -1;
 	}
@@ -170,6 +192,7 @@ conn_open_any(const struct conn_opts *o, const char *const *addrs,
 	*out = NULL;
 	*used = 0;
 	*tried = 0;
+	(void)cs_cause(CS_ERR_SYSTEM, 0);	/* no older cause for ours */
 	/* never to a list without the CA and the name to verify */
 	if (o->ca == NULL || o->server_name == NULL ||
 	    o->server_name[0] == '\0')

@@ -52,11 +52,11 @@ srvaddr_connect(struct vault *v, struct identity *id,
 		srvaddr_join(list, sizeof(list), order, tried);
 		if (tried <= 1)
 			notice(NOTICE_ERROR, "cannot connect securely to %s: "
-			    "%s", list, cs_err(r));
+			    "%s", list, cs_why(r));
 		else
 			notice(NOTICE_ERROR, "cannot connect securely to the "
 			    "server: %zu addresses tried (%s): %s", tried,
-			    list, cs_err(r));
+			    list, cs_why(r));
 		return r;
 	}
 	if ((w = identity_set_last(v, id, order[used])) != 0)

@@ -194,8 +194,9 @@ laptop a server set "$D1" "$D2" >/dev/null 2>&1 || fail "server set"
 laptop a sync >"$T/out" 2>"$T/err"
 expect_eq "nothing answers: exit 6 (network)" $? 6
 grep -q "cannot connect securely to the server: 2 addresses tried \
-($D1 and $D2)" "$T/err" || fail "all dead: $(cat "$T/err")"
-ok "all dead: the offline message names the 2 addresses tried"
+($D1 and $D2): connection refused" "$T/err" ||
+    fail "all dead: $(cat "$T/err")"
+ok "all dead: the offline message names the 2 addresses tried, and why"
 laptop a server set "$D1" >/dev/null 2>&1 || fail "server set one"
 laptop a sync >"$T/out" 2>"$T/err"
 expect_eq "one dead: exit 6" $? 6

@@ -10,7 +10,9 @@
 # a key file, server.db (casesyncctl and casesyncd; a write on a
 # read-only file system), the backup target (missing directory, full
 # disk, read-only file system) and the laptop's vault (its files as
-# directories, on a read-only and on a full file system).  The cases are chosen to fail for root too (a
+# directories, on a read-only and on a full file system), and the
+# laptop's sync when its server is down ("connection refused").  The
+# cases are chosen to fail for root too (a
 # directory where a file is expected, ENOENT, ENOSPC and EROFS in a
 # mount namespace); "permission denied" is checked as nobody.
 . "$(dirname "$0")/lib.sh"
@@ -140,3 +142,9 @@ if unshare -m true 2>/dev/null; then
 	    '$B/casesync' --dir '$T/full' record bulk --case $C \
 	    --kind note --count 2000 --size 2000"
 fi
+
+# ---- the laptop without its server: why it cannot connect (exit 6,
+# docs/CLIENT.md), in the operating system's words
+stop_server
+says "casesync sync, the server down" 6 \
+    "cannot connect securely to .*: connection refused" laptop a sync
