@@ -93,12 +93,15 @@ conn_tcp(const char *host, const char *port, int cms, int ms, int quiet)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
+		/* before logging, which may change errno */
+		if (e == EAI_SYSTEM)
+			(void)cs_sys();
+		else
+			(void)cs_cause_text(CS_ERR_SYSTEM, gai_strerror(e));
 		if (quiet)
 			log_debug("%s: %s", host, gai_strerror(e));
 		else
 			log_warnx("%s: %s", host, gai_strerror(e));
-		(void)cs_cause_text(CS_ERR_SYSTEM, e == EAI_SYSTEM ?
-		    strerror(errno) : gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

@@ -11,7 +11,8 @@
 # read-only file system), the backup target (missing directory, full
 # disk, read-only file system) and the laptop's vault (its files as
 # directories, on a read-only and on a full file system), and the
-# laptop's sync when its server is down ("connection refused").  The
+# laptop's sync when its server is down ("connection refused") or its
+# name does not resolve (the resolver's words).  The
 # cases are chosen to fail for root too (a
 # directory where a file is expected, ENOENT, ENOSPC and EROFS in a
 # mount namespace); "permission denied" is checked as nobody.
@@ -148,3 +149,8 @@ fi
 stop_server
 says "casesync sync, the server down" 6 \
     "cannot connect securely to .*: connection refused" laptop a sync
+# a name no resolver knows (RFC 6761): the resolver's words
+laptop a server set "nosuchhost.invalid:443" >/dev/null 2>&1 ||
+    fail "server set"
+says "casesync sync, a server name that does not resolve" 6 \
+    "cannot connect securely to nosuchhost.invalid:443: [a-z]" laptop a sync
