@@ -44,8 +44,8 @@ srcs() {
 			    "proto/netaddr.c server/config.c" ;;
 	token)		echo "$BASE common/token.c" ;;
 	csr)		echo "$BASE common/pki.c" ;;
-	vault)		echo "$BASE common/fault.c client/vault/vault.c" \
-			    "client/vault/vault_page.c" \
+	vault)		echo "$BASE common/fault.c common/walbuf.c" \
+			    "client/vault/vault.c client/vault/vault_page.c" \
 			    "client/vault/vault_ahead.c client/vault/vault_head.c" ;;
 	merkle)		echo "$BASE common/merkle.c" ;;
 	agent)		echo "$BASE client/core/agent.c client/vault/vaultkey.c" ;;
