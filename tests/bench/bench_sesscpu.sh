@@ -40,10 +40,6 @@ die() { echo "bench_sesscpu: $*" >&2; tail -5 "$T/load.log" >&2; exit 1; }
 # servers' figures compare.
 LOAD_BIN="$top/$BUILD/tests/cs_load"
 case $BUILD in /*) LOAD_BIN="$BUILD/tests/cs_load" ;; esac
-load() {
-	"$LOAD_BIN" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
-	    2>>"$T/load.log"
-}
 
 # start B: a fresh deployment of build B with NDEV enrolled devices
 start() {

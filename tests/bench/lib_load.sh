@@ -56,9 +56,11 @@ load_server() {
 	ADDR="localhost:$(cat "$T/port")"
 }
 
+# load ARGS: cs_load against the server; LOAD_BIN, if set, names the
+# cs_load to run (bench_sesscpu.sh: the same one for every build)
 load() {
-	"$B/tests/cs_load" -s "$ADDR" -C "$T/srv/ca.crt" -d "$T/ids" "$@" \
-	    2>>"$T/load.log"
+	"${LOAD_BIN:-$B/tests/cs_load}" -s "$ADDR" -C "$T/srv/ca.crt" \
+	    -d "$T/ids" "$@" 2>>"$T/load.log"
 }
 
 f() {
