@@ -54,6 +54,8 @@ struct request {
 	int			 audit_r;
 	/* Set by a handler: close the connection after the reply. */
 	int			 close;
+	/* request_ahead_start() handed the connection to ahead.c */
+	int			 ahead;
 };
 
 /* A handler: 0, or a CS_ERR_* that closes the connection. */
@@ -99,5 +101,15 @@ request_audit(struct request *rq, int r)
  */
 int	request_refuse(struct request *, enum wire_ctx ctx, int r,
 	    const char *what, const char *why);
+
+/*
+ * Around a durable commit that a handler waits for: the connection's
+ * next request read and decoded meanwhile on the worker's second thread
+ * (ahead.h, session.c), for a client that pipelines.  Between the two
+ * calls the handler must not write replies or touch the connection.
+ * Without a second thread or a connection both do nothing.
+ */
+void	request_ahead_start(struct request *);
+void	request_ahead_wait(struct request *);
 
 #endif /* REQUEST_H */

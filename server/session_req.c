@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "access.h"
+#include "ahead.h"
 #include "audit.h"
 #include "buf.h"
 #include "errors.h"
@@ -338,9 +339,15 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
     size_t len)
 {
 	struct msg	*m = NULL;
-	int		 r;
+	int		 r = 0;
 
-	if ((r = msg_decode(p, len, &m)) != 0)
+	if (s->ahead != NULL && s->ahead_len == len) {
+		m = s->ahead;	/* this frame, decoded during a commit */
+		metrics_read_ahead();
+	} else if (s->ahead != NULL)
+		msg_free(s->ahead);
+	s->ahead = NULL;
+	if (m == NULL && (r = msg_decode(p, len, &m)) != 0)
 		return r;
 	s->msg_type = msg_type(m);
 	rq->id = s->req_id = msg_id(m);
@@ -358,6 +365,27 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 		    "the first message must be Hello");
 	msg_free(m);
 	return r;
+}
+
+void
+request_ahead_start(struct request *rq)
+{
+	struct session	*s = rq->s;
+
+	if (rq->ahead || s == NULL || rq->w->ahead == NULL ||
+	    s->ahead != NULL || s->state != SESSION_READY)
+		return;
+	ahead_start(rq->w->ahead, session_read_ahead, s);
+	rq->ahead = 1;
+}
+
+void
+request_ahead_wait(struct request *rq)
+{
+	if (!rq->ahead)
+		return;
+	ahead_wait(rq->w->ahead);
+	rq->ahead = 0;
 }
 
 /*

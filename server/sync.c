@@ -43,6 +43,9 @@ _Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
 #define SYNC_PULL_FIRST_RECORDS	64
 #define SYNC_PULL_FIRST_BYTES	(64 * 1024)
 
+/* a push of this many changes: its next batch is read during its commit */
+#define SYNC_AHEAD_MIN		256
+
 /* The strings of one record of a reply (the store's are per call). */
 struct pull_item {
 	char			 record_id[STORE_UUID_LEN + 1];
@@ -599,7 +602,16 @@ sync_push_apply(struct request *rq, const struct store_change *chs,
 		    &seq);
 	if (r == 0)
 		r = audit_batch_in_tx(w, &ap);
+	/*
+	 * A batch this large comes from a laptop with more queued, which
+	 * has sent its next batch already (client/core/sync_push.c): that
+	 * one is read and decoded while this one's commit waits for the
+	 * disk.
+	 */
+	if (r == 0 && n >= SYNC_AHEAD_MIN)
+		request_ahead_start(rq);
 	r = store_tx_end(w->st, r);
+	request_ahead_wait(rq);
 	audit_batch_done(w, r);
 	if (r != 0) {
 		store_results_clear(res, n);

@@ -53,6 +53,10 @@ usage(void)
 	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION [CREATED_BY]\n"
 	    "       (one note; prints \"result STATUS version V current 0|1\";\n"
 	    "       CREATED_BY: a forged author, created_at 1, changed_at 1)\n"
+	    "       push-ahead CASE_ID N TAIL (a push of N new notes, and\n"
+	    "       right behind it TAIL: push (10 more), ping, garbage or\n"
+	    "       close; prints \"push applied K of N\" for each reply,\n"
+	    "       then \"pong\" or how the server answered)\n"
 	    "       watch SECS (Watch, then one line per message with the\n"
 	    "       wall clock in ms: \"notify SEQ MS\", \"error CODE MS\",\n"
 	    "       \"closed MS\"; ends at a close or after SECS)\n");
@@ -517,6 +521,144 @@ send_ping(struct conn *c, wire_env **rep)
 	return probe_call(c, &env, rep);
 }
 
+/* A random (version 4) UUID in text, for a crafted record or change. */
+static void
+probe_uuid(char out[37])
+{
+	static const char	hex[] = "0123456789abcdef";
+	uint8_t			u[16];
+	size_t			i, k = 0;
+
+	randombytes_buf(u, sizeof(u));
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+	for (i = 0; i < sizeof(u); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[k++] = '-';
+		out[k++] = hex[u[i] >> 4];
+		out[k++] = hex[u[i] & 0x0f];
+	}
+	out[k] = '\0';
+}
+
+/* Frame a PushRequest of "n" new notes in case "case_id" into "b". */
+static int
+push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
+{
+	wire_env			  env;
+	Casesync__V1__PushRequest	  pr;
+	Casesync__V1__Change		 *ch = NULL, **chp = NULL;
+	Casesync__V1__Record		 *rec = NULL;
+	char				(*ids)[2][37] = NULL;
+	uint8_t				  body[E2E_BODY_OVERHEAD + 64];
+	size_t				  i;
+	int				  r = CS_ERR_ALLOC;
+
+	if ((ch = calloc(n, sizeof(*ch))) == NULL ||
+	    (chp = calloc(n, sizeof(*chp))) == NULL ||
+	    (rec = calloc(n, sizeof(*rec))) == NULL ||
+	    (ids = calloc(n, sizeof(*ids))) == NULL)
+		goto out;
+	randombytes_buf(body, sizeof(body));	/* looks sealed */
+	for (i = 0; i < n; i++) {
+		probe_uuid(ids[i][0]);
+		probe_uuid(ids[i][1]);
+		casesync__v1__record__init(&rec[i]);
+		rec[i].record_id = ids[i][1];
+		rec[i].case_id = (char *)(uintptr_t)case_id;
+		rec[i].kind = (char *)(uintptr_t)"note";
+		rec[i].key_epoch = 1;
+		rec[i].body.data = body;
+		rec[i].body.len = sizeof(body);
+		rec[i].hlc = ((uint64_t)time(NULL) * 1000 << 16) + i;
+		casesync__v1__change__init(&ch[i]);
+		ch[i].change_id = ids[i][0];
+		ch[i].record = &rec[i];
+		chp[i] = &ch[i];
+	}
+	casesync__v1__envelope__init(&env);
+	casesync__v1__push_request__init(&pr);
+	pr.changes = chp;
+	pr.n_changes = n;
+	env.id = id;
+	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
+	env.push_request = &pr;
+	r = wire_encode(&env, FRAME_MAX_LIMIT, b);
+ out:
+	free(ch);
+	free(chp);
+	free(rec);
+	free(ids);
+	return r;
+}
+
+/*
+ * "push-ahead CASE N TAIL": a push of N new notes and, before any
+ * reply, its tail in the same write: the server reads and decodes the
+ * tail while the push commits (session_read_ahead), so each kind of
+ * tail must be met exactly as if it came later.
+ */
+static int
+push_ahead(struct conn *c, const char *case_id, size_t n, const char *tail)
+{
+	static const uint8_t	 garbage[] = { 0, 0, 0, 4, 0xff, 0xff, 0xff,
+	    0xff };
+	struct buf		*b;
+	wire_env		*e = NULL, ping;
+	Casesync__V1__Ping	 pg;
+	size_t			 i, k, replies = 1;
+	int			 r;
+
+	if ((b = buf_new(2 * (FRAME_HDR_LEN + FRAME_MAX_LIMIT))) == NULL)
+		return CS_ERR_ALLOC;
+	r = push_frame(case_id, n, 2001, b);
+	if (r == 0 && strcmp(tail, "push") == 0) {
+		r = push_frame(case_id, 10, 2002, b);	/* in the last record */
+		replies = 2;
+	} else if (r == 0 && strcmp(tail, "ping") == 0) {
+		casesync__v1__envelope__init(&ping);
+		casesync__v1__ping__init(&pg);
+		ping.id = 2002;
+		ping.msg_case = CASESYNC__V1__ENVELOPE__MSG_PING;
+		ping.ping = &pg;
+		r = wire_encode(&ping, FRAME_MAX_LIMIT, b);
+	} else if (r == 0 && strcmp(tail, "garbage") == 0)
+		r = buf_put(b, garbage, sizeof(garbage));	/* no Envelope */
+	else if (r == 0 && strcmp(tail, "close") != 0)
+		usage();
+	if (r == 0)
+		r = conn_send_raw(c, buf_ptr(b), buf_len(b));
+	buf_free(b);
+	if (r != 0 || strcmp(tail, "close") == 0) {
+		printf("%s\n", r == 0 ? "sent" : cs_err(r));
+		return r;	/* the caller hangs up at once */
+	}
+	/* the replies, in order; after them what a garbage tail gets */
+	while ((r = probe_recv(c, &e)) == 0) {
+		if (e->msg_case == CASESYNC__V1__ENVELOPE__MSG_PUSH_RESPONSE &&
+		    replies > 0) {
+			for (i = k = 0; i < e->push_response->n_results; i++)
+				k += e->push_response->results[i]->status ==
+				    CASESYNC__V1__CHANGE_STATUS__CHANGE_APPLIED;
+			printf("push applied %zu of %zu\n", k,
+			    e->push_response->n_results);
+			replies--;
+		} else if (e->msg_case == CASESYNC__V1__ENVELOPE__MSG_PONG &&
+		    replies == 0) {
+			printf("pong\n");
+			wire_free(e);
+			return 0;
+		} else
+			break;
+		wire_free(e);
+		e = NULL;
+		if (replies == 0 && strcmp(tail, "push") == 0)
+			return 0;
+	}
+	report(r, e);
+	return 0;
+}
+
 /* Append "v" as a protobuf varint at "off"; returns the new offset. */
 static size_t
 put_varint(uint8_t *p, size_t off, uint64_t v)
@@ -682,7 +824,7 @@ main(int argc, char *argv[])
 			usage();
 		raw = raw_bytes(argv[1], &rawlen);
 	} else if (argc > 1 && strcmp(mode, "enroll") != 0 &&
-	    strcmp(mode, "push") != 0 &&
+	    strcmp(mode, "push") != 0 && strcmp(mode, "push-ahead") != 0 &&
 	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
 	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
@@ -778,6 +920,12 @@ main(int argc, char *argv[])
 				wire_free(e);
 				goto out;
 			}
+		} else if (strcmp(mode, "push-ahead") == 0) {
+			if (argc != 4 || parse_u64(argv[2], 1, WIRE_PUSH_MAX,
+			    &n) != 0)
+				usage();
+			(void)push_ahead(c, argv[1], (size_t)n, argv[3]);
+			goto out;
 		} else if (strcmp(mode, "hello-twice") == 0)
 			r = send_hello(c, CS_PROTOCOL_VERSION, &e);
 		else if (strcmp(mode, "unknown-msg") == 0) {
