@@ -39,6 +39,16 @@ fault_pause(const char *name)
 	}
 }
 
+int
+fault_fail(const char *name)
+{
+	if (strncmp(fault_armed, "fail:", 5) != 0 ||
+	    strcmp(fault_armed + 5, name) != 0)
+		return 0;
+	log_warnx("fault injection: failing at %s", name);
+	return 1;
+}
+
 void
 fault_point(const char *name)
 {

@@ -18,6 +18,9 @@
  * CASESYNC_FAULT=pause:NAME instead pauses 2 s at fault_pause(NAME):
  * "vault-head-end" (test_vault_epoch: a checkpointer holding the
  * checkpoint lock after its pass, before it lets it go).
+ * CASESYNC_FAULT=fail:NAME makes fault_fail(NAME) true, every time:
+ * "push-commit" (casesyncd rolls a push's transaction back instead of
+ * committing it, as if the commit failed: t_push_ahead).
  */
 #ifndef FAULT_H
 #define FAULT_H
@@ -28,5 +31,7 @@ void	fault_init(void);
 void	fault_point(const char *name);
 /* Sleep 2 s if armed for "pause:" "name". */
 void	fault_pause(const char *name);
+/* 1 if armed for "fail:" "name" (the caller fails there), else 0. */
+int	fault_fail(const char *name);
 
 #endif /* FAULT_H */

@@ -367,16 +367,30 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 	return r;
 }
 
-void
-request_ahead_start(struct request *rq)
+/* On the worker's second thread: the handler's job, then the read. */
+static void
+request_ahead_job(void *arg)
+{
+	struct request	*rq = arg;
+
+	if (rq->ahead_fn != NULL)
+		rq->ahead_fn(rq->ahead_arg);
+	session_read_ahead(rq->s);
+}
+
+int
+request_ahead_start(struct request *rq, void (*fn)(void *), void *arg)
 {
 	struct session	*s = rq->s;
 
 	if (rq->ahead || s == NULL || rq->w->ahead == NULL ||
 	    s->ahead != NULL || s->state != SESSION_READY)
-		return;
-	ahead_start(rq->w->ahead, session_read_ahead, s);
+		return -1;
+	rq->ahead_fn = fn;
+	rq->ahead_arg = arg;
 	rq->ahead = 1;
+	ahead_start(rq->w->ahead, request_ahead_job, rq);
+	return 0;
 }
 
 void

@@ -1,16 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# While a large push commits, the worker's second thread reads and
-# decodes what the laptop sent behind it (server/session.c,
-# session_read_ahead).  Whatever comes there must be met exactly as if
-# it came later: a second push (both applied, answered in order), a
-# Ping (answered after the push), a frame that does not decode (the
-# push answered, then the connection closed, the server serving on),
-# and a client that hangs up right after sending (its push committed
-# all the same).  A real laptop's large queue goes through it too, and
-# the metrics count the requests read ahead.  The crafted requests come
-# from tests/cs_probe ("push-ahead") on a device enrolled for anna.
+# While a large push commits, the worker's second thread encodes its
+# reply and reads and decodes what the laptop sent behind it
+# (server/sync.c, server/session.c session_read_ahead).  Whatever comes
+# there must be met exactly as if it came later: a second push (both
+# applied, answered in order), a Ping (answered after the push), a
+# frame that does not decode (the push answered, then the connection
+# closed, the server serving on), and a client that hangs up right
+# after sending (its push committed all the same).  A push whose
+# commit fails (CASESYNC_FAULT=fail:push-commit) sends its Error, never
+# the reply made during the commit.  A real laptop's large queue goes
+# through it too, and the metrics count the requests read ahead.  The
+# crafted requests come from tests/cs_probe ("push-ahead") on a device
+# enrolled for anna.
 . "$(dirname "$0")/lib.sh"
 
 M="python3 $(dirname "$0")/metrics.py"
@@ -93,5 +96,16 @@ while [ "$(notes)" -lt 7810 ] && [ $i -lt 100 ]; do
 done
 expect_eq "its push committed all the same" "$(notes)" 7810
 expect_eq "the server serves on" "$(probe $AUTH ping)" pong
+server_alive
 
+# --- a push whose commit fails: the reply made during the commit is
+# dropped and the Error goes out instead
+stop_server
+CASESYNC_FAULT=fail:push-commit start_server
+expect_eq "a failed commit: its Error only" \
+    "$(probe $AUTH push-ahead "$C" 600 ping)" "error UNAVAILABLE"
+expect_eq "nothing of it applied" "$(notes)" 7810
+grep -q "push not applied: database unavailable" "$T/server.log" ||
+    fail "no log line for the failed commit"
+ok "the failed commit is in the log"
 server_alive
