@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "conn.h"
+#include "db.h"
 #include "e2e.h"
 #include "errors.h"
 #include "frame.h"
@@ -521,26 +522,6 @@ send_ping(struct conn *c, wire_env **rep)
 	return probe_call(c, &env, rep);
 }
 
-/* A random (version 4) UUID in text, for a crafted record or change. */
-static void
-probe_uuid(char out[37])
-{
-	static const char	hex[] = "0123456789abcdef";
-	uint8_t			u[16];
-	size_t			i, k = 0;
-
-	randombytes_buf(u, sizeof(u));
-	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
-	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
-	for (i = 0; i < sizeof(u); i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[k++] = '-';
-		out[k++] = hex[u[i] >> 4];
-		out[k++] = hex[u[i] & 0x0f];
-	}
-	out[k] = '\0';
-}
-
 /* Frame a PushRequest of "n" new notes in case "case_id" into "b". */
 static int
 push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
@@ -549,7 +530,7 @@ push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
 	Casesync__V1__PushRequest	  pr;
 	Casesync__V1__Change		 *ch = NULL, **chp = NULL;
 	Casesync__V1__Record		 *rec = NULL;
-	char				(*ids)[2][37] = NULL;
+	char				(*ids)[2][DB_UUID_LEN + 1] = NULL;
 	uint8_t				  body[E2E_BODY_OVERHEAD + 64];
 	size_t				  i;
 	int				  r = CS_ERR_ALLOC;
@@ -561,8 +542,8 @@ push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
 		goto out;
 	randombytes_buf(body, sizeof(body));	/* looks sealed */
 	for (i = 0; i < n; i++) {
-		probe_uuid(ids[i][0]);
-		probe_uuid(ids[i][1]);
+		db_uuid(ids[i][0]);	/* the laptop's own ids */
+		db_uuid(ids[i][1]);
 		casesync__v1__record__init(&rec[i]);
 		rec[i].record_id = ids[i][1];
 		rec[i].case_id = (char *)(uintptr_t)case_id;
