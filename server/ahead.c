@@ -4,8 +4,9 @@
  *
  * A mutex and one condition variable: the worker sets the job and
  * signals; the thread runs it with the mutex released, then clears it
- * (the job is done when it is NULL again) and signals back.  The mutex orders the two threads' memory, so what the
- * job wrote is visible to the worker after ahead_wait().
+ * (the job is done when it is NULL again) and signals back.  The mutex
+ * orders the two threads' memory, so what the job wrote is visible to
+ * the worker after ahead_wait().
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -5,8 +5,9 @@
  *
  * The worker hands over a job and later waits for it; between the two
  * it must not touch what the job touches, and the job must not touch
- * the store.  One job at a time.  session.c uses it to read and decode
- * a pipelining client's next request while a push commits.
+ * the store.  One job at a time.  While a large push commits, sync.c
+ * encodes its reply there and session.c reads and decodes the
+ * pipelining laptop's next request (request_ahead_start, request.h).
  */
 #ifndef AHEAD_H
 #define AHEAD_H

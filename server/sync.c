@@ -44,7 +44,7 @@ _Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
 #define SYNC_PULL_FIRST_RECORDS	64
 #define SYNC_PULL_FIRST_BYTES	(64 * 1024)
 
-/* a push of this many changes: its next batch is read during its commit */
+/* a push this large: reply encoded, next batch read, during its commit */
 #define SYNC_AHEAD_MIN		256
 
 /* The strings of one record of a reply (the store's are per call). */
