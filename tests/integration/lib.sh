@@ -157,6 +157,18 @@ token() {
 	    awk '$1 == "token" { print $2 }'
 }
 
+# probe_device USER: a device of USER's, enrolled by cs_probe with a
+# P-256 key of its own ($T/dev.key, certificate $T/dev.crt), for the
+# requests a real laptop never sends; AUTH holds cs_probe's options.
+probe_device() {
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
+	out=$(probe -k "$T/dev.key" enroll "$(token "$1" probe)" \
+	    "$T/dev.crt")
+	case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
+	AUTH="-c $T/dev.crt -k $T/dev.key"
+}
+
 # laptop NAME: the casesync command for laptop NAME.
 laptop() {
 	name=$1

@@ -18,11 +18,7 @@ ctl user add --name bert --role jeugdbeschermer --office Lelystad \
 start_server
 enroll good bert
 
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token bert probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
-AUTH="-c $T/dev.crt -k $T/dev.key"
+probe_device bert
 rss_kb() {
 	awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status"
 }

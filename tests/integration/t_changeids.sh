@@ -17,11 +17,7 @@ ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 ctl user add --name bert --role jeugdbeschermer --office Zwolle >/dev/null
 start_server
 enroll a anna
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token bert probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
-AUTH="-c $T/dev.crt -k $T/dev.key"
+probe_device bert
 
 C=$(laptop a case create --frame OTS) || fail "case create C"
 laptop a case member --case "$C" --user bert >/dev/null || fail "member"

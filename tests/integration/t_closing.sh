@@ -36,11 +36,7 @@ enroll a anna
 enroll a2 anna
 enroll f femke
 enroll f2 femke		# a laptop of femke's that never syncs
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token anna probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
-AUTH="-c $T/dev.crt -k $T/dev.key"
+probe_device anna
 
 q() { sqlite3 "$SRV/server.db" "$1"; }
 TODAY=$(date -u +%F)

@@ -183,11 +183,7 @@ grep -q '"created_by":"anna",.*"changed_by":"bert",' "$T/ga" ||
 ok "an edit by bert: written by anna, changed by bert"
 
 # --- the server, never the laptop, says who wrote it -----------------------
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token bert probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
-AUTH="-c $T/dev.crt -k $T/dev.key"
+probe_device bert
 uuid() { cat /proc/sys/kernel/random/uuid; }
 F=$(uuid)
 out=$(probe $AUTH push "$(uuid)" "$F" "$C" 0 anna)

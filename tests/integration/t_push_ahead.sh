@@ -23,11 +23,7 @@ ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
 MP=$($M freeport) || fail "freeport"
 start_server "metrics_listen = 127.0.0.1:$MP"
 enroll a anna
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token anna probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
-AUTH="-c $T/dev.crt -k $T/dev.key"
+probe_device anna
 C=$(laptop a case create --frame OTS) || fail "case create"
 laptop a sync >/dev/null 2>&1 || fail "sync"
 

@@ -82,10 +82,7 @@ expect_refused "--csv and --json together" 2 "usage" \
     l report figures --csv --json
 
 # hostile requests, sent raw: the validator closes that connection
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$T/dev.key" 2>/dev/null || fail "genpkey"
-out=$(probe -k "$T/dev.key" enroll "$(token lars probe)" "$T/dev.crt")
-case "$out" in enrolled*) ;; *) fail "probe enroll: $out" ;; esac
+probe_device lars
 rawreq() {	# rawreq SINCE OFFICE: a framed Envelope{id 1, ReportRequest}
 	python3 - "$1" "$2" <<'PY'
 import sys
