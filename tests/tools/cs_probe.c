@@ -30,6 +30,8 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg.h"
+#include "msg_sync.h"
 #include "transport.h"
 #include "util.h"
 #include "wire.h"
@@ -522,53 +524,43 @@ send_ping(struct conn *c, wire_env **rep)
 	return probe_call(c, &env, rep);
 }
 
-/* Frame a PushRequest of "n" new notes in case "case_id" into "b". */
+/*
+ * Frame a PushRequest of "n" new notes in case "case_id" into "b", as
+ * the laptop encodes one (msg_out_push_request).
+ */
 static int
 push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
 {
-	wire_env			  env;
-	Casesync__V1__PushRequest	  pr;
-	Casesync__V1__Change		 *ch = NULL, **chp = NULL;
-	Casesync__V1__Record		 *rec = NULL;
-	char				(*ids)[2][DB_UUID_LEN + 1] = NULL;
-	uint8_t				  body[E2E_BODY_OVERHEAD + 64];
-	size_t				  i;
-	int				  r = CS_ERR_ALLOC;
+	struct msg_push_request	  pr;
+	struct msg_change	 *ch = NULL;
+	struct msg_out		  o;
+	char			(*ids)[2][DB_UUID_LEN + 1] = NULL;
+	uint8_t			  body[E2E_BODY_OVERHEAD + 64];
+	size_t			  i;
+	int			  r = CS_ERR_ALLOC;
 
 	if ((ch = calloc(n, sizeof(*ch))) == NULL ||
-	    (chp = calloc(n, sizeof(*chp))) == NULL ||
-	    (rec = calloc(n, sizeof(*rec))) == NULL ||
 	    (ids = calloc(n, sizeof(*ids))) == NULL)
 		goto out;
 	randombytes_buf(body, sizeof(body));	/* looks sealed */
 	for (i = 0; i < n; i++) {
 		db_uuid(ids[i][0]);	/* the laptop's own ids */
 		db_uuid(ids[i][1]);
-		casesync__v1__record__init(&rec[i]);
-		rec[i].record_id = ids[i][1];
-		rec[i].case_id = (char *)(uintptr_t)case_id;
-		rec[i].kind = (char *)(uintptr_t)"note";
-		rec[i].key_epoch = 1;
-		rec[i].body.data = body;
-		rec[i].body.len = sizeof(body);
-		rec[i].hlc = ((uint64_t)time(NULL) * 1000 << 16) + i;
-		casesync__v1__change__init(&ch[i]);
 		ch[i].change_id = ids[i][0];
-		ch[i].record = &rec[i];
-		chp[i] = &ch[i];
+		ch[i].record.record_id = ids[i][1];
+		ch[i].record.case_id = case_id;
+		ch[i].record.kind = "note";
+		ch[i].record.key_epoch = 1;
+		ch[i].record.body.p = body;
+		ch[i].record.body.len = sizeof(body);
+		ch[i].record.hlc = ((uint64_t)time(NULL) * 1000 << 16) + i;
 	}
-	casesync__v1__envelope__init(&env);
-	casesync__v1__push_request__init(&pr);
-	pr.changes = chp;
+	pr.changes = ch;
 	pr.n_changes = n;
-	env.id = id;
-	env.msg_case = CASESYNC__V1__ENVELOPE__MSG_PUSH_REQUEST;
-	env.push_request = &pr;
-	r = wire_encode(&env, FRAME_MAX_LIMIT, b);
+	o = msg_out_push_request(&pr);
+	r = msg_encode(id, &o, FRAME_MAX_LIMIT, b);
  out:
 	free(ch);
-	free(chp);
-	free(rec);
 	free(ids);
 	return r;
 }
