@@ -20,6 +20,7 @@
 
 #include "errors.h"
 #include "store.h"
+#include "store_int.h"
 #include "store_rollback.h"
 #include "util.h"
 #include "test.h"
@@ -234,6 +235,11 @@ test_new(void)
 	ASSERT_INT_GE(v, 2);
 	store_close(st);
 	ASSERT_INT_EQ(raw_int(newpath, "PRAGMA user_version"), v);
+	/* the page size of a new database (store.c), in WAL mode */
+	ASSERT_INT_EQ(raw_int(newpath, "PRAGMA page_size"), STORE_PAGE_SIZE);
+	ASSERT_INT_NE(STORE_PAGE_SIZE, 4096);
+	ASSERT_INT_EQ(raw_int(newpath, "SELECT journal_mode = 'wal' FROM"
+	    " pragma_journal_mode"), 1);
 	ASSERT_INT_EQ(raw_int(newpath, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name IN ('meta', 'audit_log', 'transfers', 'key_grants',"
 	    " 'key_forgotten', 'held_changes', 'renew_tokens',"
@@ -286,7 +292,10 @@ test_v1(void)
 {
 	TEST_START("version 1 gets device_counters (version 2)");
 	make_old(dbpath, 1, 0);
+	ASSERT_INT_EQ(raw_int(dbpath, "PRAGMA page_size"), 4096);
 	check_migrated(dbpath, 0);
+	/* an existing database keeps its page size */
+	ASSERT_INT_EQ(raw_int(dbpath, "PRAGMA page_size"), 4096);
 	TEST_DONE();
 
 	TEST_START("version 1 whose device_counters exists already");
