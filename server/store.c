@@ -443,11 +443,10 @@ store_col_text(struct sdb_stmt *stmt, int col, char *dst, size_t dstlen)
  * pages, so that it can be undone alone), sorts and transient indexes.
  * casesyncd's network process may open no file once it serves
  * (sandbox.c), so on disk they would fail with "unable to open
- * database file".
+ * database file": with 8 KiB pages, seven tests did
+ * (docs/PERFORMANCE.md, "Server database pages of 8 KiB").
  */
 #define STORE_TEMP_PRAGMA	"PRAGMA temp_store = MEMORY"
-
-#define STORE_WAL_BYTES		(4 * 1024 * 1024)	/* between checkpoints */
 
 /*
  * Busy handler.  The other worker holds the write lock for one short
@@ -476,25 +475,11 @@ store_setup(struct store *st)
 {
 	struct sdb_stmt		*stmt = NULL;
 	const unsigned char	*mode;
-	char			 sql[64];
-	int64_t			 pagesz;
 	int			 rc, r = CS_ERR_DB;
 
 	/* sdb_sqlite.c set it defensive, with an untrusted schema */
 	if (sqlite3_busy_handler(sdb_sqlite(st->db), store_busy, NULL) !=
 	    SQLITE_OK)
-		goto out;
-	/*
-	 * A new database's page size, before anything is written (an
-	 * existing one keeps its own; SQLite ignores this for it).  Rows
-	 * of records hold a sealed body of about 1 KiB: with 8 KiB pages
-	 * a push of 100,000 changes wrote half the pages, WAL frames and
-	 * checkpoint pwrites of 4 KiB, for 10 % less CPU in casesyncd,
-	 * while a session's few small writes cost the same; 16 KiB made
-	 * each session's commit dearer (docs/PERFORMANCE.md).
-	 */
-	if ((r = str_fmt(sql, sizeof(sql), "PRAGMA page_size = %d",
-	    STORE_PAGE_SIZE)) != 0 || (r = store_exec(st, sql)) != 0)
 		goto out;
 	if ((r = store_prepare(st, "PRAGMA journal_mode = WAL", &stmt)) != 0)
 		goto out;
@@ -503,23 +488,6 @@ store_setup(struct store *st)
 	    (mode = sdb_column_text(stmt, 0)) == NULL ||
 	    strcmp((const char *)mode, "wal") != 0) {
 		log_warnx("store: cannot switch to WAL mode");
-		goto out;
-	}
-	/*
-	 * A checkpoint every STORE_WAL_BYTES of WAL, whatever the page
-	 * size (SQLite's default is 1,000 pages): casesyncd reads the WAL
-	 * through a mapping (walbuf.c) that counts in its RSS, and with
-	 * 8 KiB pages 1,000 of them doubled what t_fdlimit measures for
-	 * an idle connection (28 to 56 KiB).
-	 */
-	if ((r = store_do(st, "PRAGMA page_size", &pagesz, "", NULL,
-	    NULL)) != 0)
-		goto out;
-	if (pagesz < 512 || pagesz > 65536 ||
-	    (r = str_fmt(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
-	    (int)(STORE_WAL_BYTES / pagesz))) != 0 ||
-	    (r = store_exec(st, sql)) != 0) {
-		r = CS_ERR_DB;
 		goto out;
 	}
 	if ((r = store_exec(st, "PRAGMA synchronous = FULL")) != 0 ||

@@ -13,7 +13,6 @@
 struct store_record;
 
 #define STORE_BUSY_MS		5000
-#define STORE_PAGE_SIZE		8192	/* of a new SQLite database (store.c) */
 #define STORE_BUSY_RETRIES	5	/* after the busy timeout ran out */
 #define STORE_STMT_MAX		24	/* cached statements (store_sync.c) */
 #define STORE_STMT_COUNTER	9	/* store_rollback.c's two by key */

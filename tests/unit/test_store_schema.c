@@ -32,6 +32,21 @@
 
 static char	tmpdir[64], dbpath[PATH_MAX], newpath[PATH_MAX];
 
+/* One integer a pragma of the store's own connection returns. */
+static int64_t
+store_pragma_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+	int64_t		 v;
+
+	ASSERT_INT_EQ(sqlite3_prepare_v2(sdb_sqlite(st->db), sql, -1, &s,
+	    NULL), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 static sqlite3 *
 raw_open(const char *path)
 {
@@ -235,9 +250,6 @@ test_new(void)
 	ASSERT_INT_GE(v, 2);
 	store_close(st);
 	ASSERT_INT_EQ(raw_int(newpath, "PRAGMA user_version"), v);
-	/* the page size of a new database (store.c), in WAL mode */
-	ASSERT_INT_EQ(raw_int(newpath, "PRAGMA page_size"), STORE_PAGE_SIZE);
-	ASSERT_INT_NE(STORE_PAGE_SIZE, 4096);
 	ASSERT_INT_EQ(raw_int(newpath, "SELECT journal_mode = 'wal' FROM"
 	    " pragma_journal_mode"), 1);
 	ASSERT_INT_EQ(raw_int(newpath, "SELECT count(*) FROM sqlite_schema"
@@ -246,6 +258,8 @@ test_new(void)
 	    " 'restore_records', 'device_counters', 'key_forget_user')"), 10);
 	/* opened again: nothing to do */
 	ASSERT_INT_EQ(store_open(newpath, 0, &st), 0);
+	/* temporary files in memory: casesyncd may open none (store.c) */
+	ASSERT_INT_EQ(store_pragma_int(st, "PRAGMA temp_store"), 2);
 	store_close(st);
 	TEST_DONE();
 
@@ -292,10 +306,7 @@ test_v1(void)
 {
 	TEST_START("version 1 gets device_counters (version 2)");
 	make_old(dbpath, 1, 0);
-	ASSERT_INT_EQ(raw_int(dbpath, "PRAGMA page_size"), 4096);
 	check_migrated(dbpath, 0);
-	/* an existing database keeps its page size */
-	ASSERT_INT_EQ(raw_int(dbpath, "PRAGMA page_size"), 4096);
 	TEST_DONE();
 
 	TEST_START("version 1 whose device_counters exists already");
