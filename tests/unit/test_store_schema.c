@@ -32,21 +32,6 @@
 
 static char	tmpdir[64], dbpath[PATH_MAX], newpath[PATH_MAX];
 
-/* One integer a pragma of the store's own connection returns. */
-static int64_t
-store_pragma_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*s = NULL;
-	int64_t		 v;
-
-	ASSERT_INT_EQ(sqlite3_prepare_v2(sdb_sqlite(st->db), sql, -1, &s,
-	    NULL), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static sqlite3 *
 raw_open(const char *path)
 {
@@ -69,10 +54,10 @@ raw_exec(sqlite3 *db, const char *sql)
 	}
 }
 
+/* The integer "sql" returns on connection "db". */
 static int64_t
-raw_int(const char *path, const char *sql)
+db_int(sqlite3 *db, const char *sql)
 {
-	sqlite3		*db = raw_open(path);
 	sqlite3_stmt	*s = NULL;
 	int64_t		 v;
 
@@ -80,6 +65,15 @@ raw_int(const char *path, const char *sql)
 	ASSERT_INT_EQ(sqlite3_step(s), SQLITE_ROW);
 	v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
+	return v;
+}
+
+static int64_t
+raw_int(const char *path, const char *sql)
+{
+	sqlite3	*db = raw_open(path);
+	int64_t	 v = db_int(db, sql);
+
 	sqlite3_close(db);
 	return v;
 }
@@ -259,7 +253,7 @@ test_new(void)
 	/* opened again: nothing to do */
 	ASSERT_INT_EQ(store_open(newpath, 0, &st), 0);
 	/* temporary files in memory: casesyncd may open none (store.c) */
-	ASSERT_INT_EQ(store_pragma_int(st, "PRAGMA temp_store"), 2);
+	ASSERT_INT_EQ(db_int(sdb_sqlite(st->db), "PRAGMA temp_store"), 2);
 	store_close(st);
 	TEST_DONE();
 
