@@ -20,7 +20,7 @@
  * checkpoint lock after its pass, before it lets it go).
  * CASESYNC_FAULT=fail:NAME makes fault_fail(NAME) true, every time:
  * "push-commit" (casesyncd rolls a push's transaction back instead of
- * committing it, as if the commit failed: t_push_ahead).
+ * committing it, as if the commit failed: t_push_pipelined).
  */
 #ifndef FAULT_H
 #define FAULT_H

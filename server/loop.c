@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "access.h"
-#include "ahead.h"
 #include "audit.h"
 #include "buf.h"
 #include "errors.h"
@@ -413,8 +412,6 @@ workers_start(struct worker *ws, unsigned n)
 	unsigned	i;
 
 	for (i = 0; i < n; i++) {
-		if ((ws[i].ahead = ahead_new()) == NULL)
-			return CS_ERR_SYSTEM;
 		if (pthread_create(&ws[i].thread, NULL, worker_main,
 		    &ws[i]) != 0) {
 			log_warnx("pthread_create failed");
@@ -448,7 +445,6 @@ workers_stop(struct worker *ws, unsigned n)
 		close(ws[i].evfd);
 		store_close(ws[i].st);
 		buf_free(ws[i].spare);
-		ahead_free(ws[i].ahead);
 	}
 	free(ws);
 	peerlimit_clear(&srv->pending);

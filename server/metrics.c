@@ -44,7 +44,6 @@ static struct {
 	atomic_llong		conns[METRICS_NSTATES];
 	atomic_ullong		accepted;
 	atomic_ullong		refused;
-	atomic_ullong		read_ahead;
 	atomic_ullong		handshake_failed;
 	struct metrics_hist	handshake;
 	struct metrics_hist	request;
@@ -125,12 +124,6 @@ metrics_request(unsigned msg_case, int64_t ns, unsigned errors, int closed)
 	if (closed)
 		ADD(metrics.closed[msg_case], 1);
 	metrics_observe(&metrics.request, ns);
-}
-
-void
-metrics_read_ahead(void)
-{
-	ADD(metrics.read_ahead, 1);
 }
 
 void
@@ -331,11 +324,6 @@ metrics_render(struct server *srv, struct store *st, struct buf *out)
 	    (r = metrics_by_msg(out, "casesyncd_errors_total", "counter",
 	    "Error replies by the type of the request.", metrics.errors)) !=
 	    0 ||
-	    (r = metrics_head(out, "casesyncd_requests_read_ahead_total",
-	    "counter", "Requests read and decoded while the request before "
-	    "them committed.")) != 0 ||
-	    (r = metrics_put(out, "casesyncd_requests_read_ahead_total %llu\n",
-	    GET(metrics.read_ahead))) != 0 ||
 	    (r = metrics_by_msg(out, "casesyncd_request_closes_total",
 	    "counter", "Requests that closed their connection.",
 	    metrics.closed)) != 0 ||

@@ -45,8 +45,6 @@ void	metrics_request(unsigned msg_case, int64_t ns, unsigned errors,
 	    int closed);
 /* A store transaction committed after "ns" (store.c). */
 void	metrics_commit(int64_t ns);
-/* A request decoded on the worker's second thread (session.c). */
-void	metrics_read_ahead(void);
 /* An audit entry sent to syslog ("ok"), or dropped (audit_syslog.c). */
 void	metrics_audit_syslog(int ok);
 

@@ -54,10 +54,6 @@ struct request {
 	int			 audit_r;
 	/* Set by a handler: close the connection after the reply. */
 	int			 close;
-	/* request_ahead_start() handed the connection to ahead.c */
-	int			 ahead;
-	void			(*ahead_fn)(void *);	/* ... and this job */
-	void			*ahead_arg;
 };
 
 /* A handler: 0, or a CS_ERR_* that closes the connection. */
@@ -103,17 +99,5 @@ request_audit(struct request *rq, int r)
  */
 int	request_refuse(struct request *, enum wire_ctx ctx, int r,
 	    const char *what, const char *why);
-
-/*
- * Around a durable commit that a handler waits for: on the worker's
- * second thread (ahead.h), fn(arg) if "fn" is not NULL (work of the
- * handler's that reads no store: encoding its reply into rq->out), then
- * the connection's next request read and decoded (session.c), for a
- * client that pipelines.  Between the two calls the handler must not
- * touch rq->out or the connection.  0 if started; without a second
- * thread or a connection, -1 and nothing is run.
- */
-int	request_ahead_start(struct request *, void (*fn)(void *), void *arg);
-void	request_ahead_wait(struct request *);
 
 #endif /* REQUEST_H */

@@ -121,7 +121,6 @@ struct worker {
 	int		 aq_close_due;
 	int64_t		 aq_busy_ms;	/* the write lock busy since (or 0) */
 	struct buf	*spare;		/* session.c: a large reply buffer */
-	struct ahead	*ahead;		/* its second thread (ahead.h) */
 };
 
 /* Epoll tags for the two non-session descriptors of a worker. */

@@ -170,8 +170,6 @@ session_free(struct session *s)
 		atomic_fetch_sub(&s->w->srv->nconns, 1);
 	session_pending_done(s);
 	metrics_conn_state((int)s->state, METRICS_NONE);
-	if (s->ahead != NULL)
-		msg_free(s->ahead);
 	buf_free(s->in);
 	buf_free(s->out);
 	free(s);
@@ -486,47 +484,6 @@ session_write(struct session *s)
 		buf_consume(s->out, (size_t)n);
 	}
 	return 0;
-}
-
-/*
- * On the worker's second thread (ahead.h), while the request in hand
- * waits for its durable commit: read what TLS has, and decode the next
- * whole frame, if it comes, into s->ahead for session_dispatch().  A
- * pipelining client's next batch is then decoded in time the worker
- * spends waiting for its disk.  Stops at the first frame, when no more
- * has come, or at any error: the worker's own next read meets that
- * error again (and this thread's error queue is cleared here).  Only
- * s->in and the TLS object are touched, which the worker leaves alone
- * until ahead_wait().
- */
-void
-session_read_ahead(void *arg)
-{
-	struct session	*s = arg;
-	uint8_t		*dst;
-	uint32_t	 len;
-	size_t		 room;
-	int		 n, r;
-
-	while (s->ahead == NULL) {
-		if ((r = frame_peek_len(s->in, &len)) == 0) {
-			if (len == 0 || len > session_max_frame(s))
-				break;		/* the worker refuses it */
-			if (buf_len(s->in) - FRAME_HDR_LEN >= len) {
-				if (msg_decode(buf_ptr(s->in) + FRAME_HDR_LEN,
-				    len, &s->ahead) == 0)
-					s->ahead_len = len;
-				break;
-			}
-		} else if (r != CS_ERR_INCOMPLETE)
-			break;
-		if ((room = buf_space(s->in, SESSION_READ_CHUNK, &dst)) == 0)
-			break;
-		if ((n = SSL_read(s->ssl, dst, (int)room)) <= 0)
-			break;
-		buf_commit(s->in, (size_t)n);
-	}
-	ERR_clear_error();
 }
 
 static void

@@ -68,13 +68,6 @@ struct session {
 	struct timer		 deadline;	/* in w->timers */
 	int64_t			 start_ns;	/* accepted (metrics) */
 	enum msg_type		 msg_type;	/* of the request in hand */
-	/*
-	 * The next request, read and decoded on the worker's second
-	 * thread while the one in hand committed (session_read_ahead),
-	 * from a frame of "ahead_len" bytes; or NULL.
-	 */
-	struct msg		*ahead;
-	size_t			 ahead_len;
 };
 
 void		session_state(struct session *, enum session_state);
@@ -100,11 +93,6 @@ int		session_send(struct session *, uint32_t id,
  */
 void		session_lookup(struct session *);
 
-/*
- * On the worker's second thread (ahead.h), while the worker commits:
- * read and decode the session's next request if it has come.
- */
-void		session_read_ahead(void *session);
 /* session_req.c */
 /* One frame's request; 0, or a CS_ERR_* that closes. */
 int		session_request(struct session *, const uint8_t *p,

@@ -12,7 +12,6 @@
 #include <openssl/ssl.h>
 
 #include "access.h"
-#include "ahead.h"
 #include "audit.h"
 #include "buf.h"
 #include "errors.h"
@@ -339,15 +338,9 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
     size_t len)
 {
 	struct msg	*m = NULL;
-	int		 r = 0;
+	int		 r;
 
-	if (s->ahead != NULL && s->ahead_len == len) {
-		m = s->ahead;	/* this frame, decoded during a commit */
-		metrics_read_ahead();
-	} else if (s->ahead != NULL)
-		msg_free(s->ahead);
-	s->ahead = NULL;
-	if (m == NULL && (r = msg_decode(p, len, &m)) != 0)
+	if ((r = msg_decode(p, len, &m)) != 0)
 		return r;
 	s->msg_type = msg_type(m);
 	rq->id = s->req_id = msg_id(m);
@@ -365,41 +358,6 @@ session_dispatch(struct session *s, struct request *rq, const uint8_t *p,
 		    "the first message must be Hello");
 	msg_free(m);
 	return r;
-}
-
-/* On the worker's second thread: the handler's job, then the read. */
-static void
-request_ahead_job(void *arg)
-{
-	struct request	*rq = arg;
-
-	if (rq->ahead_fn != NULL)
-		rq->ahead_fn(rq->ahead_arg);
-	session_read_ahead(rq->s);
-}
-
-int
-request_ahead_start(struct request *rq, void (*fn)(void *), void *arg)
-{
-	struct session	*s = rq->s;
-
-	if (rq->ahead || s == NULL || rq->w->ahead == NULL ||
-	    s->ahead != NULL || s->state != SESSION_READY)
-		return -1;
-	rq->ahead_fn = fn;
-	rq->ahead_arg = arg;
-	rq->ahead = 1;
-	ahead_start(rq->w->ahead, request_ahead_job, rq);
-	return 0;
-}
-
-void
-request_ahead_wait(struct request *rq)
-{
-	if (!rq->ahead)
-		return;
-	ahead_wait(rq->w->ahead);
-	rq->ahead = 0;
 }
 
 /*

@@ -44,9 +44,6 @@ _Static_assert(STORE_CHANGE_APPLIED == (int)MSG_CHANGE_APPLIED &&
 #define SYNC_PULL_FIRST_RECORDS	64
 #define SYNC_PULL_FIRST_BYTES	(64 * 1024)
 
-/* a push this large: reply encoded, next batch read, during its commit */
-#define SYNC_AHEAD_MIN		256
-
 /* The strings of one record of a reply (the store's are per call). */
 struct pull_item {
 	char			 record_id[STORE_UUID_LEN + 1];
@@ -569,53 +566,11 @@ sync_result_out(struct worker *w, struct sync_authors *ac,
 	}
 }
 
-/* A push in hand: its changes, their results and its reply. */
-struct sync_pushed {
-	struct request			*rq;
-	const struct store_change	*chs;
-	struct store_change_result	*res;
-	struct msg_change_result	*cr;
-	struct pull_item		*cur;
-	struct sync_authors		 ac;
-	size_t				 n;
-	struct msg_push_response	 resp;
-	struct msg_out			 o;
-	size_t				 mark;	/* rq->out before the reply */
-	int				 encoded; /* during the commit, */
-	int				 r;	/* ... with this result */
-};
-
-/* The reply's message, from the results (the authors may be read). */
-static void
-sync_pushed_reply(struct sync_pushed *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->n; i++)
-		sync_result_out(p->rq->w, &p->ac, &p->chs[i], &p->res[i],
-		    &p->cr[i], &p->cur[i]);
-	p->resp.results = p->cr;
-	p->resp.n_results = p->n;
-	p->o = msg_out_push_response(&p->resp);
-}
-
-/* On the worker's second thread, while the push commits. */
-static void
-sync_pushed_encode(void *arg)
-{
-	struct sync_pushed	*p = arg;
-
-	p->r = msg_encode(p->rq->id, &p->o, p->rq->max_frame, p->rq->out);
-}
-
-/*
- * Apply a push in the store, with its audit entries in the same tx;
- * its reply made ready before the commit.
- */
+/* Apply a push in the store, with its audit entries in the same tx. */
 static int
-sync_push_apply(struct sync_pushed *p)
+sync_push_apply(struct request *rq, const struct store_change *chs,
+    struct store_change_result *res, size_t n)
 {
-	struct request			*rq = p->rq;
 	struct worker			*w = rq->w;
 	const struct store_device	*dev = rq->dev;
 	struct audit_push		 ap;
@@ -624,9 +579,9 @@ sync_push_apply(struct sync_pushed *p)
 
 	ap.peer = rq->peer;
 	ap.dev = dev;
-	ap.chs = p->chs;
-	ap.res = p->res;
-	ap.n = p->n;
+	ap.chs = chs;
+	ap.res = res;
+	ap.n = n;
 	/*
 	 * The push and its entries: one transaction, owned here; the
 	 * worker's queued login and read entries ride along (their own
@@ -641,33 +596,16 @@ sync_push_apply(struct sync_pushed *p)
 	if ((r = store_tx_begin(w->st)) == 0)
 		r = store_audit_lock_ahead(w->st);
 	if (r == 0)
-		r = store_push(w->st, dev->user.id, dev->id, p->chs, p->n,
-		    p->res, &seq);
+		r = store_push(w->st, dev->user.id, dev->id, chs, n, res,
+		    &seq);
 	if (r == 0)
 		r = audit_batch_in_tx(w, &ap);
-	if (r == 0)
-		sync_pushed_reply(p);
-	/*
-	 * A batch this large comes from a laptop with more queued, which
-	 * has sent its next batch already (client/core/sync_push.c): the
-	 * reply is encoded, and that next batch read and decoded, while
-	 * this one's commit waits for the disk.  The reply is dropped
-	 * again if the commit fails; it goes out only after it.
-	 */
-	if (r == 0 && p->n >= SYNC_AHEAD_MIN) {
-		p->mark = buf_len(rq->out);
-		p->encoded = request_ahead_start(rq, sync_pushed_encode,
-		    p) == 0;
-	}
+	/* CASESYNC_FAULT=fail:push-commit: a commit that fails (tests) */
 	r = store_tx_end(w->st, r == 0 && fault_fail("push-commit") ?
 	    CS_ERR_RETRY : r);
-	request_ahead_wait(rq);
 	audit_batch_done(w, r);
 	if (r != 0) {
-		if (p->encoded)
-			buf_truncate(rq->out, p->mark);
-		p->encoded = 0;
-		store_results_clear(p->res, p->n);
+		store_results_clear(res, n);
 		return r;
 	}
 	if (atomic_load(&w->srv->fault_push_exit) > 0 &&
@@ -683,24 +621,26 @@ int
 sync_push(struct request *rq, const struct msg *m)
 {
 	struct msg_push_request		 pr;
+	struct msg_push_response	 resp;
+	struct msg_out			 o;
 	struct store_change		*chs = NULL;
-	struct sync_pushed		 p;
+	struct store_change_result	*res = NULL;
+	struct msg_change_result	*cr = NULL;
+	struct pull_item		*cur = NULL;
+	struct sync_authors		 ac;
 	size_t				 i, n;
 	int				 r, have = 0;
 
 	if ((r = msg_get_push_request(m, &pr)) != 0)
 		return r;
 	n = pr.n_changes;
-	memset(&p, 0, sizeof(p));
-	p.rq = rq;
-	p.n = n;
+	memset(&ac, 0, sizeof(ac));
 	r = CS_ERR_ALLOC;
 	if ((chs = calloc(n, sizeof(*chs))) == NULL ||
-	    (p.res = calloc(n, sizeof(*p.res))) == NULL ||
-	    (p.cr = calloc(n, sizeof(*p.cr))) == NULL ||
-	    (p.cur = calloc(n, sizeof(*p.cur))) == NULL)
+	    (res = calloc(n, sizeof(*res))) == NULL ||
+	    (cr = calloc(n, sizeof(*cr))) == NULL ||
+	    (cur = calloc(n, sizeof(*cur))) == NULL)
 		goto out;
-	p.chs = chs;
 	for (i = 0; i < n; i++) {
 		if ((r = sync_change_in(m, i, &chs[i])) == 1) {
 			r = sync_refuse(rq, WERR_BAD_REQUEST,
@@ -710,20 +650,25 @@ sync_push(struct request *rq, const struct msg *m)
 		if (r != 0)
 			goto out;
 	}
-	if ((r = sync_push_apply(&p)) != 0) {
+	if ((r = sync_push_apply(rq, chs, res, n)) != 0) {
 		r = sync_failed(rq, r, "push not applied");
 		goto out;
 	}
 	have = 1;
-	r = p.encoded ? p.r : msg_encode(rq->id, &p.o, rq->max_frame,
-	    rq->out);
+	for (i = 0; i < n; i++)
+		sync_result_out(rq->w, &ac, &chs[i], &res[i], &cr[i],
+		    &cur[i]);
+	resp.results = cr;
+	resp.n_results = n;
+	o = msg_out_push_response(&resp);
+	r = msg_encode(rq->id, &o, rq->max_frame, rq->out);
  out:
 	if (have)
-		store_results_clear(p.res, n);
+		store_results_clear(res, n);
 	free(chs);
-	free(p.res);
-	free(p.cr);
-	free(p.cur);
+	free(res);
+	free(cr);
+	free(cur);
 	return r;
 }
 

@@ -6,14 +6,14 @@
 # audit_pages, conflict_authors (the pull names a record's author
 # from its own query there: store_sync.c), audit_later (a login's
 # entry in its push's transaction, whose tree it reads once) and
-# push_ahead (a request read during a push's commit on libpq), each
+# push_pipelined (requests behind a push, a failed commit), each
 # with CASESYNC_TEST_DB=pg, so that lib.sh's deploy starts a throw-away
 # cluster (pg_lib.sh) and writes "database = postgresql:..." into the
 # server's configuration.  run.sh runs them on SQLite.
 . "$(dirname "$0")/lib.sh"
 
 SUITE="t_sync t_sync_kill t_transfer t_audit t_e2e t_audit_pages
-    t_conflict_authors t_audit_later t_push_ahead"
+    t_conflict_authors t_audit_later t_push_pipelined"
 dir=$(dirname "$0")
 for t in $SUITE; do
 	CASESYNC_TEST_DB=pg sh "$dir/$t.sh" >"$T/$t.out" 2>&1 ||

@@ -56,7 +56,7 @@ usage(void)
 	    "       push CHANGE_ID RECORD_ID CASE_ID BASE_VERSION [CREATED_BY]\n"
 	    "       (one note; prints \"result STATUS version V current 0|1\";\n"
 	    "       CREATED_BY: a forged author, created_at 1, changed_at 1)\n"
-	    "       push-ahead CASE_ID N TAIL (a push of N new notes, and\n"
+	    "       push-then CASE_ID N TAIL (a push of N new notes, and\n"
 	    "       right behind it TAIL: push (10 more), ping, garbage or\n"
 	    "       close; prints \"push applied K of N\" for each reply,\n"
 	    "       then \"pong\" or how the server answered)\n"
@@ -566,13 +566,13 @@ push_frame(const char *case_id, size_t n, uint32_t id, struct buf *b)
 }
 
 /*
- * "push-ahead CASE N TAIL": a push of N new notes and, before any
- * reply, its tail in the same write: the server reads and decodes the
- * tail while the push commits (session_read_ahead), so each kind of
- * tail must be met exactly as if it came later.
+ * "push-then CASE N TAIL": a push of N new notes and, before any
+ * reply, its tail in the same write, as a pipelining laptop sends it
+ * (client/core/sync_push.c): each kind of tail must be met exactly as
+ * if it came after the push's reply.
  */
 static int
-push_ahead(struct conn *c, const char *case_id, size_t n, const char *tail)
+push_then(struct conn *c, const char *case_id, size_t n, const char *tail)
 {
 	static const uint8_t	 garbage[] = { 0, 0, 0, 4, 0xff, 0xff, 0xff,
 	    0xff };
@@ -797,7 +797,7 @@ main(int argc, char *argv[])
 			usage();
 		raw = raw_bytes(argv[1], &rawlen);
 	} else if (argc > 1 && strcmp(mode, "enroll") != 0 &&
-	    strcmp(mode, "push") != 0 && strcmp(mode, "push-ahead") != 0 &&
+	    strcmp(mode, "push") != 0 && strcmp(mode, "push-then") != 0 &&
 	    parse_u64(argv[1], 0, UINT32_MAX, &n) != 0)
 		usage();
 	if (strcmp(mode, "deep") == 0 || strcmp(mode, "huge") == 0 ||
@@ -893,11 +893,11 @@ main(int argc, char *argv[])
 				wire_free(e);
 				goto out;
 			}
-		} else if (strcmp(mode, "push-ahead") == 0) {
+		} else if (strcmp(mode, "push-then") == 0) {
 			if (argc != 4 || parse_u64(argv[2], 1, WIRE_PUSH_MAX,
 			    &n) != 0)
 				usage();
-			(void)push_ahead(c, argv[1], (size_t)n, argv[3]);
+			(void)push_then(c, argv[1], (size_t)n, argv[3]);
 			goto out;
 		} else if (strcmp(mode, "hello-twice") == 0)
 			r = send_hello(c, CS_PROTOCOL_VERSION, &e);
