@@ -184,6 +184,17 @@ enroll() {
 	    fail "enroll $1: $(cat "$T/$1.enroll")"
 }
 
+# anna_enrolled: a deployment with office Zwolle and jeugdbeschermer
+# anna in it, the server started, and laptop "a" enrolled for her.
+anna_enrolled() {
+	deploy
+	ctl office add Zwolle >/dev/null || fail "office"
+	ctl user add --name anna --role jeugdbeschermer --office Zwolle \
+	    >/dev/null || fail "user anna"
+	start_server
+	enroll a anna
+}
+
 probe() {
 	"$B/tests/cs_probe" -s "$ADDR" -P "$FP" "$@" 2>>"$T/probe.log"
 }

@@ -9,11 +9,7 @@
 # the allowed values; search folds accented letters.
 . "$(dirname "$0")/lib.sh"
 
-deploy
-ctl office add Zwolle >/dev/null || fail "office"
-ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
-start_server
-enroll a anna
+anna_enrolled
 
 C=$(laptop a case new --frame DRANG --title "Gezin Öztürk") ||
     fail "case new"

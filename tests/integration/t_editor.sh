@@ -8,11 +8,7 @@
 # command the terminal an editor needs.
 . "$(dirname "$0")/lib.sh"
 
-deploy
-ctl office add Zwolle >/dev/null || fail "office"
-ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
-start_server
-enroll a anna
+anna_enrolled
 C=$(laptop a case new --frame DRANG --title "Gezin Editor") ||
     fail "case new"
 C=$(echo "$C" | head -1)

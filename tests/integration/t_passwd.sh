@@ -13,11 +13,7 @@ OLD="$CASESYNC_PASSPHRASE"
 NEW1="violet tractor mumbles quietly"
 NEW2="seven copper lanterns drift east"
 
-deploy
-ctl office add Zwolle >/dev/null || fail "office"
-ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
-start_server
-enroll a anna
+anna_enrolled
 C=$(laptop a case new --frame DRANG --title "Gezin Marker" \
     --municipality GM0193 --jeugdregio IJsselland | head -1) ||
     fail "case new"

@@ -15,11 +15,7 @@
 # device enrolled for anna.
 . "$(dirname "$0")/lib.sh"
 
-deploy
-ctl office add Zwolle >/dev/null || fail "office"
-ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
-start_server
-enroll a anna
+anna_enrolled
 probe_device anna
 C=$(laptop a case create --frame OTS) || fail "case create"
 laptop a sync >/dev/null 2>&1 || fail "sync"

@@ -21,11 +21,7 @@
 TOOL="$B/tests/vault_tool"
 PG=16384
 
-deploy
-ctl office add Zwolle >/dev/null || fail "office"
-ctl user add --name anna --role jeugdbeschermer --office Zwolle >/dev/null
-start_server
-enroll a anna
+anna_enrolled
 
 C=$(laptop a case new --frame DRANG --title "Gezin Marker" \
     --municipality GM0193 --jeugdregio IJsselland | head -1) ||
