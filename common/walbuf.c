@@ -25,9 +25,10 @@
  * (its header says the database's size, walEncodeFrame) is written out
  * as soon as its page is in, and the connections (the store's, the
  * vault's) sync each commit (synchronous = FULL) after that.  A failed
- * write is reported by the call that made it (the commit fails and
- * SQLite rolls it back, as for a failed pwrite before); what it held is
- * dropped, SQLite writes those frames again.
+ * write is reported by the call that made it, and what it held is
+ * dropped: SQLite rolls the transaction back and writes those frames
+ * again.  In a write it is the write's own error, as for a failed
+ * pwrite before; in any other call an I/O error (walbuf_flush_out).
  *
  * Reads (WALBUF_MAPPED): a read-only shared mapping of the log's first
  * WALBUF_MAP bytes through a descriptor of our own (the page cache is
@@ -113,13 +114,37 @@ walbuf_flush(struct walbuf_file *f)
 	return rc;
 }
 
+/*
+ * The flush of any call but a write, failed: an I/O error, whatever the
+ * write's own code.  The bytes it drops were accepted by earlier writes
+ * that SQLite counts as done: the frames of a transaction larger than
+ * the page cache, written before its commit, are read back.  Reported
+ * as SQLITE_FULL by a read, a full disk would undo only the statement
+ * (one with a journal of its own), and its transaction could go on and
+ * commit around frames that are not in the file: a corrupt database
+ * (test_walbuf, "the disk full").  An I/O error rolls the whole
+ * transaction back.  A write's failure, the commit frame's flush among
+ * them, puts the pager in its error state, which does the same; it keeps
+ * its SQLITE_FULL ("no space left on device").
+ */
+static int
+walbuf_flush_out(struct walbuf_file *f)
+{
+	int	rc;
+
+	if ((rc = walbuf_flush(f)) == SQLITE_OK ||
+	    (rc & 0xff) == SQLITE_IOERR)
+		return rc;
+	return SQLITE_IOERR_WRITE;
+}
+
 static int
 walbuf_close(sqlite3_file *sf)
 {
 	struct walbuf_file	*f = (struct walbuf_file *)sf;
 	int			 rc, rc2;
 
-	rc = walbuf_flush(f);
+	rc = walbuf_flush_out(f);
 	rc2 = f->real->pMethods->xClose(f->real);
 	free(f->buf);
 	f->buf = NULL;
@@ -139,7 +164,7 @@ walbuf_read(sqlite3_file *sf, void *p, int amt, sqlite3_int64 off)
 	struct stat		 sb;
 	int			 rc;
 
-	if ((rc = walbuf_flush(f)) != SQLITE_OK)
+	if ((rc = walbuf_flush_out(f)) != SQLITE_OK)
 		return rc;
 	if (f->map == NULL || amt <= 0 || off < 0 ||
 	    off > WALBUF_MAP - (sqlite3_int64)amt)
@@ -214,7 +239,7 @@ walbuf_truncate(sqlite3_file *sf, sqlite3_int64 size)
 	struct walbuf_file	*f = (struct walbuf_file *)sf;
 	int			 rc;
 
-	if ((rc = walbuf_flush(f)) != SQLITE_OK ||
+	if ((rc = walbuf_flush_out(f)) != SQLITE_OK ||
 	    (rc = f->real->pMethods->xTruncate(f->real, size)) != SQLITE_OK)
 		return rc;
 	if (f->size > size)
@@ -228,7 +253,7 @@ walbuf_sync(sqlite3_file *sf, int flags)
 	struct walbuf_file	*f = (struct walbuf_file *)sf;
 	int			 rc;
 
-	if ((rc = walbuf_flush(f)) != SQLITE_OK)
+	if ((rc = walbuf_flush_out(f)) != SQLITE_OK)
 		return rc;
 	return f->real->pMethods->xSync(f->real, flags);
 }
@@ -239,7 +264,7 @@ walbuf_size(sqlite3_file *sf, sqlite3_int64 *size)
 	struct walbuf_file	*f = (struct walbuf_file *)sf;
 	int			 rc;
 
-	if ((rc = walbuf_flush(f)) != SQLITE_OK)
+	if ((rc = walbuf_flush_out(f)) != SQLITE_OK)
 		return rc;
 	return f->real->pMethods->xFileSize(f->real, size);
 }
@@ -275,7 +300,7 @@ walbuf_control(sqlite3_file *sf, int op, void *arg)
 	int			 rc;
 
 	/* whatever it asks of the file, it asks of all of it */
-	if ((rc = walbuf_flush(f)) != SQLITE_OK)
+	if ((rc = walbuf_flush_out(f)) != SQLITE_OK)
 		return rc;
 	return f->real->pMethods->xFileControl(f->real, op, arg);
 }

@@ -13,6 +13,17 @@
  * the other connection reads the new frames; the file passes
  * integrity_check and holds every row after both are closed and it is
  * opened again.
+ *
+ * And a full disk: the VFS under walbuf here is the default one with a
+ * switch that makes every write of a log fail with SQLITE_FULL, as the
+ * default VFS reports ENOSPC.  A transaction larger than the page cache
+ * (SQLite has written some of its frames, walbuf holds the last of
+ * them), then a statement that reads one back while the disk is full,
+ * so that walbuf's flush fails in a read: a commit that SQLite then
+ * reports as done must hold every row, in the file as it is and after
+ * it is opened again, and a transaction that does not commit must leave
+ * nothing.  Then a commit whose own write fails, and the file still in
+ * use afterwards.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,6 +40,165 @@
 #include "walbuf.h"
 
 #define ROW_BIG		(200 * 1024)
+#define ROW_SMALL	3000
+#define ROWS_BEFORE	10
+#define ROWS_TX		300
+
+/* The default VFS, with the log's writes failing while "full" is set. */
+static sqlite3_vfs	*fail_real;
+static sqlite3_vfs	 fail_vfs;
+static int		 full;
+
+struct fail_file {
+	sqlite3_file	 base;
+	sqlite3_file	*real;
+};
+
+static int
+fail_close(sqlite3_file *sf)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xClose(f->real);
+}
+
+static int
+fail_read(sqlite3_file *sf, void *p, int amt, sqlite3_int64 off)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xRead(f->real, p, amt, off);
+}
+
+static int
+fail_write(sqlite3_file *sf, const void *p, int amt, sqlite3_int64 off)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	if (full)
+		return SQLITE_FULL;
+	return f->real->pMethods->xWrite(f->real, p, amt, off);
+}
+
+static int
+fail_truncate(sqlite3_file *sf, sqlite3_int64 size)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xTruncate(f->real, size);
+}
+
+static int
+fail_sync(sqlite3_file *sf, int flags)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xSync(f->real, flags);
+}
+
+static int
+fail_size(sqlite3_file *sf, sqlite3_int64 *size)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xFileSize(f->real, size);
+}
+
+static int
+fail_lock(sqlite3_file *sf, int lock)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xLock(f->real, lock);
+}
+
+static int
+fail_unlock(sqlite3_file *sf, int lock)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xUnlock(f->real, lock);
+}
+
+static int
+fail_reserved(sqlite3_file *sf, int *out)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xCheckReservedLock(f->real, out);
+}
+
+static int
+fail_control(sqlite3_file *sf, int op, void *arg)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xFileControl(f->real, op, arg);
+}
+
+static int
+fail_sector(sqlite3_file *sf)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xSectorSize(f->real);
+}
+
+static int
+fail_device(sqlite3_file *sf)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+
+	return f->real->pMethods->xDeviceCharacteristics(f->real);
+}
+
+static const sqlite3_io_methods fail_methods = {
+	.iVersion = 1,
+	.xClose = fail_close,
+	.xRead = fail_read,
+	.xWrite = fail_write,
+	.xTruncate = fail_truncate,
+	.xSync = fail_sync,
+	.xFileSize = fail_size,
+	.xLock = fail_lock,
+	.xUnlock = fail_unlock,
+	.xCheckReservedLock = fail_reserved,
+	.xFileControl = fail_control,
+	.xSectorSize = fail_sector,
+	.xDeviceCharacteristics = fail_device,
+};
+
+static int
+fail_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *sf,
+    int flags, int *outflags)
+{
+	struct fail_file	*f = (struct fail_file *)sf;
+	int			 rc;
+
+	(void)vfs;
+	if ((flags & SQLITE_OPEN_WAL) == 0)
+		return fail_real->xOpen(fail_real, name, sf, flags, outflags);
+	memset(f, 0, sizeof(*f));
+	f->real = (sqlite3_file *)(f + 1);
+	if ((rc = fail_real->xOpen(fail_real, name, f->real, flags,
+	    outflags)) != SQLITE_OK)
+		return rc;
+	f->base.pMethods = &fail_methods;
+	return SQLITE_OK;
+}
+
+/* Made the default before walbuf takes the default as its own. */
+static void
+fail_register(void)
+{
+	ASSERT_TRUE((fail_real = sqlite3_vfs_find(NULL)) != NULL);
+	fail_vfs = *fail_real;
+	fail_vfs.pNext = NULL;
+	fail_vfs.zName = "test-walbuf-fail";
+	fail_vfs.szOsFile = (int)sizeof(struct fail_file) + fail_real->szOsFile;
+	fail_vfs.xOpen = fail_open;
+	ASSERT_INT_EQ(sqlite3_vfs_register(&fail_vfs, 1), SQLITE_OK);
+}
 
 static void
 exec(sqlite3 *db, const char *sql)
@@ -51,16 +221,15 @@ fill(unsigned char *p, size_t n, int64_t id)
 		p[i] = (unsigned char)(id * 7 + (int64_t)i * 13);
 }
 
-/* Rows id0 .. id0 + n - 1, each "len" bytes, in one transaction. */
+/* Rows id0 .. id0 + n - 1, each "len" bytes, in the caller's transaction. */
 static void
-put(sqlite3 *db, int64_t id0, int n, size_t len, int commit)
+put_rows(sqlite3 *db, int64_t id0, int n, size_t len)
 {
 	sqlite3_stmt	*s = NULL;
 	unsigned char	*p;
 	int		 i;
 
 	ASSERT_TRUE((p = malloc(len)) != NULL);
-	exec(db, "BEGIN IMMEDIATE");
 	ASSERT_INT_EQ(sqlite3_prepare_v2(db, "INSERT INTO t(id, v)"
 	    " VALUES (?1, ?2)", -1, &s, NULL), SQLITE_OK);
 	for (i = 0; i < n; i++) {
@@ -72,8 +241,16 @@ put(sqlite3 *db, int64_t id0, int n, size_t len, int commit)
 		ASSERT_INT_EQ(sqlite3_reset(s), SQLITE_OK);
 	}
 	sqlite3_finalize(s);
-	exec(db, commit ? "COMMIT" : "ROLLBACK");
 	free(p);
+}
+
+/* The same rows in a transaction of their own. */
+static void
+put(sqlite3 *db, int64_t id0, int n, size_t len, int commit)
+{
+	exec(db, "BEGIN IMMEDIATE");
+	put_rows(db, id0, n, len);
+	exec(db, commit ? "COMMIT" : "ROLLBACK");
 }
 
 /* Every row is there with its bytes; returns how many. */
@@ -156,6 +333,18 @@ close_wal(struct conn *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Remove the database "path" (room "len"), its log and index, and "dir". */
+static void
+rm_db(const char *dir, char *path, size_t len)
+{
+	(void)unlink(path);
+	ASSERT_INT_GE(snprintf(path, len, "%s/db-wal", dir), 1);
+	(void)unlink(path);
+	ASSERT_INT_GE(snprintf(path, len, "%s/db-shm", dir), 1);
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 static void
 run(int how)
 {
@@ -227,17 +416,88 @@ run(int how)
 	close_wal(&a);
 	TEST_DONE();
 
-	(void)unlink(path);
-	ASSERT_INT_GE(snprintf(path, sizeof(path), "%s/db-wal", dir), 1);
-	(void)unlink(path);
-	ASSERT_INT_GE(snprintf(path, sizeof(path), "%s/db-shm", dir), 1);
-	(void)unlink(path);
-	(void)rmdir(dir);
+	rm_db(dir, path, sizeof(path));
+}
+
+/*
+ * The disk full while a statement reads a page back (the file's
+ * comment), through the VFS of kind "how" opened by name.
+ */
+static void
+run_full(int how)
+{
+	sqlite3		*db = NULL;
+	char		 dir[] = "/tmp/test_walbuf.XXXXXX";
+	char		 path[128];
+	int64_t		 want;
+	int		 rc;
+
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	ASSERT_INT_GE(snprintf(path, sizeof(path), "%s/db", dir), 1);
+
+	TEST_START(how == WALBUF_MAPPED ? "mapped: the disk full while a"
+	    " statement reads a page back" : "plain: the disk full while a"
+	    " statement reads a page back");
+	ASSERT_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, walbuf_vfs(how)), SQLITE_OK);
+	exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    " PRAGMA wal_autocheckpoint = 0");
+	exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL,"
+	    " u INTEGER UNIQUE)");
+	put(db, 1, ROWS_BEFORE, ROW_SMALL, 1);
+	/* more pages than the cache holds: SQLite writes some before */
+	exec(db, "PRAGMA cache_size = 20");
+	exec(db, "BEGIN IMMEDIATE");
+	put_rows(db, ROWS_BEFORE + 1, ROWS_TX, ROW_SMALL);
+	/* a statement of many rows, undone alone when it fails (UNIQUE) */
+	full = 1;
+	rc = sqlite3_exec(db, "UPDATE t SET u = id + 1000000", NULL, NULL,
+	    NULL);
+	full = 0;
+	/* the case needs the failure, or it tests nothing */
+	ASSERT_INT_NE(rc, SQLITE_OK);
+	/* the transaction goes on only if nothing of it was lost */
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	want = rc == SQLITE_OK ? ROWS_BEFORE + ROWS_TX : ROWS_BEFORE;
+	if (rc != SQLITE_OK)
+		ASSERT_INT_NE(sqlite3_get_autocommit(db), 0);
+	ASSERT_INT_EQ(check(db), want);
+	integrity(db);
+	ASSERT_INT_EQ(sqlite3_close(db), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    walbuf_vfs(how)), SQLITE_OK);
+	ASSERT_INT_EQ(check(db), want);
+	integrity(db);
+	TEST_DONE();
+
+	TEST_START("the commit's own write fails; the file goes on");
+	exec(db, "BEGIN IMMEDIATE");
+	put_rows(db, want + 1, 5, ROW_SMALL);
+	full = 1;
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	full = 0;
+	ASSERT_INT_NE(rc, SQLITE_OK);
+	if (!sqlite3_get_autocommit(db))
+		exec(db, "ROLLBACK");
+	ASSERT_INT_EQ(check(db), want);
+	put(db, want + 1, 5, ROW_SMALL, 1);
+	ASSERT_INT_EQ(check(db), want + 5);
+	ASSERT_INT_EQ(sqlite3_close(db), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    walbuf_vfs(how)), SQLITE_OK);
+	ASSERT_INT_EQ(check(db), want + 5);
+	integrity(db);
+	ASSERT_INT_EQ(sqlite3_close(db), SQLITE_OK);
+	TEST_DONE();
+
+	rm_db(dir, path, sizeof(path));
 }
 
 int
 main(void)
 {
+	/* before walbuf takes the default VFS as the one under it */
+	fail_register();
 	TEST_START("two kinds, two names");
 	ASSERT_TRUE(walbuf_vfs(WALBUF_MAPPED) != NULL);
 	ASSERT_TRUE(walbuf_vfs(WALBUF_PLAIN) != NULL);
@@ -247,5 +507,7 @@ main(void)
 
 	run(WALBUF_MAPPED);
 	run(WALBUF_PLAIN);
+	run_full(WALBUF_MAPPED);
+	run_full(WALBUF_PLAIN);
 	return 0;
 }
