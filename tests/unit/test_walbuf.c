@@ -44,146 +44,42 @@
 #define ROWS_BEFORE	10
 #define ROWS_TX		300
 
-/* The default VFS, with the log's writes failing while "full" is set. */
-static sqlite3_vfs	*fail_real;
-static sqlite3_vfs	 fail_vfs;
-static int		 full;
-
-struct fail_file {
-	sqlite3_file	 base;
-	sqlite3_file	*real;
-};
-
-static int
-fail_close(sqlite3_file *sf)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xClose(f->real);
-}
-
-static int
-fail_read(sqlite3_file *sf, void *p, int amt, sqlite3_int64 off)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xRead(f->real, p, amt, off);
-}
+/*
+ * The default VFS, with the log's writes failing while "full" is set: a
+ * log's file is the default VFS's own, with a copy of its methods whose
+ * xWrite is ours.
+ */
+static sqlite3_vfs		*fail_real;
+static sqlite3_vfs		 fail_vfs;
+static const sqlite3_io_methods	*fail_orig;
+static sqlite3_io_methods	 fail_methods;
+static int			 full;
 
 static int
 fail_write(sqlite3_file *sf, const void *p, int amt, sqlite3_int64 off)
 {
-	struct fail_file	*f = (struct fail_file *)sf;
-
 	if (full)
 		return SQLITE_FULL;
-	return f->real->pMethods->xWrite(f->real, p, amt, off);
+	return fail_orig->xWrite(sf, p, amt, off);
 }
-
-static int
-fail_truncate(sqlite3_file *sf, sqlite3_int64 size)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xTruncate(f->real, size);
-}
-
-static int
-fail_sync(sqlite3_file *sf, int flags)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xSync(f->real, flags);
-}
-
-static int
-fail_size(sqlite3_file *sf, sqlite3_int64 *size)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xFileSize(f->real, size);
-}
-
-static int
-fail_lock(sqlite3_file *sf, int lock)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xLock(f->real, lock);
-}
-
-static int
-fail_unlock(sqlite3_file *sf, int lock)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xUnlock(f->real, lock);
-}
-
-static int
-fail_reserved(sqlite3_file *sf, int *out)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xCheckReservedLock(f->real, out);
-}
-
-static int
-fail_control(sqlite3_file *sf, int op, void *arg)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xFileControl(f->real, op, arg);
-}
-
-static int
-fail_sector(sqlite3_file *sf)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xSectorSize(f->real);
-}
-
-static int
-fail_device(sqlite3_file *sf)
-{
-	struct fail_file	*f = (struct fail_file *)sf;
-
-	return f->real->pMethods->xDeviceCharacteristics(f->real);
-}
-
-static const sqlite3_io_methods fail_methods = {
-	.iVersion = 1,
-	.xClose = fail_close,
-	.xRead = fail_read,
-	.xWrite = fail_write,
-	.xTruncate = fail_truncate,
-	.xSync = fail_sync,
-	.xFileSize = fail_size,
-	.xLock = fail_lock,
-	.xUnlock = fail_unlock,
-	.xCheckReservedLock = fail_reserved,
-	.xFileControl = fail_control,
-	.xSectorSize = fail_sector,
-	.xDeviceCharacteristics = fail_device,
-};
 
 static int
 fail_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *sf,
     int flags, int *outflags)
 {
-	struct fail_file	*f = (struct fail_file *)sf;
-	int			 rc;
+	int	rc;
 
 	(void)vfs;
-	if ((flags & SQLITE_OPEN_WAL) == 0)
-		return fail_real->xOpen(fail_real, name, sf, flags, outflags);
-	memset(f, 0, sizeof(*f));
-	f->real = (sqlite3_file *)(f + 1);
-	if ((rc = fail_real->xOpen(fail_real, name, f->real, flags,
-	    outflags)) != SQLITE_OK)
+	if ((rc = fail_real->xOpen(fail_real, name, sf, flags, outflags)) !=
+	    SQLITE_OK || (flags & SQLITE_OPEN_WAL) == 0 || sf->pMethods == NULL)
 		return rc;
-	f->base.pMethods = &fail_methods;
+	if (fail_orig == NULL) {
+		fail_orig = sf->pMethods;
+		fail_methods = *fail_orig;
+		fail_methods.xWrite = fail_write;
+	}
+	ASSERT_TRUE(sf->pMethods == fail_orig);
+	sf->pMethods = &fail_methods;
 	return SQLITE_OK;
 }
 
@@ -195,7 +91,6 @@ fail_register(void)
 	fail_vfs = *fail_real;
 	fail_vfs.pNext = NULL;
 	fail_vfs.zName = "test-walbuf-fail";
-	fail_vfs.szOsFile = (int)sizeof(struct fail_file) + fail_real->szOsFile;
 	fail_vfs.xOpen = fail_open;
 	ASSERT_INT_EQ(sqlite3_vfs_register(&fail_vfs, 1), SQLITE_OK);
 }
